@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { calls, type CallOutcome } from '../schema.js';
+
+export type CallRow = typeof calls.$inferSelect;
+
+export interface CallArrival {
+  linkedId: string;
+  channelId: string;
+  channelName: string;
+  callerNumber: string;
+  dialledNumber: string;
+  routeId: number | null;
+  arrivedAt: string;
+}
+
+/**
+ * Records a call's arrival. Idempotent on the Asterisk linkedid: an event delivered twice (or a
+ * reconnect that replays a channel) returns the existing row with `created: false`.
+ */
+export function recordCallArrival(db: Db, arrival: CallArrival): { call: CallRow; created: boolean } {
+  return db.transaction(
+    (tx) => {
+      const existing = tx.select().from(calls).where(eq(calls.linkedId, arrival.linkedId)).get();
+      if (existing) return { call: existing, created: false };
+      const call = tx.insert(calls).values(arrival).returning().get();
+      return { call, created: true };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function findCallByLinkedId(db: Db, linkedId: string): CallRow | undefined {
+  return db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
+}
+
+export function markCallAnswered(db: Db, linkedId: string, agentId: number | null, at: string): void {
+  db.update(calls).set({ answeredAt: at, agentId, outcome: 'answered' }).where(eq(calls.linkedId, linkedId)).run();
+}
+
+export function markCallEnded(
+  db: Db,
+  linkedId: string,
+  end: { outcome: CallOutcome; hangupCause: number | null; at: string },
+): void {
+  db.update(calls)
+    .set({ endedAt: end.at, outcome: end.outcome, hangupCause: end.hangupCause })
+    .where(eq(calls.linkedId, linkedId))
+    .run();
+}

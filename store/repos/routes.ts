@@ -1,0 +1,59 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { StoreError, isConstraintError } from '../errors.js';
+import { routes, type RouteMode } from '../schema.js';
+
+export type RouteRow = typeof routes.$inferSelect;
+
+export interface RouteInput {
+  number: string;
+  name: string;
+  mode: RouteMode;
+  prompt?: string | null;
+  skillId?: number | null;
+  menuId?: number | null;
+  subcentreDial?: string | null;
+  transferMode?: 'blind' | 'three-way' | null;
+  priority?: number;
+  enabled?: boolean;
+}
+
+export function listRoutes(db: Db): RouteRow[] {
+  return db.select().from(routes).orderBy(asc(routes.number)).all();
+}
+
+/** The enabled route for a dialled number, read fresh for every call so admin changes apply at once. */
+export function findActiveRoute(db: Db, number: string): RouteRow | undefined {
+  return db
+    .select()
+    .from(routes)
+    .where(and(eq(routes.number, number), eq(routes.enabled, true)))
+    .get();
+}
+
+export function createRoute(db: Db, input: RouteInput): RouteRow {
+  try {
+    return db.insert(routes).values(input).returning().get();
+  } catch (error) {
+    if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE'))
+      throw new StoreError('conflict', `号码已配置路由: ${input.number}`);
+    if (isConstraintError(error)) throw new StoreError('conflict', `路由引用的技能或菜单不存在: ${input.number}`);
+    throw error;
+  }
+}
+
+export function updateRoute(db: Db, id: number, input: Partial<RouteInput>): RouteRow {
+  const row = db
+    .update(routes)
+    .set({ ...input, updatedAt: new Date().toISOString() })
+    .where(eq(routes.id, id))
+    .returning()
+    .get();
+  if (!row) throw new StoreError('not-found', `路由不存在: ${id}`);
+  return row;
+}
+
+export function deleteRoute(db: Db, id: number): void {
+  const result = db.delete(routes).where(eq(routes.id, id)).run();
+  if (result.changes === 0) throw new StoreError('not-found', `路由不存在: ${id}`);
+}

@@ -1,0 +1,12 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { settings } from '../schema.js';
+
+export function getSetting(db: Db, key: string): unknown {
+  return db.select().from(settings).where(eq(settings.key, key)).get()?.value;
+}
+
+export function putSetting(db: Db, key: string, value: unknown): void {
+  const updatedAt = new Date().toISOString();
+  db.insert(settings).values({ key, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
+}

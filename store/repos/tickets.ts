@@ -1,0 +1,133 @@
+import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { ticketEvents, tickets, type TicketStatus } from '../schema.js';
+import { shanghaiDay } from '../time.js';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type TicketEventRow = typeof ticketEvents.$inferSelect;
+
+export interface TicketForCall {
+  /** The call's Asterisk linkedid. */
+  callKey: string;
+  callId: number | null;
+  callerNumber: string;
+  dialledNumber: string;
+  routeId: number | null;
+  hotline: string;
+  at: Date;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** yyMMdd + a 4-digit sequence of the Shanghai day (more digits past 9999 calls a day). */
+function nextTicketNumber(tx: Tx, at: Date): string {
+  const prefix = shanghaiDay(at).replaceAll('-', '').slice(2);
+  const row = tx
+    .select({ last: sql<number | null>`max(cast(substr(${tickets.number}, 7) as integer))` })
+    .from(tickets)
+    .where(like(tickets.number, `${prefix}%`))
+    .get();
+  const seq = (row?.last ?? 0) + 1;
+  return `${prefix}${String(seq).padStart(4, '0')}`;
+}
+
+/**
+ * Opens the ticket for a call, or returns the one it already has. The unique call key makes a second
+ * delivery of the same arrival (or a race between two processes) harmless: one call, one ticket.
+ * The write is committed (synchronous=FULL) when this returns.
+ */
+export function openTicketForCall(db: Db, input: TicketForCall): { ticket: TicketRow; created: boolean } {
+  return db.transaction(
+    (tx) => {
+      const existing = tx.select().from(tickets).where(eq(tickets.callKey, input.callKey)).get();
+      if (existing) return { ticket: existing, created: false };
+      const at = input.at.toISOString();
+      const ticket = tx
+        .insert(tickets)
+        .values({
+          number: nextTicketNumber(tx, input.at),
+          callKey: input.callKey,
+          callId: input.callId,
+          callerNumber: input.callerNumber,
+          dialledNumber: input.dialledNumber,
+          routeId: input.routeId,
+          hotline: input.hotline,
+          status: 'accepted',
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning()
+        .get();
+      tx.insert(ticketEvents)
+        .values({ ticketId: ticket.id, at, actor: 'system', kind: 'created', toStatus: 'accepted', note: '来电受理' })
+        .run();
+      return { ticket, created: true };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function findTicketByNumber(db: Db, number: string): TicketRow | undefined {
+  return db.select().from(tickets).where(eq(tickets.number, number)).get();
+}
+
+export function findTicketByCallKey(db: Db, callKey: string): TicketRow | undefined {
+  return db.select().from(tickets).where(eq(tickets.callKey, callKey)).get();
+}
+
+/** A caller's earlier tickets, newest first (screen-pop history, progress query). */
+export function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): TicketRow[] {
+  return db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.callerNumber, callerNumber))
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(limit)
+    .all();
+}
+
+export function ticketHistory(db: Db, ticketId: number): TicketEventRow[] {
+  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id)).all();
+}
+
+export interface StatusChange {
+  ticketId: number;
+  from: TicketStatus;
+  to: TicketStatus;
+  actor: string;
+  kind: string;
+  note?: string;
+  at: Date;
+}
+
+/**
+ * Moves a ticket from one status to another and appends the event, atomically. Returns false (and
+ * changes nothing) when the ticket is no longer in `from` — the caller decides what that means.
+ * Which moves are legal is decided above the store.
+ */
+export function changeTicketStatus(db: Db, change: StatusChange): boolean {
+  return db.transaction(
+    (tx) => {
+      const at = change.at.toISOString();
+      const result = tx
+        .update(tickets)
+        .set({ status: change.to, updatedAt: at })
+        .where(and(eq(tickets.id, change.ticketId), eq(tickets.status, change.from)))
+        .run();
+      if (result.changes !== 1) return false;
+      tx.insert(ticketEvents)
+        .values({
+          ticketId: change.ticketId,
+          at,
+          actor: change.actor,
+          kind: change.kind,
+          fromStatus: change.from,
+          toStatus: change.to,
+          note: change.note ?? null,
+        })
+        .run();
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}

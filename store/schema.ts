@@ -1,0 +1,253 @@
+/**
+ * The database schema (SQLite via drizzle). Migrations in `store/migrations/` are generated from this
+ * file with `npm run db:generate` and applied on start.
+ *
+ * Times are stored as ISO-8601 UTC strings; phone numbers as dialled digits (never masked here —
+ * masking is for logs and for people without the right role).
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const ROUTE_MODES = ['main', 'whole', 'parallel', 'subcentre'] as const;
+export type RouteMode = (typeof ROUTE_MODES)[number];
+
+export const TICKET_CATEGORIES = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
+export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+
+/** A: immediate; B: 5 working days; C: important; D: urgent-critical (Pingdingshan rule 四). */
+export const TICKET_URGENCIES = ['A', 'B', 'C', 'D'] as const;
+export type TicketUrgency = (typeof TICKET_URGENCIES)[number];
+
+/** The eight stages (受理、派单、办理、答复、督办、办结、回访、评价), plus return and redo. */
+export const TICKET_STATUSES = [
+  'accepted',
+  'dispatched',
+  'handling',
+  'replied',
+  'supervised',
+  'closed',
+  'callback',
+  'evaluated',
+  'returned',
+  'redo',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const CALL_OUTCOMES = ['in-progress', 'answered', 'abandoned', 'blocked', 'transferred', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export const skills = sqliteTable('skills', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+export const ivrMenus = sqliteTable('ivr_menus', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  /** The validated menu definition as JSON (see ivr/). */
+  definition: text('definition', { mode: 'json' }).notNull(),
+  updatedAt: text('updated_at').notNull().default(now),
+});
+
+export const routes = sqliteTable(
+  'routes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The dialled number (DID) this route answers: 12345 itself or a merged old hotline. */
+    number: text('number').notNull().unique(),
+    name: text('name').notNull(),
+    mode: text('mode', { enum: ROUTE_MODES }).notNull(),
+    /** Prompt id played first: notice for `whole`, own greeting for `parallel`. */
+    prompt: text('prompt'),
+    skillId: integer('skill_id').references(() => skills.id, { onDelete: 'restrict' }),
+    menuId: integer('menu_id').references(() => ivrMenus.id, { onDelete: 'restrict' }),
+    /** `subcentre`: the dial string on the trunk, e.g. `PJSIP/96128@trunk`. */
+    subcentreDial: text('subcentre_dial'),
+    transferMode: text('transfer_mode', { enum: ['blind', 'three-way'] }),
+    priority: integer('priority').notNull().default(0),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [check('routes_mode_check', inList('mode', ROUTE_MODES))],
+);
+
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    login: text('login').notNull().unique(),
+    name: text('name').notNull(),
+    /** argon2 hash; null until a password is set. */
+    passwordHash: text('password_hash'),
+    /** The agent's phone, e.g. `PJSIP/1001`. */
+    endpoint: text('endpoint').unique(),
+    role: text('role', { enum: AGENT_ROLES }).notNull().default('agent'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [check('agents_role_check', inList('role', AGENT_ROLES))],
+);
+
+export const agentSkills = sqliteTable(
+  'agent_skills',
+  {
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    skillId: integer('skill_id')
+      .notNull()
+      .references(() => skills.id, { onDelete: 'restrict' }),
+    /** 1 (basic) … 10 (expert). */
+    level: integer('level').notNull().default(5),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.skillId] }), check('agent_skills_level_check', sql`level between 1 and 10`)],
+);
+
+export const expertSeats = sqliteTable(
+  'expert_seats',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    department: text('department').notNull(),
+    /** Either an agent of the centre … */
+    agentId: integer('agent_id').references(() => agents.id, { onDelete: 'restrict' }),
+    /** … or an external number reached through the trunk. */
+    externalNumber: text('external_number'),
+    skillId: integer('skill_id')
+      .notNull()
+      .references(() => skills.id, { onDelete: 'restrict' }),
+    /** On-duty hours as JSON: [{ days: [1..7], from: "08:30", to: "17:30" }]. */
+    onDuty: text('on_duty', { mode: 'json' }).notNull().default(sql`'[]'`),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [check('expert_seats_target_check', sql`(agent_id is not null) <> (external_number is not null)`)],
+);
+
+export const departmentContacts = sqliteTable('department_contacts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  unit: text('unit').notNull(),
+  person: text('person').notNull(),
+  phone: text('phone').notNull(),
+  note: text('note'),
+});
+
+export const calls = sqliteTable(
+  'calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Asterisk's linkedid: one row per group of legs that make one citizen's call. */
+    linkedId: text('linked_id').notNull().unique(),
+    /** The caller's channel (ARI channel id / AMI Uniqueid). */
+    channelId: text('channel_id').notNull(),
+    channelName: text('channel_name').notNull(),
+    callerNumber: text('caller_number').notNull(),
+    dialledNumber: text('dialled_number').notNull(),
+    routeId: integer('route_id').references(() => routes.id, { onDelete: 'set null' }),
+    agentId: integer('agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    arrivedAt: text('arrived_at').notNull(),
+    answeredAt: text('answered_at'),
+    endedAt: text('ended_at'),
+    outcome: text('outcome', { enum: CALL_OUTCOMES }).notNull().default('in-progress'),
+    hangupCause: integer('hangup_cause'),
+  },
+  (t) => [index('calls_arrived_idx').on(t.arrivedAt), index('calls_caller_idx').on(t.callerNumber)],
+);
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Digits only, so a caller can key it on a phone: yyMMdd + 4-digit sequence of the day. */
+    number: text('number').notNull().unique(),
+    /** The Asterisk linkedid of the call that opened it: one call never makes two tickets. */
+    callKey: text('call_key').unique(),
+    callId: integer('call_id').references(() => calls.id, { onDelete: 'set null' }),
+    callerNumber: text('caller_number').notNull(),
+    dialledNumber: text('dialled_number').notNull(),
+    routeId: integer('route_id').references(() => routes.id, { onDelete: 'set null' }),
+    /** Name of the hotline that served it, kept even if the route is later renamed or deleted. */
+    hotline: text('hotline').notNull(),
+    category: text('category', { enum: TICKET_CATEGORIES }),
+    urgency: text('urgency', { enum: TICKET_URGENCIES }),
+    status: text('status', { enum: TICKET_STATUSES }).notNull().default('accepted'),
+    content: text('content').notNull().default(''),
+    address: text('address'),
+    dispatchDueAt: text('dispatch_due_at'),
+    dueAt: text('due_at'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [
+    index('tickets_caller_idx').on(t.callerNumber),
+    index('tickets_status_idx').on(t.status),
+    check('tickets_status_check', inList('status', TICKET_STATUSES)),
+    check('tickets_number_digits', sql`number not glob '*[^0-9]*'`),
+  ],
+);
+
+/** Append-only: never updated or deleted (enforced by triggers in the migration). */
+export const ticketEvents = sqliteTable(
+  'ticket_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'restrict' }),
+    at: text('at').notNull().default(now),
+    actor: text('actor').notNull(),
+    kind: text('kind').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    note: text('note'),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId)],
+);
+
+export const blacklist = sqliteTable(
+  'blacklist',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    number: text('number').notNull(),
+    reason: text('reason').notNull(),
+    /** Null: until removed. */
+    expiresAt: text('expires_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('blacklist_number_idx').on(t.number)],
+);
+
+/** Small named settings as JSON (e.g. the repeat-call policy). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: text('updated_at').notNull().default(now),
+});
+
+/** Append-only record of who changed or read what. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull().default(now),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId)],
+);

@@ -1,0 +1,105 @@
+/**
+ * Demo data: a small city centre with 12345 and three merged old hotlines, four agents on the
+ * reference phones 1001–1004, an expert seat and a department directory. Loaded only into an empty
+ * database (`CTI_SEED=demo`), so it never overwrites a centre's real configuration.
+ */
+import { count } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { createAgent } from './repos/agents.js';
+import { writeAudit } from './repos/audit.js';
+import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
+import { createRoute } from './repos/routes.js';
+import { putSetting } from './repos/settings.js';
+import { createSkill } from './repos/skills.js';
+import { routes } from './schema.js';
+
+export function isEmpty(db: Db): boolean {
+  return (db.select({ n: count() }).from(routes).get()?.n ?? 0) === 0;
+}
+
+/** Returns false (and writes nothing) when the database already holds a configuration. */
+export function seedDemo(db: Db): boolean {
+  if (!isEmpty(db)) return false;
+  db.transaction((tx) => {
+    const general = createSkill(tx, { code: 'general', name: '综合受理' });
+    const enterprise = createSkill(tx, { code: 'enterprise', name: '涉企专席' });
+    const dialect = createSkill(tx, { code: 'dialect', name: '方言专席' });
+    const market = createSkill(tx, { code: 'market-12315', name: '12315 市场监管' });
+
+    createRoute(tx, { number: '12345', name: '12345 政务服务便民热线', mode: 'main', prompt: 'greeting-12345', skillId: general.id });
+    createRoute(tx, {
+      number: '12315',
+      name: '12315 市场监管投诉举报热线',
+      mode: 'parallel',
+      prompt: 'greeting-12315',
+      skillId: market.id,
+      priority: 1,
+    });
+    createRoute(tx, {
+      number: '12369',
+      name: '12369 环保举报热线',
+      mode: 'whole',
+      prompt: 'notice-merged-12369',
+      skillId: general.id,
+    });
+    createRoute(tx, {
+      number: '96128',
+      name: '96128 不动产登记分中心',
+      mode: 'subcentre',
+      prompt: 'greeting-12345',
+      skillId: general.id,
+      subcentreDial: 'PJSIP/96128@trunk',
+      transferMode: 'three-way',
+    });
+
+    createAgent(tx, {
+      login: '1001',
+      name: '王芳',
+      endpoint: 'PJSIP/1001',
+      skills: [
+        { skillId: general.id, level: 8 },
+        { skillId: enterprise.id, level: 6 },
+      ],
+    });
+    createAgent(tx, { login: '1002', name: '李强', endpoint: 'PJSIP/1002', skills: [{ skillId: general.id, level: 6 }] });
+    createAgent(tx, {
+      login: '1003',
+      name: '张敏',
+      endpoint: 'PJSIP/1003',
+      skills: [
+        { skillId: general.id, level: 5 },
+        { skillId: dialect.id, level: 9 },
+      ],
+    });
+    const marketAgent = createAgent(tx, {
+      login: '1004',
+      name: '陈静',
+      endpoint: 'PJSIP/1004',
+      skills: [{ skillId: market.id, level: 9 }],
+    });
+    createAgent(tx, { login: 'admin', name: '系统管理员', role: 'admin' });
+    createAgent(tx, { login: 'monitor', name: '值班班长', role: 'supervisor' });
+
+    createExpertSeat(tx, {
+      name: '市场监管局专家座席',
+      department: '市市场监督管理局',
+      agentId: marketAgent.id,
+      skillId: market.id,
+      onDuty: [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }],
+    });
+    createExpertSeat(tx, {
+      name: '税务咨询专家',
+      department: '市税务局',
+      externalNumber: '02388880000',
+      skillId: enterprise.id,
+      onDuty: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }],
+    });
+    createDepartmentContact(tx, { unit: '市住房和城乡建设委员会', person: '刘科长', phone: '02361230001' });
+    createDepartmentContact(tx, { unit: '市交通运输局', person: '赵主任', phone: '02361230002' });
+    createDepartmentContact(tx, { unit: '市人力资源和社会保障局', person: '孙科长', phone: '02361230003' });
+
+    putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
+    writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
+  });
+  return true;
+}

@@ -1,0 +1,188 @@
+import { sql } from 'drizzle-orm';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  StoreError,
+  changeTicketStatus,
+  createRoute,
+  createSkill,
+  deleteSkill,
+  findActiveBlock,
+  findActiveRoute,
+  listAgents,
+  listRoutes,
+  openStore,
+  openTicketForCall,
+  putBlacklistEntry,
+  recordCallArrival,
+  seedDemo,
+  ticketHistory,
+  type Store,
+} from '../../store/index.js';
+
+/** The innermost message of what `run` throws (drizzle wraps SQLite's error in `cause`). */
+function rootMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    let e: unknown = error;
+    while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+    return e instanceof Error ? e.message : String(e);
+  }
+  return 'did not throw';
+}
+
+const opened: Store[] = [];
+function open(path = ':memory:'): Store {
+  const store = openStore(path);
+  opened.push(store);
+  return store;
+}
+afterEach(() => {
+  while (opened.length) opened.pop()?.close();
+});
+
+const arrival = (linkedId: string, at = new Date('2026-11-22T01:00:00Z')) => ({
+  callKey: linkedId,
+  callId: null,
+  callerNumber: '13800138000',
+  dialledNumber: '12345',
+  routeId: null,
+  hotline: '12345',
+  at,
+});
+
+describe('database file', () => {
+  it('is created with WAL, foreign keys on, and every migration applied', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cti-store-'));
+    const { db } = open(join(dir, 'nested', 'cti.db'));
+    expect(db.get<{ journal_mode: string }>(sql`pragma journal_mode`).journal_mode).toBe('wal');
+    expect(db.get<{ foreign_keys: number }>(sql`pragma foreign_keys`).foreign_keys).toBe(1);
+    const tables = db
+      .all<{ name: string }>(sql`select name from sqlite_master where type = 'table' order by name`)
+      .map((t) => t.name);
+    for (const t of ['calls', 'tickets', 'ticket_events', 'agents', 'skills', 'agent_skills', 'routes', 'expert_seats',
+      'department_contacts', 'ivr_menus', 'blacklist', 'audit_log']) {
+      expect(tables).toContain(t);
+    }
+  });
+
+  it('opening an existing database again applies nothing twice and keeps its rows', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db');
+    const first = openStore(path);
+    openTicketForCall(first.db, arrival('100.1'));
+    first.close();
+    const again = open(path);
+    expect(openTicketForCall(again.db, arrival('100.1')).created).toBe(false);
+  });
+});
+
+describe('tickets', () => {
+  it('one call makes one ticket, even when the arrival is delivered twice', () => {
+    const { db } = open();
+    const first = openTicketForCall(db, arrival('1795312603.4'));
+    const second = openTicketForCall(db, arrival('1795312603.4'));
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.ticket.id).toBe(first.ticket.id);
+    expect(db.get<{ n: number }>(sql`select count(*) as n from tickets`).n).toBe(1);
+    expect(ticketHistory(db, first.ticket.id).map((e) => e.kind)).toEqual(['created']);
+  });
+
+  it('two connections racing on the same call still make one ticket', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db');
+    const a = open(path);
+    const b = open(path);
+    const ra = openTicketForCall(a.db, arrival('race.1'));
+    const rb = openTicketForCall(b.db, arrival('race.1'));
+    expect([ra.created, rb.created].sort()).toEqual([false, true]);
+    expect(ra.ticket.number).toBe(rb.ticket.number);
+  });
+
+  it('numbers are digits a caller can key: Shanghai date then a daily sequence', () => {
+    const { db } = open();
+    // 2026-11-22T17:00Z is already 23 November in Shanghai.
+    const late = openTicketForCall(db, arrival('a', new Date('2026-11-22T17:00:00Z'))).ticket.number;
+    const next = openTicketForCall(db, arrival('b', new Date('2026-11-22T18:00:00Z'))).ticket.number;
+    expect(late).toBe('2611230001');
+    expect(next).toBe('2611230002');
+    expect(openTicketForCall(db, arrival('c', new Date('2026-11-22T01:00:00Z'))).ticket.number).toBe('2611220001');
+  });
+
+  it('a status change is applied with its event, and a stale one changes nothing', () => {
+    const { db } = open();
+    const { ticket } = openTicketForCall(db, arrival('s.1'));
+    const move = { ticketId: ticket.id, from: 'accepted', to: 'dispatched', actor: '1001', kind: 'dispatch', at: new Date() } as const;
+    expect(changeTicketStatus(db, move)).toBe(true);
+    expect(changeTicketStatus(db, move)).toBe(false);
+    expect(ticketHistory(db, ticket.id).map((e) => [e.fromStatus, e.toStatus])).toEqual([
+      [null, 'accepted'],
+      ['accepted', 'dispatched'],
+    ]);
+  });
+
+  it('history is append-only: the database refuses to edit or delete it', () => {
+    const { db } = open();
+    openTicketForCall(db, arrival('h.1'));
+    expect(rootMessage(() => db.run(sql`update ticket_events set note = 'x'`))).toMatch(/append-only/);
+    expect(rootMessage(() => db.run(sql`delete from ticket_events`))).toMatch(/append-only/);
+  });
+});
+
+describe('calls', () => {
+  it('records an arrival once per linkedid', () => {
+    const { db } = open();
+    const input = {
+      linkedId: 'L1',
+      channelId: 'C1',
+      channelName: 'PJSIP/trunk-00000001',
+      callerNumber: '13800138000',
+      dialledNumber: '12345',
+      routeId: null,
+      arrivedAt: new Date().toISOString(),
+    };
+    expect(recordCallArrival(db, input).created).toBe(true);
+    expect(recordCallArrival(db, input).created).toBe(false);
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to delete a skill a route still uses, with a reason', () => {
+    const { db } = open();
+    const skill = createSkill(db, { code: 'general', name: '综合受理' });
+    createRoute(db, { number: '12345', name: '12345', mode: 'main', skillId: skill.id });
+    expect(() => deleteSkill(db, skill.id)).toThrow(expect.objectContaining({ kind: 'conflict' }) as StoreError);
+    expect(listRoutes(db)[0]?.skillId).toBe(skill.id);
+  });
+
+  it('a disabled route is not found for calls', () => {
+    const { db } = open();
+    createRoute(db, { number: '12369', name: '环保', mode: 'whole', enabled: false });
+    expect(findActiveRoute(db, '12369')).toBeUndefined();
+    expect(listRoutes(db)).toHaveLength(1);
+  });
+
+  it('a blacklist entry blocks until it expires', () => {
+    const { db } = open();
+    putBlacklistEntry(db, { number: '13900000000', reason: '恶意骚扰', expiresAt: '2026-12-01T00:00:00.000Z', createdBy: 'admin' });
+    expect(findActiveBlock(db, '13900000000', new Date('2026-11-30T00:00:00Z'))?.reason).toBe('恶意骚扰');
+    expect(findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
+  });
+
+  it('demo data loads into an empty database only', () => {
+    const { db } = open();
+    expect(seedDemo(db)).toBe(true);
+    expect(seedDemo(db)).toBe(false);
+    expect(listRoutes(db).map((r) => `${r.number}:${r.mode}`)).toEqual([
+      '12315:parallel',
+      '12345:main',
+      '12369:whole',
+      '96128:subcentre',
+    ]);
+    const wang = listAgents(db).find((a) => a.login === '1001');
+    expect(wang?.skills.map((s) => s.code)).toEqual(['general', 'enterprise']);
+    expect(wang).not.toHaveProperty('passwordHash');
+  });
+});
