@@ -80,7 +80,7 @@ export const routes = sqliteTable(
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
-  (t) => [check('routes_mode_check', inList('mode', ROUTE_MODES))],
+  () => [check('routes_mode_check', inList('mode', ROUTE_MODES))],
 );
 
 export const agents = sqliteTable(
@@ -97,7 +97,7 @@ export const agents = sqliteTable(
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     createdAt: text('created_at').notNull().default(now),
   },
-  (t) => [check('agents_role_check', inList('role', AGENT_ROLES))],
+  () => [check('agents_role_check', inList('role', AGENT_ROLES))],
 );
 
 export const agentSkills = sqliteTable(
@@ -132,7 +132,7 @@ export const expertSeats = sqliteTable(
     onDuty: text('on_duty', { mode: 'json' }).notNull().default(sql`'[]'`),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   },
-  (t) => [check('expert_seats_target_check', sql`(agent_id is not null) <> (external_number is not null)`)],
+  () => [check('expert_seats_target_check', sql`(agent_id is not null) <> (external_number is not null)`)],
 );
 
 export const departmentContacts = sqliteTable('department_contacts', {

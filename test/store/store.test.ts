@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  StoreError} from '../../store/index.js';
 import {
-  StoreError,
   changeTicketStatus,
   createRoute,
   createSkill,

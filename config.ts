@@ -1,0 +1,140 @@
+/**
+ * Server settings: defaults, then an optional JSON config file (`CTI_CONFIG`), then environment
+ * variables. Validated once at start; a bad value stops the server with a message naming it.
+ * Secrets have no default: they come from the environment or the config file only.
+ */
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { readFileSync } from 'node:fs';
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+export const ConfigSchema = Type.Object(
+  {
+    httpHost: Type.String({ minLength: 1 }),
+    httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    dbPath: Type.String({ minLength: 1 }),
+    seed: Type.Union([Type.Literal('none'), Type.Literal('demo')]),
+    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    ami: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Port,
+        user: Type.String({ minLength: 1 }),
+        secret: Type.String({ minLength: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    ari: Type.Object(
+      {
+        url: Type.String({ pattern: '^https?://' }),
+        user: Type.String({ minLength: 1 }),
+        password: Type.String({ minLength: 1 }),
+        app: Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Defaults match `asterisk-config/` and the PBX simulator. Secrets are absent on purpose. */
+export const DEFAULTS = {
+  httpHost: '0.0.0.0',
+  httpPort: 8080,
+  dbPath: './data/cti.db',
+  seed: 'none',
+  logLevel: 'info',
+  ami: { host: '127.0.0.1', port: 5038, user: 'cti' },
+  ari: { url: 'http://127.0.0.1:8088', user: 'cti', app: 'hotline12345' },
+} as const;
+
+/** Environment variable → path in the config object. */
+const ENV_MAP: Record<string, [string, string?]> = {
+  CTI_HTTP_HOST: ['httpHost'],
+  CTI_HTTP_PORT: ['httpPort'],
+  CTI_DB: ['dbPath'],
+  CTI_SEED: ['seed'],
+  CTI_LOG_LEVEL: ['logLevel'],
+  CTI_AMI_HOST: ['ami', 'host'],
+  CTI_AMI_PORT: ['ami', 'port'],
+  CTI_AMI_USER: ['ami', 'user'],
+  CTI_AMI_SECRET: ['ami', 'secret'],
+  CTI_ARI_URL: ['ari', 'url'],
+  CTI_ARI_USER: ['ari', 'user'],
+  CTI_ARI_PASSWORD: ['ari', 'password'],
+  CTI_ARI_APP: ['ari', 'app'],
+};
+
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT']);
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Tree = Record<string, unknown>;
+
+function merge(into: Tree, from: Tree): Tree {
+  for (const [key, value] of Object.entries(from)) {
+    const current = into[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') {
+      into[key] = merge({ ...(current as Tree) }, value as Tree);
+    } else {
+      into[key] = value;
+    }
+  }
+  return into;
+}
+
+function readFile(path: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Tree;
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Tree {
+  const tree: Tree = {};
+  for (const [name, [first, second]] of Object.entries(ENV_MAP)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (NUMERIC.has(name)) {
+      if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+      value = Number(raw);
+    }
+    if (second) tree[first] = { ...((tree[first]) ?? {}), [second]: value };
+    else tree[first] = value;
+  }
+  return tree;
+}
+
+const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_MAP).map(([env, path]) => [`/${path.filter(Boolean).join('/')}`, env]));
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged = merge(merge(structuredClone(DEFAULTS), env.CTI_CONFIG ? readFile(env.CTI_CONFIG) : {}), fromEnv(env));
+  if (!Value.Check(ConfigSchema, merged)) {
+    const problems = [...Value.Errors(ConfigSchema, merged)].map((e) => {
+      const missing = e.keyword === 'required' ? (e.params as { requiredProperties?: string[] }).requiredProperties : undefined;
+      const path = missing ? `${e.instancePath}/${missing.join(',')}` : e.instancePath;
+      const env = ENV_NAME_OF[path];
+      return `${path || '/'}${env ? ` (${env})` : ''}: ${missing ? 'is required' : e.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
+  }
+  return merged;
+}

@@ -1,0 +1,84 @@
+/** ARI data as the rest of the server sees it: plain objects, validated at the edge (ari-events.ts). */
+export interface AriParty {
+  name: string;
+  number: string;
+}
+
+export interface AriChannel {
+  id: string;
+  name: string;
+  state: string;
+  caller: AriParty;
+  connected: AriParty;
+  dialplan: { context: string; exten: string; priority: number };
+  creationTime: string;
+  language: string;
+}
+
+export interface AriBridge {
+  id: string;
+  bridgeType: string;
+  name: string;
+  channelIds: string[];
+}
+
+export interface AriPlayback {
+  id: string;
+  mediaUri: string;
+  targetUri: string;
+  state: string;
+}
+
+export interface AriEndpoint {
+  technology: string;
+  resource: string;
+  state: string;
+  channelIds: string[];
+}
+
+/** The events the server acts on. Anything else from the socket is ignored after validation. */
+export type AriEvent =
+  | { type: 'StasisStart'; timestamp: string; args: string[]; channel: AriChannel; replaceChannel?: AriChannel }
+  | { type: 'StasisEnd'; timestamp: string; channel: AriChannel }
+  | { type: 'ChannelStateChange'; timestamp: string; channel: AriChannel }
+  | { type: 'ChannelDtmfReceived'; timestamp: string; channel: AriChannel; digit: string; durationMs: number }
+  | { type: 'ChannelHangupRequest'; timestamp: string; channel: AriChannel; cause: number; soft: boolean }
+  | { type: 'ChannelDestroyed'; timestamp: string; channel: AriChannel; cause: number; causeTxt: string }
+  | { type: 'ChannelEnteredBridge'; timestamp: string; channel: AriChannel; bridge: AriBridge }
+  | { type: 'ChannelLeftBridge'; timestamp: string; channel: AriChannel; bridge: AriBridge }
+  | { type: 'BridgeDestroyed'; timestamp: string; bridge: AriBridge }
+  | { type: 'PlaybackStarted'; timestamp: string; playback: AriPlayback }
+  | { type: 'PlaybackFinished'; timestamp: string; playback: AriPlayback }
+  | { type: 'Dial'; timestamp: string; peer: AriChannel; dialstatus: string; caller?: AriChannel }
+  | { type: 'EndpointStateChange'; timestamp: string; endpoint: AriEndpoint };
+
+export type AriEventType = AriEvent['type'];
+export type AriEventOf<T extends AriEventType> = Extract<AriEvent, { type: T }>;
+
+export interface AriSettings {
+  /** e.g. `http://127.0.0.1:8088` (the `/ari` prefix is added by the client). */
+  url: string;
+  username: string;
+  password: string;
+  app: string;
+}
+
+export interface OriginateParams {
+  endpoint: string;
+  app: string;
+  appArgs: string[];
+  callerId?: string;
+  timeoutSeconds?: number;
+  channelId?: string;
+  variables?: Record<string, string>;
+}
+
+export class AriError extends Error {
+  constructor(
+    readonly kind: 'not-found' | 'conflict' | 'connection' | 'request',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AriError';
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A citizen's call enters the Stasis application: record it, open its ticket, answer — in that order,
+ * so the ticket is on disk before the caller hears anything. A repeated StasisStart for the same call
+ * (a redelivery, or the server reconnecting) finds the existing rows and opens nothing new.
+ */
+import {
+  findActiveRoute,
+  openTicketForCall,
+  recordCallArrival,
+  type Db,
+  type RouteRow,
+  type TicketRow,
+} from '../../store/index.js';
+import type { AriChannel } from '../ari/ari-types.js';
+import { maskNumber, type Logger } from '../logging.js';
+
+export interface ArrivedCall {
+  linkedId: string;
+  channelId: string;
+  callId: number;
+  ticket: TicketRow;
+  route: RouteRow | undefined;
+  /** False when this arrival had already been handled (duplicate delivery). */
+  isNew: boolean;
+}
+
+/**
+ * ARI has no linkedid on the channel object; for a call that enters from the dialplan the caller's own
+ * channel starts the linked group, and its id is the stable key for the call.
+ */
+export function callKeyOf(channel: AriChannel): string {
+  return channel.id;
+}
+
+export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now = new Date()): ArrivedCall {
+  const route = findActiveRoute(db, dialledNumber);
+  const linkedId = callKeyOf(channel);
+  const callerNumber = channel.caller.number;
+  const { call, created } = recordCallArrival(db, {
+    linkedId,
+    channelId: channel.id,
+    channelName: channel.name,
+    callerNumber,
+    dialledNumber,
+    routeId: route?.id ?? null,
+    arrivedAt: now.toISOString(),
+  });
+  const { ticket } = openTicketForCall(db, {
+    callKey: linkedId,
+    callId: call.id,
+    callerNumber,
+    dialledNumber,
+    routeId: route?.id ?? null,
+    hotline: route?.name ?? dialledNumber,
+    at: now,
+  });
+  log.info(
+    { channelId: channel.id, caller: maskNumber(callerNumber), dialled: dialledNumber, route: route?.mode ?? 'none', ticket: ticket.number, isNew: created },
+    created ? 'call arrived, ticket opened' : 'call arrival repeated, existing ticket kept',
+  );
+  return { linkedId, channelId: channel.id, callId: call.id, ticket, route, isNew: created };
+}
