@@ -2,7 +2,7 @@
  * Logging for the telephony layers. Caller numbers are personal data (Chongqing art. 22): they go
  * into logs only through `maskNumber`.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -14,8 +14,8 @@ export function maskNumber(number: string | null | undefined): string {
   return `${number.slice(0, keepHead)}${'*'.repeat(number.length - keepHead - 4)}${number.slice(-4)}`;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'cti-12345' },
     // Belt and braces: fields that carry a caller's number are masked even if a call site forgets.
@@ -28,7 +28,8 @@ export function createLogger(level: string): Logger {
         return object;
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that writes nothing, for tests and library use. */

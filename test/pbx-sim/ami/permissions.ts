@@ -44,6 +44,9 @@ export function authorityToString(authority: number): string {
   return labels.length > 0 ? labels.join(',') : '<none>';
 }
 
+/** Returned by {@link stringsToMask} for an empty mask; Asterisk answers `Invalid event mask`. */
+export const INVALID_MASK = -1;
+
 const TRUE_WORDS = new Set(['yes', 'true', 'y', 't', '1', 'on']);
 const FALSE_WORDS = new Set(['no', 'false', 'n', 'f', '0', 'off']);
 
@@ -64,9 +67,6 @@ export function stringsToMask(text: string): number {
   }
   return mask;
 }
-
-/** Returned by {@link stringsToMask} for an empty mask; Asterisk answers `Invalid event mask`. */
-export const INVALID_MASK = -1;
 
 /** Whether a session with these masks receives an event of class `category` (manager.c `process_events`). */
 export function wantsEvent(readPerm: number, eventMask: number, category: number): boolean {

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config.js';
+
+const secrets = { CTI_AMI_SECRET: 's1', CTI_ARI_PASSWORD: 's2' };
+
+describe('configuration', () => {
+  it('has defaults that match asterisk-config/ and the simulator', () => {
+    const config = loadConfig(secrets);
+    expect(config.httpPort).toBe(8080);
+    expect(config.dbPath).toBe('./data/cti.db');
+    expect(config.ami).toEqual({ host: '127.0.0.1', port: 5038, user: 'cti', secret: 's1' });
+    expect(config.ari).toEqual({ url: 'http://127.0.0.1:8088', user: 'cti', password: 's2', app: 'hotline12345' });
+    expect(config.seed).toBe('none');
+  });
+
+  it('has no built-in secrets: a missing one is named, with its variable', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    try {
+      loadConfig({ CTI_ARI_PASSWORD: 'x' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('/ami/secret (CTI_AMI_SECRET): is required');
+    }
+  });
+
+  it('environment overrides the config file, which overrides defaults', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cti-config-')), 'cti.json');
+    writeFileSync(file, JSON.stringify({ httpPort: 9000, ami: { host: '10.1.1.1', secret: 'from-file' }, ari: { password: 'p' } }));
+    const config = loadConfig({ CTI_CONFIG: file, CTI_HTTP_PORT: '9100', CTI_SEED: 'demo' });
+    expect(config.httpPort).toBe(9100);
+    expect(config.ami.host).toBe('10.1.1.1');
+    expect(config.ami.port).toBe(5038);
+    expect(config.ami.secret).toBe('from-file');
+    expect(config.seed).toBe('demo');
+  });
+
+  it.each([
+    [{ CTI_HTTP_PORT: 'eighty' }, 'CTI_HTTP_PORT must be a port number'],
+    [{ CTI_AMI_PORT: '70000' }, '/ami/port (CTI_AMI_PORT)'],
+    [{ CTI_SEED: 'everything' }, '/seed (CTI_SEED)'],
+    [{ CTI_ARI_URL: 'ftp://pbx' }, '/ari/url (CTI_ARI_URL)'],
+    [{ CTI_ARI_APP: 'bad app!' }, '/ari/app (CTI_ARI_APP)'],
+  ])('refuses %o with a message naming it', (env, expected) => {
+    expect(() => loadConfig({ ...secrets, ...env })).toThrow(expected);
+  });
+
+  it('refuses a config file that is not JSON, or has unknown settings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cti-config-'));
+    writeFileSync(join(dir, 'bad.json'), '{ httpPort: 1');
+    writeFileSync(join(dir, 'extra.json'), JSON.stringify({ httpPrt: 1 }));
+    expect(() => loadConfig({ ...secrets, CTI_CONFIG: join(dir, 'bad.json') })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ ...secrets, CTI_CONFIG: join(dir, 'extra.json') })).toThrow(/additional properties/);
+    expect(() => loadConfig({ ...secrets, CTI_CONFIG: join(dir, 'missing.json') })).toThrow(/cannot read config file/);
+  });
+});

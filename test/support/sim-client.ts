@@ -1,0 +1,52 @@
+/** Small helpers for tests: drive the PBX simulator's control API and wait for things to happen. */
+import { request } from 'node:http';
+
+export interface SimResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** A JSON request with node:http (no client library between the test and the wire). */
+export function simRequest<T = unknown>(baseUrl: string, method: string, path: string, body?: unknown): Promise<SimResponse<T>> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, baseUrl),
+      { method, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = text ? JSON.parse(text) : null;
+          } catch {
+            // keep text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed as T });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+export async function placeCall(baseUrl: string, from: string, to: string): Promise<string> {
+  const res = await simRequest<{ channelId: string }>(baseUrl, 'POST', '/sim/calls', { from, to });
+  if (res.status !== 201) throw new Error(`POST /sim/calls answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.channelId;
+}
+
+/** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
