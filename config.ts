@@ -15,7 +15,15 @@ export const ConfigSchema = Type.Object(
     httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
     dbPath: Type.String({ minLength: 1 }),
     seed: Type.Union([Type.Literal('none'), Type.Literal('demo')]),
-    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    logLevel: Type.Union([
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ]),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),

@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Suites bind their own ephemeral ports, so files can run in parallel safely.
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -1,6 +1,6 @@
 /**
- * Demo data: a small city centre with 12345 and three merged old hotlines, four agents on the
- * reference phones 1001–1004, an expert seat and a department directory. Loaded only into an empty
+ * Demo data: a small city centre with 12345 and three merged old hotlines, five agents on the
+ * reference phones 1001–1005, an expert seat and a department directory. Loaded only into an empty
  * database (`CTI_SEED=demo`), so it never overwrites a centre's real configuration.
  */
 import { count } from 'drizzle-orm';
@@ -36,19 +36,19 @@ export function seedDemo(db: Db): boolean {
       priority: 1,
     });
     createRoute(tx, {
-      number: '12369',
-      name: '12369 环保举报热线',
+      number: '12333',
+      name: '12333 人力资源和社会保障热线',
       mode: 'whole',
-      prompt: 'notice-merged-12369',
+      prompt: 'notice-merged-12333',
       skillId: general.id,
     });
     createRoute(tx, {
-      number: '96128',
-      name: '96128 不动产登记分中心',
+      number: '12366',
+      name: '12366 税务分中心',
       mode: 'subcentre',
       prompt: 'greeting-12345',
       skillId: general.id,
-      subcentreDial: 'PJSIP/96128@trunk',
+      subcentreDial: 'PJSIP/12366@trunk',
       transferMode: 'three-way',
     });
 
@@ -77,8 +77,9 @@ export function seedDemo(db: Db): boolean {
       endpoint: 'PJSIP/1004',
       skills: [{ skillId: market.id, level: 9 }],
     });
+    createAgent(tx, { login: '1005', name: '刘洋', endpoint: 'PJSIP/1005', skills: [{ skillId: general.id, level: 4 }] });
     createAgent(tx, { login: 'admin', name: '系统管理员', role: 'admin' });
-    createAgent(tx, { login: 'monitor', name: '值班班长', role: 'supervisor' });
+    createAgent(tx, { login: 'super', name: '值班班长', role: 'supervisor' });
 
     createExpertSeat(tx, {
       name: '市场监管局专家座席',

@@ -178,9 +178,9 @@ describe('configuration', () => {
     expect(seedDemo(db)).toBe(false);
     expect(listRoutes(db).map((r) => `${r.number}:${r.mode}`)).toEqual([
       '12315:parallel',
+      '12333:whole',
       '12345:main',
-      '12369:whole',
-      '96128:subcentre',
+      '12366:subcentre',
     ]);
     const wang = listAgents(db).find((a) => a.login === '1001');
     expect(wang?.skills.map((s) => s.code)).toEqual(['general', 'enterprise']);

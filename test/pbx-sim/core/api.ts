@@ -2,7 +2,7 @@
  * The surface of the core PBX model that the front ends (ARI, AMI, control API) drive.
  * The model lives in `core/`; front ends never reach into its internals.
  */
-import type { BridgeSnapshot, ChannelSnapshot, EndpointSnapshot, PbxEvent } from './events.js';
+import type { BridgeSnapshot, ChannelSnapshot, EndpointSnapshot, PbxEvent, PbxEventDelivery } from './events.js';
 
 export interface OriginateRequest {
   /** Dial string: `PJSIP/1001`, `Local/1001@agents`, `Local/s@caller-sim`. */
@@ -38,7 +38,8 @@ export interface PbxCore {
   /** Asterisk version string reported by AMI `Command: core show version` and ARI `/asterisk/info`. */
   readonly version: string;
   readonly systemName: string;
-  subscribe(listener: (event: PbxEvent) => void): () => void;
+  /** Events in Asterisk's order; `delivery` says which Stasis apps ARI delivers each one to. */
+  subscribe(listener: (event: PbxEvent, delivery: PbxEventDelivery) => void): () => void;
   listChannels(): ChannelSnapshot[];
   findChannel(idOrName: string): ChannelSnapshot | undefined;
   getVariable(channelId: string, name: string): string | undefined;

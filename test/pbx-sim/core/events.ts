@@ -76,9 +76,15 @@ export interface EndpointSnapshot {
 export interface PlaybackSnapshot {
   id: string;
   mediaUri: string;
+  /** The next item of a media list, while one follows (ARI `next_media_uri`). */
+  nextMediaUri?: string;
   targetUri: string;
   language: string;
-  state: 'queued' | 'playing' | 'paused' | 'done' | 'failed';
+  /**
+   * `continuing` is reported with a `playback.started` event when a media list moves on to its next
+   * item (ARI `PlaybackContinuing`).
+   */
+  state: 'queued' | 'playing' | 'continuing' | 'paused' | 'done' | 'failed';
 }
 
 export interface LiveRecordingSnapshot {
@@ -143,3 +149,13 @@ export type PbxEvent =
   | { type: 'device.state'; device: string; state: string };
 
 export type PbxEventType = PbxEvent['type'];
+
+/**
+ * Who should see an event on ARI: the Stasis applications subscribed, at the moment the event was
+ * raised, to the channel/bridge/endpoint/device it concerns (or subscribed to everything). The core
+ * computes it because subscriptions change in the middle of sequences (a dialplan channel is
+ * subscribed at StasisStart and unsubscribed right after StasisEnd).
+ */
+export interface PbxEventDelivery {
+  readonly apps: readonly string[];
+}

@@ -1,0 +1,58 @@
+/**
+ * Calls are not lost when the link to the PBX breaks: after a dropped AMI connection, a dropped ARI
+ * socket or a PBX restart the server reconnects by itself and the next call gets its ticket.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../cti/logging.js';
+import { startServer, type RunningServer } from '../../main.js';
+import { tickets } from '../../store/index.js';
+import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+let sim: PbxSim;
+let server: RunningServer;
+
+beforeAll(async () => {
+  sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
+  server = await startServer(
+    {
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      dbPath: ':memory:',
+      seed: 'demo',
+      logLevel: 'silent',
+      ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
+      ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret', app: 'hotline12345' },
+    },
+    silentLogger(),
+  );
+  await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up');
+});
+afterAll(async () => {
+  await server.close();
+  await sim.stop();
+});
+
+async function callGetsTicket(from: string): Promise<void> {
+  const channelId = await placeCall(sim.httpUrl, from, '12345');
+  const ticket = await waitFor(
+    () => server.store.db.select().from(tickets).where(eq(tickets.callKey, channelId)).get(),
+    'a ticket after reconnecting',
+    15_000,
+  );
+  expect(ticket.callerNumber).toBe(from);
+}
+
+describe.each(['drop-ari', 'drop-ami', 'restart'] as const)('after %s', (kind) => {
+  it('the server notices, reconnects, and takes the next call', async () => {
+    const connection = kind === 'drop-ami' ? server.link.ami : server.link.ari;
+    let dropped = false;
+    connection.once('disconnected', () => (dropped = true));
+    const fault = await simRequest(sim.httpUrl, 'POST', '/sim/faults', { kind });
+    expect(fault.status).toBeLessThan(300);
+    await waitFor(() => dropped, 'the server to notice the drop', 5_000);
+    await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links back', 20_000);
+    await callGetsTicket(`1380013${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Smoke check of the built program under plain node (no vitest transform): start the simulator and the
+ * compiled server, place one call, and require its ticket and a healthy /health. Exits non-zero on failure.
+ */
+import { eq } from 'drizzle-orm';
+import { silentLogger } from '../cti/logging.js';
+import { startServer } from '../main.js';
+import { tickets } from '../store/index.js';
+import { startPbxSim } from './pbx-sim/index.js';
+import { placeCall, simRequest, waitFor } from './support/sim-client.js';
+
+async function smoke(): Promise<void> {
+  const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
+  const server = await startServer(
+    {
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      dbPath: ':memory:',
+      seed: 'demo',
+      logLevel: 'silent',
+      ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
+      ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret', app: 'hotline12345' },
+    },
+    silentLogger(),
+  );
+  try {
+    await waitFor(async () => (await simRequest(server.httpUrl, 'GET', '/health')).status === 200, 'healthy server', 10_000);
+    const channelId = await placeCall(sim.httpUrl, '13800138000', '12345');
+    const ticket = await waitFor(
+      () => server.store.db.select().from(tickets).where(eq(tickets.callKey, channelId)).get(),
+      'a ticket for the smoke call',
+      10_000,
+    );
+    process.stdout.write(`smoke: call ${channelId} opened ticket ${ticket.number}\n`);
+  } finally {
+    await server.close();
+    await sim.stop();
+  }
+}
+
+smoke().then(
+  () => process.stdout.write('smoke: the built server took a call\n'),
+  (error: unknown) => {
+    process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
