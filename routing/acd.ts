@@ -1,0 +1,68 @@
+/**
+ * ACD: which ready agent gets which waiting caller. A pure function of the waiting list and the agent
+ * states, so it is tested without a PBX.
+ *
+ * - A caller waits for the route's skill; after `overflowAfterMs` the overflow skills also count.
+ * - Among callers, higher priority first, then first come first served.
+ * - Among agents with the skill who are ready and whose phone is registered, the longest idle first;
+ *   a higher skill level breaks ties.
+ */
+export interface WaitingCaller {
+  callId: string;
+  skillId: number;
+  overflowSkillIds: number[];
+  overflowAfterMs: number;
+  priority: number;
+  /** Epoch ms when the caller joined the queue. */
+  queuedAt: number;
+}
+
+export interface AgentAvailability {
+  agentId: number;
+  state: 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
+  phoneRegistered: boolean;
+  /** Epoch ms since which the agent has been ready. */
+  idleSince: number;
+  /** skillId → level (1–10). */
+  skills: ReadonlyMap<number, number>;
+}
+
+export interface Assignment {
+  callId: string;
+  agentId: number;
+}
+
+function eligibleSkills(caller: WaitingCaller, now: number): number[] {
+  return now - caller.queuedAt >= caller.overflowAfterMs ? [caller.skillId, ...caller.overflowSkillIds] : [caller.skillId];
+}
+
+function bestLevel(agent: AgentAvailability, skillIds: number[]): number {
+  return Math.max(0, ...skillIds.map((s) => agent.skills.get(s) ?? 0));
+}
+
+/** Pairs waiting callers with free agents; each caller and each agent appears at most once. */
+export function assignCalls(callers: readonly WaitingCaller[], agents: readonly AgentAvailability[], now: number): Assignment[] {
+  const order = [...callers].sort((a, b) => b.priority - a.priority || a.queuedAt - b.queuedAt || a.callId.localeCompare(b.callId));
+  const free = agents.filter((a) => a.state === 'ready' && a.phoneRegistered);
+  const taken = new Set<number>();
+  const result: Assignment[] = [];
+  for (const caller of order) {
+    const skills = eligibleSkills(caller, now);
+    let best: AgentAvailability | undefined;
+    for (const agent of free) {
+      if (taken.has(agent.agentId) || bestLevel(agent, skills) === 0) continue;
+      if (
+        !best ||
+        agent.idleSince < best.idleSince ||
+        (agent.idleSince === best.idleSince && bestLevel(agent, skills) > bestLevel(best, skills))
+      ) {
+        best = agent;
+      }
+    }
+    if (best) {
+      taken.add(best.agentId);
+      result.push({ callId: caller.callId, agentId: best.agentId });
+    }
+  }
+  return result;
+}

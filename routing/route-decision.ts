@@ -1,0 +1,73 @@
+/**
+ * What happens to a call, decided from the dialled number's route, the blacklist and the repeat-call
+ * policy. Pure: the caller of this function reads the rows; this only decides.
+ *
+ * 7×24 human service means no dead end: an unknown DID is served like 12345 itself, and a disabled
+ * route is simply not found (the caller of this function passes `undefined`).
+ */
+import type { BlacklistRow, RouteMode, RouteRow } from '../store/index.js';
+
+export interface RepeatCallPolicy {
+  /** More than this many calls … */
+  maxCalls: number;
+  /** … within this many minutes … */
+  windowMinutes: number;
+  /** … and the caller first hears a warning before being queued. */
+  action: 'warn';
+}
+
+export const DEFAULT_REPEAT_POLICY: RepeatCallPolicy = { maxCalls: 5, windowMinutes: 60, action: 'warn' };
+
+export type RouteDecision =
+  | { kind: 'blocked'; prompt: 'blocked-notice'; reason: string }
+  | {
+      kind: 'serve';
+      mode: RouteMode;
+      routeId: number | null;
+      hotline: string;
+      /** Prompts played first, in order (notice for a merged number, own greeting, repeat warning). */
+      prompts: string[];
+      /** The menu to run, when the route has one; otherwise straight to the skill's queue. */
+      menuId: number | null;
+      skillId: number | null;
+      priority: number;
+      /** `subcentre`: where specialised questions are transferred, and how. */
+      subcentre: { dial: string; mode: 'blind' | 'three-way' } | null;
+      repeatCaller: boolean;
+    };
+
+export interface RouteFacts {
+  dialledNumber: string;
+  route: RouteRow | undefined;
+  /** The main 12345 route, used when the dialled number has no route of its own. */
+  mainRoute: RouteRow | undefined;
+  block: BlacklistRow | undefined;
+  /** Calls from this number in the policy window, this one included. */
+  recentCalls: number;
+  policy: RepeatCallPolicy;
+}
+
+export function decideRoute(facts: RouteFacts): RouteDecision {
+  if (facts.block) return { kind: 'blocked', prompt: 'blocked-notice', reason: facts.block.reason };
+  const route = facts.route ?? facts.mainRoute;
+  const repeatCaller = facts.recentCalls > facts.policy.maxCalls;
+  const prompts: string[] = [];
+  if (route?.prompt) prompts.push(route.prompt);
+  else prompts.push('greeting-12345');
+  if (repeatCaller) prompts.push('repeat-call-warning');
+  return {
+    kind: 'serve',
+    mode: route?.mode ?? 'main',
+    routeId: route?.id ?? null,
+    hotline: facts.route?.name ?? route?.name ?? facts.dialledNumber,
+    prompts,
+    menuId: route?.menuId ?? null,
+    skillId: route?.skillId ?? null,
+    priority: route?.priority ?? 0,
+    subcentre:
+      route?.mode === 'subcentre' && route.subcentreDial
+        ? { dial: route.subcentreDial, mode: route.transferMode ?? 'blind' }
+        : null,
+    repeatCaller,
+  };
+}

@@ -1,0 +1,99 @@
+/** Getvar and Setvar (main/manager.c `action_getvar`, `action_setvar`). */
+import type { ChannelSnapshot } from '../../core/events.js';
+import { getHeader } from '../frame.js';
+import type { AmiHub } from '../hub.js';
+import { responseHead, sendAck, sendError } from '../response.js';
+import type { ActionHandler } from './context.js';
+
+/** Dialplan functions the simulator can answer from a channel snapshot. */
+function readFunction(channel: ChannelSnapshot, name: string): string | undefined {
+  const match = /^([A-Z_]+)\((.*)\)$/i.exec(name);
+  if (!match) return undefined;
+  const fn = (match[1] ?? '').toUpperCase();
+  const arg = (match[2] ?? '').trim().toLowerCase();
+  if (fn === 'CALLERID' || fn === 'CONNECTEDLINE') {
+    const party = fn === 'CALLERID' ? channel.caller : channel.connected;
+    if (arg === 'num' || arg === 'number') return party.number;
+    if (arg === 'name') return party.name;
+    if (arg === 'all') return party.name ? `"${party.name}" <${party.number}>` : party.number;
+    return undefined;
+  }
+  if (fn === 'CHANNEL') {
+    const values: Record<string, string> = {
+      name: channel.name,
+      uniqueid: channel.id,
+      linkedid: channel.linkedId,
+      state: channel.state,
+      language: channel.language,
+      accountcode: channel.accountCode,
+      context: channel.dialplan.context,
+      exten: channel.dialplan.exten,
+      channeltype: channel.name.split('/')[0] ?? '',
+    };
+    return values[arg];
+  }
+  return undefined;
+}
+
+/**
+ * A variable the way `pbx_retrieve_variable` looks it up: built-in channel variables first, then
+ * the channel's own variables, then globals; `NAME(args)` is a function read.
+ */
+export function readVariable(hub: AmiHub, channel: ChannelSnapshot | undefined, name: string): string {
+  if (name.endsWith(')')) {
+    if (!channel) return '';
+    return readFunction(channel, name) ?? hub.core.getVariable(channel.id, name) ?? '';
+  }
+  if (channel) {
+    const builtins: Record<string, string> = {
+      EXTEN: channel.dialplan.exten,
+      CONTEXT: channel.dialplan.context,
+      PRIORITY: String(channel.dialplan.priority),
+      CHANNEL: channel.name,
+      UNIQUEID: channel.id,
+    };
+    const builtin = builtins[name];
+    if (builtin !== undefined) return builtin;
+  }
+  if (name === 'EPOCH') return String(Math.floor(Date.now() / 1000));
+  if (name === 'SYSTEMNAME') return hub.core.systemName;
+  if (channel) {
+    const value = hub.core.getVariable(channel.id, name);
+    if (value !== undefined) return value;
+  }
+  return hub.globals.get(name) ?? '';
+}
+
+export const getvar: ActionHandler = (ctx) => {
+  const name = getHeader(ctx.message, 'Channel');
+  const variable = getHeader(ctx.message, 'Variable');
+  if (variable === '') return sendError(ctx, 'No variable specified');
+  let channel: ChannelSnapshot | undefined;
+  if (name !== '') {
+    channel = ctx.hub.core.findChannel(name);
+    if (!channel) return sendError(ctx, 'No such channel');
+  }
+  const value = readVariable(ctx.hub, channel, variable);
+  ctx.send([...responseHead(ctx.message), ['Variable', variable], ['Value', value]]);
+  return undefined;
+};
+
+export const setvar: ActionHandler = (ctx) => {
+  const name = getHeader(ctx.message, 'Channel');
+  const variable = getHeader(ctx.message, 'Variable');
+  const value = getHeader(ctx.message, 'Value');
+  if (variable === '') return sendError(ctx, 'No variable specified');
+  if (name === '') {
+    // No channel: a global variable, which the core does not model.
+    ctx.hub.globals.set(variable, value);
+    return sendAck(ctx, 'Variable Set');
+  }
+  const channel = ctx.hub.core.findChannel(name);
+  if (!channel) return sendError(ctx, 'No such channel');
+  try {
+    ctx.hub.core.setVariable(channel.id, variable, value);
+  } catch {
+    return sendError(ctx, 'Variable not set');
+  }
+  return sendAck(ctx, 'Variable Set');
+};

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { assignCalls, type AgentAvailability, type WaitingCaller } from '../../routing/acd.js';
+import { DEFAULT_REPEAT_POLICY, decideRoute, type RouteFacts } from '../../routing/route-decision.js';
+import type { RouteRow } from '../../store/index.js';
+
+const route = (over: Partial<RouteRow>): RouteRow => ({
+  id: 1,
+  number: '12345',
+  name: '12345 政务服务便民热线',
+  mode: 'main',
+  prompt: 'greeting-12345',
+  skillId: 1,
+  menuId: null,
+  subcentreDial: null,
+  transferMode: null,
+  priority: 0,
+  enabled: true,
+  createdAt: '',
+  updatedAt: '',
+  ...over,
+});
+
+const main = route({});
+const facts = (over: Partial<RouteFacts>): RouteFacts => ({
+  dialledNumber: '12345',
+  route: main,
+  mainRoute: main,
+  block: undefined,
+  recentCalls: 1,
+  policy: DEFAULT_REPEAT_POLICY,
+  ...over,
+});
+
+describe('route decision', () => {
+  it('a blacklisted caller hears the notice and is released, whatever was dialled', () => {
+    const block = { id: 1, number: '139', reason: '恶意骚扰', expiresAt: null, createdBy: 'admin', createdAt: '' };
+    expect(decideRoute(facts({ block }))).toEqual({ kind: 'blocked', prompt: 'blocked-notice', reason: '恶意骚扰' });
+  });
+
+  it('a whole-merged number plays its notice and is served under its own name', () => {
+    const whole = route({ id: 3, number: '12333', name: '12333 人社热线', mode: 'whole', prompt: 'notice-merged-12333' });
+    const d = decideRoute(facts({ dialledNumber: '12333', route: whole }));
+    expect(d).toMatchObject({ kind: 'serve', mode: 'whole', routeId: 3, hotline: '12333 人社热线', prompts: ['notice-merged-12333'] });
+  });
+
+  it('a parallel hotline keeps its priority and skill', () => {
+    const parallel = route({ id: 2, number: '12315', mode: 'parallel', skillId: 7, priority: 1, prompt: 'greeting-12315' });
+    expect(decideRoute(facts({ route: parallel }))).toMatchObject({ mode: 'parallel', skillId: 7, priority: 1 });
+  });
+
+  it('a sub-centre route carries its transfer target', () => {
+    const sub = route({ id: 4, mode: 'subcentre', subcentreDial: 'PJSIP/12366@trunk', transferMode: 'three-way' });
+    expect(decideRoute(facts({ route: sub }))).toMatchObject({ subcentre: { dial: 'PJSIP/12366@trunk', mode: 'three-way' } });
+  });
+
+  it('an unknown number is served as 12345, never a dead end', () => {
+    expect(decideRoute(facts({ dialledNumber: '99999', route: undefined }))).toMatchObject({
+      kind: 'serve',
+      mode: 'main',
+      routeId: 1,
+      hotline: '12345 政务服务便民热线',
+    });
+  });
+
+  it('a caller over the repeat-call limit hears a warning before being served', () => {
+    expect(decideRoute(facts({ recentCalls: 5 }))).toMatchObject({ repeatCaller: false, prompts: ['greeting-12345'] });
+    expect(decideRoute(facts({ recentCalls: 6 }))).toMatchObject({ repeatCaller: true, prompts: ['greeting-12345', 'repeat-call-warning'] });
+  });
+});
+
+const agent = (agentId: number, idleSince: number, skills: [number, number][], over: Partial<AgentAvailability> = {}): AgentAvailability => ({
+  agentId,
+  state: 'ready',
+  phoneRegistered: true,
+  idleSince,
+  skills: new Map(skills),
+  ...over,
+});
+const caller = (callId: string, queuedAt: number, over: Partial<WaitingCaller> = {}): WaitingCaller => ({
+  callId,
+  skillId: 1,
+  overflowSkillIds: [],
+  overflowAfterMs: 30_000,
+  priority: 0,
+  queuedAt,
+  ...over,
+});
+
+describe('ACD', () => {
+  it('gives the first caller to the longest-idle ready agent with the skill', () => {
+    const agents = [agent(1, 500, [[1, 5]]), agent(2, 100, [[1, 5]]), agent(3, 50, [[2, 9]])];
+    expect(assignCalls([caller('a', 10), caller('b', 20)], agents, 1000)).toEqual([
+      { callId: 'a', agentId: 2 },
+      { callId: 'b', agentId: 1 },
+    ]);
+  });
+
+  it('skips agents who are not ready or whose phone is not registered', () => {
+    const agents = [
+      agent(1, 0, [[1, 5]], { state: 'not_ready' }),
+      agent(2, 0, [[1, 5]], { phoneRegistered: false }),
+      agent(3, 900, [[1, 5]]),
+    ];
+    expect(assignCalls([caller('a', 0)], agents, 1000)).toEqual([{ callId: 'a', agentId: 3 }]);
+  });
+
+  it('serves higher priority first, then first come first served', () => {
+    const agents = [agent(1, 0, [[1, 5]])];
+    expect(assignCalls([caller('early', 0), caller('vip', 500, { priority: 1 })], agents, 1000)).toEqual([
+      { callId: 'vip', agentId: 1 },
+    ]);
+  });
+
+  it('overflows to other skills only after the configured wait', () => {
+    const agents = [agent(9, 0, [[2, 5]])];
+    const waiting = caller('a', 0, { overflowSkillIds: [2], overflowAfterMs: 20_000 });
+    expect(assignCalls([waiting], agents, 10_000)).toEqual([]);
+    expect(assignCalls([waiting], agents, 20_000)).toEqual([{ callId: 'a', agentId: 9 }]);
+  });
+
+  it('breaks an idle-time tie by skill level', () => {
+    const agents = [agent(1, 100, [[1, 3]]), agent(2, 100, [[1, 8]])];
+    expect(assignCalls([caller('a', 0)], agents, 1000)).toEqual([{ callId: 'a', agentId: 2 }]);
+  });
+});
