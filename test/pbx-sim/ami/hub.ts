@@ -26,6 +26,8 @@ export class AmiHub {
   readonly contacts = new ContactRegistry();
   /** Last `DeviceStateChange` state per device, e.g. `PJSIP/1001` → `INUSE`. */
   readonly deviceStates = new Map<string, string>();
+  /** Channels created since boot (CoreStatus `CoreProcessedCalls`). */
+  processedCalls = 0;
   private readonly sinks = new Set<EventSink>();
   private readonly mapper = new EventMapper();
   private readonly unsubscribe: () => void;
@@ -70,6 +72,7 @@ export class AmiHub {
   private onCoreEvent(event: PbxEvent): void {
     this.contacts.apply(event);
     if (event.type === 'device.state') this.deviceStates.set(event.device, event.state);
+    if (event.type === 'channel.created') this.processedCalls += 1;
     for (const amiEvent of this.mapper.map(event)) this.broadcast(amiEvent);
   }
 }

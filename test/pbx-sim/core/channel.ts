@@ -1,0 +1,174 @@
+/**
+ * A channel's live state. Front ends only ever see snapshots (`snapshot()`), taken when an event is
+ * raised or a list is requested.
+ */
+import type { Bridge } from './bridge.js';
+import type { Endpoint } from './endpoint.js';
+import type { ChannelSnapshot, ChannelState, PartyId } from './events.js';
+import type { Playback } from './playback.js';
+import type { LiveRecording } from './recording.js';
+
+export type ChannelTech = 'PJSIP' | 'Local' | 'Snoop';
+
+/** Callbacks of whoever dialled an outgoing channel (Dial(), an originate). Called synchronously. */
+export interface LegHandlers {
+  ringing(): void;
+  answered(): void;
+  /** The far end refused or went away before answering. */
+  failed(status: 'BUSY' | 'CONGESTION' | 'CHANUNAVAIL' | 'NOANSWER', cause: number): void;
+}
+
+export interface StasisSession {
+  app: string;
+  args: string[];
+  /** Why the channel leaves Stasis; set before `interrupt()`. */
+  exit?: { kind: 'hangup' } | { kind: 'continue' } | { kind: 'move'; app: string; args: string[] };
+}
+
+export interface ChannelInit {
+  id: string;
+  name: string;
+  tech: ChannelTech;
+  linkedId: string;
+  state: ChannelState;
+  caller: PartyId;
+  connected: PartyId;
+  context: string;
+  exten: string;
+  priority: number;
+  protocolId: string;
+  creationTime: string;
+  language?: string;
+}
+
+export class Channel {
+  readonly id: string;
+  readonly name: string;
+  readonly tech: ChannelTech;
+  readonly creationTime: string;
+  linkedId: string;
+  state: ChannelState;
+  caller: PartyId;
+  connected: PartyId;
+  accountCode = '';
+  language: string;
+  context: string;
+  exten: string;
+  priority: number;
+  appName = '';
+  appData = '';
+  readonly protocolId: string;
+  readonly vars = new Map<string, string>();
+
+  endpoint: Endpoint | undefined;
+  /** The other half of a Local channel pair, and which half this is. */
+  localPeer: Channel | undefined;
+  localHalf: 1 | 2 | undefined;
+  /** For snoop channels: the channel being spied on. */
+  snoopTarget: Channel | undefined;
+
+  bridge: Bridge | undefined;
+  stasis: StasisSession | undefined;
+  /** Set while somebody waits for this outgoing channel to ring/answer. */
+  leg: LegHandlers | undefined;
+  /** The dialplan is running on this channel (its loop destroys it when it ends). */
+  inPbx = false;
+  /** A dialplan location to jump to (AMI Redirect, ARI continue into a running loop). */
+  asyncGoto: { context: string; exten: string; priority: number } | undefined;
+
+  destroyed = false;
+  softHangup = false;
+  hangupCause = 0;
+
+  held = false;
+  mohClass: string | undefined;
+  silenced = false;
+  ringIndicated = false;
+  mutedIn = false;
+  mutedOut = false;
+  /** Media queued/playing on this channel alone (bridge playbacks live on the bridge). */
+  readonly playbacks: Playback[] = [];
+  recording: LiveRecording | undefined;
+  /** DTMF the far end (phone, caller) has received from Asterisk: ARI sendDTMF, Dial D(). */
+  dtmfToFarEnd = '';
+  /** What the far end answered from, for the control API (`auto`, `manual`, …). */
+  answeredBy: string | undefined;
+
+  /**
+   * While set, frames from a Local peer (caller id updates) wait: Asterisk's Answer() holds control
+   * frames back while it waits for media; they are handled when the next application starts.
+   */
+  deferFrames = false;
+  readonly deferred: (() => void)[] = [];
+
+  private wakers = new Set<() => void>();
+
+  constructor(init: ChannelInit) {
+    this.id = init.id;
+    this.name = init.name;
+    this.tech = init.tech;
+    this.linkedId = init.linkedId;
+    this.state = init.state;
+    this.caller = { ...init.caller };
+    this.connected = { ...init.connected };
+    this.context = init.context;
+    this.exten = init.exten;
+    this.priority = init.priority;
+    this.protocolId = init.protocolId;
+    this.creationTime = init.creationTime;
+    this.language = init.language ?? 'en';
+  }
+
+  snapshot(): ChannelSnapshot {
+    return {
+      id: this.id,
+      linkedId: this.linkedId,
+      name: this.name,
+      state: this.state,
+      caller: { ...this.caller },
+      connected: { ...this.connected },
+      accountCode: this.accountCode,
+      dialplan: {
+        context: this.context,
+        exten: this.exten,
+        priority: this.priority,
+        appName: this.appName,
+        appData: this.appData,
+      },
+      creationTime: this.creationTime,
+      language: this.language,
+      protocolId: this.protocolId,
+    };
+  }
+
+  /** `PJSIP/1001` for `PJSIP/1001-00000001`; `Local/1001@agents` for a Local half. */
+  get device(): string {
+    const dash = this.name.lastIndexOf('-');
+    return dash > 0 ? this.name.slice(0, dash) : this.name;
+  }
+
+  get alive(): boolean {
+    return !this.destroyed;
+  }
+
+  /** Wake whatever this channel's owner awaits (hangup request, goto, leaving Stasis). */
+  interrupt(): void {
+    const wakers = [...this.wakers];
+    this.wakers.clear();
+    for (const w of wakers) w();
+  }
+
+  addWaker(fn: () => void): void {
+    this.wakers.add(fn);
+  }
+
+  removeWaker(fn: () => void): void {
+    this.wakers.delete(fn);
+  }
+
+  flushDeferred(): void {
+    this.deferFrames = false;
+    const pending = this.deferred.splice(0);
+    for (const fn of pending) fn();
+  }
+}
