@@ -8,6 +8,7 @@ export * from './repos/blacklist.js';
 export * from './repos/calls.js';
 export * from './repos/directory.js';
 export * from './repos/menus.js';
+export * from './repos/missed-calls.js';
 export * from './repos/routes.js';
 export * from './repos/settings.js';
 export * from './repos/skills.js';

@@ -160,6 +160,13 @@ export const calls = sqliteTable(
     answeredAt: text('answered_at'),
     endedAt: text('ended_at'),
     outcome: text('outcome', { enum: CALL_OUTCOMES }).notNull().default('in-progress'),
+    /** The call model's current state (cti/calls/call-state-machine.ts), kept with every transition. */
+    state: text('state').notNull().default('arriving'),
+    /** Milliseconds the caller waited in queue before an agent answered or the caller gave up. */
+    waitMs: integer('wait_ms'),
+    /** IVR choices as JSON: [{ menu, digit, action }]. */
+    ivrSteps: text('ivr_steps', { mode: 'json' }),
+    recording: text('recording'),
     hangupCause: integer('hangup_cause'),
   },
   (t) => [index('calls_arrived_idx').on(t.arrivedAt), index('calls_caller_idx').on(t.callerNumber)],
@@ -184,6 +191,7 @@ export const tickets = sqliteTable(
     status: text('status', { enum: TICKET_STATUSES }).notNull().default('accepted'),
     content: text('content').notNull().default(''),
     address: text('address'),
+    recording: text('recording'),
     dispatchDueAt: text('dispatch_due_at'),
     dueAt: text('due_at'),
     createdAt: text('created_at').notNull().default(now),
@@ -250,4 +258,23 @@ export const auditLog = sqliteTable(
     after: text('after', { mode: 'json' }),
   },
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId)],
+);
+
+/** 漏接回拨: callers who gave up waiting, for agents to call back. */
+export const missedCalls = sqliteTable(
+  'missed_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callId: integer('call_id')
+      .notNull()
+      .unique()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    callerNumber: text('caller_number').notNull(),
+    dialledNumber: text('dialled_number').notNull(),
+    waitMs: integer('wait_ms').notNull(),
+    at: text('at').notNull(),
+    status: text('status', { enum: ['pending', 'done'] }).notNull().default('pending'),
+    handledBy: integer('handled_by').references(() => agents.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('missed_calls_status_idx').on(t.status)],
 );

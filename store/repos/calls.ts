@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, count, eq, gte } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { calls, type CallOutcome } from '../schema.js';
 
@@ -34,17 +34,44 @@ export function findCallByLinkedId(db: Db, linkedId: string): CallRow | undefine
   return db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
 }
 
-export function markCallAnswered(db: Db, linkedId: string, agentId: number | null, at: string): void {
-  db.update(calls).set({ answeredAt: at, agentId, outcome: 'answered' }).where(eq(calls.linkedId, linkedId)).run();
+export function markCallAnswered(
+  db: Db,
+  linkedId: string,
+  answer: { agentId: number | null; at: string; waitMs: number; recording: string | null },
+): void {
+  db.update(calls)
+    .set({ answeredAt: answer.at, agentId: answer.agentId, outcome: 'answered', waitMs: answer.waitMs, recording: answer.recording })
+    .where(eq(calls.linkedId, linkedId))
+    .run();
+}
+
+/** Persists the call model's state (every transition). */
+export function setCallState(db: Db, linkedId: string, state: string): void {
+  db.update(calls).set({ state }).where(eq(calls.linkedId, linkedId)).run();
+}
+
+export function setCallIvrSteps(db: Db, linkedId: string, steps: unknown[]): void {
+  db.update(calls).set({ ivrSteps: steps }).where(eq(calls.linkedId, linkedId)).run();
 }
 
 export function markCallEnded(
   db: Db,
   linkedId: string,
-  end: { outcome: CallOutcome; hangupCause: number | null; at: string },
+  end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
 ): void {
   db.update(calls)
-    .set({ endedAt: end.at, outcome: end.outcome, hangupCause: end.hangupCause })
+    .set({ endedAt: end.at, outcome: end.outcome, hangupCause: end.hangupCause, state: 'ended', ...(end.waitMs === undefined ? {} : { waitMs: end.waitMs }) })
     .where(eq(calls.linkedId, linkedId))
     .run();
+}
+
+/** How many calls a number made since `sinceIso`, for the repeat-call policy. */
+export function countCallsFromSince(db: Db, callerNumber: string, sinceIso: string): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(calls)
+      .where(and(eq(calls.callerNumber, callerNumber), gte(calls.arrivedAt, sinceIso)))
+      .get()?.n ?? 0
+  );
 }

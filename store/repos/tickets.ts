@@ -131,3 +131,24 @@ export function changeTicketStatus(db: Db, change: StatusChange): boolean {
     { behavior: 'immediate' },
   );
 }
+
+/** Appends a history entry that does not change the status (transfer, hold, recording, …). */
+export function appendTicketEvent(
+  db: Db,
+  event: { ticketId: number; actor: string; kind: string; note?: string; at?: Date },
+): void {
+  db.insert(ticketEvents)
+    .values({
+      ticketId: event.ticketId,
+      at: (event.at ?? new Date()).toISOString(),
+      actor: event.actor,
+      kind: event.kind,
+      note: event.note ?? null,
+    })
+    .run();
+}
+
+export function setTicketRecording(db: Db, ticketId: number, recording: string): void {
+  db.update(tickets).set({ recording, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
+}
+

@@ -1,0 +1,62 @@
+/**
+ * Domain events: every call transition and agent state change is published here once. Screen-pops,
+ * tickets, the wallboard and KPIs subscribe; none of them is a special case inside call handling.
+ */
+import { EventEmitter } from 'node:events';
+import type { IvrStep } from '../../ivr/interpreter.js';
+import type { RouteMode } from '../../store/index.js';
+
+export interface CallSummary {
+  /** The call's key (the caller channel's id, also the calls/tickets key). */
+  callId: string;
+  callerNumber: string;
+  dialledNumber: string;
+  hotline: string;
+  mode: RouteMode;
+  ticketId: number;
+  ticketNumber: string;
+}
+
+export type AgentState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
+
+export type DomainEvent =
+  | { type: 'call.arrived'; at: string; call: CallSummary }
+  | { type: 'call.ivr'; at: string; call: CallSummary }
+  | { type: 'call.queued'; at: string; call: CallSummary; skill: string; ivrSteps: IvrStep[] }
+  | {
+      type: 'call.offered';
+      at: string;
+      call: CallSummary;
+      agentId: number;
+      ivrSteps: IvrStep[];
+      waitedMs: number;
+    }
+  | { type: 'call.answered'; at: string; call: CallSummary; agentId: number; recording: string | null }
+  | { type: 'call.held'; at: string; call: CallSummary; agentId: number }
+  | { type: 'call.resumed'; at: string; call: CallSummary; agentId: number }
+  | { type: 'call.transferred'; at: string; call: CallSummary; fromAgentId: number | null; target: string; mode: 'blind' | 'attended' }
+  | { type: 'call.conference'; at: string; call: CallSummary; agentId: number | null; target: string }
+  | { type: 'call.missed'; at: string; call: CallSummary; agentId: number }
+  | { type: 'call.ended'; at: string; call: CallSummary; agentId: number | null; outcome: string }
+  | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null }
+  | { type: 'alert'; at: string; kind: 'emergency-transfer' | 'long-wait' | 'missed-ring'; message: string; callId?: string; agentId?: number };
+
+export type DomainEventType = DomainEvent['type'];
+
+export class DomainEventBus {
+  private readonly emitter = new EventEmitter<{ event: [DomainEvent] }>();
+
+  constructor() {
+    // Many desktops and the wallboard subscribe; the default limit of 10 is a false alarm here.
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(event: DomainEvent): void {
+    this.emitter.emit('event', event);
+  }
+
+  subscribe(handler: (event: DomainEvent) => void): () => void {
+    this.emitter.on('event', handler);
+    return () => this.emitter.off('event', handler);
+  }
+}

@@ -1,0 +1,28 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { missedCalls } from '../schema.js';
+
+export type MissedCallRow = typeof missedCalls.$inferSelect;
+
+/** Puts an abandoned call on the callback list; once per call. */
+export function recordMissedCall(
+  db: Db,
+  input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
+): void {
+  db.insert(missedCalls).values(input).onConflictDoNothing({ target: missedCalls.callId }).run();
+}
+
+export function listPendingMissedCalls(db: Db, limit = 100): MissedCallRow[] {
+  return db.select().from(missedCalls).where(eq(missedCalls.status, 'pending')).orderBy(desc(missedCalls.at)).limit(limit).all();
+}
+
+/** Marks a callback done; false when it was not pending (someone else took it). */
+export function completeMissedCall(db: Db, id: number, agentId: number): boolean {
+  return (
+    db
+      .update(missedCalls)
+      .set({ status: 'done', handledBy: agentId })
+      .where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending')))
+      .run().changes === 1
+  );
+}
