@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startCallHandling } from './cti/call-handling.js';
+import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
@@ -18,6 +18,7 @@ export interface RunningServer {
   httpUrl: string;
   store: Store;
   link: PbxLink;
+  calls: CallHandling;
   close(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     },
     log,
   );
-  const calls = startCallHandling({ ari: link.ari, db: store.db, log: log.child({ part: 'calls' }) });
+  const calls = startCallHandling({ ari: link.ari, ami: link.ami, db: store.db, log: log.child({ part: 'calls' }) });
 
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }), disableRequestLogging: true });
   await http.register(healthRoutes, {
@@ -57,6 +58,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     httpUrl: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
     store,
     link,
+    calls,
     async close() {
       calls.stop();
       link.stop();

@@ -1,61 +1,136 @@
 /**
- * Subscribes the call handlers to the Stasis application's events.
+ * The Stasis application's front door: each citizen's channel becomes an `InboundCall` (recorded and
+ * ticketed first, then routed); channels the server created are left to whoever created them.
+ * Keeps the live calls so agent commands and the wallboard can find them.
  */
-import { findCallByLinkedId, markCallEnded, type Db } from '../store/index.js';
+import { DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy } from '../routing/route-decision.js';
+import {
+  countCallsFromSince,
+  findActiveBlock,
+  findActiveRoute,
+  getSetting,
+  listRoutes,
+  listSkills,
+  type Db,
+} from '../store/index.js';
+import { AgentRegistry } from './agents/agent-registry.js';
+import { trackPhonePresence } from './agents/phone-presence.js';
+import type { AmiConnection } from './ami/ami-connection.js';
 import type { AriConnection } from './ari/ari-connection.js';
 import type { AriEvent } from './ari/ari-types.js';
+import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
+import { InboundCall } from './calls/inbound-call.js';
+import { DomainEventBus } from './events/domain-events.js';
 import type { Logger } from './logging.js';
+import { CallQueue } from './queue/call-queue.js';
+import { ChannelEventRouter } from './stasis/channel-events.js';
 import { classifyStasisArgs } from './stasis/channel-role.js';
-import { admitInboundCall, callKeyOf } from './stasis/inbound-arrival.js';
+import { admitInboundCall } from './stasis/inbound-arrival.js';
 
 export interface CallHandling {
+  bus: DomainEventBus;
+  agents: AgentRegistry;
+  queue: CallQueue;
+  call(callId: string): InboundCall | undefined;
+  calls(): InboundCall[];
   stop(): void;
 }
 
-export function startCallHandling(deps: { ari: AriConnection; db: Db; log: Logger }): CallHandling {
-  const { ari, db, log } = deps;
+function repeatPolicy(db: Db): RepeatCallPolicy {
+  const stored = getSetting(db, 'repeat-call-policy');
+  if (stored && typeof stored === 'object' && 'maxCalls' in stored && 'windowMinutes' in stored) {
+    const { maxCalls, windowMinutes } = stored;
+    if (typeof maxCalls === 'number' && typeof windowMinutes === 'number') return { maxCalls, windowMinutes, action: 'warn' };
+  }
+  return DEFAULT_REPEAT_POLICY;
+}
+
+export function startCallHandling(deps: {
+  ari: AriConnection;
+  ami: AmiConnection;
+  db: Db;
+  log: Logger;
+  settings?: Partial<CallSettings>;
+}): CallHandling {
+  const { ari, ami, db, log } = deps;
+  const settings: CallSettings = { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings };
+  const bus = new DomainEventBus();
+  const router = new ChannelEventRouter(ari);
+  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), settings.wrapUpSeconds * 1000);
+  const ctx: CallContext = { ari, db, bus, router, agents, log, settings };
+  const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
+  // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
+  const queue = new CallQueue(ctx, (skillId) => {
+    const g = general();
+    return g !== undefined && g !== skillId ? [g] : [];
+  });
+  const live = new Map<string, InboundCall>();
+  const stopPresence = trackPhonePresence({ ari, ami, agents, log: log.child({ part: 'presence' }) });
+
+  const admit = (event: Extract<AriEvent, { type: 'StasisStart' }>, dialledNumber: string) => {
+    const now = new Date();
+    let arrived;
+    try {
+      arrived = admitInboundCall(db, event.channel, dialledNumber, log, now);
+    } catch (error) {
+      log.error({ err: error, channelId: event.channel.id }, 'could not record the call; answering it anyway');
+      ari.answer(event.channel.id).catch(() => undefined);
+      return;
+    }
+    if (!arrived.isNew || live.has(arrived.linkedId)) return;
+    const caller = event.channel.caller.number;
+    const policy = repeatPolicy(db);
+    const decision = decideRoute({
+      dialledNumber,
+      route: findActiveRoute(db, dialledNumber),
+      mainRoute: listRoutes(db).find((r) => r.mode === 'main' && r.enabled),
+      block: caller ? findActiveBlock(db, caller, now) : undefined,
+      recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
+      policy,
+    });
+    const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber);
+    live.set(call.callId, call);
+    call.whenEnded(() => live.delete(call.callId));
+    void call.run();
+  };
 
   const onEvent = (event: AriEvent) => {
-    switch (event.type) {
-      case 'StasisStart': {
-        const role = classifyStasisArgs(event.args);
-        if (role.kind === 'own') return;
-        if (role.kind === 'invalid') {
-          log.warn({ channelId: event.channel.id, reason: role.reason }, 'channel entered Stasis with bad arguments; releasing it');
-          ari.hangup(event.channel.id).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'hangup failed'));
-          return;
-        }
-        let arrived;
-        try {
-          arrived = admitInboundCall(db, event.channel, role.dialledNumber, log);
-        } catch (error) {
-          // The call is still answered below: a citizen is never dropped because the database hiccupped.
-          log.error({ err: error, channelId: event.channel.id }, 'could not record the call');
-        }
-        if (arrived && !arrived.isNew) return;
-        ari.answer(event.channel.id).catch((error: unknown) =>
-          log.warn({ channelId: event.channel.id, err: (error as Error).message }, 'answer failed'),
-        );
-        return;
-      }
-      case 'StasisEnd': {
-        const key = callKeyOf(event.channel);
-        const call = findCallByLinkedId(db, key);
-        if (call && !call.endedAt) {
-          markCallEnded(db, key, {
-            outcome: call.answeredAt ? 'answered' : 'abandoned',
-            hangupCause: null,
-            at: new Date().toISOString(),
-          });
-          log.info({ channelId: event.channel.id }, 'call ended');
-        }
-        return;
-      }
-      default:
-        return;
+    if (event.type !== 'StasisStart') return;
+    const role = classifyStasisArgs(event.args);
+    if (role.kind === 'own') return;
+    if (role.kind === 'invalid') {
+      log.warn({ channelId: event.channel.id, reason: role.reason }, 'channel entered Stasis with bad arguments; releasing it');
+      ari.hangup(event.channel.id).catch(() => undefined);
+      return;
+    }
+    admit(event, role.dialledNumber);
+  };
+
+  // After a PBX restart its bridges are gone, and calls we still hold are over.
+  const onReconnect = () => {
+    queue.forgetBridges();
+    for (const call of live.values()) {
+      void ari.getChannel(call.channelId).catch(() => call.finish('system'));
     }
   };
 
   ari.on('event', onEvent);
-  return { stop: () => ari.off('event', onEvent) };
+  ari.on('connected', onReconnect);
+  return {
+    bus,
+    agents,
+    queue,
+    call: (callId) => live.get(callId),
+    calls: () => [...live.values()],
+    stop() {
+      ari.off('event', onEvent);
+      ari.off('connected', onReconnect);
+      stopPresence();
+      queue.close();
+      agents.close();
+      router.close();
+      // Calls still in the Stasis application stay up on the PBX; their rows stay in progress.
+      live.clear();
+    },
+  };
 }

@@ -172,8 +172,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   }
 
   /** Plays one or more media URIs (`sound:`, `digits:`, `number:`) in order, under one playback id. */
-  async play(channelId: string, media: string[], playbackId: string): Promise<AriPlayback> {
-    const playback = await this.call((c) => c.channels.playWithId({ channelId, playbackId, media }));
+  async play(channelId: string, media: string[], playbackId: string, lang?: string): Promise<AriPlayback> {
+    const playback = await this.call((c) => c.channels.playWithId({ channelId, playbackId, media, ...(lang ? { lang } : {}) }));
     return must(parsePlayback(playback), 'playback');
   }
 
@@ -234,6 +234,14 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
 
   async bridgeMoh(bridgeId: string, mohClass = 'default'): Promise<void> {
     await this.call((c) => c.bridges.startMoh({ bridgeId, mohClass }));
+  }
+
+  /** Records what the bridge mixes; returns the recording's name. */
+  async recordBridge(bridgeId: string, name: string): Promise<string> {
+    const recording = await this.call((c) =>
+      c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'fail', beep: false, terminateOn: 'none' }),
+    );
+    return recording.name;
   }
 
   // ---- endpoints ----

@@ -3,7 +3,7 @@
  * order (main/manager_channels.c, manager_bridges.c, stasis_endpoints.c, app_dial.c), as recorded in
  * /work/shared/asterisk/recordings/ami-run*.txt.
  */
-import type { PbxEvent } from '../core/events.js';
+import type { ChannelSnapshot, PbxEvent } from '../core/events.js';
 import { bridgeFields, channelFields } from './fields.js';
 import type { AmiField } from './frame.js';
 import { EventFlag, authorityToString } from './permissions.js';
@@ -18,6 +18,16 @@ export interface AmiEvent {
 
 export function eventFrame(event: AmiEvent): AmiField[] {
   return [['Event', event.name], ['Privilege', authorityToString(event.category)], ...event.fields];
+}
+
+/**
+ * `CID-CallingPres`: with neither a caller number nor a name Asterisk reports the id as unavailable
+ * (`ast_party_id_presentation`), as run3 recorded after the transfer cleared a caller id.
+ */
+function callingPresentation(channel: ChannelSnapshot): string {
+  return channel.caller.number === '' && channel.caller.name === ''
+    ? '67 (Number Unavailable)'
+    : '0 (Presentation Allowed, Not Screened)';
 }
 
 /** Dial statuses that are progress, not the end of the dial (app_dial `dial_status_end`). */
@@ -54,7 +64,7 @@ export class EventMapper {
           {
             name: 'NewCallerid',
             category: call,
-            fields: [...channelFields(event.channel), ['CID-CallingPres', '0 (Presentation Allowed, Not Screened)']],
+            fields: [...channelFields(event.channel), ['CID-CallingPres', callingPresentation(event.channel)]],
           },
         ];
       case 'channel.connectedline':

@@ -34,6 +34,20 @@ export interface OriginateOutcome {
   settled: Promise<{ answered: boolean; reason: number }>;
 }
 
+/** A registered (or static) contact of a PJSIP AOR, as AMI `PJSIPShowContacts` lists it. */
+export interface ContactSnapshot {
+  aor: string;
+  /** e.g. `sip:1001@127.0.0.1:5071`. */
+  uri: string;
+  endpointName: string;
+  /** `NonQualified` when the AOR's qualify_frequency is 0. */
+  status: 'Reachable' | 'Unreachable' | 'NonQualified' | 'Unknown';
+  userAgent?: string;
+  callId?: string;
+  /** Unix seconds when the registration expires. */
+  expirationTime?: number;
+}
+
 export interface PbxCore {
   /** Asterisk version string reported by AMI `Command: core show version` and ARI `/asterisk/info`. */
   readonly version: string;
@@ -46,6 +60,12 @@ export interface PbxCore {
   setVariable(channelId: string, name: string, value: string): void;
   listBridges(): BridgeSnapshot[];
   listEndpoints(): EndpointSnapshot[];
+  /**
+   * Current PJSIP contacts, including phones registered at boot (which raised no `contact.status`
+   * event). Optional: without it the AMI front end lists only contacts it saw in `contact.status`
+   * events.
+   */
+  listContacts?(): ContactSnapshot[];
   /** Throws `PbxError` with kind `not-found` when the technology/endpoint is unknown. */
   originate(request: OriginateRequest): OriginateOutcome;
   /** Move a channel (leaving Stasis or any bridge) to a dialplan location. */

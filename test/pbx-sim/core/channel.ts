@@ -10,12 +10,14 @@ import type { LiveRecording } from './recording.js';
 
 export type ChannelTech = 'PJSIP' | 'Local' | 'Snoop';
 
+export type LegFailure = 'BUSY' | 'CONGESTION' | 'CHANUNAVAIL' | 'NOANSWER' | 'CANCEL';
+
 /** Callbacks of whoever dialled an outgoing channel (Dial(), an originate). Called synchronously. */
 export interface LegHandlers {
   ringing(): void;
   answered(): void;
   /** The far end refused or went away before answering. */
-  failed(status: 'BUSY' | 'CONGESTION' | 'CHANUNAVAIL' | 'NOANSWER', cause: number): void;
+  failed(status: LegFailure, cause: number): void;
 }
 
 export interface StasisSession {
@@ -73,6 +75,10 @@ export class Channel {
   leg: LegHandlers | undefined;
   /** The dialplan is running on this channel (its loop destroys it when it ends). */
   inPbx = false;
+  /** A dialler (Dial(), an originate, ARI create) owns this channel and will destroy it. */
+  owned = false;
+  /** ARI `channels/create`: what `channels/{id}/dial` dials. */
+  ariDialString: string | undefined;
   /** A dialplan location to jump to (AMI Redirect, ARI continue into a running loop). */
   asyncGoto: { context: string; exten: string; priority: number } | undefined;
 
@@ -89,6 +95,8 @@ export class Channel {
   /** Media queued/playing on this channel alone (bridge playbacks live on the bridge). */
   readonly playbacks: Playback[] = [];
   recording: LiveRecording | undefined;
+  /** A dialplan Playback()/Background() prompt playing now (no ARI playback object). */
+  dialplanMedia: string | undefined;
   /** DTMF the far end (phone, caller) has received from Asterisk: ARI sendDTMF, Dial D(). */
   dtmfToFarEnd = '';
   /** What the far end answered from, for the control API (`auto`, `manual`, …). */

@@ -1,9 +1,8 @@
 /**
  * PJSIPShowContacts and PJSIPShowEndpoints (res/res_pjsip/location.c, pjsip_configuration.c), in
- * the shapes run5 recorded. Contacts come from the core's `contact.status` events.
+ * the shapes run5 recorded.
  */
 import type { EndpointSnapshot } from '../../core/events.js';
-import type { ContactRecord } from '../contacts.js';
 import { actionIdFields, sendError, sendListAck, sendListComplete } from '../response.js';
 import type { ActionHandler } from './context.js';
 
@@ -13,13 +12,8 @@ function hostPort(uri: string): { host: string; port: string } {
   return { host: match?.[1] ?? '', port: match?.[2] ?? '5060' };
 }
 
-/** What ContactList prints as `Status`; contacts of AORs with qualify_frequency 0 are NonQualified. */
-function contactStatusLabel(contact: ContactRecord): string {
-  return contact.status === 'Reachable' || contact.status === 'Unreachable' ? contact.status : 'NonQualified';
-}
-
 export const pjsipShowContacts: ActionHandler = (ctx) => {
-  const contacts = ctx.hub.contacts.list();
+  const contacts = ctx.hub.contacts.list(ctx.hub.core);
   // The trailing newline is in res_pjsip's message, so it is on the wire too.
   if (contacts.length === 0) return sendError(ctx, 'No Contacts found\n');
   sendListAck(ctx, 'A listing of Contacts follows, presented as ContactList events');
@@ -43,10 +37,10 @@ export const pjsipShowContacts: ActionHandler = (ctx) => {
       ['AuthenticateQualify', 'no'],
       ['Uri', contact.uri],
       ['QualifyFrequency', '0'],
-      ['UserAgent', ''],
+      ['UserAgent', contact.userAgent],
       ['ExpirationTime', String(contact.expirationTime)],
       ['OutboundProxy', ''],
-      ['Status', contactStatusLabel(contact)],
+      ['Status', contact.status],
       ['RoundtripUsec', contact.status === 'Reachable' ? '0' : 'N/A'],
     ]);
   }
@@ -79,12 +73,13 @@ export const pjsipShowEndpoints: ActionHandler = (ctx) => {
     .filter((endpoint) => endpoint.technology === 'PJSIP')
     .sort((a, b) => a.resource.localeCompare(b.resource));
   if (endpoints.length === 0) return sendError(ctx, 'No endpoints found\n');
+  const allContacts = ctx.hub.contacts.list(ctx.hub.core);
   sendListAck(ctx, 'A listing of Endpoints follows, presented as EndpointList events');
   for (const endpoint of endpoints) {
     // The lab configuration names each endpoint's AOR after the endpoint.
     const aor = endpoint.resource;
-    const contacts = ctx.hub.contacts
-      .forAor(aor)
+    const contacts = allContacts
+      .filter((contact) => contact.aor === aor)
       .map((contact) => `${aor}/${contact.uri},`)
       .join('');
     ctx.send([

@@ -35,16 +35,25 @@ function readFunction(channel: ChannelSnapshot, name: string): string | undefine
   return undefined;
 }
 
+/** The core's answer, or undefined when it has none or refuses. */
+function fromCore(hub: AmiHub, channelId: string, name: string): string | undefined {
+  try {
+    return hub.core.getVariable(channelId, name);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A variable the way `pbx_retrieve_variable` looks it up: built-in channel variables first, then
- * the channel's own variables, then globals; `NAME(args)` is a function read.
+ * A variable the way `pbx_retrieve_variable` finds it: the core first (channel variables, and the
+ * functions and built-ins it knows), then built-ins and functions answered from the snapshot, then
+ * globals set over AMI. `NAME(args)` is a function read; without a channel it reads nothing.
  */
 export function readVariable(hub: AmiHub, channel: ChannelSnapshot | undefined, name: string): string {
-  if (name.endsWith(')')) {
-    if (!channel) return '';
-    return readFunction(channel, name) ?? hub.core.getVariable(channel.id, name) ?? '';
-  }
   if (channel) {
+    const value = fromCore(hub, channel.id, name);
+    if (value !== undefined) return value;
+    if (name.endsWith(')')) return readFunction(channel, name) ?? '';
     const builtins: Record<string, string> = {
       EXTEN: channel.dialplan.exten,
       CONTEXT: channel.dialplan.context,
@@ -54,13 +63,11 @@ export function readVariable(hub: AmiHub, channel: ChannelSnapshot | undefined, 
     };
     const builtin = builtins[name];
     if (builtin !== undefined) return builtin;
+  } else if (name.endsWith(')')) {
+    return '';
   }
   if (name === 'EPOCH') return String(Math.floor(Date.now() / 1000));
   if (name === 'SYSTEMNAME') return hub.core.systemName;
-  if (channel) {
-    const value = hub.core.getVariable(channel.id, name);
-    if (value !== undefined) return value;
-  }
   return hub.globals.get(name) ?? '';
 }
 

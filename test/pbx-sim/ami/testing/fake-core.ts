@@ -2,7 +2,7 @@
  * A scriptable PbxCore for the AMI front end's own tests: channels, bridges and endpoints are set
  * directly, events are emitted by hand, and originate's outcome is chosen per call.
  */
-import type { OriginateOutcome, OriginateRequest, PbxCore } from '../../core/api.js';
+import type { ContactSnapshot, OriginateOutcome, OriginateRequest, PbxCore } from '../../core/api.js';
 import { PbxError } from '../../core/api.js';
 import type { BridgeSnapshot, ChannelSnapshot, EndpointSnapshot, PbxEvent, PbxEventDelivery } from '../../core/events.js';
 
@@ -48,6 +48,8 @@ export class FakeCore implements PbxCore {
   endpoints: EndpointSnapshot[] = [];
   readonly variables = new Map<string, string>();
   readonly calls: RecordedCall[] = [];
+  /** Set to offer the optional contact listing. */
+  listContacts?: () => ContactSnapshot[];
   /** What the next originate does: answer, fail with a reason, or throw (unknown endpoint). */
   originateBehaviour: { answered: boolean; reason: number } | 'throw' = { answered: true, reason: 4 };
   private readonly listeners = new Set<(event: PbxEvent, delivery: PbxEventDelivery) => void>();

@@ -1,0 +1,203 @@
+/**
+ * Who is logged in where, in which state, and whether their phone is registered. The ACD asks it for
+ * availability; the agent desktop gateway (softphone-bridge) drives logins and ready/not-ready; the
+ * call flow drives ringing/on-call/wrap-up. Every change is published as an `agent.state` event.
+ */
+import type { AgentAvailability } from '../../routing/acd.js';
+import { listAgents, type Db } from '../../store/index.js';
+import type { AgentState, DomainEventBus } from '../events/domain-events.js';
+import type { Logger } from '../logging.js';
+import { nextAgentState, type AgentTrigger } from './agent-state.js';
+
+export interface AgentInfo {
+  agentId: number;
+  login: string;
+  name: string;
+  /** Where the agent sits now (hot-desking), e.g. `PJSIP/1001`; null when logged out. */
+  endpoint: string | null;
+  state: AgentState;
+  reason: string | null;
+  since: number;
+  skills: Map<number, number>;
+  skillCodes: Map<string, number>;
+  /** The call the agent is ringing for or talking on. */
+  callId: string | null;
+}
+
+export class AgentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentError';
+  }
+}
+
+export class AgentRegistry {
+  private readonly agents = new Map<number, AgentInfo>();
+  /** `PJSIP/1001` → registered? Fed by ARI endpoint state and AMI contact/device state. */
+  private readonly registered = new Map<string, boolean>();
+  private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
+  private readonly changeListeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: DomainEventBus,
+    private readonly log: Logger,
+    private readonly wrapUpMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.reload();
+  }
+
+  /** Re-reads agents and skills (after an admin change); keeps sessions of agents that still exist. */
+  reload(): void {
+    const rows = listAgents(this.db).filter((a) => a.role === 'agent' && a.enabled);
+    const seen = new Set<number>();
+    for (const row of rows) {
+      seen.add(row.id);
+      const existing = this.agents.get(row.id);
+      const skills = new Map(row.skills.map((s) => [s.skillId, s.level]));
+      const skillCodes = new Map(row.skills.map((s) => [s.code, s.level]));
+      if (existing) Object.assign(existing, { login: row.login, name: row.name, skills, skillCodes });
+      else
+        this.agents.set(row.id, {
+          agentId: row.id,
+          login: row.login,
+          name: row.name,
+          endpoint: null,
+          state: 'offline',
+          reason: null,
+          since: this.now(),
+          skills,
+          skillCodes,
+          callId: null,
+        });
+    }
+    for (const id of this.agents.keys()) if (!seen.has(id)) this.agents.delete(id);
+  }
+
+  get(agentId: number): AgentInfo | undefined {
+    return this.agents.get(agentId);
+  }
+
+  byEndpoint(endpoint: string): AgentInfo | undefined {
+    return [...this.agents.values()].find((a) => a.endpoint === endpoint);
+  }
+
+  list(): AgentInfo[] {
+    return [...this.agents.values()];
+  }
+
+  /** Called when something that may free an agent happens (the queue re-runs the ACD). */
+  onAvailabilityChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  setPhoneRegistered(endpoint: string, registered: boolean): void {
+    if (this.registered.get(endpoint) === registered) return;
+    this.registered.set(endpoint, registered);
+    this.log.info({ endpoint, registered }, 'phone registration changed');
+    if (registered) this.notify();
+  }
+
+  isPhoneRegistered(endpoint: string | null): boolean {
+    return endpoint !== null && this.registered.get(endpoint) === true;
+  }
+
+  availability(): AgentAvailability[] {
+    return this.list().map((a) => ({
+      agentId: a.agentId,
+      state: a.state,
+      phoneRegistered: this.isPhoneRegistered(a.endpoint),
+      idleSince: a.since,
+      skills: a.skills,
+    }));
+  }
+
+  login(agentId: number, endpoint: string): AgentInfo {
+    const agent = this.require(agentId);
+    const holder = this.byEndpoint(endpoint);
+    if (holder && holder.agentId !== agentId) throw new AgentError(`分机 ${endpoint} 已被坐席 ${holder.login} 使用`);
+    if (agent.state !== 'offline' && agent.endpoint !== endpoint) throw new AgentError('坐席已在其他分机登录');
+    agent.endpoint = endpoint;
+    if (agent.state === 'offline') this.apply(agent, 'login', null);
+    return agent;
+  }
+
+  logout(agentId: number): void {
+    const agent = this.require(agentId);
+    if (agent.state === 'offline') return;
+    if (!this.apply(agent, 'logout', null)) throw new AgentError('通话中不能签出');
+    agent.endpoint = null;
+  }
+
+  /** 示闲 / 示忙 from the desktop. */
+  setReady(agentId: number): void {
+    const agent = this.require(agentId);
+    if (agent.state === 'ready') return;
+    if (!this.apply(agent, 'ready', null)) throw new AgentError(`当前状态不能示闲: ${agent.state}`);
+  }
+
+  setNotReady(agentId: number, reason: string): void {
+    const agent = this.require(agentId);
+    if (!this.apply(agent, 'not-ready', reason)) throw new AgentError(`当前状态不能示忙: ${agent.state}`);
+  }
+
+  /** Call-flow transitions; false when the agent was not in a state that allows it. */
+  transition(agentId: number, trigger: AgentTrigger, callId: string | null, reason: string | null = null): boolean {
+    const agent = this.agents.get(agentId);
+    if (!agent) return false;
+    const ok = this.apply(agent, trigger, reason);
+    if (ok) agent.callId = callId;
+    if (ok && trigger === 'call-end') this.startWrapUp(agent);
+    return ok;
+  }
+
+  private startWrapUp(agent: AgentInfo): void {
+    this.clearWrapUp(agent.agentId);
+    const timer = setTimeout(() => {
+      this.wrapUpTimers.delete(agent.agentId);
+      if (agent.state === 'wrap_up') this.apply(agent, 'wrap-up-end', null);
+    }, this.wrapUpMs);
+    this.wrapUpTimers.set(agent.agentId, timer);
+  }
+
+  private clearWrapUp(agentId: number): void {
+    const timer = this.wrapUpTimers.get(agentId);
+    if (timer) clearTimeout(timer);
+    this.wrapUpTimers.delete(agentId);
+  }
+
+  private apply(agent: AgentInfo, trigger: AgentTrigger, reason: string | null): boolean {
+    const from = agent.state;
+    const to = nextAgentState(from, trigger);
+    if (!to) {
+      this.log.warn({ agentId: agent.agentId, from, trigger }, `agent refused ${from} -> ${trigger}`);
+      return false;
+    }
+    if (from === 'wrap_up' && to !== 'wrap_up') this.clearWrapUp(agent.agentId);
+    agent.state = to;
+    agent.reason = to === 'not_ready' ? reason : null;
+    agent.since = this.now();
+    if (to !== 'ringing' && to !== 'on_call') agent.callId = null;
+    this.log.info({ agentId: agent.agentId, from, trigger, to }, `agent ${from} -> ${trigger} -> ${to}`);
+    this.bus.publish({ type: 'agent.state', at: new Date(agent.since).toISOString(), agentId: agent.agentId, state: to, reason: agent.reason });
+    if (to === 'ready') this.notify();
+    return true;
+  }
+
+  private notify(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  private require(agentId: number): AgentInfo {
+    const agent = this.agents.get(agentId);
+    if (!agent) throw new AgentError(`坐席不存在: ${agentId}`);
+    return agent;
+  }
+
+  close(): void {
+    for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
+    this.wrapUpTimers.clear();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Keeps the agent registry's view of which phones are registered: ARI endpoint states at start and on
+ * every `EndpointStateChange`, and AMI `ContactStatus` / `DeviceStateChange` (which also cover phones
+ * outside the Stasis application's view). An unregistered phone is never offered a call.
+ */
+import type { AmiConnection } from '../ami/ami-connection.js';
+import type { AmiEvent } from '../ami/ami-types.js';
+import type { AriConnection } from '../ari/ari-connection.js';
+import type { AriEvent } from '../ari/ari-types.js';
+import type { Logger } from '../logging.js';
+import type { AgentRegistry } from './agent-registry.js';
+
+const UNREGISTERED_DEVICE_STATES = new Set(['UNAVAILABLE', 'INVALID', 'UNKNOWN']);
+
+export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnection; agents: AgentRegistry; log: Logger }): () => void {
+  const { ari, ami, agents, log } = deps;
+
+  const refresh = () => {
+    ari
+      .listEndpoints()
+      .then((endpoints) => {
+        for (const e of endpoints) agents.setPhoneRegistered(`${e.technology}/${e.resource}`, e.state === 'online');
+      })
+      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not list endpoints'));
+  };
+
+  const onAri = (event: AriEvent) => {
+    if (event.type !== 'EndpointStateChange') return;
+    agents.setPhoneRegistered(`${event.endpoint.technology}/${event.endpoint.resource}`, event.endpoint.state === 'online');
+  };
+
+  const onAmi = (event: AmiEvent) => {
+    if (event.name === 'ContactStatus') {
+      const aor = event.fields.aor;
+      const status = event.fields.contactstatus;
+      if (!aor || !status) return;
+      if (status === 'Reachable' || status === 'Created' || status === 'Updated') agents.setPhoneRegistered(`PJSIP/${aor}`, true);
+      else if (status === 'Removed' || status === 'Unreachable') agents.setPhoneRegistered(`PJSIP/${aor}`, false);
+    } else if (event.name === 'DeviceStateChange') {
+      const device = event.fields.device;
+      const state = event.fields.state;
+      if (!device?.startsWith('PJSIP/') || !state) return;
+      if (UNREGISTERED_DEVICE_STATES.has(state)) agents.setPhoneRegistered(device, false);
+      else agents.setPhoneRegistered(device, true);
+    }
+  };
+
+  ari.on('event', onAri);
+  ari.on('connected', refresh);
+  ami.on('event', onAmi);
+  if (ari.isConnected) refresh();
+  return () => {
+    ari.off('event', onAri);
+    ari.off('connected', refresh);
+    ami.off('event', onAmi);
+  };
+}

@@ -1,0 +1,37 @@
+/** What every live call needs to reach: the PBX, the store, the bus, the agents, the queue. */
+import type { Db } from '../../store/index.js';
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { AriConnection } from '../ari/ari-connection.js';
+import type { DomainEventBus } from '../events/domain-events.js';
+import type { Logger } from '../logging.js';
+import type { ChannelEventRouter } from '../stasis/channel-events.js';
+
+export interface CallSettings {
+  /** Seconds an agent's phone rings before the call goes to the next agent. */
+  ringTimeoutSeconds: number;
+  /** How often a waiting caller hears their position. */
+  positionAnnounceMs: number;
+  /** After how long in queue the overflow skills may serve a caller. */
+  overflowAfterMs: number;
+  /** Seconds of 话后整理 after a call. */
+  wrapUpSeconds: number;
+  /** Stasis application name (agent legs are originated into it). */
+  app: string;
+}
+
+export const DEFAULT_CALL_SETTINGS: Omit<CallSettings, 'app'> = {
+  ringTimeoutSeconds: 15,
+  positionAnnounceMs: 30_000,
+  overflowAfterMs: 60_000,
+  wrapUpSeconds: 15,
+};
+
+export interface CallContext {
+  ari: AriConnection;
+  db: Db;
+  bus: DomainEventBus;
+  router: ChannelEventRouter;
+  agents: AgentRegistry;
+  log: Logger;
+  settings: CallSettings;
+}

@@ -1,0 +1,310 @@
+/**
+ * One citizen's call from arrival to hang-up: greeting, IVR, queue, ringing an agent, talking.
+ * Transitions go through the call's state machine (logged, persisted, published as domain events);
+ * call control beyond connecting (hold, transfer, three-way) lives in its own files and drives this
+ * call through the same machine.
+ */
+import { runIvr, type IvrOutcome, type IvrStep } from '../../ivr/interpreter.js';
+import { CallerHungUp } from '../../ivr/media-port.js';
+import { validateMenus } from '../../ivr/validate-menus.js';
+import type { RouteDecision } from '../../routing/route-decision.js';
+import {
+  appendTicketEvent,
+  findCallByLinkedId,
+  findMenu,
+  findTicketByNumber,
+  listMenus,
+  listSkills,
+  markCallAnswered,
+  markCallEnded,
+  recordMissedCall,
+  setCallIvrSteps,
+  setCallState,
+  setTicketRecording,
+  type CallOutcome,
+} from '../../store/index.js';
+import type { AriEvent } from '../ari/ari-types.js';
+import type { CallSummary, DomainEvent } from '../events/domain-events.js';
+import { AriMediaPort } from '../media/ari-media-port.js';
+import type { CallQueue, QueueMember } from '../queue/call-queue.js';
+import type { ArrivedCall } from '../stasis/inbound-arrival.js';
+import type { CallContext } from './call-context.js';
+import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
+import { ringLeg, type RingingLeg } from './ring-leg.js';
+
+type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary; at: string } ? Omit<E, 'call' | 'at'> : never) : never;
+
+export class InboundCall implements QueueMember {
+  readonly callId: string;
+  readonly channelId: string;
+  readonly summary: CallSummary;
+  private readonly machine: CallStateMachine;
+  private readonly port: AriMediaPort;
+  private readonly arrivedAt = Date.now();
+  private ivrSteps: IvrStep[] = [];
+  private queuedAt: number | null = null;
+  private ringing: RingingLeg | null = null;
+  /** The agent on the call (after answer) and the agent's leg and the call's mixing bridge. */
+  agentId: number | null = null;
+  agentLegId: string | null = null;
+  bridgeId: string | null = null;
+  private ended = false;
+  private readonly stopListening: () => void;
+  private readonly onEnd = new Set<() => void>();
+
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly queue: CallQueue,
+    arrived: ArrivedCall,
+    private readonly decision: RouteDecision,
+    callerNumber: string,
+    dialledNumber: string,
+  ) {
+    this.callId = arrived.linkedId;
+    this.channelId = arrived.channelId;
+    this.summary = {
+      callId: arrived.linkedId,
+      callerNumber,
+      dialledNumber,
+      hotline: decision.kind === 'serve' ? decision.hotline : (arrived.route?.name ?? dialledNumber),
+      mode: decision.kind === 'serve' ? decision.mode : 'main',
+      ticketId: arrived.ticket.id,
+      ticketNumber: arrived.ticket.number,
+    };
+    this.machine = new CallStateMachine(this.callId, ctx.log, (state) => setCallState(ctx.db, this.callId, state));
+    this.port = new AriMediaPort(ctx.ari, ctx.router, this.channelId, ctx.log);
+    this.stopListening = ctx.router.listen(this.channelId, (event) => this.onCallerEvent(event));
+  }
+
+  get state(): CallState {
+    return this.machine.state;
+  }
+
+  get ivrChoices(): readonly IvrStep[] {
+    return this.ivrSteps;
+  }
+
+  /** Registers a clean-up to run once when the call ends (e.g. removal from the live-call registry). */
+  whenEnded(callback: () => void): void {
+    this.onEnd.add(callback);
+  }
+
+  publish(event: Publishable): void {
+    this.ctx.bus.publish({ ...event, at: new Date().toISOString(), call: this.summary });
+  }
+
+  fire(trigger: CallTrigger): boolean {
+    return this.machine.fire(trigger) !== undefined;
+  }
+
+  /** Runs the call from answer to the queue. Never throws: a failure ends in the agent queue or a logged hang-up. */
+  async run(): Promise<void> {
+    this.publish({ type: 'call.arrived' });
+    try {
+      await this.ctx.ari.answer(this.channelId);
+      if (this.decision.kind === 'blocked') {
+        await this.port.play([this.decision.prompt]);
+        await this.hangupCaller('blocked');
+        return;
+      }
+      const greeting = await this.port.play(this.decision.prompts);
+      let outcome: IvrOutcome | null = null;
+      if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId, greeting.bargeIn);
+      if (outcome?.kind === 'transfer') {
+        await this.transferOut(outcome.target);
+        return;
+      }
+      await this.enqueue(outcome?.skill ?? null);
+    } catch (error) {
+      if (error instanceof CallerHungUp || this.ended) return;
+      this.ctx.log.error({ err: error, callId: this.callId }, 'call flow failed');
+      // Never a dead end: try the general queue once more.
+      if (this.machine.state === 'arriving' || this.machine.state === 'ivr') await this.enqueue(null).catch(() => undefined);
+    }
+  }
+
+  private async runMenu(menuId: number, firstDigit: string | null): Promise<IvrOutcome | null> {
+    const start = findMenu(this.ctx.db, menuId);
+    const checked = validateMenus(listMenus(this.ctx.db).map((m) => m.definition));
+    if (!start || !checked.ok) {
+      this.ctx.log.error({ callId: this.callId, menuId }, 'menu missing or invalid; caller goes to the queue');
+      return null;
+    }
+    this.fire('start-ivr');
+    this.publish({ type: 'call.ivr' });
+    const menus = new Map(checked.menus.map((m) => [m.code, m]));
+    const startCode = (start.definition as { code: string }).code;
+    if (firstDigit) this.port.pushDigit(firstDigit);
+    const result = await runIvr(
+      startCode,
+      {
+        port: this.port,
+        menus,
+        callerNumber: this.summary.callerNumber,
+        lookupTicket: (number) => findTicketByNumber(this.ctx.db, number),
+      },
+      { kind: 'queue', skill: this.defaultSkillCode() },
+    );
+    this.ivrSteps = result.steps;
+    setCallIvrSteps(this.ctx.db, this.callId, result.steps);
+    return result.outcome;
+  }
+
+  private defaultSkillCode(): string {
+    const skills = listSkills(this.ctx.db);
+    const decision = this.decision;
+    const routeSkill = decision.kind === 'serve' ? skills.find((s) => s.id === decision.skillId) : undefined;
+    return routeSkill?.code ?? skills.find((s) => s.code === 'general')?.code ?? skills[0]?.code ?? 'general';
+  }
+
+  private async enqueue(skillCode: string | null): Promise<void> {
+    if (this.ended) return;
+    const skills = listSkills(this.ctx.db);
+    const code = skillCode ?? this.defaultSkillCode();
+    const skill = skills.find((s) => s.code === code) ?? skills.find((s) => s.code === 'general') ?? skills[0];
+    if (!skill) {
+      this.ctx.log.error({ callId: this.callId }, 'no skill configured: cannot queue the caller');
+      await this.port.play(['service-unavailable']).catch(() => undefined);
+      await this.hangupCaller('failed');
+      return;
+    }
+    if (!this.fire('enqueue')) return;
+    this.queuedAt = Date.now();
+    this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
+    await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0);
+  }
+
+  /** QueueMember: ring the chosen agent; true when the call is connected to them. */
+  async offerTo(agentId: number): Promise<boolean> {
+    const agent = this.ctx.agents.get(agentId);
+    if (this.ended || !agent?.endpoint || !this.fire('offer')) return false;
+    if (!this.ctx.agents.transition(agentId, 'offer', this.callId)) {
+      this.fire('no-answer');
+      return false;
+    }
+    const leg = ringLeg(this.ctx, this.summary, agent.endpoint);
+    this.ringing = leg;
+    const waitedMs = Date.now() - (this.queuedAt ?? this.arrivedAt);
+    void leg.ringing.then(() => {
+      if (this.ringing === leg) this.publish({ type: 'call.offered', agentId, ivrSteps: this.ivrSteps, waitedMs });
+    });
+    const outcome = await leg.outcome;
+    this.ringing = null;
+    if (outcome === 'answered' && !this.ended) return this.connect(agentId, leg.legId);
+    if (outcome === 'answered') {
+      // The caller left while the agent picked up.
+      this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+      this.ctx.agents.transition(agentId, 'answer', this.callId);
+      this.ctx.agents.transition(agentId, 'call-end', null);
+      return false;
+    }
+    if (outcome === 'missed') {
+      this.ctx.agents.transition(agentId, 'missed', null, '未接');
+      this.publish({ type: 'call.missed', agentId });
+      this.ctx.bus.publish({ type: 'alert', at: new Date().toISOString(), kind: 'missed-ring', message: `坐席 ${agent.login} 未接来电`, callId: this.callId, agentId });
+    } else {
+      this.ctx.agents.transition(agentId, 'offer-cancelled', null);
+    }
+    if (!this.ended) this.fire('no-answer');
+    return false;
+  }
+
+  private async connect(agentId: number, legId: string): Promise<boolean> {
+    const agent = this.ctx.agents.get(agentId);
+    this.fire('answer');
+    this.ctx.agents.transition(agentId, 'answer', this.callId);
+    this.agentId = agentId;
+    this.agentLegId = legId;
+    const stopLeg = this.ctx.router.listen(legId, (event) => {
+      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('agent');
+    });
+    this.onEnd.add(stopLeg);
+    await this.queue.release(this.callId);
+    const bridge = await this.ctx.ari.createBridge('mixing', `call-${this.callId}`);
+    this.bridgeId = bridge.id;
+    await this.ctx.ari.addToBridge(bridge.id, [this.channelId, legId]);
+    const recording = await this.ctx.ari
+      .recordBridge(bridge.id, `call-${this.summary.ticketNumber}-${Date.now()}`)
+      .catch((error: unknown) => {
+        this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'recording did not start');
+        return null;
+      });
+    const waitMs = Date.now() - (this.queuedAt ?? this.arrivedAt);
+    markCallAnswered(this.ctx.db, this.callId, { agentId, at: new Date().toISOString(), waitMs, recording });
+    if (recording) setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
+    appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
+    this.publish({ type: 'call.answered', agentId, recording });
+    return true;
+  }
+
+  /** IVR transfer to an outside number (a sub-centre): the caller is bridged with it and leaves our hands. */
+  private async transferOut(target: string): Promise<void> {
+    const leg = ringLeg(this.ctx, this.summary, target, 'consult');
+    const outcome = await leg.outcome;
+    if (outcome !== 'answered' || this.ended) {
+      this.ctx.log.warn({ callId: this.callId, target }, 'transfer target did not answer; caller goes to the queue');
+      await this.enqueue(null);
+      return;
+    }
+    const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`);
+    this.bridgeId = bridge.id;
+    this.agentLegId = leg.legId;
+    await this.ctx.ari.addToBridge(bridge.id, [this.channelId, leg.legId]);
+    this.fire('transfer-out');
+    appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
+    this.publish({ type: 'call.transferred', fromAgentId: null, target, mode: 'blind' });
+    const stopLeg = this.ctx.router.listen(leg.legId, (event) => {
+      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('agent');
+    });
+    this.onEnd.add(stopLeg);
+  }
+
+  private onCallerEvent(event: AriEvent): void {
+    if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('caller');
+  }
+
+  private async hangupCaller(outcome: CallOutcome): Promise<void> {
+    await this.finish('system', outcome);
+  }
+
+  /** Ends the call once, whoever hung up: legs, bridge, agent, rows, event. */
+  async finish(by: 'caller' | 'agent' | 'system', forcedOutcome?: CallOutcome): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    const stateAtEnd = this.machine.state;
+    this.queue.leave(this.callId);
+    this.ringing?.cancel();
+    this.port.close();
+    this.stopListening();
+    const answered = this.agentId !== null;
+    const waitMs = this.queuedAt === null ? 0 : Date.now() - this.queuedAt;
+    const outcome: CallOutcome =
+      forcedOutcome ?? (stateAtEnd === 'ended' ? 'transferred' : answered ? 'answered' : 'abandoned');
+    this.fire('hangup');
+    markCallEnded(this.ctx.db, this.callId, {
+      outcome,
+      hangupCause: null,
+      at: new Date().toISOString(),
+      ...(answered ? {} : { waitMs }),
+    });
+    if (outcome === 'abandoned' && this.queuedAt !== null) {
+      const row = findCallByLinkedId(this.ctx.db, this.callId);
+      if (row) {
+        recordMissedCall(this.ctx.db, {
+          callId: row.id,
+          callerNumber: this.summary.callerNumber,
+          dialledNumber: this.summary.dialledNumber,
+          waitMs,
+          at: new Date().toISOString(),
+        });
+      }
+    }
+    if (this.agentId !== null && stateAtEnd !== 'ended') this.ctx.agents.transition(this.agentId, 'call-end', null);
+    const legs = [by !== 'caller' ? this.channelId : null, by !== 'agent' ? this.agentLegId : null].filter((l): l is string => l !== null);
+    for (const leg of legs) await this.ctx.ari.hangup(leg).catch(() => undefined);
+    if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
+    this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
+    for (const callback of this.onEnd) callback();
+    this.onEnd.clear();
+  }
+}

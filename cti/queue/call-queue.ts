@@ -1,0 +1,163 @@
+/**
+ * The waiting line. Queued callers sit in their skill's holding bridge with music on hold and hear
+ * their position every so often ("您前面还有N位"). Whenever a caller joins or an agent becomes free,
+ * the ACD (routing/acd.ts) pairs callers with agents and the call is offered.
+ */
+import { randomUUID } from 'node:crypto';
+import { assignCalls, type WaitingCaller } from '../../routing/acd.js';
+import type { CallContext } from '../calls/call-context.js';
+import { mediaUri, PROMPT_LANGUAGE } from '../media/ari-media-port.js';
+
+export interface QueueMember {
+  callId: string;
+  channelId: string;
+  /** Rings the agent; resolves true when the call was connected, false when it goes on waiting. */
+  offerTo(agentId: number): Promise<boolean>;
+}
+
+interface Entry {
+  member: QueueMember;
+  bridgeId: string;
+  waiting: WaitingCaller;
+  skillCode: string;
+  offering: boolean;
+  announcer: NodeJS.Timeout;
+}
+
+export class CallQueue {
+  private readonly entries = new Map<string, Entry>();
+  private readonly holdingBridges = new Map<string, Promise<string>>();
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly overflowSkillIds: (skillId: number) => number[],
+  ) {
+    this.stopListening = ctx.agents.onAvailabilityChange(() => this.dispatch());
+  }
+
+  /** Callers waiting for a skill, first in line first (for the wallboard and position prompts). */
+  waitingFor(skillCode: string): QueueMember[] {
+    return this.ordered()
+      .filter((e) => e.skillCode === skillCode)
+      .map((e) => e.member);
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  async join(member: QueueMember, skill: { id: number; code: string }, priority: number): Promise<void> {
+    const bridgeId = await this.holdingBridge(skill.code);
+    await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
+    const entry: Entry = {
+      member,
+      bridgeId,
+      skillCode: skill.code,
+      offering: false,
+      waiting: {
+        callId: member.callId,
+        skillId: skill.id,
+        overflowSkillIds: this.overflowSkillIds(skill.id),
+        overflowAfterMs: this.ctx.settings.overflowAfterMs,
+        priority,
+        queuedAt: Date.now(),
+      },
+      announcer: setInterval(() => this.announcePosition(member.callId), this.ctx.settings.positionAnnounceMs),
+    };
+    this.entries.set(member.callId, entry);
+    this.dispatch();
+  }
+
+  /** Takes a caller out of the line (answered, hung up, transferred). Safe to call twice. */
+  leave(callId: string): void {
+    const entry = this.entries.get(callId);
+    if (!entry) return;
+    clearInterval(entry.announcer);
+    this.entries.delete(callId);
+  }
+
+  /** Takes the caller out of the holding bridge and out of the line, to be connected elsewhere. */
+  async release(callId: string): Promise<void> {
+    const entry = this.entries.get(callId);
+    if (!entry) return;
+    this.leave(callId);
+    await this.ctx.ari.removeFromBridge(entry.bridgeId, [entry.member.channelId]).catch((error: unknown) => {
+      this.ctx.log.debug({ callId, err: (error as Error).message }, 'caller already out of the holding bridge');
+    });
+  }
+
+  queuedAt(callId: string): number | undefined {
+    return this.entries.get(callId)?.waiting.queuedAt;
+  }
+
+  /** Pairs waiting callers with free agents and rings them. */
+  dispatch(): void {
+    const free = this.ordered().filter((e) => !e.offering);
+    if (free.length === 0) return;
+    const assignments = assignCalls(
+      free.map((e) => e.waiting),
+      this.ctx.agents.availability(),
+      Date.now(),
+    );
+    for (const { callId, agentId } of assignments) {
+      const entry = this.entries.get(callId);
+      if (!entry) continue;
+      entry.offering = true;
+      entry.member.offerTo(agentId).then(
+        (connected) => {
+          entry.offering = false;
+          if (connected) this.leave(callId);
+          this.dispatch();
+        },
+        (error: unknown) => {
+          entry.offering = false;
+          this.ctx.log.error({ err: error, callId }, 'offer failed');
+        },
+      );
+    }
+  }
+
+  private ordered(): Entry[] {
+    return [...this.entries.values()].sort(
+      (a, b) => b.waiting.priority - a.waiting.priority || a.waiting.queuedAt - b.waiting.queuedAt,
+    );
+  }
+
+  private announcePosition(callId: string): void {
+    const entry = this.entries.get(callId);
+    if (!entry || entry.offering) return;
+    const ahead = this.waitingFor(entry.skillCode).findIndex((m) => m.callId === callId);
+    if (ahead < 0) return;
+    const prompts = ['queue-position-ahead', `number:${ahead}`, 'queue-position-callers'].map(mediaUri);
+    this.ctx.ari.play(entry.member.channelId, prompts, randomUUID(), PROMPT_LANGUAGE).catch((error: unknown) => {
+      this.ctx.log.debug({ callId, err: (error as Error).message }, 'position prompt not played');
+    });
+  }
+
+  /** One holding bridge per skill, with music on hold; recreated if the PBX lost it. */
+  private holdingBridge(skillCode: string): Promise<string> {
+    let bridge = this.holdingBridges.get(skillCode);
+    if (!bridge) {
+      bridge = (async () => {
+        const created = await this.ctx.ari.createBridge('holding', `queue-${skillCode}`);
+        await this.ctx.ari.bridgeMoh(created.id);
+        return created.id;
+      })();
+      bridge.catch(() => this.holdingBridges.delete(skillCode));
+      this.holdingBridges.set(skillCode, bridge);
+    }
+    return bridge;
+  }
+
+  /** Forget bridges (after the PBX restarted: they are gone). */
+  forgetBridges(): void {
+    this.holdingBridges.clear();
+  }
+
+  close(): void {
+    this.stopListening();
+    for (const entry of this.entries.values()) clearInterval(entry.announcer);
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,499 @@
+/**
+ * Outgoing calls: requesting channels for a dial string (PJSIP phones, the trunk, Local pairs), the
+ * far end of a phone ringing and answering per its endpoint's behaviour, originates (ARI and AMI),
+ * ARI `channels/create` + `dial`, and the dialplan `Dial()` application.
+ */
+import type { OriginateOutcome, OriginateRequest } from './api.js';
+import { PbxError } from './api.js';
+import { CAUSE } from './causes.js';
+import type { Channel, LegFailure } from './channel.js';
+import { splitAppArgs } from './dialplan.js';
+import type { PartyId } from './events.js';
+import type { Pbx } from './pbx.js';
+import { parseCallerId } from './variables.js';
+
+export interface DialTarget {
+  tech: 'PJSIP' | 'Local';
+  /** What Dial events call the dial string: everything after `Tech/`. */
+  dialString: string;
+  /** PJSIP: endpoint the channel is on; the dialled number for a trunk call. */
+  endpoint?: string;
+  number?: string;
+  /** Local: where `;2` runs. */
+  exten?: string;
+  context?: string;
+}
+
+/** Parse `PJSIP/1001`, `PJSIP/13800138000@trunk`, `Local/1001@agents[/n]`. */
+export function parseDialTarget(text: string): DialTarget {
+  const slash = text.indexOf('/');
+  if (slash <= 0 || slash === text.length - 1) throw new PbxError('bad-request', 'Invalid endpoint specified');
+  const tech = text.slice(0, slash);
+  const rest = text.slice(slash + 1);
+  if (tech.toUpperCase() === 'PJSIP') {
+    const at = rest.indexOf('@');
+    if (at >= 0) return { tech: 'PJSIP', dialString: rest, endpoint: rest.slice(at + 1), number: rest.slice(0, at) };
+    return { tech: 'PJSIP', dialString: rest, endpoint: rest };
+  }
+  if (tech.toLowerCase() === 'local') {
+    const target = rest.split('/')[0] ?? rest;
+    const at = target.indexOf('@');
+    const exten = at >= 0 ? target.slice(0, at) : target;
+    const context = at >= 0 ? target.slice(at + 1) : 'default';
+    return { tech: 'Local', dialString: rest, exten, context };
+  }
+  throw new PbxError('not-found', `No such channel technology '${tech}'`);
+}
+
+const DIAL_VARS = [
+  'DIALSTATUS',
+  'DIALEDPEERNUMBER',
+  'DIALEDPEERNAME',
+  'ANSWEREDTIME',
+  'ANSWEREDTIME_MS',
+  'DIALEDTIME',
+  'DIALEDTIME_MS',
+  'RINGTIME',
+  'RINGTIME_MS',
+  'PROGRESSTIME',
+  'PROGRESSTIME_MS',
+];
+
+interface OutgoingOptions {
+  /** The channel that dials (Dial()); none for originates. */
+  caller?: Channel;
+  /** `AppDial` for Dial(), `AppDial2` for originates (ast_dial), none for ARI create. */
+  appDial?: 'AppDial' | 'AppDial2';
+  id?: string;
+  otherId?: string;
+  callerId?: PartyId;
+  variables?: Record<string, string>;
+  /** Stasis app subscribed before the call starts (ARI originate/create with `app=`). */
+  app?: string;
+}
+
+export class Dialing {
+  constructor(private readonly pbx: Pbx) {}
+
+  /**
+   * Create the outgoing channel for a target (for Local, both halves; the `;1` is returned).
+   * Nothing is dialled yet: call `beginDial` to raise `dial` and start the far end.
+   */
+  request(target: DialTarget, opts: OutgoingOptions): Channel {
+    const { pbx } = this;
+    for (const id of [opts.id, opts.otherId]) {
+      if (id !== undefined && pbx.channels.has(id)) throw new PbxError('conflict', 'Channel with given unique ID already exists');
+    }
+    const linkedId = opts.caller?.linkedId;
+    let out: Channel;
+    if (target.tech === 'Local') {
+      const exten = target.exten ?? 's';
+      const context = target.context ?? 'default';
+      if (!pbx.dialplan.exists(context, exten)) {
+        throw new PbxError('not-found', `No such extension/context ${exten}@${context} while calling Local channel`);
+      }
+      const [one, two] = pbx.createLocalPair(exten, context, {
+        ...(opts.id !== undefined ? { id: opts.id } : {}),
+        ...(opts.otherId !== undefined ? { otherId: opts.otherId } : {}),
+        ...(linkedId !== undefined ? { linkedId } : {}),
+      });
+      out = one;
+      if (opts.caller) pbx.setVar(one, 'DIALEDPEERNUMBER', target.dialString);
+      void two;
+    } else {
+      const epName = target.endpoint ?? '';
+      const ep = pbx.endpoints.get(epName);
+      if (!ep) throw new PbxError('not-found', `Unable to create PJSIP channel: endpoint '${epName}' not found`);
+      if (ep.state !== 'online' && target.number === undefined) {
+        throw new PbxError('not-found', `Unable to create PJSIP channel: endpoint '${epName}' has no contacts`);
+      }
+      out = pbx.createChannel({
+        tech: 'PJSIP',
+        resource: epName,
+        state: 'Down',
+        context: ep.context,
+        exten: 's',
+        endpoint: ep,
+        ...(opts.id !== undefined ? { id: opts.id } : {}),
+        ...(linkedId !== undefined ? { linkedId } : {}),
+      });
+      if (opts.caller) pbx.setVar(out, 'DIALEDPEERNUMBER', target.dialString);
+    }
+    out.owned = true;
+    if (opts.appDial) {
+      if (opts.caller) out.exten = opts.caller.exten;
+      pbx.setApp(out, opts.appDial, '(Outgoing Line)', true);
+    }
+    if (opts.caller) {
+      // app_dial: the callee's caller id is the caller's name with the dialled extension, its
+      // connected line the caller's own id (what a phone displays).
+      pbx.setCaller(out, { name: opts.caller.caller.name, number: opts.caller.exten });
+      pbx.setConnected(out, opts.caller.caller, false);
+    } else if (opts.callerId && (opts.callerId.name !== '' || opts.callerId.number !== '')) {
+      pbx.setCaller(out, opts.callerId);
+      pbx.setConnected(out, opts.callerId, false);
+    }
+    for (const [k, v] of Object.entries(opts.variables ?? {})) pbx.writeVariable(out, k, v);
+    if (opts.app !== undefined) {
+      pbx.apps.subscribeChannel(opts.app, out.id);
+      if (out.localPeer) pbx.apps.subscribeChannel(opts.app, out.localPeer.id);
+    }
+    if (target.tech === 'Local' && out.localPeer) {
+      const two = out.localPeer;
+      if (opts.caller) pbx.setVar(two, 'DIALEDPEERNUMBER', target.dialString);
+      // local_call: each half sees the other's party ids.
+      pbx.setCaller(two, out.connected);
+      two.connected = { ...out.caller };
+      pbx.emit({ type: 'channel.connectedline', channel: two.snapshot() });
+      pbx.emit({
+        type: 'local.bridge',
+        one: out.snapshot(),
+        two: two.snapshot(),
+        context: target.context ?? 'default',
+        exten: target.exten ?? 's',
+      });
+    }
+    return out;
+  }
+
+  /** Raise the `dial` start and set the far end going (phone rings, Local `;2` runs its dialplan). */
+  beginDial(out: Channel, target: DialTarget, caller: Channel | undefined): void {
+    const { pbx } = this;
+    pbx.emit({ type: 'dial', caller: caller?.snapshot() ?? null, peer: out.snapshot(), dialString: target.dialString, dialStatus: '' });
+    if (out.tech === 'Local' && out.localPeer) {
+      const two = out.localPeer;
+      setImmediate(() => {
+        if (two.alive && !two.softHangup) pbx.runner.start(two);
+      });
+      return;
+    }
+    this.farEnd(out);
+  }
+
+  /** A SIP phone or the trunk receiving an INVITE: ring, then answer/refuse per its behaviour. */
+  private farEnd(out: Channel): void {
+    const { pbx } = this;
+    const ep = out.endpoint;
+    if (!ep) return;
+    pbx.scheduler.after(pbx.ringDelayMs, () => {
+      if (out.destroyed || !out.leg) return;
+      if (ep.state !== 'online' && ep.staticContact === undefined) {
+        pbx.legFailed(out, 'CHANUNAVAIL', CAUSE.SUBSCRIBER_ABSENT);
+        return;
+      }
+      const mode = ep.behaviour.answer;
+      if (mode === 'busy') {
+        pbx.legFailed(out, 'BUSY', CAUSE.BUSY);
+        return;
+      }
+      pbx.legRinging(out);
+      pbx.refreshDevice(out);
+      if (mode === 'auto') {
+        pbx.scheduler.after(ep.behaviour.answerDelayMs, () => {
+          if (!out.destroyed && out.state !== 'Up' && out.leg) pbx.farEndAnswer(out, 'auto');
+        });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ originate
+
+  originate(req: OriginateRequest): OriginateOutcome {
+    const { pbx } = this;
+    const target = parseDialTarget(req.endpoint);
+    const callerId = req.callerId !== undefined && req.callerId !== '' ? parseCallerId(req.callerId) : undefined;
+    const out = this.request(target, {
+      appDial: 'AppDial2',
+      ...(req.channelId !== undefined ? { id: req.channelId } : {}),
+      ...(callerId ? { callerId } : {}),
+      ...(req.variables ? { variables: req.variables } : {}),
+      ...(req.app !== undefined ? { app: req.app } : {}),
+    });
+    const snapshot = out.snapshot();
+    let rang = false;
+    let resolveSettled: (v: { answered: boolean; reason: number }) => void = () => undefined;
+    const settled = new Promise<{ answered: boolean; reason: number }>((resolve) => {
+      resolveSettled = resolve;
+    });
+    let cancelTimeout: () => void = () => undefined;
+    const timeoutSec = req.timeout ?? 30;
+    out.leg = {
+      ringing: () => {
+        rang = true;
+        pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: 'RINGING' });
+      },
+      answered: () => {
+        cancelTimeout();
+        pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: 'ANSWER' });
+        resolveSettled({ answered: true, reason: 4 });
+        void this.afterOriginateAnswer(out, req);
+      },
+      failed: (status, cause) => {
+        cancelTimeout();
+        pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: status });
+        resolveSettled({ answered: false, reason: originateReason(status, rang) });
+        pbx.destroyChannel(out, cause);
+      },
+    };
+    if (timeoutSec > 0) {
+      cancelTimeout = pbx.scheduler.after(pbx.scheduler.scaled(timeoutSec * 1000), () => {
+        if (out.destroyed || !out.leg) return;
+        pbx.legFailed(out, 'NOANSWER', CAUSE.NO_ANSWER);
+      });
+    }
+    this.beginDial(out, target, undefined);
+    return { channel: snapshot, settled };
+  }
+
+  private async afterOriginateAnswer(out: Channel, req: OriginateRequest): Promise<void> {
+    const { pbx } = this;
+    await Promise.resolve();
+    if (out.destroyed) return;
+    if (req.app !== undefined) {
+      const exit = await pbx.stasis.run(out, req.app, req.appArgs ?? [], false);
+      if (exit === 'continue' && out.alive && !out.softHangup) {
+        out.owned = false;
+        pbx.runner.start(out);
+        return;
+      }
+      pbx.destroyChannel(out);
+      return;
+    }
+    if (req.application !== undefined) {
+      pbx.setApp(out, req.application, req.data ?? '', false);
+      await pbx.runner.exec(out, req.application, req.data ?? '');
+      if (out.alive && out.asyncGoto) {
+        out.owned = false;
+        pbx.runner.start(out);
+        return;
+      }
+      pbx.destroyChannel(out);
+      return;
+    }
+    out.context = req.context ?? out.context;
+    out.exten = req.exten ?? out.exten;
+    out.priority = req.priority ?? 1;
+    out.owned = false;
+    pbx.runner.start(out);
+  }
+
+  // ------------------------------------------------------------------ ARI create + dial
+
+  /** ARI `POST /channels/create`: the channel exists, in Stasis, not yet dialled. */
+  createForAri(opts: { endpoint: string; app: string; appArgs: string[]; id?: string; otherId?: string; variables?: Record<string, string> }): Channel {
+    const { pbx } = this;
+    const target = parseDialTarget(opts.endpoint);
+    const out = this.request(target, {
+      app: opts.app,
+      ...(opts.id !== undefined ? { id: opts.id } : {}),
+      ...(opts.otherId !== undefined ? { otherId: opts.otherId } : {}),
+      ...(opts.variables ? { variables: opts.variables } : {}),
+    });
+    out.ariDialString = opts.endpoint;
+    void (async () => {
+      const exit = await pbx.stasis.run(out, opts.app, opts.appArgs, false);
+      if (exit === 'continue' && out.alive && !out.softHangup) {
+        out.owned = false;
+        pbx.runner.start(out);
+        return;
+      }
+      pbx.destroyChannel(out);
+    })();
+    return out;
+  }
+
+  /** ARI `POST /channels/{id}/dial` on a channel made by `create`. */
+  dialAri(out: Channel, caller: Channel | undefined, timeoutSec: number): void {
+    const { pbx } = this;
+    if (out.state !== 'Down') throw new PbxError('conflict', "Channel is not in the 'Down' state");
+    if (out.ariDialString === undefined) throw new PbxError('conflict', 'Dialing a channel not created by ARI');
+    const target = parseDialTarget(out.ariDialString);
+    out.ariDialString = undefined;
+    if (caller) pbx.setConnected(out, caller.caller, false);
+    let cancelTimeout: () => void = () => undefined;
+    out.leg = {
+      ringing: () => {
+        pbx.emit({ type: 'dial', caller: caller?.snapshot() ?? null, peer: out.snapshot(), dialString: target.dialString, dialStatus: 'RINGING' });
+      },
+      answered: () => {
+        cancelTimeout();
+        pbx.emit({ type: 'dial', caller: caller?.snapshot() ?? null, peer: out.snapshot(), dialString: target.dialString, dialStatus: 'ANSWER' });
+      },
+      failed: (status, cause) => {
+        cancelTimeout();
+        pbx.emit({ type: 'dial', caller: caller?.snapshot() ?? null, peer: out.snapshot(), dialString: target.dialString, dialStatus: status });
+        pbx.requestHangup(out, { eventCause: cause, soft: false, hangupCause: cause });
+      },
+    };
+    if (timeoutSec > 0) {
+      cancelTimeout = pbx.scheduler.after(pbx.scheduler.scaled(timeoutSec * 1000), () => {
+        if (!out.destroyed && out.leg) pbx.legFailed(out, 'NOANSWER', CAUSE.NO_ANSWER);
+      });
+    }
+    if (target.tech === 'Local' && out.localPeer) {
+      const two = out.localPeer;
+      pbx.setCaller(two, out.connected);
+    }
+    this.beginDial(out, target, caller);
+  }
+
+  // ------------------------------------------------------------------ Dial()
+
+  async dialApp(caller: Channel, data: string): Promise<'continue' | 'hangup'> {
+    const { pbx } = this;
+    const [targetsText = '', timeoutText = '', optionsText = ''] = splitAppArgs(data);
+    const timeoutSec = Number(timeoutText) > 0 ? Number(timeoutText) : 0;
+    const dtmfMatch = /D\(([^)]*)\)/.exec(optionsText);
+    const dtmfToCallee = (dtmfMatch?.[1] ?? '').split(':')[0] ?? '';
+    const keepGoing = /(^|[^A-Za-z(])g/.test(optionsText.replace(/\([^)]*\)/g, ''));
+    const startedAt = Date.now();
+
+    for (const v of DIAL_VARS) pbx.setVar(caller, v, '');
+
+    const peers: { ch: Channel; target: DialTarget; failed?: LegFailure }[] = [];
+    for (const text of targetsText.split('&').filter((t) => t.trim() !== '')) {
+      try {
+        const target = parseDialTarget(text.trim());
+        const ch = this.request(target, { caller, appDial: 'AppDial' });
+        ch.deferFrames = true;
+        peers.push({ ch, target });
+      } catch (err) {
+        pbx.log.debug?.(`pbx-sim: Dial(${text}) failed: ${String(err)}`);
+      }
+    }
+    if (peers.length === 0) {
+      pbx.setVar(caller, 'DIALSTATUS', 'CHANUNAVAIL');
+      return 'continue';
+    }
+
+    type Outcome = { kind: 'answered'; peer: (typeof peers)[number] } | { kind: 'failed' } | { kind: 'timeout' } | { kind: 'caller-gone' };
+    const outcome = await new Promise<Outcome>((resolve) => {
+      let done = false;
+      const finish = (o: Outcome): void => {
+        if (done) return;
+        done = true;
+        cancelTimeout();
+        caller.removeWaker(onCaller);
+        resolve(o);
+      };
+      const onCaller = (): void => {
+        if (caller.softHangup || caller.destroyed || caller.asyncGoto) finish({ kind: 'caller-gone' });
+        else caller.addWaker(onCaller);
+      };
+      caller.addWaker(onCaller);
+      let cancelTimeout: () => void = () => undefined;
+      if (timeoutSec > 0) cancelTimeout = pbx.scheduler.after(pbx.scheduler.scaled(timeoutSec * 1000), () => finish({ kind: 'timeout' }));
+      for (const peer of peers) {
+        peer.ch.leg = {
+          ringing: () => {
+            pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: peer.ch.snapshot(), dialString: peer.target.dialString, dialStatus: 'RINGING' });
+            this.indicateRinging(caller);
+          },
+          answered: () => {
+            if (done) return;
+            pbx.setVar(caller, 'DIALSTATUS', 'ANSWER');
+            pbx.setVar(caller, 'DIALEDPEERNAME', peer.ch.name);
+            pbx.setVar(caller, 'DIALEDPEERNUMBER', peer.target.dialString);
+            pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: peer.ch.snapshot(), dialString: peer.target.dialString, dialStatus: 'ANSWER' });
+            finish({ kind: 'answered', peer });
+          },
+          failed: (status, cause) => {
+            peer.failed = status;
+            pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: peer.ch.snapshot(), dialString: peer.target.dialString, dialStatus: status });
+            pbx.destroyChannel(peer.ch, cause);
+            if (peers.every((p) => p.failed !== undefined)) finish({ kind: 'failed' });
+          },
+        };
+      }
+      for (const peer of peers) this.beginDial(peer.ch, peer.target, caller);
+    });
+
+    const cancelOthers = (except: Channel | undefined, status: LegFailure, cause: number): void => {
+      for (const p of peers) {
+        if (p.ch === except || p.failed !== undefined || p.ch.destroyed) continue;
+        p.ch.leg = undefined;
+        pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: p.ch.snapshot(), dialString: p.target.dialString, dialStatus: status });
+        pbx.destroyChannel(p.ch, cause);
+      }
+    };
+
+    if (outcome.kind === 'failed') {
+      const statuses = peers.map((p) => p.failed);
+      const status = statuses.includes('BUSY') ? 'BUSY' : statuses.includes('CONGESTION') ? 'CONGESTION' : statuses.includes('CANCEL') ? 'NOANSWER' : 'CHANUNAVAIL';
+      pbx.setVar(caller, 'DIALSTATUS', status);
+      return 'continue';
+    }
+    if (outcome.kind === 'timeout') {
+      cancelOthers(undefined, 'NOANSWER', CAUSE.NORMAL);
+      pbx.setVar(caller, 'DIALSTATUS', 'NOANSWER');
+      return 'continue';
+    }
+    if (outcome.kind === 'caller-gone') {
+      cancelOthers(undefined, 'CANCEL', CAUSE.NORMAL);
+      pbx.setVar(caller, 'DIALSTATUS', 'CANCEL');
+      return 'hangup';
+    }
+
+    const peer = outcome.peer.ch;
+    cancelOthers(peer, 'CANCEL', CAUSE.ANSWERED_ELSEWHERE);
+    if (dtmfToCallee !== '') await pbx.media.sendDigits(peer, dtmfToCallee, 100, 100, [peer, caller]);
+    const answeredAt = Date.now();
+    if (caller.alive && !caller.softHangup && peer.alive && !peer.softHangup) {
+      pbx.answer(caller);
+      caller.ringIndicated = false;
+      const bridge = pbx.bridging.create({ type: 'mixing', flags: [], bridgeClass: 'basic', creator: '', name: '' });
+      peer.exten = '';
+      pbx.setApp(peer, 'AppDial', '(Outgoing Line)', true);
+      peer.flushDeferred();
+      pbx.bridging.enter(bridge, peer, {});
+      pbx.bridging.enter(bridge, caller, {});
+      // Until either side hangs up, is redirected, or the bridge dissolves.
+      while (caller.alive && peer.alive && !caller.softHangup && !peer.softHangup && caller.bridge === bridge && peer.bridge === bridge && !caller.asyncGoto) {
+        await new Promise<void>((resolve) => {
+          let settledWait = false;
+          const wake = (): void => {
+            if (settledWait) return;
+            settledWait = true;
+            caller.removeWaker(wake);
+            peer.removeWaker(wake);
+            resolve();
+          };
+          caller.addWaker(wake);
+          peer.addWaker(wake);
+        });
+      }
+      if (!bridge.destroyed) pbx.bridging.destroy(bridge);
+    }
+    const now = Date.now();
+    pbx.setVar(caller, 'ANSWEREDTIME', String(Math.floor((now - answeredAt) / 1000)));
+    pbx.setVar(caller, 'ANSWEREDTIME_MS', String(now - answeredAt));
+    pbx.setVar(caller, 'DIALEDTIME', String(Math.floor((now - startedAt) / 1000)));
+    pbx.setVar(caller, 'DIALEDTIME_MS', String(now - startedAt));
+    pbx.setVar(caller, 'DIALSTATUS', 'ANSWER');
+    if (peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
+    if (caller.alive && !caller.softHangup && (keepGoing || caller.asyncGoto)) return 'continue';
+    return 'hangup';
+  }
+
+  /** Ringing reaches the caller: a Local `;2` makes its `;1` ring; a phone hears ringback. */
+  indicateRinging(caller: Channel): void {
+    const { pbx } = this;
+    if (caller.state === 'Up') return;
+    caller.ringIndicated = true;
+    const one = caller.localPeer;
+    if (caller.localHalf === 2 && one && one.alive) pbx.legRinging(one);
+  }
+}
+
+function originateReason(status: LegFailure, rang: boolean): number {
+  switch (status) {
+    case 'BUSY':
+      return 5;
+    case 'CONGESTION':
+      return 8;
+    case 'NOANSWER':
+      return 3;
+    default:
+      return rang ? 3 : 0;
+  }
+}

@@ -1,0 +1,647 @@
+/**
+ * The simulated PBX: channels, bridges, endpoints, Stasis apps, playbacks and recordings, driven by
+ * the dialplan, ARI, AMI and the control API, raising `PbxEvent`s in Asterisk's order.
+ *
+ * This file holds the state and the primitives every behaviour uses (create a channel, change its
+ * state, set a variable, request a hangup, destroy it). The behaviours live in their own files:
+ * `bridging.ts`, `dialing.ts`, `stasis.ts`, `media.ts`, `dialplan-runner.ts`.
+ */
+import type { OriginateOutcome, OriginateRequest, PbxCore } from './api.js';
+import { PbxError } from './api.js';
+import { AppRegistry } from './apps.js';
+import type { Bridge } from './bridge.js';
+import { Bridging } from './bridging.js';
+import { causeText, CAUSE } from './causes.js';
+import { Channel } from './channel.js';
+import type { ChannelTech, LegFailure } from './channel.js';
+import type { Dialplan } from './dialplan.js';
+import { DialplanRunner } from './dialplan-runner.js';
+import { Dialing } from './dialing.js';
+import { Endpoint } from './endpoint.js';
+import type { AnswerMode, EndpointBehaviour } from './endpoint.js';
+import type {
+  BridgeSnapshot,
+  ChannelSnapshot,
+  ChannelState,
+  EndpointSnapshot,
+  PartyId,
+  PbxEvent,
+  PbxEventDelivery,
+} from './events.js';
+import { asteriskTime, IdAllocator, sipCallId } from './ids.js';
+import { Media } from './media.js';
+import type { Playback } from './playback.js';
+import type { LiveRecording, StoredRecording } from './recording.js';
+import { Scheduler } from './scheduler.js';
+import type { TimingOptions } from './scheduler.js';
+import { StasisRunner } from './stasis.js';
+import { parseCallerId, readFunction, readVariable } from './variables.js';
+
+export interface PbxLogger {
+  debug?(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error?(msg: string): void;
+}
+
+export interface EndpointOptions {
+  resource: string;
+  context: string;
+  online?: boolean;
+  answer?: AnswerMode;
+  answerDelayMs?: number;
+  staticContact?: string;
+  qualified?: boolean;
+}
+
+export interface QueueOptions {
+  name: string;
+  timeout: number;
+  retry: number;
+  members: { interface: string; memberName: string }[];
+  musicClass: string;
+}
+
+export interface PbxConfig {
+  dialplan: Dialplan;
+  endpoints: EndpointOptions[];
+  queues?: QueueOptions[];
+  mohClasses?: string[];
+  /** PJSIP endpoint that calls from outside arrive on. Default `trunk`. */
+  trunkEndpoint?: string;
+  timing?: Partial<TimingOptions>;
+  /** Seconds of audio per `sound:` name, overriding the built-in table (default 2 s). */
+  soundDurations?: Record<string, number>;
+  /** Endpoints that do not say otherwise start registered. Default true. */
+  endpointsOnline?: boolean;
+  /** Delay between a phone receiving an INVITE and it ringing (180). Default 5 ms. */
+  ringDelayMs?: number;
+  systemName?: string;
+  /** ARI `asterisk_id`. */
+  entityId?: string;
+  version?: string;
+  logger?: PbxLogger;
+}
+
+type Listener = (event: PbxEvent, delivery: PbxEventDelivery) => void;
+
+export interface CreateChannelOptions {
+  tech: ChannelTech;
+  /** `1001` for PJSIP (name `PJSIP/1001-…`), the target id for Snoop. */
+  resource: string;
+  state: ChannelState;
+  context: string;
+  exten: string;
+  priority?: number;
+  caller?: PartyId;
+  connected?: PartyId;
+  id?: string;
+  linkedId?: string;
+  protocolId?: string;
+  endpoint?: Endpoint;
+}
+
+const EMPTY_PARTY: PartyId = { name: '', number: '' };
+
+export class Pbx implements PbxCore {
+  readonly version: string;
+  readonly systemName: string;
+  readonly entityId: string;
+  startedAt = new Date();
+  lastReloadAt = new Date();
+  /** False during a simulated restart: ARI answers 503 and Stasis apps cannot register. */
+  booted = true;
+
+  readonly ids = new IdAllocator();
+  readonly scheduler: Scheduler;
+  readonly apps = new AppRegistry();
+  readonly dialplan: Dialplan;
+  readonly channels = new Map<string, Channel>();
+  readonly bridges = new Map<string, Bridge>();
+  readonly endpoints = new Map<string, Endpoint>();
+  readonly playbacks = new Map<string, Playback>();
+  readonly liveRecordings = new Map<string, LiveRecording>();
+  readonly storedRecordings = new Map<string, StoredRecording>();
+  readonly globals = new Map<string, string>();
+  /** Last published state of devices that are not PJSIP endpoints (Local channels). */
+  readonly deviceStates = new Map<string, string>();
+  readonly queues: QueueOptions[];
+  readonly mohClasses: string[];
+  readonly trunkEndpoint: string;
+  readonly ringDelayMs: number;
+  readonly soundDurations: Record<string, number>;
+  readonly log: PbxLogger;
+
+  readonly bridging: Bridging;
+  readonly dialing: Dialing;
+  readonly stasis: StasisRunner;
+  readonly media: Media;
+  readonly runner: DialplanRunner;
+
+  private readonly listeners = new Set<Listener>();
+  private readonly endpointConfig: EndpointOptions[];
+  private readonly endpointsOnline: boolean;
+
+  constructor(config: PbxConfig) {
+    this.version = config.version ?? '22.10.1';
+    this.systemName = config.systemName ?? '';
+    this.entityId = config.entityId ?? '02:fc:00:00:00:01';
+    this.dialplan = config.dialplan;
+    this.queues = config.queues ?? [];
+    this.mohClasses = config.mohClasses ?? ['default'];
+    this.trunkEndpoint = config.trunkEndpoint ?? 'trunk';
+    this.ringDelayMs = config.ringDelayMs ?? 5;
+    this.soundDurations = config.soundDurations ?? {};
+    this.log = config.logger ?? { info: () => undefined, warn: () => undefined };
+    this.scheduler = new Scheduler({
+      msPerSecondOfAudio: config.timing?.msPerSecondOfAudio ?? 50,
+      timeScale: config.timing?.timeScale ?? 1,
+    });
+    this.endpointConfig = config.endpoints;
+    this.endpointsOnline = config.endpointsOnline ?? true;
+    for (const [k, v] of this.dialplan.globals) this.globals.set(k, v);
+    this.bridging = new Bridging(this);
+    this.dialing = new Dialing(this);
+    this.stasis = new StasisRunner(this);
+    this.media = new Media(this);
+    this.runner = new DialplanRunner(this);
+    this.loadEndpoints();
+  }
+
+  private loadEndpoints(): void {
+    this.endpoints.clear();
+    let port = 5071;
+    for (const e of this.endpointConfig) {
+      const behaviour: EndpointBehaviour = {
+        online: e.online ?? (e.staticContact !== undefined ? true : this.endpointsOnline),
+        answer: e.answer ?? 'auto',
+        answerDelayMs: e.answerDelayMs ?? 0,
+      };
+      const ep = new Endpoint(e.resource, e.context, behaviour, e.staticContact, e.qualified ?? false, port++);
+      ep.deviceState = ep.state === 'online' ? 'NOT_INUSE' : 'UNAVAILABLE';
+      this.endpoints.set(e.resource, ep);
+    }
+  }
+
+  // ---------------------------------------------------------------- events
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  emit(event: PbxEvent): void {
+    const delivery: PbxEventDelivery = { apps: this.apps.delivery(event) };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event, delivery);
+      } catch (err) {
+        this.log.warn(`pbx-sim: event listener failed on ${event.type}: ${String(err)}`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- PbxCore queries
+
+  listChannels(): ChannelSnapshot[] {
+    return [...this.channels.values()].map((c) => c.snapshot());
+  }
+
+  findChannel(idOrName: string): ChannelSnapshot | undefined {
+    return this.channel(idOrName)?.snapshot();
+  }
+
+  /** Live channel by uniqueid or name. */
+  channel(idOrName: string): Channel | undefined {
+    const byId = this.channels.get(idOrName);
+    if (byId) return byId;
+    for (const c of this.channels.values()) if (c.name === idOrName) return c;
+    return undefined;
+  }
+
+  getVariable(channelId: string, name: string): string | undefined {
+    const ch = this.channel(channelId);
+    return readVariable(ch, name, this);
+  }
+
+  setVariable(channelId: string, name: string, value: string): void {
+    const ch = this.channel(channelId);
+    if (!ch) throw new PbxError('not-found', 'Channel not found');
+    this.writeVariable(ch, name, value);
+  }
+
+  listBridges(): BridgeSnapshot[] {
+    return [...this.bridges.values()].map((b) => b.snapshot());
+  }
+
+  listEndpoints(): EndpointSnapshot[] {
+    return [...this.endpoints.values()].map((e) => e.snapshot());
+  }
+
+  originate(request: OriginateRequest): OriginateOutcome {
+    return this.dialing.originate(request);
+  }
+
+  redirect(channelId: string, context: string, exten: string, priority: number): void {
+    const ch = this.channel(channelId);
+    if (!ch) throw new PbxError('not-found', 'Channel not found');
+    this.runner.asyncGoto(ch, context, exten, priority);
+  }
+
+  hangup(channelId: string, cause: number = CAUSE.NORMAL): void {
+    const ch = this.channel(channelId);
+    if (!ch) throw new PbxError('not-found', 'Channel not found');
+    // AMI Hangup and ARI DELETE: ast_softhangup(AST_SOFTHANGUP_EXPLICIT) with the cause stored.
+    this.requestHangup(ch, { eventCause: 32, soft: true, hangupCause: cause });
+  }
+
+  // ---------------------------------------------------------------- channel primitives
+
+  createChannel(opts: CreateChannelOptions): Channel {
+    const id = opts.id ?? this.ids.nextUniqueId();
+    this.ids.reserve(id);
+    const suffix = this.ids.nextNameSuffix(opts.tech);
+    const ch = new Channel({
+      id,
+      name: `${opts.tech}/${opts.resource}-${suffix}`,
+      tech: opts.tech,
+      linkedId: opts.linkedId ?? id,
+      state: opts.state,
+      caller: opts.caller ?? EMPTY_PARTY,
+      connected: opts.connected ?? EMPTY_PARTY,
+      context: opts.context,
+      exten: opts.exten,
+      priority: opts.priority ?? 1,
+      protocolId: opts.protocolId ?? (opts.tech === 'PJSIP' ? sipCallId() : ''),
+      creationTime: asteriskTime(),
+    });
+    if (opts.endpoint) {
+      ch.endpoint = opts.endpoint;
+      opts.endpoint.channelIds.push(ch.id);
+    }
+    this.channels.set(ch.id, ch);
+    this.emit({ type: 'channel.created', channel: ch.snapshot() });
+    return ch;
+  }
+
+  /** Both halves of `Local/<exten>@<context>`: `;1` Down, `;2` Ring, created together. */
+  createLocalPair(
+    exten: string,
+    context: string,
+    opts: { id?: string; otherId?: string; linkedId?: string },
+  ): [Channel, Channel] {
+    const idOne = opts.id ?? this.ids.nextUniqueId();
+    this.ids.reserve(idOne);
+    const idTwo = opts.otherId ?? this.ids.nextUniqueId();
+    this.ids.reserve(idTwo);
+    const suffix = this.ids.nextNameSuffix('Local');
+    const base = `Local/${exten}@${context}-${suffix}`;
+    const linkedId = opts.linkedId ?? idOne;
+    const creationTime = asteriskTime();
+    const make = (id: string, half: 1 | 2): Channel => {
+      const ch = new Channel({
+        id,
+        name: `${base};${half}`,
+        tech: 'Local',
+        linkedId,
+        state: half === 1 ? 'Down' : 'Ring',
+        caller: EMPTY_PARTY,
+        connected: EMPTY_PARTY,
+        context,
+        exten,
+        priority: 1,
+        protocolId: '',
+        creationTime,
+      });
+      ch.localHalf = half;
+      return ch;
+    };
+    const one = make(idOne, 1);
+    const two = make(idTwo, 2);
+    one.localPeer = two;
+    two.localPeer = one;
+    this.channels.set(one.id, one);
+    this.channels.set(two.id, two);
+    this.emit({ type: 'channel.created', channel: one.snapshot() });
+    this.emit({ type: 'channel.created', channel: two.snapshot() });
+    return [one, two];
+  }
+
+  setState(ch: Channel, state: ChannelState): void {
+    if (ch.destroyed || ch.state === state) return;
+    ch.state = state;
+    this.emit({ type: 'channel.state', channel: ch.snapshot() });
+    this.refreshDevice(ch);
+  }
+
+  /**
+   * The application a channel is running. `publish` raises `channel.dialplan` (Newexten,
+   * ChannelDialplan), as the dialplan loop and Dial() do; applications started directly on a channel
+   * (an originate's app, Stasis after an ARI originate) change it silently, as in the recordings.
+   */
+  setApp(ch: Channel, app: string, data: string, publish: boolean): void {
+    ch.appName = app;
+    ch.appData = data;
+    if (publish && !ch.destroyed) this.emit({ type: 'channel.dialplan', channel: ch.snapshot(), app, appData: data });
+  }
+
+  setCaller(ch: Channel, party: PartyId): void {
+    if (ch.destroyed) return;
+    ch.caller = { ...party };
+    this.emit({ type: 'channel.callerid', channel: ch.snapshot() });
+  }
+
+  /** Update the connected line; a Local half passes it on as its peer's caller id. */
+  setConnected(ch: Channel, party: PartyId, propagate = true): void {
+    if (ch.destroyed) return;
+    if (ch.connected.name === party.name && ch.connected.number === party.number) return;
+    ch.connected = { ...party };
+    this.emit({ type: 'channel.connectedline', channel: ch.snapshot() });
+    const peer = ch.localPeer;
+    if (propagate && peer && peer.alive) {
+      // core_unreal: the other half's caller changes at once, but its snapshot is only published
+      // when that half reads the queued frame.
+      peer.caller = { ...party };
+      const publish = (): void => {
+        if (peer.alive) this.emit({ type: 'channel.callerid', channel: peer.snapshot() });
+      };
+      if (peer.deferFrames) peer.deferred.push(publish);
+      else publish();
+    }
+  }
+
+  setVar(ch: Channel, name: string, value: string): void {
+    if (ch.destroyed) return;
+    ch.vars.set(name, value);
+    this.emit({ type: 'channel.varset', channel: ch.snapshot(), variable: name, value });
+  }
+
+  /** Variable assignment as Set() and ARI do it: functions write their field, others set a variable. */
+  writeVariable(ch: Channel, name: string, value: string): void {
+    const m = /^([A-Z_]+)\((.*)\)$/i.exec(name.trim());
+    if (m) {
+      const func = (m[1] ?? '').toUpperCase();
+      const field = (m[2] ?? '').trim().toLowerCase();
+      if (func === 'CALLERID' || func === 'CONNECTEDLINE') {
+        const current = func === 'CALLERID' ? ch.caller : ch.connected;
+        const next: PartyId =
+          field === 'all' ? parseCallerId(value) : field === 'name' ? { ...current, name: value } : { ...current, number: value };
+        if (func === 'CALLERID') this.setCaller(ch, next);
+        else this.setConnected(ch, next);
+        return;
+      }
+      if (func === 'CHANNEL' && field === 'language') {
+        ch.language = value;
+        return;
+      }
+      if (func === 'CHANNEL' && field === 'accountcode') {
+        ch.accountCode = value;
+        return;
+      }
+      if (readFunction(ch, name) === undefined) throw new PbxError('bad-request', 'Failed to execute function');
+      return;
+    }
+    this.setVar(ch, name, value);
+  }
+
+  /** Answer a channel; a Local `;2` answering answers its `;1`, whose dialler learns of it. */
+  answer(ch: Channel): void {
+    if (ch.destroyed || ch.state === 'Up') return;
+    this.setState(ch, 'Up');
+    ch.ringIndicated = false;
+    const peer = ch.localPeer;
+    if (ch.localHalf === 2 && peer && peer.alive && peer.state !== 'Up') {
+      this.setState(peer, 'Up');
+      this.legAnswered(peer);
+    } else if (ch.localHalf !== 2) {
+      this.legAnswered(ch);
+    }
+  }
+
+  legRinging(ch: Channel): void {
+    if (ch.destroyed || ch.state === 'Up') return;
+    if (ch.state !== 'Ringing') this.setState(ch, 'Ringing');
+    ch.leg?.ringing();
+  }
+
+  legAnswered(ch: Channel): void {
+    const leg = ch.leg;
+    ch.leg = undefined;
+    leg?.answered();
+  }
+
+  legFailed(ch: Channel, status: LegFailure, cause: number): void {
+    const leg = ch.leg;
+    ch.leg = undefined;
+    if (!ch.hangupCause) ch.hangupCause = cause;
+    leg?.failed(status, cause);
+  }
+
+  /**
+   * Ask a channel to hang up. `eventCause`/`soft` are what the HangupRequest event carries (ARI
+   * DELETE: 32 = AST_SOFTHANGUP_EXPLICIT, soft; a remote BYE: the Q.850 cause, not soft).
+   */
+  requestHangup(ch: Channel, opts: { eventCause: number; soft: boolean; hangupCause?: number }): void {
+    if (ch.destroyed) return;
+    if (opts.hangupCause !== undefined) ch.hangupCause = opts.hangupCause;
+    else if (!ch.hangupCause) ch.hangupCause = CAUSE.NORMAL;
+    this.emit({ type: 'channel.hangup.request', channel: ch.snapshot(), cause: opts.eventCause, soft: opts.soft });
+    ch.softHangup = true;
+    if (ch.leg && ch.state !== 'Up') {
+      // An unanswered outgoing channel hung up from our side: its dialler sees a cancel.
+      this.legFailed(ch, 'CANCEL', ch.hangupCause);
+    }
+    if (ch.stasis && !ch.stasis.exit) ch.stasis.exit = { kind: 'hangup' };
+    ch.interrupt();
+    if (!this.hasOwner(ch)) this.destroyChannel(ch);
+  }
+
+  /** Whether something (dialplan loop, Stasis, a dialler) will finish this channel itself. */
+  hasOwner(ch: Channel): boolean {
+    return ch.inPbx || ch.stasis !== undefined || ch.owned;
+  }
+
+  /** Tear a channel down: leave its bridge, stop its media, tell a Local peer, raise `destroyed`. */
+  destroyChannel(ch: Channel, cause?: number): void {
+    if (ch.destroyed) return;
+    if (cause !== undefined) ch.hangupCause = cause;
+    if (!ch.hangupCause) ch.hangupCause = CAUSE.NORMAL;
+    ch.softHangup = true;
+    if (ch.bridge) this.bridging.leave(ch.bridge, ch);
+    this.media.channelGone(ch);
+    const peer = ch.localPeer;
+    if (peer && peer.alive && !peer.softHangup) {
+      // local_hangup queues a hangup (with our cause) on the other half before we are gone.
+      this.requestHangup(peer, { eventCause: ch.hangupCause, soft: false, hangupCause: ch.hangupCause });
+    }
+    ch.destroyed = true;
+    if (ch.leg) this.legFailed(ch, 'CHANUNAVAIL', ch.hangupCause);
+    this.emit({ type: 'channel.destroyed', channel: ch.snapshot(), cause: ch.hangupCause, causeTxt: causeText(ch.hangupCause) });
+    this.channels.delete(ch.id);
+    this.ids.release(ch.id);
+    this.apps.forgetChannel(ch.id);
+    if (ch.endpoint) {
+      const i = ch.endpoint.channelIds.indexOf(ch.id);
+      if (i >= 0) ch.endpoint.channelIds.splice(i, 1);
+    }
+    this.refreshDevice(ch);
+    ch.interrupt();
+    for (const other of [...this.channels.values()]) {
+      // A snoop channel ends with the channel it spies on.
+      if (other.snoopTarget === ch) this.requestHangup(other, { eventCause: 16, soft: false, hangupCause: 16 });
+    }
+  }
+
+  // ---------------------------------------------------------------- device states
+
+  /** Publish a device state change for the channel's device if its aggregate state changed. */
+  refreshDevice(ch: Channel): void {
+    if (ch.endpoint) {
+      this.refreshEndpointDevice(ch.endpoint);
+      return;
+    }
+    if (ch.tech !== 'Local') return;
+    const device = ch.device.replace(/;[12]$/, '');
+    const related = [...this.channels.values()].filter((c) => c.tech === 'Local' && c.device.replace(/;[12]$/, '') === device);
+    const state = related.some((c) => c.state === 'Up') ? 'INUSE' : related.some((c) => c.state === 'Ringing') ? 'RINGING' : 'NOT_INUSE';
+    const previous = this.deviceStates.get(device) ?? 'NOT_INUSE';
+    if (previous === state) return;
+    this.deviceStates.set(device, state);
+    this.emit({ type: 'device.state', device, state });
+  }
+
+  refreshEndpointDevice(ep: Endpoint): void {
+    const chans = ep.channelIds.map((id) => this.channels.get(id)).filter((c): c is Channel => c !== undefined);
+    let state: string;
+    if (ep.state !== 'online') state = 'UNAVAILABLE';
+    else {
+      const ringing = chans.some((c) => c.state === 'Ringing');
+      const busy = chans.some((c) => c.state === 'Up' || c.state === 'Ring');
+      const held = chans.length > 0 && chans.every((c) => c.held);
+      if (ringing && busy) state = 'RINGINUSE';
+      else if (ringing) state = 'RINGING';
+      else if (held && busy) state = 'ONHOLD';
+      else if (busy) state = 'INUSE';
+      else state = 'NOT_INUSE';
+    }
+    if (ep.deviceState === state) return;
+    ep.deviceState = state;
+    this.emit({ type: 'device.state', device: ep.id, state });
+  }
+
+  deviceState(name: string): string | undefined {
+    const slash = name.indexOf('/');
+    if (name.slice(0, slash) === 'PJSIP') return this.endpoints.get(name.slice(slash + 1))?.deviceState;
+    return this.deviceStates.get(name);
+  }
+
+  // ---------------------------------------------------------------- endpoints (control API)
+
+  endpoint(tech: string, resource: string): Endpoint | undefined {
+    return tech.toUpperCase() === 'PJSIP' ? this.endpoints.get(resource) : undefined;
+  }
+
+  /** Register/unregister a phone and change how it answers. */
+  setEndpointBehaviour(ep: Endpoint, change: Partial<EndpointBehaviour>): void {
+    const wasOnline = ep.behaviour.online;
+    ep.behaviour = { ...ep.behaviour, ...change };
+    if (change.online === undefined || change.online === wasOnline) return;
+    if (change.online) {
+      this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Created', endpointName: ep.resource });
+      if (ep.qualified)
+        this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Reachable', endpointName: ep.resource });
+      this.emit({ type: 'endpoint.state', endpoint: ep.snapshot() });
+    } else {
+      this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Removed', endpointName: ep.resource });
+      this.emit({ type: 'endpoint.state', endpoint: ep.snapshot() });
+      // Calls ringing on a phone that went away fail.
+      for (const id of [...ep.channelIds]) {
+        const ch = this.channels.get(id);
+        if (ch && ch.state !== 'Up' && ch.leg) {
+          this.legFailed(ch, 'CHANUNAVAIL', CAUSE.SUBSCRIBER_ABSENT);
+        }
+      }
+    }
+    this.refreshEndpointDevice(ep);
+  }
+
+  /** A call arriving from outside on the trunk (or from a phone, with `endpoint`). */
+  placeCall(opts: { from: string; to: string; callerName?: string; endpoint?: string; channelId?: string }): Channel {
+    const resource = opts.endpoint ?? this.trunkEndpoint;
+    const ep = this.endpoints.get(resource);
+    if (!ep) throw new PbxError('not-found', `Endpoint not found: PJSIP/${resource}`);
+    if (!this.dialplan.exists(ep.context, opts.to) && !this.dialplan.exists(ep.context, 'i')) {
+      throw new PbxError('not-found', `No extension '${opts.to}' in context '${ep.context}'`);
+    }
+    if (opts.channelId !== undefined && this.channels.has(opts.channelId)) {
+      throw new PbxError('conflict', 'Channel with given unique ID already exists');
+    }
+    const ch = this.createChannel({
+      tech: 'PJSIP',
+      resource,
+      state: 'Ring',
+      context: ep.context,
+      exten: opts.to,
+      caller: { name: opts.callerName ?? '', number: opts.from },
+      endpoint: ep,
+      ...(opts.channelId !== undefined ? { id: opts.channelId } : {}),
+    });
+    this.setVar(ch, 'SIPDOMAIN', '127.0.0.1');
+    this.refreshDevice(ch);
+    this.runner.start(ch);
+    return ch;
+  }
+
+  /** The far end of a channel hangs up (SIP BYE/CANCEL): HangupRequest with the cause, not soft. */
+  farEndHangup(ch: Channel, cause: number = CAUSE.NORMAL): void {
+    if (ch.leg && ch.state !== 'Up') {
+      this.legFailed(ch, cause === CAUSE.BUSY ? 'BUSY' : 'CHANUNAVAIL', cause);
+      if (!ch.owned) this.destroyChannel(ch, cause);
+      return;
+    }
+    this.requestHangup(ch, { eventCause: cause, soft: false, hangupCause: cause });
+  }
+
+  /** The phone/trunk side of an outgoing channel answers. */
+  farEndAnswer(ch: Channel, by: string): void {
+    if (ch.destroyed || ch.state === 'Up') return;
+    ch.answeredBy = by;
+    this.answer(ch);
+  }
+
+  // ---------------------------------------------------------------- stop / restart
+
+  /** Everything goes away at once, as when Asterisk dies: no events. */
+  reset(): void {
+    this.scheduler.cancelAll();
+    for (const ch of this.channels.values()) {
+      ch.destroyed = true;
+      ch.softHangup = true;
+      ch.interrupt();
+    }
+    this.channels.clear();
+    this.bridges.clear();
+    this.playbacks.clear();
+    this.liveRecordings.clear();
+    this.deviceStates.clear();
+    this.apps.reset();
+    this.ids.reset();
+    this.globals.clear();
+    for (const [k, v] of this.dialplan.globals) this.globals.set(k, v);
+    this.loadEndpoints();
+    this.startedAt = new Date();
+    this.lastReloadAt = new Date();
+  }
+
+  stop(): void {
+    this.reset();
+    this.listeners.clear();
+  }
+
+  /** What a channel hears right now, for the control API. */
+  hearing(ch: Channel): string | null {
+    return this.media.hearing(ch);
+  }
+}
