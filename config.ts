@@ -24,6 +24,10 @@ export const ConfigSchema = Type.Object(
       Type.Literal('trace'),
       Type.Literal('silent'),
     ]),
+    /** Key that signs agent/admin tokens (HS256), at least 32 characters. */
+    tokenKey: Type.Optional(Type.String({ minLength: 32 })),
+    ringTimeoutSeconds: Type.Integer({ minimum: 5, maximum: 120 }),
+    wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -55,6 +59,8 @@ export const DEFAULTS = {
   dbPath: './data/cti.db',
   seed: 'none',
   logLevel: 'info',
+  ringTimeoutSeconds: 15,
+  wrapUpSeconds: 15,
   ami: { host: '127.0.0.1', port: 5038, user: 'cti' },
   ari: { url: 'http://127.0.0.1:8088', user: 'cti', app: 'hotline12345' },
 } as const;
@@ -66,6 +72,9 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_DB: ['dbPath'],
   CTI_SEED: ['seed'],
   CTI_LOG_LEVEL: ['logLevel'],
+  CTI_TOKEN_KEY: ['tokenKey'],
+  CTI_RING_TIMEOUT: ['ringTimeoutSeconds'],
+  CTI_WRAP_UP: ['wrapUpSeconds'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],
   CTI_AMI_USER: ['ami', 'user'],
@@ -76,7 +85,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_APP: ['ari', 'app'],
 };
 
-const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT']);
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP']);
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -122,7 +131,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Tree {
     if (raw === undefined || raw === '') continue;
     let value: unknown = raw;
     if (NUMERIC.has(name)) {
-      if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+      if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
       value = Number(raw);
     }
     if (second) tree[first] = { ...((tree[first]) ?? {}), [second]: value };

@@ -10,8 +10,16 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
+import fastifyWebsocket from '@fastify/websocket';
+import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
+import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
+import { TokenService } from './softphone-bridge/auth/tokens.js';
+import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
 import { openStore, seedDemo, type Store } from './store/index.js';
+
+/** The password every demo login gets (`CTI_SEED=demo` only). */
+export const DEMO_PASSWORD = 'demo';
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:8080`. */
@@ -19,12 +27,17 @@ export interface RunningServer {
   store: Store;
   link: PbxLink;
   calls: CallHandling;
+  tokens: TokenService;
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const store = openStore(config.dbPath);
-  if (config.seed === 'demo' && seedDemo(store.db)) log.info('demo data loaded into an empty database');
+  if (config.seed === 'demo' && seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) })) {
+    log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);
+  }
+  const tokens = new TokenService(config.tokenKey);
+  if (!config.tokenKey) log.warn('CTI_TOKEN_KEY is not set: using a random key, so logins end when the server restarts');
 
   const link = new PbxLink(
     {
@@ -33,9 +46,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     },
     log,
   );
-  const calls = startCallHandling({ ari: link.ari, ami: link.ami, db: store.db, log: log.child({ part: 'calls' }) });
+  const calls = startCallHandling({
+    ari: link.ari,
+    ami: link.ami,
+    db: store.db,
+    log: log.child({ part: 'calls' }),
+    settings: { ringTimeoutSeconds: config.ringTimeoutSeconds, wrapUpSeconds: config.wrapUpSeconds },
+  });
 
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }), disableRequestLogging: true });
+  await http.register(fastifyWebsocket);
+  await http.register(authRoutes, { db: store.db, tokens });
+  await http.register(agentGateway, { calls, tokens, db: store.db, log: log.child({ part: 'agent-ws' }) });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),
@@ -59,6 +81,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     store,
     link,
     calls,
+    tokens,
     async close() {
       calls.stop();
       link.stop();

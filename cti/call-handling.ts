@@ -18,6 +18,7 @@ import { trackPhonePresence } from './agents/phone-presence.js';
 import type { AmiConnection } from './ami/ami-connection.js';
 import type { AriConnection } from './ari/ari-connection.js';
 import type { AriEvent } from './ari/ari-types.js';
+import { CallControl } from './calls/call-control.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall } from './calls/inbound-call.js';
 import { DomainEventBus } from './events/domain-events.js';
@@ -29,6 +30,7 @@ import { admitInboundCall } from './stasis/inbound-arrival.js';
 
 export interface CallHandling {
   bus: DomainEventBus;
+  control: CallControl;
   agents: AgentRegistry;
   queue: CallQueue;
   call(callId: string): InboundCall | undefined;
@@ -118,6 +120,7 @@ export function startCallHandling(deps: {
   ari.on('connected', onReconnect);
   return {
     bus,
+    control: new CallControl(ctx, (callId) => live.get(callId)),
     agents,
     queue,
     call: (callId) => live.get(callId),

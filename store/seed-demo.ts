@@ -17,8 +17,12 @@ export function isEmpty(db: Db): boolean {
   return (db.select({ n: count() }).from(routes).get()?.n ?? 0) === 0;
 }
 
-/** Returns false (and writes nothing) when the database already holds a configuration. */
-export function seedDemo(db: Db): boolean {
+/**
+ * Returns false (and writes nothing) when the database already holds a configuration.
+ * `passwordHash` is given to every demo login (agents 1001–1005, `admin`, `super`): demo only.
+ */
+export function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): boolean {
+  const passwordHash = options.passwordHash;
   if (!isEmpty(db)) return false;
   db.transaction((tx) => {
     const general = createSkill(tx, { code: 'general', name: '综合受理' });
@@ -54,6 +58,7 @@ export function seedDemo(db: Db): boolean {
 
     createAgent(tx, {
       login: '1001',
+      passwordHash,
       name: '王芳',
       endpoint: 'PJSIP/1001',
       skills: [
@@ -61,9 +66,10 @@ export function seedDemo(db: Db): boolean {
         { skillId: enterprise.id, level: 6 },
       ],
     });
-    createAgent(tx, { login: '1002', name: '李强', endpoint: 'PJSIP/1002', skills: [{ skillId: general.id, level: 6 }] });
+    createAgent(tx, { login: '1002', passwordHash, name: '李强', endpoint: 'PJSIP/1002', skills: [{ skillId: general.id, level: 6 }] });
     createAgent(tx, {
       login: '1003',
+      passwordHash,
       name: '张敏',
       endpoint: 'PJSIP/1003',
       skills: [
@@ -73,13 +79,14 @@ export function seedDemo(db: Db): boolean {
     });
     const marketAgent = createAgent(tx, {
       login: '1004',
+      passwordHash,
       name: '陈静',
       endpoint: 'PJSIP/1004',
       skills: [{ skillId: market.id, level: 9 }],
     });
-    createAgent(tx, { login: '1005', name: '刘洋', endpoint: 'PJSIP/1005', skills: [{ skillId: general.id, level: 4 }] });
-    createAgent(tx, { login: 'admin', name: '系统管理员', role: 'admin' });
-    createAgent(tx, { login: 'super', name: '值班班长', role: 'supervisor' });
+    createAgent(tx, { login: '1005', passwordHash, name: '刘洋', endpoint: 'PJSIP/1005', skills: [{ skillId: general.id, level: 4 }] });
+    createAgent(tx, { login: 'admin', passwordHash, name: '系统管理员', role: 'admin' });
+    createAgent(tx, { login: 'super', passwordHash, name: '值班班长', role: 'supervisor' });
 
     createExpertSeat(tx, {
       name: '市场监管局专家座席',

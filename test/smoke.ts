@@ -3,26 +3,12 @@
  * compiled server, place one call, and require its ticket and a healthy /health. Exits non-zero on failure.
  */
 import { eq } from 'drizzle-orm';
-import { silentLogger } from '../cti/logging.js';
-import { startServer } from '../main.js';
 import { tickets } from '../store/index.js';
-import { startPbxSim } from './pbx-sim/index.js';
+import { startHarness } from './support/harness.js';
 import { placeCall, simRequest, waitFor } from './support/sim-client.js';
 
 async function smoke(): Promise<void> {
-  const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
-  const server = await startServer(
-    {
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      dbPath: ':memory:',
-      seed: 'demo',
-      logLevel: 'silent',
-      ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
-      ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret', app: 'hotline12345' },
-    },
-    silentLogger(),
-  );
+  const { sim, server, stop } = await startHarness();
   try {
     await waitFor(async () => (await simRequest(server.httpUrl, 'GET', '/health')).status === 200, 'healthy server', 10_000);
     const channelId = await placeCall(sim.httpUrl, '13800138000', '12345');
@@ -33,8 +19,7 @@ async function smoke(): Promise<void> {
     );
     process.stdout.write(`smoke: call ${channelId} opened ticket ${ticket.number}\n`);
   } finally {
-    await server.close();
-    await sim.stop();
+    await stop();
   }
 }
 

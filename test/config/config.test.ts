@@ -38,7 +38,7 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ CTI_HTTP_PORT: 'eighty' }, 'CTI_HTTP_PORT must be a port number'],
+    [{ CTI_HTTP_PORT: 'eighty' }, 'CTI_HTTP_PORT must be a whole number'],
     [{ CTI_AMI_PORT: '70000' }, '/ami/port (CTI_AMI_PORT)'],
     [{ CTI_SEED: 'everything' }, '/seed (CTI_SEED)'],
     [{ CTI_ARI_URL: 'ftp://pbx' }, '/ari/url (CTI_ARI_URL)'],

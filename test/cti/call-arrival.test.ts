@@ -4,34 +4,22 @@
  */
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../cti/logging.js';
-import { startServer, type RunningServer } from '../../main.js';
+import type { RunningServer } from '../../main.js';
 import { calls, tickets, ticketEvents } from '../../store/index.js';
-import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import type { PbxSim } from '../pbx-sim/index.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
+let harness: Harness;
 let sim: PbxSim;
 let server: RunningServer;
 
 beforeAll(async () => {
-  sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
-  server = await startServer(
-    {
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      dbPath: ':memory:',
-      seed: 'demo',
-      logLevel: 'silent',
-      ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
-      ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret', app: 'hotline12345' },
-    },
-    silentLogger(),
-  );
-  await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up');
+  harness = await startHarness();
+  ({ sim, server } = harness);
 });
 afterAll(async () => {
-  await server.close();
-  await sim.stop();
+  await harness.stop();
 });
 
 const ticketOf = (linkedId: string) => server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();

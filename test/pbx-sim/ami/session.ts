@@ -21,6 +21,11 @@ export const BANNER = 'Asterisk Call Manager/11.0.0';
 
 /** manager.conf `authtimeout` default: an unauthenticated connection is dropped after 30 s. */
 const AUTH_TIMEOUT_MS = 30_000;
+/**
+ * Asterisk drops a client that stops reading (`writetimeout`); here a client whose unread output
+ * passes this size is dropped, so a stuck reader cannot grow the simulator's memory without bound.
+ */
+const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
 
 export class AmiSession implements EventSink {
   /** Asterisk prints the session's address, e.g. `0x7febfc0019d0` (SuccessfulAuth `SessionID`). */
@@ -128,6 +133,7 @@ export class AmiSession implements EventSink {
   private write(text: string): void {
     if (this.closed || this.socket.destroyed || !this.socket.writable) return;
     this.socket.write(text);
+    if (this.socket.writableLength > MAX_UNSENT_BYTES) this.destroy();
   }
 
   private onData(chunk: Buffer): void {

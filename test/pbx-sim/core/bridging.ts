@@ -87,7 +87,6 @@ export class Bridging {
     if (bridge.bridgeClass === 'basic' && !bridge.destroyed && bridge.channels.length < 2) {
       // A basic (Dial) bridge dissolves when a party leaves; the remaining one is kicked out.
       this.destroy(bridge);
-      for (const other of bridge.channels) other.interrupt();
     }
   }
 

@@ -62,8 +62,8 @@ const DIAL_VARS = [
 interface OutgoingOptions {
   /** The channel that dials (Dial()); none for originates. */
   caller?: Channel;
-  /** `AppDial` for Dial(), `AppDial2` for originates (ast_dial), none for ARI create. */
-  appDial?: 'AppDial' | 'AppDial2';
+  /** `AppDial` for Dial(), `AppDial2` for originates (ast_dial), `AppQueue`, none for ARI create. */
+  appDial?: 'AppDial' | 'AppDial2' | 'AppQueue';
   id?: string;
   otherId?: string;
   callerId?: PartyId;
@@ -339,7 +339,11 @@ export class Dialing {
 
   // ------------------------------------------------------------------ Dial()
 
-  async dialApp(caller: Channel, data: string): Promise<'continue' | 'hangup'> {
+  /**
+   * Dial(targets,timeout,options). `queue` mode is the minimal Queue(): no DIAL* variables, the
+   * callee leg runs `AppQueue`, and music on hold stops when an agent answers.
+   */
+  async dialApp(caller: Channel, data: string, mode: 'dial' | 'queue' = 'dial'): Promise<'continue' | 'hangup' | 'unanswered'> {
     const { pbx } = this;
     const [targetsText = '', timeoutText = '', optionsText = ''] = splitAppArgs(data);
     const timeoutSec = Number(timeoutText) > 0 ? Number(timeoutText) : 0;
@@ -348,13 +352,16 @@ export class Dialing {
     const keepGoing = /(^|[^A-Za-z(])g/.test(optionsText.replace(/\([^)]*\)/g, ''));
     const startedAt = Date.now();
 
-    for (const v of DIAL_VARS) pbx.setVar(caller, v, '');
+    const setVar = (name: string, value: string): void => {
+      if (mode === 'dial') pbx.setVar(caller, name, value);
+    };
+    for (const v of DIAL_VARS) setVar(v, '');
 
     const peers: { ch: Channel; target: DialTarget; failed?: LegFailure }[] = [];
     for (const text of targetsText.split('&').filter((t) => t.trim() !== '')) {
       try {
         const target = parseDialTarget(text.trim());
-        const ch = this.request(target, { caller, appDial: 'AppDial' });
+        const ch = this.request(target, { caller, appDial: mode === 'dial' ? 'AppDial' : 'AppQueue' });
         ch.deferFrames = true;
         peers.push({ ch, target });
       } catch (err) {
@@ -362,8 +369,8 @@ export class Dialing {
       }
     }
     if (peers.length === 0) {
-      pbx.setVar(caller, 'DIALSTATUS', 'CHANUNAVAIL');
-      return 'continue';
+      setVar('DIALSTATUS', 'CHANUNAVAIL');
+      return mode === 'dial' ? 'continue' : 'unanswered';
     }
 
     type Outcome = { kind: 'answered'; peer: (typeof peers)[number] } | { kind: 'failed' } | { kind: 'timeout' } | { kind: 'caller-gone' };
@@ -391,9 +398,9 @@ export class Dialing {
           },
           answered: () => {
             if (done) return;
-            pbx.setVar(caller, 'DIALSTATUS', 'ANSWER');
-            pbx.setVar(caller, 'DIALEDPEERNAME', peer.ch.name);
-            pbx.setVar(caller, 'DIALEDPEERNUMBER', peer.target.dialString);
+            setVar('DIALSTATUS', 'ANSWER');
+            setVar('DIALEDPEERNAME', peer.ch.name);
+            setVar('DIALEDPEERNUMBER', peer.target.dialString);
             pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: peer.ch.snapshot(), dialString: peer.target.dialString, dialStatus: 'ANSWER' });
             finish({ kind: 'answered', peer });
           },
@@ -420,23 +427,24 @@ export class Dialing {
     if (outcome.kind === 'failed') {
       const statuses = peers.map((p) => p.failed);
       const status = statuses.includes('BUSY') ? 'BUSY' : statuses.includes('CONGESTION') ? 'CONGESTION' : statuses.includes('CANCEL') ? 'NOANSWER' : 'CHANUNAVAIL';
-      pbx.setVar(caller, 'DIALSTATUS', status);
-      return 'continue';
+      setVar('DIALSTATUS', status);
+      return mode === 'dial' ? 'continue' : 'unanswered';
     }
     if (outcome.kind === 'timeout') {
       cancelOthers(undefined, 'NOANSWER', CAUSE.NORMAL);
-      pbx.setVar(caller, 'DIALSTATUS', 'NOANSWER');
-      return 'continue';
+      setVar('DIALSTATUS', 'NOANSWER');
+      return mode === 'dial' ? 'continue' : 'unanswered';
     }
     if (outcome.kind === 'caller-gone') {
       cancelOthers(undefined, 'CANCEL', CAUSE.NORMAL);
-      pbx.setVar(caller, 'DIALSTATUS', 'CANCEL');
-      return 'hangup';
+      setVar('DIALSTATUS', 'CANCEL');
+      return caller.asyncGoto && !caller.softHangup ? 'continue' : 'hangup';
     }
 
     const peer = outcome.peer.ch;
     cancelOthers(peer, 'CANCEL', CAUSE.ANSWERED_ELSEWHERE);
-    if (dtmfToCallee !== '') await pbx.media.sendDigits(peer, dtmfToCallee, 100, 100, [peer, caller]);
+    if (mode === 'queue') pbx.media.stopMoh(caller);
+    if (dtmfToCallee !== '') await pbx.media.sendDigits(peer, dtmfToCallee, 100, 250, [peer, caller]);
     const answeredAt = Date.now();
     if (caller.alive && !caller.softHangup && peer.alive && !peer.softHangup) {
       pbx.answer(caller);
@@ -465,11 +473,11 @@ export class Dialing {
       if (!bridge.destroyed) pbx.bridging.destroy(bridge);
     }
     const now = Date.now();
-    pbx.setVar(caller, 'ANSWEREDTIME', String(Math.floor((now - answeredAt) / 1000)));
-    pbx.setVar(caller, 'ANSWEREDTIME_MS', String(now - answeredAt));
-    pbx.setVar(caller, 'DIALEDTIME', String(Math.floor((now - startedAt) / 1000)));
-    pbx.setVar(caller, 'DIALEDTIME_MS', String(now - startedAt));
-    pbx.setVar(caller, 'DIALSTATUS', 'ANSWER');
+    setVar('ANSWEREDTIME', String(Math.floor((now - answeredAt) / 1000)));
+    setVar('ANSWEREDTIME_MS', String(now - answeredAt));
+    setVar('DIALEDTIME', String(Math.floor((now - startedAt) / 1000)));
+    setVar('DIALEDTIME_MS', String(now - startedAt));
+    setVar('DIALSTATUS', 'ANSWER');
     if (peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
     if (caller.alive && !caller.softHangup && (keepGoing || caller.asyncGoto)) return 'continue';
     return 'hangup';

@@ -57,12 +57,7 @@ export class StasisRunner {
   /** ARI `continue`: back to the dialplan at the given place (or the next priority). */
   continueInDialplan(ch: Channel, location: { context: string; exten: string; priority: number } | undefined): void {
     if (!ch.stasis) throw new PbxError('conflict', 'Channel not in Stasis application');
-    if (location) {
-      ch.context = location.context;
-      ch.exten = location.exten;
-      // The dialplan loop advances after Stasis returns, so land one before.
-      ch.priority = location.priority - 1;
-    }
+    if (location) ch.asyncGoto = location;
     ch.stasis.exit = { kind: 'continue' };
     ch.interrupt();
   }

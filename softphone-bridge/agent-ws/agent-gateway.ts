@@ -1,0 +1,148 @@
+/**
+ * `GET /ws/agent`: the agent desktop's live connection. The token (query `token=` or
+ * `Authorization: Bearer`) is checked before the upgrade — no valid agent token, 401. On connect the
+ * agent is logged in at their phone and gets `hello` (state and active call, so a reconnecting desktop
+ * catches up); then every event about them and their calls; their commands are validated and answered.
+ */
+import type {} from '@fastify/websocket';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import Value from 'typebox/value';
+import type { WebSocket } from 'ws';
+import type { CallHandling } from '../../cti/call-handling.js';
+import type { DomainEvent } from '../../cti/events/domain-events.js';
+import type { Logger } from '../../cti/logging.js';
+import type { Db } from '../../store/index.js';
+import type { SessionClaims, TokenService } from '../auth/tokens.js';
+import { AgentCommand, type ResultMessage } from './messages.js';
+import { buildScreenPop } from './screen-pop.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session?: SessionClaims;
+  }
+}
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  const query = request.query as Record<string, unknown>;
+  return typeof query.token === 'string' ? query.token : undefined;
+}
+
+/** The wire form of a domain event for the agent it concerns, or null when it concerns someone else. */
+function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
+  switch (event.type) {
+    case 'agent.state':
+      return event.agentId === agentId ? { type: 'agent.state', state: event.state, reason: event.reason, at: event.at } : null;
+    case 'call.offered':
+      return event.agentId === agentId ? buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs) : null;
+    case 'call.answered':
+    case 'call.held':
+    case 'call.resumed':
+      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, at: event.at } : null;
+    case 'call.ended':
+      return event.agentId === agentId ? { type: 'call.ended', callId: event.call.callId, outcome: event.outcome, at: event.at } : null;
+    case 'call.transferred':
+      return event.fromAgentId === agentId ? { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at } : null;
+    case 'call.conference':
+      return event.agentId === agentId ? { type: 'call.conference', callId: event.call.callId, target: event.target, at: event.at } : null;
+    default:
+      return null;
+  }
+}
+
+export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db; log: Logger }> = (
+  app,
+  { calls, tokens, db, log },
+) => {
+  app.get(
+    '/ws/agent',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        const token = tokenOf(request);
+        const session = token ? await tokens.verify(token) : null;
+        if (!session || session.role !== 'agent' || !session.endpoint) {
+          return reply.code(401).send({ error: '未登录或登录已过期' });
+        }
+        request.session = session;
+      },
+    },
+    (socket: WebSocket, request) => {
+      const session = request.session;
+      if (!session?.endpoint) {
+        socket.close(4401, 'unauthorized');
+        return;
+      }
+      const { agentId } = session;
+      const send = (message: object) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      };
+      try {
+        calls.agents.login(agentId, session.endpoint);
+      } catch (error) {
+        send({ type: 'error', error: (error as Error).message });
+        socket.close(4409, 'seat in use');
+        return;
+      }
+      const agent = calls.agents.get(agentId);
+      const active = calls.calls().find((c) => c.agentId === agentId);
+      send({
+        type: 'hello',
+        agent: agent && { id: agent.agentId, login: agent.login, name: agent.name, endpoint: agent.endpoint, state: agent.state, reason: agent.reason },
+        call: active ? { ...active.summary, state: active.state } : null,
+      });
+      const unsubscribe = calls.bus.subscribe((event) => {
+        const message = forAgent(db, agentId, event);
+        if (message) send(message);
+      });
+
+      socket.on('message', (data) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(String(data));
+        } catch {
+          send({ type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' } satisfies ResultMessage);
+          return;
+        }
+        if (!Value.Check(AgentCommand, parsed)) {
+          const first = [...Value.Errors(AgentCommand, parsed)][0];
+          const id = typeof parsed === 'object' && parsed && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
+          send({ type: 'result', id, ok: false, error: `消息格式不正确: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim() } satisfies ResultMessage);
+          return;
+        }
+        const command = parsed;
+        run(command).then(
+          () => send({ type: 'result', id: command.id, ok: true } satisfies ResultMessage),
+          (error: unknown) => send({ type: 'result', id: command.id, ok: false, error: (error as Error).message } satisfies ResultMessage),
+        );
+      });
+
+      const run = async (command: AgentCommand): Promise<void> => {
+        switch (command.type) {
+          case 'agent.ready':
+            return calls.agents.setReady(agentId);
+          case 'agent.notReady':
+            return calls.agents.setNotReady(agentId, command.reason);
+          case 'call.hangup':
+            return calls.control.hangup(command.callId, agentId);
+          case 'call.hold':
+            return calls.control.hold(command.callId, agentId);
+          case 'call.resume':
+            return calls.control.resume(command.callId, agentId);
+        }
+      };
+
+      socket.on('close', () => {
+        unsubscribe();
+        // A desktop that is gone cannot show a pop: stop offering calls until the agent is back.
+        const current = calls.agents.get(agentId);
+        if (current?.state === 'ready') {
+          calls.agents.setNotReady(agentId, '桌面连接断开');
+          log.info({ agentId }, 'agent desktop disconnected; set not ready');
+        }
+      });
+    },
+  );
+  return Promise.resolve();
+};

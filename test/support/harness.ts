@@ -1,0 +1,45 @@
+/**
+ * Starts the PBX simulator and the whole server (main.ts's startServer) against it, on ephemeral
+ * ports with an in-memory database and the demo data, the way the tests and the smoke check need it.
+ */
+import type { Config } from '../../config.js';
+import { silentLogger } from '../../cti/logging.js';
+import { startServer, type RunningServer } from '../../main.js';
+import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { waitFor } from './sim-client.js';
+
+export interface Harness {
+  sim: PbxSim;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+export function testConfig(sim: PbxSim, overrides: Partial<Config> = {}): Config {
+  return {
+    httpHost: '127.0.0.1',
+    httpPort: 0,
+    dbPath: ':memory:',
+    seed: 'demo',
+    logLevel: 'silent',
+    tokenKey: 'test-token-key-that-is-long-enough-0123456789',
+    ringTimeoutSeconds: 15,
+    wrapUpSeconds: 1,
+    ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
+    ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret', app: 'hotline12345' },
+    ...overrides,
+  };
+}
+
+export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+  const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
+  const server = await startServer(testConfig(sim, overrides), silentLogger());
+  await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
+  return {
+    sim,
+    server,
+    async stop() {
+      await server.close();
+      await sim.stop();
+    },
+  };
+}
