@@ -60,8 +60,7 @@ export function playbackJson(p: PlaybackSnapshot): Json {
     ...(p.nextMediaUri !== undefined ? { next_media_uri: p.nextMediaUri } : {}),
     target_uri: p.targetUri,
     language: p.language,
-    // Asterisk reports `continuing` only in its event; the object is playing again by then.
-    state: p.state === 'continuing' ? 'playing' : p.state,
+    state: p.state,
   };
 }
 

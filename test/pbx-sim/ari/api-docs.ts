@@ -1,0 +1,60 @@
+/**
+ * The Swagger 1.1 documents ARI serves under `/ari/api-docs/`, read from the recorded copies of a
+ * real Asterisk's. Like res_ari.c, `basePath` is rewritten to `http://<Host header>/ari` so clients
+ * (swagger-client inside ari-client) call this server back.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HttpResult } from './http.js';
+
+/** Where the recorded documents live: an explicit dir, $SIM_ARI_API_DOCS, or the shared folder. */
+export function resolveApiDocsDir(explicit?: string): string {
+  const candidates: string[] = [];
+  if (explicit) candidates.push(explicit);
+  const env = process.env['SIM_ARI_API_DOCS'];
+  if (env) candidates.push(env);
+  // Walk up from this module and from the working directory looking for shared/asterisk/api-docs.
+  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    let dir = resolve(start);
+    for (let i = 0; i < 8; i++) {
+      candidates.push(join(dir, 'shared', 'asterisk', 'api-docs'));
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  candidates.push('/work/shared/asterisk/api-docs');
+  const found = candidates.find((c) => existsSync(join(c, 'resources.json')));
+  if (!found) throw new Error(`pbx-sim: ARI api-docs not found (looked in ${candidates.slice(0, 4).join(', ')}, …); set SIM_ARI_API_DOCS`);
+  return found;
+}
+
+export class ApiDocs {
+  private readonly docs = new Map<string, Record<string, unknown>>();
+
+  constructor(dir: string) {
+    for (const file of readdirSync(dir)) {
+      if (!file.endsWith('.json')) continue;
+      const parsed: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) this.docs.set(file, parsed as Record<string, unknown>);
+    }
+  }
+
+  /** Event model names of `events.json` (ari-client crashes on an event type it does not know). */
+  eventTypes(): Set<string> {
+    const models = this.docs.get('events.json')?.['models'];
+    return new Set(models !== null && typeof models === 'object' ? Object.keys(models) : []);
+  }
+
+  serve(file: string, host: string | undefined): HttpResult {
+    const doc = this.docs.get(file);
+    if (!doc) return { status: 404, body: { message: 'Resource not found' } };
+    const copy: Record<string, unknown> = { ...doc };
+    if ('basePath' in copy) {
+      if (host) copy['basePath'] = `http://${host}/ari`;
+      else delete copy['basePath'];
+    }
+    return { status: 200, body: copy };
+  }
+}

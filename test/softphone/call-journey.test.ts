@@ -1,0 +1,141 @@
+/**
+ * A citizen's call end to end, through the simulator and a real agent WebSocket: ticket before the
+ * first prompt, greeting, queue, screen-pop with the ticket and caller history, answer, bridge and
+ * recording, hang-up, wrap-up and back to ready.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { calls, missedCalls, tickets } from '../../store/index.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+  for (const phone of ['1001', '1002', '1003', '1004', '1005']) {
+    await simRequest(h.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: true, answer: 'auto', answerDelayMs: 50 });
+  }
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
+const ticketRow = (id: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get();
+
+interface SimChannel {
+  id: string;
+  state: string;
+  bridge: string | null;
+  hearing: string | null;
+}
+const simChannel = async (id: string) => (await simRequest<SimChannel>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body;
+
+describe('agent desktop connection', () => {
+  it('refuses a WebSocket without a token, or with a forged one, with 401', async () => {
+    for (const query of ['', '?token=not-a-token']) {
+      const status = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${h.server.httpUrl.replace('http', 'ws')}/ws/agent${query}`);
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.on('open', () => resolve(101));
+        socket.on('error', () => undefined);
+      });
+      expect(status).toBe(401);
+    }
+  });
+
+  it('refuses a wrong password without saying which part was wrong', async () => {
+    const res = await simRequest<{ error: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: '1001', password: 'nope' });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('工号或密码错误');
+    const unknown = await simRequest<{ error: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: 'ghost', password: 'x' });
+    expect(unknown.body).toEqual(res.body);
+  });
+
+  it('answers a malformed command with a result naming the problem, and keeps the connection', async () => {
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1005');
+    desk.sendRaw('{not json');
+    expect(await desk.next('result', (m) => m.id === null)).toMatchObject({ ok: false, error: '消息不是有效的 JSON' });
+    const bad = await desk.command('agent.notReady', {});
+    expect(bad).toMatchObject({ ok: false });
+    expect(String(bad.error)).toContain('消息格式不正确');
+    expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
+    expect(await desk.command('agent.notReady', { reason: '休息' })).toMatchObject({ ok: true });
+    desk.close();
+  });
+});
+
+describe('a call to 12345', () => {
+  it('pops on the ready agent with the ticket and history, connects, records, ends, and wraps up', async () => {
+    // An earlier call from the same number makes this one a repeat caller.
+    const earlier = await placeCall(h.sim.httpUrl, '13700137000', '12345');
+    await waitFor(() => ticketRow(earlier), 'first ticket');
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${earlier}/hangup`);
+    await waitFor(() => callRow(earlier)?.endedAt, 'first call ended');
+
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
+    expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
+
+    const channelId = await placeCall(h.sim.httpUrl, '13700137000', '12345');
+    const ticket = await waitFor(() => ticketRow(channelId), 'ticket');
+
+    const pop = await desk.next('call.offered', (m) => m.callId === channelId);
+    expect(pop).toMatchObject({
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      callerNumber: '13700137000',
+      dialledNumber: '12345',
+      hotline: '12345 政务服务便民热线',
+      mode: 'main',
+      repeatCaller: true,
+    });
+    expect((pop.history as { ticketNumber: string }[]).map((t) => t.ticketNumber)).toContain(ticketRow(earlier)?.number);
+
+    await desk.next('call.answered', (m) => m.callId === channelId);
+    const caller = await simChannel(channelId);
+    expect(caller.bridge).toBeTruthy();
+    const row = await waitFor(() => {
+      const r = callRow(channelId);
+      return r?.recording ? r : undefined;
+    }, 'recording stored');
+    expect(row.outcome).toBe('answered');
+    expect(ticketRow(channelId)?.recording).toBe(row.recording);
+
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+    await desk.next('call.ended', (m) => m.callId === channelId);
+    await desk.next('agent.state', (m) => m.state === 'wrap_up');
+    await desk.next('agent.state', (m) => m.state === 'ready' && desk.received.some((x) => x.state === 'wrap_up'));
+    expect(callRow(channelId)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect(callRow(channelId)?.endedAt).toBeTruthy();
+    desk.close();
+  });
+
+  it('a caller who gives up in the queue lands on the missed-call list with the wait', async () => {
+    const channelId = await placeCall(h.sim.httpUrl, '13600136000', '12345');
+    await waitFor(async () => (await simChannel(channelId)).bridge !== null, 'caller in the holding bridge');
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+    const row = await waitFor(() => (callRow(channelId)?.endedAt ? callRow(channelId) : undefined), 'call ended');
+    expect(row.outcome).toBe('abandoned');
+    const missed = h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callId, row.id)).get();
+    expect(missed).toMatchObject({ callerNumber: '13600136000', status: 'pending' });
+  });
+
+  it('a command on another agent\'s call is refused', async () => {
+    const a = await AgentDesktop.login(h.server.httpUrl, '1002');
+    const b = await AgentDesktop.login(h.server.httpUrl, '1003');
+    await a.command('agent.ready');
+    const channelId = await placeCall(h.sim.httpUrl, '13500135000', '12345');
+    await a.next('call.answered', (m) => m.callId === channelId);
+    expect(await b.command('call.hold', { callId: channelId })).toMatchObject({ ok: false, error: '不能操作其他坐席的通话' });
+    expect(await a.command('call.hold', { callId: channelId })).toMatchObject({ ok: true });
+    await a.next('call.held', (m) => m.callId === channelId);
+    expect(await a.command('call.resume', { callId: channelId })).toMatchObject({ ok: true });
+    expect(await a.command('call.hangup', { callId: channelId })).toMatchObject({ ok: true });
+    await a.next('call.ended', (m) => m.callId === channelId);
+    a.close();
+    b.close();
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * A scripted agent desktop for tests: logs in over HTTP, connects the agent WebSocket with its token,
+ * keeps every message it receives, and sends commands awaiting their `result`.
+ */
+import { WebSocket } from 'ws';
+import { simRequest, waitFor } from './sim-client.js';
+
+export interface WireMessage {
+  type: string;
+  [key: string]: unknown;
+}
+
+export class AgentDesktop {
+  readonly received: WireMessage[] = [];
+  private socket: WebSocket | null = null;
+  private nextId = 1;
+
+  private constructor(
+    private readonly serverUrl: string,
+    readonly token: string,
+  ) {}
+
+  static async login(serverUrl: string, username: string, password = 'demo', endpoint?: string): Promise<AgentDesktop> {
+    const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', {
+      username,
+      password,
+      ...(endpoint ? { endpoint } : {}),
+    });
+    if (res.status !== 200) throw new Error(`login ${username} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const desktop = new AgentDesktop(serverUrl, res.body.token);
+    await desktop.connect();
+    return desktop;
+  }
+
+  async connect(): Promise<void> {
+    const url = `${this.serverUrl.replace('http', 'ws')}/ws/agent?token=${encodeURIComponent(this.token)}`;
+    const socket = new WebSocket(url);
+    socket.on('message', (data: Buffer) => this.received.push(JSON.parse(data.toString()) as WireMessage));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    this.socket = socket;
+    await this.next('hello');
+  }
+
+  /** The first message of a type (after `after` messages) that matches, waiting for it if needed. */
+  next(type: string, match: (m: WireMessage) => boolean = () => true, timeoutMs = 10_000): Promise<WireMessage> {
+    return waitFor(() => this.received.find((m) => m.type === type && match(m)), `agent message ${type}`, timeoutMs);
+  }
+
+  async command(type: string, fields: Record<string, unknown> = {}): Promise<WireMessage> {
+    const id = `c${this.nextId++}`;
+    this.socket?.send(JSON.stringify({ id, type, ...fields }));
+    return this.next('result', (m) => m.id === id);
+  }
+
+  sendRaw(text: string): void {
+    this.socket?.send(text);
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}
