@@ -236,6 +236,10 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.call((c) => c.bridges.startMoh({ bridgeId, mohClass }));
   }
 
+  async stopBridgeMoh(bridgeId: string): Promise<void> {
+    await this.call((c) => c.bridges.stopMoh({ bridgeId }));
+  }
+
   /** Records what the bridge mixes; returns the recording's name. */
   async recordBridge(bridgeId: string, name: string): Promise<string> {
     const recording = await this.call((c) =>

@@ -3,17 +3,20 @@
  * refused unless that call is the agent's own; every change goes into the ticket history.
  */
 import { appendTicketEvent } from '../../store/index.js';
+import { AttendedTransfer } from './attended-transfer.js';
+import { blindTransfer } from './blind-transfer.js';
+import { Conference } from './conference.js';
+import { resolveTarget, type TransferTarget } from './transfer-target.js';
 import type { CallContext } from './call-context.js';
+import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
 
-export class CallControlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CallControlError';
-  }
-}
+export { CallControlError };
 
 export class CallControl {
+  private readonly transfers = new Map<string, AttendedTransfer>();
+  private readonly conferences = new Map<string, Conference>();
+
   constructor(
     private readonly ctx: CallContext,
     private readonly findCall: (callId: string) => InboundCall | undefined,
@@ -35,6 +38,62 @@ export class CallControl {
   private note(call: InboundCall, agentId: number, kind: string, note: string): void {
     const login = this.ctx.agents.get(agentId)?.login ?? String(agentId);
     appendTicketEvent(this.ctx.db, { ticketId: call.summary.ticketId, actor: login, kind, note });
+  }
+
+  private actor(agentId: number): string {
+    return this.ctx.agents.get(agentId)?.login ?? String(agentId);
+  }
+
+  /** 转接: blind (the agent lets go now) or attended (the agent talks to the target first). */
+  transfer(callId: string, agentId: number, target: TransferTarget, mode: 'blind' | 'attended'): void {
+    const call = this.own(callId, agentId);
+    const leg = this.leg(call);
+    if (call.state !== 'connected') throw new CallControlError(`当前状态不能转接: ${call.state}`);
+    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target);
+    if (mode === 'blind') {
+      // The agent is released at once; the transfer goes on without them.
+      blindTransfer(this.ctx, call, agentId, resolved, this.actor(agentId)).catch((error: unknown) =>
+        this.ctx.log.error({ err: error, callId }, 'blind transfer failed'),
+      );
+      return;
+    }
+    if (resolved.kind !== 'phone') throw new CallControlError('咨询转接需要一个可拨打的目标');
+    const transfer = new AttendedTransfer(this.ctx, call, agentId, leg, resolved, this.actor(agentId), () => this.transfers.delete(callId));
+    this.transfers.set(callId, transfer);
+  }
+
+  async completeTransfer(callId: string, agentId: number): Promise<void> {
+    const transfer = this.transfers.get(callId);
+    if (!transfer) throw new CallControlError('没有进行中的咨询转接');
+    this.own(callId, agentId);
+    await transfer.complete();
+  }
+
+  async cancelTransfer(callId: string, agentId: number): Promise<void> {
+    const transfer = this.transfers.get(callId);
+    if (!transfer) throw new CallControlError('没有进行中的咨询转接');
+    this.own(callId, agentId);
+    await transfer.cancel();
+  }
+
+  /** 三方通话: the target joins the caller and the agent. Resolves once they joined. */
+  async conference(callId: string, agentId: number, target: TransferTarget): Promise<void> {
+    const call = this.own(callId, agentId);
+    const leg = this.leg(call);
+    if (call.state !== 'connected') throw new CallControlError(`当前状态不能三方通话: ${call.state}`);
+    if (this.conferences.has(callId)) throw new CallControlError('已在三方通话中');
+    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target);
+    if (resolved.kind !== 'phone') throw new CallControlError('三方通话需要一个可拨打的目标');
+    const conference = new Conference(this.ctx, call, agentId, leg, resolved, this.actor(agentId), () => this.conferences.delete(callId));
+    this.conferences.set(callId, conference);
+    await conference.start();
+  }
+
+  async kick(callId: string, agentId: number, party: 'agent' | 'third'): Promise<void> {
+    const conference = this.conferences.get(callId);
+    if (!conference) throw new CallControlError('没有进行中的三方通话');
+    this.own(callId, agentId);
+    await conference.kick(party);
   }
 
   async hangup(callId: string, agentId: number): Promise<void> {

@@ -49,6 +49,9 @@ export class InboundCall implements QueueMember {
   agentLegId: string | null = null;
   bridgeId: string | null = null;
   private ended = false;
+  /** Set once the caller was handed to someone outside the agent team (KPIs count it as transferred). */
+  transferredTo: string | null = null;
+  private detachLeg: (() => void) | null = null;
   private readonly stopListening: () => void;
   private readonly onEnd = new Set<() => void>();
 
@@ -213,12 +216,7 @@ export class InboundCall implements QueueMember {
     const agent = this.ctx.agents.get(agentId);
     this.fire('answer');
     this.ctx.agents.transition(agentId, 'answer', this.callId);
-    this.agentId = agentId;
-    this.agentLegId = legId;
-    const stopLeg = this.ctx.router.listen(legId, (event) => {
-      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('agent');
-    });
-    this.onEnd.add(stopLeg);
+    this.attachParty(legId, agentId);
     await this.queue.release(this.callId);
     const bridge = await this.ctx.ari.createBridge('mixing', `call-${this.callId}`);
     this.bridgeId = bridge.id;
@@ -237,6 +235,42 @@ export class InboundCall implements QueueMember {
     return true;
   }
 
+  /**
+   * Makes `legId` the caller's other party (an agent's leg, or an outside leg when `agentId` is null):
+   * its hang-up ends the call. Call-control flows detach it while they move legs around.
+   */
+  attachParty(legId: string, agentId: number | null): void {
+    this.detachParty();
+    this.agentLegId = legId;
+    this.agentId = agentId;
+    this.detachLeg = this.ctx.router.listen(legId, (event) => {
+      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('agent');
+    });
+  }
+
+  /** Stops treating the current party leg's hang-up as the end of the call. */
+  detachParty(): void {
+    this.detachLeg?.();
+    this.detachLeg = null;
+  }
+
+  /** Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered). */
+  async requeue(skillCode: string | null): Promise<void> {
+    this.detachParty();
+    this.agentId = null;
+    this.agentLegId = null;
+    if (this.bridgeId) {
+      const bridge = this.bridgeId;
+      this.bridgeId = null;
+      await this.ctx.ari.destroyBridge(bridge).catch(() => undefined);
+    }
+    await this.enqueue(skillCode);
+  }
+
+  get hasEnded(): boolean {
+    return this.ended;
+  }
+
   /** IVR transfer to an outside number (a sub-centre): the caller is bridged with it and leaves our hands. */
   private async transferOut(target: string): Promise<void> {
     const leg = ringLeg(this.ctx, this.summary, target, 'consult');
@@ -248,15 +282,12 @@ export class InboundCall implements QueueMember {
     }
     const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`);
     this.bridgeId = bridge.id;
-    this.agentLegId = leg.legId;
+    this.attachParty(leg.legId, null);
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, leg.legId]);
     this.fire('transfer-out');
+    this.transferredTo = target;
     appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
     this.publish({ type: 'call.transferred', fromAgentId: null, target, mode: 'blind' });
-    const stopLeg = this.ctx.router.listen(leg.legId, (event) => {
-      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('agent');
-    });
-    this.onEnd.add(stopLeg);
   }
 
   private onCallerEvent(event: AriEvent): void {
@@ -276,10 +307,11 @@ export class InboundCall implements QueueMember {
     this.ringing?.cancel();
     this.port.close();
     this.stopListening();
-    const answered = this.agentId !== null;
+    this.detachParty();
+    const answered = this.agentId !== null || this.transferredTo !== null;
     const waitMs = this.queuedAt === null ? 0 : Date.now() - this.queuedAt;
     const outcome: CallOutcome =
-      forcedOutcome ?? (stateAtEnd === 'ended' ? 'transferred' : answered ? 'answered' : 'abandoned');
+      forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     this.fire('hangup');
     markCallEnded(this.ctx.db, this.callId, {
       outcome,

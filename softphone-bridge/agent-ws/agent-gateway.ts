@@ -97,10 +97,10 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
         if (message) send(message);
       });
 
-      socket.on('message', (data) => {
+      socket.on('message', (data: Buffer) => {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(String(data));
+          parsed = JSON.parse(data.toString('utf8'));
         } catch {
           send({ type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' } satisfies ResultMessage);
           return;
@@ -130,6 +130,16 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
             return calls.control.hold(command.callId, agentId);
           case 'call.resume':
             return calls.control.resume(command.callId, agentId);
+          case 'call.transfer':
+            return void calls.control.transfer(command.callId, agentId, command.target, command.mode);
+          case 'call.transfer.complete':
+            return calls.control.completeTransfer(command.callId, agentId);
+          case 'call.transfer.cancel':
+            return calls.control.cancelTransfer(command.callId, agentId);
+          case 'call.conference':
+            return calls.control.conference(command.callId, agentId, command.target);
+          case 'call.kick':
+            return calls.control.kick(command.callId, agentId, command.party);
         }
       };
 

@@ -7,6 +7,18 @@ import Type, { type Static } from 'typebox';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const CallId = Type.String({ minLength: 1, maxLength: 128 });
 
+export const Target = Type.Union([
+  Type.Object({ kind: Type.Literal('agent'), agentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('skill'), skill: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('expert'), expertSeatId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('contact'), contactId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('subcentre'), number: Type.String({ pattern: '^[0-9]{3,20}$' }) }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('emergency'), number: Type.Union([Type.Literal('110'), Type.Literal('119'), Type.Literal('120'), Type.Literal('122')]) },
+    { additionalProperties: false },
+  ),
+]);
+
 export const AgentCommand = Type.Union([
   Type.Object({ id: Id, type: Type.Literal('agent.ready') }, { additionalProperties: false }),
   Type.Object(
@@ -16,6 +28,23 @@ export const AgentCommand = Type.Union([
   Type.Object({ id: Id, type: Type.Literal('call.hangup'), callId: CallId }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.hold'), callId: CallId }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.resume'), callId: CallId }, { additionalProperties: false }),
+  Type.Object(
+    {
+      id: Id,
+      type: Type.Literal('call.transfer'),
+      callId: CallId,
+      target: Target,
+      mode: Type.Union([Type.Literal('blind'), Type.Literal('attended')]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ id: Id, type: Type.Literal('call.transfer.complete'), callId: CallId }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.transfer.cancel'), callId: CallId }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.conference'), callId: CallId, target: Target }, { additionalProperties: false }),
+  Type.Object(
+    { id: Id, type: Type.Literal('call.kick'), callId: CallId, party: Type.Union([Type.Literal('agent'), Type.Literal('third')]) },
+    { additionalProperties: false },
+  ),
 ]);
 export type AgentCommand = Static<typeof AgentCommand>;
 

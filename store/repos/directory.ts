@@ -1,5 +1,5 @@
 /** Expert seats and the department contacts directory: who can be brought into a call. */
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { departmentContacts, expertSeats } from '../schema.js';
 
@@ -43,4 +43,12 @@ export function createDepartmentContact(
 
 export function listDepartmentContacts(db: Db): DepartmentContactRow[] {
   return db.select().from(departmentContacts).orderBy(asc(departmentContacts.unit), asc(departmentContacts.id)).all();
+}
+
+export function findExpertSeat(db: Db, id: number): ExpertSeatRow | undefined {
+  return db.select().from(expertSeats).where(eq(expertSeats.id, id)).get();
+}
+
+export function findDepartmentContact(db: Db, id: number): DepartmentContactRow | undefined {
+  return db.select().from(departmentContacts).where(eq(departmentContacts.id, id)).get();
 }

@@ -1,0 +1,61 @@
+/**
+ * Where a call can be sent: an agent, a skill's queue, an expert seat, a department contact (一键转接),
+ * a sub-centre, or an emergency line. Resolves a target to something the PBX can ring.
+ */
+import { findActiveRoute, findDepartmentContact, findExpertSeat, type Db } from '../../store/index.js';
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import { CallControlError } from './call-control-error.js';
+
+export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
+export type EmergencyLine = (typeof EMERGENCY_LINES)[number];
+
+export type TransferTarget =
+  | { kind: 'agent'; agentId: number }
+  | { kind: 'skill'; skill: string }
+  | { kind: 'expert'; expertSeatId: number }
+  | { kind: 'contact'; contactId: number }
+  | { kind: 'subcentre'; number: string }
+  | { kind: 'emergency'; number: EmergencyLine };
+
+export type ResolvedTarget =
+  | { kind: 'phone'; dial: string; label: string; agentId: number | null; emergency: boolean }
+  | { kind: 'queue'; skill: string; label: string };
+
+/** Numbers outside the centre are dialled on the carrier trunk. */
+export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
+
+export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget): ResolvedTarget {
+  switch (target.kind) {
+    case 'agent': {
+      const agent = agents.get(target.agentId);
+      if (!agent?.endpoint || agent.state === 'offline') throw new CallControlError('目标坐席未登录');
+      if (!agents.isPhoneRegistered(agent.endpoint)) throw new CallControlError('目标坐席话机未注册');
+      if (agent.state !== 'ready') throw new CallControlError('目标坐席不空闲');
+      return { kind: 'phone', dial: agent.endpoint, label: `坐席 ${agent.login} ${agent.name}`, agentId: agent.agentId, emergency: false };
+    }
+    case 'skill':
+      return { kind: 'queue', skill: target.skill, label: `技能组 ${target.skill}` };
+    case 'expert': {
+      const seat = findExpertSeat(db, target.expertSeatId);
+      if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');
+      if (seat.agentId !== null) {
+        const agent = agents.get(seat.agentId);
+        if (!agent?.endpoint) throw new CallControlError('专家座席未登录');
+        return { kind: 'phone', dial: agent.endpoint, label: `专家座席 ${seat.name}`, agentId: seat.agentId, emergency: false };
+      }
+      return { kind: 'phone', dial: trunkDial(seat.externalNumber ?? ''), label: `专家座席 ${seat.name}`, agentId: null, emergency: false };
+    }
+    case 'contact': {
+      const contact = findDepartmentContact(db, target.contactId);
+      if (!contact) throw new CallControlError('承办单位联系人不存在');
+      return { kind: 'phone', dial: trunkDial(contact.phone), label: `${contact.unit} ${contact.person}`, agentId: null, emergency: false };
+    }
+    case 'subcentre': {
+      const route = findActiveRoute(db, target.number);
+      if (route?.mode !== 'subcentre' || !route.subcentreDial) throw new CallControlError('分中心不存在');
+      return { kind: 'phone', dial: route.subcentreDial, label: route.name, agentId: null, emergency: false };
+    }
+    case 'emergency':
+      return { kind: 'phone', dial: trunkDial(target.number), label: `紧急热线 ${target.number}`, agentId: null, emergency: true };
+  }
+}

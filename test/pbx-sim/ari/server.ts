@@ -1,0 +1,205 @@
+/**
+ * The HTTP server Asterisk's `http.conf` describes: ARI (REST under `/ari/`, the events WebSocket at
+ * `/ari/events`, the api-docs) and, for tests, the simulator's control API under `/sim/` — one port.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { AriUser } from '../config/readers.js';
+import type { Pbx, PbxLogger } from '../core/pbx.js';
+import type { ApiDocs } from './api-docs.js';
+import { EventSockets } from './events-socket.js';
+import { HttpError, isTrue, Params, readBody, send, STATUS_TEXT } from './http.js';
+import type { HttpResult } from './http.js';
+import { bridgeRoutes } from './routes/bridges.js';
+import { channelRoutes } from './routes/channels.js';
+import {
+  applicationRoutes,
+  asteriskRoutes,
+  deviceStateRoutes,
+  endpointRoutes,
+  playbackRoutes,
+  recordingRoutes,
+  soundRoutes,
+} from './routes/others.js';
+import { Router } from './router.js';
+
+export interface HttpServerOptions {
+  pbx: Pbx;
+  host: string;
+  port: number;
+  ariUsers: AriUser[];
+  apiDocs: ApiDocs;
+  /** Routes under `/sim/` (no authentication). */
+  control: Router;
+  logger?: PbxLogger;
+}
+
+export interface HttpServerHandle {
+  readonly port: number;
+  /** Close every ARI events WebSocket (clients see the connection drop). */
+  dropWebSockets(): void;
+  close(): Promise<void>;
+}
+
+const REALM = 'Asterisk REST Interface';
+
+function authenticate(users: AriUser[], authorization: string | undefined, apiKey: string | null): AriUser | undefined {
+  const check = (user: string, pass: string): AriUser | undefined => users.find((u) => u.username === user && u.password === pass);
+  if (authorization !== undefined) {
+    // HTTP Basic wins when present, right or wrong (res_ari.c authenticate_user).
+    const m = /^Basic\s+(.+)$/i.exec(authorization.trim());
+    if (!m?.[1]) return undefined;
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? undefined : check(decoded.slice(0, colon), decoded.slice(colon + 1));
+  }
+  if (apiKey !== null) {
+    const colon = apiKey.indexOf(':');
+    return colon < 0 ? undefined : check(apiKey.slice(0, colon), apiKey.slice(colon + 1));
+  }
+  return undefined;
+}
+
+function parseBody(req: IncomingMessage, raw: Buffer, style: 'ari' | 'control'): unknown {
+  if (raw.length === 0) return undefined;
+  const type = (req.headers['content-type'] ?? '').toLowerCase();
+  const text = raw.toString('utf8');
+  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (style === 'ari' && !type.includes('json') && text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, style === 'ari' ? 'Error parsing request body' : 'Malformed JSON body', style);
+  }
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServerHandle> {
+  const { pbx } = opts;
+  const ari = new Router();
+  channelRoutes(ari, pbx);
+  bridgeRoutes(ari, pbx);
+  endpointRoutes(ari, pbx);
+  applicationRoutes(ari, pbx);
+  playbackRoutes(ari, pbx);
+  recordingRoutes(ari, pbx);
+  asteriskRoutes(ari, pbx);
+  soundRoutes(ari, pbx);
+  deviceStateRoutes(ari, pbx);
+
+  const events = new EventSockets(pbx, opts.apiDocs.eventTypes());
+  const wss = new WebSocketServer({ noServer: true });
+
+  const dispatch = async (router: Router, style: 'ari' | 'control', req: IncomingMessage, path: string, url: URL): Promise<HttpResult> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const raw = await readBody(req);
+    const body = parseBody(req, raw, style);
+    const match = router.match(method, path);
+    if (match.kind === 'no-route') throw new HttpError(404, 'Resource not found', style);
+    if (match.kind === 'no-method') {
+      if (method === 'OPTIONS') return { status: 204, headers: { Allow: match.allow.join(',') } };
+      const result = new HttpError(405, style === 'ari' ? 'Invalid method' : `Method ${method} not allowed`, style).toResult();
+      return { ...result, headers: { Allow: match.allow.join(',') } };
+    }
+    return match.handler(new Params(url.searchParams, body, match.path));
+  };
+
+  const handleAri = async (req: IncomingMessage, url: URL): Promise<HttpResult> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const user = authenticate(opts.ariUsers, req.headers.authorization, url.searchParams.get('api_key'));
+    if (!user) {
+      await readBody(req).catch(() => Buffer.alloc(0));
+      return { status: 401, body: { message: 'Authentication required' }, headers: { 'WWW-Authenticate': `Basic realm="${REALM}"` } };
+    }
+    if (!pbx.booted) return { status: 503, body: { message: 'Asterisk not booted' }, headers: { Connection: 'close' } };
+    if (user.readOnly && method !== 'GET' && method !== 'OPTIONS') return { status: 403, body: { message: 'Write access denied' } };
+    const path = url.pathname.slice('/ari'.length);
+    if (path.endsWith('/') && path.length > 1) {
+      return { status: 404, body: { message: `ARI URLs do not end with a slash. Try /ari${path.slice(0, -1)}` } };
+    }
+    if (path.startsWith('/api-docs/')) {
+      if (method !== 'GET') return { status: 405, body: { message: 'Unsupported method' } };
+      return opts.apiDocs.serve(path.slice('/api-docs/'.length), req.headers.host);
+    }
+    return dispatch(ari, 'ari', req, path, url);
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const style = path === '/sim' || path.startsWith('/sim/') ? 'control' : 'ari';
+    try {
+      let result: HttpResult;
+      if (style === 'control') result = await dispatch(opts.control, 'control', req, path.slice('/sim'.length) || '/', url);
+      else if (path === '/ari' || path.startsWith('/ari/')) result = await handleAri(req, url);
+      else result = { status: 404, body: { message: 'Not Found' } };
+      send(res, result);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        send(res, err.toResult());
+        return;
+      }
+      opts.logger?.warn(`pbx-sim: ${req.method ?? ''} ${path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      send(res, new HttpError(500, 'Internal Server Error', style).toResult());
+    }
+  };
+
+  const reject = (socket: Duplex, status: number, message: string, extra = ''): void => {
+    const body = JSON.stringify({ message });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}\r\nServer: Asterisk/22.10.1\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${extra}\r\n${body}`,
+    );
+    socket.destroy();
+  };
+
+  const server = createServer((req, res) => {
+    void onRequest(req, res);
+  });
+  const sockets = new Set<Duplex>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ari/events') return reject(socket, 404, 'Resource not found');
+    if (!authenticate(opts.ariUsers, req.headers.authorization, url.searchParams.get('api_key'))) {
+      return reject(socket, 401, 'Authentication required', `WWW-Authenticate: Basic realm="${REALM}"\r\n`);
+    }
+    if (!pbx.booted) return reject(socket, 503, 'Asterisk not booted');
+    const apps = url.searchParams
+      .getAll('app')
+      .flatMap((a) => a.split(','))
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    if (apps.length === 0) return reject(socket, 400, "Missing param 'app'");
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      events.open(ws, apps, isTrue(url.searchParams.get('subscribeAll') ?? undefined));
+    });
+  });
+
+  await new Promise<void>((resolve, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', rejectListen);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+
+  return {
+    port,
+    dropWebSockets: () => events.dropAll(),
+    close: async () => {
+      events.close();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
