@@ -16,6 +16,7 @@ import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
+import { popOnRing } from './blind-transfer.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
@@ -54,6 +55,7 @@ export class AttendedTransfer {
     this.note(`咨询 ${target.label}`);
     if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
     this.leg = ringLeg(ctx, call.summary, target.dial, 'consult');
+    popOnRing(call, this.leg, target.agentId);
     void this.start();
   }
 
@@ -140,6 +142,7 @@ export class AttendedTransfer {
     this.call.fire('consult-complete');
     this.call.attachParty(this.leg.legId, this.target.agentId);
     if (this.target.agentId === null) this.call.transferredTo = this.target.label;
+    else this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
     this.note(`咨询转接完成: ${this.target.label}`);
     this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended' });
   }

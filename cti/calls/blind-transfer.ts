@@ -6,7 +6,7 @@
 import { appendTicketEvent } from '../../store/index.js';
 import type { CallContext } from './call-context.js';
 import type { InboundCall } from './inbound-call.js';
-import { ringLeg } from './ring-leg.js';
+import { ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
 export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAgentId: number | null, target: ResolvedTarget, actor: string): Promise<void> {
@@ -25,6 +25,7 @@ export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAge
   if (call.bridgeId) await ctx.ari.bridgeMoh(call.bridgeId).catch(() => undefined);
   if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
   const leg = ringLeg(ctx, call.summary, target.dial, 'consult');
+  popOnRing(call, leg, target.agentId);
   const outcome = await leg.outcome;
   if (target.agentId !== null && outcome !== 'answered') ctx.agents.transition(target.agentId, 'missed', null, '未接');
   if (call.hasEnded) {
@@ -44,7 +45,14 @@ export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAge
   call.attachParty(leg.legId, target.agentId);
   if (target.agentId !== null) {
     ctx.agents.transition(target.agentId, 'answer', call.callId);
+    call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
   } else {
     call.transferredTo = target.label;
   }
+}
+
+/** A colleague receiving a transferred call gets the same screen-pop as for a call from the queue. */
+export function popOnRing(call: InboundCall, leg: RingingLeg, agentId: number | null): void {
+  if (agentId === null) return;
+  void leg.ringing.then(() => call.publish({ type: 'call.offered', agentId, ivrSteps: [...call.ivrChoices], waitedMs: 0 }));
 }

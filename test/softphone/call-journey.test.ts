@@ -8,16 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { calls, missedCalls, tickets } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
-  for (const phone of ['1001', '1002', '1003', '1004', '1005']) {
-    await simRequest(h.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: true, answer: 'auto', answerDelayMs: 50 });
-  }
+  await registerPhones(h.sim);
 });
 afterAll(async () => {
   await h.stop();

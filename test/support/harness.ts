@@ -6,7 +6,15 @@ import type { Config } from '../../config.js';
 import { silentLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
-import { waitFor } from './sim-client.js';
+import { simRequest, waitFor } from './sim-client.js';
+
+/** The phones of the demo agents, registered and answering after a short ring. */
+export async function registerPhones(sim: PbxSim, phones = ['1001', '1002', '1003', '1004', '1005'], answer = 'auto'): Promise<void> {
+  for (const phone of phones) {
+    const res = await simRequest(sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: true, answer, answerDelayMs: 50 });
+    if (res.status >= 300) throw new Error(`registering ${phone}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
 
 export interface Harness {
   sim: PbxSim;
@@ -30,8 +38,10 @@ export function testConfig(sim: PbxSim, overrides: Partial<Config> = {}): Config
   };
 }
 
-export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
-  const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
+export type SimOptions = NonNullable<Parameters<typeof startPbxSim>[0]>;
+
+export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}): Promise<Harness> {
+  const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
   const server = await startServer(testConfig(sim, overrides), silentLogger());
   await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
   return {

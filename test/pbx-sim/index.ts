@@ -1,0 +1,123 @@
+/**
+ * The PBX simulator: an Asterisk 22 stand-in for tests, speaking AMI (TCP) and ARI (HTTP +
+ * WebSocket) on real sockets, plus a control API under `/sim/` on the ARI port.
+ *
+ *   const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
+ *   // ari-client → sim.httpUrl, asterisk-manager → 127.0.0.1:sim.amiPort
+ *   await fetch(`${sim.httpUrl}/sim/calls`, { method: 'POST', body: JSON.stringify({ from: '13800138000', to: '12345' }) });
+ *   await sim.stop();
+ */
+import { startAmiServer } from './ami/server.js';
+import { ApiDocs, resolveApiDocsDir } from './ari/api-docs.js';
+import { startHttpServer } from './ari/server.js';
+import { defaultConfigDir, loadPbxConfig } from './config/load.js';
+import { readAmiUsers, readAriUsers } from './config/readers.js';
+import type { PbxConfig, PbxLogger } from './core/pbx.js';
+import { Pbx } from './core/pbx.js';
+import { controlRoutes } from './control/routes.js';
+import type { FaultKind } from './control/routes.js';
+
+export { Pbx } from './core/pbx.js';
+export type { PbxConfig, PbxLogger } from './core/pbx.js';
+
+export interface PbxSimOptions {
+  /** AMI TCP port; 0 (the default) picks a free one. */
+  amiPort?: number;
+  /** ARI + control HTTP port; 0 (the default) picks a free one. */
+  httpPort?: number;
+  host?: string;
+  /** Asterisk configuration to load; the product's `asterisk-config/` by default. */
+  configDir?: string;
+  /** Wall-clock ms per second of prompt audio (default 50: a 2 s prompt lasts 100 ms). */
+  playbackMsPerSecond?: number;
+  /** Multiplier for dialplan/signalling delays: Wait(), Answer()'s media wait, DTMF, timeouts (default 1). */
+  timeScale?: number;
+  /** Where the recorded ARI api-docs are (default: shared/asterisk/api-docs, or $SIM_ARI_API_DOCS). */
+  apiDocsDir?: string;
+  /** Anything else for the core (endpoint behaviours, sound lengths, …). */
+  core?: Partial<PbxConfig>;
+  logger?: PbxLogger;
+}
+
+export interface PbxSim {
+  readonly core: Pbx;
+  readonly httpPort: number;
+  readonly amiPort: number;
+  /** `http://host:port`: ARI clients take this as their URL; `/sim/…` is the control API. */
+  readonly httpUrl: string;
+  /** `http://host:port/ari` */
+  readonly ariUrl: string;
+  /** Drop AMI sessions, ARI sockets, or everything (a restart), as `POST /sim/faults` does. */
+  fault(kind: FaultKind, downtimeMs?: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> {
+  const host = options.host ?? '127.0.0.1';
+  const configDir = options.configDir ?? defaultConfigDir();
+  const logger = options.logger;
+  const core = new Pbx(
+    loadPbxConfig(configDir, {
+      timing: { msPerSecondOfAudio: options.playbackMsPerSecond ?? 50, timeScale: options.timeScale ?? 1 },
+      ...(logger ? { logger } : {}),
+      ...options.core,
+    }),
+  );
+  const apiDocs = new ApiDocs(resolveApiDocsDir(options.apiDocsDir));
+
+  let restartTimer: NodeJS.Timeout | undefined;
+  const fault = (kind: FaultKind, downtimeMs = 500): void => {
+    logger?.info(`pbx-sim: fault ${kind}`);
+    if (kind === 'drop-ami') ami.dropConnections();
+    else if (kind === 'drop-ari') http.dropWebSockets();
+    else {
+      // Asterisk dies: sockets drop, every call is gone without events; it comes back after a while.
+      core.booted = false;
+      http.dropWebSockets();
+      ami.dropConnections();
+      core.reset();
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        core.booted = true;
+        logger?.info('pbx-sim: back after restart');
+      }, downtimeMs);
+    }
+  };
+
+  const http = await startHttpServer({
+    pbx: core,
+    host,
+    port: options.httpPort ?? 0,
+    ariUsers: readAriUsers(configDir),
+    apiDocs,
+    control: controlRoutes({ pbx: core, fault }),
+    ...(logger ? { logger } : {}),
+  });
+  let ami: Awaited<ReturnType<typeof startAmiServer>>;
+  try {
+    ami = await startAmiServer({ core, host, port: options.amiPort ?? 0, users: readAmiUsers(configDir) });
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
+  const httpUrl = `http://${host}:${http.port}`;
+  logger?.info(`pbx-sim: ARI ${httpUrl}/ari, control ${httpUrl}/sim, AMI ${host}:${ami.port} (config ${configDir})`);
+
+  let stopped = false;
+  return {
+    core,
+    httpPort: http.port,
+    amiPort: ami.port,
+    httpUrl,
+    ariUrl: `${httpUrl}/ari`,
+    fault,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      core.stop();
+      await Promise.all([http.close(), ami.close()]);
+    },
+  };
+}
