@@ -6,7 +6,7 @@
 import { AmiConnection } from './ami/ami-connection.js';
 import { AmiError, type AmiSettings } from './ami/ami-types.js';
 import { AriConnection } from './ari/ari-connection.js';
-import type { AriSettings } from './ari/ari-types.js';
+import { AriError, type AriSettings } from './ari/ari-types.js';
 import type { Logger } from './logging.js';
 
 const RETRY_MS = 2_000;
@@ -43,7 +43,7 @@ export class PbxLink {
       await connect();
     } catch (error) {
       if (this.stopped) return;
-      const auth = error instanceof AmiError && error.kind === 'auth';
+      const auth = (error instanceof AmiError || error instanceof AriError) && error.kind === 'auth';
       const delay = auth ? AUTH_RETRY_MS : RETRY_MS;
       this.log[auth ? 'error' : 'warn']({ link: name, err: (error as Error).message, retryInMs: delay }, `${name.toUpperCase()} not connected`);
       const timer = setTimeout(() => {

@@ -7,6 +7,7 @@
 import ari, { type Client } from 'ari-client';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging.js';
+import { preflightAri } from './ari-preflight.js';
 import { parseAriEvent, parseBridge, parseChannel, parseEndpoint, parsePlayback } from './ari-events.js';
 import {
   AriError,
@@ -74,6 +75,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   /** Loads the API and opens the event socket; rejects when Asterisk is unreachable or refuses the user. */
   async connect(): Promise<void> {
     this.closed = false;
+    await preflightAri(this.settings.url, this.settings.username, this.settings.password);
     const client = await ari.connect(this.settings.url, this.settings.username, this.settings.password).catch(
       (error: unknown) => {
         throw new AriError('connection', `ARI ${this.settings.url}: ${error instanceof Error ? error.message : String(error)}`);

@@ -75,7 +75,7 @@ export interface OriginateParams {
 
 export class AriError extends Error {
   constructor(
-    readonly kind: 'not-found' | 'conflict' | 'connection' | 'request',
+    readonly kind: 'not-found' | 'conflict' | 'connection' | 'auth' | 'request',
     message: string,
   ) {
     super(message);

@@ -67,7 +67,7 @@ describe('ARI facade', () => {
 
   it('refuses a wrong password without crashing the simulator', async () => {
     const ari = new AriConnection({ ...ariSettings(), password: 'wrong' }, log);
-    await expect(ari.connect()).rejects.toMatchObject({ kind: 'connection' });
+    await expect(ari.connect()).rejects.toMatchObject({ kind: 'auth' });
     ari.close();
     const good = new AriConnection(ariSettings(), log);
     await good.connect();
@@ -78,6 +78,10 @@ describe('ARI facade', () => {
 
 describe('AMI facade', () => {
   it('logs in, answers Ping, and sees channel events of a call', async () => {
+    // With no application connected, Stasis() fails at once and the dialplan hangs the call up (as a
+    // real Asterisk does): keep the app up so the call stays to be listed.
+    const ari = new AriConnection(ariSettings(), log);
+    await ari.connect();
     const ami = new AmiConnection(amiSettings(), log);
     const events: AmiEvent[] = [];
     ami.on('event', (e) => events.push(e));
@@ -94,11 +98,12 @@ describe('AMI facade', () => {
       );
       expect(created.fields.calleridnum).toBe('13800138001');
       const channels = await ami.list('CoreShowChannels');
-      expect(channels.some((c) => c.fields.uniqueid === channelId)).toBe(true);
+      expect(channels.map((c) => c.fields.uniqueid)).toContain(channelId);
       await simRequest(sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
       await waitFor(() => events.find((e) => e.name === 'Hangup' && e.fields.uniqueid === channelId), 'Hangup');
     } finally {
       ami.close();
+      ari.close();
     }
   });
 

@@ -101,10 +101,11 @@ export const originate: ActionHandler = async (ctx) => {
   };
 
   const isAsync = /^(yes|true|y|t|1|on)$/i.test(header('Async'));
+  const core = ctx.hub.core;
   if (isAsync) {
     sendAck(ctx, 'Originate successfully queued');
-    const outcome = tryOriginate(ctx.hub.core.originate.bind(ctx.hub.core), request);
-    void settle(outcome, timeoutMs).then((result) => {
+    const outcome = tryOriginate(core.originate.bind(core), request);
+    whenSettled(outcome, timeoutMs, (result) => {
       const answered = result.answered && outcome !== undefined;
       const fields: AmiField[] = [
         ...actionIdFields(ctx.message),
@@ -130,8 +131,8 @@ export const originate: ActionHandler = async (ctx) => {
     return;
   }
 
-  const outcome = tryOriginate(ctx.hub.core.originate.bind(ctx.hub.core), request);
-  const result = await settle(outcome, timeoutMs);
+  const outcome = tryOriginate(core.originate.bind(core), request);
+  const result = await new Promise<Settled>((resolve) => whenSettled(outcome, timeoutMs, resolve));
   if (result.answered) sendAck(ctx, 'Originate successfully queued');
   else sendError(ctx, 'Originate failed');
 };
@@ -148,21 +149,25 @@ function tryOriginate(
   }
 }
 
-/** The outcome, or a failure (reason 0) if there is none or the core never settles it. */
-function settle(outcome: OriginateOutcome | undefined, timeoutMs: number): Promise<Settled> {
-  if (!outcome) return Promise.resolve({ answered: false, reason: 0 });
-  return new Promise<Settled>((resolve) => {
-    const timer = setTimeout(() => resolve({ answered: false, reason: 0 }), Math.max(0, timeoutMs) + SETTLE_GRACE_MS);
-    timer.unref();
-    outcome.settled.then(
-      (result) => {
-        clearTimeout(timer);
-        resolve(result);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve({ answered: false, reason: 0 });
-      },
-    );
-  });
+/**
+ * Call `done` once with the outcome: a failure (reason 0) when there is no outcome or the core never
+ * settles it. `done` runs in the very microtask after the core resolves `settled`, so a core that
+ * resolves it and yields before raising more events gets OriginateResponse where Asterisk puts it.
+ */
+function whenSettled(outcome: OriginateOutcome | undefined, timeoutMs: number, done: (result: Settled) => void): void {
+  const failure: Settled = { answered: false, reason: 0 };
+  if (!outcome) {
+    queueMicrotask(() => done(failure));
+    return;
+  }
+  let finished = false;
+  const finish = (result: Settled): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    done(result);
+  };
+  const timer = setTimeout(() => finish(failure), Math.max(0, timeoutMs) + SETTLE_GRACE_MS);
+  timer.unref();
+  outcome.settled.then(finish, () => finish(failure));
 }

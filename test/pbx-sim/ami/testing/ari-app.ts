@@ -1,8 +1,9 @@
 /**
- * The ARI application of recording run 2 (`hotline12345`), over plain HTTP and a raw WebSocket:
- * answer the caller, wait for DTMF 1, create a mixing bridge, originate `Local/1001@agents` into
- * the app with `appArgs=agent,<caller id>`, and bridge both when the agent's StasisStart arrives.
- * Hanging up is driven by the test, one step at a time, so the event order does not depend on timers.
+ * The ARI application of recordings run 2 and run 5 (`hotline12345`), over plain HTTP and a raw
+ * WebSocket: answer the caller, wait for DTMF 1, create a mixing bridge, originate the agent
+ * (`Local/1001@agents` in run 2, `PJSIP/1002` in run 5) into the app with `appArgs=agent,<caller id>`,
+ * and bridge both when the agent's StasisStart arrives. Hanging up is driven by the test, one step
+ * at a time, so the event order does not depend on timers.
  */
 import { WebSocket } from 'ws';
 
@@ -56,7 +57,16 @@ export class RecordedHotlineApp {
   private bridgeId: string | undefined;
   private readonly errors: unknown[] = [];
 
-  constructor(private readonly httpUrl: string) {}
+  /** `agentEndpoint`: what the app dials for the agent; its channels are named after it. */
+  constructor(
+    private readonly httpUrl: string,
+    private readonly agentEndpoint: string,
+  ) {}
+
+  /** The caller's channel id, once it entered the app. */
+  get caller(): string | undefined {
+    return this.callerId;
+  }
 
   async connect(): Promise<void> {
     const url = `${this.httpUrl.replace(/^http/, 'ws')}/ari/events?app=${APP}&api_key=${USER}:${PASSWORD}`;
@@ -90,7 +100,10 @@ export class RecordedHotlineApp {
     const { callerId, agentId, bridgeId } = this;
     if (!callerId || !agentId || !bridgeId) throw new Error('nothing to hang up');
     await ari(this.httpUrl, 'DELETE', `/channels/${callerId}?reason=normal`);
-    await until(async () => (await channelNames(this.httpUrl)).every((name) => name.startsWith('Local/1001@agents')), 'caller legs gone');
+    await until(
+      async () => (await channelNames(this.httpUrl)).every((name) => name.startsWith(`${this.agentEndpoint}-`)),
+      'caller legs gone',
+    );
     await settle();
     await ari(this.httpUrl, 'DELETE', `/channels/${agentId}`);
     await until(async () => (await channelNames(this.httpUrl)).length === 0, 'agent legs gone');
@@ -115,7 +128,7 @@ export class RecordedHotlineApp {
       const bridge = await ari<AriBridge>(this.httpUrl, 'POST', `/bridges?type=mixing&name=hotline-${channel.id}`);
       this.bridgeId = bridge.id;
       const query = new URLSearchParams({
-        endpoint: 'Local/1001@agents',
+        endpoint: this.agentEndpoint,
         app: APP,
         appArgs: `agent,${channel.id}`,
         callerId: '"Hotline 12345" <12345>',
