@@ -27,7 +27,7 @@ const ticketRow = (id: string) => h.server.store.db.select().from(tickets).where
 interface SimChannel {
   id: string;
   state: string;
-  bridge: string | null;
+  bridgeId: string | null;
   hearing: string | null;
 }
 const simChannel = async (id: string) => (await simRequest<SimChannel>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body;
@@ -94,7 +94,7 @@ describe('a call to 12345', () => {
 
     await desk.next('call.answered', (m) => m.callId === channelId);
     const caller = await simChannel(channelId);
-    expect(caller.bridge).toBeTruthy();
+    expect(caller.bridgeId).toBeTruthy();
     const row = await waitFor(() => {
       const r = callRow(channelId);
       return r?.recording ? r : undefined;
@@ -113,7 +113,7 @@ describe('a call to 12345', () => {
 
   it('a caller who gives up in the queue lands on the missed-call list with the wait', async () => {
     const channelId = await placeCall(h.sim.httpUrl, '13600136000', '12345');
-    await waitFor(async () => (await simChannel(channelId)).bridge !== null, 'caller in the holding bridge');
+    await waitFor(async () => (await simChannel(channelId)).bridgeId !== null, 'caller in the holding bridge');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
     const row = await waitFor(() => (callRow(channelId)?.endedAt ? callRow(channelId) : undefined), 'call ended');
     expect(row.outcome).toBe('abandoned');

@@ -43,7 +43,7 @@ interface SimChannel {
   id: string;
   name: string;
   state: string;
-  bridge: string | null;
+  bridgeId: string | null;
   hearing: string | null;
 }
 const simChannels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
@@ -61,7 +61,7 @@ async function hangupCaller(id: string): Promise<void> {
 /** Channels sharing the caller's bridge, other than the caller. */
 async function partiesOf(callerId: string): Promise<SimChannel[]> {
   const caller = await simChannel(callerId);
-  return (await simChannels()).filter((c) => c.bridge !== null && c.bridge === caller.bridge && c.id !== callerId);
+  return (await simChannels()).filter((c) => c.bridgeId !== null && c.bridgeId === caller.bridgeId && c.id !== callerId);
 }
 
 describe('merge modes', () => {

@@ -1,6 +1,11 @@
 /**
- * A channel's live state. Front ends only ever see snapshots (`snapshot()`), taken when an event is
- * raised or a list is requested.
+ * A channel's live state, and the last snapshot of it that was published.
+ *
+ * Like Asterisk's stasis cache: some changes publish a new snapshot (state, caller id, connected
+ * line, the application pbx_exec starts, the final hangup) and others do not (variables, DTMF,
+ * hangup requests, pbx_exec restoring the previous application). Events and lists carry the last
+ * published snapshot, which is why a hangup request can still show `Wait` while the channel's
+ * ChannelDestroyed right after shows no application (ari-events.jsonl).
  */
 import type { Bridge } from './bridge.js';
 import type { Endpoint } from './endpoint.js';
@@ -125,9 +130,23 @@ export class Channel {
     this.protocolId = init.protocolId;
     this.creationTime = init.creationTime;
     this.language = init.language ?? 'en';
+    this.published = this.live();
   }
 
+  private published: ChannelSnapshot;
+
+  /** The last published snapshot (what events and lists show). */
   snapshot(): ChannelSnapshot {
+    return this.published;
+  }
+
+  /** Publish the live state as the channel's snapshot and return it. */
+  publish(): ChannelSnapshot {
+    this.published = this.live();
+    return this.published;
+  }
+
+  private live(): ChannelSnapshot {
     return {
       id: this.id,
       linkedId: this.linkedId,

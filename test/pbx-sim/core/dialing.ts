@@ -122,7 +122,7 @@ export class Dialing {
     out.owned = true;
     if (opts.appDial) {
       if (opts.caller) out.exten = opts.caller.exten;
-      pbx.setApp(out, opts.appDial, '(Outgoing Line)', true);
+      pbx.setApp(out, opts.appDial, '(Outgoing Line)');
     }
     if (opts.caller) {
       // app_dial: the callee's caller id is the caller's name with the dialled extension, its
@@ -144,7 +144,7 @@ export class Dialing {
       // local_call: each half sees the other's party ids.
       pbx.setCaller(two, out.connected);
       two.connected = { ...out.caller };
-      pbx.emit({ type: 'channel.connectedline', channel: two.snapshot() });
+      pbx.emit({ type: 'channel.connectedline', channel: two.publish() });
       pbx.emit({
         type: 'local.bridge',
         one: out.snapshot(),
@@ -260,7 +260,7 @@ export class Dialing {
       return;
     }
     if (req.application !== undefined) {
-      pbx.setApp(out, req.application, req.data ?? '', false);
+      pbx.setApp(out, req.application, req.data ?? '');
       await pbx.runner.exec(out, req.application, req.data ?? '');
       if (out.alive && out.asyncGoto) {
         out.owned = false;
@@ -451,7 +451,7 @@ export class Dialing {
       caller.ringIndicated = false;
       const bridge = pbx.bridging.create({ type: 'mixing', flags: [], bridgeClass: 'basic', creator: '', name: '' });
       peer.exten = '';
-      pbx.setApp(peer, 'AppDial', '(Outgoing Line)', true);
+      pbx.setApp(peer, 'AppDial', '(Outgoing Line)');
       peer.flushDeferred();
       pbx.bridging.enter(bridge, peer, {});
       pbx.bridging.enter(bridge, caller, {});

@@ -70,7 +70,7 @@ export class DialplanRunner {
       }
       const data = substitute(step.data, (expr) => readVariable(ch, expr, pbx) ?? '');
       const saved = { app: ch.appName, data: ch.appData };
-      pbx.setApp(ch, step.app, data, true);
+      pbx.setApp(ch, step.app, data);
       ch.flushDeferred();
       const result = await this.exec(ch, step.app, data, true);
       if (ch.destroyed) return;

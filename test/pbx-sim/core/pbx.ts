@@ -332,25 +332,31 @@ export class Pbx implements PbxCore {
   setState(ch: Channel, state: ChannelState): void {
     if (ch.destroyed || ch.state === state) return;
     ch.state = state;
-    this.emit({ type: 'channel.state', channel: ch.snapshot() });
+    this.emit({ type: 'channel.state', channel: ch.publish() });
     this.refreshDevice(ch);
   }
 
   /**
-   * The application a channel is running. `publish` raises `channel.dialplan` (Newexten,
-   * ChannelDialplan), as the dialplan loop and Dial() do; applications started directly on a channel
-   * (an originate's app, Stasis after an ARI originate) change it silently, as in the recordings.
+   * pbx_exec starting an application: the snapshot is published, and `channel.dialplan` (Newexten,
+   * ChannelDialplan) raised only when the context/exten/priority changed or the channel had no
+   * application before (ast_channel_snapshot_cep_equal). So Stasis started by an ARI originate, or
+   * an AMI originate's application, changes the snapshot without an event, as in the recordings.
    */
-  setApp(ch: Channel, app: string, data: string, publish: boolean): void {
+  setApp(ch: Channel, app: string, data: string): void {
+    if (ch.destroyed) return;
+    const old = ch.snapshot().dialplan;
     ch.appName = app;
     ch.appData = data;
-    if (publish && !ch.destroyed) this.emit({ type: 'channel.dialplan', channel: ch.snapshot(), app, appData: data });
+    const snap = ch.publish();
+    const cepChanged =
+      old.context !== ch.context || old.exten !== ch.exten || old.priority !== ch.priority || (old.appName === '' && app !== '');
+    if (cepChanged && app !== '') this.emit({ type: 'channel.dialplan', channel: snap, app, appData: data });
   }
 
   setCaller(ch: Channel, party: PartyId): void {
     if (ch.destroyed) return;
     ch.caller = { ...party };
-    this.emit({ type: 'channel.callerid', channel: ch.snapshot() });
+    this.emit({ type: 'channel.callerid', channel: ch.publish() });
   }
 
   /** Update the connected line; a Local half passes it on as its peer's caller id. */
@@ -358,14 +364,14 @@ export class Pbx implements PbxCore {
     if (ch.destroyed) return;
     if (ch.connected.name === party.name && ch.connected.number === party.number) return;
     ch.connected = { ...party };
-    this.emit({ type: 'channel.connectedline', channel: ch.snapshot() });
+    this.emit({ type: 'channel.connectedline', channel: ch.publish() });
     const peer = ch.localPeer;
     if (propagate && peer && peer.alive) {
       // core_unreal: the other half's caller changes at once, but its snapshot is only published
       // when that half reads the queued frame.
       peer.caller = { ...party };
       const publish = (): void => {
-        if (peer.alive) this.emit({ type: 'channel.callerid', channel: peer.snapshot() });
+        if (peer.alive) this.emit({ type: 'channel.callerid', channel: peer.publish() });
       };
       if (peer.deferFrames) peer.deferred.push(publish);
       else publish();
@@ -478,7 +484,7 @@ export class Pbx implements PbxCore {
     }
     ch.destroyed = true;
     if (ch.leg) this.legFailed(ch, 'CHANUNAVAIL', ch.hangupCause);
-    this.emit({ type: 'channel.destroyed', channel: ch.snapshot(), cause: ch.hangupCause, causeTxt: causeText(ch.hangupCause) });
+    this.emit({ type: 'channel.destroyed', channel: ch.publish(), cause: ch.hangupCause, causeTxt: causeText(ch.hangupCause) });
     this.channels.delete(ch.id);
     this.ids.release(ch.id);
     this.apps.forgetChannel(ch.id);

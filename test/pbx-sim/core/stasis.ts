@@ -26,7 +26,7 @@ export class StasisRunner {
         pbx.setVar(ch, 'STASISSTATUS', 'FAILED');
         return 'failed';
       }
-      if (!fromDialplan) pbx.setApp(ch, 'Stasis', [currentApp, ...currentArgs].join(','), false);
+      if (!fromDialplan) pbx.setApp(ch, 'Stasis', [currentApp, ...currentArgs].join(','));
       pbx.apps.subscribeChannel(currentApp, ch.id);
       ch.stasis = { app: currentApp, args: currentArgs };
       pbx.emit({ type: 'stasis.start', app: currentApp, args: currentArgs, channel: ch.snapshot() });
