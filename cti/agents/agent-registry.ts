@@ -22,6 +22,8 @@ export interface AgentInfo {
   skillCodes: Map<string, number>;
   /** The call the agent is ringing for or talking on. */
   callId: string | null;
+  /** Open desktop connections; with none, the agent is not offered calls (nobody would see the pop). */
+  desktops: number;
 }
 
 export class AgentError extends Error {
@@ -70,6 +72,7 @@ export class AgentRegistry {
           skills,
           skillCodes,
           callId: null,
+          desktops: 0,
         });
     }
     for (const id of this.agents.keys()) if (!seen.has(id)) this.agents.delete(id);
@@ -114,6 +117,17 @@ export class AgentRegistry {
     }));
   }
 
+  /** The desktop gateway reports each connection opening and closing. */
+  desktopConnected(agentId: number, connected: boolean): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    agent.desktops = Math.max(0, agent.desktops + (connected ? 1 : -1));
+    if (agent.desktops === 0 && agent.state === 'ready') {
+      this.apply(agent, 'not-ready', '桌面连接断开');
+      this.log.info({ agentId }, 'agent desktop disconnected; set not ready');
+    }
+  }
+
   login(agentId: number, endpoint: string): AgentInfo {
     const agent = this.require(agentId);
     const holder = this.byEndpoint(endpoint);
@@ -153,11 +167,21 @@ export class AgentRegistry {
     return ok;
   }
 
+  /** Frees an agent from a call whatever stage it reached: a ring is cancelled, a talk goes to wrap-up. */
+  release(agentId: number): void {
+    const agent = this.agents.get(agentId);
+    if (agent?.state === 'ringing') this.transition(agentId, 'offer-cancelled', null);
+    else if (agent?.state === 'on_call') this.transition(agentId, 'call-end', null);
+  }
+
   private startWrapUp(agent: AgentInfo): void {
     this.clearWrapUp(agent.agentId);
     const timer = setTimeout(() => {
       this.wrapUpTimers.delete(agent.agentId);
-      if (agent.state === 'wrap_up') this.apply(agent, 'wrap-up-end', null);
+      if (agent.state !== 'wrap_up') return;
+      // Back to ready only when someone is at the desktop to see the next pop.
+      if (agent.desktops > 0) this.apply(agent, 'wrap-up-end', null);
+      else this.apply(agent, 'not-ready', '桌面连接断开');
     }, this.wrapUpMs);
     this.wrapUpTimers.set(agent.agentId, timer);
   }

@@ -112,7 +112,7 @@ export class AttendedTransfer {
     this.move('caller-gone');
     this.leg.cancel();
     void this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'call-end', null);
+    if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
     // The call itself ends through its own caller listener (which also releases the agent).
     void this.finishCleanup();
   }
@@ -153,7 +153,7 @@ export class AttendedTransfer {
     this.move(trigger);
     this.leg.cancel();
     await this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.agentId !== null && trigger === 'cancel') this.ctx.agents.transition(this.target.agentId, 'call-end', null);
+    if (this.target.agentId !== null && trigger === 'cancel') this.ctx.agents.release(this.target.agentId);
     await this.finishCleanup();
     if (this.call.bridgeId) {
       await this.ctx.ari.stopBridgeMoh(this.call.bridgeId).catch(() => undefined);

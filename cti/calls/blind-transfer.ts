@@ -27,7 +27,8 @@ export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAge
   const leg = ringLeg(ctx, call.summary, target.dial, 'consult');
   popOnRing(call, leg, target.agentId);
   const outcome = await leg.outcome;
-  if (target.agentId !== null && outcome !== 'answered') ctx.agents.transition(target.agentId, 'missed', null, '未接');
+  if (target.agentId !== null && outcome === 'missed') ctx.agents.transition(target.agentId, 'missed', null, '未接');
+  else if (target.agentId !== null && outcome === 'cancelled') ctx.agents.release(target.agentId);
   if (call.hasEnded) {
     if (outcome === 'answered') await ctx.ari.hangup(leg.legId).catch(() => undefined);
     return;

@@ -85,6 +85,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
         socket.close(4409, 'seat in use');
         return;
       }
+      calls.agents.desktopConnected(agentId, true);
       const agent = calls.agents.get(agentId);
       const active = calls.calls().find((c) => c.agentId === agentId);
       send({
@@ -145,12 +146,8 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
 
       socket.on('close', () => {
         unsubscribe();
-        // A desktop that is gone cannot show a pop: stop offering calls until the agent is back.
-        const current = calls.agents.get(agentId);
-        if (current?.state === 'ready') {
-          calls.agents.setNotReady(agentId, '桌面连接断开');
-          log.info({ agentId }, 'agent desktop disconnected; set not ready');
-        }
+        // A desktop that is gone cannot show a pop: calls stop being offered until the agent is back.
+        calls.agents.desktopConnected(agentId, false);
       });
     },
   );

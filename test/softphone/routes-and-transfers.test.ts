@@ -23,7 +23,11 @@ beforeAll(async () => {
   h.server.calls.bus.subscribe((e) => domainEvents.push(e));
 });
 afterAll(async () => {
+  // Whatever happened above, no agent is left ringing or on a call that no longer exists.
+  await waitFor(() => h.server.calls.calls().length === 0, 'all calls over');
+  const stuck = h.server.calls.agents.list().filter((a) => a.state === 'ringing' || a.state === 'on_call');
   await h.stop();
+  expect(stuck.map((a) => `${a.login}:${a.state}`)).toEqual([]);
 });
 afterEach(async () => {
   while (desks.length) desks.pop()?.close();
@@ -35,7 +39,7 @@ afterEach(async () => {
 async function desk(login: string, ready = true): Promise<AgentDesktop> {
   const d = await AgentDesktop.login(h.server.httpUrl, login);
   desks.push(d);
-  if (ready) expect(await d.command('agent.ready')).toMatchObject({ ok: true });
+  if (ready) expect(await d.command('agent.ready')).toEqual({ type: 'result', id: expect.any(String) as string, ok: true });
   return d;
 }
 

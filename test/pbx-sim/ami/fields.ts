@@ -75,3 +75,27 @@ export function bridgeIdOf(channelId: string, bridges: readonly BridgeSnapshot[]
   return bridges.find((bridge) => bridge.channelIds.includes(channelId))?.id ?? '';
 }
 
+
+/** AST_NUM_CHANNEL_BUCKETS: the size of Asterisk's channel hash containers. */
+const CHANNEL_BUCKETS = 1567;
+
+/** `ast_str_case_hash`: djb2 over the lower-cased name, restricted to a non-negative int. */
+function caseHash(text: string): number {
+  let hash = 5381;
+  for (const byte of Buffer.from(text.toLowerCase(), 'utf8')) {
+    hash = (Math.imul(hash, 33) ^ byte) >>> 0;
+  }
+  return hash & 0x7fffffff;
+}
+
+/**
+ * Channels in the order Asterisk lists them (CoreShowChannels, Status, Hangup by regex): its
+ * channel containers hash the name into 1567 buckets and iterate the buckets in order. Every
+ * listing in the recordings follows this order.
+ */
+export function inAsteriskChannelOrder<T extends { name: string }>(channels: readonly T[]): T[] {
+  return channels
+    .map((channel, index) => ({ channel, index, bucket: caseHash(channel.name) % CHANNEL_BUCKETS }))
+    .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
+    .map(({ channel }) => channel);
+}

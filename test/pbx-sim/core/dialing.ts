@@ -249,8 +249,15 @@ export class Dialing {
     const { pbx } = this;
     await Promise.resolve();
     if (out.destroyed) return;
+    // pbx_exec puts the previous application (AppDial2) back afterwards, without publishing.
+    const saved = { app: out.appName, data: out.appData };
+    const restore = (): void => {
+      out.appName = saved.app;
+      out.appData = saved.data;
+    };
     if (req.app !== undefined) {
       const exit = await pbx.stasis.run(out, req.app, req.appArgs ?? [], false);
+      restore();
       if (exit === 'continue' && out.alive && !out.softHangup) {
         out.owned = false;
         pbx.runner.start(out);
@@ -262,6 +269,7 @@ export class Dialing {
     if (req.application !== undefined) {
       pbx.setApp(out, req.application, req.data ?? '');
       await pbx.runner.exec(out, req.application, req.data ?? '');
+      restore();
       if (out.alive && out.asyncGoto) {
         out.owned = false;
         pbx.runner.start(out);
@@ -292,6 +300,8 @@ export class Dialing {
     out.ariDialString = opts.endpoint;
     void (async () => {
       const exit = await pbx.stasis.run(out, opts.app, opts.appArgs, false);
+      out.appName = '';
+      out.appData = '';
       if (exit === 'continue' && out.alive && !out.softHangup) {
         out.owned = false;
         pbx.runner.start(out);

@@ -19,6 +19,8 @@ export class StasisRunner {
     const { pbx } = this;
     let currentApp = app;
     let currentArgs = args;
+    // pbx_exec publishes the application before app_stasis runs (the dialplan loop already did).
+    if (!fromDialplan) pbx.setApp(ch, 'Stasis', [currentApp, ...currentArgs].join(','));
     pbx.setVar(ch, 'STASISSTATUS', '');
     for (;;) {
       if (!pbx.apps.isRegistered(currentApp)) {

@@ -8,7 +8,9 @@ export const bridgeList: ActionHandler = (ctx) => {
   const typeFilter = getHeader(ctx.message, 'BridgeType');
   const bridges = ctx.hub.core
     .listBridges()
-    .filter((bridge) => typeFilter === '' || bridge.technology === typeFilter || bridge.bridgeClass === typeFilter);
+    .filter((bridge) => typeFilter === '' || bridge.technology === typeFilter || bridge.bridgeClass === typeFilter)
+    // Asterisk keeps bridges in a tree sorted by uniqueid (strcmp order).
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   sendListAck(ctx, 'Bridge listing will follow');
   for (const bridge of bridges) {
     ctx.send([['Event', 'BridgeListItem'], ...actionIdFields(ctx.message), ...bridgeFields(bridge)]);

@@ -1,4 +1,5 @@
 /** Redirect and Hangup (main/manager.c `action_redirect`, `ast_manager_hangup_helper`). */
+import { inAsteriskChannelOrder } from '../fields.js';
 import { getHeader } from '../frame.js';
 import { actionIdFields, sendAck, sendError, sendListAck, sendListComplete } from '../response.js';
 import type { ActionContext, ActionHandler } from './context.js';
@@ -93,7 +94,7 @@ export const hangup: ActionHandler = (ctx) => {
   sendListAck(ctx, 'Channels hung up will follow');
   // Asterisk iterates channels that all still exist while their hangups are pending; here a hangup
   // may take a Local partner down at once, so match first and hang up what is still there.
-  const matched = core.listChannels().filter((channel) => pattern.test(channel.name));
+  const matched = inAsteriskChannelOrder(core.listChannels()).filter((channel) => pattern.test(channel.name));
   for (const channel of matched) {
     if (core.findChannel(channel.id)) safeHangup(ctx, channel.id, cause);
     ctx.send([['Event', 'ChannelHungup'], ['Channel', channel.name], ...actionIdFields(ctx.message)]);

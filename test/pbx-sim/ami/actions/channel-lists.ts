@@ -1,6 +1,6 @@
 /** CoreShowChannels and Status: channel listings (main/manager.c, main/manager_channels.c). */
 import type { ChannelSnapshot } from '../../core/events.js';
-import { bridgeIdOf, channelFields, channelTechnology, formatDuration, orUnknown, secondsSince } from '../fields.js';
+import { bridgeIdOf, channelFields, channelTechnology, formatDuration, inAsteriskChannelOrder, orUnknown, secondsSince } from '../fields.js';
 import type { AmiField } from '../frame.js';
 import { getHeader } from '../frame.js';
 import { actionIdFields, sendError, sendListAck, sendListComplete } from '../response.js';
@@ -8,7 +8,7 @@ import type { ActionHandler } from './context.js';
 import { readVariable } from './variables.js';
 
 export const coreShowChannels: ActionHandler = (ctx) => {
-  const channels = ctx.hub.core.listChannels();
+  const channels = inAsteriskChannelOrder(ctx.hub.core.listChannels());
   const bridges = ctx.hub.core.listBridges();
   sendListAck(ctx, 'Channels will follow');
   for (const channel of channels) {
@@ -35,7 +35,7 @@ export const status: ActionHandler = (ctx) => {
   const core = ctx.hub.core;
   let channels: ChannelSnapshot[];
   if (name === '' || name.toLowerCase() === 'all') {
-    channels = core.listChannels();
+    channels = inAsteriskChannelOrder(core.listChannels());
   } else {
     const channel = core.findChannel(name);
     if (!channel) return sendError(ctx, 'No such channel');

@@ -13,7 +13,8 @@ function hostPort(uri: string): { host: string; port: string } {
 }
 
 export const pjsipShowContacts: ActionHandler = (ctx) => {
-  const contacts = ctx.hub.contacts.list(ctx.hub.core);
+  // Sorcery returns contacts sorted by id (`<aor>;@<hash>`).
+  const contacts = ctx.hub.contacts.list(ctx.hub.core).sort((a, b) => (a.objectName < b.objectName ? -1 : a.objectName > b.objectName ? 1 : 0));
   // The trailing newline is in res_pjsip's message, so it is on the wire too.
   if (contacts.length === 0) return sendError(ctx, 'No Contacts found\n');
   sendListAck(ctx, 'A listing of Contacts follows, presented as ContactList events');

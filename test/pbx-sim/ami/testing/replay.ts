@@ -45,9 +45,14 @@ export async function replay(recording: Recording, port: number, hooks: ReplayHo
       for (const actionId of actionIds) {
         // Wait for what the recording shows as the last frame of this action (its response, a
         // list's `…Complete`, or an async Originate's OriginateResponse).
+        // An unexpected error response also ends the wait; the comparison then shows the difference.
         const expectedKind = lastKindFor(recording, actionId);
         await client.waitFor(
-          (frames) => frames.some((frame) => fieldValue(frame, 'ActionID') === actionId && frameKind(frame) === expectedKind),
+          (frames) =>
+            frames.some(
+              (frame) =>
+                fieldValue(frame, 'ActionID') === actionId && (frameKind(frame) === expectedKind || frameKind(frame) === 'Response:Error'),
+            ),
           `${expectedKind} for ${actionId}`,
         );
       }
