@@ -57,7 +57,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }), disableRequestLogging: true });
   await http.register(fastifyWebsocket);
   await http.register(authRoutes, { db: store.db, tokens });
-  await http.register(agentGateway, { calls, tokens, db: store.db, log: log.child({ part: 'agent-ws' }) });
+  await http.register(agentGateway, { calls, tokens, db: store.db });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),

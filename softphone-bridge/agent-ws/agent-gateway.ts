@@ -10,7 +10,6 @@ import Value from 'typebox/value';
 import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
-import type { Logger } from '../../cti/logging.js';
 import type { Db } from '../../store/index.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
 import { AgentCommand, type ResultMessage } from './messages.js';
@@ -51,10 +50,7 @@ function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
   }
 }
 
-export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db; log: Logger }> = (
-  app,
-  { calls, tokens, db, log },
-) => {
+export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db }> = (app, { calls, tokens, db }) => {
   app.get(
     '/ws/agent',
     {
