@@ -8,7 +8,8 @@ import { startHarness } from './support/harness.js';
 import { placeCall, simRequest, waitFor } from './support/sim-client.js';
 
 async function smoke(): Promise<void> {
-  const { sim, server, stop } = await startHarness();
+  const harness = await startHarness();
+  const { sim, server } = harness;
   try {
     await waitFor(async () => (await simRequest(server.httpUrl, 'GET', '/health')).status === 200, 'healthy server', 10_000);
     const channelId = await placeCall(sim.httpUrl, '13800138000', '12345');
@@ -19,7 +20,7 @@ async function smoke(): Promise<void> {
     );
     process.stdout.write(`smoke: call ${channelId} opened ticket ${ticket.number}\n`);
   } finally {
-    await stop();
+    await harness.stop();
   }
 }
 
