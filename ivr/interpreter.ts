@@ -45,16 +45,12 @@ export async function runIvr(startMenu: string, context: ActionContext, fallback
   for (let step = 0; step < MAX_STEPS; step++) {
     const menu = context.menus.get(code);
     if (!menu) return { outcome: fallback, steps };
-    const played = await context.port.play(failures > 0 ? [menu.invalidPrompt, ...menu.prompts] : menu.prompts);
-    const digit =
-      played.bargeIn ??
-      (
-        await context.port.collect({
-          maxDigits: 1,
-          firstDigitTimeoutMs: menu.timeoutSeconds * 1000,
-          interDigitTimeoutMs: INTER_DIGIT_MS,
-        })
-      ).digits;
+    await context.port.play(failures > 0 ? [menu.invalidPrompt, ...menu.prompts] : menu.prompts);
+    const { digits: digit } = await context.port.collect({
+      maxDigits: 1,
+      firstDigitTimeoutMs: menu.timeoutSeconds * 1000,
+      interDigitTimeoutMs: INTER_DIGIT_MS,
+    });
     const action = digit ? menu.options[digit] : undefined;
     if (!action) {
       steps.push({ menu: code, digit: digit || null, action: digit ? 'invalid' : 'timeout' });

@@ -3,8 +3,8 @@
  * (playbacks and ChannelDtmfReceived), tests implement it in memory.
  */
 export interface PlayResult {
-  /** The digit that stopped the prompt (barge-in), if one was pressed. */
-  bargeIn: string | null;
+  /** True when a key stopped the prompt (barge-in). The key itself stays for the next `collect`. */
+  interrupted: boolean;
 }
 
 export interface CollectOptions {
@@ -15,8 +15,6 @@ export interface CollectOptions {
   firstDigitTimeoutMs: number;
   /** Wait between digits once input has started. */
   interDigitTimeoutMs: number;
-  /** Digits already pressed (barge-in) that start this input. */
-  initial?: string;
 }
 
 export interface CollectResult {
@@ -26,8 +24,12 @@ export interface CollectResult {
 }
 
 export interface MediaPort {
-  /** Plays the prompts in order; a digit pressed meanwhile stops the playing and is returned. */
+  /**
+   * Plays the prompts in order. A key pressed meanwhile (or already waiting) stops it; keys are never
+   * lost: they wait, in order, for the next `collect`.
+   */
   play(prompts: string[]): Promise<PlayResult>;
+  /** Reads keys, starting with any already pressed. */
   collect(options: CollectOptions): Promise<CollectResult>;
 }
 

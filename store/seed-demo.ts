@@ -9,6 +9,7 @@ import { createAgent } from './repos/agents.js';
 import { writeAudit } from './repos/audit.js';
 import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
 import { createRoute } from './repos/routes.js';
+import { putMenu } from './repos/menus.js';
 import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
 import { routes } from './schema.js';
@@ -106,6 +107,28 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
     createDepartmentContact(tx, { unit: '市交通运输局', person: '赵主任', phone: '02361230002' });
     createDepartmentContact(tx, { unit: '市人力资源和社会保障局', person: '孙科长', phone: '02361230003' });
 
+    // A one-level menu, ready but switched off (no route uses it): GB/T 33358 discourages deep IVR
+    // on the phone, so 12345 goes straight to an agent unless an admin attaches it.
+    putMenu(tx, {
+      code: 'main',
+      name: '12345 一级菜单',
+      definition: {
+        code: 'main',
+        name: '12345 一级菜单',
+        prompts: ['menu-main'],
+        timeoutSeconds: 5,
+        retries: 2,
+        invalidPrompt: 'invalid-input',
+        options: {
+          '1': { type: 'queue', skill: 'general' },
+          '2': { type: 'queue', skill: 'enterprise' },
+          '3': { type: 'progress-query' },
+          '4': { type: 'transfer', target: 'PJSIP/12366@trunk' },
+          '0': { type: 'queue', skill: 'general' },
+        },
+        onFailure: { type: 'queue', skill: 'general' },
+      },
+    });
     putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
     writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
   });

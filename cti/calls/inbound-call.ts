@@ -110,9 +110,10 @@ export class InboundCall implements QueueMember {
         await this.hangupCaller('blocked');
         return;
       }
-      const greeting = await this.port.play(this.decision.prompts);
+      // A key pressed during the greeting stays buffered for the menu.
+      await this.port.play(this.decision.prompts);
       let outcome: IvrOutcome | null = null;
-      if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId, greeting.bargeIn);
+      if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId);
       if (outcome?.kind === 'transfer') {
         await this.transferOut(outcome.target);
         return;
@@ -126,7 +127,7 @@ export class InboundCall implements QueueMember {
     }
   }
 
-  private async runMenu(menuId: number, firstDigit: string | null): Promise<IvrOutcome | null> {
+  private async runMenu(menuId: number): Promise<IvrOutcome | null> {
     const start = findMenu(this.ctx.db, menuId);
     const checked = validateMenus(listMenus(this.ctx.db).map((m) => m.definition));
     if (!start || !checked.ok) {
@@ -137,7 +138,6 @@ export class InboundCall implements QueueMember {
     this.publish({ type: 'call.ivr' });
     const menus = new Map(checked.menus.map((m) => [m.code, m]));
     const startCode = (start.definition as { code: string }).code;
-    if (firstDigit) this.port.pushDigit(firstDigit);
     const result = await runIvr(
       startCode,
       {

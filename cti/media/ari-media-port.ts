@@ -65,7 +65,7 @@ export class AriMediaPort implements MediaPort {
   }
 
   async play(prompts: string[]): Promise<PlayResult> {
-    if (this.digits.length > 0) return { bargeIn: this.digits.shift() ?? null };
+    if (this.digits.length > 0) return { interrupted: true };
     if (this.hungUp) throw new CallerHungUp();
     const playbackId = randomUUID();
     await this.ari.play(this.channelId, prompts.map(mediaUri), playbackId, PROMPT_LANGUAGE);
@@ -78,16 +78,11 @@ export class AriMediaPort implements MediaPort {
       if (!ended) this.log.warn({ channelId: this.channelId, playbackId }, 'prompt did not finish in time');
     }
     this.finished.delete(playbackId);
-    return { bargeIn: this.digits.shift() ?? null };
-  }
-
-  /** Puts back a digit taken earlier (a key pressed during the greeting that the menu should see). */
-  pushDigit(digit: string): void {
-    this.digits.unshift(digit);
+    return { interrupted: this.digits.length > 0 };
   }
 
   async collect(options: CollectOptions): Promise<CollectResult> {
-    let typed = options.initial ?? '';
+    let typed = '';
     for (;;) {
       if (options.terminator && typed.endsWith(options.terminator)) {
         return { digits: typed.slice(0, -options.terminator.length), reason: 'terminator' };

@@ -10,13 +10,12 @@ const MAX_TICKET_DIGITS = 16;
 
 export const progressQueryAction: IvrActionHandler<Extract<IvrAction, { type: 'progress-query' }>> = {
   async run(_action, { port, callerNumber, lookupTicket }) {
-    const asked = await port.play(['enter-ticket-number']);
+    await port.play(['enter-ticket-number']);
     const input = await port.collect({
       maxDigits: MAX_TICKET_DIGITS,
       terminator: '#',
       firstDigitTimeoutMs: 10_000,
       interDigitTimeoutMs: 5_000,
-      ...(asked.bargeIn ? { initial: asked.bargeIn } : {}),
     });
     const ticket = /^\d+$/.test(input.digits) ? lookupTicket(input.digits) : undefined;
     if (ticket && ticket.callerNumber === callerNumber) {

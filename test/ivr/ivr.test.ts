@@ -12,6 +12,8 @@ import { validateMenus } from '../../ivr/validate-menus.js';
  */
 class ScriptedCaller implements MediaPort {
   readonly heard: string[][] = [];
+  /** Keys pressed during a prompt, waiting for the next collect. */
+  private buffered = '';
   constructor(private readonly script: (string | null)[]) {}
 
   play(prompts: string[]): Promise<PlayResult> {
@@ -19,15 +21,20 @@ class ScriptedCaller implements MediaPort {
     const next = this.script[0];
     if (typeof next === 'string' && next.startsWith('!')) {
       this.script.shift();
-      return Promise.resolve({ bargeIn: next.slice(1) });
+      this.buffered += next.slice(1);
     }
-    return Promise.resolve({ bargeIn: null });
+    return Promise.resolve({ interrupted: this.buffered.length > 0 });
   }
 
   collect(options: CollectOptions): Promise<CollectResult> {
+    if (this.buffered.length > 0) {
+      const typed = this.buffered;
+      this.buffered = '';
+      return Promise.resolve({ digits: typed.slice(0, options.maxDigits), reason: 'max-digits' });
+    }
     const next = this.script.shift();
-    if (next === undefined || next === null) return Promise.resolve({ digits: options.initial ?? '', reason: 'timeout' });
-    const typed = (options.initial ?? '') + next;
+    if (next === undefined || next === null) return Promise.resolve({ digits: '', reason: 'timeout' });
+    const typed = next;
     if (options.terminator && typed.includes(options.terminator)) {
       return Promise.resolve({ digits: typed.slice(0, typed.indexOf(options.terminator)), reason: 'terminator' });
     }
@@ -87,6 +94,7 @@ describe('IVR walk', () => {
     const caller = new ScriptedCaller(['!4', 'never-collected']);
     const run = await runIvr('main', context(caller), fallback);
     expect(run.outcome).toEqual({ kind: 'transfer', target: 'PJSIP/12366@trunk' });
+    expect(caller.heard).toEqual([['menu-main']]);
   });
 
   it('a wrong key hears the invalid prompt and the menu again', async () => {

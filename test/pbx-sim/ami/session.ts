@@ -31,9 +31,8 @@ export class AmiSession implements EventSink {
   /** Asterisk prints the session's address, e.g. `0x7febfc0019d0` (SuccessfulAuth `SessionID`). */
   readonly sessionId = `0x7f${randomBytes(5).toString('hex')}`;
   username = '';
-  /** The user's `read`/`write` classes; the simulator's users have `all`. */
+  /** The user's `read` classes. manager.conf users of the simulator have `read = all`, `write = all`. */
   readPerm = ALL_CLASSES;
-  writePerm = ALL_CLASSES;
   /** manager.c `send_events`: every class until Login `Events:` or the Events action narrows it. */
   eventMask = ALL_CLASSES;
   /** Set by the Challenge action for MD5 logins. */
@@ -55,10 +54,6 @@ export class AmiSession implements EventSink {
 
   get isAuthenticated(): boolean {
     return this.authenticated;
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   /** Address in Asterisk's security-event form, e.g. `IPV4/TCP/127.0.0.1/5038`. */

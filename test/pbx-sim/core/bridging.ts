@@ -72,22 +72,39 @@ export class Bridging {
   }
 
   leave(bridge: Bridge, ch: Channel): void {
+    if (!bridge.channels.includes(ch)) return;
+    this.clearPeerVars(ch);
+    this.pull(bridge, ch);
+  }
+
+  /**
+   * A basic bridge breaking up (a party of a Dial() call hung up): every channel is kicked at once,
+   * so all of them clear their peer variables before any leave event (ami-run2).
+   */
+  dissolve(bridge: Bridge): void {
+    const members = [...bridge.channels];
+    for (const ch of members) this.clearPeerVars(ch);
+    for (const ch of members) this.pull(bridge, ch);
+  }
+
+  private clearPeerVars(ch: Channel): void {
+    for (const v of ['BRIDGEPEER', 'BRIDGEPVTCALLID']) {
+      if ((ch.vars.get(v) ?? '') !== '') this.pbx.setVar(ch, v, '');
+    }
+  }
+
+  private pull(bridge: Bridge, ch: Channel): void {
     const { pbx } = this;
     const i = bridge.channels.indexOf(ch);
     if (i < 0) return;
-    for (const v of ['BRIDGEPEER', 'BRIDGEPVTCALLID']) {
-      if ((ch.vars.get(v) ?? '') !== '') pbx.setVar(ch, v, '');
-    }
     bridge.channels.splice(i, 1);
     ch.bridge = undefined;
     pbx.emit({ type: 'bridge.leave', bridge: bridge.snapshot(), channel: ch.snapshot() });
     bridge.technology = bridge.idealTechnology();
     if (bridge.bridgeType === 'mixing' && bridge.channels.length >= 2) this.peerRound(bridge, bridge.channels);
     ch.interrupt();
-    if (bridge.bridgeClass === 'basic' && !bridge.destroyed && bridge.channels.length < 2) {
-      // A basic (Dial) bridge dissolves when a party leaves; the remaining one is kicked out.
-      this.destroy(bridge);
-    }
+    // The other party of a basic (Dial) bridge notices it is alone; the Dial() that owns it dissolves it.
+    if (bridge.bridgeClass === 'basic') for (const other of bridge.channels) other.interrupt();
   }
 
   /**

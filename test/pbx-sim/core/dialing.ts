@@ -456,6 +456,7 @@ export class Dialing {
     if (mode === 'queue') pbx.media.stopMoh(caller);
     if (dtmfToCallee !== '') await pbx.media.sendDigits(peer, dtmfToCallee, 100, 250, [peer, caller]);
     const answeredAt = Date.now();
+    let bridged = false;
     if (caller.alive && !caller.softHangup && peer.alive && !peer.softHangup) {
       pbx.answer(caller);
       caller.ringIndicated = false;
@@ -465,7 +466,8 @@ export class Dialing {
       peer.flushDeferred();
       pbx.bridging.enter(bridge, peer, {});
       pbx.bridging.enter(bridge, caller, {});
-      // Until either side hangs up, is redirected, or the bridge dissolves.
+      bridged = true;
+      // Until either side hangs up, is redirected, or leaves the bridge.
       while (caller.alive && peer.alive && !caller.softHangup && !peer.softHangup && caller.bridge === bridge && peer.bridge === bridge && !caller.asyncGoto) {
         await new Promise<void>((resolve) => {
           let settledWait = false;
@@ -480,15 +482,25 @@ export class Dialing {
           peer.addWaker(wake);
         });
       }
-      if (!bridge.destroyed) pbx.bridging.destroy(bridge);
+      pbx.bridging.dissolve(bridge);
+      // The bridge and the callee are cleaned up after the caller's own teardown (ami-run2 order).
+      setImmediate(() => {
+        pbx.bridging.destroy(bridge);
+        if (peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
+      });
+    } else if (peer.alive && peer.owned && (peer.softHangup || caller.softHangup)) {
+      // The callee went away while Dial() was still busy with it (D() digits): hung up at once.
+      pbx.destroyChannel(peer, CAUSE.NORMAL);
     }
-    const now = Date.now();
-    setVar('ANSWEREDTIME', String(Math.floor((now - answeredAt) / 1000)));
-    setVar('ANSWEREDTIME_MS', String(now - answeredAt));
-    setVar('DIALEDTIME', String(Math.floor((now - startedAt) / 1000)));
-    setVar('DIALEDTIME_MS', String(now - startedAt));
+    if (bridged) {
+      const now = Date.now();
+      setVar('ANSWEREDTIME', String(Math.floor((now - answeredAt) / 1000)));
+      setVar('ANSWEREDTIME_MS', String(now - answeredAt));
+      setVar('DIALEDTIME', String(Math.floor((now - startedAt) / 1000)));
+      setVar('DIALEDTIME_MS', String(now - startedAt));
+    }
     setVar('DIALSTATUS', 'ANSWER');
-    if (peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
+    if (!bridged && peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
     if (caller.alive && !caller.softHangup && (keepGoing || caller.asyncGoto)) return 'continue';
     return 'hangup';
   }

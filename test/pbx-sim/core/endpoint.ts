@@ -1,4 +1,5 @@
 /** A PJSIP endpoint (phone or trunk): registration state and how its far end answers calls. */
+import { randomBytes } from 'node:crypto';
 import type { EndpointSnapshot } from './events.js';
 
 export type AnswerMode = 'auto' | 'manual' | 'busy' | 'noanswer';
@@ -16,8 +17,10 @@ export class Endpoint {
   readonly channelIds: string[] = [];
   /** Last device state published (`NOT_INUSE`, `INUSE`, `RINGING`, `UNAVAILABLE`, …). */
   deviceState = '';
-  /** Contact URI while registered. */
+  /** Contact URI while registered (a baresip-style `sip:1001-0x…@127.0.0.1:5071`). */
   contactUri: string;
+  registrationCallId = '';
+  registrationExpires = 0;
 
   constructor(
     readonly resource: string,
@@ -28,7 +31,16 @@ export class Endpoint {
     readonly qualified: boolean,
     private readonly contactPort: number,
   ) {
-    this.contactUri = staticContact ?? `sip:${resource}@127.0.0.1:${contactPort}`;
+    this.contactUri = staticContact ?? '';
+    this.register();
+  }
+
+  /** A (re-)REGISTER: new Call-ID, contact and expiry. */
+  register(): void {
+    if (this.staticContact !== undefined) return;
+    this.contactUri = `sip:${this.resource}-0x${randomBytes(6).toString('hex')}@127.0.0.1:${this.contactPort}`;
+    this.registrationCallId = randomBytes(8).toString('hex');
+    this.registrationExpires = Math.floor(Date.now() / 1000) + 3600;
   }
 
   get id(): string {

@@ -6,7 +6,7 @@
  * state, set a variable, request a hangup, destroy it). The behaviours live in their own files:
  * `bridging.ts`, `dialing.ts`, `stasis.ts`, `media.ts`, `dialplan-runner.ts`.
  */
-import type { OriginateOutcome, OriginateRequest, PbxCore } from './api.js';
+import type { ContactSnapshot, OriginateOutcome, OriginateRequest, PbxCore } from './api.js';
 import { PbxError } from './api.js';
 import { AppRegistry } from './apps.js';
 import type { Bridge } from './bridge.js';
@@ -139,6 +139,8 @@ export class Pbx implements PbxCore {
   readonly runner: DialplanRunner;
 
   private readonly listeners = new Set<Listener>();
+  /** Bumped by reset(): work queued before a restart must not touch the new state. */
+  private generation = 0;
   private readonly endpointConfig: EndpointOptions[];
   private readonly endpointsOnline: boolean;
 
@@ -172,12 +174,14 @@ export class Pbx implements PbxCore {
     this.endpoints.clear();
     let port = 5071;
     for (const e of this.endpointConfig) {
+      const contactPort = port;
+      port += 10;
       const behaviour: EndpointBehaviour = {
         online: e.online ?? (e.staticContact !== undefined ? true : this.endpointsOnline),
         answer: e.answer ?? 'auto',
         answerDelayMs: e.answerDelayMs ?? 0,
       };
-      const ep = new Endpoint(e.resource, e.context, behaviour, e.staticContact, e.qualified ?? false, port++);
+      const ep = new Endpoint(e.resource, e.context, behaviour, e.staticContact, e.qualified ?? false, contactPort);
       ep.deviceState = ep.state === 'online' ? 'NOT_INUSE' : 'UNAVAILABLE';
       this.endpoints.set(e.resource, ep);
     }
@@ -238,6 +242,21 @@ export class Pbx implements PbxCore {
 
   listEndpoints(): EndpointSnapshot[] {
     return [...this.endpoints.values()].map((e) => e.snapshot());
+  }
+
+  /** Registered phones and static (trunk) contacts, for AMI PJSIPShowContacts. */
+  listContacts(): ContactSnapshot[] {
+    return [...this.endpoints.values()]
+      .filter((e) => e.state === 'online')
+      .map((e) => ({
+        aor: e.resource,
+        uri: e.contactUri,
+        endpointName: e.resource,
+        status: e.qualified ? ('Reachable' as const) : ('NonQualified' as const),
+        ...(e.staticContact === undefined
+          ? { userAgent: 'pbx-sim phone', callId: e.registrationCallId, expirationTime: e.registrationExpires }
+          : {}),
+      }));
   }
 
   originate(request: OriginateRequest): OriginateOutcome {
@@ -479,7 +498,10 @@ export class Pbx implements PbxCore {
     this.media.channelGone(ch);
     const peer = ch.localPeer;
     if (peer && peer.alive && !peer.softHangup) {
-      // local_hangup queues a hangup (with our cause) on the other half before we are gone.
+      // local_hangup: the `;2` passes its DIALSTATUS to the `;1` as CHANLOCALSTATUS, then queues a
+      // hangup (with our cause) on the other half before we are gone.
+      const dialStatus = ch.vars.get('DIALSTATUS');
+      if (ch.localHalf === 2 && dialStatus !== undefined) this.setVar(peer, 'CHANLOCALSTATUS', dialStatus);
       this.requestHangup(peer, { eventCause: ch.hangupCause, soft: false, hangupCause: ch.hangupCause });
     }
     ch.destroyed = true;
@@ -502,7 +524,12 @@ export class Pbx implements PbxCore {
 
   // ---------------------------------------------------------------- device states
 
-  /** Publish a device state change for the channel's device if its aggregate state changed. */
+  /**
+   * Device state follows channel changes asynchronously, as Asterisk's devstate taskprocessor does:
+   * the DeviceStateChange comes after the burst of channel events that caused it. PJSIP devices are
+   * cached (an event only on a real change); Local devices are not, so every state change of either
+   * half reports the device again (ami-run1/run2 show INUSE twice).
+   */
   refreshDevice(ch: Channel): void {
     if (ch.endpoint) {
       this.refreshEndpointDevice(ch.endpoint);
@@ -510,31 +537,37 @@ export class Pbx implements PbxCore {
     }
     if (ch.tech !== 'Local') return;
     const device = ch.device.replace(/;[12]$/, '');
-    const related = [...this.channels.values()].filter((c) => c.tech === 'Local' && c.device.replace(/;[12]$/, '') === device);
-    const state = related.some((c) => c.state === 'Up') ? 'INUSE' : related.some((c) => c.state === 'Ringing') ? 'RINGING' : 'NOT_INUSE';
-    const previous = this.deviceStates.get(device) ?? 'NOT_INUSE';
-    if (previous === state) return;
-    this.deviceStates.set(device, state);
-    this.emit({ type: 'device.state', device, state });
+    const generation = this.generation;
+    setImmediate(() => {
+      if (generation !== this.generation) return;
+      const related = [...this.channels.values()].filter((c) => c.tech === 'Local' && c.device.replace(/;[12]$/, '') === device);
+      const state = related.some((c) => c.state === 'Up') ? 'INUSE' : related.some((c) => c.state === 'Ringing') ? 'RINGING' : 'NOT_INUSE';
+      this.deviceStates.set(device, state);
+      this.emit({ type: 'device.state', device, state });
+    });
   }
 
   refreshEndpointDevice(ep: Endpoint): void {
+    setImmediate(() => {
+      if (this.endpoints.get(ep.resource) !== ep) return;
+      const state = this.endpointDeviceState(ep);
+      if (ep.deviceState === state) return;
+      ep.deviceState = state;
+      this.emit({ type: 'device.state', device: ep.id, state });
+    });
+  }
+
+  private endpointDeviceState(ep: Endpoint): string {
     const chans = ep.channelIds.map((id) => this.channels.get(id)).filter((c): c is Channel => c !== undefined);
-    let state: string;
-    if (ep.state !== 'online') state = 'UNAVAILABLE';
-    else {
-      const ringing = chans.some((c) => c.state === 'Ringing');
-      const busy = chans.some((c) => c.state === 'Up' || c.state === 'Ring');
-      const held = chans.length > 0 && chans.every((c) => c.held);
-      if (ringing && busy) state = 'RINGINUSE';
-      else if (ringing) state = 'RINGING';
-      else if (held && busy) state = 'ONHOLD';
-      else if (busy) state = 'INUSE';
-      else state = 'NOT_INUSE';
-    }
-    if (ep.deviceState === state) return;
-    ep.deviceState = state;
-    this.emit({ type: 'device.state', device: ep.id, state });
+    if (ep.state !== 'online') return 'UNAVAILABLE';
+    const ringing = chans.some((c) => c.state === 'Ringing');
+    const busy = chans.some((c) => c.state === 'Up' || c.state === 'Ring');
+    const held = chans.length > 0 && chans.every((c) => c.held);
+    if (ringing && busy) return 'RINGINUSE';
+    if (ringing) return 'RINGING';
+    if (held && busy) return 'ONHOLD';
+    if (busy) return 'INUSE';
+    return 'NOT_INUSE';
   }
 
   deviceState(name: string): string | undefined {
@@ -555,6 +588,7 @@ export class Pbx implements PbxCore {
     ep.behaviour = { ...ep.behaviour, ...change };
     if (change.online === undefined || change.online === wasOnline) return;
     if (change.online) {
+      ep.register();
       this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Created', endpointName: ep.resource });
       if (ep.qualified)
         this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Reachable', endpointName: ep.resource });
@@ -578,7 +612,8 @@ export class Pbx implements PbxCore {
     const resource = opts.endpoint ?? this.trunkEndpoint;
     const ep = this.endpoints.get(resource);
     if (!ep) throw new PbxError('not-found', `Endpoint not found: PJSIP/${resource}`);
-    if (!this.dialplan.exists(ep.context, opts.to) && !this.dialplan.exists(ep.context, 'i')) {
+    // Asterisk would still accept it and run the `i` extension; the control API says so up front.
+    if (!this.dialplan.exists(ep.context, opts.to)) {
       throw new PbxError('not-found', `No extension '${opts.to}' in context '${ep.context}'`);
     }
     if (opts.channelId !== undefined && this.channels.has(opts.channelId)) {
@@ -621,6 +656,7 @@ export class Pbx implements PbxCore {
 
   /** Everything goes away at once, as when Asterisk dies: no events. */
   reset(): void {
+    this.generation++;
     this.scheduler.cancelAll();
     for (const ch of this.channels.values()) {
       ch.destroyed = true;
