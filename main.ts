@@ -54,7 +54,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     settings: { ringTimeoutSeconds: config.ringTimeoutSeconds, wrapUpSeconds: config.wrapUpSeconds },
   });
 
-  const http = Fastify({ loggerInstance: log.child({ part: 'http' }), disableRequestLogging: true });
+  // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
+  const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: 'warn' }) });
   await http.register(fastifyWebsocket);
   await http.register(authRoutes, { db: store.db, tokens });
   await http.register(agentGateway, { calls, tokens, db: store.db });

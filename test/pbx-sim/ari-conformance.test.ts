@@ -31,7 +31,7 @@ function recordedRequests(file: string): RecordedRequest[] {
 }
 
 /** Channel names without their run-specific counter: `Local/1001@agents-00000004;1` → `…-N;1`. */
-const normName = (name: unknown): string => String(name ?? '').replace(/-[0-9a-f]{8}(;[12])?$/, '-N$1');
+const normName = (name: unknown): string => (typeof name === 'string' ? name : '').replace(/-[0-9a-f]{8}(;[12])?$/, '-N$1');
 const isId = (s: string): boolean => /^\d+\.\d+$/.test(s);
 
 /** What must be equal between a recorded and a simulated event, ids and times aside. */
@@ -62,7 +62,7 @@ function essentials(e: AriMessage): string {
     bridge?.['technology'],
     (bridge?.['channels'] as unknown[] | undefined)?.length,
   ]
-    .map((x) => (x === undefined ? '' : String(x)))
+    .map((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : ''))
     .join('|');
 }
 
@@ -118,7 +118,7 @@ describe('ARI conformance with the recordings', () => {
     stream = await EventStream.open(sim.httpUrl, APP);
 
     const app = await expectLike(ari.call('GET', `/applications/${APP}`), requests, 'GET', '/ari/applications/hotline12345');
-    expect(app).toEqual(requests.length >= 0 ? { name: APP, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] } : {});
+    expect(app).toEqual({ name: APP, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] });
 
     // What AMI Originate did in the recording: a caller on Local/s@caller-sim dialling 12345.
     const originate = sim.core.originate({
@@ -187,10 +187,10 @@ describe('ARI conformance with the recordings', () => {
     stream = await EventStream.open(sim.httpUrl, APP);
 
     const endpoints = await expectLike(ari.call('GET', '/endpoints/PJSIP'), requests, 'GET', '/ari/endpoints/PJSIP');
-    expect(endpoints).toEqual(requests.length >= 0 ? [
+    expect(endpoints).toEqual([
       { technology: 'PJSIP', resource: '1001', state: 'online', channel_ids: [] },
       { technology: 'PJSIP', resource: '1002', state: 'online', channel_ids: [] },
-    ] : []);
+    ]);
 
     // baresip registered as 1001 dials 12345 (context agents includes from-pstn).
     const call = await fetch(`${sim.httpUrl}/sim/calls`, {

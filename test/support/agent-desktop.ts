@@ -12,6 +12,8 @@ export interface WireMessage {
 
 export class AgentDesktop {
   readonly received: WireMessage[] = [];
+  /** Called on every message as it arrives (the benchmark times pops with it). */
+  onMessage: ((message: WireMessage) => void) | null = null;
   private socket: WebSocket | null = null;
   private nextId = 1;
 
@@ -35,7 +37,11 @@ export class AgentDesktop {
   async connect(): Promise<void> {
     const url = `${this.serverUrl.replace('http', 'ws')}/ws/agent?token=${encodeURIComponent(this.token)}`;
     const socket = new WebSocket(url);
-    socket.on('message', (data: Buffer) => this.received.push(JSON.parse(data.toString()) as WireMessage));
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as WireMessage;
+      this.onMessage?.(message);
+      this.received.push(message);
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

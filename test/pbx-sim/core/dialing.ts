@@ -425,6 +425,7 @@ export class Dialing {
       for (const peer of peers) this.beginDial(peer.ch, peer.target, caller);
     });
 
+    if (caller.destroyed) return 'hangup';
     const cancelOthers = (except: Channel | undefined, status: LegFailure, cause: number): void => {
       for (const p of peers) {
         if (p.ch === except || p.failed !== undefined || p.ch.destroyed) continue;
@@ -455,6 +456,7 @@ export class Dialing {
     cancelOthers(peer, 'CANCEL', CAUSE.ANSWERED_ELSEWHERE);
     if (mode === 'queue') pbx.media.stopMoh(caller);
     if (dtmfToCallee !== '') await pbx.media.sendDigits(peer, dtmfToCallee, 100, 250, [peer, caller]);
+    if (caller.destroyed && peer.destroyed) return 'hangup';
     const answeredAt = Date.now();
     let bridged = false;
     if (caller.alive && !caller.softHangup && peer.alive && !peer.softHangup) {
@@ -482,15 +484,16 @@ export class Dialing {
           peer.addWaker(wake);
         });
       }
+      if (bridge.destroyed) return 'hangup';
       pbx.bridging.dissolve(bridge);
       // The bridge and the callee are cleaned up after the caller's own teardown (ami-run2 order).
       setImmediate(() => {
         pbx.bridging.destroy(bridge);
-        if (peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
+        if (peer.alive && peer.owned) pbx.destroyChannel(peer);
       });
     } else if (peer.alive && peer.owned && (peer.softHangup || caller.softHangup)) {
       // The callee went away while Dial() was still busy with it (D() digits): hung up at once.
-      pbx.destroyChannel(peer, CAUSE.NORMAL);
+      pbx.destroyChannel(peer);
     }
     if (bridged) {
       const now = Date.now();
@@ -500,7 +503,7 @@ export class Dialing {
       setVar('DIALEDTIME_MS', String(now - startedAt));
     }
     setVar('DIALSTATUS', 'ANSWER');
-    if (!bridged && peer.alive && peer.owned) pbx.destroyChannel(peer, CAUSE.NORMAL);
+    if (!bridged && peer.alive && peer.owned) pbx.destroyChannel(peer);
     if (caller.alive && !caller.softHangup && (keepGoing || caller.asyncGoto)) return 'continue';
     return 'hangup';
   }

@@ -293,7 +293,8 @@ export class Media {
     if (target.kind === 'channel') target.channel.recording = rec;
     else target.bridge.recording = rec;
     setImmediate(() => {
-      if (rec.state !== 'queued') return;
+      const alive = target.kind === 'channel' ? target.channel.alive : !target.bridge.destroyed;
+      if (rec.state !== 'queued' || !alive) return;
       rec.state = 'recording';
       rec.startedAtMs = Date.now();
       pbx.emit({ type: 'recording.started', recording: rec.snapshot() });

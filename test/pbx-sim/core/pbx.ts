@@ -664,6 +664,7 @@ export class Pbx implements PbxCore {
       ch.interrupt();
     }
     this.channels.clear();
+    for (const b of this.bridges.values()) b.destroyed = true;
     this.bridges.clear();
     this.playbacks.clear();
     this.liveRecordings.clear();

@@ -39,6 +39,8 @@ export class StasisRunner {
         });
         if (ch.softHangup && !ch.stasis.exit) ch.stasis.exit = { kind: 'hangup' };
       }
+      // Destroyed under us (a simulated restart): nothing more is said about it.
+      if (ch.destroyed) return 'hangup';
       const exit = ch.stasis.exit;
       pbx.media.leavingStasis(ch);
       if (ch.bridge) pbx.bridging.leave(ch.bridge, ch);

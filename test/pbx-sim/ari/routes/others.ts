@@ -4,7 +4,8 @@
  */
 import type { Pbx } from '../../core/pbx.js';
 import { HttpError } from '../http.js';
-import type { HttpResult } from '../http.js';
+import type { HttpResult, Params } from '../http.js';
+import type { PlaybackOperation } from '../../core/media.js';
 import { endpointJson, liveRecordingJson, playbackJson } from '../json.js';
 import type { Router } from '../router.js';
 import { core, NO_CONTENT } from './common.js';
@@ -58,7 +59,7 @@ export function applicationRoutes(router: Router, pbx: Pbx): void {
     return { status: 200, body: json };
   });
 
-  const change = (subscribe: boolean) => (p: Parameters<Parameters<Router['on']>[2]>[0]): HttpResult => {
+  const change = (subscribe: boolean) => (p: Params): HttpResult => {
     const sources = p.list('eventSource');
     if (sources.length === 0) throw new HttpError(400, 'Missing parameter eventSource');
     const name = p.path['applicationName'] ?? '';
@@ -104,6 +105,8 @@ export function applicationRoutes(router: Router, pbx: Pbx): void {
   });
 }
 
+const OPERATIONS: readonly PlaybackOperation[] = ['unpause', 'pause', 'restart', 'reverse', 'forward'];
+
 export function playbackRoutes(router: Router, pbx: Pbx): void {
   const find = (id: string) => {
     const pb = pbx.playbacks.get(id);
@@ -116,11 +119,12 @@ export function playbackRoutes(router: Router, pbx: Pbx): void {
     return NO_CONTENT;
   });
   router.on('POST', '/playbacks/{playbackId}/control', (p) => {
-    const op = p.text('operation');
-    if (!op) throw new HttpError(400, 'Missing operation');
-    if (!['unpause', 'pause', 'restart', 'reverse', 'forward'].includes(op)) throw new HttpError(400, `Invalid operation ${op}`);
+    const text = p.text('operation');
+    if (!text) throw new HttpError(400, 'Missing operation');
+    const op = OPERATIONS.find((o) => o === text);
+    if (!op) throw new HttpError(400, `Invalid operation ${text}`);
     const pb = find(p.path['playbackId'] ?? '');
-    core(() => pbx.media.control(pb, op as 'pause'), { 'bad-request': 500 });
+    core(() => pbx.media.control(pb, op), { 'bad-request': 500 });
     return NO_CONTENT;
   });
 }
@@ -186,14 +190,14 @@ export function recordingRoutes(router: Router, pbx: Pbx): void {
     pbx.media.finishRecording(live(p.path['recordingName'] ?? ''), 'done');
     return NO_CONTENT;
   });
-  const pause = (paused: boolean) => (p: Parameters<Parameters<Router['on']>[2]>[0]): HttpResult => {
+  const pause = (paused: boolean) => (p: Params): HttpResult => {
     const rec = live(p.path['recordingName'] ?? '');
     core(() => pbx.media.pauseRecording(rec, paused));
     return NO_CONTENT;
   };
   router.on('POST', '/recordings/live/{recordingName}/pause', pause(true));
   router.on('DELETE', '/recordings/live/{recordingName}/pause', pause(false));
-  const mute = (muted: boolean) => (p: Parameters<Parameters<Router['on']>[2]>[0]): HttpResult => {
+  const mute = (muted: boolean) => (p: Params): HttpResult => {
     const rec = live(p.path['recordingName'] ?? '');
     if (rec.state !== 'recording' && rec.state !== 'paused') throw new HttpError(409, 'Recording not in session');
     rec.muted = muted;

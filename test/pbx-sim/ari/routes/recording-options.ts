@@ -3,6 +3,8 @@ import type { RecordingOptions } from '../../core/recording.js';
 import { HttpError } from '../http.js';
 import type { Params } from '../http.js';
 
+const TERMINATE_ON: readonly RecordingOptions['terminateOn'][] = ['none', 'any', '*', '#'];
+const IF_EXISTS: readonly RecordingOptions['ifExists'][] = ['fail', 'overwrite', 'append'];
 const FORMATS = new Set(['wav', 'wav16', 'gsm', 'ulaw', 'alaw', 'g722', 'sln', 'sln16', 'g729', 'ogg', 'mp3', 'WAV']);
 
 export function parseRecordingOptions(p: Params): RecordingOptions {
@@ -13,10 +15,12 @@ export function parseRecordingOptions(p: Params): RecordingOptions {
   const name = p.str('name') ?? '';
   const format = p.str('format') ?? '';
   if (name === '') throw new HttpError(400, 'Recording name invalid');
-  const terminateOn = p.text('terminateOn') ?? 'none';
-  if (!['none', 'any', '*', '#'].includes(terminateOn)) throw new HttpError(400, 'terminateOn invalid');
-  const ifExists = p.text('ifExists') ?? 'fail';
-  if (!['fail', 'overwrite', 'append'].includes(ifExists)) throw new HttpError(400, 'ifExists invalid');
+  const terminateText = p.text('terminateOn') ?? 'none';
+  const terminateOn = TERMINATE_ON.find((t) => t === terminateText);
+  if (!terminateOn) throw new HttpError(400, 'terminateOn invalid');
+  const existsText = p.text('ifExists') ?? 'fail';
+  const ifExists = IF_EXISTS.find((t) => t === existsText);
+  if (!ifExists) throw new HttpError(400, 'ifExists invalid');
   if (!FORMATS.has(format)) throw new HttpError(422, 'specified format is unknown on this system');
   if (name.includes('..') || name.startsWith('/')) throw new HttpError(400, 'Recording name invalid');
   return {
@@ -24,8 +28,8 @@ export function parseRecordingOptions(p: Params): RecordingOptions {
     format,
     maxDurationSeconds,
     maxSilenceSeconds,
-    ifExists: ifExists as RecordingOptions['ifExists'],
+    ifExists,
     beep: p.bool('beep'),
-    terminateOn: terminateOn as RecordingOptions['terminateOn'],
+    terminateOn,
   };
 }
