@@ -55,7 +55,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
-  const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: 'warn' }) });
+  const httpLevel = log.levelVal > log.levels.values.warn ? log.level : 'warn';
+  const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
   await http.register(fastifyWebsocket);
   await http.register(authRoutes, { db: store.db, tokens });
   await http.register(agentGateway, { calls, tokens, db: store.db });

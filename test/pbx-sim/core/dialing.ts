@@ -464,7 +464,7 @@ export class Dialing {
       caller.ringIndicated = false;
       const bridge = pbx.bridging.create({ type: 'mixing', flags: [], bridgeClass: 'basic', creator: '', name: '' });
       peer.exten = '';
-      pbx.setApp(peer, 'AppDial', '(Outgoing Line)');
+      pbx.setApp(peer, mode === 'dial' ? 'AppDial' : 'AppQueue', '(Outgoing Line)');
       peer.flushDeferred();
       pbx.bridging.enter(bridge, peer, {});
       pbx.bridging.enter(bridge, caller, {});
