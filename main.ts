@@ -55,7 +55,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
-  const httpLevel = log.levelVal > log.levels.values.warn ? log.level : 'warn';
+  const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
   await http.register(fastifyWebsocket);
   await http.register(authRoutes, { db: store.db, tokens });
