@@ -56,7 +56,20 @@ export class AttendedTransfer {
     if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
     this.leg = ringLeg(ctx, call.summary, target.dial, 'consult');
     popOnRing(call, this.leg, target.agentId);
-    void this.start();
+    this.guard(this.start(), 'set-up');
+  }
+
+  /** Runs a step whose failure (a leg that vanished mid-way) must not go unnoticed: log, then recover. */
+  private guard(step: Promise<void>, what: string): void {
+    step.catch((error: unknown) => {
+      this.ctx.log.warn({ callId: this.call.callId, state: this.state, err: (error as Error).message }, `attended transfer ${what} failed`);
+      if (this.state !== 'ringing' && this.state !== 'talking') return;
+      // The agent vanished while the target was being joined: hand the caller over; otherwise go back.
+      const recovery = this.agentGone && this.state === 'talking' ? this.complete() : this.cancel('declined');
+      recovery.catch((again: unknown) =>
+        this.ctx.log.error({ callId: this.call.callId, err: (again as Error).message }, 'attended transfer could not recover'),
+      );
+    });
   }
 
   get current(): AttendedState {
@@ -103,7 +116,7 @@ export class AttendedTransfer {
     this.ctx.agents.transition(this.agentId, 'call-end', null);
     // Agent left before completing: when the target is talking, complete now; while ringing, the
     // answer completes it (see start()).
-    if (this.state === 'talking') void this.complete();
+    if (this.state === 'talking') this.guard(this.complete(), 'completion');
   }
 
   private onCaller(event: AriEvent): void {
@@ -114,12 +127,12 @@ export class AttendedTransfer {
     void this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
     if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
     // The call itself ends through its own caller listener (which also releases the agent).
-    void this.finishCleanup();
+    this.guard(this.finishCleanup(), 'clean-up');
   }
 
   private onTargetLeg(event: AriEvent): void {
     if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
-    if (this.state === 'talking') void this.cancel('declined');
+    if (this.state === 'talking') this.guard(this.cancel('declined'), 'return to the caller');
   }
 
   /** The agent hands the caller to the target. */

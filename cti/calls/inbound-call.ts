@@ -244,7 +244,7 @@ export class InboundCall implements QueueMember {
     this.agentLegId = legId;
     this.agentId = agentId;
     this.detachLeg = this.ctx.router.listen(legId, (event) => {
-      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('agent');
+      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') this.endSafely('agent');
     });
   }
 
@@ -291,7 +291,11 @@ export class InboundCall implements QueueMember {
   }
 
   private onCallerEvent(event: AriEvent): void {
-    if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') void this.finish('caller');
+    if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') this.endSafely('caller');
+  }
+
+  private endSafely(by: 'caller' | 'agent'): void {
+    this.finish(by).catch((error: unknown) => this.ctx.log.error({ err: error, callId: this.callId }, 'ending the call failed'));
   }
 
   private async hangupCaller(outcome: CallOutcome): Promise<void> {

@@ -13,6 +13,7 @@ beforeEach(async () => {
   sim = await startPbxSim({
     configDir: '/work/shared/asterisk/lab-conf',
     timeScale: 0.1,
+    playbackMsPerSecond: 200,
     core: {
       // The lab dialplan plus a context that plays a prompt.
       dialplan: Dialplan.parse(
@@ -21,6 +22,7 @@ beforeEach(async () => {
 exten => 777,1,Playback(hello-world&beep)
  same => n,Hangup(17)
 [agents]
+include => from-pstn
 exten => _1XXX,1,Answer()
  same => n,Wait(60)
 exten => 500,1,Answer()
@@ -71,6 +73,7 @@ describe('dialplan applications', () => {
 
   it('Playback() plays its files in turn (heard through the control API), then Hangup(17)', async () => {
     const res = await fetch(`${sim.httpUrl}/sim/calls`, { method: 'POST', body: JSON.stringify({ from: '1001', to: '777', endpoint: 'PJSIP/1001' }) });
+    expect(res.status).toBe(201);
     const { channelId } = (await res.json()) as { channelId: string };
     const heard = new Set<string>();
     await until(async () => {

@@ -66,7 +66,8 @@ function parseBody(req: IncomingMessage, raw: Buffer, style: 'ari' | 'control'):
   if (raw.length === 0) return undefined;
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   const text = raw.toString('utf8');
-  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  // ARI takes form posts like Asterisk; the control API is JSON whatever the header says (curl -d).
+  if (style === 'ari' && type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   if (style === 'ari' && !type.includes('json') && text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
