@@ -14,6 +14,9 @@ export function maskNumber(number: string | null | undefined): string {
   return `${number.slice(0, keepHead)}${'*'.repeat(number.length - keepHead - 4)}${number.slice(-4)}`;
 }
 
+/** What a personal phone number looks like (7+ digits); state names and short service numbers are not. */
+const PHONE_NUMBER = /^\+?\d{7,}$/;
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const options: LoggerOptions = {
     level,
@@ -23,7 +26,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       log(object) {
         for (const key of ['callerNumber', 'caller', 'from', 'number'] as const) {
           const value = object[key];
-          if (typeof value === 'string') object[key] = maskNumber(value);
+          if (typeof value === 'string' && PHONE_NUMBER.test(value)) object[key] = maskNumber(value);
         }
         return object;
       },

@@ -5,15 +5,18 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../cti/logging.js';
-import { startServer } from '../main.js';
+import { DEMO_PASSWORD, startServer } from '../main.js';
 import { readAmiUsers, readAriUsers } from './pbx-sim/config/readers.js';
 import { startPbxSim } from './pbx-sim/index.js';
+import { AgentDesktop } from './support/agent-desktop.js';
 import { placeCall, simRequest } from './support/sim-client.js';
 
 const CALL_EVERY_MS = 8_000;
 const CALL_LENGTH_MS = 6_000;
 const DEMO_NUMBERS = ['12345', '12345', '12315', '12333', '12366'];
 const AGENT_PHONES = ['1001', '1002', '1003', '1004', '1005'];
+/** Agents the demo logs in itself (robot desktops), so calls are answered; 1004 and 1005 stay free for you. */
+const ROBOT_AGENTS = ['1001', '1002', '1003'];
 
 function envPort(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -60,6 +63,17 @@ async function main(): Promise<void> {
   }
 
   const demoLog = log.child({ part: 'demo' });
+  const robots: AgentDesktop[] = [];
+  for (const login of ROBOT_AGENTS) {
+    const desk = await AgentDesktop.login(server.httpUrl, login, DEMO_PASSWORD);
+    await desk.command('agent.ready');
+    desk.onMessage = (m) => {
+      if (m.type === 'call.offered') demoLog.info({ agent: login, ticket: m.ticketNumber, hotline: m.hotline }, 'screen-pop on a robot desktop');
+      // Ready again after each wrap-up, like a diligent agent.
+      if (m.type === 'agent.state' && m.state === 'not_ready') void desk.command('agent.ready');
+    };
+    robots.push(desk);
+  }
   const timer = setInterval(() => {
     const from = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
     const to = pick(DEMO_NUMBERS);
@@ -73,6 +87,7 @@ async function main(): Promise<void> {
 
   const stop = () => {
     clearInterval(timer);
+    for (const desk of robots) desk.close();
     void server
       .close()
       .then(() => sim.stop())
@@ -80,7 +95,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log.info({ http: server.httpUrl }, 'demo running: calls every few seconds; Ctrl-C to stop');
+  log.info(
+    { http: server.httpUrl, robots: ROBOT_AGENTS },
+    'demo running: a call every few seconds, answered by robot agents 1001-1003; agents 1004/1005 (password demo) are free; Ctrl-C to stop',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -46,6 +46,23 @@ function toAriError(error: unknown): AriError {
   return new AriError('request', message);
 }
 
+/**
+ * The Swagger loader inside ari-client prints a "deprecated version of Swagger" notice with
+ * console.log on every connect (Asterisk serves Swagger 1.1). Keep that one line out of the JSON logs.
+ */
+async function withoutSwaggerNotice<T>(run: () => Promise<T>): Promise<T> {
+  const original = console.log;
+  console.log = (...args: unknown[]) => {
+    if (JSON.stringify(args).includes('deprecated version of Swagger')) return;
+    original(...args);
+  };
+  try {
+    return await run();
+  } finally {
+    console.log = original;
+  }
+}
+
 function must<T>(value: T | null, what: string): T {
   if (value === null) throw new AriError('request', `ARI returned a malformed ${what}`);
   return value;
@@ -76,7 +93,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   async connect(): Promise<void> {
     this.closed = false;
     await preflightAri(this.settings.url, this.settings.username, this.settings.password);
-    const client = await ari.connect(this.settings.url, this.settings.username, this.settings.password).catch(
+    const client = await withoutSwaggerNotice(() => ari.connect(this.settings.url, this.settings.username, this.settings.password)).catch(
       (error: unknown) => {
         throw new AriError('connection', `ARI ${this.settings.url}: ${error instanceof Error ? error.message : String(error)}`);
       },

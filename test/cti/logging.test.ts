@@ -23,7 +23,9 @@ describe('caller numbers in logs', () => {
       },
     });
     createLogger('info', sink).info({ callerNumber: '13800138000', from: '13900139000' }, 'call');
+    createLogger('info', sink).info({ from: 'arriving', to: 'queued' }, 'transition');
     const line = lines.join('');
+    expect(line).toContain('"from":"arriving"');
     expect(line).toContain('138****8000');
     expect(line).toContain('139****9000');
     expect(line).not.toContain('13800138000');

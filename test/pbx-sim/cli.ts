@@ -4,8 +4,11 @@
  *   node dist/test/pbx-sim/cli.js [--ami-port 5038] [--http-port 8088] [--config-dir asterisk-config]
  *                                 [--playback-ms-per-second 1000] [--time-scale 1]
  *
- * Environment: SIM_AMI_PORT, SIM_HTTP_PORT, SIM_CONFIG_DIR.
+ * Environment: SIM_AMI_PORT, SIM_HTTP_PORT, SIM_CONFIG_DIR. Without either, the ports come from the
+ * configuration's manager.conf and http.conf (5038 and 8088 in asterisk-config/).
  */
+import { defaultConfigDir } from './config/load.js';
+import { readAmiPort, readHttpPort } from './config/readers.js';
 import { startPbxSim } from './index.js';
 
 function flag(name: string): string | undefined {
@@ -28,15 +31,16 @@ function number(name: string, env: string | undefined, fallback: number): number
 }
 
 async function main(): Promise<void> {
-  const configDir = flag('config-dir') ?? process.env['SIM_CONFIG_DIR'];
+  const configDir = flag('config-dir') ?? process.env['SIM_CONFIG_DIR'] ?? defaultConfigDir();
   const log = (msg: string): void => console.log(`${new Date().toISOString()} ${msg}`);
   const sim = await startPbxSim({
-    amiPort: number('ami-port', 'SIM_AMI_PORT', 5038),
-    httpPort: number('http-port', 'SIM_HTTP_PORT', 8088),
+    // Ports: flag, environment, the configuration's manager.conf/http.conf, Asterisk's defaults.
+    amiPort: number('ami-port', 'SIM_AMI_PORT', readAmiPort(configDir) ?? 5038),
+    httpPort: number('http-port', 'SIM_HTTP_PORT', readHttpPort(configDir) ?? 8088),
     host: flag('host') ?? process.env['SIM_HOST'] ?? '127.0.0.1',
     playbackMsPerSecond: number('playback-ms-per-second', undefined, 1000),
     timeScale: number('time-scale', undefined, 1),
-    ...(configDir !== undefined ? { configDir } : {}),
+    configDir,
     logger: { info: log, warn: (m) => console.warn(`${new Date().toISOString()} ${m}`) },
   });
   console.log(`PBX simulator listening: AMI ${sim.amiPort}, ARI ${sim.ariUrl}, control ${sim.httpUrl}/sim`);

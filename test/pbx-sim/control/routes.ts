@@ -127,7 +127,7 @@ export function controlRoutes(ctx: ControlContext): Router {
     const digits = reqString(body, 'digits');
     if (!DTMF.test(digits)) fail(400, `field 'digits' may only contain 0-9, *, #, A-D`);
     const ch = channel(p.path['id']);
-    void pbx.media.farEndDigits(ch, digits);
+    pbx.media.farEndDigits(ch, digits).catch((err: unknown) => pbx.log.warn(`pbx-sim: DTMF on ${ch.name} failed: ${String(err)}`));
     return { status: 202, body: { channelId: ch.id, digits } };
   });
 
@@ -195,7 +195,7 @@ export function controlRoutes(ctx: ControlContext): Router {
     if (!DTMF.test(digits)) fail(400, `field 'digits' may only contain 0-9, *, #, A-D`);
     const ep = endpoint(p.path['tech'], p.path['resource']);
     const ch = phoneChannel(ep, optString(body, 'channelId'), 'any');
-    void pbx.media.farEndDigits(ch, digits);
+    pbx.media.farEndDigits(ch, digits).catch((err: unknown) => pbx.log.warn(`pbx-sim: DTMF on ${ch.name} failed: ${String(err)}`));
     return { status: 202, body: { channelId: ch.id, digits } };
   });
 

@@ -92,14 +92,13 @@ export class Dialing {
       if (!pbx.dialplan.exists(context, exten)) {
         throw new PbxError('not-found', `No such extension/context ${exten}@${context} while calling Local channel`);
       }
-      const [one, two] = pbx.createLocalPair(exten, context, {
+      const [one] = pbx.createLocalPair(exten, context, {
         ...(opts.id !== undefined ? { id: opts.id } : {}),
         ...(opts.otherId !== undefined ? { otherId: opts.otherId } : {}),
         ...(linkedId !== undefined ? { linkedId } : {}),
       });
       out = one;
       if (opts.caller) pbx.setVar(one, 'DIALEDPEERNUMBER', target.dialString);
-      void two;
     } else {
       const epName = target.endpoint ?? '';
       const ep = pbx.endpoints.get(epName);
@@ -226,7 +225,10 @@ export class Dialing {
         cancelTimeout();
         pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: 'ANSWER' });
         resolveSettled({ answered: true, reason: 4 });
-        void this.afterOriginateAnswer(out, req);
+        this.afterOriginateAnswer(out, req).catch((err: unknown) => {
+          pbx.log.warn(`pbx-sim: originated ${out.name} failed: ${String(err)}`);
+          pbx.destroyChannel(out);
+        });
       },
       failed: (status, cause) => {
         cancelTimeout();
@@ -298,17 +300,19 @@ export class Dialing {
       ...(opts.variables ? { variables: opts.variables } : {}),
     });
     out.ariDialString = opts.endpoint;
-    void (async () => {
-      const exit = await pbx.stasis.run(out, opts.app, opts.appArgs, false);
-      out.appName = '';
-      out.appData = '';
-      if (exit === 'continue' && out.alive && !out.softHangup) {
-        out.owned = false;
-        pbx.runner.start(out);
-        return;
-      }
-      pbx.destroyChannel(out);
-    })();
+    pbx.stasis
+      .run(out, opts.app, opts.appArgs, false)
+      .then((exit) => {
+        out.appName = '';
+        out.appData = '';
+        if (exit === 'continue' && out.alive && !out.softHangup) {
+          out.owned = false;
+          pbx.runner.start(out);
+          return;
+        }
+        pbx.destroyChannel(out);
+      })
+      .catch(() => pbx.destroyChannel(out));
     return out;
   }
 

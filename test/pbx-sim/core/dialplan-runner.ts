@@ -24,7 +24,11 @@ export class DialplanRunner {
   start(ch: Channel): void {
     if (ch.inPbx || ch.destroyed) return;
     ch.inPbx = true;
-    void this.loop(ch);
+    this.loop(ch).catch((err: unknown) => {
+      this.pbx.log.warn(`pbx-sim: dialplan on ${ch.name} failed: ${String(err)}`);
+      ch.inPbx = false;
+      this.pbx.destroyChannel(ch);
+    });
   }
 
   /** AMI Redirect / ARI continue with a location: move a channel wherever it is. */
@@ -72,7 +76,14 @@ export class DialplanRunner {
       const saved = { app: ch.appName, data: ch.appData };
       pbx.setApp(ch, step.app, data);
       ch.flushDeferred();
-      const result = await this.exec(ch, step.app, data, true);
+      let result: AppResult;
+      try {
+        result = await this.exec(ch, step.app, data, true);
+      } catch (err) {
+        // An application failing returns -1 in Asterisk: the channel hangs up.
+        pbx.log.warn(`pbx-sim: ${step.app}(${data}) failed on ${ch.name}: ${String(err)}`);
+        result = 'hangup';
+      }
       if (ch.destroyed) return;
       // pbx_exec puts back the previous application without publishing a snapshot.
       ch.appName = saved.app;

@@ -103,6 +103,14 @@ export interface CreateChannelOptions {
 
 const EMPTY_PARTY: PartyId = { name: '', number: '' };
 
+/** How a dialler reads a callee that went away before answering, from its hangup cause. */
+export function dialStatusForCause(cause: number): LegFailure {
+  if (cause === CAUSE.BUSY) return 'BUSY';
+  if ([CAUSE.CONGESTION, CAUSE.CALL_REJECTED, 27, 38, 42].includes(cause)) return 'CONGESTION';
+  if ([CAUSE.NORMAL, CAUSE.NO_ANSWER, CAUSE.NO_USER_RESPONSE, 31].includes(cause)) return 'NOANSWER';
+  return 'CHANUNAVAIL';
+}
+
 export class Pbx implements PbxCore {
   readonly version: string;
   readonly systemName: string;
@@ -468,15 +476,18 @@ export class Pbx implements PbxCore {
    * Ask a channel to hang up. `eventCause`/`soft` are what the HangupRequest event carries (ARI
    * DELETE: 32 = AST_SOFTHANGUP_EXPLICIT, soft; a remote BYE: the Q.850 cause, not soft).
    */
-  requestHangup(ch: Channel, opts: { eventCause: number; soft: boolean; hangupCause?: number }): void {
+  requestHangup(ch: Channel, opts: { eventCause: number; soft: boolean; hangupCause?: number; legStatus?: LegFailure }): void {
     if (ch.destroyed) return;
     if (opts.hangupCause !== undefined) ch.hangupCause = opts.hangupCause;
     else if (!ch.hangupCause) ch.hangupCause = CAUSE.NORMAL;
     this.emit({ type: 'channel.hangup.request', channel: ch.snapshot(), cause: opts.eventCause, soft: opts.soft });
     ch.softHangup = true;
     if (ch.leg && ch.state !== 'Up') {
-      // An unanswered outgoing channel hung up from our side: its dialler sees a cancel.
-      this.legFailed(ch, 'CANCEL', ch.hangupCause);
+      // An unanswered outgoing channel: its dialler (another thread in Asterisk) notices a moment
+      // later — a cancel when we hung it up, the far end's failure otherwise.
+      queueMicrotask(() => {
+        if (ch.leg) this.legFailed(ch, opts.legStatus ?? 'CANCEL', ch.hangupCause);
+      });
     }
     if (ch.stasis && !ch.stasis.exit) ch.stasis.exit = { kind: 'hangup' };
     ch.interrupt();
@@ -502,7 +513,12 @@ export class Pbx implements PbxCore {
       // hangup (with our cause) on the other half before we are gone.
       const dialStatus = ch.vars.get('DIALSTATUS');
       if (ch.localHalf === 2 && dialStatus !== undefined) this.setVar(peer, 'CHANLOCALSTATUS', dialStatus);
-      this.requestHangup(peer, { eventCause: ch.hangupCause, soft: false, hangupCause: ch.hangupCause });
+      this.requestHangup(peer, {
+        eventCause: ch.hangupCause,
+        soft: false,
+        hangupCause: ch.hangupCause,
+        legStatus: dialStatusForCause(ch.hangupCause),
+      });
     }
     ch.destroyed = true;
     if (ch.leg) this.legFailed(ch, 'CHANUNAVAIL', ch.hangupCause);
@@ -514,7 +530,8 @@ export class Pbx implements PbxCore {
       const i = ch.endpoint.channelIds.indexOf(ch.id);
       if (i >= 0) ch.endpoint.channelIds.splice(i, 1);
     }
-    this.refreshDevice(ch);
+    // A hangup reports the device at once (ami-run1: Hangup, DeviceStateChange, Hangup, …).
+    this.refreshDevice(ch, true);
     ch.interrupt();
     for (const other of [...this.channels.values()]) {
       // A snoop channel ends with the channel it spies on.
@@ -530,30 +547,41 @@ export class Pbx implements PbxCore {
    * cached (an event only on a real change); Local devices are not, so every state change of either
    * half reports the device again (ami-run1/run2 show INUSE twice).
    */
-  refreshDevice(ch: Channel): void {
+  refreshDevice(ch: Channel, now = false): void {
     if (ch.endpoint) {
-      this.refreshEndpointDevice(ch.endpoint);
+      this.refreshEndpointDevice(ch.endpoint, now);
       return;
     }
     if (ch.tech !== 'Local') return;
     const device = ch.device.replace(/;[12]$/, '');
-    const generation = this.generation;
-    setImmediate(() => {
-      if (generation !== this.generation) return;
+    const publish = (): void => {
       const related = [...this.channels.values()].filter((c) => c.tech === 'Local' && c.device.replace(/;[12]$/, '') === device);
       const state = related.some((c) => c.state === 'Up') ? 'INUSE' : related.some((c) => c.state === 'Ringing') ? 'RINGING' : 'NOT_INUSE';
       this.deviceStates.set(device, state);
       this.emit({ type: 'device.state', device, state });
-    });
+    };
+    this.later(publish, now);
   }
 
-  refreshEndpointDevice(ep: Endpoint): void {
-    setImmediate(() => {
+  refreshEndpointDevice(ep: Endpoint, now = false): void {
+    this.later(() => {
       if (this.endpoints.get(ep.resource) !== ep) return;
       const state = this.endpointDeviceState(ep);
       if (ep.deviceState === state) return;
       ep.deviceState = state;
       this.emit({ type: 'device.state', device: ep.id, state });
+    }, now);
+  }
+
+  /** Run now, or after the current burst of events (unless a restart happens in between). */
+  private later(fn: () => void, now: boolean): void {
+    if (now) {
+      fn();
+      return;
+    }
+    const generation = this.generation;
+    setImmediate(() => {
+      if (generation === this.generation) fn();
     });
   }
 
@@ -638,7 +666,7 @@ export class Pbx implements PbxCore {
   /** The far end of a channel hangs up (SIP BYE/CANCEL): HangupRequest with the cause, not soft. */
   farEndHangup(ch: Channel, cause: number = CAUSE.NORMAL): void {
     if (ch.leg && ch.state !== 'Up') {
-      this.legFailed(ch, cause === CAUSE.BUSY ? 'BUSY' : 'CHANUNAVAIL', cause);
+      this.legFailed(ch, dialStatusForCause(cause), cause);
       if (!ch.owned) this.destroyChannel(ch, cause);
       return;
     }

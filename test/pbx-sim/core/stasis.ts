@@ -90,10 +90,9 @@ export class StasisRunner {
     snoop.vars.set('SNOOP_SPY', spy);
     snoop.vars.set('SNOOP_WHISPER', whisper);
     snoop.owned = true;
-    void (async () => {
-      await this.run(snoop, app, args, false);
-      pbx.destroyChannel(snoop);
-    })();
+    this.run(snoop, app, args, false)
+      .catch(() => 'hangup')
+      .finally(() => pbx.destroyChannel(snoop));
     return snoop;
   }
 }

@@ -211,11 +211,12 @@ export function channelRoutes(router: Router, pbx: Pbx): void {
     const between = p.int('between', 100);
     const duration = p.int('duration', 100);
     const after = p.int('after', 0);
-    void (async () => {
+    const send = async (): Promise<void> => {
       await pbx.scheduler.sleep(pbx.scheduler.scaled(before));
       await pbx.media.sendDigits(ch, dtmf, duration, between);
       await pbx.scheduler.sleep(pbx.scheduler.scaled(after));
-    })();
+    };
+    send().catch((err: unknown) => pbx.log.warn(`pbx-sim: sending DTMF to ${ch.name} failed: ${String(err)}`));
     return NO_CONTENT;
   });
 
