@@ -3,73 +3,61 @@
  * its ticket before it is answered, and ends; channels the server creates never open tickets.
  */
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../main.js';
+import { describe, expect, it } from 'vitest';
 import { calls, tickets, ticketEvents } from '../../store/index.js';
-import type { PbxSim } from '../pbx-sim/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
-let harness: Harness;
-let sim: PbxSim;
-let server: RunningServer;
+const h = useHarness();
 
-beforeAll(async () => {
-  harness = await startHarness();
-  ({ sim, server } = harness);
-});
-afterAll(async () => {
-  await harness.stop();
-});
-
-const ticketOf = (linkedId: string) => server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();
+const ticketOf = (linkedId: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();
 
 describe('a citizen calls', () => {
   it('reports healthy once linked to the PBX', async () => {
-    const res = await simRequest<{ status: string; ami: boolean; ari: boolean }>(server.httpUrl, 'GET', '/health');
+    const res = await simRequest<{ status: string; ami: boolean; ari: boolean }>(h.server.httpUrl, 'GET', '/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', ami: true, ari: true, database: true });
   });
 
   it('gets a ticket tagged with the dialled hotline, then is answered', async () => {
-    const channelId = await placeCall(sim.httpUrl, '13800138000', '12315');
+    const channelId = await placeCall(h.sim.httpUrl, '13800138000', '12315');
     const ticket = await waitFor(() => ticketOf(channelId), 'the ticket');
     expect(ticket).toMatchObject({ callerNumber: '13800138000', dialledNumber: '12315', status: 'accepted' });
     expect(ticket.hotline).toBe('12315 市场监管投诉举报热线');
     expect(ticket.number).toMatch(/^\d{10}$/);
     const channel = await waitFor(async () => {
-      const res = await simRequest<{ state: string }>(sim.httpUrl, 'GET', `/sim/channels/${channelId}`);
+      const res = await simRequest<{ state: string }>(h.sim.httpUrl, 'GET', `/sim/channels/${channelId}`);
       return res.body.state === 'Up' ? res.body : undefined;
     }, 'the call answered');
     expect(channel.state).toBe('Up');
-    const call = server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).get();
+    const call = h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).get();
     expect(call?.routeId).toBe(ticket.routeId);
-    expect(server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all()).toHaveLength(1);
+    expect(h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all()).toHaveLength(1);
   });
 
   it('a caller who hangs up before an agent answers is recorded as abandoned', async () => {
-    const channelId = await placeCall(sim.httpUrl, '13900139000', '12345');
+    const channelId = await placeCall(h.sim.httpUrl, '13900139000', '12345');
     await waitFor(() => ticketOf(channelId), 'the ticket');
-    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
     const call = await waitFor(() => {
-      const row = server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).get();
+      const row = h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).get();
       return row?.endedAt ? row : undefined;
     }, 'the call to end');
     expect(call.outcome).toBe('abandoned');
   });
 
   it('a channel the server originates for an agent opens no ticket', async () => {
-    await simRequest(sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1001', { online: true, answer: 'auto', answerDelayMs: 0 });
-    const before = server.store.db.select({ n: count() }).from(tickets).get()?.n ?? 0;
-    const agentLeg = await server.link.ari.originate({
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1001', { online: true, answer: 'auto', answerDelayMs: 0 });
+    const before = h.server.store.db.select({ n: count() }).from(tickets).get()?.n ?? 0;
+    const agentLeg = await h.server.link.ari.originate({
       endpoint: 'PJSIP/1001',
       app: 'hotline12345',
       appArgs: ['agent', 'some-caller'],
       callerId: '"Hotline 12345" <12345>',
       timeoutSeconds: 30,
     });
-    await waitFor(async () => (await server.link.ari.getChannel(agentLeg.id)).state === 'Up', 'the agent leg to answer');
-    await server.link.ari.hangup(agentLeg.id);
-    expect(server.store.db.select({ n: count() }).from(tickets).get()?.n).toBe(before);
+    await waitFor(async () => (await h.server.link.ari.getChannel(agentLeg.id)).state === 'Up', 'the agent leg to answer');
+    await h.server.link.ari.hangup(agentLeg.id);
+    expect(h.server.store.db.select({ n: count() }).from(tickets).get()?.n).toBe(before);
   });
 });

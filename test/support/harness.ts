@@ -2,6 +2,7 @@
  * Starts the PBX simulator and the whole server (main.ts's startServer) against it, on ephemeral
  * ports with an in-memory database and the demo data, the way the tests and the smoke check need it.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../config.js';
 import { silentLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
@@ -50,6 +51,32 @@ export async function startHarness(overrides: Partial<Config> = {}, simOptions: 
     async stop() {
       await server.close();
       await sim.stop();
+    },
+  };
+}
+
+/**
+ * One harness for a whole test file: started before its tests, stopped after them. The returned
+ * object's `sim` and `server` are usable inside tests and hooks.
+ */
+export function useHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}): { readonly sim: PbxSim; readonly server: RunningServer } {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(overrides, simOptions);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  const current = (): Harness => {
+    if (!harness) throw new Error('harness not started yet (use it inside tests or hooks)');
+    return harness;
+  };
+  return {
+    get sim() {
+      return current().sim;
+    },
+    get server() {
+      return current().server;
     },
   };
 }
