@@ -121,6 +121,20 @@ describe('a call to 12345', () => {
     expect(missed).toMatchObject({ callerNumber: '13600136000', status: 'pending' });
   });
 
+  it('a desktop that reconnects mid-call gets the call back in hello', async () => {
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1004');
+    await desk.command('agent.ready');
+    const channelId = await placeCall(h.sim.httpUrl, '13400134000', '12315');
+    await desk.next('call.answered', (m) => m.callId === channelId);
+    desk.close();
+    const again = await AgentDesktop.login(h.server.httpUrl, '1004');
+    const hello = await again.next('hello');
+    expect(hello.agent).toMatchObject({ login: '1004', state: 'on_call' });
+    expect(hello.call).toMatchObject({ callId: channelId, state: 'connected', ticketNumber: ticketRow(channelId)?.number });
+    expect(await again.command('call.hangup', { callId: channelId })).toMatchObject({ ok: true });
+    again.close();
+  });
+
   it('a command on another agent\'s call is refused', async () => {
     const a = await AgentDesktop.login(h.server.httpUrl, '1002');
     const b = await AgentDesktop.login(h.server.httpUrl, '1003');
