@@ -1,4 +1,5 @@
 /** `/ari/channels` (resource_channels.c). */
+import { PbxError } from '../../core/api.js';
 import { CAUSE } from '../../core/causes.js';
 import type { Channel } from '../../core/channel.js';
 import type { Pbx } from '../../core/pbx.js';
@@ -27,6 +28,24 @@ const HANGUP_REASONS: Record<string, number> = {
   failure: 38,
   answered_elsewhere: 26,
 };
+
+/**
+ * Requesting the channel failed (unknown technology or endpoint, phone not registered): Asterisk's
+ * ast_dial_prerun/ast_request fail and ARI answers `ast_ari_response_alloc_failed`, a 500
+ * "Allocation failed". The real reason goes to the log.
+ */
+function allocation<T>(pbx: Pbx, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PbxError && (err.kind === 'not-found' || err.kind === 'bad-request')) {
+      pbx.log.warn(`pbx-sim: ARI could not request the channel: ${err.message}`);
+      throw new HttpError(500, 'Allocation failed');
+    }
+    if (err instanceof PbxError && err.kind === 'conflict') throw new HttpError(409, err.message);
+    throw err;
+  }
+}
 
 function appArgs(text: string | undefined): string[] {
   return text === undefined || text === '' ? [] : text.split(',');
@@ -60,19 +79,16 @@ function originate(pbx: Pbx, p: Params, channelId: string | undefined): HttpResu
     else priority = n;
   }
   const timeout = p.int('timeout', 30);
-  const outcome = core(
-    () =>
-      pbx.originate({
-        endpoint,
-        ...(app ? { app, appArgs: appArgs(p.str('appArgs')) } : { context, exten: extension ?? 's', priority: priority > 0 ? priority : 1 }),
-        ...(p.text('callerId') !== undefined ? { callerId: p.text('callerId') ?? '' } : {}),
-        timeout: timeout === -1 ? 0 : timeout > 0 ? timeout : 30,
-        ...(variables ? { variables } : {}),
-        ...(channelId !== undefined ? { channelId } : {}),
-        ...(otherId !== undefined ? { otherChannelId: otherId } : {}),
-      }),
-    // ast_dial_prerun failing (unknown or unregistered endpoint) is "Allocation failed" in Asterisk.
-    { 'not-found': 500, 'bad-request': 400 },
+  const outcome = allocation(pbx, () =>
+    pbx.originate({
+      endpoint,
+      ...(app ? { app, appArgs: appArgs(p.str('appArgs')) } : { context, exten: extension ?? 's', priority: priority > 0 ? priority : 1 }),
+      ...(p.text('callerId') !== undefined ? { callerId: p.text('callerId') ?? '' } : {}),
+      timeout: timeout === -1 ? 0 : timeout > 0 ? timeout : 30,
+      ...(variables ? { variables } : {}),
+      ...(channelId !== undefined ? { channelId } : {}),
+      ...(otherId !== undefined ? { otherChannelId: otherId } : {}),
+    }),
   );
   void outcome.settled.catch(() => undefined);
   return { status: 200, body: channelJson(outcome.channel) };
@@ -96,17 +112,15 @@ export function channelRoutes(router: Router, pbx: Pbx): void {
     const endpoint = p.text('endpoint') ?? '';
     const app = p.text('app');
     if (!app) throw new HttpError(400, 'Missing parameter app');
-    const ch = core(
-      () =>
-        pbx.dialing.createForAri({
-          endpoint,
-          app,
-          appArgs: appArgs(p.str('appArgs')),
-          ...(p.text('channelId') !== undefined ? { id: p.text('channelId') ?? '' } : {}),
-          ...(p.text('otherChannelId') !== undefined ? { otherId: p.text('otherChannelId') ?? '' } : {}),
-          ...(variables ? { variables } : {}),
-        }),
-      { 'not-found': 500, 'bad-request': 500 },
+    const ch = allocation(pbx, () =>
+      pbx.dialing.createForAri({
+        endpoint,
+        app,
+        appArgs: appArgs(p.str('appArgs')),
+        ...(p.text('channelId') !== undefined ? { id: p.text('channelId') ?? '' } : {}),
+        ...(p.text('otherChannelId') !== undefined ? { otherId: p.text('otherChannelId') ?? '' } : {}),
+        ...(variables ? { variables } : {}),
+      }),
     );
     return { status: 200, body: channelJson(ch.snapshot()) };
   });
