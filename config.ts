@@ -28,6 +28,8 @@ export const ConfigSchema = Type.Object(
     tokenKey: Type.Optional(Type.String({ minLength: 32 })),
     ringTimeoutSeconds: Type.Integer({ minimum: 5, maximum: 120 }),
     wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+    /** How often a waiting caller hears their position in the queue. */
+    queueAnnounceSeconds: Type.Integer({ minimum: 1, maximum: 600 }),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -61,6 +63,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   ringTimeoutSeconds: 15,
   wrapUpSeconds: 15,
+  queueAnnounceSeconds: 30,
   ami: { host: '127.0.0.1', port: 5038, user: 'cti' },
   ari: { url: 'http://127.0.0.1:8088', user: 'cti', app: 'hotline12345' },
 } as const;
@@ -75,6 +78,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_TOKEN_KEY: ['tokenKey'],
   CTI_RING_TIMEOUT: ['ringTimeoutSeconds'],
   CTI_WRAP_UP: ['wrapUpSeconds'],
+  CTI_QUEUE_ANNOUNCE: ['queueAnnounceSeconds'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],
   CTI_AMI_USER: ['ami', 'user'],
@@ -85,7 +89,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_APP: ['ari', 'app'],
 };
 
-const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP']);
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE']);
 
 export class ConfigError extends Error {
   constructor(message: string) {

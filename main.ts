@@ -51,7 +51,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     ami: link.ami,
     db: store.db,
     log: log.child({ part: 'calls' }),
-    settings: { ringTimeoutSeconds: config.ringTimeoutSeconds, wrapUpSeconds: config.wrapUpSeconds },
+    settings: {
+      ringTimeoutSeconds: config.ringTimeoutSeconds,
+      wrapUpSeconds: config.wrapUpSeconds,
+      positionAnnounceMs: config.queueAnnounceSeconds * 1000,
+    },
   });
 
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.

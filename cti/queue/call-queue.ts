@@ -48,8 +48,16 @@ export class CallQueue {
   }
 
   async join(member: QueueMember, skill: { id: number; code: string }, priority: number): Promise<void> {
-    const bridgeId = await this.holdingBridge(skill.code);
-    await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
+    let bridgeId = await this.holdingBridge(skill.code);
+    try {
+      await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
+    } catch (error) {
+      // The holding bridge may be gone (the PBX restarted): make a new one once, then give up loudly.
+      this.ctx.log.warn({ skill: skill.code, err: (error as Error).message }, 'holding bridge unusable; making a new one');
+      this.holdingBridges.delete(skill.code);
+      bridgeId = await this.holdingBridge(skill.code);
+      await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
+    }
     const entry: Entry = {
       member,
       bridgeId,

@@ -1,0 +1,82 @@
+/**
+ * The waiting line and the seats: position announcements, phones that are not registered, agents
+ * sitting at another desk, and an agent who changes their mind about an attended transfer.
+ */
+import { describe, expect, it } from 'vitest';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones, useHarness } from '../support/harness.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+const h = useHarness({ queueAnnounceSeconds: 1, ringTimeoutSeconds: 5 });
+const played = new Map<string, string[]>();
+
+interface SimChannel {
+  id: string;
+  name: string;
+  bridgeId: string | null;
+}
+
+describe('queue and seats', () => {
+  it('a waiting caller hears how many are ahead', async () => {
+    await registerPhones(h.sim);
+    h.sim.core.subscribe((event) => {
+      if (event.type !== 'playback.started' || !event.playback.targetUri.startsWith('channel:')) return;
+      const id = event.playback.targetUri.slice('channel:'.length);
+      played.set(id, [...(played.get(id) ?? []), event.playback.mediaUri]);
+    });
+    const first = await placeCall(h.sim.httpUrl, '13100131000', '12345');
+    const second = await placeCall(h.sim.httpUrl, '13100131001', '12345');
+    await waitFor(() => played.get(second)?.includes('number:1'), 'second caller told one is ahead', 8_000);
+    expect(played.get(second)).toContain('sound:queue-position-ahead');
+    await waitFor(() => played.get(first)?.includes('number:0'), 'first caller told none is ahead', 8_000);
+    for (const id of [first, second]) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+  });
+
+  it('an agent whose phone is not registered is never offered a call', async () => {
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1002', { online: false });
+    const off = await AgentDesktop.login(h.server.httpUrl, '1002');
+    await off.command('agent.ready');
+    const on = await AgentDesktop.login(h.server.httpUrl, '1003');
+    await on.command('agent.ready');
+    const id = await placeCall(h.sim.httpUrl, '13100131002', '12345');
+    await on.next('call.offered', (m) => m.callId === id);
+    expect(off.received.some((m) => m.type === 'call.offered')).toBe(false);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    off.close();
+    on.close();
+    await registerPhones(h.sim);
+  });
+
+  it('hot-desking: an agent who logs in at another phone is rung there', async () => {
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1005', 'demo', 'PJSIP/1004');
+    expect((await desk.next('hello')).agent).toMatchObject({ login: '1005', endpoint: 'PJSIP/1004' });
+    await desk.command('agent.ready');
+    const id = await placeCall(h.sim.httpUrl, '13100131003', '12345');
+    await desk.next('call.answered', (m) => m.callId === id);
+    const channels = (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
+    const caller = channels.find((c) => c.id === id);
+    expect(channels.filter((c) => c.bridgeId === caller?.bridgeId && c.id !== id).map((c) => c.name.split('-')[0])).toEqual(['PJSIP/1004']);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    desk.close();
+  });
+
+  it('attended transfer cancelled by the agent: back with the caller, the target released', async () => {
+    const a = await AgentDesktop.login(h.server.httpUrl, '1001');
+    await a.command('agent.ready');
+    const id = await placeCall(h.sim.httpUrl, '13100131004', '12345');
+    await a.next('call.answered', (m) => m.callId === id);
+    const b = await AgentDesktop.login(h.server.httpUrl, '1003');
+    await b.command('agent.ready');
+    const target = h.server.calls.agents.list().find((x) => x.login === '1003')?.agentId;
+    expect(await a.command('call.transfer', { callId: id, target: { kind: 'agent', agentId: target }, mode: 'attended' })).toMatchObject({ ok: true });
+    await waitFor(() => h.server.calls.agents.get(target ?? 0)?.state === 'on_call', 'target answered the consult');
+    expect(await a.command('call.transfer.cancel', { callId: id })).toMatchObject({ ok: true });
+    expect(h.server.calls.call(id)).toMatchObject({ state: 'connected' });
+    await waitFor(() => h.server.calls.agents.get(target ?? 0)?.state !== 'on_call', 'target released');
+    expect(h.server.calls.call(id)?.agentId).toBe(h.server.calls.agents.list().find((x) => x.login === '1001')?.agentId);
+    expect(await a.command('call.transfer.complete', { callId: id })).toMatchObject({ ok: false, error: '没有进行中的咨询转接' });
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    a.close();
+    b.close();
+  });
+});
