@@ -77,6 +77,9 @@ export class AmiConnection extends EventEmitter<AmiConnectionEvents> {
           this.attempt = 0;
           this.connected = true;
           this.log.info({ host: this.settings.host, port: this.settings.port }, 'AMI connected');
+          this.action('Events', { EventMask: this.settings.eventMask ?? 'system,call' }).catch((maskError: unknown) =>
+            this.log.warn({ err: (maskError as Error).message }, 'AMI event mask not applied; receiving all events'),
+          );
           this.emit('connected');
           resolve();
         });

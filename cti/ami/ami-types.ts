@@ -17,6 +17,12 @@ export interface AmiSettings {
   port: number;
   username: string;
   secret: string;
+  /**
+   * Event classes to receive (AMI `Events` action). The server needs `system` (ContactStatus,
+   * FullyBooted) and `call` (DeviceStateChange, channels outside Stasis); leaving out `dialplan`
+   * (Newexten, VarSet), `cdr`, `dtmf` … spares both sides most of the traffic. Default `system,call`.
+   */
+  eventMask?: string;
 }
 
 export class AmiError extends Error {

@@ -20,7 +20,7 @@ import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 const AGENTS = 40;
-const RATES = [5, 10, 20, 40, 60];
+const RATES = [5, 10, 20, 40, 60, 90, 120];
 const PHASE_MS = 4_000;
 const TALK_MS = 600;
 const REACTION_GOAL_MS = 50;
