@@ -53,6 +53,7 @@ export class AttendedTransfer {
     this.unlisten.push(ctx.router.listen(agentLeg, (e) => this.onAgentLeg(e)));
     this.unlisten.push(ctx.router.listen(call.channelId, (e) => this.onCaller(e)));
     this.note(`咨询 ${target.label}`);
+    call.publish({ type: 'call.consulting', agentId, target: target.label });
     if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
     this.leg = ringLeg(ctx, call.summary, target.dial, 'consult');
     popOnRing(call, this.leg, target.agentId);
@@ -174,6 +175,7 @@ export class AttendedTransfer {
     }
     this.call.fire('consult-cancel');
     this.call.attachParty(this.agentLeg, this.agentId);
+    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label });
     this.note(trigger === 'declined' ? `${this.target.label} 未接听，回到来电人` : '坐席取消咨询转接');
   }
 

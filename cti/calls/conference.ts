@@ -74,6 +74,7 @@ export class Conference {
     this.done = true;
     for (const stop of this.unlisten.splice(0)) stop();
     this.call.fire('conference-end');
+    this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
     if (who === 'agent') {
       // The caller stays with the third party.
       this.ctx.agents.transition(this.agentId, 'call-end', null);

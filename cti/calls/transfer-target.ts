@@ -2,6 +2,7 @@
  * Where a call can be sent: an agent, a skill's queue, an expert seat, a department contact (一键转接),
  * a sub-centre, or an emergency line. Resolves a target to something the PBX can ring.
  */
+import { isOnDuty, type DutyWindow } from '../../routing/duty-hours.js';
 import { findActiveRoute, findDepartmentContact, findExpertSeat, type Db } from '../../store/index.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import { CallControlError } from './call-control-error.js';
@@ -24,7 +25,7 @@ export type ResolvedTarget =
 /** Numbers outside the centre are dialled on the carrier trunk. */
 export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
 
-export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget): ResolvedTarget {
+export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now = new Date()): ResolvedTarget {
   switch (target.kind) {
     case 'agent': {
       const agent = agents.get(target.agentId);
@@ -38,6 +39,7 @@ export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTar
     case 'expert': {
       const seat = findExpertSeat(db, target.expertSeatId);
       if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');
+      if (!isOnDuty(seat.onDuty as DutyWindow[], now)) throw new CallControlError(`${seat.name} 不在值班时间`);
       if (seat.agentId !== null) {
         const agent = agents.get(seat.agentId);
         if (!agent?.endpoint) throw new CallControlError('专家座席未登录');

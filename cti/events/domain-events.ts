@@ -36,6 +36,9 @@ export type DomainEvent =
   | { type: 'call.resumed'; at: string; call: CallSummary; agentId: number }
   | { type: 'call.transferred'; at: string; call: CallSummary; fromAgentId: number | null; target: string; mode: 'blind' | 'attended' }
   | { type: 'call.conference'; at: string; call: CallSummary; agentId: number | null; target: string }
+  | { type: 'call.consulting'; at: string; call: CallSummary; agentId: number; target: string }
+  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string }
+  | { type: 'call.conference.ended'; at: string; call: CallSummary; agentId: number | null; left: 'agent' | 'third' }
   | { type: 'call.missed'; at: string; call: CallSummary; agentId: number }
   | { type: 'call.ended'; at: string; call: CallSummary; agentId: number | null; outcome: string }
   | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null }

@@ -44,7 +44,11 @@ function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
     case 'call.transferred':
       return event.fromAgentId === agentId ? { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at } : null;
     case 'call.conference':
-      return event.agentId === agentId ? { type: 'call.conference', callId: event.call.callId, target: event.target, at: event.at } : null;
+    case 'call.consulting':
+    case 'call.consult.cancelled':
+      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, target: event.target, at: event.at } : null;
+    case 'call.conference.ended':
+      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, left: event.left, at: event.at } : null;
     default:
       return null;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isOnDuty } from '../../routing/duty-hours.js';
 import { assignCalls, type AgentAvailability, type WaitingCaller } from '../../routing/acd.js';
 import { DEFAULT_REPEAT_POLICY, decideRoute, type RouteFacts } from '../../routing/route-decision.js';
 import type { RouteRow } from '../../store/index.js';
@@ -121,5 +122,21 @@ describe('ACD', () => {
   it('breaks an idle-time tie by skill level', () => {
     const agents = [agent(1, 100, [[1, 3]]), agent(2, 100, [[1, 8]])];
     expect(assignCalls([caller('a', 0)], agents, 1000)).toEqual([{ callId: 'a', agentId: 2 }]);
+  });
+});
+
+describe('expert seat duty hours', () => {
+  const office = [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }];
+  it('is on duty inside a window, in Shanghai time', () => {
+    // Monday 2026-11-23 09:00 in Shanghai is 01:00 UTC.
+    expect(isOnDuty(office, new Date('2026-11-23T01:00:00Z'))).toBe(true);
+  });
+  it('is off duty before opening, at closing time, and at the weekend', () => {
+    expect(isOnDuty(office, new Date('2026-11-23T00:29:00Z'))).toBe(false);
+    expect(isOnDuty(office, new Date('2026-11-23T09:30:00Z'))).toBe(false);
+    expect(isOnDuty(office, new Date('2026-11-22T02:00:00Z'))).toBe(false); // Sunday
+  });
+  it('with no windows is always on duty', () => {
+    expect(isOnDuty([], new Date())).toBe(true);
   });
 });

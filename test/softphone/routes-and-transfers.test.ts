@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AriEvent } from '../../cti/ari/ari-types.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
-import { calls, putBlacklistEntry, tickets, ticketEvents } from '../../store/index.js';
+import { calls, expertSeats, putBlacklistEntry, tickets, ticketEvents } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -196,11 +196,17 @@ describe('transfers and three-way calls', () => {
     await hangupCaller(id);
   });
 
-  it('three-way call with an expert seat, then the expert leaves', async () => {
+  it('three-way call with an expert seat, then the expert leaves; an off-duty seat is refused', async () => {
     const a = await desk('1001');
     const id = await placeCall(h.sim.httpUrl, '13800000016', '12345');
     await a.next('call.answered', (m) => m.callId === id);
     const externalSeat = 2; // 税务咨询专家, an external number
+    h.server.store.db.update(expertSeats).set({ onDuty: [{ days: [], from: '00:00', to: '00:01' }] }).where(eq(expertSeats.id, externalSeat)).run();
+    expect(await a.command('call.conference', { callId: id, target: { kind: 'expert', expertSeatId: externalSeat } })).toMatchObject({
+      ok: false,
+      error: '税务咨询专家 不在值班时间',
+    });
+    h.server.store.db.update(expertSeats).set({ onDuty: [] }).where(eq(expertSeats.id, externalSeat)).run();
     expect(await a.command('call.conference', { callId: id, target: { kind: 'expert', expertSeatId: externalSeat } })).toMatchObject({ ok: true });
     await a.next('call.conference', (m) => m.callId === id);
     expect((await partiesOf(id)).length).toBe(2);

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { AgentRegistry } from '../../cti/agents/agent-registry.js';
+import { CALL_STATES, CallStateMachine, nextState, type CallState } from '../../cti/calls/call-state-machine.js';
+import { DomainEventBus, type DomainEvent } from '../../cti/events/domain-events.js';
+import { silentLogger } from '../../cti/logging.js';
+import { openStore, seedDemo } from '../../store/index.js';
+
+describe('call state machine', () => {
+  it('walks a normal call and persists every state', () => {
+    const persisted: CallState[] = [];
+    const machine = new CallStateMachine('c1', silentLogger(), (s) => persisted.push(s));
+    for (const trigger of ['start-ivr', 'enqueue', 'offer', 'no-answer', 'offer', 'answer', 'hold', 'resume', 'hangup'] as const) {
+      expect(machine.fire(trigger)).toBeDefined();
+    }
+    expect(persisted).toEqual(['ivr', 'queued', 'offered', 'queued', 'offered', 'connected', 'held', 'connected', 'ended']);
+  });
+
+  it('refuses an illegal transition and changes nothing', () => {
+    const persisted: CallState[] = [];
+    const machine = new CallStateMachine('c2', silentLogger(), (s) => persisted.push(s));
+    expect(machine.fire('answer')).toBeUndefined();
+    expect(machine.fire('hold')).toBeUndefined();
+    expect(machine.state).toBe('arriving');
+    expect(persisted).toEqual([]);
+  });
+
+  it('every live state can end by hang-up, and an ended call accepts nothing', () => {
+    for (const state of CALL_STATES) {
+      expect(nextState(state, 'hangup')).toBe(state === 'ended' ? undefined : 'ended');
+    }
+  });
+});
+
+describe('agent states', () => {
+  function registry() {
+    const store = openStore(':memory:');
+    seedDemo(store.db);
+    const bus = new DomainEventBus();
+    const events: DomainEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    const agents = new AgentRegistry(store.db, bus, silentLogger(), 60_000);
+    const id = agents.list().find((a) => a.login === '1001')?.agentId ?? 0;
+    return { agents, events, id };
+  }
+
+  it('logs in not ready, goes ready with a desktop, rings, talks, wraps up', () => {
+    const { agents, events, id } = registry();
+    agents.login(id, 'PJSIP/1001');
+    agents.desktopConnected(id, true);
+    agents.setReady(id);
+    expect(agents.transition(id, 'offer', 'call-1')).toBe(true);
+    expect(agents.transition(id, 'answer', 'call-1')).toBe(true);
+    expect(agents.get(id)?.callId).toBe('call-1');
+    expect(agents.transition(id, 'call-end', null)).toBe(true);
+    expect(events.filter((e) => e.type === 'agent.state').map((e) => e.type === 'agent.state' && e.state)).toEqual([
+      'not_ready',
+      'ready',
+      'ringing',
+      'on_call',
+      'wrap_up',
+    ]);
+    agents.close();
+  });
+
+  it('refuses what makes no sense, with a reason', () => {
+    const { agents, id } = registry();
+    expect(() => agents.setReady(id)).toThrow('当前状态不能示闲: offline');
+    agents.login(id, 'PJSIP/1001');
+    const other = agents.list().find((a) => a.login === '1002')?.agentId ?? 0;
+    expect(() => agents.login(other, 'PJSIP/1001')).toThrow('分机 PJSIP/1001 已被坐席 1001 使用');
+    expect(agents.transition(id, 'answer', 'x')).toBe(false);
+    agents.close();
+  });
+
+  it('offers calls only to ready agents at a registered phone', () => {
+    const { agents, id } = registry();
+    agents.login(id, 'PJSIP/1001');
+    agents.desktopConnected(id, true);
+    agents.setReady(id);
+    expect(agents.availability().find((a) => a.agentId === id)?.phoneRegistered).toBe(false);
+    agents.setPhoneRegistered('PJSIP/1001', true);
+    expect(agents.availability().find((a) => a.agentId === id)).toMatchObject({ state: 'ready', phoneRegistered: true });
+    agents.desktopConnected(id, false);
+    expect(agents.get(id)).toMatchObject({ state: 'not_ready', reason: '桌面连接断开' });
+    agents.close();
+  });
+});
