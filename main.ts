@@ -13,6 +13,7 @@ import { PbxLink } from './cti/pbx-link.js';
 import fastifyWebsocket from '@fastify/websocket';
 import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
+import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
 import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
@@ -64,6 +65,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(fastifyWebsocket);
   await http.register(authRoutes, { db: store.db, tokens });
   await http.register(agentGateway, { calls, tokens, db: store.db });
+  await http.register(supervisorGateway, { calls, tokens, db: store.db });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),

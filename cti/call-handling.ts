@@ -21,6 +21,7 @@ import type { AriEvent } from './ari/ari-types.js';
 import { CallControl } from './calls/call-control.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall } from './calls/inbound-call.js';
+import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
 import type { Logger } from './logging.js';
 import { CallQueue } from './queue/call-queue.js';
@@ -31,6 +32,7 @@ import { admitInboundCall } from './stasis/inbound-arrival.js';
 export interface CallHandling {
   bus: DomainEventBus;
   control: CallControl;
+  monitoring: Monitoring;
   agents: AgentRegistry;
   queue: CallQueue;
   call(callId: string): InboundCall | undefined;
@@ -121,6 +123,7 @@ export function startCallHandling(deps: {
   return {
     bus,
     control: new CallControl(ctx, (callId) => live.get(callId)),
+    monitoring: new Monitoring(ctx, (agentId) => [...live.values()].find((c) => c.agentId === agentId)),
     agents,
     queue,
     call: (callId) => live.get(callId),

@@ -233,6 +233,14 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return result.value;
   }
 
+  /**
+   * A snoop channel on `channelId`, entering the application with `appArgs`: `spy` is what it hears
+   * of the channel, `whisper` is which way what it says goes (`out` = heard by the channel only).
+   */
+  async snoop(channelId: string, snoopId: string, spy: 'none' | 'in' | 'out' | 'both', whisper: 'none' | 'in' | 'out' | 'both', appArgs: string[]): Promise<void> {
+    await this.call((c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy, whisper, app: this.settings.app, appArgs: appArgs.join(',') }));
+  }
+
   // ---- bridges ----
 
   async createBridge(type: 'mixing' | 'holding', name: string): Promise<AriBridge> {

@@ -41,6 +41,10 @@ export class InboundCall implements QueueMember {
   private readonly machine: CallStateMachine;
   private readonly port: AriMediaPort;
   private readonly arrivedAt = Date.now();
+  /** When the call arrived (epoch ms), for the wallboard. */
+  get arrivedAtMs(): number {
+    return this.arrivedAt;
+  }
   private ivrSteps: IvrStep[] = [];
   private queuedAt: number | null = null;
   private ringing: RingingLeg | null = null;

@@ -5,12 +5,13 @@
  * catches up); then every event about them and their calls; their commands are validated and answered.
  */
 import type {} from '@fastify/websocket';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Value from 'typebox/value';
 import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import type { Db } from '../../store/index.js';
+import { requestToken } from '../auth/request-token.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
 import { AgentCommand, type ResultMessage } from './messages.js';
 import { buildScreenPop } from './screen-pop.js';
@@ -19,13 +20,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     session?: SessionClaims;
   }
-}
-
-function tokenOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
-  const query = request.query as Record<string, unknown>;
-  return typeof query.token === 'string' ? query.token : undefined;
 }
 
 /** The wire form of a domain event for the agent it concerns, or null when it concerns someone else. */
@@ -60,7 +54,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        const token = tokenOf(request);
+        const token = requestToken(request);
         const session = token ? await tokens.verify(token) : null;
         if (!session || session.role !== 'agent' || !session.endpoint) {
           return reply.code(401).send({ error: '未登录或登录已过期' });

@@ -36,7 +36,8 @@ export const authRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> = 
       if (!agent || !agent.enabled || !(await verifyPassword(agent.passwordHash, password))) {
         return reply.code(401).send({ error: '工号或密码错误' });
       }
-      const seat = agent.role === 'agent' ? (endpoint ?? agent.endpoint) : null;
+      // Agents sit at a phone; a supervisor may name the phone they listen on; admins have none.
+      const seat = agent.role === 'admin' ? null : (endpoint ?? agent.endpoint);
       const token = await tokens.sign({ agentId: agent.id, login: agent.login, role: agent.role, endpoint: seat });
       return { token, role: agent.role, agentId: agent.id, name: agent.name, endpoint: seat };
     },

@@ -12,17 +12,23 @@ import { startPbxSim } from '../index.js';
 const LAB_CONF = '/work/shared/asterisk/lab-conf';
 const RECORDINGS = '/work/shared/asterisk/recordings';
 const SKIP = new Set(['CEL', 'Cdr', 'QueueMemberStatus', 'ChallengeSent']);
+let bridges = new Map<string, string>();
 function line(f: readonly AmiField[]): string {
   const k = frameKind(f);
   const parts = [k];
-  for (const key of ['Channel', 'DestChannel', 'Device', 'State', 'Variable', 'Value', 'DialStatus', 'Cause', 'Response', 'Reason', 'ChannelStateDesc', 'DestChannelStateDesc', 'Application', 'BridgeTechnology', 'BridgeNumChannels', 'ActionID']) {
-    const v = fieldValue(f, key);
-    if (f.some(([n]) => n === key)) parts.push(`${key}=${v}`);
+  for (const key of ['Channel', 'DestChannel', 'Device', 'State', 'Variable', 'Value', 'DialStatus', 'Cause', 'Response', 'Reason', 'ChannelStateDesc', 'DestChannelStateDesc', 'Application', 'BridgeTechnology', 'BridgeNumChannels', 'BridgeUniqueid']) {
+    let v = fieldValue(f, key);
+    if (!f.some(([n]) => n === key)) continue;
+    if (key === 'BridgeUniqueid') { if (!bridges.has(v)) bridges.set(v, `B${bridges.size + 1}`); v = bridges.get(v) ?? ''; }
+    if (key === 'Value' && /TIME/.test(fieldValue(f, 'Variable'))) v = '#';
+    if (key === 'Value' && /BRIDGEPVTCALLID/.test(fieldValue(f, 'Variable')) && v) v = 'cid';
+    parts.push(`${key}=${v}`);
   }
-  return parts.join(' ');
+  return parts.join(' ').replace(/-[0-9a-f]{8}(;[12])?/g, '$1');
 }
 function dump(name: string, frames: readonly (readonly AmiField[])[]): void {
-  const out = frames.filter((f) => !SKIP.has(frameKind(f)) && !(frameKind(f) === 'SuccessfulAuth' && fieldValue(f, 'Service') === 'PJSIP')).map(line);
+  bridges = new Map();
+  const out = frames.filter((f) => !SKIP.has(frameKind(f)) && !(frameKind(f) === 'SuccessfulAuth' && fieldValue(f, 'Service') === 'PJSIP')).filter((f) => !/^RTPAUDIOQOS/.test(fieldValue(f, 'Variable'))).map(line);
   writeFileSync(`/tmp/dbg/${name}`, out.join('\n') + '\n');
 }
 async function allHungUp(httpUrl: string, client: RawAmiClient): Promise<void> {

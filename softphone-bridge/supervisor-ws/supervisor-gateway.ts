@@ -1,0 +1,114 @@
+/**
+ * `GET /ws/supervisor`: the wallboard's live connection (SUPERVISOR.md). Supervisors and admins only —
+ * anyone else gets 401 before the upgrade. One picture is built per tick and sent to every
+ * supervisor; alerts go out at once; monitoring and force commands are validated, run, answered and
+ * audited.
+ */
+import type {} from '@fastify/websocket';
+import type { FastifyPluginAsync } from 'fastify';
+import Value from 'typebox/value';
+import type { WebSocket } from 'ws';
+import type { CallHandling } from '../../cti/call-handling.js';
+import { CallControlError } from '../../cti/calls/call-control-error.js';
+import { writeAudit, type Db } from '../../store/index.js';
+import { requestToken } from '../auth/request-token.js';
+import type { SessionClaims, TokenService } from '../auth/tokens.js';
+import { LivePicture } from './live-picture.js';
+import { SupervisorCommand } from './messages.js';
+
+const TICK_MS = 2_000;
+
+export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db }> = (app, { calls, tokens, db }) => {
+  const sockets = new Set<WebSocket>();
+  const broadcast = (message: object) => {
+    const text = JSON.stringify(message);
+    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
+  };
+  const picture = new LivePicture(db, calls, (alert) => broadcast({ type: 'alert', ...alert }));
+  const timer = setInterval(() => {
+    const now = new Date();
+    picture.observe(now);
+    if (sockets.size > 0) broadcast(picture.snapshot(now));
+  }, TICK_MS);
+  app.addHook('onClose', () => {
+    clearInterval(timer);
+    picture.close();
+  });
+
+  const run = async (session: SessionClaims, command: SupervisorCommand): Promise<void> => {
+    const agent = calls.agents.get(command.agentId);
+    if (!agent) throw new CallControlError('坐席不存在');
+    switch (command.type) {
+      case 'monitor.listen':
+      case 'monitor.whisper':
+      case 'monitor.barge': {
+        if (!session.endpoint) throw new CallControlError('请登录时填写班长使用的分机');
+        const mode = command.type === 'monitor.listen' ? 'listen' : command.type === 'monitor.whisper' ? 'whisper' : 'barge';
+        return calls.monitoring.start(session.login, session.endpoint, command.agentId, mode);
+      }
+      case 'monitor.stop':
+        return calls.monitoring.stop(session.login, command.agentId);
+      case 'agent.forceNotReady':
+        return calls.agents.setNotReady(command.agentId, command.reason);
+      case 'agent.forceLogout':
+        return calls.agents.logout(command.agentId);
+    }
+  };
+
+  app.get(
+    '/ws/supervisor',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        const token = requestToken(request);
+        const session = token ? await tokens.verify(token) : null;
+        if (!session || (session.role !== 'supervisor' && session.role !== 'admin')) {
+          return reply.code(401).send({ error: '未登录或无班长权限' });
+        }
+        request.session = session;
+      },
+    },
+    (socket: WebSocket, request) => {
+      const session = request.session;
+      if (!session) {
+        socket.close(4401, 'unauthorized');
+        return;
+      }
+      sockets.add(socket);
+      socket.send(JSON.stringify(picture.snapshot(new Date())));
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('message', (data: Buffer) => {
+        const reply = (message: object) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+        };
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(data.toString('utf8'));
+        } catch {
+          reply({ type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' });
+          return;
+        }
+        if (!Value.Check(SupervisorCommand, parsed)) {
+          const first = [...Value.Errors(SupervisorCommand, parsed)][0];
+          const id = typeof parsed === 'object' && parsed && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
+          reply({ type: 'result', id, ok: false, error: `消息格式不正确: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim() });
+          return;
+        }
+        const command = parsed;
+        const audit = (outcome: { ok: boolean; error?: string }) =>
+          writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ...outcome } });
+        run(session, command).then(
+          () => {
+            audit({ ok: true });
+            reply({ type: 'result', id: command.id, ok: true });
+          },
+          (error: unknown) => {
+            audit({ ok: false, error: (error as Error).message });
+            reply({ type: 'result', id: command.id, ok: false, error: (error as Error).message });
+          },
+        );
+      });
+    },
+  );
+  return Promise.resolve();
+};

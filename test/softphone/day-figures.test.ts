@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { dayFigures, hourlyFigures, shanghaiDayBounds } from '../../softphone-bridge/supervisor-ws/day-figures.js';
+import type { CallStatRow } from '../../store/index.js';
+
+const row = (arrivedAt: string, over: Partial<CallStatRow>): CallStatRow => ({
+  arrivedAt,
+  answeredAt: null,
+  endedAt: null,
+  waitMs: null,
+  outcome: 'abandoned',
+  dialledNumber: '12345',
+  agentId: null,
+  ...over,
+});
+
+describe("today's figures, computed by hand", () => {
+  // 09:00 Shanghai = 01:00Z; 10:xx Shanghai = 02:xxZ.
+  const rows = [
+    row('2026-11-23T01:00:00.000Z', { answeredAt: '2026-11-23T01:00:10.000Z', endedAt: '2026-11-23T01:02:10.000Z', waitMs: 10_000, outcome: 'answered' }),
+    row('2026-11-23T01:10:00.000Z', { answeredAt: '2026-11-23T01:10:30.000Z', endedAt: '2026-11-23T01:11:30.000Z', waitMs: 30_000, outcome: 'answered' }),
+    row('2026-11-23T02:00:00.000Z', { waitMs: 40_000, outcome: 'abandoned' }),
+    row('2026-11-23T02:05:00.000Z', { outcome: 'blocked' }),
+  ];
+
+  it('offered excludes blocked callers; rates and averages as defined', () => {
+    expect(dayFigures(rows)).toEqual({
+      offered: 3,
+      answered: 2,
+      abandoned: 1,
+      answerRate: 0.667,
+      answeredWithin15sRate: 0.333,
+      averageWaitSeconds: 20,
+      averageHandleSeconds: 90,
+    });
+  });
+
+  it('per Shanghai hour, with the sampled peak of waiting callers', () => {
+    expect(hourlyFigures(rows, new Map([[10, 4]]))).toEqual([
+      { hour: 9, offered: 2, answered: 2, answerRate: 1, peakWaiting: 0 },
+      { hour: 10, offered: 1, answered: 0, answerRate: 0, peakWaiting: 4 },
+    ]);
+  });
+
+  it('the Shanghai day starts at 16:00 UTC the day before', () => {
+    expect(shanghaiDayBounds(new Date('2026-11-23T01:00:00Z'))).toEqual({ from: '2026-11-22T16:00:00.000Z', to: '2026-11-23T16:00:00.000Z' });
+  });
+});

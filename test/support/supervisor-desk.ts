@@ -1,0 +1,39 @@
+/** A scripted wallboard for tests: logs in, connects `/ws/supervisor`, keeps messages, sends commands. */
+import { WebSocket } from 'ws';
+import type { WireMessage } from './agent-desktop.js';
+import { simRequest, waitFor } from './sim-client.js';
+
+export class SupervisorDesk {
+  readonly received: WireMessage[] = [];
+  private nextId = 1;
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => this.received.push(JSON.parse(data.toString()) as WireMessage));
+  }
+
+  static async login(serverUrl: string, username: string, endpoint?: string): Promise<SupervisorDesk> {
+    const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', { username, password: 'demo', ...(endpoint ? { endpoint } : {}) });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+    const socket = new WebSocket(`${serverUrl.replace('http', 'ws')}/ws/supervisor?token=${encodeURIComponent(res.body.token)}`);
+    const desk = new SupervisorDesk(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return desk;
+  }
+
+  next(type: string, match: (m: WireMessage) => boolean = () => true, timeoutMs = 10_000): Promise<WireMessage> {
+    return waitFor(() => [...this.received].reverse().find((m) => m.type === type && match(m)), `supervisor message ${type}`, timeoutMs);
+  }
+
+  async command(type: string, fields: Record<string, unknown>): Promise<WireMessage> {
+    const id = `s${this.nextId++}`;
+    this.socket.send(JSON.stringify({ id, type, ...fields }));
+    return this.next('result', (m) => m.id === id);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
