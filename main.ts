@@ -17,6 +17,7 @@ import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-g
 import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
+import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
 import { openStore, seedDemo, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
@@ -66,6 +67,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(authRoutes, { db: store.db, tokens });
   await http.register(agentGateway, { calls, tokens, db: store.db });
   await http.register(supervisorGateway, { calls, tokens, db: store.db });
+  await http.register(ticketRoutes, { db: store.db, tokens });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),

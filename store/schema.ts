@@ -33,6 +33,10 @@ export const TICKET_STATUSES = [
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
+/** What the agent did with the call: 直接解答 / 派发工单 / 转接 / 无效来电. */
+export const TICKET_DISPOSITIONS = ['answered', 'dispatch', 'transferred', 'invalid'] as const;
+export type TicketDisposition = (typeof TICKET_DISPOSITIONS)[number];
+
 export const CALL_OUTCOMES = ['in-progress', 'answered', 'abandoned', 'blocked', 'transferred', 'failed'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
@@ -191,6 +195,9 @@ export const tickets = sqliteTable(
     status: text('status', { enum: TICKET_STATUSES }).notNull().default('accepted'),
     content: text('content').notNull().default(''),
     address: text('address'),
+    disposition: text('disposition', { enum: TICKET_DISPOSITIONS }),
+    /** The agent who took the call and filled the ticket. */
+    agentId: integer('agent_id').references(() => agents.id, { onDelete: 'set null' }),
     recording: text('recording'),
     dispatchDueAt: text('dispatch_due_at'),
     dueAt: text('due_at'),

@@ -20,6 +20,7 @@ import {
   recordMissedCall,
   setCallIvrSteps,
   setCallState,
+  setTicketAgent,
   setTicketRecording,
   type CallOutcome,
 } from '../../store/index.js';
@@ -234,6 +235,7 @@ export class InboundCall implements QueueMember {
     const waitMs = Date.now() - (this.queuedAt ?? this.arrivedAt);
     markCallAnswered(this.ctx.db, this.callId, { agentId, at: new Date().toISOString(), waitMs, recording });
     if (recording) setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
+    setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
     appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
     this.publish({ type: 'call.answered', agentId, recording });
     return true;

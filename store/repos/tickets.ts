@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { ticketEvents, tickets, type TicketStatus } from '../schema.js';
+import { ticketEvents, tickets, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -152,3 +152,28 @@ export function setTicketRecording(db: Db, ticketId: number, recording: string):
   db.update(tickets).set({ recording, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
 }
 
+
+export function setTicketAgent(db: Db, ticketId: number, agentId: number): void {
+  db.update(tickets).set({ agentId, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
+}
+
+export interface TicketForm {
+  category?: TicketCategory;
+  urgency?: TicketUrgency;
+  content?: string;
+  address?: string | null;
+  disposition?: TicketDisposition;
+}
+
+/** Saves what the agent registered on the ticket (登记) and notes it in the history, atomically. */
+export function saveTicketForm(db: Db, ticketId: number, form: TicketForm, actor: string): TicketRow | undefined {
+  return db.transaction((tx) => {
+    const at = new Date().toISOString();
+    const row = tx.update(tickets).set({ ...form, updatedAt: at }).where(eq(tickets.id, ticketId)).returning().get();
+    if (!row) return undefined;
+    tx.insert(ticketEvents)
+      .values({ ticketId, at, actor, kind: 'registered', note: `登记: ${Object.keys(form).join(', ')}` })
+      .run();
+    return row;
+  });
+}

@@ -121,6 +121,37 @@ describe('a call to 12345', () => {
     expect(missed).toMatchObject({ callerNumber: '13600136000', status: 'pending' });
   });
 
+  it('the agent registers the ticket during the call; nobody else may', async () => {
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1003');
+    await desk.command('agent.ready');
+    const channelId = await placeCall(h.sim.httpUrl, '13300133000', '12345');
+    const pop = await desk.next('call.offered', (m) => m.callId === channelId);
+    await desk.next('call.answered', (m) => m.callId === channelId);
+    const number = String(pop.ticketNumber);
+    const auth = async (username: string) =>
+      (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username, password: 'demo' })).body.token;
+    const patch = (token: string, body: unknown) =>
+      fetch(`${h.server.httpUrl}/api/v1/tickets/${number}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const mine = await auth('1003');
+    const ok = await patch(mine, { category: 'complaint', urgency: 'B', content: '小区噪音扰民', address: '渝中区解放碑', disposition: 'dispatch' });
+    expect(ok.status).toBe(200);
+    const bad = await patch(mine, { category: 'praise' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('category');
+    expect((await patch(await auth('1002'), { content: 'x' })).status).toBe(403);
+    expect((await patch('forged', { content: 'x' })).status).toBe(401);
+    const read = await fetch(`${h.server.httpUrl}/api/v1/tickets/${number}`, { headers: { authorization: `Bearer ${mine}` } });
+    const body = (await read.json()) as { ticket: Record<string, unknown>; history: { kind: string }[] };
+    expect(body.ticket).toMatchObject({ category: 'complaint', urgency: 'B', content: '小区噪音扰民', disposition: 'dispatch' });
+    expect(body.history.map((e) => e.kind)).toEqual(expect.arrayContaining(['created', 'answered', 'registered']));
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+    desk.close();
+  });
+
   it('a desktop that reconnects mid-call gets the call back in hello', async () => {
     const desk = await AgentDesktop.login(h.server.httpUrl, '1004');
     await desk.command('agent.ready');
