@@ -31,6 +31,33 @@ const FormBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 const ErrorReply = Type.Object({ error: Type.String() });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Ticket = Type.Object({
+  id: Type.Integer(),
+  number: Type.String(),
+  callerNumber: Type.String(),
+  dialledNumber: Type.String(),
+  hotline: Type.String(),
+  category: Nullable(Type.String()),
+  urgency: Nullable(Type.String()),
+  status: Type.String(),
+  content: Type.String(),
+  address: Nullable(Type.String()),
+  disposition: Nullable(Type.String()),
+  agentId: Nullable(Type.Integer()),
+  recording: Nullable(Type.String()),
+  dueAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+const HistoryEntry = Type.Object({
+  at: Type.String(),
+  actor: Type.String(),
+  kind: Type.String(),
+  fromStatus: Nullable(Type.String()),
+  toStatus: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
 
 async function session(tokens: TokenService, request: FastifyRequest, reply: FastifyReply): Promise<SessionClaims | undefined> {
   const token = requestToken(request);
@@ -47,7 +74,7 @@ const mayRead = (claims: SessionClaims, ticket: TicketRow) => claims.role !== 'a
 export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> = (app, { db, tokens }) => {
   app.get<{ Params: Static<typeof Params> }>(
     '/api/v1/tickets/:number',
-    { schema: { params: Params, response: { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    { schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
       const claims = await session(tokens, request, reply);
       if (!claims) return reply;
@@ -61,7 +88,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> 
 
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof FormBody> }>(
     '/api/v1/tickets/:number',
-    { schema: { params: Params, body: FormBody, response: { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    { schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
       const claims = await session(tokens, request, reply);
       if (!claims) return reply;
