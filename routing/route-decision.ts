@@ -19,20 +19,21 @@ export interface RepeatCallPolicy {
 export const DEFAULT_REPEAT_POLICY: RepeatCallPolicy = { maxCalls: 5, windowMinutes: 60, action: 'warn' };
 
 export type RouteDecision =
-  | { kind: 'blocked'; prompt: 'blocked-notice'; reason: string }
+  | { kind: 'blocked'; reason: string }
   | {
       kind: 'serve';
       mode: RouteMode;
       routeId: number | null;
       hotline: string;
-      /** Prompts played first, in order (notice for a merged number, own greeting, repeat warning). */
-      prompts: string[];
+      /** The route's own prompt (notice for a merged number, own greeting); null: the 12345 greeting. */
+      greeting: string | null;
       /** The menu to run, when the route has one; otherwise straight to the skill's queue. */
       menuId: number | null;
       skillId: number | null;
       priority: number;
       /** `subcentre`: where specialised questions are transferred, and how. */
       subcentre: { dial: string; mode: 'blind' | 'three-way' } | null;
+      /** Over the repeat-call limit: hears a warning first. */
       repeatCaller: boolean;
     };
 
@@ -48,19 +49,15 @@ export interface RouteFacts {
 }
 
 export function decideRoute(facts: RouteFacts): RouteDecision {
-  if (facts.block) return { kind: 'blocked', prompt: 'blocked-notice', reason: facts.block.reason };
+  if (facts.block) return { kind: 'blocked', reason: facts.block.reason };
   const route = facts.route ?? facts.mainRoute;
   const repeatCaller = facts.recentCalls > facts.policy.maxCalls;
-  const prompts: string[] = [];
-  if (route?.prompt) prompts.push(route.prompt);
-  else prompts.push('greeting-12345');
-  if (repeatCaller) prompts.push('repeat-call-warning');
   return {
     kind: 'serve',
     mode: route?.mode ?? 'main',
     routeId: route?.id ?? null,
     hotline: facts.route?.name ?? route?.name ?? facts.dialledNumber,
-    prompts,
+    greeting: route?.prompt ?? null,
     menuId: route?.menuId ?? null,
     skillId: route?.skillId ?? null,
     priority: route?.priority ?? 0,

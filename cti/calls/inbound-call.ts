@@ -6,6 +6,7 @@
  */
 import { runIvr, type IvrOutcome, type IvrStep } from '../../ivr/interpreter.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
+import { PROMPTS } from '../../ivr/prompts.js';
 import { validateMenus } from '../../ivr/validate-menus.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
@@ -111,12 +112,12 @@ export class InboundCall implements QueueMember {
     try {
       await this.ctx.ari.answer(this.channelId);
       if (this.decision.kind === 'blocked') {
-        await this.port.play([this.decision.prompt]);
+        await this.port.play([PROMPTS.blockedNotice]);
         await this.hangupCaller('blocked');
         return;
       }
       // A key pressed during the greeting stays buffered for the menu.
-      await this.port.play(this.decision.prompts);
+      await this.port.play([this.decision.greeting ?? PROMPTS.greeting, ...(this.decision.repeatCaller ? [PROMPTS.repeatCallWarning] : [])]);
       let outcome: IvrOutcome | null = null;
       if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId);
       if (outcome?.kind === 'transfer') {
@@ -172,7 +173,7 @@ export class InboundCall implements QueueMember {
     const skill = skills.find((s) => s.code === code) ?? skills.find((s) => s.code === 'general') ?? skills[0];
     if (!skill) {
       this.ctx.log.error({ callId: this.callId }, 'no skill configured: cannot queue the caller');
-      await this.port.play(['service-unavailable']).catch(() => undefined);
+      await this.port.play([PROMPTS.serviceUnavailable]).catch(() => undefined);
       await this.hangupCaller('failed');
       return;
     }

