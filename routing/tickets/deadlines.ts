@@ -1,0 +1,61 @@
+/**
+ * Ticket deadlines (Chongqing art. 13, Tonghua art. 15–16), in Asia/Shanghai:
+ * - dispatch the same day: by the end of the working day the ticket was accepted (a ticket accepted on a
+ *   rest day is due by the end of the next working day);
+ * - handling: consultations 5 working days, other categories 15, counted from the day after acceptance
+ *   and due at the end of that working day; configurable per category and per urgency;
+ * - urgency D (紧急重大) is due 12 hours after acceptance, whatever the day.
+ */
+import type { TicketCategory, TicketUrgency } from '../../store/index.js';
+import type { WorkingCalendar } from './working-calendar.js';
+
+export interface DeadlineRules {
+  workingDaysByCategory: Record<TicketCategory, number>;
+  /** Overrides by urgency: a number of working days, or hours on the clock. */
+  byUrgency: Partial<Record<TicketUrgency, { workingDays: number } | { hours: number }>>;
+}
+
+export const DEFAULT_DEADLINE_RULES: DeadlineRules = {
+  workingDaysByCategory: { consult: 5, help: 15, complaint: 15, report: 15, suggestion: 15 },
+  byUrgency: { B: { workingDays: 5 }, D: { hours: 12 } },
+};
+
+export interface Deadlines {
+  dispatchDueAt: string;
+  dueAt: string;
+  /** True when the count ran past the holiday data the calendar has: check it when the data is updated. */
+  beyondKnownCalendar: boolean;
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+export const shanghaiDayOf = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+
+/** The instant a Shanghai day ends (its 24:00), as an ISO string. */
+export const endOfShanghaiDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000 - SHANGHAI_OFFSET_MS).toISOString();
+
+export function computeDeadlines(
+  calendar: WorkingCalendar,
+  ticket: { acceptedAt: Date; category: TicketCategory; urgency: TicketUrgency | null },
+  rules: DeadlineRules = DEFAULT_DEADLINE_RULES,
+): Deadlines {
+  const acceptedDay = shanghaiDayOf(ticket.acceptedAt);
+  const dispatchDueAt = endOfShanghaiDay(calendar.workdayOnOrAfter(acceptedDay));
+  const special = ticket.urgency ? rules.byUrgency[ticket.urgency] : undefined;
+  if (special && 'hours' in special) {
+    return {
+      dispatchDueAt,
+      dueAt: new Date(ticket.acceptedAt.getTime() + special.hours * 3600_000).toISOString(),
+      beyondKnownCalendar: false,
+    };
+  }
+  const days = special?.workingDays ?? rules.workingDaysByCategory[ticket.category];
+  const due = calendar.addWorkingDays(acceptedDay, days);
+  return { dispatchDueAt, dueAt: endOfShanghaiDay(due.day), beyondKnownCalendar: due.beyondKnownData };
+}
+
+/** An extension (延期) moves the deadline by 5 working days from the current one. */
+export function extendDeadline(calendar: WorkingCalendar, dueAt: string, workingDays = 5): { dueAt: string; beyondKnownCalendar: boolean } {
+  const due = calendar.addWorkingDays(shanghaiDayOf(new Date(Date.parse(dueAt) - 1)), workingDays);
+  return { dueAt: endOfShanghaiDay(due.day), beyondKnownCalendar: due.beyondKnownData };
+}
