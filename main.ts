@@ -10,13 +10,16 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
+import { TicketService } from './cti/tickets/ticket-service.js';
 import fastifyWebsocket from '@fastify/websocket';
 import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
 import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
+import { calendarRoutes } from './softphone-bridge/http/calendar-routes.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
+import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
 import { openStore, seedDemo, type Store } from './store/index.js';
 
@@ -67,7 +70,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(authRoutes, { db: store.db, tokens });
   await http.register(agentGateway, { calls, tokens, db: store.db });
   await http.register(supervisorGateway, { calls, tokens, db: store.db });
-  await http.register(ticketRoutes, { db: store.db, tokens });
+  await http.register(calendarRoutes, { db: store.db, tokens });
+  await http.register(ticketRoutes, { db: store.db, tokens, tickets: new TicketService(store.db, calls.bus, log.child({ part: 'tickets' })) });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),
@@ -81,6 +85,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       },
     },
   });
+  // The browser pages (agent desktop /, wallboard /wallboard, admin console /admin).
+  await http.register(staticPages);
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ address }, 'HTTP server listening');
 

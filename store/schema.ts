@@ -201,6 +201,14 @@ export const tickets = sqliteTable(
     recording: text('recording'),
     dispatchDueAt: text('dispatch_due_at'),
     dueAt: text('due_at'),
+    /** When the ticket was last dispatched (the 2-working-day return window runs from it). */
+    dispatchedAt: text('dispatched_at'),
+    /** Extensions granted (延期), at most two. */
+    extensions: integer('extensions').notNull().default(0),
+    /** The caller's evaluation (好差评). */
+    satisfaction: text('satisfaction', { enum: ['satisfied', 'basically-satisfied', 'dissatisfied', 'no-answer'] }),
+    /** Set by the deadline watch (督办 mark) when due soon or overdue. */
+    supervisedAt: text('supervised_at'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
@@ -284,4 +292,17 @@ export const missedCalls = sqliteTable(
     handledBy: integer('handled_by').references(() => agents.id, { onDelete: 'set null' }),
   },
   (t) => [index('missed_calls_status_idx').on(t.status)],
+);
+
+/** Admin corrections to China's working-day calendar (a local holiday, next year's published plan). */
+export const calendarDays = sqliteTable(
+  'calendar_days',
+  {
+    date: text('date').primaryKey(),
+    kind: text('kind', { enum: ['workday', 'holiday'] }).notNull(),
+    name: text('name').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  () => [check('calendar_days_date_check', sql`date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`)],
 );

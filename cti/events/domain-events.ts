@@ -41,6 +41,8 @@ export type DomainEvent =
   | { type: 'call.conference.ended'; at: string; call: CallSummary; agentId: number | null; left: 'agent' | 'third' }
   | { type: 'call.missed'; at: string; call: CallSummary; agentId: number }
   | { type: 'call.ended'; at: string; call: CallSummary; agentId: number | null; outcome: string }
+  | { type: 'ticket.changed'; at: string; ticketId: number; number: string; from: string; to: string; action: string; actor: string }
+  | { type: 'ticket.overdue'; at: string; ticketId: number; number: string; dueAt: string; overdue: boolean }
   | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null }
   | { type: 'alert'; at: string; kind: 'emergency-transfer' | 'long-wait' | 'missed-ring'; message: string; callId?: string; agentId?: number };
 

@@ -1,16 +1,18 @@
 /**
- * The ticket an agent registers during a call (登记): `GET` and `PATCH /api/v1/tickets/:number`.
- * An agent may read and fill only tickets of calls they took; supervisors and admins may read any.
- * Every read is audited too: tickets hold citizens' personal data.
+ * Tickets over HTTP: read and register (登记) during the call, move through the lifecycle, extend,
+ * search. An agent may read, fill and move (direct answer, dispatch) only tickets of calls they took;
+ * supervisors and admins may act on any. Every read is audited too: tickets hold personal data.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type Static } from 'typebox';
+import { TicketError, type TicketService } from '../../cti/tickets/ticket-service.js';
 import {
   TICKET_CATEGORIES,
   TICKET_DISPOSITIONS,
+  TICKET_STATUSES,
   TICKET_URGENCIES,
   findTicketByNumber,
-  saveTicketForm,
+  searchTickets,
   ticketHistory,
   writeAudit,
   type Db,
@@ -47,6 +49,10 @@ const Ticket = Type.Object({
   agentId: Nullable(Type.Integer()),
   recording: Nullable(Type.String()),
   dueAt: Nullable(Type.String()),
+  dispatchDueAt: Nullable(Type.String()),
+  dispatchedAt: Nullable(Type.String()),
+  extensions: Type.Integer(),
+  satisfaction: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -71,7 +77,110 @@ async function session(tokens: TokenService, request: FastifyRequest, reply: Fas
 
 const mayRead = (claims: SessionClaims, ticket: TicketRow) => claims.role !== 'agent' || ticket.agentId === claims.agentId;
 
-export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> = (app, { db, tokens }) => {
+const ActionBody = Type.Object(
+  {
+    action: Type.Union(
+      ['answer-directly', 'dispatch', 'take', 'return', 'refuse-return', 'supervise', 'reply', 'close', 'start-callback', 'evaluate', 'redo'].map((a) =>
+        Type.Literal(a),
+      ),
+    ),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+    satisfaction: Type.Optional(
+      Type.Union([Type.Literal('satisfied'), Type.Literal('basically-satisfied'), Type.Literal('dissatisfied'), Type.Literal('no-answer')]),
+    ),
+  },
+  { additionalProperties: false },
+);
+const ExtensionBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 1000 }), approver: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  { additionalProperties: false },
+);
+const SearchQuery = Type.Object(
+  {
+    number: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
+    caller: Type.Optional(Type.String({ pattern: '^[0-9+]{3,20}$' })),
+    status: Type.Optional(Type.Union(TICKET_STATUSES.map((t) => Type.Literal(t)))),
+    hotline: Type.Optional(Type.String({ maxLength: 64 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    overdue: Type.Optional(Type.Boolean()),
+    page: Type.Integer({ minimum: 1, default: 1 }),
+    pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Moves an agent may make on their own tickets; everything else is for supervisors and admins. */
+const AGENT_ACTIONS = new Set(['answer-directly', 'dispatch']);
+
+function sendTicketError(reply: FastifyReply, error: unknown): FastifyReply {
+  if (!(error instanceof TicketError)) throw error;
+  return reply.code(error.kind === 'not-found' ? 404 : 409).send({ error: error.message });
+}
+
+export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; tickets: TicketService }> = (app, { db, tokens, tickets }) => {
+  app.get<{ Querystring: Static<typeof SearchQuery> }>(
+    '/api/v1/tickets',
+    { schema: { querystring: SearchQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
+    async (request, reply) => {
+      const claims = await session(tokens, request, reply);
+      if (!claims) return reply;
+      const q = request.query;
+      writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
+      return searchTickets(db, {
+        ...(q.number ? { number: q.number } : {}),
+        ...(q.caller ? { callerNumber: q.caller } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.hotline ? { hotline: q.hotline } : {}),
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        ...(q.overdue ? { overdueAt: new Date().toISOString() } : {}),
+        // Agents find only the tickets of calls they took.
+        ...(claims.role === 'agent' ? { agentId: claims.agentId } : {}),
+        page: q.page,
+        pageSize: q.pageSize,
+      });
+    },
+  );
+
+  app.post<{ Params: Static<typeof Params>; Body: Static<typeof ActionBody> }>(
+    '/api/v1/tickets/:number/actions',
+    { schema: { params: Params, body: ActionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    async (request, reply) => {
+      const claims = await session(tokens, request, reply);
+      if (!claims) return reply;
+      const ticket = findTicketByNumber(db, request.params.number);
+      if (!ticket) return reply.code(404).send({ error: '工单不存在' });
+      if (claims.role === 'agent' && (ticket.agentId !== claims.agentId || !AGENT_ACTIONS.has(request.body.action))) {
+        return reply.code(403).send({ error: '坐席只能对本人受理的工单直接办结或派单' });
+      }
+      try {
+        const moved = tickets.act(ticket.number, request.body.action, claims.login, {
+          note: request.body.note ?? null,
+          ...(request.body.satisfaction ? { satisfaction: request.body.satisfaction } : {}),
+        });
+        return { ticket: moved };
+      } catch (error) {
+        return sendTicketError(reply, error);
+      }
+    },
+  );
+
+  app.post<{ Params: Static<typeof Params>; Body: Static<typeof ExtensionBody> }>(
+    '/api/v1/tickets/:number/extensions',
+    { schema: { params: Params, body: ExtensionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    async (request, reply) => {
+      const claims = await session(tokens, request, reply);
+      if (!claims) return reply;
+      if (claims.role === 'agent') return reply.code(403).send({ error: '延期须由班长或管理员办理' });
+      try {
+        return { ticket: tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }) };
+      } catch (error) {
+        return sendTicketError(reply, error);
+      }
+    },
+  );
+
   app.get<{ Params: Static<typeof Params> }>(
     '/api/v1/tickets/:number',
     { schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
@@ -95,7 +204,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> 
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket) return reply.code(404).send({ error: '工单不存在' });
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
-      const saved = saveTicketForm(db, ticket.id, request.body, claims.login);
+      const saved = tickets.register(ticket.number, request.body, claims.login);
       writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, before: ticket, after: saved });
       return { ticket: saved };
     },

@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { auditLog } from '../schema.js';
 
@@ -28,4 +28,24 @@ export function writeAudit(db: Db, entry: AuditEntry): void {
 
 export function listAudit(db: Db, limit = 100): AuditRow[] {
   return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
+}
+
+/** Newest first; `beforeId` pages back through older entries. */
+export function queryAudit(
+  db: Db,
+  query: { limit: number; entity?: string; entityId?: string; actor?: string; beforeId?: number },
+): AuditRow[] {
+  const conditions = [
+    ...(query.entity === undefined ? [] : [eq(auditLog.entity, query.entity)]),
+    ...(query.entityId === undefined ? [] : [eq(auditLog.entityId, query.entityId)]),
+    ...(query.actor === undefined ? [] : [eq(auditLog.actor, query.actor)]),
+    ...(query.beforeId === undefined ? [] : [lt(auditLog.id, query.beforeId)]),
+  ];
+  return db
+    .select()
+    .from(auditLog)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(query.limit)
+    .all();
 }

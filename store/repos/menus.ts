@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { StoreError, isConstraintError } from '../errors.js';
 import { ivrMenus } from '../schema.js';
 
 export type MenuRow = typeof ivrMenus.$inferSelect;
@@ -21,4 +22,50 @@ export function findMenu(db: Db, id: number): MenuRow | undefined {
 
 export function listMenus(db: Db): MenuRow[] {
   return db.select().from(ivrMenus).orderBy(asc(ivrMenus.code)).all();
+}
+
+export function findMenuByCode(db: Db, code: string): MenuRow | undefined {
+  return db.select().from(ivrMenus).where(eq(ivrMenus.code, code)).get();
+}
+
+/** A new menu; a conflict when the code is taken (unlike `putMenu`, never replaces one). */
+export function createMenu(db: Db, input: { code: string; name: string; definition: unknown }): MenuRow {
+  try {
+    return db
+      .insert(ivrMenus)
+      .values({ ...input, updatedAt: new Date().toISOString() })
+      .returning()
+      .get();
+  } catch (error) {
+    if (isConstraintError(error)) throw new StoreError('conflict', `菜单编码已存在: ${input.code}`);
+    throw error;
+  }
+}
+
+export function updateMenu(db: Db, id: number, input: { code: string; name: string; definition: unknown }): MenuRow {
+  let row: MenuRow | undefined;
+  try {
+    row = db
+      .update(ivrMenus)
+      .set({ ...input, updatedAt: new Date().toISOString() })
+      .where(eq(ivrMenus.id, id))
+      .returning()
+      .get();
+  } catch (error) {
+    if (isConstraintError(error)) throw new StoreError('conflict', `菜单编码已存在: ${input.code}`);
+    throw error;
+  }
+  if (!row) throw new StoreError('not-found', `菜单不存在: ${id}`);
+  return row;
+}
+
+/** Refused with a conflict while a route still runs the menu. */
+export function deleteMenu(db: Db, id: number): void {
+  try {
+    const result = db.delete(ivrMenus).where(eq(ivrMenus.id, id)).run();
+    if (result.changes === 0) throw new StoreError('not-found', `菜单不存在: ${id}`);
+  } catch (error) {
+    if (isConstraintError(error)) throw new StoreError('conflict', `菜单仍被路由使用: ${id}`);
+    throw error;
+  }
 }

@@ -26,3 +26,7 @@ export function completeMissedCall(db: Db, id: number, agentId: number): boolean
       .run().changes === 1
   );
 }
+
+export function findMissedCall(db: Db, id: number): MissedCallRow | undefined {
+  return db.select().from(missedCalls).where(eq(missedCalls.id, id)).get();
+}

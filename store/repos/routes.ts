@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, or } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { routes, type RouteMode } from '../schema.js';
@@ -56,4 +56,23 @@ export function updateRoute(db: Db, id: number, input: Partial<RouteInput>): Rou
 export function deleteRoute(db: Db, id: number): void {
   const result = db.delete(routes).where(eq(routes.id, id)).run();
   if (result.changes === 0) throw new StoreError('not-found', `路由不存在: ${id}`);
+}
+
+export function findRoute(db: Db, id: number): RouteRow | undefined {
+  return db.select().from(routes).where(eq(routes.id, id)).get();
+}
+
+/** Routes that send callers to a skill or run a menu (what would break if it went away). */
+export function listRoutesUsing(db: Db, ref: { skillId?: number; menuId?: number }): RouteRow[] {
+  const conditions = [
+    ...(ref.skillId === undefined ? [] : [eq(routes.skillId, ref.skillId)]),
+    ...(ref.menuId === undefined ? [] : [eq(routes.menuId, ref.menuId)]),
+  ];
+  if (conditions.length === 0) return [];
+  return db
+    .select()
+    .from(routes)
+    .where(or(...conditions))
+    .orderBy(asc(routes.number))
+    .all();
 }

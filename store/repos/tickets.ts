@@ -98,6 +98,8 @@ export interface StatusChange {
   kind: string;
   note?: string;
   at: Date;
+  /** Other fields that change with the move (deadlines, dispatch time, evaluation). */
+  set?: Partial<Pick<TicketRow, 'dispatchDueAt' | 'dueAt' | 'dispatchedAt' | 'satisfaction' | 'supervisedAt'>>;
 }
 
 /**
@@ -111,7 +113,7 @@ export function changeTicketStatus(db: Db, change: StatusChange): boolean {
       const at = change.at.toISOString();
       const result = tx
         .update(tickets)
-        .set({ status: change.to, updatedAt: at })
+        .set({ ...change.set, status: change.to, updatedAt: at })
         .where(and(eq(tickets.id, change.ticketId), eq(tickets.status, change.from)))
         .run();
       if (result.changes !== 1) return false;
@@ -176,4 +178,66 @@ export function saveTicketForm(db: Db, ticketId: number, form: TicketForm, actor
       .run();
     return row;
   });
+}
+
+/** Records a granted extension (延期) if the count is still what the caller checked; false otherwise. */
+export function grantExtension(
+  db: Db,
+  change: { ticketId: number; expectedCount: number; dueAt: string; actor: string; note: string },
+): boolean {
+  return db.transaction(
+    (tx) => {
+      const at = new Date().toISOString();
+      const result = tx
+        .update(tickets)
+        .set({ dueAt: change.dueAt, extensions: change.expectedCount + 1, updatedAt: at })
+        .where(and(eq(tickets.id, change.ticketId), eq(tickets.extensions, change.expectedCount)))
+        .run();
+      if (result.changes !== 1) return false;
+      tx.insert(ticketEvents).values({ ticketId: change.ticketId, at, actor: change.actor, kind: 'extended', note: change.note }).run();
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function setTicketDeadlines(db: Db, ticketId: number, deadlines: { dispatchDueAt: string; dueAt: string }): void {
+  db.update(tickets).set({ ...deadlines, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
+}
+
+export interface TicketSearch {
+  number?: string;
+  callerNumber?: string;
+  status?: TicketStatus;
+  hotline?: string;
+  /** Created on or after / before (ISO). */
+  from?: string;
+  to?: string;
+  overdueAt?: string;
+  agentId?: number;
+  page: number;
+  pageSize: number;
+}
+
+export function searchTickets(db: Db, q: TicketSearch): { total: number; items: TicketRow[] } {
+  const where = and(
+    q.number ? eq(tickets.number, q.number) : undefined,
+    q.callerNumber ? eq(tickets.callerNumber, q.callerNumber) : undefined,
+    q.status ? eq(tickets.status, q.status) : undefined,
+    q.hotline ? like(tickets.hotline, `%${q.hotline}%`) : undefined,
+    q.from ? sql`${tickets.createdAt} >= ${q.from}` : undefined,
+    q.to ? sql`${tickets.createdAt} < ${q.to}` : undefined,
+    q.overdueAt ? sql`${tickets.dueAt} < ${q.overdueAt} and ${tickets.status} not in ('closed', 'callback', 'evaluated')` : undefined,
+    q.agentId !== undefined ? eq(tickets.agentId, q.agentId) : undefined,
+  );
+  const total = db.select({ n: sql<number>`count(*)` }).from(tickets).where(where).get()?.n ?? 0;
+  const items = db
+    .select()
+    .from(tickets)
+    .where(where)
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .all();
+  return { total, items };
 }

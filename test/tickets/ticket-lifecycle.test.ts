@@ -1,0 +1,90 @@
+/**
+ * After the call: a complaint call becomes a ticket whose deadline skips a holiday week, a unit sends
+ * it back within the window, extensions are granted twice and refused the third time — all through
+ * the simulator and the HTTP API.
+ */
+import { describe, expect, it } from 'vitest';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones, useHarness } from '../support/harness.js';
+import { placeCall, simRequest } from '../support/sim-client.js';
+
+const h = useHarness();
+
+async function token(username: string): Promise<string> {
+  return (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username, password: 'demo' })).body.token;
+}
+
+async function api<T = Record<string, unknown>>(tok: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${h.server.httpUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tok}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+interface TicketBody {
+  ticket: { number: string; status: string; dueAt: string | null; dispatchDueAt: string | null; extensions: number };
+}
+
+describe('ticket lifecycle', () => {
+  it('complaint → deadline past a holiday week → return → re-dispatch → two extensions, not three', async () => {
+    await registerPhones(h.sim);
+    const admin = await token('admin');
+    // Today is 2026-11-22 (Sunday) in these runs' clock; whatever today is, declare the next 7 days a holiday week.
+    const today = new Date();
+    const days = Array.from({ length: 7 }, (_, i) => new Date(today.getTime() + (i + 1) * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10));
+    for (const date of days) expect((await api(admin, 'PUT', `/api/v1/calendar/${date}`, { kind: 'holiday', name: '测试假期' })).status).toBe(200);
+    const agentToken = await token('1001');
+    expect((await api(agentToken, 'PUT', `/api/v1/calendar/${days[0] ?? ''}`, { kind: 'workday', name: 'x' })).status).toBe(403);
+
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
+    await desk.command('agent.ready');
+    const callId = await placeCall(h.sim.httpUrl, '13800138888', '12345');
+    const pop = await desk.next('call.offered', (m) => m.callId === callId);
+    await desk.next('call.answered', (m) => m.callId === callId);
+    const number = String(pop.ticketNumber);
+
+    const registered = await api<TicketBody>(agentToken, 'PATCH', `/api/v1/tickets/${number}`, { category: 'complaint', content: '道路积水', disposition: 'dispatch' });
+    expect(registered.status).toBe(200);
+    const due = registered.body.ticket.dueAt ?? '';
+    // 15 working days with a 7-day holiday right after acceptance: at least 15 + 7 calendar days away.
+    const lastHoliday = Date.parse(`${days[6] ?? ''}T00:00:00+08:00`);
+    expect(Date.parse(due)).toBeGreaterThan(lastHoliday + 15 * 86_400_000);
+
+    const dispatched = await api<TicketBody>(agentToken, 'POST', `/api/v1/tickets/${number}/actions`, { action: 'dispatch', note: '派至市住建委' });
+    expect(dispatched.body.ticket.status).toBe('dispatched');
+    expect((await api(agentToken, 'POST', `/api/v1/tickets/${number}/actions`, { action: 'close' })).status).toBe(403);
+
+    const supervisor = await token('super');
+    const noReason = await api<{ error: string }>(supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action: 'return' });
+    expect(noReason).toEqual({ status: 409, body: { error: '退单须说明理由' } });
+    expect((await api<TicketBody>(supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action: 'return', note: '非本单位职责' })).body.ticket.status).toBe('returned');
+    expect((await api<TicketBody>(supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action: 'dispatch', note: '改派市交通局' })).body.ticket.status).toBe('dispatched');
+    expect((await api<TicketBody>(supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action: 'take' })).body.ticket.status).toBe('handling');
+
+    const first = await api<TicketBody>(supervisor, 'POST', `/api/v1/tickets/${number}/extensions`, { note: '需现场勘查' });
+    expect(first.body.ticket.extensions).toBe(1);
+    expect(Date.parse(first.body.ticket.dueAt ?? '')).toBeGreaterThan(Date.parse(due));
+    expect(await api(supervisor, 'POST', `/api/v1/tickets/${number}/extensions`, { note: '再次延期' })).toEqual({
+      status: 409,
+      body: { error: '第二次延期须由审批人批准' },
+    });
+    expect((await api<TicketBody>(supervisor, 'POST', `/api/v1/tickets/${number}/extensions`, { note: '再次延期', approver: '张主任' })).body.ticket.extensions).toBe(2);
+    expect(await api(supervisor, 'POST', `/api/v1/tickets/${number}/extensions`, { note: '第三次', approver: '张主任' })).toEqual({
+      status: 409,
+      body: { error: '延期不得超过2次' },
+    });
+
+    const history = await api<{ history: { kind: string }[] }>(supervisor, 'GET', `/api/v1/tickets/${number}`);
+    expect(history.body.history.map((e) => e.kind)).toEqual(['created', 'answered', 'registered', 'dispatch', 'return', 'dispatch', 'take', 'extended', 'extended']);
+
+    const found = await api<{ total: number; items: { number: string }[] }>(supervisor, 'GET', `/api/v1/tickets?caller=13800138888&status=handling`);
+    expect(found.body.items.map((t) => t.number)).toEqual([number]);
+    const bad = await api<{ message?: string }>(supervisor, 'GET', '/api/v1/tickets?status=lost');
+    expect(bad.status).toBe(400);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
+    desk.close();
+  });
+});
