@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
+import { DeadlineWatch } from './cti/tickets/deadline-watch.js';
 import { TicketService } from './cti/tickets/ticket-service.js';
 import fastifyWebsocket from '@fastify/websocket';
 import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
@@ -33,6 +34,7 @@ export interface RunningServer {
   link: PbxLink;
   calls: CallHandling;
   tokens: TokenService;
+  deadlineWatch: DeadlineWatch;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
+  const deadlineWatch = new DeadlineWatch(store.db, calls.bus, log.child({ part: 'deadline-watch' }));
+  deadlineWatch.start();
+
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
   await http.register(fastifyWebsocket);
@@ -98,7 +103,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     link,
     calls,
     tokens,
+    deadlineWatch,
     async close() {
+      deadlineWatch.stop();
       calls.stop();
       link.stop();
       await http.close();

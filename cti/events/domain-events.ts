@@ -44,7 +44,15 @@ export type DomainEvent =
   | { type: 'ticket.changed'; at: string; ticketId: number; number: string; from: string; to: string; action: string; actor: string }
   | { type: 'ticket.overdue'; at: string; ticketId: number; number: string; dueAt: string; overdue: boolean }
   | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null }
-  | { type: 'alert'; at: string; kind: 'emergency-transfer' | 'long-wait' | 'missed-ring'; message: string; callId?: string; agentId?: number };
+  | {
+      type: 'alert';
+      at: string;
+      kind: 'emergency-transfer' | 'long-wait' | 'missed-ring' | 'ticket-due-soon' | 'ticket-overdue';
+      message: string;
+      callId?: string;
+      agentId?: number;
+      ticketNumber?: string;
+    };
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -241,3 +241,33 @@ export function searchTickets(db: Db, q: TicketSearch): { total: number; items: 
     .all();
   return { total, items };
 }
+
+const OPEN = sql`${tickets.status} not in ('closed', 'callback', 'evaluated')`;
+
+/** Open tickets due before `iso` that the deadline watch has not marked yet. */
+export function listUnmarkedTicketsDueBefore(db: Db, iso: string): TicketRow[] {
+  return db
+    .select()
+    .from(tickets)
+    .where(and(OPEN, sql`${tickets.dueAt} is not null and ${tickets.dueAt} < ${iso}`, sql`${tickets.supervisedAt} is null`))
+    .orderBy(asc(tickets.dueAt))
+    .all();
+}
+
+/** The 督办 mark: once per ticket (a second run finds it marked and changes nothing). */
+export function markTicketSupervised(db: Db, ticketId: number, note: string, at: Date): boolean {
+  return db.transaction(
+    (tx) => {
+      const iso = at.toISOString();
+      const result = tx
+        .update(tickets)
+        .set({ supervisedAt: iso, updatedAt: iso })
+        .where(and(eq(tickets.id, ticketId), sql`${tickets.supervisedAt} is null`))
+        .run();
+      if (result.changes !== 1) return false;
+      tx.insert(ticketEvents).values({ ticketId, at: iso, actor: 'system', kind: 'supervise-mark', note }).run();
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -3,10 +3,13 @@
  * it back within the window, extensions are granted twice and refused the third time — all through
  * the simulator and the HTTP API.
  */
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { tickets } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest } from '../support/sim-client.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { SupervisorDesk } from '../support/supervisor-desk.js';
 
 const h = useHarness();
 
@@ -86,5 +89,23 @@ describe('ticket lifecycle', () => {
     expect(bad.status).toBe(400);
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
     desk.close();
+  });
+});
+
+describe('deadline watch', () => {
+  it('marks an overdue ticket once and the supervisor socket hears of it at once', async () => {
+    const sup = await SupervisorDesk.login(h.server.httpUrl, 'super');
+    const callId = await placeCall(h.sim.httpUrl, '13800137777', '12345');
+    const ticket = await waitFor(() => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get(), 'ticket');
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
+    h.server.store.db.update(tickets).set({ dueAt: new Date(Date.now() - 3600_000).toISOString() }).where(eq(tickets.id, ticket.id)).run();
+
+    expect(h.server.deadlineWatch.runOnce()).toContain(ticket.number);
+    expect(h.server.deadlineWatch.runOnce()).not.toContain(ticket.number);
+    const alert = await sup.next('alert', (m) => m.kind === 'ticket-overdue' && m.ticketNumber === ticket.number);
+    expect(String(alert.message)).toContain('已超期');
+    const row = h.server.store.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
+    expect(row?.supervisedAt).toBeTruthy();
+    sup.close();
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * 督办: every minute (node-cron, Asia/Shanghai, never two runs at once) open tickets that are overdue,
+ * or due within the next working hours, get the supervise mark and a supervisor alert. The mark is
+ * stored, so a restart neither loses a due ticket nor alerts twice; a failed run is logged and the
+ * next run picks the ticket up again.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import { listUnmarkedTicketsDueBefore, markTicketSupervised, type Db } from '../../store/index.js';
+import type { DomainEventBus } from '../events/domain-events.js';
+import type { Logger } from '../logging.js';
+
+/** "Due soon": within this many hours. */
+const DUE_SOON_HOURS = 24;
+
+export class DeadlineWatch {
+  private task: ScheduledTask | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: DomainEventBus,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.task = cron.schedule('* * * * *', () => this.runOnce(), { timezone: 'Asia/Shanghai', noOverlap: true, name: 'deadline-watch' });
+  }
+
+  /** One pass; returns the tickets it marked. */
+  runOnce(now = new Date()): string[] {
+    const marked: string[] = [];
+    try {
+      const horizon = new Date(now.getTime() + DUE_SOON_HOURS * 3600_000).toISOString();
+      for (const ticket of listUnmarkedTicketsDueBefore(this.db, horizon)) {
+        const overdue = Date.parse(ticket.dueAt ?? '') <= now.getTime();
+        const note = overdue ? `已超期（期限 ${ticket.dueAt}）` : `即将到期（期限 ${ticket.dueAt}）`;
+        if (!markTicketSupervised(this.db, ticket.id, note, now)) continue;
+        marked.push(ticket.number);
+        const at = now.toISOString();
+        this.bus.publish({ type: 'ticket.overdue', at, ticketId: ticket.id, number: ticket.number, dueAt: ticket.dueAt ?? '', overdue });
+        this.bus.publish({
+          type: 'alert',
+          at,
+          kind: overdue ? 'ticket-overdue' : 'ticket-due-soon',
+          message: `工单 ${ticket.number} ${note}`,
+          ticketNumber: ticket.number,
+        });
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'deadline watch run failed; the next run retries');
+    }
+    if (marked.length) this.log.info({ tickets: marked.length }, 'deadline watch marked tickets');
+    return marked;
+  }
+
+  stop(): void {
+    void this.task?.stop();
+    this.task = null;
+  }
+}
