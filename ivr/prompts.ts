@@ -18,6 +18,8 @@ export const PROMPTS = {
   enterTicketNumber: 'enter-ticket-number',
   ticketStatusIs: 'ticket-status-is',
   ticketNotFound: 'ticket-not-found',
+  survey: 'survey-question',
+  surveyThanks: 'survey-thanks',
 } as const;
 
 export const ticketStatusPrompt = (status: string) => `ticket-status-${status}`;
@@ -48,6 +50,8 @@ export const PROMPT_TEXTS: Readonly<Record<string, string>> = {
   [PROMPTS.enterTicketNumber]: '请输入工单编号，以井号键结束。',
   [PROMPTS.ticketStatusIs]: '您查询的工单状态为',
   [PROMPTS.ticketNotFound]: '未查询到您名下的该工单，请核对后再试。',
+  [PROMPTS.survey]: '请对本次服务进行评价：满意请按1，基本满意请按2，不满意请按3。',
+  [PROMPTS.surveyThanks]: '感谢您的评价，再见。',
   ...Object.fromEntries(TICKET_STATUSES.map((s) => [ticketStatusPrompt(s), STATUS_TEXT[s]])),
   // The demo hotlines' own prompts.
   'greeting-12315': '您好，这里是12315市场监管投诉举报热线，已并入12345热线为您服务。',

@@ -96,10 +96,12 @@ export class CallControl {
     await conference.kick(party);
   }
 
+  /** The agent leaves: their leg goes; the caller stays for the satisfaction survey, then is released. */
   async hangup(callId: string, agentId: number): Promise<void> {
     const call = this.own(callId, agentId);
-    await call.finish('agent');
-    await this.ctx.ari.hangup(this.leg(call)).catch(() => undefined);
+    const leg = this.leg(call);
+    call.finish('agent').catch((error: unknown) => this.ctx.log.error({ err: error, callId }, 'ending the call failed'));
+    await this.ctx.ari.hangup(leg).catch(() => undefined);
   }
 
   /** 保持: the caller hears music while the agent is away. */

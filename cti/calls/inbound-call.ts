@@ -19,6 +19,7 @@ import {
   markCallAnswered,
   markCallEnded,
   recordMissedCall,
+  recordSurvey,
   setCallIvrSteps,
   setCallState,
   setTicketAgent,
@@ -33,6 +34,10 @@ import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
+
+type SurveyResult = 'satisfied' | 'basically-satisfied' | 'dissatisfied' | 'no-answer';
+const SURVEY_KEYS: Record<string, SurveyResult> = { '1': 'satisfied', '2': 'basically-satisfied', '3': 'dissatisfied' };
+const SURVEY_TIMEOUT_MS = 8_000;
 
 type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary; at: string } ? Omit<E, 'call' | 'at'> : never) : never;
 
@@ -309,6 +314,21 @@ export class InboundCall implements QueueMember {
     await this.finish('system', outcome);
   }
 
+  /** 1 satisfied, 2 basically satisfied, 3 dissatisfied; silence is "no answer". Stored on the ticket. */
+  private async runSurvey(): Promise<void> {
+    let result: SurveyResult = 'no-answer';
+    try {
+      await this.port.play([PROMPTS.survey]);
+      const { digits } = await this.port.collect({ maxDigits: 1, firstDigitTimeoutMs: SURVEY_TIMEOUT_MS, interDigitTimeoutMs: SURVEY_TIMEOUT_MS });
+      result = SURVEY_KEYS[digits] ?? 'no-answer';
+      recordSurvey(this.ctx.db, this.summary.ticketId, result);
+      await this.port.play([PROMPTS.surveyThanks]);
+    } catch (error) {
+      if (!(error instanceof CallerHungUp)) this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'survey failed');
+      if (result === 'no-answer') recordSurvey(this.ctx.db, this.summary.ticketId, result);
+    }
+  }
+
   /** Ends the call once, whoever hung up: legs, bridge, agent, rows, event. */
   async finish(by: 'caller' | 'agent' | 'system', forcedOutcome?: CallOutcome): Promise<void> {
     if (this.ended) return;
@@ -316,8 +336,9 @@ export class InboundCall implements QueueMember {
     const stateAtEnd = this.machine.state;
     this.queue.leave(this.callId);
     this.ringing?.cancel();
-    this.port.close();
     this.stopListening();
+    // 好差评: when the agent hangs up first on a call they answered, the caller stays for the survey.
+    const survey = by === 'agent' && this.agentId !== null && this.transferredTo === null && (stateAtEnd === 'connected' || stateAtEnd === 'held');
     this.detachParty();
     const answered = this.agentId !== null || this.transferredTo !== null;
     const waitMs = this.queuedAt === null ? 0 : Date.now() - this.queuedAt;
@@ -343,10 +364,12 @@ export class InboundCall implements QueueMember {
       }
     }
     if (this.agentId !== null && stateAtEnd !== 'ended') this.ctx.agents.transition(this.agentId, 'call-end', null);
-    const legs = [by !== 'caller' ? this.channelId : null, by !== 'agent' ? this.agentLegId : null].filter((l): l is string => l !== null);
-    for (const leg of legs) await this.ctx.ari.hangup(leg).catch(() => undefined);
     if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
     this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
+    if (survey) await this.runSurvey();
+    this.port.close();
+    const legs = [by !== 'caller' ? this.channelId : null, by !== 'agent' ? this.agentLegId : null].filter((l): l is string => l !== null);
+    for (const leg of legs) await this.ctx.ari.hangup(leg).catch(() => undefined);
     for (const callback of this.onEnd) callback();
     this.onEnd.clear();
   }

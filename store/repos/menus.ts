@@ -24,10 +24,6 @@ export function listMenus(db: Db): MenuRow[] {
   return db.select().from(ivrMenus).orderBy(asc(ivrMenus.code)).all();
 }
 
-export function findMenuByCode(db: Db, code: string): MenuRow | undefined {
-  return db.select().from(ivrMenus).where(eq(ivrMenus.code, code)).get();
-}
-
 /** A new menu; a conflict when the code is taken (unlike `putMenu`, never replaces one). */
 export function createMenu(db: Db, input: { code: string; name: string; definition: unknown }): MenuRow {
   try {

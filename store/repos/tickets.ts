@@ -271,3 +271,14 @@ export function markTicketSupervised(db: Db, ticketId: number, note: string, at:
     { behavior: 'immediate' },
   );
 }
+
+const SURVEY_NOTES = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意', 'no-answer': '未评价' } as const;
+
+/** The post-call survey's answer, on the ticket and in its history. */
+export function recordSurvey(db: Db, ticketId: number, result: keyof typeof SURVEY_NOTES): void {
+  db.transaction((tx) => {
+    const at = new Date().toISOString();
+    tx.update(tickets).set({ satisfaction: result, updatedAt: at }).where(eq(tickets.id, ticketId)).run();
+    tx.insert(ticketEvents).values({ ticketId, at, actor: 'caller', kind: 'survey', note: `通话后评价: ${SURVEY_NOTES[result]}` }).run();
+  });
+}

@@ -109,3 +109,29 @@ describe('deadline watch', () => {
     sup.close();
   });
 });
+
+describe('post-call survey', () => {
+  it('when the agent hangs up first, the caller is asked and their answer lands on the ticket', async () => {
+    await registerPhones(h.sim);
+    const played: string[] = [];
+    let callerChannel = '';
+    h.sim.core.subscribe((event) => {
+      if (event.type === 'playback.started' && event.playback.targetUri === `channel:${callerChannel}`) played.push(event.playback.mediaUri);
+    });
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1002');
+    await desk.command('agent.ready');
+    callerChannel = await placeCall(h.sim.httpUrl, '13800136666', '12345');
+    await desk.next('call.answered', (m) => m.callId === callerChannel);
+    expect(await desk.command('call.hangup', { callId: callerChannel })).toMatchObject({ ok: true });
+    await desk.next('call.ended', (m) => m.callId === callerChannel);
+    await waitFor(() => played.includes('sound:survey-question'), 'the survey question');
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callerChannel}/dtmf`, { digits: '3' });
+    const ticket = await waitFor(() => {
+      const row = h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callerChannel)).get();
+      return row?.satisfaction ? row : undefined;
+    }, 'the survey result');
+    expect(ticket.satisfaction).toBe('dissatisfied');
+    await waitFor(async () => (await simRequest(h.sim.httpUrl, 'GET', `/sim/channels/${callerChannel}`)).status === 404, 'caller released');
+    desk.close();
+  });
+});
