@@ -13,6 +13,7 @@ import { PbxLink } from './cti/pbx-link.js';
 import { DeadlineWatch } from './cti/tickets/deadline-watch.js';
 import { TicketService } from './cti/tickets/ticket-service.js';
 import fastifyWebsocket from '@fastify/websocket';
+import { adminApi, registerApiDocs } from './softphone-bridge/admin-api/index.js';
 import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
@@ -72,11 +73,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
   await http.register(fastifyWebsocket);
+  // OpenAPI document (/docs/json), Swagger UI (/docs) and the route catalogue: before the routes they describe.
+  const apiCatalogue = await registerApiDocs(http);
   await http.register(authRoutes, { db: store.db, tokens });
   await http.register(agentGateway, { calls, tokens, db: store.db });
   await http.register(supervisorGateway, { calls, tokens, db: store.db });
   await http.register(calendarRoutes, { db: store.db, tokens });
   await http.register(ticketRoutes, { db: store.db, tokens, tickets: new TicketService(store.db, calls.bus, log.child({ part: 'tickets' })) });
+  await http.register(adminApi, { db: store.db, tokens, agents: calls.agents, catalogue: apiCatalogue });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),

@@ -1,0 +1,193 @@
+/**
+ * Agents and the other accounts (班长、管理员): login, name, role, phone, skills with levels 1–10,
+ * enabled, and password reset. Password hashes never leave the server, not even in the audit log.
+ * Every change re-reads the live agent registry, so the next call sees it; an agent ringing or on a
+ * call cannot be removed or disabled, and the last enabled admin cannot be removed, demoted or disabled.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type, { type Static } from 'typebox';
+import {
+  AGENT_ROLES,
+  countEnabledAdmins,
+  createAgent,
+  deleteAgent,
+  findAgentWithSkills,
+  findSkill,
+  listAgents,
+  listExpertSeatsOfAgent,
+  setAgentPassword,
+  updateAgent,
+  type AgentWithSkills,
+  type Db,
+} from '../../store/index.js';
+import { hashPassword } from '../auth/passwords.js';
+import { audited } from './audit-trail.js';
+import type { LiveAgents, ResourceDeps } from './deps.js';
+import { conflict, errorReplies, invalid, notFound, type ErrorDetail } from './errors.js';
+import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { Endpoint, Id, IdParams, Name, Nullable } from './schemas.js';
+
+const AgentSkill = Type.Object({ skillId: Type.Integer(), code: Type.String(), level: Type.Integer() });
+/** An account as the API shows it: never a password hash. */
+const Agent = Type.Object({
+  id: Type.Integer(),
+  login: Type.String(),
+  name: Type.String(),
+  role: Type.Enum([...AGENT_ROLES]),
+  endpoint: Nullable(Type.String()),
+  enabled: Type.Boolean(),
+  createdAt: Type.String(),
+  skills: Type.Array(AgentSkill),
+});
+
+const SkillLevel = Type.Object(
+  { skillId: Id, level: Type.Integer({ minimum: 1, maximum: 10, description: '1 初级 … 10 专家' }) },
+  { additionalProperties: false },
+);
+const Password = Type.String({ minLength: 8, maxLength: 128, description: '至少 8 位' });
+const Login = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$', description: '工号/登录名' });
+
+const AgentFields = {
+  login: Login,
+  name: Name,
+  role: Type.Optional(Type.Enum([...AGENT_ROLES], { description: 'agent 话务员 / supervisor 班长 / admin 管理员；默认 agent' })),
+  endpoint: Type.Optional(Nullable(Endpoint)),
+  enabled: Type.Optional(Type.Boolean()),
+  skills: Type.Optional(Type.Array(SkillLevel, { maxItems: 50 })),
+};
+const AgentBody = Type.Object({ ...AgentFields, password: Type.Optional(Password) }, { additionalProperties: false });
+const AgentPatch = Type.Partial(Type.Object(AgentFields), { additionalProperties: false, minProperties: 1 });
+const PasswordBody = Type.Object({ password: Password }, { additionalProperties: false });
+
+const TAGS = ['坐席 agents'];
+
+/** The account without anything secret (the audit log gets the same). */
+const view = (agent: AgentWithSkills): Static<typeof Agent> => ({
+  id: agent.id,
+  login: agent.login,
+  name: agent.name,
+  role: agent.role,
+  endpoint: agent.endpoint,
+  enabled: agent.enabled,
+  createdAt: agent.createdAt,
+  skills: agent.skills,
+});
+
+function checkSkills(db: Db, skills: { skillId: number }[] | undefined): void {
+  if (!skills) return;
+  const details: ErrorDetail[] = [];
+  const seen = new Set<number>();
+  skills.forEach((s, i) => {
+    if (seen.has(s.skillId)) details.push({ field: `/skills/${i}/skillId`, message: `技能重复: ${s.skillId}` });
+    else if (!findSkill(db, s.skillId)) details.push({ field: `/skills/${i}/skillId`, message: `技能不存在: ${s.skillId}` });
+    seen.add(s.skillId);
+  });
+  if (details.length) throw invalid(details);
+}
+
+function requireAgent(db: Db, id: number): AgentWithSkills {
+  const agent = findAgentWithSkills(db, id);
+  if (!agent) throw notFound(`坐席不存在: ${id}`);
+  return agent;
+}
+
+function assertNotOnCall(agents: LiveAgents, agent: AgentWithSkills, what: string): void {
+  const state = agents.get(agent.id)?.state;
+  if (state === 'ringing' || state === 'on_call') throw conflict(`坐席 ${agent.login} 正在通话中，不能${what}`);
+}
+
+export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents }) => {
+  app.get(
+    '/agents',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '坐席与账号列表（不含密码）', response: { 200: Type.Array(Agent), ...errorReplies(401, 403) } } },
+    () => listAgents(db).map(view),
+  );
+
+  app.get(
+    '/agents/:id',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看坐席', params: IdParams, response: { 200: Agent, ...errorReplies(400, 401, 403, 404) } } },
+    (request) => view(requireAgent(db, request.params.id)),
+  );
+
+  app.post(
+    '/agents',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增坐席或账号', body: AgentBody, response: { 201: Agent, ...errorReplies(400, 401, 403, 409) } } },
+    async (request, reply) => {
+      const { password, ...fields } = request.body;
+      checkSkills(db, fields.skills);
+      const passwordHash = password === undefined ? null : await hashPassword(password);
+      const agent = audited(db, sessionOf(request).login, 'agent', 'create', (tx) => {
+        const created = requireAgent(tx, createAgent(tx, { ...fields, passwordHash }).id);
+        return { id: created.id, after: { ...view(created), passwordSet: passwordHash !== null }, result: created };
+      });
+      agents.reload();
+      return reply.code(201).send(view(agent));
+    },
+  );
+
+  app.patch(
+    '/agents/:id',
+    {
+      config: { roles: ADMIN },
+      schema: { tags: TAGS, summary: '修改坐席（技能整体替换）', params: IdParams, body: AgentPatch, response: { 200: Agent, ...errorReplies(400, 401, 403, 404, 409) } },
+    },
+    (request) => {
+      const before = requireAgent(db, request.params.id);
+      const patch = request.body;
+      checkSkills(db, patch.skills);
+      const staysAdmin = (patch.role ?? before.role) === 'admin' && (patch.enabled ?? before.enabled);
+      if (before.role === 'admin' && before.enabled && !staysAdmin && countEnabledAdmins(db, before.id) === 0) {
+        throw conflict('至少需要保留一个启用的管理员账号');
+      }
+      if ((patch.enabled === false && before.enabled) || (patch.role !== undefined && patch.role !== before.role)) {
+        assertNotOnCall(agents, before, '停用或更改角色');
+      }
+      const agent = audited(db, sessionOf(request).login, 'agent', 'update', (tx) => {
+        updateAgent(tx, before.id, patch);
+        const after = requireAgent(tx, before.id);
+        return { id: before.id, before: view(before), after: view(after), result: after };
+      });
+      agents.reload();
+      return view(agent);
+    },
+  );
+
+  app.delete(
+    '/agents/:id',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除坐席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
+    (request, reply) => {
+      const before = requireAgent(db, request.params.id);
+      const me = sessionOf(request);
+      if (before.id === me.agentId) throw conflict('不能删除当前登录的账号');
+      if (before.role === 'admin' && before.enabled && countEnabledAdmins(db, before.id) === 0) throw conflict('至少需要保留一个启用的管理员账号');
+      assertNotOnCall(agents, before, '删除');
+      const seats = listExpertSeatsOfAgent(db, before.id);
+      if (seats.length) throw conflict(`坐席 ${before.login} 仍是专家座席（${seats.map((s) => s.name).join('、')}），请先修改或删除专家座席`);
+      audited(db, me.login, 'agent', 'delete', (tx) => {
+        deleteAgent(tx, before.id);
+        return { id: before.id, before: view(before), result: null };
+      });
+      agents.reload();
+      reply.code(204);
+      return null;
+    },
+  );
+
+  app.post(
+    '/agents/:id/password',
+    {
+      config: { roles: ADMIN },
+      schema: { tags: TAGS, summary: '重置密码（argon2 保存，不返回）', params: IdParams, body: PasswordBody, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } },
+    },
+    async (request, reply) => {
+      const agent = requireAgent(db, request.params.id);
+      const passwordHash = await hashPassword(request.body.password);
+      audited(db, sessionOf(request).login, 'agent', 'password-reset', (tx) => {
+        setAgentPassword(tx, agent.id, passwordHash);
+        return { id: agent.id, after: { login: agent.login, passwordSet: true }, result: null };
+      });
+      return reply.code(204).send(null);
+    },
+  );
+  return Promise.resolve();
+};

@@ -1,0 +1,21 @@
+/**
+ * Every change made through the admin API is written to the audit log in the same transaction as the
+ * change itself: who (login), what (action, entity, id), and the entity before and after. Views passed
+ * here never carry password hashes.
+ */
+import { writeAudit, type Db } from '../../store/index.js';
+
+export interface AuditedChange<T> {
+  id: string | number;
+  before?: unknown;
+  after?: unknown;
+  result: T;
+}
+
+export function audited<T>(db: Db, actor: string, entity: string, action: string, change: (tx: Db) => AuditedChange<T>): T {
+  return db.transaction((tx) => {
+    const done = change(tx);
+    writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
+    return done.result;
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The blacklist (恶意来电): numbers that hear a notice and are released instead of being queued, until
+ * the entry expires or is removed. Supervisors manage it as well as admins. Applies to the next call.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type, { type Static } from 'typebox';
+import {
+  createBlacklistEntry,
+  deleteBlacklistEntry,
+  findBlacklistEntry,
+  listBlacklist,
+  updateBlacklistEntry,
+  type BlacklistRow,
+} from '../../store/index.js';
+import { audited } from './audit-trail.js';
+import type { ResourceDeps } from './deps.js';
+import { errorReplies, invalid, notFound } from './errors.js';
+import { STAFF, sessionOf } from './require-role.js';
+import { DateTime, IdParams, Nullable } from './schemas.js';
+
+const Entry = Type.Object({
+  id: Type.Integer(),
+  number: Type.String(),
+  reason: Type.String(),
+  expiresAt: Nullable(Type.String()),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  /** Whether it blocks calls now (not yet expired). */
+  active: Type.Boolean(),
+});
+const CallerNumber = Type.String({ pattern: '^\\+?[0-9]{3,20}$', description: '来电号码（数字，可带 +）' });
+const EntryBody = Type.Object(
+  {
+    number: CallerNumber,
+    reason: Type.String({ minLength: 1, maxLength: 200 }),
+    expiresAt: Type.Optional(Nullable(DateTime)),
+  },
+  { additionalProperties: false },
+);
+const EntryPatch = Type.Partial(EntryBody, { additionalProperties: false, minProperties: 1 });
+
+const TAGS = ['黑名单 blacklist'];
+
+const view = (row: BlacklistRow, now = new Date()): Static<typeof Entry> => ({
+  ...row,
+  active: row.expiresAt === null || row.expiresAt > now.toISOString(),
+});
+
+/**
+ * Expiry stored as UTC `toISOString()` (the call path compares strings); must lie ahead.
+ * Undefined stays undefined (not given), null means "until removed".
+ */
+function expiry(value: string | null | undefined): string | null | undefined {
+  if (value == null) return value;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw invalid([{ field: '/expiresAt', message: '时间格式不正确' }]);
+  if (at.getTime() <= Date.now()) throw invalid([{ field: '/expiresAt', message: '到期时间必须晚于当前时间' }]);
+  return at.toISOString();
+}
+
+export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db }) => {
+  app.get(
+    '/blacklist',
+    { config: { roles: STAFF }, schema: { tags: TAGS, summary: '黑名单', response: { 200: Type.Array(Entry), ...errorReplies(401, 403) } } },
+    () => listBlacklist(db).map((row) => view(row)),
+  );
+
+  app.get(
+    '/blacklist/:id',
+    { config: { roles: STAFF }, schema: { tags: TAGS, summary: '查看黑名单记录', params: IdParams, response: { 200: Entry, ...errorReplies(400, 401, 403, 404) } } },
+    (request) => {
+      const row = findBlacklistEntry(db, request.params.id);
+      if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
+      return view(row);
+    },
+  );
+
+  app.post(
+    '/blacklist',
+    { config: { roles: STAFF }, schema: { tags: TAGS, summary: '加入黑名单', body: EntryBody, response: { 201: Entry, ...errorReplies(400, 401, 403, 409) } } },
+    (request, reply) => {
+      const actor = sessionOf(request).login;
+      const input = { ...request.body, expiresAt: expiry(request.body.expiresAt) ?? null, createdBy: actor };
+      const entry = audited(db, actor, 'blacklist', 'create', (tx) => {
+        const created = view(createBlacklistEntry(tx, input));
+        return { id: created.id, after: created, result: created };
+      });
+      reply.code(201);
+      return entry;
+    },
+  );
+
+  app.patch(
+    '/blacklist/:id',
+    { config: { roles: STAFF }, schema: { tags: TAGS, summary: '修改黑名单记录', params: IdParams, body: EntryPatch, response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) } } },
+    (request) => {
+      const row = findBlacklistEntry(db, request.params.id);
+      if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
+      const { expiresAt, ...rest } = request.body;
+      const change = { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: expiry(expiresAt) ?? null }) };
+      return audited(db, sessionOf(request).login, 'blacklist', 'update', (tx) => {
+        const after = view(updateBlacklistEntry(tx, row.id, change));
+        return { id: row.id, before: view(row), after, result: after };
+      });
+    },
+  );
+
+  app.delete(
+    '/blacklist/:id',
+    { config: { roles: STAFF }, schema: { tags: TAGS, summary: '移出黑名单', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
+    (request, reply) => {
+      const row = findBlacklistEntry(db, request.params.id);
+      if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
+      audited(db, sessionOf(request).login, 'blacklist', 'delete', (tx) => {
+        deleteBlacklistEntry(tx, row.id);
+        return { id: row.id, before: view(row), result: null };
+      });
+      reply.code(204);
+      return null;
+    },
+  );
+  return Promise.resolve();
+};

@@ -1,0 +1,13 @@
+/** What the admin API's resource plugins are given. */
+import type { Db } from '../../store/index.js';
+
+/** The live agent registry (cti's AgentRegistry): re-read after agents or skills change, asked who is on a call. */
+export interface LiveAgents {
+  reload(): void;
+  get(agentId: number): { state: string } | undefined;
+}
+
+export interface ResourceDeps {
+  db: Db;
+  agents: LiveAgents;
+}

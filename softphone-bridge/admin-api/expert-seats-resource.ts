@@ -1,0 +1,147 @@
+/**
+ * Expert seats (专家座席): a department's expert, either an agent of the centre or an outside number
+ * reached through the trunk — exactly one of the two — with a skill and on-duty windows in local time.
+ * Transfers read them fresh, so a change applies to the next transfer.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import {
+  createExpertSeat,
+  deleteExpertSeat,
+  findAgent,
+  findExpertSeat,
+  findSkill,
+  listExpertSeats,
+  updateExpertSeat,
+  type Db,
+  type ExpertSeatRow,
+} from '../../store/index.js';
+import { audited } from './audit-trail.js';
+import type { ResourceDeps } from './deps.js';
+import { errorReplies, invalid, notFound, type ErrorDetail } from './errors.js';
+import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { ClockTime, Id, IdParams, Name, Nullable, PhoneNumber } from './schemas.js';
+
+const DutyWindow = Type.Object(
+  {
+    days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: '星期，1 = 周一 … 7 = 周日' }),
+    from: ClockTime,
+    to: ClockTime,
+  },
+  { additionalProperties: false },
+);
+const DutyWindows = Type.Array(DutyWindow, { maxItems: 20, description: '值班时间；空表示全天' });
+
+const ExpertSeat = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  department: Type.String(),
+  agentId: Nullable(Type.Integer()),
+  externalNumber: Nullable(Type.String()),
+  skillId: Type.Integer(),
+  onDuty: DutyWindows,
+  enabled: Type.Boolean(),
+});
+
+const SeatBody = Type.Object(
+  {
+    name: Name,
+    department: Type.String({ minLength: 1, maxLength: 64, description: '所属单位' }),
+    agentId: Type.Optional(Nullable(Id)),
+    externalNumber: Type.Optional(Nullable(PhoneNumber)),
+    skillId: Id,
+    onDuty: Type.Optional(DutyWindows),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const SeatPatch = Type.Partial(SeatBody, { additionalProperties: false, minProperties: 1 });
+type SeatBody = Static<typeof SeatBody>;
+
+const TAGS = ['专家座席 expert seats'];
+
+const view = (row: ExpertSeatRow): Static<typeof ExpertSeat> => ({
+  ...row,
+  onDuty: Value.Check(DutyWindows, row.onDuty) ? row.onDuty : [],
+});
+
+function checkSeat(db: Db, seat: SeatBody): void {
+  const details: ErrorDetail[] = [];
+  const hasAgent = seat.agentId != null;
+  const hasNumber = seat.externalNumber != null;
+  if (hasAgent === hasNumber) details.push({ field: hasAgent ? '/externalNumber' : '/agentId', message: '坐席（agentId）与外部号码（externalNumber）必须且只能填写一个' });
+  if (seat.agentId != null) {
+    const agent = findAgent(db, seat.agentId);
+    if (!agent) details.push({ field: '/agentId', message: `坐席不存在: ${seat.agentId}` });
+    else if (agent.role !== 'agent') details.push({ field: '/agentId', message: `${agent.login} 不是话务坐席，不能作为专家座席` });
+  }
+  if (!findSkill(db, seat.skillId)) details.push({ field: '/skillId', message: `技能不存在: ${seat.skillId}` });
+  (seat.onDuty ?? []).forEach((w, i) => {
+    if (w.from >= w.to) details.push({ field: `/onDuty/${i}/to`, message: '结束时间必须晚于开始时间（不支持跨零点，请拆成两段）' });
+  });
+  if (details.length) throw invalid(details);
+}
+
+export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db }) => {
+  app.get(
+    '/expert-seats',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '专家座席列表', response: { 200: Type.Array(ExpertSeat), ...errorReplies(401, 403) } } },
+    () => listExpertSeats(db).map(view),
+  );
+
+  app.get(
+    '/expert-seats/:id',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看专家座席', params: IdParams, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404) } } },
+    (request) => {
+      const seat = findExpertSeat(db, request.params.id);
+      if (!seat) throw notFound(`专家座席不存在: ${request.params.id}`);
+      return view(seat);
+    },
+  );
+
+  app.post(
+    '/expert-seats',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增专家座席', body: SeatBody, response: { 201: ExpertSeat, ...errorReplies(400, 401, 403, 409) } } },
+    (request, reply) => {
+      checkSeat(db, request.body);
+      const seat = audited(db, sessionOf(request).login, 'expert-seat', 'create', (tx) => {
+        const created = view(createExpertSeat(tx, request.body));
+        return { id: created.id, after: created, result: created };
+      });
+      reply.code(201);
+      return seat;
+    },
+  );
+
+  app.patch(
+    '/expert-seats/:id',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改专家座席', params: IdParams, body: SeatPatch, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404, 409) } } },
+    (request) => {
+      const row = findExpertSeat(db, request.params.id);
+      if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
+      const before = view(row);
+      checkSeat(db, { ...before, ...request.body });
+      return audited(db, sessionOf(request).login, 'expert-seat', 'update', (tx) => {
+        const after = view(updateExpertSeat(tx, before.id, request.body));
+        return { id: before.id, before, after, result: after };
+      });
+    },
+  );
+
+  app.delete(
+    '/expert-seats/:id',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除专家座席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
+    (request, reply) => {
+      const row = findExpertSeat(db, request.params.id);
+      if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
+      audited(db, sessionOf(request).login, 'expert-seat', 'delete', (tx) => {
+        deleteExpertSeat(tx, row.id);
+        return { id: row.id, before: view(row), result: null };
+      });
+      reply.code(204);
+      return null;
+    },
+  );
+  return Promise.resolve();
+};

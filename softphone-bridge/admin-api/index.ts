@@ -1,0 +1,58 @@
+/**
+ * The admin API (`/api/v1/…`): configuration of the centre — merged-hotline routes, skills, agents,
+ * expert seats, department contacts, IVR menus, blacklist, repeat-call policy — plus the audit log and
+ * the missed-call list. One plugin per resource; this one wires them under one scope with the role
+ * guard, the TypeBox validator and the JSON error shape. See README.md here for the role table.
+ */
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Db } from '../../store/index.js';
+import type { TokenService } from '../auth/tokens.js';
+import { agentsResource } from './agents-resource.js';
+import type { RouteCatalogue } from './api-docs.js';
+import { auditResource } from './audit-resource.js';
+import { blacklistResource } from './blacklist-resource.js';
+import { contactsResource } from './contacts-resource.js';
+import type { LiveAgents } from './deps.js';
+import { adminErrorHandler } from './errors.js';
+import { expertSeatsResource } from './expert-seats-resource.js';
+import { menusResource } from './menus-resource.js';
+import { metaResource } from './meta-resource.js';
+import { missedCallsResource } from './missed-calls-resource.js';
+import { repeatPolicyResource } from './repeat-policy-resource.js';
+import { assertRolesDeclared, roleGuard } from './require-role.js';
+import { routesResource } from './routes-resource.js';
+import { skillsResource } from './skills-resource.js';
+
+export { registerApiDocs, RouteCatalogue } from './api-docs.js';
+
+export interface AdminApiOptions {
+  db: Db;
+  tokens: TokenService;
+  /** The live agent registry (`calls.agents`). */
+  agents: LiveAgents;
+  /** From `registerApiDocs`. */
+  catalogue: RouteCatalogue;
+}
+
+export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, tokens, agents, catalogue }) => {
+  // TypeBox checks exactly what the schema says: unknown fields are refused (not silently dropped),
+  // unions are not disturbed by Ajv's removeAdditional; params and query strings are converted.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setErrorHandler(adminErrorHandler);
+  app.addHook('onRoute', assertRolesDeclared);
+  app.addHook('onRequest', roleGuard({ tokens, db }));
+
+  const deps = { prefix: '/api/v1', db, agents };
+  await app.register(routesResource, deps);
+  await app.register(skillsResource, deps);
+  await app.register(agentsResource, deps);
+  await app.register(expertSeatsResource, deps);
+  await app.register(contactsResource, deps);
+  await app.register(menusResource, deps);
+  await app.register(blacklistResource, deps);
+  await app.register(repeatPolicyResource, deps);
+  await app.register(auditResource, deps);
+  await app.register(missedCallsResource, deps);
+  await app.register(metaResource, { ...deps, catalogue });
+};

@@ -1,0 +1,46 @@
+/** 漏接回拨: callers who gave up in the queue, for agents to call back; marking one done takes it off the list. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { completeMissedCall, findMissedCall, listPendingMissedCalls } from '../../store/index.js';
+import { audited } from './audit-trail.js';
+import type { ResourceDeps } from './deps.js';
+import { conflict, errorReplies, notFound } from './errors.js';
+import { EVERYONE, sessionOf } from './require-role.js';
+import { IdParams, Nullable } from './schemas.js';
+
+const MissedCall = Type.Object({
+  id: Type.Integer(),
+  callId: Type.Integer(),
+  callerNumber: Type.String(),
+  dialledNumber: Type.String(),
+  waitMs: Type.Integer(),
+  at: Type.String(),
+  status: Type.Enum(['pending', 'done']),
+  handledBy: Nullable(Type.Integer()),
+});
+const TAGS = ['漏接回拨 missed calls'];
+
+export const missedCallsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db }) => {
+  app.get(
+    '/missed-calls',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '待回拨列表（新的在前）', response: { 200: Type.Array(MissedCall), ...errorReplies(401, 403) } } },
+    () => listPendingMissedCalls(db),
+  );
+
+  app.post(
+    '/missed-calls/:id/done',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '标记已回拨', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
+    (request, reply) => {
+      const me = sessionOf(request);
+      const before = findMissedCall(db, request.params.id);
+      if (!before) throw notFound(`漏接记录不存在: ${request.params.id}`);
+      audited(db, me.login, 'missed-call', 'done', (tx) => {
+        if (!completeMissedCall(tx, before.id, me.agentId)) throw conflict('该来电已由其他坐席回拨');
+        return { id: before.id, before, after: { ...before, status: 'done', handledBy: me.agentId }, result: null };
+      });
+      reply.code(204);
+      return null;
+    },
+  );
+  return Promise.resolve();
+};

@@ -1,0 +1,98 @@
+/**
+ * Skills (技能组): what routes, IVR menus, agents and expert seats queue callers to. Deleting one that is
+ * still used, or renaming the code a menu queues to, is refused with who uses it. Every change
+ * re-reads the live agent registry.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { createSkill, deleteSkill, findSkill, listSkills, skillUsage, updateSkill } from '../../store/index.js';
+import { audited } from './audit-trail.js';
+import type { ResourceDeps } from './deps.js';
+import { conflict, errorReplies, notFound } from './errors.js';
+import { menusQueueingTo } from './menu-references.js';
+import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { Code, IdParams, Name } from './schemas.js';
+
+const Skill = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), createdAt: Type.String() });
+const SkillBody = Type.Object({ code: Code, name: Name }, { additionalProperties: false });
+const SkillPatch = Type.Partial(SkillBody, { additionalProperties: false, minProperties: 1 });
+
+const TAGS = ['技能 skills'];
+
+export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents }) => {
+  app.get(
+    '/skills',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '技能列表', response: { 200: Type.Array(Skill), ...errorReplies(401, 403) } } },
+    () => listSkills(db),
+  );
+
+  app.get(
+    '/skills/:id',
+    { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看技能', params: IdParams, response: { 200: Skill, ...errorReplies(400, 401, 403, 404) } } },
+    (request) => {
+      const skill = findSkill(db, request.params.id);
+      if (!skill) throw notFound(`技能不存在: ${request.params.id}`);
+      return skill;
+    },
+  );
+
+  app.post(
+    '/skills',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增技能', body: SkillBody, response: { 201: Skill, ...errorReplies(400, 401, 403, 409) } } },
+    (request, reply) => {
+      const skill = audited(db, sessionOf(request).login, 'skill', 'create', (tx) => {
+        const created = createSkill(tx, request.body);
+        return { id: created.id, after: created, result: created };
+      });
+      agents.reload();
+      reply.code(201);
+      return skill;
+    },
+  );
+
+  app.patch(
+    '/skills/:id',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改技能', params: IdParams, body: SkillPatch, response: { 200: Skill, ...errorReplies(400, 401, 403, 404, 409) } } },
+    (request) => {
+      const before = findSkill(db, request.params.id);
+      if (!before) throw notFound(`技能不存在: ${request.params.id}`);
+      const newCode = request.body.code;
+      if (newCode !== undefined && newCode !== before.code) {
+        const menus = menusQueueingTo(db, before.code);
+        if (menus.length) throw conflict(`技能编码 ${before.code} 仍被 IVR 菜单引用（${menus.join('、')}），请先修改菜单`);
+      }
+      const skill = audited(db, sessionOf(request).login, 'skill', 'update', (tx) => {
+        const after = updateSkill(tx, before.id, request.body);
+        return { id: before.id, before, after, result: after };
+      });
+      agents.reload();
+      return skill;
+    },
+  );
+
+  app.delete(
+    '/skills/:id',
+    { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除技能（仍被使用时拒绝）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
+    (request, reply) => {
+      const before = findSkill(db, request.params.id);
+      if (!before) throw notFound(`技能不存在: ${request.params.id}`);
+      const usage = skillUsage(db, before.id);
+      const menus = menusQueueingTo(db, before.code);
+      const users = [
+        usage.routes.length ? `热线路由 ${usage.routes.join('、')}` : '',
+        usage.agents.length ? `坐席 ${usage.agents.join('、')}` : '',
+        usage.expertSeats.length ? `专家座席 ${usage.expertSeats.join('、')}` : '',
+        menus.length ? `IVR 菜单 ${menus.join('、')}` : '',
+      ].filter(Boolean);
+      if (users.length) throw conflict(`技能 ${before.code} 仍在使用中，不能删除：${users.join('；')}`);
+      audited(db, sessionOf(request).login, 'skill', 'delete', (tx) => {
+        deleteSkill(tx, before.id);
+        return { id: before.id, before, result: null };
+      });
+      agents.reload();
+      reply.code(204);
+      return null;
+    },
+  );
+  return Promise.resolve();
+};

@@ -1,0 +1,154 @@
+/**
+ * The role matrix: walks every route the server registered under /api/v1 (the route catalogue fed by
+ * fastify's onRoute hook) and proves that each role is refused where it does not belong — 401 without
+ * or with a bad token, 403 with the wrong role — and admitted where it does. Requests that are
+ * admitted touch nothing: ids that do not exist, bodies that fail validation.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHarness } from '../support/harness.js';
+import { api, login, type ErrorBody } from './admin-client.js';
+
+const h = useHarness();
+
+type Role = 'admin' | 'supervisor' | 'agent';
+const ADMIN: Role[] = ['admin'];
+const STAFF: Role[] = ['admin', 'supervisor'];
+const EVERYONE: Role[] = ['admin', 'supervisor', 'agent'];
+
+/** The documented policy (softphone-bridge/admin-api/README.md), route by route. */
+const POLICY: Record<string, Role[]> = {
+  'GET /api/v1/routes': EVERYONE,
+  'GET /api/v1/routes/:id': EVERYONE,
+  'POST /api/v1/routes': ADMIN,
+  'PATCH /api/v1/routes/:id': ADMIN,
+  'DELETE /api/v1/routes/:id': ADMIN,
+  'GET /api/v1/skills': EVERYONE,
+  'GET /api/v1/skills/:id': EVERYONE,
+  'POST /api/v1/skills': ADMIN,
+  'PATCH /api/v1/skills/:id': ADMIN,
+  'DELETE /api/v1/skills/:id': ADMIN,
+  'GET /api/v1/agents': EVERYONE,
+  'GET /api/v1/agents/:id': EVERYONE,
+  'POST /api/v1/agents': ADMIN,
+  'PATCH /api/v1/agents/:id': ADMIN,
+  'DELETE /api/v1/agents/:id': ADMIN,
+  'POST /api/v1/agents/:id/password': ADMIN,
+  'GET /api/v1/expert-seats': EVERYONE,
+  'GET /api/v1/expert-seats/:id': EVERYONE,
+  'POST /api/v1/expert-seats': ADMIN,
+  'PATCH /api/v1/expert-seats/:id': ADMIN,
+  'DELETE /api/v1/expert-seats/:id': ADMIN,
+  'GET /api/v1/department-contacts': EVERYONE,
+  'GET /api/v1/department-contacts/:id': EVERYONE,
+  'POST /api/v1/department-contacts': ADMIN,
+  'PATCH /api/v1/department-contacts/:id': ADMIN,
+  'DELETE /api/v1/department-contacts/:id': ADMIN,
+  'GET /api/v1/menus': STAFF,
+  'GET /api/v1/menus/:id': STAFF,
+  'POST /api/v1/menus': ADMIN,
+  'PUT /api/v1/menus/:id': ADMIN,
+  'DELETE /api/v1/menus/:id': ADMIN,
+  'GET /api/v1/blacklist': STAFF,
+  'GET /api/v1/blacklist/:id': STAFF,
+  'POST /api/v1/blacklist': STAFF,
+  'PATCH /api/v1/blacklist/:id': STAFF,
+  'DELETE /api/v1/blacklist/:id': STAFF,
+  'GET /api/v1/repeat-call-policy': STAFF,
+  'PUT /api/v1/repeat-call-policy': ADMIN,
+  'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/missed-calls': EVERYONE,
+  'POST /api/v1/missed-calls/:id/done': EVERYONE,
+  'GET /api/v1/meta/endpoints': EVERYONE,
+};
+
+/**
+ * Routes under /api/v1 outside the admin API, which check their caller in their own handlers
+ * (or are public, like the login). Anything else that declares no roles fails the walk.
+ */
+const SELF_GUARDED = [/^\/api\/v1\/auth\/login$/, /^\/api\/v1\/tickets(\/|$)/, /^\/api\/v1\/calendar(\/|$)/];
+
+interface Endpoint {
+  method: string;
+  url: string;
+  roles: Role[] | null;
+}
+
+let endpoints: Endpoint[] = [];
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  tokens.admin = await login(h.server.httpUrl, 'admin');
+  tokens.supervisor = await login(h.server.httpUrl, 'super');
+  tokens.agent = await login(h.server.httpUrl, '1001');
+  const answer = await api<Endpoint[]>(h.server.httpUrl, 'GET', '/api/v1/meta/endpoints', { token: tokens.agent });
+  expect(answer.status).toBe(200);
+  endpoints = answer.body;
+});
+
+const declared = () => endpoints.filter((e) => e.roles !== null);
+const keyOf = (e: Endpoint) => `${e.method} ${e.url}`;
+/** A request that an admitted caller can make without changing anything. */
+const probe = (e: Endpoint) => ({
+  path: e.url.replaceAll(':id', '999999'),
+  body: e.method === 'GET' || e.method === 'DELETE' ? undefined : {},
+});
+
+describe('role matrix over the whole /api/v1 route table', () => {
+  it('the catalogue holds the admin API and itself, and every route under /api/v1 declares its roles or guards itself', () => {
+    expect(endpoints.length).toBeGreaterThan(Object.keys(POLICY).length);
+    const undeclared = endpoints.filter((e) => e.roles === null).map(keyOf);
+    const unknown = undeclared.filter((k) => !SELF_GUARDED.some((re) => re.test(k.split(' ')[1] ?? '')));
+    expect(unknown, 'routes under /api/v1 that declare no roles').toEqual([]);
+  });
+
+  it('the declared roles are exactly the documented policy', () => {
+    const actual = Object.fromEntries(declared().map((e) => [keyOf(e), [...(e.roles ?? [])].sort()]));
+    const expected = Object.fromEntries(Object.entries(POLICY).map(([k, roles]) => [k, [...roles].sort()]));
+    expect(actual).toEqual(expected);
+  });
+
+  it('without a token, or with a forged one, every declared route answers 401 with an error', async () => {
+    for (const e of declared()) {
+      const { path, body } = probe(e);
+      for (const token of [null, 'not-a-token', `${tokens.admin}x`]) {
+        const answer = await api<ErrorBody>(h.server.httpUrl, e.method, path, { token, body });
+        expect(answer.status, `${keyOf(e)} with token ${String(token).slice(0, 12)}`).toBe(401);
+        expect(typeof answer.body.error).toBe('string');
+      }
+    }
+  });
+
+  it('each role is refused (403) where it does not belong and admitted where it does', async () => {
+    let refused = 0;
+    let admitted = 0;
+    for (const e of declared()) {
+      const { path, body } = probe(e);
+      for (const role of EVERYONE) {
+        const answer = await api<ErrorBody>(h.server.httpUrl, e.method, path, { token: tokens[role], body });
+        if (e.roles?.includes(role)) {
+          expect([401, 403], `${role} admitted to ${keyOf(e)} (got ${answer.status} ${JSON.stringify(answer.body)})`).not.toContain(answer.status);
+          expect(answer.status).toBeLessThan(500);
+          admitted++;
+        } else {
+          expect(answer.status, `${role} refused ${keyOf(e)}`).toBe(403);
+          expect(answer.body.error).toBe('无权执行此操作');
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(admitted).toBeGreaterThan(0);
+  });
+
+  it('a token of an account that was disabled since it was issued no longer opens anything', async () => {
+    const admin = tokens.admin;
+    const agents = await api<{ id: number; login: string }[]>(h.server.httpUrl, 'GET', '/api/v1/agents', { token: admin });
+    const agent1002 = agents.body.find((a) => a.login === '1002');
+    expect(agent1002).toBeDefined();
+    const token1002 = await login(h.server.httpUrl, '1002');
+    expect((await api(h.server.httpUrl, 'GET', '/api/v1/skills', { token: token1002 })).status).toBe(200);
+    expect((await api(h.server.httpUrl, 'PATCH', `/api/v1/agents/${agent1002?.id}`, { token: admin, body: { enabled: false } })).status).toBe(200);
+    expect((await api(h.server.httpUrl, 'GET', '/api/v1/skills', { token: token1002 })).status).toBe(401);
+    expect((await api(h.server.httpUrl, 'PATCH', `/api/v1/agents/${agent1002?.id}`, { token: admin, body: { enabled: true } })).status).toBe(200);
+  });
+});
