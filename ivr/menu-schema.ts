@@ -31,7 +31,8 @@ export const IvrMenu = Type.Object(
     /** How many more times the menu is offered after a timeout or a wrong key. */
     retries: Type.Integer({ minimum: 0, maximum: 5 }),
     invalidPrompt: PromptId,
-    options: Type.Record(Type.String({ pattern: '^[0-9*#]$' }), IvrAction),
+    /** Key → action; only phone keys (0–9, *, #) — anything else is refused, not ignored. */
+    options: Type.Record(Type.String({ pattern: '^[0-9*#]$' }), IvrAction, { additionalProperties: false }),
     /** After too many failures. Default: the agent queue — never hang up on a citizen. */
     onFailure: IvrAction,
   },

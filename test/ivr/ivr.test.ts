@@ -161,6 +161,7 @@ describe('menu validation', () => {
     if (!result.ok) {
       const paths = result.problems.map((p) => p.path);
       expect(paths).toContain('/timeoutSeconds');
+      expect(paths.some((p) => p.startsWith('/options'))).toBe(true);
       expect(result.problems.every((p) => p.menu === 'main')).toBe(true);
     }
   });
