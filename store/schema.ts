@@ -164,6 +164,8 @@ export const calls = sqliteTable(
     answeredAt: text('answered_at'),
     endedAt: text('ended_at'),
     outcome: text('outcome', { enum: CALL_OUTCOMES }).notNull().default('in-progress'),
+    /** The skill whose queue the call waited in (the last one, after overflow or transfer to a skill). */
+    skill: text('skill'),
     /** The call model's current state (cti/calls/call-state-machine.ts), kept with every transition. */
     state: text('state').notNull().default('arriving'),
     /** Milliseconds the caller waited in queue before an agent answered or the caller gave up. */

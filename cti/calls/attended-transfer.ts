@@ -157,7 +157,7 @@ export class AttendedTransfer {
     this.call.attachParty(this.leg.legId, this.target.agentId);
     if (this.target.agentId === null) this.call.transferredTo = this.target.label;
     else this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
-    this.note(`咨询转接完成: ${this.target.label}`);
+    this.note(`咨询转接完成: ${this.target.label}`, 'transferred');
     this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended' });
   }
 
@@ -200,7 +200,7 @@ export class AttendedTransfer {
     this.ctx.log.info({ callId: this.call.callId, from, trigger, to }, `attended transfer ${from} -> ${trigger} -> ${to}`);
   }
 
-  private note(text: string): void {
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'attended-transfer', note: text });
+  private note(text: string, kind = 'attended-transfer'): void {
+    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind, note: text });
   }
 }

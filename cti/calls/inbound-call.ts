@@ -21,6 +21,7 @@ import {
   recordMissedCall,
   recordSurvey,
   setCallIvrSteps,
+  setCallSkill,
   setCallState,
   setTicketAgent,
   setTicketRecording,
@@ -184,6 +185,7 @@ export class InboundCall implements QueueMember {
     }
     if (!this.fire('enqueue')) return;
     this.queuedAt = Date.now();
+    setCallSkill(this.ctx.db, this.callId, skill.code);
     this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
     await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0);
   }

@@ -10,6 +10,7 @@ import type { Db } from '../../store/index.js';
 import type { TokenService } from '../auth/tokens.js';
 import { agentsResource } from './agents-resource.js';
 import type { RouteCatalogue } from './api-docs.js';
+import { kpisResource } from './kpis-resource.js';
 import { auditResource } from './audit-resource.js';
 import { blacklistResource } from './blacklist-resource.js';
 import { contactsResource } from './contacts-resource.js';
@@ -54,5 +55,6 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, t
   await app.register(repeatPolicyResource, deps);
   await app.register(auditResource, deps);
   await app.register(missedCallsResource, deps);
+  await app.register(kpisResource, deps);
   await app.register(metaResource, { ...deps, catalogue });
 };

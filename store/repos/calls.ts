@@ -75,3 +75,7 @@ export function countCallsFromSince(db: Db, callerNumber: string, sinceIso: stri
       .get()?.n ?? 0
   );
 }
+
+export function setCallSkill(db: Db, linkedId: string, skill: string): void {
+  db.update(calls).set({ skill }).where(eq(calls.linkedId, linkedId)).run();
+}

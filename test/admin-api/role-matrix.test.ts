@@ -56,6 +56,7 @@ const POLICY: Record<string, Role[]> = {
   'GET /api/v1/repeat-call-policy': STAFF,
   'PUT /api/v1/repeat-call-policy': ADMIN,
   'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/kpis': STAFF,
   'GET /api/v1/missed-calls': EVERYONE,
   'POST /api/v1/missed-calls/:id/done': EVERYONE,
   'GET /api/v1/meta/endpoints': EVERYONE,

@@ -1,0 +1,121 @@
+/**
+ * KPIs for a seeded day, computed by hand and compared with the endpoint's JSON and CSV.
+ */
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import {
+  appendTicketEvent,
+  calls,
+  listAgents,
+  markCallAnswered,
+  markCallEnded,
+  openTicketForCall,
+  recordCallArrival,
+  setCallSkill,
+  setTicketDeadlines,
+  tickets,
+  type Db,
+} from '../../store/index.js';
+import { useHarness } from '../support/harness.js';
+import { simRequest } from '../support/sim-client.js';
+
+const h = useHarness();
+
+interface SeedCall {
+  id: string;
+  caller: string;
+  dialled: string;
+  hotline: string;
+  /** Shanghai wall time on 2026-11-20. */
+  at: string;
+  skill?: string;
+  waitS?: number;
+  handleS?: number;
+  agent?: string;
+  outcome: 'answered' | 'abandoned' | 'blocked';
+  satisfaction?: 'satisfied' | 'dissatisfied';
+  transfers?: number;
+  conferences?: number;
+  dueAt?: string;
+}
+
+function seed(db: Db, c: SeedCall): void {
+  const arrived = new Date(`2026-11-20T${c.at}:00+08:00`);
+  const agentId = c.agent ? (listAgents(db).find((a) => a.login === c.agent)?.id ?? null) : null;
+  const { call } = recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
+  const { ticket } = openTicketForCall(db, { callKey: c.id, callId: call.id, callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, hotline: c.hotline, at: arrived });
+  if (c.skill) setCallSkill(db, c.id, c.skill);
+  const waitMs = (c.waitS ?? 0) * 1000;
+  const answeredAt = new Date(arrived.getTime() + waitMs);
+  if (c.outcome === 'answered') markCallAnswered(db, c.id, { agentId, at: answeredAt.toISOString(), waitMs, recording: null });
+  const endedAt = new Date(answeredAt.getTime() + (c.handleS ?? 0) * 1000).toISOString();
+  markCallEnded(db, c.id, { outcome: c.outcome, hangupCause: 16, at: endedAt, ...(c.outcome === 'answered' ? {} : { waitMs }) });
+  if (c.satisfaction) db.update(tickets).set({ satisfaction: c.satisfaction }).where(eq(tickets.id, ticket.id)).run();
+  for (let i = 0; i < (c.transfers ?? 0); i++) appendTicketEvent(db, { ticketId: ticket.id, actor: 'x', kind: 'transferred' });
+  for (let i = 0; i < (c.conferences ?? 0); i++) appendTicketEvent(db, { ticketId: ticket.id, actor: 'x', kind: 'conference' });
+  if (c.dueAt) {
+    setTicketDeadlines(db, ticket.id, { dispatchDueAt: c.dueAt, dueAt: c.dueAt });
+    db.update(tickets).set({ status: 'handling' }).where(eq(tickets.id, ticket.id)).run();
+  }
+}
+
+const MAIN = '12345 政务服务便民热线';
+const MARKET = '12315 市场监管投诉举报热线';
+
+describe('KPIs of a seeded day', () => {
+  it('match the hand computation, in JSON and in CSV', async () => {
+    const db = h.server.store.db;
+    seed(db, { id: 'k-a', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '09:00', skill: 'general', waitS: 10, handleS: 120, agent: '1001', outcome: 'answered', satisfaction: 'satisfied', transfers: 1 });
+    seed(db, { id: 'k-b', caller: '13800000002', dialled: '12315', hotline: MARKET, at: '09:30', skill: 'market-12315', waitS: 20, handleS: 60, agent: '1004', outcome: 'answered', satisfaction: 'dissatisfied', conferences: 1, dueAt: '2026-11-21T01:00:00.000Z' });
+    seed(db, { id: 'k-c', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '10:00', skill: 'general', waitS: 30, outcome: 'abandoned' });
+    seed(db, { id: 'k-d', caller: '13999999999', dialled: '12345', hotline: MAIN, at: '10:10', outcome: 'blocked' });
+    // A call the day before and one the day after must not count.
+    seed(db, { id: 'k-e', caller: '13700000000', dialled: '12345', hotline: MAIN, at: '00:00', outcome: 'abandoned' });
+    db.update(calls).set({ arrivedAt: '2026-11-19T15:59:59.000Z' }).where(eq(calls.linkedId, 'k-e')).run();
+
+    const token = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: 'super', password: 'demo' })).body.token;
+    const get = (query: string) => fetch(`${h.server.httpUrl}/api/v1/kpis?${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+    const total = (await (await get('date=2026-11-20')).json()) as { rows: Record<string, unknown>[] };
+    expect(total.rows).toEqual([
+      {
+        key: 'total',
+        offered: 3,
+        answered: 2,
+        answerRate: 0.667,
+        answeredWithin15sRate: 0.333,
+        averageWaitSeconds: 15,
+        p90WaitSeconds: 20,
+        abandoned: 1,
+        averageAbandonWaitSeconds: 30,
+        averageHandleSeconds: 90,
+        transfers: 1,
+        conferences: 1,
+        satisfactionRate: 0.5,
+        repeatCallRate: 0.333,
+        ticketsOverdue: 1,
+      },
+    ]);
+
+    const byHotline = (await (await get('date=2026-11-20&by=hotline')).json()) as { rows: { key: string; offered: number; answered: number }[] };
+    expect(byHotline.rows.map((r) => [r.key, r.offered, r.answered])).toEqual([
+      [MARKET, 1, 1],
+      [MAIN, 2, 1],
+    ]);
+    const byAgent = (await (await get('date=2026-11-20&by=agent')).json()) as { rows: { key: string; answered: number }[] };
+    expect(byAgent.rows.map((r) => [r.key, r.answered])).toEqual([
+      ['-', 0],
+      ['1001', 1],
+      ['1004', 1],
+    ]);
+
+    const csv = await (await get('date=2026-11-20&format=csv')).text();
+    const [header, line] = csv.replace('\uFEFF', '').trim().split('\r\n');
+    expect(header?.split(',')).toContain('answeredWithin15sRate');
+    expect(line).toBe('total,3,2,0.667,0.333,15,20,1,30,90,1,1,0.5,0.333,1');
+
+    const agentToken = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: '1001', password: 'demo' })).body.token;
+    expect((await fetch(`${h.server.httpUrl}/api/v1/kpis?date=2026-11-20`, { headers: { authorization: `Bearer ${agentToken}` } })).status).toBe(403);
+    expect((await get('date=20261120')).status).toBe(400);
+  });
+});
