@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
+import { SurveyCallbacks } from './cti/callbacks/survey-callbacks.js';
 import { DeadlineWatch } from './cti/tickets/deadline-watch.js';
 import { TicketService } from './cti/tickets/ticket-service.js';
 import fastifyWebsocket from '@fastify/websocket';
@@ -36,6 +37,7 @@ export interface RunningServer {
   calls: CallHandling;
   tokens: TokenService;
   deadlineWatch: DeadlineWatch;
+  surveyCallbacks: SurveyCallbacks;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
   const deadlineWatch = new DeadlineWatch(store.db, calls.bus, log.child({ part: 'deadline-watch' }));
   deadlineWatch.start();
+  const tickets = new TicketService(store.db, calls.bus, log.child({ part: 'tickets' }));
+  const surveyCallbacks = new SurveyCallbacks(calls.context, tickets);
+  surveyCallbacks.start();
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
@@ -79,7 +84,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(agentGateway, { calls, tokens, db: store.db });
   await http.register(supervisorGateway, { calls, tokens, db: store.db });
   await http.register(calendarRoutes, { db: store.db, tokens });
-  await http.register(ticketRoutes, { db: store.db, tokens, tickets: new TicketService(store.db, calls.bus, log.child({ part: 'tickets' })) });
+  await http.register(ticketRoutes, { db: store.db, tokens, tickets });
   await http.register(adminApi, { db: store.db, tokens, agents: calls.agents, catalogue: apiCatalogue });
   await http.register(healthRoutes, {
     sources: {
@@ -108,8 +113,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     calls,
     tokens,
     deadlineWatch,
+    surveyCallbacks,
     async close() {
       deadlineWatch.stop();
+      surveyCallbacks.stop();
       calls.stop();
       link.stop();
       await http.close();

@@ -30,6 +30,8 @@ import { classifyStasisArgs } from './stasis/channel-role.js';
 import { admitInboundCall } from './stasis/inbound-arrival.js';
 
 export interface CallHandling {
+  /** What call flows share (PBX, store, bus, agents): for outbound campaigns built beside them. */
+  context: CallContext;
   bus: DomainEventBus;
   control: CallControl;
   monitoring: Monitoring;
@@ -121,6 +123,7 @@ export function startCallHandling(deps: {
   ari.on('event', onEvent);
   ari.on('connected', onReconnect);
   return {
+    context: ctx,
     bus,
     control: new CallControl(ctx, (callId) => live.get(callId)),
     monitoring: new Monitoring(ctx, (agentId) => [...live.values()].find((c) => c.agentId === agentId)),

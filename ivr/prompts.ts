@@ -19,6 +19,7 @@ export const PROMPTS = {
   ticketStatusIs: 'ticket-status-is',
   ticketNotFound: 'ticket-not-found',
   survey: 'survey-question',
+  callbackIntro: 'callback-intro',
   surveyThanks: 'survey-thanks',
 } as const;
 
@@ -52,6 +53,7 @@ export const PROMPT_TEXTS: Readonly<Record<string, string>> = {
   [PROMPTS.ticketNotFound]: '未查询到您名下的该工单，请核对后再试。',
   [PROMPTS.survey]: '请对本次服务进行评价：满意请按1，基本满意请按2，不满意请按3。',
   [PROMPTS.surveyThanks]: '感谢您的评价，再见。',
+  [PROMPTS.callbackIntro]: '您好，这里是12345政务服务便民热线回访，您反映的问题已办结，工单编号为',
   ...Object.fromEntries(TICKET_STATUSES.map((s) => [ticketStatusPrompt(s), STATUS_TEXT[s]])),
   // The demo hotlines' own prompts.
   'greeting-12315': '您好，这里是12315市场监管投诉举报热线，已并入12345热线为您服务。',

@@ -6,6 +6,7 @@ export * from './repos/agents.js';
 export * from './repos/audit.js';
 export * from './repos/blacklist.js';
 export * from './repos/calendar.js';
+export * from './repos/callbacks.js';
 export * from './repos/call-stats.js';
 export * from './repos/calls.js';
 export * from './repos/directory.js';

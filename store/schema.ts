@@ -308,3 +308,20 @@ export const calendarDays = sqliteTable(
   },
   () => [check('calendar_days_date_check', sql`date glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`)],
 );
+
+/** Outbound callback attempts (回访 survey callbacks): one row per dialling, for spacing and the record. */
+export const callbackAttempts = sqliteTable(
+  'callback_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    number: text('number').notNull(),
+    at: text('at').notNull(),
+    /** in-progress, no-answer, answered, failed. */
+    outcome: text('outcome').notNull().default('in-progress'),
+    result: text('result'),
+  },
+  (t) => [index('callback_attempts_ticket_idx').on(t.ticketId)],
+);

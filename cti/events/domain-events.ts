@@ -47,7 +47,7 @@ export type DomainEvent =
   | {
       type: 'alert';
       at: string;
-      kind: 'emergency-transfer' | 'long-wait' | 'missed-ring' | 'ticket-due-soon' | 'ticket-overdue';
+      kind: 'emergency-transfer' | 'long-wait' | 'missed-ring' | 'ticket-due-soon' | 'ticket-overdue' | 'callback-dissatisfied';
       message: string;
       callId?: string;
       agentId?: number;

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { tickets } from '../../store/index.js';
+import { putSetting, tickets } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -132,6 +132,44 @@ describe('post-call survey', () => {
     }, 'the survey result');
     expect(ticket.satisfaction).toBe('dissatisfied');
     await waitFor(async () => (await simRequest(h.sim.httpUrl, 'GET', `/sim/channels/${callerChannel}`)).status === 404, 'caller released');
+    desk.close();
+  });
+});
+
+describe('survey callback campaign', () => {
+  it('calls the citizen of a closed ticket on the trunk; pressing 3 reopens the ticket (redo)', async () => {
+    await registerPhones(h.sim);
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
+    putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false });
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1003');
+    await desk.command('agent.ready');
+    const citizen = '13800135555';
+    const callId = await placeCall(h.sim.httpUrl, citizen, '12345');
+    const pop = await desk.next('call.offered', (m) => m.callId === callId);
+    await desk.next('call.answered', (m) => m.callId === callId);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
+    const number = String(pop.ticketNumber);
+    const agent = await token('1003');
+    const supervisor = await token('super');
+    await api(agent, 'PATCH', `/api/v1/tickets/${number}`, { category: 'help', content: '路灯不亮' });
+    for (const action of ['dispatch', 'take', 'reply', 'close']) {
+      expect((await api(action === 'dispatch' ? agent : supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action })).status).toBe(200);
+    }
+
+    const played: { channel: string; media: string }[] = [];
+    h.sim.core.subscribe((event) => {
+      if (event.type === 'playback.started') played.push({ channel: event.playback.targetUri.replace('channel:', ''), media: event.playback.mediaUri });
+    });
+    const run = h.server.surveyCallbacks.runOnce();
+    const question = await waitFor(() => played.find((p) => p.media === 'sound:survey-question'), 'the survey question on the callback leg');
+    const leg = (await simRequest<{ name: string; dialplan: { exten: string } }>(h.sim.httpUrl, 'GET', `/sim/channels/${question.channel}`)).body;
+    expect(leg.name).toMatch(/^PJSIP\/trunk-/);
+    expect(played.some((p) => p.channel === question.channel && p.media === `digits:${number}`)).toBe(true);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${question.channel}/dtmf`, { digits: '3' });
+    await run;
+    const after = await api<{ ticket: { status: string; satisfaction: string }; history: { kind: string }[] }>(supervisor, 'GET', `/api/v1/tickets/${number}`);
+    expect(after.body.ticket).toMatchObject({ status: 'redo', satisfaction: 'dissatisfied' });
+    expect(after.body.history.map((e) => e.kind)).toEqual(expect.arrayContaining(['start-callback', 'evaluate', 'redo']));
     desk.close();
   });
 });

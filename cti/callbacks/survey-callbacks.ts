@@ -1,0 +1,146 @@
+/**
+ * 回访: survey callbacks for closed tickets. Every minute (node-cron, Asia/Shanghai, no overlap) the
+ * campaign calls citizens whose ticket was closed, within calling hours on working days, at most one
+ * call at a time per number, a few attempts spaced apart. The citizen hears the ticket number and rates
+ * the handling (1 satisfied, 2 basically satisfied, 3 dissatisfied); a dissatisfied answer reopens the
+ * ticket (重办) and alerts supervisors. No answer after the last attempt is recorded as such.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import { PROMPTS } from '../../ivr/prompts.js';
+import { CallerHungUp } from '../../ivr/media-port.js';
+import {
+  callbackHistory,
+  closeStaleCallbackAttempts,
+  finishCallbackAttempt,
+  getSetting,
+  hasCallbackInProgress,
+  listTicketsAwaitingCallback,
+  startCallbackAttempt,
+  type Db,
+  type TicketRow,
+} from '../../store/index.js';
+import type { CallContext } from '../calls/call-context.js';
+import { ringLeg } from '../calls/ring-leg.js';
+import { trunkDial } from '../calls/transfer-target.js';
+import { AriMediaPort } from '../media/ari-media-port.js';
+import type { TicketService } from '../tickets/ticket-service.js';
+
+export interface CallbackPolicy {
+  /** Shanghai wall-clock window, `HH:MM`. */
+  from: string;
+  to: string;
+  workdaysOnly: boolean;
+  maxAttempts: number;
+  spacingMinutes: number;
+}
+
+export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { from: '08:30', to: '20:00', workdaysOnly: true, maxAttempts: 3, spacingMinutes: 30 };
+
+const SATISFACTION: Record<string, 'satisfied' | 'basically-satisfied' | 'dissatisfied'> = {
+  '1': 'satisfied',
+  '2': 'basically-satisfied',
+  '3': 'dissatisfied',
+};
+
+function policyOf(db: Db): CallbackPolicy {
+  const stored = getSetting(db, 'callback-policy');
+  return stored && typeof stored === 'object' ? { ...DEFAULT_CALLBACK_POLICY, ...(stored as Partial<CallbackPolicy>) } : DEFAULT_CALLBACK_POLICY;
+}
+
+export class SurveyCallbacks {
+  private task: ScheduledTask | null = null;
+  private readonly dialling = new Set<string>();
+
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly tickets: TicketService,
+  ) {
+    closeStaleCallbackAttempts(ctx.db);
+  }
+
+  start(): void {
+    this.task = cron.schedule('* * * * *', () => void this.runOnce(), { timezone: 'Asia/Shanghai', noOverlap: true, name: 'survey-callbacks' });
+  }
+
+  private inCallingHours(policy: CallbackPolicy, now: Date): boolean {
+    const local = new Date(now.getTime() + 8 * 3600_000).toISOString();
+    const time = local.slice(11, 16);
+    if (time < policy.from || time >= policy.to) return false;
+    return !policy.workdaysOnly || this.tickets.calendar().isWorkday(local.slice(0, 10));
+  }
+
+  /** One pass: starts the calls that are due; resolves when they have all finished. */
+  async runOnce(now = new Date()): Promise<void> {
+    try {
+      const policy = policyOf(this.ctx.db);
+      if (!this.inCallingHours(policy, now)) return;
+      const due = listTicketsAwaitingCallback(this.ctx.db).filter((ticket) => {
+        const history = callbackHistory(this.ctx.db, ticket.id);
+        const spaced = !history.lastAt || now.getTime() - Date.parse(history.lastAt) >= policy.spacingMinutes * 60_000;
+        return spaced && !this.dialling.has(ticket.callerNumber) && !hasCallbackInProgress(this.ctx.db, ticket.callerNumber);
+      });
+      await Promise.all(due.map((ticket) => this.call(ticket, policy, now)));
+    } catch (error) {
+      this.ctx.log.error({ err: error }, 'callback run failed; the next run retries');
+    }
+  }
+
+  private async call(ticket: TicketRow, policy: CallbackPolicy, now: Date): Promise<void> {
+    const attempts = callbackHistory(this.ctx.db, ticket.id).attempts;
+    if (attempts >= policy.maxAttempts) {
+      this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction: 'no-answer', note: `${attempts} 次回访未接通` });
+      return;
+    }
+    if (ticket.status === 'closed') this.tickets.act(ticket.number, 'start-callback', 'callback');
+    this.dialling.add(ticket.callerNumber);
+    const attemptId = startCallbackAttempt(this.ctx.db, ticket.id, ticket.callerNumber, now);
+    try {
+      const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: '12345', hotline: '12345回访' }, trunkDial(ticket.callerNumber), 'callback');
+      if ((await leg.outcome) !== 'answered') {
+        finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
+        return;
+      }
+      const result = await this.survey(leg.legId, ticket);
+      finishCallbackAttempt(this.ctx.db, attemptId, 'answered', result);
+      await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+    } catch (error) {
+      finishCallbackAttempt(this.ctx.db, attemptId, 'failed', (error as Error).message);
+      this.ctx.log.warn({ ticket: ticket.number, err: (error as Error).message }, 'callback attempt failed');
+    } finally {
+      this.dialling.delete(ticket.callerNumber);
+    }
+  }
+
+  private async survey(legId: string, ticket: TicketRow): Promise<string> {
+    const port = new AriMediaPort(this.ctx.ari, this.ctx.router, legId, this.ctx.log);
+    try {
+      await port.play([PROMPTS.callbackIntro, `digits:${ticket.number}`, PROMPTS.survey]);
+      const { digits } = await port.collect({ maxDigits: 1, firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 10_000 });
+      const satisfaction = SATISFACTION[digits];
+      if (!satisfaction) return 'no-answer';
+      this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction, note: '回访评价' });
+      if (satisfaction === 'dissatisfied') {
+        this.tickets.act(ticket.number, 'redo', 'callback', { note: '回访不满意，重新办理' });
+        this.ctx.bus.publish({
+          type: 'alert',
+          at: new Date().toISOString(),
+          kind: 'callback-dissatisfied',
+          message: `工单 ${ticket.number} 回访不满意，已转重办`,
+          ticketNumber: ticket.number,
+        });
+      }
+      await port.play([PROMPTS.surveyThanks]);
+      return satisfaction;
+    } catch (error) {
+      if (error instanceof CallerHungUp) return 'hung-up';
+      throw error;
+    } finally {
+      port.close();
+    }
+  }
+
+  stop(): void {
+    void this.task?.stop();
+    this.task = null;
+  }
+}
