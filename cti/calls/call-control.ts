@@ -5,6 +5,7 @@
 import { appendTicketEvent } from '../../store/index.js';
 import { AttendedTransfer } from './attended-transfer.js';
 import { blindTransfer } from './blind-transfer.js';
+import { clickToCall } from './click-to-call.js';
 import { Conference } from './conference.js';
 import { resolveTarget, type TransferTarget } from './transfer-target.js';
 import type { CallContext } from './call-context.js';
@@ -97,6 +98,11 @@ export class CallControl {
   }
 
   /** The agent leaves: their leg goes; the caller stays for the satisfaction survey, then is released. */
+  /** 回拨: rings the agent's phone, then the citizen; resolves once they are connected. */
+  async callBack(agentId: number, number: string): Promise<void> {
+    await clickToCall(this.ctx, agentId, number);
+  }
+
   async hangup(callId: string, agentId: number): Promise<void> {
     const call = this.own(callId, agentId);
     const leg = this.leg(call);

@@ -127,6 +127,8 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
             return calls.control.resume(command.callId, agentId);
           case 'call.transfer':
             return void calls.control.transfer(command.callId, agentId, command.target, command.mode);
+          case 'call.dial':
+            return calls.control.callBack(agentId, command.number);
           case 'call.transfer.complete':
             return calls.control.completeTransfer(command.callId, agentId);
           case 'call.transfer.cancel':

@@ -39,6 +39,7 @@ export const AgentCommand = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ id: Id, type: Type.Literal('call.transfer.complete'), callId: CallId }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.dial'), number: Type.String({ pattern: '^[0-9]{3,20}$' }) }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.transfer.cancel'), callId: CallId }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.conference'), callId: CallId, target: Target }, { additionalProperties: false }),
   Type.Object(

@@ -60,6 +60,25 @@ describe('queue and seats', () => {
     desk.close();
   });
 
+  it('click-to-call: the agent calls a missed caller back through their own phone and the trunk', async () => {
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1002');
+    expect(await desk.command('call.dial', { number: '13900000009' })).toMatchObject({ ok: false });
+    await desk.command('agent.ready');
+    expect(await desk.command('call.dial', { number: 'abc' })).toMatchObject({ ok: false });
+    expect(await desk.command('call.dial', { number: '13900000009' })).toMatchObject({ ok: true });
+    const bridged = await waitFor(async () => {
+      const list = (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
+      const agentLeg = list.find((c) => c.name.startsWith('PJSIP/1002'));
+      const trunkLeg = list.find((c) => c.name.startsWith('PJSIP/trunk'));
+      return agentLeg?.bridgeId && agentLeg.bridgeId === trunkLeg?.bridgeId ? trunkLeg : undefined;
+    }, 'agent and citizen bridged');
+    await desk.next('agent.state', (m) => m.state === 'on_call');
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${bridged.id}/hangup`);
+    await desk.next('agent.state', (m) => m.state === 'wrap_up');
+    desk.close();
+  });
+
   it('attended transfer cancelled by the agent: back with the caller, the target released', async () => {
     const a = await AgentDesktop.login(h.server.httpUrl, '1001');
     await a.command('agent.ready');
