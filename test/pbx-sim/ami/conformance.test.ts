@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiField } from './frame.js';
 import { fieldValue, frameKind, readRecording } from './recording.js';
-import type { Recording } from './recording.js';
+import type { RecordedStep, Recording } from './recording.js';
 import { RecordedHotlineApp, ari, channelNames, until } from './testing/ari-app.js';
 import { frameShape, replay, settled } from './testing/replay.js';
 import type { RawAmiClient } from './testing/raw-client.js';
@@ -44,6 +44,11 @@ const NOT_SIMULATED: readonly { what: string; why: string; matches(frame: readon
     why: "res_pjsip security events of the phone's digest-authenticated INVITE: simulated phones do not authenticate",
     matches: (frame) =>
       frameKind(frame) === 'ChallengeSent' || (frameKind(frame) === 'SuccessfulAuth' && fieldValue(frame, 'Service') === 'PJSIP'),
+  },
+  {
+    what: 'VarSet of RTPAUDIOQOS*',
+    why: 'RTCP statistics set on each SIP channel at hangup: the simulator carries no RTP (as in ari-conformance.test.ts)',
+    matches: (frame) => frameKind(frame) === 'VarSet' && fieldValue(frame, 'Variable').startsWith('RTPAUDIOQOS'),
   },
 ];
 
@@ -81,6 +86,30 @@ function recordedShapes(recording: Recording): string[] {
   return shapes(recording.steps.flatMap((step) => (step.kind === 'server' ? [step.fields] : [])));
 }
 
+/** How many compared frames the recording shows before the first step that `stop` matches. */
+function recordedBefore(recording: Recording, stop: (step: RecordedStep) => boolean): number {
+  const end = recording.steps.findIndex(stop);
+  return recordedShapes({ ...recording, steps: recording.steps.slice(0, end < 0 ? undefined : end) }).length;
+}
+
+const note =
+  (start: string) =>
+  (step: RecordedStep): boolean =>
+    step.kind === 'note' && step.text.startsWith(start);
+
+/** The recorded app started hanging up after the events before the first hangup request. */
+const firstHangupRequest = (step: RecordedStep): boolean => step.kind === 'server' && frameKind(step.fields) === 'SoftHangupRequest';
+
+/**
+ * The recorder acted once it had received what the recording shows before its action (a list
+ * request sent while an agent was still in Answer(), the app's hangup 3 s later): wait until the
+ * simulator has sent as many compared frames — whichever they are, the sequence check judges them —
+ * or, past the client's wait, go on and let the comparison show what is missing.
+ */
+async function receivedAsRecorded(client: RawAmiClient, count: number): Promise<void> {
+  await client.waitFor((frames) => shapes(frames).length >= count, `${count} compared frames`).catch(() => undefined);
+}
+
 function load(name: string): Recording {
   return readRecording(join(RECORDINGS, `ami-${name}.txt`));
 }
@@ -113,11 +142,12 @@ async function allHungUp(httpUrl: string, client: RawAmiClient): Promise<void> {
 }
 
 /** Once the session's last list was answered, the recorded app tore the call down. */
-function teardownAfter(listEnd: string, app: RecordedHotlineApp) {
+function teardownAfter(listEnd: string, app: RecordedHotlineApp, recording: Recording) {
   let done = false;
   return async (_actionIds: string[], client: RawAmiClient): Promise<void> => {
     if (done || !client.frames().some((frame) => frameKind(frame) === listEnd)) return;
     done = true;
+    await receivedAsRecorded(client, recordedBefore(recording, firstHangupRequest));
     await app.hangUp(() => settled(client));
   };
 }
@@ -146,7 +176,29 @@ function unrecordedLayouts(frames: readonly AmiField[][]): string[] {
   });
 }
 
-function conformanceChecks(name: string, scenario: Scenario): void {
+/**
+ * Frame kinds whose relative order in a run comes from a race between Asterisk's threads, with the
+ * recording that shows it. The same input gives run1's order in one recording and run2's in another
+ * (the originate's DialBegin before or after the answer of the channel it started; a Local device's
+ * state reported before or after the other channels react; which Local half hangs up first), so one
+ * deterministic simulator can match only one of them exactly. For such a run the test still requires
+ * every recorded frame (the same multiset) and the exact order of every other frame.
+ */
+interface RaceAllowance {
+  kinds: readonly string[];
+  why: string;
+}
+
+const RUN2_RACES: RaceAllowance = {
+  kinds: ['DialBegin', 'DeviceStateChange', 'NewCallerid', 'SoftHangupRequest', 'HangupRequest', 'Hangup'],
+  why: 'run1 recorded the opposite order for the same input (frames 13, 36, 44–45 and 61–63 of run1)',
+};
+
+/** The frame kind a shape starts with (`Newchannel: Privilege,Channel,…` → `Newchannel`). */
+const kindOfShape = (shape: string): string => shape.slice(0, shape.indexOf(':'));
+const sortedCopy = (items: readonly string[]): string[] => [...items].sort();
+
+function conformanceChecks(name: string, scenario: Scenario, races?: RaceAllowance): void {
   let result: RunResult | undefined;
   beforeAll(async () => {
     result = await runScenario(name, scenario);
@@ -167,8 +219,18 @@ function conformanceChecks(name: string, scenario: Scenario): void {
     expect(unrecordedLayouts(ran().frames)).toEqual([]);
   });
 
-  it('sends the recorded sequence of frames', () => {
-    expect(shapes(ran().frames)).toEqual(recordedShapes(ran().recording));
+  if (!races) {
+    it('sends the recorded sequence of frames', () => {
+      expect(shapes(ran().frames)).toEqual(recordedShapes(ran().recording));
+    });
+    return;
+  }
+  it(`sends every recorded frame, in the recorded order except where threads race (${races.kinds.join(', ')}: ${races.why})`, () => {
+    const sent = shapes(ran().frames);
+    const recorded = recordedShapes(ran().recording);
+    expect(sortedCopy(sent)).toEqual(sortedCopy(recorded));
+    const ordered = (list: string[]) => list.filter((shape) => !races.kinds.includes(kindOfShape(shape)));
+    expect(ordered(sent)).toEqual(ordered(recorded));
   });
 }
 
@@ -179,6 +241,7 @@ describe('AMI conformance with the recorded Asterisk 22 sessions', () => {
       'Cdr',
       'QueueMemberStatus',
       'ChallengeSent, SuccessfulAuth with Service: PJSIP',
+      'VarSet of RTPAUDIOQOS*',
     ]);
   });
 
@@ -201,16 +264,16 @@ describe('AMI conformance with the recorded Asterisk 22 sessions', () => {
           async onNote(text, client) {
             if (text.startsWith('CoreShowChannels while')) {
               await app.bridged();
-              await settled(client);
+              await receivedAsRecorded(client, recordedBefore(recording, note(text)));
             }
             if (text.startsWith('all channels hung up')) await allHungUp(httpUrl, client);
           },
-          afterAction: teardownAfter('BridgeListComplete', app),
+          afterAction: teardownAfter('BridgeListComplete', app, recording),
         });
       } finally {
         app.close();
       }
-    });
+    }, RUN2_RACES);
   });
 
   describe('run5: phone 1001 dials 12345, the ARI app bridges it with phone 1002', () => {
@@ -233,13 +296,15 @@ describe('AMI conformance with the recorded Asterisk 22 sessions', () => {
             }
             if (text.startsWith('CoreShowChannels while')) {
               await app.bridged();
-              await settled(client);
+              await receivedAsRecorded(client, recordedBefore(recording, note(text)));
             }
             if (text.startsWith('all channels hung up')) await allHungUp(httpUrl, client);
           },
           // The recorded app hung up after PJSIPShowContacts, whatever it answered.
           afterAction: async (actionIds, client) => {
-            if (actionIds.includes('run5-pjsip-3')) await app.hangUp(() => settled(client));
+            if (!actionIds.includes('run5-pjsip-3')) return;
+            await receivedAsRecorded(client, recordedBefore(recording, firstHangupRequest));
+            await app.hangUp(() => settled(client));
           },
         });
       } finally {

@@ -56,6 +56,7 @@ describe('readers', () => {
           { interface: 'Local/1002@agents/n', penalty: 0, memberName: 'Agent 1002' },
         ],
         musicClass: 'default',
+        ringInUse: false,
       },
     ]);
   });

@@ -34,6 +34,8 @@ export interface QueueConfig {
   /** Member interfaces, e.g. `Local/1001@agents/n`. */
   members: { interface: string; penalty: number; memberName: string }[];
   musicClass: string;
+  /** `ringinuse`: may a member whose device is in use be rung (Asterisk's default: yes)? */
+  ringInUse: boolean;
 }
 
 const GENERAL = 'general';
@@ -129,6 +131,7 @@ export function readQueues(dir: string): QueueConfig[] {
       retry: Number(lastValue(entries, 'retry') ?? '5') || 5,
       members,
       musicClass: lastValue(entries, 'musicclass') ?? 'default',
+      ringInUse: !/^(no|false|n|f|0|off)$/i.test(lastValue(entries, 'ringinuse') ?? 'yes'),
     });
   }
   return queues;

@@ -68,7 +68,6 @@ export class Bridging {
     if (ch.stasis) pbx.apps.subscribeBridge(ch.stasis.app, bridge.id);
     pbx.emit({ type: 'bridge.enter', bridge: bridge.snapshot(), channel: ch.snapshot() });
     this.reconfigureAfterJoin(bridge, opts);
-    pbx.refreshDevice(ch);
   }
 
   leave(bridge: Bridge, ch: Channel): void {

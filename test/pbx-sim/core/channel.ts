@@ -23,6 +23,11 @@ export interface LegHandlers {
   answered(): void;
   /** The far end refused or went away before answering. */
   failed(status: LegFailure, cause: number): void;
+  /**
+   * The far end is about to hang up without having answered (a Local `;2` whose dialplan ended);
+   * `failed` follows once the hangup reaches this channel.
+   */
+  farEndLeaving?(cause: number): void;
 }
 
 export interface StasisSession {
@@ -71,6 +76,11 @@ export class Channel {
   /** The other half of a Local channel pair, and which half this is. */
   localPeer: Channel | undefined;
   localHalf: 1 | 2 | undefined;
+  /**
+   * On a Local `;1`: its `;2` has been started (local_call set the pair's caretaker flag), which
+   * makes the device INUSE while both halves live.
+   */
+  localLaunched = false;
   /** For snoop channels: the channel being spied on. */
   snoopTarget: Channel | undefined;
 
@@ -106,13 +116,6 @@ export class Channel {
   dtmfToFarEnd = '';
   /** What the far end answered from, for the control API (`auto`, `manual`, …). */
   answeredBy: string | undefined;
-
-  /**
-   * While set, frames from a Local peer (caller id updates) wait: Asterisk's Answer() holds control
-   * frames back while it waits for media; they are handled when the next application starts.
-   */
-  deferFrames = false;
-  readonly deferred: (() => void)[] = [];
 
   private wakers = new Set<() => void>();
 
@@ -191,11 +194,5 @@ export class Channel {
 
   removeWaker(fn: () => void): void {
     this.wakers.delete(fn);
-  }
-
-  flushDeferred(): void {
-    this.deferFrames = false;
-    const pending = this.deferred.splice(0);
-    for (const fn of pending) fn();
   }
 }

@@ -161,6 +161,7 @@ export class Dialing {
     pbx.emit({ type: 'dial', caller: caller?.snapshot() ?? null, peer: out.snapshot(), dialString: target.dialString, dialStatus: '' });
     if (out.tech === 'Local' && out.localPeer) {
       const two = out.localPeer;
+      out.localLaunched = true;
       setImmediate(() => {
         if (two.alive && !two.softHangup) pbx.runner.start(two);
       });
@@ -186,7 +187,6 @@ export class Dialing {
         return;
       }
       pbx.legRinging(out);
-      pbx.refreshDevice(out);
       if (mode === 'auto') {
         pbx.scheduler.after(ep.behaviour.answerDelayMs, () => {
           if (!out.destroyed && out.state !== 'Up' && out.leg) pbx.farEndAnswer(out, 'auto');
@@ -209,7 +209,6 @@ export class Dialing {
       ...(req.app !== undefined ? { app: req.app } : {}),
     });
     const snapshot = out.snapshot();
-    let rang = false;
     let resolveSettled: (v: { answered: boolean; reason: number }) => void = () => undefined;
     const settled = new Promise<{ answered: boolean; reason: number }>((resolve) => {
       resolveSettled = resolve;
@@ -218,7 +217,6 @@ export class Dialing {
     const timeoutSec = req.timeout ?? 30;
     out.leg = {
       ringing: () => {
-        rang = true;
         pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: 'RINGING' });
       },
       answered: () => {
@@ -233,8 +231,14 @@ export class Dialing {
       failed: (status, cause) => {
         cancelTimeout();
         pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: status });
-        resolveSettled({ answered: false, reason: originateReason(status, rang) });
+        resolveSettled({ answered: false, reason: originateReason(cause) });
         pbx.destroyChannel(out, cause);
+      },
+      // manager.c writes OriginateResponse straight to the sessions while the events of the Local
+      // pair's hangup still go through stasis, so it arrives ahead of them (ami-run1): settle as
+      // the `;2` starts hanging up; its runner lets the response out before raising more events.
+      farEndLeaving: (cause) => {
+        resolveSettled({ answered: false, reason: originateReason(cause) });
       },
     };
     if (timeoutSec > 0) {
@@ -376,7 +380,6 @@ export class Dialing {
       try {
         const target = parseDialTarget(text.trim());
         const ch = this.request(target, { caller, appDial: mode === 'dial' ? 'AppDial' : 'AppQueue' });
-        ch.deferFrames = true;
         peers.push({ ch, target });
       } catch (err) {
         pbx.log.debug?.(`pbx-sim: Dial(${text}) failed: ${String(err)}`);
@@ -469,9 +472,11 @@ export class Dialing {
       const bridge = pbx.bridging.create({ type: 'mixing', flags: [], bridgeClass: 'basic', creator: '', name: '' });
       peer.exten = '';
       pbx.setApp(peer, mode === 'dial' ? 'AppDial' : 'AppQueue', '(Outgoing Line)');
-      peer.flushDeferred();
       pbx.bridging.enter(bridge, peer, {});
-      pbx.bridging.enter(bridge, caller, {});
+      // ast_bridge_impart waits for the callee's own thread to join before the caller joins; other
+      // threads run meanwhile (ami-run2: the originate reads the caller's answer in between).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (caller.alive && !caller.softHangup) pbx.bridging.enter(bridge, caller, {});
       bridged = true;
       // Until either side hangs up, is redirected, or leaves the bridge.
       while (caller.alive && peer.alive && !caller.softHangup && !peer.softHangup && caller.bridge === bridge && peer.bridge === bridge && !caller.asyncGoto) {
@@ -496,8 +501,10 @@ export class Dialing {
         if (peer.alive && peer.owned) pbx.destroyChannel(peer);
       });
     } else if (peer.alive && peer.owned && (peer.softHangup || caller.softHangup)) {
-      // The callee went away while Dial() was still busy with it (D() digits): hung up at once.
+      // The callee went away while Dial() was still busy with it (D() digits): hung up at once,
+      // under autoservice, whose stop lets the hangup's device state out first (ami-run1).
       pbx.destroyChannel(peer);
+      await Promise.resolve();
     }
     if (bridged) {
       const now = Date.now();
@@ -522,15 +529,11 @@ export class Dialing {
   }
 }
 
-function originateReason(status: LegFailure, rang: boolean): number {
-  switch (status) {
-    case 'BUSY':
-      return 5;
-    case 'CONGESTION':
-      return 8;
-    case 'NOANSWER':
-      return 3;
-    default:
-      return rang ? 3 : 0;
-  }
+/** pbx_dial_reason(): the OriginateResponse reason of a failed originate, from the hangup cause. */
+function originateReason(cause: number): number {
+  if (cause === CAUSE.BUSY) return 5; // AST_CONTROL_BUSY
+  // Call rejected, network/destination out of order, temporary failure, congestion.
+  if ([CAUSE.CALL_REJECTED, 38, 27, 41, 42, CAUSE.CONGESTION].includes(cause)) return 8; // AST_CONTROL_CONGESTION
+  if (cause === CAUSE.NO_ANSWER || cause === CAUSE.ANSWERED_ELSEWHERE) return 3; // AST_CONTROL_RINGING
+  return 0;
 }

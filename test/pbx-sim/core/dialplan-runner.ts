@@ -75,7 +75,6 @@ export class DialplanRunner {
       const data = substitute(step.data, (expr) => readVariable(ch, expr, pbx) ?? '');
       const saved = { app: ch.appName, data: ch.appData };
       pbx.setApp(ch, step.app, data);
-      ch.flushDeferred();
       let result: AppResult;
       try {
         result = await this.exec(ch, step.app, data, true);
@@ -91,6 +90,13 @@ export class DialplanRunner {
       if (result === 'hangup' || ch.softHangup) break;
       if (result === 'jumped' || ch.asyncGoto) continue;
       ch.priority++;
+    }
+    const one = ch.localHalf === 2 ? ch.localPeer : undefined;
+    if (!ch.destroyed && one?.leg?.farEndLeaving) {
+      // Whoever dials the `;1` learns now that it will not be answered; a microtask lets what it
+      // reports at once (an originate's OriginateResponse) out before the hangup's events.
+      one.leg.farEndLeaving(ch.hangupCause || CAUSE.NORMAL);
+      await Promise.resolve();
     }
     ch.inPbx = false;
     if (ch.destroyed) return;
@@ -131,11 +137,8 @@ export class DialplanRunner {
       case 'answer': {
         if (ch.state === 'Up') return 'continue';
         pbx.answer(ch);
-        ch.deferFrames = true;
         const wait = ch.tech === 'Local' ? ANSWER_MEDIA_WAIT_LOCAL_MS : ANSWER_MEDIA_WAIT_SIP_MS;
-        const r = await this.sleep(ch, pbx.scheduler.scaled(wait));
-        if (r === 'interrupted') ch.flushDeferred();
-        // Frames held back are handled when the next application starts (the loop flushes them).
+        await this.sleep(ch, pbx.scheduler.scaled(wait));
         return ch.softHangup ? 'hangup' : 'continue';
       }
       case 'hangup': {

@@ -196,13 +196,14 @@ export class Media {
   hold(ch: Channel, musicClass = ''): void {
     ch.held = true;
     this.pbx.emit({ type: 'channel.hold', channel: ch.snapshot(), musicClass });
-    this.pbx.refreshDevice(ch);
+    // chan_pjsip reports a held phone ONHOLD; a Local channel's device does not change.
+    if (ch.endpoint) this.pbx.devices.endpointChanged(ch.endpoint);
   }
 
   unhold(ch: Channel): void {
     ch.held = false;
     this.pbx.emit({ type: 'channel.unhold', channel: ch.snapshot() });
-    this.pbx.refreshDevice(ch);
+    if (ch.endpoint) this.pbx.devices.endpointChanged(ch.endpoint);
   }
 
   /** What a channel hears now: a playback's media, `moh:<class>`, `tone:ring`, or null. */

@@ -16,6 +16,7 @@ import { Channel } from './channel.js';
 import type { ChannelTech, LegFailure } from './channel.js';
 import type { Dialplan } from './dialplan.js';
 import { DialplanRunner } from './dialplan-runner.js';
+import { DeviceStates } from './device-states.js';
 import { Dialing } from './dialing.js';
 import { Endpoint } from './endpoint.js';
 import type { AnswerMode, EndpointBehaviour } from './endpoint.js';
@@ -60,6 +61,8 @@ export interface QueueOptions {
   retry: number;
   members: { interface: string; memberName: string }[];
   musicClass: string;
+  /** queues.conf `ringinuse` (Asterisk's default: yes). */
+  ringInUse?: boolean;
 }
 
 export interface PbxConfig {
@@ -103,6 +106,10 @@ export interface CreateChannelOptions {
 
 const EMPTY_PARTY: PartyId = { name: '', number: '' };
 
+function sameParty(a: PartyId, b: PartyId): boolean {
+  return a.name === b.name && a.number === b.number;
+}
+
 /** How a dialler reads a callee that went away before answering, from its hangup cause. */
 export function dialStatusForCause(cause: number): LegFailure {
   if (cause === CAUSE.BUSY) return 'BUSY';
@@ -131,8 +138,6 @@ export class Pbx implements PbxCore {
   readonly liveRecordings = new Map<string, LiveRecording>();
   readonly storedRecordings = new Map<string, StoredRecording>();
   readonly globals = new Map<string, string>();
-  /** Last published state of devices that are not PJSIP endpoints (Local channels). */
-  readonly deviceStates = new Map<string, string>();
   readonly queues: QueueOptions[];
   readonly mohClasses: string[];
   readonly trunkEndpoint: string;
@@ -145,10 +150,9 @@ export class Pbx implements PbxCore {
   readonly stasis: StasisRunner;
   readonly media: Media;
   readonly runner: DialplanRunner;
+  readonly devices: DeviceStates;
 
   private readonly listeners = new Set<Listener>();
-  /** Bumped by reset(): work queued before a restart must not touch the new state. */
-  private generation = 0;
   private readonly endpointConfig: EndpointOptions[];
   private readonly endpointsOnline: boolean;
 
@@ -175,6 +179,7 @@ export class Pbx implements PbxCore {
     this.stasis = new StasisRunner(this);
     this.media = new Media(this);
     this.runner = new DialplanRunner(this);
+    this.devices = new DeviceStates(this);
     this.loadEndpoints();
   }
 
@@ -359,8 +364,24 @@ export class Pbx implements PbxCore {
   setState(ch: Channel, state: ChannelState): void {
     if (ch.destroyed || ch.state === state) return;
     ch.state = state;
-    this.emit({ type: 'channel.state', channel: ch.publish() });
-    this.refreshDevice(ch);
+    this.publishWith(ch, (snap) => ({ type: 'channel.state', channel: snap }));
+    this.devices.channelChanged(ch);
+  }
+
+  /**
+   * Publish the channel's snapshot with the event that published it. Asterisk derives the events
+   * from each new snapshot in a fixed order (state, dialplan, caller id, connected line — the
+   * monitors of manager_channels.c and res_stasis): a caller id that changed without an event of
+   * its own (a Local half's, set by the other half) comes out with the next snapshot, after its
+   * event — ami-run2's `Hangup` then `NewCallerid` of `Local/s@caller-sim-…;1`.
+   */
+  private publishWith(ch: Channel, event: (snap: ChannelSnapshot) => PbxEvent | undefined): ChannelSnapshot {
+    const before = ch.snapshot().caller;
+    const snap = ch.publish();
+    const primary = event(snap);
+    if (primary) this.emit(primary);
+    if (!sameParty(before, snap.caller)) this.emit({ type: 'channel.callerid', channel: snap });
+    return snap;
   }
 
   /**
@@ -374,10 +395,9 @@ export class Pbx implements PbxCore {
     const old = ch.snapshot().dialplan;
     ch.appName = app;
     ch.appData = data;
-    const snap = ch.publish();
     const cepChanged =
       old.context !== ch.context || old.exten !== ch.exten || old.priority !== ch.priority || (old.appName === '' && app !== '');
-    if (cepChanged && app !== '') this.emit({ type: 'channel.dialplan', channel: snap, app, appData: data });
+    this.publishWith(ch, (snap) => (cepChanged && app !== '' ? { type: 'channel.dialplan', channel: snap, app, appData: data } : undefined));
   }
 
   setCaller(ch: Channel, party: PartyId): void {
@@ -389,20 +409,18 @@ export class Pbx implements PbxCore {
   /** Update the connected line; a Local half passes it on as its peer's caller id. */
   setConnected(ch: Channel, party: PartyId, propagate = true): void {
     if (ch.destroyed) return;
-    if (ch.connected.name === party.name && ch.connected.number === party.number) return;
+    if (sameParty(ch.connected, party)) return;
     ch.connected = { ...party };
-    this.emit({ type: 'channel.connectedline', channel: ch.publish() });
+    // A caller id changed silently before comes first (the caller id monitor runs before the
+    // connected line one).
+    const callerBefore = ch.snapshot().caller;
+    const snap = ch.publish();
+    if (!sameParty(callerBefore, snap.caller)) this.emit({ type: 'channel.callerid', channel: snap });
+    this.emit({ type: 'channel.connectedline', channel: snap });
     const peer = ch.localPeer;
-    if (propagate && peer && peer.alive) {
-      // core_unreal: the other half's caller changes at once, but its snapshot is only published
-      // when that half reads the queued frame.
-      peer.caller = { ...party };
-      const publish = (): void => {
-        if (peer.alive) this.emit({ type: 'channel.callerid', channel: peer.publish() });
-      };
-      if (peer.deferFrames) peer.deferred.push(publish);
-      else publish();
-    }
+    // core_unreal (unreal_colp_redirect_indicate): the other half's caller changes at once, without
+    // a snapshot; it shows with that half's next one (its next application, its hangup).
+    if (propagate && peer && peer.alive) peer.caller = { ...party };
   }
 
   setVar(ch: Channel, name: string, value: string): void {
@@ -439,24 +457,39 @@ export class Pbx implements PbxCore {
     this.setVar(ch, name, value);
   }
 
-  /** Answer a channel; a Local `;2` answering answers its `;1`, whose dialler learns of it. */
+  /**
+   * Answer a channel; a Local `;2` answering answers its `;1`, whose dialler learns of it. The `;2`
+   * queues the answer on the `;1` (ast_unreal_answer), and the thread reading the `;1` handles it
+   * once this one lets go: right away after Answer(), after the callee is in the bridge when Dial()
+   * answers its caller (ami-run2).
+   */
   answer(ch: Channel): void {
     if (ch.destroyed || ch.state === 'Up') return;
     this.setState(ch, 'Up');
     ch.ringIndicated = false;
     const peer = ch.localPeer;
     if (ch.localHalf === 2 && peer && peer.alive && peer.state !== 'Up') {
-      this.setState(peer, 'Up');
-      this.legAnswered(peer);
+      queueMicrotask(() => {
+        if (!peer.alive || peer.state === 'Up') return;
+        this.setState(peer, 'Up');
+        this.legAnswered(peer);
+      });
     } else if (ch.localHalf !== 2) {
       this.legAnswered(ch);
     }
   }
 
+  /**
+   * The far end rings: the state changes at once, the dialler hears of it when it reads the ringing
+   * frame — after the device state (ami-run5: Newstate, DeviceStateChange, DialState).
+   */
   legRinging(ch: Channel): void {
     if (ch.destroyed || ch.state === 'Up') return;
     if (ch.state !== 'Ringing') this.setState(ch, 'Ringing');
-    ch.leg?.ringing();
+    const leg = ch.leg;
+    queueMicrotask(() => {
+      if (leg && ch.leg === leg && ch.alive) leg.ringing();
+    });
   }
 
   legAnswered(ch: Channel): void {
@@ -522,7 +555,7 @@ export class Pbx implements PbxCore {
     }
     ch.destroyed = true;
     if (ch.leg) this.legFailed(ch, 'CHANUNAVAIL', ch.hangupCause);
-    this.emit({ type: 'channel.destroyed', channel: ch.publish(), cause: ch.hangupCause, causeTxt: causeText(ch.hangupCause) });
+    this.publishWith(ch, (snap) => ({ type: 'channel.destroyed', channel: snap, cause: ch.hangupCause, causeTxt: causeText(ch.hangupCause) }));
     this.channels.delete(ch.id);
     this.ids.release(ch.id);
     this.apps.forgetChannel(ch.id);
@@ -530,8 +563,7 @@ export class Pbx implements PbxCore {
       const i = ch.endpoint.channelIds.indexOf(ch.id);
       if (i >= 0) ch.endpoint.channelIds.splice(i, 1);
     }
-    // A hangup reports the device at once (ami-run1: Hangup, DeviceStateChange, Hangup, …).
-    this.refreshDevice(ch, true);
+    this.devices.channelGone(ch);
     ch.interrupt();
     for (const other of [...this.channels.values()]) {
       // A snoop channel ends with the channel it spies on.
@@ -541,67 +573,13 @@ export class Pbx implements PbxCore {
 
   // ---------------------------------------------------------------- device states
 
-  /**
-   * Device state follows channel changes asynchronously, as Asterisk's devstate taskprocessor does:
-   * the DeviceStateChange comes after the burst of channel events that caused it. PJSIP devices are
-   * cached (an event only on a real change); Local devices are not, so every state change of either
-   * half reports the device again (ami-run1/run2 show INUSE twice).
-   */
-  refreshDevice(ch: Channel, now = false): void {
-    if (ch.endpoint) {
-      this.refreshEndpointDevice(ch.endpoint, now);
-      return;
-    }
-    if (ch.tech !== 'Local') return;
-    const device = ch.device.replace(/;[12]$/, '');
-    const publish = (): void => {
-      const related = [...this.channels.values()].filter((c) => c.tech === 'Local' && c.device.replace(/;[12]$/, '') === device);
-      const state = related.some((c) => c.state === 'Up') ? 'INUSE' : related.some((c) => c.state === 'Ringing') ? 'RINGING' : 'NOT_INUSE';
-      this.deviceStates.set(device, state);
-      this.emit({ type: 'device.state', device, state });
-    };
-    this.later(publish, now);
-  }
-
-  refreshEndpointDevice(ep: Endpoint, now = false): void {
-    this.later(() => {
-      if (this.endpoints.get(ep.resource) !== ep) return;
-      const state = this.endpointDeviceState(ep);
-      if (ep.deviceState === state) return;
-      ep.deviceState = state;
-      this.emit({ type: 'device.state', device: ep.id, state });
-    }, now);
-  }
-
-  /** Run now, or after the current burst of events (unless a restart happens in between). */
-  private later(fn: () => void, now: boolean): void {
-    if (now) {
-      fn();
-      return;
-    }
-    const generation = this.generation;
-    setImmediate(() => {
-      if (generation === this.generation) fn();
-    });
-  }
-
-  private endpointDeviceState(ep: Endpoint): string {
-    const chans = ep.channelIds.map((id) => this.channels.get(id)).filter((c): c is Channel => c !== undefined);
-    if (ep.state !== 'online') return 'UNAVAILABLE';
-    const ringing = chans.some((c) => c.state === 'Ringing');
-    const busy = chans.some((c) => c.state === 'Up' || c.state === 'Ring');
-    const held = chans.length > 0 && chans.every((c) => c.held);
-    if (ringing && busy) return 'RINGINUSE';
-    if (ringing) return 'RINGING';
-    if (held && busy) return 'ONHOLD';
-    if (busy) return 'INUSE';
-    return 'NOT_INUSE';
+  /** Last published state of devices that are not PJSIP endpoints (Local, Queue, set through ARI). */
+  get deviceStates(): Map<string, string> {
+    return this.devices.states;
   }
 
   deviceState(name: string): string | undefined {
-    const slash = name.indexOf('/');
-    if (name.slice(0, slash) === 'PJSIP') return this.endpoints.get(name.slice(slash + 1))?.deviceState;
-    return this.deviceStates.get(name);
+    return this.devices.get(name);
   }
 
   // ---------------------------------------------------------------- endpoints (control API)
@@ -632,7 +610,7 @@ export class Pbx implements PbxCore {
         }
       }
     }
-    this.refreshEndpointDevice(ep);
+    this.devices.endpointChanged(ep);
   }
 
   /** A call arriving from outside on the trunk (or from a phone, with `endpoint`). */
@@ -658,7 +636,7 @@ export class Pbx implements PbxCore {
       ...(opts.channelId !== undefined ? { id: opts.channelId } : {}),
     });
     this.setVar(ch, 'SIPDOMAIN', '127.0.0.1');
-    this.refreshDevice(ch);
+    this.devices.channelChanged(ch);
     this.runner.start(ch);
     return ch;
   }
@@ -684,7 +662,7 @@ export class Pbx implements PbxCore {
 
   /** Everything goes away at once, as when Asterisk dies: no events. */
   reset(): void {
-    this.generation++;
+    this.devices.reset();
     this.scheduler.cancelAll();
     for (const ch of this.channels.values()) {
       ch.destroyed = true;
@@ -696,7 +674,6 @@ export class Pbx implements PbxCore {
     this.bridges.clear();
     this.playbacks.clear();
     this.liveRecordings.clear();
-    this.deviceStates.clear();
     this.apps.reset();
     this.ids.reset();
     this.globals.clear();
