@@ -11,6 +11,7 @@ import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
 import { SurveyCallbacks } from './cti/callbacks/survey-callbacks.js';
+import { RecordingRetention } from './cti/jobs/recording-retention.js';
 import { DeadlineWatch } from './cti/tickets/deadline-watch.js';
 import { TicketService } from './cti/tickets/ticket-service.js';
 import fastifyWebsocket from '@fastify/websocket';
@@ -21,6 +22,7 @@ import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-g
 import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { calendarRoutes } from './softphone-bridge/http/calendar-routes.js';
+import { KpiRollup } from './softphone-bridge/reports/kpi-rollup.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
@@ -38,6 +40,8 @@ export interface RunningServer {
   tokens: TokenService;
   deadlineWatch: DeadlineWatch;
   surveyCallbacks: SurveyCallbacks;
+  kpiRollup: KpiRollup;
+  retention: RecordingRetention;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const tickets = new TicketService(store.db, calls.bus, log.child({ part: 'tickets' }));
   const surveyCallbacks = new SurveyCallbacks(calls.context, tickets);
   surveyCallbacks.start();
+  const kpiRollup = new KpiRollup(store.db, log.child({ part: 'kpi-rollup' }));
+  kpiRollup.start();
+  const retention = new RecordingRetention(store.db, link.ari, log.child({ part: 'retention' }));
+  retention.start();
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
@@ -114,9 +122,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     tokens,
     deadlineWatch,
     surveyCallbacks,
+    kpiRollup,
+    retention,
     async close() {
       deadlineWatch.stop();
       surveyCallbacks.stop();
+      kpiRollup.stop();
+      retention.stop();
       calls.stop();
       link.stop();
       await http.close();

@@ -173,6 +173,8 @@ export const calls = sqliteTable(
     /** IVR choices as JSON: [{ menu, digit, action }]. */
     ivrSteps: text('ivr_steps', { mode: 'json' }),
     recording: text('recording'),
+    /** When the retention job removed the recording from the PBX. */
+    recordingDeletedAt: text('recording_deleted_at'),
     hangupCause: integer('hangup_cause'),
   },
   (t) => [index('calls_arrived_idx').on(t.arrivedAt), index('calls_caller_idx').on(t.callerNumber)],
@@ -324,4 +326,17 @@ export const callbackAttempts = sqliteTable(
     result: text('result'),
   },
   (t) => [index('callback_attempts_ticket_idx').on(t.ticketId)],
+);
+
+/** Each day's KPIs, rolled up after the day ends (reports read these; the call rows stay the source). */
+export const kpiDaily = sqliteTable(
+  'kpi_daily',
+  {
+    date: text('date').notNull(),
+    grouping: text('grouping').notNull(),
+    key: text('key').notNull(),
+    figures: text('figures', { mode: 'json' }).notNull(),
+    computedAt: text('computed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.date, t.grouping, t.key] })],
 );

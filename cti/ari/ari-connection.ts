@@ -275,6 +275,10 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return recording.name;
   }
 
+  async deleteStoredRecording(recordingName: string): Promise<void> {
+    await this.call((c) => c.recordings.deleteStored({ recordingName }));
+  }
+
   // ---- endpoints ----
 
   async listEndpoints(): Promise<AriEndpoint[]> {

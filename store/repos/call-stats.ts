@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { calls, ticketEvents, tickets } from '../schema.js';
+import { calls, kpiDaily, ticketEvents, tickets } from '../schema.js';
 
 export type CallStatRow = Pick<typeof calls.$inferSelect, 'arrivedAt' | 'answeredAt' | 'endedAt' | 'waitMs' | 'outcome' | 'dialledNumber' | 'agentId'>;
 
@@ -71,4 +71,42 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
     .where(and(gte(calls.arrivedAt, fromIso), lt(calls.arrivedAt, toIso)))
     .orderBy(asc(calls.arrivedAt))
     .all();
+}
+
+/** Replaces a day's rolled-up KPIs (idempotent: running the roll-up twice gives the same rows). */
+export function putDailyKpis(db: Db, date: string, grouping: string, rows: { key: string; figures: unknown }[]): void {
+  db.transaction((tx) => {
+    tx.delete(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping))).run();
+    const computedAt = new Date().toISOString();
+    for (const row of rows) tx.insert(kpiDaily).values({ date, grouping, key: row.key, figures: row.figures, computedAt }).run();
+  });
+}
+
+export function rolledUpDates(db: Db, sinceDate: string): Set<string> {
+  return new Set(
+    db
+      .selectDistinct({ date: kpiDaily.date })
+      .from(kpiDaily)
+      .where(gte(kpiDaily.date, sinceDate))
+      .all()
+      .map((r) => r.date),
+  );
+}
+
+export function listDailyKpis(db: Db, date: string, grouping: string): { key: string; figures: unknown }[] {
+  return db.select({ key: kpiDaily.key, figures: kpiDaily.figures }).from(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping))).all();
+}
+
+/** Recordings of calls that arrived before `beforeIso` and are still on the PBX. */
+export function listRecordingsOlderThan(db: Db, beforeIso: string, limit = 500): { linkedId: string; recording: string }[] {
+  return db
+    .select({ linkedId: calls.linkedId, recording: sql<string>`${calls.recording}` })
+    .from(calls)
+    .where(and(lt(calls.arrivedAt, beforeIso), sql`${calls.recording} is not null`, sql`${calls.recordingDeletedAt} is null`))
+    .limit(limit)
+    .all();
+}
+
+export function markRecordingDeleted(db: Db, linkedId: string, at: Date): void {
+  db.update(calls).set({ recordingDeletedAt: at.toISOString() }).where(eq(calls.linkedId, linkedId)).run();
 }

@@ -1,0 +1,56 @@
+/**
+ * Recording retention: every night at 03:00 recordings of calls older than the configured number of
+ * days (setting `recording-retention-days`, default 180) are deleted from the PBX (ARI stored
+ * recordings) and marked on the call. A recording the PBX no longer has counts as deleted; any other
+ * failure leaves it for the next night.
+ */
+import { getSetting, listRecordingsOlderThan, markRecordingDeleted, type Db } from '../../store/index.js';
+import type { AriConnection } from '../ari/ari-connection.js';
+import { AriError } from '../ari/ari-types.js';
+import type { Logger } from '../logging.js';
+import { scheduleJob, type ScheduledJob } from './schedule.js';
+
+export const DEFAULT_RETENTION_DAYS = 180;
+
+export class RecordingRetention {
+  private job: ScheduledJob | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ari: AriConnection,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.job = scheduleJob('recording-retention', '0 3 * * *', () => this.runOnce(), this.log);
+  }
+
+  retentionDays(): number {
+    const value = getSetting(this.db, 'recording-retention-days');
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_RETENTION_DAYS;
+  }
+
+  /** Deletes what is due; returns the recordings removed. */
+  async runOnce(now = new Date()): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - this.retentionDays() * 86_400_000).toISOString();
+    const removed: string[] = [];
+    for (const { linkedId, recording } of listRecordingsOlderThan(this.db, cutoff)) {
+      try {
+        await this.ari.deleteStoredRecording(recording);
+      } catch (error) {
+        if (!(error instanceof AriError && error.kind === 'not-found')) {
+          this.log.warn({ recording, err: (error as Error).message }, 'recording not deleted; retried next run');
+          continue;
+        }
+      }
+      markRecordingDeleted(this.db, linkedId, now);
+      removed.push(recording);
+    }
+    if (removed.length) this.log.info({ removed: removed.length, cutoff }, 'old recordings deleted');
+    return removed;
+  }
+
+  stop(): void {
+    this.job?.stop();
+  }
+}
