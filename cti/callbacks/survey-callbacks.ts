@@ -5,7 +5,6 @@
  * the handling (1 satisfied, 2 basically satisfied, 3 dissatisfied); a dissatisfied answer reopens the
  * ticket (重办) and alerts supervisors. No answer after the last attempt is recorded as such.
  */
-import cron, { type ScheduledTask } from 'node-cron';
 import { PROMPTS } from '../../ivr/prompts.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
 import {
@@ -22,6 +21,7 @@ import {
 import type { CallContext } from '../calls/call-context.js';
 import { ringLeg } from '../calls/ring-leg.js';
 import { trunkDial } from '../calls/transfer-target.js';
+import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 
@@ -48,7 +48,7 @@ function policyOf(db: Db): CallbackPolicy {
 }
 
 export class SurveyCallbacks {
-  private task: ScheduledTask | null = null;
+  private job: ScheduledJob | null = null;
   private readonly dialling = new Set<string>();
 
   constructor(
@@ -59,7 +59,7 @@ export class SurveyCallbacks {
   }
 
   start(): void {
-    this.task = cron.schedule('* * * * *', () => void this.runOnce(), { timezone: 'Asia/Shanghai', noOverlap: true, name: 'survey-callbacks' });
+    this.job = scheduleJob('survey-callbacks', '* * * * *', () => this.runOnce(), this.ctx.log);
   }
 
   private inCallingHours(policy: CallbackPolicy, now: Date): boolean {
@@ -140,7 +140,7 @@ export class SurveyCallbacks {
   }
 
   stop(): void {
-    void this.task?.stop();
-    this.task = null;
+    this.job?.stop();
+    this.job = null;
   }
 }

@@ -4,16 +4,16 @@
  * stored, so a restart neither loses a due ticket nor alerts twice; a failed run is logged and the
  * next run picks the ticket up again.
  */
-import cron, { type ScheduledTask } from 'node-cron';
 import { listUnmarkedTicketsDueBefore, markTicketSupervised, type Db } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
+import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import type { Logger } from '../logging.js';
 
 /** "Due soon": within this many hours. */
 const DUE_SOON_HOURS = 24;
 
 export class DeadlineWatch {
-  private task: ScheduledTask | null = null;
+  private job: ScheduledJob | null = null;
 
   constructor(
     private readonly db: Db,
@@ -22,7 +22,7 @@ export class DeadlineWatch {
   ) {}
 
   start(): void {
-    this.task = cron.schedule('* * * * *', () => this.runOnce(), { timezone: 'Asia/Shanghai', noOverlap: true, name: 'deadline-watch' });
+    this.job = scheduleJob('deadline-watch', '* * * * *', () => this.runOnce(), this.log);
   }
 
   /** One pass; returns the tickets it marked. */
@@ -53,7 +53,7 @@ export class DeadlineWatch {
   }
 
   stop(): void {
-    void this.task?.stop();
-    this.task = null;
+    this.job?.stop();
+    this.job = null;
   }
 }
