@@ -1,0 +1,88 @@
+/**
+ * The supervisor wallboard in a real browser: a call answered by an agent shows up live (queues,
+ * agents, calls, today's figures, the chart), and the supervisor starts listening to it from the page
+ * — their own phone rings and is bridged to a snoop on the agent's call.
+ */
+import { eq } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tickets } from '../../store/index.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones, useHarness } from '../support/harness.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { launchBrowser, screenshot, type BrowserSession } from './browser.js';
+
+const h = useHarness();
+let browser: BrowserSession;
+let page: Page;
+
+interface SimChannel {
+  id: string;
+  name: string;
+  bridgeId: string | null;
+}
+const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
+
+beforeAll(async () => {
+  // 1001 is the agent's phone, 1005 the supervisor's; 120 answers through the trunk.
+  await registerPhones(h.sim, ['1001', '1005']);
+  await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 50 });
+  browser = await launchBrowser();
+  page = await browser.page();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('supervisor wallboard', () => {
+  it('shows the call in progress, listens to it, and shows an emergency alert', async () => {
+    await page.goto(`${h.server.httpUrl}/wallboard`);
+    await page.getByTestId('login-username').fill('super');
+    await page.getByTestId('login-password').fill('demo');
+    await page.getByTestId('login-endpoint').fill('1005');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('kpi-offered').waitFor();
+    await page.locator('[data-testid=agent-1001]').waitFor();
+
+    const agent = await AgentDesktop.login(h.server.httpUrl, '1001');
+    try {
+      await agent.command('agent.ready');
+      const id = await placeCall(h.sim.httpUrl, '13800138000', '12345');
+      await agent.next('call.answered', (m) => m.callId === id);
+      const ticket = await waitFor(() => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get(), 'the ticket');
+
+      const row = page.locator(`[data-testid=call-${ticket.number}][data-state=connected]`);
+      await row.waitFor();
+      expect(await row.textContent()).toContain('138****8000');
+      expect(await row.textContent()).toContain('王芳');
+      await page.locator('[data-testid=agent-1001][data-state=on_call]').waitFor();
+      expect(Number(await page.getByTestId('kpi-offered').locator('.value').textContent())).toBeGreaterThanOrEqual(1);
+
+      await page.locator('[data-testid=agent-1001] [data-testid=btn-listen]').click();
+      await page.locator('[data-testid=agent-1001] [data-testid=monitoring]').filter({ hasText: '监听中' }).waitFor();
+      await waitFor(async () => {
+        const list = await channels();
+        const snoop = list.find((c) => c.name.startsWith('Snoop/'));
+        const phone = list.find((c) => c.name.startsWith('PJSIP/1005'));
+        return snoop?.bridgeId && snoop.bridgeId === phone?.bridgeId;
+      }, "the supervisor's phone bridged with a snoop on the call");
+      await screenshot(page, 'wallboard-1-listening');
+
+      await page.locator('[data-testid=agent-1001] [data-testid=btn-stop]').click();
+      await waitFor(async () => !(await channels()).some((c) => c.name.startsWith('PJSIP/1005')), 'monitoring over');
+
+      // An emergency three-way call raises an alert that the wallboard shows at once.
+      expect(await agent.command('call.conference', { callId: id, target: { kind: 'emergency', number: '120' } })).toMatchObject({ ok: true });
+      await page.getByTestId('alert').filter({ hasText: '紧急转接' }).filter({ hasText: '120' }).waitFor();
+      await page.locator(`[data-testid=call-${ticket.number}][data-state=conference]`).waitFor();
+      await screenshot(page, 'wallboard-2-emergency-alert');
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      await agent.next('call.ended', (m) => m.callId === id);
+      await page.locator(`[data-testid=call-${ticket.number}]`).waitFor({ state: 'detached' });
+      await screenshot(page, 'wallboard-3-after-call');
+    } finally {
+      agent.close();
+    }
+    expect(browser.errors).toEqual([]);
+  });
+});
