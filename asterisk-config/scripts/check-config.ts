@@ -1,0 +1,52 @@
+/**
+ * npm run check-config -- --asterisk-config <dir> [--sounds <dir>] [--demo]
+ *
+ * Reads an Asterisk configuration directory and the CTI server's settings (CTI_* variables,
+ * CTI_CONFIG) and database (CTI_DB; --demo: the demo data instead) and reports what would keep
+ * calls from working: routes without a DID, DIDs without a route or into another application,
+ * prompts missing on disk, AMI/ARI credentials that differ from the server's. Exit status: 0 no
+ * errors (warnings allowed), 1 errors found, 2 the check could not run.
+ */
+import { isMain, parseArgs } from './cli-args.js';
+import type { Finding } from './findings.js';
+import { defaultSoundsDir, runCheck } from './run-check.js';
+import { SetupError, readServerFacts } from './server-facts.js';
+
+const USAGE = 'usage: npm run check-config -- --asterisk-config <dir> [--sounds <dir>] [--demo]';
+
+function format(f: Finding): string {
+  return `${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${f.message}${f.at ? ` [${f.at}]` : ''}`;
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void): number {
+  let options: Map<string, string>;
+  try {
+    options = parseArgs(argv, ['asterisk-config', 'sounds'], ['demo', 'help']);
+  } catch (e) {
+    print(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (options.has('help')) {
+    print(USAGE);
+    return 0;
+  }
+  const asteriskDir = options.get('asterisk-config') ?? 'asterisk-config';
+  const soundsDir = options.get('sounds') ?? defaultSoundsDir(asteriskDir);
+  try {
+    const facts = readServerFacts(env, { demo: options.has('demo') });
+    print(`check-config: ${asteriskDir} with prompts in ${soundsDir}, against ${facts.database} (application ${facts.config.ari.app})`);
+    const findings = runCheck(asteriskDir, soundsDir, facts);
+    findings.forEach((f) => print(format(f)));
+    const errors = findings.filter((f) => f.level === 'error').length;
+    print(`${errors} error(s), ${findings.length - errors} warning(s)`);
+    return errors > 0 ? 1 : 0;
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    print(`check-config: ${e.message}`);
+    return 2;
+  }
+}
+
+if (isMain(import.meta.url)) {
+  process.exitCode = main(process.argv.slice(2), process.env, (line) => console.log(line));
+}

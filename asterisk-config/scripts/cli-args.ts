@@ -1,0 +1,26 @@
+/** Command-line helpers of the asterisk-config tools. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** `--name value`, `--name=value` and `--flag` options; anything else is refused. */
+export function parseArgs(argv: string[], valued: readonly string[], flags: readonly string[]): Map<string, string> {
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? arg.slice(2, eq > 0 ? eq : undefined) : '';
+    if (flags.includes(name) && eq < 0) options.set(name, 'yes');
+    else if (valued.includes(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new Error(`--${name} needs a value`);
+      options.set(name, value);
+    } else throw new Error(`unknown option ${arg}`);
+  }
+  return options;
+}
+
+/** True when the module (its import.meta.url) is the script node was started with. */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && realpathSync(script) === fileURLToPath(moduleUrl);
+}
