@@ -4,7 +4,7 @@
  * played as `sound:<id>` from `sounds/zh/`. Routes and menus may name further prompts (a merged
  * hotline's own notice or greeting): those are listed here for the demo hotlines too.
  */
-import { TICKET_STATUSES, type TicketStatus } from '../store/index.js';
+import { TICKET_STATUSES, TICKET_STATUS_NAMES } from '../store/index.js';
 
 export const PROMPTS = {
   greeting: 'greeting-12345',
@@ -25,18 +25,6 @@ export const PROMPTS = {
 
 export const ticketStatusPrompt = (status: string) => `ticket-status-${status}`;
 
-const STATUS_TEXT: Record<TicketStatus, string> = {
-  accepted: '已受理',
-  dispatched: '已派单',
-  handling: '办理中',
-  replied: '已答复',
-  supervised: '督办中',
-  closed: '已办结',
-  callback: '回访中',
-  evaluated: '已评价',
-  returned: '已退回，正在重新派单',
-  redo: '重新办理中',
-};
 
 /** Prompt id → what it says. The prompt generator and the config check read this list. */
 export const PROMPT_TEXTS: Readonly<Record<string, string>> = {
@@ -54,7 +42,7 @@ export const PROMPT_TEXTS: Readonly<Record<string, string>> = {
   [PROMPTS.survey]: '请对本次服务进行评价：满意请按1，基本满意请按2，不满意请按3。',
   [PROMPTS.surveyThanks]: '感谢您的评价，再见。',
   [PROMPTS.callbackIntro]: '您好，这里是12345政务服务便民热线回访，您反映的问题已办结，工单编号为',
-  ...Object.fromEntries(TICKET_STATUSES.map((s) => [ticketStatusPrompt(s), STATUS_TEXT[s]])),
+  ...Object.fromEntries(TICKET_STATUSES.map((s) => [ticketStatusPrompt(s), TICKET_STATUS_NAMES[s]])),
   // The demo hotlines' own prompts.
   'greeting-12315': '您好，这里是12315市场监管投诉举报热线，已并入12345热线为您服务。',
   'notice-merged-12333': '原12333人力资源和社会保障热线已并入12345政务服务便民热线，正在为您转接。',

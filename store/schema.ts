@@ -33,6 +33,20 @@ export const TICKET_STATUSES = [
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
+/** How each status reads to agents and callers (prompts, refusals). */
+export const TICKET_STATUS_NAMES: Record<TicketStatus, string> = {
+  accepted: '已受理',
+  dispatched: '已派单',
+  handling: '办理中',
+  replied: '已答复',
+  supervised: '督办中',
+  closed: '已办结',
+  callback: '回访中',
+  evaluated: '已评价',
+  returned: '已退单',
+  redo: '重新办理中',
+};
+
 /** What the agent did with the call: 直接解答 / 派发工单 / 转接 / 无效来电. */
 export const TICKET_DISPOSITIONS = ['answered', 'dispatch', 'transferred', 'invalid'] as const;
 export type TicketDisposition = (typeof TICKET_DISPOSITIONS)[number];

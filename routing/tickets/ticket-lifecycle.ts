@@ -3,7 +3,7 @@
  * return (退单), extension (延期) and redo (重办). Pure: it says whether a move is legal now and why
  * not; the caller applies it (status, history, deadlines) atomically.
  */
-import type { TicketStatus } from '../../store/index.js';
+import { TICKET_STATUS_NAMES, type TicketStatus } from '../../store/index.js';
 import { shanghaiDayOf } from './deadlines.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
@@ -48,18 +48,6 @@ const ACTION_NAMES: Record<TicketAction, string> = {
   redo: '重办',
 };
 
-const STATUS_NAMES: Record<TicketStatus, string> = {
-  accepted: '已受理',
-  dispatched: '已派单',
-  handling: '办理中',
-  replied: '已答复',
-  supervised: '督办中',
-  closed: '已办结',
-  callback: '回访中',
-  evaluated: '已评价',
-  returned: '已退单',
-  redo: '重办',
-};
 
 /** How long a unit has to send a wrongly dispatched ticket back. */
 export const RETURN_WINDOW_WORKING_DAYS = 2;
@@ -79,7 +67,7 @@ export interface MoveFacts {
 
 export function checkMove(calendar: WorkingCalendar, from: TicketStatus, action: TicketAction, facts: MoveFacts): MoveCheck {
   const to = MOVES[from][action];
-  if (!to) return { ok: false, reason: `工单${STATUS_NAMES[from]}，不能${ACTION_NAMES[action]}` };
+  if (!to) return { ok: false, reason: `工单${TICKET_STATUS_NAMES[from]}，不能${ACTION_NAMES[action]}` };
   if ((action === 'return' || action === 'refuse-return' || action === 'redo') && !facts.note?.trim()) {
     return { ok: false, reason: `${ACTION_NAMES[action]}须说明理由` };
   }
@@ -103,7 +91,7 @@ export interface ExtensionFacts {
 /** 延期: before the deadline, 5 working days each, at most two, the second with a named approver. */
 export function checkExtension(status: TicketStatus, facts: ExtensionFacts): { ok: true } | { ok: false; reason: string } {
   if (status !== 'handling' && status !== 'dispatched' && status !== 'supervised' && status !== 'redo') {
-    return { ok: false, reason: `工单${STATUS_NAMES[status]}，不能申请延期` };
+    return { ok: false, reason: `工单${TICKET_STATUS_NAMES[status]}，不能申请延期` };
   }
   if (!facts.dueAt) return { ok: false, reason: '工单没有办理期限，不能延期' };
   if (facts.now.getTime() >= Date.parse(facts.dueAt)) return { ok: false, reason: '须在办理期限届满前申请延期' };

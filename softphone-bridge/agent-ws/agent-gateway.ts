@@ -6,14 +6,14 @@
  */
 import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
-import Value from 'typebox/value';
 import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import type { Db } from '../../store/index.js';
 import { requestToken } from '../auth/request-token.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
-import { AgentCommand, type ResultMessage } from './messages.js';
+import { answer, readCommand } from '../ws-commands.js';
+import { AgentCommand } from './messages.js';
 import { buildScreenPop } from './screen-pop.js';
 
 declare module 'fastify' {
@@ -93,24 +93,9 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
       });
 
       socket.on('message', (data: Buffer) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(data.toString('utf8'));
-        } catch {
-          send({ type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' } satisfies ResultMessage);
-          return;
-        }
-        if (!Value.Check(AgentCommand, parsed)) {
-          const first = [...Value.Errors(AgentCommand, parsed)][0];
-          const id = typeof parsed === 'object' && parsed && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
-          send({ type: 'result', id, ok: false, error: `消息格式不正确: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim() } satisfies ResultMessage);
-          return;
-        }
-        const command = parsed;
-        run(command).then(
-          () => send({ type: 'result', id: command.id, ok: true } satisfies ResultMessage),
-          (error: unknown) => send({ type: 'result', id: command.id, ok: false, error: (error as Error).message } satisfies ResultMessage),
-        );
+        const read = readCommand(AgentCommand, data);
+        if ('refusal' in read) send(read.refusal);
+        else answer(read.command.id, run(read.command), send);
       });
 
       const run = async (command: AgentCommand): Promise<void> => {

@@ -48,10 +48,3 @@ export const AgentCommand = Type.Union([
   ),
 ]);
 export type AgentCommand = Static<typeof AgentCommand>;
-
-export interface ResultMessage {
-  type: 'result';
-  id: string | null;
-  ok: boolean;
-  error?: string;
-}

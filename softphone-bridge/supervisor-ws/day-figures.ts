@@ -1,9 +1,6 @@
-/**
- * Today's figures for the wallboard, computed from the call rows of the Shanghai day.
- * Offered: calls that arrived (blocked callers excluded); answered: reached an agent; abandoned: gave
- * up before that; 15-second answer rate: answered within 15 s of queueing, over offered.
- */
-import type { CallStatRow } from '../../store/index.js';
+/** Today's figures and hourly series for the wallboard, from the call rows of the Shanghai day. */
+import type { CallStatRow, CallFacts } from '../../store/index.js';
+import { computeKpis } from '../reports/kpis.js';
 
 export interface DayFigures {
   offered: number;
@@ -34,22 +31,18 @@ export function shanghaiDayBounds(at: Date): { from: string; to: string } {
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
-const mean = (values: number[]) => (values.length === 0 ? 0 : Math.round((values.reduce((s, v) => s + v, 0) / values.length) * 10) / 10);
 
-export function dayFigures(rows: readonly CallStatRow[]): DayFigures {
-  const offered = rows.filter((r) => r.outcome !== 'blocked');
-  const answered = offered.filter((r) => r.answeredAt !== null);
-  const abandoned = offered.filter((r) => r.outcome === 'abandoned');
+/** The wallboard's part of the day's KPIs (same definitions: reports/kpis.ts). */
+export function dayFigures(rows: readonly CallFacts[], now = new Date()): DayFigures {
+  const total = computeKpis(rows, 'total', now)[0];
   return {
-    offered: offered.length,
-    answered: answered.length,
-    abandoned: abandoned.length,
-    answerRate: ratio(answered.length, offered.length),
-    answeredWithin15sRate: ratio(answered.filter((r) => (r.waitMs ?? 0) <= 15_000).length, offered.length),
-    averageWaitSeconds: mean(answered.map((r) => (r.waitMs ?? 0) / 1000)),
-    averageHandleSeconds: mean(
-      answered.filter((r) => r.endedAt && r.answeredAt).map((r) => (Date.parse(r.endedAt ?? '') - Date.parse(r.answeredAt ?? '')) / 1000),
-    ),
+    offered: total?.offered ?? 0,
+    answered: total?.answered ?? 0,
+    abandoned: total?.abandoned ?? 0,
+    answerRate: total?.answerRate ?? 0,
+    answeredWithin15sRate: total?.answeredWithin15sRate ?? 0,
+    averageWaitSeconds: total?.averageWaitSeconds ?? 0,
+    averageHandleSeconds: total?.averageHandleSeconds ?? 0,
   };
 }
 

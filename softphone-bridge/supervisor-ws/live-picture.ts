@@ -6,7 +6,7 @@
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { maskNumber } from '../../cti/logging.js';
-import { listCallsArrivedBetween, listSkills, type Db } from '../../store/index.js';
+import { listCallFactsBetween, listSkills, type Db } from '../../store/index.js';
 import { dayFigures, hourlyFigures, shanghaiDayBounds } from './day-figures.js';
 
 /** A caller waiting longer than this raises an alert (GB/T 33358 asks for answer within 15 s). */
@@ -88,7 +88,7 @@ export class LivePicture {
       ticketNumber: c.summary.ticketNumber,
     }));
     const { from, to } = shanghaiDayBounds(now);
-    const rows = listCallsArrivedBetween(this.db, from, to);
+    const rows = listCallFactsBetween(this.db, from, to);
     return {
       type: 'snapshot',
       at: now.toISOString(),

@@ -6,7 +6,6 @@
  */
 import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
-import Value from 'typebox/value';
 import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import { CallControlError } from '../../cti/calls/call-control-error.js';
@@ -14,6 +13,7 @@ import { writeAudit, type Db } from '../../store/index.js';
 import { requestToken } from '../auth/request-token.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
 import { LivePicture } from './live-picture.js';
+import { answer, readCommand } from '../ws-commands.js';
 import { SupervisorCommand } from './messages.js';
 
 const TICK_MS = 2_000;
@@ -81,32 +81,20 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens
         const reply = (message: object) => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
         };
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(data.toString('utf8'));
-        } catch {
-          reply({ type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' });
+        const read = readCommand(SupervisorCommand, data);
+        if ('refusal' in read) {
+          reply(read.refusal);
           return;
         }
-        if (!Value.Check(SupervisorCommand, parsed)) {
-          const first = [...Value.Errors(SupervisorCommand, parsed)][0];
-          const id = typeof parsed === 'object' && parsed && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
-          reply({ type: 'result', id, ok: false, error: `消息格式不正确: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim() });
-          return;
-        }
-        const command = parsed;
-        const audit = (outcome: { ok: boolean; error?: string }) =>
-          writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ...outcome } });
-        run(session, command).then(
-          () => {
-            audit({ ok: true });
-            reply({ type: 'result', id: command.id, ok: true });
-          },
+        const command = read.command;
+        const audited = run(session, command).then(
+          () => writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: true } }),
           (error: unknown) => {
-            audit({ ok: false, error: (error as Error).message });
-            reply({ type: 'result', id: command.id, ok: false, error: (error as Error).message });
+            writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: false, error: (error as Error).message } });
+            throw error;
           },
         );
+        answer(command.id, audited, reply);
       });
     },
   );

@@ -18,25 +18,10 @@ export interface CallFacts extends CallStatRow {
   earlierCalls: number;
 }
 
-/** The calls that arrived in [fromIso, toIso): the raw material of every KPI (no counters that drift). */
-export function listCallsArrivedBetween(db: Db, fromIso: string, toIso: string): CallStatRow[] {
-  return db
-    .select({
-      arrivedAt: calls.arrivedAt,
-      answeredAt: calls.answeredAt,
-      endedAt: calls.endedAt,
-      waitMs: calls.waitMs,
-      outcome: calls.outcome,
-      dialledNumber: calls.dialledNumber,
-      agentId: calls.agentId,
-    })
-    .from(calls)
-    .where(and(gte(calls.arrivedAt, fromIso), lt(calls.arrivedAt, toIso)))
-    .orderBy(asc(calls.arrivedAt))
-    .all();
-}
-
-/** The calls of [fromIso, toIso) with their ticket's evaluation and deadline, and transfer/three-way counts. */
+/**
+ * The calls that arrived in [fromIso, toIso) with their ticket's evaluation and deadline and their
+ * transfer/three-way counts: the raw material of every KPI (no counters that drift).
+ */
 export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): CallFacts[] {
   const countEvents = (kinds: string[]) =>
     sql<number>`(select count(*) from ${ticketEvents} where ${ticketEvents.ticketId} = ${tickets.id} and ${ticketEvents.kind} in (${sql.join(

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { dayFigures, hourlyFigures, shanghaiDayBounds } from '../../softphone-bridge/supervisor-ws/day-figures.js';
-import type { CallStatRow } from '../../store/index.js';
+import type { CallFacts } from '../../store/index.js';
 
-const row = (arrivedAt: string, over: Partial<CallStatRow>): CallStatRow => ({
+const row = (arrivedAt: string, over: Partial<CallFacts>): CallFacts => ({
   arrivedAt,
+  callerNumber: '13800000000',
+  skill: 'general',
+  hotline: '12345',
+  satisfaction: null,
+  ticketStatus: null,
+  dueAt: null,
+  transfers: 0,
+  conferences: 0,
+  earlierCalls: 0,
   answeredAt: null,
   endedAt: null,
   waitMs: null,
