@@ -112,11 +112,18 @@ export function startCallHandling(deps: {
     admit(event, role.dialledNumber);
   };
 
-  // After a PBX restart its bridges are gone, and calls we still hold are over.
+  let stopped = false;
+  // After a PBX restart its bridges are gone, and calls we still hold whose channel is gone are over.
   const onReconnect = () => {
     queue.forgetBridges();
     for (const call of live.values()) {
-      void ari.getChannel(call.channelId).catch(() => call.finish('system'));
+      ari.getChannel(call.channelId).then(
+        () => undefined,
+        () => {
+          if (stopped) return;
+          call.finish('system').catch((error: unknown) => log.error({ err: error, callId: call.callId }, 'could not close a call lost in a PBX restart'));
+        },
+      );
     }
   };
 
@@ -132,6 +139,7 @@ export function startCallHandling(deps: {
     call: (callId) => live.get(callId),
     calls: () => [...live.values()],
     stop() {
+      stopped = true;
       ari.off('event', onEvent);
       ari.off('connected', onReconnect);
       stopPresence();
