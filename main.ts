@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
+import { MissedCallCallbacks } from './cti/callbacks/missed-call-callbacks.js';
 import { SurveyCallbacks } from './cti/callbacks/survey-callbacks.js';
 import { RecordingRetention } from './cti/jobs/recording-retention.js';
 import { DeadlineWatch } from './cti/tickets/deadline-watch.js';
@@ -40,6 +41,7 @@ export interface RunningServer {
   tokens: TokenService;
   deadlineWatch: DeadlineWatch;
   surveyCallbacks: SurveyCallbacks;
+  missedCallbacks: MissedCallCallbacks;
   kpiRollup: KpiRollup;
   retention: RecordingRetention;
   close(): Promise<void>;
@@ -78,6 +80,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const tickets = new TicketService(store.db, calls.bus, log.child({ part: 'tickets' }));
   const surveyCallbacks = new SurveyCallbacks(calls.context, tickets);
   surveyCallbacks.start();
+  const missedCallbacks = new MissedCallCallbacks(calls.context, tickets, calls.adoptCallback);
+  missedCallbacks.start();
   const kpiRollup = new KpiRollup(store.db, log.child({ part: 'kpi-rollup' }));
   kpiRollup.start();
   const retention = new RecordingRetention(store.db, link.ari, log.child({ part: 'retention' }));
@@ -122,11 +126,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     tokens,
     deadlineWatch,
     surveyCallbacks,
+    missedCallbacks,
     kpiRollup,
     retention,
     async close() {
       deadlineWatch.stop();
       surveyCallbacks.stop();
+      missedCallbacks.stop();
       kpiRollup.stop();
       retention.stop();
       calls.stop();

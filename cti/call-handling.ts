@@ -3,7 +3,8 @@
  * ticketed first, then routed); channels the server created are left to whoever created them.
  * Keeps the live calls so agent commands and the wallboard can find them.
  */
-import { DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy } from '../routing/route-decision.js';
+import { PROMPTS } from '../ivr/prompts.js';
+import { DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
 import {
   countCallsFromSince,
   findActiveBlock,
@@ -11,9 +12,11 @@ import {
   getSetting,
   listRoutes,
   listSkills,
+  recordCallArrival,
   type Db,
 } from '../store/index.js';
 import { AgentRegistry } from './agents/agent-registry.js';
+import type { AdoptCallback } from './callbacks/missed-call-callbacks.js';
 import { trackPhonePresence } from './agents/phone-presence.js';
 import type { AmiConnection } from './ami/ami-connection.js';
 import type { AriConnection } from './ari/ari-connection.js';
@@ -30,6 +33,8 @@ import { classifyStasisArgs } from './stasis/channel-role.js';
 import { admitInboundCall } from './stasis/inbound-arrival.js';
 
 export interface CallHandling {
+  /** Takes an answered outbound callback leg into the call flow, under the citizen's original ticket. */
+  adoptCallback: AdoptCallback;
   /** What call flows share (PBX, store, bus, agents): for outbound campaigns built beside them. */
   context: CallContext;
   bus: DomainEventBus;
@@ -127,9 +132,39 @@ export function startCallHandling(deps: {
     }
   };
 
+  const adoptCallback: AdoptCallback = (legId, callerNumber, ticket) => {
+    const { call: row } = recordCallArrival(db, {
+      linkedId: legId,
+      channelId: legId,
+      channelName: `callback ${legId}`,
+      callerNumber,
+      dialledNumber: ticket.dialledNumber,
+      routeId: ticket.routeId,
+      arrivedAt: new Date().toISOString(),
+    });
+    const decision: RouteDecision = {
+      kind: 'serve',
+      mode: 'main',
+      routeId: ticket.routeId,
+      hotline: ticket.hotline,
+      greeting: PROMPTS.missedCallback,
+      menuId: null,
+      skillId: null,
+      // Someone the centre already kept waiting goes ahead of new callers.
+      priority: 1,
+      subcentre: null,
+      repeatCaller: false,
+    };
+    const call = new InboundCall(ctx, queue, { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true }, decision, callerNumber, ticket.dialledNumber);
+    live.set(call.callId, call);
+    call.whenEnded(() => live.delete(call.callId));
+    void call.run();
+  };
+
   ari.on('event', onEvent);
   ari.on('connected', onReconnect);
   return {
+    adoptCallback,
     context: ctx,
     bus,
     control: new CallControl(ctx, (callId) => live.get(callId)),

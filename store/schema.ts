@@ -306,8 +306,12 @@ export const missedCalls = sqliteTable(
     dialledNumber: text('dialled_number').notNull(),
     waitMs: integer('wait_ms').notNull(),
     at: text('at').notNull(),
-    status: text('status', { enum: ['pending', 'done'] }).notNull().default('pending'),
+    /** pending → done (called back), or unreachable after the campaign's last attempt. */
+    status: text('status', { enum: ['pending', 'done', 'unreachable'] }).notNull().default('pending'),
     handledBy: integer('handled_by').references(() => agents.id, { onDelete: 'set null' }),
+    /** Automatic callback attempts so far, and the last one. */
+    attempts: integer('attempts').notNull().default(0),
+    lastAttemptAt: text('last_attempt_at'),
   },
   (t) => [index('missed_calls_status_idx').on(t.status)],
 );

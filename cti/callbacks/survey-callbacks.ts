@@ -11,41 +11,24 @@ import {
   callbackHistory,
   closeStaleCallbackAttempts,
   finishCallbackAttempt,
-  getSetting,
   hasCallbackInProgress,
   listTicketsAwaitingCallback,
   startCallbackAttempt,
-  type Db,
   type TicketRow,
 } from '../../store/index.js';
 import type { CallContext } from '../calls/call-context.js';
 import { ringLeg } from '../calls/ring-leg.js';
+import { callbackPolicy, inCallingHours, spacedEnough, type CallbackPolicy } from './calling-hours.js';
 import { trunkDial } from '../calls/transfer-target.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-
-export interface CallbackPolicy {
-  /** Shanghai wall-clock window, `HH:MM`. */
-  from: string;
-  to: string;
-  workdaysOnly: boolean;
-  maxAttempts: number;
-  spacingMinutes: number;
-}
-
-export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { from: '08:30', to: '20:00', workdaysOnly: true, maxAttempts: 3, spacingMinutes: 30 };
 
 const SATISFACTION: Record<string, 'satisfied' | 'basically-satisfied' | 'dissatisfied'> = {
   '1': 'satisfied',
   '2': 'basically-satisfied',
   '3': 'dissatisfied',
 };
-
-function policyOf(db: Db): CallbackPolicy {
-  const stored = getSetting(db, 'callback-policy');
-  return stored && typeof stored === 'object' ? { ...DEFAULT_CALLBACK_POLICY, ...(stored as Partial<CallbackPolicy>) } : DEFAULT_CALLBACK_POLICY;
-}
 
 export class SurveyCallbacks {
   private job: ScheduledJob | null = null;
@@ -62,22 +45,14 @@ export class SurveyCallbacks {
     this.job = scheduleJob('survey-callbacks', '* * * * *', () => this.runOnce(), this.ctx.log);
   }
 
-  private inCallingHours(policy: CallbackPolicy, now: Date): boolean {
-    const local = new Date(now.getTime() + 8 * 3600_000).toISOString();
-    const time = local.slice(11, 16);
-    if (time < policy.from || time >= policy.to) return false;
-    return !policy.workdaysOnly || this.tickets.calendar().isWorkday(local.slice(0, 10));
-  }
-
   /** One pass: starts the calls that are due; resolves when they have all finished. */
   async runOnce(now = new Date()): Promise<void> {
     try {
-      const policy = policyOf(this.ctx.db);
-      if (!this.inCallingHours(policy, now)) return;
+      const policy = callbackPolicy(this.ctx.db);
+      if (!inCallingHours(policy, now, this.tickets.calendar())) return;
       const due = listTicketsAwaitingCallback(this.ctx.db).filter((ticket) => {
         const history = callbackHistory(this.ctx.db, ticket.id);
-        const spaced = !history.lastAt || now.getTime() - Date.parse(history.lastAt) >= policy.spacingMinutes * 60_000;
-        return spaced && !this.dialling.has(ticket.callerNumber) && !hasCallbackInProgress(this.ctx.db, ticket.callerNumber);
+        return spacedEnough(policy, history.lastAt, now) && !this.dialling.has(ticket.callerNumber) && !hasCallbackInProgress(this.ctx.db, ticket.callerNumber);
       });
       await Promise.all(due.map((ticket) => this.call(ticket, policy, now)));
     } catch (error) {

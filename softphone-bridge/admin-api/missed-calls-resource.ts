@@ -15,8 +15,11 @@ const MissedCall = Type.Object({
   dialledNumber: Type.String(),
   waitMs: Type.Integer(),
   at: Type.String(),
-  status: Type.Enum(['pending', 'done']),
+  status: Type.Enum(['pending', 'done', 'unreachable']),
   handledBy: Nullable(Type.Integer()),
+  /** Automatic callback attempts so far (the campaign calls the citizen back within calling hours). */
+  attempts: Type.Integer(),
+  lastAttemptAt: Nullable(Type.String()),
 });
 const TAGS = ['漏接回拨 missed calls'];
 

@@ -79,3 +79,7 @@ export function countCallsFromSince(db: Db, callerNumber: string, sinceIso: stri
 export function setCallSkill(db: Db, linkedId: string, skill: string): void {
   db.update(calls).set({ skill }).where(eq(calls.linkedId, linkedId)).run();
 }
+
+export function findCallById(db: Db, id: number): CallRow | undefined {
+  return db.select().from(calls).where(eq(calls.id, id)).get();
+}

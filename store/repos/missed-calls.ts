@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { missedCalls } from '../schema.js';
 
@@ -29,4 +29,16 @@ export function completeMissedCall(db: Db, id: number, agentId: number): boolean
 
 export function findMissedCall(db: Db, id: number): MissedCallRow | undefined {
   return db.select().from(missedCalls).where(eq(missedCalls.id, id)).get();
+}
+
+/** Counts an automatic callback attempt (before dialling, so a crash mid-call still counts it). */
+export function noteMissedCallAttempt(db: Db, id: number, at: Date): void {
+  db.update(missedCalls)
+    .set({ attempts: sql`${missedCalls.attempts} + 1`, lastAttemptAt: at.toISOString() })
+    .where(eq(missedCalls.id, id))
+    .run();
+}
+
+export function closeMissedCall(db: Db, id: number, status: 'done' | 'unreachable'): void {
+  db.update(missedCalls).set({ status }).where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending'))).run();
 }

@@ -1,0 +1,34 @@
+/**
+ * When the centre may call citizens back (回访, 漏接回拨): a Shanghai wall-clock window, on working days
+ * only by default, a few attempts spaced apart. Admins change it through the `callback-policy` setting.
+ */
+import type { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
+import { getSetting, type Db } from '../../store/index.js';
+
+export interface CallbackPolicy {
+  /** Shanghai wall-clock window, `HH:MM`. */
+  from: string;
+  to: string;
+  workdaysOnly: boolean;
+  maxAttempts: number;
+  spacingMinutes: number;
+}
+
+export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { from: '08:30', to: '20:00', workdaysOnly: true, maxAttempts: 3, spacingMinutes: 30 };
+
+export function callbackPolicy(db: Db): CallbackPolicy {
+  const stored = getSetting(db, 'callback-policy');
+  return stored && typeof stored === 'object' ? { ...DEFAULT_CALLBACK_POLICY, ...(stored as Partial<CallbackPolicy>) } : DEFAULT_CALLBACK_POLICY;
+}
+
+export function inCallingHours(policy: CallbackPolicy, now: Date, calendar: WorkingCalendar): boolean {
+  const local = new Date(now.getTime() + 8 * 3600_000).toISOString();
+  const time = local.slice(11, 16);
+  if (time < policy.from || time >= policy.to) return false;
+  return !policy.workdaysOnly || calendar.isWorkday(local.slice(0, 10));
+}
+
+/** Whether the last attempt is far enough back for another one. */
+export function spacedEnough(policy: CallbackPolicy, lastAt: string | null, now: Date): boolean {
+  return !lastAt || now.getTime() - Date.parse(lastAt) >= policy.spacingMinutes * 60_000;
+}

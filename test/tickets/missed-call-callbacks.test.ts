@@ -1,0 +1,49 @@
+/**
+ * 漏接回拨: a caller who gave up is called back on the trunk, joins the queue under the original ticket,
+ * and pops on an agent; a number that never answers ends as unreachable.
+ */
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { missedCalls, putSetting, tickets } from '../../store/index.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones, useHarness } from '../support/harness.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+const h = useHarness();
+
+async function abandon(caller: string): Promise<{ ticketNumber: string; missedId: number }> {
+  const id = await placeCall(h.sim.httpUrl, caller, '12345');
+  await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.bridgeId !== null, 'queued');
+  await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+  const missed = await waitFor(() => h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, caller)).get(), 'missed-call entry');
+  const ticket = h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get();
+  return { ticketNumber: ticket?.number ?? '', missedId: missed.id };
+}
+
+describe('missed-call callbacks', () => {
+  it('calls the citizen back, queues them with their ticket, and an agent takes it', async () => {
+    await registerPhones(h.sim);
+    putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0 });
+    const { ticketNumber, missedId } = await abandon('13800134444');
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
+    await desk.command('agent.ready');
+    await h.server.missedCallbacks.runOnce();
+    const pop = await desk.next('call.offered', (m) => m.callerNumber === '13800134444');
+    expect(pop.ticketNumber).toBe(ticketNumber);
+    await desk.next('call.answered', (m) => m.callId === pop.callId);
+    expect(h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).get()).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await desk.command('call.hangup', { callId: pop.callId })).toMatchObject({ ok: true });
+    desk.close();
+  });
+
+  it('a number that never answers is marked unreachable after the last attempt', async () => {
+    putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 1 });
+    const { missedId } = await abandon('13800133333');
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
+    await h.server.missedCallbacks.runOnce();
+    expect(h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).get()).toMatchObject({ status: 'pending', attempts: 1 });
+    await h.server.missedCallbacks.runOnce();
+    expect(h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).get()?.status).toBe('unreachable');
+  });
+});
