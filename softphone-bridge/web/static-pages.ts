@@ -1,6 +1,7 @@
 /**
  * Serves the built browser pages (`npm run build:web` → `dist/public/`): the agent desktop at `/`,
- * the supervisor wallboard at `/wallboard`, the admin console at `/admin`, and their hashed assets.
+ * the supervisor wallboard at `/wallboard`, the reports page at `/reports`, the admin console at
+ * `/admin`, and their hashed assets.
  * The pages talk to the server only through the HTTP API and the WebSockets, like any other client.
  */
 import fastifyStatic from '@fastify/static';
@@ -18,6 +19,7 @@ export interface StaticPagesOptions {
 const PAGES: Record<string, string> = {
   '/': 'index.html',
   '/wallboard': 'wallboard/index.html',
+  '/reports': 'reports/index.html',
   '/admin': 'admin/index.html',
 };
 

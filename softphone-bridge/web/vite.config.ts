@@ -1,5 +1,5 @@
 /**
- * Builds the three browser pages (agent desktop, wallboard, admin console) into `dist/public/`, which
+ * Builds the browser pages (agent desktop, wallboard, reports, admin console) into `dist/public/`, which
  * `static-pages.ts` serves. `npm run build:web` runs it; `npm run dev:web` serves the sources with
  * the API and WebSockets proxied to a server on :8080 (`npm run demo`).
  */
@@ -23,6 +23,7 @@ export default defineConfig({
       input: {
         agent: `${src}index.html`,
         wallboard: `${src}wallboard/index.html`,
+        reports: `${src}reports/index.html`,
         admin: `${src}admin/index.html`,
       },
     },

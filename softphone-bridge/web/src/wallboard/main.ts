@@ -7,7 +7,7 @@ import { byId, clock, duration, h, percent, replace, toast } from '../shared/dom
 import { agentState, alertKind, callState, mode } from '../shared/labels.js';
 import { LiveSocket, linkText, loginCheck, type LinkStatus, type WireMessage } from '../shared/live-socket.js';
 import { clearSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
-import { drawDayChart, type HourFigures } from './chart.js';
+import { dayChartLegend, drawDayChart, type HourFigures } from './chart.js';
 
 const SESSION_KEY = 'cti.supervisor.session';
 
@@ -265,12 +265,7 @@ function render(): void {
   replace(
     chartCard,
     h('h2', null, '今日走势'),
-    h(
-      'div',
-      { class: 'legend' },
-      h('span', null, h('i', { style: 'background:#7fa7e0' }), '每小时最多排队人数（左轴）'),
-      h('span', null, h('i', { style: 'background:#c8161d' }), '接通率（右轴）'),
-    ),
+    dayChartLegend(),
     drawDayChart(snap.series),
   );
 
