@@ -3,22 +3,12 @@
  * the figures `GET /api/v1/kpis` gives for it — every cell of the table, a bar group per row in both
  * charts — and downloads the same CSV. Refused queries (400, 401) are explained in Chinese.
  */
-import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  appendTicketEvent,
-  listAgents,
-  markCallAnswered,
-  markCallEnded,
-  openTicketForCall,
-  recordCallArrival,
-  setCallSkill,
-  tickets,
-  type Db,
-} from '../../store/index.js';
+import type { Db } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
+import { seedCall, type SeedCall } from '../support/seed-calls.js';
 import { launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
 const h = useHarness();
@@ -30,37 +20,7 @@ const MAIN = '12345 政务服务便民热线';
 const MARKET = '12315 市场监管投诉举报热线';
 const SOCIAL = '12333 人社服务热线';
 
-interface SeedCall {
-  id: string;
-  caller: string;
-  dialled: string;
-  hotline: string;
-  /** Shanghai wall time on DAY. */
-  at: string;
-  skill?: string;
-  waitS?: number;
-  handleS?: number;
-  agent?: string;
-  outcome: 'answered' | 'abandoned';
-  satisfaction?: 'satisfied' | 'dissatisfied';
-  transfers?: number;
-}
-
-/** One finished call and its ticket, written through the store's repositories as call handling does. */
-function seed(db: Db, c: SeedCall): void {
-  const arrived = new Date(`${DAY}T${c.at}:00+08:00`);
-  const agentId = c.agent ? (listAgents(db).find((a) => a.login === c.agent)?.id ?? null) : null;
-  const { call } = recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
-  const { ticket } = openTicketForCall(db, { callKey: c.id, callId: call.id, callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, hotline: c.hotline, at: arrived });
-  if (c.skill) setCallSkill(db, c.id, c.skill);
-  const waitMs = (c.waitS ?? 0) * 1000;
-  const answeredAt = new Date(arrived.getTime() + waitMs);
-  if (c.outcome === 'answered') markCallAnswered(db, c.id, { agentId, at: answeredAt.toISOString(), waitMs, recording: null });
-  const endedAt = new Date(answeredAt.getTime() + (c.handleS ?? 0) * 1000).toISOString();
-  markCallEnded(db, c.id, { outcome: c.outcome, hangupCause: 16, at: endedAt, ...(c.outcome === 'answered' ? {} : { waitMs }) });
-  if (c.satisfaction) db.update(tickets).set({ satisfaction: c.satisfaction }).where(eq(tickets.id, ticket.id)).run();
-  for (let i = 0; i < (c.transfers ?? 0); i++) appendTicketEvent(db, { ticketId: ticket.id, actor: 'test', kind: 'transferred' });
-}
+const seed = (db: Db, c: SeedCall) => seedCall(db, DAY, c);
 
 /** What the page shows for a figure (reports/main.ts): rates as percentages, times in seconds. */
 function shown(column: string, value: number): string {

@@ -3,63 +3,14 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  appendTicketEvent,
-  calls,
-  listAgents,
-  listDailyKpis,
-  markCallAnswered,
-  markCallEnded,
-  openTicketForCall,
-  putSetting,
-  recordCallArrival,
-  setCallSkill,
-  setTicketDeadlines,
-  tickets,
-  type Db,
-} from '../../store/index.js';
+import { calls, listDailyKpis, markCallAnswered, putSetting, type Db } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
+import { seedCall, type SeedCall } from '../support/seed-calls.js';
 import { simRequest } from '../support/sim-client.js';
 
 const h = useHarness();
 
-interface SeedCall {
-  id: string;
-  caller: string;
-  dialled: string;
-  hotline: string;
-  /** Shanghai wall time on 2026-11-20. */
-  at: string;
-  skill?: string;
-  waitS?: number;
-  handleS?: number;
-  agent?: string;
-  outcome: 'answered' | 'abandoned' | 'blocked';
-  satisfaction?: 'satisfied' | 'dissatisfied';
-  transfers?: number;
-  conferences?: number;
-  dueAt?: string;
-}
-
-function seed(db: Db, c: SeedCall): void {
-  const arrived = new Date(`2026-11-20T${c.at}:00+08:00`);
-  const agentId = c.agent ? (listAgents(db).find((a) => a.login === c.agent)?.id ?? null) : null;
-  const { call } = recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
-  const { ticket } = openTicketForCall(db, { callKey: c.id, callId: call.id, callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, hotline: c.hotline, at: arrived });
-  if (c.skill) setCallSkill(db, c.id, c.skill);
-  const waitMs = (c.waitS ?? 0) * 1000;
-  const answeredAt = new Date(arrived.getTime() + waitMs);
-  if (c.outcome === 'answered') markCallAnswered(db, c.id, { agentId, at: answeredAt.toISOString(), waitMs, recording: null });
-  const endedAt = new Date(answeredAt.getTime() + (c.handleS ?? 0) * 1000).toISOString();
-  markCallEnded(db, c.id, { outcome: c.outcome, hangupCause: 16, at: endedAt, ...(c.outcome === 'answered' ? {} : { waitMs }) });
-  if (c.satisfaction) db.update(tickets).set({ satisfaction: c.satisfaction }).where(eq(tickets.id, ticket.id)).run();
-  for (let i = 0; i < (c.transfers ?? 0); i++) appendTicketEvent(db, { ticketId: ticket.id, actor: 'x', kind: 'transferred' });
-  for (let i = 0; i < (c.conferences ?? 0); i++) appendTicketEvent(db, { ticketId: ticket.id, actor: 'x', kind: 'conference' });
-  if (c.dueAt) {
-    setTicketDeadlines(db, ticket.id, { dispatchDueAt: c.dueAt, dueAt: c.dueAt });
-    db.update(tickets).set({ status: 'handling' }).where(eq(tickets.id, ticket.id)).run();
-  }
-}
+const seed = (db: Db, c: SeedCall) => seedCall(db, '2026-11-20', c);
 
 const MAIN = '12345 政务服务便民热线';
 const MARKET = '12315 市场监管投诉举报热线';
