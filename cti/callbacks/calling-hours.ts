@@ -3,7 +3,7 @@
  * only by default, a few attempts spaced apart. Admins change it through the `callback-policy` setting.
  */
 import type { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
-import { getSetting, type Db } from '../../store/index.js';
+import { getSetting, shanghaiClock, shanghaiDay, type Db } from '../../store/index.js';
 
 export interface CallbackPolicy {
   /** Shanghai wall-clock window, `HH:MM`. */
@@ -22,10 +22,9 @@ export function callbackPolicy(db: Db): CallbackPolicy {
 }
 
 export function inCallingHours(policy: CallbackPolicy, now: Date, calendar: WorkingCalendar): boolean {
-  const local = new Date(now.getTime() + 8 * 3600_000).toISOString();
-  const time = local.slice(11, 16);
+  const time = shanghaiClock(now);
   if (time < policy.from || time >= policy.to) return false;
-  return !policy.workdaysOnly || calendar.isWorkday(local.slice(0, 10));
+  return !policy.workdaysOnly || calendar.isWorkday(shanghaiDay(now));
 }
 
 /** Whether the last attempt is far enough back for another one. */

@@ -6,7 +6,7 @@
  *   and due at the end of that working day; configurable per category and per urgency;
  * - urgency D (紧急重大) is due 12 hours after acceptance, whatever the day.
  */
-import type { TicketCategory, TicketUrgency } from '../../store/index.js';
+import { endOfShanghaiDay, shanghaiDay, type TicketCategory, type TicketUrgency } from '../../store/index.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 export interface DeadlineRules {
@@ -27,19 +27,12 @@ export interface Deadlines {
   beyondKnownCalendar: boolean;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-
-export const shanghaiDayOf = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-
-/** The instant a Shanghai day ends (its 24:00), as an ISO string. */
-export const endOfShanghaiDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000 - SHANGHAI_OFFSET_MS).toISOString();
-
 export function computeDeadlines(
   calendar: WorkingCalendar,
   ticket: { acceptedAt: Date; category: TicketCategory; urgency: TicketUrgency | null },
   rules: DeadlineRules = DEFAULT_DEADLINE_RULES,
 ): Deadlines {
-  const acceptedDay = shanghaiDayOf(ticket.acceptedAt);
+  const acceptedDay = shanghaiDay(ticket.acceptedAt);
   const dispatchDueAt = endOfShanghaiDay(calendar.workdayOnOrAfter(acceptedDay));
   const special = ticket.urgency ? rules.byUrgency[ticket.urgency] : undefined;
   if (special && 'hours' in special) {
@@ -56,6 +49,6 @@ export function computeDeadlines(
 
 /** An extension (延期) moves the deadline by 5 working days from the current one. */
 export function extendDeadline(calendar: WorkingCalendar, dueAt: string, workingDays = 5): { dueAt: string; beyondKnownCalendar: boolean } {
-  const due = calendar.addWorkingDays(shanghaiDayOf(new Date(Date.parse(dueAt) - 1)), workingDays);
+  const due = calendar.addWorkingDays(shanghaiDay(new Date(Date.parse(dueAt) - 1)), workingDays);
   return { dueAt: endOfShanghaiDay(due.day), beyondKnownCalendar: due.beyondKnownData };
 }

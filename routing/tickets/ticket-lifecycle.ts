@@ -3,8 +3,7 @@
  * return (退单), extension (延期) and redo (重办). Pure: it says whether a move is legal now and why
  * not; the caller applies it (status, history, deadlines) atomically.
  */
-import { TICKET_STATUS_NAMES, type TicketStatus } from '../../store/index.js';
-import { shanghaiDayOf } from './deadlines.js';
+import { TICKET_STATUS_NAMES, shanghaiDay, type TicketStatus } from '../../store/index.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 export type TicketAction =
@@ -73,8 +72,8 @@ export function checkMove(calendar: WorkingCalendar, from: TicketStatus, action:
   }
   if (action === 'return') {
     if (!facts.dispatchedAt) return { ok: false, reason: '工单没有派单记录，不能退单' };
-    const lastDay = calendar.addWorkingDays(shanghaiDayOf(new Date(facts.dispatchedAt)), RETURN_WINDOW_WORKING_DAYS).day;
-    if (shanghaiDayOf(facts.now) > lastDay) return { ok: false, reason: `已超过${RETURN_WINDOW_WORKING_DAYS}个工作日的退单期限` };
+    const lastDay = calendar.addWorkingDays(shanghaiDay(new Date(facts.dispatchedAt)), RETURN_WINDOW_WORKING_DAYS).day;
+    if (shanghaiDay(facts.now) > lastDay) return { ok: false, reason: `已超过${RETURN_WINDOW_WORKING_DAYS}个工作日的退单期限` };
   }
   if (action === 'redo' && facts.satisfaction !== 'dissatisfied') return { ok: false, reason: '只有不满意的评价才能重办' };
   return { ok: true, to };

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
-import { listAgents, listCallFactsBetween } from '../../store/index.js';
+import { listAgents, listCallFactsBetween, shanghaiDayBounds } from '../../store/index.js';
 import { KPI_COLUMNS, computeKpis, kpisToCsv } from '../reports/kpis.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies } from './errors.js';
@@ -36,9 +36,9 @@ export const kpisResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db 
     async (request, reply) => {
       const { date } = request.query;
       const by = request.query.by ?? 'total';
-      const dayStart = Date.parse(`${date}T00:00:00+08:00`);
       const logins = new Map(listAgents(db).map((a) => [a.id, a.login]));
-      const facts = listCallFactsBetween(db, new Date(dayStart).toISOString(), new Date(dayStart + 86_400_000).toISOString());
+      const { from, to } = shanghaiDayBounds(date);
+      const facts = listCallFactsBetween(db, from, to);
       const rows = computeKpis(facts, by, new Date(), (id) => logins.get(id) ?? String(id));
       if (request.query.format === 'csv') {
         // A string payload with a text type is sent as it is (the JSON schema above is not applied).

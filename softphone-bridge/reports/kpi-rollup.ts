@@ -5,13 +5,11 @@
  */
 import { scheduleJob, type ScheduledJob } from '../../cti/jobs/schedule.js';
 import type { Logger } from '../../cti/logging.js';
-import { listAgents, listCallFactsBetween, putDailyKpis, rolledUpDates, type Db } from '../../store/index.js';
+import { listAgents, listCallFactsBetween, putDailyKpis, rolledUpDates, shanghaiDay, shanghaiDayBounds, type Db } from '../../store/index.js';
 import { computeKpis, type KpiGrouping } from './kpis.js';
 
 const GROUPINGS: KpiGrouping[] = ['total', 'hotline', 'skill', 'agent'];
 const CATCH_UP_DAYS = 7;
-
-const shanghaiDate = (at: number) => new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
 
 export class KpiRollup {
   private job: ScheduledJob | null = null;
@@ -28,8 +26,8 @@ export class KpiRollup {
 
   /** Rolls up one day (re-running replaces it). */
   rollUp(date: string, now = new Date()): void {
-    const start = Date.parse(`${date}T00:00:00+08:00`);
-    const facts = listCallFactsBetween(this.db, new Date(start).toISOString(), new Date(start + 86_400_000).toISOString());
+    const { from, to } = shanghaiDayBounds(date);
+    const facts = listCallFactsBetween(this.db, from, to);
     const logins = new Map(listAgents(this.db).map((a) => [a.id, a.login]));
     for (const by of GROUPINGS) {
       const rows = computeKpis(facts, by, now, (id) => logins.get(id) ?? String(id));
@@ -39,7 +37,7 @@ export class KpiRollup {
 
   /** Every finished day of the last week that has no roll-up yet; returns the days rolled up. */
   runOnce(now = new Date()): string[] {
-    const days = Array.from({ length: CATCH_UP_DAYS }, (_, i) => shanghaiDate(now.getTime() - (i + 1) * 86_400_000));
+    const days = Array.from({ length: CATCH_UP_DAYS }, (_, i) => shanghaiDay(new Date(now.getTime() - (i + 1) * 86_400_000)));
     const done = rolledUpDates(this.db, days.at(-1) ?? '');
     const missing = days.filter((d) => !done.has(d));
     for (const day of missing) this.rollUp(day, now);

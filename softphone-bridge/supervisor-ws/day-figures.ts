@@ -1,5 +1,5 @@
 /** Today's figures and hourly series for the wallboard, from the call rows of the Shanghai day. */
-import type { CallStatRow, CallFacts } from '../../store/index.js';
+import { shanghaiHour, type CallFacts, type CallStatRow } from '../../store/index.js';
 import { computeKpis } from '../reports/kpis.js';
 
 export interface DayFigures {
@@ -18,16 +18,6 @@ export interface HourFigures {
   answered: number;
   answerRate: number;
   peakWaiting: number;
-}
-
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-
-/** [start, end) of the Shanghai calendar day containing `at`, as ISO strings. */
-export function shanghaiDayBounds(at: Date): { from: string; to: string } {
-  const local = at.getTime() + SHANGHAI_OFFSET_MS;
-  const startLocal = local - (local % 86_400_000);
-  const start = startLocal - SHANGHAI_OFFSET_MS;
-  return { from: new Date(start).toISOString(), to: new Date(start + 86_400_000).toISOString() };
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
@@ -50,7 +40,7 @@ export function hourlyFigures(rows: readonly CallStatRow[], peakWaiting: Readonl
   const byHour = new Map<number, CallStatRow[]>();
   for (const row of rows) {
     if (row.outcome === 'blocked') continue;
-    const hour = new Date(Date.parse(row.arrivedAt) + SHANGHAI_OFFSET_MS).getUTCHours();
+    const hour = shanghaiHour(new Date(row.arrivedAt));
     byHour.set(hour, [...(byHour.get(hour) ?? []), row]);
   }
   const hours = [...new Set([...byHour.keys(), ...peakWaiting.keys()])].sort((a, b) => a - b);

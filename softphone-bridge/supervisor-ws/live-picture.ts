@@ -6,8 +6,8 @@
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { maskNumber } from '../../cti/logging.js';
-import { listCallFactsBetween, listSkills, type Db } from '../../store/index.js';
-import { dayFigures, hourlyFigures, shanghaiDayBounds } from './day-figures.js';
+import { listCallFactsBetween, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
+import { dayFigures, hourlyFigures } from './day-figures.js';
 
 /** A caller waiting longer than this raises an alert (GB/T 33358 asks for answer within 15 s). */
 const LONG_WAIT_MS = 60_000;
@@ -38,13 +38,13 @@ export class LivePicture {
 
   /** Samples the queue and raises long-wait alerts; call it on every tick. */
   observe(now: Date): void {
-    const bounds = shanghaiDayBounds(now);
+    const bounds = shanghaiDayBounds(shanghaiDay(now));
     if (bounds.from !== this.day) {
       this.day = bounds.from;
       this.peakWaiting.clear();
       this.alertedLongWait.clear();
     }
-    const hour = new Date(now.getTime() + 8 * 3600_000).getUTCHours();
+    const hour = shanghaiHour(now);
     this.peakWaiting.set(hour, Math.max(this.peakWaiting.get(hour) ?? 0, this.calls.queue.size()));
     for (const call of this.calls.calls()) {
       const queuedAt = this.calls.queue.queuedAt(call.callId);
@@ -87,7 +87,7 @@ export class LivePicture {
       seconds: Math.round((nowMs - c.arrivedAtMs) / 1000),
       ticketNumber: c.summary.ticketNumber,
     }));
-    const { from, to } = shanghaiDayBounds(now);
+    const { from, to } = shanghaiDayBounds(shanghaiDay(now));
     const rows = listCallFactsBetween(this.db, from, to);
     return {
       type: 'snapshot',

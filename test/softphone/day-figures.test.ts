@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayFigures, hourlyFigures, shanghaiDayBounds } from '../../softphone-bridge/supervisor-ws/day-figures.js';
+import { dayFigures, hourlyFigures } from '../../softphone-bridge/supervisor-ws/day-figures.js';
+import { shanghaiDay, shanghaiDayBounds } from '../../store/index.js';
 import type { CallFacts } from '../../store/index.js';
 
 const row = (arrivedAt: string, over: Partial<CallFacts>): CallFacts => ({
@@ -51,6 +52,6 @@ describe("today's figures, computed by hand", () => {
   });
 
   it('the Shanghai day starts at 16:00 UTC the day before', () => {
-    expect(shanghaiDayBounds(new Date('2026-11-23T01:00:00Z'))).toEqual({ from: '2026-11-22T16:00:00.000Z', to: '2026-11-23T16:00:00.000Z' });
+    expect(shanghaiDayBounds(shanghaiDay(new Date('2026-11-23T01:00:00Z')))).toEqual({ from: '2026-11-22T16:00:00.000Z', to: '2026-11-23T16:00:00.000Z' });
   });
 });
