@@ -12,26 +12,9 @@
  * - tickets overdue: the calls' tickets past their deadline and not closed, at the time of the report.
  */
 import type { CallFacts } from '../../store/index.js';
+import type { KpiGrouping, KpiRow } from './kpi-row.js';
 
-export type KpiGrouping = 'total' | 'hotline' | 'skill' | 'agent';
-
-export interface KpiRow {
-  key: string;
-  offered: number;
-  answered: number;
-  answerRate: number;
-  answeredWithin15sRate: number;
-  averageWaitSeconds: number;
-  p90WaitSeconds: number;
-  abandoned: number;
-  averageAbandonWaitSeconds: number;
-  averageHandleSeconds: number;
-  transfers: number;
-  conferences: number;
-  satisfactionRate: number;
-  repeatCallRate: number;
-  ticketsOverdue: number;
-}
+export type { KpiGrouping, KpiRow } from './kpi-row.js';
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
 const round1 = (v: number) => Math.round(v * 10) / 10;

@@ -4,6 +4,7 @@
  * read them faster), then the table with every figure, and the same figures as a CSV download.
  * Supervisors and admins; a login made on the wallboard in this tab is used as it is.
  */
+import type { KpiGrouping, KpiRow } from '../../../reports/kpi-row.js';
 import { api, ApiError, listOf } from '../shared/api.js';
 import { chartLegend, drawBarChart } from '../shared/chart.js';
 import { byId, h, options, percent, replace } from '../shared/dom.js';
@@ -13,7 +14,7 @@ const SESSION_KEY = 'cti.reports.session';
 /** The wallboard's login (wallboard/main.ts), good here too. */
 const WALLBOARD_SESSION_KEY = 'cti.supervisor.session';
 
-type Grouping = 'total' | 'hotline' | 'skill' | 'agent';
+type Grouping = KpiGrouping;
 const GROUPINGS: [Grouping, string][] = [
   ['total', '总计'],
   ['hotline', '按热线'],
@@ -22,23 +23,6 @@ const GROUPINGS: [Grouping, string][] = [
 ];
 const KEY_HEADER: Record<Grouping, string> = { total: '范围', hotline: '热线', skill: '技能组', agent: '坐席' };
 
-interface KpiRow {
-  key: string;
-  offered: number;
-  answered: number;
-  answerRate: number;
-  answeredWithin15sRate: number;
-  averageWaitSeconds: number;
-  p90WaitSeconds: number;
-  abandoned: number;
-  averageAbandonWaitSeconds: number;
-  averageHandleSeconds: number;
-  transfers: number;
-  conferences: number;
-  satisfactionRate: number;
-  repeatCallRate: number;
-  ticketsOverdue: number;
-}
 interface KpiReply {
   date: string;
   by: Grouping;
