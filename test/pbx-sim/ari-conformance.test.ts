@@ -100,6 +100,29 @@ async function expectLike(rest: Promise<{ status: number; body: unknown }>, list
   return res.body;
 }
 
+/** What both recorded apps did once the caller pressed 1: a mixing bridge, the agent originated into the app, both bridged. */
+async function bridgeWithAgent(
+  ari: AriRest,
+  events: EventStream,
+  requests: RecordedRequest[],
+  caller: string,
+  endpoint: string,
+): Promise<{ bridge: { id: string }; agent: string }> {
+  const bridge = (await expectLike(ari.call('POST', '/bridges', { type: 'mixing', name: `hotline-${caller}` }), requests, 'POST', '/ari/bridges')) as {
+    id: string;
+  };
+  await expectLike(
+    ari.call('POST', '/channels', { endpoint, app: APP, appArgs: `agent,${caller}`, callerId: '"Hotline 12345" <12345>', timeout: '30' }),
+    requests,
+    'POST',
+    '/ari/channels',
+  );
+  const agentStart = await events.waitFor((e) => e.type === 'StasisStart' && (e['args'] as string[])[0] === 'agent', 'the agent StasisStart');
+  const agent = (agentStart['channel'] as { id: string }).id;
+  await expectLike(ari.call('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${caller},${agent}` }), requests, 'POST', '/ari/bridges/ID/addChannel');
+  return { bridge, agent };
+}
+
 let sim: PbxSim | undefined;
 let stream: EventStream | undefined;
 afterEach(async () => {
@@ -136,27 +159,7 @@ describe('ARI conformance with the recordings', () => {
     await expectLike(ari.call('GET', `/channels/${caller}`), requests, 'GET', '/ari/channels/ID');
     await stream.waitFor((e) => e.type === 'ChannelDtmfReceived', 'the DTMF 1 sent by Dial D(ww1)');
 
-    const bridge = (await expectLike(
-      ari.call('POST', '/bridges', { type: 'mixing', name: `hotline-${caller}` }),
-      requests,
-      'POST',
-      '/ari/bridges',
-    )) as { id: string };
-    await expectLike(
-      ari.call('POST', '/channels', {
-        endpoint: 'Local/1001@agents',
-        app: APP,
-        appArgs: `agent,${caller}`,
-        callerId: '"Hotline 12345" <12345>',
-        timeout: '30',
-      }),
-      requests,
-      'POST',
-      '/ari/channels',
-    );
-    const agentStart = await stream.waitFor((e) => e.type === 'StasisStart' && (e['args'] as string[])[0] === 'agent', 'the agent StasisStart');
-    const agent = (agentStart['channel'] as { id: string }).id;
-    await expectLike(ari.call('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${caller},${agent}` }), requests, 'POST', '/ari/bridges/ID/addChannel');
+    const { bridge, agent } = await bridgeWithAgent(ari, stream, requests, caller, 'Local/1001@agents');
     await expectLike(ari.call('GET', `/bridges/${bridge.id}`), requests, 'GET', '/ari/bridges/ID');
     const list = (await expectLike(ari.call('GET', '/channels'), requests, 'GET', '/ari/channels')) as unknown[];
     expect(list).toHaveLength(6);
@@ -204,27 +207,7 @@ describe('ARI conformance with the recordings', () => {
     await fetch(`${sim.httpUrl}/sim/channels/${caller}/dtmf`, { method: 'POST', body: JSON.stringify({ digits: '1' }) });
     await stream.waitFor((e) => e.type === 'ChannelDtmfReceived', 'the DTMF 1 (RFC 4733 from the phone)');
 
-    const bridge = (await expectLike(
-      ari.call('POST', '/bridges', { type: 'mixing', name: `hotline-${caller}` }),
-      requests,
-      'POST',
-      '/ari/bridges',
-    )) as { id: string };
-    await expectLike(
-      ari.call('POST', '/channels', {
-        endpoint: 'PJSIP/1002',
-        app: APP,
-        appArgs: `agent,${caller}`,
-        callerId: '"Hotline 12345" <12345>',
-        timeout: '30',
-      }),
-      requests,
-      'POST',
-      '/ari/channels',
-    );
-    const agentStart = await stream.waitFor((e) => e.type === 'StasisStart' && (e['args'] as string[])[0] === 'agent', 'the agent StasisStart');
-    const agent = (agentStart['channel'] as { id: string }).id;
-    await expectLike(ari.call('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${caller},${agent}` }), requests, 'POST', '/ari/bridges/ID/addChannel');
+    const { bridge, agent } = await bridgeWithAgent(ari, stream, requests, caller, 'PJSIP/1002');
     const addr = await expectLike(
       ari.call('GET', `/channels/${caller}/variable`, { variable: 'CHANNEL(pjsip,remote_addr)' }),
       requests,
