@@ -12,7 +12,6 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
 
-export { CallControlError };
 
 export class CallControl {
   private readonly transfers = new Map<string, AttendedTransfer>();
