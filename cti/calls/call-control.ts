@@ -12,7 +12,6 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
 
-
 export class CallControl {
   private readonly transfers = new Map<string, AttendedTransfer>();
   private readonly conferences = new Map<string, Conference>();
