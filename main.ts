@@ -27,7 +27,7 @@ import { KpiRollup } from './softphone-bridge/reports/kpi-rollup.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
-import { openStore, seedDemo, type Store } from './store/index.js';
+import { openStore, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
 export const DEMO_PASSWORD = 'demo';
@@ -47,12 +47,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const store = openStore(config.dbPath);
+export interface ServerOptions {
+  /** What "now" is for everything the server does (the system clock unless a test says otherwise). */
+  clock?: Clock;
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const store = openStore(config.dbPath, clock);
   if (config.seed === 'demo' && seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) })) {
     log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);
   }
-  const tokens = new TokenService(config.tokenKey);
+  const tokens = new TokenService(config.tokenKey, clock);
   if (!config.tokenKey) log.warn('CTI_TOKEN_KEY is not set: using a random key, so logins end when the server restarts');
 
   const link = new PbxLink(
@@ -67,6 +73,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     ami: link.ami,
     db: store.db,
     log: log.child({ part: 'calls' }),
+    clock,
     settings: {
       ringTimeoutSeconds: config.ringTimeoutSeconds,
       wrapUpSeconds: config.wrapUpSeconds,

@@ -13,6 +13,8 @@ import {
   listRoutes,
   listSkills,
   recordCallArrival,
+  systemClock,
+  type Clock,
   type Db,
 } from '../store/index.js';
 import { AgentRegistry } from './agents/agent-registry.js';
@@ -62,13 +64,15 @@ export function startCallHandling(deps: {
   db: Db;
   log: Logger;
   settings?: Partial<CallSettings>;
+  clock?: Clock;
 }): CallHandling {
   const { ari, ami, db, log } = deps;
+  const clock = deps.clock ?? systemClock;
   const settings: CallSettings = { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings };
   const bus = new DomainEventBus();
   const router = new ChannelEventRouter(ari);
-  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), settings.wrapUpSeconds * 1000);
-  const ctx: CallContext = { ari, db, bus, router, agents, log, settings };
+  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), settings.wrapUpSeconds * 1000, () => clock.now().getTime());
+  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
   const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
   const queue = new CallQueue(ctx, (skillId) => {
@@ -79,7 +83,7 @@ export function startCallHandling(deps: {
   const stopPresence = trackPhonePresence({ ari, ami, agents, log: log.child({ part: 'presence' }) });
 
   const admit = (event: Extract<AriEvent, { type: 'StasisStart' }>, dialledNumber: string) => {
-    const now = new Date();
+    const now = clock.now();
     let arrived;
     try {
       arrived = admitInboundCall(db, event.channel, dialledNumber, log, now);
@@ -140,7 +144,7 @@ export function startCallHandling(deps: {
       callerNumber,
       dialledNumber: ticket.dialledNumber,
       routeId: ticket.routeId,
-      arrivedAt: new Date().toISOString(),
+      arrivedAt: clock.now().toISOString(),
     });
     const decision: RouteDecision = {
       kind: 'serve',

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import { bindClock, systemClock, type Clock } from './clock.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -34,7 +35,7 @@ function migrationsFolder(): string {
   throw new Error('store/migrations not found next to the program');
 }
 
-export function openStore(path: string): Store {
+export function openStore(path: string, clock: Clock = systemClock): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -44,6 +45,7 @@ export function openStore(path: string): Store {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
+  bindClock(db, clock);
   return {
     db,
     path,

@@ -30,7 +30,7 @@ export class MissedCallCallbacks {
     this.job = scheduleJob('missed-call-callbacks', '* * * * *', () => this.runOnce(), this.ctx.log);
   }
 
-  async runOnce(now = new Date()): Promise<void> {
+  async runOnce(now = this.ctx.clock.now()): Promise<void> {
     const policy = callbackPolicy(this.ctx.db);
     if (!inCallingHours(policy, now, this.tickets.calendar())) return;
     const due = listPendingMissedCalls(this.ctx.db).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && !this.dialling.has(m.callerNumber));

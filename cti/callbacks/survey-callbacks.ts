@@ -46,7 +46,7 @@ export class SurveyCallbacks {
   }
 
   /** One pass: starts the calls that are due; resolves when they have all finished. */
-  async runOnce(now = new Date()): Promise<void> {
+  async runOnce(now = this.ctx.clock.now()): Promise<void> {
     try {
       const policy = callbackPolicy(this.ctx.db);
       if (!inCallingHours(policy, now, this.tickets.calendar())) return;
@@ -98,7 +98,7 @@ export class SurveyCallbacks {
         this.tickets.act(ticket.number, 'redo', 'callback', { note: '回访不满意，重新办理' });
         this.ctx.bus.publish({
           type: 'alert',
-          at: new Date().toISOString(),
+          at: this.ctx.clock.now().toISOString(),
           kind: 'callback-dissatisfied',
           message: `工单 ${ticket.number} 回访不满意，已转重办`,
           ticketNumber: ticket.number,

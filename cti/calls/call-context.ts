@@ -1,5 +1,5 @@
 /** What every live call needs to reach: the PBX, the store, the bus, the agents, the queue. */
-import type { Db } from '../../store/index.js';
+import type { Clock, Db } from '../../store/index.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { AriConnection } from '../ari/ari-connection.js';
 import type { DomainEventBus } from '../events/domain-events.js';
@@ -34,4 +34,6 @@ export interface CallContext {
   agents: AgentRegistry;
   log: Logger;
   settings: CallSettings;
+  /** Every instant a call flow reads (arrival, waits, timestamps). */
+  clock: Clock;
 }

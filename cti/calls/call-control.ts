@@ -48,7 +48,7 @@ export class CallControl {
     const call = this.own(callId, agentId);
     const leg = this.leg(call);
     if (call.state !== 'connected') throw new CallControlError(`当前状态不能转接: ${call.state}`);
-    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target);
+    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
     if (mode === 'blind') {
       // The agent is released at once; the transfer goes on without them.
       blindTransfer(this.ctx, call, agentId, resolved, this.actor(agentId)).catch((error: unknown) =>
@@ -81,7 +81,7 @@ export class CallControl {
     const leg = this.leg(call);
     if (call.state !== 'connected') throw new CallControlError(`当前状态不能三方通话: ${call.state}`);
     if (this.conferences.has(callId)) throw new CallControlError('已在三方通话中');
-    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target);
+    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
     if (resolved.kind !== 'phone') throw new CallControlError('三方通话需要一个可拨打的目标');
     const conference = new Conference(this.ctx, call, agentId, leg, resolved, this.actor(agentId), () => this.conferences.delete(callId));
     this.conferences.set(callId, conference);

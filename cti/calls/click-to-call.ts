@@ -12,7 +12,7 @@ import { trunkDial } from './transfer-target.js';
 export async function clickToCall(ctx: CallContext, agentId: number, number: string): Promise<void> {
   const agent = ctx.agents.get(agentId);
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
-  const callId = `callback-${agentId}-${Date.now()}`;
+  const callId = `callback-${agentId}-${ctx.clock.now().getTime()}`;
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError(`当前状态不能外呼: ${agent.state}（请先示闲）`);
   const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '回拨' }, agent.endpoint, 'callback');
   if ((await own.outcome) !== 'answered') {

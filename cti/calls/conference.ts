@@ -32,7 +32,7 @@ export class Conference {
     if (this.target.emergency) {
       this.ctx.bus.publish({
         type: 'alert',
-        at: new Date().toISOString(),
+        at: this.ctx.clock.now().toISOString(),
         kind: 'emergency-transfer',
         message: `坐席转接紧急热线: ${this.target.label}`,
         callId: this.call.callId,

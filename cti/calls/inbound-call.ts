@@ -48,7 +48,7 @@ export class InboundCall implements QueueMember {
   readonly summary: CallSummary;
   private readonly machine: CallStateMachine;
   private readonly port: AriMediaPort;
-  private readonly arrivedAt = Date.now();
+  private readonly arrivedAt: number;
   /** When the call arrived (epoch ms), for the wallboard. */
   get arrivedAtMs(): number {
     return this.arrivedAt;
@@ -75,6 +75,7 @@ export class InboundCall implements QueueMember {
     callerNumber: string,
     dialledNumber: string,
   ) {
+    this.arrivedAt = ctx.clock.now().getTime();
     this.callId = arrived.linkedId;
     this.channelId = arrived.channelId;
     this.summary = {
@@ -91,6 +92,10 @@ export class InboundCall implements QueueMember {
     this.stopListening = ctx.router.listen(this.channelId, (event) => this.onCallerEvent(event));
   }
 
+  private nowMs(): number {
+    return this.ctx.clock.now().getTime();
+  }
+
   get state(): CallState {
     return this.machine.state;
   }
@@ -105,7 +110,7 @@ export class InboundCall implements QueueMember {
   }
 
   publish(event: Publishable): void {
-    this.ctx.bus.publish({ ...event, at: new Date().toISOString(), call: this.summary });
+    this.ctx.bus.publish({ ...event, at: this.ctx.clock.now().toISOString(), call: this.summary });
   }
 
   fire(trigger: CallTrigger): boolean {
@@ -184,7 +189,7 @@ export class InboundCall implements QueueMember {
       return;
     }
     if (!this.fire('enqueue')) return;
-    this.queuedAt = Date.now();
+    this.queuedAt = this.nowMs();
     setCallSkill(this.ctx.db, this.callId, skill.code);
     this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
     await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0);
@@ -200,7 +205,7 @@ export class InboundCall implements QueueMember {
     }
     const leg = ringLeg(this.ctx, this.summary, agent.endpoint);
     this.ringing = leg;
-    const waitedMs = Date.now() - (this.queuedAt ?? this.arrivedAt);
+    const waitedMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
     void leg.ringing.then(() => {
       if (this.ringing === leg) this.publish({ type: 'call.offered', agentId, ivrSteps: this.ivrSteps, waitedMs });
     });
@@ -217,7 +222,7 @@ export class InboundCall implements QueueMember {
     if (outcome === 'missed') {
       this.ctx.agents.transition(agentId, 'missed', null, '未接');
       this.publish({ type: 'call.missed', agentId });
-      this.ctx.bus.publish({ type: 'alert', at: new Date().toISOString(), kind: 'missed-ring', message: `坐席 ${agent.login} 未接来电`, callId: this.callId, agentId });
+      this.ctx.bus.publish({ type: 'alert', at: this.ctx.clock.now().toISOString(), kind: 'missed-ring', message: `坐席 ${agent.login} 未接来电`, callId: this.callId, agentId });
     } else {
       this.ctx.agents.transition(agentId, 'offer-cancelled', null);
     }
@@ -235,13 +240,13 @@ export class InboundCall implements QueueMember {
     this.bridgeId = bridge.id;
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, legId]);
     const recording = await this.ctx.ari
-      .recordBridge(bridge.id, `call-${this.summary.ticketNumber}-${Date.now()}`)
+      .recordBridge(bridge.id, `call-${this.summary.ticketNumber}-${this.nowMs()}`)
       .catch((error: unknown) => {
         this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'recording did not start');
         return null;
       });
-    const waitMs = Date.now() - (this.queuedAt ?? this.arrivedAt);
-    markCallAnswered(this.ctx.db, this.callId, { agentId, at: new Date().toISOString(), waitMs, recording });
+    const waitMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
+    markCallAnswered(this.ctx.db, this.callId, { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording });
     if (recording) setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
     setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
     appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
@@ -343,14 +348,14 @@ export class InboundCall implements QueueMember {
     const survey = by === 'agent' && this.agentId !== null && this.transferredTo === null && (stateAtEnd === 'connected' || stateAtEnd === 'held');
     this.detachParty();
     const answered = this.agentId !== null || this.transferredTo !== null;
-    const waitMs = this.queuedAt === null ? 0 : Date.now() - this.queuedAt;
+    const waitMs = this.queuedAt === null ? 0 : this.nowMs() - this.queuedAt;
     const outcome: CallOutcome =
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     this.fire('hangup');
     markCallEnded(this.ctx.db, this.callId, {
       outcome,
       hangupCause: null,
-      at: new Date().toISOString(),
+      at: this.ctx.clock.now().toISOString(),
       ...(answered ? {} : { waitMs }),
     });
     if (outcome === 'abandoned' && this.queuedAt !== null) {
@@ -361,7 +366,7 @@ export class InboundCall implements QueueMember {
           callerNumber: this.summary.callerNumber,
           dialledNumber: this.summary.dialledNumber,
           waitMs,
-          at: new Date().toISOString(),
+          at: this.ctx.clock.now().toISOString(),
         });
       }
     }

@@ -25,7 +25,7 @@ export type ResolvedTarget =
 /** Numbers outside the centre are dialled on the carrier trunk. */
 export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
 
-export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now = new Date()): ResolvedTarget {
+export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): ResolvedTarget {
   switch (target.kind) {
     case 'agent': {
       const agent = agents.get(target.agentId);

@@ -4,7 +4,7 @@
  * recordings) and marked on the call. A recording the PBX no longer has counts as deleted; any other
  * failure leaves it for the next night.
  */
-import { getSetting, listRecordingsOlderThan, markRecordingDeleted, type Db } from '../../store/index.js';
+import { clockOf, getSetting, listRecordingsOlderThan, markRecordingDeleted, type Db } from '../../store/index.js';
 import type { AriConnection } from '../ari/ari-connection.js';
 import { AriError } from '../ari/ari-types.js';
 import type { Logger } from '../logging.js';
@@ -31,7 +31,7 @@ export class RecordingRetention {
   }
 
   /** Deletes what is due; returns the recordings removed. */
-  async runOnce(now = new Date()): Promise<string[]> {
+  async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.retentionDays() * 86_400_000).toISOString();
     const removed: string[] = [];
     for (const { linkedId, recording } of listRecordingsOlderThan(this.db, cutoff)) {

@@ -70,7 +70,7 @@ export class CallQueue {
         overflowSkillIds: this.overflowSkillIds(skill.id),
         overflowAfterMs: this.ctx.settings.overflowAfterMs,
         priority,
-        queuedAt: Date.now(),
+        queuedAt: this.ctx.clock.now().getTime(),
       },
       announcer: setInterval(() => this.announcePosition(member.callId), this.ctx.settings.positionAnnounceMs),
     };
@@ -107,7 +107,7 @@ export class CallQueue {
     const assignments = assignCalls(
       free.map((e) => e.waiting),
       this.ctx.agents.availability(),
-      Date.now(),
+      this.ctx.clock.now().getTime(),
     );
     for (const { callId, agentId } of assignments) {
       const entry = this.entries.get(callId);

@@ -32,7 +32,7 @@ export function callKeyOf(channel: AriChannel): string {
   return channel.id;
 }
 
-export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now = new Date()): ArrivedCall {
+export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date): ArrivedCall {
   const route = findActiveRoute(db, dialledNumber);
   const linkedId = callKeyOf(channel);
   const callerNumber = channel.caller.number;

@@ -4,7 +4,7 @@
  * stored, so a restart neither loses a due ticket nor alerts twice; a failed run is logged and the
  * next run picks the ticket up again.
  */
-import { listUnmarkedTicketsDueBefore, markTicketSupervised, type Db } from '../../store/index.js';
+import { clockOf, listUnmarkedTicketsDueBefore, markTicketSupervised, type Db } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import type { Logger } from '../logging.js';
@@ -26,7 +26,7 @@ export class DeadlineWatch {
   }
 
   /** One pass; returns the tickets it marked. */
-  runOnce(now = new Date()): string[] {
+  runOnce(now = clockOf(this.db).now()): string[] {
     const marked: string[] = [];
     try {
       const horizon = new Date(now.getTime() + DUE_SOON_HOURS * 3600_000).toISOString();

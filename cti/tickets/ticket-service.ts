@@ -8,6 +8,7 @@ import { checkExtension, checkMove, type TicketAction } from '../../routing/tick
 import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
 import {
   changeTicketStatus,
+  clockOf,
   findTicketByNumber,
   grantExtension,
   listCalendarDays,
@@ -35,7 +36,7 @@ export class TicketService {
     private readonly db: Db,
     private readonly bus: DomainEventBus,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = () => clockOf(db).now(),
   ) {}
 
   /** The calendar with today's admin corrections (read fresh: a correction applies at once). */

@@ -19,11 +19,19 @@ export function addCalendarDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The last year the package has holiday data for (holidays on weekdays exist every year it knows). */
+let knownYear: number | undefined;
+
+/**
+ * The last year the package has holiday data for (holidays on weekdays exist every year it knows).
+ * Found by looking down from far ahead, not from today: the answer depends on the package only.
+ */
 function lastKnownYear(): number {
-  let year = new Date().getUTCFullYear() + 3;
-  while (year > 2004 && chineseDays.getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length === 0) year -= 1;
-  return year;
+  if (knownYear === undefined) {
+    let year = 2100;
+    while (year > 2004 && chineseDays.getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length === 0) year -= 1;
+    knownYear = year;
+  }
+  return knownYear;
 }
 
 export class WorkingCalendar {

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import {
+  clockOf,
   createBlacklistEntry,
   deleteBlacklistEntry,
   findBlacklistEntry,
@@ -41,7 +42,7 @@ const EntryPatch = Type.Partial(EntryBody, { additionalProperties: false, minPro
 
 const TAGS = ['黑名单 blacklist'];
 
-const view = (row: BlacklistRow, now = new Date()): Static<typeof Entry> => ({
+const view = (row: BlacklistRow, now: Date): Static<typeof Entry> => ({
   ...row,
   active: row.expiresAt === null || row.expiresAt > now.toISOString(),
 });
@@ -50,11 +51,11 @@ const view = (row: BlacklistRow, now = new Date()): Static<typeof Entry> => ({
  * Expiry stored as UTC `toISOString()` (the call path compares strings); must lie ahead.
  * Undefined stays undefined (not given), null means "until removed".
  */
-function expiry(value: string | null | undefined): string | null | undefined {
+function expiry(value: string | null | undefined, now: Date): string | null | undefined {
   if (value == null) return value;
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw invalid([{ field: '/expiresAt', message: '时间格式不正确' }]);
-  if (at.getTime() <= Date.now()) throw invalid([{ field: '/expiresAt', message: '到期时间必须晚于当前时间' }]);
+  if (at.getTime() <= now.getTime()) throw invalid([{ field: '/expiresAt', message: '到期时间必须晚于当前时间' }]);
   return at.toISOString();
 }
 
@@ -62,7 +63,7 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.get(
     '/blacklist',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '黑名单', response: { 200: Type.Array(Entry), ...errorReplies(401, 403) } } },
-    () => listBlacklist(db).map((row) => view(row)),
+    () => listBlacklist(db).map((row) => view(row, clockOf(db).now())),
   );
 
   app.get(
@@ -71,7 +72,7 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
     (request) => {
       const row = findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
-      return view(row);
+      return view(row, clockOf(db).now());
     },
   );
 
@@ -80,9 +81,9 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '加入黑名单', body: EntryBody, response: { 201: Entry, ...errorReplies(400, 401, 403, 409) } } },
     (request, reply) => {
       const actor = sessionOf(request).login;
-      const input = { ...request.body, expiresAt: expiry(request.body.expiresAt) ?? null, createdBy: actor };
+      const input = { ...request.body, expiresAt: expiry(request.body.expiresAt, clockOf(db).now()) ?? null, createdBy: actor };
       const entry = audited(db, actor, 'blacklist', 'create', (tx) => {
-        const created = view(createBlacklistEntry(tx, input));
+        const created = view(createBlacklistEntry(tx, input), clockOf(db).now());
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
@@ -97,10 +98,10 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
       const row = findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
       const { expiresAt, ...rest } = request.body;
-      const change = { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: expiry(expiresAt) ?? null }) };
+      const change = { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: expiry(expiresAt, clockOf(db).now()) ?? null }) };
       return audited(db, sessionOf(request).login, 'blacklist', 'update', (tx) => {
-        const after = view(updateBlacklistEntry(tx, row.id, change));
-        return { id: row.id, before: view(row), after, result: after };
+        const after = view(updateBlacklistEntry(tx, row.id, change), clockOf(db).now());
+        return { id: row.id, before: view(row, clockOf(db).now()), after, result: after };
       });
     },
   );
@@ -113,7 +114,7 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
       audited(db, sessionOf(request).login, 'blacklist', 'delete', (tx) => {
         deleteBlacklistEntry(tx, row.id);
-        return { id: row.id, before: view(row), result: null };
+        return { id: row.id, before: view(row, clockOf(db).now()), result: null };
       });
       reply.code(204);
       return null;

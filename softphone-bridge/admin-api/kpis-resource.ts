@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
-import { listAgents, listCallFactsBetween, shanghaiDayBounds } from '../../store/index.js';
+import { clockOf, listAgents, listCallFactsBetween, shanghaiDayBounds } from '../../store/index.js';
 import { KPI_COLUMNS, computeKpis, kpisToCsv } from '../reports/kpis.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies } from './errors.js';
@@ -39,7 +39,7 @@ export const kpisResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db 
       const logins = new Map(listAgents(db).map((a) => [a.id, a.login]));
       const { from, to } = shanghaiDayBounds(date);
       const facts = listCallFactsBetween(db, from, to);
-      const rows = computeKpis(facts, by, new Date(), (id) => logins.get(id) ?? String(id));
+      const rows = computeKpis(facts, by, clockOf(db).now(), (id) => logins.get(id) ?? String(id));
       if (request.query.format === 'csv') {
         // A string payload with a text type is sent as it is (the JSON schema above is not applied).
         return reply

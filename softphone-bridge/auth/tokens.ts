@@ -4,7 +4,7 @@
  */
 import { SignJWT, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
-import type { AgentRole } from '../../store/index.js';
+import { systemClock, type AgentRole, type Clock } from '../../store/index.js';
 
 export interface SessionClaims {
   agentId: number;
@@ -15,13 +15,20 @@ export interface SessionClaims {
 }
 
 const ISSUER = 'cti-12345';
-const LIFETIME = '12h';
+const LIFETIME_S = 12 * 3600;
 
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(key: string | undefined) {
+  constructor(
+    key: string | undefined,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.key = key ? new TextEncoder().encode(key) : randomBytes(32);
+  }
+
+  private nowS(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 
   get ephemeral(): boolean {
@@ -33,15 +40,15 @@ export class TokenService {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(String(claims.agentId))
       .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setExpirationTime(LIFETIME)
+      .setIssuedAt(this.nowS())
+      .setExpirationTime(this.nowS() + LIFETIME_S)
       .sign(this.key);
   }
 
   /** The claims of a valid token, or null (expired, forged, malformed). */
   async verify(token: string): Promise<SessionClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: this.clock.now() });
       const agentId = Number(payload.sub);
       const { login, role, endpoint } = payload as Record<string, unknown>;
       if (!Number.isInteger(agentId) || typeof login !== 'string') return null;

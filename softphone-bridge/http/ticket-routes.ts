@@ -7,6 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { TicketError, type TicketService } from '../../cti/tickets/ticket-service.js';
 import {
+  nowIso,
   TICKET_CATEGORIES,
   TICKET_DISPOSITIONS,
   TICKET_STATUSES,
@@ -134,7 +135,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
         ...(q.hotline ? { hotline: q.hotline } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
-        ...(q.overdue ? { overdueAt: new Date().toISOString() } : {}),
+        ...(q.overdue ? { overdueAt: nowIso(db) } : {}),
         // Agents find only the tickets of calls they took.
         ...(claims.role === 'agent' ? { agentId: claims.agentId } : {}),
         page: q.page,

@@ -5,7 +5,7 @@
  */
 import { scheduleJob, type ScheduledJob } from '../../cti/jobs/schedule.js';
 import type { Logger } from '../../cti/logging.js';
-import { listAgents, listCallFactsBetween, putDailyKpis, rolledUpDates, shanghaiDay, shanghaiDayBounds, type Db } from '../../store/index.js';
+import { clockOf, listAgents, listCallFactsBetween, putDailyKpis, rolledUpDates, shanghaiDay, shanghaiDayBounds, type Db } from '../../store/index.js';
 import { computeKpis, type KpiGrouping } from './kpis.js';
 
 const GROUPINGS: KpiGrouping[] = ['total', 'hotline', 'skill', 'agent'];
@@ -25,7 +25,7 @@ export class KpiRollup {
   }
 
   /** Rolls up one day (re-running replaces it). */
-  rollUp(date: string, now = new Date()): void {
+  rollUp(date: string, now = clockOf(this.db).now()): void {
     const { from, to } = shanghaiDayBounds(date);
     const facts = listCallFactsBetween(this.db, from, to);
     const logins = new Map(listAgents(this.db).map((a) => [a.id, a.login]));
@@ -36,7 +36,7 @@ export class KpiRollup {
   }
 
   /** Every finished day of the last week that has no roll-up yet; returns the days rolled up. */
-  runOnce(now = new Date()): string[] {
+  runOnce(now = clockOf(this.db).now()): string[] {
     const days = Array.from({ length: CATCH_UP_DAYS }, (_, i) => shanghaiDay(new Date(now.getTime() - (i + 1) * 86_400_000)));
     const done = rolledUpDates(this.db, days.at(-1) ?? '');
     const missing = days.filter((d) => !done.has(d));

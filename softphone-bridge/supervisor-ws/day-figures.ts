@@ -23,7 +23,7 @@ export interface HourFigures {
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
 
 /** The wallboard's part of the day's KPIs (same definitions: reports/kpis.ts). */
-export function dayFigures(rows: readonly CallFacts[], now = new Date()): DayFigures {
+export function dayFigures(rows: readonly CallFacts[], now: Date): DayFigures {
   const total = computeKpis(rows, 'total', now)[0];
   return {
     offered: total?.offered ?? 0,

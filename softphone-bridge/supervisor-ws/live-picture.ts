@@ -95,7 +95,7 @@ export class LivePicture {
       skills,
       agents,
       calls,
-      today: dayFigures(rows),
+      today: dayFigures(rows, now),
       series: hourlyFigures(rows, this.peakWaiting),
       alerts: this.alerts,
     };

@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import { CallControlError } from '../../cti/calls/call-control-error.js';
-import { writeAudit, type Db } from '../../store/index.js';
+import { clockOf, writeAudit, type Db } from '../../store/index.js';
 import { requestToken } from '../auth/request-token.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
 import { LivePicture } from './live-picture.js';
@@ -26,7 +26,7 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens
   };
   const picture = new LivePicture(db, calls, (alert) => broadcast({ type: 'alert', ...alert }));
   const timer = setInterval(() => {
-    const now = new Date();
+    const now = clockOf(db).now();
     picture.observe(now);
     if (sockets.size > 0) broadcast(picture.snapshot(now));
   }, TICK_MS);
@@ -75,7 +75,7 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens
         return;
       }
       sockets.add(socket);
-      socket.send(JSON.stringify(picture.snapshot(new Date())));
+      socket.send(JSON.stringify(picture.snapshot(clockOf(db).now())));
       socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
         const reply = (message: object) => {

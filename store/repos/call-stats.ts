@@ -1,3 +1,4 @@
+import { nowIso } from '../clock.js';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { calls, kpiDaily, ticketEvents, tickets } from '../schema.js';
@@ -62,7 +63,7 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
 export function putDailyKpis(db: Db, date: string, grouping: string, rows: { key: string; figures: unknown }[]): void {
   db.transaction((tx) => {
     tx.delete(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping))).run();
-    const computedAt = new Date().toISOString();
+    const computedAt = nowIso(db);
     for (const row of rows) tx.insert(kpiDaily).values({ date, grouping, key: row.key, figures: row.figures, computedAt }).run();
   });
 }

@@ -1,3 +1,4 @@
+import { nowIso } from '../clock.js';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
@@ -7,7 +8,7 @@ export type MenuRow = typeof ivrMenus.$inferSelect;
 
 /** Stores a menu definition; validating it is the IVR's job, done before this is called. */
 export function putMenu(db: Db, input: { code: string; name: string; definition: unknown }): MenuRow {
-  const updatedAt = new Date().toISOString();
+  const updatedAt = nowIso(db);
   return db
     .insert(ivrMenus)
     .values({ ...input, updatedAt })
@@ -29,7 +30,7 @@ export function createMenu(db: Db, input: { code: string; name: string; definiti
   try {
     return db
       .insert(ivrMenus)
-      .values({ ...input, updatedAt: new Date().toISOString() })
+      .values({ ...input, updatedAt: nowIso(db) })
       .returning()
       .get();
   } catch (error) {
@@ -43,7 +44,7 @@ export function updateMenu(db: Db, id: number, input: { code: string; name: stri
   try {
     row = db
       .update(ivrMenus)
-      .set({ ...input, updatedAt: new Date().toISOString() })
+      .set({ ...input, updatedAt: nowIso(db) })
       .where(eq(ivrMenus.id, id))
       .returning()
       .get();

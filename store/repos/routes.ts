@@ -1,3 +1,4 @@
+import { nowIso } from '../clock.js';
 import { and, asc, eq, or } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
@@ -45,7 +46,7 @@ export function createRoute(db: Db, input: RouteInput): RouteRow {
 export function updateRoute(db: Db, id: number, input: Partial<RouteInput>): RouteRow {
   const row = db
     .update(routes)
-    .set({ ...input, updatedAt: new Date().toISOString() })
+    .set({ ...input, updatedAt: nowIso(db) })
     .where(eq(routes.id, id))
     .returning()
     .get();

@@ -1,3 +1,4 @@
+import { nowIso } from '../clock.js';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { settings } from '../schema.js';
@@ -7,6 +8,6 @@ export function getSetting(db: Db, key: string): unknown {
 }
 
 export function putSetting(db: Db, key: string, value: unknown): void {
-  const updatedAt = new Date().toISOString();
+  const updatedAt = nowIso(db);
   db.insert(settings).values({ key, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
 }

@@ -1,3 +1,4 @@
+import { nowIso, clockOf } from '../clock.js';
 import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { ticketEvents, tickets, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
@@ -142,7 +143,7 @@ export function appendTicketEvent(
   db.insert(ticketEvents)
     .values({
       ticketId: event.ticketId,
-      at: (event.at ?? new Date()).toISOString(),
+      at: (event.at ?? clockOf(db).now()).toISOString(),
       actor: event.actor,
       kind: event.kind,
       note: event.note ?? null,
@@ -151,12 +152,12 @@ export function appendTicketEvent(
 }
 
 export function setTicketRecording(db: Db, ticketId: number, recording: string): void {
-  db.update(tickets).set({ recording, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
+  db.update(tickets).set({ recording, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).run();
 }
 
 
 export function setTicketAgent(db: Db, ticketId: number, agentId: number): void {
-  db.update(tickets).set({ agentId, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
+  db.update(tickets).set({ agentId, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).run();
 }
 
 export interface TicketForm {
@@ -170,7 +171,7 @@ export interface TicketForm {
 /** Saves what the agent registered on the ticket (登记) and notes it in the history, atomically. */
 export function saveTicketForm(db: Db, ticketId: number, form: TicketForm, actor: string): TicketRow | undefined {
   return db.transaction((tx) => {
-    const at = new Date().toISOString();
+    const at = nowIso(db);
     const row = tx.update(tickets).set({ ...form, updatedAt: at }).where(eq(tickets.id, ticketId)).returning().get();
     if (!row) return undefined;
     tx.insert(ticketEvents)
@@ -187,7 +188,7 @@ export function grantExtension(
 ): boolean {
   return db.transaction(
     (tx) => {
-      const at = new Date().toISOString();
+      const at = nowIso(db);
       const result = tx
         .update(tickets)
         .set({ dueAt: change.dueAt, extensions: change.expectedCount + 1, updatedAt: at })
@@ -202,7 +203,7 @@ export function grantExtension(
 }
 
 export function setTicketDeadlines(db: Db, ticketId: number, deadlines: { dispatchDueAt: string; dueAt: string }): void {
-  db.update(tickets).set({ ...deadlines, updatedAt: new Date().toISOString() }).where(eq(tickets.id, ticketId)).run();
+  db.update(tickets).set({ ...deadlines, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).run();
 }
 
 export interface TicketSearch {
@@ -277,7 +278,7 @@ const SURVEY_NOTES = { satisfied: '满意', 'basically-satisfied': '基本满意
 /** The post-call survey's answer, on the ticket and in its history. */
 export function recordSurvey(db: Db, ticketId: number, result: keyof typeof SURVEY_NOTES): void {
   db.transaction((tx) => {
-    const at = new Date().toISOString();
+    const at = nowIso(db);
     tx.update(tickets).set({ satisfaction: result, updatedAt: at }).where(eq(tickets.id, ticketId)).run();
     tx.insert(ticketEvents).values({ ticketId, at, actor: 'caller', kind: 'survey', note: `通话后评价: ${SURVEY_NOTES[result]}` }).run();
   });

@@ -276,16 +276,16 @@ describe('expert seats and department contacts', () => {
 
 describe('blacklist and repeat-call policy', () => {
   it('a supervisor manages the blacklist; the call path sees the entry at once', async () => {
-    const expires = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const expires = new Date(h.clock.now().getTime() + 24 * 3600_000).toISOString();
     const entry = await supervisor<Row>('POST', '/api/v1/blacklist', { number: '13911112222', reason: '恶意骚扰坐席', expiresAt: expires });
     expect(entry.status).toBe(201);
     expect(entry.body).toMatchObject({ createdBy: 'super', active: true, expiresAt: expires });
-    expect(findActiveBlock(h.server.store.db, '13911112222', new Date())?.reason).toBe('恶意骚扰坐席');
+    expect(findActiveBlock(h.server.store.db, '13911112222', h.clock.now())?.reason).toBe('恶意骚扰坐席');
     expect((await supervisor<ErrorBody>('POST', '/api/v1/blacklist', { number: '13911112222', reason: '再次' })).status).toBe(409);
     const forever = await supervisor<Row>('PATCH', `/api/v1/blacklist/${entry.body.id}`, { expiresAt: null });
     expect(forever.body).toMatchObject({ expiresAt: null, active: true });
     expect((await supervisor('DELETE', `/api/v1/blacklist/${entry.body.id}`)).status).toBe(204);
-    expect(findActiveBlock(h.server.store.db, '13911112222', new Date())).toBeUndefined();
+    expect(findActiveBlock(h.server.store.db, '13911112222', h.clock.now())).toBeUndefined();
     const trail = await auditOf('blacklist', entry.body.id);
     expect(trail.map((a) => `${a.actor}:${a.action}`)).toEqual(['super:delete', 'super:update', 'super:create']);
     expect(trail[1]?.before).toMatchObject({ expiresAt: expires });
@@ -310,9 +310,9 @@ describe('missed calls and the audit log', () => {
       callerNumber: '13822223333',
       dialledNumber: '12345',
       routeId: null,
-      arrivedAt: new Date().toISOString(),
+      arrivedAt: h.clock.now().toISOString(),
     });
-    recordMissedCall(h.server.store.db, { callId: call.id, callerNumber: '13822223333', dialledNumber: '12345', waitMs: 42_000, at: new Date().toISOString() });
+    recordMissedCall(h.server.store.db, { callId: call.id, callerNumber: '13822223333', dialledNumber: '12345', waitMs: 42_000, at: h.clock.now().toISOString() });
     const list = await agent<Row[]>('GET', '/api/v1/missed-calls');
     const missed = list.body.find((m) => m.callerNumber === '13822223333');
     expect(missed).toMatchObject({ dialledNumber: '12345', waitMs: 42_000, status: 'pending' });

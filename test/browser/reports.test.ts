@@ -48,6 +48,8 @@ beforeAll(async () => {
   token = ((await login.json()) as { token: string }).token;
   browser = await launchBrowser();
   page = await browser.page();
+  // The page's "today" is the browser's: run it on the server's test clock, not the machine's date.
+  await page.clock.install({ time: h.clock.now() });
 });
 afterAll(async () => {
   await browser?.close();
@@ -64,7 +66,7 @@ describe('reports page', () => {
     await page.getByTestId('login-submit').click();
     // Today (Shanghai) by default.
     await page.getByTestId('report-status').filter({ hasText: '共' }).waitFor();
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(h.clock.now());
     expect(await page.getByTestId('report-date').inputValue()).toBe(today);
 
     await page.getByTestId('report-date').fill(DAY);

@@ -33,7 +33,7 @@ describe("today's figures, computed by hand", () => {
   ];
 
   it('offered excludes blocked callers; rates and averages as defined', () => {
-    expect(dayFigures(rows)).toEqual({
+    expect(dayFigures(rows, new Date("2026-11-23T04:00:00.000Z"))).toEqual({
       offered: 3,
       answered: 2,
       abandoned: 1,

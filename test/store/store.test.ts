@@ -115,7 +115,7 @@ describe('tickets', () => {
   it('a status change is applied with its event, and a stale one changes nothing', () => {
     const { db } = open();
     const { ticket } = openTicketForCall(db, arrival('s.1'));
-    const move = { ticketId: ticket.id, from: 'accepted', to: 'dispatched', actor: '1001', kind: 'dispatch', at: new Date() } as const;
+    const move = { ticketId: ticket.id, from: 'accepted', to: 'dispatched', actor: '1001', kind: 'dispatch', at: new Date('2026-06-10T02:00:00Z') } as const;
     expect(changeTicketStatus(db, move)).toBe(true);
     expect(changeTicketStatus(db, move)).toBe(false);
     expect(ticketHistory(db, ticket.id).map((e) => [e.fromStatus, e.toStatus])).toEqual([
@@ -142,7 +142,7 @@ describe('calls', () => {
       callerNumber: '13800138000',
       dialledNumber: '12345',
       routeId: null,
-      arrivedAt: new Date().toISOString(),
+      arrivedAt: '2026-06-10T02:00:00.000Z',
     };
     expect(recordCallArrival(db, input).created).toBe(true);
     expect(recordCallArrival(db, input).created).toBe(false);

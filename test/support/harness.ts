@@ -8,6 +8,7 @@ import { silentLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from './sim-client.js';
+import { TestClock } from './test-clock.js';
 
 /** The phones of the demo agents, registered and answering after a short ring. */
 export async function registerPhones(sim: PbxSim, phones = ['1001', '1002', '1003', '1004', '1005'], answer = 'auto'): Promise<void> {
@@ -20,6 +21,7 @@ export async function registerPhones(sim: PbxSim, phones = ['1001', '1002', '100
 export interface Harness {
   sim: PbxSim;
   server: RunningServer;
+  clock: TestClock;
   stop(): Promise<void>;
 }
 
@@ -42,13 +44,14 @@ export function testConfig(sim: PbxSim, overrides: Partial<Config> = {}): Config
 
 export type SimOptions = NonNullable<Parameters<typeof startPbxSim>[0]>;
 
-export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}): Promise<Harness> {
+export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}, clock = new TestClock()): Promise<Harness> {
   const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
-  const server = await startServer(testConfig(sim, overrides), silentLogger());
+  const server = await startServer(testConfig(sim, overrides), silentLogger(), { clock });
   await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
   return {
     sim,
     server,
+    clock,
     async stop() {
       await server.close();
       await sim.stop();
@@ -60,7 +63,10 @@ export async function startHarness(overrides: Partial<Config> = {}, simOptions: 
  * One harness for a whole test file: started before its tests, stopped after them. The returned
  * object's `sim` and `server` are usable inside tests and hooks.
  */
-export function useHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}): { readonly sim: PbxSim; readonly server: RunningServer } {
+export function useHarness(
+  overrides: Partial<Config> = {},
+  simOptions: SimOptions = {},
+): { readonly sim: PbxSim; readonly server: RunningServer; readonly clock: TestClock } {
   let harness: Harness | undefined;
   beforeAll(async () => {
     harness = await startHarness(overrides, simOptions);
@@ -78,6 +84,9 @@ export function useHarness(overrides: Partial<Config> = {}, simOptions: SimOptio
     },
     get server() {
       return current().server;
+    },
+    get clock() {
+      return current().clock;
     },
   };
 }

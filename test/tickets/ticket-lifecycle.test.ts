@@ -35,8 +35,8 @@ describe('ticket lifecycle', () => {
   it('complaint → deadline past a holiday week → return → re-dispatch → two extensions, not three', async () => {
     await registerPhones(h.sim);
     const admin = await token('admin');
-    // Today is 2026-11-22 (Sunday) in these runs' clock; whatever today is, declare the next 7 days a holiday week.
-    const today = new Date();
+    // Whatever today is on the test clock, declare the next 7 days a holiday week.
+    const today = h.clock.now();
     const days = Array.from({ length: 7 }, (_, i) => new Date(today.getTime() + (i + 1) * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10));
     for (const date of days) expect((await api(admin, 'PUT', `/api/v1/calendar/${date}`, { kind: 'holiday', name: '测试假期' })).status).toBe(200);
     const agentToken = await token('1001');
@@ -98,7 +98,7 @@ describe('deadline watch', () => {
     const callId = await placeCall(h.sim.httpUrl, '13800137777', '12345');
     const ticket = await waitFor(() => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get(), 'ticket');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
-    h.server.store.db.update(tickets).set({ dueAt: new Date(Date.now() - 3600_000).toISOString() }).where(eq(tickets.id, ticket.id)).run();
+    h.server.store.db.update(tickets).set({ dueAt: new Date(h.clock.now().getTime() - 3600_000).toISOString() }).where(eq(tickets.id, ticket.id)).run();
 
     expect(h.server.deadlineWatch.runOnce()).toContain(ticket.number);
     expect(h.server.deadlineWatch.runOnce()).not.toContain(ticket.number);
