@@ -182,6 +182,8 @@ export const calls = sqliteTable(
     skill: text('skill'),
     /** The call model's current state (cti/calls/call-state-machine.ts), kept with every transition. */
     state: text('state').notNull().default('arriving'),
+    /** When the caller (last) joined the queue: their place in line, kept across a server restart. */
+    queuedAt: text('queued_at'),
     /** Milliseconds the caller waited in queue before an agent answered or the caller gave up. */
     waitMs: integer('wait_ms'),
     /** IVR choices as JSON: [{ menu, digit, action }]. */

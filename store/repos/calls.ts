@@ -1,4 +1,4 @@
-import { and, count, eq, gte } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { calls, type CallOutcome } from '../schema.js';
 
@@ -82,4 +82,14 @@ export function setCallSkill(db: Db, linkedId: string, skill: string): void {
 
 export function findCallById(db: Db, id: number): CallRow | undefined {
   return db.select().from(calls).where(eq(calls.id, id)).get();
+}
+
+/** Marks the caller as waiting in `skill`'s queue since `queuedAt` (their place in line). */
+export function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string): void {
+  db.update(calls).set({ skill, queuedAt }).where(eq(calls.linkedId, linkedId)).run();
+}
+
+/** Calls not yet ended (no end time), oldest first: what a restarted server must account for. */
+export function listOpenCalls(db: Db): CallRow[] {
+  return db.select().from(calls).where(isNull(calls.endedAt)).orderBy(asc(calls.arrivedAt), asc(calls.id)).all();
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `calls` ADD `queued_at` text;
