@@ -78,10 +78,9 @@ export class AttendedTransfer {
   }
 
   private async start(): Promise<void> {
-    if (this.call.bridgeId) {
-      await this.ctx.ari.removeFromBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
-      await this.ctx.ari.bridgeMoh(this.call.bridgeId).catch(() => undefined);
-    }
+    // The caller waits with music, apart from everyone; then the agent leaves the call's bridge.
+    await this.call.callerHold.hold();
+    if (this.call.bridgeId) await this.ctx.ari.removeFromBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
     const outcome = await this.leg.outcome;
     if (outcome === 'answered' && this.state === 'ringing') {
       if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'answer', this.call.callId);
@@ -143,10 +142,8 @@ export class AttendedTransfer {
     }
     this.move('complete');
     if (this.consultBridge) await this.ctx.ari.removeFromBridge(this.consultBridge, [this.leg.legId]).catch(() => undefined);
-    if (this.call.bridgeId) {
-      await this.ctx.ari.stopBridgeMoh(this.call.bridgeId).catch(() => undefined);
-      await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
-    }
+    if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
+    await this.call.callerHold.release();
     await this.finishCleanup();
     if (!this.agentGone) {
       this.agentGone = true;
@@ -169,10 +166,9 @@ export class AttendedTransfer {
     await this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
     if (this.target.agentId !== null && trigger === 'cancel') this.ctx.agents.release(this.target.agentId);
     await this.finishCleanup();
-    if (this.call.bridgeId) {
-      await this.ctx.ari.stopBridgeMoh(this.call.bridgeId).catch(() => undefined);
-      await this.ctx.ari.addToBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
-    }
+    if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
+    // Back to the caller (the call is connected again, even if it was on hold before the consultation).
+    await this.call.callerHold.release();
     this.call.fire('consult-cancel');
     this.call.attachParty(this.agentLeg, this.agentId);
     this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label });

@@ -22,7 +22,7 @@ export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAge
     await call.requeue(target.skill);
     return;
   }
-  if (call.bridgeId) await ctx.ari.bridgeMoh(call.bridgeId).catch(() => undefined);
+  await call.callerHold.hold().catch(() => undefined);
   if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
   const leg = ringLeg(ctx, call.summary, target.dial, 'consult');
   popOnRing(call, leg, target.agentId);
@@ -39,10 +39,8 @@ export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAge
     await call.requeue(null);
     return;
   }
-  if (call.bridgeId) {
-    await ctx.ari.stopBridgeMoh(call.bridgeId).catch(() => undefined);
-    await ctx.ari.addToBridge(call.bridgeId, [leg.legId]);
-  }
+  if (call.bridgeId) await ctx.ari.addToBridge(call.bridgeId, [leg.legId]);
+  await call.callerHold.release();
   call.attachParty(leg.legId, target.agentId);
   if (target.agentId !== null) {
     ctx.agents.transition(target.agentId, 'answer', call.callId);

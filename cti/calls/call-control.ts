@@ -108,19 +108,21 @@ export class CallControl {
     await this.ctx.ari.hangup(leg).catch(() => undefined);
   }
 
-  /** 保持: the caller hears music while the agent is away. */
+  /** 保持: the caller hears music and nothing of the agent; the agent hears nothing of the caller. */
   async hold(callId: string, agentId: number): Promise<void> {
     const call = this.own(callId, agentId);
+    this.leg(call);
     if (!call.fire('hold')) throw new CallControlError(`当前状态不能保持: ${call.state}`);
-    await this.ctx.ari.hold(this.leg(call));
+    await call.callerHold.hold();
     this.note(call, agentId, 'held', '坐席保持通话');
     call.publish({ type: 'call.held', agentId });
   }
 
   async resume(callId: string, agentId: number): Promise<void> {
     const call = this.own(callId, agentId);
+    this.leg(call);
     if (!call.fire('resume')) throw new CallControlError(`当前状态不能恢复: ${call.state}`);
-    await this.ctx.ari.unhold(this.leg(call));
+    await call.callerHold.release();
     this.note(call, agentId, 'resumed', '坐席恢复通话');
     call.publish({ type: 'call.resumed', agentId });
   }

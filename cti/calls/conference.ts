@@ -39,15 +39,19 @@ export class Conference {
         agentId: this.agentId,
       });
     }
+    // While the third party rings, the caller waits with music and hears nothing of the agent.
+    await this.call.callerHold.hold();
     const leg = ringLeg(this.ctx, this.call.summary, this.target.dial, 'consult');
     const outcome = await leg.outcome;
     if (outcome !== 'answered' || this.call.hasEnded || !this.call.bridgeId) {
       if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+      if (!this.call.hasEnded) await this.call.callerHold.release().catch(() => undefined);
       this.onDone();
       throw new CallControlError(`${this.target.label} 未接听`);
     }
     if (!this.call.fire('conference')) {
       await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+      await this.call.callerHold.release().catch(() => undefined);
       this.onDone();
       throw new CallControlError(`当前状态不能三方通话: ${this.call.state}`);
     }
@@ -56,6 +60,7 @@ export class Conference {
     this.unlisten.push(this.ctx.router.listen(this.agentLeg, (e) => this.onLeg(e, 'agent')));
     this.unlisten.push(this.ctx.router.listen(leg.legId, (e) => this.onLeg(e, 'third')));
     await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
+    await this.call.callerHold.release();
     if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'answer', this.call.callId);
     appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话: ${this.target.label}` });
     this.call.publish({ type: 'call.conference', agentId: this.agentId, target: this.target.label });

@@ -33,6 +33,7 @@ import { AriMediaPort } from '../media/ari-media-port.js';
 import type { CallQueue, QueueMember } from '../queue/call-queue.js';
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
+import { CallerHold } from './caller-hold.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
 
@@ -66,6 +67,8 @@ export class InboundCall implements QueueMember {
   private detachLeg: (() => void) | null = null;
   private readonly stopListening: () => void;
   private readonly onEnd = new Set<() => void>();
+  /** Hold, consultation and three-way set-up keep the caller apart with music through this. */
+  readonly callerHold: CallerHold;
 
   constructor(
     private readonly ctx: CallContext,
@@ -89,6 +92,7 @@ export class InboundCall implements QueueMember {
     };
     this.machine = new CallStateMachine(this.callId, ctx.log, (state) => setCallState(ctx.db, this.callId, state));
     this.port = new AriMediaPort(ctx.ari, ctx.router, this.channelId, ctx.log);
+    this.callerHold = new CallerHold(ctx, this.channelId, () => this.bridgeId);
     this.stopListening = ctx.router.listen(this.channelId, (event) => this.onCallerEvent(event));
   }
 
@@ -278,6 +282,8 @@ export class InboundCall implements QueueMember {
     this.detachParty();
     this.agentId = null;
     this.agentLegId = null;
+    // The queue's holding bridge plays its own music.
+    await this.callerHold.stopMusic();
     if (this.bridgeId) {
       const bridge = this.bridgeId;
       this.bridgeId = null;
@@ -372,6 +378,7 @@ export class InboundCall implements QueueMember {
     }
     if (this.agentId !== null && stateAtEnd !== 'ended') this.ctx.agents.transition(this.agentId, 'call-end', null);
     if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
+    if (by !== 'caller') await this.callerHold.stopMusic();
     this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
     if (survey) await this.runSurvey();
     this.port.close();
