@@ -30,6 +30,7 @@ export const ConfigSchema = Type.Object(
     wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
     /** How often a waiting caller hears their position in the queue. */
     queueAnnounceSeconds: Type.Integer({ minimum: 1, maximum: 600 }),
+    queueOverflowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -64,6 +65,7 @@ export const DEFAULTS = {
   ringTimeoutSeconds: 15,
   wrapUpSeconds: 15,
   queueAnnounceSeconds: 30,
+  queueOverflowSeconds: 60,
   ami: { host: '127.0.0.1', port: 5038, user: 'cti' },
   ari: { url: 'http://127.0.0.1:8088', user: 'cti', app: 'hotline12345' },
 } as const;
@@ -79,6 +81,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_RING_TIMEOUT: ['ringTimeoutSeconds'],
   CTI_WRAP_UP: ['wrapUpSeconds'],
   CTI_QUEUE_ANNOUNCE: ['queueAnnounceSeconds'],
+  CTI_QUEUE_OVERFLOW: ['queueOverflowSeconds'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],
   CTI_AMI_USER: ['ami', 'user'],
@@ -89,7 +92,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_APP: ['ari', 'app'],
 };
 
-const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE']);
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW']);
 
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -78,6 +78,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       ringTimeoutSeconds: config.ringTimeoutSeconds,
       wrapUpSeconds: config.wrapUpSeconds,
       positionAnnounceMs: config.queueAnnounceSeconds * 1000,
+      overflowAfterMs: config.queueOverflowSeconds * 1000,
     },
   });
 

@@ -192,6 +192,11 @@ export const calls = sqliteTable(
     /** When the retention job removed the recording from the PBX. */
     recordingDeletedAt: text('recording_deleted_at'),
     hangupCause: integer('hangup_cause'),
+    /**
+     * Taken while the server was not taking calls: the dialplan's survival path (Asterisk's own
+     * queue) served it and the server imported it afterwards (cti/recovery/outage-importer.ts).
+     */
+    duringOutage: integer('during_outage', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('calls_arrived_idx').on(t.arrivedAt), index('calls_caller_idx').on(t.callerNumber)],
 );
@@ -314,8 +319,14 @@ export const missedCalls = sqliteTable(
     /** Automatic callback attempts so far, and the last one. */
     attempts: integer('attempts').notNull().default(0),
     lastAttemptAt: text('last_attempt_at'),
+    /** How many times this number gave up while the entry was pending (one entry per number). */
+    abandonedTimes: integer('abandoned_times').notNull().default(1),
   },
-  (t) => [index('missed_calls_status_idx').on(t.status)],
+  (t) => [
+    index('missed_calls_status_idx').on(t.status),
+    // One pending callback per caller number, however often they gave up.
+    uniqueIndex('missed_calls_pending_number_idx').on(t.callerNumber).where(sql`status = 'pending'`),
+  ],
 );
 
 /** Admin corrections to China's working-day calendar (a local holiday, next year's published plan). */

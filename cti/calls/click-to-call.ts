@@ -6,7 +6,7 @@
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
-import { ringLeg } from './ring-leg.js';
+import { ringFailureText, ringLeg } from './ring-leg.js';
 import { trunkDial } from './transfer-target.js';
 
 export async function clickToCall(ctx: CallContext, agentId: number, number: string): Promise<void> {
@@ -17,7 +17,7 @@ export async function clickToCall(ctx: CallContext, agentId: number, number: str
   const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '回拨' }, agent.endpoint, 'callback');
   if ((await own.outcome) !== 'answered') {
     ctx.agents.transition(agentId, 'offer-cancelled', null);
-    throw new CallControlError('坐席话机未接听');
+    throw new CallControlError(`坐席话机${ringFailureText(own.failure)}`);
   }
   ctx.agents.transition(agentId, 'answer', callId);
   const citizen = ringLeg(ctx, { callId, callerNumber: '12345', hotline: '12345' }, trunkDial(number), 'callback');
@@ -29,7 +29,7 @@ export async function clickToCall(ctx: CallContext, agentId: number, number: str
   if (outcome !== 'answered') {
     await ctx.ari.hangup(own.legId).catch(() => undefined);
     ctx.agents.transition(agentId, 'call-end', null);
-    throw new CallControlError('对方未接听');
+    throw new CallControlError(`外呼失败：${ringFailureText(citizen.failure)}`);
   }
   const bridge = await ctx.ari.createBridge('mixing', callId);
   await ctx.ari.addToBridge(bridge.id, [own.legId, citizen.legId]);

@@ -21,7 +21,7 @@ import {
   recordMissedCall,
   recordSurvey,
   setCallIvrSteps,
-  setCallSkill,
+  setCallQueued,
   setCallState,
   setTicketAgent,
   setTicketRecording,
@@ -30,16 +30,25 @@ import {
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallSummary, DomainEvent } from '../events/domain-events.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
-import type { CallQueue, QueueMember } from '../queue/call-queue.js';
+import type { CallQueue, QueueMember, QueuePlace } from '../queue/call-queue.js';
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
 import { CallerHold } from './caller-hold.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
+import type { CallFlow, FlowStopReason } from './call-flow.js';
 
 type SurveyResult = 'satisfied' | 'basically-satisfied' | 'dissatisfied' | 'no-answer';
 const SURVEY_KEYS: Record<string, SurveyResult> = { '1': 'satisfied', '2': 'basically-satisfied', '3': 'dissatisfied' };
 const SURVEY_TIMEOUT_MS = 8_000;
+
+/** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
+export interface RestoredCall {
+  state: CallState;
+  arrivedAtMs: number;
+  queuedAtMs: number | null;
+  ivrSteps: IvrStep[];
+}
 
 type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary; at: string } ? Omit<E, 'call' | 'at'> : never) : never;
 
@@ -67,6 +76,8 @@ export class InboundCall implements QueueMember {
   private detachLeg: (() => void) | null = null;
   private readonly stopListening: () => void;
   private readonly onEnd = new Set<() => void>();
+  /** Flows running on the call's behalf (transfers, three-way calls): the call's end stops them. */
+  private readonly flows = new Set<CallFlow>();
   /** Hold, consultation and three-way set-up keep the caller apart with music through this. */
   readonly callerHold: CallerHold;
 
@@ -77,8 +88,11 @@ export class InboundCall implements QueueMember {
     private readonly decision: RouteDecision,
     callerNumber: string,
     dialledNumber: string,
+    restored?: RestoredCall,
   ) {
-    this.arrivedAt = ctx.clock.now().getTime();
+    this.arrivedAt = restored?.arrivedAtMs ?? ctx.clock.now().getTime();
+    this.queuedAt = restored?.queuedAtMs ?? null;
+    this.ivrSteps = restored?.ivrSteps ?? [];
     this.callId = arrived.linkedId;
     this.channelId = arrived.channelId;
     this.summary = {
@@ -90,7 +104,7 @@ export class InboundCall implements QueueMember {
       ticketId: arrived.ticket.id,
       ticketNumber: arrived.ticket.number,
     };
-    this.machine = new CallStateMachine(this.callId, ctx.log, (state) => setCallState(ctx.db, this.callId, state));
+    this.machine = new CallStateMachine(this.callId, ctx.log, (state) => setCallState(ctx.db, this.callId, state), restored?.state);
     this.port = new AriMediaPort(ctx.ari, ctx.router, this.channelId, ctx.log);
     this.callerHold = new CallerHold(ctx, this.channelId, () => this.bridgeId);
     this.stopListening = ctx.router.listen(this.channelId, (event) => this.onCallerEvent(event));
@@ -108,6 +122,37 @@ export class InboundCall implements QueueMember {
     return this.ivrSteps;
   }
 
+  /**
+   * Registers a flow running on the call's behalf until the returned function is called; if the call
+   * ends first, the flow is cancelled at once (`call-ended`).
+   */
+  runFlow(flow: CallFlow): () => void {
+    if (this.ended) {
+      this.stopFlow(flow, 'call-ended');
+      return () => undefined;
+    }
+    this.flows.add(flow);
+    return () => this.flows.delete(flow);
+  }
+
+  /** Stops every flow running on the call (the call ended, the PBX restarted, an error). */
+  cancelFlows(reason: FlowStopReason): void {
+    for (const flow of [...this.flows]) {
+      this.flows.delete(flow);
+      this.stopFlow(flow, reason);
+    }
+  }
+
+  /** Cancels synchronously (a ringing leg is hung up now); a failure is logged, never thrown. */
+  private stopFlow(flow: CallFlow, reason: FlowStopReason): void {
+    const failed = (error: unknown) => this.ctx.log.error({ err: error, callId: this.callId, reason }, 'stopping a call flow failed');
+    try {
+      Promise.resolve(flow.cancel(reason)).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
   /** Registers a clean-up to run once when the call ends (e.g. removal from the live-call registry). */
   whenEnded(callback: () => void): void {
     this.onEnd.add(callback);
@@ -121,9 +166,12 @@ export class InboundCall implements QueueMember {
     return this.machine.fire(trigger) !== undefined;
   }
 
-  /** Runs the call from answer to the queue. Never throws: a failure ends in the agent queue or a logged hang-up. */
-  async run(): Promise<void> {
-    this.publish({ type: 'call.arrived' });
+  /**
+   * Runs the call from answer to the queue. Never throws: a failure ends in the agent queue or a logged hang-up.
+   * `resumed`: a call taken back after a server restart (already announced; one in the menu starts the menu again).
+   */
+  async run(options: { resumed?: boolean } = {}): Promise<void> {
+    if (!options.resumed) this.publish({ type: 'call.arrived' });
     try {
       await this.ctx.ari.answer(this.channelId);
       if (this.decision.kind === 'blocked') {
@@ -132,7 +180,7 @@ export class InboundCall implements QueueMember {
         return;
       }
       // A key pressed during the greeting stays buffered for the menu.
-      await this.port.play([this.decision.greeting ?? PROMPTS.greeting, ...(this.decision.repeatCaller ? [PROMPTS.repeatCallWarning] : [])]);
+      if (this.machine.state !== 'ivr') await this.port.play([this.decision.greeting ?? PROMPTS.greeting, ...(this.decision.repeatCaller ? [PROMPTS.repeatCallWarning] : [])]);
       let outcome: IvrOutcome | null = null;
       if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId);
       if (outcome?.kind === 'transfer') {
@@ -155,7 +203,7 @@ export class InboundCall implements QueueMember {
       this.ctx.log.error({ callId: this.callId, menuId }, 'menu missing or invalid; caller goes to the queue');
       return null;
     }
-    this.fire('start-ivr');
+    if (this.machine.state !== 'ivr') this.fire('start-ivr');
     this.publish({ type: 'call.ivr' });
     const menus = new Map(checked.menus.map((m) => [m.code, m]));
     const startCode = (start.definition as { code: string }).code;
@@ -181,7 +229,12 @@ export class InboundCall implements QueueMember {
     return routeSkill?.code ?? skills.find((s) => s.code === 'general')?.code ?? skills[0]?.code ?? 'general';
   }
 
-  private async enqueue(skillCode: string | null): Promise<void> {
+  /** After a server restart: back in line at the caller's original place (already queued, maybe still in the holding bridge). */
+  async rejoinQueue(skillCode: string | null, place: QueuePlace): Promise<void> {
+    await this.enqueue(skillCode, place);
+  }
+
+  private async enqueue(skillCode: string | null, place?: QueuePlace): Promise<void> {
     if (this.ended) return;
     const skills = listSkills(this.ctx.db);
     const code = skillCode ?? this.defaultSkillCode();
@@ -192,11 +245,11 @@ export class InboundCall implements QueueMember {
       await this.hangupCaller('failed');
       return;
     }
-    if (!this.fire('enqueue')) return;
-    this.queuedAt = this.nowMs();
-    setCallSkill(this.ctx.db, this.callId, skill.code);
-    this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
-    await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0);
+    if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return;
+    this.queuedAt = place?.queuedAtMs ?? this.nowMs();
+    setCallQueued(this.ctx.db, this.callId, skill.code, new Date(this.queuedAt).toISOString());
+    if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
+    await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, place);
   }
 
   /** QueueMember: ring the chosen agent; true when the call is connected to them. */
@@ -221,8 +274,10 @@ export class InboundCall implements QueueMember {
       this.ctx.ari.hangup(leg.legId).catch(() => undefined);
       this.ctx.agents.transition(agentId, 'answer', this.callId);
       this.ctx.agents.transition(agentId, 'call-end', null);
+      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'caller-hung-up' });
       return false;
     }
+    this.publish({ type: 'call.offer.withdrawn', agentId, reason: outcome === 'missed' ? 'no-answer' : this.ended ? 'caller-hung-up' : 'cancelled' });
     if (outcome === 'missed') {
       this.ctx.agents.transition(agentId, 'missed', null, '未接');
       this.publish({ type: 'call.missed', agentId });
@@ -349,6 +404,7 @@ export class InboundCall implements QueueMember {
     const stateAtEnd = this.machine.state;
     this.queue.leave(this.callId);
     this.ringing?.cancel();
+    this.cancelFlows('call-ended');
     this.stopListening();
     // 好差评: when the agent hangs up first on a call they answered, the caller stays for the survey.
     const survey = by === 'agent' && this.agentId !== null && this.transferredTo === null && (stateAtEnd === 'connected' || stateAtEnd === 'held');
@@ -376,7 +432,10 @@ export class InboundCall implements QueueMember {
         });
       }
     }
-    if (this.agentId !== null && stateAtEnd !== 'ended') this.ctx.agents.transition(this.agentId, 'call-end', null);
+    // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
+    if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
+      this.ctx.agents.transition(this.agentId, 'call-end', null);
+    }
     if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
     if (by !== 'caller') await this.callerHold.stopMusic();
     this.publish({ type: 'call.ended', agentId: this.agentId, outcome });

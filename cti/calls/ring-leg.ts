@@ -5,6 +5,9 @@
  *
  * Resolves `answered` when the leg enters Stasis (the phone was picked up), `missed` when the phone
  * did not answer, was busy or unreachable, and `cancelled` when `cancel()` was called (the caller left).
+ * After a `missed`, `failure` says why, from the Q.850 cause or dial status Asterisk reported (recorded
+ * on Asterisk 22, runs 8 and 10 of 2026-12-04: no answer is cause 19 with no final Dial status, a
+ * rejection 17 and BUSY, a phone with no contact an HTTP 500 "Allocation failed" and no events).
  */
 import { randomUUID } from 'node:crypto';
 import type { AriEvent } from '../ari/ari-types.js';
@@ -13,11 +16,59 @@ import type { CallContext } from './call-context.js';
 
 export type RingOutcome = 'answered' | 'missed' | 'cancelled';
 
+/** Why a leg was not answered. */
+export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down';
+
+const FAILURE_TEXT: Record<RingFailure, string> = {
+  'no-answer': '无人接听',
+  busy: '对方忙',
+  rejected: '对方拒接',
+  unreachable: '无法接通',
+  congestion: '线路拥塞',
+  'trunk-down': '中继线路故障',
+};
+
+/** What an agent is told when a leg failed, e.g. "对方忙". */
+export function ringFailureText(failure: RingFailure | null): string {
+  return failure ? FAILURE_TEXT[failure] : '未接听';
+}
+
+/** Q.850 hang-up causes, as Asterisk reports them, to a failure. */
+export function failureFromCause(cause: number): RingFailure | null {
+  switch (cause) {
+    case 17:
+      return 'busy';
+    case 18:
+    case 19:
+      return 'no-answer';
+    case 21:
+      return 'rejected';
+    case 1:
+    case 3:
+    case 20:
+    case 27:
+    case 28:
+      return 'unreachable';
+    case 34:
+    case 38:
+    case 41:
+    case 42:
+    case 44:
+      return 'congestion';
+    default:
+      return null;
+  }
+}
+
+const DIAL_FAILURE: Record<string, RingFailure> = { NOANSWER: 'no-answer', BUSY: 'busy', CHANUNAVAIL: 'unreachable', CONGESTION: 'congestion' };
+
 export interface RingingLeg {
   legId: string;
   /** Resolves once: the phone rang (the moment for the screen-pop). */
   ringing: Promise<void>;
   outcome: Promise<RingOutcome>;
+  /** Why the leg was missed (set before `outcome` resolves `missed`); null otherwise or when unknown. */
+  readonly failure: RingFailure | null;
   cancel(): void;
 }
 
@@ -34,6 +85,11 @@ export function ringLeg(
   let markRinging: () => void = () => undefined;
   const ringing = new Promise<void>((resolve) => (markRinging = resolve));
   let settled = false;
+  let failure: RingFailure | null = null;
+  const fail = (why: RingFailure | null) => {
+    if (!settled && failure === null) failure = why;
+    settle('missed');
+  };
   const outcome = new Promise<RingOutcome>((resolve) => {
     settle = (value) => {
       if (settled) return;
@@ -49,14 +105,14 @@ export function ringLeg(
     else if (event.type === 'StasisStart') {
       markRinging();
       settle('answered');
-    } else if (event.type === 'Dial' && FAILED_DIAL.has(event.dialstatus)) settle('missed');
-    else if (event.type === 'ChannelDestroyed' || event.type === 'ChannelHangupRequest') settle('missed');
+    } else if (event.type === 'Dial' && FAILED_DIAL.has(event.dialstatus)) fail(DIAL_FAILURE[event.dialstatus] ?? null);
+    else if (event.type === 'ChannelDestroyed' || event.type === 'ChannelHangupRequest') fail(event.cause ? failureFromCause(event.cause) : null);
   };
   const stop = ctx.router.listen(legId, onEvent);
   // If the PBX never reports an outcome, give up a little after the ring timeout.
   const safety = setTimeout(() => {
     ctx.ari.hangup(legId).catch(() => undefined);
-    settle('missed');
+    fail('no-answer');
   }, (ctx.settings.ringTimeoutSeconds + 5) * 1000);
 
   ctx.ari
@@ -71,13 +127,17 @@ export function ringLeg(
     })
     .catch((error: unknown) => {
       ctx.log.warn({ callId: call.callId, endpoint, err: (error as Error).message }, 'could not ring the phone');
-      settle('missed');
+      // A trunk that cannot be dialled is a trunk fault; a phone with no contact is unreachable.
+      fail(endpoint.includes('@') ? 'trunk-down' : 'unreachable');
     });
 
   return {
     legId,
     ringing,
     outcome,
+    get failure() {
+      return failure;
+    },
     cancel() {
       if (settled) return;
       ctx.ari.hangup(legId).catch(() => undefined);

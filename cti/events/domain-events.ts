@@ -17,6 +17,9 @@ export interface CallSummary {
   ticketNumber: string;
 }
 
+/** Why an offer to an agent ended without them taking the call. */
+export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled';
+
 export type AgentState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
 
 export type DomainEvent =
@@ -40,6 +43,8 @@ export type DomainEvent =
   | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string }
   | { type: 'call.conference.ended'; at: string; call: CallSummary; agentId: number | null; left: 'agent' | 'third' }
   | { type: 'call.missed'; at: string; call: CallSummary; agentId: number }
+  /** The ring stopped without the agent taking the call: their screen-pop goes away. */
+  | { type: 'call.offer.withdrawn'; at: string; call: CallSummary; agentId: number; reason: OfferWithdrawal }
   | { type: 'call.ended'; at: string; call: CallSummary; agentId: number | null; outcome: string }
   | { type: 'ticket.changed'; at: string; ticketId: number; number: string; from: string; to: string; action: string; actor: string }
   | { type: 'ticket.overdue'; at: string; ticketId: number; number: string; dueAt: string; overdue: boolean }

@@ -23,12 +23,22 @@ interface Entry {
   skillCode: string;
   offering: boolean;
   announcer: NodeJS.Timeout;
+  /** Fires when the overflow wait is over, so overflow agents are tried even if no agent's state changes. */
+  overflow: NodeJS.Timeout | null;
+}
+
+/** A place in line kept across a server restart: since when, and the holding bridge the caller is already in. */
+export interface QueuePlace {
+  queuedAtMs: number;
+  bridgeId: string | null;
 }
 
 export class CallQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly holdingBridges = new Map<string, Promise<string>>();
   private readonly stopListening: () => void;
+  /** While reconciling with the PBX, nobody is offered a call (the line is being rebuilt). */
+  private paused = false;
 
   constructor(
     private readonly ctx: CallContext,
@@ -48,10 +58,10 @@ export class CallQueue {
     return this.entries.size;
   }
 
-  async join(member: QueueMember, skill: { id: number; code: string }, priority: number): Promise<void> {
+  async join(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
     let bridgeId = await this.holdingBridge(skill.code);
     try {
-      await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
+      if (place?.bridgeId !== bridgeId) await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
     } catch (error) {
       // The holding bridge may be gone (the PBX restarted): make a new one once, then give up loudly.
       this.ctx.log.warn({ skill: skill.code, err: (error as Error).message }, 'holding bridge unusable; making a new one');
@@ -70,10 +80,15 @@ export class CallQueue {
         overflowSkillIds: this.overflowSkillIds(skill.id),
         overflowAfterMs: this.ctx.settings.overflowAfterMs,
         priority,
-        queuedAt: this.ctx.clock.now().getTime(),
+        queuedAt: place?.queuedAtMs ?? this.ctx.clock.now().getTime(),
       },
       announcer: setInterval(() => this.announcePosition(member.callId), this.ctx.settings.positionAnnounceMs),
+      overflow: null,
     };
+    if (entry.waiting.overflowSkillIds.length > 0) {
+      const due = entry.waiting.queuedAt + entry.waiting.overflowAfterMs - this.ctx.clock.now().getTime();
+      entry.overflow = setTimeout(() => this.dispatch(), Math.max(0, due) + 1);
+    }
     this.entries.set(member.callId, entry);
     this.dispatch();
   }
@@ -83,6 +98,7 @@ export class CallQueue {
     const entry = this.entries.get(callId);
     if (!entry) return;
     clearInterval(entry.announcer);
+    if (entry.overflow) clearTimeout(entry.overflow);
     this.entries.delete(callId);
   }
 
@@ -102,6 +118,7 @@ export class CallQueue {
 
   /** Pairs waiting callers with free agents and rings them. */
   dispatch(): void {
+    if (this.paused) return;
     const free = this.ordered().filter((e) => !e.offering);
     if (free.length === 0) return;
     const assignments = assignCalls(
@@ -164,9 +181,37 @@ export class CallQueue {
     this.holdingBridges.clear();
   }
 
+  /** The PBX still has this skill's holding bridge (found after a restart): use it instead of making another. */
+  adoptHoldingBridge(skillCode: string, bridgeId: string): void {
+    this.holdingBridges.set(skillCode, Promise.resolve(bridgeId));
+  }
+
+  /** The holding bridge ids known now (settled ones only), by skill. */
+  async knownHoldingBridges(): Promise<Map<string, string>> {
+    const known = new Map<string, string>();
+    for (const [code, bridge] of this.holdingBridges) {
+      const id = await bridge.catch(() => null);
+      if (id) known.set(code, id);
+    }
+    return known;
+  }
+
+  /** Holds offers while the line is rebuilt after a restart; `resume` offers again. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.dispatch();
+  }
+
   close(): void {
     this.stopListening();
-    for (const entry of this.entries.values()) clearInterval(entry.announcer);
+    for (const entry of this.entries.values()) {
+      clearInterval(entry.announcer);
+      if (entry.overflow) clearTimeout(entry.overflow);
+    }
     this.entries.clear();
   }
 }

@@ -20,6 +20,8 @@ const MissedCall = Type.Object({
   /** Automatic callback attempts so far (the campaign calls the citizen back within calling hours). */
   attempts: Type.Integer(),
   lastAttemptAt: Nullable(Type.String()),
+  /** How many times the number gave up while this entry was pending (one entry per number). */
+  abandonedTimes: Type.Integer(),
 });
 const TAGS = ['漏接回拨 missed calls'];
 

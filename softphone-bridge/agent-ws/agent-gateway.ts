@@ -33,6 +33,8 @@ function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
     case 'call.held':
     case 'call.resumed':
       return event.agentId === agentId ? { type: event.type, callId: event.call.callId, at: event.at } : null;
+    case 'call.offer.withdrawn':
+      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, reason: event.reason, at: event.at } : null;
     case 'call.ended':
       return event.agentId === agentId ? { type: 'call.ended', callId: event.call.callId, outcome: event.outcome, at: event.at } : null;
     case 'call.transferred':

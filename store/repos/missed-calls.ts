@@ -4,12 +4,32 @@ import { missedCalls } from '../schema.js';
 
 export type MissedCallRow = typeof missedCalls.$inferSelect;
 
-/** Puts an abandoned call on the callback list; once per call. */
+/**
+ * Puts an abandoned call on the callback list. A number has at most one pending entry: when the
+ * same caller gives up again, that entry moves to the latest call (whose ticket the callback
+ * continues) and counts the time. Recording the same call twice changes nothing.
+ */
 export function recordMissedCall(
   db: Db,
   input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
 ): void {
-  db.insert(missedCalls).values(input).onConflictDoNothing({ target: missedCalls.callId }).run();
+  db.transaction((tx) => {
+    if (tx.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, input.callId)).get()) return;
+    tx.insert(missedCalls)
+      .values(input)
+      .onConflictDoUpdate({
+        target: missedCalls.callerNumber,
+        targetWhere: sql`status = 'pending'`,
+        set: {
+          callId: input.callId,
+          dialledNumber: input.dialledNumber,
+          waitMs: input.waitMs,
+          at: input.at,
+          abandonedTimes: sql`${missedCalls.abandonedTimes} + 1`,
+        },
+      })
+      .run();
+  });
 }
 
 export function listPendingMissedCalls(db: Db, limit = 100): MissedCallRow[] {

@@ -36,6 +36,7 @@ export function testConfig(sim: PbxSim, overrides: Partial<Config> = {}): Config
     ringTimeoutSeconds: 15,
     wrapUpSeconds: 1,
     queueAnnounceSeconds: 30,
+    queueOverflowSeconds: 60,
     ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
     ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret', app: 'hotline12345' },
     ...overrides,

@@ -234,8 +234,18 @@ function onCallEvent(c: ActiveCall, message: WireMessage, at: number): void {
     case 'call.ended':
       if (c.state !== 'ended') set('ended', `通话结束（${outcome(String(message.outcome))}）`);
       return;
+    case 'call.offer.withdrawn':
+      // The ring stopped before the agent answered: the pop is over, nothing to hang up.
+      if (c.state === 'offered') set('ended', WITHDRAWN[String(message.reason)] ?? '来电已取消');
+      return;
   }
 }
+
+const WITHDRAWN: Record<string, string> = {
+  'no-answer': '振铃超时未接，来电已转给其他坐席',
+  'caller-hung-up': '来电人已挂机',
+  cancelled: '来电已取消',
+};
 
 /** After (re)connecting: the server's picture of the active call wins over what the page remembers. */
 function resync(active: Record<string, unknown> | null): void {
