@@ -152,6 +152,22 @@ describe('agent desktop', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('clears the pop when the caller hangs up while the phone still rings', async () => {
+    await agentState('ready');
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1001', { online: true, answer: 'manual' });
+    try {
+      const id = await placeCall(h.sim.httpUrl, '13800138222', '12345');
+      await callState('offered');
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      await callState('ended');
+      await page.getByTestId('call-note').filter({ hasText: '来电人已挂机' }).waitFor();
+      expect(await page.getByTestId('btn-hangup').isDisabled()).toBe(true);
+      await agentState('ready');
+    } finally {
+      await registerPhones(h.sim, ['1001']);
+    }
+  });
+
   it('stops retrying and asks for a new login when the token is no longer valid', async () => {
     const stale = await browser.page();
     await stale.goto(`${h.server.httpUrl}/`);
