@@ -14,22 +14,26 @@ import {
   listSkills,
   recordCallArrival,
   systemClock,
+  type CallRow,
   type Clock,
   type Db,
+  type TicketRow,
 } from '../store/index.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import type { AdoptCallback } from './callbacks/missed-call-callbacks.js';
 import { trackPhonePresence } from './agents/phone-presence.js';
 import type { AmiConnection } from './ami/ami-connection.js';
 import type { AriConnection } from './ari/ari-connection.js';
-import type { AriEvent } from './ari/ari-types.js';
+import type { AriChannel, AriEvent } from './ari/ari-types.js';
 import { CallControl } from './calls/call-control.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
-import { InboundCall } from './calls/inbound-call.js';
+import { InboundCall, type RestoredCall } from './calls/inbound-call.js';
 import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
 import type { Logger } from './logging.js';
 import { CallQueue } from './queue/call-queue.js';
+import { reconcileWithPbx } from './recovery/reconcile.js';
+import { RecoveryStatus } from './recovery/recovery-status.js';
 import { ChannelEventRouter } from './stasis/channel-events.js';
 import { classifyStasisArgs } from './stasis/channel-role.js';
 import { admitInboundCall } from './stasis/inbound-arrival.js';
@@ -44,6 +48,8 @@ export interface CallHandling {
   monitoring: Monitoring;
   agents: AgentRegistry;
   queue: CallQueue;
+  /** Recovery steps under way (reconciling with the PBX after a start or reconnect), for `/health`. */
+  recovery: RecoveryStatus;
   call(callId: string): InboundCall | undefined;
   calls(): InboundCall[];
   stop(): void;
@@ -82,20 +88,14 @@ export function startCallHandling(deps: {
   const live = new Map<string, InboundCall>();
   const stopPresence = trackPhonePresence({ ari, ami, agents, log: log.child({ part: 'presence' }) });
 
-  const admit = (event: Extract<AriEvent, { type: 'StasisStart' }>, dialledNumber: string) => {
-    const now = clock.now();
-    let arrived;
-    try {
-      arrived = admitInboundCall(db, event.channel, dialledNumber, log, now);
-    } catch (error) {
-      log.error({ err: error, channelId: event.channel.id }, 'could not record the call; answering it anyway');
-      ari.answer(event.channel.id).catch(() => undefined);
-      return;
-    }
-    if (!arrived.isNew || live.has(arrived.linkedId)) return;
-    const caller = event.channel.caller.number;
+  const recovery = new RecoveryStatus();
+  const register = (call: InboundCall) => {
+    live.set(call.callId, call);
+    call.whenEnded(() => live.delete(call.callId));
+  };
+  const routeFor = (dialledNumber: string, caller: string, now: Date): RouteDecision => {
     const policy = repeatPolicy(db);
-    const decision = decideRoute({
+    return decideRoute({
       dialledNumber,
       route: findActiveRoute(db, dialledNumber),
       mainRoute: listRoutes(db).find((r) => r.mode === 'main' && r.enabled),
@@ -103,14 +103,26 @@ export function startCallHandling(deps: {
       recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
       policy,
     });
-    const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber);
-    live.set(call.callId, call);
-    call.whenEnded(() => live.delete(call.callId));
+  };
+
+  const admit = (channel: AriChannel, dialledNumber: string) => {
+    const now = clock.now();
+    let arrived;
+    try {
+      arrived = admitInboundCall(db, channel, dialledNumber, log, now);
+    } catch (error) {
+      log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
+      ari.answer(channel.id).catch(() => undefined);
+      return;
+    }
+    if (!arrived.isNew || live.has(arrived.linkedId)) return;
+    const caller = channel.caller.number;
+    const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
+    register(call);
     void call.run();
   };
 
-  const onEvent = (event: AriEvent) => {
-    if (event.type !== 'StasisStart') return;
+  const onStasisStart = (event: Extract<AriEvent, { type: 'StasisStart' }>) => {
     const role = classifyStasisArgs(event.args);
     if (role.kind === 'own') return;
     if (role.kind === 'invalid') {
@@ -118,22 +130,75 @@ export function startCallHandling(deps: {
       ari.hangup(event.channel.id).catch(() => undefined);
       return;
     }
-    admit(event, role.dialledNumber);
+    admit(event.channel, role.dialledNumber);
+  };
+
+  // While reconciling with the PBX, new arrivals wait and are handled afterwards, in order.
+  const waiting: Extract<AriEvent, { type: 'StasisStart' }>[] = [];
+  let passes = 0;
+  let firstPass = true;
+  let chain: Promise<void> = Promise.resolve();
+  const onEvent = (event: AriEvent) => {
+    if (event.type !== 'StasisStart') return;
+    if (passes > 0) waiting.push(event);
+    else onStasisStart(event);
+  };
+
+  const callbackDecision = (ticket: TicketRow): RouteDecision => ({
+    kind: 'serve',
+    mode: 'main',
+    routeId: ticket.routeId,
+    hotline: ticket.hotline,
+    greeting: PROMPTS.missedCallback,
+    menuId: null,
+    skillId: null,
+    // Someone the centre already kept waiting goes ahead of new callers.
+    priority: 1,
+    subcentre: null,
+    repeatCaller: false,
+  });
+
+  const rebuild = (row: CallRow, ticket: TicketRow, restored: RestoredCall): InboundCall => {
+    const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : routeFor(row.dialledNumber, row.callerNumber, clock.now());
+    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: findActiveRoute(db, row.dialledNumber), isNew: false };
+    const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, restored);
+    register(call);
+    return call;
   };
 
   let stopped = false;
-  // After a PBX restart its bridges are gone, and calls we still hold whose channel is gone are over.
-  const onReconnect = () => {
-    queue.forgetBridges();
-    for (const call of live.values()) {
-      ari.getChannel(call.channelId).then(
-        () => undefined,
-        () => {
-          if (stopped) return;
-          call.finish('system').catch((error: unknown) => log.error({ err: error, callId: call.callId }, 'could not close a call lost in a PBX restart'));
-        },
+  // On start and after every ARI reconnect: account for what the PBX kept (cti/recovery/reconcile.ts) before new work.
+  const reconcileOnce = async () => {
+    if (stopped) return;
+    queue.pause();
+    try {
+      await recovery.during('reconcile', () =>
+        reconcileWithPbx({
+          ctx,
+          queue,
+          live: () => [...live.values()],
+          rebuild,
+          admit,
+          firstPass,
+          isPending: (channelId) => waiting.some((e) => e.channel.id === channelId),
+        }),
       );
+      firstPass = false;
+    } catch (error) {
+      log.error({ err: error }, 'reconciliation with the PBX failed; taking calls anyway');
+    } finally {
+      queue.resume();
     }
+  };
+  const onReconnect = () => {
+    passes++;
+    chain = chain
+      .then(reconcileOnce)
+      .finally(() => {
+        passes--;
+        if (passes > 0) return;
+        for (const event of waiting.splice(0)) if (!stopped) onStasisStart(event);
+      });
   };
 
   const adoptCallback: AdoptCallback = (legId, callerNumber, ticket) => {
@@ -146,22 +211,8 @@ export function startCallHandling(deps: {
       routeId: ticket.routeId,
       arrivedAt: clock.now().toISOString(),
     });
-    const decision: RouteDecision = {
-      kind: 'serve',
-      mode: 'main',
-      routeId: ticket.routeId,
-      hotline: ticket.hotline,
-      greeting: PROMPTS.missedCallback,
-      menuId: null,
-      skillId: null,
-      // Someone the centre already kept waiting goes ahead of new callers.
-      priority: 1,
-      subcentre: null,
-      repeatCaller: false,
-    };
-    const call = new InboundCall(ctx, queue, { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true }, decision, callerNumber, ticket.dialledNumber);
-    live.set(call.callId, call);
-    call.whenEnded(() => live.delete(call.callId));
+    const call = new InboundCall(ctx, queue, { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true }, callbackDecision(ticket), callerNumber, ticket.dialledNumber);
+    register(call);
     void call.run();
   };
 
@@ -175,6 +226,7 @@ export function startCallHandling(deps: {
     monitoring: new Monitoring(ctx, (agentId) => [...live.values()].find((c) => c.agentId === agentId)),
     agents,
     queue,
+    recovery,
     call: (callId) => live.get(callId),
     calls: () => [...live.values()],
     stop() {

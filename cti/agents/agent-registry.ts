@@ -167,6 +167,28 @@ export class AgentRegistry {
     return ok;
   }
 
+  /**
+   * After a server restart the agent's phone was found in `callId`'s bridge: they are on that call
+   * (at `endpoint`) whatever the registry thought. False when someone else sits at that phone.
+   */
+  restoreOnCall(agentId: number, endpoint: string | null, callId: string): boolean {
+    const agent = this.agents.get(agentId);
+    if (!agent) return false;
+    const holder = endpoint ? this.byEndpoint(endpoint) : undefined;
+    if (holder && holder.agentId !== agentId) return false;
+    if (agent.state === 'on_call' && agent.callId === callId) return true;
+    const from = agent.state;
+    if (from === 'wrap_up') this.clearWrapUp(agentId);
+    if (agent.endpoint === null) agent.endpoint = endpoint;
+    agent.state = 'on_call';
+    agent.reason = null;
+    agent.callId = callId;
+    agent.since = this.now();
+    this.log.info({ agentId, from, to: 'on_call', callId }, `agent ${from} -> restored -> on_call`);
+    this.bus.publish({ type: 'agent.state', at: new Date(agent.since).toISOString(), agentId, state: 'on_call', reason: null });
+    return true;
+  }
+
   /** Frees an agent from a call whatever stage it reached: a ring is cancelled, a talk goes to wrap-up. */
   release(agentId: number): void {
     const agent = this.agents.get(agentId);

@@ -259,6 +259,12 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.call((c) => c.bridges.removeChannel({ bridgeId, channel: channelIds }));
   }
 
+  /** Every bridge on the PBX (the application's and any others). */
+  async listBridges(): Promise<AriBridge[]> {
+    const list = await this.call((c) => c.bridges.list());
+    return list.map(parseBridge).filter((b): b is AriBridge => b !== null);
+  }
+
   async bridgeMoh(bridgeId: string, mohClass = 'default'): Promise<void> {
     await this.call((c) => c.bridges.startMoh({ bridgeId, mohClass }));
   }
@@ -273,6 +279,11 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'fail', beep: false, terminateOn: 'none' }),
     );
     return recording.name;
+  }
+
+  /** Stops a live recording (it is kept as a stored recording). */
+  async stopLiveRecording(recordingName: string): Promise<void> {
+    await this.call((c) => c.recordings.stop({ recordingName }));
   }
 
   async deleteStoredRecording(recordingName: string): Promise<void> {

@@ -31,6 +31,8 @@ export function parseChannel(v: unknown): AriChannel | null {
       context: str(dialplan, 'context') ?? '',
       exten: str(dialplan, 'exten') ?? '',
       priority: num(dialplan, 'priority') ?? 0,
+      appName: str(dialplan, 'app_name') ?? '',
+      appData: str(dialplan, 'app_data') ?? '',
     },
     creationTime: str(v, 'creationtime') ?? '',
     language: str(v, 'language') ?? '',

@@ -10,7 +10,8 @@ export interface AriChannel {
   state: string;
   caller: AriParty;
   connected: AriParty;
-  dialplan: { context: string; exten: string; priority: number };
+  /** `appName`/`appData`: the dialplan application running now (`Stasis`, `hotline12345,12345`), '' when none. */
+  dialplan: { context: string; exten: string; priority: number; appName: string; appData: string };
   creationTime: string;
   language: string;
 }

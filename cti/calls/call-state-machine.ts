@@ -65,13 +65,17 @@ export function nextState(from: CallState, trigger: CallTrigger): CallState | un
 }
 
 export class CallStateMachine {
-  private current: CallState = 'arriving';
+  private current: CallState;
 
+  /** `restored`: the state a call rebuilt after a server restart is in (default: a new call, `arriving`). */
   constructor(
     private readonly callId: string,
     private readonly log: Logger,
     private readonly persist: (state: CallState) => void,
-  ) {}
+    restored: CallState = 'arriving',
+  ) {
+    this.current = restored;
+  }
 
   get state(): CallState {
     return this.current;

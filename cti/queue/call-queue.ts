@@ -186,16 +186,6 @@ export class CallQueue {
     this.holdingBridges.set(skillCode, Promise.resolve(bridgeId));
   }
 
-  /** The holding bridge ids known now (settled ones only), by skill. */
-  async knownHoldingBridges(): Promise<Map<string, string>> {
-    const known = new Map<string, string>();
-    for (const [code, bridge] of this.holdingBridges) {
-      const id = await bridge.catch(() => null);
-      if (id) known.set(code, id);
-    }
-    return known;
-  }
-
   /** Holds offers while the line is rebuilt after a restart; `resume` offers again. */
   pause(): void {
     this.paused = true;

@@ -1,0 +1,430 @@
+/**
+ * Reconciliation with the PBX, on start and after every ARI reconnect, before new calls are taken.
+ *
+ * Asterisk keeps the channels that were in the Stasis application when the server's WebSocket went
+ * away (they sit in silence, their events resume when the app connects again), and keeps the bridges
+ * the app made. This pass lists what the PBX still has (GET /channels, GET /bridges) and compares it
+ * with the call rows not yet ended and the calls this process holds:
+ *
+ * - caller gone: the row is closed (answered if an agent had it, else abandoned, and then on the
+ *   missed-call list); the call's leftover legs are hung up, its bridges destroyed, its recording stopped;
+ * - caller in a queue's holding bridge (or the row says queued/offered): back in line at the original
+ *   place (`calls.queued_at`), any ringing or unbridged agent leg of the offer hung up;
+ * - caller in greeting or IVR: the flow is taken up again (the menu starts over);
+ * - caller with their agent's leg (`agent-…`): connected again in the `call-<id>` bridge, the agent is
+ *   on that call, the recording keeps running. A consultation or three-way call is undone the simple
+ *   way: caller and agent together again, consult/third legs hung up; a held caller is back in the bridge;
+ * - caller with only an outside party (a completed transfer, the IVR's sub-centre transfer): kept;
+ * - caller alone: back to the queue if a transfer was on its way, else the agent hung up while the
+ *   server was away (the caller gets the satisfaction survey, as after any agent hang-up);
+ * - on the first pass of a process, whatever is ours and nobody holds any more (legs, snoops,
+ *   monitoring, click-to-call and empty duplicate holding bridges) is hung up or destroyed;
+ * - a citizen's channel in the application with no row (the server died before recording it) is
+ *   admitted like a new arrival.
+ *
+ * Calls already held by this process (an ARI-only reconnect) are kept as they are unless their caller
+ * or their agent's leg is gone.
+ */
+import {
+  findActiveBlock,
+  findTicketByCallKey,
+  findTicketByNumber,
+  listOpenCalls,
+  markCallEnded,
+  recordMissedCall,
+  setCallState,
+  type CallOutcome,
+  type CallRow,
+  type TicketRow,
+} from '../../store/index.js';
+import type { IvrStep } from '../../ivr/interpreter.js';
+import type { AriBridge, AriChannel } from '../ari/ari-types.js';
+import type { CallContext } from '../calls/call-context.js';
+import type { CallState } from '../calls/call-state-machine.js';
+import type { InboundCall, RestoredCall } from '../calls/inbound-call.js';
+import { maskNumber } from '../logging.js';
+import type { CallQueue } from '../queue/call-queue.js';
+import { classifyStasisArgs, OWN_CHANNEL_ROLES } from '../stasis/channel-role.js';
+
+export interface ReconcileDeps {
+  ctx: CallContext;
+  queue: CallQueue;
+  /** The calls this process holds now. */
+  live: () => InboundCall[];
+  /** Rebuilds the call of an open row under its ticket, registered with the live calls (not running yet). */
+  rebuild: (row: CallRow, ticket: TicketRow, restored: RestoredCall) => InboundCall;
+  /** A citizen's channel in the application that has no row: admit it like a new arrival. */
+  admit: (channel: AriChannel, dialledNumber: string) => void;
+  /** The first pass of this process: nothing in memory can own a leftover leg or bridge. */
+  firstPass: boolean;
+  /** A StasisStart for this channel waits to be handled after the pass (it is admitted then, in order). */
+  isPending: (channelId: string) => boolean;
+}
+
+export const RECONCILE_CATEGORIES = [
+  'kept',
+  'resumed',
+  'requeued',
+  'reconnected',
+  'transferredKept',
+  'agentGone',
+  'closedAnswered',
+  'closedAbandoned',
+  'closedLive',
+  'admitted',
+  'legsHungUp',
+  'snoopsHungUp',
+  'bridgesDestroyed',
+  'recordingsStopped',
+] as const;
+export type ReconcileCategory = (typeof RECONCILE_CATEGORIES)[number];
+export type ReconcileCounts = Record<ReconcileCategory, number>;
+
+/** Bridge names the server gives (call-<id>, queue-<skill>, consult-/transfer-/monitor-<id>, click-to-call callback-…). */
+const OUR_BRIDGE = /^(call|queue|consult|transfer|monitor|callback)-/;
+const OWN_LEG = new RegExp(`^(${OWN_CHANNEL_ROLES.join('|')})-`);
+const CALL_STATES_WITH_PARTY: readonly CallState[] = ['connected', 'held', 'consulting', 'conference', 'ended'];
+
+/** `PJSIP/1001-0000002a` → `PJSIP/1001`. */
+function endpointOf(channel: AriChannel): string | null {
+  const match = /^(.+)-[0-9a-f]+$/i.exec(channel.name);
+  return match?.[1] ?? null;
+}
+
+function parseIvrSteps(value: unknown): IvrStep[] {
+  return Array.isArray(value) ? (value as IvrStep[]) : [];
+}
+
+class Pass {
+  readonly counts = Object.fromEntries(RECONCILE_CATEGORIES.map((c) => [c, 0])) as ReconcileCounts;
+  private readonly channels: Map<string, AriChannel>;
+  private readonly ourBridges: AriBridge[];
+  private readonly bridgeOf = new Map<string, AriBridge>();
+  /** Channels and bridges something goes on using. */
+  private readonly claimed = new Set<string>();
+  private readonly keptBridges = new Set<string>();
+  private readonly rebuilt: InboundCall[] = [];
+
+  constructor(
+    private readonly deps: ReconcileDeps,
+    channels: AriChannel[],
+    bridges: AriBridge[],
+  ) {
+    this.channels = new Map(channels.map((c) => [c.id, c]));
+    this.ourBridges = bridges.filter((b) => OUR_BRIDGE.test(b.name));
+    for (const bridge of this.ourBridges) for (const id of bridge.channelIds) this.bridgeOf.set(id, bridge);
+  }
+
+  private get ctx(): CallContext {
+    return this.deps.ctx;
+  }
+
+  private decide(callId: string, caller: string, decision: string, extra: object = {}): void {
+    this.ctx.log.debug({ callId, caller: maskNumber(caller), decision, ...extra }, `reconcile: ${decision}`);
+  }
+
+  /** The arguments a channel runs our Stasis application with (`['12345']`, `['agent', callId]`), or null. */
+  private stasisArgs(channel: AriChannel): string[] | null {
+    if (channel.dialplan.appName.toLowerCase() !== 'stasis') return null;
+    const [app, ...args] = channel.dialplan.appData.split(',');
+    return app === this.ctx.settings.app ? args : null;
+  }
+
+  /** The server's own legs (agent, consult, snoop, supervisor, callback) belonging to `callId`. */
+  private legsOf(callId: string, except: string): AriChannel[] {
+    const names = new Set([`call-${callId}`, `consult-${callId}`, `transfer-${callId}`]);
+    return [...this.channels.values()].filter((ch) => {
+      if (ch.id === except || !OWN_LEG.test(ch.id)) return false;
+      const args = this.stasisArgs(ch);
+      if (args?.[1] === callId) return true;
+      const bridge = this.bridgeOf.get(ch.id);
+      return bridge !== undefined && names.has(bridge.name);
+    });
+  }
+
+  private async hangup(channel: AriChannel, why: string): Promise<void> {
+    if (this.claimed.has(channel.id) || !this.channels.has(channel.id)) return;
+    this.channels.delete(channel.id);
+    await this.ctx.ari.hangup(channel.id).catch(() => undefined);
+    if (channel.id.startsWith('snoop-') || channel.name.startsWith('Snoop/')) this.counts.snoopsHungUp++;
+    else this.counts.legsHungUp++;
+    this.ctx.log.debug({ channelId: channel.id, name: channel.name, why }, 'reconcile: leg hung up');
+  }
+
+  private async destroyBridge(bridge: AriBridge, why: string): Promise<void> {
+    if (this.keptBridges.has(bridge.id)) return;
+    this.keptBridges.add(bridge.id);
+    await this.ctx.ari.destroyBridge(bridge.id).catch(() => undefined);
+    this.counts.bridgesDestroyed++;
+    this.ctx.log.debug({ bridgeId: bridge.id, name: bridge.name, why }, 'reconcile: bridge destroyed');
+  }
+
+  private bridgesOfCall(callId: string): AriBridge[] {
+    return this.ourBridges.filter((b) => b.name === `call-${callId}` || b.name === `consult-${callId}` || b.name === `transfer-${callId}`);
+  }
+
+  /** One holding bridge per skill: the PBX's own if it still has one (the fullest), else a new one later. */
+  adoptHoldingBridges(): void {
+    this.deps.queue.forgetBridges();
+    const bySkill = new Map<string, AriBridge>();
+    for (const bridge of this.ourBridges.filter((b) => b.name.startsWith('queue-') && b.bridgeType === 'holding')) {
+      const skill = bridge.name.slice('queue-'.length);
+      const current = bySkill.get(skill);
+      if (!current || bridge.channelIds.length > current.channelIds.length) bySkill.set(skill, bridge);
+    }
+    for (const [skill, bridge] of bySkill) {
+      this.deps.queue.adoptHoldingBridge(skill, bridge.id);
+      this.keptBridges.add(bridge.id);
+    }
+  }
+
+  /** A call this process holds (ARI-only reconnect): kept unless its caller or its agent's leg is gone. */
+  checkLive(call: InboundCall): void {
+    if (!this.channels.has(call.channelId)) {
+      this.decide(call.callId, call.summary.callerNumber, 'caller gone while the socket was down: call closed');
+      this.counts.closedLive++;
+      this.finishLater(call, 'system');
+      return;
+    }
+    this.claimed.add(call.channelId);
+    if (call.bridgeId) this.keptBridges.add(call.bridgeId);
+    const talking = call.state === 'connected' || call.state === 'held';
+    if (talking && call.agentId !== null && call.agentLegId && !this.channels.has(call.agentLegId)) {
+      this.decide(call.callId, call.summary.callerNumber, "agent's leg gone while the socket was down: agent hung up");
+      this.counts.agentGone++;
+      this.finishLater(call, 'agent');
+      return;
+    }
+    if (call.agentLegId) this.claimed.add(call.agentLegId);
+    this.counts.kept++;
+  }
+
+  /** An open row no call of this process holds (the server restarted). */
+  async checkRow(row: CallRow): Promise<void> {
+    const caller = this.channels.get(row.channelId);
+    if (!caller) {
+      await this.closeRow(row);
+      return;
+    }
+    const ticket = this.ticketOf(row, caller);
+    if (!ticket) {
+      this.decide(row.linkedId, row.callerNumber, 'no ticket for the call: caller released');
+      this.channels.delete(caller.id);
+      await this.ctx.ari.hangup(caller.id).catch(() => undefined);
+      await this.closeRow(row);
+      return;
+    }
+    this.claimed.add(caller.id);
+    const bridge = this.bridgeOf.get(caller.id);
+    const legs = this.legsOf(row.linkedId, caller.id);
+    const answeredAgentLeg = legs.find((l) => l.id.startsWith('agent-') && l.state === 'Up' && this.stasisArgs(l) !== null);
+    const state = row.state as CallState;
+    const restored = (to: CallState): RestoredCall => {
+      if (to !== state) setCallState(this.ctx.db, row.linkedId, to);
+      return {
+        state: to,
+        arrivedAtMs: Date.parse(row.arrivedAt),
+        queuedAtMs: row.queuedAt ? Date.parse(row.queuedAt) : null,
+        ivrSteps: parseIvrSteps(row.ivrSteps),
+      };
+    };
+    const inHolding = bridge?.name.startsWith('queue-') === true;
+    const waiting = state === 'queued' || state === 'offered';
+
+    if (inHolding || (waiting && !answeredAgentLeg)) {
+      for (const leg of legs) await this.hangup(leg, 'offer made before the restart');
+      const skill = inHolding && bridge ? bridge.name.slice('queue-'.length) : row.skill;
+      const queuedAtMs = row.queuedAt ? Date.parse(row.queuedAt) : Date.parse(row.arrivedAt);
+      const call = this.deps.rebuild(row, ticket, { ...restored('queued'), queuedAtMs });
+      this.rebuilt.push(call);
+      this.decide(row.linkedId, row.callerNumber, 'back in line at the original place', { skill, queuedAt: new Date(queuedAtMs).toISOString() });
+      this.counts.requeued++;
+      await call.rejoinQueue(skill, { queuedAtMs, bridgeId: inHolding && bridge ? bridge.id : null });
+      return;
+    }
+    if ((state === 'arriving' || state === 'ivr') && !bridge) {
+      for (const leg of legs) await this.hangup(leg, 'IVR transfer made before the restart');
+      const call = this.deps.rebuild(row, ticket, restored(state));
+      this.rebuilt.push(call);
+      this.decide(row.linkedId, row.callerNumber, state === 'ivr' ? 'menu taken up again' : 'greeting taken up again');
+      this.counts.resumed++;
+      void call.run({ resumed: true });
+      return;
+    }
+    if (answeredAgentLeg && row.agentId !== null) {
+      await this.reconnect(row, ticket, caller, answeredAgentLeg, legs, restored('connected'));
+      return;
+    }
+    const outside = legs.find((l) => l.id.startsWith('consult-') && l.state === 'Up' && bridge !== undefined && this.bridgeOf.get(l.id)?.id === bridge.id);
+    if (outside && bridge && CALL_STATES_WITH_PARTY.includes(state)) {
+      for (const leg of legs) if (leg.id !== outside.id) await this.hangup(leg, 'not part of the transferred call');
+      this.claimed.add(outside.id);
+      this.keptBridges.add(bridge.id);
+      const call = this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
+      this.rebuilt.push(call);
+      call.bridgeId = bridge.id;
+      call.attachParty(outside.id, null);
+      call.transferredTo = outside.caller.number || outside.connected.number || outside.name;
+      this.decide(row.linkedId, row.callerNumber, 'caller stays with the party the call was transferred to', { party: outside.name });
+      this.counts.transferredKept++;
+      return;
+    }
+    // The caller is alone: whoever they talked to is gone.
+    const transferring = legs.some((l) => l.id.startsWith('consult-'));
+    for (const leg of legs) await this.hangup(leg, 'caller alone');
+    const callBridge = bridge && bridge.name === `call-${row.linkedId}` ? bridge : undefined;
+    if (callBridge) this.keptBridges.add(callBridge.id);
+    await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
+    const call = this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
+    this.rebuilt.push(call);
+    call.bridgeId = callBridge?.id ?? null;
+    if (state !== 'ended' && (transferring || row.agentId === null)) {
+      this.decide(row.linkedId, row.callerNumber, 'transfer was on its way: caller back to the queue');
+      this.counts.requeued++;
+      await call.requeue(null);
+      return;
+    }
+    this.decide(row.linkedId, row.callerNumber, 'agent hung up while the server was away: call ends as answered');
+    this.counts.agentGone++;
+    call.agentId = row.agentId;
+    this.finishLater(call, state === 'ended' ? 'system' : 'agent');
+  }
+
+  /** Ends a call without holding up the pass (an agent hang-up plays the caller the survey first). */
+  private finishLater(call: InboundCall, by: 'caller' | 'agent' | 'system'): void {
+    call.finish(by).catch((error: unknown) => this.ctx.log.error({ err: error, callId: call.callId }, 'reconcile: ending the call failed'));
+  }
+
+  /** Caller and agent together again in the call's bridge, the agent on that call. */
+  private async reconnect(row: CallRow, ticket: TicketRow, caller: AriChannel, agentLeg: AriChannel, legs: AriChannel[], restored: RestoredCall): Promise<void> {
+    const agentId = row.agentId;
+    if (agentId === null) return;
+    this.claimed.add(agentLeg.id);
+    for (const leg of legs) if (leg.id !== agentLeg.id) await this.hangup(leg, 'consultation or three-way call undone');
+    let bridge = this.ourBridges.find((b) => b.name === `call-${row.linkedId}`);
+    if (!bridge) bridge = await this.ctx.ari.createBridge('mixing', `call-${row.linkedId}`);
+    this.keptBridges.add(bridge.id);
+    const outside = [caller.id, agentLeg.id].filter((id) => this.bridgeOf.get(id)?.id !== bridge.id);
+    if (outside.length > 0) await this.ctx.ari.addToBridge(bridge.id, outside);
+    // A held caller or one waiting through a consultation had music on their own channel.
+    await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
+    await this.ctx.ari.stopBridgeMoh(bridge.id).catch(() => undefined);
+    for (const other of this.bridgesOfCall(row.linkedId)) if (other.id !== bridge.id) await this.destroyBridge(other, 'consultation undone');
+    const call = this.deps.rebuild(row, ticket, restored);
+    this.rebuilt.push(call);
+    call.bridgeId = bridge.id;
+    call.attachParty(agentLeg.id, agentId);
+    const onCall = this.ctx.agents.restoreOnCall(agentId, endpointOf(agentLeg), call.callId);
+    this.decide(row.linkedId, row.callerNumber, 'caller and agent connected again', { agentId, agentOnCall: onCall, recording: row.recording });
+    this.counts.reconnected++;
+  }
+
+  /** The caller is gone: the row ends with what it reached; an unanswered caller goes on the callback list. */
+  private async closeRow(row: CallRow): Promise<void> {
+    const now = this.ctx.clock.now();
+    const answered = row.agentId !== null || row.answeredAt !== null;
+    const outcome: CallOutcome = row.state === 'ended' && !answered ? 'transferred' : answered ? 'answered' : 'abandoned';
+    // When exactly they hung up is unknown: the wait counts up to now.
+    const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
+    markCallEnded(this.ctx.db, row.linkedId, { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) });
+    const blocked = row.callerNumber ? findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
+    if (outcome === 'abandoned' && !blocked && row.callerNumber) {
+      recordMissedCall(this.ctx.db, { callId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, at: now.toISOString() });
+    }
+    for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
+    for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');
+    if (row.recording && answered) {
+      await this.ctx.ari.stopLiveRecording(row.recording).then(
+        () => this.counts.recordingsStopped++,
+        () => undefined,
+      );
+    }
+    const ticket = findTicketByCallKey(this.ctx.db, row.linkedId);
+    if (ticket) {
+      this.ctx.bus.publish({
+        type: 'call.ended',
+        at: now.toISOString(),
+        agentId: row.agentId,
+        outcome,
+        call: {
+          callId: row.linkedId,
+          callerNumber: row.callerNumber,
+          dialledNumber: row.dialledNumber,
+          hotline: ticket.hotline,
+          mode: 'main',
+          ticketId: ticket.id,
+          ticketNumber: ticket.number,
+        },
+      });
+    }
+    this.decide(row.linkedId, row.callerNumber, `caller gone: closed ${outcome}`, { state: row.state });
+    if (outcome === 'abandoned') this.counts.closedAbandoned++;
+    else this.counts.closedAnswered++;
+  }
+
+  private ticketOf(row: CallRow, caller: AriChannel): TicketRow | undefined {
+    const own = findTicketByCallKey(this.ctx.db, row.linkedId);
+    if (own) return own;
+    // A missed-call callback leg carries the original ticket's number (`callback,<number>`).
+    const args = this.stasisArgs(caller);
+    return args?.[0] === 'callback' && args[1] ? findTicketByNumber(this.ctx.db, args[1]) : undefined;
+  }
+
+  /** Citizens' channels in the application that no row knows: admitted like new arrivals. */
+  admitUnknown(known: Set<string>): void {
+    for (const channel of this.channels.values()) {
+      if (known.has(channel.id) || OWN_LEG.test(channel.id) || this.deps.isPending(channel.id)) continue;
+      const args = this.stasisArgs(channel);
+      if (!args) continue;
+      const role = classifyStasisArgs(args);
+      if (role.kind !== 'inbound') continue;
+      this.claimed.add(channel.id);
+      this.decide(channel.id, channel.caller.number, 'in the application without a row: admitted as a new call');
+      this.counts.admitted++;
+      this.deps.admit(channel, role.dialledNumber);
+    }
+  }
+
+  /** First pass only: our legs, snoops and bridges nothing holds any more. */
+  async sweepLeftovers(): Promise<void> {
+    for (const channel of [...this.channels.values()]) {
+      if (this.claimed.has(channel.id)) continue;
+      if (OWN_LEG.test(channel.id) || (channel.name.startsWith('Snoop/') && this.stasisArgs(channel) !== null)) await this.hangup(channel, 'nothing holds it');
+    }
+    for (const bridge of this.ourBridges) {
+      if (this.keptBridges.has(bridge.id)) continue;
+      // A duplicate holding bridge with callers in it is left alone (they were put back in line elsewhere or are being admitted).
+      if (bridge.name.startsWith('queue-') && bridge.channelIds.some((id) => this.claimed.has(id))) continue;
+      await this.destroyBridge(bridge, 'nothing holds it');
+    }
+  }
+
+  /** A caller who left between the listing and the rebuild is noticed now that the call listens. */
+  async confirmRebuilt(): Promise<void> {
+    for (const call of this.rebuilt) {
+      if (call.hasEnded) continue;
+      await this.ctx.ari.getChannel(call.channelId).then(
+        () => undefined,
+        () => this.finishLater(call, 'caller'),
+      );
+    }
+  }
+}
+
+/** One reconciliation pass; returns the counts per category (also logged). */
+export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCounts> {
+  const { ctx } = deps;
+  const [channels, bridges] = await Promise.all([ctx.ari.listChannels(), ctx.ari.listBridges()]);
+  const pass = new Pass(deps, channels, bridges);
+  pass.adoptHoldingBridges();
+  const live = deps.live();
+  for (const call of live) pass.checkLive(call);
+  const liveIds = new Set(live.map((c) => c.callId));
+  const rows = listOpenCalls(ctx.db).filter((row) => !liveIds.has(row.linkedId));
+  for (const row of rows) await pass.checkRow(row);
+  pass.admitUnknown(new Set([...live.map((c) => c.channelId), ...rows.map((r) => r.channelId)]));
+  if (deps.firstPass) await pass.sweepLeftovers();
+  await pass.confirmRebuilt();
+  ctx.log.info({ ...pass.counts, firstPass: deps.firstPass, channels: channels.length, bridges: bridges.length }, 'reconciled with the PBX');
+  return pass.counts;
+}

@@ -1,0 +1,286 @@
+/**
+ * The server goes away (stopped without hanging anything up, as after kill -9) or loses only its ARI
+ * socket, and comes back: Asterisk kept the callers in the Stasis application and the bridges, and the
+ * server reconciles with it before taking new calls — queued callers keep their ticket and place,
+ * bridged calls go on with their agent, callers who left meanwhile are closed, leftovers are cleaned up.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../cti/logging.js';
+import { startServer, type RunningServer } from '../../main.js';
+import { calls, missedCalls, tickets } from '../../store/index.js';
+import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { registerPhones, testConfig } from '../support/harness.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { TestClock } from '../support/test-clock.js';
+
+interface SimChannel {
+  id: string;
+  name: string;
+  state: string;
+  bridgeId: string | null;
+  stasisApp: string | null;
+  hearing: string | null;
+}
+interface SimBridge {
+  id: string;
+  name: string;
+  channelIds: string[];
+}
+
+/** A server whose log is kept, so a test knows when a reconciliation pass is over and what it did. */
+interface Booted {
+  server: RunningServer;
+  passes: Record<string, unknown>[];
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function world(): Promise<{ sim: PbxSim; dbPath: string; clock: TestClock }> {
+  // A long greeting keeps a caller in the greeting phase for as long as a test needs.
+  const sim = await startPbxSim({ amiPort: 0, httpPort: 0, core: { soundDurations: { 'greeting-slow': 3600 } } });
+  const dir = mkdtempSync(join(tmpdir(), 'cti-restart-'));
+  cleanups.push(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { sim, dbPath: join(dir, 'cti.db'), clock: new TestClock() };
+}
+
+async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Booted> {
+  const passes: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.msg === 'reconciled with the PBX') passes.push(entry);
+      }
+      done();
+    },
+  });
+  const server = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1 }), createLogger('info', sink), { clock });
+  let closed = false;
+  cleanups.push(async () => {
+    if (!closed) await server.close();
+  });
+  const close = server.close.bind(server);
+  server.close = async () => {
+    closed = true;
+    await close();
+  };
+  await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
+  await waitFor(() => passes.length >= 1, 'the first reconciliation', 10_000);
+  return { server, passes };
+}
+
+const rowOf = (server: RunningServer, linkedId: string) => server.store.db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
+const ticketOf = (server: RunningServer, linkedId: string) => server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();
+const simChannels = async (sim: PbxSim) => (await simRequest<SimChannel[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
+const simBridges = async (sim: PbxSim) => (await simRequest<SimBridge[]>(sim.httpUrl, 'GET', '/sim/bridges')).body;
+const hangupCaller = (sim: PbxSim, id: string) => simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+
+async function queuedCall(sim: PbxSim, server: RunningServer, from: string): Promise<string> {
+  const id = await placeCall(sim.httpUrl, from, '12345');
+  await waitFor(() => rowOf(server, id)?.state === 'queued', `${from} queued`, 10_000);
+  return id;
+}
+
+async function answeredCall(sim: PbxSim, server: RunningServer, desk: AgentDesktop, from: string): Promise<string> {
+  await desk.command('agent.ready');
+  const id = await placeCall(sim.httpUrl, from, '12345');
+  await desk.next('call.answered', (m) => m.callId === id, 15_000);
+  await waitFor(() => rowOf(server, id)?.recording, 'the recording started');
+  return id;
+}
+
+describe('restart recovery', () => {
+  it('callers waiting in the queue are served after a restart under the same ticket, in their original order, with no extra rows', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    const first = await boot(sim, dbPath, clock);
+    const ids: string[] = [];
+    for (const n of ['13600000001', '13600000002', '13600000003']) ids.push(await queuedCall(sim, first.server, n));
+    const ticketsBefore = ids.map((id) => ticketOf(first.server, id)?.number);
+    const rowsBefore = first.server.store.db.select().from(calls).all().length;
+    await first.server.close();
+
+    // Asterisk keeps them in the application (silent, in the holding bridge) while the server is away.
+    const waiting = (await simChannels(sim)).filter((c) => ids.includes(c.id));
+    expect(waiting.map((c) => c.stasisApp)).toEqual(['hotline12345', 'hotline12345', 'hotline12345']);
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ requeued: 3, closedAbandoned: 0 });
+    expect(second.server.calls.calls().map((c) => [c.callId, c.state])).toEqual(ids.map((id) => [id, 'queued']));
+    expect(second.server.calls.queue.waitingFor('general').map((m) => m.callId)).toEqual(ids);
+
+    const desk = await AgentDesktop.login(second.server.httpUrl, '1001');
+    await desk.command('agent.ready');
+    const served: WireMessage[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const answered = await desk.next('call.answered', (m) => !served.includes(m), 15_000);
+      served.push(answered);
+      await desk.command('call.hangup', { callId: answered.callId });
+      await desk.next('agent.state', (m) => m.state === 'ready' && desk.received.indexOf(m) > desk.received.indexOf(answered), 10_000);
+    }
+    expect(served.map((m) => m.callId)).toEqual(ids);
+    const pops = desk.received.filter((m) => m.type === 'call.offered');
+    expect(pops.map((m) => m.ticketNumber)).toEqual(ticketsBefore);
+    expect(second.server.store.db.select().from(calls).all()).toHaveLength(rowsBefore);
+    expect(second.server.store.db.select().from(tickets).all()).toHaveLength(rowsBefore);
+    for (const id of ids) await waitFor(() => rowOf(second.server, id)?.outcome === 'answered' && rowOf(second.server, id)?.endedAt, `${id} ended answered`);
+    desk.close();
+    for (const id of ids) await hangupCaller(sim, id);
+  });
+
+  it('a bridged call survives a restart: the desktop gets it back with its pop data, hold works, and the agent hangs it up', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    const first = await boot(sim, dbPath, clock);
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    const id = await answeredCall(sim, first.server, desk, '13700000001');
+    const ticket = ticketOf(first.server, id);
+    desk.close();
+    await first.server.close();
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ reconnected: 1 });
+    const call = second.server.calls.call(id);
+    expect(call?.state).toBe('connected');
+    const again = await AgentDesktop.login(second.server.httpUrl, '1001');
+    const hello = await again.next('hello');
+    expect(hello.agent).toMatchObject({ login: '1001', state: 'on_call' });
+    expect(hello.call).toMatchObject({ callId: id, state: 'connected', ticketNumber: ticket?.number, callerNumber: '13700000001', hotline: ticket?.hotline });
+
+    expect(await again.command('call.hold', { callId: id })).toMatchObject({ ok: true });
+    expect(await again.command('call.resume', { callId: id })).toMatchObject({ ok: true });
+    expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+    await waitFor(() => rowOf(second.server, id)?.endedAt, 'the row ended');
+    expect(rowOf(second.server, id)).toMatchObject({ outcome: 'answered', recording: rowOf(second.server, id)?.recording });
+    // The caller stays for the survey; a key ends it.
+    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
+    await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === id), 'the caller released after the survey', 15_000);
+    expect((await simBridges(sim)).filter((b) => b.name.startsWith('call-'))).toEqual([]);
+    again.close();
+  });
+
+  it('callers who hang up while the server is down are closed answered or abandoned, and the unanswered number is on the missed-call list once', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    const first = await boot(sim, dbPath, clock);
+    // The same citizen already gave up once while the server was up.
+    const earlier = await queuedCall(sim, first.server, '13800000009');
+    await hangupCaller(sim, earlier);
+    await waitFor(() => rowOf(first.server, earlier)?.outcome === 'abandoned', 'the earlier call abandoned');
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    const talking = await answeredCall(sim, first.server, desk, '13800000001');
+    const waitingId = await queuedCall(sim, first.server, '13800000009');
+    desk.close();
+    await first.server.close();
+    await hangupCaller(sim, talking);
+    await hangupCaller(sim, waitingId);
+    const agentLeg = (await simChannels(sim)).find((c) => c.name.startsWith('PJSIP/1001'));
+    expect(agentLeg?.bridgeId).toBeTruthy();
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ closedAnswered: 1, closedAbandoned: 1 });
+    expect(rowOf(second.server, talking)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect(rowOf(second.server, waitingId)).toMatchObject({ outcome: 'abandoned', state: 'ended' });
+    const pending = second.server.store.db.select().from(missedCalls).where(eq(missedCalls.status, 'pending')).all();
+    expect(pending.map((m) => m.callerNumber)).toEqual(['13800000009']);
+    // The agent's phone is not left up alone in the call's bridge with the recorder.
+    await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === agentLeg?.id), 'the leftover agent leg hung up');
+    expect((await simBridges(sim)).filter((b) => b.name.startsWith('call-'))).toEqual([]);
+    expect(second.server.calls.calls()).toEqual([]);
+  });
+
+  it('a restart during a consultation reconnects caller and agent; consult legs, snoops and leaked bridges are cleaned up', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001', '1002', '1003']);
+    const first = await boot(sim, dbPath, clock);
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    const colleague = await AgentDesktop.login(first.server.httpUrl, '1002');
+    const colleagueId = ((await colleague.next('hello')).agent as { id: number }).id;
+    const id = await answeredCall(sim, first.server, desk, '13900000001');
+    await colleague.command('agent.ready');
+    expect(await desk.command('call.transfer', { callId: id, target: { kind: 'agent', agentId: colleagueId }, mode: 'attended' })).toMatchObject({ ok: true });
+    await waitFor(async () => (await simBridges(sim)).some((b) => b.name === `consult-${id}` && b.channelIds.length === 2), 'agent and colleague talking');
+    // A leaked bridge and a snoop nobody holds any more.
+    const leaked = await first.server.link.ari.createBridge('mixing', 'monitor-gone');
+    const agentLeg = first.server.calls.call(id)?.agentLegId ?? '';
+    await first.server.link.ari.snoop(agentLeg, 'snoop-leftover', 'both', 'none', ['snoop', id]);
+    await waitFor(async () => (await simChannels(sim)).some((c) => c.id === 'snoop-leftover'), 'the snoop channel up');
+    desk.close();
+    colleague.close();
+    await first.server.close();
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ reconnected: 1 });
+    const call = second.server.calls.call(id);
+    expect(call).toMatchObject({ state: 'connected', agentLegId: agentLeg });
+    const channels = await simChannels(sim);
+    const bridges = await simBridges(sim);
+    const callBridge = bridges.find((b) => b.name === `call-${id}`);
+    expect(callBridge?.channelIds.sort()).toEqual([id, agentLeg].sort());
+    expect(channels.filter((c) => c.name.startsWith('PJSIP/1002') || c.id === 'snoop-leftover')).toEqual([]);
+    expect(bridges.map((b) => b.id)).not.toContain(leaked.id);
+    expect(bridges.filter((b) => b.name.startsWith('consult-'))).toEqual([]);
+    expect(channels.find((c) => c.id === id)?.hearing ?? '').not.toMatch(/^moh:/);
+
+    const again = await AgentDesktop.login(second.server.httpUrl, '1001');
+    expect((await again.next('hello')).call).toMatchObject({ callId: id });
+    expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+    await waitFor(() => rowOf(second.server, id)?.outcome === 'answered' && rowOf(second.server, id)?.endedAt, 'the row ended answered');
+    again.close();
+    await hangupCaller(sim, id);
+  });
+
+  it('an ARI-only reconnect with calls in every phase changes nothing that should not change', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    const booted = await boot(sim, dbPath, clock);
+    const { server } = booted;
+    // The main route's greeting is made very long so one caller stays in it.
+    const talkDesk = await AgentDesktop.login(server.httpUrl, '1001');
+    const talking = await answeredCall(sim, server, talkDesk, '13500000001');
+    const queued = await queuedCall(sim, server, '13500000002');
+    server.store.db.run(`update routes set prompt = 'greeting-slow' where number = '12345'`);
+    const greeting = await placeCall(sim.httpUrl, '13500000003', '12345');
+    await waitFor(async () => (await simChannels(sim)).find((c) => c.id === greeting)?.hearing === 'sound:greeting-slow', 'caller in the greeting');
+    const before = {
+      rows: server.store.db.select().from(calls).all(),
+      channels: (await simChannels(sim)).map((c) => [c.id, c.bridgeId]),
+      bridges: (await simBridges(sim)).map((b) => [b.id, [...b.channelIds].sort()]),
+      states: server.calls.calls().map((c) => [c.callId, c.state]),
+    };
+    expect(before.states).toEqual([
+      [talking, 'connected'],
+      [queued, 'queued'],
+      [greeting, 'arriving'],
+    ]);
+
+    const passes = booted.passes.length;
+    expect((await simRequest(sim.httpUrl, 'POST', '/sim/faults', { kind: 'drop-ari' })).status).toBe(202);
+    await waitFor(() => booted.passes.length > passes, 'a reconciliation after the reconnect', 15_000);
+    expect(booted.passes.at(-1)).toMatchObject({ kept: 3, requeued: 0, reconnected: 0, closedLive: 0, legsHungUp: 0, bridgesDestroyed: 0, firstPass: false });
+    expect(server.calls.calls().map((c) => [c.callId, c.state])).toEqual(before.states);
+    expect(server.store.db.select().from(calls).all()).toEqual(before.rows);
+    expect((await simChannels(sim)).map((c) => [c.id, c.bridgeId])).toEqual(before.channels);
+    expect((await simBridges(sim)).map((b) => [b.id, [...b.channelIds].sort()])).toEqual(before.bridges);
+    expect(server.calls.agents.list().find((a) => a.login === '1001')).toMatchObject({ state: 'on_call', callId: talking });
+
+    // And everything goes on: the agent hangs up, the queued caller is served next.
+    expect(await talkDesk.command('call.hangup', { callId: talking })).toMatchObject({ ok: true });
+    await talkDesk.next('call.answered', (m) => m.callId === queued, 15_000);
+    talkDesk.close();
+    for (const id of [talking, queued, greeting]) await hangupCaller(sim, id);
+  });
+});
