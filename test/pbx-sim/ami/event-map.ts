@@ -103,7 +103,8 @@ export class EventMapper {
           {
             name: event.soft ? 'SoftHangupRequest' : 'HangupRequest',
             category: call,
-            fields: [...channelFields(event.channel), ['Cause', String(event.cause)]],
+            // No Cause for a BYE without a Reason header (runs6-11-b/ami-run6-playback.txt).
+            fields: [...channelFields(event.channel), ...(event.withoutCause ? [] : [['Cause', String(event.cause)] as const])],
           },
         ];
       case 'channel.destroyed':

@@ -111,7 +111,8 @@ export function eventJson(event: PbxEvent, endpointOf: (name: string) => Endpoin
       return { type: 'ChannelDtmfReceived', timestamp, digit: event.digit, duration_ms: event.durationMs, channel: channelJson(event.channel) };
     case 'channel.hangup.request':
       return {
-        cause: event.cause,
+        // A BYE without a Reason header carries no cause (runs6-11-b/ari-run6-events.jsonl).
+        ...(event.withoutCause ? {} : { cause: event.cause }),
         ...(event.soft ? { soft: true } : {}),
         type: 'ChannelHangupRequest',
         timestamp,

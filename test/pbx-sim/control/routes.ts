@@ -5,6 +5,7 @@
  * Documented in test/pbx-sim/README.md.
  */
 import { PbxError } from '../core/api.js';
+import { hears, recordingHears, sends } from '../core/audio.js';
 import type { Channel } from '../core/channel.js';
 import type { Endpoint } from '../core/endpoint.js';
 import type { Pbx } from '../core/pbx.js';
@@ -35,6 +36,8 @@ export function channelView(pbx: Pbx, ch: Channel): Record<string, unknown> {
     stasisApp: ch.stasis?.app ?? null,
     dialplan: { context: ch.context, exten: ch.exten, priority: ch.priority, app: ch.appName, appData: ch.appData },
     hearing: pbx.hearing(ch),
+    hears: hears(ch, pbx.channels.values()),
+    sends: sends(ch),
     dtmfReceived: ch.dtmfToFarEnd,
     onHold: ch.held,
     muted: { in: ch.mutedIn, out: ch.mutedOut },
@@ -133,7 +136,8 @@ export function controlRoutes(ctx: ControlContext): Router {
 
   router.on('POST', '/channels/{id}/hangup', (p) => {
     const body = objectBody(p.body, ['cause']);
-    const cause = optNumber(body, 'cause', 1, 127) ?? 16;
+    // 0: a BYE without a Reason header, as baresip sends (no cause on the request, Hangup cause 0).
+    const cause = optNumber(body, 'cause', 0, 127) ?? 16;
     const ch = channel(p.path['id']);
     pbx.farEndHangup(ch, cause);
     return { status: 204 };
@@ -150,7 +154,11 @@ export function controlRoutes(ctx: ControlContext): Router {
 
   router.on('GET', '/bridges', () => ({
     status: 200,
-    body: [...pbx.bridges.values()].map((b) => ({ ...b.snapshot(), hearing: b.playbacks[0]?.mediaUri ?? (b.mohClass ? `moh:${b.mohClass}` : null) })),
+    body: [...pbx.bridges.values()].map((b) => ({
+      ...b.snapshot(),
+      hearing: b.playbacks[0]?.mediaUri ?? (b.mohClass ? `moh:${b.mohClass}` : null),
+      ...(b.recording ? { recordingHears: recordingHears(b, pbx.channels.values()) } : {}),
+    })),
   }));
 
   router.on('GET', '/endpoints', () => ({ status: 200, body: [...pbx.endpoints.values()].map(endpointView) }));

@@ -29,6 +29,8 @@ export class Bridge {
   mohClass: string | undefined;
   readonly playbacks: Playback[] = [];
   recording: LiveRecording | undefined;
+  /** ARI `addChannel?role=`: each channel's role (`announcer`, `participant`, …) in a holding bridge. */
+  readonly roles = new Map<string, string>();
   /** The app that created it (ARI), subscribed to it for its whole life. */
   ownerApp: string | undefined;
 

@@ -54,6 +54,9 @@ export class Bridging {
     for (const ch of [...bridge.channels]) this.leave(bridge, ch);
     pbx.media.bridgeGone(bridge);
     pbx.bridges.delete(bridge.id);
+    // The app is not told about a holding bridge going away: no BridgeDestroyed in
+    // runs6-11-b/ari-run7-events.jsonl and ari-run7b-events.jsonl (AMI still sees BridgeDestroy).
+    if (bridge.bridgeType === 'holding') pbx.apps.forgetBridge(bridge.id);
     pbx.emit({ type: 'bridge.destroyed', bridge: bridge.snapshot() });
     pbx.apps.forgetBridge(bridge.id);
   }

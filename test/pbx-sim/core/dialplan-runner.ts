@@ -167,7 +167,8 @@ export class DialplanRunner {
         if (ch.state !== 'Up' && !options.includes('noanswer') && app.toLowerCase() === 'playback') pbx.answer(ch);
         for (const file of arg(0).split('&').filter((f) => f !== '')) {
           const uri = `sound:${file}`;
-          const seconds = mediaSeconds(uri, { sound: (n) => pbx.soundDurations[n], recording: () => undefined }) ?? 0;
+          const known = mediaSeconds(uri, { sound: (n) => pbx.soundDurations[n], recording: () => undefined });
+          const seconds = typeof known === 'number' ? known : 0;
           ch.dialplanMedia = uri;
           const r = await this.sleep(ch, pbx.scheduler.audio(seconds));
           ch.dialplanMedia = undefined;

@@ -112,7 +112,7 @@ export type PbxEvent =
       durationMs: number;
       direction: 'Received' | 'Sent';
     }
-  | { type: 'channel.hangup.request'; channel: ChannelSnapshot; cause: number; soft: boolean }
+  | { type: 'channel.hangup.request'; channel: ChannelSnapshot; cause: number; soft: boolean; withoutCause?: boolean }
   | { type: 'channel.destroyed'; channel: ChannelSnapshot; cause: number; causeTxt: string }
   | { type: 'channel.hold'; channel: ChannelSnapshot; musicClass: string }
   | { type: 'channel.unhold'; channel: ChannelSnapshot }

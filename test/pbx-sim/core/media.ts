@@ -6,7 +6,7 @@ import { PbxError } from './api.js';
 import type { Bridge } from './bridge.js';
 import type { Channel } from './channel.js';
 import { uuid } from './ids.js';
-import { mediaSeconds, Playback } from './playback.js';
+import { mediaSeconds, Playback, UNSUPPORTED_SCHEME } from './playback.js';
 import type { MediaTarget } from './playback.js';
 import type { Pbx } from './pbx.js';
 import { LiveRecording } from './recording.js';
@@ -17,6 +17,11 @@ export type PlaybackOperation = 'pause' | 'unpause' | 'restart' | 'reverse' | 'f
 const DTMF_DIGITS = /^[0-9*#A-Da-d]$/;
 
 export class Media {
+  /** Playbacks of an unknown scheme: `playing` for ever, out of their target's queue. */
+  private readonly endless = new Set<Playback>();
+  /** Channels whose music on hold was started by an ARI hold (the unhold stops it). */
+  private readonly holdMusic = new WeakSet<Channel>();
+
   constructor(private readonly pbx: Pbx) {}
 
   // ---------------------------------------------------------------- playbacks
@@ -50,6 +55,15 @@ export class Media {
     }
     head.state = 'playing';
     this.pbx.emit({ type: 'playback.started', playback: head.snapshot() });
+    if (target.kind === 'bridge') {
+      // The bridge's Announcer/ARI channel plays it (runs6-11-b/ami-run7-holding-moh.txt).
+      this.pbx.emit({ type: 'device.state', device: 'Announcer/ARI', state: 'INUSE' });
+      // A holding bridge with an announcer channel fails the playback at once (runs6-11-b/ari-run7-events.jsonl).
+      if (hasAnnouncer(target.bridge)) {
+        this.finish(head, 'failed');
+        return;
+      }
+    }
     this.schedule(head);
   }
 
@@ -62,9 +76,23 @@ export class Media {
       sound: (name) => pbx.soundDurations[name],
       recording: (name) => pbx.storedRecordings.get(name)?.duration,
     });
+    if (seconds === UNSUPPORTED_SCHEME) {
+      // Asterisk logs the unknown scheme and its control thread moves on: the playback stays
+      // `playing` and never finishes, and the next one starts (runs6-11-b/ari-run6-events.jsonl).
+      pbx.log.warn(`pbx-sim: unsupported media scheme in '${pb.mediaUri}'`);
+      this.endless.add(pb);
+      const queue = this.queueOf(pb.target);
+      const i = queue.indexOf(pb);
+      if (i >= 0) queue.splice(i, 1);
+      this.pump(pb.target);
+      return;
+    }
     if (seconds === undefined) {
       pbx.log.warn(`pbx-sim: cannot play '${pb.mediaUri}'`);
-      this.finish(pb, 'failed');
+      // A missing item of a list is skipped; a missing last (or only) item fails the playback
+      // (runs6-11-b/ari-run7b-events.jsonl, ari-run6-events.jsonl, ari-run7-events.jsonl).
+      if (pb.index + 1 < pb.medias.length) this.next(pb);
+      else this.finish(pb, 'failed');
       return;
     }
     pb.startedAtMs = Date.now();
@@ -77,15 +105,24 @@ export class Media {
     pb.cancelTimer = undefined;
     if (pb.state !== 'playing') return;
     if (pb.index + 1 < pb.medias.length) {
-      pb.index++;
-      pb.playedMs = 0;
-      pb.state = 'continuing';
-      this.pbx.emit({ type: 'playback.started', playback: pb.snapshot() });
-      pb.state = 'playing';
-      this.schedule(pb);
+      this.next(pb);
       return;
     }
     this.finish(pb, 'done');
+  }
+
+  /**
+   * On to the next item of a list: PlaybackContinuing for the item that ended (its media_uri, the
+   * next as next_media_uri), then PlaybackStarted for the next (runs6-11-b/ari-run7b-events.jsonl).
+   */
+  private next(pb: Playback): void {
+    pb.state = 'continuing';
+    this.pbx.emit({ type: 'playback.started', playback: pb.snapshot() });
+    pb.index++;
+    pb.playedMs = 0;
+    pb.state = 'playing';
+    this.pbx.emit({ type: 'playback.started', playback: pb.snapshot() });
+    this.schedule(pb);
   }
 
   private finish(pb: Playback, state: 'done' | 'failed'): void {
@@ -93,7 +130,9 @@ export class Media {
     pb.cancelTimer = undefined;
     pb.state = state;
     this.pbx.emit({ type: 'playback.finished', playback: pb.snapshot() });
+    if (pb.target.kind === 'bridge') this.pbx.emit({ type: 'device.state', device: 'Announcer/ARI', state: 'UNKNOWN' });
     this.pbx.playbacks.delete(pb.id);
+    this.endless.delete(pb);
     const queue = this.queueOf(pb.target);
     const i = queue.indexOf(pb);
     if (i >= 0) queue.splice(i, 1);
@@ -144,23 +183,36 @@ export class Media {
     }
   }
 
-  private stopAll(queue: Playback[]): void {
+  /**
+   * Every playback of a queue ends: `failed` when its channel hangs up (runs6-11-b/ari-run6-events.jsonl,
+   * ari-run7-events.jsonl), `done` otherwise.
+   */
+  private stopAll(queue: Playback[], state: 'done' | 'failed' = 'done'): void {
     for (const pb of [...queue]) {
       pb.cancelTimer?.();
       pb.cancelTimer = undefined;
     }
     for (const pb of [...queue]) {
       if (pb.state === 'queued') pb.canceled = true;
-      pb.state = 'done';
+      pb.state = state;
       this.pbx.emit({ type: 'playback.finished', playback: pb.snapshot() });
       this.pbx.playbacks.delete(pb.id);
     }
     queue.length = 0;
   }
 
+  /** Endless (unknown scheme) playbacks of a channel or bridge vanish with it, without an event. */
+  private forgetEndless(targetUri: string): void {
+    for (const pb of [...this.endless]) {
+      if (pb.targetUri !== targetUri) continue;
+      this.endless.delete(pb);
+      this.pbx.playbacks.delete(pb.id);
+    }
+  }
+
   /** The channel leaves Stasis (hangup, continue): its media stops first, as its control thread ends. */
   leavingStasis(ch: Channel): void {
-    this.stopAll(ch.playbacks);
+    this.stopAll(ch.playbacks, ch.softHangup || ch.stasis?.exit?.kind === 'hangup' ? 'failed' : 'done');
     if (ch.recording) this.finishRecording(ch.recording, 'done');
     if (ch.mohClass !== undefined) this.stopMoh(ch);
     ch.silenced = false;
@@ -168,42 +220,82 @@ export class Media {
   }
 
   channelGone(ch: Channel): void {
-    this.stopAll(ch.playbacks);
+    this.stopAll(ch.playbacks, 'failed');
+    this.forgetEndless(`channel:${ch.id}`);
     if (ch.recording) this.finishRecording(ch.recording, 'done');
     ch.dialplanMedia = undefined;
   }
 
   bridgeGone(bridge: Bridge): void {
     this.stopAll(bridge.playbacks);
+    this.forgetEndless(`bridge:${bridge.id}`);
     if (bridge.recording) this.finishRecording(bridge.recording, 'done');
-    bridge.mohClass = undefined;
+    this.stopBridgeMoh(bridge);
   }
 
   // ---------------------------------------------------------------- music on hold, hold
 
+  /** A class musiconhold.conf does not define falls back to `default` (runs6-11-b/ami-run7-holding-moh.txt). */
+  private mohClassOf(cls: string): string {
+    return this.pbx.mohClasses.includes(cls) ? cls : 'default';
+  }
+
+  /** Music on hold on one channel: AMI MusicOnHoldStart on it, no ARI event (ami-run6.txt, runs6-11-b/ami-run8-hold.txt). */
   startMoh(ch: Channel, cls: string): void {
     if (ch.mohClass !== undefined) this.stopMoh(ch);
-    ch.mohClass = cls;
-    this.pbx.emit({ type: 'channel.moh.start', channel: ch.snapshot(), musicClass: cls });
+    ch.mohClass = this.mohClassOf(cls);
+    this.pbx.emit({ type: 'channel.moh.start', channel: ch.snapshot(), musicClass: ch.mohClass });
   }
 
   stopMoh(ch: Channel): void {
     if (ch.mohClass === undefined) return;
     ch.mohClass = undefined;
+    this.holdMusic.delete(ch);
     this.pbx.emit({ type: 'channel.moh.stop', channel: ch.snapshot() });
   }
 
-  hold(ch: Channel, musicClass = ''): void {
+  /**
+   * ARI hold: chan_pjsip starts music on hold on the held channel itself and its device goes
+   * ONHOLD; there is no ARI ChannelHold and no AMI Hold (ami-run6.txt, ami-run6b.txt,
+   * runs6-11-b/ami-run8-hold.txt). The held channel hears the music, not the bridge; its own audio
+   * still reaches the bridge (audio-run6b/, runs6-11-b/run8-audio-analysis.txt).
+   */
+  hold(ch: Channel): void {
+    if (ch.held) return;
     ch.held = true;
-    this.pbx.emit({ type: 'channel.hold', channel: ch.snapshot(), musicClass });
+    if (ch.mohClass === undefined) {
+      this.startMoh(ch, 'default');
+      this.holdMusic.add(ch);
+    }
     // chan_pjsip reports a held phone ONHOLD; a Local channel's device does not change.
     if (ch.endpoint) this.pbx.devices.endpointChanged(ch.endpoint);
   }
 
   unhold(ch: Channel): void {
+    if (!ch.held) return;
     ch.held = false;
-    this.pbx.emit({ type: 'channel.unhold', channel: ch.snapshot() });
+    if (this.holdMusic.has(ch)) this.stopMoh(ch);
     if (ch.endpoint) this.pbx.devices.endpointChanged(ch.endpoint);
+  }
+
+  /**
+   * ARI bridge MOH: an `Announcer/ARI_MOH` channel plays it — no ARI event, no MusicOnHoldStart;
+   * AMI sees the announcer's device INUSE then UNKNOWN when it goes. With an announcer channel in a
+   * holding bridge the music stops at once (runs6-11-b/ami-run7-holding-moh.txt, ami-run7b-holding-moh2.txt).
+   */
+  startBridgeMoh(bridge: Bridge, cls: string): void {
+    this.stopBridgeMoh(bridge);
+    bridge.mohClass = this.mohClassOf(cls);
+    if (hasAnnouncer(bridge)) this.stopBridgeMoh(bridge);
+  }
+
+  /** False when the bridge plays no music (ARI answers 409 `Bridge isn't playing music`). */
+  stopBridgeMoh(bridge: Bridge): boolean {
+    if (bridge.mohClass === undefined) return false;
+    bridge.mohClass = undefined;
+    this.pbx.emit({ type: 'device.state', device: 'Announcer/ARI_MOH', state: 'INUSE' });
+    this.pbx.emit({ type: 'device.state', device: 'Announcer/ARI_MOH', state: 'UNKNOWN' });
+    return true;
   }
 
   /** What a channel hears now: a playback's media, `moh:<class>`, `tone:ring`, or null. */
@@ -216,8 +308,8 @@ export class Media {
     if (bridge) {
       const bp = bridge.playbacks[0];
       if (bp && (bp.state === 'playing' || bp.state === 'continuing')) return bp.mediaUri;
+      // A holding bridge plays nothing by itself (runs6-11-b/ari-run7b-*: no MOH until POST …/moh).
       if (bridge.mohClass !== undefined) return `moh:${bridge.mohClass}`;
-      if (bridge.bridgeType === 'holding') return 'moh:default';
     }
     if (ch.silenced) return null;
     if (ch.ringIndicated) return 'tone:ring';
@@ -345,4 +437,9 @@ export class Media {
     const on = rec.options.terminateOn;
     if (on === 'any' || on === digit) this.finishRecording(rec, 'done');
   }
+}
+
+/** An `announcer` channel is in the (holding) bridge. */
+export function hasAnnouncer(bridge: Bridge): boolean {
+  return bridge.bridgeType === 'holding' && bridge.channels.some((c) => bridge.roles.get(c.id) === 'announcer');
 }

@@ -137,6 +137,8 @@ export class Pbx implements PbxCore {
   readonly playbacks = new Map<string, Playback>();
   readonly liveRecordings = new Map<string, LiveRecording>();
   readonly storedRecordings = new Map<string, StoredRecording>();
+  /** Channels whose far end hung up with no cause (they end with cause 0). */
+  private readonly byeWithoutCause = new WeakSet<Channel>();
   readonly globals = new Map<string, string>();
   readonly queues: QueueOptions[];
   readonly mohClasses: string[];
@@ -509,11 +511,20 @@ export class Pbx implements PbxCore {
    * Ask a channel to hang up. `eventCause`/`soft` are what the HangupRequest event carries (ARI
    * DELETE: 32 = AST_SOFTHANGUP_EXPLICIT, soft; a remote BYE: the Q.850 cause, not soft).
    */
-  requestHangup(ch: Channel, opts: { eventCause: number; soft: boolean; hangupCause?: number; legStatus?: LegFailure }): void {
+  requestHangup(
+    ch: Channel,
+    opts: { eventCause: number; soft: boolean; hangupCause?: number; legStatus?: LegFailure; withoutCause?: boolean },
+  ): void {
     if (ch.destroyed) return;
     if (opts.hangupCause !== undefined) ch.hangupCause = opts.hangupCause;
     else if (!ch.hangupCause) ch.hangupCause = CAUSE.NORMAL;
-    this.emit({ type: 'channel.hangup.request', channel: ch.snapshot(), cause: opts.eventCause, soft: opts.soft });
+    this.emit({
+      type: 'channel.hangup.request',
+      channel: ch.snapshot(),
+      cause: opts.eventCause,
+      soft: opts.soft,
+      ...(opts.withoutCause ? { withoutCause: true } : {}),
+    });
     ch.softHangup = true;
     if (ch.leg && ch.state !== 'Up') {
       // An unanswered outgoing channel: its dialler (another thread in Asterisk) notices a moment
@@ -536,7 +547,7 @@ export class Pbx implements PbxCore {
   destroyChannel(ch: Channel, cause?: number): void {
     if (ch.destroyed) return;
     if (cause !== undefined) ch.hangupCause = cause;
-    if (!ch.hangupCause) ch.hangupCause = CAUSE.NORMAL;
+    if (!ch.hangupCause && !this.byeWithoutCause.has(ch)) ch.hangupCause = CAUSE.NORMAL;
     ch.softHangup = true;
     if (ch.bridge) this.bridging.leave(ch.bridge, ch);
     this.media.channelGone(ch);
@@ -648,7 +659,10 @@ export class Pbx implements PbxCore {
       if (!ch.owned) this.destroyChannel(ch, cause);
       return;
     }
-    this.requestHangup(ch, { eventCause: cause, soft: false, hangupCause: cause });
+    // Cause 0: a BYE without a Reason header (baresip): no cause on the hangup request, and the
+    // channel is destroyed with cause 0 "Unknown" (runs6-11-b/ari-run6-events.jsonl, ami-run6-playback.txt).
+    if (cause === 0) this.byeWithoutCause.add(ch);
+    this.requestHangup(ch, { eventCause: cause, soft: false, hangupCause: cause, withoutCause: cause === 0 });
   }
 
   /** The phone/trunk side of an outgoing channel answers. */

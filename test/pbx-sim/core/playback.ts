@@ -6,7 +6,9 @@ import type { PlaybackSnapshot } from './events.js';
 /** Nominal lengths, in seconds, of common Asterisk core sounds. Anything else defaults. */
 const SOUND_SECONDS: Record<string, number> = {
   'hello-world': 1.6,
-  beep: 0.3,
+  // runs6-11-b/ari-run6-events.jsonl, ari-run7-events.jsonl: beep 0.424 s; the project greeting 8.1 s.
+  beep: 0.42,
+  'greeting-12345': 8.1,
   'demo-congrats': 20,
   'tt-monkeys': 12,
   'tt-weasels': 4,
@@ -23,21 +25,35 @@ export const DEFAULT_SOUND_SECONDS = 2;
 export type MediaTarget = { kind: 'channel'; channel: Channel } | { kind: 'bridge'; bridge: Bridge };
 
 /**
+ * A sound file that does not exist: the recordings' `sound:no-such-prompt` / `sound:no-such-file`
+ * stand for every `no-such-*` name, and a negative `soundDurations` entry marks any other name missing.
+ */
+export function isMissingSound(name: string, configured: number | undefined): boolean {
+  return name === '' || name.startsWith('no-such-') || (configured !== undefined && configured < 0);
+}
+
+/** A media URI whose scheme Asterisk does not know: it "plays" for ever (runs6-11-b/ari-run6, `nosuchscheme:foo`). */
+export const UNSUPPORTED_SCHEME = 'unsupported';
+
+/**
  * Seconds of audio in a media URI: a number, `Infinity` for media that plays until stopped (tones),
- * or `undefined` when the media cannot be played (unknown scheme, missing recording).
+ * `undefined` when the media cannot be played (missing sound file or recording), or
+ * `UNSUPPORTED_SCHEME`.
  */
 export function mediaSeconds(
   uri: string,
   lookup: { sound(name: string): number | undefined; recording(name: string): number | undefined },
-): number | undefined {
+): number | undefined | typeof UNSUPPORTED_SCHEME {
   const colon = uri.indexOf(':');
-  if (colon < 0) return undefined;
+  if (colon < 0) return UNSUPPORTED_SCHEME;
   const scheme = uri.slice(0, colon);
   const arg = uri.slice(colon + 1);
   switch (scheme) {
-    case 'sound':
-      if (arg === '') return undefined;
-      return lookup.sound(arg) ?? SOUND_SECONDS[arg] ?? DEFAULT_SOUND_SECONDS;
+    case 'sound': {
+      const configured = lookup.sound(arg);
+      if (isMissingSound(arg, configured)) return undefined;
+      return configured ?? SOUND_SECONDS[arg] ?? DEFAULT_SOUND_SECONDS;
+    }
     case 'recording':
       return lookup.recording(arg);
     case 'digits':
@@ -53,7 +69,7 @@ export function mediaSeconds(
       return duration ? Number(duration[1]) / 1000 : Infinity;
     }
     default:
-      return undefined;
+      return UNSUPPORTED_SCHEME;
   }
 }
 

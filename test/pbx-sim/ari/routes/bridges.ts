@@ -5,7 +5,7 @@ import { HttpError } from '../http.js';
 import type { HttpResult, Params } from '../http.js';
 import { bridgeJson, liveRecordingJson, playbackJson } from '../json.js';
 import type { Router } from '../router.js';
-import { core, findStasisBridge, NO_CONTENT } from './common.js';
+import { core, findStasisBridge, mediaList, NO_CONTENT } from './common.js';
 import { parseRecordingOptions } from './recording-options.js';
 
 const TYPES = new Set(['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label']);
@@ -73,7 +73,12 @@ export function bridgeRoutes(router: Router, pbx: Pbx): void {
     const recording = channels.find((c) => c.recording !== undefined);
     if (recording) throw new HttpError(409, `Channel ${recording.id} currently recording`);
     const inhibit = p.bool('inhibitConnectedLineUpdates');
-    for (const ch of channels) pbx.bridging.enter(bridge, ch, { inhibitConnectedLine: inhibit });
+    const role = p.text('role');
+    for (const ch of channels) {
+      if (role !== undefined) bridge.roles.set(ch.id, role);
+      else bridge.roles.delete(ch.id);
+      pbx.bridging.enter(bridge, ch, { inhibitConnectedLine: inhibit });
+    }
     return NO_CONTENT;
   });
 
@@ -100,19 +105,18 @@ export function bridgeRoutes(router: Router, pbx: Pbx): void {
 
   router.on('POST', '/bridges/{bridgeId}/moh', (p) => {
     const bridge = findStasisBridge(pbx, p.path['bridgeId'] ?? '');
-    bridge.mohClass = p.text('mohClass') ?? 'default';
+    pbx.media.startBridgeMoh(bridge, p.text('mohClass') ?? 'default');
     return NO_CONTENT;
   });
   router.on('DELETE', '/bridges/{bridgeId}/moh', (p) => {
     const bridge = findStasisBridge(pbx, p.path['bridgeId'] ?? '');
-    if (bridge.mohClass === undefined) throw new HttpError(409, "Bridge isn't playing music");
-    bridge.mohClass = undefined;
+    if (!pbx.media.stopBridgeMoh(bridge)) throw new HttpError(409, "Bridge isn't playing music");
     return NO_CONTENT;
   });
 
   const play = (p: Params, playbackId: string | undefined): HttpResult => {
     const bridge = findStasisBridge(pbx, p.path['bridgeId'] ?? '');
-    const media = p.list('media');
+    const media = mediaList(p);
     if (media.length === 0) throw new HttpError(400, 'media is required');
     const skipms = p.int('skipms', 3000);
     const offsetms = p.int('offsetms', 0);

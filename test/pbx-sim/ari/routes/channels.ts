@@ -7,7 +7,7 @@ import { HttpError } from '../http.js';
 import type { HttpResult, Params } from '../http.js';
 import { channelJson, liveRecordingJson, playbackJson } from '../json.js';
 import type { Router } from '../router.js';
-import { core, findControl, NO_CONTENT, requireValidState } from './common.js';
+import { core, findControl, mediaList, NO_CONTENT, requireValidState } from './common.js';
 import { parseRecordingOptions } from './recording-options.js';
 
 /** AST_MAX_PUBLIC_UNIQUEID */
@@ -278,7 +278,7 @@ export function channelRoutes(router: Router, pbx: Pbx): void {
 
   const play = (p: Params, playbackId: string | undefined): HttpResult => {
     const ch = controlled(p);
-    const media = p.list('media');
+    const media = mediaList(p);
     if (media.length === 0) throw new HttpError(400, 'media is required');
     const skipms = p.int('skipms', 3000);
     const offsetms = p.int('offsetms', 0);

@@ -4,6 +4,7 @@ import type { Bridge } from '../../core/bridge.js';
 import type { Channel } from '../../core/channel.js';
 import type { Pbx } from '../../core/pbx.js';
 import { HttpError } from '../http.js';
+import type { Params } from '../http.js';
 
 /** `find_control` in resource_channels.c: 404 when unknown, 409 when not in Stasis. */
 export function findControl(pbx: Pbx, id: string): Channel {
@@ -40,3 +41,18 @@ export function core<T>(fn: () => T, map: Partial<Record<PbxError['kind'], numbe
 }
 
 export const NO_CONTENT = { status: 204 } as const;
+
+/**
+ * The `media` of a play request: a comma list in one parameter. Repeated `media=` query parameters
+ * do not add items — the generated parser keeps one of them (runs6-11-b/ari-run6-requests.txt:
+ * `media=sound:beep&media=sound:no-such-prompt&media=sound:beep` plays one beep). A JSON body array
+ * is a list.
+ */
+export function mediaList(p: Params): string[] {
+  const body = p.body as Record<string, unknown> | null;
+  if (body !== null && typeof body === 'object' && Array.isArray(body['media'])) return p.list('media');
+  return (p.str('media') ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+}
