@@ -1,0 +1,122 @@
+/**
+ * The built server as a real process, for what only a process can show: `kill -9` in the middle of
+ * calls, and a fresh start on the same database. The server is compiled once per test run into
+ * `node_modules/.cti-server-build/` (not `dist/`, which `npm run build` owns), and runs with
+ * libfaketime preloaded (Debian's `faketime`) so that its clock is the test's, not the machine's date.
+ * The library is preloaded into node itself rather than through the `faketime` wrapper, which forks:
+ * a SIGKILL must reach the server, not a wrapper.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PbxSim } from '../pbx-sim/index.js';
+import { TEST_EPOCH } from './test-clock.js';
+import { waitFor } from './sim-client.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'node_modules', '.cti-server-build');
+let built = false;
+
+/**
+ * Compiles the server (tsc with the build configuration; types are checked by the test command's
+ * own type-check, so this only emits) once per process; returns its entry point.
+ */
+export function buildServer(): string {
+  if (!built) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', OUT, '--noCheck'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    built = true;
+  }
+  const main = join(OUT, 'main.js');
+  if (!existsSync(main)) throw new Error(`the build did not produce ${main}`);
+  return main;
+}
+
+export interface ServerProcess {
+  httpUrl: string;
+  pid: number;
+  /** Every JSON log line the process wrote. */
+  logs: Record<string, unknown>[];
+  /** SIGKILL: no clean-up of any kind, as when the machine loses power or the OOM killer strikes. */
+  kill9(): Promise<void>;
+  /** SIGTERM: the orderly shutdown. */
+  stop(): Promise<void>;
+}
+
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/** libfaketime's FAKETIME wants `@YYYY-MM-DD hh:mm:ss` (UTC here): start there and move on. */
+const fakeTimeSpec = (iso: string) => `@${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')}`;
+
+export async function startServerProcess(options: { sim: PbxSim; dbPath: string; at?: string; env?: Record<string, string> }): Promise<ServerProcess> {
+  const main = buildServer();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    LD_PRELOAD: LIBFAKETIME,
+    FAKETIME: fakeTimeSpec(options.at ?? TEST_EPOCH),
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+    CTI_HTTP_HOST: '127.0.0.1',
+    CTI_HTTP_PORT: '0',
+    CTI_DB: options.dbPath,
+    CTI_SEED: 'demo',
+    CTI_LOG_LEVEL: 'info',
+    CTI_TOKEN_KEY: 'test-token-key-that-is-long-enough-0123456789',
+    CTI_WRAP_UP: '1',
+    CTI_AMI_PORT: String(options.sim.amiPort),
+    CTI_AMI_SECRET: 'cti-secret',
+    CTI_ARI_URL: options.sim.httpUrl,
+    CTI_ARI_PASSWORD: 'cti-secret',
+    ...options.env,
+  };
+  if (!existsSync(LIBFAKETIME)) throw new Error(`${LIBFAKETIME} is missing: apt-get install -y faketime`);
+  const child: ChildProcess = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: Record<string, unknown>[] = [];
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+  });
+  const errors: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => (gone = true));
+
+  const address = await waitFor(
+    () => {
+      if (gone) throw new Error(`the server process exited: ${errors.join('')}`);
+      const line = logs.find((l) => l['msg'] === 'HTTP server listening');
+      return typeof line?.['address'] === 'string' ? line['address'] : undefined;
+    },
+    'the server process listening',
+    30_000,
+  );
+  if (child.pid === undefined) throw new Error('the server process has no pid');
+  const pid = child.pid;
+  return {
+    httpUrl: address.replace('0.0.0.0', '127.0.0.1'),
+    pid,
+    logs,
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (gone) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
