@@ -1,0 +1,1 @@
+ALTER TABLE `calls` ADD `during_outage` integer DEFAULT false NOT NULL;
