@@ -10,6 +10,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
 import { createLogger, type Logger } from './cti/logging.js';
 import { PbxLink } from './cti/pbx-link.js';
+import { OutageImporter } from './cti/recovery/outage-importer.js';
+import { OutageRecordStore } from './cti/recovery/outage-records.js';
+import type { RecoveryStatus } from './cti/recovery/recovery-status.js';
 import { MissedCallCallbacks } from './cti/callbacks/missed-call-callbacks.js';
 import { SurveyCallbacks } from './cti/callbacks/survey-callbacks.js';
 import { RecordingRetention } from './cti/jobs/recording-retention.js';
@@ -44,6 +47,8 @@ export interface RunningServer {
   missedCallbacks: MissedCallCallbacks;
   kpiRollup: KpiRollup;
   retention: RecordingRetention;
+  recovery: RecoveryStatus;
+  outageImport: OutageImporter;
   close(): Promise<void>;
 }
 
@@ -94,6 +99,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   kpiRollup.start();
   const retention = new RecordingRetention(store.db, link.ari, log.child({ part: 'retention' }));
   retention.start();
+  // Calls the dialplan's survival path took while the server was down: imported whenever the links come back.
+  // One set of recovery steps for /health: the call handling's (it reconciles with the PBX) and the outage import.
+  const recovery = calls.recovery;
+  const outageImport = new OutageImporter(
+    { db: store.db, clock, log: log.child({ part: 'outage-import' }), recovery, records: new OutageRecordStore(link.ami) },
+    link,
+  );
+  outageImport.start();
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
@@ -117,6 +130,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
           return false;
         }
       },
+      stasis: () => link.applicationRegistered(),
+      recovering: () => recovery.steps(),
     },
   });
   // The browser pages (agent desktop /, wallboard /wallboard, admin console /admin).
@@ -137,7 +152,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     missedCallbacks,
     kpiRollup,
     retention,
+    recovery,
+    outageImport,
     async close() {
+      outageImport.stop();
       deadlineWatch.stop();
       surveyCallbacks.stop();
       missedCallbacks.stop();

@@ -32,6 +32,19 @@ export class PbxLink {
     return { ami: this.ami.isConnected, ari: this.ari.isConnected };
   }
 
+  /**
+   * Is the Stasis application registered on the PBX right now (ARI `GET /applications/{app}`)? The
+   * dialplan sends callers to the survival path whenever it is not, even with both links up.
+   */
+  async applicationRegistered(): Promise<boolean> {
+    if (!this.ari.isConnected) return false;
+    try {
+      return await this.ari.hasApplication(this.ari.app);
+    } catch {
+      return false;
+    }
+  }
+
   /** Starts both links; resolves once the first attempt of each has finished, whatever its outcome. */
   async start(): Promise<void> {
     this.stopped = false;

@@ -286,6 +286,17 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.call((c) => c.recordings.stop({ recordingName }));
   }
 
+  /** Is a Stasis application registered (`GET /applications/{name}`: 404 when no event socket serves it)? */
+  async hasApplication(applicationName: string): Promise<boolean> {
+    try {
+      await this.call((c) => c.applications.get({ applicationName }));
+      return true;
+    } catch (error) {
+      if (error instanceof AriError && error.kind === 'not-found') return false;
+      throw error;
+    }
+  }
+
   async deleteStoredRecording(recordingName: string): Promise<void> {
     await this.call((c) => c.recordings.deleteStored({ recordingName }));
   }

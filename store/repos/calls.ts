@@ -12,6 +12,8 @@ export interface CallArrival {
   dialledNumber: string;
   routeId: number | null;
   arrivedAt: string;
+  /** Served by the dialplan's survival path while the server was down, imported afterwards. */
+  duringOutage?: boolean;
 }
 
 /**
@@ -92,4 +94,16 @@ export function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt:
 /** Calls not yet ended (no end time), oldest first: what a restarted server must account for. */
 export function listOpenCalls(db: Db): CallRow[] {
   return db.select().from(calls).where(isNull(calls.endedAt)).orderBy(asc(calls.arrivedAt), asc(calls.id)).all();
+}
+
+/** What an outage import knows of a call's end (it never went through the call model). */
+export function completeImportedCall(
+  db: Db,
+  linkedId: string,
+  end: { outcome: CallOutcome; agentId: number | null; answeredAt: string | null; endedAt: string; waitMs: number | null; recording: string | null },
+): void {
+  db.update(calls)
+    .set({ outcome: end.outcome, agentId: end.agentId, answeredAt: end.answeredAt, endedAt: end.endedAt, waitMs: end.waitMs, recording: end.recording, state: 'ended' })
+    .where(eq(calls.linkedId, linkedId))
+    .run();
 }

@@ -48,7 +48,8 @@ export type SimOptions = NonNullable<Parameters<typeof startPbxSim>[0]>;
 export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}, clock = new TestClock()): Promise<Harness> {
   const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
   const server = await startServer(testConfig(sim, overrides), silentLogger(), { clock });
-  await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
+  // Both links up and the start-up recovery (outage import) done: the server takes calls.
+  await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
   return {
     sim,
     server,

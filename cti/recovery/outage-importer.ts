@@ -1,0 +1,202 @@
+/**
+ * Imports the calls the dialplan's survival path took while the server was not taking calls
+ * (outage-records.ts): each becomes a call row flagged `during_outage` and a ticket, as a normal
+ * call would, with its outcome — answered by the agent whose phone took it, or abandoned and put on
+ * the missed-call callback list — and a history note; then its AstDB record is deleted.
+ *
+ * Runs at start and whenever the links to Asterisk come back (both AMI and ARI up), as the recovery
+ * step `outage-import` (so /health says the server is recovering meanwhile). Idempotent: the call
+ * row, ticket, note and missed-call entry are written in one transaction keyed on the call's
+ * uniqueid, and the record is deleted only after that commits; a crash in between leaves a record
+ * whose call exists, and the next run only deletes it.
+ */
+import {
+  appendTicketEvent,
+  completeImportedCall,
+  findActiveRoute,
+  findAgentByEndpoint,
+  openTicketForCall,
+  recordCallArrival,
+  recordMissedCall,
+  setTicketAgent,
+  setTicketRecording,
+  type Clock,
+  type Db,
+} from '../../store/index.js';
+import { maskNumber, type Logger } from '../logging.js';
+import type { PbxLink } from '../pbx-link.js';
+import { parseOutageRecord, type OutageRecord, type OutageRecordStore } from './outage-records.js';
+import type { RecoveryStatus } from './recovery-status.js';
+
+export const OUTAGE_IMPORT_STEP = 'outage-import';
+/** A record still without its hang-up part after this long: Asterisk lost the call (restart). */
+const STALE_AFTER_MS = 6 * 3600_000;
+/** While calls of the survival path are still going on, look again this often. */
+const RETRY_MS = 60_000;
+
+export const OUTAGE_NOTE_ANSWERED = '系统离线期间来电，由 Asterisk 排队接听';
+export const OUTAGE_NOTE_ABANDONED = '系统离线期间来电，来电人在 Asterisk 排队中未接通即挂机，已列入漏接回拨';
+export const OUTAGE_NOTE_LOST = '系统离线期间来电，Asterisk 未留下通话结果（可能已重启），已列入漏接回拨';
+
+export interface OutageImportResult {
+  imported: number;
+  /** Records of calls still going on, left for a later run. */
+  pending: number;
+}
+
+export class OutageImporter {
+  private running: Promise<OutageImportResult> | null = null;
+  private again = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private readonly onLinkUp = (): void => {
+    if (this.link.ami.isConnected && this.link.ari.isConnected) void this.run().catch(() => undefined);
+  };
+
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; log: Logger; recovery: RecoveryStatus; records: OutageRecordStore },
+    private readonly link: PbxLink,
+  ) {}
+
+  /** Imports now if both links are up, and again every time one of them comes back. */
+  start(): void {
+    this.stopped = false;
+    this.link.ami.on('connected', this.onLinkUp);
+    this.link.ari.on('connected', this.onLinkUp);
+    this.onLinkUp();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.link.ami.off('connected', this.onLinkUp);
+    this.link.ari.off('connected', this.onLinkUp);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** One pass over the records; a call while one runs makes it run once more afterwards. */
+  run(): Promise<OutageImportResult> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.deps.recovery.begin(OUTAGE_IMPORT_STEP);
+    this.running = (async () => {
+      let result: OutageImportResult = { imported: 0, pending: 0 };
+      try {
+        do {
+          this.again = false;
+          result = await this.pass();
+        } while (this.again && !this.stopped);
+        return result;
+      } catch (error) {
+        this.deps.log.warn({ err: (error as Error).message }, 'outage import failed; it runs again when the links come back');
+        throw error;
+      } finally {
+        this.running = null;
+        this.deps.recovery.end(OUTAGE_IMPORT_STEP);
+        if (result.pending > 0) this.retryLater();
+      }
+    })();
+    return this.running;
+  }
+
+  private retryLater(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.onLinkUp();
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private async pass(): Promise<OutageImportResult> {
+    const { records, log, clock } = this.deps;
+    let imported = 0;
+    let pending = 0;
+    for (const key of await records.keys()) {
+      const value = await records.read(key);
+      if (value === undefined) continue;
+      const record = parseOutageRecord(key, value);
+      if (!record) {
+        log.warn({ key }, 'outage record unreadable; left in AstDB for a person to look at');
+        continue;
+      }
+      if (!record.done && clock.now().getTime() - record.start * 1000 < STALE_AFTER_MS) {
+        pending++;
+        continue;
+      }
+      const created = this.importRecord(record);
+      await records.remove(key);
+      if (created) imported++;
+    }
+    if (imported > 0 || pending > 0) log.info({ imported, pending }, 'calls taken during the outage imported');
+    return { imported, pending };
+  }
+
+  /** Writes the call row, ticket, note and missed-call entry in one transaction; false when already there. */
+  private importRecord(record: OutageRecord): boolean {
+    const { db, log } = this.deps;
+    const answered = record.member !== null;
+    const agent = record.member ? findAgentByEndpoint(db, record.member) : undefined;
+    const route = findActiveRoute(db, record.dialled);
+    const startAt = new Date(record.start * 1000);
+    const endAt = new Date((record.end ?? record.start) * 1000);
+    const queuedAt = record.queued ?? record.start;
+    const answeredAt = answered ? new Date((queuedAt + (record.holdSeconds ?? 0)) * 1000) : null;
+    const waitMs = answered ? (record.holdSeconds ?? 0) * 1000 : Math.max(0, ((record.end ?? queuedAt) - queuedAt) * 1000);
+    const created = db.transaction(() => {
+      const { call, created: isNew } = recordCallArrival(db, {
+        linkedId: record.key,
+        channelId: record.key,
+        channelName: '',
+        callerNumber: record.caller,
+        dialledNumber: record.dialled,
+        routeId: route?.id ?? null,
+        arrivedAt: startAt.toISOString(),
+        duringOutage: true,
+      });
+      if (!isNew) return false;
+      completeImportedCall(db, record.key, {
+        outcome: answered ? 'answered' : 'abandoned',
+        agentId: agent?.id ?? null,
+        answeredAt: answeredAt?.toISOString() ?? null,
+        endedAt: endAt.toISOString(),
+        waitMs,
+        recording: answered ? record.recording : null,
+      });
+      const { ticket } = openTicketForCall(db, {
+        callKey: record.key,
+        callId: call.id,
+        callerNumber: record.caller,
+        dialledNumber: record.dialled,
+        routeId: route?.id ?? null,
+        hotline: route?.name ?? record.dialled,
+        at: startAt,
+      });
+      const note = answered
+        ? `${OUTAGE_NOTE_ANSWERED}（${agent ? `话务员 ${agent.login}` : `话机 ${record.member ?? ''}`}）`
+        : record.done
+          ? OUTAGE_NOTE_ABANDONED
+          : OUTAGE_NOTE_LOST;
+      appendTicketEvent(db, { ticketId: ticket.id, actor: 'system', kind: 'outage', note, at: endAt });
+      if (agent) setTicketAgent(db, ticket.id, agent.id);
+      if (answered && record.recording) setTicketRecording(db, ticket.id, record.recording);
+      if (!answered) {
+        recordMissedCall(db, {
+          callId: call.id,
+          callerNumber: record.caller,
+          dialledNumber: record.dialled,
+          waitMs,
+          at: endAt.toISOString(),
+        });
+      }
+      return true;
+    });
+    log.info(
+      { key: record.key, caller: maskNumber(record.caller), dialled: record.dialled, outcome: answered ? 'answered' : 'abandoned', agent: agent?.login ?? null, isNew: created },
+      created ? 'outage call imported' : 'outage call already imported; record removed',
+    );
+    return created;
+  }
+}
