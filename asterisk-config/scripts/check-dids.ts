@@ -5,6 +5,7 @@
  */
 import type { AsteriskFiles } from './asterisk-files.js';
 import { SPECIAL_EXTENSIONS, extensionMatches, substituteGlobals, withIncludes, type Dialplan, type DialplanContext } from './dialplan.js';
+import { fallbackTarget } from './check-outage.js';
 import { error, warning, type Finding } from './findings.js';
 import type { ServerFacts } from './server-facts.js';
 
@@ -72,6 +73,8 @@ export function findDids(files: AsteriskFiles, facts: ServerFacts, findings: Fin
             findings.push(error('did-app', `${where} enters Stasis application "${did.app}" but the server registers "${facts.config.ari.app}" (CTI_ARI_APP)`, step.at));
           }
           dids.push(did);
+        } else if (fallbackTarget(step, context.name) !== undefined) {
+          // The survival path when the application is absent: checked by check-outage.ts.
         } else if (JUMPS.has(app)) {
           findings.push(warning('trunk-jump', `${where} runs ${step.app}(): the check cannot follow it; make sure callers from the trunk reach only the hotline`, step.at));
         } else if (!HARMLESS.has(app)) {

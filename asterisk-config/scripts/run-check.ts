@@ -5,6 +5,7 @@ import { readAsteriskFiles } from './asterisk-files.js';
 import { checkCredentials } from './check-credentials.js';
 import { checkDids } from './check-dids.js';
 import { checkEndpoints } from './check-endpoints.js';
+import { checkOutage } from './check-outage.js';
 import { checkPrompts } from './check-prompts.js';
 import { error, warning, type Finding } from './findings.js';
 import type { ServerFacts } from './server-facts.js';
@@ -26,6 +27,7 @@ export function runCheck(asteriskDir: string, soundsDir: string, facts: ServerFa
     ...checkDids(files, facts),
     ...checkCredentials(files, facts),
     ...checkEndpoints(files, facts),
+    ...checkOutage(files, facts),
     ...checkPrompts(facts, soundsDir),
   ];
 }

@@ -66,7 +66,7 @@ describe('the shipped configuration', () => {
 describe('a broken copy', () => {
   it('a route whose number has no DID', () => {
     const dir = copyOfShipped();
-    edit(dir, 'extensions.conf', /exten => 12333,1,.*\n same => n,Hangup\(\)\n/, '');
+    edit(dir, 'extensions.conf', /exten => 12333,1,.*\n same => n,GotoIf.*\n same => n,Hangup\(\)\n/, '');
     const found = errors(check(dir));
     expectOnly(found, /^error route-without-did: route 12333 /);
     expect(found[0]?.message).toContain('exten => 12333,1,Stasis(${HOTLINE_APP},${EXTEN})');
@@ -88,7 +88,12 @@ describe('a broken copy', () => {
 
   it('a pattern DID covers the routes it matches', () => {
     const dir = copyOfShipped();
-    edit(dir, 'extensions.conf', /exten => 12333,1,.*\n same => n,Hangup\(\)\n/, 'exten => _1233X,1,Stasis(${HOTLINE_APP},${EXTEN})\n same => n,Hangup()\n');
+    edit(
+      dir,
+      'extensions.conf',
+      /exten => 12333,1,.*\n same => n,GotoIf.*\n same => n,Hangup\(\)\n/,
+      'exten => _1233X,1,Stasis(${HOTLINE_APP},${EXTEN})\n same => n,GotoIf($["${STASISSTATUS}" = "FAILED"]?hotline-outage,${EXTEN},1)\n same => n,Hangup()\n',
+    );
     expect(errors(check(dir))).toEqual([]);
   });
 
