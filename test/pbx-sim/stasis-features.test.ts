@@ -34,13 +34,15 @@ async function call(to = '12345'): Promise<string> {
 }
 
 describe('Stasis', () => {
-  it('fails at once when no app is connected: STASISSTATUS=FAILED and the dialplan goes on (Hangup)', async () => {
+  it('fails at once when no app is connected: STASISSTATUS=FAILED and the dialplan goes on (to its survival path)', async () => {
     const id = await call();
-    await until(() => core.some((e) => e.type === 'channel.destroyed' && e.channel.id === id), 'the call to end');
+    const dialplanApps = () => core.filter((e): e is Extract<PbxEvent, { type: 'channel.dialplan' }> => e.type === 'channel.dialplan' && e.channel.id === id).map((e) => e.app);
+    await until(() => dialplanApps().includes('Queue'), 'the caller queued on the survival path');
     const vars = core.filter((e): e is Extract<PbxEvent, { type: 'channel.varset' }> => e.type === 'channel.varset' && e.variable === 'STASISSTATUS');
     expect(vars.map((v) => v.value)).toEqual(['', 'FAILED']);
-    const apps = core.filter((e): e is Extract<PbxEvent, { type: 'channel.dialplan' }> => e.type === 'channel.dialplan').map((e) => e.app);
-    expect(apps).toEqual(['Stasis', 'Hangup']);
+    expect(dialplanApps().slice(0, 3)).toEqual(['Stasis', 'GotoIf', 'NoOp']);
+    await fetch(`${sim.httpUrl}/sim/channels/${id}/hangup`, { method: 'POST', body: '{}' });
+    await until(() => core.some((e) => e.type === 'channel.destroyed' && e.channel.id === id), 'the call to end');
   });
 
   it('continue sends the channel back to the dialplan; move hands it to another app', async () => {

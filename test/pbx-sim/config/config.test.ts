@@ -57,6 +57,8 @@ describe('readers', () => {
         ],
         musicClass: 'default',
         ringInUse: false,
+        setInterfaceVar: false,
+        setQueueEntryVar: false,
       },
     ]);
   });

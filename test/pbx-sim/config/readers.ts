@@ -36,6 +36,9 @@ export interface QueueConfig {
   musicClass: string;
   /** `ringinuse`: may a member whose device is in use be rung (Asterisk's default: yes)? */
   ringInUse: boolean;
+  /** `setinterfacevar`, `setqueueentryvar` (default no). */
+  setInterfaceVar: boolean;
+  setQueueEntryVar: boolean;
 }
 
 const GENERAL = 'general';
@@ -132,6 +135,8 @@ export function readQueues(dir: string): QueueConfig[] {
       members,
       musicClass: lastValue(entries, 'musicclass') ?? 'default',
       ringInUse: !/^(no|false|n|f|0|off)$/i.test(lastValue(entries, 'ringinuse') ?? 'yes'),
+      setInterfaceVar: /^(yes|true|y|t|1|on)$/i.test(lastValue(entries, 'setinterfacevar') ?? 'no'),
+      setQueueEntryVar: /^(yes|true|y|t|1|on)$/i.test(lastValue(entries, 'setqueueentryvar') ?? 'no'),
     });
   }
   return queues;

@@ -2,6 +2,7 @@
  * The surface of the core PBX model that the front ends (ARI, AMI, control API) drive.
  * The model lives in `core/`; front ends never reach into its internals.
  */
+import type { AstDb } from './astdb.js';
 import type { BridgeSnapshot, ChannelSnapshot, EndpointSnapshot, PbxEvent, PbxEventDelivery } from './events.js';
 
 export interface OriginateRequest {
@@ -71,6 +72,8 @@ export interface PbxCore {
   /** Move a channel (leaving Stasis or any bridge) to a dialplan location. */
   redirect(channelId: string, context: string, exten: string, priority: number): void;
   hangup(channelId: string, cause?: number): void;
+  /** AstDB (AMI DBGet/DBPut/DBDel/DBDelTree, DB functions without a channel). */
+  readonly astdb?: AstDb;
 }
 
 export type PbxErrorKind = 'not-found' | 'conflict' | 'unprocessable' | 'bad-request';

@@ -100,6 +100,10 @@ export class Channel {
   destroyed = false;
   softHangup = false;
   hangupCause = 0;
+  /** `CHANNEL(hangup_handler_push)`: Gosub locations run when the channel hangs up, last pushed first. */
+  hangupHandlers: string[] = [];
+  /** `MixMonitor()` running on this channel: the file it writes. */
+  mixMonitorFile: string | undefined;
 
   held = false;
   mohClass: string | undefined;

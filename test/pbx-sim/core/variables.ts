@@ -2,6 +2,7 @@
  * Channel variables, built-in variables and the few dialplan functions the simulator needs
  * (`CALLERID()`, `CONNECTEDLINE()`, `CHANNEL()`), for `${...}` substitution, ARI and AMI.
  */
+import { readDbFunction, type AstDb } from './astdb.js';
 import type { Channel } from './channel.js';
 import { CHANNEL_STATES } from './events.js';
 import type { PartyId } from './events.js';
@@ -10,6 +11,8 @@ export interface VariableScope {
   globals: ReadonlyMap<string, string>;
   systemName: string;
   entityId: string;
+  /** AstDB, for `DB()`, `DB_EXISTS()`, `DB_KEYS()`, `DB_DELETE()` (none without it). */
+  astdb?: AstDb;
 }
 
 function partyField(party: PartyId, field: string): string | undefined {
@@ -82,7 +85,11 @@ export function readFunction(ch: Channel, expr: string): string | undefined {
 
 /** Variable or built-in (`EXTEN`, `CHANNEL`, …) value; undefined when not set. */
 export function readVariable(ch: Channel | undefined, name: string, scope: VariableScope): string | undefined {
-  if (name.endsWith(')')) return ch ? readFunction(ch, name) : undefined;
+  if (name.endsWith(')')) {
+    const db = scope.astdb ? readDbFunction(scope.astdb, name) : undefined;
+    if (db !== undefined) return db;
+    return ch ? readFunction(ch, name) : undefined;
+  }
   if (ch) {
     const own = ch.vars.get(name);
     if (own !== undefined) return own;
@@ -114,6 +121,9 @@ export function readVariable(ch: Channel | undefined, name: string, scope: Varia
   if (name === 'EPOCH') return String(Math.floor(Date.now() / 1000));
   if (name === 'SYSTEMNAME') return scope.systemName;
   if (name === 'ENTITYID') return scope.entityId;
+  // The directory built-ins of pbx_variables.c (default install prefix).
+  if (name === 'ASTSPOOLDIR') return '/var/spool/asterisk';
+  if (name === 'ASTVARLIBDIR') return '/var/lib/asterisk';
   return scope.globals.get(name);
 }
 

@@ -4,6 +4,7 @@
  */
 import { getHeader } from '../frame.js';
 import { sendError } from '../response.js';
+import { dbDel, dbDelTree, dbGet, dbPut } from './astdb.js';
 import { bridgeInfo, bridgeList } from './bridges.js';
 import { coreShowChannels, status } from './channel-lists.js';
 import { hangup, redirect } from './channel-control.js';
@@ -32,6 +33,10 @@ const ACTIONS: ReadonlyMap<string, ActionHandler> = new Map(
     BridgeInfo: bridgeInfo,
     Getvar: getvar,
     Setvar: setvar,
+    DBGet: dbGet,
+    DBPut: dbPut,
+    DBDel: dbDel,
+    DBDelTree: dbDelTree,
     Command: command,
     CoreSettings: coreSettings,
     CoreStatus: coreStatus,

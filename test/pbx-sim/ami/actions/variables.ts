@@ -1,4 +1,5 @@
 /** Getvar and Setvar (main/manager.c `action_getvar`, `action_setvar`). */
+import { readDbFunction, writeDbFunction } from '../../core/astdb.js';
 import type { ChannelSnapshot } from '../../core/events.js';
 import { getHeader } from '../frame.js';
 import type { AmiHub } from '../hub.js';
@@ -64,7 +65,10 @@ export function readVariable(hub: AmiHub, channel: ChannelSnapshot | undefined, 
     const builtin = builtins[name];
     if (builtin !== undefined) return builtin;
   } else if (name.endsWith(')')) {
-    return '';
+    // action_getvar reads a function on a dummy channel; AMI is an external protocol, so the
+    // escalating ones (DB, DB_DELETE) read nothing.
+    const db = hub.core.astdb ? readDbFunction(hub.core.astdb, name, true) : undefined;
+    return db ?? '';
   }
   if (name === 'EPOCH') return String(Math.floor(Date.now() / 1000));
   if (name === 'SYSTEMNAME') return hub.core.systemName;
@@ -91,7 +95,13 @@ export const setvar: ActionHandler = (ctx) => {
   const value = getHeader(ctx.message, 'Value');
   if (variable === '') return sendError(ctx, 'No variable specified');
   if (name === '') {
-    // No channel: a global variable, which the core does not model.
+    // No channel: a function write (pbx_builtin_setvar_helper → ast_func_write: DB_DELETE deletes;
+    // DB is refused from AMI), else a global variable, which the core does not model.
+    if (variable.endsWith(')')) {
+      const db = ctx.hub.core.astdb;
+      if (db && writeDbFunction(db, variable, value, true)) return sendAck(ctx, 'Variable Set');
+      return sendError(ctx, 'Variable not set');
+    }
     ctx.hub.globals.set(variable, value);
     return sendAck(ctx, 'Variable Set');
   }
