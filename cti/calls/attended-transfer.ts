@@ -6,37 +6,43 @@
  *   ringing ──answered──▶ talking ──complete──▶ completed
  *      │                     │
  *      ├─declined/cancel─────┴─cancel──▶ cancelled   (agent back with the caller)
- *      ├─caller hung up───────────────▶ abandoned   (consult leg dropped, agent wraps up)
- *      └─agent hung up──▶ (wait for answer) ──▶ completed, or the caller goes back to the queue
+ *      ├─call ended────────────────────▶ abandoned   (consult leg hung up at once, target released)
+ *      └─agent hung up──▶ (wait for answer) ──▶ completed, or requeued (the caller goes back to the queue)
  *
- * Every transition is logged and written to the ticket history.
+ * Every transition is logged and written to the ticket history. The flow is registered on the call
+ * while it runs, so the call's end (the caller hanging up, a restart) stops it through `cancel()`.
  */
 import { appendTicketEvent } from '../../store/index.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
+import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
 import { popOnRing } from './blind-transfer.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
-export type AttendedState = 'ringing' | 'talking' | 'completed' | 'cancelled' | 'abandoned';
-type AttendedTrigger = 'answered' | 'declined' | 'cancel' | 'complete' | 'caller-gone';
+export type AttendedState = 'ringing' | 'talking' | 'completed' | 'cancelled' | 'requeued' | 'abandoned';
+type AttendedTrigger = 'answered' | 'declined' | 'cancel' | 'complete' | 'requeue' | 'call-ended';
 
 const TRANSITIONS: Record<AttendedState, Partial<Record<AttendedTrigger, AttendedState>>> = {
-  ringing: { answered: 'talking', declined: 'cancelled', cancel: 'cancelled', 'caller-gone': 'abandoned' },
-  talking: { complete: 'completed', cancel: 'cancelled', declined: 'cancelled', 'caller-gone': 'abandoned' },
+  ringing: { answered: 'talking', declined: 'cancelled', cancel: 'cancelled', requeue: 'requeued', 'call-ended': 'abandoned', complete: 'completed' },
+  talking: { complete: 'completed', cancel: 'cancelled', declined: 'cancelled', 'call-ended': 'abandoned' },
   completed: {},
   cancelled: {},
+  requeued: {},
   abandoned: {},
 };
 
-export class AttendedTransfer {
-  private state: AttendedState = 'ringing';
+export class AttendedTransfer implements CallFlow {
+  readonly kind = 'attended';
+  private readonly machine: FlowMachine<AttendedState, AttendedTrigger>;
   private readonly leg: RingingLeg;
   private consultBridge: string | null = null;
   private agentGone = false;
   private readonly unlisten: (() => void)[] = [];
+  private readonly unregister: () => void;
+  private done = false;
 
   constructor(
     private readonly ctx: CallContext,
@@ -48,10 +54,11 @@ export class AttendedTransfer {
     private readonly onDone: () => void,
   ) {
     if (!call.fire('consult')) throw new CallControlError(`当前状态不能咨询转接: ${call.state}`);
+    this.machine = new FlowMachine(ctx, 'attended-transfer', call, actor, 'ringing', TRANSITIONS);
     // While consulting, the agent leg's hang-up means "complete", not "end the call".
     call.detachParty();
     this.unlisten.push(ctx.router.listen(agentLeg, (e) => this.onAgentLeg(e)));
-    this.unlisten.push(ctx.router.listen(call.channelId, (e) => this.onCaller(e)));
+    this.unregister = call.runFlow(this);
     this.note(`咨询 ${target.label}`);
     call.publish({ type: 'call.consulting', agentId, target: target.label });
     if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
@@ -63,18 +70,19 @@ export class AttendedTransfer {
   /** Runs a step whose failure (a leg that vanished mid-way) must not go unnoticed: log, then recover. */
   private guard(step: Promise<void>, what: string): void {
     step.catch((error: unknown) => {
-      this.ctx.log.warn({ callId: this.call.callId, state: this.state, err: (error as Error).message }, `attended transfer ${what} failed`);
-      if (this.state !== 'ringing' && this.state !== 'talking') return;
-      // The agent vanished while the target was being joined: hand the caller over; otherwise go back.
-      const recovery = this.agentGone && this.state === 'talking' ? this.complete() : this.cancel('declined');
-      recovery.catch((again: unknown) =>
+      this.ctx.log.warn({ callId: this.call.callId, state: this.current, err: (error as Error).message }, `attended transfer ${what} failed`);
+      this.cancel('error').catch((again: unknown) =>
         this.ctx.log.error({ callId: this.call.callId, err: (again as Error).message }, 'attended transfer could not recover'),
       );
     });
   }
 
   get current(): AttendedState {
-    return this.state;
+    return this.machine.current;
+  }
+
+  private get live(): boolean {
+    return this.current === 'ringing' || this.current === 'talking';
   }
 
   private async start(): Promise<void> {
@@ -82,121 +90,142 @@ export class AttendedTransfer {
     await this.call.callerHold.hold();
     if (this.call.bridgeId) await this.ctx.ari.removeFromBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
     const outcome = await this.leg.outcome;
-    if (outcome === 'answered' && this.state === 'ringing') {
+    if (this.current !== 'ringing') {
+      // Stopped meanwhile; a leg that answered at that very moment is not wanted any more.
+      if (outcome === 'answered') await this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
+      return;
+    }
+    if (outcome === 'answered') {
       if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'answer', this.call.callId);
-      this.move('answered');
       if (this.agentGone) {
         await this.complete();
         return;
       }
+      this.machine.move('answered', `${this.target.label} 接听`);
+      this.unlisten.push(this.ctx.router.listen(this.leg.legId, (e) => this.onTargetLeg(e)));
       const bridge = await this.ctx.ari.createBridge('mixing', `consult-${this.call.callId}`);
       this.consultBridge = bridge.id;
       await this.ctx.ari.addToBridge(bridge.id, [this.agentLeg, this.leg.legId]);
-      this.unlisten.push(this.ctx.router.listen(this.leg.legId, (e) => this.onTargetLeg(e)));
-    } else if (outcome === 'answered') {
-      await this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    } else if (this.state === 'ringing') {
-      if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'missed', null, '未接');
-      if (this.agentGone) {
-        this.move('declined');
-        await this.finishCleanup();
-        this.call.fire('consult-cancel');
-        this.call.fire('enqueue');
-        await this.call.requeue(null);
-        return;
-      }
-      await this.cancel('declined');
+      return;
     }
+    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'missed', null, '未接');
+    if (this.agentGone) await this.requeue(`${this.target.label} 未接听，坐席已离开，来电人回到队列`);
+    else await this.backToCaller('declined');
   }
 
   private onAgentLeg(event: AriEvent): void {
     if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
-    if (this.agentGone) return;
+    if (this.agentGone || !this.live) return;
     this.agentGone = true;
     this.ctx.agents.transition(this.agentId, 'call-end', null);
     // Agent left before completing: when the target is talking, complete now; while ringing, the
     // answer completes it (see start()).
-    if (this.state === 'talking') this.guard(this.complete(), 'completion');
-  }
-
-  private onCaller(event: AriEvent): void {
-    if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
-    if (this.state !== 'ringing' && this.state !== 'talking') return;
-    this.move('caller-gone');
-    this.leg.cancel();
-    void this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
-    // The call itself ends through its own caller listener (which also releases the agent).
-    this.guard(this.finishCleanup(), 'clean-up');
+    if (this.current === 'talking') this.guard(this.complete(), 'completion');
   }
 
   private onTargetLeg(event: AriEvent): void {
     if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
-    if (this.state === 'talking') this.guard(this.cancel('declined'), 'return to the caller');
+    if (this.current === 'talking') this.guard(this.backToCaller('declined'), 'return to the caller');
   }
 
   /** The agent hands the caller to the target. */
   async complete(): Promise<void> {
-    if (this.state !== 'talking' && !(this.state === 'ringing' && this.agentGone)) {
-      throw new CallControlError(this.state === 'ringing' ? '对方尚未接听' : '转接已结束');
+    if (this.current !== 'talking' && !(this.current === 'ringing' && this.agentGone)) {
+      throw new CallControlError(this.current === 'ringing' ? '对方尚未接听' : '转接已结束');
     }
-    this.move('complete');
-    if (this.consultBridge) await this.ctx.ari.removeFromBridge(this.consultBridge, [this.leg.legId]).catch(() => undefined);
-    if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
-    await this.call.callerHold.release();
-    await this.finishCleanup();
-    if (!this.agentGone) {
-      this.agentGone = true;
-      this.ctx.agents.transition(this.agentId, 'call-end', null);
-      await this.ctx.ari.hangup(this.agentLeg).catch(() => undefined);
-    }
+    this.machine.move('complete', `咨询转接完成: ${this.target.label}`);
+    // From here the target's leg is the caller's party: either hanging up ends the call.
     this.call.fire('consult-complete');
     this.call.attachParty(this.leg.legId, this.target.agentId);
     if (this.target.agentId === null) this.call.transferredTo = this.target.label;
-    else this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
-    this.note(`咨询转接完成: ${this.target.label}`, 'transferred');
+    if (!this.agentGone) {
+      this.agentGone = true;
+      this.ctx.agents.transition(this.agentId, 'call-end', null);
+    }
+    this.settle();
+    if (this.consultBridge) await this.ctx.ari.removeFromBridge(this.consultBridge, [this.leg.legId]).catch(() => undefined);
+    await this.cleanup();
+    await this.ctx.ari.hangup(this.agentLeg).catch(() => undefined);
+    if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
+    await this.call.callerHold.release();
+    if (this.target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
+    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'transferred', note: `咨询转接 ${this.target.label}` });
     this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended' });
   }
 
+  /**
+   * Stops the consultation. `call-ended`: the consult leg is hung up at once and the target released
+   * (the call's own end releases the agent). `agent`: back to the caller. `error`: the caller is
+   * recovered — handed over if the agent already left and the target talks, else back to the agent
+   * or, with the agent gone, to the queue.
+   */
+  async cancel(reason: FlowStopReason): Promise<void> {
+    if (reason === 'call-ended') return this.abandon();
+    if (reason === 'agent') return this.backToCaller('cancel');
+    if (!this.live) return;
+    if (this.agentGone && this.current === 'talking') return this.complete();
+    if (this.agentGone) return this.requeue('咨询转接失败，来电人回到队列');
+    return this.backToCaller('declined');
+  }
+
+  private async abandon(): Promise<void> {
+    if (!this.live) return;
+    this.machine.move('call-ended', '来电人已挂机，咨询取消');
+    this.dropTarget();
+    this.settle();
+    await this.cleanup();
+  }
+
   /** Back to the caller: the consult leg is dropped and the agent rejoins the call. */
-  async cancel(trigger: 'cancel' | 'declined' = 'cancel'): Promise<void> {
-    if (this.state !== 'ringing' && this.state !== 'talking') throw new CallControlError('转接已结束');
-    this.move(trigger);
-    this.leg.cancel();
-    await this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.agentId !== null && trigger === 'cancel') this.ctx.agents.release(this.target.agentId);
-    await this.finishCleanup();
+  private async backToCaller(trigger: 'cancel' | 'declined'): Promise<void> {
+    if (!this.live) throw new CallControlError('转接已结束');
+    this.machine.move(trigger, trigger === 'declined' ? `${this.target.label} 未接听，回到来电人` : '坐席取消咨询转接');
+    this.dropTarget();
+    this.call.fire('consult-cancel');
+    this.call.attachParty(this.agentLeg, this.agentId);
+    this.settle();
+    await this.cleanup();
     if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
     // Back to the caller (the call is connected again, even if it was on hold before the consultation).
     await this.call.callerHold.release();
-    this.call.fire('consult-cancel');
-    this.call.attachParty(this.agentLeg, this.agentId);
     this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label });
-    this.note(trigger === 'declined' ? `${this.target.label} 未接听，回到来电人` : '坐席取消咨询转接');
   }
 
-  private async finishCleanup(): Promise<void> {
+  /** The agent left and the target cannot take the caller: back in line, never alone on hold. */
+  private async requeue(note: string): Promise<void> {
+    this.machine.move('requeue', note);
+    this.dropTarget();
+    this.call.fire('consult-cancel');
+    this.settle();
+    await this.cleanup();
+    await this.call.requeue(null);
+  }
+
+  /** Hangs up the consult leg now; a target agent still ringing goes back to ready, one talking wraps up. */
+  private dropTarget(): void {
+    this.leg.cancel();
+    this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
+    if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+  }
+
+  /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */
+  private settle(): void {
+    if (this.done) return;
+    this.done = true;
+    this.unregister();
+    this.onDone();
+  }
+
+  private async cleanup(): Promise<void> {
     for (const stop of this.unlisten.splice(0)) stop();
     if (this.consultBridge) {
       const bridge = this.consultBridge;
       this.consultBridge = null;
       await this.ctx.ari.destroyBridge(bridge).catch(() => undefined);
     }
-    this.onDone();
   }
 
-  private move(trigger: AttendedTrigger): void {
-    const from = this.state;
-    const to = TRANSITIONS[from][trigger];
-    if (!to) {
-      this.ctx.log.warn({ callId: this.call.callId, from, trigger }, `attended transfer refused ${from} -> ${trigger}`);
-      return;
-    }
-    this.state = to;
-    this.ctx.log.info({ callId: this.call.callId, from, trigger, to }, `attended transfer ${from} -> ${trigger} -> ${to}`);
-  }
-
-  private note(text: string, kind = 'attended-transfer'): void {
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind, note: text });
+  private note(text: string): void {
+    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'attended-transfer', note: text });
   }
 }

@@ -1,57 +1,158 @@
 /**
- * Blind transfer: the agent lets go at once. A skill target puts the caller back in that queue; a
- * phone target rings while the caller hears music, and takes over the call when it answers. If the
- * target does not answer, the caller goes back to the queue — never left alone on hold.
+ * Blind transfer (盲转) as an explicit state machine. The agent lets go at once. A skill target puts
+ * the caller back in that queue; a phone target rings while the caller waits with music (the call is
+ * `transferring`), and takes over the call when it answers. If the target does not answer, the caller
+ * goes back to the queue — never left alone on hold. If the caller hangs up while the target rings,
+ * the target's ring is hung up at once and a target agent goes back to ready.
+ *
+ *   starting ──ring──▶ ringing ──answered──────▶ answered      (the target has the caller)
+ *      │                  ├──not-answered/error─▶ not-answered (caller back to the queue; a target
+ *      │                  │                                     agent who missed goes not ready)
+ *      │                  └──call ended────────▶ abandoned     (ring hung up, target agent ready)
+ *      └──queue──▶ requeued                                    (a skill target: back in line)
+ *
+ * Every transition is logged and written to the ticket history. The flow is registered on the call
+ * while it runs, so the call's end stops it (`cancel('call-ended')`).
  */
 import { appendTicketEvent } from '../../store/index.js';
 import type { CallContext } from './call-context.js';
+import { CallControlError } from './call-control-error.js';
+import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
-export async function blindTransfer(ctx: CallContext, call: InboundCall, fromAgentId: number | null, target: ResolvedTarget, actor: string): Promise<void> {
-  const oldLeg = call.agentLegId;
-  call.detachParty();
-  if (fromAgentId !== null) ctx.agents.transition(fromAgentId, 'call-end', null);
-  if (oldLeg) await ctx.ari.hangup(oldLeg).catch(() => undefined);
-  appendTicketEvent(ctx.db, { ticketId: call.summary.ticketId, actor, kind: 'transferred', note: `盲转 ${target.label}` });
-  call.publish({ type: 'call.transferred', fromAgentId, target: target.label, mode: 'blind' });
+export type BlindState = 'starting' | 'ringing' | 'answered' | 'not-answered' | 'requeued' | 'abandoned';
+type BlindTrigger = 'ring' | 'queue' | 'answered' | 'not-answered' | 'failed' | 'call-ended';
 
-  if (target.kind === 'queue') {
-    call.fire('enqueue');
-    await call.requeue(target.skill);
-    return;
+const TRANSITIONS: Record<BlindState, Partial<Record<BlindTrigger, BlindState>>> = {
+  starting: { ring: 'ringing', queue: 'requeued', 'call-ended': 'abandoned' },
+  ringing: { answered: 'answered', 'not-answered': 'not-answered', failed: 'not-answered', 'call-ended': 'abandoned' },
+  answered: {},
+  'not-answered': {},
+  requeued: {},
+  abandoned: {},
+};
+
+export class BlindTransfer implements CallFlow {
+  readonly kind = 'blind';
+  private readonly machine: FlowMachine<BlindState, BlindTrigger>;
+  private leg: RingingLeg | null = null;
+  private readonly unregister: () => void;
+  private settled = false;
+
+  /** Takes the call from the agent now (throws, changing nothing, when the call cannot be transferred). */
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly call: InboundCall,
+    private readonly fromAgentId: number | null,
+    private readonly target: ResolvedTarget,
+    actor: string,
+    private readonly onDone: () => void,
+  ) {
+    if (target.kind === 'phone' && !call.fire('transfer')) throw new CallControlError(`当前状态不能转接: ${call.state}`);
+    this.machine = new FlowMachine(ctx, 'blind-transfer', call, actor, 'starting', TRANSITIONS);
+    this.unregister = call.runFlow(this);
+    appendTicketEvent(ctx.db, { ticketId: call.summary.ticketId, actor, kind: 'transferred', note: `盲转 ${target.label}` });
+    call.publish({ type: 'call.transferred', fromAgentId, target: target.label, mode: 'blind' });
   }
-  await call.callerHold.hold().catch(() => undefined);
-  if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
-  const leg = ringLeg(ctx, call.summary, target.dial, 'consult');
-  popOnRing(call, leg, target.agentId);
-  const outcome = await leg.outcome;
-  if (target.agentId !== null && outcome === 'missed') ctx.agents.transition(target.agentId, 'missed', null, '未接');
-  else if (target.agentId !== null && outcome === 'cancelled') ctx.agents.release(target.agentId);
-  if (call.hasEnded) {
-    if (outcome === 'answered') await ctx.ari.hangup(leg.legId).catch(() => undefined);
-    return;
+
+  get current(): BlindState {
+    return this.machine.current;
   }
-  if (outcome !== 'answered') {
-    ctx.log.warn({ callId: call.callId, target: target.label }, 'blind transfer not answered; caller back to the queue');
-    call.fire('enqueue');
-    await call.requeue(null);
-    return;
+
+  /** Runs the transfer to its end (answered, not answered, requeued or abandoned). Never throws. */
+  async run(): Promise<void> {
+    try {
+      await this.steps();
+    } catch (error) {
+      this.ctx.log.warn({ callId: this.call.callId, state: this.current, err: (error as Error).message }, 'blind transfer step failed');
+      if (this.current === 'ringing') await this.cancel('error');
+      else this.settle();
+    }
   }
-  if (call.bridgeId) await ctx.ari.addToBridge(call.bridgeId, [leg.legId]);
-  await call.callerHold.release();
-  call.attachParty(leg.legId, target.agentId);
-  if (target.agentId !== null) {
-    ctx.agents.transition(target.agentId, 'answer', call.callId);
-    call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
-  } else {
-    call.transferredTo = target.label;
+
+  private async steps(): Promise<void> {
+    const oldLeg = this.call.agentLegId;
+    // The agent's leg hanging up is no longer the end of the call: the agent is released now.
+    this.call.detachParty();
+    if (this.fromAgentId !== null) this.ctx.agents.transition(this.fromAgentId, 'call-end', null);
+
+    if (this.target.kind === 'queue') {
+      this.machine.move('queue', `回到队列 ${this.target.label}`);
+      this.settle();
+      if (oldLeg) await this.ctx.ari.hangup(oldLeg).catch(() => undefined);
+      await this.call.requeue(this.target.skill);
+      return;
+    }
+    const target = this.target;
+    this.machine.move('ring', `${target.label} 振铃`);
+    if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'offer', this.call.callId);
+    const leg = ringLeg(this.ctx, this.call.summary, target.dial, 'consult');
+    this.leg = leg;
+    popOnRing(this.call, leg, target.agentId);
+    // The caller waits with music and leaves the bridge before the agent's leg goes.
+    await this.call.callerHold.hold();
+    if (oldLeg) await this.ctx.ari.hangup(oldLeg).catch(() => undefined);
+
+    const outcome = await leg.outcome;
+    if (this.current !== 'ringing') return; // cancelled meanwhile: cancel() did the rest
+    if (outcome === 'answered') {
+      this.machine.move('answered', `${target.label} 接听`);
+      if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'answer', this.call.callId);
+      // From here the target's leg is the caller's party: either hanging up ends the call.
+      this.call.attachParty(leg.legId, target.agentId);
+      this.call.fire('transfer-answered');
+      if (target.agentId === null) this.call.transferredTo = target.label;
+      this.settle();
+      if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
+      await this.call.callerHold.release();
+      if (target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
+      return;
+    }
+    this.machine.move('not-answered', `${target.label} 未接听，来电人回到队列`);
+    if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'missed', null, '未接');
+    this.ctx.log.warn({ callId: this.call.callId, target: target.label }, 'blind transfer not answered; caller back to the queue');
+    this.settle();
+    await this.call.requeue(null);
+  }
+
+  /**
+   * Stops the transfer while the target rings: its ring is hung up at once and a target agent goes
+   * back to ready. When the call ended that is all; otherwise (an error) the caller goes back to the queue.
+   */
+  async cancel(reason: FlowStopReason): Promise<void> {
+    const ringing = this.current === 'ringing';
+    const starting = this.current === 'starting';
+    if (!ringing && !starting) return;
+    if (reason === 'call-ended') this.machine.move('call-ended', '来电人已挂机，转接取消');
+    else if (ringing) this.machine.move('failed', reason === 'agent' ? '坐席取消转接，来电人回到队列' : '转接失败，来电人回到队列');
+    else return; // still starting: the steps under way finish on their own
+    this.dropRing();
+    this.settle();
+    if (reason !== 'call-ended' && !this.call.hasEnded) await this.call.requeue(null);
+  }
+
+  private dropRing(): void {
+    if (!this.leg) return;
+    this.leg.cancel();
+    this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
+    if (this.target.kind === 'phone' && this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+  }
+
+  /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.unregister();
+    this.onDone();
   }
 }
 
 /** A colleague receiving a transferred call gets the same screen-pop as for a call from the queue. */
 export function popOnRing(call: InboundCall, leg: RingingLeg, agentId: number | null): void {
   if (agentId === null) return;
-  void leg.ringing.then(() => call.publish({ type: 'call.offered', agentId, ivrSteps: [...call.ivrChoices], waitedMs: 0 }));
+  void leg.ringing.then(() => {
+    if (!call.hasEnded) call.publish({ type: 'call.offered', agentId, ivrSteps: [...call.ivrChoices], waitedMs: 0 });
+  });
 }

@@ -12,6 +12,8 @@ export const CALL_STATES = [
   'offered',
   'connected',
   'held',
+  /** A blind transfer's target rings; the caller waits with music. */
+  'transferring',
   'consulting',
   'conference',
   'ended',
@@ -26,6 +28,8 @@ export type CallTrigger =
   | 'no-answer'
   | 'hold'
   | 'resume'
+  | 'transfer'
+  | 'transfer-answered'
   | 'consult'
   | 'consult-cancel'
   | 'consult-complete'
@@ -42,6 +46,7 @@ const TRANSITIONS: Record<CallState, Partial<Record<CallTrigger, CallState>>> = 
   offered: { answer: 'connected', 'no-answer': 'queued', hangup: 'ended' },
   connected: {
     hold: 'held',
+    transfer: 'transferring',
     consult: 'consulting',
     conference: 'conference',
     'transfer-out': 'ended',
@@ -49,6 +54,8 @@ const TRANSITIONS: Record<CallState, Partial<Record<CallTrigger, CallState>>> = 
     hangup: 'ended',
   },
   held: { resume: 'connected', consult: 'consulting', hangup: 'ended' },
+  // Answered: the target has the caller; not answered: the caller goes back to the queue.
+  transferring: { 'transfer-answered': 'connected', enqueue: 'queued', hangup: 'ended' },
   consulting: {
     'consult-cancel': 'connected',
     'consult-complete': 'connected',

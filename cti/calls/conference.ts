@@ -1,20 +1,48 @@
 /**
- * Three-way call (三方通话): a third party (expert seat, department contact, sub-centre, emergency line)
- * joins the caller and the agent in the call's bridge. Whoever of the agent and the third party drops,
- * the caller stays with the other — so after an emergency hand-over the caller stays with 110 when
- * the agent leaves. Emergency lines also raise a supervisor alert at once.
+ * Three-way call (三方通话) as an explicit state machine: a third party (an agent, expert seat,
+ * department contact, sub-centre, emergency line) joins the caller and the agent in the call's bridge.
+ * Whoever of the agent and the third party drops, the caller stays with the other — so after an
+ * emergency hand-over the caller stays with 110 when the agent leaves. Emergency lines also raise a
+ * supervisor alert at once.
+ *
+ *   ringing ──answered──▶ joined ──agent or third left──▶ ended
+ *      ├──not answered──▶ declined   (back to the caller; a target agent who missed goes not ready)
+ *      ├──cancel─────────▶ cancelled  (the agent or an error: back to the caller, target agent ready)
+ *      └──call ended─────▶ abandoned  (ring hung up at once, target agent ready)
+ *   joined ──call ended──▶ abandoned  (the third party is hung up and released with the call)
+ *
+ * Every transition is logged and written to the ticket history. The flow is registered on the call
+ * from the first ring until it ends, so the call's end stops it through `cancel()`.
  */
 import { appendTicketEvent } from '../../store/index.js';
 import type { AriEvent } from '../ari/ari-types.js';
+import { popOnRing } from './blind-transfer.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
+import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { ringLeg } from './ring-leg.js';
+import { ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
-export class Conference {
+export type ConferenceState = 'ringing' | 'joined' | 'declined' | 'cancelled' | 'abandoned' | 'ended';
+type ConferenceTrigger = 'answered' | 'not-answered' | 'cancel' | 'call-ended' | 'left';
+
+const TRANSITIONS: Record<ConferenceState, Partial<Record<ConferenceTrigger, ConferenceState>>> = {
+  ringing: { answered: 'joined', 'not-answered': 'declined', cancel: 'cancelled', 'call-ended': 'abandoned' },
+  joined: { left: 'ended', 'call-ended': 'abandoned' },
+  declined: {},
+  cancelled: {},
+  abandoned: {},
+  ended: {},
+};
+
+export class Conference implements CallFlow {
+  readonly kind = 'conference';
+  private readonly machine: FlowMachine<ConferenceState, ConferenceTrigger>;
+  private leg: RingingLeg | null = null;
   private thirdLeg: string | null = null;
   private readonly unlisten: (() => void)[] = [];
+  private unregister: () => void = () => undefined;
   private done = false;
 
   constructor(
@@ -25,10 +53,22 @@ export class Conference {
     private readonly target: ResolvedTarget & { kind: 'phone' },
     private readonly actor: string,
     private readonly onDone: () => void,
-  ) {}
+  ) {
+    this.machine = new FlowMachine(ctx, 'conference', call, actor, 'ringing', TRANSITIONS);
+  }
 
-  /** Rings the third party; resolves once they joined, rejects when they did not answer. */
+  get current(): ConferenceState {
+    return this.machine.current;
+  }
+
+  get joined(): boolean {
+    return this.current === 'joined';
+  }
+
+  /** Rings the third party; resolves once they joined, rejects when they did not (the caller is back with the agent). */
   async start(): Promise<void> {
+    this.unregister = this.call.runFlow(this);
+    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话呼叫 ${this.target.label}` });
     if (this.target.emergency) {
       this.ctx.bus.publish({
         type: 'alert',
@@ -39,58 +79,112 @@ export class Conference {
         agentId: this.agentId,
       });
     }
-    // While the third party rings, the caller waits with music and hears nothing of the agent.
-    await this.call.callerHold.hold();
+    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'offer', this.call.callId);
     const leg = ringLeg(this.ctx, this.call.summary, this.target.dial, 'consult');
+    this.leg = leg;
+    popOnRing(this.call, leg, this.target.agentId);
+    // While the third party rings, the caller waits with music and hears nothing of the agent.
+    await this.call.callerHold.hold().catch((error: unknown) => this.failed(error));
     const outcome = await leg.outcome;
-    if (outcome !== 'answered' || this.call.hasEnded || !this.call.bridgeId) {
+    if (this.current !== 'ringing') {
+      // Stopped meanwhile (cancel() released everyone); a leg that answered at that moment goes too.
       if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
-      if (!this.call.hasEnded) await this.call.callerHold.release().catch(() => undefined);
-      this.onDone();
-      throw new CallControlError(`${this.target.label} 未接听`);
+      throw new CallControlError(this.call.hasEnded ? '来电人已挂机' : '三方通话已取消');
     }
-    if (!this.call.fire('conference')) {
-      await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+    if (outcome !== 'answered' || !this.call.bridgeId || !this.call.fire('conference')) {
+      if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+      this.machine.move('not-answered', `${this.target.label} 未接听，回到来电人`);
+      if (this.target.agentId !== null) {
+        if (outcome === 'answered') this.ctx.agents.release(this.target.agentId);
+        else this.ctx.agents.transition(this.target.agentId, 'missed', null, '未接');
+      }
+      this.settle();
       await this.call.callerHold.release().catch(() => undefined);
-      this.onDone();
-      throw new CallControlError(`当前状态不能三方通话: ${this.call.state}`);
+      throw new CallControlError(outcome === 'answered' ? `当前状态不能三方通话: ${this.call.state}` : `${this.target.label} 未接听`);
     }
+    this.machine.move('answered', `${this.target.label} 加入三方通话`);
     this.thirdLeg = leg.legId;
+    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'answer', this.call.callId);
     this.call.detachParty();
     this.unlisten.push(this.ctx.router.listen(this.agentLeg, (e) => this.onLeg(e, 'agent')));
     this.unlisten.push(this.ctx.router.listen(leg.legId, (e) => this.onLeg(e, 'third')));
     await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
     await this.call.callerHold.release();
-    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'answer', this.call.callId);
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话: ${this.target.label}` });
     this.call.publish({ type: 'call.conference', agentId: this.agentId, target: this.target.label });
+  }
+
+  private failed(error: unknown): void {
+    this.ctx.log.warn({ callId: this.call.callId, state: this.current, err: (error as Error).message }, 'three-way set-up step failed');
+    void this.cancel('error');
   }
 
   /** Drops one of the two non-caller parties. */
   async kick(party: 'agent' | 'third'): Promise<void> {
     const leg = party === 'agent' ? this.agentLeg : this.thirdLeg;
-    if (!leg || this.done) throw new CallControlError('三方通话已结束');
+    if (!leg || !this.joined) throw new CallControlError('三方通话已结束');
     await this.ctx.ari.hangup(leg);
+  }
+
+  /**
+   * Stops the three-way call. While it rings, the third party's ring is hung up at once and a target
+   * agent goes back to ready; unless the call ended, the caller is back with the agent. Once joined:
+   * the call ended → the third party is hung up and released; the agent (or an error) → the third
+   * party is dropped and the agent stays with the caller.
+   */
+  async cancel(reason: FlowStopReason): Promise<void> {
+    if (this.current === 'joined') {
+      if (reason === 'call-ended') {
+        this.machine.move('call-ended', '通话结束，第三方离开');
+        this.stopListening();
+        if (this.thirdLeg) this.ctx.ari.hangup(this.thirdLeg).catch(() => undefined);
+        if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+        this.settle();
+      } else if (this.thirdLeg) await this.ctx.ari.hangup(this.thirdLeg).catch(() => undefined);
+      return;
+    }
+    if (this.current !== 'ringing') return;
+    if (reason === 'call-ended') this.machine.move('call-ended', '来电人已挂机，三方通话取消');
+    else this.machine.move('cancel', reason === 'agent' ? '坐席取消三方通话' : '三方通话失败，回到来电人');
+    if (this.leg) {
+      this.leg.cancel();
+      this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
+    }
+    if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+    this.settle();
+    if (reason !== 'call-ended' && !this.call.hasEnded) await this.call.callerHold.release();
   }
 
   private onLeg(event: AriEvent, who: 'agent' | 'third'): void {
     if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
-    if (this.done || !this.thirdLeg) return;
-    this.done = true;
-    for (const stop of this.unlisten.splice(0)) stop();
+    if (!this.joined || !this.thirdLeg) return;
+    this.stopListening();
     this.call.fire('conference-end');
-    this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
     if (who === 'agent') {
       // The caller stays with the third party.
+      this.machine.move('left', `坐席退出，来电人与 ${this.target.label} 继续通话`);
       this.ctx.agents.transition(this.agentId, 'call-end', null);
       this.call.attachParty(this.thirdLeg, this.target.agentId);
       if (this.target.agentId === null) this.call.transferredTo = this.target.label;
       appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `坐席退出，来电人与 ${this.target.label} 继续通话` });
     } else {
+      this.machine.move('left', `${this.target.label} 退出三方通话`);
       if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'call-end', null);
       this.call.attachParty(this.agentLeg, this.agentId);
       appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `${this.target.label} 退出三方通话` });
     }
+    this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
+    this.settle();
+  }
+
+  private stopListening(): void {
+    for (const stop of this.unlisten.splice(0)) stop();
+  }
+
+  /** The flow is over: the call stops tracking it and its lock goes. */
+  private settle(): void {
+    if (this.done) return;
+    this.done = true;
+    this.unregister();
     this.onDone();
   }
 }
