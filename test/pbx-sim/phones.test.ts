@@ -84,14 +84,16 @@ describe('phones', () => {
     await control('PUT', '/endpoints/PJSIP/1002', { answer: 'auto' });
   });
 
-  it('a phone that does not answer: Dial NOANSWER after the timeout', async () => {
+  it('a phone that does not answer: destroyed with cause 19 at the timeout, no final Dial (ari-run8-events.jsonl)', async () => {
     await control('PUT', '/endpoints/PJSIP/1003', { answer: 'noanswer' });
     const mark = stream.events.length;
     const id = await originate('PJSIP/1003', 2);
     await stream.waitFor(since(mark)((e) => e.type === 'Dial' && e['dialstatus'] === 'RINGING'), 'RINGING');
-    const end = await stream.waitFor(since(mark)((e) => e.type === 'Dial' && e['dialstatus'] === 'NOANSWER'), 'NOANSWER');
-    expect((end['peer'] as { id: string }).id).toBe(id);
-    await stream.waitFor(since(mark)((e) => e.type === 'ChannelDestroyed' && channelOf(e).id === id), 'destroyed');
+    const gone = await stream.waitFor(since(mark)((e) => e.type === 'ChannelDestroyed' && channelOf(e).id === id), 'destroyed');
+    expect(gone).toMatchObject({ cause: 19, cause_txt: 'User alerting, no answer', tech_cause: 480 });
+    const after = stream.events.slice(mark).filter((e) => ((e['channel'] ?? e['peer']) as { id?: string } | undefined)?.id === id);
+    expect(after.map((e) => `${e.type}:${e['dialstatus'] === undefined ? '' : String(e['dialstatus'] as string)}`)).not.toContain('Dial:NOANSWER');
+    expect(after.map((e) => e.type)).not.toContain('ChannelHangupRequest');
     await control('PUT', '/endpoints/PJSIP/1003', { answer: 'auto' });
   });
 
@@ -101,10 +103,11 @@ describe('phones', () => {
     expect((await control('PUT', '/endpoints/PJSIP/1004', { online: false })).body).toMatchObject({ state: 'offline', online: false });
     const offline = await stream.waitFor(since(mark)((e) => e.type === 'EndpointStateChange'), 'EndpointStateChange');
     expect(offline['endpoint']).toEqual({ technology: 'PJSIP', resource: '1004', state: 'offline', channel_ids: [] });
-    // ast_dial_prerun fails for a phone with no contact: Asterisk's 500 "Allocation failed".
+    // ast_dial_prerun fails for a phone with no contact: Asterisk's 500 {"error":"Allocation failed"}
+    // (runs6-11-b/ari-run10-requests.txt).
     expect(await ari.call('POST', '/channels', { endpoint: 'PJSIP/1004', app: 'hotline12345' })).toMatchObject({
       status: 500,
-      body: { message: 'Allocation failed' },
+      body: { error: 'Allocation failed' },
     });
     await control('PUT', '/endpoints/PJSIP/1004', { online: true });
     await stream.waitFor(since(mark)((e) => e.type === 'EndpointStateChange' && (e['endpoint'] as { state: string }).state === 'online'), 'online again');

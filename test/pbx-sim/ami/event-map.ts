@@ -30,14 +30,14 @@ function callingPresentation(channel: ChannelSnapshot): string {
     : '0 (Presentation Allowed, Not Screened)';
 }
 
+/** What a qualify of a simulated phone takes (res_pjsip reports it; run 11 measured 737 µs). */
+const REACHABLE_ROUNDTRIP_USEC = '500';
+
 /** Dial statuses that are progress, not the end of the dial (app_dial `dial_status_end`). */
 const DIAL_PROGRESS = new Set(['RINGING', 'PROCEEDING', 'PROGRESS']);
 
 /** Maps core events to AMI events; keeps the little state some mappings need. */
 export class EventMapper {
-  /** Last PeerStatus sent per endpoint, so only real transitions produce one. */
-  private readonly peerStatus = new Map<string, string>();
-
   map(event: PbxEvent): AmiEvent[] {
     const call = EventFlag.call;
     switch (event.type) {
@@ -104,7 +104,11 @@ export class EventMapper {
             name: event.soft ? 'SoftHangupRequest' : 'HangupRequest',
             category: call,
             // No Cause for a BYE without a Reason header (runs6-11-b/ami-run6-playback.txt).
-            fields: [...channelFields(event.channel), ...(event.withoutCause ? [] : [['Cause', String(event.cause)] as const])],
+            fields: [
+              ...channelFields(event.channel),
+              ...(event.withoutCause ? [] : [['Cause', String(event.cause)] as const]),
+              ...(event.techCause ? [['TechCause', String(event.techCause)] as const] : []),
+            ],
           },
         ];
       case 'channel.destroyed':
@@ -112,7 +116,12 @@ export class EventMapper {
           {
             name: 'Hangup',
             category: call,
-            fields: [...channelFields(event.channel), ['Cause', String(event.cause)], ['Cause-txt', event.causeTxt]],
+            fields: [
+              ...channelFields(event.channel),
+              ['Cause', String(event.cause)],
+              ['Cause-txt', event.causeTxt],
+              ...(event.techCause ? [['TechCause', String(event.techCause)] as const] : []),
+            ],
           },
         ];
       case 'channel.hold':
@@ -157,8 +166,22 @@ export class EventMapper {
         return [{ name: 'BridgeEnter', category: call, fields: [...bridgeFields(event.bridge), ...channelFields(event.channel)] }];
       case 'bridge.leave':
         return [{ name: 'BridgeLeave', category: call, fields: [...bridgeFields(event.bridge), ...channelFields(event.channel)] }];
+      // Endpoint snapshots change with registrations and channels and send nothing on AMI; res_pjsip's
+      // peer status does (ami-run9.txt, runs6-11-b/ami-run11-registration.txt).
       case 'endpoint.state':
-        return this.mapEndpointState(event);
+        return [];
+      case 'peer.status':
+        return [
+          {
+            name: 'PeerStatus',
+            category: EventFlag.system,
+            fields: [
+              ['ChannelType', event.endpoint.technology],
+              ['Peer', `${event.endpoint.technology}/${event.endpoint.resource}`],
+              ['PeerStatus', event.status],
+            ],
+          },
+        ];
       case 'contact.status':
         return [
           {
@@ -169,8 +192,9 @@ export class EventMapper {
               ['ContactStatus', event.status],
               ['AOR', event.aor],
               ['EndpointName', event.endpointName],
-              // Asterisk adds the qualify round trip only for a reachable contact.
-              ...(event.status === 'Reachable' ? [['RoundtripUsec', '0'] as const] : []),
+              // The qualify round trip, 0 for a contact not qualified (yet), Removed or Unreachable
+              // (ami-run9.txt, runs6-11-b/ami-run11-registration.txt).
+              ...(event.status !== 'Created' ? [['RoundtripUsec', event.status === 'Reachable' ? REACHABLE_ROUNDTRIP_USEC : '0'] as const] : []),
             ],
           },
         ];
@@ -195,31 +219,5 @@ export class EventMapper {
     }
     const name = DIAL_PROGRESS.has(event.dialStatus) ? 'DialState' : 'DialEnd';
     return { name, category: EventFlag.call, fields: [...fields, ['DialStatus', event.dialStatus]] };
-  }
-
-  /**
-   * res_pjsip publishes PeerStatus (`Reachable`/`Unreachable`) when an endpoint goes online or
-   * offline; endpoint snapshots also change when channels come and go, which sends nothing.
-   */
-  private mapEndpointState(event: Extract<PbxEvent, { type: 'endpoint.state' }>): AmiEvent[] {
-    const { endpoint } = event;
-    if (endpoint.technology !== 'PJSIP' || endpoint.state === 'unknown') return [];
-    const key = `${endpoint.technology}/${endpoint.resource}`;
-    const status = endpoint.state === 'online' ? 'Reachable' : 'Unreachable';
-    const previous = this.peerStatus.get(key);
-    this.peerStatus.set(key, status);
-    // Endpoints start offline, so the first "offline" is no transition.
-    if (previous === status || (previous === undefined && status === 'Unreachable')) return [];
-    return [
-      {
-        name: 'PeerStatus',
-        category: EventFlag.system,
-        fields: [
-          ['ChannelType', endpoint.technology],
-          ['Peer', key],
-          ['PeerStatus', status],
-        ],
-      },
-    ];
   }
 }

@@ -70,7 +70,9 @@ export function liveRecordingJson(r: LiveRecordingSnapshot): Json {
     format: r.format,
     state: r.state,
     target_uri: r.targetUri,
-    ...(r.duration !== undefined ? { duration: r.duration, talking_duration: r.duration, silence_duration: 0 } : {}),
+    // talking_duration/silence_duration come only with silence detection (maxSilenceSeconds), which
+    // the simulator does not do: every recorded RecordingFinished has `duration` alone.
+    ...(r.duration !== undefined ? { duration: r.duration } : {}),
     ...(r.cause !== undefined ? { cause: r.cause } : {}),
   };
 }
@@ -113,13 +115,21 @@ export function eventJson(event: PbxEvent, endpointOf: (name: string) => Endpoin
       return {
         // A BYE without a Reason header carries no cause (runs6-11-b/ari-run6-events.jsonl).
         ...(event.withoutCause ? {} : { cause: event.cause }),
+        ...(event.techCause ? { tech_cause: event.techCause } : {}),
         ...(event.soft ? { soft: true } : {}),
         type: 'ChannelHangupRequest',
         timestamp,
         channel: channelJson(event.channel),
       };
     case 'channel.destroyed':
-      return { type: 'ChannelDestroyed', timestamp, cause: event.cause, cause_txt: event.causeTxt, channel: channelJson(event.channel) };
+      return {
+        type: 'ChannelDestroyed',
+        timestamp,
+        cause: event.cause,
+        cause_txt: event.causeTxt,
+        ...(event.techCause ? { tech_cause: event.techCause } : {}),
+        channel: channelJson(event.channel),
+      };
     case 'channel.hold':
       return {
         type: 'ChannelHold',
@@ -167,6 +177,8 @@ export function eventJson(event: PbxEvent, endpointOf: (name: string) => Endpoin
       return { type: 'RecordingFailed', timestamp, recording: liveRecordingJson(event.recording) };
     case 'endpoint.state':
       return { type: 'EndpointStateChange', timestamp, endpoint: endpointJson(event.endpoint) };
+    case 'peer.status':
+      return { type: 'PeerStatusChange', timestamp, endpoint: endpointJson(event.endpoint), peer: { peer_status: event.status } };
     case 'contact.status': {
       if (event.status === 'Created') return undefined;
       const endpoint = endpointOf(event.endpointName);
@@ -175,7 +187,7 @@ export function eventJson(event: PbxEvent, endpointOf: (name: string) => Endpoin
         type: 'ContactStatusChange',
         timestamp,
         endpoint: endpointJson(endpoint),
-        contact_info: { uri: event.uri, contact_status: event.status, aor: event.aor, roundtrip_usec: '0' },
+        contact_info: { uri: event.uri, contact_status: event.status, aor: event.aor, roundtrip_usec: event.status === 'Reachable' ? '500' : '0' },
       };
     }
     case 'device.state':

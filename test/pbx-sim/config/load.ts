@@ -28,6 +28,7 @@ export function loadPbxConfig(configDir: string, overrides: Partial<PbxConfig> =
     context: e.context,
     ...(e.staticContact !== undefined ? { staticContact: e.staticContact } : {}),
     qualified: e.qualifyFrequency > 0,
+    qualifyFrequency: e.qualifyFrequency,
   }));
   return {
     dialplan: Dialplan.fromDir(configDir),

@@ -165,11 +165,21 @@ export function controlRoutes(ctx: ControlContext): Router {
   router.on('GET', '/endpoints/{tech}/{resource}', (p) => ({ status: 200, body: endpointView(endpoint(p.path['tech'], p.path['resource'])) }));
 
   router.on('PUT', '/endpoints/{tech}/{resource}', (p) => {
-    const body = objectBody(p.body, ['online', 'answer', 'answerDelayMs']);
+    const body = objectBody(p.body, ['online', 'answer', 'answerDelayMs', 'unregister']);
     const online = optBool(body, 'online');
+    // `{online: false, unregister: false}`: the phone dies without unregistering (noticed at the next qualify).
+    const unregister = optBool(body, 'unregister') ?? true;
     const answer = optEnum(body, 'answer', ANSWER_MODES);
     const answerDelayMs = optNumber(body, 'answerDelayMs', 0, 3_600_000);
     const ep = endpoint(p.path['tech'], p.path['resource']);
+    if (online === false && !unregister) {
+      pbx.vanishEndpoint(ep);
+      pbx.setEndpointBehaviour(ep, {
+        ...(answer !== undefined ? { answer } : {}),
+        ...(answerDelayMs !== undefined ? { answerDelayMs } : {}),
+      });
+      return { status: 200, body: endpointView(ep) };
+    }
     pbx.setEndpointBehaviour(ep, {
       ...(online !== undefined ? { online } : {}),
       ...(answer !== undefined ? { answer } : {}),
@@ -192,8 +202,9 @@ export function controlRoutes(ctx: ControlContext): Router {
     const ep = endpoint(p.path['tech'], p.path['resource']);
     const cause = optNumber(body, 'cause', 1, 127) ?? 16;
     const ch = phoneChannel(ep, optString(body, 'channelId'), 'any');
-    // Declining a ringing call is a 603 (call rejected) unless a cause says otherwise.
-    pbx.farEndHangup(ch, ch.state === 'Up' || body['cause'] !== undefined ? cause : 21);
+    // Declining a ringing call: baresip answers 486 Busy Here, cause 17 (ami-run8.txt,
+    // runs6-11-b/ami-run10b-originate-noanswer.txt), unless a cause says otherwise.
+    pbx.farEndHangup(ch, ch.state === 'Up' || body['cause'] !== undefined ? cause : 17);
     return { status: 200, body: { channelId: ch.id } };
   });
 

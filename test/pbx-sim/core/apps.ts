@@ -39,6 +39,7 @@ function eventSources(event: PbxEvent): { channels: string[]; bridges: string[];
     case 'recording.failed':
       return targetSources(event.recording.targetUri);
     case 'endpoint.state':
+    case 'peer.status':
       return { ...none, endpoints: [`${event.endpoint.technology}/${event.endpoint.resource}`] };
     case 'contact.status':
       return { ...none, endpoints: [`PJSIP/${event.endpointName}`] };

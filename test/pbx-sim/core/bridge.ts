@@ -51,7 +51,9 @@ export class Bridge {
    */
   idealTechnology(): string {
     if (this.bridgeType === 'holding') return 'holding_bridge';
-    if (this.channels.length > 2) return 'softmix';
+    // A bridge recording puts a `Recorder/ARI-…;2` channel in the bridge, which counts for smart
+    // bridging: two parties and a recording mix in softmix (runs6-11-b/ari-run9-events.jsonl).
+    if (this.channels.length + (this.recording ? 1 : 0) > 2) return 'softmix';
     if (this.channels.length === 2 && this.channels.every((c) => c.tech === 'PJSIP') && !this.flags.includes('proxy_media'))
       return 'native_rtp';
     return 'simple_bridge';

@@ -51,9 +51,16 @@ export class Bridging {
     const { pbx } = this;
     if (bridge.destroyed) return;
     bridge.destroyed = true;
-    for (const ch of [...bridge.channels]) this.leave(bridge, ch);
+    // Deleting a bridge kicks every channel at once: all clear their peer variables, then all leave,
+    // with no re-evaluation of the technology in between (runs6-11-b/ari-run9-events.jsonl).
+    const members = [...bridge.channels];
+    for (const ch of members) this.clearPeerVars(ch);
+    for (const ch of members) this.pull(bridge, ch, true);
     pbx.media.bridgeGone(bridge);
     pbx.bridges.delete(bridge.id);
+    // Nor is the app told about a mixing bridge deleted with channels in it (run 9: no
+    // BridgeDestroyed after the call bridge was deleted with 3; one after the emptied listen bridge).
+    if (members.length > 0) pbx.apps.forgetBridge(bridge.id);
     // The app is not told about a holding bridge going away: no BridgeDestroyed in
     // runs6-11-b/ari-run7-events.jsonl and ari-run7b-events.jsonl (AMI still sees BridgeDestroy).
     if (bridge.bridgeType === 'holding') pbx.apps.forgetBridge(bridge.id);
@@ -95,13 +102,17 @@ export class Bridging {
     }
   }
 
-  private pull(bridge: Bridge, ch: Channel): void {
+  private pull(bridge: Bridge, ch: Channel, dissolving = false): void {
     const { pbx } = this;
     const i = bridge.channels.indexOf(ch);
     if (i < 0) return;
     bridge.channels.splice(i, 1);
     ch.bridge = undefined;
     pbx.emit({ type: 'bridge.leave', bridge: bridge.snapshot(), channel: ch.snapshot() });
+    if (dissolving) {
+      ch.interrupt();
+      return;
+    }
     bridge.technology = bridge.idealTechnology();
     if (bridge.bridgeType === 'mixing' && bridge.channels.length >= 2) this.peerRound(bridge, bridge.channels);
     ch.interrupt();

@@ -58,3 +58,15 @@ export const CAUSE = {
 export function causeText(cause: number): string {
   return CAUSE_TEXT[cause] ?? 'Unknown';
 }
+
+/**
+ * chan_pjsip's hangup_cause2sip(): the SIP response an unanswered channel is refused with for a
+ * cause, which ARI and AMI report as its `tech_cause`/`TechCause` (0: none).
+ */
+export function causeToSip(cause: number): number {
+  const codes: Record<number, number> = {
+    1: 404, 2: 404, 3: 404, 17: 486, 18: 408, 19: 480, 20: 480, 21: 403, 22: 410, 27: 502, 28: 484,
+    31: 480, 34: 503, 38: 500, 42: 503, 58: 488, 65: 488, 88: 488, 102: 504,
+  };
+  return codes[cause] ?? 0;
+}

@@ -84,6 +84,9 @@ export class DeviceStates {
 
   /** local_devicestate(): in use while a pair for this exten@context has its `;1` and a running `;2`. */
   private localState(device: string): string {
+    // No such extension: INVALID (runs6-11-b/ami-run10-originate-fail.txt, Local/9999@rec6-wait).
+    const m = /^Local\/([^@]+)@(.+)$/.exec(device);
+    if (m && !this.pbx.dialplan.exists(m[2] ?? '', m[1] ?? '')) return 'INVALID';
     for (const ch of this.pbx.channels.values()) {
       if (ch.localHalf !== 1 || ch.device !== device) continue;
       if (ch.alive && ch.localLaunched && ch.localPeer?.alive) return 'INUSE';

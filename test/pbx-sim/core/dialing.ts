@@ -70,6 +70,11 @@ interface OutgoingOptions {
   variables?: Record<string, string>;
   /** Stasis app subscribed before the call starts (ARI originate/create with `app=`). */
   app?: string;
+  /**
+   * A Local target whose extension does not exist: the pair is still made (ast_request succeeds)
+   * but local_call fails before it bridges the halves or passes party ids on.
+   */
+  unreachable?: boolean;
 }
 
 export class Dialing {
@@ -89,7 +94,7 @@ export class Dialing {
     if (target.tech === 'Local') {
       const exten = target.exten ?? 's';
       const context = target.context ?? 'default';
-      if (!pbx.dialplan.exists(context, exten)) {
+      if (!opts.unreachable && !pbx.dialplan.exists(context, exten)) {
         throw new PbxError('not-found', `No such extension/context ${exten}@${context} while calling Local channel`);
       }
       const [one] = pbx.createLocalPair(exten, context, {
@@ -137,13 +142,17 @@ export class Dialing {
       pbx.apps.subscribeChannel(opts.app, out.id);
       if (out.localPeer) pbx.apps.subscribeChannel(opts.app, out.localPeer.id);
     }
-    if (target.tech === 'Local' && out.localPeer) {
+    if (target.tech === 'Local' && out.localPeer && !opts.unreachable) {
       const two = out.localPeer;
       if (opts.caller) pbx.setVar(two, 'DIALEDPEERNUMBER', target.dialString);
-      // local_call: each half sees the other's party ids.
-      pbx.setCaller(two, out.connected);
-      two.connected = { ...out.caller };
-      pbx.emit({ type: 'channel.connectedline', channel: two.publish() });
+      // local_call: each half sees the other's party ids; a snapshot shows a change only (no
+      // ChannelCallerId for empty ids: runs6-11-b/ari-run10-events.jsonl).
+      const same = (a: PartyId, b: PartyId): boolean => a.name === b.name && a.number === b.number;
+      if (!same(two.caller, out.connected)) pbx.setCaller(two, out.connected);
+      if (!same(two.connected, out.caller)) {
+        two.connected = { ...out.caller };
+        pbx.emit({ type: 'channel.connectedline', channel: two.publish() });
+      }
       pbx.emit({
         type: 'local.bridge',
         one: out.snapshot(),
@@ -181,6 +190,8 @@ export class Dialing {
         pbx.legFailed(out, 'CHANUNAVAIL', CAUSE.SUBSCRIBER_ABSENT);
         return;
       }
+      // A phone that died without unregistering never answers the INVITE (a guess: no recording).
+      if (pbx.endpointVanished(ep)) return;
       const mode = ep.behaviour.answer;
       if (mode === 'busy') {
         pbx.legFailed(out, 'BUSY', CAUSE.BUSY);
@@ -201,19 +212,23 @@ export class Dialing {
     const { pbx } = this;
     const target = parseDialTarget(req.endpoint);
     const callerId = req.callerId !== undefined && req.callerId !== '' ? parseCallerId(req.callerId) : undefined;
+    const unreachable = target.tech === 'Local' && !pbx.dialplan.exists(target.context ?? 'default', target.exten ?? 's');
     const out = this.request(target, {
       appDial: 'AppDial2',
       ...(req.channelId !== undefined ? { id: req.channelId } : {}),
       ...(callerId ? { callerId } : {}),
       ...(req.variables ? { variables: req.variables } : {}),
       ...(req.app !== undefined ? { app: req.app } : {}),
+      ...(unreachable ? { unreachable } : {}),
     });
     const snapshot = out.snapshot();
+    if (unreachable) return { channel: snapshot, settled: this.failLocalCall(out) };
     let resolveSettled: (v: { answered: boolean; reason: number }) => void = () => undefined;
     const settled = new Promise<{ answered: boolean; reason: number }>((resolve) => {
       resolveSettled = resolve;
     });
     let cancelTimeout: () => void = () => undefined;
+    let timedOut = false;
     const timeoutSec = req.timeout ?? 30;
     out.leg = {
       ringing: () => {
@@ -230,8 +245,10 @@ export class Dialing {
       },
       failed: (status, cause) => {
         cancelTimeout();
-        pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: status });
-        resolveSettled({ answered: false, reason: originateReason(cause) });
+        // ast_dial giving up at its timeout hangs the channel up with no final dial status
+        // (ami-run8.txt: Hangup 19 and no DialEnd).
+        if (!timedOut) pbx.emit({ type: 'dial', caller: null, peer: out.snapshot(), dialString: target.dialString, dialStatus: status });
+        resolveSettled({ answered: false, reason: originateReason(cause, status) });
         pbx.destroyChannel(out, cause);
       },
       // manager.c writes OriginateResponse straight to the sessions while the events of the Local
@@ -244,11 +261,27 @@ export class Dialing {
     if (timeoutSec > 0) {
       cancelTimeout = pbx.scheduler.after(pbx.scheduler.scaled(timeoutSec * 1000), () => {
         if (out.destroyed || !out.leg) return;
+        timedOut = true;
         pbx.legFailed(out, 'NOANSWER', CAUSE.NO_ANSWER);
       });
     }
     this.beginDial(out, target, undefined);
     return { channel: snapshot, settled };
+  }
+
+  /**
+   * local_call() finds no extension for the `;2`: ast_dial hangs up both halves, the `;2` first,
+   * with cause 0 and no Dial events (runs6-11-b/ari-run10-events.jsonl, ami-run10-originate-fail.txt).
+   */
+  private failLocalCall(one: Channel): Promise<{ answered: boolean; reason: number }> {
+    const { pbx } = this;
+    const two = one.localPeer;
+    queueMicrotask(() => {
+      one.softHangup = true;
+      if (two) pbx.destroyChannel(two, 0);
+      pbx.destroyChannel(one, 0);
+    });
+    return Promise.resolve({ answered: false, reason: 0 });
   }
 
   private async afterOriginateAnswer(out: Channel, req: OriginateRequest): Promise<void> {
@@ -340,7 +373,8 @@ export class Dialing {
       failed: (status, cause) => {
         cancelTimeout();
         pbx.emit({ type: 'dial', caller: caller?.snapshot() ?? null, peer: out.snapshot(), dialString: target.dialString, dialStatus: status });
-        pbx.requestHangup(out, { eventCause: cause, soft: false, hangupCause: cause });
+        // The hangup request was raised already when the far end or the app hung it up.
+        if (!out.softHangup) pbx.requestHangup(out, { eventCause: cause, soft: false, hangupCause: cause });
       },
     };
     if (timeoutSec > 0) {
@@ -530,8 +564,9 @@ export class Dialing {
 }
 
 /** pbx_dial_reason(): the OriginateResponse reason of a failed originate, from the hangup cause. */
-function originateReason(cause: number): number {
-  if (cause === CAUSE.BUSY) return 5; // AST_CONTROL_BUSY
+function originateReason(cause: number, status?: LegFailure): number {
+  if (cause === CAUSE.BUSY || status === 'BUSY') return 5; // AST_CONTROL_BUSY
+  if (status === 'CONGESTION') return 8;
   // Call rejected, network/destination out of order, temporary failure, congestion.
   if ([CAUSE.CALL_REJECTED, 38, 27, 41, 42, CAUSE.CONGESTION].includes(cause)) return 8; // AST_CONTROL_CONGESTION
   if (cause === CAUSE.NO_ANSWER || cause === CAUSE.ANSWERED_ELSEWHERE) return 3; // AST_CONTROL_RINGING

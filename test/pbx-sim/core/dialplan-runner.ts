@@ -210,8 +210,12 @@ export class DialplanRunner {
       case 'congestion': {
         const busy = app.toLowerCase() === 'busy';
         ch.hangupCause = busy ? CAUSE.BUSY : CAUSE.CONGESTION;
+        // ast_setstate(AST_STATE_BUSY) when not answered; the indication reaches whoever dials the
+        // `;1`, which hangs that half up with no cause of its own (runs6-11-b/ari-run10-events.jsonl:
+        // `;1` cause 0, `;2` 17 or 34).
+        if (ch.state !== 'Up') pbx.setState(ch, 'Busy');
         const one = ch.localPeer;
-        if (ch.localHalf === 2 && one && one.alive && one.state !== 'Up') pbx.legFailed(one, busy ? 'BUSY' : 'CONGESTION', ch.hangupCause);
+        if (ch.localHalf === 2 && one && one.alive && one.state !== 'Up') pbx.legFailed(one, busy ? 'BUSY' : 'CONGESTION', 0);
         const seconds = Number(arg(0));
         await this.sleep(ch, seconds > 0 ? pbx.scheduler.scaled(seconds * 1000) : undefined);
         return 'hangup';

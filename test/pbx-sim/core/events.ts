@@ -112,8 +112,9 @@ export type PbxEvent =
       durationMs: number;
       direction: 'Received' | 'Sent';
     }
-  | { type: 'channel.hangup.request'; channel: ChannelSnapshot; cause: number; soft: boolean; withoutCause?: boolean }
-  | { type: 'channel.destroyed'; channel: ChannelSnapshot; cause: number; causeTxt: string }
+  | { type: 'channel.hangup.request'; channel: ChannelSnapshot; cause: number; soft: boolean; withoutCause?: boolean; techCause?: number }
+  /** `techCause` (both): the SIP response code behind the cause (chan_pjsip), when there is one. */
+  | { type: 'channel.destroyed'; channel: ChannelSnapshot; cause: number; causeTxt: string; techCause?: number }
   | { type: 'channel.hold'; channel: ChannelSnapshot; musicClass: string }
   | { type: 'channel.unhold'; channel: ChannelSnapshot }
   | { type: 'channel.moh.start'; channel: ChannelSnapshot; musicClass: string }
@@ -139,11 +140,16 @@ export type PbxEvent =
   | { type: 'recording.finished'; recording: LiveRecordingSnapshot }
   | { type: 'recording.failed'; recording: LiveRecordingSnapshot }
   | { type: 'endpoint.state'; endpoint: EndpointSnapshot }
+  /**
+   * res_pjsip's peer status of an endpoint (AMI PeerStatus, ARI PeerStatusChange): `Reachable` when
+   * a contact registers or qualifies, `Unreachable` when the last one goes away or fails a qualify.
+   */
+  | { type: 'peer.status'; endpoint: EndpointSnapshot; status: 'Reachable' | 'Unreachable' }
   | {
       type: 'contact.status';
       aor: string;
       uri: string;
-      status: 'Created' | 'Reachable' | 'Unreachable' | 'Removed' | 'Updated' | 'Unknown';
+      status: 'Created' | 'NonQualified' | 'Reachable' | 'Unreachable' | 'Removed' | 'Updated' | 'Unknown';
       endpointName: string;
     }
   | { type: 'device.state'; device: string; state: string };

@@ -410,7 +410,12 @@ export class Media {
     rec.state = how;
     rec.duration = how === 'done' ? seconds : undefined;
     if (rec.target.kind === 'channel') rec.target.channel.recording = undefined;
-    else rec.target.bridge.recording = undefined;
+    else {
+      rec.target.bridge.recording = undefined;
+      // The recorder channel leaves: smart bridging re-evaluates (see Bridge.idealTechnology).
+      const bridge = rec.target.bridge;
+      if (bridge.bridgeType === 'mixing' && !bridge.destroyed) bridge.technology = bridge.idealTechnology();
+    }
     pbx.liveRecordings.delete(rec.name);
     if (how === 'done') {
       const existing = rec.options.ifExists === 'append' ? (pbx.storedRecordings.get(rec.name)?.duration ?? 0) : 0;

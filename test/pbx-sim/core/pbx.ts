@@ -11,7 +11,7 @@ import { PbxError } from './api.js';
 import { AppRegistry } from './apps.js';
 import type { Bridge } from './bridge.js';
 import { Bridging } from './bridging.js';
-import { causeText, CAUSE } from './causes.js';
+import { causeText, causeToSip, CAUSE } from './causes.js';
 import { Channel } from './channel.js';
 import type { ChannelTech, LegFailure } from './channel.js';
 import type { Dialplan } from './dialplan.js';
@@ -53,7 +53,12 @@ export interface EndpointOptions {
   answerDelayMs?: number;
   staticContact?: string;
   qualified?: boolean;
+  /** The AOR's qualify_frequency in seconds (a phone that vanished is noticed at the next one). */
+  qualifyFrequency?: number;
 }
+
+/** res_pjsip's default qualify_timeout (the project's pjsip.conf sets the same 3.0 s). */
+const QUALIFY_TIMEOUT_MS = 3000;
 
 export interface QueueOptions {
   name: string;
@@ -139,6 +144,13 @@ export class Pbx implements PbxCore {
   readonly storedRecordings = new Map<string, StoredRecording>();
   /** Channels whose far end hung up with no cause (they end with cause 0). */
   private readonly byeWithoutCause = new WeakSet<Channel>();
+  /**
+   * Qualify state per endpoint: OPTIONS every `frequencyMs` (scaled) counted from `since` (its
+   * registration); a phone that `vanished` (killed, no unregister) keeps its contact until one fails.
+   */
+  private readonly qualify = new Map<Endpoint, { frequencyMs: number; since: number; vanished: boolean; cancel?: () => void }>();
+  /** SIP response codes the far end refused channels with (reported as their tech_cause). */
+  private readonly techCauses = new WeakMap<Channel, number>();
   readonly globals = new Map<string, string>();
   readonly queues: QueueOptions[];
   readonly mohClasses: string[];
@@ -187,6 +199,7 @@ export class Pbx implements PbxCore {
 
   private loadEndpoints(): void {
     this.endpoints.clear();
+    this.qualify.clear();
     let port = 5071;
     for (const e of this.endpointConfig) {
       const contactPort = port;
@@ -197,6 +210,7 @@ export class Pbx implements PbxCore {
         answerDelayMs: e.answerDelayMs ?? 0,
       };
       const ep = new Endpoint(e.resource, e.context, behaviour, e.staticContact, e.qualified ?? false, contactPort);
+      this.qualify.set(ep, { frequencyMs: (e.qualifyFrequency ?? (e.qualified ? 60 : 0)) * 1000, since: Date.now(), vanished: false });
       ep.deviceState = ep.state === 'online' ? 'NOT_INUSE' : 'UNAVAILABLE';
       this.endpoints.set(e.resource, ep);
     }
@@ -287,8 +301,10 @@ export class Pbx implements PbxCore {
   hangup(channelId: string, cause: number = CAUSE.NORMAL): void {
     const ch = this.channel(channelId);
     if (!ch) throw new PbxError('not-found', 'Channel not found');
-    // AMI Hangup and ARI DELETE: ast_softhangup(AST_SOFTHANGUP_EXPLICIT) with the cause stored.
-    this.requestHangup(ch, { eventCause: 32, soft: true, hangupCause: cause });
+    // AMI Hangup and ARI DELETE: ast_softhangup(AST_SOFTHANGUP_EXPLICIT) with the cause stored. A
+    // dialler waiting for it to answer reads the dial status from that cause (NOANSWER, BUSY for
+    // `reason=busy`: runs6-11-b/ari-run10b-events.jsonl).
+    this.requestHangup(ch, { eventCause: 32, soft: true, hangupCause: cause, legStatus: dialStatusForCause(cause) });
   }
 
   // ---------------------------------------------------------------- channel primitives
@@ -513,7 +529,7 @@ export class Pbx implements PbxCore {
    */
   requestHangup(
     ch: Channel,
-    opts: { eventCause: number; soft: boolean; hangupCause?: number; legStatus?: LegFailure; withoutCause?: boolean },
+    opts: { eventCause: number; soft: boolean; hangupCause?: number; legStatus?: LegFailure; withoutCause?: boolean; techCause?: number },
   ): void {
     if (ch.destroyed) return;
     if (opts.hangupCause !== undefined) ch.hangupCause = opts.hangupCause;
@@ -524,6 +540,7 @@ export class Pbx implements PbxCore {
       cause: opts.eventCause,
       soft: opts.soft,
       ...(opts.withoutCause ? { withoutCause: true } : {}),
+      ...(opts.techCause ? { techCause: opts.techCause } : {}),
     });
     ch.softHangup = true;
     if (ch.leg && ch.state !== 'Up') {
@@ -546,8 +563,10 @@ export class Pbx implements PbxCore {
   /** Tear a channel down: leave its bridge, stop its media, tell a Local peer, raise `destroyed`. */
   destroyChannel(ch: Channel, cause?: number): void {
     if (ch.destroyed) return;
+    // An explicit cause stays, 0 included: ast_dial hangs up a Local `;1` that never answered with
+    // none (runs6-11-b/ari-run10-events.jsonl).
     if (cause !== undefined) ch.hangupCause = cause;
-    if (!ch.hangupCause && !this.byeWithoutCause.has(ch)) ch.hangupCause = CAUSE.NORMAL;
+    else if (!ch.hangupCause && !this.byeWithoutCause.has(ch)) ch.hangupCause = CAUSE.NORMAL;
     ch.softHangup = true;
     if (ch.bridge) this.bridging.leave(ch.bridge, ch);
     this.media.channelGone(ch);
@@ -557,16 +576,26 @@ export class Pbx implements PbxCore {
       // hangup (with our cause) on the other half before we are gone.
       const dialStatus = ch.vars.get('DIALSTATUS');
       if (ch.localHalf === 2 && dialStatus !== undefined) this.setVar(peer, 'CHANLOCALSTATUS', dialStatus);
+      // A hangup frame without a cause leaves the other half's own (Busy()'s 17 on the `;2`).
       this.requestHangup(peer, {
         eventCause: ch.hangupCause,
         soft: false,
-        hangupCause: ch.hangupCause,
+        ...(ch.hangupCause !== 0 ? { hangupCause: ch.hangupCause } : {}),
         legStatus: dialStatusForCause(ch.hangupCause),
       });
     }
     ch.destroyed = true;
     if (ch.leg) this.legFailed(ch, 'CHANUNAVAIL', ch.hangupCause);
-    this.publishWith(ch, (snap) => ({ type: 'channel.destroyed', channel: snap, cause: ch.hangupCause, causeTxt: causeText(ch.hangupCause) }));
+    // chan_pjsip refuses an unanswered channel with the SIP response for its cause, reported as
+    // tech_cause (480 for 19, 486 for 17: runs6-11-b/ari-run10b-events.jsonl, ari-run8-events.jsonl).
+    const techCause = this.techCauses.get(ch) ?? (ch.tech === 'PJSIP' && ch.state !== 'Up' ? causeToSip(ch.hangupCause) : 0);
+    this.publishWith(ch, (snap) => ({
+      type: 'channel.destroyed',
+      channel: snap,
+      cause: ch.hangupCause,
+      causeTxt: causeText(ch.hangupCause),
+      ...(techCause ? { techCause } : {}),
+    }));
     this.channels.delete(ch.id);
     this.ids.release(ch.id);
     this.apps.forgetChannel(ch.id);
@@ -600,19 +629,39 @@ export class Pbx implements PbxCore {
   }
 
   /** Register/unregister a phone and change how it answers. */
+  /**
+   * Register/unregister a phone and change how it answers. The events come in the order res_pjsip
+   * raised them in ami-run9.txt/ari-run9-events.jsonl and runs6-11-b/…run11…: on REGISTER the new
+   * contact (NonQualified), the endpoint online, the peer Reachable, the contact Reachable once
+   * qualified; on an unregister the endpoint offline, the peer Unreachable, the contact Removed.
+   */
   setEndpointBehaviour(ep: Endpoint, change: Partial<EndpointBehaviour>): void {
+    const q = this.qualify.get(ep);
     const wasOnline = ep.behaviour.online;
+    const wasVanished = q?.vanished ?? false;
     ep.behaviour = { ...ep.behaviour, ...change };
-    if (change.online === undefined || change.online === wasOnline) return;
+    if (change.online === undefined) return;
+    if (change.online && wasVanished) {
+      this.reRegisterVanished(ep);
+      return;
+    }
+    if (change.online === wasOnline) return;
+    const contact = (status: Extract<PbxEvent, { type: 'contact.status' }>['status'], uri = ep.contactUri): void =>
+      this.emit({ type: 'contact.status', aor: ep.resource, uri, status, endpointName: ep.resource });
     if (change.online) {
       ep.register();
-      this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Created', endpointName: ep.resource });
-      if (ep.qualified)
-        this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Reachable', endpointName: ep.resource });
+      if (q) q.since = Date.now();
+      // The contact is reported while the endpoint still shows offline (ari-run9-events.jsonl).
+      ep.behaviour.online = false;
+      contact('NonQualified');
+      ep.behaviour.online = true;
       this.emit({ type: 'endpoint.state', endpoint: ep.snapshot() });
+      this.emit({ type: 'peer.status', endpoint: ep.snapshot(), status: 'Reachable' });
+      if (ep.qualified) contact('Reachable');
     } else {
-      this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Removed', endpointName: ep.resource });
       this.emit({ type: 'endpoint.state', endpoint: ep.snapshot() });
+      this.emit({ type: 'peer.status', endpoint: ep.snapshot(), status: 'Unreachable' });
+      contact('Removed');
       // Calls ringing on a phone that went away fail.
       for (const id of [...ep.channelIds]) {
         const ch = this.channels.get(id);
@@ -621,6 +670,64 @@ export class Pbx implements PbxCore {
         }
       }
     }
+    this.devices.endpointChanged(ep);
+  }
+
+  /**
+   * The phone dies without unregistering (kill -9): its contact stays and calls to it go nowhere,
+   * until the next qualify (qualify_frequency after its registration, then every period) times out
+   * after qualify_timeout: the peer Unreachable, the contact Unreachable, the device UNAVAILABLE
+   * (runs6-11-b/ami-run11-registration.txt, 11c). Without qualify it is never noticed.
+   */
+  vanishEndpoint(ep: Endpoint): void {
+    const q = this.qualify.get(ep);
+    if (!q || !ep.behaviour.online || q.vanished || ep.staticContact !== undefined) return;
+    q.vanished = true;
+    if (q.frequencyMs <= 0) return;
+    const period = this.scheduler.scaled(q.frequencyMs);
+    const elapsed = Date.now() - q.since;
+    const nextQualify = q.since + Math.max(1, Math.ceil(elapsed / period)) * period;
+    const wait = nextQualify - Date.now() + this.scheduler.scaled(QUALIFY_TIMEOUT_MS);
+    q.cancel = this.scheduler.after(wait, () => {
+      q.cancel = undefined;
+      if (!q.vanished || !ep.behaviour.online) return;
+      ep.behaviour = { ...ep.behaviour, online: false };
+      this.emit({ type: 'endpoint.state', endpoint: ep.snapshot() });
+      this.emit({ type: 'peer.status', endpoint: ep.snapshot(), status: 'Unreachable' });
+      this.emit({ type: 'contact.status', aor: ep.resource, uri: ep.contactUri, status: 'Unreachable', endpointName: ep.resource });
+      this.devices.endpointChanged(ep);
+    });
+  }
+
+  /** Whether the phone went away without unregistering (its INVITEs go unanswered). */
+  endpointVanished(ep: Endpoint): boolean {
+    return this.qualify.get(ep)?.vanished ?? false;
+  }
+
+  /**
+   * A phone that vanished registers again with a new contact: the peer is Reachable at once, the
+   * new contact is added, the old one qualified and then replaced (remove_existing) — the order of
+   * runs6-11-b/ami-run11-registration.txt, 11d (there the device state came right after the peer).
+   */
+  private reRegisterVanished(ep: Endpoint): void {
+    const q = this.qualify.get(ep);
+    if (!q) return;
+    q.cancel?.();
+    q.cancel = undefined;
+    q.vanished = false;
+    const oldUri = ep.contactUri;
+    const wasOnline = ep.state === 'online';
+    ep.register();
+    q.since = Date.now();
+    ep.behaviour = { ...ep.behaviour, online: true };
+    const contact = (status: 'NonQualified' | 'Reachable' | 'Removed', uri: string): void =>
+      this.emit({ type: 'contact.status', aor: ep.resource, uri, status, endpointName: ep.resource });
+    if (!wasOnline) this.emit({ type: 'endpoint.state', endpoint: ep.snapshot() });
+    this.emit({ type: 'peer.status', endpoint: ep.snapshot(), status: 'Reachable' });
+    contact('NonQualified', ep.contactUri);
+    contact('Reachable', oldUri);
+    if (ep.qualified) contact('Reachable', ep.contactUri);
+    contact('Removed', oldUri);
     this.devices.endpointChanged(ep);
   }
 
@@ -655,8 +762,13 @@ export class Pbx implements PbxCore {
   /** The far end of a channel hangs up (SIP BYE/CANCEL): HangupRequest with the cause, not soft. */
   farEndHangup(ch: Channel, cause: number = CAUSE.NORMAL): void {
     if (ch.leg && ch.state !== 'Up') {
-      this.legFailed(ch, dialStatusForCause(cause), cause);
-      if (!ch.owned) this.destroyChannel(ch, cause);
+      // A phone refusing a call it rings with (baresip's 486): chan_pjsip queues the hangup with the
+      // cause and the SIP code, then the dialler reads the status (ami-run8.txt, runs6-11-b/
+      // ami-run10b-originate-noanswer.txt: HangupRequest 17, DialEnd BUSY, Hangup 17).
+      const techCause = causeToSip(cause);
+      if (techCause) this.techCauses.set(ch, techCause);
+      if (cause === 0) this.byeWithoutCause.add(ch);
+      this.requestHangup(ch, { eventCause: cause, soft: false, hangupCause: cause, legStatus: dialStatusForCause(cause), techCause, withoutCause: cause === 0 });
       return;
     }
     // Cause 0: a BYE without a Reason header (baresip): no cause on the hangup request, and the

@@ -90,9 +90,13 @@ export class StasisRunner {
     snoop.vars.set('SNOOP_SPY', spy);
     snoop.vars.set('SNOOP_WHISPER', whisper);
     snoop.owned = true;
-    this.run(snoop, app, args, false)
-      .catch(() => 'hangup')
-      .finally(() => pbx.destroyChannel(snoop));
+    // The answer shows the channel before it enters the app (dialplan `default,s,1` with no
+    // application: runs6-11-b/ari-run9-requests.txt); StasisStart follows.
+    queueMicrotask(() => {
+      this.run(snoop, app, args, false)
+        .catch(() => 'hangup')
+        .finally(() => pbx.destroyChannel(snoop));
+    });
     return snoop;
   }
 }

@@ -139,6 +139,8 @@ export function bridgeRoutes(router: Router, pbx: Pbx): void {
     const bridge = findStasisBridge(pbx, p.path['bridgeId'] ?? '');
     const options = parseRecordingOptions(p);
     const rec = core(() => pbx.media.record({ kind: 'bridge', bridge }, options));
+    // The recorder channel joins the bridge: smart bridging re-evaluates (softmix with two parties).
+    if (bridge.bridgeType === 'mixing') bridge.technology = bridge.idealTechnology();
     return {
       status: 201,
       body: liveRecordingJson(rec.snapshot()),

@@ -40,7 +40,8 @@ function allocation<T>(pbx: Pbx, fn: () => T): T {
   } catch (err) {
     if (err instanceof PbxError && (err.kind === 'not-found' || err.kind === 'bad-request')) {
       pbx.log.warn(`pbx-sim: ARI could not request the channel: ${err.message}`);
-      throw new HttpError(500, 'Allocation failed');
+      // ast_ari_response_alloc_failed: `{"error": …}`, not `{"message": …}` (runs6-11-b/ari-run10-requests.txt).
+      throw new HttpError(500, 'Allocation failed', 'control');
     }
     if (err instanceof PbxError && err.kind === 'conflict') throw new HttpError(409, err.message);
     throw err;
