@@ -243,6 +243,52 @@ describe('restart recovery', () => {
     await hangupCaller(sim, id);
   });
 
+  it('calls arriving while the server dies: nobody is left in silence and no row stays in progress', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001', '1002']);
+    const first = await boot(sim, dbPath, clock);
+    const before: string[] = [];
+    for (let i = 0; i < 8; i++) before.push(await placeCall(sim.httpUrl, `1330000${String(i).padStart(4, '0')}`, '12345'));
+    for (const id of before.slice(0, 4)) await waitFor(() => rowOf(first.server, id)?.state === 'queued', 'the first callers queued', 10_000);
+    // Some are still in the greeting, some already queued; one is put into a long greeting on purpose.
+    first.server.store.db.run(`update routes set prompt = 'greeting-slow' where number = '12345'`);
+    const inGreeting = await placeCall(sim.httpUrl, '13300000099', '12345');
+    await waitFor(() => rowOf(first.server, inGreeting)?.state === 'arriving', 'a caller in the greeting');
+    first.server.store.db.run(`update routes set prompt = null where number = '12345'`);
+    await first.server.close();
+    // While the server is away the application is not there: new calls never enter it.
+    for (let i = 0; i < 3; i++) await placeCall(sim.httpUrl, `1340000${String(i).padStart(4, '0')}`, '12345').catch(() => undefined);
+    await hangupCaller(sim, before[0] ?? '');
+
+    const second = await boot(sim, dbPath, clock);
+    const { server } = second;
+    const open = server.store.db.select().from(calls).all().filter((r) => r.endedAt === null);
+    const live = new Map(server.calls.calls().map((c) => [c.callId, c]));
+    expect(open.map((r) => r.linkedId).sort()).toEqual([...live.keys()].sort());
+    const inApp = (await simChannels(sim)).filter((c) => c.stasisApp === 'hotline12345');
+    expect(inApp.map((c) => c.id).sort()).toEqual([...live.keys()].sort());
+    expect(rowOf(server, before[0] ?? '')).toMatchObject({ outcome: 'abandoned', state: 'ended' });
+    expect(live.get(inGreeting)?.state).toBe('arriving');
+    // One ticket per call that reached the application, none opened twice.
+    const ours = new Set([...before, inGreeting]);
+    expect(server.store.db.select().from(tickets).all().filter((t) => t.callKey !== null && ours.has(t.callKey))).toHaveLength(9);
+
+    expect([...live.values()].filter((c) => c.state === 'queued').length).toBeGreaterThanOrEqual(3);
+
+    // Everyone still there is served in the end.
+    const desks = [await AgentDesktop.login(server.httpUrl, '1001'), await AgentDesktop.login(server.httpUrl, '1002')];
+    for (const d of desks) {
+      d.onMessage = (m) => {
+        if (m.type === 'call.answered') void d.command('call.hangup', { callId: m.callId });
+      };
+      await d.command('agent.ready');
+    }
+    // The caller taken back in the greeting hears the (now ordinary) greeting again and queues too.
+    for (const id of live.keys()) await waitFor(() => rowOf(server, id)?.outcome === 'answered', `${id} answered`, 30_000);
+    for (const d of desks) d.close();
+    for (const id of live.keys()) await hangupCaller(sim, id);
+  });
+
   it('an ARI-only reconnect with calls in every phase changes nothing that should not change', async () => {
     const { sim, dbPath, clock } = await world();
     await registerPhones(sim, ['1001']);
