@@ -196,6 +196,17 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return must(parsePlayback(playback), 'playback');
   }
 
+  /** Whether the playback is still playing or queued (false once it ended: Asterisk forgets it). */
+  async playbackExists(playbackId: string): Promise<boolean> {
+    try {
+      await this.call((c) => c.playbacks.get({ playbackId }));
+      return true;
+    } catch (error) {
+      if (error instanceof AriError && error.kind === 'not-found') return false;
+      throw error;
+    }
+  }
+
   async stopPlayback(playbackId: string): Promise<void> {
     await this.call((c) => c.playbacks.stop({ playbackId }));
   }

@@ -347,6 +347,11 @@ export class InboundCall implements QueueMember {
     await this.enqueue(skillCode);
   }
 
+  /** After the ARI socket came back: catches up with a prompt that ended while nobody listened. */
+  async recheckMedia(): Promise<void> {
+    await this.port.recheck();
+  }
+
   get hasEnded(): boolean {
     return this.ended;
   }

@@ -25,6 +25,8 @@ export class AriMediaPort implements MediaPort {
   private hungUp = false;
   private readonly waiters = new Set<Waiter>();
   private readonly finished = new Set<string>();
+  /** The prompt being played now, if any. */
+  private playing: string | null = null;
   private readonly stopListening: () => void;
 
   constructor(
@@ -68,6 +70,7 @@ export class AriMediaPort implements MediaPort {
     if (this.digits.length > 0) return { interrupted: true };
     if (this.hungUp) throw new CallerHungUp();
     const playbackId = randomUUID();
+    this.playing = playbackId;
     await this.ari.play(this.channelId, prompts.map(mediaUri), playbackId, PROMPT_LANGUAGE);
     // Generous upper bound: a prompt that never reports its end must not hold the caller forever.
     const ended = await this.waitUntil(() => this.finished.has(playbackId) || this.digits.length > 0, 120_000);
@@ -78,6 +81,7 @@ export class AriMediaPort implements MediaPort {
       if (!ended) this.log.warn({ channelId: this.channelId, playbackId }, 'prompt did not finish in time');
     }
     this.finished.delete(playbackId);
+    this.playing = null;
     return { interrupted: this.digits.length > 0 };
   }
 
@@ -93,6 +97,17 @@ export class AriMediaPort implements MediaPort {
       if (!got) return { digits: typed, reason: 'timeout' };
       typed += this.digits.shift() ?? '';
     }
+  }
+
+  /**
+   * After the event socket was away: a prompt that ended meanwhile never reported it (PlaybackFinished
+   * is not replayed), so ask ARI whether it still exists and go on if not.
+   */
+  async recheck(): Promise<void> {
+    const playbackId = this.playing;
+    if (!playbackId || this.finished.has(playbackId) || (await this.ari.playbackExists(playbackId))) return;
+    this.finished.add(playbackId);
+    for (const wake of [...this.waiters]) wake();
   }
 
   close(): void {

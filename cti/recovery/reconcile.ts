@@ -196,6 +196,9 @@ class Pass {
       return;
     }
     if (call.agentLegId) this.claimed.add(call.agentLegId);
+    if (call.state === 'arriving' || call.state === 'ivr') {
+      call.recheckMedia().catch((error: unknown) => this.ctx.log.debug({ callId: call.callId, err: (error as Error).message }, 'reconcile: prompt not rechecked'));
+    }
     this.counts.kept++;
   }
 

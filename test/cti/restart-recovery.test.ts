@@ -289,6 +289,26 @@ describe('restart recovery', () => {
     for (const id of live.keys()) await hangupCaller(sim, id);
   });
 
+  it('a prompt that ends while the ARI socket is away does not keep the caller waiting', async () => {
+    const { sim, dbPath, clock } = await world();
+    const { server, passes } = await boot(sim, dbPath, clock);
+    server.store.db.run(`update routes set prompt = 'greeting-slow' where number = '12345'`);
+    const started = new Map<string, string>();
+    sim.core.subscribe((event) => {
+      if (event.type === 'playback.started') started.set(event.playback.targetUri, event.playback.id);
+    });
+    const id = await placeCall(sim.httpUrl, '13200000001', '12345');
+    const playbackId = await waitFor(() => started.get(`channel:${id}`), 'the greeting playing');
+    const before = passes.length;
+    expect((await simRequest(sim.httpUrl, 'POST', '/sim/faults', { kind: 'drop-ari' })).status).toBe(202);
+    // The greeting ends (stopped through ARI) while the server has no event socket.
+    const auth = `Basic ${Buffer.from('cti:cti-secret').toString('base64')}`;
+    expect((await fetch(`${sim.httpUrl}/ari/playbacks/${playbackId}`, { method: 'DELETE', headers: { authorization: auth } })).status).toBe(204);
+    await waitFor(() => passes.length > before, 'a reconciliation after the reconnect', 15_000);
+    await waitFor(() => rowOf(server, id)?.state === 'queued', 'the caller queued after the greeting', 15_000);
+    await hangupCaller(sim, id);
+  });
+
   it('an ARI-only reconnect with calls in every phase changes nothing that should not change', async () => {
     const { sim, dbPath, clock } = await world();
     await registerPhones(sim, ['1001']);
