@@ -347,6 +347,16 @@ export class InboundCall implements QueueMember {
     await this.enqueue(skillCode);
   }
 
+  /** The agent leg ringing for this call now, if any. */
+  get offeredLegId(): string | null {
+    return this.ringing?.legId ?? null;
+  }
+
+  /** Takes back the ring (its outcome was lost while the ARI socket was away): the caller waits on in line. */
+  withdrawOffer(): void {
+    this.ringing?.cancel();
+  }
+
   /** After the ARI socket came back: catches up with a prompt that ended while nobody listened. */
   async recheckMedia(): Promise<void> {
     await this.port.recheck();

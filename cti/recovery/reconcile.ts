@@ -196,6 +196,15 @@ class Pass {
       return;
     }
     if (call.agentLegId) this.claimed.add(call.agentLegId);
+    const offered = call.offeredLegId;
+    if (offered) {
+      const leg = this.channels.get(offered);
+      // Answered or gone while the socket was down: that outcome never arrived, so the ring is taken back.
+      if (!leg || (leg.state === 'Up' && this.stasisArgs(leg) !== null)) {
+        this.decide(call.callId, call.summary.callerNumber, 'ring outcome lost while the socket was down: offer withdrawn', { leg: offered });
+        call.withdrawOffer();
+      } else this.claimed.add(offered);
+    }
     if (call.state === 'arriving' || call.state === 'ivr') {
       call.recheckMedia().catch((error: unknown) => this.ctx.log.debug({ callId: call.callId, err: (error as Error).message }, 'reconcile: prompt not rechecked'));
     }

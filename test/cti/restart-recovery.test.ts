@@ -309,6 +309,27 @@ describe('restart recovery', () => {
     await hangupCaller(sim, id);
   });
 
+  it("an agent who answers while the ARI socket is away is not left ringing: the offer is taken back and made again", async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001'], 'manual');
+    const { server, passes } = await boot(sim, dbPath, clock);
+    const desk = await AgentDesktop.login(server.httpUrl, '1001');
+    await desk.command('agent.ready');
+    const id = await placeCall(sim.httpUrl, '13100000001', '12345');
+    await desk.next('call.offered', (m) => m.callId === id);
+    const before = passes.length;
+    expect((await simRequest(sim.httpUrl, 'POST', '/sim/faults', { kind: 'drop-ari' })).status).toBe(202);
+    expect((await simRequest(sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1001/answer')).status).toBe(200);
+    await waitFor(() => passes.length > before, 'a reconciliation after the reconnect', 15_000);
+    // Offered again: the phone rings a second time and this answer connects the call.
+    await waitFor(async () => (await simRequest(sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1001/answer')).status === 200, 'the phone ringing again', 15_000);
+    await desk.next('call.answered', (m) => m.callId === id, 15_000);
+    expect(server.calls.call(id)?.state).toBe('connected');
+    expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+    desk.close();
+    await hangupCaller(sim, id);
+  });
+
   it('an ARI-only reconnect with calls in every phase changes nothing that should not change', async () => {
     const { sim, dbPath, clock } = await world();
     await registerPhones(sim, ['1001']);
