@@ -243,6 +243,33 @@ describe('restart recovery', () => {
     await hangupCaller(sim, id);
   });
 
+  it('a restart during a three-way call keeps caller and agent together and drops the third party', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    await simRequest(sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
+    const first = await boot(sim, dbPath, clock);
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    const id = await answeredCall(sim, first.server, desk, '13900000002');
+    expect(await desk.command('call.conference', { callId: id, target: { kind: 'expert', expertSeatId: 2 } })).toMatchObject({ ok: true });
+    await waitFor(async () => (await simBridges(sim)).find((b) => b.name === `call-${id}`)?.channelIds.length === 3, 'three parties in the bridge');
+    const agentLeg = first.server.calls.call(id)?.agentLegId ?? '';
+    const third = (await simBridges(sim)).find((b) => b.name === `call-${id}`)?.channelIds.find((c) => c !== id && c !== agentLeg);
+    desk.close();
+    await first.server.close();
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ reconnected: 1 });
+    expect(second.server.calls.call(id)).toMatchObject({ state: 'connected', agentLegId: agentLeg });
+    await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === third), 'the third party hung up');
+    expect((await simBridges(sim)).find((b) => b.name === `call-${id}`)?.channelIds.sort()).toEqual([id, agentLeg].sort());
+    expect(rowOf(second.server, id)?.state).toBe('connected');
+    const again = await AgentDesktop.login(second.server.httpUrl, '1001');
+    expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+    await waitFor(() => rowOf(second.server, id)?.outcome === 'answered' && rowOf(second.server, id)?.endedAt, 'the row ended answered');
+    again.close();
+    await hangupCaller(sim, id);
+  });
+
   it('calls arriving while the server dies: nobody is left in silence and no row stays in progress', async () => {
     const { sim, dbPath, clock } = await world();
     await registerPhones(sim, ['1001', '1002']);
