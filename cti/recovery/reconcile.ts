@@ -83,7 +83,7 @@ export type ReconcileCounts = Record<ReconcileCategory, number>;
 /** Bridge names the server gives (call-<id>, queue-<skill>, consult-/transfer-/monitor-<id>, click-to-call callback-…). */
 const OUR_BRIDGE = /^(call|queue|consult|transfer|monitor|callback)-/;
 const OWN_LEG = new RegExp(`^(${OWN_CHANNEL_ROLES.join('|')})-`);
-const CALL_STATES_WITH_PARTY: readonly CallState[] = ['connected', 'held', 'consulting', 'conference', 'ended'];
+const CALL_STATES_WITH_PARTY: readonly CallState[] = ['connected', 'held', 'transferring', 'consulting', 'conference', 'ended'];
 
 /** `PJSIP/1001-0000002a` → `PJSIP/1001`. */
 function endpointOf(channel: AriChannel): string | null {
@@ -200,7 +200,7 @@ class Pass {
     if (offered) {
       const leg = this.channels.get(offered);
       // Answered or gone while the socket was down: that outcome never arrived, so the ring is taken back.
-      if (!leg || (leg.state === 'Up' && this.stasisArgs(leg) !== null)) {
+      if (!leg || leg.state === 'Up') {
         this.decide(call.callId, call.summary.callerNumber, 'ring outcome lost while the socket was down: offer withdrawn', { leg: offered });
         call.withdrawOffer();
       } else this.claimed.add(offered);
@@ -229,7 +229,8 @@ class Pass {
     this.claimed.add(caller.id);
     const bridge = this.bridgeOf.get(caller.id);
     const legs = this.legsOf(row.linkedId, caller.id);
-    const answeredAgentLeg = legs.find((l) => l.id.startsWith('agent-') && l.state === 'Up' && this.stasisArgs(l) !== null);
+    // An originated leg is Up once its phone answered (Ringing/Down before).
+    const answeredAgentLeg = legs.find((l) => l.id.startsWith('agent-') && l.state === 'Up');
     const state = row.state as CallState;
     const restored = (to: CallState): RestoredCall => {
       if (to !== state) setCallState(this.ctx.db, row.linkedId, to);
