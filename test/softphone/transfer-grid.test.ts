@@ -128,6 +128,9 @@ afterAll(async () => {
   console.table(rows);
 });
 afterEach(async () => {
+  // A failed cell must not spill into the next one: whatever it left on the PBX goes.
+  for (const c of await channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
+  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
   while (desks.length) desks.pop()?.close();
   await registerPhones(h.sim);
   // Agents settle (wrap-up over, desktops gone) before the next cell.
