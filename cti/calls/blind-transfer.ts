@@ -152,7 +152,15 @@ export class BlindTransfer implements CallFlow {
 /** A colleague receiving a transferred call gets the same screen-pop as for a call from the queue. */
 export function popOnRing(call: InboundCall, leg: RingingLeg, agentId: number | null): void {
   if (agentId === null) return;
+  let popped = false;
   void leg.ringing.then(() => {
-    if (!call.hasEnded) call.publish({ type: 'call.offered', agentId, ivrSteps: [...call.ivrChoices], waitedMs: 0 });
+    if (call.hasEnded) return;
+    popped = true;
+    call.publish({ type: 'call.offered', agentId, ivrSteps: [...call.ivrChoices], waitedMs: 0 });
+  });
+  // A ring that stops without an answer takes the pop away again.
+  void leg.outcome.then((outcome) => {
+    if (outcome === 'answered' || !popped) return;
+    call.publish({ type: 'call.offer.withdrawn', agentId, reason: outcome === 'missed' ? 'no-answer' : call.hasEnded ? 'caller-hung-up' : 'cancelled' });
   });
 }

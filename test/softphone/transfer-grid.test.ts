@@ -325,6 +325,11 @@ describe('transfer grid', () => {
           expect(tDesk.received.slice(tFrom).some((m) => m.type === 'call.offered')).toBe(false);
           break;
       }
+      // A target whose phone rang and who did not take the call loses the pop again.
+      const popped = tDesk.received.slice(tFrom).some((m) => m.type === 'call.offered' && m.callId === caller);
+      if (popped && (cell.target === 'ready' || cell.target === 'missed')) {
+        await tDesk.next('call.offer.withdrawn', (m) => m.callId === caller);
+      }
       expect(['wrap_up', 'ready', 'not_ready']).toContain(agentOf('1001').state);
       results.set(key(cell), `✓ ${cell.after}`);
     });

@@ -242,7 +242,7 @@ function onCallEvent(c: ActiveCall, message: WireMessage, at: number): void {
 }
 
 const WITHDRAWN: Record<string, string> = {
-  'no-answer': '振铃超时未接，来电已转给其他坐席',
+  'no-answer': '振铃超时未接',
   'caller-hung-up': '来电人已挂机',
   cancelled: '来电已取消',
 };

@@ -23,6 +23,7 @@ export const CALL_STATES: Record<string, string> = {
   connected: '通话中',
   held: '保持中',
   consulting: '咨询中',
+  transferring: '转接中',
   conference: '三方通话',
   ended: '已结束',
 };
