@@ -60,7 +60,8 @@ describe('calls while the server is down', () => {
       return res.body.channelIds.length > 0;
     }, 'agent phone 1001 ringing', 10_000);
     expect((await channel(sim, answered))?.dialplan).toMatchObject({ context: 'hotline-outage', app: 'Queue' });
-    await simRequest(sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1001/answer');
+    // The phone answers once it rings (the INVITE may be out before the 180).
+    await waitFor(async () => (await simRequest(sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1001/answer')).status === 200, 'agent 1001 answering', 10_000);
     await waitFor(async () => {
       const res = await simRequest<{ bridgeId: string | null }>(sim.httpUrl, 'GET', `/sim/channels/${answered}`);
       return res.body.bridgeId !== null;

@@ -1,13 +1,15 @@
 /**
  * The dialplan loop (`__ast_pbx_run`) and the applications the simulator implements: Answer, Hangup,
  * Stasis, Wait, Dial, Playback/Background, NoOp/Verbose/Log, Set/MSet, Goto/GotoIf, Ringing,
- * Progress, Busy, Congestion, MusicOnHold, Echo, Queue (minimal).
+ * Progress, Busy, Congestion, MusicOnHold, Echo, Queue (minimal), MixMonitor/StopMixMonitor, and
+ * hangup handlers (core/outage-apps.ts).
  */
 import { CAUSE } from './causes.js';
 import type { Channel } from './channel.js';
 import { splitAppArgs, substitute } from './dialplan.js';
+import { mixMonitor, runHangupHandlers, stopMixMonitor, watchQueue } from './outage-apps.js';
 import { mediaSeconds } from './playback.js';
-import type { Pbx } from './pbx.js';
+import type { Pbx, QueueOptions } from './pbx.js';
 import { readVariable } from './variables.js';
 
 /** What an application tells the loop: go on, stop (hang up), or it moved the channel itself. */
@@ -97,6 +99,11 @@ export class DialplanRunner {
       // reports at once (an originate's OriginateResponse) out before the hangup's events.
       one.leg.farEndLeaving(ch.hangupCause || CAUSE.NORMAL);
       await Promise.resolve();
+    }
+    // Hangup handlers run at the end of the loop, before the channel goes (ast_pbx_hangup_handler_run).
+    if (ch.hangupHandlers.length > 0 && !ch.destroyed) {
+      ch.softHangup = true;
+      await runHangupHandlers(pbx, ch, (c, app, d) => this.exec(c, app, d));
     }
     ch.inPbx = false;
     if (ch.destroyed) return;
@@ -230,6 +237,12 @@ export class DialplanRunner {
       }
       case 'queue':
         return this.queue(ch, args);
+      case 'mixmonitor':
+        mixMonitor(pbx, ch, data);
+        return 'continue';
+      case 'stopmixmonitor':
+        stopMixMonitor(ch);
+        return 'continue';
       default:
         pbx.log.warn(`pbx-sim: no application '${app}' (${ch.name}); hanging up`);
         return 'hangup';
@@ -270,20 +283,30 @@ export class DialplanRunner {
     const deadline = overall > 0 ? Date.now() + pbx.scheduler.scaled(overall * 1000) : Infinity;
     for (const v of ['ANSWEREDTIME', 'ANSWEREDTIME_MS', 'DIALEDTIME', 'DIALEDTIME_MS', 'QUEUEWAIT', 'QUEUEWAIT_MS']) pbx.setVar(ch, v, '');
     pbx.media.startMoh(ch, queue.musicClass);
-    const members = queue.members.map((m) => m.interface.replace(/\/n$/, '')).join('&');
-    while (!ch.softHangup && ch.alive && Date.now() < deadline) {
-      const remaining = deadline === Infinity ? queue.timeout : Math.min(queue.timeout, Math.ceil((deadline - Date.now()) / 1000 / pbx.scheduler.timing.timeScale));
-      const r = members === '' ? 'unanswered' : await pbx.dialing.dialApp(ch, `${members},${remaining}`, 'queue');
-      if (r === 'hangup') return 'hangup';
-      if (r === 'continue') return ch.softHangup ? 'hangup' : 'continue';
-      if (ch.asyncGoto) break;
-      const w = await this.sleep(ch, pbx.scheduler.scaled(queue.retry * 1000));
-      if (w === 'interrupted') break;
-    }
+    const leave = watchQueue(pbx, ch, queue);
+    const r = await this.ringQueue(ch, queue, deadline);
+    leave();
+    if (r === 'hangup') return 'hangup';
+    if (r === 'continue') return ch.softHangup ? 'hangup' : 'continue';
     pbx.media.stopMoh(ch);
     if (ch.softHangup) return 'hangup';
     pbx.setVar(ch, 'QUEUESTATUS', 'TIMEOUT');
     return 'continue';
+  }
+
+  /** Rings the members until one answers, the caller goes, or the queue's overall timeout. */
+  private async ringQueue(ch: Channel, queue: QueueOptions, deadline: number): Promise<'continue' | 'hangup' | 'unanswered'> {
+    const { pbx } = this;
+    const members = queue.members.map((m) => m.interface.replace(/\/n$/, '')).join('&');
+    while (!ch.softHangup && ch.alive && Date.now() < deadline) {
+      const remaining = deadline === Infinity ? queue.timeout : Math.min(queue.timeout, Math.ceil((deadline - Date.now()) / 1000 / pbx.scheduler.timing.timeScale));
+      const r = members === '' ? 'unanswered' : await pbx.dialing.dialApp(ch, `${members},${remaining}`, 'queue');
+      if (r !== 'unanswered') return r;
+      if (ch.asyncGoto) break;
+      const w = await this.sleep(ch, pbx.scheduler.scaled(queue.retry * 1000));
+      if (w === 'interrupted') break;
+    }
+    return 'unanswered';
   }
 }
 

@@ -9,6 +9,7 @@
 import type { ContactSnapshot, OriginateOutcome, OriginateRequest, PbxCore } from './api.js';
 import { PbxError } from './api.js';
 import { AppRegistry } from './apps.js';
+import { AstDb, writeDbFunction } from './astdb.js';
 import type { Bridge } from './bridge.js';
 import { Bridging } from './bridging.js';
 import { causeText, causeToSip, CAUSE } from './causes.js';
@@ -68,6 +69,9 @@ export interface QueueOptions {
   musicClass: string;
   /** queues.conf `ringinuse` (Asterisk's default: yes). */
   ringInUse?: boolean;
+  /** queues.conf `setinterfacevar` / `setqueueentryvar` (default no): MEMBERINTERFACE…, QEHOLDTIME… on the caller. */
+  setInterfaceVar?: boolean;
+  setQueueEntryVar?: boolean;
 }
 
 export interface PbxConfig {
@@ -152,6 +156,8 @@ export class Pbx implements PbxCore {
   /** SIP response codes the far end refused channels with (reported as their tech_cause). */
   private readonly techCauses = new WeakMap<Channel, number>();
   readonly globals = new Map<string, string>();
+  /** AstDB: on disk in Asterisk, so it survives `reset()` (a simulated restart). */
+  readonly astdb = new AstDb();
   readonly queues: QueueOptions[];
   readonly mohClasses: string[];
   readonly trunkEndpoint: string;
@@ -469,6 +475,17 @@ export class Pbx implements PbxCore {
         ch.accountCode = value;
         return;
       }
+      if (func === 'CHANNEL' && (field === 'hangup_handler_push' || field === 'hangup_handler_wipe')) {
+        if (field === 'hangup_handler_wipe') ch.hangupHandlers = [];
+        if (value.trim() !== '') ch.hangupHandlers.unshift(value.trim());
+        return;
+      }
+      if (func === 'CHANNEL' && field === 'hangup_handler_pop') {
+        ch.hangupHandlers.shift();
+        if (value.trim() !== '') ch.hangupHandlers.unshift(value.trim());
+        return;
+      }
+      if (writeDbFunction(this.astdb, name, value)) return;
       if (readFunction(ch, name) === undefined) throw new PbxError('bad-request', 'Failed to execute function');
       return;
     }
