@@ -26,6 +26,7 @@ import type { AmiConnection } from './ami/ami-connection.js';
 import type { AriConnection } from './ari/ari-connection.js';
 import type { AriChannel, AriEvent } from './ari/ari-types.js';
 import { CallControl } from './calls/call-control.js';
+import type { AdoptOutbound } from './calls/click-to-call.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall, type RestoredCall } from './calls/inbound-call.js';
 import { Monitoring } from './calls/monitoring.js';
@@ -210,10 +211,20 @@ export function startCallHandling(deps: {
       dialledNumber: ticket.dialledNumber,
       routeId: ticket.routeId,
       arrivedAt: clock.now().toISOString(),
+      direction: 'outbound',
     });
     const call = new InboundCall(ctx, queue, { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true }, callbackDecision(ticket), callerNumber, ticket.dialledNumber);
     register(call);
     void call.run();
+  };
+
+  // Click-to-call: the answered citizen joins the call flow as a call in state `offered`, connected next.
+  const adoptOutbound: AdoptOutbound = (outbound) => {
+    const arrived = { linkedId: outbound.callId, channelId: outbound.callId, callId: outbound.rowId, ticket: outbound.ticket, route: undefined, isNew: true };
+    const restored: RestoredCall = { state: 'offered', arrivedAtMs: outbound.arrivedAtMs, queuedAtMs: null, ivrSteps: [] };
+    const call = new InboundCall(ctx, queue, arrived, callbackDecision(outbound.ticket), outbound.number, outbound.number, restored);
+    register(call);
+    return call;
   };
 
   ari.on('event', onEvent);
@@ -222,7 +233,7 @@ export function startCallHandling(deps: {
     adoptCallback,
     context: ctx,
     bus,
-    control: new CallControl(ctx, (callId) => live.get(callId)),
+    control: new CallControl(ctx, (callId) => live.get(callId), adoptOutbound),
     monitoring: new Monitoring(ctx, (agentId) => [...live.values()].find((c) => c.agentId === agentId)),
     agents,
     queue,

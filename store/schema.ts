@@ -52,6 +52,10 @@ export const TICKET_DISPOSITIONS = ['answered', 'dispatch', 'transferred', 'inva
 export type TicketDisposition = (typeof TICKET_DISPOSITIONS)[number];
 
 export const CALL_OUTCOMES = ['in-progress', 'answered', 'abandoned', 'blocked', 'transferred', 'failed'] as const;
+
+/** Who placed the call: a citizen calling in, or the centre calling out (click-to-call, missed-call callback). */
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
@@ -197,6 +201,7 @@ export const calls = sqliteTable(
      * queue) served it and the server imported it afterwards (cti/recovery/outage-importer.ts).
      */
     duringOutage: integer('during_outage', { mode: 'boolean' }).notNull().default(false),
+    direction: text('direction', { enum: CALL_DIRECTIONS }).notNull().default('inbound'),
   },
   (t) => [index('calls_arrived_idx').on(t.arrivedAt), index('calls_caller_idx').on(t.callerNumber)],
 );

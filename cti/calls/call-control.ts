@@ -10,7 +10,7 @@
 import { appendTicketEvent } from '../../store/index.js';
 import { AttendedTransfer } from './attended-transfer.js';
 import { BlindTransfer } from './blind-transfer.js';
-import { clickToCall } from './click-to-call.js';
+import { clickToCall, type AdoptOutbound } from './click-to-call.js';
 import { Conference } from './conference.js';
 import { resolveTarget, type TransferTarget } from './transfer-target.js';
 import type { CallContext } from './call-context.js';
@@ -26,6 +26,7 @@ export class CallControl {
   constructor(
     private readonly ctx: CallContext,
     private readonly findCall: (callId: string) => InboundCall | undefined,
+    private readonly adoptOutbound: AdoptOutbound,
   ) {}
 
   /** The call, if it is this agent's; otherwise a refusal that says why. */
@@ -125,7 +126,7 @@ export class CallControl {
   /** The agent leaves: their leg goes; the caller stays for the satisfaction survey, then is released. */
   /** 回拨: rings the agent's phone, then the citizen; resolves once they are connected. */
   async callBack(agentId: number, number: string): Promise<void> {
-    await clickToCall(this.ctx, agentId, number);
+    await clickToCall(this.ctx, this.adoptOutbound, agentId, number);
   }
 
   async hangup(callId: string, agentId: number): Promise<void> {

@@ -1,26 +1,63 @@
 /**
- * Click-to-call (回拨) from the agent desktop: the agent's own phone rings first; when they pick up,
- * the citizen is dialled on the trunk and both are bridged. Used for missed-call callbacks (漏接回拨).
- * Either side hanging up ends it; the agent goes to wrap-up as after any call.
+ * Click-to-call (外呼) from the agent desktop, a call like any other: the agent's own phone rings
+ * first; once they pick up, the call has its row (direction `outbound`) and its ticket and the
+ * desktop its pop, and the citizen is dialled on the trunk. When the citizen answers, the call joins
+ * the call flow (bridge, recording, hold, transfer, hang-up, KPIs) through `adopt`. When the citizen
+ * is not reached the row ends `failed` and the agent is told why (busy, no answer, …).
  */
-import type { AriEvent } from '../ari/ari-types.js';
+import { randomUUID } from 'node:crypto';
+import { appendTicketEvent, listRoutes, markCallEnded, openTicketForCall, recordCallArrival, type TicketRow } from '../../store/index.js';
+import type { CallSummary } from '../events/domain-events.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
+import type { InboundCall } from './inbound-call.js';
 import { ringFailureText, ringLeg } from './ring-leg.js';
 import { trunkDial } from './transfer-target.js';
 
-export async function clickToCall(ctx: CallContext, agentId: number, number: string): Promise<void> {
+/** What the call flow needs to take over an answered outbound call. */
+export interface OutboundCall {
+  callId: string;
+  rowId: number;
+  number: string;
+  ticket: TicketRow;
+  arrivedAtMs: number;
+}
+
+/** Builds the live call (state `offered`) for an answered outbound call and registers it. */
+export type AdoptOutbound = (call: OutboundCall) => InboundCall;
+
+export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentId: number, number: string): Promise<string> {
   const agent = ctx.agents.get(agentId);
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
-  const callId = `callback-${agentId}-${ctx.clock.now().getTime()}`;
+  // The citizen's leg gets the call's id: it is the call's key, as a caller's channel is for inbound calls.
+  const callId = `callback-${randomUUID()}`;
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError(`当前状态不能外呼: ${agent.state}（请先示闲）`);
-  const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '回拨' }, agent.endpoint, 'callback');
+  const main = listRoutes(ctx.db).find((r) => r.mode === 'main' && r.enabled);
+  const hotline = main?.name ?? '12345';
+  const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'callback');
   if ((await own.outcome) !== 'answered') {
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`坐席话机${ringFailureText(own.failure)}`);
   }
-  ctx.agents.transition(agentId, 'answer', callId);
-  const citizen = ringLeg(ctx, { callId, callerNumber: '12345', hotline: '12345' }, trunkDial(number), 'callback');
+
+  const now = ctx.clock.now();
+  const { call: row } = recordCallArrival(ctx.db, {
+    linkedId: callId,
+    channelId: callId,
+    channelName: 'outbound',
+    callerNumber: number,
+    dialledNumber: number,
+    routeId: main?.id ?? null,
+    arrivedAt: now.toISOString(),
+    direction: 'outbound',
+  });
+  const { ticket } = openTicketForCall(ctx.db, { callKey: callId, callId: row.id, callerNumber: number, dialledNumber: number, routeId: main?.id ?? null, hotline, at: now });
+  const login = agent.login;
+  appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: '坐席外呼' });
+  const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number };
+  ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0 });
+
+  const citizen = ringLeg(ctx, { callId, callerNumber: main?.number ?? '12345', hotline }, trunkDial(number), 'callback', callId);
   const stopAgentWatch = ctx.router.listen(own.legId, (e) => {
     if (e.type === 'StasisEnd' || e.type === 'ChannelHangupRequest') citizen.cancel();
   });
@@ -28,20 +65,14 @@ export async function clickToCall(ctx: CallContext, agentId: number, number: str
   stopAgentWatch();
   if (outcome !== 'answered') {
     await ctx.ari.hangup(own.legId).catch(() => undefined);
-    ctx.agents.transition(agentId, 'call-end', null);
-    throw new CallControlError(`外呼失败：${ringFailureText(citizen.failure)}`);
+    const why = outcome === 'cancelled' ? '坐席已挂机' : ringFailureText(citizen.failure);
+    markCallEnded(ctx.db, callId, { outcome: 'failed', hangupCause: null, at: ctx.clock.now().toISOString() });
+    appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound-failed', note: `外呼未接通：${why}` });
+    ctx.bus.publish({ type: 'call.offer.withdrawn', at: ctx.clock.now().toISOString(), call: summary, agentId, reason: 'not-reached' });
+    ctx.agents.transition(agentId, 'offer-cancelled', null);
+    throw new CallControlError(`外呼失败：${why}`);
   }
-  const bridge = await ctx.ari.createBridge('mixing', callId);
-  await ctx.ari.addToBridge(bridge.id, [own.legId, citizen.legId]);
-  let ended = false;
-  const stops: (() => void)[] = [];
-  const end = (event: AriEvent) => {
-    if (ended || (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest')) return;
-    ended = true;
-    for (const stop of stops) stop();
-    void Promise.all([own.legId, citizen.legId].map((leg) => ctx.ari.hangup(leg).catch(() => undefined)))
-      .then(() => ctx.ari.destroyBridge(bridge.id).catch(() => undefined))
-      .finally(() => ctx.agents.transition(agentId, 'call-end', null));
-  };
-  stops.push(ctx.router.listen(own.legId, end), ctx.router.listen(citizen.legId, end));
+  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime() });
+  await call.connectOutbound(agentId, own.legId);
+  return callId;
 }

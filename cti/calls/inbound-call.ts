@@ -289,6 +289,11 @@ export class InboundCall implements QueueMember {
     return false;
   }
 
+  /** A call the centre placed (click-to-call): the citizen answered; connect them with the agent already on the line. */
+  async connectOutbound(agentId: number, agentLegId: string): Promise<void> {
+    await this.connect(agentId, agentLegId);
+  }
+
   private async connect(agentId: number, legId: string): Promise<boolean> {
     const agent = this.ctx.agents.get(agentId);
     this.fire('answer');

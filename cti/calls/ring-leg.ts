@@ -79,8 +79,9 @@ export function ringLeg(
   call: { callId: string; callerNumber: string; hotline: string },
   endpoint: string,
   role: OwnChannelRole = 'agent',
+  /** The leg's channel id, when the caller needs to know it in advance (default: `<role>-<uuid>`). */
+  legId = `${role}-${randomUUID()}`,
 ): RingingLeg {
-  const legId = `${role}-${randomUUID()}`;
   let settle: (outcome: RingOutcome) => void = () => undefined;
   let markRinging: () => void = () => undefined;
   const ringing = new Promise<void>((resolve) => (markRinging = resolve));

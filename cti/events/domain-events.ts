@@ -18,7 +18,7 @@ export interface CallSummary {
 }
 
 /** Why an offer to an agent ended without them taking the call. */
-export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled';
+export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached';
 
 export type AgentState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
 

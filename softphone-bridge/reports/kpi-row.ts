@@ -20,4 +20,7 @@ export interface KpiRow {
   satisfactionRate: number;
   repeatCallRate: number;
   ticketsOverdue: number;
+  /** Calls the centre placed (click-to-call, missed-call callbacks), and those the citizen answered. */
+  outbound: number;
+  outboundAnswered: number;
 }

@@ -9,7 +9,9 @@
  * - transfers / three-way calls: completed transfers and three-way calls in the calls' ticket history;
  * - satisfaction rate: (satisfied + basically satisfied) / calls with an evaluation;
  * - repeat-call rate: offered calls whose number had called in the 24 hours before / offered;
- * - tickets overdue: the calls' tickets past their deadline and not closed, at the time of the report.
+ * - tickets overdue: the calls' tickets past their deadline and not closed, at the time of the report;
+ * - outbound / outbound answered: calls the centre placed (click-to-call, missed-call callbacks) and
+ *   those the citizen answered. Every figure above counts inbound calls only.
  */
 import type { CallFacts } from '../../store/index.js';
 import type { KpiGrouping, KpiRow } from './kpi-row.js';
@@ -28,7 +30,9 @@ function p90(values: number[]): number {
 const CLOSED = new Set(['closed', 'callback', 'evaluated']);
 const EVALUATED = new Set(['satisfied', 'basically-satisfied', 'dissatisfied']);
 
-function kpisOf(key: string, rows: readonly CallFacts[], now: Date): KpiRow {
+function kpisOf(key: string, all: readonly CallFacts[], now: Date): KpiRow {
+  const rows = all.filter((r) => r.direction === 'inbound');
+  const outbound = all.filter((r) => r.direction === 'outbound');
   const offered = rows.filter((r) => r.outcome !== 'blocked');
   const answered = offered.filter((r) => r.answeredAt !== null);
   const abandoned = offered.filter((r) => r.outcome === 'abandoned');
@@ -52,6 +56,8 @@ function kpisOf(key: string, rows: readonly CallFacts[], now: Date): KpiRow {
     satisfactionRate: ratio(evaluated.filter((r) => r.satisfaction !== 'dissatisfied').length, evaluated.length),
     repeatCallRate: ratio(offered.filter((r) => r.earlierCalls > 0).length, offered.length),
     ticketsOverdue: offered.filter((r) => r.dueAt !== null && Date.parse(r.dueAt) < now.getTime() && !CLOSED.has(r.ticketStatus ?? '')).length,
+    outbound: outbound.length,
+    outboundAnswered: outbound.filter((r) => r.answeredAt !== null).length,
   };
 }
 
@@ -80,6 +86,8 @@ export const KPI_COLUMNS: (keyof KpiRow)[] = [
   'satisfactionRate',
   'repeatCallRate',
   'ticketsOverdue',
+  'outbound',
+  'outboundAnswered',
 ];
 
 /** CSV with a BOM so spreadsheet programs read the Chinese hotline names right. */

@@ -39,7 +39,7 @@ export function dayFigures(rows: readonly CallFacts[], now: Date): DayFigures {
 export function hourlyFigures(rows: readonly CallStatRow[], peakWaiting: ReadonlyMap<number, number>): HourFigures[] {
   const byHour = new Map<number, CallStatRow[]>();
   for (const row of rows) {
-    if (row.outcome === 'blocked') continue;
+    if (row.outcome === 'blocked' || row.direction === 'outbound') continue;
     const hour = shanghaiHour(new Date(row.arrivedAt));
     byHour.set(hour, [...(byHour.get(hour) ?? []), row]);
   }

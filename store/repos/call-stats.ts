@@ -3,7 +3,7 @@ import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { calls, kpiDaily, ticketEvents, tickets } from '../schema.js';
 
-export type CallStatRow = Pick<typeof calls.$inferSelect, 'arrivedAt' | 'answeredAt' | 'endedAt' | 'waitMs' | 'outcome' | 'dialledNumber' | 'agentId'>;
+export type CallStatRow = Pick<typeof calls.$inferSelect, 'arrivedAt' | 'answeredAt' | 'endedAt' | 'waitMs' | 'outcome' | 'dialledNumber' | 'agentId' | 'direction'>;
 
 /** One call with what the KPIs need from its ticket and history. */
 export interface CallFacts extends CallStatRow {
@@ -40,6 +40,7 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
       endedAt: calls.endedAt,
       waitMs: calls.waitMs,
       outcome: calls.outcome,
+      direction: calls.direction,
       dialledNumber: calls.dialledNumber,
       agentId: calls.agentId,
       callerNumber: calls.callerNumber,

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { calls, type CallOutcome } from '../schema.js';
+import { calls, type CallDirection, type CallOutcome } from '../schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
 
@@ -14,6 +14,8 @@ export interface CallArrival {
   arrivedAt: string;
   /** Served by the dialplan's survival path while the server was down, imported afterwards. */
   duringOutage?: boolean;
+  /** `outbound` when the centre placed the call (click-to-call, missed-call callback). */
+  direction?: CallDirection;
 }
 
 /**

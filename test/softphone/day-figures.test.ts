@@ -20,6 +20,7 @@ const row = (arrivedAt: string, over: Partial<CallFacts>): CallFacts => ({
   outcome: 'abandoned',
   dialledNumber: '12345',
   agentId: null,
+  direction: 'inbound',
   ...over,
 });
 

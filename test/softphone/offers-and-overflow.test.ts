@@ -58,8 +58,8 @@ describe('a withdrawn offer clears the pop', () => {
     const a = await desk('1001');
     const id = await placeCall(h.sim.httpUrl, '13800000202', '12345');
     await a.next('call.offered', (m) => m.callId === id);
-    expect(await a.next('call.offer.withdrawn', (m) => m.callId === id)).toMatchObject({ reason: 'no-answer' });
-    await waitFor(() => agentState('1001') === 'not_ready', 'the agent not ready after a missed ring');
+    expect(await a.next('call.offer.withdrawn', (m) => m.callId === id, 30_000)).toMatchObject({ reason: 'no-answer' });
+    await waitFor(() => agentState('1001') === 'not_ready', 'the agent not ready after a missed ring', 10_000);
     const b = await desk('1002');
     await b.next('call.answered', (m) => m.callId === id);
     await hangUp(id);

@@ -3,6 +3,8 @@
  * sitting at another desk, and an agent who changes their mind about an attended transfer.
  */
 import { describe, expect, it } from 'vitest';
+import { computeKpis } from '../../softphone-bridge/reports/kpis.js';
+import { findCallByLinkedId, listCallFactsBetween, shanghaiDay, shanghaiDayBounds } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -60,22 +62,35 @@ describe('queue and seats', () => {
     desk.close();
   });
 
-  it('click-to-call: the agent calls a missed caller back through their own phone and the trunk', async () => {
+  it('click-to-call is a call like any other: row, ticket, pop, recording, hold and hang-up from the desktop, counted as outbound', async () => {
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
     const desk = await AgentDesktop.login(h.server.httpUrl, '1002');
     expect(await desk.command('call.dial', { number: '13900000009' })).toMatchObject({ ok: false });
     await desk.command('agent.ready');
     expect(await desk.command('call.dial', { number: 'abc' })).toMatchObject({ ok: false });
     expect(await desk.command('call.dial', { number: '13900000009' })).toMatchObject({ ok: true });
+    const pop = await desk.next('call.offered', (m) => m.callerNumber === '13900000009');
+    const callId = String(pop.callId);
+    expect(pop.ticketNumber).toMatch(/^\d{10}$/);
+    await desk.next('call.answered', (m) => m.callId === callId);
     const bridged = await waitFor(async () => {
       const list = (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
       const agentLeg = list.find((c) => c.name.startsWith('PJSIP/1002'));
-      const trunkLeg = list.find((c) => c.name.startsWith('PJSIP/trunk'));
+      const trunkLeg = list.find((c) => c.id === callId);
       return agentLeg?.bridgeId && agentLeg.bridgeId === trunkLeg?.bridgeId ? trunkLeg : undefined;
     }, 'agent and citizen bridged');
-    await desk.next('agent.state', (m) => m.state === 'on_call');
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${bridged.id}/hangup`);
+    expect(bridged.name).toMatch(/^PJSIP\/trunk-/);
+    const row = findCallByLinkedId(h.server.store.db, callId);
+    expect(row).toMatchObject({ direction: 'outbound', callerNumber: '13900000009', outcome: 'answered' });
+    expect(row?.recording).toBeTruthy();
+    expect(await desk.command('call.hold', { callId })).toMatchObject({ ok: true });
+    expect(await desk.command('call.resume', { callId })).toMatchObject({ ok: true });
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
+    await desk.next('call.ended', (m) => m.callId === callId);
     await desk.next('agent.state', (m) => m.state === 'wrap_up');
+    const { from, to } = shanghaiDayBounds(shanghaiDay(h.clock.now()));
+    const [total] = computeKpis(listCallFactsBetween(h.server.store.db, from, to), 'total', h.clock.now());
+    expect(total).toMatchObject({ outbound: 1, outboundAnswered: 1 });
     desk.close();
   });
 

@@ -245,6 +245,7 @@ const WITHDRAWN: Record<string, string> = {
   'no-answer': '振铃超时未接',
   'caller-hung-up': '来电人已挂机',
   cancelled: '来电已取消',
+  'not-reached': '外呼未接通',
 };
 
 /** After (re)connecting: the server's picture of the active call wins over what the page remembers. */
