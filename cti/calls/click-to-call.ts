@@ -34,7 +34,8 @@ export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentI
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError(`当前状态不能外呼: ${agent.state}（请先示闲）`);
   const main = listRoutes(ctx.db).find((r) => r.mode === 'main' && r.enabled);
   const hotline = main?.name ?? '12345';
-  const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'callback');
+  // The agent's leg is an agent leg like on any call (a reconciliation after a restart finds it so).
+  const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'agent');
   if ((await own.outcome) !== 'answered') {
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`坐席话机${ringFailureText(own.failure)}`);
