@@ -417,8 +417,12 @@ export class InboundCall implements QueueMember {
     }
   }
 
-  /** Ends the call once, whoever hung up: legs, bridge, agent, rows, event. */
-  async finish(by: 'caller' | 'agent' | 'system', forcedOutcome?: CallOutcome): Promise<void> {
+  /**
+   * Ends the call once, whoever hung up: legs, bridge, agent, rows, event. `callBack`: the PBX lost
+   * the caller (gone while the event socket was away, e.g. Asterisk restarted), so an unanswered
+   * caller goes on the missed-call list even if they never reached the queue (the centre cut them off).
+   */
+  async finish(by: 'caller' | 'agent' | 'system', forcedOutcome?: CallOutcome, options: { callBack?: boolean } = {}): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     const stateAtEnd = this.machine.state;
@@ -434,24 +438,27 @@ export class InboundCall implements QueueMember {
     const outcome: CallOutcome =
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     this.fire('hangup');
-    markCallEnded(this.ctx.db, this.callId, {
-      outcome,
-      hangupCause: null,
-      at: this.ctx.clock.now().toISOString(),
-      ...(answered ? {} : { waitMs }),
-    });
-    if (outcome === 'abandoned' && this.queuedAt !== null) {
-      const row = findCallByLinkedId(this.ctx.db, this.callId);
-      if (row) {
-        recordMissedCall(this.ctx.db, {
-          callId: row.id,
-          callerNumber: this.summary.callerNumber,
-          dialledNumber: this.summary.dialledNumber,
-          waitMs,
-          at: this.ctx.clock.now().toISOString(),
-        });
+    // One transaction: a crash between the two must not leave an abandoned call off the callback list.
+    this.ctx.db.transaction(() => {
+      markCallEnded(this.ctx.db, this.callId, {
+        outcome,
+        hangupCause: null,
+        at: this.ctx.clock.now().toISOString(),
+        ...(answered ? {} : { waitMs }),
+      });
+      if (outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true)) {
+        const row = findCallByLinkedId(this.ctx.db, this.callId);
+        if (row) {
+          recordMissedCall(this.ctx.db, {
+            callId: row.id,
+            callerNumber: this.summary.callerNumber,
+            dialledNumber: this.summary.dialledNumber,
+            waitMs,
+            at: this.ctx.clock.now().toISOString(),
+          });
+        }
       }
-    }
+    });
     // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
     if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
       this.ctx.agents.transition(this.agentId, 'call-end', null);

@@ -183,7 +183,7 @@ class Pass {
     if (!this.channels.has(call.channelId)) {
       this.decide(call.callId, call.summary.callerNumber, 'caller gone while the socket was down: call closed');
       this.counts.closedLive++;
-      this.finishLater(call, 'system');
+      this.finishLater(call, 'system', { callBack: true });
       return;
     }
     this.claimed.add(call.channelId);
@@ -304,8 +304,8 @@ class Pass {
   }
 
   /** Ends a call without holding up the pass (an agent hang-up plays the caller the survey first). */
-  private finishLater(call: InboundCall, by: 'caller' | 'agent' | 'system'): void {
-    call.finish(by).catch((error: unknown) => this.ctx.log.error({ err: error, callId: call.callId }, 'reconcile: ending the call failed'));
+  private finishLater(call: InboundCall, by: 'caller' | 'agent' | 'system', options: { callBack?: boolean } = {}): void {
+    call.finish(by, undefined, options).catch((error: unknown) => this.ctx.log.error({ err: error, callId: call.callId }, 'reconcile: ending the call failed'));
   }
 
   /** Caller and agent together again in the call's bridge, the agent on that call. */
@@ -339,11 +339,14 @@ class Pass {
     const outcome: CallOutcome = row.state === 'ended' && !answered ? 'transferred' : answered ? 'answered' : 'abandoned';
     // When exactly they hung up is unknown: the wait counts up to now.
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
-    markCallEnded(this.ctx.db, row.linkedId, { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) });
     const blocked = row.callerNumber ? findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
-    if (outcome === 'abandoned' && !blocked && row.callerNumber) {
-      recordMissedCall(this.ctx.db, { callId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, at: now.toISOString() });
-    }
+    // One transaction: a crash between the two must not leave an abandoned call off the callback list.
+    this.ctx.db.transaction(() => {
+      markCallEnded(this.ctx.db, row.linkedId, { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) });
+      if (outcome === 'abandoned' && !blocked && row.callerNumber) {
+        recordMissedCall(this.ctx.db, { callId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, at: now.toISOString() });
+      }
+    });
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');
     if (row.recording && answered) {
