@@ -90,6 +90,8 @@ describe('reports page', () => {
       '满意率',
       '重复来电率',
       '超期工单',
+      '外呼量',
+      '外呼接通',
     ]);
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBe(expected.rows.length);

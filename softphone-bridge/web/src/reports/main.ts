@@ -46,6 +46,8 @@ const COLUMNS: { key: Exclude<keyof KpiRow, 'key'>; label: string; kind: Kind; h
   { key: 'satisfactionRate', label: '满意率', kind: 'rate', help: '（满意＋基本满意）÷ 有评价的来电' },
   { key: 'repeatCallRate', label: '重复来电率', kind: 'rate', help: '24 小时内来电过的号码再次来电 ÷ 呼入量' },
   { key: 'ticketsOverdue', label: '超期工单', kind: 'count', help: '已过办理时限且未办结的工单（按查询时刻）' },
+  { key: 'outbound', label: '外呼量', kind: 'count', help: '中心拨出的电话（坐席外呼、漏接回拨），不计入以上来电指标' },
+  { key: 'outboundAnswered', label: '外呼接通', kind: 'count', help: '市民接听的外呼' },
 ];
 
 const format = (kind: Kind, value: number): string => (kind === 'rate' ? percent(value) : kind === 'seconds' ? `${value.toFixed(1)} 秒` : String(value));
