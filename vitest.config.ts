@@ -4,8 +4,11 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // Suites bind their own ephemeral ports, so files can run in parallel safely.
+    // Suites bind their own ephemeral ports, so files can run in parallel safely. Most of a call
+    // test is waiting on the simulator's timers, not computing: three files at a time on a 2-core
+    // machine (vitest's default would be one there).
     pool: 'forks',
+    maxWorkers: 3,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

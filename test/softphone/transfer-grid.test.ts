@@ -111,7 +111,7 @@ const results = new Map<string, string>();
 let callerSeq = 0;
 
 beforeAll(async () => {
-  h = await startHarness({ ringTimeoutSeconds: 2, wrapUpSeconds: 1 });
+  h = await startHarness({ ringTimeoutSeconds: 2, wrapUpSeconds: 1 }, { timeScale: 0.25 });
   await registerPhones(h.sim);
   h.server.calls.bus.subscribe((e) => events.push(e));
 });
