@@ -14,6 +14,8 @@ export interface QueueMember {
   channelId: string;
   /** Rings the agent; resolves true when the call was connected, false when it goes on waiting. */
   offerTo(agentId: number): Promise<boolean>;
+  /** The call is over (the caller may hang up while `join` still waits for the PBX). */
+  readonly hasEnded: boolean;
 }
 
 interface Entry {
@@ -69,6 +71,8 @@ export class CallQueue {
       bridgeId = await this.holdingBridge(skill.code);
       await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
     }
+    // The caller hung up while the PBX was being asked: their call already left the line for good.
+    if (member.hasEnded) return;
     const entry: Entry = {
       member,
       bridgeId,
@@ -133,7 +137,8 @@ export class CallQueue {
       entry.member.offerTo(agentId).then(
         (connected) => {
           entry.offering = false;
-          if (connected) this.leave(callId);
+          // A call that is over never waits again (else the same pairing would be tried forever).
+          if (connected || entry.member.hasEnded) this.leave(callId);
           this.dispatch();
         },
         (error: unknown) => {

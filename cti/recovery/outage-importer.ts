@@ -4,8 +4,9 @@
  * call would, with its outcome — answered by the agent whose phone took it, or abandoned and put on
  * the missed-call callback list — and a history note; then its AstDB record is deleted.
  *
- * Runs at start and whenever the links to Asterisk come back (both AMI and ARI up), as the recovery
- * step `outage-import` (so /health says the server is recovering meanwhile). Idempotent: the call
+ * Runs at start and whenever the links to Asterisk come back (both AMI and ARI up), and again when
+ * a call still on the survival path at the last run hangs up, as the recovery step `outage-import`
+ * (so /health says the server is recovering meanwhile). Idempotent: the call
  * row, ticket, note and missed-call entry are written in one transaction keyed on the call's
  * uniqueid, and the record is deleted only after that commits; a crash in between leaves a record
  * whose call exists, and the next run only deletes it.
@@ -24,6 +25,7 @@ import {
   type Db,
 } from '../../store/index.js';
 import { maskNumber, type Logger } from '../logging.js';
+import type { AmiEvent } from '../ami/ami-types.js';
 import type { PbxLink } from '../pbx-link.js';
 import { parseOutageRecord, type OutageRecord, type OutageRecordStore } from './outage-records.js';
 import type { RecoveryStatus } from './recovery-status.js';
@@ -31,7 +33,7 @@ import type { RecoveryStatus } from './recovery-status.js';
 export const OUTAGE_IMPORT_STEP = 'outage-import';
 /** A record still without its hang-up part after this long: Asterisk lost the call (restart). */
 const STALE_AFTER_MS = 6 * 3600_000;
-/** While calls of the survival path are still going on, look again this often. */
+/** While calls of the survival path are still going on, look again this often (and as soon as one ends). */
 const RETRY_MS = 60_000;
 
 export const OUTAGE_NOTE_ANSWERED = '系统离线期间来电，由 Asterisk 排队接听';
@@ -49,8 +51,14 @@ export class OutageImporter {
   private again = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = true;
+  /** Records of calls still going on at the last pass: each one's hang-up (AMI Hangup) brings the next pass. */
+  private readonly pendingKeys = new Set<string>();
   private readonly onLinkUp = (): void => {
     if (this.link.ami.isConnected && this.link.ari.isConnected) void this.run().catch(() => undefined);
+  };
+  private readonly onAmiEvent = (event: AmiEvent): void => {
+    // The hangup handler has completed the record by the time Asterisk reports the channel gone.
+    if (event.name === 'Hangup' && this.pendingKeys.has(event.fields.uniqueid ?? '')) this.onLinkUp();
   };
 
   constructor(
@@ -63,6 +71,7 @@ export class OutageImporter {
     this.stopped = false;
     this.link.ami.on('connected', this.onLinkUp);
     this.link.ari.on('connected', this.onLinkUp);
+    this.link.ami.on('event', this.onAmiEvent);
     this.onLinkUp();
   }
 
@@ -70,6 +79,7 @@ export class OutageImporter {
     this.stopped = true;
     this.link.ami.off('connected', this.onLinkUp);
     this.link.ari.off('connected', this.onLinkUp);
+    this.link.ami.off('event', this.onAmiEvent);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
@@ -114,6 +124,7 @@ export class OutageImporter {
     const { records, log, clock } = this.deps;
     let imported = 0;
     let pending = 0;
+    this.pendingKeys.clear();
     for (const key of await records.keys()) {
       const value = await records.read(key);
       if (value === undefined) continue;
@@ -124,6 +135,7 @@ export class OutageImporter {
       }
       if (!record.done && clock.now().getTime() - record.start * 1000 < STALE_AFTER_MS) {
         pending++;
+        this.pendingKeys.add(key);
         continue;
       }
       const created = this.importRecord(record);
