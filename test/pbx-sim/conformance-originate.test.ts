@@ -9,66 +9,29 @@
  * Both were made with the project configuration (endpoints 1001–1006), the simulator's default.
  * Timeouts run on a scaled clock; the checks are about order and causes, not durations.
  */
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RawAmiClient } from './ami/testing/raw-client.js';
-import { startPbxSim } from './index.js';
 import type { PbxSim } from './index.js';
-import { AriRest, EventStream } from './support/ari-harness.js';
-import type { AriMessage } from './support/ari-harness.js';
-import {
-  APP,
-  RECORDINGS,
-  RUNS_B,
-  amiAbout,
-  amiTap,
-  ariEssentials,
-  expectSameAmi,
-  expectSameAnswer,
-  expectSameEvents,
-  quiet,
-  recordedAmi,
-  recordedEvents,
-  recordedRequests,
-  recorderDialplan,
-  takeRecorded,
-} from './support/conformance.js';
+import { amiAbout, expectSameAmi, recordedAmi } from './support/ami-conformance.js';
+import type { AriMessage, EventStream, RecordedRequest } from './support/ari-harness.js';
+import { APP, ariEssentials, expectSameAnswer, expectSameEvents, quiet, recordedEvents, recordedRequests, recorderDialplan, takeRecorded } from './support/conformance.js';
+import { useConformanceRun } from './support/conformance-run.js';
+import type { Run } from './support/conformance-run.js';
+import { control } from './support/sim-control.js';
 
-let sim: PbxSim | undefined;
-let stream: EventStream | undefined;
-let ami: RawAmiClient | undefined;
-afterEach(async () => {
-  stream?.close();
-  stream = undefined;
-  ami?.close();
-  ami = undefined;
-  await sim?.stop();
-  sim = undefined;
-});
-
-async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${sim?.httpUrl ?? ''}/sim${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
+const run = useConformanceRun();
 
 /** The simulator with the recorder's phones: 1001, 1003, 1004 registered, 1002, 1005, 1006 not. */
-async function start(): Promise<{ ari: AriRest; events: EventStream; tap: RawAmiClient }> {
-  sim = await startPbxSim({ timeScale: 0.02, core: { dialplan: recorderDialplan() } });
-  for (const offline of ['1002', '1005', '1006']) await control('PUT', `/endpoints/PJSIP/${offline}`, { online: false });
-  await new Promise((r) => setTimeout(r, 20));
-  stream = await EventStream.open(sim.httpUrl, APP);
-  ami = await amiTap(sim.amiPort);
-  return { ari: new AriRest(sim.httpUrl), events: stream, tap: ami };
-}
+const start = (): Promise<Run> =>
+  run.start({ sim: { timeScale: 0.02, core: { dialplan: recorderDialplan() } }, offline: ['1002', '1005', '1006'], ami: 'tap' });
 
 const settle = async (events: EventStream, tap: RawAmiClient): Promise<void> => quiet(() => events.events.length + tap.frames().length);
 const channelName = (e: AriMessage): string => String((e['channel'] as { name?: string } | undefined)?.name ?? (e['peer'] as { name?: string } | undefined)?.name);
 
 describe('originate failures (runs6-11-b/run10-originate-fail)', () => {
   it('no contact, no endpoint, unknown technology: 500 {"error":"Allocation failed"} and nothing else; no app: 400', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run10-requests.txt'));
-    const { ari, events, tap } = await start();
+    const requests = recordedRequests('runs6-11-b/ari-run10-requests.txt');
+    const { ari, events, ami: tap } = await start();
     const before = tap.frames().length;
 
     expectSameAnswer(await ari.call('GET', '/endpoints/PJSIP/1005'), takeRecorded(requests, 'GET', '/endpoints/PJSIP/1005'), true);
@@ -90,10 +53,10 @@ describe('originate failures (runs6-11-b/run10-originate-fail)', () => {
   });
 
   it('Local to a missing extension: 200, then both halves destroyed with cause 0, no Dial', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run10-requests.txt'));
-    const expected = recordedEvents(join(RUNS_B, 'ari-run10-events.jsonl')).filter((e) => channelName(e).includes('rec6-wait'));
-    const recordedFrames = amiAbout(recordedAmi(join(RUNS_B, 'ami-run10-originate-fail.txt'), '10b2', '10c'), (n) => n.startsWith('Local/9999@rec6-wait'));
-    const { ari, events, tap } = await start();
+    const requests = recordedRequests('runs6-11-b/ari-run10-requests.txt');
+    const expected = recordedEvents('runs6-11-b/ari-run10-events.jsonl').filter((e) => channelName(e).includes('rec6-wait'));
+    const recordedFrames = amiAbout(recordedAmi('runs6-11-b/ami-run10-originate-fail.txt', '10b2', '10c'), (n) => n.startsWith('Local/9999@rec6-wait'));
+    const { ari, events, ami: tap } = await start();
 
     const res = await ari.call('POST', '/channels', { endpoint: 'Local/9999@rec6-wait', app: APP, appArgs: 'noexten' });
     expectSameAnswer(res, takeRecorded(requests, 'POST', 'endpoint=Local/9999@rec6-wait'));
@@ -104,11 +67,11 @@ describe('originate failures (runs6-11-b/run10-originate-fail)', () => {
   });
 
   it('Local Busy(): Dial BUSY, the ;1 destroyed with cause 0, the ;2 with 17, no StasisStart', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run10-requests.txt'));
-    const expected = recordedEvents(join(RUNS_B, 'ari-run10-events.jsonl')).filter((e) => channelName(e).includes('rec6-busy'));
+    const requests = recordedRequests('runs6-11-b/ari-run10-requests.txt');
+    const expected = recordedEvents('runs6-11-b/ari-run10-events.jsonl').filter((e) => channelName(e).includes('rec6-busy'));
     const concerns = (n: string): boolean => n.startsWith('Local/s@rec6-busy');
-    const recordedFrames = amiAbout(recordedAmi(join(RUNS_B, 'ami-run10-originate-fail.txt'), '10c', '10d'), concerns);
-    const { ari, events, tap } = await start();
+    const recordedFrames = amiAbout(recordedAmi('runs6-11-b/ami-run10-originate-fail.txt', '10c', '10d'), concerns);
+    const { ari, events, ami: tap } = await start();
 
     const res = await ari.call('POST', '/channels', { endpoint: 'Local/s@rec6-busy', app: APP, appArgs: 'busy' });
     expectSameAnswer(res, takeRecorded(requests, 'POST', 'endpoint=Local/s@rec6-busy'));
@@ -127,11 +90,11 @@ describe('originate failures (runs6-11-b/run10-originate-fail)', () => {
   });
 
   it('Local Congestion(): Dial CONGESTION, the ;1 destroyed with cause 0, the ;2 with 34', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run10-requests.txt'));
-    const expected = recordedEvents(join(RUNS_B, 'ari-run10-events.jsonl')).filter((e) => channelName(e).includes('rec6-cong'));
+    const requests = recordedRequests('runs6-11-b/ari-run10-requests.txt');
+    const expected = recordedEvents('runs6-11-b/ari-run10-events.jsonl').filter((e) => channelName(e).includes('rec6-cong'));
     const concerns = (n: string): boolean => n.startsWith('Local/s@rec6-cong');
-    const recordedFrames = amiAbout(recordedAmi(join(RUNS_B, 'ami-run10-originate-fail.txt'), '10d', '10e'), concerns);
-    const { ari, events, tap } = await start();
+    const recordedFrames = amiAbout(recordedAmi('runs6-11-b/ami-run10-originate-fail.txt', '10d', '10e'), concerns);
+    const { ari, events, ami: tap } = await start();
 
     const res = await ari.call('POST', '/channels', { endpoint: 'Local/s@rec6-cong', app: APP, appArgs: 'cong' });
     expectSameAnswer(res, takeRecorded(requests, 'POST', 'endpoint=Local/s@rec6-cong'));
@@ -151,66 +114,57 @@ describe('originate failures (runs6-11-b/run10-originate-fail)', () => {
 });
 
 /** A phone that rings until told otherwise, like baresip with `answermode manual`. */
-async function manualPhone(resource: string): Promise<void> {
-  expect((await control('PUT', `/endpoints/PJSIP/${resource}`, { answer: 'manual' })).status).toBe(200);
+async function manualPhone(sim: PbxSim, resource: string): Promise<void> {
+  expect((await control(sim, 'PUT', `/endpoints/PJSIP/${resource}`, { answer: 'manual' })).status).toBe(200);
 }
 
-async function ringing(events: EventStream, from: number): Promise<string> {
-  const e = await events.waitFor((m) => m.type === 'Dial' && m['dialstatus'] === 'RINGING', 'Dial RINGING', 5_000, from);
-  return (e['peer'] as { id: string }).id;
-}
-
-async function destroyed(events: EventStream, from: number): Promise<void> {
-  await events.waitFor((m) => m.type === 'ChannelDestroyed', 'ChannelDestroyed', 5_000, from);
+/**
+ * One originate that is never answered: the answer compared with the recorded request whose path
+ * contains `recorded`; `whileRinging` (if given) acts on the ringing channel; then the channel is
+ * destroyed and AMI and ARI go quiet.
+ */
+async function unanswered(
+  run: Run,
+  requests: RecordedRequest[],
+  query: Record<string, string>,
+  recorded: string,
+  whileRinging?: (id: string) => Promise<void>,
+): Promise<void> {
+  const { ari, events, ami: tap } = run;
+  const mark = events.events.length;
+  expectSameAnswer(await ari.call('POST', '/channels', { app: APP, ...query }), takeRecorded(requests, 'POST', recorded));
+  if (whileRinging) {
+    const e = await events.waitFor((m) => m.type === 'Dial' && m['dialstatus'] === 'RINGING', 'Dial RINGING', 5_000, mark);
+    await whileRinging((e['peer'] as { id: string }).id);
+  }
+  await events.waitFor((m) => m.type === 'ChannelDestroyed', 'ChannelDestroyed', 5_000, mark);
+  await settle(events, tap);
 }
 
 describe('unanswered originates (runs6-11-b/run10b-originate-noanswer)', () => {
   it('rejected, timed out, hung up by the app, hung up with reason=busy', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run10b-requests.txt'));
-    const expected = recordedEvents(join(RUNS_B, 'ari-run10b-events.jsonl'));
+    const requests = recordedRequests('runs6-11-b/ari-run10b-requests.txt');
+    const expected = recordedEvents('runs6-11-b/ari-run10b-events.jsonl');
     const concerns = (n: string): boolean => n.startsWith('PJSIP/1004');
-    const recordedFrames = amiAbout(recordedAmi(join(RUNS_B, 'ami-run10b-originate-noanswer.txt')), concerns);
-    const { ari, events, tap } = await start();
-    await manualPhone('1004');
+    const recordedFrames = amiAbout(recordedAmi('runs6-11-b/ami-run10b-originate-noanswer.txt'), concerns);
+    const call = await start();
+    const { sim, ari, events, ami: tap } = call;
+    await manualPhone(sim, '1004');
 
     // 10e: the phone rejects while ringing (baresip answers 486).
-    let mark = events.events.length;
-    expectSameAnswer(await ari.call('POST', '/channels', { endpoint: 'PJSIP/1004', app: APP, appArgs: 'reject' }), takeRecorded(requests, 'POST', 'appArgs=reject'));
-    await ringing(events, mark);
-    expect((await control('POST', '/endpoints/PJSIP/1004/hangup')).status).toBe(200);
-    await destroyed(events, mark);
-    await settle(events, tap);
-
+    await unanswered(call, requests, { endpoint: 'PJSIP/1004', appArgs: 'reject' }, 'appArgs=reject', async () => {
+      expect((await control(sim, 'POST', '/endpoints/PJSIP/1004/hangup')).status).toBe(200);
+    });
     // 10f: timeout=5 and nobody answers.
-    mark = events.events.length;
-    expectSameAnswer(
-      await ari.call('POST', '/channels', { endpoint: 'PJSIP/1004', app: APP, appArgs: 'timeout5', timeout: '5' }),
-      takeRecorded(requests, 'POST', 'appArgs=timeout5'),
-    );
-    await destroyed(events, mark);
-    await settle(events, tap);
-
+    await unanswered(call, requests, { endpoint: 'PJSIP/1004', appArgs: 'timeout5', timeout: '5' }, 'appArgs=timeout5');
     // 10g: the app hangs up while it rings.
-    mark = events.events.length;
-    expectSameAnswer(
-      await ari.call('POST', '/channels', { endpoint: 'PJSIP/1004', app: APP, appArgs: 'apphangup', timeout: '30' }),
-      takeRecorded(requests, 'POST', 'appArgs=apphangup&'),
-    );
-    let id = await ringing(events, mark);
-    expectSameAnswer(await ari.call('DELETE', `/channels/${id}`), takeRecorded(requests, 'DELETE', '/ari/channels/'));
-    await destroyed(events, mark);
-    await settle(events, tap);
-
+    await unanswered(call, requests, { endpoint: 'PJSIP/1004', appArgs: 'apphangup', timeout: '30' }, 'appArgs=apphangup&', async (id) => {
+      expectSameAnswer(await ari.call('DELETE', `/channels/${id}`), takeRecorded(requests, 'DELETE', '/ari/channels/'));
+    });
     // 10h: the same with reason=busy.
-    mark = events.events.length;
-    expectSameAnswer(
-      await ari.call('POST', '/channels', { endpoint: 'PJSIP/1004', app: APP, appArgs: 'apphangupbusy', timeout: '30' }),
-      takeRecorded(requests, 'POST', 'appArgs=apphangupbusy'),
-    );
-    id = await ringing(events, mark);
-    expectSameAnswer(await ari.call('DELETE', `/channels/${id}`, { reason: 'busy' }), takeRecorded(requests, 'DELETE', '/ari/channels/'));
-    await destroyed(events, mark);
-    await settle(events, tap);
+    await unanswered(call, requests, { endpoint: 'PJSIP/1004', appArgs: 'apphangupbusy', timeout: '30' }, 'appArgs=apphangupbusy', async (id) => {
+      expectSameAnswer(await ari.call('DELETE', `/channels/${id}`, { reason: 'busy' }), takeRecorded(requests, 'DELETE', '/ari/channels/'));
+    });
 
     // The recorded list still held the other recorder's channel; ours are all gone.
     expect((await ari.call('GET', '/channels')).body).toEqual([]);
@@ -258,14 +212,15 @@ describe('unanswered originates (runs6-11-b/run10b-originate-noanswer)', () => {
 
 describe('originate failures (run8: ari-run8-*, ami-run8.txt)', () => {
   it('no contact: 500 with no events; timeout=5: destroyed 19, no hangup request, no DialEnd; rejection: 17', async () => {
-    const requests = recordedRequests(join(RECORDINGS, 'ari-run8-requests.txt'));
-    const expected = recordedEvents(join(RECORDINGS, 'ari-run8-events.jsonl'));
+    const requests = recordedRequests('ari-run8-requests.txt');
+    const expected = recordedEvents('ari-run8-events.jsonl');
     const concerns = (n: string): boolean => n.startsWith('PJSIP/1002');
-    const recordedFrames = amiAbout(recordedAmi(join(RECORDINGS, 'ami-run8.txt')), concerns);
-    const { ari, events, tap } = await start();
+    const recordedFrames = amiAbout(recordedAmi('ami-run8.txt'), concerns);
+    const call = await start();
+    const { sim, ari, events, ami: tap } = call;
     // Run 8's phone 1002 was registered with answermode=manual, 1005 had no contact.
-    await control('PUT', '/endpoints/PJSIP/1002', { online: true });
-    await manualPhone('1002');
+    await control(sim, 'PUT', '/endpoints/PJSIP/1002', { online: true });
+    await manualPhone(sim, '1002');
     await settle(events, tap);
     const eventsBefore = events.events.length;
     const framesBefore = tap.frames().length;
@@ -275,23 +230,10 @@ describe('originate failures (run8: ari-run8-*, ami-run8.txt)', () => {
     expect(events.events.length).toBe(eventsBefore);
     expect(tap.frames().length).toBe(framesBefore);
 
-    let mark = events.events.length;
-    expectSameAnswer(
-      await ari.call('POST', '/channels', { endpoint: 'PJSIP/1002', app: APP, appArgs: 'x', timeout: '5' }),
-      takeRecorded(requests, 'POST', 'timeout=5'),
-    );
-    await destroyed(events, mark);
-    await settle(events, tap);
-
-    mark = events.events.length;
-    expectSameAnswer(
-      await ari.call('POST', '/channels', { endpoint: 'PJSIP/1002', app: APP, appArgs: 'x', timeout: '30' }),
-      takeRecorded(requests, 'POST', 'timeout=30'),
-    );
-    await ringing(events, mark);
-    await control('POST', '/endpoints/PJSIP/1002/hangup');
-    await destroyed(events, mark);
-    await settle(events, tap);
+    await unanswered(call, requests, { endpoint: 'PJSIP/1002', appArgs: 'x', timeout: '5' }, 'timeout=5');
+    await unanswered(call, requests, { endpoint: 'PJSIP/1002', appArgs: 'x', timeout: '30' }, 'timeout=30', async () => {
+      await control(sim, 'POST', '/endpoints/PJSIP/1002/hangup');
+    });
 
     expectSameEvents(events.events.slice(eventsBefore), expected);
     const got = amiAbout(tap.frames().slice(framesBefore), concerns);

@@ -9,49 +9,20 @@
  * over); the simulator keeps no recorder channel in the bridge, so ChannelVarset events are compared
  * apart: every other event in order, with the same essentials and shape.
  */
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RawAmiClient } from './ami/testing/raw-client.js';
-import { startPbxSim } from './index.js';
-import type { PbxSim } from './index.js';
-import { AriRest, EventStream } from './support/ari-harness.js';
+import { describe, expect, it } from 'vitest';
 import type { AriMessage } from './support/ari-harness.js';
-import {
-  APP,
-  RUNS_B,
-  amiTap,
-  expectSameAnswer,
-  expectSameEvents,
-  quiet,
-  recordedEvents,
-  recordedRequests,
-  takeRecorded,
-} from './support/conformance.js';
+import { APP, expectSameAnswer, expectSameEvents, quiet, recordedEvents, recordedRequests, takeRecorded } from './support/conformance.js';
+import { useConformanceRun } from './support/conformance-run.js';
 
-let sim: PbxSim | undefined;
-let stream: EventStream | undefined;
-let ami: RawAmiClient | undefined;
-afterEach(async () => {
-  stream?.close();
-  stream = undefined;
-  ami?.close();
-  ami = undefined;
-  await sim?.stop();
-  sim = undefined;
-});
+const run = useConformanceRun();
 
 const idOf = (e: AriMessage): string => (e['channel'] as { id: string }).id;
 
 describe('bridge recording and snoop (runs6-11-b/run9-record-snoop)', () => {
   it('records a bridge, lists/gets/deletes the file, listens, whispers, barges, and deletes the bridge', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run9-requests.txt'));
-    const expected = recordedEvents(join(RUNS_B, 'ari-run9-events.jsonl'));
-    sim = await startPbxSim({ timeScale: 0.02, playbackMsPerSecond: 20 });
-    await fetch(`${sim.httpUrl}/sim/endpoints/PJSIP/1002`, { method: 'PUT', body: JSON.stringify({ online: false }) });
-    stream = await EventStream.open(sim.httpUrl, APP);
-    ami = await amiTap(sim.amiPort);
-    const ari = new AriRest(sim.httpUrl);
-    const events = stream;
+    const requests = recordedRequests('runs6-11-b/ari-run9-requests.txt');
+    const expected = recordedEvents('runs6-11-b/ari-run9-events.jsonl');
+    const { ari, events, ami } = await run.start({ sim: { timeScale: 0.02, playbackMsPerSecond: 20 }, offline: ['1002'], ami: 'tap' });
     const take = (method: string, path: string) => takeRecorded(requests, method, path);
 
     // The agent and the caller, originated into the app and bridged.
@@ -163,7 +134,7 @@ describe('bridge recording and snoop (runs6-11-b/run9-record-snoop)', () => {
       expectSameAnswer(await ari.call('DELETE', `/channels/${id}`), take('DELETE', '/ari/channels/'));
       await events.waitFor((e) => e.type === 'StasisEnd' && idOf(e) === id, 'StasisEnd');
     }
-    await quiet(() => events.events.length + (ami?.frames().length ?? 0));
+    await quiet(() => events.events.length + ami.frames().length);
     expectSameAnswer(await ari.call('GET', '/recordings/stored/rec6-run9-bridge2'), take('GET', '/ari/recordings/stored/rec6-run9-bridge2'), true);
     expectSameAnswer(await ari.call('DELETE', '/recordings/stored/rec6-run9-bridge2'), take('DELETE', '/ari/recordings/stored/rec6-run9-bridge2'));
     expectSameAnswer(await ari.call('GET', '/channels'), take('GET', '/ari/channels'), true);

@@ -6,56 +6,18 @@
  *  - run9 at the top of recordings/ (ari-run9-*, ami-run9.txt): the same for PJSIP/1002.
  * Both ran on the project configuration, the simulator's default. The qualify runs on a scaled clock.
  */
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AmiField } from './ami/frame.js';
 import type { RawAmiClient } from './ami/testing/raw-client.js';
-import { startPbxSim } from './index.js';
-import type { PbxSim } from './index.js';
-import { AriRest, EventStream, shape } from './support/ari-harness.js';
-import {
-  APP,
-  RECORDINGS,
-  RUNS_B,
-  amiAbout,
-  amiEssentials,
-  amiTap,
-  expectSameAmi,
-  expectSameAnswer,
-  expectSameEvents,
-  quiet,
-  recordedAmi,
-  recordedEvents,
-  recordedRequests,
-  takeRecorded,
-} from './support/conformance.js';
+import { amiAbout, amiEssentials, expectSameAmi, recordedAmi } from './support/ami-conformance.js';
+import { shape } from './support/ari-harness.js';
+import { APP, expectSameAnswer, expectSameEvents, quiet, recordedEvents, recordedRequests, takeRecorded } from './support/conformance.js';
+import { useConformanceRun } from './support/conformance-run.js';
+import type { Run } from './support/conformance-run.js';
+import { control } from './support/sim-control.js';
 
-let sim: PbxSim | undefined;
-let stream: EventStream | undefined;
-let ami: RawAmiClient | undefined;
-afterEach(async () => {
-  stream?.close();
-  stream = undefined;
-  ami?.close();
-  ami = undefined;
-  await sim?.stop();
-  sim = undefined;
-});
-
-async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${sim?.httpUrl ?? ''}/sim${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
-
-async function start(offline: string[]): Promise<{ ari: AriRest; events: EventStream; tap: RawAmiClient }> {
-  sim = await startPbxSim({ timeScale: 0.01 });
-  for (const resource of offline) await control('PUT', `/endpoints/PJSIP/${resource}`, { online: false });
-  await new Promise((r) => setTimeout(r, 20));
-  stream = await EventStream.open(sim.httpUrl, APP);
-  ami = await amiTap(sim.amiPort);
-  return { ari: new AriRest(sim.httpUrl), events: stream, tap: ami };
-}
+const run = useConformanceRun();
+const start = (offline: string[]): Promise<Run> => run.start({ sim: { timeScale: 0.01 }, offline, ami: 'tap' });
 
 const contactStatus = (status: string) => (e: { type: string; [k: string]: unknown }) =>
   e.type === 'ContactStatusChange' && (e['contact_info'] as { contact_status: string }).contact_status === status;
@@ -67,11 +29,11 @@ const has = (f: readonly AmiField[], key: string, value: string): boolean => f.s
 
 describe('registration (runs6-11-b/run11-registration)', () => {
   it('subscribe to the endpoint; unregister, register, vanish until the qualify, register again', async () => {
-    const requests = recordedRequests(join(RUNS_B, 'ari-run11-requests.txt'));
-    const expected = recordedEvents(join(RUNS_B, 'ari-run11-events.jsonl'));
-    const file = join(RUNS_B, 'ami-run11-registration.txt');
+    const requests = recordedRequests('runs6-11-b/ari-run11-requests.txt');
+    const expected = recordedEvents('runs6-11-b/ari-run11-events.jsonl');
+    const file = 'runs6-11-b/ami-run11-registration.txt';
     const concerns = (n: string): boolean => n === 'PJSIP/1004';
-    const { ari, events, tap } = await start(['1002', '1005', '1006']);
+    const { sim, ari, events, ami: tap } = await start(['1002', '1005', '1006']);
 
     const sub = await ari.call('POST', `/applications/${APP}/subscription`, { eventSource: 'endpoint:PJSIP/1004' });
     expectSameAnswer(sub, takeRecorded(requests, 'POST', 'eventSource=endpoint:PJSIP/1004'), true);
@@ -82,7 +44,7 @@ describe('registration (runs6-11-b/run11-registration)', () => {
 
     // 11a: baresip stopped with SIGTERM: it unregisters.
     const a = tap.frames().length;
-    await control('PUT', '/endpoints/PJSIP/1004', { online: false });
+    await control(sim, 'PUT', '/endpoints/PJSIP/1004', { online: false });
     await events.waitFor(contactStatus('Removed'), 'ContactStatusChange Removed');
     await amiFrame(tap, (f) => has(f, 'Device', 'PJSIP/1004') && has(f, 'State', 'UNAVAILABLE'), 'UNAVAILABLE');
     await get1004();
@@ -90,7 +52,7 @@ describe('registration (runs6-11-b/run11-registration)', () => {
 
     // 11b: started again: it registers.
     const b = tap.frames().length;
-    await control('PUT', '/endpoints/PJSIP/1004', { online: true });
+    await control(sim, 'PUT', '/endpoints/PJSIP/1004', { online: true });
     await events.waitFor(contactStatus('Reachable'), 'ContactStatusChange Reachable');
     await amiFrame(tap, (f) => has(f, 'Device', 'PJSIP/1004') && has(f, 'State', 'NOT_INUSE'), 'NOT_INUSE');
     await get1004();
@@ -101,7 +63,7 @@ describe('registration (runs6-11-b/run11-registration)', () => {
     // 11c: kill -9: no unregister, nothing happens until a qualify times out.
     const c = tap.frames().length;
     const beforeKill = events.events.length;
-    expect((await control('PUT', '/endpoints/PJSIP/1004', { online: false, unregister: false })).status).toBe(200);
+    expect((await control(sim, 'PUT', '/endpoints/PJSIP/1004', { online: false, unregister: false })).status).toBe(200);
     expect((await ari.call('GET', '/endpoints/PJSIP/1004')).body).toMatchObject({ state: 'online' });
     expect(amiAbout(tap.frames().slice(c), concerns)).toEqual([]);
     await amiFrame(tap, (f) => has(f, 'Event', 'ContactStatus') && has(f, 'ContactStatus', 'Unreachable'), 'ContactStatus Unreachable');
@@ -113,7 +75,7 @@ describe('registration (runs6-11-b/run11-registration)', () => {
 
     // 11d: started again with a new contact; the old one is qualified and replaced.
     const d = tap.frames().length;
-    await control('PUT', '/endpoints/PJSIP/1004', { online: true });
+    await control(sim, 'PUT', '/endpoints/PJSIP/1004', { online: true });
     await amiFrame(tap, (f) => has(f, 'ContactStatus', 'Removed'), 'old contact Removed');
     await amiFrame(tap, (f) => has(f, 'Device', 'PJSIP/1004') && has(f, 'State', 'NOT_INUSE'), 'NOT_INUSE');
     await get1004();
@@ -140,11 +102,11 @@ describe('registration (runs6-11-b/run11-registration)', () => {
 
 describe('registration (run9: ari-run9-*, ami-run9.txt)', () => {
   it('unregister and register PJSIP/1002 with the app subscribed', async () => {
-    const requests = recordedRequests(join(RECORDINGS, 'ari-run9-requests.txt'));
-    const expected = recordedEvents(join(RECORDINGS, 'ari-run9-events.jsonl'));
+    const requests = recordedRequests('ari-run9-requests.txt');
+    const expected = recordedEvents('ari-run9-events.jsonl');
     const concerns = (n: string): boolean => n === 'PJSIP/1002';
-    const recorded = amiAbout(recordedAmi(join(RECORDINGS, 'ami-run9.txt')), concerns);
-    const { ari, events, tap } = await start(['1005', '1006']);
+    const recorded = amiAbout(recordedAmi('ami-run9.txt'), concerns);
+    const { sim, ari, events, ami: tap } = await start(['1005', '1006']);
 
     expectSameAnswer(
       await ari.call('POST', `/applications/${APP}/subscription`, { eventSource: 'endpoint:PJSIP/1002' }),
@@ -155,10 +117,10 @@ describe('registration (run9: ari-run9-*, ami-run9.txt)', () => {
       expectSameAnswer(await ari.call('GET', '/endpoints/PJSIP/1002'), takeRecorded(requests, 'GET', '/ari/endpoints/PJSIP/1002'), true);
     };
     await get1002();
-    await control('PUT', '/endpoints/PJSIP/1002', { online: false });
+    await control(sim, 'PUT', '/endpoints/PJSIP/1002', { online: false });
     await events.waitFor(contactStatus('Removed'), 'ContactStatusChange Removed');
     await get1002();
-    await control('PUT', '/endpoints/PJSIP/1002', { online: true });
+    await control(sim, 'PUT', '/endpoints/PJSIP/1002', { online: true });
     await events.waitFor(contactStatus('Reachable'), 'ContactStatusChange Reachable');
     await get1002();
     expectSameAnswer(

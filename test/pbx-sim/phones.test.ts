@@ -8,6 +8,7 @@ import { startPbxSim } from './index.js';
 import type { PbxSim } from './index.js';
 import { AriRest, EventStream, until } from './support/ari-harness.js';
 import type { AriMessage } from './support/ari-harness.js';
+import { control as simControl } from './support/sim-control.js';
 
 let sim: PbxSim;
 let ari: AriRest;
@@ -23,15 +24,7 @@ afterAll(async () => {
   await sim.stop();
 });
 
-async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${sim.httpUrl}/sim${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
-}
+const control = <T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => simControl<T>(sim, method, path, body);
 
 interface View {
   id: string;
