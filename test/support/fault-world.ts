@@ -1,0 +1,264 @@
+/**
+ * One "world" for fault tests: a PBX simulator, the built server as a real child process on a
+ * temp-file SQLite database (so it can be killed with SIGKILL and started again on the same file),
+ * the agents' desktops, and read access to the database and to the simulator's view of channels,
+ * bridges and AstDB. The database is seeded with the demo data before the server first starts, plus
+ * whatever the test's `prepare` adds (menus, routes, settings): the server then only reads it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
+import { calls, missedCalls, openStore, seedDemo, tickets, type Db, type Store } from '../../store/index.js';
+import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { AgentDesktop, type WireMessage } from './agent-desktop.js';
+import type { SimOptions } from './harness.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import { simRequest, waitFor } from './sim-client.js';
+import { TestClock } from './test-clock.js';
+
+export interface SimChannel {
+  id: string;
+  name: string;
+  state: string;
+  caller: { number: string; name: string };
+  bridgeId: string | null;
+  stasisApp: string | null;
+  dialplan: { context: string; exten: string; app: string; appData: string };
+  hearing: string | null;
+  hears: string[];
+  onHold: boolean;
+  creationTime: string;
+}
+
+export interface SimBridge {
+  id: string;
+  name: string;
+  bridgeType: string;
+  channelIds: string[];
+  hearing: string | null;
+}
+
+export type AgentStateName = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
+
+/** An agent's desktop that survives server restarts: it reconnects with the same token. */
+export class Seat {
+  constructor(
+    readonly login: string,
+    readonly desk: AgentDesktop,
+  ) {}
+
+  /** The agent's state as the desktop last heard it (hello on connect, then agent.state). */
+  state(): AgentStateName | undefined {
+    for (let i = this.desk.received.length - 1; i >= 0; i--) {
+      const m = this.desk.received[i];
+      if (m?.type === 'agent.state') return m.state as AgentStateName;
+      if (m?.type === 'hello') return (m.agent as { state: AgentStateName } | null)?.state;
+    }
+    return undefined;
+  }
+
+  private hellos(): number {
+    return this.desk.received.filter((m) => m.type === 'hello').length;
+  }
+
+  /** Opens a new socket (after the server came back) and waits for its hello. */
+  async reconnect(): Promise<WireMessage> {
+    const before = this.hellos();
+    this.desk.close();
+    await waitFor(
+      async () => {
+        try {
+          await this.desk.connect();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      `${this.login}'s desktop reconnecting`,
+      20_000,
+    );
+    await waitFor(() => this.hellos() > before, `${this.login}'s hello`, 10_000);
+    return this.desk.received.filter((m) => m.type === 'hello').at(-1) as WireMessage;
+  }
+
+  async command(type: string, fields: Record<string, unknown> = {}): Promise<WireMessage> {
+    return this.desk.command(type, fields);
+  }
+
+  /** The call the desktop was last told it answered (call.answered), if any. */
+  answered(): string[] {
+    return this.desk.received.filter((m) => m.type === 'call.answered').map((m) => m.callId as string);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WorldOptions {
+  /** Server settings as environment variables (CTI_RING_TIMEOUT, …). */
+  env?: Record<string, string>;
+  sim?: SimOptions;
+  /** Configuration written into the seeded database before the server first starts. */
+  prepare?: (db: Db) => void;
+  /** Agent logins given a desktop. */
+  seats?: string[];
+}
+
+export class FaultWorld {
+  server: ServerProcess;
+  readonly seats = new Map<string, Seat>();
+  /** Log lines of servers that were killed, for a failure report. */
+  private readonly oldLogs: Record<string, unknown>[][] = [];
+
+  private constructor(
+    readonly sim: PbxSim,
+    private readonly dir: string,
+    readonly dbPath: string,
+    readonly store: Store,
+    private readonly port: number,
+    private readonly env: Record<string, string>,
+    server: ServerProcess,
+  ) {
+    this.server = server;
+  }
+
+  static async start(options: WorldOptions = {}): Promise<FaultWorld> {
+    const sim = await startPbxSim({ ...options.sim, amiPort: 0, httpPort: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'cti-faults-'));
+    const dbPath = join(dir, 'cti.db');
+    const store = openStore(dbPath, new TestClock());
+    seedDemo(store.db, { passwordHash: hashPasswordSync('demo') });
+    options.prepare?.(store.db);
+    const port = await freePort();
+    const env = { CTI_HTTP_PORT: String(port), CTI_LOG_LEVEL: 'debug', ...options.env };
+    const server = await startServerProcess({ sim, dbPath, env });
+    const world = new FaultWorld(sim, dir, dbPath, store, port, env, server);
+    await world.waitRecovered({ passes: 0 });
+    for (const login of options.seats ?? []) world.seats.set(login, new Seat(login, await AgentDesktop.login(server.httpUrl, login)));
+    return world;
+  }
+
+  get db(): Db {
+    return this.store.db;
+  }
+
+  get httpUrl(): string {
+    return this.server.httpUrl;
+  }
+
+  seat(login: string): Seat {
+    const seat = this.seats.get(login);
+    if (!seat) throw new Error(`no seat ${login}`);
+    return seat;
+  }
+
+  /** How many log lines of the running server have this message. */
+  count(msg: string): number {
+    return this.server.logs.filter((l) => l['msg'] === msg).length;
+  }
+
+  /** The server's recent log lines, for a failure message. */
+  logTail(lines = 60): string {
+    return [...this.oldLogs.flat(), ...this.server.logs]
+      .slice(-lines)
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+  }
+
+  async health(): Promise<{ status: number; body: { status: string; reasons?: string[] } }> {
+    return simRequest(this.httpUrl, 'GET', '/health');
+  }
+
+  /**
+   * The server takes calls again: both links up, the application registered, no recovery step under
+   * way, and at least `passes` reconciliations (and `amiConnects` AMI logins) done by this process.
+   */
+  async waitRecovered(after: { passes?: number; amiConnects?: number } = {}, timeoutMs = 30_000): Promise<void> {
+    await waitFor(
+      async () =>
+        this.count('reconciled with the PBX') > (after.passes ?? 0) &&
+        this.count('AMI connected') > (after.amiConnects ?? 0) &&
+        (await this.health()).status === 200,
+      'the server taking calls again',
+      timeoutMs,
+    );
+  }
+
+  async fault(kind: 'drop-ami' | 'drop-ari' | 'restart', downtimeMs?: number): Promise<void> {
+    const res = await simRequest(this.sim.httpUrl, 'POST', '/sim/faults', { kind, ...(downtimeMs === undefined ? {} : { downtimeMs }) });
+    if (res.status !== 202) throw new Error(`fault ${kind}: ${res.status}`);
+  }
+
+  async kill9(): Promise<void> {
+    await this.server.kill9();
+    this.oldLogs.push(this.server.logs);
+    await waitFor(() => !this.sim.core.apps.isRegistered('hotline12345'), 'the application gone with its event socket', 10_000);
+  }
+
+  /** A new server process on the same database file and port; the desktops reconnect. */
+  async restart(): Promise<void> {
+    this.server = await startServerProcess({ sim: this.sim, dbPath: this.dbPath, env: this.env });
+    await this.waitRecovered({ passes: 0 });
+    for (const seat of this.seats.values()) await seat.reconnect();
+  }
+
+  async channels(): Promise<SimChannel[]> {
+    return (await simRequest<SimChannel[]>(this.sim.httpUrl, 'GET', '/sim/channels')).body;
+  }
+
+  async bridges(): Promise<SimBridge[]> {
+    return (await simRequest<SimBridge[]>(this.sim.httpUrl, 'GET', '/sim/bridges')).body;
+  }
+
+  async phone(login: string, answer: 'auto' | 'manual' | 'busy' | 'noanswer', online = true): Promise<void> {
+    const res = await simRequest(this.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${login}`, { online, answer, answerDelayMs: 50 });
+    if (res.status !== 200) throw new Error(`phone ${login}: ${res.status}`);
+  }
+
+  async hangup(channelId: string): Promise<void> {
+    await simRequest(this.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+  }
+
+  rowsOf(callerNumber: string) {
+    return this.db.select().from(calls).where(eq(calls.callerNumber, callerNumber)).all();
+  }
+
+  row(linkedId: string) {
+    return this.db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
+  }
+
+  ticketsOf(linkedId: string) {
+    return this.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).all();
+  }
+
+  pendingMissed(callerNumber: string) {
+    return this.db
+      .select()
+      .from(missedCalls)
+      .where(eq(missedCalls.callerNumber, callerNumber))
+      .all()
+      .filter((m) => m.status === 'pending');
+  }
+
+  async stop(): Promise<void> {
+    for (const seat of this.seats.values()) seat.desk.close();
+    // A server that no longer answers SIGTERM (a failed test may have wedged it) is killed.
+    const stopped = await Promise.race([this.server.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
+    if (!stopped) await this.server.kill9();
+    await this.sim.stop();
+    this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
