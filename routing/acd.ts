@@ -4,7 +4,8 @@
  *
  * - A caller waits for the route's skill; after `overflowAfterMs` the overflow skills also count.
  * - Among callers, higher priority first, then first come first served.
- * - Among agents with the skill who are ready and whose phone is registered, the longest idle first;
+ * - Among agents with the skill who are ready and whose phone is registered and not on another call,
+ *   the longest idle first;
  *   a higher skill level breaks ties.
  */
 export interface WaitingCaller {
@@ -21,6 +22,11 @@ export interface AgentAvailability {
   agentId: number;
   state: 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
   phoneRegistered: boolean;
+  /**
+   * The phone is on a call the server did not give it (taken through Asterisk's own queue while the
+   * server was down, or dialled by hand): an offer would ring a busy phone.
+   */
+  phoneBusy: boolean;
   /** Epoch ms since which the agent has been ready. */
   idleSince: number;
   /** skillId → level (1–10). */
@@ -43,7 +49,7 @@ function bestLevel(agent: AgentAvailability, skillIds: number[]): number {
 /** Pairs waiting callers with free agents; each caller and each agent appears at most once. */
 export function assignCalls(callers: readonly WaitingCaller[], agents: readonly AgentAvailability[], now: number): Assignment[] {
   const order = [...callers].sort((a, b) => b.priority - a.priority || a.queuedAt - b.queuedAt || a.callId.localeCompare(b.callId));
-  const free = agents.filter((a) => a.state === 'ready' && a.phoneRegistered);
+  const free = agents.filter((a) => a.state === 'ready' && a.phoneRegistered && !a.phoneBusy);
   const taken = new Set<number>();
   const result: Assignment[] = [];
   for (const caller of order) {

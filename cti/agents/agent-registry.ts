@@ -37,6 +37,8 @@ export class AgentRegistry {
   private readonly agents = new Map<number, AgentInfo>();
   /** `PJSIP/1001` → registered? Fed by ARI endpoint state and AMI contact/device state. */
   private readonly registered = new Map<string, boolean>();
+  /** `PJSIP/1001` → on a call? Fed by AMI device state and ARI endpoints' channels. */
+  private readonly inUse = new Map<string, boolean>();
   private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
   private readonly changeListeners = new Set<() => void>();
 
@@ -103,6 +105,18 @@ export class AgentRegistry {
     if (registered) this.notify();
   }
 
+  setPhoneInUse(endpoint: string, inUse: boolean): void {
+    if ((this.inUse.get(endpoint) ?? false) === inUse) return;
+    this.inUse.set(endpoint, inUse);
+    this.log.debug({ endpoint, inUse }, 'phone use changed');
+    // A phone that hangs up may be offered the next caller at once.
+    if (!inUse) this.notify();
+  }
+
+  isPhoneInUse(endpoint: string | null): boolean {
+    return endpoint !== null && this.inUse.get(endpoint) === true;
+  }
+
   isPhoneRegistered(endpoint: string | null): boolean {
     return endpoint !== null && this.registered.get(endpoint) === true;
   }
@@ -112,6 +126,7 @@ export class AgentRegistry {
       agentId: a.agentId,
       state: a.state,
       phoneRegistered: this.isPhoneRegistered(a.endpoint),
+      phoneBusy: this.isPhoneInUse(a.endpoint),
       idleSince: a.since,
       skills: a.skills,
     }));

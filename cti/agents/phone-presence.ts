@@ -1,7 +1,10 @@
 /**
- * Keeps the agent registry's view of which phones are registered: ARI endpoint states at start and on
- * every `EndpointStateChange`, and AMI `ContactStatus` / `DeviceStateChange` (which also cover phones
- * outside the Stasis application's view). An unregistered phone is never offered a call.
+ * Keeps the agent registry's view of which phones are registered and which are on a call: ARI
+ * endpoint states (and their channels) at start, on every ARI and AMI reconnect and on every
+ * `EndpointStateChange`, and AMI `ContactStatus` / `DeviceStateChange` (which also cover phones
+ * outside the Stasis application's view). An unregistered phone is never offered a call, nor one
+ * already on a call the server did not give it — e.g. a call Asterisk's own queue put through while
+ * the server was down.
  */
 import type { AmiConnection } from '../ami/ami-connection.js';
 import type { AmiEvent } from '../ami/ami-types.js';
@@ -11,6 +14,7 @@ import type { Logger } from '../logging.js';
 import type { AgentRegistry } from './agent-registry.js';
 
 const UNREGISTERED_DEVICE_STATES = new Set(['UNAVAILABLE', 'INVALID', 'UNKNOWN']);
+const BUSY_DEVICE_STATES = new Set(['INUSE', 'BUSY', 'RINGING', 'RINGINUSE', 'ONHOLD']);
 
 export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnection; agents: AgentRegistry; log: Logger }): () => void {
   const { ari, ami, agents, log } = deps;
@@ -19,7 +23,10 @@ export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnectio
     ari
       .listEndpoints()
       .then((endpoints) => {
-        for (const e of endpoints) agents.setPhoneRegistered(`${e.technology}/${e.resource}`, e.state === 'online');
+        for (const e of endpoints) {
+          agents.setPhoneRegistered(`${e.technology}/${e.resource}`, e.state === 'online');
+          agents.setPhoneInUse(`${e.technology}/${e.resource}`, e.channelIds.length > 0);
+        }
       })
       .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not list endpoints'));
   };
@@ -42,16 +49,20 @@ export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnectio
       if (!device?.startsWith('PJSIP/') || !state) return;
       if (UNREGISTERED_DEVICE_STATES.has(state)) agents.setPhoneRegistered(device, false);
       else agents.setPhoneRegistered(device, true);
+      agents.setPhoneInUse(device, BUSY_DEVICE_STATES.has(state));
     }
   };
 
   ari.on('event', onAri);
   ari.on('connected', refresh);
+  // Device states sent while the manager link was down are lost: ask again.
+  ami.on('connected', refresh);
   ami.on('event', onAmi);
   if (ari.isConnected) refresh();
   return () => {
     ari.off('event', onAri);
     ari.off('connected', refresh);
+    ami.off('connected', refresh);
     ami.off('event', onAmi);
   };
 }

@@ -73,6 +73,7 @@ const agent = (agentId: number, idleSince: number, skills: [number, number][], o
   agentId,
   state: 'ready',
   phoneRegistered: true,
+  phoneBusy: false,
   idleSince,
   skills: new Map(skills),
   ...over,
@@ -96,10 +97,11 @@ describe('ACD', () => {
     ]);
   });
 
-  it('skips agents who are not ready or whose phone is not registered', () => {
+  it('skips agents who are not ready, whose phone is not registered or is on another call', () => {
     const agents = [
       agent(1, 0, [[1, 5]], { state: 'not_ready' }),
       agent(2, 0, [[1, 5]], { phoneRegistered: false }),
+      agent(4, 0, [[1, 5]], { phoneBusy: true }),
       agent(3, 900, [[1, 5]]),
     ];
     expect(assignCalls([caller('a', 0)], agents, 1000)).toEqual([{ callId: 'a', agentId: 3 }]);

@@ -34,6 +34,25 @@ describe('queue and seats', () => {
     for (const id of [first, second]) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
   });
 
+  it('an agent whose phone is on a call the server did not give it is offered the caller only once it hangs up', async () => {
+    await registerPhones(h.sim);
+    // 1003's phone calls colleague 1001 directly (as after a call Asterisk's own queue put through).
+    const own = await simRequest<{ channelId: string }>(h.sim.httpUrl, 'POST', '/sim/calls', { from: '1003', to: '1001', endpoint: 'PJSIP/1003' });
+    await waitFor(() => h.server.calls.agents.isPhoneInUse('PJSIP/1003'), "the server sees 1003's phone in use");
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1003');
+    expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
+    const id = await placeCall(h.sim.httpUrl, '13100131009', '12345');
+    await waitFor(() => h.server.calls.call(id)?.state === 'queued', 'the caller queued');
+    expect(desk.received.some((m) => m.type === 'call.offered' && m.callId === id)).toBe(false);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${own.body.channelId}/hangup`);
+    await desk.next('call.offered', (m) => m.callId === id);
+    await desk.next('call.answered', (m) => m.callId === id);
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    await desk.next('call.ended', (m) => m.callId === id);
+    await desk.next('agent.state', (m) => m.state === 'ready');
+    desk.close();
+  });
+
   it('an agent whose phone is not registered is never offered a call', async () => {
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1002', { online: false });
     const off = await AgentDesktop.login(h.server.httpUrl, '1002');
