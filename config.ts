@@ -31,6 +31,8 @@ export const ConfigSchema = Type.Object(
     /** How often a waiting caller hears their position in the queue. */
     queueAnnounceSeconds: Type.Integer({ minimum: 1, maximum: 600 }),
     queueOverflowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+    /** `off`: this server runs no scheduled jobs (deadline watch, callbacks, KPI roll-up, retention). */
+    jobs: Type.Union([Type.Literal('on'), Type.Literal('off')]),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -66,6 +68,7 @@ export const DEFAULTS = {
   wrapUpSeconds: 15,
   queueAnnounceSeconds: 30,
   queueOverflowSeconds: 60,
+  jobs: 'on',
   ami: { host: '127.0.0.1', port: 5038, user: 'cti' },
   ari: { url: 'http://127.0.0.1:8088', user: 'cti', app: 'hotline12345' },
 } as const;
@@ -82,6 +85,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_WRAP_UP: ['wrapUpSeconds'],
   CTI_QUEUE_ANNOUNCE: ['queueAnnounceSeconds'],
   CTI_QUEUE_OVERFLOW: ['queueOverflowSeconds'],
+  CTI_JOBS: ['jobs'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],
   CTI_AMI_USER: ['ami', 'user'],

@@ -89,16 +89,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
   const deadlineWatch = new DeadlineWatch(store.db, calls.bus, log.child({ part: 'deadline-watch' }));
-  deadlineWatch.start();
+  // The scheduled jobs run on the wall clock's cron; `CTI_JOBS=off` leaves them to another server.
+  const jobs = config.jobs === 'on';
+  if (jobs) deadlineWatch.start();
   const tickets = new TicketService(store.db, calls.bus, log.child({ part: 'tickets' }));
   const surveyCallbacks = new SurveyCallbacks(calls.context, tickets);
-  surveyCallbacks.start();
+  if (jobs) surveyCallbacks.start();
   const missedCallbacks = new MissedCallCallbacks(calls.context, tickets, calls.adoptCallback);
-  missedCallbacks.start();
+  if (jobs) missedCallbacks.start();
   const kpiRollup = new KpiRollup(store.db, log.child({ part: 'kpi-rollup' }));
-  kpiRollup.start();
+  if (jobs) kpiRollup.start();
   const retention = new RecordingRetention(store.db, link.ari, log.child({ part: 'retention' }));
-  retention.start();
+  if (jobs) retention.start();
   // Calls the dialplan's survival path took while the server was down: imported whenever the links come back.
   // One set of recovery steps for /health: the call handling's (it reconciles with the PBX) and the outage import.
   const recovery = calls.recovery;

@@ -14,6 +14,13 @@ describe('configuration', () => {
     expect(config.ami).toEqual({ host: '127.0.0.1', port: 5038, user: 'cti', secret: 's1' });
     expect(config.ari).toEqual({ url: 'http://127.0.0.1:8088', user: 'cti', password: 's2', app: 'hotline12345' });
     expect(config.seed).toBe('none');
+    expect(config.jobs).toBe('on');
+    expect(config.queueOverflowSeconds).toBe(60);
+  });
+
+  it('CTI_JOBS turns the scheduled jobs off; anything but on/off is refused with its name', () => {
+    expect(loadConfig({ ...secrets, CTI_JOBS: 'off', CTI_QUEUE_OVERFLOW: '20' })).toMatchObject({ jobs: 'off', queueOverflowSeconds: 20 });
+    expect(() => loadConfig({ ...secrets, CTI_JOBS: 'maybe' })).toThrow(/CTI_JOBS/);
   });
 
   it('has no built-in secrets: a missing one is named, with its variable', () => {

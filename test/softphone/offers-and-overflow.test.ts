@@ -92,6 +92,29 @@ describe('an outbound leg that fails says why', () => {
   });
 });
 
+describe('a caller who leaves while joining the queue', () => {
+  it('is not left in the line as a ghost: the next agent to go ready gets the next real caller', async () => {
+    // Hang the caller up at the very moment the call flow queues them, while it is still joining.
+    let ghost: string | null = null;
+    const stop = h.server.calls.bus.subscribe((e) => {
+      if (e.type === 'call.queued' && e.call.callerNumber === '13800000205') {
+        ghost = e.call.callId;
+        h.sim.core.hangup(e.call.callId);
+      }
+    });
+    const gone = await placeCall(h.sim.httpUrl, '13800000205', '12345');
+    await waitFor(() => callRow(gone)?.endedAt, 'the first caller gone');
+    stop();
+    expect(ghost).toBe(gone);
+    expect(h.server.calls.queue.size()).toBe(0);
+    const a = await desk('1003');
+    const real = await placeCall(h.sim.httpUrl, '13800000206', '12345');
+    await a.next('call.answered', (m) => m.callId === real);
+    expect(a.received.some((m) => m.type === 'call.offered' && m.callId === gone)).toBe(false);
+    await hangUp(real);
+  });
+});
+
 describe('the missed-call list', () => {
   it('keeps one pending entry per caller number, on the latest call, however often they gave up', async () => {
     const number = '13800000204';

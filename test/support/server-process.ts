@@ -66,6 +66,8 @@ export async function startServerProcess(options: { sim: PbxSim; dbPath: string;
     CTI_LOG_LEVEL: 'info',
     CTI_TOKEN_KEY: 'test-token-key-that-is-long-enough-0123456789',
     CTI_WRAP_UP: '1',
+    // The jobs' cron would fire on the faked wall clock in the middle of a test.
+    CTI_JOBS: 'off',
     CTI_AMI_PORT: String(options.sim.amiPort),
     CTI_AMI_SECRET: 'cti-secret',
     CTI_ARI_URL: options.sim.httpUrl,

@@ -40,12 +40,15 @@ export async function placeCall(baseUrl: string, from: string, to: string): Prom
   return res.body.channelId;
 }
 
-/** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls `check` until it returns a value (not undefined, null or false) or the time runs out. Null
+ * counts as "not yet": a column such as `ended_at` is null until the thing happened.
+ */
+export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value !== undefined && value !== false) return value;
+    if (value !== undefined && value !== null && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
