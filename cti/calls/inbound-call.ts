@@ -4,22 +4,17 @@
  * call control beyond connecting (hold, transfer, three-way) lives in its own files and drives this
  * call through the same machine.
  */
-import { runIvr, type IvrOutcome, type IvrStep } from '../../ivr/interpreter.js';
+import type { IvrOutcome, IvrStep } from '../../ivr/interpreter.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
 import { PROMPTS } from '../../ivr/prompts.js';
-import { validateMenus } from '../../ivr/validate-menus.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
   appendTicketEvent,
   findCallByLinkedId,
-  findMenu,
-  findTicketByNumber,
-  listMenus,
   listSkills,
   markCallAnswered,
   markCallEnded,
   recordMissedCall,
-  recordSurvey,
   setCallIvrSteps,
   setCallQueued,
   setCallState,
@@ -33,14 +28,12 @@ import { AriMediaPort } from '../media/ari-media-port.js';
 import type { CallQueue, QueueMember, QueuePlace } from '../queue/call-queue.js';
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
+import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
+import { runPostCallSurvey } from './post-call-survey.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { ringLeg, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
-
-type SurveyResult = 'satisfied' | 'basically-satisfied' | 'dissatisfied' | 'no-answer';
-const SURVEY_KEYS: Record<string, SurveyResult> = { '1': 'satisfied', '2': 'basically-satisfied', '3': 'dissatisfied' };
-const SURVEY_TIMEOUT_MS = 8_000;
 
 /** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
 export interface RestoredCall {
@@ -197,26 +190,11 @@ export class InboundCall implements QueueMember {
   }
 
   private async runMenu(menuId: number): Promise<IvrOutcome | null> {
-    const start = findMenu(this.ctx.db, menuId);
-    const checked = validateMenus(listMenus(this.ctx.db).map((m) => m.definition));
-    if (!start || !checked.ok) {
-      this.ctx.log.error({ callId: this.callId, menuId }, 'menu missing or invalid; caller goes to the queue');
-      return null;
-    }
+    const menu = loadMenus(this.ctx.db, menuId, this.ctx.log, this.callId);
+    if (!menu) return null;
     if (this.machine.state !== 'ivr') this.fire('start-ivr');
     this.publish({ type: 'call.ivr' });
-    const menus = new Map(checked.menus.map((m) => [m.code, m]));
-    const startCode = (start.definition as { code: string }).code;
-    const result = await runIvr(
-      startCode,
-      {
-        port: this.port,
-        menus,
-        callerNumber: this.summary.callerNumber,
-        lookupTicket: (number) => findTicketByNumber(this.ctx.db, number),
-      },
-      { kind: 'queue', skill: this.defaultSkillCode() },
-    );
+    const result = await menu.run(this.port, this.summary.callerNumber, this.defaultSkillCode());
     this.ivrSteps = result.steps;
     setCallIvrSteps(this.ctx.db, this.callId, result.steps);
     return result.outcome;
@@ -402,21 +380,6 @@ export class InboundCall implements QueueMember {
     await this.finish('system', outcome);
   }
 
-  /** 1 satisfied, 2 basically satisfied, 3 dissatisfied; silence is "no answer". Stored on the ticket. */
-  private async runSurvey(): Promise<void> {
-    let result: SurveyResult = 'no-answer';
-    try {
-      await this.port.play([PROMPTS.survey]);
-      const { digits } = await this.port.collect({ maxDigits: 1, firstDigitTimeoutMs: SURVEY_TIMEOUT_MS, interDigitTimeoutMs: SURVEY_TIMEOUT_MS });
-      result = SURVEY_KEYS[digits] ?? 'no-answer';
-      recordSurvey(this.ctx.db, this.summary.ticketId, result);
-      await this.port.play([PROMPTS.surveyThanks]);
-    } catch (error) {
-      if (!(error instanceof CallerHungUp)) this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'survey failed');
-      if (result === 'no-answer') recordSurvey(this.ctx.db, this.summary.ticketId, result);
-    }
-  }
-
   /**
    * Ends the call once, whoever hung up: legs, bridge, agent, rows, event. `callBack`: the PBX lost
    * the caller (gone while the event socket was away, e.g. Asterisk restarted), so an unanswered
@@ -466,7 +429,7 @@ export class InboundCall implements QueueMember {
     if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
     if (by !== 'caller') await this.callerHold.stopMusic();
     this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
-    if (survey) await this.runSurvey();
+    if (survey) await runPostCallSurvey({ port: this.port, db: this.ctx.db, log: this.ctx.log }, { callId: this.callId, ticketId: this.summary.ticketId });
     this.port.close();
     const legs = [by !== 'caller' ? this.channelId : null, by !== 'agent' ? this.agentLegId : null].filter((l): l is string => l !== null);
     for (const leg of legs) await this.ctx.ari.hangup(leg).catch(() => undefined);
