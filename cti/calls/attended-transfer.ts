@@ -19,7 +19,7 @@ import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
 import { popOnRing } from './blind-transfer.js';
-import { ringLeg, type RingingLeg } from './ring-leg.js';
+import { ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
 export type AttendedState = 'ringing' | 'talking' | 'completed' | 'cancelled' | 'requeued' | 'abandoned';
@@ -109,7 +109,7 @@ export class AttendedTransfer implements CallFlow {
       return;
     }
     if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'missed', null, '未接');
-    if (this.agentGone) await this.requeue(`${this.target.label} 未接听，坐席已离开，来电人回到队列`);
+    if (this.agentGone) await this.requeue(`${this.target.label} ${ringFailureText(this.leg.failure)}，坐席已离开，来电人回到队列`);
     else await this.backToCaller('declined');
   }
 
@@ -179,7 +179,9 @@ export class AttendedTransfer implements CallFlow {
   /** Back to the caller: the consult leg is dropped and the agent rejoins the call. */
   private async backToCaller(trigger: 'cancel' | 'declined'): Promise<void> {
     if (!this.live) throw new CallControlError('转接已结束');
-    this.machine.move(trigger, trigger === 'declined' ? `${this.target.label} 未接听，回到来电人` : '坐席取消咨询转接');
+    // Declined: the target's ring failed (say why), or they hung up after talking.
+    const why = this.current === 'talking' ? '已挂机' : ringFailureText(this.leg.failure);
+    this.machine.move(trigger, trigger === 'declined' ? `${this.target.label} ${why}，回到来电人` : '坐席取消咨询转接');
     this.dropTarget();
     this.call.fire('consult-cancel');
     this.call.attachParty(this.agentLeg, this.agentId);

@@ -19,7 +19,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { ringLeg, type RingingLeg } from './ring-leg.js';
+import { ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
 export type BlindState = 'starting' | 'ringing' | 'answered' | 'not-answered' | 'requeued' | 'abandoned';
@@ -110,7 +110,7 @@ export class BlindTransfer implements CallFlow {
       if (target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
       return;
     }
-    this.machine.move('not-answered', `${target.label} 未接听，来电人回到队列`);
+    this.machine.move('not-answered', `${target.label} ${ringFailureText(leg.failure)}，来电人回到队列`);
     if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'missed', null, '未接');
     this.ctx.log.warn({ callId: this.call.callId, target: target.label }, 'blind transfer not answered; caller back to the queue');
     this.settle();

@@ -21,7 +21,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { ringLeg, type RingingLeg } from './ring-leg.js';
+import { ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
 export type ConferenceState = 'ringing' | 'joined' | 'declined' | 'cancelled' | 'abandoned' | 'ended';
@@ -93,14 +93,15 @@ export class Conference implements CallFlow {
     }
     if (outcome !== 'answered' || !this.call.bridgeId || !this.call.fire('conference')) {
       if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
-      this.machine.move('not-answered', `${this.target.label} 未接听，回到来电人`);
+      const why = ringFailureText(leg.failure);
+      this.machine.move('not-answered', `${this.target.label} ${why}，回到来电人`);
       if (this.target.agentId !== null) {
         if (outcome === 'answered') this.ctx.agents.release(this.target.agentId);
         else this.ctx.agents.transition(this.target.agentId, 'missed', null, '未接');
       }
       this.settle();
       await this.call.callerHold.release().catch(() => undefined);
-      throw new CallControlError(outcome === 'answered' ? `当前状态不能三方通话: ${this.call.state}` : `${this.target.label} 未接听`);
+      throw new CallControlError(outcome === 'answered' ? `当前状态不能三方通话: ${this.call.state}` : `${this.target.label} ${why}`);
     }
     this.machine.move('answered', `${this.target.label} 加入三方通话`);
     this.thirdLeg = leg.legId;

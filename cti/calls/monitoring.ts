@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
-import { ringLeg } from './ring-leg.js';
+import { ringFailureText, ringLeg } from './ring-leg.js';
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
 
@@ -38,7 +38,7 @@ export class Monitoring {
     if (this.sessions.has(key)) throw new CallControlError('已在监控该坐席');
     const leg = ringLeg(this.ctx, { ...call.summary, hotline: `监控 ${mode}` }, supervisorEndpoint, 'supervisor');
     const outcome = await leg.outcome;
-    if (outcome !== 'answered') throw new CallControlError('班长话机未接听');
+    if (outcome !== 'answered') throw new CallControlError(`班长话机${ringFailureText(leg.failure)}`);
     if (call.hasEnded || !call.agentLegId || !call.bridgeId) {
       await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
       throw new CallControlError('通话已结束');

@@ -158,7 +158,7 @@ describe('transfers and three-way calls', () => {
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1005', { online: true, answer: 'busy' });
     const target = h.server.calls.agents.list().find((x) => x.login === '1005')?.agentId;
     expect(await a.command('call.transfer', { callId: id, target: { kind: 'agent', agentId: target }, mode: 'attended' })).toMatchObject({ ok: true });
-    await waitFor(() => h.server.calls.call(id)?.state === 'connected' && history(id).some((e) => e.note?.includes('未接听')), 'back to the caller');
+    await waitFor(() => h.server.calls.call(id)?.state === 'connected' && history(id).some((e) => e.note?.includes('对方忙，回到来电人')), 'back to the caller');
     const parties = await waitFor(async () => ((await partiesOf(id)).length === 1 ? partiesOf(id) : undefined), 'agent back in the bridge');
     expect(parties[0]?.name).toContain('PJSIP/1001');
     await hangupCaller(id);
