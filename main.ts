@@ -23,6 +23,7 @@ import { adminApi, registerApiDocs } from './softphone-bridge/admin-api/index.js
 import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
+import { MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
 import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { calendarRoutes } from './softphone-bridge/http/calendar-routes.js';
@@ -112,12 +113,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
-  await http.register(fastifyWebsocket);
+  // Commands are small: a frame of megabytes is an attack, refused by ws itself (close 1009).
+  await http.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  const socketLimits = new SocketLimits(log.child({ part: 'sockets' }));
   // OpenAPI document (/docs/json), Swagger UI (/docs) and the route catalogue: before the routes they describe.
   const apiCatalogue = await registerApiDocs(http);
   await http.register(authRoutes, { db: store.db, tokens });
-  await http.register(agentGateway, { calls, tokens, db: store.db });
-  await http.register(supervisorGateway, { calls, tokens, db: store.db });
+  await http.register(agentGateway, { calls, tokens, db: store.db, limits: socketLimits });
+  await http.register(supervisorGateway, { calls, tokens, db: store.db, limits: socketLimits });
   await http.register(calendarRoutes, { db: store.db, tokens });
   await http.register(ticketRoutes, { db: store.db, tokens, tickets });
   await http.register(adminApi, { db: store.db, tokens, agents: calls.agents, catalogue: apiCatalogue });

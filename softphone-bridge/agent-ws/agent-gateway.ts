@@ -13,6 +13,8 @@ import type { Db } from '../../store/index.js';
 import { requestToken } from '../auth/request-token.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
 import { answer, readCommand } from '../ws-commands.js';
+import { watchFrames } from '../ws-frames.js';
+import type { SocketLimits } from '../ws-limits.js';
 import { AgentCommand } from './messages.js';
 import { buildScreenPop } from './screen-pop.js';
 
@@ -50,7 +52,7 @@ function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
   }
 }
 
-export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db }> = (app, { calls, tokens, db }) => {
+export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db; limits: SocketLimits }> = (app, { calls, tokens, db, limits }) => {
   app.get(
     '/ws/agent',
     {
@@ -71,6 +73,9 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
         return;
       }
       const { agentId } = session;
+      const admitted = limits.admit(socket, session.login, 'agent');
+      if (!admitted) return;
+      watchFrames(socket, session.login, 'agent', app.log);
       const send = (message: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
       };
@@ -95,6 +100,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
       });
 
       socket.on('message', (data: Buffer) => {
+        if (!admitted.allow()) return;
         const read = readCommand(AgentCommand, data);
         if ('refusal' in read) send(read.refusal);
         else answer(read.command.id, run(read.command), send);

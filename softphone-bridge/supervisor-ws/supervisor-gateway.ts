@@ -14,11 +14,13 @@ import { requestToken } from '../auth/request-token.js';
 import type { SessionClaims, TokenService } from '../auth/tokens.js';
 import { LivePicture } from './live-picture.js';
 import { answer, readCommand } from '../ws-commands.js';
+import { watchFrames } from '../ws-frames.js';
+import type { SocketLimits } from '../ws-limits.js';
 import { SupervisorCommand } from './messages.js';
 
 const TICK_MS = 2_000;
 
-export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db }> = (app, { calls, tokens, db }) => {
+export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db; limits: SocketLimits }> = (app, { calls, tokens, db, limits }) => {
   const sockets = new Set<WebSocket>();
   const broadcast = (message: object) => {
     const text = JSON.stringify(message);
@@ -74,10 +76,14 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens
         socket.close(4401, 'unauthorized');
         return;
       }
+      const admitted = limits.admit(socket, session.login, 'supervisor');
+      if (!admitted) return;
+      watchFrames(socket, session.login, 'supervisor', app.log);
       sockets.add(socket);
       socket.send(JSON.stringify(picture.snapshot(clockOf(db).now())));
       socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
+        if (!admitted.allow()) return;
         const reply = (message: object) => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
         };
