@@ -78,6 +78,12 @@ async function session(tokens: TokenService, request: FastifyRequest, reply: Fas
 
 const mayRead = (claims: SessionClaims, ticket: TicketRow) => claims.role !== 'agent' || ticket.agentId === claims.agentId;
 
+/**
+ * A ticket that does not exist and one the agent may not see get the same answer, so that ticket
+ * numbers (sequential per day) cannot be probed for existence.
+ */
+const notFound = (reply: FastifyReply) => reply.code(404).send({ error: '工单不存在' });
+
 const ActionBody = Type.Object(
   {
     action: Type.Union(
@@ -151,7 +157,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
       const claims = await session(tokens, request, reply);
       if (!claims) return reply;
       const ticket = findTicketByNumber(db, request.params.number);
-      if (!ticket) return reply.code(404).send({ error: '工单不存在' });
+      if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role === 'agent' && (ticket.agentId !== claims.agentId || !AGENT_ACTIONS.has(request.body.action))) {
         return reply.code(403).send({ error: '坐席只能对本人受理的工单直接办结或派单' });
       }
@@ -189,8 +195,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
       const claims = await session(tokens, request, reply);
       if (!claims) return reply;
       const ticket = findTicketByNumber(db, request.params.number);
-      if (!ticket) return reply.code(404).send({ error: '工单不存在' });
-      if (!mayRead(claims, ticket)) return reply.code(403).send({ error: '只能查看本人受理的工单' });
+      if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
       return { ticket, history: ticketHistory(db, ticket.id) };
     },
@@ -203,7 +208,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
       const claims = await session(tokens, request, reply);
       if (!claims) return reply;
       const ticket = findTicketByNumber(db, request.params.number);
-      if (!ticket) return reply.code(404).send({ error: '工单不存在' });
+      if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
       const saved = tickets.register(ticket.number, request.body, claims.login);
       writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, before: ticket, after: saved });

@@ -142,7 +142,17 @@ describe('a call to 12345', () => {
     const bad = await patch(mine, { category: 'praise' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('category');
-    expect((await patch(await auth('1002'), { content: 'x' })).status).toBe(403);
+    // Another agent's ticket answers exactly like a missing one (numbers cannot be probed).
+    const others = await patch(await auth('1002'), { content: 'x' });
+    const missing = await fetch(`${h.server.httpUrl}/api/v1/tickets/0000000000`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${await auth('1002')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'x' }),
+    });
+    expect([others.status, await others.text()]).toEqual([missing.status, await missing.text()]);
+    expect(others.status).toBe(404);
+    const peek = await fetch(`${h.server.httpUrl}/api/v1/tickets/${number}`, { headers: { authorization: `Bearer ${await auth('1002')}` } });
+    expect(peek.status).toBe(404);
     expect((await patch('forged', { content: 'x' })).status).toBe(401);
     const read = await fetch(`${h.server.httpUrl}/api/v1/tickets/${number}`, { headers: { authorization: `Bearer ${mine}` } });
     const body = (await read.json()) as { ticket: Record<string, unknown>; history: { kind: string }[] };
