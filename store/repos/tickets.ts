@@ -220,12 +220,17 @@ export interface TicketSearch {
   pageSize: number;
 }
 
+/** A search text taken literally inside a LIKE pattern: `%`, `_` and the escape character lose their meaning. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export function searchTickets(db: Db, q: TicketSearch): { total: number; items: TicketRow[] } {
   const where = and(
     q.number ? eq(tickets.number, q.number) : undefined,
     q.callerNumber ? eq(tickets.callerNumber, q.callerNumber) : undefined,
     q.status ? eq(tickets.status, q.status) : undefined,
-    q.hotline ? like(tickets.hotline, `%${q.hotline}%`) : undefined,
+    q.hotline ? sql`${tickets.hotline} like ${`%${escapeLike(q.hotline)}%`} escape '\\'` : undefined,
     q.from ? sql`${tickets.createdAt} >= ${q.from}` : undefined,
     q.to ? sql`${tickets.createdAt} < ${q.to}` : undefined,
     q.overdueAt ? sql`${tickets.dueAt} < ${q.overdueAt} and ${tickets.status} not in ('closed', 'callback', 'evaluated')` : undefined,

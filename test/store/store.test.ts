@@ -18,6 +18,7 @@ import {
   openTicketForCall,
   putBlacklistEntry,
   recordCallArrival,
+  searchTickets,
   seedDemo,
   ticketHistory,
   type Store,
@@ -129,6 +130,18 @@ describe('tickets', () => {
     openTicketForCall(db, arrival('h.1'));
     expect(rootMessage(() => db.run(sql`update ticket_events set note = 'x'`))).toMatch(/append-only/);
     expect(rootMessage(() => db.run(sql`delete from ticket_events`))).toMatch(/append-only/);
+  });
+
+  it('a hotline search takes %, _ and \\ literally', () => {
+    const { db } = open();
+    openTicketForCall(db, { ...arrival('l.1'), hotline: '12345 政务服务便民热线' });
+    openTicketForCall(db, { ...arrival('l.2'), hotline: '12315 市场监管_投诉' });
+    const search = (hotline: string) => searchTickets(db, { hotline, page: 1, pageSize: 10 }).items.map((t) => t.callKey);
+    expect(search('%')).toEqual([]);
+    expect(search('1_345')).toEqual([]);
+    expect(search('\\')).toEqual([]);
+    expect(search('监管_投诉')).toEqual(['l.2']);
+    expect(search('便民')).toEqual(['l.1']);
   });
 });
 
