@@ -29,6 +29,7 @@ import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { calendarRoutes } from './softphone-bridge/http/calendar-routes.js';
 import { KpiRollup } from './softphone-bridge/reports/kpi-rollup.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
+import { registerSecurityHeaders } from './softphone-bridge/http/security-headers.js';
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
 import { openStore, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
@@ -113,6 +114,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
+  await registerSecurityHeaders(http);
   // Commands are small: a frame of megabytes is an attack, refused by ws itself (close 1009).
   await http.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   const socketLimits = new SocketLimits(log.child({ part: 'sockets' }));
