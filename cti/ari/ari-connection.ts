@@ -198,8 +198,13 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
 
   /** Whether the playback is still playing or queued (false once it ended: Asterisk forgets it). */
   async playbackExists(playbackId: string): Promise<boolean> {
+    return this.exists((c) => c.playbacks.get({ playbackId }));
+  }
+
+  /** Runs a GET of one resource: true when Asterisk has it, false on 404, other errors thrown. */
+  private async exists(get: (client: Client) => Promise<unknown>): Promise<boolean> {
     try {
-      await this.call((c) => c.playbacks.get({ playbackId }));
+      await this.call(get);
       return true;
     } catch (error) {
       if (error instanceof AriError && error.kind === 'not-found') return false;
@@ -299,13 +304,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
 
   /** Is a Stasis application registered (`GET /applications/{name}`: 404 when no event socket serves it)? */
   async hasApplication(applicationName: string): Promise<boolean> {
-    try {
-      await this.call((c) => c.applications.get({ applicationName }));
-      return true;
-    } catch (error) {
-      if (error instanceof AriError && error.kind === 'not-found') return false;
-      throw error;
-    }
+    return this.exists((c) => c.applications.get({ applicationName }));
   }
 
   async deleteStoredRecording(recordingName: string): Promise<void> {

@@ -19,7 +19,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 
 export type BlindState = 'starting' | 'ringing' | 'answered' | 'not-answered' | 'requeued' | 'abandoned';
@@ -161,6 +161,6 @@ export function popOnRing(call: InboundCall, leg: RingingLeg, agentId: number | 
   // A ring that stops without an answer takes the pop away again.
   void leg.outcome.then((outcome) => {
     if (outcome === 'answered' || !popped) return;
-    call.publish({ type: 'call.offer.withdrawn', agentId, reason: outcome === 'missed' ? 'no-answer' : call.hasEnded ? 'caller-hung-up' : 'cancelled' });
+    call.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, call.hasEnded) });
   });
 }

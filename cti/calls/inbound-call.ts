@@ -10,11 +10,9 @@ import { PROMPTS } from '../../ivr/prompts.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
   appendTicketEvent,
-  findCallByLinkedId,
   listSkills,
   markCallAnswered,
-  markCallEnded,
-  recordMissedCall,
+  endCall,
   setCallIvrSteps,
   setCallQueued,
   setCallState,
@@ -32,7 +30,7 @@ import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
-import { ringLeg, type RingingLeg } from './ring-leg.js';
+import { ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
 
 /** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
@@ -255,7 +253,7 @@ export class InboundCall implements QueueMember {
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'caller-hung-up' });
       return false;
     }
-    this.publish({ type: 'call.offer.withdrawn', agentId, reason: outcome === 'missed' ? 'no-answer' : this.ended ? 'caller-hung-up' : 'cancelled' });
+    this.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, this.ended) });
     if (outcome === 'missed') {
       this.ctx.agents.transition(agentId, 'missed', null, '未接');
       this.publish({ type: 'call.missed', agentId });
@@ -401,27 +399,13 @@ export class InboundCall implements QueueMember {
     const outcome: CallOutcome =
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     this.fire('hangup');
-    // One transaction: a crash between the two must not leave an abandoned call off the callback list.
-    this.ctx.db.transaction(() => {
-      markCallEnded(this.ctx.db, this.callId, {
-        outcome,
-        hangupCause: null,
-        at: this.ctx.clock.now().toISOString(),
-        ...(answered ? {} : { waitMs }),
-      });
-      if (outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true)) {
-        const row = findCallByLinkedId(this.ctx.db, this.callId);
-        if (row) {
-          recordMissedCall(this.ctx.db, {
-            callId: row.id,
-            callerNumber: this.summary.callerNumber,
-            dialledNumber: this.summary.dialledNumber,
-            waitMs,
-            at: this.ctx.clock.now().toISOString(),
-          });
-        }
-      }
-    });
+    const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
+    endCall(
+      this.ctx.db,
+      this.callId,
+      { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) },
+      unserved ? { callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null,
+    );
     // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
     if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
       this.ctx.agents.transition(this.agentId, 'call-end', null);

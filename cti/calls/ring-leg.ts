@@ -11,10 +11,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AriEvent } from '../ari/ari-types.js';
+import type { OfferWithdrawal } from '../events/domain-events.js';
 import type { OwnChannelRole } from '../stasis/channel-role.js';
 import type { CallContext } from './call-context.js';
 
 export type RingOutcome = 'answered' | 'missed' | 'cancelled';
+
+/** Why the desktop's pop of a ring that was not answered goes away (`call.offer.withdrawn`). */
+export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, callerGone: boolean): OfferWithdrawal {
+  return outcome === 'missed' ? 'no-answer' : callerGone ? 'caller-hung-up' : 'cancelled';
+}
 
 /** Why a leg was not answered. */
 export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down';

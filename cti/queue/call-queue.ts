@@ -29,6 +29,11 @@ interface Entry {
   overflow: NodeJS.Timeout | null;
 }
 
+function stopTimers(entry: Entry): void {
+  clearInterval(entry.announcer);
+  if (entry.overflow) clearTimeout(entry.overflow);
+}
+
 /** A place in line kept across a server restart: since when, and the holding bridge the caller is already in. */
 export interface QueuePlace {
   queuedAtMs: number;
@@ -101,8 +106,7 @@ export class CallQueue {
   leave(callId: string): void {
     const entry = this.entries.get(callId);
     if (!entry) return;
-    clearInterval(entry.announcer);
-    if (entry.overflow) clearTimeout(entry.overflow);
+    stopTimers(entry);
     this.entries.delete(callId);
   }
 
@@ -203,10 +207,7 @@ export class CallQueue {
 
   close(): void {
     this.stopListening();
-    for (const entry of this.entries.values()) {
-      clearInterval(entry.announcer);
-      if (entry.overflow) clearTimeout(entry.overflow);
-    }
+    for (const entry of this.entries.values()) stopTimers(entry);
     this.entries.clear();
   }
 }

@@ -26,12 +26,11 @@
  * or their agent's leg is gone.
  */
 import {
+  endCall,
   findActiveBlock,
   findTicketByCallKey,
   findTicketByNumber,
   listOpenCalls,
-  markCallEnded,
-  recordMissedCall,
   setCallState,
   type CallOutcome,
   type CallRow,
@@ -340,13 +339,13 @@ class Pass {
     // When exactly they hung up is unknown: the wait counts up to now.
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
     const blocked = row.callerNumber ? findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
-    // One transaction: a crash between the two must not leave an abandoned call off the callback list.
-    this.ctx.db.transaction(() => {
-      markCallEnded(this.ctx.db, row.linkedId, { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) });
-      if (outcome === 'abandoned' && !blocked && row.callerNumber) {
-        recordMissedCall(this.ctx.db, { callId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, at: now.toISOString() });
-      }
-    });
+    const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
+    endCall(
+      this.ctx.db,
+      row.linkedId,
+      { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) },
+      unserved ? { callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null,
+    );
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');
     if (row.recording && answered) {

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gte, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { calls, type CallDirection, type CallOutcome } from '../schema.js';
+import { recordMissedCall } from './missed-calls.js';
 
 export type CallRow = typeof calls.$inferSelect;
 
@@ -67,6 +68,24 @@ export function markCallEnded(
     .set({ endedAt: end.at, outcome: end.outcome, hangupCause: end.hangupCause, state: 'ended', ...(end.waitMs === undefined ? {} : { waitMs: end.waitMs }) })
     .where(eq(calls.linkedId, linkedId))
     .run();
+}
+
+/**
+ * Ends a call and, when `missed` is given (a caller the centre did not serve), puts the number on the
+ * missed-call callback list — in one transaction, so that a crash in between cannot leave an
+ * abandoned call off the list.
+ */
+export function endCall(
+  db: Db,
+  linkedId: string,
+  end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
+  missed: { callerNumber: string; dialledNumber: string; waitMs: number } | null,
+): void {
+  db.transaction(() => {
+    markCallEnded(db, linkedId, end);
+    const row = missed ? findCallByLinkedId(db, linkedId) : undefined;
+    if (missed && row) recordMissedCall(db, { callId: row.id, ...missed, at: end.at });
+  });
 }
 
 /** How many calls a number made since `sinceIso`, for the repeat-call policy. */
