@@ -14,6 +14,11 @@ export function maskNumber(number: string | null | undefined): string {
   return `${number.slice(0, keepHead)}${'*'.repeat(number.length - keepHead - 4)}${number.slice(-4)}`;
 }
 
+/** A dial string with the numbers in it masked: `PJSIP/13900000001@trunk` → `PJSIP/139******0001@trunk`. */
+export function maskDialString(dial: string): string {
+  return dial.replace(/\d{7,}/g, (digits) => maskNumber(digits));
+}
+
 /** What a personal phone number looks like (7+ digits); state names and short service numbers are not. */
 const PHONE_NUMBER = /^\+?\d{7,}$/;
 

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { OfferWithdrawal } from '../events/domain-events.js';
 import type { OwnChannelRole } from '../stasis/channel-role.js';
+import { maskDialString } from '../logging.js';
 import type { CallContext } from './call-context.js';
 
 export type RingOutcome = 'answered' | 'missed' | 'cancelled';
@@ -133,7 +134,8 @@ export function ringLeg(
       channelId: legId,
     })
     .catch((error: unknown) => {
-      ctx.log.warn({ callId: call.callId, endpoint, err: (error as Error).message }, 'could not ring the phone');
+      // A trunk dial string carries the citizen's number (click-to-call, callbacks): masked.
+      ctx.log.warn({ callId: call.callId, endpoint: maskDialString(endpoint), err: (error as Error).message }, 'could not ring the phone');
       // A trunk that cannot be dialled is a trunk fault; a phone with no contact is unreachable.
       fail(endpoint.includes('@') ? 'trunk-down' : 'unreachable');
     });

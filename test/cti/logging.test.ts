@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskNumber } from '../../cti/logging.js';
+import { createLogger, maskDialString, maskNumber } from '../../cti/logging.js';
 import { classifyStasisArgs } from '../../cti/stasis/channel-role.js';
 
 describe('caller numbers in logs', () => {
@@ -12,6 +12,14 @@ describe('caller numbers in logs', () => {
     ['', ''],
   ])('masks %s as %s', (number, masked) => {
     expect(maskNumber(number)).toBe(masked);
+  });
+
+  it.each([
+    ['PJSIP/13900000001@trunk', 'PJSIP/139****0001@trunk'],
+    ['PJSIP/1001', 'PJSIP/1001'],
+    ['PJSIP/96128@trunk', 'PJSIP/96128@trunk'],
+  ])('masks the number in the dial string %s', (dial, masked) => {
+    expect(maskDialString(dial)).toBe(masked);
   });
 
   it('masks caller fields even when a call site forgets', () => {
