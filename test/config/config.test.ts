@@ -21,6 +21,8 @@ describe('configuration', () => {
   it('CTI_JOBS turns the scheduled jobs off; anything but on/off is refused with its name', () => {
     expect(loadConfig({ ...secrets, CTI_JOBS: 'off', CTI_QUEUE_OVERFLOW: '20' })).toMatchObject({ jobs: 'off', queueOverflowSeconds: 20 });
     expect(() => loadConfig({ ...secrets, CTI_JOBS: 'maybe' })).toThrow(/CTI_JOBS/);
+    expect(() => loadConfig({ ...secrets, CTI_QUEUE_OVERFLOW: '-1' })).toThrow(/CTI_QUEUE_OVERFLOW/);
+    expect(() => loadConfig({ ...secrets, CTI_QUEUE_OVERFLOW: 'soon' })).toThrow(/CTI_QUEUE_OVERFLOW/);
   });
 
   it('has no built-in secrets: a missing one is named, with its variable', () => {
