@@ -1,5 +1,6 @@
 /** Small helpers for tests: drive the PBX simulator's control API and wait for things to happen. */
 import { request } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 export interface SimResponse<T = unknown> {
   status: number;
@@ -45,11 +46,11 @@ export async function placeCall(baseUrl: string, from: string, to: string): Prom
  * counts as "not yet": a column such as `ended_at` is null until the thing happened.
  */
 export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
