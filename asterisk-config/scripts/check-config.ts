@@ -4,7 +4,8 @@
  * Reads an Asterisk configuration directory and the CTI server's settings (CTI_* variables,
  * CTI_CONFIG) and database (CTI_DB; --demo: the demo data instead) and reports what would keep
  * calls from working: routes without a DID, DIDs without a route or into another application,
- * prompts missing on disk, AMI/ARI credentials that differ from the server's. Exit status: 0 no
+ * prompts missing on disk, AMI/ARI credentials that differ from the server's, AMI rights beyond (or
+ * short of) what the server uses, AMI or ARI reachable from more than the CTI server. Exit status: 0 no
  * errors (warnings allowed), 1 errors found, 2 the check could not run.
  */
 import { isMain, parseArgs } from './cli-args.js';

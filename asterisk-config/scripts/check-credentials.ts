@@ -1,41 +1,46 @@
 /**
  * The CTI server's way in: the AMI user (manager.conf), the ARI user (ari.conf) and the HTTP server
- * carrying ARI (http.conf) against the server's settings (CTI_AMI_*, CTI_ARI_*). Secrets are
- * compared, never printed.
+ * carrying ARI (http.conf) against the server's settings (CTI_AMI_*, CTI_ARI_*), and least privilege:
+ * the AMI user's classes and address rules (check-ami-access.ts), ARI on an internal address with no
+ * browser origins. Secrets are compared, never printed.
  */
+import { checkAmiAcl, checkAmiClasses } from './check-ami-access.js';
 import type { AsteriskFiles } from './asterisk-files.js';
 import { isTrue, lastEntry, lastValue, objects, type ConfEntry, type ConfFile } from './conf-file.js';
 import { error, warning, type Finding } from './findings.js';
+import { addressKind, hostOf } from './network-access.js';
 import type { ServerFacts } from './server-facts.js';
 
 /** The shared default of the reference configuration, the simulator and the tests. */
 export const SHIPPED_SECRET = 'cti-secret';
 
-/** AMI actions the server sends, with the write classes Asterisk accepts for each (any one). */
-const WRITE_NEEDED: [string, string[]][] = [
-  ['Redirect', ['call']],
-  ['Hangup', ['system', 'call']],
-  ['Status', ['system', 'call', 'reporting']],
-  ['Originate', ['originate']],
-  ['CoreShowChannels', ['system', 'reporting']],
-];
-/** Events: FullyBooted and ContactStatus are `system`, channel events and DeviceStateChange `call`. */
-const READ_NEEDED = ['system', 'call'];
-const WRITE_TOO_MUCH = ['all', 'system', 'command', 'config'];
-
-const classes = (value: string | undefined) => new Set((value ?? '').split(',').map((c) => c.trim().toLowerCase()));
-const has = (set: Set<string>, name: string) => set.has(name) || set.has('all');
-const WILDCARD = new Set(['', '0.0.0.0', '::', '[::]']);
-const isLoopback = (host: string) => /^(127\.|localhost$|::1$|\[::1\]$)/i.test(host);
+const isLoopback = (host: string) => addressKind(host) === 'loopback';
 
 function general(file: ConfFile): ConfEntry[] {
   return file.sections.find((s) => s.name.toLowerCase() === 'general')?.entries ?? [];
 }
 
-/** Where a service listens against the host the server connects to. */
-function checkBind(code: string, what: string, bind: string | undefined, host: string, setting: string, at: string | undefined): Finding[] {
-  const address = (bind ?? '').replace(/:\d+$/, '');
-  if (WILDCARD.has(address)) return [warning(code, `${what} listens on every address of the machine; bind it to the internal address the CTI server uses`, at)];
+/**
+ * Where a service listens against the host the server connects to. Every address of the machine
+ * (`wildcard`: an error for ARI, a warning for AMI, whose user is held to the CTI server's address by
+ * permit/deny) or a public one (an error for both) makes it reachable from beyond the CTI server.
+ */
+function checkBind(
+  code: string,
+  what: string,
+  bind: string | undefined,
+  host: string,
+  setting: string,
+  at: string | undefined,
+  wildcardLevel: 'error' | 'warning',
+): Finding[] {
+  const address = hostOf(bind ?? '');
+  const kind = addressKind(address);
+  if (kind === 'wildcard') {
+    const report = wildcardLevel === 'error' ? error : warning;
+    return [report(code, `${what} 监听本机所有地址（${bind ? `bindaddr = ${bind}` : '未设置 bindaddr'}）：应绑定到 CTI 服务器连接的内网地址（${setting} = ${host}），只让 CTI 服务器访问`, at)];
+  }
+  if (kind === 'public') return [error(code, `${what} 绑定在公网地址 ${address}：应绑定到 127.0.0.1 或 CTI 服务器连接的内网地址，绝不能从互联网访问`, at)];
   if (address === host || (isLoopback(address) && isLoopback(host))) return [];
   if (isLoopback(host)) return [error(code, `${what} listens on ${address} only, but the server connects to ${host} (${setting})`, at)];
   return [warning(code, `${what} listens on ${address}, but the server connects to ${host} (${setting}); fine only if that name is this address`, at)];
@@ -55,23 +60,14 @@ export function checkAmi(manager: ConfFile, facts: ServerFacts): Finding[] {
   if (!isTrue(lastValue(gen, 'enabled'))) findings.push(error('ami-disabled', 'manager.conf: AMI is not enabled ([general] enabled = yes)'));
   const port = lastValue(gen, 'port') ?? '5038';
   if (Number(port) !== ami.port) findings.push(error('ami-port', `manager.conf: AMI listens on port ${port} but the server connects to ${ami.port} (CTI_AMI_PORT)`, lastEntry(gen, 'port')?.at));
-  findings.push(...checkBind('ami-bind', 'AMI', lastValue(gen, 'bindaddr'), ami.host, 'CTI_AMI_HOST', lastEntry(gen, 'bindaddr')?.at));
+  const bind = lastValue(gen, 'bindaddr');
+  findings.push(...checkBind('ami-bind', 'AMI', bind, ami.host, 'CTI_AMI_HOST', lastEntry(gen, 'bindaddr')?.at, 'warning'));
   const user = objects(manager).find((o) => o.section.name.toLowerCase() === ami.user.toLowerCase() && o.section.name.toLowerCase() !== 'general');
   if (!user) return [...findings, error('ami-user', `manager.conf has no user [${ami.user}] (CTI_AMI_USER)`)];
   const who = `AMI user ${ami.user}`;
   findings.push(...checkSecret('ami-secret', who, lastEntry(user.entries, 'secret'), ami.secret, 'CTI_AMI_SECRET'));
-  const read = classes(lastValue(user.entries, 'read'));
-  const write = classes(lastValue(user.entries, 'write'));
-  const unread = READ_NEEDED.filter((c) => !has(read, c));
-  if (unread.length > 0) findings.push(error('ami-permission', `${who} cannot read ${unread.join(', ')} events (read = ${[...read].join(',')}): add ${unread.join(',')}`, user.section.at));
-  const denied = WRITE_NEEDED.filter(([, accepted]) => !accepted.some((c) => has(write, c))).map(([action]) => action);
-  if (denied.length > 0) findings.push(error('ami-permission', `${who} may not send ${denied.join(', ')} (write = ${[...write].join(',')}): use write = call,originate,reporting`, user.section.at));
-  const extra = WRITE_TOO_MUCH.filter((c) => write.has(c));
-  if (extra.length > 0) findings.push(warning('ami-privilege', `${who} has write = ${extra.join(',')}, more than the server needs (call,originate,reporting)`, user.section.at));
-  const permits = user.entries.filter((e) => e.key.toLowerCase() === 'permit').map((e) => e.value);
-  if (!isLoopback(ami.host) && permits.length > 0 && permits.every((p) => isLoopback(p))) {
-    findings.push(warning('ami-acl', `${who} is permitted from this machine only, but CTI_AMI_HOST is ${ami.host}: permit the CTI server's address if it runs elsewhere`, user.section.at));
-  }
+  findings.push(...checkAmiClasses(user.entries, who, user.section.at));
+  findings.push(...checkAmiAcl(user.entries, who, { host: ami.host, bind: bind ?? '', at: user.section.at }));
   return findings;
 }
 
@@ -80,6 +76,12 @@ export function checkAri(ari: ConfFile, facts: ServerFacts): Finding[] {
   const findings: Finding[] = [];
   const enabled = lastValue(general(ari), 'enabled');
   if (enabled !== undefined && !isTrue(enabled)) findings.push(error('ari-disabled', 'ari.conf: ARI is not enabled ([general] enabled = yes)'));
+  const origins = lastEntry(general(ari), 'allowed_origins');
+  if (origins && origins.value !== '') {
+    findings.push(
+      error('ari-origins', `ari.conf 设置了 allowed_origins = ${origins.value}：这些来源的浏览器页面可以跨域调用 ARI；只有 CTI 服务器访问 ARI，删除这一行`, origins.at),
+    );
+  }
   const found = objects(ari).find((o) => o.section.name === user && (lastValue(o.entries, 'type') ?? '').toLowerCase() === 'user');
   if (!found) return [...findings, error('ari-user', `ari.conf has no user [${user}] with type = user (CTI_ARI_USER)`)];
   const who = `ARI user ${user}`;
@@ -104,16 +106,31 @@ export function checkHttp(http: ConfFile, facts: ServerFacts): Finding[] {
   const port = tls ? Number(/:(\d+)$/.exec(listen ?? '')?.[1] ?? '8089') : Number(lastValue(gen, 'bindport') ?? '8088');
   const urlPort = Number(url.port || (tls ? 443 : 80));
   if (!lastValue(gen, 'bindaddr')) findings.push(error('http-bind', 'http.conf has no bindaddr: Asterisk does not start its HTTP server without one'));
-  else findings.push(...checkBind('http-bind', tls ? 'ARI over HTTPS' : 'ARI', listen, url.hostname, 'CTI_ARI_URL', lastEntry(gen, tls ? 'tlsbindaddr' : 'bindaddr')?.at));
+  else findings.push(...checkBind('http-bind', tls ? 'ARI over HTTPS' : 'ARI', listen, url.hostname, 'CTI_ARI_URL', lastEntry(gen, tls ? 'tlsbindaddr' : 'bindaddr')?.at, 'error'));
   if (tls && !isTrue(lastValue(gen, 'tlsenable'))) findings.push(error('http-tls', 'CTI_ARI_URL is https but http.conf does not enable TLS (tlsenable = yes)'));
   if (port !== urlPort) findings.push(error('http-port', `ARI is served on port ${port} but CTI_ARI_URL uses ${urlPort}`, lastEntry(gen, 'bindport')?.at));
   const prefix = (lastValue(gen, 'prefix') ?? '').replace(/^\/|\/$/g, '');
   const path = url.pathname.replace(/^\/|\/$/g, '');
   if (prefix !== path) findings.push(error('http-prefix', `http.conf prefix is "${prefix}" but CTI_ARI_URL's path is "${path}": ARI is under /${prefix ? `${prefix}/` : ''}ari`));
-  if (!tls && isTrue(lastValue(gen, 'tlsenable')) && WILDCARD.has((tlsListen ?? '').replace(/:\d+$/, ''))) {
-    findings.push(warning('http-bind', 'http.conf: the TLS listener (ARI too) is on every address of the machine; bind it to the agent network', lastEntry(gen, 'tlsbindaddr')?.at));
-  }
+  if (!tls && isTrue(lastValue(gen, 'tlsenable'))) findings.push(...checkTlsListener(tlsListen ?? '', lastEntry(gen, 'tlsbindaddr')?.at));
   return findings;
+}
+
+/**
+ * Asterisk's TLS listener, when the server does not use it (browser softphones' WSS): it serves ARI
+ * as well, and http.conf has no per-address access list, so whoever reaches it can try ARI.
+ */
+function checkTlsListener(listen: string, at: string | undefined): Finding[] {
+  const address = hostOf(listen);
+  const kind = addressKind(address);
+  if (kind === 'wildcard' || kind === 'public') {
+    const where = kind === 'wildcard' ? `本机所有地址（tlsbindaddr = ${listen}）` : `公网地址 ${address}`;
+    return [error('http-bind', `http.conf 的 TLS 监听（tlsenable）在${where}：它同样提供 ARI；浏览器软电话的 WSS 请改用内网反向代理，只转发 /ws`, at)];
+  }
+  if (kind === 'loopback') return [];
+  return [
+    warning('http-tls-ari', `http.conf 的 TLS 监听（tlsbindaddr = ${listen}）也提供 ARI：能连到它的坐席网段都能尝试登录 ARI；更稳妥的做法是反向代理只转发 /ws，ARI 只留在 127.0.0.1`, at),
+  ];
 }
 
 export function checkCredentials(files: AsteriskFiles, facts: ServerFacts): Finding[] {

@@ -132,20 +132,21 @@ describe('a broken copy', () => {
     expect(codes(errors(check(SHIPPED, { CTI_AMI_PORT: '5039' })))).toEqual(['ami-port']);
     const dir = copyOfShipped();
     edit(dir, 'manager.conf', 'read = system,call', 'read = call');
-    edit(dir, 'manager.conf', 'write = call,originate,reporting', 'write = call');
+    edit(dir, 'manager.conf', 'write = call,reporting', 'write = call');
     edit(dir, 'manager.conf', 'enabled = yes', 'enabled = no');
     const found = errors(check(dir));
     expect(codes(found)).toEqual(['ami-disabled', 'ami-permission']);
-    expect(found.map((f) => f.message).join('\n')).toMatch(/cannot read system[\s\S]*may not send Originate, CoreShowChannels/);
+    expect(found.map((f) => f.message).join('\n')).toMatch(/read 缺少 system（read = call）：收不到 ContactStatus 事件[\s\S]*write 不允许 DBGet（需 system 或 reporting）/);
   });
 
   it('AMI: listening where the server does not connect, or with more rights than needed', () => {
     const dir = copyOfShipped();
     edit(dir, 'manager.conf', 'bindaddr = 127.0.0.1', 'bindaddr = 10.0.0.5');
-    edit(dir, 'manager.conf', 'write = call,originate,reporting', 'write = all');
-    const found = check(dir);
-    expectOnly(errors(found), /^error ami-bind: AMI listens on 10\.0\.0\.5 only, but the server connects to 127\.0\.0\.1/);
-    expect(found.some((f) => f.code === 'ami-privilege' && f.level === 'warning')).toBe(true);
+    edit(dir, 'manager.conf', 'write = call,reporting', 'write = all');
+    const found = errors(check(dir));
+    expect(codes(found)).toEqual(['ami-bind', 'ami-privilege']);
+    expect(found.find((f) => f.code === 'ami-bind')?.message).toMatch(/^AMI listens on 10\.0\.0\.5 only, but the server connects to 127\.0\.0\.1/);
+    expect(found.find((f) => f.code === 'ami-privilege')?.message).toMatch(/write 超出所需：多了 all/);
   });
 
   it('ARI: another password or user, or a read-only user', () => {
