@@ -31,6 +31,8 @@ export const ConfigSchema = Type.Object(
     /** How often a waiting caller hears their position in the queue. */
     queueAnnounceSeconds: Type.Integer({ minimum: 1, maximum: 600 }),
     queueOverflowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+    /** Login attempts one client address may make a minute (agents behind one NAT share an address). */
+    loginAttemptsPerMinute: Type.Integer({ minimum: 1, maximum: 100000 }),
     /** `off`: this server runs no scheduled jobs (deadline watch, callbacks, KPI roll-up, retention). */
     jobs: Type.Union([Type.Literal('on'), Type.Literal('off')]),
     ami: Type.Object(
@@ -68,6 +70,7 @@ export const DEFAULTS = {
   wrapUpSeconds: 15,
   queueAnnounceSeconds: 30,
   queueOverflowSeconds: 60,
+  loginAttemptsPerMinute: 120,
   jobs: 'on',
   ami: { host: '127.0.0.1', port: 5038, user: 'cti' },
   ari: { url: 'http://127.0.0.1:8088', user: 'cti', app: 'hotline12345' },
@@ -86,6 +89,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_QUEUE_ANNOUNCE: ['queueAnnounceSeconds'],
   CTI_QUEUE_OVERFLOW: ['queueOverflowSeconds'],
   CTI_JOBS: ['jobs'],
+  CTI_LOGIN_RATE: ['loginAttemptsPerMinute'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],
   CTI_AMI_USER: ['ami', 'user'],
@@ -96,7 +100,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_APP: ['ari', 'app'],
 };
 
-const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW']);
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW', 'CTI_LOGIN_RATE']);
 
 export class ConfigError extends Error {
   constructor(message: string) {

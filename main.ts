@@ -24,6 +24,9 @@ import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
 import { MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
+import { registerErrorReplies } from './softphone-bridge/http/error-replies.js';
+import { LoginThrottle } from './softphone-bridge/auth/login-throttle.js';
+import { Sessions } from './softphone-bridge/auth/sessions.js';
 import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { calendarRoutes } from './softphone-bridge/http/calendar-routes.js';
@@ -44,6 +47,7 @@ export interface RunningServer {
   link: PbxLink;
   calls: CallHandling;
   tokens: TokenService;
+  sessions: Sessions;
   deadlineWatch: DeadlineWatch;
   surveyCallbacks: SurveyCallbacks;
   missedCallbacks: MissedCallCallbacks;
@@ -66,6 +70,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);
   }
   const tokens = new TokenService(config.tokenKey, clock);
+  const sessions = new Sessions(store.db, tokens, log.child({ part: 'sessions' }));
+  sessions.start();
   if (!config.tokenKey) log.warn('CTI_TOKEN_KEY is not set: using a random key, so logins end when the server restarts');
 
   const link = new PbxLink(
@@ -115,17 +121,19 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
   await registerSecurityHeaders(http);
+  registerErrorReplies(http);
   // Commands are small: a frame of megabytes is an attack, refused by ws itself (close 1009).
   await http.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   const socketLimits = new SocketLimits(log.child({ part: 'sockets' }));
   // OpenAPI document (/docs/json), Swagger UI (/docs) and the route catalogue: before the routes they describe.
   const apiCatalogue = await registerApiDocs(http);
-  await http.register(authRoutes, { db: store.db, tokens });
-  await http.register(agentGateway, { calls, tokens, db: store.db, limits: socketLimits });
-  await http.register(supervisorGateway, { calls, tokens, db: store.db, limits: socketLimits });
-  await http.register(calendarRoutes, { db: store.db, tokens });
-  await http.register(ticketRoutes, { db: store.db, tokens, tickets });
-  await http.register(adminApi, { db: store.db, tokens, agents: calls.agents, catalogue: apiCatalogue });
+  const throttle = new LoginThrottle(store.db, log.child({ part: 'login' }));
+  await http.register(authRoutes, { db: store.db, sessions, throttle, perAddressPerMinute: config.loginAttemptsPerMinute });
+  await http.register(agentGateway, { calls, sessions, db: store.db, limits: socketLimits });
+  await http.register(supervisorGateway, { calls, sessions, db: store.db, limits: socketLimits });
+  await http.register(calendarRoutes, { db: store.db, sessions });
+  await http.register(ticketRoutes, { db: store.db, sessions, tickets });
+  await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, catalogue: apiCatalogue });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),
@@ -154,6 +162,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     link,
     calls,
     tokens,
+    sessions,
     deadlineWatch,
     surveyCallbacks,
     missedCallbacks,
@@ -163,6 +172,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     outageImport,
     async close() {
       outageImport.stop();
+      sessions.stop();
       deadlineWatch.stop();
       surveyCallbacks.stop();
       missedCallbacks.stop();

@@ -376,3 +376,39 @@ export const kpiDaily = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.date, t.grouping, t.key] })],
 );
+
+/**
+ * Login sessions: one row per login, named by the token's `jti`. A token is only good while its row
+ * is live (not revoked, not expired), so logout, disabling, deleting or re-roling an account ends it
+ * at once instead of after the token's 12 hours.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    /** No foreign key: a deleted account's sessions stay as revoked rows (the record of who was logged in). */
+    agentId: integer('agent_id').notNull(),
+    login: text('login').notNull(),
+    role: text('role', { enum: AGENT_ROLES }).notNull(),
+    /** The client's address at login. */
+    address: text('address'),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    revokedAt: text('revoked_at'),
+    /** logout, disabled, deleted, role-changed, login-changed, password-reset. */
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('sessions_agent_idx').on(t.agentId)],
+);
+
+/**
+ * Failed logins per user name (known or not: an unknown name is treated exactly like a known one, so
+ * the answers do not tell which names exist). Enough failures lock the name for a while, doubling on
+ * each further failure; a successful login or an administrator clears the row.
+ */
+export const loginFailures = sqliteTable('login_failures', {
+  login: text('login').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: text('last_failure_at').notNull(),
+  lockedUntil: text('locked_until'),
+});

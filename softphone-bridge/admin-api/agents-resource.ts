@@ -19,6 +19,7 @@ import {
   updateAgent,
   type AgentWithSkills,
   type Db,
+  type SessionRevokeReason,
 } from '../../store/index.js';
 import { hashPassword } from '../auth/passwords.js';
 import { audited } from './audit-trail.js';
@@ -96,7 +97,15 @@ function assertNotOnCall(agents: LiveAgents, agent: AgentWithSkills, what: strin
   if (state === 'ringing' || state === 'on_call') throw conflict(`坐席 ${agent.login} 正在通话中，不能${what}`);
 }
 
-export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents }) => {
+/** Why an account's sessions must end after a change, or null when they may go on. */
+function sessionEndAfter(before: AgentWithSkills, after: AgentWithSkills): SessionRevokeReason | null {
+  if (!after.enabled && before.enabled) return 'disabled';
+  if (after.role !== before.role) return 'role-changed';
+  if (after.login !== before.login) return 'login-changed';
+  return null;
+}
+
+export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents, sessions }) => {
   app.get(
     '/agents',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '坐席与账号列表（不含密码）', response: { 200: Type.Array(Agent), ...errorReplies(401, 403) } } },
@@ -147,6 +156,8 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         const after = requireAgent(tx, before.id);
         return { id: before.id, before: view(before), after: view(after), result: after };
       });
+      const end = sessionEndAfter(before, agent);
+      if (end) sessions.revokeAccount(agent.id, end);
       agents.reload();
       return view(agent);
     },
@@ -167,6 +178,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         deleteAgent(tx, before.id);
         return { id: before.id, before: view(before), result: null };
       });
+      sessions.revokeAccount(before.id, 'deleted');
       agents.reload();
       reply.code(204);
       return null;
@@ -186,6 +198,8 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         setAgentPassword(tx, agent.id, passwordHash);
         return { id: agent.id, after: { login: agent.login, passwordSet: true }, result: null };
       });
+      // Whoever knew the old password is logged out with it (an admin resetting their own keeps this session).
+      sessions.revokeAccount(agent.id, 'password-reset', sessionOf(request).sessionId);
       return reply.code(204).send(null);
     },
   );

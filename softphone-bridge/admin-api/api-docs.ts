@@ -14,7 +14,7 @@ import type { AgentRole } from '../../store/index.js';
 export interface CatalogueEntry {
   method: string;
   url: string;
-  /** Declared roles (admin API); null for routes that guard themselves or are public. */
+  /** Declared roles; null for the public login. */
   roles: readonly AgentRole[] | null;
 }
 

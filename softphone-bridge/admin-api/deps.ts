@@ -1,5 +1,6 @@
 /** What the admin API's resource plugins are given. */
 import type { Db } from '../../store/index.js';
+import type { Sessions } from '../auth/sessions.js';
 
 /** The live agent registry (cti's AgentRegistry): re-read after agents or skills change, asked who is on a call. */
 export interface LiveAgents {
@@ -10,4 +11,6 @@ export interface LiveAgents {
 export interface ResourceDeps {
   db: Db;
   agents: LiveAgents;
+  /** Login sessions: an account change ends its holder's sessions. */
+  sessions: Sessions;
 }

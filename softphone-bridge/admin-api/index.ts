@@ -7,7 +7,7 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../store/index.js';
-import type { TokenService } from '../auth/tokens.js';
+import type { Sessions } from '../auth/sessions.js';
 import { agentsResource } from './agents-resource.js';
 import type { RouteCatalogue } from './api-docs.js';
 import { kpisResource } from './kpis-resource.js';
@@ -17,11 +17,12 @@ import { contactsResource } from './contacts-resource.js';
 import type { LiveAgents } from './deps.js';
 import { adminErrorHandler } from './errors.js';
 import { expertSeatsResource } from './expert-seats-resource.js';
+import { lockoutsResource } from './lockouts-resource.js';
 import { menusResource } from './menus-resource.js';
 import { metaResource } from './meta-resource.js';
 import { missedCallsResource } from './missed-calls-resource.js';
 import { repeatPolicyResource } from './repeat-policy-resource.js';
-import { assertRolesDeclared, roleGuard } from './require-role.js';
+import { assertRolesDeclared, sessionGuard } from './require-role.js';
 import { routesResource } from './routes-resource.js';
 import { skillsResource } from './skills-resource.js';
 
@@ -29,22 +30,22 @@ export { registerApiDocs, RouteCatalogue } from './api-docs.js';
 
 export interface AdminApiOptions {
   db: Db;
-  tokens: TokenService;
+  sessions: Sessions;
   /** The live agent registry (`calls.agents`). */
   agents: LiveAgents;
   /** From `registerApiDocs`. */
   catalogue: RouteCatalogue;
 }
 
-export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, tokens, agents, catalogue }) => {
+export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue }) => {
   // TypeBox checks exactly what the schema says: unknown fields are refused (not silently dropped),
   // unions are not disturbed by Ajv's removeAdditional; params and query strings are converted.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler(adminErrorHandler);
   app.addHook('onRoute', assertRolesDeclared);
-  app.addHook('onRequest', roleGuard({ tokens, db }));
+  app.addHook('onRequest', sessionGuard(sessions));
 
-  const deps = { prefix: '/api/v1', db, agents };
+  const deps = { prefix: '/api/v1', db, agents, sessions };
   await app.register(routesResource, deps);
   await app.register(skillsResource, deps);
   await app.register(agentsResource, deps);
@@ -56,5 +57,6 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, t
   await app.register(auditResource, deps);
   await app.register(missedCallsResource, deps);
   await app.register(kpisResource, deps);
+  await app.register(lockoutsResource, deps);
   await app.register(metaResource, { ...deps, catalogue });
 };

@@ -10,19 +10,13 @@ import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import type { Db } from '../../store/index.js';
-import { requestToken } from '../auth/request-token.js';
-import type { SessionClaims, TokenService } from '../auth/tokens.js';
+import type { Sessions } from '../auth/sessions.js';
+import { holdSession, socketSession } from '../auth/socket-session.js';
 import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
 import type { SocketLimits } from '../ws-limits.js';
 import { AgentCommand } from './messages.js';
 import { buildScreenPop } from './screen-pop.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    session?: SessionClaims;
-  }
-}
 
 /** The wire form of a domain event for the agent it concerns, or null when it concerns someone else. */
 function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
@@ -52,19 +46,12 @@ function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
   }
 }
 
-export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db; limits: SocketLimits }> = (app, { calls, tokens, db, limits }) => {
+export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; db: Db; limits: SocketLimits }> = (app, { calls, sessions, db, limits }) => {
   app.get(
     '/ws/agent',
     {
       websocket: true,
-      preValidation: async (request, reply) => {
-        const token = requestToken(request);
-        const session = token ? await tokens.verify(token) : null;
-        if (!session || session.role !== 'agent' || !session.endpoint) {
-          return reply.code(401).send({ error: '未登录或登录已过期' });
-        }
-        request.session = session;
-      },
+      preValidation: socketSession(sessions, (claims) => claims.role === 'agent' && claims.endpoint !== null, '请用坐席工号登录'),
     },
     (socket: WebSocket, request) => {
       const session = request.session;
@@ -75,6 +62,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
       const { agentId } = session;
       const admitted = limits.admit(socket, session.login, 'agent');
       if (!admitted) return;
+      const live = holdSession(socket, session, sessions, app.log);
       watchFrames(socket, session.login, 'agent', app.log);
       const send = (message: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -100,7 +88,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: Tok
       });
 
       socket.on('message', (data: Buffer) => {
-        if (!admitted.allow()) return;
+        if (!admitted.allow() || !live()) return;
         const read = readCommand(AgentCommand, data);
         if ('refusal' in read) send(read.refusal);
         else answer(read.command.id, run(read.command), send);

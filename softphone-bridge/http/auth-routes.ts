@@ -1,9 +1,21 @@
-/** `POST /api/v1/auth/login`: agent id (or admin/supervisor login) and password → a session token. */
+/**
+ * `POST /api/v1/auth/login`: agent id (or admin/supervisor login) and password → a session token;
+ * `POST /api/v1/auth/logout`: ends the caller's session (its token stops working at once, its live
+ * sockets close).
+ *
+ * Guessing is slowed twice over: per address (at most `perAddressPerMinute` attempts a minute, 429)
+ * and per user name (login-throttle.ts: a temporary lockout after repeated failures, 429). An unknown
+ * name costs the same argon2 verification as a known one, so timing tells nothing either.
+ */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { findAgentByLogin, type Db } from '../../store/index.js';
-import { verifyPassword } from '../auth/passwords.js';
-import type { TokenService } from '../auth/tokens.js';
+import { ApiError, ErrorReply } from '../admin-api/errors.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { hashPasswordSync, verifyPassword } from '../auth/passwords.js';
+import { EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
+import type { Sessions } from '../auth/sessions.js';
 
 const LoginBody = Type.Object(
   {
@@ -23,24 +35,62 @@ const LoginReply = Type.Object({
   endpoint: Type.Union([Type.String(), Type.Null()]),
 });
 
-const ErrorReply = Type.Object({ error: Type.String() });
+export interface AuthRoutesOptions {
+  db: Db;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  /** Login attempts one address may make a minute (a centre's agents may share one NAT address). */
+  perAddressPerMinute: number;
+}
 
-export const authRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> = (app, { db, tokens }) => {
+const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { db, sessions, throttle, perAddressPerMinute }) => {
+  // Verified against when the name is unknown or has no password, so that every attempt costs the same.
+  const decoyHash = hashPasswordSync(`decoy-${Math.random()}`);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new ApiError(429, `登录尝试过于频繁，请 ${Math.max(1, Math.ceil(context.ttl / 1000))} 秒后再试`),
+  });
+
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/api/v1/auth/login',
-    { schema: { body: LoginBody, response: { 200: LoginReply, 401: ErrorReply } } },
+    {
+      config: { rateLimit: { max: perAddressPerMinute, timeWindow: 60_000 } },
+      schema: { body: LoginBody, response: { 200: LoginReply, 401: ErrorReply, 429: ErrorReply } },
+    },
     async (request, reply) => {
       const { username, password, endpoint } = request.body;
-      const agent = findAgentByLogin(db, username);
-      // Same answer for an unknown user and a wrong password: no hint which one was wrong.
-      if (!agent || !agent.enabled || !(await verifyPassword(agent.passwordHash, password))) {
-        return reply.code(401).send({ error: '工号或密码错误' });
+      const locked = throttle.lockedFor(username);
+      if (locked > 0) {
+        void reply.header('retry-after', String(Math.ceil(locked / 1000)));
+        throw new ApiError(429, `登录失败次数过多，该工号已临时锁定，请 ${minutes(locked)} 分钟后再试，或请管理员解锁`);
       }
+      const agent = findAgentByLogin(db, username);
+      const passwordOk = await verifyPassword(agent?.passwordHash ?? decoyHash, password);
+      // Same answer for an unknown user, a disabled one and a wrong password: no hint which it was.
+      if (!agent?.passwordHash || !agent.enabled || !passwordOk) {
+        const lockedNow = throttle.failed(username, request.ip);
+        if (lockedNow > 0) {
+          void reply.header('retry-after', String(Math.ceil(lockedNow / 1000)));
+          throw new ApiError(429, `登录失败次数过多，该工号已临时锁定 ${minutes(lockedNow)} 分钟，或请管理员解锁`);
+        }
+        throw new ApiError(401, '工号或密码错误');
+      }
+      throttle.succeeded(username);
       // Agents sit at a phone; a supervisor may name the phone they listen on; admins have none.
       const seat = agent.role === 'admin' ? null : (endpoint ?? agent.endpoint);
-      const token = await tokens.sign({ agentId: agent.id, login: agent.login, role: agent.role, endpoint: seat });
+      const token = await sessions.open(agent, seat, request.ip);
       return { token, role: agent.role, agentId: agent.id, name: agent.name, endpoint: seat };
     },
   );
-  return Promise.resolve();
+
+  app.post(
+    '/api/v1/auth/logout',
+    { config: { roles: EVERYONE }, onRequest: sessionGuard(sessions), schema: { response: { 204: Type.Null(), 401: ErrorReply } } },
+    async (request, reply) => {
+      sessions.logout(sessionOf(request));
+      return reply.code(204).send(null);
+    },
+  );
 };

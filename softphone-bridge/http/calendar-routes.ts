@@ -5,8 +5,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { deleteCalendarDay, listCalendarDays, putCalendarDay, writeAudit, type Db } from '../../store/index.js';
-import { requestToken } from '../auth/request-token.js';
-import type { TokenService } from '../auth/tokens.js';
+import { ADMIN, assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
+import type { Sessions } from '../auth/sessions.js';
 
 const DateParam = Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) });
 const DayBody = Type.Object(
@@ -16,24 +16,17 @@ const DayBody = Type.Object(
 const Day = Type.Object({ date: Type.String(), kind: Type.String(), name: Type.String(), createdBy: Type.String(), createdAt: Type.String() });
 const ErrorReply = Type.Object({ error: Type.String() });
 
-export const calendarRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }> = (app, { db, tokens }) => {
-  const admin = async (token: string | undefined) => {
-    const claims = token ? await tokens.verify(token) : null;
-    return { claims, status: !claims ? 401 : claims.role !== 'admin' ? 403 : 200 };
-  };
+export const calendarRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions }> = (app, { db, sessions }) => {
+  app.addHook('onRoute', assertRolesDeclared);
+  app.addHook('onRequest', sessionGuard(sessions));
 
-  app.get('/api/v1/calendar', { schema: { response: { 200: Type.Array(Day), 401: ErrorReply } } }, async (request, reply) => {
-    const token = requestToken(request);
-    if (!token || !(await tokens.verify(token))) return reply.code(401).send({ error: '未登录或登录已过期' });
-    return listCalendarDays(db);
-  });
+  app.get('/api/v1/calendar', { config: { roles: EVERYONE }, schema: { response: { 200: Type.Array(Day), 401: ErrorReply } } }, () => listCalendarDays(db));
 
   app.put<{ Params: Static<typeof DateParam>; Body: Static<typeof DayBody> }>(
     '/api/v1/calendar/:date',
-    { schema: { params: DateParam, body: DayBody, response: { 200: Day, 401: ErrorReply, 403: ErrorReply } } },
-    async (request, reply) => {
-      const { claims, status } = await admin(requestToken(request));
-      if (!claims || status !== 200) return reply.code(status).send({ error: status === 401 ? '未登录或登录已过期' : '仅管理员可修改工作日历' });
+    { config: { roles: ADMIN }, schema: { params: DateParam, body: DayBody, response: { 200: Day, 401: ErrorReply, 403: ErrorReply } } },
+    (request) => {
+      const claims = sessionOf(request);
       const day = putCalendarDay(db, { date: request.params.date, ...request.body, createdBy: claims.login });
       writeAudit(db, { actor: claims.login, action: 'put', entity: 'calendar', entityId: day.date, after: day });
       return day;
@@ -42,10 +35,9 @@ export const calendarRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService }
 
   app.delete<{ Params: Static<typeof DateParam> }>(
     '/api/v1/calendar/:date',
-    { schema: { params: DateParam, response: { 204: Type.Null(), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
-    async (request, reply) => {
-      const { claims, status } = await admin(requestToken(request));
-      if (!claims || status !== 200) return reply.code(status).send({ error: status === 401 ? '未登录或登录已过期' : '仅管理员可修改工作日历' });
+    { config: { roles: ADMIN }, schema: { params: DateParam, response: { 204: Type.Null(), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    (request, reply) => {
+      const claims = sessionOf(request);
       if (!deleteCalendarDay(db, request.params.date)) return reply.code(404).send({ error: '该日期没有调整' });
       writeAudit(db, { actor: claims.login, action: 'delete', entity: 'calendar', entityId: request.params.date });
       return reply.code(204).send();

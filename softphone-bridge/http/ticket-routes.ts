@@ -3,7 +3,7 @@
  * search. An agent may read, fill and move (direct answer, dispatch) only tickets of calls they took;
  * supervisors and admins may act on any. Every read is audited too: tickets hold personal data.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { TicketError, type TicketService } from '../../cti/tickets/ticket-service.js';
 import {
@@ -19,8 +19,9 @@ import {
   type Db,
   type TicketRow,
 } from '../../store/index.js';
-import { requestToken } from '../auth/request-token.js';
-import type { SessionClaims, TokenService } from '../auth/tokens.js';
+import { assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { SessionClaims } from '../auth/tokens.js';
 
 const Params = Type.Object({ number: Type.String({ pattern: '^[0-9]{6,16}$' }) });
 const FormBody = Type.Object(
@@ -65,16 +66,6 @@ const HistoryEntry = Type.Object({
   toStatus: Nullable(Type.String()),
   note: Nullable(Type.String()),
 });
-
-async function session(tokens: TokenService, request: FastifyRequest, reply: FastifyReply): Promise<SessionClaims | undefined> {
-  const token = requestToken(request);
-  const claims = token ? await tokens.verify(token) : null;
-  if (!claims) {
-    await reply.code(401).send({ error: '未登录或登录已过期' });
-    return undefined;
-  }
-  return claims;
-}
 
 const mayRead = (claims: SessionClaims, ticket: TicketRow) => claims.role !== 'agent' || ticket.agentId === claims.agentId;
 
@@ -125,13 +116,17 @@ function sendTicketError(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.code(error.kind === 'not-found' ? 404 : 409).send({ error: error.message });
 }
 
-export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; tickets: TicketService }> = (app, { db, tokens, tickets }) => {
+export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tickets: TicketService }> = (app, { db, sessions, tickets }) => {
+  // Every ticket route needs a live session (checked before the body is read); who may do what to
+  // which ticket is decided per route below.
+  app.addHook('onRoute', assertRolesDeclared);
+  app.addHook('onRequest', sessionGuard(sessions));
+
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/api/v1/tickets',
-    { schema: { querystring: SearchQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
-    async (request, reply) => {
-      const claims = await session(tokens, request, reply);
-      if (!claims) return reply;
+    { config: { roles: EVERYONE }, schema: { querystring: SearchQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
+    (request) => {
+      const claims = sessionOf(request);
       const q = request.query;
       writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
       return searchTickets(db, {
@@ -152,10 +147,9 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
 
   app.post<{ Params: Static<typeof Params>; Body: Static<typeof ActionBody> }>(
     '/api/v1/tickets/:number/actions',
-    { schema: { params: Params, body: ActionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
-    async (request, reply) => {
-      const claims = await session(tokens, request, reply);
-      if (!claims) return reply;
+    { config: { roles: EVERYONE }, schema: { params: Params, body: ActionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    (request, reply) => {
+      const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role === 'agent' && (ticket.agentId !== claims.agentId || !AGENT_ACTIONS.has(request.body.action))) {
@@ -175,10 +169,9 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
 
   app.post<{ Params: Static<typeof Params>; Body: Static<typeof ExtensionBody> }>(
     '/api/v1/tickets/:number/extensions',
-    { schema: { params: Params, body: ExtensionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
-    async (request, reply) => {
-      const claims = await session(tokens, request, reply);
-      if (!claims) return reply;
+    { config: { roles: EVERYONE }, schema: { params: Params, body: ExtensionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    (request, reply) => {
+      const claims = sessionOf(request);
       if (claims.role === 'agent') return reply.code(403).send({ error: '延期须由班长或管理员办理' });
       try {
         return { ticket: tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }) };
@@ -190,10 +183,9 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
 
   app.get<{ Params: Static<typeof Params> }>(
     '/api/v1/tickets/:number',
-    { schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
-    async (request, reply) => {
-      const claims = await session(tokens, request, reply);
-      if (!claims) return reply;
+    { config: { roles: EVERYONE }, schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    (request, reply) => {
+      const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
@@ -203,10 +195,9 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; tokens: TokenService; ti
 
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof FormBody> }>(
     '/api/v1/tickets/:number',
-    { schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
-    async (request, reply) => {
-      const claims = await session(tokens, request, reply);
-      if (!claims) return reply;
+    { config: { roles: EVERYONE }, schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    (request, reply) => {
+      const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });

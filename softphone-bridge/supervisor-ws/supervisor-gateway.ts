@@ -10,8 +10,9 @@ import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import { CallControlError } from '../../cti/calls/call-control-error.js';
 import { clockOf, writeAudit, type Db } from '../../store/index.js';
-import { requestToken } from '../auth/request-token.js';
-import type { SessionClaims, TokenService } from '../auth/tokens.js';
+import type { Sessions } from '../auth/sessions.js';
+import { holdSession, socketSession } from '../auth/socket-session.js';
+import type { SessionClaims } from '../auth/tokens.js';
 import { LivePicture } from './live-picture.js';
 import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
@@ -20,7 +21,7 @@ import { SupervisorCommand } from './messages.js';
 
 const TICK_MS = 2_000;
 
-export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens: TokenService; db: Db; limits: SocketLimits }> = (app, { calls, tokens, db, limits }) => {
+export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; db: Db; limits: SocketLimits }> = (app, { calls, sessions, db, limits }) => {
   const sockets = new Set<WebSocket>();
   const broadcast = (message: object) => {
     const text = JSON.stringify(message);
@@ -61,14 +62,7 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens
     '/ws/supervisor',
     {
       websocket: true,
-      preValidation: async (request, reply) => {
-        const token = requestToken(request);
-        const session = token ? await tokens.verify(token) : null;
-        if (!session || (session.role !== 'supervisor' && session.role !== 'admin')) {
-          return reply.code(401).send({ error: '未登录或无班长权限' });
-        }
-        request.session = session;
-      },
+      preValidation: socketSession(sessions, (claims) => claims.role === 'supervisor' || claims.role === 'admin', '需要班长或管理员账号'),
     },
     (socket: WebSocket, request) => {
       const session = request.session;
@@ -78,12 +72,13 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; tokens
       }
       const admitted = limits.admit(socket, session.login, 'supervisor');
       if (!admitted) return;
+      const live = holdSession(socket, session, sessions, app.log);
       watchFrames(socket, session.login, 'supervisor', app.log);
       sockets.add(socket);
       socket.send(JSON.stringify(picture.snapshot(clockOf(db).now())));
       socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
-        if (!admitted.allow()) return;
+        if (!admitted.allow() || !live()) return;
         const reply = (message: object) => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
         };

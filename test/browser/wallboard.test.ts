@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickets } from '../../store/index.js';
+import { api, login } from '../admin-api/admin-client.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -83,6 +84,31 @@ describe('supervisor wallboard', () => {
     } finally {
       agent.close();
     }
+    expect(browser.errors).toEqual([]);
+  });
+
+  it("says why when the supervisor's account is disabled, and logging out ends the token on the server", async () => {
+    const admin = await login(h.server.httpUrl, 'admin');
+    const accounts = await api<{ id: number; login: string }[]>(h.server.httpUrl, 'GET', '/api/v1/agents', { token: admin });
+    const supervisor = accounts.body.find((a) => a.login === 'super');
+    if (!supervisor) throw new Error('demo supervisor missing');
+    const disabled = await api(h.server.httpUrl, 'PATCH', `/api/v1/agents/${supervisor.id}`, { token: admin, body: { enabled: false } });
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    await page.getByTestId('link-banner').filter({ hasText: '账号已被停用，请联系管理员' }).waitFor();
+    await screenshot(page, 'wallboard-4-account-disabled');
+    expect((await api(h.server.httpUrl, 'PATCH', `/api/v1/agents/${supervisor.id}`, { token: admin, body: { enabled: true } })).status).toBe(200);
+
+    await page.getByTestId('link-banner').getByRole('button', { name: '重新登录' }).click();
+    await page.getByTestId('login-username').fill('super');
+    await page.getByTestId('login-password').fill('demo');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('kpi-offered').waitFor();
+    const stored = await page.evaluate<string | null>("sessionStorage.getItem('cti.supervisor.session')");
+    const token = (JSON.parse(stored ?? '{}') as { token?: string }).token ?? '';
+    expect((await api(h.server.httpUrl, 'GET', '/api/v1/blacklist', { token })).status).toBe(200);
+    await page.locator('#logout').click();
+    await page.getByTestId('login-username').waitFor();
+    await waitFor(async () => (await api(h.server.httpUrl, 'GET', '/api/v1/blacklist', { token })).status === 401, 'the token ended on the server');
     expect(browser.errors).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ export class AgentDesktop {
   onMessage: ((message: WireMessage) => void) | null = null;
   private socket: WebSocket | null = null;
   private nextId = 1;
+  /** The close code the server (or we) closed the socket with, once closed. */
+  closeCode: number | null = null;
 
   private constructor(
     private readonly serverUrl: string,
@@ -42,10 +44,14 @@ export class AgentDesktop {
       this.onMessage?.(message);
       this.received.push(message);
     });
+    socket.once('close', (code: number) => {
+      this.closeCode = code;
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
+    this.closeCode = null;
     this.socket = socket;
     await this.next('hello');
   }
@@ -59,6 +65,11 @@ export class AgentDesktop {
     const id = `c${this.nextId++}`;
     this.socket?.send(JSON.stringify({ id, type, ...fields }));
     return this.next('result', (m) => m.id === id);
+  }
+
+  /** The close code, once the socket has closed. */
+  closed(timeoutMs = 10_000): Promise<number> {
+    return waitFor(() => this.closeCode, 'agent socket closed', timeoutMs);
   }
 
   sendRaw(text: string): void {

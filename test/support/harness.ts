@@ -37,6 +37,7 @@ export function testConfig(sim: PbxSim, overrides: Partial<Config> = {}): Config
     wrapUpSeconds: 1,
     queueAnnounceSeconds: 30,
     queueOverflowSeconds: 60,
+    loginAttemptsPerMinute: 120,
     // The jobs' cron runs on the machine's clock: tests run each job's runOnce on the test clock instead.
     jobs: 'off',
     ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },

@@ -6,13 +6,18 @@ import { simRequest, waitFor } from './sim-client.js';
 export class SupervisorDesk {
   readonly received: WireMessage[] = [];
   private nextId = 1;
+  /** The close code, once the socket has closed. */
+  closeCode: number | null = null;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => this.received.push(JSON.parse(data.toString()) as WireMessage));
+    socket.once('close', (code: number) => {
+      this.closeCode = code;
+    });
   }
 
-  static async login(serverUrl: string, username: string, endpoint?: string): Promise<SupervisorDesk> {
-    const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', { username, password: 'demo', ...(endpoint ? { endpoint } : {}) });
+  static async login(serverUrl: string, username: string, endpoint?: string, password = 'demo'): Promise<SupervisorDesk> {
+    const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', { username, password, ...(endpoint ? { endpoint } : {}) });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
     const socket = new WebSocket(`${serverUrl.replace('http', 'ws')}/ws/supervisor?token=${encodeURIComponent(res.body.token)}`);
     const desk = new SupervisorDesk(socket);
@@ -31,6 +36,10 @@ export class SupervisorDesk {
     const id = `s${this.nextId++}`;
     this.socket.send(JSON.stringify({ id, type, ...fields }));
     return this.next('result', (m) => m.id === id);
+  }
+
+  closed(timeoutMs = 10_000): Promise<number> {
+    return waitFor(() => this.closeCode, 'supervisor socket closed', timeoutMs);
   }
 
   close(): void {

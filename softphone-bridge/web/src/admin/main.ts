@@ -7,7 +7,7 @@
 import { api } from '../shared/api.js';
 import { byId, dateTime, h, replace, str, toast } from '../shared/dom.js';
 import { MODES } from '../shared/labels.js';
-import { clearSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
+import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
 import { dutyLabel, ResourcePanel, type Context, type ResourceSpec, type Row } from './crud.js';
 import { IvrPanel } from './ivr.js';
 import { problemsOf } from './problems.js';
@@ -354,6 +354,7 @@ function startConsole(): void {
 }
 
 function logout(): void {
+  if (session) endSession(session.token);
   session = null;
   clearSession(SESSION_KEY);
   showLogin();

@@ -6,7 +6,7 @@ import { api, ApiError, listOf } from '../shared/api.js';
 import { byId, clock, dateTime, duration, h, options, replace, toast } from '../shared/dom.js';
 import { agentState, callState, category, ivrAction, mode, NOT_READY_REASONS, outcome, ticketStatus } from '../shared/labels.js';
 import { LiveSocket, linkText, loginCheck, type LinkStatus, type WireMessage } from '../shared/live-socket.js';
-import { clearSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
+import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
 import { describeTarget, loadTargets, type Target, type TargetList } from './directory.js';
 import { TicketForm } from './ticket-form.js';
 
@@ -120,7 +120,7 @@ function startDesk(): void {
     token: s.token,
     onMessage: handle,
     onStatus: showLink,
-    fatal: { 4409: '该分机已被其他坐席占用，请重新登录并填写分机', 4401: '登录已过期，请重新登录' },
+    fatal: { 4409: '该分机已被其他坐席占用，请重新登录并填写分机' },
     loginValid: loginCheck(s.token),
   });
   socket.start();
@@ -498,6 +498,7 @@ async function markCalledBack(m: MissedCall): Promise<void> {
 }
 
 function logout(): void {
+  if (session) endSession(session.token);
   socket?.stop();
   socket = null;
   session = null;

@@ -8,7 +8,7 @@ import type { KpiGrouping, KpiRow } from '../../../reports/kpi-row.js';
 import { api, ApiError, listOf } from '../shared/api.js';
 import { chartLegend, drawBarChart } from '../shared/chart.js';
 import { byId, h, options, percent, replace } from '../shared/dom.js';
-import { clearSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
+import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
 
 const SESSION_KEY = 'cti.reports.session';
 /** The wallboard's login (wallboard/main.ts), good here too. */
@@ -296,6 +296,7 @@ async function downloadCsv(): Promise<void> {
 }
 
 function logout(): void {
+  if (session) endSession(session.token);
   session = null;
   clearSession(SESSION_KEY);
   clearSession(WALLBOARD_SESSION_KEY);

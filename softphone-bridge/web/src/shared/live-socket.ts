@@ -23,6 +23,9 @@ export type LinkStatus =
 
 const MAX_DELAY_MS = 15_000;
 
+/** The server closes a socket whose login ended (logout, account disabled, deleted or changed, expired). */
+const CLOSE_SESSION_ENDED = 4401;
+
 export interface LiveSocketOptions {
   /** `/ws/agent` etc.; the token is added as `?token=`. */
   path: string;
@@ -58,6 +61,8 @@ export class LiveSocket {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
   private readonly pending = new Map<string, (result: CommandResult) => void>();
+  /** Why the server ended the login, from its last `session.ended` message. */
+  private sessionEnded: string | null = null;
 
   constructor(private readonly options: LiveSocketOptions) {}
 
@@ -112,6 +117,10 @@ export class LiveSocket {
       } catch {
         return;
       }
+      if (message.type === 'session.ended') {
+        this.sessionEnded = typeof message.message === 'string' ? message.message : '登录已失效，请重新登录';
+        return;
+      }
       if (message.type === 'result' && typeof message.id === 'string') {
         const resolve = this.pending.get(message.id);
         this.pending.delete(message.id);
@@ -125,7 +134,7 @@ export class LiveSocket {
       this.socket = null;
       this.failPending('与服务器的连接已断开');
       if (this.stopped) return;
-      const fatal = this.options.fatal?.[event.code];
+      const fatal = event.code === CLOSE_SESSION_ENDED ? (this.sessionEnded ?? '登录已失效，请重新登录') : this.options.fatal?.[event.code];
       if (fatal) {
         this.stopped = true;
         this.options.onStatus({ kind: 'stopped', reason: fatal });

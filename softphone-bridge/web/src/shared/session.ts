@@ -28,6 +28,11 @@ export function clearSession(key: string): void {
   sessionStorage.removeItem(key);
 }
 
+/** Ends the login on the server too (its token stops working at once); the page does not wait for it. */
+export function endSession(token: string): void {
+  api('POST', '/api/v1/auth/logout', { token }).catch(() => undefined);
+}
+
 /** `1003` → `PJSIP/1003`; a full dial string is kept. Empty: none. */
 export function endpointOf(input: string): string | undefined {
   const value = input.trim();

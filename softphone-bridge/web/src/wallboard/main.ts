@@ -6,7 +6,7 @@
 import { byId, clock, duration, h, percent, replace, toast } from '../shared/dom.js';
 import { agentState, alertKind, callState, mode } from '../shared/labels.js';
 import { LiveSocket, linkText, loginCheck, type LinkStatus, type WireMessage } from '../shared/live-socket.js';
-import { clearSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
+import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
 import { dayChartLegend, drawDayChart, type HourFigures } from './chart.js';
 
 const SESSION_KEY = 'cti.supervisor.session';
@@ -333,6 +333,7 @@ function render(): void {
 }
 
 function logout(): void {
+  if (session) endSession(session.token);
   socket?.stop();
   socket = null;
   session = null;

@@ -1,0 +1,53 @@
+/**
+ * The session behind a live socket (agent desktop, wallboard). The upgrade needs a live session of an
+ * admitted role (401 otherwise); afterwards the session is checked again on every message and watched,
+ * so that logout or a change to the account ends the socket at once: the client gets a last
+ * `session.ended` message saying why, then close code 4401 (the pages then ask for a new login).
+ */
+import type { preValidationAsyncHookHandler } from 'fastify';
+import type { WebSocket } from 'ws';
+import { ApiError } from '../admin-api/errors.js';
+import { liveSession } from './session-guard.js';
+import { SESSION_END_TEXT, type SessionEnd, type Sessions } from './sessions.js';
+import type { TokenClaims } from './tokens.js';
+
+export const CLOSE_SESSION_ENDED = 4401;
+
+/** `preValidation` of a socket route: a live session that `admits` accepts, else 401 with `refusal`. */
+export function socketSession(sessions: Sessions, admits: (claims: TokenClaims) => boolean, refusal: string): preValidationAsyncHookHandler {
+  return async (request, reply) => {
+    try {
+      const claims = await liveSession(sessions, request);
+      if (!admits(claims)) return reply.code(401).send({ error: refusal });
+      request.session = claims;
+    } catch (error) {
+      if (error instanceof ApiError) return reply.code(error.statusCode).send({ error: error.message });
+      throw error;
+    }
+  };
+}
+
+/**
+ * Ties an open socket to its session; the returned check says, before each message is handled,
+ * whether the session is still live (and closes the socket when it is not).
+ */
+export function holdSession(socket: WebSocket, claims: TokenClaims, sessions: Sessions, log: { info(details: object, message: string): void }): () => boolean {
+  let ended = false;
+  const end = (reason: SessionEnd) => {
+    if (ended) return;
+    ended = true;
+    log.info({ account: claims.login, reason }, 'socket closed: session ended');
+    if (socket.readyState === socket.OPEN) {
+      socket.send(JSON.stringify({ type: 'session.ended', reason, message: SESSION_END_TEXT[reason] }));
+      socket.close(CLOSE_SESSION_ENDED, 'session ended');
+    }
+  };
+  const unwatch = sessions.watch(claims.sessionId, end);
+  socket.once('close', unwatch);
+  return () => {
+    if (ended) return false;
+    const reason = sessions.endOf(claims);
+    if (reason) end(reason);
+    return !ended;
+  };
+}
