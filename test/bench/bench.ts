@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       CTI_TOKEN_KEY: 'bench-token-key-0123456789-0123456789',
       CTI_WRAP_UP: '0',
       CTI_LOG_LEVEL: 'error',
+      CTI_LOGIN_RATE: '10000',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -98,6 +99,20 @@ async function main(): Promise<void> {
   if (!pid) throw new Error('server did not start');
   try {
     await waitFor(async () => (await simRequest(serverUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, 'server healthy', 30_000);
+
+    // A wrong password costs the same for a name that exists and one that does not (no enumeration by timing).
+    const loginMs = async (username: string) => {
+      const t = performance.now();
+      await simRequest(serverUrl, 'POST', '/api/v1/auth/login', { username, password: 'wrong-password' });
+      return performance.now() - t;
+    };
+    const knownMs: number[] = [];
+    const unknownMs: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      knownMs.push(await loginMs(String(2000 + i)));
+      unknownMs.push(await loginMs(`nobody-${i}`));
+    }
+    const loginLine = `wrong-password login p50: known name ${percentile(knownMs, 50).toFixed(1)} ms, unknown name ${percentile(unknownMs, 50).toFixed(1)} ms`;
 
     // Timestamps from the simulator's own event stream (same process as the desktops: one clock).
     const stasisAt = new Map<string, number>();
@@ -199,6 +214,7 @@ async function main(): Promise<void> {
         ...rows,
         `highest rate with p99 reaction under ${REACTION_GOAL_MS} ms: ${best || 'none of the tested rates'} calls/s`,
         `server peak RSS: ${peakRssMb(pid).toFixed(0)} MB`,
+        loginLine,
         '',
       ].join('\n'),
     );
