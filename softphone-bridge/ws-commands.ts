@@ -1,9 +1,12 @@
 /**
  * Validation at the WebSocket edge, shared by the agent and supervisor sockets: a message becomes a
- * command of the socket's schema, or a `result` refusal naming what is wrong (the connection stays).
+ * command of the socket's schema, or a `result` refusal naming what is wrong (the connection stays):
+ * the field and the reason in Chinese, worded as the admin API words them (a union's errors narrowed
+ * to the command the message meant; a pattern's hint, never the regular expression).
  */
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { validationDetails } from './admin-api/errors.js';
 
 export interface ResultMessage {
   type: 'result';
@@ -20,9 +23,9 @@ export function readCommand<T extends TSchema>(schema: T, data: Buffer): { comma
     return { refusal: { type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' } };
   }
   if (Value.Check(schema, parsed)) return { command: parsed };
-  const first = [...Value.Errors(schema, parsed)][0];
+  const first = validationDetails([...Value.Errors(schema, parsed)], undefined)[0];
   const id = typeof parsed === 'object' && parsed && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
-  return { refusal: { type: 'result', id, ok: false, error: `消息格式不正确: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim() } };
+  return { refusal: { type: 'result', id, ok: false, error: `消息格式不正确: ${first?.field ?? '/'} ${first?.message ?? ''}`.trim() } };
 }
 
 /** Runs a command and answers it with its `result`. */

@@ -6,6 +6,7 @@
 import type { AgentAvailability } from '../../routing/acd.js';
 import { listAgents, type Db } from '../../store/index.js';
 import type { AgentState, DomainEventBus } from '../events/domain-events.js';
+import { hasForbiddenChars } from '../forbidden-chars.js';
 import type { Logger } from '../logging.js';
 import { nextAgentState, type AgentTrigger } from './agent-state.js';
 
@@ -167,8 +168,10 @@ export class AgentRegistry {
     if (!this.apply(agent, 'ready', null)) throw new AgentError(`当前状态不能示闲: ${agent.state}`);
   }
 
+  /** The reason shows on the wallboard: text with control or direction characters is refused. */
   setNotReady(agentId: number, reason: string): void {
     const agent = this.require(agentId);
+    if (hasForbiddenChars(reason)) throw new AgentError('示忙原因不能包含控制字符或文字方向控制符');
     if (!this.apply(agent, 'not-ready', reason)) throw new AgentError(`当前状态不能示忙: ${agent.state}`);
   }
 

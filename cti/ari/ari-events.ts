@@ -2,6 +2,7 @@
  * Validation at the ARI edge: a WebSocket message becomes a typed `AriEvent`, or null when it is not
  * one the server acts on or is malformed. Nothing downstream sees the raw JSON.
  */
+import { withoutForbiddenChars } from '../forbidden-chars.js';
 import type { AriBridge, AriChannel, AriEndpoint, AriEvent, AriParty, AriPlayback } from './ari-types.js';
 
 type Json = Record<string, unknown>;
@@ -10,8 +11,13 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const str = (o: Json, key: string): string | null => (typeof o[key] === 'string' ? o[key] : null);
 const num = (o: Json, key: string): number | null => (typeof o[key] === 'number' ? o[key] : null);
 
+/**
+ * A caller id comes from the trunk, and its number shows on screen-pops, tickets and the wallboard: a
+ * citizen's call is never refused for it, but control and direction characters are dropped.
+ */
 function party(v: unknown): AriParty {
-  return isObject(v) ? { name: str(v, 'name') ?? '', number: str(v, 'number') ?? '' } : { name: '', number: '' };
+  if (!isObject(v)) return { name: '', number: '' };
+  return { name: withoutForbiddenChars(str(v, 'name') ?? ''), number: withoutForbiddenChars(str(v, 'number') ?? '') };
 }
 
 export function parseChannel(v: unknown): AriChannel | null {

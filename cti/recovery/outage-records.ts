@@ -13,6 +13,7 @@
  */
 import type { AmiConnection } from '../ami/ami-connection.js';
 import { AmiError } from '../ami/ami-types.js';
+import { withoutForbiddenChars } from '../forbidden-chars.js';
 
 export const OUTAGE_FAMILY = 'cti-outage';
 
@@ -52,7 +53,8 @@ export function parseOutageRecord(key: string, value: string): OutageRecord | un
     if (eq > 0) fields.set(part.slice(0, eq), part.slice(eq + 1).trim());
   }
   const start = epoch(fields.get('start'));
-  const dialled = fields.get('dialled') ?? '';
+  // The numbers came from the trunk (see party() in ari-events.ts): control and direction characters dropped.
+  const dialled = withoutForbiddenChars(fields.get('dialled') ?? '');
   if (start === null || dialled === '') return undefined;
   const text = (name: string): string | null => {
     const v = fields.get(name);
@@ -61,7 +63,7 @@ export function parseOutageRecord(key: string, value: string): OutageRecord | un
   const hold = Number(fields.get('holdtime') ?? '');
   return {
     key,
-    caller: fields.get('caller') ?? '',
+    caller: withoutForbiddenChars(fields.get('caller') ?? ''),
     dialled,
     start,
     queued: epoch(fields.get('queued')),

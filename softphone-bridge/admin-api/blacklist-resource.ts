@@ -13,6 +13,7 @@ import {
   updateBlacklistEntry,
   type BlacklistRow,
 } from '../../store/index.js';
+import { FreeText, Pattern } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies, invalid, notFound } from './errors.js';
@@ -29,11 +30,11 @@ const Entry = Type.Object({
   /** Whether it blocks calls now (not yet expired). */
   active: Type.Boolean(),
 });
-const CallerNumber = Type.String({ pattern: '^\\+?[0-9]{3,20}$', description: '来电号码（数字，可带 +）' });
+const CallerNumber = Pattern('^\\+?[0-9]{3,20}$', '数字，可带 +，3–20 位', { description: '来电号码（数字，可带 +）' });
 const EntryBody = Type.Object(
   {
     number: CallerNumber,
-    reason: Type.String({ minLength: 1, maxLength: 200 }),
+    reason: FreeText({ minLength: 1, maxLength: 200, description: '原因' }),
     expiresAt: Type.Optional(Nullable(DateTime)),
   },
   { additionalProperties: false },

@@ -11,6 +11,7 @@ import {
   listDepartmentContacts,
   updateDepartmentContact,
 } from '../../store/index.js';
+import { FreeText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies, notFound } from './errors.js';
@@ -26,10 +27,11 @@ const Contact = Type.Object({
 });
 const ContactBody = Type.Object(
   {
-    unit: Type.String({ minLength: 1, maxLength: 64, description: '承办单位' }),
-    person: Type.String({ minLength: 1, maxLength: 32, description: '联系人' }),
+    unit: FreeText({ minLength: 1, maxLength: 64, description: '承办单位' }),
+    person: FreeText({ minLength: 1, maxLength: 32, description: '联系人' }),
     phone: PhoneNumber,
-    note: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    /** One line: it shows beside the contact in the transfer lists. */
+    note: Type.Optional(Nullable(FreeText({ maxLength: 200, description: '备注（一行）' }))),
   },
   { additionalProperties: false },
 );

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { StoreError } from '../../store/index.js';
+import { patternReason } from '../http/free-text.js';
 
 export const ErrorDetail = Type.Object({
   /** JSON pointer into the request part, e.g. `/number`, `/skills/0/level`. */
@@ -57,7 +58,7 @@ function reason(e: FastifySchemaValidationError): string {
     case 'type':
       return `类型应为 ${str(p.type)}`;
     case 'pattern':
-      return `格式不正确（应匹配 ${str(p.pattern)}）`;
+      return patternReason(p.pattern); // the schema's hint, never the regular expression
     case 'format':
       return `格式不正确（应为 ${str(p.format)}）`;
     case 'enum':

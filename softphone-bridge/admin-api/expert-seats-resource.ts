@@ -17,6 +17,7 @@ import {
   type Db,
   type ExpertSeatRow,
 } from '../../store/index.js';
+import { FreeText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies, invalid, notFound, type ErrorDetail } from './errors.js';
@@ -47,7 +48,7 @@ const ExpertSeat = Type.Object({
 const SeatBody = Type.Object(
   {
     name: Name,
-    department: Type.String({ minLength: 1, maxLength: 64, description: '所属单位' }),
+    department: FreeText({ minLength: 1, maxLength: 64, description: '所属单位' }),
     agentId: Type.Optional(Nullable(Id)),
     externalNumber: Type.Optional(Nullable(PhoneNumber)),
     skillId: Id,

@@ -19,6 +19,7 @@ import {
   type Db,
   type MenuRow,
 } from '../../store/index.js';
+import { FreeText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { ApiError, conflict, errorReplies, notFound, type ErrorDetail } from './errors.js';
@@ -35,6 +36,9 @@ const Menu = Type.Object({
   /** Numbers of the routes that run this menu. */
   usedByRoutes: Type.Array(Type.String()),
 });
+
+/** A menu as an admin sends it: the IVR's schema, with the name checked as text people read. */
+const MenuBody = Type.Object({ ...IvrMenu.properties, name: FreeText({ minLength: 1, maxLength: 64, description: '菜单名称' }) }, { additionalProperties: false });
 
 const TAGS = ['IVR 菜单 menus'];
 
@@ -75,7 +79,7 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
     '/menus',
     {
       config: { roles: ADMIN },
-      schema: { tags: TAGS, summary: '新增 IVR 菜单（与已有菜单一起校验）', body: IvrMenu, response: { 201: Menu, ...errorReplies(400, 401, 403, 409) } },
+      schema: { tags: TAGS, summary: '新增 IVR 菜单（与已有菜单一起校验）', body: MenuBody, response: { 201: Menu, ...errorReplies(400, 401, 403, 409) } },
     },
     (request, reply) => {
       const menu = request.body;
@@ -93,7 +97,7 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
     '/menus/:id',
     {
       config: { roles: ADMIN },
-      schema: { tags: TAGS, summary: '替换 IVR 菜单定义（与其他菜单一起校验）', params: IdParams, body: IvrMenu, response: { 200: Menu, ...errorReplies(400, 401, 403, 404, 409) } },
+      schema: { tags: TAGS, summary: '替换 IVR 菜单定义（与其他菜单一起校验）', params: IdParams, body: MenuBody, response: { 200: Menu, ...errorReplies(400, 401, 403, 404, 409) } },
     },
     (request) => {
       const before = findMenu(db, request.params.id);

@@ -1,18 +1,22 @@
 /**
  * The agent desktop's WebSocket protocol. Agent → server messages are validated against these schemas;
- * each carries an `id` that the server answers with `{type: "result", id, ok, error?}`.
+ * each carries an `id` that the server answers with `{type: "result", id, ok, error?}`. Text in them
+ * (a pause reason others see on the wallboard, ids that end up in logs) refuses control and
+ * direction characters.
  */
 import Type, { type Static } from 'typebox';
+import { FreeText, Pattern } from '../http/free-text.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const CallId = Type.String({ minLength: 1, maxLength: 128 });
+const Id = FreeText({ minLength: 1, maxLength: 64 });
+const CallId = FreeText({ minLength: 1, maxLength: 128 });
+const PhoneNumber = Pattern('^[0-9]{3,20}$', '仅数字，3–20 位');
 
 export const Target = Type.Union([
   Type.Object({ kind: Type.Literal('agent'), agentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('skill'), skill: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('skill'), skill: FreeText({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('expert'), expertSeatId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('contact'), contactId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('subcentre'), number: Type.String({ pattern: '^[0-9]{3,20}$' }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('subcentre'), number: PhoneNumber }, { additionalProperties: false }),
   Type.Object(
     { kind: Type.Literal('emergency'), number: Type.Union([Type.Literal('110'), Type.Literal('119'), Type.Literal('120'), Type.Literal('122')]) },
     { additionalProperties: false },
@@ -22,7 +26,7 @@ export const Target = Type.Union([
 export const AgentCommand = Type.Union([
   Type.Object({ id: Id, type: Type.Literal('agent.ready') }, { additionalProperties: false }),
   Type.Object(
-    { id: Id, type: Type.Literal('agent.notReady'), reason: Type.String({ minLength: 1, maxLength: 64 }) },
+    { id: Id, type: Type.Literal('agent.notReady'), reason: FreeText({ minLength: 1, maxLength: 64 }) },
     { additionalProperties: false },
   ),
   Type.Object({ id: Id, type: Type.Literal('call.hangup'), callId: CallId }, { additionalProperties: false }),
@@ -39,7 +43,7 @@ export const AgentCommand = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ id: Id, type: Type.Literal('call.transfer.complete'), callId: CallId }, { additionalProperties: false }),
-  Type.Object({ id: Id, type: Type.Literal('call.dial'), number: Type.String({ pattern: '^[0-9]{3,20}$' }) }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.dial'), number: PhoneNumber }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.transfer.cancel'), callId: CallId }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.conference'), callId: CallId, target: Target }, { additionalProperties: false }),
   Type.Object(

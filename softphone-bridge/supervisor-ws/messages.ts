@@ -1,7 +1,8 @@
 /** Supervisor → server commands (SUPERVISOR.md), validated at the edge. */
 import Type, { type Static } from 'typebox';
+import { FreeText } from '../http/free-text.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Id = FreeText({ minLength: 1, maxLength: 64 });
 const AgentId = Type.Integer({ minimum: 1 });
 
 export const SupervisorCommand = Type.Union([
@@ -14,7 +15,7 @@ export const SupervisorCommand = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { id: Id, type: Type.Literal('agent.forceNotReady'), agentId: AgentId, reason: Type.String({ minLength: 1, maxLength: 64 }) },
+    { id: Id, type: Type.Literal('agent.forceNotReady'), agentId: AgentId, reason: FreeText({ minLength: 1, maxLength: 64 }) },
     { additionalProperties: false },
   ),
   Type.Object({ id: Id, type: Type.Literal('agent.forceLogout'), agentId: AgentId }, { additionalProperties: false }),
