@@ -24,7 +24,7 @@ import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
 import { MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
-import { registerErrorReplies } from './softphone-bridge/http/error-replies.js';
+import { replyNotFound, replyWithError } from './softphone-bridge/http/error-replies.js';
 import { LoginThrottle } from './softphone-bridge/auth/login-throttle.js';
 import { Sessions } from './softphone-bridge/auth/sessions.js';
 import { TokenService } from './softphone-bridge/auth/tokens.js';
@@ -121,7 +121,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
   await registerSecurityHeaders(http);
-  registerErrorReplies(http);
+  // One error shape for everything, in Chinese (softphone-bridge/http/error-replies.ts).
+  http.setErrorHandler(replyWithError);
+  http.setNotFoundHandler(replyNotFound);
   // Commands are small: a frame of megabytes is an attack, refused by ws itself (close 1009).
   await http.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   const socketLimits = new SocketLimits(log.child({ part: 'sockets' }));

@@ -6,7 +6,7 @@
  */
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
-import { validationDetails } from './admin-api/errors.js';
+import { validationDetails } from './http/error-replies.js';
 
 export interface ResultMessage {
   type: 'result';

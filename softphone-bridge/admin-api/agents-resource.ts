@@ -24,8 +24,9 @@ import {
 import { hashPassword } from '../auth/passwords.js';
 import { audited } from './audit-trail.js';
 import type { LiveAgents, ResourceDeps } from './deps.js';
-import { conflict, errorReplies, invalid, notFound, type ErrorDetail } from './errors.js';
-import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { conflict, errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
+import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
+import { Pattern } from '../http/free-text.js';
 import { Endpoint, Id, IdParams, Name, Nullable } from './schemas.js';
 
 const AgentSkill = Type.Object({ skillId: Type.Integer(), code: Type.String(), level: Type.Integer() });
@@ -46,7 +47,7 @@ const SkillLevel = Type.Object(
   { additionalProperties: false },
 );
 const Password = Type.String({ minLength: 8, maxLength: 128, description: '至少 8 位' });
-const Login = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$', description: '工号/登录名' });
+const Login = Pattern('^[A-Za-z0-9_.-]{1,32}$', '字母、数字、_ . -，1–32 位', { description: '工号/登录名' });
 
 const AgentFields = {
   login: Login,

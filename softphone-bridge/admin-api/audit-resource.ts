@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { queryAudit } from '../../store/index.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies } from './errors.js';
-import { ADMIN } from './require-role.js';
+import { errorReplies } from '../http/error-replies.js';
+import { ADMIN } from '../auth/session-guard.js';
 import { Id, Nullable } from './schemas.js';
 
 const AuditEntry = Type.Object({

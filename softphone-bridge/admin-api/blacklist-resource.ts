@@ -16,8 +16,8 @@ import {
 import { FreeText, Pattern } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies, invalid, notFound } from './errors.js';
-import { STAFF, sessionOf } from './require-role.js';
+import { errorReplies, invalid, notFound } from '../http/error-replies.js';
+import { STAFF, sessionOf } from '../auth/session-guard.js';
 import { DateTime, IdParams, Nullable } from './schemas.js';
 
 const Entry = Type.Object({

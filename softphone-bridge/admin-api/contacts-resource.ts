@@ -14,8 +14,8 @@ import {
 import { FreeText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies, notFound } from './errors.js';
-import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { errorReplies, notFound } from '../http/error-replies.js';
+import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { IdParams, Nullable, PhoneNumber } from './schemas.js';
 
 const Contact = Type.Object({

@@ -20,8 +20,8 @@ import {
 import { FreeText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies, invalid, notFound, type ErrorDetail } from './errors.js';
-import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
+import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { ClockTime, Id, IdParams, Name, Nullable, PhoneNumber } from './schemas.js';
 
 const DutyWindow = Type.Object(

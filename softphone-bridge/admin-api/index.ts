@@ -2,7 +2,7 @@
  * The admin API (`/api/v1/…`): configuration of the centre — merged-hotline routes, skills, agents,
  * expert seats, department contacts, IVR menus, blacklist, repeat-call policy — plus the audit log and
  * the missed-call list. One plugin per resource; this one wires them under one scope with the role
- * guard, the TypeBox validator and the JSON error shape. See README.md here for the role table.
+ * guard and the TypeBox validator (the JSON error shape is the whole server's). See README.md here for the role table.
  */
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
@@ -15,14 +15,13 @@ import { auditResource } from './audit-resource.js';
 import { blacklistResource } from './blacklist-resource.js';
 import { contactsResource } from './contacts-resource.js';
 import type { LiveAgents } from './deps.js';
-import { adminErrorHandler } from './errors.js';
 import { expertSeatsResource } from './expert-seats-resource.js';
 import { lockoutsResource } from './lockouts-resource.js';
 import { menusResource } from './menus-resource.js';
 import { metaResource } from './meta-resource.js';
 import { missedCallsResource } from './missed-calls-resource.js';
 import { repeatPolicyResource } from './repeat-policy-resource.js';
-import { assertRolesDeclared, sessionGuard } from './require-role.js';
+import { assertRolesDeclared, sessionGuard } from '../auth/session-guard.js';
 import { routesResource } from './routes-resource.js';
 import { skillsResource } from './skills-resource.js';
 
@@ -41,7 +40,6 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, s
   // TypeBox checks exactly what the schema says: unknown fields are refused (not silently dropped),
   // unions are not disturbed by Ajv's removeAdditional; params and query strings are converted.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  app.setErrorHandler(adminErrorHandler);
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 

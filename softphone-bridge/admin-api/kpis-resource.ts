@@ -8,8 +8,8 @@ import { clockOf, listAgents, listCallFactsBetween, shanghaiDayBounds } from '..
 import { Pattern } from '../http/free-text.js';
 import { KPI_COLUMNS, computeKpis, kpisToCsv } from '../reports/kpis.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies } from './errors.js';
-import { STAFF } from './require-role.js';
+import { errorReplies } from '../http/error-replies.js';
+import { STAFF } from '../auth/session-guard.js';
 
 const KpiQuery = Type.Object(
   {

@@ -7,8 +7,8 @@ import Type from 'typebox';
 import { clearLoginFailures, findLoginFailures, listLoginLockouts } from '../../store/index.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies, notFound } from './errors.js';
-import { ADMIN, sessionOf } from './require-role.js';
+import { errorReplies, notFound } from '../http/error-replies.js';
+import { ADMIN, sessionOf } from '../auth/session-guard.js';
 
 const Lockout = Type.Object({
   login: Type.String(),

@@ -22,9 +22,9 @@ import {
 import { FreeText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { ApiError, conflict, errorReplies, notFound, type ErrorDetail } from './errors.js';
+import { ApiError, conflict, errorReplies, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { menusOpening } from './menu-references.js';
-import { ADMIN, STAFF, sessionOf } from './require-role.js';
+import { ADMIN, STAFF, sessionOf } from '../auth/session-guard.js';
 import { IdParams } from './schemas.js';
 
 const Menu = Type.Object({

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { RouteCatalogue } from './api-docs.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies } from './errors.js';
-import { EVERYONE } from './require-role.js';
+import { errorReplies } from '../http/error-replies.js';
+import { EVERYONE } from '../auth/session-guard.js';
 import { Nullable } from './schemas.js';
 
 const Endpoint = Type.Object({

@@ -4,8 +4,8 @@ import Type from 'typebox';
 import { completeMissedCall, findMissedCall, listPendingMissedCalls } from '../../store/index.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { conflict, errorReplies, notFound } from './errors.js';
-import { EVERYONE, sessionOf } from './require-role.js';
+import { conflict, errorReplies, notFound } from '../http/error-replies.js';
+import { EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { IdParams, Nullable } from './schemas.js';
 
 const MissedCall = Type.Object({

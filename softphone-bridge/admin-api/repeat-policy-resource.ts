@@ -9,8 +9,8 @@ import { DEFAULT_REPEAT_POLICY } from '../../routing/route-decision.js';
 import { getSetting, putSetting, type Db } from '../../store/index.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { errorReplies } from './errors.js';
-import { ADMIN, STAFF, sessionOf } from './require-role.js';
+import { errorReplies } from '../http/error-replies.js';
+import { ADMIN, STAFF, sessionOf } from '../auth/session-guard.js';
 
 export const REPEAT_POLICY_KEY = 'repeat-call-policy';
 

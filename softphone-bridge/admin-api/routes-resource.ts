@@ -19,8 +19,8 @@ import {
 } from '../../store/index.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { ApiError, conflict, errorReplies, invalid, notFound, type ErrorDetail } from './errors.js';
-import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { ApiError, conflict, errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
+import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { DialString, Id, IdParams, Name, Nullable, PhoneNumber, PromptId } from './schemas.js';
 
 const TRANSFER_MODES = ['blind', 'three-way'] as const;

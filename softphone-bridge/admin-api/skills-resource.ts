@@ -8,9 +8,9 @@ import Type from 'typebox';
 import { createSkill, deleteSkill, findSkill, listSkills, skillUsage, updateSkill } from '../../store/index.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { conflict, errorReplies, notFound } from './errors.js';
+import { conflict, errorReplies, notFound } from '../http/error-replies.js';
 import { menusQueueingTo } from './menu-references.js';
-import { ADMIN, EVERYONE, sessionOf } from './require-role.js';
+import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { Code, IdParams, Name } from './schemas.js';
 
 const Skill = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), createdAt: Type.String() });

@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import type { AgentRole } from '../../store/index.js';
-import { ApiError } from '../admin-api/errors.js';
+import { ApiError } from '../http/error-replies.js';
 import { requestToken } from './request-token.js';
 import { SESSION_END_TEXT, type Sessions } from './sessions.js';
 import type { TokenClaims } from './tokens.js';

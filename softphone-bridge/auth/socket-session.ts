@@ -6,7 +6,7 @@
  */
 import type { preValidationAsyncHookHandler } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ApiError } from '../admin-api/errors.js';
+import { ApiError } from '../http/error-replies.js';
 import { liveSession } from './session-guard.js';
 import { SESSION_END_TEXT, type SessionEnd, type Sessions } from './sessions.js';
 import type { TokenClaims } from './tokens.js';

@@ -11,7 +11,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { findAgentByLogin, type Db } from '../../store/index.js';
-import { ApiError, ErrorReply } from '../admin-api/errors.js';
+import { ApiError, ErrorReply } from './error-replies.js';
+import { Pattern } from './free-text.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { hashPasswordSync, verifyPassword } from '../auth/passwords.js';
 import { EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
@@ -22,7 +23,7 @@ const LoginBody = Type.Object(
     username: Type.String({ minLength: 1, maxLength: 64 }),
     password: Type.String({ minLength: 1, maxLength: 256 }),
     /** The phone an agent sits at today, e.g. `PJSIP/1003`; default: their usual one. */
-    endpoint: Type.Optional(Type.String({ pattern: '^[A-Za-z]+/[A-Za-z0-9_.-]+$' })),
+    endpoint: Type.Optional(Pattern('^[A-Za-z]+/[A-Za-z0-9_.-]+$', '如 PJSIP/1001')),
   },
   { additionalProperties: false },
 );

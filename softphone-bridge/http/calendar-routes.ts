@@ -5,12 +5,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { deleteCalendarDay, listCalendarDays, putCalendarDay, writeAudit, type Db } from '../../store/index.js';
+import { FreeText, Pattern } from './free-text.js';
 import { ADMIN, assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 
-const DateParam = Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) });
+const DateParam = Type.Object({ date: Pattern('^\\d{4}-\\d{2}-\\d{2}$', 'YYYY-MM-DD') });
 const DayBody = Type.Object(
-  { kind: Type.Union([Type.Literal('workday'), Type.Literal('holiday')]), name: Type.String({ minLength: 1, maxLength: 64 }) },
+  { kind: Type.Union([Type.Literal('workday'), Type.Literal('holiday')]), name: FreeText({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
 const Day = Type.Object({ date: Type.String(), kind: Type.String(), name: Type.String(), createdBy: Type.String(), createdAt: Type.String() });

@@ -1,12 +1,204 @@
 /**
  * One error shape for every HTTP answer that is not a success, whichever route or plugin failed:
- * `{error, details?}` with the text in Chinese — never Fastify's English format, never schema text.
- * Unknown paths get the same shape (404).
+ * `{error, details?}` with the text in Chinese — never Fastify's English format, never schema text —
+ * and for a bad request the field path and the reason for each problem (validation errors, references
+ * to things that do not exist, menus that do not hold together). Unknown paths get the same shape (404).
  */
-import type { FastifyInstance } from 'fastify';
-import { adminErrorHandler } from '../admin-api/errors.js';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import Type, { type Static } from 'typebox';
+import { StoreError } from '../../store/index.js';
+import { patternReason } from './free-text.js';
 
-export function registerErrorReplies(app: FastifyInstance): void {
-  app.setErrorHandler(adminErrorHandler);
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: '请求的地址不存在' }));
+export const ErrorDetail = Type.Object({
+  /** JSON pointer into the request part, e.g. `/number`, `/skills/0/level`. */
+  field: Type.String(),
+  /** `body`, `params` or `querystring`, when the problem comes from schema validation. */
+  in: Type.Optional(Type.String()),
+  /** For IVR menus: the menu the problem is in. */
+  menu: Type.Optional(Type.String()),
+  message: Type.String(),
+});
+export type ErrorDetail = Static<typeof ErrorDetail>;
+
+export const ErrorReply = Type.Object({ error: Type.String(), details: Type.Optional(Type.Array(ErrorDetail)) });
+export type ErrorReply = Static<typeof ErrorReply>;
+
+export const INVALID_REQUEST = '请求参数不正确';
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const notFound = (message: string) => new ApiError(404, message);
+export const conflict = (message: string) => new ApiError(409, message);
+export const invalid = (details: ErrorDetail[]) => new ApiError(400, INVALID_REQUEST, details);
+
+/** Response schemas for the error codes a route can answer. */
+export function errorReplies<C extends 400 | 401 | 403 | 404 | 409>(...codes: C[]): Record<C, typeof ErrorReply> {
+  return Object.fromEntries(codes.map((c) => [c, ErrorReply])) as Record<C, typeof ErrorReply>;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]);
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: '整数',
+  number: '数字',
+  string: '文本',
+  boolean: '布尔值（true/false）',
+  object: '对象',
+  array: '数组',
+  null: 'null',
+};
+
+/** A reason in Chinese for one schema error (TypeBox or Ajv wording of the same keywords). */
+function reason(e: FastifySchemaValidationError): string {
+  const p = e.params;
+  switch (e.keyword) {
+    case 'required':
+      return '必填';
+    case 'additionalProperties':
+      return '不允许的字段';
+    case 'type':
+      return `应为${list(p.type).map((t) => TYPE_NAMES[t] ?? t).join('或')}`;
+    case 'pattern':
+      return patternReason(p.pattern); // the schema's hint, never the regular expression
+    case 'format':
+      return `格式不正确（应为 ${str(p.format)}）`;
+    case 'enum':
+      return `取值应为 ${list(p.allowedValues).join('、')} 之一`;
+    case 'const':
+      return `取值应为 ${str(p.allowedValue)}`;
+    case 'minLength':
+      return `长度不能少于 ${str(p.limit)}`;
+    case 'maxLength':
+      return `长度不能超过 ${str(p.limit)}`;
+    case 'minimum':
+      return `不能小于 ${str(p.limit)}`;
+    case 'maximum':
+      return `不能大于 ${str(p.limit)}`;
+    case 'minItems':
+      return `至少需要 ${str(p.limit)} 项`;
+    case 'maxItems':
+      return `最多 ${str(p.limit)} 项`;
+    case 'uniqueItems':
+      return '不能有重复项';
+    case 'minProperties':
+      return '至少需要填写一个字段';
+    case 'anyOf':
+      return '不符合任何一种允许的格式';
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** The schema paths of the unions an error lies inside, outermost first (`…/anyOf/2/…` → `…`). */
+function unionsAbove(schemaPath: string): string[] {
+  const found: string[] = [];
+  for (let at = schemaPath.indexOf('/anyOf/'); at >= 0; at = schemaPath.indexOf('/anyOf/', at + 1)) found.push(schemaPath.slice(0, at));
+  return found;
+}
+
+/** The longest instance path all the errors lie under (the union's value). */
+function commonPath(errors: FastifySchemaValidationError[]): string {
+  const paths = errors.map((e) => e.instancePath.split('/'));
+  const first = paths[0] ?? [''];
+  let n = first.length;
+  for (const p of paths) while (n > 0 && p.slice(0, n).join('/') !== first.slice(0, n).join('/')) n--;
+  return first.slice(0, n).join('/');
+}
+
+/**
+ * For a union (`anyOf`), keep only the errors of the branch the value most likely meant: one whose
+ * discriminator (`const`/`enum`) matched, with the fewest errors. When none fits, one `anyOf` error.
+ * TypeBox points an `anyOf` error at the union's schema, Ajv at its `anyOf` keyword.
+ */
+function resolveUnions(errors: FastifySchemaValidationError[]): FastifySchemaValidationError[] {
+  const dropped = new Set<FastifySchemaValidationError>();
+  const added: FastifySchemaValidationError[] = [];
+  const unions = [...new Set(errors.flatMap((e) => unionsAbove(e.schemaPath)))].sort((a, b) => a.length - b.length);
+  for (const union of unions) {
+    const prefix = `${union}/anyOf/`;
+    const branches = new Map<string, FastifySchemaValidationError[]>();
+    for (const e of errors) {
+      if (dropped.has(e) || !e.schemaPath.startsWith(prefix)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    }
+    if (branches.size === 0) continue; // inside a branch already dropped
+    const own = errors.filter((e) => e.keyword === 'anyOf' && (e.schemaPath === union || e.schemaPath === `${union}/anyOf`));
+    const candidates = [...branches.values()].filter((es) => !es.some((e) => e.keyword === 'const' || e.keyword === 'enum'));
+    const chosen = candidates.sort((a, b) => a.length - b.length)[0];
+    for (const es of branches.values()) if (es !== chosen) es.forEach((e) => dropped.add(e));
+    if (chosen) own.forEach((e) => dropped.add(e));
+    else if (own.length === 0) {
+      added.push({ keyword: 'anyOf', schemaPath: union, instancePath: commonPath([...branches.values()].flat()), params: {}, message: 'must match a schema in anyOf' });
+    }
+  }
+  return [...errors.filter((e) => !dropped.has(e)), ...added];
+}
+
+/** Schema validation errors as `{field, in, message}`, one per field. */
+export function validationDetails(errors: FastifySchemaValidationError[], part: string | undefined): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  const add = (field: string, message: string) => {
+    const key = field || '/';
+    if (seen.has(key)) return;
+    seen.add(key);
+    details.push({ field: key, ...(part ? { in: part } : {}), message });
+  };
+  for (const e of resolveUnions(errors)) {
+    if (e.keyword === 'boolean') continue; // TypeBox repeats `additionalProperties: false` per property.
+    if (e.keyword === 'required') {
+      for (const name of [...list(e.params.requiredProperties), ...list(e.params.missingProperty)]) add(`${e.instancePath}/${name}`, reason(e));
+    } else if (e.keyword === 'additionalProperties') {
+      for (const name of [...list(e.params.additionalProperties), ...list(e.params.additionalProperty)]) add(`${e.instancePath}/${name}`, reason(e));
+    } else {
+      add(e.instancePath, reason(e));
+    }
+  }
+  return details;
+}
+
+function send(reply: FastifyReply, statusCode: number, body: ErrorReply): FastifyReply {
+  return reply.code(statusCode).send(body);
+}
+
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '请求体必须是 JSON（Content-Type: application/json）',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '请求体不能为空',
+  FST_ERR_CTP_INVALID_JSON_BODY: '请求体不是有效的 JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: '请求体过大',
+};
+
+/** The server's error handler (set on the root instance; plugins inherit it). */
+export function replyWithError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiError) return send(reply, error.statusCode, { error: error.message, ...(error.details ? { details: error.details } : {}) });
+  if (error instanceof StoreError) {
+    return send(reply, error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400, { error: error.message });
+  }
+  if (error.validation) {
+    return send(reply, 400, { error: INVALID_REQUEST, details: validationDetails(error.validation, error.validationContext) });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return send(reply, 400, { error: FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY ?? error.message });
+    return send(reply, status, { error: FASTIFY_MESSAGES[error.code] ?? error.message });
+  }
+  // The route pattern, not the URL: a query string may carry a token (WebSocket upgrades).
+  request.log.error({ err: error, route: request.routeOptions.url, method: request.method }, 'request failed');
+  return send(reply, 500, { error: '服务器内部错误' });
+}
+
+/** The answer for a path no route serves. */
+export function replyNotFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return send(reply, 404, { error: '请求的地址不存在' });
 }

@@ -19,17 +19,18 @@ import {
   type Db,
   type TicketRow,
 } from '../../store/index.js';
+import { FreeText, MultilineText, Pattern } from './free-text.js';
 import { assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { SessionClaims } from '../auth/tokens.js';
 
-const Params = Type.Object({ number: Type.String({ pattern: '^[0-9]{6,16}$' }) });
+const Params = Type.Object({ number: Pattern('^[0-9]{6,16}$', '工单编号，6–16 位数字') });
 const FormBody = Type.Object(
   {
     category: Type.Optional(Type.Union(TICKET_CATEGORIES.map((c) => Type.Literal(c)))),
     urgency: Type.Optional(Type.Union(TICKET_URGENCIES.map((u) => Type.Literal(u)))),
-    content: Type.Optional(Type.String({ maxLength: 4000 })),
-    address: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    content: Type.Optional(MultilineText({ maxLength: 4000 })),
+    address: Type.Optional(Type.Union([FreeText({ maxLength: 200 }), Type.Null()])),
     disposition: Type.Optional(Type.Union(TICKET_DISPOSITIONS.map((d) => Type.Literal(d)))),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -82,7 +83,7 @@ const ActionBody = Type.Object(
         Type.Literal(a),
       ),
     ),
-    note: Type.Optional(Type.String({ maxLength: 1000 })),
+    note: Type.Optional(MultilineText({ maxLength: 1000 })),
     satisfaction: Type.Optional(
       Type.Union([Type.Literal('satisfied'), Type.Literal('basically-satisfied'), Type.Literal('dissatisfied'), Type.Literal('no-answer')]),
     ),
@@ -90,15 +91,15 @@ const ActionBody = Type.Object(
   { additionalProperties: false },
 );
 const ExtensionBody = Type.Object(
-  { note: Type.String({ minLength: 1, maxLength: 1000 }), approver: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  { note: MultilineText({ minLength: 1, maxLength: 1000 }), approver: Type.Optional(FreeText({ minLength: 1, maxLength: 64 })) },
   { additionalProperties: false },
 );
 const SearchQuery = Type.Object(
   {
-    number: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
-    caller: Type.Optional(Type.String({ pattern: '^[0-9+]{3,20}$' })),
+    number: Type.Optional(Pattern('^[0-9]{1,16}$', '工单编号，数字')),
+    caller: Type.Optional(Pattern('^[0-9+]{3,20}$', '来电号码，数字，可带 +')),
     status: Type.Optional(Type.Union(TICKET_STATUSES.map((t) => Type.Literal(t)))),
-    hotline: Type.Optional(Type.String({ maxLength: 64 })),
+    hotline: Type.Optional(FreeText({ maxLength: 64 })),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     overdue: Type.Optional(Type.Boolean()),
