@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
 import { bindClock, systemClock, type Clock } from './clock.js';
+import { enableConfigCache } from './config-cache.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -46,6 +47,7 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
   bindClock(db, clock);
+  enableConfigCache(db);
   return {
     db,
     path,

@@ -42,7 +42,7 @@ export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean
     return {
       config,
       database: options.demo ? 'demo data' : path,
-      routes: listRoutes(store.db),
+      routes: [...listRoutes(store.db)],
       menus: listMenus(store.db),
       agents: listAgents(store.db),
     };

@@ -36,24 +36,32 @@ export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: str
   const route = findActiveRoute(db, dialledNumber);
   const linkedId = callKeyOf(channel);
   const callerNumber = channel.caller.number;
-  const { call, created } = recordCallArrival(db, {
-    linkedId,
-    channelId: channel.id,
-    channelName: channel.name,
-    callerNumber,
-    dialledNumber,
-    routeId: route?.id ?? null,
-    arrivedAt: now.toISOString(),
-  });
-  const { ticket } = openTicketForCall(db, {
-    callKey: linkedId,
-    callId: call.id,
-    callerNumber,
-    dialledNumber,
-    routeId: route?.id ?? null,
-    hotline: route?.name ?? dialledNumber,
-    at: now,
-  });
+  // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a
+  // call without its ticket.
+  const { call, created, ticket } = db.transaction(
+    (tx) => {
+      const arrival = recordCallArrival(tx, {
+        linkedId,
+        channelId: channel.id,
+        channelName: channel.name,
+        callerNumber,
+        dialledNumber,
+        routeId: route?.id ?? null,
+        arrivedAt: now.toISOString(),
+      });
+      const opened = openTicketForCall(tx, {
+        callKey: linkedId,
+        callId: arrival.call.id,
+        callerNumber,
+        dialledNumber,
+        routeId: route?.id ?? null,
+        hotline: route?.name ?? dialledNumber,
+        at: now,
+      });
+      return { ...arrival, ticket: opened.ticket };
+    },
+    { behavior: 'immediate' },
+  );
   log.info(
     { channelId: channel.id, caller: maskNumber(callerNumber), dialled: dialledNumber, route: route?.mode ?? 'none', ticket: ticket.number, isNew: created },
     created ? 'call arrived, ticket opened' : 'call arrival repeated, existing ticket kept',

@@ -23,7 +23,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.get(
     '/skills',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '技能列表', response: { 200: Type.Array(Skill), ...errorReplies(401, 403) } } },
-    () => listSkills(db),
+    () => [...listSkills(db)],
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { nowIso } from '../clock.js';
 import { and, asc, eq, or } from 'drizzle-orm';
+import { cachedConfig, configChanged } from '../config-cache.js';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { routes, type RouteMode } from '../schema.js';
@@ -19,20 +20,17 @@ export interface RouteInput {
   enabled?: boolean;
 }
 
-export function listRoutes(db: Db): RouteRow[] {
-  return db.select().from(routes).orderBy(asc(routes.number)).all();
+export function listRoutes(db: Db): readonly RouteRow[] {
+  return cachedConfig(db, 'routes', () => Object.freeze(db.select().from(routes).orderBy(asc(routes.number)).all()));
 }
 
-/** The enabled route for a dialled number, read fresh for every call so admin changes apply at once. */
+/** The enabled route for a dialled number; an admin's change applies to the next call (config-cache.ts). */
 export function findActiveRoute(db: Db, number: string): RouteRow | undefined {
-  return db
-    .select()
-    .from(routes)
-    .where(and(eq(routes.number, number), eq(routes.enabled, true)))
-    .get();
+  return listRoutes(db).find((r) => r.number === number && r.enabled);
 }
 
 export function createRoute(db: Db, input: RouteInput): RouteRow {
+  configChanged(db);
   try {
     return db.insert(routes).values(input).returning().get();
   } catch (error) {
@@ -44,6 +42,7 @@ export function createRoute(db: Db, input: RouteInput): RouteRow {
 }
 
 export function updateRoute(db: Db, id: number, input: Partial<RouteInput>): RouteRow {
+  configChanged(db);
   const row = db
     .update(routes)
     .set({ ...input, updatedAt: nowIso(db) })
@@ -55,6 +54,7 @@ export function updateRoute(db: Db, id: number, input: Partial<RouteInput>): Rou
 }
 
 export function deleteRoute(db: Db, id: number): void {
+  configChanged(db);
   const result = db.delete(routes).where(eq(routes.id, id)).run();
   if (result.changes === 0) throw new StoreError('not-found', `路由不存在: ${id}`);
 }

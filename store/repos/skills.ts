@@ -1,12 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
+import { cachedConfig, configChanged } from '../config-cache.js';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { agentSkills, agents, expertSeats, routes, skills } from '../schema.js';
 
 export type SkillRow = typeof skills.$inferSelect;
 
-export function listSkills(db: Db): SkillRow[] {
-  return db.select().from(skills).orderBy(asc(skills.id)).all();
+export function listSkills(db: Db): readonly SkillRow[] {
+  return cachedConfig(db, 'skills', () => Object.freeze(db.select().from(skills).orderBy(asc(skills.id)).all()));
 }
 
 export function findSkillByCode(db: Db, code: string): SkillRow | undefined {
@@ -14,6 +15,7 @@ export function findSkillByCode(db: Db, code: string): SkillRow | undefined {
 }
 
 export function createSkill(db: Db, input: { code: string; name: string }): SkillRow {
+  configChanged(db);
   try {
     return db.insert(skills).values(input).returning().get();
   } catch (error) {
@@ -24,6 +26,7 @@ export function createSkill(db: Db, input: { code: string; name: string }): Skil
 
 /** Refused with a conflict while a route, agent or expert seat still uses the skill. */
 export function deleteSkill(db: Db, id: number): void {
+  configChanged(db);
   try {
     const result = db.delete(skills).where(eq(skills.id, id)).run();
     if (result.changes === 0) throw new StoreError('not-found', `技能不存在: ${id}`);
@@ -39,6 +42,7 @@ export function findSkill(db: Db, id: number): SkillRow | undefined {
 
 export function updateSkill(db: Db, id: number, input: { code?: string; name?: string }): SkillRow {
   let row: SkillRow | undefined;
+  configChanged(db);
   try {
     row = db.update(skills).set(input).where(eq(skills.id, id)).returning().get();
   } catch (error) {

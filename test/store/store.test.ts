@@ -14,6 +14,7 @@ import {
   findActiveRoute,
   listAgents,
   listRoutes,
+  nowIso,
   openStore,
   openTicketForCall,
   putBlacklistEntry,
@@ -21,6 +22,7 @@ import {
   searchTickets,
   seedDemo,
   ticketHistory,
+  updateRoute,
   type Store,
 } from '../../store/index.js';
 
@@ -163,6 +165,30 @@ describe('calls', () => {
 });
 
 describe('configuration', () => {
+  it('a route change applies to the next lookup, also one made inside a transaction, and a rollback leaves nothing behind', () => {
+    const { db } = open();
+    createRoute(db, { number: '12369', name: '环保', mode: 'whole', prompt: 'notice-12369' });
+    expect(findActiveRoute(db, '12369')?.name).toBe('环保');
+    updateRoute(db, findActiveRoute(db, '12369')?.id ?? 0, { name: '生态环境' });
+    expect(findActiveRoute(db, '12369')?.name).toBe('生态环境');
+    expect(() =>
+      db.transaction((tx) => {
+        createRoute(tx, { number: '12358', name: '价格', mode: 'whole', prompt: 'notice-12358' });
+        expect(findActiveRoute(tx, '12358')?.name).toBe('价格');
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    expect(findActiveRoute(db, '12358')).toBeUndefined();
+    expect(listRoutes(db).map((r) => r.number)).toEqual(['12369']);
+  });
+
+  it("rows written inside a transaction carry the store's clock, not the machine's", () => {
+    const store = openStore(':memory:', { now: () => new Date('2031-01-02T03:04:05.000Z') });
+    opened.push(store);
+    const at = store.db.transaction((tx) => nowIso(tx));
+    expect(at).toBe('2031-01-02T03:04:05.000Z');
+  });
+
   it('refuses to delete a skill a route still uses, with a reason', () => {
     const { db } = open();
     const skill = createSkill(db, { code: 'general', name: '综合受理' });

@@ -1,0 +1,39 @@
+/**
+ * Configuration read on every call (routes, skills, settings) is kept in memory until it changes, so
+ * a call does not re-read tables that change a few times a day. Every write to those tables goes
+ * through a repository that calls `configChanged`, which drops the cache at once: an admin's change
+ * applies to the very next call, without a restart.
+ *
+ * Only reads on the database handle itself are cached, never inside a transaction: a transaction may
+ * see its own uncommitted writes, which must not outlive a rollback. A second server process writing
+ * the same database is not seen by this cache (one process per database today).
+ */
+import { connectionOf } from './connection.js';
+import type { Db } from './db.js';
+
+interface Cache {
+  entries: Map<string, unknown>;
+  /** The root handle: reads through any other handle (a transaction) bypass the cache. */
+  root: Db;
+}
+
+const caches = new WeakMap<object, Cache>();
+
+/** Called by `openStore` for the root handle. */
+export function enableConfigCache(db: Db): void {
+  caches.set(connectionOf(db), { entries: new Map(), root: db });
+}
+
+export function cachedConfig<T>(db: Db, key: string, read: () => T): T {
+  const cache = caches.get(connectionOf(db));
+  if (!cache || cache.root !== db) return read();
+  if (cache.entries.has(key)) return cache.entries.get(key) as T;
+  const value = read();
+  cache.entries.set(key, value);
+  return value;
+}
+
+/** After any write to routes, skills or settings (also inside a transaction, also one that rolls back). */
+export function configChanged(db: Db): void {
+  caches.get(connectionOf(db))?.entries.clear();
+}
