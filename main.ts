@@ -77,7 +77,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const link = new PbxLink(
     {
       ami: { host: config.ami.host, port: config.ami.port, username: config.ami.user, secret: config.ami.secret },
-      ari: { url: config.ari.url, username: config.ari.user, password: config.ari.password, app: config.ari.app },
+      ari: { url: config.ari.url, username: config.ari.user, password: config.ari.password, app: config.ari.app, connections: config.ari.connections },
     },
     log,
   );
@@ -173,6 +173,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     recovery,
     outageImport,
     async close() {
+      // Leave nothing idle on the PBX, but never let a PBX that does not answer hold up the shutdown.
+      await Promise.race([calls.releasePbxResources(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       outageImport.stop();
       sessions.stop();
       deadlineWatch.stop();
@@ -211,7 +213,15 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const server = await startServer(config, log);
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal, or a shutdown that hangs, ends the process anyway.
+    if (stopping) process.exit(1);
+    stopping = true;
+    setTimeout(() => {
+      log.error({ signal }, 'shutdown took more than 10 s: exiting');
+      process.exit(1);
+    }, 10_000).unref();
     log.info({ signal }, 'shutting down');
     server.close().then(
       () => process.exit(0),
@@ -221,8 +231,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 if (isEntryPoint()) {

@@ -53,6 +53,8 @@ export interface CallHandling {
   recovery: RecoveryStatus;
   call(callId: string): InboundCall | undefined;
   calls(): InboundCall[];
+  /** Before stopping: removes what this server made on the PBX and no call needs any more (idle holding bridges). */
+  releasePbxResources(): Promise<void>;
   stop(): void;
 }
 
@@ -240,6 +242,7 @@ export function startCallHandling(deps: {
     recovery,
     call: (callId) => live.get(callId),
     calls: () => [...live.values()],
+    releasePbxResources: () => queue.releaseIdleBridges(),
     stop() {
       stopped = true;
       ari.off('event', onEvent);

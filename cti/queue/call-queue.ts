@@ -205,6 +205,25 @@ export class CallQueue {
     this.dispatch();
   }
 
+  /**
+   * On shutdown: destroys the holding bridges nobody waits in, so the application leaves nothing behind
+   * on the PBX. A bridge with callers in it stays (they keep hearing music, and the next start adopts it).
+   */
+  async releaseIdleBridges(): Promise<void> {
+    const busy = new Set([...this.entries.values()].map((e) => e.skillCode));
+    const idle = [...this.holdingBridges].filter(([skillCode]) => !busy.has(skillCode));
+    await Promise.all(
+      idle.map(async ([skillCode, bridge]) => {
+        this.holdingBridges.delete(skillCode);
+        try {
+          await this.ctx.ari.destroyBridge(await bridge);
+        } catch (error) {
+          this.ctx.log.warn({ skill: skillCode, err: (error as Error).message }, 'holding bridge not removed on shutdown');
+        }
+      }),
+    );
+  }
+
   close(): void {
     this.stopListening();
     for (const entry of this.entries.values()) stopTimers(entry);
