@@ -50,6 +50,13 @@ export const ConfigSchema = Type.Object(
         user: Type.String({ minLength: 1 }),
         password: Type.String({ minLength: 1 }),
         app: Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }),
+        /**
+         * At most this many HTTP connections to ARI (default 32, `ARI_DEFAULT_CONNECTIONS`), plus the
+         * event socket. Asterisk closes every connection beyond http.conf's `sessionlimit` (100 by
+         * default) unanswered, so the pool is bounded and requests wait their turn in it instead;
+         * `npm run check-config` checks that it fits under the limit.
+         */
+        connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
       },
       { additionalProperties: false },
     ),
@@ -98,9 +105,10 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_USER: ['ari', 'user'],
   CTI_ARI_PASSWORD: ['ari', 'password'],
   CTI_ARI_APP: ['ari', 'app'],
+  CTI_ARI_CONNECTIONS: ['ari', 'connections'],
 };
 
-const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW', 'CTI_LOGIN_RATE']);
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW', 'CTI_LOGIN_RATE', 'CTI_ARI_CONNECTIONS']);
 
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -1,15 +1,18 @@
 /**
- * The one typed facade over the `ari-client` package. It loads the API, starts the Stasis
- * application's event socket (the package reconnects it; when it gives up, this starts it afresh),
- * validates every event, and exposes the call-control operations the server uses with plain data in
- * and out. Nothing else in the server imports `ari-client`.
+ * The one typed facade over ARI. REST requests go over a bounded keep-alive pool (ari-http.ts), the
+ * Stasis application's events over one WebSocket kept open (ari-event-socket.ts); every event is
+ * validated (ari-events.ts), and the call-control operations the server uses take and give plain
+ * data. Nothing else in the server speaks HTTP or WebSocket to Asterisk. Paths, parameters and
+ * bodies follow the api-docs Asterisk 22 serves (`/ari/api-docs/*.json`).
  */
-import ari, { type Client } from 'ari-client';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging.js';
-import { preflightAri } from './ari-preflight.js';
+import { AriEventSocket } from './ari-event-socket.js';
 import { parseAriEvent, parseBridge, parseChannel, parseEndpoint, parsePlayback } from './ari-events.js';
+import { AriHttp, ariPath, type AriRequest } from './ari-http.js';
+import { preflightAri } from './ari-preflight.js';
 import {
+  ARI_DEFAULT_CONNECTIONS,
   AriError,
   type AriBridge,
   type AriChannel,
@@ -20,47 +23,10 @@ import {
   type OriginateParams,
 } from './ari-types.js';
 
-const RESTART_DELAY_MS = 5_000;
-
 interface AriConnectionEvents {
   event: [AriEvent];
   connected: [];
   disconnected: [];
-}
-
-/** ari-client rejects with `Error(responseBody)`; Asterisk's bodies are `{"message": "..."}`. */
-function toAriError(error: unknown): AriError {
-  const raw = error instanceof Error ? error.message : String(error);
-  let message = raw;
-  try {
-    const body: unknown = JSON.parse(raw);
-    if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
-      message = body.message;
-    }
-  } catch {
-    // not a JSON body: keep the text
-  }
-  if (/not found/i.test(message)) return new AriError('not-found', message);
-  if (/not in stasis|in use|already|conflict/i.test(message)) return new AriError('conflict', message);
-  if (/ECONNREFUSED|ECONNRESET|socket hang up/i.test(message)) return new AriError('connection', message);
-  return new AriError('request', message);
-}
-
-/**
- * The Swagger loader inside ari-client prints a "deprecated version of Swagger" notice with
- * console.log on every connect (Asterisk serves Swagger 1.1). Keep that one line out of the JSON logs.
- */
-async function withoutSwaggerNotice<T>(run: () => Promise<T>): Promise<T> {
-  const original = console.log;
-  console.log = (...args: unknown[]) => {
-    if (JSON.stringify(args).includes('deprecated version of Swagger')) return;
-    original(...args);
-  };
-  try {
-    return await run();
-  } finally {
-    console.log = original;
-  }
 }
 
 function must<T>(value: T | null, what: string): T {
@@ -68,10 +34,13 @@ function must<T>(value: T | null, what: string): T {
   return value;
 }
 
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 export class AriConnection extends EventEmitter<AriConnectionEvents> {
-  private client: Client | null = null;
-  private closed = false;
-  private restartTimer: NodeJS.Timeout | null = null;
+  private http: AriHttp | null = null;
+  private readonly socket: AriEventSocket;
   private socketUp = false;
 
   constructor(
@@ -79,6 +48,13 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     private readonly log: Logger,
   ) {
     super();
+    this.socket = new AriEventSocket(settings, log);
+    this.socket.on('message', (raw) => {
+      const event = parseAriEvent(raw);
+      if (event) this.emit('event', event);
+    });
+    this.socket.on('open', () => this.markUp());
+    this.socket.on('close', () => this.markDown());
   }
 
   get isConnected(): boolean {
@@ -89,29 +65,23 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return this.settings.app;
   }
 
-  /** Loads the API and opens the event socket; rejects when Asterisk is unreachable or refuses the user. */
+  /**
+   * Checks that ARI answers and accepts the user, then opens the application's event socket; rejects
+   * (`auth` for a refused user, else `connection`) when Asterisk is unreachable or refuses us. Once
+   * connected, the socket reconnects by itself until `close()`.
+   */
   async connect(): Promise<void> {
-    this.closed = false;
     await preflightAri(this.settings.url, this.settings.username, this.settings.password);
-    const client = await withoutSwaggerNotice(() => ari.connect(this.settings.url, this.settings.username, this.settings.password)).catch(
-      (error: unknown) => {
-        throw new AriError('connection', `ARI ${this.settings.url}: ${error instanceof Error ? error.message : String(error)}`);
+    this.http ??= new AriHttp(
+      {
+        url: this.settings.url,
+        username: this.settings.username,
+        password: this.settings.password,
+        connections: this.settings.connections ?? ARI_DEFAULT_CONNECTIONS,
       },
+      this.log,
     );
-    this.client = client;
-    // Every message, before the package wraps it in resource objects; '*' is missing from its types.
-    (client as unknown as EventEmitter).on('*', (raw: unknown) => {
-      const event = parseAriEvent(raw);
-      if (event) this.emit('event', event);
-    });
-    client.on('WebSocketConnected', () => this.markUp());
-    client.on('WebSocketReconnecting', () => this.markDown());
-    client.on('WebSocketMaxRetries', () => {
-      this.markDown();
-      this.scheduleRestart();
-    });
-    await client.start(this.settings.app);
-    this.markUp();
+    await this.socket.open();
   }
 
   private markUp(): void {
@@ -128,83 +98,15 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.emit('disconnected');
   }
 
-  /** The package stopped retrying: try a whole new connection (the PBX may have restarted). */
-  private scheduleRestart(): void {
-    if (this.closed || this.restartTimer) return;
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      const old = this.client;
-      if (old) (old as unknown as EventEmitter).removeAllListeners();
-      this.connect().catch((error: unknown) => {
-        this.log.warn({ err: (error as Error).message }, 'ARI reconnect failed');
-        this.scheduleRestart();
-      });
-    }, RESTART_DELAY_MS);
-  }
-
-  private api(): Client {
-    if (!this.client) throw new AriError('connection', 'ARI is not connected');
-    return this.client;
-  }
-
-  private async call<T>(operation: (client: Client) => Promise<T>): Promise<T> {
-    const client = this.api();
-    try {
-      return await operation(client);
-    } catch (error) {
-      throw toAriError(error);
-    }
-  }
-
-  // ---- channels ----
-
-  async answer(channelId: string): Promise<void> {
-    await this.call((c) => c.channels.answer({ channelId }));
-  }
-
-  async hangup(channelId: string, reason: 'normal' | 'busy' | 'congestion' | 'no_answer' = 'normal'): Promise<void> {
-    await this.call((c) => c.channels.hangup({ channelId, reason }));
-  }
-
-  async getChannel(channelId: string): Promise<AriChannel> {
-    return must(parseChannel(await this.call((c) => c.channels.get({ channelId }))), 'channel');
-  }
-
-  async listChannels(): Promise<AriChannel[]> {
-    const list = await this.call((c) => c.channels.list());
-    return list.map(parseChannel).filter((ch): ch is AriChannel => ch !== null);
-  }
-
-  async originate(params: OriginateParams): Promise<AriChannel> {
-    const channel = await this.call((c) =>
-      c.channels.originate({
-        endpoint: params.endpoint,
-        app: params.app,
-        appArgs: params.appArgs.join(','),
-        ...(params.callerId ? { callerId: params.callerId } : {}),
-        ...(params.timeoutSeconds ? { timeout: params.timeoutSeconds } : {}),
-        ...(params.channelId ? { channelId: params.channelId } : {}),
-        ...(params.variables ? { variables: { variables: params.variables } } : {}),
-      }),
-    );
-    return must(parseChannel(channel), 'channel');
-  }
-
-  /** Plays one or more media URIs (`sound:`, `digits:`, `number:`) in order, under one playback id. */
-  async play(channelId: string, media: string[], playbackId: string, lang?: string): Promise<AriPlayback> {
-    const playback = await this.call((c) => c.channels.playWithId({ channelId, playbackId, media, ...(lang ? { lang } : {}) }));
-    return must(parsePlayback(playback), 'playback');
-  }
-
-  /** Whether the playback is still playing or queued (false once it ended: Asterisk forgets it). */
-  async playbackExists(playbackId: string): Promise<boolean> {
-    return this.exists((c) => c.playbacks.get({ playbackId }));
+  private async call(request: AriRequest): Promise<unknown> {
+    if (!this.http) throw new AriError('connection', 'ARI is not connected');
+    return this.http.request(request);
   }
 
   /** Runs a GET of one resource: true when Asterisk has it, false on 404, other errors thrown. */
-  private async exists(get: (client: Client) => Promise<unknown>): Promise<boolean> {
+  private async exists(path: string): Promise<boolean> {
     try {
-      await this.call(get);
+      await this.call({ method: 'GET', path, idempotent: true });
       return true;
     } catch (error) {
       if (error instanceof AriError && error.kind === 'not-found') return false;
@@ -212,40 +114,99 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     }
   }
 
+  // ---- channels ----
+
+  async answer(channelId: string): Promise<void> {
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/answer`, idempotent: true });
+  }
+
+  async hangup(channelId: string, reason: 'normal' | 'busy' | 'congestion' | 'no_answer' = 'normal'): Promise<void> {
+    await this.call({ method: 'DELETE', path: ariPath`/channels/${channelId}`, query: { reason }, idempotent: true });
+  }
+
+  async getChannel(channelId: string): Promise<AriChannel> {
+    return must(parseChannel(await this.call({ method: 'GET', path: ariPath`/channels/${channelId}`, idempotent: true })), 'channel');
+  }
+
+  async listChannels(): Promise<AriChannel[]> {
+    const channels = list(await this.call({ method: 'GET', path: '/channels', idempotent: true }));
+    return channels.map(parseChannel).filter((ch): ch is AriChannel => ch !== null);
+  }
+
+  async originate(params: OriginateParams): Promise<AriChannel> {
+    const channel = await this.call({
+      method: 'POST',
+      path: '/channels',
+      query: {
+        endpoint: params.endpoint,
+        app: params.app,
+        appArgs: params.appArgs.join(','),
+        callerId: params.callerId || undefined,
+        timeout: params.timeoutSeconds || undefined,
+        channelId: params.channelId || undefined,
+      },
+      // Channel variables travel in the JSON body: {"variables": {"NAME": "value"}}.
+      ...(params.variables ? { body: { variables: params.variables } } : {}),
+      idempotent: false,
+    });
+    return must(parseChannel(channel), 'channel');
+  }
+
+  /** Plays one or more media URIs (`sound:`, `digits:`, `number:`) in order, under one playback id. */
+  async play(channelId: string, media: string[], playbackId: string, lang?: string): Promise<AriPlayback> {
+    const playback = await this.call({
+      method: 'POST',
+      path: ariPath`/channels/${channelId}/play/${playbackId}`,
+      // A list is one comma-separated `media` (a repeated parameter would play one item).
+      query: { media: media.join(','), lang: lang || undefined },
+      idempotent: false,
+    });
+    return must(parsePlayback(playback), 'playback');
+  }
+
+  /** Whether the playback is still playing or queued (false once it ended: Asterisk forgets it). */
+  async playbackExists(playbackId: string): Promise<boolean> {
+    return this.exists(ariPath`/playbacks/${playbackId}`);
+  }
+
   async stopPlayback(playbackId: string): Promise<void> {
-    await this.call((c) => c.playbacks.stop({ playbackId }));
+    await this.call({ method: 'DELETE', path: ariPath`/playbacks/${playbackId}`, idempotent: true });
   }
 
   async ring(channelId: string): Promise<void> {
-    await this.call((c) => c.channels.ring({ channelId }));
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/ring`, idempotent: true });
   }
 
   async hold(channelId: string): Promise<void> {
-    await this.call((c) => c.channels.hold({ channelId }));
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/hold`, idempotent: true });
   }
 
   async unhold(channelId: string): Promise<void> {
-    await this.call((c) => c.channels.unhold({ channelId }));
+    await this.call({ method: 'DELETE', path: ariPath`/channels/${channelId}/hold`, idempotent: true });
   }
 
   async startMoh(channelId: string, mohClass = 'default'): Promise<void> {
-    await this.call((c) => c.channels.startMoh({ channelId, mohClass }));
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/moh`, query: { mohClass }, idempotent: true });
   }
 
   async stopMoh(channelId: string): Promise<void> {
-    await this.call((c) => c.channels.stopMoh({ channelId }));
+    await this.call({ method: 'DELETE', path: ariPath`/channels/${channelId}/moh`, idempotent: true });
   }
 
+  /** Digits sent twice would be dialled twice: not repeated unless provably never sent. */
   async sendDtmf(channelId: string, dtmf: string): Promise<void> {
-    await this.call((c) => c.channels.sendDTMF({ channelId, dtmf }));
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/dtmf`, query: { dtmf }, idempotent: false });
   }
 
   async setVariable(channelId: string, variable: string, value: string): Promise<void> {
-    await this.call((c) => c.channels.setChannelVar({ channelId, variable, value }));
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/variable`, query: { variable, value }, idempotent: true });
   }
 
   async getVariable(channelId: string, variable: string): Promise<string> {
-    const result = await this.call((c) => c.channels.getChannelVar({ channelId, variable }));
+    const result = await this.call({ method: 'GET', path: ariPath`/channels/${channelId}/variable`, query: { variable }, idempotent: true });
+    if (typeof result !== 'object' || result === null || !('value' in result) || typeof result.value !== 'string') {
+      throw new AriError('request', 'ARI returned a malformed variable');
+    }
     return result.value;
   }
 
@@ -254,83 +215,103 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    * of the channel, `whisper` is which way what it says goes (`out` = heard by the channel only).
    */
   async snoop(channelId: string, snoopId: string, spy: 'none' | 'in' | 'out' | 'both', whisper: 'none' | 'in' | 'out' | 'both', appArgs: string[]): Promise<void> {
-    await this.call((c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy, whisper, app: this.settings.app, appArgs: appArgs.join(',') }));
+    await this.call({
+      method: 'POST',
+      path: ariPath`/channels/${channelId}/snoop/${snoopId}`,
+      query: { spy, whisper, app: this.settings.app, appArgs: appArgs.join(',') },
+      idempotent: false,
+    });
   }
 
   // ---- bridges ----
 
   async createBridge(type: 'mixing' | 'holding', name: string): Promise<AriBridge> {
-    return must(parseBridge(await this.call((c) => c.bridges.create({ type, name }))), 'bridge');
+    return must(parseBridge(await this.call({ method: 'POST', path: '/bridges', query: { type, name }, idempotent: false })), 'bridge');
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {
-    await this.call((c) => c.bridges.destroy({ bridgeId }));
+    await this.call({ method: 'DELETE', path: ariPath`/bridges/${bridgeId}`, idempotent: true });
   }
 
+  /** `channel` is one comma-separated parameter; 400 is Asterisk's "Channel not found" here. */
   async addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    await this.call((c) => c.bridges.addChannel({ bridgeId, channel: channelIds }));
+    await this.call({
+      method: 'POST',
+      path: ariPath`/bridges/${bridgeId}/addChannel`,
+      query: { channel: channelIds.join(',') },
+      idempotent: true,
+      notFound: [400],
+    });
   }
 
   async removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    await this.call((c) => c.bridges.removeChannel({ bridgeId, channel: channelIds }));
+    await this.call({
+      method: 'POST',
+      path: ariPath`/bridges/${bridgeId}/removeChannel`,
+      query: { channel: channelIds.join(',') },
+      idempotent: true,
+      notFound: [400],
+    });
   }
 
   /** Every bridge on the PBX (the application's and any others). */
   async listBridges(): Promise<AriBridge[]> {
-    const list = await this.call((c) => c.bridges.list());
-    return list.map(parseBridge).filter((b): b is AriBridge => b !== null);
+    const bridges = list(await this.call({ method: 'GET', path: '/bridges', idempotent: true }));
+    return bridges.map(parseBridge).filter((b): b is AriBridge => b !== null);
   }
 
   async bridgeMoh(bridgeId: string, mohClass = 'default'): Promise<void> {
-    await this.call((c) => c.bridges.startMoh({ bridgeId, mohClass }));
+    await this.call({ method: 'POST', path: ariPath`/bridges/${bridgeId}/moh`, query: { mohClass }, idempotent: true });
   }
 
   async stopBridgeMoh(bridgeId: string): Promise<void> {
-    await this.call((c) => c.bridges.stopMoh({ bridgeId }));
+    await this.call({ method: 'DELETE', path: ariPath`/bridges/${bridgeId}/moh`, idempotent: true });
   }
 
   /** Records what the bridge mixes; returns the recording's name. */
   async recordBridge(bridgeId: string, name: string): Promise<string> {
-    const recording = await this.call((c) =>
-      c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'fail', beep: false, terminateOn: 'none' }),
-    );
+    const recording = await this.call({
+      method: 'POST',
+      path: ariPath`/bridges/${bridgeId}/record`,
+      query: { name, format: 'wav', ifExists: 'fail', beep: false, terminateOn: 'none' },
+      idempotent: false,
+    });
+    if (typeof recording !== 'object' || recording === null || !('name' in recording) || typeof recording.name !== 'string') {
+      throw new AriError('request', 'ARI returned a malformed recording');
+    }
     return recording.name;
   }
 
   /** Stops a live recording (it is kept as a stored recording). */
   async stopLiveRecording(recordingName: string): Promise<void> {
-    await this.call((c) => c.recordings.stop({ recordingName }));
+    await this.call({ method: 'POST', path: ariPath`/recordings/live/${recordingName}/stop`, idempotent: true });
   }
 
   /** Is a Stasis application registered (`GET /applications/{name}`: 404 when no event socket serves it)? */
   async hasApplication(applicationName: string): Promise<boolean> {
-    return this.exists((c) => c.applications.get({ applicationName }));
+    return this.exists(ariPath`/applications/${applicationName}`);
   }
 
   async deleteStoredRecording(recordingName: string): Promise<void> {
-    await this.call((c) => c.recordings.deleteStored({ recordingName }));
+    await this.call({ method: 'DELETE', path: ariPath`/recordings/stored/${recordingName}`, idempotent: true });
   }
 
   // ---- endpoints ----
 
   async listEndpoints(): Promise<AriEndpoint[]> {
-    const list = await this.call((c) => c.endpoints.list());
-    return list.map(parseEndpoint).filter((e): e is AriEndpoint => e !== null);
+    const endpoints = list(await this.call({ method: 'GET', path: '/endpoints', idempotent: true }));
+    return endpoints.map(parseEndpoint).filter((e): e is AriEndpoint => e !== null);
   }
 
+  /**
+   * Closes the event socket and the REST pool (requests already made still get their answers, new
+   * ones are refused); `connect()` may open them again.
+   */
   close(): void {
-    this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    const client = this.client;
-    this.client = null;
-    if (client) {
-      (client as unknown as EventEmitter).removeAllListeners();
-      try {
-        client.stop();
-      } catch {
-        // the socket may already be gone
-      }
-    }
+    this.socket.stop();
+    const http = this.http;
+    this.http = null;
+    void http?.close();
     this.socketUp = false;
   }
 }

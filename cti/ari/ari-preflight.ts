@@ -1,8 +1,8 @@
 /**
- * Checks that ARI answers and accepts our user before `ari-client` is asked to connect. The package's
- * Swagger loader throws from inside an HTTP callback when the API documents cannot be fetched (a
- * wrong password, a wrong URL): an uncaught exception that would take the whole server down. This
- * plain request finds those cases first and turns them into an ordinary rejected promise.
+ * Checks that ARI answers and accepts our user before the event socket is opened: one plain GET of
+ * the API documents, so that a wrong password (`auth`: the server waits longer before trying again
+ * and says so at error level) is told apart from an Asterisk that is not there yet or a wrong URL
+ * (`connection`). It uses a connection of its own, outside the REST pool.
  */
 import { request } from 'node:http';
 import { request as requestTls } from 'node:https';
