@@ -5,8 +5,9 @@
  * CTI_CONFIG) and database (CTI_DB; --demo: the demo data instead) and reports what would keep
  * calls from working: routes without a DID, DIDs without a route or into another application,
  * prompts missing on disk, AMI/ARI credentials that differ from the server's, AMI rights beyond (or
- * short of) what the server uses, AMI or ARI reachable from more than the CTI server. Exit status: 0 no
- * errors (warnings allowed), 1 errors found, 2 the check could not run.
+ * short of) what the server uses, AMI or ARI reachable from more than the CTI server, more ARI
+ * connections (CTI_ARI_CONNECTIONS + the event socket + browser phones) than http.conf's sessionlimit
+ * lets in. Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
  */
 import { isMain, parseArgs } from './cli-args.js';
 import type { Finding } from './findings.js';

@@ -2,12 +2,14 @@
  * pjsip.conf as the check needs it: endpoints with their context, which endpoints are trunks (the
  * carrier's calls come in through them), and the passwords of auth objects.
  */
-import { lastEntry, lastValue, objects, type ConfFile } from './conf-file.js';
+import { isTrue, lastEntry, lastValue, objects, type ConfFile } from './conf-file.js';
 
 export interface PjsipEndpoint {
   name: string;
   context: string;
   aors: string[];
+  /** `webrtc = yes`: a browser softphone, whose WSS connection is a session of Asterisk's HTTP server. */
+  webrtc: boolean;
   at: string;
 }
 
@@ -39,6 +41,7 @@ export function readPjsip(file: ConfFile): Pjsip {
       name: o.section.name,
       context: lastValue(o.entries, 'context') ?? 'default',
       aors: list(lastValue(o.entries, 'aors')),
+      webrtc: isTrue(lastValue(o.entries, 'webrtc')),
       at: o.section.at,
     });
   }

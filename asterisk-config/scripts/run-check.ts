@@ -7,6 +7,7 @@ import { checkDids } from './check-dids.js';
 import { checkEndpoints } from './check-endpoints.js';
 import { checkOutage } from './check-outage.js';
 import { checkPrompts } from './check-prompts.js';
+import { checkSessions } from './check-sessions.js';
 import { error, warning, type Finding } from './findings.js';
 import type { ServerFacts } from './server-facts.js';
 
@@ -26,6 +27,7 @@ export function runCheck(asteriskDir: string, soundsDir: string, facts: ServerFa
     ...files.notes.map((note) => warning('not-checked', note)),
     ...checkDids(files, facts),
     ...checkCredentials(files, facts),
+    ...checkSessions(files, facts),
     ...checkEndpoints(files, facts),
     ...checkOutage(files, facts),
     ...checkPrompts(facts, soundsDir),

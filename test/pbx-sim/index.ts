@@ -3,21 +3,23 @@
  * WebSocket) on real sockets, plus a control API under `/sim/` on the ARI port.
  *
  *   const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
- *   // ari-client → sim.httpUrl, asterisk-manager → 127.0.0.1:sim.amiPort
+ *   // ARI clients → sim.httpUrl, asterisk-manager → 127.0.0.1:sim.amiPort
  *   await fetch(`${sim.httpUrl}/sim/calls`, { method: 'POST', body: JSON.stringify({ from: '13800138000', to: '12345' }) });
  *   await sim.stop();
  */
 import { startAmiServer } from './ami/server.js';
 import { ApiDocs, resolveApiDocsDir } from './ari/api-docs.js';
 import { startHttpServer } from './ari/server.js';
+import type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
 import { defaultConfigDir, loadPbxConfig } from './config/load.js';
-import { readAmiUsers, readAriUsers } from './config/readers.js';
+import { readAmiUsers, readAriUsers, readHttpSessionLimit } from './config/readers.js';
 import type { PbxConfig, PbxLogger } from './core/pbx.js';
 import { Pbx } from './core/pbx.js';
 import { controlRoutes } from './control/routes.js';
 import type { FaultKind } from './control/routes.js';
 
 export { Pbx } from './core/pbx.js';
+export type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
 export type { PbxConfig, PbxLogger } from './core/pbx.js';
 
 export interface PbxSimOptions {
@@ -36,6 +38,8 @@ export interface PbxSimOptions {
   apiDocsDir?: string;
   /** Anything else for the core (endpoint behaviours, sound lengths, …). */
   core?: Partial<PbxConfig>;
+  /** Told of every authenticated ARI REST request, before it is handled (what a client sent). */
+  onAriRequest?: (request: AriRequestRecord) => void;
   logger?: PbxLogger;
 }
 
@@ -49,6 +53,10 @@ export interface PbxSim {
   readonly ariUrl: string;
   /** Drop AMI sessions, ARI sockets, or everything (a restart), as `POST /sim/faults` does. */
   fault(kind: FaultKind, downtimeMs?: number): void;
+  /** The HTTP sessions against http.conf's `sessionlimit`: open, peak, refused (`GET /sim/http`). */
+  httpSessions(): HttpSessionStats;
+  /** Close the next `count` new HTTP connections on arrival, as the session limit does (`POST /sim/http/refuse`). */
+  refuseHttpConnections(count: number): void;
   stop(): Promise<void>;
 }
 
@@ -91,7 +99,14 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     port: options.httpPort ?? 0,
     ariUsers: readAriUsers(configDir),
     apiDocs,
-    control: controlRoutes({ pbx: core, fault }),
+    control: controlRoutes({
+      pbx: core,
+      fault,
+      httpSessions: () => http.sessions(),
+      refuseHttpConnections: (count) => http.refuseConnections(count),
+    }),
+    sessionLimit: readHttpSessionLimit(configDir),
+    ...(options.onAriRequest ? { onAriRequest: options.onAriRequest } : {}),
     ...(logger ? { logger } : {}),
   });
   let ami: Awaited<ReturnType<typeof startAmiServer>>;
@@ -112,6 +127,8 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     httpUrl,
     ariUrl: `${httpUrl}/ari`,
     fault,
+    httpSessions: () => http.sessions(),
+    refuseHttpConnections: (count) => http.refuseConnections(count),
     stop: async () => {
       if (stopped) return;
       stopped = true;

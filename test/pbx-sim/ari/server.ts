@@ -33,13 +33,40 @@ export interface HttpServerOptions {
   apiDocs: ApiDocs;
   /** Routes under `/sim/` (no authentication). */
   control: Router;
+  /** http.conf `sessionlimit`: connections open at once beyond it are closed on arrival. */
+  sessionLimit: number;
+  /** Told of every authenticated ARI REST request (path under `/ari`), before it is handled. */
+  onAriRequest?: (request: AriRequestRecord) => void;
   logger?: PbxLogger;
+}
+
+export interface AriRequestRecord {
+  method: string;
+  /** Under `/ari`, e.g. `/channels/1795317697.0/answer`. */
+  path: string;
+  query: [string, string][];
+  /** The parsed body (JSON or form), undefined when empty. */
+  body: unknown;
+}
+
+/** The HTTP sessions (connections, WebSockets included) as the session limit counts them. */
+export interface HttpSessionStats {
+  limit: number;
+  /** Open now. */
+  open: number;
+  /** The most open at once since the start. */
+  peak: number;
+  /** Connections closed on arrival (over the limit, or by `refuseConnections`). */
+  refused: number;
 }
 
 export interface HttpServerHandle {
   readonly port: number;
   /** Close every ARI events WebSocket (clients see the connection drop). */
   dropWebSockets(): void;
+  sessions(): HttpSessionStats;
+  /** Close the next `count` new connections on arrival, as the session limit does. */
+  refuseConnections(count: number): void;
   close(): Promise<void>;
 }
 
@@ -96,6 +123,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
     const body = parseBody(req, raw, style);
+    if (style === 'ari') opts.onAriRequest?.({ method, path, query: [...url.searchParams], body });
     const match = router.match(method, path);
     if (match.kind === 'no-route') throw new HttpError(404, 'Resource not found', style);
     if (match.kind === 'no-method') {
@@ -158,9 +186,24 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const server = createServer((req, res) => {
     void onRequest(req, res);
   });
+  // Asterisk's main/http.c counts every HTTP session (a WebSocket stays one) and closes a new
+  // connection at once, before reading anything, when `sessionlimit` are open: the client gets no
+  // answer at all, and Asterisk logs "HTTP session count exceeded N sessions".
   const sockets = new Set<Duplex>();
+  const stats: HttpSessionStats = { limit: opts.sessionLimit, open: 0, peak: 0, refused: 0 };
+  let refuseNext = 0;
   server.on('connection', (s) => {
+    if (refuseNext > 0 || sockets.size >= opts.sessionLimit) {
+      const forced = refuseNext > 0;
+      if (forced) refuseNext--;
+      stats.refused++;
+      opts.logger?.warn(forced ? 'pbx-sim: HTTP connection refused (control API)' : `pbx-sim: HTTP session count exceeded ${opts.sessionLimit} sessions.`);
+      s.on('error', () => undefined);
+      s.destroy();
+      return;
+    }
     sockets.add(s);
+    stats.peak = Math.max(stats.peak, sockets.size);
     s.on('close', () => sockets.delete(s));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -195,6 +238,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   return {
     port,
     dropWebSockets: () => events.dropAll(),
+    sessions: () => ({ ...stats, open: sockets.size }),
+    refuseConnections: (count) => {
+      refuseNext += count;
+    },
     close: async () => {
       events.close();
       wss.close();

@@ -83,6 +83,18 @@ export function readHttpPort(dir: string): number | undefined {
   return port !== undefined && /^\d+$/.test(port) ? Number(port) : undefined;
 }
 
+/** Asterisk's `DEFAULT_SESSION_LIMIT` (main/http.c): HTTP sessions open at once when http.conf names none. */
+export const DEFAULT_HTTP_SESSION_LIMIT = 100;
+
+/** `http.conf` `[general] sessionlimit`: how many HTTP sessions (REST connections and WebSockets) may be open at once. */
+export function readHttpSessionLimit(dir: string): number {
+  const general = readConfFile(dir, 'http.conf').find((s) => s.name.toLowerCase() === GENERAL);
+  const value = general ? lastValue(general.entries, 'sessionlimit')?.trim() : undefined;
+  // Like http.c's ast_parse_arg(PARSE_IN_RANGE 1..INT_MAX): anything else leaves the default.
+  const limit = value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
+  return limit >= 1 ? limit : DEFAULT_HTTP_SESSION_LIMIT;
+}
+
 /**
  * `pjsip.conf` endpoints. Sections are typed by their (possibly inherited) `type`; the same name may
  * appear as endpoint, aor and auth.

@@ -10,6 +10,7 @@ import type { Channel } from '../core/channel.js';
 import type { Endpoint } from '../core/endpoint.js';
 import type { Pbx } from '../core/pbx.js';
 import type { HttpResult } from '../ari/http.js';
+import type { HttpSessionStats } from '../ari/server.js';
 import { Router } from '../ari/router.js';
 import { fail, objectBody, optBool, optEnum, optNumber, optString, reqString } from './validate.js';
 
@@ -22,6 +23,8 @@ const NUMBER = /^[+]?[0-9A-Za-z*#]+$/;
 export interface ControlContext {
   pbx: Pbx;
   fault(kind: FaultKind, downtimeMs: number): void;
+  httpSessions(): HttpSessionStats;
+  refuseHttpConnections(count: number): void;
 }
 
 export function channelView(pbx: Pbx, ch: Channel): Record<string, unknown> {
@@ -225,6 +228,16 @@ export function controlRoutes(ctx: ControlContext): Router {
     const downtimeMs = optNumber(body, 'downtimeMs', 0, 60_000) ?? 500;
     ctx.fault(kind, downtimeMs);
     return { status: 202, body: { kind, downtimeMs: kind === 'restart' ? downtimeMs : 0 } };
+  });
+
+  router.on('GET', '/http', () => ({ status: 200, body: ctx.httpSessions() }));
+
+  router.on('POST', '/http/refuse', (p) => {
+    const body = objectBody(p.body, ['connections']);
+    const connections = optNumber(body, 'connections', 1, 10_000);
+    if (connections === undefined || !Number.isInteger(connections)) fail(400, `field 'connections' is required: how many new connections to close on arrival (a whole number)`);
+    ctx.refuseHttpConnections(connections);
+    return { status: 202, body: { connections } };
   });
 
   return router;
