@@ -1,7 +1,7 @@
 /**
  * The Swagger 1.1 documents ARI serves under `/ari/api-docs/`, read from the recorded copies of a
  * real Asterisk's. Like res_ari.c, `basePath` is rewritten to `http://<Host header>/ari` so clients
- * (swagger-client inside ari-client) call this server back.
+ * that load them (Swagger clients) call this server back.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -41,7 +41,7 @@ export class ApiDocs {
     }
   }
 
-  /** Event model names of `events.json` (ari-client crashes on an event type it does not know). */
+  /** Event model names of `events.json`: the only event types the events socket sends, as Asterisk's documents them. */
   eventTypes(): Set<string> {
     const models = this.docs.get('events.json')?.['models'];
     return new Set(models !== null && typeof models === 'object' ? Object.keys(models) : []);
