@@ -5,8 +5,7 @@
  * which is the key used instead. `session` is not part of drizzle's typed surface, hence the cast:
  * `test/store` checks that a transaction handle resolves to its database's key.
  */
-import type { Db } from './db.js';
-
-export function connectionOf(db: Db): object {
+/** `db`: a drizzle handle of the store (`Db`) or one of its transactions. */
+export function connectionOf(db: object): object {
   return (db as unknown as { session?: object }).session ?? db;
 }

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { prepared } from '../prepared.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { blacklist } from '../schema.js';
 
@@ -23,11 +24,13 @@ export function putBlacklistEntry(
 
 /** The entry that blocks `number` at time `at`, if any (expired entries block nobody). */
 export function findActiveBlock(db: Db, number: string, at: Date): BlacklistRow | undefined {
-  return db
-    .select()
-    .from(blacklist)
-    .where(and(eq(blacklist.number, number), or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, at.toISOString()))))
-    .get();
+  return prepared(db, 'active-block', (d) =>
+    d
+      .select()
+      .from(blacklist)
+      .where(and(eq(blacklist.number, sql.placeholder('number')), or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, sql.placeholder('at')))))
+      .prepare(),
+  ).get({ number, at: at.toISOString() });
 }
 
 export function listBlacklist(db: Db): BlacklistRow[] {

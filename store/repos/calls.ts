@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gte, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { param, prepared } from '../prepared.js';
 import { calls, type CallDirection, type CallOutcome } from '../schema.js';
 import { recordMissedCall } from './missed-calls.js';
 
@@ -26,7 +27,7 @@ export interface CallArrival {
 export function recordCallArrival(db: Db, arrival: CallArrival): { call: CallRow; created: boolean } {
   return db.transaction(
     (tx) => {
-      const existing = tx.select().from(calls).where(eq(calls.linkedId, arrival.linkedId)).get();
+      const existing = findCallByLinkedId(tx, arrival.linkedId);
       if (existing) return { call: existing, created: false };
       const call = tx.insert(calls).values(arrival).returning().get();
       return { call, created: true };
@@ -36,7 +37,7 @@ export function recordCallArrival(db: Db, arrival: CallArrival): { call: CallRow
 }
 
 export function findCallByLinkedId(db: Db, linkedId: string): CallRow | undefined {
-  return db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
+  return prepared(db, 'call-by-linked-id', (d) => d.select().from(calls).where(eq(calls.linkedId, sql.placeholder('linkedId'))).prepare()).get({ linkedId });
 }
 
 export function markCallAnswered(
@@ -44,15 +45,30 @@ export function markCallAnswered(
   linkedId: string,
   answer: { agentId: number | null; at: string; waitMs: number; recording: string | null },
 ): void {
-  db.update(calls)
-    .set({ answeredAt: answer.at, agentId: answer.agentId, outcome: 'answered', waitMs: answer.waitMs, recording: answer.recording })
-    .where(eq(calls.linkedId, linkedId))
-    .run();
+  prepared(db, 'call-answered', (d) =>
+    d
+      .update(calls)
+      .set({
+        answeredAt: param('at'),
+        agentId: param('agentId'),
+        outcome: 'answered',
+        waitMs: param('waitMs'),
+        recording: param('recording'),
+      })
+      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+      .prepare(),
+  ).run({ ...answer, linkedId });
 }
 
 /** Persists the call model's state (every transition). */
 export function setCallState(db: Db, linkedId: string, state: string): void {
-  db.update(calls).set({ state }).where(eq(calls.linkedId, linkedId)).run();
+  prepared(db, 'call-state', (d) =>
+    d
+      .update(calls)
+      .set({ state: param('state') })
+      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+      .prepare(),
+  ).run({ state, linkedId });
 }
 
 export function setCallIvrSteps(db: Db, linkedId: string, steps: unknown[]): void {
@@ -64,10 +80,20 @@ export function markCallEnded(
   linkedId: string,
   end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
 ): void {
-  db.update(calls)
-    .set({ endedAt: end.at, outcome: end.outcome, hangupCause: end.hangupCause, state: 'ended', ...(end.waitMs === undefined ? {} : { waitMs: end.waitMs }) })
-    .where(eq(calls.linkedId, linkedId))
-    .run();
+  // A wait measured at the end replaces the one recorded so far; none given keeps it.
+  prepared(db, 'call-ended', (d) =>
+    d
+      .update(calls)
+      .set({
+        endedAt: param('at'),
+        outcome: param('outcome'),
+        hangupCause: param('hangupCause'),
+        state: 'ended',
+        waitMs: sql`coalesce(${sql.placeholder('waitMs')}, ${calls.waitMs})`,
+      })
+      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+      .prepare(),
+  ).run({ at: end.at, outcome: end.outcome, hangupCause: end.hangupCause, waitMs: end.waitMs ?? null, linkedId });
 }
 
 /**
@@ -91,11 +117,13 @@ export function endCall(
 /** How many calls a number made since `sinceIso`, for the repeat-call policy. */
 export function countCallsFromSince(db: Db, callerNumber: string, sinceIso: string): number {
   return (
-    db
-      .select({ n: count() })
-      .from(calls)
-      .where(and(eq(calls.callerNumber, callerNumber), gte(calls.arrivedAt, sinceIso)))
-      .get()?.n ?? 0
+    prepared(db, 'calls-from-since', (d) =>
+      d
+        .select({ n: count() })
+        .from(calls)
+        .where(and(eq(calls.callerNumber, sql.placeholder('callerNumber')), gte(calls.arrivedAt, sql.placeholder('sinceIso'))))
+        .prepare(),
+    ).get({ callerNumber, sinceIso })?.n ?? 0
   );
 }
 
@@ -109,7 +137,13 @@ export function findCallById(db: Db, id: number): CallRow | undefined {
 
 /** Marks the caller as waiting in `skill`'s queue since `queuedAt` (their place in line). */
 export function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string): void {
-  db.update(calls).set({ skill, queuedAt }).where(eq(calls.linkedId, linkedId)).run();
+  prepared(db, 'call-queued', (d) =>
+    d
+      .update(calls)
+      .set({ skill: param('skill'), queuedAt: param('queuedAt') })
+      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+      .prepare(),
+  ).run({ skill, queuedAt, linkedId });
 }
 
 /** Calls not yet ended (no end time), oldest first: what a restarted server must account for. */

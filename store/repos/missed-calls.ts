@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { prepared } from '../prepared.js';
 import { missedCalls } from '../schema.js';
 
 export type MissedCallRow = typeof missedCalls.$inferSelect;
@@ -14,7 +15,10 @@ export function recordMissedCall(
   input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
 ): void {
   db.transaction((tx) => {
-    if (tx.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, input.callId)).get()) return;
+    const already = prepared(tx, 'missed-call-of-call', (d) =>
+      d.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, sql.placeholder('callId'))).prepare(),
+    ).get({ callId: input.callId });
+    if (already) return;
     tx.insert(missedCalls)
       .values(input)
       .onConflictDoUpdate({

@@ -1,6 +1,7 @@
 import { nowIso, clockOf } from '../clock.js';
 import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { prepared } from '../prepared.js';
 import { ticketEvents, tickets, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
 
@@ -23,11 +24,13 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** yyMMdd + a 4-digit sequence of the Shanghai day (more digits past 9999 calls a day). */
 function nextTicketNumber(tx: Tx, at: Date): string {
   const prefix = shanghaiDay(at).replaceAll('-', '').slice(2);
-  const row = tx
-    .select({ last: sql<number | null>`max(cast(substr(${tickets.number}, 7) as integer))` })
-    .from(tickets)
-    .where(like(tickets.number, `${prefix}%`))
-    .get();
+  const row = prepared(tx, 'last-ticket-of-day', (d) =>
+    d
+      .select({ last: sql<number | null>`max(cast(substr(${tickets.number}, 7) as integer))` })
+      .from(tickets)
+      .where(like(tickets.number, sql.placeholder('prefix')))
+      .prepare(),
+  ).get({ prefix: `${prefix}%` });
   const seq = (row?.last ?? 0) + 1;
   return `${prefix}${String(seq).padStart(4, '0')}`;
 }
@@ -40,7 +43,7 @@ function nextTicketNumber(tx: Tx, at: Date): string {
 export function openTicketForCall(db: Db, input: TicketForCall): { ticket: TicketRow; created: boolean } {
   return db.transaction(
     (tx) => {
-      const existing = tx.select().from(tickets).where(eq(tickets.callKey, input.callKey)).get();
+      const existing = findTicketByCallKey(tx, input.callKey);
       if (existing) return { ticket: existing, created: false };
       const at = input.at.toISOString();
       const ticket = tx
@@ -72,8 +75,8 @@ export function findTicketByNumber(db: Db, number: string): TicketRow | undefine
   return db.select().from(tickets).where(eq(tickets.number, number)).get();
 }
 
-export function findTicketByCallKey(db: Db, callKey: string): TicketRow | undefined {
-  return db.select().from(tickets).where(eq(tickets.callKey, callKey)).get();
+export function findTicketByCallKey(db: Db | Tx, callKey: string): TicketRow | undefined {
+  return prepared(db, 'ticket-by-call-key', (d) => d.select().from(tickets).where(eq(tickets.callKey, sql.placeholder('callKey'))).prepare()).get({ callKey });
 }
 
 /** A caller's earlier tickets, newest first (screen-pop history, progress query). */
