@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
-import { calls, missedCalls, tickets } from '../../store/index.js';
+import { calls, findActiveRoute, missedCalls, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, testConfig } from '../support/harness.js';
@@ -86,6 +86,12 @@ const rowOf = (server: RunningServer, linkedId: string) => server.store.db.selec
 const ticketOf = (server: RunningServer, linkedId: string) => server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();
 const simChannels = async (sim: PbxSim) => (await simRequest<SimChannel[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
 const simBridges = async (sim: PbxSim) => (await simRequest<SimBridge[]>(sim.httpUrl, 'GET', '/sim/bridges')).body;
+/** Changes the main route's greeting the way the admin API does (the call path caches routes until a repository writes them). */
+function setMainPrompt(server: RunningServer, prompt: string | null): void {
+  const route = findActiveRoute(server.store.db, '12345');
+  if (!route) throw new Error('no 12345 route');
+  updateRoute(server.store.db, route.id, { prompt });
+}
 const hangupCaller = (sim: PbxSim, id: string) => simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
 async function queuedCall(sim: PbxSim, server: RunningServer, from: string): Promise<string> {
@@ -278,10 +284,10 @@ describe('restart recovery', () => {
     for (let i = 0; i < 8; i++) before.push(await placeCall(sim.httpUrl, `1330000${String(i).padStart(4, '0')}`, '12345'));
     for (const id of before.slice(0, 4)) await waitFor(() => rowOf(first.server, id)?.state === 'queued', 'the first callers queued', 10_000);
     // Some are still in the greeting, some already queued; one is put into a long greeting on purpose.
-    first.server.store.db.run(`update routes set prompt = 'greeting-slow' where number = '12345'`);
+    setMainPrompt(first.server, 'greeting-slow');
     const inGreeting = await placeCall(sim.httpUrl, '13300000099', '12345');
     await waitFor(() => rowOf(first.server, inGreeting)?.state === 'arriving', 'a caller in the greeting');
-    first.server.store.db.run(`update routes set prompt = null where number = '12345'`);
+    setMainPrompt(first.server, null);
     await first.server.close();
     // While the server is away the application is not there: new calls never enter it.
     for (let i = 0; i < 3; i++) await placeCall(sim.httpUrl, `1340000${String(i).padStart(4, '0')}`, '12345').catch(() => undefined);
@@ -319,7 +325,7 @@ describe('restart recovery', () => {
   it('a prompt that ends while the ARI socket is away does not keep the caller waiting', async () => {
     const { sim, dbPath, clock } = await world();
     const { server, passes } = await boot(sim, dbPath, clock);
-    server.store.db.run(`update routes set prompt = 'greeting-slow' where number = '12345'`);
+    setMainPrompt(server, 'greeting-slow');
     const started = new Map<string, string>();
     sim.core.subscribe((event) => {
       if (event.type === 'playback.started') started.set(event.playback.targetUri, event.playback.id);
@@ -366,7 +372,7 @@ describe('restart recovery', () => {
     const talkDesk = await AgentDesktop.login(server.httpUrl, '1001');
     const talking = await answeredCall(sim, server, talkDesk, '13500000001');
     const queued = await queuedCall(sim, server, '13500000002');
-    server.store.db.run(`update routes set prompt = 'greeting-slow' where number = '12345'`);
+    setMainPrompt(server, 'greeting-slow');
     const greeting = await placeCall(sim.httpUrl, '13500000003', '12345');
     await waitFor(async () => (await simChannels(sim)).find((c) => c.id === greeting)?.hearing === 'sound:greeting-slow', 'caller in the greeting');
     const before = {
