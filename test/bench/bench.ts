@@ -1,29 +1,64 @@
 /**
- * `npm run bench`: the built server (a child process, as in service) against the PBX simulator with
- * many agent desktops connected, at rising call rates. Prints, per rate: call reaction (simulator's
- * StasisStart → the server's first request for that call, its answer), screen-pop latency (the agent
- * leg starts ringing → the desktop has `call.offered`), the same for a bare relay (the ringing event
- * forwarded straight to a WebSocket: the floor), the server's CPU per call, and its peak memory.
- * Figures only; nothing here passes or fails.
+ * `npm run bench`: the built server (a child process, as in service) against the PBX simulator, at
+ * rising call rates, in two phases. Figures, and whether the targets below are met; nothing here
+ * fails the build.
+ *
+ * 1. The front half of a call, against a floor. A citizen calls 12345 on the trunk; the application
+ *    answers, plays the 12345 greeting and puts the caller in the queue's holding bridge with music;
+ *    no agent is logged in, so the caller waits and hangs up. The server also records the call and
+ *    opens its ticket. The floor is `minimal-ari-app.ts` (answer, greeting, holding bridge, nothing
+ *    else), a child process of its own against a simulator of its own with the same configuration.
+ *    Per rate, a server run and a floor run, one after the other (which goes first alternates), so
+ *    any drift of the machine falls on both. Per run: each child's CPU per call (/proc), answer latency
+ *    (the simulator's StasisStart → the channel Up, both from the simulator's own event stream), and
+ *    callers never answered (their channel never went Up before they hung up).
+ * 2. Agent desktops: 40 ready agents, each call rung to one of them: call reaction, screen-pop latency
+ *    (the agent leg starts ringing → the desktop has `call.offered`) against a bare relay (the ringing
+ *    event forwarded straight to a WebSocket), the server's CPU per call.
+ *
+ * Simulated time: both simulators play prompts at PLAYBACK_MS_PER_SECOND wall-clock ms per second of
+ * audio (20× real time); the caller's hold is HOLD_MS of wall clock, a minute of real waiting at the
+ * same scale.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer } from 'ws';
 import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
 import { createAgent, findSkillByCode, openStore, seedDemo } from '../../store/index.js';
-import { startPbxSim } from '../pbx-sim/index.js';
+import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { atCleanUp, cleanUp, startChild, type BenchChild } from './children.js';
 
 const AGENTS = 40;
-const RATES = [5, 10, 20, 40, 60, 90, 120];
-const PHASE_MS = 4_000;
-const TALK_MS = 600;
+/** Wall-clock ms per second of prompt audio in both simulators (the simulator's default: 20× real time). */
+const PLAYBACK_MS_PER_SECOND = 50;
+/** greeting-12345's recorded length (the simulator's nominal length for it). */
+const GREETING_MS = 8.1 * PLAYBACK_MS_PER_SECOND;
+/** How long a front-half caller waits in the queue: 60 s of real waiting at the simulators' speed. */
+const HOLD_MS = 3_000;
+/** A front-half caller hangs up this long after dialling: greeting, then the hold. */
+const CALLER_PATIENCE_MS = GREETING_MS + HOLD_MS;
+const FRONT_RATES = [10, 20, 40, 60, 80];
+const FRONT_PHASE_MS = 4_000;
+/** Before the front half, each side takes this many calls at 10/s, not counted (JIT, caches, pools). */
+const WARM_UP_CALLS = 20;
+const AGENT_RATES = [5, 10, 20, 40, 60, 90, 120];
+const AGENT_PHASE_MS = 4_000;
+/** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
+const TALK_MS = GREETING_MS + 600;
 const REACTION_GOAL_MS = 50;
+
+/** The targets for the front half. */
+const CPU_RATIO_GOAL = 2;
+const ANSWER_P99_GOAL_MS = 5;
+const ANSWER_P99_UP_TO_RATE = 40;
+const ALL_ANSWERED_AT_RATE = 80;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -51,15 +86,198 @@ function peakRssMb(pid: number): number {
   return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
+/** Waits until a process has used at most one clock tick in 200 ms (its backlog is worked off), up to 6 s. */
+async function quiet(pid: number): Promise<void> {
+  let last = cpuMs(pid);
+  for (let i = 0; i < 30; i++) {
+    await sleep(200);
+    const now = cpuMs(pid);
+    if (now - last <= 10) return;
+    last = now;
+  }
+}
+
+/** What the simulator saw of each front-half call, timed on its own event stream. */
+interface CallTrace {
+  stasisAt?: number;
+  upAt?: number;
+  /** Entered a holding bridge. */
+  held: boolean;
+}
+
+class FrontHalfProbe {
+  readonly calls = new Map<string, CallTrace>();
+  readonly stop: () => void;
+
+  constructor(sim: PbxSim) {
+    this.stop = sim.core.subscribe((event) => {
+      const now = performance.now();
+      if (event.type === 'stasis.start') {
+        if (event.args[0] === '12345' && event.channel.name.startsWith('PJSIP/trunk-')) this.calls.set(event.channel.id, { stasisAt: now, held: false });
+      } else if (event.type === 'channel.state' && event.channel.state === 'Up') {
+        const trace = this.calls.get(event.channel.id);
+        if (trace?.stasisAt !== undefined && trace.upAt === undefined) trace.upAt = now;
+      } else if (event.type === 'bridge.enter' && event.bridge.bridgeType === 'holding') {
+        const trace = this.calls.get(event.channel.id);
+        if (trace) trace.held = true;
+      }
+    });
+  }
+}
+
+interface Side {
+  label: 'server' | 'minimal app';
+  sim: PbxSim;
+  child: BenchChild;
+  probe: FrontHalfProbe;
+}
+
+interface FrontResult {
+  calls: number;
+  cpuPerCall: number;
+  latencies: number[];
+  neverAnswered: number;
+  /** Never reached the holding bridge before hanging up. */
+  neverHeld: number;
+  /** POST /sim/calls failed. */
+  notPlaced: number;
+  /** The channel was gone when the caller went to hang up (the application hung up on them). */
+  goneEarly: number;
+  /** The bench process (both simulators, the callers): its CPU share and event-loop delay during the run. */
+  benchCpuPercent: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** The machine's 1-minute load average at the end of the run (other work on it shows here). */
+  load: number;
+}
+
+let serial = 0;
+const nextCaller = () => `139${String(++serial).padStart(8, '0')}`;
+/** Which run is going on, to say when a child logged something. */
+let stage = 'start-up';
+
+async function frontHalfRun(side: Side, rate: number, total = Math.round((rate * FRONT_PHASE_MS) / 1000)): Promise<FrontResult> {
+  stage = `front half, ${side.label}, ${rate}/s`;
+  side.probe.calls.clear();
+  const result: FrontResult = {
+    calls: 0,
+    cpuPerCall: NaN,
+    latencies: [],
+    neverAnswered: 0,
+    neverHeld: 0,
+    notPlaced: 0,
+    goneEarly: 0,
+    benchCpuPercent: NaN,
+    loopDelayP99Ms: NaN,
+    loopDelayMaxMs: NaN,
+    load: NaN,
+  };
+  const interval = 1000 / rate;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const benchCpuBefore = process.cpuUsage();
+  const cpuBefore = cpuMs(side.child.pid);
+  const started = performance.now();
+  const callers: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    const dialledAt = performance.now();
+    result.calls += 1;
+    callers.push(
+      placeCall(side.sim.httpUrl, nextCaller(), '12345').then(
+        async (id) => {
+          const patience = dialledAt + CALLER_PATIENCE_MS - performance.now();
+          if (patience > 0) await sleep(patience);
+          const trace = side.probe.calls.get(id);
+          if (trace?.stasisAt !== undefined && trace.upAt !== undefined) result.latencies.push(trace.upAt - trace.stasisAt);
+          else result.neverAnswered += 1;
+          if (!trace?.held) result.neverHeld += 1;
+          const hangup = await simRequest(side.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`).catch(() => ({ status: 0 }));
+          if (hangup.status !== 204) result.goneEarly += 1;
+        },
+        () => {
+          result.notPlaced += 1;
+          result.neverAnswered += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(callers);
+  await waitFor(() => side.sim.core.listChannels().length === 0, `${side.label}'s simulator without channels`, 15_000).catch(() => undefined);
+  await quiet(side.child.pid);
+  result.cpuPerCall = (cpuMs(side.child.pid) - cpuBefore) / total;
+  loopDelay.disable();
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  result.benchCpuPercent = (benchCpu.user + benchCpu.system) / 10 / (performance.now() - started);
+  result.loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
+  result.loopDelayMaxMs = loopDelay.max / 1e6;
+  result.load = loadavg()[0] ?? NaN;
+  if (side.child.exit !== null) throw new Error(`the ${side.label} exited (${side.child.exit}) during ${stage}`);
+  stage = 'between runs';
+  return result;
+}
+
+/** Counts what the children wrote (server: pino JSON lines at warn and above; minimal app: stderr). */
+class OutputTally {
+  private readonly lines = new Map<string, { count: number; stages: Set<string> }>();
+
+  note(text: string): void {
+    const entry = this.lines.get(text) ?? { count: 0, stages: new Set<string>() };
+    entry.count += 1;
+    entry.stages.add(stage);
+    this.lines.set(text, entry);
+  }
+
+  report(who: string): string[] {
+    if (this.lines.size === 0) return [`${who}: nothing logged at warn level or above`];
+    return [
+      `${who} logged:`,
+      ...[...this.lines].map(([text, { count, stages }]) => `  ${count}× ${text.slice(0, 300)} (during: ${[...stages].slice(0, 6).join('; ')})`),
+    ];
+  }
+}
+
+function serverLine(tally: OutputTally, stream: 'stdout' | 'stderr', line: string): void {
+  if (stream === 'stderr') {
+    tally.note(`stderr: ${line}`);
+    return;
+  }
+  try {
+    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: string | { message?: string } };
+    const reason = typeof entry.err === 'string' ? entry.err : entry.err?.message;
+    tally.note(`level ${entry.level ?? '?'}: ${entry.msg ?? ''}${reason ? ` (${reason})` : ''}`);
+  } catch {
+    tally.note(`stdout: ${line}`);
+  }
+}
+
+const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
 async function main(): Promise<void> {
+  const loadAtStart = `machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`;
   const work = mkdtempSync(join(tmpdir(), 'cti-bench-'));
+  atCleanUp('the work directory', () => rmSync(work, { recursive: true, force: true }));
   const confDir = join(work, 'asterisk-config');
   cpSync('asterisk-config', confDir, { recursive: true });
   for (let i = 1; i <= AGENTS; i++) {
     const ext = String(2000 + i);
     appendFileSync(join(confDir, 'pjsip.conf'), `\n[${ext}](agent-phone)\nauth = ${ext}\naors = ${ext}\n[${ext}](agent-auth)\nusername = ${ext}\npassword = bench\n[${ext}](agent-aor)\n`);
   }
-  const sim = await startPbxSim({ amiPort: 0, httpPort: 0, configDir: confDir, playbackMsPerSecond: 5 });
+  const simWarnings: string[] = [];
+  const startSim = async (label: string) => {
+    const sim = await startPbxSim({
+      amiPort: 0,
+      httpPort: 0,
+      configDir: confDir,
+      playbackMsPerSecond: PLAYBACK_MS_PER_SECOND,
+      logger: { info: () => undefined, warn: (msg) => simWarnings.push(`${label}'s simulator: ${msg}`) },
+    });
+    atCleanUp(`${label}'s simulator`, () => sim.stop());
+    return sim;
+  };
+  const sim = await startSim('server');
+  const floorSim = await startSim('minimal app');
 
   const dbPath = join(work, 'cti.db');
   const store = openStore(dbPath);
@@ -78,8 +296,11 @@ async function main(): Promise<void> {
 
   const httpPort = await freePort();
   const serverUrl = `http://127.0.0.1:${httpPort}`;
-  const server: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
-    env: {
+  const serverLog = new OutputTally();
+  const server = startChild(
+    'server',
+    'dist/main.js',
+    {
       ...process.env,
       CTI_DB: dbPath,
       CTI_HTTP_HOST: '127.0.0.1',
@@ -90,147 +311,252 @@ async function main(): Promise<void> {
       CTI_ARI_PASSWORD: 'cti-secret',
       CTI_TOKEN_KEY: 'bench-token-key-0123456789-0123456789',
       CTI_WRAP_UP: '0',
-      CTI_LOG_LEVEL: 'error',
+      CTI_LOG_LEVEL: 'warn',
       CTI_LOGIN_RATE: '10000',
+      // No scheduled jobs: the missed-call job would call back every caller the front half leaves waiting.
+      CTI_JOBS: 'off',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    (stream, line) => serverLine(serverLog, stream, line),
+  );
+  const floorLog = new OutputTally();
+  const floor = startChild(
+    'minimal app',
+    'dist/test/bench/minimal-ari-app.js',
+    { ...process.env, MINIMAL_ARI_URL: floorSim.httpUrl, MINIMAL_ARI_USER: 'cti', MINIMAL_ARI_PASSWORD: 'cti-secret', MINIMAL_ARI_APP: 'hotline12345' },
+    (stream, line) => {
+      if (stream === 'stderr' || line !== 'ready') floorLog.note(`${stream}: ${line}`);
+    },
+  );
+  await Promise.all([
+    waitFor(async () => (await simRequest(serverUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, 'server healthy', 30_000),
+    floor.waitForLine(/^ready$/, 30_000),
+  ]);
+
+  // ---- Phase 1: the front half, server and floor ----
+  const sides: Side[] = [
+    { label: 'server', sim, child: server, probe: new FrontHalfProbe(sim) },
+    { label: 'minimal app', sim: floorSim, child: floor, probe: new FrontHalfProbe(floorSim) },
+  ];
+  for (const side of sides) await frontHalfRun(side, 10, WARM_UP_CALLS);
+  stage = 'idle';
+  const idleBefore = sides.map((side) => cpuMs(side.child.pid));
+  const idleStarted = performance.now();
+  await sleep(2_000);
+  const idle = sides.map((side, i) => `${side.label} ${fixed(((cpuMs(side.child.pid) - (idleBefore[i] ?? 0)) * 1000) / (performance.now() - idleStarted), 0)} ms/s`);
+  const front: { rate: number; server: FrontResult; floor: FrontResult }[] = [];
+  for (const [index, rate] of FRONT_RATES.entries()) {
+    const results = new Map<Side['label'], FrontResult>();
+    for (const side of index % 2 === 0 ? sides : [...sides].reverse()) results.set(side.label, await frontHalfRun(side, rate));
+    const serverResult = results.get('server');
+    const floorResult = results.get('minimal app');
+    if (serverResult && floorResult) front.push({ rate, server: serverResult, floor: floorResult });
+  }
+  for (const side of sides) side.probe.stop();
+
+  const frontRows = front.map(({ rate, server: s, floor: f }) => {
+    const p99s = percentile(s.latencies, 99);
+    const p99f = percentile(f.latencies, 99);
+    return `| ${rate} | ${fixed(s.cpuPerCall, 2)} | ${fixed(f.cpuPerCall, 2)} | ${fixed(s.cpuPerCall / f.cpuPerCall, 1)}× | ${fixed(percentile(s.latencies, 50), 2)} / ${fixed(p99s, 2)} | ${fixed(percentile(f.latencies, 50), 2)} / ${fixed(p99f, 2)} | ${s.neverAnswered} / ${f.neverAnswered} of ${s.calls} | ${fixed(p99s / p99f, 1)}× |`;
   });
-  const pid = server.pid;
-  if (!pid) throw new Error('server did not start');
-  try {
-    await waitFor(async () => (await simRequest(serverUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, 'server healthy', 30_000);
+  const machine = (r: FrontResult) => `${fixed(r.benchCpuPercent, 0)}%, ${fixed(r.loopDelayP99Ms, 0)} / ${fixed(r.loopDelayMaxMs, 0)} ms, load ${fixed(r.load, 1)}`;
+  const diagnostics = front.map(({ rate, server: s, floor: f }) => `| ${rate} | ${machine(s)} | ${machine(f)} |`);
+  const oddities: string[] = [];
+  for (const { rate, server: s, floor: f } of front) {
+    for (const [who, r] of [['server', s], ['minimal app', f]] as const) {
+      if (r.neverHeld > 0) oddities.push(`${rate}/s ${who}: ${r.neverHeld} of ${r.calls} callers never reached the holding bridge`);
+      if (r.notPlaced > 0) oddities.push(`${rate}/s ${who}: ${r.notPlaced} calls could not be placed`);
+      if (r.goneEarly > 0) oddities.push(`${rate}/s ${who}: ${r.goneEarly} callers' channels were gone before they hung up`);
+    }
+  }
 
-    // A wrong password costs the same for a name that exists and one that does not (no enumeration by timing).
-    const loginMs = async (username: string) => {
-      const t = performance.now();
-      await simRequest(serverUrl, 'POST', '/api/v1/auth/login', { username, password: 'wrong-password' });
-      return performance.now() - t;
+  const ratios = front.map((r) => ({ rate: r.rate, ratio: r.server.cpuPerCall / r.floor.cpuPerCall }));
+  const worstCpu = ratios.reduce((a, b) => (b.ratio > a.ratio || !Number.isFinite(b.ratio) ? b : a), ratios[0] ?? { rate: 0, ratio: NaN });
+  const cpuMet = ratios.length > 0 && ratios.every((r) => r.ratio <= CPU_RATIO_GOAL);
+  const lowRates = front.filter((r) => r.rate <= ANSWER_P99_UP_TO_RATE);
+  const p99Met = lowRates.length > 0 && lowRates.every((r) => percentile(r.server.latencies, 99) < ANSWER_P99_GOAL_MS);
+  const top = front.find((r) => r.rate === ALL_ANSWERED_AT_RATE);
+  const allAnsweredMet = top !== undefined && top.server.calls > 0 && top.server.neverAnswered === 0;
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  process.stdout.write(
+    [
+      `front half: ${FRONT_PHASE_MS / 1000} s of calls per rate to 12345 on the trunk; answer, greeting-12345 (${GREETING_MS} ms: prompts at ${PLAYBACK_MS_PER_SECOND} ms per second of audio, 20× real time), holding bridge with music, no agent logged in; the caller hangs up ${CALLER_PATIENCE_MS} ms after dialling (a ${HOLD_MS / 1000} s hold, a minute at the same scale); server and minimal app take turns per rate`,
+      '',
+      '| calls/s | server CPU ms/call | minimal app CPU ms/call | ratio | answer latency p50 / p99 ms (server) | same, minimal app | callers never answered (server / minimal) | p99 ratio |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...frontRows,
+      '',
+      loadAtStart,
+      `each side took ${WARM_UP_CALLS} calls first, not counted; idle CPU after them: ${idle.join(', ')}`,
+      'the bench process (both simulators and the callers) during each run: CPU share, event-loop delay p99/max, then the machine\'s load average:',
+      '',
+      '| calls/s | during the server run | during the minimal app run |',
+      '|---:|---:|---:|',
+      ...diagnostics,
+      '',
+      ...(oddities.length > 0 ? oddities : ['every caller of both reached the holding bridge']),
+      `targets:`,
+      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× the minimal app's: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
+      `  server answer latency p99 under ${ANSWER_P99_GOAL_MS} ms up to ${ANSWER_P99_UP_TO_RATE} calls/s: ${verdict(p99Met)} (${lowRates.map((r) => `${r.rate}/s ${fixed(percentile(r.server.latencies, 99), 2)} ms`).join(', ')})`,
+      `  every caller answered at ${ALL_ANSWERED_AT_RATE} calls/s: ${verdict(allAnsweredMet)} (server ${top ? `${top.server.neverAnswered} of ${top.server.calls}` : 'not run'} never answered; minimal app ${top ? `${top.floor.neverAnswered} of ${top.floor.calls}` : 'not run'})`,
+      '',
+      '',
+    ].join('\n'),
+  );
+
+  // ---- Phase 2: agent desktops ----
+  stage = 'agent logins';
+  // A wrong password costs the same for a name that exists and one that does not (no enumeration by timing).
+  const loginMs = async (username: string) => {
+    const t = performance.now();
+    await simRequest(serverUrl, 'POST', '/api/v1/auth/login', { username, password: 'wrong-password' });
+    return performance.now() - t;
+  };
+  const knownMs: number[] = [];
+  const unknownMs: number[] = [];
+  for (let i = 1; i <= 20; i++) {
+    knownMs.push(await loginMs(String(2000 + i)));
+    unknownMs.push(await loginMs(`nobody-${i}`));
+  }
+  const loginLine = `wrong-password login p50: known name ${percentile(knownMs, 50).toFixed(1)} ms, unknown name ${percentile(unknownMs, 50).toFixed(1)} ms`;
+
+  // Timestamps from the simulator's own event stream (same process as the desktops: one clock).
+  const stasisAt = new Map<string, number>();
+  const reactions: number[] = [];
+  const ringAt = new Map<string, number>();
+  const pops: number[] = [];
+  const relayed: number[] = [];
+  const relay = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  atCleanUp('the relay', () => new Promise<void>((r) => relay.close(() => r())));
+  const relayClients = new Set<WebSocket>();
+  relay.on('connection', (ws) => relayClients.add(ws));
+  await new Promise<void>((r) => relay.once('listening', () => r()));
+  const relayAddress = relay.address();
+  const relayClient = new WebSocket(`ws://127.0.0.1:${typeof relayAddress === 'object' && relayAddress ? relayAddress.port : 0}`);
+  atCleanUp('the relay client', () => relayClient.close());
+  relayClient.on('message', (data: Buffer) => {
+    const { t } = JSON.parse(data.toString()) as { t: number };
+    relayed.push(performance.now() - t);
+  });
+  await new Promise<void>((r) => relayClient.once('open', () => r()));
+
+  const stopWatching = sim.core.subscribe((event) => {
+    const now = performance.now();
+    if (event.type === 'stasis.start' && event.args[0] === '12345') stasisAt.set(event.channel.id, now);
+    else if (event.type === 'channel.state' && event.channel.state === 'Up') {
+      const t = stasisAt.get(event.channel.id);
+      if (t !== undefined) {
+        reactions.push(now - t);
+        stasisAt.delete(event.channel.id);
+      }
+    } else if (event.type === 'dial' && event.dialStatus === 'RINGING' && event.peer.name.startsWith('PJSIP/20')) {
+      ringAt.set(event.peer.caller.number, now);
+      const message = JSON.stringify({ type: 'call.offered', t: now, callerNumber: event.peer.caller.number });
+      for (const ws of relayClients) ws.send(message);
+    }
+  });
+  atCleanUp('the agent-phase probe', stopWatching);
+
+  const desks: AgentDesktop[] = [];
+  atCleanUp('the agent desktops', () => {
+    for (const desk of desks) desk.close();
+  });
+  for (let i = 1; i <= AGENTS; i++) {
+    const desk = await AgentDesktop.login(serverUrl, String(2000 + i), 'bench');
+    desks.push(desk);
+    await desk.command('agent.ready');
+  }
+  // Each pop is timed on arrival, against the moment the simulator rang that agent's phone.
+  for (const desk of desks) {
+    desk.onMessage = (m) => {
+      if (m.type !== 'call.offered') return;
+      const t = ringAt.get(String(m.callerNumber));
+      if (t !== undefined) pops.push(performance.now() - t);
     };
-    const knownMs: number[] = [];
-    const unknownMs: number[] = [];
-    for (let i = 1; i <= 20; i++) {
-      knownMs.push(await loginMs(String(2000 + i)));
-      unknownMs.push(await loginMs(`nobody-${i}`));
-    }
-    const loginLine = `wrong-password login p50: known name ${percentile(knownMs, 50).toFixed(1)} ms, unknown name ${percentile(unknownMs, 50).toFixed(1)} ms`;
+  }
 
-    // Timestamps from the simulator's own event stream (same process as the desktops: one clock).
-    const stasisAt = new Map<string, number>();
-    const reactions: number[] = [];
-    const ringAt = new Map<string, number>();
-    const pops: number[] = [];
-    const floor: number[] = [];
-    const relay = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    const relayClients = new Set<WebSocket>();
-    relay.on('connection', (ws) => relayClients.add(ws));
-    await new Promise<void>((r) => relay.once('listening', () => r()));
-    const relayAddress = relay.address();
-    const floorClient = new WebSocket(`ws://127.0.0.1:${typeof relayAddress === 'object' && relayAddress ? relayAddress.port : 0}`);
-    floorClient.on('message', (data: Buffer) => {
-      const { t } = JSON.parse(data.toString()) as { t: number };
-      floor.push(performance.now() - t);
-    });
-    await new Promise<void>((r) => floorClient.once('open', () => r()));
-
-    sim.core.subscribe((event) => {
-      const now = performance.now();
-      if (event.type === 'stasis.start' && event.args[0] === '12345') stasisAt.set(event.channel.id, now);
-      else if (event.type === 'channel.state' && event.channel.state === 'Up') {
-        const t = stasisAt.get(event.channel.id);
-        if (t !== undefined) {
-          reactions.push(now - t);
-          stasisAt.delete(event.channel.id);
-        }
-      } else if (event.type === 'dial' && event.dialStatus === 'RINGING' && event.peer.name.startsWith('PJSIP/20')) {
-        ringAt.set(event.peer.caller.number, now);
-        const message = JSON.stringify({ type: 'call.offered', t: now, callerNumber: event.peer.caller.number });
-        for (const ws of relayClients) ws.send(message);
-      }
-    });
-
-    const desks: AgentDesktop[] = [];
-    for (let i = 1; i <= AGENTS; i++) {
-      const desk = await AgentDesktop.login(serverUrl, String(2000 + i), 'bench');
-      await desk.command('agent.ready');
-      desks.push(desk);
-    }
-    // Each pop is timed on arrival, against the moment the simulator rang that agent's phone.
-    for (const desk of desks) {
-      desk.onMessage = (m) => {
-        if (m.type !== 'call.offered') return;
-        const t = ringAt.get(String(m.callerNumber));
-        if (t !== undefined) pops.push(performance.now() - t);
-      };
-    }
-
-    const rows: string[] = [];
-    let best = 0;
-    let serial = 0;
-    for (const rate of RATES) {
-      reactions.length = 0;
-      pops.length = 0;
-      floor.length = 0;
-      const cpuBefore = cpuMs(pid);
-      const interval = 1000 / rate;
-      const total = Math.round((rate * PHASE_MS) / 1000);
-      const started = performance.now();
-      const placed: Promise<void>[] = [];
-      for (let i = 0; i < total; i++) {
-        const due = started + i * interval;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        serial += 1;
-        const from = `139${String(serial).padStart(8, '0')}`;
-        placed.push(
-          placeCall(sim.httpUrl, from, '12345').then(async (id) => {
-            await new Promise((r) => setTimeout(r, TALK_MS));
-            await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`).catch(() => undefined);
-          }),
-        );
-      }
-      await Promise.all(placed);
-      await new Promise((r) => setTimeout(r, 1500));
-      const cpuPerCall = (cpuMs(pid) - cpuBefore) / total;
-      const p99 = percentile(reactions, 99);
-      if (p99 < REACTION_GOAL_MS && reactions.length >= total * 0.95) best = rate;
-      const ratio = percentile(pops, 50) / percentile(floor, 50);
-      rows.push(
-        [
-          `${rate}/s`.padStart(6),
-          `${reactions.length}`.padStart(6),
-          `${percentile(reactions, 50).toFixed(1)} / ${p99.toFixed(1)}`.padStart(14),
-          `${pops.length}`.padStart(5),
-          `${percentile(pops, 50).toFixed(1)} / ${percentile(pops, 99).toFixed(1)}`.padStart(14),
-          `${percentile(floor, 50).toFixed(2)} / ${percentile(floor, 99).toFixed(2)}`.padStart(14),
-          `${ratio.toFixed(1)}x`.padStart(7),
-          `${cpuPerCall.toFixed(2)}`.padStart(8),
-        ].join(' '),
+  const rows: string[] = [];
+  let best = 0;
+  for (const rate of AGENT_RATES) {
+    stage = `agent desktops, ${rate}/s`;
+    reactions.length = 0;
+    pops.length = 0;
+    relayed.length = 0;
+    const cpuBefore = cpuMs(server.pid);
+    const interval = 1000 / rate;
+    const total = Math.round((rate * AGENT_PHASE_MS) / 1000);
+    const started = performance.now();
+    const placed: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const wait = started + i * interval - performance.now();
+      if (wait > 0) await sleep(wait);
+      placed.push(
+        placeCall(sim.httpUrl, nextCaller(), '12345').then(async (id) => {
+          await sleep(TALK_MS);
+          await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`).catch(() => undefined);
+        }),
       );
     }
-    process.stdout.write(
+    await Promise.all(placed);
+    await sleep(1500);
+    const cpuPerCall = (cpuMs(server.pid) - cpuBefore) / total;
+    if (server.exit !== null) throw new Error(`the server exited (${server.exit}) during ${stage}`);
+    const p99 = percentile(reactions, 99);
+    if (p99 < REACTION_GOAL_MS && reactions.length >= total * 0.95) best = rate;
+    const ratio = percentile(pops, 50) / percentile(relayed, 50);
+    rows.push(
       [
-        `bench: ${AGENTS} agent desktops, ${PHASE_MS / 1000} s per rate, calls talk ${TALK_MS} ms; times in ms`,
-        '  rate  calls  reaction p50/p99  pops    pop p50/p99  floor p50/p99  pop/floor  cpu/call',
-        ...rows,
-        `highest rate with p99 reaction under ${REACTION_GOAL_MS} ms: ${best || 'none of the tested rates'} calls/s`,
-        `server peak RSS: ${peakRssMb(pid).toFixed(0)} MB`,
-        loginLine,
-        '',
-      ].join('\n'),
+        `${rate}/s`.padStart(6),
+        `${reactions.length}`.padStart(6),
+        `${percentile(reactions, 50).toFixed(1)} / ${p99.toFixed(1)}`.padStart(14),
+        `${pops.length}`.padStart(5),
+        `${percentile(pops, 50).toFixed(1)} / ${percentile(pops, 99).toFixed(1)}`.padStart(14),
+        `${percentile(relayed, 50).toFixed(2)} / ${percentile(relayed, 99).toFixed(2)}`.padStart(14),
+        `${ratio.toFixed(1)}x`.padStart(7),
+        `${cpuPerCall.toFixed(2)}`.padStart(8),
+      ].join(' '),
     );
-    for (const desk of desks) desk.close();
-    floorClient.close();
-    relay.close();
-  } finally {
-    server.kill('SIGTERM');
-    await sim.stop();
   }
+  stage = 'stopping';
+  const rss = `peak RSS: server ${peakRssMb(server.pid).toFixed(0)} MB, minimal app ${peakRssMb(floor.pid).toFixed(0)} MB`;
+  for (const desk of desks.splice(0)) desk.close();
+  // Stopped here (clean-up would too) so that what they say on the way out is in the report.
+  const stopped = `children: server ${await server.stop()}, minimal app ${await floor.stop()}`;
+  process.stdout.write(
+    [
+      `agent desktops: ${AGENTS} ready agents, ${AGENT_PHASE_MS / 1000} s per rate, callers hang up ${TALK_MS} ms after dialling; times in ms`,
+      '  rate  calls  reaction p50/p99  pops    pop p50/p99  relay p50/p99  pop/relay  cpu/call',
+      ...rows,
+      `highest rate with p99 reaction under ${REACTION_GOAL_MS} ms: ${best || 'none of the tested rates'} calls/s`,
+      rss,
+      loginLine,
+      stopped,
+      ...serverLog.report('server'),
+      ...floorLog.report('minimal app'),
+      ...(simWarnings.length > 0 ? [`simulator warnings (${simWarnings.length}):`, ...simWarnings.slice(0, 10).map((w) => `  ${w}`)] : []),
+      '',
+    ].join('\n'),
+  );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`bench: ${signal}: stopping what it started\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+void main()
+  .then(
+    () => 0,
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      return 1;
+    },
+  )
+  .then(async (code) => {
+    await cleanUp();
+    process.exit(code);
+  });

@@ -1,0 +1,123 @@
+/**
+ * The bench's child processes and everything else it starts, stopped whatever happens: `cleanUp()`
+ * runs the registered stops in reverse order (children before the simulators they talk to); a child
+ * gets SIGTERM, then SIGKILL if it has not exited after a grace period; and if the bench process
+ * exits anyway (an uncaught error, `process.exit` elsewhere), every child still running is killed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const GRACE_MS = 5_000;
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+const cleanups: { what: string; run: () => Promise<void> | void }[] = [];
+
+/** Registers a stop to run at clean-up (last registered, first run). */
+export function atCleanUp(what: string, run: () => Promise<void> | void): void {
+  cleanups.push({ what, run });
+}
+
+/** Runs every registered stop once; a failing one is reported and the others still run. */
+export async function cleanUp(): Promise<void> {
+  for (let next = cleanups.pop(); next; next = cleanups.pop()) {
+    try {
+      await next.run();
+    } catch (error) {
+      process.stderr.write(`bench: stopping ${next.what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}
+
+export interface BenchChild {
+  readonly name: string;
+  readonly pid: number;
+  /** Set once the process has exited (code or signal). */
+  readonly exit: string | null;
+  /** Resolves with the first output line that matches, rejects if the child exits or the time runs out. */
+  waitForLine(match: RegExp, timeoutMs: number): Promise<string>;
+  /** SIGTERM, then SIGKILL after the grace period. Resolves once the process is gone; says how it went (the same answer if called again). */
+  stop(): Promise<string>;
+}
+
+/**
+ * Starts `node <script>` with `env`; each output line goes to `onLine` (stdout and stderr are piped,
+ * so nothing the child says is lost and a full pipe never blocks it). Registered for clean-up.
+ */
+export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, onLine: (stream: 'stdout' | 'stderr', line: string) => void): BenchChild {
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} did not start`);
+  running.add(child);
+  let exit: string | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = signal ? `signal ${signal}` : `code ${code ?? '?'}`;
+      running.delete(child);
+      resolve();
+    });
+  });
+  const lineWaiters = new Set<(line: string) => void>();
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const source = child[stream];
+    if (!source) continue;
+    createInterface({ input: source }).on('line', (line: string) => {
+      onLine(stream, line);
+      for (const waiter of [...lineWaiters]) waiter(line);
+    });
+  }
+
+  let stopping: Promise<string> | null = null;
+  const stopNow = async (): Promise<string> => {
+    if (exit !== null) return `had already exited (${exit})`;
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (inTime) return `stopped (${exit ?? '?'})`;
+    child.kill('SIGKILL');
+    await exited;
+    return `did not stop within ${GRACE_MS} ms of SIGTERM: killed`;
+  };
+
+  const handle: BenchChild = {
+    name,
+    pid,
+    get exit() {
+      return exit;
+    },
+    waitForLine(match, timeoutMs) {
+      return new Promise<string>((resolve, reject) => {
+        const done = (error: Error | null, line = '') => {
+          clearTimeout(timer);
+          lineWaiters.delete(waiter);
+          if (error) reject(error);
+          else resolve(line);
+        };
+        const waiter = (line: string) => {
+          if (match.test(line)) done(null, line);
+        };
+        const timer = setTimeout(() => done(new Error(`${name}: no line matching ${String(match)} within ${timeoutMs} ms`)), timeoutMs);
+        lineWaiters.add(waiter);
+        void exited.then(() => done(new Error(`${name} exited (${exit ?? '?'}) before printing ${String(match)}`)));
+      });
+    },
+    stop() {
+      stopping ??= stopNow();
+      return stopping;
+    },
+  };
+  atCleanUp(name, async () => {
+    const how = await handle.stop();
+    if (how !== 'stopped (code 0)') process.stderr.write(`bench: ${name} ${how}\n`);
+  });
+  return handle;
+}
