@@ -221,9 +221,14 @@ export class InboundCall implements QueueMember {
       await this.hangupCaller('failed');
       return;
     }
-    if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return;
-    this.queuedAt = place?.queuedAtMs ?? this.nowMs();
-    setCallQueued(this.ctx.db, this.callId, skill.code, new Date(this.queuedAt).toISOString());
+    // The state and the place in line in one commit.
+    const joined = this.ctx.db.transaction(() => {
+      if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
+      this.queuedAt = place?.queuedAtMs ?? this.nowMs();
+      setCallQueued(this.ctx.db, this.callId, skill.code, new Date(this.queuedAt).toISOString());
+      return true;
+    });
+    if (!joined) return;
     if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
     await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, place);
   }
@@ -398,14 +403,17 @@ export class InboundCall implements QueueMember {
     const waitMs = this.queuedAt === null ? 0 : this.nowMs() - this.queuedAt;
     const outcome: CallOutcome =
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
-    this.fire('hangup');
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
-    endCall(
-      this.ctx.db,
-      this.callId,
-      { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) },
-      unserved ? { callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null,
-    );
+    // The last transition, the call's end and a missed-call entry in one commit.
+    this.ctx.db.transaction(() => {
+      this.fire('hangup');
+      endCall(
+        this.ctx.db,
+        this.callId,
+        { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) },
+        unserved ? { callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null,
+      );
+    });
     // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
     if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
       this.ctx.agents.transition(this.agentId, 'call-end', null);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { PROMPTS } from '../../ivr/prompts.js';
 import { assignCalls, type WaitingCaller } from '../../routing/acd.js';
+import { AriError } from '../ari/ari-types.js';
 import type { CallContext } from '../calls/call-context.js';
 import { mediaUri, PROMPT_LANGUAGE } from '../media/ari-media-port.js';
 
@@ -43,6 +44,8 @@ export interface QueuePlace {
 export class CallQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly holdingBridges = new Map<string, Promise<string>>();
+  /** Callers on their way into a skill's holding bridge, per skill. */
+  private readonly joining = new Map<string, number>();
   private readonly stopListening: () => void;
   /** While reconciling with the PBX, nobody is offered a call (the line is being rebuilt). */
   private paused = false;
@@ -66,11 +69,31 @@ export class CallQueue {
   }
 
   async join(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
+    // Counted while the PBX is asked, so that a shutdown meanwhile does not remove the bridge under the caller.
+    this.joining.set(skill.code, (this.joining.get(skill.code) ?? 0) + 1);
+    try {
+      await this.enter(member, skill, priority, place);
+    } finally {
+      const left = (this.joining.get(skill.code) ?? 1) - 1;
+      if (left > 0) this.joining.set(skill.code, left);
+      else this.joining.delete(skill.code);
+    }
+  }
+
+  private async enter(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
     let bridgeId = await this.holdingBridge(skill.code);
     try {
       if (place?.bridgeId !== bridgeId) await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
     } catch (error) {
-      // The holding bridge may be gone (the PBX restarted): make a new one once, then give up loudly.
+      const status = error instanceof AriError ? error.status : undefined;
+      // The caller left (hung up: 400 "Channel not found"; out of the application: 422) while the PBX was
+      // being asked. The shared bridge is fine and keeps the others waiting in it: nothing to queue.
+      if (member.hasEnded || status === 400 || status === 422) {
+        this.ctx.log.debug({ callId: member.callId, skill: skill.code, err: (error as Error).message }, 'caller gone before reaching the holding bridge');
+        return;
+      }
+      if (status !== 404) throw error;
+      // The holding bridge itself is gone (404: the PBX restarted): make a new one once, then give up loudly.
       this.ctx.log.warn({ skill: skill.code, err: (error as Error).message }, 'holding bridge unusable; making a new one');
       this.holdingBridges.delete(skill.code);
       bridgeId = await this.holdingBridge(skill.code);
@@ -147,7 +170,14 @@ export class CallQueue {
         },
         (error: unknown) => {
           entry.offering = false;
-          this.ctx.log.error({ err: error, callId }, 'offer failed');
+          // A caller who hung up during the offer is no failure of the server.
+          if (entry.member.hasEnded) {
+            this.leave(callId);
+            this.ctx.log.debug({ callId, err: (error as Error).message }, 'offer ended: the caller is gone');
+          } else {
+            this.ctx.log.error({ err: error, callId }, 'offer failed');
+          }
+          this.dispatch();
         },
       );
     }
@@ -210,7 +240,7 @@ export class CallQueue {
    * on the PBX. A bridge with callers in it stays (they keep hearing music, and the next start adopts it).
    */
   async releaseIdleBridges(): Promise<void> {
-    const busy = new Set([...this.entries.values()].map((e) => e.skillCode));
+    const busy = new Set([...this.entries.values()].map((e) => e.skillCode).concat([...this.joining.keys()]));
     const idle = [...this.holdingBridges].filter(([skillCode]) => !busy.has(skillCode));
     await Promise.all(
       idle.map(async ([skillCode, bridge]) => {

@@ -22,7 +22,7 @@ describe('shutdown', () => {
       const state = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get()?.state;
 
       const gone = await placeCall(h.sim.httpUrl, '13600000011', '12345');
-      await waitFor(() => state(gone) === 'queued', 'the caller queued', 10_000);
+      await waitFor(async () => (await bridges())[0]?.channelIds.includes(gone), 'the caller in the holding bridge', 10_000);
       await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${gone}/hangup`);
       await waitFor(() => state(gone) === 'ended', 'the call ended', 10_000);
       expect(await bridges()).toHaveLength(1);
@@ -30,11 +30,11 @@ describe('shutdown', () => {
       expect(await bridges()).toEqual([]);
 
       const waiting = await placeCall(h.sim.httpUrl, '13600000012', '12345');
-      await waitFor(() => state(waiting) === 'queued', 'the second caller queued', 10_000);
+      await waitFor(async () => (await bridges())[0]?.channelIds.includes(waiting), 'the second caller in the holding bridge', 10_000);
       await h.server.close();
       const left = await bridges();
       expect(left).toHaveLength(1);
-      expect(left[0]?.channelIds).toContain(waiting);
+      expect(left[0]?.channelIds).toEqual([waiting]);
     } finally {
       await h.sim.stop();
     }
