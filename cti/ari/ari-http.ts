@@ -143,7 +143,6 @@ export class AriHttp {
   constructor(
     settings: AriHttpSettings,
     private readonly log: Logger,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.authorization = `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`;
     this.pool = new Pool(new URL(settings.url).origin, {
@@ -183,7 +182,7 @@ export class AriHttp {
         continue;
       }
       if (answer.status < 400) return parseBody(answer);
-      // 503: Asterisk says it did not take the request (not booted yet, shutting down): safe to repeat.
+      // 503: Asterisk did not take the request (it answers so until it is fully booted): safe to repeat.
       if (answer.status !== 503) throw toAriError(answer, request);
       await this.beforeRetry(request, attempt, `Asterisk answered 503: ${errorMessage(answer)}`, toAriError(answer, request));
     }
@@ -198,7 +197,7 @@ export class AriHttp {
       throw answered ?? new AriError('connection', `ARI ${method} ${path}: ${reason}`);
     }
     this.log.warn({ method, path, attempt, retryInMs: delay, err: reason }, 'ARI request refused, trying again');
-    await this.sleep(delay);
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 
   /**
