@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
 import { bindClock, systemClock, type Clock } from './clock.js';
 import { enableConfigCache } from './config-cache.js';
+import { registerClient } from './durability.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -48,6 +49,7 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   migrate(db, { migrationsFolder: migrationsFolder() });
   bindClock(db, clock);
   enableConfigCache(db);
+  registerClient(db, sqlite);
   return {
     db,
     path,

@@ -14,6 +14,7 @@ import {
   markCallAnswered,
   endCall,
   setCallIvrSteps,
+  progressWrite,
   setCallQueued,
   setCallState,
   setTicketAgent,
@@ -221,8 +222,8 @@ export class InboundCall implements QueueMember {
       await this.hangupCaller('failed');
       return;
     }
-    // The state and the place in line in one commit.
-    const joined = this.ctx.db.transaction(() => {
+    // The state and the place in line in one commit (progress: see store/durability.ts).
+    const joined = progressWrite(this.ctx.db, () => {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
       this.queuedAt = place?.queuedAtMs ?? this.nowMs();
       setCallQueued(this.ctx.db, this.callId, skill.code, new Date(this.queuedAt).toISOString());
@@ -405,7 +406,7 @@ export class InboundCall implements QueueMember {
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
     // The last transition, the call's end and a missed-call entry in one commit.
-    this.ctx.db.transaction(() => {
+    progressWrite(this.ctx.db, () => {
       this.fire('hangup');
       endCall(
         this.ctx.db,

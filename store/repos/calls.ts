@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { progressWrite } from '../durability.js';
 import { param, prepared } from '../prepared.js';
 import { calls, type CallDirection, type CallOutcome } from '../schema.js';
 import { recordMissedCall } from './missed-calls.js';
@@ -45,34 +46,40 @@ export function markCallAnswered(
   linkedId: string,
   answer: { agentId: number | null; at: string; waitMs: number; recording: string | null },
 ): void {
-  prepared(db, 'call-answered', (d) =>
-    d
-      .update(calls)
-      .set({
-        answeredAt: param('at'),
-        agentId: param('agentId'),
-        outcome: 'answered',
-        waitMs: param('waitMs'),
-        recording: param('recording'),
-      })
-      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
-      .prepare(),
-  ).run({ ...answer, linkedId });
+  progressWrite(db, () => {
+    prepared(db, 'call-answered', (d) =>
+      d
+        .update(calls)
+        .set({
+          answeredAt: param('at'),
+          agentId: param('agentId'),
+          outcome: 'answered',
+          waitMs: param('waitMs'),
+          recording: param('recording'),
+        })
+        .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+        .prepare(),
+    ).run({ ...answer, linkedId });
+  });
 }
 
 /** Persists the call model's state (every transition). */
 export function setCallState(db: Db, linkedId: string, state: string): void {
-  prepared(db, 'call-state', (d) =>
-    d
-      .update(calls)
-      .set({ state: param('state') })
-      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
-      .prepare(),
-  ).run({ state, linkedId });
+  progressWrite(db, () => {
+    prepared(db, 'call-state', (d) =>
+      d
+        .update(calls)
+        .set({ state: param('state') })
+        .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+        .prepare(),
+    ).run({ state, linkedId });
+  });
 }
 
 export function setCallIvrSteps(db: Db, linkedId: string, steps: unknown[]): void {
-  db.update(calls).set({ ivrSteps: steps }).where(eq(calls.linkedId, linkedId)).run();
+  progressWrite(db, () => {
+    db.update(calls).set({ ivrSteps: steps }).where(eq(calls.linkedId, linkedId)).run();
+  });
 }
 
 export function markCallEnded(
@@ -107,7 +114,7 @@ export function endCall(
   end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
   missed: { callerNumber: string; dialledNumber: string; waitMs: number } | null,
 ): void {
-  db.transaction(() => {
+  progressWrite(db, () => {
     markCallEnded(db, linkedId, end);
     const row = missed ? findCallByLinkedId(db, linkedId) : undefined;
     if (missed && row) recordMissedCall(db, { callId: row.id, ...missed, at: end.at });
@@ -137,13 +144,15 @@ export function findCallById(db: Db, id: number): CallRow | undefined {
 
 /** Marks the caller as waiting in `skill`'s queue since `queuedAt` (their place in line). */
 export function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string): void {
-  prepared(db, 'call-queued', (d) =>
-    d
-      .update(calls)
-      .set({ skill: param('skill'), queuedAt: param('queuedAt') })
-      .where(eq(calls.linkedId, sql.placeholder('linkedId')))
-      .prepare(),
-  ).run({ skill, queuedAt, linkedId });
+  progressWrite(db, () => {
+    prepared(db, 'call-queued', (d) =>
+      d
+        .update(calls)
+        .set({ skill: param('skill'), queuedAt: param('queuedAt') })
+        .where(eq(calls.linkedId, sql.placeholder('linkedId')))
+        .prepare(),
+    ).run({ skill, queuedAt, linkedId });
+  });
 }
 
 /** Calls not yet ended (no end time), oldest first: what a restarted server must account for. */

@@ -13,14 +13,17 @@ import {
   findActiveBlock,
   findActiveRoute,
   listAgents,
+  findCallByLinkedId,
   listRoutes,
   nowIso,
   openStore,
   openTicketForCall,
+  progressWrite,
   putBlacklistEntry,
   recordCallArrival,
   searchTickets,
   seedDemo,
+  setCallState,
   ticketHistory,
   updateRoute,
   type Store,
@@ -144,6 +147,29 @@ describe('tickets', () => {
     expect(search('\\')).toEqual([]);
     expect(search('监管_投诉')).toEqual(['l.2']);
     expect(search('便民')).toEqual(['l.1']);
+  });
+});
+
+describe('durability', () => {
+  it('call progress commits without waiting for the disk, then the store is back to FULL; a failed one leaves nothing', () => {
+    const store = open(join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db'));
+    const { db } = store;
+    recordCallArrival(db, { linkedId: 'c1', channelId: 'c1', channelName: 'PJSIP/trunk-1', callerNumber: '13800138000', dialledNumber: '12345', routeId: null, arrivedAt: '2026-11-22T01:00:00.000Z' });
+    const synchronous = () => db.get<{ synchronous: number }>(sql`pragma synchronous`).synchronous;
+    expect(synchronous()).toBe(2); // FULL
+    setCallState(db, 'c1', 'queued');
+    expect(synchronous()).toBe(2);
+    expect(() =>
+      progressWrite(db, () => {
+        setCallState(db, 'c1', 'ivr');
+        throw new Error('half way');
+      }),
+    ).toThrow('half way');
+    expect(synchronous()).toBe(2);
+    expect(findCallByLinkedId(db, 'c1')?.state).toBe('queued');
+    // Inside a transaction it is simply part of it.
+    db.transaction(() => setCallState(db, 'c1', 'connected'));
+    expect(findCallByLinkedId(db, 'c1')?.state).toBe('connected');
   });
 });
 
