@@ -81,7 +81,8 @@ export class CallQueue {
   }
 
   private async enter(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
-    let bridgeId = await this.holdingBridge(skill.code);
+    const used = this.holdingBridge(skill.code);
+    let bridgeId = await used;
     try {
       if (place?.bridgeId !== bridgeId) await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
     } catch (error) {
@@ -95,7 +96,8 @@ export class CallQueue {
       if (status !== 404) throw error;
       // The holding bridge itself is gone (404: the PBX restarted): make a new one once, then give up loudly.
       this.ctx.log.warn({ skill: skill.code, err: (error as Error).message }, 'holding bridge unusable; making a new one');
-      this.holdingBridges.delete(skill.code);
+      // Callers who find it gone at the same time share one new bridge.
+      if (this.holdingBridges.get(skill.code) === used) this.holdingBridges.delete(skill.code);
       bridgeId = await this.holdingBridge(skill.code);
       await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
     }
