@@ -14,6 +14,10 @@ declare module 'asterisk-manager' {
     on(event: 'managerevent', listener: (event: RawAmiMessage) => void): void;
     on(event: 'close' | 'end' | 'connect', listener: () => void): void;
     on(event: 'error', listener: (error: Error) => void): void;
+    /** Every parsed message, before the package's own dispatch (which `cti/ami/ami-dispatch.ts` replaces). */
+    on(event: 'rawevent', listener: (message: unknown) => void): void;
+    emit(event: string, ...args: unknown[]): boolean;
+    listeners(event: string): unknown[];
     removeAllListeners(event?: string): void;
   }
 

@@ -6,6 +6,7 @@
 import createManager, { type Manager, type RawAmiMessage } from 'asterisk-manager';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging.js';
+import { dispatchSafely } from './ami-dispatch.js';
 import { toAmiEvent, toAmiResponse } from './ami-message.js';
 import { AmiError, type AmiEvent, type AmiResponse, type AmiSettings } from './ami-types.js';
 
@@ -53,12 +54,15 @@ export class AmiConnection extends EventEmitter<AmiConnectionEvents> {
         password: this.settings.secret,
         events: true,
       };
+      // The package's own dispatch lets a PBX's event names and ActionIDs reach its internals.
+      dispatchSafely(manager, (why) => this.log.warn({ why }, 'AMI message dropped'));
       let settled = false;
       manager.on('error', (error) => {
-        this.log.debug({ err: error.message }, 'AMI socket error');
+        const message = error instanceof Error ? error.message : String(error);
+        this.log.debug({ err: message }, 'AMI socket error');
         if (!settled) {
           settled = true;
-          reject(new AmiError('connection', `AMI ${this.settings.host}:${this.settings.port}: ${error.message}`));
+          reject(new AmiError('connection', `AMI ${this.settings.host}:${this.settings.port}: ${message}`));
         }
       });
       manager.on('close', () => this.onClose(manager));

@@ -138,7 +138,14 @@ export class OutageImporter {
         this.pendingKeys.add(key);
         continue;
       }
-      const created = this.importRecord(record);
+      // One record that cannot be written must not keep the others out: it stays for a person.
+      let created: boolean;
+      try {
+        created = this.importRecord(record);
+      } catch (error) {
+        log.error({ key, err: (error as Error).message }, 'outage record could not be imported; left in AstDB for a person to look at');
+        continue;
+      }
       await records.remove(key);
       if (created) imported++;
     }

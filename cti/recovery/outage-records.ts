@@ -38,10 +38,16 @@ export interface OutageRecord {
 
 const KEY_PATTERN = /^[0-9A-Za-z._-]{1,64}$/;
 
+/** The last second a date can hold in ISO form (9999-12-31T23:59:59Z). */
+const MAX_EPOCH_S = 253_402_300_799;
+/** The longest wait in a queue taken for real (a day); anything longer is not known. */
+const MAX_HOLD_S = 86_400;
+
+/** Epoch seconds as Asterisk writes them (`${EPOCH}`: digits), within what a date can hold; else null. */
 function epoch(value: string | undefined): number | null {
-  if (value === undefined || value === '') return null;
+  if (value === undefined || !/^[0-9]{1,12}$/.test(value)) return null;
   const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : null;
+  return n > 0 && n <= MAX_EPOCH_S ? n : null;
 }
 
 /** Parses a record's value; undefined when it lacks what a call row needs (caller side and start). */
@@ -68,7 +74,7 @@ export function parseOutageRecord(key: string, value: string): OutageRecord | un
     start,
     queued: epoch(fields.get('queued')),
     member: text('member'),
-    holdSeconds: fields.get('holdtime') && Number.isFinite(hold) && hold >= 0 ? hold : null,
+    holdSeconds: fields.get('holdtime') && Number.isFinite(hold) && hold >= 0 && hold <= MAX_HOLD_S ? hold : null,
     queueStatus: text('queuestatus'),
     abandoned: fields.get('abandoned') === 'TRUE',
     recording: text('recording'),
