@@ -25,6 +25,7 @@ import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
 import { MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
 import { replyNotFound, replyWithError } from './softphone-bridge/http/error-replies.js';
+import { strictValidatorCompiler } from './softphone-bridge/http/strict-validator.js';
 import { LoginThrottle } from './softphone-bridge/auth/login-throttle.js';
 import { Sessions } from './softphone-bridge/auth/sessions.js';
 import { TokenService } from './softphone-bridge/auth/tokens.js';
@@ -124,6 +125,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // One error shape for everything, in Chinese (softphone-bridge/http/error-replies.ts).
   http.setErrorHandler(replyWithError);
   http.setNotFoundHandler(replyNotFound);
+  // Every route checks exactly what its schema says: unknown fields refused, nothing coerced, numbers
+  // in paths and query strings only when written as plain numbers (softphone-bridge/http/strict-validator.ts).
+  http.setValidatorCompiler(strictValidatorCompiler);
   // Commands are small: a frame of megabytes is an attack, refused by ws itself (close 1009).
   await http.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   const socketLimits = new SocketLimits(log.child({ part: 'sockets' }));

@@ -110,19 +110,23 @@ export function startCallHandling(deps: {
 
   const admit = (channel: AriChannel, dialledNumber: string) => {
     const now = clock.now();
+    // Every arrival is answered. The request goes out first, so that Asterisk answers while the call
+    // and its ticket are committed (a synchronous write that waits for the disk); the greeting still
+    // waits for both. The call flow awaits the answer; a repeated arrival just drops it.
+    const answering = ari.answer(channel.id);
+    answering.catch(() => undefined);
     let arrived;
     try {
       arrived = admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
-      log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
-      ari.answer(channel.id).catch(() => undefined);
+      log.error({ err: error, channelId: channel.id }, 'could not record the call; answered it anyway');
       return;
     }
     if (!arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
     const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
     register(call);
-    void call.run();
+    void call.run({ answering });
   };
 
   const onStasisStart = (event: Extract<AriEvent, { type: 'StasisStart' }>) => {

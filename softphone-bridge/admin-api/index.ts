@@ -4,7 +4,6 @@
  * the missed-call list. One plugin per resource; this one wires them under one scope with the role
  * guard and the TypeBox validator (the JSON error shape is the whole server's). See README.md here for the role table.
  */
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../store/index.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -37,9 +36,6 @@ export interface AdminApiOptions {
 }
 
 export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue }) => {
-  // TypeBox checks exactly what the schema says: unknown fields are refused (not silently dropped),
-  // unions are not disturbed by Ajv's removeAdditional; params and query strings are converted.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import { clockOf, listAgents, listCallFactsBetween, shanghaiDayBounds } from '../../store/index.js';
-import { Pattern } from '../http/free-text.js';
+import { CalendarDate } from '../http/free-text.js';
 import { KPI_COLUMNS, computeKpis, kpisToCsv } from '../reports/kpis.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies } from '../http/error-replies.js';
@@ -13,7 +13,7 @@ import { STAFF } from '../auth/session-guard.js';
 
 const KpiQuery = Type.Object(
   {
-    date: Pattern('^\\d{4}-\\d{2}-\\d{2}$', 'YYYY-MM-DD', { description: '上海时区的日期' }),
+    date: CalendarDate({ description: '上海时区的日期' }),
     by: Type.Optional(Type.Union([Type.Literal('total'), Type.Literal('hotline'), Type.Literal('skill'), Type.Literal('agent')])),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
   },

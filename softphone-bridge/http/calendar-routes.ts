@@ -5,11 +5,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { deleteCalendarDay, listCalendarDays, putCalendarDay, writeAudit, type Db } from '../../store/index.js';
-import { FreeText, Pattern } from './free-text.js';
+import { CalendarDate, FreeText } from './free-text.js';
 import { ADMIN, assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 
-const DateParam = Type.Object({ date: Pattern('^\\d{4}-\\d{2}-\\d{2}$', 'YYYY-MM-DD') });
+const DateParam = Type.Object({ date: CalendarDate() });
 const DayBody = Type.Object(
   { kind: Type.Union([Type.Literal('workday'), Type.Literal('holiday')]), name: FreeText({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },

@@ -48,6 +48,11 @@ export function errorReplies<C extends 400 | 401 | 403 | 404 | 409>(...codes: C[
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]);
 
+const FORMAT_REASONS: Record<string, string> = {
+  date: '不是有效的日期（YYYY-MM-DD）',
+  'date-time': '不是有效的时间（如 2026-06-10T08:00:00+08:00）',
+};
+
 const TYPE_NAMES: Record<string, string> = {
   integer: '整数',
   number: '数字',
@@ -71,7 +76,7 @@ function reason(e: FastifySchemaValidationError): string {
     case 'pattern':
       return patternReason(p.pattern); // the schema's hint, never the regular expression
     case 'format':
-      return `格式不正确（应为 ${str(p.format)}）`;
+      return FORMAT_REASONS[str(p.format)] ?? '格式不正确';
     case 'enum':
       return `取值应为 ${list(p.allowedValues).join('、')} 之一`;
     case 'const':

@@ -65,3 +65,11 @@ export function Pattern(pattern: string, hint: string, options: TextOptions = {}
   register(pattern, `格式不正确（${hint}）`);
   return Type.String({ ...options, pattern });
 }
+
+const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+
+/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30, no month 13). */
+export function CalendarDate(options: TextOptions = {}): TString {
+  register(DATE_PATTERN, '格式不正确（YYYY-MM-DD）');
+  return Type.String({ ...options, pattern: DATE_PATTERN, format: 'date' });
+}
