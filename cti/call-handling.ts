@@ -110,9 +110,10 @@ export function startCallHandling(deps: {
 
   const admit = (channel: AriChannel, dialledNumber: string) => {
     const now = clock.now();
-    // Every arrival is answered. The request goes out first, so that Asterisk answers while the call
-    // and its ticket are committed (a synchronous write that waits for the disk); the greeting still
-    // waits for both. The call flow awaits the answer; a repeated arrival just drops it.
+    // Every arrival is answered, so the request is issued first; the call flow awaits it, a repeated
+    // arrival just drops it. undici writes it to the socket only once this synchronous block is over,
+    // so the answer still follows the commit of the call and its ticket (which waits for the disk):
+    // taking that commit off the answer path needs the call registered before the commit.
     const answering = ari.answer(channel.id);
     answering.catch(() => undefined);
     let arrived;
