@@ -110,24 +110,19 @@ export function startCallHandling(deps: {
 
   const admit = (channel: AriChannel, dialledNumber: string) => {
     const now = clock.now();
-    // Every arrival is answered, so the request is issued first; the call flow awaits it, a repeated
-    // arrival just drops it. undici writes it to the socket only once this synchronous block is over,
-    // so the answer still follows the commit of the call and its ticket (which waits for the disk):
-    // taking that commit off the answer path needs the call registered before the commit.
-    const answering = ari.answer(channel.id);
-    answering.catch(() => undefined);
     let arrived;
     try {
       arrived = admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
-      log.error({ err: error, channelId: channel.id }, 'could not record the call; answered it anyway');
+      log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
+      ari.answer(channel.id).catch(() => undefined);
       return;
     }
     if (!arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
     const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
     register(call);
-    void call.run({ answering });
+    void call.run();
   };
 
   const onStasisStart = (event: Extract<AriEvent, { type: 'StasisStart' }>) => {
