@@ -2,7 +2,8 @@
  * The admin API (`/api/v1/…`): configuration of the centre — merged-hotline routes, skills, agents,
  * expert seats, department contacts, IVR menus, blacklist, repeat-call policy — plus the audit log and
  * the missed-call list. One plugin per resource; this one wires them under one scope with the role
- * guard and the TypeBox validator (the JSON error shape is the whole server's). See README.md here for the role table.
+ * guard (the request validator and the JSON error shape are the whole server's, set in main.ts). See
+ * README.md here for the role table.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../store/index.js';

@@ -20,6 +20,7 @@ import {
   type AgentRow,
   type Db,
   type SessionRevokeReason,
+  type SessionRow,
 } from '../../store/index.js';
 import { SESSION_LIFETIME_S, type TokenClaims, type TokenService } from './tokens.js';
 
@@ -70,15 +71,19 @@ export class Sessions {
 
   /** Null while the session is live; otherwise why it is not. */
   endOf(claims: TokenClaims): SessionEnd | null {
-    const row = findSession(this.db, claims.sessionId);
-    if (!row || row.agentId !== claims.agentId) return 'account-changed';
+    return this.judge(findSession(this.db, claims.sessionId), claims);
+  }
+
+  /** Whether a session row still counts for the account it was issued to (`issued`). */
+  private judge(row: SessionRow | undefined, issued: Pick<TokenClaims, 'agentId' | 'login' | 'role'>): SessionEnd | null {
+    if (!row || row.agentId !== issued.agentId) return 'account-changed';
     if (row.revokedReason) return row.revokedReason as SessionRevokeReason;
     if (Date.parse(row.expiresAt) <= clockOf(this.db).now().getTime()) return 'expired';
-    const account = findAgent(this.db, claims.agentId);
+    const account = findAgent(this.db, issued.agentId);
     if (!account) return 'deleted';
     if (!account.enabled) return 'disabled';
-    if (account.role !== claims.role) return 'role-changed';
-    if (account.login !== claims.login) return 'login-changed';
+    if (account.role !== issued.role) return 'role-changed';
+    if (account.login !== issued.login) return 'login-changed';
     return null;
   }
 
@@ -111,12 +116,9 @@ export class Sessions {
   /** Ends the watched sessions that are no longer live. */
   sweep(): void {
     for (const sessionId of [...this.watchers.keys()]) {
+      // A row judged against itself: what it was issued for is what it records.
       const row = findSession(this.db, sessionId);
-      if (!row) {
-        this.ended(sessionId, 'account-changed');
-        continue;
-      }
-      const end = this.endOf({ agentId: row.agentId, login: row.login, role: row.role, endpoint: null, sessionId });
+      const end = row ? this.judge(row, row) : 'account-changed';
       if (end) this.ended(sessionId, end);
     }
   }
