@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORBIDDEN_CHARS_REASON, FreeText, MultilineText, hasForbiddenChars } from '../../softphone-bridge/http/free-text.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { useHarness } from '../support/harness.js';
+import { queueMenu } from '../support/menus.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
 import { client, login, type ErrorBody } from './admin-client.js';
 
@@ -64,16 +65,7 @@ const RESOURCES: Resource[] = [
     what: 'an IVR menu',
     path: '/api/v1/menus',
     field: 'name',
-    body: (text, n) => ({
-      code: `hygiene-menu-${n}`,
-      name: text,
-      prompts: ['menu-main'],
-      timeoutSeconds: 5,
-      retries: 1,
-      invalidPrompt: 'invalid-input',
-      options: { '1': { type: 'queue', skill: 'general' } },
-      onFailure: { type: 'queue', skill: 'general' },
-    }),
+    body: (text, n) => queueMenu(`hygiene-menu-${n}`, { name: text }),
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useHarness } from '../support/harness.js';
+import { queueMenu } from '../support/menus.js';
 import { api, client, login, type ErrorBody } from './admin-client.js';
 
 const h = useHarness();
@@ -26,17 +27,6 @@ function fieldsOf(answer: { status: number; body: ErrorBody }): string[] {
 }
 
 const goodRoute = { number: '12399', name: '测试热线', mode: 'whole', prompt: 'notice-merged-12333' };
-const menu = (code: string, extra: Record<string, unknown> = {}) => ({
-  code,
-  name: `菜单 ${code}`,
-  prompts: ['menu-main'],
-  timeoutSeconds: 5,
-  retries: 1,
-  invalidPrompt: 'invalid-input',
-  options: { '1': { type: 'queue', skill: 'general' } },
-  onFailure: { type: 'queue', skill: 'general' },
-  ...extra,
-});
 
 describe('validation errors name the field', () => {
   it('a bad merge mode', async () => {
@@ -99,14 +89,14 @@ describe('validation errors name the field', () => {
   });
 
   it('IVR menus: the shape first (every key maps to an action), then the set as a whole, with the menu and the path', async () => {
-    const missingSkill = await admin<ErrorBody>('POST', '/api/v1/menus', menu('m-a', { options: { '1': { type: 'queue' } } }));
+    const missingSkill = await admin<ErrorBody>('POST', '/api/v1/menus', queueMenu('m-a', { options: { '1': { type: 'queue' } } }));
     expect(fieldsOf(missingSkill)).toEqual(['/options/1/skill']);
-    const badKey = await admin<ErrorBody>('POST', '/api/v1/menus', menu('m-a', { options: { '1': { type: 'progress-query' }, x: { type: 'progress-query' } } }));
+    const badKey = await admin<ErrorBody>('POST', '/api/v1/menus', queueMenu('m-a', { options: { '1': { type: 'progress-query' }, x: { type: 'progress-query' } } }));
     expect(badKey.status).toBe(400);
     // The menu schema refuses any option key that is not a phone key, naming it.
     expect(badKey.body.details).toEqual([expect.objectContaining({ field: '/options/x', message: '不允许的字段' })]);
 
-    const set = await admin<ErrorBody>('POST', '/api/v1/menus', menu('m-b', {
+    const set = await admin<ErrorBody>('POST', '/api/v1/menus', queueMenu('m-b', {
       options: { '1': { type: 'menu', menu: 'nowhere' }, '2': { type: 'queue', skill: 'no-such-skill' } },
       onFailure: { type: 'play', prompts: ['goodbye'] },
     }));

@@ -36,6 +36,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls, listRoutes, listSkills, putMenu, putSetting, updateAgent, updateRoute, findAgentByLogin, type Db } from '../../store/index.js';
+import { queueMenu } from '../support/menus.js';
 import { FaultWorld, type SimBridge, type SimChannel } from '../support/fault-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -89,16 +90,7 @@ function prepare(db: Db): void {
   const menu = putMenu(db, {
     code: 'fm',
     name: '故障测试菜单',
-    definition: {
-      code: 'fm',
-      name: '故障测试菜单',
-      prompts: ['menu-main'],
-      timeoutSeconds: 2,
-      retries: 0,
-      invalidPrompt: 'invalid-input',
-      options: { '1': { type: 'queue', skill: 'general' } },
-      onFailure: { type: 'queue', skill: 'general' },
-    },
+    definition: queueMenu('fm', { name: '故障测试菜单', timeoutSeconds: 2, retries: 0 }),
   });
   const r12315 = listRoutes(db).find((r) => r.number === '12315');
   if (!r12315) throw new Error('route 12315 missing');
