@@ -108,21 +108,47 @@ export function startCallHandling(deps: {
     });
   };
 
-  const admit = (channel: AriChannel, dialledNumber: string) => {
-    const now = clock.now();
+  // Channels answered and waiting for their arrival to be recorded (a repeated StasisStart meanwhile is ignored).
+  const admitting = new Set<string>();
+  const record = (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>) => {
     let arrived;
     try {
       arrived = admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
-      ari.answer(channel.id).catch(() => undefined);
+      answering.catch(() => undefined);
       return;
     }
-    if (!arrived.isNew || live.has(arrived.linkedId)) return;
+    if (!arrived.isNew || live.has(arrived.linkedId)) {
+      answering.catch(() => undefined);
+      return;
+    }
     const caller = channel.caller.number;
     const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
     register(call);
-    void call.run();
+    void call.run({ answering });
+  };
+  const admit = (channel: AriChannel, dialledNumber: string) => {
+    if (admitting.has(channel.id)) return;
+    const now = clock.now();
+    // Answered first, recorded a moment later. The arrival's commit waits for the disk (~2.6 ms) and
+    // blocks the event loop; undici writes a request on a reused connection only in the loop's check
+    // phase (it first lets the idle socket show whether the peer closed it), so the commit runs in
+    // that phase after it, and the caller is not kept ringing through the commit and the routing.
+    // The greeting still waits for both. A channel already up (found again after a reconnect) or
+    // already ours is not answered again. Its events meanwhile are held for the call.
+    const answering = channel.state === 'Up' || live.has(channel.id) ? Promise.resolve() : ari.answer(channel.id);
+    admitting.add(channel.id);
+    const release = router.hold(channel.id);
+    setImmediate(() => {
+      admitting.delete(channel.id);
+      try {
+        if (stopped) answering.catch(() => undefined);
+        else record(channel, dialledNumber, now, answering);
+      } finally {
+        release();
+      }
+    });
   };
 
   const onStasisStart = (event: Extract<AriEvent, { type: 'StasisStart' }>) => {

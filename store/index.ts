@@ -1,7 +1,7 @@
 /** The store's public surface: open the database, and the typed repositories. */
 export { openStore, type Db, type Store } from './db.js';
 export { clockOf, nowIso, systemClock, type Clock } from './clock.js';
-export { progressWrite } from './durability.js';
+export { atomically, progressWrite } from './durability.js';
 export { StoreError, type StoreErrorKind } from './errors.js';
 export { endOfShanghaiDay, shanghaiClock, shanghaiDay, shanghaiDayBounds, shanghaiHour } from './time.js';
 export * from './schema.js';

@@ -161,11 +161,12 @@ export class InboundCall implements QueueMember {
   /**
    * Runs the call from answer to the queue. Never throws: a failure ends in the agent queue or a logged hang-up.
    * `resumed`: a call taken back after a server restart (already announced; one in the menu starts the menu again).
+   * `answering`: the answer request, when it was sent before the call was recorded.
    */
-  async run(options: { resumed?: boolean } = {}): Promise<void> {
+  async run(options: { resumed?: boolean; answering?: Promise<void> } = {}): Promise<void> {
     if (!options.resumed) this.publish({ type: 'call.arrived' });
     try {
-      await this.ctx.ari.answer(this.channelId);
+      await (options.answering ?? this.ctx.ari.answer(this.channelId));
       if (this.decision.kind === 'blocked') {
         await this.port.play([PROMPTS.blockedNotice]);
         await this.hangupCaller('blocked');

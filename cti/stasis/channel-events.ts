@@ -24,18 +24,42 @@ function channelOf(event: AriEvent): string | undefined {
 
 export class ChannelEventRouter {
   private readonly listeners = new Map<string, Set<ChannelListener>>();
+  /** Channels whose events wait, in order, until their listeners are in place (see `hold`). */
+  private readonly held = new Map<string, AriEvent[]>();
   private readonly detach: () => void;
 
   constructor(ari: AriConnection) {
     const onEvent = (event: AriEvent) => {
       const id = channelOf(event);
       if (!id) return;
-      const set = this.listeners.get(id);
-      if (!set) return;
-      for (const listener of [...set]) listener(event);
+      const waiting = this.held.get(id);
+      if (waiting) waiting.push(event);
+      else this.deliver(id, event);
     };
     ari.on('event', onEvent);
     this.detach = () => ari.off('event', onEvent);
+  }
+
+  private deliver(channelId: string, event: AriEvent): void {
+    const set = this.listeners.get(channelId);
+    if (!set) return;
+    for (const listener of [...set]) listener(event);
+  }
+
+  /**
+   * Keeps one channel's events until the returned function is called, which hands them, in order, to
+   * the listeners registered by then: for a call whose handler is set up a moment after its arrival
+   * (nothing the caller does meanwhile, hanging up included, is lost).
+   */
+  hold(channelId: string): () => void {
+    if (this.held.has(channelId)) return () => undefined;
+    const waiting: AriEvent[] = [];
+    this.held.set(channelId, waiting);
+    return () => {
+      if (this.held.get(channelId) !== waiting) return;
+      this.held.delete(channelId);
+      for (const event of waiting) this.deliver(channelId, event);
+    };
   }
 
   /** Listens to one channel's events until the returned function is called. */
@@ -56,5 +80,6 @@ export class ChannelEventRouter {
   close(): void {
     this.detach();
     this.listeners.clear();
+    this.held.clear();
   }
 }

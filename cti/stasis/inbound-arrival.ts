@@ -4,6 +4,7 @@
  * (a redelivery, or the server reconnecting) finds the existing rows and opens nothing new.
  */
 import {
+  atomically,
   findActiveRoute,
   openTicketForCall,
   recordCallArrival,
@@ -38,30 +39,27 @@ export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: str
   const callerNumber = channel.caller.number;
   // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a
   // call without its ticket.
-  const { call, created, ticket } = db.transaction(
-    (tx) => {
-      const arrival = recordCallArrival(tx, {
-        linkedId,
-        channelId: channel.id,
-        channelName: channel.name,
-        callerNumber,
-        dialledNumber,
-        routeId: route?.id ?? null,
-        arrivedAt: now.toISOString(),
-      });
-      const opened = openTicketForCall(tx, {
-        callKey: linkedId,
-        callId: arrival.call.id,
-        callerNumber,
-        dialledNumber,
-        routeId: route?.id ?? null,
-        hotline: route?.name ?? dialledNumber,
-        at: now,
-      });
-      return { ...arrival, ticket: opened.ticket };
-    },
-    { behavior: 'immediate' },
-  );
+  const { call, created, ticket } = atomically(db, () => {
+    const arrival = recordCallArrival(db, {
+      linkedId,
+      channelId: channel.id,
+      channelName: channel.name,
+      callerNumber,
+      dialledNumber,
+      routeId: route?.id ?? null,
+      arrivedAt: now.toISOString(),
+    });
+    const opened = openTicketForCall(db, {
+      callKey: linkedId,
+      callId: arrival.call.id,
+      callerNumber,
+      dialledNumber,
+      routeId: route?.id ?? null,
+      hotline: route?.name ?? dialledNumber,
+      at: now,
+    });
+    return { ...arrival, ticket: opened.ticket };
+  });
   log.info(
     { channelId: channel.id, caller: maskNumber(callerNumber), dialled: dialledNumber, route: route?.mode ?? 'none', ticket: ticket.number, isNew: created },
     created ? 'call arrived, ticket opened' : 'call arrival repeated, existing ticket kept',

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { progressWrite } from '../durability.js';
+import { atomically, progressWrite } from '../durability.js';
 import { param, prepared } from '../prepared.js';
 import { calls, type CallDirection, type CallOutcome } from '../schema.js';
 import { recordMissedCall } from './missed-calls.js';
@@ -26,15 +26,34 @@ export interface CallArrival {
  * reconnect that replays a channel) returns the existing row with `created: false`.
  */
 export function recordCallArrival(db: Db, arrival: CallArrival): { call: CallRow; created: boolean } {
-  return db.transaction(
-    (tx) => {
-      const existing = findCallByLinkedId(tx, arrival.linkedId);
-      if (existing) return { call: existing, created: false };
-      const call = tx.insert(calls).values(arrival).returning().get();
-      return { call, created: true };
-    },
-    { behavior: 'immediate' },
-  );
+  return atomically(db, () => {
+    const existing = findCallByLinkedId(db, arrival.linkedId);
+    if (existing) return { call: existing, created: false };
+    const call = prepared(db, 'call-insert', (d) =>
+      d
+        .insert(calls)
+        .values({
+          linkedId: sql.placeholder('linkedId'),
+          channelId: sql.placeholder('channelId'),
+          channelName: sql.placeholder('channelName'),
+          callerNumber: sql.placeholder('callerNumber'),
+          dialledNumber: sql.placeholder('dialledNumber'),
+          routeId: sql.placeholder('routeId'),
+          arrivedAt: sql.placeholder('arrivedAt'),
+          duringOutage: sql.placeholder('duringOutage'),
+          direction: sql.placeholder('direction'),
+        })
+        .returning()
+        .prepare(),
+    ).get({
+      ...arrival,
+      // A placeholder's value reaches SQLite as given: the boolean column's 0/1 by hand.
+      duringOutage: arrival.duringOutage ? 1 : 0,
+      direction: arrival.direction ?? 'inbound',
+    });
+    if (!call) throw new Error(`the call row for ${arrival.linkedId} was not written`);
+    return { call, created: true };
+  });
 }
 
 export function findCallByLinkedId(db: Db, linkedId: string): CallRow | undefined {

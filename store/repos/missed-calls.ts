@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { prepared } from '../prepared.js';
+import { atomically } from '../durability.js';
+import { param, prepared } from '../prepared.js';
 import { missedCalls } from '../schema.js';
 
 export type MissedCallRow = typeof missedCalls.$inferSelect;
@@ -14,25 +15,34 @@ export function recordMissedCall(
   db: Db,
   input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
 ): void {
-  db.transaction((tx) => {
-    const already = prepared(tx, 'missed-call-of-call', (d) =>
+  atomically(db, () => {
+    const already = prepared(db, 'missed-call-of-call', (d) =>
       d.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, sql.placeholder('callId'))).prepare(),
     ).get({ callId: input.callId });
     if (already) return;
-    tx.insert(missedCalls)
-      .values(input)
-      .onConflictDoUpdate({
-        target: missedCalls.callerNumber,
-        targetWhere: sql`status = 'pending'`,
-        set: {
-          callId: input.callId,
-          dialledNumber: input.dialledNumber,
-          waitMs: input.waitMs,
-          at: input.at,
-          abandonedTimes: sql`${missedCalls.abandonedTimes} + 1`,
-        },
-      })
-      .run();
+    prepared(db, 'missed-call-upsert', (d) =>
+      d
+        .insert(missedCalls)
+        .values({
+          callId: sql.placeholder('callId'),
+          callerNumber: sql.placeholder('callerNumber'),
+          dialledNumber: sql.placeholder('dialledNumber'),
+          waitMs: sql.placeholder('waitMs'),
+          at: sql.placeholder('at'),
+        })
+        .onConflictDoUpdate({
+          target: missedCalls.callerNumber,
+          targetWhere: sql`status = 'pending'`,
+          set: {
+            callId: param('callId'),
+            dialledNumber: param('dialledNumber'),
+            waitMs: param('waitMs'),
+            at: param('at'),
+            abandonedTimes: sql`${missedCalls.abandonedTimes} + 1`,
+          },
+        })
+        .prepare(),
+    ).run(input);
   });
 }
 

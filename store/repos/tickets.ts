@@ -1,6 +1,7 @@
 import { nowIso, clockOf } from '../clock.js';
 import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { atomically } from '../durability.js';
 import { prepared } from '../prepared.js';
 import { ticketEvents, tickets, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
@@ -22,7 +23,7 @@ export interface TicketForCall {
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** yyMMdd + a 4-digit sequence of the Shanghai day (more digits past 9999 calls a day). */
-function nextTicketNumber(tx: Tx, at: Date): string {
+function nextTicketNumber(tx: Db | Tx, at: Date): string {
   const prefix = shanghaiDay(at).replaceAll('-', '').slice(2);
   const row = prepared(tx, 'last-ticket-of-day', (d) =>
     d
@@ -41,34 +42,37 @@ function nextTicketNumber(tx: Tx, at: Date): string {
  * The write is committed (synchronous=FULL) when this returns.
  */
 export function openTicketForCall(db: Db, input: TicketForCall): { ticket: TicketRow; created: boolean } {
-  return db.transaction(
-    (tx) => {
-      const existing = findTicketByCallKey(tx, input.callKey);
-      if (existing) return { ticket: existing, created: false };
-      const at = input.at.toISOString();
-      const ticket = tx
+  return atomically(db, () => {
+    const existing = findTicketByCallKey(db, input.callKey);
+    if (existing) return { ticket: existing, created: false };
+    const at = input.at.toISOString();
+    const ticket = prepared(db, 'ticket-insert-for-call', (d) =>
+      d
         .insert(tickets)
         .values({
-          number: nextTicketNumber(tx, input.at),
-          callKey: input.callKey,
-          callId: input.callId,
-          callerNumber: input.callerNumber,
-          dialledNumber: input.dialledNumber,
-          routeId: input.routeId,
-          hotline: input.hotline,
+          number: sql.placeholder('number'),
+          callKey: sql.placeholder('callKey'),
+          callId: sql.placeholder('callId'),
+          callerNumber: sql.placeholder('callerNumber'),
+          dialledNumber: sql.placeholder('dialledNumber'),
+          routeId: sql.placeholder('routeId'),
+          hotline: sql.placeholder('hotline'),
           status: 'accepted',
-          createdAt: at,
-          updatedAt: at,
+          createdAt: sql.placeholder('at'),
+          updatedAt: sql.placeholder('at'),
         })
         .returning()
-        .get();
-      tx.insert(ticketEvents)
-        .values({ ticketId: ticket.id, at, actor: 'system', kind: 'created', toStatus: 'accepted', note: '来电受理' })
-        .run();
-      return { ticket, created: true };
-    },
-    { behavior: 'immediate' },
-  );
+        .prepare(),
+    ).get({ ...input, number: nextTicketNumber(db, input.at), at });
+    if (!ticket) throw new Error(`the ticket for call ${input.callKey} was not written`);
+    prepared(db, 'ticket-event-created', (d) =>
+      d
+        .insert(ticketEvents)
+        .values({ ticketId: sql.placeholder('ticketId'), at: sql.placeholder('at'), actor: 'system', kind: 'created', toStatus: 'accepted', note: '来电受理' })
+        .prepare(),
+    ).run({ ticketId: ticket.id, at });
+    return { ticket, created: true };
+  });
 }
 
 export function findTicketByNumber(db: Db, number: string): TicketRow | undefined {

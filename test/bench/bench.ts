@@ -51,6 +51,8 @@ const AGENT_PHASE_MS = 4_000;
 /** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
 const TALK_MS = GREETING_MS + 600;
 const REACTION_GOAL_MS = 50;
+/** BENCH_PHASES=front,agents (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
+const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents').split(',').map((p) => p.trim()));
 
 /** The targets for the front half. */
 const CPU_RATIO_GOAL = 2;
@@ -317,6 +319,8 @@ async function main(): Promise<void> {
       CTI_JOBS: 'off',
     },
     (stream, line) => serverLine(serverLog, stream, line),
+    // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for `node --cpu-prof` analysis).
+    process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   );
   const floorLog = new OutputTally();
   const floor = startChild(
@@ -404,6 +408,10 @@ async function main(): Promise<void> {
   );
 
   // ---- Phase 2: agent desktops ----
+  if (!phases.has('agents')) {
+    process.stdout.write(`children: server ${await server.stop()}, minimal app ${await floor.stop()}\n`);
+    return;
+  }
   stage = 'agent logins';
   // A wrong password costs the same for a name that exists and one that does not (no enumeration by timing).
   const loginMs = async (username: string) => {

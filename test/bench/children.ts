@@ -44,11 +44,17 @@ export interface BenchChild {
 }
 
 /**
- * Starts `node <script>` with `env`; each output line goes to `onLine` (stdout and stderr are piped,
+ * Starts `node [nodeArgs] <script>` with `env`; each output line goes to `onLine` (stdout and stderr are piped,
  * so nothing the child says is lost and a full pipe never blocks it). Registered for clean-up.
  */
-export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, onLine: (stream: 'stdout' | 'stderr', line: string) => void): BenchChild {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void,
+  nodeArgs: readonly string[] = [],
+): BenchChild {
+  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} did not start`);
   running.add(child);

@@ -1,6 +1,6 @@
 /**
- * The whole server (main.ts's startServer) against the simulator: a citizen's call is recorded, gets
- * its ticket before it is answered, and ends; channels the server creates never open tickets.
+ * The whole server (main.ts's startServer) against the simulator: a citizen's call is answered, recorded
+ * with its ticket before its first prompt, and ends; channels the server creates never open tickets.
  */
 import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
