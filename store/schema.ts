@@ -412,3 +412,12 @@ export const loginFailures = sqliteTable('login_failures', {
   lastFailureAt: text('last_failure_at').notNull(),
   lockedUntil: text('locked_until'),
 });
+
+/**
+ * The last ticket sequence given out per Shanghai day (yyMMdd): the next ticket number is one upsert
+ * on this row rather than a search through the day's tickets, whose cost grew with every call.
+ */
+export const ticketSequences = sqliteTable('ticket_sequences', {
+  day: text('day').primaryKey(),
+  last: integer('last').notNull(),
+});

@@ -46,6 +46,8 @@ type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary;
 
 export class InboundCall implements QueueMember {
   readonly callId: string;
+  /** The call row's id. */
+  private readonly rowId: number;
   readonly channelId: string;
   readonly summary: CallSummary;
   private readonly machine: CallStateMachine;
@@ -86,6 +88,7 @@ export class InboundCall implements QueueMember {
     this.queuedAt = restored?.queuedAtMs ?? null;
     this.ivrSteps = restored?.ivrSteps ?? [];
     this.callId = arrived.linkedId;
+    this.rowId = arrived.callId;
     this.channelId = arrived.channelId;
     this.summary = {
       callId: arrived.linkedId,
@@ -413,7 +416,7 @@ export class InboundCall implements QueueMember {
         this.ctx.db,
         this.callId,
         { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) },
-        unserved ? { callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null,
+        unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null,
       );
     });
     // Only while the agent is still on this call (one who left it in a transfer may be on another by now).

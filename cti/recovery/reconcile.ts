@@ -344,7 +344,7 @@ class Pass {
       this.ctx.db,
       row.linkedId,
       { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) },
-      unserved ? { callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null,
+      unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null,
     );
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');

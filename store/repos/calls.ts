@@ -131,12 +131,14 @@ export function endCall(
   db: Db,
   linkedId: string,
   end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
-  missed: { callerNumber: string; dialledNumber: string; waitMs: number } | null,
+  missed: { callRowId: number; callerNumber: string; dialledNumber: string; waitMs: number } | null,
 ): void {
   progressWrite(db, () => {
     markCallEnded(db, linkedId, end);
-    const row = missed ? findCallByLinkedId(db, linkedId) : undefined;
-    if (missed && row) recordMissedCall(db, { callId: row.id, ...missed, at: end.at });
+    if (missed) {
+      const { callRowId, ...entry } = missed;
+      recordMissedCall(db, { callId: callRowId, ...entry, at: end.at });
+    }
   });
 }
 

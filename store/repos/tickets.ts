@@ -1,9 +1,9 @@
 import { nowIso, clockOf } from '../clock.js';
-import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { prepared } from '../prepared.js';
-import { ticketEvents, tickets, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
+import { ticketEvents, tickets, ticketSequences, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -23,17 +23,18 @@ export interface TicketForCall {
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** yyMMdd + a 4-digit sequence of the Shanghai day (more digits past 9999 calls a day). */
-function nextTicketNumber(tx: Db | Tx, at: Date): string {
-  const prefix = shanghaiDay(at).replaceAll('-', '').slice(2);
-  const row = prepared(tx, 'last-ticket-of-day', (d) =>
+function nextTicketNumber(db: Db, at: Date): string {
+  const day = shanghaiDay(at).replaceAll('-', '').slice(2);
+  const row = prepared(db, 'next-ticket-sequence', (d) =>
     d
-      .select({ last: sql<number | null>`max(cast(substr(${tickets.number}, 7) as integer))` })
-      .from(tickets)
-      .where(like(tickets.number, sql.placeholder('prefix')))
+      .insert(ticketSequences)
+      .values({ day: sql.placeholder('day'), last: 1 })
+      .onConflictDoUpdate({ target: ticketSequences.day, set: { last: sql`${ticketSequences.last} + 1` } })
+      .returning({ last: ticketSequences.last })
       .prepare(),
-  ).get({ prefix: `${prefix}%` });
-  const seq = (row?.last ?? 0) + 1;
-  return `${prefix}${String(seq).padStart(4, '0')}`;
+  ).get({ day });
+  if (!row) throw new Error(`no ticket sequence for ${day}`);
+  return `${day}${String(row.last).padStart(4, '0')}`;
 }
 
 /**

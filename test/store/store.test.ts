@@ -118,6 +118,18 @@ describe('tickets', () => {
     expect(openTicketForCall(db, arrival('c', new Date('2026-11-22T01:00:00Z'))).ticket.number).toBe('2611220001');
   });
 
+  it('past 9999 tickets a day the sequence simply gets longer, still in order', () => {
+    const { db } = open();
+    const at = new Date('2026-11-22T01:00:00Z');
+    openTicketForCall(db, arrival('n.1', at));
+    db.run(sql`update ticket_sequences set last = 9998 where day = '261122'`);
+    const numbers = ['n.2', 'n.3', 'n.4'].map((key) => openTicketForCall(db, arrival(key, at)).ticket.number);
+    expect(numbers).toEqual(['2611229999', '26112210000', '26112210001']);
+    // A repeated arrival takes no number.
+    expect(openTicketForCall(db, arrival('n.4', at)).ticket.number).toBe('26112210001');
+    expect(openTicketForCall(db, arrival('n.5', at)).ticket.number).toBe('26112210002');
+  });
+
   it('a status change is applied with its event, and a stale one changes nothing', () => {
     const { db } = open();
     const { ticket } = openTicketForCall(db, arrival('s.1'));
