@@ -5,6 +5,7 @@
  * browser origins. Secrets are compared, never printed.
  */
 import { checkAmiAcl, checkAmiClasses } from './check-ami-access.js';
+import { checkAmiEventFilter } from './check-ami-events.js';
 import type { AsteriskFiles } from './asterisk-files.js';
 import { isTrue, lastEntry, lastValue, objects, type ConfEntry, type ConfFile } from './conf-file.js';
 import { error, warning, type Finding } from './findings.js';
@@ -67,6 +68,7 @@ export function checkAmi(manager: ConfFile, facts: ServerFacts): Finding[] {
   const who = `AMI user ${ami.user}`;
   findings.push(...checkSecret('ami-secret', who, lastEntry(user.entries, 'secret'), ami.secret, 'CTI_AMI_SECRET'));
   findings.push(...checkAmiClasses(user.entries, who, user.section.at));
+  findings.push(...checkAmiEventFilter(user.entries, who, user.section.at));
   findings.push(...checkAmiAcl(user.entries, who, { host: ami.host, bind: bind ?? '', at: user.section.at }));
   return findings;
 }

@@ -68,6 +68,30 @@ describe('the shipped configuration', () => {
   });
 });
 
+describe('AMI events: only the ones the server acts on', () => {
+  const filterFindings = (dir: string) => lines(check(dir).filter((f) => f.code === 'ami-eventfilter'));
+
+  it('no eventfilter: a warning that every call event is sent', () => {
+    const dir = broken('manager.conf', /^eventfilter = .*\n/gm, '');
+    expect(filterFindings(dir)).toEqual([expect.stringMatching(/^warning ami-eventfilter: AMI user cti 没有 eventfilter：每通电话还会发来十几个服务器用不到的事件/)]);
+  });
+
+  it('a filter that keeps out an event the server needs is an error naming it', () => {
+    const dir = broken('manager.conf', 'eventfilter = Event: DeviceStateChange\n', '');
+    expect(filterFindings(dir)).toEqual([expect.stringMatching(/^error ami-eventfilter: AMI user cti 的 eventfilter 挡住了服务器要用的 DeviceStateChange 事件/)]);
+  });
+
+  it('without the black filter HangupRequest gets through: a warning naming it', () => {
+    const dir = broken('manager.conf', 'eventfilter = !Event: Hangup[A-Z]\n', '');
+    expect(filterFindings(dir)).toEqual(['warning ami-eventfilter: AMI user cti 的 eventfilter 仍放行服务器用不到的 HangupRequest 事件']);
+  });
+
+  it('an expression that does not compile is an error', () => {
+    const dir = broken('manager.conf', 'eventfilter = Event: ContactStatus', 'eventfilter = Event: (ContactStatus');
+    expect(filterFindings(dir)).toContainEqual(expect.stringMatching(/^error ami-eventfilter: AMI user cti 的 eventfilter = Event: \(ContactStatus 不是有效的正则表达式/));
+  });
+});
+
 /** Where `key = …` of [cti] is in a copy's manager.conf, e.g. `manager.conf:53`. */
 function atOf(dir: string, key: string): string {
   const text = readFileSync(join(dir, 'manager.conf'), 'utf8').split('\n');

@@ -24,11 +24,17 @@ describe('the simulator and the shipped configuration', () => {
   });
 
   it('has the AMI and ARI users, secrets and ports the server connects with by default', () => {
-    const secretOf = (file: typeof files.manager, user: string, key: string) => {
-      const found = file ? objects(file).find((o) => o.section.name === user) : undefined;
-      return found ? lastValue(found.entries, key) : undefined;
-    };
-    expect(readAmiUsers(SHIPPED)).toEqual([{ username: DEFAULTS.ami.user, secret: secretOf(files.manager, 'cti', 'secret') }]);
+    const entriesOf = (file: typeof files.manager, user: string) => (file ? objects(file).find((o) => o.section.name === user)?.entries : undefined) ?? [];
+    const secretOf = (file: typeof files.manager, user: string, key: string) => lastValue(entriesOf(file, user), key);
+    expect(readAmiUsers(SHIPPED)).toEqual([
+      {
+        username: DEFAULTS.ami.user,
+        secret: secretOf(files.manager, 'cti', 'secret'),
+        eventFilters: entriesOf(files.manager, 'cti')
+          .filter((e) => e.key === 'eventfilter')
+          .map((e) => e.value),
+      },
+    ]);
     expect(readAriUsers(SHIPPED)).toEqual([{ username: DEFAULTS.ari.user, password: secretOf(files.ari, 'cti', 'password'), readOnly: false }]);
     expect(readAmiPort(SHIPPED)).toBe(DEFAULTS.ami.port);
     expect(readHttpPort(SHIPPED)).toBe(Number(new URL(DEFAULTS.ari.url).port));

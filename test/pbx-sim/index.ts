@@ -12,7 +12,7 @@ import { ApiDocs, resolveApiDocsDir } from './ari/api-docs.js';
 import { startHttpServer } from './ari/server.js';
 import type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
 import { defaultConfigDir, loadPbxConfig } from './config/load.js';
-import { readAmiUsers, readAriUsers, readHttpSessionLimit } from './config/readers.js';
+import { readAmiUsers, readAriUsers, readHttpSessionLimit, type AmiUser } from './config/readers.js';
 import type { PbxConfig, PbxLogger } from './core/pbx.js';
 import { Pbx } from './core/pbx.js';
 import { controlRoutes } from './control/routes.js';
@@ -38,6 +38,8 @@ export interface PbxSimOptions {
   apiDocsDir?: string;
   /** Anything else for the core (endpoint behaviours, sound lengths, …). */
   core?: Partial<PbxConfig>;
+  /** AMI users instead of those of `configDir`'s manager.conf (e.g. the recording lab's, without eventfilter). */
+  amiUsers?: AmiUser[];
   /** Told of every authenticated ARI REST request, before it is handled (what a client sent). */
   onAriRequest?: (request: AriRequestRecord) => void;
   logger?: PbxLogger;
@@ -111,7 +113,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
   });
   let ami: Awaited<ReturnType<typeof startAmiServer>>;
   try {
-    ami = await startAmiServer({ core, host, port: options.amiPort ?? 0, users: readAmiUsers(configDir) });
+    ami = await startAmiServer({ core, host, port: options.amiPort ?? 0, users: options.amiUsers ?? readAmiUsers(configDir) });
   } catch (err) {
     await http.close();
     throw err;

@@ -12,6 +12,8 @@ import type { AmiEvent } from './event-map.js';
 export interface AmiUser {
   username: string;
   secret: string;
+  /** manager.conf `eventfilter` lines (event-filter.ts); none: every event the session may read. */
+  eventFilters?: readonly string[];
 }
 
 /** Anything that receives broadcast AMI events (a session). */

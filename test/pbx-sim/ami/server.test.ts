@@ -67,7 +67,12 @@ async function exchange(c: RawAmiClient, fields: Record<string, string>, listEnd
 
 beforeEach(async () => {
   core = new FakeCore();
-  server = await startAmiServer({ core, host: '127.0.0.1', port: 0, users: [{ username: 'cti', secret: 'cti-secret' }] });
+  server = await startAmiServer({ core, host: '127.0.0.1', port: 0, users: [
+      { username: 'cti', secret: 'cti-secret' },
+      // The shipped manager.conf's filters for the CTI server's user.
+      { username: 'filtered', secret: 'f-secret', eventFilters: ['Event: ContactStatus', 'Event: DeviceStateChange', 'Event: Hangup', '!Event: Hangup[A-Z]'] },
+    ],
+  });
 });
 
 afterEach(async () => {
@@ -263,6 +268,22 @@ describe('events', () => {
     core.emit({ type: 'channel.state', channel: caller });
     await exchange(quiet, { Action: 'Ping', ActionID: 'sync' });
     expect(quiet.frames().map(frameKind)).toEqual(['Response:Success', 'Response:Success']);
+  });
+
+  it("sends a user with eventfilter lines only the events they let through", async () => {
+    const c = await client();
+    c.action({ Action: 'Login', Username: 'filtered', Secret: 'f-secret', ActionID: 'login' });
+    await c.response('login');
+    core.emit({ type: 'channel.state', channel: caller });
+    core.emit({ type: 'channel.hangup.request', channel: caller, cause: 16, soft: false });
+    core.emit({ type: 'channel.destroyed', channel: caller, cause: 16, causeTxt: 'Normal Clearing' });
+    await c.waitFor((f) => f.some((x) => frameKind(x) === 'Hangup'));
+    await exchange(c, { Action: 'Ping', ActionID: 'sync' });
+    const events = c.frames().map(frameKind).filter((k) => !k.startsWith('Response:'));
+    expect(events).toContain('Hangup');
+    expect(events).not.toContain('Newstate');
+    expect(events).not.toContain('HangupRequest');
+    expect(events).not.toContain('SuccessfulAuth');
   });
 
   it('holds events raised during an action until its response is written', async () => {

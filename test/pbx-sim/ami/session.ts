@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { dispatchAction } from './actions/index.js';
+import { compileEventFilter, type EventFilter } from './event-filter.js';
 import { eventFrame } from './event-map.js';
 import type { AmiEvent } from './event-map.js';
 import { FrameParser, serializeFrame } from './frame.js';
@@ -37,6 +38,8 @@ export class AmiSession implements EventSink {
   eventMask = ALL_CLASSES;
   /** Set by the Challenge action for MD5 logins. */
   challenge = '';
+  /** The user's manager.conf `eventfilter` lines, compiled; null when there are none. */
+  private filter: EventFilter | null = null;
   authenticatedAt: Date | undefined;
 
   private authenticated = false;
@@ -84,6 +87,7 @@ export class AmiSession implements EventSink {
   login(username: string, events: string): void {
     this.authenticated = true;
     this.username = username;
+    this.filter = compileEventFilter(this.hub.findUser(username)?.eventFilters ?? []);
     this.authenticatedAt = new Date();
     this.setEventMask(events);
     if (this.authTimer) clearTimeout(this.authTimer);
@@ -105,6 +109,7 @@ export class AmiSession implements EventSink {
     if (!this.authenticated || this.closed) return;
     if (!wantsEvent(this.readPerm, this.eventMask, event.category)) return;
     const text = serializeFrame(eventFrame(event));
+    if (this.filter && !this.filter(text)) return;
     if (this.busy) this.held.push(text);
     else this.write(text);
   }

@@ -25,7 +25,9 @@ describe('conf parser', () => {
 describe('readers', () => {
   it('reads the reference configuration (asterisk-config/)', () => {
     const dir = defaultConfigDir();
-    expect(readAmiUsers(dir)).toEqual([{ username: 'cti', secret: 'cti-secret' }]);
+    expect(readAmiUsers(dir)).toEqual([
+      { username: 'cti', secret: 'cti-secret', eventFilters: ['Event: ContactStatus', 'Event: DeviceStateChange', 'Event: Hangup', '!Event: Hangup[A-Z]'] },
+    ]);
     expect(readAriUsers(dir)).toEqual([{ username: 'cti', password: 'cti-secret', readOnly: false }]);
     expect(readHttpPort(dir)).toBe(8088);
     expect(readAmiPort(dir)).toBe(5038);

@@ -8,6 +8,8 @@ import { lastValue, readConfFile, resolvedEntries } from './conf-parser.js';
 export interface AmiUser {
   username: string;
   secret: string;
+  /** `eventfilter` lines, in order (ami/event-filter.ts). */
+  eventFilters: string[];
 }
 
 export interface AriUser {
@@ -49,8 +51,10 @@ export function readAmiUsers(dir: string): AmiUser[] {
   const users: AmiUser[] = [];
   for (const s of sections) {
     if (s.isTemplate || s.name.toLowerCase() === GENERAL) continue;
-    const secret = lastValue(resolvedEntries(sections, s), 'secret');
-    if (secret !== undefined) users.push({ username: s.name, secret });
+    const entries = resolvedEntries(sections, s);
+    const secret = lastValue(entries, 'secret');
+    const eventFilters = entries.filter((e) => e.key.toLowerCase() === 'eventfilter').map((e) => e.value);
+    if (secret !== undefined) users.push({ username: s.name, secret, eventFilters });
   }
   return users;
 }
