@@ -16,37 +16,62 @@ import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
 import type { SocketLimits } from '../ws-limits.js';
 import { AgentCommand } from './messages.js';
+import { DeskRegistry } from './desk-registry.js';
 import { buildScreenPop } from './screen-pop.js';
 
-/** The wire form of a domain event for the agent it concerns, or null when it concerns someone else. */
-function forAgent(db: Db, agentId: number, event: DomainEvent): object | null {
+/** The agent a domain event concerns (the one whose desktop gets it), or null when it goes to no desktop. */
+function addresseeOf(event: DomainEvent): number | null {
   switch (event.type) {
     case 'agent.state':
-      return event.agentId === agentId ? { type: 'agent.state', state: event.state, reason: event.reason, at: event.at } : null;
     case 'call.offered':
-      return event.agentId === agentId ? buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs) : null;
     case 'call.answered':
     case 'call.held':
     case 'call.resumed':
-      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, at: event.at } : null;
     case 'call.offer.withdrawn':
-      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, reason: event.reason, at: event.at } : null;
     case 'call.ended':
-      return event.agentId === agentId ? { type: 'call.ended', callId: event.call.callId, outcome: event.outcome, at: event.at } : null;
-    case 'call.transferred':
-      return event.fromAgentId === agentId ? { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at } : null;
     case 'call.conference':
     case 'call.consulting':
     case 'call.consult.cancelled':
-      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, target: event.target, at: event.at } : null;
     case 'call.conference.ended':
-      return event.agentId === agentId ? { type: event.type, callId: event.call.callId, left: event.left, at: event.at } : null;
+      return event.agentId;
+    case 'call.transferred':
+      return event.fromAgentId;
+    default:
+      return null;
+  }
+}
+
+/** The wire form of a domain event for the desktop of the agent it concerns. */
+function wireForm(db: Db, event: DomainEvent): object | null {
+  switch (event.type) {
+    case 'agent.state':
+      return { type: 'agent.state', state: event.state, reason: event.reason, at: event.at };
+    case 'call.offered':
+      return buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs);
+    case 'call.answered':
+    case 'call.held':
+    case 'call.resumed':
+      return { type: event.type, callId: event.call.callId, at: event.at };
+    case 'call.offer.withdrawn':
+      return { type: event.type, callId: event.call.callId, reason: event.reason, at: event.at };
+    case 'call.ended':
+      return { type: 'call.ended', callId: event.call.callId, outcome: event.outcome, at: event.at };
+    case 'call.transferred':
+      return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at };
+    case 'call.conference':
+    case 'call.consulting':
+    case 'call.consult.cancelled':
+      return { type: event.type, callId: event.call.callId, target: event.target, at: event.at };
+    case 'call.conference.ended':
+      return { type: event.type, callId: event.call.callId, left: event.left, at: event.at };
     default:
       return null;
   }
 }
 
 export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; db: Db; limits: SocketLimits }> = (app, { calls, sessions, db, limits }) => {
+  const desks = new DeskRegistry(calls.bus, addresseeOf, (event) => wireForm(db, event));
+  app.addHook('onClose', () => desks.close());
   app.get(
     '/ws/agent',
     {
@@ -82,10 +107,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
         agent: agent && { id: agent.agentId, login: agent.login, name: agent.name, endpoint: agent.endpoint, state: agent.state, reason: agent.reason },
         call: active ? { ...active.summary, state: active.state } : null,
       });
-      const unsubscribe = calls.bus.subscribe((event) => {
-        const message = forAgent(db, agentId, event);
-        if (message) send(message);
-      });
+      const unsubscribe = desks.add(agentId, send);
 
       socket.on('message', (data: Buffer) => {
         if (!admitted.allow() || !live()) return;

@@ -188,6 +188,9 @@ describe('a call to 12345', () => {
     expect(await a.command('call.resume', { callId: channelId })).toMatchObject({ ok: true });
     expect(await a.command('call.hangup', { callId: channelId })).toMatchObject({ ok: true });
     await a.next('call.ended', (m) => m.callId === channelId);
+    // Nothing about a colleague's call reaches this desktop: no pop, no answer, no hold, no end.
+    expect(b.received.filter((m) => m.callId === channelId)).toEqual([]);
+    expect(a.received.filter((m) => m.callId === channelId).map((m) => m.type)).toEqual(expect.arrayContaining(['call.offered', 'call.answered', 'call.held', 'call.resumed', 'call.ended']));
     a.close();
     b.close();
   });
