@@ -47,9 +47,13 @@ function bestLevel(agent: AgentAvailability, skillIds: number[]): number {
 }
 
 /** Pairs waiting callers with free agents; each caller and each agent appears at most once. */
+/** An agent who may be rung now: ready, with a registered phone that is not in use. */
+export const isFreeAgent = (a: AgentAvailability): boolean => a.state === 'ready' && a.phoneRegistered && !a.phoneBusy;
+
 export function assignCalls(callers: readonly WaitingCaller[], agents: readonly AgentAvailability[], now: number): Assignment[] {
+  const free = agents.filter(isFreeAgent);
+  if (free.length === 0 || callers.length === 0) return [];
   const order = [...callers].sort((a, b) => b.priority - a.priority || a.queuedAt - b.queuedAt || a.callId.localeCompare(b.callId));
-  const free = agents.filter((a) => a.state === 'ready' && a.phoneRegistered && !a.phoneBusy);
   const taken = new Set<number>();
   const result: Assignment[] = [];
   for (const caller of order) {

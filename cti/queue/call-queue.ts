@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PROMPTS } from '../../ivr/prompts.js';
-import { assignCalls, type WaitingCaller } from '../../routing/acd.js';
+import { assignCalls, isFreeAgent, type WaitingCaller } from '../../routing/acd.js';
 import { AriError } from '../ari/ari-types.js';
 import type { CallContext } from '../calls/call-context.js';
 import { mediaUri, PROMPT_LANGUAGE } from '../media/ari-media-port.js';
@@ -152,11 +152,14 @@ export class CallQueue {
   /** Pairs waiting callers with free agents and rings them. */
   dispatch(): void {
     if (this.paused) return;
-    const free = this.ordered().filter((e) => !e.offering);
+    const agents = this.ctx.agents.availability();
+    // Nobody to ring: nothing to sort (with a thousand callers waiting, every arrival would sort them all).
+    if (!agents.some(isFreeAgent)) return;
+    const free = [...this.entries.values()].filter((e) => !e.offering);
     if (free.length === 0) return;
     const assignments = assignCalls(
       free.map((e) => e.waiting),
-      this.ctx.agents.availability(),
+      agents,
       this.ctx.clock.now().getTime(),
     );
     for (const { callId, agentId } of assignments) {
