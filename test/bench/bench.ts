@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the built server (a child process, as in service) against the PBX simulator, at
- * rising call rates, in two phases. Figures, and whether the targets below are met; nothing here
+ * rising call rates, in three phases. Figures, and whether the targets below are met; nothing here
  * fails the build.
  *
  * 1. The front half of a call, against a floor. A citizen calls 12345 on the trunk; the application
@@ -15,12 +15,15 @@
  * 2. Agent desktops: 40 ready agents, each call rung to one of them: call reaction, screen-pop latency
  *    (the agent leg starts ringing → the desktop has `call.offered`) against a bare relay (the ringing
  *    event forwarded straight to a WebSocket), the server's CPU per call.
+ * 3. The crowd (`crowd.ts`): 2,000 desktops connected and 1,000 callers waiting, then agents made ready
+ *    one at a time: screen-pop latency at that scale, and what the waiting crowd costs the server and
+ *    sends the desktops. Same server child and simulator as phase 2, after it.
  *
  * Simulated time: both simulators play prompts at PLAYBACK_MS_PER_SECOND wall-clock ms per second of
  * audio (20× real time); the caller's hold is HOLD_MS of wall clock, a minute of real waiting at the
  * same scale.
  */
-import { cpSync, appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +34,8 @@ import { createAgent, findSkillByCode, openStore, seedDemo } from '../../store/i
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { atCleanUp, cleanUp, startChild, type BenchChild } from './children.js';
+import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
+import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
 
 const AGENTS = 40;
 /** Wall-clock ms per second of prompt audio in both simulators (the simulator's default: 20× real time). */
@@ -51,8 +55,8 @@ const AGENT_PHASE_MS = 4_000;
 /** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
 const TALK_MS = GREETING_MS + 600;
 const REACTION_GOAL_MS = 50;
-/** BENCH_PHASES=front,agents (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
-const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents').split(',').map((p) => p.trim()));
+/** BENCH_PHASES=front,agents,crowd (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
+const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents,crowd').split(',').map((p) => p.trim()));
 
 /** The targets for the front half. */
 const CPU_RATIO_GOAL = 2;
@@ -75,17 +79,6 @@ function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-/** utime + stime of a process in ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
 /** Waits until a process has used at most one clock tick in 200 ms (its backlog is worked off), up to 6 s. */
@@ -266,6 +259,7 @@ async function main(): Promise<void> {
     const ext = String(2000 + i);
     appendFileSync(join(confDir, 'pjsip.conf'), `\n[${ext}](agent-phone)\nauth = ${ext}\naors = ${ext}\n[${ext}](agent-auth)\nusername = ${ext}\npassword = bench\n[${ext}](agent-aor)\n`);
   }
+  if (phases.has('crowd')) appendFileSync(join(confDir, 'pjsip.conf'), crowdPjsipConf());
   const simWarnings: string[] = [];
   const startSim = async (label: string) => {
     const sim = await startPbxSim({
@@ -279,7 +273,8 @@ async function main(): Promise<void> {
     return sim;
   };
   const sim = await startSim('server');
-  const floorSim = await startSim('minimal app');
+  // The floor is phase 1's alone.
+  const floorSim = phases.has('front') ? await startSim('minimal app') : null;
 
   const dbPath = join(work, 'cti.db');
   const store = openStore(dbPath);
@@ -291,10 +286,13 @@ async function main(): Promise<void> {
     const ext = String(2000 + i);
     createAgent(store.db, { login: ext, name: `压测坐席${i}`, endpoint: `PJSIP/${ext}`, passwordHash, skills: [{ skillId: general.id, level: 5 }] });
   }
+  // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.
+  if (phases.has('crowd')) createCrowdAgents(store.db, passwordHash, general.id);
   store.close();
   for (let i = 1; i <= AGENTS; i++) {
     await simRequest(sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${2000 + i}`, { online: true, answer: 'auto', answerDelayMs: 0 });
   }
+  if (phases.has('crowd')) await registerCrowdPhones(sim.httpUrl);
 
   const httpPort = await freePort();
   const serverUrl = `http://127.0.0.1:${httpPort}`;
@@ -323,20 +321,54 @@ async function main(): Promise<void> {
     process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   );
   const floorLog = new OutputTally();
-  const floor = startChild(
-    'minimal app',
-    'dist/test/bench/minimal-ari-app.js',
-    { ...process.env, MINIMAL_ARI_URL: floorSim.httpUrl, MINIMAL_ARI_USER: 'cti', MINIMAL_ARI_PASSWORD: 'cti-secret', MINIMAL_ARI_APP: 'hotline12345' },
-    (stream, line) => {
-      if (stream === 'stderr' || line !== 'ready') floorLog.note(`${stream}: ${line}`);
-    },
-  );
+  const floor =
+    floorSim &&
+    startChild(
+      'minimal app',
+      'dist/test/bench/minimal-ari-app.js',
+      { ...process.env, MINIMAL_ARI_URL: floorSim.httpUrl, MINIMAL_ARI_USER: 'cti', MINIMAL_ARI_PASSWORD: 'cti-secret', MINIMAL_ARI_APP: 'hotline12345' },
+      (stream, line) => {
+        if (stream === 'stderr' || line !== 'ready') floorLog.note(`${stream}: ${line}`);
+      },
+    );
   await Promise.all([
     waitFor(async () => (await simRequest(serverUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, 'server healthy', 30_000),
-    floor.waitForLine(/^ready$/, 30_000),
+    floor?.waitForLine(/^ready$/, 30_000),
   ]);
 
-  // ---- Phase 1: the front half, server and floor ----
+  if (floorSim && floor) await frontHalf(sim, server, floorSim, floor, loadAtStart);
+  if (phases.has('agents')) await agentDesktops(sim, server, serverUrl, floor);
+  if (phases.has('crowd')) {
+    process.stdout.write(
+      (
+        await crowdPhase({
+          sim,
+          server,
+          serverUrl,
+          nextCaller,
+          setStage: (now) => {
+            stage = now;
+          },
+        })
+      ).join('\n') + '\n',
+    );
+  }
+  stage = 'stopping';
+  // Stopped here (clean-up would too) so that what they say on the way out is in the report.
+  const stopped = `children: server ${await server.stop()}${floor ? `, minimal app ${await floor.stop()}` : ''}`;
+  process.stdout.write(
+    [
+      stopped,
+      ...serverLog.report('server'),
+      ...(floor ? floorLog.report('minimal app') : []),
+      ...(simWarnings.length > 0 ? [`simulator warnings (${simWarnings.length}):`, ...simWarnings.slice(0, 10).map((w) => `  ${w}`)] : []),
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Phase 1: the front half, server and floor; prints its tables. */
+async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floor: BenchChild, loadAtStart: string): Promise<void> {
   const sides: Side[] = [
     { label: 'server', sim, child: server, probe: new FrontHalfProbe(sim) },
     { label: 'minimal app', sim: floorSim, child: floor, probe: new FrontHalfProbe(floorSim) },
@@ -406,12 +438,10 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
 
-  // ---- Phase 2: agent desktops ----
-  if (!phases.has('agents')) {
-    process.stdout.write(`children: server ${await server.stop()}, minimal app ${await floor.stop()}\n`);
-    return;
-  }
+/** Phase 2: agent desktops; prints its table. */
+async function agentDesktops(sim: PbxSim, server: BenchChild, serverUrl: string, floor: BenchChild | null): Promise<void> {
   stage = 'agent logins';
   // A wrong password costs the same for a name that exists and one that does not (no enumeration by timing).
   const loginMs = async (username: string) => {
@@ -524,11 +554,13 @@ async function main(): Promise<void> {
       ].join(' '),
     );
   }
-  stage = 'stopping';
-  const rss = `peak RSS: server ${peakRssMb(server.pid).toFixed(0)} MB, minimal app ${peakRssMb(floor.pid).toFixed(0)} MB`;
-  for (const desk of desks.splice(0)) desk.close();
-  // Stopped here (clean-up would too) so that what they say on the way out is in the report.
-  const stopped = `children: server ${await server.stop()}, minimal app ${await floor.stop()}`;
+  stage = 'after the agent desktops';
+  const rss = `peak RSS: server ${peakRssMb(server.pid).toFixed(0)} MB${floor ? `, minimal app ${peakRssMb(floor.pid).toFixed(0)} MB` : ''}`;
+  stopWatching();
+  const closing = desks.splice(0);
+  for (const desk of closing) desk.close();
+  // The server counts its sockets (at most 2,000 in all): the crowd's logins come next.
+  await Promise.all(closing.map((desk) => desk.closed().catch(() => undefined)));
   process.stdout.write(
     [
       `agent desktops: ${AGENTS} ready agents, ${AGENT_PHASE_MS / 1000} s per rate, callers hang up ${TALK_MS} ms after dialling; times in ms`,
@@ -537,10 +569,6 @@ async function main(): Promise<void> {
       `highest rate with p99 reaction under ${REACTION_GOAL_MS} ms: ${best || 'none of the tested rates'} calls/s`,
       rss,
       loginLine,
-      stopped,
-      ...serverLog.report('server'),
-      ...floorLog.report('minimal app'),
-      ...(simWarnings.length > 0 ? [`simulator warnings (${simWarnings.length}):`, ...simWarnings.slice(0, 10).map((w) => `  ${w}`)] : []),
       '',
     ].join('\n'),
   );

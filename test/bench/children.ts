@@ -3,8 +3,10 @@
  * runs the registered stops in reverse order (children before the simulators they talk to); a child
  * gets SIGTERM, then SIGKILL if it has not exited after a grace period; and if the bench process
  * exits anyway (an uncaught error, `process.exit` elsewhere), every child still running is killed.
+ * Also what /proc says of a child: its CPU time and memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const GRACE_MS = 5_000;
@@ -30,6 +32,24 @@ export async function cleanUp(): Promise<void> {
       process.stderr.write(`bench: stopping ${next.what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
+}
+
+/** utime + stime of a process in ms, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** The most memory a process has had resident (VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
+}
+
+/** The memory a process has resident now (VmRSS), in MB. */
+export function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
 export interface BenchChild {

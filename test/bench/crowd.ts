@@ -1,0 +1,370 @@
+/**
+ * Phase 3 of `npm run bench`, "crowd": the screen-pop at scale. 2,000 agent desktops are connected
+ * (logged in, not ready, so nobody takes a call) and 1,000 callers wait in the queue's holding bridge;
+ * then agents are made ready one at a time, and each is offered the head of the line. Measured:
+ *
+ * - pop latency: the simulator rings the agent's phone (its `dial` event RINGING for `PJSIP/<ext>`) →
+ *   that agent's desktop has `call.offered`, as phase 2 times it; and `agent.ready` sent → `call.offered`;
+ * - while the crowd waits (30 s: every caller is told their position once, the server sweeps its
+ *   sessions once): the server's CPU (/proc), how long it takes to answer a request that touches
+ *   nothing (its event loop's stalls), what the 2,000 desktops receive although nothing happens to
+ *   them (a broadcast per queue change would show here), the server's RSS.
+ *
+ * The server child runs with no wrap-up (CTI_WRAP_UP=0, for phase 2), so an agent whose call ends is
+ * ready again at once and would pull the next caller: the answered calls stay up until every pop is
+ * in, and at the end the desktops close first (an agent without a desktop goes not ready after the
+ * call), then the callers hang up.
+ *
+ * Everything runs against phase 2's server child and simulator; bench.ts creates the agents in the
+ * store and the endpoints in pjsip.conf before the server starts (`crowdPjsipConf`, `createCrowdAgents`,
+ * `registerCrowdPhones`), then calls `crowdPhase`.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createAgent, type Db } from '../../store/index.js';
+import type { PbxSim } from '../pbx-sim/index.js';
+import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { simRequest, waitFor } from '../support/sim-client.js';
+import { atCleanUp, cpuMs, peakRssMb, rssMb, type BenchChild } from './children.js';
+
+export const CROWD_AGENTS = 2_000;
+const CROWD_CALLERS = 1_000;
+/** The crowd's extensions: 6001…8000 (phase 2's agents are 2001…2040). */
+const FIRST_EXTENSION = 6001;
+const CALL_RATE = 50;
+/** Logins at once: each is an argon2 verification (~17 ms of CPU) on the server. */
+const LOGIN_CONCURRENCY = 8;
+/** Agents made ready one after the other (a p99 of 200 samples is not just the slowest one). */
+const READIED = 200;
+const READY_GAP_MS = 30;
+/**
+ * The server tells each caller their position this often (its default, CTI_QUEUE_ANNOUNCE) and sweeps
+ * its sessions this often too: the crowd is watched waiting this long, so each happens once.
+ */
+const ANNOUNCE_MS = 30_000;
+/** The probe of the server's responsiveness asks this often. */
+const PROBE_GAP_MS = 50;
+const POP_P99_GOAL_MS = 10;
+
+export const crowdExtension = (index: number): string => String(FIRST_EXTENSION + index);
+
+/** The crowd's phones for pjsip.conf, the way phase 2's are written. */
+export function crowdPjsipConf(): string {
+  let text = '';
+  for (let i = 0; i < CROWD_AGENTS; i++) {
+    const ext = crowdExtension(i);
+    text += `\n[${ext}](agent-phone)\nauth = ${ext}\naors = ${ext}\n[${ext}](agent-auth)\nusername = ${ext}\npassword = bench\n[${ext}](agent-aor)\n`;
+  }
+  return text;
+}
+
+/** How long the set-up before the server started took (reported with the phase). */
+const setUp = { agentsMs: NaN, phonesMs: NaN };
+
+/** The crowd's agents, with the skill 12345's callers queue for (the password is phase 2's). */
+export function createCrowdAgents(db: Db, passwordHash: string, skillId: number): void {
+  const started = performance.now();
+  for (let i = 0; i < CROWD_AGENTS; i++) {
+    const ext = crowdExtension(i);
+    createAgent(db, { login: ext, name: `人群坐席${i + 1}`, endpoint: `PJSIP/${ext}`, passwordHash, skills: [{ skillId, level: 5 }] });
+  }
+  setUp.agentsMs = performance.now() - started;
+}
+
+/** Registers the crowd's phones in the simulator, answering at once (as phase 2's). */
+export async function registerCrowdPhones(simUrl: string): Promise<void> {
+  const started = performance.now();
+  for (let i = 0; i < CROWD_AGENTS; i++) {
+    const res = await simRequest(simUrl, 'PUT', `/sim/endpoints/PJSIP/${crowdExtension(i)}`, { online: true, answer: 'auto', answerDelayMs: 0 });
+    if (res.status !== 200) throw new Error(`registering PJSIP/${crowdExtension(i)} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  setUp.phonesMs = performance.now() - started;
+}
+
+export interface CrowdOptions {
+  sim: PbxSim;
+  server: BenchChild;
+  serverUrl: string;
+  nextCaller: () => string;
+  /** Says which part is going on (for what the server logs meanwhile). */
+  setStage: (stage: string) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+/** What the crowd's desktops received, by message type. */
+class Inbox {
+  messages = 0;
+  bytes = 0;
+  readonly types = new Map<string, number>();
+
+  note(message: WireMessage): void {
+    this.messages += 1;
+    // The server sends JSON.stringify of the message: the same text again, near enough byte for byte.
+    this.bytes += Buffer.byteLength(JSON.stringify(message));
+    this.types.set(message.type, (this.types.get(message.type) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.messages = 0;
+    this.bytes = 0;
+    this.types.clear();
+  }
+
+  describe(ms: number): string {
+    const perSecond = (n: number) => fixed((n * 1000) / ms, 1);
+    const kinds = [...this.types].map(([type, n]) => `${n}× ${type}`).join(', ');
+    return `${perSecond(this.messages)} messages/s, ${perSecond(this.bytes)} bytes/s${kinds ? ` (${kinds})` : ''}`;
+  }
+}
+
+/** A stretch of time: the server's CPU in it (and in its busiest second), what the desktops received. */
+interface Window {
+  ms: number;
+  cpuMsPerS: number;
+  busiestSecondMs: number;
+  inbox: string;
+}
+
+function measure(server: BenchChild, inbox: Inbox): () => Window {
+  inbox.reset();
+  const cpuBefore = cpuMs(server.pid);
+  const started = performance.now();
+  let busiest = 0;
+  let last = cpuBefore;
+  const sampler = setInterval(() => {
+    const now = cpuMs(server.pid);
+    busiest = Math.max(busiest, now - last);
+    last = now;
+  }, 1_000);
+  return () => {
+    clearInterval(sampler);
+    const ms = performance.now() - started;
+    return { ms, cpuMsPerS: ((cpuMs(server.pid) - cpuBefore) * 1000) / ms, busiestSecondMs: busiest, inbox: inbox.describe(ms) };
+  };
+}
+
+/**
+ * How long the server takes to answer a request that touches nothing (a logout without a token:
+ * refused before the body is read), asked every PROBE_GAP_MS, one at a time: a long answer is a stall
+ * of its event loop, which a pop arriving then would wait out too.
+ */
+function probeServer(serverUrl: string): () => Promise<number[]> {
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const asked = performance.now();
+      await simRequest(serverUrl, 'POST', '/api/v1/auth/logout').catch(() => undefined);
+      const took = performance.now() - asked;
+      times.push(took);
+      await sleep(Math.max(0, PROBE_GAP_MS - took));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return times;
+  };
+}
+
+/** Runs the phase; the lines to print. */
+export async function crowdPhase({ sim, server, serverUrl, nextCaller, setStage }: CrowdOptions): Promise<string[]> {
+  const phaseStarted = performance.now();
+  const check = () => {
+    if (server.exit !== null) throw new Error(`the server exited (${server.exit}) during the crowd phase`);
+  };
+
+  // ---- Timestamps from the simulator's own event stream (the desktops live in this process: one clock) ----
+  const held = new Set<string>();
+  const ringAt = new Map<string, number>();
+  const crowdPeer = /^PJSIP\/(\d+)-/;
+  const isCrowdPhone = (channelName: string) => {
+    const ext = Number(crowdPeer.exec(channelName)?.[1]);
+    return ext >= FIRST_EXTENSION && ext < FIRST_EXTENSION + CROWD_AGENTS;
+  };
+  const leftOver = sim.core.listChannels().length;
+  const stopWatching = sim.core.subscribe((event) => {
+    if (event.type === 'bridge.enter' && event.bridge.bridgeType === 'holding') held.add(event.channel.id);
+    else if (event.type === 'bridge.leave' && event.bridge.bridgeType === 'holding') held.delete(event.channel.id);
+    else if (event.type === 'channel.destroyed') held.delete(event.channel.id);
+    else if (event.type === 'dial' && event.dialStatus === 'RINGING') {
+      const ext = crowdPeer.exec(event.peer.name)?.[1];
+      if (ext !== undefined) ringAt.set(ext, performance.now());
+    }
+  });
+  atCleanUp('the crowd probe', stopWatching);
+
+  const desks = new Map<string, AgentDesktop>();
+  const callers: string[] = [];
+  // Registered before anything starts, so that a failure half-way still hangs up and closes what there is.
+  atCleanUp('the crowd callers', async () => {
+    for (const id of callers.splice(0)) {
+      const channel = sim.core.channel(id);
+      if (channel) sim.core.farEndHangup(channel);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  });
+  atCleanUp('the crowd desktops', () => {
+    for (const desk of desks.values()) desk.close();
+  });
+
+  // ---- 2,000 desktops, logged in and not ready ----
+  setStage('crowd: logins');
+  const inbox = new Inbox();
+  const offered = new Map<string, number>();
+  const rssBeforeLogins = rssMb(server.pid);
+  const loginStarted = performance.now();
+  let nextLogin = 0;
+  await Promise.all(
+    Array.from({ length: LOGIN_CONCURRENCY }, async () => {
+      for (let i = nextLogin++; i < CROWD_AGENTS; i = nextLogin++) {
+        const ext = crowdExtension(i);
+        const desk = await AgentDesktop.login(serverUrl, ext, 'bench');
+        desks.set(ext, desk);
+        desk.onMessage = (message) => {
+          inbox.note(message);
+          if (message.type === 'call.offered' && !offered.has(ext)) offered.set(ext, performance.now());
+        };
+      }
+    }),
+  );
+  const loginMs = performance.now() - loginStarted;
+  check();
+  const connected = desks.size;
+  const notReady = [...desks.values()].filter((d) => (d.received.find((m) => m.type === 'hello')?.agent as { state?: string } | undefined)?.state === 'not_ready').length;
+  const rssAfterLogins = rssMb(server.pid);
+
+  // ---- 1,000 callers into the queue, placed in this process (no HTTP session taken from the server's ARI pool) ----
+  setStage('crowd: filling the queue');
+  await sleep(500);
+  const fill = measure(server, inbox);
+  const fillStarted = performance.now();
+  let notPlaced = 0;
+  for (let i = 0; i < CROWD_CALLERS; i++) {
+    const wait = fillStarted + (i * 1000) / CALL_RATE - performance.now();
+    if (wait > 0) await sleep(wait);
+    try {
+      callers.push(sim.core.placeCall({ from: nextCaller(), to: '12345' }).id);
+    } catch {
+      notPlaced += 1;
+    }
+  }
+  const placedMs = performance.now() - fillStarted;
+  const placed = callers.length;
+  await waitFor(() => held.size >= placed, `${placed} callers in the holding bridge`, 60_000).catch(() => undefined);
+  const filled = fill();
+  const heldAfterFill = held.size;
+  check();
+
+  // ---- The crowd waits: one announcement period, so every caller hears their position once ----
+  setStage('crowd: waiting');
+  const rssWaitStart = rssMb(server.pid);
+  const waiting = measure(server, inbox);
+  const probe = probeServer(serverUrl);
+  await sleep(ANNOUNCE_MS);
+  const probeMs = await probe();
+  const waited = waiting();
+  const rssWaitEnd = rssMb(server.pid);
+  check();
+
+  // ---- One agent after another made ready: each is offered the head of the line ----
+  setStage('crowd: agents made ready');
+  const readyAt = new Map<string, number>();
+  const readied: string[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const cpuBeforePops = cpuMs(server.pid);
+  const popsStarted = performance.now();
+  const commands: Promise<WireMessage>[] = [];
+  for (let i = 0; i < READIED; i++) {
+    const wait = popsStarted + i * READY_GAP_MS - performance.now();
+    if (wait > 0) await sleep(wait);
+    const ext = crowdExtension(i);
+    const desk = desks.get(ext);
+    if (!desk) break;
+    readied.push(ext);
+    readyAt.set(ext, performance.now());
+    commands.push(desk.command('agent.ready'));
+  }
+  const answers = await Promise.all(commands.map((c) => c.catch((error: unknown) => ({ type: 'result', ok: false, error: String(error) }))));
+  const refused = answers.filter((a) => a.ok !== true).length;
+  await waitFor(() => readied.every((ext) => offered.has(ext)), 'every readied agent offered a call', 10_000).catch(() => undefined);
+  await sleep(500);
+  loopDelay.disable();
+  const cpuPerPop = (cpuMs(server.pid) - cpuBeforePops) / Math.max(1, offered.size);
+  const pops: number[] = [];
+  const readyToOffered: number[] = [];
+  let offeredBeforeRing = 0;
+  for (const ext of readied) {
+    const at = offered.get(ext);
+    if (at === undefined) continue;
+    const ring = ringAt.get(ext);
+    if (ring !== undefined && ring <= at) pops.push(at - ring);
+    else offeredBeforeRing += 1;
+    const ready = readyAt.get(ext);
+    if (ready !== undefined) readyToOffered.push(at - ready);
+  }
+  const popP99 = percentile(pops, 99);
+  const rssPeak = peakRssMb(server.pid);
+  check();
+
+  // ---- Stop: desktops first (an agent whose call then ends goes not ready, not ready again), then every caller ----
+  setStage('crowd: stopping');
+  const stopStarted = performance.now();
+  for (const desk of desks.values()) desk.close();
+  desks.clear();
+  await sleep(200);
+  const placedIds = new Set(callers);
+  for (const [i, id] of callers.splice(0).entries()) {
+    const channel = sim.core.channel(id);
+    if (channel) sim.core.farEndHangup(channel);
+    // 500 a second: each call that ends is a commit on the server.
+    if (i % 50 === 49) await sleep(100);
+  }
+  // The crowd's channels: its callers and the legs to its phones (phase 2 may have left something of its own).
+  const crowdChannels = () => sim.core.listChannels().filter((c) => placedIds.has(c.id) || isCrowdPhone(c.name)).length;
+  const gone = await waitFor(() => crowdChannels() === 0, 'the crowd gone from the simulator', 30_000).then(
+    () => true,
+    () => false,
+  );
+  const stopMs = performance.now() - stopStarted;
+  const phaseMs = performance.now() - phaseStarted;
+  check();
+
+  const row = (what: string, value: string) => `| ${what} | ${value} |`;
+  const pair = (values: number[]) => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)}`;
+  const slowest = [...probeMs].sort((a, b) => b - a);
+  return [
+    `crowd: ${connected} agent desktops connected (logged in, not ready), ${placed} callers placed at ${CALL_RATE}/s to 12345 and left waiting in the queue's holding bridge; then ${readied.length} agents made ready one at a time, ${READY_GAP_MS} ms apart, each offered the head of the line; times in ms`,
+    '',
+    '| measure | value |',
+    '|---|---:|',
+    row('pops counted', `${pops.length} of ${readied.length}`),
+    row("pop latency p50 / p99 (the agent's phone rings → its desktop has call.offered)", pair(pops)),
+    row('agent.ready sent → call.offered p50 / p99', pair(readyToOffered)),
+    row(`server CPU while the crowd waits (${fixed(waited.ms / 1000, 0)} s: each caller told their position once)`, `${fixed(waited.cpuMsPerS, 0)} ms/s, busiest second ${fixed(waited.busiestSecondMs, 0)} ms`),
+    row('server answer to a request touching nothing, meanwhile: p50 / max', `${fixed(percentile(probeMs, 50), 2)} / ${fixed(slowest[0] ?? NaN, 0)} (next slowest ${fixed(slowest[1] ?? NaN, 0)}, ${fixed(slowest[2] ?? NaN, 0)})`),
+    row(`what the ${connected} desktops received while the crowd waited`, waited.inbox),
+    row('… while the queue filled', filled.inbox),
+    row('server CPU filling the queue', `${fixed(filled.cpuMsPerS, 0)} ms/s, ${fixed((filled.cpuMsPerS * filled.ms) / 1000 / Math.max(1, placed), 2)} ms per call`),
+    row('server CPU per pop', `${fixed(cpuPerPop, 2)} ms`),
+    row('server RSS: before the logins / after / while the crowd waits / peak (whole run)', `${fixed(rssBeforeLogins, 0)} / ${fixed(rssAfterLogins, 0)} / ${fixed(rssWaitStart, 0)}–${fixed(rssWaitEnd, 0)} / ${fixed(rssPeak, 0)} MB`),
+    '',
+    `target: pop latency p99 under ${POP_P99_GOAL_MS} ms with the crowd: ${pops.length > 0 && popP99 < POP_P99_GOAL_MS ? 'met' : 'NOT met'} (${fixed(popP99, 2)} ms over ${pops.length} pops)`,
+    `set-up before the server started: ${CROWD_AGENTS} agents created in ${fixed(setUp.agentsMs / 1000, 1)} s, their phones registered in ${fixed(setUp.phonesMs / 1000, 1)} s`,
+    `logins: ${connected} in ${fixed(loginMs / 1000, 1)} s, ${LOGIN_CONCURRENCY} at a time (an argon2 verification each; passwords.ts hashes with fixed parameters); ${notReady} desktops said hello not ready`,
+    `queue: ${placed} placed in ${fixed(placedMs / 1000, 1)} s${notPlaced ? `, ${notPlaced} refused by the simulator` : ''}; ${heldAfterFill} in the holding bridge ${fixed((filled.ms - placedMs) / 1000, 1)} s after the last`,
+    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused; ${offeredBeforeRing} pops came before the ring was seen; the bench process's event-loop delay p99 / max meanwhile ${fixed(loopDelay.percentile(99) / 1e6, 1)} / ${fixed(loopDelay.max / 1e6, 1)} ms (the desktops and the simulator live there: it adds to the pops)`,
+    `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${crowdChannels()} of the crowd's channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,
+    `crowd phase: ${fixed(phaseMs / 1000, 0)} s (logins ${fixed(loginMs / 1000, 0)} s, filling the queue ${fixed(filled.ms / 1000, 0)} s, waiting ${fixed(waited.ms / 1000, 0)} s, agents made ready ${fixed((stopStarted - popsStarted) / 1000, 0)} s, stopping ${fixed(stopMs / 1000, 0)} s)`,
+    '',
+  ];
+}
