@@ -36,6 +36,8 @@ export class AgentError extends Error {
 
 export class AgentRegistry {
   private readonly agents = new Map<number, AgentInfo>();
+  /** The agents in state `ready`: the only ones a call may be offered to, kept so the ACD need not walk every account. */
+  private readonly ready = new Set<number>();
   /** `PJSIP/1001` → registered? Fed by ARI endpoint state and AMI contact/device state. */
   private readonly registered = new Map<string, boolean>();
   /** `PJSIP/1001` → on a call? Fed by AMI device state and ARI endpoints' channels. */
@@ -78,7 +80,11 @@ export class AgentRegistry {
           desktops: 0,
         });
     }
-    for (const id of this.agents.keys()) if (!seen.has(id)) this.agents.delete(id);
+    for (const id of this.agents.keys()) {
+      if (seen.has(id)) continue;
+      this.agents.delete(id);
+      this.ready.delete(id);
+    }
   }
 
   get(agentId: number): AgentInfo | undefined {
@@ -122,15 +128,22 @@ export class AgentRegistry {
     return endpoint !== null && this.registered.get(endpoint) === true;
   }
 
+  /** The ready agents, as the ACD weighs them (an agent in any other state cannot be offered a call). */
   availability(): AgentAvailability[] {
-    return this.list().map((a) => ({
-      agentId: a.agentId,
-      state: a.state,
-      phoneRegistered: this.isPhoneRegistered(a.endpoint),
-      phoneBusy: this.isPhoneInUse(a.endpoint),
-      idleSince: a.since,
-      skills: a.skills,
-    }));
+    const result: AgentAvailability[] = [];
+    for (const id of this.ready) {
+      const a = this.agents.get(id);
+      if (!a) continue;
+      result.push({
+        agentId: a.agentId,
+        state: a.state,
+        phoneRegistered: this.isPhoneRegistered(a.endpoint),
+        phoneBusy: this.isPhoneInUse(a.endpoint),
+        idleSince: a.since,
+        skills: a.skills,
+      });
+    }
+    return result;
   }
 
   /** The desktop gateway reports each connection opening and closing. */
@@ -199,6 +212,7 @@ export class AgentRegistry {
     if (from === 'wrap_up') this.clearWrapUp(agentId);
     if (agent.endpoint === null) agent.endpoint = endpoint;
     agent.state = 'on_call';
+    this.ready.delete(agentId);
     agent.reason = null;
     agent.callId = callId;
     agent.since = this.now();
@@ -241,6 +255,8 @@ export class AgentRegistry {
     }
     if (from === 'wrap_up' && to !== 'wrap_up') this.clearWrapUp(agent.agentId);
     agent.state = to;
+    if (to === 'ready') this.ready.add(agent.agentId);
+    else this.ready.delete(agent.agentId);
     agent.reason = to === 'not_ready' ? reason : null;
     agent.since = this.now();
     if (to !== 'ringing' && to !== 'on_call') agent.callId = null;

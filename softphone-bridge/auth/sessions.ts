@@ -14,7 +14,9 @@ import {
   clockOf,
   createSession,
   findAgent,
+  findAgents,
   findSession,
+  findSessions,
   revokeAccountSessions,
   revokeSession,
   type AgentRow,
@@ -71,15 +73,15 @@ export class Sessions {
 
   /** Null while the session is live; otherwise why it is not. */
   endOf(claims: TokenClaims): SessionEnd | null {
-    return this.judge(findSession(this.db, claims.sessionId), claims);
+    return this.judge(findSession(this.db, claims.sessionId), claims, () => findAgent(this.db, claims.agentId));
   }
 
-  /** Whether a session row still counts for the account it was issued to (`issued`). */
-  private judge(row: SessionRow | undefined, issued: Pick<TokenClaims, 'agentId' | 'login' | 'role'>): SessionEnd | null {
+  /** Whether a session row still counts for the account it was issued to (`issued`), whose row `accountOf` reads. */
+  private judge(row: SessionRow | undefined, issued: Pick<TokenClaims, 'agentId' | 'login' | 'role'>, accountOf: () => AgentRow | undefined): SessionEnd | null {
     if (!row || row.agentId !== issued.agentId) return 'account-changed';
     if (row.revokedReason) return row.revokedReason as SessionRevokeReason;
     if (Date.parse(row.expiresAt) <= clockOf(this.db).now().getTime()) return 'expired';
-    const account = findAgent(this.db, issued.agentId);
+    const account = accountOf();
     if (!account) return 'deleted';
     if (!account.enabled) return 'disabled';
     if (account.role !== issued.role) return 'role-changed';
@@ -115,10 +117,16 @@ export class Sessions {
 
   /** Ends the watched sessions that are no longer live. */
   sweep(): void {
-    for (const sessionId of [...this.watchers.keys()]) {
+    const ids = [...this.watchers.keys()];
+    if (ids.length === 0) return;
+    // Every watched session and its account in a few queries: a large centre has thousands of
+    // desktops connected, and two queries each held up calls and pops for half a second.
+    const rows = new Map(findSessions(this.db, ids).map((row) => [row.id, row]));
+    const accounts = new Map(findAgents(this.db, [...new Set([...rows.values()].map((row) => row.agentId))]).map((a) => [a.id, a]));
+    for (const sessionId of ids) {
       // A row judged against itself: what it was issued for is what it records.
-      const row = findSession(this.db, sessionId);
-      const end = row ? this.judge(row, row) : 'account-changed';
+      const row = rows.get(sessionId);
+      const end = row ? this.judge(row, row, () => accounts.get(row.agentId)) : 'account-changed';
       if (end) this.ended(sessionId, end);
     }
   }

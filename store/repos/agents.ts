@@ -1,4 +1,6 @@
-import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
+import { byChunks } from '../chunks.js';
+import { prepared } from '../prepared.js';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { agentSkills, agents, skills, type AgentRole } from '../schema.js';
@@ -67,7 +69,12 @@ export function findAgentByLogin(db: Db, login: string): AgentRow | undefined {
 }
 
 export function findAgent(db: Db, id: number): AgentRow | undefined {
-  return db.select().from(agents).where(eq(agents.id, id)).get();
+  return prepared(db, 'agent-by-id', (d) => d.select().from(agents).where(eq(agents.id, sql.placeholder('id'))).prepare()).get({ id });
+}
+
+/** Many accounts by id. */
+export function findAgents(db: Db, ids: readonly number[]): AgentRow[] {
+  return byChunks(ids, (chunk) => db.select().from(agents).where(inArray(agents.id, chunk)).all());
 }
 
 /** One agent with their skills, without the password hash. */

@@ -1,5 +1,7 @@
 /** Login sessions (see the `sessions` table): opened at login, revoked by logout or an account change. */
-import { and, asc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { byChunks } from '../chunks.js';
+import { prepared } from '../prepared.js';
 import type { Db } from '../db.js';
 import { nowIso } from '../clock.js';
 import { sessions } from '../schema.js';
@@ -16,7 +18,12 @@ export function createSession(db: Db, input: Omit<SessionRow, 'createdAt' | 'rev
 }
 
 export function findSession(db: Db, id: string): SessionRow | undefined {
-  return db.select().from(sessions).where(eq(sessions.id, id)).get();
+  return prepared(db, 'session-by-id', (d) => d.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare()).get({ id });
+}
+
+/** Many sessions by id. */
+export function findSessions(db: Db, ids: readonly string[]): SessionRow[] {
+  return byChunks(ids, (chunk) => db.select().from(sessions).where(inArray(sessions.id, chunk)).all());
 }
 
 /** Revokes one live session; false when it was not live. */

@@ -76,12 +76,15 @@ describe('agent states', () => {
     const { agents, id } = registry();
     agents.login(id, 'PJSIP/1001');
     agents.desktopConnected(id, true);
+    // Logged in but not ready: not among those the ACD weighs.
+    expect(agents.availability().map((a) => a.agentId)).not.toContain(id);
     agents.setReady(id);
     expect(agents.availability().find((a) => a.agentId === id)?.phoneRegistered).toBe(false);
     agents.setPhoneRegistered('PJSIP/1001', true);
     expect(agents.availability().find((a) => a.agentId === id)).toMatchObject({ state: 'ready', phoneRegistered: true });
     agents.desktopConnected(id, false);
     expect(agents.get(id)).toMatchObject({ state: 'not_ready', reason: '桌面连接断开' });
+    expect(agents.availability().map((a) => a.agentId)).not.toContain(id);
     agents.close();
   });
 });
