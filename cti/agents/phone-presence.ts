@@ -20,6 +20,8 @@ export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnectio
   const { ari, ami, agents, log } = deps;
 
   const refresh = () => {
+    // AMI may come up first: ARI's own 'connected' asks once it is there.
+    if (!ari.isConnected) return;
     ari
       .listEndpoints()
       .then((endpoints) => {
