@@ -4,6 +4,7 @@
  */
 import type { AriConnection } from '../ari/ari-connection.js';
 import type { AriEvent } from '../ari/ari-types.js';
+import { KeyedSets } from '../events/keyed-sets.js';
 
 export type ChannelListener = (event: AriEvent) => void;
 
@@ -23,7 +24,7 @@ function channelOf(event: AriEvent): string | undefined {
 }
 
 export class ChannelEventRouter {
-  private readonly listeners = new Map<string, Set<ChannelListener>>();
+  private readonly listeners = new KeyedSets<string, ChannelListener>();
   /** Channels whose events wait, in order, until their listeners are in place (see `hold`). */
   private readonly held = new Map<string, AriEvent[]>();
   private readonly detach: () => void;
@@ -41,9 +42,7 @@ export class ChannelEventRouter {
   }
 
   private deliver(channelId: string, event: AriEvent): void {
-    const set = this.listeners.get(channelId);
-    if (!set) return;
-    for (const listener of [...set]) listener(event);
+    for (const listener of this.listeners.valuesOf(channelId)) listener(event);
   }
 
   /**
@@ -64,17 +63,7 @@ export class ChannelEventRouter {
 
   /** Listens to one channel's events until the returned function is called. */
   listen(channelId: string, listener: ChannelListener): () => void {
-    let set = this.listeners.get(channelId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channelId, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(channelId);
-      current?.delete(listener);
-      if (current?.size === 0) this.listeners.delete(channelId);
-    };
+    return this.listeners.add(channelId, listener);
   }
 
   close(): void {

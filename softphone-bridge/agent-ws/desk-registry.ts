@@ -5,11 +5,12 @@
  * connected — 2,000 of them in a large centre — before reaching the one it was for.
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
+import { KeyedSets } from '../../cti/events/keyed-sets.js';
 
 export type DeskSend = (message: object) => void;
 
 export class DeskRegistry {
-  private readonly byAgent = new Map<number, Set<DeskSend>>();
+  private readonly byAgent = new KeyedSets<number, DeskSend>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -19,26 +20,16 @@ export class DeskRegistry {
   ) {
     this.unsubscribe = bus.subscribe((event) => {
       const agentId = addresseeOf(event);
-      const desks = agentId === null ? undefined : this.byAgent.get(agentId);
-      if (!desks || desks.size === 0) return;
+      const desks = agentId === null ? [] : this.byAgent.valuesOf(agentId);
+      if (desks.length === 0) return;
       const message = wireForm(event);
-      if (message) for (const send of [...desks]) send(message);
+      if (message) for (const send of desks) send(message);
     });
   }
 
   /** Delivers the agent's events to `send` until the returned function is called. */
   add(agentId: number, send: DeskSend): () => void {
-    let desks = this.byAgent.get(agentId);
-    if (!desks) {
-      desks = new Set();
-      this.byAgent.set(agentId, desks);
-    }
-    desks.add(send);
-    return () => {
-      const current = this.byAgent.get(agentId);
-      current?.delete(send);
-      if (current?.size === 0) this.byAgent.delete(agentId);
-    };
+    return this.byAgent.add(agentId, send);
   }
 
   close(): void {
