@@ -30,14 +30,18 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer } from 'ws';
 import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
-import { createAgent, findSkillByCode, openStore, seedDemo } from '../../store/index.js';
+import { findSkillByCode, openStore, seedDemo } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
 import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
+import { fixed, percentile, sleep } from './figures.js';
+import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
 
 const AGENTS = 40;
+/** Phase 2's seats: extensions 2001–2040. */
+const SEATS = extensions(2001, AGENTS);
 /** Wall-clock ms per second of prompt audio in both simulators (the simulator's default: 20× real time). */
 const PLAYBACK_MS_PER_SECOND = 50;
 /** greeting-12345's recorded length (the simulator's nominal length for it). */
@@ -64,7 +68,6 @@ const ANSWER_P99_GOAL_MS = 5;
 const ANSWER_P99_UP_TO_RATE = 40;
 const ALL_ANSWERED_AT_RATE = 80;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -75,11 +78,6 @@ const freePort = () =>
     });
   });
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** Waits until a process has used at most one clock tick in 200 ms (its backlog is worked off), up to 6 s. */
 async function quiet(pid: number): Promise<void> {
@@ -247,7 +245,6 @@ function serverLine(tally: OutputTally, stream: 'stdout' | 'stderr', line: strin
   }
 }
 
-const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 async function main(): Promise<void> {
   const loadAtStart = `machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`;
@@ -255,10 +252,7 @@ async function main(): Promise<void> {
   atCleanUp('the work directory', () => rmSync(work, { recursive: true, force: true }));
   const confDir = join(work, 'asterisk-config');
   cpSync('asterisk-config', confDir, { recursive: true });
-  for (let i = 1; i <= AGENTS; i++) {
-    const ext = String(2000 + i);
-    appendFileSync(join(confDir, 'pjsip.conf'), `\n[${ext}](agent-phone)\nauth = ${ext}\naors = ${ext}\n[${ext}](agent-auth)\nusername = ${ext}\npassword = bench\n[${ext}](agent-aor)\n`);
-  }
+  appendFileSync(join(confDir, 'pjsip.conf'), pjsipPhones(SEATS));
   if (phases.has('crowd')) appendFileSync(join(confDir, 'pjsip.conf'), crowdPjsipConf());
   const simWarnings: string[] = [];
   const startSim = async (label: string) => {
@@ -282,16 +276,11 @@ async function main(): Promise<void> {
   seedDemo(store.db, { passwordHash });
   const general = findSkillByCode(store.db, 'general');
   if (!general) throw new Error('no general skill');
-  for (let i = 1; i <= AGENTS; i++) {
-    const ext = String(2000 + i);
-    createAgent(store.db, { login: ext, name: `压测坐席${i}`, endpoint: `PJSIP/${ext}`, passwordHash, skills: [{ skillId: general.id, level: 5 }] });
-  }
+  createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.
   if (phases.has('crowd')) createCrowdAgents(store.db, passwordHash, general.id);
   store.close();
-  for (let i = 1; i <= AGENTS; i++) {
-    await simRequest(sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${2000 + i}`, { online: true, answer: 'auto', answerDelayMs: 0 });
-  }
+  await registerSeatPhones(sim.httpUrl, SEATS);
   if (phases.has('crowd')) await registerCrowdPhones(sim.httpUrl);
 
   const httpPort = await freePort();
@@ -451,9 +440,9 @@ async function agentDesktops(sim: PbxSim, server: BenchChild, serverUrl: string,
   };
   const knownMs: number[] = [];
   const unknownMs: number[] = [];
-  for (let i = 1; i <= 20; i++) {
-    knownMs.push(await loginMs(String(2000 + i)));
-    unknownMs.push(await loginMs(`nobody-${i}`));
+  for (const [i, ext] of SEATS.slice(0, 20).entries()) {
+    knownMs.push(await loginMs(ext));
+    unknownMs.push(await loginMs(`nobody-${i + 1}`));
   }
   const loginLine = `wrong-password login p50: known name ${percentile(knownMs, 50).toFixed(1)} ms, unknown name ${percentile(unknownMs, 50).toFixed(1)} ms`;
 
@@ -498,8 +487,8 @@ async function agentDesktops(sim: PbxSim, server: BenchChild, serverUrl: string,
   atCleanUp('the agent desktops', () => {
     for (const desk of desks) desk.close();
   });
-  for (let i = 1; i <= AGENTS; i++) {
-    const desk = await AgentDesktop.login(serverUrl, String(2000 + i), 'bench');
+  for (const ext of SEATS) {
+    const desk = await AgentDesktop.login(serverUrl, ext, 'bench');
     desks.push(desk);
     await desk.command('agent.ready');
   }

@@ -20,11 +20,13 @@
  * `registerCrowdPhones`), then calls `crowdPhase`.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { createAgent, type Db } from '../../store/index.js';
+import type { Db } from '../../store/index.js';
 import type { PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 import { atCleanUp, cpuMs, peakRssMb, rssMb, type BenchChild } from './children.js';
+import { fixed, percentile, sleep } from './figures.js';
+import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
 
 export const CROWD_AGENTS = 2_000;
 const CROWD_CALLERS = 1_000;
@@ -46,16 +48,10 @@ const PROBE_GAP_MS = 50;
 const POP_P99_GOAL_MS = 10;
 
 export const crowdExtension = (index: number): string => String(FIRST_EXTENSION + index);
+const CROWD_EXTENSIONS = extensions(FIRST_EXTENSION, CROWD_AGENTS);
 
 /** The crowd's phones for pjsip.conf, the way phase 2's are written. */
-export function crowdPjsipConf(): string {
-  let text = '';
-  for (let i = 0; i < CROWD_AGENTS; i++) {
-    const ext = crowdExtension(i);
-    text += `\n[${ext}](agent-phone)\nauth = ${ext}\naors = ${ext}\n[${ext}](agent-auth)\nusername = ${ext}\npassword = bench\n[${ext}](agent-aor)\n`;
-  }
-  return text;
-}
+export const crowdPjsipConf = (): string => pjsipPhones(CROWD_EXTENSIONS);
 
 /** How long the set-up before the server started took (reported with the phase). */
 const setUp = { agentsMs: NaN, phonesMs: NaN };
@@ -63,20 +59,14 @@ const setUp = { agentsMs: NaN, phonesMs: NaN };
 /** The crowd's agents, with the skill 12345's callers queue for (the password is phase 2's). */
 export function createCrowdAgents(db: Db, passwordHash: string, skillId: number): void {
   const started = performance.now();
-  for (let i = 0; i < CROWD_AGENTS; i++) {
-    const ext = crowdExtension(i);
-    createAgent(db, { login: ext, name: `人群坐席${i + 1}`, endpoint: `PJSIP/${ext}`, passwordHash, skills: [{ skillId, level: 5 }] });
-  }
+  createSeatAgents(db, CROWD_EXTENSIONS, '人群坐席', passwordHash, skillId);
   setUp.agentsMs = performance.now() - started;
 }
 
 /** Registers the crowd's phones in the simulator, answering at once (as phase 2's). */
 export async function registerCrowdPhones(simUrl: string): Promise<void> {
   const started = performance.now();
-  for (let i = 0; i < CROWD_AGENTS; i++) {
-    const res = await simRequest(simUrl, 'PUT', `/sim/endpoints/PJSIP/${crowdExtension(i)}`, { online: true, answer: 'auto', answerDelayMs: 0 });
-    if (res.status !== 200) throw new Error(`registering PJSIP/${crowdExtension(i)} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  }
+  await registerSeatPhones(simUrl, CROWD_EXTENSIONS);
   setUp.phonesMs = performance.now() - started;
 }
 
@@ -88,16 +78,6 @@ export interface CrowdOptions {
   /** Says which part is going on (for what the server logs meanwhile). */
   setStage: (stage: string) => void;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 /** What the crowd's desktops received, by message type. */
 class Inbox {
