@@ -233,21 +233,19 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.call({ method: 'DELETE', path: ariPath`/bridges/${bridgeId}`, idempotent: true });
   }
 
-  /** `channel` is one comma-separated parameter; 400 is Asterisk's "Channel not found" here. */
   async addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    await this.call({
-      method: 'POST',
-      path: ariPath`/bridges/${bridgeId}/addChannel`,
-      query: { channel: channelIds.join(',') },
-      idempotent: true,
-      notFound: [400],
-    });
+    await this.changeMembers(bridgeId, 'addChannel', channelIds);
   }
 
   async removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    await this.changeMembers(bridgeId, 'removeChannel', channelIds);
+  }
+
+  /** `channel` is one comma-separated parameter; 400 is Asterisk's "Channel not found" here. */
+  private async changeMembers(bridgeId: string, change: 'addChannel' | 'removeChannel', channelIds: string[]): Promise<void> {
     await this.call({
       method: 'POST',
-      path: ariPath`/bridges/${bridgeId}/removeChannel`,
+      path: ariPath`/bridges/${bridgeId}/${change}`,
       query: { channel: channelIds.join(',') },
       idempotent: true,
       notFound: [400],
