@@ -17,6 +17,7 @@ import { listAgents } from '../../store/index.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { seedCall } from '../support/seed-calls.js';
 import { simRequest } from '../support/sim-client.js';
+import { login } from '../admin-api/admin-client.js';
 import { DbChanges } from './db-changes.js';
 import { fuzzRun, runs, seconds, seedFor } from './fuzz-run.js';
 import { HttpFuzzer } from './http-fuzz.js';
@@ -25,12 +26,6 @@ import { RawHttpClient } from './raw-http.js';
 
 const run = fuzzRun('http');
 const BATCH = 24;
-
-async function login(baseUrl: string, username: string): Promise<string> {
-  const res = await simRequest<{ token?: string }>(baseUrl, 'POST', '/api/v1/auth/login', { username, password: 'demo' });
-  if (res.status !== 200 || !res.body.token) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.token;
-}
 
 describe('fuzz: HTTP', () => {
   let harness: Harness;

@@ -16,7 +16,8 @@ import { silentLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
 import type { PbxSim } from '../pbx-sim/index.js';
 import { startHarness, testConfig, type Harness } from '../support/harness.js';
-import { simRequest, waitFor } from '../support/sim-client.js';
+import { waitFor } from '../support/sim-client.js';
+import { login } from '../admin-api/admin-client.js';
 import { TestClock } from '../support/test-clock.js';
 import { DbChanges } from './db-changes.js';
 import { startFakePbx, type FakePbx } from './fake-pbx.js';
@@ -27,12 +28,6 @@ import { wsMessages, WsFuzzer, type Seat } from './ws-fuzz.js';
 
 const run = fuzzRun('live');
 const PBX_BATCH = 50;
-
-async function login(baseUrl: string, username: string): Promise<string> {
-  const res = await simRequest<{ token?: string }>(baseUrl, 'POST', '/api/v1/auth/login', { username, password: 'demo' });
-  if (res.status !== 200 || !res.body.token) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.token;
-}
 
 describe('fuzz: sockets', () => {
   let harness: Harness;
@@ -95,6 +90,18 @@ describe('fuzz: a hostile PBX', () => {
     expect(await run.healthy(server.httpUrl, 'pbx')).toBe(true);
   }, 30_000);
 
+  /** Sends batches of PBX_BATCH inputs drawn from `inputs` (seed `seed`, `numRuns` of them); the server's health is checked every 50. */
+  const inBatches = async <T>(inputs: fc.Arbitrary<T>, surface: string, send: (batch: T[]) => Promise<void>, seed: number, numRuns: number) => {
+    let batches = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(inputs, { minLength: PBX_BATCH, maxLength: PBX_BATCH }), async (batch) => {
+        await send(batch);
+        if (++batches % 50 === 0) await run.healthy(server.httpUrl, surface);
+      }),
+      { seed: seedFor(seed), numRuns: runs(numRuns) },
+    );
+  };
+
   afterAll(async () => {
     changes?.close();
     await server?.close();
@@ -103,14 +110,7 @@ describe('fuzz: a hostile PBX', () => {
 
   it('AMI: malformed, repeated, reserved and huge frames neither crash the server nor break its link', async () => {
     const t0 = performance.now();
-    let batches = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(amiInputs, { minLength: PBX_BATCH, maxLength: PBX_BATCH }), async (batch) => {
-        await fuzzer.ami(batch);
-        if (++batches % 50 === 0) await run.healthy(server.httpUrl, 'ami');
-      }),
-      { seed: seedFor(3), numRuns: runs(600) },
-    );
+    await inBatches(amiInputs, 'ami', (batch) => fuzzer.ami(batch), 3, 600);
     console.log(`fuzz ami: ${run.findings.count('ami')} frames in ${seconds(t0)} s`);
     expect(await run.healthy(server.httpUrl, 'ami')).toBe(true);
     run.expectClean('ami', 'pbx');
@@ -118,26 +118,13 @@ describe('fuzz: a hostile PBX', () => {
 
   it('ARI: events refused at the edge or about unknown channels change nothing; nothing crashes the server', async () => {
     const t0 = performance.now();
-    let batches = 0;
     // First only what the server must not act on (the database must stay as it is), then anything.
     const ignorable = ariInputs.filter((input) => {
       const event = ariAccepts(input);
       return event === null || (event.type !== 'StasisStart' && event.type !== 'Dial');
     });
-    await fc.assert(
-      fc.asyncProperty(fc.array(ignorable, { minLength: PBX_BATCH, maxLength: PBX_BATCH }), async (batch) => {
-        await fuzzer.ari(batch, true);
-        if (++batches % 50 === 0) await run.healthy(server.httpUrl, 'ari');
-      }),
-      { seed: seedFor(4), numRuns: runs(200) },
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.array(ariInputs, { minLength: PBX_BATCH, maxLength: PBX_BATCH }), async (batch) => {
-        await fuzzer.ari(batch, false);
-        if (++batches % 50 === 0) await run.healthy(server.httpUrl, 'ari');
-      }),
-      { seed: seedFor(5), numRuns: runs(200) },
-    );
+    await inBatches(ignorable, 'ari', (batch) => fuzzer.ari(batch, true), 4, 200);
+    await inBatches(ariInputs, 'ari', (batch) => fuzzer.ari(batch, false), 5, 200);
     console.log(`fuzz ari: ${run.findings.count('ari')} frames in ${seconds(t0)} s`);
     expect(await run.healthy(server.httpUrl, 'ari')).toBe(true);
     run.expectClean('ari', 'pbx');
