@@ -116,13 +116,9 @@ export function startCallHandling(deps: {
       arrived = admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
-      answering.catch(() => undefined);
       return;
     }
-    if (!arrived.isNew || live.has(arrived.linkedId)) {
-      answering.catch(() => undefined);
-      return;
-    }
+    if (!arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
     const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
     register(call);
@@ -131,20 +127,21 @@ export function startCallHandling(deps: {
   const admit = (channel: AriChannel, dialledNumber: string) => {
     if (admitting.has(channel.id)) return;
     const now = clock.now();
-    // Answered first, recorded a moment later. The arrival's commit waits for the disk (~2.6 ms) and
+    // Answered first, recorded a moment later. The arrival's commit waits for the disk (an fsync) and
     // blocks the event loop; undici writes a request on a reused connection only in the loop's check
     // phase (it first lets the idle socket show whether the peer closed it), so the commit runs in
     // that phase after it, and the caller is not kept ringing through the commit and the routing.
     // The greeting still waits for both. A channel already up (found again after a reconnect) or
     // already ours is not answered again. Its events meanwhile are held for the call.
     const answering = channel.state === 'Up' || live.has(channel.id) ? Promise.resolve() : ari.answer(channel.id);
+    // A failed answer is the call's to handle (run() awaits it); with no call to run, nobody's.
+    answering.catch(() => undefined);
     admitting.add(channel.id);
     const release = router.hold(channel.id);
     setImmediate(() => {
       admitting.delete(channel.id);
       try {
-        if (stopped) answering.catch(() => undefined);
-        else record(channel, dialledNumber, now, answering);
+        if (!stopped) record(channel, dialledNumber, now, answering);
       } finally {
         release();
       }
