@@ -13,7 +13,7 @@
  *
  * Both run BEGIN/COMMIT as statements prepared once per connection rather than through drizzle's
  * `transaction()`, which builds a new transaction object (and, nested, a savepoint) every time; a call
- * commits about six times. Inside a transaction already open, either one simply runs as part of it.
+ * commits three times or more. Inside a transaction already open, either one simply runs as part of it.
  */
 import type Database from 'better-sqlite3';
 import { connectionOf } from './connection.js';
