@@ -35,6 +35,8 @@ export const ConfigSchema = Type.Object(
     loginAttemptsPerMinute: Type.Integer({ minimum: 1, maximum: 100000 }),
     /** `off`: this server runs no scheduled jobs (deadline watch, callbacks, KPI roll-up, retention). */
     jobs: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+    /** The folder of the built browser pages; default: `dist/public` beside the server. */
+    pagesDir: Type.Optional(Type.String({ minLength: 1 })),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -96,6 +98,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_QUEUE_ANNOUNCE: ['queueAnnounceSeconds'],
   CTI_QUEUE_OVERFLOW: ['queueOverflowSeconds'],
   CTI_JOBS: ['jobs'],
+  CTI_PAGES_DIR: ['pagesDir'],
   CTI_LOGIN_RATE: ['loginAttemptsPerMinute'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],

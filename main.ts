@@ -156,7 +156,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     },
   });
   // The browser pages (agent desktop /, wallboard /wallboard, admin console /admin).
-  await http.register(staticPages);
+  await http.register(staticPages, { root: config.pagesDir });
   const address = await http.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ address }, 'HTTP server listening');
 

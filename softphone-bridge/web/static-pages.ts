@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface StaticPagesOptions {
   /** The folder holding the built pages; default: `dist/public` of this checkout. */
-  root?: string;
+  root?: string | undefined;
 }
 
 /** Page path → its HTML file inside the build. */

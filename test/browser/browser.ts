@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
@@ -31,6 +32,11 @@ export interface BrowserSession {
   page(): Promise<Page>;
   errors: string[];
   close(): Promise<void>;
+}
+
+/** The folder this run's pages were built into (build-pages.ts): the server under test serves it. */
+export function builtPages(): string {
+  return inject('pagesDir');
 }
 
 export async function launchBrowser(): Promise<BrowserSession> {

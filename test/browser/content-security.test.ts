@@ -5,9 +5,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, type BrowserSession } from './browser.js';
 
-const h = useHarness();
+const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
 
 beforeAll(async () => {

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
 import { seedCall, type SeedCall } from '../support/seed-calls.js';
-import { launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
-const h = useHarness();
+const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
 let page: Page;
 

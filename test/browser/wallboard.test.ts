@@ -11,9 +11,9 @@ import { api, login } from '../admin-api/admin-client.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
-const h = useHarness();
+const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
 let page: Page;
 
