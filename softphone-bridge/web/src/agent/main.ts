@@ -7,6 +7,7 @@ import { byId, clock, dateTime, duration, h, options, replace, toast } from '../
 import { agentState, callState, category, ivrAction, mode, NOT_READY_REASONS, outcome, ticketStatus } from '../shared/labels.js';
 import { LiveSocket, linkText, loginCheck, type LinkStatus, type WireMessage } from '../shared/live-socket.js';
 import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
+import { addPanel, buildDesk, dropDesk } from './desk-layout.js';
 import { describeTarget, loadTargets, type Target, type TargetList } from './directory.js';
 import { TicketForm } from './ticket-form.js';
 
@@ -96,21 +97,12 @@ function startDesk(): void {
     { 'data-testid': 'btn-not-ready', onclick: () => void command('agent.notReady', { reason: reason.value }, `已示忙（${reason.value}）`) },
     '示忙',
   );
-  replace(
-    app,
-    h(
-      'div',
-      { class: 'desk' },
-      h(
-        'div',
-        { class: 'column' },
-        h('section', { class: 'card status' }, h('h2', null, '坐席状态'), h('div', { class: 'state-line' }, stateBadge, stateTimer), h('div', { class: 'actions' }, readyButton, reason, notReadyButton)),
-        popPanel,
-        controlsPanel,
-      ),
-      h('div', { class: 'column' }, ticketForm.element, missedPanel),
-    ),
-  );
+  addPanel('ticket', '工单登记', ticketForm.element, { order: 10 });
+  addPanel('missed', '漏接回拨', missedPanel, { order: 90 });
+  const frame = buildDesk({ token: () => session?.token ?? '', agentId: s.agentId, ticketNumber: () => call?.ticketNumber ?? null });
+  frame.callBar.append(h('div', { class: 'status' }, h('div', { class: 'state-line' }, stateBadge, stateTimer), h('div', { class: 'actions' }, readyButton, reason, notReadyButton)));
+  frame.callColumn.append(popPanel, controlsPanel);
+  replace(app, frame.root);
   renderAgent();
   renderCall();
   refreshLists();
@@ -504,6 +496,7 @@ function logout(): void {
   session = null;
   agent = null;
   call = null;
+  dropDesk();
   clearSession(SESSION_KEY);
   showLogin();
 }
