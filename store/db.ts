@@ -43,10 +43,16 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   sqlite.pragma('journal_mode = WAL');
   // FULL: a ticket row is on disk before the caller hears the first prompt, even on power loss.
   sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
+  // Migrations run in one transaction, where SQLite ignores `PRAGMA foreign_keys`: a table rebuild
+  // (drizzle-kit's __new_<table> copy, e.g. a changed CHECK) must not fire the ON DELETE actions of
+  // the tables that reference it, so the keys are switched on only after migrating, and checked.
+  sqlite.pragma('foreign_keys = OFF');
   migrate(db, { migrationsFolder: migrationsFolder() });
+  const broken = sqlite.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0) throw new Error(`the migrations left ${broken.length} rows whose foreign keys point nowhere`);
+  sqlite.pragma('foreign_keys = ON');
   bindClock(db, clock);
   enableConfigCache(db);
   registerClient(db, sqlite);

@@ -58,7 +58,8 @@ export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
-export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
+/** `editor`: a department's knowledge editor (部门知识编辑): writes knowledge entries of their own department only. */
+export const AGENT_ROLES = ['agent', 'supervisor', 'admin', 'editor'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 const inList = (column: string, values: readonly string[]) =>
@@ -118,6 +119,8 @@ export const agents = sqliteTable(
     role: text('role', { enum: AGENT_ROLES }).notNull().default('agent'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     createdAt: text('created_at').notNull().default(now),
+    /** The department an `editor` writes knowledge entries for (null for other roles). */
+    department: text('department'),
   },
   () => [check('agents_role_check', inList('role', AGENT_ROLES))],
 );
@@ -470,3 +473,90 @@ export const ticketSequences = sqliteTable('ticket_sequences', {
   day: text('day').primaryKey(),
   last: integer('last').notNull(),
 });
+
+/**
+ * 知识库 entry statuses: draft → review → published, and out of service: expired (past valid-until,
+ * recorded lazily — agents' searches judge validity by the clock at query time) or withdrawn.
+ */
+export const KNOWLEDGE_STATUSES = ['draft', 'review', 'published', 'expired', 'withdrawn'] as const;
+export type KnowledgeStatus = (typeof KNOWLEDGE_STATUSES)[number];
+
+/**
+ * Knowledge base entries: the working copy that editors write and supervisors review. What agents
+ * see is the entry's published version (`publishedVersion` in `knowledge_versions`), so editing a
+ * published entry does not change the answer agents read until the new text is published.
+ */
+export const knowledgeEntries = sqliteTable(
+  'knowledge_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    answer: text('answer').notNull(),
+    department: text('department').notNull(),
+    categories: text('categories', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The hotline number it belongs to (e.g. `12333`), null for every hotline. */
+    hotline: text('hotline'),
+    /** Extra search words (abbreviations, colloquial names), space-separated. */
+    keywords: text('keywords').notNull().default(''),
+    /** Shanghai calendar days, inclusive; null: no limit. */
+    validFrom: text('valid_from'),
+    validUntil: text('valid_until'),
+    status: text('status', { enum: KNOWLEDGE_STATUSES }).notNull().default('draft'),
+    /** The version agents see, null while never published or after withdrawal. */
+    publishedVersion: integer('published_version'),
+    reviewNote: text('review_note'),
+    createdBy: text('created_by').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [
+    index('knowledge_entries_status_idx').on(t.status),
+    index('knowledge_entries_department_idx').on(t.department),
+    check('knowledge_entries_status_check', inList('status', KNOWLEDGE_STATUSES)),
+  ],
+);
+
+/** Every published text of an entry, never changed afterwards: version 1, 2, … */
+export const knowledgeVersions = sqliteTable(
+  'knowledge_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    entryId: integer('entry_id')
+      .notNull()
+      .references(() => knowledgeEntries.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    answer: text('answer').notNull(),
+    department: text('department').notNull(),
+    categories: text('categories', { mode: 'json' }).$type<string[]>().notNull(),
+    hotline: text('hotline'),
+    keywords: text('keywords').notNull(),
+    validFrom: text('valid_from'),
+    validUntil: text('valid_until'),
+    /** Who wrote it and who published it. */
+    writtenBy: text('written_by').notNull(),
+    publishedBy: text('published_by').notNull(),
+    publishedAt: text('published_at').notNull(),
+  },
+  (t) => [uniqueIndex('knowledge_versions_entry_version_idx').on(t.entryId, t.version)],
+);
+
+/** An entry the agent used to answer a ticket (知识库解答): one row per ticket and entry. */
+export const knowledgeLinks = sqliteTable(
+  'knowledge_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    entryId: integer('entry_id')
+      .notNull()
+      .references(() => knowledgeEntries.id, { onDelete: 'cascade' }),
+    /** The published version the agent read. */
+    version: integer('version').notNull(),
+    linkedBy: text('linked_by').notNull(),
+    linkedAt: text('linked_at').notNull(),
+  },
+  (t) => [uniqueIndex('knowledge_links_ticket_entry_idx').on(t.ticketId, t.entryId), index('knowledge_links_entry_idx').on(t.entryId)],
+);
