@@ -21,4 +21,5 @@ export * from './repos/sessions.js';
 export * from './repos/settings.js';
 export * from './repos/skills.js';
 export * from './repos/tickets.js';
+export * from './knowledge/index.js';
 export { seedDemo } from './seed-demo.js';

@@ -26,7 +26,7 @@ import { audited } from './audit-trail.js';
 import type { LiveAgents, ResourceDeps } from './deps.js';
 import { conflict, errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
-import { Pattern } from '../http/free-text.js';
+import { FreeText, Pattern } from '../http/free-text.js';
 import { Endpoint, Id, IdParams, Name, Nullable } from './schemas.js';
 
 const AgentSkill = Type.Object({ skillId: Type.Integer(), code: Type.String(), level: Type.Integer() });
@@ -38,6 +38,8 @@ const Agent = Type.Object({
   role: Type.Enum([...AGENT_ROLES]),
   endpoint: Nullable(Type.String()),
   enabled: Type.Boolean(),
+  /** A knowledge editor's department. */
+  department: Nullable(Type.String()),
   createdAt: Type.String(),
   skills: Type.Array(AgentSkill),
 });
@@ -52,7 +54,8 @@ const Login = Pattern('^[A-Za-z0-9_.-]{1,32}$', '字母、数字、_ . -，1–3
 const AgentFields = {
   login: Login,
   name: Name,
-  role: Type.Optional(Type.Enum([...AGENT_ROLES], { description: 'agent 话务员 / supervisor 班长 / admin 管理员；默认 agent' })),
+  role: Type.Optional(Type.Enum([...AGENT_ROLES], { description: 'agent 话务员 / supervisor 班长 / admin 管理员 / editor 部门知识编辑；默认 agent' })),
+  department: Type.Optional(Nullable(FreeText({ minLength: 1, maxLength: 64, description: '所属部门（部门知识编辑只能编写本部门的知识条目）' }))),
   endpoint: Type.Optional(Nullable(Endpoint)),
   enabled: Type.Optional(Type.Boolean()),
   skills: Type.Optional(Type.Array(SkillLevel, { maxItems: 50 })),
@@ -71,6 +74,7 @@ const view = (agent: AgentWithSkills): Static<typeof Agent> => ({
   role: agent.role,
   endpoint: agent.endpoint,
   enabled: agent.enabled,
+  department: agent.department,
   createdAt: agent.createdAt,
   skills: agent.skills,
 });

@@ -25,8 +25,12 @@ declare module 'fastify' {
 export const ADMIN: readonly AgentRole[] = ['admin'];
 /** Administrators and supervisors (班长/质检). */
 export const STAFF: readonly AgentRole[] = ['admin', 'supervisor'];
-/** Everyone who can log in, agents included. */
+/** Everyone who works calls and tickets, agents included (not department knowledge editors). */
 export const EVERYONE: readonly AgentRole[] = ['admin', 'supervisor', 'agent'];
+/** Every account that can log in: also department knowledge editors (logout, knowledge search). */
+export const ANY_ACCOUNT: readonly AgentRole[] = [...EVERYONE, 'editor'];
+/** Who works on the knowledge base at /knowledge: editors write, supervisors review, admins do both. */
+export const KNOWLEDGE_STAFF: readonly AgentRole[] = ['admin', 'supervisor', 'editor'];
 
 /** `onRoute`: refuses to register a route that does not say who may call it. */
 export function assertRolesDeclared(route: RouteOptions): void {

@@ -62,7 +62,7 @@ export class TokenService {
       const agentId = Number(payload.sub);
       const { login, role, endpoint } = payload as Record<string, unknown>;
       if (!Number.isInteger(agentId) || typeof login !== 'string' || typeof payload.jti !== 'string') return null;
-      if (role !== 'agent' && role !== 'supervisor' && role !== 'admin') return null;
+      if (role !== 'agent' && role !== 'supervisor' && role !== 'admin' && role !== 'editor') return null;
       return { agentId, login, role, endpoint: typeof endpoint === 'string' ? endpoint : null, sessionId: payload.jti };
     } catch {
       return null;

@@ -15,7 +15,7 @@ import { ApiError, ErrorReply } from './error-replies.js';
 import { Pattern } from './free-text.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { hashPasswordSync, verifyPassword } from '../auth/passwords.js';
-import { EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
+import { ANY_ACCOUNT, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 
 const LoginBody = Type.Object(
@@ -88,7 +88,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
 
   app.post(
     '/api/v1/auth/logout',
-    { config: { roles: EVERYONE }, onRequest: sessionGuard(sessions), schema: { response: { 204: Type.Null(), 401: ErrorReply } } },
+    { config: { roles: ANY_ACCOUNT }, onRequest: sessionGuard(sessions), schema: { response: { 204: Type.Null(), 401: ErrorReply } } },
     async (request, reply) => {
       sessions.logout(sessionOf(request));
       return reply.code(204).send(null);

@@ -26,6 +26,8 @@ export interface AgentInput {
   skills?: { skillId: number; level: number }[];
   /** Default true. */
   enabled?: boolean;
+  /** An editor's department (知识库). */
+  department?: string | null;
 }
 
 export function createAgent(db: Db, input: AgentInput): AgentRow {
@@ -98,6 +100,7 @@ export interface AgentUpdate {
   endpoint?: string | null;
   role?: AgentRole;
   enabled?: boolean;
+  department?: string | null;
   /** When given, replaces the agent's skills. */
   skills?: { skillId: number; level: number }[];
 }

@@ -4,7 +4,7 @@ import { h } from './dom.js';
 
 export interface Session {
   token: string;
-  role: 'agent' | 'supervisor' | 'admin';
+  role: 'agent' | 'supervisor' | 'admin' | 'editor';
   agentId: number;
   name: string;
   endpoint: string | null;

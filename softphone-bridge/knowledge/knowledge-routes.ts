@@ -1,0 +1,337 @@
+/**
+ * `/api/v1/knowledge/…`: the knowledge base (知识库) over HTTP. Agents search it and get suggestions
+ * for the call on their desk, and link the entry they answered with to the call's ticket; editors
+ * (their own department) and admins write entries and import a spreadsheet; supervisors and admins
+ * review, publish and withdraw. The rules are in routing/knowledge/entry-lifecycle.ts; every change
+ * is audited (entity `knowledge-entry`).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from 'typebox';
+import {
+  createKnowledgeEntry,
+  findAgent,
+  findKnowledgeEntry,
+  findKnowledgeVersion,
+  findTicketByNumber,
+  linkKnowledgeToTicket,
+  listKnowledgeEntries,
+  listKnowledgeLinksOfTicket,
+  listKnowledgeVersions,
+  markExpiredKnowledge,
+  clockOf,
+  publishKnowledgeEntry,
+  searchKnowledge,
+  setKnowledgeStatus,
+  shanghaiDay,
+  suggestKnowledge,
+  updateKnowledgeEntry,
+  withdrawKnowledgeEntry,
+  type AgentRole,
+  type Db,
+  type KnowledgeEntryRow,
+  type KnowledgeFields,
+} from '../../store/index.js';
+import {
+  decideKnowledgeAction,
+  editRefusal,
+  effectiveStatus,
+  KNOWLEDGE_STATUS_NAMES,
+  validityRefusal,
+  writeRefusal,
+  type KnowledgeActor,
+} from '../../routing/knowledge/entry-lifecycle.js';
+import { audited } from '../admin-api/audit-trail.js';
+import { ANY_ACCOUNT, assertRolesDeclared, EVERYONE, KNOWLEDGE_STAFF, sessionGuard, sessionOf } from '../auth/session-guard.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { SessionClaims } from '../auth/tokens.js';
+import { ApiError, conflict, errorReplies, invalid, notFound } from '../http/error-replies.js';
+import { parseKnowledgeCsv } from './csv-import.js';
+import {
+  ActionBody,
+  Entry,
+  EntryBody,
+  Hits,
+  IdParams,
+  ImportBody,
+  ImportReply,
+  Link,
+  LinkBody,
+  LinkReply,
+  ListQuery,
+  SearchQuery,
+  SuggestQuery,
+  TicketParams,
+  Version,
+  VersionParams,
+} from './schemas.js';
+import Type from 'typebox';
+
+/** Who writes entries: admins, and department knowledge editors (their department only, checked per entry). */
+const WRITERS: readonly AgentRole[] = ['admin', 'editor'];
+const TAGS = ['知识库 knowledge'];
+const ENTITY = 'knowledge-entry';
+
+const view = (entry: KnowledgeEntryRow, today: string): Static<typeof Entry> => {
+  const status = effectiveStatus(entry, today);
+  return { ...entry, status, statusName: KNOWLEDGE_STATUS_NAMES[status] };
+};
+
+const fieldsOf = (body: Static<typeof EntryBody>): KnowledgeFields => ({
+  title: body.title.trim(),
+  answer: body.answer.trim(),
+  department: body.department.trim(),
+  categories: body.categories.map((c) => c.trim()),
+  hotline: body.hotline,
+  keywords: body.keywords.trim().split(/[\s,，、;；]+/).filter(Boolean).join(' '),
+  validFrom: body.validFrom,
+  validUntil: body.validUntil,
+});
+
+export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sessions }> = (app, { db, sessions }) => {
+  app.addHook('onRoute', assertRolesDeclared);
+  app.addHook('onRequest', sessionGuard(sessions));
+
+  const today = () => shanghaiDay(clockOf(db).now());
+  const actorOf = (claims: SessionClaims): KnowledgeActor => ({ role: claims.role, department: findAgent(db, claims.agentId)?.department ?? null });
+  const requireEntry = (id: number): KnowledgeEntryRow => {
+    const entry = findKnowledgeEntry(db, id);
+    if (!entry) throw notFound(`知识条目不存在: ${id}`);
+    return entry;
+  };
+  const checkValidity = (fields: KnowledgeFields) => {
+    const refusal = validityRefusal(fields.validFrom, fields.validUntil);
+    if (refusal) throw invalid([{ field: '/validUntil', in: 'body', message: refusal }]);
+  };
+
+  app.get(
+    '/api/v1/knowledge/search',
+    {
+      config: { roles: ANY_ACCOUNT },
+      schema: { tags: TAGS, summary: '检索知识库（分词、同义词，仅有效期内已发布条目）', querystring: SearchQuery, response: { 200: Hits, ...errorReplies(400, 401, 403) } },
+    },
+    (request) => ({ items: searchKnowledge(db, { text: request.query.q, today: today(), hotline: request.query.hotline ?? null, limit: request.query.limit ?? 10 }) }),
+  );
+
+  app.get(
+    '/api/v1/knowledge/suggestions',
+    {
+      config: { roles: ANY_ACCOUNT },
+      schema: {
+        tags: TAGS,
+        summary: '按来电情况推荐知识（热线、语音导航选择、近期工单分类、正在填写的诉求内容）',
+        querystring: SuggestQuery,
+        response: { 200: Hits, ...errorReplies(400, 401, 403) },
+      },
+    },
+    (request) => {
+      const q = request.query;
+      return { items: suggestKnowledge(db, { today: today(), hotline: q.hotline ?? null, texts: [q.text ?? '', q.ivr ?? '', q.history ?? ''], limit: q.limit ?? 5 }) };
+    },
+  );
+
+  app.get(
+    '/api/v1/knowledge/entries',
+    {
+      config: { roles: KNOWLEDGE_STAFF },
+      schema: { tags: TAGS, summary: '知识条目列表（编辑、审核用）', querystring: ListQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Entry) }), ...errorReplies(400, 401, 403) } },
+    },
+    (request) => {
+      const day = today();
+      markExpiredKnowledge(db, day);
+      const q = request.query;
+      const { total, items } = listKnowledgeEntries(db, { status: q.status, department: q.department, text: q.q, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+      return { total, items: items.map((e) => view(e, day)) };
+    },
+  );
+
+  app.get(
+    '/api/v1/knowledge/entries/:id',
+    {
+      config: { roles: KNOWLEDGE_STAFF },
+      schema: { tags: TAGS, summary: '查看知识条目及其历史版本', params: IdParams, response: { 200: Type.Object({ entry: Entry, versions: Type.Array(Version) }), ...errorReplies(400, 401, 403, 404) } },
+    },
+    (request) => ({ entry: view(requireEntry(request.params.id), today()), versions: listKnowledgeVersions(db, request.params.id) }),
+  );
+
+  app.get(
+    '/api/v1/knowledge/entries/:id/versions/:version',
+    {
+      config: { roles: ANY_ACCOUNT },
+      schema: { tags: TAGS, summary: '查看某一已发布版本', params: VersionParams, response: { 200: Version, ...errorReplies(400, 401, 403, 404) } },
+    },
+    (request) => {
+      const version = findKnowledgeVersion(db, request.params.id, request.params.version);
+      if (!version) throw notFound(`知识条目 ${request.params.id} 没有第 ${request.params.version} 版`);
+      return version;
+    },
+  );
+
+  app.post(
+    '/api/v1/knowledge/entries',
+    {
+      config: { roles: WRITERS },
+      schema: { tags: TAGS, summary: '新建知识条目（草稿，或直接提交审核）', body: EntryBody, response: { 201: Entry, ...errorReplies(400, 401, 403) } },
+    },
+    async (request, reply) => {
+      const claims = sessionOf(request);
+      const fields = fieldsOf(request.body);
+      const refusal = writeRefusal(actorOf(claims), fields.department);
+      if (refusal) throw new ApiError(403, refusal);
+      checkValidity(fields);
+      const entry = audited(db, claims.login, ENTITY, 'create', (tx) => {
+        const created = createKnowledgeEntry(tx, fields, claims.login, request.body.submit ? 'review' : 'draft');
+        return { id: created.id, after: created, result: created };
+      });
+      return reply.code(201).send(view(entry, today()));
+    },
+  );
+
+  app.put(
+    '/api/v1/knowledge/entries/:id',
+    {
+      config: { roles: WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: '修改知识条目（成为新的草稿；已发布的版本在新版本发布前仍对话务员有效）',
+        params: IdParams,
+        body: EntryBody,
+        response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) },
+      },
+    },
+    (request) => {
+      const claims = sessionOf(request);
+      const before = requireEntry(request.params.id);
+      const fields = fieldsOf(request.body);
+      const refusal = editRefusal(actorOf(claims), before, fields.department);
+      if (refusal) throw before.status === 'review' && writeRefusal(actorOf(claims), before.department) === null ? conflict(refusal) : new ApiError(403, refusal);
+      checkValidity(fields);
+      const entry = audited(db, claims.login, ENTITY, 'update', (tx) => {
+        const updated = updateKnowledgeEntry(tx, before.id, fields, claims.login);
+        const result = request.body.submit && updated ? (setKnowledgeStatus(tx, before.id, 'review', claims.login) ?? updated) : updated;
+        return { id: before.id, before, after: result, result };
+      });
+      if (!entry) throw notFound(`知识条目不存在: ${before.id}`);
+      return view(entry, today());
+    },
+  );
+
+  app.post(
+    '/api/v1/knowledge/entries/:id/actions',
+    {
+      config: { roles: KNOWLEDGE_STAFF },
+      schema: {
+        tags: TAGS,
+        summary: '审核流转：提交审核、审核发布（生成新版本）、退回修改、下架',
+        params: IdParams,
+        body: ActionBody,
+        response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) },
+      },
+    },
+    (request) => {
+      const claims = sessionOf(request);
+      const { action, note } = request.body;
+      const before = requireEntry(request.params.id);
+      const day = today();
+      const decision = decideKnowledgeAction(action, before, actorOf(claims), day);
+      if (!decision.ok) throw conflict(decision.reason);
+      if ((action === 'reject' || action === 'withdraw') && !note?.trim()) throw invalid([{ field: '/note', in: 'body', message: '退回或下架须填写审核意见' }]);
+      const entry = audited(db, claims.login, ENTITY, action, (tx) => {
+        let after: KnowledgeEntryRow | undefined;
+        if (action === 'approve') {
+          publishKnowledgeEntry(tx, before, claims.login);
+          after = findKnowledgeEntry(tx, before.id);
+        } else if (action === 'withdraw') after = withdrawKnowledgeEntry(tx, before.id, claims.login, note?.trim() ?? null);
+        else after = setKnowledgeStatus(tx, before.id, decision.to, claims.login, note?.trim() || null);
+        return { id: before.id, before, after, result: after };
+      });
+      if (!entry) throw notFound(`知识条目不存在: ${before.id}`);
+      return view(entry, day);
+    },
+  );
+
+  app.post(
+    '/api/v1/knowledge/import',
+    {
+      bodyLimit: 5 * 1024 * 1024,
+      config: { roles: WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: '从 CSV 文件导入知识条目（表头：标题,答复内容,部门,分类,热线,关键词,生效日期,失效日期）；有问题的行不导入，逐行说明原因',
+        body: ImportBody,
+        response: { 200: ImportReply, ...errorReplies(400, 401, 403) },
+      },
+    },
+    (request) => {
+      const claims = sessionOf(request);
+      const actor = actorOf(claims);
+      const { rows, problems } = parseKnowledgeCsv(request.body.csv);
+      const allowed = rows.filter(({ row, fields }) => {
+        const refusal = writeRefusal(actor, fields.department);
+        if (refusal) problems.push({ row, field: '部门', message: refusal });
+        return refusal === null;
+      });
+      const ids = db.transaction((tx) =>
+        allowed.map(({ fields }) =>
+          audited(tx, claims.login, ENTITY, 'import', (inner) => {
+            const created = createKnowledgeEntry(inner, fields, claims.login, request.body.submit ? 'review' : 'draft');
+            return { id: created.id, after: created, result: created.id };
+          }),
+        ),
+      );
+      request.log.info({ created: ids.length, problems: problems.length }, 'knowledge entries imported');
+      return { created: ids.length, ids, errors: problems.sort((a, b) => a.row - b.row) };
+    },
+  );
+
+  // Links to tickets: an agent only for the tickets of calls they took (like the ticket routes).
+  const ticketFor = (claims: SessionClaims, number: string) => {
+    const ticket = findTicketByNumber(db, number);
+    if (!ticket || (claims.role === 'agent' && ticket.agentId !== claims.agentId)) throw notFound('工单不存在');
+    return ticket;
+  };
+
+  app.post(
+    '/api/v1/tickets/:number/knowledge',
+    {
+      config: { roles: EVERYONE },
+      schema: {
+        tags: TAGS,
+        summary: '以知识条目答复：关联到工单（记入工单历史，计入知识库解答数）',
+        params: TicketParams,
+        body: LinkBody,
+        response: { 200: LinkReply, ...errorReplies(400, 401, 403, 404) },
+      },
+    },
+    (request) => {
+      const claims = sessionOf(request);
+      const ticket = ticketFor(claims, request.params.number);
+      const [hit] = searchableEntry(db, request.body.entryId, today());
+      if (!hit) throw notFound('知识条目不存在或不在有效期内');
+      const created = linkKnowledgeToTicket(db, { ticket, entryId: hit.entryId, version: hit.version, title: hit.title, actor: claims.login });
+      const link = listKnowledgeLinksOfTicket(db, ticket.number).find((l) => l.entryId === hit.entryId);
+      if (!link) throw notFound('知识条目不存在');
+      return { ...link, created };
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:number/knowledge',
+    {
+      config: { roles: EVERYONE },
+      schema: { tags: TAGS, summary: '工单关联的知识条目', params: TicketParams, response: { 200: Type.Array(Link), ...errorReplies(400, 401, 403, 404) } },
+    },
+    (request) => listKnowledgeLinksOfTicket(db, ticketFor(sessionOf(request), request.params.number).number),
+  );
+
+  return Promise.resolve();
+};
+
+/** The entry's published version if agents may see it today (published, in force). */
+function searchableEntry(db: Db, entryId: number, today: string): { entryId: number; version: number; title: string }[] {
+  const entry = findKnowledgeEntry(db, entryId);
+  if (!entry || entry.publishedVersion === null) return [];
+  const version = findKnowledgeVersion(db, entryId, entry.publishedVersion);
+  if (!version) return [];
+  if ((version.validFrom && version.validFrom > today) || (version.validUntil && version.validUntil < today)) return [];
+  return [{ entryId, version: version.version, title: version.title }];
+}

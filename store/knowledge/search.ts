@@ -1,0 +1,121 @@
+/**
+ * What agents find: published entries in force on `today` (Shanghai day, from the store's clock —
+ * an entry past its valid-until day is never shown, whatever its recorded status), ranked by bm25
+ * with the title weighted above the keywords and those above the answer, an entry of the call's
+ * hotline ahead of others, with the matched words marked.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { highlight, snippet } from './highlight.js';
+import { ftsMatchExpression, queryWords } from './search-query.js';
+import { jiebaSegmenter, type TextSegmenter } from './segmenter.js';
+
+export interface KnowledgeHit {
+  entryId: number;
+  version: number;
+  title: string;
+  answer: string;
+  department: string;
+  categories: string[];
+  hotline: string | null;
+  validUntil: string | null;
+  publishedAt: string;
+  /** HTML: the title and a part of the answer, escaped, matched words in `<mark>`. */
+  titleHtml: string;
+  snippetHtml: string;
+}
+
+export interface KnowledgeSearch {
+  /** What the agent typed, or text from the call's context. */
+  text: string;
+  /** Shanghai calendar day the validity is judged on. */
+  today: string;
+  /** The call's hotline number: its entries rank first. */
+  hotline?: string | null;
+  limit?: number;
+}
+
+/** bm25 column weights: title, body (the answer), keywords (with categories and department). */
+const WEIGHTS = sql.raw('bm25(knowledge_fts, 10.0, 1.0, 5.0)');
+/** How much being the call's hotline's own entry counts, against bm25 scores (smaller is better). */
+const HOTLINE_BONUS = 3;
+
+interface Row {
+  entryId: number;
+  version: number;
+  title: string;
+  answer: string;
+  department: string;
+  categories: string;
+  hotline: string | null;
+  validUntil: string | null;
+  publishedAt: string;
+}
+
+const COLUMNS = sql.raw(
+  'e.id as entryId, v.version as version, v.title as title, v.answer as answer, v.department as department, v.categories as categories, v.hotline as hotline, v.valid_until as validUntil, v.published_at as publishedAt',
+);
+const IN_FORCE = (today: string): SQL =>
+  sql`e.published_version is not null and (v.valid_from is null or v.valid_from <= ${today}) and (v.valid_until is null or v.valid_until >= ${today})`;
+
+function hitOf(row: Row, words: readonly string[]): KnowledgeHit {
+  return {
+    ...row,
+    categories: JSON.parse(row.categories) as string[],
+    titleHtml: highlight(row.title, words),
+    snippetHtml: snippet(row.answer, words),
+  };
+}
+
+export function searchKnowledge(db: Db, search: KnowledgeSearch, segmenter: TextSegmenter = jiebaSegmenter): KnowledgeHit[] {
+  const words = queryWords(segmenter, search.text);
+  const match = ftsMatchExpression(words);
+  if (match === null) return [];
+  const rows = db.all<Row>(sql`
+    select ${COLUMNS}
+    from knowledge_fts
+    join knowledge_entries e on e.id = knowledge_fts.rowid
+    join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
+    where knowledge_fts match ${match} and ${IN_FORCE(search.today)}
+    order by ${WEIGHTS} - (case when v.hotline = ${search.hotline ?? ''} then ${HOTLINE_BONUS} else 0 end), e.id
+    limit ${search.limit ?? 10}`);
+  return rows.map((row) => hitOf(row, words));
+}
+
+/** The hotline's own entries in force, newest first: suggestions when nothing else is known. */
+export function hotlineKnowledge(db: Db, hotline: string, today: string, limit: number): KnowledgeHit[] {
+  const rows = db.all<Row>(sql`
+    select ${COLUMNS}
+    from knowledge_entries e
+    join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
+    where v.hotline = ${hotline} and ${IN_FORCE(today)}
+    order by v.published_at desc, e.id
+    limit ${limit}`);
+  return rows.map((row) => hitOf(row, []));
+}
+
+export interface KnowledgeContext {
+  today: string;
+  hotline?: string | null;
+  /** Everything known of the call: IVR choices, the caller's earlier tickets' categories, what the agent typed. */
+  texts: readonly string[];
+  limit?: number;
+}
+
+/**
+ * Suggestions for a call: entries matching its context (the hotline's own first), then, to fill
+ * up, the hotline's newest entries.
+ */
+export function suggestKnowledge(db: Db, context: KnowledgeContext, segmenter: TextSegmenter = jiebaSegmenter): KnowledgeHit[] {
+  const limit = context.limit ?? 5;
+  const text = context.texts.filter((t) => t.trim() !== '').join(' ');
+  const hits = text ? searchKnowledge(db, { text, today: context.today, hotline: context.hotline ?? null, limit }, segmenter) : [];
+  if (hits.length < limit && context.hotline) {
+    const seen = new Set(hits.map((h) => h.entryId));
+    for (const hit of hotlineKnowledge(db, context.hotline, context.today, limit)) {
+      if (hits.length >= limit) break;
+      if (!seen.has(hit.entryId)) hits.push(hit);
+    }
+  }
+  return hits;
+}
