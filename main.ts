@@ -36,6 +36,7 @@ import { healthRoutes } from './softphone-bridge/http/health.js';
 import { registerSecurityHeaders } from './softphone-bridge/http/security-headers.js';
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
+import { knowledgeRoutes } from './softphone-bridge/knowledge/knowledge-routes.js';
 import { openStore, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
@@ -139,6 +140,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(supervisorGateway, { calls, sessions, db: store.db, limits: socketLimits });
   await http.register(calendarRoutes, { db: store.db, sessions });
   await http.register(ticketRoutes, { db: store.db, sessions, tickets });
+  await http.register(knowledgeRoutes, { db: store.db, sessions });
   await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, catalogue: apiCatalogue });
   await http.register(healthRoutes, {
     sources: {
