@@ -12,6 +12,8 @@ import { createRoute } from './repos/routes.js';
 import { putMenu } from './repos/menus.js';
 import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
+import { seedKnowledge } from './knowledge/seed-knowledge.js';
+import { seedTicketReferenceData } from './seed-tickets.js';
 import { routes } from './schema.js';
 
 export function isEmpty(db: Db): boolean {
@@ -130,6 +132,8 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
       },
     });
     putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
+    seedKnowledge(tx, passwordHash);
+    seedTicketReferenceData(tx);
     writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
   });
   return true;

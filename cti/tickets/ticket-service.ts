@@ -1,19 +1,26 @@
 /**
  * Applies ticket moves: checks them with the lifecycle rules (routing/tickets), writes the status,
- * the history entry and any deadline atomically, and publishes `ticket.changed`. Deadlines are set
- * when the category is first registered, on the working-day calendar with the admin's corrections.
+ * the history entry and any deadline atomically, and publishes `ticket.changed`. A ticket is a draft
+ * (saved as the agent types) until 登记完成 checks its required fields (routing/tickets/registration.ts);
+ * only then can it be answered directly or dispatched. While at acceptance, its deadlines follow the
+ * category and urgency on the working-day calendar with the admin's corrections, or the agent's choice.
  */
 import { computeDeadlines, extendDeadline } from '../../routing/tickets/deadlines.js';
-import { checkExtension, checkMove, type TicketAction } from '../../routing/tickets/ticket-lifecycle.js';
+import { checkAnswerReady, checkDispatchReady, checkDueChoice, missingForRegistration } from '../../routing/tickets/registration.js';
+import { MAX_EXTENSIONS, checkExtension, checkMove, type TicketAction } from '../../routing/tickets/ticket-lifecycle.js';
 import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
 import {
   changeTicketStatus,
   clockOf,
+  findDivision,
+  findHandlingUnit,
   findTicketByNumber,
   grantExtension,
+  isSelectableMatter,
+  markTicketRegistered,
+  matterPathText,
   listCalendarDays,
   saveTicketForm,
-  setTicketDeadlines,
   type Db,
   type TicketForm,
   type TicketRow,
@@ -23,8 +30,10 @@ import type { Logger } from '../logging.js';
 
 export class TicketError extends Error {
   constructor(
-    readonly kind: 'not-found' | 'refused' | 'conflict',
+    readonly kind: 'not-found' | 'refused' | 'conflict' | 'incomplete',
     message: string,
+    /** `incomplete`: the required fields still missing, in the form's words. */
+    readonly missing: string[] = [],
   ) {
     super(message);
     this.name = 'TicketError';
@@ -50,21 +59,75 @@ export class TicketService {
     return ticket;
   }
 
-  /** 登记: saves the form; the first time a category is known, the deadlines are set from acceptance. */
-  register(number: string, form: TicketForm, actor: string): TicketRow {
+  /**
+   * Saves the draft (what the agent has typed, as they type). Chosen classification, place, unit and
+   * deadline are checked as they come; the required fields only at 登记完成. While the ticket is still
+   * at acceptance, its deadlines follow the category and urgency (or the agent's chosen deadline).
+   * Once registered, a save may not leave a required field empty.
+   */
+  register(number: string, form: TicketForm): TicketRow {
     const ticket = this.require(number);
-    const saved = saveTicketForm(this.db, ticket.id, form, actor);
-    if (!saved) throw new TicketError('not-found', '工单不存在');
-    if (!saved.dueAt && saved.category) {
-      const calendar = this.calendar();
-      const deadlines = computeDeadlines(calendar, { acceptedAt: new Date(saved.createdAt), category: saved.category, urgency: saved.urgency });
-      setTicketDeadlines(this.db, saved.id, deadlines);
-      if (deadlines.beyondKnownCalendar) {
-        this.log.warn({ ticket: saved.number, dueAt: deadlines.dueAt, knownThrough: calendar.knownThrough }, 'deadline runs past the known holiday calendar');
+    const next: TicketForm = { ...form };
+    if (form.matterId !== undefined && form.matterId !== null && form.matterId !== ticket.matterId) {
+      const pick = isSelectableMatter(this.db, form.matterId);
+      if (!pick.ok) throw new TicketError('refused', pick.reason);
+      next.matterPath = matterPathText(pick.line);
+    } else if (form.matterId === null) next.matterPath = null;
+    if (form.districtCode !== undefined || form.streetCode !== undefined) {
+      const districtCode = form.districtCode === undefined ? ticket.districtCode : form.districtCode;
+      const streetCode = form.streetCode === undefined ? ticket.streetCode : form.streetCode;
+      if (districtCode === null) {
+        if (streetCode !== null) throw new TicketError('refused', '请先选择事发区/县');
+        Object.assign(next, { districtName: null, streetCode: null, streetName: null });
+      } else {
+        const place = findDivision(this.db, districtCode, streetCode);
+        if (!place) throw new TicketError('refused', streetCode ? '事发乡镇/街道不在所选区/县内' : '事发区/县不在本市');
+        Object.assign(next, { districtCode, districtName: place.district.name, streetCode, streetName: place.street?.name ?? null });
       }
-      return this.require(number);
     }
+    if (form.handlingUnitId !== undefined && form.handlingUnitId !== null && form.handlingUnitId !== ticket.handlingUnitId) {
+      if (!findHandlingUnit(this.db, form.handlingUnitId)?.enabled) throw new TicketError('refused', '承办单位不存在或已停用');
+    }
+    const merged = { ...ticket, ...next };
+    if (ticket.registeredAt) {
+      const missing = missingForRegistration(merged);
+      if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
+    }
+    const deadlines = ticket.status === 'accepted' ? this.deadlinesOf(merged) : {};
+    const saved = saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
+    if (!saved) throw new TicketError('not-found', '工单不存在');
     return saved;
+  }
+
+  /** The rule's deadline, the latest allowed, and the one that applies (the agent's choice, checked). */
+  private deadlinesOf(t: TicketRow): { dueAt?: string | null; dispatchDueAt?: string | null } {
+    if (!t.category) {
+      if (t.dueOverride) throw new TicketError('refused', '请先选择诉求类型，再设定办理时限');
+      return {};
+    }
+    const calendar = this.calendar();
+    const rule = computeDeadlines(calendar, { acceptedAt: new Date(t.createdAt), category: t.category, urgency: t.urgency });
+    if (rule.beyondKnownCalendar) {
+      this.log.warn({ ticket: t.number, dueAt: rule.dueAt, knownThrough: calendar.knownThrough }, 'deadline runs past the known holiday calendar');
+    }
+    if (!t.dueOverride) return { dueAt: rule.dueAt, dispatchDueAt: rule.dispatchDueAt };
+    let latest = rule.dueAt;
+    for (let i = 0; i < MAX_EXTENSIONS; i++) latest = extendDeadline(calendar, latest).dueAt;
+    const check = checkDueChoice({ ruleDueAt: rule.dueAt, latestDueAt: latest, chosen: t.dueOverride, reason: t.dueReason, now: this.now() });
+    if (!check.ok) throw new TicketError('refused', check.reason);
+    return { dueAt: t.dueOverride, dispatchDueAt: rule.dispatchDueAt };
+  }
+
+  /** 登记完成: refused with every missing field named; then the ticket is no longer a draft. */
+  completeRegistration(number: string, actor: string): TicketRow {
+    const ticket = this.require(number);
+    if (ticket.registeredAt) return ticket;
+    const missing = missingForRegistration(ticket);
+    if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
+    const summary = [ticket.matterPath, ticket.districtName && `${ticket.districtName}${ticket.streetName ?? ''}`].filter(Boolean).join('；');
+    if (!markTicketRegistered(this.db, ticket.id, actor, `登记完成：${summary}`)) return this.require(number);
+    this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'register', actor });
+    return this.require(number);
   }
 
   act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): TicketRow {
@@ -77,6 +140,11 @@ export class TicketService {
       satisfaction: action === 'evaluate' ? (input.satisfaction ?? null) : ticket.satisfaction,
     });
     if (!check.ok) throw new TicketError('refused', check.reason);
+    if (ticket.status === 'accepted' || ticket.status === 'returned') {
+      const ready = action === 'answer-directly' ? checkAnswerReady(ticket) : action === 'dispatch' ? checkDispatchReady(ticket) : { ok: true as const };
+      if (!ready.ok) throw new TicketError('refused', ready.reason);
+      if (action === 'dispatch' && ticket.dueAt && Date.parse(ticket.dueAt) <= now.getTime()) throw new TicketError('refused', '办理时限已过，请重新设定');
+    }
     if (action === 'evaluate' && !input.satisfaction) throw new TicketError('refused', '评价须给出满意度');
     const set: Parameters<typeof changeTicketStatus>[1]['set'] = {};
     if (action === 'dispatch' || action === 'refuse-return') set.dispatchedAt = now.toISOString();

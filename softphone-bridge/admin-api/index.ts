@@ -17,6 +17,7 @@ import { contactsResource } from './contacts-resource.js';
 import type { LiveAgents } from './deps.js';
 import { expertSeatsResource } from './expert-seats-resource.js';
 import { lockoutsResource } from './lockouts-resource.js';
+import { mattersResource } from './matters-resource.js';
 import { menusResource } from './menus-resource.js';
 import { metaResource } from './meta-resource.js';
 import { missedCallsResource } from './missed-calls-resource.js';
@@ -53,5 +54,6 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, s
   await app.register(missedCallsResource, deps);
   await app.register(kpisResource, deps);
   await app.register(lockoutsResource, deps);
+  await app.register(mattersResource, deps);
   await app.register(metaResource, { ...deps, catalogue });
 };

@@ -4,6 +4,7 @@
  * caller stands out.
  */
 import type { IvrStep } from '../../ivr/interpreter.js';
+import { CONFIDENTIAL_CONTENT } from '../../routing/tickets/confidentiality.js';
 import { listTicketsOfCaller, type Db } from '../../store/index.js';
 import type { CallSummary } from '../../cti/events/domain-events.js';
 
@@ -28,7 +29,8 @@ export function buildScreenPop(db: Db, call: CallSummary, ivrSteps: IvrStep[], w
   const history = listTicketsOfCaller(db, call.callerNumber, HISTORY + 1)
     .filter((t) => t.id !== call.ticketId)
     .slice(0, HISTORY)
-    .map((t) => ({ ticketNumber: t.number, status: t.status, category: t.category, createdAt: t.createdAt, content: t.content }));
+    // A confidential ticket shows its number and stage, never its content (routing/tickets/confidentiality.ts).
+    .map((t) => ({ ticketNumber: t.number, status: t.status, category: t.category, createdAt: t.createdAt, content: t.confidential ? CONFIDENTIAL_CONTENT : t.content }));
   return {
     type: 'call.offered',
     callId: call.callId,

@@ -1,7 +1,9 @@
 /**
- * Tickets over HTTP: read and register (登记) during the call, move through the lifecycle, extend,
- * search. An agent may read, fill and move (direct answer, dispatch) only tickets of calls they took;
- * supervisors and admins may act on any. Every read is audited too: tickets hold personal data.
+ * Tickets over HTTP: read, save the draft as the agent types and register it (登记完成) during the call,
+ * move it through the lifecycle, extend, search, and list the agent's own (我的工单). An agent may
+ * read, fill and move (direct answer, dispatch) only tickets of calls they took; supervisors and admins
+ * may act on any. Every read is audited too: tickets hold personal data, and a confidential ticket's
+ * caller is masked for everyone but its own agent (routing/tickets/confidentiality.ts).
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import Type, { type Static } from 'typebox';
@@ -12,31 +14,55 @@ import {
   TICKET_DISPOSITIONS,
   TICKET_STATUSES,
   TICKET_URGENCIES,
+  clockOf,
+  findHandlingUnit,
   findTicketByNumber,
+  listAgentTickets,
   searchTickets,
+  shanghaiDay,
+  shanghaiDayBounds,
   ticketHistory,
   writeAudit,
   type Db,
   type TicketRow,
 } from '../../store/index.js';
-import { FreeText, MultilineText, Pattern } from './free-text.js';
+import { callerView } from '../../routing/tickets/confidentiality.js';
+import { CalendarDate, FreeText, MultilineText, Pattern } from './free-text.js';
+import { ticketOptionsRoute } from './ticket-options-route.js';
 import { assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { SessionClaims } from '../auth/tokens.js';
 
 const Params = Type.Object({ number: Pattern('^[0-9]{6,16}$', '工单编号，6–16 位数字') });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const FormBody = Type.Object(
   {
-    category: Type.Optional(Type.Union(TICKET_CATEGORIES.map((c) => Type.Literal(c)))),
-    urgency: Type.Optional(Type.Union(TICKET_URGENCIES.map((u) => Type.Literal(u)))),
-    content: Type.Optional(MultilineText({ maxLength: 4000 })),
-    address: Type.Optional(Type.Union([FreeText({ maxLength: 200 }), Type.Null()])),
-    disposition: Type.Optional(Type.Union(TICKET_DISPOSITIONS.map((d) => Type.Literal(d)))),
+    category: Type.Optional(Type.Union(TICKET_CATEGORIES.map((c) => Type.Literal(c)), { description: '诉求类型' })),
+    urgency: Type.Optional(Type.Union(TICKET_URGENCIES.map((u) => Type.Literal(u)), { description: '紧急程度' })),
+    content: Type.Optional(MultilineText({ maxLength: 4000, description: '诉求内容' })),
+    address: Type.Optional(Nullable(FreeText({ maxLength: 200, description: '详细地址' }))),
+    disposition: Type.Optional(Type.Union(TICKET_DISPOSITIONS.map((d) => Type.Literal(d)), { description: '处理方式' })),
+    callerName: Type.Optional(Nullable(FreeText({ maxLength: 32, description: '来电人姓名' }))),
+    contactPhone: Type.Optional(Nullable(Pattern('^\\+?[0-9]{3,20}$', '数字，可带 +，3–20 位', { description: '联系电话' }))),
+    confidential: Type.Optional(Type.Boolean({ description: '是否保密' })),
+    matterId: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: '诉求分类（分类树的末级节点）' }))),
+    districtCode: Type.Optional(Nullable(Pattern('^[0-9]{6}$', '区/县代码，6 位数字', { description: '事发区/县（行政区划代码）' }))),
+    streetCode: Type.Optional(Nullable(Pattern('^[0-9]{9}$', '乡镇/街道代码，9 位数字', { description: '事发乡镇/街道（行政区划代码）' }))),
+    handlingUnitId: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: '承办单位' }))),
+    dueOverride: Type.Optional(Nullable(Type.String({ format: 'date-time', description: '办理时限（不填按规定时限；晚于规定时限须填理由）' }))),
+    dueReason: Type.Optional(Nullable(FreeText({ maxLength: 200, description: '办理时限延长理由' }))),
+    knowledgeLinks: Type.Optional(
+      Type.Array(Type.Object({ entryId: Type.Integer({ minimum: 1 }), title: FreeText({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }), {
+        maxItems: 20,
+        description: '关联的知识库条目',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 const ErrorReply = Type.Object({ error: Type.String() });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/** 422: the fields 登记完成 still needs, in the form's words. */
+const IncompleteReply = Type.Object({ error: Type.String(), missing: Type.Array(Type.String()) });
 const Ticket = Type.Object({
   id: Type.Integer(),
   number: Type.String(),
@@ -56,6 +82,21 @@ const Ticket = Type.Object({
   dispatchedAt: Nullable(Type.String()),
   extensions: Type.Integer(),
   satisfaction: Nullable(Type.String()),
+  callerName: Nullable(Type.String()),
+  contactPhone: Nullable(Type.String()),
+  confidential: Type.Boolean(),
+  matterId: Nullable(Type.Integer()),
+  matterPath: Nullable(Type.String()),
+  districtCode: Nullable(Type.String()),
+  districtName: Nullable(Type.String()),
+  streetCode: Nullable(Type.String()),
+  streetName: Nullable(Type.String()),
+  handlingUnitId: Nullable(Type.Integer()),
+  handlingUnit: Nullable(Type.String()),
+  dueOverride: Nullable(Type.String()),
+  dueReason: Nullable(Type.String()),
+  knowledgeLinks: Type.Array(Type.Object({ entryId: Type.Integer(), title: Type.String() })),
+  registeredAt: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -100,6 +141,8 @@ const SearchQuery = Type.Object(
     caller: Type.Optional(Pattern('^[0-9+]{3,20}$', '来电号码，数字，可带 +')),
     status: Type.Optional(Type.Union(TICKET_STATUSES.map((t) => Type.Literal(t)))),
     hotline: Type.Optional(FreeText({ maxLength: 64 })),
+    callerName: Type.Optional(FreeText({ minLength: 1, maxLength: 32, description: '来电人姓名（部分即可）' })),
+    text: Type.Optional(FreeText({ minLength: 1, maxLength: 100, description: '诉求内容、分类或地址中的文字' })),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     overdue: Type.Optional(Type.Boolean()),
@@ -114,14 +157,24 @@ const AGENT_ACTIONS = new Set(['answer-directly', 'dispatch']);
 
 function sendTicketError(reply: FastifyReply, error: unknown): FastifyReply {
   if (!(error instanceof TicketError)) throw error;
+  if (error.kind === 'incomplete') return reply.code(422).send({ error: error.message, missing: error.missing });
   return reply.code(error.kind === 'not-found' ? 404 : 409).send({ error: error.message });
 }
+
+/** The ticket as this reader may see it: the unit's name, and a confidential caller masked unless they took the call. */
+function view(db: Db, ticket: TicketRow, claims: SessionClaims) {
+  const unit = ticket.handlingUnitId === null ? null : (findHandlingUnit(db, ticket.handlingUnitId)?.name ?? null);
+  return { ...callerView(ticket, claims.agentId), handlingUnit: unit, knowledgeLinks: ticket.knowledgeLinks ?? [] };
+}
+
+const MineQuery = Type.Object({ day: Type.Optional(CalendarDate({ description: '哪一天（北京时间），默认今天' })) }, { additionalProperties: false });
 
 export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tickets: TicketService }> = (app, { db, sessions, tickets }) => {
   // Every ticket route needs a live session (checked before the body is read); who may do what to
   // which ticket is decided per route below.
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
+  ticketOptionsRoute(app, db);
 
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/api/v1/tickets',
@@ -130,9 +183,12 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       const claims = sessionOf(request);
       const q = request.query;
       writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
-      return searchTickets(db, {
+      const found = searchTickets(db, {
         ...(q.number ? { number: q.number } : {}),
         ...(q.caller ? { callerNumber: q.caller } : {}),
+        ...(q.callerName ? { callerName: q.callerName } : {}),
+        ...(q.text ? { text: q.text } : {}),
+        viewerAgentId: claims.agentId,
         ...(q.status ? { status: q.status } : {}),
         ...(q.hotline ? { hotline: q.hotline } : {}),
         ...(q.from ? { from: q.from } : {}),
@@ -143,6 +199,37 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
         page: q.page,
         pageSize: q.pageSize,
       });
+      return { total: found.total, items: found.items.map((t) => view(db, t, claims)) };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof MineQuery> }>(
+    '/api/v1/tickets/mine',
+    { config: { roles: EVERYONE }, schema: { querystring: MineQuery, response: { 200: Type.Object({ day: Type.String(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
+    (request) => {
+      const claims = sessionOf(request);
+      const day = request.query.day ?? shanghaiDay(clockOf(db).now());
+      const { from, to } = shanghaiDayBounds(day);
+      return { day, items: listAgentTickets(db, claims.agentId, from, to).map((t) => view(db, t, claims)) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof Params> }>(
+    '/api/v1/tickets/:number/register',
+    {
+      config: { roles: EVERYONE },
+      schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 422: IncompleteReply } },
+    },
+    (request, reply) => {
+      const claims = sessionOf(request);
+      const ticket = findTicketByNumber(db, request.params.number);
+      if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
+      if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
+      try {
+        return { ticket: view(db, tickets.completeRegistration(ticket.number, claims.login), claims) };
+      } catch (error) {
+        return sendTicketError(reply, error);
+      }
     },
   );
 
@@ -161,7 +248,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
           note: request.body.note ?? null,
           ...(request.body.satisfaction ? { satisfaction: request.body.satisfaction } : {}),
         });
-        return { ticket: moved };
+        return { ticket: view(db, moved, claims) };
       } catch (error) {
         return sendTicketError(reply, error);
       }
@@ -175,7 +262,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       const claims = sessionOf(request);
       if (claims.role === 'agent') return reply.code(403).send({ error: '延期须由班长或管理员办理' });
       try {
-        return { ticket: tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }) };
+        return { ticket: view(db, tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }), claims) };
       } catch (error) {
         return sendTicketError(reply, error);
       }
@@ -190,21 +277,27 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
-      return { ticket, history: ticketHistory(db, ticket.id) };
+      return { ticket: view(db, ticket, claims), history: ticketHistory(db, ticket.id) };
     },
   );
 
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof FormBody> }>(
     '/api/v1/tickets/:number',
-    { config: { roles: EVERYONE }, schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    { config: { roles: EVERYONE }, schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: IncompleteReply } } },
     (request, reply) => {
       const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
-      const saved = tickets.register(ticket.number, request.body, claims.login);
-      writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, before: ticket, after: saved });
-      return { ticket: saved };
+      let saved: TicketRow;
+      try {
+        saved = tickets.register(ticket.number, request.body);
+      } catch (error) {
+        return sendTicketError(reply, error);
+      }
+      // Only what changed: drafts are saved as the agent types.
+      writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
+      return { ticket: view(db, saved, claims) };
     },
   );
   return Promise.resolve();

@@ -1,5 +1,6 @@
 import { nowIso, clockOf } from '../clock.js';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { prepared } from '../prepared.js';
@@ -174,19 +175,49 @@ export interface TicketForm {
   content?: string;
   address?: string | null;
   disposition?: TicketDisposition;
+  callerName?: string | null;
+  contactPhone?: string | null;
+  confidential?: boolean;
+  matterId?: number | null;
+  matterPath?: string | null;
+  districtCode?: string | null;
+  districtName?: string | null;
+  streetCode?: string | null;
+  streetName?: string | null;
+  handlingUnitId?: number | null;
+  dueOverride?: string | null;
+  dueReason?: string | null;
+  knowledgeLinks?: { entryId: number; title: string }[] | null;
 }
 
-/** Saves what the agent registered on the ticket (登记) and notes it in the history, atomically. */
-export function saveTicketForm(db: Db, ticketId: number, form: TicketForm, actor: string): TicketRow | undefined {
-  return db.transaction((tx) => {
-    const at = nowIso(db);
-    const row = tx.update(tickets).set({ ...form, updatedAt: at }).where(eq(tickets.id, ticketId)).returning().get();
-    if (!row) return undefined;
-    tx.insert(ticketEvents)
-      .values({ ticketId, at, actor, kind: 'registered', note: `登记: ${Object.keys(form).join(', ')}` })
-      .run();
-    return row;
-  });
+/**
+ * Saves what the agent has typed so far (the draft, saved as they type) with the deadlines it implies.
+ * No history entry: drafts are saved often; 登记完成 (markTicketRegistered) is the entry.
+ */
+export function saveTicketForm(
+  db: Db,
+  ticketId: number,
+  form: TicketForm & { dueAt?: string | null; dispatchDueAt?: string | null },
+): TicketRow | undefined {
+  return db.update(tickets).set({ ...form, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).returning().get();
+}
+
+/** 登记完成: marks the ticket registered (once) and notes it in the history, atomically. */
+export function markTicketRegistered(db: Db, ticketId: number, actor: string, note: string): boolean {
+  return db.transaction(
+    (tx) => {
+      const at = nowIso(db);
+      const result = tx
+        .update(tickets)
+        .set({ registeredAt: at, updatedAt: at })
+        .where(and(eq(tickets.id, ticketId), sql`${tickets.registeredAt} is null`))
+        .run();
+      if (result.changes !== 1) return false;
+      tx.insert(ticketEvents).values({ ticketId, at, actor, kind: 'registered', note }).run();
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Records a granted extension (延期) if the count is still what the caller checked; false otherwise. */
@@ -224,6 +255,15 @@ export interface TicketSearch {
   to?: string;
   overdueAt?: string;
   agentId?: number;
+  /** Words in the content, the matter classification or the address. */
+  text?: string;
+  /** The caller's name (part of it). */
+  callerName?: string;
+  /**
+   * Who searches: a search by caller number or name matches a confidential ticket only for the agent
+   * who took it (null: for nobody), so a search cannot re-identify a confidential caller.
+   */
+  viewerAgentId?: number | null;
   page: number;
   pageSize: number;
 }
@@ -243,6 +283,11 @@ export function searchTickets(db: Db, q: TicketSearch): { total: number; items: 
     q.to ? sql`${tickets.createdAt} < ${q.to}` : undefined,
     q.overdueAt ? sql`${tickets.dueAt} < ${q.overdueAt} and ${tickets.status} not in ('closed', 'callback', 'evaluated')` : undefined,
     q.agentId !== undefined ? eq(tickets.agentId, q.agentId) : undefined,
+    q.text ? likeAny([tickets.content, tickets.matterPath, tickets.address, tickets.streetName, tickets.districtName], q.text) : undefined,
+    q.callerName ? sql`${tickets.callerName} like ${`%${escapeLike(q.callerName)}%`} escape '\\'` : undefined,
+    (q.callerNumber || q.callerName) && q.viewerAgentId !== undefined
+      ? sql`(${tickets.confidential} = 0 or ${tickets.agentId} is ${q.viewerAgentId})`
+      : undefined,
   );
   const total = db.select({ n: sql<number>`count(*)` }).from(tickets).where(where).get()?.n ?? 0;
   const items = db
@@ -254,6 +299,14 @@ export function searchTickets(db: Db, q: TicketSearch): { total: number; items: 
     .offset((q.page - 1) * q.pageSize)
     .all();
   return { total, items };
+}
+
+function likeAny(columns: SQLiteColumn[], text: string): SQL {
+  const pattern = `%${escapeLike(text)}%`;
+  return sql`(${sql.join(
+    columns.map((c) => sql`coalesce(${c}, '') like ${pattern} escape '\\'`),
+    sql` or `,
+  )})`;
 }
 
 const OPEN = sql`${tickets.status} not in ('closed', 'callback', 'evaluated')`;
@@ -301,4 +354,14 @@ export function recordSurvey(db: Db, ticketId: number, result: keyof typeof SURV
 export function isTicketRegistered(db: Db, ticketId: number): boolean {
   const row = db.select({ registeredAt: tickets.registeredAt }).from(tickets).where(eq(tickets.id, ticketId)).get();
   return row?.registeredAt != null;
+}
+
+/** 我的工单: an agent's tickets created in [from, to), newest first. */
+export function listAgentTickets(db: Db, agentId: number, from: string, to: string): TicketRow[] {
+  return db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.agentId, agentId), sql`${tickets.createdAt} >= ${from}`, sql`${tickets.createdAt} < ${to}`))
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .all();
 }

@@ -72,6 +72,18 @@ const POLICY: Record<string, Role[]> = {
   'PATCH /api/v1/tickets/:number': EVERYONE,
   'POST /api/v1/tickets/:number/actions': EVERYONE,
   'POST /api/v1/tickets/:number/extensions': EVERYONE,
+  'POST /api/v1/tickets/:number/register': EVERYONE,
+  'GET /api/v1/tickets/mine': EVERYONE,
+  'GET /api/v1/ticket-options': EVERYONE,
+  // The ticket form's reference lists: everyone reads them, admins edit them.
+  'GET /api/v1/ticket-matters': EVERYONE,
+  'POST /api/v1/ticket-matters': ADMIN,
+  'PATCH /api/v1/ticket-matters/:id': ADMIN,
+  'GET /api/v1/handling-units': EVERYONE,
+  'POST /api/v1/handling-units': ADMIN,
+  'PATCH /api/v1/handling-units/:id': ADMIN,
+  'GET /api/v1/centre-city': EVERYONE,
+  'PUT /api/v1/centre-city': ADMIN,
 };
 
 /** The one public route under /api/v1: the login. Anything else that declares no roles fails the walk. */

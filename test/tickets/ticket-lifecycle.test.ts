@@ -10,6 +10,7 @@ import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
+import { demoRefs, fullForm } from '../support/ticket-calls.js';
 
 const h = useHarness();
 
@@ -49,7 +50,11 @@ describe('ticket lifecycle', () => {
     await desk.next('call.answered', (m) => m.callId === callId);
     const number = String(pop.ticketNumber);
 
-    const registered = await api<TicketBody>(agentToken, 'PATCH', `/api/v1/tickets/${number}`, { category: 'complaint', content: '道路积水', disposition: 'dispatch' });
+    // A complaint of urgency C: 15 working days.
+    const form = fullForm(h.server.store.db, { content: '道路积水', handlingUnitId: demoRefs(h.server.store.db).unit('市住房和城乡建设委员会').id });
+    const drafted = await api<TicketBody>(agentToken, 'PATCH', `/api/v1/tickets/${number}`, form);
+    expect(drafted.status).toBe(200);
+    const registered = await api<TicketBody>(agentToken, 'POST', `/api/v1/tickets/${number}/register`);
     expect(registered.status).toBe(200);
     const due = registered.body.ticket.dueAt ?? '';
     // 15 working days with a 7-day holiday right after acceptance: at least 15 + 7 calendar days away.
