@@ -13,6 +13,7 @@ import { putMenu } from './repos/menus.js';
 import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
 import { seedKnowledge } from './knowledge/seed-knowledge.js';
+import { seedKnowledge } from './knowledge/seed-knowledge.js';
 import { seedTicketReferenceData } from './seed-tickets.js';
 import { routes } from './schema.js';
 
@@ -132,6 +133,7 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
       },
     });
     putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
+    seedKnowledge(tx, passwordHash);
     seedKnowledge(tx, passwordHash);
     seedTicketReferenceData(tx);
     writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });

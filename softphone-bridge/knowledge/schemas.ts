@@ -5,7 +5,7 @@ import { CalendarDate, FreeText, MultilineText, Pattern } from '../http/free-tex
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const Hotline = Pattern('^[0-9]{3,20}$', '热线号码，3–20 位数字', { description: '所属热线号码，如 12333；不填为全部热线' });
+export const Hotline = Pattern('^[0-9]{3,20}$', '仅数字，3–20 位', { description: '所属热线号码，如 12333；不填为全部热线' });
 
 export const EntryBody = Type.Object(
   {

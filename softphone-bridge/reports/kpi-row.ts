@@ -23,4 +23,7 @@ export interface KpiRow {
   /** Calls the centre placed (click-to-call, missed-call callbacks), and those the citizen answered. */
   outbound: number;
   outboundAnswered: number;
+  /** Answered calls whose ticket was answered from the knowledge base (an entry linked), and their share. */
+  knowledgeAnswered: number;
+  knowledgeAnswerRate: number;
 }

@@ -12,6 +12,8 @@
  * - tickets overdue: the calls' tickets past their deadline and not closed, at the time of the report;
  * - outbound / outbound answered: calls the centre placed (click-to-call, missed-call callbacks) and
  *   those the citizen answered. Every figure above counts inbound calls only.
+ * - knowledge answered 知识库解答数: answered calls whose ticket has a knowledge base entry linked
+ *   by the agent (the `knowledge-linked` history entry); 知识库解答率 = knowledge answered / answered.
  */
 import type { CallFacts } from '../../store/index.js';
 import type { KpiGrouping, KpiRow } from './kpi-row.js';
@@ -58,6 +60,8 @@ function kpisOf(key: string, all: readonly CallFacts[], now: Date): KpiRow {
     ticketsOverdue: offered.filter((r) => r.dueAt !== null && Date.parse(r.dueAt) < now.getTime() && !CLOSED.has(r.ticketStatus ?? '')).length,
     outbound: outbound.length,
     outboundAnswered: outbound.filter((r) => r.answeredAt !== null).length,
+    knowledgeAnswered: answered.filter((r) => r.knowledgeLinks > 0).length,
+    knowledgeAnswerRate: ratio(answered.filter((r) => r.knowledgeLinks > 0).length, answered.length),
   };
 }
 
@@ -88,6 +92,8 @@ export const KPI_COLUMNS: (keyof KpiRow)[] = [
   'ticketsOverdue',
   'outbound',
   'outboundAnswered',
+  'knowledgeAnswered',
+  'knowledgeAnswerRate',
 ];
 
 /** CSV with a BOM so spreadsheet programs read the Chinese hotline names right. */

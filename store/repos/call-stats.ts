@@ -15,6 +15,8 @@ export interface CallFacts extends CallStatRow {
   dueAt: string | null;
   transfers: number;
   conferences: number;
+  /** Knowledge base entries linked to the call's ticket (知识库解答). */
+  knowledgeLinks: number;
   /** Calls from the same number in the 24 hours before this one. */
   earlierCalls: number;
 }
@@ -51,6 +53,7 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
       dueAt: tickets.dueAt,
       transfers: countEvents(['transferred']),
       conferences: countEvents(['conference']),
+      knowledgeLinks: countEvents(['knowledge-linked']),
       earlierCalls: sql<number>`(${earlier})`,
     })
     .from(calls)

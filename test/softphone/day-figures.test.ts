@@ -13,6 +13,7 @@ const row = (arrivedAt: string, over: Partial<CallFacts>): CallFacts => ({
   dueAt: null,
   transfers: 0,
   conferences: 0,
+  knowledgeLinks: 0,
   earlierCalls: 0,
   answeredAt: null,
   endedAt: null,

@@ -51,6 +51,8 @@ describe('KPIs of a seeded day', () => {
         ticketsOverdue: 1,
         outbound: 0,
         outboundAnswered: 0,
+        knowledgeAnswered: 0,
+        knowledgeAnswerRate: 0,
       },
     ]);
 
@@ -69,7 +71,7 @@ describe('KPIs of a seeded day', () => {
     const csv = await (await get('date=2026-11-20&format=csv')).text();
     const [header, line] = csv.replace('\uFEFF', '').trim().split('\r\n');
     expect(header?.split(',')).toContain('answeredWithin15sRate');
-    expect(line).toBe('total,3,2,0.667,0.333,15,20,1,30,90,1,1,0.5,0.333,1,0,0');
+    expect(line).toBe('total,3,2,0.667,0.333,15,20,1,30,90,1,1,0.5,0.333,1,0,0,0,0');
 
     const agentToken = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: '1001', password: 'demo' })).body.token;
     expect((await fetch(`${h.server.httpUrl}/api/v1/kpis?date=2026-11-20`, { headers: { authorization: `Bearer ${agentToken}` } })).status).toBe(403);

@@ -48,6 +48,8 @@ const COLUMNS: { key: Exclude<keyof KpiRow, 'key'>; label: string; kind: Kind; h
   { key: 'ticketsOverdue', label: '超期工单', kind: 'count', help: '已过办理时限且未办结的工单（按查询时刻）' },
   { key: 'outbound', label: '外呼量', kind: 'count', help: '中心拨出的电话（坐席外呼、漏接回拨），不计入以上来电指标' },
   { key: 'outboundAnswered', label: '外呼接通', kind: 'count', help: '市民接听的外呼' },
+  { key: 'knowledgeAnswered', label: '知识库解答数', kind: 'count', help: '坐席关联了知识库条目作答的接通来电' },
+  { key: 'knowledgeAnswerRate', label: '知识库解答率', kind: 'rate', help: '知识库解答数 ÷ 接通量' },
 ];
 
 const format = (kind: Kind, value: number): string => (kind === 'rate' ? percent(value) : kind === 'seconds' ? `${value.toFixed(1)} 秒` : String(value));
