@@ -36,6 +36,7 @@ import {
   editRefusal,
   effectiveStatus,
   KNOWLEDGE_STATUS_NAMES,
+  mayReview,
   validityRefusal,
   writeRefusal,
   type KnowledgeActor,
@@ -232,8 +233,11 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const { action, note } = request.body;
       const before = requireEntry(request.params.id);
       const day = today();
-      const decision = decideKnowledgeAction(action, before, actorOf(claims), day);
-      if (!decision.ok) throw conflict(decision.reason);
+      const actor = actorOf(claims);
+      const decision = decideKnowledgeAction(action, before, actor, day);
+      // Not this person's step: 403; not the entry's step now: 409.
+      const roleRefused = action === 'submit' ? writeRefusal(actor, before.department) !== null : !mayReview(actor);
+      if (!decision.ok) throw roleRefused ? new ApiError(403, decision.reason) : conflict(decision.reason);
       if ((action === 'reject' || action === 'withdraw') && !note?.trim()) throw invalid([{ field: '/note', in: 'body', message: '退回或下架须填写审核意见' }]);
       const entry = audited(db, claims.login, ENTITY, action, (tx) => {
         let after: KnowledgeEntryRow | undefined;

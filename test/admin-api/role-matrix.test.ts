@@ -10,10 +10,14 @@ import { api, login, type ErrorBody } from './admin-client.js';
 
 const h = useHarness();
 
-type Role = 'admin' | 'supervisor' | 'agent';
+type Role = 'admin' | 'supervisor' | 'agent' | 'editor';
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
 const EVERYONE: Role[] = ['admin', 'supervisor', 'agent'];
+/** Every account, department knowledge editors too. */
+const ANY_ACCOUNT: Role[] = [...EVERYONE, 'editor'];
+const KNOWLEDGE_STAFF: Role[] = ['admin', 'supervisor', 'editor'];
+const KNOWLEDGE_WRITERS: Role[] = ['admin', 'editor'];
 
 /** The documented policy (softphone-bridge/admin-api/README.md), route by route. */
 const POLICY: Record<string, Role[]> = {
@@ -62,7 +66,7 @@ const POLICY: Record<string, Role[]> = {
   'GET /api/v1/meta/endpoints': EVERYONE,
   'GET /api/v1/lockouts': ADMIN,
   'DELETE /api/v1/lockouts/:login': ADMIN,
-  'POST /api/v1/auth/logout': EVERYONE,
+  'POST /api/v1/auth/logout': ANY_ACCOUNT,
   'GET /api/v1/calendar': EVERYONE,
   'PUT /api/v1/calendar/:date': ADMIN,
   'DELETE /api/v1/calendar/:date': ADMIN,
@@ -72,6 +76,18 @@ const POLICY: Record<string, Role[]> = {
   'PATCH /api/v1/tickets/:number': EVERYONE,
   'POST /api/v1/tickets/:number/actions': EVERYONE,
   'POST /api/v1/tickets/:number/extensions': EVERYONE,
+  // Knowledge base: editors write (their department only, decided per entry), supervisors review.
+  'GET /api/v1/knowledge/search': ANY_ACCOUNT,
+  'GET /api/v1/knowledge/suggestions': ANY_ACCOUNT,
+  'GET /api/v1/knowledge/entries': KNOWLEDGE_STAFF,
+  'GET /api/v1/knowledge/entries/:id': KNOWLEDGE_STAFF,
+  'GET /api/v1/knowledge/entries/:id/versions/:version': ANY_ACCOUNT,
+  'POST /api/v1/knowledge/entries': KNOWLEDGE_WRITERS,
+  'PUT /api/v1/knowledge/entries/:id': KNOWLEDGE_WRITERS,
+  'POST /api/v1/knowledge/entries/:id/actions': KNOWLEDGE_STAFF,
+  'POST /api/v1/knowledge/import': KNOWLEDGE_WRITERS,
+  'POST /api/v1/tickets/:number/knowledge': EVERYONE,
+  'GET /api/v1/tickets/:number/knowledge': EVERYONE,
   'POST /api/v1/tickets/:number/register': EVERYONE,
   'GET /api/v1/tickets/mine': EVERYONE,
   'GET /api/v1/ticket-options': EVERYONE,
@@ -88,7 +104,7 @@ const POLICY: Record<string, Role[]> = {
 
 /** The one public route under /api/v1: the login. Anything else that declares no roles fails the walk. */
 const PUBLIC = [/^\/api\/v1\/auth\/login$/];
-const LOGINS: Record<Role, string> = { admin: 'admin', supervisor: 'super', agent: '1001' };
+const LOGINS: Record<Role, string> = { admin: 'admin', supervisor: 'super', agent: '1001', editor: 'kb-ybj' };
 /** Logging out ends the token it is called with: the walk spends a fresh login on it. */
 const LOGOUT = 'POST /api/v1/auth/logout';
 
@@ -102,7 +118,7 @@ let endpoints: Endpoint[] = [];
 const tokens = {} as Record<Role, string>;
 
 beforeAll(async () => {
-  for (const role of EVERYONE) tokens[role] = await login(h.server.httpUrl, LOGINS[role]);
+  for (const role of ANY_ACCOUNT) tokens[role] = await login(h.server.httpUrl, LOGINS[role]);
   const answer = await api<Endpoint[]>(h.server.httpUrl, 'GET', '/api/v1/meta/endpoints', { token: tokens.agent });
   expect(answer.status).toBe(200);
   endpoints = answer.body;
@@ -146,7 +162,7 @@ describe('role matrix over the whole /api/v1 route table', () => {
     let admitted = 0;
     for (const e of declared()) {
       const { path, body } = probe(e);
-      for (const role of EVERYONE) {
+      for (const role of ANY_ACCOUNT) {
         const token = keyOf(e) === LOGOUT ? await login(h.server.httpUrl, LOGINS[role]) : tokens[role];
         const answer = await api<ErrorBody>(h.server.httpUrl, e.method, path, { token, body });
         if (e.roles?.includes(role)) {
