@@ -6,14 +6,23 @@
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { maskNumber } from '../../cti/logging.js';
-import { listCallFactsBetween, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
+import { findTicketByCallKey, listCallFactsBetween, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
+import { kpiTargets, levelOf } from '../reports/kpi-targets.js';
 import { dayFigures, hourlyFigures } from './day-figures.js';
 
 /** A caller waiting longer than this raises an alert (GB/T 33358 asks for answer within 15 s). */
 const LONG_WAIT_MS = 60_000;
 const ALERTS_KEPT = 20;
 
-export type Alert = Omit<Extract<DomainEvent, { type: 'alert' }>, 'type'>;
+/**
+ * An alert as the wallboard shows it: the domain event, plus who and what it is about — the agent by
+ * name and login, the ticket, the caller (masked) — so that nobody has to look them up.
+ */
+export type Alert = Omit<Extract<DomainEvent, { type: 'alert' }>, 'type'> & {
+  agentName?: string;
+  agentLogin?: string;
+  callerNumber?: string;
+};
 
 export class LivePicture {
   private readonly alerts: Alert[] = [];
@@ -29,11 +38,29 @@ export class LivePicture {
   ) {
     this.unsubscribe = calls.bus.subscribe((event) => {
       if (event.type !== 'alert') return;
-      const { type: _type, ...alert } = event;
+      const { type: _type, ...raised } = event;
+      const alert = this.named(raised);
       this.alerts.unshift(alert);
       this.alerts.length = Math.min(this.alerts.length, ALERTS_KEPT);
       onAlert(alert);
     });
+  }
+
+  private named(alert: Alert): Alert {
+    const named: Alert = { ...alert };
+    const agent = alert.agentId === undefined ? undefined : this.calls.agents.get(alert.agentId);
+    if (agent) {
+      named.agentName = agent.name;
+      named.agentLogin = agent.login;
+    }
+    if (alert.callId) {
+      const live = this.calls.call(alert.callId)?.summary;
+      const ticket = live ? undefined : findTicketByCallKey(this.db, alert.callId);
+      const caller = live?.callerNumber ?? ticket?.callerNumber;
+      if (caller) named.callerNumber = maskNumber(caller);
+      named.ticketNumber ??= live?.ticketNumber ?? ticket?.number;
+    }
+    return named;
   }
 
   /** Samples the queue and raises long-wait alerts; call it on every tick. */
@@ -89,13 +116,21 @@ export class LivePicture {
     }));
     const { from, to } = shanghaiDayBounds(shanghaiDay(now));
     const rows = listCallFactsBetween(this.db, from, to);
+    const today = dayFigures(rows, now);
+    const targets = kpiTargets(this.db);
     return {
       type: 'snapshot',
       at: now.toISOString(),
       skills,
       agents,
       calls,
-      today: dayFigures(rows, now),
+      today,
+      targets,
+      levels: {
+        // No call yet today: no rate to judge.
+        answerRate: levelOf(today.offered ? today.answerRate : null, targets.answerRate, targets.amberBand),
+        answeredWithin15sRate: levelOf(today.offered ? today.answeredWithin15sRate : null, targets.answeredWithin15sRate, targets.amberBand),
+      },
       series: hourlyFigures(rows, this.peakWaiting),
       alerts: this.alerts,
     };

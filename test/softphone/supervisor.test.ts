@@ -73,6 +73,47 @@ describe('supervisor socket', () => {
     sup.close();
   });
 
+  it('switches between listen, whisper and barge on the phone already ringing, without stopping first', async () => {
+    await registerPhones(h.sim);
+    const agent = await AgentDesktop.login(h.server.httpUrl, '1001');
+    await agent.command('agent.ready');
+    const sup = await SupervisorDesk.login(h.server.httpUrl, 'super', 'PJSIP/1005');
+    const id = await placeCall(h.sim.httpUrl, '13800138001', '12345');
+    await agent.next('call.answered', (m) => m.callId === id);
+    const legOf = async (prefix: string) => waitFor(async () => (await channels()).find((c) => c.name.startsWith(prefix))?.id, prefix);
+    const hears = async (channelId: string) => (await simRequest<{ hears: string[] }>(h.sim.httpUrl, 'GET', `/sim/channels/${channelId}`)).body.hears;
+    const agentLeg = await legOf('PJSIP/1001-');
+
+    expect(await sup.command('monitor.listen', { agentId: agentId('1001') })).toMatchObject({ ok: true });
+    const supLeg = await legOf('PJSIP/1005-');
+    await waitFor(async () => (await hears(supLeg)).length > 0, 'the supervisor hears the call');
+    expect(await hears(agentLeg)).not.toContain(supLeg);
+    expect(await hears(id)).not.toContain(supLeg);
+
+    // 耳语: the agent now hears the supervisor; the caller still does not. The same phone call, no new ring.
+    expect(await sup.command('monitor.whisper', { agentId: agentId('1001') })).toMatchObject({ ok: true });
+    await waitFor(async () => (await hears(agentLeg)).includes(supLeg), 'the agent hears the whisper');
+    expect(await hears(id)).not.toContain(supLeg);
+    expect((await channels()).filter((c) => c.name.startsWith('Snoop/'))).toHaveLength(1);
+
+    // 强插: everybody hears the supervisor; no snoop is left behind.
+    expect(await sup.command('monitor.barge', { agentId: agentId('1001') })).toMatchObject({ ok: true });
+    await waitFor(async () => (await hears(id)).includes(supLeg), 'the caller hears the supervisor');
+    await waitFor(async () => !(await channels()).some((c) => c.name.startsWith('Snoop/')), 'the snoop gone');
+
+    // And back to 监听: the caller no longer hears the supervisor.
+    expect(await sup.command('monitor.listen', { agentId: agentId('1001') })).toMatchObject({ ok: true });
+    await waitFor(async () => !(await hears(id)).includes(supLeg), 'the supervisor out of the call');
+    expect(await sup.command('monitor.listen', { agentId: agentId('1001') })).toMatchObject({ ok: false, error: '已在监听该坐席' });
+    expect((await channels()).filter((c) => c.name.startsWith('PJSIP/1005-')).map((c) => c.id)).toEqual([supLeg]);
+
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    await agent.next('call.ended', (m) => m.callId === id);
+    await waitFor(async () => !(await channels()).some((c) => c.name.startsWith('PJSIP/1005') || c.name.startsWith('Snoop/')), 'monitoring over with the call');
+    agent.close();
+    sup.close();
+  });
+
   it('forces an agent not ready (the agent sees it), and gets emergency alerts at once', async () => {
     const agent = await AgentDesktop.login(h.server.httpUrl, '1002');
     await agent.command('agent.ready');
@@ -89,6 +130,9 @@ describe('supervisor socket', () => {
     expect(await agent.command('call.conference', { callId: id, target: { kind: 'emergency', number: '120' } })).toMatchObject({ ok: true });
     const alert = await sup.next('alert', (m) => m.kind === 'emergency-transfer' && m.callId === id);
     expect(String(alert.message)).toContain('120');
+    // It names the agent, the ticket and the caller (masked), so the supervisor can act on it at once.
+    const ticketNumber = h.server.calls.call(id)?.summary.ticketNumber;
+    expect(alert).toMatchObject({ agentName: '李强', agentLogin: '1002', ticketNumber, callerNumber: '138****8001' });
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
     agent.close();
     sup.close();
