@@ -13,7 +13,8 @@ export interface AnsweredCall {
 /** Logs the agent in (or reuses the desk), makes them ready and lets a citizen's call ring through to them. */
 export async function answeredCall(servers: { httpUrl: string; simUrl: string }, agent: string | AgentDesktop, caller: string): Promise<AnsweredCall> {
   const desk = typeof agent === 'string' ? await AgentDesktop.login(servers.httpUrl, agent) : agent;
-  await desk.command('agent.ready');
+  const ready = await desk.command('agent.ready');
+  if (ready.ok !== true) throw new Error(`agent not ready: ${JSON.stringify(ready)}`);
   const callId = await placeCall(servers.simUrl, caller, '12345');
   const pop = await desk.next('call.offered', (m) => m.callId === callId);
   await desk.next('call.answered', (m) => m.callId === callId);

@@ -156,7 +156,9 @@ describe('survey callback campaign', () => {
     const number = String(pop.ticketNumber);
     const agent = await token('1003');
     const supervisor = await token('super');
-    await api(agent, 'PATCH', `/api/v1/tickets/${number}`, { category: 'help', content: '路灯不亮' });
+    const db = h.server.store.db;
+    await api(agent, 'PATCH', `/api/v1/tickets/${number}`, fullForm(db, { category: 'help', content: '路灯不亮', handlingUnitId: demoRefs(db).unit('市住房和城乡建设委员会').id }));
+    expect((await api(agent, 'POST', `/api/v1/tickets/${number}/register`)).status).toBe(200);
     for (const action of ['dispatch', 'take', 'reply', 'close']) {
       expect((await api(action === 'dispatch' ? agent : supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action })).status).toBe(200);
     }

@@ -5,7 +5,7 @@
  * only with a reason, 直接答复 closing at once, 我的工单, search, and a confidential caller masked for
  * everyone but the agent who took the call.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isTicketRegistered, queryAudit } from '../../store/index.js';
 import { api, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
@@ -14,6 +14,7 @@ import { answeredCall, demoRefs, fullForm } from '../support/ticket-calls.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 
 const h = useHarness();
+beforeAll(() => registerPhones(h.sim));
 
 interface Ticket {
   id: number;
@@ -38,7 +39,6 @@ const db = () => h.server.store.db;
 
 describe('registering a 12345 ticket', () => {
   it('keeps a draft, refuses 登记完成 naming every missing field, then registers the full form', async () => {
-    await registerPhones(h.sim);
     const call = await answeredCall(servers(), '1001', '13800130001');
     const tok = call.desk.token;
     const path = `/api/v1/tickets/${call.number}`;
@@ -219,7 +219,7 @@ describe('the category tree and handling units (admin)', () => {
     expect((await patch(added.body.id, { name: '电梯维护保养' })).body.name).toBe('电梯维护保养');
     expect((await patch(added.body.id, { parentId: refs.matter('市政设施').id })).body.parentId).toBe(refs.matter('市政设施').id);
     expect((await patch(refs.matter('城乡建设').id, { parentId: refs.matter('物业管理').id })).body.error).toBe('不能把分类移到它自己或它的下级之下');
-    const agentTok = await login(h.server.httpUrl, '1004');
+    const agentTok = await login(h.server.httpUrl, '1005');
     expect((await api(h.server.httpUrl, 'PATCH', `/api/v1/ticket-matters/${added.body.id}`, { token: agentTok, body: { enabled: false } })).status).toBe(403);
 
     // Disabling 物业服务收费: no longer offered, refused for a new choice; the tickets that have it keep it.
@@ -228,7 +228,7 @@ describe('the category tree and handling units (admin)', () => {
     const options = await api<{ matters: { id: number }[] }>(h.server.httpUrl, 'GET', '/api/v1/ticket-options', { token: agentTok });
     expect(options.body.matters.some((m) => m.id === fee.id)).toBe(false);
     expect(options.body.matters.some((m) => m.id === added.body.id)).toBe(true);
-    const call = await answeredCall(servers(), '1004', '13800130006');
+    const call = await answeredCall(servers(), '1005', '13800130006');
     const refused = await api<{ error: string }>(h.server.httpUrl, 'PATCH', `/api/v1/tickets/${call.number}`, { token: call.desk.token, body: { matterId: fee.id } });
     expect(refused.body.error).toBe('诉求分类已停用，请重新选择');
     await call.hangUp();

@@ -1,134 +1,442 @@
 /**
- * 工单登记: the form an agent fills while talking (category, urgency, content, address,
- * disposition), saved with `PATCH /api/v1/tickets/:number`. Drafts are kept per ticket in the page,
- * so a reconnect or the next pop does not lose what was typed.
+ * 工单登记: the 12345 ticket an agent fills while talking — 来电人 (name, contact number, 是否保密),
+ * 诉求 (类型, 紧急程度, 分类 from the category tree, content), 事发地址 (区/县 → 乡镇/街道 of the centre's
+ * city, street address), and 处理 (处理方式, 承办单位, 办理时限). What is typed is saved on the server as
+ * a draft (debounced, `PATCH /api/v1/tickets/:number`), so a reload or reconnect keeps it; 登记完成
+ * (`POST …/register`) names every missing field; then 派单 or 直接答复 (`POST …/actions`).
+ *
+ * DOM events on `document`:
+ * - dispatches `ticket-content` (debounced, as the agent types): `{ ticketNumber, content, categoryPath,
+ *   category }` — categoryPath is the 诉求分类 path as text (`城乡建设 > 物业管理 > 物业服务收费`, '' if none),
+ *   category the 诉求类型 code;
+ * - listens for `knowledge-linked`: `{ ticketNumber, entryId, title }` — the entry is shown under 关联知识
+ *   and saved with the ticket, and offers 直接答复 with it.
  */
-import { api } from '../shared/api.js';
-import { h, options, toast } from '../shared/dom.js';
-import { CATEGORIES, DISPOSITIONS, URGENCIES } from '../shared/labels.js';
+import { api, ApiError } from '../shared/api.js';
+import { dateTime, h, options, replace, toast } from '../shared/dom.js';
+import { CATEGORIES, DISPOSITIONS, ticketStatus, URGENCIES } from '../shared/labels.js';
+import { MatterPicker, type MatterNode } from './matter-picker.js';
+import { TICKET_UPDATED_EVENT } from './ticket-rows.js';
 
-export interface TicketDraft {
-  category: string;
-  urgency: string;
+export const TICKET_CONTENT_EVENT = 'ticket-content';
+export const KNOWLEDGE_LINKED_EVENT = 'knowledge-linked';
+export interface TicketContentDetail {
+  ticketNumber: string;
   content: string;
-  address: string;
-  disposition: string;
+  categoryPath: string;
+  category: string;
+}
+export interface KnowledgeLinkedDetail {
+  ticketNumber: string;
+  entryId: number;
+  title: string;
 }
 
-const EMPTY: TicketDraft = { category: '', urgency: '', content: '', address: '', disposition: '' };
+interface Division {
+  code: string;
+  name: string;
+}
+interface TicketOptions {
+  matters: MatterNode[];
+  units: { id: number; name: string }[];
+  city: { code: string; name: string; districts: (Division & { streets: Division[] })[] } | null;
+}
+interface Link {
+  entryId: number;
+  title: string;
+}
+interface Ticket {
+  number: string;
+  status: string;
+  callerNumber: string;
+  callerName: string | null;
+  contactPhone: string | null;
+  confidential: boolean;
+  category: string | null;
+  urgency: string | null;
+  matterId: number | null;
+  matterPath: string | null;
+  content: string;
+  districtCode: string | null;
+  streetCode: string | null;
+  address: string | null;
+  disposition: string | null;
+  handlingUnitId: number | null;
+  handlingUnit: string | null;
+  dueAt: string | null;
+  dueOverride: string | null;
+  dueReason: string | null;
+  knowledgeLinks: Link[];
+  registeredAt: string | null;
+  updatedAt: string;
+}
+interface Incomplete {
+  missing?: string[];
+}
 
-interface TicketReply {
-  ticket: { category: string | null; urgency: string | null; content: string; address: string | null; disposition: string | null; updatedAt: string };
+/** How long typing pauses before the draft is saved and the content announced. */
+const SAVE_DELAY_MS = 600;
+
+/** `2026-12-05T09:30` in the browser's local time (a datetime-local input's value) ↔ ISO. */
+function localInput(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 export class TicketForm {
   readonly element: HTMLElement;
-  private readonly drafts = new Map<string, TicketDraft>();
   private ticketNumber: string | null = null;
+  private ticket: Ticket | null = null;
+  private ticketOptions: TicketOptions | null = null;
+  private links: Link[] = [];
+  /** The deadline the agent chose (ISO), or null for the rule's. */
+  private dueOverride: string | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  /** Bumped on every bind: answers for an earlier ticket are dropped. */
+  private generation = 0;
+
   private readonly title = h('span', { 'data-testid': 'ticket-form-number' });
-  private readonly status = h('p', { class: 'muted', 'data-testid': 'ticket-form-status' });
+  private readonly stage = h('span', { class: 'ticket-stage', 'data-testid': 'ticket-stage' });
+  private readonly status = h('p', { class: 'muted', 'data-testid': 'ticket-form-status', role: 'status' });
+  private readonly missingList = h('ul', { class: 'form-error ticket-missing', 'data-testid': 'ticket-missing', hidden: true });
+  private readonly callerName = h('input', { name: 'callerName', maxlength: 32, placeholder: '如 王女士', 'data-testid': 'ticket-caller-name' });
+  private readonly contactPhone = h('input', { name: 'contactPhone', maxlength: 21, inputmode: 'tel', placeholder: '默认同来电号码', 'data-testid': 'ticket-contact-phone' });
+  private readonly confidential = h('input', { type: 'checkbox', name: 'confidential', 'data-testid': 'ticket-confidential' });
   private readonly category = h('select', { name: 'category', 'data-testid': 'ticket-category' });
   private readonly urgency = h('select', { name: 'urgency', 'data-testid': 'ticket-urgency' });
-  private readonly content = h('textarea', { name: 'content', rows: 5, maxlength: 4000, placeholder: '来电人诉求内容', 'data-testid': 'ticket-content' });
-  private readonly address = h('input', { name: 'address', maxlength: 200, placeholder: '事发地址', 'data-testid': 'ticket-address' });
+  private readonly matter = new MatterPicker();
+  private readonly content = h('textarea', { name: 'content', rows: 4, maxlength: 4000, placeholder: '来电人诉求内容', 'data-testid': 'ticket-content' });
+  private readonly district = h('select', { name: 'districtCode', 'data-testid': 'ticket-district' });
+  private readonly street = h('select', { name: 'streetCode', 'data-testid': 'ticket-street' });
+  private readonly address = h('input', { name: 'address', maxlength: 200, placeholder: '路名、门牌、小区、楼栋', 'data-testid': 'ticket-address' });
   private readonly disposition = h('select', { name: 'disposition', 'data-testid': 'ticket-disposition' });
-  private readonly save = h('button', { type: 'submit', class: 'primary', 'data-testid': 'ticket-save' }, '保存工单');
+  private readonly unit = h('select', { name: 'handlingUnitId', 'data-testid': 'ticket-unit' });
+  private readonly due = h('input', { type: 'datetime-local', name: 'due', 'data-testid': 'ticket-due' });
+  private readonly dueRule = h('button', { type: 'button', class: 'text-button', 'data-testid': 'ticket-due-rule', title: '恢复为按紧急程度和诉求类型计算的规定时限' }, '按规定时限');
+  private readonly dueReason = h('input', { name: 'dueReason', maxlength: 200, placeholder: '晚于规定时限时必填', 'data-testid': 'ticket-due-reason' });
+  private readonly dueHint = h('span', { class: 'muted', 'data-testid': 'ticket-due-hint' });
+  private readonly linkList = h('ul', { class: 'ticket-links', 'data-testid': 'ticket-links' });
+  private readonly registerButton = h('button', { type: 'submit', class: 'primary', 'data-testid': 'ticket-register' }, '登记完成');
+  private readonly dispatchButton = h('button', { type: 'button', 'data-testid': 'ticket-dispatch' }, '派单');
+  private readonly answerButton = h('button', { type: 'button', 'data-testid': 'ticket-answer' }, '直接答复办结');
   private readonly form: HTMLFormElement;
 
   constructor(private readonly token: () => string) {
     this.category.append(...options([['', '请选择'], ...CATEGORIES]));
     this.urgency.append(...options([['', '请选择'], ...URGENCIES]));
     this.disposition.append(...options([['', '请选择'], ...DISPOSITIONS]));
+    const field = (label: string, control: HTMLElement, name: string) => h('label', { 'data-field': name }, label, control);
     this.form = h(
       'form',
-      { class: 'ticket-form', 'data-testid': 'ticket-form' },
-      h('div', { class: 'row' }, h('label', null, '诉求类别', this.category), h('label', null, '紧急程度', this.urgency)),
-      h('label', null, '诉求内容', this.content),
-      h('label', null, '地址', this.address),
-      h('div', { class: 'row' }, h('label', null, '处理方式', this.disposition)),
-      h('div', { class: 'actions' }, this.save),
+      { class: 'ticket-form', 'data-testid': 'ticket-form', novalidate: true },
+      h(
+        'fieldset',
+        null,
+        h('legend', null, '来电人'),
+        h(
+          'div',
+          { class: 'row' },
+          field('来电人姓名', this.callerName, '来电人姓名'),
+          field('联系电话', this.contactPhone, '联系电话'),
+          h('label', { class: 'inline ticket-confidential' }, this.confidential, '保密（承办单位及他人不可见来电人信息）'),
+        ),
+      ),
+      h(
+        'fieldset',
+        null,
+        h('legend', null, '诉求'),
+        h('div', { class: 'row' }, field('诉求类型', this.category, '诉求类型'), field('紧急程度', this.urgency, '紧急程度')),
+        h('div', { 'data-field': '诉求分类' }, h('span', { class: 'field-label' }, '诉求分类'), this.matter.element),
+        field('诉求内容', this.content, '诉求内容'),
+      ),
+      h(
+        'fieldset',
+        null,
+        h('legend', null, '事发地址'),
+        h('div', { class: 'row' }, field('区/县', this.district, '事发区/县'), field('乡镇/街道', this.street, '事发乡镇/街道')),
+        field('详细地址', this.address, '详细地址'),
+      ),
+      h(
+        'fieldset',
+        null,
+        h('legend', null, '处理'),
+        h('div', { class: 'row' }, field('处理方式', this.disposition, '处理方式'), field('承办单位', this.unit, '承办单位')),
+        h('div', { class: 'row' }, h('label', null, h('span', null, '办理时限 ', this.dueRule), this.due, this.dueHint), field('延长理由', this.dueReason, '延长理由')),
+      ),
+      h('fieldset', null, h('legend', null, '关联知识'), this.linkList),
+      this.missingList,
+      h('div', { class: 'actions' }, this.registerButton, this.dispatchButton, this.answerButton),
       this.status,
     );
-    this.form.addEventListener('input', () => this.keepDraft());
+    this.form.addEventListener('input', (event) => this.changed(event));
+    this.form.addEventListener('change', (event) => this.changed(event));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.submit();
+      void this.registerNow();
     });
-    this.element = h('section', { class: 'card', id: 'ticket' }, h('h2', null, '工单登记 ', this.title), this.form);
+    this.dispatchButton.addEventListener('click', () => void this.act('dispatch'));
+    this.answerButton.addEventListener('click', () => void this.act('answer-directly'));
+    this.dueRule.addEventListener('click', () => {
+      this.dueOverride = null;
+      this.dueReason.value = '';
+      this.schedule();
+    });
+    this.district.addEventListener('change', () => this.fillStreets(null));
+    document.addEventListener(KNOWLEDGE_LINKED_EVENT, (event) => this.linked((event as CustomEvent<KnowledgeLinkedDetail>).detail));
+    this.element = h('section', { class: 'card', id: 'ticket' }, h('h2', null, '工单登记 ', this.title, ' ', this.stage), this.form);
     this.bind(null);
   }
 
   /** Shows the form for a ticket (or disables it when there is none). */
   bind(ticketNumber: string | null): void {
     if (ticketNumber === this.ticketNumber) return;
+    void this.flush();
+    this.generation++;
     this.ticketNumber = ticketNumber;
+    this.ticket = null;
     this.title.textContent = ticketNumber ? `工单编号 ${ticketNumber}` : '';
-    this.fill(ticketNumber ? (this.drafts.get(ticketNumber) ?? EMPTY) : EMPTY);
-    for (const control of [this.category, this.urgency, this.content, this.address, this.disposition, this.save]) control.disabled = !ticketNumber;
-    this.status.textContent = ticketNumber ? '通话中即可登记，保存后写入工单。' : '来电振铃后在此登记工单。';
-    this.status.className = 'muted';
-    if (ticketNumber) void this.load(ticketNumber);
+    this.stage.textContent = '';
+    this.fill(null);
+    this.showMissing([]);
+    this.setEnabled(false);
+    this.say(ticketNumber ? '正在读取工单…' : '来电振铃后在此登记工单。');
+    if (ticketNumber) void this.load(ticketNumber, this.generation);
   }
 
-  private fill(draft: TicketDraft): void {
-    this.category.value = draft.category;
-    this.urgency.value = draft.urgency;
-    this.content.value = draft.content;
-    this.address.value = draft.address;
-    this.disposition.value = draft.disposition;
+  private setEnabled(on: boolean): void {
+    for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement>('input, select, textarea, button')) {
+      control.disabled = !on;
+    }
+    if (on) this.updateButtons();
   }
 
-  private read(): TicketDraft {
+  private say(text: string, kind: 'muted' | 'ok' | 'form-error' = 'muted'): void {
+    this.status.textContent = text;
+    this.status.className = kind;
+  }
+
+  private async options(): Promise<TicketOptions> {
+    this.ticketOptions ??= await api<TicketOptions>('GET', '/api/v1/ticket-options', { token: this.token() });
+    return this.ticketOptions;
+  }
+
+  private async load(ticketNumber: string, generation: number): Promise<void> {
+    try {
+      const [opts, { ticket }] = await Promise.all([this.options(), api<{ ticket: Ticket }>('GET', `/api/v1/tickets/${ticketNumber}`, { token: this.token() })]);
+      if (generation !== this.generation) return;
+      this.matter.setNodes(opts.matters);
+      replace(this.unit, ...options([['', '请选择'], ...opts.units.map((u): [string, string] => [String(u.id), u.name])]));
+      replace(this.district, ...options([['', opts.city ? `请选择（${opts.city.name}）` : '未设定本市'], ...(opts.city?.districts ?? []).map((d): [string, string] => [d.code, d.name])]));
+      this.ticket = ticket;
+      this.fill(ticket);
+      this.setEnabled(true);
+      this.say(ticket.registeredAt ? `已登记完成 ${dateTime(ticket.registeredAt)}` : '通话中登记，输入即自动保存草稿。', ticket.registeredAt ? 'ok' : 'muted');
+    } catch (error) {
+      if (generation !== this.generation) return;
+      // Not yet the agent's ticket (still ringing): try again once the call is answered.
+      this.say(error instanceof ApiError && error.status === 404 ? '接听后即可登记工单。' : `读取工单失败：${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof ApiError && error.status === 404) setTimeout(() => generation === this.generation && void this.load(ticketNumber, generation), 1000);
+    }
+  }
+
+  private fill(t: Ticket | null): void {
+    this.callerName.value = t?.callerName ?? '';
+    this.contactPhone.value = t?.contactPhone ?? t?.callerNumber ?? '';
+    this.confidential.checked = t?.confidential ?? false;
+    this.category.value = t?.category ?? '';
+    this.urgency.value = t?.urgency ?? '';
+    this.matter.select(t?.matterId ?? null, t?.matterPath ?? null);
+    this.content.value = t?.content ?? '';
+    this.district.value = t?.districtCode ?? '';
+    this.fillStreets(t?.streetCode ?? null);
+    this.address.value = t?.address ?? '';
+    this.disposition.value = t?.disposition ?? '';
+    this.unit.value = t?.handlingUnitId ? String(t.handlingUnitId) : '';
+    this.dueOverride = t?.dueOverride ?? null;
+    this.due.value = localInput(t?.dueOverride ?? t?.dueAt ?? null);
+    this.dueReason.value = t?.dueReason ?? '';
+    this.showDue(t);
+    this.links = t?.knowledgeLinks ?? [];
+    this.renderLinks();
+    this.stage.textContent = t ? (t.registeredAt ? ticketStatus(t.status) : '草稿') : '';
+    this.stage.dataset.stage = t ? (t.registeredAt ? t.status : 'draft') : '';
+  }
+
+  private showDue(t: Ticket | null): void {
+    this.dueHint.textContent = t?.dueAt ? (t.dueOverride ? `已自定：${dateTime(t.dueAt)}` : `规定时限：${dateTime(t.dueAt)}`) : '选择诉求类型后计算';
+  }
+
+  private fillStreets(selected: string | null): void {
+    const district = this.ticketOptions?.city?.districts.find((d) => d.code === this.district.value);
+    replace(this.street, ...options([['', district ? '请选择' : '先选区/县'], ...(district?.streets ?? []).map((s): [string, string] => [s.code, s.name])]));
+    this.street.value = selected ?? '';
+  }
+
+  private renderLinks(): void {
+    if (this.links.length === 0) {
+      replace(this.linkList, h('li', { class: 'muted' }, '尚未关联知识库条目'));
+      return;
+    }
+    replace(
+      this.linkList,
+      this.links.map((link) =>
+        h(
+          'li',
+          { 'data-testid': 'ticket-link', 'data-entry-id': link.entryId },
+          h('span', null, link.title),
+          h('button', { type: 'button', class: 'text-button', 'data-testid': 'ticket-link-answer', onclick: () => void this.answerWith(link) }, '以此直接答复'),
+          h('button', { type: 'button', class: 'text-button', 'aria-label': `取消关联 ${link.title}`, onclick: () => this.unlink(link.entryId) }, '取消关联'),
+        ),
+      ),
+    );
+  }
+
+  private linked(detail: KnowledgeLinkedDetail | undefined): void {
+    if (!detail || detail.ticketNumber !== this.ticketNumber || !this.ticket) return;
+    if (!this.links.some((l) => l.entryId === detail.entryId)) this.links = [...this.links, { entryId: detail.entryId, title: detail.title }];
+    this.renderLinks();
+    this.schedule();
+  }
+
+  private unlink(entryId: number): void {
+    this.links = this.links.filter((l) => l.entryId !== entryId);
+    this.renderLinks();
+    this.schedule();
+  }
+
+  private changed(event: Event): void {
+    if (event.target === this.due) this.dueOverride = this.due.value ? new Date(this.due.value).toISOString() : null;
+    this.updateButtons();
+    this.schedule();
+  }
+
+  private updateButtons(): void {
+    const registered = Boolean(this.ticket?.registeredAt);
+    const open = this.ticket?.status === 'accepted' || this.ticket?.status === 'returned';
+    this.registerButton.disabled = !this.ticket || registered;
+    this.dispatchButton.disabled = !this.ticket || !open || this.disposition.value !== 'dispatch';
+    this.answerButton.disabled = !this.ticket || this.ticket.status !== 'accepted' || this.disposition.value !== 'answered';
+  }
+
+  private body(): Record<string, unknown> {
+    const text = (v: string) => v.trim() || null;
     return {
-      category: this.category.value,
-      urgency: this.urgency.value,
-      content: this.content.value,
-      address: this.address.value,
-      disposition: this.disposition.value,
+      callerName: text(this.callerName.value),
+      contactPhone: text(this.contactPhone.value.replace(/[\s-]/g, '')),
+      confidential: this.confidential.checked,
+      ...(this.category.value ? { category: this.category.value } : {}),
+      ...(this.urgency.value ? { urgency: this.urgency.value } : {}),
+      matterId: this.matter.leaf(),
+      content: this.content.value.trim(),
+      districtCode: this.district.value || null,
+      streetCode: this.street.value || null,
+      address: text(this.address.value),
+      ...(this.disposition.value ? { disposition: this.disposition.value } : {}),
+      handlingUnitId: this.unit.value ? Number(this.unit.value) : null,
+      dueOverride: this.dueOverride,
+      dueReason: text(this.dueReason.value),
+      knowledgeLinks: this.links,
     };
   }
 
-  private keepDraft(): void {
-    if (this.ticketNumber) this.drafts.set(this.ticketNumber, this.read());
+  /** Saves the draft and announces the content once typing pauses. */
+  private schedule(): void {
+    if (!this.ticket) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
   }
 
-  /** Fills in what the ticket already holds, unless the agent has typed something already. */
-  private async load(ticketNumber: string): Promise<void> {
-    if (this.drafts.has(ticketNumber)) return;
-    try {
-      const { ticket } = await api<TicketReply>('GET', `/api/v1/tickets/${ticketNumber}`, { token: this.token() });
-      if (this.ticketNumber !== ticketNumber || this.drafts.has(ticketNumber)) return;
-      this.fill({
-        category: ticket.category ?? '',
-        urgency: ticket.urgency ?? '',
-        content: ticket.content,
-        address: ticket.address ?? '',
-        disposition: ticket.disposition ?? '',
-      });
-    } catch {
-      // Not yet the agent's ticket (still ringing): the form starts empty.
-    }
-  }
-
-  private async submit(): Promise<void> {
+  /** Saves now what is pending, or everything with `force` (one save at a time, in order). */
+  private flush(force = false): Promise<void> {
+    if (!this.saveTimer && !force) return this.saving;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
     const ticketNumber = this.ticketNumber;
-    if (!ticketNumber) return;
-    const draft = this.read();
-    const body: Record<string, string | null> = { content: draft.content.trim(), address: draft.address.trim() || null };
-    if (draft.category) body.category = draft.category;
-    if (draft.urgency) body.urgency = draft.urgency;
-    if (draft.disposition) body.disposition = draft.disposition;
-    this.save.disabled = true;
-    try {
-      const { ticket } = await api<TicketReply>('PATCH', `/api/v1/tickets/${ticketNumber}`, { token: this.token(), body });
-      this.status.textContent = `已保存 ${new Date(ticket.updatedAt).toLocaleTimeString('zh-CN', { hour12: false })}`;
-      this.status.className = 'ok';
-      toast(`工单 ${ticketNumber} 已保存`);
-    } catch (error) {
-      this.status.textContent = `保存失败：${error instanceof Error ? error.message : String(error)}`;
-      this.status.className = 'form-error';
-    } finally {
-      this.save.disabled = this.ticketNumber === null;
+    if (!ticketNumber || !this.ticket) return this.saving;
+    const body = this.body();
+    const generation = this.generation;
+    document.dispatchEvent(
+      new CustomEvent<TicketContentDetail>(TICKET_CONTENT_EVENT, {
+        detail: { ticketNumber, content: String(body.content), categoryPath: this.matter.path(), category: this.category.value },
+      }),
+    );
+    this.saving = this.saving.then(async () => {
+      try {
+        const { ticket } = await api<{ ticket: Ticket }>('PATCH', `/api/v1/tickets/${ticketNumber}`, { token: this.token(), body });
+        if (generation !== this.generation) return;
+        this.ticket = ticket;
+        this.showDue(ticket);
+        this.updateButtons();
+        this.say(`${ticket.registeredAt ? '已保存' : '草稿已保存'} ${new Date(ticket.updatedAt).toLocaleTimeString('zh-CN', { hour12: false })}`, ticket.registeredAt ? 'ok' : 'muted');
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.showMissing(error instanceof ApiError ? ((error.body as Incomplete | null)?.missing ?? []) : []);
+        this.say(`保存失败：${error instanceof Error ? error.message : String(error)}`, 'form-error');
+      }
+    });
+    return this.saving;
+  }
+
+  private showMissing(missing: string[]): void {
+    this.missingList.hidden = missing.length === 0;
+    replace(this.missingList, missing.length ? [h('li', null, `请填写：${missing.join('、')}`)] : []);
+    for (const wrapper of this.form.querySelectorAll<HTMLElement>('[data-field]')) {
+      const bad = missing.includes(wrapper.dataset.field ?? '');
+      wrapper.classList.toggle('invalid', bad);
+      for (const control of wrapper.querySelectorAll('input, select, textarea')) control.setAttribute('aria-invalid', bad ? 'true' : 'false');
     }
+  }
+
+  /** 登记完成: the server names what is missing. */
+  private async registerNow(): Promise<boolean> {
+    const ticketNumber = this.ticketNumber;
+    if (!ticketNumber || !this.ticket) return false;
+    await this.flush(true);
+    if (this.ticket.registeredAt) return true;
+    try {
+      const { ticket } = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${ticketNumber}/register`, { token: this.token() });
+      this.ticket = ticket;
+      this.fill(ticket);
+      this.showMissing([]);
+      this.updateButtons();
+      this.say(`已登记完成 ${dateTime(ticket.registeredAt ?? ticket.updatedAt)}`, 'ok');
+      toast(`工单 ${ticketNumber} 登记完成`);
+      document.dispatchEvent(new CustomEvent(TICKET_UPDATED_EVENT, { detail: { ticketNumber } }));
+      return true;
+    } catch (error) {
+      this.showMissing(error instanceof ApiError ? ((error.body as Incomplete | null)?.missing ?? []) : []);
+      this.say(`不能登记完成：${error instanceof Error ? error.message : String(error)}`, 'form-error');
+      return false;
+    }
+  }
+
+  /** 派单 / 直接答复: registers first when still a draft. */
+  private async act(action: 'dispatch' | 'answer-directly', note?: string): Promise<void> {
+    const ticketNumber = this.ticketNumber;
+    if (!ticketNumber || !(await this.registerNow())) return;
+    try {
+      const { ticket } = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${ticketNumber}/actions`, {
+        token: this.token(),
+        body: { action, ...(note ? { note } : {}) },
+      });
+      this.ticket = ticket;
+      this.fill(ticket);
+      this.updateButtons();
+      const done = action === 'dispatch' ? `已派单至 ${ticket.handlingUnit ?? ''}，办理时限 ${ticket.dueAt ? dateTime(ticket.dueAt) : '—'}` : '已直接答复办结';
+      this.say(done, 'ok');
+      toast(`工单 ${ticketNumber} ${done}`);
+      document.dispatchEvent(new CustomEvent(TICKET_UPDATED_EVENT, { detail: { ticketNumber } }));
+    } catch (error) {
+      this.say(`${action === 'dispatch' ? '派单' : '直接答复'}失败：${error instanceof Error ? error.message : String(error)}`, 'form-error');
+    }
+  }
+
+  private async answerWith(link: Link): Promise<void> {
+    this.disposition.value = 'answered';
+    this.schedule();
+    await this.act('answer-directly', `依据知识库「${link.title}」直接答复`);
   }
 }
