@@ -105,6 +105,26 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
   };
 
   app.get(
+    '/api/v1/knowledge/profile',
+    {
+      config: { roles: KNOWLEDGE_STAFF },
+      schema: {
+        tags: TAGS,
+        summary: '当前账号在知识库中能做什么（所属部门、能否编写、能否审核）',
+        response: {
+          200: Type.Object({ login: Type.String(), role: Type.String(), department: Type.Union([Type.String(), Type.Null()]), mayWrite: Type.Boolean(), mayReview: Type.Boolean() }),
+          ...errorReplies(401, 403),
+        },
+      },
+    },
+    (request) => {
+      const claims = sessionOf(request);
+      const actor = actorOf(claims);
+      return { login: claims.login, role: claims.role, department: actor.department, mayWrite: WRITERS.includes(claims.role), mayReview: mayReview(actor) };
+    },
+  );
+
+  app.get(
     '/api/v1/knowledge/search',
     {
       config: { roles: ANY_ACCOUNT },

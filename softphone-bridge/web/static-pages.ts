@@ -1,7 +1,7 @@
 /**
  * Serves the built browser pages (`npm run build:web` → `dist/public/`): the agent desktop at `/`,
  * the supervisor wallboard at `/wallboard`, the reports page at `/reports`, the admin console at
- * `/admin`, and their hashed assets.
+ * `/admin`, the knowledge base's editing and review page at `/knowledge`, and their hashed assets.
  * The pages talk to the server only through the HTTP API and the WebSockets, like any other client.
  */
 import fastifyStatic from '@fastify/static';
@@ -21,6 +21,7 @@ const PAGES: Record<string, string> = {
   '/wallboard': 'wallboard/index.html',
   '/reports': 'reports/index.html',
   '/admin': 'admin/index.html',
+  '/knowledge': 'knowledge/index.html',
 };
 
 /**

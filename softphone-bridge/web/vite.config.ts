@@ -25,6 +25,7 @@ export default defineConfig({
         wallboard: `${src}wallboard/index.html`,
         reports: `${src}reports/index.html`,
         admin: `${src}admin/index.html`,
+        knowledge: `${src}knowledge/index.html`,
       },
     },
   },

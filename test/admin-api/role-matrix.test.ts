@@ -77,6 +77,7 @@ const POLICY: Record<string, Role[]> = {
   'POST /api/v1/tickets/:number/actions': EVERYONE,
   'POST /api/v1/tickets/:number/extensions': EVERYONE,
   // Knowledge base: editors write (their department only, decided per entry), supervisors review.
+  'GET /api/v1/knowledge/profile': KNOWLEDGE_STAFF,
   'GET /api/v1/knowledge/search': ANY_ACCOUNT,
   'GET /api/v1/knowledge/suggestions': ANY_ACCOUNT,
   'GET /api/v1/knowledge/entries': KNOWLEDGE_STAFF,

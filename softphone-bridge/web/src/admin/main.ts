@@ -89,6 +89,7 @@ const ROLES: [string, string][] = [
   ['agent', '话务员'],
   ['supervisor', '班长'],
   ['admin', '管理员'],
+  ['editor', '部门知识编辑'],
 ];
 
 const agentsSpec: ResourceSpec = {
@@ -100,6 +101,7 @@ const agentsSpec: ResourceSpec = {
     { label: '姓名', value: (r) => text(r.name) },
     { label: '角色', value: (r) => ROLES.find(([k]) => k === r.role)?.[1] ?? text(r.role) },
     { label: '分机', value: (r) => text(r.endpoint) },
+    { label: '部门', value: (r) => text(r.department) },
     {
       label: '技能（级别）',
       value: (r) => (Array.isArray(r.skills) && r.skills.length ? (r.skills as Row[]).map((s) => `${skillName(s.skillId)} ${String(s.level)}`).join('、') : '—'),
@@ -111,6 +113,7 @@ const agentsSpec: ResourceSpec = {
     { key: 'name', label: '姓名', kind: 'text' },
     { key: 'role', label: '角色', kind: 'select', choices: () => ROLES },
     { key: 'endpoint', label: '分机', kind: 'text', nullable: true, placeholder: '如 PJSIP/1006' },
+    { key: 'department', label: '所属部门（部门知识编辑只能编写本部门的知识）', kind: 'text', nullable: true, placeholder: '如 市医疗保障局' },
     { key: 'password', label: '初始密码（至少 8 位）', kind: 'password', createOnly: true },
     { key: 'enabled', label: '启用', kind: 'checkbox' },
     { key: 'skills', label: '技能与级别（1 初级 … 10 专家）', kind: 'skills' },
