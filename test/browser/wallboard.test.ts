@@ -87,6 +87,65 @@ describe('supervisor wallboard', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('fits one 1920×1080 wall screen: big figures, no scrolling, rates and waits judged against the targets, whole-number chart ticks', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${h.server.httpUrl}/wallboard?wall=1`);
+    await page.getByTestId('kpi-offered').waitFor();
+    expect(await page.evaluate('document.body.classList.contains("wall")')).toBe(true);
+    // The one call so far was answered at once: both rates on target.
+    await page.locator('[data-testid=kpi-answer-rate][data-level=ok]').waitFor();
+    await page.locator('[data-testid=kpi-15s][data-level=ok]').waitFor();
+
+    // Five callers wait with nobody ready, and wait on: past the 15 s limit their queue turns red.
+    const waiting: string[] = [];
+    for (let i = 0; i < 5; i++) waiting.push(await placeCall(h.sim.httpUrl, `1390000000${i}`, '12345'));
+    await page.getByTestId('skills').filter({ hasText: '共 5 人排队' }).waitFor();
+    h.clock.set(new Date(h.clock.now().getTime() + 20_000).toISOString());
+    await page.locator('[data-testid=wait-general].wait-red').waitFor();
+    // The chart's count axis for a peak of five: whole numbers, evenly spaced (not 0, 1, 3, 4, 5).
+    const ticks = await waitFor(async () => {
+      const labels = await page.locator('[data-testid=chart] svg > text[text-anchor=end]').allTextContents();
+      const numbers = labels.map(Number);
+      return numbers.length === 5 && numbers[4]! >= 5 ? numbers : undefined;
+    }, 'the chart scaled to the five waiting');
+    expect(ticks.every((n) => Number.isInteger(n))).toBe(true);
+    expect(new Set(ticks.slice(1).map((n, i) => n - ticks[i]!)).size).toBe(1);
+    await screenshot(page, 'wallboard-5-wall-queue-red-1920');
+
+    // They give up: one answered of six offered, both rates fall red.
+    for (const id of waiting) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    await page.getByTestId('kpi-abandoned').locator('.value').filter({ hasText: /^5$/ }).waitFor();
+    await page.locator('[data-testid=kpi-answer-rate][data-level=red]').waitFor();
+    await page.locator('[data-testid=kpi-15s][data-level=red]').waitFor();
+    expect(await page.getByTestId('kpi-answer-rate').textContent()).toContain('目标 ≥ 95.0%');
+    // The wall's clock is the centre's (the server's) time in Beijing time, like the chart's hours.
+    expect(await page.locator('#clock').textContent()).toMatch(/^2026\/6\/10 10:/);
+
+    // One screen, read from across the room: no scrolling, figures of at least 48 px, the alerts in view, no buttons.
+    const layout = await page.evaluate<{ scroll: number; scrollX: number; figure: number; alertsBottom: number; buttons: number }>(`({
+      scroll: document.documentElement.scrollHeight - window.innerHeight,
+      scrollX: document.documentElement.scrollWidth - window.innerWidth,
+      figure: Math.min(...[...document.querySelectorAll('.kpi .value')].map((e) => parseFloat(getComputedStyle(e).fontSize))),
+      alertsBottom: document.querySelector('[data-testid=alerts]').getBoundingClientRect().bottom,
+      buttons: [...document.querySelectorAll('main button')].filter((b) => b.offsetParent !== null).length,
+    })`);
+    expect(layout.scroll).toBeLessThanOrEqual(0);
+    expect(layout.scrollX).toBeLessThanOrEqual(0);
+    expect(layout.figure).toBeGreaterThanOrEqual(48);
+    expect(layout.alertsBottom).toBeLessThanOrEqual(1080);
+    expect(layout.buttons).toBe(0);
+    await screenshot(page, 'wallboard-6-wall-rates-red-1920');
+
+    // Back to the desk view, at both desk sizes.
+    await page.getByTestId('wall-toggle').click();
+    expect(await page.evaluate('document.body.classList.contains("wall")')).toBe(false);
+    for (const [width, height] of [[1440, 900], [1280, 720]] as const) {
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `wallboard-7-desk-${width}`);
+    }
+    expect(browser.errors).toEqual([]);
+  });
+
   it("says why when the supervisor's account is disabled, and logging out ends the token on the server", async () => {
     const admin = await login(h.server.httpUrl, 'admin');
     const accounts = await api<{ id: number; login: string }[]>(h.server.httpUrl, 'GET', '/api/v1/agents', { token: admin });

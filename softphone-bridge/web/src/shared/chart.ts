@@ -44,12 +44,15 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return node;
 }
 
-/** A round top for a count axis: 4, then 1, 2, 5 × 10ⁿ. */
-function niceMax(value: number): number {
-  if (value <= 4) return 4;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+/**
+ * The top of a count axis with four gridlines: four times a whole step of 1, 2 or 5 × 10ⁿ, so every
+ * tick is a whole number (a top of 5 would label 0, 1.25, 2.5 … and round them to 0, 1, 3, 4, 5).
+ */
+export function countAxisTop(value: number): number {
+  const perTick = Math.max(1, value / 4);
+  const power = 10 ** Math.floor(Math.log10(perTick));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= perTick) ?? 10 * power;
+  return 4 * step;
 }
 
 const pct = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
@@ -70,7 +73,7 @@ export function drawBarChart(spec: BarChartSpec): SVGSVGElement {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, spec.slots.length);
-  const top = spec.scale === 'rate' ? 1 : niceMax(Math.max(0, ...spec.bars.flatMap((s) => s.values.map((v) => v ?? 0))));
+  const top = spec.scale === 'rate' ? 1 : countAxisTop(Math.max(0, ...spec.bars.flatMap((s) => s.values.map((v) => v ?? 0))));
   const y = (v: number) => PAD.top + plotH - (Math.min(v, top) / top) * plotH;
   const yRate = (r: number) => PAD.top + plotH - r * plotH;
   const label = (v: number) => (spec.scale === 'rate' ? pct(v) : String(Math.round(v * 10) / 10));

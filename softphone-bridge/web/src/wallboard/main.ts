@@ -2,6 +2,8 @@
  * The supervisor wallboard (班长监控): the live `snapshot` of `/ws/supervisor` (SUPERVISOR.md) —
  * queues per skill, agents by state with time in state, calls in progress, today's figures, the
  * day's chart and the alerts — and the monitoring commands (监听/耳语/强插, force 示忙/签出).
+ * Rates are coloured against the centre's targets; 大屏模式 (or `?wall=1`) lays everything out for
+ * one 1920×1080 wall screen, without buttons.
  */
 import { byId, clock, duration, h, percent, replace, toast } from '../shared/dom.js';
 import { agentState, alertKind, callState, mode } from '../shared/labels.js';
@@ -52,6 +54,17 @@ interface Alert {
   at: string;
   callId?: string;
   agentId?: number;
+  agentName?: string;
+  agentLogin?: string;
+  ticketNumber?: string;
+  callerNumber?: string;
+}
+type Level = 'ok' | 'amber' | 'red' | null;
+interface Targets {
+  answerRate: number;
+  answeredWithin15sRate: number;
+  amberBand: number;
+  queueWaitRedSeconds: number;
 }
 interface Snapshot {
   at: string;
@@ -61,6 +74,8 @@ interface Snapshot {
   today: Today;
   series: HourFigures[];
   alerts: Alert[];
+  targets: Targets;
+  levels: { answerRate: Level; answeredWithin15sRate: Level };
 }
 
 const app = byId('app');
@@ -69,6 +84,10 @@ const link = byId('link');
 const banner = byId('banner');
 const clockEl = byId('clock');
 const logoutButton = byId<HTMLButtonElement>('logout');
+const wallToggle = byId<HTMLButtonElement>('wall-toggle');
+const SHANGHAI = 'Asia/Shanghai';
+/** In wall mode the board fits one screen and shows no buttons. */
+let wall = new URLSearchParams(location.search).get('wall') === '1';
 
 let session: Session | null = loadSession(SESSION_KEY);
 let socket: LiveSocket | null = null;
@@ -77,6 +96,7 @@ let receivedAt = Date.now();
 /** Agents this supervisor is monitoring, and how. */
 const monitoring = new Map<number, string>();
 const seenAlerts = new Set<string>();
+const LEVEL_TEXT = { ok: '达标', amber: '低于目标', red: '严重低于目标' } as const;
 
 const kpis = h('section', { class: 'kpis span-12', 'data-testid': 'kpis' });
 const skillsCard = h('section', { class: 'card span-4', 'data-testid': 'skills' });
@@ -164,12 +184,52 @@ function addAlert(alert: Alert, fresh: boolean): void {
     h('span', { class: 'timer' }, clock(alert.at)),
     h('span', { class: 'tag' }, alertKind(alert.kind)),
     h('span', null, alert.message),
+    ...alertSubjects(alert),
   );
   // Newest first, whatever order they arrive in.
   const later = [...alertList.children].find((li) => (li as HTMLElement).dataset.at! < alert.at);
   item.dataset.at = alert.at;
   alertList.insertBefore(item, later ?? null);
   while (alertList.children.length > 50) alertList.lastElementChild?.remove();
+}
+
+/** Who and what an alert is about: the agent (name and login), the ticket, the masked caller, and a link to the live call. */
+function alertSubjects(alert: Alert): (HTMLElement | string)[] {
+  const parts: (HTMLElement | string)[] = [];
+  if (alert.agentName) parts.push(h('span', { class: 'who' }, `${alert.agentName}（${alert.agentLogin ?? ''}）`));
+  if (alert.ticketNumber) parts.push(h('span', null, `工单 ${alert.ticketNumber}`));
+  if (alert.callerNumber) parts.push(h('span', null, `来电 ${alert.callerNumber}`));
+  if (alert.ticketNumber) {
+    const ticketNumber = alert.ticketNumber;
+    parts.push(
+      h(
+        'a',
+        {
+          href: `#call-${ticketNumber}`,
+          'data-testid': 'alert-call-link',
+          'data-wall-hidden': '',
+          onclick: (event: Event) => {
+            event.preventDefault();
+            showCall(ticketNumber);
+          },
+        },
+        '查看通话',
+      ),
+    );
+  }
+  return parts;
+}
+
+/** Brings the call's row into view and marks it for a moment, or says the call is over. */
+function showCall(ticketNumber: string): void {
+  const row = callsCard.querySelector<HTMLElement>(`[data-testid="call-${ticketNumber}"]`);
+  if (!row) {
+    toast(`工单 ${ticketNumber} 的通话已结束`);
+    return;
+  }
+  row.scrollIntoView({ block: 'nearest' });
+  row.classList.add('spotlight');
+  setTimeout(() => row.classList.remove('spotlight'), 3000);
 }
 
 async function send(type: string, fields: Record<string, unknown>, done: string): Promise<boolean> {
@@ -182,7 +242,8 @@ async function send(type: string, fields: Record<string, unknown>, done: string)
 
 function monitor(agent: AgentRow, how: 'listen' | 'whisper' | 'barge'): void {
   const label = { listen: '监听', whisper: '耳语', barge: '强插' }[how];
-  void send(`monitor.${how}`, { agentId: agent.agentId }, `${label} ${agent.name}：请接听分机 ${session?.endpoint ?? ''}`).then((ok) => {
+  const done = monitoring.has(agent.agentId) ? `已切换为${label} ${agent.name}` : `${label} ${agent.name}：请接听分机 ${session?.endpoint ?? ''}`;
+  void send(`monitor.${how}`, { agentId: agent.agentId }, done).then((ok) => {
     if (ok) {
       monitoring.set(agent.agentId, label);
       render();
@@ -199,9 +260,10 @@ function agentActions(agent: AgentRow): HTMLElement {
     'div',
     { class: 'actions', style: 'margin:0' },
     watching ? h('span', { class: 'tag tag-ok', 'data-testid': 'monitoring' }, `${watching}中`) : null,
-    button('监听', 'btn-listen', onCall, () => monitor(agent, 'listen')),
-    button('耳语', 'btn-whisper', onCall, () => monitor(agent, 'whisper')),
-    button('强插', 'btn-barge', onCall, () => monitor(agent, 'barge')),
+    // While monitoring, the other two modes switch on the same phone call (no 停止 first).
+    button('监听', 'btn-listen', onCall && watching !== '监听', () => monitor(agent, 'listen')),
+    button('耳语', 'btn-whisper', onCall && watching !== '耳语', () => monitor(agent, 'whisper')),
+    button('强插', 'btn-barge', onCall && watching !== '强插', () => monitor(agent, 'barge')),
     button('停止', 'btn-stop', Boolean(watching), () => {
       void send('monitor.stop', { agentId: agent.agentId }, `已停止监控 ${agent.name}`).then((ok) => {
         if (ok) {
@@ -225,15 +287,22 @@ function render(): void {
   const snap = snapshot;
   const elapsed = Math.max(0, (Date.now() - receivedAt) / 1000);
   const t = snap.today;
-  const kpi = (label: string, value: string, testid: string) =>
-    h('div', { class: 'kpi', 'data-testid': testid }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+  const kpi = (label: string, value: string, testid: string, judged?: { level: Level; target: number }) =>
+    h(
+      'div',
+      { class: `kpi${judged?.level ? ` level-${judged.level}` : ''}`, 'data-testid': testid, 'data-level': judged?.level ?? '' },
+      h('div', { class: 'label' }, label),
+      h('div', { class: 'value' }, value),
+      judged ? h('div', { class: 'target' }, `目标 ≥ ${percent(judged.target)}${judged.level ? `，${LEVEL_TEXT[judged.level]}` : ''}`) : null,
+    );
+  const rate = (value: number | null) => (t.offered ? percent(value) : '—');
   replace(
     kpis,
     kpi('今日呼入', String(t.offered), 'kpi-offered'),
     kpi('接通', String(t.answered), 'kpi-answered'),
     kpi('放弃', String(t.abandoned), 'kpi-abandoned'),
-    kpi('接通率', percent(t.answerRate), 'kpi-answer-rate'),
-    kpi('15 秒接通率', percent(t.answeredWithin15sRate), 'kpi-15s'),
+    kpi('接通率', rate(t.answerRate), 'kpi-answer-rate', { level: snap.levels.answerRate, target: snap.targets.answerRate }),
+    kpi('15 秒接通率', rate(t.answeredWithin15sRate), 'kpi-15s', { level: snap.levels.answeredWithin15sRate, target: snap.targets.answeredWithin15sRate }),
     kpi('平均等待', t.averageWaitSeconds === null ? '—' : `${t.averageWaitSeconds.toFixed(1)} 秒`, 'kpi-wait'),
     kpi('平均通话', t.averageHandleSeconds === null ? '—' : duration(t.averageHandleSeconds), 'kpi-handle'),
   );
@@ -255,7 +324,11 @@ function render(): void {
             { class: s.waiting ? 'hot' : '' },
             h('td', null, s.name),
             h('td', { class: 'num' }, String(s.waiting)),
-            h('td', { class: 'num' }, s.waiting ? duration(s.longestWaitSeconds + elapsed) : '—'),
+            h(
+              'td',
+              { class: `num${s.waiting && s.longestWaitSeconds + elapsed > snap.targets.queueWaitRedSeconds ? ' wait-red' : ''}`, 'data-testid': `wait-${s.code}` },
+              s.waiting ? duration(s.longestWaitSeconds + elapsed) : '—',
+            ),
           ),
         ),
       ),
@@ -273,10 +346,26 @@ function render(): void {
   for (const a of snap.agents) byState.set(a.state, (byState.get(a.state) ?? 0) + 1);
   const order = ['on_call', 'ringing', 'ready', 'wrap_up', 'not_ready', 'offline'];
   const agents = [...snap.agents].sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state) || a.login.localeCompare(b.login));
+  const stateWhat = (a: AgentRow) => agentState(a.state) + (a.reason ? ` · ${a.reason}` : '');
   replace(
     agentsCard,
     h('h2', null, '坐席状态 ', ...order.filter((s) => byState.get(s)).map((s) => h('span', { class: `tag state-${s}` }, `${agentState(s)} ${byState.get(s)}`))),
-    h(
+    wall
+      ? h(
+          'div',
+          { class: 'agent-tiles' },
+          agents.map((a) =>
+            h(
+              'div',
+              { class: `agent-tile state-${a.state}`, 'data-testid': `agent-${a.login}`, 'data-state': a.state },
+              h('span', { class: 'tile-name' }, a.name),
+              h('span', { class: 'tile-login' }, a.login),
+              h('span', { class: 'tile-what', title: stateWhat(a) }, stateWhat(a)),
+              h('span', { class: 'tile-since timer' }, duration(a.stateSeconds + elapsed)),
+            ),
+          ),
+        )
+      : h(
       'table',
       { class: 'table' },
       h('thead', null, h('tr', null, h('th', null, '工号'), h('th', null, '姓名'), h('th', null, '状态'), h('th', { class: 'num' }, '时长'), h('th', null, '操作'))),
@@ -296,6 +385,7 @@ function render(): void {
         ),
       ),
     ),
+    h('p', { class: 'more', hidden: true }),
   );
 
   const agentName = (id: number | null) => snap.agents.find((a) => a.agentId === id)?.name ?? '—';
@@ -325,11 +415,49 @@ function render(): void {
             ),
           ),
         ),
+    h('p', { class: 'more', hidden: true }),
   );
+  if (wall) {
+    fitToCard(agentsCard, '.agent-tile', (n) => `另有 ${n} 位坐席未显示`);
+    fitToCard(callsCard, 'tbody tr', (n) => `另有 ${n} 路通话未显示`);
+  }
 
   for (const alert of [...snap.alerts].reverse()) addAlert(alert, false);
   if (alertList.children.length === 0 && !alertsCard.querySelector('.empty')) alertsCard.append(h('p', { class: 'muted empty' }, '暂无告警'));
   if (alertList.children.length > 0) alertsCard.querySelector('.empty')?.remove();
+}
+
+/**
+ * Wall mode has no scroll bar: items that would fall below the card are hidden, and the card says
+ * how many (agents are sorted busiest first, so the hidden ones are the offline and 示忙 ones).
+ */
+function fitToCard(card: HTMLElement, selector: string, note: (hidden: number) => string): void {
+  const items = [...card.querySelectorAll<HTMLElement>(selector)];
+  const more = card.querySelector<HTMLElement>('.more');
+  if (!more) return;
+  more.hidden = true;
+  for (const item of items) item.hidden = false;
+  let hidden = 0;
+  for (let i = items.length - 1; i >= 0 && card.scrollHeight > card.clientHeight + 1; i--) {
+    items[i]!.hidden = true;
+    hidden++;
+    more.hidden = false;
+    more.textContent = note(hidden);
+  }
+}
+
+function setWall(on: boolean): void {
+  wall = on;
+  document.body.classList.toggle('wall', on);
+  wallToggle.textContent = on ? '退出大屏' : '大屏模式';
+  const url = new URL(location.href);
+  if (on) url.searchParams.set('wall', '1');
+  else url.searchParams.delete('wall');
+  history.replaceState(null, '', url);
+  // Full screen needs a click; a wall PC opening /wallboard?wall=1 runs its browser in kiosk mode instead.
+  if (on && !document.fullscreenElement) document.documentElement.requestFullscreen?.().catch(() => undefined);
+  if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
+  render();
 }
 
 function logout(): void {
@@ -344,8 +472,13 @@ function logout(): void {
 }
 
 logoutButton.addEventListener('click', logout);
+wallToggle.addEventListener('click', () => setWall(!wall));
+setWall(wall);
+// The server's time in the centre's zone, whatever the wall PC's clock and zone say: the clock, the
+// chart's hours and the figures then tell the same time.
 setInterval(() => {
-  clockEl.textContent = new Date().toLocaleString('zh-CN', { hour12: false });
+  const at = snapshot ? Date.parse(snapshot.at) + (Date.now() - receivedAt) : Date.now();
+  clockEl.textContent = new Date(at).toLocaleString('zh-CN', { hour12: false, timeZone: SHANGHAI });
 }, 1000);
 
 if (session) startBoard();
