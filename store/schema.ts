@@ -296,6 +296,8 @@ export const tickets = sqliteTable(
   (t) => [
     index('tickets_caller_idx').on(t.callerNumber),
     index('tickets_agent_created_idx').on(t.agentId, t.createdAt),
+    /** Counting by arrival time over past weeks (early warning, reports by date). */
+    index('tickets_created_idx').on(t.createdAt),
     index('tickets_status_idx').on(t.status),
     check('tickets_status_check', inList('status', TICKET_STATUSES)),
     check('tickets_number_digits', sql`number not glob '*[^0-9]*'`),
