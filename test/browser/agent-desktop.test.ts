@@ -65,8 +65,8 @@ describe('agent desktop', () => {
     await page.getByTestId('ticket-urgency').selectOption('B');
     await page.getByTestId('ticket-content').fill('咨询居住证办理需要的材料。');
     await page.getByTestId('ticket-disposition').selectOption('answered');
-    await page.getByTestId('ticket-save').click();
-    await page.getByTestId('ticket-form-status').filter({ hasText: '已保存' }).waitFor();
+    // The form saves the draft on the server as the agent types.
+    await waitFor(() => ticketOf(id)?.disposition === 'answered', 'the draft saved');
     expect(ticketOf(id)).toMatchObject({ category: 'consult', urgency: 'B', content: '咨询居住证办理需要的材料。', disposition: 'answered' });
 
     await page.getByTestId('btn-hangup').click();
@@ -96,8 +96,7 @@ describe('agent desktop', () => {
     await page.getByTestId('ticket-content').fill('小区楼下商铺夜间施工噪音扰民，要求住建部门处理。');
     await page.getByTestId('ticket-address').fill('渝中区解放碑街道民族路 88 号');
     await page.getByTestId('ticket-disposition').selectOption('transferred');
-    await page.getByTestId('ticket-save').click();
-    await page.getByTestId('ticket-form-status').filter({ hasText: '已保存' }).waitFor();
+    await waitFor(() => ticketOf(id)?.disposition === 'transferred', 'the draft saved');
     expect(ticketOf(id)).toMatchObject({ category: 'complaint', urgency: 'C', address: '渝中区解放碑街道民族路 88 号', disposition: 'transferred' });
 
     await page.getByTestId('target-kind').selectOption('contact');
