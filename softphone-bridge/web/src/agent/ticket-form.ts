@@ -95,6 +95,8 @@ export class TicketForm {
   private dueOverride: string | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
+  /** The fields the server last named as missing (still shown until filled). */
+  private missing: string[] = [];
   /** Bumped on every bind: answers for an earlier ticket are dropped. */
   private generation = 0;
 
@@ -309,6 +311,9 @@ export class TicketForm {
 
   private changed(event: Event): void {
     if (event.target === this.due) this.dueOverride = this.due.value ? new Date(this.due.value).toISOString() : null;
+    // A field the agent fills is no longer shown as missing.
+    const field = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-field]')?.dataset.field : undefined;
+    if (field && this.missing.includes(field)) this.showMissing(this.missing.filter((f) => f !== field));
     this.updateButtons();
     this.schedule();
   }
@@ -369,6 +374,8 @@ export class TicketForm {
         if (generation !== this.generation) return;
         this.ticket = ticket;
         this.showDue(ticket);
+        // The rule's deadline follows category and urgency until the agent picks one.
+        if (!this.dueOverride && document.activeElement !== this.due) this.due.value = localInput(ticket.dueAt);
         this.updateButtons();
         this.say(`${ticket.registeredAt ? '已保存' : '草稿已保存'} ${new Date(ticket.updatedAt).toLocaleTimeString('zh-CN', { hour12: false })}`, ticket.registeredAt ? 'ok' : 'muted');
       } catch (error) {
@@ -381,6 +388,7 @@ export class TicketForm {
   }
 
   private showMissing(missing: string[]): void {
+    this.missing = missing;
     this.missingList.hidden = missing.length === 0;
     replace(this.missingList, missing.length ? [h('li', null, `请填写：${missing.join('、')}`)] : []);
     for (const wrapper of this.form.querySelectorAll<HTMLElement>('[data-field]')) {
