@@ -28,6 +28,8 @@ export const ConfigSchema = Type.Object(
     tokenKey: Type.Optional(Type.String({ minLength: 32 })),
     ringTimeoutSeconds: Type.Integer({ minimum: 5, maximum: 120 }),
     wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+    /** `remind`: a wrap-up ending before the call's ticket is registered sets the agent 示忙 (工单未登记) instead of ready; `off`: ready anyway. */
+    wrapUpTicketCheck: Type.Optional(Type.Union([Type.Literal('remind'), Type.Literal('off')])),
     /** How often a waiting caller hears their position in the queue. */
     queueAnnounceSeconds: Type.Integer({ minimum: 1, maximum: 600 }),
     queueOverflowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
@@ -77,6 +79,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   ringTimeoutSeconds: 15,
   wrapUpSeconds: 15,
+  wrapUpTicketCheck: 'remind',
   queueAnnounceSeconds: 30,
   queueOverflowSeconds: 60,
   loginAttemptsPerMinute: 120,
@@ -95,6 +98,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_TOKEN_KEY: ['tokenKey'],
   CTI_RING_TIMEOUT: ['ringTimeoutSeconds'],
   CTI_WRAP_UP: ['wrapUpSeconds'],
+  CTI_WRAP_UP_TICKET_CHECK: ['wrapUpTicketCheck'],
   CTI_QUEUE_ANNOUNCE: ['queueAnnounceSeconds'],
   CTI_QUEUE_OVERFLOW: ['queueOverflowSeconds'],
   CTI_JOBS: ['jobs'],

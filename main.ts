@@ -92,6 +92,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     settings: {
       ringTimeoutSeconds: config.ringTimeoutSeconds,
       wrapUpSeconds: config.wrapUpSeconds,
+      wrapUpTicketCheck: config.wrapUpTicketCheck ?? 'remind',
       positionAnnounceMs: config.queueAnnounceSeconds * 1000,
       overflowAfterMs: config.queueOverflowSeconds * 1000,
     },

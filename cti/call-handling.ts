@@ -80,7 +80,7 @@ export function startCallHandling(deps: {
   const settings: CallSettings = { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings };
   const bus = new DomainEventBus();
   const router = new ChannelEventRouter(ari);
-  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), settings.wrapUpSeconds * 1000, () => clock.now().getTime());
+  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
   const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
@@ -89,6 +89,7 @@ export function startCallHandling(deps: {
     return g !== undefined && g !== skillId ? [g] : [];
   });
   const live = new Map<string, InboundCall>();
+  agents.setTicketLookup((callId) => live.get(callId)?.summary.ticketId ?? null);
   const stopPresence = trackPhonePresence({ ari, ami, agents, log: log.child({ part: 'presence' }) });
 
   const recovery = new RecoveryStatus();

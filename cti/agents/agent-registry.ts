@@ -4,10 +4,11 @@
  * call flow drives ringing/on-call/wrap-up. Every change is published as an `agent.state` event.
  */
 import type { AgentAvailability } from '../../routing/acd.js';
-import { listAgents, type Db } from '../../store/index.js';
+import { isTicketRegistered, listAgents, type Db } from '../../store/index.js';
 import type { AgentState, DomainEventBus } from '../events/domain-events.js';
 import { hasForbiddenChars } from '../forbidden-chars.js';
 import type { Logger } from '../logging.js';
+import { agentStateLabel } from '../state-labels.js';
 import { nextAgentState, type AgentTrigger } from './agent-state.js';
 
 export interface AgentInfo {
@@ -25,7 +26,16 @@ export interface AgentInfo {
   callId: string | null;
   /** Open desktop connections; with none, the agent is not offered calls (nobody would see the pop). */
   desktops: number;
+  /** In 话后整理: when it ends (epoch ms), whether it was extended (once only), and the ticket of the call just ended. */
+  wrapUpUntil: number | null;
+  wrapUpExtended: boolean;
+  wrapUpTicketId: number | null;
 }
+
+/** The 示忙 reason of an agent whose desktop went away (the desktop tells them on reconnecting). */
+export const DESKTOP_GONE_REASON = '桌面连接断开';
+/** The 示忙 reason of an agent whose wrap-up ended before they registered the call's ticket. */
+export const TICKET_UNREGISTERED_REASON = '工单未登记';
 
 export class AgentError extends Error {
   constructor(message: string) {
@@ -44,6 +54,8 @@ export class AgentRegistry {
   private readonly inUse = new Map<string, boolean>();
   private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
   private readonly changeListeners = new Set<() => void>();
+  /** The ticket of a live call, for the wrap-up's registration check (wired by call handling). */
+  private ticketOfCall: (callId: string) => number | null = () => null;
 
   constructor(
     private readonly db: Db,
@@ -51,6 +63,8 @@ export class AgentRegistry {
     private readonly log: Logger,
     private readonly wrapUpMs: number,
     private readonly now: () => number = Date.now,
+    /** Whether a wrap-up ends in 示忙 (工单未登记) while the call's ticket is not registered. */
+    private readonly ticketCheck = false,
   ) {
     this.reload();
   }
@@ -78,6 +92,9 @@ export class AgentRegistry {
           skillCodes,
           callId: null,
           desktops: 0,
+          wrapUpUntil: null,
+          wrapUpExtended: false,
+          wrapUpTicketId: null,
         });
     }
     for (const id of this.agents.keys()) {
@@ -97,6 +114,10 @@ export class AgentRegistry {
 
   list(): AgentInfo[] {
     return [...this.agents.values()];
+  }
+
+  setTicketLookup(lookup: (callId: string) => number | null): void {
+    this.ticketOfCall = lookup;
   }
 
   /** Called when something that may free an agent happens (the queue re-runs the ACD). */
@@ -152,7 +173,7 @@ export class AgentRegistry {
     if (!agent) return;
     agent.desktops = Math.max(0, agent.desktops + (connected ? 1 : -1));
     if (agent.desktops === 0 && agent.state === 'ready') {
-      this.apply(agent, 'not-ready', '桌面连接断开');
+      this.apply(agent, 'not-ready', DESKTOP_GONE_REASON);
       this.log.info({ agentId }, 'agent desktop disconnected; set not ready');
     }
   }
@@ -178,21 +199,35 @@ export class AgentRegistry {
   setReady(agentId: number): void {
     const agent = this.require(agentId);
     if (agent.state === 'ready') return;
-    if (!this.apply(agent, 'ready', null)) throw new AgentError(`当前状态不能示闲: ${agent.state}`);
+    if (!this.apply(agent, 'ready', null)) throw new AgentError(`${agentStateLabel(agent.state)}时不能示闲`);
   }
 
   /** The reason shows on the wallboard: text with control or direction characters is refused. */
   setNotReady(agentId: number, reason: string): void {
     const agent = this.require(agentId);
     if (hasForbiddenChars(reason)) throw new AgentError('示忙原因不能包含控制字符或文字方向控制符');
-    if (!this.apply(agent, 'not-ready', reason)) throw new AgentError(`当前状态不能示忙: ${agent.state}`);
+    if (!this.apply(agent, 'not-ready', reason)) throw new AgentError(`${agentStateLabel(agent.state)}时不能示忙`);
+  }
+
+  /** 延长话后整理: once per wrap-up, by the configured wrap-up time. */
+  extendWrapUp(agentId: number): void {
+    const agent = this.require(agentId);
+    if (agent.state !== 'wrap_up' || agent.wrapUpUntil === null) throw new AgentError('不在话后整理中');
+    if (agent.wrapUpExtended) throw new AgentError('话后整理只能延长一次');
+    agent.wrapUpExtended = true;
+    agent.wrapUpUntil += this.wrapUpMs;
+    this.armWrapUp(agent);
+    this.log.info({ agentId }, 'wrap-up extended');
+    this.publishState(agent, this.now());
   }
 
   /** Call-flow transitions; false when the agent was not in a state that allows it. */
   transition(agentId: number, trigger: AgentTrigger, callId: string | null, reason: string | null = null): boolean {
     const agent = this.agents.get(agentId);
     if (!agent) return false;
+    const endedCall = agent.callId;
     const ok = this.apply(agent, trigger, reason);
+    if (ok && trigger === 'call-end') agent.wrapUpTicketId = endedCall ? this.ticketOfCall(endedCall) : null;
     if (ok) agent.callId = callId;
     if (ok && trigger === 'call-end') this.startWrapUp(agent);
     return ok;
@@ -217,7 +252,7 @@ export class AgentRegistry {
     agent.callId = callId;
     agent.since = this.now();
     this.log.info({ agentId, from, to: 'on_call', callId }, `agent ${from} -> restored -> on_call`);
-    this.bus.publish({ type: 'agent.state', at: new Date(agent.since).toISOString(), agentId, state: 'on_call', reason: null });
+    this.publishState(agent, agent.since);
     return true;
   }
 
@@ -229,14 +264,22 @@ export class AgentRegistry {
   }
 
   private startWrapUp(agent: AgentInfo): void {
+    this.armWrapUp(agent);
+  }
+
+  /** (Re)starts the wrap-up timer for the time left until `wrapUpUntil`. */
+  private armWrapUp(agent: AgentInfo): void {
     this.clearWrapUp(agent.agentId);
+    const left = Math.max(0, (agent.wrapUpUntil ?? this.now()) - this.now());
     const timer = setTimeout(() => {
       this.wrapUpTimers.delete(agent.agentId);
       if (agent.state !== 'wrap_up') return;
-      // Back to ready only when someone is at the desktop to see the next pop.
-      if (agent.desktops > 0) this.apply(agent, 'wrap-up-end', null);
-      else this.apply(agent, 'not-ready', '桌面连接断开');
-    }, this.wrapUpMs);
+      // Back to ready only when someone is at the desktop to see the next pop, and the call's ticket
+      // is registered; otherwise 示忙 with the reason, which the desktop shows as a reminder.
+      if (agent.desktops === 0) this.apply(agent, 'not-ready', DESKTOP_GONE_REASON);
+      else if (this.ticketCheck && agent.wrapUpTicketId !== null && !isTicketRegistered(this.db, agent.wrapUpTicketId)) this.apply(agent, 'not-ready', TICKET_UNREGISTERED_REASON);
+      else this.apply(agent, 'wrap-up-end', null);
+    }, left);
     this.wrapUpTimers.set(agent.agentId, timer);
   }
 
@@ -260,10 +303,28 @@ export class AgentRegistry {
     agent.reason = to === 'not_ready' ? reason : null;
     agent.since = this.now();
     if (to !== 'ringing' && to !== 'on_call') agent.callId = null;
+    if (to === 'wrap_up' && from !== 'wrap_up') {
+      agent.wrapUpUntil = agent.since + this.wrapUpMs;
+      agent.wrapUpExtended = false;
+    } else if (to !== 'wrap_up') {
+      agent.wrapUpUntil = null;
+      agent.wrapUpTicketId = null;
+    }
     this.log.info({ agentId: agent.agentId, from, trigger, to }, `agent ${from} -> ${trigger} -> ${to}`);
-    this.bus.publish({ type: 'agent.state', at: new Date(agent.since).toISOString(), agentId: agent.agentId, state: to, reason: agent.reason });
+    this.publishState(agent, agent.since);
     if (to === 'ready') this.notify();
     return true;
+  }
+
+  private publishState(agent: AgentInfo, at: number): void {
+    this.bus.publish({
+      type: 'agent.state',
+      at: new Date(at).toISOString(),
+      agentId: agent.agentId,
+      state: agent.state,
+      reason: agent.reason,
+      ...(agent.state === 'wrap_up' && agent.wrapUpUntil !== null ? { wrapUpUntil: new Date(agent.wrapUpUntil).toISOString(), wrapUpExtended: agent.wrapUpExtended } : {}),
+    });
   }
 
   private notify(): void {

@@ -193,6 +193,15 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.call({ method: 'DELETE', path: ariPath`/channels/${channelId}/moh`, idempotent: true });
   }
 
+  /** `in`: what the channel says reaches nobody (an agent's 静音); `out`: it hears nothing. */
+  async mute(channelId: string, direction: 'in' | 'out' | 'both' = 'in'): Promise<void> {
+    await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/mute`, query: { direction }, idempotent: true });
+  }
+
+  async unmute(channelId: string, direction: 'in' | 'out' | 'both' = 'in'): Promise<void> {
+    await this.call({ method: 'DELETE', path: ariPath`/channels/${channelId}/mute`, query: { direction }, idempotent: true });
+  }
+
   /** Digits sent twice would be dialled twice: not repeated unless provably never sent. */
   async sendDtmf(channelId: string, dtmf: string): Promise<void> {
     await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/dtmf`, query: { dtmf }, idempotent: false });

@@ -77,6 +77,11 @@ export class AttendedTransfer implements CallFlow {
     });
   }
 
+  /** The consulted party's leg (DTMF to a department's menu goes there). */
+  get partyLegId(): string {
+    return this.leg.legId;
+  }
+
   get current(): AttendedState {
     return this.machine.current;
   }
@@ -106,6 +111,7 @@ export class AttendedTransfer implements CallFlow {
       const bridge = await this.ctx.ari.createBridge('mixing', `consult-${this.call.callId}`);
       this.consultBridge = bridge.id;
       await this.ctx.ari.addToBridge(bridge.id, [this.agentLeg, this.leg.legId]);
+      this.call.publish({ type: 'call.consult.answered', agentId: this.agentId, target: this.target.label });
       return;
     }
     if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'missed', null, '未接');
@@ -133,7 +139,9 @@ export class AttendedTransfer implements CallFlow {
     if (this.current !== 'talking' && !(this.current === 'ringing' && this.agentGone)) {
       throw new CallControlError(this.current === 'ringing' ? '对方尚未接听' : '转接已结束');
     }
-    this.machine.move('complete', `咨询转接完成: ${this.target.label}`);
+    // The agent hanging up during the consultation is what completes it: their desktop is told so.
+    const agentHungUp = this.agentGone;
+    this.machine.move('complete', agentHungUp ? `坐席在咨询中挂机，来电转给 ${this.target.label}` : `咨询转接完成: ${this.target.label}`);
     // From here the target's leg is the caller's party: either hanging up ends the call.
     this.call.fire('consult-complete');
     this.call.attachParty(this.leg.legId, this.target.agentId);
@@ -150,7 +158,7 @@ export class AttendedTransfer implements CallFlow {
     await this.call.callerHold.release();
     if (this.target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
     appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'transferred', note: `咨询转接 ${this.target.label}` });
-    this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended' });
+    this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended', ...(agentHungUp ? { agentHungUp } : {}) });
   }
 
   /**
@@ -200,6 +208,7 @@ export class AttendedTransfer implements CallFlow {
     this.call.fire('consult-cancel');
     this.settle();
     await this.cleanup();
+    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true });
     await this.call.requeue(null);
   }
 

@@ -15,6 +15,8 @@ export interface CallSettings {
   overflowAfterMs: number;
   /** Seconds of 话后整理 after a call. */
   wrapUpSeconds: number;
+  /** `remind`: a wrap-up ending with the call's ticket unregistered sets the agent 示忙 (工单未登记), not ready. */
+  wrapUpTicketCheck: 'remind' | 'off';
   /** Stasis application name (agent legs are originated into it). */
   app: string;
 }
@@ -24,6 +26,7 @@ export const DEFAULT_CALL_SETTINGS: Omit<CallSettings, 'app'> = {
   positionAnnounceMs: 30_000,
   overflowAfterMs: 60_000,
   wrapUpSeconds: 15,
+  wrapUpTicketCheck: 'remind',
 };
 
 export interface CallContext {

@@ -6,8 +6,13 @@
  * from its first step until it settles, and every other transfer, three-way or hold command on that
  * call is refused meanwhile (a double click starts one transfer, not two). The flow holding the lock
  * is also registered on the call, so the call's end stops it (`CallFlow.cancel`).
+ *
+ * What an agent may do now is `allowed-commands.ts`'s rule applied to `situation()`: the desktop
+ * gateway sends `allowed()` with every event and refuses each command through `check()` first.
  */
 import { appendTicketEvent } from '../../store/index.js';
+import { callStateLabel } from '../state-labels.js';
+import { allowedCommands, refusalOf, type CommandSituation, type CommandType, type FlowStage } from './allowed-commands.js';
 import { AttendedTransfer } from './attended-transfer.js';
 import { BlindTransfer } from './blind-transfer.js';
 import { clickToCall, type AdoptOutbound } from './click-to-call.js';
@@ -22,12 +27,62 @@ type TransferFlow = BlindTransfer | AttendedTransfer | Conference;
 export class CallControl {
   /** callId → the transfer or three-way call running on it (the call's transfer lock). */
   private readonly locks = new Map<string, TransferFlow>();
+  /** callId → the agent leg muted on it (a new leg, e.g. after a transfer, is not muted). */
+  private readonly muted = new Map<string, string>();
 
   constructor(
     private readonly ctx: CallContext,
     private readonly findCall: (callId: string) => InboundCall | undefined,
     private readonly adoptOutbound: AdoptOutbound,
   ) {}
+
+  /** Where the agent and their call stand, as the command rule sees it. */
+  situation(agentId: number, named?: InboundCall): CommandSituation {
+    const agent = this.ctx.agents.get(agentId);
+    const call = named ?? (agent?.callId ? this.findCall(agent.callId) : undefined);
+    return {
+      agentState: agent?.state ?? 'offline',
+      wrapUpExtended: agent?.wrapUpExtended ?? false,
+      call:
+        call && !call.hasEnded
+          ? {
+              state: call.state,
+              own: call.agentId === agentId,
+              offeredToMe: call.offeredTo === agentId,
+              flow: this.flowStage(call.callId),
+              muted: call.agentLegId !== null && this.muted.get(call.callId) === call.agentLegId,
+            }
+          : null,
+    };
+  }
+
+  /** The commands the agent may send now. */
+  allowed(agentId: number): CommandType[] {
+    return allowedCommands(this.situation(agentId));
+  }
+
+  /**
+   * Refuses a command the rule does not allow now (the same rule as `allowed`), judged on the call it
+   * names, which must be the agent's own (or ringing for them).
+   */
+  check(agentId: number, type: CommandType, callId?: string): void {
+    let named: InboundCall | undefined;
+    if (callId !== undefined) {
+      named = this.findCall(callId);
+      if (!named || named.hasEnded) throw new CallControlError('通话不存在或已结束');
+      if (named.agentId !== agentId && named.offeredTo !== agentId) throw new CallControlError('不能操作其他坐席的通话');
+    }
+    const refusal = refusalOf(type, this.situation(agentId, named));
+    if (refusal) throw new CallControlError(refusal);
+  }
+
+  private flowStage(callId: string): FlowStage | null {
+    const flow = this.locks.get(callId);
+    if (!flow) return null;
+    if (flow instanceof BlindTransfer) return 'blind';
+    if (flow instanceof AttendedTransfer) return flow.current === 'talking' ? 'consult-talking' : 'consult-ringing';
+    return flow.joined ? 'conference-joined' : 'conference-ringing';
+  }
 
   /** The call, if it is this agent's; otherwise a refusal that says why. */
   private own(callId: string, agentId: number): InboundCall {
@@ -76,7 +131,7 @@ export class CallControl {
     const call = this.own(callId, agentId);
     this.unlocked(call);
     const leg = this.leg(call);
-    if (call.state !== 'connected') throw new CallControlError(`当前状态不能转接: ${call.state}`);
+    if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能转接`);
     const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
     if (mode === 'blind') {
       // The agent is released at once; the transfer goes on without them.
@@ -109,7 +164,7 @@ export class CallControl {
     const call = this.own(callId, agentId);
     this.unlocked(call);
     const leg = this.leg(call);
-    if (call.state !== 'connected') throw new CallControlError(`当前状态不能三方通话: ${call.state}`);
+    if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能三方通话`);
     const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
     if (resolved.kind !== 'phone') throw new CallControlError('三方通话需要一个可拨打的目标');
     const conference = this.lock(call, (release) => new Conference(this.ctx, call, agentId, leg, resolved, this.actor(agentId), release));
@@ -123,13 +178,21 @@ export class CallControl {
     await conference.kick(party);
   }
 
-  /** The agent leaves: their leg goes; the caller stays for the satisfaction survey, then is released. */
-  /** 回拨: rings the agent's phone, then the citizen; resolves once they are connected. */
-  async callBack(agentId: number, number: string): Promise<void> {
-    await clickToCall(this.ctx, this.adoptOutbound, agentId, number);
+  /** 外呼 / 回拨: rings the agent's phone, then the citizen; resolves once they are connected. */
+  async callBack(agentId: number, number: string, missedCallId?: number): Promise<void> {
+    await clickToCall(this.ctx, this.adoptOutbound, agentId, number, missedCallId);
   }
 
+  /**
+   * The agent leaves: their leg goes; the caller stays for the satisfaction survey, then is released.
+   * While the agent's phone still rings for the call, 拒接: the call goes to the next agent.
+   */
   async hangup(callId: string, agentId: number): Promise<void> {
+    const offered = this.findCall(callId);
+    if (offered && offered.state === 'offered' && offered.offeredTo === agentId) {
+      offered.rejectOffer(agentId);
+      return;
+    }
     const call = this.own(callId, agentId);
     const leg = this.leg(call);
     const flow = this.locks.get(callId);
@@ -143,12 +206,38 @@ export class CallControl {
     await this.ctx.ari.hangup(leg).catch(() => undefined);
   }
 
+  /** 静音: the agent's microphone stops reaching anyone on the call (they still hear). */
+  async mute(callId: string, agentId: number, on: boolean): Promise<void> {
+    const call = this.own(callId, agentId);
+    const leg = this.leg(call);
+    if (on) {
+      await this.ctx.ari.mute(leg, 'in');
+      this.muted.set(callId, leg);
+    } else {
+      await this.ctx.ari.unmute(leg, 'in');
+      this.muted.delete(callId);
+    }
+    call.whenEnded(() => this.muted.delete(callId));
+  }
+
+  /**
+   * 拨号盘: digits to whoever the agent talks to now — a department's voice menu during a consultation
+   * or three-way call, else the caller (e.g. a switchboard reached by 外呼).
+   */
+  async dtmf(callId: string, agentId: number, digits: string): Promise<void> {
+    const call = this.own(callId, agentId);
+    const flow = this.locks.get(callId);
+    const party = flow instanceof AttendedTransfer ? flow.partyLegId : flow instanceof Conference ? flow.thirdLegId : call.channelId;
+    if (!party) throw new CallControlError('没有可以接收按键的通话方');
+    await this.ctx.ari.sendDtmf(party, digits);
+  }
+
   /** 保持: the caller hears music and nothing of the agent; the agent hears nothing of the caller. */
   async hold(callId: string, agentId: number): Promise<void> {
     const call = this.own(callId, agentId);
     this.unlocked(call);
     this.leg(call);
-    if (!call.fire('hold')) throw new CallControlError(`当前状态不能保持: ${call.state}`);
+    if (!call.fire('hold')) throw new CallControlError(`${callStateLabel(call.state)}时不能保持`);
     await call.callerHold.hold();
     this.note(call, agentId, 'held', '坐席保持通话');
     call.publish({ type: 'call.held', agentId });
@@ -158,7 +247,7 @@ export class CallControl {
     const call = this.own(callId, agentId);
     this.unlocked(call);
     this.leg(call);
-    if (!call.fire('resume')) throw new CallControlError(`当前状态不能恢复: ${call.state}`);
+    if (!call.fire('resume')) throw new CallControlError(`${callStateLabel(call.state)}时不能恢复`);
     await call.callerHold.release();
     this.note(call, agentId, 'resumed', '坐席恢复通话');
     call.publish({ type: 'call.resumed', agentId });

@@ -4,9 +4,30 @@
  * desktop its pop, and the citizen is dialled on the trunk. When the citizen answers, the call joins
  * the call flow (bridge, recording, hold, transfer, hang-up, KPIs) through `adopt`. When the citizen
  * is not reached the row ends `failed` and the agent is told why (busy, no answer, …).
+ *
+ * A callback of a missed call (回拨, `missedCallId`) runs under the missed call's own ticket, which the
+ * agent owns from the moment their phone is picked up (they register it during the callback); the
+ * entry is marked called back once the citizen answers. Only numbers the dial policy allows
+ * (routing/dial-policy.ts) are dialled.
  */
 import { randomUUID } from 'node:crypto';
-import { appendTicketEvent, listRoutes, markCallEnded, openTicketForCall, recordCallArrival, type TicketRow } from '../../store/index.js';
+import { dialRefusal } from '../../routing/dial-policy.js';
+import {
+  appendTicketEvent,
+  completeMissedCall,
+  findCallById,
+  findMissedCall,
+  findTicketByCallKey,
+  listDepartmentContacts,
+  listExpertSeats,
+  listRoutes,
+  markCallEnded,
+  openTicketForCall,
+  recordCallArrival,
+  setTicketAgent,
+  type Db,
+  type TicketRow,
+} from '../../store/index.js';
 import type { CallSummary } from '../events/domain-events.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
@@ -26,14 +47,37 @@ export interface OutboundCall {
 /** Builds the live call (state `offered`) for an answered outbound call and registers it. */
 export type AdoptOutbound = (call: OutboundCall) => InboundCall;
 
-export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentId: number, number: string): Promise<string> {
+/** The numbers of the centre's own directory: department contacts, expert seats outside, sub-centres. */
+function directoryNumbers(db: Db): Set<string> {
+  return new Set([
+    ...listDepartmentContacts(db).map((c) => c.phone),
+    ...listExpertSeats(db).flatMap((e) => (e.enabled && e.externalNumber ? [e.externalNumber] : [])),
+    ...listRoutes(db).flatMap((r) => (r.mode === 'subcentre' && r.enabled ? [r.number] : [])),
+  ]);
+}
+
+/** The ticket a callback of `missedCallId` belongs to (the missed call's own). */
+function ticketOfMissedCall(db: Db, missedCallId: number, number: string): TicketRow {
+  const missed = findMissedCall(db, missedCallId);
+  if (!missed) throw new CallControlError('漏接记录不存在');
+  if (missed.callerNumber !== number) throw new CallControlError('回拨号码与漏接记录不符');
+  const original = findCallById(db, missed.callId);
+  const ticket = original ? findTicketByCallKey(db, original.linkedId) : undefined;
+  if (!ticket) throw new CallControlError('找不到该漏接来电的工单');
+  return ticket;
+}
+
+export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentId: number, number: string, missedCallId?: number): Promise<string> {
   const agent = ctx.agents.get(agentId);
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
+  const refusal = dialRefusal(number, directoryNumbers(ctx.db));
+  if (refusal) throw new CallControlError(refusal);
+  const original = missedCallId === undefined ? null : ticketOfMissedCall(ctx.db, missedCallId, number);
   // The citizen's leg gets the call's id: it is the call's key, as a caller's channel is for inbound calls.
   const callId = `callback-${randomUUID()}`;
-  if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError(`当前状态不能外呼: ${agent.state}（请先示闲）`);
+  if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
   const main = listRoutes(ctx.db).find((r) => r.mode === 'main' && r.enabled);
-  const hotline = main?.name ?? '12345';
+  const hotline = original?.hotline ?? main?.name ?? '12345';
   // The agent's leg is an agent leg like on any call (a reconciliation after a restart finds it so).
   const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'agent');
   if ((await own.outcome) !== 'answered') {
@@ -48,15 +92,19 @@ export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentI
     channelName: 'outbound',
     callerNumber: number,
     dialledNumber: number,
-    routeId: main?.id ?? null,
+    routeId: original?.routeId ?? main?.id ?? null,
     arrivedAt: now.toISOString(),
     direction: 'outbound',
   });
-  const { ticket } = openTicketForCall(ctx.db, { callKey: callId, callId: row.id, callerNumber: number, dialledNumber: number, routeId: main?.id ?? null, hotline, at: now });
+  const ticket =
+    original ??
+    openTicketForCall(ctx.db, { callKey: callId, callId: row.id, callerNumber: number, dialledNumber: number, routeId: main?.id ?? null, hotline, at: now }).ticket;
+  // The agent registers this ticket during the call: it is theirs from now on.
+  setTicketAgent(ctx.db, ticket.id, agentId);
   const login = agent.login;
-  appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: '坐席外呼' });
+  appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
   const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number };
-  ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0 });
+  ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
 
   const citizen = ringLeg(ctx, { callId, callerNumber: main?.number ?? '12345', hotline }, trunkDial(number), 'callback', callId);
   const stopAgentWatch = ctx.router.listen(own.legId, (e) => {
@@ -73,6 +121,7 @@ export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentI
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`外呼失败：${why}`);
   }
+  if (missedCallId !== undefined) completeMissedCall(ctx.db, missedCallId, agentId);
   const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime() });
   await call.connectOutbound(agentId, own.legId);
   return callId;

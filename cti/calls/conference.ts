@@ -61,6 +61,11 @@ export class Conference implements CallFlow {
     return this.machine.current;
   }
 
+  /** The third party's leg once they joined (DTMF to a department's menu goes there). */
+  get thirdLegId(): string | null {
+    return this.thirdLeg;
+  }
+
   get joined(): boolean {
     return this.current === 'joined';
   }

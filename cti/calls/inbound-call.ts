@@ -60,6 +60,11 @@ export class InboundCall implements QueueMember {
   private ivrSteps: IvrStep[] = [];
   private queuedAt: number | null = null;
   private ringing: RingingLeg | null = null;
+  /** The agent whose phone rings for the call now, and whether they refused it from the desktop (拒接). */
+  offeredTo: number | null = null;
+  private rejected = false;
+  /** When an agent first answered (epoch ms): the talk time runs from here through holds and consultations. */
+  answeredAtMs: number | null = null;
   /** The agent on the call (after answer) and the agent's leg and the call's mixing bridge. */
   agentId: number | null = null;
   agentLegId: string | null = null;
@@ -248,12 +253,15 @@ export class InboundCall implements QueueMember {
     }
     const leg = ringLeg(this.ctx, this.summary, agent.endpoint);
     this.ringing = leg;
+    this.offeredTo = agentId;
+    this.rejected = false;
     const waitedMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
     void leg.ringing.then(() => {
       if (this.ringing === leg) this.publish({ type: 'call.offered', agentId, ivrSteps: this.ivrSteps, waitedMs });
     });
     const outcome = await leg.outcome;
     this.ringing = null;
+    this.offeredTo = null;
     if (outcome === 'answered' && !this.ended) return this.connect(agentId, leg.legId);
     if (outcome === 'answered') {
       // The caller left while the agent picked up.
@@ -261,6 +269,13 @@ export class InboundCall implements QueueMember {
       this.ctx.agents.transition(agentId, 'answer', this.callId);
       this.ctx.agents.transition(agentId, 'call-end', null);
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'caller-hung-up' });
+      return false;
+    }
+    if (this.rejected && !this.ended) {
+      // 拒接 from the desktop: like a missed ring for the agent (示忙, so the call is not offered straight back), without the alert.
+      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'rejected' });
+      this.ctx.agents.transition(agentId, 'missed', null, '拒接');
+      this.fire('no-answer');
       return false;
     }
     this.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, this.ended) });
@@ -275,6 +290,13 @@ export class InboundCall implements QueueMember {
     return false;
   }
 
+  /** 拒接: the agent refuses the ring from the desktop; the call goes to the next agent. */
+  rejectOffer(agentId: number): void {
+    if (this.offeredTo !== agentId || !this.ringing) return;
+    this.rejected = true;
+    this.ringing.cancel();
+  }
+
   /** A call the centre placed (click-to-call): the citizen answered; connect them with the agent already on the line. */
   async connectOutbound(agentId: number, agentLegId: string): Promise<void> {
     await this.connect(agentId, agentLegId);
@@ -283,6 +305,7 @@ export class InboundCall implements QueueMember {
   private async connect(agentId: number, legId: string): Promise<boolean> {
     const agent = this.ctx.agents.get(agentId);
     this.fire('answer');
+    this.answeredAtMs ??= this.nowMs();
     this.ctx.agents.transition(agentId, 'answer', this.callId);
     this.attachParty(legId, agentId);
     await this.queue.release(this.callId);

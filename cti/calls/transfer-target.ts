@@ -3,7 +3,7 @@
  * a sub-centre, or an emergency line. Resolves a target to something the PBX can ring.
  */
 import { isOnDuty, type DutyWindow } from '../../routing/duty-hours.js';
-import { findActiveRoute, findDepartmentContact, findExpertSeat, type Db } from '../../store/index.js';
+import { findActiveRoute, findDepartmentContact, findExpertSeat, listSkills, type Db } from '../../store/index.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import { CallControlError } from './call-control-error.js';
 
@@ -34,8 +34,12 @@ export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTar
       if (agent.state !== 'ready') throw new CallControlError('目标坐席不空闲');
       return { kind: 'phone', dial: agent.endpoint, label: `坐席 ${agent.login} ${agent.name}`, agentId: agent.agentId, emergency: false };
     }
-    case 'skill':
-      return { kind: 'queue', skill: target.skill, label: `技能组 ${target.skill}` };
+    case 'skill': {
+      // Agents read the skill's name (e.g. 技能组 综合受理), never its code.
+      const skill = listSkills(db).find((s) => s.code === target.skill);
+      if (!skill) throw new CallControlError('技能组不存在');
+      return { kind: 'queue', skill: target.skill, label: `技能组 ${skill.name}` };
+    }
     case 'expert': {
       const seat = findExpertSeat(db, target.expertSeatId);
       if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');

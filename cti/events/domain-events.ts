@@ -18,7 +18,7 @@ export interface CallSummary {
 }
 
 /** Why an offer to an agent ended without them taking the call. */
-export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached';
+export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached' | 'rejected';
 
 export type AgentState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
 
@@ -33,14 +33,28 @@ export type DomainEvent =
       agentId: number;
       ivrSteps: IvrStep[];
       waitedMs: number;
+      /** A call the agent placed (click-to-call), with the missed call it returns when it is a 回拨. */
+      outbound?: { missedCallId: number | null };
     }
   | { type: 'call.answered'; at: string; call: CallSummary; agentId: number; recording: string | null }
   | { type: 'call.held'; at: string; call: CallSummary; agentId: number }
   | { type: 'call.resumed'; at: string; call: CallSummary; agentId: number }
-  | { type: 'call.transferred'; at: string; call: CallSummary; fromAgentId: number | null; target: string; mode: 'blind' | 'attended' }
+  | {
+      type: 'call.transferred';
+      at: string;
+      call: CallSummary;
+      fromAgentId: number | null;
+      target: string;
+      mode: 'blind' | 'attended';
+      /** The agent hung up during the consultation, which handed the caller to the consulted party. */
+      agentHungUp?: boolean;
+    }
   | { type: 'call.conference'; at: string; call: CallSummary; agentId: number | null; target: string }
   | { type: 'call.consulting'; at: string; call: CallSummary; agentId: number; target: string }
-  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string }
+  /** The consulted party picked up: the agent may complete the transfer now. */
+  | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string }
+  /** `requeued`: the agent had hung up and the consulted party did not answer, so the caller went back to the queue. */
+  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean }
   | { type: 'call.conference.ended'; at: string; call: CallSummary; agentId: number | null; left: 'agent' | 'third' }
   | { type: 'call.missed'; at: string; call: CallSummary; agentId: number }
   /** The ring stopped without the agent taking the call: their screen-pop goes away. */
@@ -48,15 +62,20 @@ export type DomainEvent =
   | { type: 'call.ended'; at: string; call: CallSummary; agentId: number | null; outcome: string }
   | { type: 'ticket.changed'; at: string; ticketId: number; number: string; from: string; to: string; action: string; actor: string }
   | { type: 'ticket.overdue'; at: string; ticketId: number; number: string; dueAt: string; overdue: boolean }
-  | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null }
+  /** `wrapUpUntil`: in 话后整理, when it ends (ISO); `wrapUpExtended`: it was extended already. */
+  | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null; wrapUpUntil?: string; wrapUpExtended?: boolean }
   | {
       type: 'alert';
       at: string;
-      kind: 'emergency-transfer' | 'long-wait' | 'missed-ring' | 'ticket-due-soon' | 'ticket-overdue' | 'callback-dissatisfied';
+      kind: 'emergency-transfer' | 'long-wait' | 'missed-ring' | 'ticket-due-soon' | 'ticket-overdue' | 'callback-dissatisfied' | 'hotspot';
       message: string;
       callId?: string;
       agentId?: number;
       ticketNumber?: string;
+      /** 热点预警: one surge is one alert; a later alert with the same id updates it (grown, ended). */
+      surgeId?: string;
+      /** 热点预警: the tickets behind the surge. */
+      ticketNumbers?: string[];
     };
 
 export type DomainEventType = DomainEvent['type'];

@@ -3,10 +3,14 @@
  * `Authorization: Bearer`) is checked before the upgrade — no valid agent token, 401. On connect the
  * agent is logged in at their phone and gets `hello` (state and active call, so a reconnecting desktop
  * catches up); then every event about them and their calls; their commands are validated and answered.
+ *
+ * Every message about the agent carries `allowed`: the commands the server accepts now, by the same
+ * rule that refuses the others (cti/calls/allowed-commands.ts), so the desktop's buttons follow it.
  */
 import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
+import { DESKTOP_GONE_REASON } from '../../cti/agents/agent-registry.js';
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import type { Db } from '../../store/index.js';
@@ -31,6 +35,7 @@ function addresseeOf(event: DomainEvent): number | null {
     case 'call.ended':
     case 'call.conference':
     case 'call.consulting':
+    case 'call.consult.answered':
     case 'call.consult.cancelled':
     case 'call.conference.ended':
       return event.agentId;
@@ -41,13 +46,19 @@ function addresseeOf(event: DomainEvent): number | null {
   }
 }
 
-/** The wire form of a domain event for the desktop of the agent it concerns. */
+/** The wire form of a domain event for the desktop of the agent it concerns (without `allowed`). */
 function wireForm(db: Db, event: DomainEvent): object | null {
   switch (event.type) {
     case 'agent.state':
-      return { type: 'agent.state', state: event.state, reason: event.reason, at: event.at };
+      return {
+        type: 'agent.state',
+        state: event.state,
+        reason: event.reason,
+        at: event.at,
+        ...(event.wrapUpUntil ? { wrapUpUntil: event.wrapUpUntil, wrapUpExtended: event.wrapUpExtended ?? false } : {}),
+      };
     case 'call.offered':
-      return buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs);
+      return { ...buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs), ...(event.outbound ? { outbound: true, missedCallId: event.outbound.missedCallId } : {}) };
     case 'call.answered':
     case 'call.held':
     case 'call.resumed':
@@ -57,10 +68,12 @@ function wireForm(db: Db, event: DomainEvent): object | null {
     case 'call.ended':
       return { type: 'call.ended', callId: event.call.callId, outcome: event.outcome, at: event.at };
     case 'call.transferred':
-      return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at };
+      return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at, ...(event.agentHungUp ? { reason: 'agent-hung-up' } : {}) };
+    case 'call.consult.cancelled':
+      return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.requeued ? { requeued: true } : {}) };
     case 'call.conference':
     case 'call.consulting':
-    case 'call.consult.cancelled':
+    case 'call.consult.answered':
       return { type: event.type, callId: event.call.callId, target: event.target, at: event.at };
     case 'call.conference.ended':
       return { type: event.type, callId: event.call.callId, left: event.left, at: event.at };
@@ -70,7 +83,12 @@ function wireForm(db: Db, event: DomainEvent): object | null {
 }
 
 export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; db: Db; limits: SocketLimits }> = (app, { calls, sessions, db, limits }) => {
-  const desks = new DeskRegistry(calls.bus, addresseeOf, (event) => wireForm(db, event));
+  const desks = new DeskRegistry(calls.bus, addresseeOf, (event) => {
+    const message = wireForm(db, event);
+    const agentId = addresseeOf(event);
+    // Read when the event is delivered: the agent's and the call's state after the change it reports.
+    return message && agentId !== null ? { ...message, allowed: calls.control.allowed(agentId) } : message;
+  });
   app.addHook('onClose', () => desks.close());
   app.get(
     '/ws/agent',
@@ -102,10 +120,30 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       calls.agents.desktopConnected(agentId, true);
       const agent = calls.agents.get(agentId);
       const active = calls.calls().find((c) => c.agentId === agentId);
+      const situation = calls.control.situation(agentId);
       send({
         type: 'hello',
-        agent: agent && { id: agent.agentId, login: agent.login, name: agent.name, endpoint: agent.endpoint, state: agent.state, reason: agent.reason },
-        call: active ? { ...active.summary, state: active.state } : null,
+        agent: agent && {
+          id: agent.agentId,
+          login: agent.login,
+          name: agent.name,
+          endpoint: agent.endpoint,
+          state: agent.state,
+          reason: agent.reason,
+          since: new Date(agent.since).toISOString(),
+          ...(agent.state === 'wrap_up' && agent.wrapUpUntil !== null ? { wrapUpUntil: new Date(agent.wrapUpUntil).toISOString(), wrapUpExtended: agent.wrapUpExtended } : {}),
+        },
+        call: active
+          ? {
+              ...active.summary,
+              state: active.state,
+              answeredAt: active.answeredAtMs === null ? null : new Date(active.answeredAtMs).toISOString(),
+              muted: situation.call?.muted ?? false,
+            }
+          : null,
+        allowed: calls.control.allowed(agentId),
+        // The server set the agent 示忙 while their desktop was away: they are told, not left to notice.
+        notice: agent?.state === 'not_ready' && agent.reason === DESKTOP_GONE_REASON ? '连接断开期间您已被置为示忙，请确认后示闲' : null,
       });
       const unsubscribe = desks.add(agentId, send);
 
@@ -113,10 +151,23 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
         if (!admitted.allow() || !live()) return;
         const read = readCommand(AgentCommand, data);
         if ('refusal' in read) send(read.refusal);
-        else answer(read.command.id, run(read.command), send);
+        else {
+          const running = run(read.command);
+          // A command may change what is allowed before any event says so (a three-way call ringing,
+          // 静音): the desktop gets the new list once the command has taken its first step, and again when it settles.
+          setImmediate(sendAllowed);
+          answer(read.command.id, running, (result) => {
+            send(result);
+            sendAllowed();
+          });
+        }
       });
 
+      const sendAllowed = () => send({ type: 'allowed', allowed: calls.control.allowed(agentId) });
+
       const run = async (command: AgentCommand): Promise<void> => {
+        // The same rule as `allowed`: a command the desktop could not offer is refused here.
+        calls.control.check(agentId, command.type, 'callId' in command ? command.callId : undefined);
         switch (command.type) {
           case 'agent.ready':
             return calls.agents.setReady(agentId);
@@ -131,7 +182,15 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
           case 'call.transfer':
             return void calls.control.transfer(command.callId, agentId, command.target, command.mode);
           case 'call.dial':
-            return calls.control.callBack(agentId, command.number);
+            return calls.control.callBack(agentId, command.number, command.missedCallId);
+          case 'agent.wrapUp.extend':
+            return calls.agents.extendWrapUp(agentId);
+          case 'call.mute':
+            return calls.control.mute(command.callId, agentId, true);
+          case 'call.unmute':
+            return calls.control.mute(command.callId, agentId, false);
+          case 'call.dtmf':
+            return calls.control.dtmf(command.callId, agentId, command.digits);
           case 'call.transfer.complete':
             return calls.control.completeTransfer(command.callId, agentId);
           case 'call.transfer.cancel':

@@ -10,6 +10,8 @@ import { FreeText, Pattern } from '../http/free-text.js';
 const Id = FreeText({ minLength: 1, maxLength: 64 });
 const CallId = FreeText({ minLength: 1, maxLength: 128 });
 const PhoneNumber = Pattern('^[0-9]{3,20}$', '仅数字，3–20 位');
+/** Keys of a phone's keypad, as a department's voice menu expects them. */
+const Digits = Pattern('^[0-9*#]{1,20}$', '仅 0–9、* 和 #，1–20 位');
 
 export const Target = Type.Union([
   Type.Object({ kind: Type.Literal('agent'), agentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
@@ -43,7 +45,14 @@ export const AgentCommand = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ id: Id, type: Type.Literal('call.transfer.complete'), callId: CallId }, { additionalProperties: false }),
-  Type.Object({ id: Id, type: Type.Literal('call.dial'), number: PhoneNumber }, { additionalProperties: false }),
+  Type.Object(
+    { id: Id, type: Type.Literal('call.dial'), number: PhoneNumber, missedCallId: Type.Optional(Type.Integer({ minimum: 1 })) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ id: Id, type: Type.Literal('agent.wrapUp.extend') }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.mute'), callId: CallId }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.unmute'), callId: CallId }, { additionalProperties: false }),
+  Type.Object({ id: Id, type: Type.Literal('call.dtmf'), callId: CallId, digits: Digits }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.transfer.cancel'), callId: CallId }, { additionalProperties: false }),
   Type.Object({ id: Id, type: Type.Literal('call.conference'), callId: CallId, target: Target }, { additionalProperties: false }),
   Type.Object(

@@ -64,7 +64,7 @@ describe('agent states', () => {
 
   it('refuses what makes no sense, with a reason', () => {
     const { agents, id } = registry();
-    expect(() => agents.setReady(id)).toThrow('当前状态不能示闲: offline');
+    expect(() => agents.setReady(id)).toThrow('签出时不能示闲');
     agents.login(id, 'PJSIP/1001');
     const other = agents.list().find((a) => a.login === '1002')?.agentId ?? 0;
     expect(() => agents.login(other, 'PJSIP/1001')).toThrow('分机 PJSIP/1001 已被坐席 1001 使用');

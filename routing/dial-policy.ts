@@ -1,0 +1,34 @@
+/**
+ * Which numbers an agent may dial from the desktop (外呼, 回拨): the centre's own directory (department
+ * contacts, expert seats' outside numbers, sub-centres), the emergency lines, and ordinary citizens'
+ * numbers — mainland mobiles, local fixed lines and fixed lines with an area code. Nothing else
+ * (international, premium-rate 1900/168, short service codes): the centre's trunk must not be used
+ * for them. The one place this rule lives; `call.dial` refuses through it.
+ */
+
+const EMERGENCY = new Set(['110', '119', '120', '122']);
+
+/** Mainland mobile: 1, then 3–9, then nine digits. */
+const MOBILE = /^1[3-9]\d{9}$/;
+/** A local fixed line: seven or eight digits, not starting with 0 or 1. */
+const LOCAL = /^[2-9]\d{6,7}$/;
+/** A fixed line with its area code: 0, a two- or three-digit area code, then a local number. */
+const WITH_AREA_CODE = /^0[1-9]\d{1,2}[2-9]\d{6,7}$/;
+
+export type DialKind = 'directory' | 'emergency' | 'mobile' | 'fixed';
+
+/** What kind of allowed number `number` is, or null when the centre does not dial it. */
+export function dialKind(number: string, directory: ReadonlySet<string>): DialKind | null {
+  if (directory.has(number)) return 'directory';
+  if (EMERGENCY.has(number)) return 'emergency';
+  if (MOBILE.test(number)) return 'mobile';
+  if (LOCAL.test(number) || WITH_AREA_CODE.test(number)) return 'fixed';
+  return null;
+}
+
+/** The refusal an agent reads for a number outside the rule, or null when it may be dialled. */
+export function dialRefusal(number: string, directory: ReadonlySet<string>): string | null {
+  return dialKind(number, directory) === null
+    ? `不能外呼 ${number}：只能拨打部门通讯录、分中心、紧急热线（110/119/120/122）、本地固话、带区号的固话或手机号码`
+    : null;
+}
