@@ -13,11 +13,11 @@ import { h, replace } from '../shared/dom.js';
 
 /** What a panel may ask of the desk. */
 export interface DeskContext {
-  /** The login's bearer token (changes only with a new login). */
-  token(): string;
+  /** The login's bearer token (changes only with a new login); pass it on as it is, e.g. `new Panel(desk.token)`. */
+  token: () => string;
   agentId: number;
   /** The ticket of the call on the desk now (ringing, talking or just ended), or null. */
-  ticketNumber(): string | null;
+  ticketNumber: () => string | null;
 }
 
 export type PanelContent = HTMLElement | ((desk: DeskContext) => HTMLElement);

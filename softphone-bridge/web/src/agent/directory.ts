@@ -20,6 +20,8 @@ export type TargetKind = Target['kind'];
 export interface TargetChoice {
   label: string;
   target: Target;
+  /** The number an agent may dial directly (外呼) when idle, if the list gives one. */
+  number?: string;
 }
 
 export interface TargetList {
@@ -81,12 +83,13 @@ export async function loadTargets(token: string, selfAgentId: number): Promise<T
     }),
     build('contact', '部门联系人', contacts, (row) => {
       const id = num(row, 'id');
-      return id === null ? null : { label: `${str(row, 'unit')} · ${str(row, 'person')}`, target: { kind: 'contact', contactId: id } };
+      const phone = str(row, 'phone');
+      return id === null ? null : { label: `${str(row, 'unit')} · ${str(row, 'person')}`, target: { kind: 'contact', contactId: id }, ...(phone ? { number: phone } : {}) };
     }),
     build('subcentre', '分中心', routes, (row) => {
       const number = str(row, 'number');
       if (str(row, 'mode') !== 'subcentre' || !number || row.enabled === false) return null;
-      return { label: str(row, 'name') || number, target: { kind: 'subcentre', number } };
+      return { label: str(row, 'name') || number, target: { kind: 'subcentre', number }, number };
     }),
     {
       kind: 'emergency',
@@ -108,7 +111,7 @@ export function describeTarget(target: unknown, lists: TargetList[]): string {
     case 'agent':
       return `坐席 #${t.agentId}`;
     case 'skill':
-      return `技能组 ${t.skill}`;
+      return '所选技能组';
     case 'expert':
       return `专家座席 #${t.expertSeatId}`;
     case 'contact':
