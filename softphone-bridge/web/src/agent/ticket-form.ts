@@ -121,6 +121,8 @@ export class TicketForm {
   private readonly dueReason = h('input', { name: 'dueReason', maxlength: 200, placeholder: '晚于规定时限时必填', 'data-testid': 'ticket-due-reason' });
   private readonly dueHint = h('span', { class: 'muted', 'data-testid': 'ticket-due-hint' });
   private readonly linkList = h('ul', { class: 'ticket-links', 'data-testid': 'ticket-links' });
+  /** Saves the draft at once (also the desk's Ctrl+S, which presses it). */
+  private readonly saveButton = h('button', { type: 'submit', 'data-testid': 'ticket-save' }, '保存');
   private readonly registerButton = h('button', { type: 'submit', class: 'primary', 'data-testid': 'ticket-register' }, '登记完成');
   private readonly dispatchButton = h('button', { type: 'button', 'data-testid': 'ticket-dispatch' }, '派单');
   private readonly answerButton = h('button', { type: 'button', 'data-testid': 'ticket-answer' }, '直接答复办结');
@@ -170,14 +172,15 @@ export class TicketForm {
       ),
       h('fieldset', null, h('legend', null, '关联知识'), this.linkList),
       this.missingList,
-      h('div', { class: 'actions' }, this.registerButton, this.dispatchButton, this.answerButton),
+      h('div', { class: 'actions' }, this.saveButton, this.registerButton, this.dispatchButton, this.answerButton),
       this.status,
     );
     this.form.addEventListener('input', (event) => this.changed(event));
     this.form.addEventListener('change', (event) => this.changed(event));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.registerNow();
+      if (event.submitter === this.saveButton) void this.flush(true);
+      else void this.registerNow();
     });
     this.dispatchButton.addEventListener('click', () => void this.act('dispatch'));
     this.answerButton.addEventListener('click', () => void this.act('answer-directly'));
@@ -321,6 +324,7 @@ export class TicketForm {
   private updateButtons(): void {
     const registered = Boolean(this.ticket?.registeredAt);
     const open = this.ticket?.status === 'accepted' || this.ticket?.status === 'returned';
+    this.saveButton.disabled = !this.ticket;
     this.registerButton.disabled = !this.ticket || registered;
     this.dispatchButton.disabled = !this.ticket || !open || this.disposition.value !== 'dispatch';
     this.answerButton.disabled = !this.ticket || this.ticket.status !== 'accepted' || this.disposition.value !== 'answered';
