@@ -21,6 +21,7 @@ export * from './repos/sessions.js';
 export * from './repos/settings.js';
 export * from './repos/skills.js';
 export * from './repos/tickets.js';
+export * from './repos/hotspot-counts.js';
 export * from './repos/ticket-matters.js';
 export { CENTRE_CITY_SETTING, centreCity, centreCityCode, cityDivisions, findDivision, type CentreCity, type Division } from './divisions.js';
 export * from './knowledge/index.js';

@@ -125,6 +125,15 @@ export class SurgeDetector {
     this.window.splice(i, 0, sighting);
   }
 
+  /**
+   * Replaces what the window holds: for a caller that reads the window's sightings afresh from the
+   * store at each check (a late-registered ticket then counts at its arrival time).
+   */
+  replaceWindow(sightings: readonly Sighting[]): void {
+    this.window.length = 0;
+    this.window.push(...[...sightings].sort((a, b) => a.at - b.at));
+  }
+
   /** The surges open now. */
   active(): Surge[] {
     return [...this.open.values()];

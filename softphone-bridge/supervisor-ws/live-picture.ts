@@ -40,6 +40,9 @@ export class LivePicture {
       if (event.type !== 'alert') return;
       const { type: _type, ...raised } = event;
       const alert = this.named(raised);
+      // A surge's later alerts update its one entry.
+      const earlier = alert.surgeId ? this.alerts.findIndex((a) => a.surgeId === alert.surgeId) : -1;
+      if (earlier >= 0) this.alerts.splice(earlier, 1);
       this.alerts.unshift(alert);
       this.alerts.length = Math.min(this.alerts.length, ALERTS_KEPT);
       onAlert(alert);

@@ -17,6 +17,7 @@ import { LivePicture } from './live-picture.js';
 import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
 import type { SocketLimits } from '../ws-limits.js';
+import { HotspotWatch } from './hotspot-watch.js';
 import { SupervisorCommand } from './messages.js';
 
 const TICK_MS = 2_000;
@@ -28,9 +29,11 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
   };
   const picture = new LivePicture(db, calls, (alert) => broadcast({ type: 'alert', ...alert }));
+  const hotspots = new HotspotWatch(db, calls.bus);
   const timer = setInterval(() => {
     const now = clockOf(db).now();
     picture.observe(now);
+    hotspots.observe(now);
     if (sockets.size > 0) broadcast(picture.snapshot(now));
   }, TICK_MS);
   app.addHook('onClose', () => {

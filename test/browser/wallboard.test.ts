@@ -11,6 +11,7 @@ import { api, login } from '../admin-api/admin-client.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { registeredTicket, surgeScene, WATER_IN_JIANWAI } from '../support/registered-tickets.js';
 import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
 const h = useHarness({ pagesDir: builtPages() });
@@ -143,6 +144,25 @@ describe('supervisor wallboard', () => {
       await page.setViewportSize({ width, height });
       await screenshot(page, `wallboard-7-desk-${width}`);
     }
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows an injected surge as exactly one early-warning alert, with its tickets, updated as it grows', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const now = h.clock.now().getTime();
+    surgeScene(h.server.store.db, now);
+    h.clock.set(new Date(now + 31_000).toISOString());
+    const surge = page.getByTestId('alert').filter({ hasText: '热点预警' });
+    await surge.filter({ hasText: '建外街道' }).waitFor();
+    await expect.poll(() => surge.count()).toBe(1);
+    expect(await surge.getByTestId('alert-tickets').textContent()).toContain('涉及工单 12 件');
+
+    for (let i = 0; i < 3; i++) registeredTicket(h.server.store.db, h.clock.now().getTime() - 60_000, WATER_IN_JIANWAI);
+    h.clock.set(new Date(now + 62_000).toISOString());
+    await surge.getByTestId('alert-tickets').filter({ hasText: '涉及工单 15 件' }).waitFor();
+    expect(await surge.count()).toBe(1);
+    expect(await page.getByTestId('alert').filter({ hasText: '公交' }).count()).toBe(0);
+    await screenshot(page, 'wallboard-8-hotspot-1920');
     expect(browser.errors).toEqual([]);
   });
 

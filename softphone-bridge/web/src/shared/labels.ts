@@ -100,6 +100,10 @@ export const ALERT_KINDS: Record<string, string> = {
   'emergency-transfer': '紧急转接',
   'long-wait': '等待超时',
   'missed-ring': '坐席未接',
+  'ticket-due-soon': '工单即将超时',
+  'ticket-overdue': '工单超时',
+  'callback-dissatisfied': '回访不满意',
+  hotspot: '热点预警',
 };
 export const alertKind = lookup(ALERT_KINDS);
 

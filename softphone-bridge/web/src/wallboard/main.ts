@@ -58,6 +58,8 @@ interface Alert {
   agentLogin?: string;
   ticketNumber?: string;
   callerNumber?: string;
+  surgeId?: string;
+  ticketNumbers?: string[];
 }
 type Level = 'ok' | 'amber' | 'red' | null;
 interface Targets {
@@ -167,17 +169,29 @@ function handle(message: WireMessage): void {
     render();
   } else if (message.type === 'alert') {
     const alert = message as unknown as Alert;
-    addAlert(alert, true);
-    toast(`${alertKind(alert.kind)}：${alert.message}`, alert.kind === 'emergency-transfer' ? 'error' : 'info');
+    // One toast per surge: its updates only refresh its entry.
+    const first = !alert.surgeId || !surgeShown.has(alert.surgeId);
+    addAlert(alert, first);
+    if (first) toast(`${alertKind(alert.kind)}：${alert.message}`, alert.kind === 'emergency-transfer' || alert.kind === 'hotspot' ? 'error' : 'info');
   }
 }
 
-const alertKey = (a: Alert) => `${a.kind}|${a.at}|${a.callId ?? ''}|${a.agentId ?? ''}`;
+/** A surge's alerts share one entry (its later ones update it); any other alert is its own. */
+const alertKey = (a: Alert) => (a.surgeId ? `surge|${a.surgeId}` : `${a.kind}|${a.at}|${a.callId ?? ''}|${a.agentId ?? ''}`);
+/** The last version of each surge shown, so that a repeat in the snapshot does not replace a newer one. */
+const surgeShown = new Map<string, string>();
 
 function addAlert(alert: Alert, fresh: boolean): void {
   const key = alertKey(alert);
-  if (seenAlerts.has(key)) return;
-  seenAlerts.add(key);
+  if (alert.surgeId) {
+    const version = `${alert.at}|${alert.message}|${alert.ticketNumbers?.length ?? 0}`;
+    if (surgeShown.get(alert.surgeId) === version) return;
+    surgeShown.set(alert.surgeId, version);
+    alertList.querySelector(`[data-key="${CSS.escape(key)}"]`)?.remove();
+  } else {
+    if (seenAlerts.has(key)) return;
+    seenAlerts.add(key);
+  }
   const item = h(
     'li',
     { class: `alert-${alert.kind}${fresh ? ' fresh' : ''}`, 'data-testid': 'alert' },
@@ -186,6 +200,7 @@ function addAlert(alert: Alert, fresh: boolean): void {
     h('span', null, alert.message),
     ...alertSubjects(alert),
   );
+  item.dataset.key = key;
   // Newest first, whatever order they arrive in.
   const later = [...alertList.children].find((li) => (li as HTMLElement).dataset.at! < alert.at);
   item.dataset.at = alert.at;
@@ -196,6 +211,17 @@ function addAlert(alert: Alert, fresh: boolean): void {
 /** Who and what an alert is about: the agent (name and login), the ticket, the masked caller, and a link to the live call. */
 function alertSubjects(alert: Alert): (HTMLElement | string)[] {
   const parts: (HTMLElement | string)[] = [];
+  if (alert.ticketNumbers?.length) {
+    const shown = alert.ticketNumbers.slice(0, 30);
+    parts.push(
+      h(
+        'details',
+        { 'data-testid': 'alert-tickets' },
+        h('summary', null, `涉及工单 ${alert.ticketNumbers.length} 件`),
+        shown.join('、') + (alert.ticketNumbers.length > shown.length ? ` 等` : ''),
+      ),
+    );
+  }
   if (alert.agentName) parts.push(h('span', { class: 'who' }, `${alert.agentName}（${alert.agentLogin ?? ''}）`));
   if (alert.ticketNumber) parts.push(h('span', null, `工单 ${alert.ticketNumber}`));
   if (alert.callerNumber) parts.push(h('span', null, `来电 ${alert.callerNumber}`));
