@@ -67,6 +67,12 @@ export class TicketService {
    */
   register(number: string, form: TicketForm): TicketRow {
     const ticket = this.require(number);
+    if (ticket.status !== 'accepted' && ticket.status !== 'returned') {
+      const changes = (k: 'handlingUnitId' | 'dueOverride' | 'dueReason') => form[k] !== undefined && form[k] !== ticket[k];
+      if (changes('handlingUnitId') || changes('dueOverride') || changes('dueReason')) {
+        throw new TicketError('refused', '工单已派出或办结，承办单位和办理时限须经退单、改派或延期变更');
+      }
+    }
     const next: TicketForm = { ...form };
     if (form.matterId !== undefined && form.matterId !== null && form.matterId !== ticket.matterId) {
       const pick = isSelectableMatter(this.db, form.matterId);

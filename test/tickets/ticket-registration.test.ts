@@ -138,6 +138,9 @@ describe('registering a 12345 ticket', () => {
     const dispatched = await act('dispatch');
     expect(dispatched.status).toBe(200);
     expect(dispatched.body.ticket).toMatchObject({ status: 'dispatched', handlingUnit: '市住房和城乡建设委员会', dueAt: sooner });
+    // Dispatched: the unit and the deadline change only by return, re-dispatch or extension.
+    const moved = await api<{ error: string }>(h.server.httpUrl, 'PATCH', path, { token: tok, body: { handlingUnitId: refs.unit('市交通运输局').id } });
+    expect(moved).toMatchObject({ status: 409, body: { error: '工单已派出或办结，承办单位和办理时限须经退单、改派或延期变更' } });
     await call.hangUp();
     call.desk.close();
   });

@@ -325,6 +325,8 @@ export class TicketForm {
     const registered = Boolean(this.ticket?.registeredAt);
     const open = this.ticket?.status === 'accepted' || this.ticket?.status === 'returned';
     this.saveButton.disabled = !this.ticket;
+    // Once dispatched or closed, the unit and the deadline change only through the lifecycle.
+    for (const control of [this.unit, this.due, this.dueRule, this.dueReason]) control.disabled = !this.ticket || !open;
     this.registerButton.disabled = !this.ticket || registered;
     this.dispatchButton.disabled = !this.ticket || !open || this.disposition.value !== 'dispatch';
     this.answerButton.disabled = !this.ticket || this.ticket.status !== 'accepted' || this.disposition.value !== 'answered';
