@@ -562,3 +562,41 @@ export const knowledgeLinks = sqliteTable(
   },
   (t) => [uniqueIndex('knowledge_links_ticket_entry_idx').on(t.ticketId, t.entryId), index('knowledge_links_entry_idx').on(t.entryId)],
 );
+
+/**
+ * 振铃记录: each ring of an agent for a call (inbound, re-offer, transfer to an agent, click-to-call),
+ * with how it ended: answered, no-answer, caller-hung-up, cancelled, rejected, not-reached (null while ringing).
+ * Written by the reports' activity recorder from the `call.offered` / `call.answered` /
+ * `call.offer.withdrawn` domain events, so per-offer KPIs count every ring and per-call KPIs count calls.
+ */
+export const callOffers = sqliteTable(
+  'call_offers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callKey: text('call_key').notNull(),
+    agentId: integer('agent_id').notNull(),
+    offeredAt: text('offered_at').notNull(),
+    /** How long the caller had waited in queue when the ring started. */
+    waitedMs: integer('waited_ms').notNull(),
+    endedAt: text('ended_at'),
+    outcome: text('outcome'),
+    outbound: integer('outbound', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('call_offers_offered_idx').on(t.offeredAt), index('call_offers_call_idx').on(t.callKey)],
+);
+
+/**
+ * 坐席状态历史: every agent state change (from the `agent.state` domain events), and hold/resume of
+ * their call (state `held`, then `on_call` again), for talk, hold, wrap-up and 示忙 time and occupancy.
+ */
+export const agentStateChanges = sqliteTable(
+  'agent_state_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agentId: integer('agent_id').notNull(),
+    at: text('at').notNull(),
+    state: text('state').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [index('agent_state_changes_at_idx').on(t.at), index('agent_state_changes_agent_idx').on(t.agentId, t.at)],
+);
