@@ -32,6 +32,7 @@ import { TokenService } from './softphone-bridge/auth/tokens.js';
 import { authRoutes } from './softphone-bridge/http/auth-routes.js';
 import { calendarRoutes } from './softphone-bridge/http/calendar-routes.js';
 import { KpiRollup } from './softphone-bridge/reports/kpi-rollup.js';
+import { startActivityRecorder } from './softphone-bridge/reports/activity-recorder.js';
 import { healthRoutes } from './softphone-bridge/http/health.js';
 import { registerSecurityHeaders } from './softphone-bridge/http/security-headers.js';
 import { staticPages } from './softphone-bridge/web/static-pages.js';
@@ -110,6 +111,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   if (jobs) missedCallbacks.start();
   const kpiRollup = new KpiRollup(store.db, log.child({ part: 'kpi-rollup' }));
   if (jobs) kpiRollup.start();
+  // Every ring of an agent and every agent state change, kept for the per-offer and per-agent KPIs.
+  const stopActivityRecorder = startActivityRecorder(store.db, calls.bus, log.child({ part: 'activity' }));
   const retention = new RecordingRetention(store.db, link.ari, log.child({ part: 'retention' }));
   if (jobs) retention.start();
   // Calls the dialplan's survival path took while the server was down: imported whenever the links come back.
@@ -190,6 +193,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       kpiRollup.stop();
       retention.stop();
       calls.stop();
+      stopActivityRecorder();
       link.stop();
       await http.close();
       store.close();

@@ -10,6 +10,7 @@ export * from './repos/audit.js';
 export * from './repos/blacklist.js';
 export * from './repos/calendar.js';
 export * from './repos/callbacks.js';
+export * from './repos/activity.js';
 export * from './repos/call-stats.js';
 export * from './repos/calls.js';
 export * from './repos/directory.js';

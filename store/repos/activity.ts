@@ -1,0 +1,73 @@
+/**
+ * Call offers (each ring of an agent) and the agent state history: written as the domain events
+ * arrive, read by the KPI reports for a time window.
+ */
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { agentStateChanges, callOffers } from '../schema.js';
+
+export type CallOfferRow = typeof callOffers.$inferSelect;
+export type AgentStateChangeRow = typeof agentStateChanges.$inferSelect;
+
+export function recordOffer(db: Db, offer: { callKey: string; agentId: number; offeredAt: string; waitedMs: number; outbound: boolean }): void {
+  db.insert(callOffers).values(offer).run();
+}
+
+/** Ends the agent's open ring of the call with its outcome; false when there was none. */
+export function endOffer(db: Db, callKey: string, agentId: number, end: { at: string; outcome: string }): boolean {
+  const open = db
+    .select({ id: callOffers.id })
+    .from(callOffers)
+    .where(and(eq(callOffers.callKey, callKey), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
+    .orderBy(desc(callOffers.id))
+    .get();
+  if (!open) return false;
+  db.update(callOffers).set({ endedAt: end.at, outcome: end.outcome }).where(eq(callOffers.id, open.id)).run();
+  return true;
+}
+
+/** Offers of the calls whose keys are given (all their rings, whenever they rang). */
+export function listOffersOfCalls(db: Db, callKeys: readonly string[]): CallOfferRow[] {
+  if (callKeys.length === 0) return [];
+  // Read by call, not by time: a window's calls may have rung after the window ended.
+  const rows: CallOfferRow[] = [];
+  for (let i = 0; i < callKeys.length; i += 500) {
+    rows.push(...db.select().from(callOffers).where(inArray(callOffers.callKey, callKeys.slice(i, i + 500))).all());
+  }
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Offers that started in [fromIso, toIso). */
+export function listOffersBetween(db: Db, fromIso: string, toIso: string): CallOfferRow[] {
+  return db
+    .select()
+    .from(callOffers)
+    .where(and(gte(callOffers.offeredAt, fromIso), lt(callOffers.offeredAt, toIso)))
+    .orderBy(asc(callOffers.id))
+    .all();
+}
+
+export function recordAgentState(db: Db, change: { agentId: number; at: string; state: string; reason: string | null }): void {
+  db.insert(agentStateChanges).values(change).run();
+}
+
+/**
+ * The state changes that shape [fromIso, toIso): each agent's last change before the window (the
+ * state they entered it in) and every change inside it, in order.
+ */
+export function listAgentStatesForWindow(db: Db, fromIso: string, toIso: string): AgentStateChangeRow[] {
+  const lastBefore = db
+    .select()
+    .from(agentStateChanges)
+    .where(
+      sql`${agentStateChanges.id} in (select (select b.id from agent_state_changes b where b.agent_id = a.agent_id and b.at < ${fromIso} order by b.at desc, b.id desc limit 1) from (select distinct agent_id from agent_state_changes) a)`,
+    )
+    .all();
+  const inside = db
+    .select()
+    .from(agentStateChanges)
+    .where(and(gte(agentStateChanges.at, fromIso), lt(agentStateChanges.at, toIso)))
+    .orderBy(asc(agentStateChanges.at), asc(agentStateChanges.id))
+    .all();
+  return [...lastBefore, ...inside];
+}
