@@ -238,6 +238,8 @@ export class TicketForm {
       this.ticket = ticket;
       this.fill(ticket);
       this.setEnabled(true);
+      // A draft read back (after a reload or reconnect) is news to the other panels too.
+      if (ticket.content || ticket.matterId) this.announce(ticketNumber);
       this.say(ticket.registeredAt ? `已登记完成 ${dateTime(ticket.registeredAt)}` : '通话中登记，输入即自动保存草稿。', ticket.registeredAt ? 'ok' : 'muted');
     } catch (error) {
       if (generation !== this.generation) return;
@@ -360,6 +362,15 @@ export class TicketForm {
     this.saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
   }
 
+  /** Tells the desk's other panels (the knowledge base's suggestions) what the ticket is about. */
+  private announce(ticketNumber: string): void {
+    document.dispatchEvent(
+      new CustomEvent<TicketContentDetail>(TICKET_CONTENT_EVENT, {
+        detail: { ticketNumber, content: this.content.value.trim(), categoryPath: this.matter.path(), category: this.category.value },
+      }),
+    );
+  }
+
   /** Saves now what is pending, or everything with `force` (one save at a time, in order). */
   private flush(force = false): Promise<void> {
     if (!this.saveTimer && !force) return this.saving;
@@ -369,11 +380,7 @@ export class TicketForm {
     if (!ticketNumber || !this.ticket) return this.saving;
     const body = this.body();
     const generation = this.generation;
-    document.dispatchEvent(
-      new CustomEvent<TicketContentDetail>(TICKET_CONTENT_EVENT, {
-        detail: { ticketNumber, content: String(body.content), categoryPath: this.matter.path(), category: this.category.value },
-      }),
-    );
+    this.announce(ticketNumber);
     this.saving = this.saving.then(async () => {
       try {
         const { ticket } = await api<{ ticket: Ticket }>('PATCH', `/api/v1/tickets/${ticketNumber}`, { token: this.token(), body });
