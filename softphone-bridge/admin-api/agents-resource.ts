@@ -27,7 +27,7 @@ import type { LiveAgents, ResourceDeps } from './deps.js';
 import { conflict, errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { FreeText, Pattern } from '../http/free-text.js';
-import { Endpoint, Id, IdParams, Name, Nullable } from './schemas.js';
+import { Endpoint, endpointForm, Id, IdParams, Name, Nullable } from './schemas.js';
 
 const AgentSkill = Type.Object({ skillId: Type.Integer(), code: Type.String(), level: Type.Integer() });
 /** An account as the API shows it: never a password hash. */
@@ -127,7 +127,8 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     '/agents',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增坐席或账号', body: AgentBody, response: { 201: Agent, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
-      const { password, ...fields } = request.body;
+      const { password, endpoint, ...rest } = request.body;
+      const fields = { ...rest, ...(endpoint === undefined ? {} : { endpoint: endpoint === null ? null : endpointForm(endpoint) }) };
       checkSkills(db, fields.skills);
       const passwordHash = password === undefined ? null : await hashPassword(password);
       const agent = audited(db, sessionOf(request).login, 'agent', 'create', (tx) => {
@@ -147,7 +148,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     },
     (request) => {
       const before = requireAgent(db, request.params.id);
-      const patch = request.body;
+      const patch = request.body.endpoint ? { ...request.body, endpoint: endpointForm(request.body.endpoint) } : request.body;
       checkSkills(db, patch.skills);
       const staysAdmin = (patch.role ?? before.role) === 'admin' && (patch.enabled ?? before.enabled);
       if (before.role === 'admin' && before.enabled && !staysAdmin && countEnabledAdmins(db, before.id) === 0) {

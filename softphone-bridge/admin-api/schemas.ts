@@ -18,8 +18,8 @@ export const PromptId = Pattern(CODE_PATTERN, CODE_HINT, { maxLength: 64, descri
 export const Code = Pattern(CODE_PATTERN, CODE_HINT, { maxLength: 32, description: '编码（小写字母、数字、连字符）' });
 /** A name people read (of a hotline, a skill, an agent, an expert seat): no control or direction characters. */
 export const Name = FreeText({ minLength: 1, maxLength: 64 });
-/** A phone an agent sits at, e.g. `PJSIP/1001`. */
-export const Endpoint = Pattern('^[A-Za-z]+/[A-Za-z0-9_.-]+$', '如 PJSIP/1001', { maxLength: 64, description: '话机，如 PJSIP/1001' });
+/** A phone an agent sits at: `1001` or `PJSIP/1001` (http/endpoint.ts; stored as `PJSIP/1001`). */
+export { Endpoint, endpointForm } from '../http/endpoint.js';
 /** A dial string on the trunk, e.g. `PJSIP/12366@trunk`. */
 export const DialString = Pattern('^[A-Za-z]+/[A-Za-z0-9_.@-]+$', '如 PJSIP/12366@trunk', { maxLength: 80, description: '拨号串，如 PJSIP/12366@trunk' });
 /** Local (Asia/Shanghai) time of day. */

@@ -12,7 +12,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { findAgentByLogin, type Db } from '../../store/index.js';
 import { ApiError, ErrorReply } from './error-replies.js';
-import { Pattern } from './free-text.js';
+import { Endpoint, endpointForm } from './endpoint.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { hashPasswordSync, verifyPassword } from '../auth/passwords.js';
 import { ANY_ACCOUNT, sessionGuard, sessionOf } from '../auth/session-guard.js';
@@ -22,8 +22,8 @@ const LoginBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
     password: Type.String({ minLength: 1, maxLength: 256 }),
-    /** The phone an agent sits at today, e.g. `PJSIP/1003`; default: their usual one. */
-    endpoint: Type.Optional(Pattern('^[A-Za-z]+/[A-Za-z0-9_.-]+$', '如 PJSIP/1001')),
+    /** The phone an agent sits at today, `1003` or `PJSIP/1003`; default: their usual one. */
+    endpoint: Type.Optional(Endpoint),
   },
   { additionalProperties: false },
 );
@@ -80,7 +80,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
       }
       throttle.succeeded(username);
       // Agents sit at a phone; a supervisor may name the phone they listen on; admins have none.
-      const seat = agent.role === 'admin' ? null : (endpoint ?? agent.endpoint);
+      const seat = agent.role === 'admin' ? null : endpoint ? endpointForm(endpoint) : agent.endpoint;
       const token = await sessions.open(agent, seat, request.ip);
       return { token, role: agent.role, agentId: agent.id, name: agent.name, endpoint: seat };
     },

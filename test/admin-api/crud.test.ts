@@ -216,6 +216,24 @@ describe('agents', () => {
     expect(JSON.stringify(trail)).not.toMatch(/argon2|passwordHash|secret/);
   });
 
+  it('takes a phone typed as the extension alone, and stores it as the endpoint the login uses', async () => {
+    const created = await admin<Row>('POST', '/api/v1/agents', { login: '2002', name: '孙悦', endpoint: '1006', password: 'first-secret-1', skills: [] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ endpoint: 'PJSIP/1006' });
+    const moved = await admin<Row>('PATCH', `/api/v1/agents/${created.body.id}`, { endpoint: '1007' });
+    expect(moved.body).toMatchObject({ endpoint: 'PJSIP/1007' });
+    expect((await admin<Row>('PATCH', `/api/v1/agents/${created.body.id}`, { endpoint: 'PJSIP/1008' })).body).toMatchObject({ endpoint: 'PJSIP/1008' });
+    // The login takes the same two forms for today's seat.
+    const seated = await api<{ endpoint: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { body: { username: '2002', password: 'first-secret-1', endpoint: '1009' } });
+    expect(seated.body.endpoint).toBe('PJSIP/1009');
+    // A malformed phone is refused in words with an example, never a regular expression.
+    const bad = await admin<ErrorBody>('PATCH', `/api/v1/agents/${created.body.id}`, { endpoint: '10 06' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('分机号如 1006');
+    expect(JSON.stringify(bad.body)).not.toMatch(/\^|\$|\[A-Z/);
+    expect((await admin('DELETE', `/api/v1/agents/${created.body.id}`)).status).toBe(204);
+  });
+
   it('409s: a taken login, an agent who is an expert seat, the last admin, one\'s own account', async () => {
     expect((await admin<ErrorBody>('POST', '/api/v1/agents', { login: '1001', name: '重复' })).status).toBe(409);
     const agents = (await admin<Row[]>('GET', '/api/v1/agents')).body;

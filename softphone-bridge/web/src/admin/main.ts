@@ -112,7 +112,7 @@ const agentsSpec: ResourceSpec = {
     { key: 'login', label: '工号', kind: 'text' },
     { key: 'name', label: '姓名', kind: 'text' },
     { key: 'role', label: '角色', kind: 'select', choices: () => ROLES },
-    { key: 'endpoint', label: '分机', kind: 'text', nullable: true, placeholder: '如 PJSIP/1006' },
+    { key: 'endpoint', label: '分机', kind: 'text', nullable: true, placeholder: '如 1006' },
     { key: 'department', label: '所属部门（部门知识编辑只能编写本部门的知识）', kind: 'text', nullable: true, placeholder: '如 市医疗保障局' },
     { key: 'password', label: '初始密码（至少 8 位）', kind: 'password', createOnly: true },
     { key: 'enabled', label: '启用', kind: 'checkbox' },
