@@ -14,16 +14,23 @@ const STOP_WORDS = new Set(
 /** At most this many words are searched (a long ticket text would otherwise make a huge query). */
 export const MAX_QUERY_WORDS = 40;
 
-/** The distinct words to look for, in the order they came. */
-export function queryWords(segmenter: TextSegmenter, text: string): string[] {
+/**
+ * The distinct words to look for, in the order they came. Single characters (码, 人, 卡) match far
+ * too much on their own: they are searched only when the text has no longer word.
+ */
+export function queryWords(segmenter: TextSegmenter, text: string, options: { synonyms?: boolean } = {}): string[] {
   const words = new Set<string>();
-  for (const variant of queryVariants(text.trim())) {
+  const singles = new Set<string>();
+  const variants = options.synonyms === false ? [text.trim()] : queryVariants(text.trim());
+  for (const variant of variants) {
     for (const word of segmenter.forQuery(variant)) {
-      if (!STOP_WORDS.has(word)) words.add(word);
+      if (STOP_WORDS.has(word)) continue;
+      if ([...word].length === 1) singles.add(word);
+      else words.add(word);
       if (words.size >= MAX_QUERY_WORDS) return [...words];
     }
   }
-  return [...words];
+  return words.size > 0 ? [...words] : [...singles].slice(0, MAX_QUERY_WORDS);
 }
 
 /** FTS5: any of the words (bm25 ranks entries with more, rarer, title words first); null for none. */

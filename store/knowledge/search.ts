@@ -39,8 +39,26 @@ export interface KnowledgeSearch {
 const WEIGHTS = sql.raw('bm25(knowledge_fts, 10.0, 1.0, 5.0)');
 /** How much being the call's hotline's own entry counts, against bm25 scores (smaller is better). */
 const HOTLINE_BONUS = 3;
+/**
+ * Ranking also counts how many of the words the agent actually used (not their synonyms) an entry
+ * contains: bm25 × (1 + share of those words found), so a synonym's title match does not beat an
+ * entry that says what was asked.
+ */
+function coverage(row: Row, original: readonly string[]): number {
+  if (original.length === 0) return 0;
+  const text = `${row.title} ${row.keywords} ${row.answer}`.toLowerCase();
+  return original.filter((w) => text.includes(w)).length / original.length;
+}
+
+/**
+ * Hits less than this share as relevant as the best one are left out: a question shares a common
+ * word (保险, 办理) with many entries that do not answer it.
+ */
+const RELATIVE_CUTOFF = 0.25;
 
 interface Row {
+  score?: number;
+  keywords?: string;
   entryId: number;
   version: number;
   title: string;
@@ -58,7 +76,7 @@ const COLUMNS = sql.raw(
 const IN_FORCE = (today: string): SQL =>
   sql`e.published_version is not null and (v.valid_from is null or v.valid_from <= ${today}) and (v.valid_until is null or v.valid_until >= ${today})`;
 
-function hitOf(row: Row, words: readonly string[]): KnowledgeHit {
+function hitOf({ score: _score, keywords: _keywords, ...row }: Row, words: readonly string[]): KnowledgeHit {
   return {
     ...row,
     categories: JSON.parse(row.categories) as string[],
@@ -71,15 +89,23 @@ export function searchKnowledge(db: Db, search: KnowledgeSearch, segmenter: Text
   const words = queryWords(segmenter, search.text);
   const match = ftsMatchExpression(words);
   if (match === null) return [];
-  const rows = db.all<Row>(sql`
-    select ${COLUMNS}
+  const limit = search.limit ?? 10;
+  const original = queryWords(segmenter, search.text, { synonyms: false });
+  const rows = db.all<Row & { score: number; keywords: string }>(sql`
+    select ${COLUMNS}, v.keywords as keywords, ${WEIGHTS} - (case when v.hotline = ${search.hotline ?? ''} then ${HOTLINE_BONUS} else 0 end) as score
     from knowledge_fts
     join knowledge_entries e on e.id = knowledge_fts.rowid
     join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
     where knowledge_fts match ${match} and ${IN_FORCE(search.today)}
-    order by ${WEIGHTS} - (case when v.hotline = ${search.hotline ?? ''} then ${HOTLINE_BONUS} else 0 end), e.id
-    limit ${search.limit ?? 10}`);
-  return rows.map((row) => hitOf(row, words));
+    order by score, e.id
+    limit ${Math.max(limit * 3, 30)}`);
+  // bm25 is negative, more negative for a better match.
+  const ranked = rows.map((r) => ({ ...r, score: r.score * (1 + coverage(r, original)) })).sort((a, b) => a.score - b.score || a.entryId - b.entryId);
+  const best = ranked[0]?.score ?? 0;
+  return ranked
+    .filter((r) => r.score <= best * RELATIVE_CUTOFF)
+    .slice(0, limit)
+    .map((row) => hitOf(row, words));
 }
 
 /** The hotline's own entries in force, newest first: suggestions when nothing else is known. */

@@ -15,7 +15,9 @@ interface ImportReply {
 
 export class ImportPanel {
   readonly element: HTMLElement;
-  private readonly file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'kb-import-file' });
+  // The browser's own file button speaks the browser's language: a Chinese one stands in for it.
+  private readonly file = h('input', { type: 'file', accept: '.csv,text/csv', class: 'kb-file-input', 'data-testid': 'kb-import-file' });
+  private readonly fileName = h('span', { class: 'muted' }, '未选择文件');
   private readonly review = h('input', { type: 'checkbox', 'data-testid': 'kb-import-review' });
   private readonly report = h('div', { 'data-testid': 'kb-import-report' });
 
@@ -28,9 +30,18 @@ export class ImportPanel {
       { class: 'card' },
       h('h2', null, '导入 CSV'),
       h('p', { class: 'muted' }, '首行表头：标题,答复内容,部门,分类,热线,关键词,生效日期,失效日期。Excel 请“另存为 CSV UTF-8（逗号分隔）”。有问题的行不导入，下方逐行说明。'),
-      h('div', { class: 'actions' }, this.file, h('label', null, this.review, ' 导入后直接提交审核'), h('button', { type: 'button', class: 'primary', 'data-testid': 'kb-import-go', onclick: () => void this.run() }, '导入')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', onclick: () => this.file.click() }, '选择 CSV 文件'),
+        this.file,
+        this.fileName,
+        h('label', { class: 'inline' }, this.review, '导入后直接提交审核'),
+        h('button', { type: 'button', class: 'primary', 'data-testid': 'kb-import-go', onclick: () => void this.run() }, '导入'),
+      ),
       this.report,
     );
+    this.file.addEventListener('change', () => (this.fileName.textContent = this.file.files?.[0]?.name ?? '未选择文件'));
   }
 
   private async run(): Promise<void> {
