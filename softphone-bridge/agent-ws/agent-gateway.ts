@@ -123,6 +123,8 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       const situation = calls.control.situation(agentId);
       send({
         type: 'hello',
+        // The server's now: the desktop reads the other instants relative to it (its own clock may differ).
+        at: calls.context.clock.now().toISOString(),
         agent: agent && {
           id: agent.agentId,
           login: agent.login,

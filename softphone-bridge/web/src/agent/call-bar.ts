@@ -8,13 +8,13 @@
  * honestly (ARI can only answer channels in the application, and the agent leg is answered by the
  * phone itself). While it rings the bar says so and offers 拒接 only.
  */
-import { h, options, replace } from '../shared/dom.js';
+import { h, options } from '../shared/dom.js';
 import { agentState, callState, EMERGENCY_LINES, NOT_READY_REASONS } from '../shared/labels.js';
 import { callCommand, command, toggleMute } from './desk-socket.js';
 import { desk, isAllowed } from './desk-state.js';
 import { shortcutHint } from './shortcuts.js';
 import type { TargetPicker } from './target-picker.js';
-import { countDown, countUp } from './timers.js';
+import { clearClock, countDown, countUp } from './timers.js';
 
 type Button = HTMLButtonElement;
 
@@ -124,15 +124,14 @@ export class CallBar {
       this.caller.textContent = `${call.outbound ? '外呼 ' : ''}${call.callerNumber}`;
       if (call.answeredAt !== null) countUp(this.talkClock, call.answeredAt, call.endedAt);
       else if (call.state === 'offered') countUp(this.talkClock, call.offeredAt);
-      else this.talkClock.textContent = '';
+      else clearClock(this.talkClock);
       this.talkClock.title = call.answeredAt !== null ? '通话时长（含保持与咨询）' : '振铃时长';
     } else {
       this.callChip.textContent = '无通话';
       this.callChip.className = 'call-state call-none';
       delete this.callChip.dataset.state;
       this.caller.textContent = '';
-      replace(this.talkClock);
-      delete this.talkClock.dataset.countUp;
+      clearClock(this.talkClock);
     }
     const ringing = call?.state === 'offered';
     this.hangup.textContent = ringing ? '拒接' : '挂断';

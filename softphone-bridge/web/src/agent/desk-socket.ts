@@ -62,10 +62,19 @@ export function callCommand(type: string, fields: Record<string, unknown> = {}, 
   return call ? command(type, { callId: call.callId, ...fields }, done) : Promise.resolve(false);
 }
 
-const time = (message: WireMessage): number => (typeof message.at === 'string' ? Date.parse(message.at) || Date.now() : Date.now());
-const ms = (iso: unknown): number | null => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : null);
+/**
+ * The server's clock minus the page's, from the last message's `at`: the server's instants (when a
+ * call was answered, when the wrap-up ends) are read on the page's clock, so a page whose clock is
+ * off still counts right.
+ */
+let skew = 0;
+/** A message's instant on the page's clock. */
+const time = (message: WireMessage): number => (typeof message.at === 'string' && !Number.isNaN(Date.parse(message.at)) ? Date.parse(message.at) - skew : Date.now());
+const ms = (iso: unknown): number | null => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) - skew : null);
 
 function handle(message: WireMessage): void {
+  // Only the messages sent as things happen tell the server's now (an event's `at` is that moment).
+  if (typeof message.at === 'string' && !Number.isNaN(Date.parse(message.at))) skew = Date.parse(message.at) - Date.now();
   if (Array.isArray(message.allowed)) desk.allowed = new Set(message.allowed.map(String));
   const ticketBefore = desk.call?.ticketNumber ?? null;
   switch (message.type) {

@@ -23,6 +23,14 @@ export function countDown(element: HTMLElement, until: number): HTMLElement {
   return element;
 }
 
+/** Stops a clock and empties it. */
+export function clearClock(element: HTMLElement): void {
+  delete element.dataset.countUp;
+  delete element.dataset.countDown;
+  delete element.dataset.stop;
+  element.textContent = '';
+}
+
 function paint(element: HTMLElement, now: number): void {
   const { countUp: up, countDown: down, stop } = element.dataset;
   if (up !== undefined) element.textContent = duration(((stop !== undefined ? Number(stop) : now) - Number(up)) / 1000);
