@@ -343,6 +343,19 @@ export const settings = sqliteTable('settings', {
   updatedAt: text('updated_at').notNull().default(now),
 });
 
+/**
+ * Prompts an admin added to the catalogue (a new merged hotline's notice or greeting), beside the
+ * built-in ones of ivr/prompts.ts. The id is the Asterisk sound name, the text what it says.
+ */
+export const customPrompts = sqliteTable('prompts', {
+  id: text('id').primaryKey(),
+  text: text('text').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+  /** When a sound file was last made from the text by the server's generator (null: not by it). */
+  generatedAt: text('generated_at'),
+});
+
 /** Append-only record of who changed or read what. */
 export const auditLog = sqliteTable(
   'audit_log',
