@@ -8,8 +8,8 @@
 
 const EMERGENCY = new Set(['110', '119', '120', '122']);
 
-/** Mainland mobile: 1, then 3–9, then nine digits. */
-const MOBILE = /^1[3-9]\d{9}$/;
+/** Mainland mobile: eleven digits on the carriers' mobile prefixes (not 168…, the premium-rate information lines). */
+const MOBILE = /^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$/;
 /** A local fixed line: seven or eight digits, not starting with 0 or 1. */
 const LOCAL = /^[2-9]\d{6,7}$/;
 /** A fixed line with its area code: 0, a two- or three-digit area code, then a local number. */

@@ -216,6 +216,18 @@ describe('allowed commands follow the call', () => {
     desk.close();
   });
 
+  it('a desktop that comes back after the server set the agent 示忙 is told so in hello', async () => {
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1002');
+    await accepted(desk, 'agent.ready');
+    desk.close();
+    await waitFor(() => h.server.calls.agents.list().find((a) => a.login === '1002')?.state === 'not_ready', 'the agent set not ready');
+    await desk.connect();
+    const hello = await waitFor(() => desk.received.filter((m) => m.type === 'hello')[1], 'the second hello');
+    expect(hello).toMatchObject({ notice: '连接断开期间您已被置为示忙，请确认后示闲', agent: { state: 'not_ready', reason: '桌面连接断开' } });
+    expect(hello.allowed).toEqual(['agent.ready', 'agent.notReady']);
+    desk.close();
+  });
+
   it('refuses in Chinese: states and skills by their names, numbers outside the dial policy', async () => {
     await setPhone('1005', 'auto');
     const desk = await AgentDesktop.login(h.server.httpUrl, '1005');

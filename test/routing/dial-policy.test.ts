@@ -1,0 +1,32 @@
+/**
+ * The numbers an agent may dial (外呼, 回拨): the centre's directory, the emergency lines and citizens'
+ * mobile and fixed numbers; international, premium-rate and short service numbers are refused with
+ * a reason the agent can read.
+ */
+import { describe, expect, it } from 'vitest';
+import { dialKind, dialRefusal } from '../../routing/dial-policy.js';
+
+const directory = new Set(['02361230001', '12366']);
+
+describe('dial policy', () => {
+  it('allows the directory, the emergency lines, mobiles and fixed lines', () => {
+    expect(dialKind('02361230001', directory)).toBe('directory');
+    expect(dialKind('12366', directory)).toBe('directory');
+    for (const line of ['110', '119', '120', '122']) expect(dialKind(line, directory)).toBe('emergency');
+    expect(dialKind('13800138000', directory)).toBe('mobile');
+    expect(dialKind('19912345678', directory)).toBe('mobile');
+    expect(dialKind('63861234', directory)).toBe('fixed');
+    expect(dialKind('02363861234', directory)).toBe('fixed');
+    expect(dialKind('07552345678', directory)).toBe('fixed');
+    expect(dialRefusal('13800138000', directory)).toBeNull();
+  });
+
+  it('refuses international, premium-rate and short service numbers, saying what may be dialled', () => {
+    for (const number of ['0085212345678', '1900123456', '16812345678', '95588', '12315', '10086', '12800138000', '0123']) {
+      expect(dialKind(number, directory), number).toBeNull();
+      expect(dialRefusal(number, directory)).toBe(
+        `不能外呼 ${number}：只能拨打部门通讯录、分中心、紧急热线（110/119/120/122）、本地固话、带区号的固话或手机号码`,
+      );
+    }
+  });
+});
