@@ -145,6 +145,8 @@ describe('agent desktop', () => {
     // The server put the agent not ready while no desktop was open; hello says so.
     await agentState('not_ready');
     expect(await page.getByTestId('agent-state').textContent()).toContain('桌面连接断开');
+    // …and the agent is told, not left to notice the badge.
+    await page.locator('.toast').filter({ hasText: '连接断开期间您已被置为示忙，请确认后示闲' }).waitFor();
     await screenshot(page, 'agent-desktop-5-reconnected');
     await page.getByTestId('btn-ready').click();
     await agentState('ready');
