@@ -6,7 +6,7 @@
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { maskNumber } from '../../cti/logging.js';
-import { findTicketByCallKey, listCallFactsBetween, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
+import { findTicketByCallKey, listCallFactsBetween, listOffersOfCalls, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
 import { kpiTargets, levelOf } from '../reports/kpi-targets.js';
 import { dayFigures, hourlyFigures } from './day-figures.js';
 
@@ -119,7 +119,14 @@ export class LivePicture {
     }));
     const { from, to } = shanghaiDayBounds(shanghaiDay(now));
     const rows = listCallFactsBetween(this.db, from, to);
-    const today = dayFigures(rows, now);
+    const today = dayFigures(
+      rows,
+      now,
+      listOffersOfCalls(
+        this.db,
+        rows.map((r) => r.linkedId),
+      ),
+    );
     const targets = kpiTargets(this.db);
     return {
       type: 'snapshot',

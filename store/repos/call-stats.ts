@@ -1,12 +1,14 @@
 import { nowIso } from '../clock.js';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { calls, kpiDaily, ticketEvents, tickets } from '../schema.js';
+import { calls, kpiDaily, missedCalls, routes, ticketEvents, tickets } from '../schema.js';
 
 export type CallStatRow = Pick<typeof calls.$inferSelect, 'arrivedAt' | 'answeredAt' | 'endedAt' | 'waitMs' | 'outcome' | 'dialledNumber' | 'agentId' | 'direction'>;
 
 /** One call with what the KPIs need from its ticket and history. */
 export interface CallFacts extends CallStatRow {
+  /** The call's key (calls.linked_id): its offers are found by it. */
+  linkedId: string;
   callerNumber: string;
   skill: string | null;
   hotline: string | null;
@@ -19,6 +21,8 @@ export interface CallFacts extends CallStatRow {
   knowledgeLinks: number;
   /** Calls from the same number in the 24 hours before this one. */
   earlierCalls: number;
+  /** Its entry on the missed-call list (pending, done = called back, unreachable), if any. */
+  missedStatus: string | null;
 }
 
 /**
@@ -37,6 +41,7 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
     .where(sql`prior.caller_number = ${calls.callerNumber} and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= strftime('%Y-%m-%dT%H:%M:%fZ', ${calls.arrivedAt}, '-1 day')`);
   return db
     .select({
+      linkedId: calls.linkedId,
       arrivedAt: calls.arrivedAt,
       answeredAt: calls.answeredAt,
       endedAt: calls.endedAt,
@@ -47,7 +52,8 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
       agentId: calls.agentId,
       callerNumber: calls.callerNumber,
       skill: calls.skill,
-      hotline: tickets.hotline,
+      // An outbound call under an earlier ticket (a 回拨) has no ticket of its own: its route names the hotline.
+      hotline: sql<string | null>`coalesce(${tickets.hotline}, ${routes.name})`,
       satisfaction: tickets.satisfaction,
       ticketStatus: tickets.status,
       dueAt: tickets.dueAt,
@@ -55,9 +61,11 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
       conferences: countEvents(['conference']),
       knowledgeLinks: countEvents(['knowledge-linked']),
       earlierCalls: sql<number>`(${earlier})`,
+      missedStatus: sql<string | null>`(select ${missedCalls.status} from ${missedCalls} where ${missedCalls.callId} = ${calls.id})`,
     })
     .from(calls)
     .leftJoin(tickets, eq(tickets.callKey, calls.linkedId))
+    .leftJoin(routes, eq(routes.id, calls.routeId))
     .where(and(gte(calls.arrivedAt, fromIso), lt(calls.arrivedAt, toIso)))
     .orderBy(asc(calls.arrivedAt))
     .all();

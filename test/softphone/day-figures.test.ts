@@ -4,6 +4,8 @@ import { shanghaiDay, shanghaiDayBounds } from '../../store/index.js';
 import type { CallFacts } from '../../store/index.js';
 
 const row = (arrivedAt: string, over: Partial<CallFacts>): CallFacts => ({
+  linkedId: arrivedAt,
+  missedStatus: null,
   arrivedAt,
   callerNumber: '13800000000',
   skill: 'general',
@@ -30,13 +32,15 @@ describe("today's figures, computed by hand", () => {
   const rows = [
     row('2026-11-23T01:00:00.000Z', { answeredAt: '2026-11-23T01:00:10.000Z', endedAt: '2026-11-23T01:02:10.000Z', waitMs: 10_000, outcome: 'answered' }),
     row('2026-11-23T01:10:00.000Z', { answeredAt: '2026-11-23T01:10:30.000Z', endedAt: '2026-11-23T01:11:30.000Z', waitMs: 30_000, outcome: 'answered' }),
-    row('2026-11-23T02:00:00.000Z', { waitMs: 40_000, outcome: 'abandoned' }),
-    row('2026-11-23T02:05:00.000Z', { outcome: 'blocked' }),
+    row('2026-11-23T02:00:00.000Z', { waitMs: 40_000, outcome: 'abandoned', endedAt: '2026-11-23T02:00:40.000Z' }),
+    row('2026-11-23T02:05:00.000Z', { outcome: 'blocked', endedAt: '2026-11-23T02:05:01.000Z' }),
+    // Still waiting: offered, but not yet a failure to answer.
+    row('2026-11-23T02:10:00.000Z', { outcome: 'in-progress' }),
   ];
 
-  it('offered excludes blocked callers; rates and averages as defined', () => {
+  it('offered excludes blocked callers; a caller still waiting is not counted as unanswered', () => {
     expect(dayFigures(rows, new Date("2026-11-23T04:00:00.000Z"))).toEqual({
-      offered: 3,
+      offered: 4,
       answered: 2,
       abandoned: 1,
       answerRate: 0.667,
@@ -46,10 +50,14 @@ describe("today's figures, computed by hand", () => {
     });
   });
 
+  it('a day with no calls has no rates: null, not 0', () => {
+    expect(dayFigures([], new Date('2026-11-23T04:00:00.000Z'))).toMatchObject({ offered: 0, answerRate: null, answeredWithin15sRate: null, averageWaitSeconds: null });
+  });
+
   it('per Shanghai hour, with the sampled peak of waiting callers', () => {
     expect(hourlyFigures(rows, new Map([[10, 4]]))).toEqual([
       { hour: 9, offered: 2, answered: 2, answerRate: 1, peakWaiting: 0 },
-      { hour: 10, offered: 1, answered: 0, answerRate: 0, peakWaiting: 4 },
+      { hour: 10, offered: 2, answered: 0, answerRate: 0, peakWaiting: 4 },
     ]);
   });
 
