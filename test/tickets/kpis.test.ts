@@ -31,30 +31,39 @@ describe('KPIs of a seeded day', () => {
     const token = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: 'super', password: 'demo' })).body.token;
     const get = (query: string) => fetch(`${h.server.httpUrl}/api/v1/kpis?${query}`, { headers: { authorization: `Bearer ${token}` } });
 
-    const total = (await (await get('date=2026-11-20')).json()) as { rows: Record<string, unknown>[] };
-    expect(total.rows).toEqual([
-      {
-        key: 'total',
-        offered: 3,
-        answered: 2,
-        answerRate: 0.667,
-        answeredWithin15sRate: 0.333,
-        averageWaitSeconds: 15,
-        p90WaitSeconds: 20,
-        abandoned: 1,
-        averageAbandonWaitSeconds: 30,
-        averageHandleSeconds: 90,
-        transfers: 1,
-        conferences: 1,
-        satisfactionRate: 0.5,
-        repeatCallRate: 0.333,
-        ticketsOverdue: 1,
-        outbound: 0,
-        outboundAnswered: 0,
-        knowledgeAnswered: 0,
-        knowledgeAnswerRate: 0,
-      },
-    ]);
+    const total = (await (await get('date=2026-11-20')).json()) as { rows: Record<string, unknown>[]; totals: Record<string, unknown> };
+    expect(total.rows).toHaveLength(1);
+    expect(total.rows[0]).toMatchObject({
+      key: 'total',
+      period: '',
+      offered: 3,
+      answered: 2,
+      abandoned: 1,
+      unansweredOther: 0,
+      inProgress: 0,
+      answerRate: 0.667,
+      answerRateGap: -0.283,
+      answeredWithin15s: 1,
+      answeredWithin15sRate: 0.333,
+      averageWaitSeconds: 15,
+      p90WaitSeconds: 20,
+      averageAbandonWaitSeconds: 30,
+      averageHandleSeconds: 90,
+      transfers: 1,
+      conferences: 1,
+      evaluated: 2,
+      satisfactionRate: 0.5,
+      repeatCallRate: 0.333,
+      ticketsOverdue: 1,
+      outbound: 0,
+      outboundAnswered: 0,
+      knowledgeAnswered: 0,
+      knowledgeAnswerRate: 0,
+      // Seeded rows have no rings: per-offer rates have nothing to divide by.
+      offers: 0,
+      ringNoAnswerRate: null,
+    });
+    expect(total.totals).toMatchObject({ offered: 3, answered: 2, abandoned: 1, answerRate: 0.667 });
 
     const byHotline = (await (await get('date=2026-11-20&by=hotline')).json()) as { rows: { key: string; offered: number; answered: number }[] };
     expect(byHotline.rows.map((r) => [r.key, r.offered, r.answered])).toEqual([
@@ -68,10 +77,19 @@ describe('KPIs of a seeded day', () => {
       ['1004', 1],
     ]);
 
-    const csv = await (await get('date=2026-11-20&format=csv')).text();
+    const bytes = new Uint8Array(await (await get('date=2026-11-20&format=csv')).arrayBuffer());
+    // The BOM (EF BB BF) for spreadsheet programs.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = new TextDecoder().decode(bytes);
     const [header, line] = csv.replace('\uFEFF', '').trim().split('\r\n');
-    expect(header?.split(',')).toContain('answeredWithin15sRate');
-    expect(line).toBe('total,3,2,0.667,0.333,15,20,1,30,90,1,1,0.5,0.333,1,0,0,0,0');
+    const columns = header?.split(',') ?? [];
+    expect(columns.slice(0, 7)).toEqual(['时段', '范围', '呼入量', '接通量', '放弃量', '其他未接通', '进行中']);
+    const cells = line?.split(',') ?? [];
+    expect(cells[columns.indexOf('接通率')]).toBe('0.667');
+    // No ring recorded: the ring-no-answer rate is an empty cell, not 0.
+    expect(cells[columns.indexOf('振铃未接率')]).toBe('');
+    const en = (await (await get('date=2026-11-20&format=csv&lang=en')).text()).replace('\uFEFF', '').split('\r\n')[0]?.split(',');
+    expect(en?.slice(0, 4)).toEqual(['period', 'key', 'offered', 'answered']);
 
     const agentToken = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: '1001', password: 'demo' })).body.token;
     expect((await fetch(`${h.server.httpUrl}/api/v1/kpis?date=2026-11-20`, { headers: { authorization: `Bearer ${agentToken}` } })).status).toBe(403);
