@@ -21,6 +21,7 @@ import type { InboundCall } from './inbound-call.js';
 import { popOnRing } from './blind-transfer.js';
 import { ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
+import { callStateLabel } from '../state-labels.js';
 
 export type AttendedState = 'ringing' | 'talking' | 'completed' | 'cancelled' | 'requeued' | 'abandoned';
 type AttendedTrigger = 'answered' | 'declined' | 'cancel' | 'complete' | 'requeue' | 'call-ended';
@@ -53,7 +54,7 @@ export class AttendedTransfer implements CallFlow {
     private readonly actor: string,
     private readonly onDone: () => void,
   ) {
-    if (!call.fire('consult')) throw new CallControlError(`当前状态不能咨询转接: ${call.state}`);
+    if (!call.fire('consult')) throw new CallControlError(`${callStateLabel(call.state)}时不能咨询转接`);
     this.machine = new FlowMachine(ctx, 'attended-transfer', call, actor, 'ringing', TRANSITIONS);
     // While consulting, the agent leg's hang-up means "complete", not "end the call".
     call.detachParty();

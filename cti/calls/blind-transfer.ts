@@ -21,6 +21,7 @@ import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js'
 import type { InboundCall } from './inbound-call.js';
 import { ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
+import { callStateLabel } from '../state-labels.js';
 
 export type BlindState = 'starting' | 'ringing' | 'answered' | 'not-answered' | 'requeued' | 'abandoned';
 type BlindTrigger = 'ring' | 'queue' | 'answered' | 'not-answered' | 'failed' | 'call-ended';
@@ -50,7 +51,7 @@ export class BlindTransfer implements CallFlow {
     actor: string,
     private readonly onDone: () => void,
   ) {
-    if (target.kind === 'phone' && !call.fire('transfer')) throw new CallControlError(`当前状态不能转接: ${call.state}`);
+    if (target.kind === 'phone' && !call.fire('transfer')) throw new CallControlError(`${callStateLabel(call.state)}时不能转接`);
     this.machine = new FlowMachine(ctx, 'blind-transfer', call, actor, 'starting', TRANSITIONS);
     this.unregister = call.runFlow(this);
     appendTicketEvent(ctx.db, { ticketId: call.summary.ticketId, actor, kind: 'transferred', note: `盲转 ${target.label}` });

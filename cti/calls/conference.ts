@@ -23,6 +23,7 @@ import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js'
 import type { InboundCall } from './inbound-call.js';
 import { ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
+import { callStateLabel } from '../state-labels.js';
 
 export type ConferenceState = 'ringing' | 'joined' | 'declined' | 'cancelled' | 'abandoned' | 'ended';
 type ConferenceTrigger = 'answered' | 'not-answered' | 'cancel' | 'call-ended' | 'left';
@@ -106,7 +107,7 @@ export class Conference implements CallFlow {
       }
       this.settle();
       await this.call.callerHold.release().catch(() => undefined);
-      throw new CallControlError(outcome === 'answered' ? `当前状态不能三方通话: ${this.call.state}` : `${this.target.label} ${why}`);
+      throw new CallControlError(outcome === 'answered' ? `${callStateLabel(this.call.state)}时不能三方通话` : `${this.target.label} ${why}`);
     }
     this.machine.move('answered', `${this.target.label} 加入三方通话`);
     this.thirdLeg = leg.legId;
