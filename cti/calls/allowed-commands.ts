@@ -41,6 +41,8 @@ export interface CallSituation {
   flow: FlowStage | null;
   /** The agent's microphone is muted on this call. */
   muted: boolean;
+  /** A call the agent placed whose citizen is still being rung (the agent is on the line, waiting). */
+  dialling?: boolean;
 }
 
 export interface CommandSituation {
@@ -75,6 +77,7 @@ export function refusalOf(type: CommandType, s: CommandSituation): string | null
 function callRefusal(type: Exclude<CommandType, `agent.${string}` | 'call.dial'>, c: CallSituation | null): string | null {
   if (!c) return '当前没有通话';
   if (type === 'call.hangup' && c.offeredToMe && c.state === 'offered') return null; // 拒接
+  if (c.dialling) return type === 'call.hangup' ? null : '对方尚未接听';
   if (!c.own) return c.offeredToMe ? '来电尚未接听，请在话机上接听' : '不能操作其他坐席的通话';
   const state = callStateLabel(c.state);
   // One transfer or three-way call at a time (the call's transfer lock), and no hold meanwhile.

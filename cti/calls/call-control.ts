@@ -29,6 +29,8 @@ export class CallControl {
   private readonly locks = new Map<string, TransferFlow>();
   /** callId → the agent leg muted on it (a new leg, e.g. after a transfer, is not muted). */
   private readonly muted = new Map<string, string>();
+  /** 外呼 still ringing the citizen: callId → the agent and their leg (hanging it up cancels the call). */
+  private readonly dialling = new Map<string, { agentId: number; legId: string }>();
 
   constructor(
     private readonly ctx: CallContext,
@@ -40,6 +42,14 @@ export class CallControl {
   situation(agentId: number, named?: InboundCall): CommandSituation {
     const agent = this.ctx.agents.get(agentId);
     const call = named ?? (agent?.callId ? this.findCall(agent.callId) : undefined);
+    const dialling = !named && agent?.callId ? this.dialling.get(agent.callId) : undefined;
+    if (!call && dialling?.agentId === agentId) {
+      return {
+        agentState: agent?.state ?? 'offline',
+        wrapUpExtended: false,
+        call: { state: 'offered', own: true, offeredToMe: false, flow: null, muted: false, dialling: true },
+      };
+    }
     return {
       agentState: agent?.state ?? 'offline',
       wrapUpExtended: agent?.wrapUpExtended ?? false,
@@ -67,6 +77,11 @@ export class CallControl {
    */
   check(agentId: number, type: CommandType, callId?: string): void {
     let named: InboundCall | undefined;
+    if (callId !== undefined && this.dialling.get(callId)?.agentId === agentId && !this.findCall(callId)) {
+      const refusal = refusalOf(type, this.situation(agentId));
+      if (refusal) throw new CallControlError(refusal);
+      return;
+    }
     if (callId !== undefined) {
       named = this.findCall(callId);
       if (!named || named.hasEnded) throw new CallControlError('通话不存在或已结束');
@@ -180,7 +195,10 @@ export class CallControl {
 
   /** 外呼 / 回拨: rings the agent's phone, then the citizen; resolves once they are connected. */
   async callBack(agentId: number, number: string, missedCallId?: number): Promise<void> {
-    await clickToCall(this.ctx, this.adoptOutbound, agentId, number, missedCallId);
+    await clickToCall(this.ctx, this.adoptOutbound, agentId, number, missedCallId, (callId, legId) => {
+      this.dialling.set(callId, { agentId, legId });
+      return () => this.dialling.delete(callId);
+    });
   }
 
   /**
@@ -188,6 +206,12 @@ export class CallControl {
    * While the agent's phone still rings for the call, 拒接: the call goes to the next agent.
    */
   async hangup(callId: string, agentId: number): Promise<void> {
+    const dialling = this.dialling.get(callId);
+    if (dialling?.agentId === agentId) {
+      // The citizen still rings: the agent's leg going ends the attempt (clickToCall tells the desktop).
+      await this.ctx.ari.hangup(dialling.legId).catch(() => undefined);
+      return;
+    }
     const offered = this.findCall(callId);
     if (offered && offered.state === 'offered' && offered.offeredTo === agentId) {
       offered.rejectOffer(agentId);

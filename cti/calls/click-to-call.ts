@@ -67,7 +67,20 @@ function ticketOfMissedCall(db: Db, missedCallId: number, number: string): Ticke
   return ticket;
 }
 
-export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentId: number, number: string, missedCallId?: number): Promise<string> {
+/**
+ * Told while the citizen's phone rings (the agent's desktop may hang up then): the call's id and the
+ * agent's leg; the returned function is called once the ring is over.
+ */
+export type OnDialling = (callId: string, agentLegId: string) => () => void;
+
+export async function clickToCall(
+  ctx: CallContext,
+  adopt: AdoptOutbound,
+  agentId: number,
+  number: string,
+  missedCallId?: number,
+  onDialling: OnDialling = () => () => undefined,
+): Promise<string> {
   const agent = ctx.agents.get(agentId);
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
   const refusal = dialRefusal(number, directoryNumbers(ctx.db));
@@ -104,6 +117,8 @@ export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentI
   const login = agent.login;
   appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
   const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number };
+  // Before the pop goes out, so the pop's `allowed` already offers 挂断 while the citizen rings.
+  const doneDialling = onDialling(callId, own.legId);
   ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
 
   const citizen = ringLeg(ctx, { callId, callerNumber: main?.number ?? '12345', hotline }, trunkDial(number), 'callback', callId);
@@ -112,6 +127,7 @@ export async function clickToCall(ctx: CallContext, adopt: AdoptOutbound, agentI
   });
   const outcome = await citizen.outcome;
   stopAgentWatch();
+  doneDialling();
   if (outcome !== 'answered') {
     await ctx.ari.hangup(own.legId).catch(() => undefined);
     const why = outcome === 'cancelled' ? '坐席已挂机' : ringFailureText(citizen.failure);

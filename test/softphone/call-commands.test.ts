@@ -216,6 +216,25 @@ describe('allowed commands follow the call', () => {
     desk.close();
   });
 
+  it('外呼: while the citizen rings the desktop may only hang up, which ends the attempt', async () => {
+    await setPhone('1002', 'auto');
+    await setPhone('trunk', 'manual');
+    const desk = await AgentDesktop.login(h.server.httpUrl, '1002');
+    await accepted(desk, 'agent.ready');
+    const dialling = desk.command('call.dial', { number: '13911112222' });
+    const pop = await desk.next('call.offered', (m) => m.outbound === true);
+    expect(pop).toMatchObject({ callerNumber: '13911112222', missedCallId: null, allowed: ['call.hangup'] });
+    const callId = String(pop.callId);
+    expect(await desk.command('call.hold', { callId })).toMatchObject({ ok: false, error: '对方尚未接听' });
+    await accepted(desk, 'call.hangup', { callId });
+    expect(await dialling).toMatchObject({ ok: false, error: '外呼失败：坐席已挂机' });
+    expect(await desk.next('call.offer.withdrawn', (m) => m.callId === callId)).toMatchObject({ reason: 'not-reached' });
+    await desk.next('agent.state', (m) => m.state === 'ready');
+    await setPhone('trunk', 'auto');
+    await waitFor(async () => (await channels()).length === 0, 'no channel left');
+    desk.close();
+  });
+
   it('a desktop that comes back after the server set the agent 示忙 is told so in hello', async () => {
     const desk = await AgentDesktop.login(h.server.httpUrl, '1002');
     await accepted(desk, 'agent.ready');
