@@ -39,6 +39,8 @@ export const ConfigSchema = Type.Object(
     jobs: Type.Union([Type.Literal('on'), Type.Literal('off')]),
     /** The folder of the built browser pages; default: `dist/public` beside the server. */
     pagesDir: Type.Optional(Type.String({ minLength: 1 })),
+    /** Asterisk's sounds/zh folder (or a share of it): where prompts an admin adds are generated. */
+    promptsDir: Type.Optional(Type.String({ minLength: 1 })),
     ami: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -103,6 +105,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_QUEUE_OVERFLOW: ['queueOverflowSeconds'],
   CTI_JOBS: ['jobs'],
   CTI_PAGES_DIR: ['pagesDir'],
+  CTI_PROMPTS_DIR: ['promptsDir'],
   CTI_LOGIN_RATE: ['loginAttemptsPerMinute'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],

@@ -20,6 +20,7 @@ export * from './repos/missed-calls.js';
 export * from './repos/routes.js';
 export * from './repos/sessions.js';
 export * from './repos/settings.js';
+export * from './repos/prompts.js';
 export * from './repos/skills.js';
 export * from './repos/tickets.js';
 export * from './repos/hotspot-counts.js';

@@ -7,15 +7,12 @@
  * synthetic day-one prompts: replace any file with a recording of the same name and format later.
  * --list prints id and text of every prompt instead (a script for the recording studio).
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { missingSpeechTools, speakPrompt } from '../../cti/media/prompt-speech.js';
 import { isMain, parseArgs } from './cli-args.js';
-import { promptSet, speakable, type PromptToSpeak } from './prompt-set.js';
-
-const run = promisify(execFile);
+import { promptSet } from './prompt-set.js';
 
 export const DEFAULT_OUT = join('asterisk-config', 'sounds', 'zh');
 
@@ -27,24 +24,7 @@ export interface GenerateOptions {
   only?: string[];
 }
 
-/** espeak-ng and sox must be installed (Debian: apt-get install espeak-ng sox). */
-export async function missingTools(): Promise<string[]> {
-  const missing: string[] = [];
-  for (const [tool, arg] of [['espeak-ng', '--version'], ['sox', '--version']] as const) {
-    await run(tool, [arg]).catch(() => missing.push(tool));
-  }
-  return missing;
-}
-
-async function speak(prompt: PromptToSpeak, out: string, voice: string, work: string): Promise<string> {
-  const target = join(out, `${prompt.id}.wav`);
-  const raw = join(work, `${prompt.id.replace(/\//g, '_')}.wav`);
-  mkdirSync(dirname(target), { recursive: true });
-  // espeak-ng writes 22050 Hz; sox resamples to what Asterisk's format_wav plays and evens the level.
-  await run('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, speakable(prompt.text)]);
-  await run('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', target, 'norm', '-3']);
-  return target;
-}
+export const missingTools = missingSpeechTools;
 
 /** Writes every prompt; returns the files written. */
 export async function generatePrompts(options: GenerateOptions): Promise<string[]> {
@@ -56,7 +36,7 @@ export async function generatePrompts(options: GenerateOptions): Promise<string[
   try {
     const queue = [...prompts];
     const worker = async (): Promise<void> => {
-      for (let next = queue.shift(); next; next = queue.shift()) written.push(await speak(next, options.out, options.voice ?? 'cmn', work));
+      for (let next = queue.shift(); next; next = queue.shift()) written.push(await speakPrompt(next, options.out, options.voice ?? 'cmn', work));
     };
     await Promise.all(Array.from({ length: Math.min(4, cpus().length) }, worker));
   } finally {

@@ -21,6 +21,7 @@ import { mattersResource } from './matters-resource.js';
 import { menusResource } from './menus-resource.js';
 import { metaResource } from './meta-resource.js';
 import { missedCallsResource } from './missed-calls-resource.js';
+import { promptsResource } from './prompts-resource.js';
 import { repeatPolicyResource } from './repeat-policy-resource.js';
 import { assertRolesDeclared, sessionGuard } from '../auth/session-guard.js';
 import { routesResource } from './routes-resource.js';
@@ -35,9 +36,11 @@ export interface AdminApiOptions {
   agents: LiveAgents;
   /** From `registerApiDocs`. */
   catalogue: RouteCatalogue;
+  /** Where generated prompts are written (Asterisk's sounds/zh); unset: the server generates none. */
+  promptsDir?: string | undefined;
 }
 
-export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue }) => {
+export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue, promptsDir }) => {
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 
@@ -48,6 +51,7 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, s
   await app.register(expertSeatsResource, deps);
   await app.register(contactsResource, deps);
   await app.register(menusResource, deps);
+  await app.register(promptsResource, { ...deps, promptsDir });
   await app.register(blacklistResource, deps);
   await app.register(repeatPolicyResource, deps);
   await app.register(auditResource, deps);

@@ -24,6 +24,7 @@ import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { ApiError, conflict, errorReplies, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { menusOpening } from './menu-references.js';
+import { isCatalogued, notCatalogued, promptsOfMenu } from './prompt-catalogue.js';
 import { ADMIN, STAFF, sessionOf } from '../auth/session-guard.js';
 import { IdParams } from './schemas.js';
 
@@ -54,6 +55,9 @@ function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): void {
   const actions: [string, IvrAction][] = [...Object.entries(menu.options).map(([key, a]): [string, IvrAction] => [`/options/${key}`, a]), ['/onFailure', menu.onFailure]];
   for (const [field, action] of actions) {
     if (action.type === 'queue' && !findSkillByCode(db, action.skill)) details.push({ field: `${field}/skill`, menu: menu.code, message: `技能不存在: ${action.skill}` });
+  }
+  for (const [field, id] of promptsOfMenu(menu)) {
+    if (!isCatalogued(db, id)) details.push({ field, menu: menu.code, message: notCatalogued(id) });
   }
   if (details.length) throw new ApiError(400, 'IVR 菜单校验未通过', details);
 }

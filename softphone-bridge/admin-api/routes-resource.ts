@@ -22,6 +22,7 @@ import type { ResourceDeps } from './deps.js';
 import { ApiError, conflict, errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { DialString, Id, IdParams, Name, Nullable, PhoneNumber, PromptId } from './schemas.js';
+import { isCatalogued, notCatalogued } from './prompt-catalogue.js';
 
 const TRANSFER_MODES = ['blind', 'three-way'] as const;
 
@@ -70,6 +71,7 @@ function checkRoute(db: Db, route: RouteBody, selfId: number | null): void {
   if (route.menuId != null && !findMenu(db, route.menuId)) details.push({ field: '/menuId', message: `IVR 菜单不存在: ${route.menuId}` });
   if (route.mode === 'parallel' && route.skillId == null) details.push({ field: '/skillId', message: '双号并行模式必须指定本热线的技能' });
   if (route.mode === 'whole' && !route.prompt) details.push({ field: '/prompt', message: '整体并入模式必须指定并入提示音（如 notice-merged-12333）' });
+  if (route.prompt && !isCatalogued(db, route.prompt)) details.push({ field: '/prompt', message: notCatalogued(route.prompt) });
   if (route.mode === 'subcentre' && !route.subcentreDial) details.push({ field: '/subcentreDial', message: '分中心模式必须填写分中心的拨号串' });
   if (route.mode !== 'subcentre') {
     if (route.subcentreDial) details.push({ field: '/subcentreDial', message: '只有分中心模式才能填写拨号串' });

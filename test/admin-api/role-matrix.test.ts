@@ -101,6 +101,12 @@ const POLICY: Record<string, Role[]> = {
   'PATCH /api/v1/handling-units/:id': ADMIN,
   'GET /api/v1/centre-city': EVERYONE,
   'PUT /api/v1/centre-city': ADMIN,
+  // The prompt catalogue: staff read it (routes and menus name its prompts), admins add and generate.
+  'GET /api/v1/prompts': STAFF,
+  'POST /api/v1/prompts': ADMIN,
+  'PATCH /api/v1/prompts/:id': ADMIN,
+  'DELETE /api/v1/prompts/:id': ADMIN,
+  'POST /api/v1/prompts/:id/generate': ADMIN,
 };
 
 /** The one public route under /api/v1: the login. Anything else that declares no roles fails the walk. */

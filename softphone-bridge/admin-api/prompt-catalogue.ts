@@ -1,0 +1,51 @@
+/**
+ * The prompt catalogue (提示音目录): the built-in prompts of ivr/prompts.ts and those admins added.
+ * Routes and menus may name only prompts in it, so a typo (`notice-merged-12369`) is refused when it
+ * is typed, not discovered as silence on a citizen's call.
+ */
+import type { IvrAction, IvrMenu } from '../../ivr/menu-schema.js';
+import { PROMPT_TEXTS } from '../../ivr/prompts.js';
+import { listCustomPrompts, listMenus, listRoutes, type Db } from '../../store/index.js';
+
+export interface CataloguePrompt {
+  id: string;
+  text: string;
+  builtIn: boolean;
+  createdBy: string | null;
+  generatedAt: string | null;
+}
+
+export function promptCatalogue(db: Db): CataloguePrompt[] {
+  const builtIn = Object.entries(PROMPT_TEXTS).map(([id, text]) => ({ id, text, builtIn: true, createdBy: null, generatedAt: null }));
+  const added = listCustomPrompts(db).map((p) => ({ id: p.id, text: p.text, builtIn: false, createdBy: p.createdBy, generatedAt: p.generatedAt }));
+  return [...builtIn, ...added].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function isCatalogued(db: Db, id: string): boolean {
+  return id in PROMPT_TEXTS || listCustomPrompts(db).some((p) => p.id === id);
+}
+
+export const notCatalogued = (id: string) => `提示音不在提示音目录中: ${id}（请先在"提示音"页添加，或从目录中选择）`;
+
+/** Every prompt a menu plays, with the field that names it. */
+export function promptsOfMenu(menu: IvrMenu): [string, string][] {
+  const played: [string, string][] = menu.prompts.map((id, i) => [`/prompts/${i}`, id]);
+  played.push(['/invalidPrompt', menu.invalidPrompt]);
+  const actions: [string, IvrAction][] = [...Object.entries(menu.options).map(([key, a]): [string, IvrAction] => [`/options/${key}`, a]), ['/onFailure', menu.onFailure]];
+  for (const [field, action] of actions) {
+    if (action.type === 'play') action.prompts.forEach((id, i) => played.push([`${field}/prompts/${i}`, id]));
+  }
+  return played;
+}
+
+/** Who plays a prompt: route numbers and menu codes. */
+export function usersOfPrompt(db: Db, id: string): string[] {
+  const routes = listRoutes(db)
+    .filter((r) => r.prompt === id)
+    .map((r) => `热线 ${r.number}`);
+  const menus = listMenus(db)
+    // Stored menus passed the menu schema when they were saved.
+    .filter((m) => promptsOfMenu(m.definition as IvrMenu).some(([, used]) => used === id))
+    .map((m) => `菜单 ${m.code}`);
+  return [...routes, ...menus];
+}
