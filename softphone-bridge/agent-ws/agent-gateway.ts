@@ -119,7 +119,8 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       }
       calls.agents.desktopConnected(agentId, true);
       const agent = calls.agents.get(agentId);
-      const active = calls.calls().find((c) => c.agentId === agentId);
+      // The call the agent talks on, or the one their phone rings for (the pop comes back too).
+      const active = calls.calls().find((c) => c.agentId === agentId) ?? calls.calls().find((c) => c.offeredTo === agentId);
       const situation = calls.control.situation(agentId);
       send({
         type: 'hello',

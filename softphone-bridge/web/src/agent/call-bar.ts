@@ -42,7 +42,15 @@ export class CallBar {
   private readonly kickThird: Button;
   private readonly kickAgent: Button;
   private readonly emergency: Button[];
-  private readonly dialNumber = h('input', { type: 'tel', inputmode: 'tel', maxlength: 20, placeholder: '外呼号码', 'data-testid': 'dial-number', 'aria-label': '外呼号码' });
+  private readonly dialNumber = h('input', {
+    type: 'tel',
+    inputmode: 'tel',
+    maxlength: 20,
+    placeholder: '外呼号码',
+    title: '可拨打：部门通讯录、分中心、紧急热线、本地固话、带区号的固话、手机号码',
+    'data-testid': 'dial-number',
+    'aria-label': '外呼号码',
+  });
   private readonly dial: Button;
   private readonly keypad: HTMLElement;
   private readonly keyButtons: Button[];
@@ -133,8 +141,8 @@ export class CallBar {
       this.caller.textContent = '';
       clearClock(this.talkClock);
     }
-    const ringing = call?.state === 'offered';
-    this.hangup.textContent = ringing ? '拒接' : '挂断';
+    // A ring offered by the queue is refused (拒接); a call the agent placed is hung up.
+    this.hangup.textContent = call?.state === 'offered' && !call.outbound ? '拒接' : '挂断';
     const enable = (b: Button, type: string, extra = true) => (b.disabled = !isAllowed(type) || !extra);
     enable(this.ready, 'agent.ready');
     this.ready.setAttribute('aria-pressed', agent?.state === 'ready' ? 'true' : 'false');
