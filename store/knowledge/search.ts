@@ -5,6 +5,7 @@
  * hotline ahead of others, with the matched words marked.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { connectionOf } from '../connection.js';
 import type { Db } from '../db.js';
 import { highlight, snippet } from './highlight.js';
 import { ftsMatchExpression, queryWords } from './search-query.js';
@@ -55,6 +56,34 @@ function coverage(row: Row, original: readonly string[]): number {
  * word (保险, 办理) with many entries that do not answer it.
  */
 const RELATIVE_CUTOFF = 0.25;
+/** How many of the index's best matches are looked at (expired ones among them are dropped). */
+const CANDIDATES = 200;
+/**
+ * In a large knowledge base, a word found in more than this share of the entries (办理, 材料) tells
+ * them apart hardly at all (bm25 gives it almost no weight) but makes the index score most of the
+ * base: such words are left out of the query when rarer ones remain.
+ */
+const COMMON_SHARE = 0.2;
+const PRUNE_FROM_ENTRIES = 1_000;
+
+/** Per connection: the index's vocabulary (fts5vocab, in the connection's temp schema). */
+const vocabularies = new WeakSet<object>();
+
+function withoutCommonWords(db: Db, words: string[]): string[] {
+  if (words.length < 2) return words;
+  // The highest entry id stands for the size of the base (a count would read every row).
+  const indexed = db.get<{ n: number | null }>(sql`select max(id) as n from knowledge_entries`)?.n ?? 0;
+  if (indexed < PRUNE_FROM_ENTRIES) return words;
+  const connection = connectionOf(db);
+  if (!vocabularies.has(connection)) {
+    db.run(sql.raw('create virtual table if not exists temp.knowledge_vocab using fts5vocab(main, knowledge_fts, row)'));
+    vocabularies.add(connection);
+  }
+  // One lookup per word: fts5vocab finds `term = ?` in the index, but scans it all for `term in (…)`.
+  const docs = new Map(words.map((w) => [w, db.get<{ doc: number }>(sql`select doc from temp.knowledge_vocab where term = ${w}`)?.doc ?? 0]));
+  const telling = words.filter((w) => (docs.get(w) ?? 0) > 0 && (docs.get(w) ?? 0) <= indexed * COMMON_SHARE);
+  return telling.length > 0 ? telling : words;
+}
 
 interface Row {
   score?: number;
@@ -86,17 +115,22 @@ function hitOf({ score: _score, keywords: _keywords, ...row }: Row, words: reado
 }
 
 export function searchKnowledge(db: Db, search: KnowledgeSearch, segmenter: TextSegmenter = jiebaSegmenter): KnowledgeHit[] {
-  const words = queryWords(segmenter, search.text);
+  const words = withoutCommonWords(db, queryWords(segmenter, search.text));
   const match = ftsMatchExpression(words);
   if (match === null) return [];
   const limit = search.limit ?? 10;
   const original = queryWords(segmenter, search.text, { synonyms: false });
+  // The index alone ranks first (joining every match before sorting costs 10× more on a large base);
+  // the best CANDIDATES are then checked for being in force and re-ranked.
   const rows = db.all<Row & { score: number; keywords: string }>(sql`
-    select ${COLUMNS}, v.keywords as keywords, ${WEIGHTS} - (case when v.hotline = ${search.hotline ?? ''} then ${HOTLINE_BONUS} else 0 end) as score
-    from knowledge_fts
-    join knowledge_entries e on e.id = knowledge_fts.rowid
+    with top as (
+      select rowid as id, ${WEIGHTS} as rank from knowledge_fts where knowledge_fts match ${match} order by rank limit ${CANDIDATES}
+    )
+    select ${COLUMNS}, v.keywords as keywords, top.rank - (case when v.hotline = ${search.hotline ?? ''} then ${HOTLINE_BONUS} else 0 end) as score
+    from top
+    join knowledge_entries e on e.id = top.id
     join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
-    where knowledge_fts match ${match} and ${IN_FORCE(search.today)}
+    where ${IN_FORCE(search.today)}
     order by score, e.id
     limit ${Math.max(limit * 3, 30)}`);
   // bm25 is negative, more negative for a better match.

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the built server (a child process, as in service) against the PBX simulator, at
- * rising call rates, in three phases. Figures, and whether the targets below are met; nothing here
+ * rising call rates, in four phases. Figures, and whether the targets below are met; nothing here
  * fails the build.
  *
  * 1. The front half of a call, against a floor. A citizen calls 12345 on the trunk; the application
@@ -18,6 +18,8 @@
  * 3. The crowd (`crowd.ts`): 2,000 desktops connected and 1,000 callers waiting, then agents made ready
  *    one at a time: screen-pop latency at that scale, and what the waiting crowd costs the server and
  *    sends the desktops. Same server child and simulator as phase 2, after it.
+ * 4. Knowledge (`knowledge.ts`): the agents' knowledge search over 10,000 published entries, end to
+ *    end and inside the store (target p99 under 50 ms).
  *
  * Simulated time: both simulators play prompts at PLAYBACK_MS_PER_SECOND wall-clock ms per second of
  * audio (20× real time); the caller's hold is HOLD_MS of wall clock, a minute of real waiting at the
@@ -36,6 +38,7 @@ import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
 import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
+import { knowledgePhase, seedKnowledgeBench } from './knowledge.js';
 import { fixed, percentile, sleep } from './figures.js';
 import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
 
@@ -59,8 +62,8 @@ const AGENT_PHASE_MS = 4_000;
 /** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
 const TALK_MS = GREETING_MS + 600;
 const REACTION_GOAL_MS = 50;
-/** BENCH_PHASES=front,agents,crowd (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
-const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents,crowd').split(',').map((p) => p.trim()));
+/** BENCH_PHASES=front,agents,crowd,knowledge (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
+const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents,crowd,knowledge').split(',').map((p) => p.trim()));
 
 /** The targets for the front half. */
 const CPU_RATIO_GOAL = 2;
@@ -280,6 +283,8 @@ async function main(): Promise<void> {
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.
   if (phases.has('crowd')) createCrowdAgents(store.db, passwordHash, general.id);
   store.close();
+  // Phase 4's 10,000 knowledge entries, before the server opens the database.
+  const knowledgeSeeded = phases.has('knowledge') ? seedKnowledgeBench(dbPath) : null;
   await registerSeatPhones(sim.httpUrl, SEATS);
   if (phases.has('crowd')) await registerCrowdPhones(sim.httpUrl);
 
@@ -341,6 +346,10 @@ async function main(): Promise<void> {
         })
       ).join('\n') + '\n',
     );
+  }
+  if (knowledgeSeeded) {
+    stage = 'knowledge search';
+    process.stdout.write((await knowledgePhase(serverUrl, dbPath, knowledgeSeeded)).join('\n') + '\n');
   }
   stage = 'stopping';
   // Stopped here (clean-up would too) so that what they say on the way out is in the report.
