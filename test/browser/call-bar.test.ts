@@ -186,6 +186,8 @@ describe('call bar', () => {
     await expectButtonsMatchServer();
     await page.getByTestId('btn-hangup').click();
     await page.getByTestId('call-note').filter({ hasText: '您在咨询中挂机，来电已转给 市住房和城乡建设委员会 刘科长' }).waitFor();
+    // The ticket stays open for the wrap-up: the agent registers what the caller said.
+    await page.getByTestId('ticket-content').and(page.locator(':enabled')).waitFor();
     await agentState('wrap_up');
     expect(await page.getByTestId('agent-state-time').textContent()).toMatch(/^00:0[0-3]$/);
     await page.getByTestId('btn-extend-wrap-up').click();

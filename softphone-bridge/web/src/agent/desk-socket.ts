@@ -156,6 +156,7 @@ function popOf(message: WireMessage): CallView {
     endedAt: null,
     note: message.outbound === true ? (message.missedCallId ? '回拨漏接来电：请接听话机，接通后即可登记原工单' : '外呼：请接听话机') : '',
     muted: false,
+    ticketOwned: message.outbound === true,
     outbound: message.outbound === true,
     missedCallId: typeof message.missedCallId === 'number' ? message.missedCallId : null,
   };
@@ -174,6 +175,7 @@ function onCallEvent(c: CallView, message: WireMessage): void {
   switch (message.type) {
     case 'call.answered':
       c.answeredAt ??= at;
+      c.ticketOwned = true;
       return set('connected');
     case 'call.held':
       return set('held', '来电人正在听等待音乐');
@@ -225,6 +227,7 @@ function resync(active: Record<string, unknown> | null): void {
     c.state = state;
     c.answeredAt = answeredAt ?? c.answeredAt;
     c.muted = active.muted === true;
+    c.ticketOwned ||= state !== 'offered';
     return;
   }
   desk.call = {
@@ -244,6 +247,7 @@ function resync(active: Record<string, unknown> | null): void {
     endedAt: null,
     note: '重新连接后恢复的通话',
     muted: active.muted === true,
+    ticketOwned: state !== 'offered',
     outbound: false,
     missedCallId: null,
   };

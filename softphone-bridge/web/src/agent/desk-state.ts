@@ -45,6 +45,11 @@ export interface CallView {
   endedAt: number | null;
   note: string;
   muted: boolean;
+  /**
+   * The call's ticket is the agent's to register: once they answered, at once for a call they placed
+   * (the server refuses the ticket to them while a queue call only rings).
+   */
+  ticketOwned: boolean;
   /** A call the agent placed; `missedCallId` when it returns a missed call (回拨). */
   outbound: boolean;
   missedCallId: number | null;

@@ -90,19 +90,26 @@ function startDesk(): void {
     void missed.load();
   };
   let lastCallId: string | null = null;
+  let formTicket: string | null = null;
   const render = () => {
     const a = desk.agent;
     if (a) who.textContent = `${a.name}（工号 ${a.login} · 分机 ${a.endpoint}）`;
     const callId = desk.call?.callId ?? null;
     if (callId !== lastCallId) {
       lastCallId = callId;
-      ticketForm.bind(desk.call?.ticketNumber ?? null);
       knowledge.showPop(desk.call);
       if (callId) {
         // A new pop brings its ticket to the front.
         showPanel('ticket');
         refreshLists();
       }
+    }
+    // The form opens the ticket once it is the agent's (answered, or a call they placed) and keeps it
+    // through the wrap-up, until the next pop.
+    const ticket = desk.call?.ticketOwned ? desk.call.ticketNumber : null;
+    if (ticket !== formTicket) {
+      formTicket = ticket;
+      ticketForm.bind(ticket);
     }
     bar.render();
     pop.render();
