@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest } from '../support/sim-client.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
 // The carrier delivers the new number into the same Stasis application, as a real centre's dialplan
@@ -74,7 +74,8 @@ describe('admin console', () => {
     // The API refuses a parallel route without its skill, and the form says so under the field.
     await panel('routes').locator('[data-problem=skillId]').filter({ hasText: '双号并行模式必须指定本热线的技能' }).waitFor();
     await field('routes', 'skillId').selectOption({ label: '12319 城建热线（city-12319）' });
-    await field('routes', 'prompt').fill('greeting-12345');
+    // Prompts are picked from the catalogue, never typed.
+    await field('routes', 'prompt').selectOption('greeting-12345');
     await panel('routes').getByTestId('form-submit').click();
     await panel('routes').locator('tr[data-row="12319 城乡建设热线"]').waitFor();
     await screenshot(page, 'admin-1-routes');
@@ -93,21 +94,70 @@ describe('admin console', () => {
     await city.next('call.ended', (m) => m.callId === id);
   });
 
-  it('shows the IVR menu as a tree, with the problems of a refused edit on their nodes', async () => {
+  it('builds an IVR menu with the form, from catalogued prompts, shows a refused edit on its nodes in words, and a call then walks it', async () => {
+    // A new prompt for the menu, added to the catalogue.
+    await page.getByTestId('tab-prompts').click();
+    await panel('prompts').locator('tr[data-row="greeting-12345"]').waitFor();
+    await page.getByTestId('prompt-new-id').fill('menu-eco');
+    await page.getByTestId('prompt-new-text').fill('环保举报请按1，人工服务请按0。');
+    await page.getByTestId('prompt-add').click();
+    await panel('prompts').locator('tr[data-row="menu-eco"]').filter({ hasText: '未生成' }).waitFor();
+
     await page.getByTestId('tab-menus').click();
-    await panel('menus').locator('tr[data-row="main"]').getByRole('button', { name: '编辑' }).click();
+    await panel('menus').locator('tr[data-row="main"]').waitFor();
+    await panel('menus').getByRole('button', { name: '新建菜单' }).click();
+    const form = page.getByTestId('menu-form');
+    await form.getByTestId('menu-code').fill('eco');
+    await form.getByTestId('menu-name').fill('环保菜单');
+    await form.getByTestId('menu-prompts-add').click();
+    await form.getByTestId('menu-prompts-0').selectOption('menu-eco');
+    // Key 1: the market-supervision skill; key 0 (the new menu's default): the general queue.
+    await form.getByTestId('menu-add-option').click();
+    const one = form.getByTestId('option-row-1');
+    await one.getByTestId('action-skill').selectOption('market-12315');
+    // A failure action that keeps the caller in the IVR is refused; the tree says where, in words.
+    await form.getByTestId('menu-on-failure').getByTestId('action-type').selectOption('progress-query');
     const tree = page.getByTestId('menu-tree');
-    await tree.locator('[data-node="option:3"]').filter({ hasText: '进度查询' }).waitFor();
-    const editor = page.getByTestId('menu-json');
-    const definition = JSON.parse(await editor.inputValue()) as { options: Record<string, unknown>; onFailure: unknown };
-    definition.options['2'] = { type: 'queue', skill: 'no-such-skill' };
-    definition.onFailure = { type: 'progress-query' };
-    await editor.fill(JSON.stringify(definition, null, 2));
+    await tree.locator('[data-node="option:1"]').filter({ hasText: '转人工' }).waitFor();
     await page.getByTestId('menu-save').click();
-    await tree.locator('[data-node="option:2"] [data-testid=tree-problem]').filter({ hasText: '技能不存在: no-such-skill' }).waitFor();
-    await tree.locator('[data-node="onFailure"] [data-testid=tree-problem]').waitFor();
+    const problem = tree.locator('[data-node="onFailure"] [data-testid=tree-problem]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/^失败后动作/);
     expect(await page.getByTestId('menu-error').textContent()).toContain('IVR 菜单校验未通过');
+    expect(await tree.textContent()).not.toMatch(/undefined|null/);
     await screenshot(page, 'admin-2-ivr-problems');
+    await form.getByTestId('menu-on-failure').getByTestId('action-type').selectOption('queue');
+    await form.getByTestId('menu-on-failure').getByTestId('action-skill').selectOption('general');
+    await page.getByTestId('menu-save').click();
+    await panel('menus').locator('tr[data-row="eco"]').waitFor();
+    await screenshot(page, 'admin-3-ivr-saved');
+
+    // The menu on the route of 12319, then a call: it hears the menu, presses 1, and reaches the 12315 agent (1004).
+    await page.getByTestId('tab-routes').click();
+    await panel('routes').locator('tr[data-row="12319 城乡建设热线"]').getByRole('button', { name: '编辑' }).click();
+    await field('routes', 'menuId').selectOption({ label: 'eco 环保菜单' });
+    await panel('routes').getByTestId('form-submit').click();
+    await panel('routes').locator('tr[data-row="12319 城乡建设热线"]').filter({ hasText: 'eco' }).waitFor();
+
+    const played = new Map<string, string[]>();
+    const unsubscribe = h.sim.core.subscribe((event) => {
+      if (event.type !== 'playback.started' || !event.playback.targetUri.startsWith('channel:')) return;
+      const id = event.playback.targetUri.slice('channel:'.length);
+      played.set(id, [...(played.get(id) ?? []), event.playback.mediaUri]);
+    });
+    const market = await AgentDesktop.login(h.server.httpUrl, '1004');
+    desks.push(market);
+    try {
+      expect(await market.command('agent.ready')).toMatchObject({ ok: true });
+      const id = await placeCall(h.sim.httpUrl, '13900000002', '12319');
+      await waitFor(() => played.get(id)?.includes('sound:menu-eco'), 'the menu prompt');
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
+      const pop = await market.next('call.offered', (m) => m.callId === id);
+      expect(pop.ivrChoices).toEqual([expect.objectContaining({ menu: 'eco', digit: '1' })]);
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    } finally {
+      unsubscribe();
+    }
     expect(browser.errors).toEqual([]);
   });
 });

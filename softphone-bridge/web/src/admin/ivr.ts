@@ -1,27 +1,56 @@
 /**
- * IVR menus: the stored menus as a tree (keys → actions, sub-menus opened in place), and an editor
- * for one menu's definition whose tree updates as it is typed. The API checks the menu together with
+ * IVR menus: the stored menus as a tree (keys → actions, sub-menus opened in place), and a form for
+ * one menu (ivr-form.ts) whose tree updates as it is filled. The API checks the menu together with
  * all the others and answers problems with paths (`/options/4/skill`, `/onFailure` …): each is shown
- * on the node it names.
+ * on the node it names, with the field's name in words.
  */
 import { api } from '../shared/api.js';
 import { h, replace, str, toast } from '../shared/dom.js';
 import { ivrAction } from '../shared/labels.js';
 import type { Context, Row } from './crud.js';
+import { MenuForm } from './ivr-form.js';
 import { problemsOf, type Problem } from './problems.js';
 
 type Json = Record<string, unknown>;
 
 const TEMPLATE = {
-  code: 'new-menu',
-  name: '新菜单',
-  prompts: ['menu-main'],
+  code: '',
+  name: '',
+  prompts: [],
   timeoutSeconds: 5,
   retries: 2,
   invalidPrompt: 'invalid-input',
-  options: { '1': { type: 'queue', skill: 'general' }, '0': { type: 'queue', skill: 'general' } },
+  options: { '0': { type: 'queue', skill: 'general' } },
   onFailure: { type: 'queue', skill: 'general' },
 };
+
+/** A problem's path in words: `/options/2/skill` → 按键 2 的技能组. */
+function fieldName(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  const names: Record<string, string> = {
+    code: '菜单编码',
+    name: '菜单名称',
+    prompts: '提示音',
+    timeoutSeconds: '等待按键秒数',
+    retries: '重播次数',
+    invalidPrompt: '按错提示音',
+    skill: '技能组',
+    menu: '子菜单',
+    target: '转接号码',
+    type: '动作',
+  };
+  const words: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part === 'options') {
+      words.push(parts[i + 1] === undefined ? '按键' : `按键 ${parts[i + 1]}`);
+      i++;
+    } else if (part === 'onFailure') words.push('失败后动作');
+    else if (/^\d+$/.test(part)) words.push(`第 ${Number(part) + 1} 个`);
+    else words.push(names[part] ?? part);
+  }
+  return words.join(' 的 ') || '菜单';
+}
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,7 +72,7 @@ export class IvrPanel {
   private problems: Problem[] = [];
   private readonly list = h('div');
   private readonly title = h('h3');
-  private readonly editor = h('textarea', { class: 'json', spellcheck: 'false', 'data-testid': 'menu-json' });
+  private readonly form: MenuForm;
   private readonly tree = h('div', { 'data-testid': 'menu-tree' });
   private readonly summary = h('p', { class: 'form-error', 'data-testid': 'menu-error' });
   private readonly save = h('button', { class: 'primary', 'data-testid': 'menu-save' }, '保存菜单');
@@ -51,8 +80,9 @@ export class IvrPanel {
   constructor(
     private readonly ctx: Context,
     private readonly onChange: (menus: Row[]) => void,
+    prompts: () => { id: string; text: string }[],
   ) {
-    this.editor.addEventListener('input', () => {
+    this.form = new MenuForm({ prompts, skills: () => ctx.skills(), menus: () => this.menus }, () => {
       this.problems = [];
       this.summary.textContent = '';
       this.renderTree();
@@ -67,7 +97,7 @@ export class IvrPanel {
       h(
         'div',
         { class: 'desk' },
-        h('div', null, this.title, this.editor, h('div', { class: 'actions' }, this.save)),
+        h('div', null, this.title, this.form.element, h('div', { class: 'actions' }, this.save)),
         h('div', null, h('h3', null, '菜单结构'), this.summary, this.tree),
       ),
     );
@@ -117,8 +147,8 @@ export class IvrPanel {
     this.editing = menu;
     this.problems = [];
     this.summary.textContent = '';
-    this.title.textContent = menu ? `编辑菜单 ${String(menu.code)}` : '新建菜单（JSON 定义）';
-    this.editor.value = JSON.stringify(menu ? menu.definition : TEMPLATE, null, 2);
+    this.title.textContent = menu ? `编辑菜单 ${String(menu.code)}` : '新建菜单';
+    this.form.set(menu && isObject(menu.definition) ? menu.definition : TEMPLATE);
     this.renderTree();
   }
 
@@ -128,13 +158,7 @@ export class IvrPanel {
   }
 
   private renderTree(): void {
-    let draft: unknown;
-    try {
-      draft = JSON.parse(this.editor.value);
-    } catch (error) {
-      replace(this.tree, h('p', { class: 'form-error' }, `JSON 格式错误：${error instanceof Error ? error.message : String(error)}`));
-      return;
-    }
+    const draft = this.form.value();
     const code = isObject(draft) && typeof draft.code === 'string' ? draft.code : '';
     const mine = this.problems.filter((p) => !p.menu || p.menu === code);
     const others = this.problems.filter((p) => p.menu && p.menu !== code);
@@ -142,7 +166,7 @@ export class IvrPanel {
       this.tree,
       h('ul', { class: 'tree root' }, this.menuNode(draft, mine, new Set())),
       others.length
-        ? h('div', null, h('h3', null, '其他菜单的问题'), h('ul', null, others.map((p) => h('li', { class: 'form-error' }, `${p.menu ?? ''} ${p.field}：${p.message}`))))
+        ? h('div', null, h('h3', null, '其他菜单的问题'), h('ul', null, others.map((p) => h('li', { class: 'form-error' }, `菜单 ${p.menu ?? ''} ${fieldName(p.field)}：${p.message}`))))
         : null,
     );
   }
@@ -156,12 +180,12 @@ export class IvrPanel {
         'li',
         { class: found.length ? 'has-problem' : '', 'data-node': key },
         h('span', { class: 'node' }, ...content),
-        found.map((p) => h('span', { class: 'problem', 'data-testid': 'tree-problem', 'data-path': p.field }, p.message)),
+        found.map((p) => h('span', { class: 'problem', 'data-testid': 'tree-problem', 'data-path': p.field }, `${fieldName(p.field)}：${p.message}`)),
         children ?? null,
       );
     };
     if (!isObject(menu)) return item('root', ['（不是有效的菜单定义）']);
-    const code = typeof menu.code === 'string' ? menu.code : '?';
+    const code = typeof menu.code === 'string' && menu.code ? menu.code : '（未填编码）';
     seen = new Set(seen).add(code);
     const options = isObject(menu.options) ? Object.entries(menu.options).sort(([a], [b]) => a.localeCompare(b)) : [];
     const keyed = new Set(options.map(([k]) => `option:${k}`));
@@ -170,11 +194,11 @@ export class IvrPanel {
     const children = h(
       'ul',
       { class: 'tree' },
-      item('prompts', ['提示音：', Array.isArray(menu.prompts) ? menu.prompts.join('、') : '—']),
-      item('settings', [`等待按键 ${str(menu.timeoutSeconds ?? '—')} 秒 · 重试 ${str(menu.retries ?? '—')} 次 · 按错提示 ${str(menu.invalidPrompt ?? '—')}`]),
+      item('prompts', ['提示音：', Array.isArray(menu.prompts) && menu.prompts.length ? menu.prompts.join('、') : '（未选择）']),
+      item('settings', [`等待按键 ${str(menu.timeoutSeconds) || '—'} 秒 · 重试 ${str(menu.retries) || '—'} 次 · 按错提示 ${str(menu.invalidPrompt) || '（未选择）'}`]),
       options.length === 0 ? item('options', [h('span', { class: 'muted' }, '（没有按键选项）')]) : null,
       ...options.map(([key, action]) => item(`option:${key}`, [h('span', { class: 'key' }, key), ...this.actionText(action)], this.submenu(action, seen))),
-      stray.length ? h('li', { class: 'has-problem' }, stray.map((p) => h('span', { class: 'problem', 'data-testid': 'tree-problem', 'data-path': p.field }, `${p.field}：${p.message}`))) : null,
+      stray.length ? h('li', { class: 'has-problem' }, stray.map((p) => h('span', { class: 'problem', 'data-testid': 'tree-problem', 'data-path': p.field }, `${fieldName(p.field)}：${p.message}`))) : null,
       item('onFailure', [h('span', { class: 'key', style: 'background:#8a5a00' }, '×'), '多次按错或超时 → ', ...this.actionText(menu.onFailure)], this.submenu(menu.onFailure, seen)),
     );
     return item('root', [h('strong', null, `菜单 ${code}`), ` ${typeof menu.name === 'string' ? menu.name : ''}`], children);
@@ -186,15 +210,16 @@ export class IvrPanel {
     const label = ivrAction(type);
     switch (type) {
       case 'queue': {
+        if (!action.skill) return [`${label} → `, h('span', { class: 'muted' }, '（未选择技能组）')];
         const skill = this.ctx.skills().find((s) => s.code === action.skill);
-        return [`${label} → `, h('span', { class: 'tag' }, skill ? `${String(skill.name)}（${String(action.skill)}）` : String(action.skill))];
+        return [`${label} → `, h('span', { class: 'tag' }, skill ? `${String(skill.name)}（${str(action.skill)}）` : str(action.skill))];
       }
       case 'menu':
-        return [`${label} → `, h('span', { class: 'tag' }, String(action.menu))];
+        return [`${label} → `, action.menu ? h('span', { class: 'tag' }, str(action.menu)) : h('span', { class: 'muted' }, '（未选择子菜单）')];
       case 'transfer':
-        return [`${label} → `, h('span', { class: 'tag' }, String(action.target))];
+        return [`${label} → `, action.target ? h('span', { class: 'tag' }, str(action.target)) : h('span', { class: 'muted' }, '（未填转接号码）')];
       case 'play':
-        return [`${label}：`, Array.isArray(action.prompts) ? action.prompts.join('、') : ''];
+        return [`${label}：`, Array.isArray(action.prompts) && action.prompts.length ? action.prompts.join('、') : '（未选择提示音）'];
       default:
         return [label];
     }
@@ -210,13 +235,7 @@ export class IvrPanel {
   }
 
   private async submit(): Promise<void> {
-    let body: unknown;
-    try {
-      body = JSON.parse(this.editor.value);
-    } catch (error) {
-      this.summary.textContent = `JSON 格式错误：${error instanceof Error ? error.message : String(error)}`;
-      return;
-    }
+    const body = this.form.value();
     try {
       const saved = this.editing
         ? await api<Row>('PUT', `/api/v1/menus/${String(this.editing.id)}`, { token: this.ctx.token(), body })

@@ -10,6 +10,7 @@ import { MODES } from '../shared/labels.js';
 import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
 import { dutyLabel, ResourcePanel, type Context, type ResourceSpec, type Row } from './crud.js';
 import { IvrPanel } from './ivr.js';
+import { PromptsPanel, type CataloguePrompt } from './prompts-panel.js';
 import { problemsOf } from './problems.js';
 import { TicketMattersPanel } from './ticket-matters.js';
 
@@ -21,6 +22,7 @@ const logoutButton = byId<HTMLButtonElement>('logout');
 let session: Session | null = loadSession(SESSION_KEY);
 let skills: Row[] = [];
 let menus: Row[] = [];
+let prompts: CataloguePrompt[] = [];
 let agents: Row[] = [];
 
 const ctx: Context = { token: () => session?.token ?? '', skills: () => skills };
@@ -32,6 +34,9 @@ const skillName = (id: unknown) => {
 };
 const none: [string, string] = ['', '（无）'];
 const skillChoices = (): [string, string][] => [none, ...skills.map((s): [string, string] => [String(s.id), `${String(s.name)}（${String(s.code)}）`])];
+
+/** The prompt catalogue, as choices: id and the start of what it says. */
+const promptChoices = (): [string, string][] => [none, ...prompts.map((p): [string, string] => [p.id, `${p.id}：${p.text.length > 24 ? `${p.text.slice(0, 24)}…` : p.text}`])];
 
 const routesSpec: ResourceSpec = {
   title: '热线路由（热线归并）',
@@ -55,7 +60,7 @@ const routesSpec: ResourceSpec = {
     { key: 'mode', label: '归并方式', kind: 'select', choices: () => Object.entries(MODES).map(([k, v]): [string, string] => [k, `${v}（${k}）`]) },
     { key: 'skillId', label: '技能组', kind: 'select', numeric: true, nullable: true, choices: skillChoices },
     { key: 'menuId', label: 'IVR 菜单', kind: 'select', numeric: true, nullable: true, choices: () => [none, ...menus.map((m): [string, string] => [String(m.id), `${String(m.code)} ${String(m.name)}`])] },
-    { key: 'prompt', label: '提示音', kind: 'text', nullable: true, placeholder: '如 greeting-12315、notice-merged-12333' },
+    { key: 'prompt', label: '提示音（整体并入的并入提示，或本热线的问候语）', kind: 'select', nullable: true, choices: promptChoices },
     { key: 'subcentreDial', label: '分中心拨号串', kind: 'text', nullable: true, placeholder: '如 PJSIP/12366@trunk' },
     {
       key: 'transferMode',
@@ -320,7 +325,8 @@ function startConsole(): void {
   const routes = panel(routesSpec);
   const skillPanel = panel(skillsSpec);
   const agentPanel = panel(agentsSpec);
-  const ivr = new IvrPanel(ctx, (rows) => (menus = rows));
+  const ivr = new IvrPanel(ctx, (rows) => (menus = rows), () => prompts);
+  const promptPanel = new PromptsPanel(ctx, (rows) => (prompts = rows));
   const tabs: Tab[] = [
     { key: 'routes', label: '热线路由', element: routes.element, load: () => routes.load() },
     { key: 'skills', label: '技能组', element: skillPanel.element, load: () => skillPanel.load() },
@@ -330,6 +336,7 @@ function startConsole(): void {
       return { key: spec.path.split('/').pop() ?? '', label: spec.title, element: p.element, load: () => p.load() };
     }),
     { key: 'menus', label: 'IVR 菜单', element: ivr.element, load: () => ivr.load() },
+    { key: 'prompts', label: '提示音', element: promptPanel.element, load: () => promptPanel.load() },
     ...[blacklistSpec].map((spec) => {
       const p = panel(spec);
       return { key: 'blacklist', label: spec.title, element: p.element, load: () => p.load() };
@@ -353,6 +360,7 @@ function startConsole(): void {
     api<Row[]>('GET', '/api/v1/skills', { token: ctx.token() }).then((r) => (skills = r)),
     api<Row[]>('GET', '/api/v1/menus', { token: ctx.token() }).then((r) => (menus = r)),
     api<Row[]>('GET', '/api/v1/agents', { token: ctx.token() }).then((r) => (agents = r)),
+    api<CataloguePrompt[]>('GET', '/api/v1/prompts', { token: ctx.token() }).then((r) => (prompts = r)),
   ])
     .catch((error: unknown) => toast(`读取基础数据失败：${problemsOf(error).summary}`, 'error'))
     .finally(() => open(tabs.find((t) => `#${t.key}` === location.hash) ?? tabs[0]!));
