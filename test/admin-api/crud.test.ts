@@ -250,7 +250,7 @@ describe('agents', () => {
   it('the directory agents read has no secrets', async () => {
     const list = await agent<Row[]>('GET', '/api/v1/agents');
     expect(list.status).toBe(200);
-    for (const row of list.body) expect(Object.keys(row).sort()).toEqual(['createdAt', 'enabled', 'endpoint', 'id', 'login', 'name', 'role', 'skills']);
+    for (const row of list.body) expect(Object.keys(row).sort()).toEqual(['createdAt', 'department', 'enabled', 'endpoint', 'id', 'login', 'name', 'role', 'skills']);
   });
 });
 
