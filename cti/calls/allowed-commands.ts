@@ -99,7 +99,8 @@ function callRefusal(type: Exclude<CommandType, `agent.${string}` | 'call.dial'>
       return talking && c.muted ? null : '没有静音';
     case 'call.dtmf':
       // Digits go to whoever the agent talks to: the caller, the consulted party, the third party.
-      return c.state === 'connected' || c.flow === 'consult-talking' || c.flow === 'conference-joined' ? null : `${state}时不能发送按键`;
+      // (While a third party still rings, the caller waits with music: nobody to send digits to.)
+      return (c.state === 'connected' && !c.flow) || c.flow === 'consult-talking' || c.flow === 'conference-joined' ? null : `${state}时不能发送按键`;
     case 'call.transfer':
       return c.state === 'connected' && !c.flow ? null : `${state}时不能转接`;
     case 'call.conference':
