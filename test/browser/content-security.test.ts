@@ -33,6 +33,7 @@ describe('content security policy', () => {
       ['/wallboard', 'super'],
       ['/reports', 'super'],
       ['/admin', 'admin'],
+      ['/knowledge', 'kb-ybj'],
     ] as const) {
       const page = await browser.page();
       const violations = await watch(page);
