@@ -47,7 +47,7 @@ export async function registerApiDocs<L extends FastifyBaseLogger>(
       openapi: '3.0.3',
       info: {
         title: '12345 CTI 服务器 API',
-        description: '坐席登录、工单登记与管理接口（热线路由、技能、坐席、专家座席、承办单位、IVR 菜单、黑名单、重复来电策略、审计、漏接回拨）。每个接口说明允许的角色（x-roles）。',
+        description: '坐席登录、工单登记、知识库（检索、推荐、编写、审核发布、CSV 导入、关联工单）与管理接口（热线路由、技能、坐席、专家座席、承办单位、IVR 菜单、黑名单、重复来电策略、审计、漏接回拨）。每个接口说明允许的角色（x-roles）。',
         version: '1',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
