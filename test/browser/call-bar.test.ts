@@ -237,7 +237,7 @@ describe('call bar', () => {
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${citizen.id}/hangup`);
   });
 
-  it('外呼 from the bar: a number outside the dial policy is refused with the reason, an allowed one pops and connects', async () => {
+  it('外呼 from the bar: a number outside the dial policy is refused with the reason, an allowed one pops and connects; 110 joins in one click', async () => {
     // The callback's ticket was left a draft: the wrap-up ended in 示忙 (工单未登记).
     await agentState('not_ready');
     await page.getByTestId('btn-ready').click();
@@ -253,10 +253,15 @@ describe('call bar', () => {
     await callState('connected');
     expect(await page.getByTestId('pop-caller').textContent()).toContain('13911113333');
     await expectButtonsMatchServer();
+    // 110 one click away: it joins as the third party (the supervisors are alerted).
+    await page.getByTestId('btn-emergency-110').click();
+    await callState('conference');
+    await page.getByTestId('call-note').filter({ hasText: '三方通话：紧急热线 110' }).waitFor();
+    await expectButtonsMatchServer();
     await page.keyboard.press('Alt+KeyH');
     await callState('ended');
-    const citizen = await waitFor(async () => (await channels()).find((c) => c.name.startsWith('PJSIP/trunk')), "the citizen's leg");
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${citizen.id}/hangup`);
+    for (const leg of (await channels()).filter((c) => c.name.startsWith('PJSIP/trunk'))) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${leg.id}/hangup`);
+    await waitFor(async () => (await channels()).length === 0, 'no channel left');
     expect(browser.errors).toEqual([]);
   });
 });
