@@ -11,6 +11,13 @@ import type { Logger } from '../logging.js';
 import { scheduleJob, type ScheduledJob } from './schedule.js';
 
 export const DEFAULT_RETENTION_DAYS = 180;
+export const RETENTION_SETTING = 'recording-retention-days';
+
+/** The days recordings are kept: the setting when it is a whole number of days, else the default. */
+export function retentionDays(db: Db): number {
+  const value = getSetting(db, RETENTION_SETTING);
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_RETENTION_DAYS;
+}
 
 export class RecordingRetention {
   private job: ScheduledJob | null = null;
@@ -26,8 +33,7 @@ export class RecordingRetention {
   }
 
   retentionDays(): number {
-    const value = getSetting(this.db, 'recording-retention-days');
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_RETENTION_DAYS;
+    return retentionDays(this.db);
   }
 
   /** Deletes what is due; returns the recordings removed. */

@@ -25,6 +25,7 @@ import { promptsResource } from './prompts-resource.js';
 import { repeatPolicyResource } from './repeat-policy-resource.js';
 import { assertRolesDeclared, sessionGuard } from '../auth/session-guard.js';
 import { routesResource } from './routes-resource.js';
+import { settingsResource } from './settings-resource.js';
 import { skillsResource } from './skills-resource.js';
 
 export { registerApiDocs, RouteCatalogue } from './api-docs.js';
@@ -54,6 +55,7 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, s
   await app.register(promptsResource, { ...deps, promptsDir });
   await app.register(blacklistResource, deps);
   await app.register(repeatPolicyResource, deps);
+  await app.register(settingsResource, deps);
   await app.register(auditResource, deps);
   await app.register(missedCallsResource, deps);
   await app.register(kpisResource, deps);

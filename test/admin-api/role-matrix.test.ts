@@ -107,6 +107,10 @@ const POLICY: Record<string, Role[]> = {
   'PATCH /api/v1/prompts/:id': ADMIN,
   'DELETE /api/v1/prompts/:id': ADMIN,
   'POST /api/v1/prompts/:id/generate': ADMIN,
+  'GET /api/v1/settings': STAFF,
+  'PUT /api/v1/settings/callback-policy': ADMIN,
+  'PUT /api/v1/settings/recording-retention': ADMIN,
+  'PUT /api/v1/settings/kpi-targets': ADMIN,
 };
 
 /** The one public route under /api/v1: the login. Anything else that declares no roles fails the walk. */

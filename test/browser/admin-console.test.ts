@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kpiTargets } from '../../softphone-bridge/reports/kpi-targets.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -157,6 +158,26 @@ describe('admin console', () => {
       await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
     } finally {
       unsubscribe();
+    }
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('edits the centre settings in forms: a wrong window is refused under its field, a target change is in force at once', async () => {
+    await page.getByTestId('tab-settings').click();
+    const targets = page.getByTestId('settings-kpi-targets');
+    await targets.getByTestId('setting-kpi-targets-answerRate').waitFor();
+    expect(await targets.getByTestId('setting-kpi-targets-answerRate').inputValue()).toBe('95');
+    await targets.getByTestId('setting-kpi-targets-answerRate').fill('90');
+    await targets.getByTestId('save-kpi-targets').click();
+    await waitFor(() => kpiTargets(h.server.store.db).answerRate === 0.9, 'the new target in force');
+
+    const window = page.getByTestId('settings-callback-policy');
+    await window.getByTestId('setting-callback-policy-to').fill('07:00');
+    await window.getByTestId('save-callback-policy').click();
+    await window.locator('[data-problem=to]').filter({ hasText: '结束时间须晚于开始时间 08:30' }).waitFor();
+    for (const [width, height] of [[1440, 900], [1280, 720]] as const) {
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `admin-4-settings-${width}`);
     }
     expect(browser.errors).toEqual([]);
   });

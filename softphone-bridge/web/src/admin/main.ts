@@ -11,6 +11,7 @@ import { clearSession, endSession, loadSession, loginForm, saveSession, type Ses
 import { dutyLabel, ResourcePanel, type Context, type ResourceSpec, type Row } from './crud.js';
 import { IvrPanel } from './ivr.js';
 import { PromptsPanel, type CataloguePrompt } from './prompts-panel.js';
+import { SettingsPanel } from './settings-panel.js';
 import { problemsOf } from './problems.js';
 import { TicketMattersPanel } from './ticket-matters.js';
 
@@ -342,6 +343,7 @@ function startConsole(): void {
       return { key: 'blacklist', label: spec.title, element: p.element, load: () => p.load() };
     }),
     { key: 'policy', label: '重复来电', ...policyPanel() },
+    ((settings) => ({ key: 'settings', label: '中心设置', element: settings.element, load: () => settings.load() }))(new SettingsPanel(ctx)),
     ((matters) => ({ key: 'ticket-matters', label: '工单分类', element: matters.element, load: () => matters.load() }))(new TicketMattersPanel(ctx)),
     { key: 'audit', label: '审计日志', ...auditPanel() },
   ];
