@@ -66,7 +66,7 @@ async function usableButtons(): Promise<Record<string, boolean>> {
 async function expectButtonsMatchServer(): Promise<void> {
   let last = '';
   await waitFor(async () => {
-    const allowed = new Set(h.server.calls.control.allowed(agentId()));
+    const allowed = new Set<string>(h.server.calls.control.allowed(agentId()));
     const muted = h.server.calls.control.situation(agentId()).call?.muted ?? false;
     const usable = await usableButtons();
     const wrong = BUTTONS.filter(([testid, command]) => usable[testid] !== allowed.has(command(muted))).map(([testid]) => `${testid}=${usable[testid]}`);
