@@ -53,6 +53,7 @@ const gap = (rate: number | null, target: number) => (rate === null ? null : Mat
 const CLOSED = new Set(['closed', 'callback', 'evaluated']);
 const EVALUATED = new Set(['satisfied', 'basically-satisfied', 'dissatisfied']);
 const NO_REASON = '未说明';
+const COUNTED_STATES = new Set(['on_call', 'held', 'wrap_up', 'ready', 'ringing', 'not_ready']);
 const HALF_HOUR_MS = 30 * 60_000;
 const DAY_MS = 86_400_000;
 const OFFSET_MS = 8 * 3600_000;
@@ -275,7 +276,8 @@ function addAgentTime(
       const next = changes[i + 1];
       let start = Math.max(fromMs, Date.parse(change.at));
       const end = Math.min(toMs, next ? Date.parse(next.at) : toMs);
-      while (start < end) {
+      // Offline time counts for nothing (and makes no row).
+      while (start < end && COUNTED_STATES.has(change.state)) {
         const stop = Math.min(end, periodEnd(interval, start));
         const ms = stop - start;
         const t = tallyOf(agentId, periodOf(interval, start));

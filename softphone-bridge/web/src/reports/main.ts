@@ -1,58 +1,25 @@
 /**
- * The reports page (话务报表): a Shanghai day's KPIs from `GET /api/v1/kpis` (definitions in
- * softphone-bridge/reports/kpis.ts) in total or per hotline, skill or agent — charts first (people
- * read them faster), then the table with every figure, and the same figures as a CSV download.
- * Supervisors and admins; a login made on the wallboard in this tab is used as it is.
+ * The reports page (话务报表): the KPIs of a range of Shanghai days from `GET /api/v1/kpis`
+ * (definitions in softphone-bridge/reports/kpis.ts) in total or per hotline, skill or agent, over the
+ * whole range, per day or per half hour (staffing) — the GB/T 33358 figures against their targets
+ * first, then charts, then the table with a 合计 row, and the same figures as a CSV download (Chinese
+ * headers, or the English keys). A figure with no data shows "—". Supervisors and admins; a login
+ * made on the wallboard in this tab is used as it is.
  */
-import type { KpiGrouping, KpiRow } from '../../../reports/kpi-row.js';
+import type { KpiGrouping, KpiInterval, KpiReport, KpiRow } from '../../../reports/kpi-row.js';
 import { api, ApiError, listOf } from '../shared/api.js';
 import { chartLegend, drawBarChart } from '../shared/chart.js';
 import { byId, h, options, percent, replace } from '../shared/dom.js';
 import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
+import { GROUPINGS, INTERVALS, periodLabel } from './format.js';
+import { COLUMN_GROUPS, reportTable, type ColumnGroup } from './report-table.js';
+import { targetFigures } from './target-card.js';
 
 const SESSION_KEY = 'cti.reports.session';
 /** The wallboard's login (wallboard/main.ts), good here too. */
 const WALLBOARD_SESSION_KEY = 'cti.supervisor.session';
 
 type Grouping = KpiGrouping;
-const GROUPINGS: [Grouping, string][] = [
-  ['total', '总计'],
-  ['hotline', '按热线'],
-  ['skill', '按技能组'],
-  ['agent', '按坐席'],
-];
-const KEY_HEADER: Record<Grouping, string> = { total: '范围', hotline: '热线', skill: '技能组', agent: '坐席' };
-
-interface KpiReply {
-  date: string;
-  by: Grouping;
-  rows: KpiRow[];
-}
-
-type Kind = 'count' | 'rate' | 'seconds';
-/** Every figure of a row, in the endpoint's (and the CSV's) order, with what it means. */
-const COLUMNS: { key: Exclude<keyof KpiRow, 'key'>; label: string; kind: Kind; help: string }[] = [
-  { key: 'offered', label: '呼入量', kind: 'count', help: '到达的来电，黑名单拦截的不计' },
-  { key: 'answered', label: '接通量', kind: 'count', help: '接到坐席（或由语音导航转给外部）的来电' },
-  { key: 'answerRate', label: '接通率', kind: 'rate', help: '接通量 ÷ 呼入量' },
-  { key: 'answeredWithin15sRate', label: '15秒接通率', kind: 'rate', help: '排队 15 秒内接通的来电 ÷ 呼入量' },
-  { key: 'averageWaitSeconds', label: '平均等待', kind: 'seconds', help: '接通来电接通前的平均排队时长' },
-  { key: 'p90WaitSeconds', label: 'P90等待', kind: 'seconds', help: '九成接通来电的排队时长不超过此值' },
-  { key: 'abandoned', label: '放弃量', kind: 'count', help: '接通前挂机的来电' },
-  { key: 'averageAbandonWaitSeconds', label: '放弃平均等待', kind: 'seconds', help: '放弃的来电挂机前的平均等待' },
-  { key: 'averageHandleSeconds', label: '平均处理时长', kind: 'seconds', help: '接通到挂机的平均时长' },
-  { key: 'transfers', label: '转接', kind: 'count', help: '完成的转接次数' },
-  { key: 'conferences', label: '三方通话', kind: 'count', help: '三方通话次数' },
-  { key: 'satisfactionRate', label: '满意率', kind: 'rate', help: '（满意＋基本满意）÷ 有评价的来电' },
-  { key: 'repeatCallRate', label: '重复来电率', kind: 'rate', help: '24 小时内来电过的号码再次来电 ÷ 呼入量' },
-  { key: 'ticketsOverdue', label: '超期工单', kind: 'count', help: '已过办理时限且未办结的工单（按查询时刻）' },
-  { key: 'outbound', label: '外呼量', kind: 'count', help: '中心拨出的电话（坐席外呼、漏接回拨），不计入以上来电指标' },
-  { key: 'outboundAnswered', label: '外呼接通', kind: 'count', help: '市民接听的外呼' },
-  { key: 'knowledgeAnswered', label: '知识库解答数', kind: 'count', help: '坐席关联了知识库条目作答的接通来电' },
-  { key: 'knowledgeAnswerRate', label: '知识库解答率', kind: 'rate', help: '知识库解答数 ÷ 接通量' },
-];
-
-const format = (kind: Kind, value: number): string => (kind === 'rate' ? percent(value) : kind === 'seconds' ? `${value.toFixed(1)} 秒` : String(value));
 
 const COLORS = { offered: '#7fa7e0', answered: '#1d5fbf', answerRate: '#1d5fbf', within15s: '#f0a04b' };
 
@@ -75,19 +42,30 @@ let querySeq = 0;
 let namesReady: Promise<void> = Promise.resolve();
 
 const query = new URLSearchParams(location.search);
-const dateInput = h('input', { type: 'date', value: query.get('date') || shanghaiToday(), 'data-testid': 'report-date', required: true });
-const bySelect = h('select', { 'data-testid': 'report-by' }, options(GROUPINGS, GROUPINGS.some(([g]) => g === query.get('by')) ? (query.get('by') ?? 'total') : 'total'));
+const pick = <T extends string>(pairs: [T, string][], value: string | null, fallback: T): T => pairs.find(([v]) => v === value)?.[0] ?? fallback;
+const today = shanghaiToday();
+const fromInput = h('input', { type: 'date', value: query.get('from') || query.get('date') || today, 'data-testid': 'report-from', required: true });
+const toInput = h('input', { type: 'date', value: query.get('to') || query.get('date') || fromInput.value, 'data-testid': 'report-to', required: true });
+const bySelect = h('select', { 'data-testid': 'report-by' }, options(GROUPINGS, pick(GROUPINGS, query.get('by'), 'total')));
+const intervalSelect = h('select', { 'data-testid': 'report-interval' }, options(INTERVALS, pick(INTERVALS, query.get('interval'), 'none')));
+const columnSelect = h('select', { 'data-testid': 'report-columns' }, options(COLUMN_GROUPS, pick(COLUMN_GROUPS, query.get('columns'), 'calls')));
 const csvButton = h('button', { type: 'button', 'data-testid': 'btn-csv' }, '下载 CSV');
+const csvEnglish = h('input', { type: 'checkbox', 'data-testid': 'csv-english' });
 const errorBox = h('p', { class: 'form-error span-12', role: 'alert', 'data-testid': 'report-error', hidden: true });
 const status = h('span', { class: 'muted', 'data-testid': 'report-status' });
+const targetCard = h('section', { class: 'card span-12', 'data-testid': 'report-targets' });
 const volumeCard = h('section', { class: 'card span-6 chart', 'data-testid': 'chart-volume' });
 const ratesCard = h('section', { class: 'card span-6 chart', 'data-testid': 'chart-rates' });
 const tableCard = h('section', { class: 'card span-12', 'data-testid': 'report-table' });
+const cards = [targetCard, volumeCard, ratesCard, tableCard];
 
 const grouping = () => bySelect.value as Grouping;
+const interval = () => intervalSelect.value as KpiInterval;
+/** The last report shown: switching the column group re-draws it without asking the server again. */
+let shown: KpiReport | null = null;
 
 function keyLabel(by: Grouping, key: string): string {
-  if (by === 'total') return '合计';
+  if (by === 'total') return '全部来电';
   if (key === '-') return by === 'agent' ? '（无坐席）' : by === 'skill' ? '（无技能组）' : '（无）';
   const name = by === 'skill' || by === 'agent' ? names[by].get(key) : undefined;
   return name ? `${key} ${name}` : key;
@@ -120,13 +98,17 @@ function startPage(): void {
   const controls = h(
     'section',
     { class: 'card span-12 report-controls' },
-    h('label', { class: 'inline' }, '日期', dateInput),
+    h('label', { class: 'inline' }, '起始日期', fromInput),
+    h('label', { class: 'inline' }, '结束日期', toInput),
     h('label', { class: 'inline' }, '分组', bySelect),
+    h('label', { class: 'inline' }, '时段', intervalSelect),
+    h('label', { class: 'inline' }, '指标', columnSelect),
     h('button', { type: 'button', class: 'primary', 'data-testid': 'btn-query', onclick: () => void load() }, '查询'),
     csvButton,
+    h('label', { class: 'inline', title: '供程序读取：表头用 JSON 的英文字段名' }, csvEnglish, '英文表头'),
     status,
   );
-  replace(app, h('div', { class: 'board' }, controls, errorBox, volumeCard, ratesCard, tableCard));
+  replace(app, h('div', { class: 'board' }, controls, errorBox, ...cards));
   namesReady = loadNames(s.token);
   void load();
 }
@@ -138,8 +120,13 @@ async function loadNames(token: string): Promise<void> {
   for (const a of agents) if (typeof a.login === 'string' && typeof a.name === 'string') names.agent.set(a.login, a.name);
 }
 
+function reportQuery(): Record<string, string> {
+  return { from: fromInput.value, to: toInput.value, by: grouping(), interval: interval() };
+}
+
 function kpiPath(format: 'json' | 'csv'): string {
-  return `/api/v1/kpis?${new URLSearchParams({ date: dateInput.value, by: grouping(), format }).toString()}`;
+  const csv: Record<string, string> = format === 'csv' && csvEnglish.checked ? { lang: 'en' } : {};
+  return `/api/v1/kpis?${new URLSearchParams({ ...reportQuery(), format, ...csv }).toString()}`;
 }
 
 /** What went wrong, in words a supervisor can act on. */
@@ -148,7 +135,7 @@ function explain(error: unknown): string {
   if (error.status === 401) return '登录已失效，请重新登录';
   if (error.status === 403) return '该账号无权查看话务报表';
   if (error.status === 400) {
-    const fields: Record<string, string> = { '/date': '日期', '/by': '分组', '/format': '格式' };
+    const fields: Record<string, string> = { '/date': '日期', '/from': '起始日期', '/to': '结束日期', '/by': '分组', '/interval': '时段', '/format': '格式' };
     const details = (error.body as { details?: { field: string; message: string }[] } | null)?.details ?? [];
     const why = details.map((d) => `${fields[d.field] ?? d.field}：${d.message}`).join('；');
     return `查询条件不正确${why ? `（${why}）` : `：${error.message}`}`;
@@ -171,30 +158,37 @@ async function load(): Promise<void> {
   const seq = ++querySeq;
   errorBox.hidden = true;
   status.textContent = '查询中…';
-  history.replaceState(null, '', `?${new URLSearchParams({ date: dateInput.value, by: grouping() }).toString()}`);
+  history.replaceState(null, '', `?${new URLSearchParams({ ...reportQuery(), columns: columnSelect.value }).toString()}`);
   try {
-    const reply = await api<KpiReply>('GET', kpiPath('json'), { token: s.token });
+    const reply = await api<KpiReport>('GET', kpiPath('json'), { token: s.token });
     await namesReady;
     if (seq !== querySeq) return;
+    shown = reply;
     render(reply);
-    status.textContent = `${reply.date} · ${GROUPINGS.find(([g]) => g === reply.by)?.[1] ?? reply.by} · 共 ${reply.rows.length} 行`;
+    const span = reply.from === reply.to ? reply.from : `${reply.from} 至 ${reply.to}`;
+    const by = GROUPINGS.find(([g]) => g === reply.by)?.[1] ?? reply.by;
+    const per = reply.interval === 'none' ? '' : ` · ${INTERVALS.find(([i]) => i === reply.interval)?.[1] ?? reply.interval}`;
+    status.textContent = `${span} · ${by}${per} · 共 ${reply.rows.length} 行`;
   } catch (error) {
     if (seq !== querySeq) return;
     // No figures of another day or grouping stay on screen under the new choice.
-    for (const card of [volumeCard, ratesCard, tableCard]) card.hidden = true;
+    shown = null;
+    for (const card of cards) card.hidden = true;
     fail(error);
   }
 }
 
-function render(reply: KpiReply): void {
+function render(reply: KpiReport): void {
   const rows = reply.rows;
-  for (const card of [volumeCard, ratesCard, tableCard]) card.hidden = false;
-  const labels = rows.map((r) => keyLabel(reply.by, r.key));
+  for (const card of cards) card.hidden = false;
+  const severalDays = reply.from !== reply.to;
+  const labels = rows.map((r) => [r.period === '' ? '' : periodLabel(r.period, severalDays), reply.by === 'total' && r.period !== '' ? '' : keyLabel(reply.by, r.key)].filter(Boolean).join(' '));
   const tip = (i: number) => {
-    const r = rows[i];
+    const r: KpiRow | undefined = rows[i];
     return r ? `${labels[i]}：呼入 ${r.offered}，接通 ${r.answered}，接通率 ${percent(r.answerRate)}，15秒接通率 ${percent(r.answeredWithin15sRate)}` : '';
   };
-  const empty = rows.length === 0 ? h('p', { class: 'muted' }, '当日没有来电记录') : null;
+  const empty = rows.length === 0 ? h('p', { class: 'muted' }, '所选日期没有来电记录') : null;
+  replace(targetCard, h('h2', null, '服务指标与目标'), targetFigures(reply));
   const volume = { offered: { name: '呼入量', color: COLORS.offered }, answered: { name: '接通量', color: COLORS.answered } };
   replace(
     volumeCard,
@@ -231,31 +225,14 @@ function render(reply: KpiReply): void {
         tip,
       }),
   );
+  renderTable(reply);
+}
+
+function renderTable(reply: KpiReport): void {
   replace(
     tableCard,
-    h('h2', null, '指标明细 ', h('span', { class: 'muted', style: 'font-weight:400;font-size:12px' }, '（表头悬停可看口径）')),
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'table', 'data-testid': 'kpi-table' },
-        h('thead', null, h('tr', null, h('th', null, KEY_HEADER[reply.by]), COLUMNS.map((c) => h('th', { class: 'num', title: c.help, 'data-column': c.key }, c.label)))),
-        h(
-          'tbody',
-          null,
-          rows.map((r, i) =>
-            h(
-              'tr',
-              { 'data-key': r.key },
-              h('td', { class: 'nowrap', 'data-column': 'key' }, labels[i]),
-              COLUMNS.map((c) => h('td', { class: 'num', 'data-column': c.key }, format(c.kind, r[c.key]))),
-            ),
-          ),
-        ),
-      ),
-      empty?.cloneNode(true),
-    ),
+    h('h2', null, '指标明细 ', h('span', { class: 'muted', style: 'font-weight:400;font-size:12px' }, '（表头悬停可看口径；“—”表示没有可计算的数据）')),
+    h('div', { class: 'table-scroll' }, reportTable(reply, columnSelect.value as ColumnGroup, (key) => keyLabel(reply.by, key))),
   );
 }
 
@@ -283,7 +260,7 @@ async function downloadCsv(): Promise<void> {
       const message = (body as { error?: unknown } | null)?.error;
       throw new ApiError(response.status, typeof message === 'string' ? message : `请求失败 (HTTP ${response.status})`, body);
     }
-    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `kpis-${dateInput.value}-${grouping()}.csv`;
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `kpis-${fromInput.value}-${grouping()}.csv`;
     const url = URL.createObjectURL(await response.blob());
     const link = h('a', { href: url, download: name, hidden: true });
     document.body.append(link);
@@ -305,8 +282,11 @@ function logout(): void {
   showLogin();
 }
 
-dateInput.addEventListener('change', () => void load());
-bySelect.addEventListener('change', () => void load());
+for (const control of [fromInput, toInput, bySelect, intervalSelect]) control.addEventListener('change', () => void load());
+columnSelect.addEventListener('change', () => {
+  history.replaceState(null, '', `?${new URLSearchParams({ ...reportQuery(), columns: columnSelect.value }).toString()}`);
+  if (shown) renderTable(shown);
+});
 csvButton.addEventListener('click', () => void downloadCsv());
 logoutButton.addEventListener('click', logout);
 
