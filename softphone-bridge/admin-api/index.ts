@@ -16,6 +16,7 @@ import { blacklistResource } from './blacklist-resource.js';
 import { contactsResource } from './contacts-resource.js';
 import type { LiveAgents } from './deps.js';
 import { expertSeatsResource } from './expert-seats-resource.js';
+import { hotTopicsResource } from './hot-topics-resource.js';
 import { lockoutsResource } from './lockouts-resource.js';
 import { mattersResource } from './matters-resource.js';
 import { menusResource } from './menus-resource.js';
@@ -59,6 +60,7 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, s
   await app.register(auditResource, deps);
   await app.register(missedCallsResource, deps);
   await app.register(kpisResource, deps);
+  await app.register(hotTopicsResource, deps);
   await app.register(lockoutsResource, deps);
   await app.register(mattersResource, deps);
   await app.register(metaResource, { ...deps, catalogue });

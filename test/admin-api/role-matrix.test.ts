@@ -108,6 +108,7 @@ const POLICY: Record<string, Role[]> = {
   'DELETE /api/v1/prompts/:id': ADMIN,
   'POST /api/v1/prompts/:id/generate': ADMIN,
   'GET /api/v1/settings': STAFF,
+  'GET /api/v1/hot-topics': STAFF,
   'PUT /api/v1/settings/callback-policy': ADMIN,
   'PUT /api/v1/settings/recording-retention': ADMIN,
   'PUT /api/v1/settings/kpi-targets': ADMIN,
