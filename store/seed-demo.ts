@@ -13,7 +13,6 @@ import { putMenu } from './repos/menus.js';
 import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
 import { seedKnowledge } from './knowledge/seed-knowledge.js';
-import { seedKnowledge } from './knowledge/seed-knowledge.js';
 import { seedTicketReferenceData } from './seed-tickets.js';
 import { routes } from './schema.js';
 
@@ -133,7 +132,6 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
       },
     });
     putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
-    seedKnowledge(tx, passwordHash);
     seedKnowledge(tx, passwordHash);
     seedTicketReferenceData(tx);
     writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
