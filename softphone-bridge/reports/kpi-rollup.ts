@@ -5,8 +5,9 @@
  */
 import { scheduleJob, type ScheduledJob } from '../../cti/jobs/schedule.js';
 import type { Logger } from '../../cti/logging.js';
-import { clockOf, listAgents, listCallFactsBetween, putDailyKpis, rolledUpDates, shanghaiDay, shanghaiDayBounds, type Db } from '../../store/index.js';
-import { computeKpis, type KpiGrouping } from './kpis.js';
+import { clockOf, putDailyKpis, rolledUpDates, shanghaiDay, type Db } from '../../store/index.js';
+import { kpiReport } from './kpi-query.js';
+import type { KpiGrouping } from './kpis.js';
 
 const GROUPINGS: KpiGrouping[] = ['total', 'hotline', 'skill', 'agent'];
 const CATCH_UP_DAYS = 7;
@@ -25,12 +26,11 @@ export class KpiRollup {
   }
 
   /** Rolls up one day (re-running replaces it). */
-  rollUp(date: string, now = clockOf(this.db).now()): void {
-    const { from, to } = shanghaiDayBounds(date);
-    const facts = listCallFactsBetween(this.db, from, to);
-    const logins = new Map(listAgents(this.db).map((a) => [a.id, a.login]));
+  rollUp(date: string): void {
     for (const by of GROUPINGS) {
-      const rows = computeKpis(facts, by, now, (id) => logins.get(id) ?? String(id));
+      // The same report as GET /api/v1/kpis for that day (calls, rings and agent time); the total always has its row.
+      const report = kpiReport(this.db, { from: date, to: date, by, interval: 'none' });
+      const rows = by === 'total' ? [report.totals] : report.rows;
       putDailyKpis(this.db, date, by, rows.map((row) => ({ key: row.key, figures: row })));
     }
   }
@@ -40,7 +40,7 @@ export class KpiRollup {
     const days = Array.from({ length: CATCH_UP_DAYS }, (_, i) => shanghaiDay(new Date(now.getTime() - (i + 1) * 86_400_000)));
     const done = rolledUpDates(this.db, days.at(-1) ?? '');
     const missing = days.filter((d) => !done.has(d));
-    for (const day of missing) this.rollUp(day, now);
+    for (const day of missing) this.rollUp(day);
     if (missing.length) this.log.info({ days: missing }, 'KPIs rolled up');
     return missing;
   }
