@@ -81,7 +81,7 @@ export async function loadTargets(token: string, selfAgentId: number): Promise<T
       if (id === null || row.enabled === false) return null;
       return { label: `${str(row, 'name')}（${str(row, 'department')}）`, target: { kind: 'expert', expertSeatId: id } };
     }),
-    build('contact', '部门联系人', contacts, (row) => {
+    build('contact', '承办单位联系人', contacts, (row) => {
       const id = num(row, 'id');
       const phone = str(row, 'phone');
       return id === null ? null : { label: `${str(row, 'unit')} · ${str(row, 'person')}`, target: { kind: 'contact', contactId: id }, ...(phone ? { number: phone } : {}) };
@@ -115,7 +115,7 @@ export function describeTarget(target: unknown, lists: TargetList[]): string {
     case 'expert':
       return `专家座席 #${t.expertSeatId}`;
     case 'contact':
-      return `部门联系人 #${t.contactId}`;
+      return `承办单位联系人 #${t.contactId}`;
     case 'subcentre':
       return `分中心 ${t.number}`;
     case 'emergency':

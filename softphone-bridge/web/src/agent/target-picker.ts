@@ -1,6 +1,6 @@
 /**
  * The transfer target the call bar's 转接 / 咨询转接 / 三方 buttons act on: a kind (坐席, 技能组,
- * 专家座席, 部门联系人, 分中心, 紧急热线) and a choice in it, kept across re-renders and refreshed
+ * 专家座席, 承办单位联系人, 分中心, 紧急热线) and a choice in it, kept across re-renders and refreshed
  * lists. The lists come from directory.ts.
  */
 import { h, options, replace } from '../shared/dom.js';
