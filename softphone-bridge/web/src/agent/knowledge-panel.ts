@@ -9,7 +9,7 @@
  * Mounted by agent/main.ts: `addPanel('knowledge', '知识库', panel.element)` and `panel.showPop(call)`
  * at every new pop (`showPop(null)` when the desk has no call).
  */
-import { api } from '../shared/api.js';
+import { api, ApiError } from '../shared/api.js';
 import { h, replace, toast } from '../shared/dom.js';
 import { category, ivrAction } from '../shared/labels.js';
 import { markedText } from '../shared/marked-text.js';
@@ -237,7 +237,9 @@ export class KnowledgePanel {
       toast(`已将“${hit.title}”关联到工单 ${ticketNumber}`);
       document.dispatchEvent(new CustomEvent<KnowledgeLinkedDetail>(KNOWLEDGE_LINKED_EVENT, { detail: { ticketNumber, entryId: hit.entryId, title: hit.title } }));
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), 'error');
+      // The ticket becomes the agent's when they answer: while it rings, the server does not know it as theirs.
+      const ringing = error instanceof ApiError && error.status === 404 && error.message === '工单不存在';
+      toast(ringing ? '接听来电后才能将知识关联到工单' : error instanceof Error ? error.message : String(error), 'error');
     }
     this.refreshButtons();
   }
