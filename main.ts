@@ -145,7 +145,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(calendarRoutes, { db: store.db, sessions });
   await http.register(ticketRoutes, { db: store.db, sessions, tickets });
   await http.register(knowledgeRoutes, { db: store.db, sessions });
-  await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, catalogue: apiCatalogue, promptsDir: config.promptsDir });
+  await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, catalogue: apiCatalogue,
+    promptsDir: config.promptsDir,
+    configuredTimings: { ringTimeoutSeconds: config.ringTimeoutSeconds, wrapUpSeconds: config.wrapUpSeconds, queueOverflowSeconds: config.queueOverflowSeconds },
+  });
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),

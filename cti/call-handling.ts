@@ -38,6 +38,7 @@ import { RecoveryStatus } from './recovery/recovery-status.js';
 import { ChannelEventRouter } from './stasis/channel-events.js';
 import { classifyStasisArgs } from './stasis/channel-role.js';
 import { admitInboundCall } from './stasis/inbound-arrival.js';
+import { liveCallSettings } from './calls/call-timings.js';
 
 export interface CallHandling {
   /** Takes an answered outbound callback leg into the call flow, under the citizen's original ticket. */
@@ -77,10 +78,11 @@ export function startCallHandling(deps: {
 }): CallHandling {
   const { ari, ami, db, log } = deps;
   const clock = deps.clock ?? systemClock;
-  const settings: CallSettings = { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings };
+  // Ring timeout, wrap-up and overflow wait follow the `call-timings` setting from their next use.
+  const settings: CallSettings = liveCallSettings(db, { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings });
   const bus = new DomainEventBus();
   const router = new ChannelEventRouter(ari);
-  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
+  const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
   const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.

@@ -61,7 +61,8 @@ export class AgentRegistry {
     private readonly db: Db,
     private readonly bus: DomainEventBus,
     private readonly log: Logger,
-    private readonly wrapUpMs: number,
+    /** How long 话后整理 lasts, read at each wrap-up (an admin may change it while the centre runs). */
+    private readonly wrapUpMs: () => number,
     private readonly now: () => number = Date.now,
     /** Whether a wrap-up ends in 示忙 (工单未登记) while the call's ticket is not registered. */
     private readonly ticketCheck = false,
@@ -215,7 +216,7 @@ export class AgentRegistry {
     if (agent.state !== 'wrap_up' || agent.wrapUpUntil === null) throw new AgentError('不在话后整理中');
     if (agent.wrapUpExtended) throw new AgentError('话后整理只能延长一次');
     agent.wrapUpExtended = true;
-    agent.wrapUpUntil += this.wrapUpMs;
+    agent.wrapUpUntil += this.wrapUpMs();
     this.armWrapUp(agent);
     this.log.info({ agentId }, 'wrap-up extended');
     this.publishState(agent, this.now());
@@ -304,7 +305,7 @@ export class AgentRegistry {
     agent.since = this.now();
     if (to !== 'ringing' && to !== 'on_call') agent.callId = null;
     if (to === 'wrap_up' && from !== 'wrap_up') {
-      agent.wrapUpUntil = agent.since + this.wrapUpMs;
+      agent.wrapUpUntil = agent.since + this.wrapUpMs();
       agent.wrapUpExtended = false;
     } else if (to !== 'wrap_up') {
       agent.wrapUpUntil = null;

@@ -6,6 +6,7 @@
  * README.md here for the role table.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { CallTimings } from '../../cti/calls/call-timings.js';
 import type { Db } from '../../store/index.js';
 import type { Sessions } from '../auth/sessions.js';
 import { agentsResource } from './agents-resource.js';
@@ -40,9 +41,11 @@ export interface AdminApiOptions {
   catalogue: RouteCatalogue;
   /** Where generated prompts are written (Asterisk's sounds/zh); unset: the server generates none. */
   promptsDir?: string | undefined;
+  /** The server's configured call timings, in force until an admin sets `call-timings`. */
+  configuredTimings: CallTimings;
 }
 
-export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue, promptsDir }) => {
+export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue, promptsDir, configuredTimings }) => {
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 
@@ -56,7 +59,7 @@ export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, s
   await app.register(promptsResource, { ...deps, promptsDir });
   await app.register(blacklistResource, deps);
   await app.register(repeatPolicyResource, deps);
-  await app.register(settingsResource, deps);
+  await app.register(settingsResource, { ...deps, configuredTimings });
   await app.register(auditResource, deps);
   await app.register(missedCallsResource, deps);
   await app.register(kpisResource, deps);

@@ -3,11 +3,13 @@
  * used (so a change applies without a restart), edited here and audited:
  * - `callback-policy`: when the centre may call citizens back (回访, 漏接回拨), how often, how far apart;
  * - `recording-retention`: how many days call recordings are kept on the PBX;
- * - `kpi-targets`: the service targets the wallboard and the reports judge figures against.
+ * - `kpi-targets`: the service targets the wallboard and the reports judge figures against;
+ * - `call-timings`: ring timeout, 话后整理 and the overflow wait (the server's configuration until set).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type TSchema } from 'typebox';
 import { callbackPolicy, type CallbackPolicy as Policy } from '../../cti/callbacks/calling-hours.js';
+import { CALL_TIMING_LIMITS, CALL_TIMINGS_SETTING, callTimings, type CallTimings } from '../../cti/calls/call-timings.js';
 import { DEFAULT_RETENTION_DAYS, RETENTION_SETTING, retentionDays } from '../../cti/jobs/recording-retention.js';
 import { putSetting, type Db } from '../../store/index.js';
 import { ADMIN, STAFF, sessionOf } from '../auth/session-guard.js';
@@ -27,6 +29,15 @@ const CallbackPolicy = Type.Object(
   },
   { additionalProperties: false },
 );
+const seconds = (key: keyof CallTimings, description: string) => Type.Integer({ minimum: CALL_TIMING_LIMITS[key][0], maximum: CALL_TIMING_LIMITS[key][1], description });
+const Timings = Type.Object(
+  {
+    ringTimeoutSeconds: seconds('ringTimeoutSeconds', '坐席振铃超时（秒），超时转下一位坐席'),
+    wrapUpSeconds: seconds('wrapUpSeconds', '话后整理时长（秒）'),
+    queueOverflowSeconds: seconds('queueOverflowSeconds', '专席排队多久后综合坐席也可接听（秒）'),
+  },
+  { additionalProperties: false },
+);
 const Retention = Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, description: '录音保留天数' }) }, { additionalProperties: false });
 
 interface SettingSpec<S extends TSchema> {
@@ -39,7 +50,7 @@ interface SettingSpec<S extends TSchema> {
   check?(value: unknown): { field: string; message: string }[];
 }
 
-const SPECS: SettingSpec<TSchema>[] = [
+const specs = (configured: CallTimings): SettingSpec<TSchema>[] => [
   {
     path: 'callback-policy',
     summary: '回拨与回访时间规则',
@@ -65,11 +76,18 @@ const SPECS: SettingSpec<TSchema>[] = [
     read: kpiTargets,
     write: (db, value) => putSetting(db, KPI_TARGETS_SETTING, value),
   },
+  {
+    path: 'call-timings',
+    summary: '振铃超时、话后整理与溢出等待',
+    schema: Timings,
+    read: (db) => callTimings(db, configured),
+    write: (db, value) => putSetting(db, CALL_TIMINGS_SETTING, value),
+  },
 ];
 
 const TAGS = ['设置 settings'];
 
-export const settingsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db }) => {
+export const settingsResource: FastifyPluginAsyncTypebox<ResourceDeps & { configuredTimings: CallTimings }> = (app, { db, configuredTimings }) => {
   app.get(
     '/settings',
     {
@@ -77,13 +95,21 @@ export const settingsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
       schema: {
         tags: TAGS,
         summary: '查看中心设置',
-        response: { 200: Type.Object({ 'callback-policy': CallbackPolicy, 'recording-retention': Retention, 'kpi-targets': KpiTargets }), ...errorReplies(401, 403) },
+        response: {
+          200: Type.Object({ 'callback-policy': CallbackPolicy, 'recording-retention': Retention, 'kpi-targets': KpiTargets, 'call-timings': Timings }),
+          ...errorReplies(401, 403),
+        },
       },
     },
-    () => ({ 'callback-policy': callbackPolicy(db), 'recording-retention': { days: retentionDays(db) }, 'kpi-targets': kpiTargets(db) }),
+    () => ({
+      'callback-policy': callbackPolicy(db),
+      'recording-retention': { days: retentionDays(db) },
+      'kpi-targets': kpiTargets(db),
+      'call-timings': callTimings(db, configuredTimings),
+    }),
   );
 
-  for (const spec of SPECS) {
+  for (const spec of specs(configuredTimings)) {
     app.put(
       `/settings/${spec.path}`,
       { config: { roles: ADMIN }, schema: { tags: TAGS, summary: `修改${spec.summary}`, body: spec.schema, response: { 200: spec.schema, ...errorReplies(400, 401, 403) } } },

@@ -112,6 +112,7 @@ const POLICY: Record<string, Role[]> = {
   'PUT /api/v1/settings/callback-policy': ADMIN,
   'PUT /api/v1/settings/recording-retention': ADMIN,
   'PUT /api/v1/settings/kpi-targets': ADMIN,
+  'PUT /api/v1/settings/call-timings': ADMIN,
 };
 
 /** The one public route under /api/v1: the login. Anything else that declares no roles fails the walk. */

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { callbackPolicy } from '../../cti/callbacks/calling-hours.js';
 import { listAudit } from '../../store/index.js';
-import { useHarness } from '../support/harness.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones, useHarness } from '../support/harness.js';
+import { placeCall, simRequest } from '../support/sim-client.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
 import { client, login, type ErrorBody } from './admin-client.js';
 
@@ -21,6 +23,8 @@ describe('settings', () => {
       'callback-policy': { from: '08:30', to: '20:00', workdaysOnly: true, maxAttempts: 3, spacingMinutes: 30 },
       'recording-retention': { days: 180 },
       'kpi-targets': { answerRate: 0.95, answeredWithin15sRate: 0.95, amberBand: 0.05, queueWaitRedSeconds: 15 },
+      // The server's configuration (the test harness's) until an admin sets them.
+      'call-timings': { ringTimeoutSeconds: 15, wrapUpSeconds: 1, queueOverflowSeconds: 60 },
     });
     expect((await supervisor('PUT', '/api/v1/settings/recording-retention', { days: 30 })).status).toBe(403);
   });
@@ -44,6 +48,23 @@ describe('settings', () => {
       const policy = { from: '09:00', to: '18:00', workdaysOnly: false, maxAttempts: 5, spacingMinutes: 60 };
       expect((await admin('PUT', '/api/v1/settings/callback-policy', policy)).status).toBe(200);
       expect(callbackPolicy(h.server.store.db)).toEqual(policy);
+
+      // Call timings: the next wrap-up lasts as long as the setting says, without a restart.
+      expect((await admin('PUT', '/api/v1/settings/call-timings', { ringTimeoutSeconds: 20, wrapUpSeconds: 90, queueOverflowSeconds: 30 })).status).toBe(200);
+      expect((await admin<ErrorBody>('PUT', '/api/v1/settings/call-timings', { ringTimeoutSeconds: 2, wrapUpSeconds: 90, queueOverflowSeconds: 30 })).body.details?.[0]?.field).toBe('/ringTimeoutSeconds');
+      expect(h.server.calls.context.settings.ringTimeoutSeconds).toBe(20);
+      await registerPhones(h.sim, ['1001']);
+      const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
+      try {
+        await desk.command('agent.ready');
+        const id = await placeCall(h.sim.httpUrl, '13800138000', '12345');
+        await desk.next('call.answered', (m) => m.callId === id);
+        await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+        const wrapUp = await desk.next('agent.state', (m) => m.state === 'wrap_up');
+        expect(Date.parse(String(wrapUp.wrapUpUntil)) - Date.parse(String(wrapUp.at))).toBe(90_000);
+      } finally {
+        desk.close();
+      }
 
       const trail = listAudit(h.server.store.db).filter((a) => a.entity === 'setting');
       expect(trail.map((a) => a.entityId)).toEqual(expect.arrayContaining(['kpi-targets', 'recording-retention', 'callback-policy']));

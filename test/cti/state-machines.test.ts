@@ -38,7 +38,7 @@ describe('agent states', () => {
     const bus = new DomainEventBus();
     const events: DomainEvent[] = [];
     bus.subscribe((e) => events.push(e));
-    const agents = new AgentRegistry(store.db, bus, silentLogger(), 60_000);
+    const agents = new AgentRegistry(store.db, bus, silentLogger(), () => 60_000);
     const id = agents.list().find((a) => a.login === '1001')?.agentId ?? 0;
     return { agents, events, id };
   }

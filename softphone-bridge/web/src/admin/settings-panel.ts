@@ -1,6 +1,6 @@
 /**
- * 中心设置: the settings kept in the database — when citizens may be called back, how long recordings
- * are kept, the service targets — each a small form saved on its own (`PUT /api/v1/settings/…`,
+ * 中心设置: the settings kept in the database — call timings, when citizens may be called back, how
+ * long recordings are kept, the service targets — each a small form saved on its own (`PUT /api/v1/settings/…`,
  * audited); a change applies from the next use, without a restart.
  */
 import { api } from '../shared/api.js';
@@ -25,6 +25,16 @@ interface Section {
 }
 
 const SECTIONS: Section[] = [
+  {
+    path: 'call-timings',
+    title: '来电处理时长',
+    note: '坐席振铃多久未接转下一位坐席；话后整理多长；专席排队多久后综合坐席也可接听。修改后从下一次振铃、整理或排队起生效。',
+    inputs: [
+      { key: 'ringTimeoutSeconds', label: '振铃超时（秒，5–120）', kind: 'number' },
+      { key: 'wrapUpSeconds', label: '话后整理（秒，0–600）', kind: 'number' },
+      { key: 'queueOverflowSeconds', label: '溢出等待（秒，0–3600）', kind: 'number' },
+    ],
+  },
   {
     path: 'callback-policy',
     title: '回拨与回访',
