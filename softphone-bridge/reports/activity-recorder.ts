@@ -5,7 +5,7 @@
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import type { Logger } from '../../cti/logging.js';
-import { endOffer, recordAgentState, recordOffer, type Db } from '../../store/index.js';
+import { endOffer, endOpenOffersOfAgent, recordAgentState, recordOffer, type Db } from '../../store/index.js';
 
 export function recordActivity(db: Db, event: DomainEvent): void {
   switch (event.type) {
@@ -20,6 +20,8 @@ export function recordActivity(db: Db, event: DomainEvent): void {
       return;
     case 'agent.state':
       recordAgentState(db, { agentId: event.agentId, at: event.at, state: event.state, reason: event.reason });
+      // A consulted or third-party agent picking up has no call.answered of their own: on a call means they took the ring.
+      if (event.state === 'on_call') endOpenOffersOfAgent(db, event.agentId, { at: event.at, outcome: 'answered' });
       return;
     case 'call.held':
       recordAgentState(db, { agentId: event.agentId, at: event.at, state: 'held', reason: null });

@@ -26,6 +26,14 @@ export function endOffer(db: Db, callKey: string, agentId: number, end: { at: st
   return true;
 }
 
+/** Ends every open ring of the agent (they are on a call now: they took it, e.g. as a consulted or third party). */
+export function endOpenOffersOfAgent(db: Db, agentId: number, end: { at: string; outcome: string }): void {
+  db.update(callOffers)
+    .set({ endedAt: end.at, outcome: end.outcome })
+    .where(and(eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
+    .run();
+}
+
 /** Offers of the calls whose keys are given (all their rings, whenever they rang). */
 export function listOffersOfCalls(db: Db, callKeys: readonly string[]): CallOfferRow[] {
   if (callKeys.length === 0) return [];
