@@ -59,6 +59,7 @@ export const kpisResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db 
     },
     async (request, reply) => {
       const q = request.query;
+      if (q.date && (q.from || q.to)) throw invalid([{ field: '/date', in: 'querystring', message: '日期（date）与起止日期（from、to）只能用一种' }]);
       const from = q.from ?? q.date;
       const to = q.to ?? q.date ?? q.from;
       if (!from || !to) throw invalid([{ field: '/from', in: 'querystring', message: '请给出日期（date）或起止日期（from、to）' }]);
