@@ -182,7 +182,9 @@ function render(reply: KpiReport): void {
   const rows = reply.rows;
   for (const card of cards) card.hidden = false;
   const severalDays = reply.from !== reply.to;
-  const labels = rows.map((r) => [r.period === '' ? '' : periodLabel(r.period, severalDays), reply.by === 'total' && r.period !== '' ? '' : keyLabel(reply.by, r.key)].filter(Boolean).join(' '));
+  // Chart slots: a half hour by its start (the table gives the span), a day by its date.
+  const periodSlot = (period: string) => (period.length > 10 ? periodLabel(period, severalDays).split('–')[0] ?? period : period);
+  const labels = rows.map((r) => [periodSlot(r.period), reply.by === 'total' && r.period !== '' ? '' : keyLabel(reply.by, r.key)].filter(Boolean).join(' '));
   const tip = (i: number) => {
     const r: KpiRow | undefined = rows[i];
     return r ? `${labels[i]}：呼入 ${r.offered}，接通 ${r.answered}，接通率 ${percent(r.answerRate)}，15秒接通率 ${percent(r.answeredWithin15sRate)}` : '';

@@ -47,6 +47,8 @@ export function columnsOf(group: ColumnGroup, report: KpiReport): Column[] {
 export function reportTable(report: KpiReport, group: ColumnGroup, keyLabel: (key: string) => string): HTMLTableElement {
   const columns = columnsOf(group, report);
   const withPeriod = report.interval !== 'none';
+  // A total per period needs no key column: the period names the row.
+  const withKey = !(withPeriod && report.by === 'total');
   const severalDays = report.from !== report.to;
   const cells = (row: KpiRow) => columns.map((c) => h('td', { class: 'num', 'data-column': c.key }, formatFigure(c.kind, c.value(row))));
   return h(
@@ -59,7 +61,7 @@ export function reportTable(report: KpiReport, group: ColumnGroup, keyLabel: (ke
         'tr',
         null,
         withPeriod ? h('th', { 'data-column': 'period' }, '时段') : null,
-        h('th', { 'data-column': 'key' }, KEY_HEADER[report.by]),
+        withKey ? h('th', { 'data-column': 'key' }, KEY_HEADER[report.by]) : null,
         columns.map((c) => h('th', { class: 'num', title: c.help, 'data-column': c.key }, c.label)),
       ),
     ),
@@ -71,7 +73,7 @@ export function reportTable(report: KpiReport, group: ColumnGroup, keyLabel: (ke
           'tr',
           { 'data-key': row.key, 'data-period': row.period },
           withPeriod ? h('td', { class: 'nowrap', 'data-column': 'period' }, periodLabel(row.period, severalDays)) : null,
-          h('td', { class: 'nowrap', 'data-column': 'key' }, keyLabel(row.key)),
+          withKey ? h('td', { class: 'nowrap', 'data-column': 'key' }, keyLabel(row.key)) : null,
           cells(row),
         ),
       ),
@@ -82,7 +84,7 @@ export function reportTable(report: KpiReport, group: ColumnGroup, keyLabel: (ke
       h(
         'tr',
         { 'data-testid': 'kpi-totals' },
-        h('th', { class: 'nowrap', scope: 'row', colspan: withPeriod ? 2 : 1, 'data-column': 'key' }, '合计'),
+        h('th', { class: 'nowrap', scope: 'row', colspan: withPeriod && withKey ? 2 : 1, 'data-column': 'key' }, '合计'),
         cells(report.totals),
       ),
     ),
