@@ -85,6 +85,8 @@ async function shoot(name: string): Promise<void> {
     [1280, 720],
   ] as const) {
     await page.setViewportSize({ width, height });
+    // Two frames: the page laid out and painted at the new size before the full-page capture.
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
     await screenshot(page, `${name}-${width}x${height}`);
   }
 }
