@@ -28,9 +28,11 @@ export function endOffer(db: Db, callKey: string, agentId: number, end: { at: st
 
 /** Ends every open ring of the agent (they are on a call now: they took it, e.g. as a consulted or third party). */
 export function endOpenOffersOfAgent(db: Db, agentId: number, end: { at: string; outcome: string }): void {
+  // A ring is minutes long at most: looking back an hour keeps this on the offered-at index, not a scan of every ring ever.
+  const since = new Date(Date.parse(end.at) - 3600_000).toISOString();
   db.update(callOffers)
     .set({ endedAt: end.at, outcome: end.outcome })
-    .where(and(eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
+    .where(and(gte(callOffers.offeredAt, since), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
     .run();
 }
 
