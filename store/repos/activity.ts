@@ -66,11 +66,12 @@ export function recordAgentState(db: Db, change: { agentId: number; at: string; 
  * state they entered it in) and every change inside it, in order.
  */
 export function listAgentStatesForWindow(db: Db, fromIso: string, toIso: string): AgentStateChangeRow[] {
+  // Per agent (a small table), the latest change before the window, found on the (agent_id, at) index.
   const lastBefore = db
     .select()
     .from(agentStateChanges)
     .where(
-      sql`${agentStateChanges.id} in (select (select b.id from agent_state_changes b where b.agent_id = a.agent_id and b.at < ${fromIso} order by b.at desc, b.id desc limit 1) from (select distinct agent_id from agent_state_changes) a)`,
+      sql`${agentStateChanges.id} in (select (select b.id from agent_state_changes b where b.agent_id = a.agent_id and b.at < ${fromIso} order by b.at desc, b.id desc limit 1) from (select id as agent_id from agents) a)`,
     )
     .all();
   const inside = db
