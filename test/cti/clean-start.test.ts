@@ -3,6 +3,9 @@
  * comes up first, nothing is logged at warn or above (an operator learns to ignore a log that warns
  * on every start).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../cti/logging.js';
@@ -13,11 +16,16 @@ import { waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
 
 const running: { sim: PbxSim; server: RunningServer }[] = [];
+// A deployed server has its pages built (a server without them rightly warns); this test is about
+// the telephony start, so a stand-in page folder does.
+const pagesDir = mkdtempSync(join(tmpdir(), 'cti-pages-stand-in-'));
+writeFileSync(join(pagesDir, 'index.html'), '<!doctype html><title>12345</title>');
 afterAll(async () => {
   for (const { sim, server } of running) {
     await server.close();
     await sim.stop();
   }
+  rmSync(pagesDir, { recursive: true, force: true });
 });
 
 describe('a clean start', () => {
@@ -30,7 +38,7 @@ describe('a clean start', () => {
       },
     });
     const sim = await startPbxSim({ amiPort: 0, httpPort: 0 });
-    const server = await startServer(testConfig(sim), createLogger('info', sink), { clock: new TestClock() });
+    const server = await startServer(testConfig(sim, { pagesDir }), createLogger('info', sink), { clock: new TestClock() });
     running.push({ sim, server });
     await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
     await waitFor(() => lines.some((l) => l.msg === 'reconciled with the PBX'), 'the first reconciliation', 10_000);

@@ -11,9 +11,11 @@ export class DbChanges {
   readonly tables: string[];
 
   constructor(private readonly db: Db) {
-    this.tables = db
-      .all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`)
-      .map((r) => r.name);
+    // Virtual tables (the knowledge base's full-text index) take no triggers; their shadow tables
+    // (`<name>_data`, `_idx`, …) change only with the tables the index follows, which are watched.
+    const all = db.all<{ name: string; sql: string | null }>(sql`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`);
+    const virtual = all.filter((t) => /^create virtual table/i.test(t.sql ?? '')).map((t) => t.name);
+    this.tables = all.map((t) => t.name).filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
     db.run(sql`create temp table if not exists fuzz_changes (tbl text not null)`);
     for (const table of this.tables) {
       for (const op of ['insert', 'update', 'delete']) {

@@ -92,7 +92,7 @@ describe('error replies', () => {
 
   it('the login refuses a bad body in the same shape', async () => {
     const answer = await api(h.server.httpUrl, 'POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'demo', endpoint: 'not a phone' } });
-    expect(expectChineseError(answer, 400).details).toEqual([{ field: '/endpoint', in: 'body', message: '格式不正确（如 PJSIP/1001）' }]);
+    expect(expectChineseError(answer, 400).details).toEqual([{ field: '/endpoint', in: 'body', message: '格式不正确（分机号如 1006，或话机如 PJSIP/1006）' }]);
     const none = await api(h.server.httpUrl, 'POST', '/api/v1/auth/login', { rawBody: 'x' });
     expectChineseError(none, 400);
   });

@@ -66,6 +66,9 @@ export async function startServerProcess(options: { sim: PbxSim; dbPath: string;
     CTI_LOG_LEVEL: 'info',
     CTI_TOKEN_KEY: 'test-token-key-that-is-long-enough-0123456789',
     CTI_WRAP_UP: '1',
+    // Callers here are answered without anyone registering a ticket: the agents are ready again after
+    // wrap-up (the reminder that sets them 示忙 has its own tests).
+    CTI_WRAP_UP_TICKET_CHECK: 'off',
     // The jobs' cron would fire on the faked wall clock in the middle of a test.
     CTI_JOBS: 'off',
     CTI_AMI_PORT: String(options.sim.amiPort),
