@@ -11,6 +11,7 @@ import { listAgents, recordAgentState, type Db } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
 import { seedCall, type SeedCall } from '../support/seed-calls.js';
 import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { registeredTicket, WATER_IN_JIANWAI } from '../support/registered-tickets.js';
 
 const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
@@ -233,6 +234,21 @@ describe('reports page', () => {
     const en = readFileSync(await english.path()).toString('utf8').slice(1).split('\r\n');
     expect(en[0]?.split(',').slice(0, 4)).toEqual(['period', 'key', 'offered', 'answered']);
     expect(en[3]?.split(',')[0]).toBe('total');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows the week\'s hot topics, classifications and streets, against the week before', async () => {
+    const db = h.server.store.db;
+    const now = h.clock.now().getTime(); // Friday 2026-11-20
+    for (let i = 0; i < 3; i++) registeredTicket(db, now - i * 3_600_000, WATER_IN_JIANWAI);
+    registeredTicket(db, now - 7 * 86_400_000, WATER_IN_JIANWAI);
+    await page.reload();
+    const categories = page.getByTestId('hot-categories');
+    await categories.locator('tr').filter({ hasText: '城乡建设 > 供水' }).filter({ hasText: '+200%' }).waitFor();
+    expect(await page.getByTestId('hot-areas').locator('tbody tr').first().textContent()).toBe('建外街道31+200%');
+    expect(await page.getByTestId('hot-topics').textContent()).toContain('2026-11-16 起的一周');
+    await page.getByTestId('hot-topics').scrollIntoViewIfNeeded();
+    await shoot('reports-5-hot-topics');
     expect(browser.errors).toEqual([]);
   });
 

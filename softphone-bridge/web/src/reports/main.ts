@@ -14,6 +14,7 @@ import { clearSession, endSession, loadSession, loginForm, saveSession, type Ses
 import { GROUPINGS, INTERVALS, periodLabel } from './format.js';
 import { COLUMN_GROUPS, reportTable, type ColumnGroup } from './report-table.js';
 import { targetFigures } from './target-card.js';
+import { HotTopicsPanel } from './hot-topics-panel.js';
 
 const SESSION_KEY = 'cti.reports.session';
 /** The wallboard's login (wallboard/main.ts), good here too. */
@@ -108,9 +109,11 @@ function startPage(): void {
     h('label', { class: 'inline', title: '供程序读取：表头用 JSON 的英文字段名' }, csvEnglish, '英文表头'),
     status,
   );
-  replace(app, h('div', { class: 'board' }, controls, errorBox, ...cards));
+  const hotTopics = new HotTopicsPanel(() => session?.token ?? '');
+  replace(app, h('div', { class: 'board' }, controls, errorBox, ...cards, hotTopics.element));
   namesReady = loadNames(s.token);
   void load();
+  void hotTopics.load();
 }
 
 async function loadNames(token: string): Promise<void> {
