@@ -69,6 +69,14 @@ describe('supervisor wallboard', () => {
         return snoop?.bridgeId && snoop.bridgeId === phone?.bridgeId;
       }, "the supervisor's phone bridged with a snoop on the call");
       await screenshot(page, 'wallboard-1-listening');
+      // 耳语 straight from 监听, on the phone already ringing: the agent now hears the supervisor.
+      const supervisorLeg = (await channels()).find((c) => c.name.startsWith('PJSIP/1005'))?.id ?? '';
+      const agentLeg = (await channels()).find((c) => c.name.startsWith('PJSIP/1001'))?.id ?? '';
+      await page.locator('[data-testid=agent-1001] [data-testid=btn-whisper]').click();
+      await page.locator('[data-testid=agent-1001] [data-testid=monitoring]').filter({ hasText: '耳语中' }).waitFor();
+      await waitFor(async () => (await simRequest<{ hears: string[] }>(h.sim.httpUrl, 'GET', `/sim/channels/${agentLeg}`)).body.hears.includes(supervisorLeg), 'the agent hears the whisper');
+      expect((await channels()).filter((c) => c.name.startsWith('PJSIP/1005')).map((c) => c.id)).toEqual([supervisorLeg]);
+      expect(await page.locator('[data-testid=agent-1001] [data-testid=btn-whisper]').isDisabled()).toBe(true);
 
       await page.locator('[data-testid=agent-1001] [data-testid=btn-stop]').click();
       await waitFor(async () => !(await channels()).some((c) => c.name.startsWith('PJSIP/1005')), 'monitoring over');
