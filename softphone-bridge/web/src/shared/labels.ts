@@ -1,32 +1,15 @@
 /** Chinese labels for the codes that travel on the wire (identifiers stay English). */
+import { AGENT_STATE_NAMES, CALL_STATE_NAMES } from '../../../../cti/state-names.js';
 
 const lookup =
   (table: Record<string, string>) =>
   (code: string | null | undefined): string =>
     code ? (table[code] ?? code) : '—';
 
-export const AGENT_STATES: Record<string, string> = {
-  offline: '签出',
-  ready: '示闲',
-  not_ready: '示忙',
-  ringing: '振铃',
-  on_call: '通话中',
-  wrap_up: '话后整理',
-};
+export const AGENT_STATES: Record<string, string> = AGENT_STATE_NAMES;
 export const agentState = lookup(AGENT_STATES);
 
-export const CALL_STATES: Record<string, string> = {
-  arriving: '进线',
-  ivr: '语音导航',
-  queued: '排队中',
-  offered: '振铃中',
-  connected: '通话中',
-  held: '保持中',
-  consulting: '咨询中',
-  transferring: '转接中',
-  conference: '三方通话',
-  ended: '已结束',
-};
+export const CALL_STATES: Record<string, string> = CALL_STATE_NAMES;
 export const callState = lookup(CALL_STATES);
 
 export const MODES: Record<string, string> = {
