@@ -5,7 +5,7 @@
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import type { Logger } from '../../cti/logging.js';
-import { endOffer, endOpenOffersOfAgent, recordAgentState, recordOffer, type Db } from '../../store/index.js';
+import { endOffer, endOpenOffersOfAgent, progressWrite, recordAgentState, recordOffer, type Db } from '../../store/index.js';
 
 export function recordActivity(db: Db, event: DomainEvent): void {
   switch (event.type) {
@@ -37,7 +37,9 @@ export function recordActivity(db: Db, event: DomainEvent): void {
 export function startActivityRecorder(db: Db, bus: DomainEventBus, log: Logger): () => void {
   return bus.subscribe((event) => {
     try {
-      recordActivity(db, event);
+      // History, several rows a call: committed without waiting for the disk (store/durability.ts), so
+      // it never holds up the call flow; a power loss may cost its last moments, not a ticket.
+      progressWrite(db, () => recordActivity(db, event));
     } catch (error) {
       log.error({ err: error, event: event.type }, 'activity not recorded');
     }
