@@ -56,7 +56,7 @@ const CALLER_PATIENCE_MS = GREETING_MS + HOLD_MS;
 const FRONT_RATES = [10, 20, 40, 60, 80];
 const FRONT_PHASE_MS = 8_000;
 /** Before the front half, each side takes this many calls at 10/s, not counted (JIT, caches, pools). */
-const WARM_UP_CALLS = 20;
+const WARM_UP_CALLS = 100;
 const AGENT_RATES = [5, 10, 20, 40, 60, 90, 120];
 const AGENT_PHASE_MS = 4_000;
 /** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
