@@ -61,7 +61,9 @@ export class AriMediaPort implements MediaPort {
         if (this.hungUp) done(new CallerHungUp());
         else if (ready()) done(true);
       };
-      const timer = setTimeout(() => done(false), timeoutMs);
+      // Unreferenced: while the server runs it fires as set; a server that has stopped (its call
+      // flows left mid-prompt) is not kept alive for the prompt's two-minute upper bound.
+      const timer = setTimeout(() => done(false), timeoutMs).unref();
       this.waiters.add(check);
     });
   }
