@@ -38,14 +38,21 @@ export function promptsOfMenu(menu: IvrMenu): [string, string][] {
   return played;
 }
 
+/** Who plays each prompt: route numbers and menu codes, read once for the whole catalogue. */
+export function promptUsers(db: Db): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  const add = (id: string, who: string) => {
+    const list = users.get(id) ?? [];
+    if (!list.includes(who)) list.push(who);
+    users.set(id, list);
+  };
+  for (const route of listRoutes(db)) if (route.prompt) add(route.prompt, `热线 ${route.number}`);
+  // Stored menus passed the menu schema when they were saved.
+  for (const menu of listMenus(db)) for (const [, id] of promptsOfMenu(menu.definition as IvrMenu)) add(id, `菜单 ${menu.code}`);
+  return users;
+}
+
 /** Who plays a prompt: route numbers and menu codes. */
 export function usersOfPrompt(db: Db, id: string): string[] {
-  const routes = listRoutes(db)
-    .filter((r) => r.prompt === id)
-    .map((r) => `热线 ${r.number}`);
-  const menus = listMenus(db)
-    // Stored menus passed the menu schema when they were saved.
-    .filter((m) => promptsOfMenu(m.definition as IvrMenu).some(([, used]) => used === id))
-    .map((m) => `菜单 ${m.code}`);
-  return [...routes, ...menus];
+  return promptUsers(db).get(id) ?? [];
 }

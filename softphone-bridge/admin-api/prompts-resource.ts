@@ -13,7 +13,7 @@ import { conflict, errorReplies, notFound } from '../http/error-replies.js';
 import { MultilineText } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
-import { isCatalogued, promptCatalogue, usersOfPrompt } from './prompt-catalogue.js';
+import { isCatalogued, promptCatalogue, promptUsers, usersOfPrompt } from './prompt-catalogue.js';
 import { PromptId } from './schemas.js';
 
 const Prompt = Type.Object({
@@ -50,7 +50,10 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
   app.get(
     '/prompts',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '提示音目录（内置与新增）', response: { 200: Type.Array(Prompt), ...errorReplies(401, 403) } } },
-    () => promptCatalogue(db).map((p) => ({ ...p, usedBy: usersOfPrompt(db, p.id) })),
+    () => {
+      const users = promptUsers(db);
+      return promptCatalogue(db).map((p) => ({ ...p, usedBy: users.get(p.id) ?? [] }));
+    },
   );
 
   app.post(
