@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'store/migrations/**', 'data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'store/migrations/**', 'store/migrations-pg/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -199,7 +199,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       stopActivityRecorder();
       link.stop();
       await http.close();
-      store.close();
+      await store.close();
     },
   };
 }

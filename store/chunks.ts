@@ -7,3 +7,10 @@ export function byChunks<T, R>(ids: readonly T[], query: (chunk: T[]) => R[]): R
   for (let i = 0; i < ids.length; i += ID_CHUNK) rows.push(...query(ids.slice(i, i + ID_CHUNK)));
   return rows;
 }
+
+/** `byChunks` for a query that returns a promise: the chunks run one after another. */
+export async function inChunks<T, R>(ids: readonly T[], query: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const rows: R[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) rows.push(...(await query(ids.slice(i, i + ID_CHUNK))));
+  return rows;
+}

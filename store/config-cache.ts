@@ -13,6 +13,8 @@ import type { Db } from './db.js';
 
 interface Cache {
   entries: Map<string, unknown>;
+  /** Bumped by every change: a read that started before a change does not fill the cache after it. */
+  generation: number;
   /** The root handle: reads through any other handle (a transaction) bypass the cache. */
   root: Db;
 }
@@ -21,7 +23,7 @@ const caches = new WeakMap<object, Cache>();
 
 /** Called by `openStore` for the root handle. */
 export function enableConfigCache(db: Db): void {
-  caches.set(connectionOf(db), { entries: new Map(), root: db });
+  caches.set(connectionOf(db), { entries: new Map(), generation: 0, root: db });
 }
 
 export function cachedConfig<T>(db: Db, key: string, read: () => T): T {
@@ -33,7 +35,26 @@ export function cachedConfig<T>(db: Db, key: string, read: () => T): T {
   return value;
 }
 
+/** `read` once until the next `configChanged`; concurrent first reads share one query. */
+export function cachedRead<T>(db: Db, key: string, read: () => Promise<T>): Promise<T> {
+  const cache = caches.get(connectionOf(db));
+  if (!cache || cache.root !== db) return read();
+  const known = cache.entries.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const generation = cache.generation;
+  const pending = read();
+  cache.entries.set(key, pending);
+  // A failed read is not kept: the next caller tries again.
+  pending.catch(() => {
+    if (cache.generation === generation && cache.entries.get(key) === pending) cache.entries.delete(key);
+  });
+  return pending;
+}
+
 /** After any write to routes, skills or settings (also inside a transaction, also one that rolls back). */
 export function configChanged(db: Db): void {
-  caches.get(connectionOf(db))?.entries.clear();
+  const cache = caches.get(connectionOf(db));
+  if (!cache) return;
+  cache.generation++;
+  cache.entries.clear();
 }

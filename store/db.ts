@@ -1,42 +1,54 @@
 /**
- * Opens the SQLite database, applies the checked-in migrations and hands out the drizzle handle.
+ * Opens the database — an SQLite file (the embedded default) or PostgreSQL (`postgres://…`) — applies
+ * the checked-in migrations of its dialect and hands out the drizzle handle.
  */
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import * as schema from './schema.js';
 import { bindClock, systemClock, type Clock } from './clock.js';
 import { enableConfigCache } from './config-cache.js';
-import { registerClient } from './durability.js';
+import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
+import { registerSqliteClient } from './durability.js';
 
+/**
+ * The query builder the repositories write against, on both databases: typed as drizzle's SQLite
+ * handle, because the queries are built from `schema.ts`'s SQLite tables (see `dialect.ts`). Only what
+ * both drivers do is used: awaiting a query, `statement()`, `rawRows()` — never SQLite's `.get()`,
+ * `.all()` or `.run()`, which PostgreSQL's handle does not have (the lint forbids them in `store/`).
+ */
 export type Db = BetterSQLite3Database<typeof schema>;
 
 export interface Store {
   db: Db;
-  /** The file path, or `:memory:`. */
+  dialect: Dialect;
+  /** The file path, `:memory:`, or the PostgreSQL URL without its password. */
   path: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
- * The migrations live beside the sources (`store/migrations`); when running from the compiled
- * `dist/store/`, walk up to the folder that has them.
+ * The migrations live beside the sources (`store/migrations`, `store/migrations-pg`); when running
+ * from the compiled `dist/store/`, walk up to the folder that has them.
  */
-function migrationsFolder(): string {
+function migrationsFolder(name: 'migrations' | 'migrations-pg'): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'migrations');
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-    const sibling = join(dir, 'store', 'migrations');
-    if (existsSync(join(sibling, 'meta', '_journal.json'))) return sibling;
+    for (const candidate of [join(dir, name), join(dir, 'store', name)]) {
+      if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+    }
     dir = dirname(dir);
   }
-  throw new Error('store/migrations not found next to the program');
+  throw new Error(`store/${name} not found next to the program`);
 }
 
+/** Opens (creating if need be) an SQLite database file, or `:memory:`. */
 export function openStore(path: string, clock: Clock = systemClock): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
@@ -49,16 +61,63 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   // (drizzle-kit's __new_<table> copy, e.g. a changed CHECK) must not fire the ON DELETE actions of
   // the tables that reference it, so the keys are switched on only after migrating, and checked.
   sqlite.pragma('foreign_keys = OFF');
-  migrate(db, { migrationsFolder: migrationsFolder() });
+  migrate(db, { migrationsFolder: migrationsFolder('migrations') });
   const broken = sqlite.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) throw new Error(`the migrations left ${broken.length} rows whose foreign keys point nowhere`);
   sqlite.pragma('foreign_keys = ON');
+  registerDialect(db, 'sqlite');
   bindClock(db, clock);
   enableConfigCache(db);
-  registerClient(db, sqlite);
+  registerSqliteClient(db, drizzle(sqlite, { schema }), sqlite);
   return {
     db,
+    dialect: 'sqlite',
     path,
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.close();
+      return Promise.resolve();
+    },
   };
+}
+
+/** The URL as it may be shown and logged: without its password. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+export interface PostgresOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/** Opens a PostgreSQL database and brings its tables up to date. */
+export async function openPostgresStore(url: string, clock: Clock = systemClock, options: PostgresOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Times are ISO strings computed in the program; the session's zone only matters to SQL defaults.
+    options: '-c timezone=UTC',
+  });
+  try {
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    await migratePg(drizzlePg(pool), { migrationsFolder: migrationsFolder('migrations-pg'), });
+    registerDialect(db, 'postgres');
+    bindClock(db, clock);
+    enableConfigCache(db);
+    return { db, dialect: 'postgres', path: redactedUrl(url), close: () => pool.end() };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+/** Opens whichever database `location` names: a `postgres://` URL or an SQLite path. */
+export async function openDatabase(location: string, clock: Clock = systemClock, options: PostgresOptions = {}): Promise<Store> {
+  return isPostgresUrl(location) ? openPostgresStore(location, clock, options) : openStore(location, clock);
 }

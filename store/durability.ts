@@ -1,26 +1,38 @@
 /**
- * Transactions on the call path, and how hard their commit waits for the disk. The database runs
- * with `synchronous = FULL`: a commit returns only once it is on disk, even across a power loss —
- * what a ticket, an agent's form or an admin's change needs, and what the call's arrival gets (its
- * ticket is on disk before the caller hears a word): `atomically`.
+ * Transactions, and how hard their commit waits for the disk.
  *
- * The call flow's progress afterwards (state, place in line, answer, end, missed-call entry) is written
- * several times per call; at FULL each commit blocks the event loop ~2.6 ms on an fsync (measured on
- * these machines), which at 80 calls/s is most of a second per second. `progressWrite` commits those
- * at `synchronous = NORMAL`: in WAL mode that survives a crash of the process (the commit is in the
- * WAL) and may lose only the last moments on a power loss — which the restart reconciliation repairs
- * (open calls are closed, unserved callers put on the callback list). The next FULL commit syncs them too.
+ * `atomically`: one transaction committed durably — on SQLite at `synchronous = FULL`, on PostgreSQL
+ * with the server's `synchronous_commit`. What a ticket, an agent's form or an admin's change needs,
+ * and what the call's arrival gets (its ticket is on disk before the caller hears a word).
  *
- * Both run BEGIN/COMMIT as statements prepared once per connection rather than through drizzle's
- * `transaction()`, which builds a new transaction object (and, nested, a savepoint) every time; a call
- * commits three times or more. Inside a transaction already open, either one simply runs as part of it.
+ * `progressWrite`: the call flow's progress afterwards (state, place in line, answer, end, missed-call
+ * entry) is written several times per call; at FULL each SQLite commit blocks the event loop ~2.6 ms on
+ * an fsync (measured on these machines), which at 80 calls/s is most of a second per second. These
+ * commit at `synchronous = NORMAL` (PostgreSQL: `synchronous_commit = off` for the transaction): a
+ * crash of the process loses nothing, a power loss may lose the last moments — which the restart
+ * reconciliation repairs (open calls are closed, unserved callers put on the callback list).
+ *
+ * Both hand `write` the transaction's handle; everything inside uses it, and nothing inside awaits
+ * anything but the store (a transaction holds the database while it waits). Called with a transaction
+ * handle, either one simply runs as part of that transaction.
+ *
+ * SQLite has one connection: its transactions take turns through a lock, and run on one handle kept
+ * for the purpose, so that work of another call arriving meanwhile is not mistaken for part of the open
+ * transaction. BEGIN/COMMIT are statements prepared once (drizzle's `transaction()` builds a new
+ * object every time, and cannot await).
  */
 import type Database from 'better-sqlite3';
-import { connectionOf } from './connection.js';
+import { sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { connectionOf, isTransactionHandle, registerTransactionHandle } from './connection.js';
 import type { Db } from './db.js';
 
-interface TransactionKit {
+interface SqliteKit {
   client: Database.Database;
+  /** The handle every transaction of this database runs on. */
+  tx: Db;
+  /** The tail of the queue of transactions waiting for their turn. */
+  tail: Promise<unknown>;
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
@@ -28,12 +40,15 @@ interface TransactionKit {
   strict: Database.Statement;
 }
 
-const kits = new WeakMap<object, TransactionKit>();
+const sqliteKits = new WeakMap<object, SqliteKit>();
 
-/** Called by `openStore`. */
-export function registerClient(db: Db, client: Database.Database): void {
-  kits.set(connectionOf(db), {
+/** Called by the SQLite opener: `tx` is a second drizzle handle over the same client. */
+export function registerSqliteClient(db: Db, tx: Db, client: Database.Database): void {
+  registerTransactionHandle(tx, db);
+  sqliteKits.set(connectionOf(db), {
     client,
+    tx,
+    tail: Promise.resolve(),
     begin: client.prepare('BEGIN IMMEDIATE'),
     commit: client.prepare('COMMIT'),
     rollback: client.prepare('ROLLBACK'),
@@ -42,36 +57,84 @@ export function registerClient(db: Db, client: Database.Database): void {
   });
 }
 
-function inTransaction<T>(kit: TransactionKit, write: () => T): T {
+type Durability = 'full' | 'relaxed';
+
+async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
+  const turn = kit.tail.then(async () => {
+    if (durability === 'relaxed') kit.relaxed.run();
+    kit.begin.run();
+    try {
+      const result = await write(kit.tx);
+      kit.commit.run();
+      return result;
+    } catch (error) {
+      // A failed write or commit leaves nothing half done. SQLite may already have rolled back (e.g. on
+      // SQLITE_FULL); a second ROLLBACK would throw over the cause.
+      if (kit.client.inTransaction) kit.rollback.run();
+      throw error;
+    } finally {
+      if (durability === 'relaxed') kit.strict.run();
+    }
+  });
+  // The next transaction waits for this one to end, however it ends.
+  kit.tail = turn.catch(() => undefined);
+  return turn;
+}
+
+async function postgresTransaction<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
+  const pgDb = db as unknown as NodePgDatabase;
+  return pgDb.transaction(async (pgTx) => {
+    const tx = pgTx as unknown as Db;
+    registerTransactionHandle(tx, db);
+    if (durability === 'relaxed') await pgTx.execute(sql`set local synchronous_commit = off`);
+    return write(tx);
+  });
+}
+
+function run<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
+  if (isTransactionHandle(db)) return write(db);
+  const kit = sqliteKits.get(connectionOf(db));
+  return kit ? sqliteTransaction(kit, durability, write) : postgresTransaction(db, durability, write);
+}
+
+/** Runs `write` in one transaction committed durably (given a transaction handle: as part of it). */
+export function atomically<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
+  return run(db, 'full', write);
+}
+
+/** Runs `write` in one transaction committed without waiting for the disk (given a transaction handle: as part of it). */
+export function progressWrite<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
+  return run(db, 'relaxed', write);
+}
+
+// ---- Synchronous forms, for the repositories not yet asynchronous (SQLite only). ----
+
+function syncTransaction<T>(kit: SqliteKit, write: () => T): T {
   kit.begin.run();
   try {
     const result = write();
     kit.commit.run();
     return result;
   } catch (error) {
-    // A failed write or commit leaves nothing half done. SQLite may already have rolled back (e.g. on
-    // SQLITE_FULL); a second ROLLBACK would throw over the cause.
     if (kit.client.inTransaction) kit.rollback.run();
     throw error;
   }
 }
 
-/** Runs `write` in one transaction committed at `synchronous = FULL` (inside a transaction: part of it). */
-export function atomically<T>(db: Db, write: () => T): T {
-  const kit = kits.get(connectionOf(db));
-  if (!kit) return db.transaction(() => write(), { behavior: 'immediate' });
+export function atomicallySync<T>(db: Db, write: () => T): T {
+  const kit = sqliteKits.get(connectionOf(db));
+  if (!kit) throw new Error('synchronous transactions exist on SQLite only');
   if (kit.client.inTransaction) return write();
-  return inTransaction(kit, write);
+  return syncTransaction(kit, write);
 }
 
-/** Runs `write` in one transaction committed at `synchronous = NORMAL` (inside a transaction: part of it). */
-export function progressWrite<T>(db: Db, write: () => T): T {
-  const kit = kits.get(connectionOf(db));
-  if (!kit) return db.transaction(() => write());
+export function progressWriteSync<T>(db: Db, write: () => T): T {
+  const kit = sqliteKits.get(connectionOf(db));
+  if (!kit) throw new Error('synchronous transactions exist on SQLite only');
   if (kit.client.inTransaction) return write();
   kit.relaxed.run();
   try {
-    return inTransaction(kit, write);
+    return syncTransaction(kit, write);
   } finally {
     kit.strict.run();
   }

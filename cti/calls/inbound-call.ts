@@ -14,7 +14,7 @@ import {
   markCallAnswered,
   endCall,
   setCallIvrSteps,
-  progressWrite,
+  progressWriteSync,
   setCallQueued,
   setCallState,
   setTicketAgent,
@@ -232,7 +232,7 @@ export class InboundCall implements QueueMember {
       return;
     }
     // The state and the place in line in one commit (progress: see store/durability.ts).
-    const joined = progressWrite(this.ctx.db, () => {
+    const joined = progressWriteSync(this.ctx.db, () => {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
       this.queuedAt = place?.queuedAtMs ?? this.nowMs();
       setCallQueued(this.ctx.db, this.callId, skill.code, new Date(this.queuedAt).toISOString());
@@ -433,7 +433,7 @@ export class InboundCall implements QueueMember {
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
     // The last transition, the call's end and a missed-call entry in one commit.
-    progressWrite(this.ctx.db, () => {
+    progressWriteSync(this.ctx.db, () => {
       this.fire('hangup');
       endCall(
         this.ctx.db,

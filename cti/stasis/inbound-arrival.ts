@@ -4,7 +4,7 @@
  * (a redelivery, or the server reconnecting) finds the existing rows and opens nothing new.
  */
 import {
-  atomically,
+  atomicallySync,
   findActiveRoute,
   openTicketForCall,
   recordCallArrival,
@@ -39,7 +39,7 @@ export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: str
   const callerNumber = channel.caller.number;
   // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a
   // call without its ticket.
-  const { call, created, ticket } = atomically(db, () => {
+  const { call, created, ticket } = atomicallySync(db, () => {
     const arrival = recordCallArrival(db, {
       linkedId,
       channelId: channel.id,

@@ -1,6 +1,6 @@
 /**
  * Applies ticket moves: checks them with the lifecycle rules (routing/tickets), writes the status,
- * the history entry and any deadline atomically, and publishes `ticket.changed`. A ticket is a draft
+ * the history entry and any deadline atomicallySync, and publishes `ticket.changed`. A ticket is a draft
  * (saved as the agent types) until 登记完成 checks its required fields (routing/tickets/registration.ts);
  * only then can it be answered directly or dispatched. While at acceptance, its deadlines follow the
  * category and urgency on the working-day calendar with the admin's corrections, or the agent's choice.

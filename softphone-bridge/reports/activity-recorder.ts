@@ -5,7 +5,7 @@
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import type { Logger } from '../../cti/logging.js';
-import { endOffer, endOpenOffersOfAgent, progressWrite, recordAgentState, recordOffer, type Db } from '../../store/index.js';
+import { endOffer, endOpenOffersOfAgent, progressWriteSync, recordAgentState, recordOffer, type Db } from '../../store/index.js';
 
 export function recordActivity(db: Db, event: DomainEvent): void {
   switch (event.type) {
@@ -39,7 +39,7 @@ export function startActivityRecorder(db: Db, bus: DomainEventBus, log: Logger):
     try {
       // History, several rows a call: committed without waiting for the disk (store/durability.ts), so
       // it never holds up the call flow; a power loss may cost its last moments, not a ticket.
-      progressWrite(db, () => recordActivity(db, event));
+      progressWriteSync(db, () => recordActivity(db, event));
     } catch (error) {
       log.error({ err: error, event: event.type }, 'activity not recorded');
     }

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { atomically, progressWrite } from '../durability.js';
+import { atomicallySync, progressWriteSync } from '../durability.js';
 import { param, prepared } from '../prepared.js';
 import { calls, type CallDirection, type CallOutcome } from '../schema.js';
 import { recordMissedCall } from './missed-calls.js';
@@ -26,7 +26,7 @@ export interface CallArrival {
  * reconnect that replays a channel) returns the existing row with `created: false`.
  */
 export function recordCallArrival(db: Db, arrival: CallArrival): { call: CallRow; created: boolean } {
-  return atomically(db, () => {
+  return atomicallySync(db, () => {
     const existing = findCallByLinkedId(db, arrival.linkedId);
     if (existing) return { call: existing, created: false };
     const call = prepared(db, 'call-insert', (d) =>
@@ -65,7 +65,7 @@ export function markCallAnswered(
   linkedId: string,
   answer: { agentId: number | null; at: string; waitMs: number; recording: string | null },
 ): void {
-  progressWrite(db, () => {
+  progressWriteSync(db, () => {
     prepared(db, 'call-answered', (d) =>
       d
         .update(calls)
@@ -84,7 +84,7 @@ export function markCallAnswered(
 
 /** Persists the call model's state (every transition). */
 export function setCallState(db: Db, linkedId: string, state: string): void {
-  progressWrite(db, () => {
+  progressWriteSync(db, () => {
     prepared(db, 'call-state', (d) =>
       d
         .update(calls)
@@ -96,7 +96,7 @@ export function setCallState(db: Db, linkedId: string, state: string): void {
 }
 
 export function setCallIvrSteps(db: Db, linkedId: string, steps: unknown[]): void {
-  progressWrite(db, () => {
+  progressWriteSync(db, () => {
     db.update(calls).set({ ivrSteps: steps }).where(eq(calls.linkedId, linkedId)).run();
   });
 }
@@ -133,7 +133,7 @@ export function endCall(
   end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
   missed: { callRowId: number; callerNumber: string; dialledNumber: string; waitMs: number } | null,
 ): void {
-  progressWrite(db, () => {
+  progressWriteSync(db, () => {
     markCallEnded(db, linkedId, end);
     if (missed) {
       const { callRowId, ...entry } = missed;
@@ -165,7 +165,7 @@ export function findCallById(db: Db, id: number): CallRow | undefined {
 
 /** Marks the caller as waiting in `skill`'s queue since `queuedAt` (their place in line). */
 export function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string): void {
-  progressWrite(db, () => {
+  progressWriteSync(db, () => {
     prepared(db, 'call-queued', (d) =>
       d
         .update(calls)

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { atomically } from '../durability.js';
+import { atomicallySync } from '../durability.js';
 import { param, prepared } from '../prepared.js';
 import { missedCalls } from '../schema.js';
 
@@ -15,7 +15,7 @@ export function recordMissedCall(
   db: Db,
   input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
 ): void {
-  atomically(db, () => {
+  atomicallySync(db, () => {
     const already = prepared(db, 'missed-call-of-call', (d) =>
       d.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, sql.placeholder('callId'))).prepare(),
     ).get({ callId: input.callId });

@@ -2,7 +2,7 @@ import { nowIso, clockOf } from '../clock.js';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db.js';
-import { atomically } from '../durability.js';
+import { atomicallySync } from '../durability.js';
 import { prepared } from '../prepared.js';
 import { ticketEvents, tickets, ticketSequences, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
@@ -44,7 +44,7 @@ function nextTicketNumber(db: Db, at: Date): string {
  * The write is committed (synchronous=FULL) when this returns.
  */
 export function openTicketForCall(db: Db, input: TicketForCall): { ticket: TicketRow; created: boolean } {
-  return atomically(db, () => {
+  return atomicallySync(db, () => {
     const existing = findTicketByCallKey(db, input.callKey);
     if (existing) return { ticket: existing, created: false };
     const at = input.at.toISOString();
@@ -113,7 +113,7 @@ export interface StatusChange {
 }
 
 /**
- * Moves a ticket from one status to another and appends the event, atomically. Returns false (and
+ * Moves a ticket from one status to another and appends the event, atomicallySync. Returns false (and
  * changes nothing) when the ticket is no longer in `from` — the caller decides what that means.
  * Which moves are legal is decided above the store.
  */
@@ -202,7 +202,7 @@ export function saveTicketForm(
   return db.update(tickets).set({ ...form, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).returning().get();
 }
 
-/** 登记完成: marks the ticket registered (once) and notes it in the history, atomically. */
+/** 登记完成: marks the ticket registered (once) and notes it in the history, atomicallySync. */
 export function markTicketRegistered(db: Db, ticketId: number, actor: string, note: string): boolean {
   return db.transaction(
     (tx) => {

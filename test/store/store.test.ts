@@ -18,7 +18,7 @@ import {
   nowIso,
   openStore,
   openTicketForCall,
-  progressWrite,
+  progressWriteSync,
   putBlacklistEntry,
   recordCallArrival,
   searchTickets,
@@ -47,8 +47,8 @@ function open(path = ':memory:'): Store {
   opened.push(store);
   return store;
 }
-afterEach(() => {
-  while (opened.length) opened.pop()?.close();
+afterEach(async () => {
+  while (opened.length) await opened.pop()?.close();
 });
 
 const arrival = (linkedId: string, at = new Date('2026-11-22T01:00:00Z')) => ({
@@ -172,7 +172,7 @@ describe('durability', () => {
     setCallState(db, 'c1', 'queued');
     expect(synchronous()).toBe(2);
     expect(() =>
-      progressWrite(db, () => {
+      progressWriteSync(db, () => {
         setCallState(db, 'c1', 'ivr');
         throw new Error('half way');
       }),

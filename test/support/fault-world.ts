@@ -258,7 +258,7 @@ export class FaultWorld {
     const stopped = await Promise.race([this.server.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
     if (!stopped) await this.server.kill9();
     await this.sim.stop();
-    this.store.close();
+    await this.store.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
