@@ -47,6 +47,6 @@ export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean
       agents: listAgents(store.db),
     };
   } finally {
-    store.close();
+    void store.close();
   }
 }

@@ -36,7 +36,7 @@ function database(change: (db: Db) => void): string {
   const store = openStore(path);
   seedDemo(store.db);
   change(store.db);
-  store.close();
+  void store.close();
   return path;
 }
 

@@ -53,7 +53,7 @@ describe('check-config finds a broken survival path', () => {
     const store = openStore(path);
     seedDemo(store.db);
     createAgent(store.db, { login: '1007', passwordHash: 'x', name: '新坐席', endpoint: 'PJSIP/1006', skills: [] });
-    store.close();
+    void store.close();
     const dir = copyOfShipped();
     edit(dir, 'queues.conf', 'member => PJSIP/1006,0,1006\n', '');
     const lines = errorLines(check(dir, { CTI_DB: path }));

@@ -282,7 +282,7 @@ async function main(): Promise<void> {
   createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.
   if (phases.has('crowd')) createCrowdAgents(store.db, passwordHash, general.id);
-  store.close();
+  await store.close();
   // Phase 4's 10,000 knowledge entries, before the server opens the database.
   const knowledgeSeeded = phases.has('knowledge') ? seedKnowledgeBench(dbPath) : null;
   await registerSeatPhones(sim.httpUrl, SEATS);

@@ -72,7 +72,7 @@ export function seedKnowledgeBench(dbPath: string): { ms: number } {
       publishKnowledgeEntry(tx, entry, 'bench');
     }
   });
-  store.close();
+  void store.close();
   return { ms: performance.now() - started };
 }
 
@@ -119,7 +119,7 @@ export async function knowledgePhase(serverUrl: string, dbPath: string, seeded: 
       inStore.push(performance.now() - started);
     }
   }
-  store.close();
+  await store.close();
 
   const p99 = percentile(search.ms, 99);
   const row = (label: string, ms: number[], extra: string) => `| ${label} | ${ms.length} | ${fixed(percentile(ms, 50), 1)} | ${fixed(percentile(ms, 99), 1)} | ${extra} |`;

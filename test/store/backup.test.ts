@@ -33,12 +33,12 @@ describe('backup', () => {
     const auditInCopy = result.rows.audit_log ?? 0;
     expect(auditInCopy).toBeGreaterThanOrEqual(20000);
     expect(auditInCopy).toBeLessThanOrEqual(listAudit(live.db, 100000).length);
-    live.close();
+    await live.close();
 
     // The copy is a database the server can start on: migrations already applied, the agents there.
     const restored = openStore(join(dir, 'copies', 'first.db'), new TestClock());
     expect(listAgents(restored.db).map((a) => a.login)).toContain('1001');
-    restored.close();
+    await restored.close();
   });
 
   it('never overwrites a file, and says when there is no database', async () => {

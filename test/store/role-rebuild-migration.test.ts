@@ -56,7 +56,7 @@ describe('the editor role migration on an existing database', () => {
       store.db.delete(agentSkills).run();
       expect(() => store.db.insert(agentSkills).values({ agentId: 99, skillId: 1, level: 1 }).run()).toThrow(/FOREIGN KEY/);
     } finally {
-      store.close();
+      void store.close();
     }
   });
 });

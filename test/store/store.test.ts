@@ -80,7 +80,7 @@ describe('database file', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db');
     const first = openStore(path);
     openTicketForCall(first.db, arrival('100.1'));
-    first.close();
+    void first.close();
     const again = open(path);
     expect(openTicketForCall(again.db, arrival('100.1')).created).toBe(false);
   });
