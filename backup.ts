@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from './config.js';
 import { backupDatabase } from './store/backup.js';
+import { isPostgresUrl } from './store/dialect.js';
 
 function option(argv: string[], name: string): string | undefined {
   const at = argv.indexOf(`--${name}`);
@@ -17,6 +18,10 @@ function option(argv: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const source = option(argv, 'db') ?? loadConfig().dbPath;
+  if (isPostgresUrl(source)) {
+    console.error('backup: the configured database is PostgreSQL; back it up with pg_dump (see the README, Backup)');
+    return 2;
+  }
   if (source === ':memory:') {
     console.error('backup: the configured database is in memory; there is nothing on disk to copy');
     return 2;

@@ -38,7 +38,7 @@ import { registerSecurityHeaders } from './softphone-bridge/http/security-header
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
 import { knowledgeRoutes } from './softphone-bridge/knowledge/knowledge-routes.js';
-import { openStore, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
+import { openDatabase, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
 export const DEMO_PASSWORD = 'demo';
@@ -68,7 +68,8 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = openStore(config.dbPath, clock);
+  const store = await openDatabase(config.dbPath, clock);
+  log.info({ database: store.dialect, at: store.dialect === 'postgres' ? store.path : config.dbPath }, 'database open');
   if (config.seed === 'demo' && seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) })) {
     log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);
   }

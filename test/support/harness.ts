@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../config.js';
 import { silentLogger } from '../../cti/logging.js';
+import { testDatabaseLocation } from './test-database.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from './sim-client.js';
@@ -52,7 +53,9 @@ export type SimOptions = NonNullable<Parameters<typeof startPbxSim>[0]>;
 
 export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}, clock = new TestClock()): Promise<Harness> {
   const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
-  const server = await startServer(testConfig(sim, overrides), silentLogger(), { clock });
+  // SQLite in memory, or a fresh PostgreSQL database when the run says so (CTI_TEST_DB=postgres).
+  const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation();
+  const server = await startServer(testConfig(sim, { dbPath: database.location, ...overrides }), silentLogger(), { clock });
   // Both links up and the start-up recovery (outage import) done: the server takes calls.
   await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
   return {
@@ -62,6 +65,7 @@ export async function startHarness(overrides: Partial<Config> = {}, simOptions: 
     async stop() {
       await server.close();
       await sim.stop();
+      await database.drop();
     },
   };
 }
