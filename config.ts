@@ -39,6 +39,11 @@ export const ConfigSchema = Type.Object(
     jobs: Type.Union([Type.Literal('on'), Type.Literal('off')]),
     /** The folder of the built browser pages; default: `dist/public` beside the server. */
     pagesDir: Type.Optional(Type.String({ minLength: 1 })),
+    /**
+     * This server's address as desktops reach it (e.g. `http://10.1.2.3:8080`): a standby server
+     * (PostgreSQL only) names the active one's to the pages. Default: `http://<host name>:<httpPort>`.
+     */
+    advertisedUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
     /** Asterisk's sounds/zh folder (or a share of it): where prompts an admin adds are generated. */
     promptsDir: Type.Optional(Type.String({ minLength: 1 })),
     ami: Type.Object(
@@ -106,6 +111,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_JOBS: ['jobs'],
   CTI_PAGES_DIR: ['pagesDir'],
   CTI_PROMPTS_DIR: ['promptsDir'],
+  CTI_ADVERTISED_URL: ['advertisedUrl'],
   CTI_LOGIN_RATE: ['loginAttemptsPerMinute'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],

@@ -38,6 +38,8 @@ import { registerSecurityHeaders } from './softphone-bridge/http/security-header
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
 import { knowledgeRoutes } from './softphone-bridge/knowledge/knowledge-routes.js';
+import { becomeActive } from './active-standby.js';
+import type { LeaderLock } from './store/leader-lock.js';
 import { openDatabase, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
@@ -227,7 +229,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const server = await startServer(config, log);
+  let server: RunningServer | null = null;
+  let lock: LeaderLock | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
     // A second signal, or a shutdown that hangs, ends the process anyway.
@@ -238,16 +241,31 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000).unref();
     log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    // The lock goes last: the standby takes over only once this server has let go of its calls.
+    (server ? server.close() : Promise.resolve())
+      .then(() => lock?.release())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    lock = await becomeActive(config, log);
+  } catch (error) {
+    if (stopping) return; // stopped while waiting as the standby
+    throw error;
+  }
+  lock?.onLost((error) => {
+    // Another server may be taking over: two serving the same calls would be worse than a restart.
+    log.fatal({ err: error }, 'lost the leader lock: stopping, to start again as the standby');
+    process.exit(3);
+  });
+  server = await startServer(config, log);
 }
 
 if (isEntryPoint()) {

@@ -54,13 +54,17 @@ export class LeaderLock {
     this.lostListeners.push(listener);
   }
 
-  /** Resolves once this process holds the lock (at once when it is free); rejects if `release` is called first. */
-  async acquire(): Promise<void> {
+  /**
+   * Resolves once this process holds the lock (at once when it is free); rejects if `release` is
+   * called first. `onWaiting` runs once, when the first try finds the lock taken.
+   */
+  async acquire(onWaiting?: () => Promise<void>): Promise<void> {
     const client = await this.connect();
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       if (this.stopped) throw new Error('stopped before the lock was taken');
       const result = await client.query<{ taken: boolean }>('select pg_try_advisory_lock($1, $2) as taken', [LOCK_CLASS, LOCK_ID]);
       if (result.rows[0]?.taken) break;
+      if (attempt === 0) await onWaiting?.();
       await new Promise<void>((resolve) => {
         this.pollTimer = setTimeout(resolve, this.options.pollMs ?? 1000);
       });
