@@ -20,9 +20,14 @@ export class AgentDesktop {
   closeCode: number | null = null;
 
   private constructor(
-    private readonly serverUrl: string,
+    private serverUrl: string,
     readonly token: string,
   ) {}
+
+  /** Points the next `connect` at another server (the standby that took over). */
+  moveTo(serverUrl: string): void {
+    this.serverUrl = serverUrl;
+  }
 
   static async login(serverUrl: string, username: string, password = 'demo', endpoint?: string): Promise<AgentDesktop> {
     const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', {

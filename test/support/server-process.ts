@@ -44,6 +44,8 @@ export interface ServerProcess {
   kill9(): Promise<void>;
   /** SIGTERM: the orderly shutdown. */
   stop(): Promise<void>;
+  /** Waits for a log line with this message; rejects if the process exits first. */
+  waitForLog(msg: string, what: string, timeoutMs: number): Promise<Record<string, unknown>>;
 }
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -51,7 +53,8 @@ const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 /** libfaketime's FAKETIME wants `@YYYY-MM-DD hh:mm:ss` (UTC here): start there and move on. */
 const fakeTimeSpec = (iso: string) => `@${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')}`;
 
-export async function startServerProcess(options: { sim: PbxSim; dbPath: string; at?: string; env?: Record<string, string> }): Promise<ServerProcess> {
+/** `standby`: the process is expected to wait as the standby (PostgreSQL): started once it says so. */
+export async function startServerProcess(options: { sim: PbxSim; dbPath: string; at?: string; env?: Record<string, string>; standby?: boolean }): Promise<ServerProcess> {
   const main = buildServer();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -99,21 +102,30 @@ export async function startServerProcess(options: { sim: PbxSim; dbPath: string;
   let gone = false;
   void exited.then(() => (gone = true));
 
-  const address = await waitFor(
-    () => {
-      if (gone) throw new Error(`the server process exited: ${errors.join('')}`);
-      const line = logs.find((l) => l['msg'] === 'HTTP server listening');
-      return typeof line?.['address'] === 'string' ? line['address'] : undefined;
-    },
-    'the server process listening',
-    30_000,
-  );
+  const waitForLog = (msg: string, what: string, timeoutMs: number) =>
+    waitFor(
+      () => {
+        if (gone) throw new Error(`the server process exited: ${errors.join('')}`);
+        return logs.find((l) => l['msg'] === msg);
+      },
+      what,
+      timeoutMs,
+    );
+  let address: string;
+  if (options.standby) {
+    await waitForLog('another server is active: this one waits as the standby', 'the server process waiting as the standby', 30_000);
+    address = `http://127.0.0.1:${env.CTI_HTTP_PORT ?? '?'}`;
+  } else {
+    const line = await waitForLog('HTTP server listening', 'the server process listening', 30_000);
+    address = String(line['address']);
+  }
   if (child.pid === undefined) throw new Error('the server process has no pid');
   const pid = child.pid;
   return {
     httpUrl: address.replace('0.0.0.0', '127.0.0.1'),
     pid,
     logs,
+    waitForLog,
     async kill9() {
       child.kill('SIGKILL');
       await exited;
