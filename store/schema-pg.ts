@@ -13,10 +13,17 @@
  * SQLite-only objects left out here (they live in hand-written SQL of store/migrations/, not in
  * schema.ts):
  * - `knowledge_fts`, the FTS5 virtual table of published knowledge (0016_knowledge_base.sql):
- *   FTS5 and its bm25 ranking do not exist in PostgreSQL; its search is done separately there.
+ *   FTS5 and its bm25 ranking do not exist in PostgreSQL; its search is done separately there
+ *   (`knowledge_search` below).
  * - The append-only triggers on `ticket_events` and `audit_log` (0001_append_only.sql): SQLite
  *   trigger syntax (`RAISE(ABORT, …)`); PostgreSQL needs its own trigger function, which drizzle
  *   schemas cannot express (a custom migration's job).
+ *
+ * PostgreSQL-only objects left out here (hand-written SQL of store/migrations-pg/, not in schema.ts):
+ * - `knowledge_search`, the full-text index of published knowledge (0001_knowledge_search.sql, a
+ *   custom migration): the segmented title, answer and keywords of each published entry and their
+ *   weighted `tsvector` under a GIN index, PostgreSQL's counterpart of `knowledge_fts`; only
+ *   store/knowledge/search-postgres.ts uses it.
  */
 import { sql } from 'drizzle-orm';
 import {

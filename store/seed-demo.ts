@@ -5,6 +5,7 @@
  */
 import { count } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { atomically } from './durability.js';
 import { createAgent } from './repos/agents.js';
 import { writeAudit } from './repos/audit.js';
 import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
@@ -24,10 +25,10 @@ export function isEmpty(db: Db): boolean {
  * Returns false (and writes nothing) when the database already holds a configuration.
  * `passwordHash` is given to every demo login (agents 1001–1005, `admin`, `super`): demo only.
  */
-export function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): boolean {
+export async function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): Promise<boolean> {
   const passwordHash = options.passwordHash;
   if (!isEmpty(db)) return false;
-  db.transaction((tx) => {
+  await atomically(db, async (tx) => {
     const general = createSkill(tx, { code: 'general', name: '综合受理' });
     const enterprise = createSkill(tx, { code: 'enterprise', name: '涉企专席' });
     const dialect = createSkill(tx, { code: 'dialect', name: '方言专席' });
@@ -132,7 +133,7 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
       },
     });
     putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
-    seedKnowledge(tx, passwordHash);
+    await seedKnowledge(tx, passwordHash);
     seedTicketReferenceData(tx);
     writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
   });

@@ -24,7 +24,7 @@ export class SetupError extends Error {
 }
 
 /** `demo`: check against the demo data (CTI_SEED=demo) in a throw-away database instead of CTI_DB. */
-export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean }): ServerFacts {
+export async function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean }): Promise<ServerFacts> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -38,7 +38,7 @@ export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean
   }
   const store = openStore(path);
   try {
-    if (options.demo) seedDemo(store.db);
+    if (options.demo) await seedDemo(store.db);
     return {
       config,
       database: options.demo ? 'demo data' : path,
@@ -47,6 +47,6 @@ export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean
       agents: listAgents(store.db),
     };
   } finally {
-    void store.close();
+    await store.close();
   }
 }

@@ -8,6 +8,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
 import {
+  atomically,
   createKnowledgeEntry,
   findAgent,
   findKnowledgeEntry,
@@ -26,6 +27,7 @@ import {
   suggestKnowledge,
   updateKnowledgeEntry,
   withdrawKnowledgeEntry,
+  writeAudit,
   type AgentRole,
   type Db,
   type KnowledgeEntryRow,
@@ -41,7 +43,7 @@ import {
   writeRefusal,
   type KnowledgeActor,
 } from '../../routing/knowledge/entry-lifecycle.js';
-import { audited } from '../admin-api/audit-trail.js';
+import type { AuditedChange } from '../admin-api/audit-trail.js';
 import { ANY_ACCOUNT, assertRolesDeclared, EVERYONE, KNOWLEDGE_STAFF, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { SessionClaims } from '../auth/tokens.js';
@@ -88,14 +90,26 @@ const fieldsOf = (body: Static<typeof EntryBody>): KnowledgeFields => ({
   validUntil: body.validUntil,
 });
 
+/**
+ * A change and its audit entry in one transaction (as audit-trail.ts's `audited`, for changes that
+ * await the store).
+ */
+async function audited<T>(db: Db, actor: string, entity: string, action: string, change: (tx: Db) => Promise<AuditedChange<T>>): Promise<T> {
+  return atomically(db, async (tx) => {
+    const done = await change(tx);
+    writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
+    return done.result;
+  });
+}
+
 export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sessions }> = (app, { db, sessions }) => {
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 
   const today = () => shanghaiDay(clockOf(db).now());
   const actorOf = (claims: SessionClaims): KnowledgeActor => ({ role: claims.role, department: findAgent(db, claims.agentId)?.department ?? null });
-  const requireEntry = (id: number): KnowledgeEntryRow => {
-    const entry = findKnowledgeEntry(db, id);
+  const requireEntry = async (id: number): Promise<KnowledgeEntryRow> => {
+    const entry = await findKnowledgeEntry(db, id);
     if (!entry) throw notFound(`知识条目不存在: ${id}`);
     return entry;
   };
@@ -130,7 +144,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       config: { roles: ANY_ACCOUNT },
       schema: { tags: TAGS, summary: '检索知识库（分词、同义词，仅有效期内已发布条目）', querystring: SearchQuery, response: { 200: Hits, ...errorReplies(400, 401, 403) } },
     },
-    (request) => ({ items: searchKnowledge(db, { text: request.query.q, today: today(), hotline: request.query.hotline ?? null, limit: request.query.limit ?? 10 }) }),
+    async (request) => ({ items: await searchKnowledge(db, { text: request.query.q, today: today(), hotline: request.query.hotline ?? null, limit: request.query.limit ?? 10 }) }),
   );
 
   app.get(
@@ -144,9 +158,9 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: Hits, ...errorReplies(400, 401, 403) },
       },
     },
-    (request) => {
+    async (request) => {
       const q = request.query;
-      return { items: suggestKnowledge(db, { today: today(), hotline: q.hotline ?? null, texts: [q.text ?? '', q.ivr ?? '', q.history ?? ''], limit: q.limit ?? 5 }) };
+      return { items: await suggestKnowledge(db, { today: today(), hotline: q.hotline ?? null, texts: [q.text ?? '', q.ivr ?? '', q.history ?? ''], limit: q.limit ?? 5 }) };
     },
   );
 
@@ -156,11 +170,11 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       config: { roles: KNOWLEDGE_STAFF },
       schema: { tags: TAGS, summary: '知识条目列表（编辑、审核用）', querystring: ListQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Entry) }), ...errorReplies(400, 401, 403) } },
     },
-    (request) => {
+    async (request) => {
       const day = today();
-      markExpiredKnowledge(db, day);
+      await markExpiredKnowledge(db, day);
       const q = request.query;
-      const { total, items } = listKnowledgeEntries(db, { status: q.status, department: q.department, text: q.q, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+      const { total, items } = await listKnowledgeEntries(db, { status: q.status, department: q.department, text: q.q, limit: q.limit ?? 50, offset: q.offset ?? 0 });
       return { total, items: items.map((e) => view(e, day)) };
     },
   );
@@ -171,7 +185,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       config: { roles: KNOWLEDGE_STAFF },
       schema: { tags: TAGS, summary: '查看知识条目及其历史版本', params: IdParams, response: { 200: Type.Object({ entry: Entry, versions: Type.Array(Version) }), ...errorReplies(400, 401, 403, 404) } },
     },
-    (request) => ({ entry: view(requireEntry(request.params.id), today()), versions: listKnowledgeVersions(db, request.params.id) }),
+    async (request) => ({ entry: view(await requireEntry(request.params.id), today()), versions: await listKnowledgeVersions(db, request.params.id) }),
   );
 
   app.get(
@@ -180,8 +194,8 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       config: { roles: ANY_ACCOUNT },
       schema: { tags: TAGS, summary: '查看某一已发布版本', params: VersionParams, response: { 200: Version, ...errorReplies(400, 401, 403, 404) } },
     },
-    (request) => {
-      const version = findKnowledgeVersion(db, request.params.id, request.params.version);
+    async (request) => {
+      const version = await findKnowledgeVersion(db, request.params.id, request.params.version);
       if (!version) throw notFound(`知识条目 ${request.params.id} 没有第 ${request.params.version} 版`);
       return version;
     },
@@ -199,8 +213,8 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const refusal = writeRefusal(actorOf(claims), fields.department);
       if (refusal) throw new ApiError(403, refusal);
       checkValidity(fields);
-      const entry = audited(db, claims.login, ENTITY, 'create', (tx) => {
-        const created = createKnowledgeEntry(tx, fields, claims.login, request.body.submit ? 'review' : 'draft');
+      const entry = await audited(db, claims.login, ENTITY, 'create', async (tx) => {
+        const created = await createKnowledgeEntry(tx, fields, claims.login, request.body.submit ? 'review' : 'draft');
         return { id: created.id, after: created, result: created };
       });
       return reply.code(201).send(view(entry, today()));
@@ -219,16 +233,16 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
-      const before = requireEntry(request.params.id);
+      const before = await requireEntry(request.params.id);
       const fields = fieldsOf(request.body);
       const refusal = editRefusal(actorOf(claims), before, fields.department);
       if (refusal) throw before.status === 'review' && writeRefusal(actorOf(claims), before.department) === null ? conflict(refusal) : new ApiError(403, refusal);
       checkValidity(fields);
-      const entry = audited(db, claims.login, ENTITY, 'update', (tx) => {
-        const updated = updateKnowledgeEntry(tx, before.id, fields, claims.login);
-        const result = request.body.submit && updated ? (setKnowledgeStatus(tx, before.id, 'review', claims.login) ?? updated) : updated;
+      const entry = await audited(db, claims.login, ENTITY, 'update', async (tx) => {
+        const updated = await updateKnowledgeEntry(tx, before.id, fields, claims.login);
+        const result = request.body.submit && updated ? ((await setKnowledgeStatus(tx, before.id, 'review', claims.login)) ?? updated) : updated;
         return { id: before.id, before, after: result, result };
       });
       if (!entry) throw notFound(`知识条目不存在: ${before.id}`);
@@ -248,10 +262,10 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const { action, note } = request.body;
-      const before = requireEntry(request.params.id);
+      const before = await requireEntry(request.params.id);
       const day = today();
       const actor = actorOf(claims);
       const decision = decideKnowledgeAction(action, before, actor, day);
@@ -259,13 +273,13 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const roleRefused = action === 'submit' ? writeRefusal(actor, before.department) !== null : !mayReview(actor);
       if (!decision.ok) throw roleRefused ? new ApiError(403, decision.reason) : conflict(decision.reason);
       if ((action === 'reject' || action === 'withdraw') && !note?.trim()) throw invalid([{ field: '/note', in: 'body', message: '退回或下架须填写审核意见' }]);
-      const entry = audited(db, claims.login, ENTITY, action, (tx) => {
+      const entry = await audited(db, claims.login, ENTITY, action, async (tx) => {
         let after: KnowledgeEntryRow | undefined;
         if (action === 'approve') {
-          publishKnowledgeEntry(tx, before, claims.login);
-          after = findKnowledgeEntry(tx, before.id);
-        } else if (action === 'withdraw') after = withdrawKnowledgeEntry(tx, before.id, claims.login, note?.trim() ?? null);
-        else after = setKnowledgeStatus(tx, before.id, decision.to, claims.login, note?.trim() || null);
+          await publishKnowledgeEntry(tx, before, claims.login);
+          after = await findKnowledgeEntry(tx, before.id);
+        } else if (action === 'withdraw') after = await withdrawKnowledgeEntry(tx, before.id, claims.login, note?.trim() ?? null);
+        else after = await setKnowledgeStatus(tx, before.id, decision.to, claims.login, note?.trim() || null);
         return { id: before.id, before, after, result: after };
       });
       if (!entry) throw notFound(`知识条目不存在: ${before.id}`);
@@ -285,7 +299,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: ImportReply, ...errorReplies(400, 401, 403) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const actor = actorOf(claims);
       const { rows, problems } = parseKnowledgeCsv(request.body.csv);
@@ -294,14 +308,18 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         if (refusal) problems.push({ row, field: '部门', message: refusal });
         return refusal === null;
       });
-      const ids = db.transaction((tx) =>
-        allowed.map(({ fields }) =>
-          audited(tx, claims.login, ENTITY, 'import', (inner) => {
-            const created = createKnowledgeEntry(inner, fields, claims.login, request.body.submit ? 'review' : 'draft');
-            return { id: created.id, after: created, result: created.id };
-          }),
-        ),
-      );
+      const ids = await atomically(db, async (tx) => {
+        const created: number[] = [];
+        for (const { fields } of allowed) {
+          created.push(
+            await audited(tx, claims.login, ENTITY, 'import', async (inner) => {
+              const entry = await createKnowledgeEntry(inner, fields, claims.login, request.body.submit ? 'review' : 'draft');
+              return { id: entry.id, after: entry, result: entry.id };
+            }),
+          );
+        }
+        return created;
+      });
       request.log.info({ created: ids.length, problems: problems.length }, 'knowledge entries imported');
       return { created: ids.length, ids, errors: problems.sort((a, b) => a.row - b.row) };
     },
@@ -326,13 +344,13 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: LinkReply, ...errorReplies(400, 401, 403, 404) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const ticket = ticketFor(claims, request.params.number);
-      const [hit] = searchableEntry(db, request.body.entryId, today());
+      const [hit] = await searchableEntry(db, request.body.entryId, today());
       if (!hit) throw notFound('知识条目不存在或不在有效期内');
-      const created = linkKnowledgeToTicket(db, { ticket, entryId: hit.entryId, version: hit.version, title: hit.title, actor: claims.login });
-      const link = listKnowledgeLinksOfTicket(db, ticket.number).find((l) => l.entryId === hit.entryId);
+      const created = await linkKnowledgeToTicket(db, { ticket, entryId: hit.entryId, version: hit.version, title: hit.title, actor: claims.login });
+      const link = (await listKnowledgeLinksOfTicket(db, ticket.number)).find((l) => l.entryId === hit.entryId);
       if (!link) throw notFound('知识条目不存在');
       return { ...link, created };
     },
@@ -344,17 +362,17 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       config: { roles: EVERYONE },
       schema: { tags: TAGS, summary: '工单关联的知识条目', params: TicketParams, response: { 200: Type.Array(Link), ...errorReplies(400, 401, 403, 404) } },
     },
-    (request) => listKnowledgeLinksOfTicket(db, ticketFor(sessionOf(request), request.params.number).number),
+    async (request) => listKnowledgeLinksOfTicket(db, ticketFor(sessionOf(request), request.params.number).number),
   );
 
   return Promise.resolve();
 };
 
 /** The entry's published version if agents may see it today (published, in force). */
-function searchableEntry(db: Db, entryId: number, today: string): { entryId: number; version: number; title: string }[] {
-  const entry = findKnowledgeEntry(db, entryId);
+async function searchableEntry(db: Db, entryId: number, today: string): Promise<{ entryId: number; version: number; title: string }[]> {
+  const entry = await findKnowledgeEntry(db, entryId);
   if (!entry || entry.publishedVersion === null) return [];
-  const version = findKnowledgeVersion(db, entryId, entry.publishedVersion);
+  const version = await findKnowledgeVersion(db, entryId, entry.publishedVersion);
   if (!version) return [];
   if ((version.validFrom && version.validFrom > today) || (version.validUntil && version.validUntil < today)) return [];
   return [{ entryId, version: version.version, title: version.title }];

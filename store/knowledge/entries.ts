@@ -3,12 +3,18 @@
  * is published. Publishing writes a new version (never changed afterwards) and re-indexes the entry;
  * withdrawing takes it out of the index. Statuses and who may move them: routing/knowledge/.
  */
-import { and, asc, desc, eq, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { nowIso } from '../clock.js';
 import type { Db } from '../db.js';
+import { dialectOf } from '../dialect.js';
+import { atomically } from '../durability.js';
+import { changedRows, first } from '../prepared.js';
 import { knowledgeEntries, knowledgeLinks, knowledgeVersions, ticketEvents, tickets, type KnowledgeStatus } from '../schema.js';
 import { escapeLike } from '../repos/tickets.js';
 import { indexText } from './search-query.js';
+import { indexEntryPostgres, unindexEntryPostgres } from './search-postgres.js';
+import type { IndexedText } from './search-rows.js';
+import { indexEntrySqlite, unindexEntrySqlite } from './search-sqlite.js';
 import { jiebaSegmenter, type TextSegmenter } from './segmenter.js';
 
 /** The ticket history entry of a link (the KPI 知识库解答数 counts calls whose ticket has one). */
@@ -29,103 +35,131 @@ export interface KnowledgeFields {
   validUntil: string | null;
 }
 
-export function createKnowledgeEntry(db: Db, fields: KnowledgeFields, actor: string, status: KnowledgeStatus = 'draft'): KnowledgeEntryRow {
-  const at = nowIso(db);
-  return db
-    .insert(knowledgeEntries)
-    .values({ ...fields, status, createdBy: actor, updatedBy: actor, createdAt: at, updatedAt: at })
-    .returning()
-    .get();
+/** The row inserted or updated by a `returning()` that must have one. */
+function theRow<T>(rows: readonly T[]): T {
+  const row = first(rows);
+  if (row === undefined) throw new Error('the database returned no row');
+  return row;
 }
 
-export function findKnowledgeEntry(db: Db, id: number): KnowledgeEntryRow | undefined {
-  return db.select().from(knowledgeEntries).where(eq(knowledgeEntries.id, id)).get();
+export async function createKnowledgeEntry(db: Db, fields: KnowledgeFields, actor: string, status: KnowledgeStatus = 'draft'): Promise<KnowledgeEntryRow> {
+  return atomically(db, async (tx) => {
+    const at = nowIso(tx);
+    return theRow(
+      await tx
+        .insert(knowledgeEntries)
+        .values({ ...fields, status, createdBy: actor, updatedBy: actor, createdAt: at, updatedAt: at })
+        .returning(),
+    );
+  });
+}
+
+export async function findKnowledgeEntry(db: Db, id: number): Promise<KnowledgeEntryRow | undefined> {
+  return first(await db.select().from(knowledgeEntries).where(eq(knowledgeEntries.id, id)).limit(1));
 }
 
 /** A new working copy: back to draft (the published version, if any, stays what agents see). */
-export function updateKnowledgeEntry(db: Db, id: number, fields: KnowledgeFields, actor: string): KnowledgeEntryRow | undefined {
-  return db
-    .update(knowledgeEntries)
-    .set({ ...fields, status: 'draft', reviewNote: null, updatedBy: actor, updatedAt: nowIso(db) })
-    .where(eq(knowledgeEntries.id, id))
-    .returning()
-    .get();
-}
-
-export function setKnowledgeStatus(db: Db, id: number, status: KnowledgeStatus, actor: string, reviewNote: string | null = null): KnowledgeEntryRow | undefined {
-  return db
-    .update(knowledgeEntries)
-    .set({ status, reviewNote, updatedBy: actor, updatedAt: nowIso(db) })
-    .where(eq(knowledgeEntries.id, id))
-    .returning()
-    .get();
-}
-
-/** Puts an entry's published text into the full-text index (replacing what was there). */
-export function indexKnowledgeVersion(db: Db, version: KnowledgeVersionRow, segmenter: TextSegmenter = jiebaSegmenter): void {
-  const extra = [version.keywords, ...version.categories, version.department].join(' ');
-  db.run(sql`delete from knowledge_fts where rowid = ${version.entryId}`);
-  db.run(
-    sql`insert into knowledge_fts (rowid, title, body, keywords) values (${version.entryId}, ${indexText(segmenter, version.title)}, ${indexText(segmenter, version.answer)}, ${indexText(segmenter, extra)})`,
+export async function updateKnowledgeEntry(db: Db, id: number, fields: KnowledgeFields, actor: string): Promise<KnowledgeEntryRow | undefined> {
+  return atomically(db, async (tx) =>
+    first(
+      await tx
+        .update(knowledgeEntries)
+        .set({ ...fields, status: 'draft', reviewNote: null, updatedBy: actor, updatedAt: nowIso(tx) })
+        .where(eq(knowledgeEntries.id, id))
+        .returning(),
+    ),
   );
 }
 
-/** Publishes the working copy as the next version; returns it. Call inside a transaction. */
-export function publishKnowledgeEntry(db: Db, entry: KnowledgeEntryRow, actor: string): KnowledgeVersionRow {
-  const at = nowIso(db);
-  const last = db
-    .select({ n: sql<number>`coalesce(max(${knowledgeVersions.version}), 0)` })
-    .from(knowledgeVersions)
-    .where(eq(knowledgeVersions.entryId, entry.id))
-    .get();
-  const version = db
-    .insert(knowledgeVersions)
-    .values({
-      entryId: entry.id,
-      version: (last?.n ?? 0) + 1,
-      title: entry.title,
-      answer: entry.answer,
-      department: entry.department,
-      categories: entry.categories,
-      hotline: entry.hotline,
-      keywords: entry.keywords,
-      validFrom: entry.validFrom,
-      validUntil: entry.validUntil,
-      writtenBy: entry.updatedBy,
-      publishedBy: actor,
-      publishedAt: at,
-    })
-    .returning()
-    .get();
-  db.update(knowledgeEntries)
-    .set({ status: 'published', publishedVersion: version.version, reviewNote: null, updatedBy: actor, updatedAt: at })
-    .where(eq(knowledgeEntries.id, entry.id))
-    .run();
-  indexKnowledgeVersion(db, version);
-  return version;
+export async function setKnowledgeStatus(db: Db, id: number, status: KnowledgeStatus, actor: string, reviewNote: string | null = null): Promise<KnowledgeEntryRow | undefined> {
+  return atomically(db, async (tx) =>
+    first(
+      await tx
+        .update(knowledgeEntries)
+        .set({ status, reviewNote, updatedBy: actor, updatedAt: nowIso(tx) })
+        .where(eq(knowledgeEntries.id, id))
+        .returning(),
+    ),
+  );
+}
+
+/** Puts an entry's published text into the full-text index (replacing what was there). */
+export async function indexKnowledgeVersion(db: Db, version: KnowledgeVersionRow, segmenter: TextSegmenter = jiebaSegmenter): Promise<void> {
+  const extra = [version.keywords, ...version.categories, version.department].join(' ');
+  const text: IndexedText = { title: indexText(segmenter, version.title), body: indexText(segmenter, version.answer), keywords: indexText(segmenter, extra) };
+  await atomically(db, (tx) => (dialectOf(tx) === 'postgres' ? indexEntryPostgres(tx, version.entryId, text) : indexEntrySqlite(tx, version.entryId, text)));
+}
+
+/** Takes an entry out of the full-text index. */
+async function unindexKnowledgeEntry(db: Db, entryId: number): Promise<void> {
+  await (dialectOf(db) === 'postgres' ? unindexEntryPostgres(db, entryId) : unindexEntrySqlite(db, entryId));
+}
+
+/** Publishes the working copy as the next version; returns it (in one transaction, or in the caller's). */
+export async function publishKnowledgeEntry(db: Db, entry: KnowledgeEntryRow, actor: string): Promise<KnowledgeVersionRow> {
+  return atomically(db, async (tx) => {
+    const at = nowIso(tx);
+    const last = first(
+      await tx
+        .select({ n: sql<number>`coalesce(max(${knowledgeVersions.version}), 0)`.mapWith(Number) })
+        .from(knowledgeVersions)
+        .where(eq(knowledgeVersions.entryId, entry.id)),
+    );
+    const version = theRow(
+      await tx
+        .insert(knowledgeVersions)
+        .values({
+          entryId: entry.id,
+          version: (last?.n ?? 0) + 1,
+          title: entry.title,
+          answer: entry.answer,
+          department: entry.department,
+          categories: entry.categories,
+          hotline: entry.hotline,
+          keywords: entry.keywords,
+          validFrom: entry.validFrom,
+          validUntil: entry.validUntil,
+          writtenBy: entry.updatedBy,
+          publishedBy: actor,
+          publishedAt: at,
+        })
+        .returning(),
+    );
+    await tx
+      .update(knowledgeEntries)
+      .set({ status: 'published', publishedVersion: version.version, reviewNote: null, updatedBy: actor, updatedAt: at })
+      .where(eq(knowledgeEntries.id, entry.id));
+    await indexKnowledgeVersion(tx, version);
+    return version;
+  });
 }
 
 /** Out of service: agents no longer find it; its versions stay readable. */
-export function withdrawKnowledgeEntry(db: Db, id: number, actor: string, note: string | null): KnowledgeEntryRow | undefined {
-  db.run(sql`delete from knowledge_fts where rowid = ${id}`);
-  return db
-    .update(knowledgeEntries)
-    .set({ status: 'withdrawn', publishedVersion: null, reviewNote: note, updatedBy: actor, updatedAt: nowIso(db) })
-    .where(eq(knowledgeEntries.id, id))
-    .returning()
-    .get();
+export async function withdrawKnowledgeEntry(db: Db, id: number, actor: string, note: string | null): Promise<KnowledgeEntryRow | undefined> {
+  return atomically(db, async (tx) => {
+    await unindexKnowledgeEntry(tx, id);
+    return first(
+      await tx
+        .update(knowledgeEntries)
+        .set({ status: 'withdrawn', publishedVersion: null, reviewNote: note, updatedBy: actor, updatedAt: nowIso(tx) })
+        .where(eq(knowledgeEntries.id, id))
+        .returning(),
+    );
+  });
 }
 
-export function listKnowledgeVersions(db: Db, entryId: number): KnowledgeVersionRow[] {
-  return db.select().from(knowledgeVersions).where(eq(knowledgeVersions.entryId, entryId)).orderBy(desc(knowledgeVersions.version)).all();
+export async function listKnowledgeVersions(db: Db, entryId: number): Promise<KnowledgeVersionRow[]> {
+  return db.select().from(knowledgeVersions).where(eq(knowledgeVersions.entryId, entryId)).orderBy(desc(knowledgeVersions.version));
 }
 
-export function findKnowledgeVersion(db: Db, entryId: number, version: number): KnowledgeVersionRow | undefined {
-  return db
-    .select()
-    .from(knowledgeVersions)
-    .where(and(eq(knowledgeVersions.entryId, entryId), eq(knowledgeVersions.version, version)))
-    .get();
+export async function findKnowledgeVersion(db: Db, entryId: number, version: number): Promise<KnowledgeVersionRow | undefined> {
+  return first(
+    await db
+      .select()
+      .from(knowledgeVersions)
+      .where(and(eq(knowledgeVersions.entryId, entryId), eq(knowledgeVersions.version, version)))
+      .limit(1),
+  );
 }
 
 export interface KnowledgeListFilter {
@@ -137,25 +171,25 @@ export interface KnowledgeListFilter {
   offset: number;
 }
 
-export function listKnowledgeEntries(db: Db, filter: KnowledgeListFilter): { total: number; items: KnowledgeEntryRow[] } {
+export async function listKnowledgeEntries(db: Db, filter: KnowledgeListFilter): Promise<{ total: number; items: KnowledgeEntryRow[] }> {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(knowledgeEntries.status, filter.status));
   if (filter.department) conditions.push(eq(knowledgeEntries.department, filter.department));
   if (filter.text) {
     const pattern = `%${escapeLike(filter.text)}%`;
-    const either = or(like(knowledgeEntries.title, pattern), like(knowledgeEntries.keywords, pattern));
+    // The escape character named: SQLite's LIKE has none by default, PostgreSQL's is the backslash.
+    const either = or(sql`${knowledgeEntries.title} like ${pattern} escape '\\'`, sql`${knowledgeEntries.keywords} like ${pattern} escape '\\'`);
     if (either) conditions.push(either);
   }
   const where = conditions.length ? and(...conditions) : undefined;
-  const total = db.select({ n: sql<number>`count(*)` }).from(knowledgeEntries).where(where).get()?.n ?? 0;
-  const items = db
+  const total = first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(knowledgeEntries).where(where))?.n ?? 0;
+  const items = await db
     .select()
     .from(knowledgeEntries)
     .where(where)
     .orderBy(desc(knowledgeEntries.updatedAt), desc(knowledgeEntries.id))
     .limit(filter.limit)
-    .offset(filter.offset)
-    .all();
+    .offset(filter.offset);
   return { total, items };
 }
 
@@ -164,16 +198,18 @@ export function listKnowledgeEntries(db: Db, filter: KnowledgeListFilter): { tot
  * status shows 失效 to editors. Agents' searches never depended on it (they compare dates). Returns
  * the ids marked.
  */
-export function markExpiredKnowledge(db: Db, today: string): number[] {
-  const expired = db
-    .select({ id: knowledgeEntries.id })
-    .from(knowledgeEntries)
-    .innerJoin(knowledgeVersions, and(eq(knowledgeVersions.entryId, knowledgeEntries.id), eq(knowledgeVersions.version, knowledgeEntries.publishedVersion)))
-    .where(and(eq(knowledgeEntries.status, 'published'), lt(knowledgeVersions.validUntil, today)))
-    .all()
-    .map((r) => r.id);
-  for (const id of expired) db.update(knowledgeEntries).set({ status: 'expired', updatedAt: nowIso(db) }).where(eq(knowledgeEntries.id, id)).run();
-  return expired;
+export async function markExpiredKnowledge(db: Db, today: string): Promise<number[]> {
+  return atomically(db, async (tx) => {
+    const expired = (
+      await tx
+        .select({ id: knowledgeEntries.id })
+        .from(knowledgeEntries)
+        .innerJoin(knowledgeVersions, and(eq(knowledgeVersions.entryId, knowledgeEntries.id), eq(knowledgeVersions.version, knowledgeEntries.publishedVersion)))
+        .where(and(eq(knowledgeEntries.status, 'published'), lt(knowledgeVersions.validUntil, today)))
+    ).map((r) => r.id);
+    for (const id of expired) await tx.update(knowledgeEntries).set({ status: 'expired', updatedAt: nowIso(tx) }).where(eq(knowledgeEntries.id, id));
+    return expired;
+  });
 }
 
 export type KnowledgeLinkRow = typeof knowledgeLinks.$inferSelect;
@@ -183,27 +219,26 @@ export type KnowledgeLinkRow = typeof knowledgeLinks.$inferSelect;
  * `knowledge-linked` entry in the ticket's history (what the KPIs count) and the ticket's own list
  * of linked entries. False, and nothing written, when the entry was linked to the ticket already.
  */
-export function linkKnowledgeToTicket(
+export async function linkKnowledgeToTicket(
   db: Db,
   link: { ticket: Pick<typeof tickets.$inferSelect, 'id' | 'knowledgeLinks'>; entryId: number; version: number; title: string; actor: string },
-): boolean {
-  return db.transaction((tx) => {
+): Promise<boolean> {
+  return atomically(db, async (tx) => {
     const at = nowIso(tx);
-    const result = tx
+    const result = await tx
       .insert(knowledgeLinks)
       .values({ ticketId: link.ticket.id, entryId: link.entryId, version: link.version, linkedBy: link.actor, linkedAt: at })
-      .onConflictDoNothing()
-      .run();
-    if (result.changes === 0) return false;
-    tx.insert(ticketEvents)
-      .values({ ticketId: link.ticket.id, at, actor: link.actor, kind: KNOWLEDGE_LINKED_EVENT, note: `知识库解答：${link.title}（条目 ${link.entryId} 第 ${link.version} 版）` })
-      .run();
+      .onConflictDoNothing();
+    if (changedRows(result) === 0) return false;
+    await tx
+      .insert(ticketEvents)
+      .values({ ticketId: link.ticket.id, at, actor: link.actor, kind: KNOWLEDGE_LINKED_EVENT, note: `知识库解答：${link.title}（条目 ${link.entryId} 第 ${link.version} 版）` });
     const listed = link.ticket.knowledgeLinks ?? [];
     if (!listed.some((l) => l.entryId === link.entryId)) {
-      tx.update(tickets)
+      await tx
+        .update(tickets)
         .set({ knowledgeLinks: [...listed, { entryId: link.entryId, title: link.title }], updatedAt: at })
-        .where(eq(tickets.id, link.ticket.id))
-        .run();
+        .where(eq(tickets.id, link.ticket.id));
     }
     return true;
   });
@@ -217,7 +252,7 @@ export interface TicketKnowledgeLink {
   linkedAt: string;
 }
 
-export function listKnowledgeLinksOfTicket(db: Db, ticketNumber: string): TicketKnowledgeLink[] {
+export async function listKnowledgeLinksOfTicket(db: Db, ticketNumber: string): Promise<TicketKnowledgeLink[]> {
   return db
     .select({
       entryId: knowledgeLinks.entryId,
@@ -230,16 +265,11 @@ export function listKnowledgeLinksOfTicket(db: Db, ticketNumber: string): Ticket
     .innerJoin(tickets, eq(tickets.id, knowledgeLinks.ticketId))
     .innerJoin(knowledgeVersions, and(eq(knowledgeVersions.entryId, knowledgeLinks.entryId), eq(knowledgeVersions.version, knowledgeLinks.version)))
     .where(eq(tickets.number, ticketNumber))
-    .orderBy(asc(knowledgeLinks.id))
-    .all();
+    .orderBy(asc(knowledgeLinks.id));
 }
 
 /** The departments that have entries (for the editor's form and the filters). */
-export function listKnowledgeDepartments(db: Db): string[] {
-  return db
-    .selectDistinct({ d: knowledgeEntries.department })
-    .from(knowledgeEntries)
-    .orderBy(asc(knowledgeEntries.department))
-    .all()
-    .map((r) => r.d);
+export async function listKnowledgeDepartments(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ d: knowledgeEntries.department }).from(knowledgeEntries).orderBy(asc(knowledgeEntries.department));
+  return rows.map((r) => r.d);
 }

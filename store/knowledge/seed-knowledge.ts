@@ -185,9 +185,14 @@ const ENTRIES: Seed[] = [
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Called from the demo seed, inside its transaction. */
-export function seedKnowledge(db: Db, passwordHash: string | null): void {
+export async function seedKnowledge(db: Db, passwordHash: string | null): Promise<void> {
   createAgent(db, { login: 'kb-ybj', passwordHash, name: '医保局知识编辑', role: 'editor', department: '市医疗保障局' });
   createAgent(db, { login: 'kb-rsj', passwordHash, name: '人社局知识编辑', role: 'editor', department: '市人力资源和社会保障局' });
+  await seedKnowledgeEntries(db);
+}
+
+/** The demo entries alone, published by `super` (the demo seed; tests of the search). */
+export async function seedKnowledgeEntries(db: Db): Promise<void> {
   const today = shanghaiDay(clockOf(db).now());
   for (const { temporary, hotline, keywords, ...seed } of ENTRIES) {
     const fields: KnowledgeFields = {
@@ -197,7 +202,7 @@ export function seedKnowledge(db: Db, passwordHash: string | null): void {
       validFrom: temporary ? addDays(today, -5) : null,
       validUntil: temporary ? addDays(today, 20) : null,
     };
-    const entry = createKnowledgeEntry(db, fields, 'system', 'review');
-    publishKnowledgeEntry(db, entry, 'super');
+    const entry = await createKnowledgeEntry(db, fields, 'system', 'review');
+    await publishKnowledgeEntry(db, entry, 'super');
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Word segmentation for the knowledge base's full-text search. Chinese has no spaces between words,
  * so text is cut into words (jieba, `@node-rs/jieba`) before it goes into the index and before a
- * query is matched against it. The interface is all the rest of the search knows: a PostgreSQL
- * backend can feed the same words to its own index (tsvector) and build the same query.
+ * query is matched against it. The interface is all the rest of the search knows: both databases'
+ * indexes (SQLite's FTS5 table, PostgreSQL's tsvector) hold the same words and are queried with them.
  */
 import { createRequire } from 'node:module';
 

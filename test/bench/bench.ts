@@ -276,7 +276,7 @@ async function main(): Promise<void> {
   const dbPath = join(work, 'cti.db');
   const store = openStore(dbPath);
   const passwordHash = hashPasswordSync('bench');
-  seedDemo(store.db, { passwordHash });
+  await seedDemo(store.db, { passwordHash });
   const general = findSkillByCode(store.db, 'general');
   if (!general) throw new Error('no general skill');
   createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
   if (phases.has('crowd')) createCrowdAgents(store.db, passwordHash, general.id);
   await store.close();
   // Phase 4's 10,000 knowledge entries, before the server opens the database.
-  const knowledgeSeeded = phases.has('knowledge') ? seedKnowledgeBench(dbPath) : null;
+  const knowledgeSeeded = phases.has('knowledge') ? await seedKnowledgeBench(dbPath) : null;
   await registerSeatPhones(sim.httpUrl, SEATS);
   if (phases.has('crowd')) await registerCrowdPhones(sim.httpUrl);
 

@@ -8,7 +8,7 @@
  * store alone.
  */
 import { performance } from 'node:perf_hooks';
-import { createKnowledgeEntry, openStore, publishKnowledgeEntry, searchKnowledge, shanghaiDay } from '../../store/index.js';
+import { atomically, createKnowledgeEntry, openStore, publishKnowledgeEntry, searchKnowledge, shanghaiDay } from '../../store/index.js';
 import { simRequest } from '../support/sim-client.js';
 import { fixed, percentile } from './figures.js';
 
@@ -44,17 +44,17 @@ const TICKET_TEXTS = ['来电人称医保卡丢失，询问补办需要哪些材
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
 
 /** 10,000 published entries, written straight into the store the server child will open. */
-export function seedKnowledgeBench(dbPath: string): { ms: number } {
+export async function seedKnowledgeBench(dbPath: string): Promise<{ ms: number }> {
   const started = performance.now();
   const store = openStore(dbPath);
   const db = store.db;
-  db.transaction((tx) => {
+  await atomically(db, async (tx) => {
     for (let i = 0; i < KNOWLEDGE_ENTRIES; i++) {
       const subject = pick(SUBJECTS, i);
       const action = pick(ACTIONS, Math.floor(i / SUBJECTS.length));
       const place = pick(PLACES, Math.floor(i / (SUBJECTS.length * ACTIONS.length)));
       const answer = [0, 1, 2].map((k) => pick(SENTENCES, i + k * 3)).join('');
-      const entry = createKnowledgeEntry(
+      const entry = await createKnowledgeEntry(
         tx,
         {
           title: `${place}${subject}${action}`,
@@ -69,10 +69,10 @@ export function seedKnowledgeBench(dbPath: string): { ms: number } {
         'bench',
         'review',
       );
-      publishKnowledgeEntry(tx, entry, 'bench');
+      await publishKnowledgeEntry(tx, entry, 'bench');
     }
   });
-  void store.close();
+  await store.close();
   return { ms: performance.now() - started };
 }
 
@@ -115,7 +115,7 @@ export async function knowledgePhase(serverUrl: string, dbPath: string, seeded: 
   for (let r = 0; r < ROUNDS; r++) {
     for (const q of QUESTIONS) {
       const started = performance.now();
-      searchKnowledge(store.db, { text: q, today, limit: 10 });
+      await searchKnowledge(store.db, { text: q, today, limit: 10 });
       inStore.push(performance.now() - started);
     }
   }

@@ -249,10 +249,10 @@ describe('configuration', () => {
     expect(findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
   });
 
-  it('demo data loads into an empty database only', () => {
+  it('demo data loads into an empty database only', async () => {
     const { db } = open();
-    expect(seedDemo(db)).toBe(true);
-    expect(seedDemo(db)).toBe(false);
+    expect(await seedDemo(db)).toBe(true);
+    expect(await seedDemo(db)).toBe(false);
     expect(listRoutes(db).map((r) => `${r.number}:${r.mode}`)).toEqual([
       '12315:parallel',
       '12333:whole',
