@@ -1,6 +1,6 @@
 /**
  * Applies ticket moves: checks them with the lifecycle rules (routing/tickets), writes the status,
- * the history entry and any deadline atomicallySync, and publishes `ticket.changed`. A ticket is a draft
+ * the history entry and any deadline atomically, and publishes `ticket.changed`. A ticket is a draft
  * (saved as the agent types) until 登记完成 checks its required fields (routing/tickets/registration.ts);
  * only then can it be answered directly or dispatched. While at acceptance, its deadlines follow the
  * category and urgency on the working-day calendar with the admin's corrections, or the agent's choice.
@@ -54,8 +54,8 @@ export class TicketService {
     return new WorkingCalendar(listCalendarDays(this.db).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
   }
 
-  private require(number: string): TicketRow {
-    const ticket = findTicketByNumber(this.db, number);
+  private async require(number: string): Promise<TicketRow> {
+    const ticket = await findTicketByNumber(this.db, number);
     if (!ticket) throw new TicketError('not-found', '工单不存在');
     return ticket;
   }
@@ -66,8 +66,8 @@ export class TicketService {
    * at acceptance, its deadlines follow the category and urgency (or the agent's chosen deadline).
    * Once registered, a save may not leave a required field empty.
    */
-  register(number: string, form: TicketForm): TicketRow {
-    const ticket = this.require(number);
+  async register(number: string, form: TicketForm): Promise<TicketRow> {
+    const ticket = await this.require(number);
     if (ticket.status !== 'accepted' && ticket.status !== 'returned') {
       const changes = (k: 'handlingUnitId' | 'dueOverride' | 'dueReason') => form[k] !== undefined && form[k] !== ticket[k];
       if (changes('handlingUnitId') || changes('dueOverride') || changes('dueReason')) {
@@ -76,7 +76,7 @@ export class TicketService {
     }
     const next: TicketForm = { ...form };
     if (form.matterId !== undefined && form.matterId !== null && form.matterId !== ticket.matterId) {
-      const pick = isSelectableMatter(this.db, form.matterId);
+      const pick = await isSelectableMatter(this.db, form.matterId);
       if (!pick.ok) throw new TicketError('refused', pick.reason);
       next.matterPath = matterPathText(pick.line);
     } else if (form.matterId === null) next.matterPath = null;
@@ -94,7 +94,7 @@ export class TicketService {
       }
     }
     if (form.handlingUnitId !== undefined && form.handlingUnitId !== null && form.handlingUnitId !== ticket.handlingUnitId) {
-      if (!findHandlingUnit(this.db, form.handlingUnitId)?.enabled) throw new TicketError('refused', '承办单位不存在或已停用');
+      if (!(await findHandlingUnit(this.db, form.handlingUnitId))?.enabled) throw new TicketError('refused', '承办单位不存在或已停用');
     }
     const merged = { ...ticket, ...next };
     if (ticket.registeredAt) {
@@ -102,7 +102,7 @@ export class TicketService {
       if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
     }
     const deadlines = ticket.status === 'accepted' ? this.deadlinesOf(merged) : {};
-    const saved = saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
+    const saved = await saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
     if (!saved) throw new TicketError('not-found', '工单不存在');
     return saved;
   }
@@ -127,19 +127,19 @@ export class TicketService {
   }
 
   /** 登记完成: refused with every missing field named; then the ticket is no longer a draft. */
-  completeRegistration(number: string, actor: string): TicketRow {
-    const ticket = this.require(number);
+  async completeRegistration(number: string, actor: string): Promise<TicketRow> {
+    const ticket = await this.require(number);
     if (ticket.registeredAt) return ticket;
     const missing = missingForRegistration(ticket);
     if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
     const summary = [ticket.matterPath, ticket.districtName && `${ticket.districtName}${ticket.streetName ?? ''}`].filter(Boolean).join('；');
-    if (!markTicketRegistered(this.db, ticket.id, actor, `登记完成：${summary}`)) return this.require(number);
+    if (!(await markTicketRegistered(this.db, ticket.id, actor, `登记完成：${summary}`))) return this.require(number);
     this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'register', actor });
     return this.require(number);
   }
 
-  act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): TicketRow {
-    const ticket = this.require(number);
+  async act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): Promise<TicketRow> {
+    const ticket = await this.require(number);
     const now = this.now();
     const check = checkMove(this.calendar(), ticket.status, action, {
       now,
@@ -158,7 +158,7 @@ export class TicketService {
     if (action === 'dispatch' || action === 'refuse-return') set.dispatchedAt = now.toISOString();
     if (action === 'evaluate') set.satisfaction = input.satisfaction ?? null;
     if (action === 'supervise') set.supervisedAt = now.toISOString();
-    const applied = changeTicketStatus(this.db, {
+    const applied = await changeTicketStatus(this.db, {
       ticketId: ticket.id,
       from: ticket.status,
       to: check.to,
@@ -174,14 +174,14 @@ export class TicketService {
   }
 
   /** 延期 by 5 working days: before the deadline, at most twice, the second with a named approver. */
-  extend(number: string, actor: string, input: { note: string; approver: string | null }): TicketRow {
-    const ticket = this.require(number);
+  async extend(number: string, actor: string, input: { note: string; approver: string | null }): Promise<TicketRow> {
+    const ticket = await this.require(number);
     const check = checkExtension(ticket.status, { dueAt: ticket.dueAt, granted: ticket.extensions, approver: input.approver, now: this.now() });
     if (!check.ok) throw new TicketError('refused', check.reason);
     const calendar = this.calendar();
     const next = extendDeadline(calendar, ticket.dueAt ?? '');
     const note = `延期至 ${next.dueAt}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
-    if (!grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note })) {
+    if (!(await grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note }))) {
       throw new TicketError('conflict', '工单已被他人延期，请刷新后重试');
     }
     this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'extend', actor });
