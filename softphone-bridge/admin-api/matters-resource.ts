@@ -106,16 +106,16 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '修改分类（改名、移动、排序、停用/启用）', params: IdParams, body: MatterPatch, response: { 200: Matter, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    async (request) => {
-      const before = await findTicketMatter(db, request.params.id);
-      if (!before) throw notFound(`诉求分类不存在: ${request.params.id}`);
-      return storeRefusal(() =>
+    async (request) =>
+      // The audit's "before" is read in the change's own transaction: what the change replaced.
+      storeRefusal(() =>
         auditedAsync(db, sessionOf(request).login, 'ticket-matter', 'update', async (tx) => {
+          const before = await findTicketMatter(tx, request.params.id);
+          if (!before) throw notFound(`诉求分类不存在: ${request.params.id}`);
           const after = await updateTicketMatter(tx, before.id, request.body);
           return { id: before.id, before, after, result: after };
         }),
-      );
-    },
+      ),
   );
 
   app.get(
@@ -142,16 +142,16 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.patch(
     '/handling-units/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改承办单位（改名、停用/启用）', params: IdParams, body: UnitPatch, response: { 200: Unit, ...errorReplies(400, 401, 403, 404, 409) } } },
-    async (request) => {
-      const before = await findHandlingUnit(db, request.params.id);
-      if (!before) throw notFound(`承办单位不存在: ${request.params.id}`);
-      return storeRefusal(() =>
+    async (request) =>
+      // The audit's "before" is read in the change's own transaction: what the change replaced.
+      storeRefusal(() =>
         auditedAsync(db, sessionOf(request).login, 'handling-unit', 'update', async (tx) => {
+          const before = await findHandlingUnit(tx, request.params.id);
+          if (!before) throw notFound(`承办单位不存在: ${request.params.id}`);
           const after = await updateHandlingUnit(tx, before.id, request.body);
           return { id: before.id, before, after, result: after };
         }),
-      );
-    },
+      ),
   );
 
   app.get(
