@@ -41,6 +41,8 @@ export class DeskRegistry {
         deliver(message);
         return;
       }
+      // Failing while an earlier delivery is still pending is not an unhandled rejection: the chain reports it.
+      if (message instanceof Promise) message.catch(() => undefined);
       const delivery: Promise<void> = (before ?? Promise.resolve())
         .then(async () => deliver(await message))
         .catch(onError)

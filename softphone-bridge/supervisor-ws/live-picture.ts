@@ -48,6 +48,8 @@ export class LivePicture {
         this.keep(alert, onAlert);
         return;
       }
+      // Failing while an earlier alert is still being named is not an unhandled rejection: the chain reports it.
+      if (alert instanceof Promise) alert.catch(() => undefined);
       const step: Promise<void> = (this.naming ?? Promise.resolve())
         .then(async () => this.keep(await alert, onAlert))
         .catch((error: unknown) => calls.context.log.error({ err: error }, 'alert could not be listed'))
