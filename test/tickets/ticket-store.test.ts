@@ -5,7 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  appendTicketEvent,
   changeTicketStatus,
+  findTicketByNumber,
+  isTicketRegistered,
+  listTicketsOfCaller,
+  recordSurvey,
+  setTicketDeadlines,
+  setTicketRecording,
   createHandlingUnit,
   createTicketMatter,
   grantExtension,
@@ -95,6 +102,26 @@ describe('tickets on either database', () => {
     expect(await markTicketSupervised(db, ticket.id, '即将到期', new Date('2026-06-19T00:00:00Z'))).toBe(false);
     expect(await listUnmarkedTicketsDueBefore(db, '2026-06-21T00:00:00.000Z')).toEqual([]);
     expect((await ticketHistory(db, ticket.id)).map((e) => e.kind)).toEqual(['created', 'dispatch', 'registered', 'extended', 'supervise-mark']);
+  });
+
+  it('history lines, the survey, deadlines and the recording land on the ticket; a caller lists newest first', async () => {
+    const { db } = await open();
+    const older = (await openTicketForCall(db, arrival('h.1', new Date('2026-06-09T02:00:00Z')))).ticket;
+    const { ticket } = await openTicketForCall(db, arrival('h.2'));
+    await appendTicketEvent(db, { ticketId: ticket.id, actor: 'ivr', kind: 'transferred', note: '转接 12366', at: new Date('2026-06-10T02:01:00Z') });
+    await recordSurvey(db, ticket.id, 'basically-satisfied');
+    await setTicketRecording(db, ticket.id, 'call-2606100001');
+    await setTicketDeadlines(db, ticket.id, { dispatchDueAt: '2026-06-10T06:00:00.000Z', dueAt: '2026-06-11T02:00:00.000Z' });
+    expect(await isTicketRegistered(db, ticket.id)).toBe(false);
+    expect(await findTicketByNumber(db, ticket.number)).toMatchObject({ satisfaction: 'basically-satisfied', recording: 'call-2606100001', dueAt: '2026-06-11T02:00:00.000Z' });
+    expect(await findTicketByNumber(db, 'none')).toBeUndefined();
+    expect((await ticketHistory(db, ticket.id)).map((e) => [e.kind, e.note])).toEqual([
+      ['created', '来电受理'],
+      ['transferred', '转接 12366'],
+      ['survey', '通话后评价: 基本满意'],
+    ]);
+    expect((await listTicketsOfCaller(db, '13800138000')).map((t) => t.id)).toEqual([ticket.id, older.id]);
+    expect((await searchTickets(db, { overdueAt: '2026-06-12T00:00:00.000Z', page: 1, pageSize: 10 })).items.map((t) => t.id)).toEqual([ticket.id]);
   });
 
   it('the matter tree keeps three levels, no cycles and no twin names; units keep unique names', async () => {
