@@ -113,15 +113,16 @@ export function startCallHandling(deps: {
 
   // Channels answered and waiting for their arrival to be recorded (a repeated StasisStart meanwhile is ignored).
   const admitting = new Set<string>();
-  const record = (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>) => {
+  const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>) => {
     let arrived;
     try {
-      arrived = admitInboundCall(db, channel, dialledNumber, log, now);
+      arrived = await admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
       return;
     }
-    if (!arrived.isNew || live.has(arrived.linkedId)) return;
+    // Stopped while the arrival was being written: the call stays up on the PBX, like the calls in hand.
+    if (stopped || !arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
     const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
     register(call);
@@ -141,13 +142,17 @@ export function startCallHandling(deps: {
     answering.catch(() => undefined);
     admitting.add(channel.id);
     const release = router.hold(channel.id);
+    // Until the arrival is recorded and its call registered, a repeated StasisStart is ignored and the
+    // channel's events are held.
     setImmediate(() => {
-      admitting.delete(channel.id);
-      try {
-        if (!stopped) record(channel, dialledNumber, now, answering);
-      } finally {
-        release();
-      }
+      void (async () => {
+        try {
+          if (!stopped) await record(channel, dialledNumber, now, answering);
+        } finally {
+          admitting.delete(channel.id);
+          release();
+        }
+      })().catch((error: unknown) => log.error({ err: error, channelId: channel.id }, 'could not admit the call'));
     });
   };
 

@@ -19,9 +19,21 @@ function sqliteCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** better-sqlite3 raises `SqliteError` with a `code`; foreign-key and unique violations become conflicts. */
+/** PostgreSQL's integrity violations (SQLSTATE class 23) under the SQLite code callers ask about. */
+const POSTGRES_CONSTRAINTS: Record<string, string> = {
+  '23505': 'SQLITE_CONSTRAINT_UNIQUE',
+  '23503': 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  '23514': 'SQLITE_CONSTRAINT_CHECK',
+  '23502': 'SQLITE_CONSTRAINT_NOTNULL',
+};
+
+/**
+ * better-sqlite3 raises `SqliteError` with a `code`, node-postgres a `DatabaseError` with the SQLSTATE;
+ * foreign-key and unique violations become conflicts.
+ */
 export function isConstraintError(error: unknown, code?: string): boolean {
-  const actual = sqliteCode(error);
+  const raw = sqliteCode(error);
+  const actual = raw === undefined ? undefined : (POSTGRES_CONSTRAINTS[raw] ?? (/^23[0-9A-Z]{3}$/.test(raw) ? 'SQLITE_CONSTRAINT' : raw));
   if (actual === undefined || !actual.startsWith('SQLITE_CONSTRAINT')) return false;
   return code === undefined || actual === code;
 }

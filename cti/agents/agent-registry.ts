@@ -53,6 +53,7 @@ export class AgentRegistry {
   /** `PJSIP/1001` → on a call? Fed by AMI device state and ARI endpoints' channels. */
   private readonly inUse = new Map<string, boolean>();
   private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
+  private closed = false;
   private readonly changeListeners = new Set<() => void>();
   /** The ticket of a live call, for the wrap-up's registration check (wired by call handling). */
   private ticketOfCall: (callId: string) => number | null = () => null;
@@ -278,10 +279,29 @@ export class AgentRegistry {
       // Back to ready only when someone is at the desktop to see the next pop, and the call's ticket
       // is registered; otherwise 示忙 with the reason, which the desktop shows as a reminder.
       if (agent.desktops === 0) this.apply(agent, 'not-ready', DESKTOP_GONE_REASON);
-      else if (this.ticketCheck && agent.wrapUpTicketId !== null && !isTicketRegistered(this.db, agent.wrapUpTicketId)) this.apply(agent, 'not-ready', TICKET_UNREGISTERED_REASON);
+      else if (this.ticketCheck && agent.wrapUpTicketId !== null) this.endWrapUpIfRegistered(agent, agent.wrapUpTicketId, agent.wrapUpUntil);
       else this.apply(agent, 'wrap-up-end', null);
     }, left);
     this.wrapUpTimers.set(agent.agentId, timer);
+  }
+
+  /** The end of a wrap-up whose call's ticket is read first: ready if registered, 示忙 with the reminder if not. */
+  private endWrapUpIfRegistered(agent: AgentInfo, ticketId: number, wrapUpUntil: number | null): void {
+    // Meanwhile the wrap-up may have ended, been extended or rearmed, or the registry closed: then that decides.
+    const unchanged = () => !this.closed && agent.state === 'wrap_up' && agent.wrapUpUntil === wrapUpUntil && !this.wrapUpTimers.has(agent.agentId);
+    isTicketRegistered(this.db, ticketId).then(
+      (registered) => {
+        if (!unchanged()) return;
+        if (agent.desktops === 0) this.apply(agent, 'not-ready', DESKTOP_GONE_REASON);
+        else if (!registered) this.apply(agent, 'not-ready', TICKET_UNREGISTERED_REASON);
+        else this.apply(agent, 'wrap-up-end', null);
+      },
+      (error: unknown) => {
+        // Not known to be registered: the reminder, which the agent clears by going ready.
+        this.log.error({ agentId: agent.agentId, ticketId, err: error }, 'could not read the wrap-up ticket');
+        if (unchanged()) this.apply(agent, 'not-ready', TICKET_UNREGISTERED_REASON);
+      },
+    );
   }
 
   private clearWrapUp(agentId: number): void {
@@ -339,6 +359,7 @@ export class AgentRegistry {
   }
 
   close(): void {
+    this.closed = true;
     for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
     this.wrapUpTimers.clear();
   }

@@ -43,7 +43,7 @@ export class MissedCallCallbacks {
           return;
         }
         const original = findCallById(this.ctx.db, missed.callId);
-        const ticket = original ? findTicketByCallKey(this.ctx.db, original.linkedId) : undefined;
+        const ticket = original ? await findTicketByCallKey(this.ctx.db, original.linkedId) : undefined;
         if (!ticket) {
           closeMissedCall(this.ctx.db, missed.id, 'unreachable');
           return;

@@ -12,7 +12,7 @@
  * Every transition is logged and written to the ticket history. The flow is registered on the call
  * while it runs, so the call's end (the caller hanging up, a restart) stops it through `cancel()`.
  */
-import { appendTicketEvent } from '../../store/index.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
@@ -158,7 +158,7 @@ export class AttendedTransfer implements CallFlow {
     if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
     await this.call.callerHold.release();
     if (this.target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'transferred', note: `咨询转接 ${this.target.label}` });
+    void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'transferred', note: `咨询转接 ${this.target.label}` });
     this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended', ...(agentHungUp ? { agentHungUp } : {}) });
   }
 
@@ -238,6 +238,6 @@ export class AttendedTransfer implements CallFlow {
   }
 
   private note(text: string): void {
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'attended-transfer', note: text });
+    void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'attended-transfer', note: text });
   }
 }

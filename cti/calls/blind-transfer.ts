@@ -14,7 +14,7 @@
  * Every transition is logged and written to the ticket history. The flow is registered on the call
  * while it runs, so the call's end stops it (`cancel('call-ended')`).
  */
-import { appendTicketEvent } from '../../store/index.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
@@ -54,7 +54,7 @@ export class BlindTransfer implements CallFlow {
     if (target.kind === 'phone' && !call.fire('transfer')) throw new CallControlError(`${callStateLabel(call.state)}时不能转接`);
     this.machine = new FlowMachine(ctx, 'blind-transfer', call, actor, 'starting', TRANSITIONS);
     this.unregister = call.runFlow(this);
-    appendTicketEvent(ctx.db, { ticketId: call.summary.ticketId, actor, kind: 'transferred', note: `盲转 ${target.label}` });
+    void noteTicket(ctx, { ticketId: call.summary.ticketId, actor, kind: 'transferred', note: `盲转 ${target.label}` });
     call.publish({ type: 'call.transferred', fromAgentId, target: target.label, mode: 'blind' });
   }
 

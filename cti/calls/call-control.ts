@@ -10,7 +10,7 @@
  * What an agent may do now is `allowed-commands.ts`'s rule applied to `situation()`: the desktop
  * gateway sends `allowed()` with every event and refuses each command through `check()` first.
  */
-import { appendTicketEvent } from '../../store/index.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import { callStateLabel } from '../state-labels.js';
 import { allowedCommands, refusalOf, type CommandSituation, type CommandType, type FlowStage } from './allowed-commands.js';
 import { AttendedTransfer } from './attended-transfer.js';
@@ -134,7 +134,7 @@ export class CallControl {
 
   private note(call: InboundCall, agentId: number, kind: string, note: string): void {
     const login = this.ctx.agents.get(agentId)?.login ?? String(agentId);
-    appendTicketEvent(this.ctx.db, { ticketId: call.summary.ticketId, actor: login, kind, note });
+    void noteTicket(this.ctx, { ticketId: call.summary.ticketId, actor: login, kind, note });
   }
 
   private actor(agentId: number): string {

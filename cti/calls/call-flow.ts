@@ -5,7 +5,7 @@
  * PBX restart, an error) stops it at once: what rings on the call's behalf is hung up, a target
  * whose ring was cancelled goes back to ready.
  */
-import { appendTicketEvent } from '../../store/index.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import type { CallContext } from './call-context.js';
 
 /**
@@ -30,7 +30,7 @@ export class FlowMachine<S extends string, T extends string> {
   private state: S;
 
   constructor(
-    private readonly ctx: Pick<CallContext, 'db' | 'log'>,
+    private readonly ctx: Pick<CallContext, 'db' | 'log' | 'clock'>,
     private readonly flow: string,
     private readonly call: { callId: string; summary: { ticketId: number } },
     private readonly actor: string,
@@ -54,7 +54,7 @@ export class FlowMachine<S extends string, T extends string> {
     }
     this.state = to;
     this.ctx.log.info({ callId: this.call.callId, flow: this.flow, from, trigger, to }, `${this.flow} ${from} -> ${trigger} -> ${to}`);
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: this.flow, note: `${from} → ${to}: ${note}` });
+    void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: this.flow, note: `${from} → ${to}: ${note}` });
     return true;
   }
 }

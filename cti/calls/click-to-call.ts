@@ -57,12 +57,12 @@ function directoryNumbers(db: Db): Set<string> {
 }
 
 /** The ticket a callback of `missedCallId` belongs to (the missed call's own). */
-function ticketOfMissedCall(db: Db, missedCallId: number, number: string): TicketRow {
+async function ticketOfMissedCall(db: Db, missedCallId: number, number: string): Promise<TicketRow> {
   const missed = findMissedCall(db, missedCallId);
   if (!missed) throw new CallControlError('漏接记录不存在');
   if (missed.callerNumber !== number) throw new CallControlError('回拨号码与漏接记录不符');
   const original = findCallById(db, missed.callId);
-  const ticket = original ? findTicketByCallKey(db, original.linkedId) : undefined;
+  const ticket = original ? await findTicketByCallKey(db, original.linkedId) : undefined;
   if (!ticket) throw new CallControlError('找不到该漏接来电的工单');
   return ticket;
 }
@@ -85,7 +85,7 @@ export async function clickToCall(
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
   const refusal = dialRefusal(number, directoryNumbers(ctx.db));
   if (refusal) throw new CallControlError(refusal);
-  const original = missedCallId === undefined ? null : ticketOfMissedCall(ctx.db, missedCallId, number);
+  const original = missedCallId === undefined ? null : await ticketOfMissedCall(ctx.db, missedCallId, number);
   // The citizen's leg gets the call's id: it is the call's key, as a caller's channel is for inbound calls.
   const callId = `callback-${randomUUID()}`;
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
@@ -111,11 +111,11 @@ export async function clickToCall(
   });
   const ticket =
     original ??
-    openTicketForCall(ctx.db, { callKey: callId, callId: row.id, callerNumber: number, dialledNumber: number, routeId: main?.id ?? null, hotline, at: now }).ticket;
+    (await openTicketForCall(ctx.db, { callKey: callId, callId: row.id, callerNumber: number, dialledNumber: number, routeId: main?.id ?? null, hotline, at: now })).ticket;
   // The agent registers this ticket during the call: it is theirs from now on.
-  setTicketAgent(ctx.db, ticket.id, agentId);
+  await setTicketAgent(ctx.db, ticket.id, agentId);
   const login = agent.login;
-  appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
+  await appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
   const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number };
   // Before the pop goes out, so the pop's `allowed` already offers 挂断 while the citizen rings.
   const doneDialling = onDialling(callId, own.legId);
@@ -132,7 +132,7 @@ export async function clickToCall(
     await ctx.ari.hangup(own.legId).catch(() => undefined);
     const why = outcome === 'cancelled' ? '坐席已挂机' : ringFailureText(citizen.failure);
     markCallEnded(ctx.db, callId, { outcome: 'failed', hangupCause: null, at: ctx.clock.now().toISOString() });
-    appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound-failed', note: `外呼未接通：${why}` });
+    await appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound-failed', note: `外呼未接通：${why}` });
     ctx.bus.publish({ type: 'call.offer.withdrawn', at: ctx.clock.now().toISOString(), call: summary, agentId, reason: 'not-reached' });
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`外呼失败：${why}`);

@@ -14,7 +14,7 @@
  * Every transition is logged and written to the ticket history. The flow is registered on the call
  * from the first ring until it ends, so the call's end stops it through `cancel()`.
  */
-import { appendTicketEvent } from '../../store/index.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import { popOnRing } from './blind-transfer.js';
 import type { CallContext } from './call-context.js';
@@ -74,7 +74,7 @@ export class Conference implements CallFlow {
   /** Rings the third party; resolves once they joined, rejects when they did not (the caller is back with the agent). */
   async start(): Promise<void> {
     this.unregister = this.call.runFlow(this);
-    appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话呼叫 ${this.target.label}` });
+    void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话呼叫 ${this.target.label}` });
     if (this.target.emergency) {
       this.ctx.bus.publish({
         type: 'alert',
@@ -172,12 +172,12 @@ export class Conference implements CallFlow {
       this.ctx.agents.transition(this.agentId, 'call-end', null);
       this.call.attachParty(this.thirdLeg, this.target.agentId);
       if (this.target.agentId === null) this.call.transferredTo = this.target.label;
-      appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `坐席退出，来电人与 ${this.target.label} 继续通话` });
+      void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `坐席退出，来电人与 ${this.target.label} 继续通话` });
     } else {
       this.machine.move('left', `${this.target.label} 退出三方通话`);
       if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'call-end', null);
       this.call.attachParty(this.agentLeg, this.agentId);
-      appendTicketEvent(this.ctx.db, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `${this.target.label} 退出三方通话` });
+      void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `${this.target.label} 退出三方通话` });
     }
     this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
     this.settle();

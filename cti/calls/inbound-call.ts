@@ -9,7 +9,6 @@ import { CallerHungUp } from '../../ivr/media-port.js';
 import { PROMPTS } from '../../ivr/prompts.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
-  appendTicketEvent,
   listSkills,
   markCallAnswered,
   endCall,
@@ -21,6 +20,7 @@ import {
   setTicketRecording,
   type CallOutcome,
 } from '../../store/index.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallSummary, DomainEvent } from '../events/domain-events.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
@@ -320,9 +320,10 @@ export class InboundCall implements QueueMember {
       });
     const waitMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
     markCallAnswered(this.ctx.db, this.callId, { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording });
-    if (recording) setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
-    setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
-    appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
+    // On the ticket before the desktop hears of the answer: the agent's form saves to a ticket that is theirs.
+    if (recording) await setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
+    await setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
+    await noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
     this.publish({ type: 'call.answered', agentId, recording });
     return true;
   }
@@ -395,7 +396,7 @@ export class InboundCall implements QueueMember {
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, leg.legId]);
     this.fire('transfer-out');
     this.transferredTo = target;
-    appendTicketEvent(this.ctx.db, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
+    void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
     this.publish({ type: 'call.transferred', fromAgentId: null, target, mode: 'blind' });
   }
 

@@ -19,10 +19,10 @@ export async function runPostCallSurvey(deps: { port: MediaPort; db: Db; log: Lo
     await port.play([PROMPTS.survey]);
     const { digits } = await port.collect({ maxDigits: 1, firstDigitTimeoutMs: SURVEY_TIMEOUT_MS, interDigitTimeoutMs: SURVEY_TIMEOUT_MS });
     result = SURVEY_KEYS[digits] ?? 'no-answer';
-    recordSurvey(db, call.ticketId, result);
+    await recordSurvey(db, call.ticketId, result);
     await port.play([PROMPTS.surveyThanks]);
   } catch (error) {
     if (!(error instanceof CallerHungUp)) log.warn({ callId: call.callId, err: (error as Error).message }, 'survey failed');
-    if (result === 'no-answer') recordSurvey(db, call.ticketId, result);
+    if (result === 'no-answer') await recordSurvey(db, call.ticketId, result);
   }
 }

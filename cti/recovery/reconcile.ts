@@ -217,7 +217,7 @@ class Pass {
       await this.closeRow(row);
       return;
     }
-    const ticket = this.ticketOf(row, caller);
+    const ticket = await this.ticketOf(row, caller);
     if (!ticket) {
       this.decide(row.linkedId, row.callerNumber, 'no ticket for the call: caller released');
       this.channels.delete(caller.id);
@@ -354,7 +354,7 @@ class Pass {
         () => undefined,
       );
     }
-    const ticket = findTicketByCallKey(this.ctx.db, row.linkedId);
+    const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
     if (ticket) {
       this.ctx.bus.publish({
         type: 'call.ended',
@@ -377,8 +377,8 @@ class Pass {
     else this.counts.closedAnswered++;
   }
 
-  private ticketOf(row: CallRow, caller: AriChannel): TicketRow | undefined {
-    const own = findTicketByCallKey(this.ctx.db, row.linkedId);
+  private async ticketOf(row: CallRow, caller: AriChannel): Promise<TicketRow | undefined> {
+    const own = await findTicketByCallKey(this.ctx.db, row.linkedId);
     if (own) return own;
     // A missed-call callback leg carries the original ticket's number (`callback,<number>`).
     const args = this.stasisArgs(caller);

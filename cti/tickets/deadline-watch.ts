@@ -26,14 +26,14 @@ export class DeadlineWatch {
   }
 
   /** One pass; returns the tickets it marked. */
-  runOnce(now = clockOf(this.db).now()): string[] {
+  async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const marked: string[] = [];
     try {
       const horizon = new Date(now.getTime() + DUE_SOON_HOURS * 3600_000).toISOString();
-      for (const ticket of listUnmarkedTicketsDueBefore(this.db, horizon)) {
+      for (const ticket of await listUnmarkedTicketsDueBefore(this.db, horizon)) {
         const overdue = Date.parse(ticket.dueAt ?? '') <= now.getTime();
         const note = overdue ? `已超期（期限 ${ticket.dueAt}）` : `即将到期（期限 ${ticket.dueAt}）`;
-        if (!markTicketSupervised(this.db, ticket.id, note, now)) continue;
+        if (!(await markTicketSupervised(this.db, ticket.id, note, now))) continue;
         marked.push(ticket.number);
         const at = now.toISOString();
         this.bus.publish({ type: 'ticket.overdue', at, ticketId: ticket.id, number: ticket.number, dueAt: ticket.dueAt ?? '', overdue });

@@ -1,6 +1,6 @@
 /**
  * Applies ticket moves: checks them with the lifecycle rules (routing/tickets), writes the status,
- * the history entry and any deadline atomicallySync, and publishes `ticket.changed`. A ticket is a draft
+ * the history entry and any deadline atomically, and publishes `ticket.changed`. A ticket is a draft
  * (saved as the agent types) until 登记完成 checks its required fields (routing/tickets/registration.ts);
  * only then can it be answered directly or dispatched. While at acceptance, its deadlines follow the
  * category and urgency on the working-day calendar with the admin's corrections, or the agent's choice.
@@ -42,6 +42,9 @@ export class TicketError extends Error {
 }
 
 export class TicketService {
+  /** Per ticket number, the end of the change in progress. */
+  private readonly changing = new Map<string, Promise<void>>();
+
   constructor(
     private readonly db: Db,
     private readonly bus: DomainEventBus,
@@ -54,8 +57,26 @@ export class TicketService {
     return new WorkingCalendar(listCalendarDays(this.db).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
   }
 
-  private require(number: string): TicketRow {
-    const ticket = findTicketByNumber(this.db, number);
+  /**
+   * A ticket's changes run one after another, each reading what the one before wrote: a draft saved
+   * while the previous save is still being written must not compute its deadlines from the older form.
+   */
+  private inTurn<T>(number: string, change: () => Promise<T>): Promise<T> {
+    const before = this.changing.get(number) ?? Promise.resolve();
+    const run = before.then(change);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.changing.set(number, settled);
+    void settled.then(() => {
+      if (this.changing.get(number) === settled) this.changing.delete(number);
+    });
+    return run;
+  }
+
+  private async require(number: string): Promise<TicketRow> {
+    const ticket = await findTicketByNumber(this.db, number);
     if (!ticket) throw new TicketError('not-found', '工单不存在');
     return ticket;
   }
@@ -66,45 +87,47 @@ export class TicketService {
    * at acceptance, its deadlines follow the category and urgency (or the agent's chosen deadline).
    * Once registered, a save may not leave a required field empty.
    */
-  register(number: string, form: TicketForm): TicketRow {
-    const ticket = this.require(number);
-    if (ticket.status !== 'accepted' && ticket.status !== 'returned') {
-      const changes = (k: 'handlingUnitId' | 'dueOverride' | 'dueReason') => form[k] !== undefined && form[k] !== ticket[k];
-      if (changes('handlingUnitId') || changes('dueOverride') || changes('dueReason')) {
-        throw new TicketError('refused', '工单已派出或办结，承办单位和办理时限须经退单、改派或延期变更');
+  async register(number: string, form: TicketForm): Promise<TicketRow> {
+    return this.inTurn(number, async () => {
+      const ticket = await this.require(number);
+      if (ticket.status !== 'accepted' && ticket.status !== 'returned') {
+        const changes = (k: 'handlingUnitId' | 'dueOverride' | 'dueReason') => form[k] !== undefined && form[k] !== ticket[k];
+        if (changes('handlingUnitId') || changes('dueOverride') || changes('dueReason')) {
+          throw new TicketError('refused', '工单已派出或办结，承办单位和办理时限须经退单、改派或延期变更');
+        }
       }
-    }
-    const next: TicketForm = { ...form };
-    if (form.matterId !== undefined && form.matterId !== null && form.matterId !== ticket.matterId) {
-      const pick = isSelectableMatter(this.db, form.matterId);
-      if (!pick.ok) throw new TicketError('refused', pick.reason);
-      next.matterPath = matterPathText(pick.line);
-    } else if (form.matterId === null) next.matterPath = null;
-    if (form.districtCode !== undefined || form.streetCode !== undefined) {
-      const districtCode = form.districtCode === undefined ? ticket.districtCode : form.districtCode;
-      const streetCode = form.streetCode === undefined ? ticket.streetCode : form.streetCode;
-      if (districtCode === null) {
-        if (streetCode !== null) throw new TicketError('refused', '请先选择事发区/县');
-        Object.assign(next, { districtName: null, streetCode: null, streetName: null });
-      } else {
-        if (!centreCityCode(this.db)) throw new TicketError('refused', '本中心所在城市未设定，请管理员在系统管理的工单分类中设定');
-        const place = findDivision(this.db, districtCode, streetCode);
-        if (!place) throw new TicketError('refused', streetCode ? '事发乡镇/街道不在所选区/县内' : '事发区/县不在本市');
-        Object.assign(next, { districtCode, districtName: place.district.name, streetCode, streetName: place.street?.name ?? null });
+      const next: TicketForm = { ...form };
+      if (form.matterId !== undefined && form.matterId !== null && form.matterId !== ticket.matterId) {
+        const pick = await isSelectableMatter(this.db, form.matterId);
+        if (!pick.ok) throw new TicketError('refused', pick.reason);
+        next.matterPath = matterPathText(pick.line);
+      } else if (form.matterId === null) next.matterPath = null;
+      if (form.districtCode !== undefined || form.streetCode !== undefined) {
+        const districtCode = form.districtCode === undefined ? ticket.districtCode : form.districtCode;
+        const streetCode = form.streetCode === undefined ? ticket.streetCode : form.streetCode;
+        if (districtCode === null) {
+          if (streetCode !== null) throw new TicketError('refused', '请先选择事发区/县');
+          Object.assign(next, { districtName: null, streetCode: null, streetName: null });
+        } else {
+          if (!centreCityCode(this.db)) throw new TicketError('refused', '本中心所在城市未设定，请管理员在系统管理的工单分类中设定');
+          const place = findDivision(this.db, districtCode, streetCode);
+          if (!place) throw new TicketError('refused', streetCode ? '事发乡镇/街道不在所选区/县内' : '事发区/县不在本市');
+          Object.assign(next, { districtCode, districtName: place.district.name, streetCode, streetName: place.street?.name ?? null });
+        }
       }
-    }
-    if (form.handlingUnitId !== undefined && form.handlingUnitId !== null && form.handlingUnitId !== ticket.handlingUnitId) {
-      if (!findHandlingUnit(this.db, form.handlingUnitId)?.enabled) throw new TicketError('refused', '承办单位不存在或已停用');
-    }
-    const merged = { ...ticket, ...next };
-    if (ticket.registeredAt) {
-      const missing = missingForRegistration(merged);
-      if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
-    }
-    const deadlines = ticket.status === 'accepted' ? this.deadlinesOf(merged) : {};
-    const saved = saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
-    if (!saved) throw new TicketError('not-found', '工单不存在');
-    return saved;
+      if (form.handlingUnitId !== undefined && form.handlingUnitId !== null && form.handlingUnitId !== ticket.handlingUnitId) {
+        if (!(await findHandlingUnit(this.db, form.handlingUnitId))?.enabled) throw new TicketError('refused', '承办单位不存在或已停用');
+      }
+      const merged = { ...ticket, ...next };
+      if (ticket.registeredAt) {
+        const missing = missingForRegistration(merged);
+        if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
+      }
+      const deadlines = ticket.status === 'accepted' ? this.deadlinesOf(merged) : {};
+      const saved = await saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
+      if (!saved) throw new TicketError('not-found', '工单不存在');
+      return saved;
+    });
   }
 
   /** The rule's deadline, the latest allowed, and the one that applies (the agent's choice, checked). */
@@ -127,64 +150,70 @@ export class TicketService {
   }
 
   /** 登记完成: refused with every missing field named; then the ticket is no longer a draft. */
-  completeRegistration(number: string, actor: string): TicketRow {
-    const ticket = this.require(number);
-    if (ticket.registeredAt) return ticket;
-    const missing = missingForRegistration(ticket);
-    if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
-    const summary = [ticket.matterPath, ticket.districtName && `${ticket.districtName}${ticket.streetName ?? ''}`].filter(Boolean).join('；');
-    if (!markTicketRegistered(this.db, ticket.id, actor, `登记完成：${summary}`)) return this.require(number);
-    this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'register', actor });
-    return this.require(number);
+  async completeRegistration(number: string, actor: string): Promise<TicketRow> {
+    return this.inTurn(number, async () => {
+      const ticket = await this.require(number);
+      if (ticket.registeredAt) return ticket;
+      const missing = missingForRegistration(ticket);
+      if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
+      const summary = [ticket.matterPath, ticket.districtName && `${ticket.districtName}${ticket.streetName ?? ''}`].filter(Boolean).join('；');
+      if (!(await markTicketRegistered(this.db, ticket.id, actor, `登记完成：${summary}`))) return this.require(number);
+      this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'register', actor });
+      return this.require(number);
+    });
   }
 
-  act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): TicketRow {
-    const ticket = this.require(number);
-    const now = this.now();
-    const check = checkMove(this.calendar(), ticket.status, action, {
-      now,
-      dispatchedAt: ticket.dispatchedAt,
-      note: input.note ?? null,
-      satisfaction: action === 'evaluate' ? (input.satisfaction ?? null) : ticket.satisfaction,
+  async act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): Promise<TicketRow> {
+    return this.inTurn(number, async () => {
+      const ticket = await this.require(number);
+      const now = this.now();
+      const check = checkMove(this.calendar(), ticket.status, action, {
+        now,
+        dispatchedAt: ticket.dispatchedAt,
+        note: input.note ?? null,
+        satisfaction: action === 'evaluate' ? (input.satisfaction ?? null) : ticket.satisfaction,
+      });
+      if (!check.ok) throw new TicketError('refused', check.reason);
+      if (ticket.status === 'accepted' || ticket.status === 'returned') {
+        const ready = action === 'answer-directly' ? checkAnswerReady(ticket) : action === 'dispatch' ? checkDispatchReady(ticket) : { ok: true as const };
+        if (!ready.ok) throw new TicketError('refused', ready.reason);
+        if (action === 'dispatch' && ticket.dueAt && Date.parse(ticket.dueAt) <= now.getTime()) throw new TicketError('refused', '办理时限已过，请重新设定');
+      }
+      if (action === 'evaluate' && !input.satisfaction) throw new TicketError('refused', '评价须给出满意度');
+      const set: Parameters<typeof changeTicketStatus>[1]['set'] = {};
+      if (action === 'dispatch' || action === 'refuse-return') set.dispatchedAt = now.toISOString();
+      if (action === 'evaluate') set.satisfaction = input.satisfaction ?? null;
+      if (action === 'supervise') set.supervisedAt = now.toISOString();
+      const applied = await changeTicketStatus(this.db, {
+        ticketId: ticket.id,
+        from: ticket.status,
+        to: check.to,
+        actor,
+        kind: action,
+        ...(input.note ? { note: input.note } : {}),
+        at: now,
+        set,
+      });
+      if (!applied) throw new TicketError('conflict', '工单状态已被他人更新，请刷新后重试');
+      this.bus.publish({ type: 'ticket.changed', at: now.toISOString(), ticketId: ticket.id, number, from: ticket.status, to: check.to, action, actor });
+      return this.require(number);
     });
-    if (!check.ok) throw new TicketError('refused', check.reason);
-    if (ticket.status === 'accepted' || ticket.status === 'returned') {
-      const ready = action === 'answer-directly' ? checkAnswerReady(ticket) : action === 'dispatch' ? checkDispatchReady(ticket) : { ok: true as const };
-      if (!ready.ok) throw new TicketError('refused', ready.reason);
-      if (action === 'dispatch' && ticket.dueAt && Date.parse(ticket.dueAt) <= now.getTime()) throw new TicketError('refused', '办理时限已过，请重新设定');
-    }
-    if (action === 'evaluate' && !input.satisfaction) throw new TicketError('refused', '评价须给出满意度');
-    const set: Parameters<typeof changeTicketStatus>[1]['set'] = {};
-    if (action === 'dispatch' || action === 'refuse-return') set.dispatchedAt = now.toISOString();
-    if (action === 'evaluate') set.satisfaction = input.satisfaction ?? null;
-    if (action === 'supervise') set.supervisedAt = now.toISOString();
-    const applied = changeTicketStatus(this.db, {
-      ticketId: ticket.id,
-      from: ticket.status,
-      to: check.to,
-      actor,
-      kind: action,
-      ...(input.note ? { note: input.note } : {}),
-      at: now,
-      set,
-    });
-    if (!applied) throw new TicketError('conflict', '工单状态已被他人更新，请刷新后重试');
-    this.bus.publish({ type: 'ticket.changed', at: now.toISOString(), ticketId: ticket.id, number, from: ticket.status, to: check.to, action, actor });
-    return this.require(number);
   }
 
   /** 延期 by 5 working days: before the deadline, at most twice, the second with a named approver. */
-  extend(number: string, actor: string, input: { note: string; approver: string | null }): TicketRow {
-    const ticket = this.require(number);
-    const check = checkExtension(ticket.status, { dueAt: ticket.dueAt, granted: ticket.extensions, approver: input.approver, now: this.now() });
-    if (!check.ok) throw new TicketError('refused', check.reason);
-    const calendar = this.calendar();
-    const next = extendDeadline(calendar, ticket.dueAt ?? '');
-    const note = `延期至 ${next.dueAt}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
-    if (!grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note })) {
-      throw new TicketError('conflict', '工单已被他人延期，请刷新后重试');
-    }
-    this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'extend', actor });
-    return this.require(number);
+  async extend(number: string, actor: string, input: { note: string; approver: string | null }): Promise<TicketRow> {
+    return this.inTurn(number, async () => {
+      const ticket = await this.require(number);
+      const check = checkExtension(ticket.status, { dueAt: ticket.dueAt, granted: ticket.extensions, approver: input.approver, now: this.now() });
+      if (!check.ok) throw new TicketError('refused', check.reason);
+      const calendar = this.calendar();
+      const next = extendDeadline(calendar, ticket.dueAt ?? '');
+      const note = `延期至 ${next.dueAt}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
+      if (!(await grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note }))) {
+        throw new TicketError('conflict', '工单已被他人延期，请刷新后重试');
+      }
+      this.bus.publish({ type: 'ticket.changed', at: this.now().toISOString(), ticketId: ticket.id, number, from: ticket.status, to: ticket.status, action: 'extend', actor });
+      return this.require(number);
+    });
   }
 }

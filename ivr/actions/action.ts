@@ -14,7 +14,7 @@ export interface IvrStep {
 
 export interface TicketStatusLookup {
   /** The ticket with this number, if any; the IVR decides what the caller may hear. */
-  (ticketNumber: string): { callerNumber: string; status: string } | undefined;
+  (ticketNumber: string): Promise<{ callerNumber: string; status: string } | undefined> | { callerNumber: string; status: string } | undefined;
 }
 
 export interface ActionContext {

@@ -18,7 +18,7 @@ export const progressQueryAction: IvrActionHandler<Extract<IvrAction, { type: 'p
       firstDigitTimeoutMs: 10_000,
       interDigitTimeoutMs: 5_000,
     });
-    const ticket = /^\d+$/.test(input.digits) ? lookupTicket(input.digits) : undefined;
+    const ticket = /^\d+$/.test(input.digits) ? await lookupTicket(input.digits) : undefined;
     if (ticket && ticket.callerNumber === callerNumber) {
       await port.play([PROMPTS.ticketStatusIs, ticketStatusPrompt(ticket.status), `digits:${input.digits}`]);
     } else {

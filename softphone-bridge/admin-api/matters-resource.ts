@@ -24,7 +24,7 @@ import {
 import { FreeText, Pattern } from '../http/free-text.js';
 import { ApiError, errorReplies, notFound } from '../http/error-replies.js';
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
-import { audited } from './audit-trail.js';
+import { audited, auditedAsync } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { Id, IdParams, Nullable } from './schemas.js';
 
@@ -69,9 +69,9 @@ const CityBody = Type.Object(
 const TAGS = ['工单分类与承办单位 ticket reference lists'];
 
 /** Store refusals of a tree edit (too deep, a cycle, a duplicate name) as HTTP answers. */
-function storeRefusal<T>(change: () => T): T {
+async function storeRefusal<T>(change: () => Promise<T>): Promise<T> {
   try {
-    return change();
+    return await change();
   } catch (error) {
     if (error instanceof StoreError) throw new ApiError(error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400, error.message);
     throw error;
@@ -82,16 +82,16 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.get(
     '/ticket-matters',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '诉求分类树（全部节点，含停用）', response: { 200: Type.Array(Matter), ...errorReplies(401, 403) } } },
-    () => listTicketMatters(db),
+    async () => listTicketMatters(db),
   );
 
   app.post(
     '/ticket-matters',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增分类', body: MatterBody, response: { 201: Matter, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
-      const created = storeRefusal(() =>
-        audited(db, sessionOf(request).login, 'ticket-matter', 'create', (tx) => {
-          const row = createTicketMatter(tx, request.body);
+    async (request, reply) => {
+      const created = await storeRefusal(() =>
+        auditedAsync(db, sessionOf(request).login, 'ticket-matter', 'create', async (tx) => {
+          const row = await createTicketMatter(tx, request.body);
           return { id: row.id, after: row, result: row };
         }),
       );
@@ -106,31 +106,31 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '修改分类（改名、移动、排序、停用/启用）', params: IdParams, body: MatterPatch, response: { 200: Matter, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
-      const before = findTicketMatter(db, request.params.id);
-      if (!before) throw notFound(`诉求分类不存在: ${request.params.id}`);
-      return storeRefusal(() =>
-        audited(db, sessionOf(request).login, 'ticket-matter', 'update', (tx) => {
-          const after = updateTicketMatter(tx, before.id, request.body);
+    async (request) =>
+      // The audit's "before" is read in the change's own transaction: what the change replaced.
+      storeRefusal(() =>
+        auditedAsync(db, sessionOf(request).login, 'ticket-matter', 'update', async (tx) => {
+          const before = await findTicketMatter(tx, request.params.id);
+          if (!before) throw notFound(`诉求分类不存在: ${request.params.id}`);
+          const after = await updateTicketMatter(tx, before.id, request.body);
           return { id: before.id, before, after, result: after };
         }),
-      );
-    },
+      ),
   );
 
   app.get(
     '/handling-units',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '承办单位列表（含停用）', response: { 200: Type.Array(Unit), ...errorReplies(401, 403) } } },
-    () => listHandlingUnits(db),
+    async () => listHandlingUnits(db),
   );
 
   app.post(
     '/handling-units',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增承办单位', body: UnitBody, response: { 201: Unit, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
-      const created = storeRefusal(() =>
-        audited(db, sessionOf(request).login, 'handling-unit', 'create', (tx) => {
-          const row = createHandlingUnit(tx, request.body);
+    async (request, reply) => {
+      const created = await storeRefusal(() =>
+        auditedAsync(db, sessionOf(request).login, 'handling-unit', 'create', async (tx) => {
+          const row = await createHandlingUnit(tx, request.body);
           return { id: row.id, after: row, result: row };
         }),
       );
@@ -142,16 +142,16 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.patch(
     '/handling-units/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改承办单位（改名、停用/启用）', params: IdParams, body: UnitPatch, response: { 200: Unit, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
-      const before = findHandlingUnit(db, request.params.id);
-      if (!before) throw notFound(`承办单位不存在: ${request.params.id}`);
-      return storeRefusal(() =>
-        audited(db, sessionOf(request).login, 'handling-unit', 'update', (tx) => {
-          const after = updateHandlingUnit(tx, before.id, request.body);
+    async (request) =>
+      // The audit's "before" is read in the change's own transaction: what the change replaced.
+      storeRefusal(() =>
+        auditedAsync(db, sessionOf(request).login, 'handling-unit', 'update', async (tx) => {
+          const before = await findHandlingUnit(tx, request.params.id);
+          if (!before) throw notFound(`承办单位不存在: ${request.params.id}`);
+          const after = await updateHandlingUnit(tx, before.id, request.body);
           return { id: before.id, before, after, result: after };
         }),
-      );
-    },
+      ),
   );
 
   app.get(

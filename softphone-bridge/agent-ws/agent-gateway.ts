@@ -47,7 +47,7 @@ function addresseeOf(event: DomainEvent): number | null {
 }
 
 /** The wire form of a domain event for the desktop of the agent it concerns (without `allowed`). */
-function wireForm(db: Db, event: DomainEvent): object | null {
+function wireForm(db: Db, event: DomainEvent): object | null | Promise<object> {
   switch (event.type) {
     case 'agent.state':
       return {
@@ -58,7 +58,10 @@ function wireForm(db: Db, event: DomainEvent): object | null {
         ...(event.wrapUpUntil ? { wrapUpUntil: event.wrapUpUntil, wrapUpExtended: event.wrapUpExtended ?? false } : {}),
       };
     case 'call.offered':
-      return { ...buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs), ...(event.outbound ? { outbound: true, missedCallId: event.outbound.missedCallId } : {}) };
+      return buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs).then((pop) => ({
+        ...pop,
+        ...(event.outbound ? { outbound: true, missedCallId: event.outbound.missedCallId } : {}),
+      }));
     case 'call.answered':
     case 'call.held':
     case 'call.resumed':
@@ -83,12 +86,14 @@ function wireForm(db: Db, event: DomainEvent): object | null {
 }
 
 export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; db: Db; limits: SocketLimits }> = (app, { calls, sessions, db, limits }) => {
-  const desks = new DeskRegistry(calls.bus, addresseeOf, (event) => {
-    const message = wireForm(db, event);
-    const agentId = addresseeOf(event);
+  const desks = new DeskRegistry(
+    calls.bus,
+    addresseeOf,
+    (event) => wireForm(db, event),
     // Read when the event is delivered: the agent's and the call's state after the change it reports.
-    return message && agentId !== null ? { ...message, allowed: calls.control.allowed(agentId) } : message;
-  });
+    (agentId, message) => ({ ...message, allowed: calls.control.allowed(agentId) }),
+    (error) => app.log.error({ err: error }, 'an event could not be sent to the agent desktop'),
+  );
   app.addHook('onClose', () => desks.close());
   app.get(
     '/ws/agent',

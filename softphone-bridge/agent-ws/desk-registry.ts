@@ -3,6 +3,9 @@
  * event goes straight to the desktops of the agent it concerns and its wire form (a screen-pop reads
  * the database) is built once. With one subscription per desktop, every event visited every desktop
  * connected — 2,000 of them in a large centre — before reaching the one it was for.
+ *
+ * A wire form that reads the database comes later than the event; the agent's later events wait for
+ * it, so each desktop still gets its events in the order they happened (the pop before the answer).
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import { KeyedSets } from '../../cti/events/keyed-sets.js';
@@ -12,18 +15,41 @@ export type DeskSend = (message: object) => void;
 export class DeskRegistry {
   private readonly byAgent = new KeyedSets<number, DeskSend>();
   private readonly unsubscribe: () => void;
+  /** Per agent, the delivery of a wire form still being built: the agent's next events go after it. */
+  private readonly pending = new Map<number, Promise<void>>();
 
   constructor(
     bus: DomainEventBus,
     addresseeOf: (event: DomainEvent) => number | null,
-    wireForm: (event: DomainEvent) => object | null,
+    wireForm: (event: DomainEvent) => object | null | Promise<object | null>,
+    /** Applied to a message as it is sent (what must be read at delivery time). */
+    atDelivery: (agentId: number, message: object) => object = (_agentId, message) => message,
+    onError: (error: unknown) => void = () => undefined,
   ) {
     this.unsubscribe = bus.subscribe((event) => {
       const agentId = addresseeOf(event);
       const desks = agentId === null ? [] : this.byAgent.valuesOf(agentId);
-      if (desks.length === 0) return;
+      if (agentId === null || desks.length === 0) return;
       const message = wireForm(event);
-      if (message) for (const send of desks) send(message);
+      const before = this.pending.get(agentId);
+      const deliver = (ready: object | null) => {
+        if (!ready) return;
+        const sent = atDelivery(agentId, ready);
+        for (const send of desks) send(sent);
+      };
+      if (!before && !(message instanceof Promise)) {
+        deliver(message);
+        return;
+      }
+      // Failing while an earlier delivery is still pending is not an unhandled rejection: the chain reports it.
+      if (message instanceof Promise) message.catch(() => undefined);
+      const delivery: Promise<void> = (before ?? Promise.resolve())
+        .then(async () => deliver(await message))
+        .catch(onError)
+        .finally(() => {
+          if (this.pending.get(agentId) === delivery) this.pending.delete(agentId);
+        });
+      this.pending.set(agentId, delivery);
     });
   }
 

@@ -25,8 +25,8 @@ export interface ScreenPop {
 
 const HISTORY = 5;
 
-export function buildScreenPop(db: Db, call: CallSummary, ivrSteps: IvrStep[], waitedMs: number): ScreenPop {
-  const history = listTicketsOfCaller(db, call.callerNumber, HISTORY + 1)
+export async function buildScreenPop(db: Db, call: CallSummary, ivrSteps: IvrStep[], waitedMs: number): Promise<ScreenPop> {
+  const history = (await listTicketsOfCaller(db, call.callerNumber, HISTORY + 1))
     .filter((t) => t.id !== call.ticketId)
     .slice(0, HISTORY)
     // A confidential ticket shows its number and stage, never its content (routing/tickets/confidentiality.ts).

@@ -22,9 +22,9 @@ export function ticketOptionsRoute(app: FastifyInstance, db: Db): void {
   app.get(
     '/api/v1/ticket-options',
     { config: { roles: EVERYONE }, schema: { response: { 200: Options, 401: Type.Object({ error: Type.String() }) } } },
-    () => {
+    async () => {
       // A disabled node hides its whole branch from new tickets.
-      const all = listTicketMatters(db);
+      const all = await listTicketMatters(db);
       const enabled = new Set<number>();
       const byId = new Map(all.map((m) => [m.id, m]));
       const offered = (id: number): boolean => {
@@ -34,7 +34,7 @@ export function ticketOptionsRoute(app: FastifyInstance, db: Db): void {
       for (const m of all) if (offered(m.id)) enabled.add(m.id);
       return {
         matters: all.filter((m) => enabled.has(m.id)).map((m) => ({ id: m.id, parentId: m.parentId, name: m.name })),
-        units: listHandlingUnits(db)
+        units: (await listHandlingUnits(db))
           .filter((u) => u.enabled)
           .map((u) => ({ id: u.id, name: u.name })),
         city: centreCity(db),

@@ -162,8 +162,8 @@ function sendTicketError(reply: FastifyReply, error: unknown): FastifyReply {
 }
 
 /** The ticket as this reader may see it: the unit's name, and a confidential caller masked unless they took the call. */
-function view(db: Db, ticket: TicketRow, claims: SessionClaims) {
-  const unit = ticket.handlingUnitId === null ? null : (findHandlingUnit(db, ticket.handlingUnitId)?.name ?? null);
+async function view(db: Db, ticket: TicketRow, claims: SessionClaims) {
+  const unit = ticket.handlingUnitId === null ? null : ((await findHandlingUnit(db, ticket.handlingUnitId))?.name ?? null);
   return { ...callerView(ticket, claims.agentId), handlingUnit: unit, knowledgeLinks: ticket.knowledgeLinks ?? [] };
 }
 
@@ -179,11 +179,11 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/api/v1/tickets',
     { config: { roles: EVERYONE }, schema: { querystring: SearchQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const q = request.query;
       writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
-      const found = searchTickets(db, {
+      const found = await searchTickets(db, {
         ...(q.number ? { number: q.number } : {}),
         ...(q.caller ? { callerNumber: q.caller } : {}),
         ...(q.callerName ? { callerName: q.callerName } : {}),
@@ -199,18 +199,18 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
         page: q.page,
         pageSize: q.pageSize,
       });
-      return { total: found.total, items: found.items.map((t) => view(db, t, claims)) };
+      return { total: found.total, items: await Promise.all(found.items.map((t) => view(db, t, claims))) };
     },
   );
 
   app.get<{ Querystring: Static<typeof MineQuery> }>(
     '/api/v1/tickets/mine',
     { config: { roles: EVERYONE }, schema: { querystring: MineQuery, response: { 200: Type.Object({ day: Type.String(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const day = request.query.day ?? shanghaiDay(clockOf(db).now());
       const { from, to } = shanghaiDayBounds(day);
-      return { day, items: listAgentTickets(db, claims.agentId, from, to).map((t) => view(db, t, claims)) };
+      return { day, items: await Promise.all((await listAgentTickets(db, claims.agentId, from, to)).map((t) => view(db, t, claims))) };
     },
   );
 
@@ -220,13 +220,13 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       config: { roles: EVERYONE },
       schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 422: IncompleteReply } },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
-      const ticket = findTicketByNumber(db, request.params.number);
+      const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
       try {
-        return { ticket: view(db, tickets.completeRegistration(ticket.number, claims.login), claims) };
+        return { ticket: await view(db, await tickets.completeRegistration(ticket.number, claims.login), claims) };
       } catch (error) {
         return sendTicketError(reply, error);
       }
@@ -236,19 +236,19 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.post<{ Params: Static<typeof Params>; Body: Static<typeof ActionBody> }>(
     '/api/v1/tickets/:number/actions',
     { config: { roles: EVERYONE }, schema: { params: Params, body: ActionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
-      const ticket = findTicketByNumber(db, request.params.number);
+      const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role === 'agent' && (ticket.agentId !== claims.agentId || !AGENT_ACTIONS.has(request.body.action))) {
         return reply.code(403).send({ error: '坐席只能对本人受理的工单直接办结或派单' });
       }
       try {
-        const moved = tickets.act(ticket.number, request.body.action, claims.login, {
+        const moved = await tickets.act(ticket.number, request.body.action, claims.login, {
           note: request.body.note ?? null,
           ...(request.body.satisfaction ? { satisfaction: request.body.satisfaction } : {}),
         });
-        return { ticket: view(db, moved, claims) };
+        return { ticket: await view(db, moved, claims) };
       } catch (error) {
         return sendTicketError(reply, error);
       }
@@ -258,11 +258,11 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.post<{ Params: Static<typeof Params>; Body: Static<typeof ExtensionBody> }>(
     '/api/v1/tickets/:number/extensions',
     { config: { roles: EVERYONE }, schema: { params: Params, body: ExtensionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
       if (claims.role === 'agent') return reply.code(403).send({ error: '延期须由班长或管理员办理' });
       try {
-        return { ticket: view(db, tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }), claims) };
+        return { ticket: await view(db, await tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }), claims) };
       } catch (error) {
         return sendTicketError(reply, error);
       }
@@ -272,32 +272,32 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.get<{ Params: Static<typeof Params> }>(
     '/api/v1/tickets/:number',
     { config: { roles: EVERYONE }, schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
-      const ticket = findTicketByNumber(db, request.params.number);
+      const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
-      return { ticket: view(db, ticket, claims), history: ticketHistory(db, ticket.id) };
+      return { ticket: await view(db, ticket, claims), history: await ticketHistory(db, ticket.id) };
     },
   );
 
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof FormBody> }>(
     '/api/v1/tickets/:number',
     { config: { roles: EVERYONE }, schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: IncompleteReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
-      const ticket = findTicketByNumber(db, request.params.number);
+      const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
       let saved: TicketRow;
       try {
-        saved = tickets.register(ticket.number, request.body);
+        saved = await tickets.register(ticket.number, request.body);
       } catch (error) {
         return sendTicketError(reply, error);
       }
       // Only what changed: drafts are saved as the agent types.
       writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
-      return { ticket: view(db, saved, claims) };
+      return { ticket: await view(db, saved, claims) };
     },
   );
   return Promise.resolve();

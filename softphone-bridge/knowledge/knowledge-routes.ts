@@ -326,8 +326,8 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
   );
 
   // Links to tickets: an agent only for the tickets of calls they took (like the ticket routes).
-  const ticketFor = (claims: SessionClaims, number: string) => {
-    const ticket = findTicketByNumber(db, number);
+  const ticketFor = async (claims: SessionClaims, number: string) => {
+    const ticket = await findTicketByNumber(db, number);
     if (!ticket || (claims.role === 'agent' && ticket.agentId !== claims.agentId)) throw notFound('工单不存在');
     return ticket;
   };
@@ -346,7 +346,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
     },
     async (request) => {
       const claims = sessionOf(request);
-      const ticket = ticketFor(claims, request.params.number);
+      const ticket = await ticketFor(claims, request.params.number);
       const [hit] = await searchableEntry(db, request.body.entryId, today());
       if (!hit) throw notFound('知识条目不存在或不在有效期内');
       const created = await linkKnowledgeToTicket(db, { ticket, entryId: hit.entryId, version: hit.version, title: hit.title, actor: claims.login });
@@ -362,7 +362,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       config: { roles: EVERYONE },
       schema: { tags: TAGS, summary: '工单关联的知识条目', params: TicketParams, response: { 200: Type.Array(Link), ...errorReplies(400, 401, 403, 404) } },
     },
-    async (request) => listKnowledgeLinksOfTicket(db, ticketFor(sessionOf(request), request.params.number).number),
+    async (request) => listKnowledgeLinksOfTicket(db, (await ticketFor(sessionOf(request), request.params.number)).number),
   );
 
   return Promise.resolve();

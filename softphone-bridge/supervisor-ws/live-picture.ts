@@ -30,6 +30,8 @@ export class LivePicture {
   private readonly alertedLongWait = new Set<string>();
   private day = '';
   private readonly unsubscribe: () => void;
+  /** Alerts still being named (their call's ticket read): later alerts are listed after them. */
+  private naming: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -40,30 +42,50 @@ export class LivePicture {
       if (event.type !== 'alert') return;
       const { type: _type, ...raised } = event;
       const alert = this.named(raised);
-      // A surge's later alerts update its one entry.
-      const earlier = alert.surgeId ? this.alerts.findIndex((a) => a.surgeId === alert.surgeId) : -1;
-      if (earlier >= 0) this.alerts.splice(earlier, 1);
-      this.alerts.unshift(alert);
-      this.alerts.length = Math.min(this.alerts.length, ALERTS_KEPT);
-      onAlert(alert);
+      // An alert about a call that has ended waits for its ticket to be read; the alerts after it wait
+      // for it, so they are still listed in the order they were raised.
+      if (!this.naming && !(alert instanceof Promise)) {
+        this.keep(alert, onAlert);
+        return;
+      }
+      // Failing while an earlier alert is still being named is not an unhandled rejection: the chain reports it.
+      if (alert instanceof Promise) alert.catch(() => undefined);
+      const step: Promise<void> = (this.naming ?? Promise.resolve())
+        .then(async () => this.keep(await alert, onAlert))
+        .catch((error: unknown) => calls.context.log.error({ err: error }, 'alert could not be listed'))
+        .finally(() => {
+          if (this.naming === step) this.naming = null;
+        });
+      this.naming = step;
     });
   }
 
-  private named(alert: Alert): Alert {
+  private keep(alert: Alert, onAlert: (alert: Alert) => void): void {
+    // A surge's later alerts update its one entry.
+    const earlier = alert.surgeId ? this.alerts.findIndex((a) => a.surgeId === alert.surgeId) : -1;
+    if (earlier >= 0) this.alerts.splice(earlier, 1);
+    this.alerts.unshift(alert);
+    this.alerts.length = Math.min(this.alerts.length, ALERTS_KEPT);
+    onAlert(alert);
+  }
+
+  private named(alert: Alert): Alert | Promise<Alert> {
     const named: Alert = { ...alert };
     const agent = alert.agentId === undefined ? undefined : this.calls.agents.get(alert.agentId);
     if (agent) {
       named.agentName = agent.name;
       named.agentLogin = agent.login;
     }
-    if (alert.callId) {
-      const live = this.calls.call(alert.callId)?.summary;
-      const ticket = live ? undefined : findTicketByCallKey(this.db, alert.callId);
-      const caller = live?.callerNumber ?? ticket?.callerNumber;
+    if (!alert.callId) return named;
+    const callId = alert.callId;
+    const fill = (caller: string | undefined, ticketNumber: string | undefined): Alert => {
       if (caller) named.callerNumber = maskNumber(caller);
-      named.ticketNumber ??= live?.ticketNumber ?? ticket?.number;
-    }
-    return named;
+      named.ticketNumber ??= ticketNumber;
+      return named;
+    };
+    const live = this.calls.call(callId)?.summary;
+    if (live) return fill(live.callerNumber, live.ticketNumber);
+    return findTicketByCallKey(this.db, callId).then((ticket) => fill(ticket?.callerNumber, ticket?.number));
   }
 
   /** Samples the queue and raises long-wait alerts; call it on every tick. */

@@ -2,8 +2,8 @@ import { nowIso, clockOf } from '../clock.js';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db.js';
-import { atomicallySync } from '../durability.js';
-import { prepared } from '../prepared.js';
+import { atomically } from '../durability.js';
+import { changedRows, first, statement } from '../prepared.js';
 import { ticketEvents, tickets, ticketSequences, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
 
@@ -21,21 +21,20 @@ export interface TicketForCall {
   at: Date;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /** yyMMdd + a 4-digit sequence of the Shanghai day (more digits past 9999 calls a day). */
-function nextTicketNumber(db: Db, at: Date): string {
+async function nextTicketNumber(db: Db, at: Date): Promise<{ day: string; last: number; number: string }> {
   const day = shanghaiDay(at).replaceAll('-', '').slice(2);
-  const row = prepared(db, 'next-ticket-sequence', (d) =>
-    d
-      .insert(ticketSequences)
-      .values({ day: sql.placeholder('day'), last: 1 })
-      .onConflictDoUpdate({ target: ticketSequences.day, set: { last: sql`${ticketSequences.last} + 1` } })
-      .returning({ last: ticketSequences.last })
-      .prepare(),
-  ).get({ day });
+  const row = first(
+    await statement(db, 'next-ticket-sequence', (d) =>
+      d
+        .insert(ticketSequences)
+        .values({ day: sql.placeholder('day'), last: 1 })
+        .onConflictDoUpdate({ target: ticketSequences.day, set: { last: sql`${ticketSequences.last} + 1` } })
+        .returning({ last: ticketSequences.last }),
+    ).execute({ day }),
+  );
   if (!row) throw new Error(`no ticket sequence for ${day}`);
-  return `${day}${String(row.last).padStart(4, '0')}`;
+  return { day, last: row.last, number: `${day}${String(row.last).padStart(4, '0')}` };
 }
 
 /**
@@ -43,61 +42,77 @@ function nextTicketNumber(db: Db, at: Date): string {
  * delivery of the same arrival (or a race between two processes) harmless: one call, one ticket.
  * The write is committed (synchronous=FULL) when this returns.
  */
-export function openTicketForCall(db: Db, input: TicketForCall): { ticket: TicketRow; created: boolean } {
-  return atomicallySync(db, () => {
-    const existing = findTicketByCallKey(db, input.callKey);
+export async function openTicketForCall(db: Db, input: TicketForCall): Promise<{ ticket: TicketRow; created: boolean }> {
+  return atomically(db, async (tx) => {
+    // The usual repeat (a redelivered arrival) is found here and draws no number.
+    const existing = await findTicketByCallKey(tx, input.callKey);
     if (existing) return { ticket: existing, created: false };
     const at = input.at.toISOString();
-    const ticket = prepared(db, 'ticket-insert-for-call', (d) =>
-      d
-        .insert(tickets)
-        .values({
-          number: sql.placeholder('number'),
-          callKey: sql.placeholder('callKey'),
-          callId: sql.placeholder('callId'),
-          callerNumber: sql.placeholder('callerNumber'),
-          dialledNumber: sql.placeholder('dialledNumber'),
-          routeId: sql.placeholder('routeId'),
-          hotline: sql.placeholder('hotline'),
-          status: 'accepted',
-          createdAt: sql.placeholder('at'),
-          updatedAt: sql.placeholder('at'),
-        })
-        .returning()
-        .prepare(),
-    ).get({ ...input, number: nextTicketNumber(db, input.at), at });
-    if (!ticket) throw new Error(`the ticket for call ${input.callKey} was not written`);
-    prepared(db, 'ticket-event-created', (d) =>
+    const drawn = await nextTicketNumber(tx, input.at);
+    const ticket = first(
+      await statement(tx, 'ticket-insert-for-call', (d) =>
+        d
+          .insert(tickets)
+          .values({
+            number: sql.placeholder('number'),
+            callKey: sql.placeholder('callKey'),
+            callId: sql.placeholder('callId'),
+            callerNumber: sql.placeholder('callerNumber'),
+            dialledNumber: sql.placeholder('dialledNumber'),
+            routeId: sql.placeholder('routeId'),
+            hotline: sql.placeholder('hotline'),
+            status: 'accepted',
+            createdAt: sql.placeholder('at'),
+            updatedAt: sql.placeholder('at'),
+          })
+          .onConflictDoNothing({ target: tickets.callKey })
+          .returning(),
+      ).execute({ ...input, number: drawn.number, at }),
+    );
+    if (!ticket) {
+      // Another transaction opened the call's ticket after the look-up above (PostgreSQL; SQLite's
+      // transactions take turns): the unique call key kept it to one, and that one is the call's. The
+      // number drawn goes back — this transaction still holds the day's sequence row, so nobody drew a
+      // later one — and the day's numbers stay without gaps.
+      await tx
+        .update(ticketSequences)
+        .set({ last: drawn.last - 1 })
+        .where(and(eq(ticketSequences.day, drawn.day), eq(ticketSequences.last, drawn.last)));
+      const theirs = await findTicketByCallKey(tx, input.callKey);
+      if (!theirs) throw new Error(`the ticket for call ${input.callKey} was not written`);
+      return { ticket: theirs, created: false };
+    }
+    await statement(tx, 'ticket-event-created', (d) =>
       d
         .insert(ticketEvents)
-        .values({ ticketId: sql.placeholder('ticketId'), at: sql.placeholder('at'), actor: 'system', kind: 'created', toStatus: 'accepted', note: '来电受理' })
-        .prepare(),
-    ).run({ ticketId: ticket.id, at });
+        .values({ ticketId: sql.placeholder('ticketId'), at: sql.placeholder('at'), actor: 'system', kind: 'created', toStatus: 'accepted', note: '来电受理' }),
+    ).execute({ ticketId: ticket.id, at });
     return { ticket, created: true };
   });
 }
 
-export function findTicketByNumber(db: Db, number: string): TicketRow | undefined {
-  return db.select().from(tickets).where(eq(tickets.number, number)).get();
+export async function findTicketByNumber(db: Db, number: string): Promise<TicketRow | undefined> {
+  return first(await db.select().from(tickets).where(eq(tickets.number, number)).limit(1));
 }
 
-export function findTicketByCallKey(db: Db | Tx, callKey: string): TicketRow | undefined {
-  return prepared(db, 'ticket-by-call-key', (d) => d.select().from(tickets).where(eq(tickets.callKey, sql.placeholder('callKey'))).prepare()).get({ callKey });
+export async function findTicketByCallKey(db: Db, callKey: string): Promise<TicketRow | undefined> {
+  return first(
+    await statement(db, 'ticket-by-call-key', (d) => d.select().from(tickets).where(eq(tickets.callKey, sql.placeholder('callKey')))).execute({ callKey }),
+  );
 }
 
 /** A caller's earlier tickets, newest first (screen-pop history, progress query). */
-export function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): TicketRow[] {
+export async function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): Promise<TicketRow[]> {
   return db
     .select()
     .from(tickets)
     .where(eq(tickets.callerNumber, callerNumber))
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function ticketHistory(db: Db, ticketId: number): TicketEventRow[] {
-  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id)).all();
+export async function ticketHistory(db: Db, ticketId: number): Promise<TicketEventRow[]> {
+  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id));
 }
 
 export interface StatusChange {
@@ -113,60 +128,58 @@ export interface StatusChange {
 }
 
 /**
- * Moves a ticket from one status to another and appends the event, atomicallySync. Returns false (and
+ * Moves a ticket from one status to another and appends the event, atomically. Returns false (and
  * changes nothing) when the ticket is no longer in `from` — the caller decides what that means.
  * Which moves are legal is decided above the store.
  */
-export function changeTicketStatus(db: Db, change: StatusChange): boolean {
-  return db.transaction(
-    (tx) => {
-      const at = change.at.toISOString();
-      const result = tx
-        .update(tickets)
-        .set({ ...change.set, status: change.to, updatedAt: at })
-        .where(and(eq(tickets.id, change.ticketId), eq(tickets.status, change.from)))
-        .run();
-      if (result.changes !== 1) return false;
-      tx.insert(ticketEvents)
-        .values({
-          ticketId: change.ticketId,
-          at,
-          actor: change.actor,
-          kind: change.kind,
-          fromStatus: change.from,
-          toStatus: change.to,
-          note: change.note ?? null,
-        })
-        .run();
-      return true;
-    },
-    { behavior: 'immediate' },
-  );
+export async function changeTicketStatus(db: Db, change: StatusChange): Promise<boolean> {
+  return atomically(db, async (tx) => {
+    const at = change.at.toISOString();
+    const result = await tx
+      .update(tickets)
+      .set({ ...change.set, status: change.to, updatedAt: at })
+      .where(and(eq(tickets.id, change.ticketId), eq(tickets.status, change.from)));
+    if (changedRows(result) !== 1) return false;
+    await tx.insert(ticketEvents).values({
+      ticketId: change.ticketId,
+      at,
+      actor: change.actor,
+      kind: change.kind,
+      fromStatus: change.from,
+      toStatus: change.to,
+      note: change.note ?? null,
+    });
+    return true;
+  });
 }
 
 /** Appends a history entry that does not change the status (transfer, hold, recording, …). */
-export function appendTicketEvent(
+export async function appendTicketEvent(
   db: Db,
   event: { ticketId: number; actor: string; kind: string; note?: string; at?: Date },
-): void {
-  db.insert(ticketEvents)
-    .values({
+): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.insert(ticketEvents).values({
       ticketId: event.ticketId,
-      at: (event.at ?? clockOf(db).now()).toISOString(),
+      at: (event.at ?? clockOf(tx).now()).toISOString(),
       actor: event.actor,
       kind: event.kind,
       note: event.note ?? null,
-    })
-    .run();
+    });
+  });
 }
 
-export function setTicketRecording(db: Db, ticketId: number, recording: string): void {
-  db.update(tickets).set({ recording, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).run();
+export async function setTicketRecording(db: Db, ticketId: number, recording: string): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.update(tickets).set({ recording, updatedAt: nowIso(tx) }).where(eq(tickets.id, ticketId));
+  });
 }
 
 
-export function setTicketAgent(db: Db, ticketId: number, agentId: number): void {
-  db.update(tickets).set({ agentId, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).run();
+export async function setTicketAgent(db: Db, ticketId: number, agentId: number): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.update(tickets).set({ agentId, updatedAt: nowIso(tx) }).where(eq(tickets.id, ticketId));
+  });
 }
 
 export interface TicketForm {
@@ -194,55 +207,51 @@ export interface TicketForm {
  * Saves what the agent has typed so far (the draft, saved as they type) with the deadlines it implies.
  * No history entry: drafts are saved often; 登记完成 (markTicketRegistered) is the entry.
  */
-export function saveTicketForm(
+export async function saveTicketForm(
   db: Db,
   ticketId: number,
   form: TicketForm & { dueAt?: string | null; dispatchDueAt?: string | null },
-): TicketRow | undefined {
-  return db.update(tickets).set({ ...form, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).returning().get();
+): Promise<TicketRow | undefined> {
+  return atomically(db, async (tx) =>
+    first(await tx.update(tickets).set({ ...form, updatedAt: nowIso(tx) }).where(eq(tickets.id, ticketId)).returning()),
+  );
 }
 
-/** 登记完成: marks the ticket registered (once) and notes it in the history, atomicallySync. */
-export function markTicketRegistered(db: Db, ticketId: number, actor: string, note: string): boolean {
-  return db.transaction(
-    (tx) => {
-      const at = nowIso(db);
-      const result = tx
-        .update(tickets)
-        .set({ registeredAt: at, updatedAt: at })
-        .where(and(eq(tickets.id, ticketId), sql`${tickets.registeredAt} is null`))
-        .run();
-      if (result.changes !== 1) return false;
-      tx.insert(ticketEvents).values({ ticketId, at, actor, kind: 'registered', note }).run();
-      return true;
-    },
-    { behavior: 'immediate' },
-  );
+/** 登记完成: marks the ticket registered (once) and notes it in the history, atomically. */
+export async function markTicketRegistered(db: Db, ticketId: number, actor: string, note: string): Promise<boolean> {
+  return atomically(db, async (tx) => {
+    const at = nowIso(tx);
+    const result = await tx
+      .update(tickets)
+      .set({ registeredAt: at, updatedAt: at })
+      .where(and(eq(tickets.id, ticketId), sql`${tickets.registeredAt} is null`));
+    if (changedRows(result) !== 1) return false;
+    await tx.insert(ticketEvents).values({ ticketId, at, actor, kind: 'registered', note });
+    return true;
+  });
 }
 
 /** Records a granted extension (延期) if the count is still what the caller checked; false otherwise. */
-export function grantExtension(
+export async function grantExtension(
   db: Db,
   change: { ticketId: number; expectedCount: number; dueAt: string; actor: string; note: string },
-): boolean {
-  return db.transaction(
-    (tx) => {
-      const at = nowIso(db);
-      const result = tx
-        .update(tickets)
-        .set({ dueAt: change.dueAt, extensions: change.expectedCount + 1, updatedAt: at })
-        .where(and(eq(tickets.id, change.ticketId), eq(tickets.extensions, change.expectedCount)))
-        .run();
-      if (result.changes !== 1) return false;
-      tx.insert(ticketEvents).values({ ticketId: change.ticketId, at, actor: change.actor, kind: 'extended', note: change.note }).run();
-      return true;
-    },
-    { behavior: 'immediate' },
-  );
+): Promise<boolean> {
+  return atomically(db, async (tx) => {
+    const at = nowIso(tx);
+    const result = await tx
+      .update(tickets)
+      .set({ dueAt: change.dueAt, extensions: change.expectedCount + 1, updatedAt: at })
+      .where(and(eq(tickets.id, change.ticketId), eq(tickets.extensions, change.expectedCount)));
+    if (changedRows(result) !== 1) return false;
+    await tx.insert(ticketEvents).values({ ticketId: change.ticketId, at, actor: change.actor, kind: 'extended', note: change.note });
+    return true;
+  });
 }
 
-export function setTicketDeadlines(db: Db, ticketId: number, deadlines: { dispatchDueAt: string; dueAt: string }): void {
-  db.update(tickets).set({ ...deadlines, updatedAt: nowIso(db) }).where(eq(tickets.id, ticketId)).run();
+export async function setTicketDeadlines(db: Db, ticketId: number, deadlines: { dispatchDueAt: string; dueAt: string }): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.update(tickets).set({ ...deadlines, updatedAt: nowIso(tx) }).where(eq(tickets.id, ticketId));
+  });
 }
 
 export interface TicketSearch {
@@ -273,7 +282,7 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export function searchTickets(db: Db, q: TicketSearch): { total: number; items: TicketRow[] } {
+export async function searchTickets(db: Db, q: TicketSearch): Promise<{ total: number; items: TicketRow[] }> {
   const where = and(
     q.number ? eq(tickets.number, q.number) : undefined,
     q.callerNumber ? eq(tickets.callerNumber, q.callerNumber) : undefined,
@@ -286,18 +295,17 @@ export function searchTickets(db: Db, q: TicketSearch): { total: number; items: 
     q.text ? likeAny([tickets.content, tickets.matterPath, tickets.address, tickets.streetName, tickets.districtName], q.text) : undefined,
     q.callerName ? sql`${tickets.callerName} like ${`%${escapeLike(q.callerName)}%`} escape '\\'` : undefined,
     (q.callerNumber || q.callerName) && q.viewerAgentId !== undefined
-      ? sql`(${tickets.confidential} = 0 or ${tickets.agentId} is ${q.viewerAgentId})`
+      ? sql`(${tickets.confidential} = false or ${tickets.agentId} is not distinct from ${q.viewerAgentId})`
       : undefined,
   );
-  const total = db.select({ n: sql<number>`count(*)` }).from(tickets).where(where).get()?.n ?? 0;
-  const items = db
+  const total = first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(tickets).where(where))?.n ?? 0;
+  const items = await db
     .select()
     .from(tickets)
     .where(where)
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
     .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize)
-    .all();
+    .offset((q.page - 1) * q.pageSize);
   return { total, items };
 }
 
@@ -312,56 +320,50 @@ function likeAny(columns: SQLiteColumn[], text: string): SQL {
 const OPEN = sql`${tickets.status} not in ('closed', 'callback', 'evaluated')`;
 
 /** Open tickets due before `iso` that the deadline watch has not marked yet. */
-export function listUnmarkedTicketsDueBefore(db: Db, iso: string): TicketRow[] {
+export async function listUnmarkedTicketsDueBefore(db: Db, iso: string): Promise<TicketRow[]> {
   return db
     .select()
     .from(tickets)
     .where(and(OPEN, sql`${tickets.dueAt} is not null and ${tickets.dueAt} < ${iso}`, sql`${tickets.supervisedAt} is null`))
-    .orderBy(asc(tickets.dueAt))
-    .all();
+    .orderBy(asc(tickets.dueAt));
 }
 
 /** The 督办 mark: once per ticket (a second run finds it marked and changes nothing). */
-export function markTicketSupervised(db: Db, ticketId: number, note: string, at: Date): boolean {
-  return db.transaction(
-    (tx) => {
-      const iso = at.toISOString();
-      const result = tx
-        .update(tickets)
-        .set({ supervisedAt: iso, updatedAt: iso })
-        .where(and(eq(tickets.id, ticketId), sql`${tickets.supervisedAt} is null`))
-        .run();
-      if (result.changes !== 1) return false;
-      tx.insert(ticketEvents).values({ ticketId, at: iso, actor: 'system', kind: 'supervise-mark', note }).run();
-      return true;
-    },
-    { behavior: 'immediate' },
-  );
+export async function markTicketSupervised(db: Db, ticketId: number, note: string, at: Date): Promise<boolean> {
+  return atomically(db, async (tx) => {
+    const iso = at.toISOString();
+    const result = await tx
+      .update(tickets)
+      .set({ supervisedAt: iso, updatedAt: iso })
+      .where(and(eq(tickets.id, ticketId), sql`${tickets.supervisedAt} is null`));
+    if (changedRows(result) !== 1) return false;
+    await tx.insert(ticketEvents).values({ ticketId, at: iso, actor: 'system', kind: 'supervise-mark', note });
+    return true;
+  });
 }
 
 const SURVEY_NOTES = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意', 'no-answer': '未评价' } as const;
 
 /** The post-call survey's answer, on the ticket and in its history. */
-export function recordSurvey(db: Db, ticketId: number, result: keyof typeof SURVEY_NOTES): void {
-  db.transaction((tx) => {
-    const at = nowIso(db);
-    tx.update(tickets).set({ satisfaction: result, updatedAt: at }).where(eq(tickets.id, ticketId)).run();
-    tx.insert(ticketEvents).values({ ticketId, at, actor: 'caller', kind: 'survey', note: `通话后评价: ${SURVEY_NOTES[result]}` }).run();
+export async function recordSurvey(db: Db, ticketId: number, result: keyof typeof SURVEY_NOTES): Promise<void> {
+  await atomically(db, async (tx) => {
+    const at = nowIso(tx);
+    await tx.update(tickets).set({ satisfaction: result, updatedAt: at }).where(eq(tickets.id, ticketId));
+    await tx.insert(ticketEvents).values({ ticketId, at, actor: 'caller', kind: 'survey', note: `通话后评价: ${SURVEY_NOTES[result]}` });
   });
 }
 
 /** 登记完成: the ticket's required fields passed the check (it is no longer a draft). */
-export function isTicketRegistered(db: Db, ticketId: number): boolean {
-  const row = db.select({ registeredAt: tickets.registeredAt }).from(tickets).where(eq(tickets.id, ticketId)).get();
+export async function isTicketRegistered(db: Db, ticketId: number): Promise<boolean> {
+  const row = first(await db.select({ registeredAt: tickets.registeredAt }).from(tickets).where(eq(tickets.id, ticketId)).limit(1));
   return row?.registeredAt != null;
 }
 
 /** 我的工单: an agent's tickets created in [from, to), newest first. */
-export function listAgentTickets(db: Db, agentId: number, from: string, to: string): TicketRow[] {
+export async function listAgentTickets(db: Db, agentId: number, from: string, to: string): Promise<TicketRow[]> {
   return db
     .select()
     .from(tickets)
     .where(and(eq(tickets.agentId, agentId), sql`${tickets.createdAt} >= ${from}`, sql`${tickets.createdAt} < ${to}`))
-    .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .all();
+    .orderBy(desc(tickets.createdAt), desc(tickets.id));
 }

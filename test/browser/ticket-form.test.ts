@@ -114,7 +114,7 @@ describe('the 12345 ticket on the agent desk', () => {
       address: '民族路 188 号',
     });
     expect(row?.registeredAt).not.toBeNull();
-    expect(findHandlingUnit(h.server.store.db, row?.handlingUnitId ?? 0)?.name).toBe('市住房和城乡建设委员会');
+    expect((await findHandlingUnit(h.server.store.db, row?.handlingUnitId ?? 0))?.name).toBe('市住房和城乡建设委员会');
     // A complaint of urgency C: 15 working days, so well over two weeks away.
     expect(Date.parse(row?.dueAt ?? '')).toBeGreaterThan(h.clock.now().getTime() + 14 * 86_400_000);
     expect(await page.getByTestId('ticket-missing').isHidden()).toBe(true);

@@ -40,7 +40,7 @@ describe('the end of the wrap-up', () => {
     const urls = { httpUrl: h.server.httpUrl, simUrl: h.sim.httpUrl };
 
     const registered = await answeredCall(urls, desk, '13600001111');
-    expect(await api(token, 'PATCH', `/api/v1/tickets/${registered.number}`, fullForm(h.server.store.db))).toBe(200);
+    expect(await api(token, 'PATCH', `/api/v1/tickets/${registered.number}`, await fullForm(h.server.store.db))).toBe(200);
     expect(await api(token, 'POST', `/api/v1/tickets/${registered.number}/register`)).toBe(200);
     let mark = desk.received.length;
     await registered.hangUp();

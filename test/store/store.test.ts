@@ -76,89 +76,90 @@ describe('database file', () => {
     }
   });
 
-  it('opening an existing database again applies nothing twice and keeps its rows', () => {
+  it('opening an existing database again applies nothing twice and keeps its rows', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db');
     const first = openStore(path);
-    openTicketForCall(first.db, arrival('100.1'));
+    await openTicketForCall(first.db, arrival('100.1'));
     void first.close();
     const again = open(path);
-    expect(openTicketForCall(again.db, arrival('100.1')).created).toBe(false);
+    expect((await openTicketForCall(again.db, arrival('100.1'))).created).toBe(false);
   });
 });
 
 describe('tickets', () => {
-  it('one call makes one ticket, even when the arrival is delivered twice', () => {
+  it('one call makes one ticket, even when the arrival is delivered twice', async () => {
     const { db } = open();
-    const first = openTicketForCall(db, arrival('1795312603.4'));
-    const second = openTicketForCall(db, arrival('1795312603.4'));
+    const first = await openTicketForCall(db, arrival('1795312603.4'));
+    const second = await openTicketForCall(db, arrival('1795312603.4'));
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
     expect(second.ticket.id).toBe(first.ticket.id);
     expect(db.get<{ n: number }>(sql`select count(*) as n from tickets`).n).toBe(1);
-    expect(ticketHistory(db, first.ticket.id).map((e) => e.kind)).toEqual(['created']);
+    expect((await ticketHistory(db, first.ticket.id)).map((e) => e.kind)).toEqual(['created']);
   });
 
-  it('two connections racing on the same call still make one ticket', () => {
+  it('two connections racing on the same call still make one ticket', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db');
     const a = open(path);
     const b = open(path);
-    const ra = openTicketForCall(a.db, arrival('race.1'));
-    const rb = openTicketForCall(b.db, arrival('race.1'));
+    const ra = await openTicketForCall(a.db, arrival('race.1'));
+    const rb = await openTicketForCall(b.db, arrival('race.1'));
     expect([ra.created, rb.created].sort()).toEqual([false, true]);
     expect(ra.ticket.number).toBe(rb.ticket.number);
   });
 
-  it('numbers are digits a caller can key: Shanghai date then a daily sequence', () => {
+  it('numbers are digits a caller can key: Shanghai date then a daily sequence', async () => {
     const { db } = open();
     // 2026-11-22T17:00Z is already 23 November in Shanghai.
-    const late = openTicketForCall(db, arrival('a', new Date('2026-11-22T17:00:00Z'))).ticket.number;
-    const next = openTicketForCall(db, arrival('b', new Date('2026-11-22T18:00:00Z'))).ticket.number;
+    const late = (await openTicketForCall(db, arrival('a', new Date('2026-11-22T17:00:00Z')))).ticket.number;
+    const next = (await openTicketForCall(db, arrival('b', new Date('2026-11-22T18:00:00Z')))).ticket.number;
     expect(late).toBe('2611230001');
     expect(next).toBe('2611230002');
-    expect(openTicketForCall(db, arrival('c', new Date('2026-11-22T01:00:00Z'))).ticket.number).toBe('2611220001');
+    expect((await openTicketForCall(db, arrival('c', new Date('2026-11-22T01:00:00Z')))).ticket.number).toBe('2611220001');
   });
 
-  it('past 9999 tickets a day the sequence simply gets longer, still in order', () => {
+  it('past 9999 tickets a day the sequence simply gets longer, still in order', async () => {
     const { db } = open();
     const at = new Date('2026-11-22T01:00:00Z');
-    openTicketForCall(db, arrival('n.1', at));
+    await openTicketForCall(db, arrival('n.1', at));
     db.run(sql`update ticket_sequences set last = 9998 where day = '261122'`);
-    const numbers = ['n.2', 'n.3', 'n.4'].map((key) => openTicketForCall(db, arrival(key, at)).ticket.number);
+    const numbers: string[] = [];
+    for (const key of ['n.2', 'n.3', 'n.4']) numbers.push((await openTicketForCall(db, arrival(key, at))).ticket.number);
     expect(numbers).toEqual(['2611229999', '26112210000', '26112210001']);
     // A repeated arrival takes no number.
-    expect(openTicketForCall(db, arrival('n.4', at)).ticket.number).toBe('26112210001');
-    expect(openTicketForCall(db, arrival('n.5', at)).ticket.number).toBe('26112210002');
+    expect((await openTicketForCall(db, arrival('n.4', at))).ticket.number).toBe('26112210001');
+    expect((await openTicketForCall(db, arrival('n.5', at))).ticket.number).toBe('26112210002');
   });
 
-  it('a status change is applied with its event, and a stale one changes nothing', () => {
+  it('a status change is applied with its event, and a stale one changes nothing', async () => {
     const { db } = open();
-    const { ticket } = openTicketForCall(db, arrival('s.1'));
+    const { ticket } = await openTicketForCall(db, arrival('s.1'));
     const move = { ticketId: ticket.id, from: 'accepted', to: 'dispatched', actor: '1001', kind: 'dispatch', at: new Date('2026-06-10T02:00:00Z') } as const;
-    expect(changeTicketStatus(db, move)).toBe(true);
-    expect(changeTicketStatus(db, move)).toBe(false);
-    expect(ticketHistory(db, ticket.id).map((e) => [e.fromStatus, e.toStatus])).toEqual([
+    expect(await changeTicketStatus(db, move)).toBe(true);
+    expect(await changeTicketStatus(db, move)).toBe(false);
+    expect((await ticketHistory(db, ticket.id)).map((e) => [e.fromStatus, e.toStatus])).toEqual([
       [null, 'accepted'],
       ['accepted', 'dispatched'],
     ]);
   });
 
-  it('history is append-only: the database refuses to edit or delete it', () => {
+  it('history is append-only: the database refuses to edit or delete it', async () => {
     const { db } = open();
-    openTicketForCall(db, arrival('h.1'));
+    await openTicketForCall(db, arrival('h.1'));
     expect(rootMessage(() => db.run(sql`update ticket_events set note = 'x'`))).toMatch(/append-only/);
     expect(rootMessage(() => db.run(sql`delete from ticket_events`))).toMatch(/append-only/);
   });
 
-  it('a hotline search takes %, _ and \\ literally', () => {
+  it('a hotline search takes %, _ and \\ literally', async () => {
     const { db } = open();
-    openTicketForCall(db, { ...arrival('l.1'), hotline: '12345 政务服务便民热线' });
-    openTicketForCall(db, { ...arrival('l.2'), hotline: '12315 市场监管_投诉' });
-    const search = (hotline: string) => searchTickets(db, { hotline, page: 1, pageSize: 10 }).items.map((t) => t.callKey);
-    expect(search('%')).toEqual([]);
-    expect(search('1_345')).toEqual([]);
-    expect(search('\\')).toEqual([]);
-    expect(search('监管_投诉')).toEqual(['l.2']);
-    expect(search('便民')).toEqual(['l.1']);
+    await openTicketForCall(db, { ...arrival('l.1'), hotline: '12345 政务服务便民热线' });
+    await openTicketForCall(db, { ...arrival('l.2'), hotline: '12315 市场监管_投诉' });
+    const search = async (hotline: string) => (await searchTickets(db, { hotline, page: 1, pageSize: 10 })).items.map((t) => t.callKey);
+    expect(await search('%')).toEqual([]);
+    expect(await search('1_345')).toEqual([]);
+    expect(await search('\\')).toEqual([]);
+    expect(await search('监管_投诉')).toEqual(['l.2']);
+    expect(await search('便民')).toEqual(['l.1']);
   });
 });
 

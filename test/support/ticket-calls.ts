@@ -30,15 +30,16 @@ export async function answeredCall(servers: { httpUrl: string; simUrl: string },
 }
 
 /** Ids and codes of the demo seed's reference data, by name. */
-export function demoRefs(db: Db) {
-  const matters = listTicketMatters(db);
+export async function demoRefs(db: Db) {
+  const matters = await listTicketMatters(db);
+  const units = await listHandlingUnits(db);
   const matter = (name: string) => {
     const node = matters.find((m) => m.name === name);
     if (!node) throw new Error(`no matter ${name}`);
     return node;
   };
   const unit = (name: string) => {
-    const row = listHandlingUnits(db).find((u) => u.name === name);
+    const row = units.find((u) => u.name === name);
     if (!row) throw new Error(`no unit ${name}`);
     return row;
   };
@@ -52,8 +53,8 @@ export function demoRefs(db: Db) {
 }
 
 /** Every field 登记完成 needs, for a complaint about property fees in 渝中区 解放碑街道. */
-export function fullForm(db: Db, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const refs = demoRefs(db);
+export async function fullForm(db: Db, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const refs = await demoRefs(db);
   const yuzhong = refs.district('渝中区');
   return {
     callerName: '王女士',

@@ -51,7 +51,7 @@ describe('ticket lifecycle', () => {
     const number = String(pop.ticketNumber);
 
     // A complaint of urgency C: 15 working days.
-    const form = fullForm(h.server.store.db, { content: '道路积水', handlingUnitId: demoRefs(h.server.store.db).unit('市住房和城乡建设委员会').id });
+    const form = await fullForm(h.server.store.db, { content: '道路积水', handlingUnitId: (await demoRefs(h.server.store.db)).unit('市住房和城乡建设委员会').id });
     const drafted = await api<TicketBody>(agentToken, 'PATCH', `/api/v1/tickets/${number}`, form);
     expect(drafted.status).toBe(200);
     const registered = await api<TicketBody>(agentToken, 'POST', `/api/v1/tickets/${number}/register`);
@@ -105,8 +105,8 @@ describe('deadline watch', () => {
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
     h.server.store.db.update(tickets).set({ dueAt: new Date(h.clock.now().getTime() - 3600_000).toISOString() }).where(eq(tickets.id, ticket.id)).run();
 
-    expect(h.server.deadlineWatch.runOnce()).toContain(ticket.number);
-    expect(h.server.deadlineWatch.runOnce()).not.toContain(ticket.number);
+    expect(await h.server.deadlineWatch.runOnce()).toContain(ticket.number);
+    expect(await h.server.deadlineWatch.runOnce()).not.toContain(ticket.number);
     const alert = await sup.next('alert', (m) => m.kind === 'ticket-overdue' && m.ticketNumber === ticket.number);
     expect(String(alert.message)).toContain('已超期');
     const row = h.server.store.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
@@ -157,7 +157,7 @@ describe('survey callback campaign', () => {
     const agent = await token('1003');
     const supervisor = await token('super');
     const db = h.server.store.db;
-    await api(agent, 'PATCH', `/api/v1/tickets/${number}`, fullForm(db, { category: 'help', content: '路灯不亮', handlingUnitId: demoRefs(db).unit('市住房和城乡建设委员会').id }));
+    await api(agent, 'PATCH', `/api/v1/tickets/${number}`, await fullForm(db, { category: 'help', content: '路灯不亮', handlingUnitId: (await demoRefs(db)).unit('市住房和城乡建设委员会').id }));
     expect((await api(agent, 'POST', `/api/v1/tickets/${number}/register`)).status).toBe(200);
     for (const action of ['dispatch', 'take', 'reply', 'close']) {
       expect((await api(action === 'dispatch' ? agent : supervisor, 'POST', `/api/v1/tickets/${number}/actions`, { action })).status).toBe(200);

@@ -54,7 +54,7 @@ describe('registering a 12345 ticket', () => {
     expect(refused.body.missing).toEqual(['联系电话', '诉求类型', '诉求分类', '紧急程度', '事发区/县', '事发乡镇/街道', '详细地址', '处理方式']);
     expect(refused.body.error).toBe('缺少必填项：联系电话、诉求类型、诉求分类、紧急程度、事发区/县、事发乡镇/街道、详细地址、处理方式');
     const ticketId = (await api<One>(h.server.httpUrl, 'GET', path, { token: tok })).body.ticket.id;
-    expect(isTicketRegistered(db(), ticketId)).toBe(false);
+    expect(await isTicketRegistered(db(), ticketId)).toBe(false);
 
     // A consultation needs no place.
     const consult = await api<One>(h.server.httpUrl, 'PATCH', path, { token: tok, body: { category: 'consult' } });
@@ -62,7 +62,7 @@ describe('registering a 12345 ticket', () => {
     const consultMissing = await api<{ missing: string[] }>(h.server.httpUrl, 'POST', `${path}/register`, { token: tok });
     expect(consultMissing.body.missing).toEqual(['联系电话', '诉求分类', '紧急程度', '处理方式']);
 
-    const saved = await api<One>(h.server.httpUrl, 'PATCH', path, { token: tok, body: fullForm(db()) });
+    const saved = await api<One>(h.server.httpUrl, 'PATCH', path, { token: tok, body: await fullForm(db()) });
     expect(saved.status).toBe(200);
     expect(saved.body.ticket).toMatchObject({
       matterPath: '城乡建设 > 物业管理 > 物业服务收费',
@@ -74,7 +74,7 @@ describe('registering a 12345 ticket', () => {
     const registered = await api<One>(h.server.httpUrl, 'POST', `${path}/register`, { token: tok });
     expect(registered.status).toBe(200);
     expect(registered.body.ticket.registeredAt).not.toBeNull();
-    expect(isTicketRegistered(db(), ticketId)).toBe(true);
+    expect(await isTicketRegistered(db(), ticketId)).toBe(true);
 
     // Registered: a save may not empty a required field.
     const emptied = await api<{ missing: string[] }>(h.server.httpUrl, 'PATCH', path, { token: tok, body: { callerName: '' } });
@@ -89,7 +89,7 @@ describe('registering a 12345 ticket', () => {
     const call = await answeredCall(servers(), '1002', '13800130002');
     const tok = call.desk.token;
     const path = `/api/v1/tickets/${call.number}`;
-    const refs = demoRefs(db());
+    const refs = await demoRefs(db());
     const yuzhong = refs.district('渝中区');
     const shapingba = refs.district('沙坪坝区');
     const wrongStreet = await api<{ error: string }>(h.server.httpUrl, 'PATCH', path, { token: tok, body: { districtCode: yuzhong.code, streetCode: shapingba.street('小龙坎街道').code } });
@@ -108,11 +108,11 @@ describe('registering a 12345 ticket', () => {
     const call = await answeredCall(servers(), '1003', '13800130003');
     const tok = call.desk.token;
     const path = `/api/v1/tickets/${call.number}`;
-    const refs = demoRefs(db());
+    const refs = await demoRefs(db());
     const act = (action: string) => api<One & { error: string }>(h.server.httpUrl, 'POST', `${path}/actions`, { token: tok, body: { action } });
 
     expect((await act('dispatch')).body.error).toBe('工单尚未登记完成，不能派单');
-    expect((await api<One>(h.server.httpUrl, 'PATCH', path, { token: tok, body: fullForm(db()) })).status).toBe(200);
+    expect((await api<One>(h.server.httpUrl, 'PATCH', path, { token: tok, body: await fullForm(db()) })).status).toBe(200);
     const rule = (await api<One>(h.server.httpUrl, 'POST', `${path}/register`, { token: tok })).body.ticket.dueAt ?? '';
     expect(Date.parse(rule)).toBeGreaterThan(h.clock.now().getTime() + 10 * 86_400_000);
     expect((await act('dispatch')).body.error).toBe('缺少必填项：承办单位');
@@ -149,10 +149,10 @@ describe('registering a 12345 ticket', () => {
     const call = await answeredCall(servers(), '1001', '13800130004');
     const tok = call.desk.token;
     const path = `/api/v1/tickets/${call.number}`;
-    const refs = demoRefs(db());
+    const refs = await demoRefs(db());
     const act = () => api<One & { error: string }>(h.server.httpUrl, 'POST', `${path}/actions`, { token: tok, body: { action: 'answer-directly', note: '按知识库答复' } });
     expect((await act()).body.error).toBe('工单尚未登记完成，不能直接答复办结');
-    const form = fullForm(db(), { category: 'consult', matterId: refs.matter('综合政策').id, disposition: 'answered', districtCode: null, streetCode: null, address: null });
+    const form = await fullForm(db(), { category: 'consult', matterId: refs.matter('综合政策').id, disposition: 'answered', districtCode: null, streetCode: null, address: null });
     const saved = await api<{ ticket: { knowledgeLinks: unknown[] } }>(h.server.httpUrl, 'PATCH', path, { token: tok, body: { ...form, knowledgeLinks: [{ entryId: 7, title: '物业费调整的规定' }] } });
     expect(saved.body.ticket.knowledgeLinks).toEqual([{ entryId: 7, title: '物业费调整的规定' }]);
     expect((await api(h.server.httpUrl, 'POST', `${path}/register`, { token: tok })).status).toBe(200);
@@ -166,7 +166,7 @@ describe('registering a 12345 ticket', () => {
     const call = await answeredCall(servers(), '1002', '13800130005');
     const tok = call.desk.token;
     const path = `/api/v1/tickets/${call.number}`;
-    await api(h.server.httpUrl, 'PATCH', path, { token: tok, body: fullForm(db(), { confidential: true, content: '举报某饭店油烟直排', contactPhone: '13922223333' }) });
+    await api(h.server.httpUrl, 'PATCH', path, { token: tok, body: await fullForm(db(), { confidential: true, content: '举报某饭店油烟直排', contactPhone: '13922223333' }) });
     expect((await api(h.server.httpUrl, 'POST', `${path}/register`, { token: tok })).status).toBe(200);
 
     const own = await api<One>(h.server.httpUrl, 'GET', path, { token: tok });
@@ -211,7 +211,7 @@ describe('registering a 12345 ticket', () => {
 describe('the category tree and handling units (admin)', () => {
   it('adds, renames, moves and disables nodes, refuses a fourth level, and audits every change', async () => {
     const admin = await login(h.server.httpUrl, 'admin');
-    const refs = demoRefs(db());
+    const refs = await demoRefs(db());
     const post = (body: unknown) => api<{ id: number; error: string }>(h.server.httpUrl, 'POST', '/api/v1/ticket-matters', { token: admin, body });
     const patch = (id: number, body: unknown) => api<{ error: string; name: string; parentId: number | null }>(h.server.httpUrl, 'PATCH', `/api/v1/ticket-matters/${id}`, { token: admin, body });
 
