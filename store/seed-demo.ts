@@ -6,7 +6,6 @@
 import { count } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { createAgent } from './repos/agents.js';
-import { writeAudit } from './repos/audit.js';
 import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
 import { createRoute } from './repos/routes.js';
 import { putMenu } from './repos/menus.js';
@@ -14,7 +13,7 @@ import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
 import { seedKnowledge } from './knowledge/seed-knowledge.js';
 import { seedTicketReferenceData } from './seed-tickets.js';
-import { routes } from './schema.js';
+import { auditLog, routes } from './schema.js';
 
 export function isEmpty(db: Db): boolean {
   return (db.select({ n: count() }).from(routes).get()?.n ?? 0) === 0;
@@ -134,7 +133,7 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
     putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
     seedKnowledge(tx, passwordHash);
     seedTicketReferenceData(tx);
-    writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
+    tx.insert(auditLog).values({ actor: 'system', action: 'seed', entity: 'database', entityId: null, before: null, after: { seed: 'demo' } }).run();
   });
   return true;
 }

@@ -3,7 +3,7 @@
  * change itself: who (login), what (action, entity, id), and the entity before and after. Views passed
  * here never carry password hashes.
  */
-import { writeAudit, type Db } from '../../store/index.js';
+import { atomically, writeAudit, type Db } from '../../store/index.js';
 
 export interface AuditedChange<T> {
   id: string | number;
@@ -12,10 +12,17 @@ export interface AuditedChange<T> {
   result: T;
 }
 
-export function audited<T>(db: Db, actor: string, entity: string, action: string, change: (tx: Db) => AuditedChange<T>): T {
-  return db.transaction((tx) => {
-    const done = change(tx);
-    writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
+/** Runs `change` and writes its audit entry in one transaction (given a transaction handle: as part of it). */
+export function audited<T>(
+  db: Db,
+  actor: string,
+  entity: string,
+  action: string,
+  change: (tx: Db) => AuditedChange<T> | Promise<AuditedChange<T>>,
+): Promise<T> {
+  return atomically(db, async (tx) => {
+    const done = await change(tx);
+    await writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
     return done.result;
   });
 }

@@ -80,10 +80,10 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.post(
     '/blacklist',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '加入黑名单', body: EntryBody, response: { 201: Entry, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const actor = sessionOf(request).login;
       const input = { ...request.body, expiresAt: expiry(request.body.expiresAt, clockOf(db).now()) ?? null, createdBy: actor };
-      const entry = audited(db, actor, 'blacklist', 'create', (tx) => {
+      const entry = await audited(db, actor, 'blacklist', 'create', (tx) => {
         const created = view(createBlacklistEntry(tx, input), clockOf(db).now());
         return { id: created.id, after: created, result: created };
       });
@@ -95,7 +95,7 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.patch(
     '/blacklist/:id',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '修改黑名单记录', params: IdParams, body: EntryPatch, response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
+    async (request) => {
       const row = findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
       const { expiresAt, ...rest } = request.body;
@@ -110,10 +110,10 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.delete(
     '/blacklist/:id',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '移出黑名单', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const row = findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'blacklist', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'blacklist', 'delete', (tx) => {
         deleteBlacklistEntry(tx, row.id);
         return { id: row.id, before: view(row, clockOf(db).now()), result: null };
       });

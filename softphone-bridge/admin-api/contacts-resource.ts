@@ -59,8 +59,8 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.post(
     '/department-contacts',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增联系人', body: ContactBody, response: { 201: Contact, ...errorReplies(400, 401, 403) } } },
-    (request, reply) => {
-      const contact = audited(db, sessionOf(request).login, 'department-contact', 'create', (tx) => {
+    async (request, reply) => {
+      const contact = await audited(db, sessionOf(request).login, 'department-contact', 'create', (tx) => {
         const created = createDepartmentContact(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
@@ -72,7 +72,7 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.patch(
     '/department-contacts/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改联系人', params: IdParams, body: ContactPatch, response: { 200: Contact, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
+    async (request) => {
       const before = findDepartmentContact(db, request.params.id);
       if (!before) throw notFound(`承办单位联系人不存在: ${request.params.id}`);
       return audited(db, sessionOf(request).login, 'department-contact', 'update', (tx) => {
@@ -85,10 +85,10 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.delete(
     '/department-contacts/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除联系人', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const before = findDepartmentContact(db, request.params.id);
       if (!before) throw notFound(`承办单位联系人不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'department-contact', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'department-contact', 'delete', (tx) => {
         deleteDepartmentContact(tx, before.id);
         return { id: before.id, before, result: null };
       });

@@ -104,9 +104,9 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.post(
     '/expert-seats',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增专家座席', body: SeatBody, response: { 201: ExpertSeat, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       checkSeat(db, request.body);
-      const seat = audited(db, sessionOf(request).login, 'expert-seat', 'create', (tx) => {
+      const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'create', (tx) => {
         const created = view(createExpertSeat(tx, request.body));
         return { id: created.id, after: created, result: created };
       });
@@ -118,7 +118,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.patch(
     '/expert-seats/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改专家座席', params: IdParams, body: SeatPatch, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
+    async (request) => {
       const row = findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
       const before = view(row);
@@ -133,10 +133,10 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.delete(
     '/expert-seats/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除专家座席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const row = findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'expert-seat', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'expert-seat', 'delete', (tx) => {
         deleteExpertSeat(tx, row.id);
         return { id: row.id, before: view(row), result: null };
       });

@@ -69,9 +69,9 @@ const CityBody = Type.Object(
 const TAGS = ['工单分类与承办单位 ticket reference lists'];
 
 /** Store refusals of a tree edit (too deep, a cycle, a duplicate name) as HTTP answers. */
-function storeRefusal<T>(change: () => T): T {
+async function storeRefusal<T>(change: () => Promise<T>): Promise<T> {
   try {
-    return change();
+    return await change();
   } catch (error) {
     if (error instanceof StoreError) throw new ApiError(error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400, error.message);
     throw error;
@@ -88,8 +88,8 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.post(
     '/ticket-matters',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增分类', body: MatterBody, response: { 201: Matter, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
-      const created = storeRefusal(() =>
+    async (request, reply) => {
+      const created = await storeRefusal(() =>
         audited(db, sessionOf(request).login, 'ticket-matter', 'create', (tx) => {
           const row = createTicketMatter(tx, request.body);
           return { id: row.id, after: row, result: row };
@@ -106,7 +106,7 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '修改分类（改名、移动、排序、停用/启用）', params: IdParams, body: MatterPatch, response: { 200: Matter, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
+    async (request) => {
       const before = findTicketMatter(db, request.params.id);
       if (!before) throw notFound(`诉求分类不存在: ${request.params.id}`);
       return storeRefusal(() =>
@@ -127,8 +127,8 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.post(
     '/handling-units',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增承办单位', body: UnitBody, response: { 201: Unit, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
-      const created = storeRefusal(() =>
+    async (request, reply) => {
+      const created = await storeRefusal(() =>
         audited(db, sessionOf(request).login, 'handling-unit', 'create', (tx) => {
           const row = createHandlingUnit(tx, request.body);
           return { id: row.id, after: row, result: row };
@@ -142,7 +142,7 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.patch(
     '/handling-units/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改承办单位（改名、停用/启用）', params: IdParams, body: UnitPatch, response: { 200: Unit, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
+    async (request) => {
       const before = findHandlingUnit(db, request.params.id);
       if (!before) throw notFound(`承办单位不存在: ${request.params.id}`);
       return storeRefusal(() =>
@@ -167,11 +167,11 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.put(
     '/centre-city',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '设定本中心所在城市', body: CityBody, response: { 200: City, ...errorReplies(400, 401, 403) } } },
-    (request) => {
+    async (request) => {
       const city = cityDivisions(request.body.code);
       if (!city) throw new ApiError(400, `行政区划代码不存在: ${request.body.code}`);
       const before = { code: centreCityCode(db) };
-      audited(db, sessionOf(request).login, 'setting', 'update', (tx) => {
+      await audited(db, sessionOf(request).login, 'setting', 'update', (tx) => {
         putSetting(tx, CENTRE_CITY_SETTING, { code: city.code });
         return { id: CENTRE_CITY_SETTING, before, after: { code: city.code }, result: null };
       });

@@ -85,10 +85,10 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '新增 IVR 菜单（与已有菜单一起校验）', body: MenuBody, response: { 201: Menu, ...errorReplies(400, 401, 403, 409) } },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const menu = request.body;
       checkMenuSet(db, menu, null);
-      const row = audited(db, sessionOf(request).login, 'menu', 'create', (tx) => {
+      const row = await audited(db, sessionOf(request).login, 'menu', 'create', (tx) => {
         const created = createMenu(tx, { code: menu.code, name: menu.name, definition: menu });
         return { id: created.id, after: created, result: created };
       });
@@ -103,12 +103,12 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '替换 IVR 菜单定义（与其他菜单一起校验）', params: IdParams, body: MenuBody, response: { 200: Menu, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
+    async (request) => {
       const before = findMenu(db, request.params.id);
       if (!before) throw notFound(`菜单不存在: ${request.params.id}`);
       const menu = request.body;
       checkMenuSet(db, menu, before.id);
-      const row = audited(db, sessionOf(request).login, 'menu', 'update', (tx) => {
+      const row = await audited(db, sessionOf(request).login, 'menu', 'update', (tx) => {
         const after = updateMenu(tx, before.id, { code: menu.code, name: menu.name, definition: menu });
         return { id: before.id, before, after, result: after };
       });
@@ -119,14 +119,14 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
   app.delete(
     '/menus/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除 IVR 菜单（仍被使用时拒绝）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const before = findMenu(db, request.params.id);
       if (!before) throw notFound(`菜单不存在: ${request.params.id}`);
       const routes = listRoutesUsing(db, { menuId: before.id });
       if (routes.length) throw conflict(`菜单 ${before.code} 仍被热线路由使用（${routes.map((r) => r.number).join('、')}），不能删除`);
       const parents = menusOpening(db, before.code, before.id);
       if (parents.length) throw conflict(`菜单 ${before.code} 仍是其他菜单的子菜单（${parents.join('、')}），不能删除`);
-      audited(db, sessionOf(request).login, 'menu', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'menu', 'delete', (tx) => {
         deleteMenu(tx, before.id);
         return { id: before.id, before, result: null };
       });

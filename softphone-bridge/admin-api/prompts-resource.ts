@@ -59,10 +59,10 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
   app.post(
     '/prompts',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增提示音（如新并入热线的提示）', body: PromptBody, response: { 201: Prompt, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const { id, text } = request.body;
       if (isCatalogued(db, id)) throw conflict(`提示音编号已存在: ${id}`);
-      audited(db, sessionOf(request).login, 'prompt', 'create', (tx) => {
+      await audited(db, sessionOf(request).login, 'prompt', 'create', (tx) => {
         const row = addCustomPrompt(tx, { id, text, createdBy: sessionOf(request).login });
         return { id, after: { id: row.id, text: row.text }, result: row };
       });
@@ -74,9 +74,9 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
   app.patch(
     '/prompts/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改新增提示音的文字（须重新生成声音）', params: PromptParams, body: PromptPatch, response: { 200: Prompt, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
+    async (request) => {
       const before = custom(request.params.id);
-      audited(db, sessionOf(request).login, 'prompt', 'update', (tx) => {
+      await audited(db, sessionOf(request).login, 'prompt', 'update', (tx) => {
         updateCustomPrompt(tx, before.id, request.body.text);
         return { id: before.id, before: { text: before.text }, after: { text: request.body.text }, result: null };
       });
@@ -87,11 +87,11 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
   app.delete(
     '/prompts/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除新增提示音（仍在使用的不能删除）', params: PromptParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const before = custom(request.params.id);
       const users = usersOfPrompt(db, before.id);
       if (users.length) throw conflict(`提示音 ${before.id} 仍在使用：${users.join('、')}`);
-      audited(db, sessionOf(request).login, 'prompt', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'prompt', 'delete', (tx) => {
         deleteCustomPrompt(tx, before.id);
         return { id: before.id, before: { text: before.text }, result: null };
       });
@@ -112,7 +112,7 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
       const missing = await missingSpeechTools();
       if (missing.length) throw conflict(`服务器未安装 ${missing.join('、')}，无法合成语音（Debian: apt-get install espeak-ng sox）`);
       const file = await speakPrompt({ id: prompt.id, text: prompt.text }, promptsDir);
-      audited(db, sessionOf(request).login, 'prompt', 'generate', (tx) => {
+      await audited(db, sessionOf(request).login, 'prompt', 'generate', (tx) => {
         markPromptGenerated(tx, prompt.id);
         return { id: prompt.id, after: { file }, result: null };
       });

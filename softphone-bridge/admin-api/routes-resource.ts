@@ -124,9 +124,9 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.post(
     '/routes',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增热线路由', body: RouteBody, response: { 201: Route, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       checkRoute(db, request.body, null);
-      const row = audited(db, sessionOf(request).login, 'route', 'create', (tx) => {
+      const row = await audited(db, sessionOf(request).login, 'route', 'create', (tx) => {
         const created = createRoute(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
@@ -141,7 +141,7 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '修改热线路由（只需填写要改的字段）', params: IdParams, body: RoutePatch, response: { 200: Route, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
+    async (request) => {
       const before = findRoute(db, request.params.id);
       if (!before) throw notFound(`路由不存在: ${request.params.id}`);
       checkRoute(db, { ...bodyOf(before), ...request.body }, before.id);
@@ -155,10 +155,10 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.delete(
     '/routes/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除热线路由（历史工单保留热线名称）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const before = findRoute(db, request.params.id);
       if (!before) throw notFound(`路由不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'route', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'route', 'delete', (tx) => {
         deleteRoute(tx, before.id);
         return { id: before.id, before, result: null };
       });

@@ -113,7 +113,7 @@ export const settingsResource: FastifyPluginAsyncTypebox<ResourceDeps & { config
     app.put(
       `/settings/${spec.path}`,
       { config: { roles: ADMIN }, schema: { tags: TAGS, summary: `修改${spec.summary}`, body: spec.schema, response: { 200: spec.schema, ...errorReplies(400, 401, 403) } } },
-      (request) => {
+      async (request) => {
         const value: unknown = request.body;
         const problems = spec.check?.(value) ?? [];
         if (problems.length) throw invalid(problems);

@@ -39,8 +39,8 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.post(
     '/skills',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增技能', body: SkillBody, response: { 201: Skill, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
-      const skill = audited(db, sessionOf(request).login, 'skill', 'create', (tx) => {
+    async (request, reply) => {
+      const skill = await audited(db, sessionOf(request).login, 'skill', 'create', (tx) => {
         const created = createSkill(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
@@ -53,7 +53,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.patch(
     '/skills/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改技能', params: IdParams, body: SkillPatch, response: { 200: Skill, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
+    async (request) => {
       const before = findSkill(db, request.params.id);
       if (!before) throw notFound(`技能不存在: ${request.params.id}`);
       const newCode = request.body.code;
@@ -61,7 +61,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         const menus = menusQueueingTo(db, before.code);
         if (menus.length) throw conflict(`技能编码 ${before.code} 仍被 IVR 菜单引用（${menus.join('、')}），请先修改菜单`);
       }
-      const skill = audited(db, sessionOf(request).login, 'skill', 'update', (tx) => {
+      const skill = await audited(db, sessionOf(request).login, 'skill', 'update', (tx) => {
         const after = updateSkill(tx, before.id, request.body);
         return { id: before.id, before, after, result: after };
       });
@@ -73,7 +73,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.delete(
     '/skills/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除技能（仍被使用时拒绝）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const before = findSkill(db, request.params.id);
       if (!before) throw notFound(`技能不存在: ${request.params.id}`);
       const usage = skillUsage(db, before.id);
@@ -85,7 +85,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         menus.length ? `IVR 菜单 ${menus.join('、')}` : '',
       ].filter(Boolean);
       if (users.length) throw conflict(`技能 ${before.code} 仍在使用中，不能删除：${users.join('；')}`);
-      audited(db, sessionOf(request).login, 'skill', 'delete', (tx) => {
+      await audited(db, sessionOf(request).login, 'skill', 'delete', (tx) => {
         deleteSkill(tx, before.id);
         return { id: before.id, before, result: null };
       });

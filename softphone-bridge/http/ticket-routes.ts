@@ -179,10 +179,10 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/api/v1/tickets',
     { config: { roles: EVERYONE }, schema: { querystring: SearchQuery, response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Ticket) }), 401: ErrorReply } } },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const q = request.query;
-      writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
+      await writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
       const found = searchTickets(db, {
         ...(q.number ? { number: q.number } : {}),
         ...(q.caller ? { callerNumber: q.caller } : {}),
@@ -272,11 +272,11 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.get<{ Params: Static<typeof Params> }>(
     '/api/v1/tickets/:number',
     { config: { roles: EVERYONE }, schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
-      writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
+      await writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
       return { ticket: view(db, ticket, claims), history: ticketHistory(db, ticket.id) };
     },
   );
@@ -284,7 +284,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof FormBody> }>(
     '/api/v1/tickets/:number',
     { config: { roles: EVERYONE }, schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: IncompleteReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
@@ -296,7 +296,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
         return sendTicketError(reply, error);
       }
       // Only what changed: drafts are saved as the agent types.
-      writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
+      await writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
       return { ticket: view(db, saved, claims) };
     },
   );

@@ -18,6 +18,7 @@ import {
   listKnowledgeLinksOfTicket,
   listKnowledgeVersions,
   markExpiredKnowledge,
+  atomically,
   clockOf,
   publishKnowledgeEntry,
   searchKnowledge,
@@ -199,7 +200,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const refusal = writeRefusal(actorOf(claims), fields.department);
       if (refusal) throw new ApiError(403, refusal);
       checkValidity(fields);
-      const entry = audited(db, claims.login, ENTITY, 'create', (tx) => {
+      const entry = await audited(db, claims.login, ENTITY, 'create', (tx) => {
         const created = createKnowledgeEntry(tx, fields, claims.login, request.body.submit ? 'review' : 'draft');
         return { id: created.id, after: created, result: created };
       });
@@ -219,14 +220,14 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const before = requireEntry(request.params.id);
       const fields = fieldsOf(request.body);
       const refusal = editRefusal(actorOf(claims), before, fields.department);
       if (refusal) throw before.status === 'review' && writeRefusal(actorOf(claims), before.department) === null ? conflict(refusal) : new ApiError(403, refusal);
       checkValidity(fields);
-      const entry = audited(db, claims.login, ENTITY, 'update', (tx) => {
+      const entry = await audited(db, claims.login, ENTITY, 'update', (tx) => {
         const updated = updateKnowledgeEntry(tx, before.id, fields, claims.login);
         const result = request.body.submit && updated ? (setKnowledgeStatus(tx, before.id, 'review', claims.login) ?? updated) : updated;
         return { id: before.id, before, after: result, result };
@@ -248,7 +249,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const { action, note } = request.body;
       const before = requireEntry(request.params.id);
@@ -259,7 +260,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const roleRefused = action === 'submit' ? writeRefusal(actor, before.department) !== null : !mayReview(actor);
       if (!decision.ok) throw roleRefused ? new ApiError(403, decision.reason) : conflict(decision.reason);
       if ((action === 'reject' || action === 'withdraw') && !note?.trim()) throw invalid([{ field: '/note', in: 'body', message: '退回或下架须填写审核意见' }]);
-      const entry = audited(db, claims.login, ENTITY, action, (tx) => {
+      const entry = await audited(db, claims.login, ENTITY, action, (tx) => {
         let after: KnowledgeEntryRow | undefined;
         if (action === 'approve') {
           publishKnowledgeEntry(tx, before, claims.login);
@@ -285,7 +286,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         response: { 200: ImportReply, ...errorReplies(400, 401, 403) },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
       const actor = actorOf(claims);
       const { rows, problems } = parseKnowledgeCsv(request.body.csv);
@@ -294,14 +295,18 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         if (refusal) problems.push({ row, field: '部门', message: refusal });
         return refusal === null;
       });
-      const ids = db.transaction((tx) =>
-        allowed.map(({ fields }) =>
-          audited(tx, claims.login, ENTITY, 'import', (inner) => {
-            const created = createKnowledgeEntry(inner, fields, claims.login, request.body.submit ? 'review' : 'draft');
-            return { id: created.id, after: created, result: created.id };
-          }),
-        ),
-      );
+      const ids = await atomically(db, async (tx) => {
+        const created: number[] = [];
+        for (const { fields } of allowed) {
+          created.push(
+            await audited(tx, claims.login, ENTITY, 'import', (inner) => {
+              const entry = createKnowledgeEntry(inner, fields, claims.login, request.body.submit ? 'review' : 'draft');
+              return { id: entry.id, after: entry, result: entry.id };
+            }),
+          );
+        }
+        return created;
+      });
       request.log.info({ created: ids.length, problems: problems.length }, 'knowledge entries imported');
       return { created: ids.length, ids, errors: problems.sort((a, b) => a.row - b.row) };
     },

@@ -81,24 +81,26 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       socket.send(JSON.stringify(picture.snapshot(clockOf(db).now())));
       socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
-        if (!admitted.allow() || !live()) return;
-        const reply = (message: object) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-        };
-        const read = readCommand(SupervisorCommand, data);
-        if ('refusal' in read) {
-          reply(read.refusal);
-          return;
-        }
-        const command = read.command;
-        const audited = run(session, command).then(
-          () => writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: true } }),
-          (error: unknown) => {
-            writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: false, error: (error as Error).message } });
-            throw error;
-          },
-        );
-        answer(command.id, audited, reply);
+        if (!admitted.allow()) return;
+        live(() => {
+          const reply = (message: object) => {
+            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+          };
+          const read = readCommand(SupervisorCommand, data);
+          if ('refusal' in read) {
+            reply(read.refusal);
+            return;
+          }
+          const command = read.command;
+          const audited = run(session, command).then(
+            () => writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: true } }),
+            async (error: unknown) => {
+              await writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: false, error: (error as Error).message } });
+              throw error;
+            },
+          );
+          answer(command.id, audited, reply);
+        });
       });
     },
   );

@@ -66,7 +66,7 @@ describe('settings', () => {
         desk.close();
       }
 
-      const trail = listAudit(h.server.store.db).filter((a) => a.entity === 'setting');
+      const trail = (await listAudit(h.server.store.db)).filter((a) => a.entity === 'setting');
       expect(trail.map((a) => a.entityId)).toEqual(expect.arrayContaining(['kpi-targets', 'recording-retention', 'callback-policy']));
       const retention = trail.find((a) => a.entityId === 'recording-retention');
       expect(retention).toMatchObject({ actor: 'admin', before: { days: 180 }, after: { days: 30 } });
