@@ -46,7 +46,7 @@ const TAGS = ['IVR 菜单 menus'];
 const view = (db: Db, row: MenuRow) => ({ ...row, usedByRoutes: listRoutesUsing(db, { menuId: row.id }).map((r) => r.number) });
 
 /** The menu set as it would be after saving `menu` (replacing the stored one with id `replacing`). */
-function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): void {
+async function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): Promise<void> {
   const others = listMenus(db).filter((row) => row.id !== replacing);
   const clash = others.find((row) => row.code === menu.code);
   if (clash) throw conflict(`菜单编码已存在: ${menu.code}`);
@@ -57,7 +57,7 @@ function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): void {
     if (action.type === 'queue' && !findSkillByCode(db, action.skill)) details.push({ field: `${field}/skill`, menu: menu.code, message: `技能不存在: ${action.skill}` });
   }
   for (const [field, id] of promptsOfMenu(menu)) {
-    if (!isCatalogued(db, id)) details.push({ field, menu: menu.code, message: notCatalogued(id) });
+    if (!(await isCatalogued(db, id))) details.push({ field, menu: menu.code, message: notCatalogued(id) });
   }
   if (details.length) throw new ApiError(400, 'IVR 菜单校验未通过', details);
 }
@@ -87,7 +87,7 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
     },
     async (request, reply) => {
       const menu = request.body;
-      checkMenuSet(db, menu, null);
+      await checkMenuSet(db, menu, null);
       const row = await audited(db, sessionOf(request).login, 'menu', 'create', (tx) => {
         const created = createMenu(tx, { code: menu.code, name: menu.name, definition: menu });
         return { id: created.id, after: created, result: created };
@@ -107,7 +107,7 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
       const before = findMenu(db, request.params.id);
       if (!before) throw notFound(`菜单不存在: ${request.params.id}`);
       const menu = request.body;
-      checkMenuSet(db, menu, before.id);
+      await checkMenuSet(db, menu, before.id);
       const row = await audited(db, sessionOf(request).login, 'menu', 'update', (tx) => {
         const after = updateMenu(tx, before.id, { code: menu.code, name: menu.name, definition: menu });
         return { id: before.id, before, after, result: after };

@@ -15,14 +15,14 @@ export interface CataloguePrompt {
   generatedAt: string | null;
 }
 
-export function promptCatalogue(db: Db): CataloguePrompt[] {
+export async function promptCatalogue(db: Db): Promise<CataloguePrompt[]> {
   const builtIn = Object.entries(PROMPT_TEXTS).map(([id, text]) => ({ id, text, builtIn: true, createdBy: null, generatedAt: null }));
-  const added = listCustomPrompts(db).map((p) => ({ id: p.id, text: p.text, builtIn: false, createdBy: p.createdBy, generatedAt: p.generatedAt }));
+  const added = (await listCustomPrompts(db)).map((p) => ({ id: p.id, text: p.text, builtIn: false, createdBy: p.createdBy, generatedAt: p.generatedAt }));
   return [...builtIn, ...added].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-export function isCatalogued(db: Db, id: string): boolean {
-  return id in PROMPT_TEXTS || listCustomPrompts(db).some((p) => p.id === id);
+export async function isCatalogued(db: Db, id: string): Promise<boolean> {
+  return id in PROMPT_TEXTS || (await listCustomPrompts(db)).some((p) => p.id === id);
 }
 
 export const notCatalogued = (id: string) => `提示音不在提示音目录中: ${id}（请先在"提示音"页添加，或从目录中选择）`;

@@ -65,13 +65,13 @@ const RouteQuery = Type.Object({ mode: Type.Optional(Type.Enum([...ROUTE_MODES])
 const TAGS = ['热线路由 routes'];
 
 /** What a route must hold for its mode, and what it refers to must exist. */
-function checkRoute(db: Db, route: RouteBody, selfId: number | null): void {
+async function checkRoute(db: Db, route: RouteBody, selfId: number | null): Promise<void> {
   const details: ErrorDetail[] = [];
   if (route.skillId != null && !findSkill(db, route.skillId)) details.push({ field: '/skillId', message: `技能不存在: ${route.skillId}` });
   if (route.menuId != null && !findMenu(db, route.menuId)) details.push({ field: '/menuId', message: `IVR 菜单不存在: ${route.menuId}` });
   if (route.mode === 'parallel' && route.skillId == null) details.push({ field: '/skillId', message: '双号并行模式必须指定本热线的技能' });
   if (route.mode === 'whole' && !route.prompt) details.push({ field: '/prompt', message: '整体并入模式必须指定并入提示音（如 notice-merged-12333）' });
-  if (route.prompt && !isCatalogued(db, route.prompt)) details.push({ field: '/prompt', message: notCatalogued(route.prompt) });
+  if (route.prompt && !(await isCatalogued(db, route.prompt))) details.push({ field: '/prompt', message: notCatalogued(route.prompt) });
   if (route.mode === 'subcentre' && !route.subcentreDial) details.push({ field: '/subcentreDial', message: '分中心模式必须填写分中心的拨号串' });
   if (route.mode !== 'subcentre') {
     if (route.subcentreDial) details.push({ field: '/subcentreDial', message: '只有分中心模式才能填写拨号串' });
@@ -125,7 +125,7 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     '/routes',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增热线路由', body: RouteBody, response: { 201: Route, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
-      checkRoute(db, request.body, null);
+      await checkRoute(db, request.body, null);
       const row = await audited(db, sessionOf(request).login, 'route', 'create', (tx) => {
         const created = createRoute(tx, request.body);
         return { id: created.id, after: created, result: created };
@@ -144,7 +144,7 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     async (request) => {
       const before = findRoute(db, request.params.id);
       if (!before) throw notFound(`路由不存在: ${request.params.id}`);
-      checkRoute(db, { ...bodyOf(before), ...request.body }, before.id);
+      await checkRoute(db, { ...bodyOf(before), ...request.body }, before.id);
       return audited(db, sessionOf(request).login, 'route', 'update', (tx) => {
         const after = updateRoute(tx, before.id, request.body);
         return { id: before.id, before, after, result: after };
