@@ -49,7 +49,7 @@ export class SurveyCallbacks {
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
     try {
       const policy = callbackPolicy(this.ctx.db);
-      if (!inCallingHours(policy, now, this.tickets.calendar())) return;
+      if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
       const due = listTicketsAwaitingCallback(this.ctx.db).filter((ticket) => {
         const history = callbackHistory(this.ctx.db, ticket.id);
         return spacedEnough(policy, history.lastAt, now) && !this.dialling.has(ticket.callerNumber) && !hasCallbackInProgress(this.ctx.db, ticket.callerNumber);
@@ -63,10 +63,10 @@ export class SurveyCallbacks {
   private async call(ticket: TicketRow, policy: CallbackPolicy, now: Date): Promise<void> {
     const attempts = callbackHistory(this.ctx.db, ticket.id).attempts;
     if (attempts >= policy.maxAttempts) {
-      this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction: 'no-answer', note: `${attempts} 次回访未接通` });
+      await this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction: 'no-answer', note: `${attempts} 次回访未接通` });
       return;
     }
-    if (ticket.status === 'closed') this.tickets.act(ticket.number, 'start-callback', 'callback');
+    if (ticket.status === 'closed') await this.tickets.act(ticket.number, 'start-callback', 'callback');
     this.dialling.add(ticket.callerNumber);
     const attemptId = startCallbackAttempt(this.ctx.db, ticket.id, ticket.callerNumber, now);
     try {
@@ -93,9 +93,9 @@ export class SurveyCallbacks {
       const { digits } = await port.collect({ maxDigits: 1, firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 10_000 });
       const satisfaction = SATISFACTION[digits];
       if (!satisfaction) return 'no-answer';
-      this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction, note: '回访评价' });
+      await this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction, note: '回访评价' });
       if (satisfaction === 'dissatisfied') {
-        this.tickets.act(ticket.number, 'redo', 'callback', { note: '回访不满意，重新办理' });
+        await this.tickets.act(ticket.number, 'redo', 'callback', { note: '回访不满意，重新办理' });
         this.ctx.bus.publish({
           type: 'alert',
           at: this.ctx.clock.now().toISOString(),

@@ -50,8 +50,8 @@ export class TicketService {
   ) {}
 
   /** The calendar with today's admin corrections (read fresh: a correction applies at once). */
-  calendar(): WorkingCalendar {
-    return new WorkingCalendar(listCalendarDays(this.db).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
+  async calendar(): Promise<WorkingCalendar> {
+    return new WorkingCalendar((await listCalendarDays(this.db)).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
   }
 
   private require(number: string): TicketRow {
@@ -66,7 +66,7 @@ export class TicketService {
    * at acceptance, its deadlines follow the category and urgency (or the agent's chosen deadline).
    * Once registered, a save may not leave a required field empty.
    */
-  register(number: string, form: TicketForm): TicketRow {
+  async register(number: string, form: TicketForm): Promise<TicketRow> {
     const ticket = this.require(number);
     if (ticket.status !== 'accepted' && ticket.status !== 'returned') {
       const changes = (k: 'handlingUnitId' | 'dueOverride' | 'dueReason') => form[k] !== undefined && form[k] !== ticket[k];
@@ -101,19 +101,19 @@ export class TicketService {
       const missing = missingForRegistration(merged);
       if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
     }
-    const deadlines = ticket.status === 'accepted' ? this.deadlinesOf(merged) : {};
+    const deadlines = ticket.status === 'accepted' ? await this.deadlinesOf(merged) : {};
     const saved = saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
     if (!saved) throw new TicketError('not-found', '工单不存在');
     return saved;
   }
 
   /** The rule's deadline, the latest allowed, and the one that applies (the agent's choice, checked). */
-  private deadlinesOf(t: TicketRow): { dueAt?: string | null; dispatchDueAt?: string | null } {
+  private async deadlinesOf(t: TicketRow): Promise<{ dueAt?: string | null; dispatchDueAt?: string | null }> {
     if (!t.category) {
       if (t.dueOverride) throw new TicketError('refused', '请先选择诉求类型，再设定办理时限');
       return {};
     }
-    const calendar = this.calendar();
+    const calendar = await this.calendar();
     const rule = computeDeadlines(calendar, { acceptedAt: new Date(t.createdAt), category: t.category, urgency: t.urgency });
     if (rule.beyondKnownCalendar) {
       this.log.warn({ ticket: t.number, dueAt: rule.dueAt, knownThrough: calendar.knownThrough }, 'deadline runs past the known holiday calendar');
@@ -138,10 +138,10 @@ export class TicketService {
     return this.require(number);
   }
 
-  act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): TicketRow {
+  async act(number: string, action: TicketAction, actor: string, input: { note?: string | null; satisfaction?: TicketRow['satisfaction'] } = {}): Promise<TicketRow> {
     const ticket = this.require(number);
     const now = this.now();
-    const check = checkMove(this.calendar(), ticket.status, action, {
+    const check = checkMove(await this.calendar(), ticket.status, action, {
       now,
       dispatchedAt: ticket.dispatchedAt,
       note: input.note ?? null,
@@ -174,11 +174,11 @@ export class TicketService {
   }
 
   /** 延期 by 5 working days: before the deadline, at most twice, the second with a named approver. */
-  extend(number: string, actor: string, input: { note: string; approver: string | null }): TicketRow {
+  async extend(number: string, actor: string, input: { note: string; approver: string | null }): Promise<TicketRow> {
     const ticket = this.require(number);
     const check = checkExtension(ticket.status, { dueAt: ticket.dueAt, granted: ticket.extensions, approver: input.approver, now: this.now() });
     if (!check.ok) throw new TicketError('refused', check.reason);
-    const calendar = this.calendar();
+    const calendar = await this.calendar();
     const next = extendDeadline(calendar, ticket.dueAt ?? '');
     const note = `延期至 ${next.dueAt}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
     if (!grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note })) {

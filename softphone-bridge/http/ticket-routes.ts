@@ -236,7 +236,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.post<{ Params: Static<typeof Params>; Body: Static<typeof ActionBody> }>(
     '/api/v1/tickets/:number/actions',
     { config: { roles: EVERYONE }, schema: { params: Params, body: ActionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
       const ticket = findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
@@ -244,7 +244,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
         return reply.code(403).send({ error: '坐席只能对本人受理的工单直接办结或派单' });
       }
       try {
-        const moved = tickets.act(ticket.number, request.body.action, claims.login, {
+        const moved = await tickets.act(ticket.number, request.body.action, claims.login, {
           note: request.body.note ?? null,
           ...(request.body.satisfaction ? { satisfaction: request.body.satisfaction } : {}),
         });
@@ -258,11 +258,11 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
   app.post<{ Params: Static<typeof Params>; Body: Static<typeof ExtensionBody> }>(
     '/api/v1/tickets/:number/extensions',
     { config: { roles: EVERYONE }, schema: { params: Params, body: ExtensionBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
       if (claims.role === 'agent') return reply.code(403).send({ error: '延期须由班长或管理员办理' });
       try {
-        return { ticket: view(db, tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }), claims) };
+        return { ticket: view(db, await tickets.extend(request.params.number, claims.login, { note: request.body.note, approver: request.body.approver ?? null }), claims) };
       } catch (error) {
         return sendTicketError(reply, error);
       }
@@ -291,7 +291,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
       let saved: TicketRow;
       try {
-        saved = tickets.register(ticket.number, request.body);
+        saved = await tickets.register(ticket.number, request.body);
       } catch (error) {
         return sendTicketError(reply, error);
       }
