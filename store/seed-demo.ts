@@ -9,11 +9,11 @@ import { createAgent } from './repos/agents.js';
 import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
 import { createRoute } from './repos/routes.js';
 import { putMenu } from './repos/menus.js';
-import { putSetting } from './repos/settings.js';
+import { nowIso } from './clock.js';
 import { createSkill } from './repos/skills.js';
 import { seedKnowledge } from './knowledge/seed-knowledge.js';
 import { seedTicketReferenceData } from './seed-tickets.js';
-import { auditLog, routes } from './schema.js';
+import { auditLog, routes, settings } from './schema.js';
 
 export function isEmpty(db: Db): boolean {
   return (db.select({ n: count() }).from(routes).get()?.n ?? 0) === 0;
@@ -130,7 +130,9 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
         onFailure: { type: 'queue', skill: 'general' },
       },
     });
-    putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
+    // Written here directly while the seeding is still synchronous (putSetting is asynchronous).
+    const repeatPolicy = { maxCalls: 5, windowMinutes: 60, action: 'warn' };
+    tx.insert(settings).values({ key: 'repeat-call-policy', value: repeatPolicy, updatedAt: nowIso(db) }).run();
     seedKnowledge(tx, passwordHash);
     seedTicketReferenceData(tx);
     tx.insert(auditLog).values({ actor: 'system', action: 'seed', entity: 'database', entityId: null, before: null, after: { seed: 'demo' } }).run();

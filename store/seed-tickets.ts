@@ -5,7 +5,9 @@
  */
 import type { Db } from './db.js';
 import { CENTRE_CITY_SETTING } from './divisions.js';
-import { putSetting } from './repos/settings.js';
+import { nowIso } from './clock.js';
+import { configChanged } from './config-cache.js';
+import { settings } from './schema.js';
 import { createHandlingUnit, createTicketMatter } from './repos/ticket-matters.js';
 
 type Tree = Record<string, Record<string, string[]>>;
@@ -66,5 +68,9 @@ export function seedTicketReferenceData(db: Db): void {
     }
   }
   for (const name of DEMO_HANDLING_UNITS) createHandlingUnit(db, { name });
-  putSetting(db, CENTRE_CITY_SETTING, { code: '50' });
+  // Written here directly while the seeding is still synchronous (putSetting is asynchronous).
+  const updatedAt = nowIso(db);
+  const value = { code: '50' };
+  db.insert(settings).values({ key: CENTRE_CITY_SETTING, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
+  configChanged(db);
 }

@@ -87,8 +87,8 @@ export class TicketService {
         if (streetCode !== null) throw new TicketError('refused', '请先选择事发区/县');
         Object.assign(next, { districtName: null, streetCode: null, streetName: null });
       } else {
-        if (!centreCityCode(this.db)) throw new TicketError('refused', '本中心所在城市未设定，请管理员在系统管理的工单分类中设定');
-        const place = findDivision(this.db, districtCode, streetCode);
+        if (!(await centreCityCode(this.db))) throw new TicketError('refused', '本中心所在城市未设定，请管理员在系统管理的工单分类中设定');
+        const place = await findDivision(this.db, districtCode, streetCode);
         if (!place) throw new TicketError('refused', streetCode ? '事发乡镇/街道不在所选区/县内' : '事发区/县不在本市');
         Object.assign(next, { districtCode, districtName: place.district.name, streetCode, streetName: place.street?.name ?? null });
       }

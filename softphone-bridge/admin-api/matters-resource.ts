@@ -157,8 +157,8 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.get(
     '/centre-city',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '本中心所在城市（事发地址的区/县由此而来）', response: { 200: City, ...errorReplies(401, 403) } } },
-    () => {
-      const code = centreCityCode(db);
+    async () => {
+      const code = await centreCityCode(db);
       const city = code ? cityDivisions(code) : null;
       return { code, name: city?.name ?? null, districts: city?.districts.length ?? 0 };
     },
@@ -170,9 +170,9 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
     async (request) => {
       const city = cityDivisions(request.body.code);
       if (!city) throw new ApiError(400, `行政区划代码不存在: ${request.body.code}`);
-      const before = { code: centreCityCode(db) };
-      await audited(db, sessionOf(request).login, 'setting', 'update', (tx) => {
-        putSetting(tx, CENTRE_CITY_SETTING, { code: city.code });
+      const before = { code: await centreCityCode(db) };
+      await audited(db, sessionOf(request).login, 'setting', 'update', async (tx) => {
+        await putSetting(tx, CENTRE_CITY_SETTING, { code: city.code });
         return { id: CENTRE_CITY_SETTING, before, after: { code: city.code }, result: null };
       });
       return { code: city.code, name: city.name, districts: city.districts.length };

@@ -22,7 +22,7 @@ export function ticketOptionsRoute(app: FastifyInstance, db: Db): void {
   app.get(
     '/api/v1/ticket-options',
     { config: { roles: EVERYONE }, schema: { response: { 200: Options, 401: Type.Object({ error: Type.String() }) } } },
-    () => {
+    async () => {
       // A disabled node hides its whole branch from new tickets.
       const all = listTicketMatters(db);
       const enabled = new Set<number>();
@@ -37,7 +37,7 @@ export function ticketOptionsRoute(app: FastifyInstance, db: Db): void {
         units: listHandlingUnits(db)
           .filter((u) => u.enabled)
           .map((u) => ({ id: u.id, name: u.name })),
-        city: centreCity(db),
+        city: await centreCity(db),
       };
     },
   );

@@ -90,7 +90,7 @@ export class LivePicture {
     }
   }
 
-  snapshot(now: Date): object {
+  async snapshot(now: Date): Promise<object> {
     const nowMs = now.getTime();
     const skills = listSkills(this.db).map((skill) => {
       const waiting = this.calls.queue.waitingFor(skill.code);
@@ -127,7 +127,7 @@ export class LivePicture {
         rows.map((r) => r.linkedId),
       ),
     );
-    const targets = kpiTargets(this.db);
+    const targets = await kpiTargets(this.db);
     return {
       type: 'snapshot',
       at: now.toISOString(),

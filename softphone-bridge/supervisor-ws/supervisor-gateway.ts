@@ -34,7 +34,12 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
     const now = clockOf(db).now();
     picture.observe(now);
     hotspots.observe(now);
-    if (sockets.size > 0) broadcast(picture.snapshot(now));
+    if (sockets.size > 0) {
+      void picture
+        .snapshot(now)
+        .then(broadcast)
+        .catch((err: unknown) => app.log.error({ err }, 'wallboard snapshot failed'));
+    }
   }, TICK_MS);
   app.addHook('onClose', () => {
     clearInterval(timer);
@@ -77,8 +82,18 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       if (!admitted) return;
       const live = holdSession(socket, session, sessions, app.log);
       watchFrames(socket, session.login, 'supervisor', app.log);
-      sockets.add(socket);
-      socket.send(JSON.stringify(picture.snapshot(clockOf(db).now())));
+      // The snapshot first, then whatever is broadcast: the socket joins the others once it has it.
+      void picture
+        .snapshot(clockOf(db).now())
+        .then((snapshot) => {
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(JSON.stringify(snapshot));
+          sockets.add(socket);
+        })
+        .catch((err: unknown) => {
+          app.log.error({ err }, 'wallboard snapshot failed');
+          socket.close(1011, 'snapshot failed');
+        });
       socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
         if (!admitted.allow()) return;

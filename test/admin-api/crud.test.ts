@@ -313,7 +313,7 @@ describe('blacklist and repeat-call policy', () => {
     expect((await supervisor('GET', '/api/v1/repeat-call-policy')).body).toEqual({ maxCalls: 5, windowMinutes: 60, action: 'warn' });
     const put = await admin('PUT', '/api/v1/repeat-call-policy', { maxCalls: 3, windowMinutes: 30, action: 'warn' });
     expect(put.body).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
-    expect(getSetting(h.server.store.db, 'repeat-call-policy')).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
+    expect(await getSetting(h.server.store.db, 'repeat-call-policy')).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
     const [row] = await auditOf('setting', 'repeat-call-policy');
     expect(row).toMatchObject({ action: 'update', before: { maxCalls: 5 }, after: { maxCalls: 3 } });
   });

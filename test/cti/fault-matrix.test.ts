@@ -78,7 +78,7 @@ const numberOf = (fault: Fault, phase: Phase, burst: number, i: number) =>
   `1${3 + FAULTS.indexOf(fault)}${PHASES.indexOf(phase)}${burst}${String(i).padStart(7, '0')}`;
 
 /** The configuration every row starts from (written before the server's first start). */
-function prepare(db: Db): void {
+async function prepare(db: Db): Promise<void> {
   const general = listSkills(db).find((s) => s.code === 'general');
   const market = listSkills(db).find((s) => s.code === 'market-12315');
   const agent1004 = findAgentByLogin(db, '1004');
@@ -86,7 +86,7 @@ function prepare(db: Db): void {
   // Five agents for the general line (1004 also takes 12345 calls).
   updateAgent(db, agent1004.id, { skills: [{ skillId: market.id, level: 9 }, { skillId: general.id, level: 5 }] });
   // No automatic callbacks while the test runs (they would ring the trunk on their own).
-  putSetting(db, 'callback-policy', { from: '00:00', to: '00:01', workdaysOnly: false });
+  await putSetting(db, 'callback-policy', { from: '00:00', to: '00:01', workdaysOnly: false });
   const menu = putMenu(db, {
     code: 'fm',
     name: '故障测试菜单',
