@@ -69,7 +69,7 @@ export interface ServerOptions {
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath, clock);
-  if (config.seed === 'demo' && seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) })) {
+  if (config.seed === 'demo' && (await seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) }))) {
     log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);
   }
   const tokens = new TokenService(config.tokenKey, clock);

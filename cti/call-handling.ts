@@ -86,10 +86,10 @@ export function startCallHandling(deps: {
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
-  const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
+  const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
-  const queue = new CallQueue(ctx, (skillId) => {
-    const g = general();
+  const queue = new CallQueue(ctx, async (skillId) => {
+    const g = await general();
     return g !== undefined && g !== skillId ? [g] : [];
   });
   const live = new Map<string, InboundCall>();
@@ -105,8 +105,8 @@ export function startCallHandling(deps: {
     const policy = await repeatPolicy(db);
     return decideRoute({
       dialledNumber,
-      route: findActiveRoute(db, dialledNumber),
-      mainRoute: listRoutes(db).find((r) => r.mode === 'main' && r.enabled),
+      route: await findActiveRoute(db, dialledNumber),
+      mainRoute: (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled),
       block: caller ? findActiveBlock(db, caller, now) : undefined,
       recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
       policy,
@@ -118,7 +118,7 @@ export function startCallHandling(deps: {
   const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>): Promise<void> => {
     let arrived;
     try {
-      arrived = admitInboundCall(db, channel, dialledNumber, log, now);
+      arrived = await admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
       return;
@@ -200,7 +200,7 @@ export function startCallHandling(deps: {
 
   const rebuild = async (row: CallRow, ticket: TicketRow, restored: RestoredCall): Promise<InboundCall> => {
     const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : await routeFor(row.dialledNumber, row.callerNumber, clock.now());
-    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: findActiveRoute(db, row.dialledNumber), isNew: false };
+    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: await findActiveRoute(db, row.dialledNumber), isNew: false };
     const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, restored);
     register(call);
     return call;

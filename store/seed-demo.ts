@@ -9,31 +9,34 @@ import { createAgent } from './repos/agents.js';
 import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
 import { createRoute } from './repos/routes.js';
 import { putMenu } from './repos/menus.js';
-import { nowIso } from './clock.js';
+import { atomically } from './durability.js';
+import { first } from './prepared.js';
+import { writeAudit } from './repos/audit.js';
+import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
 import { seedKnowledge } from './knowledge/seed-knowledge.js';
 import { seedTicketReferenceData } from './seed-tickets.js';
-import { auditLog, routes, settings } from './schema.js';
+import { routes } from './schema.js';
 
-export function isEmpty(db: Db): boolean {
-  return (db.select({ n: count() }).from(routes).get()?.n ?? 0) === 0;
+export async function isEmpty(db: Db): Promise<boolean> {
+  return (first(await db.select({ n: count() }).from(routes))?.n ?? 0) === 0;
 }
 
 /**
  * Returns false (and writes nothing) when the database already holds a configuration.
  * `passwordHash` is given to every demo login (agents 1001–1005, `admin`, `super`): demo only.
  */
-export function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): boolean {
+export async function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): Promise<boolean> {
   const passwordHash = options.passwordHash;
-  if (!isEmpty(db)) return false;
-  db.transaction((tx) => {
-    const general = createSkill(tx, { code: 'general', name: '综合受理' });
-    const enterprise = createSkill(tx, { code: 'enterprise', name: '涉企专席' });
-    const dialect = createSkill(tx, { code: 'dialect', name: '方言专席' });
-    const market = createSkill(tx, { code: 'market-12315', name: '12315 市场监管' });
+  if (!(await isEmpty(db))) return false;
+  await atomically(db, async (tx) => {
+    const general = await createSkill(tx, { code: 'general', name: '综合受理' });
+    const enterprise = await createSkill(tx, { code: 'enterprise', name: '涉企专席' });
+    const dialect = await createSkill(tx, { code: 'dialect', name: '方言专席' });
+    const market = await createSkill(tx, { code: 'market-12315', name: '12315 市场监管' });
 
-    createRoute(tx, { number: '12345', name: '12345 政务服务便民热线', mode: 'main', prompt: 'greeting-12345', skillId: general.id });
-    createRoute(tx, {
+    await createRoute(tx, { number: '12345', name: '12345 政务服务便民热线', mode: 'main', prompt: 'greeting-12345', skillId: general.id });
+    await createRoute(tx, {
       number: '12315',
       name: '12315 市场监管投诉举报热线',
       mode: 'parallel',
@@ -41,14 +44,14 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
       skillId: market.id,
       priority: 1,
     });
-    createRoute(tx, {
+    await createRoute(tx, {
       number: '12333',
       name: '12333 人力资源和社会保障热线',
       mode: 'whole',
       prompt: 'notice-merged-12333',
       skillId: general.id,
     });
-    createRoute(tx, {
+    await createRoute(tx, {
       number: '12366',
       name: '12366 税务分中心',
       mode: 'subcentre',
@@ -110,7 +113,7 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
 
     // A one-level menu, ready but switched off (no route uses it): GB/T 33358 discourages deep IVR
     // on the phone, so 12345 goes straight to an agent unless an admin attaches it.
-    putMenu(tx, {
+    await putMenu(tx, {
       code: 'main',
       name: '12345 一级菜单',
       definition: {
@@ -130,12 +133,10 @@ export function seedDemo(db: Db, options: { passwordHash: string | null } = { pa
         onFailure: { type: 'queue', skill: 'general' },
       },
     });
-    // Written here directly while the seeding is still synchronous (putSetting is asynchronous).
-    const repeatPolicy = { maxCalls: 5, windowMinutes: 60, action: 'warn' };
-    tx.insert(settings).values({ key: 'repeat-call-policy', value: repeatPolicy, updatedAt: nowIso(db) }).run();
+    await putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
     seedKnowledge(tx, passwordHash);
-    seedTicketReferenceData(tx);
-    tx.insert(auditLog).values({ actor: 'system', action: 'seed', entity: 'database', entityId: null, before: null, after: { seed: 'demo' } }).run();
+    await seedTicketReferenceData(tx);
+    await writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
   });
   return true;
 }

@@ -5,9 +5,7 @@
  */
 import type { Db } from './db.js';
 import { CENTRE_CITY_SETTING } from './divisions.js';
-import { nowIso } from './clock.js';
-import { configChanged } from './config-cache.js';
-import { settings } from './schema.js';
+import { putSetting } from './repos/settings.js';
 import { createHandlingUnit, createTicketMatter } from './repos/ticket-matters.js';
 
 type Tree = Record<string, Record<string, string[]>>;
@@ -57,7 +55,8 @@ export const DEMO_HANDLING_UNITS = [
   '区县人民政府',
 ];
 
-export function seedTicketReferenceData(db: Db): void {
+/** The ticket repositories it calls are synchronous on SQLite: given a transaction, they run as part of it. */
+export async function seedTicketReferenceData(db: Db): Promise<void> {
   let rootOrder = 0;
   for (const [root, subs] of Object.entries(MATTERS)) {
     const top = createTicketMatter(db, { parentId: null, name: root, sortOrder: rootOrder++ });
@@ -68,9 +67,5 @@ export function seedTicketReferenceData(db: Db): void {
     }
   }
   for (const name of DEMO_HANDLING_UNITS) createHandlingUnit(db, { name });
-  // Written here directly while the seeding is still synchronous (putSetting is asynchronous).
-  const updatedAt = nowIso(db);
-  const value = { code: '50' };
-  db.insert(settings).values({ key: CENTRE_CITY_SETTING, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
-  configChanged(db);
+  await putSetting(db, CENTRE_CITY_SETTING, { code: '50' });
 }

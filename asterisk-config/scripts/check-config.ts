@@ -20,7 +20,7 @@ function format(f: Finding): string {
   return `${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${f.message}${f.at ? ` [${f.at}]` : ''}`;
 }
 
-export function main(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<number> {
   let options: Map<string, string>;
   try {
     options = parseArgs(argv, ['asterisk-config', 'sounds'], ['demo', 'help']);
@@ -35,7 +35,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, print: (line: strin
   const asteriskDir = options.get('asterisk-config') ?? 'asterisk-config';
   const soundsDir = options.get('sounds') ?? defaultSoundsDir(asteriskDir);
   try {
-    const facts = readServerFacts(env, { demo: options.has('demo') });
+    const facts = await readServerFacts(env, { demo: options.has('demo') });
     print(`check-config: ${asteriskDir} with prompts in ${soundsDir}, against ${facts.database} (application ${facts.config.ari.app})`);
     const findings = runCheck(asteriskDir, soundsDir, facts);
     findings.forEach((f) => print(format(f)));
@@ -50,5 +50,11 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, print: (line: strin
 }
 
 if (isMain(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2), process.env, (line) => console.log(line));
+  main(process.argv.slice(2), process.env, (line) => console.log(line)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      console.error(`check-config: ${(e as Error).message}`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -24,7 +24,7 @@ export class SetupError extends Error {
 }
 
 /** `demo`: check against the demo data (CTI_SEED=demo) in a throw-away database instead of CTI_DB. */
-export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean }): ServerFacts {
+export async function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean }): Promise<ServerFacts> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -38,12 +38,12 @@ export function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: boolean
   }
   const store = openStore(path);
   try {
-    if (options.demo) seedDemo(store.db);
+    if (options.demo) await seedDemo(store.db);
     return {
       config,
       database: options.demo ? 'demo data' : path,
-      routes: [...listRoutes(store.db)],
-      menus: listMenus(store.db),
+      routes: [...(await listRoutes(store.db))],
+      menus: await listMenus(store.db),
       agents: listAgents(store.db),
     };
   } finally {

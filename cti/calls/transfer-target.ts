@@ -25,7 +25,7 @@ export type ResolvedTarget =
 /** Numbers outside the centre are dialled on the carrier trunk. */
 export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
 
-export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): ResolvedTarget {
+export async function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): Promise<ResolvedTarget> {
   switch (target.kind) {
     case 'agent': {
       const agent = agents.get(target.agentId);
@@ -36,7 +36,7 @@ export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTar
     }
     case 'skill': {
       // Agents read the skill's name (e.g. 技能组 综合受理), never its code.
-      const skill = listSkills(db).find((s) => s.code === target.skill);
+      const skill = (await listSkills(db)).find((s) => s.code === target.skill);
       if (!skill) throw new CallControlError('技能组不存在');
       return { kind: 'queue', skill: target.skill, label: `技能组 ${skill.name}` };
     }
@@ -57,7 +57,7 @@ export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTar
       return { kind: 'phone', dial: trunkDial(contact.phone), label: `${contact.unit} ${contact.person}`, agentId: null, emergency: false };
     }
     case 'subcentre': {
-      const route = findActiveRoute(db, target.number);
+      const route = await findActiveRoute(db, target.number);
       if (route?.mode !== 'subcentre' || !route.subcentreDial) throw new CallControlError('分中心不存在');
       return { kind: 'phone', dial: route.subcentreDial, label: route.name, agentId: null, emergency: false };
     }

@@ -141,7 +141,7 @@ export class OutageImporter {
       // One record that cannot be written must not keep the others out: it stays for a person.
       let created: boolean;
       try {
-        created = this.importRecord(record);
+        created = await this.importRecord(record);
       } catch (error) {
         log.error({ key, err: (error as Error).message }, 'outage record could not be imported; left in AstDB for a person to look at');
         continue;
@@ -154,11 +154,11 @@ export class OutageImporter {
   }
 
   /** Writes the call row, ticket, note and missed-call entry in one transaction; false when already there. */
-  private importRecord(record: OutageRecord): boolean {
+  private async importRecord(record: OutageRecord): Promise<boolean> {
     const { db, log } = this.deps;
     const answered = record.member !== null;
     const agent = record.member ? findAgentByEndpoint(db, record.member) : undefined;
-    const route = findActiveRoute(db, record.dialled);
+    const route = await findActiveRoute(db, record.dialled);
     const startAt = new Date(record.start * 1000);
     const endAt = new Date((record.end ?? record.start) * 1000);
     const queuedAt = record.queued ?? record.start;

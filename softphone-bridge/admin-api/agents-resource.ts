@@ -79,15 +79,15 @@ const view = (agent: AgentWithSkills): Static<typeof Agent> => ({
   skills: agent.skills,
 });
 
-function checkSkills(db: Db, skills: { skillId: number }[] | undefined): void {
+async function checkSkills(db: Db, skills: { skillId: number }[] | undefined): Promise<void> {
   if (!skills) return;
   const details: ErrorDetail[] = [];
   const seen = new Set<number>();
-  skills.forEach((s, i) => {
+  for (const [i, s] of skills.entries()) {
     if (seen.has(s.skillId)) details.push({ field: `/skills/${i}/skillId`, message: `技能重复: ${s.skillId}` });
-    else if (!findSkill(db, s.skillId)) details.push({ field: `/skills/${i}/skillId`, message: `技能不存在: ${s.skillId}` });
+    else if (!(await findSkill(db, s.skillId))) details.push({ field: `/skills/${i}/skillId`, message: `技能不存在: ${s.skillId}` });
     seen.add(s.skillId);
-  });
+  }
   if (details.length) throw invalid(details);
 }
 
@@ -129,7 +129,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     async (request, reply) => {
       const { password, endpoint, ...rest } = request.body;
       const fields = { ...rest, ...(endpoint === undefined ? {} : { endpoint: endpoint === null ? null : endpointForm(endpoint) }) };
-      checkSkills(db, fields.skills);
+      await checkSkills(db, fields.skills);
       const passwordHash = password === undefined ? null : await hashPassword(password);
       const agent = await audited(db, sessionOf(request).login, 'agent', 'create', (tx) => {
         const created = requireAgent(tx, createAgent(tx, { ...fields, passwordHash }).id);
@@ -149,7 +149,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     async (request) => {
       const before = requireAgent(db, request.params.id);
       const patch = request.body.endpoint ? { ...request.body, endpoint: endpointForm(request.body.endpoint) } : request.body;
-      checkSkills(db, patch.skills);
+      await checkSkills(db, patch.skills);
       const staysAdmin = (patch.role ?? before.role) === 'admin' && (patch.enabled ?? before.enabled);
       if (before.role === 'admin' && before.enabled && !staysAdmin && countEnabledAdmins(db, before.id) === 0) {
         throw conflict('至少需要保留一个启用的管理员账号');

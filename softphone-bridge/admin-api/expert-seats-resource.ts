@@ -67,7 +67,7 @@ const view = (row: ExpertSeatRow): Static<typeof ExpertSeat> => ({
   onDuty: Value.Check(DutyWindows, row.onDuty) ? row.onDuty : [],
 });
 
-function checkSeat(db: Db, seat: SeatBody): void {
+async function checkSeat(db: Db, seat: SeatBody): Promise<void> {
   const details: ErrorDetail[] = [];
   const hasAgent = seat.agentId != null;
   const hasNumber = seat.externalNumber != null;
@@ -77,7 +77,7 @@ function checkSeat(db: Db, seat: SeatBody): void {
     if (!agent) details.push({ field: '/agentId', message: `坐席不存在: ${seat.agentId}` });
     else if (agent.role !== 'agent') details.push({ field: '/agentId', message: `${agent.login} 不是话务坐席，不能作为专家座席` });
   }
-  if (!findSkill(db, seat.skillId)) details.push({ field: '/skillId', message: `技能不存在: ${seat.skillId}` });
+  if (!(await findSkill(db, seat.skillId))) details.push({ field: '/skillId', message: `技能不存在: ${seat.skillId}` });
   (seat.onDuty ?? []).forEach((w, i) => {
     if (w.from >= w.to) details.push({ field: `/onDuty/${i}/to`, message: '结束时间必须晚于开始时间（不支持跨零点，请拆成两段）' });
   });
@@ -105,7 +105,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
     '/expert-seats',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增专家座席', body: SeatBody, response: { 201: ExpertSeat, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
-      checkSeat(db, request.body);
+      await checkSeat(db, request.body);
       const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'create', (tx) => {
         const created = view(createExpertSeat(tx, request.body));
         return { id: created.id, after: created, result: created };
@@ -122,7 +122,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
       const row = findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
       const before = view(row);
-      checkSeat(db, { ...before, ...request.body });
+      await checkSeat(db, { ...before, ...request.body });
       return audited(db, sessionOf(request).login, 'expert-seat', 'update', (tx) => {
         const after = view(updateExpertSeat(tx, before.id, request.body));
         return { id: before.id, before, after, result: after };

@@ -38,7 +38,7 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
   const view = async (id: string) => {
     const prompt = (await promptCatalogue(db)).find((p) => p.id === id);
     if (!prompt) throw notFound(`提示音不存在: ${id}`);
-    return { ...prompt, usedBy: usersOfPrompt(db, id) };
+    return { ...prompt, usedBy: await usersOfPrompt(db, id) };
   };
   const custom = async (id: string) => {
     const row = (await listCustomPrompts(db)).find((p) => p.id === id);
@@ -51,7 +51,7 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
     '/prompts',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '提示音目录（内置与新增）', response: { 200: Type.Array(Prompt), ...errorReplies(401, 403) } } },
     async () => {
-      const users = promptUsers(db);
+      const users = await promptUsers(db);
       return (await promptCatalogue(db)).map((p) => ({ ...p, usedBy: users.get(p.id) ?? [] }));
     },
   );
@@ -89,7 +89,7 @@ export const promptsResource: FastifyPluginAsyncTypebox<ResourceDeps & { prompts
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除新增提示音（仍在使用的不能删除）', params: PromptParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
     async (request, reply) => {
       const before = await custom(request.params.id);
-      const users = usersOfPrompt(db, before.id);
+      const users = await usersOfPrompt(db, before.id);
       if (users.length) throw conflict(`提示音 ${before.id} 仍在使用：${users.join('、')}`);
       await audited(db, sessionOf(request).login, 'prompt', 'delete', async (tx) => {
         await deleteCustomPrompt(tx, before.id);

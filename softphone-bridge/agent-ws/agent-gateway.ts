@@ -185,7 +185,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
           case 'call.resume':
             return calls.control.resume(command.callId, agentId);
           case 'call.transfer':
-            return void calls.control.transfer(command.callId, agentId, command.target, command.mode);
+            return calls.control.transfer(command.callId, agentId, command.target, command.mode);
           case 'call.dial':
             return calls.control.callBack(agentId, command.number, command.missedCallId);
           case 'agent.wrapUp.extend':

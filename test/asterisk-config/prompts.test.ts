@@ -44,7 +44,7 @@ describe.skipIf(missing.length > 0 && !inCi)('generating the prompts with espeak
       expect(info, id).toMatchObject({ format: 1, channels: 1, sampleRate: 8000, bitsPerSample: 16 });
       expect(typeof info === 'string' ? 0 : info.dataBytes, id).toBeGreaterThan(8000);
     }
-    const findings = runCheck(SHIPPED, out, readServerFacts(SHIPPED_ENV, { demo: true }));
+    const findings = runCheck(SHIPPED, out, await readServerFacts(SHIPPED_ENV, { demo: true }));
     expect(findings.filter((f) => f.level === 'error')).toEqual([]);
   }, 120_000);
 });

@@ -16,7 +16,7 @@ import { Dialplan, substitute } from '../pbx-sim/core/dialplan.js';
 import { SHIPPED, SHIPPED_ENV } from './support.js';
 
 const files = readAsteriskFiles(SHIPPED);
-const facts = readServerFacts(SHIPPED_ENV, { demo: true });
+const facts = await readServerFacts(SHIPPED_ENV, { demo: true });
 
 describe('the simulator and the shipped configuration', () => {
   it('the simulator loads asterisk-config/ unless told otherwise', () => {

@@ -276,8 +276,8 @@ async function main(): Promise<void> {
   const dbPath = join(work, 'cti.db');
   const store = openStore(dbPath);
   const passwordHash = hashPasswordSync('bench');
-  seedDemo(store.db, { passwordHash });
-  const general = findSkillByCode(store.db, 'general');
+  await seedDemo(store.db, { passwordHash });
+  const general = await findSkillByCode(store.db, 'general');
   if (!general) throw new Error('no general skill');
   createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.

@@ -32,9 +32,9 @@ describe('call state machine', () => {
 });
 
 describe('agent states', () => {
-  function registry() {
+  async function registry() {
     const store = openStore(':memory:');
-    seedDemo(store.db);
+    await seedDemo(store.db);
     const bus = new DomainEventBus();
     const events: DomainEvent[] = [];
     bus.subscribe((e) => events.push(e));
@@ -43,8 +43,8 @@ describe('agent states', () => {
     return { agents, events, id };
   }
 
-  it('logs in not ready, goes ready with a desktop, rings, talks, wraps up', () => {
-    const { agents, events, id } = registry();
+  it('logs in not ready, goes ready with a desktop, rings, talks, wraps up', async () => {
+    const { agents, events, id } = await registry();
     agents.login(id, 'PJSIP/1001');
     agents.desktopConnected(id, true);
     agents.setReady(id);
@@ -62,8 +62,8 @@ describe('agent states', () => {
     agents.close();
   });
 
-  it('refuses what makes no sense, with a reason', () => {
-    const { agents, id } = registry();
+  it('refuses what makes no sense, with a reason', async () => {
+    const { agents, id } = await registry();
     expect(() => agents.setReady(id)).toThrow('签出时不能示闲');
     agents.login(id, 'PJSIP/1001');
     const other = agents.list().find((a) => a.login === '1002')?.agentId ?? 0;
@@ -72,8 +72,8 @@ describe('agent states', () => {
     agents.close();
   });
 
-  it('offers calls only to ready agents at a registered phone', () => {
-    const { agents, id } = registry();
+  it('offers calls only to ready agents at a registered phone', async () => {
+    const { agents, id } = await registry();
     agents.login(id, 'PJSIP/1001');
     agents.desktopConnected(id, true);
     // Logged in but not ready: not among those the ACD weighs.

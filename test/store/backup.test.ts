@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('backup', () => {
   it('copies a database while it is being written, and the copy is whole and opens as a store', async () => {
     const live = openStore(join(dir, 'live.db'), new TestClock());
-    seedDemo(live.db);
+    await seedDemo(live.db);
     // Large enough to be copied in several steps, between which the writer below gets its turn.
     await atomically(live.db, async (tx) => {
       for (let i = 0; i < 20000; i++) await writeAudit(tx, { actor: 'admin', action: 'update', entity: 'setting', entityId: `before-${i}`, before: null, after: { i, text: '某街道某小区停水，居民反映情况' } });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type {
   StoreError} from '../../store/index.js';
 import {
+  atomically,
   changeTicketStatus,
   createRoute,
   createSkill,
@@ -203,21 +204,21 @@ describe('calls', () => {
 });
 
 describe('configuration', () => {
-  it('a route change applies to the next lookup, also one made inside a transaction, and a rollback leaves nothing behind', () => {
+  it('a route change applies to the next lookup, also one made inside a transaction, and a rollback leaves nothing behind', async () => {
     const { db } = open();
-    createRoute(db, { number: '12369', name: '环保', mode: 'whole', prompt: 'notice-12369' });
-    expect(findActiveRoute(db, '12369')?.name).toBe('环保');
-    updateRoute(db, findActiveRoute(db, '12369')?.id ?? 0, { name: '生态环境' });
-    expect(findActiveRoute(db, '12369')?.name).toBe('生态环境');
-    expect(() =>
-      db.transaction((tx) => {
-        createRoute(tx, { number: '12358', name: '价格', mode: 'whole', prompt: 'notice-12358' });
-        expect(findActiveRoute(tx, '12358')?.name).toBe('价格');
+    await createRoute(db, { number: '12369', name: '环保', mode: 'whole', prompt: 'notice-12369' });
+    expect((await findActiveRoute(db, '12369'))?.name).toBe('环保');
+    await updateRoute(db, (await findActiveRoute(db, '12369'))?.id ?? 0, { name: '生态环境' });
+    expect((await findActiveRoute(db, '12369'))?.name).toBe('生态环境');
+    await expect(
+      atomically(db, async (tx) => {
+        await createRoute(tx, { number: '12358', name: '价格', mode: 'whole', prompt: 'notice-12358' });
+        expect((await findActiveRoute(tx, '12358'))?.name).toBe('价格');
         throw new Error('roll back');
       }),
-    ).toThrow('roll back');
-    expect(findActiveRoute(db, '12358')).toBeUndefined();
-    expect(listRoutes(db).map((r) => r.number)).toEqual(['12369']);
+    ).rejects.toThrow('roll back');
+    expect(await findActiveRoute(db, '12358')).toBeUndefined();
+    expect((await listRoutes(db)).map((r) => r.number)).toEqual(['12369']);
   });
 
   it("rows written inside a transaction carry the store's clock, not the machine's", () => {
@@ -227,19 +228,19 @@ describe('configuration', () => {
     expect(at).toBe('2031-01-02T03:04:05.000Z');
   });
 
-  it('refuses to delete a skill a route still uses, with a reason', () => {
+  it('refuses to delete a skill a route still uses, with a reason', async () => {
     const { db } = open();
-    const skill = createSkill(db, { code: 'general', name: '综合受理' });
-    createRoute(db, { number: '12345', name: '12345', mode: 'main', skillId: skill.id });
-    expect(() => deleteSkill(db, skill.id)).toThrow(expect.objectContaining({ kind: 'conflict' }) as StoreError);
-    expect(listRoutes(db)[0]?.skillId).toBe(skill.id);
+    const skill = await createSkill(db, { code: 'general', name: '综合受理' });
+    await createRoute(db, { number: '12345', name: '12345', mode: 'main', skillId: skill.id });
+    await expect(deleteSkill(db, skill.id)).rejects.toThrow(expect.objectContaining({ kind: 'conflict' }) as StoreError);
+    expect((await listRoutes(db))[0]?.skillId).toBe(skill.id);
   });
 
-  it('a disabled route is not found for calls', () => {
+  it('a disabled route is not found for calls', async () => {
     const { db } = open();
-    createRoute(db, { number: '12369', name: '环保', mode: 'whole', enabled: false });
-    expect(findActiveRoute(db, '12369')).toBeUndefined();
-    expect(listRoutes(db)).toHaveLength(1);
+    await createRoute(db, { number: '12369', name: '环保', mode: 'whole', enabled: false });
+    expect(await findActiveRoute(db, '12369')).toBeUndefined();
+    expect(await listRoutes(db)).toHaveLength(1);
   });
 
   it('a blacklist entry blocks until it expires', () => {
@@ -249,11 +250,11 @@ describe('configuration', () => {
     expect(findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
   });
 
-  it('demo data loads into an empty database only', () => {
+  it('demo data loads into an empty database only', async () => {
     const { db } = open();
-    expect(seedDemo(db)).toBe(true);
-    expect(seedDemo(db)).toBe(false);
-    expect(listRoutes(db).map((r) => `${r.number}:${r.mode}`)).toEqual([
+    expect(await seedDemo(db)).toBe(true);
+    expect(await seedDemo(db)).toBe(false);
+    expect((await listRoutes(db)).map((r) => `${r.number}:${r.mode}`)).toEqual([
       '12315:parallel',
       '12333:whole',
       '12345:main',

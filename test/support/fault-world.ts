@@ -139,7 +139,7 @@ export class FaultWorld {
     const dir = mkdtempSync(join(tmpdir(), 'cti-faults-'));
     const dbPath = join(dir, 'cti.db');
     const store = openStore(dbPath, new TestClock());
-    seedDemo(store.db, { passwordHash: hashPasswordSync('demo') });
+    await seedDemo(store.db, { passwordHash: hashPasswordSync('demo') });
     await options.prepare?.(store.db);
     const port = await freePort();
     const env = { CTI_HTTP_PORT: String(port), CTI_LOG_LEVEL: 'debug', ...options.env };
