@@ -107,7 +107,7 @@ export function startCallHandling(deps: {
       dialledNumber,
       route: await findActiveRoute(db, dialledNumber),
       mainRoute: (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled),
-      block: caller ? findActiveBlock(db, caller, now) : undefined,
+      block: caller ? await findActiveBlock(db, caller, now) : undefined,
       recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
       policy,
     });

@@ -93,23 +93,23 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
     createAgent(tx, { login: 'admin', passwordHash, name: '系统管理员', role: 'admin' });
     createAgent(tx, { login: 'super', passwordHash, name: '值班班长', role: 'supervisor' });
 
-    createExpertSeat(tx, {
+    await createExpertSeat(tx, {
       name: '市场监管局专家座席',
       department: '市市场监督管理局',
       agentId: marketAgent.id,
       skillId: market.id,
       onDuty: [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }],
     });
-    createExpertSeat(tx, {
+    await createExpertSeat(tx, {
       name: '税务咨询专家',
       department: '市税务局',
       externalNumber: '02388880000',
       skillId: enterprise.id,
       onDuty: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }],
     });
-    createDepartmentContact(tx, { unit: '市住房和城乡建设委员会', person: '刘科长', phone: '02361230001' });
-    createDepartmentContact(tx, { unit: '市交通运输局', person: '赵主任', phone: '02361230002' });
-    createDepartmentContact(tx, { unit: '市人力资源和社会保障局', person: '孙科长', phone: '02361230003' });
+    await createDepartmentContact(tx, { unit: '市住房和城乡建设委员会', person: '刘科长', phone: '02361230001' });
+    await createDepartmentContact(tx, { unit: '市交通运输局', person: '赵主任', phone: '02361230002' });
+    await createDepartmentContact(tx, { unit: '市人力资源和社会保障局', person: '孙科长', phone: '02361230003' });
 
     // A one-level menu, ready but switched off (no route uses it): GB/T 33358 discourages deep IVR
     // on the phone, so 12345 goes straight to an agent unless an admin attaches it.

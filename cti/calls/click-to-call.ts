@@ -50,9 +50,11 @@ export type AdoptOutbound = (call: OutboundCall) => InboundCall;
 /** The numbers of the centre's own directory: department contacts, expert seats outside, sub-centres. */
 async function directoryNumbers(db: Db): Promise<Set<string>> {
   const routes = await listRoutes(db);
+  const contacts = await listDepartmentContacts(db);
+  const seats = await listExpertSeats(db);
   return new Set([
-    ...listDepartmentContacts(db).map((c) => c.phone),
-    ...listExpertSeats(db).flatMap((e) => (e.enabled && e.externalNumber ? [e.externalNumber] : [])),
+    ...contacts.map((c) => c.phone),
+    ...seats.flatMap((e) => (e.enabled && e.externalNumber ? [e.externalNumber] : [])),
     ...routes.flatMap((r) => (r.mode === 'subcentre' && r.enabled ? [r.number] : [])),
   ]);
 }

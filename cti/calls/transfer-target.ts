@@ -41,7 +41,7 @@ export async function resolveTarget(db: Db, agents: AgentRegistry, target: Trans
       return { kind: 'queue', skill: target.skill, label: `技能组 ${skill.name}` };
     }
     case 'expert': {
-      const seat = findExpertSeat(db, target.expertSeatId);
+      const seat = await findExpertSeat(db, target.expertSeatId);
       if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');
       if (!isOnDuty(seat.onDuty as DutyWindow[], now)) throw new CallControlError(`${seat.name} 不在值班时间`);
       if (seat.agentId !== null) {
@@ -52,7 +52,7 @@ export async function resolveTarget(db: Db, agents: AgentRegistry, target: Trans
       return { kind: 'phone', dial: trunkDial(seat.externalNumber ?? ''), label: `专家座席 ${seat.name}`, agentId: null, emergency: false };
     }
     case 'contact': {
-      const contact = findDepartmentContact(db, target.contactId);
+      const contact = await findDepartmentContact(db, target.contactId);
       if (!contact) throw new CallControlError('承办单位联系人不存在');
       return { kind: 'phone', dial: trunkDial(contact.phone), label: `${contact.unit} ${contact.person}`, agentId: null, emergency: false };
     }

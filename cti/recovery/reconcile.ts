@@ -338,7 +338,7 @@ class Pass {
     const outcome: CallOutcome = row.state === 'ended' && !answered ? 'transferred' : answered ? 'answered' : 'abandoned';
     // When exactly they hung up is unknown: the wait counts up to now.
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
-    const blocked = row.callerNumber ? findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
+    const blocked = row.callerNumber ? await findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
     const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
     endCall(
       this.ctx.db,

@@ -178,7 +178,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       if (before.id === me.agentId) throw conflict('不能删除当前登录的账号');
       if (before.role === 'admin' && before.enabled && countEnabledAdmins(db, before.id) === 0) throw conflict('至少需要保留一个启用的管理员账号');
       assertNotOnCall(agents, before, '删除');
-      const seats = listExpertSeatsOfAgent(db, before.id);
+      const seats = await listExpertSeatsOfAgent(db, before.id);
       if (seats.length) throw conflict(`坐席 ${before.login} 仍是专家座席（${seats.map((s) => s.name).join('、')}），请先修改或删除专家座席`);
       await audited(db, me.login, 'agent', 'delete', (tx) => {
         deleteAgent(tx, before.id);

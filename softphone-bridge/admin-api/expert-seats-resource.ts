@@ -88,14 +88,14 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.get(
     '/expert-seats',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '专家座席列表', response: { 200: Type.Array(ExpertSeat), ...errorReplies(401, 403) } } },
-    () => listExpertSeats(db).map(view),
+    async () => (await listExpertSeats(db)).map(view),
   );
 
   app.get(
     '/expert-seats/:id',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看专家座席', params: IdParams, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const seat = findExpertSeat(db, request.params.id);
+    async (request) => {
+      const seat = await findExpertSeat(db, request.params.id);
       if (!seat) throw notFound(`专家座席不存在: ${request.params.id}`);
       return view(seat);
     },
@@ -106,8 +106,8 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增专家座席', body: SeatBody, response: { 201: ExpertSeat, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
       await checkSeat(db, request.body);
-      const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'create', (tx) => {
-        const created = view(createExpertSeat(tx, request.body));
+      const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'create', async (tx) => {
+        const created = view(await createExpertSeat(tx, request.body));
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
@@ -119,12 +119,12 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
     '/expert-seats/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改专家座席', params: IdParams, body: SeatPatch, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404, 409) } } },
     async (request) => {
-      const row = findExpertSeat(db, request.params.id);
+      const row = await findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
       const before = view(row);
       await checkSeat(db, { ...before, ...request.body });
-      return audited(db, sessionOf(request).login, 'expert-seat', 'update', (tx) => {
-        const after = view(updateExpertSeat(tx, before.id, request.body));
+      return audited(db, sessionOf(request).login, 'expert-seat', 'update', async (tx) => {
+        const after = view(await updateExpertSeat(tx, before.id, request.body));
         return { id: before.id, before, after, result: after };
       });
     },
@@ -134,10 +134,10 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
     '/expert-seats/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除专家座席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
     async (request, reply) => {
-      const row = findExpertSeat(db, request.params.id);
+      const row = await findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
-      await audited(db, sessionOf(request).login, 'expert-seat', 'delete', (tx) => {
-        deleteExpertSeat(tx, row.id);
+      await audited(db, sessionOf(request).login, 'expert-seat', 'delete', async (tx) => {
+        await deleteExpertSeat(tx, row.id);
         return { id: row.id, before: view(row), result: null };
       });
       reply.code(204);

@@ -243,11 +243,11 @@ describe('configuration', () => {
     expect(await listRoutes(db)).toHaveLength(1);
   });
 
-  it('a blacklist entry blocks until it expires', () => {
+  it('a blacklist entry blocks until it expires', async () => {
     const { db } = open();
-    putBlacklistEntry(db, { number: '13900000000', reason: '恶意骚扰', expiresAt: '2026-12-01T00:00:00.000Z', createdBy: 'admin' });
-    expect(findActiveBlock(db, '13900000000', new Date('2026-11-30T00:00:00Z'))?.reason).toBe('恶意骚扰');
-    expect(findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
+    await putBlacklistEntry(db, { number: '13900000000', reason: '恶意骚扰', expiresAt: '2026-12-01T00:00:00.000Z', createdBy: 'admin' });
+    expect((await findActiveBlock(db, '13900000000', new Date('2026-11-30T00:00:00Z')))?.reason).toBe('恶意骚扰');
+    expect(await findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
   });
 
   it('demo data loads into an empty database only', async () => {
