@@ -59,8 +59,8 @@ export interface CallHandling {
   stop(): void;
 }
 
-function repeatPolicy(db: Db): RepeatCallPolicy {
-  const stored = getSetting(db, 'repeat-call-policy');
+async function repeatPolicy(db: Db): Promise<RepeatCallPolicy> {
+  const stored = await getSetting(db, 'repeat-call-policy');
   if (stored && typeof stored === 'object' && 'maxCalls' in stored && 'windowMinutes' in stored) {
     const { maxCalls, windowMinutes } = stored;
     if (typeof maxCalls === 'number' && typeof windowMinutes === 'number') return { maxCalls, windowMinutes, action: 'warn' };
@@ -79,15 +79,17 @@ export function startCallHandling(deps: {
   const { ari, ami, db, log } = deps;
   const clock = deps.clock ?? systemClock;
   // Ring timeout, wrap-up and overflow wait follow the `call-timings` setting from their next use.
-  const settings: CallSettings = liveCallSettings(db, { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings });
+  const settings = liveCallSettings(db, { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings }, (err: unknown) =>
+    log.error({ err }, 'could not read the call timings; the last known ones stay in force'),
+  );
   const bus = new DomainEventBus();
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
-  const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
+  const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
-  const queue = new CallQueue(ctx, (skillId) => {
-    const g = general();
+  const queue = new CallQueue(ctx, async (skillId) => {
+    const g = await general();
     return g !== undefined && g !== skillId ? [g] : [];
   });
   const live = new Map<string, InboundCall>();
@@ -99,13 +101,13 @@ export function startCallHandling(deps: {
     live.set(call.callId, call);
     call.whenEnded(() => live.delete(call.callId));
   };
-  const routeFor = (dialledNumber: string, caller: string, now: Date): RouteDecision => {
-    const policy = repeatPolicy(db);
+  const routeFor = async (dialledNumber: string, caller: string, now: Date): Promise<RouteDecision> => {
+    const policy = await repeatPolicy(db);
     return decideRoute({
       dialledNumber,
-      route: findActiveRoute(db, dialledNumber),
-      mainRoute: listRoutes(db).find((r) => r.mode === 'main' && r.enabled),
-      block: caller ? findActiveBlock(db, caller, now) : undefined,
+      route: await findActiveRoute(db, dialledNumber),
+      mainRoute: (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled),
+      block: caller ? await findActiveBlock(db, caller, now) : undefined,
       recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
       policy,
     });
@@ -113,7 +115,7 @@ export function startCallHandling(deps: {
 
   // Channels answered and waiting for their arrival to be recorded (a repeated StasisStart meanwhile is ignored).
   const admitting = new Set<string>();
-  const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>) => {
+  const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>): Promise<void> => {
     let arrived;
     try {
       arrived = await admitInboundCall(db, channel, dialledNumber, log, now);
@@ -124,7 +126,10 @@ export function startCallHandling(deps: {
     // Stopped while the arrival was being written: the call stays up on the PBX, like the calls in hand.
     if (stopped || !arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
-    const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
+    const decision = await routeFor(dialledNumber, caller, now);
+    // Stopped, or found again by a reconciliation, while the route was being decided.
+    if (stopped || live.has(arrived.linkedId)) return;
+    const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber);
     register(call);
     void call.run({ answering });
   };
@@ -145,14 +150,18 @@ export function startCallHandling(deps: {
     // Until the arrival is recorded and its call registered, a repeated StasisStart is ignored and the
     // channel's events are held.
     setImmediate(() => {
+      // The channel's events wait until its call exists (or it is clear there is none); a repeated
+      // StasisStart meanwhile is ignored.
       void (async () => {
         try {
           if (!stopped) await record(channel, dialledNumber, now, answering);
+        } catch (error) {
+          log.error({ err: error, channelId: channel.id }, 'could not route the call');
         } finally {
           admitting.delete(channel.id);
           release();
         }
-      })().catch((error: unknown) => log.error({ err: error, channelId: channel.id }, 'could not admit the call'));
+      })();
     });
   };
 
@@ -192,9 +201,9 @@ export function startCallHandling(deps: {
     repeatCaller: false,
   });
 
-  const rebuild = (row: CallRow, ticket: TicketRow, restored: RestoredCall): InboundCall => {
-    const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : routeFor(row.dialledNumber, row.callerNumber, clock.now());
-    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: findActiveRoute(db, row.dialledNumber), isNew: false };
+  const rebuild = async (row: CallRow, ticket: TicketRow, restored: RestoredCall): Promise<InboundCall> => {
+    const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : await routeFor(row.dialledNumber, row.callerNumber, clock.now());
+    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: await findActiveRoute(db, row.dialledNumber), isNew: false };
     const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, restored);
     register(call);
     return call;

@@ -10,6 +10,7 @@
  */
 import { connectionOf } from './connection.js';
 import type { Db } from './db.js';
+import { atomically } from './durability.js';
 
 interface Cache {
   entries: Map<string, unknown>;
@@ -57,4 +58,19 @@ export function configChanged(db: Db): void {
   if (!cache) return;
   cache.generation++;
   cache.entries.clear();
+}
+
+/**
+ * A durable write to routes, skills, settings or prompts: drops the cache before it and again once it
+ * has committed, so that a read between the two (it would see the old rows) is not kept. Given a
+ * transaction handle, the second drop comes when this part is done, not at the outer commit: a read
+ * on the root handle meanwhile may still keep the old rows until the next change.
+ */
+export async function configWrite<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
+  configChanged(db);
+  try {
+    return await atomically(db, write);
+  } finally {
+    configChanged(db);
+  }
 }

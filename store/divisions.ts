@@ -56,20 +56,20 @@ export function cityDivisions(code: string): CentreCity | null {
   return city;
 }
 
-export function centreCityCode(db: Db): string | null {
-  const value = getSetting(db, CENTRE_CITY_SETTING);
+export async function centreCityCode(db: Db): Promise<string | null> {
+  const value = await getSetting(db, CENTRE_CITY_SETTING);
   return value && typeof value === 'object' && 'code' in value && typeof value.code === 'string' ? value.code : null;
 }
 
 /** The centre's city with its divisions, or null when no city is set. */
-export function centreCity(db: Db): CentreCity | null {
-  const code = centreCityCode(db);
+export async function centreCity(db: Db): Promise<CentreCity | null> {
+  const code = await centreCityCode(db);
   return code ? cityDivisions(code) : null;
 }
 
 /** The district and street by code, when the street lies in the district of the centre's city. */
-export function findDivision(db: Db, districtCode: string, streetCode: string | null): { district: Division; street: Division | null } | null {
-  const district = centreCity(db)?.districts.find((d) => d.code === districtCode);
+export async function findDivision(db: Db, districtCode: string, streetCode: string | null): Promise<{ district: Division; street: Division | null } | null> {
+  const district = (await centreCity(db))?.districts.find((d) => d.code === districtCode);
   if (!district) return null;
   if (streetCode === null) return { district, street: null };
   const street = district.streets.find((s) => s.code === streetCode);

@@ -7,18 +7,19 @@ import { count } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { atomically } from './durability.js';
 import { createAgent } from './repos/agents.js';
-import { writeAudit } from './repos/audit.js';
 import { createDepartmentContact, createExpertSeat } from './repos/directory.js';
 import { createRoute } from './repos/routes.js';
 import { putMenu } from './repos/menus.js';
+import { first } from './prepared.js';
+import { writeAudit } from './repos/audit.js';
 import { putSetting } from './repos/settings.js';
 import { createSkill } from './repos/skills.js';
 import { seedKnowledge } from './knowledge/seed-knowledge.js';
 import { seedTicketReferenceData } from './seed-tickets.js';
 import { routes } from './schema.js';
 
-export function isEmpty(db: Db): boolean {
-  return (db.select({ n: count() }).from(routes).get()?.n ?? 0) === 0;
+export async function isEmpty(db: Db): Promise<boolean> {
+  return (first(await db.select({ n: count() }).from(routes))?.n ?? 0) === 0;
 }
 
 /**
@@ -27,15 +28,15 @@ export function isEmpty(db: Db): boolean {
  */
 export async function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): Promise<boolean> {
   const passwordHash = options.passwordHash;
-  if (!isEmpty(db)) return false;
+  if (!(await isEmpty(db))) return false;
   await atomically(db, async (tx) => {
-    const general = createSkill(tx, { code: 'general', name: '综合受理' });
-    const enterprise = createSkill(tx, { code: 'enterprise', name: '涉企专席' });
-    const dialect = createSkill(tx, { code: 'dialect', name: '方言专席' });
-    const market = createSkill(tx, { code: 'market-12315', name: '12315 市场监管' });
+    const general = await createSkill(tx, { code: 'general', name: '综合受理' });
+    const enterprise = await createSkill(tx, { code: 'enterprise', name: '涉企专席' });
+    const dialect = await createSkill(tx, { code: 'dialect', name: '方言专席' });
+    const market = await createSkill(tx, { code: 'market-12315', name: '12315 市场监管' });
 
-    createRoute(tx, { number: '12345', name: '12345 政务服务便民热线', mode: 'main', prompt: 'greeting-12345', skillId: general.id });
-    createRoute(tx, {
+    await createRoute(tx, { number: '12345', name: '12345 政务服务便民热线', mode: 'main', prompt: 'greeting-12345', skillId: general.id });
+    await createRoute(tx, {
       number: '12315',
       name: '12315 市场监管投诉举报热线',
       mode: 'parallel',
@@ -43,14 +44,14 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
       skillId: market.id,
       priority: 1,
     });
-    createRoute(tx, {
+    await createRoute(tx, {
       number: '12333',
       name: '12333 人力资源和社会保障热线',
       mode: 'whole',
       prompt: 'notice-merged-12333',
       skillId: general.id,
     });
-    createRoute(tx, {
+    await createRoute(tx, {
       number: '12366',
       name: '12366 税务分中心',
       mode: 'subcentre',
@@ -92,27 +93,27 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
     createAgent(tx, { login: 'admin', passwordHash, name: '系统管理员', role: 'admin' });
     createAgent(tx, { login: 'super', passwordHash, name: '值班班长', role: 'supervisor' });
 
-    createExpertSeat(tx, {
+    await createExpertSeat(tx, {
       name: '市场监管局专家座席',
       department: '市市场监督管理局',
       agentId: marketAgent.id,
       skillId: market.id,
       onDuty: [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }],
     });
-    createExpertSeat(tx, {
+    await createExpertSeat(tx, {
       name: '税务咨询专家',
       department: '市税务局',
       externalNumber: '02388880000',
       skillId: enterprise.id,
       onDuty: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }],
     });
-    createDepartmentContact(tx, { unit: '市住房和城乡建设委员会', person: '刘科长', phone: '02361230001' });
-    createDepartmentContact(tx, { unit: '市交通运输局', person: '赵主任', phone: '02361230002' });
-    createDepartmentContact(tx, { unit: '市人力资源和社会保障局', person: '孙科长', phone: '02361230003' });
+    await createDepartmentContact(tx, { unit: '市住房和城乡建设委员会', person: '刘科长', phone: '02361230001' });
+    await createDepartmentContact(tx, { unit: '市交通运输局', person: '赵主任', phone: '02361230002' });
+    await createDepartmentContact(tx, { unit: '市人力资源和社会保障局', person: '孙科长', phone: '02361230003' });
 
     // A one-level menu, ready but switched off (no route uses it): GB/T 33358 discourages deep IVR
     // on the phone, so 12345 goes straight to an agent unless an admin attaches it.
-    putMenu(tx, {
+    await putMenu(tx, {
       code: 'main',
       name: '12345 一级菜单',
       definition: {
@@ -132,10 +133,10 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
         onFailure: { type: 'queue', skill: 'general' },
       },
     });
-    putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
+    await putSetting(tx, 'repeat-call-policy', { maxCalls: 5, windowMinutes: 60, action: 'warn' });
     await seedKnowledge(tx, passwordHash);
-    seedTicketReferenceData(tx);
-    writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
+    await seedTicketReferenceData(tx);
+    await writeAudit(tx, { actor: 'system', action: 'seed', entity: 'database', after: { seed: 'demo' } });
   });
   return true;
 }

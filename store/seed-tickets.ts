@@ -6,8 +6,7 @@
 import type { Db } from './db.js';
 import { CENTRE_CITY_SETTING } from './divisions.js';
 import { putSetting } from './repos/settings.js';
-import { handlingUnits, ticketMatters } from './schema.js';
-import { nowIso } from './clock.js';
+import { createHandlingUnit, createTicketMatter } from './repos/ticket-matters.js';
 
 type Tree = Record<string, Record<string, string[]>>;
 
@@ -56,24 +55,18 @@ export const DEMO_HANDLING_UNITS = [
   '区县人民政府',
 ];
 
-/**
- * Runs inside the demo seed's synchronous transaction (SQLite), so it writes the rows itself rather than
- * through the asynchronous createTicketMatter/createHandlingUnit: the tree above is three levels deep
- * with no duplicate names, which is all their checks would verify.
- */
-export function seedTicketReferenceData(db: Db): void {
-  const at = nowIso(db);
-  const matter = (parentId: number | null, name: string, sortOrder: number): number =>
-    db.insert(ticketMatters).values({ parentId, name, sortOrder, createdAt: at, updatedAt: at }).returning({ id: ticketMatters.id }).get().id;
+/** Given the seed's transaction, the repositories run as part of it. */
+export async function seedTicketReferenceData(db: Db): Promise<void> {
+  const matter = async (parentId: number | null, name: string, sortOrder: number): Promise<number> => (await createTicketMatter(db, { parentId, name, sortOrder })).id;
   let rootOrder = 0;
   for (const [root, subs] of Object.entries(MATTERS)) {
-    const top = matter(null, root, rootOrder++);
+    const top = await matter(null, root, rootOrder++);
     let subOrder = 0;
     for (const [sub, leaves] of Object.entries(subs)) {
-      const mid = matter(top, sub, subOrder++);
-      leaves.forEach((leaf, i) => matter(mid, leaf, i));
+      const mid = await matter(top, sub, subOrder++);
+      for (const [i, leaf] of leaves.entries()) await matter(mid, leaf, i);
     }
   }
-  for (const name of DEMO_HANDLING_UNITS) db.insert(handlingUnits).values({ name, createdAt: at }).run();
-  putSetting(db, CENTRE_CITY_SETTING, { code: '50' });
+  for (const name of DEMO_HANDLING_UNITS) await createHandlingUnit(db, { name });
+  await putSetting(db, CENTRE_CITY_SETTING, { code: '50' });
 }

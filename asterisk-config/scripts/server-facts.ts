@@ -42,8 +42,8 @@ export async function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: b
     return {
       config,
       database: options.demo ? 'demo data' : path,
-      routes: [...listRoutes(store.db)],
-      menus: listMenus(store.db),
+      routes: [...(await listRoutes(store.db))],
+      menus: await listMenus(store.db),
       agents: listAgents(store.db),
     };
   } finally {

@@ -16,8 +16,8 @@ export interface CallbackPolicy {
 
 export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { from: '08:30', to: '20:00', workdaysOnly: true, maxAttempts: 3, spacingMinutes: 30 };
 
-export function callbackPolicy(db: Db): CallbackPolicy {
-  const stored = getSetting(db, 'callback-policy');
+export async function callbackPolicy(db: Db): Promise<CallbackPolicy> {
+  const stored = await getSetting(db, 'callback-policy');
   return stored && typeof stored === 'object' ? { ...DEFAULT_CALLBACK_POLICY, ...(stored as Partial<CallbackPolicy>) } : DEFAULT_CALLBACK_POLICY;
 }
 

@@ -31,8 +31,8 @@ export class MissedCallCallbacks {
   }
 
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
-    const policy = callbackPolicy(this.ctx.db);
-    if (!inCallingHours(policy, now, this.tickets.calendar())) return;
+    const policy = await callbackPolicy(this.ctx.db);
+    if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
     const due = listPendingMissedCalls(this.ctx.db).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && !this.dialling.has(m.callerNumber));
     // One call per number even when the same caller gave up twice.
     const perNumber = new Map(due.map((m) => [m.callerNumber, m]));

@@ -48,8 +48,8 @@ export class SurveyCallbacks {
   /** One pass: starts the calls that are due; resolves when they have all finished. */
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
     try {
-      const policy = callbackPolicy(this.ctx.db);
-      if (!inCallingHours(policy, now, this.tickets.calendar())) return;
+      const policy = await callbackPolicy(this.ctx.db);
+      if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
       const due = listTicketsAwaitingCallback(this.ctx.db).filter((ticket) => {
         const history = callbackHistory(this.ctx.db, ticket.id);
         return spacedEnough(policy, history.lastAt, now) && !this.dialling.has(ticket.callerNumber) && !hasCallbackInProgress(this.ctx.db, ticket.callerNumber);

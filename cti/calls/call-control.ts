@@ -142,12 +142,17 @@ export class CallControl {
   }
 
   /** 转接: blind (the agent lets go now) or attended (the agent talks to the target first). */
-  transfer(callId: string, agentId: number, target: TransferTarget, mode: 'blind' | 'attended'): void {
-    const call = this.own(callId, agentId);
+  async transfer(callId: string, agentId: number, target: TransferTarget, mode: 'blind' | 'attended'): Promise<void> {
+    let call = this.own(callId, agentId);
+    this.unlocked(call);
+    this.leg(call);
+    if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能转接`);
+    const resolved = await resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
+    // The same checks again: the call may have moved on (another command, a hang-up) while the target was looked up.
+    call = this.own(callId, agentId);
     this.unlocked(call);
     const leg = this.leg(call);
     if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能转接`);
-    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
     if (mode === 'blind') {
       // The agent is released at once; the transfer goes on without them.
       const transfer = this.lock(call, (release) => new BlindTransfer(this.ctx, call, agentId, resolved, this.actor(agentId), release));
@@ -180,7 +185,10 @@ export class CallControl {
     this.unlocked(call);
     const leg = this.leg(call);
     if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能三方通话`);
-    const resolved = resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
+    const resolved = await resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
+    // The same checks again: the call may have moved on while the target was looked up.
+    this.unlocked(this.own(callId, agentId));
+    if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能三方通话`);
     if (resolved.kind !== 'phone') throw new CallControlError('三方通话需要一个可拨打的目标');
     const conference = this.lock(call, (release) => new Conference(this.ctx, call, agentId, leg, resolved, this.actor(agentId), release));
     await conference.start();

@@ -15,9 +15,14 @@ export interface MenuResult {
 }
 
 /** Null when the menu cannot run (the caller goes to the queue); otherwise what the caller chose. */
-export function loadMenus(db: Db, menuId: number, log: Logger, callId: string): { start: string; run: (port: MediaPort, callerNumber: string, defaultSkill: string) => Promise<MenuResult> } | null {
-  const start = findMenu(db, menuId);
-  const checked = validateMenus(listMenus(db).map((m) => m.definition));
+export async function loadMenus(
+  db: Db,
+  menuId: number,
+  log: Logger,
+  callId: string,
+): Promise<{ start: string; run: (port: MediaPort, callerNumber: string, defaultSkill: string) => Promise<MenuResult> } | null> {
+  const start = await findMenu(db, menuId);
+  const checked = validateMenus((await listMenus(db)).map((m) => m.definition));
   if (!start || !checked.ok) {
     log.error({ callId, menuId }, 'menu missing or invalid; caller goes to the queue');
     return null;

@@ -23,8 +23,8 @@ export const CALL_TIMING_LIMITS: Record<keyof CallTimings, [number, number]> = {
 };
 
 /** The timings in force: each stored value where it is a whole number within its limits, else the configured one. */
-export function callTimings(db: Db, configured: CallTimings): CallTimings {
-  const stored = getSetting(db, CALL_TIMINGS_SETTING);
+export async function callTimings(db: Db, configured: CallTimings): Promise<CallTimings> {
+  const stored = await getSetting(db, CALL_TIMINGS_SETTING);
   const timings = { ...configured };
   if (stored && typeof stored === 'object') {
     for (const key of Object.keys(CALL_TIMING_LIMITS) as (keyof CallTimings)[]) {
@@ -36,23 +36,51 @@ export function callTimings(db: Db, configured: CallTimings): CallTimings {
   return timings;
 }
 
-/** Call settings whose timings follow the setting, read at each use. */
-export function liveCallSettings(db: Db, base: CallSettings): CallSettings {
+/** The live timings of each database's call handling: reloaded when an admin changes the setting. */
+const reloaders = new WeakMap<Db, Set<() => Promise<void>>>();
+
+/** After a write of the `call-timings` setting (once it has committed): the calls' timings follow it from now on. */
+export async function callTimingsChanged(db: Db): Promise<void> {
+  for (const reload of reloaders.get(db) ?? []) await reload();
+}
+
+/**
+ * Call settings whose timings follow the setting. The call flow reads them synchronously (a ring, a
+ * wrap-up, a wait in line), so they are kept in memory: loaded at start (`ready`), again after every
+ * change through `callTimingsChanged`, and refreshed in the background whenever they are read (the
+ * setting is cached, so that costs nothing until it changes) in case it was changed some other way.
+ */
+export function liveCallSettings(db: Db, base: CallSettings, onError: (error: unknown) => void = () => undefined): CallSettings & { ready: Promise<void> } {
   const configured: CallTimings = {
     ringTimeoutSeconds: base.ringTimeoutSeconds,
     wrapUpSeconds: base.wrapUpSeconds,
     queueOverflowSeconds: base.overflowAfterMs / 1000,
   };
+  let current = configured;
+  let loading: Promise<void> | null = null;
+  const reload = async (): Promise<void> => {
+    current = await callTimings(db, configured);
+  };
+  const refresh = (): CallTimings => {
+    loading ??= reload()
+      .catch(onError)
+      .finally(() => (loading = null));
+    return current;
+  };
+  const set = reloaders.get(db) ?? new Set<() => Promise<void>>();
+  set.add(reload);
+  reloaders.set(db, set);
   return {
     ...base,
+    ready: reload().catch(onError),
     get ringTimeoutSeconds() {
-      return callTimings(db, configured).ringTimeoutSeconds;
+      return refresh().ringTimeoutSeconds;
     },
     get wrapUpSeconds() {
-      return callTimings(db, configured).wrapUpSeconds;
+      return refresh().wrapUpSeconds;
     },
     get overflowAfterMs() {
-      return callTimings(db, configured).queueOverflowSeconds * 1000;
+      return refresh().queueOverflowSeconds * 1000;
     },
   };
 }

@@ -48,11 +48,14 @@ export interface OutboundCall {
 export type AdoptOutbound = (call: OutboundCall) => InboundCall;
 
 /** The numbers of the centre's own directory: department contacts, expert seats outside, sub-centres. */
-function directoryNumbers(db: Db): Set<string> {
+async function directoryNumbers(db: Db): Promise<Set<string>> {
+  const routes = await listRoutes(db);
+  const contacts = await listDepartmentContacts(db);
+  const seats = await listExpertSeats(db);
   return new Set([
-    ...listDepartmentContacts(db).map((c) => c.phone),
-    ...listExpertSeats(db).flatMap((e) => (e.enabled && e.externalNumber ? [e.externalNumber] : [])),
-    ...listRoutes(db).flatMap((r) => (r.mode === 'subcentre' && r.enabled ? [r.number] : [])),
+    ...contacts.map((c) => c.phone),
+    ...seats.flatMap((e) => (e.enabled && e.externalNumber ? [e.externalNumber] : [])),
+    ...routes.flatMap((r) => (r.mode === 'subcentre' && r.enabled ? [r.number] : [])),
   ]);
 }
 
@@ -83,13 +86,14 @@ export async function clickToCall(
 ): Promise<string> {
   const agent = ctx.agents.get(agentId);
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
-  const refusal = dialRefusal(number, directoryNumbers(ctx.db));
+  const refusal = dialRefusal(number, await directoryNumbers(ctx.db));
   if (refusal) throw new CallControlError(refusal);
   const original = missedCallId === undefined ? null : await ticketOfMissedCall(ctx.db, missedCallId, number);
   // The citizen's leg gets the call's id: it is the call's key, as a caller's channel is for inbound calls.
   const callId = `callback-${randomUUID()}`;
+  // Read before the agent is offered the call: nothing is awaited between that and the ring.
+  const main = (await listRoutes(ctx.db)).find((r) => r.mode === 'main' && r.enabled);
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
-  const main = listRoutes(ctx.db).find((r) => r.mode === 'main' && r.enabled);
   const hotline = original?.hotline ?? main?.name ?? '12345';
   // The agent's leg is an agent leg like on any call (a reconciliation after a restart finds it so).
   const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'agent');

@@ -198,18 +198,18 @@ export class InboundCall implements QueueMember {
   }
 
   private async runMenu(menuId: number): Promise<IvrOutcome | null> {
-    const menu = loadMenus(this.ctx.db, menuId, this.ctx.log, this.callId);
+    const menu = await loadMenus(this.ctx.db, menuId, this.ctx.log, this.callId);
     if (!menu) return null;
     if (this.machine.state !== 'ivr') this.fire('start-ivr');
     this.publish({ type: 'call.ivr' });
-    const result = await menu.run(this.port, this.summary.callerNumber, this.defaultSkillCode());
+    const result = await menu.run(this.port, this.summary.callerNumber, await this.defaultSkillCode());
     this.ivrSteps = result.steps;
     setCallIvrSteps(this.ctx.db, this.callId, result.steps);
     return result.outcome;
   }
 
-  private defaultSkillCode(): string {
-    const skills = listSkills(this.ctx.db);
+  private async defaultSkillCode(): Promise<string> {
+    const skills = await listSkills(this.ctx.db);
     const decision = this.decision;
     const routeSkill = decision.kind === 'serve' ? skills.find((s) => s.id === decision.skillId) : undefined;
     return routeSkill?.code ?? skills.find((s) => s.code === 'general')?.code ?? skills[0]?.code ?? 'general';
@@ -222,8 +222,9 @@ export class InboundCall implements QueueMember {
 
   private async enqueue(skillCode: string | null, place?: QueuePlace): Promise<void> {
     if (this.ended) return;
-    const skills = listSkills(this.ctx.db);
-    const code = skillCode ?? this.defaultSkillCode();
+    const skills = await listSkills(this.ctx.db);
+    const code = skillCode ?? (await this.defaultSkillCode());
+    if (this.ended) return;
     const skill = skills.find((s) => s.code === code) ?? skills.find((s) => s.code === 'general') ?? skills[0];
     if (!skill) {
       this.ctx.log.error({ callId: this.callId }, 'no skill configured: cannot queue the caller');

@@ -25,7 +25,7 @@ export type ResolvedTarget =
 /** Numbers outside the centre are dialled on the carrier trunk. */
 export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
 
-export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): ResolvedTarget {
+export async function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): Promise<ResolvedTarget> {
   switch (target.kind) {
     case 'agent': {
       const agent = agents.get(target.agentId);
@@ -36,12 +36,12 @@ export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTar
     }
     case 'skill': {
       // Agents read the skill's name (e.g. 技能组 综合受理), never its code.
-      const skill = listSkills(db).find((s) => s.code === target.skill);
+      const skill = (await listSkills(db)).find((s) => s.code === target.skill);
       if (!skill) throw new CallControlError('技能组不存在');
       return { kind: 'queue', skill: target.skill, label: `技能组 ${skill.name}` };
     }
     case 'expert': {
-      const seat = findExpertSeat(db, target.expertSeatId);
+      const seat = await findExpertSeat(db, target.expertSeatId);
       if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');
       if (!isOnDuty(seat.onDuty as DutyWindow[], now)) throw new CallControlError(`${seat.name} 不在值班时间`);
       if (seat.agentId !== null) {
@@ -52,12 +52,12 @@ export function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTar
       return { kind: 'phone', dial: trunkDial(seat.externalNumber ?? ''), label: `专家座席 ${seat.name}`, agentId: null, emergency: false };
     }
     case 'contact': {
-      const contact = findDepartmentContact(db, target.contactId);
+      const contact = await findDepartmentContact(db, target.contactId);
       if (!contact) throw new CallControlError('承办单位联系人不存在');
       return { kind: 'phone', dial: trunkDial(contact.phone), label: `${contact.unit} ${contact.person}`, agentId: null, emergency: false };
     }
     case 'subcentre': {
-      const route = findActiveRoute(db, target.number);
+      const route = await findActiveRoute(db, target.number);
       if (route?.mode !== 'subcentre' || !route.subcentreDial) throw new CallControlError('分中心不存在');
       return { kind: 'phone', dial: route.subcentreDial, label: route.name, agentId: null, emergency: false };
     }

@@ -14,8 +14,8 @@ export const DEFAULT_RETENTION_DAYS = 180;
 export const RETENTION_SETTING = 'recording-retention-days';
 
 /** The days recordings are kept: the setting when it is a whole number of days, else the default. */
-export function retentionDays(db: Db): number {
-  const value = getSetting(db, RETENTION_SETTING);
+export async function retentionDays(db: Db): Promise<number> {
+  const value = await getSetting(db, RETENTION_SETTING);
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_RETENTION_DAYS;
 }
 
@@ -32,13 +32,13 @@ export class RecordingRetention {
     this.job = scheduleJob('recording-retention', '0 3 * * *', () => this.runOnce(), this.log);
   }
 
-  retentionDays(): number {
+  retentionDays(): Promise<number> {
     return retentionDays(this.db);
   }
 
   /** Deletes what is due; returns the recordings removed. */
   async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
-    const cutoff = new Date(now.getTime() - this.retentionDays() * 86_400_000).toISOString();
+    const cutoff = new Date(now.getTime() - (await this.retentionDays()) * 86_400_000).toISOString();
     const removed: string[] = [];
     for (const { linkedId, recording } of listRecordingsOlderThan(this.db, cutoff)) {
       try {

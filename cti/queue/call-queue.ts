@@ -52,7 +52,7 @@ export class CallQueue {
 
   constructor(
     private readonly ctx: CallContext,
-    private readonly overflowSkillIds: (skillId: number) => number[],
+    private readonly overflowSkillIds: (skillId: number) => Promise<number[]>,
   ) {
     this.stopListening = ctx.agents.onAvailabilityChange(() => this.dispatch());
   }
@@ -81,6 +81,8 @@ export class CallQueue {
   }
 
   private async enter(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
+    // Read before the PBX is asked: the check that the caller is still there comes after every wait.
+    const overflowSkillIds = await this.overflowSkillIds(skill.id);
     const used = this.holdingBridge(skill.code);
     let bridgeId = await used;
     try {
@@ -111,7 +113,7 @@ export class CallQueue {
       waiting: {
         callId: member.callId,
         skillId: skill.id,
-        overflowSkillIds: this.overflowSkillIds(skill.id),
+        overflowSkillIds,
         overflowAfterMs: this.ctx.settings.overflowAfterMs,
         priority,
         queuedAt: place?.queuedAtMs ?? this.ctx.clock.now().getTime(),

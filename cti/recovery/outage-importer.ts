@@ -159,7 +159,7 @@ export class OutageImporter {
     const { db, log } = this.deps;
     const answered = record.member !== null;
     const agent = record.member ? findAgentByEndpoint(db, record.member) : undefined;
-    const route = findActiveRoute(db, record.dialled);
+    const route = await findActiveRoute(db, record.dialled);
     const startAt = new Date(record.start * 1000);
     const endAt = new Date((record.end ?? record.start) * 1000);
     const queuedAt = record.queued ?? record.start;

@@ -34,7 +34,7 @@ export function callKeyOf(channel: AriChannel): string {
 }
 
 export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date): Promise<ArrivedCall> {
-  const route = findActiveRoute(db, dialledNumber);
+  const route = await findActiveRoute(db, dialledNumber);
   const linkedId = callKeyOf(channel);
   const callerNumber = channel.caller.number;
   // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a

@@ -53,8 +53,8 @@ export class TicketService {
   ) {}
 
   /** The calendar with today's admin corrections (read fresh: a correction applies at once). */
-  calendar(): WorkingCalendar {
-    return new WorkingCalendar(listCalendarDays(this.db).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
+  async calendar(): Promise<WorkingCalendar> {
+    return new WorkingCalendar((await listCalendarDays(this.db)).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
   }
 
   /**
@@ -109,8 +109,8 @@ export class TicketService {
           if (streetCode !== null) throw new TicketError('refused', '请先选择事发区/县');
           Object.assign(next, { districtName: null, streetCode: null, streetName: null });
         } else {
-          if (!centreCityCode(this.db)) throw new TicketError('refused', '本中心所在城市未设定，请管理员在系统管理的工单分类中设定');
-          const place = findDivision(this.db, districtCode, streetCode);
+          if (!(await centreCityCode(this.db))) throw new TicketError('refused', '本中心所在城市未设定，请管理员在系统管理的工单分类中设定');
+          const place = await findDivision(this.db, districtCode, streetCode);
           if (!place) throw new TicketError('refused', streetCode ? '事发乡镇/街道不在所选区/县内' : '事发区/县不在本市');
           Object.assign(next, { districtCode, districtName: place.district.name, streetCode, streetName: place.street?.name ?? null });
         }
@@ -123,7 +123,7 @@ export class TicketService {
         const missing = missingForRegistration(merged);
         if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
       }
-      const deadlines = ticket.status === 'accepted' ? this.deadlinesOf(merged) : {};
+      const deadlines = ticket.status === 'accepted' ? await this.deadlinesOf(merged) : {};
       const saved = await saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
       if (!saved) throw new TicketError('not-found', '工单不存在');
       return saved;
@@ -131,12 +131,12 @@ export class TicketService {
   }
 
   /** The rule's deadline, the latest allowed, and the one that applies (the agent's choice, checked). */
-  private deadlinesOf(t: TicketRow): { dueAt?: string | null; dispatchDueAt?: string | null } {
+  private async deadlinesOf(t: TicketRow): Promise<{ dueAt?: string | null; dispatchDueAt?: string | null }> {
     if (!t.category) {
       if (t.dueOverride) throw new TicketError('refused', '请先选择诉求类型，再设定办理时限');
       return {};
     }
-    const calendar = this.calendar();
+    const calendar = await this.calendar();
     const rule = computeDeadlines(calendar, { acceptedAt: new Date(t.createdAt), category: t.category, urgency: t.urgency });
     if (rule.beyondKnownCalendar) {
       this.log.warn({ ticket: t.number, dueAt: rule.dueAt, knownThrough: calendar.knownThrough }, 'deadline runs past the known holiday calendar');
@@ -167,7 +167,7 @@ export class TicketService {
     return this.inTurn(number, async () => {
       const ticket = await this.require(number);
       const now = this.now();
-      const check = checkMove(this.calendar(), ticket.status, action, {
+      const check = checkMove(await this.calendar(), ticket.status, action, {
         now,
         dispatchedAt: ticket.dispatchedAt,
         note: input.note ?? null,
@@ -206,7 +206,7 @@ export class TicketService {
       const ticket = await this.require(number);
       const check = checkExtension(ticket.status, { dueAt: ticket.dueAt, granted: ticket.extensions, approver: input.approver, now: this.now() });
       if (!check.ok) throw new TicketError('refused', check.reason);
-      const calendar = this.calendar();
+      const calendar = await this.calendar();
       const next = extendDeadline(calendar, ticket.dueAt ?? '');
       const note = `延期至 ${next.dueAt}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
       if (!(await grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note }))) {

@@ -79,15 +79,15 @@ const view = (agent: AgentWithSkills): Static<typeof Agent> => ({
   skills: agent.skills,
 });
 
-function checkSkills(db: Db, skills: { skillId: number }[] | undefined): void {
+async function checkSkills(db: Db, skills: { skillId: number }[] | undefined): Promise<void> {
   if (!skills) return;
   const details: ErrorDetail[] = [];
   const seen = new Set<number>();
-  skills.forEach((s, i) => {
+  for (const [i, s] of skills.entries()) {
     if (seen.has(s.skillId)) details.push({ field: `/skills/${i}/skillId`, message: `技能重复: ${s.skillId}` });
-    else if (!findSkill(db, s.skillId)) details.push({ field: `/skills/${i}/skillId`, message: `技能不存在: ${s.skillId}` });
+    else if (!(await findSkill(db, s.skillId))) details.push({ field: `/skills/${i}/skillId`, message: `技能不存在: ${s.skillId}` });
     seen.add(s.skillId);
-  });
+  }
   if (details.length) throw invalid(details);
 }
 
@@ -129,9 +129,9 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     async (request, reply) => {
       const { password, endpoint, ...rest } = request.body;
       const fields = { ...rest, ...(endpoint === undefined ? {} : { endpoint: endpoint === null ? null : endpointForm(endpoint) }) };
-      checkSkills(db, fields.skills);
+      await checkSkills(db, fields.skills);
       const passwordHash = password === undefined ? null : await hashPassword(password);
-      const agent = audited(db, sessionOf(request).login, 'agent', 'create', (tx) => {
+      const agent = await audited(db, sessionOf(request).login, 'agent', 'create', (tx) => {
         const created = requireAgent(tx, createAgent(tx, { ...fields, passwordHash }).id);
         return { id: created.id, after: { ...view(created), passwordSet: passwordHash !== null }, result: created };
       });
@@ -146,10 +146,10 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '修改坐席（技能整体替换）', params: IdParams, body: AgentPatch, response: { 200: Agent, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
+    async (request) => {
       const before = requireAgent(db, request.params.id);
       const patch = request.body.endpoint ? { ...request.body, endpoint: endpointForm(request.body.endpoint) } : request.body;
-      checkSkills(db, patch.skills);
+      await checkSkills(db, patch.skills);
       const staysAdmin = (patch.role ?? before.role) === 'admin' && (patch.enabled ?? before.enabled);
       if (before.role === 'admin' && before.enabled && !staysAdmin && countEnabledAdmins(db, before.id) === 0) {
         throw conflict('至少需要保留一个启用的管理员账号');
@@ -157,13 +157,13 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       if ((patch.enabled === false && before.enabled) || (patch.role !== undefined && patch.role !== before.role)) {
         assertNotOnCall(agents, before, '停用或更改角色');
       }
-      const agent = audited(db, sessionOf(request).login, 'agent', 'update', (tx) => {
+      const agent = await audited(db, sessionOf(request).login, 'agent', 'update', (tx) => {
         updateAgent(tx, before.id, patch);
         const after = requireAgent(tx, before.id);
         return { id: before.id, before: view(before), after: view(after), result: after };
       });
       const end = sessionEndAfter(before, agent);
-      if (end) sessions.revokeAccount(agent.id, end);
+      if (end) await sessions.revokeAccount(agent.id, end);
       agents.reload();
       return view(agent);
     },
@@ -172,19 +172,19 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.delete(
     '/agents/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除坐席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const before = requireAgent(db, request.params.id);
       const me = sessionOf(request);
       if (before.id === me.agentId) throw conflict('不能删除当前登录的账号');
       if (before.role === 'admin' && before.enabled && countEnabledAdmins(db, before.id) === 0) throw conflict('至少需要保留一个启用的管理员账号');
       assertNotOnCall(agents, before, '删除');
-      const seats = listExpertSeatsOfAgent(db, before.id);
+      const seats = await listExpertSeatsOfAgent(db, before.id);
       if (seats.length) throw conflict(`坐席 ${before.login} 仍是专家座席（${seats.map((s) => s.name).join('、')}），请先修改或删除专家座席`);
-      audited(db, me.login, 'agent', 'delete', (tx) => {
+      await audited(db, me.login, 'agent', 'delete', (tx) => {
         deleteAgent(tx, before.id);
         return { id: before.id, before: view(before), result: null };
       });
-      sessions.revokeAccount(before.id, 'deleted');
+      await sessions.revokeAccount(before.id, 'deleted');
       agents.reload();
       reply.code(204);
       return null;
@@ -200,12 +200,12 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     async (request, reply) => {
       const agent = requireAgent(db, request.params.id);
       const passwordHash = await hashPassword(request.body.password);
-      audited(db, sessionOf(request).login, 'agent', 'password-reset', (tx) => {
+      await audited(db, sessionOf(request).login, 'agent', 'password-reset', (tx) => {
         setAgentPassword(tx, agent.id, passwordHash);
         return { id: agent.id, after: { login: agent.login, passwordSet: true }, result: null };
       });
       // Whoever knew the old password is logged out with it (an admin resetting their own keeps this session).
-      sessions.revokeAccount(agent.id, 'password-reset', sessionOf(request).sessionId);
+      await sessions.revokeAccount(agent.id, 'password-reset', sessionOf(request).sessionId);
       return reply.code(204).send(null);
     },
   );

@@ -12,19 +12,17 @@ export interface AuditedChange<T> {
   result: T;
 }
 
-export function audited<T>(db: Db, actor: string, entity: string, action: string, change: (tx: Db) => AuditedChange<T>): T {
-  return db.transaction((tx) => {
-    const done = change(tx);
-    writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
-    return done.result;
-  });
-}
-
-/** `audited` for a change made through the asynchronous repositories: one transaction, committed durably. */
-export async function auditedAsync<T>(db: Db, actor: string, entity: string, action: string, change: (tx: Db) => Promise<AuditedChange<T>>): Promise<T> {
+/** Runs `change` and writes its audit entry in one transaction (given a transaction handle: as part of it). */
+export function audited<T>(
+  db: Db,
+  actor: string,
+  entity: string,
+  action: string,
+  change: (tx: Db) => AuditedChange<T> | Promise<AuditedChange<T>>,
+): Promise<T> {
   return atomically(db, async (tx) => {
     const done = await change(tx);
-    writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
+    await writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
     return done.result;
   });
 }

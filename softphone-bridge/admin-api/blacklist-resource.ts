@@ -64,14 +64,14 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.get(
     '/blacklist',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '黑名单', response: { 200: Type.Array(Entry), ...errorReplies(401, 403) } } },
-    () => listBlacklist(db).map((row) => view(row, clockOf(db).now())),
+    async () => (await listBlacklist(db)).map((row) => view(row, clockOf(db).now())),
   );
 
   app.get(
     '/blacklist/:id',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '查看黑名单记录', params: IdParams, response: { 200: Entry, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const row = findBlacklistEntry(db, request.params.id);
+    async (request) => {
+      const row = await findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
       return view(row, clockOf(db).now());
     },
@@ -80,11 +80,11 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.post(
     '/blacklist',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '加入黑名单', body: EntryBody, response: { 201: Entry, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const actor = sessionOf(request).login;
       const input = { ...request.body, expiresAt: expiry(request.body.expiresAt, clockOf(db).now()) ?? null, createdBy: actor };
-      const entry = audited(db, actor, 'blacklist', 'create', (tx) => {
-        const created = view(createBlacklistEntry(tx, input), clockOf(db).now());
+      const entry = await audited(db, actor, 'blacklist', 'create', async (tx) => {
+        const created = view(await createBlacklistEntry(tx, input), clockOf(db).now());
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
@@ -95,13 +95,13 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.patch(
     '/blacklist/:id',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '修改黑名单记录', params: IdParams, body: EntryPatch, response: { 200: Entry, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
-      const row = findBlacklistEntry(db, request.params.id);
+    async (request) => {
+      const row = await findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
       const { expiresAt, ...rest } = request.body;
       const change = { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: expiry(expiresAt, clockOf(db).now()) ?? null }) };
-      return audited(db, sessionOf(request).login, 'blacklist', 'update', (tx) => {
-        const after = view(updateBlacklistEntry(tx, row.id, change), clockOf(db).now());
+      return audited(db, sessionOf(request).login, 'blacklist', 'update', async (tx) => {
+        const after = view(await updateBlacklistEntry(tx, row.id, change), clockOf(db).now());
         return { id: row.id, before: view(row, clockOf(db).now()), after, result: after };
       });
     },
@@ -110,11 +110,11 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
   app.delete(
     '/blacklist/:id',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '移出黑名单', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
-      const row = findBlacklistEntry(db, request.params.id);
+    async (request, reply) => {
+      const row = await findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'blacklist', 'delete', (tx) => {
-        deleteBlacklistEntry(tx, row.id);
+      await audited(db, sessionOf(request).login, 'blacklist', 'delete', async (tx) => {
+        await deleteBlacklistEntry(tx, row.id);
         return { id: row.id, before: view(row, clockOf(db).now()), result: null };
       });
       reply.code(204);

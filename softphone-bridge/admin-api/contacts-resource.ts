@@ -43,14 +43,14 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.get(
     '/department-contacts',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '承办单位联系人列表', response: { 200: Type.Array(Contact), ...errorReplies(401, 403) } } },
-    () => listDepartmentContacts(db),
+    async () => await listDepartmentContacts(db),
   );
 
   app.get(
     '/department-contacts/:id',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看联系人', params: IdParams, response: { 200: Contact, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const contact = findDepartmentContact(db, request.params.id);
+    async (request) => {
+      const contact = await findDepartmentContact(db, request.params.id);
       if (!contact) throw notFound(`承办单位联系人不存在: ${request.params.id}`);
       return contact;
     },
@@ -59,9 +59,9 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.post(
     '/department-contacts',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增联系人', body: ContactBody, response: { 201: Contact, ...errorReplies(400, 401, 403) } } },
-    (request, reply) => {
-      const contact = audited(db, sessionOf(request).login, 'department-contact', 'create', (tx) => {
-        const created = createDepartmentContact(tx, request.body);
+    async (request, reply) => {
+      const contact = await audited(db, sessionOf(request).login, 'department-contact', 'create', async (tx) => {
+        const created = await createDepartmentContact(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
@@ -72,11 +72,11 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.patch(
     '/department-contacts/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改联系人', params: IdParams, body: ContactPatch, response: { 200: Contact, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const before = findDepartmentContact(db, request.params.id);
+    async (request) => {
+      const before = await findDepartmentContact(db, request.params.id);
       if (!before) throw notFound(`承办单位联系人不存在: ${request.params.id}`);
-      return audited(db, sessionOf(request).login, 'department-contact', 'update', (tx) => {
-        const after = updateDepartmentContact(tx, before.id, request.body);
+      return audited(db, sessionOf(request).login, 'department-contact', 'update', async (tx) => {
+        const after = await updateDepartmentContact(tx, before.id, request.body);
         return { id: before.id, before, after, result: after };
       });
     },
@@ -85,11 +85,11 @@ export const contactsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.delete(
     '/department-contacts/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除联系人', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
-      const before = findDepartmentContact(db, request.params.id);
+    async (request, reply) => {
+      const before = await findDepartmentContact(db, request.params.id);
       if (!before) throw notFound(`承办单位联系人不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'department-contact', 'delete', (tx) => {
-        deleteDepartmentContact(tx, before.id);
+      await audited(db, sessionOf(request).login, 'department-contact', 'delete', async (tx) => {
+        await deleteDepartmentContact(tx, before.id);
         return { id: before.id, before, result: null };
       });
       reply.code(204);

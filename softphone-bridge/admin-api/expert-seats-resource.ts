@@ -67,7 +67,7 @@ const view = (row: ExpertSeatRow): Static<typeof ExpertSeat> => ({
   onDuty: Value.Check(DutyWindows, row.onDuty) ? row.onDuty : [],
 });
 
-function checkSeat(db: Db, seat: SeatBody): void {
+async function checkSeat(db: Db, seat: SeatBody): Promise<void> {
   const details: ErrorDetail[] = [];
   const hasAgent = seat.agentId != null;
   const hasNumber = seat.externalNumber != null;
@@ -77,7 +77,7 @@ function checkSeat(db: Db, seat: SeatBody): void {
     if (!agent) details.push({ field: '/agentId', message: `坐席不存在: ${seat.agentId}` });
     else if (agent.role !== 'agent') details.push({ field: '/agentId', message: `${agent.login} 不是话务坐席，不能作为专家座席` });
   }
-  if (!findSkill(db, seat.skillId)) details.push({ field: '/skillId', message: `技能不存在: ${seat.skillId}` });
+  if (!(await findSkill(db, seat.skillId))) details.push({ field: '/skillId', message: `技能不存在: ${seat.skillId}` });
   (seat.onDuty ?? []).forEach((w, i) => {
     if (w.from >= w.to) details.push({ field: `/onDuty/${i}/to`, message: '结束时间必须晚于开始时间（不支持跨零点，请拆成两段）' });
   });
@@ -88,14 +88,14 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.get(
     '/expert-seats',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '专家座席列表', response: { 200: Type.Array(ExpertSeat), ...errorReplies(401, 403) } } },
-    () => listExpertSeats(db).map(view),
+    async () => (await listExpertSeats(db)).map(view),
   );
 
   app.get(
     '/expert-seats/:id',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看专家座席', params: IdParams, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const seat = findExpertSeat(db, request.params.id);
+    async (request) => {
+      const seat = await findExpertSeat(db, request.params.id);
       if (!seat) throw notFound(`专家座席不存在: ${request.params.id}`);
       return view(seat);
     },
@@ -104,10 +104,10 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.post(
     '/expert-seats',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增专家座席', body: SeatBody, response: { 201: ExpertSeat, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
-      checkSeat(db, request.body);
-      const seat = audited(db, sessionOf(request).login, 'expert-seat', 'create', (tx) => {
-        const created = view(createExpertSeat(tx, request.body));
+    async (request, reply) => {
+      await checkSeat(db, request.body);
+      const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'create', async (tx) => {
+        const created = view(await createExpertSeat(tx, request.body));
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
@@ -118,13 +118,13 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.patch(
     '/expert-seats/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改专家座席', params: IdParams, body: SeatPatch, response: { 200: ExpertSeat, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
-      const row = findExpertSeat(db, request.params.id);
+    async (request) => {
+      const row = await findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
       const before = view(row);
-      checkSeat(db, { ...before, ...request.body });
-      return audited(db, sessionOf(request).login, 'expert-seat', 'update', (tx) => {
-        const after = view(updateExpertSeat(tx, before.id, request.body));
+      await checkSeat(db, { ...before, ...request.body });
+      return audited(db, sessionOf(request).login, 'expert-seat', 'update', async (tx) => {
+        const after = view(await updateExpertSeat(tx, before.id, request.body));
         return { id: before.id, before, after, result: after };
       });
     },
@@ -133,11 +133,11 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.delete(
     '/expert-seats/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除专家座席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
-      const row = findExpertSeat(db, request.params.id);
+    async (request, reply) => {
+      const row = await findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'expert-seat', 'delete', (tx) => {
-        deleteExpertSeat(tx, row.id);
+      await audited(db, sessionOf(request).login, 'expert-seat', 'delete', async (tx) => {
+        await deleteExpertSeat(tx, row.id);
         return { id: row.id, before: view(row), result: null };
       });
       reply.code(204);

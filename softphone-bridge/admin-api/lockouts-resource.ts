@@ -25,7 +25,7 @@ export const lockoutsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
   app.get(
     '/lockouts',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '当前被锁定的工号', response: { 200: Type.Array(Lockout), ...errorReplies(401, 403) } } },
-    () => listLoginLockouts(db).map((row) => ({ ...row, lockedUntil: row.lockedUntil ?? '' })),
+    async () => (await listLoginLockouts(db)).map((row) => ({ ...row, lockedUntil: row.lockedUntil ?? '' })),
   );
 
   app.delete(
@@ -34,11 +34,11 @@ export const lockoutsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, {
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '解除登录锁定（记入审计日志）', params: LoginParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } },
     },
-    (request, reply) => {
-      const row = findLoginFailures(db, request.params.login);
+    async (request, reply) => {
+      const row = await findLoginFailures(db, request.params.login);
       if (!row) throw notFound(`该工号没有登录失败记录: ${request.params.login}`);
-      audited(db, sessionOf(request).login, 'login-lock', 'unlock', (tx) => {
-        clearLoginFailures(tx, row.login);
+      await audited(db, sessionOf(request).login, 'login-lock', 'unlock', async (tx) => {
+        await clearLoginFailures(tx, row.login);
         return { id: row.login, before: row, result: null };
       });
       reply.code(204);

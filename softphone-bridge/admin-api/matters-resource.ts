@@ -24,7 +24,7 @@ import {
 import { FreeText, Pattern } from '../http/free-text.js';
 import { ApiError, errorReplies, notFound } from '../http/error-replies.js';
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
-import { audited, auditedAsync } from './audit-trail.js';
+import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { Id, IdParams, Nullable } from './schemas.js';
 
@@ -90,7 +90,7 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增分类', body: MatterBody, response: { 201: Matter, ...errorReplies(400, 401, 403, 404, 409) } } },
     async (request, reply) => {
       const created = await storeRefusal(() =>
-        auditedAsync(db, sessionOf(request).login, 'ticket-matter', 'create', async (tx) => {
+        audited(db, sessionOf(request).login, 'ticket-matter', 'create', async (tx) => {
           const row = await createTicketMatter(tx, request.body);
           return { id: row.id, after: row, result: row };
         }),
@@ -109,7 +109,7 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
     async (request) =>
       // The audit's "before" is read in the change's own transaction: what the change replaced.
       storeRefusal(() =>
-        auditedAsync(db, sessionOf(request).login, 'ticket-matter', 'update', async (tx) => {
+        audited(db, sessionOf(request).login, 'ticket-matter', 'update', async (tx) => {
           const before = await findTicketMatter(tx, request.params.id);
           if (!before) throw notFound(`诉求分类不存在: ${request.params.id}`);
           const after = await updateTicketMatter(tx, before.id, request.body);
@@ -129,7 +129,7 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增承办单位', body: UnitBody, response: { 201: Unit, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
       const created = await storeRefusal(() =>
-        auditedAsync(db, sessionOf(request).login, 'handling-unit', 'create', async (tx) => {
+        audited(db, sessionOf(request).login, 'handling-unit', 'create', async (tx) => {
           const row = await createHandlingUnit(tx, request.body);
           return { id: row.id, after: row, result: row };
         }),
@@ -145,7 +145,7 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
     async (request) =>
       // The audit's "before" is read in the change's own transaction: what the change replaced.
       storeRefusal(() =>
-        auditedAsync(db, sessionOf(request).login, 'handling-unit', 'update', async (tx) => {
+        audited(db, sessionOf(request).login, 'handling-unit', 'update', async (tx) => {
           const before = await findHandlingUnit(tx, request.params.id);
           if (!before) throw notFound(`承办单位不存在: ${request.params.id}`);
           const after = await updateHandlingUnit(tx, before.id, request.body);
@@ -157,8 +157,8 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.get(
     '/centre-city',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '本中心所在城市（事发地址的区/县由此而来）', response: { 200: City, ...errorReplies(401, 403) } } },
-    () => {
-      const code = centreCityCode(db);
+    async () => {
+      const code = await centreCityCode(db);
       const city = code ? cityDivisions(code) : null;
       return { code, name: city?.name ?? null, districts: city?.districts.length ?? 0 };
     },
@@ -167,12 +167,12 @@ export const mattersResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { 
   app.put(
     '/centre-city',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '设定本中心所在城市', body: CityBody, response: { 200: City, ...errorReplies(400, 401, 403) } } },
-    (request) => {
+    async (request) => {
       const city = cityDivisions(request.body.code);
       if (!city) throw new ApiError(400, `行政区划代码不存在: ${request.body.code}`);
-      const before = { code: centreCityCode(db) };
-      audited(db, sessionOf(request).login, 'setting', 'update', (tx) => {
-        putSetting(tx, CENTRE_CITY_SETTING, { code: city.code });
+      const before = { code: await centreCityCode(db) };
+      await audited(db, sessionOf(request).login, 'setting', 'update', async (tx) => {
+        await putSetting(tx, CENTRE_CITY_SETTING, { code: city.code });
         return { id: CENTRE_CITY_SETTING, before, after: { code: city.code }, result: null };
       });
       return { code: city.code, name: city.name, districts: city.districts.length };

@@ -11,23 +11,23 @@ function actionsOf(menu: IvrMenu): IvrAction[] {
   return [...Object.values(menu.options), menu.onFailure];
 }
 
-function storedMenus(db: Db, exceptId?: number): IvrMenu[] {
-  return listMenus(db)
+async function storedMenus(db: Db, exceptId?: number): Promise<IvrMenu[]> {
+  return (await listMenus(db))
     .filter((row) => row.id !== exceptId)
     .map((row) => row.definition)
     .filter((definition): definition is IvrMenu => Value.Check(IvrMenu, definition));
 }
 
 /** Codes of the menus that queue callers to the skill `code`. */
-export function menusQueueingTo(db: Db, skillCode: string): string[] {
-  return storedMenus(db)
+export async function menusQueueingTo(db: Db, skillCode: string): Promise<string[]> {
+  return (await storedMenus(db))
     .filter((m) => actionsOf(m).some((a) => a.type === 'queue' && a.skill === skillCode))
     .map((m) => m.code);
 }
 
 /** Codes of the other menus that open the menu `code` as a sub-menu. */
-export function menusOpening(db: Db, menuCode: string, exceptId?: number): string[] {
-  return storedMenus(db, exceptId)
+export async function menusOpening(db: Db, menuCode: string, exceptId?: number): Promise<string[]> {
+  return (await storedMenus(db, exceptId))
     .filter((m) => m.code !== menuCode && actionsOf(m).some((a) => a.type === 'menu' && a.menu === menuCode))
     .map((m) => m.code);
 }

@@ -43,21 +43,21 @@ const MenuBody = Type.Object({ ...IvrMenu.properties, name: FreeText({ minLength
 
 const TAGS = ['IVR 菜单 menus'];
 
-const view = (db: Db, row: MenuRow) => ({ ...row, usedByRoutes: listRoutesUsing(db, { menuId: row.id }).map((r) => r.number) });
+const view = async (db: Db, row: MenuRow) => ({ ...row, usedByRoutes: (await listRoutesUsing(db, { menuId: row.id })).map((r) => r.number) });
 
 /** The menu set as it would be after saving `menu` (replacing the stored one with id `replacing`). */
-function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): void {
-  const others = listMenus(db).filter((row) => row.id !== replacing);
+async function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): Promise<void> {
+  const others = (await listMenus(db)).filter((row) => row.id !== replacing);
   const clash = others.find((row) => row.code === menu.code);
   if (clash) throw conflict(`菜单编码已存在: ${menu.code}`);
   const checked = validateMenus([...others.map((row) => row.definition), menu]);
   const details: ErrorDetail[] = checked.ok ? [] : checked.problems.map((p) => ({ field: p.path, menu: p.menu, message: p.message }));
   const actions: [string, IvrAction][] = [...Object.entries(menu.options).map(([key, a]): [string, IvrAction] => [`/options/${key}`, a]), ['/onFailure', menu.onFailure]];
   for (const [field, action] of actions) {
-    if (action.type === 'queue' && !findSkillByCode(db, action.skill)) details.push({ field: `${field}/skill`, menu: menu.code, message: `技能不存在: ${action.skill}` });
+    if (action.type === 'queue' && !(await findSkillByCode(db, action.skill))) details.push({ field: `${field}/skill`, menu: menu.code, message: `技能不存在: ${action.skill}` });
   }
   for (const [field, id] of promptsOfMenu(menu)) {
-    if (!isCatalogued(db, id)) details.push({ field, menu: menu.code, message: notCatalogued(id) });
+    if (!(await isCatalogued(db, id))) details.push({ field, menu: menu.code, message: notCatalogued(id) });
   }
   if (details.length) throw new ApiError(400, 'IVR 菜单校验未通过', details);
 }
@@ -66,16 +66,16 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
   app.get(
     '/menus',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: 'IVR 菜单列表', response: { 200: Type.Array(Menu), ...errorReplies(401, 403) } } },
-    () => listMenus(db).map((row) => view(db, row)),
+    async () => Promise.all((await listMenus(db)).map((row) => view(db, row))),
   );
 
   app.get(
     '/menus/:id',
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '查看 IVR 菜单', params: IdParams, response: { 200: Menu, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const row = findMenu(db, request.params.id);
+    async (request) => {
+      const row = await findMenu(db, request.params.id);
       if (!row) throw notFound(`菜单不存在: ${request.params.id}`);
-      return view(db, row);
+      return await view(db, row);
     },
   );
 
@@ -85,15 +85,15 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '新增 IVR 菜单（与已有菜单一起校验）', body: MenuBody, response: { 201: Menu, ...errorReplies(400, 401, 403, 409) } },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const menu = request.body;
-      checkMenuSet(db, menu, null);
-      const row = audited(db, sessionOf(request).login, 'menu', 'create', (tx) => {
-        const created = createMenu(tx, { code: menu.code, name: menu.name, definition: menu });
+      await checkMenuSet(db, menu, null);
+      const row = await audited(db, sessionOf(request).login, 'menu', 'create', async (tx) => {
+        const created = await createMenu(tx, { code: menu.code, name: menu.name, definition: menu });
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
-      return view(db, row);
+      return await view(db, row);
     },
   );
 
@@ -103,31 +103,31 @@ export const menusResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '替换 IVR 菜单定义（与其他菜单一起校验）', params: IdParams, body: MenuBody, response: { 200: Menu, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
-      const before = findMenu(db, request.params.id);
+    async (request) => {
+      const before = await findMenu(db, request.params.id);
       if (!before) throw notFound(`菜单不存在: ${request.params.id}`);
       const menu = request.body;
-      checkMenuSet(db, menu, before.id);
-      const row = audited(db, sessionOf(request).login, 'menu', 'update', (tx) => {
-        const after = updateMenu(tx, before.id, { code: menu.code, name: menu.name, definition: menu });
+      await checkMenuSet(db, menu, before.id);
+      const row = await audited(db, sessionOf(request).login, 'menu', 'update', async (tx) => {
+        const after = await updateMenu(tx, before.id, { code: menu.code, name: menu.name, definition: menu });
         return { id: before.id, before, after, result: after };
       });
-      return view(db, row);
+      return await view(db, row);
     },
   );
 
   app.delete(
     '/menus/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除 IVR 菜单（仍被使用时拒绝）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
-      const before = findMenu(db, request.params.id);
+    async (request, reply) => {
+      const before = await findMenu(db, request.params.id);
       if (!before) throw notFound(`菜单不存在: ${request.params.id}`);
-      const routes = listRoutesUsing(db, { menuId: before.id });
+      const routes = await listRoutesUsing(db, { menuId: before.id });
       if (routes.length) throw conflict(`菜单 ${before.code} 仍被热线路由使用（${routes.map((r) => r.number).join('、')}），不能删除`);
-      const parents = menusOpening(db, before.code, before.id);
+      const parents = await menusOpening(db, before.code, before.id);
       if (parents.length) throw conflict(`菜单 ${before.code} 仍是其他菜单的子菜单（${parents.join('、')}），不能删除`);
-      audited(db, sessionOf(request).login, 'menu', 'delete', (tx) => {
-        deleteMenu(tx, before.id);
+      await audited(db, sessionOf(request).login, 'menu', 'delete', async (tx) => {
+        await deleteMenu(tx, before.id);
         return { id: before.id, before, result: null };
       });
       reply.code(204);

@@ -15,14 +15,14 @@ export interface CataloguePrompt {
   generatedAt: string | null;
 }
 
-export function promptCatalogue(db: Db): CataloguePrompt[] {
+export async function promptCatalogue(db: Db): Promise<CataloguePrompt[]> {
   const builtIn = Object.entries(PROMPT_TEXTS).map(([id, text]) => ({ id, text, builtIn: true, createdBy: null, generatedAt: null }));
-  const added = listCustomPrompts(db).map((p) => ({ id: p.id, text: p.text, builtIn: false, createdBy: p.createdBy, generatedAt: p.generatedAt }));
+  const added = (await listCustomPrompts(db)).map((p) => ({ id: p.id, text: p.text, builtIn: false, createdBy: p.createdBy, generatedAt: p.generatedAt }));
   return [...builtIn, ...added].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-export function isCatalogued(db: Db, id: string): boolean {
-  return id in PROMPT_TEXTS || listCustomPrompts(db).some((p) => p.id === id);
+export async function isCatalogued(db: Db, id: string): Promise<boolean> {
+  return id in PROMPT_TEXTS || (await listCustomPrompts(db)).some((p) => p.id === id);
 }
 
 export const notCatalogued = (id: string) => `提示音不在提示音目录中: ${id}（请先在"提示音"页添加，或从目录中选择）`;
@@ -39,20 +39,20 @@ export function promptsOfMenu(menu: IvrMenu): [string, string][] {
 }
 
 /** Who plays each prompt: route numbers and menu codes, read once for the whole catalogue. */
-export function promptUsers(db: Db): Map<string, string[]> {
+export async function promptUsers(db: Db): Promise<Map<string, string[]>> {
   const users = new Map<string, string[]>();
   const add = (id: string, who: string) => {
     const list = users.get(id) ?? [];
     if (!list.includes(who)) list.push(who);
     users.set(id, list);
   };
-  for (const route of listRoutes(db)) if (route.prompt) add(route.prompt, `热线 ${route.number}`);
+  for (const route of await listRoutes(db)) if (route.prompt) add(route.prompt, `热线 ${route.number}`);
   // Stored menus passed the menu schema when they were saved.
-  for (const menu of listMenus(db)) for (const [, id] of promptsOfMenu(menu.definition as IvrMenu)) add(id, `菜单 ${menu.code}`);
+  for (const menu of await listMenus(db)) for (const [, id] of promptsOfMenu(menu.definition as IvrMenu)) add(id, `菜单 ${menu.code}`);
   return users;
 }
 
 /** Who plays a prompt: route numbers and menu codes. */
-export function usersOfPrompt(db: Db, id: string): string[] {
-  return promptUsers(db).get(id) ?? [];
+export async function usersOfPrompt(db: Db, id: string): Promise<string[]> {
+  return (await promptUsers(db)).get(id) ?? [];
 }

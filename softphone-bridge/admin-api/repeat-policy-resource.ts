@@ -26,8 +26,8 @@ type Policy = Static<typeof Policy>;
 
 const TAGS = ['重复来电策略 repeat-call policy'];
 
-function currentPolicy(db: Db): Policy {
-  const stored = getSetting(db, REPEAT_POLICY_KEY);
+async function currentPolicy(db: Db): Promise<Policy> {
+  const stored = await getSetting(db, REPEAT_POLICY_KEY);
   return Value.Check(Policy, stored) ? stored : { ...DEFAULT_REPEAT_POLICY };
 }
 
@@ -42,9 +42,9 @@ export const repeatPolicyResource: FastifyPluginAsyncTypebox<ResourceDeps> = (ap
     '/repeat-call-policy',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改重复来电策略', body: Policy, response: { 200: Policy, ...errorReplies(400, 401, 403) } } },
     (request) =>
-      audited(db, sessionOf(request).login, 'setting', 'update', (tx) => {
-        const before = currentPolicy(tx);
-        putSetting(tx, REPEAT_POLICY_KEY, request.body);
+      audited(db, sessionOf(request).login, 'setting', 'update', async (tx) => {
+        const before = await currentPolicy(tx);
+        await putSetting(tx, REPEAT_POLICY_KEY, request.body);
         return { id: REPEAT_POLICY_KEY, before, after: request.body, result: request.body };
       }),
   );

@@ -65,13 +65,13 @@ const RouteQuery = Type.Object({ mode: Type.Optional(Type.Enum([...ROUTE_MODES])
 const TAGS = ['热线路由 routes'];
 
 /** What a route must hold for its mode, and what it refers to must exist. */
-function checkRoute(db: Db, route: RouteBody, selfId: number | null): void {
+async function checkRoute(db: Db, route: RouteBody, selfId: number | null): Promise<void> {
   const details: ErrorDetail[] = [];
-  if (route.skillId != null && !findSkill(db, route.skillId)) details.push({ field: '/skillId', message: `技能不存在: ${route.skillId}` });
-  if (route.menuId != null && !findMenu(db, route.menuId)) details.push({ field: '/menuId', message: `IVR 菜单不存在: ${route.menuId}` });
+  if (route.skillId != null && !(await findSkill(db, route.skillId))) details.push({ field: '/skillId', message: `技能不存在: ${route.skillId}` });
+  if (route.menuId != null && !(await findMenu(db, route.menuId))) details.push({ field: '/menuId', message: `IVR 菜单不存在: ${route.menuId}` });
   if (route.mode === 'parallel' && route.skillId == null) details.push({ field: '/skillId', message: '双号并行模式必须指定本热线的技能' });
   if (route.mode === 'whole' && !route.prompt) details.push({ field: '/prompt', message: '整体并入模式必须指定并入提示音（如 notice-merged-12333）' });
-  if (route.prompt && !isCatalogued(db, route.prompt)) details.push({ field: '/prompt', message: notCatalogued(route.prompt) });
+  if (route.prompt && !(await isCatalogued(db, route.prompt))) details.push({ field: '/prompt', message: notCatalogued(route.prompt) });
   if (route.mode === 'subcentre' && !route.subcentreDial) details.push({ field: '/subcentreDial', message: '分中心模式必须填写分中心的拨号串' });
   if (route.mode !== 'subcentre') {
     if (route.subcentreDial) details.push({ field: '/subcentreDial', message: '只有分中心模式才能填写拨号串' });
@@ -79,7 +79,7 @@ function checkRoute(db: Db, route: RouteBody, selfId: number | null): void {
   }
   if (details.length) throw invalid(details);
   if (route.mode === 'main' && route.enabled !== false) {
-    const other = listRoutes(db).find((r) => r.mode === 'main' && r.enabled && r.id !== selfId);
+    const other = (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled && r.id !== selfId);
     if (other) throw conflict(`已有启用的 12345 主号码路由 ${other.number}，同时只能启用一个`);
   }
 }
@@ -104,17 +104,17 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       config: { roles: EVERYONE },
       schema: { tags: TAGS, summary: '热线路由列表（坐席只看到分中心路由）', querystring: RouteQuery, response: { 200: Type.Array(Route), ...errorReplies(400, 401, 403) } },
     },
-    (request) => {
+    async (request) => {
       const mode = sessionOf(request).role === 'agent' ? 'subcentre' : request.query.mode;
-      return listRoutes(db).filter((r) => mode === undefined || r.mode === mode);
+      return (await listRoutes(db)).filter((r) => mode === undefined || r.mode === mode);
     },
   );
 
   app.get(
     '/routes/:id',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看热线路由', params: IdParams, response: { 200: Route, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const route = findRoute(db, request.params.id);
+    async (request) => {
+      const route = await findRoute(db, request.params.id);
       if (!route) throw notFound(`路由不存在: ${request.params.id}`);
       if (sessionOf(request).role === 'agent' && route.mode !== 'subcentre') throw new ApiError(403, '坐席只能查看分中心路由');
       return route;
@@ -124,10 +124,10 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.post(
     '/routes',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增热线路由', body: RouteBody, response: { 201: Route, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
-      checkRoute(db, request.body, null);
-      const row = audited(db, sessionOf(request).login, 'route', 'create', (tx) => {
-        const created = createRoute(tx, request.body);
+    async (request, reply) => {
+      await checkRoute(db, request.body, null);
+      const row = await audited(db, sessionOf(request).login, 'route', 'create', async (tx) => {
+        const created = await createRoute(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
       reply.code(201);
@@ -141,12 +141,12 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       config: { roles: ADMIN },
       schema: { tags: TAGS, summary: '修改热线路由（只需填写要改的字段）', params: IdParams, body: RoutePatch, response: { 200: Route, ...errorReplies(400, 401, 403, 404, 409) } },
     },
-    (request) => {
-      const before = findRoute(db, request.params.id);
+    async (request) => {
+      const before = await findRoute(db, request.params.id);
       if (!before) throw notFound(`路由不存在: ${request.params.id}`);
-      checkRoute(db, { ...bodyOf(before), ...request.body }, before.id);
-      return audited(db, sessionOf(request).login, 'route', 'update', (tx) => {
-        const after = updateRoute(tx, before.id, request.body);
+      await checkRoute(db, { ...bodyOf(before), ...request.body }, before.id);
+      return audited(db, sessionOf(request).login, 'route', 'update', async (tx) => {
+        const after = await updateRoute(tx, before.id, request.body);
         return { id: before.id, before, after, result: after };
       });
     },
@@ -155,11 +155,11 @@ export const routesResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.delete(
     '/routes/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除热线路由（历史工单保留热线名称）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } } },
-    (request, reply) => {
-      const before = findRoute(db, request.params.id);
+    async (request, reply) => {
+      const before = await findRoute(db, request.params.id);
       if (!before) throw notFound(`路由不存在: ${request.params.id}`);
-      audited(db, sessionOf(request).login, 'route', 'delete', (tx) => {
-        deleteRoute(tx, before.id);
+      await audited(db, sessionOf(request).login, 'route', 'delete', async (tx) => {
+        await deleteRoute(tx, before.id);
         return { id: before.id, before, result: null };
       });
       reply.code(204);

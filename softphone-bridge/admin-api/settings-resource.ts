@@ -9,7 +9,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type TSchema } from 'typebox';
 import { callbackPolicy, type CallbackPolicy as Policy } from '../../cti/callbacks/calling-hours.js';
-import { CALL_TIMING_LIMITS, CALL_TIMINGS_SETTING, callTimings, type CallTimings } from '../../cti/calls/call-timings.js';
+import { CALL_TIMING_LIMITS, CALL_TIMINGS_SETTING, callTimings, callTimingsChanged, type CallTimings } from '../../cti/calls/call-timings.js';
 import { DEFAULT_RETENTION_DAYS, RETENTION_SETTING, retentionDays } from '../../cti/jobs/recording-retention.js';
 import { putSetting, type Db } from '../../store/index.js';
 import { ADMIN, STAFF, sessionOf } from '../auth/session-guard.js';
@@ -44,8 +44,10 @@ interface SettingSpec<S extends TSchema> {
   path: string;
   summary: string;
   schema: S;
-  read(db: Db): unknown;
-  write(db: Db, value: unknown): void;
+  read(db: Db): Promise<unknown>;
+  write(db: Db, value: unknown): Promise<void>;
+  /** After the change has committed: what keeps the setting in memory reloads it. */
+  changed?(db: Db): Promise<void>;
   /** Checks a schema cannot (e.g. a window that ends before it starts). */
   check?(value: unknown): { field: string; message: string }[];
 }
@@ -66,7 +68,7 @@ const specs = (configured: CallTimings): SettingSpec<TSchema>[] => [
     path: 'recording-retention',
     summary: `录音保留天数（默认 ${DEFAULT_RETENTION_DAYS} 天，每晚 03:00 删除更早的录音）`,
     schema: Retention,
-    read: (db) => ({ days: retentionDays(db) }),
+    read: async (db) => ({ days: await retentionDays(db) }),
     write: (db, value) => putSetting(db, RETENTION_SETTING, (value as { days: number }).days),
   },
   {
@@ -82,6 +84,7 @@ const specs = (configured: CallTimings): SettingSpec<TSchema>[] => [
     schema: Timings,
     read: (db) => callTimings(db, configured),
     write: (db, value) => putSetting(db, CALL_TIMINGS_SETTING, value),
+    changed: callTimingsChanged,
   },
 ];
 
@@ -101,11 +104,11 @@ export const settingsResource: FastifyPluginAsyncTypebox<ResourceDeps & { config
         },
       },
     },
-    () => ({
-      'callback-policy': callbackPolicy(db),
-      'recording-retention': { days: retentionDays(db) },
-      'kpi-targets': kpiTargets(db),
-      'call-timings': callTimings(db, configuredTimings),
+    async () => ({
+      'callback-policy': await callbackPolicy(db),
+      'recording-retention': { days: await retentionDays(db) },
+      'kpi-targets': await kpiTargets(db),
+      'call-timings': await callTimings(db, configuredTimings),
     }),
   );
 
@@ -113,15 +116,17 @@ export const settingsResource: FastifyPluginAsyncTypebox<ResourceDeps & { config
     app.put(
       `/settings/${spec.path}`,
       { config: { roles: ADMIN }, schema: { tags: TAGS, summary: `修改${spec.summary}`, body: spec.schema, response: { 200: spec.schema, ...errorReplies(400, 401, 403) } } },
-      (request) => {
+      async (request) => {
         const value: unknown = request.body;
         const problems = spec.check?.(value) ?? [];
         if (problems.length) throw invalid(problems);
-        return audited(db, sessionOf(request).login, 'setting', 'update', (tx) => {
-          const before = spec.read(tx);
-          spec.write(tx, value);
-          return { id: spec.path, before, after: value, result: spec.read(tx) };
+        const result = await audited(db, sessionOf(request).login, 'setting', 'update', async (tx) => {
+          const before = await spec.read(tx);
+          await spec.write(tx, value);
+          return { id: spec.path, before, after: value, result: await spec.read(tx) };
         });
+        await spec.changed?.(db);
+        return result;
       },
     );
   }

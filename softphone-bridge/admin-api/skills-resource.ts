@@ -23,14 +23,14 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.get(
     '/skills',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '技能列表', response: { 200: Type.Array(Skill), ...errorReplies(401, 403) } } },
-    () => [...listSkills(db)],
+    async () => [...(await listSkills(db))],
   );
 
   app.get(
     '/skills/:id',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看技能', params: IdParams, response: { 200: Skill, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => {
-      const skill = findSkill(db, request.params.id);
+    async (request) => {
+      const skill = await findSkill(db, request.params.id);
       if (!skill) throw notFound(`技能不存在: ${request.params.id}`);
       return skill;
     },
@@ -39,9 +39,9 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.post(
     '/skills',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增技能', body: SkillBody, response: { 201: Skill, ...errorReplies(400, 401, 403, 409) } } },
-    (request, reply) => {
-      const skill = audited(db, sessionOf(request).login, 'skill', 'create', (tx) => {
-        const created = createSkill(tx, request.body);
+    async (request, reply) => {
+      const skill = await audited(db, sessionOf(request).login, 'skill', 'create', async (tx) => {
+        const created = await createSkill(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
       agents.reload();
@@ -53,16 +53,16 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.patch(
     '/skills/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '修改技能', params: IdParams, body: SkillPatch, response: { 200: Skill, ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request) => {
-      const before = findSkill(db, request.params.id);
+    async (request) => {
+      const before = await findSkill(db, request.params.id);
       if (!before) throw notFound(`技能不存在: ${request.params.id}`);
       const newCode = request.body.code;
       if (newCode !== undefined && newCode !== before.code) {
-        const menus = menusQueueingTo(db, before.code);
+        const menus = await menusQueueingTo(db, before.code);
         if (menus.length) throw conflict(`技能编码 ${before.code} 仍被 IVR 菜单引用（${menus.join('、')}），请先修改菜单`);
       }
-      const skill = audited(db, sessionOf(request).login, 'skill', 'update', (tx) => {
-        const after = updateSkill(tx, before.id, request.body);
+      const skill = await audited(db, sessionOf(request).login, 'skill', 'update', async (tx) => {
+        const after = await updateSkill(tx, before.id, request.body);
         return { id: before.id, before, after, result: after };
       });
       agents.reload();
@@ -73,11 +73,11 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.delete(
     '/skills/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除技能（仍被使用时拒绝）', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
-      const before = findSkill(db, request.params.id);
+    async (request, reply) => {
+      const before = await findSkill(db, request.params.id);
       if (!before) throw notFound(`技能不存在: ${request.params.id}`);
-      const usage = skillUsage(db, before.id);
-      const menus = menusQueueingTo(db, before.code);
+      const usage = await skillUsage(db, before.id);
+      const menus = await menusQueueingTo(db, before.code);
       const users = [
         usage.routes.length ? `热线路由 ${usage.routes.join('、')}` : '',
         usage.agents.length ? `坐席 ${usage.agents.join('、')}` : '',
@@ -85,8 +85,8 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         menus.length ? `IVR 菜单 ${menus.join('、')}` : '',
       ].filter(Boolean);
       if (users.length) throw conflict(`技能 ${before.code} 仍在使用中，不能删除：${users.join('；')}`);
-      audited(db, sessionOf(request).login, 'skill', 'delete', (tx) => {
-        deleteSkill(tx, before.id);
+      await audited(db, sessionOf(request).login, 'skill', 'delete', async (tx) => {
+        await deleteSkill(tx, before.id);
         return { id: before.id, before, result: null };
       });
       agents.reload();

@@ -156,19 +156,21 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       const unsubscribe = desks.add(agentId, send);
 
       socket.on('message', (data: Buffer) => {
-        if (!admitted.allow() || !live()) return;
-        const read = readCommand(AgentCommand, data);
-        if ('refusal' in read) send(read.refusal);
-        else {
-          const running = run(read.command);
-          // A command may change what is allowed before any event says so (a three-way call ringing,
-          // 静音): the desktop gets the new list once the command has taken its first step, and again when it settles.
-          setImmediate(sendAllowed);
-          answer(read.command.id, running, (result) => {
-            send(result);
-            sendAllowed();
-          });
-        }
+        if (!admitted.allow()) return;
+        live(() => {
+          const read = readCommand(AgentCommand, data);
+          if ('refusal' in read) send(read.refusal);
+          else {
+            const running = run(read.command);
+            // A command may change what is allowed before any event says so (a three-way call ringing,
+            // 静音): the desktop gets the new list once the command has taken its first step, and again when it settles.
+            setImmediate(sendAllowed);
+            answer(read.command.id, running, (result) => {
+              send(result);
+              sendAllowed();
+            });
+          }
+        });
       });
 
       const sendAllowed = () => send({ type: 'allowed', allowed: calls.control.allowed(agentId) });
@@ -188,7 +190,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
           case 'call.resume':
             return calls.control.resume(command.callId, agentId);
           case 'call.transfer':
-            return void calls.control.transfer(command.callId, agentId, command.target, command.mode);
+            return calls.control.transfer(command.callId, agentId, command.target, command.mode);
           case 'call.dial':
             return calls.control.callBack(agentId, command.number, command.missedCallId);
           case 'agent.wrapUp.extend':

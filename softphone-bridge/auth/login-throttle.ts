@@ -27,20 +27,20 @@ export class LoginThrottle {
   ) {}
 
   /** Milliseconds the name stays locked (0: it may try). */
-  lockedFor(login: string): number {
-    const until = findLoginFailures(this.db, login)?.lockedUntil;
+  async lockedFor(login: string): Promise<number> {
+    const until = (await findLoginFailures(this.db, login))?.lockedUntil;
     return until ? Math.max(0, Date.parse(until) - clockOf(this.db).now().getTime()) : 0;
   }
 
   /** One more failure; the lock it leads to, in ms (0: none). */
-  failed(login: string, address: string): number {
-    const row = recordLoginFailure(this.db, login, lockDuration);
+  async failed(login: string, address: string): Promise<number> {
+    const row = await recordLoginFailure(this.db, login, lockDuration);
     const lockedMs = row.lockedUntil ? Date.parse(row.lockedUntil) - Date.parse(row.lastFailureAt) : 0;
     if (lockedMs > 0) this.log.warn({ account: login, address, failures: row.failures, lockedMinutes: lockedMs / 60_000 }, 'login locked after repeated failures');
     return lockedMs;
   }
 
-  succeeded(login: string): void {
-    clearLoginFailures(this.db, login);
+  async succeeded(login: string): Promise<void> {
+    await clearLoginFailures(this.db, login);
   }
 }

@@ -46,7 +46,7 @@ export async function liveSession(sessions: Sessions, request: FastifyRequest): 
   if (!token) throw new ApiError(401, '未登录：请先登录并携带 Authorization: Bearer 令牌');
   const claims = await sessions.tokens.verify(token);
   if (!claims) throw new ApiError(401, '登录无效或已过期，请重新登录');
-  const end = sessions.endOf(claims);
+  const end = await sessions.endOf(claims);
   if (end) throw new ApiError(401, SESSION_END_TEXT[end]);
   return claims;
 }

@@ -59,7 +59,7 @@ export class Sessions {
   async open(agent: AgentRow, endpoint: string | null, address: string | null): Promise<string> {
     const sessionId = randomBytes(16).toString('base64url');
     const expiresS = Math.floor(clockOf(this.db).now().getTime() / 1000) + SESSION_LIFETIME_S;
-    createSession(this.db, {
+    await createSession(this.db, {
       id: sessionId,
       agentId: agent.id,
       login: agent.login,
@@ -72,16 +72,20 @@ export class Sessions {
   }
 
   /** Null while the session is live; otherwise why it is not. */
-  endOf(claims: TokenClaims): SessionEnd | null {
-    return this.judge(findSession(this.db, claims.sessionId), claims, () => findAgent(this.db, claims.agentId));
+  async endOf(claims: TokenClaims): Promise<SessionEnd | null> {
+    return this.judge(await findSession(this.db, claims.sessionId), claims, () => Promise.resolve(findAgent(this.db, claims.agentId)));
   }
 
   /** Whether a session row still counts for the account it was issued to (`issued`), whose row `accountOf` reads. */
-  private judge(row: SessionRow | undefined, issued: Pick<TokenClaims, 'agentId' | 'login' | 'role'>, accountOf: () => AgentRow | undefined): SessionEnd | null {
+  private async judge(
+    row: SessionRow | undefined,
+    issued: Pick<TokenClaims, 'agentId' | 'login' | 'role'>,
+    accountOf: () => Promise<AgentRow | undefined>,
+  ): Promise<SessionEnd | null> {
     if (!row || row.agentId !== issued.agentId) return 'account-changed';
     if (row.revokedReason) return row.revokedReason as SessionRevokeReason;
     if (Date.parse(row.expiresAt) <= clockOf(this.db).now().getTime()) return 'expired';
-    const account = accountOf();
+    const account = await accountOf();
     if (!account) return 'deleted';
     if (!account.enabled) return 'disabled';
     if (account.role !== issued.role) return 'role-changed';
@@ -90,16 +94,16 @@ export class Sessions {
   }
 
   /** Ends one session (logout). */
-  logout(claims: TokenClaims): void {
-    if (revokeSession(this.db, claims.sessionId, 'logout')) {
+  async logout(claims: TokenClaims): Promise<void> {
+    if (await revokeSession(this.db, claims.sessionId, 'logout')) {
       this.log.info({ account: claims.login, session: claims.sessionId }, 'session ended: logout');
     }
     this.ended(claims.sessionId, 'logout');
   }
 
   /** Ends every session of an account but `keep` (its holder must log in again, if they still may). */
-  revokeAccount(agentId: number, reason: SessionRevokeReason, keep?: string): void {
-    const ids = revokeAccountSessions(this.db, agentId, reason, keep);
+  async revokeAccount(agentId: number, reason: SessionRevokeReason, keep?: string): Promise<void> {
+    const ids = await revokeAccountSessions(this.db, agentId, reason, keep);
     if (ids.length) this.log.info({ agentId, reason, sessions: ids.length }, 'sessions revoked');
     for (const id of ids) this.ended(id, reason);
   }
@@ -116,23 +120,25 @@ export class Sessions {
   }
 
   /** Ends the watched sessions that are no longer live. */
-  sweep(): void {
+  async sweep(): Promise<void> {
     const ids = [...this.watchers.keys()];
     if (ids.length === 0) return;
     // Every watched session and its account in a few queries: a large centre has thousands of
     // desktops connected, and two queries each held up calls and pops for half a second.
-    const rows = new Map(findSessions(this.db, ids).map((row) => [row.id, row]));
+    const rows = new Map((await findSessions(this.db, ids)).map((row) => [row.id, row]));
     const accounts = new Map(findAgents(this.db, [...new Set([...rows.values()].map((row) => row.agentId))]).map((a) => [a.id, a]));
     for (const sessionId of ids) {
       // A row judged against itself: what it was issued for is what it records.
       const row = rows.get(sessionId);
-      const end = row ? this.judge(row, row, () => accounts.get(row.agentId)) : 'account-changed';
+      const end = row ? await this.judge(row, row, () => Promise.resolve(accounts.get(row.agentId))) : 'account-changed';
       if (end) this.ended(sessionId, end);
     }
   }
 
   start(): void {
-    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper ??= setInterval(() => {
+      void this.sweep().catch((err: unknown) => this.log.error({ err }, 'session sweep failed'));
+    }, SWEEP_MS);
     this.sweeper.unref();
   }
 

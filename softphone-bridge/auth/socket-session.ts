@@ -28,10 +28,17 @@ export function socketSession(sessions: Sessions, admits: (claims: TokenClaims) 
 }
 
 /**
- * Ties an open socket to its session; the returned check says, before each message is handled,
- * whether the session is still live (and closes the socket when it is not).
+ * Ties an open socket to its session. The returned function takes each message's handling: it runs
+ * once the session has been checked and found still live (the socket is closed when it is not), and
+ * in the order the messages came — a message is never handled before the check of an earlier one
+ * has finished.
  */
-export function holdSession(socket: WebSocket, claims: TokenClaims, sessions: Sessions, log: { info(details: object, message: string): void }): () => boolean {
+export function holdSession(
+  socket: WebSocket,
+  claims: TokenClaims,
+  sessions: Sessions,
+  log: { info(details: object, message: string): void; error(details: object, message: string): void },
+): (handle: () => void) => void {
   let ended = false;
   const end = (reason: SessionEnd) => {
     if (ended) return;
@@ -44,10 +51,17 @@ export function holdSession(socket: WebSocket, claims: TokenClaims, sessions: Se
   };
   const unwatch = sessions.watch(claims.sessionId, end);
   socket.once('close', unwatch);
-  return () => {
-    if (ended) return false;
-    const reason = sessions.endOf(claims);
-    if (reason) end(reason);
-    return !ended;
+  // The tail of this socket's messages: each one's check and handling starts after the one before.
+  let queue: Promise<void> = Promise.resolve();
+  return (handle) => {
+    if (ended) return;
+    queue = queue
+      .then(async () => {
+        if (ended) return;
+        const reason = await sessions.endOf(claims);
+        if (reason) end(reason);
+        if (!ended) handle();
+      })
+      .catch((err: unknown) => log.error({ err, account: claims.login }, 'socket message not handled: session check failed'));
   };
 }

@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
     },
     async (request, reply) => {
       const { username, password, endpoint } = request.body;
-      const locked = throttle.lockedFor(username);
+      const locked = await throttle.lockedFor(username);
       if (locked > 0) {
         void reply.header('retry-after', String(Math.ceil(locked / 1000)));
         throw new ApiError(429, `登录失败次数过多，该工号已临时锁定，请 ${minutes(locked)} 分钟后再试，或请管理员解锁`);
@@ -71,14 +71,14 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
       const passwordOk = await verifyPassword(agent?.passwordHash ?? decoyHash, password);
       // Same answer for an unknown user, a disabled one and a wrong password: no hint which it was.
       if (!agent?.passwordHash || !agent.enabled || !passwordOk) {
-        const lockedNow = throttle.failed(username, request.ip);
+        const lockedNow = await throttle.failed(username, request.ip);
         if (lockedNow > 0) {
           void reply.header('retry-after', String(Math.ceil(lockedNow / 1000)));
           throw new ApiError(429, `登录失败次数过多，该工号已临时锁定 ${minutes(lockedNow)} 分钟，或请管理员解锁`);
         }
         throw new ApiError(401, '工号或密码错误');
       }
-      throttle.succeeded(username);
+      await throttle.succeeded(username);
       // Agents sit at a phone; a supervisor may name the phone they listen on; admins have none.
       const seat = agent.role === 'admin' ? null : endpoint ? endpointForm(endpoint) : agent.endpoint;
       const token = await sessions.open(agent, seat, request.ip);
@@ -90,7 +90,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
     '/api/v1/auth/logout',
     { config: { roles: ANY_ACCOUNT }, onRequest: sessionGuard(sessions), schema: { response: { 204: Type.Null(), 401: ErrorReply } } },
     async (request, reply) => {
-      sessions.logout(sessionOf(request));
+      await sessions.logout(sessionOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -26,10 +26,10 @@ export const calendarRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions }> 
   app.put<{ Params: Static<typeof DateParam>; Body: Static<typeof DayBody> }>(
     '/api/v1/calendar/:date',
     { config: { roles: ADMIN }, schema: { params: DateParam, body: DayBody, response: { 200: Day, 401: ErrorReply, 403: ErrorReply } } },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
-      const day = putCalendarDay(db, { date: request.params.date, ...request.body, createdBy: claims.login });
-      writeAudit(db, { actor: claims.login, action: 'put', entity: 'calendar', entityId: day.date, after: day });
+      const day = await putCalendarDay(db, { date: request.params.date, ...request.body, createdBy: claims.login });
+      await writeAudit(db, { actor: claims.login, action: 'put', entity: 'calendar', entityId: day.date, after: day });
       return day;
     },
   );
@@ -37,10 +37,10 @@ export const calendarRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions }> 
   app.delete<{ Params: Static<typeof DateParam> }>(
     '/api/v1/calendar/:date',
     { config: { roles: ADMIN }, schema: { params: DateParam, response: { 204: Type.Null(), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
-    (request, reply) => {
+    async (request, reply) => {
       const claims = sessionOf(request);
-      if (!deleteCalendarDay(db, request.params.date)) return reply.code(404).send({ error: '该日期没有调整' });
-      writeAudit(db, { actor: claims.login, action: 'delete', entity: 'calendar', entityId: request.params.date });
+      if (!(await deleteCalendarDay(db, request.params.date))) return reply.code(404).send({ error: '该日期没有调整' });
+      await writeAudit(db, { actor: claims.login, action: 'delete', entity: 'calendar', entityId: request.params.date });
       return reply.code(204).send();
     },
   );

@@ -37,7 +37,7 @@ export function ticketOptionsRoute(app: FastifyInstance, db: Db): void {
         units: (await listHandlingUnits(db))
           .filter((u) => u.enabled)
           .map((u) => ({ id: u.id, name: u.name })),
-        city: centreCity(db),
+        city: await centreCity(db),
       };
     },
   );

@@ -182,7 +182,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
     async (request) => {
       const claims = sessionOf(request);
       const q = request.query;
-      writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
+      await writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
       const found = await searchTickets(db, {
         ...(q.number ? { number: q.number } : {}),
         ...(q.caller ? { callerNumber: q.caller } : {}),
@@ -276,7 +276,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       const claims = sessionOf(request);
       const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
-      writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
+      await writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
       return { ticket: await view(db, ticket, claims), history: await ticketHistory(db, ticket.id) };
     },
   );
@@ -296,7 +296,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
         return sendTicketError(reply, error);
       }
       // Only what changed: drafts are saved as the agent types.
-      writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
+      await writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
       return { ticket: await view(db, saved, claims) };
     },
   );

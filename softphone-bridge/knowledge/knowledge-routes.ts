@@ -27,7 +27,6 @@ import {
   suggestKnowledge,
   updateKnowledgeEntry,
   withdrawKnowledgeEntry,
-  writeAudit,
   type AgentRole,
   type Db,
   type KnowledgeEntryRow,
@@ -43,7 +42,7 @@ import {
   writeRefusal,
   type KnowledgeActor,
 } from '../../routing/knowledge/entry-lifecycle.js';
-import type { AuditedChange } from '../admin-api/audit-trail.js';
+import { audited } from '../admin-api/audit-trail.js';
 import { ANY_ACCOUNT, assertRolesDeclared, EVERYONE, KNOWLEDGE_STAFF, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { SessionClaims } from '../auth/tokens.js';
@@ -89,18 +88,6 @@ const fieldsOf = (body: Static<typeof EntryBody>): KnowledgeFields => ({
   validFrom: body.validFrom,
   validUntil: body.validUntil,
 });
-
-/**
- * A change and its audit entry in one transaction (as audit-trail.ts's `audited`, for changes that
- * await the store).
- */
-async function audited<T>(db: Db, actor: string, entity: string, action: string, change: (tx: Db) => Promise<AuditedChange<T>>): Promise<T> {
-  return atomically(db, async (tx) => {
-    const done = await change(tx);
-    writeAudit(tx, { actor, action, entity, entityId: done.id, before: done.before ?? null, after: done.after ?? null });
-    return done.result;
-  });
-}
 
 export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sessions }> = (app, { db, sessions }) => {
   app.addHook('onRoute', assertRolesDeclared);

@@ -34,8 +34,8 @@ export const DEFAULT_KPI_TARGETS: KpiTargets = {
 export const KPI_TARGETS_SETTING = 'kpi-targets';
 
 /** The targets in force: the setting's fields where valid, the defaults for the rest. */
-export function kpiTargets(db: Db): KpiTargets {
-  const stored = getSetting(db, KPI_TARGETS_SETTING);
+export async function kpiTargets(db: Db): Promise<KpiTargets> {
+  const stored = await getSetting(db, KPI_TARGETS_SETTING);
   const merged: Record<string, unknown> = { ...DEFAULT_KPI_TARGETS };
   if (stored && typeof stored === 'object') {
     for (const [key, value] of Object.entries(stored as Record<string, unknown>)) {

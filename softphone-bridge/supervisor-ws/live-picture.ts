@@ -112,9 +112,9 @@ export class LivePicture {
     }
   }
 
-  snapshot(now: Date): object {
+  async snapshot(now: Date): Promise<object> {
     const nowMs = now.getTime();
-    const skills = listSkills(this.db).map((skill) => {
+    const skills = (await listSkills(this.db)).map((skill) => {
       const waiting = this.calls.queue.waitingFor(skill.code);
       const oldest = waiting.map((m) => this.calls.queue.queuedAt(m.callId) ?? nowMs).reduce((a, b) => Math.min(a, b), nowMs);
       return { code: skill.code, name: skill.name, waiting: waiting.length, longestWaitSeconds: Math.round((nowMs - oldest) / 1000) };
@@ -149,7 +149,7 @@ export class LivePicture {
         rows.map((r) => r.linkedId),
       ),
     );
-    const targets = kpiTargets(this.db);
+    const targets = await kpiTargets(this.db);
     return {
       type: 'snapshot',
       at: now.toISOString(),

@@ -34,7 +34,12 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
     const now = clockOf(db).now();
     picture.observe(now);
     hotspots.observe(now);
-    if (sockets.size > 0) broadcast(picture.snapshot(now));
+    if (sockets.size > 0) {
+      void picture
+        .snapshot(now)
+        .then(broadcast)
+        .catch((err: unknown) => app.log.error({ err }, 'wallboard snapshot failed'));
+    }
   }, TICK_MS);
   app.addHook('onClose', () => {
     clearInterval(timer);
@@ -77,28 +82,40 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       if (!admitted) return;
       const live = holdSession(socket, session, sessions, app.log);
       watchFrames(socket, session.login, 'supervisor', app.log);
-      sockets.add(socket);
-      socket.send(JSON.stringify(picture.snapshot(clockOf(db).now())));
+      // The snapshot first, then whatever is broadcast: the socket joins the others once it has it.
+      void picture
+        .snapshot(clockOf(db).now())
+        .then((snapshot) => {
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(JSON.stringify(snapshot));
+          sockets.add(socket);
+        })
+        .catch((err: unknown) => {
+          app.log.error({ err }, 'wallboard snapshot failed');
+          socket.close(1011, 'snapshot failed');
+        });
       socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
-        if (!admitted.allow() || !live()) return;
-        const reply = (message: object) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-        };
-        const read = readCommand(SupervisorCommand, data);
-        if ('refusal' in read) {
-          reply(read.refusal);
-          return;
-        }
-        const command = read.command;
-        const audited = run(session, command).then(
-          () => writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: true } }),
-          (error: unknown) => {
-            writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: false, error: (error as Error).message } });
-            throw error;
-          },
-        );
-        answer(command.id, audited, reply);
+        if (!admitted.allow()) return;
+        live(() => {
+          const reply = (message: object) => {
+            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+          };
+          const read = readCommand(SupervisorCommand, data);
+          if ('refusal' in read) {
+            reply(read.refusal);
+            return;
+          }
+          const command = read.command;
+          const audited = run(session, command).then(
+            () => writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: true } }),
+            async (error: unknown) => {
+              await writeAudit(db, { actor: session.login, action: command.type, entity: 'agent', entityId: command.agentId, after: { ...command, ok: false, error: (error as Error).message } });
+              throw error;
+            },
+          );
+          answer(command.id, audited, reply);
+        });
       });
     },
   );

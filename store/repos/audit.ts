@@ -1,5 +1,6 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { atomically } from '../durability.js';
 import { auditLog } from '../schema.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -13,28 +14,28 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export function writeAudit(db: Db, entry: AuditEntry): void {
-  db.insert(auditLog)
-    .values({
+export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.insert(auditLog).values({
       actor: entry.actor,
       action: entry.action,
       entity: entry.entity,
       entityId: entry.entityId == null ? null : String(entry.entityId),
       before: entry.before ?? null,
       after: entry.after ?? null,
-    })
-    .run();
+    });
+  });
 }
 
-export function listAudit(db: Db, limit = 100): AuditRow[] {
-  return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
+export async function listAudit(db: Db, limit = 100): Promise<AuditRow[]> {
+  return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
 }
 
 /** Newest first; `beforeId` pages back through older entries. */
-export function queryAudit(
+export async function queryAudit(
   db: Db,
   query: { limit: number; entity?: string; entityId?: string; actor?: string; beforeId?: number },
-): AuditRow[] {
+): Promise<AuditRow[]> {
   const conditions = [
     ...(query.entity === undefined ? [] : [eq(auditLog.entity, query.entity)]),
     ...(query.entityId === undefined ? [] : [eq(auditLog.entityId, query.entityId)]),
@@ -46,6 +47,5 @@ export function queryAudit(
     .from(auditLog)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(auditLog.id))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }

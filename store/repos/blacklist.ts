@@ -1,67 +1,72 @@
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { prepared } from '../prepared.js';
+import { atomically } from '../durability.js';
+import { changedRows, first, statement } from '../prepared.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { blacklist } from '../schema.js';
 
 export type BlacklistRow = typeof blacklist.$inferSelect;
 
 /** Adds or replaces the entry for a number. */
-export function putBlacklistEntry(
+export async function putBlacklistEntry(
   db: Db,
   input: { number: string; reason: string; expiresAt: string | null; createdBy: string },
-): BlacklistRow {
-  return db
-    .insert(blacklist)
-    .values(input)
-    .onConflictDoUpdate({
-      target: blacklist.number,
-      set: { reason: input.reason, expiresAt: input.expiresAt, createdBy: input.createdBy },
-    })
-    .returning()
-    .get();
+): Promise<BlacklistRow> {
+  const rows = await atomically(db, async (tx) =>
+    tx
+      .insert(blacklist)
+      .values(input)
+      .onConflictDoUpdate({
+        target: blacklist.number,
+        set: { reason: input.reason, expiresAt: input.expiresAt, createdBy: input.createdBy },
+      })
+      .returning(),
+  );
+  return rows[0]!;
 }
 
 /** The entry that blocks `number` at time `at`, if any (expired entries block nobody). */
-export function findActiveBlock(db: Db, number: string, at: Date): BlacklistRow | undefined {
-  return prepared(db, 'active-block', (d) =>
-    d
-      .select()
-      .from(blacklist)
-      .where(and(eq(blacklist.number, sql.placeholder('number')), or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, sql.placeholder('at')))))
-      .prepare(),
-  ).get({ number, at: at.toISOString() });
+export async function findActiveBlock(db: Db, number: string, at: Date): Promise<BlacklistRow | undefined> {
+  return first(
+    await statement(db, 'active-block', (d) =>
+      d
+        .select()
+        .from(blacklist)
+        .where(and(eq(blacklist.number, sql.placeholder('number')), or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, sql.placeholder('at'))))),
+    ).execute({ number, at: at.toISOString() }),
+  );
 }
 
-export function listBlacklist(db: Db): BlacklistRow[] {
-  return db.select().from(blacklist).orderBy(asc(blacklist.number)).all();
+export async function listBlacklist(db: Db): Promise<BlacklistRow[]> {
+  return db.select().from(blacklist).orderBy(asc(blacklist.number));
 }
 
-export function findBlacklistEntry(db: Db, id: number): BlacklistRow | undefined {
-  return db.select().from(blacklist).where(eq(blacklist.id, id)).get();
+export async function findBlacklistEntry(db: Db, id: number): Promise<BlacklistRow | undefined> {
+  return first(await db.select().from(blacklist).where(eq(blacklist.id, id)).limit(1));
 }
 
 /** A new entry; a conflict when the number already has one (unlike `putBlacklistEntry`). */
-export function createBlacklistEntry(
+export async function createBlacklistEntry(
   db: Db,
   input: { number: string; reason: string; expiresAt: string | null; createdBy: string },
-): BlacklistRow {
+): Promise<BlacklistRow> {
   try {
-    return db.insert(blacklist).values(input).returning().get();
+    const rows = await atomically(db, async (tx) => tx.insert(blacklist).values(input).returning());
+    return rows[0]!;
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `号码已在黑名单中: ${input.number}`);
     throw error;
   }
 }
 
-export function updateBlacklistEntry(
+export async function updateBlacklistEntry(
   db: Db,
   id: number,
   input: Partial<{ number: string; reason: string; expiresAt: string | null }>,
-): BlacklistRow {
+): Promise<BlacklistRow> {
   let row: BlacklistRow | undefined;
   try {
-    row = db.update(blacklist).set(input).where(eq(blacklist.id, id)).returning().get();
+    row = first(await atomically(db, async (tx) => tx.update(blacklist).set(input).where(eq(blacklist.id, id)).returning()));
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `号码已在黑名单中: ${input.number ?? ''}`);
     throw error;
@@ -70,7 +75,7 @@ export function updateBlacklistEntry(
   return row;
 }
 
-export function deleteBlacklistEntry(db: Db, id: number): void {
-  const result = db.delete(blacklist).where(eq(blacklist.id, id)).run();
-  if (result.changes === 0) throw new StoreError('not-found', `黑名单记录不存在: ${id}`);
+export async function deleteBlacklistEntry(db: Db, id: number): Promise<void> {
+  const result = await atomically(db, async (tx) => tx.delete(blacklist).where(eq(blacklist.id, id)));
+  if (changedRows(result) === 0) throw new StoreError('not-found', `黑名单记录不存在: ${id}`);
 }

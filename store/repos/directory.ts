@@ -1,6 +1,8 @@
 /** Expert seats and the department contacts directory: who can be brought into a call. */
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { atomically } from '../durability.js';
+import { changedRows, first } from '../prepared.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { departmentContacts, expertSeats } from '../schema.js';
 
@@ -25,41 +27,44 @@ export interface ExpertSeatInput {
   enabled?: boolean;
 }
 
-export function createExpertSeat(db: Db, input: ExpertSeatInput): ExpertSeatRow {
-  return db
-    .insert(expertSeats)
-    .values({ ...input, onDuty: input.onDuty ?? [] })
-    .returning()
-    .get();
+export async function createExpertSeat(db: Db, input: ExpertSeatInput): Promise<ExpertSeatRow> {
+  const rows = await atomically(db, async (tx) =>
+    tx
+      .insert(expertSeats)
+      .values({ ...input, onDuty: input.onDuty ?? [] })
+      .returning(),
+  );
+  return rows[0]!;
 }
 
-export function listExpertSeats(db: Db): ExpertSeatRow[] {
-  return db.select().from(expertSeats).orderBy(asc(expertSeats.id)).all();
+export async function listExpertSeats(db: Db): Promise<ExpertSeatRow[]> {
+  return db.select().from(expertSeats).orderBy(asc(expertSeats.id));
 }
 
-export function createDepartmentContact(
+export async function createDepartmentContact(
   db: Db,
   input: { unit: string; person: string; phone: string; note?: string | null },
-): DepartmentContactRow {
-  return db.insert(departmentContacts).values(input).returning().get();
+): Promise<DepartmentContactRow> {
+  const rows = await atomically(db, async (tx) => tx.insert(departmentContacts).values(input).returning());
+  return rows[0]!;
 }
 
-export function listDepartmentContacts(db: Db): DepartmentContactRow[] {
-  return db.select().from(departmentContacts).orderBy(asc(departmentContacts.unit), asc(departmentContacts.id)).all();
+export async function listDepartmentContacts(db: Db): Promise<DepartmentContactRow[]> {
+  return db.select().from(departmentContacts).orderBy(asc(departmentContacts.unit), asc(departmentContacts.id));
 }
 
-export function findExpertSeat(db: Db, id: number): ExpertSeatRow | undefined {
-  return db.select().from(expertSeats).where(eq(expertSeats.id, id)).get();
+export async function findExpertSeat(db: Db, id: number): Promise<ExpertSeatRow | undefined> {
+  return first(await db.select().from(expertSeats).where(eq(expertSeats.id, id)).limit(1));
 }
 
-export function findDepartmentContact(db: Db, id: number): DepartmentContactRow | undefined {
-  return db.select().from(departmentContacts).where(eq(departmentContacts.id, id)).get();
+export async function findDepartmentContact(db: Db, id: number): Promise<DepartmentContactRow | undefined> {
+  return first(await db.select().from(departmentContacts).where(eq(departmentContacts.id, id)).limit(1));
 }
 
-export function updateExpertSeat(db: Db, id: number, input: Partial<ExpertSeatInput>): ExpertSeatRow {
+export async function updateExpertSeat(db: Db, id: number, input: Partial<ExpertSeatInput>): Promise<ExpertSeatRow> {
   let row: ExpertSeatRow | undefined;
   try {
-    row = db.update(expertSeats).set(input).where(eq(expertSeats.id, id)).returning().get();
+    row = first(await atomically(db, async (tx) => tx.update(expertSeats).set(input).where(eq(expertSeats.id, id)).returning()));
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `专家座席引用的坐席或技能不存在，或坐席与外部号码未且仅填一个: ${id}`);
     throw error;
@@ -68,27 +73,27 @@ export function updateExpertSeat(db: Db, id: number, input: Partial<ExpertSeatIn
   return row;
 }
 
-export function deleteExpertSeat(db: Db, id: number): void {
-  const result = db.delete(expertSeats).where(eq(expertSeats.id, id)).run();
-  if (result.changes === 0) throw new StoreError('not-found', `专家座席不存在: ${id}`);
+export async function deleteExpertSeat(db: Db, id: number): Promise<void> {
+  const result = await atomically(db, async (tx) => tx.delete(expertSeats).where(eq(expertSeats.id, id)));
+  if (changedRows(result) === 0) throw new StoreError('not-found', `专家座席不存在: ${id}`);
 }
 
 /** The expert seats an agent of the centre sits in. */
-export function listExpertSeatsOfAgent(db: Db, agentId: number): ExpertSeatRow[] {
-  return db.select().from(expertSeats).where(eq(expertSeats.agentId, agentId)).orderBy(asc(expertSeats.id)).all();
+export async function listExpertSeatsOfAgent(db: Db, agentId: number): Promise<ExpertSeatRow[]> {
+  return db.select().from(expertSeats).where(eq(expertSeats.agentId, agentId)).orderBy(asc(expertSeats.id));
 }
 
-export function updateDepartmentContact(
+export async function updateDepartmentContact(
   db: Db,
   id: number,
   input: Partial<{ unit: string; person: string; phone: string; note: string | null }>,
-): DepartmentContactRow {
-  const row = db.update(departmentContacts).set(input).where(eq(departmentContacts.id, id)).returning().get();
+): Promise<DepartmentContactRow> {
+  const row = first(await atomically(db, async (tx) => tx.update(departmentContacts).set(input).where(eq(departmentContacts.id, id)).returning()));
   if (!row) throw new StoreError('not-found', `承办单位联系人不存在: ${id}`);
   return row;
 }
 
-export function deleteDepartmentContact(db: Db, id: number): void {
-  const result = db.delete(departmentContacts).where(eq(departmentContacts.id, id)).run();
-  if (result.changes === 0) throw new StoreError('not-found', `承办单位联系人不存在: ${id}`);
+export async function deleteDepartmentContact(db: Db, id: number): Promise<void> {
+  const result = await atomically(db, async (tx) => tx.delete(departmentContacts).where(eq(departmentContacts.id, id)));
+  if (changedRows(result) === 0) throw new StoreError('not-found', `承办单位联系人不存在: ${id}`);
 }

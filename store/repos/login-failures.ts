@@ -4,38 +4,39 @@
  */
 import { asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { atomically } from '../durability.js';
+import { changedRows, first } from '../prepared.js';
 import { nowIso } from '../clock.js';
 import { loginFailures } from '../schema.js';
 
 export type LoginFailureRow = typeof loginFailures.$inferSelect;
 
-export function findLoginFailures(db: Db, login: string): LoginFailureRow | undefined {
-  return db.select().from(loginFailures).where(eq(loginFailures.login, login)).get();
+export async function findLoginFailures(db: Db, login: string): Promise<LoginFailureRow | undefined> {
+  return first(await db.select().from(loginFailures).where(eq(loginFailures.login, login)).limit(1));
 }
 
 /** Counts one more failure; `lockFor` decides, from the new count, how many ms the name is locked (0: not). */
-export function recordLoginFailure(db: Db, login: string, lockFor: (failures: number) => number): LoginFailureRow {
-  // The instant is read outside the transaction: a transaction handle does not carry the store's clock.
+export async function recordLoginFailure(db: Db, login: string, lockFor: (failures: number) => number): Promise<LoginFailureRow> {
   const at = nowIso(db);
-  return db.transaction((tx) => {
-    const failures = (findLoginFailures(tx, login)?.failures ?? 0) + 1;
+  return atomically(db, async (tx) => {
+    const failures = ((await findLoginFailures(tx, login))?.failures ?? 0) + 1;
     const ms = lockFor(failures);
     const lockedUntil = ms > 0 ? new Date(Date.parse(at) + ms).toISOString() : null;
-    return tx
+    const rows = await tx
       .insert(loginFailures)
       .values({ login, failures, lastFailureAt: at, lockedUntil })
       .onConflictDoUpdate({ target: loginFailures.login, set: { failures, lastFailureAt: at, lockedUntil } })
-      .returning()
-      .get();
+      .returning();
+    return rows[0]!;
   });
 }
 
 /** Forgets a name's failures (a successful login, or an administrator lifting the lock); false when there were none. */
-export function clearLoginFailures(db: Db, login: string): boolean {
-  return db.delete(loginFailures).where(eq(loginFailures.login, login)).run().changes === 1;
+export async function clearLoginFailures(db: Db, login: string): Promise<boolean> {
+  return changedRows(await atomically(db, async (tx) => tx.delete(loginFailures).where(eq(loginFailures.login, login)))) === 1;
 }
 
 /** The names locked now. */
-export function listLoginLockouts(db: Db): LoginFailureRow[] {
-  return db.select().from(loginFailures).where(gt(loginFailures.lockedUntil, nowIso(db))).orderBy(asc(loginFailures.login)).all();
+export async function listLoginLockouts(db: Db): Promise<LoginFailureRow[]> {
+  return db.select().from(loginFailures).where(gt(loginFailures.lockedUntil, nowIso(db))).orderBy(asc(loginFailures.login));
 }

@@ -1,8 +1,9 @@
 import { nowIso } from '../clock.js';
 import { asc, eq, or } from 'drizzle-orm';
-import { cachedConfig, configChanged } from '../config-cache.js';
+import { cachedRead, configWrite } from '../config-cache.js';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
+import { changedRows, first } from '../prepared.js';
 import { routes, type RouteMode } from '../schema.js';
 
 export type RouteRow = typeof routes.$inferSelect;
@@ -20,19 +21,19 @@ export interface RouteInput {
   enabled?: boolean;
 }
 
-export function listRoutes(db: Db): readonly RouteRow[] {
-  return cachedConfig(db, 'routes', () => Object.freeze(db.select().from(routes).orderBy(asc(routes.number)).all()));
+export function listRoutes(db: Db): Promise<readonly RouteRow[]> {
+  return cachedRead(db, 'routes', async () => Object.freeze(await db.select().from(routes).orderBy(asc(routes.number))));
 }
 
 /** The enabled route for a dialled number; an admin's change applies to the next call (config-cache.ts). */
-export function findActiveRoute(db: Db, number: string): RouteRow | undefined {
-  return listRoutes(db).find((r) => r.number === number && r.enabled);
+export async function findActiveRoute(db: Db, number: string): Promise<RouteRow | undefined> {
+  return (await listRoutes(db)).find((r) => r.number === number && r.enabled);
 }
 
-export function createRoute(db: Db, input: RouteInput): RouteRow {
-  configChanged(db);
+export async function createRoute(db: Db, input: RouteInput): Promise<RouteRow> {
   try {
-    return db.insert(routes).values(input).returning().get();
+    const rows = await configWrite(db, async (tx) => tx.insert(routes).values(input).returning());
+    return rows[0]!;
   } catch (error) {
     if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE'))
       throw new StoreError('conflict', `号码已配置路由: ${input.number}`);
@@ -41,30 +42,32 @@ export function createRoute(db: Db, input: RouteInput): RouteRow {
   }
 }
 
-export function updateRoute(db: Db, id: number, input: Partial<RouteInput>): RouteRow {
-  configChanged(db);
-  const row = db
-    .update(routes)
-    .set({ ...input, updatedAt: nowIso(db) })
-    .where(eq(routes.id, id))
-    .returning()
-    .get();
+export async function updateRoute(db: Db, id: number, input: Partial<RouteInput>): Promise<RouteRow> {
+  const updatedAt = nowIso(db);
+  const row = first(
+    await configWrite(db, async (tx) =>
+      tx
+        .update(routes)
+        .set({ ...input, updatedAt })
+        .where(eq(routes.id, id))
+        .returning(),
+    ),
+  );
   if (!row) throw new StoreError('not-found', `路由不存在: ${id}`);
   return row;
 }
 
-export function deleteRoute(db: Db, id: number): void {
-  configChanged(db);
-  const result = db.delete(routes).where(eq(routes.id, id)).run();
-  if (result.changes === 0) throw new StoreError('not-found', `路由不存在: ${id}`);
+export async function deleteRoute(db: Db, id: number): Promise<void> {
+  const result = await configWrite(db, async (tx) => tx.delete(routes).where(eq(routes.id, id)));
+  if (changedRows(result) === 0) throw new StoreError('not-found', `路由不存在: ${id}`);
 }
 
-export function findRoute(db: Db, id: number): RouteRow | undefined {
-  return db.select().from(routes).where(eq(routes.id, id)).get();
+export async function findRoute(db: Db, id: number): Promise<RouteRow | undefined> {
+  return first(await db.select().from(routes).where(eq(routes.id, id)).limit(1));
 }
 
 /** Routes that send callers to a skill or run a menu (what would break if it went away). */
-export function listRoutesUsing(db: Db, ref: { skillId?: number; menuId?: number }): RouteRow[] {
+export async function listRoutesUsing(db: Db, ref: { skillId?: number; menuId?: number }): Promise<RouteRow[]> {
   const conditions = [
     ...(ref.skillId === undefined ? [] : [eq(routes.skillId, ref.skillId)]),
     ...(ref.menuId === undefined ? [] : [eq(routes.menuId, ref.menuId)]),
@@ -74,6 +77,5 @@ export function listRoutesUsing(db: Db, ref: { skillId?: number; menuId?: number
     .select()
     .from(routes)
     .where(or(...conditions))
-    .orderBy(asc(routes.number))
-    .all();
+    .orderBy(asc(routes.number));
 }

@@ -1,23 +1,24 @@
 import { asc, eq } from 'drizzle-orm';
-import { cachedConfig, configChanged } from '../config-cache.js';
+import { cachedRead, configWrite } from '../config-cache.js';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
+import { changedRows, first } from '../prepared.js';
 import { agentSkills, agents, expertSeats, routes, skills } from '../schema.js';
 
 export type SkillRow = typeof skills.$inferSelect;
 
-export function listSkills(db: Db): readonly SkillRow[] {
-  return cachedConfig(db, 'skills', () => Object.freeze(db.select().from(skills).orderBy(asc(skills.id)).all()));
+export function listSkills(db: Db): Promise<readonly SkillRow[]> {
+  return cachedRead(db, 'skills', async () => Object.freeze(await db.select().from(skills).orderBy(asc(skills.id))));
 }
 
-export function findSkillByCode(db: Db, code: string): SkillRow | undefined {
-  return db.select().from(skills).where(eq(skills.code, code)).get();
+export async function findSkillByCode(db: Db, code: string): Promise<SkillRow | undefined> {
+  return first(await db.select().from(skills).where(eq(skills.code, code)).limit(1));
 }
 
-export function createSkill(db: Db, input: { code: string; name: string }): SkillRow {
-  configChanged(db);
+export async function createSkill(db: Db, input: { code: string; name: string }): Promise<SkillRow> {
   try {
-    return db.insert(skills).values(input).returning().get();
+    const rows = await configWrite(db, async (tx) => tx.insert(skills).values(input).returning());
+    return rows[0]!;
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `技能编码已存在: ${input.code}`);
     throw error;
@@ -25,26 +26,25 @@ export function createSkill(db: Db, input: { code: string; name: string }): Skil
 }
 
 /** Refused with a conflict while a route, agent or expert seat still uses the skill. */
-export function deleteSkill(db: Db, id: number): void {
-  configChanged(db);
+export async function deleteSkill(db: Db, id: number): Promise<void> {
+  let changed: number;
   try {
-    const result = db.delete(skills).where(eq(skills.id, id)).run();
-    if (result.changes === 0) throw new StoreError('not-found', `技能不存在: ${id}`);
+    changed = changedRows(await configWrite(db, async (tx) => tx.delete(skills).where(eq(skills.id, id))));
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `技能仍被路由、坐席或专家座席引用: ${id}`);
     throw error;
   }
+  if (changed === 0) throw new StoreError('not-found', `技能不存在: ${id}`);
 }
 
-export function findSkill(db: Db, id: number): SkillRow | undefined {
-  return db.select().from(skills).where(eq(skills.id, id)).get();
+export async function findSkill(db: Db, id: number): Promise<SkillRow | undefined> {
+  return first(await db.select().from(skills).where(eq(skills.id, id)).limit(1));
 }
 
-export function updateSkill(db: Db, id: number, input: { code?: string; name?: string }): SkillRow {
+export async function updateSkill(db: Db, id: number, input: { code?: string; name?: string }): Promise<SkillRow> {
   let row: SkillRow | undefined;
-  configChanged(db);
   try {
-    row = db.update(skills).set(input).where(eq(skills.id, id)).returning().get();
+    row = first(await configWrite(db, async (tx) => tx.update(skills).set(input).where(eq(skills.id, id)).returning()));
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `技能编码已存在: ${input.code ?? ''}`);
     throw error;
@@ -60,29 +60,17 @@ export interface SkillUsage {
   expertSeats: string[];
 }
 
-export function skillUsage(db: Db, id: number): SkillUsage {
+export async function skillUsage(db: Db, id: number): Promise<SkillUsage> {
   return {
-    routes: db
-      .select({ number: routes.number })
-      .from(routes)
-      .where(eq(routes.skillId, id))
-      .orderBy(asc(routes.number))
-      .all()
-      .map((r) => r.number),
-    agents: db
-      .select({ login: agents.login })
-      .from(agentSkills)
-      .innerJoin(agents, eq(agents.id, agentSkills.agentId))
-      .where(eq(agentSkills.skillId, id))
-      .orderBy(asc(agents.login))
-      .all()
-      .map((a) => a.login),
-    expertSeats: db
-      .select({ name: expertSeats.name })
-      .from(expertSeats)
-      .where(eq(expertSeats.skillId, id))
-      .orderBy(asc(expertSeats.id))
-      .all()
-      .map((s) => s.name),
+    routes: (await db.select({ number: routes.number }).from(routes).where(eq(routes.skillId, id)).orderBy(asc(routes.number))).map((r) => r.number),
+    agents: (
+      await db
+        .select({ login: agents.login })
+        .from(agentSkills)
+        .innerJoin(agents, eq(agents.id, agentSkills.agentId))
+        .where(eq(agentSkills.skillId, id))
+        .orderBy(asc(agents.login))
+    ).map((a) => a.login),
+    expertSeats: (await db.select({ name: expertSeats.name }).from(expertSeats).where(eq(expertSeats.skillId, id)).orderBy(asc(expertSeats.id))).map((s) => s.name),
   };
 }

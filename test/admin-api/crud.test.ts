@@ -298,12 +298,12 @@ describe('blacklist and repeat-call policy', () => {
     const entry = await supervisor<Row>('POST', '/api/v1/blacklist', { number: '13911112222', reason: '恶意骚扰坐席', expiresAt: expires });
     expect(entry.status).toBe(201);
     expect(entry.body).toMatchObject({ createdBy: 'super', active: true, expiresAt: expires });
-    expect(findActiveBlock(h.server.store.db, '13911112222', h.clock.now())?.reason).toBe('恶意骚扰坐席');
+    expect((await findActiveBlock(h.server.store.db, '13911112222', h.clock.now()))?.reason).toBe('恶意骚扰坐席');
     expect((await supervisor<ErrorBody>('POST', '/api/v1/blacklist', { number: '13911112222', reason: '再次' })).status).toBe(409);
     const forever = await supervisor<Row>('PATCH', `/api/v1/blacklist/${entry.body.id}`, { expiresAt: null });
     expect(forever.body).toMatchObject({ expiresAt: null, active: true });
     expect((await supervisor('DELETE', `/api/v1/blacklist/${entry.body.id}`)).status).toBe(204);
-    expect(findActiveBlock(h.server.store.db, '13911112222', h.clock.now())).toBeUndefined();
+    expect(await findActiveBlock(h.server.store.db, '13911112222', h.clock.now())).toBeUndefined();
     const trail = await auditOf('blacklist', entry.body.id);
     expect(trail.map((a) => `${a.actor}:${a.action}`)).toEqual(['super:delete', 'super:update', 'super:create']);
     expect(trail[1]?.before).toMatchObject({ expiresAt: expires });
@@ -313,7 +313,7 @@ describe('blacklist and repeat-call policy', () => {
     expect((await supervisor('GET', '/api/v1/repeat-call-policy')).body).toEqual({ maxCalls: 5, windowMinutes: 60, action: 'warn' });
     const put = await admin('PUT', '/api/v1/repeat-call-policy', { maxCalls: 3, windowMinutes: 30, action: 'warn' });
     expect(put.body).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
-    expect(getSetting(h.server.store.db, 'repeat-call-policy')).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
+    expect(await getSetting(h.server.store.db, 'repeat-call-policy')).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
     const [row] = await auditOf('setting', 'repeat-call-policy');
     expect(row).toMatchObject({ action: 'update', before: { maxCalls: 5 }, after: { maxCalls: 3 } });
   });

@@ -76,7 +76,7 @@ describe('prompt catalogue', () => {
     expect((await admin<ErrorBody>('PATCH', '/api/v1/prompts/greeting-12345', { text: '改' })).status).toBe(409);
     expect((await admin('DELETE', `/api/v1/routes/${route.body.id}`)).status).toBe(204);
     expect((await admin('DELETE', '/api/v1/prompts/notice-merged-12369')).status).toBe(204);
-    expect(listAudit(h.server.store.db).filter((a) => a.entity === 'prompt').map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'delete']));
+    expect((await listAudit(h.server.store.db)).filter((a) => a.entity === 'prompt').map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'delete']));
   });
 
   it('speaks a new notice into the sounds folder as the 8 kHz mono WAV Asterisk plays', async () => {

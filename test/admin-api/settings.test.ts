@@ -38,7 +38,7 @@ describe('settings', () => {
       await sup.next('snapshot', (m) => JSON.stringify(m.targets) === JSON.stringify(targets));
 
       expect((await admin('PUT', '/api/v1/settings/recording-retention', { days: 30 })).body).toEqual({ days: 30 });
-      expect(h.server.retention.retentionDays()).toBe(30);
+      expect(await h.server.retention.retentionDays()).toBe(30);
 
       const window = await admin<ErrorBody>('PUT', '/api/v1/settings/callback-policy', { from: '20:00', to: '08:30', workdaysOnly: true, maxAttempts: 3, spacingMinutes: 30 });
       expect(window.status).toBe(400);
@@ -47,7 +47,7 @@ describe('settings', () => {
       expect(bad.body.details?.map((d) => d.field).sort()).toEqual(['/from', '/maxAttempts']);
       const policy = { from: '09:00', to: '18:00', workdaysOnly: false, maxAttempts: 5, spacingMinutes: 60 };
       expect((await admin('PUT', '/api/v1/settings/callback-policy', policy)).status).toBe(200);
-      expect(callbackPolicy(h.server.store.db)).toEqual(policy);
+      expect(await callbackPolicy(h.server.store.db)).toEqual(policy);
 
       // Call timings: the next wrap-up lasts as long as the setting says, without a restart.
       expect((await admin('PUT', '/api/v1/settings/call-timings', { ringTimeoutSeconds: 20, wrapUpSeconds: 90, queueOverflowSeconds: 30 })).status).toBe(200);
@@ -66,7 +66,7 @@ describe('settings', () => {
         desk.close();
       }
 
-      const trail = listAudit(h.server.store.db).filter((a) => a.entity === 'setting');
+      const trail = (await listAudit(h.server.store.db)).filter((a) => a.entity === 'setting');
       expect(trail.map((a) => a.entityId)).toEqual(expect.arrayContaining(['kpi-targets', 'recording-retention', 'callback-policy']));
       const retention = trail.find((a) => a.entityId === 'recording-retention');
       expect(retention).toMatchObject({ actor: 'admin', before: { days: 180 }, after: { days: 30 } });

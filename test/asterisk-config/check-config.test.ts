@@ -19,7 +19,7 @@ async function check(dir: string, env: NodeJS.ProcessEnv = {}, soundsDir = sound
   return runCheck(dir, soundsDir, await readServerFacts({ ...SHIPPED_ENV, ...env }, { demo }));
 }
 
-const routeId = (db: Db, number: string) => listRoutes(db).find((r) => r.number === number)?.id ?? -1;
+const routeId = async (db: Db, number: string) => (await listRoutes(db)).find((r) => r.number === number)?.id ?? -1;
 const errors = (findings: Finding[]) => findings.filter((f) => f.level === 'error');
 const codes = (findings: Finding[]) => [...new Set(findings.map((f) => f.code))].sort();
 
@@ -31,11 +31,11 @@ function expectOnly(findings: Finding[], pattern: RegExp): void {
 }
 
 /** A database with the demo data, changed by `change`; its path for CTI_DB. */
-async function database(change: (db: Db) => void): Promise<string> {
+async function database(change: (db: Db) => unknown): Promise<string> {
   const path = join(tempDir('db'), 'cti.db');
   const store = openStore(path);
   await seedDemo(store.db);
-  change(store.db);
+  await change(store.db);
   void store.close();
   return path;
 }
@@ -82,7 +82,7 @@ describe('a broken copy', () => {
     edit(dir, 'extensions.conf', 'exten => i,1,Hangup(1)', 'exten => 12358,1,Stasis(${HOTLINE_APP},${EXTEN})\n same => n,Hangup()\nexten => i,1,Hangup(1)');
     const found = (await check(dir)).filter((f) => f.code === 'did-without-route');
     expectOnly(found, /^warning did-without-route: DID 12358 enters the application with no route: its callers are served as 12345/);
-    const db = await database((d) => updateRoute(d, routeId(d, '12315'), { enabled: false }));
+    const db = await database(async (d) => updateRoute(d, await routeId(d, '12315'), { enabled: false }));
     expectOnly((await check(SHIPPED, { CTI_DB: db })).filter((f) => f.code === 'did-without-route'), /DID 12315 .*\(its route is disabled\)/);
   });
 
@@ -184,14 +184,14 @@ describe('a broken copy', () => {
   });
 
   it('a prompt named by a route that nobody has recorded, and the sounds directory missing', async () => {
-    const db = await database((d) => updateRoute(d, routeId(d, '12315'), { prompt: 'greeting-12315-new' }));
+    const db = await database(async (d) => updateRoute(d, await routeId(d, '12315'), { prompt: 'greeting-12315-new' }));
     expectOnly(errors(await check(SHIPPED, { CTI_DB: db })), /^error prompt-missing: prompt greeting-12315-new \(used by route 12315\).*record it, or add its text to ivr\/prompts\.ts/);
     expect(codes(errors(await check(SHIPPED, {}, '/nonexistent/sounds')))).toEqual(['sounds-missing']);
   });
 
   it('an agent whose phone pjsip.conf does not define', async () => {
-    const db = await database((d) => {
-      const general = findSkillByCode(d, 'general');
+    const db = await database(async (d) => {
+      const general = await findSkillByCode(d, 'general');
       createAgent(d, { login: '1010', name: '赵磊', endpoint: 'PJSIP/1010', skills: general ? [{ skillId: general.id, level: 5 }] : [] });
     });
     expectOnly(errors(await check(SHIPPED, { CTI_DB: db })), /^error agent-endpoint-missing: agent 1010 \(赵磊\) uses phone PJSIP\/1010/);

@@ -277,7 +277,7 @@ async function main(): Promise<void> {
   const store = openStore(dbPath);
   const passwordHash = hashPasswordSync('bench');
   await seedDemo(store.db, { passwordHash });
-  const general = findSkillByCode(store.db, 'general');
+  const general = await findSkillByCode(store.db, 'general');
   if (!general) throw new Error('no general skill');
   createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.

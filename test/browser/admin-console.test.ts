@@ -169,7 +169,7 @@ describe('admin console', () => {
     expect(await targets.getByTestId('setting-kpi-targets-answerRate').inputValue()).toBe('95');
     await targets.getByTestId('setting-kpi-targets-answerRate').fill('90');
     await targets.getByTestId('save-kpi-targets').click();
-    await waitFor(() => kpiTargets(h.server.store.db).answerRate === 0.9, 'the new target in force');
+    await waitFor(async () => (await kpiTargets(h.server.store.db)).answerRate === 0.9, 'the new target in force');
 
     const window = page.getByTestId('settings-callback-policy');
     await window.getByTestId('setting-callback-policy-to').fill('07:00');

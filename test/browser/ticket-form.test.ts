@@ -224,6 +224,6 @@ describe('the admin console’s 工单分类', () => {
     expect(names).not.toContain('物业服务收费');
     // The ticket that has it keeps it.
     expect(ticketOf(first.callId)?.matterPath).toBe('城乡建设 > 物业管理 > 物业服务收费');
-    expect(queryAudit(h.server.store.db, { limit: 10, entity: 'ticket-matter', actor: 'admin' }).map((a) => a.action)).toEqual(['update', 'update', 'create']);
+    expect((await queryAudit(h.server.store.db, { limit: 10, entity: 'ticket-matter', actor: 'admin' })).map((a) => a.action)).toEqual(['update', 'update', 'create']);
   });
 });

@@ -78,23 +78,23 @@ const numberOf = (fault: Fault, phase: Phase, burst: number, i: number) =>
   `1${3 + FAULTS.indexOf(fault)}${PHASES.indexOf(phase)}${burst}${String(i).padStart(7, '0')}`;
 
 /** The configuration every row starts from (written before the server's first start). */
-function prepare(db: Db): void {
-  const general = listSkills(db).find((s) => s.code === 'general');
-  const market = listSkills(db).find((s) => s.code === 'market-12315');
+async function prepare(db: Db): Promise<void> {
+  const general = (await listSkills(db)).find((s) => s.code === 'general');
+  const market = (await listSkills(db)).find((s) => s.code === 'market-12315');
   const agent1004 = findAgentByLogin(db, '1004');
   if (!general || !market || !agent1004) throw new Error('demo data missing');
   // Five agents for the general line (1004 also takes 12345 calls).
   updateAgent(db, agent1004.id, { skills: [{ skillId: market.id, level: 9 }, { skillId: general.id, level: 5 }] });
   // No automatic callbacks while the test runs (they would ring the trunk on their own).
-  putSetting(db, 'callback-policy', { from: '00:00', to: '00:01', workdaysOnly: false });
-  const menu = putMenu(db, {
+  await putSetting(db, 'callback-policy', { from: '00:00', to: '00:01', workdaysOnly: false });
+  const menu = await putMenu(db, {
     code: 'fm',
     name: '故障测试菜单',
     definition: queueMenu('fm', { name: '故障测试菜单', timeoutSeconds: 2, retries: 0 }),
   });
-  const r12315 = listRoutes(db).find((r) => r.number === '12315');
+  const r12315 = (await listRoutes(db)).find((r) => r.number === '12315');
   if (!r12315) throw new Error('route 12315 missing');
-  updateRoute(db, r12315.id, { menuId: menu.id, skillId: general.id });
+  await updateRoute(db, r12315.id, { menuId: menu.id, skillId: general.id });
 }
 
 const SIM = {

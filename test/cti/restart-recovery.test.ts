@@ -87,10 +87,10 @@ const ticketOf = (server: RunningServer, linkedId: string) => server.store.db.se
 const simChannels = async (sim: PbxSim) => (await simRequest<SimChannel[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
 const simBridges = async (sim: PbxSim) => (await simRequest<SimBridge[]>(sim.httpUrl, 'GET', '/sim/bridges')).body;
 /** Changes the main route's greeting the way the admin API does (the call path caches routes until a repository writes them). */
-function setMainPrompt(server: RunningServer, prompt: string | null): void {
-  const route = findActiveRoute(server.store.db, '12345');
+async function setMainPrompt(server: RunningServer, prompt: string | null): Promise<void> {
+  const route = await findActiveRoute(server.store.db, '12345');
   if (!route) throw new Error('no 12345 route');
-  updateRoute(server.store.db, route.id, { prompt });
+  await updateRoute(server.store.db, route.id, { prompt });
 }
 const hangupCaller = (sim: PbxSim, id: string) => simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
@@ -284,7 +284,7 @@ describe('restart recovery', () => {
     for (let i = 0; i < 8; i++) before.push(await placeCall(sim.httpUrl, `1330000${String(i).padStart(4, '0')}`, '12345'));
     for (const id of before.slice(0, 4)) await waitFor(() => rowOf(first.server, id)?.state === 'queued', 'the first callers queued', 10_000);
     // Some are still in the greeting, some already queued; one is put into a long greeting on purpose.
-    setMainPrompt(first.server, 'greeting-slow');
+    await setMainPrompt(first.server, 'greeting-slow');
     const slowPlaybacks = new Map<string, string>();
     const stopWatching = sim.core.subscribe((event) => {
       if (event.type === 'playback.started') slowPlaybacks.set(event.playback.targetUri, event.playback.id);
@@ -293,7 +293,7 @@ describe('restart recovery', () => {
     await waitFor(() => rowOf(first.server, inGreeting)?.state === 'arriving', 'a caller in the greeting');
     const slowPlayback = await waitFor(() => slowPlaybacks.get(`channel:${inGreeting}`), 'the caller hearing the long greeting');
     stopWatching();
-    setMainPrompt(first.server, null);
+    await setMainPrompt(first.server, null);
     await first.server.close();
     // While the server is away the application is not there: new calls never enter it.
     for (let i = 0; i < 3; i++) await placeCall(sim.httpUrl, `1340000${String(i).padStart(4, '0')}`, '12345').catch(() => undefined);
@@ -335,7 +335,7 @@ describe('restart recovery', () => {
   it('a prompt that ends while the ARI socket is away does not keep the caller waiting', async () => {
     const { sim, dbPath, clock } = await world();
     const { server, passes } = await boot(sim, dbPath, clock);
-    setMainPrompt(server, 'greeting-slow');
+    await setMainPrompt(server, 'greeting-slow');
     const started = new Map<string, string>();
     sim.core.subscribe((event) => {
       if (event.type === 'playback.started') started.set(event.playback.targetUri, event.playback.id);
@@ -382,7 +382,7 @@ describe('restart recovery', () => {
     const talkDesk = await AgentDesktop.login(server.httpUrl, '1001');
     const talking = await answeredCall(sim, server, talkDesk, '13500000001');
     const queued = await queuedCall(sim, server, '13500000002');
-    setMainPrompt(server, 'greeting-slow');
+    await setMainPrompt(server, 'greeting-slow');
     const greeting = await placeCall(sim.httpUrl, '13500000003', '12345');
     await waitFor(async () => (await simChannels(sim)).find((c) => c.id === greeting)?.hearing === 'sound:greeting-slow', 'caller in the greeting');
     const before = {

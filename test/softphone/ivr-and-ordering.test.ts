@@ -44,11 +44,11 @@ describe('ordering', () => {
 });
 
 describe('IVR switched on for 12345', () => {
-  beforeAll(() => {
-    const main = listRoutes(h.server.store.db).find((r) => r.number === '12345');
-    const menu = listMenus(h.server.store.db).find((m) => m.code === 'main');
+  beforeAll(async () => {
+    const main = (await listRoutes(h.server.store.db)).find((r) => r.number === '12345');
+    const menu = (await listMenus(h.server.store.db)).find((m) => m.code === 'main');
     if (!main || !menu) throw new Error('demo data missing');
-    updateRoute(h.server.store.db, main.id, { menuId: menu.id });
+    await updateRoute(h.server.store.db, main.id, { menuId: menu.id });
   });
 
   it('key 2 reaches the enterprise desk, and the pop shows the choice', async () => {

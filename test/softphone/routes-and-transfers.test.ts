@@ -109,7 +109,7 @@ describe('merge modes', () => {
   });
 
   it('a blacklisted number hears the notice and is released, never queued', async () => {
-    putBlacklistEntry(h.server.store.db, { number: '13999999999', reason: '恶意骚扰', expiresAt: null, createdBy: 'test' });
+    await putBlacklistEntry(h.server.store.db, { number: '13999999999', reason: '恶意骚扰', expiresAt: null, createdBy: 'test' });
     const a = await desk('1003');
     const id = await placeCall(h.sim.httpUrl, '13999999999', '12345');
     const row = await waitFor(() => (callRow(id)?.endedAt ? callRow(id) : undefined), 'the blocked call to end');

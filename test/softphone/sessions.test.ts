@@ -109,7 +109,7 @@ describe('logout and expiry', () => {
     const claims = await h.server.tokens.verify(desktop.token);
     if (!claims) throw new Error('token not readable');
     // Another server process (or an operator) revoked it: nobody told this one.
-    expect(revokeSession(h.server.store.db, claims.sessionId, 'logout')).toBe(true);
+    expect(await revokeSession(h.server.store.db, claims.sessionId, 'logout')).toBe(true);
     desktop.sendRaw(JSON.stringify({ id: 'x1', type: 'agent.ready' }));
     expect((await desktop.next('session.ended')).reason).toBe('logout');
     expect(await desktop.closed()).toBe(4401);
@@ -123,7 +123,7 @@ describe('logout and expiry', () => {
     try {
       const answer = await call('GET', '/api/v1/skills', token);
       expect(answer.status).toBe(401);
-      h.server.sessions.sweep();
+      await h.server.sessions.sweep();
       expect((await desktop.next('session.ended')).reason).toBe('expired');
       expect(await desktop.closed()).toBe(4401);
     } finally {

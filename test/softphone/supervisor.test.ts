@@ -65,7 +65,7 @@ describe('supervisor socket', () => {
       const bridge = list.find((c) => c.id === id)?.bridgeId;
       return list.filter((c) => c.bridgeId === bridge).length === 3;
     }, 'supervisor in the call');
-    expect(listAudit(h.server.store.db).map((a) => a.action)).toEqual(expect.arrayContaining(['monitor.listen', 'monitor.stop', 'monitor.barge']));
+    expect((await listAudit(h.server.store.db)).map((a) => a.action)).toEqual(expect.arrayContaining(['monitor.listen', 'monitor.stop', 'monitor.barge']));
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
     await agent.next('call.ended', (m) => m.callId === id);
     await waitFor(async () => !(await channels()).some((c) => c.name.startsWith('PJSIP/1005')), 'supervisor leg gone with the call');

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type {
   StoreError} from '../../store/index.js';
 import {
+  atomically,
   changeTicketStatus,
   createRoute,
   createSkill,
@@ -204,21 +205,21 @@ describe('calls', () => {
 });
 
 describe('configuration', () => {
-  it('a route change applies to the next lookup, also one made inside a transaction, and a rollback leaves nothing behind', () => {
+  it('a route change applies to the next lookup, also one made inside a transaction, and a rollback leaves nothing behind', async () => {
     const { db } = open();
-    createRoute(db, { number: '12369', name: '环保', mode: 'whole', prompt: 'notice-12369' });
-    expect(findActiveRoute(db, '12369')?.name).toBe('环保');
-    updateRoute(db, findActiveRoute(db, '12369')?.id ?? 0, { name: '生态环境' });
-    expect(findActiveRoute(db, '12369')?.name).toBe('生态环境');
-    expect(() =>
-      db.transaction((tx) => {
-        createRoute(tx, { number: '12358', name: '价格', mode: 'whole', prompt: 'notice-12358' });
-        expect(findActiveRoute(tx, '12358')?.name).toBe('价格');
+    await createRoute(db, { number: '12369', name: '环保', mode: 'whole', prompt: 'notice-12369' });
+    expect((await findActiveRoute(db, '12369'))?.name).toBe('环保');
+    await updateRoute(db, (await findActiveRoute(db, '12369'))?.id ?? 0, { name: '生态环境' });
+    expect((await findActiveRoute(db, '12369'))?.name).toBe('生态环境');
+    await expect(
+      atomically(db, async (tx) => {
+        await createRoute(tx, { number: '12358', name: '价格', mode: 'whole', prompt: 'notice-12358' });
+        expect((await findActiveRoute(tx, '12358'))?.name).toBe('价格');
         throw new Error('roll back');
       }),
-    ).toThrow('roll back');
-    expect(findActiveRoute(db, '12358')).toBeUndefined();
-    expect(listRoutes(db).map((r) => r.number)).toEqual(['12369']);
+    ).rejects.toThrow('roll back');
+    expect(await findActiveRoute(db, '12358')).toBeUndefined();
+    expect((await listRoutes(db)).map((r) => r.number)).toEqual(['12369']);
   });
 
   it("rows written inside a transaction carry the store's clock, not the machine's", () => {
@@ -228,33 +229,33 @@ describe('configuration', () => {
     expect(at).toBe('2031-01-02T03:04:05.000Z');
   });
 
-  it('refuses to delete a skill a route still uses, with a reason', () => {
+  it('refuses to delete a skill a route still uses, with a reason', async () => {
     const { db } = open();
-    const skill = createSkill(db, { code: 'general', name: '综合受理' });
-    createRoute(db, { number: '12345', name: '12345', mode: 'main', skillId: skill.id });
-    expect(() => deleteSkill(db, skill.id)).toThrow(expect.objectContaining({ kind: 'conflict' }) as StoreError);
-    expect(listRoutes(db)[0]?.skillId).toBe(skill.id);
+    const skill = await createSkill(db, { code: 'general', name: '综合受理' });
+    await createRoute(db, { number: '12345', name: '12345', mode: 'main', skillId: skill.id });
+    await expect(deleteSkill(db, skill.id)).rejects.toThrow(expect.objectContaining({ kind: 'conflict' }) as StoreError);
+    expect((await listRoutes(db))[0]?.skillId).toBe(skill.id);
   });
 
-  it('a disabled route is not found for calls', () => {
+  it('a disabled route is not found for calls', async () => {
     const { db } = open();
-    createRoute(db, { number: '12369', name: '环保', mode: 'whole', enabled: false });
-    expect(findActiveRoute(db, '12369')).toBeUndefined();
-    expect(listRoutes(db)).toHaveLength(1);
+    await createRoute(db, { number: '12369', name: '环保', mode: 'whole', enabled: false });
+    expect(await findActiveRoute(db, '12369')).toBeUndefined();
+    expect(await listRoutes(db)).toHaveLength(1);
   });
 
-  it('a blacklist entry blocks until it expires', () => {
+  it('a blacklist entry blocks until it expires', async () => {
     const { db } = open();
-    putBlacklistEntry(db, { number: '13900000000', reason: '恶意骚扰', expiresAt: '2026-12-01T00:00:00.000Z', createdBy: 'admin' });
-    expect(findActiveBlock(db, '13900000000', new Date('2026-11-30T00:00:00Z'))?.reason).toBe('恶意骚扰');
-    expect(findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
+    await putBlacklistEntry(db, { number: '13900000000', reason: '恶意骚扰', expiresAt: '2026-12-01T00:00:00.000Z', createdBy: 'admin' });
+    expect((await findActiveBlock(db, '13900000000', new Date('2026-11-30T00:00:00Z')))?.reason).toBe('恶意骚扰');
+    expect(await findActiveBlock(db, '13900000000', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
   });
 
   it('demo data loads into an empty database only', async () => {
     const { db } = open();
     expect(await seedDemo(db)).toBe(true);
     expect(await seedDemo(db)).toBe(false);
-    expect(listRoutes(db).map((r) => `${r.number}:${r.mode}`)).toEqual([
+    expect((await listRoutes(db)).map((r) => `${r.number}:${r.mode}`)).toEqual([
       '12315:parallel',
       '12333:whole',
       '12345:main',

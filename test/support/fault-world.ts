@@ -111,7 +111,7 @@ export interface WorldOptions {
   env?: Record<string, string>;
   sim?: SimOptions;
   /** Configuration written into the seeded database before the server first starts. */
-  prepare?: (db: Db) => void;
+  prepare?: (db: Db) => void | Promise<void>;
   /** Agent logins given a desktop. */
   seats?: string[];
 }
@@ -140,7 +140,7 @@ export class FaultWorld {
     const dbPath = join(dir, 'cti.db');
     const store = openStore(dbPath, new TestClock());
     await seedDemo(store.db, { passwordHash: hashPasswordSync('demo') });
-    options.prepare?.(store.db);
+    await options.prepare?.(store.db);
     const port = await freePort();
     const env = { CTI_HTTP_PORT: String(port), CTI_LOG_LEVEL: 'debug', ...options.env };
     const server = await startServerProcess({ sim, dbPath, env });

@@ -23,7 +23,7 @@ async function abandon(caller: string): Promise<{ ticketNumber: string; missedId
 describe('missed-call callbacks', () => {
   it('calls the citizen back, queues them with their ticket, and an agent takes it', async () => {
     await registerPhones(h.sim);
-    putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0 });
+    await putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0 });
     const { ticketNumber, missedId } = await abandon('13800134444');
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
     const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
@@ -38,7 +38,7 @@ describe('missed-call callbacks', () => {
   });
 
   it('a number that never answers is marked unreachable after the last attempt', async () => {
-    putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 1 });
+    await putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 1 });
     const { missedId } = await abandon('13800133333');
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
     await h.server.missedCallbacks.runOnce();

@@ -145,7 +145,7 @@ describe('survey callback campaign', () => {
   it('calls the citizen of a closed ticket on the trunk; pressing 3 reopens the ticket (redo)', async () => {
     await registerPhones(h.sim);
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 20 });
-    putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false });
+    await putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false });
     const desk = await AgentDesktop.login(h.server.httpUrl, '1003');
     await desk.command('agent.ready');
     const citizen = '13800135555';

@@ -246,10 +246,10 @@ describe('the category tree and handling units (admin)', () => {
     const units = await api<{ units: { name: string }[] }>(h.server.httpUrl, 'GET', '/api/v1/ticket-options', { token: agentTok });
     expect(units.body.units.map((u) => u.name)).not.toContain('市城市管理局');
 
-    const audit = queryAudit(db(), { limit: 100, entity: 'ticket-matter' }).map((a) => a.action);
+    const audit = (await queryAudit(db(), { limit: 100, entity: 'ticket-matter' })).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['create', 'update']));
     expect(audit.length).toBeGreaterThanOrEqual(4);
-    expect(queryAudit(db(), { limit: 100, entity: 'handling-unit' }).length).toBe(2);
+    expect((await queryAudit(db(), { limit: 100, entity: 'handling-unit' })).length).toBe(2);
   });
 
   it('the centre city is a setting: an unknown code is refused', async () => {
