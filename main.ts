@@ -196,7 +196,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       kpiRollup.stop();
       retention.stop();
       calls.stop();
-      stopActivityRecorder();
+      await stopActivityRecorder();
       link.stop();
       await http.close();
       await store.close();

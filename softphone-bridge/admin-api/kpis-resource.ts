@@ -67,7 +67,7 @@ export const kpisResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db 
       if (daysBetween(from, to) > MAX_REPORT_DAYS) throw invalid([{ field: '/to', in: 'querystring', message: `日期范围不能超过 ${MAX_REPORT_DAYS} 天` }]);
       const by = q.by ?? 'total';
       const interval = q.interval ?? 'none';
-      const report = kpiReport(db, { from, to, by, interval });
+      const report = await kpiReport(db, { from, to, by, interval });
       if (q.format === 'csv') {
         const span = from === to ? from : `${from}_${to}`;
         // A string payload with a text type is sent as it is (the JSON schema above is not applied).

@@ -14,14 +14,14 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-export function kpiReport(db: Db, q: { from: string; to: string; by: KpiGrouping; interval: KpiInterval }): KpiReport {
+export async function kpiReport(db: Db, q: { from: string; to: string; by: KpiGrouping; interval: KpiInterval }): Promise<KpiReport> {
   const window = { from: shanghaiDayBounds(q.from).from, to: shanghaiDayBounds(q.to).to };
-  const facts = listCallFactsBetween(db, window.from, window.to);
-  const offers = listOffersOfCalls(
+  const facts = await listCallFactsBetween(db, window.from, window.to);
+  const offers = await listOffersOfCalls(
     db,
     facts.map((f) => f.linkedId),
   );
-  const states = q.by === 'agent' || q.by === 'total' ? listAgentStatesForWindow(db, window.from, window.to) : [];
+  const states = q.by === 'agent' || q.by === 'total' ? await listAgentStatesForWindow(db, window.from, window.to) : [];
   const logins = new Map(listAgents(db).map((a) => [a.id, a.login]));
   const targets = kpiTargets(db);
   const report = buildKpiReport({

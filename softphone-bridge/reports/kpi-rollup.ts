@@ -21,26 +21,26 @@ export class KpiRollup {
   ) {}
 
   start(): void {
-    this.runOnce();
+    this.runOnce().catch((error: unknown) => this.log.error({ err: error }, 'KPI catch-up failed; it runs again at its next time'));
     this.job = scheduleJob('kpi-rollup', '10 0 * * *', () => this.runOnce(), this.log);
   }
 
   /** Rolls up one day (re-running replaces it). */
-  rollUp(date: string): void {
+  async rollUp(date: string): Promise<void> {
     for (const by of GROUPINGS) {
       // The same report as GET /api/v1/kpis for that day (calls, rings and agent time); the total always has its row.
-      const report = kpiReport(this.db, { from: date, to: date, by, interval: 'none' });
+      const report = await kpiReport(this.db, { from: date, to: date, by, interval: 'none' });
       const rows = by === 'total' ? [report.totals] : report.rows;
-      putDailyKpis(this.db, date, by, rows.map((row) => ({ key: row.key, figures: row })));
+      await putDailyKpis(this.db, date, by, rows.map((row) => ({ key: row.key, figures: row })));
     }
   }
 
   /** Every finished day of the last week that has no roll-up yet; returns the days rolled up. */
-  runOnce(now = clockOf(this.db).now()): string[] {
+  async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const days = Array.from({ length: CATCH_UP_DAYS }, (_, i) => shanghaiDay(new Date(now.getTime() - (i + 1) * 86_400_000)));
-    const done = rolledUpDates(this.db, days.at(-1) ?? '');
+    const done = await rolledUpDates(this.db, days.at(-1) ?? '');
     const missing = days.filter((d) => !done.has(d));
-    for (const day of missing) this.rollUp(day);
+    for (const day of missing) await this.rollUp(day);
     if (missing.length) this.log.info({ days: missing }, 'KPIs rolled up');
     return missing;
   }

@@ -90,7 +90,7 @@ export class LivePicture {
     }
   }
 
-  snapshot(now: Date): object {
+  async snapshot(now: Date): Promise<object> {
     const nowMs = now.getTime();
     const skills = listSkills(this.db).map((skill) => {
       const waiting = this.calls.queue.waitingFor(skill.code);
@@ -118,11 +118,11 @@ export class LivePicture {
       ticketNumber: c.summary.ticketNumber,
     }));
     const { from, to } = shanghaiDayBounds(shanghaiDay(now));
-    const rows = listCallFactsBetween(this.db, from, to);
+    const rows = await listCallFactsBetween(this.db, from, to);
     const today = dayFigures(
       rows,
       now,
-      listOffersOfCalls(
+      await listOffersOfCalls(
         this.db,
         rows.map((r) => r.linkedId),
       ),

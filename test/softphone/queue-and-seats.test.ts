@@ -108,7 +108,7 @@ describe('queue and seats', () => {
     await desk.next('call.ended', (m) => m.callId === callId);
     await desk.next('agent.state', (m) => m.state === 'wrap_up');
     const { from, to } = shanghaiDayBounds(shanghaiDay(h.clock.now()));
-    const [total] = computeKpis(listCallFactsBetween(h.server.store.db, from, to), 'total', h.clock.now());
+    const [total] = computeKpis(await listCallFactsBetween(h.server.store.db, from, to), 'total', h.clock.now());
     expect(total).toMatchObject({ outbound: 1, outboundAnswered: 1 });
     desk.close();
   });

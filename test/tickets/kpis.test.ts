@@ -98,19 +98,19 @@ describe('KPIs of a seeded day', () => {
 });
 
 describe('scheduled jobs', () => {
-  it('the KPI roll-up stores each missed day once, and re-running it changes nothing', () => {
+  it('the KPI roll-up stores each missed day once, and re-running it changes nothing', async () => {
     const db = h.server.store.db;
     // As if the server had been down for a week and comes back at 10:00 on 10 December (Shanghai).
     const now = new Date('2026-12-10T02:00:00Z');
-    expect(h.server.kpiRollup.runOnce(now)).toEqual(['2026-12-09', '2026-12-08', '2026-12-07', '2026-12-06', '2026-12-05', '2026-12-04', '2026-12-03']);
-    expect(h.server.kpiRollup.runOnce(now)).toEqual([]);
+    expect(await h.server.kpiRollup.runOnce(now)).toEqual(['2026-12-09', '2026-12-08', '2026-12-07', '2026-12-06', '2026-12-05', '2026-12-04', '2026-12-03']);
+    expect(await h.server.kpiRollup.runOnce(now)).toEqual([]);
     // Re-running a day (here the seeded one) replaces its rows.
-    h.server.kpiRollup.rollUp('2026-11-20');
-    h.server.kpiRollup.rollUp('2026-11-20');
-    const total = listDailyKpis(db, '2026-11-20', 'total');
+    await h.server.kpiRollup.rollUp('2026-11-20');
+    await h.server.kpiRollup.rollUp('2026-11-20');
+    const total = await listDailyKpis(db, '2026-11-20', 'total');
     expect(total).toHaveLength(1);
     expect(total[0]?.figures).toMatchObject({ key: 'total', offered: 3, answered: 2, abandoned: 1 });
-    expect(listDailyKpis(db, '2026-11-20', 'hotline').map((r) => r.key).sort()).toEqual([MAIN, MARKET].sort());
+    expect((await listDailyKpis(db, '2026-11-20', 'hotline')).map((r) => r.key).sort()).toEqual([MAIN, MARKET].sort());
   });
 
   it('recording retention deletes what is older than the retention and marks it, once', async () => {
