@@ -199,6 +199,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       await stopActivityRecorder();
       link.stop();
       await http.close();
+      // The calls' progress writes still on their way are written before the store closes.
+      await calls.settle();
       await store.close();
     },
   };

@@ -29,6 +29,7 @@ import { CallControl } from './calls/call-control.js';
 import type { AdoptOutbound } from './calls/click-to-call.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall, type RestoredCall } from './calls/inbound-call.js';
+import { CallWrites } from './calls/call-writes.js';
 import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
 import type { Logger } from './logging.js';
@@ -56,6 +57,8 @@ export interface CallHandling {
   calls(): InboundCall[];
   /** Before stopping: removes what this server made on the PBX and no call needs any more (idle holding bridges). */
   releasePbxResources(): Promise<void>;
+  /** Resolves once the calls' pending progress writes are done (before the store closes). */
+  settle(): Promise<void>;
   stop(): void;
 }
 
@@ -83,7 +86,8 @@ export function startCallHandling(deps: {
   const bus = new DomainEventBus();
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
-  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
+  const writes = new CallWrites(db, log.child({ part: 'call-writes' }));
+  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes };
   const general = () => listSkills(db).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
   const queue = new CallQueue(ctx, (skillId) => {
@@ -99,31 +103,41 @@ export function startCallHandling(deps: {
     live.set(call.callId, call);
     call.whenEnded(() => live.delete(call.callId));
   };
-  const routeFor = (dialledNumber: string, caller: string, now: Date): RouteDecision => {
+  const routeFor = async (dialledNumber: string, caller: string, now: Date): Promise<RouteDecision> => {
     const policy = repeatPolicy(db);
+    const recentCalls = caller ? await countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1;
     return decideRoute({
       dialledNumber,
       route: findActiveRoute(db, dialledNumber),
       mainRoute: listRoutes(db).find((r) => r.mode === 'main' && r.enabled),
       block: caller ? findActiveBlock(db, caller, now) : undefined,
-      recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
+      recentCalls,
       policy,
     });
   };
 
   // Channels answered and waiting for their arrival to be recorded (a repeated StasisStart meanwhile is ignored).
   const admitting = new Set<string>();
-  const record = (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>) => {
+  const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>) => {
     let arrived;
+    let decision;
     try {
-      arrived = admitInboundCall(db, channel, dialledNumber, log, now);
+      // The call row and ticket are committed before the call runs (and so before its first prompt).
+      arrived = await admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
       return;
     }
     if (!arrived.isNew || live.has(arrived.linkedId)) return;
+    try {
+      decision = await routeFor(dialledNumber, channel.caller.number, now);
+    } catch (error) {
+      log.error({ err: error, channelId: channel.id }, 'could not route the call');
+      return;
+    }
+    if (stopped || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
-    const call = new InboundCall(ctx, queue, arrived, routeFor(dialledNumber, caller, now), caller, dialledNumber);
+    const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber);
     register(call);
     void call.run({ answering });
   };
@@ -135,19 +149,22 @@ export function startCallHandling(deps: {
     // phase (it first lets the idle socket show whether the peer closed it), so the commit runs in
     // that phase after it, and the caller is not kept ringing through the commit and the routing.
     // The greeting still waits for both. A channel already up (found again after a reconnect) or
-    // already ours is not answered again. Its events meanwhile are held for the call.
+    // already ours is not answered again. Its events meanwhile are held for the call, and a repeated
+    // StasisStart is ignored until the arrival is recorded (the records are written asynchronously).
     const answering = channel.state === 'Up' || live.has(channel.id) ? Promise.resolve() : ari.answer(channel.id);
     // A failed answer is the call's to handle (run() awaits it); with no call to run, nobody's.
     answering.catch(() => undefined);
     admitting.add(channel.id);
     const release = router.hold(channel.id);
     setImmediate(() => {
-      admitting.delete(channel.id);
-      try {
-        if (!stopped) record(channel, dialledNumber, now, answering);
-      } finally {
-        release();
-      }
+      void (async () => {
+        try {
+          if (!stopped) await record(channel, dialledNumber, now, answering);
+        } finally {
+          admitting.delete(channel.id);
+          release();
+        }
+      })();
     });
   };
 
@@ -187,8 +204,8 @@ export function startCallHandling(deps: {
     repeatCaller: false,
   });
 
-  const rebuild = (row: CallRow, ticket: TicketRow, restored: RestoredCall): InboundCall => {
-    const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : routeFor(row.dialledNumber, row.callerNumber, clock.now());
+  const rebuild = async (row: CallRow, ticket: TicketRow, restored: RestoredCall): Promise<InboundCall> => {
+    const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : await routeFor(row.dialledNumber, row.callerNumber, clock.now());
     const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: findActiveRoute(db, row.dialledNumber), isNew: false };
     const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, restored);
     register(call);
@@ -230,8 +247,8 @@ export function startCallHandling(deps: {
       });
   };
 
-  const adoptCallback: AdoptCallback = (legId, callerNumber, ticket) => {
-    const { call: row } = recordCallArrival(db, {
+  const adoptCallback: AdoptCallback = async (legId, callerNumber, ticket) => {
+    const { call: row } = await recordCallArrival(db, {
       linkedId: legId,
       channelId: legId,
       channelName: `callback ${legId}`,
@@ -269,6 +286,7 @@ export function startCallHandling(deps: {
     call: (callId) => live.get(callId),
     calls: () => [...live.values()],
     releasePbxResources: () => queue.releaseIdleBridges(),
+    settle: () => writes.drainAll(),
     stop() {
       stopped = true;
       ari.off('event', onEvent);

@@ -13,6 +13,7 @@
  */
 import {
   appendTicketEvent,
+  atomically,
   completeImportedCall,
   findActiveRoute,
   findAgentByEndpoint,
@@ -141,7 +142,7 @@ export class OutageImporter {
       // One record that cannot be written must not keep the others out: it stays for a person.
       let created: boolean;
       try {
-        created = this.importRecord(record);
+        created = await this.importRecord(record);
       } catch (error) {
         log.error({ key, err: (error as Error).message }, 'outage record could not be imported; left in AstDB for a person to look at');
         continue;
@@ -154,7 +155,7 @@ export class OutageImporter {
   }
 
   /** Writes the call row, ticket, note and missed-call entry in one transaction; false when already there. */
-  private importRecord(record: OutageRecord): boolean {
+  private async importRecord(record: OutageRecord): Promise<boolean> {
     const { db, log } = this.deps;
     const answered = record.member !== null;
     const agent = record.member ? findAgentByEndpoint(db, record.member) : undefined;
@@ -164,8 +165,8 @@ export class OutageImporter {
     const queuedAt = record.queued ?? record.start;
     const answeredAt = answered ? new Date((queuedAt + (record.holdSeconds ?? 0)) * 1000) : null;
     const waitMs = answered ? (record.holdSeconds ?? 0) * 1000 : Math.max(0, ((record.end ?? queuedAt) - queuedAt) * 1000);
-    const created = db.transaction(() => {
-      const { call, created: isNew } = recordCallArrival(db, {
+    const created = await atomically(db, async (tx) => {
+      const { call, created: isNew } = await recordCallArrival(tx, {
         linkedId: record.key,
         channelId: record.key,
         channelName: '',
@@ -176,7 +177,7 @@ export class OutageImporter {
         duringOutage: true,
       });
       if (!isNew) return false;
-      completeImportedCall(db, record.key, {
+      await completeImportedCall(tx, record.key, {
         outcome: answered ? 'answered' : 'abandoned',
         agentId: agent?.id ?? null,
         answeredAt: answeredAt?.toISOString() ?? null,
@@ -184,7 +185,7 @@ export class OutageImporter {
         waitMs,
         recording: answered ? record.recording : null,
       });
-      const { ticket } = openTicketForCall(db, {
+      const { ticket } = openTicketForCall(tx, {
         callKey: record.key,
         callId: call.id,
         callerNumber: record.caller,
@@ -198,11 +199,11 @@ export class OutageImporter {
         : record.done
           ? OUTAGE_NOTE_ABANDONED
           : OUTAGE_NOTE_LOST;
-      appendTicketEvent(db, { ticketId: ticket.id, actor: 'system', kind: 'outage', note, at: endAt });
-      if (agent) setTicketAgent(db, ticket.id, agent.id);
-      if (answered && record.recording) setTicketRecording(db, ticket.id, record.recording);
+      appendTicketEvent(tx, { ticketId: ticket.id, actor: 'system', kind: 'outage', note, at: endAt });
+      if (agent) setTicketAgent(tx, ticket.id, agent.id);
+      if (answered && record.recording) setTicketRecording(tx, ticket.id, record.recording);
       if (!answered) {
-        recordMissedCall(db, {
+        await recordMissedCall(tx, {
           callId: call.id,
           callerNumber: record.caller,
           dialledNumber: record.dialled,

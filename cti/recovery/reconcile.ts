@@ -51,7 +51,7 @@ export interface ReconcileDeps {
   /** The calls this process holds now. */
   live: () => InboundCall[];
   /** Rebuilds the call of an open row under its ticket, registered with the live calls (not running yet). */
-  rebuild: (row: CallRow, ticket: TicketRow, restored: RestoredCall) => InboundCall;
+  rebuild: (row: CallRow, ticket: TicketRow, restored: RestoredCall) => Promise<InboundCall>;
   /** A citizen's channel in the application that has no row: admit it like a new arrival. */
   admit: (channel: AriChannel, dialledNumber: string) => void;
   /** The first pass of this process: nothing in memory can own a leftover leg or bridge. */
@@ -232,7 +232,7 @@ class Pass {
     const answeredAgentLeg = legs.find((l) => l.id.startsWith('agent-') && l.state === 'Up');
     const state = row.state as CallState;
     const restored = (to: CallState): RestoredCall => {
-      if (to !== state) setCallState(this.ctx.db, row.linkedId, to);
+      if (to !== state) this.ctx.writes.write(row.linkedId, `state ${to}`, (tx) => setCallState(tx, row.linkedId, to));
       return {
         state: to,
         arrivedAtMs: Date.parse(row.arrivedAt),
@@ -247,7 +247,7 @@ class Pass {
       for (const leg of legs) await this.hangup(leg, 'offer made before the restart');
       const skill = inHolding && bridge ? bridge.name.slice('queue-'.length) : row.skill;
       const queuedAtMs = row.queuedAt ? Date.parse(row.queuedAt) : Date.parse(row.arrivedAt);
-      const call = this.deps.rebuild(row, ticket, { ...restored('queued'), queuedAtMs });
+      const call = await this.deps.rebuild(row, ticket, { ...restored('queued'), queuedAtMs });
       this.rebuilt.push(call);
       this.decide(row.linkedId, row.callerNumber, 'back in line at the original place', { skill, queuedAt: new Date(queuedAtMs).toISOString() });
       this.counts.requeued++;
@@ -256,7 +256,7 @@ class Pass {
     }
     if ((state === 'arriving' || state === 'ivr') && !bridge) {
       for (const leg of legs) await this.hangup(leg, 'IVR transfer made before the restart');
-      const call = this.deps.rebuild(row, ticket, restored(state));
+      const call = await this.deps.rebuild(row, ticket, restored(state));
       this.rebuilt.push(call);
       this.decide(row.linkedId, row.callerNumber, state === 'ivr' ? 'menu taken up again' : 'greeting taken up again');
       this.counts.resumed++;
@@ -272,7 +272,7 @@ class Pass {
       for (const leg of legs) if (leg.id !== outside.id) await this.hangup(leg, 'not part of the transferred call');
       this.claimed.add(outside.id);
       this.keptBridges.add(bridge.id);
-      const call = this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
+      const call = await this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
       this.rebuilt.push(call);
       call.bridgeId = bridge.id;
       call.attachParty(outside.id, null);
@@ -287,7 +287,7 @@ class Pass {
     const callBridge = bridge && bridge.name === `call-${row.linkedId}` ? bridge : undefined;
     if (callBridge) this.keptBridges.add(callBridge.id);
     await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
-    const call = this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
+    const call = await this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
     this.rebuilt.push(call);
     call.bridgeId = callBridge?.id ?? null;
     if (state !== 'ended' && (transferring || row.agentId === null)) {
@@ -322,7 +322,7 @@ class Pass {
     await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
     await this.ctx.ari.stopBridgeMoh(bridge.id).catch(() => undefined);
     for (const other of this.bridgesOfCall(row.linkedId)) if (other.id !== bridge.id) await this.destroyBridge(other, 'consultation undone');
-    const call = this.deps.rebuild(row, ticket, restored);
+    const call = await this.deps.rebuild(row, ticket, restored);
     this.rebuilt.push(call);
     call.bridgeId = bridge.id;
     call.attachParty(agentLeg.id, agentId);
@@ -340,12 +340,11 @@ class Pass {
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
     const blocked = row.callerNumber ? findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
     const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
-    endCall(
-      this.ctx.db,
-      row.linkedId,
-      { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) },
-      unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null,
-    );
+    const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
+    const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null;
+    this.ctx.writes.write(row.linkedId, 'closed by reconciliation', (tx) => endCall(tx, row.linkedId, end, missed));
+    // Closed (and the caller on the callback list) before anything else happens to the call.
+    await this.ctx.writes.drain(row.linkedId);
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');
     if (row.recording && answered) {
@@ -435,7 +434,7 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   const live = deps.live();
   for (const call of live) pass.checkLive(call);
   const liveIds = new Set(live.map((c) => c.callId));
-  const rows = listOpenCalls(ctx.db).filter((row) => !liveIds.has(row.linkedId));
+  const rows = (await listOpenCalls(ctx.db)).filter((row) => !liveIds.has(row.linkedId));
   for (const row of rows) await pass.checkRow(row);
   pass.admitUnknown(new Set([...live.map((c) => c.channelId), ...rows.map((r) => r.channelId)]));
   if (deps.firstPass) await pass.sweepLeftovers();

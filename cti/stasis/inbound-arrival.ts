@@ -4,7 +4,7 @@
  * (a redelivery, or the server reconnecting) finds the existing rows and opens nothing new.
  */
 import {
-  atomicallySync,
+  atomically,
   findActiveRoute,
   openTicketForCall,
   recordCallArrival,
@@ -33,14 +33,14 @@ export function callKeyOf(channel: AriChannel): string {
   return channel.id;
 }
 
-export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date): ArrivedCall {
+export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date): Promise<ArrivedCall> {
   const route = findActiveRoute(db, dialledNumber);
   const linkedId = callKeyOf(channel);
   const callerNumber = channel.caller.number;
   // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a
   // call without its ticket.
-  const { call, created, ticket } = atomicallySync(db, () => {
-    const arrival = recordCallArrival(db, {
+  const { call, created, ticket } = await atomically(db, async (tx) => {
+    const arrival = await recordCallArrival(tx, {
       linkedId,
       channelId: channel.id,
       channelName: channel.name,
@@ -49,7 +49,7 @@ export function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: str
       routeId: route?.id ?? null,
       arrivedAt: now.toISOString(),
     });
-    const opened = openTicketForCall(db, {
+    const opened = openTicketForCall(tx, {
       callKey: linkedId,
       callId: arrival.call.id,
       callerNumber,

@@ -1,8 +1,7 @@
 /** 漏接回拨: callers who gave up in the queue, for agents to call back; marking one done takes it off the list. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { completeMissedCall, findMissedCall, listPendingMissedCalls } from '../../store/index.js';
-import { audited } from './audit-trail.js';
+import { atomically, completeMissedCall, findMissedCall, listPendingMissedCalls, writeAudit } from '../../store/index.js';
 import type { ResourceDeps } from './deps.js';
 import { conflict, errorReplies, notFound } from '../http/error-replies.js';
 import { EVERYONE, sessionOf } from '../auth/session-guard.js';
@@ -35,13 +34,14 @@ export const missedCallsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
   app.post(
     '/missed-calls/:id/done',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '标记已回拨', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
-    (request, reply) => {
+    async (request, reply) => {
       const me = sessionOf(request);
-      const before = findMissedCall(db, request.params.id);
+      const before = await findMissedCall(db, request.params.id);
       if (!before) throw notFound(`漏接记录不存在: ${request.params.id}`);
-      audited(db, me.login, 'missed-call', 'done', (tx) => {
-        if (!completeMissedCall(tx, before.id, me.agentId)) throw conflict('该来电已由其他坐席回拨');
-        return { id: before.id, before, after: { ...before, status: 'done', handledBy: me.agentId }, result: null };
+      // The change and its audit entry in one transaction (as `audited` does, for a change that awaits the store).
+      await atomically(db, async (tx) => {
+        if (!(await completeMissedCall(tx, before.id, me.agentId))) throw conflict('该来电已由其他坐席回拨');
+        writeAudit(tx, { actor: me.login, action: 'done', entity: 'missed-call', entityId: before.id, before, after: { ...before, status: 'done', handledBy: me.agentId } });
       });
       reply.code(204);
       return null;

@@ -37,15 +37,15 @@ const kpis = (query: string) => fetch(`${h.server.httpUrl}/api/v1/kpis?${query}`
 beforeAll(async () => {
   const db = h.server.store.db;
   // Day 1: two calls, no evaluation (no satisfaction rate that day).
-  seed(db, DAY1, { id: 'r-0a', caller: '13800000010', dialled: '12345', hotline: MAIN, at: '09:10', skill: 'general', waitS: 6, handleS: 80, agent: '1001', outcome: 'answered' });
-  seed(db, DAY1, { id: 'r-0b', caller: '13800000011', dialled: '12345', hotline: MAIN, at: '09:40', skill: 'general', waitS: 30, outcome: 'abandoned' });
+  await seed(db, DAY1, { id: 'r-0a', caller: '13800000010', dialled: '12345', hotline: MAIN, at: '09:10', skill: 'general', waitS: 6, handleS: 80, agent: '1001', outcome: 'answered' });
+  await seed(db, DAY1, { id: 'r-0b', caller: '13800000011', dialled: '12345', hotline: MAIN, at: '09:40', skill: 'general', waitS: 30, outcome: 'abandoned' });
   // Day 2: six calls over the day.
-  seed(db, DAY2, { id: 'r-1', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '08:40', skill: 'general', waitS: 8, handleS: 150, agent: '1001', outcome: 'answered', satisfaction: 'satisfied' });
-  seed(db, DAY2, { id: 'r-2', caller: '13800000002', dialled: '12345', hotline: MAIN, at: '09:10', skill: 'general', waitS: 25, handleS: 95, agent: '1002', outcome: 'answered', transfers: 1 });
-  seed(db, DAY2, { id: 'r-3', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '09:30', skill: 'general', waitS: 40, outcome: 'abandoned' });
-  seed(db, DAY2, { id: 'r-4', caller: '13800000004', dialled: '12315', hotline: MARKET, at: '10:05', skill: 'market-12315', waitS: 12, handleS: 200, agent: '1004', outcome: 'answered', satisfaction: 'dissatisfied' });
-  seed(db, DAY2, { id: 'r-5', caller: '13800000005', dialled: '12333', hotline: SOCIAL, at: '11:20', skill: 'general', waitS: 5, handleS: 61, agent: '1003', outcome: 'answered', satisfaction: 'satisfied' });
-  seed(db, DAY2, { id: 'r-6', caller: '13800000006', dialled: '12333', hotline: SOCIAL, at: '14:45', skill: 'general', waitS: 18, outcome: 'abandoned' });
+  await seed(db, DAY2, { id: 'r-1', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '08:40', skill: 'general', waitS: 8, handleS: 150, agent: '1001', outcome: 'answered', satisfaction: 'satisfied' });
+  await seed(db, DAY2, { id: 'r-2', caller: '13800000002', dialled: '12345', hotline: MAIN, at: '09:10', skill: 'general', waitS: 25, handleS: 95, agent: '1002', outcome: 'answered', transfers: 1 });
+  await seed(db, DAY2, { id: 'r-3', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '09:30', skill: 'general', waitS: 40, outcome: 'abandoned' });
+  await seed(db, DAY2, { id: 'r-4', caller: '13800000004', dialled: '12315', hotline: MARKET, at: '10:05', skill: 'market-12315', waitS: 12, handleS: 200, agent: '1004', outcome: 'answered', satisfaction: 'dissatisfied' });
+  await seed(db, DAY2, { id: 'r-5', caller: '13800000005', dialled: '12333', hotline: SOCIAL, at: '11:20', skill: 'general', waitS: 5, handleS: 61, agent: '1003', outcome: 'answered', satisfaction: 'satisfied' });
+  await seed(db, DAY2, { id: 'r-6', caller: '13800000006', dialled: '12333', hotline: SOCIAL, at: '14:45', skill: 'general', waitS: 18, outcome: 'abandoned' });
   // Day 3: no calls.
   // Day 2's agent states (what the activity recorder keeps from the agent.state events), Shanghai times.
   const agentId = (login: string) => listAgents(db).find((a) => a.login === login)?.id ?? 0;

@@ -41,7 +41,7 @@ describe('fuzz: HTTP', () => {
     const agents = ['1001', '1002', undefined];
     for (let i = 0; i < 12; i++) {
       const agent = agents[i % 3];
-      seedCall(harness.server.store.db, '2026-06-10', {
+      await seedCall(harness.server.store.db, '2026-06-10', {
         id: `fuzz-${i}`,
         caller: `1380013800${i % 10}`,
         dialled: i % 3 === 0 ? '12315' : '12345',

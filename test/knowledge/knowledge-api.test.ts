@@ -243,7 +243,7 @@ describe('suggestions and links to tickets', () => {
 
   it('links an entry to the agent’s ticket once, in its history, and counts the call as answered from the knowledge base', async () => {
     const db = h.server.store.db;
-    seedCall(db, today(), { id: 'kb-call', caller: '13800000009', dialled: '12345', hotline: '12345 政务服务便民热线', at: '09:00', skill: 'general', waitS: 5, handleS: 60, agent: '1001', outcome: 'answered' });
+    await seedCall(db, today(), { id: 'kb-call', caller: '13800000009', dialled: '12345', hotline: '12345 政务服务便民热线', at: '09:00', skill: 'general', waitS: 5, handleS: 60, agent: '1001', outcome: 'answered' });
     const ticket = db.select().from(tickets).where(eq(tickets.callKey, 'kb-call')).get();
     if (!ticket) throw new Error('no ticket');
     // The agent who answers a call is the ticket's agent (as call handling records it).

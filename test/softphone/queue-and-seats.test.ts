@@ -99,7 +99,7 @@ describe('queue and seats', () => {
       return agentLeg?.bridgeId && agentLeg.bridgeId === trunkLeg?.bridgeId ? trunkLeg : undefined;
     }, 'agent and citizen bridged');
     expect(bridged.name).toMatch(/^PJSIP\/trunk-/);
-    const row = findCallByLinkedId(h.server.store.db, callId);
+    const row = await findCallByLinkedId(h.server.store.db, callId);
     expect(row).toMatchObject({ direction: 'outbound', callerNumber: '13900000009', outcome: 'answered' });
     expect(row?.recording).toBeTruthy();
     expect(await desk.command('call.hold', { callId })).toMatchObject({ ok: true });

@@ -20,12 +20,12 @@ describe('KPIs of a seeded day', () => {
     const db = h.server.store.db;
     // Looked at five days later: the ticket due on the 21st is overdue by then.
     h.clock.set('2026-11-25T02:00:00.000Z');
-    seed(db, { id: 'k-a', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '09:00', skill: 'general', waitS: 10, handleS: 120, agent: '1001', outcome: 'answered', satisfaction: 'satisfied', transfers: 1 });
-    seed(db, { id: 'k-b', caller: '13800000002', dialled: '12315', hotline: MARKET, at: '09:30', skill: 'market-12315', waitS: 20, handleS: 60, agent: '1004', outcome: 'answered', satisfaction: 'dissatisfied', conferences: 1, dueAt: '2026-11-21T01:00:00.000Z' });
-    seed(db, { id: 'k-c', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '10:00', skill: 'general', waitS: 30, outcome: 'abandoned' });
-    seed(db, { id: 'k-d', caller: '13999999999', dialled: '12345', hotline: MAIN, at: '10:10', outcome: 'blocked' });
+    await seed(db, { id: 'k-a', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '09:00', skill: 'general', waitS: 10, handleS: 120, agent: '1001', outcome: 'answered', satisfaction: 'satisfied', transfers: 1 });
+    await seed(db, { id: 'k-b', caller: '13800000002', dialled: '12315', hotline: MARKET, at: '09:30', skill: 'market-12315', waitS: 20, handleS: 60, agent: '1004', outcome: 'answered', satisfaction: 'dissatisfied', conferences: 1, dueAt: '2026-11-21T01:00:00.000Z' });
+    await seed(db, { id: 'k-c', caller: '13800000001', dialled: '12345', hotline: MAIN, at: '10:00', skill: 'general', waitS: 30, outcome: 'abandoned' });
+    await seed(db, { id: 'k-d', caller: '13999999999', dialled: '12345', hotline: MAIN, at: '10:10', outcome: 'blocked' });
     // A call the day before and one the day after must not count.
-    seed(db, { id: 'k-e', caller: '13700000000', dialled: '12345', hotline: MAIN, at: '00:00', outcome: 'abandoned' });
+    await seed(db, { id: 'k-e', caller: '13700000000', dialled: '12345', hotline: MAIN, at: '00:00', outcome: 'abandoned' });
     db.update(calls).set({ arrivedAt: '2026-11-19T15:59:59.000Z' }).where(eq(calls.linkedId, 'k-e')).run();
 
     const token = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: 'super', password: 'demo' })).body.token;
@@ -115,7 +115,7 @@ describe('scheduled jobs', () => {
 
   it('recording retention deletes what is older than the retention and marks it, once', async () => {
     const db = h.server.store.db;
-    markCallAnswered(db, 'k-a', { agentId: null, at: '2026-11-20T01:00:10.000Z', waitMs: 10_000, recording: 'call-old-recording' });
+    await markCallAnswered(db, 'k-a', { agentId: null, at: '2026-11-20T01:00:10.000Z', waitMs: 10_000, recording: 'call-old-recording' });
     putSetting(db, 'recording-retention-days', 1);
     const removed = await h.server.retention.runOnce(new Date('2026-11-22T02:00:00Z'));
     expect(removed).toEqual(['call-old-recording']);
