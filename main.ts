@@ -199,9 +199,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       kpiRollup.stop();
       retention.stop();
       calls.stop();
-      stopActivityRecorder();
+      await stopActivityRecorder();
       link.stop();
       await http.close();
+      // The calls' progress writes still on their way are written before the store closes.
+      await calls.settle();
       await store.close();
     },
   };

@@ -29,6 +29,7 @@ import { CallControl } from './calls/call-control.js';
 import type { AdoptOutbound } from './calls/click-to-call.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall, type RestoredCall } from './calls/inbound-call.js';
+import { CallWrites } from './calls/call-writes.js';
 import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
 import type { Logger } from './logging.js';
@@ -56,6 +57,8 @@ export interface CallHandling {
   calls(): InboundCall[];
   /** Before stopping: removes what this server made on the PBX and no call needs any more (idle holding bridges). */
   releasePbxResources(): Promise<void>;
+  /** Resolves once the calls' pending progress writes are done (before the store closes). */
+  settle(): Promise<void>;
   stop(): void;
 }
 
@@ -85,7 +88,8 @@ export function startCallHandling(deps: {
   const bus = new DomainEventBus();
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
-  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
+  const writes = new CallWrites(db, log.child({ part: 'call-writes' }));
+  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes };
   const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
   const queue = new CallQueue(ctx, async (skillId) => {
@@ -103,12 +107,13 @@ export function startCallHandling(deps: {
   };
   const routeFor = async (dialledNumber: string, caller: string, now: Date): Promise<RouteDecision> => {
     const policy = await repeatPolicy(db);
+    const recentCalls = caller ? await countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1;
     return decideRoute({
       dialledNumber,
       route: await findActiveRoute(db, dialledNumber),
       mainRoute: (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled),
       block: caller ? await findActiveBlock(db, caller, now) : undefined,
-      recentCalls: caller ? countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1,
+      recentCalls,
       policy,
     });
   };
@@ -118,6 +123,7 @@ export function startCallHandling(deps: {
   const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>): Promise<void> => {
     let arrived;
     try {
+      // The call row and ticket are committed before the call runs (and so before its first prompt).
       arrived = await admitInboundCall(db, channel, dialledNumber, log, now);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
@@ -126,7 +132,13 @@ export function startCallHandling(deps: {
     // Stopped while the arrival was being written: the call stays up on the PBX, like the calls in hand.
     if (stopped || !arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
-    const decision = await routeFor(dialledNumber, caller, now);
+    let decision;
+    try {
+      decision = await routeFor(dialledNumber, caller, now);
+    } catch (error) {
+      log.error({ err: error, channelId: channel.id }, 'could not route the call');
+      return;
+    }
     // Stopped, or found again by a reconciliation, while the route was being decided.
     if (stopped || live.has(arrived.linkedId)) return;
     const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber);
@@ -141,7 +153,8 @@ export function startCallHandling(deps: {
     // phase (it first lets the idle socket show whether the peer closed it), so the commit runs in
     // that phase after it, and the caller is not kept ringing through the commit and the routing.
     // The greeting still waits for both. A channel already up (found again after a reconnect) or
-    // already ours is not answered again. Its events meanwhile are held for the call.
+    // already ours is not answered again. Its events meanwhile are held for the call, and a repeated
+    // StasisStart is ignored until the arrival is recorded (the records are written asynchronously).
     const answering = channel.state === 'Up' || live.has(channel.id) ? Promise.resolve() : ari.answer(channel.id);
     // A failed answer is the call's to handle (run() awaits it); with no call to run, nobody's.
     answering.catch(() => undefined);
@@ -150,13 +163,11 @@ export function startCallHandling(deps: {
     // Until the arrival is recorded and its call registered, a repeated StasisStart is ignored and the
     // channel's events are held.
     setImmediate(() => {
-      // The channel's events wait until its call exists (or it is clear there is none); a repeated
-      // StasisStart meanwhile is ignored.
       void (async () => {
         try {
           if (!stopped) await record(channel, dialledNumber, now, answering);
         } catch (error) {
-          log.error({ err: error, channelId: channel.id }, 'could not route the call');
+          log.error({ err: error, channelId: channel.id }, 'could not admit the call');
         } finally {
           admitting.delete(channel.id);
           release();
@@ -244,8 +255,8 @@ export function startCallHandling(deps: {
       });
   };
 
-  const adoptCallback: AdoptCallback = (legId, callerNumber, ticket) => {
-    const { call: row } = recordCallArrival(db, {
+  const adoptCallback: AdoptCallback = async (legId, callerNumber, ticket) => {
+    const { call: row } = await recordCallArrival(db, {
       linkedId: legId,
       channelId: legId,
       channelName: `callback ${legId}`,
@@ -283,6 +294,7 @@ export function startCallHandling(deps: {
     call: (callId) => live.get(callId),
     calls: () => [...live.values()],
     releasePbxResources: () => queue.releaseIdleBridges(),
+    settle: () => writes.drainAll(),
     stop() {
       stopped = true;
       ari.off('event', onEvent);

@@ -14,7 +14,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { callbackPolicy, inCallingHours, spacedEnough } from './calling-hours.js';
 
 /** Hands an answered callback leg to the call flow (call-handling.ts) under the original ticket. */
-export type AdoptCallback = (legId: string, callerNumber: string, ticket: TicketRow) => void;
+export type AdoptCallback = (legId: string, callerNumber: string, ticket: TicketRow) => Promise<void>;
 
 export class MissedCallCallbacks {
   private job: ScheduledJob | null = null;
@@ -33,28 +33,28 @@ export class MissedCallCallbacks {
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
     const policy = await callbackPolicy(this.ctx.db);
     if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
-    const due = listPendingMissedCalls(this.ctx.db).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && !this.dialling.has(m.callerNumber));
+    const due = (await listPendingMissedCalls(this.ctx.db)).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && !this.dialling.has(m.callerNumber));
     // One call per number even when the same caller gave up twice.
     const perNumber = new Map(due.map((m) => [m.callerNumber, m]));
     await Promise.all(
       [...perNumber.values()].map(async (missed) => {
         if (missed.attempts >= policy.maxAttempts) {
-          closeMissedCall(this.ctx.db, missed.id, 'unreachable');
+          await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
           return;
         }
-        const original = findCallById(this.ctx.db, missed.callId);
+        const original = await findCallById(this.ctx.db, missed.callId);
         const ticket = original ? await findTicketByCallKey(this.ctx.db, original.linkedId) : undefined;
         if (!ticket) {
-          closeMissedCall(this.ctx.db, missed.id, 'unreachable');
+          await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
           return;
         }
         this.dialling.add(missed.callerNumber);
-        noteMissedCallAttempt(this.ctx.db, missed.id, now);
         try {
+          await noteMissedCallAttempt(this.ctx.db, missed.id, now);
           const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: ticket.dialledNumber, hotline: ticket.hotline }, trunkDial(missed.callerNumber), 'callback');
           if ((await leg.outcome) !== 'answered') return;
-          closeMissedCall(this.ctx.db, missed.id, 'done');
-          this.adopt(leg.legId, missed.callerNumber, ticket);
+          await closeMissedCall(this.ctx.db, missed.id, 'done');
+          await this.adopt(leg.legId, missed.callerNumber, ticket);
         } catch (error) {
           this.ctx.log.warn({ missedCall: missed.id, err: (error as Error).message }, 'missed-call callback attempt failed');
         } finally {

@@ -33,12 +33,17 @@ const SATISFACTION: Record<string, 'satisfied' | 'basically-satisfied' | 'dissat
 export class SurveyCallbacks {
   private job: ScheduledJob | null = null;
   private readonly dialling = new Set<string>();
+  /** Attempts a stopped server left in progress are closed first, before any run looks at them. */
+  private readonly ready: Promise<void>;
 
   constructor(
     private readonly ctx: CallContext,
     private readonly tickets: TicketService,
   ) {
-    closeStaleCallbackAttempts(ctx.db);
+    this.ready = closeStaleCallbackAttempts(ctx.db).then(
+      () => undefined,
+      (error: unknown) => ctx.log.error({ err: error }, 'stale callback attempts not closed'),
+    );
   }
 
   start(): void {
@@ -48,12 +53,14 @@ export class SurveyCallbacks {
   /** One pass: starts the calls that are due; resolves when they have all finished. */
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
     try {
+      await this.ready;
       const policy = await callbackPolicy(this.ctx.db);
       if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
-      const due = listTicketsAwaitingCallback(this.ctx.db).filter((ticket) => {
-        const history = callbackHistory(this.ctx.db, ticket.id);
-        return spacedEnough(policy, history.lastAt, now) && !this.dialling.has(ticket.callerNumber) && !hasCallbackInProgress(this.ctx.db, ticket.callerNumber);
-      });
+      const due: TicketRow[] = [];
+      for (const ticket of await listTicketsAwaitingCallback(this.ctx.db)) {
+        const history = await callbackHistory(this.ctx.db, ticket.id);
+        if (spacedEnough(policy, history.lastAt, now) && !this.dialling.has(ticket.callerNumber) && !(await hasCallbackInProgress(this.ctx.db, ticket.callerNumber))) due.push(ticket);
+      }
       await Promise.all(due.map((ticket) => this.call(ticket, policy, now)));
     } catch (error) {
       this.ctx.log.error({ err: error }, 'callback run failed; the next run retries');
@@ -61,25 +68,25 @@ export class SurveyCallbacks {
   }
 
   private async call(ticket: TicketRow, policy: CallbackPolicy, now: Date): Promise<void> {
-    const attempts = callbackHistory(this.ctx.db, ticket.id).attempts;
+    const attempts = (await callbackHistory(this.ctx.db, ticket.id)).attempts;
     if (attempts >= policy.maxAttempts) {
       await this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction: 'no-answer', note: `${attempts} 次回访未接通` });
       return;
     }
     if (ticket.status === 'closed') await this.tickets.act(ticket.number, 'start-callback', 'callback');
     this.dialling.add(ticket.callerNumber);
-    const attemptId = startCallbackAttempt(this.ctx.db, ticket.id, ticket.callerNumber, now);
+    const attemptId = await startCallbackAttempt(this.ctx.db, ticket.id, ticket.callerNumber, now);
     try {
       const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: '12345', hotline: '12345回访' }, trunkDial(ticket.callerNumber), 'callback');
       if ((await leg.outcome) !== 'answered') {
-        finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
+        await finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
         return;
       }
       const result = await this.survey(leg.legId, ticket);
-      finishCallbackAttempt(this.ctx.db, attemptId, 'answered', result);
+      await finishCallbackAttempt(this.ctx.db, attemptId, 'answered', result);
       await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
     } catch (error) {
-      finishCallbackAttempt(this.ctx.db, attemptId, 'failed', (error as Error).message);
+      await finishCallbackAttempt(this.ctx.db, attemptId, 'failed', (error as Error).message);
       this.ctx.log.warn({ ticket: ticket.number, err: (error as Error).message }, 'callback attempt failed');
     } finally {
       this.dialling.delete(ticket.callerNumber);

@@ -5,6 +5,7 @@ import type { AriConnection } from '../ari/ari-connection.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { Logger } from '../logging.js';
 import type { ChannelEventRouter } from '../stasis/channel-events.js';
+import type { CallWrites } from './call-writes.js';
 
 export interface CallSettings {
   /** Seconds an agent's phone rings before the call goes to the next agent. */
@@ -39,4 +40,6 @@ export interface CallContext {
   settings: CallSettings;
   /** Every instant a call flow reads (arrival, waits, timestamps). */
   clock: Clock;
+  /** The calls' progress writes, in order per call (call-writes.ts). */
+  writes: CallWrites;
 }

@@ -61,10 +61,10 @@ async function directoryNumbers(db: Db): Promise<Set<string>> {
 
 /** The ticket a callback of `missedCallId` belongs to (the missed call's own). */
 async function ticketOfMissedCall(db: Db, missedCallId: number, number: string): Promise<TicketRow> {
-  const missed = findMissedCall(db, missedCallId);
+  const missed = await findMissedCall(db, missedCallId);
   if (!missed) throw new CallControlError('漏接记录不存在');
   if (missed.callerNumber !== number) throw new CallControlError('回拨号码与漏接记录不符');
-  const original = findCallById(db, missed.callId);
+  const original = await findCallById(db, missed.callId);
   const ticket = original ? await findTicketByCallKey(db, original.linkedId) : undefined;
   if (!ticket) throw new CallControlError('找不到该漏接来电的工单');
   return ticket;
@@ -103,7 +103,7 @@ export async function clickToCall(
   }
 
   const now = ctx.clock.now();
-  const { call: row } = recordCallArrival(ctx.db, {
+  const { call: row } = await recordCallArrival(ctx.db, {
     linkedId: callId,
     channelId: callId,
     channelName: 'outbound',
@@ -135,13 +135,13 @@ export async function clickToCall(
   if (outcome !== 'answered') {
     await ctx.ari.hangup(own.legId).catch(() => undefined);
     const why = outcome === 'cancelled' ? '坐席已挂机' : ringFailureText(citizen.failure);
-    markCallEnded(ctx.db, callId, { outcome: 'failed', hangupCause: null, at: ctx.clock.now().toISOString() });
+    await markCallEnded(ctx.db, callId, { outcome: 'failed', hangupCause: null, at: ctx.clock.now().toISOString() });
     await appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound-failed', note: `外呼未接通：${why}` });
     ctx.bus.publish({ type: 'call.offer.withdrawn', at: ctx.clock.now().toISOString(), call: summary, agentId, reason: 'not-reached' });
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`外呼失败：${why}`);
   }
-  if (missedCallId !== undefined) completeMissedCall(ctx.db, missedCallId, agentId);
+  if (missedCallId !== undefined) await completeMissedCall(ctx.db, missedCallId, agentId);
   const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime() });
   await call.connectOutbound(agentId, own.legId);
   return callId;

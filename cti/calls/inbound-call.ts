@@ -13,7 +13,6 @@ import {
   markCallAnswered,
   endCall,
   setCallIvrSteps,
-  progressWriteSync,
   setCallQueued,
   setCallState,
   setTicketAgent,
@@ -104,7 +103,13 @@ export class InboundCall implements QueueMember {
       ticketId: arrived.ticket.id,
       ticketNumber: arrived.ticket.number,
     };
-    this.machine = new CallStateMachine(this.callId, ctx.log, (state) => setCallState(ctx.db, this.callId, state), restored?.state);
+    // Every transition is written in the call's order (call-writes.ts); the flow goes on with the state in memory.
+    this.machine = new CallStateMachine(
+      this.callId,
+      ctx.log,
+      (state) => ctx.writes.write(this.callId, `state ${state}`, (tx) => setCallState(tx, this.callId, state)),
+      restored?.state,
+    );
     this.port = new AriMediaPort(ctx.ari, ctx.router, this.channelId, ctx.log);
     this.callerHold = new CallerHold(ctx, this.channelId, () => this.bridgeId);
     this.stopListening = ctx.router.listen(this.channelId, (event) => this.onCallerEvent(event));
@@ -204,7 +209,7 @@ export class InboundCall implements QueueMember {
     this.publish({ type: 'call.ivr' });
     const result = await menu.run(this.port, this.summary.callerNumber, await this.defaultSkillCode());
     this.ivrSteps = result.steps;
-    setCallIvrSteps(this.ctx.db, this.callId, result.steps);
+    this.ctx.writes.write(this.callId, 'ivr steps', (tx) => setCallIvrSteps(tx, this.callId, result.steps));
     return result.outcome;
   }
 
@@ -233,10 +238,11 @@ export class InboundCall implements QueueMember {
       return;
     }
     // The state and the place in line in one commit (progress: see store/durability.ts).
-    const joined = progressWriteSync(this.ctx.db, () => {
+    const joined = this.ctx.writes.together(this.callId, () => {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
-      this.queuedAt = place?.queuedAtMs ?? this.nowMs();
-      setCallQueued(this.ctx.db, this.callId, skill.code, new Date(this.queuedAt).toISOString());
+      const queuedAt = place?.queuedAtMs ?? this.nowMs();
+      this.queuedAt = queuedAt;
+      this.ctx.writes.write(this.callId, 'queued', (tx) => setCallQueued(tx, this.callId, skill.code, new Date(queuedAt).toISOString()));
       return true;
     });
     if (!joined) return;
@@ -320,7 +326,8 @@ export class InboundCall implements QueueMember {
         return null;
       });
     const waitMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
-    markCallAnswered(this.ctx.db, this.callId, { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording });
+    const answer = { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording };
+    this.ctx.writes.write(this.callId, 'answered', (tx) => markCallAnswered(tx, this.callId, answer));
     // On the ticket before the desktop hears of the answer: the agent's form saves to a ticket that is theirs.
     if (recording) await setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
     await setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
@@ -435,15 +442,14 @@ export class InboundCall implements QueueMember {
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
     // The last transition, the call's end and a missed-call entry in one commit.
-    progressWriteSync(this.ctx.db, () => {
+    const end = { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) };
+    const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null;
+    this.ctx.writes.together(this.callId, () => {
       this.fire('hangup');
-      endCall(
-        this.ctx.db,
-        this.callId,
-        { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) },
-        unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null,
-      );
+      this.ctx.writes.write(this.callId, 'ended', (tx) => endCall(tx, this.callId, end, missed));
     });
+    // The row is ended (and the caller on the callback list) before anyone hears of the end.
+    await this.ctx.writes.drain(this.callId);
     // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
     if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
       this.ctx.agents.transition(this.agentId, 'call-end', null);

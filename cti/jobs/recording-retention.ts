@@ -40,7 +40,7 @@ export class RecordingRetention {
   async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - (await this.retentionDays()) * 86_400_000).toISOString();
     const removed: string[] = [];
-    for (const { linkedId, recording } of listRecordingsOlderThan(this.db, cutoff)) {
+    for (const { linkedId, recording } of await listRecordingsOlderThan(this.db, cutoff)) {
       try {
         await this.ari.deleteStoredRecording(recording);
       } catch (error) {
@@ -49,7 +49,7 @@ export class RecordingRetention {
           continue;
         }
       }
-      markRecordingDeleted(this.db, linkedId, now);
+      await markRecordingDeleted(this.db, linkedId, now);
       removed.push(recording);
     }
     if (removed.length) this.log.info({ removed: removed.length, cutoff }, 'old recordings deleted');

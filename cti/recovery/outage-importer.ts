@@ -166,7 +166,7 @@ export class OutageImporter {
     const answeredAt = answered ? new Date((queuedAt + (record.holdSeconds ?? 0)) * 1000) : null;
     const waitMs = answered ? (record.holdSeconds ?? 0) * 1000 : Math.max(0, ((record.end ?? queuedAt) - queuedAt) * 1000);
     const created = await atomically(db, async (tx) => {
-      const { call, created: isNew } = recordCallArrival(tx, {
+      const { call, created: isNew } = await recordCallArrival(tx, {
         linkedId: record.key,
         channelId: record.key,
         channelName: '',
@@ -177,7 +177,7 @@ export class OutageImporter {
         duringOutage: true,
       });
       if (!isNew) return false;
-      completeImportedCall(tx, record.key, {
+      await completeImportedCall(tx, record.key, {
         outcome: answered ? 'answered' : 'abandoned',
         agentId: agent?.id ?? null,
         answeredAt: answeredAt?.toISOString() ?? null,
@@ -203,7 +203,7 @@ export class OutageImporter {
       if (agent) await setTicketAgent(tx, ticket.id, agent.id);
       if (answered && record.recording) await setTicketRecording(tx, ticket.id, record.recording);
       if (!answered) {
-        recordMissedCall(tx, {
+        await recordMissedCall(tx, {
           callId: call.id,
           callerNumber: record.caller,
           dialledNumber: record.dialled,

@@ -232,7 +232,7 @@ class Pass {
     const answeredAgentLeg = legs.find((l) => l.id.startsWith('agent-') && l.state === 'Up');
     const state = row.state as CallState;
     const restored = (to: CallState): RestoredCall => {
-      if (to !== state) setCallState(this.ctx.db, row.linkedId, to);
+      if (to !== state) this.ctx.writes.write(row.linkedId, `state ${to}`, (tx) => setCallState(tx, row.linkedId, to));
       return {
         state: to,
         arrivedAtMs: Date.parse(row.arrivedAt),
@@ -340,12 +340,11 @@ class Pass {
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
     const blocked = row.callerNumber ? await findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
     const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
-    endCall(
-      this.ctx.db,
-      row.linkedId,
-      { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) },
-      unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null,
-    );
+    const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
+    const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null;
+    this.ctx.writes.write(row.linkedId, 'closed by reconciliation', (tx) => endCall(tx, row.linkedId, end, missed));
+    // Closed (and the caller on the callback list) before anything else happens to the call.
+    await this.ctx.writes.drain(row.linkedId);
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');
     if (row.recording && answered) {
@@ -435,7 +434,7 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   const live = deps.live();
   for (const call of live) pass.checkLive(call);
   const liveIds = new Set(live.map((c) => c.callId));
-  const rows = listOpenCalls(ctx.db).filter((row) => !liveIds.has(row.linkedId));
+  const rows = (await listOpenCalls(ctx.db)).filter((row) => !liveIds.has(row.linkedId));
   for (const row of rows) await pass.checkRow(row);
   pass.admitUnknown(new Set([...live.map((c) => c.channelId), ...rows.map((r) => r.channelId)]));
   if (deps.firstPass) await pass.sweepLeftovers();

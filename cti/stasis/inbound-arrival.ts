@@ -40,7 +40,7 @@ export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumbe
   // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a
   // call without its ticket.
   const { call, created, ticket } = await atomically(db, async (tx) => {
-    const arrival = recordCallArrival(tx, {
+    const arrival = await recordCallArrival(tx, {
       linkedId,
       channelId: channel.id,
       channelName: channel.name,

@@ -56,7 +56,7 @@ export const DEFAULT_SURGE_RULES: SurgeRules = {
 };
 
 /** How many sightings carried `key` in [from, to) — read from the store for past weeks. */
-export type History = (key: string, from: number, to: number) => number;
+export type History = (key: string, from: number, to: number) => number | Promise<number>;
 
 export interface KeyLevel {
   key: string;
@@ -95,13 +95,13 @@ function median(values: number[]): number {
  * same window, and the average window over the three hours around it (steadier when counts are
  * small); the larger of their medians across weeks, plus a robust spread, at least the floor.
  */
-export function usualLevel(history: History, key: string, now: number, rules: SurgeRules): number {
+export async function usualLevel(history: History, key: string, now: number, rules: SurgeRules): Promise<number> {
   const same: number[] = [];
   const around: number[] = [];
   for (let week = 1; week <= rules.baselineWeeks; week++) {
     const end = now - week * WEEK_MS;
-    same.push(history(key, end - rules.windowMs, end));
-    around.push(history(key, end - 2 * rules.windowMs, end + rules.windowMs) / 3);
+    same.push(await history(key, end - rules.windowMs, end));
+    around.push((await history(key, end - 2 * rules.windowMs, end + rules.windowMs)) / 3);
   }
   const centre = Math.max(median(same), median(around));
   const spread = 1.4826 * median(same.map((count) => Math.abs(count - centre)));
@@ -139,8 +139,11 @@ export class SurgeDetector {
     return [...this.open.values()];
   }
 
-  /** Judges every key seen in the window ending at `now`; returns what changed. */
-  check(now: number): SurgeChange[] {
+  /**
+   * Judges every key seen in the window ending at `now`; returns what changed. The past weeks' counts
+   * may come from the store (asynchronously): the caller runs one check at a time.
+   */
+  async check(now: number): Promise<SurgeChange[]> {
     const since = now - this.rules.windowMs;
     while (this.window.length > 0 && this.window[0]!.at < since) this.window.shift();
     const byKey = new Map<string, Sighting[]>();
@@ -156,7 +159,7 @@ export class SurgeDetector {
     const flagged: { level: KeyLevel; tickets: Set<number> }[] = [];
     for (const [key, sightings] of byKey) {
       if (sightings.length < this.rules.minCount) continue;
-      const usual = usualLevel(this.history, key, now, this.rules);
+      const usual = await usualLevel(this.history, key, now, this.rules);
       if (sightings.length < this.rules.minRatio * usual) continue;
       const tailProbability = poissonUpperTail(sightings.length, usual);
       if (tailProbability > this.rules.maxTailProbability) continue;

@@ -37,10 +37,10 @@ export const missedCallsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '标记已回拨', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
     async (request, reply) => {
       const me = sessionOf(request);
-      const before = findMissedCall(db, request.params.id);
+      const before = await findMissedCall(db, request.params.id);
       if (!before) throw notFound(`漏接记录不存在: ${request.params.id}`);
-      await audited(db, me.login, 'missed-call', 'done', (tx) => {
-        if (!completeMissedCall(tx, before.id, me.agentId)) throw conflict('该来电已由其他坐席回拨');
+      await audited(db, me.login, 'missed-call', 'done', async (tx) => {
+        if (!(await completeMissedCall(tx, before.id, me.agentId))) throw conflict('该来电已由其他坐席回拨');
         return { id: before.id, before, after: { ...before, status: 'done', handledBy: me.agentId }, result: null };
       });
       reply.code(204);

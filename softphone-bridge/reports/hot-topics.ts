@@ -32,11 +32,11 @@ export function mondayOf(day: string): string {
   return new Date(noon - weekday * DAY_MS).toISOString().slice(0, 10);
 }
 
-function weekCounts(db: Db, monday: string): { total: number; byKey: Map<string, { label: string; n: number }> } {
+async function weekCounts(db: Db, monday: string): Promise<{ total: number; byKey: Map<string, { label: string; n: number }> }> {
   const from = shanghaiDayBounds(monday).from;
   const to = new Date(Date.parse(from) + 7 * DAY_MS).toISOString();
   const byKey = new Map<string, { label: string; n: number }>();
-  const tickets = registeredTicketsBetween(db, from, to);
+  const tickets = await registeredTicketsBetween(db, from, to);
   for (const ticket of tickets) {
     for (const { key, label } of keysOfTicket(ticket)) {
       // The summary reads the classification at its second level only (the full path is for the warning).
@@ -60,11 +60,11 @@ function top(kind: string, now: Map<string, { label: string; n: number }>, befor
     .slice(0, limit);
 }
 
-export function hotTopics(db: Db, anyDay: string, limit = 10): HotTopicsReport {
+export async function hotTopics(db: Db, anyDay: string, limit = 10): Promise<HotTopicsReport> {
   const week = mondayOf(anyDay);
   const previousWeek = shanghaiDay(new Date(Date.parse(shanghaiDayBounds(week).from) - 7 * DAY_MS));
-  const now = weekCounts(db, week);
-  const before = weekCounts(db, previousWeek);
+  const now = await weekCounts(db, week);
+  const before = await weekCounts(db, previousWeek);
   return {
     week,
     previousWeek,

@@ -16,12 +16,12 @@ export function daysBetween(from: string, to: string): number {
 
 export async function kpiReport(db: Db, q: { from: string; to: string; by: KpiGrouping; interval: KpiInterval }): Promise<KpiReport> {
   const window = { from: shanghaiDayBounds(q.from).from, to: shanghaiDayBounds(q.to).to };
-  const facts = listCallFactsBetween(db, window.from, window.to);
-  const offers = listOffersOfCalls(
+  const facts = await listCallFactsBetween(db, window.from, window.to);
+  const offers = await listOffersOfCalls(
     db,
     facts.map((f) => f.linkedId),
   );
-  const states = q.by === 'agent' || q.by === 'total' ? listAgentStatesForWindow(db, window.from, window.to) : [];
+  const states = q.by === 'agent' || q.by === 'total' ? await listAgentStatesForWindow(db, window.from, window.to) : [];
   const logins = new Map(listAgents(db).map((a) => [a.id, a.login]));
   const targets = await kpiTargets(db);
   const report = buildKpiReport({

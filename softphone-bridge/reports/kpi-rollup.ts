@@ -31,14 +31,14 @@ export class KpiRollup {
       // The same report as GET /api/v1/kpis for that day (calls, rings and agent time); the total always has its row.
       const report = await kpiReport(this.db, { from: date, to: date, by, interval: 'none' });
       const rows = by === 'total' ? [report.totals] : report.rows;
-      putDailyKpis(this.db, date, by, rows.map((row) => ({ key: row.key, figures: row })));
+      await putDailyKpis(this.db, date, by, rows.map((row) => ({ key: row.key, figures: row })));
     }
   }
 
   /** Every finished day of the last week that has no roll-up yet; returns the days rolled up. */
   async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const days = Array.from({ length: CATCH_UP_DAYS }, (_, i) => shanghaiDay(new Date(now.getTime() - (i + 1) * 86_400_000)));
-    const done = rolledUpDates(this.db, days.at(-1) ?? '');
+    const done = await rolledUpDates(this.db, days.at(-1) ?? '');
     const missing = days.filter((d) => !done.has(d));
     for (const day of missing) await this.rollUp(day);
     if (missing.length) this.log.info({ days: missing }, 'KPIs rolled up');

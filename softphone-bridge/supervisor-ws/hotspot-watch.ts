@@ -19,6 +19,8 @@ export class HotspotWatch {
   private readonly labels = new Map<string, string>();
   private readonly numbers = new Map<number, string>();
   private lastCheck = -Infinity;
+  /** A check reads the store: the next one waits until it is done (the detector judges one window at a time). */
+  private checking = false;
 
   constructor(
     private readonly db: Db,
@@ -28,12 +30,21 @@ export class HotspotWatch {
     this.detector = new SurgeDetector((key, from, to) => countTicketsUnderKey(db, key, new Date(from).toISOString(), new Date(to).toISOString()), rules);
   }
 
-  /** Runs a check when one is due; call it on every tick. */
-  observe(now: Date): void {
+  /** Runs a check when one is due (and none is running); call it on every tick. */
+  async observe(now: Date): Promise<void> {
     const at = now.getTime();
-    if (at - this.lastCheck < HOTSPOT_CHECK_MS) return;
+    if (this.checking || at - this.lastCheck < HOTSPOT_CHECK_MS) return;
     this.lastCheck = at;
-    const window = registeredTicketsBetween(this.db, new Date(at - this.rules.windowMs).toISOString(), now.toISOString());
+    this.checking = true;
+    try {
+      await this.check(now, at);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async check(now: Date, at: number): Promise<void> {
+    const window = await registeredTicketsBetween(this.db, new Date(at - this.rules.windowMs).toISOString(), now.toISOString());
     this.detector.replaceWindow(
       window.map((ticket) => {
         this.numbers.set(ticket.id, ticket.number);
@@ -42,7 +53,7 @@ export class HotspotWatch {
         return { ticketId: ticket.id, at: Date.parse(ticket.createdAt), keys: keys.map((k) => k.key) };
       }),
     );
-    for (const change of this.detector.check(at)) {
+    for (const change of await this.detector.check(at)) {
       this.bus.publish({
         type: 'alert',
         at: now.toISOString(),

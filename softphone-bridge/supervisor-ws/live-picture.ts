@@ -140,11 +140,11 @@ export class LivePicture {
       ticketNumber: c.summary.ticketNumber,
     }));
     const { from, to } = shanghaiDayBounds(shanghaiDay(now));
-    const rows = listCallFactsBetween(this.db, from, to);
+    const rows = await listCallFactsBetween(this.db, from, to);
     const today = dayFigures(
       rows,
       now,
-      listOffersOfCalls(
+      await listOffersOfCalls(
         this.db,
         rows.map((r) => r.linkedId),
       ),

@@ -30,20 +30,26 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
   };
   const picture = new LivePicture(db, calls, (alert) => broadcast({ type: 'alert', ...alert }));
   const hotspots = new HotspotWatch(db, calls.bus);
-  const timer = setInterval(() => {
+  const tick = async () => {
     const now = clockOf(db).now();
     picture.observe(now);
-    hotspots.observe(now);
-    if (sockets.size > 0) {
-      void picture
-        .snapshot(now)
-        .then(broadcast)
-        .catch((err: unknown) => app.log.error({ err }, 'wallboard snapshot failed'));
-    }
+    await hotspots.observe(now);
+    if (sockets.size > 0) broadcast(await picture.snapshot(now));
+  };
+  // One tick at a time (a tick reads the store): a tick still running when the next is due skips it.
+  let ticking: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (ticking) return;
+    ticking = tick()
+      .catch((error: unknown) => app.log.error({ err: error }, 'the wallboard tick failed'))
+      .finally(() => {
+        ticking = null;
+      });
   }, TICK_MS);
-  app.addHook('onClose', () => {
+  app.addHook('onClose', async () => {
     clearInterval(timer);
     picture.close();
+    await ticking;
   });
 
   const run = async (session: SessionClaims, command: SupervisorCommand): Promise<void> => {
@@ -82,19 +88,21 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       if (!admitted) return;
       const live = holdSession(socket, session, sessions, app.log);
       watchFrames(socket, session.login, 'supervisor', app.log);
-      // The snapshot first, then whatever is broadcast: the socket joins the others once it has it.
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+        sockets.delete(socket);
+      });
+      // The picture first, then every broadcast: the socket joins the broadcasts once its first picture is sent.
       void picture
         .snapshot(clockOf(db).now())
-        .then((snapshot) => {
-          if (socket.readyState !== socket.OPEN) return;
-          socket.send(JSON.stringify(snapshot));
-          sockets.add(socket);
+        .then((first) => {
+          if (!closed) socket.send(JSON.stringify(first));
         })
-        .catch((err: unknown) => {
-          app.log.error({ err }, 'wallboard snapshot failed');
-          socket.close(1011, 'snapshot failed');
+        .catch((error: unknown) => app.log.error({ err: error }, 'the first wallboard picture failed'))
+        .finally(() => {
+          if (!closed) sockets.add(socket);
         });
-      socket.on('close', () => sockets.delete(socket));
       socket.on('message', (data: Buffer) => {
         if (!admitted.allow()) return;
         live(() => {

@@ -3,82 +3,89 @@
  * arrive, read by the KPI reports for a time window.
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { inChunks } from '../chunks.js';
 import type { Db } from '../db.js';
+import { progressWrite } from '../durability.js';
+import { first } from '../prepared.js';
 import { agentStateChanges, callOffers } from '../schema.js';
 
 export type CallOfferRow = typeof callOffers.$inferSelect;
 export type AgentStateChangeRow = typeof agentStateChanges.$inferSelect;
 
-export function recordOffer(db: Db, offer: { callKey: string; agentId: number; offeredAt: string; waitedMs: number; outbound: boolean }): void {
-  db.insert(callOffers).values(offer).run();
+export async function recordOffer(db: Db, offer: { callKey: string; agentId: number; offeredAt: string; waitedMs: number; outbound: boolean }): Promise<void> {
+  await progressWrite(db, async (tx) => {
+    await tx.insert(callOffers).values(offer);
+  });
 }
 
 /** Ends the agent's open ring of the call with its outcome; false when there was none. */
-export function endOffer(db: Db, callKey: string, agentId: number, end: { at: string; outcome: string }): boolean {
-  const open = db
-    .select({ id: callOffers.id })
-    .from(callOffers)
-    .where(and(eq(callOffers.callKey, callKey), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
-    .orderBy(desc(callOffers.id))
-    .get();
-  if (!open) return false;
-  db.update(callOffers).set({ endedAt: end.at, outcome: end.outcome }).where(eq(callOffers.id, open.id)).run();
-  return true;
+export async function endOffer(db: Db, callKey: string, agentId: number, end: { at: string; outcome: string }): Promise<boolean> {
+  return progressWrite(db, async (tx) => {
+    const open = first(
+      await tx
+        .select({ id: callOffers.id })
+        .from(callOffers)
+        .where(and(eq(callOffers.callKey, callKey), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
+        .orderBy(desc(callOffers.id))
+        .limit(1),
+    );
+    if (!open) return false;
+    await tx.update(callOffers).set({ endedAt: end.at, outcome: end.outcome }).where(eq(callOffers.id, open.id));
+    return true;
+  });
 }
 
 /** Ends every open ring of the agent (they are on a call now: they took it, e.g. as a consulted or third party). */
-export function endOpenOffersOfAgent(db: Db, agentId: number, end: { at: string; outcome: string }): void {
+export async function endOpenOffersOfAgent(db: Db, agentId: number, end: { at: string; outcome: string }): Promise<void> {
   // A ring is minutes long at most: looking back an hour keeps this on the offered-at index, not a scan of every ring ever.
   const since = new Date(Date.parse(end.at) - 3600_000).toISOString();
-  db.update(callOffers)
-    .set({ endedAt: end.at, outcome: end.outcome })
-    .where(and(gte(callOffers.offeredAt, since), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)))
-    .run();
+  await progressWrite(db, async (tx) => {
+    await tx
+      .update(callOffers)
+      .set({ endedAt: end.at, outcome: end.outcome })
+      .where(and(gte(callOffers.offeredAt, since), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)));
+  });
 }
 
 /** Offers of the calls whose keys are given (all their rings, whenever they rang). */
-export function listOffersOfCalls(db: Db, callKeys: readonly string[]): CallOfferRow[] {
+export async function listOffersOfCalls(db: Db, callKeys: readonly string[]): Promise<CallOfferRow[]> {
   if (callKeys.length === 0) return [];
   // Read by call, not by time: a window's calls may have rung after the window ended.
-  const rows: CallOfferRow[] = [];
-  for (let i = 0; i < callKeys.length; i += 500) {
-    rows.push(...db.select().from(callOffers).where(inArray(callOffers.callKey, callKeys.slice(i, i + 500))).all());
-  }
+  const rows = await inChunks(callKeys, (chunk) => db.select().from(callOffers).where(inArray(callOffers.callKey, chunk)));
   return rows.sort((a, b) => a.id - b.id);
 }
 
 /** Offers that started in [fromIso, toIso). */
-export function listOffersBetween(db: Db, fromIso: string, toIso: string): CallOfferRow[] {
+export async function listOffersBetween(db: Db, fromIso: string, toIso: string): Promise<CallOfferRow[]> {
   return db
     .select()
     .from(callOffers)
     .where(and(gte(callOffers.offeredAt, fromIso), lt(callOffers.offeredAt, toIso)))
-    .orderBy(asc(callOffers.id))
-    .all();
+    .orderBy(asc(callOffers.id));
 }
 
-export function recordAgentState(db: Db, change: { agentId: number; at: string; state: string; reason: string | null }): void {
-  db.insert(agentStateChanges).values(change).run();
+export async function recordAgentState(db: Db, change: { agentId: number; at: string; state: string; reason: string | null }): Promise<void> {
+  await progressWrite(db, async (tx) => {
+    await tx.insert(agentStateChanges).values(change);
+  });
 }
 
 /**
  * The state changes that shape [fromIso, toIso): each agent's last change before the window (the
  * state they entered it in) and every change inside it, in order.
  */
-export function listAgentStatesForWindow(db: Db, fromIso: string, toIso: string): AgentStateChangeRow[] {
+export async function listAgentStatesForWindow(db: Db, fromIso: string, toIso: string): Promise<AgentStateChangeRow[]> {
   // Per agent (a small table), the latest change before the window, found on the (agent_id, at) index.
-  const lastBefore = db
+  const lastBefore = await db
     .select()
     .from(agentStateChanges)
     .where(
       sql`${agentStateChanges.id} in (select (select b.id from agent_state_changes b where b.agent_id = a.agent_id and b.at < ${fromIso} order by b.at desc, b.id desc limit 1) from (select id as agent_id from agents) a)`,
-    )
-    .all();
-  const inside = db
+    );
+  const inside = await db
     .select()
     .from(agentStateChanges)
     .where(and(gte(agentStateChanges.at, fromIso), lt(agentStateChanges.at, toIso)))
-    .orderBy(asc(agentStateChanges.at), asc(agentStateChanges.id))
-    .all();
+    .orderBy(asc(agentStateChanges.at), asc(agentStateChanges.id));
   return [...lastBefore, ...inside];
 }

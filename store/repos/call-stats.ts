@@ -1,6 +1,8 @@
 import { nowIso } from '../clock.js';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { dialectOf } from '../dialect.js';
+import { atomically } from '../durability.js';
 import { calls, kpiDaily, missedCalls, routes, ticketEvents, tickets } from '../schema.js';
 
 export type CallStatRow = Pick<typeof calls.$inferSelect, 'arrivedAt' | 'answeredAt' | 'endedAt' | 'waitMs' | 'outcome' | 'dialledNumber' | 'agentId' | 'direction'>;
@@ -29,16 +31,21 @@ export interface CallFacts extends CallStatRow {
  * The calls that arrived in [fromIso, toIso) with their ticket's evaluation and deadline and their
  * transfer/three-way counts: the raw material of every KPI (no counters that drift).
  */
-export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): CallFacts[] {
+export async function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Promise<CallFacts[]> {
   const countEvents = (kinds: string[]) =>
     sql<number>`(select count(*) from ${ticketEvents} where ${ticketEvents.ticketId} = ${tickets.id} and ${ticketEvents.kind} in (${sql.join(
       kinds.map((k) => sql`${k}`),
       sql`, `,
-    )}))`;
+    )}))`.mapWith(Number);
+  // The arrival a day before this one, as the same ISO-8601 text the column holds.
+  const dayBefore =
+    dialectOf(db) === 'postgres'
+      ? sql`to_char((${calls.arrivedAt}::timestamptz - interval '1 day') at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${calls.arrivedAt}, '-1 day')`;
   const earlier = db
     .select({ n: sql<number>`count(*)` })
     .from(sql`${calls} as prior`)
-    .where(sql`prior.caller_number = ${calls.callerNumber} and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= strftime('%Y-%m-%dT%H:%M:%fZ', ${calls.arrivedAt}, '-1 day')`);
+    .where(sql`prior.caller_number = ${calls.callerNumber} and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= ${dayBefore}`);
   return db
     .select({
       linkedId: calls.linkedId,
@@ -60,51 +67,45 @@ export function listCallFactsBetween(db: Db, fromIso: string, toIso: string): Ca
       transfers: countEvents(['transferred']),
       conferences: countEvents(['conference']),
       knowledgeLinks: countEvents(['knowledge-linked']),
-      earlierCalls: sql<number>`(${earlier})`,
+      earlierCalls: sql<number>`(${earlier})`.mapWith(Number),
       missedStatus: sql<string | null>`(select ${missedCalls.status} from ${missedCalls} where ${missedCalls.callId} = ${calls.id})`,
     })
     .from(calls)
     .leftJoin(tickets, eq(tickets.callKey, calls.linkedId))
     .leftJoin(routes, eq(routes.id, calls.routeId))
     .where(and(gte(calls.arrivedAt, fromIso), lt(calls.arrivedAt, toIso)))
-    .orderBy(asc(calls.arrivedAt))
-    .all();
+    .orderBy(asc(calls.arrivedAt));
 }
 
 /** Replaces a day's rolled-up KPIs (idempotent: running the roll-up twice gives the same rows). */
-export function putDailyKpis(db: Db, date: string, grouping: string, rows: { key: string; figures: unknown }[]): void {
-  db.transaction((tx) => {
-    tx.delete(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping))).run();
-    const computedAt = nowIso(db);
-    for (const row of rows) tx.insert(kpiDaily).values({ date, grouping, key: row.key, figures: row.figures, computedAt }).run();
+export async function putDailyKpis(db: Db, date: string, grouping: string, rows: { key: string; figures: unknown }[]): Promise<void> {
+  const computedAt = nowIso(db);
+  await atomically(db, async (tx) => {
+    await tx.delete(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping)));
+    for (const row of rows) await tx.insert(kpiDaily).values({ date, grouping, key: row.key, figures: row.figures, computedAt });
   });
 }
 
-export function rolledUpDates(db: Db, sinceDate: string): Set<string> {
-  return new Set(
-    db
-      .selectDistinct({ date: kpiDaily.date })
-      .from(kpiDaily)
-      .where(gte(kpiDaily.date, sinceDate))
-      .all()
-      .map((r) => r.date),
-  );
+export async function rolledUpDates(db: Db, sinceDate: string): Promise<Set<string>> {
+  const rows = await db.selectDistinct({ date: kpiDaily.date }).from(kpiDaily).where(gte(kpiDaily.date, sinceDate));
+  return new Set(rows.map((r) => r.date));
 }
 
-export function listDailyKpis(db: Db, date: string, grouping: string): { key: string; figures: unknown }[] {
-  return db.select({ key: kpiDaily.key, figures: kpiDaily.figures }).from(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping))).all();
+export async function listDailyKpis(db: Db, date: string, grouping: string): Promise<{ key: string; figures: unknown }[]> {
+  return db.select({ key: kpiDaily.key, figures: kpiDaily.figures }).from(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping)));
 }
 
 /** Recordings of calls that arrived before `beforeIso` and are still on the PBX. */
-export function listRecordingsOlderThan(db: Db, beforeIso: string, limit = 500): { linkedId: string; recording: string }[] {
+export async function listRecordingsOlderThan(db: Db, beforeIso: string, limit = 500): Promise<{ linkedId: string; recording: string }[]> {
   return db
     .select({ linkedId: calls.linkedId, recording: sql<string>`${calls.recording}` })
     .from(calls)
     .where(and(lt(calls.arrivedAt, beforeIso), sql`${calls.recording} is not null`, sql`${calls.recordingDeletedAt} is null`))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function markRecordingDeleted(db: Db, linkedId: string, at: Date): void {
-  db.update(calls).set({ recordingDeletedAt: at.toISOString() }).where(eq(calls.linkedId, linkedId)).run();
+export async function markRecordingDeleted(db: Db, linkedId: string, at: Date): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.update(calls).set({ recordingDeletedAt: at.toISOString() }).where(eq(calls.linkedId, linkedId));
+  });
 }

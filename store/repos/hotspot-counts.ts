@@ -5,6 +5,7 @@
  */
 import { and, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
+import { first } from '../prepared.js';
 import { tickets } from '../schema.js';
 import { escapeLike } from './tickets.js';
 
@@ -18,7 +19,7 @@ export interface WindowTicket {
   streetName: string | null;
 }
 
-export function registeredTicketsBetween(db: Db, fromIso: string, toIso: string): WindowTicket[] {
+export async function registeredTicketsBetween(db: Db, fromIso: string, toIso: string): Promise<WindowTicket[]> {
   return db
     .select({
       id: tickets.id,
@@ -30,12 +31,11 @@ export function registeredTicketsBetween(db: Db, fromIso: string, toIso: string)
       streetName: tickets.streetName,
     })
     .from(tickets)
-    .where(and(gte(tickets.createdAt, fromIso), lt(tickets.createdAt, toIso), isNotNull(tickets.registeredAt)))
-    .all();
+    .where(and(gte(tickets.createdAt, fromIso), lt(tickets.createdAt, toIso), isNotNull(tickets.registeredAt)));
 }
 
 /** Registered tickets under `key` (`hotline:…`, `matter:<path prefix>`, `area:<street code>`) that arrived in [from, to). */
-export function countTicketsUnderKey(db: Db, key: string, fromIso: string, toIso: string): number {
+export async function countTicketsUnderKey(db: Db, key: string, fromIso: string, toIso: string): Promise<number> {
   const colon = key.indexOf(':');
   const kind = key.slice(0, colon);
   const value = key.slice(colon + 1);
@@ -48,10 +48,12 @@ export function countTicketsUnderKey(db: Db, key: string, fromIso: string, toIso
           ? sql`(${tickets.matterPath} = ${value} or ${tickets.matterPath} like ${`${escapeLike(value)} > %`} escape '\\')`
           : undefined;
   if (!under) return 0;
-  const row = db
-    .select({ n: sql<number>`count(*)` })
-    .from(tickets)
-    .where(and(gte(tickets.createdAt, fromIso), lt(tickets.createdAt, toIso), isNotNull(tickets.registeredAt), under))
-    .get();
+  const row = first(
+    await db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(tickets)
+      .where(and(gte(tickets.createdAt, fromIso), lt(tickets.createdAt, toIso), isNotNull(tickets.registeredAt), under))
+      .limit(1),
+  );
   return row?.n ?? 0;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { atomicallySync } from '../durability.js';
-import { param, prepared } from '../prepared.js';
+import { atomically } from '../durability.js';
+import { changedRows, first, param, statement } from '../prepared.js';
 import { missedCalls } from '../schema.js';
 
 export type MissedCallRow = typeof missedCalls.$inferSelect;
@@ -11,16 +11,18 @@ export type MissedCallRow = typeof missedCalls.$inferSelect;
  * same caller gives up again, that entry moves to the latest call (whose ticket the callback
  * continues) and counts the time. Recording the same call twice changes nothing.
  */
-export function recordMissedCall(
+export async function recordMissedCall(
   db: Db,
   input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
-): void {
-  atomicallySync(db, () => {
-    const already = prepared(db, 'missed-call-of-call', (d) =>
-      d.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, sql.placeholder('callId'))).prepare(),
-    ).get({ callId: input.callId });
+): Promise<void> {
+  await atomically(db, async (tx) => {
+    const already = first(
+      await statement(tx, 'missed-call-of-call', (d) =>
+        d.select({ id: missedCalls.id }).from(missedCalls).where(eq(missedCalls.callId, sql.placeholder('callId'))),
+      ).execute({ callId: input.callId }),
+    );
     if (already) return;
-    prepared(db, 'missed-call-upsert', (d) =>
+    await statement(tx, 'missed-call-upsert', (d) =>
       d
         .insert(missedCalls)
         .values({
@@ -40,39 +42,45 @@ export function recordMissedCall(
             at: param('at'),
             abandonedTimes: sql`${missedCalls.abandonedTimes} + 1`,
           },
-        })
-        .prepare(),
-    ).run(input);
+        }),
+    ).execute(input);
   });
 }
 
-export function listPendingMissedCalls(db: Db, limit = 100): MissedCallRow[] {
-  return db.select().from(missedCalls).where(eq(missedCalls.status, 'pending')).orderBy(desc(missedCalls.at)).limit(limit).all();
+export async function listPendingMissedCalls(db: Db, limit = 100): Promise<MissedCallRow[]> {
+  return db.select().from(missedCalls).where(eq(missedCalls.status, 'pending')).orderBy(desc(missedCalls.at)).limit(limit);
 }
 
 /** Marks a callback done; false when it was not pending (someone else took it). */
-export function completeMissedCall(db: Db, id: number, agentId: number): boolean {
-  return (
-    db
-      .update(missedCalls)
-      .set({ status: 'done', handledBy: agentId })
-      .where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending')))
-      .run().changes === 1
+export async function completeMissedCall(db: Db, id: number, agentId: number): Promise<boolean> {
+  return atomically(
+    db,
+    async (tx) =>
+      changedRows(
+        await tx
+          .update(missedCalls)
+          .set({ status: 'done', handledBy: agentId })
+          .where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending'))),
+      ) === 1,
   );
 }
 
-export function findMissedCall(db: Db, id: number): MissedCallRow | undefined {
-  return db.select().from(missedCalls).where(eq(missedCalls.id, id)).get();
+export async function findMissedCall(db: Db, id: number): Promise<MissedCallRow | undefined> {
+  return first(await db.select().from(missedCalls).where(eq(missedCalls.id, id)).limit(1));
 }
 
 /** Counts an automatic callback attempt (before dialling, so a crash mid-call still counts it). */
-export function noteMissedCallAttempt(db: Db, id: number, at: Date): void {
-  db.update(missedCalls)
-    .set({ attempts: sql`${missedCalls.attempts} + 1`, lastAttemptAt: at.toISOString() })
-    .where(eq(missedCalls.id, id))
-    .run();
+export async function noteMissedCallAttempt(db: Db, id: number, at: Date): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx
+      .update(missedCalls)
+      .set({ attempts: sql`${missedCalls.attempts} + 1`, lastAttemptAt: at.toISOString() })
+      .where(eq(missedCalls.id, id));
+  });
 }
 
-export function closeMissedCall(db: Db, id: number, status: 'done' | 'unreachable'): void {
-  db.update(missedCalls).set({ status }).where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending'))).run();
+export async function closeMissedCall(db: Db, id: number, status: 'done' | 'unreachable'): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx.update(missedCalls).set({ status }).where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending')));
+  });
 }

@@ -321,7 +321,7 @@ describe('blacklist and repeat-call policy', () => {
 
 describe('missed calls and the audit log', () => {
   it('agents see the pending callbacks and mark one done; done twice is a 409', async () => {
-    const { call } = recordCallArrival(h.server.store.db, {
+    const { call } = await recordCallArrival(h.server.store.db, {
       linkedId: 'missed-1',
       channelId: 'missed-1',
       channelName: 'PJSIP/trunk-000001',
@@ -330,7 +330,7 @@ describe('missed calls and the audit log', () => {
       routeId: null,
       arrivedAt: h.clock.now().toISOString(),
     });
-    recordMissedCall(h.server.store.db, { callId: call.id, callerNumber: '13822223333', dialledNumber: '12345', waitMs: 42_000, at: h.clock.now().toISOString() });
+    await recordMissedCall(h.server.store.db, { callId: call.id, callerNumber: '13822223333', dialledNumber: '12345', waitMs: 42_000, at: h.clock.now().toISOString() });
     const list = await agent<Row[]>('GET', '/api/v1/missed-calls');
     const missed = list.body.find((m) => m.callerNumber === '13822223333');
     expect(missed).toMatchObject({ dialledNumber: '12345', waitMs: 42_000, status: 'pending' });

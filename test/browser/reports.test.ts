@@ -65,7 +65,7 @@ beforeAll(async () => {
     ['1002', '09:12:30', 'not_ready', '培训'],
     ['1002', '10:00:00', 'offline', null],
   ];
-  for (const [login, time, state, reason] of states) recordAgentState(db, { agentId: agentId(login), at: new Date(`${DAY2}T${time}+08:00`).toISOString(), state, reason });
+  for (const [login, time, state, reason] of states) await recordAgentState(db, { agentId: agentId(login), at: new Date(`${DAY2}T${time}+08:00`).toISOString(), state, reason });
   // Looked at on the 20th, after these days.
   h.clock.set('2026-11-20T02:00:00.000Z');
 

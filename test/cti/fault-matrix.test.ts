@@ -207,7 +207,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
   }
 
   // No row in progress without its caller on the PBX.
-  for (const open of listOpenCalls(w.db)) if (!byId.has(open.channelId)) problems.push(`row ${open.linkedId} (${open.callerNumber}) ${open.state} with no caller on the PBX`);
+  for (const open of await listOpenCalls(w.db)) if (!byId.has(open.channelId)) problems.push(`row ${open.linkedId} (${open.callerNumber}) ${open.state} with no caller on the PBX`);
   return { outcomes, problems };
 }
 
@@ -231,8 +231,8 @@ async function endAll(w: FaultWorld, callers: string[], outage: string[]): Promi
   await waitFor(async () => (left = await w.channels()).length === 0, 'every channel gone', 15_000).catch(() => {
     throw new Error(`channels left after the callers hung up: ${left.map((c) => `${c.name} ${c.state} ${c.bridgeId ?? ''}`).join('; ')}`);
   });
-  await waitFor(() => listOpenCalls(w.db).length === 0, 'no row in progress', 10_000).catch(() => {
-    throw new Error(`rows in progress: ${JSON.stringify(listOpenCalls(w.db).map((r) => [r.callerNumber, r.state]))}`);
+  await waitFor(async () => (await listOpenCalls(w.db)).length === 0, 'no row in progress', 10_000).catch(async () => {
+    throw new Error(`rows in progress: ${JSON.stringify((await listOpenCalls(w.db)).map((r) => [r.callerNumber, r.state]))}`);
   });
   const leftBridges: SimBridge[] = (await w.bridges()).filter((b) => !(b.bridgeType === 'holding' && b.name.startsWith('queue-')));
   expect(leftBridges.map((b) => `${b.name} ${b.bridgeType} ${b.channelIds.length}`)).toEqual([]);
@@ -523,7 +523,7 @@ describe('measured: 50 calls at a steady pace, 5 agents, kill -9 after the 25th'
       talking = false;
       await citizens;
       await waitFor(() => w.sim.core.astdb.keys('cti-outage').length === 0, 'every survival-path call imported', 30_000);
-      await waitFor(() => listOpenCalls(w.db).length === 0, 'no row in progress', 10_000);
+      await waitFor(async () => (await listOpenCalls(w.db)).length === 0, 'no row in progress', 10_000);
 
       console.log(
         `measured: ${CALLS} calls, ${inAppAtKill.length} in the application at the kill, ${outage.length} while the server was down; ` +

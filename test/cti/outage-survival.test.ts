@@ -101,10 +101,10 @@ describe('calls while the server is down', () => {
     expect(notes(firstTicket?.id ?? 0).some((n) => n.startsWith(OUTAGE_NOTE_ANSWERED))).toBe(true);
     expect(notes(otherTicket?.id ?? 0)).toContain(OUTAGE_NOTE_ABANDONED);
 
-    const missed = listPendingMissedCalls(db).filter((m) => m.callerNumber === '13900139000');
+    const missed = (await listPendingMissedCalls(db)).filter((m) => m.callerNumber === '13900139000');
     expect(missed).toHaveLength(1);
     expect(missed[0]?.callId).toBe(other?.id);
-    expect(listPendingMissedCalls(db).some((m) => m.callerNumber === '13800138000')).toBe(false);
+    expect((await listPendingMissedCalls(db)).some((m) => m.callerNumber === '13800138000')).toBe(false);
 
     // Importing again (the same record written back, as after a crash before the delete) adds nothing.
     const before = db.select().from(calls).all().length;
@@ -113,7 +113,7 @@ describe('calls while the server is down', () => {
     expect(again.imported).toBe(0);
     expect(db.select().from(calls).all()).toHaveLength(before);
     expect(db.select().from(tickets).where(eq(tickets.callKey, abandoned)).all()).toHaveLength(1);
-    expect(listPendingMissedCalls(db).filter((m) => m.callerNumber === '13900139000')).toHaveLength(1);
+    expect((await listPendingMissedCalls(db)).filter((m) => m.callerNumber === '13900139000')).toHaveLength(1);
     expect(sim.core.astdb.keys('cti-outage')).toEqual([]);
     expect((await health(server)).body.status).toBe('ok');
   });

@@ -131,7 +131,7 @@ describe('a test day with known call paths', () => {
     const d = await placeCall(h.sim.httpUrl, '13800000304', '12345');
     await waitQueued(d);
     await hangUp(d);
-    const missed = listPendingMissedCalls(h.server.store.db).find((m) => m.callerNumber === '13800000304');
+    const missed = (await listPendingMissedCalls(h.server.store.db)).find((m) => m.callerNumber === '13800000304');
     expect(missed).toBeDefined();
     await ready('1005');
     expect(await desk('1005').command('call.dial', { number: '13800000304', missedCallId: missed?.id })).toMatchObject({ ok: true });

@@ -13,13 +13,13 @@ const MINUTE = 60_000;
 const WATCHED = FIRST_MONDAY + 4 * WEEK;
 
 /** Replays the watched week into a detector, checking every five minutes as the server would. */
-function watchWeek(calls: Sighting[]): SurgeChange[] {
+async function watchWeek(calls: Sighting[]): Promise<SurgeChange[]> {
   const detector = new SurgeDetector(historyOf(calls), DEFAULT_SURGE_RULES);
   const changes: SurgeChange[] = [];
   let next = calls.findIndex((c) => c.at >= WATCHED - HOUR);
   for (let now = WATCHED; now <= WATCHED + WEEK; now += 5 * MINUTE) {
     while (next < calls.length && calls[next]!.at < now) detector.record(calls[next++]!);
-    changes.push(...detector.check(now));
+    changes.push(...(await detector.check(now)));
   }
   return changes;
 }
@@ -41,10 +41,10 @@ describe('surge detection on a synthetic month', () => {
   const surgeAt = WATCHED + 2 * DAY + 14 * HOUR + 5 * MINUTE;
   const injection: Injection = { at: surgeAt, count: 20, spreadMs: 40 * MINUTE, category: '城乡建设/供水', street: 'street-07' };
 
-  it('raises exactly one alert for an injected surge, naming its street and category, with its calls', () => {
+  it('raises exactly one alert for an injected surge, naming its street and category, with its calls', async () => {
     for (const seed of [1, 2, 3]) {
       const { calls, injected } = syntheticCalls(seed, 5, [injection]);
-      const changes = watchWeek(calls);
+      const changes = await watchWeek(calls);
       const opened = changes.filter((c) => c.kind === 'opened');
       expect(opened, `seed ${seed}`).toHaveLength(1);
       const surge = opened[0]!.surge;
@@ -62,7 +62,7 @@ describe('surge detection on a synthetic month', () => {
     }
   });
 
-  it('does not take the ordinary Monday-morning peak for a surge', () => {
+  it('does not take the ordinary Monday-morning peak for a surge', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const { calls } = syntheticCalls(seed, 5);
       const history = historyOf(calls);
@@ -72,15 +72,15 @@ describe('surge detection on a synthetic month', () => {
       expect(level(mondayTen)).toBeGreaterThan(1.8 * level(mondayTen - DAY));
       expect(level(mondayTen)).toBeGreaterThan(10 * level(WATCHED + 5 * HOUR));
       // … and yet the whole week, peak included, raises nothing: Mondays at ten are busy every week.
-      expect(watchWeek(calls).filter((c) => c.kind === 'opened'), `seed ${seed}`).toEqual([]);
+      expect((await watchWeek(calls)).filter((c) => c.kind === 'opened'), `seed ${seed}`).toEqual([]);
     }
   });
 
-  it('raises a second alert for a second surge after the first has ended, and none for a surge in a past week', () => {
+  it('raises a second alert for a second surge after the first has ended, and none for a surge in a past week', async () => {
     const lastWeek: Injection = { ...injection, at: surgeAt - WEEK };
     const evening: Injection = { ...injection, at: surgeAt + 5 * HOUR, category: '城乡建设/燃气', street: 'street-05' };
     const { calls } = syntheticCalls(7, 5, [lastWeek, injection, evening]);
-    const opened = watchWeek(calls).filter((c) => c.kind === 'opened');
+    const opened = (await watchWeek(calls)).filter((c) => c.kind === 'opened');
     // Last week's surge is in the past the detector compares with; the median keeps it from hiding this week's.
     expect(opened.map((c) => c.surge.keys.map((k) => k.key).find((key) => key.startsWith('area:')))).toEqual(['area:street-07', 'area:street-05']);
   });

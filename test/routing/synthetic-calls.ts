@@ -3,7 +3,7 @@
  * rhythm, quieter weekends, a Monday-morning peak every week, and day-to-day variation, each call
  * with a category, a street (乡镇/街道) and a hotline. Seeded, so every run sees the same calls.
  */
-import type { History, Sighting } from '../../routing/hotspots/surge-detector.js';
+import type { Sighting } from '../../routing/hotspots/surge-detector.js';
 
 /** Monday 2026-05-04 00:00 in Asia/Shanghai: the first day of the synthetic weeks. */
 export const FIRST_MONDAY = Date.parse('2026-05-04T00:00:00+08:00');
@@ -91,7 +91,7 @@ export function syntheticCalls(seed: number, weeks: number, injections: Injectio
 }
 
 /** The store's count query over a list of calls: sightings with `key` in [from, to). */
-export function historyOf(calls: Sighting[]): History {
+export function historyOf(calls: Sighting[]): (key: string, from: number, to: number) => number {
   const times = new Map<string, number[]>();
   for (const call of calls) for (const key of call.keys) (times.get(key) ?? times.set(key, []).get(key)!).push(call.at);
   const firstAtOrAfter = (list: number[], t: number) => {

@@ -123,7 +123,7 @@ describe('the missed-call list', () => {
       await waitFor(() => callRow(id)?.state === 'queued', 'queued');
       await hangUp(id);
     }
-    const pending = listPendingMissedCalls(h.server.store.db).filter((m) => m.callerNumber === number);
+    const pending = (await listPendingMissedCalls(h.server.store.db)).filter((m) => m.callerNumber === number);
     expect(pending).toHaveLength(1);
     expect(pending[0]?.abandonedTimes).toBe(3);
     const latest = h.server.store.db.select().from(calls).where(eq(calls.callerNumber, number)).all().at(-1);

@@ -99,7 +99,7 @@ describe('queue and seats', () => {
       return agentLeg?.bridgeId && agentLeg.bridgeId === trunkLeg?.bridgeId ? trunkLeg : undefined;
     }, 'agent and citizen bridged');
     expect(bridged.name).toMatch(/^PJSIP\/trunk-/);
-    const row = findCallByLinkedId(h.server.store.db, callId);
+    const row = await findCallByLinkedId(h.server.store.db, callId);
     expect(row).toMatchObject({ direction: 'outbound', callerNumber: '13900000009', outcome: 'answered' });
     expect(row?.recording).toBeTruthy();
     expect(await desk.command('call.hold', { callId })).toMatchObject({ ok: true });
@@ -108,7 +108,7 @@ describe('queue and seats', () => {
     await desk.next('call.ended', (m) => m.callId === callId);
     await desk.next('agent.state', (m) => m.state === 'wrap_up');
     const { from, to } = shanghaiDayBounds(shanghaiDay(h.clock.now()));
-    const [total] = computeKpis(listCallFactsBetween(h.server.store.db, from, to), 'total', h.clock.now());
+    const [total] = computeKpis(await listCallFactsBetween(h.server.store.db, from, to), 'total', h.clock.now());
     expect(total).toMatchObject({ outbound: 1, outboundAnswered: 1 });
     desk.close();
   });

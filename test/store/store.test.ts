@@ -19,7 +19,7 @@ import {
   nowIso,
   openStore,
   openTicketForCall,
-  progressWriteSync,
+  progressWrite,
   putBlacklistEntry,
   recordCallArrival,
   searchTickets,
@@ -165,30 +165,30 @@ describe('tickets', () => {
 });
 
 describe('durability', () => {
-  it('call progress commits without waiting for the disk, then the store is back to FULL; a failed one leaves nothing', () => {
+  it('call progress commits without waiting for the disk, then the store is back to FULL; a failed one leaves nothing', async () => {
     const store = open(join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db'));
     const { db } = store;
-    recordCallArrival(db, { linkedId: 'c1', channelId: 'c1', channelName: 'PJSIP/trunk-1', callerNumber: '13800138000', dialledNumber: '12345', routeId: null, arrivedAt: '2026-11-22T01:00:00.000Z' });
+    await recordCallArrival(db, { linkedId: 'c1', channelId: 'c1', channelName: 'PJSIP/trunk-1', callerNumber: '13800138000', dialledNumber: '12345', routeId: null, arrivedAt: '2026-11-22T01:00:00.000Z' });
     const synchronous = () => db.get<{ synchronous: number }>(sql`pragma synchronous`).synchronous;
     expect(synchronous()).toBe(2); // FULL
-    setCallState(db, 'c1', 'queued');
+    await setCallState(db, 'c1', 'queued');
     expect(synchronous()).toBe(2);
-    expect(() =>
-      progressWriteSync(db, () => {
-        setCallState(db, 'c1', 'ivr');
+    await expect(
+      progressWrite(db, async (tx) => {
+        await setCallState(tx, 'c1', 'ivr');
         throw new Error('half way');
       }),
-    ).toThrow('half way');
+    ).rejects.toThrow('half way');
     expect(synchronous()).toBe(2);
-    expect(findCallByLinkedId(db, 'c1')?.state).toBe('queued');
+    expect((await findCallByLinkedId(db, 'c1'))?.state).toBe('queued');
     // Inside a transaction it is simply part of it.
-    db.transaction(() => setCallState(db, 'c1', 'connected'));
-    expect(findCallByLinkedId(db, 'c1')?.state).toBe('connected');
+    await atomically(db, (tx) => setCallState(tx, 'c1', 'connected'));
+    expect((await findCallByLinkedId(db, 'c1'))?.state).toBe('connected');
   });
 });
 
 describe('calls', () => {
-  it('records an arrival once per linkedid', () => {
+  it('records an arrival once per linkedid', async () => {
     const { db } = open();
     const input = {
       linkedId: 'L1',
@@ -199,8 +199,8 @@ describe('calls', () => {
       routeId: null,
       arrivedAt: '2026-06-10T02:00:00.000Z',
     };
-    expect(recordCallArrival(db, input).created).toBe(true);
-    expect(recordCallArrival(db, input).created).toBe(false);
+    expect((await recordCallArrival(db, input)).created).toBe(true);
+    expect((await recordCallArrival(db, input)).created).toBe(false);
   });
 });
 

@@ -35,14 +35,14 @@ export interface SeedCall {
 export async function seedCall(db: Db, day: string, c: SeedCall): Promise<void> {
   const arrived = new Date(`${day}T${c.at}:00+08:00`);
   const agentId = c.agent ? (listAgents(db).find((a) => a.login === c.agent)?.id ?? null) : null;
-  const { call } = recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
+  const { call } = await recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
   const { ticket } = await openTicketForCall(db, { callKey: c.id, callId: call.id, callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, hotline: c.hotline, at: arrived });
-  if (c.skill) setCallSkill(db, c.id, c.skill);
+  if (c.skill) await setCallSkill(db, c.id, c.skill);
   const waitMs = (c.waitS ?? 0) * 1000;
   const answeredAt = new Date(arrived.getTime() + waitMs);
-  if (c.outcome === 'answered') markCallAnswered(db, c.id, { agentId, at: answeredAt.toISOString(), waitMs, recording: null });
+  if (c.outcome === 'answered') await markCallAnswered(db, c.id, { agentId, at: answeredAt.toISOString(), waitMs, recording: null });
   const endedAt = new Date(answeredAt.getTime() + (c.handleS ?? 0) * 1000).toISOString();
-  markCallEnded(db, c.id, { outcome: c.outcome, hangupCause: 16, at: endedAt, ...(c.outcome === 'answered' ? {} : { waitMs }) });
+  await markCallEnded(db, c.id, { outcome: c.outcome, hangupCause: 16, at: endedAt, ...(c.outcome === 'answered' ? {} : { waitMs }) });
   if (c.satisfaction) db.update(tickets).set({ satisfaction: c.satisfaction }).where(eq(tickets.id, ticket.id)).run();
   for (let i = 0; i < (c.transfers ?? 0); i++) await appendTicketEvent(db, { ticketId: ticket.id, actor: 'test', kind: 'transferred' });
   for (let i = 0; i < (c.conferences ?? 0); i++) await appendTicketEvent(db, { ticketId: ticket.id, actor: 'test', kind: 'conference' });

@@ -107,15 +107,15 @@ describe('scheduled jobs', () => {
     // Re-running a day (here the seeded one) replaces its rows.
     await h.server.kpiRollup.rollUp('2026-11-20');
     await h.server.kpiRollup.rollUp('2026-11-20');
-    const total = listDailyKpis(db, '2026-11-20', 'total');
+    const total = await listDailyKpis(db, '2026-11-20', 'total');
     expect(total).toHaveLength(1);
     expect(total[0]?.figures).toMatchObject({ key: 'total', offered: 3, answered: 2, abandoned: 1 });
-    expect(listDailyKpis(db, '2026-11-20', 'hotline').map((r) => r.key).sort()).toEqual([MAIN, MARKET].sort());
+    expect((await listDailyKpis(db, '2026-11-20', 'hotline')).map((r) => r.key).sort()).toEqual([MAIN, MARKET].sort());
   });
 
   it('recording retention deletes what is older than the retention and marks it, once', async () => {
     const db = h.server.store.db;
-    markCallAnswered(db, 'k-a', { agentId: null, at: '2026-11-20T01:00:10.000Z', waitMs: 10_000, recording: 'call-old-recording' });
+    await markCallAnswered(db, 'k-a', { agentId: null, at: '2026-11-20T01:00:10.000Z', waitMs: 10_000, recording: 'call-old-recording' });
     await putSetting(db, 'recording-retention-days', 1);
     const removed = await h.server.retention.runOnce(new Date('2026-11-22T02:00:00Z'));
     expect(removed).toEqual(['call-old-recording']);

@@ -1,0 +1,90 @@
+/**
+ * The progress writes of each call (state, IVR steps, place in line, answer, end), in the order the
+ * call made them.
+ *
+ * The call model lives in memory and moves synchronously (`CallStateMachine.fire`: the flow reads the
+ * new state at once); its row follows it. The store is asynchronous, so two writes of one call issued
+ * one after the other could otherwise finish in the other order (PostgreSQL runs transactions side by
+ * side), e.g. a late `queued` landing on a call already ended. Hence one promise chain per call: each
+ * write starts once the call's previous one has finished. A failed write is logged at error with the
+ * call id and does not stop the later ones (the row may then lag behind; a restart's reconciliation
+ * repairs open rows). Whoever needs the writes done before going on — the end of the call before
+ * `call.ended` goes out, a test, the shutdown before the store closes — awaits `drain`/`drainAll`.
+ *
+ * Writes queued within one `together` call go in one transaction (one commit), as the call's
+ * transition and its place in line, or its last transition, its end and its missed-call entry.
+ */
+import { progressWrite, type Db } from '../../store/index.js';
+import type { Logger } from '../logging.js';
+
+/** One write, given the transaction it runs in. */
+export type CallWrite = (tx: Db) => Promise<unknown>;
+
+interface Batch {
+  what: string[];
+  writes: CallWrite[];
+}
+
+export class CallWrites {
+  /** Per call, the promise of its last queued batch (never rejects). Gone once the call's writes are done. */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** Per call, the batch a running `together` collects. */
+  private readonly collecting = new Map<string, Batch>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  /** Queues `write` after the call's earlier writes (`what` names it in the log if it fails). */
+  write(callId: string, what: string, write: CallWrite): void {
+    const batch = this.collecting.get(callId);
+    if (batch) {
+      batch.what.push(what);
+      batch.writes.push(write);
+      return;
+    }
+    this.enqueue(callId, { what: [what], writes: [write] });
+  }
+
+  /** Runs `step` now; the writes it queues for the call are committed together, after the call's earlier ones. */
+  together<T>(callId: string, step: () => T): T {
+    if (this.collecting.has(callId)) return step();
+    const batch: Batch = { what: [], writes: [] };
+    this.collecting.set(callId, batch);
+    try {
+      return step();
+    } finally {
+      this.collecting.delete(callId);
+      // Whatever `step` changed in memory is written, even if it threw afterwards.
+      if (batch.writes.length > 0) this.enqueue(callId, batch);
+    }
+  }
+
+  /** Resolves once every write queued so far for the call is done (written, or logged as failed). */
+  drain(callId: string): Promise<void> {
+    return this.tails.get(callId) ?? Promise.resolve();
+  }
+
+  /** Resolves once no call has a write pending (for the shutdown, before the store closes). */
+  async drainAll(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+
+  private enqueue(callId: string, batch: Batch): void {
+    const previous = this.tails.get(callId) ?? Promise.resolve();
+    const tail = previous.then(async () => {
+      try {
+        await progressWrite(this.db, async (tx) => {
+          for (const write of batch.writes) await write(tx);
+        });
+      } catch (error) {
+        this.log.error({ err: error, callId, writes: batch.what }, 'call progress not written');
+      }
+    });
+    this.tails.set(callId, tail);
+    void tail.then(() => {
+      if (this.tails.get(callId) === tail) this.tails.delete(callId);
+    });
+  }
+}
