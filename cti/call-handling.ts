@@ -57,6 +57,8 @@ export interface CallHandling {
   /** Before stopping: removes what this server made on the PBX and no call needs any more (idle holding bridges). */
   releasePbxResources(): Promise<void>;
   stop(): void;
+  /** Resolves once the agents and the call timings are loaded (nothing is answered before). */
+  ready: Promise<void>;
 }
 
 async function repeatPolicy(db: Db): Promise<RepeatCallPolicy> {
@@ -86,6 +88,8 @@ export function startCallHandling(deps: {
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock };
+  // The agents and the call timings, read before the first call is taken (main awaits it).
+  const ready = Promise.all([agents.reload(), settings.ready]).then(() => undefined);
   const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
   const queue = new CallQueue(ctx, async (skillId) => {
@@ -269,6 +273,7 @@ export function startCallHandling(deps: {
   ari.on('event', onEvent);
   ari.on('connected', onReconnect);
   return {
+    ready,
     adoptCallback,
     context: ctx,
     bus,

@@ -185,9 +185,9 @@ const ENTRIES: Seed[] = [
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Called from the demo seed, inside its transaction. */
-export function seedKnowledge(db: Db, passwordHash: string | null): void {
-  createAgent(db, { login: 'kb-ybj', passwordHash, name: '医保局知识编辑', role: 'editor', department: '市医疗保障局' });
-  createAgent(db, { login: 'kb-rsj', passwordHash, name: '人社局知识编辑', role: 'editor', department: '市人力资源和社会保障局' });
+export async function seedKnowledge(db: Db, passwordHash: string | null): Promise<void> {
+  await createAgent(db, { login: 'kb-ybj', passwordHash, name: '医保局知识编辑', role: 'editor', department: '市医疗保障局' });
+  await createAgent(db, { login: 'kb-rsj', passwordHash, name: '人社局知识编辑', role: 'editor', department: '市人力资源和社会保障局' });
   const today = shanghaiDay(clockOf(db).now());
   for (const { temporary, hotline, keywords, ...seed } of ENTRIES) {
     const fields: KnowledgeFields = {

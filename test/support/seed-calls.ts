@@ -1,8 +1,8 @@
 /** Finished calls with their tickets, written through the store's repositories as call handling does (for KPI tests). */
 import { eq } from 'drizzle-orm';
 import {
+  agents,
   appendTicketEvent,
-  listAgents,
   markCallAnswered,
   markCallEnded,
   openTicketForCall,
@@ -34,7 +34,8 @@ export interface SeedCall {
 
 export function seedCall(db: Db, day: string, c: SeedCall): void {
   const arrived = new Date(`${day}T${c.at}:00+08:00`);
-  const agentId = c.agent ? (listAgents(db).find((a) => a.login === c.agent)?.id ?? null) : null;
+  // Read directly (synchronously, SQLite): the call repositories this seeds with are synchronous too.
+  const agentId = c.agent ? (db.select({ id: agents.id }).from(agents).where(eq(agents.login, c.agent)).get()?.id ?? null) : null;
   const { call } = recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
   const { ticket } = openTicketForCall(db, { callKey: c.id, callId: call.id, callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, hotline: c.hotline, at: arrived });
   if (c.skill) setCallSkill(db, c.id, c.skill);
