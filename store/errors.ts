@@ -19,9 +19,21 @@ function sqliteCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** better-sqlite3 raises `SqliteError` with a `code`; foreign-key and unique violations become conflicts. */
+/** PostgreSQL's integrity-constraint SQLSTATEs, as the SQLite codes they correspond to. */
+const POSTGRES_CONSTRAINTS: Record<string, string> = {
+  '23505': 'SQLITE_CONSTRAINT_UNIQUE',
+  '23503': 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  '23514': 'SQLITE_CONSTRAINT_CHECK',
+  '23502': 'SQLITE_CONSTRAINT_NOTNULL',
+};
+
+/**
+ * better-sqlite3 raises `SqliteError` with a `code`, node-postgres an error with the SQLSTATE as
+ * `code` (read as the matching SQLite code); foreign-key and unique violations become conflicts.
+ */
 export function isConstraintError(error: unknown, code?: string): boolean {
-  const actual = sqliteCode(error);
+  const raw = sqliteCode(error);
+  const actual = raw === undefined ? undefined : (POSTGRES_CONSTRAINTS[raw] ?? raw);
   if (actual === undefined || !actual.startsWith('SQLITE_CONSTRAINT')) return false;
   return code === undefined || actual === code;
 }
