@@ -101,6 +101,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       overflowAfterMs: config.queueOverflowSeconds * 1000,
     },
   });
+  await calls.ready;
 
   // Per-request logs (info) are not wanted; the HTTP layer reports warnings and errors only.
   const deadlineWatch = new DeadlineWatch(store.db, calls.bus, log.child({ part: 'deadline-watch' }));

@@ -60,6 +60,8 @@ export interface CallHandling {
   /** Resolves once the calls' pending progress writes are done (before the store closes). */
   settle(): Promise<void>;
   stop(): void;
+  /** Resolves once the agents and the call timings are loaded (nothing is answered before). */
+  ready: Promise<void>;
 }
 
 async function repeatPolicy(db: Db): Promise<RepeatCallPolicy> {
@@ -90,6 +92,8 @@ export function startCallHandling(deps: {
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const writes = new CallWrites(db, log.child({ part: 'call-writes' }));
   const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes };
+  // The agents and the call timings, read before the first call is taken (main awaits it).
+  const ready = Promise.all([agents.reload(), settings.ready]).then(() => undefined);
   const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;
   // A caller waiting for a specialised skill may be served by a general agent after the overflow wait.
   const queue = new CallQueue(ctx, async (skillId) => {
@@ -283,6 +287,7 @@ export function startCallHandling(deps: {
   ari.on('event', onEvent);
   ari.on('connected', onReconnect);
   return {
+    ready,
     adoptCallback,
     context: ctx,
     bus,

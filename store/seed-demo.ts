@@ -61,7 +61,7 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
       transferMode: 'three-way',
     });
 
-    createAgent(tx, {
+    await createAgent(tx, {
       login: '1001',
       passwordHash,
       name: '王芳',
@@ -71,8 +71,8 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
         { skillId: enterprise.id, level: 6 },
       ],
     });
-    createAgent(tx, { login: '1002', passwordHash, name: '李强', endpoint: 'PJSIP/1002', skills: [{ skillId: general.id, level: 6 }] });
-    createAgent(tx, {
+    await createAgent(tx, { login: '1002', passwordHash, name: '李强', endpoint: 'PJSIP/1002', skills: [{ skillId: general.id, level: 6 }] });
+    await createAgent(tx, {
       login: '1003',
       passwordHash,
       name: '张敏',
@@ -82,16 +82,16 @@ export async function seedDemo(db: Db, options: { passwordHash: string | null } 
         { skillId: dialect.id, level: 9 },
       ],
     });
-    const marketAgent = createAgent(tx, {
+    const marketAgent = await createAgent(tx, {
       login: '1004',
       passwordHash,
       name: '陈静',
       endpoint: 'PJSIP/1004',
       skills: [{ skillId: market.id, level: 9 }],
     });
-    createAgent(tx, { login: '1005', passwordHash, name: '刘洋', endpoint: 'PJSIP/1005', skills: [{ skillId: general.id, level: 4 }] });
-    createAgent(tx, { login: 'admin', passwordHash, name: '系统管理员', role: 'admin' });
-    createAgent(tx, { login: 'super', passwordHash, name: '值班班长', role: 'supervisor' });
+    await createAgent(tx, { login: '1005', passwordHash, name: '刘洋', endpoint: 'PJSIP/1005', skills: [{ skillId: general.id, level: 4 }] });
+    await createAgent(tx, { login: 'admin', passwordHash, name: '系统管理员', role: 'admin' });
+    await createAgent(tx, { login: 'super', passwordHash, name: '值班班长', role: 'supervisor' });
 
     await createExpertSeat(tx, {
       name: '市场监管局专家座席',

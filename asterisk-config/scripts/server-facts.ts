@@ -44,7 +44,7 @@ export async function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: b
       database: options.demo ? 'demo data' : path,
       routes: [...(await listRoutes(store.db))],
       menus: await listMenus(store.db),
-      agents: listAgents(store.db),
+      agents: await listAgents(store.db),
     };
   } finally {
     await store.close();

@@ -67,13 +67,23 @@ export class AgentRegistry {
     private readonly now: () => number = Date.now,
     /** Whether a wrap-up ends in 示忙 (工单未登记) while the call's ticket is not registered. */
     private readonly ticketCheck = false,
-  ) {
-    this.reload();
+  ) {}
+
+  /** The reloads in order: a later one never lands before an earlier one. */
+  private loading: Promise<void> = Promise.resolve();
+
+  /**
+   * Re-reads agents and skills (at start, and after an admin change); keeps sessions of agents that
+   * still exist. Nothing is known about the agents until the first one has finished.
+   */
+  reload(): Promise<void> {
+    const next = this.loading.catch(() => undefined).then(() => this.load());
+    this.loading = next;
+    return next;
   }
 
-  /** Re-reads agents and skills (after an admin change); keeps sessions of agents that still exist. */
-  reload(): void {
-    const rows = listAgents(this.db).filter((a) => a.role === 'agent' && a.enabled);
+  private async load(): Promise<void> {
+    const rows = (await listAgents(this.db)).filter((a) => a.role === 'agent' && a.enabled);
     const seen = new Set<number>();
     for (const row of rows) {
       seen.add(row.id);

@@ -158,7 +158,7 @@ export class OutageImporter {
   private async importRecord(record: OutageRecord): Promise<boolean> {
     const { db, log } = this.deps;
     const answered = record.member !== null;
-    const agent = record.member ? findAgentByEndpoint(db, record.member) : undefined;
+    const agent = record.member ? await findAgentByEndpoint(db, record.member) : undefined;
     const route = await findActiveRoute(db, record.dialled);
     const startAt = new Date(record.start * 1000);
     const endAt = new Date((record.end ?? record.start) * 1000);

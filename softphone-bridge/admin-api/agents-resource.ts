@@ -91,8 +91,8 @@ async function checkSkills(db: Db, skills: { skillId: number }[] | undefined): P
   if (details.length) throw invalid(details);
 }
 
-function requireAgent(db: Db, id: number): AgentWithSkills {
-  const agent = findAgentWithSkills(db, id);
+async function requireAgent(db: Db, id: number): Promise<AgentWithSkills> {
+  const agent = await findAgentWithSkills(db, id);
   if (!agent) throw notFound(`坐席不存在: ${id}`);
   return agent;
 }
@@ -114,13 +114,13 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
   app.get(
     '/agents',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '坐席与账号列表（不含密码）', response: { 200: Type.Array(Agent), ...errorReplies(401, 403) } } },
-    () => listAgents(db).map(view),
+    async () => (await listAgents(db)).map(view),
   );
 
   app.get(
     '/agents/:id',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '查看坐席', params: IdParams, response: { 200: Agent, ...errorReplies(400, 401, 403, 404) } } },
-    (request) => view(requireAgent(db, request.params.id)),
+    async (request) => view(await requireAgent(db, request.params.id)),
   );
 
   app.post(
@@ -131,11 +131,11 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       const fields = { ...rest, ...(endpoint === undefined ? {} : { endpoint: endpoint === null ? null : endpointForm(endpoint) }) };
       await checkSkills(db, fields.skills);
       const passwordHash = password === undefined ? null : await hashPassword(password);
-      const agent = await audited(db, sessionOf(request).login, 'agent', 'create', (tx) => {
-        const created = requireAgent(tx, createAgent(tx, { ...fields, passwordHash }).id);
+      const agent = await audited(db, sessionOf(request).login, 'agent', 'create', async (tx) => {
+        const created = await requireAgent(tx, (await createAgent(tx, { ...fields, passwordHash })).id);
         return { id: created.id, after: { ...view(created), passwordSet: passwordHash !== null }, result: created };
       });
-      agents.reload();
+      await agents.reload();
       return reply.code(201).send(view(agent));
     },
   );
@@ -147,24 +147,24 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       schema: { tags: TAGS, summary: '修改坐席（技能整体替换）', params: IdParams, body: AgentPatch, response: { 200: Agent, ...errorReplies(400, 401, 403, 404, 409) } },
     },
     async (request) => {
-      const before = requireAgent(db, request.params.id);
+      const before = await requireAgent(db, request.params.id);
       const patch = request.body.endpoint ? { ...request.body, endpoint: endpointForm(request.body.endpoint) } : request.body;
       await checkSkills(db, patch.skills);
       const staysAdmin = (patch.role ?? before.role) === 'admin' && (patch.enabled ?? before.enabled);
-      if (before.role === 'admin' && before.enabled && !staysAdmin && countEnabledAdmins(db, before.id) === 0) {
+      if (before.role === 'admin' && before.enabled && !staysAdmin && (await countEnabledAdmins(db, before.id)) === 0) {
         throw conflict('至少需要保留一个启用的管理员账号');
       }
       if ((patch.enabled === false && before.enabled) || (patch.role !== undefined && patch.role !== before.role)) {
         assertNotOnCall(agents, before, '停用或更改角色');
       }
-      const agent = await audited(db, sessionOf(request).login, 'agent', 'update', (tx) => {
-        updateAgent(tx, before.id, patch);
-        const after = requireAgent(tx, before.id);
+      const agent = await audited(db, sessionOf(request).login, 'agent', 'update', async (tx) => {
+        await updateAgent(tx, before.id, patch);
+        const after = await requireAgent(tx, before.id);
         return { id: before.id, before: view(before), after: view(after), result: after };
       });
       const end = sessionEndAfter(before, agent);
       if (end) await sessions.revokeAccount(agent.id, end);
-      agents.reload();
+      await agents.reload();
       return view(agent);
     },
   );
@@ -173,19 +173,19 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     '/agents/:id',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '删除坐席', params: IdParams, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) } } },
     async (request, reply) => {
-      const before = requireAgent(db, request.params.id);
+      const before = await requireAgent(db, request.params.id);
       const me = sessionOf(request);
       if (before.id === me.agentId) throw conflict('不能删除当前登录的账号');
-      if (before.role === 'admin' && before.enabled && countEnabledAdmins(db, before.id) === 0) throw conflict('至少需要保留一个启用的管理员账号');
+      if (before.role === 'admin' && before.enabled && (await countEnabledAdmins(db, before.id)) === 0) throw conflict('至少需要保留一个启用的管理员账号');
       assertNotOnCall(agents, before, '删除');
       const seats = await listExpertSeatsOfAgent(db, before.id);
       if (seats.length) throw conflict(`坐席 ${before.login} 仍是专家座席（${seats.map((s) => s.name).join('、')}），请先修改或删除专家座席`);
-      await audited(db, me.login, 'agent', 'delete', (tx) => {
-        deleteAgent(tx, before.id);
+      await audited(db, me.login, 'agent', 'delete', async (tx) => {
+        await deleteAgent(tx, before.id);
         return { id: before.id, before: view(before), result: null };
       });
       await sessions.revokeAccount(before.id, 'deleted');
-      agents.reload();
+      await agents.reload();
       reply.code(204);
       return null;
     },
@@ -198,10 +198,10 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       schema: { tags: TAGS, summary: '重置密码（argon2 保存，不返回）', params: IdParams, body: PasswordBody, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } },
     },
     async (request, reply) => {
-      const agent = requireAgent(db, request.params.id);
+      const agent = await requireAgent(db, request.params.id);
       const passwordHash = await hashPassword(request.body.password);
-      await audited(db, sessionOf(request).login, 'agent', 'password-reset', (tx) => {
-        setAgentPassword(tx, agent.id, passwordHash);
+      await audited(db, sessionOf(request).login, 'agent', 'password-reset', async (tx) => {
+        await setAgentPassword(tx, agent.id, passwordHash);
         return { id: agent.id, after: { login: agent.login, passwordSet: true }, result: null };
       });
       // Whoever knew the old password is logged out with it (an admin resetting their own keeps this session).

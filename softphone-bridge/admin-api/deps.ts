@@ -4,7 +4,7 @@ import type { Sessions } from '../auth/sessions.js';
 
 /** The live agent registry (cti's AgentRegistry): re-read after agents or skills change, asked who is on a call. */
 export interface LiveAgents {
-  reload(): void;
+  reload(): Promise<void>;
   get(agentId: number): { state: string } | undefined;
 }
 

@@ -73,7 +73,7 @@ async function checkSeat(db: Db, seat: SeatBody): Promise<void> {
   const hasNumber = seat.externalNumber != null;
   if (hasAgent === hasNumber) details.push({ field: hasAgent ? '/externalNumber' : '/agentId', message: '坐席（agentId）与外部号码（externalNumber）必须且只能填写一个' });
   if (seat.agentId != null) {
-    const agent = findAgent(db, seat.agentId);
+    const agent = await findAgent(db, seat.agentId);
     if (!agent) details.push({ field: '/agentId', message: `坐席不存在: ${seat.agentId}` });
     else if (agent.role !== 'agent') details.push({ field: '/agentId', message: `${agent.login} 不是话务坐席，不能作为专家座席` });
   }

@@ -44,7 +44,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         const created = await createSkill(tx, request.body);
         return { id: created.id, after: created, result: created };
       });
-      agents.reload();
+      await agents.reload();
       reply.code(201);
       return skill;
     },
@@ -65,7 +65,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         const after = await updateSkill(tx, before.id, request.body);
         return { id: before.id, before, after, result: after };
       });
-      agents.reload();
+      await agents.reload();
       return skill;
     },
   );
@@ -89,7 +89,7 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         await deleteSkill(tx, before.id);
         return { id: before.id, before, result: null };
       });
-      agents.reload();
+      await agents.reload();
       reply.code(204);
       return null;
     },

@@ -73,7 +73,7 @@ export class Sessions {
 
   /** Null while the session is live; otherwise why it is not. */
   async endOf(claims: TokenClaims): Promise<SessionEnd | null> {
-    return this.judge(await findSession(this.db, claims.sessionId), claims, () => Promise.resolve(findAgent(this.db, claims.agentId)));
+    return this.judge(await findSession(this.db, claims.sessionId), claims, () => findAgent(this.db, claims.agentId));
   }
 
   /** Whether a session row still counts for the account it was issued to (`issued`), whose row `accountOf` reads. */
@@ -126,7 +126,7 @@ export class Sessions {
     // Every watched session and its account in a few queries: a large centre has thousands of
     // desktops connected, and two queries each held up calls and pops for half a second.
     const rows = new Map((await findSessions(this.db, ids)).map((row) => [row.id, row]));
-    const accounts = new Map(findAgents(this.db, [...new Set([...rows.values()].map((row) => row.agentId))]).map((a) => [a.id, a]));
+    const accounts = new Map((await findAgents(this.db, [...new Set([...rows.values()].map((row) => row.agentId))])).map((a) => [a.id, a]));
     for (const sessionId of ids) {
       // A row judged against itself: what it was issued for is what it records.
       const row = rows.get(sessionId);

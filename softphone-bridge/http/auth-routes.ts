@@ -67,7 +67,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
         void reply.header('retry-after', String(Math.ceil(locked / 1000)));
         throw new ApiError(429, `登录失败次数过多，该工号已临时锁定，请 ${minutes(locked)} 分钟后再试，或请管理员解锁`);
       }
-      const agent = findAgentByLogin(db, username);
+      const agent = await findAgentByLogin(db, username);
       const passwordOk = await verifyPassword(agent?.passwordHash ?? decoyHash, password);
       // Same answer for an unknown user, a disabled one and a wrong password: no hint which it was.
       if (!agent?.passwordHash || !agent.enabled || !passwordOk) {

@@ -94,7 +94,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
   app.addHook('onRequest', sessionGuard(sessions));
 
   const today = () => shanghaiDay(clockOf(db).now());
-  const actorOf = (claims: SessionClaims): KnowledgeActor => ({ role: claims.role, department: findAgent(db, claims.agentId)?.department ?? null });
+  const actorOf = async (claims: SessionClaims): Promise<KnowledgeActor> => ({ role: claims.role, department: (await findAgent(db, claims.agentId))?.department ?? null });
   const requireEntry = async (id: number): Promise<KnowledgeEntryRow> => {
     const entry = await findKnowledgeEntry(db, id);
     if (!entry) throw notFound(`知识条目不存在: ${id}`);
@@ -118,9 +118,9 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         },
       },
     },
-    (request) => {
+    async (request) => {
       const claims = sessionOf(request);
-      const actor = actorOf(claims);
+      const actor = await actorOf(claims);
       return { login: claims.login, role: claims.role, department: actor.department, mayWrite: WRITERS.includes(claims.role), mayReview: mayReview(actor) };
     },
   );
@@ -197,7 +197,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
     async (request, reply) => {
       const claims = sessionOf(request);
       const fields = fieldsOf(request.body);
-      const refusal = writeRefusal(actorOf(claims), fields.department);
+      const refusal = writeRefusal(await actorOf(claims), fields.department);
       if (refusal) throw new ApiError(403, refusal);
       checkValidity(fields);
       const entry = await audited(db, claims.login, ENTITY, 'create', async (tx) => {
@@ -224,8 +224,9 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const claims = sessionOf(request);
       const before = await requireEntry(request.params.id);
       const fields = fieldsOf(request.body);
-      const refusal = editRefusal(actorOf(claims), before, fields.department);
-      if (refusal) throw before.status === 'review' && writeRefusal(actorOf(claims), before.department) === null ? conflict(refusal) : new ApiError(403, refusal);
+      const actor = await actorOf(claims);
+      const refusal = editRefusal(actor, before, fields.department);
+      if (refusal) throw before.status === 'review' && writeRefusal(actor, before.department) === null ? conflict(refusal) : new ApiError(403, refusal);
       checkValidity(fields);
       const entry = await audited(db, claims.login, ENTITY, 'update', async (tx) => {
         const updated = await updateKnowledgeEntry(tx, before.id, fields, claims.login);
@@ -254,7 +255,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const { action, note } = request.body;
       const before = await requireEntry(request.params.id);
       const day = today();
-      const actor = actorOf(claims);
+      const actor = await actorOf(claims);
       const decision = decideKnowledgeAction(action, before, actor, day);
       // Not this person's step: 403; not the entry's step now: 409.
       const roleRefused = action === 'submit' ? writeRefusal(actor, before.department) !== null : !mayReview(actor);
@@ -288,7 +289,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
     },
     async (request) => {
       const claims = sessionOf(request);
-      const actor = actorOf(claims);
+      const actor = await actorOf(claims);
       const { rows, problems } = parseKnowledgeCsv(request.body.csv);
       const allowed = rows.filter(({ row, fields }) => {
         const refusal = writeRefusal(actor, fields.department);

@@ -22,7 +22,7 @@ export async function kpiReport(db: Db, q: { from: string; to: string; by: KpiGr
     facts.map((f) => f.linkedId),
   );
   const states = q.by === 'agent' || q.by === 'total' ? await listAgentStatesForWindow(db, window.from, window.to) : [];
-  const logins = new Map(listAgents(db).map((a) => [a.id, a.login]));
+  const logins = new Map((await listAgents(db)).map((a) => [a.id, a.login]));
   const targets = await kpiTargets(db);
   const report = buildKpiReport({
     facts,

@@ -186,8 +186,8 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 
 /** Called from the demo seed, inside its transaction. */
 export async function seedKnowledge(db: Db, passwordHash: string | null): Promise<void> {
-  createAgent(db, { login: 'kb-ybj', passwordHash, name: '医保局知识编辑', role: 'editor', department: '市医疗保障局' });
-  createAgent(db, { login: 'kb-rsj', passwordHash, name: '人社局知识编辑', role: 'editor', department: '市人力资源和社会保障局' });
+  await createAgent(db, { login: 'kb-ybj', passwordHash, name: '医保局知识编辑', role: 'editor', department: '市医疗保障局' });
+  await createAgent(db, { login: 'kb-rsj', passwordHash, name: '人社局知识编辑', role: 'editor', department: '市人力资源和社会保障局' });
   await seedKnowledgeEntries(db);
 }
 

@@ -1,7 +1,8 @@
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
-import { byChunks } from '../chunks.js';
-import { prepared } from '../prepared.js';
+import { inChunks } from '../chunks.js';
+import { changedRows, first, statement } from '../prepared.js';
 import type { Db } from '../db.js';
+import { atomically } from '../durability.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { agentSkills, agents, skills, type AgentRole } from '../schema.js';
 
@@ -30,13 +31,13 @@ export interface AgentInput {
   department?: string | null;
 }
 
-export function createAgent(db: Db, input: AgentInput): AgentRow {
+export async function createAgent(db: Db, input: AgentInput): Promise<AgentRow> {
   try {
-    return db.transaction((tx) => {
+    return await atomically(db, async (tx) => {
       const { skills: wanted = [], ...fields } = input;
-      const agent = tx.insert(agents).values(fields).returning().get();
-      for (const s of wanted) tx.insert(agentSkills).values({ agentId: agent.id, ...s }).run();
-      return agent;
+      const [agent] = await tx.insert(agents).values(fields).returning();
+      for (const s of wanted) await tx.insert(agentSkills).values({ agentId: agent!.id, ...s });
+      return agent!;
     });
   } catch (error) {
     if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE'))
@@ -47,13 +48,12 @@ export function createAgent(db: Db, input: AgentInput): AgentRow {
 }
 
 /** Agents with their skills, without password hashes. */
-export function listAgents(db: Db): AgentWithSkills[] {
-  const rows = db.select().from(agents).orderBy(asc(agents.id)).all();
-  const links = db
+export async function listAgents(db: Db): Promise<AgentWithSkills[]> {
+  const rows = await db.select().from(agents).orderBy(asc(agents.id));
+  const links = await db
     .select({ agentId: agentSkills.agentId, skillId: agentSkills.skillId, level: agentSkills.level, code: skills.code })
     .from(agentSkills)
-    .innerJoin(skills, eq(skills.id, agentSkills.skillId))
-    .all();
+    .innerJoin(skills, eq(skills.id, agentSkills.skillId));
   return rows.map(({ passwordHash: _hidden, ...agent }) => ({
     ...agent,
     skills: links
@@ -62,35 +62,34 @@ export function listAgents(db: Db): AgentWithSkills[] {
   }));
 }
 
-export function findAgentByEndpoint(db: Db, endpoint: string): AgentRow | undefined {
-  return db.select().from(agents).where(eq(agents.endpoint, endpoint)).get();
+export async function findAgentByEndpoint(db: Db, endpoint: string): Promise<AgentRow | undefined> {
+  return first(await db.select().from(agents).where(eq(agents.endpoint, endpoint)).limit(1));
 }
 
-export function findAgentByLogin(db: Db, login: string): AgentRow | undefined {
-  return db.select().from(agents).where(eq(agents.login, login)).get();
+export async function findAgentByLogin(db: Db, login: string): Promise<AgentRow | undefined> {
+  return first(await db.select().from(agents).where(eq(agents.login, login)).limit(1));
 }
 
-export function findAgent(db: Db, id: number): AgentRow | undefined {
-  return prepared(db, 'agent-by-id', (d) => d.select().from(agents).where(eq(agents.id, sql.placeholder('id'))).prepare()).get({ id });
+export async function findAgent(db: Db, id: number): Promise<AgentRow | undefined> {
+  return first(await statement(db, 'agent-by-id', (d) => d.select().from(agents).where(eq(agents.id, sql.placeholder('id')))).execute({ id }));
 }
 
 /** Many accounts by id. */
-export function findAgents(db: Db, ids: readonly number[]): AgentRow[] {
-  return byChunks(ids, (chunk) => db.select().from(agents).where(inArray(agents.id, chunk)).all());
+export function findAgents(db: Db, ids: readonly number[]): Promise<AgentRow[]> {
+  return inChunks(ids, async (chunk) => db.select().from(agents).where(inArray(agents.id, chunk)));
 }
 
 /** One agent with their skills, without the password hash. */
-export function findAgentWithSkills(db: Db, id: number): AgentWithSkills | undefined {
-  const row = findAgent(db, id);
+export async function findAgentWithSkills(db: Db, id: number): Promise<AgentWithSkills | undefined> {
+  const row = await findAgent(db, id);
   if (!row) return undefined;
   const { passwordHash: _hidden, ...agent } = row;
-  const links = db
+  const links = await db
     .select({ skillId: agentSkills.skillId, code: skills.code, level: agentSkills.level })
     .from(agentSkills)
     .innerJoin(skills, eq(skills.id, agentSkills.skillId))
     .where(eq(agentSkills.agentId, id))
-    .orderBy(asc(agentSkills.skillId))
-    .all();
+    .orderBy(asc(agentSkills.skillId));
   return { ...agent, skills: links };
 }
 
@@ -105,16 +104,16 @@ export interface AgentUpdate {
   skills?: { skillId: number; level: number }[];
 }
 
-export function updateAgent(db: Db, id: number, input: AgentUpdate): void {
+export async function updateAgent(db: Db, id: number, input: AgentUpdate): Promise<void> {
   try {
-    db.transaction((tx) => {
+    await atomically(db, async (tx) => {
       const { skills: wanted, ...fields } = input;
-      const exists = tx.select({ id: agents.id }).from(agents).where(eq(agents.id, id)).get();
+      const exists = first(await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, id)).limit(1));
       if (!exists) throw new StoreError('not-found', `坐席不存在: ${id}`);
-      if (Object.keys(fields).length > 0) tx.update(agents).set(fields).where(eq(agents.id, id)).run();
+      if (Object.keys(fields).length > 0) await tx.update(agents).set(fields).where(eq(agents.id, id));
       if (wanted) {
-        tx.delete(agentSkills).where(eq(agentSkills.agentId, id)).run();
-        for (const s of wanted) tx.insert(agentSkills).values({ agentId: id, ...s }).run();
+        await tx.delete(agentSkills).where(eq(agentSkills.agentId, id));
+        for (const s of wanted) await tx.insert(agentSkills).values({ agentId: id, ...s });
       }
     });
   } catch (error) {
@@ -125,28 +124,32 @@ export function updateAgent(db: Db, id: number, input: AgentUpdate): void {
   }
 }
 
-export function setAgentPassword(db: Db, id: number, passwordHash: string): void {
-  const result = db.update(agents).set({ passwordHash }).where(eq(agents.id, id)).run();
-  if (result.changes === 0) throw new StoreError('not-found', `坐席不存在: ${id}`);
+export async function setAgentPassword(db: Db, id: number, passwordHash: string): Promise<void> {
+  const result = await atomically(db, async (tx) => tx.update(agents).set({ passwordHash }).where(eq(agents.id, id)));
+  if (changedRows(result) === 0) throw new StoreError('not-found', `坐席不存在: ${id}`);
 }
 
 /** Refused with a conflict while an expert seat still is this agent. Their skills go with them. */
-export function deleteAgent(db: Db, id: number): void {
+export async function deleteAgent(db: Db, id: number): Promise<void> {
+  let changed: number;
   try {
-    const result = db.delete(agents).where(eq(agents.id, id)).run();
-    if (result.changes === 0) throw new StoreError('not-found', `坐席不存在: ${id}`);
+    changed = changedRows(await atomically(db, async (tx) => tx.delete(agents).where(eq(agents.id, id))));
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `坐席仍被专家座席引用: ${id}`);
     throw error;
   }
+  if (changed === 0) throw new StoreError('not-found', `坐席不存在: ${id}`);
 }
 
 /** Enabled admins other than `exceptId` (so a change never leaves the centre without one). */
-export function countEnabledAdmins(db: Db, exceptId?: number): number {
+export async function countEnabledAdmins(db: Db, exceptId?: number): Promise<number> {
   const conditions = [eq(agents.role, 'admin'), eq(agents.enabled, true), ...(exceptId === undefined ? [] : [ne(agents.id, exceptId)])];
-  return db
-    .select({ n: count() })
-    .from(agents)
-    .where(and(...conditions))
-    .get()?.n ?? 0;
+  return (
+    first(
+      await db
+        .select({ n: count() })
+        .from(agents)
+        .where(and(...conditions)),
+    )?.n ?? 0
+  );
 }

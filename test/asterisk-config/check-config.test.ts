@@ -192,7 +192,7 @@ describe('a broken copy', () => {
   it('an agent whose phone pjsip.conf does not define', async () => {
     const db = await database(async (d) => {
       const general = await findSkillByCode(d, 'general');
-      createAgent(d, { login: '1010', name: '赵磊', endpoint: 'PJSIP/1010', skills: general ? [{ skillId: general.id, level: 5 }] : [] });
+      await createAgent(d, { login: '1010', name: '赵磊', endpoint: 'PJSIP/1010', skills: general ? [{ skillId: general.id, level: 5 }] : [] });
     });
     expectOnly(errors(await check(SHIPPED, { CTI_DB: db })), /^error agent-endpoint-missing: agent 1010 \(赵磊\) uses phone PJSIP\/1010/);
   });

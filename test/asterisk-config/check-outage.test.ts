@@ -52,7 +52,7 @@ describe('check-config finds a broken survival path', () => {
     const path = join(tempDir('db'), 'cti.db');
     const store = openStore(path);
     await seedDemo(store.db);
-    createAgent(store.db, { login: '1007', passwordHash: 'x', name: '新坐席', endpoint: 'PJSIP/1006', skills: [] });
+    await createAgent(store.db, { login: '1007', passwordHash: 'x', name: '新坐席', endpoint: 'PJSIP/1006', skills: [] });
     void store.close();
     const dir = copyOfShipped();
     edit(dir, 'queues.conf', 'member => PJSIP/1006,0,1006\n', '');

@@ -279,9 +279,9 @@ async function main(): Promise<void> {
   await seedDemo(store.db, { passwordHash });
   const general = await findSkillByCode(store.db, 'general');
   if (!general) throw new Error('no general skill');
-  createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
+  await createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.
-  if (phases.has('crowd')) createCrowdAgents(store.db, passwordHash, general.id);
+  if (phases.has('crowd')) await createCrowdAgents(store.db, passwordHash, general.id);
   await store.close();
   // Phase 4's 10,000 knowledge entries, before the server opens the database.
   const knowledgeSeeded = phases.has('knowledge') ? await seedKnowledgeBench(dbPath) : null;

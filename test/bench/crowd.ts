@@ -57,9 +57,9 @@ export const crowdPjsipConf = (): string => pjsipPhones(CROWD_EXTENSIONS);
 const setUp = { agentsMs: NaN, phonesMs: NaN };
 
 /** The crowd's agents, with the skill 12345's callers queue for (the password is phase 2's). */
-export function createCrowdAgents(db: Db, passwordHash: string, skillId: number): void {
+export async function createCrowdAgents(db: Db, passwordHash: string, skillId: number): Promise<void> {
   const started = performance.now();
-  createSeatAgents(db, CROWD_EXTENSIONS, '人群坐席', passwordHash, skillId);
+  await createSeatAgents(db, CROWD_EXTENSIONS, '人群坐席', passwordHash, skillId);
   setUp.agentsMs = performance.now() - started;
 }
 

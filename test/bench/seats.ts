@@ -15,8 +15,8 @@ export function pjsipPhones(exts: readonly string[]): string {
 }
 
 /** One agent account per extension, named `${namePrefix}1`, `${namePrefix}2`, … */
-export function createSeatAgents(db: Db, exts: readonly string[], namePrefix: string, passwordHash: string, skillId: number): void {
-  exts.forEach((ext, i) => createAgent(db, { login: ext, name: `${namePrefix}${i + 1}`, endpoint: `PJSIP/${ext}`, passwordHash, skills: [{ skillId, level: 5 }] }));
+export async function createSeatAgents(db: Db, exts: readonly string[], namePrefix: string, passwordHash: string, skillId: number): Promise<void> {
+  for (const [i, ext] of exts.entries()) await createAgent(db, { login: ext, name: `${namePrefix}${i + 1}`, endpoint: `PJSIP/${ext}`, passwordHash, skills: [{ skillId, level: 5 }] });
 }
 
 /** Registers the phones in the simulator, answering at once. */

@@ -48,7 +48,7 @@ beforeAll(async () => {
   await seed(db, DAY2, { id: 'r-6', caller: '13800000006', dialled: '12333', hotline: SOCIAL, at: '14:45', skill: 'general', waitS: 18, outcome: 'abandoned' });
   // Day 3: no calls.
   // Day 2's agent states (what the activity recorder keeps from the agent.state events), Shanghai times.
-  const agentId = (login: string) => listAgents(db).find((a) => a.login === login)?.id ?? 0;
+  const agentId = async (login: string) => (await listAgents(db)).find((a) => a.login === login)?.id ?? 0;
   const states: [string, string, string, string | null][] = [
     ['1001', '08:30:00', 'ready', null],
     ['1001', '08:40:08', 'on_call', null],
@@ -65,7 +65,7 @@ beforeAll(async () => {
     ['1002', '09:12:30', 'not_ready', '培训'],
     ['1002', '10:00:00', 'offline', null],
   ];
-  for (const [login, time, state, reason] of states) await recordAgentState(db, { agentId: agentId(login), at: new Date(`${DAY2}T${time}+08:00`).toISOString(), state, reason });
+  for (const [login, time, state, reason] of states) await recordAgentState(db, { agentId: await agentId(login), at: new Date(`${DAY2}T${time}+08:00`).toISOString(), state, reason });
   // Looked at on the 20th, after these days.
   h.clock.set('2026-11-20T02:00:00.000Z');
 

@@ -81,10 +81,10 @@ const numberOf = (fault: Fault, phase: Phase, burst: number, i: number) =>
 async function prepare(db: Db): Promise<void> {
   const general = (await listSkills(db)).find((s) => s.code === 'general');
   const market = (await listSkills(db)).find((s) => s.code === 'market-12315');
-  const agent1004 = findAgentByLogin(db, '1004');
+  const agent1004 = await findAgentByLogin(db, '1004');
   if (!general || !market || !agent1004) throw new Error('demo data missing');
   // Five agents for the general line (1004 also takes 12345 calls).
-  updateAgent(db, agent1004.id, { skills: [{ skillId: market.id, level: 9 }, { skillId: general.id, level: 5 }] });
+  await updateAgent(db, agent1004.id, { skills: [{ skillId: market.id, level: 9 }, { skillId: general.id, level: 5 }] });
   // No automatic callbacks while the test runs (they would ring the trunk on their own).
   await putSetting(db, 'callback-policy', { from: '00:00', to: '00:01', workdaysOnly: false });
   const menu = await putMenu(db, {

@@ -87,7 +87,7 @@ describe('calls while the server is down', () => {
     await waitFor(() => sim.core.astdb.keys('cti-outage').length === 0 && !server.recovery.isRecovering(), 'the outage records imported', 10_000);
 
     const db = server.store.db;
-    const agent = findAgentByLogin(db, '1001');
+    const agent = await findAgentByLogin(db, '1001');
     const first = db.select().from(calls).where(eq(calls.linkedId, answered)).get();
     expect(first).toMatchObject({ duringOutage: true, outcome: 'answered', agentId: agent?.id, callerNumber: '13800138000', dialledNumber: '12345', recording: `outage-${answered}` });
     const other = db.select().from(calls).where(eq(calls.linkedId, abandoned)).get();

@@ -39,6 +39,7 @@ describe('agent states', () => {
     const events: DomainEvent[] = [];
     bus.subscribe((e) => events.push(e));
     const agents = new AgentRegistry(store.db, bus, silentLogger(), () => 60_000);
+    await agents.reload();
     const id = agents.list().find((a) => a.login === '1001')?.agentId ?? 0;
     return { agents, events, id };
   }

@@ -76,7 +76,7 @@ describe('fuzz: HTTP', () => {
       tokens: roles,
       disposable,
       ticketNumbers: db.all<{ number: string }>(sql`select number from tickets`).map((r) => r.number),
-      protectedAgentIds: listAgents(db).map((a) => a.id),
+      protectedAgentIds: (await listAgents(db)).map((a) => a.id),
     };
     const fuzzer = new HttpFuzzer(client, changes, run.findings, roles);
     let batches = 0;

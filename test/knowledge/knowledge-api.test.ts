@@ -247,7 +247,7 @@ describe('suggestions and links to tickets', () => {
     const ticket = db.select().from(tickets).where(eq(tickets.callKey, 'kb-call')).get();
     if (!ticket) throw new Error('no ticket');
     // The agent who answers a call is the ticket's agent (as call handling records it).
-    await setTicketAgent(db, ticket.id, listAgents(db).find((a) => a.login === '1001')?.id ?? 0);
+    await setTicketAgent(db, ticket.id, (await listAgents(db)).find((a) => a.login === '1001')?.id ?? 0);
     const [hit] = await search('医保卡丢了怎么办');
     if (!hit) throw new Error('no hit');
 

@@ -39,7 +39,7 @@ describe('backup', () => {
 
     // The copy is a database the server can start on: migrations already applied, the agents there.
     const restored = openStore(join(dir, 'copies', 'first.db'), new TestClock());
-    expect(listAgents(restored.db).map((a) => a.login)).toContain('1001');
+    expect((await listAgents(restored.db)).map((a) => a.login)).toContain('1001');
     await restored.close();
   });
 

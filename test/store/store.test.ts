@@ -261,7 +261,7 @@ describe('configuration', () => {
       '12345:main',
       '12366:subcentre',
     ]);
-    const wang = listAgents(db).find((a) => a.login === '1001');
+    const wang = (await listAgents(db)).find((a) => a.login === '1001');
     expect(wang?.skills.map((s) => s.code)).toEqual(['general', 'enterprise']);
     expect(wang).not.toHaveProperty('passwordHash');
   });

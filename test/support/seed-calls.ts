@@ -34,7 +34,7 @@ export interface SeedCall {
 
 export async function seedCall(db: Db, day: string, c: SeedCall): Promise<void> {
   const arrived = new Date(`${day}T${c.at}:00+08:00`);
-  const agentId = c.agent ? (listAgents(db).find((a) => a.login === c.agent)?.id ?? null) : null;
+  const agentId = c.agent ? ((await listAgents(db)).find((a) => a.login === c.agent)?.id ?? null) : null;
   const { call } = await recordCallArrival(db, { linkedId: c.id, channelId: c.id, channelName: 'PJSIP/trunk-1', callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, arrivedAt: arrived.toISOString() });
   const { ticket } = await openTicketForCall(db, { callKey: c.id, callId: call.id, callerNumber: c.caller, dialledNumber: c.dialled, routeId: null, hotline: c.hotline, at: arrived });
   if (c.skill) await setCallSkill(db, c.id, c.skill);
