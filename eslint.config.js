@@ -20,6 +20,25 @@ export default tseslint.config(
     },
   },
   {
+    // Repositories run on SQLite and PostgreSQL: a query is awaited, never executed with SQLite's
+    // synchronous .get()/.all()/.run()/.values(), which PostgreSQL's handle does not have (store/README.md).
+    files: ['store/**/*.ts'],
+    ignores: ['store/backup.ts', 'store/db.ts', 'store/durability.ts', 'store/prepared.ts', 'store/knowledge/search-sqlite.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(get|all|run|values)$/][arguments.length=0]",
+          message: 'SQLite only: await the query instead (store/README.md)',
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^(get|all|run)$/] > :matches(ObjectExpression, TaggedTemplateExpression).arguments",
+          message: 'SQLite only: use statement(…).execute() or rawRows() (store/README.md)',
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -10,7 +10,7 @@
  */
 import { connectionOf } from './connection.js';
 import type { Db } from './db.js';
-import { atomically } from './durability.js';
+import { atomically, whenTransactionEnds } from './durability.js';
 
 interface Cache {
   entries: Map<string, unknown>;
@@ -25,15 +25,6 @@ const caches = new WeakMap<object, Cache>();
 /** Called by `openStore` for the root handle. */
 export function enableConfigCache(db: Db): void {
   caches.set(connectionOf(db), { entries: new Map(), generation: 0, root: db });
-}
-
-export function cachedConfig<T>(db: Db, key: string, read: () => T): T {
-  const cache = caches.get(connectionOf(db));
-  if (!cache || cache.root !== db) return read();
-  if (cache.entries.has(key)) return cache.entries.get(key) as T;
-  const value = read();
-  cache.entries.set(key, value);
-  return value;
 }
 
 /** `read` once until the next `configChanged`; concurrent first reads share one query. */
@@ -61,16 +52,14 @@ export function configChanged(db: Db): void {
 }
 
 /**
- * A durable write to routes, skills, settings or prompts: drops the cache before it and again once it
- * has committed, so that a read between the two (it would see the old rows) is not kept. Given a
- * transaction handle, the second drop comes when this part is done, not at the outer commit: a read
- * on the root handle meanwhile may still keep the old rows until the next change.
+ * A durable write to routes, skills, settings or prompts: drops the cache before it and again once its
+ * transaction has ended — the outermost one, when this is part of another — so that a read made
+ * meanwhile (it saw the old rows, or on SQLite's one connection the uncommitted new ones) is not kept.
  */
 export async function configWrite<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
   configChanged(db);
-  try {
-    return await atomically(db, write);
-  } finally {
-    configChanged(db);
-  }
+  return atomically(db, async (tx) => {
+    whenTransactionEnds(tx, () => configChanged(db));
+    return write(tx);
+  });
 }

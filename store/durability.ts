@@ -42,6 +42,32 @@ interface SqliteKit {
 
 const sqliteKits = new WeakMap<object, SqliteKit>();
 
+/** What runs once the transaction of a handle ends, committed or rolled back (`whenTransactionEnds`). */
+const endListeners = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `listener` once the transaction `tx` belongs to has ended (committed or rolled back) — at once
+ * when `tx` is not a transaction. For caches of what a transaction changed: dropped when the change
+ * is visible to everyone, or gone.
+ */
+export function whenTransactionEnds(tx: Db, listener: () => void): void {
+  const listeners = endListeners.get(tx);
+  if (listeners) listeners.push(listener);
+  else listener();
+}
+
+/** Runs `body` with `tx`'s end listeners collected, then calls them however it ended. */
+async function collectingEndListeners<T>(tx: Db, body: () => Promise<T>): Promise<T> {
+  const listeners: (() => void)[] = [];
+  endListeners.set(tx, listeners);
+  try {
+    return await body();
+  } finally {
+    endListeners.delete(tx);
+    for (const listener of listeners) listener();
+  }
+}
+
 /** Called by the SQLite opener: `tx` is a second drizzle handle over the same client. */
 export function registerSqliteClient(db: Db, tx: Db, client: Database.Database): void {
   registerTransactionHandle(tx, db);
@@ -60,7 +86,7 @@ export function registerSqliteClient(db: Db, tx: Db, client: Database.Database):
 type Durability = 'full' | 'relaxed';
 
 async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
-  const turn = kit.tail.then(async () => {
+  const turn = kit.tail.then(() => collectingEndListeners(kit.tx, async () => {
     if (durability === 'relaxed') kit.relaxed.run();
     kit.begin.run();
     try {
@@ -75,7 +101,7 @@ async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, writ
     } finally {
       if (durability === 'relaxed') kit.strict.run();
     }
-  });
+  }));
   // The next transaction waits for this one to end, however it ends.
   kit.tail = turn.catch(() => undefined);
   return turn;
@@ -83,12 +109,21 @@ async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, writ
 
 async function postgresTransaction<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
   const pgDb = db as unknown as NodePgDatabase;
-  return pgDb.transaction(async (pgTx) => {
-    const tx = pgTx as unknown as Db;
-    registerTransactionHandle(tx, db);
-    if (durability === 'relaxed') await pgTx.execute(sql`set local synchronous_commit = off`);
-    return write(tx);
-  });
+  let tx: Db | null = null;
+  const listeners: (() => void)[] = [];
+  try {
+    return await pgDb.transaction(async (pgTx) => {
+      tx = pgTx as unknown as Db;
+      registerTransactionHandle(tx, db);
+      endListeners.set(tx, listeners);
+      if (durability === 'relaxed') await pgTx.execute(sql`set local synchronous_commit = off`);
+      return write(tx);
+    });
+  } finally {
+    // After COMMIT or ROLLBACK has been answered: the change is visible to everyone, or gone.
+    if (tx) endListeners.delete(tx);
+    for (const listener of listeners) listener();
+  }
 }
 
 function run<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
@@ -105,37 +140,4 @@ export function atomically<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T>
 /** Runs `write` in one transaction committed without waiting for the disk (given a transaction handle: as part of it). */
 export function progressWrite<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
   return run(db, 'relaxed', write);
-}
-
-// ---- Synchronous forms, for the repositories not yet asynchronous (SQLite only). ----
-
-function syncTransaction<T>(kit: SqliteKit, write: () => T): T {
-  kit.begin.run();
-  try {
-    const result = write();
-    kit.commit.run();
-    return result;
-  } catch (error) {
-    if (kit.client.inTransaction) kit.rollback.run();
-    throw error;
-  }
-}
-
-export function atomicallySync<T>(db: Db, write: () => T): T {
-  const kit = sqliteKits.get(connectionOf(db));
-  if (!kit) throw new Error('synchronous transactions exist on SQLite only');
-  if (kit.client.inTransaction) return write();
-  return syncTransaction(kit, write);
-}
-
-export function progressWriteSync<T>(db: Db, write: () => T): T {
-  const kit = sqliteKits.get(connectionOf(db));
-  if (!kit) throw new Error('synchronous transactions exist on SQLite only');
-  if (kit.client.inTransaction) return write();
-  kit.relaxed.run();
-  try {
-    return syncTransaction(kit, write);
-  } finally {
-    kit.strict.run();
-  }
 }

@@ -2,7 +2,7 @@
 export { openDatabase, openPostgresStore, openStore, redactedUrl, type Db, type Store } from './db.js';
 export { dialectOf, isPostgresUrl, type Dialect } from './dialect.js';
 export { clockOf, nowIso, systemClock, type Clock } from './clock.js';
-export { atomically, atomicallySync, progressWrite, progressWriteSync } from './durability.js';
+export { atomically, progressWrite } from './durability.js';
 export { StoreError, type StoreErrorKind } from './errors.js';
 export { endOfShanghaiDay, shanghaiClock, shanghaiDay, shanghaiDayBounds, shanghaiHour } from './time.js';
 export * from './schema.js';

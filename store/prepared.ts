@@ -15,8 +15,8 @@ import { dialectOf } from './dialect.js';
 
 const statements = new WeakMap<object, Map<string, unknown>>();
 
-/** Synchronous form, for the repositories not yet asynchronous (SQLite only). */
-export function prepared<H extends object, T>(db: H, key: string, build: (db: H) => T): T {
+/** The statement `build` makes, made once per SQLite connection. */
+function prepared<H extends object, T>(db: H, key: string, build: (db: H) => T): T {
   const connection = connectionOf(db);
   let map = statements.get(connection);
   if (!map) {

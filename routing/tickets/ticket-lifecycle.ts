@@ -1,7 +1,7 @@
 /**
  * The ticket's eight stages (受理、派单、办理、答复、督办、办结、回访、评价) as a state machine, with
  * return (退单), extension (延期) and redo (重办). Pure: it says whether a move is legal now and why
- * not; the caller applies it (status, history, deadlines) atomicallySync.
+ * not; the caller applies it (status, history, deadlines) atomically.
  */
 import { TICKET_STATUS_NAMES, shanghaiDay, type TicketStatus } from '../../store/index.js';
 import type { WorkingCalendar } from './working-calendar.js';
