@@ -3,7 +3,6 @@
  * the call handling and the HTTP server. Nothing else wires parts together.
  */
 import Fastify from 'fastify';
-import { sql } from 'drizzle-orm';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -40,7 +39,7 @@ import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
 import { knowledgeRoutes } from './softphone-bridge/knowledge/knowledge-routes.js';
 import { becomeActive } from './active-standby.js';
 import type { LeaderLock } from './store/leader-lock.js';
-import { openDatabase, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
+import { databaseAnswers, openDatabase, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
 export const DEMO_PASSWORD = 'demo';
@@ -156,14 +155,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(healthRoutes, {
     sources: {
       link: () => link.status(),
-      database: () => {
-        try {
-          store.db.get(sql`select 1`);
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      database: () => databaseAnswers(store.db),
       stasis: () => link.applicationRegistered(),
       recovering: () => recovery.steps(),
     },

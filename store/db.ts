@@ -3,6 +3,7 @@
  * the checked-in migrations of its dialect and hands out the drizzle handle.
  */
 import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -16,6 +17,7 @@ import { bindClock, systemClock, type Clock } from './clock.js';
 import { enableConfigCache } from './config-cache.js';
 import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
 import { registerSqliteClient } from './durability.js';
+import { rawRows } from './prepared.js';
 
 /**
  * The query builder the repositories write against, on both databases: typed as drizzle's SQLite
@@ -120,4 +122,19 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
 /** Opens whichever database `location` names: a `postgres://` URL or an SQLite path. */
 export async function openDatabase(location: string, clock: Clock = systemClock, options: PostgresOptions = {}): Promise<Store> {
   return isPostgresUrl(location) ? openPostgresStore(location, clock, options) : openStore(location, clock);
+}
+
+/** Does the database answer a trivial query within `timeoutMs` (for `/health`)? */
+export async function databaseAnswers(db: Db, timeoutMs = 2000): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([rawRows(db, sql`select 1 as one`).then(() => true), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

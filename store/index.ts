@@ -1,5 +1,5 @@
 /** The store's public surface: open the database, and the typed repositories. */
-export { openDatabase, openPostgresStore, openStore, redactedUrl, type Db, type Store } from './db.js';
+export { databaseAnswers, openDatabase, openPostgresStore, openStore, redactedUrl, type Db, type Store } from './db.js';
 export { dialectOf, isPostgresUrl, type Dialect } from './dialect.js';
 export { clockOf, nowIso, systemClock, type Clock } from './clock.js';
 export { atomically, progressWrite } from './durability.js';

@@ -9,7 +9,7 @@ import Type from 'typebox';
 
 export interface HealthSources {
   link(): { ami: boolean; ari: boolean };
-  database(): boolean;
+  database(): Promise<boolean>;
   /** Is the Stasis application registered on the PBX? (Not asked while ARI is down.) */
   stasis?(): Promise<boolean>;
   /** Recovery steps under way. */
@@ -30,7 +30,7 @@ const HealthResponse = Type.Object({
 export const healthRoutes: FastifyPluginAsync<{ sources: HealthSources }> = (app, { sources }) => {
   app.get('/health', { schema: { response: { 200: HealthResponse, 503: HealthResponse } } }, async (_request, reply) => {
     const link = sources.link();
-    const database = sources.database();
+    const database = await sources.database();
     const stasis = link.ari ? ((await sources.stasis?.()) ?? true) : false;
     const recovering = sources.recovering?.() ?? [];
     const reasons = [

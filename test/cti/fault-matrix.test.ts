@@ -5,7 +5,9 @@
  * Faults (rows): the AMI link dropped, the ARI event socket dropped, Asterisk restarted (every call
  * vanishes without an event), and the server killed with kill -9 and started again on the same
  * database (a real child process; calls placed while it is down go through the dialplan's survival
- * path and are imported when it is back).
+ * path and are imported when it is back), and the active server killed with kill -9 while a standby
+ * waits on the same PostgreSQL database (`takeover`: the standby takes the lock, reconciles and
+ * serves; the desktops reconnect to it; the time from the kill is printed with the matrix).
  * Phases (columns): greeting, IVR menu, queued, an agent's phone ringing, bridged with the agent, on
  * hold, the agent consulting a department contact (attended transfer), a three-way call.
  *
@@ -40,12 +42,12 @@ import { queueMenu } from '../support/menus.js';
 import { FaultWorld, type SimBridge, type SimChannel } from '../support/fault-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
-type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9';
+type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
 type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
 /** What became of a caller: S served, W waiting in the queue, A gone and closed answered, M gone and on the missed-call list. */
 type Outcome = 'S' | 'W' | 'A' | 'M';
 
-const FAULTS: Fault[] = ['drop-ami', 'drop-ari', 'pbx-restart', 'kill-9'];
+const FAULTS: Fault[] = ['drop-ami', 'drop-ari', 'pbx-restart', 'kill-9', 'takeover'];
 const PHASES: Phase[] = ['greeting', 'ivr', 'queued', 'ringing', 'bridged', 'held', 'consulting', 'three-way'];
 const BURSTS = [1, 4];
 const SEATS = ['1001', '1002', '1003', '1004', '1005'];
@@ -103,8 +105,8 @@ const SIM = {
 };
 const ENV = { CTI_RING_TIMEOUT: '5', CTI_WRAP_UP: '1' };
 
-async function startWorld(): Promise<FaultWorld> {
-  const world = await FaultWorld.start({ env: ENV, sim: SIM, prepare, seats: SEATS });
+async function startWorld(standby = false): Promise<FaultWorld> {
+  const world = await FaultWorld.start({ env: ENV, sim: SIM, prepare, seats: SEATS, standby });
   for (const s of SEATS) await world.phone(s, 'auto');
   await world.phone('trunk', 'auto');
   return world;
@@ -131,14 +133,14 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
   const servedPhones = new Set<string>();
 
   for (const id of callers) {
-    const rows = w.rowsOf(w.row(id)?.callerNumber ?? '?');
-    const row = w.row(id);
+    const row = await w.row(id);
+    const rows = await w.rowsOf(row?.callerNumber ?? '?');
     if (!row) {
       problems.push(`${id}: no call row`);
       continue;
     }
     if (rows.length !== 1) problems.push(`${row.callerNumber}: ${rows.length} call rows`);
-    const ticketCount = w.ticketsOf(id).length;
+    const ticketCount = (await w.ticketsOf(id)).length;
     if (ticketCount !== 1) problems.push(`${row.callerNumber}: ${ticketCount} tickets`);
     const ch = byId.get(id);
     if (!ch) {
@@ -146,7 +148,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
         problems.push(`${row.callerNumber}: gone from the PBX but the row is still ${row.state}`);
         continue;
       }
-      const pending = w.pendingMissed(row.callerNumber).length;
+      const pending = (await w.pendingMissed(row.callerNumber)).length;
       if (row.outcome === 'answered') outcomes.set(id, 'A');
       else if (row.outcome === 'abandoned' && pending === 1) outcomes.set(id, 'M');
       else problems.push(`${row.callerNumber}: gone, closed ${row.outcome ?? '?'} with ${pending} pending missed-call entries`);
@@ -243,14 +245,14 @@ async function endAll(w: FaultWorld, callers: string[], outage: string[]): Promi
   });
   // The ledger: one row and one ticket per caller, the unanswered ones on the missed-call list once.
   for (const id of [...callers, ...outage]) {
-    const row = w.row(id);
+    const row = await w.row(id);
     expect(row, `call row of ${id}`).toBeDefined();
     if (!row) continue;
-    expect(w.rowsOf(row.callerNumber), `rows of ${row.callerNumber}`).toHaveLength(1);
-    expect(w.ticketsOf(id), `tickets of ${row.callerNumber}`).toHaveLength(1);
+    expect(await w.rowsOf(row.callerNumber), `rows of ${row.callerNumber}`).toHaveLength(1);
+    expect(await w.ticketsOf(id), `tickets of ${row.callerNumber}`).toHaveLength(1);
     expect(row.state).toBe('ended');
     expect(row.duringOutage).toBe(outage.includes(id));
-    expect(w.pendingMissed(row.callerNumber), `missed-call entries of ${row.callerNumber} (${row.outcome ?? '?'})`).toHaveLength(row.outcome === 'abandoned' ? 1 : 0);
+    expect(await w.pendingMissed(row.callerNumber), `missed-call entries of ${row.callerNumber} (${row.outcome ?? '?'})`).toHaveLength(row.outcome === 'abandoned' ? 1 : 0);
   }
 }
 
@@ -269,7 +271,7 @@ async function resetSeats(w: FaultWorld): Promise<void> {
 const seatOf = (w: FaultWorld, callId: string) => [...w.seats.values()].find((s) => s.answered().includes(callId));
 
 async function rowState(w: FaultWorld, id: string, states: string[], what: string): Promise<void> {
-  await waitFor(() => states.includes(w.row(id)?.state ?? ''), `${id} ${what}`, 15_000);
+  await waitFor(async () => states.includes((await w.row(id))?.state ?? ''), `${id} ${what}`, 15_000);
 }
 
 /** Brings `numbers.length` callers into `phase`; returns their channel ids. */
@@ -286,7 +288,7 @@ async function setUp(w: FaultWorld, phase: Phase, numbers: string[]): Promise<st
   switch (phase) {
     case 'greeting':
       for (const id of ids) await waitFor(async () => (await w.channels()).find((c) => c.id === id)?.hearing === 'sound:notice-merged-12333', 'the notice playing', 10_000);
-      for (const id of ids) expect(w.row(id)?.state).toBe('arriving');
+      for (const id of ids) expect((await w.row(id))?.state).toBe('arriving');
       break;
     case 'ivr':
       for (const id of ids) await rowState(w, id, ['ivr'], 'in the menu');
@@ -312,7 +314,7 @@ async function setUp(w: FaultWorld, phase: Phase, numbers: string[]): Promise<st
         } else if (phase === 'consulting') {
           expect(await seat.command('call.transfer', { callId: id, target: { kind: 'contact', contactId: 1 }, mode: 'attended' })).toMatchObject({ ok: true });
           await waitFor(async () => (await w.bridges()).some((b) => b.name === `consult-${id}` && b.channelIds.length === 2), 'the agent talking to the contact', 10_000);
-          expect(w.row(id)?.state).toBe('consulting');
+          expect((await w.row(id))?.state).toBe('consulting');
         } else if (phase === 'three-way') {
           expect(await seat.command('call.conference', { callId: id, target: { kind: 'contact', contactId: 2 } })).toMatchObject({ ok: true });
           await waitFor(async () => (await w.bridges()).find((b) => b.name === `call-${id}`)?.channelIds.length === 3, 'three parties in the bridge', 10_000);
@@ -360,6 +362,10 @@ async function strike(w: FaultWorld, fault: Fault, outageNumbers: string[]): Pro
       await waitFor(() => w.sim.core.astdb.keys('cti-outage').length === 0, 'the outage records imported', 15_000);
       return outage;
     }
+    case 'takeover': {
+      takeovers.push(await w.takeover());
+      return [];
+    }
   }
 }
 
@@ -370,12 +376,12 @@ async function resume(w: FaultWorld, fault: Fault, phase: Phase, ids: string[]):
   if (phase === 'ringing') {
     for (const seat of working) await simRequest(w.sim.httpUrl, 'POST', `/sim/endpoints/PJSIP/${seat.login}/answer`);
     // After a server restart the agents who were taking calls press 示闲 again.
-    if (fault === 'kill-9') for (const seat of working) if (seat.state() === 'not_ready') expect(await seat.command('agent.ready')).toMatchObject({ ok: true });
+    if (fault === 'kill-9' || fault === 'takeover') for (const seat of working) if (seat.state() === 'not_ready') expect(await seat.command('agent.ready')).toMatchObject({ ok: true });
   }
   if (fault === 'pbx-restart') return;
   const live = new Set((await w.channels()).map((c) => c.id));
   for (const id of ids.filter((i) => live.has(i))) {
-    const state = w.row(id)?.state;
+    const state = (await w.row(id))?.state;
     const seat = seatOf(w, id);
     if (phase === 'ivr' && state === 'ivr') await simRequest(w.sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
     if (!seat) continue;
@@ -388,6 +394,8 @@ async function resume(w: FaultWorld, fault: Fault, phase: Phase, ids: string[]):
 // ---- the matrix ----
 
 const results = new Map<string, string>();
+/** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
+const takeovers: { lockMs: number; servingMs: number }[] = [];
 const key = (fault: Fault, phase: Phase, burst: number) => `${fault}|${phase}|${burst}`;
 
 function printMatrix(): void {
@@ -400,6 +408,11 @@ function printMatrix(): void {
   for (const fault of FAULTS) {
     lines.push(pad(fault, 14) + PHASES.map((phase) => pad(BURSTS.map((b) => results.get(key(fault, phase, b)) ?? '—').join(' | '))).join(''));
   }
+  if (takeovers.length > 0) {
+    const ms = (k: 'lockMs' | 'servingMs') => takeovers.map((t) => t[k]).sort((a, b) => a - b);
+    const range = (v: number[]) => `${Math.round(v[0] ?? 0)}–${Math.round(v.at(-1) ?? 0)} ms`;
+    lines.push(`takeover (${takeovers.length}×, from kill -9 of the active server): standby holds the lock ${range(ms('lockMs'))}, takes calls ${range(ms('servingMs'))}`);
+  }
   console.log(lines.join('\n'));
 }
 
@@ -409,7 +422,7 @@ for (const fault of FAULTS) {
   describe(`fault: ${fault}`, () => {
     let w: FaultWorld;
     beforeAll(async () => {
-      w = await startWorld();
+      w = await startWorld(fault === 'takeover');
     }, 60_000);
     afterAll(async () => {
       await w.stop();
@@ -429,7 +442,7 @@ for (const fault of FAULTS) {
             const got = ids.map((id) => settledPicture.outcomes.get(id));
             expect(got).toEqual(ids.map(() => expected(fault, phase)));
             await endAll(w, ids, outage);
-            const imported = outage.filter((id) => w.row(id)?.duringOutage).length;
+            const imported = await w.countRows(outage, (r) => r.duringOutage);
             results.set(key(fault, phase, burst), `✓${burst}${expected(fault, phase)}${imported ? `+${imported}O` : ''}`);
           } catch (error) {
             // FAULT_MATRIX_LOGS=<dir> keeps the server's log of a failed cell.
@@ -527,13 +540,13 @@ describe('measured: 50 calls at a steady pace, 5 agents, kill -9 after the 25th'
 
       console.log(
         `measured: ${CALLS} calls, ${inAppAtKill.length} in the application at the kill, ${outage.length} while the server was down; ` +
-          `answered ${ids.filter((id) => w.row(id)?.outcome === 'answered').length}, imported ${outage.filter((id) => w.row(id)?.duringOutage).length}, CTI offers to a busy phone ${busyOffers.length}`,
+          `answered ${await w.countRows(ids, (r) => r.outcome === 'answered')}, imported ${await w.countRows(outage, (r) => r.duringOutage)}, CTI offers to a busy phone ${busyOffers.length}`,
       );
       for (const [i, id] of ids.entries()) {
-        const row = w.row(id);
+        const row = await w.row(id);
         expect(row, `row of call ${i + 1}`).toBeDefined();
-        expect(w.rowsOf(numbers[i] ?? ''), `rows of call ${i + 1}`).toHaveLength(1);
-        expect(w.ticketsOf(id), `tickets of call ${i + 1}`).toHaveLength(1);
+        expect(await w.rowsOf(numbers[i] ?? ''), `rows of call ${i + 1}`).toHaveLength(1);
+        expect(await w.ticketsOf(id), `tickets of call ${i + 1}`).toHaveLength(1);
         expect(row?.duringOutage, `call ${i + 1} flagged during the outage`).toBe(i >= KILL_AFTER);
         expect(row?.outcome, `call ${i + 1} answered`).toBe('answered');
       }

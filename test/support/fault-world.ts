@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
-import { calls, missedCalls, openStore, seedDemo, tickets, type Db, type Store } from '../../store/index.js';
+import { calls, missedCalls, openDatabase, seedDemo, tickets, type Db, type Store } from '../../store/index.js';
+import { createPostgresDatabase, testDatabaseLocation } from './test-database.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from './agent-desktop.js';
 import type { SimOptions } from './harness.js';
@@ -114,6 +115,11 @@ export interface WorldOptions {
   prepare?: (db: Db) => void | Promise<void>;
   /** Agent logins given a desktop. */
   seats?: string[];
+  /**
+   * A second server process waiting as the standby (PostgreSQL only): `takeover()` kills the active
+   * one and the standby serves. The database is PostgreSQL then; otherwise as CTI_TEST_DB says.
+   */
+  standby?: boolean;
 }
 
 export class FaultWorld {
@@ -122,12 +128,15 @@ export class FaultWorld {
   /** Log lines of servers that were killed, for a failure report. */
   private readonly oldLogs: Record<string, unknown>[][] = [];
 
+  /** The server process waiting as the standby, when the world has one. */
+  private standby: ServerProcess | null = null;
+
   private constructor(
     readonly sim: PbxSim,
     private readonly dir: string,
     readonly dbPath: string,
     readonly store: Store,
-    private readonly port: number,
+    private readonly dropDatabase: () => Promise<void>,
     private readonly env: Record<string, string>,
     server: ServerProcess,
   ) {
@@ -137,17 +146,51 @@ export class FaultWorld {
   static async start(options: WorldOptions = {}): Promise<FaultWorld> {
     const sim = await startPbxSim({ ...options.sim, amiPort: 0, httpPort: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'cti-faults-'));
-    const dbPath = join(dir, 'cti.db');
-    const store = openStore(dbPath, new TestClock());
+    const database = options.standby
+      ? await createPostgresDatabase().then((created) => ({ location: created.url, drop: created.drop }))
+      : await testDatabaseLocation(join(dir, 'cti.db'));
+    const store = await openDatabase(database.location, new TestClock());
     await seedDemo(store.db, { passwordHash: hashPasswordSync('demo') });
     await options.prepare?.(store.db);
     const port = await freePort();
-    const env = { CTI_HTTP_PORT: String(port), CTI_LOG_LEVEL: 'debug', ...options.env };
-    const server = await startServerProcess({ sim, dbPath, env });
-    const world = new FaultWorld(sim, dir, dbPath, store, port, env, server);
+    const env = { CTI_HTTP_PORT: String(port), CTI_ADVERTISED_URL: `http://127.0.0.1:${port}`, CTI_LOG_LEVEL: 'debug', ...options.env };
+    const server = await startServerProcess({ sim, dbPath: database.location, env });
+    const world = new FaultWorld(sim, dir, database.location, store, database.drop, env, server);
     await world.waitRecovered({ passes: 0 });
+    if (options.standby) await world.startStandby();
     for (const login of options.seats ?? []) world.seats.set(login, new Seat(login, await AgentDesktop.login(server.httpUrl, login)));
     return world;
+  }
+
+  /** A second server process on the same database and its own port, waiting as the standby. */
+  async startStandby(): Promise<void> {
+    const port = await freePort();
+    const env = { ...this.env, CTI_HTTP_PORT: String(port), CTI_ADVERTISED_URL: `http://127.0.0.1:${port}` };
+    this.standby = await startServerProcess({ sim: this.sim, dbPath: this.dbPath, env, standby: true });
+  }
+
+  /**
+   * kill -9 of the active server: the standby takes the lock, reconciles and serves; the desktops
+   * reconnect to it, and the killed server comes back as the new standby. The times from the kill
+   * until the standby held the lock and until it took calls.
+   */
+  async takeover(): Promise<{ lockMs: number; servingMs: number }> {
+    const standby = this.standby;
+    if (!standby) throw new Error('this world has no standby');
+    const killedAt = performance.now();
+    await this.kill9();
+    await standby.waitForLog('took over as the active server', 'the standby taking the lock', 15_000);
+    const lockMs = performance.now() - killedAt;
+    this.server = standby;
+    this.standby = null;
+    await this.waitRecovered({ passes: 0 });
+    const servingMs = performance.now() - killedAt;
+    for (const seat of this.seats.values()) {
+      seat.desk.moveTo(this.server.httpUrl);
+      await seat.reconnect();
+    }
+    await this.startStandby();
+    return { lockMs, servingMs };
   }
 
   get db(): Db {
@@ -231,25 +274,30 @@ export class FaultWorld {
     await simRequest(this.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
   }
 
-  rowsOf(callerNumber: string) {
-    return this.db.select().from(calls).where(eq(calls.callerNumber, callerNumber)).all();
+  async rowsOf(callerNumber: string) {
+    return this.db.select().from(calls).where(eq(calls.callerNumber, callerNumber));
   }
 
-  row(linkedId: string) {
-    return this.db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
+  async row(linkedId: string) {
+    return (await this.db.select().from(calls).where(eq(calls.linkedId, linkedId)).limit(1))[0];
   }
 
-  ticketsOf(linkedId: string) {
-    return this.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).all();
+  async ticketsOf(linkedId: string) {
+    return this.db.select().from(tickets).where(eq(tickets.callKey, linkedId));
   }
 
-  pendingMissed(callerNumber: string) {
-    return this.db
-      .select()
-      .from(missedCalls)
-      .where(eq(missedCalls.callerNumber, callerNumber))
-      .all()
-      .filter((m) => m.status === 'pending');
+  async pendingMissed(callerNumber: string) {
+    return (await this.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, callerNumber))).filter((m) => m.status === 'pending');
+  }
+
+  /** How many of `ids` have a call row that `test` holds for. */
+  async countRows(ids: readonly string[], test: (row: NonNullable<Awaited<ReturnType<FaultWorld['row']>>>) => boolean): Promise<number> {
+    let n = 0;
+    for (const id of ids) {
+      const row = await this.row(id);
+      if (row && test(row)) n++;
+    }
+    return n;
   }
 
   async stop(): Promise<void> {
@@ -257,8 +305,10 @@ export class FaultWorld {
     // A server that no longer answers SIGTERM (a failed test may have wedged it) is killed.
     const stopped = await Promise.race([this.server.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
     if (!stopped) await this.server.kill9();
+    await this.standby?.stop();
     await this.sim.stop();
     await this.store.close();
+    await this.dropDatabase();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
