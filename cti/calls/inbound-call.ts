@@ -332,6 +332,10 @@ export class InboundCall implements QueueMember {
     if (recording) await setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
     await setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
     await noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
+    // The row names its agent before anyone hears of the answer: a server that takes the calls over
+    // after a crash keeps this caller with this agent (a row `connected` without its agent would be
+    // taken for a caller left alone, and put back in line).
+    await this.ctx.writes.drain(this.callId);
     this.publish({ type: 'call.answered', agentId, recording });
     return true;
   }

@@ -32,7 +32,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer } from 'ws';
 import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
-import { findSkillByCode, openStore, seedDemo } from '../../store/index.js';
+import { findSkillByCode, openDatabase, seedDemo } from '../../store/index.js';
+import { createPostgresDatabase } from '../support/test-database.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -273,8 +274,15 @@ async function main(): Promise<void> {
   // The floor is phase 1's alone.
   const floorSim = phases.has('front') ? await startSim('minimal app') : null;
 
-  const dbPath = join(work, 'cti.db');
-  const store = openStore(dbPath);
+  // BENCH_DB=postgres: the server runs on a fresh PostgreSQL database of the machine's server.
+  let dbPath = join(work, 'cti.db');
+  if (process.env.BENCH_DB === 'postgres') {
+    const created = await createPostgresDatabase();
+    dbPath = created.url;
+    atCleanUp('the PostgreSQL database', created.drop);
+  }
+  process.stdout.write(`database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}\n`);
+  const store = await openDatabase(dbPath);
   const passwordHash = hashPasswordSync('bench');
   await seedDemo(store.db, { passwordHash });
   const general = await findSkillByCode(store.db, 'general');

@@ -8,7 +8,7 @@
  * store alone.
  */
 import { performance } from 'node:perf_hooks';
-import { atomically, createKnowledgeEntry, openStore, publishKnowledgeEntry, searchKnowledge, shanghaiDay } from '../../store/index.js';
+import { atomically, createKnowledgeEntry, openDatabase, publishKnowledgeEntry, searchKnowledge, shanghaiDay } from '../../store/index.js';
 import { simRequest } from '../support/sim-client.js';
 import { fixed, percentile } from './figures.js';
 
@@ -46,7 +46,7 @@ const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T
 /** 10,000 published entries, written straight into the store the server child will open. */
 export async function seedKnowledgeBench(dbPath: string): Promise<{ ms: number }> {
   const started = performance.now();
-  const store = openStore(dbPath);
+  const store = await openDatabase(dbPath);
   const db = store.db;
   await atomically(db, async (tx) => {
     for (let i = 0; i < KNOWLEDGE_ENTRIES; i++) {
@@ -109,7 +109,7 @@ export async function knowledgePhase(serverUrl: string, dbPath: string, seeded: 
   const suggest = await timed(serverUrl, token, ROUNDS * 10, suggestPaths);
 
   // The same questions inside the store, without HTTP: what the search itself costs.
-  const store = openStore(dbPath);
+  const store = await openDatabase(dbPath);
   const inStore: number[] = [];
   const today = shanghaiDay(new Date());
   for (let r = 0; r < ROUNDS; r++) {
