@@ -84,6 +84,22 @@ const names = (columns: readonly object[]) =>
 const sqliteRender = (value: SQL) => sqliteDialect.sqlToQuery(value).sql;
 const pgRender = (value: SQL) => pgDialect.sqlToQuery(value).sql;
 
+/** Foreign keys, indexes, unique constraints and checks as comparable lines (the same for both dialects). */
+function constraintsOf(config: ReturnType<typeof sqliteTableConfig> | ReturnType<typeof pgTableConfig>, render: Parameters<typeof predicate>[1]): Omit<TableShape, 'columns'> {
+  return {
+    foreignKeys: config.foreignKeys.map((fk) => {
+      const ref = fk.reference();
+      return `${fk.getName()}: (${names(ref.columns)}) → ${getTableName(ref.foreignTable)}(${names(ref.foreignColumns)}) on delete ${fk.onDelete ?? 'no action'}`;
+    }),
+    indexes: config.indexes.map((ix) => {
+      const c = ix.config;
+      return `${c.name}: ${c.unique ? 'unique ' : ''}(${names(c.columns)})${predicate(c.where, render)}`;
+    }),
+    uniqueConstraints: config.uniqueConstraints.map((u) => `${u.getName()}: (${names(u.columns)})`),
+    checks: config.checks.map((c) => c.name),
+  };
+}
+
 function sqliteShape(table: SQLiteTable): TableShape {
   const config = sqliteTableConfig(table);
   const compositeKey = new Set(config.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name)));
@@ -99,19 +115,7 @@ function sqliteShape(table: SQLiteTable): TableShape {
       enumValues: column.enumValues ?? null,
     });
   }
-  return {
-    columns,
-    foreignKeys: config.foreignKeys.map((fk) => {
-      const ref = fk.reference();
-      return `${fk.getName()}: (${names(ref.columns)}) → ${getTableName(ref.foreignTable)}(${names(ref.foreignColumns)}) on delete ${fk.onDelete ?? 'no action'}`;
-    }),
-    indexes: config.indexes.map((ix) => {
-      const c = ix.config;
-      return `${c.name}: ${c.unique ? 'unique ' : ''}(${names(c.columns)})${predicate(c.where, sqliteRender)}`;
-    }),
-    uniqueConstraints: config.uniqueConstraints.map((u) => `${u.getName()}: (${names(u.columns)})`),
-    checks: config.checks.map((c) => c.name),
-  };
+  return { columns, ...constraintsOf(config, sqliteRender) };
 }
 
 function pgShape(table: PgTable): TableShape {
@@ -130,19 +134,7 @@ function pgShape(table: PgTable): TableShape {
       enumValues: column.enumValues ?? null,
     });
   }
-  return {
-    columns,
-    foreignKeys: config.foreignKeys.map((fk) => {
-      const ref = fk.reference();
-      return `${fk.getName()}: (${names(ref.columns)}) → ${getTableName(ref.foreignTable)}(${names(ref.foreignColumns)}) on delete ${fk.onDelete ?? 'no action'}`;
-    }),
-    indexes: config.indexes.map((ix) => {
-      const c = ix.config;
-      return `${c.name}: ${c.unique ? 'unique ' : ''}(${names(c.columns)})${predicate(c.where, pgRender)}`;
-    }),
-    uniqueConstraints: config.uniqueConstraints.map((u) => `${u.getName()}: (${names(u.columns)})`),
-    checks: config.checks.map((c) => c.name),
-  };
+  return { columns, ...constraintsOf(config, pgRender) };
 }
 
 const sqliteTables = tablesOf(sqliteSchema, (value): value is SQLiteTable => is(value, SQLiteTable));
