@@ -10,7 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { rawRows } from '../prepared.js';
-import { CANDIDATES, COLUMNS, IN_FORCE, type CandidateSearch, type IndexedText, type RankedRow } from './search-rows.js';
+import { CANDIDATES, publishedCandidates, type CandidateSearch, type IndexedText, type RankedRow } from './search-rows.js';
 
 /**
  * ts_rank_cd's weights for D, C (the answer), B (keywords with categories and department), A (the
@@ -21,8 +21,6 @@ const WEIGHTS = sql.raw(`'{0, 0.1, 0.5, 1.0}'::float4[]`);
 const TF_SCALE = 10;
 /** bm25's term-frequency saturation, as FTS5's (k1 = 1.2). */
 const K1 = 1.2;
-/** How much being the call's hotline's own entry counts, against bm25 scores (smaller is better). */
-const HOTLINE_BONUS = 3;
 
 async function execute(db: Db, query: SQL): Promise<void> {
   await rawRows(db, query);
@@ -97,13 +95,6 @@ export async function candidatesPostgres(db: Db, search: CandidateSearch): Promi
     top as (
       select id, sum(idf * tf * ${K1 + 1} / (tf + ${K1})) as rank from matched group by id order by rank desc, id limit ${CANDIDATES}
     )
-    select ${COLUMNS}, v.keywords as "keywords",
-      (-top.rank - (case when v.hotline = ${search.hotline} then ${HOTLINE_BONUS} else 0 end))::float8 as "score"
-    from top
-    join knowledge_entries e on e.id = top.id
-    join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
-    where ${IN_FORCE(search.today)}
-    order by "score", e.id
-    limit ${search.limit}`,
+    ${publishedCandidates(sql`(-top.rank)::float8`, search)}`,
   );
 }

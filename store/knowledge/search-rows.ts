@@ -51,3 +51,23 @@ export const IN_FORCE = (today: string): SQL =>
 
 /** How many of the index's best matches are looked at (expired ones among them are dropped). */
 export const CANDIDATES = 200;
+
+/** How far an entry of the call's own hotline moves up (subtracted from the score). */
+const HOTLINE_BONUS = 3;
+
+/**
+ * The rest of a search after its `top` CTE (the index's best candidates, `id` and `rank`): each
+ * candidate's published version in force, scored by `rank` (smaller is better) less the hotline
+ * bonus, best first.
+ */
+export function publishedCandidates(rank: SQL, search: CandidateSearch): SQL {
+  return sql`
+    select ${COLUMNS}, v.keywords as "keywords",
+      (${rank} - (case when v.hotline = ${search.hotline} then ${HOTLINE_BONUS} else 0 end)) as "score"
+    from top
+    join knowledge_entries e on e.id = top.id
+    join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
+    where ${IN_FORCE(search.today)}
+    order by "score", e.id
+    limit ${search.limit}`;
+}

@@ -8,12 +8,10 @@ import { connectionOf } from '../connection.js';
 import type { Db } from '../db.js';
 import { rawRows } from '../prepared.js';
 import { ftsMatchExpression } from './search-query.js';
-import { CANDIDATES, COLUMNS, IN_FORCE, type CandidateSearch, type IndexedText, type RankedRow } from './search-rows.js';
+import { CANDIDATES, publishedCandidates, type CandidateSearch, type IndexedText, type RankedRow } from './search-rows.js';
 
 /** bm25 column weights: title, body (the answer), keywords (with categories and department). */
 const WEIGHTS = sql.raw('bm25(knowledge_fts, 10.0, 1.0, 5.0)');
-/** How much being the call's hotline's own entry counts, against bm25 scores (smaller is better). */
-const HOTLINE_BONUS = 3;
 
 /** Puts an entry's text into the index, replacing what was there. */
 export function indexEntrySqlite(db: Db, entryId: number, text: IndexedText): Promise<void> {
@@ -59,12 +57,6 @@ export async function candidatesSqlite(db: Db, search: CandidateSearch): Promise
     with top as (
       select rowid as id, ${WEIGHTS} as rank from knowledge_fts where knowledge_fts match ${match} order by rank limit ${CANDIDATES}
     )
-    select ${COLUMNS}, v.keywords as "keywords", top.rank - (case when v.hotline = ${search.hotline} then ${HOTLINE_BONUS} else 0 end) as "score"
-    from top
-    join knowledge_entries e on e.id = top.id
-    join knowledge_versions v on v.entry_id = e.id and v.version = e.published_version
-    where ${IN_FORCE(search.today)}
-    order by "score", e.id
-    limit ${search.limit}`,
+    ${publishedCandidates(sql`top.rank`, search)}`,
   );
 }
