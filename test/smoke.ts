@@ -14,7 +14,7 @@ async function smoke(): Promise<void> {
     await waitFor(async () => (await simRequest(server.httpUrl, 'GET', '/health')).status === 200, 'healthy server', 10_000);
     const channelId = await placeCall(sim.httpUrl, '13800138000', '12345');
     const ticket = await waitFor(
-      () => server.store.db.select().from(tickets).where(eq(tickets.callKey, channelId)).get(),
+      async () => (await server.store.db.select().from(tickets).where(eq(tickets.callKey, channelId)).limit(1))[0],
       'a ticket for the smoke call',
       10_000,
     );

@@ -24,7 +24,7 @@ interface SimChannel {
   bridgeId: string | null;
 }
 const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
-const ticketOf = (callId: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get();
+const ticketOf = async (callId: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).limit(1))[0];
 const agentState = (state: string) => page.locator(`[data-testid=agent-state][data-state=${state}]`).waitFor();
 const callState = (state: string) => page.locator(`[data-testid=call-state][data-state=${state}]`).waitFor();
 
@@ -66,8 +66,8 @@ describe('agent desktop', () => {
     await page.getByTestId('ticket-content').fill('咨询居住证办理需要的材料。');
     await page.getByTestId('ticket-disposition').selectOption('answered');
     // The form saves the draft on the server as the agent types.
-    await waitFor(() => ticketOf(id)?.disposition === 'answered', 'the draft saved');
-    expect(ticketOf(id)).toMatchObject({ category: 'consult', urgency: 'B', content: '咨询居住证办理需要的材料。', disposition: 'answered' });
+    await waitFor(async () => (await ticketOf(id))?.disposition === 'answered', 'the draft saved');
+    expect(await ticketOf(id)).toMatchObject({ category: 'consult', urgency: 'B', content: '咨询居住证办理需要的材料。', disposition: 'answered' });
 
     await page.getByTestId('btn-hangup').click();
     await callState('ended');
@@ -96,8 +96,8 @@ describe('agent desktop', () => {
     await page.getByTestId('ticket-content').fill('小区楼下商铺夜间施工噪音扰民，要求住建部门处理。');
     await page.getByTestId('ticket-address').fill('渝中区解放碑街道民族路 88 号');
     await page.getByTestId('ticket-disposition').selectOption('transferred');
-    await waitFor(() => ticketOf(id)?.disposition === 'transferred', 'the draft saved');
-    expect(ticketOf(id)).toMatchObject({ category: 'complaint', urgency: 'C', address: '渝中区解放碑街道民族路 88 号', disposition: 'transferred' });
+    await waitFor(async () => (await ticketOf(id))?.disposition === 'transferred', 'the draft saved');
+    expect(await ticketOf(id)).toMatchObject({ category: 'complaint', urgency: 'C', address: '渝中区解放碑街道民族路 88 号', disposition: 'transferred' });
 
     await page.getByTestId('target-kind').selectOption('contact');
     await page.getByTestId('target').selectOption({ label: '市住房和城乡建设委员会 · 刘科长' });

@@ -26,8 +26,8 @@ interface SimChannel {
   muted: { in: boolean; out: boolean };
 }
 const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
-const ticketOf = (callId: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get();
-const agentId = () => h.server.store.db.select().from(agents).where(eq(agents.login, '1001')).get()?.id ?? 0;
+const ticketOf = async (callId: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).limit(1))[0];
+const agentId = async () => (await h.server.store.db.select().from(agents).where(eq(agents.login, '1001')).limit(1))[0]?.id ?? 0;
 const agentState = (state: string) => page.locator(`[data-testid=agent-state][data-state=${state}]`).waitFor();
 const callState = (state: string) => page.locator(`[data-testid=call-state][data-state=${state}]`).waitFor();
 const setPhone = (phone: string, answer: 'auto' | 'manual') => simRequest(h.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: true, answer, answerDelayMs: 50 });
@@ -66,8 +66,9 @@ async function usableButtons(): Promise<Record<string, boolean>> {
 async function expectButtonsMatchServer(): Promise<void> {
   let last = '';
   await waitFor(async () => {
-    const allowed = new Set<string>(h.server.calls.control.allowed(agentId()));
-    const muted = h.server.calls.control.situation(agentId()).call?.muted ?? false;
+    const agent = await agentId();
+    const allowed = new Set<string>(h.server.calls.control.allowed(agent));
+    const muted = h.server.calls.control.situation(agent).call?.muted ?? false;
     const usable = await usableButtons();
     const wrong = BUTTONS.filter(([testid, command]) => usable[testid] !== allowed.has(command(muted))).map(([testid]) => `${testid}=${usable[testid]}`);
     last = `${wrong.join(', ')} (server allows ${[...allowed].join(', ')})`;
@@ -163,7 +164,7 @@ describe('call bar', () => {
     await page.getByTestId('ticket-content').fill('咨询社保卡补办需要的材料。');
     await page.keyboard.press('Control+KeyS');
     await page.getByTestId('ticket-form-status').filter({ hasText: '已保存' }).waitFor();
-    expect(ticketOf(id)?.content).toBe('咨询社保卡补办需要的材料。');
+    expect((await ticketOf(id))?.content).toBe('咨询社保卡补办需要的材料。');
     await page.keyboard.press('Alt+KeyH');
     await callState('ended');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
@@ -214,8 +215,8 @@ describe('call bar', () => {
     // Nobody else is ready: the caller gives up in the queue and lands on the missed-call list.
     await waitFor(() => h.server.calls.call(id)?.state === 'queued', 'the caller back in the queue');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-    const missed = await waitFor(() => h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, '13800139003')).get(), 'the missed call');
-    const original = ticketOf(id)!;
+    const missed = await waitFor(async () => (await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, '13800139003')).limit(1))[0], 'the missed call');
+    const original = (await ticketOf(id))!;
     await setPhone('1001', 'auto');
     await page.getByTestId('btn-ready').click();
     await agentState('ready');
@@ -229,7 +230,7 @@ describe('call bar', () => {
     await page.getByTestId('ticket-content').fill('回拨：来电人咨询公积金提取进度。');
     await page.getByTestId('ticket-save').click();
     await page.getByTestId('ticket-form-status').filter({ hasText: '已保存' }).waitFor();
-    expect(ticketOf(id)).toMatchObject({ content: '回拨：来电人咨询公积金提取进度。', agentId: agentId() });
+    expect(await ticketOf(id)).toMatchObject({ content: '回拨：来电人咨询公积金提取进度。', agentId: await agentId() });
     await shots('call-bar-5-callback');
     await page.getByTestId('btn-hangup').click();
     await callState('ended');

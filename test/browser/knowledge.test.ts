@@ -88,7 +88,7 @@ describe('knowledge base', () => {
     await office.getByTestId('kb-approve').click();
     await office.locator('[data-testid=kb-status][data-status=published]').waitFor();
     await office.getByTestId('kb-versions').filter({ hasText: '第 1 版' }).waitFor();
-    const row = h.server.store.db.select().from(knowledgeEntries).where(eq(knowledgeEntries.title, TITLE)).get();
+    const row = (await h.server.store.db.select().from(knowledgeEntries).where(eq(knowledgeEntries.title, TITLE)).limit(1))[0];
     expect(row).toMatchObject({ status: 'published', publishedVersion: 1, department: '市医疗保障局', createdBy: 'kb-ybj' });
     await shots(office, 'knowledge-2-supervisor-published');
     expect(browser.errors).toEqual([]);
@@ -107,7 +107,7 @@ describe('knowledge base', () => {
     })()`);
 
     const id = await placeCall(h.sim.httpUrl, '13900139000', '12333');
-    const ticket = await waitFor(() => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get(), 'the ticket of the call');
+    const ticket = await waitFor(async () => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0], 'the ticket of the call');
     await desk.locator('[data-testid=call-state][data-state=connected]').waitFor();
 
     // Nothing typed: 12333's own entries are suggested.
@@ -131,10 +131,10 @@ describe('knowledge base', () => {
 
     await hit.getByTestId('kb-link').click();
     await hit.getByTestId('kb-link').filter({ hasText: '已关联工单' }).waitFor();
-    const entry = h.server.store.db.select().from(knowledgeEntries).where(eq(knowledgeEntries.title, TITLE)).get();
-    const link = await waitFor(() => h.server.store.db.select().from(knowledgeLinks).where(eq(knowledgeLinks.ticketId, ticket.id)).get(), 'the link row');
+    const entry = (await h.server.store.db.select().from(knowledgeEntries).where(eq(knowledgeEntries.title, TITLE)).limit(1))[0];
+    const link = await waitFor(async () => (await h.server.store.db.select().from(knowledgeLinks).where(eq(knowledgeLinks.ticketId, ticket.id)).limit(1))[0], 'the link row');
     expect(link).toMatchObject({ entryId: entry?.id, version: 1, linkedBy: '1001' });
-    const history = h.server.store.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'knowledge-linked'))).all();
+    const history = await h.server.store.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'knowledge-linked')));
     expect(history).toHaveLength(1);
     expect(await desk.evaluate('window.linked')).toEqual([{ ticketNumber: ticket.number, entryId: entry?.id, title: TITLE }]);
     await shots(desk, 'knowledge-4-desk-linked');

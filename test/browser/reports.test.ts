@@ -240,8 +240,8 @@ describe('reports page', () => {
   it('shows the week\'s hot topics, classifications and streets, against the week before', async () => {
     const db = h.server.store.db;
     const now = h.clock.now().getTime(); // Friday 2026-11-20
-    for (let i = 0; i < 3; i++) registeredTicket(db, now - i * 3_600_000, WATER_IN_JIANWAI);
-    registeredTicket(db, now - 7 * 86_400_000, WATER_IN_JIANWAI);
+    for (let i = 0; i < 3; i++) await registeredTicket(db, now - i * 3_600_000, WATER_IN_JIANWAI);
+    await registeredTicket(db, now - 7 * 86_400_000, WATER_IN_JIANWAI);
     await page.reload();
     const categories = page.getByTestId('hot-categories');
     await categories.locator('tr').filter({ hasText: '城乡建设 > 供水' }).filter({ hasText: '+200%' }).waitFor();

@@ -19,7 +19,7 @@ const h = useHarness({ wrapUpSeconds: 1, pagesDir: builtPages() });
 let browser: BrowserSession;
 let page: Page;
 
-const ticketOf = (callId: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get();
+const ticketOf = async (callId: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).limit(1))[0];
 const agentState = (state: string) => page.locator(`[data-testid=agent-state][data-state=${state}]`).waitFor();
 const callState = (state: string) => page.locator(`[data-testid=call-state][data-state=${state}]`).waitFor();
 const status = (text: string) => page.getByTestId('ticket-form-status').filter({ hasText: text }).waitFor();
@@ -82,7 +82,7 @@ describe('the 12345 ticket on the agent desk', () => {
     const missing = await page.getByTestId('ticket-missing').textContent();
     expect(missing).toBe('请填写：来电人姓名、诉求类型、诉求分类、紧急程度、诉求内容、事发区/县、事发乡镇/街道、详细地址、处理方式');
     expect(await page.locator('[data-field=来电人姓名].invalid').count()).toBe(1);
-    expect(ticketOf(first.callId)?.registeredAt).toBeNull();
+    expect((await ticketOf(first.callId))?.registeredAt).toBeNull();
 
     await page.getByTestId('ticket-caller-name').fill('王女士');
     await page.getByTestId('ticket-contact-phone').fill('13911112222');
@@ -103,7 +103,7 @@ describe('the 12345 ticket on the agent desk', () => {
 
     await page.getByTestId('ticket-dispatch').click();
     await status('已派单至 市住房和城乡建设委员会');
-    const row = ticketOf(first.callId);
+    const row = await ticketOf(first.callId);
     expect(row).toMatchObject({
       status: 'dispatched',
       callerName: '王女士',
@@ -129,7 +129,10 @@ describe('the 12345 ticket on the agent desk', () => {
     await page.getByTestId('ticket-caller-name').fill('赵先生');
     await page.getByTestId('ticket-confidential').check();
     await page.getByTestId('ticket-content').fill('咨询物业费调价需要哪些程序。');
-    await waitFor(() => ticketOf(second.callId)?.content === '咨询物业费调价需要哪些程序。' && ticketOf(second.callId)?.confidential, 'the draft saved on the server');
+    await waitFor(async () => {
+      const draft = await ticketOf(second.callId);
+      return draft?.content === '咨询物业费调价需要哪些程序。' && draft.confidential;
+    }, 'the draft saved on the server');
 
     await page.reload();
     await page.getByTestId('ticket-form-number').filter({ hasText: second.number }).waitFor();
@@ -155,7 +158,7 @@ describe('the 12345 ticket on the agent desk', () => {
     await page.getByTestId('ticket-link').filter({ hasText: '物业服务收费调整的程序' }).waitFor();
     await page.getByTestId('ticket-link-answer').click();
     await status('已直接答复办结');
-    expect(ticketOf(second.callId)).toMatchObject({ status: 'closed', disposition: 'answered', knowledgeLinks: [{ entryId: 42, title: '物业服务收费调整的程序' }] });
+    expect(await ticketOf(second.callId)).toMatchObject({ status: 'closed', disposition: 'answered', knowledgeLinks: [{ entryId: 42, title: '物业服务收费调整的程序' }] });
     await page.getByTestId('ticket-stage').filter({ hasText: '办结' }).waitFor();
     await hangUp(second.callId);
   });
@@ -223,7 +226,7 @@ describe('the admin console’s 工单分类', () => {
     expect(names).toContain('电梯维护保养');
     expect(names).not.toContain('物业服务收费');
     // The ticket that has it keeps it.
-    expect(ticketOf(first.callId)?.matterPath).toBe('城乡建设 > 物业管理 > 物业服务收费');
+    expect((await ticketOf(first.callId))?.matterPath).toBe('城乡建设 > 物业管理 > 物业服务收费');
     expect((await queryAudit(h.server.store.db, { limit: 10, entity: 'ticket-matter', actor: 'admin' })).map((a) => a.action)).toEqual(['update', 'update', 'create']);
   });
 });

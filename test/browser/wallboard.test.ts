@@ -51,7 +51,7 @@ describe('supervisor wallboard', () => {
       await agent.command('agent.ready');
       const id = await placeCall(h.sim.httpUrl, '13800138000', '12345');
       await agent.next('call.answered', (m) => m.callId === id);
-      const ticket = await waitFor(() => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get(), 'the ticket');
+      const ticket = await waitFor(async () => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0], 'the ticket');
 
       const row = page.locator(`[data-testid=call-${ticket.number}][data-state=connected]`);
       await row.waitFor();
@@ -158,14 +158,14 @@ describe('supervisor wallboard', () => {
   it('shows an injected surge as exactly one early-warning alert, with its tickets, updated as it grows', async () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     const now = h.clock.now().getTime();
-    surgeScene(h.server.store.db, now);
+    await surgeScene(h.server.store.db, now);
     h.clock.set(new Date(now + 31_000).toISOString());
     const surge = page.getByTestId('alert').filter({ hasText: '热点预警' });
     await surge.filter({ hasText: '建外街道' }).waitFor();
     await expect.poll(() => surge.count()).toBe(1);
     expect(await surge.getByTestId('alert-tickets').textContent()).toContain('涉及工单 12 件');
 
-    for (let i = 0; i < 3; i++) registeredTicket(h.server.store.db, h.clock.now().getTime() - 60_000, WATER_IN_JIANWAI);
+    for (let i = 0; i < 3; i++) await registeredTicket(h.server.store.db, h.clock.now().getTime() - 60_000, WATER_IN_JIANWAI);
     h.clock.set(new Date(now + 62_000).toISOString());
     await surge.getByTestId('alert-tickets').filter({ hasText: '涉及工单 15 件' }).waitFor();
     expect(await surge.count()).toBe(1);

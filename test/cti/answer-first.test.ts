@@ -53,15 +53,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rowOf = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
+const rowOf = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
 
 describe('answered first, recorded before the first prompt', () => {
   it('the call row and its ticket are on disk before the greeting is asked for', async () => {
     const id = await placeCall(h.sim.httpUrl, '13800138001', '12345');
     expect(await waitFor(() => committedAtFirstPrompt.get(id), 'the first prompt')).toEqual({ call: 1, ticket: 1 });
-    await waitFor(() => rowOf(id)?.state === 'queued', 'the caller queued', 10_000);
+    await waitFor(async () => (await rowOf(id))?.state === 'queued', 'the caller queued', 10_000);
     h.sim.core.hangup(id, 16);
-    await waitFor(() => rowOf(id)?.endedAt, 'the call ended');
+    await waitFor(async () => (await rowOf(id))?.endedAt, 'the call ended');
   });
 
   it('a caller who hangs up the instant the call enters is recorded and ended, not left live', async () => {
@@ -74,7 +74,10 @@ describe('answered first, recorded before the first prompt', () => {
     });
     expect(placed.status).toBe(201);
     expect(hangUpOnEntry.has(id)).toBe(false);
-    const row = await waitFor(() => (rowOf(id)?.endedAt ? rowOf(id) : undefined), 'the call ended', 10_000);
+    const row = await waitFor(async () => {
+      const current = await rowOf(id);
+      return current?.endedAt ? current : undefined;
+    }, 'the call ended', 10_000);
     expect(row).toMatchObject({ outcome: 'abandoned', state: 'ended' });
     expect(h.server.calls.call(id)).toBeUndefined();
     expect(committedAtFirstPrompt.has(id)).toBe(false);

@@ -88,8 +88,8 @@ describe('Asterisk\'s HTTP session limit', () => {
     const ids = Array.from({ length: 40 }, (_, i) => pbx.core.placeCall({ from: `1391000${String(i).padStart(4, '0')}`, to: '12345' }).id);
     await waitFor(() => ids.every((id) => pbx.core.channel(id)?.state === 'Up'), 'every caller answered', 15_000);
     for (const id of ids) {
-      expect(server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get()).toBeDefined();
-      expect(server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get()).toBeDefined();
+      expect((await server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0]).toBeDefined();
+      expect((await server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0]).toBeDefined();
     }
     const sessions = pbx.httpSessions();
     expect(sessions.refused).toBe(0);

@@ -10,7 +10,7 @@ import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 const h = useHarness();
 
-const ticketOf = (linkedId: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();
+const ticketOf = async (linkedId: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).limit(1))[0];
 
 describe('a citizen calls', () => {
   it('reports healthy once linked to the PBX', async () => {
@@ -30,17 +30,17 @@ describe('a citizen calls', () => {
       return res.body.state === 'Up' ? res.body : undefined;
     }, 'the call answered');
     expect(channel.state).toBe('Up');
-    const call = h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).get();
+    const call = (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).limit(1))[0];
     expect(call?.routeId).toBe(ticket.routeId);
-    expect(h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all()).toHaveLength(1);
+    expect(await h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))).toHaveLength(1);
   });
 
   it('a caller who hangs up before an agent answers is recorded as abandoned', async () => {
     const channelId = await placeCall(h.sim.httpUrl, '13900139000', '12345');
     await waitFor(() => ticketOf(channelId), 'the ticket');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
-    const call = await waitFor(() => {
-      const row = h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).get();
+    const call = await waitFor(async () => {
+      const row = (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).limit(1))[0];
       return row?.endedAt ? row : undefined;
     }, 'the call to end');
     expect(call.outcome).toBe('abandoned');
@@ -48,7 +48,7 @@ describe('a citizen calls', () => {
 
   it('a channel the server originates for an agent opens no ticket', async () => {
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1001', { online: true, answer: 'auto', answerDelayMs: 0 });
-    const before = h.server.store.db.select({ n: count() }).from(tickets).get()?.n ?? 0;
+    const before = (await h.server.store.db.select({ n: count() }).from(tickets))[0]?.n ?? 0;
     const agentLeg = await h.server.link.ari.originate({
       endpoint: 'PJSIP/1001',
       app: 'hotline12345',
@@ -58,6 +58,6 @@ describe('a citizen calls', () => {
     });
     await waitFor(async () => (await h.server.link.ari.getChannel(agentLeg.id)).state === 'Up', 'the agent leg to answer');
     await h.server.link.ari.hangup(agentLeg.id);
-    expect(h.server.store.db.select({ n: count() }).from(tickets).get()?.n).toBe(before);
+    expect((await h.server.store.db.select({ n: count() }).from(tickets))[0]?.n).toBe(before);
   });
 });

@@ -88,18 +88,18 @@ describe('calls while the server is down', () => {
 
     const db = server.store.db;
     const agent = await findAgentByLogin(db, '1001');
-    const first = db.select().from(calls).where(eq(calls.linkedId, answered)).get();
+    const first = (await db.select().from(calls).where(eq(calls.linkedId, answered)).limit(1))[0];
     expect(first).toMatchObject({ duringOutage: true, outcome: 'answered', agentId: agent?.id, callerNumber: '13800138000', dialledNumber: '12345', recording: `outage-${answered}` });
-    const other = db.select().from(calls).where(eq(calls.linkedId, abandoned)).get();
+    const other = (await db.select().from(calls).where(eq(calls.linkedId, abandoned)).limit(1))[0];
     expect(other).toMatchObject({ duringOutage: true, outcome: 'abandoned', agentId: null, dialledNumber: '12315' });
 
-    const firstTicket = db.select().from(tickets).where(eq(tickets.callKey, answered)).get();
-    const otherTicket = db.select().from(tickets).where(eq(tickets.callKey, abandoned)).get();
+    const firstTicket = (await db.select().from(tickets).where(eq(tickets.callKey, answered)).limit(1))[0];
+    const otherTicket = (await db.select().from(tickets).where(eq(tickets.callKey, abandoned)).limit(1))[0];
     expect(firstTicket).toMatchObject({ callId: first?.id, agentId: agent?.id, status: 'accepted' });
     expect(otherTicket).toMatchObject({ callId: other?.id, hotline: '12315 市场监管投诉举报热线' });
-    const notes = (ticketId: number) => db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).all().map((e) => e.note ?? '');
-    expect(notes(firstTicket?.id ?? 0).some((n) => n.startsWith(OUTAGE_NOTE_ANSWERED))).toBe(true);
-    expect(notes(otherTicket?.id ?? 0)).toContain(OUTAGE_NOTE_ABANDONED);
+    const notes = async (ticketId: number) => (await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId))).map((e) => e.note ?? '');
+    expect((await notes(firstTicket?.id ?? 0)).some((n) => n.startsWith(OUTAGE_NOTE_ANSWERED))).toBe(true);
+    expect(await notes(otherTicket?.id ?? 0)).toContain(OUTAGE_NOTE_ABANDONED);
 
     const missed = (await listPendingMissedCalls(db)).filter((m) => m.callerNumber === '13900139000');
     expect(missed).toHaveLength(1);
@@ -107,12 +107,12 @@ describe('calls while the server is down', () => {
     expect((await listPendingMissedCalls(db)).some((m) => m.callerNumber === '13800138000')).toBe(false);
 
     // Importing again (the same record written back, as after a crash before the delete) adds nothing.
-    const before = db.select().from(calls).all().length;
+    const before = (await db.select().from(calls)).length;
     sim.core.astdb.put('cti-outage', abandoned, `v=1&caller=13900139000&dialled=12315&start=${other ? Math.floor(Date.parse(other.arrivedAt) / 1000) : 1}&done=1`);
     const again = await server.outageImport.run();
     expect(again.imported).toBe(0);
-    expect(db.select().from(calls).all()).toHaveLength(before);
-    expect(db.select().from(tickets).where(eq(tickets.callKey, abandoned)).all()).toHaveLength(1);
+    expect(await db.select().from(calls)).toHaveLength(before);
+    expect(await db.select().from(tickets).where(eq(tickets.callKey, abandoned))).toHaveLength(1);
     expect((await listPendingMissedCalls(db)).filter((m) => m.callerNumber === '13900139000')).toHaveLength(1);
     expect(sim.core.astdb.keys('cti-outage')).toEqual([]);
     expect((await health(server)).body.status).toBe('ok');

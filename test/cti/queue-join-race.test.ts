@@ -41,24 +41,24 @@ afterAll(async () => {
   await h.stop();
 });
 
-const state = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get()?.state;
+const state = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0]?.state;
 const queueBridges = async () => (await simRequest<SimBridge[]>(h.sim.httpUrl, 'GET', '/sim/bridges')).body.filter((b) => b.name.startsWith('queue-'));
 
 describe('joining the queue', () => {
   it('a caller gone while being added leaves the holding bridge and the callers in it alone', async () => {
     const waiting = await placeCall(h.sim.httpUrl, '13700000001', '12345');
-    await waitFor(() => state(waiting) === 'queued', 'the first caller queued', 10_000);
+    await waitFor(async () => (await state(waiting)) === 'queued', 'the first caller queued', 10_000);
     await waitFor(async () => (await queueBridges())[0]?.channelIds.includes(waiting), 'the first caller in the holding bridge');
     const [bridge] = await queueBridges();
 
     const gone = 'race-caller-2';
     hangUpOnJoin.add(gone);
     expect((await simRequest(h.sim.httpUrl, 'POST', '/sim/calls', { from: '13700000002', to: '12345', channelId: gone })).status).toBe(201);
-    await waitFor(() => state(gone) === 'ended', 'the second call ended', 10_000);
+    await waitFor(async () => (await state(gone)) === 'ended', 'the second call ended', 10_000);
     expect(hangUpOnJoin.has(gone)).toBe(false);
 
     expect(await queueBridges()).toEqual([{ ...bridge, channelIds: [waiting] }]);
-    const missed = h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, '13700000002')).get();
+    const missed = (await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, '13700000002')).limit(1))[0];
     expect(missed?.status).toBe('pending');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${waiting}/hangup`);
   });

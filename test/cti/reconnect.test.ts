@@ -13,7 +13,7 @@ const h = useHarness();
 async function callGetsTicket(from: string): Promise<void> {
   const channelId = await placeCall(h.sim.httpUrl, from, '12345');
   const ticket = await waitFor(
-    () => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, channelId)).get(),
+    async () => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, channelId)).limit(1))[0],
     'a ticket after reconnecting',
     15_000,
   );

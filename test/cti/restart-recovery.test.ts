@@ -82,8 +82,13 @@ async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Boot
   return { server, passes };
 }
 
-const rowOf = (server: RunningServer, linkedId: string) => server.store.db.select().from(calls).where(eq(calls.linkedId, linkedId)).get();
-const ticketOf = (server: RunningServer, linkedId: string) => server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).get();
+const rowOf = async (server: RunningServer, linkedId: string) => (await server.store.db.select().from(calls).where(eq(calls.linkedId, linkedId)).limit(1))[0];
+const ticketOf = async (server: RunningServer, linkedId: string) => (await server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).limit(1))[0];
+/** When the call's row has ended answered, its end time; otherwise false. */
+const endedAnswered = async (server: RunningServer, linkedId: string) => {
+  const row = await rowOf(server, linkedId);
+  return row?.outcome === 'answered' && row.endedAt;
+};
 const simChannels = async (sim: PbxSim) => (await simRequest<SimChannel[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
 const simBridges = async (sim: PbxSim) => (await simRequest<SimBridge[]>(sim.httpUrl, 'GET', '/sim/bridges')).body;
 /** Changes the main route's greeting the way the admin API does (the call path caches routes until a repository writes them). */
@@ -96,7 +101,7 @@ const hangupCaller = (sim: PbxSim, id: string) => simRequest(sim.httpUrl, 'POST'
 
 async function queuedCall(sim: PbxSim, server: RunningServer, from: string): Promise<string> {
   const id = await placeCall(sim.httpUrl, from, '12345');
-  await waitFor(() => rowOf(server, id)?.state === 'queued', `${from} queued`, 10_000);
+  await waitFor(async () => (await rowOf(server, id))?.state === 'queued', `${from} queued`, 10_000);
   return id;
 }
 
@@ -104,7 +109,7 @@ async function answeredCall(sim: PbxSim, server: RunningServer, desk: AgentDeskt
   await desk.command('agent.ready');
   const id = await placeCall(sim.httpUrl, from, '12345');
   await desk.next('call.answered', (m) => m.callId === id, 15_000);
-  await waitFor(() => rowOf(server, id)?.recording, 'the recording started');
+  await waitFor(async () => (await rowOf(server, id))?.recording, 'the recording started');
   return id;
 }
 
@@ -115,8 +120,9 @@ describe('restart recovery', () => {
     const first = await boot(sim, dbPath, clock);
     const ids: string[] = [];
     for (const n of ['13600000001', '13600000002', '13600000003']) ids.push(await queuedCall(sim, first.server, n));
-    const ticketsBefore = ids.map((id) => ticketOf(first.server, id)?.number);
-    const rowsBefore = first.server.store.db.select().from(calls).all().length;
+    const ticketsBefore: (string | undefined)[] = [];
+    for (const id of ids) ticketsBefore.push((await ticketOf(first.server, id))?.number);
+    const rowsBefore = (await first.server.store.db.select().from(calls)).length;
     await first.server.close();
 
     // Asterisk keeps them in the application (silent, in the holding bridge) while the server is away.
@@ -140,9 +146,9 @@ describe('restart recovery', () => {
     expect(served.map((m) => m.callId)).toEqual(ids);
     const pops = desk.received.filter((m) => m.type === 'call.offered');
     expect(pops.map((m) => m.ticketNumber)).toEqual(ticketsBefore);
-    expect(second.server.store.db.select().from(calls).all()).toHaveLength(rowsBefore);
-    expect(second.server.store.db.select().from(tickets).all()).toHaveLength(rowsBefore);
-    for (const id of ids) await waitFor(() => rowOf(second.server, id)?.outcome === 'answered' && rowOf(second.server, id)?.endedAt, `${id} ended answered`);
+    expect(await second.server.store.db.select().from(calls)).toHaveLength(rowsBefore);
+    expect(await second.server.store.db.select().from(tickets)).toHaveLength(rowsBefore);
+    for (const id of ids) await waitFor(() => endedAnswered(second.server, id), `${id} ended answered`);
     desk.close();
     for (const id of ids) await hangupCaller(sim, id);
   });
@@ -153,7 +159,7 @@ describe('restart recovery', () => {
     const first = await boot(sim, dbPath, clock);
     const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
     const id = await answeredCall(sim, first.server, desk, '13700000001');
-    const ticket = ticketOf(first.server, id);
+    const ticket = await ticketOf(first.server, id);
     desk.close();
     await first.server.close();
 
@@ -169,8 +175,9 @@ describe('restart recovery', () => {
     expect(await again.command('call.hold', { callId: id })).toMatchObject({ ok: true });
     expect(await again.command('call.resume', { callId: id })).toMatchObject({ ok: true });
     expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
-    await waitFor(() => rowOf(second.server, id)?.endedAt, 'the row ended');
-    expect(rowOf(second.server, id)).toMatchObject({ outcome: 'answered', recording: rowOf(second.server, id)?.recording });
+    await waitFor(async () => (await rowOf(second.server, id))?.endedAt, 'the row ended');
+    const ended = await rowOf(second.server, id);
+    expect(ended).toMatchObject({ outcome: 'answered', recording: ended?.recording });
     // The caller stays for the survey; a key ends it.
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
     await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === id), 'the caller released after the survey', 15_000);
@@ -185,7 +192,7 @@ describe('restart recovery', () => {
     // The same citizen already gave up once while the server was up.
     const earlier = await queuedCall(sim, first.server, '13800000009');
     await hangupCaller(sim, earlier);
-    await waitFor(() => rowOf(first.server, earlier)?.outcome === 'abandoned', 'the earlier call abandoned');
+    await waitFor(async () => (await rowOf(first.server, earlier))?.outcome === 'abandoned', 'the earlier call abandoned');
     const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
     const talking = await answeredCall(sim, first.server, desk, '13800000001');
     const waitingId = await queuedCall(sim, first.server, '13800000009');
@@ -198,9 +205,9 @@ describe('restart recovery', () => {
 
     const second = await boot(sim, dbPath, clock);
     expect(second.passes[0]).toMatchObject({ closedAnswered: 1, closedAbandoned: 1 });
-    expect(rowOf(second.server, talking)).toMatchObject({ outcome: 'answered', state: 'ended' });
-    expect(rowOf(second.server, waitingId)).toMatchObject({ outcome: 'abandoned', state: 'ended' });
-    const pending = second.server.store.db.select().from(missedCalls).where(eq(missedCalls.status, 'pending')).all();
+    expect(await rowOf(second.server, talking)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect(await rowOf(second.server, waitingId)).toMatchObject({ outcome: 'abandoned', state: 'ended' });
+    const pending = await second.server.store.db.select().from(missedCalls).where(eq(missedCalls.status, 'pending'));
     expect(pending.map((m) => m.callerNumber)).toEqual(['13800000009']);
     // The agent's phone is not left up alone in the call's bridge with the recorder.
     await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === agentLeg?.id), 'the leftover agent leg hung up');
@@ -244,7 +251,7 @@ describe('restart recovery', () => {
     const again = await AgentDesktop.login(second.server.httpUrl, '1001');
     expect((await again.next('hello')).call).toMatchObject({ callId: id });
     expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
-    await waitFor(() => rowOf(second.server, id)?.outcome === 'answered' && rowOf(second.server, id)?.endedAt, 'the row ended answered');
+    await waitFor(() => endedAnswered(second.server, id), 'the row ended answered');
     again.close();
     await hangupCaller(sim, id);
   });
@@ -268,10 +275,10 @@ describe('restart recovery', () => {
     expect(second.server.calls.call(id)).toMatchObject({ state: 'connected', agentLegId: agentLeg });
     await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === third), 'the third party hung up');
     expect((await simBridges(sim)).find((b) => b.name === `call-${id}`)?.channelIds.sort()).toEqual([id, agentLeg].sort());
-    expect(rowOf(second.server, id)?.state).toBe('connected');
+    expect((await rowOf(second.server, id))?.state).toBe('connected');
     const again = await AgentDesktop.login(second.server.httpUrl, '1001');
     expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
-    await waitFor(() => rowOf(second.server, id)?.outcome === 'answered' && rowOf(second.server, id)?.endedAt, 'the row ended answered');
+    await waitFor(() => endedAnswered(second.server, id), 'the row ended answered');
     again.close();
     await hangupCaller(sim, id);
   });
@@ -282,7 +289,7 @@ describe('restart recovery', () => {
     const first = await boot(sim, dbPath, clock);
     const before: string[] = [];
     for (let i = 0; i < 8; i++) before.push(await placeCall(sim.httpUrl, `1330000${String(i).padStart(4, '0')}`, '12345'));
-    for (const id of before.slice(0, 4)) await waitFor(() => rowOf(first.server, id)?.state === 'queued', 'the first callers queued', 10_000);
+    for (const id of before.slice(0, 4)) await waitFor(async () => (await rowOf(first.server, id))?.state === 'queued', 'the first callers queued', 10_000);
     // Some are still in the greeting, some already queued; one is put into a long greeting on purpose.
     await setMainPrompt(first.server, 'greeting-slow');
     const slowPlaybacks = new Map<string, string>();
@@ -290,7 +297,7 @@ describe('restart recovery', () => {
       if (event.type === 'playback.started') slowPlaybacks.set(event.playback.targetUri, event.playback.id);
     });
     const inGreeting = await placeCall(sim.httpUrl, '13300000099', '12345');
-    await waitFor(() => rowOf(first.server, inGreeting)?.state === 'arriving', 'a caller in the greeting');
+    await waitFor(async () => (await rowOf(first.server, inGreeting))?.state === 'arriving', 'a caller in the greeting');
     const slowPlayback = await waitFor(() => slowPlaybacks.get(`channel:${inGreeting}`), 'the caller hearing the long greeting');
     stopWatching();
     await setMainPrompt(first.server, null);
@@ -301,16 +308,16 @@ describe('restart recovery', () => {
 
     const second = await boot(sim, dbPath, clock);
     const { server } = second;
-    const open = server.store.db.select().from(calls).all().filter((r) => r.endedAt === null);
+    const open = (await server.store.db.select().from(calls)).filter((r) => r.endedAt === null);
     const live = new Map(server.calls.calls().map((c) => [c.callId, c]));
     expect(open.map((r) => r.linkedId).sort()).toEqual([...live.keys()].sort());
     const inApp = (await simChannels(sim)).filter((c) => c.stasisApp === 'hotline12345');
     expect(inApp.map((c) => c.id).sort()).toEqual([...live.keys()].sort());
-    expect(rowOf(server, before[0] ?? '')).toMatchObject({ outcome: 'abandoned', state: 'ended' });
+    expect(await rowOf(server, before[0] ?? '')).toMatchObject({ outcome: 'abandoned', state: 'ended' });
     expect(live.get(inGreeting)?.state).toBe('arriving');
     // One ticket per call that reached the application, none opened twice.
     const ours = new Set([...before, inGreeting]);
-    expect(server.store.db.select().from(tickets).all().filter((t) => t.callKey !== null && ours.has(t.callKey))).toHaveLength(9);
+    expect((await server.store.db.select().from(tickets)).filter((t) => t.callKey !== null && ours.has(t.callKey))).toHaveLength(9);
 
     expect([...live.values()].filter((c) => c.state === 'queued').length).toBeGreaterThanOrEqual(3);
     // The greeting taken up again is queued behind the prompt the first server started (as Asterisk
@@ -328,7 +335,7 @@ describe('restart recovery', () => {
       await d.command('agent.ready');
     }
     // The caller taken back in the greeting hears the (now ordinary) greeting again and queues too.
-    for (const id of live.keys()) await waitFor(() => rowOf(server, id)?.outcome === 'answered', `${id} answered`, 30_000);
+    for (const id of live.keys()) await waitFor(async () => (await rowOf(server, id))?.outcome === 'answered', `${id} answered`, 30_000);
     // The row may say answered a moment before the desktop hears of it: each desk hangs up its call before it closes.
     for (const id of live.keys()) await (await waitFor(() => hangups.get(id), `${id} hung up by the agent`));
     for (const d of desks) d.close();
@@ -351,7 +358,7 @@ describe('restart recovery', () => {
     const auth = `Basic ${Buffer.from('cti:cti-secret').toString('base64')}`;
     expect((await fetch(`${sim.httpUrl}/ari/playbacks/${playbackId}`, { method: 'DELETE', headers: { authorization: auth } })).status).toBe(204);
     await waitFor(() => passes.length > before, 'a reconciliation after the reconnect', 15_000);
-    await waitFor(() => rowOf(server, id)?.state === 'queued', 'the caller queued after the greeting', 15_000);
+    await waitFor(async () => (await rowOf(server, id))?.state === 'queued', 'the caller queued after the greeting', 15_000);
     await hangupCaller(sim, id);
   });
 
@@ -389,7 +396,7 @@ describe('restart recovery', () => {
     const greeting = await placeCall(sim.httpUrl, '13500000003', '12345');
     await waitFor(async () => (await simChannels(sim)).find((c) => c.id === greeting)?.hearing === 'sound:greeting-slow', 'caller in the greeting');
     const before = {
-      rows: server.store.db.select().from(calls).all(),
+      rows: await server.store.db.select().from(calls),
       channels: (await simChannels(sim)).map((c) => [c.id, c.bridgeId]),
       bridges: (await simBridges(sim)).map((b) => [b.id, [...b.channelIds].sort()]),
       states: server.calls.calls().map((c) => [c.callId, c.state]),
@@ -405,7 +412,7 @@ describe('restart recovery', () => {
     await waitFor(() => booted.passes.length > passes, 'a reconciliation after the reconnect', 15_000);
     expect(booted.passes.at(-1)).toMatchObject({ kept: 3, requeued: 0, reconnected: 0, closedLive: 0, legsHungUp: 0, bridgesDestroyed: 0, firstPass: false });
     expect(server.calls.calls().map((c) => [c.callId, c.state])).toEqual(before.states);
-    expect(server.store.db.select().from(calls).all()).toEqual(before.rows);
+    expect(await server.store.db.select().from(calls)).toEqual(before.rows);
     expect((await simChannels(sim)).map((c) => [c.id, c.bridgeId])).toEqual(before.channels);
     expect((await simBridges(sim)).map((b) => [b.id, [...b.channelIds].sort()])).toEqual(before.bridges);
     expect(server.calls.agents.list().find((a) => a.login === '1001')).toMatchObject({ state: 'on_call', callId: talking });

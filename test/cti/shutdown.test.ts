@@ -19,12 +19,12 @@ describe('shutdown', () => {
     const h = await startHarness();
     try {
       const bridges = async () => (await simRequest<SimBridge[]>(h.sim.httpUrl, 'GET', '/sim/bridges')).body.filter((b) => b.name.startsWith('queue-'));
-      const state = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get()?.state;
+      const state = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0]?.state;
 
       const gone = await placeCall(h.sim.httpUrl, '13600000011', '12345');
       await waitFor(async () => (await bridges())[0]?.channelIds.includes(gone), 'the caller in the holding bridge', 10_000);
       await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${gone}/hangup`);
-      await waitFor(() => state(gone) === 'ended', 'the call ended', 10_000);
+      await waitFor(async () => (await state(gone)) === 'ended', 'the call ended', 10_000);
       expect(await bridges()).toHaveLength(1);
       await h.server.calls.releasePbxResources();
       expect(await bridges()).toEqual([]);

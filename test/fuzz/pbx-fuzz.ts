@@ -5,18 +5,23 @@
  * event sent after the batch arrives), nothing written to the database by what its edge refused,
  * and every readable outage record imported whatever garbage lies beside it.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { AmiEvent } from '../../cti/ami/ami-types.js';
 import { parseAriEvent } from '../../cti/ari/ari-events.js';
 import type { AriEvent } from '../../cti/ari/ari-types.js';
 import { parseOutageRecord } from '../../cti/recovery/outage-records.js';
 import type { RunningServer } from '../../main.js';
+import type { Db } from '../../store/index.js';
+import { rawRows } from '../../store/prepared.js';
 import type { DbChanges } from './db-changes.js';
 import type { FakePbx } from './fake-pbx.js';
 import type { Findings } from './findings.js';
 import type { AmiInput, AriInput, OutageInput } from './pbx-inputs.js';
 
 const SENTINEL_WAIT_MS = 5000;
+
+/** A count(*) as a number (PostgreSQL returns it as text). */
+const countOf = async (db: Db, query: SQL): Promise<number> => Number((await rawRows<{ n: number | string }>(db, query))[0]?.n ?? 0);
 
 /** Whether the server's ARI edge takes a frame as an event it acts on. */
 export function ariAccepts(input: AriInput): AriEvent | null {
@@ -134,7 +139,7 @@ export class PbxFuzzer {
     const listed = new Set([...this.pbx.astdb.keys()].join(',').split(',').map((k) => k.trim()));
     const expected = records.filter((r) => listed.has(r.key) && this.pbx.astdb.get(r.key) === r.value && parseOutageRecord(r.key, r.value)?.done === true);
     const unreadable = records.filter((r) => this.pbx.astdb.get(r.key) === r.value && !parseOutageRecord(r.key, r.value));
-    const before = db.get<{ n: number }>(sql`select count(*) as n from calls`)?.n ?? 0;
+    const before = await countOf(db, sql`select count(*) as n from calls`);
     this.findings.answered('outage', 'readable and finished', expected.length);
     this.findings.answered('outage', 'unreadable', unreadable.length);
     try {
@@ -144,14 +149,14 @@ export class PbxFuzzer {
     }
     this.findings.tried('outage', records.length);
     for (const r of expected) {
-      const row = db.get<{ n: number }>(sql`select count(*) as n from calls where linked_id = ${r.key}`);
-      if (!row?.n) this.findings.add('outage: a readable finished record was not imported', { record: r, beside: records.filter((o) => o !== r) });
+      const n = await countOf(db, sql`select count(*) as n from calls where linked_id = ${r.key}`);
+      if (!n) this.findings.add('outage: a readable finished record was not imported', { record: r, beside: records.filter((o) => o !== r) });
       else if (this.pbx.astdb.has(r.key)) this.findings.add('outage: an imported record was not removed from AstDB', r);
     }
     for (const r of unreadable) {
       if (!this.pbx.astdb.has(r.key)) this.findings.add('outage: an unreadable record was removed (it should stay for a person to look at)', r);
     }
-    const after = db.get<{ n: number }>(sql`select count(*) as n from calls`)?.n ?? 0;
+    const after = await countOf(db, sql`select count(*) as n from calls`);
     if (after - before > records.length) this.findings.add('outage: more calls imported than there were records', records);
   }
 }
