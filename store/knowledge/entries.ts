@@ -8,7 +8,7 @@ import { nowIso } from '../clock.js';
 import type { Db } from '../db.js';
 import { dialectOf } from '../dialect.js';
 import { atomically } from '../durability.js';
-import { changedRows, first } from '../prepared.js';
+import { changedRows, first, rawRows } from '../prepared.js';
 import { knowledgeEntries, knowledgeLinks, knowledgeVersions, ticketEvents, tickets, type KnowledgeStatus } from '../schema.js';
 import { escapeLike } from '../repos/tickets.js';
 import { indexText } from './search-query.js';
@@ -233,7 +233,11 @@ export async function linkKnowledgeToTicket(
     await tx
       .insert(ticketEvents)
       .values({ ticketId: link.ticket.id, at, actor: link.actor, kind: KNOWLEDGE_LINKED_EVENT, note: `知识库解答：${link.title}（条目 ${link.entryId} 第 ${link.version} 版）` });
-    const listed = link.ticket.knowledgeLinks ?? [];
+    // The ticket's list as it is now, not as the caller read it: two links made at once must both stay.
+    // On PostgreSQL the row is locked first (SQLite's transactions already take turns).
+    if (dialectOf(tx) === 'postgres') await rawRows(tx, sql`select id from tickets where id = ${link.ticket.id} for update`);
+    const [current] = await tx.select({ knowledgeLinks: tickets.knowledgeLinks }).from(tickets).where(eq(tickets.id, link.ticket.id));
+    const listed = current?.knowledgeLinks ?? [];
     if (!listed.some((l) => l.entryId === link.entryId)) {
       await tx
         .update(tickets)

@@ -230,6 +230,21 @@ describe('lists, suggestions and links', () => {
     expect(after?.knowledgeLinks).toEqual([{ entryId: hit.entryId, title: '医疗保障卡挂失补办' }]);
     expect((await listKnowledgeLinksOfTicket(db, '202606109001')).map((l) => [l.entryId, l.version, l.title, l.linkedBy])).toEqual([[hit.entryId, 1, '医疗保障卡挂失补办', '1001']]);
   });
+
+  it('keeps both of two entries linked to one ticket at the same moment', async () => {
+    const [ticket] = await db
+      .insert(tickets)
+      .values({ number: '202606109002', callerNumber: '13800000010', dialledNumber: '12345', hotline: '12345 政务服务便民热线' })
+      .returning();
+    if (!ticket) throw new Error('no ticket');
+    const [first] = await search('医保卡丢了怎么办');
+    const [second] = await search('公积金怎么取出来');
+    if (!first || !second) throw new Error('no hits');
+    // Both read the ticket before either links: each must add to the list as it is by then.
+    await Promise.all([first, second].map((hit) => linkKnowledgeToTicket(db, { ticket, entryId: hit.entryId, version: hit.version, title: hit.title, actor: '1001' })));
+    const [after] = await db.select().from(tickets).where(eq(tickets.id, ticket.id));
+    expect((after?.knowledgeLinks ?? []).map((l) => l.entryId).sort()).toEqual([first.entryId, second.entryId].sort());
+  });
 });
 
 describe('the index’s document frequencies', () => {
