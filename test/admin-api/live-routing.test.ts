@@ -33,11 +33,11 @@ afterAll(() => {
   while (desks.length) desks.pop()?.close();
 });
 
-const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
-const ticketRow = (id: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get();
+const callRow = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
+const ticketRow = async (id: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0];
 async function hangUp(id: string): Promise<void> {
   await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-  await waitFor(() => callRow(id)?.endedAt, 'the call to end');
+  await waitFor(async () => (await callRow(id))?.endedAt, 'the call to end');
 }
 async function desk(login: string, password = 'demo', endpoint?: string): Promise<AgentDesktop> {
   const d = await AgentDesktop.login(h.server.httpUrl, login, password, endpoint);
@@ -95,7 +95,7 @@ describe('admin changes reach the next call without a restart', () => {
     expect(pop).toMatchObject({ mode: 'parallel', hotline: '12315 消费者权益保护热线', dialledNumber: '12315' });
     await newcomer.next('call.answered', (m) => m.callId === id);
     expect(general.received.some((m) => m.type === 'call.offered' && m.callId === id)).toBe(false);
-    expect(ticketRow(id)).toMatchObject({ routeId: route.id, hotline: '12315 消费者权益保护热线' });
+    expect(await ticketRow(id)).toMatchObject({ routeId: route.id, hotline: '12315 消费者权益保护热线' });
     await hangUp(id);
     general.close();
   });

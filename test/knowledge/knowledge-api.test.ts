@@ -152,7 +152,7 @@ describe('writing, review and publishing', () => {
     const old = await agent<{ answer: string }>('GET', `/api/v1/knowledge/entries/${id}/versions/1`);
     expect(old.body.answer).toContain('产假结束后一年内');
 
-    const audit = h.server.store.db.select().from(auditLog).where(and(eq(auditLog.entity, 'knowledge-entry'), eq(auditLog.entityId, String(id)))).all();
+    const audit = await h.server.store.db.select().from(auditLog).where(and(eq(auditLog.entity, 'knowledge-entry'), eq(auditLog.entityId, String(id)))).orderBy(auditLog.id);
     expect(audit.map((a) => `${a.actor}:${a.action}`)).toEqual([
       'kb-ybj:create',
       'kb-ybj:submit',
@@ -244,7 +244,7 @@ describe('suggestions and links to tickets', () => {
   it('links an entry to the agent’s ticket once, in its history, and counts the call as answered from the knowledge base', async () => {
     const db = h.server.store.db;
     await seedCall(db, today(), { id: 'kb-call', caller: '13800000009', dialled: '12345', hotline: '12345 政务服务便民热线', at: '09:00', skill: 'general', waitS: 5, handleS: 60, agent: '1001', outcome: 'answered' });
-    const ticket = db.select().from(tickets).where(eq(tickets.callKey, 'kb-call')).get();
+    const ticket = (await db.select().from(tickets).where(eq(tickets.callKey, 'kb-call')).limit(1))[0];
     if (!ticket) throw new Error('no ticket');
     // The agent who answers a call is the ticket's agent (as call handling records it).
     await setTicketAgent(db, ticket.id, (await listAgents(db)).find((a) => a.login === '1001')?.id ?? 0);
@@ -256,8 +256,8 @@ describe('suggestions and links to tickets', () => {
     expect(linked.body).toMatchObject({ created: true, title: '医疗保障卡挂失补办', version: 1 });
     expect((await agent<{ created: boolean }>('POST', `/api/v1/tickets/${ticket.number}/knowledge`, { entryId: hit.entryId })).body.created).toBe(false);
 
-    expect(db.select().from(knowledgeLinks).where(eq(knowledgeLinks.ticketId, ticket.id)).all()).toHaveLength(1);
-    const events = db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'knowledge-linked'))).all();
+    expect(await db.select().from(knowledgeLinks).where(eq(knowledgeLinks.ticketId, ticket.id))).toHaveLength(1);
+    const events = await db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'knowledge-linked'))).orderBy(ticketEvents.id);
     expect(events.map((e) => [e.actor, e.note])).toEqual([['1001', `知识库解答：医疗保障卡挂失补办（条目 ${hit.entryId} 第 1 版）`]]);
     expect((await agent<{ title: string }[]>('GET', `/api/v1/tickets/${ticket.number}/knowledge`)).body.map((l) => l.title)).toEqual(['医疗保障卡挂失补办']);
 

@@ -38,7 +38,7 @@ afterAll(async () => {
   await h.stop();
 });
 
-const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
+const callRow = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
 const stateOf = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.state;
 const agentIdOf = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
 const desk = (login: string): AgentDesktop => {
@@ -62,10 +62,10 @@ async function wrapUpThenPause(login: string): Promise<void> {
 }
 async function hangUp(id: string): Promise<void> {
   await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-  await waitFor(() => callRow(id)?.endedAt, 'the call to end');
+  await waitFor(async () => (await callRow(id))?.endedAt, 'the call to end');
 }
 const answeredBy = (login: string, id: string) => desk(login).next('call.answered', (m) => m.callId === id, 30_000);
-const waitQueued = (id: string) => waitFor(() => callRow(id)?.state === 'queued', `${id} queued`);
+const waitQueued = (id: string) => waitFor(async () => (await callRow(id))?.state === 'queued', `${id} queued`);
 const jump = (seconds: number) => h.clock.set(new Date(h.clock.now().getTime() + seconds * 1000).toISOString());
 
 type Row = Record<string, unknown> & { key: string; period: string; notReadyByReason: Record<string, number> };
@@ -135,9 +135,12 @@ describe('a test day with known call paths', () => {
     expect(missed).toBeDefined();
     await ready('1005');
     expect(await desk('1005').command('call.dial', { number: '13800000304', missedCallId: missed?.id })).toMatchObject({ ok: true });
-    const e = await waitFor(() => h.server.store.db.select().from(calls).where(eq(calls.direction, 'outbound')).get()?.answeredAt && h.server.store.db.select().from(calls).where(eq(calls.direction, 'outbound')).get()?.linkedId, 'the callback answered');
+    const e = await waitFor(async () => {
+      const outbound = (await h.server.store.db.select().from(calls).where(eq(calls.direction, 'outbound')).orderBy(calls.id).limit(1))[0];
+      return outbound?.answeredAt && outbound.linkedId;
+    }, 'the callback answered');
     expect(await desk('1005').command('call.hangup', { callId: e })).toMatchObject({ ok: true });
-    await waitFor(() => callRow(String(e))?.endedAt, 'the callback over');
+    await waitFor(async () => (await callRow(String(e)))?.endedAt, 'the callback over');
     await wrapUpThenPause('1005');
 
     // F: taken by 1004's phone in Asterisk's own queue during an outage ten minutes ago (09:50), imported now.

@@ -11,6 +11,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, type CommandType } from '../../cti/calls/allowed-commands.js';
 import { tickets } from '../../store/index.js';
+import { first } from '../../store/prepared.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -37,7 +38,7 @@ const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET
 const channelOf = async (prefix: string) => waitFor(async () => (await channels()).find((c) => c.name.startsWith(prefix)), `a channel of ${prefix}`);
 const setPhone = (phone: string, answer: 'auto' | 'manual') => simRequest(h.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: true, answer, answerDelayMs: 50 });
 const answerPhone = (phone: string) => simRequest(h.sim.httpUrl, 'POST', `/sim/endpoints/PJSIP/${phone}/answer`);
-const ticketOf = (callId: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get();
+const ticketOf = async (callId: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).limit(1));
 
 /** The `allowed` list of the last message that carried one. */
 function allowedNow(desk: AgentDesktop): string[] | null {
@@ -262,7 +263,7 @@ describe('allowed commands follow the call', () => {
     expect(await desk.command('call.resume', { callId })).toMatchObject({ ok: false, error: '通话中时不能恢复' });
     await accepted(desk, 'call.transfer', { callId, target: { kind: 'skill', skill: 'general' }, mode: 'blind' });
     expect(await desk.next('call.transferred', (m) => m.callId === callId)).toMatchObject({ target: '技能组 综合受理' });
-    expect(ticketOf(callId)).toBeDefined();
+    expect(await ticketOf(callId)).toBeDefined();
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
     await waitFor(async () => (await channels()).length === 0, 'no channel left');
     desk.close();

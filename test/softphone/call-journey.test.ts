@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { calls, missedCalls, tickets } from '../../store/index.js';
+import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -21,8 +22,8 @@ afterAll(async () => {
   await h.stop();
 });
 
-const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
-const ticketRow = (id: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get();
+const callRow = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
+const ticketRow = async (id: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
 
 interface SimChannel {
   id: string;
@@ -72,7 +73,7 @@ describe('a call to 12345', () => {
     const earlier = await placeCall(h.sim.httpUrl, '13700137000', '12345');
     await waitFor(() => ticketRow(earlier), 'first ticket');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${earlier}/hangup`);
-    await waitFor(() => callRow(earlier)?.endedAt, 'first call ended');
+    await waitFor(async () => (await callRow(earlier))?.endedAt, 'first call ended');
 
     const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
     expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
@@ -90,24 +91,24 @@ describe('a call to 12345', () => {
       mode: 'main',
       repeatCaller: true,
     });
-    expect((pop.history as { ticketNumber: string }[]).map((t) => t.ticketNumber)).toContain(ticketRow(earlier)?.number);
+    expect((pop.history as { ticketNumber: string }[]).map((t) => t.ticketNumber)).toContain((await ticketRow(earlier))?.number);
 
     await desk.next('call.answered', (m) => m.callId === channelId);
     const caller = await simChannel(channelId);
     expect(caller.bridgeId).toBeTruthy();
-    const row = await waitFor(() => {
-      const r = callRow(channelId);
+    const row = await waitFor(async () => {
+      const r = await callRow(channelId);
       return r?.recording ? r : undefined;
     }, 'recording stored');
     expect(row.outcome).toBe('answered');
-    expect(ticketRow(channelId)?.recording).toBe(row.recording);
+    expect((await ticketRow(channelId))?.recording).toBe(row.recording);
 
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
     await desk.next('call.ended', (m) => m.callId === channelId);
     await desk.next('agent.state', (m) => m.state === 'wrap_up');
     await desk.next('agent.state', (m) => m.state === 'ready' && desk.received.some((x) => x.state === 'wrap_up'));
-    expect(callRow(channelId)).toMatchObject({ outcome: 'answered', state: 'ended' });
-    expect(callRow(channelId)?.endedAt).toBeTruthy();
+    expect(await callRow(channelId)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect((await callRow(channelId))?.endedAt).toBeTruthy();
     desk.close();
   });
 
@@ -115,9 +116,12 @@ describe('a call to 12345', () => {
     const channelId = await placeCall(h.sim.httpUrl, '13600136000', '12345');
     await waitFor(async () => (await simChannel(channelId)).bridgeId !== null, 'caller in the holding bridge');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
-    const row = await waitFor(() => (callRow(channelId)?.endedAt ? callRow(channelId) : undefined), 'call ended');
+    const row = await waitFor(async () => {
+      const r = await callRow(channelId);
+      return r?.endedAt ? r : undefined;
+    }, 'call ended');
     expect(row.outcome).toBe('abandoned');
-    const missed = h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callId, row.id)).get();
+    const missed = first(await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callId, row.id)).limit(1));
     expect(missed).toMatchObject({ callerNumber: '13600136000', status: 'pending' });
   });
 
@@ -172,7 +176,7 @@ describe('a call to 12345', () => {
     const again = await AgentDesktop.login(h.server.httpUrl, '1004');
     const hello = await again.next('hello');
     expect(hello.agent).toMatchObject({ login: '1004', state: 'on_call' });
-    expect(hello.call).toMatchObject({ callId: channelId, state: 'connected', ticketNumber: ticketRow(channelId)?.number });
+    expect(hello.call).toMatchObject({ callId: channelId, state: 'connected', ticketNumber: (await ticketRow(channelId))?.number });
     expect(await again.command('call.hangup', { callId: channelId })).toMatchObject({ ok: true });
     again.close();
   });

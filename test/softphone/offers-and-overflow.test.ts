@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calls, listPendingMissedCalls } from '../../store/index.js';
+import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -35,10 +36,10 @@ async function desk(login: string): Promise<AgentDesktop> {
   return d;
 }
 const agentState = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.state;
-const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
+const callRow = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
 async function hangUp(id: string): Promise<void> {
   await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-  await waitFor(() => callRow(id)?.endedAt, 'the call to end');
+  await waitFor(async () => (await callRow(id))?.endedAt, 'the call to end');
 }
 
 describe('a withdrawn offer clears the pop', () => {
@@ -71,7 +72,7 @@ describe('overflow', () => {
     // 1002 is ready before the call arrives and stays so: only the overflow timer can offer the call.
     const general = await desk('1002');
     const id = await placeCall(h.sim.httpUrl, '13800000203', '12315');
-    await waitFor(() => callRow(id)?.skill === 'market-12315', 'queued for 12315');
+    await waitFor(async () => (await callRow(id))?.skill === 'market-12315', 'queued for 12315');
     expect(general.received.some((m) => m.type === 'call.offered' && m.callId === id)).toBe(false);
     await general.next('call.offered', (m) => m.callId === id);
     await general.next('call.answered', (m) => m.callId === id);
@@ -103,7 +104,7 @@ describe('a caller who leaves while joining the queue', () => {
       }
     });
     const gone = await placeCall(h.sim.httpUrl, '13800000205', '12345');
-    await waitFor(() => callRow(gone)?.endedAt, 'the first caller gone');
+    await waitFor(async () => (await callRow(gone))?.endedAt, 'the first caller gone');
     stop();
     expect(ghost).toBe(gone);
     expect(h.server.calls.queue.size()).toBe(0);
@@ -120,13 +121,13 @@ describe('the missed-call list', () => {
     const number = '13800000204';
     for (let i = 0; i < 3; i++) {
       const id = await placeCall(h.sim.httpUrl, number, '12345');
-      await waitFor(() => callRow(id)?.state === 'queued', 'queued');
+      await waitFor(async () => (await callRow(id))?.state === 'queued', 'queued');
       await hangUp(id);
     }
     const pending = (await listPendingMissedCalls(h.server.store.db)).filter((m) => m.callerNumber === number);
     expect(pending).toHaveLength(1);
     expect(pending[0]?.abandonedTimes).toBe(3);
-    const latest = h.server.store.db.select().from(calls).where(eq(calls.callerNumber, number)).all().at(-1);
+    const latest = (await h.server.store.db.select().from(calls).where(eq(calls.callerNumber, number)).orderBy(calls.id)).at(-1);
     expect(pending[0]?.callId).toBe(latest?.id);
   });
 });

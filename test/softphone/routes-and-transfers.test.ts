@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AriEvent } from '../../cti/ari/ari-types.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { calls, expertSeats, putBlacklistEntry, tickets, ticketEvents } from '../../store/index.js';
+import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -52,15 +53,15 @@ interface SimChannel {
 }
 const simChannels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
 const simChannel = async (id: string) => (await simRequest<SimChannel>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body;
-const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
-const ticketRow = (id: string) => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get();
-const history = (id: string) => {
-  const t = ticketRow(id);
-  return t ? h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)).all() : [];
+const callRow = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
+const ticketRow = async (id: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
+const history = async (id: string) => {
+  const t = await ticketRow(id);
+  return t ? await h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id)) : [];
 };
 async function hangupCaller(id: string): Promise<void> {
   await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-  await waitFor(() => callRow(id)?.endedAt, 'the call to end');
+  await waitFor(async () => (await callRow(id))?.endedAt, 'the call to end');
 }
 /** Channels sharing the caller's bridge, other than the caller. */
 async function partiesOf(callerId: string): Promise<SimChannel[]> {
@@ -79,7 +80,7 @@ describe('merge modes', () => {
     expect(heard).toBe(true);
     const pop = await a.next('call.offered', (m) => m.callId === id);
     expect(pop).toMatchObject({ mode: 'whole', hotline: '12333 人力资源和社会保障热线', dialledNumber: '12333' });
-    expect(ticketRow(id)?.dialledNumber).toBe('12333');
+    expect((await ticketRow(id))?.dialledNumber).toBe('12333');
     await hangupCaller(id);
   });
 
@@ -97,7 +98,7 @@ describe('merge modes', () => {
     const a = await desk('1002');
     const id = await placeCall(h.sim.httpUrl, '13800000003', '12366');
     await a.next('call.answered', (m) => m.callId === id);
-    expect(ticketRow(id)?.hotline).toBe('12366 税务分中心');
+    expect((await ticketRow(id))?.hotline).toBe('12366 税务分中心');
     expect(await a.command('call.transfer', { callId: id, target: { kind: 'subcentre', number: '12366' }, mode: 'blind' })).toMatchObject({ ok: true });
     const parties = await waitFor(async () => {
       const p = await partiesOf(id);
@@ -105,14 +106,17 @@ describe('merge modes', () => {
     }, 'the sub-centre leg bridged with the caller');
     expect(parties).toHaveLength(1);
     await hangupCaller(id);
-    expect(callRow(id)?.outcome).toBe('transferred');
+    expect((await callRow(id))?.outcome).toBe('transferred');
   });
 
   it('a blacklisted number hears the notice and is released, never queued', async () => {
     await putBlacklistEntry(h.server.store.db, { number: '13999999999', reason: '恶意骚扰', expiresAt: null, createdBy: 'test' });
     const a = await desk('1003');
     const id = await placeCall(h.sim.httpUrl, '13999999999', '12345');
-    const row = await waitFor(() => (callRow(id)?.endedAt ? callRow(id) : undefined), 'the blocked call to end');
+    const row = await waitFor(async () => {
+      const r = await callRow(id);
+      return r?.endedAt ? r : undefined;
+    }, 'the blocked call to end');
     expect(row.outcome).toBe('blocked');
     expect(a.received.some((m) => m.type === 'call.offered')).toBe(false);
   });
@@ -128,7 +132,7 @@ describe('transfers and three-way calls', () => {
     expect(await a.command('call.transfer', { callId: id, target: { kind: 'agent', agentId: bId }, mode: 'blind' })).toMatchObject({ ok: true });
     await b.next('call.offered', (m) => m.callId === id);
     await b.next('call.answered', (m) => m.callId === id);
-    expect(history(id).map((e) => e.kind)).toContain('transferred');
+    expect((await history(id)).map((e) => e.kind)).toContain('transferred');
     expect(await a.command('call.hold', { callId: id })).toMatchObject({ ok: false, error: '不能操作其他坐席的通话' });
     await hangupCaller(id);
   });
@@ -158,7 +162,7 @@ describe('transfers and three-way calls', () => {
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/1005', { online: true, answer: 'busy' });
     const target = h.server.calls.agents.list().find((x) => x.login === '1005')?.agentId;
     expect(await a.command('call.transfer', { callId: id, target: { kind: 'agent', agentId: target }, mode: 'attended' })).toMatchObject({ ok: true });
-    await waitFor(() => h.server.calls.call(id)?.state === 'connected' && history(id).some((e) => e.note?.includes('对方忙，回到来电人')), 'back to the caller');
+    await waitFor(async () => h.server.calls.call(id)?.state === 'connected' && (await history(id)).some((e) => e.note?.includes('对方忙，回到来电人')), 'back to the caller');
     const parties = await waitFor(async () => ((await partiesOf(id)).length === 1 ? partiesOf(id) : undefined), 'agent back in the bridge');
     expect(parties[0]?.name).toContain('PJSIP/1001');
     await hangupCaller(id);
@@ -201,12 +205,12 @@ describe('transfers and three-way calls', () => {
     const id = await placeCall(h.sim.httpUrl, '13800000016', '12345');
     await a.next('call.answered', (m) => m.callId === id);
     const externalSeat = 2; // 税务咨询专家, an external number
-    h.server.store.db.update(expertSeats).set({ onDuty: [{ days: [], from: '00:00', to: '00:01' }] }).where(eq(expertSeats.id, externalSeat)).run();
+    await h.server.store.db.update(expertSeats).set({ onDuty: [{ days: [], from: '00:00', to: '00:01' }] }).where(eq(expertSeats.id, externalSeat));
     expect(await a.command('call.conference', { callId: id, target: { kind: 'expert', expertSeatId: externalSeat } })).toMatchObject({
       ok: false,
       error: '税务咨询专家 不在值班时间',
     });
-    h.server.store.db.update(expertSeats).set({ onDuty: [] }).where(eq(expertSeats.id, externalSeat)).run();
+    await h.server.store.db.update(expertSeats).set({ onDuty: [] }).where(eq(expertSeats.id, externalSeat));
     expect(await a.command('call.conference', { callId: id, target: { kind: 'expert', expertSeatId: externalSeat } })).toMatchObject({ ok: true });
     await a.next('call.conference', (m) => m.callId === id);
     expect((await partiesOf(id)).length).toBe(2);
@@ -254,7 +258,7 @@ describe('duplicate delivery', () => {
     h.server.link.ari.off('event', capture);
     h.server.link.ari.emit('event', start);
     await waitFor(() => ticketRow(id), 'ticket');
-    expect(h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).all()).toHaveLength(1);
+    expect(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id))).toHaveLength(1);
     expect(h.server.calls.calls().filter((c) => c.callId === id)).toHaveLength(1);
     await hangupCaller(id);
   });

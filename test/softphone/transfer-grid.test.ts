@@ -155,7 +155,7 @@ const agentOf = (login: string) => {
   if (!agent) throw new Error(`no agent ${login}`);
   return agent;
 };
-const callRow = (id: string) => h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).get();
+const callRow = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
 const phone = (n: string) => (c: SimChannel) => c.name.startsWith(`PJSIP/${n}-`);
 const setPhone = (n: string, answer: 'auto' | 'manual' | 'busy' | 'noanswer') =>
   simRequest(h.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${n}`, { online: true, answer, answerDelayMs: 50 });
@@ -298,7 +298,7 @@ describe('transfer grid', () => {
       await waitFor(() => !h.server.calls.call(caller), 'the call over');
       await waitFor(async () => (await channels()).length === 0, 'no channel left');
 
-      const row = callRow(caller);
+      const row = await callRow(caller);
       expect(row?.state).toBe('ended');
       expect(row?.outcome).toBe('answered');
       expect(row?.endedAt).toBeTruthy();
@@ -356,14 +356,14 @@ describe('one transfer at a time', () => {
     await waitFor(async () => (await channels()).some((c) => phone('1002')(c) && c.state === 'Ringing'), 'the target ringing');
     expect((await channels()).filter(phone('1002'))).toHaveLength(1);
     expect(h.server.calls.call(caller)?.state).toBe('transferring');
-    expect(callRow(caller)?.state).toBe('transferring');
+    expect((await callRow(caller))?.state).toBe('transferring');
     // Nor a three-way call or hold while it rings.
     expect(await a.command('call.conference', { callId: caller, target })).toMatchObject({ ok: false, error: '正在转接中，请稍候' });
     expect(await a.command('call.hold', { callId: caller })).toMatchObject({ ok: false, error: '正在转接中，请稍候' });
 
     await simRequest(h.sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1002/answer');
     await waitFor(() => h.server.calls.call(caller)?.agentId === t.agentId && h.server.calls.call(caller)?.state === 'connected', 'the target has the call');
-    expect(callRow(caller)?.state).toBe('connected');
+    expect((await callRow(caller))?.state).toBe('connected');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
     await waitFor(async () => (await channels()).length === 0, 'no channel left');
   });

@@ -43,11 +43,11 @@ export async function seedCall(db: Db, day: string, c: SeedCall): Promise<void> 
   if (c.outcome === 'answered') await markCallAnswered(db, c.id, { agentId, at: answeredAt.toISOString(), waitMs, recording: null });
   const endedAt = new Date(answeredAt.getTime() + (c.handleS ?? 0) * 1000).toISOString();
   await markCallEnded(db, c.id, { outcome: c.outcome, hangupCause: 16, at: endedAt, ...(c.outcome === 'answered' ? {} : { waitMs }) });
-  if (c.satisfaction) db.update(tickets).set({ satisfaction: c.satisfaction }).where(eq(tickets.id, ticket.id)).run();
+  if (c.satisfaction) await db.update(tickets).set({ satisfaction: c.satisfaction }).where(eq(tickets.id, ticket.id));
   for (let i = 0; i < (c.transfers ?? 0); i++) await appendTicketEvent(db, { ticketId: ticket.id, actor: 'test', kind: 'transferred' });
   for (let i = 0; i < (c.conferences ?? 0); i++) await appendTicketEvent(db, { ticketId: ticket.id, actor: 'test', kind: 'conference' });
   if (c.dueAt) {
     await setTicketDeadlines(db, ticket.id, { dispatchDueAt: c.dueAt, dueAt: c.dueAt });
-    db.update(tickets).set({ status: 'handling' }).where(eq(tickets.id, ticket.id)).run();
+    await db.update(tickets).set({ status: 'handling' }).where(eq(tickets.id, ticket.id));
   }
 }

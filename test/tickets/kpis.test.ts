@@ -26,7 +26,7 @@ describe('KPIs of a seeded day', () => {
     await seed(db, { id: 'k-d', caller: '13999999999', dialled: '12345', hotline: MAIN, at: '10:10', outcome: 'blocked' });
     // A call the day before and one the day after must not count.
     await seed(db, { id: 'k-e', caller: '13700000000', dialled: '12345', hotline: MAIN, at: '00:00', outcome: 'abandoned' });
-    db.update(calls).set({ arrivedAt: '2026-11-19T15:59:59.000Z' }).where(eq(calls.linkedId, 'k-e')).run();
+    await db.update(calls).set({ arrivedAt: '2026-11-19T15:59:59.000Z' }).where(eq(calls.linkedId, 'k-e'));
 
     const token = (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: 'super', password: 'demo' })).body.token;
     const get = (query: string) => fetch(`${h.server.httpUrl}/api/v1/kpis?${query}`, { headers: { authorization: `Bearer ${token}` } });
@@ -119,7 +119,7 @@ describe('scheduled jobs', () => {
     await putSetting(db, 'recording-retention-days', 1);
     const removed = await h.server.retention.runOnce(new Date('2026-11-22T02:00:00Z'));
     expect(removed).toEqual(['call-old-recording']);
-    expect(db.select().from(calls).where(eq(calls.linkedId, 'k-a')).get()?.recordingDeletedAt).toBeTruthy();
+    expect((await db.select().from(calls).where(eq(calls.linkedId, 'k-a')).limit(1))[0]?.recordingDeletedAt).toBeTruthy();
     expect(await h.server.retention.runOnce(new Date('2026-11-22T02:00:00Z'))).toEqual([]);
   });
 });

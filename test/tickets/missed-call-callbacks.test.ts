@@ -15,8 +15,8 @@ async function abandon(caller: string): Promise<{ ticketNumber: string; missedId
   const id = await placeCall(h.sim.httpUrl, caller, '12345');
   await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.bridgeId !== null, 'queued');
   await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-  const missed = await waitFor(() => h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, caller)).get(), 'missed-call entry');
-  const ticket = h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).get();
+  const missed = await waitFor(async () => (await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, caller)).limit(1))[0], 'missed-call entry');
+  const ticket = (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0];
   return { ticketNumber: ticket?.number ?? '', missedId: missed.id };
 }
 
@@ -32,7 +32,7 @@ describe('missed-call callbacks', () => {
     const pop = await desk.next('call.offered', (m) => m.callerNumber === '13800134444');
     expect(pop.ticketNumber).toBe(ticketNumber);
     await desk.next('call.answered', (m) => m.callId === pop.callId);
-    expect(h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).get()).toMatchObject({ status: 'done', attempts: 1 });
+    expect((await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).limit(1))[0]).toMatchObject({ status: 'done', attempts: 1 });
     expect(await desk.command('call.hangup', { callId: pop.callId })).toMatchObject({ ok: true });
     desk.close();
   });
@@ -42,8 +42,8 @@ describe('missed-call callbacks', () => {
     const { missedId } = await abandon('13800133333');
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
     await h.server.missedCallbacks.runOnce();
-    expect(h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).get()).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).limit(1))[0]).toMatchObject({ status: 'pending', attempts: 1 });
     await h.server.missedCallbacks.runOnce();
-    expect(h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).get()?.status).toBe('unreachable');
+    expect((await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).limit(1))[0]?.status).toBe('unreachable');
   });
 });

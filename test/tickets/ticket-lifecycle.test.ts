@@ -101,15 +101,15 @@ describe('deadline watch', () => {
   it('marks an overdue ticket once and the supervisor socket hears of it at once', async () => {
     const sup = await SupervisorDesk.login(h.server.httpUrl, 'super');
     const callId = await placeCall(h.sim.httpUrl, '13800137777', '12345');
-    const ticket = await waitFor(() => h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).get(), 'ticket');
+    const ticket = await waitFor(async () => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callId)).limit(1))[0], 'ticket');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callId}/hangup`);
-    h.server.store.db.update(tickets).set({ dueAt: new Date(h.clock.now().getTime() - 3600_000).toISOString() }).where(eq(tickets.id, ticket.id)).run();
+    await h.server.store.db.update(tickets).set({ dueAt: new Date(h.clock.now().getTime() - 3600_000).toISOString() }).where(eq(tickets.id, ticket.id));
 
     expect(await h.server.deadlineWatch.runOnce()).toContain(ticket.number);
     expect(await h.server.deadlineWatch.runOnce()).not.toContain(ticket.number);
     const alert = await sup.next('alert', (m) => m.kind === 'ticket-overdue' && m.ticketNumber === ticket.number);
     expect(String(alert.message)).toContain('已超期');
-    const row = h.server.store.db.select().from(tickets).where(eq(tickets.id, ticket.id)).get();
+    const row = (await h.server.store.db.select().from(tickets).where(eq(tickets.id, ticket.id)).limit(1))[0];
     expect(row?.supervisedAt).toBeTruthy();
     sup.close();
   });
@@ -131,8 +131,8 @@ describe('post-call survey', () => {
     await desk.next('call.ended', (m) => m.callId === callerChannel);
     await waitFor(() => played.includes('sound:survey-question'), 'the survey question');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${callerChannel}/dtmf`, { digits: '3' });
-    const ticket = await waitFor(() => {
-      const row = h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callerChannel)).get();
+    const ticket = await waitFor(async () => {
+      const row = (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, callerChannel)).limit(1))[0];
       return row?.satisfaction ? row : undefined;
     }, 'the survey result');
     expect(ticket.satisfaction).toBe('dissatisfied');
