@@ -14,12 +14,12 @@ describe('weekly hot topics', () => {
   it('ranks this week\'s classifications and streets, with last week beside them', async () => {
     const db = h.server.store.db;
     const now = h.clock.now().getTime(); // a Wednesday
-    for (let i = 0; i < 5; i++) registeredTicket(db, now - i * 3_600_000, WATER_IN_JIANWAI);
-    for (let i = 0; i < 3; i++) registeredTicket(db, now - DAY - i * 3_600_000, { ...BUS_ROUTES, streetCode: '110105002', streetName: '朝外街道' });
-    registeredTicket(db, now - 7 * DAY, WATER_IN_JIANWAI);
-    for (let i = 0; i < 4; i++) registeredTicket(db, now - 8 * DAY, BUS_ROUTES);
+    for (let i = 0; i < 5; i++) await registeredTicket(db, now - i * 3_600_000, WATER_IN_JIANWAI);
+    for (let i = 0; i < 3; i++) await registeredTicket(db, now - DAY - i * 3_600_000, { ...BUS_ROUTES, streetCode: '110105002', streetName: '朝外街道' });
+    await registeredTicket(db, now - 7 * DAY, WATER_IN_JIANWAI);
+    for (let i = 0; i < 4; i++) await registeredTicket(db, now - 8 * DAY, BUS_ROUTES);
     // Two weeks ago: in neither column.
-    registeredTicket(db, now - 14 * DAY, WATER_IN_JIANWAI);
+    await registeredTicket(db, now - 14 * DAY, WATER_IN_JIANWAI);
 
     const supervisor = client(h.server.httpUrl, await login(h.server.httpUrl, 'super'));
     const report = await supervisor<Record<string, unknown>>('GET', '/api/v1/hot-topics');

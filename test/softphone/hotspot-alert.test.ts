@@ -20,7 +20,7 @@ const hotspots = (desk: SupervisorDesk) => desk.received.filter((m) => m.type ==
 describe('early warning', () => {
   it('raises one alert for a surge of water-supply calls from one street, with its tickets, and none for a usual busy hour', async () => {
     const now = h.clock.now().getTime();
-    surgeScene(h.server.store.db, now);
+    await surgeScene(h.server.store.db, now);
 
     sup = await SupervisorDesk.login(h.server.httpUrl, 'super');
     // The watch checks every 30 s of the server's clock.
@@ -31,7 +31,7 @@ describe('early warning', () => {
     expect(alert.ticketNumbers as string[]).toHaveLength(12);
 
     // Three more calls: the same alert grows; no second one is raised, and none for the busy hotline.
-    for (let i = 0; i < 3; i++) registeredTicket(h.server.store.db, h.clock.now().getTime() - MINUTE, WATER_IN_JIANWAI);
+    for (let i = 0; i < 3; i++) await registeredTicket(h.server.store.db, h.clock.now().getTime() - MINUTE, WATER_IN_JIANWAI);
     h.clock.set(new Date(now + 62_000).toISOString());
     const grown = await sup.next('alert', (m) => m.kind === 'hotspot' && (m.ticketNumbers as string[]).length === 15);
     expect(grown.surgeId).toBe(alert.surgeId);

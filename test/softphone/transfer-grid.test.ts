@@ -356,6 +356,8 @@ describe('one transfer at a time', () => {
     await waitFor(async () => (await channels()).some((c) => phone('1002')(c) && c.state === 'Ringing'), 'the target ringing');
     expect((await channels()).filter(phone('1002'))).toHaveLength(1);
     expect(h.server.calls.call(caller)?.state).toBe('transferring');
+    // The row follows the call's state through its ordered writes: read it once they are done.
+    await h.server.calls.settle();
     expect((await callRow(caller))?.state).toBe('transferring');
     // Nor a three-way call or hold while it rings.
     expect(await a.command('call.conference', { callId: caller, target })).toMatchObject({ ok: false, error: '正在转接中，请稍候' });
@@ -363,6 +365,7 @@ describe('one transfer at a time', () => {
 
     await simRequest(h.sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1002/answer');
     await waitFor(() => h.server.calls.call(caller)?.agentId === t.agentId && h.server.calls.call(caller)?.state === 'connected', 'the target has the call');
+    await h.server.calls.settle();
     expect((await callRow(caller))?.state).toBe('connected');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
     await waitFor(async () => (await channels()).length === 0, 'no channel left');
