@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '../../main.js';
 import { calls, findAgentByLogin, listPendingMissedCalls, ticketEvents, tickets } from '../../store/index.js';
 import { startHarness, testConfig, useHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 interface ChannelView {
   state: string;
@@ -33,15 +34,18 @@ describe('calls while the server is down', () => {
   let dir: string;
   let h: Harness;
   let second: RunningServer | undefined;
+  let database: Awaited<ReturnType<typeof testDatabaseLocation>>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cti-outage-'));
     // A notice of 40 s of audio (2 s of wall time) so that the test sees it play.
-    h = await startHarness({ dbPath: join(dir, 'cti.db') }, { core: { soundDurations: { 'notice-outage': 40 } } });
+    database = await testDatabaseLocation(join(dir, 'cti.db'));
+    h = await startHarness({ dbPath: database.location }, { core: { soundDurations: { 'notice-outage': 40 } } });
   });
   afterAll(async () => {
     await second?.close();
     await h.sim.stop();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -82,7 +86,7 @@ describe('calls while the server is down', () => {
     expect(sim.core.astdb.keys('cti-outage').sort()).toEqual([answered, abandoned].sort());
 
     // The server is back on the same database and PBX.
-    second = await startServer(testConfig(sim, { dbPath: join(dir, 'cti.db') }), silentLogger(), { clock: h.clock });
+    second = await startServer(testConfig(sim, { dbPath: database.location }), silentLogger(), { clock: h.clock });
     const server = second;
     await waitFor(() => sim.core.astdb.keys('cti-outage').length === 0 && !server.recovery.isRecovering(), 'the outage records imported', 10_000);
 

@@ -18,6 +18,7 @@ import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, testConfig } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 
 interface SimChannel {
   id: string;
@@ -48,11 +49,13 @@ async function world(): Promise<{ sim: PbxSim; dbPath: string; clock: TestClock 
   // A long greeting keeps a caller in the greeting phase for as long as a test needs.
   const sim = await startPbxSim({ amiPort: 0, httpPort: 0, core: { soundDurations: { 'greeting-slow': 3600 } } });
   const dir = mkdtempSync(join(tmpdir(), 'cti-restart-'));
+  const database = await testDatabaseLocation(join(dir, 'cti.db'));
   cleanups.push(async () => {
     await sim.stop();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { sim, dbPath: join(dir, 'cti.db'), clock: new TestClock() };
+  return { sim, dbPath: database.location, clock: new TestClock() };
 }
 
 async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Booted> {
