@@ -18,6 +18,7 @@ import { calls, tickets } from '../../store/index.js';
 import { defaultConfigDir } from '../pbx-sim/config/load.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { testConfig } from '../support/harness.js';
+import { testDatabaseLocation } from '../support/test-database.js';
 import { waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -80,7 +81,9 @@ describe('Asterisk\'s HTTP session limit', () => {
   it('40 callers at once through sessionlimit = 8 and a pool of 4: every caller answered, with a call row and a ticket, no connection refused', async () => {
     const pbx = await sim({ configDir: configWithSessionLimit(8) });
     const base = testConfig(pbx);
-    const server = await startServer(testConfig(pbx, { ari: { ...base.ari, connections: 4 } }), silentLogger(), { clock: new TestClock() });
+    const database = await testDatabaseLocation();
+    cleanups.push(() => database.drop());
+    const server = await startServer(testConfig(pbx, { dbPath: database.location, ari: { ...base.ari, connections: 4 } }), silentLogger(), { clock: new TestClock() });
     cleanups.push(() => server.close());
     await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
 
