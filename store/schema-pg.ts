@@ -16,8 +16,9 @@
  *   FTS5 and its bm25 ranking do not exist in PostgreSQL; its search is done separately there
  *   (`knowledge_search` below).
  * - The append-only triggers on `ticket_events` and `audit_log` (0001_append_only.sql): SQLite
- *   trigger syntax (`RAISE(ABORT, …)`); PostgreSQL needs its own trigger function, which drizzle
- *   schemas cannot express (a custom migration's job).
+ *   trigger syntax (`RAISE(ABORT, …)`); PostgreSQL has its own trigger function for the same rule in
+ *   the custom migration store/migrations-pg/0002_append_only.sql (drizzle schemas cannot express
+ *   triggers); `test/store/append-only` checks both.
  *
  * PostgreSQL-only objects left out here (hand-written SQL of store/migrations-pg/, not in schema.ts):
  * - `knowledge_search`, the full-text index of published knowledge (0001_knowledge_search.sql, a
