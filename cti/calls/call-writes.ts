@@ -15,6 +15,7 @@
  * transition and its place in line, or its last transition, its end and its missed-call entry.
  */
 import { progressWrite, type Db } from '../../store/index.js';
+import { KeyedTurns } from '../events/keyed-turns.js';
 import type { Logger } from '../logging.js';
 
 /** One write, given the transaction it runs in. */
@@ -26,8 +27,8 @@ interface Batch {
 }
 
 export class CallWrites {
-  /** Per call, the promise of its last queued batch (never rejects). Gone once the call's writes are done. */
-  private readonly tails = new Map<string, Promise<void>>();
+  /** Per call, its batches in turn. */
+  private readonly turns = new KeyedTurns<string>();
   /** Per call, the batch a running `together` collects. */
   private readonly collecting = new Map<string, Batch>();
 
@@ -63,17 +64,16 @@ export class CallWrites {
 
   /** Resolves once every write queued so far for the call is done (written, or logged as failed). */
   drain(callId: string): Promise<void> {
-    return this.tails.get(callId) ?? Promise.resolve();
+    return this.turns.idle(callId);
   }
 
   /** Resolves once no call has a write pending (for the shutdown, before the store closes). */
-  async drainAll(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  drainAll(): Promise<void> {
+    return this.turns.idleAll();
   }
 
   private enqueue(callId: string, batch: Batch): void {
-    const previous = this.tails.get(callId) ?? Promise.resolve();
-    const tail = previous.then(async () => {
+    void this.turns.run(callId, async () => {
       try {
         await progressWrite(this.db, async (tx) => {
           for (const write of batch.writes) await write(tx);
@@ -81,10 +81,6 @@ export class CallWrites {
       } catch (error) {
         this.log.error({ err: error, callId, writes: batch.what }, 'call progress not written');
       }
-    });
-    this.tails.set(callId, tail);
-    void tail.then(() => {
-      if (this.tails.get(callId) === tail) this.tails.delete(callId);
     });
   }
 }

@@ -5,6 +5,7 @@
  * the step. A line that cannot be written is logged, never thrown into the call.
  */
 import { appendTicketEvent, type Clock, type Db } from '../../store/index.js';
+import { KeyedTurns } from '../events/keyed-turns.js';
 import type { Logger } from '../logging.js';
 
 export interface TicketNote {
@@ -14,25 +15,20 @@ export interface TicketNote {
   note?: string;
 }
 
-/** Per database, per ticket: the last line still being written. */
-const writing = new WeakMap<Db, Map<number, Promise<void>>>();
+/** Per database, per ticket: its lines in turn. */
+const writing = new WeakMap<Db, KeyedTurns<number>>();
 
 /** Queues the line; the promise settles (never rejects) once it is written or the failure logged. */
 export function noteTicket(ctx: { db: Db; log: Logger; clock: Clock }, line: TicketNote): Promise<void> {
-  let tails = writing.get(ctx.db);
-  if (!tails) {
-    tails = new Map();
-    writing.set(ctx.db, tails);
+  let turns = writing.get(ctx.db);
+  if (!turns) {
+    turns = new KeyedTurns();
+    writing.set(ctx.db, turns);
   }
-  const queue = tails;
   const at = ctx.clock.now();
-  const before = queue.get(line.ticketId) ?? Promise.resolve();
-  const written: Promise<void> = before
-    .then(() => appendTicketEvent(ctx.db, { ...line, at }))
-    .catch((error: unknown) => ctx.log.error({ ticketId: line.ticketId, kind: line.kind, err: error }, 'ticket history line not written'))
-    .finally(() => {
-      if (queue.get(line.ticketId) === written) queue.delete(line.ticketId);
-    });
-  queue.set(line.ticketId, written);
-  return written;
+  return turns.run(line.ticketId, () =>
+    appendTicketEvent(ctx.db, { ...line, at }).catch((error: unknown) =>
+      ctx.log.error({ ticketId: line.ticketId, kind: line.kind, err: error }, 'ticket history line not written'),
+    ),
+  );
 }

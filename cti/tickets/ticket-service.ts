@@ -27,6 +27,7 @@ import {
   type TicketRow,
 } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
+import { KeyedTurns } from '../events/keyed-turns.js';
 import type { Logger } from '../logging.js';
 
 export class TicketError extends Error {
@@ -42,8 +43,8 @@ export class TicketError extends Error {
 }
 
 export class TicketService {
-  /** Per ticket number, the end of the change in progress. */
-  private readonly changing = new Map<string, Promise<void>>();
+  /** Per ticket number, its changes in turn. */
+  private readonly changing = new KeyedTurns<string>();
 
   constructor(
     private readonly db: Db,
@@ -62,17 +63,7 @@ export class TicketService {
    * while the previous save is still being written must not compute its deadlines from the older form.
    */
   private inTurn<T>(number: string, change: () => Promise<T>): Promise<T> {
-    const before = this.changing.get(number) ?? Promise.resolve();
-    const run = before.then(change);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.changing.set(number, settled);
-    void settled.then(() => {
-      if (this.changing.get(number) === settled) this.changing.delete(number);
-    });
-    return run;
+    return this.changing.run(number, change);
   }
 
   private async require(number: string): Promise<TicketRow> {

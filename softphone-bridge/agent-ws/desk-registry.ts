@@ -9,14 +9,15 @@
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import { KeyedSets } from '../../cti/events/keyed-sets.js';
+import { KeyedTurns } from '../../cti/events/keyed-turns.js';
 
 export type DeskSend = (message: object) => void;
 
 export class DeskRegistry {
   private readonly byAgent = new KeyedSets<number, DeskSend>();
   private readonly unsubscribe: () => void;
-  /** Per agent, the delivery of a wire form still being built: the agent's next events go after it. */
-  private readonly pending = new Map<number, Promise<void>>();
+  /** Per agent, deliveries whose wire form is still being built: the agent's next events go after them. */
+  private readonly pending = new KeyedTurns<number>();
 
   constructor(
     bus: DomainEventBus,
@@ -31,25 +32,18 @@ export class DeskRegistry {
       const desks = agentId === null ? [] : this.byAgent.valuesOf(agentId);
       if (agentId === null || desks.length === 0) return;
       const message = wireForm(event);
-      const before = this.pending.get(agentId);
       const deliver = (ready: object | null) => {
         if (!ready) return;
         const sent = atDelivery(agentId, ready);
         for (const send of desks) send(sent);
       };
-      if (!before && !(message instanceof Promise)) {
+      if (!this.pending.busy(agentId) && !(message instanceof Promise)) {
         deliver(message);
         return;
       }
       // Failing while an earlier delivery is still pending is not an unhandled rejection: the chain reports it.
       if (message instanceof Promise) message.catch(() => undefined);
-      const delivery: Promise<void> = (before ?? Promise.resolve())
-        .then(async () => deliver(await message))
-        .catch(onError)
-        .finally(() => {
-          if (this.pending.get(agentId) === delivery) this.pending.delete(agentId);
-        });
-      this.pending.set(agentId, delivery);
+      void this.pending.run(agentId, async () => deliver(await message)).catch(onError);
     });
   }
 
