@@ -21,7 +21,7 @@ export async function becomeActive(config: Config, log: Logger): Promise<LeaderL
   const lock = new LeaderLock({ url: config.dbPath, advertisedUrl });
   // Set inside the callback, hence a holder (the compiler cannot see a callback's assignments).
   const waiting: { standby: Awaited<ReturnType<typeof startStandbyServer>> | null } = { standby: null };
-  const started = Date.now();
+  const started = performance.now();
   await lock.acquire(async () => {
     log.warn({ active: await activeHolder(config.dbPath) }, 'another server is active: this one waits as the standby');
     waiting.standby = await startStandbyServer({
@@ -33,7 +33,7 @@ export async function becomeActive(config: Config, log: Logger): Promise<LeaderL
   });
   if (waiting.standby) {
     await waiting.standby.close();
-    log.warn({ waitedMs: Date.now() - started }, 'took over as the active server');
+    log.warn({ waitedMs: Math.round(performance.now() - started) }, 'took over as the active server');
   }
   return lock;
 }

@@ -52,6 +52,8 @@ describe('configuration', () => {
     [{ CTI_SEED: 'everything' }, '/seed (CTI_SEED)'],
     [{ CTI_ARI_URL: 'ftp://pbx' }, '/ari/url (CTI_ARI_URL)'],
     [{ CTI_ARI_APP: 'bad app!' }, '/ari/app (CTI_ARI_APP)'],
+    [{ CTI_ADVERTISED_URL: '10.0.0.1:8080' }, '/advertisedUrl (CTI_ADVERTISED_URL)'],
+    [{ CTI_ADVERTISED_URL: 'http://10.0.0.1 :8080' }, '/advertisedUrl (CTI_ADVERTISED_URL)'],
   ])('refuses %o with a message naming it', (env, expected) => {
     expect(() => loadConfig({ ...secrets, ...env })).toThrow(expected);
   });
