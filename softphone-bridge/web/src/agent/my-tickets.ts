@@ -13,6 +13,8 @@ export class MyTickets {
   private readonly body = h('tbody', { 'data-testid': 'my-tickets-rows' });
   private readonly summary = h('p', { class: 'muted', 'data-testid': 'my-tickets-summary' });
   private loading: Promise<void> | null = null;
+  /** A change heard while a read was in flight: that read may predate it, so one more read follows. */
+  private stale = false;
 
   constructor(private readonly token: () => string) {
     const refresh = h('button', { type: 'button', 'data-testid': 'my-tickets-refresh', onclick: () => void this.refresh() }, '刷新');
@@ -28,8 +30,19 @@ export class MyTickets {
   }
 
   refresh(): Promise<void> {
-    this.loading ??= this.load().finally(() => (this.loading = null));
+    if (this.loading) {
+      this.stale = true;
+      return this.loading;
+    }
+    this.loading = this.loadUntilCurrent().finally(() => (this.loading = null));
     return this.loading;
+  }
+
+  private async loadUntilCurrent(): Promise<void> {
+    do {
+      this.stale = false;
+      await this.load();
+    } while (this.stale);
   }
 
   private async load(): Promise<void> {
