@@ -9,6 +9,11 @@ import { readFileSync } from 'node:fs';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
+/** A node's name: lower-case letters, digits and `-` (it becomes part of SIP endpoint names). */
+export const NODE_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,30}$';
+/** The name of the one node of a configuration without a `nodes` list. */
+export const SINGLE_NODE_NAME = 'pbx';
+
 export const ConfigSchema = Type.Object(
   {
     httpHost: Type.String({ minLength: 1 }),
@@ -71,11 +76,49 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /**
+     * Several Asterisk nodes behind this server, each with its own AMI and ARI (the application name
+     * stays `ari.app` for all). Absent: one node, named `pbx`, from `ami` and `ari`. A name is what
+     * rows, `/health` and the inter-node trunk (`internode-<name>` in pjsip_internode.conf) call it.
+     */
+    nodes: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ pattern: NODE_NAME_PATTERN }),
+            ami: Type.Object({ host: Type.String({ minLength: 1 }), port: Port, user: Type.String({ minLength: 1 }), secret: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+            ari: Type.Object(
+              { url: Type.String({ pattern: '^https?://' }), user: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }), connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+              { additionalProperties: false },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 16 },
+      ),
+    ),
+    /**
+     * A node whose ARI stays unreachable this long is taken as lost: its calls are closed and
+     * accounted for (missed-call list, ticket note); a node that comes back sooner is reconciled.
+     */
+    nodeLostSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
   },
   { additionalProperties: false },
 );
 
 export type Config = Static<typeof ConfigSchema>;
+
+/** One Asterisk node as the server links to it. */
+export interface NodeConfig {
+  name: string;
+  ami: Config['ami'];
+  ari: Omit<Config['ari'], 'app'>;
+}
+
+/** The nodes of a configuration: its `nodes` list, or the one node `ami` + `ari` describe. */
+export function nodesOf(config: Config): NodeConfig[] {
+  return config.nodes ?? [{ name: SINGLE_NODE_NAME, ami: config.ami, ari: { url: config.ari.url, user: config.ari.user, password: config.ari.password, connections: config.ari.connections } }];
+}
 
 /** Defaults match `asterisk-config/` and the PBX simulator. Secrets are absent on purpose. */
 export const DEFAULTS = {
@@ -165,6 +208,18 @@ function readFile(path: string): Tree {
 
 function fromEnv(env: NodeJS.ProcessEnv): Tree {
   const tree: Tree = {};
+  // The node list is one JSON array (a config file is the better place for it).
+  if (env.CTI_NODES) {
+    try {
+      tree.nodes = JSON.parse(env.CTI_NODES) as unknown;
+    } catch (error) {
+      throw new ConfigError(`CTI_NODES is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (env.CTI_NODE_LOST) {
+    if (!/^\d+$/.test(env.CTI_NODE_LOST)) throw new ConfigError(`CTI_NODE_LOST must be a whole number, got "${env.CTI_NODE_LOST}"`);
+    tree.nodeLostSeconds = Number(env.CTI_NODE_LOST);
+  }
   for (const [name, [first, second]] of Object.entries(ENV_MAP)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
@@ -183,6 +238,13 @@ const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_MAP).map(([env, path])
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const merged = merge(merge(structuredClone(DEFAULTS), env.CTI_CONFIG ? readFile(env.CTI_CONFIG) : {}), fromEnv(env));
+  // With a node list, `ami` and `ari` (still read for the application name and by check-config) are its first node's.
+  const [first] = Array.isArray(merged.nodes) ? (merged.nodes as unknown[]) : [];
+  if (first && typeof first === 'object') {
+    const node = first as Tree;
+    if (node.ami && typeof node.ami === 'object') merged.ami = merge({ ...(merged.ami as Tree) }, node.ami as Tree);
+    if (node.ari && typeof node.ari === 'object') merged.ari = merge({ ...(merged.ari as Tree) }, node.ari as Tree);
+  }
   if (!Value.Check(ConfigSchema, merged)) {
     const problems = [...Value.Errors(ConfigSchema, merged)].map((e) => {
       const missing = e.keyword === 'required' ? (e.params as { requiredProperties?: string[] }).requiredProperties : undefined;
@@ -192,5 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
+  const names = (merged.nodes ?? []).map((n) => n.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) throw new ConfigError(`invalid configuration:\n  /nodes (CTI_NODES): the node name "${repeated}" is given twice`);
   return merged;
 }

@@ -5,10 +5,11 @@
 import Fastify from 'fastify';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, nodesOf, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
+import { DEFAULT_NODE_LOST_SECONDS } from './cti/nodes/node-loss.js';
 import { createLogger, type Logger } from './cti/logging.js';
-import { PbxLink } from './cti/pbx-link.js';
+import { PbxNodes } from './cti/nodes/pbx-nodes.js';
 import { OutageImporter } from './cti/recovery/outage-importer.js';
 import { OutageRecordStore } from './cti/recovery/outage-records.js';
 import type { RecoveryStatus } from './cti/recovery/recovery-status.js';
@@ -48,7 +49,8 @@ export interface RunningServer {
   /** e.g. `http://127.0.0.1:8080`. */
   httpUrl: string;
   store: Store;
-  link: PbxLink;
+  /** The links to every Asterisk node. */
+  link: PbxNodes;
   calls: CallHandling;
   tokens: TokenService;
   sessions: Sessions;
@@ -79,16 +81,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   sessions.start();
   if (!config.tokenKey) log.warn('CTI_TOKEN_KEY is not set: using a random key, so logins end when the server restarts');
 
-  const link = new PbxLink(
-    {
-      ami: { host: config.ami.host, port: config.ami.port, username: config.ami.user, secret: config.ami.secret },
-      ari: { url: config.ari.url, username: config.ari.user, password: config.ari.password, app: config.ari.app, connections: config.ari.connections },
-    },
+  const link = new PbxNodes(
+    nodesOf(config).map((node) => ({
+      name: node.name,
+      ami: { host: node.ami.host, port: node.ami.port, username: node.ami.user, secret: node.ami.secret },
+      ari: { url: node.ari.url, username: node.ari.user, password: node.ari.password, app: config.ari.app, connections: node.ari.connections },
+    })),
     log,
   );
   const calls = startCallHandling({
     ari: link.ari,
-    ami: link.ami,
+    nodes: link.nodes,
+    nodeLostMs: (config.nodeLostSeconds ?? DEFAULT_NODE_LOST_SECONDS) * 1000,
     db: store.db,
     log: log.child({ part: 'calls' }),
     clock,
@@ -121,11 +125,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // Calls the dialplan's survival path took while the server was down: imported whenever the links come back.
   // One set of recovery steps for /health: the call handling's (it reconciles with the PBX) and the outage import.
   const recovery = calls.recovery;
-  const outageImport = new OutageImporter(
-    { db: store.db, clock, log: log.child({ part: 'outage-import' }), recovery, records: new OutageRecordStore(link.ami) },
-    link,
+  // One importer per node: each node's survival path keeps its own records.
+  const outageImports = link.nodes.map(
+    (node) =>
+      new OutageImporter(
+        { db: store.db, clock, log: log.child({ part: 'outage-import', node: node.name }), recovery, records: new OutageRecordStore(node.ami), node: node.name },
+        node.link,
+      ),
   );
-  outageImport.start();
+  const [outageImport] = outageImports;
+  if (!outageImport) throw new Error('no Asterisk node');
+  for (const importer of outageImports) importer.start();
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
@@ -154,7 +164,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   await http.register(healthRoutes, {
     sources: {
-      link: () => link.status(),
+      nodes: () => link.nodeStatus(),
       database: () => databaseAnswers(store.db),
       stasis: () => link.applicationRegistered(),
       recovering: () => recovery.steps(),
@@ -184,7 +194,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     async close() {
       // Leave nothing idle on the PBX, but never let a PBX that does not answer hold up the shutdown.
       await Promise.race([calls.releasePbxResources(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-      outageImport.stop();
+      for (const importer of outageImports) importer.stop();
       sessions.stop();
       deadlineWatch.stop();
       surveyCallbacks.stop();

@@ -22,8 +22,10 @@ import {
 import { AgentRegistry } from './agents/agent-registry.js';
 import type { AdoptCallback } from './callbacks/missed-call-callbacks.js';
 import { trackPhonePresence } from './agents/phone-presence.js';
-import type { AmiConnection } from './ami/ami-connection.js';
-import type { AriConnection } from './ari/ari-connection.js';
+import type { PbxAri } from './nodes/pbx-ari.js';
+import type { PbxNodeLinks } from './nodes/pbx-nodes.js';
+import { nodeLostNote, watchNodeLoss } from './nodes/node-loss.js';
+import { noteTicket } from './tickets/ticket-notes.js';
 import type { AriChannel, AriEvent } from './ari/ari-types.js';
 import { CallControl } from './calls/call-control.js';
 import type { AdoptOutbound } from './calls/click-to-call.js';
@@ -74,14 +76,18 @@ async function repeatPolicy(db: Db): Promise<RepeatCallPolicy> {
 }
 
 export function startCallHandling(deps: {
-  ari: AriConnection;
-  ami: AmiConnection;
+  /** ARI over every node. */
+  ari: PbxAri;
+  /** Each node's own links (phone presence is followed per node). */
+  nodes: readonly Pick<PbxNodeLinks, 'name' | 'ami' | 'ari'>[];
+  /** With several nodes: how long a node's ARI may stay down before its calls are closed. */
+  nodeLostMs?: number;
   db: Db;
   log: Logger;
   settings?: Partial<CallSettings>;
   clock?: Clock;
 }): CallHandling {
-  const { ari, ami, db, log } = deps;
+  const { ari, db, log } = deps;
   const clock = deps.clock ?? systemClock;
   // Ring timeout, wrap-up and overflow wait follow the `call-timings` setting from their next use.
   const settings = liveCallSettings(db, { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings }, (err: unknown) =>
@@ -102,7 +108,13 @@ export function startCallHandling(deps: {
   });
   const live = new Map<string, InboundCall>();
   agents.setTicketLookup((callId) => live.get(callId)?.summary.ticketId ?? null);
-  const stopPresence = trackPhonePresence({ ari, ami, agents, log: log.child({ part: 'presence' }) });
+  const stopPresence = deps.nodes.map((node) =>
+    trackPhonePresence({ node: node.name, ari: node.ari, ami: node.ami, agents, log: log.child({ part: 'presence', node: node.name }) }),
+  );
+  // A leg to a phone registered on another node goes over the inter-node trunk (pbx-ari.ts).
+  ari.locatePhonesWith((endpoint) => agents.phoneNode(endpoint));
+  /** The node a call is on (its caller's channel's). */
+  const nodeOfCall = (call: InboundCall): string => ari.nodeOf(call.channelId) ?? ari.nodeNames()[0] ?? '';
 
   const recovery = new RecoveryStatus();
   const register = (call: InboundCall) => {
@@ -128,7 +140,7 @@ export function startCallHandling(deps: {
     let arrived;
     try {
       // The call row and ticket are committed before the call runs (and so before its first prompt).
-      arrived = await admitInboundCall(db, channel, dialledNumber, log, now);
+      arrived = await admitInboundCall(db, channel, dialledNumber, log, now, ari.nodeOf(channel.id) ?? null);
     } catch (error) {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
       return;
@@ -194,7 +206,6 @@ export function startCallHandling(deps: {
   // While reconciling with the PBX, new arrivals wait and are handled afterwards, in order.
   const waiting: Extract<AriEvent, { type: 'StasisStart' }>[] = [];
   let passes = 0;
-  let firstPass = true;
   let chain: Promise<void> = Promise.resolve();
   const onEvent = (event: AriEvent) => {
     if (event.type !== 'StasisStart') return;
@@ -225,8 +236,9 @@ export function startCallHandling(deps: {
   };
 
   let stopped = false;
-  // On start and after every ARI reconnect: account for what the PBX kept (cti/recovery/reconcile.ts) before new work.
-  const reconcileOnce = async () => {
+  // Per node, on start and after every ARI reconnect: account for what it kept (cti/recovery/reconcile.ts) before new work.
+  const reconciled = new Set<string>();
+  const reconcileOnce = async (node: string) => {
     if (stopped) return;
     queue.pause();
     try {
@@ -234,30 +246,45 @@ export function startCallHandling(deps: {
         reconcileWithPbx({
           ctx,
           queue,
-          live: () => [...live.values()],
+          node,
+          firstNode: ari.nodeNames()[0] === node,
+          live: () => [...live.values()].filter((call) => nodeOfCall(call) === node),
           rebuild,
           admit,
-          firstPass,
+          firstPass: !reconciled.has(node),
           isPending: (channelId) => waiting.some((e) => e.channel.id === channelId),
         }),
       );
-      firstPass = false;
+      reconciled.add(node);
     } catch (error) {
-      log.error({ err: error }, 'reconciliation with the PBX failed; taking calls anyway');
+      log.error({ err: error, node }, 'reconciliation with the PBX failed; taking calls anyway');
     } finally {
       queue.resume();
     }
   };
-  const onReconnect = () => {
+  const onReconnect = (node: string) => {
     passes++;
     chain = chain
-      .then(reconcileOnce)
+      .then(() => reconcileOnce(node))
       .finally(() => {
         passes--;
         if (passes > 0) return;
         for (const event of waiting.splice(0)) if (!stopped) onStasisStart(event);
       });
   };
+
+  // A node lost for good (several nodes only: with one, its calls wait for it to come back and be reconciled).
+  const onNodeLost = (node: string) => {
+    for (const call of [...live.values()].filter((c) => nodeOfCall(c) === node)) {
+      void noteTicket(ctx, { ticketId: call.summary.ticketId, actor: 'system', kind: 'node-lost', note: nodeLostNote(node) });
+      call.finish('system', undefined, { callBack: true }).catch((error: unknown) => log.error({ err: error, callId: call.callId, node }, 'closing a call of a lost node failed'));
+    }
+    // What the node held is gone with it; a node that comes back is reconciled as on a first start.
+    queue.forgetBridges(node);
+    reconciled.delete(node);
+    ari.forgetNode(node);
+  };
+  const stopNodeWatch = ari.nodeNames().length > 1 ? watchNodeLoss(ari, deps.nodeLostMs ?? 30_000, onNodeLost, log.child({ part: 'nodes' })) : () => undefined;
 
   const adoptCallback: AdoptCallback = async (legId, callerNumber, ticket) => {
     const { call: row } = await recordCallArrival(db, {
@@ -304,7 +331,8 @@ export function startCallHandling(deps: {
       stopped = true;
       ari.off('event', onEvent);
       ari.off('connected', onReconnect);
-      stopPresence();
+      for (const stop of stopPresence) stop();
+      stopNodeWatch();
       queue.close();
       agents.close();
       router.close();

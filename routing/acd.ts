@@ -5,7 +5,8 @@
  * - A caller waits for the route's skill; after `overflowAfterMs` the overflow skills also count.
  * - Among callers, higher priority first, then first come first served.
  * - Among agents with the skill who are ready and whose phone is registered and not on another call,
- *   the longest idle first;
+ *   one whose phone is on the caller's Asterisk node first (the call then stays on one node; an agent
+ *   on another node is reached over the inter-node trunk), then the longest idle;
  *   a higher skill level breaks ties.
  */
 export interface WaitingCaller {
@@ -16,6 +17,8 @@ export interface WaitingCaller {
   priority: number;
   /** Epoch ms when the caller joined the queue. */
   queuedAt: number;
+  /** The Asterisk node the caller's channel is on, when known. */
+  node?: string;
 }
 
 export interface AgentAvailability {
@@ -31,6 +34,8 @@ export interface AgentAvailability {
   idleSince: number;
   /** skillId → level (1–10). */
   skills: ReadonlyMap<number, number>;
+  /** The Asterisk node the agent's phone is registered on, when known. */
+  node?: string;
 }
 
 export interface Assignment {
@@ -40,6 +45,11 @@ export interface Assignment {
 
 function eligibleSkills(caller: WaitingCaller, now: number): number[] {
   return now - caller.queuedAt >= caller.overflowAfterMs ? [caller.skillId, ...caller.overflowSkillIds] : [caller.skillId];
+}
+
+/** Caller and agent on the same node (with nodes unknown, as with one node, every agent counts as near). */
+function sameNode(caller: WaitingCaller, agent: AgentAvailability): boolean {
+  return caller.node === undefined || agent.node === undefined || caller.node === agent.node;
 }
 
 function bestLevel(agent: AgentAvailability, skillIds: number[]): number {
@@ -61,10 +71,13 @@ export function assignCalls(callers: readonly WaitingCaller[], agents: readonly 
     let best: AgentAvailability | undefined;
     for (const agent of free) {
       if (taken.has(agent.agentId) || bestLevel(agent, skills) === 0) continue;
+      const near = sameNode(caller, agent);
+      const bestNear = best !== undefined && sameNode(caller, best);
       if (
         !best ||
-        agent.idleSince < best.idleSince ||
-        (agent.idleSince === best.idleSince && bestLevel(agent, skills) > bestLevel(best, skills))
+        (near && !bestNear) ||
+        (near === bestNear &&
+          (agent.idleSince < best.idleSince || (agent.idleSince === best.idleSince && bestLevel(agent, skills) > bestLevel(best, skills))))
       ) {
         best = agent;
       }

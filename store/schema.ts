@@ -177,6 +177,11 @@ export const calls = sqliteTable(
     /** The caller's channel (ARI channel id / AMI Uniqueid). */
     channelId: text('channel_id').notNull(),
     channelName: text('channel_name').notNull(),
+    /**
+     * The Asterisk node the call arrived on: its caller's channel, its bridges and its recording are
+     * there. Null for calls recorded before nodes were told apart (the one node of that time).
+     */
+    node: text('node'),
     callerNumber: text('caller_number').notNull(),
     dialledNumber: text('dialled_number').notNull(),
     routeId: integer('route_id').references(() => routes.id, { onDelete: 'set null' }),

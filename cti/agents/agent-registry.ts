@@ -48,10 +48,13 @@ export class AgentRegistry {
   private readonly agents = new Map<number, AgentInfo>();
   /** The agents in state `ready`: the only ones a call may be offered to, kept so the ACD need not walk every account. */
   private readonly ready = new Set<number>();
-  /** `PJSIP/1001` → registered? Fed by ARI endpoint state and AMI contact/device state. */
-  private readonly registered = new Map<string, boolean>();
+  /**
+   * `PJSIP/1001` → the Asterisk nodes it is registered on (normally one). Fed by each node's ARI
+   * endpoint state and AMI contact/device state.
+   */
+  private readonly registered = new Map<string, Set<string>>();
   /** `PJSIP/1001` → on a call? Fed by AMI device state and ARI endpoints' channels. */
-  private readonly inUse = new Map<string, boolean>();
+  private readonly inUse = new Map<string, Set<string>>();
   private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
   private closed = false;
   private readonly changeListeners = new Set<() => void>();
@@ -138,27 +141,38 @@ export class AgentRegistry {
     return () => this.changeListeners.delete(listener);
   }
 
-  setPhoneRegistered(endpoint: string, registered: boolean): void {
-    if (this.registered.get(endpoint) === registered) return;
-    this.registered.set(endpoint, registered);
-    this.log.info({ endpoint, registered }, 'phone registration changed');
+  /** What `node` says of the phone: registered there or not. Registered anywhere counts. */
+  setPhoneRegistered(endpoint: string, registered: boolean, node = ''): void {
+    const was = this.isPhoneRegistered(endpoint);
+    if (!setMember(this.registered, endpoint, node, registered)) return;
+    const now = this.isPhoneRegistered(endpoint);
+    if (was !== now) this.log.info({ endpoint, registered: now, node }, 'phone registration changed');
     if (registered) this.notify();
   }
 
-  setPhoneInUse(endpoint: string, inUse: boolean): void {
-    if ((this.inUse.get(endpoint) ?? false) === inUse) return;
-    this.inUse.set(endpoint, inUse);
-    this.log.debug({ endpoint, inUse }, 'phone use changed');
+  /** What `node` says of the phone: on a call there or not. On a call anywhere counts. */
+  setPhoneInUse(endpoint: string, inUse: boolean, node = ''): void {
+    const was = this.isPhoneInUse(endpoint);
+    if (!setMember(this.inUse, endpoint, node, inUse)) return;
+    if (was === this.isPhoneInUse(endpoint)) return;
+    this.log.debug({ endpoint, inUse, node }, 'phone use changed');
     // A phone that hangs up may be offered the next caller at once.
     if (!inUse) this.notify();
   }
 
   isPhoneInUse(endpoint: string | null): boolean {
-    return endpoint !== null && this.inUse.get(endpoint) === true;
+    return endpoint !== null && (this.inUse.get(endpoint)?.size ?? 0) > 0;
   }
 
   isPhoneRegistered(endpoint: string | null): boolean {
-    return endpoint !== null && this.registered.get(endpoint) === true;
+    return endpoint !== null && (this.registered.get(endpoint)?.size ?? 0) > 0;
+  }
+
+  /** The node the phone is registered on ('' when nodes are not told apart), undefined when it is not registered. */
+  phoneNode(endpoint: string | null): string | undefined {
+    if (endpoint === null) return undefined;
+    const [node] = this.registered.get(endpoint) ?? [];
+    return node;
   }
 
   /** The ready agents, as the ACD weighs them (an agent in any other state cannot be offered a call). */
@@ -174,6 +188,7 @@ export class AgentRegistry {
         phoneBusy: this.isPhoneInUse(a.endpoint),
         idleSince: a.since,
         skills: a.skills,
+        node: this.phoneNode(a.endpoint) || undefined,
       });
     }
     return result;
@@ -373,4 +388,19 @@ export class AgentRegistry {
     for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
     this.wrapUpTimers.clear();
   }
+}
+
+/** Adds or removes `member` in the key's set; true when that changed anything. */
+function setMember(map: Map<string, Set<string>>, key: string, member: string, present: boolean): boolean {
+  const set = map.get(key);
+  if (present) {
+    if (set?.has(member)) return false;
+    if (set) set.add(member);
+    else map.set(key, new Set([member]));
+    return true;
+  }
+  if (!set?.has(member)) return false;
+  set.delete(member);
+  if (set.size === 0) map.delete(key);
+  return true;
 }

@@ -16,8 +16,12 @@ import type { AgentRegistry } from './agent-registry.js';
 const UNREGISTERED_DEVICE_STATES = new Set(['UNAVAILABLE', 'INVALID', 'UNKNOWN']);
 const BUSY_DEVICE_STATES = new Set(['INUSE', 'BUSY', 'RINGING', 'RINGINUSE', 'ONHOLD']);
 
-export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnection; agents: AgentRegistry; log: Logger }): () => void {
-  const { ari, ami, agents, log } = deps;
+/**
+ * Follows one Asterisk node: what it says of a phone is recorded as that node's word (a phone is
+ * registered on one node; the others call it offline).
+ */
+export function trackPhonePresence(deps: { node: string; ari: AriConnection; ami: AmiConnection; agents: AgentRegistry; log: Logger }): () => void {
+  const { node, ari, ami, agents, log } = deps;
 
   const refresh = () => {
     // AMI may come up first: ARI's own 'connected' asks once it is there.
@@ -26,8 +30,8 @@ export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnectio
       .listEndpoints()
       .then((endpoints) => {
         for (const e of endpoints) {
-          agents.setPhoneRegistered(`${e.technology}/${e.resource}`, e.state === 'online');
-          agents.setPhoneInUse(`${e.technology}/${e.resource}`, e.channelIds.length > 0);
+          agents.setPhoneRegistered(`${e.technology}/${e.resource}`, e.state === 'online', node);
+          agents.setPhoneInUse(`${e.technology}/${e.resource}`, e.channelIds.length > 0, node);
         }
       })
       .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not list endpoints'));
@@ -35,7 +39,7 @@ export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnectio
 
   const onAri = (event: AriEvent) => {
     if (event.type !== 'EndpointStateChange') return;
-    agents.setPhoneRegistered(`${event.endpoint.technology}/${event.endpoint.resource}`, event.endpoint.state === 'online');
+    agents.setPhoneRegistered(`${event.endpoint.technology}/${event.endpoint.resource}`, event.endpoint.state === 'online', node);
   };
 
   const onAmi = (event: AmiEvent) => {
@@ -43,15 +47,15 @@ export function trackPhonePresence(deps: { ari: AriConnection; ami: AmiConnectio
       const aor = event.fields.aor;
       const status = event.fields.contactstatus;
       if (!aor || !status) return;
-      if (status === 'Reachable' || status === 'Created' || status === 'Updated') agents.setPhoneRegistered(`PJSIP/${aor}`, true);
-      else if (status === 'Removed' || status === 'Unreachable') agents.setPhoneRegistered(`PJSIP/${aor}`, false);
+      if (status === 'Reachable' || status === 'Created' || status === 'Updated') agents.setPhoneRegistered(`PJSIP/${aor}`, true, node);
+      else if (status === 'Removed' || status === 'Unreachable') agents.setPhoneRegistered(`PJSIP/${aor}`, false, node);
     } else if (event.name === 'DeviceStateChange') {
       const device = event.fields.device;
       const state = event.fields.state;
       if (!device?.startsWith('PJSIP/') || !state) return;
-      if (UNREGISTERED_DEVICE_STATES.has(state)) agents.setPhoneRegistered(device, false);
-      else agents.setPhoneRegistered(device, true);
-      agents.setPhoneInUse(device, BUSY_DEVICE_STATES.has(state));
+      if (UNREGISTERED_DEVICE_STATES.has(state)) agents.setPhoneRegistered(device, false, node);
+      else agents.setPhoneRegistered(device, true, node);
+      agents.setPhoneInUse(device, BUSY_DEVICE_STATES.has(state), node);
     }
   };
 

@@ -109,7 +109,7 @@ export class AttendedTransfer implements CallFlow {
       }
       this.machine.move('answered', `${this.target.label} 接听`);
       this.unlisten.push(this.ctx.router.listen(this.leg.legId, (e) => this.onTargetLeg(e)));
-      const bridge = await this.ctx.ari.createBridge('mixing', `consult-${this.call.callId}`);
+      const bridge = await this.ctx.ari.createBridge('mixing', `consult-${this.call.callId}`, { near: this.agentLeg });
       this.consultBridge = bridge.id;
       await this.ctx.ari.addToBridge(bridge.id, [this.agentLeg, this.leg.legId]);
       this.call.publish({ type: 'call.consult.answered', agentId: this.agentId, target: this.target.label });

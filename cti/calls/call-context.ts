@@ -1,7 +1,7 @@
 /** What every live call needs to reach: the PBX, the store, the bus, the agents, the queue. */
 import type { Clock, Db } from '../../store/index.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
-import type { AriConnection } from '../ari/ari-connection.js';
+import type { PbxAri } from '../nodes/pbx-ari.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { Logger } from '../logging.js';
 import type { ChannelEventRouter } from '../stasis/channel-events.js';
@@ -31,7 +31,7 @@ export const DEFAULT_CALL_SETTINGS: Omit<CallSettings, 'app'> = {
 };
 
 export interface CallContext {
-  ari: AriConnection;
+  ari: PbxAri;
   db: Db;
   bus: DomainEventBus;
   router: ChannelEventRouter;

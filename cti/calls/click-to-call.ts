@@ -125,7 +125,8 @@ export async function clickToCall(
   const doneDialling = onDialling(callId, own.legId);
   ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
 
-  const citizen = ringLeg(ctx, { callId, callerNumber: main?.number ?? '12345', hotline }, trunkDial(number), 'callback', callId);
+  // On the agent's leg's node: the two legs are bridged there.
+  const citizen = ringLeg(ctx, { callId, callerNumber: main?.number ?? '12345', hotline, near: own.legId }, trunkDial(number), 'callback', callId);
   const stopAgentWatch = ctx.router.listen(own.legId, (e) => {
     if (e.type === 'StasisEnd' || e.type === 'ChannelHangupRequest') citizen.cancel();
   });

@@ -316,7 +316,7 @@ export class InboundCall implements QueueMember {
     this.ctx.agents.transition(agentId, 'answer', this.callId);
     this.attachParty(legId, agentId);
     await this.queue.release(this.callId);
-    const bridge = await this.ctx.ari.createBridge('mixing', `call-${this.callId}`);
+    const bridge = await this.ctx.ari.createBridge('mixing', `call-${this.callId}`, { near: this.channelId });
     this.bridgeId = bridge.id;
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, legId]);
     const recording = await this.ctx.ari
@@ -402,7 +402,7 @@ export class InboundCall implements QueueMember {
       await this.enqueue(null);
       return;
     }
-    const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`);
+    const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`, { near: this.channelId });
     this.bridgeId = bridge.id;
     this.attachParty(leg.legId, null);
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, leg.legId]);

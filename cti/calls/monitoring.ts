@@ -104,7 +104,7 @@ export class Monitoring {
     }
     const snoopId = `snoop-${randomUUID()}`;
     await this.ctx.ari.snoop(call.agentLegId, snoopId, 'both', mode === 'whisper' ? 'out' : 'none', ['snoop', call.callId]);
-    const bridge = await this.ctx.ari.createBridge('mixing', `monitor-${call.callId}`);
+    const bridge = await this.ctx.ari.createBridge('mixing', `monitor-${call.callId}`, { near: snoopId });
     await this.ctx.ari.addToBridge(bridge.id, [snoopId, legId]);
     return { mode, snoopId, bridgeId: bridge.id };
   }

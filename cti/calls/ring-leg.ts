@@ -83,7 +83,11 @@ const FAILED_DIAL = new Set(['NOANSWER', 'BUSY', 'CHANUNAVAIL', 'CONGESTION', 'C
 
 export function ringLeg(
   ctx: CallContext,
-  call: { callId: string; callerNumber: string; hotline: string },
+  /**
+   * `near`: the channel the leg is for, whose node it is made on (default the call's own channel,
+   * whose id is the call's for a citizen's call).
+   */
+  call: { callId: string; callerNumber: string; hotline: string; near?: string },
   endpoint: string,
   role: OwnChannelRole = 'agent',
   /** The leg's channel id, when the caller needs to know it in advance (default: `<role>-<uuid>`). */
@@ -132,6 +136,7 @@ export function ringLeg(
       callerId: `"${call.hotline.replaceAll('"', '')}" <${call.callerNumber}>`,
       timeoutSeconds: ctx.settings.ringTimeoutSeconds,
       channelId: legId,
+      near: call.near ?? call.callId,
     })
     .catch((error: unknown) => {
       // A trunk dial string carries the citizen's number (click-to-call, callbacks): masked.

@@ -5,7 +5,7 @@
  * failure leaves it for the next night.
  */
 import { clockOf, getSetting, listRecordingsOlderThan, markRecordingDeleted, type Db } from '../../store/index.js';
-import type { AriConnection } from '../ari/ari-connection.js';
+import type { PbxAri } from '../nodes/pbx-ari.js';
 import { AriError } from '../ari/ari-types.js';
 import type { Logger } from '../logging.js';
 import { scheduleJob, type ScheduledJob } from './schedule.js';
@@ -24,7 +24,7 @@ export class RecordingRetention {
 
   constructor(
     private readonly db: Db,
-    private readonly ari: AriConnection,
+    private readonly ari: PbxAri,
     private readonly log: Logger,
   ) {}
 
@@ -40,9 +40,10 @@ export class RecordingRetention {
   async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - (await this.retentionDays()) * 86_400_000).toISOString();
     const removed: string[] = [];
-    for (const { linkedId, recording } of await listRecordingsOlderThan(this.db, cutoff)) {
+    for (const { linkedId, recording, node } of await listRecordingsOlderThan(this.db, cutoff)) {
       try {
-        await this.ari.deleteStoredRecording(recording);
+        // On the node the call was on; a recording of a node that is down now waits for the next night.
+        await this.ari.deleteStoredRecording(recording, node);
       } catch (error) {
         if (!(error instanceof AriError && error.kind === 'not-found')) {
           this.log.warn({ recording, err: (error as Error).message }, 'recording not deleted; retried next run');

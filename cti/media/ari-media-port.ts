@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CallerHungUp, type CollectOptions, type CollectResult, type MediaPort, type PlayResult } from '../../ivr/media-port.js';
-import type { AriConnection } from '../ari/ari-connection.js';
+import type { PbxAri } from '../nodes/pbx-ari.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { Logger } from '../logging.js';
 import type { ChannelEventRouter } from '../stasis/channel-events.js';
@@ -30,7 +30,7 @@ export class AriMediaPort implements MediaPort {
   private readonly stopListening: () => void;
 
   constructor(
-    private readonly ari: AriConnection,
+    private readonly ari: PbxAri,
     router: ChannelEventRouter,
     private readonly channelId: string,
     private readonly log: Logger,

@@ -22,12 +22,23 @@ export interface QueueMember {
 interface Entry {
   member: QueueMember;
   bridgeId: string;
+  /** The Asterisk node the caller is on. */
+  node: string;
   waiting: WaitingCaller;
   skillCode: string;
   offering: boolean;
   announcer: NodeJS.Timeout;
   /** Fires when the overflow wait is over, so overflow agents are tried even if no agent's state changes. */
   overflow: NodeJS.Timeout | null;
+}
+
+/** A holding bridge's key: its node and its skill. */
+function lineKey(node: string, skillCode: string): string {
+  return `${node}/${skillCode}`;
+}
+
+function nodeOfKey(key: string): string {
+  return key.slice(0, key.indexOf('/'));
 }
 
 function stopTimers(entry: Entry): void {
@@ -43,8 +54,9 @@ export interface QueuePlace {
 
 export class CallQueue {
   private readonly entries = new Map<string, Entry>();
+  /** One holding bridge per node and skill (a caller waits on their own node), by `lineKey`. */
   private readonly holdingBridges = new Map<string, Promise<string>>();
-  /** Callers on their way into a skill's holding bridge, per skill. */
+  /** Callers on their way into a holding bridge, per node and skill. */
   private readonly joining = new Map<string, number>();
   private readonly stopListening: () => void;
   /** While reconciling with the PBX, nobody is offered a call (the line is being rebuilt). */
@@ -70,20 +82,22 @@ export class CallQueue {
 
   async join(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
     // Counted while the PBX is asked, so that a shutdown meanwhile does not remove the bridge under the caller.
-    this.joining.set(skill.code, (this.joining.get(skill.code) ?? 0) + 1);
+    const key = lineKey(this.nodeOf(member), skill.code);
+    this.joining.set(key, (this.joining.get(key) ?? 0) + 1);
     try {
       await this.enter(member, skill, priority, place);
     } finally {
-      const left = (this.joining.get(skill.code) ?? 1) - 1;
-      if (left > 0) this.joining.set(skill.code, left);
-      else this.joining.delete(skill.code);
+      const left = (this.joining.get(key) ?? 1) - 1;
+      if (left > 0) this.joining.set(key, left);
+      else this.joining.delete(key);
     }
   }
 
   private async enter(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
     // Read before the PBX is asked: the check that the caller is still there comes after every wait.
     const overflowSkillIds = await this.overflowSkillIds(skill.id);
-    const used = this.holdingBridge(skill.code);
+    const node = this.nodeOf(member);
+    const used = this.holdingBridge(node, skill.code);
     let bridgeId = await used;
     try {
       if (place?.bridgeId !== bridgeId) await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
@@ -99,8 +113,8 @@ export class CallQueue {
       // The holding bridge itself is gone (404: the PBX restarted): make a new one once, then give up loudly.
       this.ctx.log.warn({ skill: skill.code, err: (error as Error).message }, 'holding bridge unusable; making a new one');
       // Callers who find it gone at the same time share one new bridge.
-      if (this.holdingBridges.get(skill.code) === used) this.holdingBridges.delete(skill.code);
-      bridgeId = await this.holdingBridge(skill.code);
+      if (this.holdingBridges.get(lineKey(node, skill.code)) === used) this.holdingBridges.delete(lineKey(node, skill.code));
+      bridgeId = await this.holdingBridge(node, skill.code);
       await this.ctx.ari.addToBridge(bridgeId, [member.channelId]);
     }
     // The caller hung up while the PBX was being asked: their call already left the line for good.
@@ -108,6 +122,7 @@ export class CallQueue {
     const entry: Entry = {
       member,
       bridgeId,
+      node,
       skillCode: skill.code,
       offering: false,
       waiting: {
@@ -207,29 +222,35 @@ export class CallQueue {
     });
   }
 
-  /** One holding bridge per skill, with music on hold; recreated if the PBX lost it. */
-  private holdingBridge(skillCode: string): Promise<string> {
-    let bridge = this.holdingBridges.get(skillCode);
+  /** The node the caller's channel is on (the first node while not known, e.g. with one node). */
+  private nodeOf(member: QueueMember): string {
+    return this.ctx.ari.nodeOf(member.channelId) ?? this.ctx.ari.nodeNames()[0] ?? '';
+  }
+
+  /** One holding bridge per node and skill, with music on hold; recreated if the PBX lost it. */
+  private holdingBridge(node: string, skillCode: string): Promise<string> {
+    const key = lineKey(node, skillCode);
+    let bridge = this.holdingBridges.get(key);
     if (!bridge) {
       bridge = (async () => {
-        const created = await this.ctx.ari.createBridge('holding', `queue-${skillCode}`);
+        const created = await this.ctx.ari.createBridge('holding', `queue-${skillCode}`, { node });
         await this.ctx.ari.bridgeMoh(created.id);
         return created.id;
       })();
-      bridge.catch(() => this.holdingBridges.delete(skillCode));
-      this.holdingBridges.set(skillCode, bridge);
+      bridge.catch(() => this.holdingBridges.delete(key));
+      this.holdingBridges.set(key, bridge);
     }
     return bridge;
   }
 
-  /** Forget bridges (after the PBX restarted: they are gone). */
-  forgetBridges(): void {
-    this.holdingBridges.clear();
+  /** Forget a node's bridges (after it restarted: they are gone). */
+  forgetBridges(node: string): void {
+    for (const key of [...this.holdingBridges.keys()]) if (nodeOfKey(key) === node) this.holdingBridges.delete(key);
   }
 
-  /** The PBX still has this skill's holding bridge (found after a restart): use it instead of making another. */
-  adoptHoldingBridge(skillCode: string, bridgeId: string): void {
-    this.holdingBridges.set(skillCode, Promise.resolve(bridgeId));
+  /** The node still has this skill's holding bridge (found after a restart): use it instead of making another. */
+  adoptHoldingBridge(node: string, skillCode: string, bridgeId: string): void {
+    this.holdingBridges.set(lineKey(node, skillCode), Promise.resolve(bridgeId));
   }
 
   /** Holds offers while the line is rebuilt after a restart; `resume` offers again. */
@@ -247,15 +268,15 @@ export class CallQueue {
    * on the PBX. A bridge with callers in it stays (they keep hearing music, and the next start adopts it).
    */
   async releaseIdleBridges(): Promise<void> {
-    const busy = new Set([...this.entries.values()].map((e) => e.skillCode).concat([...this.joining.keys()]));
-    const idle = [...this.holdingBridges].filter(([skillCode]) => !busy.has(skillCode));
+    const busy = new Set([...this.entries.values()].map((e) => lineKey(e.node, e.skillCode)).concat([...this.joining.keys()]));
+    const idle = [...this.holdingBridges].filter(([key]) => !busy.has(key));
     await Promise.all(
-      idle.map(async ([skillCode, bridge]) => {
-        this.holdingBridges.delete(skillCode);
+      idle.map(async ([key, bridge]) => {
+        this.holdingBridges.delete(key);
         try {
           await this.ctx.ari.destroyBridge(await bridge);
         } catch (error) {
-          this.ctx.log.warn({ skill: skillCode, err: (error as Error).message }, 'holding bridge not removed on shutdown');
+          this.ctx.log.warn({ line: key, err: (error as Error).message }, 'holding bridge not removed on shutdown');
         }
       }),
     );

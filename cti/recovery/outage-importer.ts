@@ -27,7 +27,7 @@ import {
 } from '../../store/index.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { AmiEvent } from '../ami/ami-types.js';
-import type { PbxLink } from '../pbx-link.js';
+import type { PbxLink } from '../nodes/pbx-link.js';
 import { parseOutageRecord, type OutageRecord, type OutageRecordStore } from './outage-records.js';
 import type { RecoveryStatus } from './recovery-status.js';
 
@@ -63,7 +63,8 @@ export class OutageImporter {
   };
 
   constructor(
-    private readonly deps: { db: Db; clock: Clock; log: Logger; recovery: RecoveryStatus; records: OutageRecordStore },
+    /** `node`: the Asterisk node whose survival path this importer reads (its calls are tagged with it). */
+    private readonly deps: { db: Db; clock: Clock; log: Logger; recovery: RecoveryStatus; records: OutageRecordStore; node?: string },
     private readonly link: PbxLink,
   ) {}
 
@@ -175,6 +176,7 @@ export class OutageImporter {
         routeId: route?.id ?? null,
         arrivedAt: startAt.toISOString(),
         duringOutage: true,
+        node: this.deps.node ?? null,
       });
       if (!isNew) return false;
       await completeImportedCall(tx, record.key, {

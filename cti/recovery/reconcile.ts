@@ -48,6 +48,10 @@ import { classifyStasisArgs, OWN_CHANNEL_ROLES } from '../stasis/channel-role.js
 export interface ReconcileDeps {
   ctx: CallContext;
   queue: CallQueue;
+  /** The Asterisk node reconciled: its channels, bridges, calls and open rows only. */
+  node: string;
+  /** The first node of the list: it also takes the open rows that name no node (recorded before nodes were told apart). */
+  firstNode: boolean;
   /** The calls this process holds now. */
   live: () => InboundCall[];
   /** Rebuilds the call of an open row under its ticket, registered with the live calls (not running yet). */
@@ -164,7 +168,7 @@ class Pass {
 
   /** One holding bridge per skill: the PBX's own if it still has one (the fullest), else a new one later. */
   adoptHoldingBridges(): void {
-    this.deps.queue.forgetBridges();
+    this.deps.queue.forgetBridges(this.deps.node);
     const bySkill = new Map<string, AriBridge>();
     for (const bridge of this.ourBridges.filter((b) => b.name.startsWith('queue-') && b.bridgeType === 'holding')) {
       const skill = bridge.name.slice('queue-'.length);
@@ -172,7 +176,7 @@ class Pass {
       if (!current || bridge.channelIds.length > current.channelIds.length) bySkill.set(skill, bridge);
     }
     for (const [skill, bridge] of bySkill) {
-      this.deps.queue.adoptHoldingBridge(skill, bridge.id);
+      this.deps.queue.adoptHoldingBridge(this.deps.node, skill, bridge.id);
       this.keptBridges.add(bridge.id);
     }
   }
@@ -314,7 +318,7 @@ class Pass {
     this.claimed.add(agentLeg.id);
     for (const leg of legs) if (leg.id !== agentLeg.id) await this.hangup(leg, 'consultation or three-way call undone');
     let bridge = this.ourBridges.find((b) => b.name === `call-${row.linkedId}`);
-    if (!bridge) bridge = await this.ctx.ari.createBridge('mixing', `call-${row.linkedId}`);
+    if (!bridge) bridge = await this.ctx.ari.createBridge('mixing', `call-${row.linkedId}`, { node: this.deps.node });
     this.keptBridges.add(bridge.id);
     const outside = [caller.id, agentLeg.id].filter((id) => this.bridgeOf.get(id)?.id !== bridge.id);
     if (outside.length > 0) await this.ctx.ari.addToBridge(bridge.id, outside);
@@ -428,17 +432,18 @@ class Pass {
 /** One reconciliation pass; returns the counts per category (also logged). */
 export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCounts> {
   const { ctx } = deps;
-  const [channels, bridges] = await Promise.all([ctx.ari.listChannels(), ctx.ari.listBridges()]);
+  const [channels, bridges] = await Promise.all([ctx.ari.listChannels(deps.node), ctx.ari.listBridges(deps.node)]);
   const pass = new Pass(deps, channels, bridges);
   pass.adoptHoldingBridges();
   const live = deps.live();
   for (const call of live) pass.checkLive(call);
   const liveIds = new Set(live.map((c) => c.callId));
-  const rows = (await listOpenCalls(ctx.db)).filter((row) => !liveIds.has(row.linkedId));
+  const ofNode = (row: CallRow) => (row.node === null ? deps.firstNode : row.node === deps.node);
+  const rows = (await listOpenCalls(ctx.db)).filter((row) => ofNode(row) && !liveIds.has(row.linkedId));
   for (const row of rows) await pass.checkRow(row);
   pass.admitUnknown(new Set([...live.map((c) => c.channelId), ...rows.map((r) => r.channelId)]));
   if (deps.firstPass) await pass.sweepLeftovers();
   await pass.confirmRebuilt();
-  ctx.log.info({ ...pass.counts, firstPass: deps.firstPass, channels: channels.length, bridges: bridges.length }, 'reconciled with the PBX');
+  ctx.log.info({ ...pass.counts, node: deps.node, firstPass: deps.firstPass, channels: channels.length, bridges: bridges.length }, 'reconciled with the PBX');
   return pass.counts;
 }

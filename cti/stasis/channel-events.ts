@@ -2,7 +2,7 @@
  * Routes the Stasis application's events to whoever handles that channel: a call's media port, its
  * call flow, an agent leg. Playback events are routed by their target channel.
  */
-import type { AriConnection } from '../ari/ari-connection.js';
+import type { PbxAri } from '../nodes/pbx-ari.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import { KeyedSets } from '../events/keyed-sets.js';
 
@@ -29,7 +29,7 @@ export class ChannelEventRouter {
   private readonly held = new Map<string, AriEvent[]>();
   private readonly detach: () => void;
 
-  constructor(ari: AriConnection) {
+  constructor(ari: PbxAri) {
     const onEvent = (event: AriEvent) => {
       const id = channelOf(event);
       if (!id) return;

@@ -33,7 +33,7 @@ export function callKeyOf(channel: AriChannel): string {
   return channel.id;
 }
 
-export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date): Promise<ArrivedCall> {
+export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date, node: string | null = null): Promise<ArrivedCall> {
   const route = await findActiveRoute(db, dialledNumber);
   const linkedId = callKeyOf(channel);
   const callerNumber = channel.caller.number;
@@ -48,6 +48,7 @@ export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumbe
       dialledNumber,
       routeId: route?.id ?? null,
       arrivedAt: now.toISOString(),
+      node,
     });
     const opened = await openTicketForCall(tx, {
       callKey: linkedId,

@@ -96,9 +96,9 @@ export async function listDailyKpis(db: Db, date: string, grouping: string): Pro
 }
 
 /** Recordings of calls that arrived before `beforeIso` and are still on the PBX. */
-export async function listRecordingsOlderThan(db: Db, beforeIso: string, limit = 500): Promise<{ linkedId: string; recording: string }[]> {
+export async function listRecordingsOlderThan(db: Db, beforeIso: string, limit = 500): Promise<{ linkedId: string; recording: string; node: string | null }[]> {
   return db
-    .select({ linkedId: calls.linkedId, recording: sql<string>`${calls.recording}` })
+    .select({ linkedId: calls.linkedId, recording: sql<string>`${calls.recording}`, node: calls.node })
     .from(calls)
     .where(and(lt(calls.arrivedAt, beforeIso), sql`${calls.recording} is not null`, sql`${calls.recordingDeletedAt} is null`))
     .limit(limit);

@@ -20,6 +20,8 @@ export interface CallArrival {
   duringOutage?: boolean;
   /** `outbound` when the centre placed the call (click-to-call, missed-call callback). */
   direction?: CallDirection;
+  /** The Asterisk node the call is on. */
+  node?: string | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function recordCallArrival(db: Db, arrival: CallArrival): Promise<{
             arrivedAt: sql.placeholder('arrivedAt'),
             duringOutage: sql.placeholder('duringOutage'),
             direction: sql.placeholder('direction'),
+            node: sql.placeholder('node'),
           })
           .onConflictDoNothing({ target: calls.linkedId })
           .returning(),
@@ -54,6 +57,7 @@ export async function recordCallArrival(db: Db, arrival: CallArrival): Promise<{
         // A placeholder's value reaches the database as given: SQLite's boolean column takes 0/1 by hand.
         duringOutage: dialectOf(tx) === 'postgres' ? arrival.duringOutage === true : arrival.duringOutage ? 1 : 0,
         direction: arrival.direction ?? 'inbound',
+        node: arrival.node ?? null,
       }),
     );
     if (!call) {

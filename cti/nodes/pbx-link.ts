@@ -3,11 +3,11 @@
  * there yet (or refuses us), retried until they are. Once up, each facade reconnects by itself.
  * The server runs meanwhile and reports the link state at /health.
  */
-import { AmiConnection } from './ami/ami-connection.js';
-import { AmiError, type AmiSettings } from './ami/ami-types.js';
-import { AriConnection } from './ari/ari-connection.js';
-import { AriError, type AriSettings } from './ari/ari-types.js';
-import type { Logger } from './logging.js';
+import { AmiConnection } from '../ami/ami-connection.js';
+import { AmiError, type AmiSettings } from '../ami/ami-types.js';
+import { AriConnection } from '../ari/ari-connection.js';
+import { AriError, type AriSettings } from '../ari/ari-types.js';
+import type { Logger } from '../logging.js';
 
 const RETRY_MS = 2_000;
 const AUTH_RETRY_MS = 30_000;
