@@ -30,7 +30,7 @@ import type {
   PbxEvent,
   PbxEventDelivery,
 } from './events.js';
-import { asteriskTime, IdAllocator, sipCallId } from './ids.js';
+import { asteriskTime, defaultEntityId, IdAllocator, sipCallId } from './ids.js';
 import { Media } from './media.js';
 import type { Playback } from './playback.js';
 import type { LiveRecording, StoredRecording } from './recording.js';
@@ -88,8 +88,9 @@ export interface PbxConfig {
   endpointsOnline?: boolean;
   /** Delay between a phone receiving an INVITE and it ringing (180). Default 5 ms. */
   ringDelayMs?: number;
+  /** asterisk.conf `systemname`: prefixes channel uniqueids (`<name>-<epoch>.<n>`), AMI `SystemName`. */
   systemName?: string;
-  /** ARI `asterisk_id`. */
+  /** ARI `asterisk_id` (asterisk.conf `entityid`); by default derived from `systemName`. */
   entityId?: string;
   version?: string;
   logger?: PbxLogger;
@@ -136,7 +137,7 @@ export class Pbx implements PbxCore {
   /** False during a simulated restart: ARI answers 503 and Stasis apps cannot register. */
   booted = true;
 
-  readonly ids = new IdAllocator();
+  readonly ids: IdAllocator;
   readonly scheduler: Scheduler;
   readonly apps = new AppRegistry();
   readonly dialplan: Dialplan;
@@ -179,7 +180,8 @@ export class Pbx implements PbxCore {
   constructor(config: PbxConfig) {
     this.version = config.version ?? '22.10.1';
     this.systemName = config.systemName ?? '';
-    this.entityId = config.entityId ?? '02:fc:00:00:00:01';
+    this.entityId = config.entityId ?? defaultEntityId(this.systemName);
+    this.ids = new IdAllocator(this.systemName);
     this.dialplan = config.dialplan;
     this.queues = config.queues ?? [];
     this.mohClasses = config.mohClasses ?? ['default'];
