@@ -19,6 +19,8 @@ import { controlRoutes } from './control/routes.js';
 import type { FaultKind } from './control/routes.js';
 
 export { Pbx } from './core/pbx.js';
+export { linkPbxSims } from './link.js';
+export type { LinkedNode } from './link.js';
 export type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
 export type { PbxConfig, PbxLogger } from './core/pbx.js';
 
