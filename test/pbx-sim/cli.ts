@@ -3,8 +3,9 @@
  *
  *   node dist/test/pbx-sim/cli.js [--ami-port 5038] [--http-port 8088] [--config-dir asterisk-config]
  *                                 [--playback-ms-per-second 1000] [--time-scale 1]
+ *                                 [--system-name a] [--asterisk-id 02:fc:00:00:00:0a]
  *
- * Environment: SIM_AMI_PORT, SIM_HTTP_PORT, SIM_CONFIG_DIR. Without either, the ports come from the
+ * Environment: SIM_AMI_PORT, SIM_HTTP_PORT, SIM_CONFIG_DIR, SIM_SYSTEM_NAME, SIM_ASTERISK_ID. Without either, the ports come from the
  * configuration's manager.conf and http.conf (5038 and 8088 in asterisk-config/).
  */
 import { defaultConfigDir } from './config/load.js';
@@ -32,6 +33,8 @@ function number(name: string, env: string | undefined, fallback: number): number
 
 async function main(): Promise<void> {
   const configDir = flag('config-dir') ?? process.env['SIM_CONFIG_DIR'] ?? defaultConfigDir();
+  const systemName = flag('system-name') ?? process.env['SIM_SYSTEM_NAME'];
+  const asteriskId = flag('asterisk-id') ?? process.env['SIM_ASTERISK_ID'];
   const log = (msg: string): void => console.log(`${new Date().toISOString()} ${msg}`);
   const sim = await startPbxSim({
     // Ports: flag, environment, the configuration's manager.conf/http.conf, Asterisk's defaults.
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
     playbackMsPerSecond: number('playback-ms-per-second', undefined, 1000),
     timeScale: number('time-scale', undefined, 1),
     configDir,
+    ...(systemName !== undefined && systemName !== '' ? { systemName } : {}),
+    ...(asteriskId !== undefined && asteriskId !== '' ? { asteriskId } : {}),
     logger: { info: log, warn: (m) => console.warn(`${new Date().toISOString()} ${m}`) },
   });
   console.log(`PBX simulator listening: AMI ${sim.amiPort}, ARI ${sim.ariUrl}, control ${sim.httpUrl}/sim`);

@@ -12,13 +12,15 @@ import { ApiDocs, resolveApiDocsDir } from './ari/api-docs.js';
 import { startHttpServer } from './ari/server.js';
 import type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
 import { defaultConfigDir, loadPbxConfig } from './config/load.js';
-import { readAmiUsers, readAriUsers, readHttpSessionLimit, type AmiUser } from './config/readers.js';
+import { readAmiUsers, readAriUsers, readAsteriskOptions, readHttpSessionLimit, type AmiUser } from './config/readers.js';
 import type { PbxConfig, PbxLogger } from './core/pbx.js';
 import { Pbx } from './core/pbx.js';
 import { controlRoutes } from './control/routes.js';
 import type { FaultKind } from './control/routes.js';
 
 export { Pbx } from './core/pbx.js';
+export { linkPbxSims } from './link.js';
+export type { LinkedNode } from './link.js';
 export type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
 export type { PbxConfig, PbxLogger } from './core/pbx.js';
 
@@ -36,6 +38,13 @@ export interface PbxSimOptions {
   timeScale?: number;
   /** Where the recorded ARI api-docs are (default: shared/asterisk/api-docs, or $SIM_ARI_API_DOCS). */
   apiDocsDir?: string;
+  /**
+   * asterisk.conf `systemname` (default: the configuration's asterisk.conf, else none): channel
+   * uniqueids become `<systemName>-<epoch>.<n>` and AMI events carry `SystemName:`.
+   */
+  systemName?: string;
+  /** ARI `asterisk_id` (asterisk.conf `entityid`); derived from `systemName` when not given. */
+  asteriskId?: string;
   /** Anything else for the core (endpoint behaviours, sound lengths, …). */
   core?: Partial<PbxConfig>;
   /** AMI users instead of those of `configDir`'s manager.conf (e.g. the recording lab's, without eventfilter). */
@@ -66,10 +75,15 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
   const host = options.host ?? '127.0.0.1';
   const configDir = options.configDir ?? defaultConfigDir();
   const logger = options.logger;
+  const identity = readAsteriskOptions(configDir);
+  const systemName = options.systemName ?? identity.systemName;
+  const entityId = options.asteriskId ?? identity.entityId;
   const core = new Pbx(
     loadPbxConfig(configDir, {
       timing: { msPerSecondOfAudio: options.playbackMsPerSecond ?? 50, timeScale: options.timeScale ?? 1 },
       ...(logger ? { logger } : {}),
+      ...(systemName !== undefined ? { systemName } : {}),
+      ...(entityId !== undefined ? { entityId } : {}),
       ...options.core,
     }),
   );

@@ -16,8 +16,11 @@ export interface AmiEvent {
   readonly fields: readonly AmiField[];
 }
 
-export function eventFrame(event: AmiEvent): AmiField[] {
-  return [['Event', event.name], ['Privilege', authorityToString(event.category)], ...event.fields];
+/** With a system name set, manager.c adds `SystemName:` after `Privilege:` to every event. */
+export function eventFrame(event: AmiEvent, systemName = ''): AmiField[] {
+  const head: AmiField[] = [['Event', event.name], ['Privilege', authorityToString(event.category)]];
+  if (systemName !== '') head.push(['SystemName', systemName]);
+  return [...head, ...event.fields];
 }
 
 /**

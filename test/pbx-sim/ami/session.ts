@@ -108,7 +108,7 @@ export class AmiSession implements EventSink {
   deliver(event: AmiEvent): void {
     if (!this.authenticated || this.closed) return;
     if (!wantsEvent(this.readPerm, this.eventMask, event.category)) return;
-    const text = serializeFrame(eventFrame(event));
+    const text = serializeFrame(eventFrame(event, this.hub.core.systemName));
     if (this.filter && !this.filter(text)) return;
     if (this.busy) this.held.push(text);
     else this.write(text);

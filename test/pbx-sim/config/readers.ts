@@ -165,3 +165,21 @@ export function readMohClasses(dir: string): string[] {
     .map((s) => s.name);
   return names.includes('default') ? names : ['default', ...names];
 }
+
+export interface AsteriskOptions {
+  /** `[options] systemname`: prefixes channel uniqueids, named in AMI events. */
+  systemName?: string;
+  /** `[options] entityid`: the node's entity id (ARI `asterisk_id`). */
+  entityId?: string;
+}
+
+/** `asterisk.conf` `[options]`: the node's identity (absent from a configuration that does not set it). */
+export function readAsteriskOptions(dir: string): AsteriskOptions {
+  const options = readConfFile(dir, 'asterisk.conf').find((s) => s.name.toLowerCase() === 'options');
+  const systemName = options ? lastValue(options.entries, 'systemname') : undefined;
+  const entityId = options ? lastValue(options.entries, 'entityid') : undefined;
+  return {
+    ...(systemName !== undefined && systemName !== '' ? { systemName } : {}),
+    ...(entityId !== undefined && entityId !== '' ? { entityId } : {}),
+  };
+}

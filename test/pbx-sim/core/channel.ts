@@ -30,6 +30,23 @@ export interface LegHandlers {
   farEndLeaving?(cause: number): void;
 }
 
+/**
+ * The other end of a SIP call when it is a channel of another simulated node (an inter-node trunk):
+ * what this channel's SIP signalling tells that end. Called by the core of this channel's node.
+ */
+export interface RemoteParty {
+  /** This channel indicated ringing (180 Ringing). */
+  ringing(): void;
+  /** This channel answered (200 OK). */
+  answered(): void;
+  /** This channel hung up or refused the call (BYE, CANCEL, a final response) with its cause. */
+  hungUp(cause: number): void;
+  /** This channel's node died: nothing was sent, the other end finds out by itself. */
+  vanished(): void;
+  /** Asterisk sent a DTMF digit out on this channel (RFC 4733). */
+  dtmf(digit: string, durationMs: number): void;
+}
+
 export interface StasisSession {
   app: string;
   args: string[];
@@ -118,6 +135,8 @@ export class Channel {
   dialplanMedia: string | undefined;
   /** DTMF the far end (phone, caller) has received from Asterisk: ARI sendDTMF, Dial D(). */
   dtmfToFarEnd = '';
+  /** A trunk call to or from another simulated node: the channel at the other end. */
+  remote: RemoteParty | undefined;
   /** What the far end answered from, for the control API (`auto`, `manual`, …). */
   answeredBy: string | undefined;
 

@@ -176,14 +176,21 @@ export class Dialing {
       });
       return;
     }
-    this.farEnd(out);
+    this.farEnd(out, target);
   }
 
-  /** A SIP phone or the trunk receiving an INVITE: ring, then answer/refuse per its behaviour. */
-  private farEnd(out: Channel): void {
+  /**
+   * A SIP phone or the trunk receiving an INVITE: ring, then answer/refuse per its behaviour. On an
+   * inter-node trunk the other node's channel answers (core/internode.ts).
+   */
+  private farEnd(out: Channel, target: DialTarget): void {
     const { pbx } = this;
     const ep = out.endpoint;
     if (!ep) return;
+    if (pbx.interNode.handles(ep.resource)) {
+      pbx.interNode.invite(out, target.number ?? 's');
+      return;
+    }
     pbx.scheduler.after(pbx.ringDelayMs, () => {
       if (out.destroyed || !out.leg) return;
       if (ep.state !== 'online' && ep.staticContact === undefined) {
@@ -457,6 +464,9 @@ export class Dialing {
           },
           failed: (status, cause) => {
             peer.failed = status;
+            // app_dial (wait_for_answer): a callee that is busy, congested or hangs up before
+            // answering passes its cause to the caller, which Hangup() without a cause keeps.
+            if (mode === 'dial' && cause > 0) caller.hangupCause = cause;
             pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: peer.ch.snapshot(), dialString: peer.target.dialString, dialStatus: status });
             pbx.destroyChannel(peer.ch, cause);
             if (peers.every((p) => p.failed !== undefined)) finish({ kind: 'failed' });
@@ -558,6 +568,7 @@ export class Dialing {
     const { pbx } = this;
     if (caller.state === 'Up') return;
     caller.ringIndicated = true;
+    caller.remote?.ringing();
     const one = caller.localPeer;
     if (caller.localHalf === 2 && one && one.alive) pbx.legRinging(one);
   }

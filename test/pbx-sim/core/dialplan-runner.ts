@@ -149,8 +149,9 @@ export class DialplanRunner {
         return ch.softHangup ? 'hangup' : 'continue';
       }
       case 'hangup': {
+        // pbx_builtin_hangup: without a cause the channel keeps the one it has (a failed Dial's).
         const cause = Number(arg(0));
-        ch.hangupCause = Number.isInteger(cause) && cause > 0 ? cause : CAUSE.NORMAL;
+        ch.hangupCause = Number.isInteger(cause) && cause > 0 ? cause : ch.hangupCause > 0 ? ch.hangupCause : CAUSE.NORMAL;
         return 'hangup';
       }
       case 'stasis': {
@@ -221,6 +222,8 @@ export class DialplanRunner {
         // `;1`, which hangs that half up with no cause of its own (runs6-11-b/ari-run10-events.jsonl:
         // `;1` cause 0, `;2` 17 or 34).
         if (ch.state !== 'Up') pbx.setState(ch, 'Busy');
+        // On an incoming trunk call from another node chan_pjsip answers 486/503 at once.
+        if (ch.state !== 'Up') ch.remote?.hungUp(ch.hangupCause);
         const one = ch.localPeer;
         if (ch.localHalf === 2 && one && one.alive && one.state !== 'Up') pbx.legFailed(one, busy ? 'BUSY' : 'CONGESTION', 0);
         const seconds = Number(arg(0));

@@ -3,9 +3,8 @@
  * (exact before patterns, more specific patterns first, own extensions before `include =>`), and the
  * `${...}` substitution used when an application's data is evaluated.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseConf } from '../config/conf-parser.js';
+import { parseConf, readConfFile } from '../config/conf-parser.js';
+import type { ConfSection } from '../config/conf-parser.js';
 
 export interface DialplanStep {
   context: string;
@@ -174,14 +173,18 @@ export class Dialplan {
   readonly globals = new Map<string, string>();
   private readonly contexts = new Map<string, Context>();
 
+  /** `extensions.conf` of a configuration directory, with its `#include`s. */
   static fromDir(dir: string): Dialplan {
-    const path = join(dir, 'extensions.conf');
-    return Dialplan.parse(existsSync(path) ? readFileSync(path, 'utf8') : '');
+    return Dialplan.fromSections(readConfFile(dir, 'extensions.conf'));
   }
 
   static parse(text: string): Dialplan {
+    return Dialplan.fromSections(parseConf(text));
+  }
+
+  private static fromSections(sections: ConfSection[]): Dialplan {
     const plan = new Dialplan();
-    for (const section of parseConf(text)) {
+    for (const section of sections) {
       const name = section.name;
       if (name.toLowerCase() === 'general') continue;
       if (name.toLowerCase() === 'globals') {

@@ -367,6 +367,7 @@ export class Media {
       if (to.tech === 'Local' && peer && peer.alive) await this.receiveDigit(peer, digit, durationMs);
       else {
         to.dtmfToFarEnd += digit;
+        to.remote?.dtmf(digit, durationMs);
         await pbx.scheduler.sleep(pbx.scheduler.scaled(durationMs));
       }
     }

@@ -14,12 +14,13 @@ import type { Bridge } from './bridge.js';
 import { Bridging } from './bridging.js';
 import { causeText, causeToSip, CAUSE } from './causes.js';
 import { Channel } from './channel.js';
-import type { ChannelTech, LegFailure } from './channel.js';
+import type { ChannelTech, LegFailure, RemoteParty } from './channel.js';
 import type { Dialplan } from './dialplan.js';
 import { DialplanRunner } from './dialplan-runner.js';
 import { DeviceStates } from './device-states.js';
 import { Dialing } from './dialing.js';
 import { Endpoint } from './endpoint.js';
+import { InterNodeTrunks } from './internode.js';
 import type { AnswerMode, EndpointBehaviour } from './endpoint.js';
 import type {
   BridgeSnapshot,
@@ -30,7 +31,7 @@ import type {
   PbxEvent,
   PbxEventDelivery,
 } from './events.js';
-import { asteriskTime, IdAllocator, sipCallId } from './ids.js';
+import { asteriskTime, defaultEntityId, IdAllocator, sipCallId } from './ids.js';
 import { Media } from './media.js';
 import type { Playback } from './playback.js';
 import type { LiveRecording, StoredRecording } from './recording.js';
@@ -88,8 +89,9 @@ export interface PbxConfig {
   endpointsOnline?: boolean;
   /** Delay between a phone receiving an INVITE and it ringing (180). Default 5 ms. */
   ringDelayMs?: number;
+  /** asterisk.conf `systemname`: prefixes channel uniqueids (`<name>-<epoch>.<n>`), AMI `SystemName`. */
   systemName?: string;
-  /** ARI `asterisk_id`. */
+  /** ARI `asterisk_id` (asterisk.conf `entityid`); by default derived from `systemName`. */
   entityId?: string;
   version?: string;
   logger?: PbxLogger;
@@ -135,8 +137,10 @@ export class Pbx implements PbxCore {
   lastReloadAt = new Date();
   /** False during a simulated restart: ARI answers 503 and Stasis apps cannot register. */
   booted = true;
+  /** Set by `stop()`: the node is gone for good (its trunk peers cannot reach it). */
+  stopped = false;
 
-  readonly ids = new IdAllocator();
+  readonly ids: IdAllocator;
   readonly scheduler: Scheduler;
   readonly apps = new AppRegistry();
   readonly dialplan: Dialplan;
@@ -171,6 +175,8 @@ export class Pbx implements PbxCore {
   readonly media: Media;
   readonly runner: DialplanRunner;
   readonly devices: DeviceStates;
+  /** Trunks to other simulated nodes (`internode-<node>` endpoints). */
+  readonly interNode: InterNodeTrunks;
 
   private readonly listeners = new Set<Listener>();
   private readonly endpointConfig: EndpointOptions[];
@@ -179,7 +185,8 @@ export class Pbx implements PbxCore {
   constructor(config: PbxConfig) {
     this.version = config.version ?? '22.10.1';
     this.systemName = config.systemName ?? '';
-    this.entityId = config.entityId ?? '02:fc:00:00:00:01';
+    this.entityId = config.entityId ?? defaultEntityId(this.systemName);
+    this.ids = new IdAllocator(this.systemName);
     this.dialplan = config.dialplan;
     this.queues = config.queues ?? [];
     this.mohClasses = config.mohClasses ?? ['default'];
@@ -200,6 +207,7 @@ export class Pbx implements PbxCore {
     this.media = new Media(this);
     this.runner = new DialplanRunner(this);
     this.devices = new DeviceStates(this);
+    this.interNode = new InterNodeTrunks(this);
     this.loadEndpoints();
   }
 
@@ -502,6 +510,7 @@ export class Pbx implements PbxCore {
     if (ch.destroyed || ch.state === 'Up') return;
     this.setState(ch, 'Up');
     ch.ringIndicated = false;
+    ch.remote?.answered();
     const peer = ch.localPeer;
     if (ch.localHalf === 2 && peer && peer.alive && peer.state !== 'Up') {
       queueMicrotask(() => {
@@ -602,6 +611,7 @@ export class Pbx implements PbxCore {
       });
     }
     ch.destroyed = true;
+    ch.remote?.hungUp(ch.hangupCause);
     if (ch.leg) this.legFailed(ch, 'CHANUNAVAIL', ch.hangupCause);
     // chan_pjsip refuses an unanswered channel with the SIP response for its cause, reported as
     // tech_cause (480 for 19, 486 for 17: runs6-11-b/ari-run10b-events.jsonl, ari-run8-events.jsonl).
@@ -807,11 +817,15 @@ export class Pbx implements PbxCore {
   reset(): void {
     this.devices.reset();
     this.scheduler.cancelAll();
+    const remotes: RemoteParty[] = [];
     for (const ch of this.channels.values()) {
       ch.destroyed = true;
       ch.softHangup = true;
+      if (ch.remote) remotes.push(ch.remote);
       ch.interrupt();
     }
+    // Trunk calls to other nodes lose their far end (see core/internode.ts).
+    for (const remote of remotes) remote.vanished();
     this.channels.clear();
     for (const b of this.bridges.values()) b.destroyed = true;
     this.bridges.clear();
@@ -827,6 +841,7 @@ export class Pbx implements PbxCore {
   }
 
   stop(): void {
+    this.stopped = true;
     this.reset();
     this.listeners.clear();
   }
