@@ -132,6 +132,7 @@ export class CallQueue {
         overflowAfterMs: this.ctx.settings.overflowAfterMs,
         priority,
         queuedAt: place?.queuedAtMs ?? this.ctx.clock.now().getTime(),
+        node,
       },
       announcer: setInterval(() => this.announcePosition(member.callId), this.ctx.settings.positionAnnounceMs),
       overflow: null,

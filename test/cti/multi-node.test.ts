@@ -1,0 +1,147 @@
+/**
+ * One server, two Asterisk nodes (two simulators): each call is handled on the node it arrived on and
+ * its row says which; the ACD prefers an agent whose phone is on the caller's node; `/health` and the
+ * wallboard show each node; and a node that is lost takes only its own calls with it.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls, missedCalls, ticketEvents, tickets } from '../../store/index.js';
+import { first } from '../../store/prepared.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones } from '../support/harness.js';
+import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+let h: NodesHarness;
+let desk1001: AgentDesktop;
+let desk1002: AgentDesktop;
+
+beforeAll(async () => {
+  // A node lost for a second is lost for good here (the default waits 30 s).
+  h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
+  const { a, b } = h.sims;
+  if (!a || !b) throw new Error('nodes not started');
+  // 1001 is registered on node a, 1002 on node b.
+  await registerPhones(a, ['1001']);
+  await registerPhones(b, ['1002']);
+  await waitFor(() => h.server.calls.agents.phoneNode('PJSIP/1002') === 'b' && h.server.calls.agents.phoneNode('PJSIP/1001') === 'a', 'both phones located');
+  desk1001 = await AgentDesktop.login(h.server.httpUrl, '1001');
+  desk1002 = await AgentDesktop.login(h.server.httpUrl, '1002');
+});
+afterAll(async () => {
+  desk1001.close();
+  desk1002.close();
+  await h.stop();
+});
+
+const sim = (node: string) => {
+  const found = h.sims[node];
+  if (!found) throw new Error(`no node ${node}`);
+  return found;
+};
+const callRow = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
+const ticketRow = async (id: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
+const simChannel = async (node: string, id: string) => (await simRequest<{ state: string; bridgeId: string | null }>(sim(node).httpUrl, 'GET', `/sim/channels/${id}`)).body;
+
+interface Health {
+  status: string;
+  reasons?: string[];
+  nodes: { name: string; ami: boolean; ari: boolean; stasis: boolean; serving: boolean }[];
+}
+
+describe('two Asterisk nodes behind one server', () => {
+  it('reports each node in /health', async () => {
+    const res = await simRequest<Health>(h.server.httpUrl, 'GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.nodes).toEqual([
+      { name: 'a', ami: true, ari: true, stasis: true, serving: true },
+      { name: 'b', ami: true, ari: true, stasis: true, serving: true },
+    ]);
+  });
+
+  it("offers a caller to the agent on the caller's node before one who has waited longer on another node", async () => {
+    expect(await desk1002.command('agent.ready')).toMatchObject({ ok: true });
+    // 1002 has been idle longer: alone, that would win.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await desk1001.command('agent.ready')).toMatchObject({ ok: true });
+
+    const onA = await placeCall(sim('a').httpUrl, '13800000101', '12345');
+    await desk1001.next('call.offered', (m) => m.callId === onA);
+    await desk1001.next('call.answered', (m) => m.callId === onA);
+    expect(desk1002.received.some((m) => m.type === 'call.offered' && m.callId === onA)).toBe(false);
+    expect(await callRow(onA)).toMatchObject({ node: 'a', agentId: expect.any(Number) as number });
+    // The caller is bridged on their own node.
+    expect((await simChannel('a', onA)).bridgeId).toBeTruthy();
+
+    const onB = await placeCall(sim('b').httpUrl, '13800000102', '12345');
+    await desk1002.next('call.offered', (m) => m.callId === onB);
+    await desk1002.next('call.answered', (m) => m.callId === onB);
+    expect(await callRow(onB)).toMatchObject({ node: 'b' });
+    expect((await simChannel('b', onB)).bridgeId).toBeTruthy();
+
+    const wall = h.server.calls.nodes();
+    expect(wall).toEqual([
+      { name: 'a', ami: true, ari: true, calls: 1 },
+      { name: 'b', ami: true, ari: true, calls: 1 },
+    ]);
+
+    await simRequest(sim('a').httpUrl, 'POST', `/sim/channels/${onA}/hangup`);
+    await simRequest(sim('b').httpUrl, 'POST', `/sim/channels/${onB}/hangup`);
+    await desk1001.next('call.ended', (m) => m.callId === onA);
+    await desk1002.next('call.ended', (m) => m.callId === onB);
+    expect(await callRow(onA)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect(await callRow(onB)).toMatchObject({ outcome: 'answered', state: 'ended' });
+  });
+
+  it('a lost node takes only its own calls: they are closed and called back, the other node talks on', async () => {
+    // A call in progress on node a …
+    await desk1001.next('agent.state', (m) => m.state === 'ready' && desk1001.received.some((x) => x.state === 'wrap_up'));
+    const talking = await placeCall(sim('a').httpUrl, '13800000103', '12345');
+    await desk1001.next('call.answered', (m) => m.callId === talking);
+    // … and a caller waiting on node b, whose agent is away.
+    expect(await desk1002.command('agent.notReady', { reason: '休息' })).toMatchObject({ ok: true });
+    const waiting = await placeCall(sim('b').httpUrl, '13800000104', '12345');
+    await waitFor(async () => (await simChannel('b', waiting)).bridgeId !== null, 'the caller on node b in the holding bridge');
+
+    // Node b dies and stays down.
+    sim('b').fault('restart', 600_000);
+
+    const closed = await waitFor(async () => {
+      const row = await callRow(waiting);
+      return row?.endedAt ? row : undefined;
+    }, "node b's call closed", 15_000);
+    expect(closed).toMatchObject({ node: 'b', outcome: 'abandoned' });
+    expect(first(await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callId, closed.id)))).toMatchObject({ callerNumber: '13800000104', status: 'pending' });
+    const ticket = await ticketRow(waiting);
+    const notes = await h.server.store.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticket?.id ?? -1), eq(ticketEvents.kind, 'node-lost')));
+    expect(notes.map((n) => n.note)).toEqual([expect.stringContaining('所在交换节点 b 失联')]);
+
+    // Node a's call never noticed.
+    expect(h.server.calls.call(talking)?.state).toBe('connected');
+    expect((await simChannel('a', talking)).state).toBe('Up');
+    expect(h.server.calls.agents.get(desk1001AgentId())?.state).toBe('on_call');
+
+    // The server still serves, and says what is missing.
+    const health = await simRequest<Health>(h.server.httpUrl, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.reasons).toContain('node b: ARI link down');
+    expect(health.body.nodes.find((n) => n.name === 'a')?.serving).toBe(true);
+    expect(health.body.nodes.find((n) => n.name === 'b')?.serving).toBe(false);
+
+    // A new caller on node a is served as before.
+    await simRequest(sim('a').httpUrl, 'POST', `/sim/channels/${talking}/hangup`);
+    await desk1001.next('call.ended', (m) => m.callId === talking);
+    expect(await callRow(talking)).toMatchObject({ node: 'a', outcome: 'answered' });
+  });
+});
+
+function desk1001AgentId(): number {
+  const agent = h.server.calls.agents.list().find((a) => a.login === '1001');
+  if (!agent) throw new Error('agent 1001 not loaded');
+  return agent.agentId;
+}

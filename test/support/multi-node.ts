@@ -1,0 +1,72 @@
+/**
+ * Several simulated Asterisk nodes and one server linked to all of them (settings `nodes`), for the
+ * tests of calls spread over nodes. Each node is its own simulator (own AMI, ARI and control API).
+ */
+import type { Config } from '../../config.js';
+import { createLogger, silentLogger } from '../../cti/logging.js';
+import { startServer, type RunningServer } from '../../main.js';
+import { linkPbxSims, startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { internodeConfig } from '../pbx-sim/support/internode-config.js';
+import { testConfig, type SimOptions } from './harness.js';
+import { waitFor } from './sim-client.js';
+import { testDatabaseLocation } from './test-database.js';
+import { TestClock } from './test-clock.js';
+
+export interface NodesHarness {
+  sims: Record<string, PbxSim>;
+  server: RunningServer;
+  clock: TestClock;
+  stop(): Promise<void>;
+}
+
+/** The `nodes` setting for these simulators, in their order. */
+export function nodesConfig(sims: Record<string, PbxSim>): NonNullable<Config['nodes']> {
+  return Object.entries(sims).map(([name, sim]) => ({
+    name,
+    ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
+    ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret' },
+  }));
+}
+
+export async function startNodesHarness(
+  names: string[],
+  overrides: Partial<Config> = {},
+  simOptions: (name: string) => SimOptions = () => ({}),
+  clock = new TestClock(),
+): Promise<NodesHarness> {
+  const sims: Record<string, PbxSim> = {};
+  const configs = names.map((name) => internodeConfig(name, names.filter((other) => other !== name)));
+  // Each node has its own systemname (unique channel ids across nodes) and trunks to the others. A
+  // phone is registered on one node only: none is online until a test registers it on its node.
+  for (const [i, name] of names.entries()) {
+    const options = simOptions(name);
+    sims[name] = await startPbxSim({
+      configDir: configs[i]?.dir,
+      systemName: name,
+      ...options,
+      core: { endpointsOnline: false, ...options.core },
+      amiPort: 0,
+      httpPort: 0,
+    });
+  }
+  const unlink = linkPbxSims(Object.entries(sims).map(([name, sim]) => ({ name, sim })));
+  const [firstSim] = Object.values(sims);
+  if (!firstSim) throw new Error('no node to start');
+  const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation();
+  // CTI_TEST_LOG=debug shows the server's log (for a failing multi-node test).
+  const log = process.env.CTI_TEST_LOG ? createLogger(process.env.CTI_TEST_LOG, process.stderr) : silentLogger();
+  const server = await startServer(testConfig(firstSim, { dbPath: database.location, nodes: nodesConfig(sims), ...overrides }), log, { clock });
+  await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'every node linked', 10_000);
+  return {
+    sims,
+    server,
+    clock,
+    async stop() {
+      await server.close();
+      unlink();
+      for (const sim of Object.values(sims)) await sim.stop();
+      for (const config of configs) config.remove();
+      await database.drop();
+    },
+  };
+}
