@@ -3,8 +3,8 @@
  * one may reach. Runs when the directory has pjsip_internode.conf (or defines internode-* endpoints),
  * or when --nodes/--self are given; a single node is not checked at all.
  *
- * - every endpoint internode-<node> is on the template, in context from-internode, with an AOR that
- *   has a contact (the server dials PJSIP/<extension>@internode-<node>) and an identify that matches
+ * - every endpoint internode-<node> is on the template, in context from-internode, on a transport
+ *   that exists, with an AOR that has a contact (the server dials PJSIP/<extension>@internode-<node>) and an identify that matches
  *   the node's address (else its calls are not accepted);
  * - [from-internode] exists and reaches no Stasis application, no carrier context (from-pstn, the
  *   trunk's), no outbound or emergency context and dials nothing but this node's phones;
@@ -82,6 +82,7 @@ function checkEndpoints(pjsip: ConfFile): Finding[] {
   const findings: Finding[] = [];
   const aors = typed(pjsip, 'aor');
   const identifies = typed(pjsip, 'identify');
+  const transports = typed(pjsip, 'transport').map((t) => t.name);
   for (const endpoint of typed(pjsip, 'endpoint').filter((e) => e.name.startsWith(INTERNODE_PREFIX))) {
     const name = endpoint.name;
     const node = name.slice(INTERNODE_PREFIX.length);
@@ -93,6 +94,10 @@ function checkEndpoints(pjsip: ConfFile): Finding[] {
     const context = lastValue(endpoint.entries, 'context') ?? 'default';
     if (context !== INTERNODE_CONTEXT) {
       findings.push(error('internode-context', `calls from node ${node} (endpoint ${name}) go to context ${context}, not ${INTERNODE_CONTEXT}: a peer node could reach more than the agent phones`, endpoint.at));
+    }
+    const transport = lastValue(endpoint.entries, 'transport');
+    if (transport !== undefined && !transports.includes(transport)) {
+      findings.push(error('internode-transport', `endpoint ${name} uses transport ${transport}, which pjsip.conf does not define (or has commented out): calls to node ${node} could not be sent`, endpoint.at));
     }
     const own = list(lastValue(endpoint.entries, 'aors'));
     const withContact = aors.filter((a) => own.includes(a.name) && list(lastValue(a.entries, 'contact')).length > 0);

@@ -9,6 +9,9 @@ import { INTERNODE_FILE, NodeInputError, internodeEndpoint, validateNodes, type 
 
 export const DEFAULT_SIP_PORT = 5060;
 
+/** The IPv6 transport of pjsip.conf (shipped commented out): the template's transport-udp is IPv4 only. */
+export const IPV6_TRANSPORT = 'transport-udp6';
+
 export interface InternodeOptions {
   /** This node's name. */
   self: string;
@@ -29,6 +32,7 @@ function peerObjects(peer: PeerNode, port: number): string[] {
     `; Node ${peer.name}: its agent phones are rung from here as PJSIP/<extension>@${name}.`,
     `[${name}](internode-endpoint)`,
     `aors = ${name}`,
+    ...(isIP(peer.address) === 6 ? [`transport = ${IPV6_TRANSPORT}`] : []),
     '',
     `[${name}](internode-aor)`,
     `contact = ${sipContact(peer.address, port)}`,

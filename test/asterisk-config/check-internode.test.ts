@@ -75,6 +75,14 @@ describe('a broken trunk to a peer node', () => {
     expect(codes(check(other))).toEqual(['internode-qualify']);
   });
 
+  it('a node given by an IPv6 address while the IPv6 transport is still commented out', () => {
+    const dir = nodeConfig('a', ['a', 'b']);
+    writeFileSync(join(dir, 'pjsip_internode.conf'), renderInternodeConf({ self: 'a', peers: [{ name: 'b', address: '2001:db8::12' }] }));
+    expect(lines(check(dir))).toEqual([expect.stringMatching(/^error internode-transport: endpoint internode-b uses transport transport-udp6, which pjsip.conf does not define/)]);
+    edit(dir, 'pjsip.conf', ';[transport-udp6]\n;type = transport\n;protocol = udp\n;bind = [::]:5060', '[transport-udp6]\ntype = transport\nprotocol = udp\nbind = [::]:5060');
+    expect(lines(check(dir))).toEqual([]);
+  });
+
   it('a pjsip.conf that does not read the generated file', () => {
     const dir = nodeConfig('a', ['a', 'b']);
     edit(dir, 'pjsip.conf', /^#tryinclude pjsip_internode.conf$/m, '');

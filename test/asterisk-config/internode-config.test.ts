@@ -81,7 +81,10 @@ describe('the file for one node of three', () => {
       ],
       port: 5070,
     });
-    expect(internode(readBack(text, 'endpoint'))).toEqual(['internode-a', 'internode-c']);
+    const endpoints = readBack(text, 'endpoint');
+    expect(internode(endpoints)).toEqual(['internode-a', 'internode-c']);
+    // transport-udp is IPv4 only: a node given by an IPv6 address is reached over transport-udp6.
+    expect([endpoints.get('internode-a')?.get('transport'), endpoints.get('internode-c')?.get('transport')]).toEqual(['transport-udp', 'transport-udp6']);
     const aors = readBack(text, 'aor');
     expect([aors.get('internode-a')?.get('contact'), aors.get('internode-c')?.get('contact')]).toEqual(['sip:node-a.cti.internal:5070', 'sip:[2001:db8::13]:5070']);
     const identifies = readBack(text, 'identify');
