@@ -135,7 +135,11 @@ function checkContext(files: AsteriskFiles): Finding[] {
       findings.push(error('internode-exposes', `${where} enters Stasis() for a call from another node: the server already has that call on the caller's node`, step.at));
     }
     if (app !== 'dial') continue;
-    for (const device of (step.args[0] ?? '').split('&').map((d) => d.trim())) {
+    const devices = (step.args[0] ?? '')
+      .split('&')
+      .map((d) => d.trim())
+      .filter((d) => d !== '');
+    for (const device of devices) {
       const endpoint = /^PJSIP\/[^@]+@(.+)$/i.exec(device)?.[1];
       const local = /^PJSIP\/[^@]+$/i.test(device);
       if (local || /^Local\//i.test(device)) continue;

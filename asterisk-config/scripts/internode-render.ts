@@ -12,7 +12,7 @@ export const DEFAULT_SIP_PORT = 5060;
 /** The IPv6 transport of pjsip.conf (shipped commented out): the template's transport-udp is IPv4 only. */
 export const IPV6_TRANSPORT = 'transport-udp6';
 
-export interface InternodeOptions {
+export interface InternodeConfOptions {
   /** This node's name. */
   self: string;
   /** The other nodes, each once. */
@@ -46,7 +46,7 @@ function peerObjects(peer: PeerNode, port: number): string[] {
 }
 
 /** Throws NodeInputError (every problem in one message) on invalid names, addresses or port. */
-export function renderInternodeConf(options: InternodeOptions): string {
+export function renderInternodeConf(options: InternodeConfOptions): string {
   const port = options.port ?? DEFAULT_SIP_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new NodeInputError(`--port ${port}: a SIP port is a number from 1 to 65535`);
   const peers = validateNodes(options.self, options.peers).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
