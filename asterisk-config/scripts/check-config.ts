@@ -7,14 +7,17 @@
  * prompts missing on disk, AMI/ARI credentials that differ from the server's, AMI rights beyond (or
  * short of) what the server uses, AMI or ARI reachable from more than the CTI server, more ARI
  * connections (CTI_ARI_CONNECTIONS + the event socket + browser phones) than http.conf's sessionlimit
- * lets in. Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
+ * lets in. With several Asterisk nodes (a pjsip_internode.conf in the directory, or --nodes a,b,c
+ * --self a): the trunk to every other node, what a call from one may reach, and systemname.
+ * Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
  */
+import { parseNodeOptions, type InternodeOptions } from './check-internode.js';
 import { isMain, parseArgs } from './cli-args.js';
 import type { Finding } from './findings.js';
 import { defaultSoundsDir, runCheck } from './run-check.js';
 import { SetupError, readServerFacts } from './server-facts.js';
 
-const USAGE = 'usage: npm run check-config -- --asterisk-config <dir> [--sounds <dir>] [--demo]';
+const USAGE = 'usage: npm run check-config -- --asterisk-config <dir> [--sounds <dir>] [--demo] [--nodes <a,b,…> --self <node>]';
 
 function format(f: Finding): string {
   return `${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${f.message}${f.at ? ` [${f.at}]` : ''}`;
@@ -22,8 +25,10 @@ function format(f: Finding): string {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<number> {
   let options: Map<string, string>;
+  let internode: InternodeOptions;
   try {
-    options = parseArgs(argv, ['asterisk-config', 'sounds'], ['demo', 'help']);
+    options = parseArgs(argv, ['asterisk-config', 'sounds', 'nodes', 'self'], ['demo', 'help']);
+    internode = parseNodeOptions(options.get('nodes'), options.get('self'));
   } catch (e) {
     print(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -37,7 +42,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, print: (line:
   try {
     const facts = await readServerFacts(env, { demo: options.has('demo') });
     print(`check-config: ${asteriskDir} with prompts in ${soundsDir}, against ${facts.database} (application ${facts.config.ari.app})`);
-    const findings = runCheck(asteriskDir, soundsDir, facts);
+    const findings = runCheck(asteriskDir, soundsDir, facts, internode);
     findings.forEach((f) => print(format(f)));
     const errors = findings.filter((f) => f.level === 'error').length;
     print(`${errors} error(s), ${findings.length - errors} warning(s)`);

@@ -3,6 +3,7 @@
  * carrier's calls come in through them), and the passwords of auth objects.
  */
 import { isTrue, lastEntry, lastValue, objects, type ConfFile } from './conf-file.js';
+import { INTERNODE_PREFIX } from './internode-nodes.js';
 
 export interface PjsipEndpoint {
   name: string;
@@ -23,7 +24,8 @@ export interface Pjsip {
   endpoints: Map<string, PjsipEndpoint>;
   auths: PjsipAuth[];
   /** Endpoints that stand for a carrier: named by an identify or a registration, or with an AOR
-   * that has a static contact (Asterisk sends to it without a registration). */
+   * that has a static contact (Asterisk sends to it without a registration). The other nodes of
+   * the centre (internode-<node>) look the same but are not carriers: check-internode reads them. */
   trunks: PjsipEndpoint[];
 }
 
@@ -55,7 +57,7 @@ export function readPjsip(file: ConfFile): Pjsip {
     auths: typed.filter((t) => t.type === 'auth').map((t) => ({ name: t.section.name, password: lastValue(t.entries, 'password'), at: t.section.at })),
     trunks: [...trunkNames].flatMap((name) => {
       const endpoint = endpoints.get(name);
-      return endpoint ? [endpoint] : [];
+      return endpoint && !name.startsWith(INTERNODE_PREFIX) ? [endpoint] : [];
     }),
   };
 }

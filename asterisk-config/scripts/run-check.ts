@@ -5,6 +5,7 @@ import { readAsteriskFiles } from './asterisk-files.js';
 import { checkCredentials } from './check-credentials.js';
 import { checkDids } from './check-dids.js';
 import { checkEndpoints } from './check-endpoints.js';
+import { checkInternode, type InternodeOptions } from './check-internode.js';
 import { checkOutage } from './check-outage.js';
 import { checkPrompts } from './check-prompts.js';
 import { checkSessions } from './check-sessions.js';
@@ -20,7 +21,8 @@ export function defaultSoundsDir(asteriskDir: string): string {
   return existsSync(local) ? local : SYSTEM_SOUNDS;
 }
 
-export function runCheck(asteriskDir: string, soundsDir: string, facts: ServerFacts): Finding[] {
+/** `internode`: --nodes and --self, for a centre with several Asterisk nodes (check-internode.ts). */
+export function runCheck(asteriskDir: string, soundsDir: string, facts: ServerFacts, internode: InternodeOptions = {}): Finding[] {
   const files = readAsteriskFiles(asteriskDir);
   return [
     ...files.missing.map((name) => error('file-missing', `${name} is missing from ${asteriskDir}`)),
@@ -30,6 +32,7 @@ export function runCheck(asteriskDir: string, soundsDir: string, facts: ServerFa
     ...checkSessions(files, facts),
     ...checkEndpoints(files, facts),
     ...checkOutage(files, facts),
+    ...checkInternode(files, internode),
     ...checkPrompts(facts, soundsDir),
   ];
 }
