@@ -210,6 +210,20 @@ describe('a call across the inter-node trunk', () => {
     await until(async () => (await channels(b)).length === 0, 'b without channels');
   });
 
+  it('Busy() on b answers the trunk call 486 at once; an extension b does not have is refused 404', async () => {
+    const nodes = await startNodes(['a', 'b'], { extraDialplan: { b: ['[from-internode]', 'exten => 4000,1,Busy()'] } });
+    const a = node(nodes, 'a');
+    const b = node(nodes, 'b');
+    const busy = await originate(a, 'PJSIP/4000@internode-b');
+    expect(await a.app.waitFor(ofType('ChannelDestroyed', busy.id), 'the busy leg destroyed')).toMatchObject({ cause: 17, tech_cause: 486 });
+    expect(dialStatuses(a.app.events, busy.id)).toEqual(['', 'BUSY']);
+    await until(async () => (await channels(b)).length === 0, 'b without channels');
+
+    const unknown = await originate(a, 'PJSIP/no-such-exten@internode-b');
+    expect(await a.app.waitFor(ofType('ChannelDestroyed', unknown.id), 'the refused leg destroyed')).toMatchObject({ cause: 1, tech_cause: 404 });
+    expect(dialStatuses(a.app.events, unknown.id)).toEqual(['', 'CHANUNAVAIL']);
+  });
+
   it('Dial() in a\'s dialplan crosses too: a Local originate through Dial(PJSIP/${EXTEN}@internode-b) is answered by b\'s phone', async () => {
     const nodes = await startNodes(['a', 'b'], {
       extraDialplan: { a: ['[dial-node-b]', 'exten => _X.,1,Dial(PJSIP/${EXTEN}@internode-b,20)', ' same => n,Hangup()'] },
