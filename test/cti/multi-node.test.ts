@@ -43,6 +43,15 @@ const callRow = async (id: string) => first(await h.server.store.db.select().fro
 const ticketRow = async (id: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
 const simChannel = async (node: string, id: string) => (await simRequest<{ state: string; bridgeId: string | null }>(sim(node).httpUrl, 'GET', `/sim/channels/${id}`)).body;
 
+interface SimChannel {
+  id: string;
+  name: string;
+  state: string;
+  endpoint: string | null;
+  bridgeId: string | null;
+  stasisApp: string | null;
+}
+
 interface Health {
   status: string;
   reasons?: string[];
@@ -94,9 +103,36 @@ describe('two Asterisk nodes behind one server', () => {
     expect(await callRow(onB)).toMatchObject({ outcome: 'answered', state: 'ended' });
   });
 
+  it("crosses to an agent on another node over the inter-node trunk: the call stays bridged on the caller's node", async () => {
+    await desk1001.next('agent.state', (m) => m.state === 'ready' && desk1001.received.some((x) => x.state === 'wrap_up'));
+    await desk1002.next('agent.state', (m) => m.state === 'ready' && desk1002.received.some((x) => x.state === 'wrap_up'));
+    // Only the agent on node b is free.
+    expect(await desk1001.command('agent.notReady', { reason: '培训' })).toMatchObject({ ok: true });
+    const onA = await placeCall(sim('a').httpUrl, '13800000105', '12345');
+    await desk1002.next('call.offered', (m) => m.callId === onA);
+    await desk1002.next('call.answered', (m) => m.callId === onA);
+    expect(await callRow(onA)).toMatchObject({ node: 'a', outcome: 'answered', endedAt: null });
+
+    // On node a: the caller and the trunk leg to node b share the call's bridge.
+    const caller = await simChannel('a', onA);
+    const onNodeA = (await simRequest<SimChannel[]>(sim('a').httpUrl, 'GET', '/sim/channels')).body;
+    const trunkLeg = onNodeA.find((c) => c.name.startsWith('PJSIP/internode-b-'));
+    expect(trunkLeg).toMatchObject({ state: 'Up', bridgeId: caller.bridgeId, stasisApp: 'hotline12345' });
+    // On node b: the call came in from node a and rings 1002's phone there, answered.
+    const onNodeB = (await simRequest<SimChannel[]>(sim('b').httpUrl, 'GET', '/sim/channels')).body;
+    expect(onNodeB.find((c) => c.name.startsWith('PJSIP/internode-a-'))).toMatchObject({ state: 'Up' });
+    expect(onNodeB.find((c) => c.endpoint === 'PJSIP/1002')).toMatchObject({ state: 'Up' });
+
+    // The caller hangs up on node a: node b's side ends with it.
+    await simRequest(sim('a').httpUrl, 'POST', `/sim/channels/${onA}/hangup`);
+    await desk1002.next('call.ended', (m) => m.callId === onA);
+    await waitFor(async () => (await simRequest<SimChannel[]>(sim('b').httpUrl, 'GET', '/sim/channels')).body.length === 0, "node b's side of the call gone");
+    expect(await callRow(onA)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect(await desk1001.command('agent.ready')).toMatchObject({ ok: true });
+  });
+
   it('a lost node takes only its own calls: they are closed and called back, the other node talks on', async () => {
     // A call in progress on node a …
-    await desk1001.next('agent.state', (m) => m.state === 'ready' && desk1001.received.some((x) => x.state === 'wrap_up'));
     const talking = await placeCall(sim('a').httpUrl, '13800000103', '12345');
     await desk1001.next('call.answered', (m) => m.callId === talking);
     // … and a caller waiting on node b, whose agent is away.

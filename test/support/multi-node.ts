@@ -6,7 +6,11 @@ import type { Config } from '../../config.js';
 import { createLogger, silentLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { linkPbxSims, startPbxSim, type PbxSim } from '../pbx-sim/index.js';
-import { internodeConfig } from '../pbx-sim/support/internode-config.js';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderInternodeConf } from '../../asterisk-config/scripts/internode-render.js';
+import { defaultConfigDir } from '../pbx-sim/config/load.js';
 import { testConfig, type SimOptions } from './harness.js';
 import { waitFor } from './sim-client.js';
 import { testDatabaseLocation } from './test-database.js';
@@ -17,6 +21,19 @@ export interface NodesHarness {
   server: RunningServer;
   clock: TestClock;
   stop(): Promise<void>;
+}
+
+/**
+ * A node's Asterisk configuration as a deployment has it: the shipped `asterisk-config/` with the
+ * `pjsip_internode.conf` that `npm run internode-config` writes for it (its addresses are never
+ * dialled by the simulator, which joins nodes with linkPbxSims).
+ */
+function nodeConfigDir(self: string, names: string[]): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `cti-node-${self}-`));
+  cpSync(defaultConfigDir(), dir, { recursive: true });
+  const peers = names.filter((n) => n !== self).map((name, i) => ({ name, address: `10.0.0.${11 + i}` }));
+  if (peers.length > 0) writeFileSync(join(dir, 'pjsip_internode.conf'), renderInternodeConf({ self, peers }));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The `nodes` setting for these simulators, in their order. */
@@ -35,7 +52,7 @@ export async function startNodesHarness(
   clock = new TestClock(),
 ): Promise<NodesHarness> {
   const sims: Record<string, PbxSim> = {};
-  const configs = names.map((name) => internodeConfig(name, names.filter((other) => other !== name)));
+  const configs = names.map((name) => nodeConfigDir(name, names));
   // Each node has its own systemname (unique channel ids across nodes) and trunks to the others. A
   // phone is registered on one node only: none is online until a test registers it on its node.
   for (const [i, name] of names.entries()) {
