@@ -131,6 +131,32 @@ describe('two Asterisk nodes behind one server', () => {
     expect(await desk1001.command('agent.ready')).toMatchObject({ ok: true });
   });
 
+  it('an attended transfer from an agent on node a to one on node b: consulted over the trunk, then handed over', async () => {
+    const b = agentId('1002');
+    await desk1002.next('agent.state', (m) => m.state === 'ready' && desk1002.received.filter((x) => x.state === 'ready').length >= 3);
+    expect(await desk1002.command('agent.notReady', { reason: '休息' })).toMatchObject({ ok: true });
+    const onA = await placeCall(sim('a').httpUrl, '13800000106', '12345');
+    await desk1001.next('call.answered', (m) => m.callId === onA);
+    // The colleague is free once the call is in hand (a transfer goes to a ready agent only).
+    expect(await desk1002.command('agent.ready')).toMatchObject({ ok: true });
+    expect(await desk1001.command('call.transfer', { callId: onA, target: { kind: 'agent', agentId: b }, mode: 'attended' })).toMatchObject({ ok: true });
+    await desk1002.next('call.offered', (m) => m.callId === onA);
+    await waitFor(() => h.server.calls.agents.get(b)?.state === 'on_call', 'the colleague on node b answered');
+    expect(await desk1001.command('call.transfer.complete', { callId: onA })).toMatchObject({ ok: true });
+    await desk1002.next('call.answered', (m) => m.callId === onA);
+    expect(h.server.calls.call(onA)?.agentId).toBe(b);
+    // Still bridged on node a, now with the trunk leg to node b.
+    const caller = await simChannel('a', onA);
+    const onNodeA = (await simRequest<SimChannel[]>(sim('a').httpUrl, 'GET', '/sim/channels')).body;
+    expect(onNodeA.filter((c) => c.bridgeId === caller.bridgeId).map((c) => c.name.replace(/-[0-9a-f]+$/, ''))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^PJSIP\/internode-b/)]),
+    );
+    expect(onNodeA.some((c) => c.endpoint === 'PJSIP/1001')).toBe(false);
+    await simRequest(sim('a').httpUrl, 'POST', `/sim/channels/${onA}/hangup`);
+    await desk1002.next('call.ended', (m) => m.callId === onA);
+    expect(await callRow(onA)).toMatchObject({ node: 'a', outcome: 'answered', state: 'ended' });
+  });
+
   it('a lost node takes only its own calls: they are closed and called back, the other node talks on', async () => {
     // A call in progress on node a …
     const talking = await placeCall(sim('a').httpUrl, '13800000103', '12345');
@@ -159,7 +185,7 @@ describe('two Asterisk nodes behind one server', () => {
     // Node a's call never noticed.
     expect(h.server.calls.call(talking)?.state).toBe('connected');
     expect((await simChannel('a', talking)).state).toBe('Up');
-    expect(h.server.calls.agents.get(desk1001AgentId())?.state).toBe('on_call');
+    expect(h.server.calls.agents.get(agentId('1001'))?.state).toBe('on_call');
 
     // The server still serves, and says what is missing.
     const health = await simRequest<Health>(h.server.httpUrl, 'GET', '/health');
@@ -176,8 +202,8 @@ describe('two Asterisk nodes behind one server', () => {
   });
 });
 
-function desk1001AgentId(): number {
-  const agent = h.server.calls.agents.list().find((a) => a.login === '1001');
-  if (!agent) throw new Error('agent 1001 not loaded');
+function agentId(login: string): number {
+  const agent = h.server.calls.agents.list().find((a) => a.login === login);
+  if (!agent) throw new Error(`agent ${login} not loaded`);
   return agent.agentId;
 }
