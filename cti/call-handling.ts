@@ -57,6 +57,8 @@ export interface CallHandling {
   recovery: RecoveryStatus;
   call(callId: string): InboundCall | undefined;
   calls(): InboundCall[];
+  /** Each Asterisk node: its links and the calls on it now (for the wallboard). */
+  nodes(): { name: string; ami: boolean; ari: boolean; calls: number }[];
   /** Before stopping: removes what this server made on the PBX and no call needs any more (idle holding bridges). */
   releasePbxResources(): Promise<void>;
   /** Resolves once the calls' pending progress writes are done (before the store closes). */
@@ -113,12 +115,15 @@ export function startCallHandling(deps: {
   );
   // A leg to a phone registered on another node goes over the inter-node trunk (pbx-ari.ts).
   ari.locatePhonesWith((endpoint) => agents.phoneNode(endpoint));
-  /** The node a call is on (its caller's channel's). */
-  const nodeOfCall = (call: InboundCall): string => ari.nodeOf(call.channelId) ?? ari.nodeNames()[0] ?? '';
+  /** The node each live call is on (its caller's channel's), kept from when it was registered. */
+  const callNodes = new WeakMap<InboundCall, string>();
+  const nodeOfCall = (call: InboundCall): string => callNodes.get(call) ?? ari.nodeOf(call.channelId) ?? ari.nodeNames()[0] ?? '';
 
   const recovery = new RecoveryStatus();
   const register = (call: InboundCall) => {
     live.set(call.callId, call);
+    const node = ari.nodeOf(call.channelId);
+    if (node !== undefined) callNodes.set(call, node);
     call.whenEnded(() => live.delete(call.callId));
   };
   const routeFor = async (dialledNumber: string, caller: string, now: Date): Promise<RouteDecision> => {
@@ -325,6 +330,11 @@ export function startCallHandling(deps: {
     recovery,
     call: (callId) => live.get(callId),
     calls: () => [...live.values()],
+    nodes: () => {
+      const counts = new Map<string, number>();
+      for (const call of live.values()) counts.set(nodeOfCall(call), (counts.get(nodeOfCall(call)) ?? 0) + 1);
+      return deps.nodes.map((n) => ({ name: n.name, ami: n.ami.isConnected, ari: n.ari.isConnected, calls: counts.get(n.name) ?? 0 }));
+    },
     releasePbxResources: () => queue.releaseIdleBridges(),
     settle: () => writes.drainAll(),
     stop() {

@@ -153,6 +153,8 @@ export class LivePicture {
     return {
       type: 'snapshot',
       at: now.toISOString(),
+      // Each Asterisk node's links and calls: a node down shows on the wall at once.
+      nodes: this.calls.nodes(),
       skills,
       agents,
       calls,

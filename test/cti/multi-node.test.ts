@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, missedCalls, ticketEvents, tickets } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
+import { SupervisorDesk } from '../support/supervisor-desk.js';
 import { registerPhones } from '../support/harness.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
@@ -194,6 +195,16 @@ describe('two Asterisk nodes behind one server', () => {
     expect(health.body.reasons).toContain('node b: ARI link down');
     expect(health.body.nodes.find((n) => n.name === 'a')?.serving).toBe(true);
     expect(health.body.nodes.find((n) => n.name === 'b')?.serving).toBe(false);
+
+    // The wallboard's snapshot shows which node is down, and the call still on node a.
+    await waitFor(() => h.server.calls.call(waiting) === undefined, "node b's call gone from the live calls");
+    const wall = await SupervisorDesk.login(h.server.httpUrl, 'super');
+    const snapshot = await wall.next('snapshot', (m) => Array.isArray(m.nodes));
+    expect(snapshot.nodes).toEqual([
+      { name: 'a', ami: true, ari: true, calls: 1 },
+      expect.objectContaining({ name: 'b', ari: false, calls: 0 }),
+    ]);
+    wall.close();
 
     // A new caller on node a is served as before.
     await simRequest(sim('a').httpUrl, 'POST', `/sim/channels/${talking}/hangup`);

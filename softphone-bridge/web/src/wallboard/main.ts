@@ -68,8 +68,15 @@ interface Targets {
   amberBand: number;
   queueWaitRedSeconds: number;
 }
+interface NodeRow {
+  name: string;
+  ami: boolean;
+  ari: boolean;
+  calls: number;
+}
 interface Snapshot {
   at: string;
+  nodes: NodeRow[];
   skills: SkillRow[];
   agents: AgentRow[];
   calls: CallRow[];
@@ -83,6 +90,7 @@ interface Snapshot {
 const app = byId('app');
 const who = byId('who');
 const link = byId('link');
+const nodesEl = byId('nodes');
 const banner = byId('banner');
 const clockEl = byId('clock');
 const logoutButton = byId<HTMLButtonElement>('logout');
@@ -305,6 +313,23 @@ function agentActions(agent: AgentRow): HTMLElement {
   );
 }
 
+/** 交换节点 a 正常 · b 中断: each Asterisk node's links, and its calls. */
+function renderNodes(nodes: NodeRow[]): void {
+  replace(
+    nodesEl,
+    '交换节点 ',
+    ...nodes.map((n) => {
+      const up = n.ami && n.ari;
+      const down = [n.ami ? null : 'AMI', n.ari ? null : 'ARI'].filter(Boolean).join('/');
+      return h(
+        'span',
+        { class: `node ${up ? 'node-up' : 'node-down'}`, 'data-node': n.name, 'data-up': String(up), title: `当前通话 ${n.calls} 通` },
+        `${n.name} ${up ? '正常' : `${down} 中断`}`,
+      );
+    }),
+  );
+}
+
 function render(): void {
   if (!snapshot) {
     replace(kpis, h('p', { class: 'muted' }, '等待数据…'));
@@ -312,6 +337,7 @@ function render(): void {
   }
   const snap = snapshot;
   const elapsed = Math.max(0, (Date.now() - receivedAt) / 1000);
+  renderNodes(snap.nodes);
   const t = snap.today;
   const kpi = (label: string, value: string, testid: string, judged?: { level: Level; target: number }) =>
     h(
