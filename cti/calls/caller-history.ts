@@ -59,11 +59,14 @@ export class CallerHistory {
   }
 }
 
-/** The message of a failed query without the caller's number in it (a query error lists its parameters). */
+/**
+ * Why the read failed: the driver's own message (the innermost cause), not the query's text, with any
+ * number in it masked (a query error lists its parameters, the caller's number among them).
+ */
 function failureText(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error && parts.length < 3; e = e.cause) parts.push(e.message);
-  return maskDialString(parts.length > 0 ? parts.join(' <- ') : String(error));
+  let root = error;
+  for (let depth = 0; root instanceof Error && root.cause !== undefined && depth < 5; depth++) root = root.cause;
+  return maskDialString(root instanceof Error ? root.message : String(root));
 }
 
 /**
