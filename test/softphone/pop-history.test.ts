@@ -26,6 +26,9 @@ beforeAll(async () => {
   });
   // The agent's phone rings until the caller hangs up: the pop is what is looked at.
   await registerPhones(h.sim, ['1001'], 'manual');
+  // For click-to-call: the agent's phone picks up, the citizen's rings until the agent hangs up.
+  await registerPhones(h.sim, ['1002'], 'auto');
+  await registerPhones(h.sim, ['trunk'], 'manual');
 });
 afterAll(async () => {
   await h.stop();
@@ -135,5 +138,21 @@ describe("the screen-pop's caller history", () => {
       return row?.endedAt ? row : undefined;
     }, 'the call ended');
     expect(ended).toMatchObject({ outcome: 'abandoned', state: 'ended' });
+  });
+
+  it('a call the agent places (外呼) pops with the history read while their phone rang', async () => {
+    const dialler = await AgentDesktop.login(h.server.httpUrl, '1002');
+    try {
+      expect(await dialler.command('agent.ready')).toMatchObject({ ok: true });
+      const dialling = dialler.command('call.dial', { number: CALLER });
+      const pop = await dialler.next('call.offered', (m) => m.outbound === true);
+      expect(pop).toMatchObject({ callerNumber: CALLER, repeatCaller: true });
+      expect((pop.history as PopHistory).map((t) => t.ticketNumber)).toContain(earlier);
+      expect(await dialler.command('call.hangup', { callId: pop.callId })).toMatchObject({ ok: true });
+      expect(await dialling).toMatchObject({ ok: false });
+      await dialler.next('call.offer.withdrawn', (m) => m.callId === pop.callId);
+    } finally {
+      dialler.close();
+    }
   });
 });
