@@ -236,6 +236,8 @@ export class InboundCall implements QueueMember {
 
   private async enqueue(skillCode: string | null, place?: QueuePlace): Promise<void> {
     if (this.ended) return;
+    // At the latest as the caller joins the line (one whose greeting never started: the answer failed).
+    this.summary.history.start();
     const skills = await listSkills(this.ctx.db);
     const code = skillCode ?? (await this.defaultSkillCode());
     if (this.ended) return;
