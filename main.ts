@@ -153,7 +153,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const apiCatalogue = await registerApiDocs(http);
   const throttle = new LoginThrottle(store.db, log.child({ part: 'login' }));
   await http.register(authRoutes, { db: store.db, sessions, throttle, perAddressPerMinute: config.loginAttemptsPerMinute });
-  await http.register(agentGateway, { calls, sessions, db: store.db, limits: socketLimits });
+  await http.register(agentGateway, { calls, sessions, limits: socketLimits });
   await http.register(supervisorGateway, { calls, sessions, db: store.db, limits: socketLimits });
   await http.register(calendarRoutes, { db: store.db, sessions });
   await http.register(ticketRoutes, { db: store.db, sessions, tickets });

@@ -31,6 +31,7 @@ import { CallControl } from './calls/call-control.js';
 import type { AdoptOutbound } from './calls/click-to-call.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall, type RestoredCall } from './calls/inbound-call.js';
+import { callerHistory } from './calls/caller-history.js';
 import { CallWrites } from './calls/call-writes.js';
 import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
@@ -162,7 +163,9 @@ export function startCallHandling(deps: {
     }
     // Stopped, or found again by a reconciliation, while the route was being decided.
     if (stopped || live.has(arrived.linkedId)) return;
-    const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber);
+    // The caller's recent tickets are read once, as the greeting starts (run()); the pop uses what was read.
+    const history = callerHistory(db, log, arrived.linkedId, caller);
+    const call = new InboundCall(ctx, queue, arrived, decision, caller, dialledNumber, history);
     register(call);
     void call.run({ answering });
   };
@@ -235,7 +238,10 @@ export function startCallHandling(deps: {
   const rebuild = async (row: CallRow, ticket: TicketRow, restored: RestoredCall): Promise<InboundCall> => {
     const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : await routeFor(row.dialledNumber, row.callerNumber, clock.now());
     const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: await findActiveRoute(db, row.dialledNumber), isNew: false };
-    const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, restored);
+    // A call taken back after a restart may be offered at once (it was queued): its history is read now.
+    const history = callerHistory(db, log, row.linkedId, row.callerNumber);
+    history.start();
+    const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, history, restored);
     register(call);
     return call;
   };
@@ -302,7 +308,10 @@ export function startCallHandling(deps: {
       arrivedAt: clock.now().toISOString(),
       direction: 'outbound',
     });
-    const call = new InboundCall(ctx, queue, { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true }, callbackDecision(ticket), callerNumber, ticket.dialledNumber);
+    // Read as the callback's greeting starts (run()), like a new call's.
+    const history = callerHistory(db, log, legId, callerNumber);
+    const arrived = { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true };
+    const call = new InboundCall(ctx, queue, arrived, callbackDecision(ticket), callerNumber, ticket.dialledNumber, history);
     register(call);
     void call.run();
   };
@@ -311,7 +320,8 @@ export function startCallHandling(deps: {
   const adoptOutbound: AdoptOutbound = (outbound) => {
     const arrived = { linkedId: outbound.callId, channelId: outbound.callId, callId: outbound.rowId, ticket: outbound.ticket, route: undefined, isNew: true };
     const restored: RestoredCall = { state: 'offered', arrivedAtMs: outbound.arrivedAtMs, queuedAtMs: null, ivrSteps: [] };
-    const call = new InboundCall(ctx, queue, arrived, callbackDecision(outbound.ticket), outbound.number, outbound.number, restored);
+    // The history click-to-call read while the agent's phone rang (its pop already used it): kept for a later offer (a transfer).
+    const call = new InboundCall(ctx, queue, arrived, callbackDecision(outbound.ticket), outbound.number, outbound.number, outbound.history, restored);
     register(call);
     return call;
   };

@@ -29,6 +29,7 @@ import {
   type TicketRow,
 } from '../../store/index.js';
 import type { CallSummary } from '../events/domain-events.js';
+import { callerHistory, type CallerHistory } from './caller-history.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
@@ -42,6 +43,8 @@ export interface OutboundCall {
   number: string;
   ticket: TicketRow;
   arrivedAtMs: number;
+  /** The citizen's recent tickets, read while the agent's phone rang. */
+  history: CallerHistory;
 }
 
 /** Builds the live call (state `offered`) for an answered outbound call and registers it. */
@@ -94,6 +97,11 @@ export async function clickToCall(
   // Read before the agent is offered the call: nothing is awaited between that and the ring.
   const main = (await listRoutes(ctx.db)).find((r) => r.mode === 'main' && r.enabled);
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
+  // The citizen's recent tickets, read while the agent's own phone rings, so the pop that follows
+  // the pick-up waits for no query. A new call's own ticket is opened later and may be read or not:
+  // the pop leaves it out by its id either way.
+  const history = callerHistory(ctx.db, ctx.log, callId, number);
+  history.start();
   const hotline = original?.hotline ?? main?.name ?? '12345';
   // The agent's leg is an agent leg like on any call (a reconciliation after a restart finds it so).
   const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'agent');
@@ -120,7 +128,7 @@ export async function clickToCall(
   await setTicketAgent(ctx.db, ticket.id, agentId);
   const login = agent.login;
   await appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
-  const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number };
+  const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number, history };
   // Before the pop goes out, so the pop's `allowed` already offers 挂断 while the citizen rings.
   const doneDialling = onDialling(callId, own.legId);
   ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
@@ -143,7 +151,7 @@ export async function clickToCall(
     throw new CallControlError(`外呼失败：${why}`);
   }
   if (missedCallId !== undefined) await completeMissedCall(ctx.db, missedCallId, agentId);
-  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime() });
+  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime(), history });
   await call.connectOutbound(agentId, own.legId);
   return callId;
 }

@@ -26,6 +26,7 @@ import { AriMediaPort } from '../media/ari-media-port.js';
 import type { CallQueue, QueueMember, QueuePlace } from '../queue/call-queue.js';
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
+import type { CallerHistory } from './caller-history.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
@@ -86,6 +87,8 @@ export class InboundCall implements QueueMember {
     private readonly decision: RouteDecision,
     callerNumber: string,
     dialledNumber: string,
+    /** The caller's recent tickets for the screen-pop; a new call starts the read as its greeting starts. */
+    history: CallerHistory,
     restored?: RestoredCall,
   ) {
     this.arrivedAt = restored?.arrivedAtMs ?? ctx.clock.now().getTime();
@@ -102,6 +105,7 @@ export class InboundCall implements QueueMember {
       mode: decision.kind === 'serve' ? decision.mode : 'main',
       ticketId: arrived.ticket.id,
       ticketNumber: arrived.ticket.number,
+      history,
     };
     // Every transition is written in the call's order (call-writes.ts); the flow goes on with the state in memory.
     this.machine = new CallStateMachine(
@@ -186,7 +190,12 @@ export class InboundCall implements QueueMember {
         return;
       }
       // A key pressed during the greeting stays buffered for the menu.
-      if (this.machine.state !== 'ivr') await this.port.play([this.decision.greeting ?? PROMPTS.greeting, ...(this.decision.repeatCaller ? [PROMPTS.repeatCallWarning] : [])]);
+      const greeting =
+        this.machine.state !== 'ivr' ? this.port.play([this.decision.greeting ?? PROMPTS.greeting, ...(this.decision.repeatCaller ? [PROMPTS.repeatCallWarning] : [])]) : undefined;
+      // The caller's recent tickets are read while the greeting plays: after the answer and the
+      // greeting's request, so neither waits for them, and seconds before any agent is offered the call.
+      this.summary.history.start();
+      if (greeting) await greeting;
       let outcome: IvrOutcome | null = null;
       if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId);
       if (outcome?.kind === 'transfer') {
@@ -227,6 +236,8 @@ export class InboundCall implements QueueMember {
 
   private async enqueue(skillCode: string | null, place?: QueuePlace): Promise<void> {
     if (this.ended) return;
+    // At the latest as the caller joins the line (one whose greeting never started: the answer failed).
+    this.summary.history.start();
     const skills = await listSkills(this.ctx.db);
     const code = skillCode ?? (await this.defaultSkillCode());
     if (this.ended) return;

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { IvrStep } from '../../ivr/interpreter.js';
 import type { RouteMode } from '../../store/index.js';
+import type { CallerHistory } from '../calls/caller-history.js';
 
 export interface CallSummary {
   /** The call's key (the caller channel's id, also the calls/tickets key). */
@@ -15,6 +16,8 @@ export interface CallSummary {
   mode: RouteMode;
   ticketId: number;
   ticketNumber: string;
+  /** The caller's recent tickets, read when the call arrived, for the screen-pop (not sent as such). */
+  history: CallerHistory;
 }
 
 /** Why an offer to an agent ended without them taking the call. */

@@ -39,6 +39,7 @@ import {
 import type { IvrStep } from '../../ivr/interpreter.js';
 import type { AriBridge, AriChannel } from '../ari/ari-types.js';
 import type { CallContext } from '../calls/call-context.js';
+import { CallerHistory } from '../calls/caller-history.js';
 import type { CallState } from '../calls/call-state-machine.js';
 import type { InboundCall, RestoredCall } from '../calls/inbound-call.js';
 import { maskNumber } from '../logging.js';
@@ -372,6 +373,7 @@ class Pass {
           mode: 'main',
           ticketId: ticket.id,
           ticketNumber: ticket.number,
+          history: CallerHistory.none(),
         },
       });
     }

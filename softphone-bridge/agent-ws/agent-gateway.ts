@@ -12,8 +12,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { DESKTOP_GONE_REASON } from '../../cti/agents/agent-registry.js';
 import type { CallHandling } from '../../cti/call-handling.js';
-import type { DomainEvent } from '../../cti/events/domain-events.js';
-import type { Db } from '../../store/index.js';
+import type { CallSummary, DomainEvent } from '../../cti/events/domain-events.js';
 import type { Sessions } from '../auth/sessions.js';
 import { holdSession, socketSession } from '../auth/socket-session.js';
 import { answer, readCommand } from '../ws-commands.js';
@@ -22,6 +21,7 @@ import type { SocketLimits } from '../ws-limits.js';
 import { AgentCommand } from './messages.js';
 import { DeskRegistry } from './desk-registry.js';
 import { buildScreenPop } from './screen-pop.js';
+import type { PastTicket } from '../../cti/calls/caller-history.js';
 
 /** The agent a domain event concerns (the one whose desktop gets it), or null when it goes to no desktop. */
 function addresseeOf(event: DomainEvent): number | null {
@@ -46,8 +46,25 @@ function addresseeOf(event: DomainEvent): number | null {
   }
 }
 
+/** A call's summary as the desktop gets it: the kept history is the pop's, not a field of its own. */
+function summaryOnWire(summary: CallSummary): Omit<CallSummary, 'history'> {
+  const { history: _history, ...fields } = summary;
+  return fields;
+}
+
+/** The screen-pop of a `call.offered`, from the history kept with the call: at once when it was read. */
+function screenPop(event: Extract<DomainEvent, { type: 'call.offered' }>): object | Promise<object> {
+  const pop = (past: readonly PastTicket[]) => ({
+    ...buildScreenPop(event.call, event.ivrSteps, event.waitedMs, past),
+    ...(event.outbound ? { outbound: true, missedCallId: event.outbound.missedCallId } : {}),
+  });
+  const past = event.call.history.now;
+  // Still being read (an agent free the moment the greeting ended): the pop waits for it, never goes without.
+  return past ? pop(past) : event.call.history.ready.then(pop);
+}
+
 /** The wire form of a domain event for the desktop of the agent it concerns (without `allowed`). */
-function wireForm(db: Db, event: DomainEvent): object | null | Promise<object> {
+function wireForm(event: DomainEvent): object | null | Promise<object> {
   switch (event.type) {
     case 'agent.state':
       return {
@@ -58,10 +75,7 @@ function wireForm(db: Db, event: DomainEvent): object | null | Promise<object> {
         ...(event.wrapUpUntil ? { wrapUpUntil: event.wrapUpUntil, wrapUpExtended: event.wrapUpExtended ?? false } : {}),
       };
     case 'call.offered':
-      return buildScreenPop(db, event.call, event.ivrSteps, event.waitedMs).then((pop) => ({
-        ...pop,
-        ...(event.outbound ? { outbound: true, missedCallId: event.outbound.missedCallId } : {}),
-      }));
+      return screenPop(event);
     case 'call.answered':
     case 'call.held':
     case 'call.resumed':
@@ -85,11 +99,11 @@ function wireForm(db: Db, event: DomainEvent): object | null | Promise<object> {
   }
 }
 
-export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; db: Db; limits: SocketLimits }> = (app, { calls, sessions, db, limits }) => {
+export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; limits: SocketLimits }> = (app, { calls, sessions, limits }) => {
   const desks = new DeskRegistry(
     calls.bus,
     addresseeOf,
-    (event) => wireForm(db, event),
+    (event) => wireForm(event),
     // Read when the event is delivered: the agent's and the call's state after the change it reports.
     (agentId, message) => ({ ...message, allowed: calls.control.allowed(agentId) }),
     (error) => app.log.error({ err: error }, 'an event could not be sent to the agent desktop'),
@@ -143,7 +157,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
         },
         call: active
           ? {
-              ...active.summary,
+              ...summaryOnWire(active.summary),
               state: active.state,
               answeredAt: active.answeredAtMs === null ? null : new Date(active.answeredAtMs).toISOString(),
               muted: situation.call?.muted ?? false,

@@ -1,11 +1,12 @@
 /**
  * The connected agent desktops, by agent, fed from one subscription to the domain event bus: an
- * event goes straight to the desktops of the agent it concerns and its wire form (a screen-pop reads
- * the database) is built once. With one subscription per desktop, every event visited every desktop
- * connected — 2,000 of them in a large centre — before reaching the one it was for.
+ * event goes straight to the desktops of the agent it concerns and its wire form is built once. With
+ * one subscription per desktop, every event visited every desktop connected — 2,000 of them in a large
+ * centre — before reaching the one it was for.
  *
- * A wire form that reads the database comes later than the event; the agent's later events wait for
- * it, so each desktop still gets its events in the order they happened (the pop before the answer).
+ * A wire form that is not ready at once (a screen-pop whose caller history is still being read) comes
+ * later than the event; the agent's later events wait for it, so each desktop still gets its events in
+ * the order they happened (the pop before the answer).
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import { KeyedSets } from '../../cti/events/keyed-sets.js';

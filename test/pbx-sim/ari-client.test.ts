@@ -22,7 +22,7 @@ const events: AriEvent[] = [];
 const requests: AriRequestRecord[] = [];
 
 beforeAll(async () => {
-  sim = await startPbxSim({ onAriRequest: (r) => requests.push(r) });
+  sim = await startPbxSim({ onAriRequest: (r) => void requests.push(r) });
   ari = new AriConnection({ url: sim.httpUrl, username: 'cti', password: 'cti-secret', app: 'hotline12345' }, silentLogger());
   ari.on('event', (e) => events.push(e));
   await ari.connect();

@@ -49,8 +49,8 @@ export interface PbxSimOptions {
   core?: Partial<PbxConfig>;
   /** AMI users instead of those of `configDir`'s manager.conf (e.g. the recording lab's, without eventfilter). */
   amiUsers?: AmiUser[];
-  /** Told of every authenticated ARI REST request, before it is handled (what a client sent). */
-  onAriRequest?: (request: AriRequestRecord) => void;
+  /** Told of every authenticated ARI REST request, before it is handled (what a client sent); a returned promise holds it until it settles. */
+  onAriRequest?: (request: AriRequestRecord) => void | Promise<void>;
   logger?: PbxLogger;
 }
 

@@ -35,8 +35,11 @@ export interface HttpServerOptions {
   control: Router;
   /** http.conf `sessionlimit`: connections open at once beyond it are closed on arrival. */
   sessionLimit: number;
-  /** Told of every authenticated ARI REST request (path under `/ari`), before it is handled. */
-  onAriRequest?: (request: AriRequestRecord) => void;
+  /**
+   * Told of every authenticated ARI REST request (path under `/ari`), before it is handled. A returned
+   * promise holds the request until it settles, as a slow PBX would (a test's window between two steps).
+   */
+  onAriRequest?: (request: AriRequestRecord) => void | Promise<void>;
   logger?: PbxLogger;
 }
 
@@ -123,7 +126,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
     const body = parseBody(req, raw, style);
-    if (style === 'ari') opts.onAriRequest?.({ method, path, query: [...url.searchParams], body });
+    if (style === 'ari') await opts.onAriRequest?.({ method, path, query: [...url.searchParams], body });
     const match = router.match(method, path);
     if (match.kind === 'no-route') throw new HttpError(404, 'Resource not found', style);
     if (match.kind === 'no-method') {
