@@ -151,6 +151,13 @@ export function startCallHandling(deps: {
       log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
       return;
     }
+    // A caller whose call was already closed and accounted for (their node was lost, then came back
+    // with the channel still there): released, as the call is on the callback list already.
+    if (!stopped && !arrived.isNew && arrived.closed && !live.has(arrived.linkedId)) {
+      log.warn({ channelId: channel.id, ticket: arrived.ticket.number }, 'a caller of a call already closed is still in the application; hanging up');
+      ari.hangup(channel.id).catch(() => undefined);
+      return;
+    }
     // Stopped while the arrival was being written: the call stays up on the PBX, like the calls in hand.
     if (stopped || !arrived.isNew || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;

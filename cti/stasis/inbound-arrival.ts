@@ -23,6 +23,8 @@ export interface ArrivedCall {
   route: RouteRow | undefined;
   /** False when this arrival had already been handled (duplicate delivery). */
   isNew: boolean;
+  /** The call was already closed (e.g. its node was lost and it was accounted for). */
+  closed?: boolean;
 }
 
 /**
@@ -65,5 +67,5 @@ export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumbe
     { channelId: channel.id, caller: maskNumber(callerNumber), dialled: dialledNumber, route: route?.mode ?? 'none', ticket: ticket.number, isNew: created },
     created ? 'call arrived, ticket opened' : 'call arrival repeated, existing ticket kept',
   );
-  return { linkedId, channelId: channel.id, callId: call.id, ticket, route, isNew: created };
+  return { linkedId, channelId: channel.id, callId: call.id, ticket, route, isNew: created, closed: call.endedAt !== null };
 }

@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
-import { calls, findActiveRoute, missedCalls, tickets, updateRoute } from '../../store/index.js';
+import { calls, findActiveRoute, missedCalls, openDatabase, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, testConfig } from '../support/harness.js';
@@ -186,6 +186,23 @@ describe('restart recovery', () => {
     await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === id), 'the caller released after the survey', 15_000);
     expect((await simBridges(sim)).filter((b) => b.name.startsWith('call-'))).toEqual([]);
     again.close();
+  });
+
+  it('a caller still in the application whose call was already closed (accounted for elsewhere) is released, not served again', async () => {
+    const { sim, dbPath, clock } = await world();
+    const first = await boot(sim, dbPath, clock);
+    const id = await placeCall(sim.httpUrl, '13300000077', '12345');
+    await waitFor(async () => (await rowOf(first.server, id))?.state === 'queued', 'the caller queued');
+    await first.server.close();
+    // Meanwhile the call was closed and put on the callback list (as when its node was taken as lost).
+    const store = await openDatabase(dbPath, clock);
+    await store.db.update(calls).set({ endedAt: clock.now().toISOString(), outcome: 'abandoned', state: 'ended' }).where(eq(calls.linkedId, id));
+    await store.close();
+
+    const second = await boot(sim, dbPath, clock);
+    await waitFor(async () => (await simChannels(sim)).every((c) => c.id !== id), 'the caller released');
+    expect(second.server.calls.call(id)).toBeUndefined();
+    expect((await second.server.store.db.select().from(tickets)).filter((t) => t.callKey === id)).toHaveLength(1);
   });
 
   it('callers who hang up while the server is down are closed answered or abandoned, and the unanswered number is on the missed-call list once', async () => {
