@@ -1,0 +1,123 @@
+/**
+ * A node fault across nodes: calls in every phase on two Asterisk nodes, some crossing the trunk,
+ * when node b dies and stays down. Node b's calls alone are closed and accounted for — answered ones
+ * closed answered, waiting ones on the missed-call list, and the agent on node a who was talking to a
+ * caller of node b is freed — while node a's calls (one talking, one waiting) go on untouched and end
+ * normally, leaving nothing behind on node a. A caller of node a whose agent was on node b loses that
+ * agent: the call ends as an agent hang-up would.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls, missedCalls } from '../../store/index.js';
+import { first } from '../../store/prepared.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones } from '../support/harness.js';
+import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+interface SimChannel {
+  id: string;
+  name: string;
+  state: string;
+  endpoint: string | null;
+  bridgeId: string | null;
+}
+
+let h: NodesHarness;
+const desks = new Map<string, AgentDesktop>();
+
+beforeAll(async () => {
+  h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
+  const { a, b } = h.sims;
+  if (!a || !b) throw new Error('nodes not started');
+  await registerPhones(a, ['1001', '1003']);
+  await registerPhones(b, ['1002', '1005']);
+  await waitFor(() => ['1001', '1003'].every((p) => h.server.calls.agents.phoneNode(`PJSIP/${p}`) === 'a') && h.server.calls.agents.phoneNode('PJSIP/1002') === 'b', 'phones located');
+  for (const login of ['1001', '1002', '1003', '1005']) desks.set(login, await AgentDesktop.login(h.server.httpUrl, login));
+});
+afterAll(async () => {
+  for (const desk of desks.values()) desk.close();
+  await h.stop();
+});
+
+const desk = (login: string): AgentDesktop => {
+  const found = desks.get(login);
+  if (!found) throw new Error(`no desk ${login}`);
+  return found;
+};
+const simUrl = (node: string): string => {
+  const sim = h.sims[node];
+  if (!sim) throw new Error(`no node ${node}`);
+  return sim.httpUrl;
+};
+const channelsOn = async (node: string) => (await simRequest<SimChannel[]>(simUrl(node), 'GET', '/sim/channels')).body;
+const row = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
+const agentState = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.state;
+
+/** A caller on `node` answered by `login` (made ready now, the only free agent). */
+async function answeredBy(node: string, caller: string, login: string): Promise<string> {
+  const id = await placeCall(simUrl(node), caller, '12345');
+  expect(await desk(login).command('agent.ready')).toMatchObject({ ok: true });
+  await desk(login).next('call.answered', (m) => m.callId === id);
+  return id;
+}
+
+describe('node b dies with calls in every phase on both nodes', () => {
+  it("closes and accounts for node b's calls only; node a's go on", async () => {
+    const bTalking = await answeredBy('b', '13800000201', '1002');
+    // The caller on node b talks to the agent on node a, over the trunk.
+    const bAcross = await answeredBy('b', '13800000202', '1003');
+    const aTalking = await answeredBy('a', '13800000203', '1001');
+    // A caller on node a talks to an agent on node b.
+    const aAcross = await answeredBy('a', '13800000206', '1005');
+    const aWaiting = await placeCall(simUrl('a'), '13800000204', '12345');
+    const bWaiting = await placeCall(simUrl('b'), '13800000205', '12345');
+    for (const [node, id] of [['a', aWaiting], ['b', bWaiting]] as const) {
+      await waitFor(async () => (await channelsOn(node)).find((c) => c.id === id)?.bridgeId, `the caller on node ${node} waiting in the holding bridge`);
+    }
+    expect((await channelsOn('a')).some((c) => c.name.startsWith('PJSIP/internode-b-') && c.state === 'Up')).toBe(true);
+
+    h.sims.b?.fault('restart', 600_000);
+
+    // Node b's calls: closed and accounted for.
+    for (const id of [bTalking, bAcross, bWaiting]) await waitFor(async () => (await row(id))?.endedAt, `call ${id} closed`, 15_000);
+    expect(await row(bTalking)).toMatchObject({ node: 'b', outcome: 'answered', state: 'ended' });
+    expect(await row(bAcross)).toMatchObject({ node: 'b', outcome: 'answered', state: 'ended' });
+    const waited = await row(bWaiting);
+    expect(waited).toMatchObject({ node: 'b', outcome: 'abandoned' });
+    const missed = await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callId, waited?.id ?? -1));
+    expect(missed).toEqual([expect.objectContaining({ callerNumber: '13800000205', status: 'pending' })]);
+    // The agent on node a who talked to node b's caller is free again, their phone's side gone.
+    await waitFor(() => agentState('1003') !== 'on_call' && agentState('1002') !== 'on_call', 'the agents of node b calls freed');
+    await waitFor(async () => !(await channelsOn('a')).some((c) => c.endpoint === 'PJSIP/1003' || c.name.startsWith('PJSIP/internode-b-')), "node a's side of the crossing call gone");
+
+    // The caller on node a whose agent was on node b lost the agent: the call ends as if the agent
+    // had hung up (the caller is asked for the survey), closed answered; the agent is freed.
+    await waitFor(async () => (await row(aAcross))?.endedAt, 'the crossing call of node a closed', 15_000);
+    expect(await row(aAcross)).toMatchObject({ node: 'a', outcome: 'answered', state: 'ended' });
+    await waitFor(() => agentState('1005') !== 'on_call', 'the agent on node b freed');
+
+    // Node a's own calls never noticed.
+    expect(h.server.calls.call(aTalking)?.state).toBe('connected');
+    expect(agentState('1001')).toBe('on_call');
+    const onA = await channelsOn('a');
+    const talking = onA.find((c) => c.id === aTalking);
+    expect(talking?.state).toBe('Up');
+    expect(onA.filter((c) => c.bridgeId === talking?.bridgeId).map((c) => c.endpoint)).toContain('PJSIP/1001');
+    expect(h.server.calls.call(aWaiting)?.state).toBe('queued');
+    expect(onA.find((c) => c.id === aWaiting)?.bridgeId).toBeTruthy();
+    expect(await row(aTalking)).toMatchObject({ endedAt: null });
+    expect(await row(aWaiting)).toMatchObject({ endedAt: null });
+
+    // They end as calls do, and node a is left with nothing.
+    for (const id of [aTalking, aWaiting]) await simRequest(simUrl('a'), 'POST', `/sim/channels/${id}/hangup`);
+    for (const id of [aTalking, aWaiting]) await waitFor(async () => (await row(id))?.endedAt, `call ${id} ended`);
+    expect(await row(aTalking)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect(await row(aWaiting)).toMatchObject({ outcome: 'abandoned', state: 'ended' });
+    // The caller of the crossing call, still asked for the survey, hangs up too.
+    await simRequest(simUrl('a'), 'POST', `/sim/channels/${aAcross}/hangup`);
+    await waitFor(async () => (await channelsOn('a')).length === 0, 'no channel left on node a').catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}: ${JSON.stringify((await channelsOn('a')).map((c) => c.name))}`);
+    });
+  });
+});
