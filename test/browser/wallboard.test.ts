@@ -45,6 +45,8 @@ describe('supervisor wallboard', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('kpi-offered').waitFor();
     await page.locator('[data-testid=agent-1001]').waitFor();
+    // The header names the Asterisk node and says its links are up.
+    await page.locator('[data-testid=node-status] [data-node=pbx][data-up=true]').filter({ hasText: 'pbx 正常' }).waitFor();
 
     const agent = await AgentDesktop.login(h.server.httpUrl, '1001');
     try {
