@@ -17,7 +17,8 @@ import type { Finding } from './findings.js';
 import { defaultSoundsDir, runCheck } from './run-check.js';
 import { SetupError, readServerFacts } from './server-facts.js';
 
-const USAGE = 'usage: npm run check-config -- --asterisk-config <dir> [--sounds <dir>] [--demo] [--nodes <a,b,…> --self <node>]';
+const USAGE =
+  'usage: npm run check-config -- --asterisk-config <dir> [--sounds <dir>] [--demo] [--nodes <a,b,…> --self <node>] (without --nodes, --self checks against the server settings\' nodes)';
 
 function format(f: Finding): string {
   return `${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${f.message}${f.at ? ` [${f.at}]` : ''}`;
@@ -42,6 +43,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, print: (line:
   try {
     const facts = await readServerFacts(env, { demo: options.has('demo') });
     print(`check-config: ${asteriskDir} with prompts in ${soundsDir}, against ${facts.database} (application ${facts.config.ari.app})`);
+    // Without --nodes, the nodes the server is set up with (its `nodes` setting) are the centre's.
+    const serverNodes = facts.config.nodes?.map((n) => n.name) ?? [];
+    if (internode.nodes === undefined && internode.self !== undefined && serverNodes.length > 1) {
+      try {
+        internode = parseNodeOptions(serverNodes.join(','), internode.self);
+      } catch (e) {
+        print(`${(e as Error).message} (the nodes of the server's settings)\n${USAGE}`);
+        return 2;
+      }
+      print(`nodes from the server's settings: ${serverNodes.join(', ')}`);
+    }
     const findings = runCheck(asteriskDir, soundsDir, facts, internode);
     findings.forEach((f) => print(format(f)));
     const errors = findings.filter((f) => f.level === 'error').length;

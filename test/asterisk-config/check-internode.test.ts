@@ -173,6 +173,12 @@ describe('--nodes and --self', () => {
     expect(printed.some((l) => l.startsWith('ERROR   internode-peer-missing: node c'))).toBe(true);
     expect(await run('--nodes', 'a,b')).toBe(2);
     expect(printed.at(-1)).toMatch(/^--nodes needs --self/);
+    // Without --nodes, the nodes listed in the server's settings are the centre's.
+    const nodes = (names: string[]) => JSON.stringify(names.map((name) => ({ name, ami: { host: '127.0.0.1', port: 5038, user: 'cti', secret: 'cti-secret' }, ari: { url: 'http://127.0.0.1:8088', user: 'cti', password: 'cti-secret' } })));
+    expect(await main(['--asterisk-config', dir, '--sounds', sounds, '--demo', '--self', 'a'], { ...SHIPPED_ENV, CTI_NODES: nodes(['a', 'b']) }, print)).toBe(0);
+    expect(printed).toContain("nodes from the server's settings: a, b");
+    expect(await main(['--asterisk-config', dir, '--sounds', sounds, '--demo', '--self', 'a'], { ...SHIPPED_ENV, CTI_NODES: nodes(['a', 'b', 'c']) }, print)).toBe(1);
+    expect(printed.some((l) => l.startsWith('ERROR   internode-peer-missing: node c'))).toBe(true);
     expect(await run('--nodes', 'a,B,b,b', '--self', 'c')).toBe(2);
     expect(printed.at(-1)).toMatch(/"B" is not a node name[\s\S]*b given more than once[\s\S]*--self c is not one of --nodes a,B,b,b/);
   });
