@@ -13,7 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AriConnection } from '../ari/ari-connection.js';
-import { AriError, type AriBridge, type AriChannel, type AriEndpoint, type AriEvent, type AriPlayback, type OriginateParams } from '../ari/ari-types.js';
+import { AriError, type AriBridge, type AriChannel, type AriEvent, type AriPlayback, type OriginateParams } from '../ari/ari-types.js';
 import type { Logger } from '../logging.js';
 import { IdHomes, type IdKind } from './id-homes.js';
 
@@ -163,6 +163,11 @@ export class PbxAri extends EventEmitter<PbxAriEvents> {
     let unreachable: AriError | null = null;
     let notFound: AriError | null = null;
     for (const node of this.nodes) {
+      // A node that is down is not asked (its requests would wait out their retries); it may hold the id.
+      if (!node.ari.isConnected) {
+        unreachable = new AriError('connection', `${kind} ${id}: Asterisk node ${node.name} is not connected`);
+        continue;
+      }
       try {
         const result = await request(node.ari);
         this.homes.learn(kind, id, node.name);
@@ -341,12 +346,6 @@ export class PbxAri extends EventEmitter<PbxAriEvents> {
     return lists.flat();
   }
 
-  /** The node a bridge is on, when known. */
-  bridgeNode(bridgeId: string): string | undefined {
-    if (this.nodes.length === 1) return this.first().name;
-    return this.homes.nodeOf('bridge', bridgeId);
-  }
-
   bridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
     return this.onNode('bridge', bridgeId, (ari) => ari.bridgeMoh(bridgeId, mohClass));
   }
@@ -372,23 +371,10 @@ export class PbxAri extends EventEmitter<PbxAriEvents> {
     return this.onNode('recording', recordingName, (ari) => ari.deleteStoredRecording(recordingName));
   }
 
-  /** Is the application registered on this node (on every node, when none is named)? */
-  async hasApplication(applicationName: string, node?: string): Promise<boolean> {
-    const answers = await Promise.all(this.targets(node, true).map((n) => n.ari.hasApplication(applicationName)));
-    return answers.every(Boolean);
-  }
-
-  // ---- endpoints ----
-
-  async listEndpoints(node?: string): Promise<AriEndpoint[]> {
-    const lists = await Promise.all(this.targets(node).map((n) => n.ari.listEndpoints()));
-    return lists.flat();
-  }
-
-  /** One named node, or every node that is up (every node at all with `all`). */
-  private targets(node: string | undefined, all = false): PbxNode[] {
+  /** One named node, or every node that is up. */
+  private targets(node: string | undefined): PbxNode[] {
     if (node !== undefined) return [this.node(node)];
-    return all || this.nodes.length === 1 ? this.nodes : this.nodes.filter((n) => n.ari.isConnected);
+    return this.nodes.length === 1 ? this.nodes : this.nodes.filter((n) => n.ari.isConnected);
   }
 
   /** True when any node answers true. */

@@ -119,5 +119,15 @@ describe('node b dies with calls in every phase on both nodes', () => {
     await waitFor(async () => (await channelsOn('a')).length === 0, 'no channel left on node a').catch(async (error: unknown) => {
       throw new Error(`${(error as Error).message}: ${JSON.stringify((await channelsOn('a')).map((c) => c.name))}`);
     });
+
+    // Half a year later the recordings are due: node a's are deleted there; node b's, on a node still
+    // down, are kept for a later night (not taken as gone).
+    const later = new Date(h.clock.now().getTime() + 200 * 86_400_000);
+    const removed = await h.server.retention.runOnce(later);
+    const recordingOf = async (id: string) => (await row(id))?.recording ?? null;
+    expect(removed).toEqual(expect.arrayContaining([await recordingOf(aTalking)]));
+    expect(removed).not.toContain(await recordingOf(bTalking));
+    expect(await row(bTalking)).toMatchObject({ recordingDeletedAt: null });
+    expect((await row(aTalking))?.recordingDeletedAt).toBeTruthy();
   });
 });
