@@ -209,7 +209,9 @@ export class AgentRegistry {
     const agent = this.require(agentId);
     const holder = this.byEndpoint(endpoint);
     if (holder && holder.agentId !== agentId) throw new AgentError(`分机 ${endpoint} 已被坐席 ${holder.login} 使用`);
-    if (agent.state !== 'offline' && agent.endpoint !== endpoint) throw new AgentError('坐席已在其他分机登录');
+    // An agent taken back on a call after a restart whose phone is not known yet (their leg crossed to
+    // another node) is at the phone their desktop names.
+    if (agent.state !== 'offline' && agent.endpoint !== null && agent.endpoint !== endpoint) throw new AgentError('坐席已在其他分机登录');
     agent.endpoint = endpoint;
     if (agent.state === 'offline') this.apply(agent, 'login', null);
     return agent;

@@ -38,6 +38,7 @@ import {
 } from '../../store/index.js';
 import type { IvrStep } from '../../ivr/interpreter.js';
 import type { AriBridge, AriChannel } from '../ari/ari-types.js';
+import { internodeEndpoint } from '../nodes/pbx-ari.js';
 import type { CallContext } from '../calls/call-context.js';
 import { CallerHistory } from '../calls/caller-history.js';
 import type { CallState } from '../calls/call-state-machine.js';
@@ -89,10 +90,14 @@ const OUR_BRIDGE = /^(call|queue|consult|transfer|monitor|callback)-/;
 const OWN_LEG = new RegExp(`^(${OWN_CHANNEL_ROLES.join('|')})-`);
 const CALL_STATES_WITH_PARTY: readonly CallState[] = ['connected', 'held', 'transferring', 'consulting', 'conference', 'ended'];
 
-/** `PJSIP/1001-0000002a` → `PJSIP/1001`. */
+/**
+ * `PJSIP/1001-0000002a` → `PJSIP/1001`. A leg over the trunk to another node (`PJSIP/internode-b-…`)
+ * does not name the phone: null (the agent's desktop names it again when it logs back in).
+ */
 function endpointOf(channel: AriChannel): string | null {
   const match = /^(.+)-[0-9a-f]+$/i.exec(channel.name);
-  return match?.[1] ?? null;
+  const endpoint = match?.[1] ?? null;
+  return endpoint?.startsWith(`PJSIP/${internodeEndpoint('')}`) ? null : endpoint;
 }
 
 function parseIvrSteps(value: unknown): IvrStep[] {

@@ -18,8 +18,11 @@ import { TestClock } from './test-clock.js';
 
 export interface NodesHarness {
   sims: Record<string, PbxSim>;
-  server: RunningServer;
+  /** The server now (a new one after `restart`). */
+  readonly server: RunningServer;
   clock: TestClock;
+  /** Stops the server (calls stay on the nodes) and starts another on the same database and port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,21 +72,35 @@ export async function startNodesHarness(
   const unlink = linkPbxSims(Object.entries(sims).map(([name, sim]) => ({ name, sim })));
   const [firstSim] = Object.values(sims);
   if (!firstSim) throw new Error('no node to start');
-  const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation();
+  // A file (not an in-memory database), so that a restarted server finds what the first one wrote.
+  const dbDir = mkdtempSync(join(tmpdir(), 'cti-nodes-db-'));
+  const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation(join(dbDir, 'cti.db'));
   // CTI_TEST_LOG=debug shows the server's log (for a failing multi-node test).
   const log = process.env.CTI_TEST_LOG ? createLogger(process.env.CTI_TEST_LOG, process.stderr) : silentLogger();
-  const server = await startServer(testConfig(firstSim, { dbPath: database.location, nodes: nodesConfig(sims), ...overrides }), log, { clock });
-  await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'every node linked', 10_000);
+  const config = testConfig(firstSim, { dbPath: database.location, nodes: nodesConfig(sims), ...overrides });
+  const start = async (httpPort: number) => {
+    const started = await startServer({ ...config, httpPort }, log, { clock });
+    await waitFor(() => started.link.status().ami && started.link.status().ari && !started.recovery.isRecovering(), 'every node linked', 10_000);
+    return started;
+  };
+  let server = await start(0);
   return {
     sims,
-    server,
+    get server() {
+      return server;
+    },
     clock,
+    async restart() {
+      await server.close();
+      server = await start(Number(new URL(server.httpUrl).port));
+    },
     async stop() {
       await server.close();
       unlink();
       for (const sim of Object.values(sims)) await sim.stop();
       for (const config of configs) config.remove();
       await database.drop();
+      rmSync(dbDir, { recursive: true, force: true });
     },
   };
 }
