@@ -35,23 +35,10 @@ afterAll(async () => {
   await h.stop();
 });
 
-const sim = (node: string) => {
-  const found = h.sims[node];
-  if (!found) throw new Error(`no node ${node}`);
-  return found;
-};
+const sim = (node: string) => h.sim(node);
 const callRow = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
 const ticketRow = async (id: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
 const simChannel = async (node: string, id: string) => (await simRequest<{ state: string; bridgeId: string | null }>(sim(node).httpUrl, 'GET', `/sim/channels/${id}`)).body;
-
-interface SimChannel {
-  id: string;
-  name: string;
-  state: string;
-  endpoint: string | null;
-  bridgeId: string | null;
-  stasisApp: string | null;
-}
 
 interface Health {
   status: string;
@@ -116,18 +103,18 @@ describe('two Asterisk nodes behind one server', () => {
 
     // On node a: the caller and the trunk leg to node b share the call's bridge.
     const caller = await simChannel('a', onA);
-    const onNodeA = (await simRequest<SimChannel[]>(sim('a').httpUrl, 'GET', '/sim/channels')).body;
+    const onNodeA = await h.channelsOn('a');
     const trunkLeg = onNodeA.find((c) => c.name.startsWith('PJSIP/internode-b-'));
     expect(trunkLeg).toMatchObject({ state: 'Up', bridgeId: caller.bridgeId, stasisApp: 'hotline12345' });
     // On node b: the call came in from node a and rings 1002's phone there, answered.
-    const onNodeB = (await simRequest<SimChannel[]>(sim('b').httpUrl, 'GET', '/sim/channels')).body;
+    const onNodeB = await h.channelsOn('b');
     expect(onNodeB.find((c) => c.name.startsWith('PJSIP/internode-a-'))).toMatchObject({ state: 'Up' });
     expect(onNodeB.find((c) => c.endpoint === 'PJSIP/1002')).toMatchObject({ state: 'Up' });
 
     // The caller hangs up on node a: node b's side ends with it.
     await simRequest(sim('a').httpUrl, 'POST', `/sim/channels/${onA}/hangup`);
     await desk1002.next('call.ended', (m) => m.callId === onA);
-    await waitFor(async () => (await simRequest<SimChannel[]>(sim('b').httpUrl, 'GET', '/sim/channels')).body.length === 0, "node b's side of the call gone");
+    await waitFor(async () => (await h.channelsOn('b')).length === 0, "node b's side of the call gone");
     expect(await callRow(onA)).toMatchObject({ outcome: 'answered', state: 'ended' });
     expect(await desk1001.command('agent.ready')).toMatchObject({ ok: true });
   });
@@ -148,7 +135,7 @@ describe('two Asterisk nodes behind one server', () => {
     expect(h.server.calls.call(onA)?.agentId).toBe(b);
     // Still bridged on node a, now with the trunk leg to node b.
     const caller = await simChannel('a', onA);
-    const onNodeA = (await simRequest<SimChannel[]>(sim('a').httpUrl, 'GET', '/sim/channels')).body;
+    const onNodeA = await h.channelsOn('a');
     expect(onNodeA.filter((c) => c.bridgeId === caller.bridgeId).map((c) => c.name.replace(/-[0-9a-f]+$/, ''))).toEqual(
       expect.arrayContaining([expect.stringMatching(/^PJSIP\/internode-b/)]),
     );

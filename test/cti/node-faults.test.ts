@@ -15,14 +15,6 @@ import { registerPhones } from '../support/harness.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
-interface SimChannel {
-  id: string;
-  name: string;
-  state: string;
-  endpoint: string | null;
-  bridgeId: string | null;
-}
-
 let h: NodesHarness;
 const desks = new Map<string, AgentDesktop>();
 
@@ -45,12 +37,8 @@ const desk = (login: string): AgentDesktop => {
   if (!found) throw new Error(`no desk ${login}`);
   return found;
 };
-const simUrl = (node: string): string => {
-  const sim = h.sims[node];
-  if (!sim) throw new Error(`no node ${node}`);
-  return sim.httpUrl;
-};
-const channelsOn = async (node: string) => (await simRequest<SimChannel[]>(simUrl(node), 'GET', '/sim/channels')).body;
+const simUrl = (node: string): string => h.sim(node).httpUrl;
+const channelsOn = (node: string) => h.channelsOn(node);
 const row = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
 const agentState = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.state;
 

@@ -12,9 +12,19 @@ import { join } from 'node:path';
 import { renderInternodeConf } from '../../asterisk-config/scripts/internode-render.js';
 import { defaultConfigDir } from '../pbx-sim/config/load.js';
 import { testConfig, type SimOptions } from './harness.js';
-import { waitFor } from './sim-client.js';
+import { simRequest, waitFor } from './sim-client.js';
 import { testDatabaseLocation } from './test-database.js';
 import { TestClock } from './test-clock.js';
+
+/** A channel as a node's simulator shows it (`GET /sim/channels`). */
+export interface NodeChannel {
+  id: string;
+  name: string;
+  state: string;
+  endpoint: string | null;
+  bridgeId: string | null;
+  stasisApp: string | null;
+}
 
 export interface NodesHarness {
   sims: Record<string, PbxSim>;
@@ -23,6 +33,10 @@ export interface NodesHarness {
   clock: TestClock;
   /** Stops the server (calls stay on the nodes) and starts another on the same database and port. */
   restart(): Promise<void>;
+  /** The node's simulator (its control API at `.httpUrl`). */
+  sim(node: string): PbxSim;
+  /** The channels on a node now. */
+  channelsOn(node: string): Promise<NodeChannel[]>;
   stop(): Promise<void>;
 }
 
@@ -84,8 +98,15 @@ export async function startNodesHarness(
     return started;
   };
   let server = await start(0);
+  const sim = (node: string): PbxSim => {
+    const found = sims[node];
+    if (!found) throw new Error(`no node ${node}`);
+    return found;
+  };
   return {
     sims,
+    sim,
+    channelsOn: async (node) => (await simRequest<NodeChannel[]>(sim(node).httpUrl, 'GET', '/sim/channels')).body,
     get server() {
       return server;
     },
