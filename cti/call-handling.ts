@@ -298,6 +298,8 @@ export function startCallHandling(deps: {
       call.finish('system', undefined, { callBack: true }).catch((error: unknown) => log.error({ err: error, callId: call.callId, node }, 'closing a call of a lost node failed'));
     }
     // What the node held is gone with it; a node that comes back is reconciled as on a first start.
+    // Its phones are not offered calls until it says again that they are registered.
+    agents.forgetNode(node);
     queue.forgetBridges(node);
     reconciled.delete(node);
     ari.forgetNode(node);

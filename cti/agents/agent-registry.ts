@@ -168,6 +168,17 @@ export class AgentRegistry {
     return endpoint !== null && (this.registered.get(endpoint)?.size ?? 0) > 0;
   }
 
+  /** A node is lost: what it said of phones no longer holds (it tells again when it comes back). */
+  forgetNode(node: string): void {
+    for (const map of [this.registered, this.inUse]) {
+      for (const [endpoint, nodes] of map) {
+        nodes.delete(node);
+        if (nodes.size === 0) map.delete(endpoint);
+      }
+    }
+    this.log.info({ node }, "phones of a lost node taken as unregistered");
+  }
+
   /** The node the phone is registered on ('' when nodes are not told apart), undefined when it is not registered. */
   phoneNode(endpoint: string | null): string | undefined {
     if (endpoint === null) return undefined;

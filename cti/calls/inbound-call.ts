@@ -44,6 +44,17 @@ export interface RestoredCall {
 
 type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary; at: string } ? Omit<E, 'call' | 'at'> : never) : never;
 
+/** The desktop's word for where the caller went when the line to the agent's node failed. */
+export const AGENT_LINE_LOST_TARGET = '重新排队';
+export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来电人按原排队位置重新排队';
+/** Q.850 causes of a line that failed, not of someone hanging up: no circuit, network out of order, temporary failure, destination out of order, timer expiry. */
+const LINE_FAILURE_CAUSES = new Set([27, 34, 38, 41, 102]);
+
+/** A hang-up of a leg over the inter-node trunk because the line failed (the other node died). */
+function crossingLineFailed(event: AriEvent): boolean {
+  return event.type === 'ChannelHangupRequest' && event.channel.name.startsWith('PJSIP/internode-') && LINE_FAILURE_CAUSES.has(event.cause);
+}
+
 export class InboundCall implements QueueMember {
   readonly callId: string;
   /** The call row's id. */
@@ -234,7 +245,7 @@ export class InboundCall implements QueueMember {
     await this.enqueue(skillCode, place);
   }
 
-  private async enqueue(skillCode: string | null, place?: QueuePlace): Promise<void> {
+  private async enqueue(skillCode: string | null, place?: QueuePlace, since?: number): Promise<void> {
     if (this.ended) return;
     // At the latest as the caller joins the line (one whose greeting never started: the answer failed).
     this.summary.history.start();
@@ -251,14 +262,16 @@ export class InboundCall implements QueueMember {
     // The state and the place in line in one commit (progress: see store/durability.ts).
     const joined = this.ctx.writes.together(this.callId, () => {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
-      const queuedAt = place?.queuedAtMs ?? this.nowMs();
+      const queuedAt = place?.queuedAtMs ?? since ?? this.nowMs();
       this.queuedAt = queuedAt;
       this.ctx.writes.write(this.callId, 'queued', (tx) => setCallQueued(tx, this.callId, skill.code, new Date(queuedAt).toISOString()));
       return true;
     });
     if (!joined) return;
     if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
-    await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, place);
+    // A caller back in line after losing their agent keeps their place (not their bridge: they left it).
+    const keep = place ?? (since === undefined ? undefined : { queuedAtMs: since, bridgeId: null });
+    await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, keep);
   }
 
   /** QueueMember: ring the chosen agent; true when the call is connected to them. */
@@ -360,7 +373,12 @@ export class InboundCall implements QueueMember {
     this.agentLegId = legId;
     this.agentId = agentId;
     this.detachLeg = this.ctx.router.listen(legId, (event) => {
-      if (event.type === 'StasisEnd' || event.type === 'ChannelHangupRequest') this.endSafely('agent');
+      if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
+      if (agentId !== null && this.machine.state === 'connected' && crossingLineFailed(event)) {
+        this.agentLineLost(agentId).catch((error: unknown) => this.ctx.log.error({ err: error, callId: this.callId }, 'putting the caller back in line failed'));
+        return;
+      }
+      this.endSafely('agent');
     });
   }
 
@@ -370,8 +388,22 @@ export class InboundCall implements QueueMember {
     this.detachLeg = null;
   }
 
-  /** Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered). */
-  async requeue(skillCode: string | null): Promise<void> {
+  /**
+   * The agent was on another node and the trunk to it failed (that node died): nobody hung up. The
+   * agent is freed, and the caller waits again at their old place in line.
+   */
+  private async agentLineLost(agentId: number): Promise<void> {
+    const since = this.queuedAt ?? this.nowMs();
+    this.detachParty();
+    this.ctx.log.warn({ callId: this.callId, agentId }, "the line to the agent's node failed: the caller goes back in line");
+    if (this.ctx.agents.get(agentId)?.callId === this.callId) this.ctx.agents.release(agentId);
+    this.publish({ type: 'call.transferred', fromAgentId: agentId, target: AGENT_LINE_LOST_TARGET, mode: 'blind' });
+    void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'system', kind: 'agent-line-lost', note: AGENT_LINE_LOST_NOTE });
+    await this.requeue(null, since);
+  }
+
+  /** Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered); `since` keeps an old place. */
+  async requeue(skillCode: string | null, since?: number): Promise<void> {
     this.detachParty();
     this.agentId = null;
     this.agentLegId = null;
@@ -382,7 +414,7 @@ export class InboundCall implements QueueMember {
       this.bridgeId = null;
       await this.ctx.ari.destroyBridge(bridge).catch(() => undefined);
     }
-    await this.enqueue(skillCode);
+    await this.enqueue(skillCode, undefined, since);
   }
 
   /** The agent leg ringing for this call now, if any. */

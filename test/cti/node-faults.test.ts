@@ -4,11 +4,11 @@
  * closed answered, waiting ones on the missed-call list, and the agent on node a who was talking to a
  * caller of node b is freed — while node a's calls (one talking, one waiting) go on untouched and end
  * normally, leaving nothing behind on node a. A caller of node a whose agent was on node b loses that
- * agent: the call ends as an agent hang-up would.
+ * agent through no fault of theirs: they wait again at their old place and are served on node a.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls, missedCalls } from '../../store/index.js';
+import { calls, missedCalls, ticketEvents } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones } from '../support/harness.js';
@@ -41,6 +41,7 @@ const simUrl = (node: string): string => h.sim(node).httpUrl;
 const channelsOn = (node: string) => h.channelsOn(node);
 const row = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
 const agentState = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.state;
+const agentIdOf = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
 
 /** A caller on `node` answered by `login` (made ready now, the only free agent). */
 async function answeredBy(node: string, caller: string, login: string): Promise<string> {
@@ -75,15 +76,27 @@ describe('node b dies with calls in every phase on both nodes', () => {
     expect(waited).toMatchObject({ node: 'b', outcome: 'abandoned' });
     const missed = await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.callId, waited?.id ?? -1));
     expect(missed).toEqual([expect.objectContaining({ callerNumber: '13800000205', status: 'pending' })]);
-    // The agent on node a who talked to node b's caller is free again, their phone's side gone.
-    await waitFor(() => agentState('1003') !== 'on_call' && agentState('1002') !== 'on_call', 'the agents of node b calls freed');
-    await waitFor(async () => !(await channelsOn('a')).some((c) => c.endpoint === 'PJSIP/1003' || c.name.startsWith('PJSIP/internode-b-')), "node a's side of the crossing call gone");
+    // The agents of node b's calls are freed (1003, on node a, at once takes the next caller, below);
+    // nothing of the crossing calls is left on node a.
+    await waitFor(() => agentState('1002') !== 'on_call' && agentState('1005') !== 'on_call', "node b's agents freed");
+    // Node b's phones are not offered calls while it is away.
+    expect(h.server.calls.agents.isPhoneRegistered('PJSIP/1002')).toBe(false);
+    expect(h.server.calls.agents.isPhoneRegistered('PJSIP/1005')).toBe(false);
+    expect(h.server.calls.agents.isPhoneRegistered('PJSIP/1001')).toBe(true);
+    await waitFor(async () => !(await channelsOn('a')).some((c) => c.name.startsWith('PJSIP/internode-b-')), "node a's side of the crossing calls gone");
 
-    // The caller on node a whose agent was on node b lost the agent: the call ends as if the agent
-    // had hung up (the caller is asked for the survey), closed answered; the agent is freed.
-    await waitFor(async () => (await row(aAcross))?.endedAt, 'the crossing call of node a closed', 15_000);
-    expect(await row(aAcross)).toMatchObject({ node: 'a', outcome: 'answered', state: 'ended' });
-    await waitFor(() => agentState('1005') !== 'on_call', 'the agent on node b freed');
+    // The caller on node a whose agent was on node b lost that agent through no fault of theirs: back
+    // in line at their old place (ahead of the caller who came after them), and the agent freed on node
+    // a takes them.
+    const back = await waitFor(() => {
+      const call = h.server.calls.call(aAcross);
+      return call?.state === 'connected' && call.agentId === agentIdOf('1003') ? call : undefined;
+    }, 'the caller of node a whose agent was lost served again', 15_000);
+    expect(back.summary.ticketNumber).toBeTruthy();
+    await desk('1005').next('call.transferred', (m) => m.callId === aAcross && m.target === '重新排队');
+    const notes = await h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, back.summary.ticketId));
+    expect(notes.map((n) => n.kind)).toContain('agent-line-lost');
+    expect(await row(aAcross)).toMatchObject({ node: 'a', endedAt: null });
 
     // Node a's own calls never noticed.
     expect(h.server.calls.call(aTalking)?.state).toBe('connected');
@@ -102,7 +115,7 @@ describe('node b dies with calls in every phase on both nodes', () => {
     for (const id of [aTalking, aWaiting]) await waitFor(async () => (await row(id))?.endedAt, `call ${id} ended`);
     expect(await row(aTalking)).toMatchObject({ outcome: 'answered', state: 'ended' });
     expect(await row(aWaiting)).toMatchObject({ outcome: 'abandoned', state: 'ended' });
-    // The caller of the crossing call, still asked for the survey, hangs up too.
+    // The caller served again hangs up too.
     await simRequest(simUrl('a'), 'POST', `/sim/channels/${aAcross}/hangup`);
     await waitFor(async () => (await channelsOn('a')).length === 0, 'no channel left on node a').catch(async (error: unknown) => {
       throw new Error(`${(error as Error).message}: ${JSON.stringify((await channelsOn('a')).map((c) => c.name))}`);
