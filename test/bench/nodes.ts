@@ -23,7 +23,7 @@ import { linkPbxSims, startPbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 import { createPostgresDatabase } from '../support/test-database.js';
 import { atCleanUp, startChild } from './children.js';
-import { crowdPhase, type CrowdNode, type ReadyPicker } from './crowd.js';
+import { READIED, crowdPhase, type CrowdNode, type ReadyPicker } from './crowd.js';
 import { checkTickets } from './nodes-tickets.js';
 import { writeNodeConfig } from './nodes-config.js';
 import { createSeatAgents, extensions, registerSeatPhones } from './seats.js';
@@ -32,9 +32,10 @@ import { fixed } from './figures.js';
 
 const NODE_NAMES = ['a', 'b', 'c'];
 /**
- * The desktops by default. 10,000 were asked for, but the server admits 2,000 agent and supervisor
- * sockets in all (softphone-bridge/ws-limits.ts, DEFAULT_LIMITS.total, not configurable): beyond it
- * each socket is closed at once. BENCH_NODES_DESKTOPS sets another number (at most 10,000).
+ * The desktops by default: the server admits 2,000 agent and supervisor sockets in all
+ * (softphone-bridge/ws-limits.ts, DEFAULT_LIMITS.total, not configurable) and closes each one beyond
+ * it at once, so a centre of 10,000 desktops cannot be measured on one server.
+ * BENCH_NODES_DESKTOPS sets another number (at most 10,000: the extension range).
  */
 const DEFAULT_DESKTOPS = 2_000;
 const MAX_DESKTOPS = 10_000;
@@ -42,9 +43,11 @@ const MAX_DESKTOPS = 10_000;
 const FIRST_EXTENSION = 30_000;
 const EXTENSION_PATTERN = '_3XXXX';
 const CALLERS = 1_000;
-/** Fast enough that the tickets' write rate is the server's, not the callers'. */
+/**
+ * Callers a second while the queue fills: each is a call row and a ticket committed on arrival, so
+ * whether the server keeps up shows in the tickets' write rate and how late the last one came.
+ */
 const CALL_RATE = 100;
-const READIED = 200;
 /** Every CROSS_EVERY-th agent made ready is on another node than the caller at the head of the line. */
 const CROSS_EVERY = 4;
 
