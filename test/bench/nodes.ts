@@ -194,7 +194,7 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
     ...crowd.report(tickets.rows, [
       ...tickets.lines,
       desktopsLine,
-      `ready order: ${READIED} agents, each of the node of the caller at the head of the line as the simulators show it, one in ${CROSS_EVERY} of another node than the caller at the head of the line; one agent free at a time, so the ACD's preference for the caller's node has no choice to make here (test/cti/multi-node.test.ts covers it)`,
+      `ready order: ${READIED} agents, each from the node of the caller at the head of the line as the simulators show it, one in ${CROSS_EVERY} from another node; one agent free at a time, so the ACD's preference for the caller's node has no choice to make here (test/cti/multi-node.test.ts covers it)`,
       'takeover time (the standby taking over from a lost server): measured by the fault matrix, `npx vitest run test/cti/fault-matrix.test.ts -t takeover`, not here',
       `database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}, its own; the server child's own CTI_NODES with nodes ${NODE_NAMES.join(', ')} (${fixed(desktops / NODE_NAMES.length, 0)} phones on each)`,
     ]),
