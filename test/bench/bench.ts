@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the built server (a child process, as in service) against the PBX simulator, at
- * rising call rates, in four phases. Figures, and whether the targets below are met; nothing here
+ * rising call rates, in five phases. Figures, and whether the targets below are met; nothing here
  * fails the build.
  *
  * 1. The front half of a call, against a floor. A citizen calls 12345 on the trunk; the application
@@ -20,6 +20,14 @@
  *    sends the desktops. Same server child and simulator as phase 2, after it.
  * 4. Knowledge (`knowledge.ts`): the agents' knowledge search over 10,000 published entries, end to
  *    end and inside the store (target p99 under 50 ms).
+ * 5. Nodes (`nodes.ts`): phase 3 over three simulated Asterisk nodes a, b and c linked by the
+ *    inter-node trunk, with a server child (CTI_NODES) and a database of its own, after the others:
+ *    2,000 desktops (the server's socket limit; BENCH_NODES_DESKTOPS), phones spread over the nodes,
+ *    1,000 callers round-robin over them at 100/s; pops on the caller's node and across the trunk,
+ *    ticket writes per second while the queue fills, one call row and one ticket per caller.
+ *
+ * BENCH_PHASES picks the phases (default all five); BENCH_DB=postgres runs every server child on a
+ * fresh PostgreSQL database instead of an SQLite file.
  *
  * Simulated time: both simulators play prompts at PLAYBACK_MS_PER_SECOND wall-clock ms per second of
  * audio (20× real time); the caller's hold is HOLD_MS of wall clock, a minute of real waiting at the
@@ -39,6 +47,8 @@ import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
 import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
+import { nodesPhase } from './nodes.js';
+import { OutputTally, serverLine } from './server-log.js';
 import { knowledgePhase, seedKnowledgeBench } from './knowledge.js';
 import { fixed, percentile, sleep } from './figures.js';
 import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
@@ -63,8 +73,10 @@ const AGENT_PHASE_MS = 4_000;
 /** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
 const TALK_MS = GREETING_MS + 600;
 const REACTION_GOAL_MS = 50;
-/** BENCH_PHASES=front,agents,crowd,knowledge (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
-const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents,crowd,knowledge').split(',').map((p) => p.trim()));
+/** BENCH_PHASES=front,agents,crowd,knowledge,nodes (the default: all): which phases run; `front` alone is handy with BENCH_CPU_PROF. */
+const phases = new Set((process.env.BENCH_PHASES ?? 'front,agents,crowd,knowledge,nodes').split(',').map((p) => p.trim()));
+/** The phases on one node, with the first server child; `nodes` has a server child of its own. */
+const ONE_NODE_PHASES = ['front', 'agents', 'crowd', 'knowledge'];
 
 /** The targets for the front half. */
 const CPU_RATIO_GOAL = 2;
@@ -215,45 +227,47 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
   return result;
 }
 
-/** Counts what the children wrote (server: pino JSON lines at warn and above; minimal app: stderr). */
-class OutputTally {
-  private readonly lines = new Map<string, { count: number; stages: Set<string> }>();
-
-  note(text: string): void {
-    const entry = this.lines.get(text) ?? { count: 0, stages: new Set<string>() };
-    entry.count += 1;
-    entry.stages.add(stage);
-    this.lines.set(text, entry);
-  }
-
-  report(who: string): string[] {
-    if (this.lines.size === 0) return [`${who}: nothing logged at warn level or above`];
-    return [
-      `${who} logged:`,
-      ...[...this.lines].map(([text, { count, stages }]) => `  ${count}× ${text.slice(0, 300)} (during: ${[...stages].slice(0, 6).join('; ')})`),
-    ];
-  }
-}
-
-function serverLine(tally: OutputTally, stream: 'stdout' | 'stderr', line: string): void {
-  if (stream === 'stderr') {
-    tally.note(`stderr: ${line}`);
-    return;
-  }
-  try {
-    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: string | { message?: string } };
-    const reason = typeof entry.err === 'string' ? entry.err : entry.err?.message;
-    tally.note(`level ${entry.level ?? '?'}: ${entry.msg ?? ''}${reason ? ` (${reason})` : ''}`);
-  } catch {
-    tally.note(`stdout: ${line}`);
-  }
-}
-
+/** The settings of every server child (each adds its database, port and Asterisk nodes). */
+const SERVER_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  CTI_HTTP_HOST: '127.0.0.1',
+  CTI_TOKEN_KEY: 'bench-token-key-0123456789-0123456789',
+  CTI_WRAP_UP: '0',
+  // The bench's desktops answer without registering tickets: ready again at once after each call.
+  CTI_WRAP_UP_TICKET_CHECK: 'off',
+  CTI_LOG_LEVEL: 'warn',
+  CTI_LOGIN_RATE: '10000',
+  // No scheduled jobs: the missed-call job would call back every caller the front half leaves waiting.
+  CTI_JOBS: 'off',
+};
 
 async function main(): Promise<void> {
   const loadAtStart = `machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`;
   const work = mkdtempSync(join(tmpdir(), 'cti-bench-'));
   atCleanUp('the work directory', () => rmSync(work, { recursive: true, force: true }));
+  process.stdout.write(`database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}\n`);
+  if (ONE_NODE_PHASES.some((p) => phases.has(p))) await oneNode(work, loadAtStart);
+  if (phases.has('nodes')) {
+    process.stdout.write(
+      (
+        await nodesPhase({
+          work,
+          serverEnv: SERVER_ENV,
+          httpPort: await freePort(),
+          playbackMsPerSecond: PLAYBACK_MS_PER_SECOND,
+          nextCaller,
+          setStage: (now) => {
+            stage = now;
+          },
+          stage: () => stage,
+        })
+      ).join('\n') + '\n',
+    );
+  }
+}
+
+/** Phases 1 to 4: one simulated node, the first server child (and phase 1's floor). */
+async function oneNode(work: string, loadAtStart: string): Promise<void> {
   const confDir = join(work, 'asterisk-config');
   cpSync('asterisk-config', confDir, { recursive: true });
   appendFileSync(join(confDir, 'pjsip.conf'), pjsipPhones(SEATS));
@@ -281,7 +295,6 @@ async function main(): Promise<void> {
     dbPath = created.url;
     atCleanUp('the PostgreSQL database', created.drop);
   }
-  process.stdout.write(`database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}\n`);
   const store = await openDatabase(dbPath);
   const passwordHash = hashPasswordSync('bench');
   await seedDemo(store.db, { passwordHash });
@@ -298,33 +311,24 @@ async function main(): Promise<void> {
 
   const httpPort = await freePort();
   const serverUrl = `http://127.0.0.1:${httpPort}`;
-  const serverLog = new OutputTally();
+  const serverLog = new OutputTally(() => stage);
   const server = startChild(
     'server',
     'dist/main.js',
     {
-      ...process.env,
+      ...SERVER_ENV,
       CTI_DB: dbPath,
-      CTI_HTTP_HOST: '127.0.0.1',
       CTI_HTTP_PORT: String(httpPort),
       CTI_AMI_PORT: String(sim.amiPort),
       CTI_AMI_SECRET: 'cti-secret',
       CTI_ARI_URL: sim.httpUrl,
       CTI_ARI_PASSWORD: 'cti-secret',
-      CTI_TOKEN_KEY: 'bench-token-key-0123456789-0123456789',
-      CTI_WRAP_UP: '0',
-      // The bench's desktops answer without registering tickets: ready again at once after each call.
-      CTI_WRAP_UP_TICKET_CHECK: 'off',
-      CTI_LOG_LEVEL: 'warn',
-      CTI_LOGIN_RATE: '10000',
-      // No scheduled jobs: the missed-call job would call back every caller the front half leaves waiting.
-      CTI_JOBS: 'off',
     },
     (stream, line) => serverLine(serverLog, stream, line),
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for `node --cpu-prof` analysis).
     process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   );
-  const floorLog = new OutputTally();
+  const floorLog = new OutputTally(() => stage);
   const floor =
     floorSim &&
     startChild(
@@ -346,7 +350,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       (
         await crowdPhase({
-          sim,
+          nodes: [{ name: 'pbx', sim }],
           server,
           serverUrl,
           nextCaller,
@@ -354,7 +358,9 @@ async function main(): Promise<void> {
             stage = now;
           },
         })
-      ).join('\n') + '\n',
+      )
+        .report()
+        .join('\n') + '\n',
     );
   }
   if (knowledgeSeeded) {

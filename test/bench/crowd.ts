@@ -18,6 +18,10 @@
  * Everything runs against phase 2's server child and simulator; bench.ts creates the agents in the
  * store and the endpoints in pjsip.conf before the server starts (`crowdPjsipConf`, `createCrowdAgents`,
  * `registerCrowdPhones`), then calls `crowdPhase`.
+ *
+ * The nodes phase (`nodes.ts`) runs the same `crowdPhase` over several linked simulators with its own
+ * agents, callers, call rate and ready order: the options default to the crowd's figures, and with one
+ * node the lines are the crowd's.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Db } from '../../store/index.js';
@@ -36,7 +40,7 @@ const CALL_RATE = 50;
 /** Logins at once: each is an argon2 verification (~17 ms of CPU) on the server. */
 const LOGIN_CONCURRENCY = 8;
 /** Agents made ready one after the other (a p99 of 200 samples is not just the slowest one). */
-const READIED = 200;
+export const READIED = 200;
 const READY_GAP_MS = 30;
 /**
  * The server tells each caller their position this often (its default, CTI_QUEUE_ANNOUNCE) and sweeps
@@ -47,7 +51,6 @@ const ANNOUNCE_MS = 30_000;
 const PROBE_GAP_MS = 50;
 const POP_P99_GOAL_MS = 10;
 
-export const crowdExtension = (index: number): string => String(FIRST_EXTENSION + index);
 const CROWD_EXTENSIONS = extensions(FIRST_EXTENSION, CROWD_AGENTS);
 
 /** The crowd's phones for pjsip.conf, the way phase 2's are written. */
@@ -70,14 +73,63 @@ export async function registerCrowdPhones(simUrl: string): Promise<void> {
   setUp.phonesMs = performance.now() - started;
 }
 
-export interface CrowdOptions {
+/** One simulated Asterisk node of the phase: its name (CTI_NODES) and its simulator. */
+export interface CrowdNode {
+  name: string;
   sim: PbxSim;
+}
+
+export interface CrowdOptions {
+  /**
+   * The simulated nodes; the callers are placed round-robin over them and the rings are timed on every
+   * one of them (on a cross-node call the agent's phone rings on the agent's node). One for the crowd.
+   */
+  nodes: readonly CrowdNode[];
   server: BenchChild;
   serverUrl: string;
   nextCaller: () => string;
   /** Says which part is going on (for what the server logs meanwhile). */
   setStage: (stage: string) => void;
+  /** What the lines call the phase. Default "crowd". */
+  title?: string;
+  /** The desktops' extensions, logged in in this order. Default the crowd's 2,000. */
+  agents?: readonly string[];
+  /**
+   * The agents made ready one at a time: in this order, or each one as `pickNext` chooses it, told
+   * the node of the caller at the head of the line (the longest in a holding bridge with no offer
+   * yet, after one for each agent made ready and not yet offered). Default the first READIED of `agents`.
+   */
+  readyOrder?: readonly string[] | ReadyPicker;
+  callers?: number;
+  /** Callers placed per second while the queue fills. */
+  callRate?: number;
+  /** How long the waiting crowd is watched (0: not at all). Default one announcement period. */
+  waitMs?: number;
+  /** How long creating the agents and registering their phones took. Default the crowd's own set-up. */
+  setUp?: { agentsMs: number; phonesMs: number };
+  /** What the target line says the pops were measured with. Default "with the crowd". */
+  targetContext?: string;
 }
+
+/** The `i`-th agent to make ready (undefined: none left), given the node of the caller at the head of the line. */
+export type ReadyPicker = { count: number; pickNext: (i: number, headNode: string | undefined) => string | undefined };
+
+/** A caller the phase placed. */
+export interface PlacedCaller {
+  number: string;
+  node: string;
+}
+
+export interface CrowdResult {
+  /** The lines to print: `extraRows` end the table, `extraLines` follow the target line. */
+  report(extraRows?: readonly string[], extraLines?: readonly string[]): string[];
+  callers: readonly PlacedCaller[];
+  /** Epoch ms (the server's row timestamps are on that clock): the first and the last caller placed. */
+  fill: { firstAt: number; lastAt: number };
+}
+
+/** A table row of the phase (and of what a caller adds to it). */
+export const crowdRow = (what: string, value: string): string => `| ${what} | ${value} |`;
 
 /** What the crowd's desktops received, by message type. */
 class Inbox {
@@ -155,88 +207,124 @@ function probeServer(serverUrl: string): () => Promise<number[]> {
   };
 }
 
-/** Runs the phase; the lines to print. */
-export async function crowdPhase({ sim, server, serverUrl, nextCaller, setStage }: CrowdOptions): Promise<string[]> {
+/** Runs the phase: what it measured, and the lines to print. */
+export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
+  const { nodes, server, serverUrl, nextCaller, setStage } = options;
+  const title = options.title ?? 'crowd';
+  const agents = options.agents ?? CROWD_EXTENSIONS;
+  const readyOrder = options.readyOrder ?? agents.slice(0, READIED);
+  const callerCount = options.callers ?? CROWD_CALLERS;
+  const callRate = options.callRate ?? CALL_RATE;
+  const waitMs = options.waitMs ?? ANNOUNCE_MS;
+  const setUpTimes = options.setUp ?? setUp;
+  const several = nodes.length > 1;
   const phaseStarted = performance.now();
   const check = () => {
-    if (server.exit !== null) throw new Error(`the server exited (${server.exit}) during the crowd phase`);
+    if (server.exit !== null) throw new Error(`the server exited (${server.exit}) during the ${title} phase`);
   };
 
-  // ---- Timestamps from the simulator's own event stream (the desktops live in this process: one clock) ----
-  const held = new Set<string>();
-  const ringAt = new Map<string, number>();
-  const crowdPeer = /^PJSIP\/(\d+)-/;
-  const isCrowdPhone = (channelName: string) => {
-    const ext = Number(crowdPeer.exec(channelName)?.[1]);
-    return ext >= FIRST_EXTENSION && ext < FIRST_EXTENSION + CROWD_AGENTS;
-  };
-  const leftOver = sim.core.listChannels().length;
-  const stopWatching = sim.core.subscribe((event) => {
-    if (event.type === 'bridge.enter' && event.bridge.bridgeType === 'holding') held.add(event.channel.id);
-    else if (event.type === 'bridge.leave' && event.bridge.bridgeType === 'holding') held.delete(event.channel.id);
-    else if (event.type === 'channel.destroyed') held.delete(event.channel.id);
-    else if (event.type === 'dial' && event.dialStatus === 'RINGING') {
-      const ext = crowdPeer.exec(event.peer.name)?.[1];
-      if (ext !== undefined) ringAt.set(ext, performance.now());
-    }
-  });
-  atCleanUp('the crowd probe', stopWatching);
+  // ---- Timestamps from the simulators' own event streams (the desktops live in this process: one clock) ----
+  /** The callers in a holding bridge: when they entered it (as the simulators saw it) and on which node. */
+  const held = new Map<string, { at: number; node: string }>();
+  /** When, and on which node, each agent's phone last started ringing. */
+  const ringAt = new Map<string, { at: number; node: string }>();
+  const agentPeer = /^PJSIP\/(\d+)-/;
+  const agentSet = new Set(agents);
+  const isAgentPhone = (channelName: string) => agentSet.has(agentPeer.exec(channelName)?.[1] ?? '');
+  const leftOver = nodes.reduce((n, { sim }) => n + sim.core.listChannels().length, 0);
+  for (const { name, sim } of nodes) {
+    const stopWatching = sim.core.subscribe((event) => {
+      if (event.type === 'bridge.enter' && event.bridge.bridgeType === 'holding') held.set(event.channel.id, { at: performance.now(), node: name });
+      else if (event.type === 'bridge.leave' && event.bridge.bridgeType === 'holding') held.delete(event.channel.id);
+      else if (event.type === 'channel.destroyed') held.delete(event.channel.id);
+      else if (event.type === 'dial' && event.dialStatus === 'RINGING') {
+        const ext = agentPeer.exec(event.peer.name)?.[1];
+        if (ext !== undefined) ringAt.set(ext, { at: performance.now(), node: name });
+      }
+    });
+    atCleanUp(`the ${title} probe on node ${name}`, stopWatching);
+  }
 
   const desks = new Map<string, AgentDesktop>();
-  const callers: string[] = [];
+  const callers: { id: string; sim: PbxSim }[] = [];
+  const placedCallers: PlacedCaller[] = [];
+  const hangUp = ({ id, sim }: { id: string; sim: PbxSim }) => {
+    const channel = sim.core.channel(id);
+    if (channel) sim.core.farEndHangup(channel);
+  };
   // Registered before anything starts, so that a failure half-way still hangs up and closes what there is.
-  atCleanUp('the crowd callers', async () => {
-    for (const id of callers.splice(0)) {
-      const channel = sim.core.channel(id);
-      if (channel) sim.core.farEndHangup(channel);
+  atCleanUp(`the ${title} callers`, async () => {
+    for (const caller of callers.splice(0)) {
+      hangUp(caller);
       await new Promise<void>((r) => setImmediate(r));
     }
   });
-  atCleanUp('the crowd desktops', () => {
+  atCleanUp(`the ${title} desktops`, () => {
     for (const desk of desks.values()) desk.close();
   });
 
-  // ---- 2,000 desktops, logged in and not ready ----
-  setStage('crowd: logins');
+  // ---- The desktops, logged in and not ready ----
+  setStage(`${title}: logins`);
   const inbox = new Inbox();
-  const offered = new Map<string, number>();
+  const offered = new Map<string, { at: number; callerNumber: string }>();
   const rssBeforeLogins = rssMb(server.pid);
   const loginStarted = performance.now();
   let nextLogin = 0;
+  let loginFailure: string | undefined;
   await Promise.all(
     Array.from({ length: LOGIN_CONCURRENCY }, async () => {
-      for (let i = nextLogin++; i < CROWD_AGENTS; i = nextLogin++) {
-        const ext = crowdExtension(i);
-        const desk = await AgentDesktop.login(serverUrl, ext, 'bench');
+      for (let i = nextLogin++; i < agents.length; i = nextLogin++) {
+        const ext = agents[i] ?? '';
+        let desk: AgentDesktop;
+        try {
+          desk = await AgentDesktop.login(serverUrl, ext, 'bench');
+        } catch (error) {
+          // E.g. a socket beyond the server's limit, closed before its hello: no more logins, the phase
+          // goes on with the desktops it has and says why it has no more.
+          loginFailure ??= `${ext}: ${error instanceof Error ? error.message : String(error)}`;
+          nextLogin = agents.length;
+          break;
+        }
         desks.set(ext, desk);
         desk.onMessage = (message) => {
           inbox.note(message);
-          if (message.type === 'call.offered' && !offered.has(ext)) offered.set(ext, performance.now());
+          if (message.type === 'call.offered' && !offered.has(ext)) offered.set(ext, { at: performance.now(), callerNumber: String(message.callerNumber) });
         };
       }
     }),
   );
   const loginMs = performance.now() - loginStarted;
   check();
-  const connected = desks.size;
+  await sleep(200);
+  // A socket beyond the server's limit is closed at once (4429), after a login that succeeded.
+  const loggedIn = desks.size;
+  const refusedSockets = [...desks.values()].filter((d) => d.closeCode !== null).length;
+  const connected = loggedIn - refusedSockets;
   const notReady = [...desks.values()].filter((d) => (d.received.find((m) => m.type === 'hello')?.agent as { state?: string } | undefined)?.state === 'not_ready').length;
   const rssAfterLogins = rssMb(server.pid);
 
-  // ---- 1,000 callers into the queue, placed in this process (no HTTP session taken from the server's ARI pool) ----
-  setStage('crowd: filling the queue');
+  // ---- The callers into the queue, placed in this process (no HTTP session taken from the server's ARI pool) ----
+  setStage(`${title}: filling the queue`);
   await sleep(500);
   const fill = measure(server, inbox);
   const fillStarted = performance.now();
+  const firstAt = Date.now();
   let notPlaced = 0;
-  for (let i = 0; i < CROWD_CALLERS; i++) {
-    const wait = fillStarted + (i * 1000) / CALL_RATE - performance.now();
+  for (let i = 0; i < callerCount; i++) {
+    const wait = fillStarted + (i * 1000) / callRate - performance.now();
     if (wait > 0) await sleep(wait);
+    // Round-robin over the nodes: caller i arrives on node i mod n.
+    const node = nodes[i % nodes.length];
+    if (!node) break;
+    const number = nextCaller();
     try {
-      callers.push(sim.core.placeCall({ from: nextCaller(), to: '12345' }).id);
+      callers.push({ id: node.sim.core.placeCall({ from: number, to: '12345' }).id, sim: node.sim });
+      placedCallers.push({ number, node: node.name });
     } catch {
       notPlaced += 1;
     }
   }
+  const lastAt = Date.now();
   const placedMs = performance.now() - fillStarted;
   const placed = callers.length;
   await waitFor(() => held.size >= placed, `${placed} callers in the holding bridge`, 60_000).catch(() => undefined);
@@ -245,18 +333,24 @@ export async function crowdPhase({ sim, server, serverUrl, nextCaller, setStage 
   check();
 
   // ---- The crowd waits: one announcement period, so every caller hears their position once ----
-  setStage('crowd: waiting');
-  const rssWaitStart = rssMb(server.pid);
-  const waiting = measure(server, inbox);
-  const probe = probeServer(serverUrl);
-  await sleep(ANNOUNCE_MS);
-  const probeMs = await probe();
-  const waited = waiting();
-  const rssWaitEnd = rssMb(server.pid);
-  check();
+  let waited: Window | null = null;
+  let probeMs: number[] = [];
+  let rssWaitStart = NaN;
+  let rssWaitEnd = NaN;
+  if (waitMs > 0) {
+    setStage(`${title}: waiting`);
+    rssWaitStart = rssMb(server.pid);
+    const waiting = measure(server, inbox);
+    const probe = probeServer(serverUrl);
+    await sleep(waitMs);
+    probeMs = await probe();
+    waited = waiting();
+    rssWaitEnd = rssMb(server.pid);
+    check();
+  }
 
   // ---- One agent after another made ready: each is offered the head of the line ----
-  setStage('crowd: agents made ready');
+  setStage(`${title}: agents made ready`);
   const readyAt = new Map<string, number>();
   const readied: string[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -264,12 +358,21 @@ export async function crowdPhase({ sim, server, serverUrl, nextCaller, setStage 
   const cpuBeforePops = cpuMs(server.pid);
   const popsStarted = performance.now();
   const commands: Promise<WireMessage>[] = [];
-  for (let i = 0; i < READIED; i++) {
+  const numberOf = new Map(callers.map((c, i) => [c.id, placedCallers[i]?.number ?? '']));
+  /** The node of the caller next in line for the agent made ready now, as far as the simulators show it. */
+  const headNode = (): string | undefined => {
+    const offeredNumbers = new Set([...offered.values()].map((o) => o.callerNumber));
+    const line = [...held].filter(([id]) => !offeredNumbers.has(numberOf.get(id) ?? '')).sort(([, x], [, y]) => x.at - y.at);
+    const pending = readied.filter((ext) => !offered.has(ext)).length;
+    return line[pending]?.[1].node;
+  };
+  const picker: ReadyPicker = 'pickNext' in readyOrder ? readyOrder : { count: readyOrder.length, pickNext: (i) => readyOrder[i] };
+  for (let i = 0; i < picker.count; i++) {
     const wait = popsStarted + i * READY_GAP_MS - performance.now();
     if (wait > 0) await sleep(wait);
-    const ext = crowdExtension(i);
-    const desk = desks.get(ext);
-    if (!desk) break;
+    const ext = picker.pickNext(i, headNode());
+    const desk = ext === undefined ? undefined : desks.get(ext);
+    if (!desk || ext === undefined) break;
     readied.push(ext);
     readyAt.set(ext, performance.now());
     commands.push(desk.command('agent.ready'));
@@ -280,38 +383,45 @@ export async function crowdPhase({ sim, server, serverUrl, nextCaller, setStage 
   await sleep(500);
   loopDelay.disable();
   const cpuPerPop = (cpuMs(server.pid) - cpuBeforePops) / Math.max(1, offered.size);
+  const callerNode = new Map(placedCallers.map((c) => [c.number, c.node]));
   const pops: number[] = [];
+  const sameNodePops: number[] = [];
+  const crossNodePops: number[] = [];
   const readyToOffered: number[] = [];
   let offeredBeforeRing = 0;
   for (const ext of readied) {
-    const at = offered.get(ext);
-    if (at === undefined) continue;
+    const offer = offered.get(ext);
+    if (offer === undefined) continue;
     const ring = ringAt.get(ext);
-    if (ring !== undefined && ring <= at) pops.push(at - ring);
-    else offeredBeforeRing += 1;
+    if (ring !== undefined && ring.at <= offer.at) {
+      pops.push(offer.at - ring.at);
+      // The phone rang on the agent's node: another node than the caller's means the trunk was crossed.
+      (ring.node === callerNode.get(offer.callerNumber) ? sameNodePops : crossNodePops).push(offer.at - ring.at);
+    } else offeredBeforeRing += 1;
     const ready = readyAt.get(ext);
-    if (ready !== undefined) readyToOffered.push(at - ready);
+    if (ready !== undefined) readyToOffered.push(offer.at - ready);
   }
   const popP99 = percentile(pops, 99);
   const rssPeak = peakRssMb(server.pid);
   check();
 
   // ---- Stop: desktops first (an agent whose call then ends goes not ready, not ready again), then every caller ----
-  setStage('crowd: stopping');
+  setStage(`${title}: stopping`);
   const stopStarted = performance.now();
   for (const desk of desks.values()) desk.close();
   desks.clear();
   await sleep(200);
-  const placedIds = new Set(callers);
-  for (const [i, id] of callers.splice(0).entries()) {
-    const channel = sim.core.channel(id);
-    if (channel) sim.core.farEndHangup(channel);
+  const placedIds = new Set(callers.map((c) => c.id));
+  for (const [i, caller] of callers.splice(0).entries()) {
+    hangUp(caller);
     // 500 a second: each call that ends is a commit on the server.
     if (i % 50 === 49) await sleep(100);
   }
-  // The crowd's channels: its callers and the legs to its phones (phase 2 may have left something of its own).
-  const crowdChannels = () => sim.core.listChannels().filter((c) => placedIds.has(c.id) || isCrowdPhone(c.name)).length;
-  const gone = await waitFor(() => crowdChannels() === 0, 'the crowd gone from the simulator', 30_000).then(
+  // The phase's channels: its callers, the legs to its phones and the trunk legs between the nodes
+  // (an earlier phase may have left something of its own on a shared simulator).
+  const phaseChannels = () =>
+    nodes.reduce((n, { sim }) => n + sim.core.listChannels().filter((c) => placedIds.has(c.id) || isAgentPhone(c.name) || c.name.startsWith('PJSIP/internode-')).length, 0);
+  const gone = await waitFor(() => phaseChannels() === 0, `the ${title} gone from the simulator`, 30_000).then(
     () => true,
     () => false,
   );
@@ -319,32 +429,51 @@ export async function crowdPhase({ sim, server, serverUrl, nextCaller, setStage 
   const phaseMs = performance.now() - phaseStarted;
   check();
 
-  const row = (what: string, value: string) => `| ${what} | ${value} |`;
+  const row = crowdRow;
   const pair = (values: number[]) => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)}`;
   const slowest = [...probeMs].sort((a, b) => b - a);
-  return [
-    `crowd: ${connected} agent desktops connected (logged in, not ready), ${placed} callers placed at ${CALL_RATE}/s to 12345 and left waiting in the queue's holding bridge; then ${readied.length} agents made ready one at a time, ${READY_GAP_MS} ms apart, each offered the head of the line; times in ms`,
+  const nodeNames = nodes.map((n) => n.name).join(', ');
+  const spread = several ? `, their phones registered spread over nodes ${nodeNames}` : '';
+  const overNodes = several ? ` round-robin over the ${nodes.length} nodes` : '';
+  const report = (extraRows: readonly string[] = [], extraLines: readonly string[] = []): string[] => [
+    `${title}: ${connected} agent desktops connected (logged in, not ready)${spread}, ${placed} callers placed at ${callRate}/s to 12345${overNodes} and left waiting in the queue's holding bridge; then ${readied.length} agents made ready one at a time, ${READY_GAP_MS} ms apart, each offered the head of the line; times in ms`,
     '',
     '| measure | value |',
     '|---|---:|',
     row('pops counted', `${pops.length} of ${readied.length}`),
     row("pop latency p50 / p99 (the agent's phone rings → its desktop has call.offered)", pair(pops)),
+    ...(several
+      ? [
+          row("pops on the caller's node / across the inter-node trunk", `${sameNodePops.length} / ${crossNodePops.length}`),
+          row("pop latency p50 / p99 on the caller's node", pair(sameNodePops)),
+          row("pop latency p50 / p99 across the trunk (the phone rings on the agent's node)", pair(crossNodePops)),
+        ]
+      : []),
     row('agent.ready sent → call.offered p50 / p99', pair(readyToOffered)),
-    row(`server CPU while the crowd waits (${fixed(waited.ms / 1000, 0)} s: each caller told their position once)`, `${fixed(waited.cpuMsPerS, 0)} ms/s, busiest second ${fixed(waited.busiestSecondMs, 0)} ms`),
-    row('server answer to a request touching nothing, meanwhile: p50 / max', `${fixed(percentile(probeMs, 50), 2)} / ${fixed(slowest[0] ?? NaN, 0)} (next slowest ${fixed(slowest[1] ?? NaN, 0)}, ${fixed(slowest[2] ?? NaN, 0)})`),
-    row(`what the ${connected} desktops received while the crowd waited`, waited.inbox),
-    row('… while the queue filled', filled.inbox),
+    ...(waited
+      ? [
+          row(`server CPU while the crowd waits (${fixed(waited.ms / 1000, 0)} s: each caller told their position once)`, `${fixed(waited.cpuMsPerS, 0)} ms/s, busiest second ${fixed(waited.busiestSecondMs, 0)} ms`),
+          row('server answer to a request touching nothing, meanwhile: p50 / max', `${fixed(percentile(probeMs, 50), 2)} / ${fixed(slowest[0] ?? NaN, 0)} (next slowest ${fixed(slowest[1] ?? NaN, 0)}, ${fixed(slowest[2] ?? NaN, 0)})`),
+          row(`what the ${connected} desktops received while the crowd waited`, waited.inbox),
+          row('… while the queue filled', filled.inbox),
+        ]
+      : [row(`what the ${connected} desktops received while the queue filled`, filled.inbox)]),
     row('server CPU filling the queue', `${fixed(filled.cpuMsPerS, 0)} ms/s, ${fixed((filled.cpuMsPerS * filled.ms) / 1000 / Math.max(1, placed), 2)} ms per call`),
     row('server CPU per pop', `${fixed(cpuPerPop, 2)} ms`),
-    row('server RSS: before the logins / after / while the crowd waits / peak (whole run)', `${fixed(rssBeforeLogins, 0)} / ${fixed(rssAfterLogins, 0)} / ${fixed(rssWaitStart, 0)}–${fixed(rssWaitEnd, 0)} / ${fixed(rssPeak, 0)} MB`),
+    waited
+      ? row('server RSS: before the logins / after / while the crowd waits / peak (whole run)', `${fixed(rssBeforeLogins, 0)} / ${fixed(rssAfterLogins, 0)} / ${fixed(rssWaitStart, 0)}–${fixed(rssWaitEnd, 0)} / ${fixed(rssPeak, 0)} MB`)
+      : row('server RSS: before the logins / after / peak (whole run)', `${fixed(rssBeforeLogins, 0)} / ${fixed(rssAfterLogins, 0)} / ${fixed(rssPeak, 0)} MB`),
+    ...extraRows,
     '',
-    `target: pop latency p99 under ${POP_P99_GOAL_MS} ms with the crowd: ${pops.length > 0 && popP99 < POP_P99_GOAL_MS ? 'met' : 'NOT met'} (${fixed(popP99, 2)} ms over ${pops.length} pops)`,
-    `set-up before the server started: ${CROWD_AGENTS} agents created in ${fixed(setUp.agentsMs / 1000, 1)} s, their phones registered in ${fixed(setUp.phonesMs / 1000, 1)} s`,
-    `logins: ${connected} in ${fixed(loginMs / 1000, 1)} s, ${LOGIN_CONCURRENCY} at a time (an argon2 verification each; passwords.ts hashes with fixed parameters); ${notReady} desktops said hello not ready`,
+    `target: pop latency p99 under ${POP_P99_GOAL_MS} ms ${options.targetContext ?? 'with the crowd'}: ${pops.length > 0 && popP99 < POP_P99_GOAL_MS ? 'met' : 'NOT met'} (${fixed(popP99, 2)} ms over ${pops.length} pops)`,
+    ...extraLines,
+    `set-up before the server started: ${agents.length} agents created in ${fixed(setUpTimes.agentsMs / 1000, 1)} s, their phones registered in ${fixed(setUpTimes.phonesMs / 1000, 1)} s`,
+    `logins: ${loggedIn} in ${fixed(loginMs / 1000, 1)} s, ${LOGIN_CONCURRENCY} at a time (an argon2 verification each; passwords.ts hashes with fixed parameters); ${notReady} desktops said hello not ready${loginFailure ? `; logins stopped at the first that failed (${loginFailure})` : ''}${refusedSockets > 0 ? `; ${refusedSockets} sockets closed by the server at once (its socket limit, softphone-bridge/ws-limits.ts)` : ''}`,
     `queue: ${placed} placed in ${fixed(placedMs / 1000, 1)} s${notPlaced ? `, ${notPlaced} refused by the simulator` : ''}; ${heldAfterFill} in the holding bridge ${fixed((filled.ms - placedMs) / 1000, 1)} s after the last`,
-    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused; ${offeredBeforeRing} pops came before the ring was seen; the bench process's event-loop delay p99 / max meanwhile ${fixed(loopDelay.percentile(99) / 1e6, 1)} / ${fixed(loopDelay.max / 1e6, 1)} ms (the desktops and the simulator live there: it adds to the pops)`,
-    `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${crowdChannels()} of the crowd's channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,
-    `crowd phase: ${fixed(phaseMs / 1000, 0)} s (logins ${fixed(loginMs / 1000, 0)} s, filling the queue ${fixed(filled.ms / 1000, 0)} s, waiting ${fixed(waited.ms / 1000, 0)} s, agents made ready ${fixed((stopStarted - popsStarted) / 1000, 0)} s, stopping ${fixed(stopMs / 1000, 0)} s)`,
+    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused; ${offeredBeforeRing} pops came before the ring was seen; the bench process's event-loop delay p99 / max meanwhile ${fixed(loopDelay.percentile(99) / 1e6, 1)} / ${fixed(loopDelay.max / 1e6, 1)} ms (the desktops and the simulator${several ? 's' : ''} live there: it adds to the pops)`,
+    `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${phaseChannels()} of the ${title}'s channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,
+    `${title} phase: ${fixed(phaseMs / 1000, 0)} s (logins ${fixed(loginMs / 1000, 0)} s, filling the queue ${fixed(filled.ms / 1000, 0)} s, ${waited ? `waiting ${fixed(waited.ms / 1000, 0)} s, ` : ''}agents made ready ${fixed((stopStarted - popsStarted) / 1000, 0)} s, stopping ${fixed(stopMs / 1000, 0)} s)`,
     '',
   ];
+  return { report, callers: placedCallers, fill: { firstAt, lastAt } };
 }

@@ -1,0 +1,206 @@
+/**
+ * Phase 5 of `npm run bench`, "nodes": the crowd over several Asterisk nodes. Three simulated nodes
+ * a, b and c (in this process, linked by the inter-node trunk) and a server child of its own with
+ * CTI_NODES and a database of its own (PostgreSQL too with BENCH_DB=postgres); the agents' phones
+ * registered spread over the nodes, the callers placed round-robin over them; then the crowd phase
+ * (`crowd.ts`) runs on them: desktops logged in, callers waiting, agents made ready one at a time.
+ *
+ * One agent is free at a time, so the ACD offers the head of the line to that agent wherever its
+ * phone is (its preference for the caller's node needs two free agents to show; the multi-node test
+ * covers it). The bench picks each agent it makes ready so that about three pops in four are on the
+ * caller's node and one crosses the trunk — which each one did is counted from what happened: the
+ * node whose simulator rang the phone against the node the caller arrived on.
+ *
+ * Then from the database: one call row and one ticket per caller placed, and the tickets' write rate
+ * while the queue filled at CALL_RATE.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { findSkillByCode, openDatabase, seedDemo } from '../../store/index.js';
+import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
+import { linkPbxSims, startPbxSim } from '../pbx-sim/index.js';
+import { simRequest, waitFor } from '../support/sim-client.js';
+import { createPostgresDatabase } from '../support/test-database.js';
+import { atCleanUp, startChild } from './children.js';
+import { READIED, crowdPhase, type CrowdNode, type ReadyPicker } from './crowd.js';
+import { checkTickets } from './nodes-tickets.js';
+import { writeNodeConfig } from './nodes-config.js';
+import { createSeatAgents, extensions, registerSeatPhones } from './seats.js';
+import { OutputTally, serverLine } from './server-log.js';
+import { fixed } from './figures.js';
+
+const NODE_NAMES = ['a', 'b', 'c'];
+/**
+ * The desktops by default: the server admits 2,000 agent and supervisor sockets in all
+ * (softphone-bridge/ws-limits.ts, DEFAULT_LIMITS.total, not configurable) and closes each one beyond
+ * it at once, so a centre of 10,000 desktops cannot be measured on one server.
+ * BENCH_NODES_DESKTOPS sets another number (at most 10,000: the extension range).
+ */
+const DEFAULT_DESKTOPS = 2_000;
+const MAX_DESKTOPS = 10_000;
+/** Extensions 30000…39999: five digits, outside the shipped `_1XXX` and the other phases' ranges. */
+const FIRST_EXTENSION = 30_000;
+const EXTENSION_PATTERN = '_3XXXX';
+const CALLERS = 1_000;
+/**
+ * Callers a second while the queue fills: each is a call row and a ticket committed on arrival, so
+ * whether the server keeps up shows in the tickets' write rate and how late the last one came.
+ */
+const CALL_RATE = 100;
+/** Every CROSS_EVERY-th agent made ready is on another node than the caller at the head of the line. */
+const CROSS_EVERY = 4;
+
+export interface NodesPhaseOptions {
+  /** The bench's work directory (removed at clean-up). */
+  work: string;
+  /** The server's settings every child has (token key, wrap-up, jobs, log level …). */
+  serverEnv: NodeJS.ProcessEnv;
+  httpPort: number;
+  playbackMsPerSecond: number;
+  nextCaller: () => string;
+  setStage: (stage: string) => void;
+  stage: () => string;
+}
+
+/** The desktops this run: BENCH_NODES_DESKTOPS, or the default. */
+function desktopCount(): number {
+  const asked = process.env.BENCH_NODES_DESKTOPS;
+  if (asked === undefined || asked === '') return DEFAULT_DESKTOPS;
+  const n = Number(asked);
+  if (!Number.isInteger(n) || n < 3 || n > MAX_DESKTOPS) throw new Error(`BENCH_NODES_DESKTOPS must be a whole number from 3 to ${MAX_DESKTOPS}, got "${asked}"`);
+  return n;
+}
+
+/**
+ * Agent i's phone is on node i mod 3. Each agent made ready is one of the head caller's node, or
+ * every CROSS_EVERY-th time one of the next node over (the head of the line as the simulators show
+ * it: the order of a fast fill is the server's, not the order the callers were placed in).
+ */
+function readyPicker(agents: readonly string[], names: readonly string[]): ReadyPicker {
+  const byNode = new Map(names.map((name, n) => [name, agents.filter((_, i) => i % names.length === n)]));
+  return {
+    count: READIED,
+    pickNext: (i, headNode) => {
+      const head = Math.max(0, names.indexOf(headNode ?? ''));
+      const node = i % CROSS_EVERY === CROSS_EVERY - 1 ? (head + 1) % names.length : head;
+      return byNode.get(names[node] ?? '')?.shift();
+    },
+  };
+}
+
+/** Runs the phase with its own simulators, database and server child; the lines to print. */
+export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> {
+  const { work, setStage } = options;
+  setStage('nodes: set-up');
+  const desktops = desktopCount();
+  const agents = extensions(FIRST_EXTENSION, desktops);
+  const nodeOf = (index: number) => NODE_NAMES[index % NODE_NAMES.length] ?? 'a';
+
+  const simWarnings: string[] = [];
+  const nodes: CrowdNode[] = [];
+  for (const name of NODE_NAMES) {
+    const configDir = join(work, `node-${name}`);
+    mkdirSync(configDir);
+    writeNodeConfig(configDir, name, NODE_NAMES, agents, EXTENSION_PATTERN);
+    const sim = await startPbxSim({
+      amiPort: 0,
+      httpPort: 0,
+      configDir,
+      systemName: name,
+      playbackMsPerSecond: options.playbackMsPerSecond,
+      // A phone is registered on its own node only: none is online until registered below.
+      core: { endpointsOnline: false },
+      logger: { info: () => undefined, warn: (msg) => simWarnings.push(`node ${name}'s simulator: ${msg}`) },
+    });
+    atCleanUp(`node ${name}'s simulator`, () => sim.stop());
+    nodes.push({ name, sim });
+  }
+  const unlink = linkPbxSims(nodes);
+  atCleanUp('the inter-node links', unlink);
+
+  // A database of its own: the other phases' calls and agents are not in it.
+  let dbPath = join(work, 'nodes.db');
+  if (process.env.BENCH_DB === 'postgres') {
+    const created = await createPostgresDatabase();
+    dbPath = created.url;
+    atCleanUp("the nodes phase's PostgreSQL database", created.drop);
+  }
+  const store = await openDatabase(dbPath);
+  const passwordHash = hashPasswordSync('bench');
+  await seedDemo(store.db, { passwordHash });
+  const general = await findSkillByCode(store.db, 'general');
+  if (!general) throw new Error('no general skill');
+  const agentsStarted = performance.now();
+  await createSeatAgents(store.db, agents, '节点坐席', passwordHash, general.id);
+  const agentsMs = performance.now() - agentsStarted;
+  await store.close();
+  const phonesStarted = performance.now();
+  await Promise.all(nodes.map(({ name, sim }) => registerSeatPhones(sim.httpUrl, agents.filter((_, i) => nodeOf(i) === name))));
+  const phonesMs = performance.now() - phonesStarted;
+
+  const serverUrl = `http://127.0.0.1:${options.httpPort}`;
+  const serverLog = new OutputTally(options.stage);
+  const server = startChild(
+    'nodes server',
+    'dist/main.js',
+    {
+      ...options.serverEnv,
+      CTI_DB: dbPath,
+      CTI_HTTP_PORT: String(options.httpPort),
+      CTI_NODES: JSON.stringify(
+        nodes.map(({ name, sim }) => ({
+          name,
+          ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
+          ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret' },
+        })),
+      ),
+    },
+    (stream, line) => serverLine(serverLog, stream, line),
+  );
+  // `ok` once every node's AMI and ARI are up and the application is registered on each.
+  const healthy = async () => {
+    const res = await simRequest<{ status?: string }>(serverUrl, 'GET', '/health').catch(() => null);
+    return res?.body.status === 'ok';
+  };
+  await waitFor(healthy, 'the server healthy on every node', 60_000);
+
+  const crowd = await crowdPhase({
+    nodes,
+    server,
+    serverUrl,
+    nextCaller: options.nextCaller,
+    setStage,
+    title: 'nodes',
+    agents,
+    readyOrder: readyPicker(agents, NODE_NAMES),
+    callers: CALLERS,
+    callRate: CALL_RATE,
+    // The waiting crowd is the crowd phase's measure.
+    waitMs: 0,
+    setUp: { agentsMs, phonesMs },
+    targetContext: `with ${desktops} desktops on ${nodes.length} nodes`,
+  });
+  setStage('nodes: reading the database');
+  const tickets = await checkTickets(dbPath, crowd.callers, crowd.fill);
+
+  setStage('nodes: stopping');
+  const stopped = await server.stop();
+  const desktopsLine =
+    desktops === DEFAULT_DESKTOPS
+      ? `desktops: ${desktops}, the server's limit of sockets in all (softphone-bridge/ws-limits.ts, 2,000, not configurable); 10,000 would need it raised (BENCH_NODES_DESKTOPS sets the number)`
+      : `desktops: ${desktops} (BENCH_NODES_DESKTOPS); the server admits 2,000 sockets in all (softphone-bridge/ws-limits.ts)`;
+  return [
+    ...crowd.report(tickets.rows, [
+      ...tickets.lines,
+      desktopsLine,
+      `ready order: ${READIED} agents, each from the node of the caller at the head of the line as the simulators show it, one in ${CROSS_EVERY} from another node; one agent free at a time, so the ACD's preference for the caller's node has no choice to make here (test/cti/multi-node.test.ts covers it)`,
+      'takeover time (the standby taking over from a lost server): measured by the fault matrix, `npx vitest run test/cti/fault-matrix.test.ts -t takeover`, not here',
+      `database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}, its own; the server child's own CTI_NODES with nodes ${NODE_NAMES.join(', ')} (${fixed(desktops / NODE_NAMES.length, 0)} phones on each)`,
+    ]),
+    `nodes server: ${stopped}`,
+    ...serverLog.report('nodes server'),
+    ...(simWarnings.length > 0 ? [`node simulator warnings (${simWarnings.length}):`, ...simWarnings.slice(0, 10).map((w) => `  ${w}`)] : []),
+    '',
+  ];
+}
