@@ -40,6 +40,11 @@ export const ConfigSchema = Type.Object(
     queueOverflowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
     /** Login attempts one client address may make a minute (agents behind one NAT share an address). */
     loginAttemptsPerMinute: Type.Integer({ minimum: 1, maximum: 100000 }),
+    /**
+     * WebSockets (agent desktops and wallboards) the server keeps open at most; one more is closed
+     * (4429). Each desktop is one socket: size it for the seats of every node, with room for reloads.
+     */
+    maxSockets: Type.Optional(Type.Integer({ minimum: 10, maximum: 100000 })),
     /** `off`: this server runs no scheduled jobs (deadline watch, callbacks, KPI roll-up, retention). */
     jobs: Type.Union([Type.Literal('on'), Type.Literal('off')]),
     /** The folder of the built browser pages; default: `dist/public` beside the server. */
@@ -156,6 +161,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_PROMPTS_DIR: ['promptsDir'],
   CTI_ADVERTISED_URL: ['advertisedUrl'],
   CTI_LOGIN_RATE: ['loginAttemptsPerMinute'],
+  CTI_MAX_SOCKETS: ['maxSockets'],
   CTI_AMI_HOST: ['ami', 'host'],
   CTI_AMI_PORT: ['ami', 'port'],
   CTI_AMI_USER: ['ami', 'user'],
@@ -167,7 +173,7 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_CONNECTIONS: ['ari', 'connections'],
 };
 
-const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW', 'CTI_LOGIN_RATE', 'CTI_ARI_CONNECTIONS']);
+const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW', 'CTI_LOGIN_RATE', 'CTI_ARI_CONNECTIONS', 'CTI_MAX_SOCKETS']);
 
 export class ConfigError extends Error {
   constructor(message: string) {

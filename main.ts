@@ -23,7 +23,7 @@ import { adminApi, registerApiDocs } from './softphone-bridge/admin-api/index.js
 import { agentGateway } from './softphone-bridge/agent-ws/agent-gateway.js';
 import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
-import { MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
+import { DEFAULT_LIMITS, MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
 import { replyNotFound, replyWithError } from './softphone-bridge/http/error-replies.js';
 import { strictValidatorCompiler } from './softphone-bridge/http/strict-validator.js';
 import { LoginThrottle } from './softphone-bridge/auth/login-throttle.js';
@@ -148,7 +148,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   http.setValidatorCompiler(strictValidatorCompiler);
   // Commands are small: a frame of megabytes is an attack, refused by ws itself (close 1009).
   await http.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
-  const socketLimits = new SocketLimits(log.child({ part: 'sockets' }));
+  const socketLimits = new SocketLimits(log.child({ part: 'sockets' }), { ...DEFAULT_LIMITS, total: config.maxSockets ?? DEFAULT_LIMITS.total });
   // OpenAPI document (/docs/json), Swagger UI (/docs) and the route catalogue: before the routes they describe.
   const apiCatalogue = await registerApiDocs(http);
   const throttle = new LoginThrottle(store.db, log.child({ part: 'login' }));

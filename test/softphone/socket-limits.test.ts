@@ -14,6 +14,7 @@ import { registerPhones, testConfig } from '../support/harness.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
 
+const MAX_SOCKETS = 6;
 let sim: PbxSim;
 let server: RunningServer;
 const logLines: Record<string, unknown>[] = [];
@@ -24,7 +25,8 @@ beforeAll(async () => {
   sink.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
   });
-  server = await startServer(testConfig(sim), createLogger('warn', sink), { clock: new TestClock() });
+  // A server sized for a few sockets in all (CTI_MAX_SOCKETS), so that the total is reached here.
+  server = await startServer(testConfig(sim, { maxSockets: MAX_SOCKETS }), createLogger('warn', sink), { clock: new TestClock() });
   await waitFor(() => server.link.status().ami && server.link.status().ari, 'links up');
   await registerPhones(sim);
 });
@@ -79,6 +81,19 @@ describe('socket limits', () => {
         return false;
       }
     }, 'a socket admitted again');
+    for (const k of kept) k.socket.close();
+  });
+
+  it('the server holds at most maxSockets in all: the next is closed with 4429, whoever opens it', async () => {
+    const kept = [];
+    for (const login of ['super', 'admin']) {
+      const t = await token(login);
+      for (let i = 0; i < MAX_SOCKETS / 2; i++) kept.push(await open('/ws/supervisor', t));
+    }
+    const extra = new WebSocket(`${server.httpUrl.replace('http', 'ws')}/ws/agent?token=${encodeURIComponent(await token('1003'))}`);
+    const code = await new Promise<number>((resolve) => extra.once('close', (c) => resolve(c)));
+    expect(code).toBe(CLOSE_TOO_MANY_SOCKETS);
+    await waitFor(() => logLines.some((l) => l['msg'] === 'socket refused: too many sockets' && String(l['limit']).includes(`${MAX_SOCKETS} in all`)), 'the log line naming the total');
     for (const k of kept) k.socket.close();
   });
 
