@@ -22,7 +22,7 @@
  *    end and inside the store (target p99 under 50 ms).
  * 5. Nodes (`nodes.ts`): phase 3 over three simulated Asterisk nodes a, b and c linked by the
  *    inter-node trunk, with a server child (CTI_NODES) and a database of its own, after the others:
- *    2,000 desktops (the server's socket limit; BENCH_NODES_DESKTOPS), phones spread over the nodes,
+ *    10,000 desktops (BENCH_NODES_DESKTOPS; the server child's CTI_MAX_SOCKETS fits them), phones spread over the nodes,
  *    1,000 callers round-robin over them at 100/s; pops on the caller's node and across the trunk,
  *    ticket writes per second while the queue fills, one call row and one ticket per caller.
  *
