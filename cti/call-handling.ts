@@ -316,6 +316,8 @@ export function startCallHandling(deps: {
       routeId: ticket.routeId,
       arrivedAt: clock.now().toISOString(),
       direction: 'outbound',
+      // The node the callback leg was placed on (a later reconciliation looks for it there).
+      node: ari.nodeOf(legId) ?? null,
     });
     // Read as the callback's greeting starts (run()), like a new call's.
     const history = callerHistory(db, log, legId, callerNumber);
