@@ -397,7 +397,7 @@ export class InboundCall implements QueueMember {
     this.detachParty();
     this.ctx.log.warn({ callId: this.callId, agentId }, "the line to the agent's node failed: the caller goes back in line");
     if (this.ctx.agents.get(agentId)?.callId === this.callId) this.ctx.agents.release(agentId);
-    this.publish({ type: 'call.transferred', fromAgentId: agentId, target: AGENT_LINE_LOST_TARGET, mode: 'blind' });
+    this.publish({ type: 'call.transferred', fromAgentId: agentId, target: AGENT_LINE_LOST_TARGET, mode: 'blind', lineLost: true });
     void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'system', kind: 'agent-line-lost', note: AGENT_LINE_LOST_NOTE });
     await this.requeue(null, since);
   }

@@ -51,6 +51,8 @@ export type DomainEvent =
       mode: 'blind' | 'attended';
       /** The agent hung up during the consultation, which handed the caller to the consulted party. */
       agentHungUp?: boolean;
+      /** The line to the agent's node failed (that node died): the caller went back in line. */
+      lineLost?: boolean;
     }
   | { type: 'call.conference'; at: string; call: CallSummary; agentId: number | null; target: string }
   | { type: 'call.consulting'; at: string; call: CallSummary; agentId: number; target: string }

@@ -85,7 +85,7 @@ function wireForm(event: DomainEvent): object | null | Promise<object> {
     case 'call.ended':
       return { type: 'call.ended', callId: event.call.callId, outcome: event.outcome, at: event.at };
     case 'call.transferred':
-      return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at, ...(event.agentHungUp ? { reason: 'agent-hung-up' } : {}) };
+      return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at, ...(event.agentHungUp ? { reason: 'agent-hung-up' } : event.lineLost ? { reason: 'line-lost' } : {}) };
     case 'call.consult.cancelled':
       return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.requeued ? { requeued: true } : {}) };
     case 'call.conference':

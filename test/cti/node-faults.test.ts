@@ -93,7 +93,7 @@ describe('node b dies with calls in every phase on both nodes', () => {
       return call?.state === 'connected' && call.agentId === agentIdOf('1003') ? call : undefined;
     }, 'the caller of node a whose agent was lost served again', 15_000);
     expect(back.summary.ticketNumber).toBeTruthy();
-    await desk('1005').next('call.transferred', (m) => m.callId === aAcross && m.target === '重新排队');
+    await desk('1005').next('call.transferred', (m) => m.callId === aAcross && m.target === '重新排队' && m.reason === 'line-lost');
     const notes = await h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, back.summary.ticketId));
     expect(notes.map((n) => n.kind)).toContain('agent-line-lost');
     expect(await row(aAcross)).toMatchObject({ node: 'a', endedAt: null });

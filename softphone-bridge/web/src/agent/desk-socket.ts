@@ -197,7 +197,9 @@ function onCallEvent(c: CallView, message: WireMessage): void {
         'ended',
         message.reason === 'agent-hung-up'
           ? `您在咨询中挂机，来电已转给 ${nameTarget(message.target)}`
-          : `已转接至 ${nameTarget(message.target)}`,
+          : message.reason === 'line-lost'
+            ? '与来电人的线路中断（交换节点故障），来电人已按原位置重新排队'
+            : `已转接至 ${nameTarget(message.target)}`,
       );
     case 'call.ended':
       if (c.state !== 'ended') set('ended', `通话结束（${outcome(String(message.outcome))}）`);
