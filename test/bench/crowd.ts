@@ -26,8 +26,8 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Db } from '../../store/index.js';
 import type { PbxSim } from '../pbx-sim/index.js';
-import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
+import { DeskHost } from './desk-host-client.js';
 import { atCleanUp, cpuMs, peakRssMb, rssMb, type BenchChild } from './children.js';
 import { fixed, percentile, sleep } from './figures.js';
 import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
@@ -131,30 +131,13 @@ export interface CrowdResult {
 /** A table row of the phase (and of what a caller adds to it). */
 export const crowdRow = (what: string, value: string): string => `| ${what} | ${value} |`;
 
-/** What the crowd's desktops received, by message type. */
-class Inbox {
-  messages = 0;
-  bytes = 0;
-  readonly types = new Map<string, number>();
-
-  note(message: WireMessage): void {
-    this.messages += 1;
-    // The server sends JSON.stringify of the message: the same text again, near enough byte for byte.
-    this.bytes += Buffer.byteLength(JSON.stringify(message));
-    this.types.set(message.type, (this.types.get(message.type) ?? 0) + 1);
-  }
-
-  reset(): void {
-    this.messages = 0;
-    this.bytes = 0;
-    this.types.clear();
-  }
-
-  describe(ms: number): string {
-    const perSecond = (n: number) => fixed((n * 1000) / ms, 1);
-    const kinds = [...this.types].map(([type, n]) => `${n}× ${type}`).join(', ');
-    return `${perSecond(this.messages)} messages/s, ${perSecond(this.bytes)} bytes/s${kinds ? ` (${kinds})` : ''}`;
-  }
+/** What the desktops received over `ms`, by message type, as the desktop host counted it. */
+async function inboxOf(host: DeskHost, ms: number): Promise<string> {
+  const counted = await host.request({ type: 'inbox' });
+  if (counted.type !== 'inbox') return 'not counted';
+  const perSecond = (n: number) => fixed((n * 1000) / ms, 1);
+  const kinds = counted.types.map(([type, n]) => `${n}× ${type}`).join(', ');
+  return `${perSecond(counted.messages)} messages/s, ${perSecond(counted.bytes)} bytes/s${kinds ? ` (${kinds})` : ''}`;
 }
 
 /** A stretch of time: the server's CPU in it (and in its busiest second), what the desktops received. */
@@ -165,8 +148,8 @@ interface Window {
   inbox: string;
 }
 
-function measure(server: BenchChild, inbox: Inbox): () => Window {
-  inbox.reset();
+async function measure(server: BenchChild, host: DeskHost): Promise<() => Promise<Window>> {
+  await host.request({ type: 'inbox-reset' });
   const cpuBefore = cpuMs(server.pid);
   const started = performance.now();
   let busiest = 0;
@@ -176,10 +159,11 @@ function measure(server: BenchChild, inbox: Inbox): () => Window {
     busiest = Math.max(busiest, now - last);
     last = now;
   }, 1_000);
-  return () => {
+  return async () => {
     clearInterval(sampler);
     const ms = performance.now() - started;
-    return { ms, cpuMsPerS: ((cpuMs(server.pid) - cpuBefore) * 1000) / ms, busiestSecondMs: busiest, inbox: inbox.describe(ms) };
+    const cpuMsPerS = ((cpuMs(server.pid) - cpuBefore) * 1000) / ms;
+    return { ms, cpuMsPerS, busiestSecondMs: busiest, inbox: await inboxOf(host, ms) };
   };
 }
 
@@ -245,7 +229,9 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     atCleanUp(`the ${title} probe on node ${name}`, stopWatching);
   }
 
-  const desks = new Map<string, AgentDesktop>();
+  // The desktops live in a process of their own (desk-host.ts): in this one they would slow the event
+  // loop that times the rings.
+  const host = await DeskHost.start();
   const callers: { id: string; sim: PbxSim }[] = [];
   const placedCallers: PlacedCaller[] = [];
   const hangUp = ({ id, sim }: { id: string; sim: PbxSim }) => {
@@ -259,54 +245,31 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
       await new Promise<void>((r) => setImmediate(r));
     }
   });
-  atCleanUp(`the ${title} desktops`, () => {
-    for (const desk of desks.values()) desk.close();
-  });
+  atCleanUp(`the ${title} desktops`, () => host.stop());
 
   // ---- The desktops, logged in and not ready ----
   setStage(`${title}: logins`);
-  const inbox = new Inbox();
   const offered = new Map<string, { at: number; callerNumber: string }>();
+  host.onOffered = (ext, at, callerNumber) => {
+    if (!offered.has(ext)) offered.set(ext, { at, callerNumber });
+  };
   const rssBeforeLogins = rssMb(server.pid);
   const loginStarted = performance.now();
-  let nextLogin = 0;
-  let loginFailure: string | undefined;
-  await Promise.all(
-    Array.from({ length: LOGIN_CONCURRENCY }, async () => {
-      for (let i = nextLogin++; i < agents.length; i = nextLogin++) {
-        const ext = agents[i] ?? '';
-        let desk: AgentDesktop;
-        try {
-          desk = await AgentDesktop.login(serverUrl, ext, 'bench');
-        } catch (error) {
-          // E.g. a socket beyond the server's limit, closed before its hello: no more logins, the phase
-          // goes on with the desktops it has and says why it has no more.
-          loginFailure ??= `${ext}: ${error instanceof Error ? error.message : String(error)}`;
-          nextLogin = agents.length;
-          break;
-        }
-        desks.set(ext, desk);
-        desk.onMessage = (message) => {
-          inbox.note(message);
-          if (message.type === 'call.offered' && !offered.has(ext)) offered.set(ext, { at: performance.now(), callerNumber: String(message.callerNumber) });
-        };
-      }
-    }),
-  );
+  const logins = await host.request({ type: 'login', serverUrl, exts: agents, password: 'bench', concurrency: LOGIN_CONCURRENCY });
   const loginMs = performance.now() - loginStarted;
   check();
-  await sleep(200);
-  // A socket beyond the server's limit is closed at once (4429), after a login that succeeded.
-  const loggedIn = desks.size;
-  const refusedSockets = [...desks.values()].filter((d) => d.closeCode !== null).length;
+  if (logins.type !== 'logged-in') throw new Error(`the desktop host could not log in: ${logins.type === 'result' ? (logins.error ?? '') : logins.type}`);
+  const loginFailure = logins.failure;
+  const loggedIn = logins.loggedIn;
+  const refusedSockets = logins.refused;
   const connected = loggedIn - refusedSockets;
-  const notReady = [...desks.values()].filter((d) => (d.received.find((m) => m.type === 'hello')?.agent as { state?: string } | undefined)?.state === 'not_ready').length;
+  const notReady = logins.notReady;
   const rssAfterLogins = rssMb(server.pid);
 
   // ---- The callers into the queue, placed in this process (no HTTP session taken from the server's ARI pool) ----
   setStage(`${title}: filling the queue`);
   await sleep(500);
-  const fill = measure(server, inbox);
+  const fill = await measure(server, host);
   const fillStarted = performance.now();
   const firstAt = Date.now();
   let notPlaced = 0;
@@ -328,7 +291,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const placedMs = performance.now() - fillStarted;
   const placed = callers.length;
   await waitFor(() => held.size >= placed, `${placed} callers in the holding bridge`, 60_000).catch(() => undefined);
-  const filled = fill();
+  const filled = await fill();
   const heldAfterFill = held.size;
   check();
 
@@ -340,11 +303,11 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   if (waitMs > 0) {
     setStage(`${title}: waiting`);
     rssWaitStart = rssMb(server.pid);
-    const waiting = measure(server, inbox);
+    const waiting = await measure(server, host);
     const probe = probeServer(serverUrl);
     await sleep(waitMs);
     probeMs = await probe();
-    waited = waiting();
+    waited = await waiting();
     rssWaitEnd = rssMb(server.pid);
     check();
   }
@@ -357,7 +320,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   loopDelay.enable();
   const cpuBeforePops = cpuMs(server.pid);
   const popsStarted = performance.now();
-  const commands: Promise<WireMessage>[] = [];
+  const commands: Promise<{ ok: boolean; error?: string }>[] = [];
   const numberOf = new Map(callers.map((c, i) => [c.id, placedCallers[i]?.number ?? '']));
   /** The node of the caller next in line for the agent made ready now, as far as the simulators show it. */
   const headNode = (): string | undefined => {
@@ -371,14 +334,13 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     const wait = popsStarted + i * READY_GAP_MS - performance.now();
     if (wait > 0) await sleep(wait);
     const ext = picker.pickNext(i, headNode());
-    const desk = ext === undefined ? undefined : desks.get(ext);
-    if (!desk || ext === undefined) break;
+    if (ext === undefined) break;
     readied.push(ext);
     readyAt.set(ext, performance.now());
-    commands.push(desk.command('agent.ready'));
+    commands.push(host.request({ type: 'ready', ext }).then((r) => (r.type === 'result' ? r : { ok: false, error: r.type })));
   }
-  const answers = await Promise.all(commands.map((c) => c.catch((error: unknown) => ({ type: 'result', ok: false, error: String(error) }))));
-  const refused = answers.filter((a) => a.ok !== true).length;
+  const answers = await Promise.all(commands.map((c) => c.catch((error: unknown) => ({ ok: false, error: String(error) }))));
+  const refused = answers.filter((a) => !a.ok).length;
   await waitFor(() => readied.every((ext) => offered.has(ext)), 'every readied agent offered a call', 10_000).catch(() => undefined);
   await sleep(500);
   loopDelay.disable();
@@ -408,8 +370,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   // ---- Stop: desktops first (an agent whose call then ends goes not ready, not ready again), then every caller ----
   setStage(`${title}: stopping`);
   const stopStarted = performance.now();
-  for (const desk of desks.values()) desk.close();
-  desks.clear();
+  await host.request({ type: 'close' });
   await sleep(200);
   const placedIds = new Set(callers.map((c) => c.id));
   for (const [i, caller] of callers.splice(0).entries()) {
@@ -470,7 +431,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     `set-up before the server started: ${agents.length} agents created in ${fixed(setUpTimes.agentsMs / 1000, 1)} s, their phones registered in ${fixed(setUpTimes.phonesMs / 1000, 1)} s`,
     `logins: ${loggedIn} in ${fixed(loginMs / 1000, 1)} s, ${LOGIN_CONCURRENCY} at a time (an argon2 verification each; passwords.ts hashes with fixed parameters); ${notReady} desktops said hello not ready${loginFailure ? `; logins stopped at the first that failed (${loginFailure})` : ''}${refusedSockets > 0 ? `; ${refusedSockets} sockets closed by the server at once (its socket limit, softphone-bridge/ws-limits.ts)` : ''}`,
     `queue: ${placed} placed in ${fixed(placedMs / 1000, 1)} s${notPlaced ? `, ${notPlaced} refused by the simulator` : ''}; ${heldAfterFill} in the holding bridge ${fixed((filled.ms - placedMs) / 1000, 1)} s after the last`,
-    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused; ${offeredBeforeRing} pops came before the ring was seen; the bench process's event-loop delay p99 / max meanwhile ${fixed(loopDelay.percentile(99) / 1e6, 1)} / ${fixed(loopDelay.max / 1e6, 1)} ms (the desktops and the simulator${several ? 's' : ''} live there: it adds to the pops)`,
+    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused; ${offeredBeforeRing} pops came before the ring was seen; the bench process's event-loop delay p99 / max meanwhile ${fixed(loopDelay.percentile(99) / 1e6, 1)} / ${fixed(loopDelay.max / 1e6, 1)} ms (the simulator${several ? 's' : ''} live there and time the rings: it adds to the pops; the desktops are in a process of their own)`,
     `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${phaseChannels()} of the ${title}'s channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,
     `${title} phase: ${fixed(phaseMs / 1000, 0)} s (logins ${fixed(loginMs / 1000, 0)} s, filling the queue ${fixed(filled.ms / 1000, 0)} s, ${waited ? `waiting ${fixed(waited.ms / 1000, 0)} s, ` : ''}agents made ready ${fixed((stopStarted - popsStarted) / 1000, 0)} s, stopping ${fixed(stopMs / 1000, 0)} s)`,
     '',

@@ -1,0 +1,15 @@
+/** What the bench and its desktop host (desk-host.ts) say to each other over the IPC channel. */
+export type HostRequest =
+  | { type: 'login'; serverUrl: string; exts: readonly string[]; password: string; concurrency: number }
+  | { type: 'ready'; ext: string }
+  | { type: 'inbox-reset' }
+  | { type: 'inbox' }
+  | { type: 'close' };
+
+export type HostReply =
+  | { type: 'started' }
+  | { type: 'logged-in'; loggedIn: number; refused: number; notReady: number; failure?: string }
+  | { type: 'result'; ok: boolean; error?: string }
+  | { type: 'inbox'; messages: number; bytes: number; types: [string, number][] }
+  /** A desktop's first `call.offered`, at an instant of the machine's clock (timeOrigin + now, ms). */
+  | { type: 'offered'; ext: string; at: number; callerNumber: string };
