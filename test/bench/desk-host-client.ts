@@ -1,7 +1,9 @@
 /**
  * The bench's side of its desktop host (desk-host.ts, a forked child): requests answered in turn over
  * IPC, and each desktop's first `call.offered` handed to `onOffered` on this process's
- * `performance.now()` scale, so that it compares with the rings the simulators here time.
+ * `performance.now()` scale, so that it compares with the rings the simulators here time. The two
+ * processes' clocks are set against each other by pings (the one with the shortest round trip), as
+ * their `timeOrigin`s can differ by a millisecond — as much as a pop takes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,12 +17,14 @@ type Answer = Exclude<HostReply, { type: 'offered' } | { type: 'started' }>;
 export class DeskHost {
   onOffered: (ext: string, at: number, callerNumber: string) => void = () => undefined;
   private nextId = 1;
+  /** The host's `performance.now()` minus this process's, at the same instant. */
+  private offset = 0;
   private readonly waiting = new Map<number, (reply: Answer) => void>();
 
   private constructor(private readonly child: ChildProcess) {
     child.on('message', (raw: unknown) => {
       const reply = raw as HostReply & { id?: number };
-      if (reply.type === 'offered') this.onOffered(reply.ext, reply.at - performance.timeOrigin, reply.callerNumber);
+      if (reply.type === 'offered') this.onOffered(reply.ext, reply.at - this.offset, reply.callerNumber);
       else if (reply.type !== 'started' && reply.id !== undefined) {
         this.waiting.get(reply.id)?.(reply);
         this.waiting.delete(reply.id);
@@ -39,7 +43,21 @@ export class DeskHost {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`the desktop host exited (${code ?? '?'}) before it started`)));
     });
-    return new DeskHost(child);
+    const host = new DeskHost(child);
+    await host.syncClocks();
+    return host;
+  }
+
+  private async syncClocks(): Promise<void> {
+    let best = Infinity;
+    for (let i = 0; i < 20; i++) {
+      const sent = performance.now();
+      const pong = await this.request({ type: 'ping' });
+      const received = performance.now();
+      if (pong.type !== 'pong' || received - sent >= best) continue;
+      best = received - sent;
+      this.offset = pong.now - (sent + received) / 2;
+    }
   }
 
   request(message: HostRequest): Promise<Answer> {

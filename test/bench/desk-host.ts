@@ -2,8 +2,8 @@
  * The bench's agent desktops in a process of their own (forked by desk-host-client.ts): thousands of
  * WebSockets kept in the bench process itself slowed its event loop, and with it the very timestamps
  * the pops are measured with. Here they log in, go ready when told, and report each first
- * `call.offered` with its instant on the machine's clock (`performance.timeOrigin + now`, comparable
- * across processes), and count what they receive.
+ * `call.offered` at this process's `performance.now()` (the bench measures the offset of the two
+ * clocks first), and count what they receive.
  */
 import { performance } from 'node:perf_hooks';
 import { AgentDesktop } from '../support/agent-desktop.js';
@@ -42,7 +42,7 @@ async function login(serverUrl: string, exts: readonly string[], password: strin
           inbox.types.set(message.type, (inbox.types.get(message.type) ?? 0) + 1);
           if (message.type === 'call.offered' && !offered.has(ext)) {
             offered.add(ext);
-            send({ type: 'offered', ext, at: performance.timeOrigin + performance.now(), callerNumber: String(message.callerNumber) });
+            send({ type: 'offered', ext, at: performance.now(), callerNumber: String(message.callerNumber) });
           }
         };
       }
@@ -77,6 +77,8 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { type: 'result', ok: true };
     case 'inbox':
       return { type: 'inbox', messages: inbox.messages, bytes: inbox.bytes, types: [...inbox.types] };
+    case 'ping':
+      return { type: 'pong', now: performance.now() };
     case 'close':
       for (const desk of desks.values()) desk.close();
       desks.clear();
