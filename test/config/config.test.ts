@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config.js';
+import { ConfigError, loadConfig, nodesOf } from '../../config.js';
 
 const secrets = { CTI_AMI_SECRET: 's1', CTI_ARI_PASSWORD: 's2' };
 
@@ -16,6 +16,24 @@ describe('configuration', () => {
     expect(config.seed).toBe('none');
     expect(config.jobs).toBe('on');
     expect(config.queueOverflowSeconds).toBe(60);
+  });
+
+  it('several Asterisk nodes: a list of name, AMI and ARI; without it the one node pbx; a repeated or bad name is refused', () => {
+    const node = (name: string, host: string) => ({ name, ami: { host, port: 5038, user: 'cti', secret: `ami-${name}` }, ari: { url: `http://${host}:8088`, user: 'cti', password: `ari-${name}` } });
+    const config = loadConfig({ CTI_NODES: JSON.stringify([node('a', '10.0.1.11'), node('b', '10.0.1.12')]), CTI_NODE_LOST: '45' });
+    expect(nodesOf(config).map((n) => [n.name, n.ami.host, n.ari.url])).toEqual([
+      ['a', '10.0.1.11', 'http://10.0.1.11:8088'],
+      ['b', '10.0.1.12', 'http://10.0.1.12:8088'],
+    ]);
+    // The top-level ami/ari (the application name, check-config) are the first node's; no other secret is asked for.
+    expect(config.ami).toMatchObject({ host: '10.0.1.11', secret: 'ami-a' });
+    expect(config.ari).toMatchObject({ url: 'http://10.0.1.11:8088', password: 'ari-a', app: 'hotline12345' });
+    expect(config.nodeLostSeconds).toBe(45);
+    expect(nodesOf(loadConfig(secrets))).toEqual([{ name: 'pbx', ami: { host: '127.0.0.1', port: 5038, user: 'cti', secret: 's1' }, ari: { url: 'http://127.0.0.1:8088', user: 'cti', password: 's2' } }]);
+    expect(() => loadConfig({ CTI_NODES: JSON.stringify([node('a', '10.0.1.11'), node('a', '10.0.1.12')]) })).toThrow(/"a" is given twice/);
+    expect(() => loadConfig({ CTI_NODES: JSON.stringify([node('Node A', '10.0.1.11')]) })).toThrow(/\/nodes\/0\/name/);
+    expect(() => loadConfig({ ...secrets, CTI_NODES: '[{' })).toThrow(/CTI_NODES is not valid JSON/);
+    expect(() => loadConfig({ ...secrets, CTI_NODE_LOST: 'soon' })).toThrow(/CTI_NODE_LOST/);
   });
 
   it('CTI_JOBS turns the scheduled jobs off; anything but on/off is refused with its name', () => {
