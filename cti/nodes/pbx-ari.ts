@@ -130,8 +130,6 @@ export class PbxAri extends EventEmitter<PbxAriEvents> {
         this.homes.learn('channel', event.channel.id, node);
         return;
       case 'StasisEnd':
-        this.homes.retire('channel', event.channel.id);
-        return;
       case 'ChannelDestroyed':
         this.homes.retire('channel', event.channel.id);
         return;

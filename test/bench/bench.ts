@@ -39,12 +39,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer } from 'ws';
-import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
-import { findSkillByCode, openDatabase, seedDemo } from '../../store/index.js';
-import { createPostgresDatabase } from '../support/test-database.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { openBenchDatabase } from './bench-database.js';
 import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
 import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
 import { nodesPhase } from './nodes.js';
@@ -289,20 +287,10 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
   const floorSim = phases.has('front') ? await startSim('minimal app') : null;
 
   // BENCH_DB=postgres: the server runs on a fresh PostgreSQL database of the machine's server.
-  let dbPath = join(work, 'cti.db');
-  if (process.env.BENCH_DB === 'postgres') {
-    const created = await createPostgresDatabase();
-    dbPath = created.url;
-    atCleanUp('the PostgreSQL database', created.drop);
-  }
-  const store = await openDatabase(dbPath);
-  const passwordHash = hashPasswordSync('bench');
-  await seedDemo(store.db, { passwordHash });
-  const general = await findSkillByCode(store.db, 'general');
-  if (!general) throw new Error('no general skill');
-  await createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, general.id);
+  const { dbPath, store, passwordHash, generalSkillId } = await openBenchDatabase(work, 'cti.db', 'the PostgreSQL database');
+  await createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, generalSkillId);
   // The server loads its agents once, at start: the crowd's 2,000 are there for phases 1 and 2 as well.
-  if (phases.has('crowd')) await createCrowdAgents(store.db, passwordHash, general.id);
+  if (phases.has('crowd')) await createCrowdAgents(store.db, passwordHash, generalSkillId);
   await store.close();
   // Phase 4's 10,000 knowledge entries, before the server opens the database.
   const knowledgeSeeded = phases.has('knowledge') ? await seedKnowledgeBench(dbPath) : null;

@@ -17,11 +17,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { findSkillByCode, openDatabase, seedDemo } from '../../store/index.js';
-import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
 import { linkPbxSims, startPbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
-import { createPostgresDatabase } from '../support/test-database.js';
+import { openBenchDatabase } from './bench-database.js';
 import { atCleanUp, startChild } from './children.js';
 import { READIED, crowdPhase, type CrowdNode, type ReadyPicker } from './crowd.js';
 import { checkTickets } from './nodes-tickets.js';
@@ -119,19 +117,9 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
   atCleanUp('the inter-node links', unlink);
 
   // A database of its own: the other phases' calls and agents are not in it.
-  let dbPath = join(work, 'nodes.db');
-  if (process.env.BENCH_DB === 'postgres') {
-    const created = await createPostgresDatabase();
-    dbPath = created.url;
-    atCleanUp("the nodes phase's PostgreSQL database", created.drop);
-  }
-  const store = await openDatabase(dbPath);
-  const passwordHash = hashPasswordSync('bench');
-  await seedDemo(store.db, { passwordHash });
-  const general = await findSkillByCode(store.db, 'general');
-  if (!general) throw new Error('no general skill');
+  const { dbPath, store, passwordHash, generalSkillId } = await openBenchDatabase(work, 'nodes.db', "the nodes phase's PostgreSQL database");
   const agentsStarted = performance.now();
-  await createSeatAgents(store.db, agents, '节点坐席', passwordHash, general.id);
+  await createSeatAgents(store.db, agents, '节点坐席', passwordHash, generalSkillId);
   const agentsMs = performance.now() - agentsStarted;
   await store.close();
   const phonesStarted = performance.now();
