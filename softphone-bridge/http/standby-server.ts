@@ -24,7 +24,9 @@ export const STANDBY_TEXT = '本服务器为备用服务器，正在等待接管
 
 /** Asks at most once a second, however many desktops knock. */
 function cached(sources: StandbySources): () => Promise<string | null> {
-  let at = 0;
+  // Never asked yet: the first knock asks, however soon after the process started (performance.now()
+  // counts from there, so a start time of 0 would answer "none" for the process's first second).
+  let at = Number.NEGATIVE_INFINITY;
   let last: Promise<string | null> = Promise.resolve(null);
   return () => {
     const now = performance.now();

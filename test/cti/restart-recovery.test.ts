@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { calls, findActiveRoute, missedCalls, openDatabase, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { testLoggerInto } from '../support/test-logger.js';
 import { registerPhones, testConfig } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
@@ -70,7 +70,7 @@ async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Boot
       done();
     },
   });
-  const server = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1 }), createLogger('info', sink), { clock });
+  const server = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1 }), testLoggerInto(sink, 'info'), { clock });
   let closed = false;
   cleanups.push(async () => {
     if (!closed) await server.close();

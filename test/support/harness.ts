@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../config.js';
-import { silentLogger } from '../../cti/logging.js';
 import { testDatabaseLocation } from './test-database.js';
+import { testLogger } from './test-logger.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from './sim-client.js';
@@ -55,7 +55,7 @@ export async function startHarness(overrides: Partial<Config> = {}, simOptions: 
   const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
   // SQLite in memory, or a fresh PostgreSQL database when the run says so (CTI_TEST_DB=postgres).
   const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation();
-  const server = await startServer(testConfig(sim, { dbPath: database.location, ...overrides }), silentLogger(), { clock });
+  const server = await startServer(testConfig(sim, { dbPath: database.location, ...overrides }), testLogger(), { clock });
   // Both links up and the start-up recovery (outage import) done: the server takes calls.
   await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
   return {

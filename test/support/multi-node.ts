@@ -3,7 +3,7 @@
  * tests of calls spread over nodes. Each node is its own simulator (own AMI, ARI and control API).
  */
 import type { Config } from '../../config.js';
-import { createLogger, silentLogger } from '../../cti/logging.js';
+import { testLogger } from './test-logger.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { linkPbxSims, startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,8 +89,7 @@ export async function startNodesHarness(
   // A file (not an in-memory database), so that a restarted server finds what the first one wrote.
   const dbDir = mkdtempSync(join(tmpdir(), 'cti-nodes-db-'));
   const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation(join(dbDir, 'cti.db'));
-  // CTI_TEST_LOG=debug shows the server's log (for a failing multi-node test).
-  const log = process.env.CTI_TEST_LOG ? createLogger(process.env.CTI_TEST_LOG, process.stderr) : silentLogger();
+  const log = testLogger();
   const config = testConfig(firstSim, { dbPath: database.location, nodes: nodesConfig(sims), ...overrides });
   const start = async (httpPort: number) => {
     const started = await startServer({ ...config, httpPort }, log, { clock });
