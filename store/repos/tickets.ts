@@ -102,13 +102,16 @@ export async function findTicketByCallKey(db: Db, callKey: string): Promise<Tick
 }
 
 /** A caller's earlier tickets, newest first (screen-pop history, progress query). */
+/** The caller's newest tickets, newest first. Prepared: every arriving call reads its caller's (the pop's history). */
 export async function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): Promise<TicketRow[]> {
-  return db
-    .select()
-    .from(tickets)
-    .where(eq(tickets.callerNumber, callerNumber))
-    .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .limit(limit);
+  return statement(db, 'tickets-of-caller', (d) =>
+    d
+      .select()
+      .from(tickets)
+      .where(eq(tickets.callerNumber, sql.placeholder('callerNumber')))
+      .orderBy(desc(tickets.createdAt), desc(tickets.id))
+      .limit(sql.placeholder('limit')),
+  ).execute({ callerNumber, limit });
 }
 
 export async function ticketHistory(db: Db, ticketId: number): Promise<TicketEventRow[]> {
