@@ -96,7 +96,7 @@ export function startCallHandling(deps: {
   const settings = liveCallSettings(db, { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings }, (err: unknown) =>
     log.error({ err }, 'could not read the call timings; the last known ones stay in force'),
   );
-  const bus = new DomainEventBus();
+  const bus = new DomainEventBus((err, event) => log.error({ err, event: event.type }, 'a subscriber failed on a domain event; the call goes on'));
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const writes = new CallWrites(db, log.child({ part: 'call-writes' }));

@@ -88,7 +88,12 @@ export type DomainEventType = DomainEvent['type'];
 export class DomainEventBus {
   private readonly emitter = new EventEmitter<{ event: [DomainEvent] }>();
 
-  constructor() {
+  /**
+   * `onError` hears of a subscriber that threw. The event is published from inside the call flow (a
+   * transition, an agent's state change): a subscriber's fault must reach neither that flow, which
+   * would stop half way with the caller in it, nor the subscribers after it (the desktops).
+   */
+  constructor(private readonly onError: (error: unknown, event: DomainEvent) => void = () => undefined) {
     // Many desktops and the wallboard subscribe; the default limit of 10 is a false alarm here.
     this.emitter.setMaxListeners(0);
   }
@@ -98,7 +103,14 @@ export class DomainEventBus {
   }
 
   subscribe(handler: (event: DomainEvent) => void): () => void {
-    this.emitter.on('event', handler);
-    return () => this.emitter.off('event', handler);
+    const guarded = (event: DomainEvent): void => {
+      try {
+        handler(event);
+      } catch (error) {
+        this.onError(error, event);
+      }
+    };
+    this.emitter.on('event', guarded);
+    return () => this.emitter.off('event', guarded);
   }
 }

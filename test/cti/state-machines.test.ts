@@ -88,4 +88,27 @@ describe('agent states', () => {
     expect(agents.availability().map((a) => a.agentId)).not.toContain(id);
     agents.close();
   });
+
+  it('a subscriber that throws stops neither the state change nor the subscribers after it, and is reported', async () => {
+    const store = openStore(':memory:');
+    await seedDemo(store.db);
+    const failures: string[] = [];
+    const bus = new DomainEventBus((error, event) => failures.push(`${event.type}: ${(error as Error).message}`));
+    bus.subscribe(() => {
+      throw new Error('wallboard broke');
+    });
+    const states: string[] = [];
+    bus.subscribe((e) => e.type === 'agent.state' && states.push(e.state));
+    const agents = new AgentRegistry(store.db, bus, silentLogger(), () => 60_000);
+    await agents.reload();
+    const id = agents.list().find((a) => a.login === '1001')?.agentId ?? 0;
+    agents.login(id, 'PJSIP/1001');
+    agents.desktopConnected(id, true);
+    agents.setReady(id);
+    expect(agents.transition(id, 'offer', 'call-1')).toBe(true);
+    expect(agents.get(id)?.state).toBe('ringing');
+    expect(states).toEqual(['not_ready', 'ready', 'ringing']);
+    expect(failures).toEqual(['agent.state: wallboard broke', 'agent.state: wallboard broke', 'agent.state: wallboard broke']);
+    agents.close();
+  });
 });
