@@ -383,6 +383,8 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     () => true,
     () => false,
   );
+  // The desktops are closed: their host has nothing left to do (a later phase starts its own).
+  await host.stop();
   const stopMs = performance.now() - stopStarted;
   const phaseMs = performance.now() - phaseStarted;
   check();
@@ -469,8 +471,11 @@ function sanityLines(s: Sanity): string[] {
   const delay = (d: { p99Ms: number; maxMs: number }) => `${fixed(d.p99Ms, 1)} / ${fixed(d.maxMs, 1)} ms`;
   const clock = (c: ClockCheck) => `${fixed(c.offsetMs, 3)} ms (ping round trip ${fixed(c.roundTripMs, 3)} ms)`;
   const simulators = s.several ? 'the simulators' : 'the simulator';
+  const simulatorsOf = s.several ? "the simulators'" : "the simulator's";
+  // Simulators in the bench process have no clock of their own, and their delay is the bench's.
+  const apart = s.clocks.sims !== null;
   return [
-    `sanity: ${s.beforeRing} of ${s.offered} pops arrived before their ring was timed${s.beforeRing > 0 ? ` (${simulators} timed those rings late: the figures flatter the server)` : ''}${s.withoutRing > 0 ? `, ${s.withoutRing} with no ring seen` : ''}; event-loop delay p99 / max of ${simulators}' process (${s.where}) while the agents were made ready: ${delay(s.simsDelay)}`,
-    `  meanwhile the desktop host's event-loop delay ${delay(s.desksDelay)}, the bench process's ${delay(s.benchDelay)}; clocks against the bench's: the desktop host ${clock(s.clocks.desks)}${s.clocks.sims ? `, ${simulators}' host ${clock(s.clocks.sims)}` : ''}`,
+    `sanity: ${s.beforeRing} of ${s.offered} pops arrived before their ring was timed${s.beforeRing > 0 ? ` (${simulators} timed those rings late: the figures flatter the server)` : ''}${s.withoutRing > 0 ? `, ${s.withoutRing} with no ring seen` : ''}; event-loop delay p99 / max of ${simulatorsOf} process (${s.where}) while the agents were made ready: ${delay(s.simsDelay)}`,
+    `  meanwhile the desktop host's event-loop delay ${delay(s.desksDelay)}${apart ? `, the bench process's ${delay(s.benchDelay)}` : ''}; clocks against the bench's: the desktop host ${clock(s.clocks.desks)}${s.clocks.sims ? `, ${simulatorsOf} host ${clock(s.clocks.sims)}` : ''}`,
   ];
 }
