@@ -45,6 +45,7 @@ import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { openBenchDatabase } from './bench-database.js';
 import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
 import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
+import { localSims } from './crowd-sims.js';
 import { nodesPhase } from './nodes.js';
 import { OutputTally, serverLine } from './server-log.js';
 import { knowledgePhase, seedKnowledgeBench } from './knowledge.js';
@@ -314,7 +315,7 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
     },
     (stream, line) => serverLine(serverLog, stream, line),
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for `node --cpu-prof` analysis).
-    process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+    { nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] },
   );
   const floorLog = new OutputTally(() => stage);
   const floor =
@@ -338,7 +339,7 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
     process.stdout.write(
       (
         await crowdPhase({
-          nodes: [{ name: 'pbx', sim }],
+          sims: localSims([{ name: 'pbx', sim }], atCleanUp),
           server,
           serverUrl,
           nextCaller,

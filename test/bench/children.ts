@@ -61,6 +61,19 @@ export interface BenchChild {
   waitForLine(match: RegExp, timeoutMs: number): Promise<string>;
   /** SIGTERM, then SIGKILL after the grace period. Resolves once the process is gone; says how it went (the same answer if called again). */
   stop(): Promise<string>;
+  /** Started with `ipc`: sends a message on the IPC channel (rejects if the child is gone). */
+  send(message: unknown): Promise<void>;
+  /** Started with `ipc`: each message the child sends on the IPC channel. */
+  onMessage(handler: (message: unknown) => void): void;
+  /** Resolves once the process has exited. */
+  exited(): Promise<void>;
+}
+
+export interface ChildOptions {
+  /** Arguments for node before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
+  /** An IPC channel to the child (`process.send` / `process.on('message')` there), for the bench's hosts. */
+  ipc?: boolean;
 }
 
 /**
@@ -72,9 +85,10 @@ export function startChild(
   script: string,
   env: NodeJS.ProcessEnv,
   onLine: (stream: 'stdout' | 'stderr', line: string) => void,
-  nodeArgs: readonly string[] = [],
+  options: ChildOptions = {},
 ): BenchChild {
-  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdio: ('ignore' | 'pipe' | 'ipc')[] = ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], { env, stdio });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} did not start`);
   running.add(child);
@@ -140,6 +154,19 @@ export function startChild(
       stopping ??= stopNow();
       return stopping;
     },
+    send(message) {
+      return new Promise<void>((resolve, reject) => {
+        if (!child.connected) {
+          reject(new Error(`${name} has no IPC channel (${exit === null ? 'not started with ipc' : `exited, ${exit}`})`));
+          return;
+        }
+        child.send(message as object, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    onMessage(handler) {
+      child.on('message', handler);
+    },
+    exited: () => exited,
   };
   atCleanUp(name, async () => {
     const how = await handle.stop();

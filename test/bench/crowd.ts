@@ -3,8 +3,8 @@
  * (logged in, not ready, so nobody takes a call) and 1,000 callers wait in the queue's holding bridge;
  * then agents are made ready one at a time, and each is offered the head of the line. Measured:
  *
- * - pop latency: the simulator rings the agent's phone (its `dial` event RINGING for `PJSIP/<ext>`) →
- *   that agent's desktop has `call.offered`, as phase 2 times it; and `agent.ready` sent → `call.offered`;
+ * - pop latency: the simulator rings the agent's phone (its channel `PJSIP/<ext>-…` goes Ringing) →
+ *   that agent's desktop has `call.offered`; and `agent.ready` sent → `call.offered`;
  * - while the crowd waits (30 s: every caller is told their position once, the server sweeps its
  *   sessions once): the server's CPU (/proc), how long it takes to answer a request that touches
  *   nothing (its event loop's stalls), what the 2,000 desktops receive although nothing happens to
@@ -17,18 +17,24 @@
  *
  * Everything runs against phase 2's server child and simulator; bench.ts creates the agents in the
  * store and the endpoints in pjsip.conf before the server starts (`crowdPjsipConf`, `createCrowdAgents`,
- * `registerCrowdPhones`), then calls `crowdPhase`.
+ * `registerCrowdPhones`), then calls `crowdPhase`. That simulator lives in the bench process (phases 1
+ * and 2 time their calls on its events there); the desktops live in a process of their own.
  *
  * The nodes phase (`nodes.ts`) runs the same `crowdPhase` over several linked simulators with its own
- * agents, callers, call rate and ready order: the options default to the crowd's figures, and with one
- * node the lines are the crowd's.
+ * agents, callers, call rate and ready order, the simulators in a process of their own: the options
+ * default to the crowd's figures, and with one node the lines are the crowd's.
+ *
+ * Both ends of a pop are timed on the machine's clock (bench-clock.ts) in the process where they
+ * happen: the ring where the simulator runs, the `call.offered` in the desktops' process.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Db } from '../../store/index.js';
-import type { PbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
-import { DeskHost } from './desk-host-client.js';
+import { machineMs } from './bench-clock.js';
 import { atCleanUp, cpuMs, peakRssMb, rssMb, type BenchChild } from './children.js';
+import type { CrowdSims } from './crowd-sims.js';
+import { startDeskHost, type DeskHost } from './desk-host-client.js';
+import type { ClockCheck } from './host-client.js';
 import { fixed, percentile, sleep } from './figures.js';
 import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
 
@@ -73,18 +79,12 @@ export async function registerCrowdPhones(simUrl: string): Promise<void> {
   setUp.phonesMs = performance.now() - started;
 }
 
-/** One simulated Asterisk node of the phase: its name (CTI_NODES) and its simulator. */
-export interface CrowdNode {
-  name: string;
-  sim: PbxSim;
-}
-
 export interface CrowdOptions {
   /**
    * The simulated nodes; the callers are placed round-robin over them and the rings are timed on every
    * one of them (on a cross-node call the agent's phone rings on the agent's node). One for the crowd.
    */
-  nodes: readonly CrowdNode[];
+  sims: CrowdSims;
   server: BenchChild;
   serverUrl: string;
   nextCaller: () => string;
@@ -193,7 +193,8 @@ function probeServer(serverUrl: string): () => Promise<number[]> {
 
 /** Runs the phase: what it measured, and the lines to print. */
 export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
-  const { nodes, server, serverUrl, nextCaller, setStage } = options;
+  const { sims, server, serverUrl, nextCaller, setStage } = options;
+  const nodeNames = sims.names;
   const title = options.title ?? 'crowd';
   const agents = options.agents ?? CROWD_EXTENSIONS;
   const readyOrder = options.readyOrder ?? agents.slice(0, READIED);
@@ -201,56 +202,47 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const callRate = options.callRate ?? CALL_RATE;
   const waitMs = options.waitMs ?? ANNOUNCE_MS;
   const setUpTimes = options.setUp ?? setUp;
-  const several = nodes.length > 1;
+  const several = nodeNames.length > 1;
   const phaseStarted = performance.now();
   const check = () => {
     if (server.exit !== null) throw new Error(`the server exited (${server.exit}) during the ${title} phase`);
   };
 
-  // ---- Timestamps from the simulators' own event streams (the desktops live in this process: one clock) ----
+  // ---- Timestamps from the simulators' own event streams, on the machine's clock ----
   /** The callers in a holding bridge: when they entered it (as the simulators saw it) and on which node. */
   const held = new Map<string, { at: number; node: string }>();
   /** When, and on which node, each agent's phone last started ringing. */
   const ringAt = new Map<string, { at: number; node: string }>();
-  const agentPeer = /^PJSIP\/(\d+)-/;
-  const agentSet = new Set(agents);
-  const isAgentPhone = (channelName: string) => agentSet.has(agentPeer.exec(channelName)?.[1] ?? '');
-  const leftOver = nodes.reduce((n, { sim }) => n + sim.core.listChannels().length, 0);
-  for (const { name, sim } of nodes) {
-    const stopWatching = sim.core.subscribe((event) => {
-      if (event.type === 'bridge.enter' && event.bridge.bridgeType === 'holding') held.set(event.channel.id, { at: performance.now(), node: name });
-      else if (event.type === 'bridge.leave' && event.bridge.bridgeType === 'holding') held.delete(event.channel.id);
-      else if (event.type === 'channel.destroyed') held.delete(event.channel.id);
-      else if (event.type === 'dial' && event.dialStatus === 'RINGING') {
-        const ext = agentPeer.exec(event.peer.name)?.[1];
-        if (ext !== undefined) ringAt.set(ext, { at: performance.now(), node: name });
-      }
-    });
-    atCleanUp(`the ${title} probe on node ${name}`, stopWatching);
-  }
+  const leftOver = (await sims.channels()).all;
+  await sims.watch(agents, (event) => {
+    if (event.type === 'held') held.set(event.channelId, { at: event.at, node: event.node });
+    else if (event.type === 'unheld') held.delete(event.channelId);
+    else ringAt.set(event.ext, { at: event.at, node: event.node });
+  });
 
   // The desktops live in a process of their own (desk-host.ts): in this one they would slow the event
-  // loop that times the rings.
-  const host = await DeskHost.start();
-  const callers: { id: string; sim: PbxSim }[] = [];
+  // loop the bench's own timestamps are taken on.
+  const host = await startDeskHost();
+  const callers: { id: string; node: string }[] = [];
   const placedCallers: PlacedCaller[] = [];
-  const hangUp = ({ id, sim }: { id: string; sim: PbxSim }) => {
-    const channel = sim.core.channel(id);
-    if (channel) sim.core.farEndHangup(channel);
-  };
+  // A host that is gone has hung up its callers with it.
+  const hangUp = ({ id, node }: { id: string; node: string }) => sims.hangUp(node, id).catch(() => undefined);
   // Registered before anything starts, so that a failure half-way still hangs up and closes what there is.
   atCleanUp(`the ${title} callers`, async () => {
     for (const caller of callers.splice(0)) {
-      hangUp(caller);
+      await hangUp(caller);
       await new Promise<void>((r) => setImmediate(r));
     }
   });
-  atCleanUp(`the ${title} desktops`, () => host.stop());
+  atCleanUp(`the ${title} desktops`, async () => {
+    await host.stop();
+  });
+  const clocks = { desks: await host.clockCheck(), sims: await sims.clockCheck() };
 
   // ---- The desktops, logged in and not ready ----
   setStage(`${title}: logins`);
   const offered = new Map<string, { at: number; callerNumber: string }>();
-  host.onOffered = (ext, at, callerNumber) => {
+  host.onEvent = ({ ext, at, callerNumber }) => {
     if (!offered.has(ext)) offered.set(ext, { at, callerNumber });
   };
   const rssBeforeLogins = rssMb(server.pid);
@@ -266,7 +258,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const notReady = logins.notReady;
   const rssAfterLogins = rssMb(server.pid);
 
-  // ---- The callers into the queue, placed in this process (no HTTP session taken from the server's ARI pool) ----
+  // ---- The callers into the queue, placed directly in the simulators (no HTTP session taken from the server's ARI pool) ----
   setStage(`${title}: filling the queue`);
   await sleep(500);
   const fill = await measure(server, host);
@@ -277,12 +269,12 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     const wait = fillStarted + (i * 1000) / callRate - performance.now();
     if (wait > 0) await sleep(wait);
     // Round-robin over the nodes: caller i arrives on node i mod n.
-    const node = nodes[i % nodes.length];
-    if (!node) break;
+    const node = nodeNames[i % nodeNames.length];
+    if (node === undefined) break;
     const number = nextCaller();
     try {
-      callers.push({ id: node.sim.core.placeCall({ from: number, to: '12345' }).id, sim: node.sim });
-      placedCallers.push({ number, node: node.name });
+      callers.push({ id: await sims.placeCall(node, number, '12345'), node });
+      placedCallers.push({ number, node });
     } catch {
       notPlaced += 1;
     }
@@ -318,6 +310,8 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const readied: string[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  // Counted afresh from here: the delays while the pops are timed.
+  await Promise.all([sims.loopDelay(), host.loopDelay()]);
   const cpuBeforePops = cpuMs(server.pid);
   const popsStarted = performance.now();
   const commands: Promise<{ ok: boolean; error?: string }>[] = [];
@@ -336,7 +330,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     const ext = picker.pickNext(i, headNode());
     if (ext === undefined) break;
     readied.push(ext);
-    readyAt.set(ext, performance.now());
+    readyAt.set(ext, machineMs());
     commands.push(host.request({ type: 'ready', ext }).then((r) => (r.type === 'result' ? r : { ok: false, error: r.type })));
   }
   const answers = await Promise.all(commands.map((c) => c.catch((error: unknown) => ({ ok: false, error: String(error) }))));
@@ -344,22 +338,27 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   await waitFor(() => readied.every((ext) => offered.has(ext)), 'every readied agent offered a call', 10_000).catch(() => undefined);
   await sleep(500);
   loopDelay.disable();
+  const [simsDelay, desksDelay] = await Promise.all([sims.loopDelay(), host.loopDelay()]);
   const cpuPerPop = (cpuMs(server.pid) - cpuBeforePops) / Math.max(1, offered.size);
   const callerNode = new Map(placedCallers.map((c) => [c.number, c.node]));
   const pops: number[] = [];
   const sameNodePops: number[] = [];
   const crossNodePops: number[] = [];
   const readyToOffered: number[] = [];
+  /** Offers that came before their ring was timed (a ring timed late), and offers with no ring at all. */
   let offeredBeforeRing = 0;
+  let offeredWithoutRing = 0;
   for (const ext of readied) {
     const offer = offered.get(ext);
     if (offer === undefined) continue;
     const ring = ringAt.get(ext);
-    if (ring !== undefined && ring.at <= offer.at) {
+    if (ring === undefined) offeredWithoutRing += 1;
+    else if (ring.at > offer.at) offeredBeforeRing += 1;
+    else {
       pops.push(offer.at - ring.at);
       // The phone rang on the agent's node: another node than the caller's means the trunk was crossed.
       (ring.node === callerNode.get(offer.callerNumber) ? sameNodePops : crossNodePops).push(offer.at - ring.at);
-    } else offeredBeforeRing += 1;
+    }
     const ready = readyAt.get(ext);
     if (ready !== undefined) readyToOffered.push(offer.at - ready);
   }
@@ -372,20 +371,20 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const stopStarted = performance.now();
   await host.request({ type: 'close' });
   await sleep(200);
-  const placedIds = new Set(callers.map((c) => c.id));
   for (const [i, caller] of callers.splice(0).entries()) {
-    hangUp(caller);
+    await hangUp(caller);
     // 500 a second: each call that ends is a commit on the server.
     if (i % 50 === 49) await sleep(100);
   }
   // The phase's channels: its callers, the legs to its phones and the trunk legs between the nodes
   // (an earlier phase may have left something of its own on a shared simulator).
-  const phaseChannels = () =>
-    nodes.reduce((n, { sim }) => n + sim.core.listChannels().filter((c) => placedIds.has(c.id) || isAgentPhone(c.name) || c.name.startsWith('PJSIP/internode-')).length, 0);
-  const gone = await waitFor(() => phaseChannels() === 0, `the ${title} gone from the simulator`, 30_000).then(
+  const phaseChannels = async () => (await sims.channels()).phase;
+  const gone = await waitFor(async () => (await phaseChannels()) === 0, `the ${title} gone from the simulator`, 30_000).then(
     () => true,
     () => false,
   );
+  // The desktops are closed: their host has nothing left to do (a later phase starts its own).
+  await host.stop();
   const stopMs = performance.now() - stopStarted;
   const phaseMs = performance.now() - phaseStarted;
   check();
@@ -393,9 +392,9 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const row = crowdRow;
   const pair = (values: number[]) => `${fixed(percentile(values, 50), 2)} / ${fixed(percentile(values, 99), 2)}`;
   const slowest = [...probeMs].sort((a, b) => b - a);
-  const nodeNames = nodes.map((n) => n.name).join(', ');
-  const spread = several ? `, their phones registered spread over nodes ${nodeNames}` : '';
-  const overNodes = several ? ` round-robin over the ${nodes.length} nodes` : '';
+  const spread = several ? `, their phones registered spread over nodes ${nodeNames.join(', ')}` : '';
+  const overNodes = several ? ` round-robin over the ${nodeNames.length} nodes` : '';
+  const channelsLeft = gone ? 0 : await phaseChannels();
   const report = (extraRows: readonly string[] = [], extraLines: readonly string[] = []): string[] => [
     `${title}: ${connected} agent desktops connected (logged in, not ready)${spread}, ${placed} callers placed at ${callRate}/s to 12345${overNodes} and left waiting in the queue's holding bridge; then ${readied.length} agents made ready one at a time, ${READY_GAP_MS} ms apart, each offered the head of the line; times in ms`,
     '',
@@ -431,10 +430,52 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
     `set-up before the server started: ${agents.length} agents created in ${fixed(setUpTimes.agentsMs / 1000, 1)} s, their phones registered in ${fixed(setUpTimes.phonesMs / 1000, 1)} s`,
     `logins: ${loggedIn} in ${fixed(loginMs / 1000, 1)} s, ${LOGIN_CONCURRENCY} at a time (an argon2 verification each; passwords.ts hashes with fixed parameters); ${notReady} desktops said hello not ready${loginFailure ? `; logins stopped at the first that failed (${loginFailure})` : ''}${refusedSockets > 0 ? `; ${refusedSockets} sockets closed by the server at once (its socket limit, softphone-bridge/ws-limits.ts)` : ''}`,
     `queue: ${placed} placed in ${fixed(placedMs / 1000, 1)} s${notPlaced ? `, ${notPlaced} refused by the simulator` : ''}; ${heldAfterFill} in the holding bridge ${fixed((filled.ms - placedMs) / 1000, 1)} s after the last`,
-    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused; ${offeredBeforeRing} pops came before the ring was seen; the bench process's event-loop delay p99 / max meanwhile ${fixed(loopDelay.percentile(99) / 1e6, 1)} / ${fixed(loopDelay.max / 1e6, 1)} ms (the simulator${several ? 's' : ''} live there and time the rings: it adds to the pops; the desktops are in a process of their own)`,
-    `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${phaseChannels()} of the ${title}'s channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,
+    `agents made ready: their calls (answered at once by the phones) stay up until the phase ends, as this server child has no wrap-up and an agent whose call ended would be ready again at once; ${refused} of ${readied.length} ready commands refused`,
+    ...sanityLines({
+      offered: offered.size,
+      beforeRing: offeredBeforeRing,
+      withoutRing: offeredWithoutRing,
+      where: sims.where,
+      several,
+      simsDelay,
+      desksDelay,
+      benchDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
+      clocks,
+    }),
+    `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${channelsLeft} of the ${title}'s channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,
     `${title} phase: ${fixed(phaseMs / 1000, 0)} s (logins ${fixed(loginMs / 1000, 0)} s, filling the queue ${fixed(filled.ms / 1000, 0)} s, ${waited ? `waiting ${fixed(waited.ms / 1000, 0)} s, ` : ''}agents made ready ${fixed((stopStarted - popsStarted) / 1000, 0)} s, stopping ${fixed(stopMs / 1000, 0)} s)`,
     '',
   ];
   return { report, callers: placedCallers, fill: { firstAt, lastAt } };
+}
+
+interface Sanity {
+  offered: number;
+  beforeRing: number;
+  withoutRing: number;
+  where: string;
+  several: boolean;
+  simsDelay: { p99Ms: number; maxMs: number };
+  desksDelay: { p99Ms: number; maxMs: number };
+  benchDelay: { p99Ms: number; maxMs: number };
+  clocks: { desks: ClockCheck; sims: ClockCheck | null };
+}
+
+/**
+ * Whether the pops can be trusted: a pop that arrived before its ring was timed means the ring was
+ * timed late (its process was busy), which makes every pop look shorter; so should a busy event loop
+ * where the rings are timed. The clocks: every process times on the machine's monotonic clock, and a
+ * ping checks it.
+ */
+function sanityLines(s: Sanity): string[] {
+  const delay = (d: { p99Ms: number; maxMs: number }) => `${fixed(d.p99Ms, 1)} / ${fixed(d.maxMs, 1)} ms`;
+  const clock = (c: ClockCheck) => `${fixed(c.offsetMs, 3)} ms (ping round trip ${fixed(c.roundTripMs, 3)} ms)`;
+  const simulators = s.several ? 'the simulators' : 'the simulator';
+  const simulatorsOf = s.several ? "the simulators'" : "the simulator's";
+  // Simulators in the bench process have no clock of their own, and their delay is the bench's.
+  const apart = s.clocks.sims !== null;
+  return [
+    `sanity: ${s.beforeRing} of ${s.offered} pops arrived before their ring was timed${s.beforeRing > 0 ? ` (${simulators} timed those rings late: the figures flatter the server)` : ''}${s.withoutRing > 0 ? `, ${s.withoutRing} with no ring seen` : ''}; event-loop delay p99 / max of ${simulatorsOf} process (${s.where}) while the agents were made ready: ${delay(s.simsDelay)}`,
+    `  meanwhile the desktop host's event-loop delay ${delay(s.desksDelay)}${apart ? `, the bench process's ${delay(s.benchDelay)}` : ''}; clocks against the bench's: the desktop host ${clock(s.clocks.desks)}${s.clocks.sims ? `, ${simulatorsOf} host ${clock(s.clocks.sims)}` : ''}`,
+  ];
 }

@@ -1,25 +1,20 @@
 /**
- * The bench's agent desktops in a process of their own (forked by desk-host-client.ts): thousands of
+ * The bench's agent desktops in a process of their own (started by desk-host-client.ts): thousands of
  * WebSockets kept in the bench process itself slowed its event loop, and with it the very timestamps
  * the pops are measured with. Here they log in, go ready when told, and report each first
- * `call.offered` at this process's `performance.now()` (the bench measures the offset of the two
- * clocks first), and count what they receive.
+ * `call.offered` on the machine's clock (bench-clock.ts), and count what they receive.
  */
-import { performance } from 'node:perf_hooks';
 import { AgentDesktop } from '../support/agent-desktop.js';
-import type { HostReply, HostRequest } from './desk-host-messages.js';
+import { machineMs } from './bench-clock.js';
+import type { DeskEvent, DeskReply, DeskRequest } from './desk-host-messages.js';
 import { sleep } from './figures.js';
+import { serveHost } from './host-serve.js';
 
 const desks = new Map<string, AgentDesktop>();
 const offered = new Set<string>();
 const inbox = { messages: 0, bytes: 0, types: new Map<string, number>() };
 
-/** A reply carries the id of the request it answers. */
-const send = (message: HostReply & { id?: number }): void => {
-  process.send?.(message);
-};
-
-async function login(serverUrl: string, exts: readonly string[], password: string, concurrency: number): Promise<HostReply> {
+async function login(serverUrl: string, exts: readonly string[], password: string, concurrency: number): Promise<DeskReply> {
   let next = 0;
   let failure: string | undefined;
   await Promise.all(
@@ -42,7 +37,7 @@ async function login(serverUrl: string, exts: readonly string[], password: strin
           inbox.types.set(message.type, (inbox.types.get(message.type) ?? 0) + 1);
           if (message.type === 'call.offered' && !offered.has(ext)) {
             offered.add(ext);
-            send({ type: 'offered', ext, at: performance.now(), callerNumber: String(message.callerNumber) });
+            sendEvent({ type: 'offered', ext, at: machineMs(), callerNumber: String(message.callerNumber) });
           }
         };
       }
@@ -60,7 +55,12 @@ async function login(serverUrl: string, exts: readonly string[], password: strin
   };
 }
 
-async function handle(request: HostRequest): Promise<HostReply> {
+const closeAll = (): void => {
+  for (const desk of desks.values()) desk.close();
+  desks.clear();
+};
+
+async function handle(request: DeskRequest): Promise<DeskReply> {
   switch (request.type) {
     case 'login':
       return login(request.serverUrl, request.exts, request.password, request.concurrency);
@@ -77,24 +77,10 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { type: 'result', ok: true };
     case 'inbox':
       return { type: 'inbox', messages: inbox.messages, bytes: inbox.bytes, types: [...inbox.types] };
-    case 'ping':
-      return { type: 'pong', now: performance.now() };
     case 'close':
-      for (const desk of desks.values()) desk.close();
-      desks.clear();
+      closeAll();
       return { type: 'result', ok: true };
   }
 }
 
-process.on('message', (raw: unknown) => {
-  const request = raw as HostRequest & { id: number };
-  handle(request).then(
-    (reply) => send({ ...reply, id: request.id }),
-    (error: unknown) => send({ type: 'result', ok: false, error: error instanceof Error ? error.message : String(error), id: request.id }),
-  );
-});
-process.on('disconnect', () => {
-  for (const desk of desks.values()) desk.close();
-  process.exit(0);
-});
-send({ type: 'started' });
+const sendEvent = serveHost<DeskRequest, DeskReply, DeskEvent>({ handle, stop: closeAll });

@@ -1,6 +1,6 @@
 /**
  * Phase 5 of `npm run bench`, "nodes": the crowd over several Asterisk nodes. Three simulated nodes
- * a, b and c (in this process, linked by the inter-node trunk) and a server child of its own with
+ * a, b and c (in a process of their own, sim-host.ts, linked by the inter-node trunk) and a server child of its own with
  * CTI_NODES and a database of its own (PostgreSQL too with BENCH_DB=postgres); the agents' phones
  * registered spread over the nodes, the callers placed round-robin over them; then the crowd phase
  * (`crowd.ts`) runs on them: desktops logged in, callers waiting, agents made ready one at a time.
@@ -17,14 +17,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { linkPbxSims, startPbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 import { openBenchDatabase } from './bench-database.js';
-import { atCleanUp, startChild } from './children.js';
-import { READIED, crowdPhase, type CrowdNode, type ReadyPicker } from './crowd.js';
+import { startChild } from './children.js';
+import { READIED, crowdPhase, type ReadyPicker } from './crowd.js';
 import { checkTickets } from './nodes-tickets.js';
 import { writeNodeConfig } from './nodes-config.js';
 import { createSeatAgents, extensions, registerSeatPhones } from './seats.js';
+import { startSimHost } from './sim-host-client.js';
 import { OutputTally, serverLine } from './server-log.js';
 import { fixed } from './figures.js';
 
@@ -94,27 +94,16 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
   const agents = extensions(FIRST_EXTENSION, desktops);
   const nodeOf = (index: number) => NODE_NAMES[index % NODE_NAMES.length] ?? 'a';
 
-  const simWarnings: string[] = [];
-  const nodes: CrowdNode[] = [];
-  for (const name of NODE_NAMES) {
+  const specs = NODE_NAMES.map((name) => {
     const configDir = join(work, `node-${name}`);
     mkdirSync(configDir);
     writeNodeConfig(configDir, name, NODE_NAMES, agents, EXTENSION_PATTERN);
-    const sim = await startPbxSim({
-      amiPort: 0,
-      httpPort: 0,
-      configDir,
-      systemName: name,
-      playbackMsPerSecond: options.playbackMsPerSecond,
-      // A phone is registered on its own node only: none is online until registered below.
-      core: { endpointsOnline: false },
-      logger: { info: () => undefined, warn: (msg) => simWarnings.push(`node ${name}'s simulator: ${msg}`) },
-    });
-    atCleanUp(`node ${name}'s simulator`, () => sim.stop());
-    nodes.push({ name, sim });
-  }
-  const unlink = linkPbxSims(nodes);
-  atCleanUp('the inter-node links', unlink);
+    return { name, configDir };
+  });
+  // The simulators in a process of their own: in this one, its event-loop delay made them time the
+  // rings late. A phone is registered on its own node only: none is online until registered below.
+  const simHost = await startSimHost(specs, { playbackMsPerSecond: options.playbackMsPerSecond, link: true, endpointsOnline: false });
+  const { nodes } = simHost;
 
   // A database of its own: the other phases' calls and agents are not in it.
   const { dbPath, store, passwordHash, generalSkillId } = await openBenchDatabase(work, 'nodes.db', "the nodes phase's PostgreSQL database");
@@ -123,7 +112,7 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
   const agentsMs = performance.now() - agentsStarted;
   await store.close();
   const phonesStarted = performance.now();
-  await Promise.all(nodes.map(({ name, sim }) => registerSeatPhones(sim.httpUrl, agents.filter((_, i) => nodeOf(i) === name))));
+  await Promise.all(nodes.map(({ name, httpUrl }) => registerSeatPhones(httpUrl, agents.filter((_, i) => nodeOf(i) === name))));
   const phonesMs = performance.now() - phonesStarted;
 
   const serverUrl = `http://127.0.0.1:${options.httpPort}`;
@@ -137,10 +126,10 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
       CTI_HTTP_PORT: String(options.httpPort),
       CTI_MAX_SOCKETS: String(desktops + 100),
       CTI_NODES: JSON.stringify(
-        nodes.map(({ name, sim }) => ({
+        nodes.map(({ name, amiPort, httpUrl }) => ({
           name,
-          ami: { host: '127.0.0.1', port: sim.amiPort, user: 'cti', secret: 'cti-secret' },
-          ari: { url: sim.httpUrl, user: 'cti', password: 'cti-secret' },
+          ami: { host: '127.0.0.1', port: amiPort, user: 'cti', secret: 'cti-secret' },
+          ari: { url: httpUrl, user: 'cti', password: 'cti-secret' },
         })),
       ),
     },
@@ -154,7 +143,7 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
   await waitFor(healthy, 'the server healthy on every node', 60_000);
 
   const crowd = await crowdPhase({
-    nodes,
+    sims: simHost.sims,
     server,
     serverUrl,
     nextCaller: options.nextCaller,
@@ -174,6 +163,8 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
 
   setStage('nodes: stopping');
   const stopped = await server.stop();
+  const simWarnings = await simHost.warnings();
+  const simsStopped = await simHost.stop();
   const desktopsLine = `desktops: ${desktops}${desktops === DEFAULT_DESKTOPS ? '' : ' (BENCH_NODES_DESKTOPS)'}, the server child holding up to ${desktops + 100} sockets (CTI_MAX_SOCKETS)`;
   return [
     ...crowd.report(tickets.rows, [
@@ -183,9 +174,9 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
       'takeover time (the standby taking over from a lost server): measured by the fault matrix, `npx vitest run test/cti/fault-matrix.test.ts -t takeover`, not here',
       `database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}, its own; the server child's own CTI_NODES with nodes ${NODE_NAMES.join(', ')} (${fixed(desktops / NODE_NAMES.length, 0)} phones on each)`,
     ]),
-    `nodes server: ${stopped}`,
+    `nodes server: ${stopped}; the simulators' host: ${simsStopped}`,
     ...serverLog.report('nodes server'),
-    ...(simWarnings.length > 0 ? [`node simulator warnings (${simWarnings.length}):`, ...simWarnings.slice(0, 10).map((w) => `  ${w}`)] : []),
+    ...(simWarnings.count > 0 ? [`node simulator warnings (${simWarnings.count}):`, ...simWarnings.first.map((w) => `  ${w}`)] : []),
     '',
   ];
 }

@@ -54,7 +54,7 @@ export interface PbxCore {
   readonly version: string;
   readonly systemName: string;
   /** Events in Asterisk's order; `delivery` says which Stasis apps ARI delivers each one to. */
-  subscribe(listener: (event: PbxEvent, delivery: PbxEventDelivery) => void): () => void;
+  subscribe(listener: (event: PbxEvent, delivery: PbxEventDelivery) => void, options?: { first?: boolean }): () => void;
   listChannels(): ChannelSnapshot[];
   findChannel(idOrName: string): ChannelSnapshot | undefined;
   getVariable(channelId: string, name: string): string | undefined;

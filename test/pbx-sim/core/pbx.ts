@@ -232,8 +232,16 @@ export class Pbx implements PbxCore {
 
   // ---------------------------------------------------------------- events
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
+  /**
+   * `first`: told before the listeners already there — the AMI and ARI front ends — so that it sees
+   * an event before any client can have heard of it (the bench times the rings with one).
+   */
+  subscribe(listener: Listener, options: { first?: boolean } = {}): () => void {
+    if (options.first) {
+      const others = [...this.listeners];
+      this.listeners.clear();
+      for (const other of [listener, ...others]) this.listeners.add(other);
+    } else this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
     };
