@@ -7,29 +7,36 @@ import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events
 import type { Logger } from '../../cti/logging.js';
 import { endOffer, endOpenOffersOfAgent, progressWrite, recordAgentState, recordOffer, type Db } from '../../store/index.js';
 
-export async function recordActivity(db: Db, event: DomainEvent): Promise<void> {
+/**
+ * What `event` adds to the history, as a write; null for the events it keeps nothing of (most of a
+ * call's), which then cost no transaction at all.
+ */
+function activityWrite(event: DomainEvent): ((db: Db) => Promise<void>) | null {
   switch (event.type) {
     case 'call.offered':
-      await recordOffer(db, { callKey: event.call.callId, agentId: event.agentId, offeredAt: event.at, waitedMs: Math.max(0, Math.round(event.waitedMs)), outbound: event.outbound !== undefined });
-      return;
+      return async (db) => {
+        await recordOffer(db, { callKey: event.call.callId, agentId: event.agentId, offeredAt: event.at, waitedMs: Math.max(0, Math.round(event.waitedMs)), outbound: event.outbound !== undefined });
+      };
     case 'call.answered':
-      await endOffer(db, event.call.callId, event.agentId, { at: event.at, outcome: 'answered' });
-      return;
+      return async (db) => {
+        await endOffer(db, event.call.callId, event.agentId, { at: event.at, outcome: 'answered' });
+      };
     case 'call.offer.withdrawn':
-      await endOffer(db, event.call.callId, event.agentId, { at: event.at, outcome: event.reason });
-      return;
+      return async (db) => {
+        await endOffer(db, event.call.callId, event.agentId, { at: event.at, outcome: event.reason });
+      };
     case 'agent.state':
-      await recordAgentState(db, { agentId: event.agentId, at: event.at, state: event.state, reason: event.reason });
-      // A consulted or third-party agent picking up has no call.answered of their own: on a call means they took the ring.
-      if (event.state === 'on_call') await endOpenOffersOfAgent(db, event.agentId, { at: event.at, outcome: 'answered' });
-      return;
+      return async (db) => {
+        await recordAgentState(db, { agentId: event.agentId, at: event.at, state: event.state, reason: event.reason });
+        // A consulted or third-party agent picking up has no call.answered of their own: on a call means they took the ring.
+        if (event.state === 'on_call') await endOpenOffersOfAgent(db, event.agentId, { at: event.at, outcome: 'answered' });
+      };
     case 'call.held':
-      await recordAgentState(db, { agentId: event.agentId, at: event.at, state: 'held', reason: null });
-      return;
+      return (db) => recordAgentState(db, { agentId: event.agentId, at: event.at, state: 'held', reason: null });
     case 'call.resumed':
-      await recordAgentState(db, { agentId: event.agentId, at: event.at, state: 'on_call', reason: null });
-      return;
+      return (db) => recordAgentState(db, { agentId: event.agentId, at: event.at, state: 'on_call', reason: null });
     default:
+      return null;
   }
 }
 
@@ -44,11 +51,13 @@ export async function recordActivity(db: Db, event: DomainEvent): Promise<void> 
 export function startActivityRecorder(db: Db, bus: DomainEventBus, log: Logger): () => Promise<void> {
   let tail: Promise<void> = Promise.resolve();
   const unsubscribe = bus.subscribe((event) => {
+    const write = activityWrite(event);
+    if (!write) return;
     tail = tail.then(async () => {
       try {
         // History, several rows a call: committed without waiting for the disk (store/durability.ts), so
         // it never holds up the call flow; a power loss may cost its last moments, not a ticket.
-        await progressWrite(db, (tx) => recordActivity(tx, event));
+        await progressWrite(db, write);
       } catch (error) {
         log.error({ err: error, event: event.type }, 'activity not recorded');
       }
