@@ -1,7 +1,8 @@
 /**
  * The built server as a real process, for what only a process can show: `kill -9` in the middle of
  * calls, and a fresh start on the same database. The server is compiled once per test run into
- * `node_modules/.cti-server-build/` (not `dist/`, which `npm run build` owns), and runs with
+ * `dist/.cti-server-build/` (beside what `npm run build` writes, never over it; inside the checkout,
+ * so that checkouts sharing one `node_modules` do not overwrite each other's server), and runs with
  * libfaketime preloaded (Debian's `faketime`) so that its clock is the test's, not the machine's date.
  * The library is preloaded into node itself rather than through the `faketime` wrapper, which forks:
  * a SIGKILL must reach the server, not a wrapper.
@@ -15,7 +16,7 @@ import { TEST_EPOCH } from './test-clock.js';
 import { waitFor } from './sim-client.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = join(ROOT, 'node_modules', '.cti-server-build');
+const OUT = join(ROOT, 'dist', '.cti-server-build');
 let built = false;
 
 /**
