@@ -146,6 +146,8 @@ export class FaultWorld {
 
   /** The server process waiting as the standby, when the world has one. */
   private standby: ServerProcess | null = null;
+  /** The next standby starting after a takeover (the world goes on meanwhile); settles to its error, if any. */
+  private standbyStarting: Promise<Error | null> = Promise.resolve(null);
 
   private constructor(
     /** The simulators by node name, in the order the server was given them. */
@@ -247,6 +249,8 @@ export class FaultWorld {
    * until the standby held the lock and until it took calls.
    */
   async takeover(): Promise<{ lockMs: number; servingMs: number }> {
+    const failed = await this.standbyStarting;
+    if (failed) throw failed;
     const standby = this.standby;
     if (!standby) throw new Error('this world has no standby');
     const killedAt = performance.now();
@@ -261,7 +265,11 @@ export class FaultWorld {
       seat.desk.moveTo(this.server.httpUrl);
       await seat.reconnect();
     }
-    await this.startStandby();
+    // The killed server comes back as the standby while the calls go on; the next takeover waits for it.
+    this.standbyStarting = this.startStandby().then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     return { lockMs, servingMs };
   }
 
@@ -390,6 +398,8 @@ export class FaultWorld {
 
   async stop(): Promise<void> {
     for (const seat of this.seats.values()) seat.desk.close();
+    // A standby still starting would take the lock once the active server goes: it is in place first.
+    await this.standbyStarting;
     // A server that no longer answers SIGTERM (a failed test may have wedged it) is killed.
     const stopped = await Promise.race([this.server.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
     if (!stopped) await this.server.kill9();

@@ -113,12 +113,18 @@ export async function startServerProcess(options: { sim: PbxSim; dbPath: string;
       timeoutMs,
     );
   let address: string;
-  if (options.standby) {
-    await waitForLog('another server is active: this one waits as the standby', 'the server process waiting as the standby', 30_000);
-    address = `http://127.0.0.1:${env.CTI_HTTP_PORT ?? '?'}`;
-  } else {
-    const line = await waitForLog('HTTP server listening', 'the server process listening', 30_000);
-    address = String(line['address']);
+  try {
+    if (options.standby) {
+      await waitForLog('another server is active: this one waits as the standby', 'the server process waiting as the standby', 30_000);
+      address = `http://127.0.0.1:${env.CTI_HTTP_PORT ?? '?'}`;
+    } else {
+      const line = await waitForLog('HTTP server listening', 'the server process listening', 30_000);
+      address = String(line['address']);
+    }
+  } catch (error) {
+    // A process that did not come up as expected is not left running behind the failed test.
+    child.kill('SIGKILL');
+    throw error;
   }
   if (child.pid === undefined) throw new Error('the server process has no pid');
   const pid = child.pid;
