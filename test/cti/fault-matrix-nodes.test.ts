@@ -78,6 +78,18 @@ function expected(fault: Fault, phase: Phase, node: Node): Outcome {
   return phase === 'consulting' || phase === 'three-way' ? 'T' : 'S';
 }
 
+/**
+ * Whether each caller served is still with the agent across the trunk they had before the fault:
+ * through a link drop, and through a server restart once answered. Not after node b's restart (the
+ * caller put back in line goes to whichever agent is free first), nor for a ring outstanding when
+ * the server died: the new server takes the ring back and offers the caller again, and the agents,
+ * pressing 示闲 again one after the other, each get the caller on their own node.
+ */
+function sameAgentAfter(fault: Fault, phase: Phase): boolean {
+  if (!AGENT_PHASES.includes(phase) || fault === 'pbx-restart') return false;
+  return !(phase === 'ringing' && (fault === 'kill-9' || fault === 'takeover'));
+}
+
 /** Distinct, valid mobile numbers per fault, phase, node and caller (the outage caller is 50). */
 const numberOf = (fault: Fault, phase: Phase, node: Node, i: number) => `1${3 + FAULTS.indexOf(fault)}${PHASES.indexOf(phase)}${NODES.indexOf(node)}${String(i).padStart(7, '0')}`;
 
@@ -102,6 +114,8 @@ async function registerPhones(w: FaultWorld, nodes: Node[]): Promise<void> {
 
 interface Picture {
   outcomes: Map<string, Outcome>;
+  /** The agent talking to each caller who is served. */
+  servedBy: Map<string, string>;
   problems: string[];
 }
 
@@ -120,6 +134,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
   const bridgeOf = new Map(bridges.flatMap((b) => b.channelIds.map((id) => [id, b] as const)));
   const problems: string[] = [];
   const outcomes = new Map<string, Outcome>();
+  const servedBy = new Map<string, string>();
   const describe = (c: SimChannel) => `${c.node}:${c.name} [${c.state}] in ${bridgeOf.get(c.id)?.name || (bridgeOf.get(c.id) ? 'a bridge' : 'no bridge')} hearing ${c.hears.join(',') || 'nothing'}`;
   const servedPhones = new Set<string>();
   const mutual = (x: SimChannel, y: SimChannel) => x.hears.includes(y.id) && y.hears.includes(x.id);
@@ -169,7 +184,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
     const talking = bridge !== undefined && bridge.bridgeType !== 'holding' && party.length === 1 && only !== undefined && only.state === 'Up' && mutual(ch, only);
     if (talking && (isAgentPhone(only) || isTrunkLeg(only))) {
       // An agent on the caller's own node, or one on the far node over the trunk.
-      const login = isAgentPhone(only) ? phoneOf(only) : seatOf(w, id)?.login;
+      const login = isAgentPhone(only) ? phoneOf(only) : SEATS.find((s) => PHONE_NODE[s] !== ch.node && w.seat(s).answered().includes(id) && farPhone(s, ch.node));
       const far = login !== undefined && isTrunkLeg(only) ? farPhone(login, ch.node) : undefined;
       const seat = login === undefined ? undefined : w.seats.get(login);
       if (login === undefined || (isTrunkLeg(only) && !far)) problems.push(`${row.callerNumber}: with ${describe(only)} but no agent's phone talks at the far end`);
@@ -177,6 +192,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
       else if (seat && seat.state() !== 'on_call') problems.push(`${row.callerNumber}: talking to ${login} whose desktop says ${seat.state() ?? '?'}`);
       else {
         servedPhones.add(login);
+        servedBy.set(id, login);
         outcomes.set(id, 'S');
       }
       continue;
@@ -222,7 +238,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
 
   // No row in progress without its caller on a node.
   for (const open of await listOpenCalls(w.db)) if (!byId.has(open.channelId)) problems.push(`row ${open.linkedId} (${open.callerNumber}) ${open.state} with no caller on any node`);
-  return { outcomes, problems };
+  return { outcomes, servedBy, problems };
 }
 
 /** Waits until the picture holds (every caller accounted for, no leak); returns it. */
@@ -444,6 +460,7 @@ for (const fault of FAULTS) {
           const callers = NODES.map((n) => ids[n]);
           const got = await settled(w, callers, outage);
           expect(NODES.map((n) => got.outcomes.get(ids[n]))).toEqual(NODES.map((n) => expected(fault, phase, n)));
+          if (sameAgentAfter(fault, phase)) expect(NODES.map((n) => got.servedBy.get(ids[n]))).toEqual(NODES.map((n) => AGENT_FOR[n]));
           await endAll(w, callers, outage);
           const imported = await w.countRows(outage, (r) => r.duringOutage);
           results.set(key(fault, phase), `✓${NODES.map((n) => expected(fault, phase, n)).join('')}${imported ? `+${imported}O` : ''}`);
