@@ -53,7 +53,8 @@ const TRANSITIONS: Record<CallState, Partial<Record<CallTrigger, CallState>>> = 
     enqueue: 'queued',
     hangup: 'ended',
   },
-  held: { resume: 'connected', consult: 'consulting', hangup: 'ended' },
+  // enqueue: the line to the agent's node failed while the caller was on hold (back in line).
+  held: { resume: 'connected', consult: 'consulting', enqueue: 'queued', hangup: 'ended' },
   // Answered: the target has the caller; not answered: the caller goes back to the queue.
   transferring: { 'transfer-answered': 'connected', enqueue: 'queued', hangup: 'ended' },
   consulting: {

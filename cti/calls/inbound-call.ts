@@ -374,7 +374,8 @@ export class InboundCall implements QueueMember {
     this.agentId = agentId;
     this.detachLeg = this.ctx.router.listen(legId, (event) => {
       if (event.type !== 'StasisEnd' && event.type !== 'ChannelHangupRequest') return;
-      if (agentId !== null && this.machine.state === 'connected' && crossingLineFailed(event)) {
+      // Talking or on hold alike: the caller did nothing, so they wait again rather than lose the call.
+      if (agentId !== null && (this.machine.state === 'connected' || this.machine.state === 'held') && crossingLineFailed(event)) {
         this.agentLineLost(agentId).catch((error: unknown) => this.ctx.log.error({ err: error, callId: this.callId }, 'putting the caller back in line failed'));
         return;
       }

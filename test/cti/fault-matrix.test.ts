@@ -37,8 +37,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listOpenCalls, listRoutes, listSkills, putMenu, putSetting, updateAgent, updateRoute, findAgentByLogin, type Db } from '../../store/index.js';
-import { queueMenu } from '../support/menus.js';
+import { listOpenCalls, listSkills, updateAgent, findAgentByLogin, type Db } from '../../store/index.js';
+import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from '../support/fault-matrix-setup.js';
 import { FaultWorld, type SimBridge, type SimChannel } from '../support/fault-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -54,14 +54,14 @@ const SEATS = ['1001', '1002', '1003', '1004', '1005'];
 const AGENT_PHASES: Phase[] = ['ringing', 'bridged', 'held', 'consulting', 'three-way'];
 /** Dialled numbers: 12333 plays a long notice (the greeting phase), 12315 runs a short menu (IVR). */
 const DIALLED: Record<Phase, string> = {
-  greeting: '12333',
-  ivr: '12315',
-  queued: '12345',
-  ringing: '12345',
-  bridged: '12345',
-  held: '12345',
-  consulting: '12345',
-  'three-way': '12345',
+  greeting: DIALLED_GREETING,
+  ivr: DIALLED_IVR,
+  queued: DIALLED_QUEUE,
+  ringing: DIALLED_QUEUE,
+  bridged: DIALLED_QUEUE,
+  held: DIALLED_QUEUE,
+  consulting: DIALLED_QUEUE,
+  'three-way': DIALLED_QUEUE,
 };
 
 /**
@@ -87,23 +87,11 @@ async function prepare(db: Db): Promise<void> {
   if (!general || !market || !agent1004) throw new Error('demo data missing');
   // Five agents for the general line (1004 also takes 12345 calls).
   await updateAgent(db, agent1004.id, { skills: [{ skillId: market.id, level: 9 }, { skillId: general.id, level: 5 }] });
-  // No automatic callbacks while the test runs (they would ring the trunk on their own).
-  await putSetting(db, 'callback-policy', { from: '00:00', to: '00:01', workdaysOnly: false });
-  const menu = await putMenu(db, {
-    code: 'fm',
-    name: '故障测试菜单',
-    definition: queueMenu('fm', { name: '故障测试菜单', timeoutSeconds: 2, retries: 0 }),
-  });
-  const r12315 = (await listRoutes(db)).find((r) => r.number === '12315');
-  if (!r12315) throw new Error('route 12315 missing');
-  await updateRoute(db, r12315.id, { menuId: menu.id, skillId: general.id });
+  await prepareFaultMatrix(db);
 }
 
-const SIM = {
-  // The 12333 notice lasts 2 s of wall time (the greeting phase), the other greetings are short.
-  core: { soundDurations: { 'notice-merged-12333': 40, 'greeting-12345': 2, 'greeting-12315': 1, 'menu-main': 1 } },
-};
-const ENV = { CTI_RING_TIMEOUT: '5', CTI_WRAP_UP: '1' };
+const SIM = FAULT_MATRIX_SIM;
+const ENV = FAULT_MATRIX_ENV;
 
 async function startWorld(standby = false): Promise<FaultWorld> {
   const world = await FaultWorld.start({ env: ENV, sim: SIM, prepare, seats: SEATS, standby });

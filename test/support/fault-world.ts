@@ -4,6 +4,10 @@
  * the agents' desktops, and read access to the database and to the simulator's view of channels,
  * bridges and AstDB. The database is seeded with the demo data before the server first starts, plus
  * whatever the test's `prepare` adds (menus, routes, settings): the server then only reads it.
+ *
+ * With `nodes`, the world is several Asterisk nodes (one simulator each, joined by inter-node
+ * trunks) behind the one server (CTI_NODES). Channels and bridges are then read over every node and
+ * say which node they are on; a channel's node is also the prefix of its id (the node's system name).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,14 +17,17 @@ import { eq } from 'drizzle-orm';
 import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
 import { calls, missedCalls, openDatabase, seedDemo, tickets, type Db, type Store } from '../../store/index.js';
 import { createPostgresDatabase, testDatabaseLocation } from './test-database.js';
-import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { linkPbxSims, startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from './agent-desktop.js';
 import type { SimOptions } from './harness.js';
+import { nodeConfigDir, nodesConfig } from './node-config.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { simRequest, waitFor } from './sim-client.js';
 import { TestClock } from './test-clock.js';
 
 export interface SimChannel {
+  /** The node the channel is on (the world's first node when it has one). */
+  node: string;
   id: string;
   name: string;
   state: string;
@@ -35,6 +42,7 @@ export interface SimChannel {
 }
 
 export interface SimBridge {
+  node: string;
   id: string;
   name: string;
   bridgeType: string;
@@ -120,7 +128,15 @@ export interface WorldOptions {
    * one and the standby serves. The database is PostgreSQL then; otherwise as CTI_TEST_DB says.
    */
   standby?: boolean;
+  /**
+   * Several Asterisk nodes by name, linked by inter-node trunks; the server is given all of them
+   * (CTI_NODES). No phone is registered on any node until the test registers it (`phone(…, node)`).
+   */
+  nodes?: string[];
 }
+
+/** The name of the node of a world of one simulator. */
+const SINGLE = 'pbx';
 
 export class FaultWorld {
   server: ServerProcess;
@@ -130,9 +146,14 @@ export class FaultWorld {
 
   /** The server process waiting as the standby, when the world has one. */
   private standby: ServerProcess | null = null;
+  /** The next standby starting after a takeover (the world goes on meanwhile); settles to its error, if any. */
+  private standbyStarting: Promise<Error | null> = Promise.resolve(null);
 
   private constructor(
-    readonly sim: PbxSim,
+    /** The simulators by node name, in the order the server was given them. */
+    readonly sims: Record<string, PbxSim>,
+    /** Tears down what joins the nodes (trunk links, configuration directories). */
+    private readonly unlinkNodes: () => void,
     private readonly dir: string,
     readonly dbPath: string,
     readonly store: Store,
@@ -143,8 +164,60 @@ export class FaultWorld {
     this.server = server;
   }
 
+  /** The first node's simulator (the only one in a world of one node). */
+  get sim(): PbxSim {
+    const [first] = Object.values(this.sims);
+    if (!first) throw new Error('a world without a node');
+    return first;
+  }
+
+  get nodeNames(): string[] {
+    return Object.keys(this.sims);
+  }
+
+  /** A node's simulator by name. */
+  simOf(node: string): PbxSim {
+    const sim = this.sims[node];
+    if (!sim) throw new Error(`no node ${node}`);
+    return sim;
+  }
+
+  /** The node a channel is on: its id starts with the node's system name (`b-1795317697.4`). */
+  nodeOfChannel(channelId: string): string {
+    const prefix = /^([^-]+)-\d+\.\d+$/.exec(channelId)?.[1];
+    return prefix !== undefined && prefix in this.sims ? prefix : (this.nodeNames[0] ?? SINGLE);
+  }
+
+  /** One simulator, or one per node joined by trunks; returns them with what undoes the joining. */
+  private static async startSims(options: WorldOptions): Promise<{ sims: Record<string, PbxSim>; unlink: () => void }> {
+    const names = options.nodes;
+    if (!names) return { sims: { [SINGLE]: await startPbxSim({ ...options.sim, amiPort: 0, httpPort: 0 }) }, unlink: () => undefined };
+    const sims: Record<string, PbxSim> = {};
+    const configs = names.map((name) => nodeConfigDir(name, names));
+    for (const [i, name] of names.entries()) {
+      sims[name] = await startPbxSim({
+        configDir: configs[i]?.dir,
+        systemName: name,
+        ...options.sim,
+        core: { endpointsOnline: false, ...options.sim?.core },
+        amiPort: 0,
+        httpPort: 0,
+      });
+    }
+    const unlinkTrunks = linkPbxSims(Object.entries(sims).map(([name, sim]) => ({ name, sim })));
+    return {
+      sims,
+      unlink: () => {
+        unlinkTrunks();
+        for (const config of configs) config.remove();
+      },
+    };
+  }
+
   static async start(options: WorldOptions = {}): Promise<FaultWorld> {
-    const sim = await startPbxSim({ ...options.sim, amiPort: 0, httpPort: 0 });
+    const { sims, unlink } = await FaultWorld.startSims(options);
+    const [sim] = Object.values(sims);
+    if (!sim) throw new Error('no node started');
     const dir = mkdtempSync(join(tmpdir(), 'cti-faults-'));
     const database = options.standby
       ? await createPostgresDatabase().then((created) => ({ location: created.url, drop: created.drop }))
@@ -153,9 +226,10 @@ export class FaultWorld {
     await seedDemo(store.db, { passwordHash: hashPasswordSync('demo') });
     await options.prepare?.(store.db);
     const port = await freePort();
-    const env = { CTI_HTTP_PORT: String(port), CTI_ADVERTISED_URL: `http://127.0.0.1:${port}`, CTI_LOG_LEVEL: 'debug', ...options.env };
+    const nodes: Record<string, string> = options.nodes ? { CTI_NODES: JSON.stringify(nodesConfig(sims)) } : {};
+    const env = { CTI_HTTP_PORT: String(port), CTI_ADVERTISED_URL: `http://127.0.0.1:${port}`, CTI_LOG_LEVEL: 'debug', ...nodes, ...options.env };
     const server = await startServerProcess({ sim, dbPath: database.location, env });
-    const world = new FaultWorld(sim, dir, database.location, store, database.drop, env, server);
+    const world = new FaultWorld(sims, unlink, dir, database.location, store, database.drop, env, server);
     await world.waitRecovered({ passes: 0 });
     if (options.standby) await world.startStandby();
     for (const login of options.seats ?? []) world.seats.set(login, new Seat(login, await AgentDesktop.login(server.httpUrl, login)));
@@ -175,6 +249,8 @@ export class FaultWorld {
    * until the standby held the lock and until it took calls.
    */
   async takeover(): Promise<{ lockMs: number; servingMs: number }> {
+    const failed = await this.standbyStarting;
+    if (failed) throw failed;
     const standby = this.standby;
     if (!standby) throw new Error('this world has no standby');
     const killedAt = performance.now();
@@ -189,7 +265,11 @@ export class FaultWorld {
       seat.desk.moveTo(this.server.httpUrl);
       await seat.reconnect();
     }
-    await this.startStandby();
+    // The killed server comes back as the standby while the calls go on; the next takeover waits for it.
+    this.standbyStarting = this.startStandby().then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     return { lockMs, servingMs };
   }
 
@@ -224,14 +304,23 @@ export class FaultWorld {
     return simRequest(this.httpUrl, 'GET', '/health');
   }
 
+  /** Whether this process reconciled with every node at least once (a new process does each node on its own). */
+  private reconciledEveryNode(): boolean {
+    if (this.nodeNames.length < 2) return true;
+    const done = new Set(this.server.logs.filter((l) => l['msg'] === 'reconciled with the PBX').map((l) => l['node']));
+    return this.nodeNames.every((n) => done.has(n));
+  }
+
   /**
-   * The server takes calls again: both links up, the application registered, no recovery step under
-   * way, and at least `passes` reconciliations (and `amiConnects` AMI logins) done by this process.
+   * The server takes calls again: both links up (on every node), the application registered, no
+   * recovery step under way, and at least `passes` reconciliations (and `amiConnects` AMI logins)
+   * done by this process, counted over all nodes.
    */
   async waitRecovered(after: { passes?: number; amiConnects?: number } = {}, timeoutMs = 30_000): Promise<void> {
     await waitFor(
       async () =>
         this.count('reconciled with the PBX') > (after.passes ?? 0) &&
+        this.reconciledEveryNode() &&
         this.count('AMI connected') > (after.amiConnects ?? 0) &&
         (await this.health()).status === 200,
       'the server taking calls again',
@@ -239,15 +328,16 @@ export class FaultWorld {
     );
   }
 
-  async fault(kind: 'drop-ami' | 'drop-ari' | 'restart', downtimeMs?: number): Promise<void> {
-    const res = await simRequest(this.sim.httpUrl, 'POST', '/sim/faults', { kind, ...(downtimeMs === undefined ? {} : { downtimeMs }) });
+  /** A fault on one node (the first by default). */
+  async fault(kind: 'drop-ami' | 'drop-ari' | 'restart', downtimeMs?: number, node = this.nodeNames[0] ?? SINGLE): Promise<void> {
+    const res = await simRequest(this.simOf(node).httpUrl, 'POST', '/sim/faults', { kind, ...(downtimeMs === undefined ? {} : { downtimeMs }) });
     if (res.status !== 202) throw new Error(`fault ${kind}: ${res.status}`);
   }
 
   async kill9(): Promise<void> {
     await this.server.kill9();
     this.oldLogs.push(this.server.logs);
-    await waitFor(() => !this.sim.core.apps.isRegistered('hotline12345'), 'the application gone with its event socket', 10_000);
+    await waitFor(() => Object.values(this.sims).every((sim) => !sim.core.apps.isRegistered('hotline12345')), 'the application gone with its event sockets', 10_000);
   }
 
   /** A new server process on the same database file and port; the desktops reconnect. */
@@ -257,21 +347,27 @@ export class FaultWorld {
     for (const seat of this.seats.values()) await seat.reconnect();
   }
 
-  async channels(): Promise<SimChannel[]> {
-    return (await simRequest<SimChannel[]>(this.sim.httpUrl, 'GET', '/sim/channels')).body;
+  /** The channels of one node, or of every node. */
+  async channels(node?: string): Promise<SimChannel[]> {
+    const read = async (name: string) => (await simRequest<Omit<SimChannel, 'node'>[]>(this.simOf(name).httpUrl, 'GET', '/sim/channels')).body.map((c) => ({ ...c, node: name }));
+    return node !== undefined ? read(node) : (await Promise.all(this.nodeNames.map(read))).flat();
   }
 
-  async bridges(): Promise<SimBridge[]> {
-    return (await simRequest<SimBridge[]>(this.sim.httpUrl, 'GET', '/sim/bridges')).body;
+  /** The bridges of one node, or of every node. */
+  async bridges(node?: string): Promise<SimBridge[]> {
+    const read = async (name: string) => (await simRequest<Omit<SimBridge, 'node'>[]>(this.simOf(name).httpUrl, 'GET', '/sim/bridges')).body.map((b) => ({ ...b, node: name }));
+    return node !== undefined ? read(node) : (await Promise.all(this.nodeNames.map(read))).flat();
   }
 
-  async phone(login: string, answer: 'auto' | 'manual' | 'busy' | 'noanswer', online = true): Promise<void> {
-    const res = await simRequest(this.sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${login}`, { online, answer, answerDelayMs: 50 });
+  /** Registers (or unregisters) a phone on a node (the first by default) and sets how it answers. */
+  async phone(login: string, answer: 'auto' | 'manual' | 'busy' | 'noanswer', online = true, node = this.nodeNames[0] ?? SINGLE): Promise<void> {
+    const res = await simRequest(this.simOf(node).httpUrl, 'PUT', `/sim/endpoints/PJSIP/${login}`, { online, answer, answerDelayMs: 50 });
     if (res.status !== 200) throw new Error(`phone ${login}: ${res.status}`);
   }
 
+  /** The far end of a channel hangs up, on the channel's node. */
   async hangup(channelId: string): Promise<void> {
-    await simRequest(this.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+    await simRequest(this.simOf(this.nodeOfChannel(channelId)).httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
   }
 
   async rowsOf(callerNumber: string) {
@@ -302,11 +398,14 @@ export class FaultWorld {
 
   async stop(): Promise<void> {
     for (const seat of this.seats.values()) seat.desk.close();
+    // A standby still starting would take the lock once the active server goes: it is in place first.
+    await this.standbyStarting;
     // A server that no longer answers SIGTERM (a failed test may have wedged it) is killed.
     const stopped = await Promise.race([this.server.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
     if (!stopped) await this.server.kill9();
     await this.standby?.stop();
-    await this.sim.stop();
+    this.unlinkNodes();
+    for (const sim of Object.values(this.sims)) await sim.stop();
     await this.store.close();
     await this.dropDatabase();
     rmSync(this.dir, { recursive: true, force: true });

@@ -1,13 +1,15 @@
 /**
  * The built server as a real process, for what only a process can show: `kill -9` in the middle of
- * calls, and a fresh start on the same database. The server is compiled once per test run into
- * `node_modules/.cti-server-build/` (not `dist/`, which `npm run build` owns), and runs with
+ * calls, and a fresh start on the same database. The server is compiled once per test process into
+ * `dist/.cti-server-<pid>/`: beside what `npm run build` writes, never over it; one per process, as
+ * test files run in parallel processes and tsc rewriting a build under a starting server would
+ * break it; inside the checkout, so that checkouts sharing one `node_modules` keep apart. It runs with
  * libfaketime preloaded (Debian's `faketime`) so that its clock is the test's, not the machine's date.
  * The library is preloaded into node itself rather than through the `faketime` wrapper, which forks:
  * a SIGKILL must reach the server, not a wrapper.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PbxSim } from '../pbx-sim/index.js';
@@ -15,8 +17,29 @@ import { TEST_EPOCH } from './test-clock.js';
 import { waitFor } from './sim-client.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = join(ROOT, 'node_modules', '.cti-server-build');
+const DIST = join(ROOT, 'dist');
+const BUILD_PREFIX = '.cti-server-';
+// At the same depth under the checkout as `dist/store/`: the server finds `store/migrations` by walking up.
+const OUT = join(DIST, `${BUILD_PREFIX}${process.pid}`);
 let built = false;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Builds of test processes that are gone (killed before they could remove theirs). */
+function removeStaleBuilds(): void {
+  if (!existsSync(DIST)) return;
+  for (const name of readdirSync(DIST)) {
+    const pid = name.startsWith(BUILD_PREFIX) ? Number(name.slice(BUILD_PREFIX.length)) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(DIST, name), { recursive: true, force: true });
+  }
+}
 
 /**
  * Compiles the server (tsc with the build configuration; types are checked by the test command's
@@ -24,6 +47,8 @@ let built = false;
  */
 export function buildServer(): string {
   if (!built) {
+    removeStaleBuilds();
+    process.once('exit', () => rmSync(OUT, { recursive: true, force: true }));
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', OUT, '--noCheck'], {
       cwd: ROOT,
       stdio: 'inherit',
@@ -112,12 +137,18 @@ export async function startServerProcess(options: { sim: PbxSim; dbPath: string;
       timeoutMs,
     );
   let address: string;
-  if (options.standby) {
-    await waitForLog('another server is active: this one waits as the standby', 'the server process waiting as the standby', 30_000);
-    address = `http://127.0.0.1:${env.CTI_HTTP_PORT ?? '?'}`;
-  } else {
-    const line = await waitForLog('HTTP server listening', 'the server process listening', 30_000);
-    address = String(line['address']);
+  try {
+    if (options.standby) {
+      await waitForLog('another server is active: this one waits as the standby', 'the server process waiting as the standby', 30_000);
+      address = `http://127.0.0.1:${env.CTI_HTTP_PORT ?? '?'}`;
+    } else {
+      const line = await waitForLog('HTTP server listening', 'the server process listening', 30_000);
+      address = String(line['address']);
+    }
+  } catch (error) {
+    // A process that did not come up as expected is not left running behind the failed test.
+    child.kill('SIGKILL');
+    throw error;
   }
   if (child.pid === undefined) throw new Error('the server process has no pid');
   const pid = child.pid;
