@@ -27,6 +27,7 @@ import type { CallQueue, QueueMember, QueuePlace } from '../queue/call-queue.js'
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
 import type { CallerHistory } from './caller-history.js';
+import { crossingLineFailed } from './line-failure.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
@@ -47,13 +48,8 @@ type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary;
 /** The desktop's word for where the caller went when the line to the agent's node failed. */
 export const AGENT_LINE_LOST_TARGET = '重新排队';
 export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来电人按原排队位置重新排队';
-/** Q.850 causes of a line that failed, not of someone hanging up: no circuit, network out of order, temporary failure, destination out of order, timer expiry. */
-const LINE_FAILURE_CAUSES = new Set([27, 34, 38, 41, 102]);
-
-/** A hang-up of a leg over the inter-node trunk because the line failed (the other node died). */
-function crossingLineFailed(event: AriEvent): boolean {
-  return event.type === 'ChannelHangupRequest' && event.channel.name.startsWith('PJSIP/internode-') && LINE_FAILURE_CAUSES.has(event.cause);
-}
+/** The 示忙 reason of an agent whose phone could not be rung because its node failed. */
+export const AGENT_NODE_LOST_REASON = '交换节点故障';
 
 export class InboundCall implements QueueMember {
   readonly callId: string;
@@ -307,6 +303,14 @@ export class InboundCall implements QueueMember {
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'rejected' });
       this.ctx.agents.transition(agentId, 'missed', null, '拒接');
       this.fire('no-answer');
+      return false;
+    }
+    if (outcome === 'missed' && leg.failure === 'line-lost') {
+      // The agent's node died while the phone rang: nobody missed anything. Not ready (the phone cannot
+      // be reached, so the call must not come straight back), with the reason, and no missed-ring alert.
+      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
+      this.ctx.agents.transition(agentId, 'missed', null, AGENT_NODE_LOST_REASON);
+      if (!this.ended) this.fire('no-answer');
       return false;
     }
     this.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, this.ended) });

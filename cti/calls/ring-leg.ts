@@ -14,6 +14,7 @@ import type { AriEvent } from '../ari/ari-types.js';
 import type { OfferWithdrawal } from '../events/domain-events.js';
 import type { OwnChannelRole } from '../stasis/channel-role.js';
 import { maskDialString } from '../logging.js';
+import { crossingLineFailed } from './line-failure.js';
 import type { CallContext } from './call-context.js';
 
 export type RingOutcome = 'answered' | 'missed' | 'cancelled';
@@ -24,7 +25,8 @@ export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, call
 }
 
 /** Why a leg was not answered. */
-export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down';
+/** `line-lost`: the leg crossed to another node over the inter-node trunk and that line failed (line-failure.ts). */
+export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost';
 
 const FAILURE_TEXT: Record<RingFailure, string> = {
   'no-answer': '无人接听',
@@ -33,6 +35,7 @@ const FAILURE_TEXT: Record<RingFailure, string> = {
   unreachable: '无法接通',
   congestion: '线路拥塞',
   'trunk-down': '中继线路故障',
+  'line-lost': '所在交换节点线路中断',
 };
 
 /** What an agent is told when a leg failed, e.g. "对方忙". */
@@ -118,6 +121,7 @@ export function ringLeg(
       markRinging();
       settle('answered');
     } else if (event.type === 'Dial' && FAILED_DIAL.has(event.dialstatus)) fail(DIAL_FAILURE[event.dialstatus] ?? null);
+    else if (crossingLineFailed(event)) fail('line-lost');
     else if (event.type === 'ChannelDestroyed' || event.type === 'ChannelHangupRequest') fail(event.cause ? failureFromCause(event.cause) : null);
   };
   const stop = ctx.router.listen(legId, onEvent);
