@@ -16,6 +16,7 @@ import * as schema from './schema.js';
 import { bindClock, systemClock, type Clock } from './clock.js';
 import { enableConfigCache } from './config-cache.js';
 import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
+import { WalSync } from './wal-sync.js';
 import { registerSqliteClient } from './durability.js';
 import { rawRows } from './prepared.js';
 
@@ -54,9 +55,11 @@ function migrationsFolder(name: 'migrations' | 'migrations-pg'): string {
 export function openStore(path: string, clock: Clock = systemClock): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a ticket row is on disk before the caller hears the first prompt, even on power loss.
+  const journal = sqlite.pragma('journal_mode = WAL', { simple: true }) as string;
+  // FULL: a ticket row is on disk before the caller hears the first prompt, even on power loss. The
+  // durable transactions get there by a flush off the event loop instead (wal-sync.ts, durability.ts).
   sqlite.pragma('synchronous = FULL');
+  const wal = journal === 'wal' ? new WalSync(`${sqlite.name}-wal`) : null;
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   // Migrations run in one transaction, where SQLite ignores `PRAGMA foreign_keys`: a table rebuild
@@ -70,14 +73,14 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   registerDialect(db, 'sqlite');
   bindClock(db, clock);
   enableConfigCache(db);
-  registerSqliteClient(db, drizzle(sqlite, { schema }), sqlite);
+  registerSqliteClient(db, drizzle(sqlite, { schema }), sqlite, wal);
   return {
     db,
     dialect: 'sqlite',
     path,
-    close: () => {
+    close: async () => {
+      await wal?.close();
       sqlite.close();
-      return Promise.resolve();
     },
   };
 }

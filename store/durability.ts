@@ -1,9 +1,11 @@
 /**
  * Transactions, and how hard their commit waits for the disk.
  *
- * `atomically`: one transaction committed durably — on SQLite at `synchronous = FULL`, on PostgreSQL
- * with the server's `synchronous_commit`. What a ticket, an agent's form or an admin's change needs,
- * and what the call's arrival gets (its ticket is on disk before the caller hears a word).
+ * `atomically`: one transaction committed durably — on an SQLite file by a flush of the WAL after the
+ * commit, awaited off the event loop (wal-sync.ts: what `synchronous = FULL` guarantees, without its
+ * fsync blocking every call for ~2 ms), in memory as is, on PostgreSQL with the server's
+ * `synchronous_commit`. What a ticket, an agent's form or an admin's change needs, and what the call's
+ * arrival gets (its ticket is on disk before the caller hears a word).
  *
  * `progressWrite`: the call flow's progress afterwards (state, place in line, answer, end, missed-call
  * entry) is written several times per call; at FULL each SQLite commit blocks the event loop ~2.6 ms on
@@ -26,9 +28,12 @@ import { sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { connectionOf, isTransactionHandle, registerTransactionHandle } from './connection.js';
 import type { Db } from './db.js';
+import type { WalSync } from './wal-sync.js';
 
 interface SqliteKit {
   client: Database.Database;
+  /** The WAL file's flush, for a database file in WAL mode (null in memory: nothing to flush). */
+  wal: WalSync | null;
   /** The handle every transaction of this database runs on. */
   tx: Db;
   /** The tail of the queue of transactions waiting for their turn. */
@@ -69,10 +74,11 @@ async function collectingEndListeners<T>(tx: Db, body: () => Promise<T>): Promis
 }
 
 /** Called by the SQLite opener: `tx` is a second drizzle handle over the same client. */
-export function registerSqliteClient(db: Db, tx: Db, client: Database.Database): void {
+export function registerSqliteClient(db: Db, tx: Db, client: Database.Database, wal: WalSync | null): void {
   registerTransactionHandle(tx, db);
   sqliteKits.set(connectionOf(db), {
     client,
+    wal,
     tx,
     tail: Promise.resolve(),
     begin: client.prepare('BEGIN IMMEDIATE'),
@@ -86,8 +92,11 @@ export function registerSqliteClient(db: Db, tx: Db, client: Database.Database):
 type Durability = 'full' | 'relaxed';
 
 async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
+  // Durable with a WAL file: committed without the flush, which is then awaited off the event loop (wal-sync.ts).
+  const flushAfter = durability === 'full' && kit.wal !== null;
+  const unflushed = durability === 'relaxed' || flushAfter;
   const turn = kit.tail.then(() => collectingEndListeners(kit.tx, async () => {
-    if (durability === 'relaxed') kit.relaxed.run();
+    if (unflushed) kit.relaxed.run();
     kit.begin.run();
     try {
       const result = await write(kit.tx);
@@ -99,12 +108,15 @@ async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, writ
       if (kit.client.inTransaction) kit.rollback.run();
       throw error;
     } finally {
-      if (durability === 'relaxed') kit.strict.run();
+      if (unflushed) kit.strict.run();
     }
   }));
-  // The next transaction waits for this one to end, however it ends.
+  // The next transaction waits for this one to end, however it ends (not for its flush).
   kit.tail = turn.catch(() => undefined);
-  return turn;
+  if (!flushAfter || !kit.wal) return turn;
+  const result = await turn;
+  await kit.wal.sync();
+  return result;
 }
 
 async function postgresTransaction<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
