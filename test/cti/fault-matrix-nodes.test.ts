@@ -34,7 +34,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls } from '../../store/index.js';
 import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from '../support/fault-matrix-setup.js';
-import { FaultWorld, type Seat, type SimBridge, type SimChannel } from '../support/fault-world.js';
+import { endAll, isQueueBridge } from '../support/fault-matrix-end.js';
+import { FaultWorld, type Seat, type SimChannel } from '../support/fault-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
@@ -124,7 +125,6 @@ const phoneOf = (c: SimChannel) => /^PJSIP\/(10\d\d)-/.exec(c.name)?.[1];
 /** The trunk leg between two nodes, on either side: `PJSIP/internode-<other node>-…`. */
 const isTrunkLeg = (c: SimChannel) => c.name.startsWith('PJSIP/internode-');
 const isOutsideLeg = (c: SimChannel) => c.name.startsWith('PJSIP/trunk-');
-const isQueueBridge = (b: SimBridge) => b.bridgeType === 'holding' && b.name.startsWith('queue-');
 const seatOf = (w: FaultWorld, callId: string): Seat | undefined => [...w.seats.values()].find((s) => s.answered().includes(callId));
 
 async function picture(w: FaultWorld, callers: string[], outage: string[] = []): Promise<Picture> {
@@ -258,36 +258,6 @@ async function settled(w: FaultWorld, callers: string[], outage: string[], expec
   } catch {
     if (last && holds(last)) return last;
     throw new Error(`not settled:\n  ${last?.problems.join('\n  ') ?? ''}\n--- server log ---\n${w.logTail(40)}`);
-  }
-}
-
-/** Everyone hangs up; then nothing may be left on either node, no row in progress, nobody ringing or on_call; the ledger holds. */
-async function endAll(w: FaultWorld, callers: string[], outage: string[]): Promise<void> {
-  for (const c of await w.channels()) if (callers.includes(c.id) || outage.includes(c.id)) await w.hangup(c.id);
-  let left: SimChannel[] = [];
-  await waitFor(async () => (left = await w.channels()).length === 0, 'every channel gone', 15_000).catch(() => {
-    throw new Error(`channels left after the callers hung up: ${left.map((c) => `${c.node}:${c.name} ${c.state} ${c.bridgeId ?? ''}`).join('; ')}`);
-  });
-  await waitFor(async () => (await listOpenCalls(w.db)).length === 0, 'no row in progress', 10_000).catch(async () => {
-    throw new Error(`rows in progress: ${JSON.stringify((await listOpenCalls(w.db)).map((r) => [r.callerNumber, r.state]))}`);
-  });
-  const bridges = await w.bridges();
-  expect(bridges.filter((b) => !isQueueBridge(b)).map((b) => `${b.node}:${b.name} ${b.bridgeType} ${b.channelIds.length}`)).toEqual([]);
-  const names = bridges.map((b) => `${b.node}:${b.name}`);
-  expect(names.length).toBe(new Set(names).size);
-  await waitFor(() => [...w.seats.values()].every((s) => s.state() !== 'ringing' && s.state() !== 'on_call'), 'nobody ringing or on a call', 10_000).catch(() => {
-    throw new Error(`agents: ${[...w.seats.values()].map((s) => `${s.login} ${s.state() ?? '?'}`).join(', ')}`);
-  });
-  // The ledger: one row and one ticket per caller, the unanswered ones on the missed-call list once.
-  for (const id of [...callers, ...outage]) {
-    const row = await w.row(id);
-    expect(row, `call row of ${id}`).toBeDefined();
-    if (!row) continue;
-    expect(await w.rowsOf(row.callerNumber), `rows of ${row.callerNumber}`).toHaveLength(1);
-    expect(await w.ticketsOf(id), `tickets of ${row.callerNumber}`).toHaveLength(1);
-    expect(row.state).toBe('ended');
-    expect(row.duringOutage).toBe(outage.includes(id));
-    expect(await w.pendingMissed(row.callerNumber), `missed-call entries of ${row.callerNumber} (${row.outcome ?? '?'})`).toHaveLength(row.outcome === 'abandoned' ? 1 : 0);
   }
 }
 

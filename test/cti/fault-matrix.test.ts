@@ -39,7 +39,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls, listSkills, updateAgent, findAgentByLogin, type Db } from '../../store/index.js';
 import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from '../support/fault-matrix-setup.js';
-import { FaultWorld, type SimBridge, type SimChannel } from '../support/fault-world.js';
+import { endAll, isQueueBridge } from '../support/fault-matrix-end.js';
+import { FaultWorld, type SimChannel } from '../support/fault-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
@@ -143,7 +144,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
       continue;
     }
     const bridge = bridgeOf.get(id);
-    if (bridge?.bridgeType === 'holding' && bridge.name.startsWith('queue-')) {
+    if (bridge && isQueueBridge(bridge)) {
       if (!bridge.hearing?.startsWith('moh:') || !ch.hears.some((h) => h.startsWith('moh:'))) problems.push(`${row.callerNumber}: in ${bridge.name} without music (${describe(ch)})`);
       else if (row.state !== 'queued' && row.state !== 'offered') problems.push(`${row.callerNumber}: waiting but the row says ${row.state}`);
       else outcomes.set(id, 'W');
@@ -179,7 +180,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
   }
   const holdingNames = new Set<string>();
   for (const b of bridges) {
-    if (b.bridgeType === 'holding' && b.name.startsWith('queue-')) {
+    if (isQueueBridge(b)) {
       if (holdingNames.has(b.name)) problems.push(`leak: a second holding bridge ${b.name}`);
       holdingNames.add(b.name);
       continue;
@@ -211,36 +212,6 @@ async function settled(w: FaultWorld, callers: string[], outage: string[] = [], 
     }, 'the picture to settle', timeoutMs);
   } catch {
     throw new Error(`not settled:\n  ${last?.problems.join('\n  ') ?? ''}\n--- server log ---\n${w.logTail(40)}`);
-  }
-}
-
-/** Everyone hangs up; then nothing may be left: no channel, no bridge but the queue's, no row in progress, nobody ringing or on_call. */
-async function endAll(w: FaultWorld, callers: string[], outage: string[]): Promise<void> {
-  for (const c of await w.channels()) if (callers.includes(c.id) || outage.includes(c.id)) await w.hangup(c.id);
-  let left: SimChannel[] = [];
-  await waitFor(async () => (left = await w.channels()).length === 0, 'every channel gone', 15_000).catch(() => {
-    throw new Error(`channels left after the callers hung up: ${left.map((c) => `${c.name} ${c.state} ${c.bridgeId ?? ''}`).join('; ')}`);
-  });
-  await waitFor(async () => (await listOpenCalls(w.db)).length === 0, 'no row in progress', 10_000).catch(async () => {
-    throw new Error(`rows in progress: ${JSON.stringify((await listOpenCalls(w.db)).map((r) => [r.callerNumber, r.state]))}`);
-  });
-  const leftBridges: SimBridge[] = (await w.bridges()).filter((b) => !(b.bridgeType === 'holding' && b.name.startsWith('queue-')));
-  expect(leftBridges.map((b) => `${b.name} ${b.bridgeType} ${b.channelIds.length}`)).toEqual([]);
-  const names = (await w.bridges()).map((b) => b.name);
-  expect(names.length).toBe(new Set(names).size);
-  await waitFor(() => [...w.seats.values()].every((s) => s.state() !== 'ringing' && s.state() !== 'on_call'), 'nobody ringing or on a call', 10_000).catch(() => {
-    throw new Error(`agents: ${[...w.seats.values()].map((s) => `${s.login} ${s.state() ?? '?'}`).join(', ')}`);
-  });
-  // The ledger: one row and one ticket per caller, the unanswered ones on the missed-call list once.
-  for (const id of [...callers, ...outage]) {
-    const row = await w.row(id);
-    expect(row, `call row of ${id}`).toBeDefined();
-    if (!row) continue;
-    expect(await w.rowsOf(row.callerNumber), `rows of ${row.callerNumber}`).toHaveLength(1);
-    expect(await w.ticketsOf(id), `tickets of ${row.callerNumber}`).toHaveLength(1);
-    expect(row.state).toBe('ended');
-    expect(row.duringOutage).toBe(outage.includes(id));
-    expect(await w.pendingMissed(row.callerNumber), `missed-call entries of ${row.callerNumber} (${row.outcome ?? '?'})`).toHaveLength(row.outcome === 'abandoned' ? 1 : 0);
   }
 }
 
@@ -546,7 +517,7 @@ describe('measured: 50 calls at a steady pace, 5 agents, kill -9 after the 25th'
       // No offer rang out: every offer after the restart was taken within the ring cycle (nobody went 未接).
       for (const seat of w.seats.values()) expect(seat.desk.received.filter((m) => m.type === 'agent.state' && m.reason === '未接')).toEqual([]);
       expect(busyOffers.slice(0, 3)).toEqual([]);
-      expect((await w.bridges()).filter((b) => !(b.bridgeType === 'holding' && b.name.startsWith('queue-'))).map((b) => b.name)).toEqual([]);
+      expect((await w.bridges()).filter((b) => !isQueueBridge(b)).map((b) => b.name)).toEqual([]);
       await waitFor(() => [...w.seats.values()].every((s) => s.state() !== 'ringing' && s.state() !== 'on_call'), 'nobody ringing or on a call', 10_000);
     } finally {
       await w.stop();

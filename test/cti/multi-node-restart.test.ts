@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, tickets } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
-import { registerPhones } from '../support/harness.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -17,11 +16,7 @@ let h: NodesHarness;
 
 beforeAll(async () => {
   h = await startNodesHarness(['a', 'b']);
-  const { a, b } = h.sims;
-  if (!a || !b) throw new Error('nodes not started');
-  await registerPhones(a, ['1001']);
-  await registerPhones(b, ['1002']);
-  await waitFor(() => h.server.calls.agents.phoneNode('PJSIP/1001') === 'a' && h.server.calls.agents.phoneNode('PJSIP/1002') === 'b', 'phones located');
+  await h.placePhones({ a: ['1001'], b: ['1002'] });
 });
 afterAll(async () => {
   await h.stop();

@@ -9,7 +9,6 @@ import { calls, missedCalls, ticketEvents, tickets } from '../../store/index.js'
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
-import { registerPhones } from '../support/harness.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -20,12 +19,8 @@ let desk1002: AgentDesktop;
 beforeAll(async () => {
   // A node lost for a second is lost for good here (the default waits 30 s).
   h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
-  const { a, b } = h.sims;
-  if (!a || !b) throw new Error('nodes not started');
   // 1001 is registered on node a, 1002 on node b.
-  await registerPhones(a, ['1001']);
-  await registerPhones(b, ['1002']);
-  await waitFor(() => h.server.calls.agents.phoneNode('PJSIP/1002') === 'b' && h.server.calls.agents.phoneNode('PJSIP/1001') === 'a', 'both phones located');
+  await h.placePhones({ a: ['1001'], b: ['1002'] });
   desk1001 = await AgentDesktop.login(h.server.httpUrl, '1001');
   desk1002 = await AgentDesktop.login(h.server.httpUrl, '1002');
 });

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
-import { registerPhones } from '../support/harness.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -20,11 +19,7 @@ let onB: AgentDesktop;
 
 beforeAll(async () => {
   h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
-  const { a, b } = h.sims;
-  if (!a || !b) throw new Error('nodes not started');
-  await registerPhones(a, ['1001']);
-  await registerPhones(b, ['1002']);
-  await waitFor(() => h.server.calls.agents.phoneNode('PJSIP/1001') === 'a' && h.server.calls.agents.phoneNode('PJSIP/1002') === 'b', 'phones located');
+  await h.placePhones({ a: ['1001'], b: ['1002'] });
   onA = await AgentDesktop.login(h.server.httpUrl, '1001');
   onB = await AgentDesktop.login(h.server.httpUrl, '1002');
 });

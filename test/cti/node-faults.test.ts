@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, missedCalls, ticketEvents } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
-import { registerPhones } from '../support/harness.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -20,11 +19,7 @@ const desks = new Map<string, AgentDesktop>();
 
 beforeAll(async () => {
   h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
-  const { a, b } = h.sims;
-  if (!a || !b) throw new Error('nodes not started');
-  await registerPhones(a, ['1001', '1003']);
-  await registerPhones(b, ['1002', '1005']);
-  await waitFor(() => ['1001', '1003'].every((p) => h.server.calls.agents.phoneNode(`PJSIP/${p}`) === 'a') && h.server.calls.agents.phoneNode('PJSIP/1002') === 'b', 'phones located');
+  await h.placePhones({ a: ['1001', '1003'], b: ['1002', '1005'] });
   for (const login of ['1001', '1002', '1003', '1005']) desks.set(login, await AgentDesktop.login(h.server.httpUrl, login));
 });
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeConfigDir, nodesConfig } from './node-config.js';
-import { testConfig, type SimOptions } from './harness.js';
+import { registerPhones, testConfig, type SimOptions } from './harness.js';
 import { simRequest, waitFor } from './sim-client.js';
 import { testDatabaseLocation } from './test-database.js';
 import { TestClock } from './test-clock.js';
@@ -36,6 +36,8 @@ export interface NodesHarness {
   sim(node: string): PbxSim;
   /** The channels on a node now. */
   channelsOn(node: string): Promise<NodeChannel[]>;
+  /** Registers the phones on their nodes (`{ a: ['1001'], b: ['1002'] }`) and waits until the server locates each. */
+  placePhones(placement: Record<string, string[]>, answer?: 'auto' | 'manual'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,11 @@ export async function startNodesHarness(
     sims,
     sim,
     channelsOn: async (node) => (await simRequest<NodeChannel[]>(sim(node).httpUrl, 'GET', '/sim/channels')).body,
+    async placePhones(placement, answer = 'auto') {
+      for (const [node, phones] of Object.entries(placement)) await registerPhones(sim(node), phones, answer);
+      const placed = Object.entries(placement).flatMap(([node, phones]) => phones.map((phone) => [phone, node] as const));
+      await waitFor(() => placed.every(([phone, node]) => server.calls.agents.phoneNode(`PJSIP/${phone}`) === node), 'the phones located on their nodes');
+    },
     get server() {
       return server;
     },
