@@ -32,7 +32,7 @@ import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
-import { ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { missedRingReason, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
 
 /** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
@@ -48,8 +48,6 @@ type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary;
 /** The desktop's word for where the caller went when the line to the agent's node failed. */
 export const AGENT_LINE_LOST_TARGET = '重新排队';
 export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来电人按原排队位置重新排队';
-/** The 示忙 reason of an agent whose phone could not be rung because its node failed. */
-export const AGENT_NODE_LOST_REASON = '交换节点故障';
 
 export class InboundCall implements QueueMember {
   readonly callId: string;
@@ -309,13 +307,13 @@ export class InboundCall implements QueueMember {
       // The agent's node died while the phone rang: nobody missed anything. Not ready (the phone cannot
       // be reached, so the call must not come straight back), with the reason, and no missed-ring alert.
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
-      this.ctx.agents.transition(agentId, 'missed', null, AGENT_NODE_LOST_REASON);
+      this.ctx.agents.transition(agentId, 'missed', null, missedRingReason(leg.failure));
       if (!this.ended) this.fire('no-answer');
       return false;
     }
     this.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, this.ended) });
     if (outcome === 'missed') {
-      this.ctx.agents.transition(agentId, 'missed', null, '未接');
+      this.ctx.agents.transition(agentId, 'missed', null, missedRingReason(leg.failure));
       this.publish({ type: 'call.missed', agentId });
       this.ctx.bus.publish({ type: 'alert', at: this.ctx.clock.now().toISOString(), kind: 'missed-ring', message: `坐席 ${agent.login} 未接来电`, callId: this.callId, agentId });
     } else {

@@ -38,6 +38,15 @@ const FAILURE_TEXT: Record<RingFailure, string> = {
   'line-lost': '所在交换节点线路中断',
 };
 
+/**
+ * The 示忙 reason of an agent whose phone rang and was not answered: 未接, unless the line to the node
+ * the phone is on failed (nobody missed anything; the phone cannot be reached, so nothing is offered
+ * to it again until the agent says so).
+ */
+export function missedRingReason(failure: RingFailure | null): string {
+  return failure === 'line-lost' ? '交换节点故障' : '未接';
+}
+
 /** What an agent is told when a leg failed, e.g. "对方忙". */
 export function ringFailureText(failure: RingFailure | null): string {
   return failure ? FAILURE_TEXT[failure] : '未接听';
