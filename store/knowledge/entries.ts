@@ -224,6 +224,10 @@ export async function linkKnowledgeToTicket(
   link: { ticket: Pick<typeof tickets.$inferSelect, 'id' | 'knowledgeLinks'>; entryId: number; version: number; title: string; actor: string },
 ): Promise<boolean> {
   return atomically(db, async (tx) => {
+    // On PostgreSQL the ticket's row is locked before anything else: the inserts below take a key-share
+    // lock on it (their foreign keys), and two links locking it for update only after those deadlock.
+    // (SQLite's transactions already take turns.)
+    if (dialectOf(tx) === 'postgres') await rawRows(tx, sql`select id from tickets where id = ${link.ticket.id} for update`);
     const at = nowIso(tx);
     const result = await tx
       .insert(knowledgeLinks)
@@ -234,8 +238,6 @@ export async function linkKnowledgeToTicket(
       .insert(ticketEvents)
       .values({ ticketId: link.ticket.id, at, actor: link.actor, kind: KNOWLEDGE_LINKED_EVENT, note: `知识库解答：${link.title}（条目 ${link.entryId} 第 ${link.version} 版）` });
     // The ticket's list as it is now, not as the caller read it: two links made at once must both stay.
-    // On PostgreSQL the row is locked first (SQLite's transactions already take turns).
-    if (dialectOf(tx) === 'postgres') await rawRows(tx, sql`select id from tickets where id = ${link.ticket.id} for update`);
     const [current] = await tx.select({ knowledgeLinks: tickets.knowledgeLinks }).from(tickets).where(eq(tickets.id, link.ticket.id));
     const listed = current?.knowledgeLinks ?? [];
     if (!listed.some((l) => l.entryId === link.entryId)) {
