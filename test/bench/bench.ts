@@ -253,6 +253,7 @@ async function main(): Promise<void> {
           work,
           serverEnv: SERVER_ENV,
           httpPort: await freePort(),
+          standbyPort: await freePort(),
           playbackMsPerSecond: PLAYBACK_MS_PER_SECOND,
           nextCaller,
           setStage: (now) => {

@@ -61,6 +61,8 @@ export interface BenchChild {
   waitForLine(match: RegExp, timeoutMs: number): Promise<string>;
   /** SIGTERM, then SIGKILL after the grace period. Resolves once the process is gone; says how it went (the same answer if called again). */
   stop(): Promise<string>;
+  /** kill -9 (a server lost at once, for the takeover); resolves once the process is gone. */
+  kill9(): Promise<void>;
   /** Started with `ipc`: sends a message on the IPC channel (rejects if the child is gone). */
   send(message: unknown): Promise<void>;
   /** Started with `ipc`: each message the child sends on the IPC channel. */
@@ -153,6 +155,10 @@ export function startChild(
     stop() {
       stopping ??= stopNow();
       return stopping;
+    },
+    async kill9() {
+      if (exit === null) child.kill('SIGKILL');
+      await exited;
     },
     send(message) {
       return new Promise<void>((resolve, reject) => {

@@ -109,6 +109,12 @@ export interface CrowdOptions {
   setUp?: { agentsMs: number; phonesMs: number };
   /** What the target line says the pops were measured with. Default "with the crowd". */
   targetContext?: string;
+  /**
+   * Runs once the pops are measured, with every call still up, before the desktops close and the
+   * callers hang up (the nodes phase's takeover). The server child may be gone after it: another
+   * server then serves the callers' hang-ups.
+   */
+  beforeStop?: () => Promise<void>;
 }
 
 /** The `i`-th agent to make ready (undefined: none left), given the node of the caller at the head of the line. */
@@ -204,8 +210,9 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const setUpTimes = options.setUp ?? setUp;
   const several = nodeNames.length > 1;
   const phaseStarted = performance.now();
+  let replaced = false;
   const check = () => {
-    if (server.exit !== null) throw new Error(`the server exited (${server.exit}) during the ${title} phase`);
+    if (server.exit !== null && !replaced) throw new Error(`the server exited (${server.exit}) during the ${title} phase`);
   };
 
   // ---- Timestamps from the simulators' own event streams, on the machine's clock ----
@@ -365,6 +372,10 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const popP99 = percentile(pops, 99);
   const rssPeak = peakRssMb(server.pid);
   check();
+  if (options.beforeStop) {
+    replaced = true;
+    await options.beforeStop();
+  }
 
   // ---- Stop: desktops first (an agent whose call then ends goes not ready, not ready again), then every caller ----
   setStage(`${title}: stopping`);

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { simRequest, waitFor } from '../support/sim-client.js';
 import { openBenchDatabase } from './bench-database.js';
-import { startChild } from './children.js';
+import { startChild, type BenchChild } from './children.js';
 import { READIED, crowdPhase, type ReadyPicker } from './crowd.js';
 import { checkTickets } from './nodes-tickets.js';
 import { writeNodeConfig } from './nodes-config.js';
@@ -54,6 +54,8 @@ export interface NodesPhaseOptions {
   /** The server's settings every child has (token key, wrap-up, jobs, log level …). */
   serverEnv: NodeJS.ProcessEnv;
   httpPort: number;
+  /** The standby's HTTP port (PostgreSQL: a standby waits on the same database; see `takeover`). */
+  standbyPort: number;
   playbackMsPerSecond: number;
   nextCaller: () => string;
   setStage: (stage: string) => void;
@@ -84,6 +86,24 @@ function readyPicker(agents: readonly string[], names: readonly string[]): Ready
       return byNode.get(names[node] ?? '')?.shift();
     },
   };
+}
+
+const onPostgres = (): boolean => process.env.BENCH_DB === 'postgres';
+
+/**
+ * kill -9 of the active server with the phase's calls still up (the callers waiting, the agents
+ * talking): the time until the standby holds the leader lock, and until it serves every node again
+ * (`/health` ok: linked, the application registered, the calls reconciled).
+ */
+async function takeover(active: BenchChild, standby: BenchChild, standbyHealthy: () => Promise<boolean>, setStage: (stage: string) => void): Promise<string> {
+  setStage('nodes: takeover');
+  const killedAt = performance.now();
+  await active.kill9();
+  await standby.waitForLine(/took over as the active server/, 30_000);
+  const lockMs = performance.now() - killedAt;
+  await waitFor(standbyHealthy, 'the standby serving every node', 60_000);
+  const servingMs = performance.now() - killedAt;
+  return `takeover (kill -9 of the active server with the phase's calls up: the callers waiting, the agents talking): the standby held the lock ${fixed(lockMs, 0)} ms after the kill and served every node ${fixed(servingMs, 0)} ms after it (target: lock within 5 s)`;
 }
 
 /** Runs the phase with its own simulators, database and server child; the lines to print. */
@@ -117,30 +137,32 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
 
   const serverUrl = `http://127.0.0.1:${options.httpPort}`;
   const serverLog = new OutputTally(options.stage);
-  const server = startChild(
-    'nodes server',
-    'dist/main.js',
-    {
-      ...options.serverEnv,
-      CTI_DB: dbPath,
-      CTI_HTTP_PORT: String(options.httpPort),
-      CTI_MAX_SOCKETS: String(desktops + 100),
-      CTI_NODES: JSON.stringify(
-        nodes.map(({ name, amiPort, httpUrl }) => ({
-          name,
-          ami: { host: '127.0.0.1', port: amiPort, user: 'cti', secret: 'cti-secret' },
-          ari: { url: httpUrl, user: 'cti', password: 'cti-secret' },
-        })),
-      ),
-    },
-    (stream, line) => serverLine(serverLog, stream, line),
-  );
+  const serverEnv = {
+    ...options.serverEnv,
+    CTI_DB: dbPath,
+    CTI_MAX_SOCKETS: String(desktops + 100),
+    CTI_NODES: JSON.stringify(
+      nodes.map(({ name, amiPort, httpUrl }) => ({
+        name,
+        ami: { host: '127.0.0.1', port: amiPort, user: 'cti', secret: 'cti-secret' },
+        ari: { url: httpUrl, user: 'cti', password: 'cti-secret' },
+      })),
+    ),
+  };
+  const server = startChild('nodes server', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.httpPort) }, (stream, line) => serverLine(serverLog, stream, line));
   // `ok` once every node's AMI and ARI are up and the application is registered on each.
-  const healthy = async () => {
-    const res = await simRequest<{ status?: string }>(serverUrl, 'GET', '/health').catch(() => null);
+  const healthy = (url: string) => async () => {
+    const res = await simRequest<{ status?: string }>(url, 'GET', '/health').catch(() => null);
     return res?.body.status === 'ok';
   };
-  await waitFor(healthy, 'the server healthy on every node', 60_000);
+  await waitFor(healthy(serverUrl), 'the server healthy on every node', 60_000);
+  // PostgreSQL: a second server child waits as the standby on the same database (its leader lock).
+  const standbyLog = new OutputTally(options.stage);
+  const standby = onPostgres()
+    ? startChild('nodes standby', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.standbyPort) }, (stream, line) => serverLine(standbyLog, stream, line))
+    : null;
+  await standby?.waitForLine(/waits as the standby/, 60_000);
+  let takeoverLine = 'takeover time: with BENCH_DB=postgres (a standby needs the PostgreSQL leader lock); also measured by the fault matrix, `npx vitest run test/cti/fault-matrix.test.ts -t takeover`';
 
   const crowd = await crowdPhase({
     sims: simHost.sims,
@@ -157,12 +179,14 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
     waitMs: 0,
     setUp: { agentsMs, phonesMs },
     targetContext: `with ${desktops} desktops on ${nodes.length} nodes`,
+    ...(standby ? { beforeStop: async () => void (takeoverLine = await takeover(server, standby, healthy(`http://127.0.0.1:${options.standbyPort}`), setStage)) } : {}),
   });
   setStage('nodes: reading the database');
   const tickets = await checkTickets(dbPath, crowd.callers, crowd.fill);
 
   setStage('nodes: stopping');
   const stopped = await server.stop();
+  const standbyStopped = standby ? `; the standby (active after the takeover): ${await standby.stop()}` : '';
   const simWarnings = await simHost.warnings();
   const simsStopped = await simHost.stop();
   const desktopsLine = `desktops: ${desktops}${desktops === DEFAULT_DESKTOPS ? '' : ' (BENCH_NODES_DESKTOPS)'}, the server child holding up to ${desktops + 100} sockets (CTI_MAX_SOCKETS)`;
@@ -171,11 +195,12 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
       ...tickets.lines,
       desktopsLine,
       `ready order: ${READIED} agents, each from the node of the caller at the head of the line as the simulators show it, one in ${CROSS_EVERY} from another node; one agent free at a time, so the ACD's preference for the caller's node has no choice to make here (test/cti/multi-node.test.ts covers it)`,
-      'takeover time (the standby taking over from a lost server): measured by the fault matrix, `npx vitest run test/cti/fault-matrix.test.ts -t takeover`, not here',
-      `database: ${process.env.BENCH_DB === 'postgres' ? 'PostgreSQL' : 'SQLite'}, its own; the server child's own CTI_NODES with nodes ${NODE_NAMES.join(', ')} (${fixed(desktops / NODE_NAMES.length, 0)} phones on each)`,
+      takeoverLine,
+      `database: ${onPostgres() ? 'PostgreSQL' : 'SQLite'}, its own; the server child's own CTI_NODES with nodes ${NODE_NAMES.join(', ')} (${fixed(desktops / NODE_NAMES.length, 0)} phones on each)`,
     ]),
-    `nodes server: ${stopped}; the simulators' host: ${simsStopped}`,
+    `nodes server: ${stopped}${standbyStopped}; the simulators' host: ${simsStopped}`,
     ...serverLog.report('nodes server'),
+    ...(standby ? standbyLog.report('nodes standby') : []),
     ...(simWarnings.count > 0 ? [`node simulator warnings (${simWarnings.count}):`, ...simWarnings.first.map((w) => `  ${w}`)] : []),
     '',
   ];
