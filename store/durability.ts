@@ -93,8 +93,8 @@ type Durability = 'full' | 'relaxed';
 
 async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
   // Durable with a WAL file: committed without the flush, which is then awaited off the event loop (wal-sync.ts).
-  const flushAfter = durability === 'full' && kit.wal !== null;
-  const unflushed = durability === 'relaxed' || flushAfter;
+  const flushAfter = durability === 'full' ? kit.wal : null;
+  const unflushed = durability === 'relaxed' || flushAfter !== null;
   const turn = kit.tail.then(() => collectingEndListeners(kit.tx, async () => {
     if (unflushed) kit.relaxed.run();
     kit.begin.run();
@@ -113,9 +113,9 @@ async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, writ
   }));
   // The next transaction waits for this one to end, however it ends (not for its flush).
   kit.tail = turn.catch(() => undefined);
-  if (!flushAfter || !kit.wal) return turn;
+  if (!flushAfter) return turn;
   const result = await turn;
-  await kit.wal.sync();
+  await flushAfter.sync();
   return result;
 }
 

@@ -24,8 +24,7 @@ export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, call
   return outcome === 'missed' ? 'no-answer' : callerGone ? 'caller-hung-up' : 'cancelled';
 }
 
-/** Why a leg was not answered. */
-/** `line-lost`: the leg crossed to another node over the inter-node trunk and that line failed (line-failure.ts). */
+/** Why a leg was not answered. `line-lost`: the leg crossed to another node over the inter-node trunk and that line failed (line-failure.ts). */
 export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost';
 
 const FAILURE_TEXT: Record<RingFailure, string> = {

@@ -101,8 +101,7 @@ export async function findTicketByCallKey(db: Db, callKey: string): Promise<Tick
   );
 }
 
-/** A caller's earlier tickets, newest first (screen-pop history, progress query). */
-/** The caller's newest tickets, newest first. Prepared: every arriving call reads its caller's (the pop's history). */
+/** A caller's earlier tickets, newest first (screen-pop history, progress query). Prepared: every arriving call reads its caller's. */
 export async function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): Promise<TicketRow[]> {
   return statement(db, 'tickets-of-caller', (d) =>
     d

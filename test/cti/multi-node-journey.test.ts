@@ -10,29 +10,23 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, ticketEvents, tickets } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
-import { AgentDesktop } from '../support/agent-desktop.js';
+import type { AgentDesktop } from '../support/agent-desktop.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: NodesHarness;
-const desks = new Map<string, AgentDesktop>();
+let desk: (login: string) => AgentDesktop;
 
 beforeAll(async () => {
   h = await startNodesHarness(['a', 'b']);
   await h.placePhones({ a: ['1001'], b: ['1002'] });
-  for (const login of ['1001', '1002']) desks.set(login, await AgentDesktop.login(h.server.httpUrl, login));
+  desk = await h.desktops(['1001', '1002']);
 });
 afterAll(async () => {
-  for (const desk of desks.values()) desk.close();
   await h.stop();
 });
 
-const desk = (login: string): AgentDesktop => {
-  const found = desks.get(login);
-  if (!found) throw new Error(`no desk ${login}`);
-  return found;
-};
-const agentId = (login: string): number => h.server.calls.agents.list().find((a) => a.login === login)?.agentId ?? 0;
+const agentId = (login: string): number => h.agentOf(login).agentId;
 const callRow = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
 const ticketRow = async (id: string) => first(await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
 const hangup = (node: string, id: string) => simRequest(h.sim(node).httpUrl, 'POST', `/sim/channels/${id}/hangup`);

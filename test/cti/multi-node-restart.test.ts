@@ -25,11 +25,7 @@ afterAll(async () => {
 const simUrl = (node: string): string => h.sim(node).httpUrl;
 const channelsOn = (node: string) => h.channelsOn(node);
 const row = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
-const agentId = (login: string): number => {
-  const agent = h.server.calls.agents.list().find((a) => a.login === login);
-  if (!agent) throw new Error(`no agent ${login}`);
-  return agent.agentId;
-};
+const agentId = (login: string): number => h.agentOf(login).agentId;
 
 describe('a server restart with calls on two nodes', () => {
   it('takes every call back on its own node', async () => {

@@ -196,7 +196,5 @@ describe('two Asterisk nodes behind one server', () => {
 });
 
 function agentId(login: string): number {
-  const agent = h.server.calls.agents.list().find((a) => a.login === login);
-  if (!agent) throw new Error(`agent ${login} not loaded`);
-  return agent.agentId;
+  return h.agentOf(login).agentId;
 }

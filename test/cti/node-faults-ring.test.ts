@@ -52,8 +52,8 @@ async function nodeDiesWhileRinging({ h, onB, events }: World): Promise<void> {
 /** The caller, back in line, is served by 1001 on node a. */
 async function servedOnA({ h, onA }: World, caller: string): Promise<void> {
   await waitFor(() => h.server.calls.call(caller)?.state === 'queued', 'the caller back in line');
-  if (h.server.calls.agents.list().find((a) => a.login === '1001')?.state !== 'ready') expect(await onA.command('agent.ready')).toMatchObject({ ok: true });
-  const a = h.server.calls.agents.list().find((agent) => agent.login === '1001')?.agentId;
+  if (h.agentOf('1001').state !== 'ready') expect(await onA.command('agent.ready')).toMatchObject({ ok: true });
+  const a = h.agentOf('1001').agentId;
   await waitFor(() => h.server.calls.call(caller)?.state === 'connected' && h.server.calls.call(caller)?.agentId === a, '1001 talking to the caller');
   await simRequest(h.sim('a').httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
   await waitFor(() => h.server.calls.call(caller) === undefined, 'the call over');
@@ -62,7 +62,7 @@ async function servedOnA({ h, onA }: World, caller: string): Promise<void> {
 describe("node b dies while an agent's phone there rings", () => {
   it('offered by the ACD: not counted against the agent, the ring not reached, the caller served on node a', async () => {
     const w = await start();
-    const b = w.h.server.calls.agents.list().find((a) => a.login === '1002')?.agentId ?? 0;
+    const b = w.h.agentOf('1002').agentId;
     const caller = await placeCall(w.h.sim('a').httpUrl, '13800000311', '12345');
     expect(await w.onB.command('agent.ready')).toMatchObject({ ok: true });
     await w.onB.next('call.offered', (m) => m.callId === caller);
@@ -75,7 +75,7 @@ describe("node b dies while an agent's phone there rings", () => {
 
   it("a colleague's blind transfer: not counted against the colleague, the caller back in line and served on node a", async () => {
     const w = await start();
-    const b = w.h.server.calls.agents.list().find((a) => a.login === '1002')?.agentId ?? 0;
+    const b = w.h.agentOf('1002').agentId;
     const caller = await placeCall(w.h.sim('a').httpUrl, '13800000312', '12345');
     expect(await w.onA.command('agent.ready')).toMatchObject({ ok: true });
     await w.onA.next('call.answered', (m) => m.callId === caller);

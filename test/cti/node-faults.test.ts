@@ -10,33 +10,27 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, missedCalls, ticketEvents } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
-import { AgentDesktop } from '../support/agent-desktop.js';
+import type { AgentDesktop } from '../support/agent-desktop.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: NodesHarness;
-const desks = new Map<string, AgentDesktop>();
+let desk: (login: string) => AgentDesktop;
 
 beforeAll(async () => {
   h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
   await h.placePhones({ a: ['1001', '1003'], b: ['1002', '1005'] });
-  for (const login of ['1001', '1002', '1003', '1005']) desks.set(login, await AgentDesktop.login(h.server.httpUrl, login));
+  desk = await h.desktops(['1001', '1002', '1003', '1005']);
 });
 afterAll(async () => {
-  for (const desk of desks.values()) desk.close();
   await h.stop();
 });
 
-const desk = (login: string): AgentDesktop => {
-  const found = desks.get(login);
-  if (!found) throw new Error(`no desk ${login}`);
-  return found;
-};
 const simUrl = (node: string): string => h.sim(node).httpUrl;
 const channelsOn = (node: string) => h.channelsOn(node);
 const row = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
-const agentState = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.state;
-const agentIdOf = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
+const agentState = (login: string) => h.agentOf(login).state;
+const agentIdOf = (login: string) => h.agentOf(login).agentId;
 
 /** A caller on `node` answered by `login` (made ready now, the only free agent). */
 async function answeredBy(node: string, caller: string, login: string): Promise<string> {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeConfigDir, nodesConfig } from './node-config.js';
+import { AgentDesktop } from './agent-desktop.js';
 import { registerPhones, testConfig, type SimOptions } from './harness.js';
 import { simRequest, waitFor } from './sim-client.js';
 import { testDatabaseLocation } from './test-database.js';
@@ -38,8 +39,14 @@ export interface NodesHarness {
   channelsOn(node: string): Promise<NodeChannel[]>;
   /** Registers the phones on their nodes (`{ a: ['1001'], b: ['1002'] }`) and waits until the server locates each. */
   placePhones(placement: Record<string, string[]>, answer?: 'auto' | 'manual'): Promise<void>;
+  /** The agent of a login as the server holds it now (its id, state, call). */
+  agentOf(login: string): AgentView;
+  /** Desktops logged in for `logins`, closed by `stop()`; the returned lookup throws for any other login. */
+  desktops(logins: string[]): Promise<(login: string) => AgentDesktop>;
   stop(): Promise<void>;
 }
+
+type AgentView = ReturnType<RunningServer['calls']['agents']['list']>[number];
 
 export async function startNodesHarness(
   names: string[],
@@ -76,6 +83,7 @@ export async function startNodesHarness(
     return started;
   };
   let server = await start(0);
+  const opened: AgentDesktop[] = [];
   const sim = (node: string): PbxSim => {
     const found = sims[node];
     if (!found) throw new Error(`no node ${node}`);
@@ -85,6 +93,21 @@ export async function startNodesHarness(
     sims,
     sim,
     channelsOn: async (node) => (await simRequest<NodeChannel[]>(sim(node).httpUrl, 'GET', '/sim/channels')).body,
+    agentOf(login) {
+      const agent = server.calls.agents.list().find((a) => a.login === login);
+      if (!agent) throw new Error(`no agent ${login}`);
+      return agent;
+    },
+    async desktops(logins) {
+      const logged = new Map<string, AgentDesktop>();
+      for (const login of logins) logged.set(login, await AgentDesktop.login(server.httpUrl, login));
+      for (const desk of logged.values()) opened.push(desk);
+      return (login) => {
+        const desk = logged.get(login);
+        if (!desk) throw new Error(`no desktop for ${login}`);
+        return desk;
+      };
+    },
     async placePhones(placement, answer = 'auto') {
       for (const [node, phones] of Object.entries(placement)) await registerPhones(sim(node), phones, answer);
       const placed = Object.entries(placement).flatMap(([node, phones]) => phones.map((phone) => [phone, node] as const));
@@ -99,6 +122,7 @@ export async function startNodesHarness(
       server = await start(Number(new URL(server.httpUrl).port));
     },
     async stop() {
+      for (const desk of opened) desk.close();
       await server.close();
       unlink();
       for (const sim of Object.values(sims)) await sim.stop();
