@@ -48,9 +48,14 @@ export class WalSync {
 
   private start(): Promise<void> {
     const flush = (async () => {
-      // Opened once, at the first durable commit (the file exists from the first write on).
-      this.handle ??= open(this.walPath, 'r');
-      await (await this.handle).datasync();
+      // Opened once, at the first durable commit (the file exists from the first write on). An open that
+      // failed (out of file descriptors, say) is not kept: the next commit tries again.
+      const opening = (this.handle ??= open(this.walPath, 'r'));
+      const handle = await opening.catch((error: unknown) => {
+        if (this.handle === opening) this.handle = null;
+        throw error;
+      });
+      await handle.datasync();
     })();
     this.running = flush;
     flush.then(
