@@ -60,6 +60,7 @@ export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumbe
       routeId: route?.id ?? null,
       hotline: route?.name ?? dialledNumber,
       at: now,
+      newCall: arrival.created,
     });
     return { ...arrival, ticket: opened.ticket };
   });

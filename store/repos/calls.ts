@@ -32,8 +32,7 @@ export interface CallArrival {
  */
 export async function recordCallArrival(db: Db, arrival: CallArrival): Promise<{ call: CallRow; created: boolean }> {
   return atomically(db, async (tx) => {
-    const existing = await findCallByLinkedId(tx, arrival.linkedId);
-    if (existing) return { call: existing, created: false };
+    // Inserted first: a repeat is the rare case, and the unique linkedid turns it into no row here.
     const call = first(
       await statement(tx, 'call-insert', (d) =>
         d

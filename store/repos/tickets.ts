@@ -19,6 +19,11 @@ export interface TicketForCall {
   routeId: number | null;
   hotline: string;
   at: Date;
+  /**
+   * The call's row was created in this same transaction: no ticket can carry its key yet, so the
+   * look-up for a redelivered arrival is skipped (a conflict on the key would still be handled).
+   */
+  newCall?: boolean;
 }
 
 /** yyMMdd + a 4-digit sequence of the Shanghai day (more digits past 9999 calls a day). */
@@ -45,7 +50,7 @@ async function nextTicketNumber(db: Db, at: Date): Promise<{ day: string; last: 
 export async function openTicketForCall(db: Db, input: TicketForCall): Promise<{ ticket: TicketRow; created: boolean }> {
   return atomically(db, async (tx) => {
     // The usual repeat (a redelivered arrival) is found here and draws no number.
-    const existing = await findTicketByCallKey(tx, input.callKey);
+    const existing = input.newCall ? undefined : await findTicketByCallKey(tx, input.callKey);
     if (existing) return { ticket: existing, created: false };
     const at = input.at.toISOString();
     const drawn = await nextTicketNumber(tx, input.at);

@@ -99,6 +99,18 @@ describe('tickets', () => {
     expect((await ticketHistory(db, first.ticket.id)).map((e) => e.kind)).toEqual(['created']);
   });
 
+  it('a new call whose key already has a ticket keeps that ticket, and the numbers of the day stay without a gap', async () => {
+    const { db } = open();
+    const earlier = await openTicketForCall(db, arrival('1795312603.7'));
+    // The look-up is skipped for a call created in the same transaction; the unique key still holds.
+    const again = await openTicketForCall(db, { ...arrival('1795312603.7'), newCall: true });
+    const next = await openTicketForCall(db, arrival('1795312603.8'));
+    expect(again.created).toBe(false);
+    expect(again.ticket.id).toBe(earlier.ticket.id);
+    expect(Number(next.ticket.number)).toBe(Number(earlier.ticket.number) + 1);
+    expect(db.get<{ n: number }>(sql`select count(*) as n from tickets`).n).toBe(2);
+  });
+
   it('two connections racing on the same call still make one ticket', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db');
     const a = open(path);
