@@ -317,7 +317,13 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
     },
     (stream, line) => serverLine(serverLog, stream, line),
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for `node --cpu-prof` analysis).
-    { nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] },
+    // BENCH_NODE_ARGS: more node options for the server child (`--perf-basic-prof` for `perf`, `--trace-gc`).
+    {
+      nodeArgs: [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
+      ],
+    },
   );
   const floorLog = new OutputTally(() => stage);
   const floor =
