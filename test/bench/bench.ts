@@ -63,8 +63,17 @@ const GREETING_MS = 8.1 * PLAYBACK_MS_PER_SECOND;
 const HOLD_MS = 3_000;
 /** A front-half caller hangs up this long after dialling: greeting, then the hold. */
 const CALLER_PATIENCE_MS = GREETING_MS + HOLD_MS;
-/** BENCH_FRONT_RATES=80 (say) runs the front half at those rates only: handy with BENCH_CPU_PROF. */
-const FRONT_RATES = (process.env.BENCH_FRONT_RATES ?? '10,20,40,60,80').split(',').map(Number);
+/** BENCH_FRONT_RATES=80,80,80 (say) runs the front half at those rates only: handy with BENCH_CPU_PROF. */
+const FRONT_RATES = frontRates(process.env.BENCH_FRONT_RATES);
+
+function frontRates(asked: string | undefined): number[] {
+  if (asked === undefined || asked === '') return [10, 20, 40, 60, 80];
+  const rates = asked.split(',').map((rate) => Number(rate.trim()));
+  if (!rates.every((rate) => Number.isInteger(rate) && rate >= 1 && rate <= 500)) {
+    throw new Error(`BENCH_FRONT_RATES must be whole calls per second from 1 to 500, separated by commas, got "${asked}"`);
+  }
+  return rates;
+}
 const FRONT_PHASE_MS = 8_000;
 /** Before the front half, each side takes this many calls at 10/s, not counted (JIT, caches, pools). */
 const WARM_UP_CALLS = 100;
