@@ -71,7 +71,10 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = await openDatabase(config.dbPath, clock);
+  const store = await openDatabase(config.dbPath, clock, {
+    // The message only: pg's error carries its client, connection parameters and all.
+    onConnectionLost: (error) => log.warn({ err: error.message }, 'a PostgreSQL connection of the pool was lost; the next query opens a new one'),
+  });
   log.info({ database: store.dialect, at: store.dialect === 'postgres' ? store.path : config.dbPath }, 'database open');
   if (config.seed === 'demo' && (await seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) }))) {
     log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);

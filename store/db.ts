@@ -99,6 +99,33 @@ export function redactedUrl(url: string): string {
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /**
+   * Told when an idle connection of the pool breaks (the PostgreSQL server restarted, an administrator
+   * ended the session, the network dropped it). The pool has let it go already and the next query
+   * opens a new one; unheard, the pool's error event would end the process.
+   */
+  onConnectionLost?: (error: Error) => void;
+}
+
+/**
+ * Ends the pool and resolves once every connection it opened is closed: pg-pool's `end()` resolves as
+ * soon as it has let its clients go, while their connections are still closing.
+ */
+function closer(pool: pg.Pool): () => Promise<void> {
+  let open = 0;
+  let allClosed: (() => void) | null = null;
+  pool.on('connect', () => {
+    open++;
+  });
+  pool.on('remove', () => {
+    open--;
+    if (open === 0) allClosed?.();
+  });
+  return async () => {
+    const closed = open === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
+    await pool.end();
+    await closed;
+  };
 }
 
 /** Opens a PostgreSQL database and brings its tables up to date. */
@@ -109,15 +136,17 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
     // Times are ISO strings computed in the program; the session's zone only matters to SQL defaults.
     options: '-c timezone=UTC',
   });
+  pool.on('error', (error) => options.onConnectionLost?.(error));
+  const close = closer(pool);
   try {
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     await migratePg(drizzlePg(pool), { migrationsFolder: migrationsFolder('migrations-pg'), });
     registerDialect(db, 'postgres');
     bindClock(db, clock);
     enableConfigCache(db);
-    return { db, dialect: 'postgres', path: redactedUrl(url), close: () => pool.end() };
+    return { db, dialect: 'postgres', path: redactedUrl(url), close };
   } catch (error) {
-    await pool.end();
+    await close();
     throw error;
   }
 }
