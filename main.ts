@@ -4,6 +4,7 @@
  */
 import Fastify from 'fastify';
 import { realpathSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, nodesOf, type Config } from './config.js';
 import { startCallHandling, type CallHandling } from './cti/call-handling.js';
@@ -226,6 +227,10 @@ function isEntryPoint(): boolean {
 }
 
 async function main(): Promise<void> {
+  // V8 throws away the compiled code of functions that have not run for a few garbage collections.
+  // The call path runs in bursts: after a quiet spell (the night, a lull between surges) the first
+  // calls would pay for compiling it again, on the event loop. It is kept (a few MB).
+  setFlagsFromString('--no-flush-bytecode');
   let config: Config;
   try {
     config = loadConfig();

@@ -41,8 +41,12 @@ interface SqliteKit {
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
-  relaxed: Database.Statement;
-  strict: Database.Statement;
+  /**
+   * Without a WAL file (in memory): the switch to NORMAL around a progress write, and back. Run as
+   * `pragma()` each time, never kept prepared: SQLite applies a PRAGMA while preparing it.
+   */
+  relaxed: () => void;
+  strict: () => void;
 }
 
 const sqliteKits = new WeakMap<object, SqliteKit>();
@@ -84,8 +88,8 @@ export function registerSqliteClient(db: Db, tx: Db, client: Database.Database, 
     begin: client.prepare('BEGIN IMMEDIATE'),
     commit: client.prepare('COMMIT'),
     rollback: client.prepare('ROLLBACK'),
-    relaxed: client.prepare('PRAGMA synchronous = NORMAL'),
-    strict: client.prepare('PRAGMA synchronous = FULL'),
+    relaxed: () => client.pragma('synchronous = NORMAL'),
+    strict: () => client.pragma('synchronous = FULL'),
   });
 }
 
@@ -94,9 +98,11 @@ type Durability = 'full' | 'relaxed';
 async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
   // Durable with a WAL file: committed without the flush, which is then awaited off the event loop (wal-sync.ts).
   const flushAfter = durability === 'full' ? kit.wal : null;
-  const unflushed = durability === 'relaxed' || flushAfter !== null;
+  // A database with a WAL file stays at NORMAL (db.ts): nothing to switch. Without one, a progress
+  // write switches to NORMAL for its commit. (A PRAGMA is parsed again on every run: not for nothing.)
+  const unflushed = durability === 'relaxed' && kit.wal === null;
   const turn = kit.tail.then(() => collectingEndListeners(kit.tx, async () => {
-    if (unflushed) kit.relaxed.run();
+    if (unflushed) kit.relaxed();
     kit.begin.run();
     try {
       const result = await write(kit.tx);
@@ -108,7 +114,7 @@ async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, writ
       if (kit.client.inTransaction) kit.rollback.run();
       throw error;
     } finally {
-      if (unflushed) kit.strict.run();
+      if (unflushed) kit.strict();
     }
   }));
   // The next transaction waits for this one to end, however it ends (not for its flush).

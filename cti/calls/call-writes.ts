@@ -12,7 +12,10 @@
  * `call.ended` goes out, a test, the shutdown before the store closes — awaits `drain`/`drainAll`.
  *
  * Writes queued within one `together` call go in one transaction (one commit), as the call's
- * transition and its place in line, or its last transition, its end and its missed-call entry.
+ * transition and its place in line, or its last transition, its end and its missed-call entry. A write
+ * that only sets some columns of the call row is left out of its batch when a later write of the same
+ * batch sets them all (the transition to `queued` is written by the place in line, which sets the
+ * state too; the last one by the end): the row ends the same, one statement fewer.
  */
 import { progressWrite, type Db } from '../../store/index.js';
 import { KeyedTurns } from '../events/keyed-turns.js';
@@ -21,9 +24,30 @@ import type { Logger } from '../logging.js';
 /** One write, given the transaction it runs in. */
 export type CallWrite = (tx: Db) => Promise<unknown>;
 
-interface Batch {
-  what: string[];
-  writes: CallWrite[];
+/** Columns of the call row a write sets (`end`: the end time, outcome and cause). */
+export type CallColumn = 'state' | 'skill' | 'queuedAt' | 'end';
+
+export interface WriteColumns {
+  /** The call row's columns the write sets. */
+  sets: readonly CallColumn[];
+  /** Setting them is all it does: a later write of the same batch that sets them all makes it unneeded. */
+  only?: boolean;
+}
+
+interface Pending {
+  what: string;
+  write: CallWrite;
+  columns: WriteColumns;
+}
+
+type Batch = Pending[];
+
+/** The batch without the writes that only set columns a later write of it sets again. */
+function withoutOverwritten(batch: Batch): Batch {
+  return batch.filter(
+    ({ columns }, i) =>
+      columns.only !== true || !batch.slice(i + 1).some((later) => columns.sets.every((column) => later.columns.sets.includes(column))),
+  );
 }
 
 export class CallWrites {
@@ -37,28 +61,28 @@ export class CallWrites {
     private readonly log: Logger,
   ) {}
 
-  /** Queues `write` after the call's earlier writes (`what` names it in the log if it fails). */
-  write(callId: string, what: string, write: CallWrite): void {
+  /**
+   * Queues `write` after the call's earlier writes (`what` names it in the log if it fails; `columns`
+   * says which columns of the call row it sets, see above).
+   */
+  write(callId: string, what: string, write: CallWrite, columns: WriteColumns = { sets: [] }): void {
+    const pending = { what, write, columns };
     const batch = this.collecting.get(callId);
-    if (batch) {
-      batch.what.push(what);
-      batch.writes.push(write);
-      return;
-    }
-    this.enqueue(callId, { what: [what], writes: [write] });
+    if (batch) batch.push(pending);
+    else this.enqueue(callId, [pending]);
   }
 
   /** Runs `step` now; the writes it queues for the call are committed together, after the call's earlier ones. */
   together<T>(callId: string, step: () => T): T {
     if (this.collecting.has(callId)) return step();
-    const batch: Batch = { what: [], writes: [] };
+    const batch: Batch = [];
     this.collecting.set(callId, batch);
     try {
       return step();
     } finally {
       this.collecting.delete(callId);
       // Whatever `step` changed in memory is written, even if it threw afterwards.
-      if (batch.writes.length > 0) this.enqueue(callId, batch);
+      if (batch.length > 0) this.enqueue(callId, withoutOverwritten(batch));
     }
   }
 
@@ -76,10 +100,10 @@ export class CallWrites {
     void this.turns.run(callId, async () => {
       try {
         await progressWrite(this.db, async (tx) => {
-          for (const write of batch.writes) await write(tx);
+          for (const { write } of batch) await write(tx);
         });
       } catch (error) {
-        this.log.error({ err: error, callId, writes: batch.what }, 'call progress not written');
+        this.log.error({ err: error, callId, writes: batch.map(({ what }) => what) }, 'call progress not written');
       }
     });
   }

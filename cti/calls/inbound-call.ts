@@ -116,7 +116,7 @@ export class InboundCall implements QueueMember {
     this.machine = new CallStateMachine(
       this.callId,
       ctx.log,
-      (state) => ctx.writes.write(this.callId, `state ${state}`, (tx) => setCallState(tx, this.callId, state)),
+      (state) => ctx.writes.write(this.callId, `state ${state}`, (tx) => setCallState(tx, this.callId, state), { sets: ['state'], only: true }),
       restored?.state,
     );
     this.port = new AriMediaPort(ctx.ari, ctx.router, this.channelId, ctx.log);
@@ -258,7 +258,10 @@ export class InboundCall implements QueueMember {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
       const queuedAt = place?.queuedAtMs ?? since ?? this.nowMs();
       this.queuedAt = queuedAt;
-      this.ctx.writes.write(this.callId, 'queued', (tx) => setCallQueued(tx, this.callId, skill.code, new Date(queuedAt).toISOString()));
+      this.ctx.writes.write(this.callId, 'queued', (tx) => setCallQueued(tx, this.callId, skill.code, new Date(queuedAt).toISOString()), {
+        sets: ['state', 'skill', 'queuedAt'],
+        only: true,
+      });
       return true;
     });
     if (!joined) return;
@@ -496,7 +499,7 @@ export class InboundCall implements QueueMember {
     const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null;
     this.ctx.writes.together(this.callId, () => {
       this.fire('hangup');
-      this.ctx.writes.write(this.callId, 'ended', (tx) => endCall(tx, this.callId, end, missed));
+      this.ctx.writes.write(this.callId, 'ended', (tx) => endCall(tx, this.callId, end, missed), { sets: ['state', 'end'] });
     });
     // The row is ended (and the caller on the callback list) before anyone hears of the end.
     await this.ctx.writes.drain(this.callId);

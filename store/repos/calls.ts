@@ -176,13 +176,13 @@ export async function findCallById(db: Db, id: number): Promise<CallRow | undefi
   return first(await db.select().from(calls).where(eq(calls.id, id)).limit(1));
 }
 
-/** Marks the caller as waiting in `skill`'s queue since `queuedAt` (their place in line). */
+/** Marks the caller as waiting (state `queued`) in `skill`'s queue since `queuedAt` (their place in line). */
 export async function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string): Promise<void> {
   await progressWrite(db, async (tx) => {
     await statement(tx, 'call-queued', (d) =>
       d
         .update(calls)
-        .set({ skill: param('skill'), queuedAt: param('queuedAt') })
+        .set({ state: 'queued', skill: param('skill'), queuedAt: param('queuedAt') })
         .where(eq(calls.linkedId, sql.placeholder('linkedId'))),
     ).execute({ skill, queuedAt, linkedId });
   });

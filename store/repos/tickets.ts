@@ -3,7 +3,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
-import { changedRows, first, statement } from '../prepared.js';
+import { changedRows, first, fixedLimit, statement } from '../prepared.js';
 import { ticketEvents, tickets, ticketSequences, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
 
@@ -108,14 +108,14 @@ export async function findTicketByCallKey(db: Db, callKey: string): Promise<Tick
 
 /** A caller's earlier tickets, newest first (screen-pop history, progress query). Prepared: every arriving call reads its caller's. */
 export async function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): Promise<TicketRow[]> {
-  return statement(db, 'tickets-of-caller', (d) =>
+  return statement(db, `tickets-of-caller-${limit}`, (d) =>
     d
       .select()
       .from(tickets)
       .where(eq(tickets.callerNumber, sql.placeholder('callerNumber')))
       .orderBy(desc(tickets.createdAt), desc(tickets.id))
-      .limit(sql.placeholder('limit')),
-  ).execute({ callerNumber, limit });
+      .limit(fixedLimit(limit)),
+  ).execute({ callerNumber });
 }
 
 export async function ticketHistory(db: Db, ticketId: number): Promise<TicketEventRow[]> {

@@ -89,7 +89,7 @@ describe('calls and the missed-call list', () => {
     await setCallIvrSteps(db, 'c1', [{ menu: 1, key: '2' }]);
     await setCallQueued(db, 'c1', 'general', '2026-11-20T01:00:05.000Z');
     await setCallSkill(db, 'c1', 'general');
-    expect(await findCallByLinkedId(db, 'c1')).toMatchObject({ state: 'ivr', ivrSteps: [{ menu: 1, key: '2' }], skill: 'general', queuedAt: '2026-11-20T01:00:05.000Z', direction: 'inbound' });
+    expect(await findCallByLinkedId(db, 'c1')).toMatchObject({ state: 'queued', ivrSteps: [{ menu: 1, key: '2' }], skill: 'general', queuedAt: '2026-11-20T01:00:05.000Z', direction: 'inbound' });
     expect((await listOpenCalls(db)).map((c) => c.linkedId)).toEqual(['c1', 'c2']);
     expect(await countCallsFromSince(db, '13800000001', '2026-11-20T00:00:00.000Z')).toBe(2);
     expect(await countCallsFromSince(db, '13800000001', '2026-11-20T01:05:00.000Z')).toBe(1);

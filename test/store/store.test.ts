@@ -177,25 +177,47 @@ describe('tickets', () => {
 });
 
 describe('durability', () => {
-  it('call progress commits without waiting for the disk, then the store is back to FULL; a failed one leaves nothing', async () => {
+  it('a database file stays at NORMAL (durable commits wait for the WAL flush instead); a failed progress write leaves nothing', async () => {
     const store = open(join(mkdtempSync(join(tmpdir(), 'cti-store-')), 'cti.db'));
     const { db } = store;
-    await recordCallArrival(db, { linkedId: 'c1', channelId: 'c1', channelName: 'PJSIP/trunk-1', callerNumber: '13800138000', dialledNumber: '12345', routeId: null, arrivedAt: '2026-11-22T01:00:00.000Z' });
     const synchronous = () => db.get<{ synchronous: number }>(sql`pragma synchronous`).synchronous;
-    expect(synchronous()).toBe(2); // FULL
+    await recordCallArrival(db, { linkedId: 'c1', channelId: 'c1', channelName: 'PJSIP/trunk-1', callerNumber: '13800138000', dialledNumber: '12345', routeId: null, arrivedAt: '2026-11-22T01:00:00.000Z' });
+    expect(synchronous()).toBe(1); // NORMAL
     await setCallState(db, 'c1', 'queued');
-    expect(synchronous()).toBe(2);
+    expect(synchronous()).toBe(1);
     await expect(
       progressWrite(db, async (tx) => {
         await setCallState(tx, 'c1', 'ivr');
         throw new Error('half way');
       }),
     ).rejects.toThrow('half way');
-    expect(synchronous()).toBe(2);
+    expect(synchronous()).toBe(1);
     expect((await findCallByLinkedId(db, 'c1'))?.state).toBe('queued');
     // Inside a transaction it is simply part of it.
     await atomically(db, (tx) => setCallState(tx, 'c1', 'connected'));
     expect((await findCallByLinkedId(db, 'c1'))?.state).toBe('connected');
+  });
+
+  it('without a WAL file a progress write commits at NORMAL and the store is back to FULL after it, failed or not', async () => {
+    const { db } = open(':memory:');
+    const synchronous = () => db.get<{ synchronous: number }>(sql`pragma synchronous`).synchronous;
+    await recordCallArrival(db, { linkedId: 'm1', channelId: 'm1', channelName: 'PJSIP/trunk-1', callerNumber: '13800138000', dialledNumber: '12345', routeId: null, arrivedAt: '2026-11-22T01:00:00.000Z' });
+    expect(synchronous()).toBe(2); // FULL
+    const during: number[] = [];
+    await progressWrite(db, async (tx) => {
+      during.push(synchronous());
+      await setCallState(tx, 'm1', 'queued');
+    });
+    expect(during).toEqual([1]);
+    expect(synchronous()).toBe(2);
+    await expect(
+      progressWrite(db, async (tx) => {
+        await setCallState(tx, 'm1', 'ivr');
+        throw new Error('half way');
+      }),
+    ).rejects.toThrow('half way');
+    expect(synchronous()).toBe(2);
+    expect((await findCallByLinkedId(db, 'm1'))?.state).toBe('queued');
   });
 });
 

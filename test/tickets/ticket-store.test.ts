@@ -121,6 +121,10 @@ describe('tickets on either database', () => {
       ['survey', '通话后评价: 基本满意'],
     ]);
     expect((await listTicketsOfCaller(db, '13800138000')).map((t) => t.id)).toEqual([ticket.id, older.id]);
+    // Each limit is its own statement (written into its text): one asked for later is not cut to an earlier one's.
+    expect((await listTicketsOfCaller(db, '13800138000', 1)).map((t) => t.id)).toEqual([ticket.id]);
+    expect((await listTicketsOfCaller(db, '13800138000', 2)).map((t) => t.id)).toEqual([ticket.id, older.id]);
+    expect(await listTicketsOfCaller(db, '13800138000', 0)).toEqual([]);
     expect((await searchTickets(db, { overdueAt: '2026-06-12T00:00:00.000Z', page: 1, pageSize: 10 })).items.map((t) => t.id)).toEqual([ticket.id]);
   });
 
