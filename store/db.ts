@@ -56,8 +56,9 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   const journal = sqlite.pragma('journal_mode = WAL', { simple: true }) as string;
-  // FULL: a ticket row is on disk before the caller hears the first prompt, even on power loss. The
-  // durable transactions get there by a flush off the event loop instead (wal-sync.ts, durability.ts).
+  // FULL: a ticket row is on disk before the caller hears the first prompt, even on power loss. With a
+  // WAL file that holds for the migrations only: afterwards the durable transactions get there by a
+  // flush off the event loop instead (wal-sync.ts, durability.ts), and the connection goes to NORMAL.
   sqlite.pragma('synchronous = FULL');
   const wal = journal === 'wal' ? new WalSync(`${sqlite.name}-wal`) : null;
   sqlite.pragma('busy_timeout = 5000');
