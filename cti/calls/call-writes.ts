@@ -17,7 +17,7 @@
  * batch sets them all (the transition to `queued` is written by the place in line, which sets the
  * state too; the last one by the end): the row ends the same, one statement fewer.
  */
-import { progressWrite, type Db } from '../../store/index.js';
+import { endCall, progressWrite, setCallQueued, setCallState, type Db } from '../../store/index.js';
 import { KeyedTurns } from '../events/keyed-turns.js';
 import type { Logger } from '../logging.js';
 
@@ -70,6 +70,21 @@ export class CallWrites {
     const batch = this.collecting.get(callId);
     if (batch) batch.push(pending);
     else this.enqueue(callId, [pending]);
+  }
+
+  /** The call's state (all this write does: the place in line or the end in the same batch writes it instead). */
+  state(callId: string, state: string): void {
+    this.write(callId, `state ${state}`, (tx) => setCallState(tx, callId, state), { sets: ['state'], only: true });
+  }
+
+  /** The caller's place in line: state `queued`, in `skill`'s queue since `queuedAt`. */
+  queued(callId: string, skill: string, queuedAt: string): void {
+    this.write(callId, 'queued', (tx) => setCallQueued(tx, callId, skill, queuedAt), { sets: ['state', 'skill', 'queuedAt'], only: true });
+  }
+
+  /** The call's end (state `ended`) and, for a caller not served, the missed-call entry (`endCall`). */
+  end(callId: string, what: string, end: Parameters<typeof endCall>[2], missed: Parameters<typeof endCall>[3]): void {
+    this.write(callId, what, (tx) => endCall(tx, callId, end, missed), { sets: ['state', 'end'] });
   }
 
   /** Runs `step` now; the writes it queues for the call are committed together, after the call's earlier ones. */

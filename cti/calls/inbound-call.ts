@@ -11,10 +11,7 @@ import type { RouteDecision } from '../../routing/route-decision.js';
 import {
   listSkills,
   markCallAnswered,
-  endCall,
   setCallIvrSteps,
-  setCallQueued,
-  setCallState,
   setTicketAgent,
   setTicketRecording,
   type CallOutcome,
@@ -116,7 +113,7 @@ export class InboundCall implements QueueMember {
     this.machine = new CallStateMachine(
       this.callId,
       ctx.log,
-      (state) => ctx.writes.write(this.callId, `state ${state}`, (tx) => setCallState(tx, this.callId, state), { sets: ['state'], only: true }),
+      (state) => ctx.writes.state(this.callId, state),
       restored?.state,
     );
     this.port = new AriMediaPort(ctx.ari, ctx.router, this.channelId, ctx.log);
@@ -258,10 +255,7 @@ export class InboundCall implements QueueMember {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
       const queuedAt = place?.queuedAtMs ?? since ?? this.nowMs();
       this.queuedAt = queuedAt;
-      this.ctx.writes.write(this.callId, 'queued', (tx) => setCallQueued(tx, this.callId, skill.code, new Date(queuedAt).toISOString()), {
-        sets: ['state', 'skill', 'queuedAt'],
-        only: true,
-      });
+      this.ctx.writes.queued(this.callId, skill.code, new Date(queuedAt).toISOString());
       return true;
     });
     if (!joined) return;
@@ -499,7 +493,7 @@ export class InboundCall implements QueueMember {
     const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null;
     this.ctx.writes.together(this.callId, () => {
       this.fire('hangup');
-      this.ctx.writes.write(this.callId, 'ended', (tx) => endCall(tx, this.callId, end, missed), { sets: ['state', 'end'] });
+      this.ctx.writes.end(this.callId, 'ended', end, missed);
     });
     // The row is ended (and the caller on the callback list) before anyone hears of the end.
     await this.ctx.writes.drain(this.callId);

@@ -26,12 +26,10 @@
  * or their agent's leg is gone.
  */
 import {
-  endCall,
   findActiveBlock,
   findTicketByCallKey,
   findTicketByNumber,
   listOpenCalls,
-  setCallState,
   type CallOutcome,
   type CallRow,
   type TicketRow,
@@ -242,7 +240,7 @@ class Pass {
     const answeredAgentLeg = legs.find((l) => l.id.startsWith('agent-') && l.state === 'Up');
     const state = row.state as CallState;
     const restored = (to: CallState): RestoredCall => {
-      if (to !== state) this.ctx.writes.write(row.linkedId, `state ${to}`, (tx) => setCallState(tx, row.linkedId, to), { sets: ['state'], only: true });
+      if (to !== state) this.ctx.writes.state(row.linkedId, to);
       return {
         state: to,
         arrivedAtMs: Date.parse(row.arrivedAt),
@@ -352,7 +350,7 @@ class Pass {
     const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
     const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
     const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null;
-    this.ctx.writes.write(row.linkedId, 'closed by reconciliation', (tx) => endCall(tx, row.linkedId, end, missed), { sets: ['state', 'end'] });
+    this.ctx.writes.end(row.linkedId, 'closed by reconciliation', end, missed);
     // Closed (and the caller on the callback list) before anything else happens to the call.
     await this.ctx.writes.drain(row.linkedId);
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
