@@ -68,8 +68,10 @@ describe("node b dies while an agent's phone there rings", () => {
     await w.onB.next('call.offered', (m) => m.callId === caller);
     await nodeDiesWhileRinging(w);
     await w.onB.next('call.offer.withdrawn', (m) => m.callId === caller);
-    const offers = await w.h.server.store.db.select().from(callOffers).where(and(eq(callOffers.callKey, caller), eq(callOffers.agentId, b)));
-    expect(offers.map((o) => o.outcome)).toEqual(['not-reached']);
+    // The activity recorder writes the offer's end beside the desktop's notice, not before it.
+    const offers = () => w.h.server.store.db.select().from(callOffers).where(and(eq(callOffers.callKey, caller), eq(callOffers.agentId, b)));
+    await waitFor(async () => (await offers()).every((o) => o.outcome !== null), "the ring's end recorded");
+    expect((await offers()).map((o) => o.outcome)).toEqual(['not-reached']);
     await servedOnA(w, caller);
   });
 
