@@ -75,6 +75,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const store = await openDatabase(config.dbPath, clock, {
     // The message only: pg's error carries its client, connection parameters and all.
     onConnectionLost: (error) => log.warn({ err: error.message }, 'a PostgreSQL connection of the pool was lost; the next query opens a new one'),
+    onCheckpointerLost: (error) => log.warn({ err: error.message }, 'the WAL checkpoint worker stopped; commits checkpoint the WAL themselves again'),
   });
   log.info({ database: store.dialect, at: store.dialect === 'postgres' ? store.path : config.dbPath }, 'database open');
   if (config.seed === 'demo' && (await seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) }))) {

@@ -17,6 +17,7 @@ import { bindClock, systemClock, type Clock } from './clock.js';
 import { enableConfigCache } from './config-cache.js';
 import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
 import { WalSync } from './wal-sync.js';
+import { startCheckpointer } from './checkpointer.js';
 import { registerSqliteClient } from './durability.js';
 import { rawRows } from './prepared.js';
 
@@ -51,8 +52,15 @@ function migrationsFolder(name: 'migrations' | 'migrations-pg'): string {
   throw new Error(`store/${name} not found next to the program`);
 }
 
+export interface SqliteOptions {
+  /** Time between two WAL checkpoints, which run on a worker thread (checkpointer.ts; default 500 ms). */
+  checkpointIntervalMs?: number;
+  /** Told when that worker stopped by itself: the commits checkpoint again, on the event loop. */
+  onCheckpointerLost?: (error: Error) => void;
+}
+
 /** Opens (creating if need be) an SQLite database file, or `:memory:`. */
-export function openStore(path: string, clock: Clock = systemClock): Store {
+export function openStore(path: string, clock: Clock = systemClock, options: SqliteOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   const journal = sqlite.pragma('journal_mode = WAL', { simple: true }) as string;
@@ -79,11 +87,14 @@ export function openStore(path: string, clock: Clock = systemClock): Store {
   bindClock(db, clock);
   enableConfigCache(db);
   registerSqliteClient(db, drizzle(sqlite, { schema }), sqlite, wal);
+  const checkpointer = wal ? startCheckpointer(sqlite, { intervalMs: options.checkpointIntervalMs, onLost: options.onCheckpointerLost }) : null;
   return {
     db,
     dialect: 'sqlite',
     path,
     close: async () => {
+      // The worker's connection first: the last one to close checkpoints everything and removes the WAL.
+      await checkpointer?.stop();
       await wal?.close();
       sqlite.close();
     },
@@ -157,8 +168,8 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
 }
 
 /** Opens whichever database `location` names: a `postgres://` URL or an SQLite path. */
-export async function openDatabase(location: string, clock: Clock = systemClock, options: PostgresOptions = {}): Promise<Store> {
-  return isPostgresUrl(location) ? openPostgresStore(location, clock, options) : openStore(location, clock);
+export async function openDatabase(location: string, clock: Clock = systemClock, options: PostgresOptions & SqliteOptions = {}): Promise<Store> {
+  return isPostgresUrl(location) ? openPostgresStore(location, clock, options) : openStore(location, clock, options);
 }
 
 /** Does the database answer a trivial query within `timeoutMs` (for `/health`)? */
