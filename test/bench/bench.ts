@@ -202,23 +202,28 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
     if (wait > 0) await sleep(wait);
     const dialledAt = performance.now();
     result.calls += 1;
+    // Dialled and hung up on the simulator's core directly, not over its control API: that HTTP work
+    // would run on this process's event loop, the one that also times the simulator's events.
     callers.push(
-      placeCall(side.sim.httpUrl, nextCaller(), '12345').then(
-        async (id) => {
-          const patience = dialledAt + CALLER_PATIENCE_MS - performance.now();
-          if (patience > 0) await sleep(patience);
-          const trace = side.probe.calls.get(id);
-          if (trace?.stasisAt !== undefined && trace.upAt !== undefined) result.latencies.push(trace.upAt - trace.stasisAt);
-          else result.neverAnswered += 1;
-          if (!trace?.held) result.neverHeld += 1;
-          const hangup = await simRequest(side.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`).catch(() => ({ status: 0 }));
-          if (hangup.status !== 204) result.goneEarly += 1;
-        },
-        () => {
+      (async () => {
+        let id: string;
+        try {
+          id = side.sim.core.placeCall({ from: nextCaller(), to: '12345' }).id;
+        } catch {
           result.notPlaced += 1;
           result.neverAnswered += 1;
-        },
-      ),
+          return;
+        }
+        const patience = dialledAt + CALLER_PATIENCE_MS - performance.now();
+        if (patience > 0) await sleep(patience);
+        const trace = side.probe.calls.get(id);
+        if (trace?.stasisAt !== undefined && trace.upAt !== undefined) result.latencies.push(trace.upAt - trace.stasisAt);
+        else result.neverAnswered += 1;
+        if (!trace?.held) result.neverHeld += 1;
+        const channel = side.sim.core.channels.get(id);
+        if (channel) side.sim.core.farEndHangup(channel);
+        else result.goneEarly += 1;
+      })(),
     );
   }
   await Promise.all(callers);
