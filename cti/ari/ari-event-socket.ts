@@ -126,7 +126,9 @@ export class AriEventSocket extends EventEmitter<EventSocketEvents> {
   private opened(ws: WebSocket): void {
     this.nextDelay = RECONNECT_FIRST_MS;
     ws.on('message', (data: WebSocket.RawData) => {
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      // Usually one Buffer (ws's default binaryType), decoded in place: Buffer.from() of a Buffer copies
+      // it first, and a bridge's events list every channel in it.
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
       let message: unknown;
       try {
         message = JSON.parse(text);
