@@ -13,7 +13,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/browser/**'] },
+        test: {
+          name: 'server',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          // Names the folder of this run's one build of the server (the fault tests' real processes).
+          globalSetup: ['test/support/server-build.ts'],
+        },
       },
       {
         // Real pages in headless Chromium against the real server: built first, run one file at a
