@@ -9,6 +9,11 @@ export default defineConfig({
     // machine (vitest's default would be one there).
     pool: 'forks',
     maxWorkers: 3,
+    // A worker process runs file after file with the modules it has loaded: loading the server's
+    // modules (fastify, drizzle, the swagger UI, jieba's dictionary, …) again for every file cost more
+    // CPU than most files' tests. Each file starts its own servers and databases all the same; what
+    // the modules keep between files is caches of read-only data (the divisions, jieba).
+    isolate: false,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
