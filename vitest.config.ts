@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.js';
 
 export default defineConfig({
   test: {
@@ -14,6 +15,8 @@ export default defineConfig({
     // CPU than most files' tests. Each file starts its own servers and databases all the same; what
     // the modules keep between files is caches of read-only data (the divisions, jieba).
     isolate: false,
+    // The longest files first (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     reporters: ['default', './test/support/summary-reporter.ts'],
     include: ['test/**/*.test.ts'],
     // This run's one build of the server (the fault tests' real processes, made on first use) and of
