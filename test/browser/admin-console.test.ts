@@ -14,7 +14,7 @@ import { kpiTargets } from '../../softphone-bridge/reports/kpi-targets.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
 // The carrier delivers the new number into the same Stasis application, as a real centre's dialplan
 // would (that is Asterisk's side; the CTI server's routing table decides the rest).
@@ -25,7 +25,6 @@ const original = readFileSync(dialplan, 'utf8');
 if (!/^\[from-pstn\]/m.test(original)) throw new Error('asterisk-config/extensions.conf has no [from-pstn] context');
 writeFileSync(dialplan, original.replace(/^\[from-pstn\][^\n]*\n/m, (context) => `${context}exten => 12319,1,Stasis(hotline12345,\${EXTEN})\n same => n,Hangup()\n`));
 
-browserTimeouts();
 const h = useHarness({ pagesDir: builtPages() }, { configDir });
 let browser: BrowserSession;
 let page: Page;

@@ -10,10 +10,9 @@ import { tickets } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 import { startLinkProxy, type LinkProxy } from './link-proxy.js';
 
-browserTimeouts();
 const h = useHarness({ wrapUpSeconds: 1, pagesDir: builtPages() });
 let browser: BrowserSession;
 let proxy: LinkProxy;

@@ -2,12 +2,12 @@
  * Headless Debian Chromium driven by playwright-core for the browser suites: one fresh profile per
  * file, pages at a desktop size, screenshots under `test-output/`.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { inject, vi } from 'vitest';
+import { inject } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
@@ -34,22 +34,12 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/**
- * A browser suite's time limits: a page, its browser and the server under test share the machine's
- * two cores with the other test files, so they are longer than the server suites'. Called first in
- * each browser test file (vitest puts the limits back after the file).
- */
-export function browserTimeouts(): void {
-  vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
-}
-
 /** The folder this run's pages were built into (build-pages.ts): the server under test serves it. */
 export function builtPages(): string {
   return inject('pagesDir');
 }
 
 export async function launchBrowser(): Promise<BrowserSession> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk (see .ci/run)`);
   const profile = mkdtempSync(join(tmpdir(), 'cti-chromium-'));
   // A persistent context is playwright's way to give Chromium its own --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {

@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, missedCalls, tickets } from '../../store/index.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 import { lowContrast } from './contrast.js';
 
-browserTimeouts();
 const h = useHarness({ pagesDir: builtPages(), ringTimeoutSeconds: 5, wrapUpSeconds: 3, wrapUpTicketCheck: 'remind' });
 let browser: BrowserSession;
 let page: Page;

@@ -5,9 +5,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useHarness } from '../support/harness.js';
-import { browserTimeouts, builtPages, launchBrowser, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, type BrowserSession } from './browser.js';
 
-browserTimeouts();
 const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
 

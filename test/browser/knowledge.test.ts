@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knowledgeEntries, knowledgeLinks, ticketEvents, tickets } from '../../store/index.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
-browserTimeouts();
 const h = useHarness({ wrapUpSeconds: 1, pagesDir: builtPages() });
 let browser: BrowserSession;
 let office: Page;

@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAgents, recordAgentState, type Db } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
 import { seedCall, type SeedCall } from '../support/seed-calls.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 import { registeredTicket, WATER_IN_JIANWAI } from '../support/registered-tickets.js';
 
-browserTimeouts();
 const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
 let page: Page;

@@ -13,9 +13,8 @@ import { findHandlingUnit, queryAudit, tickets } from '../../store/index.js';
 import { api, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
-browserTimeouts();
 const h = useHarness({ wrapUpSeconds: 1, pagesDir: builtPages() });
 let browser: BrowserSession;
 let page: Page;

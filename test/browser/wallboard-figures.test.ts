@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { browserTimeouts, builtPages, launchBrowser, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, type BrowserSession } from './browser.js';
 
 // Rings time out after 5 s of PBX time, which the simulator runs five times faster.
-browserTimeouts();
 const h = useHarness({ pagesDir: builtPages(), ringTimeoutSeconds: 5 }, { timeScale: 0.2 });
 let browser: BrowserSession;
 let page: Page;

@@ -12,9 +12,8 @@ import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { registeredTicket, surgeScene, WATER_IN_JIANWAI } from '../support/registered-tickets.js';
-import { browserTimeouts, builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
 
-browserTimeouts();
 const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
 let page: Page;
