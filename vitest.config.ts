@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.js';
 
 export default defineConfig({
   test: {
@@ -9,11 +10,20 @@ export default defineConfig({
     // machine (vitest's default would be one there).
     pool: 'forks',
     maxWorkers: 3,
+    // The longest files first, so that the run does not end waiting on one that started late.
+    sequence: { sequencer: LongestFirst },
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/browser/**'] },
+        test: {
+          name: 'server',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          // One build of the server per run for the tests that start it as a process (the fault
+          // matrix's files), made by the first that needs it (test/support/server-process.ts).
+          globalSetup: ['test/support/server-build.ts'],
+        },
       },
       {
         // Real pages in headless Chromium against the real server: built first, run one file at a

@@ -162,7 +162,7 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
     ? startChild('nodes standby', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.standbyPort) }, (stream, line) => serverLine(standbyLog, stream, line))
     : null;
   await standby?.waitForLine(/waits as the standby/, 60_000);
-  let takeoverLine = 'takeover time: with BENCH_DB=postgres (a standby needs the PostgreSQL leader lock); also measured by the fault matrix, `npx vitest run test/cti/fault-matrix.test.ts -t takeover`';
+  let takeoverLine = 'takeover time: with BENCH_DB=postgres (a standby needs the PostgreSQL leader lock); also measured by the fault matrix, `npx vitest run test/cti/fault-matrix-takeover`';
 
   const crowd = await crowdPhase({
     sims: simHost.sims,

@@ -1,27 +1,23 @@
 /**
  * The built server as a real process, for what only a process can show: `kill -9` in the middle of
- * calls, and a fresh start on the same database. The server is compiled once per test process into
- * `dist/.cti-server-<pid>/`: beside what `npm run build` writes, never over it; one per process, as
- * test files run in parallel processes and tsc rewriting a build under a starting server would
- * break it; inside the checkout, so that checkouts sharing one `node_modules` keep apart. It runs with
- * libfaketime preloaded (Debian's `faketime`) so that its clock is the test's, not the machine's date.
- * The library is preloaded into node itself rather than through the `faketime` wrapper, which forks:
- * a SIGKILL must reach the server, not a wrapper.
+ * calls, and a fresh start on the same database. The server is compiled once per test run into
+ * `dist/.cti-server-<pid of the run>/` (server-build.ts names it): beside what `npm run build` writes,
+ * never over it; built by whichever test process needs it first while the others wait for it, into a
+ * folder of its own that is renamed into place once complete, so that no server ever starts from a
+ * half-written build; inside the checkout, so that checkouts sharing one `node_modules` keep apart.
+ * It runs with libfaketime preloaded (Debian's `faketime`) so that its clock is the test's, not the
+ * machine's date. The library is preloaded into node itself rather than through the `faketime`
+ * wrapper, which forks: a SIGKILL must reach the server, not a wrapper.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, inject } from 'vitest';
 import type { PbxSim } from '../pbx-sim/index.js';
 import { TEST_EPOCH } from './test-clock.js';
 import { waitFor } from './sim-client.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = join(ROOT, 'dist');
-const BUILD_PREFIX = '.cti-server-';
-// At the same depth under the checkout as `dist/store/`: the server finds `store/migrations` by walking up.
-const OUT = join(DIST, `${BUILD_PREFIX}${process.pid}`);
-let built = false;
+import { DIST, ROOT } from './server-build.js';
 
 function alive(pid: number): boolean {
   try {
@@ -32,32 +28,112 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Builds of test processes that are gone (killed before they could remove theirs). */
+/** `.cti-server-<run>` (BUILD_PREFIX), its lock `.lock` and a build under way `.tmp-<builder>`. */
+const BUILD_NAME = /^\.cti-server-(\d+)(?:\.lock|\.tmp-(\d+))?$/;
+
+/** Builds of runs that are gone (killed before they could remove theirs), and half-builds of dead builders. */
 function removeStaleBuilds(): void {
   if (!existsSync(DIST)) return;
   for (const name of readdirSync(DIST)) {
-    const pid = name.startsWith(BUILD_PREFIX) ? Number(name.slice(BUILD_PREFIX.length)) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(DIST, name), { recursive: true, force: true });
+    const match = BUILD_NAME.exec(name);
+    if (!match) continue;
+    const run = Number(match[1]);
+    const builder = match[2] === undefined ? null : Number(match[2]);
+    if (!alive(run) || (builder !== null && builder !== process.pid && !alive(builder))) rmSync(join(DIST, name), { recursive: true, force: true });
   }
 }
 
+/** Whether this process now holds the lock (a folder: making one is atomic). */
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** The process holding the lock; null until it has written its pid. */
+function lockOwner(lock: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Compiles the server (tsc with the build configuration; types are checked by the test command's
- * own type-check, so this only emits) once per process; returns its entry point.
+ * own type-check, so this only emits) unless this run has it already; resolves to its entry point.
+ * A test process that finds another one building waits for that build.
  */
-export function buildServer(): string {
-  if (!built) {
-    removeStaleBuilds();
-    process.once('exit', () => rmSync(OUT, { recursive: true, force: true }));
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', OUT, '--noCheck'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    built = true;
+async function build(): Promise<string> {
+  const out = inject('serverBuildDir');
+  const main = join(out, 'main.js');
+  const lock = `${out}.lock`;
+  // A build takes seconds; a builder that died leaves its lock behind and is replaced.
+  for (let waited = 0; ; waited++) {
+    if (existsSync(main)) return main;
+    if (!takeLock(lock)) {
+      const owner = lockOwner(lock);
+      if (owner !== null && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (waited > BUILD_WAIT_MS / 100) throw new Error(`the server build in ${out} is still not done`);
+      else await sleep(100);
+      continue;
+    }
+    try {
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      if (existsSync(main)) return main;
+      removeStaleBuilds();
+      // Beside the final folder (the same depth under the checkout, so the source maps stay right).
+      const tmp = `${out}.tmp-${process.pid}`;
+      rmSync(tmp, { recursive: true, force: true });
+      await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', tmp, '--noCheck'], {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      }).catch((error: unknown) => {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        throw new Error(`building the server failed:\n${stdout}${stderr}`, { cause: error });
+      });
+      if (!existsSync(join(tmp, 'main.js'))) throw new Error(`the build did not produce ${join(tmp, 'main.js')}`);
+      renameSync(tmp, out);
+      return main;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   }
-  const main = join(OUT, 'main.js');
-  if (!existsSync(main)) throw new Error(`the build did not produce ${main}`);
-  return main;
+}
+
+let built: Promise<string> | null = null;
+
+/** This run's build of the server, made on first use; resolves to its entry point. */
+export function buildServer(): Promise<string> {
+  built ??= build().catch((error: unknown) => {
+    built = null;
+    throw error;
+  });
+  return built;
+}
+
+/**
+ * How long a file waits for this run's build: about 14 s on an idle 2-core machine, several times
+ * that while the other test files load both cores.
+ */
+const BUILD_WAIT_MS = 240_000;
+
+/**
+ * For a test file that starts server processes: waits for this run's build in a hook of its own,
+ * before the file's other hooks, so that the build's time never counts against the time limit of a
+ * hook or test that starts a server.
+ */
+export function awaitServerBuild(): void {
+  beforeAll(async () => {
+    await buildServer();
+  }, BUILD_WAIT_MS);
 }
 
 export interface ServerProcess {
@@ -80,7 +156,7 @@ const fakeTimeSpec = (iso: string) => `@${iso.replace('T', ' ').replace(/\.\d+Z$
 
 /** `standby`: the process is expected to wait as the standby (PostgreSQL): started once it says so. */
 export async function startServerProcess(options: { sim: PbxSim; dbPath: string; at?: string; env?: Record<string, string>; standby?: boolean }): Promise<ServerProcess> {
-  const main = buildServer();
+  const main = await buildServer();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     TZ: 'UTC',

@@ -14,6 +14,10 @@
  * Phases (columns): greeting, IVR menu, queued (no agent ready: one caller on each node), an agent's
  * phone ringing, bridged, on hold, consulting a department contact, a three-way call.
  *
+ * The matrix runs as several test files, `test/cti/fault-matrix-nodes-….test.ts`, each one or more
+ * rows (`faultMatrixNodesCells`) on a world of its own per row, so that they run in parallel; the
+ * whole matrix is printed once all have run (matrix-report.ts).
+ *
  * Each cell checks, over both nodes, the same picture as the one-node matrix: one call row and one
  * ticket per caller; each caller served (talking to their agent over the trunk, the desktop on_call,
  * the row connected), waiting in the queue's holding bridge with music, handed over to the department
@@ -33,13 +37,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls } from '../../store/index.js';
-import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from '../support/fault-matrix-setup.js';
-import { endAll, isQueueBridge } from '../support/fault-matrix-end.js';
-import { FaultWorld, type Seat, type SimChannel } from '../support/fault-world.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from './fault-matrix-setup.js';
+import { endAll, isQueueBridge } from './fault-matrix-end.js';
+import { FaultWorld, type Seat, type SimChannel } from './fault-world.js';
+import { reportMatrixPart, takeoverLine, type TakeoverTimes } from './matrix-report.js';
+import { placeCall, simRequest, waitFor } from './sim-client.js';
+import { awaitServerBuild } from './server-process.js';
 
-type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
-type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
+export type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
+export type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
 type Node = 'a' | 'b';
 /**
  * What became of a caller: S served by an agent, W waiting in the queue, T talking to the department
@@ -323,11 +329,11 @@ async function setUp(w: FaultWorld, fault: Fault, phase: Phase): Promise<Record<
   return ids;
 }
 
-/** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
-const takeovers: { lockMs: number; servingMs: number }[] = [];
-
-/** Strikes; for kill -9, a caller dials in on node a while the server is down. Returns that caller's channel id. */
-async function strike(w: FaultWorld, fault: Fault, outageNumber: string): Promise<string[]> {
+/**
+ * Strikes; for kill -9, a caller dials in on node a while the server is down. Returns that caller's
+ * channel id. A takeover's times go to `takeovers`.
+ */
+async function strike(w: FaultWorld, fault: Fault, outageNumber: string, takeovers: TakeoverTimes[]): Promise<string[]> {
   const passes = w.count('reconciled with the PBX');
   const amiConnects = w.count('AMI connected');
   const node = STRUCK[fault];
@@ -396,28 +402,34 @@ async function resume(w: FaultWorld, fault: Fault, phase: Phase, ids: Record<Nod
 
 // ---- the matrix ----
 
-const results = new Map<string, string>();
 const key = (fault: Fault, phase: Phase) => `${fault}|${phase}`;
+const ALL_KEYS = FAULTS.flatMap((fault) => PHASES.map((phase) => key(fault, phase)));
 
-function printMatrix(): void {
+function matrixLines(cells: Record<string, string>, faults: Fault[]): string[] {
   const width = 14;
   const pad = (s: string, n = width) => s + ' '.repeat(Math.max(0, n - [...s].length));
-  const lines = [
+  return [
     `fault matrix across nodes a and b (cell: caller on a, caller on b; S served over the trunk, W waiting in the queue, T with the department, A closed answered, M missed-call list, +O a survival-path caller on a imported)`,
     pad('fault \\ phase', 14) + PHASES.map((p) => pad(p)).join(''),
+    ...faults.map((fault) => pad(fault, 14) + PHASES.map((phase) => pad(cells[key(fault, phase)] ?? '—')).join('')),
   ];
-  for (const fault of FAULTS) lines.push(pad(fault, 14) + PHASES.map((phase) => pad(results.get(key(fault, phase)) ?? '—')).join(''));
-  if (takeovers.length > 0) {
-    const ms = (k: 'lockMs' | 'servingMs') => takeovers.map((t) => t[k]).sort((x, y) => x - y);
-    const range = (v: number[]) => `${Math.round(v[0] ?? 0)}–${Math.round(v.at(-1) ?? 0)} ms`;
-    lines.push(`takeover (${takeovers.length}×, from kill -9 of the active server): standby holds the lock ${range(ms('lockMs'))}, takes calls ${range(ms('servingMs'))}`);
-  }
-  console.log(lines.join('\n'));
 }
 
-afterAll(() => printMatrix());
+/**
+ * The cells of one fault's row, on a world of their own: the test file's part of the matrix. Prints
+ * its cells, and the whole matrix if it completes it.
+ */
+export function faultMatrixNodesCells(fault: Fault): void {
+  awaitServerBuild();
+  const results = new Map<string, string>();
+  /** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
+  const takeovers: TakeoverTimes[] = [];
+  afterAll(() => {
+    const cells = Object.fromEntries(PHASES.map((phase) => [key(fault, phase), results.get(key(fault, phase)) ?? '—']));
+    console.log([...matrixLines(cells, [fault]), ...takeoverLine(takeovers)].join('\n'));
+    reportMatrixPart('fault-matrix-nodes', fault, { cells, takeovers }, ALL_KEYS, (whole) => console.log([...matrixLines(whole.cells, FAULTS), ...takeoverLine(whole.takeovers)].join('\n')));
+  });
 
-for (const fault of FAULTS) {
   describe(`fault across nodes: ${fault}`, () => {
     let w: FaultWorld;
     beforeAll(async () => {
@@ -432,7 +444,7 @@ for (const fault of FAULTS) {
         results.set(key(fault, phase), '✗');
         try {
           const ids = await setUp(w, fault, phase);
-          const outage = await strike(w, fault, numberOf(fault, phase, 'a', 50));
+          const outage = await strike(w, fault, numberOf(fault, phase, 'a', 50), takeovers);
           await resume(w, fault, phase, ids);
           const callers = NODES.map((n) => ids[n]);
           const want = NODES.map((n) => expected(fault, phase, n));

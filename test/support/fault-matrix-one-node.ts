@@ -28,30 +28,34 @@
  * consulting or three-way call resumes / cancels the consultation / drops the third party from the
  * desktop (which must still work).
  *
- * One simulator and one server per fault row; cells run one after another and are kept apart by
- * distinct caller numbers and by ending every call before the next cell.
+ * The matrix runs as several test files, `test/cti/fault-matrix-<fault>….test.ts`, each a row or
+ * part of one (`faultMatrixCells`), so that they run in parallel; the whole matrix is printed once
+ * all have run (matrix-report.ts). One simulator and one server per file; its cells run one after
+ * another and are kept apart by distinct caller numbers and by ending every call before the next cell.
  *
- * The last case is the measured scenario: 50 calls at a steady pace, 5 agents answering
- * automatically, the server killed with kill -9 after the 25th and started again.
+ * `test/cti/fault-matrix-measured.test.ts` is the measured scenario: 50 calls at a steady pace,
+ * 5 agents answering automatically, the server killed with kill -9 after the 25th and started again.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls, listSkills, updateAgent, findAgentByLogin, type Db } from '../../store/index.js';
-import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from '../support/fault-matrix-setup.js';
-import { endAll, isQueueBridge } from '../support/fault-matrix-end.js';
-import { FaultWorld, type SimChannel } from '../support/fault-world.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from './fault-matrix-setup.js';
+import { endAll, isQueueBridge } from './fault-matrix-end.js';
+import { FaultWorld, type SimChannel } from './fault-world.js';
+import { reportMatrixPart, takeoverLine, type TakeoverTimes } from './matrix-report.js';
+import { placeCall, simRequest, waitFor } from './sim-client.js';
+import { awaitServerBuild } from './server-process.js';
 
-type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
-type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
+export type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
+export type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
 /** What became of a caller: S served, W waiting in the queue, A gone and closed answered, M gone and on the missed-call list. */
 type Outcome = 'S' | 'W' | 'A' | 'M';
 
 const FAULTS: Fault[] = ['drop-ami', 'drop-ari', 'pbx-restart', 'kill-9', 'takeover'];
 const PHASES: Phase[] = ['greeting', 'ivr', 'queued', 'ringing', 'bridged', 'held', 'consulting', 'three-way'];
 const BURSTS = [1, 4];
-const SEATS = ['1001', '1002', '1003', '1004', '1005'];
+export const SEATS = ['1001', '1002', '1003', '1004', '1005'];
 const AGENT_PHASES: Phase[] = ['ringing', 'bridged', 'held', 'consulting', 'three-way'];
 /** Dialled numbers: 12333 plays a long notice (the greeting phase), 12315 runs a short menu (IVR). */
 const DIALLED: Record<Phase, string> = {
@@ -94,7 +98,7 @@ async function prepare(db: Db): Promise<void> {
 const SIM = FAULT_MATRIX_SIM;
 const ENV = FAULT_MATRIX_ENV;
 
-async function startWorld(standby = false): Promise<FaultWorld> {
+export async function startWorld(standby = false): Promise<FaultWorld> {
   const world = await FaultWorld.start({ env: ENV, sim: SIM, prepare, seats: SEATS, standby });
   for (const s of SEATS) await world.phone(s, 'auto');
   await world.phone('trunk', 'auto');
@@ -108,8 +112,8 @@ interface Picture {
   problems: string[];
 }
 
-const isAgentPhone = (c: SimChannel) => /^PJSIP\/10\d\d-/.test(c.name);
-const phoneOf = (c: SimChannel) => /^PJSIP\/(10\d\d)-/.exec(c.name)?.[1];
+export const isAgentPhone = (c: SimChannel) => /^PJSIP\/10\d\d-/.test(c.name);
+export const phoneOf = (c: SimChannel) => /^PJSIP\/(10\d\d)-/.exec(c.name)?.[1];
 
 async function picture(w: FaultWorld, callers: string[], outage: string[] = []): Promise<Picture> {
   const channels = await w.channels();
@@ -284,8 +288,11 @@ async function setUp(w: FaultWorld, phase: Phase, numbers: string[]): Promise<st
   return ids;
 }
 
-/** Strikes; for kill -9, callers dial in while the server is down. Returns those callers' channel ids. */
-async function strike(w: FaultWorld, fault: Fault, outageNumbers: string[]): Promise<string[]> {
+/**
+ * Strikes; for kill -9, callers dial in while the server is down. Returns those callers' channel ids.
+ * A takeover's times go to `takeovers`.
+ */
+async function strike(w: FaultWorld, fault: Fault, outageNumbers: string[], takeovers: TakeoverTimes[]): Promise<string[]> {
   const passes = w.count('reconciled with the PBX');
   const amiConnects = w.count('AMI connected');
   switch (fault) {
@@ -352,32 +359,36 @@ async function resume(w: FaultWorld, fault: Fault, phase: Phase, ids: string[]):
 
 // ---- the matrix ----
 
-const results = new Map<string, string>();
-/** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
-const takeovers: { lockMs: number; servingMs: number }[] = [];
 const key = (fault: Fault, phase: Phase, burst: number) => `${fault}|${phase}|${burst}`;
+const ALL_KEYS = FAULTS.flatMap((fault) => PHASES.flatMap((phase) => BURSTS.map((burst) => key(fault, phase, burst))));
 
-function printMatrix(): void {
+function matrixLines(cells: Record<string, string>, faults: Fault[], phases: Phase[]): string[] {
   const width = 18;
   const pad = (s: string, n = width) => s + ' '.repeat(Math.max(0, n - [...s].length));
-  const lines = [
+  return [
     `fault matrix (cell: burst 1 | burst 4; S served, W waiting in the queue, A closed answered, M missed-call list, +nO imported from the survival path)`,
-    pad('fault \\ phase', 14) + PHASES.map((p) => pad(p)).join(''),
+    pad('fault \\ phase', 14) + phases.map((p) => pad(p)).join(''),
+    ...faults.map((fault) => pad(fault, 14) + phases.map((phase) => pad(BURSTS.map((b) => cells[key(fault, phase, b)] ?? '—').join(' | '))).join('')),
   ];
-  for (const fault of FAULTS) {
-    lines.push(pad(fault, 14) + PHASES.map((phase) => pad(BURSTS.map((b) => results.get(key(fault, phase, b)) ?? '—').join(' | '))).join(''));
-  }
-  if (takeovers.length > 0) {
-    const ms = (k: 'lockMs' | 'servingMs') => takeovers.map((t) => t[k]).sort((a, b) => a - b);
-    const range = (v: number[]) => `${Math.round(v[0] ?? 0)}–${Math.round(v.at(-1) ?? 0)} ms`;
-    lines.push(`takeover (${takeovers.length}×, from kill -9 of the active server): standby holds the lock ${range(ms('lockMs'))}, takes calls ${range(ms('servingMs'))}`);
-  }
-  console.log(lines.join('\n'));
 }
 
-afterAll(() => printMatrix());
+/**
+ * The cells of one fault's row for these phases (all by default), on a world of their own: the
+ * test file's part of the matrix. Prints its cells, and the whole matrix if it completes it.
+ */
+export function faultMatrixCells(fault: Fault, phases: Phase[] = PHASES): void {
+  awaitServerBuild();
+  const results = new Map<string, string>();
+  /** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
+  const takeovers: TakeoverTimes[] = [];
+  afterAll(() => {
+    const cells = Object.fromEntries(phases.flatMap((phase) => BURSTS.map((b) => [key(fault, phase, b), results.get(key(fault, phase, b)) ?? '—'])));
+    console.log([...matrixLines(cells, [fault], phases), ...takeoverLine(takeovers)].join('\n'));
+    reportMatrixPart('fault-matrix', `${fault}-${phases.join('-')}`, { cells, takeovers }, ALL_KEYS, (whole) =>
+      console.log([...matrixLines(whole.cells, FAULTS, PHASES), ...takeoverLine(whole.takeovers)].join('\n')),
+    );
+  });
 
-for (const fault of FAULTS) {
   describe(`fault: ${fault}`, () => {
     let w: FaultWorld;
     beforeAll(async () => {
@@ -387,7 +398,7 @@ for (const fault of FAULTS) {
       await w.stop();
     });
 
-    for (const phase of PHASES) {
+    for (const phase of phases) {
       for (const burst of BURSTS) {
         it(`${phase} × ${burst}`, { timeout: 90_000 }, async () => {
           results.set(key(fault, phase, burst), '✗');
@@ -395,7 +406,7 @@ for (const fault of FAULTS) {
           const outageNumbers = fault === 'kill-9' ? Array.from({ length: burst }, (_, i) => numberOf(fault, phase, burst, 50 + i)) : [];
           try {
             const ids = await setUp(w, phase, numbers);
-            const outage = await strike(w, fault, outageNumbers);
+            const outage = await strike(w, fault, outageNumbers, takeovers);
             await resume(w, fault, phase, ids);
             const settledPicture = await settled(w, ids, outage);
             const got = ids.map((id) => settledPicture.outcomes.get(id));
@@ -419,108 +430,3 @@ for (const fault of FAULTS) {
     }
   });
 }
-
-// ---- the measured scenario ----
-
-describe('measured: 50 calls at a steady pace, 5 agents, kill -9 after the 25th', () => {
-  const CALLS = 50;
-  const KILL_AFTER = 25;
-  const PACE_MS = 150;
-  const TALK_MS = 1000;
-
-  it('every caller in the application is taken back, the calls placed while the server was down are imported', { timeout: 150_000 }, async () => {
-    const w = await startWorld();
-    try {
-      // Phone 1006 (a member of Asterisk's fallback queue) is nobody's seat here.
-      await w.phone('1006', 'auto', false);
-      for (const seat of w.seats.values()) expect(await seat.command('agent.ready')).toMatchObject({ ok: true });
-      const numbers = Array.from({ length: CALLS }, (_, i) => `1890000${String(i).padStart(4, '0')}`);
-      const ids: string[] = [];
-      // The citizens: whoever is talking to an agent's phone hangs up after TALK_MS.
-      const talkingSince = new Map<string, number>();
-      const ours = new Set<string>();
-      let talking = true;
-      // A phone with a CTI leg (ringing or up) while it already carries another call: the CTI offered
-      // a busy agent. (The simulator's Queue() rings members whatever `ringinuse` says, so the
-      // survival path may put two calls on one phone; that is the simulator's limit, not counted.)
-      const busyOffers: string[] = [];
-      const citizens = (async () => {
-        while (talking) {
-          const channels = await w.channels();
-          const byId = new Map(channels.map((c) => [c.id, c]));
-          for (const login of SEATS) {
-            const onPhone = channels.filter((c) => phoneOf(c) === login);
-            const newest = onPhone.reduce<SimChannel | undefined>((a, c) => (!a || c.creationTime > a.creationTime ? c : a), undefined);
-            if (onPhone.length > 1 && newest?.stasisApp === 'hotline12345') busyOffers.push(onPhone.map((c) => `${c.name} ${c.state} ${c.stasisApp ?? c.dialplan.context}`).join(' + '));
-          }
-          for (const id of ours) {
-            const ch = byId.get(id);
-            if (!ch) continue;
-            const withAgent = ch.hears.some((h) => {
-              const other = byId.get(h);
-              return other !== undefined && isAgentPhone(other) && other.state === 'Up';
-            });
-            if (!withAgent) continue;
-            const since = talkingSince.get(id) ?? performance.now();
-            talkingSince.set(id, since);
-            if (performance.now() - since >= TALK_MS) {
-              ours.delete(id);
-              await w.hangup(id);
-            }
-          }
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
-
-      let inAppAtKill: string[] = [];
-      for (let i = 0; i < CALLS; i++) {
-        if (i === KILL_AFTER) {
-          await w.kill9();
-          inAppAtKill = (await w.channels()).filter((c) => ours.has(c.id) && c.stasisApp === 'hotline12345').map((c) => c.id);
-        }
-        const id = await placeCall(w.sim.httpUrl, numbers[i] ?? '', '12345');
-        ids.push(id);
-        ours.add(id);
-        await new Promise((r) => setTimeout(r, PACE_MS));
-      }
-      const outage = ids.slice(KILL_AFTER);
-      await w.restart();
-      // The agents press 示闲 again on their reconnected desktops.
-      for (const seat of w.seats.values()) if (seat.state() === 'not_ready') expect(await seat.command('agent.ready')).toMatchObject({ ok: true });
-
-      // Every caller is served in the end (and hangs up after talking), the ones taken back included.
-      await waitFor(async () => (await w.channels()).length === 0, 'every caller served and gone', 90_000).catch(async () => {
-        throw new Error(`still on the PBX: ${(await w.channels()).map((c) => `${c.name} ${c.state} ${c.dialplan.context}/${c.dialplan.app} ${c.stasisApp ?? ''}`).join('; ')}\n${w.logTail(40)}`);
-      });
-      talking = false;
-      await citizens;
-      await waitFor(() => w.sim.core.astdb.keys('cti-outage').length === 0, 'every survival-path call imported', 30_000);
-      await waitFor(async () => (await listOpenCalls(w.db)).length === 0, 'no row in progress', 10_000);
-
-      console.log(
-        `measured: ${CALLS} calls, ${inAppAtKill.length} in the application at the kill, ${outage.length} while the server was down; ` +
-          `answered ${await w.countRows(ids, (r) => r.outcome === 'answered')}, imported ${await w.countRows(outage, (r) => r.duringOutage)}, CTI offers to a busy phone ${busyOffers.length}`,
-      );
-      for (const [i, id] of ids.entries()) {
-        const row = await w.row(id);
-        expect(row, `row of call ${i + 1}`).toBeDefined();
-        expect(await w.rowsOf(numbers[i] ?? ''), `rows of call ${i + 1}`).toHaveLength(1);
-        expect(await w.ticketsOf(id), `tickets of call ${i + 1}`).toHaveLength(1);
-        expect(row?.duringOutage, `call ${i + 1} flagged during the outage`).toBe(i >= KILL_AFTER);
-        expect(row?.outcome, `call ${i + 1} answered`).toBe('answered');
-      }
-      // Those in the application when the server died were taken back: offered again and answered, under the same row.
-      const desks = [...w.seats.values()].map((s) => s.desk);
-      for (const id of inAppAtKill) {
-        expect(desks.some((d) => d.received.some((m) => m.type === 'call.answered' && m.callId === id)), `${id} answered by an agent of the CTI`).toBe(true);
-      }
-      // No offer rang out: every offer after the restart was taken within the ring cycle (nobody went 未接).
-      for (const seat of w.seats.values()) expect(seat.desk.received.filter((m) => m.type === 'agent.state' && m.reason === '未接')).toEqual([]);
-      expect(busyOffers.slice(0, 3)).toEqual([]);
-      expect((await w.bridges()).filter((b) => !isQueueBridge(b)).map((b) => b.name)).toEqual([]);
-      await waitFor(() => [...w.seats.values()].every((s) => s.state() !== 'ringing' && s.state() !== 'on_call'), 'nobody ringing or on a call', 10_000);
-    } finally {
-      await w.stop();
-    }
-  });
-});
