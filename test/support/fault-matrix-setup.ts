@@ -32,3 +32,22 @@ export const FAULT_MATRIX_SIM = {
 };
 
 export const FAULT_MATRIX_ENV = { CTI_RING_TIMEOUT: '5', CTI_WRAP_UP: '1' };
+
+/** The matrices' rows (what goes wrong) and columns (where the calls stand when it does). */
+export type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
+export type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
+export const FAULTS: Fault[] = ['drop-ami', 'drop-ari', 'pbx-restart', 'kill-9', 'takeover'];
+export const PHASES: Phase[] = ['greeting', 'ivr', 'queued', 'ringing', 'bridged', 'held', 'consulting', 'three-way'];
+/** The phases in which an agent has the call. */
+export const AGENT_PHASES: Phase[] = ['ringing', 'bridged', 'held', 'consulting', 'three-way'];
+/** The number each phase's callers dial. */
+export const DIALLED: Record<Phase, string> = {
+  greeting: DIALLED_GREETING,
+  ivr: DIALLED_IVR,
+  queued: DIALLED_QUEUE,
+  ringing: DIALLED_QUEUE,
+  bridged: DIALLED_QUEUE,
+  held: DIALLED_QUEUE,
+  consulting: DIALLED_QUEUE,
+  'three-way': DIALLED_QUEUE,
+};

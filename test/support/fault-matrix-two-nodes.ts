@@ -37,15 +37,26 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls } from '../../store/index.js';
-import { DIALLED_GREETING, DIALLED_IVR, DIALLED_QUEUE, FAULT_MATRIX_ENV, FAULT_MATRIX_SIM, prepareFaultMatrix } from './fault-matrix-setup.js';
+import {
+  AGENT_PHASES,
+  DIALLED,
+  DIALLED_QUEUE,
+  FAULT_MATRIX_ENV,
+  FAULT_MATRIX_SIM,
+  FAULTS,
+  PHASES,
+  prepareFaultMatrix,
+  type Fault,
+  type Phase,
+} from './fault-matrix-setup.js';
 import { endAll, isQueueBridge } from './fault-matrix-end.js';
+import { checkCallerBasics, checkOutageCallers, checkSeats, isAgentPhone, phoneOf } from './fault-matrix-caller.js';
 import { FaultWorld, type Seat, type SimChannel } from './fault-world.js';
 import { reportMatrixPart, takeoverLine, type TakeoverTimes } from './matrix-report.js';
 import { placeCall, simRequest, waitFor } from './sim-client.js';
 import { awaitServerBuild } from './server-process.js';
 
-export type Fault = 'drop-ami' | 'drop-ari' | 'pbx-restart' | 'kill-9' | 'takeover';
-export type Phase = 'greeting' | 'ivr' | 'queued' | 'ringing' | 'bridged' | 'held' | 'consulting' | 'three-way';
+export type { Fault, Phase };
 type Node = 'a' | 'b';
 /**
  * What became of a caller: S served by an agent, W waiting in the queue, T talking to the department
@@ -53,26 +64,13 @@ type Node = 'a' | 'b';
  */
 type Outcome = 'S' | 'W' | 'T' | 'A' | 'M';
 
-const FAULTS: Fault[] = ['drop-ami', 'drop-ari', 'pbx-restart', 'kill-9', 'takeover'];
-const PHASES: Phase[] = ['greeting', 'ivr', 'queued', 'ringing', 'bridged', 'held', 'consulting', 'three-way'];
 const NODES: Node[] = ['a', 'b'];
-const AGENT_PHASES: Phase[] = ['ringing', 'bridged', 'held', 'consulting', 'three-way'];
 /** The agent who answers a caller on this node: the one whose phone is on the other node. */
 const AGENT_FOR: Record<Node, string> = { a: '1002', b: '1001' };
 /** Where each agent's phone is registered. */
 const PHONE_NODE: Record<string, Node> = { '1001': 'a', '1002': 'b' };
 const SEATS = Object.keys(PHONE_NODE);
 const other = (node: Node): Node => (node === 'a' ? 'b' : 'a');
-const DIALLED: Record<Phase, string> = {
-  greeting: DIALLED_GREETING,
-  ivr: DIALLED_IVR,
-  queued: DIALLED_QUEUE,
-  ringing: DIALLED_QUEUE,
-  bridged: DIALLED_QUEUE,
-  held: DIALLED_QUEUE,
-  consulting: DIALLED_QUEUE,
-  'three-way': DIALLED_QUEUE,
-};
 /** The node each fault strikes (kill-9 and takeover strike the server; the outage caller dials node a). */
 const STRUCK: Record<Fault, Node | null> = { 'drop-ami': 'a', 'drop-ari': 'b', 'pbx-restart': 'b', 'kill-9': null, takeover: null };
 
@@ -126,8 +124,6 @@ interface Picture {
   problems: string[];
 }
 
-const isAgentPhone = (c: SimChannel) => /^PJSIP\/10\d\d-/.test(c.name);
-const phoneOf = (c: SimChannel) => /^PJSIP\/(10\d\d)-/.exec(c.name)?.[1];
 /** The trunk leg between two nodes, on either side: `PJSIP/internode-<other node>-…`. */
 const isTrunkLeg = (c: SimChannel) => c.name.startsWith('PJSIP/internode-');
 const isOutsideLeg = (c: SimChannel) => c.name.startsWith('PJSIP/trunk-');
@@ -157,34 +153,9 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
     });
 
   for (const id of callers) {
-    const row = await w.row(id);
-    if (!row) {
-      problems.push(`${id}: no call row`);
-      continue;
-    }
-    const rows = await w.rowsOf(row.callerNumber);
-    if (rows.length !== 1) problems.push(`${row.callerNumber}: ${rows.length} call rows`);
-    const ticketCount = (await w.ticketsOf(id)).length;
-    if (ticketCount !== 1) problems.push(`${row.callerNumber}: ${ticketCount} tickets`);
-    const ch = byId.get(id);
-    if (!ch) {
-      if (row.endedAt === null) {
-        problems.push(`${row.callerNumber}: gone from the PBX but the row is still ${row.state}`);
-        continue;
-      }
-      const pending = (await w.pendingMissed(row.callerNumber)).length;
-      if (row.outcome === 'answered') outcomes.set(id, 'A');
-      else if (row.outcome === 'abandoned' && pending === 1) outcomes.set(id, 'M');
-      else problems.push(`${row.callerNumber}: gone, closed ${row.outcome ?? '?'} with ${pending} pending missed-call entries`);
-      continue;
-    }
-    const bridge = bridgeOf.get(id);
-    if (bridge && isQueueBridge(bridge)) {
-      if (!bridge.hearing?.startsWith('moh:') || !ch.hears.some((h) => h.startsWith('moh:'))) problems.push(`${row.callerNumber}: in ${bridge.name} without music (${describe(ch)})`);
-      else if (row.state !== 'queued' && row.state !== 'offered') problems.push(`${row.callerNumber}: waiting but the row says ${row.state}`);
-      else outcomes.set(id, 'W');
-      continue;
-    }
+    const left = await checkCallerBasics(w, id, { byId, bridgeOf, describe }, problems, (outcome) => outcomes.set(id, outcome));
+    if (!left) continue;
+    const { row, ch, bridge } = left;
     const party = bridge?.channelIds.map((c) => byId.get(c)).filter((c): c is SimChannel => c !== undefined && c.id !== id) ?? [];
     const [only] = party;
     const talking = bridge !== undefined && bridge.bridgeType !== 'holding' && party.length === 1 && only !== undefined && only.state === 'Up' && mutual(ch, only);
@@ -212,13 +183,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
   }
 
   // The survival-path caller (the server was down): in Asterisk's queue on node a, or talking to an agent's phone.
-  for (const id of outage) {
-    const ch = byId.get(id);
-    if (!ch) continue;
-    if (ch.dialplan.context !== 'hotline-outage') problems.push(`outage caller ${ch.caller.number} is in ${ch.dialplan.context}`);
-    const party = bridgeOf.get(id)?.channelIds.map((c) => byId.get(c)).find((c) => c && c.id !== id && isAgentPhone(c));
-    if (party) servedPhones.add(phoneOf(party) ?? '?');
-  }
+  checkOutageCallers(outage, { byId, bridgeOf, describe }, problems, servedPhones);
 
   // Leaks on either node: every channel in a bridge (but callers placed), no bridge alone or empty.
   const callerIds = new Set([...callers, ...outage]);
@@ -233,14 +198,7 @@ async function picture(w: FaultWorld, callers: string[], outage: string[] = []):
     if (b.channelIds.length < 2) problems.push(`leak: bridge ${b.name || b.id} (${b.bridgeType}) on node ${b.node} with ${b.channelIds.length} channel(s)`);
   }
 
-  // Agents: ringing only with a ringing phone, on_call only with a caller talking to them.
-  for (const seat of w.seats.values()) {
-    const state = seat.state();
-    const phone = channels.filter((c) => phoneOf(c) === seat.login);
-    if (state === 'ringing' && !phone.some((c) => c.state === 'Ringing')) problems.push(`agent ${seat.login} ringing with no ringing phone`);
-    if (state === 'on_call' && !servedPhones.has(seat.login)) problems.push(`agent ${seat.login} on_call with no caller (${phone.map(describe).join('; ') || 'phone idle'})`);
-    if (phone.filter((c) => c.state === 'Up').length > 1) problems.push(`agent ${seat.login}'s phone carries ${phone.length} calls at once`);
-  }
+  checkSeats(w, channels, { byId, bridgeOf, describe }, servedPhones, problems);
 
   // No row in progress without its caller on a node.
   for (const open of await listOpenCalls(w.db)) if (!byId.has(open.channelId)) problems.push(`row ${open.linkedId} (${open.callerNumber}) ${open.state} with no caller on any node`);
