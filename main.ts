@@ -78,7 +78,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     onCheckpointerLost: (error) => log.warn({ err: error.message }, 'the WAL checkpoint worker stopped; commits checkpoint the WAL themselves again'),
   });
   log.info({ database: store.dialect, at: store.dialect === 'postgres' ? store.path : config.dbPath }, 'database open');
-  if (config.seed === 'demo' && (await seedDemo(store.db, { passwordHash: hashPasswordSync(DEMO_PASSWORD) }))) {
+  if (config.seed === 'demo' && (await seedDemo(store.db, { passwordHash: () => hashPasswordSync(DEMO_PASSWORD) }))) {
     log.warn(`DEMO DATA LOADED: users admin, super and agents 1001-1005 all have the password "${DEMO_PASSWORD}". Never use this database in service.`);
   }
   const tokens = new TokenService(config.tokenKey, clock);

@@ -24,11 +24,13 @@ export async function isEmpty(db: Db): Promise<boolean> {
 
 /**
  * Returns false (and writes nothing) when the database already holds a configuration.
- * `passwordHash` is given to every demo login (agents 1001–1005, `admin`, `super`): demo only.
+ * `passwordHash` is given to every demo login (agents 1001–1005, `admin`, `super`): demo only. Given
+ * as a function, it is called only when the demo data is written: a password hash takes tens of
+ * milliseconds of CPU on purpose, and a server restarted on its demo database needs none.
  */
-export async function seedDemo(db: Db, options: { passwordHash: string | null } = { passwordHash: null }): Promise<boolean> {
-  const passwordHash = options.passwordHash;
+export async function seedDemo(db: Db, options: { passwordHash: string | null | (() => string) } = { passwordHash: null }): Promise<boolean> {
   if (!(await isEmpty(db))) return false;
+  const passwordHash = typeof options.passwordHash === 'function' ? options.passwordHash() : options.passwordHash;
   await atomically(db, async (tx) => {
     const general = await createSkill(tx, { code: 'general', name: '综合受理' });
     const enterprise = await createSkill(tx, { code: 'enterprise', name: '涉企专席' });

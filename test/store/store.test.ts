@@ -287,8 +287,15 @@ describe('configuration', () => {
 
   it('demo data loads into an empty database only', async () => {
     const { db } = open();
-    expect(await seedDemo(db)).toBe(true);
-    expect(await seedDemo(db)).toBe(false);
+    const hashed: string[] = [];
+    const passwordHash = () => {
+      hashed.push('demo');
+      return 'not-a-real-hash';
+    };
+    expect(await seedDemo(db, { passwordHash })).toBe(true);
+    // A database that already holds a configuration gets nothing, and costs no password hash.
+    expect(await seedDemo(db, { passwordHash })).toBe(false);
+    expect(hashed).toEqual(['demo']);
     expect((await listRoutes(db)).map((r) => `${r.number}:${r.mode}`)).toEqual([
       '12315:parallel',
       '12333:whole',
