@@ -143,8 +143,18 @@ class FrontHalfProbe {
   }
 }
 
+/**
+ * BENCH_FLOOR_SERVER=<another build's main.js> (front half only): that build of the server runs in
+ * the floor's place, on the floor's simulator with a database of its own seeded like the server's and
+ * the same settings and node options, so that two builds are compared in one run. They take turns as
+ * the server and the floor do, so the machine's drift between two bench runs (±10 % on these
+ * machines) falls on both alike; the ratio column is then this build against the other.
+ */
+const OTHER_BUILD = process.env.BENCH_FLOOR_SERVER;
+const FLOOR_LABEL = OTHER_BUILD ? 'other build' : 'minimal app';
+
 interface Side {
-  label: 'server' | 'minimal app';
+  label: 'server' | typeof FLOOR_LABEL;
   sim: PbxSim;
   child: BenchChild;
   probe: FrontHalfProbe;
@@ -256,6 +266,9 @@ const SERVER_ENV: NodeJS.ProcessEnv = {
 };
 
 async function main(): Promise<void> {
+  if (OTHER_BUILD && [...phases].some((phase) => phase !== 'front')) {
+    throw new Error('BENCH_FLOOR_SERVER compares two builds in the front half only: run it with BENCH_PHASES=front');
+  }
   const loadAtStart = `machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`;
   const work = mkdtempSync(join(tmpdir(), 'cti-bench-'));
   atCleanUp('the work directory', () => rmSync(work, { recursive: true, force: true }));
@@ -330,33 +343,14 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
       CTI_ARI_PASSWORD: 'cti-secret',
     },
     (stream, line) => serverLine(serverLog, stream, line),
-    // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for `node --cpu-prof` analysis).
-    // BENCH_NODE_ARGS: more node options for the server child (`--perf-basic-prof` for `perf`, `--trace-gc`).
-    {
-      nodeArgs: [
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-        ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
-      ],
-    },
+    { nodeArgs: SERVER_NODE_ARGS },
   );
   const floorLog = new OutputTally(() => stage);
-  const floor =
-    floorSim &&
-    startChild(
-      'minimal app',
-      'dist/test/bench/minimal-ari-app.js',
-      { ...process.env, MINIMAL_ARI_URL: floorSim.httpUrl, MINIMAL_ARI_USER: 'cti', MINIMAL_ARI_PASSWORD: 'cti-secret', MINIMAL_ARI_APP: 'hotline12345' },
-      (stream, line) => {
-        if (stream === 'stderr' || line !== 'ready') floorLog.note(`${stream}: ${line}`);
-      },
-    );
-  await Promise.all([
-    waitFor(async () => (await simRequest(serverUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, 'server healthy', 30_000),
-    floor?.waitForLine(/^ready$/, 30_000),
-  ]);
+  const floor = floorSim && (OTHER_BUILD ? await startOtherBuild(work, floorSim, OTHER_BUILD, floorLog) : startMinimalApp(floorSim, floorLog));
+  await Promise.all([healthy(serverUrl, 'server'), floor?.ready]);
 
-  if (floorSim && floor) await frontHalf(sim, server, floorSim, floor, loadAtStart);
-  if (phases.has('agents')) await agentDesktops(sim, server, serverUrl, floor);
+  if (floorSim && floor) await frontHalf(sim, server, floorSim, floor.child, loadAtStart);
+  if (phases.has('agents')) await agentDesktops(sim, server, serverUrl, floor?.child ?? null);
   if (phases.has('crowd')) {
     process.stdout.write(
       (
@@ -380,23 +374,78 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
   }
   stage = 'stopping';
   // Stopped here (clean-up would too) so that what they say on the way out is in the report.
-  const stopped = `children: server ${await server.stop()}${floor ? `, minimal app ${await floor.stop()}` : ''}`;
+  const stopped = `children: server ${await server.stop()}${floor ? `, ${FLOOR_LABEL} ${await floor.child.stop()}` : ''}`;
   process.stdout.write(
     [
       stopped,
       ...serverLog.report('server'),
-      ...(floor ? floorLog.report('minimal app') : []),
+      ...(floor ? floorLog.report(FLOOR_LABEL) : []),
       ...(simWarnings.length > 0 ? [`simulator warnings (${simWarnings.length}):`, ...simWarnings.slice(0, 10).map((w) => `  ${w}`)] : []),
       '',
     ].join('\n'),
   );
 }
 
+/**
+ * The server's node options. BENCH_CPU_PROF=<dir>: it writes a V8 CPU profile there when it stops
+ * (for `node --cpu-prof` analysis). BENCH_NODE_ARGS: more node options (`--perf-prof` for `perf`,
+ * `--trace-gc`).
+ */
+const SERVER_NODE_ARGS = [
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
+];
+
+const healthy = (url: string, what: string) =>
+  waitFor(async () => (await simRequest(url, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, `${what} healthy`, 30_000);
+
+/** The floor: a child and what says it is ready. */
+interface Floor {
+  child: BenchChild;
+  ready: Promise<unknown>;
+}
+
+function startMinimalApp(floorSim: PbxSim, log: OutputTally): Floor {
+  const child = startChild(
+    'minimal app',
+    'dist/test/bench/minimal-ari-app.js',
+    { ...process.env, MINIMAL_ARI_URL: floorSim.httpUrl, MINIMAL_ARI_USER: 'cti', MINIMAL_ARI_PASSWORD: 'cti-secret', MINIMAL_ARI_APP: 'hotline12345' },
+    (stream, line) => {
+      if (stream === 'stderr' || line !== 'ready') log.note(`${stream}: ${line}`);
+    },
+  );
+  return { child, ready: child.waitForLine(/^ready$/, 30_000) };
+}
+
+/** BENCH_FLOOR_SERVER: another build of the server in the floor's place (see OTHER_BUILD). */
+async function startOtherBuild(work: string, floorSim: PbxSim, main: string, log: OutputTally): Promise<Floor> {
+  const { dbPath, store, passwordHash, generalSkillId } = await openBenchDatabase(work, 'cti-other.db', 'the other build\'s PostgreSQL database');
+  await createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, generalSkillId);
+  await store.close();
+  const httpPort = await freePort();
+  const child = startChild(
+    FLOOR_LABEL,
+    main,
+    {
+      ...SERVER_ENV,
+      CTI_DB: dbPath,
+      CTI_HTTP_PORT: String(httpPort),
+      CTI_AMI_PORT: String(floorSim.amiPort),
+      CTI_AMI_SECRET: 'cti-secret',
+      CTI_ARI_URL: floorSim.httpUrl,
+      CTI_ARI_PASSWORD: 'cti-secret',
+    },
+    (stream, line) => serverLine(log, stream, line),
+    { nodeArgs: SERVER_NODE_ARGS },
+  );
+  return { child, ready: healthy(`http://127.0.0.1:${httpPort}`, FLOOR_LABEL) };
+}
+
 /** Phase 1: the front half, server and floor; prints its tables. */
 async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floor: BenchChild, loadAtStart: string): Promise<void> {
   const sides: Side[] = [
     { label: 'server', sim, child: server, probe: new FrontHalfProbe(sim) },
-    { label: 'minimal app', sim: floorSim, child: floor, probe: new FrontHalfProbe(floorSim) },
+    { label: FLOOR_LABEL, sim: floorSim, child: floor, probe: new FrontHalfProbe(floorSim) },
   ];
   for (const side of sides) await frontHalfRun(side, 10, WARM_UP_CALLS);
   stage = 'idle';
@@ -409,7 +458,7 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
     const results = new Map<Side['label'], FrontResult>();
     for (const side of index % 2 === 0 ? sides : [...sides].reverse()) results.set(side.label, await frontHalfRun(side, rate));
     const serverResult = results.get('server');
-    const floorResult = results.get('minimal app');
+    const floorResult = results.get(FLOOR_LABEL);
     if (serverResult && floorResult) front.push({ rate, server: serverResult, floor: floorResult });
   }
   for (const side of sides) side.probe.stop();
@@ -423,7 +472,7 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
   const diagnostics = front.map(({ rate, server: s, floor: f }) => `| ${rate} | ${machine(s)} | ${machine(f)} |`);
   const oddities: string[] = [];
   for (const { rate, server: s, floor: f } of front) {
-    for (const [who, r] of [['server', s], ['minimal app', f]] as const) {
+    for (const [who, r] of [['server', s], [FLOOR_LABEL, f]] as const) {
       if (r.neverHeld > 0) oddities.push(`${rate}/s ${who}: ${r.neverHeld} of ${r.calls} callers never reached the holding bridge`);
       if (r.notPlaced > 0) oddities.push(`${rate}/s ${who}: ${r.notPlaced} calls could not be placed`);
       if (r.goneEarly > 0) oddities.push(`${rate}/s ${who}: ${r.goneEarly} callers' channels were gone before they hung up`);
@@ -440,9 +489,9 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   process.stdout.write(
     [
-      `front half: ${FRONT_PHASE_MS / 1000} s of calls per rate to 12345 on the trunk; answer, greeting-12345 (${GREETING_MS} ms: prompts at ${PLAYBACK_MS_PER_SECOND} ms per second of audio, 20× real time), holding bridge with music, no agent logged in; the caller hangs up ${CALLER_PATIENCE_MS} ms after dialling (a ${HOLD_MS / 1000} s hold, a minute at the same scale); server and minimal app take turns per rate`,
+      `front half: ${FRONT_PHASE_MS / 1000} s of calls per rate to 12345 on the trunk; answer, greeting-12345 (${GREETING_MS} ms: prompts at ${PLAYBACK_MS_PER_SECOND} ms per second of audio, 20× real time), holding bridge with music, no agent logged in; the caller hangs up ${CALLER_PATIENCE_MS} ms after dialling (a ${HOLD_MS / 1000} s hold, a minute at the same scale); server and ${FLOOR_LABEL} take turns per rate`,
       '',
-      '| calls/s | server CPU ms/call | minimal app CPU ms/call | ratio | answer latency p50 / p99 ms (server) | same, minimal app | callers never answered (server / minimal) | p99 ratio |',
+      `| calls/s | server CPU ms/call | ${FLOOR_LABEL} CPU ms/call | ratio | answer latency p50 / p99 ms (server) | same, ${FLOOR_LABEL} | callers never answered (server / ${FLOOR_LABEL}) | p99 ratio |`,
       '|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...frontRows,
       '',
@@ -450,15 +499,15 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
       `each side took ${WARM_UP_CALLS} calls first, not counted; idle CPU after them: ${idle.join(', ')}`,
       'the bench process (both simulators and the callers) during each run: CPU share, event-loop delay p99/max, then the machine\'s load average:',
       '',
-      '| calls/s | during the server run | during the minimal app run |',
+      `| calls/s | during the server run | during the ${FLOOR_LABEL} run |`,
       '|---:|---:|---:|',
       ...diagnostics,
       '',
       ...(oddities.length > 0 ? oddities : ['every caller of both reached the holding bridge']),
       `targets:`,
-      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× the minimal app's: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
+      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× the ${FLOOR_LABEL}'s: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
       `  server answer latency p99 under ${ANSWER_P99_GOAL_MS} ms up to ${ANSWER_P99_UP_TO_RATE} calls/s: ${verdict(p99Met)} (${lowRates.map((r) => `${r.rate}/s ${fixed(percentile(r.server.latencies, 99), 2)} ms`).join(', ')})`,
-      `  every caller answered at ${ALL_ANSWERED_AT_RATE} calls/s: ${verdict(allAnsweredMet)} (server ${top ? `${top.server.neverAnswered} of ${top.server.calls}` : 'not run'} never answered; minimal app ${top ? `${top.floor.neverAnswered} of ${top.floor.calls}` : 'not run'})`,
+      `  every caller answered at ${ALL_ANSWERED_AT_RATE} calls/s: ${verdict(allAnsweredMet)} (server ${top ? `${top.server.neverAnswered} of ${top.server.calls}` : 'not run'} never answered; ${FLOOR_LABEL} ${top ? `${top.floor.neverAnswered} of ${top.floor.calls}` : 'not run'})`,
       '',
       '',
     ].join('\n'),
