@@ -4,8 +4,9 @@
  * list, a caller in a queue's holding bridge hearing music with the row saying so. What is left (a
  * caller talking, or anything unexpected) is the matrix's own to judge.
  */
+import { expect } from 'vitest';
 import { isQueueBridge } from './fault-matrix-end.js';
-import type { FaultWorld, SimBridge, SimChannel } from './fault-world.js';
+import type { FaultWorld, Seat, SimBridge, SimChannel } from './fault-world.js';
 
 /** A caller's settled outcome, as the matrices print it: waiting, answered earlier, missed-call entry. */
 export type BasicOutcome = 'W' | 'A' | 'M';
@@ -88,4 +89,26 @@ export function checkSeats(w: FaultWorld, channels: readonly SimChannel[], view:
     if (state === 'on_call' && !servedPhones.has(seat.login)) problems.push(`agent ${seat.login} on_call with no caller (${phone.map(view.describe).join('; ') || 'phone idle'})`);
     if (phone.filter((c) => c.state === 'Up').length > 1) problems.push(`agent ${seat.login}'s phone carries ${phone.length} calls at once`);
   }
+}
+
+/** What is on the PBX now (every node): its channels and bridges, and each channel's bridge. */
+export async function pbxNow(w: FaultWorld): Promise<{ channels: SimChannel[]; bridges: SimBridge[]; byId: Map<string, SimChannel>; bridgeOf: Map<string, SimBridge> }> {
+  const channels = await w.channels();
+  const bridges = await w.bridges();
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  const bridgeOf = new Map(bridges.flatMap((b) => b.channelIds.map((id) => [id, b] as const)));
+  return { channels, bridges, byId, bridgeOf };
+}
+
+/** The seat whose agent answered the call. */
+export const seatOf = (w: FaultWorld, callId: string): Seat | undefined => [...w.seats.values()].find((s) => s.answered().includes(callId));
+
+/**
+ * After the fault, the agent takes the call back to talking from the phase's step (must still work
+ * from the desktop): resumes a held call, cancels a consultation, drops a three-way call's third party.
+ */
+export async function undoAgentStep(seat: Seat, state: string | undefined, callId: string): Promise<void> {
+  if (state === 'held') expect(await seat.command('call.resume', { callId }), `resume ${callId}`).toMatchObject({ ok: true });
+  if (state === 'consulting') expect(await seat.command('call.transfer.cancel', { callId }), `cancel the consultation of ${callId}`).toMatchObject({ ok: true });
+  if (state === 'conference') expect(await seat.command('call.kick', { callId, party: 'third' }), `drop the third party of ${callId}`).toMatchObject({ ok: true });
 }

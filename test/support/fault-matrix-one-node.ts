@@ -36,8 +36,6 @@
  * `test/cti/fault-matrix-measured.test.ts` is the measured scenario: 50 calls at a steady pace,
  * 5 agents answering automatically, the server killed with kill -9 after the 25th and started again.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls, listSkills, updateAgent, findAgentByLogin, type Db } from '../../store/index.js';
 import {
@@ -52,9 +50,9 @@ import {
   type Phase,
 } from './fault-matrix-setup.js';
 import { endAll, isQueueBridge } from './fault-matrix-end.js';
-import { checkCallerBasics, checkOutageCallers, checkSeats, isAgentPhone, phoneOf } from './fault-matrix-caller.js';
+import { checkCallerBasics, checkOutageCallers, checkSeats, isAgentPhone, pbxNow, phoneOf, seatOf, undoAgentStep } from './fault-matrix-caller.js';
 import { FaultWorld, type SimChannel } from './fault-world.js';
-import { reportMatrixPart, takeoverLine, type TakeoverTimes } from './matrix-report.js';
+import { matrixPart, type TakeoverTimes } from './matrix-report.js';
 import { placeCall, simRequest, waitFor } from './sim-client.js';
 import { awaitServerBuild } from './server-process.js';
 
@@ -111,10 +109,7 @@ interface Picture {
 export { isAgentPhone, phoneOf };
 
 async function picture(w: FaultWorld, callers: string[], outage: string[] = []): Promise<Picture> {
-  const channels = await w.channels();
-  const bridges = await w.bridges();
-  const byId = new Map(channels.map((c) => [c.id, c]));
-  const bridgeOf = new Map(bridges.flatMap((b) => b.channelIds.map((id) => [id, b] as const)));
+  const { channels, bridges, byId, bridgeOf } = await pbxNow(w);
   const problems: string[] = [];
   const outcomes = new Map<string, Outcome>();
   const describe = (c: SimChannel) => `${c.name} [${c.state}] in ${bridgeOf.get(c.id)?.name ?? 'no bridge'} hearing ${c.hears.join(',') || 'nothing'}`;
@@ -188,7 +183,6 @@ async function resetSeats(w: FaultWorld): Promise<void> {
 
 // ---- one cell ----
 
-const seatOf = (w: FaultWorld, callId: string) => [...w.seats.values()].find((s) => s.answered().includes(callId));
 
 async function rowState(w: FaultWorld, id: string, states: string[], what: string): Promise<void> {
   await waitFor(async () => states.includes((await w.row(id))?.state ?? ''), `${id} ${what}`, 15_000);
@@ -308,9 +302,7 @@ async function resume(w: FaultWorld, fault: Fault, phase: Phase, ids: string[]):
     const seat = seatOf(w, id);
     if (phase === 'ivr' && state === 'ivr') await simRequest(w.sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
     if (!seat) continue;
-    if (state === 'held') expect(await seat.command('call.resume', { callId: id }), `resume ${id}`).toMatchObject({ ok: true });
-    if (state === 'consulting') expect(await seat.command('call.transfer.cancel', { callId: id }), `cancel the consultation of ${id}`).toMatchObject({ ok: true });
-    if (state === 'conference') expect(await seat.command('call.kick', { callId: id, party: 'third' }), `drop the third party of ${id}`).toMatchObject({ ok: true });
+    await undoAgentStep(seat, state, id);
   }
 }
 
@@ -335,16 +327,10 @@ function matrixLines(cells: Record<string, string>, faults: Fault[], phases: Pha
  */
 export function faultMatrixCells(fault: Fault, phases: Phase[] = PHASES): void {
   awaitServerBuild();
-  const results = new Map<string, string>();
-  /** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
-  const takeovers: TakeoverTimes[] = [];
-  afterAll(() => {
-    const cells = Object.fromEntries(phases.flatMap((phase) => BURSTS.map((b) => [key(fault, phase, b), results.get(key(fault, phase, b)) ?? '—'])));
-    console.log([...matrixLines(cells, [fault], phases), ...takeoverLine(takeovers)].join('\n'));
-    reportMatrixPart('fault-matrix', `${fault}-${phases.join('-')}`, { cells, takeovers }, ALL_KEYS, (whole) =>
-      console.log([...matrixLines(whole.cells, FAULTS, PHASES), ...takeoverLine(whole.takeovers)].join('\n')),
-    );
-  });
+  const cellKeys = phases.flatMap((phase) => BURSTS.map((b) => key(fault, phase, b)));
+  const { results, takeovers } = matrixPart('fault-matrix', `${fault}-${phases.join('-')}`, cellKeys, ALL_KEYS, (cells, whole) =>
+    whole ? matrixLines(cells, FAULTS, PHASES) : matrixLines(cells, [fault], phases),
+  );
 
   describe(`fault: ${fault}`, () => {
     let w: FaultWorld;
@@ -372,9 +358,7 @@ export function faultMatrixCells(fault: Fault, phases: Phase[] = PHASES): void {
             const imported = await w.countRows(outage, (r) => r.duringOutage);
             results.set(key(fault, phase, burst), `✓${burst}${expected(fault, phase)}${imported ? `+${imported}O` : ''}`);
           } catch (error) {
-            // FAULT_MATRIX_LOGS=<dir> keeps the server's log of a failed cell.
-            const dir = process.env['FAULT_MATRIX_LOGS'];
-            if (dir) writeFileSync(join(dir, `${fault}-${phase}-${burst}.log`), w.logTail(100_000));
+            w.keepLogOfFailedCell(`${fault}-${phase}-${burst}`);
             throw error;
           } finally {
             // Whatever happened, the next cell starts from an empty PBX and idle agents.

@@ -33,8 +33,6 @@
  * completes the transfer (the department takes the caller), and in a three-way call the caller stays
  * with the third party.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenCalls } from '../../store/index.js';
 import {
@@ -50,9 +48,9 @@ import {
   type Phase,
 } from './fault-matrix-setup.js';
 import { endAll, isQueueBridge } from './fault-matrix-end.js';
-import { checkCallerBasics, checkOutageCallers, checkSeats, isAgentPhone, phoneOf } from './fault-matrix-caller.js';
-import { FaultWorld, type Seat, type SimChannel } from './fault-world.js';
-import { reportMatrixPart, takeoverLine, type TakeoverTimes } from './matrix-report.js';
+import { checkCallerBasics, checkOutageCallers, checkSeats, isAgentPhone, pbxNow, phoneOf, seatOf, undoAgentStep } from './fault-matrix-caller.js';
+import { FaultWorld, type SimChannel } from './fault-world.js';
+import { matrixPart, type TakeoverTimes } from './matrix-report.js';
 import { placeCall, simRequest, waitFor } from './sim-client.js';
 import { awaitServerBuild } from './server-process.js';
 
@@ -127,13 +125,9 @@ interface Picture {
 /** The trunk leg between two nodes, on either side: `PJSIP/internode-<other node>-…`. */
 const isTrunkLeg = (c: SimChannel) => c.name.startsWith('PJSIP/internode-');
 const isOutsideLeg = (c: SimChannel) => c.name.startsWith('PJSIP/trunk-');
-const seatOf = (w: FaultWorld, callId: string): Seat | undefined => [...w.seats.values()].find((s) => s.answered().includes(callId));
 
 async function picture(w: FaultWorld, callers: string[], outage: string[] = []): Promise<Picture> {
-  const channels = await w.channels();
-  const bridges = await w.bridges();
-  const byId = new Map(channels.map((c) => [c.id, c]));
-  const bridgeOf = new Map(bridges.flatMap((b) => b.channelIds.map((id) => [id, b] as const)));
+  const { channels, bridges, byId, bridgeOf } = await pbxNow(w);
   const problems: string[] = [];
   const outcomes = new Map<string, Outcome>();
   const servedBy = new Map<string, string>();
@@ -352,9 +346,7 @@ async function resume(w: FaultWorld, fault: Fault, phase: Phase, ids: Record<Nod
     const seat = seatOf(w, id);
     if (phase === 'ivr' && state === 'ivr') await simRequest(w.simOf(node).httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
     if (!seat) continue;
-    if (state === 'held') expect(await seat.command('call.resume', { callId: id }), `resume ${id}`).toMatchObject({ ok: true });
-    if (state === 'consulting') expect(await seat.command('call.transfer.cancel', { callId: id }), `cancel the consultation of ${id}`).toMatchObject({ ok: true });
-    if (state === 'conference') expect(await seat.command('call.kick', { callId: id, party: 'third' }), `drop the third party of ${id}`).toMatchObject({ ok: true });
+    await undoAgentStep(seat, state, id);
   }
 }
 
@@ -379,14 +371,8 @@ function matrixLines(cells: Record<string, string>, faults: Fault[]): string[] {
  */
 export function faultMatrixNodesCells(fault: Fault): void {
   awaitServerBuild();
-  const results = new Map<string, string>();
-  /** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
-  const takeovers: TakeoverTimes[] = [];
-  afterAll(() => {
-    const cells = Object.fromEntries(PHASES.map((phase) => [key(fault, phase), results.get(key(fault, phase)) ?? '—']));
-    console.log([...matrixLines(cells, [fault]), ...takeoverLine(takeovers)].join('\n'));
-    reportMatrixPart('fault-matrix-nodes', fault, { cells, takeovers }, ALL_KEYS, (whole) => console.log([...matrixLines(whole.cells, FAULTS), ...takeoverLine(whole.takeovers)].join('\n')));
-  });
+  const cellKeys = PHASES.map((phase) => key(fault, phase));
+  const { results, takeovers } = matrixPart('fault-matrix-nodes', fault, cellKeys, ALL_KEYS, (cells, whole) => matrixLines(cells, whole ? FAULTS : [fault]));
 
   describe(`fault across nodes: ${fault}`, () => {
     let w: FaultWorld;
@@ -413,9 +399,7 @@ export function faultMatrixNodesCells(fault: Fault): void {
           const imported = await w.countRows(outage, (r) => r.duringOutage);
           results.set(key(fault, phase), `✓${want.join('')}${imported ? `+${imported}O` : ''}`);
         } catch (error) {
-          // FAULT_MATRIX_LOGS=<dir> keeps the server's log of a failed cell.
-          const dir = process.env['FAULT_MATRIX_LOGS'];
-          if (dir) writeFileSync(join(dir, `nodes-${fault}-${phase}.log`), w.logTail(100_000));
+          w.keepLogOfFailedCell(`nodes-${fault}-${phase}`);
           throw error;
         } finally {
           // Whatever happened, the next cell starts from empty nodes and idle agents.

@@ -9,7 +9,7 @@
  * trunks) behind the one server (CTI_NODES). Channels and bridges are then read over every node and
  * say which node they are on; a channel's node is also the prefix of its id (the node's system name).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -298,6 +298,12 @@ export class FaultWorld {
       .slice(-lines)
       .map((l) => JSON.stringify(l))
       .join('\n');
+  }
+
+  /** With FAULT_MATRIX_LOGS=<dir>, keeps the server's log of a failed matrix cell there as `<name>.log`. */
+  keepLogOfFailedCell(name: string): void {
+    const dir = process.env['FAULT_MATRIX_LOGS'];
+    if (dir) writeFileSync(join(dir, `${name}.log`), this.logTail(100_000));
   }
 
   async health(): Promise<{ status: number; body: { status: string; reasons?: string[] } }> {

@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /** Each takeover's times from the kill: the standby holding the lock, and taking calls. */
 export interface TakeoverTimes {
@@ -57,4 +58,26 @@ export function reportMatrixPart(name: string, label: string, part: MatrixPart, 
   print(whole);
   for (const file of files) rmSync(join(dir, file), { force: true });
   rmSync(join(dir, `${prefix}printed`), { recursive: true, force: true });
+}
+
+/**
+ * One test file's part of the matrix `name`: the results its cells record (by cell key) and its
+ * takeovers. After the file, prints its cells (`lines(cells, false)`), adds them to the run's report,
+ * and prints the whole matrix (`lines(cells, true)`) if this file completed it.
+ */
+export function matrixPart(
+  name: string,
+  label: string,
+  cellKeys: readonly string[],
+  allKeys: string[],
+  lines: (cells: Record<string, string>, whole: boolean) => string[],
+): { results: Map<string, string>; takeovers: TakeoverTimes[] } {
+  const results = new Map<string, string>();
+  const takeovers: TakeoverTimes[] = [];
+  afterAll(() => {
+    const cells = Object.fromEntries(cellKeys.map((k) => [k, results.get(k) ?? '—']));
+    console.log([...lines(cells, false), ...takeoverLine(takeovers)].join('\n'));
+    reportMatrixPart(name, label, { cells, takeovers }, allKeys, (whole) => console.log([...lines(whole.cells, true), ...takeoverLine(whole.takeovers)].join('\n')));
+  });
+  return { results, takeovers };
 }

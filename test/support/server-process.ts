@@ -67,6 +67,13 @@ function lockOwner(lock: string): number | null {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * How long a file waits for this run's build: about 14 s on an idle 2-core machine, several times
+ * that while the other test files load both cores. A waiting process looks every POLL_MS.
+ */
+const BUILD_WAIT_MS = 240_000;
+const POLL_MS = 100;
+
+/**
  * Compiles the server (tsc with the build configuration; types are checked by the test command's
  * own type-check, so this only emits) unless this run has it already; resolves to its entry point.
  * A test process that finds another one building waits for that build.
@@ -81,8 +88,8 @@ async function build(): Promise<string> {
     if (!takeLock(lock)) {
       const owner = lockOwner(lock);
       if (owner !== null && !alive(owner)) rmSync(lock, { recursive: true, force: true });
-      else if (waited > BUILD_WAIT_MS / 100) throw new Error(`the server build in ${out} is still not done`);
-      else await sleep(100);
+      else if (waited * POLL_MS > BUILD_WAIT_MS) throw new Error(`the server build in ${out} is still not done`);
+      else await sleep(POLL_MS);
       continue;
     }
     try {
@@ -118,12 +125,6 @@ export function buildServer(): Promise<string> {
   });
   return built;
 }
-
-/**
- * How long a file waits for this run's build: about 14 s on an idle 2-core machine, several times
- * that while the other test files load both cores.
- */
-const BUILD_WAIT_MS = 240_000;
 
 /**
  * For a test file that starts server processes: waits for this run's build in a hook of its own,
