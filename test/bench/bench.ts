@@ -330,21 +330,7 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
   const httpPort = await freePort();
   const serverUrl = `http://127.0.0.1:${httpPort}`;
   const serverLog = new OutputTally(() => stage);
-  const server = startChild(
-    'server',
-    'dist/main.js',
-    {
-      ...SERVER_ENV,
-      CTI_DB: dbPath,
-      CTI_HTTP_PORT: String(httpPort),
-      CTI_AMI_PORT: String(sim.amiPort),
-      CTI_AMI_SECRET: 'cti-secret',
-      CTI_ARI_URL: sim.httpUrl,
-      CTI_ARI_PASSWORD: 'cti-secret',
-    },
-    (stream, line) => serverLine(serverLog, stream, line),
-    { nodeArgs: SERVER_NODE_ARGS },
-  );
+  const server = startServerChild('server', 'dist/main.js', sim, dbPath, httpPort, serverLog);
   const floorLog = new OutputTally(() => stage);
   const floor = floorSim && (OTHER_BUILD ? await startOtherBuild(work, floorSim, OTHER_BUILD, floorLog) : startMinimalApp(floorSim, floorLog));
   await Promise.all([healthy(serverUrl, 'server'), floor?.ready]);
@@ -396,6 +382,25 @@ const SERVER_NODE_ARGS = [
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
 ];
 
+/** A server child (`main`: its build's entry point) on `sim`, with `dbPath` and the bench's settings. */
+function startServerChild(label: string, main: string, sim: PbxSim, dbPath: string, httpPort: number, log: OutputTally): BenchChild {
+  return startChild(
+    label,
+    main,
+    {
+      ...SERVER_ENV,
+      CTI_DB: dbPath,
+      CTI_HTTP_PORT: String(httpPort),
+      CTI_AMI_PORT: String(sim.amiPort),
+      CTI_AMI_SECRET: 'cti-secret',
+      CTI_ARI_URL: sim.httpUrl,
+      CTI_ARI_PASSWORD: 'cti-secret',
+    },
+    (stream, line) => serverLine(log, stream, line),
+    { nodeArgs: SERVER_NODE_ARGS },
+  );
+}
+
 const healthy = (url: string, what: string) =>
   waitFor(async () => (await simRequest(url, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, `${what} healthy`, 30_000);
 
@@ -423,21 +428,7 @@ async function startOtherBuild(work: string, floorSim: PbxSim, main: string, log
   await createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, generalSkillId);
   await store.close();
   const httpPort = await freePort();
-  const child = startChild(
-    FLOOR_LABEL,
-    main,
-    {
-      ...SERVER_ENV,
-      CTI_DB: dbPath,
-      CTI_HTTP_PORT: String(httpPort),
-      CTI_AMI_PORT: String(floorSim.amiPort),
-      CTI_AMI_SECRET: 'cti-secret',
-      CTI_ARI_URL: floorSim.httpUrl,
-      CTI_ARI_PASSWORD: 'cti-secret',
-    },
-    (stream, line) => serverLine(log, stream, line),
-    { nodeArgs: SERVER_NODE_ARGS },
-  );
+  const child = startServerChild(FLOOR_LABEL, main, floorSim, dbPath, httpPort, log);
   return { child, ready: healthy(`http://127.0.0.1:${httpPort}`, FLOOR_LABEL) };
 }
 
