@@ -43,13 +43,14 @@ import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { openBenchDatabase } from './bench-database.js';
-import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, type BenchChild } from './children.js';
+import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, threadCpuMs, type BenchChild } from './children.js';
 import { createCrowdAgents, crowdPhase, crowdPjsipConf, registerCrowdPhones } from './crowd.js';
 import { localSims } from './crowd-sims.js';
 import { nodesPhase } from './nodes.js';
 import { OutputTally, serverLine } from './server-log.js';
 import { knowledgePhase, seedKnowledgeBench } from './knowledge.js';
 import { fixed, percentile, sleep } from './figures.js';
+import { summariseByRate } from './front-rounds.js';
 import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
 
 const AGENTS = 40;
@@ -63,11 +64,16 @@ const GREETING_MS = 8.1 * PLAYBACK_MS_PER_SECOND;
 const HOLD_MS = 3_000;
 /** A front-half caller hangs up this long after dialling: greeting, then the hold. */
 const CALLER_PATIENCE_MS = GREETING_MS + HOLD_MS;
-/** BENCH_FRONT_RATES=80,80,80 (say) runs the front half at those rates only: handy with BENCH_CPU_PROF. */
+/**
+ * The front half's rates, in the order they run: two rounds, so that each rate's CPU ratio is judged
+ * on more than one run (front-rounds.ts). BENCH_FRONT_RATES=80,80,80 (say) runs those instead: handy
+ * with BENCH_CPU_PROF.
+ */
+const ROUND_RATES = [10, 20, 40, 60, 80];
 const FRONT_RATES = frontRates(process.env.BENCH_FRONT_RATES);
 
 function frontRates(asked: string | undefined): number[] {
-  if (asked === undefined || asked === '') return [10, 20, 40, 60, 80];
+  if (asked === undefined || asked === '') return [...ROUND_RATES, ...ROUND_RATES];
   const rates = asked.split(',').map((rate) => Number(rate.trim()));
   if (!rates.every((rate) => Number.isInteger(rate) && rate >= 1 && rate <= 500)) {
     throw new Error(`BENCH_FRONT_RATES must be whole calls per second from 1 to 500, separated by commas, got "${asked}"`);
@@ -163,6 +169,9 @@ interface Side {
 interface FrontResult {
   calls: number;
   cpuPerCall: number;
+  /** The child's main thread (the event loop) and its other threads, ms per call (`threadCpuMs`). */
+  loopCpuPerCall: number;
+  otherThreadsCpuPerCall: number;
   latencies: number[];
   neverAnswered: number;
   /** Never reached the holding bridge before hanging up. */
@@ -190,6 +199,8 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
   const result: FrontResult = {
     calls: 0,
     cpuPerCall: NaN,
+    loopCpuPerCall: NaN,
+    otherThreadsCpuPerCall: NaN,
     latencies: [],
     neverAnswered: 0,
     neverHeld: 0,
@@ -205,6 +216,7 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
   loopDelay.enable();
   const benchCpuBefore = process.cpuUsage();
   const cpuBefore = cpuMs(side.child.pid);
+  const threadsBefore = threadCpuMs(side.child.pid);
   const started = performance.now();
   const callers: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -240,6 +252,9 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
   await waitFor(() => side.sim.core.listChannels().length === 0, `${side.label}'s simulator without channels`, 15_000).catch(() => undefined);
   await quiet(side.child.pid);
   result.cpuPerCall = (cpuMs(side.child.pid) - cpuBefore) / total;
+  const threadsAfter = threadCpuMs(side.child.pid);
+  result.loopCpuPerCall = (threadsAfter.main - threadsBefore.main) / total;
+  result.otherThreadsCpuPerCall = (threadsAfter.others - threadsBefore.others) / total;
   loopDelay.disable();
   const benchCpu = process.cpuUsage(benchCpuBefore);
   result.benchCpuPercent = (benchCpu.user + benchCpu.system) / 10 / (performance.now() - started);
@@ -461,6 +476,12 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
   });
   const machine = (r: FrontResult) => `${fixed(r.benchCpuPercent, 0)}%, ${fixed(r.loopDelayP99Ms, 0)} / ${fixed(r.loopDelayMaxMs, 0)} ms, load ${fixed(r.load, 1)}`;
   const diagnostics = front.map(({ rate, server: s, floor: f }) => `| ${rate} | ${machine(s)} | ${machine(f)} |`);
+  const split = (r: FrontResult) => `${fixed(r.loopCpuPerCall, 2)} / ${fixed(r.otherThreadsCpuPerCall, 2)}`;
+  const splitRows = front.map(({ rate, server: s, floor: f }) => `| ${rate} | ${split(s)} | ${split(f)} |`);
+  const byRate = summariseByRate(front.map(({ rate, server: s, floor: f }) => ({ rate, server: s.cpuPerCall, floor: f.cpuPerCall })));
+  const byRateRows = byRate.map(
+    (r) => `| ${r.rate} | ${r.runs} | ${fixed(r.server, 2)} | ${fixed(r.floor, 2)} | ${fixed(r.ratio, 1)}× (${fixed(r.lowestRatio, 1)}–${fixed(r.highestRatio, 1)}×) |`,
+  );
   const oddities: string[] = [];
   for (const { rate, server: s, floor: f } of front) {
     for (const [who, r] of [['server', s], [FLOOR_LABEL, f]] as const) {
@@ -470,13 +491,16 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
     }
   }
 
-  const ratios = front.map((r) => ({ rate: r.rate, ratio: r.server.cpuPerCall / r.floor.cpuPerCall }));
-  const worstCpu = ratios.reduce((a, b) => (b.ratio > a.ratio || !Number.isFinite(b.ratio) ? b : a), ratios[0] ?? { rate: 0, ratio: NaN });
-  const cpuMet = ratios.length > 0 && ratios.every((r) => r.ratio <= CPU_RATIO_GOAL);
+  // The CPU target on each rate's median ratio over its runs (front-rounds.ts).
+  const worstCpu = byRate.reduce((a, b) => (b.ratio > a.ratio || !Number.isFinite(b.ratio) ? b : a), byRate[0] ?? { rate: 0, ratio: NaN });
+  const cpuMet = byRate.length > 0 && byRate.every((r) => r.ratio <= CPU_RATIO_GOAL);
   const lowRates = front.filter((r) => r.rate <= ANSWER_P99_UP_TO_RATE);
   const p99Met = lowRates.length > 0 && lowRates.every((r) => percentile(r.server.latencies, 99) < ANSWER_P99_GOAL_MS);
-  const top = front.find((r) => r.rate === ALL_ANSWERED_AT_RATE);
-  const allAnsweredMet = top !== undefined && top.server.calls > 0 && top.server.neverAnswered === 0;
+  // Every run of the rate: a caller left unanswered once is one too many.
+  const tops = front.filter((r) => r.rate === ALL_ANSWERED_AT_RATE);
+  const allAnsweredMet = tops.length > 0 && tops.every((r) => r.server.calls > 0 && r.server.neverAnswered === 0);
+  const unanswered = (who: 'server' | 'floor') =>
+    tops.length === 0 ? 'not run' : `${tops.reduce((n, r) => n + r[who].neverAnswered, 0)} of ${tops.reduce((n, r) => n + r[who].calls, 0)}`;
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   process.stdout.write(
     [
@@ -485,6 +509,18 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
       `| calls/s | server CPU ms/call | ${FLOOR_LABEL} CPU ms/call | ratio | answer latency p50 / p99 ms (server) | same, ${FLOOR_LABEL} | callers never answered (server / ${FLOOR_LABEL}) | p99 ratio |`,
       '|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...frontRows,
+      '',
+      `per rate over its runs: the median CPU per call of each side, and the median ratio (the lowest and highest run's):`,
+      '',
+      `| calls/s | runs | server CPU ms/call | ${FLOOR_LABEL} CPU ms/call | ratio |`,
+      '|---:|---:|---:|---:|---:|',
+      ...byRateRows,
+      '',
+      `where each run's CPU per call ran: the main thread (the event loop: JavaScript, SQLite's statements and commits) / the other threads (V8's compiler and garbage-collector helpers, libuv's pool with the WAL flushes, the checkpointer), ms/call:`,
+      '',
+      `| calls/s | server | ${FLOOR_LABEL} |`,
+      '|---:|---:|---:|',
+      ...splitRows,
       '',
       loadAtStart,
       `each side took ${WARM_UP_CALLS} calls first, not counted; idle CPU after them: ${idle.join(', ')}`,
@@ -496,9 +532,9 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
       '',
       ...(oddities.length > 0 ? oddities : ['every caller of both reached the holding bridge']),
       `targets:`,
-      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× the ${FLOOR_LABEL}'s: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
+      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× the ${FLOOR_LABEL}'s, on each rate's median: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
       `  server answer latency p99 under ${ANSWER_P99_GOAL_MS} ms up to ${ANSWER_P99_UP_TO_RATE} calls/s: ${verdict(p99Met)} (${lowRates.map((r) => `${r.rate}/s ${fixed(percentile(r.server.latencies, 99), 2)} ms`).join(', ')})`,
-      `  every caller answered at ${ALL_ANSWERED_AT_RATE} calls/s: ${verdict(allAnsweredMet)} (server ${top ? `${top.server.neverAnswered} of ${top.server.calls}` : 'not run'} never answered; ${FLOOR_LABEL} ${top ? `${top.floor.neverAnswered} of ${top.floor.calls}` : 'not run'})`,
+      `  every caller answered at ${ALL_ANSWERED_AT_RATE} calls/s: ${verdict(allAnsweredMet)} (server ${unanswered('server')} never answered; ${FLOOR_LABEL} ${unanswered('floor')})`,
       '',
       '',
     ].join('\n'),

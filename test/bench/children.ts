@@ -6,7 +6,7 @@
  * Also what /proc says of a child: its CPU time and memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const GRACE_MS = 5_000;
@@ -34,10 +34,28 @@ export async function cleanUp(): Promise<void> {
   }
 }
 
-/** utime + stime of a process in ms, from /proc (Linux). */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** utime + stime in ms from a /proc stat file (Linux; 100 clock ticks a second). */
+function statCpuMs(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** utime + stime of a process in ms, all its threads. */
+export function cpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * utime + stime of a process's threads in ms: the main thread's (for Node, the event loop with all
+ * that runs on it: JavaScript, SQLite's statements and commits) and the others' together (V8's
+ * compiler and garbage-collector helpers, libuv's pool where a WAL flush runs, worker threads). Both
+ * from the threads' own counters, each rounded to whole ticks alike (the process's total is rounded
+ * once, so the total minus the main thread's can read below zero).
+ */
+export function threadCpuMs(pid: number): { main: number; others: number } {
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) if (tid !== String(pid)) others += statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+  return { main: statCpuMs(`/proc/${pid}/task/${pid}/stat`), others };
 }
 
 /** The most memory a process has had resident (VmHWM), in MB. */
