@@ -12,6 +12,7 @@ import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { connectionOf } from './connection.js';
 import type { Db } from './db.js';
 import { dialectOf } from './dialect.js';
+import { directRun } from './sqlite-direct.js';
 
 const statements = new WeakMap<object, Map<string, unknown>>();
 
@@ -58,13 +59,17 @@ export function statement<Q extends Preparable>(db: Db, key: string, build: (db:
       },
     };
   }
-  const ready = prepared(db, key, (d) => build(d).prepare());
+  const ready = prepared(db, key, (d) => {
+    const query = build(d).prepare();
+    return { query, direct: directRun(query) };
+  });
   return {
     execute: (values) => {
       try {
         // better-sqlite3 answers at once: the result is taken now rather than through drizzle's
-        // deferred query promise (several promise hops per statement on every call).
-        const result: unknown = ready.execute(values);
+        // deferred query promise (several promise hops per statement on every call), and on the
+        // statement itself where sqlite-direct.ts can (drizzle's per-run work done once).
+        const result: unknown = ready.direct ? ready.direct(values) : ready.query.execute(values);
         return Promise.resolve((isDeferred(result) ? result.sync() : result) as StatementResult<Q>);
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
