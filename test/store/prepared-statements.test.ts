@@ -5,23 +5,14 @@
  * error for a missing value. On both databases (`CTI_TEST_DB=postgres` runs this file on PostgreSQL).
  */
 import { count, eq, sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changedRows, first, statement } from '../../store/prepared.js';
 import { directRun } from '../../store/sqlite-direct.js';
-import { calls, findCallByLinkedId, recordCallArrival, setCallIvrSteps, skills, type Store } from '../../store/index.js';
-import { openTestStore } from '../support/test-database.js';
+import { calls, findCallByLinkedId, recordCallArrival, setCallIvrSteps, skills } from '../../store/index.js';
+import { testStoresClosedAfterEach } from '../support/test-stores.js';
 import { TestClock } from '../support/test-clock.js';
 
-const opened: Store[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()?.close();
-});
-
-async function store(): Promise<Store> {
-  const s = await openTestStore(new TestClock('2026-03-01T00:00:00.000Z'));
-  opened.push(s);
-  return s;
-}
+const store = testStoresClosedAfterEach(() => new TestClock('2026-03-01T00:00:00.000Z'));
 
 const ARRIVAL = {
   channelId: 'ch-1',

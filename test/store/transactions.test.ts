@@ -4,22 +4,13 @@
  * another caller arriving meanwhile is neither part of an open transaction nor lost with its rollback.
  */
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { first, statement } from '../../store/prepared.js';
-import { atomically, clockOf, progressWrite, skills, type Db, type Store } from '../../store/index.js';
-import { openTestStore } from '../support/test-database.js';
+import { atomically, clockOf, progressWrite, skills, type Db } from '../../store/index.js';
+import { testStoresClosedAfterEach } from '../support/test-stores.js';
 import { TestClock } from '../support/test-clock.js';
 
-const opened: Store[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()?.close();
-});
-
-async function store(): Promise<Store> {
-  const s = await openTestStore(new TestClock('2026-03-01T00:00:00.000Z'));
-  opened.push(s);
-  return s;
-}
+const store = testStoresClosedAfterEach(() => new TestClock('2026-03-01T00:00:00.000Z'));
 
 async function codes(db: Db): Promise<string[]> {
   return (await db.select({ code: skills.code }).from(skills).orderBy(skills.code)).map((r) => r.code);
