@@ -54,7 +54,14 @@ export function cpuMs(pid: number): number {
  */
 export function threadCpuMs(pid: number): { main: number; others: number } {
   let others = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) if (tid !== String(pid)) others += statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    if (tid === String(pid)) continue;
+    try {
+      others += statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+    } catch {
+      // A thread that ended between the listing and the read (a worker stopping): nothing to add.
+    }
+  }
   return { main: statCpuMs(`/proc/${pid}/task/${pid}/stat`), others };
 }
 
