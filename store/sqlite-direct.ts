@@ -12,9 +12,9 @@
  * every statement through this on SQLite, and through drizzle on PostgreSQL).
  *
  * A query this plan does not cover (a custom result mapper, a field path of more than one key: a
- * join's nested objects, which drizzle turns to null when the joined row is missing) is left to drizzle, as is any object that does not look as described below:
- * the shape of drizzle's prepared query is not public, and a drizzle that changes it must not change
- * what the store returns.
+ * join's nested objects, which drizzle turns to null when the joined row is missing) is left to
+ * drizzle, as is any object that does not look as described below: the shape of drizzle's prepared
+ * query is not public, and a drizzle that changes it must not change what the store returns.
  */
 import type Database from 'better-sqlite3';
 import { Column, is, Param, Placeholder, SQL } from 'drizzle-orm';
