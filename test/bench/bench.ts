@@ -81,8 +81,21 @@ function frontRates(asked: string | undefined): number[] {
   return rates;
 }
 const FRONT_PHASE_MS = 8_000;
-/** Before the front half, each side takes this many calls at 10/s, not counted (JIT, caches, pools). */
-const WARM_UP_CALLS = 100;
+/**
+ * Before the front half, each side takes this many calls at this rate, not counted (JIT, caches,
+ * pools). BENCH_WARM_UP=2400,40 (say) warms both sides longer: V8 is still optimising the server's
+ * call path well after 100 calls, and the floor's (much smaller) gets cheaper too.
+ */
+const WARM_UP = warmUp(process.env.BENCH_WARM_UP);
+
+function warmUp(asked: string | undefined): { calls: number; rate: number } {
+  if (asked === undefined || asked === '') return { calls: 100, rate: 10 };
+  const [calls, rate] = asked.split(',').map((part) => Number(part.trim()));
+  if (calls === undefined || rate === undefined || !Number.isInteger(calls) || calls < 1 || !Number.isInteger(rate) || rate < 1 || rate > 500) {
+    throw new Error(`BENCH_WARM_UP must be <calls>,<calls per second> (whole numbers, at most 500/s), got "${asked}"`);
+  }
+  return { calls, rate };
+}
 const AGENT_RATES = [5, 10, 20, 40, 60, 90, 120];
 const AGENT_PHASE_MS = 4_000;
 /** An agent-phase caller hangs up this long after dialling: greeting, ring, a short talk. */
@@ -453,7 +466,7 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
     { label: 'server', sim, child: server, probe: new FrontHalfProbe(sim) },
     { label: FLOOR_LABEL, sim: floorSim, child: floor, probe: new FrontHalfProbe(floorSim) },
   ];
-  for (const side of sides) await frontHalfRun(side, 10, WARM_UP_CALLS);
+  for (const side of sides) await frontHalfRun(side, WARM_UP.rate, WARM_UP.calls);
   stage = 'idle';
   const idleBefore = sides.map((side) => cpuMs(side.child.pid));
   const idleStarted = performance.now();
@@ -523,7 +536,7 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
       ...splitRows,
       '',
       loadAtStart,
-      `each side took ${WARM_UP_CALLS} calls first, not counted; idle CPU after them: ${idle.join(', ')}`,
+      `each side took ${WARM_UP.calls} calls first at ${WARM_UP.rate}/s, not counted; idle CPU after them: ${idle.join(', ')}`,
       'the bench process (both simulators and the callers) during each run: CPU share, event-loop delay p99/max, then the machine\'s load average:',
       '',
       `| calls/s | during the server run | during the ${FLOOR_LABEL} run |`,
