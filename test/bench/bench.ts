@@ -170,7 +170,16 @@ class FrontHalfProbe {
  * machines) falls on both alike; the ratio column is then this build against the other.
  */
 const OTHER_BUILD = process.env.BENCH_FLOOR_SERVER;
-const FLOOR_LABEL = OTHER_BUILD ? 'other build' : 'minimal app';
+/**
+ * BENCH_FLOOR_ROWS=1: the minimal app also writes and reads, per call, the rows the server must
+ * (minimal-rows.ts), on an SQLite file migrated and seeded like the server's. The ratio then tells
+ * the server's own overhead apart from the writes every 12345 application has to make.
+ */
+const FLOOR_ROWS = process.env.BENCH_FLOOR_ROWS === '1';
+if (FLOOR_ROWS && (OTHER_BUILD || process.env.BENCH_DB === 'postgres')) {
+  throw new Error('BENCH_FLOOR_ROWS is for the minimal app on SQLite: not with BENCH_FLOOR_SERVER or BENCH_DB=postgres');
+}
+const FLOOR_LABEL = OTHER_BUILD ? 'other build' : FLOOR_ROWS ? 'minimal app with rows' : 'minimal app';
 
 interface Side {
   label: 'server' | typeof FLOOR_LABEL;
@@ -360,7 +369,8 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
   const serverLog = new OutputTally(() => stage);
   const server = startServerChild('server', 'dist/main.js', sim, dbPath, httpPort, serverLog);
   const floorLog = new OutputTally(() => stage);
-  const floor = floorSim && (OTHER_BUILD ? await startOtherBuild(work, floorSim, OTHER_BUILD, floorLog) : startMinimalApp(floorSim, floorLog));
+  const floorRows = floorSim && FLOOR_ROWS ? await floorRowsDatabase(work) : undefined;
+  const floor = floorSim && (OTHER_BUILD ? await startOtherBuild(work, floorSim, OTHER_BUILD, floorLog) : startMinimalApp(floorSim, floorLog, floorRows));
   await Promise.all([healthy(serverUrl, 'server'), floor?.ready]);
 
   if (floorSim && floor) await frontHalf(sim, server, floorSim, floor.child, loadAtStart);
@@ -438,11 +448,26 @@ interface Floor {
   ready: Promise<unknown>;
 }
 
-function startMinimalApp(floorSim: PbxSim, log: OutputTally): Floor {
+/** BENCH_FLOOR_ROWS: the minimal app's database, migrated and seeded as the server's is. */
+async function floorRowsDatabase(work: string): Promise<string> {
+  const { dbPath, store } = await openBenchDatabase(work, 'cti-floor.db', 'the minimal app\'s database');
+  await store.close();
+  return dbPath;
+}
+
+/** The floor; `rowsDb`: with the server's rows written there (BENCH_FLOOR_ROWS). */
+function startMinimalApp(floorSim: PbxSim, log: OutputTally, rowsDb?: string): Floor {
   const child = startChild(
     'minimal app',
     'dist/test/bench/minimal-ari-app.js',
-    { ...process.env, MINIMAL_ARI_URL: floorSim.httpUrl, MINIMAL_ARI_USER: 'cti', MINIMAL_ARI_PASSWORD: 'cti-secret', MINIMAL_ARI_APP: 'hotline12345' },
+    {
+      ...process.env,
+      MINIMAL_ARI_URL: floorSim.httpUrl,
+      MINIMAL_ARI_USER: 'cti',
+      MINIMAL_ARI_PASSWORD: 'cti-secret',
+      MINIMAL_ARI_APP: 'hotline12345',
+      ...(rowsDb ? { MINIMAL_DB: rowsDb } : {}),
+    },
     (stream, line) => {
       if (stream === 'stderr' || line !== 'ready') log.note(`${stream}: ${line}`);
     },
@@ -545,7 +570,7 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
       '',
       ...(oddities.length > 0 ? oddities : ['every caller of both reached the holding bridge']),
       `targets:`,
-      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× the ${FLOOR_LABEL}'s, on each rate's median: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
+      `  server CPU per front-half call at most ${CPU_RATIO_GOAL}× that of the ${FLOOR_LABEL}, on each rate's median: ${verdict(cpuMet)} (highest ${fixed(worstCpu.ratio, 1)}× at ${worstCpu.rate} calls/s)`,
       `  server answer latency p99 under ${ANSWER_P99_GOAL_MS} ms up to ${ANSWER_P99_UP_TO_RATE} calls/s: ${verdict(p99Met)} (${lowRates.map((r) => `${r.rate}/s ${fixed(percentile(r.server.latencies, 99), 2)} ms`).join(', ')})`,
       `  every caller answered at ${ALL_ANSWERED_AT_RATE} calls/s: ${verdict(allAnsweredMet)} (server ${unanswered('server')} never answered; ${FLOOR_LABEL} ${unanswered('floor')})`,
       '',

@@ -3,7 +3,8 @@
  * StasisStart it answers and plays the 12345 greeting (the prompt and language the server plays); on
  * that playback's PlaybackFinished it puts the caller in its one holding bridge, which plays music on
  * hold. No database, no ticket, no routing, no logging. REST over an undici keep-alive Pool of 32
- * connections, events over one `ws` socket.
+ * connections, events over one `ws` socket. With MINIMAL_DB (a database migrated like the server's)
+ * it also writes and reads the rows the server must for each call (minimal-rows.ts), and nothing more.
  *
  * Run by `npm run bench` as a child process (`node dist/test/bench/minimal-ari-app.js`) with
  * MINIMAL_ARI_URL (the ARI HTTP base, e.g. http://127.0.0.1:8088), MINIMAL_ARI_USER,
@@ -13,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { WebSocket } from 'ws';
+import { MinimalRows } from './minimal-rows.js';
 
 const GREETING = 'sound:greeting-12345';
 const LANGUAGE = 'zh';
@@ -26,6 +28,7 @@ const baseUrl = env('MINIMAL_ARI_URL');
 const user = env('MINIMAL_ARI_USER', 'cti');
 const password = env('MINIMAL_ARI_PASSWORD');
 const app = env('MINIMAL_ARI_APP', 'hotline12345');
+const rows = process.env.MINIMAL_DB ? new MinimalRows(process.env.MINIMAL_DB) : null;
 
 const pool = new Pool(baseUrl, { connections: 32, keepAliveTimeout: 10_000 });
 const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -50,7 +53,7 @@ const greetings = new Map<string, string>();
 
 interface AriEventShape {
   type?: string;
-  channel?: { id?: string };
+  channel?: { id?: string; name?: string; caller?: { number?: string }; dialplan?: { exten?: string } };
   playback?: { id?: string; state?: string };
 }
 
@@ -64,8 +67,10 @@ async function main(): Promise<void> {
       const playbackId = randomUUID();
       greetings.set(playbackId, channelId);
       const channel = encodeURIComponent(channelId);
+      // With rows: the ticket is on disk before the greeting, as the server has it.
+      const recorded = rows?.arrive(channelId, event.channel.name ?? '', event.channel.caller?.number ?? '', event.channel.dialplan?.exten ?? '');
       tolerate(
-        ari('POST', `/channels/${channel}/answer`, {}).then(() =>
+        Promise.all([ari('POST', `/channels/${channel}/answer`, {}), recorded]).then(() =>
           ari('POST', `/channels/${channel}/play/${playbackId}`, { media: GREETING, lang: LANGUAGE }),
         ).catch((error: unknown) => {
           greetings.delete(playbackId);
@@ -78,6 +83,9 @@ async function main(): Promise<void> {
       greetings.delete(event.playback.id);
       if (event.playback.state !== 'done') return;
       tolerate(ari('POST', `/bridges/${encodeURIComponent(bridge.id)}/addChannel`, { channel: channelId }));
+      rows?.queued(channelId);
+    } else if (event.type === 'StasisEnd' && event.channel?.id) {
+      rows?.ended(event.channel.id);
     }
   };
 
@@ -98,7 +106,7 @@ async function main(): Promise<void> {
     socket.removeAllListeners('close');
     socket.close();
     if (failures > 0) process.stderr.write(`minimal-ari-app: ${failures} requests failed (callers gone)\n`);
-    void pool.close().finally(() => process.exit(0));
+    void Promise.allSettled([pool.close(), rows?.close()]).finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
