@@ -14,7 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { WebSocket } from 'ws';
-import { MinimalRows } from './minimal-rows.js';
 
 const GREETING = 'sound:greeting-12345';
 const LANGUAGE = 'zh';
@@ -28,7 +27,9 @@ const baseUrl = env('MINIMAL_ARI_URL');
 const user = env('MINIMAL_ARI_USER', 'cti');
 const password = env('MINIMAL_ARI_PASSWORD');
 const app = env('MINIMAL_ARI_APP', 'hotline12345');
-const rows = process.env.MINIMAL_DB ? new MinimalRows(process.env.MINIMAL_DB) : null;
+// Loaded only when asked: the floor without rows stays without a database driver.
+const rowsDb = process.env.MINIMAL_DB;
+const rows = rowsDb ? new (await import('./minimal-rows.js')).MinimalRows(rowsDb) : null;
 
 const pool = new Pool(baseUrl, { connections: 32, keepAliveTimeout: 10_000 });
 const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
