@@ -72,10 +72,15 @@ const CALLER_PATIENCE_MS = GREETING_MS + HOLD_MS;
 const ROUND_RATES = [10, 20, 40, 60, 80];
 const FRONT_RATES = frontRates(process.env.BENCH_FRONT_RATES);
 
+/** A rate the bench can place: whole calls per second, 1 to 500. */
+function isRate(rate: number | undefined): rate is number {
+  return rate !== undefined && Number.isInteger(rate) && rate >= 1 && rate <= 500;
+}
+
 function frontRates(asked: string | undefined): number[] {
   if (asked === undefined || asked === '') return [...ROUND_RATES, ...ROUND_RATES];
   const rates = asked.split(',').map((rate) => Number(rate.trim()));
-  if (!rates.every((rate) => Number.isInteger(rate) && rate >= 1 && rate <= 500)) {
+  if (!rates.every(isRate)) {
     throw new Error(`BENCH_FRONT_RATES must be whole calls per second from 1 to 500, separated by commas, got "${asked}"`);
   }
   return rates;
@@ -91,7 +96,7 @@ const WARM_UP = warmUp(process.env.BENCH_WARM_UP);
 function warmUp(asked: string | undefined): { calls: number; rate: number } {
   if (asked === undefined || asked === '') return { calls: 100, rate: 10 };
   const [calls, rate] = asked.split(',').map((part) => Number(part.trim()));
-  if (calls === undefined || rate === undefined || !Number.isInteger(calls) || calls < 1 || !Number.isInteger(rate) || rate < 1 || rate > 500) {
+  if (calls === undefined || !Number.isInteger(calls) || calls < 1 || !isRate(rate)) {
     throw new Error(`BENCH_WARM_UP must be <calls>,<calls per second> (whole numbers, at most 500/s), got "${asked}"`);
   }
   return { calls, rate };

@@ -11,6 +11,7 @@
  */
 import Database from 'better-sqlite3';
 import { open, type FileHandle } from 'node:fs/promises';
+import { shanghaiDay } from '../../store/time.js';
 
 interface Arrival {
   channelId: string;
@@ -28,9 +29,9 @@ interface OpenCall {
   queuedMs: number | null;
 }
 
-/** The Shanghai day of `ms` as yyMMdd, the ticket number's first six digits. */
-function ticketDay(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(2, 10).replaceAll('-', '');
+/** The Shanghai day of `at` as yyMMdd, the ticket number's first six digits (as tickets.ts draws them). */
+function ticketDay(at: string): string {
+  return shanghaiDay(new Date(at)).replaceAll('-', '').slice(2);
 }
 
 export class MinimalRows {
@@ -85,7 +86,7 @@ export class MinimalRows {
     );
     this.arrival = this.db.transaction((call: Arrival) => {
       const row = this.insertCall.get(call.channelId, call.channelId, call.name, call.caller, call.dialled, call.at) as { id: number };
-      const day = ticketDay(Date.parse(call.at));
+      const day = ticketDay(call.at);
       const { last } = this.nextNumber.get(day) as { last: number };
       const ticket = this.insertTicket.get(`${day}${String(last).padStart(4, '0')}`, call.channelId, row.id, call.caller, call.dialled, '12345', call.at, call.at) as {
         id: number;
