@@ -5,18 +5,19 @@
  * prepared statement belongs to the one connection, not to a handle).
  *
  * On PostgreSQL a drizzle prepared query is tied to the handle it was built on (the pool, or one
- * transaction's client), so it is built on the handle at hand each time; the key names the statement,
- * which node-postgres parses once per pooled connection.
+ * transaction's client): it is built once all the same, and run on the client of the handle at hand
+ * (pg-direct.ts); the key names the statement, which node-postgres parses once per pooled connection.
  */
 import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { connectionOf } from './connection.js';
 import type { Db } from './db.js';
 import { dialectOf } from './dialect.js';
+import { pgClientOf, pgDirectRun } from './pg-direct.js';
 import { directRun } from './sqlite-direct.js';
 
 const statements = new WeakMap<object, Map<string, unknown>>();
 
-/** The statement `build` makes, made once per SQLite connection. */
+/** The statement `build` makes, made once per database connection. */
 function prepared<H extends object, T>(db: H, key: string, build: (db: H) => T): T {
   const connection = connectionOf(db);
   let map = statements.get(connection);
@@ -47,14 +48,17 @@ export interface Statement<Q extends Preparable> {
 }
 
 /**
- * A query run many times with different values (`sql.placeholder(name)` in `build`): prepared once
- * per SQLite database, named on PostgreSQL.
+ * A query run many times with different values (`sql.placeholder(name)` in `build`): built and
+ * prepared once per database (on PostgreSQL also named, so each pooled connection parses it once).
  */
 export function statement<Q extends Preparable>(db: Db, key: string, build: (db: Db) => Q): Statement<Q> {
   if (dialectOf(db) === 'postgres') {
+    const direct = prepared(db, key, (d) => pgDirectRun(build(d).prepare(key)));
+    const client = pgClientOf(db);
     return {
       execute: async (values): Promise<StatementResult<Q>> => {
-        const result: unknown = await build(db).prepare(key).execute(values);
+        // Built anew on this handle only when drizzle's prepared query or handle looks otherwise than pg-direct.ts expects.
+        const result: unknown = direct && client ? await direct(client, values) : await build(db).prepare(key).execute(values);
         return result as StatementResult<Q>;
       },
     };

@@ -1,14 +1,16 @@
 /**
- * A statement prepared once (`statement()`, run on SQLite straight on the driver's statement by
- * sqlite-direct.ts) gives what the same query gives built and run by drizzle each time: the rows with
- * their JSON and boolean columns decoded, counts as numbers, inserted rows, run results, and the same
- * error for a missing value. On both databases (`CTI_TEST_DB=postgres` runs this file on PostgreSQL).
+ * A statement prepared once (`statement()`, run straight on the driver by sqlite-direct.ts on SQLite
+ * and pg-direct.ts on PostgreSQL) gives what the same query gives built and run by drizzle each time:
+ * the rows with their JSON and boolean columns decoded, counts as numbers, inserted rows, run results,
+ * and the same error for a missing value; inside a transaction it is part of that transaction. On
+ * both databases (`CTI_TEST_DB=postgres` runs this file on PostgreSQL).
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { changedRows, first, statement } from '../../store/prepared.js';
+import { pgClientOf, pgDirectRun } from '../../store/pg-direct.js';
 import { directRun } from '../../store/sqlite-direct.js';
-import { calls, findCallByLinkedId, recordCallArrival, setCallIvrSteps, skills } from '../../store/index.js';
+import { atomically, calls, findCallByLinkedId, recordCallArrival, setCallIvrSteps, skills } from '../../store/index.js';
 import { testStoresClosedAfterEach } from '../support/test-stores.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -68,5 +70,35 @@ describe('prepared statements', () => {
     expect(directRun(db.select().from(calls).where(eq(calls.linkedId, sql.placeholder('linkedId'))).prepare())).not.toBeNull();
     expect(directRun(db.select({ n: count() }).from(calls).prepare())).not.toBeNull();
     expect(directRun({ stmt: null })).toBeNull();
+  });
+
+  it('inside a transaction, write and read as part of it: seen there before the commit, gone with a rollback', async () => {
+    const { db } = await store();
+    const insert = statement(db, 'test-skill-insert-tx', (d) => d.insert(skills).values({ code: sql.placeholder('code'), name: sql.placeholder('name') }));
+    const byCode = (d: typeof db) => statement(d, 'test-skill-by-code-tx', (h) => h.select({ name: skills.name }).from(skills).where(eq(skills.code, sql.placeholder('code'))));
+    const failed = atomically(db, async (tx) => {
+      await statement(tx, 'test-skill-insert-tx', (d) => d.insert(skills).values({ code: sql.placeholder('code'), name: sql.placeholder('name') })).execute({ code: 'gone', name: '撤销' });
+      expect(await byCode(tx).execute({ code: 'gone' })).toEqual([{ name: '撤销' }]);
+      throw new Error('roll back');
+    });
+    await expect(failed).rejects.toThrow('roll back');
+    expect(await byCode(db).execute({ code: 'gone' })).toEqual([]);
+    // The same statements, outside any transaction, after having run inside one.
+    await insert.execute({ code: 'kept', name: '保留' });
+    expect(await byCode(db).execute({ code: 'kept' })).toEqual([{ name: '保留' }]);
+  });
+
+  it('on PostgreSQL, run the call path\'s queries straight on the pool or the transaction\'s client (a drizzle whose prepared queries look otherwise falls back)', async () => {
+    const { db, dialect } = await store();
+    if (dialect !== 'postgres') return;
+    expect(pgClientOf(db)).not.toBeNull();
+    await atomically(db, (tx) => {
+      expect(pgClientOf(tx)).not.toBeNull();
+      expect(pgClientOf(tx)).not.toBe(pgClientOf(db));
+      return Promise.resolve();
+    });
+    expect(pgDirectRun(db.select().from(calls).where(eq(calls.linkedId, sql.placeholder('linkedId'))).prepare())).not.toBeNull();
+    expect(pgDirectRun(db.select({ n: count() }).from(calls).prepare())).not.toBeNull();
+    expect(pgDirectRun({ params: [], queryConfig: { text: 'select 1' } })).toBeNull();
   });
 });
