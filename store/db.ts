@@ -18,7 +18,7 @@ import { enableConfigCache } from './config-cache.js';
 import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
 import { WalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
-import { registerSqliteClient } from './durability.js';
+import { registerPostgresPool, registerSqliteClient } from './durability.js';
 import { rawRows } from './prepared.js';
 
 /**
@@ -158,6 +158,7 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     await migratePg(drizzlePg(pool), { migrationsFolder: migrationsFolder('migrations-pg'), });
     registerDialect(db, 'postgres');
+    registerPostgresPool(db, pool, (client) => drizzlePg(client, { schema }) as unknown as Db);
     bindClock(db, clock);
     enableConfigCache(db);
     return { db, dialect: 'postgres', path: redactedUrl(url), close };

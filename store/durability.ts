@@ -21,11 +21,11 @@
  * SQLite has one connection: its transactions take turns through a lock, and run on one handle kept
  * for the purpose, so that work of another call arriving meanwhile is not mistaken for part of the open
  * transaction. BEGIN/COMMIT are statements prepared once (drizzle's `transaction()` builds a new
- * object every time, and cannot await).
+ * object every time, and cannot await). PostgreSQL's transactions each take a client of the pool and
+ * run on a drizzle handle kept for that client.
  */
 import type Database from 'better-sqlite3';
-import { sql } from 'drizzle-orm';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
 import { connectionOf, isTransactionHandle, registerTransactionHandle } from './connection.js';
 import type { Db } from './db.js';
 import type { WalSync } from './wal-sync.js';
@@ -125,29 +125,86 @@ async function sqliteTransaction<T>(kit: SqliteKit, durability: Durability, writ
   return result;
 }
 
-async function postgresTransaction<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
-  const pgDb = db as unknown as NodePgDatabase;
-  let tx: Db | null = null;
+/**
+ * PostgreSQL: the pool, and a drizzle handle per pooled client for the transactions run on it. The
+ * handle is built once per client and kept as long as the client lives: drizzle's own `transaction()`
+ * builds a transaction object and its BEGIN and COMMIT queries anew every time, which was a good part
+ * of a transaction's CPU on the call path.
+ */
+interface PostgresKit {
+  pool: pg.Pool;
+  handleFor: (client: pg.PoolClient) => Db;
+  handles: WeakMap<pg.PoolClient, Db>;
+}
+
+const postgresKits = new WeakMap<object, PostgresKit>();
+
+/** Called by the PostgreSQL opener: `handleFor` makes a drizzle handle over one client of `pool`. */
+export function registerPostgresPool(db: Db, pool: pg.Pool, handleFor: (client: pg.PoolClient) => Db): void {
+  postgresKits.set(connectionOf(db), { pool, handleFor, handles: new WeakMap() });
+}
+
+function transactionHandle(kit: PostgresKit, db: Db, client: pg.PoolClient): Db {
+  let tx = kit.handles.get(client);
+  if (!tx) {
+    tx = kit.handleFor(client);
+    registerTransactionHandle(tx, db);
+    kit.handles.set(client, tx);
+  }
+  return tx;
+}
+
+// A progress write commits without waiting for the WAL's flush (one round trip with its BEGIN).
+const BEGIN: Record<Durability, string> = { full: 'BEGIN', relaxed: 'BEGIN; SET LOCAL synchronous_commit = off' };
+
+async function postgresTransaction<T>(kit: PostgresKit, db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
+  const client = await kit.pool.connect();
+  const tx = transactionHandle(kit, db, client);
   const listeners: (() => void)[] = [];
+  endListeners.set(tx, listeners);
+  // A BEGIN, COMMIT or ROLLBACK that fails leaves the connection in doubt: the pool closes it.
+  let broken: Error | undefined;
+  // The connection lost while the transaction holds it (the server restarted, the session was ended):
+  // the query under way fails, which fails the transaction. pg-pool listens to a client only while it
+  // is idle, and an 'error' nobody hears would end the process: reported as the pool's, as an idle
+  // connection's loss is.
+  const onLost = (error: Error): void => {
+    broken = error;
+    kit.pool.emit('error', error, client);
+  };
+  client.on('error', onLost);
   try {
-    return await pgDb.transaction(async (pgTx) => {
-      tx = pgTx as unknown as Db;
-      registerTransactionHandle(tx, db);
-      endListeners.set(tx, listeners);
-      if (durability === 'relaxed') await pgTx.execute(sql`set local synchronous_commit = off`);
-      return write(tx);
+    await client.query(BEGIN[durability]).catch((error: unknown) => {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
     });
+    try {
+      const result = await write(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    }
   } finally {
+    endListeners.delete(tx);
+    client.removeListener('error', onLost);
+    client.release(broken);
     // After COMMIT or ROLLBACK has been answered: the change is visible to everyone, or gone.
-    if (tx) endListeners.delete(tx);
     for (const listener of listeners) listener();
   }
 }
 
 function run<T>(db: Db, durability: Durability, write: (tx: Db) => Promise<T>): Promise<T> {
   if (isTransactionHandle(db)) return write(db);
-  const kit = sqliteKits.get(connectionOf(db));
-  return kit ? sqliteTransaction(kit, durability, write) : postgresTransaction(db, durability, write);
+  const connection = connectionOf(db);
+  const kit = sqliteKits.get(connection);
+  if (kit) return sqliteTransaction(kit, durability, write);
+  const postgres = postgresKits.get(connection);
+  if (!postgres) throw new Error('the database was not opened by the store');
+  return postgresTransaction(postgres, db, durability, write);
 }
 
 /** Runs `write` in one transaction committed durably (given a transaction handle: as part of it). */

@@ -1,11 +1,15 @@
 /**
  * The PostgreSQL store's connection pool: a connection ended from outside (a restarted server, an
- * administrator's `pg_terminate_backend`) is reported and replaced, not fatal; closing the store
- * leaves no connection open. Runs on the machine's PostgreSQL whatever database the rest of the run uses.
+ * administrator's `pg_terminate_backend`) is reported and replaced, not fatal, also in the middle of a
+ * transaction; a progress write commits without waiting for the WAL's flush, and only it; closing the
+ * store leaves no connection open. Runs on the machine's PostgreSQL whatever database the rest of the
+ * run uses.
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findCallByLinkedId, openPostgresStore, type Store } from '../../store/index.js';
+import { sql } from 'drizzle-orm';
+import { atomically, findCallByLinkedId, openPostgresStore, progressWrite, skills, type Store } from '../../store/index.js';
+import { rawRows } from '../../store/prepared.js';
 import { createPostgresDatabase, TEST_PG_URL } from '../support/test-database.js';
 import { TestClock } from '../support/test-clock.js';
 import { waitFor } from '../support/sim-client.js';
@@ -52,6 +56,36 @@ describe('PostgreSQL pool', () => {
     await waitFor(() => lost.length > 0, 'the lost connection reported');
     expect(lost[0]?.message).toMatch(/terminating connection/);
     await expect(findCallByLinkedId(s.db, 'none')).resolves.toBeUndefined();
+  });
+
+  it('a progress write commits without waiting for the flush; a durable transaction, and the same connection afterwards, wait for it', async () => {
+    const { store: s } = await store();
+    const setting = async (db: Store['db']) => (await rawRows<{ value: string }>(db, sql`select current_setting('synchronous_commit') as value`))[0]?.value;
+    expect(await progressWrite(s.db, setting)).toBe('off');
+    expect(await atomically(s.db, setting)).toBe('on');
+    // One connection after the other on the same pool: SET LOCAL ended with its transaction.
+    expect(await setting(s.db)).toBe('on');
+    expect(await progressWrite(s.db, async (tx) => (await rawRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`))[0]?.pid)).toBe(
+      (await rawRows<{ pid: number }>(s.db, sql`select pg_backend_pid() as pid`))[0]?.pid,
+    );
+  });
+
+  it('a transaction whose connection is ended midway fails whole, the loss is reported, and the next one runs on a new connection', async () => {
+    const lost: Error[] = [];
+    const { store: s } = await store(lost);
+    const failed = atomically(s.db, async (tx) => {
+      await tx.insert(skills).values({ code: 'half', name: '一半' });
+      const [own] = await rawRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+      await admin((client) => client.query('select pg_terminate_backend($1)', [own?.pid]));
+      await tx.insert(skills).values({ code: 'rest', name: '另一半' });
+    });
+    await expect(failed).rejects.toThrow();
+    await waitFor(() => lost.length > 0, 'the lost connection reported');
+    expect(lost[0]?.message).toMatch(/terminating connection/);
+    await atomically(s.db, async (tx) => {
+      await tx.insert(skills).values({ code: 'after', name: '之后' });
+    });
+    expect((await s.db.select({ code: skills.code }).from(skills)).map((r) => r.code)).toEqual(['after']);
   });
 
   it('closing the store leaves no connection open on the server, so ending sessions afterwards (a dropped database) reaches none of it', async () => {
