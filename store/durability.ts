@@ -162,20 +162,21 @@ async function postgresTransaction<T>(kit: PostgresKit, db: Db, durability: Dura
   const tx = transactionHandle(kit, db, client);
   const listeners: (() => void)[] = [];
   endListeners.set(tx, listeners);
-  // A BEGIN, COMMIT or ROLLBACK that fails leaves the connection in doubt: the pool closes it.
-  let broken: Error | undefined;
+  // A BEGIN or ROLLBACK that fails (a failed COMMIT is rolled back) leaves the connection in doubt,
+  // as does its loss: the pool closes it instead of handing it out again.
+  let broken = false;
   // The connection lost while the transaction holds it (the server restarted, the session was ended):
   // the query under way fails, which fails the transaction. pg-pool listens to a client only while it
   // is idle, and an 'error' nobody hears would end the process: reported as the pool's, as an idle
   // connection's loss is.
   const onLost = (error: Error): void => {
-    broken = error;
+    broken = true;
     kit.pool.emit('error', error, client);
   };
   client.on('error', onLost);
   try {
     await client.query(BEGIN[durability]).catch((error: unknown) => {
-      broken = error instanceof Error ? error : new Error(String(error));
+      broken = true;
       throw error;
     });
     try {
@@ -183,8 +184,8 @@ async function postgresTransaction<T>(kit: PostgresKit, db: Db, durability: Dura
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
       });
       throw error;
     }

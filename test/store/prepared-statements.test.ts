@@ -74,17 +74,17 @@ describe('prepared statements', () => {
 
   it('inside a transaction, write and read as part of it: seen there before the commit, gone with a rollback', async () => {
     const { db } = await store();
-    const insert = statement(db, 'test-skill-insert-tx', (d) => d.insert(skills).values({ code: sql.placeholder('code'), name: sql.placeholder('name') }));
+    const insert = (d: typeof db) => statement(d, 'test-skill-insert-tx', (h) => h.insert(skills).values({ code: sql.placeholder('code'), name: sql.placeholder('name') }));
     const byCode = (d: typeof db) => statement(d, 'test-skill-by-code-tx', (h) => h.select({ name: skills.name }).from(skills).where(eq(skills.code, sql.placeholder('code'))));
     const failed = atomically(db, async (tx) => {
-      await statement(tx, 'test-skill-insert-tx', (d) => d.insert(skills).values({ code: sql.placeholder('code'), name: sql.placeholder('name') })).execute({ code: 'gone', name: '撤销' });
+      await insert(tx).execute({ code: 'gone', name: '撤销' });
       expect(await byCode(tx).execute({ code: 'gone' })).toEqual([{ name: '撤销' }]);
       throw new Error('roll back');
     });
     await expect(failed).rejects.toThrow('roll back');
     expect(await byCode(db).execute({ code: 'gone' })).toEqual([]);
     // The same statements, outside any transaction, after having run inside one.
-    await insert.execute({ code: 'kept', name: '保留' });
+    await insert(db).execute({ code: 'kept', name: '保留' });
     expect(await byCode(db).execute({ code: 'kept' })).toEqual([{ name: '保留' }]);
   });
 
