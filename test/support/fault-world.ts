@@ -103,16 +103,30 @@ export class Seat {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed to a server process that must know its own address before it starts (the standby
+ * advertises it; a killed server comes back on it). Taken below the kernel's ephemeral range
+ * (32768–60999 here): a port probed free there can be taken by any outgoing connection of the
+ * parallel test files (PostgreSQL, the simulators, HTTP) before the server binds it, which failed
+ * the takeover matrix with EADDRINUSE. Below it only another listener can hold one, and the probe
+ * sees that.
+ */
+const FIXED_PORTS = { from: 20_000, count: 12_000 };
+
+function listensOn(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = FIXED_PORTS.from + Math.floor(Math.random() * FIXED_PORTS.count);
+    if (await listensOn(port)) return port;
+  }
+  throw new Error(`no free port between ${FIXED_PORTS.from} and ${FIXED_PORTS.from + FIXED_PORTS.count}`);
 }
 
 export interface WorldOptions {
