@@ -425,6 +425,9 @@ const SERVER_NODE_ARGS = [
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
 ];
 
+/** BENCH_FLOOR_CPU_PROF=<dir>: the minimal app writes its V8 CPU profile there too, to set beside the server's. */
+const FLOOR_NODE_ARGS = process.env.BENCH_FLOOR_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLOOR_CPU_PROF}`] : [];
+
 /** A server child (`main`: its build's entry point) on `sim`, with `dbPath` and the bench's settings. */
 function startServerChild(label: string, main: string, sim: PbxSim, dbPath: string, httpPort: number, log: OutputTally): BenchChild {
   return startChild(
@@ -476,6 +479,7 @@ function startMinimalApp(floorSim: PbxSim, log: OutputTally, rowsDb?: string): F
     (stream, line) => {
       if (stream === 'stderr' || line !== 'ready') log.note(`${stream}: ${line}`);
     },
+    { nodeArgs: FLOOR_NODE_ARGS },
   );
   return { child, ready: child.waitForLine(/^ready$/, 30_000) };
 }
