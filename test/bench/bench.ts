@@ -37,7 +37,8 @@ import { cpSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { watchLoopDelay } from './loop-delay.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
@@ -239,8 +240,7 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
     load: NaN,
   };
   const interval = 1000 / rate;
-  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  loopDelay.enable();
+  const loopDelay = watchLoopDelay();
   const benchCpuBefore = process.cpuUsage();
   const cpuBefore = cpuMs(side.child.pid);
   const threadsBefore = threadCpuMs(side.child.pid);
@@ -282,11 +282,10 @@ async function frontHalfRun(side: Side, rate: number, total = Math.round((rate *
   const threadsAfter = threadCpuMs(side.child.pid);
   result.loopCpuPerCall = (threadsAfter.main - threadsBefore.main) / total;
   result.otherThreadsCpuPerCall = (threadsAfter.others - threadsBefore.others) / total;
-  loopDelay.disable();
+  loopDelay.stop();
   const benchCpu = process.cpuUsage(benchCpuBefore);
   result.benchCpuPercent = (benchCpu.user + benchCpu.system) / 10 / (performance.now() - started);
-  result.loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
-  result.loopDelayMaxMs = loopDelay.max / 1e6;
+  ({ p99Ms: result.loopDelayP99Ms, maxMs: result.loopDelayMaxMs } = loopDelay.figures());
   result.load = loadavg()[0] ?? NaN;
   if (side.child.exit !== null) throw new Error(`the ${side.label} exited (${side.child.exit}) during ${stage}`);
   stage = 'between runs';
@@ -570,7 +569,7 @@ async function frontHalf(sim: PbxSim, server: BenchChild, floorSim: PbxSim, floo
       '',
       loadAtStart,
       `each side took ${WARM_UP.calls} calls first at ${WARM_UP.rate}/s, not counted; idle CPU after them: ${idle.join(', ')}`,
-      'the bench process (both simulators and the callers) during each run: CPU share, event-loop delay p99/max, then the machine\'s load average:',
+      'the bench process (both simulators and the callers) during each run: CPU share, event-loop delay p99/max (beyond the monitor\'s 5 ms tick), then the machine\'s load average:',
       '',
       `| calls/s | during the server run | during the ${FLOOR_LABEL} run |`,
       '|---:|---:|---:|',

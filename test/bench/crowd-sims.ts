@@ -5,7 +5,7 @@
  * told, on the machine's clock (bench-clock.ts), when a caller enters or leaves a holding bridge and
  * when an agent's phone starts ringing: the ring is one end of every pop.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchLoopDelay } from './loop-delay.js';
 import type { PbxSim } from '../pbx-sim/index.js';
 import type { PbxEvent } from '../pbx-sim/core/events.js';
 import { machineMs } from './bench-clock.js';
@@ -108,9 +108,8 @@ export class SimCalls {
 /** Simulators in the bench process: their events are timed on its event loop, delays and all. */
 export function localSims(nodes: readonly { name: string; sim: PbxSim }[], onStop: (what: string, stop: () => void) => void): CrowdSims {
   const calls = new SimCalls(nodes);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-  onStop('the event-loop monitor', () => delay.disable());
+  const delay = watchLoopDelay();
+  onStop('the event-loop monitor', () => delay.stop());
   return {
     names: nodes.map((n) => n.name),
     where: 'the bench process',
@@ -124,7 +123,7 @@ export function localSims(nodes: readonly { name: string; sim: PbxSim }[], onSto
     hangUp: (node, channelId) => Promise.resolve(calls.hangUp(node, channelId)),
     channels: () => Promise.resolve(calls.counts()),
     loopDelay: () => {
-      const figures = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+      const figures = delay.figures();
       delay.reset();
       return Promise.resolve(figures);
     },

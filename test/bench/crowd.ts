@@ -27,7 +27,8 @@
  * Both ends of a pop are timed on the machine's clock (bench-clock.ts) in the process where they
  * happen: the ring where the simulator runs, the `call.offered` in the desktops' process.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { watchLoopDelay } from './loop-delay.js';
 import type { Db } from '../../store/index.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 import { machineMs } from './bench-clock.js';
@@ -315,8 +316,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   setStage(`${title}: agents made ready`);
   const readyAt = new Map<string, number>();
   const readied: string[] = [];
-  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  loopDelay.enable();
+  const loopDelay = watchLoopDelay();
   // Counted afresh from here: the delays while the pops are timed.
   await Promise.all([sims.loopDelay(), host.loopDelay()]);
   const cpuBeforePops = cpuMs(server.pid);
@@ -344,7 +344,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
   const refused = answers.filter((a) => !a.ok).length;
   await waitFor(() => readied.every((ext) => offered.has(ext)), 'every readied agent offered a call', 10_000).catch(() => undefined);
   await sleep(500);
-  loopDelay.disable();
+  loopDelay.stop();
   const [simsDelay, desksDelay] = await Promise.all([sims.loopDelay(), host.loopDelay()]);
   const cpuPerPop = (cpuMs(server.pid) - cpuBeforePops) / Math.max(1, offered.size);
   const callerNode = new Map(placedCallers.map((c) => [c.number, c.node]));
@@ -450,7 +450,7 @@ export async function crowdPhase(options: CrowdOptions): Promise<CrowdResult> {
       several,
       simsDelay,
       desksDelay,
-      benchDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
+      benchDelay: loopDelay.figures(),
       clocks,
     }),
     `stopping: desktops closed and callers hung up in ${fixed(stopMs / 1000, 1)} s${gone ? '' : ` (${channelsLeft} of the ${title}'s channels were still there after 30 s)`}${leftOver > 0 ? `; the simulator had ${leftOver} channels of before when the phase began` : ''}`,

@@ -4,7 +4,7 @@
  * sent as they happen. On SIGTERM, or when the bench is gone (the channel closes), the host stops
  * what it runs and exits.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchLoopDelay } from './loop-delay.js';
 import { machineMs } from './bench-clock.js';
 import { HOST_READY_LINE, type CommonReply, type CommonRequest, type EventEnvelope, type ReplyEnvelope, type RequestEnvelope } from './host-messages.js';
 
@@ -20,11 +20,10 @@ export interface HostHandlers<Request, Reply> {
 
 /** Serves the bench's requests; returns how the host sends an event. */
 export function serveHost<Request extends { type: string }, Reply, Event>(handlers: HostHandlers<Request, Reply>): (event: Event) => void {
-  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  loopDelay.enable();
+  const loopDelay = watchLoopDelay();
   const common = (request: CommonRequest): CommonReply => {
     if (request.type === 'ping') return { type: 'pong', now: machineMs() };
-    const reply: CommonReply = { type: 'loop-delay', p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+    const reply: CommonReply = { type: 'loop-delay', ...loopDelay.figures() };
     loopDelay.reset();
     return reply;
   };
