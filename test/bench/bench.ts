@@ -34,7 +34,6 @@
  * same scale.
  */
 import { cpSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +41,7 @@ import { watchLoopDelay } from './loop-delay.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
+import { freePort } from '../support/free-port.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { openBenchDatabase } from './bench-database.js';
 import { atCleanUp, cleanUp, cpuMs, peakRssMb, startChild, threadCpuMs, type BenchChild } from './children.js';
@@ -117,17 +117,6 @@ const CPU_RATIO_GOAL = 2;
 const ANSWER_P99_GOAL_MS = 5;
 const ANSWER_P99_UP_TO_RATE = 40;
 const ALL_ANSWERED_AT_RATE = 80;
-
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 
 /** Waits until a process has used at most one clock tick in 200 ms (its backlog is worked off), up to 6 s. */
 async function quiet(pid: number): Promise<void> {

@@ -56,7 +56,7 @@ async function statementsOf(db: Db, read: () => Promise<unknown>): Promise<strin
 }
 
 /** The plan of `text` run with `values` on the database at `location`, one line per step. */
-async function planOf(db: Db, location: string, text: string, values: unknown[]): Promise<string> {
+async function queryPlan(db: Db, location: string, text: string, values: unknown[]): Promise<string> {
   if (dialectOf(db) === 'postgres') {
     const client = new pg.Client({ connectionString: location });
     await client.connect();
@@ -84,7 +84,7 @@ describe("a caller's history", () => {
     const { db, location } = await storeWithLocation();
     const [text] = (await statementsOf(db, () => countCallsFromSince(db, CALLER, SINCE))).filter((t) => /count\(\*\)/i.test(t));
     expect(text).toBeDefined();
-    const plan = await planOf(db, location, text ?? '', [CALLER, SINCE]);
+    const plan = await queryPlan(db, location, text ?? '', [CALLER, SINCE]);
     expect(plan).toMatch(/calls_caller_arrived_idx/);
     expect(plan).toMatch(dialectOf(db) === 'postgres' ? /Index Only Scan/ : /COVERING INDEX/);
   });
@@ -93,7 +93,7 @@ describe("a caller's history", () => {
     const { db, location } = await storeWithLocation();
     const [text] = (await statementsOf(db, () => listTicketsOfCaller(db, CALLER, 6))).filter((t) => /from "tickets"/.test(t));
     expect(text).toBeDefined();
-    const plan = await planOf(db, location, text ?? '', [CALLER]);
+    const plan = await queryPlan(db, location, text ?? '', [CALLER]);
     expect(plan).toMatch(/tickets_caller_created_idx/);
     expect(plan).not.toMatch(dialectOf(db) === 'postgres' ? /Sort/ : /TEMP B-TREE/);
   });

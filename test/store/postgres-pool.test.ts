@@ -29,7 +29,6 @@ async function admin<T>(query: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Ends every session on `database` from outside, over `client`; how many there were. */
 /**
  * What a connection ended by the server reports: usually its FATAL message, but when the closed socket's
  * reset reaches the client before that message has been read, Node's `read ECONNRESET` (or pg's own words
@@ -37,6 +36,7 @@ async function admin<T>(query: (client: pg.Client) => Promise<T>): Promise<T> {
  */
 const CONNECTION_LOST = /terminating connection|ECONNRESET|Connection terminated unexpectedly/;
 
+/** Ends every session on `database` from outside, over `client`; how many there were. */
 const endSessionsOn = async (client: pg.Client, database: string) =>
   (await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [database])).rowCount ?? 0;
 

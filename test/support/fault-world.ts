@@ -10,13 +10,13 @@
  * say which node they are on; a channel's node is also the prefix of its id (the node's system name).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { hashPasswordSync } from '../../softphone-bridge/auth/passwords.js';
 import { calls, missedCalls, openDatabase, seedDemo, tickets, type Db, type Store } from '../../store/index.js';
 import { createPostgresDatabase, testDatabaseLocation } from './test-database.js';
+import { freePort } from './free-port.js';
 import { linkPbxSims, startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from './agent-desktop.js';
 import type { SimOptions } from './harness.js';
@@ -101,32 +101,6 @@ export class Seat {
   answered(): string[] {
     return this.desk.received.filter((m) => m.type === 'call.answered').map((m) => m.callId as string);
   }
-}
-
-/**
- * Ports handed to a server process that must know its own address before it starts (the standby
- * advertises it; a killed server comes back on it). Taken below the kernel's ephemeral range
- * (32768–60999 here): a port probed free there can be taken by any outgoing connection of the
- * parallel test files (PostgreSQL, the simulators, HTTP) before the server binds it, which failed
- * the takeover matrix with EADDRINUSE. Below it only another listener can hold one, and the probe
- * sees that.
- */
-const FIXED_PORTS = { from: 20_000, count: 12_000 };
-
-function listensOn(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = FIXED_PORTS.from + Math.floor(Math.random() * FIXED_PORTS.count);
-    if (await listensOn(port)) return port;
-  }
-  throw new Error(`no free port between ${FIXED_PORTS.from} and ${FIXED_PORTS.from + FIXED_PORTS.count}`);
 }
 
 export interface WorldOptions {
