@@ -38,6 +38,8 @@ interface SimBridge {
 interface Booted {
   server: RunningServer;
   passes: Record<string, unknown>[];
+  /** Every line the server logged (info and up), for a failure to tell what happened. */
+  lines: Record<string, unknown>[];
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -60,11 +62,13 @@ async function world(): Promise<{ sim: PbxSim; dbPath: string; clock: TestClock 
 
 async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Booted> {
   const passes: Record<string, unknown>[] = [];
+  const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;
         const entry = JSON.parse(line) as Record<string, unknown>;
+        lines.push(entry);
         if (entry.msg === 'reconciled with the PBX') passes.push(entry);
       }
       done();
@@ -82,7 +86,34 @@ async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Boot
   };
   await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
   await waitFor(() => passes.length >= 1, 'the first reconciliation', 10_000);
-  return { server, passes };
+  return { server, passes, lines };
+}
+
+/**
+ * What the server logged about a call, its agents and anything at warn or above, one line each: a
+ * timeout in a scenario that passes nearly always then says where the call stopped.
+ */
+function storyOf(lines: Record<string, unknown>[], callId: string): string {
+  const start = Number(lines[0]?.['time'] ?? 0);
+  const field = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+  return lines
+    .filter((l) => l['callId'] === callId || l['agentId'] !== undefined || Number(l['level']) >= 40)
+    .slice(-60)
+    .map((l) => {
+      const err = l['err'] as { message?: string } | string | undefined;
+      const why = typeof err === 'string' ? err : (err?.message ?? '');
+      return `+${Number(l['time']) - start}ms ${field(l['level'])} ${field(l['msg'])} ${field(l['callId'])} ${field(l['agentId'])} ${why}`.trimEnd();
+    })
+    .join('\n');
+}
+
+/** `waitFor`, whose timeout error carries the server's story of the call. */
+async function waitForCall<T>(booted: Booted, callId: string, check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number): Promise<T> {
+  try {
+    return await waitFor(check, what, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the server's log of it:\n${storyOf(booted.lines, callId)}`, { cause: error });
+  }
 }
 
 const rowOf = async (server: RunningServer, linkedId: string) => (await server.store.db.select().from(calls).where(eq(calls.linkedId, linkedId)).limit(1))[0];
@@ -355,7 +386,7 @@ describe('restart recovery', () => {
       await d.command('agent.ready');
     }
     // The caller taken back in the greeting hears the (now ordinary) greeting again and queues too.
-    for (const id of live.keys()) await waitFor(async () => (await rowOf(server, id))?.outcome === 'answered', `${id} answered`, 30_000);
+    for (const id of live.keys()) await waitForCall(second, id, async () => (await rowOf(server, id))?.outcome === 'answered', `${id} answered`, 30_000);
     // The row may say answered a moment before the desktop hears of it: each desk hangs up its call before it closes.
     for (const id of live.keys()) await (await waitFor(() => hangups.get(id), `${id} hung up by the agent`));
     for (const d of desks) d.close();
