@@ -23,15 +23,34 @@ const BUSY_DEVICE_STATES = new Set(['INUSE', 'BUSY', 'RINGING', 'RINGINUSE', 'ON
 export function trackPhonePresence(deps: { node: string; ari: AriConnection; ami: AmiConnection; agents: AgentRegistry; log: Logger }): () => void {
   const { node, ari, ami, agents, log } = deps;
 
+  // A listing tells each phone's state as Asterisk handled the request; an event heard after the
+  // request went out is at least as new. Without this, a listing answered late (a slow link, a busy
+  // loop) put back a call the phone had meanwhile hung up, and that phone was never offered a call
+  // again: no event comes for a phone that stays idle. Counted per fact, as events tell one or both.
+  let heard = 0;
+  const registrationHeard = new Map<string, number>();
+  const useHeard = new Map<string, number>();
+  const setRegistered = (endpoint: string, registered: boolean) => {
+    registrationHeard.set(endpoint, ++heard);
+    agents.setPhoneRegistered(endpoint, registered, node);
+  };
+  const setInUse = (endpoint: string, inUse: boolean) => {
+    useHeard.set(endpoint, ++heard);
+    agents.setPhoneInUse(endpoint, inUse, node);
+  };
+
   const refresh = () => {
     // AMI may come up first: ARI's own 'connected' asks once it is there.
     if (!ari.isConnected) return;
+    const asked = heard;
+    const older = (when: Map<string, number>, endpoint: string) => (when.get(endpoint) ?? 0) <= asked;
     ari
       .listEndpoints()
       .then((endpoints) => {
         for (const e of endpoints) {
-          agents.setPhoneRegistered(`${e.technology}/${e.resource}`, e.state === 'online', node);
-          agents.setPhoneInUse(`${e.technology}/${e.resource}`, e.channelIds.length > 0, node);
+          const endpoint = `${e.technology}/${e.resource}`;
+          if (older(registrationHeard, endpoint)) agents.setPhoneRegistered(endpoint, e.state === 'online', node);
+          if (older(useHeard, endpoint)) agents.setPhoneInUse(endpoint, e.channelIds.length > 0, node);
         }
       })
       .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not list endpoints'));
@@ -39,7 +58,7 @@ export function trackPhonePresence(deps: { node: string; ari: AriConnection; ami
 
   const onAri = (event: AriEvent) => {
     if (event.type !== 'EndpointStateChange') return;
-    agents.setPhoneRegistered(`${event.endpoint.technology}/${event.endpoint.resource}`, event.endpoint.state === 'online', node);
+    setRegistered(`${event.endpoint.technology}/${event.endpoint.resource}`, event.endpoint.state === 'online');
   };
 
   const onAmi = (event: AmiEvent) => {
@@ -47,15 +66,14 @@ export function trackPhonePresence(deps: { node: string; ari: AriConnection; ami
       const aor = event.fields.aor;
       const status = event.fields.contactstatus;
       if (!aor || !status) return;
-      if (status === 'Reachable' || status === 'Created' || status === 'Updated') agents.setPhoneRegistered(`PJSIP/${aor}`, true, node);
-      else if (status === 'Removed' || status === 'Unreachable') agents.setPhoneRegistered(`PJSIP/${aor}`, false, node);
+      if (status === 'Reachable' || status === 'Created' || status === 'Updated') setRegistered(`PJSIP/${aor}`, true);
+      else if (status === 'Removed' || status === 'Unreachable') setRegistered(`PJSIP/${aor}`, false);
     } else if (event.name === 'DeviceStateChange') {
       const device = event.fields.device;
       const state = event.fields.state;
       if (!device?.startsWith('PJSIP/') || !state) return;
-      if (UNREGISTERED_DEVICE_STATES.has(state)) agents.setPhoneRegistered(device, false, node);
-      else agents.setPhoneRegistered(device, true, node);
-      agents.setPhoneInUse(device, BUSY_DEVICE_STATES.has(state), node);
+      setRegistered(device, !UNREGISTERED_DEVICE_STATES.has(state));
+      setInUse(device, BUSY_DEVICE_STATES.has(state));
     }
   };
 

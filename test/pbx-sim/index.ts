@@ -51,6 +51,8 @@ export interface PbxSimOptions {
   amiUsers?: AmiUser[];
   /** Told of every authenticated ARI REST request, before it is handled (what a client sent); a returned promise holds it until it settles. */
   onAriRequest?: (request: AriRequestRecord) => void | Promise<void>;
+  /** Told of every ARI REST request once handled, before its answer goes out; a returned promise holds the answer (a slow way back). */
+  onAriAnswer?: (request: AriRequestRecord, status: number) => void | Promise<void>;
   logger?: PbxLogger;
 }
 
@@ -123,6 +125,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     }),
     sessionLimit: readHttpSessionLimit(configDir),
     ...(options.onAriRequest ? { onAriRequest: options.onAriRequest } : {}),
+    ...(options.onAriAnswer ? { onAriAnswer: options.onAriAnswer } : {}),
     ...(logger ? { logger } : {}),
   });
   let ami: Awaited<ReturnType<typeof startAmiServer>>;

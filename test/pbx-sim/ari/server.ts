@@ -40,6 +40,12 @@ export interface HttpServerOptions {
    * promise holds the request until it settles, as a slow PBX would (a test's window between two steps).
    */
   onAriRequest?: (request: AriRequestRecord) => void | Promise<void>;
+  /**
+   * Told of every ARI REST request once it has been handled, before its answer is sent. A returned
+   * promise holds the answer until it settles, as a slow network on the way back would: the client
+   * gets the PBX's state as it was when the request was handled, after whatever happened since.
+   */
+  onAriAnswer?: (request: AriRequestRecord, status: number) => void | Promise<void>;
   logger?: PbxLogger;
 }
 
@@ -126,7 +132,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
     const body = parseBody(req, raw, style);
-    if (style === 'ari') await opts.onAriRequest?.({ method, path, query: [...url.searchParams], body });
+    const record: AriRequestRecord = { method, path, query: [...url.searchParams], body };
+    if (style === 'ari') await opts.onAriRequest?.(record);
     const match = router.match(method, path);
     if (match.kind === 'no-route') throw new HttpError(404, 'Resource not found', style);
     if (match.kind === 'no-method') {
@@ -134,7 +141,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       const result = new HttpError(405, style === 'ari' ? 'Invalid method' : `Method ${method} not allowed`, style).toResult();
       return { ...result, headers: { Allow: match.allow.join(',') } };
     }
-    return match.handler(new Params(url.searchParams, body, match.path));
+    const result = await match.handler(new Params(url.searchParams, body, match.path));
+    if (style === 'ari') await opts.onAriAnswer?.(record, result.status);
+    return result;
   };
 
   const handleAri = async (req: IncomingMessage, url: URL): Promise<HttpResult> => {
