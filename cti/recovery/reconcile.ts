@@ -35,7 +35,7 @@ import {
   type TicketRow,
 } from '../../store/index.js';
 import type { IvrStep } from '../../ivr/interpreter.js';
-import type { AriBridge, AriChannel } from '../ari/ari-types.js';
+import { AriError, type AriBridge, type AriChannel } from '../ari/ari-types.js';
 import { internodeEndpoint } from '../nodes/pbx-ari.js';
 import type { CallContext } from '../calls/call-context.js';
 import { CallerHistory } from '../calls/caller-history.js';
@@ -428,7 +428,14 @@ class Pass {
       if (call.hasEnded) continue;
       await this.ctx.ari.getChannel(call.channelId).then(
         () => undefined,
-        () => this.finishLater(call, 'caller'),
+        (error: unknown) => {
+          // Only Asterisk's "not found" says the caller left. A request that failed or got no answer
+          // says nothing of them: ending the call would leave a caller who is there in silence, the
+          // worse of the two mistakes (a call kept for a caller who left is the rarer case: they
+          // would have had to leave within this pass).
+          if (error instanceof AriError && error.status === 404) this.finishLater(call, 'caller');
+          else this.ctx.log.warn({ callId: call.callId, err: (error as Error).message }, 'reconcile: could not check that the caller is still there; the call is kept');
+        },
       );
     }
   }

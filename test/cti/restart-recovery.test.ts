@@ -15,7 +15,8 @@ import { calls, findActiveRoute, missedCalls, openDatabase, tickets, updateRoute
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { testLoggerInto } from '../support/test-logger.js';
-import { registerPhones, testConfig } from '../support/harness.js';
+import { registerPhones, testConfig, type SimOptions } from '../support/harness.js';
+import { HttpError } from '../pbx-sim/ari/http.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
 import { testDatabaseLocation } from '../support/test-database.js';
@@ -47,9 +48,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-async function world(): Promise<{ sim: PbxSim; dbPath: string; clock: TestClock }> {
+async function world(options: Pick<SimOptions, 'onAriAnswer'> = {}): Promise<{ sim: PbxSim; dbPath: string; clock: TestClock }> {
   // A long greeting keeps a caller in the greeting phase for as long as a test needs.
-  const sim = await startPbxSim({ amiPort: 0, httpPort: 0, core: { soundDurations: { 'greeting-slow': 3600 } } });
+  const sim = await startPbxSim({ ...options, amiPort: 0, httpPort: 0, core: { soundDurations: { 'greeting-slow': 3600 } } });
   const dir = mkdtempSync(join(tmpdir(), 'cti-restart-'));
   const database = await testDatabaseLocation(join(dir, 'cti.db'));
   cleanups.push(async () => {
@@ -331,6 +332,35 @@ describe('restart recovery', () => {
     expect(await again.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
     await waitFor(() => endedAnswered(second.server, id), 'the row ended answered');
     again.close();
+    await hangupCaller(sim, id);
+  });
+
+  it('a failed check of a caller taken back is no proof that they left: the call is kept and served', async () => {
+    // Asterisk answers the one check of this caller's channel with an error (not "not found").
+    let failCheckOf: string | null = null;
+    const { sim, dbPath, clock } = await world({
+      onAriAnswer: (request) => {
+        if (failCheckOf === null || request.method !== 'GET' || request.path !== `/channels/${failCheckOf}`) return;
+        failCheckOf = null;
+        throw new HttpError(500, 'Internal Server Error');
+      },
+    });
+    await registerPhones(sim, ['1001']);
+    const first = await boot(sim, dbPath, clock);
+    const id = await queuedCall(sim, first.server, '13600000021');
+    await first.server.close();
+
+    failCheckOf = id;
+    const second = await boot(sim, dbPath, clock);
+    expect(failCheckOf).toBeNull();
+    expect(second.passes[0]).toMatchObject({ requeued: 1, closedAbandoned: 0 });
+    expect(await rowOf(second.server, id)).toMatchObject({ state: 'queued', endedAt: null });
+    const desk = await AgentDesktop.login(second.server.httpUrl, '1001');
+    await desk.command('agent.ready');
+    await desk.next('call.answered', (m) => m.callId === id, 15_000);
+    expect(await rowOf(second.server, id)).toMatchObject({ outcome: 'answered' });
+    expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+    desk.close();
     await hangupCaller(sim, id);
   });
 
