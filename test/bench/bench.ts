@@ -413,11 +413,14 @@ const SERVER_NODE_ARGS = [
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
 ];
 
+/** BENCH_OTHER_NODE_ARGS: node options for BENCH_FLOOR_SERVER's build only, to compare two settings of one build side by side. */
+const OTHER_NODE_ARGS = [...SERVER_NODE_ARGS, ...(process.env.BENCH_OTHER_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? [])];
+
 /** BENCH_FLOOR_CPU_PROF=<dir>: the minimal app writes its V8 CPU profile there too, to set beside the server's. */
 const FLOOR_NODE_ARGS = process.env.BENCH_FLOOR_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLOOR_CPU_PROF}`] : [];
 
 /** A server child (`main`: its build's entry point) on `sim`, with `dbPath` and the bench's settings. */
-function startServerChild(label: string, main: string, sim: PbxSim, dbPath: string, httpPort: number, log: OutputTally): BenchChild {
+function startServerChild(label: string, main: string, sim: PbxSim, dbPath: string, httpPort: number, log: OutputTally, nodeArgs = SERVER_NODE_ARGS): BenchChild {
   return startChild(
     label,
     main,
@@ -431,7 +434,7 @@ function startServerChild(label: string, main: string, sim: PbxSim, dbPath: stri
       CTI_ARI_PASSWORD: 'cti-secret',
     },
     (stream, line) => serverLine(log, stream, line),
-    { nodeArgs: SERVER_NODE_ARGS },
+    { nodeArgs },
   );
 }
 
@@ -478,7 +481,7 @@ async function startOtherBuild(work: string, floorSim: PbxSim, main: string, log
   await createSeatAgents(store.db, SEATS, '压测坐席', passwordHash, generalSkillId);
   await store.close();
   const httpPort = await freePort();
-  const child = startServerChild(FLOOR_LABEL, main, floorSim, dbPath, httpPort, log);
+  const child = startServerChild(FLOOR_LABEL, main, floorSim, dbPath, httpPort, log, OTHER_NODE_ARGS);
   return { child, ready: healthy(`http://127.0.0.1:${httpPort}`, FLOOR_LABEL) };
 }
 
