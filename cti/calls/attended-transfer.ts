@@ -19,7 +19,7 @@ import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
 import { popOnRing } from './blind-transfer.js';
-import { missedRingReason, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { afterUnansweredRing, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
@@ -115,7 +115,7 @@ export class AttendedTransfer implements CallFlow {
       this.call.publish({ type: 'call.consult.answered', agentId: this.agentId, target: this.target.label });
       return;
     }
-    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'missed', null, missedRingReason(this.leg.failure));
+    if (this.target.agentId !== null) afterUnansweredRing(this.ctx.agents, this.target.agentId, this.leg.failure);
     if (this.agentGone) await this.requeue(`${this.target.label} ${ringFailureText(this.leg.failure)}，坐席已离开，来电人回到队列`);
     else await this.backToCaller('declined');
   }

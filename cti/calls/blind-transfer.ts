@@ -19,7 +19,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { missedRingReason, ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { afterUnansweredRing, ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
@@ -112,7 +112,7 @@ export class BlindTransfer implements CallFlow {
       return;
     }
     this.machine.move('not-answered', `${target.label} ${ringFailureText(leg.failure)}，来电人回到队列`);
-    if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'missed', null, missedRingReason(leg.failure));
+    if (target.agentId !== null) afterUnansweredRing(this.ctx.agents, target.agentId, leg.failure);
     this.ctx.log.warn({ callId: this.call.callId, target: target.label }, 'blind transfer not answered; caller back to the queue');
     this.settle();
     await this.call.requeue(null);

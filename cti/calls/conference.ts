@@ -21,7 +21,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { missedRingReason, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { afterUnansweredRing, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
 import type { ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
@@ -103,7 +103,7 @@ export class Conference implements CallFlow {
       this.machine.move('not-answered', `${this.target.label} ${why}，回到来电人`);
       if (this.target.agentId !== null) {
         if (outcome === 'answered') this.ctx.agents.release(this.target.agentId);
-        else this.ctx.agents.transition(this.target.agentId, 'missed', null, missedRingReason(leg.failure));
+        else afterUnansweredRing(this.ctx.agents, this.target.agentId, leg.failure);
       }
       this.settle();
       await this.call.callerHold.release().catch(() => undefined);

@@ -300,6 +300,13 @@ export class InboundCall implements QueueMember {
       this.fire('no-answer');
       return false;
     }
+    if (outcome === 'missed' && leg.failure === 'not-placed') {
+      // Asterisk never answered the request: no phone rang and no pop was shown. The agent stays
+      // ready, the caller in line (the queue offers again; not while the node's link is down).
+      this.ctx.agents.transition(agentId, 'offer-cancelled', null);
+      if (!this.ended) this.fire('no-answer');
+      return false;
+    }
     if (outcome === 'missed' && leg.failure === 'line-lost') {
       // The agent's node died while the phone rang: nobody missed anything. Not ready (the phone cannot
       // be reached, so the call must not come straight back), with the reason, and no missed-ring alert.

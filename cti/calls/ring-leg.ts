@@ -10,7 +10,7 @@
  * rejection 17 and BUSY, a phone with no contact an HTTP 500 "Allocation failed" and no events).
  */
 import { randomUUID } from 'node:crypto';
-import type { AriEvent } from '../ari/ari-types.js';
+import { AriError, type AriEvent } from '../ari/ari-types.js';
 import type { OfferWithdrawal } from '../events/domain-events.js';
 import type { OwnChannelRole } from '../stasis/channel-role.js';
 import { maskDialString } from '../logging.js';
@@ -24,8 +24,12 @@ export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, call
   return outcome === 'missed' ? 'no-answer' : callerGone ? 'caller-hung-up' : 'cancelled';
 }
 
-/** Why a leg was not answered. `line-lost`: the leg crossed to another node over the inter-node trunk and that line failed (line-failure.ts). */
-export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost';
+/**
+ * Why a leg was not answered. `line-lost`: the leg crossed to another node over the inter-node trunk
+ * and that line failed (line-failure.ts). `not-placed`: Asterisk never answered the originate (the
+ * link was down, every try refused, or no answer in time), so no phone is known to have rung.
+ */
+export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost' | 'not-placed';
 
 const FAILURE_TEXT: Record<RingFailure, string> = {
   'no-answer': '无人接听',
@@ -35,6 +39,7 @@ const FAILURE_TEXT: Record<RingFailure, string> = {
   congestion: '线路拥塞',
   'trunk-down': '中继线路故障',
   'line-lost': '所在交换节点线路中断',
+  'not-placed': '呼叫未能发出',
 };
 
 /**
@@ -44,6 +49,15 @@ const FAILURE_TEXT: Record<RingFailure, string> = {
  */
 export function missedRingReason(failure: RingFailure | null): string {
   return failure === 'line-lost' ? '交换节点故障' : '未接';
+}
+
+/**
+ * The agent whose phone a leg was for, once it went unanswered: 示忙 with the reason, unless the ring
+ * never went out (`not-placed`): nobody missed anything, and the agent is ready again.
+ */
+export function afterUnansweredRing(agents: CallContext['agents'], agentId: number, failure: RingFailure | null): void {
+  if (failure === 'not-placed') agents.transition(agentId, 'offer-cancelled', null);
+  else agents.transition(agentId, 'missed', null, missedRingReason(failure));
 }
 
 /** What an agent is told when a leg failed, e.g. "对方忙". */
@@ -153,7 +167,14 @@ export function ringLeg(
     .catch((error: unknown) => {
       // A trunk dial string carries the citizen's number (click-to-call, callbacks): masked.
       ctx.log.warn({ callId: call.callId, endpoint: maskDialString(endpoint), err: (error as Error).message }, 'could not ring the phone');
-      // A trunk that cannot be dialled is a trunk fault; a phone with no contact is unreachable.
+      if (!(error instanceof AriError) || error.status === undefined) {
+        // No answer from Asterisk: it may still have taken the request, so the leg is hung up in case
+        // it rings; that says nothing of the phone or the trunk.
+        ctx.ari.hangup(legId).catch(() => undefined);
+        fail('not-placed');
+        return;
+      }
+      // Asterisk refused it: a trunk that cannot be dialled is a trunk fault; a phone with no contact is unreachable.
       fail(endpoint.includes('@') ? 'trunk-down' : 'unreachable');
     });
 

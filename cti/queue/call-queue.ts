@@ -173,7 +173,9 @@ export class CallQueue {
     const agents = this.ctx.agents.availability();
     // Nobody to ring: nothing to sort (with a thousand callers waiting, every arrival would sort them all).
     if (!agents.some(isFreeAgent)) return;
-    const free = [...this.entries.values()].filter((e) => !e.offering);
+    // Nobody is rung through a node whose link is down: the offer could not go out, and its callers
+    // are taken up again by the reconciliation when it is back (which offers them then).
+    const free = [...this.entries.values()].filter((e) => !e.offering && this.ctx.ari.isNodeConnected(e.node));
     if (free.length === 0) return;
     const assignments = assignCalls(
       free.map((e) => e.waiting),

@@ -107,7 +107,7 @@ describe('control API errors', () => {
     expect((await post('/calls', JSON.stringify({ from: '1', to: '2', colour: 'red' }))).status).toBe(400);
     const faults = await post('/faults', JSON.stringify({ kind: 'meteor' }));
     expect(faults.status).toBe(400);
-    expect(await faults.json()).toEqual({ error: 'field \'kind\' must be one of "drop-ami", "drop-ari", "restart"' });
+    expect(await faults.json()).toEqual({ error: 'field \'kind\' must be one of "drop-ami", "drop-ari", "cut-ari-events", "restart"' });
     const dtmf = await post('/channels/nope/dtmf', JSON.stringify({ digits: '1' }));
     expect(dtmf.status).toBe(404);
     expect(await dtmf.json()).toEqual({ error: "channel 'nope' not found" });

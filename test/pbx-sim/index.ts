@@ -10,7 +10,7 @@
 import { startAmiServer } from './ami/server.js';
 import { ApiDocs, resolveApiDocsDir } from './ari/api-docs.js';
 import { startHttpServer } from './ari/server.js';
-import type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
+import type { AriRequestRecord, AriRequestVerdict, HttpSessionStats } from './ari/server.js';
 import { defaultConfigDir, loadPbxConfig } from './config/load.js';
 import { readAmiUsers, readAriUsers, readAsteriskOptions, readHttpSessionLimit, type AmiUser } from './config/readers.js';
 import type { PbxConfig, PbxLogger } from './core/pbx.js';
@@ -21,7 +21,7 @@ import type { FaultKind } from './control/routes.js';
 export { Pbx } from './core/pbx.js';
 export { linkPbxSims } from './link.js';
 export type { LinkedNode } from './link.js';
-export type { AriRequestRecord, HttpSessionStats } from './ari/server.js';
+export type { AriRequestRecord, AriRequestVerdict, HttpSessionStats } from './ari/server.js';
 export type { PbxConfig, PbxLogger } from './core/pbx.js';
 
 export interface PbxSimOptions {
@@ -49,8 +49,8 @@ export interface PbxSimOptions {
   core?: Partial<PbxConfig>;
   /** AMI users instead of those of `configDir`'s manager.conf (e.g. the recording lab's, without eventfilter). */
   amiUsers?: AmiUser[];
-  /** Told of every authenticated ARI REST request, before it is handled (what a client sent); a returned promise holds it until it settles. */
-  onAriRequest?: (request: AriRequestRecord) => void | Promise<void>;
+  /** Told of every authenticated ARI REST request, before it is handled (what a client sent); a returned promise holds it until it settles, `'drop'` loses it (the connection closes unanswered). */
+  onAriRequest?: (request: AriRequestRecord) => AriRequestVerdict | Promise<AriRequestVerdict>;
   /** Told of every ARI REST request once handled, before its answer goes out; a returned promise holds the answer (a slow way back). */
   onAriAnswer?: (request: AriRequestRecord, status: number) => void | Promise<void>;
   logger?: PbxLogger;
@@ -96,6 +96,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     logger?.info(`pbx-sim: fault ${kind}`);
     if (kind === 'drop-ami') ami.dropConnections();
     else if (kind === 'drop-ari') http.dropWebSockets();
+    else if (kind === 'cut-ari-events') http.cutWebSockets(downtimeMs);
     else {
       // Asterisk dies: sockets drop, every call is gone without events; it comes back after a while.
       core.booted = false;

@@ -38,8 +38,10 @@ export interface HttpServerOptions {
   /**
    * Told of every authenticated ARI REST request (path under `/ari`), before it is handled. A returned
    * promise holds the request until it settles, as a slow PBX would (a test's window between two steps).
+   * `'drop'` (returned or resolved) closes the connection instead, unanswered and unhandled: the request
+   * was lost on the way, as on a network failure.
    */
-  onAriRequest?: (request: AriRequestRecord) => void | Promise<void>;
+  onAriRequest?: (request: AriRequestRecord) => AriRequestVerdict | Promise<AriRequestVerdict>;
   /**
    * Told of every ARI REST request once it has been handled, before its answer is sent. A returned
    * promise holds the answer until it settles, as a slow network on the way back would: the client
@@ -58,6 +60,12 @@ export interface AriRequestRecord {
   body: unknown;
 }
 
+/** What `onAriRequest` makes of a request: nothing (handled as usual) or `'drop'`. */
+export type AriRequestVerdict = void | 'drop';
+
+/** Thrown inside the request's handling when it is to be dropped unanswered. */
+class DroppedRequest extends Error {}
+
 /** The HTTP sessions (connections, WebSockets included) as the session limit counts them. */
 export interface HttpSessionStats {
   limit: number;
@@ -73,6 +81,8 @@ export interface HttpServerHandle {
   readonly port: number;
   /** Close every ARI events WebSocket (clients see the connection drop). */
   dropWebSockets(): void;
+  /** Close every ARI events WebSocket and answer new ones 503 for `ms`, while REST goes on being answered. */
+  cutWebSockets(ms: number): void;
   sessions(): HttpSessionStats;
   /** Close the next `count` new connections on arrival, as the session limit does. */
   refuseConnections(count: number): void;
@@ -133,7 +143,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const raw = await readBody(req);
     const body = parseBody(req, raw, style);
     const record: AriRequestRecord = { method, path, query: [...url.searchParams], body };
-    if (style === 'ari') await opts.onAriRequest?.(record);
+    if (style === 'ari' && (await opts.onAriRequest?.(record)) === 'drop') throw new DroppedRequest();
     const match = router.match(method, path);
     if (match.kind === 'no-route') throw new HttpError(404, 'Resource not found', style);
     if (match.kind === 'no-method') {
@@ -177,6 +187,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       else result = { status: 404, body: { message: 'Not Found' } };
       send(res, result);
     } catch (err) {
+      if (err instanceof DroppedRequest) {
+        req.socket.destroy();
+        return;
+      }
       if (err instanceof HttpError) {
         send(res, err.toResult());
         return;
@@ -204,6 +218,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const sockets = new Set<Duplex>();
   const stats: HttpSessionStats = { limit: opts.sessionLimit, open: 0, peak: 0, refused: 0 };
   let refuseNext = 0;
+  /** Until when new event sockets are refused (the `cut-ari-events` fault). */
+  let eventsCutUntil = 0;
   server.on('connection', (s) => {
     if (refuseNext > 0 || sockets.size >= opts.sessionLimit) {
       const forced = refuseNext > 0;
@@ -222,6 +238,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ari/events') return reject(socket, 404, 'Resource not found');
+    if (performance.now() < eventsCutUntil) return reject(socket, 503, 'Service Unavailable');
     if (!authenticate(opts.ariUsers, req.headers.authorization, url.searchParams.get('api_key'))) {
       return reject(socket, 401, 'Authentication required', `WWW-Authenticate: Basic realm="${REALM}"\r\n`);
     }
@@ -250,6 +267,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   return {
     port,
     dropWebSockets: () => events.dropAll(),
+    cutWebSockets: (ms) => {
+      eventsCutUntil = performance.now() + ms;
+      events.dropAll();
+    },
     sessions: () => ({ ...stats, open: sockets.size }),
     refuseConnections: (count) => {
       refuseNext += count;

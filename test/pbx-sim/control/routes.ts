@@ -14,8 +14,8 @@ import type { HttpSessionStats } from '../ari/server.js';
 import { Router } from '../ari/router.js';
 import { fail, objectBody, optBool, optEnum, optNumber, optString, reqString } from './validate.js';
 
-export type FaultKind = 'drop-ami' | 'drop-ari' | 'restart';
-const FAULTS: readonly FaultKind[] = ['drop-ami', 'drop-ari', 'restart'];
+export type FaultKind = 'drop-ami' | 'drop-ari' | 'cut-ari-events' | 'restart';
+const FAULTS: readonly FaultKind[] = ['drop-ami', 'drop-ari', 'cut-ari-events', 'restart'];
 const ANSWER_MODES = ['auto', 'manual', 'busy', 'noanswer'] as const;
 const DTMF = /^[0-9*#A-Da-d]+$/;
 const NUMBER = /^[+]?[0-9A-Za-z*#]+$/;
@@ -227,7 +227,7 @@ export function controlRoutes(ctx: ControlContext): Router {
     if (kind === undefined) fail(400, `field 'kind' is required: one of ${FAULTS.map((f) => `"${f}"`).join(', ')}`);
     const downtimeMs = optNumber(body, 'downtimeMs', 0, 60_000) ?? 500;
     ctx.fault(kind, downtimeMs);
-    return { status: 202, body: { kind, downtimeMs: kind === 'restart' ? downtimeMs : 0 } };
+    return { status: 202, body: { kind, downtimeMs: kind === 'restart' || kind === 'cut-ari-events' ? downtimeMs : 0 } };
   });
 
   router.on('GET', '/http', () => ({ status: 200, body: ctx.httpSessions() }));
