@@ -31,6 +31,8 @@ export class MissedCallCallbacks {
   }
 
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
+    // With no link to Asterisk nobody can be called: an attempt now would only use up one of the citizen's.
+    if (!this.ctx.ari.anyConnected) return;
     const policy = await callbackPolicy(this.ctx.db);
     if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
     const due = (await listPendingMissedCalls(this.ctx.db)).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && !this.dialling.has(m.callerNumber));

@@ -52,6 +52,8 @@ export class SurveyCallbacks {
 
   /** One pass: starts the calls that are due; resolves when they have all finished. */
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
+    // With no link to Asterisk nobody can be called: an attempt now would only use up one of the citizen's.
+    if (!this.ctx.ari.anyConnected) return;
     try {
       await this.ready;
       const policy = await callbackPolicy(this.ctx.db);

@@ -87,6 +87,11 @@ export class PbxAri extends EventEmitter<PbxAriEvents> {
     return this.nodes.every((n) => n.ari.isConnected);
   }
 
+  /** Some node's event socket is up: something can be placed and followed. */
+  get anyConnected(): boolean {
+    return this.nodes.some((n) => n.ari.isConnected);
+  }
+
   nodeNames(): string[] {
     return this.nodes.map((n) => n.name);
   }

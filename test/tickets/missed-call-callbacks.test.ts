@@ -46,4 +46,18 @@ describe('missed-call callbacks', () => {
     await h.server.missedCallbacks.runOnce();
     expect((await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).limit(1))[0]?.status).toBe('unreachable');
   });
+
+  it('uses up no attempt while the link to Asterisk is down', async () => {
+    await putSetting(h.server.store.db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 1 });
+    const { missedId } = await abandon('13800132222');
+    await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
+    const entry = async () => (await h.server.store.db.select().from(missedCalls).where(eq(missedCalls.id, missedId)).limit(1))[0];
+    expect((await simRequest(h.sim.httpUrl, 'POST', '/sim/faults', { kind: 'cut-ari-events', downtimeMs: 1500 })).status).toBe(202);
+    await waitFor(() => !h.server.link.status().ari, 'the server sees its ARI link down');
+    await h.server.missedCallbacks.runOnce();
+    expect(await entry()).toMatchObject({ status: 'pending', attempts: 0 });
+    await waitFor(() => h.server.link.status().ari, 'the link back', 10_000);
+    await h.server.missedCallbacks.runOnce();
+    expect(await entry()).toMatchObject({ status: 'pending', attempts: 1 });
+  });
 });

@@ -167,6 +167,14 @@ describe('survey callback campaign', () => {
     h.sim.core.subscribe((event) => {
       if (event.type === 'playback.started') played.push({ channel: event.playback.targetUri.replace('channel:', ''), media: event.playback.mediaUri });
     });
+    // While the link to Asterisk is down the campaign calls nobody and uses up no attempt.
+    expect((await simRequest(h.sim.httpUrl, 'POST', '/sim/faults', { kind: 'cut-ari-events', downtimeMs: 1500 })).status).toBe(202);
+    await waitFor(() => !h.server.link.status().ari, 'the server sees its ARI link down');
+    await h.server.surveyCallbacks.runOnce();
+    const untouched = await api<{ ticket: { status: string }; history: { kind: string }[] }>(supervisor, 'GET', `/api/v1/tickets/${number}`);
+    expect(untouched.body.ticket.status).toBe('closed');
+    expect(untouched.body.history.map((e) => e.kind)).not.toContain('start-callback');
+    await waitFor(() => h.server.link.status().ari, 'the link back', 10_000);
     const run = h.server.surveyCallbacks.runOnce();
     const question = await waitFor(() => played.find((p) => p.media === 'sound:survey-question'), 'the survey question on the callback leg');
     const leg = (await simRequest<{ name: string; dialplan: { exten: string } }>(h.sim.httpUrl, 'GET', `/sim/channels/${question.channel}`)).body;
