@@ -79,6 +79,7 @@ export const RECONCILE_CATEGORIES = [
   'snoopsHungUp',
   'bridgesDestroyed',
   'recordingsStopped',
+  'failed',
 ] as const;
 export type ReconcileCategory = (typeof RECONCILE_CATEGORIES)[number];
 export type ReconcileCounts = Record<ReconcileCategory, number>;
@@ -452,7 +453,15 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   const liveIds = new Set(live.map((c) => c.callId));
   const ofNode = (row: CallRow) => (row.node === null ? deps.firstNode : row.node === deps.node);
   const rows = (await listOpenCalls(ctx.db)).filter((row) => ofNode(row) && !liveIds.has(row.linkedId));
-  for (const row of rows) await pass.checkRow(row);
+  for (const row of rows) {
+    // One call that cannot be taken back (Asterisk refused a step) must not leave the others behind it in silence.
+    try {
+      await pass.checkRow(row);
+    } catch (error) {
+      ctx.log.error({ err: error, callId: row.linkedId, caller: maskNumber(row.callerNumber) }, 'reconcile: this call could not be taken back; the next pass tries again');
+      pass.counts.failed++;
+    }
+  }
   pass.admitUnknown(new Set([...live.map((c) => c.channelId), ...rows.map((r) => r.channelId)]));
   if (deps.firstPass) await pass.sweepLeftovers();
   await pass.confirmRebuilt();

@@ -364,6 +364,41 @@ describe('restart recovery', () => {
     await hangupCaller(sim, id);
   });
 
+  it('a call that cannot be taken back does not stop the others from being taken back', async () => {
+    // Asterisk refuses to make the bridge one answered call needs again (500); the queued caller behind it must not pay for it.
+    let refuseBridge: string | null = null;
+    const { sim, dbPath, clock } = await world({
+      onAriAnswer: (request) => {
+        if (refuseBridge === null || request.method !== 'POST' || request.path !== '/bridges') return;
+        if (!request.query.some(([key, value]) => key === 'name' && value === refuseBridge)) return;
+        refuseBridge = null;
+        throw new HttpError(500, 'Internal Server Error');
+      },
+    });
+    await registerPhones(sim, ['1001', '1002']);
+    const first = await boot(sim, dbPath, clock);
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    const talking = await answeredCall(sim, first.server, desk, '13600000031');
+    const waiting = await queuedCall(sim, first.server, '13600000032');
+    desk.close();
+    await first.server.close();
+    // The call's bridge is gone when the server comes back (so it must make it again).
+    const callBridge = (await simBridges(sim)).find((b) => b.name === `call-${talking}`);
+    const auth = `Basic ${Buffer.from('cti:cti-secret').toString('base64')}`;
+    expect((await fetch(`${sim.httpUrl}/ari/bridges/${callBridge?.id ?? ''}`, { method: 'DELETE', headers: { authorization: auth } })).status).toBe(204);
+
+    refuseBridge = `call-${talking}`;
+    const second = await boot(sim, dbPath, clock);
+    expect(refuseBridge).toBeNull();
+    expect(second.passes[0]).toMatchObject({ requeued: 1, failed: 1 });
+    const other = await AgentDesktop.login(second.server.httpUrl, '1002');
+    await other.command('agent.ready');
+    await other.next('call.answered', (m) => m.callId === waiting, 15_000);
+    expect(await other.command('call.hangup', { callId: waiting })).toMatchObject({ ok: true });
+    other.close();
+    for (const id of [talking, waiting]) await hangupCaller(sim, id);
+  });
+
   it('calls arriving while the server dies: nobody is left in silence and no row stays in progress', async () => {
     const { sim, dbPath, clock } = await world();
     await registerPhones(sim, ['1001', '1002']);
