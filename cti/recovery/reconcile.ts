@@ -326,7 +326,13 @@ class Pass {
     if (!bridge) bridge = await this.ctx.ari.createBridge('mixing', `call-${row.linkedId}`, { node: this.deps.node });
     this.keptBridges.add(bridge.id);
     const outside = [caller.id, agentLeg.id].filter((id) => this.bridgeOf.get(id)?.id !== bridge.id);
-    if (outside.length > 0) await this.ctx.ari.addToBridge(bridge.id, outside);
+    if (outside.length > 0) {
+      await this.ctx.ari.addToBridge(bridge.id, outside).catch((error: unknown) => {
+        // A leg that left since the listing (400 "Channel not found"): the check at the end of the pass
+        // (confirmRebuilt) finds it gone and ends the call as its hang-up would have.
+        if (!(error instanceof AriError && error.kind === 'not-found')) throw error;
+      });
+    }
     // A held caller or one waiting through a consultation had music on their own channel.
     await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
     await this.ctx.ari.stopBridgeMoh(bridge.id).catch(() => undefined);
@@ -423,21 +429,39 @@ class Pass {
     }
   }
 
-  /** A caller who left between the listing and the rebuild is noticed now that the call listens. */
+  /**
+   * A caller, or the agent (or party) they were given back to, who left between the listing and the
+   * rebuild is noticed now that the call listens: their hang-up event went to nobody.
+   */
   async confirmRebuilt(): Promise<void> {
     for (const call of this.rebuilt) {
       if (call.hasEnded) continue;
-      await this.ctx.ari.getChannel(call.channelId).then(
-        () => undefined,
-        (error: unknown) => {
-          // Only Asterisk's "not found" says the caller left. A request that failed or got no answer
-          // says nothing of them: ending the call would leave a caller who is there in silence, the
-          // worse of the two mistakes (a call kept for a caller who left is the rarer case: they
-          // would have had to leave within this pass).
-          if (error instanceof AriError && error.status === 404) this.finishLater(call, 'caller');
-          else this.ctx.log.warn({ callId: call.callId, err: (error as Error).message }, 'reconcile: could not check that the caller is still there; the call is kept');
-        },
-      );
+      if (!(await this.stillThere(call.channelId, call.callId))) {
+        this.finishLater(call, 'caller');
+        continue;
+      }
+      const party = call.agentLegId;
+      if (party !== null && !(await this.stillThere(party, call.callId))) {
+        this.decide(call.callId, call.summary.callerNumber, 'party left during the pass: call ends as after their hang-up', { leg: party });
+        this.finishLater(call, 'agent');
+      }
+    }
+  }
+
+  /**
+   * Only Asterisk's "not found" says a channel is gone. A request that failed or got no answer says
+   * nothing of it: ending the call would leave a caller who is there in silence, the worse of the two
+   * mistakes (a call kept for someone who left is the rarer case: they would have had to leave within
+   * this pass).
+   */
+  private async stillThere(channelId: string, callId: string): Promise<boolean> {
+    try {
+      await this.ctx.ari.getChannel(channelId);
+      return true;
+    } catch (error) {
+      if (error instanceof AriError && error.status === 404) return false;
+      this.ctx.log.warn({ callId, channelId, err: (error as Error).message }, 'reconcile: could not check that a channel is still there; the call is kept');
+      return true;
     }
   }
 }

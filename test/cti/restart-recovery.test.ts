@@ -364,6 +364,37 @@ describe('restart recovery', () => {
     await hangupCaller(sim, id);
   });
 
+  it('an agent who hangs up while the server takes the call back is noticed: the call ends, the agent is free', async () => {
+    // The agent's leg is still up when Asterisk lists the channels and gone right after; its hang-up
+    // event reaches a server that does not follow that leg yet.
+    let hangUpAfterListing: string | null = null;
+    const { sim, dbPath, clock } = await world({
+      onAriAnswer: (request) => {
+        if (hangUpAfterListing === null || request.method !== 'GET' || request.path !== '/channels') return;
+        const leg = hangUpAfterListing;
+        hangUpAfterListing = null;
+        sim.core.hangup(leg);
+      },
+    });
+    await registerPhones(sim, ['1001']);
+    const first = await boot(sim, dbPath, clock);
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    const id = await answeredCall(sim, first.server, desk, '13600000041');
+    desk.close();
+    await first.server.close();
+    const agentLeg = (await simChannels(sim)).find((c) => c.id.startsWith('agent-'));
+    expect(agentLeg).toBeDefined();
+
+    hangUpAfterListing = agentLeg?.id ?? null;
+    const second = await boot(sim, dbPath, clock);
+    expect(hangUpAfterListing).toBeNull();
+    expect(second.passes[0]).toMatchObject({ reconnected: 1 });
+    await waitFor(() => endedAnswered(second.server, id), 'the call ended as answered');
+    const agent = () => second.server.calls.agents.list().find((a) => a.login === '1001');
+    await waitFor(() => agent() !== undefined && agent()?.state !== 'on_call', 'the agent no longer on the call');
+    await hangupCaller(sim, id);
+  });
+
   it('a call that cannot be taken back does not stop the others from being taken back', async () => {
     // Asterisk refuses to make the bridge one answered call needs again (500); the queued caller behind it must not pay for it.
     let refuseBridge: string | null = null;
