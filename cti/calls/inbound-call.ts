@@ -46,6 +46,9 @@ type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary;
 export const AGENT_LINE_LOST_TARGET = '重新排队';
 export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来电人按原排队位置重新排队';
 
+/** Waits before trying again to put a caller in the line after the PBX refused a step. */
+const JOIN_RETRY_MS = [1000, 3000] as const;
+
 export class InboundCall implements QueueMember {
   readonly callId: string;
   /** The call row's id. */
@@ -262,7 +265,31 @@ export class InboundCall implements QueueMember {
     if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
     // A caller back in line after losing their agent keeps their place (not their bridge: they left it).
     const keep = place ?? (since === undefined ? undefined : { queuedAtMs: since, bridgeId: null });
-    await this.queue.join(this, { id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, keep);
+    await this.joinQueue({ id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, keep);
+  }
+
+  /**
+   * Into the line. A step the PBX refused (making the holding bridge, its music, moving the caller in)
+   * is tried again after 1 and then 3 s; after that the caller is told the service is unavailable and
+   * put on the missed-call list, never left outside the line in silence.
+   */
+  private async joinQueue(skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
+    for (const retryInMs of [...JOIN_RETRY_MS, null]) {
+      try {
+        await this.queue.join(this, skill, priority, place);
+        return;
+      } catch (error) {
+        if (this.ended) return;
+        if (retryInMs === null) {
+          this.ctx.log.error({ err: error, callId: this.callId, skill: skill.code }, 'caller could not be put in the queue: told so, and to be called back');
+          await this.port.play([PROMPTS.serviceUnavailable]).catch(() => undefined);
+          await this.finish('system', undefined, { callBack: true });
+          return;
+        }
+        this.ctx.log.warn({ callId: this.callId, skill: skill.code, retryInMs, err: (error as Error).message }, 'caller not put in the queue; trying again');
+        await new Promise((resolve) => setTimeout(resolve, retryInMs));
+      }
+    }
   }
 
   /** QueueMember: ring the chosen agent; true when the call is connected to them. */
