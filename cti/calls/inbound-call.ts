@@ -29,7 +29,7 @@ import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
-import { missedRingReason, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { afterUnansweredRing, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
 
 /** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
@@ -330,7 +330,7 @@ export class InboundCall implements QueueMember {
     if (outcome === 'missed' && leg.failure === 'not-placed') {
       // Asterisk never answered the request: no phone rang and no pop was shown. The agent stays
       // ready, the caller in line (the queue offers again; not while the node's link is down).
-      this.ctx.agents.transition(agentId, 'offer-cancelled', null);
+      afterUnansweredRing(this.ctx.agents, agentId, leg.failure);
       if (!this.ended) this.fire('no-answer');
       return false;
     }
@@ -338,13 +338,13 @@ export class InboundCall implements QueueMember {
       // The agent's node died while the phone rang: nobody missed anything. Not ready (the phone cannot
       // be reached, so the call must not come straight back), with the reason, and no missed-ring alert.
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
-      this.ctx.agents.transition(agentId, 'missed', null, missedRingReason(leg.failure));
+      afterUnansweredRing(this.ctx.agents, agentId, leg.failure);
       if (!this.ended) this.fire('no-answer');
       return false;
     }
     this.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, this.ended) });
     if (outcome === 'missed') {
-      this.ctx.agents.transition(agentId, 'missed', null, missedRingReason(leg.failure));
+      afterUnansweredRing(this.ctx.agents, agentId, leg.failure);
       this.publish({ type: 'call.missed', agentId });
       this.ctx.bus.publish({ type: 'alert', at: this.ctx.clock.now().toISOString(), kind: 'missed-ring', message: `坐席 ${agent.login} 未接来电`, callId: this.callId, agentId });
     } else {

@@ -459,7 +459,7 @@ class Pass {
       await this.ctx.ari.getChannel(channelId);
       return true;
     } catch (error) {
-      if (error instanceof AriError && error.status === 404) return false;
+      if (error instanceof AriError && error.kind === 'not-found') return false;
       this.ctx.log.warn({ callId, channelId, err: (error as Error).message }, 'reconcile: could not check that a channel is still there; the call is kept');
       return true;
     }
