@@ -271,6 +271,7 @@ export function startCallHandling(deps: {
           admit,
           firstPass: !reconciled.has(node),
           isPending: (channelId) => waiting.some((e) => e.channel.id === channelId),
+          placing: (callId) => control.isPlacing(callId),
         }),
       );
       reconciled.add(node);
@@ -337,6 +338,7 @@ export function startCallHandling(deps: {
     return call;
   };
 
+  const control = new CallControl(ctx, (callId) => live.get(callId), adoptOutbound);
   ari.on('event', onEvent);
   ari.on('connected', onReconnect);
   return {
@@ -344,7 +346,7 @@ export function startCallHandling(deps: {
     adoptCallback,
     context: ctx,
     bus,
-    control: new CallControl(ctx, (callId) => live.get(callId), adoptOutbound),
+    control,
     monitoring: new Monitoring(ctx, (agentId) => [...live.values()].find((c) => c.agentId === agentId)),
     agents,
     queue,

@@ -31,6 +31,8 @@ export class CallControl {
   private readonly muted = new Map<string, string>();
   /** 外呼 still ringing the citizen: callId → the agent and their leg (hanging it up cancels the call). */
   private readonly dialling = new Map<string, { agentId: number; legId: string }>();
+  /** 外呼 not yet live as a call (agent's phone ringing, row written, citizen ringing): their call ids. */
+  private readonly placing = new Set<string>();
 
   constructor(
     private readonly ctx: CallContext,
@@ -203,10 +205,21 @@ export class CallControl {
 
   /** 外呼 / 回拨: rings the agent's phone, then the citizen; resolves once they are connected. */
   async callBack(agentId: number, number: string, missedCallId?: number): Promise<void> {
-    await clickToCall(this.ctx, this.adoptOutbound, agentId, number, missedCallId, (callId, legId) => {
-      this.dialling.set(callId, { agentId, legId });
-      return () => this.dialling.delete(callId);
+    await clickToCall(this.ctx, this.adoptOutbound, agentId, number, missedCallId, {
+      placing: (callId) => {
+        this.placing.add(callId);
+        return () => this.placing.delete(callId);
+      },
+      dialling: (callId, legId) => {
+        this.dialling.set(callId, { agentId, legId });
+        return () => this.dialling.delete(callId);
+      },
     });
+  }
+
+  /** A click-to-call this process is still placing: its row and legs belong to that attempt. */
+  isPlacing(callId: string): boolean {
+    return this.placing.has(callId);
   }
 
   /**

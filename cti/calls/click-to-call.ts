@@ -25,6 +25,7 @@ import {
   openTicketForCall,
   recordCallArrival,
   setTicketAgent,
+  type CallRow,
   type Db,
   type TicketRow,
 } from '../../store/index.js';
@@ -50,6 +51,20 @@ export interface OutboundCall {
 /** Builds the live call (state `offered`) for an answered outbound call and registers it. */
 export type AdoptOutbound = (call: OutboundCall) => InboundCall;
 
+/**
+ * The channel name a click-to-call's row carries: the citizen's leg does not exist yet when the row is
+ * written (the agent's phone was picked up; the citizen is dialled next).
+ */
+const CLICK_TO_CALL_CHANNEL = 'outbound';
+
+/**
+ * A click-to-call row whose citizen had not answered (yet): no caller of the centre is behind it, so
+ * it is never a call to take back after a restart; the attempt ended with the process that made it.
+ */
+export function isDiallingRow(row: Pick<CallRow, 'direction' | 'channelName' | 'state'>): boolean {
+  return row.direction === 'outbound' && row.channelName === CLICK_TO_CALL_CHANNEL && row.state === 'arriving';
+}
+
 /** The numbers of the centre's own directory: department contacts, expert seats outside, sub-centres. */
 async function directoryNumbers(db: Db): Promise<Set<string>> {
   const routes = await listRoutes(db);
@@ -73,19 +88,24 @@ async function ticketOfMissedCall(db: Db, missedCallId: number, number: string):
   return ticket;
 }
 
-/**
- * Told while the citizen's phone rings (the agent's desktop may hang up then): the call's id and the
- * agent's leg; the returned function is called once the ring is over.
- */
-export type OnDialling = (callId: string, agentLegId: string) => () => void;
+/** What the caller of `clickToCall` is told of the attempt; each returned function is called once that stage is over. */
+export interface ClickToCallHooks {
+  /**
+   * From the moment the call has its id until the citizen's call is live (adopted) or the attempt
+   * ended: a reconciliation meanwhile leaves the call's row and legs to this attempt.
+   */
+  placing(callId: string): () => void;
+  /** While the citizen's phone rings (the agent's desktop may hang up then): the call's id and the agent's leg. */
+  dialling(callId: string, agentLegId: string): () => void;
+}
 
 export async function clickToCall(
   ctx: CallContext,
   adopt: AdoptOutbound,
   agentId: number,
   number: string,
-  missedCallId?: number,
-  onDialling: OnDialling = () => () => undefined,
+  missedCallId: number | undefined,
+  hooks: ClickToCallHooks,
 ): Promise<string> {
   const agent = ctx.agents.get(agentId);
   if (!agent?.endpoint) throw new CallControlError('坐席未登录');
@@ -94,6 +114,21 @@ export async function clickToCall(
   const original = missedCallId === undefined ? null : await ticketOfMissedCall(ctx.db, missedCallId, number);
   // The citizen's leg gets the call's id: it is the call's key, as a caller's channel is for inbound calls.
   const callId = `callback-${randomUUID()}`;
+  const donePlacing = hooks.placing(callId);
+  try {
+    return await place(ctx, adopt, { agentId, endpoint: agent.endpoint, login: agent.login, number, missedCallId, original, callId }, hooks);
+  } finally {
+    donePlacing();
+  }
+}
+
+async function place(
+  ctx: CallContext,
+  adopt: AdoptOutbound,
+  attempt: { agentId: number; endpoint: string; login: string; number: string; missedCallId: number | undefined; original: TicketRow | null; callId: string },
+  hooks: ClickToCallHooks,
+): Promise<string> {
+  const { agentId, endpoint, login, number, missedCallId, original, callId } = attempt;
   // Read before the agent is offered the call: nothing is awaited between that and the ring.
   const main = (await listRoutes(ctx.db)).find((r) => r.mode === 'main' && r.enabled);
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
@@ -104,7 +139,7 @@ export async function clickToCall(
   history.start();
   const hotline = original?.hotline ?? main?.name ?? '12345';
   // The agent's leg is an agent leg like on any call (a reconciliation after a restart finds it so).
-  const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, agent.endpoint, 'agent');
+  const own = ringLeg(ctx, { callId, callerNumber: number, hotline: '外呼' }, endpoint, 'agent');
   if ((await own.outcome) !== 'answered') {
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`坐席话机${ringFailureText(own.failure)}`);
@@ -114,7 +149,7 @@ export async function clickToCall(
   const { call: row } = await recordCallArrival(ctx.db, {
     linkedId: callId,
     channelId: callId,
-    channelName: 'outbound',
+    channelName: CLICK_TO_CALL_CHANNEL,
     callerNumber: number,
     dialledNumber: number,
     routeId: original?.routeId ?? main?.id ?? null,
@@ -126,11 +161,10 @@ export async function clickToCall(
     (await openTicketForCall(ctx.db, { callKey: callId, callId: row.id, callerNumber: number, dialledNumber: number, routeId: main?.id ?? null, hotline, at: now })).ticket;
   // The agent registers this ticket during the call: it is theirs from now on.
   await setTicketAgent(ctx.db, ticket.id, agentId);
-  const login = agent.login;
   await appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
   const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number, history };
   // Before the pop goes out, so the pop's `allowed` already offers 挂断 while the citizen rings.
-  const doneDialling = onDialling(callId, own.legId);
+  const doneDialling = hooks.dialling(callId, own.legId);
   ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
 
   // On the agent's leg's node: the two legs are bridged there.

@@ -20,7 +20,10 @@
  * - on the first pass of a process, whatever is ours and nobody holds any more (legs, snoops,
  *   monitoring, click-to-call and empty duplicate holding bridges) is hung up or destroyed;
  * - a citizen's channel in the application with no row (the server died before recording it) is
- *   admitted like a new arrival.
+ *   admitted like a new arrival;
+ * - a click-to-call whose citizen had not answered: left to its attempt when this process is still
+ *   placing it; after a restart (the attempt died with the old process) its legs are hung up and its
+ *   row ends `failed`: nobody called the centre, so it is no missed call.
  *
  * Calls already held by this process (an ARI-only reconnect) are kept as they are unless their caller
  * or their agent's leg is gone.
@@ -39,10 +42,12 @@ import { AriError, type AriBridge, type AriChannel } from '../ari/ari-types.js';
 import { internodeEndpoint } from '../nodes/pbx-ari.js';
 import type { CallContext } from '../calls/call-context.js';
 import { CallerHistory } from '../calls/caller-history.js';
+import { isDiallingRow } from '../calls/click-to-call.js';
 import type { CallState } from '../calls/call-state-machine.js';
 import type { InboundCall, RestoredCall } from '../calls/inbound-call.js';
 import { maskNumber } from '../logging.js';
 import type { CallQueue } from '../queue/call-queue.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import { classifyStasisArgs, OWN_CHANNEL_ROLES } from '../stasis/channel-role.js';
 
 export interface ReconcileDeps {
@@ -62,6 +67,8 @@ export interface ReconcileDeps {
   firstPass: boolean;
   /** A StasisStart for this channel waits to be handled after the pass (it is admitted then, in order). */
   isPending: (channelId: string) => boolean;
+  /** A click-to-call this process is still placing (its citizen not answered yet): its row and legs are that attempt's. */
+  placing: (callId: string) => boolean;
 }
 
 export const RECONCILE_CATEGORIES = [
@@ -74,6 +81,7 @@ export const RECONCILE_CATEGORIES = [
   'closedAnswered',
   'closedAbandoned',
   'closedLive',
+  'outboundEnded',
   'admitted',
   'legsHungUp',
   'snoopsHungUp',
@@ -219,8 +227,20 @@ class Pass {
     this.counts.kept++;
   }
 
+  /** A click-to-call still being placed by this process: its citizen's leg and the agent's are left to it. */
+  keepPlacing(row: CallRow): void {
+    this.claimed.add(row.channelId);
+    for (const leg of this.legsOf(row.linkedId, row.channelId)) this.claimed.add(leg.id);
+    this.decide(row.linkedId, row.callerNumber, 'click-to-call still dialling: left to its attempt');
+    this.counts.kept++;
+  }
+
   /** An open row no call of this process holds (the server restarted). */
   async checkRow(row: CallRow): Promise<void> {
+    if (isDiallingRow(row)) {
+      await this.endOutboundAttempt(row);
+      return;
+    }
     const caller = this.channels.get(row.channelId);
     if (!caller) {
       await this.closeRow(row);
@@ -344,6 +364,24 @@ class Pass {
     const onCall = this.ctx.agents.restoreOnCall(agentId, endpointOf(agentLeg), call.callId);
     this.decide(row.linkedId, row.callerNumber, 'caller and agent connected again', { agentId, agentOnCall: onCall, recording: row.recording });
     this.counts.reconnected++;
+  }
+
+  /**
+   * A click-to-call whose citizen had not answered when the process placing it went away: its legs
+   * (the citizen's, ringing or picked up into silence, and the agent's) are hung up and the attempt
+   * ends `failed`. The agent dials again; a callback of a missed call stays on the list.
+   */
+  private async endOutboundAttempt(row: CallRow): Promise<void> {
+    const citizen = this.channels.get(row.channelId);
+    if (citizen) await this.hangup(citizen, 'click-to-call attempt of a process gone');
+    for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'click-to-call attempt of a process gone');
+    const at = this.ctx.clock.now().toISOString();
+    this.ctx.writes.end(row.linkedId, 'click-to-call attempt ended by reconciliation', { outcome: 'failed', hangupCause: null, at }, null);
+    await this.ctx.writes.drain(row.linkedId);
+    const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
+    if (ticket) await noteTicket(this.ctx, { ticketId: ticket.id, actor: 'system', kind: 'outbound-failed', note: '外呼未接通：系统重启，呼叫已中断' });
+    this.decide(row.linkedId, row.callerNumber, 'click-to-call of a process gone: legs hung up, attempt failed', { citizenLeg: citizen?.state ?? null });
+    this.counts.outboundEnded++;
   }
 
   /** The caller is gone: the row ends with what it reached; an unanswered caller goes on the callback list. */
@@ -478,6 +516,10 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   const ofNode = (row: CallRow) => (row.node === null ? deps.firstNode : row.node === deps.node);
   const rows = (await listOpenCalls(ctx.db)).filter((row) => ofNode(row) && !liveIds.has(row.linkedId));
   for (const row of rows) {
+    if (deps.placing(row.linkedId)) {
+      pass.keepPlacing(row);
+      continue;
+    }
     // One call that cannot be taken back (Asterisk refused a step) must not leave the others behind it in silence.
     try {
       await pass.checkRow(row);

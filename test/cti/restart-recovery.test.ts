@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../main.js';
-import { calls, findActiveRoute, missedCalls, openDatabase, tickets, updateRoute } from '../../store/index.js';
+import { calls, findActiveRoute, missedCalls, openDatabase, ticketEvents, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { testLoggerInto } from '../support/test-logger.js';
@@ -146,6 +146,18 @@ async function answeredCall(sim: PbxSim, server: RunningServer, desk: AgentDeskt
   await desk.next('call.answered', (m) => m.callId === id, 15_000);
   await waitFor(async () => (await rowOf(server, id))?.recording, 'the recording started');
   return id;
+}
+
+/** An agent logged in and ready on phone 1001 dials a citizen whose phone (the trunk) rings until told to answer. */
+async function diallingCitizen(sim: PbxSim, server: RunningServer): Promise<{ desk: AgentDesktop; callId: string; reply: Promise<WireMessage> }> {
+  await simRequest(sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { answer: 'manual' });
+  const desk = await AgentDesktop.login(server.httpUrl, '1001');
+  await desk.command('agent.ready');
+  const reply = desk.command('call.dial', { number: '13911112222' });
+  const pop = await desk.next('call.offered', (m) => m.outbound === true);
+  const callId = String(pop.callId);
+  await waitFor(async () => (await simChannels(sim)).some((c) => c.id === callId), "the citizen's phone ringing");
+  return { desk, callId, reply };
 }
 
 describe('restart recovery', () => {
@@ -490,6 +502,53 @@ describe('restart recovery', () => {
     // Two agents serve nine callers one after another, a second of wrap-up each time: on a loaded
     // machine this scenario takes longer than the suite's default allows.
   }, 60_000);
+
+  it('a click-to-call still dialling when the ARI socket comes back is left to ring: the citizen answers and talks to the agent', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    const booted = await boot(sim, dbPath, clock);
+    const { server } = booted;
+    const { desk, callId, reply } = await diallingCitizen(sim, server);
+    const agentLeg = (await simChannels(sim)).find((c) => c.name.startsWith('PJSIP/1001'));
+    const before = booted.passes.length;
+    expect((await simRequest(sim.httpUrl, 'POST', '/sim/faults', { kind: 'drop-ari' })).status).toBe(202);
+    await waitFor(() => booted.passes.length > before, 'a reconciliation after the reconnect', 15_000);
+    expect(booted.passes.at(-1)).toMatchObject({ kept: 1, legsHungUp: 0, resumed: 0, closedAbandoned: 0, outboundEnded: 0 });
+    // Both legs still up and ringing as they were, the row still in progress.
+    const channels = await simChannels(sim);
+    expect(channels.find((c) => c.id === agentLeg?.id)).toMatchObject({ state: 'Up' });
+    expect(channels.find((c) => c.id === callId)).toMatchObject({ state: 'Ringing', hearing: null });
+    expect(await rowOf(server, callId)).toMatchObject({ endedAt: null, direction: 'outbound' });
+
+    expect((await simRequest(sim.httpUrl, 'POST', `/sim/channels/${callId}/answer`)).status).toBe(204);
+    expect(await reply).toMatchObject({ ok: true });
+    await desk.next('call.answered', (m) => m.callId === callId, 15_000);
+    expect(server.calls.call(callId)?.state).toBe('connected');
+    expect(await server.store.db.select().from(missedCalls)).toEqual([]);
+    expect(await desk.command('call.hangup', { callId })).toMatchObject({ ok: true });
+    await waitFor(async () => (await rowOf(server, callId))?.outcome === 'answered', 'the call ended answered');
+    desk.close();
+  });
+
+  it('a click-to-call still dialling when the server restarts ends failed: both legs hung up, no missed call, the ticket says why', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001']);
+    const first = await boot(sim, dbPath, clock);
+    const { desk, callId } = await diallingCitizen(sim, first.server);
+    desk.close();
+    await first.server.close();
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ outboundEnded: 1, resumed: 0, requeued: 0, closedAbandoned: 0, admitted: 0 });
+    // Neither the citizen's phone nor the agent's keeps ringing or sits in silence.
+    await waitFor(async () => (await simChannels(sim)).length === 0, 'no leg left');
+    expect(await rowOf(second.server, callId)).toMatchObject({ state: 'ended', outcome: 'failed' });
+    expect(await second.server.store.db.select().from(missedCalls)).toEqual([]);
+    const ticket = await ticketOf(second.server, callId);
+    const lines = await second.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? -1));
+    expect(lines.map((l) => [l.kind, l.note])).toContainEqual(['outbound-failed', '外呼未接通：系统重启，呼叫已中断']);
+    expect(second.server.calls.calls()).toEqual([]);
+  });
 
   it('a prompt that ends while the ARI socket is away does not keep the caller waiting', async () => {
     const { sim, dbPath, clock } = await world();
