@@ -6,6 +6,7 @@ import type { DomainEventBus } from '../events/domain-events.js';
 import type { Logger } from '../logging.js';
 import type { ChannelEventRouter } from '../stasis/channel-events.js';
 import type { CallWrites } from './call-writes.js';
+import type { RingingLegs } from './ringing-legs.js';
 
 export interface CallSettings {
   /** Seconds an agent's phone rings before the call goes to the next agent. */
@@ -42,4 +43,6 @@ export interface CallContext {
   clock: Clock;
   /** The calls' progress writes, in order per call (call-writes.ts). */
   writes: CallWrites;
+  /** The legs ringing now, rechecked after an ARI reconnect (ringing-legs.ts). */
+  rings: RingingLegs;
 }

@@ -29,7 +29,7 @@ import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
-import { afterUnansweredRing, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { afterUnansweredRing, ringLeg, ringSaysNothing, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
 
 /** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
@@ -327,9 +327,11 @@ export class InboundCall implements QueueMember {
       this.fire('no-answer');
       return false;
     }
-    if (outcome === 'missed' && leg.failure === 'not-placed') {
-      // Asterisk never answered the request: no phone rang and no pop was shown. The agent stays
-      // ready, the caller in line (the queue offers again; not while the node's link is down).
+    if (outcome === 'missed' && ringSaysNothing(leg.failure)) {
+      // Asterisk never answered the request (no phone rang, no pop was shown), or the ring's end was
+      // lost with the event socket (the pop goes away). The agent stays ready, the caller in line (the
+      // queue offers again; not while the node's link is down).
+      if (leg.failure === 'link-lost') this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
       afterUnansweredRing(this.ctx.agents, agentId, leg.failure);
       if (!this.ended) this.fire('no-answer');
       return false;

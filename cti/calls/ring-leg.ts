@@ -28,8 +28,10 @@ export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, call
  * Why a leg was not answered. `line-lost`: the leg crossed to another node over the inter-node trunk
  * and that line failed (line-failure.ts). `not-placed`: Asterisk never answered the originate (the
  * link was down, every try refused, or no answer in time), so no phone is known to have rung.
+ * `link-lost`: the ARI event socket was away while the leg rang and the leg had ended when it came
+ * back (or was up without its entry into the application heard): how it ended is not known.
  */
-export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost' | 'not-placed';
+export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost' | 'not-placed' | 'link-lost';
 
 const FAILURE_TEXT: Record<RingFailure, string> = {
   'no-answer': '无人接听',
@@ -40,6 +42,7 @@ const FAILURE_TEXT: Record<RingFailure, string> = {
   'trunk-down': '中继线路故障',
   'line-lost': '所在交换节点线路中断',
   'not-placed': '呼叫未能发出',
+  'link-lost': '振铃时与交换机的连接中断',
 };
 
 /**
@@ -52,11 +55,20 @@ export function missedRingReason(failure: RingFailure | null): string {
 }
 
 /**
+ * The ring's outcome says nothing of the agent: it never went out (`not-placed`), or how it ended was
+ * lost with the event socket (`link-lost`).
+ */
+export function ringSaysNothing(failure: RingFailure | null): boolean {
+  return failure === 'not-placed' || failure === 'link-lost';
+}
+
+/**
  * The agent whose phone a leg was for, once it went unanswered: 示忙 with the reason, unless the ring
- * never went out (`not-placed`): nobody missed anything, and the agent is ready again.
+ * says nothing of them (never went out, or its end was lost): nobody is known to have missed anything,
+ * and the agent is ready again.
  */
 export function afterUnansweredRing(agents: CallContext['agents'], agentId: number, failure: RingFailure | null): void {
-  if (failure === 'not-placed') agents.transition(agentId, 'offer-cancelled', null);
+  if (ringSaysNothing(failure)) agents.transition(agentId, 'offer-cancelled', null);
   else agents.transition(agentId, 'missed', null, missedRingReason(failure));
 }
 
@@ -127,12 +139,14 @@ export function ringLeg(
     if (!settled && failure === null) failure = why;
     settle('missed');
   };
+  let unregister: () => void = () => undefined;
   const outcome = new Promise<RingOutcome>((resolve) => {
     settle = (value) => {
       if (settled) return;
       settled = true;
       clearTimeout(safety);
       stop();
+      unregister();
       resolve(value);
     };
   });
@@ -163,6 +177,19 @@ export function ringLeg(
       timeoutSeconds: ctx.settings.ringTimeoutSeconds,
       channelId: legId,
       near: call.near ?? call.callId,
+    })
+    .then(() => {
+      if (settled) return;
+      // After an ARI reconnect: a leg that ended unheard, or is up without its StasisStart heard, is
+      // hung up and taken as not answered; one still ringing goes on.
+      unregister = ctx.rings.add({
+        legId,
+        recheck: (listed) => {
+          if (listed && listed.state !== 'Up') return;
+          if (listed) ctx.ari.hangup(legId).catch(() => undefined);
+          fail('link-lost');
+        },
+      });
     })
     .catch((error: unknown) => {
       // A trunk dial string carries the citizen's number (click-to-call, callbacks): masked.

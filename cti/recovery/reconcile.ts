@@ -507,11 +507,15 @@ class Pass {
 /** One reconciliation pass; returns the counts per category (also logged). */
 export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCounts> {
   const { ctx } = deps;
+  const ringsBefore = ctx.rings.mark();
   const [channels, bridges] = await Promise.all([ctx.ari.listChannels(deps.node), ctx.ari.listBridges(deps.node)]);
   const pass = new Pass(deps, channels, bridges);
   pass.adoptHoldingBridges();
   const live = deps.live();
   for (const call of live) pass.checkLive(call);
+  // Rings whose end went unheard while the socket was away (a transfer target, a click-to-call, a
+  // callback): settled now, not when their safety timer fires.
+  ctx.rings.recheck(ringsBefore, (legId) => ctx.ari.nodeOf(legId) === deps.node, channels);
   const liveIds = new Set(live.map((c) => c.callId));
   const ofNode = (row: CallRow) => (row.node === null ? deps.firstNode : row.node === deps.node);
   const rows = (await listOpenCalls(ctx.db)).filter((row) => ofNode(row) && !liveIds.has(row.linkedId));
