@@ -94,6 +94,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     })),
     log,
   );
+  let watchSurvival: (node: string, channelId: string) => void = () => undefined;
   const calls = startCallHandling({
     ari: link.ari,
     nodes: link.nodes,
@@ -101,6 +102,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     db: store.db,
     log: log.child({ part: 'calls' }),
     clock,
+    // Bound once the importers exist (below): a caller handed over before then is imported at the next pass.
+    onSurvivalPath: (node, channelId) => watchSurvival(node, channelId),
     settings: {
       ringTimeoutSeconds: config.ringTimeoutSeconds,
       wrapUpSeconds: config.wrapUpSeconds,
@@ -141,6 +144,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const [outageImport] = outageImports;
   if (!outageImport) throw new Error('no Asterisk node');
   for (const importer of outageImports) importer.start();
+  watchSurvival = (node, channelId) => outageImports[link.nodes.findIndex((n) => n.name === node)]?.watch(channelId);
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
   const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });

@@ -35,14 +35,15 @@ import { callerHistory } from './calls/caller-history.js';
 import { CallWrites } from './calls/call-writes.js';
 import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
-import type { Logger } from './logging.js';
+import { maskNumber, type Logger } from './logging.js';
 import { CallQueue } from './queue/call-queue.js';
 import { reconcileWithPbx } from './recovery/reconcile.js';
 import { RingingLegs } from './calls/ringing-legs.js';
 import { RecoveryStatus } from './recovery/recovery-status.js';
 import { ChannelEventRouter } from './stasis/channel-events.js';
 import { classifyStasisArgs } from './stasis/channel-role.js';
-import { admitInboundCall } from './stasis/inbound-arrival.js';
+import { admitWithRetries } from './stasis/inbound-arrival.js';
+import { handToSurvivalPath } from './stasis/survival-handover.js';
 import { liveCallSettings } from './calls/call-timings.js';
 
 export interface CallHandling {
@@ -90,6 +91,8 @@ export function startCallHandling(deps: {
   log: Logger;
   settings?: Partial<CallSettings>;
   clock?: Clock;
+  /** A caller handed to the node's survival path (their arrival could not be recorded): its record is to be imported once they hang up. */
+  onSurvivalPath?: (node: string, channelId: string) => void;
 }): CallHandling {
   const { ari, db, log } = deps;
   const clock = deps.clock ?? systemClock;
@@ -145,11 +148,15 @@ export function startCallHandling(deps: {
   const admitting = new Set<string>();
   const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>): Promise<void> => {
     let arrived;
+    const node = ari.nodeOf(channel.id) ?? null;
     try {
       // The call row and ticket are committed before the call runs (and so before its first prompt).
-      arrived = await admitInboundCall(db, channel, dialledNumber, log, now, ari.nodeOf(channel.id) ?? null);
+      arrived = await admitWithRetries(db, channel, dialledNumber, log, now, node, () => stopped);
     } catch (error) {
-      log.error({ err: error, channelId: channel.id }, 'could not record the call; answering it anyway');
+      // Stopping: the caller stays in the application for the next server to take back.
+      if (stopped) return;
+      log.error({ err: error, channelId: channel.id, caller: maskNumber(channel.caller.number) }, 'could not record the call; the caller goes to the survival path');
+      if (await handToSurvivalPath(ari, log, channel, dialledNumber)) deps.onSurvivalPath?.(node ?? ari.nodeNames()[0] ?? '', channel.id);
       return;
     }
     // A caller whose call was already closed and accounted for (their node was lost, then came back
@@ -160,14 +167,17 @@ export function startCallHandling(deps: {
       return;
     }
     // Stopped while the arrival was being written: the call stays up on the PBX, like the calls in hand.
-    if (stopped || !arrived.isNew || live.has(arrived.linkedId)) return;
+    // A row already there is a repeated arrival's, unless a failed try had written it.
+    if (stopped || (!arrived.isNew && !arrived.retried) || live.has(arrived.linkedId)) return;
     const caller = channel.caller.number;
     let decision;
     try {
       decision = await routeFor(dialledNumber, caller, now);
     } catch (error) {
-      log.error({ err: error, channelId: channel.id }, 'could not route the call');
-      return;
+      // Recorded but not routed (the blacklist or the caller's calls could not be read): served by
+      // the dialled number's route as read at arrival, without the checks, rather than left in silence.
+      log.error({ err: error, channelId: channel.id }, 'could not route the call; serving it by its route without the blacklist and repeat-call checks');
+      decision = decideRoute({ dialledNumber, route: arrived.route, mainRoute: undefined, block: undefined, recentCalls: 0, policy: DEFAULT_REPEAT_POLICY });
     }
     // Stopped, or found again by a reconciliation, while the route was being decided.
     if (stopped || live.has(arrived.linkedId)) return;

@@ -173,6 +173,17 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.call({ method: 'DELETE', path: ariPath`/playbacks/${playbackId}`, idempotent: true });
   }
 
+  /** The channel leaves the application for the dialplan, at `location`'s first priority. */
+  async continueInDialplan(channelId: string, location: { context: string; extension: string }): Promise<void> {
+    await this.call({
+      method: 'POST',
+      path: ariPath`/channels/${channelId}/continue`,
+      query: { context: location.context, extension: location.extension, priority: 1 },
+      // Sent twice, the second would be refused (the channel left the application): once only.
+      idempotent: false,
+    });
+  }
+
   async ring(channelId: string): Promise<void> {
     await this.call({ method: 'POST', path: ariPath`/channels/${channelId}/ring`, idempotent: true });
   }

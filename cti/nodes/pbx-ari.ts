@@ -268,6 +268,10 @@ export class PbxAri extends EventEmitter<PbxAriEvents> {
     return this.onNode('playback', playbackId, (ari) => ari.stopPlayback(playbackId));
   }
 
+  continueInDialplan(channelId: string, location: { context: string; extension: string }): Promise<void> {
+    return this.onNode('channel', channelId, (ari) => ari.continueInDialplan(channelId, location));
+  }
+
   ring(channelId: string): Promise<void> {
     return this.onNode('channel', channelId, (ari) => ari.ring(channelId));
   }

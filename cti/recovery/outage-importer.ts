@@ -5,7 +5,8 @@
  * the missed-call callback list — and a history note; then its AstDB record is deleted.
  *
  * Runs at start and whenever the links to Asterisk come back (both AMI and ARI up), and again when
- * a call still on the survival path at the last run hangs up, as the recovery step `outage-import`
+ * a call still on the survival path at the last run, or one the server handed to it (its arrival
+ * could not be recorded: cti/stasis/survival-handover.ts), hangs up, as the recovery step `outage-import`
  * (so /health says the server is recovering meanwhile). Idempotent: the call
  * row, ticket, note and missed-call entry are written in one transaction keyed on the call's
  * uniqueid, and the record is deleted only after that commits; a crash in between leaves a record
@@ -57,9 +58,13 @@ export class OutageImporter {
   private readonly onLinkUp = (): void => {
     if (this.link.ami.isConnected && this.link.ari.isConnected) void this.run().catch(() => undefined);
   };
+  /** Callers the server itself handed to the survival path: each one's hang-up brings a pass. */
+  private readonly handedOver = new Set<string>();
   private readonly onAmiEvent = (event: AmiEvent): void => {
+    if (event.name !== 'Hangup') return;
     // The hangup handler has completed the record by the time Asterisk reports the channel gone.
-    if (event.name === 'Hangup' && this.pendingKeys.has(event.fields.uniqueid ?? '')) this.onLinkUp();
+    const key = event.fields.uniqueid ?? '';
+    if (this.handedOver.delete(key) || this.pendingKeys.has(key)) this.onLinkUp();
   };
 
   constructor(
@@ -84,6 +89,11 @@ export class OutageImporter {
     this.link.ami.off('event', this.onAmiEvent);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+
+  /** A caller the server could not record and handed to the survival path (uniqueid): imported once they hang up. */
+  watch(uniqueid: string): void {
+    this.handedOver.add(uniqueid);
   }
 
   /** One pass over the records; a call while one runs makes it run once more afterwards. */

@@ -70,3 +70,32 @@ export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumbe
   );
   return { linkedId, channelId: channel.id, callId: call.id, ticket, route, isNew: created, closed: call.endedAt !== null };
 }
+
+/** Waits before the 2nd and 3rd try of an arrival's write (a database failing over, a busy moment). */
+export const ARRIVAL_RETRY_MS = [100, 500] as const;
+
+/**
+ * `admitInboundCall`, tried again after 100 and 500 ms when the write fails (each failure logged);
+ * rejects with the last failure. `retried`: a later try succeeded, so a row found already there
+ * (`isNew` false) may be an earlier try's own, committed though its answer was lost.
+ */
+export async function admitWithRetries(
+  db: Db,
+  channel: AriChannel,
+  dialledNumber: string,
+  log: Logger,
+  now: Date,
+  node: string | null,
+  stopped: () => boolean,
+): Promise<ArrivedCall & { retried: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { ...(await admitInboundCall(db, channel, dialledNumber, log, now, node)), retried: attempt > 0 };
+    } catch (error) {
+      const delay = ARRIVAL_RETRY_MS[attempt];
+      if (delay === undefined || stopped()) throw error;
+      log.warn({ channelId: channel.id, err: (error as Error).message, attempt: attempt + 1, retryInMs: delay }, 'could not record the call, trying again');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
