@@ -35,15 +35,15 @@ import { callerHistory } from './calls/caller-history.js';
 import { CallWrites } from './calls/call-writes.js';
 import { Monitoring } from './calls/monitoring.js';
 import { DomainEventBus } from './events/domain-events.js';
-import { maskNumber, type Logger } from './logging.js';
+import type { Logger } from './logging.js';
 import { CallQueue } from './queue/call-queue.js';
 import { reconcileWithPbx } from './recovery/reconcile.js';
 import { RingingLegs } from './calls/ringing-legs.js';
 import { RecoveryStatus } from './recovery/recovery-status.js';
 import { ChannelEventRouter } from './stasis/channel-events.js';
 import { classifyStasisArgs } from './stasis/channel-role.js';
-import { admitWithRetries } from './stasis/inbound-arrival.js';
-import { handToSurvivalPath } from './stasis/survival-handover.js';
+import { admitWithRetries, type ArrivedCall } from './stasis/inbound-arrival.js';
+import { recordOrHandOver } from './stasis/survival-handover.js';
 import { liveCallSettings } from './calls/call-timings.js';
 
 export interface CallHandling {
@@ -146,19 +146,32 @@ export function startCallHandling(deps: {
 
   // Channels answered and waiting for their arrival to be recorded (a repeated StasisStart meanwhile is ignored).
   const admitting = new Set<string>();
+  /**
+   * A call recorded only after its caller was handed to the survival path: closed at once, so that no
+   * reconciliation takes it for a call of ours; the outage import completes it from Asterisk's record.
+   */
+  const closeHandedOver = (arrived: ArrivedCall) => {
+    const at = clock.now().toISOString();
+    writes.end(arrived.linkedId, 'recorded after the hand-over to the survival path', { outcome: 'transferred', hangupCause: null, at }, null);
+    void noteTicket(ctx, { ticketId: arrived.ticket.id, actor: 'system', kind: 'outage', note: '来电登记超时，已转入应急排队（由 Asterisk 排队接听）' });
+  };
   const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>): Promise<void> => {
-    let arrived;
     const node = ari.nodeOf(channel.id) ?? null;
-    try {
-      // The call row and ticket are committed before the call runs (and so before its first prompt).
-      arrived = await admitWithRetries(db, channel, dialledNumber, log, now, node, () => stopped);
-    } catch (error) {
-      // Stopping: the caller stays in the application for the next server to take back.
-      if (stopped) return;
-      log.error({ err: error, channelId: channel.id, caller: maskNumber(channel.caller.number) }, 'could not record the call; the caller goes to the survival path');
-      if (await handToSurvivalPath(ari, log, channel, dialledNumber)) deps.onSurvivalPath?.(node ?? ari.nodeNames()[0] ?? '', channel.id);
-      return;
-    }
+    // The call row and ticket are committed before the call runs (and so before its first prompt); a
+    // database that refuses or hangs sends the caller to the survival path instead of silence.
+    const arrived = await recordOrHandOver(
+      {
+        ari,
+        log,
+        stopped: () => stopped,
+        handedOver: () => deps.onSurvivalPath?.(node ?? ari.nodeNames()[0] ?? '', channel.id),
+        recordedLate: closeHandedOver,
+      },
+      channel,
+      dialledNumber,
+      (giveUp) => admitWithRetries(db, channel, dialledNumber, log, now, node, giveUp),
+    );
+    if (!arrived) return;
     // A caller whose call was already closed and accounted for (their node was lost, then came back
     // with the channel still there): released, as the call is on the callback list already.
     if (!stopped && !arrived.isNew && arrived.closed && !live.has(arrived.linkedId)) {

@@ -188,7 +188,10 @@ export class OutageImporter {
         duringOutage: true,
         node: this.deps.node ?? null,
       });
-      if (!isNew) return false;
+      // Imported before (a crash came between the import and the record's removal): only the record is left.
+      if (!isNew && call.duringOutage) return false;
+      // Otherwise the server recorded the call late, after it had handed the caller to the survival path
+      // (cti/stasis/survival-handover.ts): the row and ticket are there, the outcome comes from the record.
       await completeImportedCall(tx, record.key, {
         outcome: answered ? 'answered' : 'abandoned',
         agentId: agent?.id ?? null,
@@ -197,6 +200,7 @@ export class OutageImporter {
         waitMs,
         recording: answered ? record.recording : null,
       });
+      // An existing row's ticket is found by its key (opened with the row), a new row's opened now.
       const { ticket } = await openTicketForCall(tx, {
         callKey: record.key,
         callId: call.id,
@@ -205,6 +209,7 @@ export class OutageImporter {
         routeId: route?.id ?? null,
         hotline: route?.name ?? record.dialled,
         at: startAt,
+        newCall: isNew,
       });
       const note = answered
         ? `${OUTAGE_NOTE_ANSWERED}（${agent ? `话务员 ${agent.login}` : `话机 ${record.member ?? ''}`}）`

@@ -202,7 +202,7 @@ export async function completeImportedCall(
   await atomically(db, async (tx) => {
     await tx
       .update(calls)
-      .set({ outcome: end.outcome, agentId: end.agentId, answeredAt: end.answeredAt, endedAt: end.endedAt, waitMs: end.waitMs, recording: end.recording, state: 'ended' })
+      .set({ outcome: end.outcome, agentId: end.agentId, answeredAt: end.answeredAt, endedAt: end.endedAt, waitMs: end.waitMs, recording: end.recording, state: 'ended', duringOutage: true })
       .where(eq(calls.linkedId, linkedId));
   });
 }
