@@ -48,6 +48,8 @@ export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来�
 
 /** Waits before trying again to put a caller in the line after the PBX refused a step. */
 const JOIN_RETRY_MS = [1000, 3000] as const;
+/** Waits before the ticket is given to its answering agent again, when the database refused it. */
+const TICKET_CLAIM_RETRY_MS = [1000, 5000] as const;
 
 export class InboundCall implements QueueMember {
   readonly callId: string;
@@ -388,8 +390,7 @@ export class InboundCall implements QueueMember {
     const answer = { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording };
     this.ctx.writes.write(this.callId, 'answered', (tx) => markCallAnswered(tx, this.callId, answer));
     // On the ticket before the desktop hears of the answer: the agent's form saves to a ticket that is theirs.
-    if (recording) await setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
-    await setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
+    await this.claimTicket(agentId, recording);
     await noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
     // The row names its agent before anyone hears of the answer: a server that takes the calls over
     // after a crash keeps this caller with this agent (a row `connected` without its agent would be
@@ -397,6 +398,23 @@ export class InboundCall implements QueueMember {
     await this.ctx.writes.drain(this.callId);
     this.publish({ type: 'call.answered', agentId, recording });
     return true;
+  }
+
+  /**
+   * The ticket names the answering agent (and the recording). A database that refuses the write must
+   * not keep the answer from the desktop (caller and agent are talking already): it is tried again in
+   * the background, after 1 and 5 s, and logged.
+   */
+  private async claimTicket(agentId: number, recording: string | null, retry = 0): Promise<void> {
+    try {
+      if (recording) await setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
+      await setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
+    } catch (error) {
+      const delay = TICKET_CLAIM_RETRY_MS[retry];
+      this.ctx.log.error({ err: error, callId: this.callId, ticketId: this.summary.ticketId, retryInMs: delay ?? null }, "the ticket could not be given to the answering agent; the call goes on");
+      if (delay === undefined) return;
+      setTimeout(() => void this.claimTicket(agentId, recording, retry + 1), delay).unref();
+    }
   }
 
   /**
