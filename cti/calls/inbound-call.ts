@@ -549,20 +549,25 @@ export class InboundCall implements QueueMember {
       this.fire('hangup');
       this.ctx.writes.end(this.callId, 'ended', end, missed);
     });
-    // The row is ended (and the caller on the callback list) before anyone hears of the end.
-    await this.ctx.writes.drain(this.callId);
-    // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
-    if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
-      this.ctx.agents.transition(this.agentId, 'call-end', null);
+    try {
+      // The row is ended (and the caller on the callback list) before anyone hears of the end.
+      await this.ctx.writes.drain(this.callId);
+      // Only while the agent is still on this call (one who left it in a transfer may be on another by now).
+      if (this.agentId !== null && stateAtEnd !== 'ended' && this.ctx.agents.get(this.agentId)?.callId === this.callId) {
+        this.ctx.agents.transition(this.agentId, 'call-end', null);
+      }
+      if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
+      if (by !== 'caller') await this.callerHold.stopMusic();
+      this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
+      if (survey) await runPostCallSurvey({ port: this.port, db: this.ctx.db, log: this.ctx.log }, { callId: this.callId, ticketId: this.summary.ticketId });
+    } finally {
+      // Whatever failed above, the caller is released and the call leaves the live calls: never a
+      // caller kept in silence, nor a dead call shown to a desktop that reconnects.
+      this.port.close();
+      const legs = [by !== 'caller' ? this.channelId : null, by !== 'agent' ? this.agentLegId : null].filter((l): l is string => l !== null);
+      for (const leg of legs) await this.ctx.ari.hangup(leg).catch(() => undefined);
+      for (const callback of this.onEnd) callback();
+      this.onEnd.clear();
     }
-    if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
-    if (by !== 'caller') await this.callerHold.stopMusic();
-    this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
-    if (survey) await runPostCallSurvey({ port: this.port, db: this.ctx.db, log: this.ctx.log }, { callId: this.callId, ticketId: this.summary.ticketId });
-    this.port.close();
-    const legs = [by !== 'caller' ? this.channelId : null, by !== 'agent' ? this.agentLegId : null].filter((l): l is string => l !== null);
-    for (const leg of legs) await this.ctx.ari.hangup(leg).catch(() => undefined);
-    for (const callback of this.onEnd) callback();
-    this.onEnd.clear();
   }
 }

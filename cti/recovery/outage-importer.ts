@@ -61,10 +61,9 @@ export class OutageImporter {
   /** Callers the server itself handed to the survival path: each one's hang-up brings a pass. */
   private readonly handedOver = new Set<string>();
   private readonly onAmiEvent = (event: AmiEvent): void => {
-    if (event.name !== 'Hangup') return;
     // The hangup handler has completed the record by the time Asterisk reports the channel gone.
-    const key = event.fields.uniqueid ?? '';
-    if (this.handedOver.delete(key) || this.pendingKeys.has(key)) this.onLinkUp();
+    const key = event.name === 'Hangup' ? (event.fields.uniqueid ?? '') : '';
+    if (key && (this.handedOver.delete(key) || this.pendingKeys.has(key))) this.onLinkUp();
   };
 
   constructor(

@@ -138,8 +138,10 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       }
       calls.agents.desktopConnected(agentId, true);
       const agent = calls.agents.get(agentId);
-      // The call the agent talks on, or the one their phone rings for (the pop comes back too).
-      const active = calls.calls().find((c) => c.agentId === agentId) ?? calls.calls().find((c) => c.offeredTo === agentId);
+      // The call the agent talks on, or the one their phone rings for (the pop comes back too); not one
+      // that ended while its caller still hears the survey.
+      const going = calls.calls().filter((c) => !c.hasEnded);
+      const active = going.find((c) => c.agentId === agentId) ?? going.find((c) => c.offeredTo === agentId);
       const situation = calls.control.situation(agentId);
       send({
         type: 'hello',

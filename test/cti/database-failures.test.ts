@@ -183,3 +183,30 @@ describe('an answer whose ticket the database refuses', () => {
     }
   });
 });
+
+describe('the end of a call whose survey result the database refuses', () => {
+  it('releases the call: it leaves the live calls and a desktop that reconnects is not shown it', async () => {
+    const { sim, server } = h;
+    await registerPhones(sim, ['1001']);
+    const desk = await AgentDesktop.login(server.httpUrl, '1001');
+    try {
+      await desk.command('agent.ready');
+      const id = await placeCall(sim.httpUrl, '13800138670', '12345');
+      await desk.next('call.answered', (m) => m.callId === id, 15_000);
+      // The survey's result goes on the ticket: refused from here on.
+      admin.exec(`CREATE TRIGGER refuse_survey BEFORE UPDATE OF satisfaction ON tickets BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+      await waitFor(async () => (await channel(id))?.hearing === 'sound:survey-question', 'the survey playing', 10_000);
+      // The caller hangs up without rating: "no answer" cannot be written.
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      await waitFor(() => server.calls.call(id) === undefined, 'the call out of the live calls', 10_000);
+      desk.close();
+      const again = await AgentDesktop.login(server.httpUrl, '1001');
+      expect((await again.next('hello')).call ?? null).toBeNull();
+      again.close();
+    } finally {
+      admin.exec('DROP TRIGGER IF EXISTS refuse_survey');
+      desk.close();
+    }
+  });
+});
