@@ -6,10 +6,15 @@
  * new state at once); its row follows it. The store is asynchronous, so two writes of one call issued
  * one after the other could otherwise finish in the other order (PostgreSQL runs transactions side by
  * side), e.g. a late `queued` landing on a call already ended. Hence one promise chain per call: each
- * write starts once the call's previous one has finished. A failed write is logged at error with the
- * call id and does not stop the later ones (the row may then lag behind; a restart's reconciliation
- * repairs open rows). Whoever needs the writes done before going on — the end of the call before
- * `call.ended` goes out, a test, the shutdown before the store closes — awaits `drain`/`drainAll`.
+ * write starts once the call's previous one has finished. Whoever needs the writes done before going
+ * on — the end of the call before `call.ended` goes out, a test, the shutdown before the store
+ * closes — awaits `drain`/`drainAll`.
+ *
+ * A write the database refuses (a full disk, a database gone) is not dropped: it is logged at error
+ * and tried again after 1, 5 and 15 s, then every minute, until it is written; the call's later
+ * writes wait behind it, in order, so the row never goes backwards and an abandoned caller's
+ * missed-call entry comes with the end it belongs to (its time is the moment of the end, not of the
+ * retry). `drain` does not wait for those retries: the call goes on meanwhile.
  *
  * Writes queued within one `together` call go in one transaction (one commit), as the call's
  * transition and its place in line, or its last transition, its end and its missed-call entry. A write
@@ -50,9 +55,21 @@ function withoutOverwritten(batch: Batch): Batch {
   );
 }
 
+/** Waits before a refused write is tried again (then every minute): the database may be away a while. */
+const RETRY_MS = [1_000, 5_000, 15_000, 60_000] as const;
+
+interface Backlog {
+  /** The refused batch first, then the call's later ones, in order. */
+  batches: Batch[];
+  tries: number;
+  timer: NodeJS.Timeout | null;
+}
+
 export class CallWrites {
   /** Per call, its batches in turn. */
   private readonly turns = new KeyedTurns<string>();
+  /** Per call whose write was refused: what waits to be written. */
+  private readonly backlogs = new Map<string, Backlog>();
   /** Per call, the batch a running `together` collects. */
   private readonly collecting = new Map<string, Batch>();
 
@@ -101,25 +118,84 @@ export class CallWrites {
     }
   }
 
-  /** Resolves once every write queued so far for the call is done (written, or logged as failed). */
+  /** Resolves once every write queued so far for the call is done: written, or refused and left to its retries. */
   drain(callId: string): Promise<void> {
     return this.turns.idle(callId);
   }
 
-  /** Resolves once no call has a write pending (for the shutdown, before the store closes). */
-  drainAll(): Promise<void> {
-    return this.turns.idleAll();
+  /**
+   * Resolves once no call has a write pending (for the shutdown, before the store closes). Writes
+   * still refused get one last try; what is still refused then is logged as lost (the next start's
+   * reconciliation closes open rows).
+   */
+  async drainAll(): Promise<void> {
+    await this.turns.idleAll();
+    for (const [callId, backlog] of this.backlogs) {
+      if (backlog.timer) clearTimeout(backlog.timer);
+      backlog.timer = null;
+      void this.turns.run(callId, () => this.retry(callId, false));
+    }
+    await this.turns.idleAll();
+  }
+
+  private async commit(batch: Batch): Promise<void> {
+    await progressWrite(this.db, async (tx) => {
+      for (const { write } of batch) await write(tx);
+    });
   }
 
   private enqueue(callId: string, batch: Batch): void {
     void this.turns.run(callId, async () => {
+      const backlog = this.backlogs.get(callId);
+      // Behind a write that was refused: kept in order, written after it.
+      if (backlog) {
+        backlog.batches.push(batch);
+        return;
+      }
       try {
-        await progressWrite(this.db, async (tx) => {
-          for (const { write } of batch) await write(tx);
-        });
+        await this.commit(batch);
       } catch (error) {
-        this.log.error({ err: error, callId, writes: batch.map(({ what }) => what) }, 'call progress not written');
+        this.log.error({ err: error, callId, writes: batch.map(({ what }) => what) }, 'call progress not written; trying again until the database takes it');
+        this.backlogs.set(callId, { batches: [batch], tries: 0, timer: null });
+        this.retryLater(callId);
       }
     });
+  }
+
+  private retryLater(callId: string): void {
+    const backlog = this.backlogs.get(callId);
+    if (!backlog) return;
+    const delay = RETRY_MS[Math.min(backlog.tries, RETRY_MS.length - 1)];
+    backlog.timer = setTimeout(() => {
+      backlog.timer = null;
+      void this.turns.run(callId, () => this.retry(callId, true));
+    }, delay);
+    // A server that stops does not wait for a database that does not answer (drainAll tries once more).
+    backlog.timer.unref();
+  }
+
+  /** The call's refused writes, in order, until one is refused again (`again`: then a later try). */
+  private async retry(callId: string, again: boolean): Promise<void> {
+    const backlog = this.backlogs.get(callId);
+    if (!backlog) return;
+    backlog.tries++;
+    for (let next = backlog.batches[0]; next; next = backlog.batches[0]) {
+      try {
+        await this.commit(next);
+      } catch (error) {
+        const writes = backlog.batches.flatMap((b) => b.map(({ what }) => what));
+        if (again) {
+          this.log.warn({ callId, tries: backlog.tries, writes, err: (error as Error).message }, 'call progress still not written');
+          this.retryLater(callId);
+        } else {
+          this.backlogs.delete(callId);
+          this.log.error({ callId, tries: backlog.tries, writes, err: (error as Error).message }, 'call progress lost at shutdown: the next start reconciles the open row');
+        }
+        return;
+      }
+      backlog.batches.shift();
+    }
+    this.backlogs.delete(callId);
+    this.log.info({ callId, tries: backlog.tries }, 'call progress written after the database refused it');
   }
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { OUTAGE_NOTE_ANSWERED } from '../../cti/recovery/outage-importer.js';
 import { startServer } from '../../main.js';
-import { calls, findAgentByLogin, tickets } from '../../store/index.js';
+import { calls, findAgentByLogin, missedCalls, tickets } from '../../store/index.js';
 import { startPbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { FreezableProxy } from '../support/freezable-proxy.js';
@@ -207,6 +207,35 @@ describe('the end of a call whose survey result the database refuses', () => {
     } finally {
       admin.exec('DROP TRIGGER IF EXISTS refuse_survey');
       desk.close();
+    }
+  });
+});
+
+describe('the end of a call the database refuses', () => {
+  it('is written when the database takes writes again, with its own time and the missed-call entry it brings', async () => {
+    const { sim, server, clock } = h;
+    const number = '13800138671';
+    admin.exec(`CREATE TRIGGER refuse_end BEFORE UPDATE OF ended_at ON calls WHEN NEW.caller_number = '${number}' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    try {
+      const id = await placeCall(sim.httpUrl, number, '12345');
+      await waitFor(async () => (await rowOf(id))?.state === 'queued', 'the caller waiting', 15_000);
+      const hungUpAt = clock.now().getTime();
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      await waitFor(() => server.calls.call(id) === undefined, 'the call released', 10_000);
+      const releasedAt = clock.now().getTime();
+      expect(await rowOf(id)).toMatchObject({ endedAt: null });
+      expect(await server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, number))).toEqual([]);
+
+      admin.exec('DROP TRIGGER refuse_end');
+      await waitFor(async () => (await rowOf(id))?.outcome === 'abandoned', 'the end written after all', 15_000);
+      const row = await rowOf(id);
+      // The moment of the hang-up, not of the retry (a second later at the earliest).
+      expect(Date.parse(row?.endedAt ?? '')).toBeGreaterThanOrEqual(hungUpAt);
+      expect(Date.parse(row?.endedAt ?? '')).toBeLessThanOrEqual(releasedAt);
+      const missed = await server.store.db.select().from(missedCalls).where(eq(missedCalls.callerNumber, number));
+      expect(missed).toMatchObject([{ callId: row?.id, status: 'pending' }]);
+    } finally {
+      admin.exec('DROP TRIGGER IF EXISTS refuse_end');
     }
   });
 });
