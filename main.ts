@@ -38,6 +38,7 @@ import { healthRoutes } from './softphone-bridge/http/health.js';
 import { registerSecurityHeaders } from './softphone-bridge/http/security-headers.js';
 import { staticPages } from './softphone-bridge/web/static-pages.js';
 import { ticketRoutes } from './softphone-bridge/http/ticket-routes.js';
+import { settleTicketNotes } from './cti/tickets/ticket-notes.js';
 import { knowledgeRoutes } from './softphone-bridge/knowledge/knowledge-routes.js';
 import { becomeActive } from './active-standby.js';
 import type { LeaderLock } from './store/leader-lock.js';
@@ -214,8 +215,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       await stopActivityRecorder();
       link.stop();
       await http.close();
-      // The calls' progress writes still on their way are written before the store closes.
+      // The calls' progress writes and ticket history lines still on their way are written before the store closes.
       await calls.settle();
+      await settleTicketNotes({ db: store.db, log });
       await store.close();
     },
   };

@@ -23,7 +23,7 @@
  * state too; the last one by the end): the row ends the same, one statement fewer.
  */
 import { endCall, progressWrite, setCallQueued, setCallState, type Db } from '../../store/index.js';
-import { KeyedTurns } from '../events/keyed-turns.js';
+import { RetriedTurns } from '../events/retried-turns.js';
 import type { Logger } from '../logging.js';
 
 /** One write, given the transaction it runs in. */
@@ -55,28 +55,26 @@ function withoutOverwritten(batch: Batch): Batch {
   );
 }
 
-/** Waits before a refused write is tried again (then every minute): the database may be away a while. */
-const RETRY_MS = [1_000, 5_000, 15_000, 60_000] as const;
-
-interface Backlog {
-  /** The refused batch first, then the call's later ones, in order. */
-  batches: Batch[];
-  tries: number;
-  timer: NodeJS.Timeout | null;
-}
-
 export class CallWrites {
-  /** Per call, its batches in turn. */
-  private readonly turns = new KeyedTurns<string>();
-  /** Per call whose write was refused: what waits to be written. */
-  private readonly backlogs = new Map<string, Backlog>();
+  /** Per call, its batches in turn; a refused one tried again with the later ones behind it. */
+  private readonly turns: RetriedTurns<string>;
   /** Per call, the batch a running `together` collects. */
   private readonly collecting = new Map<string, Batch>();
 
   constructor(
     private readonly db: Db,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.turns = new RetriedTurns<string>(
+      ({ key, waiting, tries, error, stage }) => {
+        const fields = { err: error, callId: key, writes: waiting, tries };
+        if (stage === 'first') log.error(fields, 'call progress not written; trying again until the database takes it');
+        else if (stage === 'again') log.warn({ ...fields, err: (error as Error).message }, 'call progress still not written');
+        else log.error(fields, 'call progress lost at shutdown: the next start reconciles the open row');
+      },
+      (callId, tries) => log.info({ callId, tries }, 'call progress written after the database refused it'),
+    );
+  }
 
   /**
    * Queues `write` after the call's earlier writes (`what` names it in the log if it fails; `columns`
@@ -128,74 +126,15 @@ export class CallWrites {
    * still refused get one last try; what is still refused then is logged as lost (the next start's
    * reconciliation closes open rows).
    */
-  async drainAll(): Promise<void> {
-    await this.turns.idleAll();
-    for (const [callId, backlog] of this.backlogs) {
-      if (backlog.timer) clearTimeout(backlog.timer);
-      backlog.timer = null;
-      void this.turns.run(callId, () => this.retry(callId, false));
-    }
-    await this.turns.idleAll();
-  }
-
-  private async commit(batch: Batch): Promise<void> {
-    await progressWrite(this.db, async (tx) => {
-      for (const { write } of batch) await write(tx);
-    });
+  drainAll(): Promise<void> {
+    return this.turns.idleAll();
   }
 
   private enqueue(callId: string, batch: Batch): void {
-    void this.turns.run(callId, async () => {
-      const backlog = this.backlogs.get(callId);
-      // Behind a write that was refused: kept in order, written after it.
-      if (backlog) {
-        backlog.batches.push(batch);
-        return;
-      }
-      try {
-        await this.commit(batch);
-      } catch (error) {
-        this.log.error({ err: error, callId, writes: batch.map(({ what }) => what) }, 'call progress not written; trying again until the database takes it');
-        this.backlogs.set(callId, { batches: [batch], tries: 0, timer: null });
-        this.retryLater(callId);
-      }
-    });
-  }
-
-  private retryLater(callId: string): void {
-    const backlog = this.backlogs.get(callId);
-    if (!backlog) return;
-    const delay = RETRY_MS[Math.min(backlog.tries, RETRY_MS.length - 1)];
-    backlog.timer = setTimeout(() => {
-      backlog.timer = null;
-      void this.turns.run(callId, () => this.retry(callId, true));
-    }, delay);
-    // A server that stops does not wait for a database that does not answer (drainAll tries once more).
-    backlog.timer.unref();
-  }
-
-  /** The call's refused writes, in order, until one is refused again (`again`: then a later try). */
-  private async retry(callId: string, again: boolean): Promise<void> {
-    const backlog = this.backlogs.get(callId);
-    if (!backlog) return;
-    backlog.tries++;
-    for (let next = backlog.batches[0]; next; next = backlog.batches[0]) {
-      try {
-        await this.commit(next);
-      } catch (error) {
-        const writes = backlog.batches.flatMap((b) => b.map(({ what }) => what));
-        if (again) {
-          this.log.warn({ callId, tries: backlog.tries, writes, err: (error as Error).message }, 'call progress still not written');
-          this.retryLater(callId);
-        } else {
-          this.backlogs.delete(callId);
-          this.log.error({ callId, tries: backlog.tries, writes, err: (error as Error).message }, 'call progress lost at shutdown: the next start reconciles the open row');
-        }
-        return;
-      }
-      backlog.batches.shift();
-    }
-    this.backlogs.delete(callId);
-    this.log.info({ callId, tries: backlog.tries }, 'call progress written after the database refused it');
+    void this.turns.run(callId, batch.map(({ what }) => what).join(', '), () =>
+      progressWrite(this.db, async (tx) => {
+        for (const { write } of batch) await write(tx);
+      }),
+    );
   }
 }

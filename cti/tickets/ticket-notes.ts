@@ -2,10 +2,11 @@
  * The call flow's lines in a ticket's history (answered, transferred, three-way call, …). The steps
  * that write them do not wait for the write; each ticket's lines are written one after another in the
  * order the steps happened (a later line cannot overtake an earlier one), stamped with the moment of
- * the step. A line that cannot be written is logged, never thrown into the call.
+ * the step. A line the database refuses is never thrown into the call: it is logged and tried again
+ * until it is written, the ticket's later lines behind it (cti/events/retried-turns.ts).
  */
 import { appendTicketEvent, type Clock, type Db } from '../../store/index.js';
-import { KeyedTurns } from '../events/keyed-turns.js';
+import { RetriedTurns } from '../events/retried-turns.js';
 import type { Logger } from '../logging.js';
 
 export interface TicketNote {
@@ -16,19 +17,33 @@ export interface TicketNote {
 }
 
 /** Per database, per ticket: its lines in turn. */
-const writing = new WeakMap<Db, KeyedTurns<number>>();
+const writing = new WeakMap<Db, RetriedTurns<number>>();
 
-/** Queues the line; the promise settles (never rejects) once it is written or the failure logged. */
-export function noteTicket(ctx: { db: Db; log: Logger; clock: Clock }, line: TicketNote): Promise<void> {
+function linesOf(ctx: { db: Db; log: Logger }): RetriedTurns<number> {
   let turns = writing.get(ctx.db);
   if (!turns) {
-    turns = new KeyedTurns();
+    const { log } = ctx;
+    turns = new RetriedTurns<number>(
+      ({ key, waiting, tries, error, stage }) => {
+        const fields = { ticketId: key, kinds: waiting, tries, err: stage === 'again' ? (error as Error).message : error };
+        if (stage === 'first') log.error(fields, 'ticket history line not written; trying again until the database takes it');
+        else if (stage === 'again') log.warn(fields, 'ticket history line still not written');
+        else log.error(fields, 'ticket history line lost at shutdown');
+      },
+      (ticketId, tries) => log.info({ ticketId, tries }, 'ticket history written after the database refused it'),
+    );
     writing.set(ctx.db, turns);
   }
+  return turns;
+}
+
+/** Queues the line; the promise settles (never rejects) once it is written, or refused and left to its retries. */
+export function noteTicket(ctx: { db: Db; log: Logger; clock: Clock }, line: TicketNote): Promise<void> {
   const at = ctx.clock.now();
-  return turns.run(line.ticketId, () =>
-    appendTicketEvent(ctx.db, { ...line, at }).catch((error: unknown) =>
-      ctx.log.error({ ticketId: line.ticketId, kind: line.kind, err: error }, 'ticket history line not written'),
-    ),
-  );
+  return linesOf(ctx).run(line.ticketId, line.kind, () => appendTicketEvent(ctx.db, { ...line, at }));
+}
+
+/** Resolves once every line queued so far was tried; lines still refused get one last try (the shutdown). */
+export function settleTicketNotes(ctx: { db: Db; log: Logger }): Promise<void> {
+  return writing.get(ctx.db)?.idleAll() ?? Promise.resolve();
 }

@@ -5,6 +5,7 @@
  */
 import type { DomainEvent, DomainEventBus } from '../../cti/events/domain-events.js';
 import type { Logger } from '../../cti/logging.js';
+import { RetriedTurns } from '../../cti/events/retried-turns.js';
 import { endOffer, endOpenOffersOfAgent, progressWrite, recordAgentState, recordOffer, type Db } from '../../store/index.js';
 
 /**
@@ -42,29 +43,32 @@ function activityWrite(event: DomainEvent): ((db: Db) => Promise<void>) | null {
 
 /**
  * Subscribes the recorder; returns the stop, which unsubscribes and waits for the writes still pending.
- * A failed write is logged, never thrown into the call flow.
+ * A failed write is logged, never thrown into the call flow, and tried again until the database takes
+ * it (cti/events/retried-turns.ts): the history of a database outage is written once it is over.
  *
- * The events are written one after another in the order they were published, on one promise chain: a
- * ring's end must never be written before the ring itself (that would find no open ring to end), and
- * an agent's states must keep their order.
+ * The events are written one after another in the order they were published, on one turn: a ring's
+ * end must never be written before the ring itself (that would find no open ring to end), and an
+ * agent's states must keep their order.
  */
 export function startActivityRecorder(db: Db, bus: DomainEventBus, log: Logger): () => Promise<void> {
-  let tail: Promise<void> = Promise.resolve();
+  const turns = new RetriedTurns<'activity'>(
+    ({ waiting, tries, error, stage }) => {
+      const fields = { events: waiting.length, first: waiting[0], tries, err: stage === 'again' ? (error as Error).message : error };
+      if (stage === 'first') log.error(fields, 'activity not recorded; trying again until the database takes it');
+      else if (stage === 'again') log.warn(fields, 'activity still not recorded');
+      else log.error(fields, 'activity lost at shutdown');
+    },
+    (_key, tries) => log.info({ tries }, 'activity recorded after the database refused it'),
+  );
   const unsubscribe = bus.subscribe((event) => {
     const write = activityWrite(event);
     if (!write) return;
-    tail = tail.then(async () => {
-      try {
-        // History, several rows a call: committed without waiting for the disk (store/durability.ts), so
-        // it never holds up the call flow; a power loss may cost its last moments, not a ticket.
-        await progressWrite(db, write);
-      } catch (error) {
-        log.error({ err: error, event: event.type }, 'activity not recorded');
-      }
-    });
+    // History, several rows a call: committed without waiting for the disk (store/durability.ts), so
+    // it never holds up the call flow; a power loss may cost its last moments, not a ticket.
+    void turns.run('activity', event.type, () => progressWrite(db, write));
   });
   return async () => {
     unsubscribe();
-    await tail;
+    await turns.idleAll();
   };
 }

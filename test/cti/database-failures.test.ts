@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { OUTAGE_NOTE_ANSWERED } from '../../cti/recovery/outage-importer.js';
 import { startServer } from '../../main.js';
-import { calls, findAgentByLogin, missedCalls, tickets } from '../../store/index.js';
+import { agentStateChanges, calls, findAgentByLogin, missedCalls, ticketEvents, tickets } from '../../store/index.js';
 import { startPbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { FreezableProxy } from '../support/freezable-proxy.js';
@@ -236,6 +236,44 @@ describe('the end of a call the database refuses', () => {
       expect(missed).toMatchObject([{ callId: row?.id, status: 'pending' }]);
     } finally {
       admin.exec('DROP TRIGGER IF EXISTS refuse_end');
+    }
+  });
+});
+
+describe('history the database refuses while a call goes on', () => {
+  it("the ticket's lines and the agent's states are written, in order, once it takes writes again", async () => {
+    const { sim, server } = h;
+    await registerPhones(sim, ['1001']);
+    const agent = await findAgentByLogin(server.store.db, '1001');
+    const desk = await AgentDesktop.login(server.httpUrl, '1001');
+    // The call's own lines, not its arrival's (that one is the arrival, refused as a whole).
+    admin.exec(`CREATE TRIGGER refuse_lines BEFORE INSERT ON ticket_events WHEN NEW.kind <> 'created' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    admin.exec(`CREATE TRIGGER refuse_states BEFORE INSERT ON agent_state_changes BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    try {
+      const statesBefore = (await server.store.db.select().from(agentStateChanges).where(eq(agentStateChanges.agentId, agent?.id ?? -1))).length;
+      await desk.command('agent.ready');
+      const id = await placeCall(sim.httpUrl, '13800138672', '12345');
+      await desk.next('call.answered', (m) => m.callId === id, 15_000);
+      expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
+      await waitFor(() => server.calls.call(id) === undefined, 'the call over', 15_000);
+      const ticket = (await server.store.db.select().from(tickets).where(eq(tickets.callKey, id)))[0];
+      const lines = async () => (await server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? -1))).map((e) => e.kind);
+      const refusedLines = await lines();
+      expect(refusedLines).not.toContain('answered');
+
+      admin.exec('DROP TRIGGER refuse_lines');
+      admin.exec('DROP TRIGGER refuse_states');
+      await waitFor(async () => (await lines()).includes('answered'), "the ticket's lines written", 15_000);
+      await waitFor(
+        async () => (await server.store.db.select().from(agentStateChanges).where(eq(agentStateChanges.agentId, agent?.id ?? -1))).length >= statesBefore + 3,
+        "the agent's states written (ready, ringing, on call, …)",
+        15_000,
+      );
+    } finally {
+      admin.exec('DROP TRIGGER IF EXISTS refuse_lines');
+      admin.exec('DROP TRIGGER IF EXISTS refuse_states');
+      desk.close();
     }
   });
 });
