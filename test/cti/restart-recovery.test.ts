@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../main.js';
 import { calls, findActiveRoute, missedCalls, openDatabase, ticketEvents, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { diallingCitizen } from '../support/dialling-citizen.js';
 import { testLoggerInto } from '../support/test-logger.js';
 import { registerPhones, testConfig, type SimOptions } from '../support/harness.js';
 import { HttpError } from '../pbx-sim/ari/http.js';
@@ -146,18 +147,6 @@ async function answeredCall(sim: PbxSim, server: RunningServer, desk: AgentDeskt
   await desk.next('call.answered', (m) => m.callId === id, 15_000);
   await waitFor(async () => (await rowOf(server, id))?.recording, 'the recording started');
   return id;
-}
-
-/** An agent logged in and ready on phone 1001 dials a citizen whose phone (the trunk) rings until told to answer. */
-async function diallingCitizen(sim: PbxSim, server: RunningServer): Promise<{ desk: AgentDesktop; callId: string; reply: Promise<WireMessage> }> {
-  await simRequest(sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { answer: 'manual' });
-  const desk = await AgentDesktop.login(server.httpUrl, '1001');
-  await desk.command('agent.ready');
-  const reply = desk.command('call.dial', { number: '13911112222' });
-  const pop = await desk.next('call.offered', (m) => m.outbound === true);
-  const callId = String(pop.callId);
-  await waitFor(async () => (await simChannels(sim)).some((c) => c.id === callId), "the citizen's phone ringing");
-  return { desk, callId, reply };
 }
 
 describe('restart recovery', () => {

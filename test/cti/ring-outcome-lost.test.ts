@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calls } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
+import { diallingCitizen } from '../support/dialling-citizen.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -38,13 +39,7 @@ describe('a ring whose end went unheard while the event socket was away', () => 
     const t = await harness();
     const { sim, server } = t;
     await registerPhones(sim, ['1001']);
-    await simRequest(sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { answer: 'manual' });
-    const desk = await AgentDesktop.login(server.httpUrl, '1001');
-    await desk.command('agent.ready');
-    const reply = desk.command('call.dial', { number: '13911112222' });
-    const pop = await desk.next('call.offered', (m) => m.outbound === true);
-    const callId = String(pop.callId);
-    await waitFor(async () => (await channelIds(sim)).some((c) => c.id === callId), "the citizen's phone ringing");
+    const { desk, callId, reply } = await diallingCitizen(sim, server);
 
     await cutEvents(t);
     expect((await simRequest(sim.httpUrl, 'POST', `/sim/channels/${callId}/answer`)).status).toBe(204);
