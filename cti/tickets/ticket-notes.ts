@@ -43,6 +43,14 @@ export function noteTicket(ctx: { db: Db; log: Logger; clock: Clock }, line: Tic
   return linesOf(ctx).run(line.ticketId, line.kind, () => appendTicketEvent(ctx.db, { ...line, at }));
 }
 
+/**
+ * A write of the ticket's own besides a line (the survey's result): in turn with the ticket's lines and
+ * kept the same way. Never rejects.
+ */
+export function writeTicket(ctx: { db: Db; log: Logger }, ticketId: number, label: string, task: () => Promise<void>): Promise<void> {
+  return linesOf(ctx).run(ticketId, label, task);
+}
+
 /** Resolves once every line queued so far was tried; lines still refused get one last try (the shutdown). */
 export function settleTicketNotes(ctx: { db: Db; log: Logger }): Promise<void> {
   return writing.get(ctx.db)?.idleAll() ?? Promise.resolve();

@@ -211,6 +211,32 @@ describe('the end of a call whose survey result the database refuses', () => {
   });
 });
 
+describe("a survey result the database refuses", () => {
+  it('is on the ticket once the database takes writes again', async () => {
+    const { sim, server } = h;
+    await registerPhones(sim, ['1001']);
+    const desk = await AgentDesktop.login(server.httpUrl, '1001');
+    try {
+      await desk.command('agent.ready');
+      const id = await placeCall(sim.httpUrl, '13800138673', '12345');
+      await desk.next('call.answered', (m) => m.callId === id, 15_000);
+      admin.exec(`CREATE TRIGGER refuse_rating BEFORE UPDATE OF satisfaction ON tickets BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+      await waitFor(async () => (await channel(id))?.hearing === 'sound:survey-question', 'the survey playing', 10_000);
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
+      // Thanked and released as usual.
+      await waitFor(async () => (await channel(id)) === undefined, 'the caller released', 15_000);
+      const rating = async () => (await server.store.db.select().from(tickets).where(eq(tickets.callKey, id)))[0]?.satisfaction;
+      expect(await rating()).toBeNull();
+      admin.exec('DROP TRIGGER refuse_rating');
+      await waitFor(async () => (await rating()) === 'satisfied', 'the rating on the ticket', 10_000);
+    } finally {
+      admin.exec('DROP TRIGGER IF EXISTS refuse_rating');
+      desk.close();
+    }
+  });
+});
+
 describe('the end of a call the database refuses', () => {
   it('is written when the database takes writes again, with its own time and the missed-call entry it brings', async () => {
     const { sim, server, clock } = h;
