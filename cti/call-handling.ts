@@ -6,6 +6,7 @@
 import { PROMPTS } from '../ivr/prompts.js';
 import { DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
 import {
+  closeCallIfOpen,
   countCallsFromSince,
   findActiveBlock,
   findActiveRoute,
@@ -147,13 +148,23 @@ export function startCallHandling(deps: {
   // Channels answered and waiting for their arrival to be recorded (a repeated StasisStart meanwhile is ignored).
   const admitting = new Set<string>();
   /**
-   * A call recorded only after its caller was handed to the survival path: closed at once, so that no
-   * reconciliation takes it for a call of ours; the outage import completes it from Asterisk's record.
+   * A call recorded only after its caller left the server's hands: closed at once, so that no
+   * reconciliation takes it for a call of ours. Handed to the survival path: closed as transferred,
+   * unless the outage import completed it already (it completes it from Asterisk's record). Gone (the
+   * caller hung up in the silence): abandoned, and on the missed-call list.
    */
-  const closeHandedOver = (arrived: ArrivedCall) => {
-    const at = clock.now().toISOString();
-    writes.end(arrived.linkedId, 'recorded after the hand-over to the survival path', { outcome: 'transferred', hangupCause: null, at }, null);
-    void noteTicket(ctx, { ticketId: arrived.ticket.id, actor: 'system', kind: 'outage', note: '来电登记超时，已转入应急排队（由 Asterisk 排队接听）' });
+  const closeLate = (arrived: ArrivedCall, how: 'handed' | 'gone', channel: AriChannel, dialledNumber: string, arrivedAt: Date) => {
+    const now = clock.now();
+    if (how === 'handed') {
+      writes.write(arrived.linkedId, 'recorded after the hand-over to the survival path', (tx) =>
+        closeCallIfOpen(tx, arrived.linkedId, { outcome: 'transferred', at: now.toISOString() }),
+      );
+      void noteTicket(ctx, { ticketId: arrived.ticket.id, actor: 'system', kind: 'outage', note: '来电登记超时，已转入应急排队（由 Asterisk 排队接听）' });
+      return;
+    }
+    const waitMs = Math.max(0, now.getTime() - arrivedAt.getTime());
+    const missed = channel.caller.number ? { callRowId: arrived.callId, callerNumber: channel.caller.number, dialledNumber, waitMs } : null;
+    writes.end(arrived.linkedId, 'recorded after the caller gave up', { outcome: 'abandoned', hangupCause: null, at: now.toISOString(), waitMs }, missed);
   };
   const record = async (channel: AriChannel, dialledNumber: string, now: Date, answering: Promise<void>): Promise<void> => {
     const node = ari.nodeOf(channel.id) ?? null;
@@ -165,7 +176,7 @@ export function startCallHandling(deps: {
         log,
         stopped: () => stopped,
         handedOver: () => deps.onSurvivalPath?.(node ?? ari.nodeNames()[0] ?? '', channel.id),
-        recordedLate: closeHandedOver,
+        recordedLate: (late, how) => closeLate(late, how, channel, dialledNumber, now),
       },
       channel,
       dialledNumber,

@@ -70,7 +70,7 @@ export class CallWrites {
         const fields = { err: error, callId: key, writes: waiting, tries };
         if (stage === 'first') log.error(fields, 'call progress not written; trying again until the database takes it');
         else if (stage === 'again') log.warn({ ...fields, err: (error as Error).message }, 'call progress still not written');
-        else log.error(fields, 'call progress lost at shutdown: the next start reconciles the open row');
+        else log.error(fields, 'call progress given up (refused for an hour, or at the shutdown): a reconciliation closes the open row');
       },
       (callId, tries) => log.info({ callId, tries }, 'call progress written after the database refused it'),
     );
@@ -114,6 +114,11 @@ export class CallWrites {
       // Whatever `step` changed in memory is written, even if it threw afterwards.
       if (batch.length > 0) this.enqueue(callId, withoutOverwritten(batch));
     }
+  }
+
+  /** Whether the call has writes waiting for the database to take a refused one (its row lags behind). */
+  isRetrying(callId: string): boolean {
+    return this.turns.isRetrying(callId);
   }
 
   /** Resolves once every write queued so far for the call is done: written, or refused and left to its retries. */

@@ -16,7 +16,7 @@ import {
   setTicketRecording,
   type CallOutcome,
 } from '../../store/index.js';
-import { noteTicket } from '../tickets/ticket-notes.js';
+import { noteTicket, writeTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallSummary, DomainEvent } from '../events/domain-events.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
@@ -48,8 +48,6 @@ export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来�
 
 /** Waits before trying again to put a caller in the line after the PBX refused a step. */
 const JOIN_RETRY_MS = [1000, 3000] as const;
-/** Waits before the ticket is given to its answering agent again, when the database refused it. */
-const TICKET_CLAIM_RETRY_MS = [1000, 5000] as const;
 
 export class InboundCall implements QueueMember {
   readonly callId: string;
@@ -401,20 +399,16 @@ export class InboundCall implements QueueMember {
   }
 
   /**
-   * The ticket names the answering agent (and the recording). A database that refuses the write must
-   * not keep the answer from the desktop (caller and agent are talking already): it is tried again in
-   * the background, after 1 and 5 s, and logged.
+   * The ticket names the answering agent (and the recording), in turn with the ticket's other writes.
+   * A database that refuses it must not keep the answer from the desktop (caller and agent are talking
+   * already): the write is kept and tried again until it is taken (ticket-notes.ts).
    */
-  private async claimTicket(agentId: number, recording: string | null, retry = 0): Promise<void> {
-    try {
-      if (recording) await setTicketRecording(this.ctx.db, this.summary.ticketId, recording);
-      await setTicketAgent(this.ctx.db, this.summary.ticketId, agentId);
-    } catch (error) {
-      const delay = TICKET_CLAIM_RETRY_MS[retry];
-      this.ctx.log.error({ err: error, callId: this.callId, ticketId: this.summary.ticketId, retryInMs: delay ?? null }, "the ticket could not be given to the answering agent; the call goes on");
-      if (delay === undefined) return;
-      setTimeout(() => void this.claimTicket(agentId, recording, retry + 1), delay).unref();
-    }
+  private claimTicket(agentId: number, recording: string | null): Promise<void> {
+    const ticketId = this.summary.ticketId;
+    return writeTicket(this.ctx, ticketId, 'answered-by', async () => {
+      if (recording) await setTicketRecording(this.ctx.db, ticketId, recording);
+      await setTicketAgent(this.ctx.db, ticketId, agentId);
+    });
   }
 
   /**

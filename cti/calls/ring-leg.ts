@@ -29,7 +29,7 @@ export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, call
  * and that line failed (line-failure.ts). `not-placed`: Asterisk never answered the originate (the
  * link was down, every try refused, or no answer in time), so no phone is known to have rung.
  * `link-lost`: the ARI event socket was away while the leg rang and the leg had ended when it came
- * back (or was up without its entry into the application heard): how it ended is not known.
+ * back: how it ended is not known.
  */
 export type RingFailure = 'no-answer' | 'busy' | 'rejected' | 'unreachable' | 'congestion' | 'trunk-down' | 'line-lost' | 'not-placed' | 'link-lost';
 
@@ -180,14 +180,13 @@ export function ringLeg(
     })
     .then(() => {
       if (settled) return;
-      // After an ARI reconnect: a leg that ended unheard, or is up without its StasisStart heard, is
-      // hung up and taken as not answered; one still ringing goes on.
+      // After an ARI reconnect: a leg that ended unheard is taken as not answered. One still there goes
+      // on: ringing, or up with its StasisStart on its way (a leg answered while no socket served the
+      // application is refused by Asterisk and gone); the safety timer covers the rest.
       unregister = ctx.rings.add({
         legId,
         recheck: (listed) => {
-          if (listed && listed.state !== 'Up') return;
-          if (listed) ctx.ari.hangup(legId).catch(() => undefined);
-          fail('link-lost');
+          if (!listed) fail('link-lost');
         },
       });
     })

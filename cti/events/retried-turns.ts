@@ -2,7 +2,8 @@
  * Writes that must happen one after another per key (a call's progress, a ticket's history lines, the
  * agents' activity) and must not be lost when the database refuses one for a while (a full disk, a
  * database gone). A refused write is tried again after 1, 5 and 15 s, then every minute, until it is
- * written; the key's later writes wait behind it, in order, so nothing lands out of turn. Whoever
+ * written (given up after about an hour); the key's later writes wait behind it, in order, so nothing
+ * lands out of turn. Whoever
  * queues a write does not wait for those retries: `run` resolves once the write was tried once (or
  * queued behind a refused one), so the call flow goes on while the database is away.
  */
@@ -10,6 +11,8 @@ import { KeyedTurns } from './keyed-turns.js';
 
 /** Waits before a refused write is tried again (the last one repeats): the database may be away a while. */
 export const RETRY_MS = [1_000, 5_000, 15_000, 60_000] as const;
+/** Tries after which a refused write is given up (about an hour with the waits above). */
+const MAX_TRIES = 60;
 
 /** What the owner is told of a refusal, to log it with its own names. */
 export interface Refusal<K> {
@@ -18,7 +21,7 @@ export interface Refusal<K> {
   waiting: string[];
   tries: number;
   error: unknown;
-  /** `first`: just refused, retries begin; `again`: refused once more; `lost`: the last try (shutdown) failed too. */
+  /** `first`: just refused, retries begin; `again`: refused once more; `lost`: given up (refused for an hour, or at the shutdown's last try). */
   stage: 'first' | 'again' | 'lost';
 }
 
@@ -62,6 +65,11 @@ export class RetriedTurns<K> {
     });
   }
 
+  /** Whether the key has writes waiting for the database to take a refused one. */
+  isRetrying(key: K): boolean {
+    return this.backlogs.has(key);
+  }
+
   /** Resolves once every write queued so far for the key was tried (retries not waited for). */
   idle(key: K): Promise<void> {
     return this.turns.idle(key);
@@ -101,14 +109,22 @@ export class RetriedTurns<K> {
         await next.task();
       } catch (error) {
         const waiting = backlog.writes.map((w) => w.label);
-        if (again) {
-          this.refused({ key, waiting, tries: backlog.tries, error, stage: 'again' });
-          this.retryLater(key, backlog);
-        } else {
+        if (!again) {
           this.backlogs.delete(key);
           this.refused({ key, waiting, tries: backlog.tries, error, stage: 'lost' });
+          return;
         }
-        return;
+        if (backlog.tries < MAX_TRIES) {
+          this.refused({ key, waiting, tries: backlog.tries, error, stage: 'again' });
+          this.retryLater(key, backlog);
+          return;
+        }
+        // Refused for an hour: given up, so that a write the database will never take (not only one it
+        // cannot take now) does not hold the key's later writes for ever.
+        this.refused({ key, waiting: [next.label], tries: backlog.tries, error, stage: 'lost' });
+        backlog.writes.shift();
+        backlog.tries = 0;
+        continue;
       }
       backlog.writes.shift();
     }

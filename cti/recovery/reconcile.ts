@@ -23,7 +23,8 @@
  *   admitted like a new arrival;
  * - a click-to-call whose citizen had not answered: left to its attempt when this process is still
  *   placing it; after a restart (the attempt died with the old process) its legs are hung up and its
- *   row ends `failed`: nobody called the centre, so it is no missed call.
+ *   row ends `failed`: nobody called the centre, so it is no missed call;
+ * - a caller outside the application (handed to the dialplan's survival path): left to the outage import.
  *
  * Calls already held by this process (an ARI-only reconnect) are kept as they are unless their caller
  * or their agent's leg is gone.
@@ -82,6 +83,7 @@ export const RECONCILE_CATEGORIES = [
   'closedAbandoned',
   'closedLive',
   'outboundEnded',
+  'outside',
   'admitted',
   'legsHungUp',
   'snoopsHungUp',
@@ -244,6 +246,14 @@ class Pass {
     const caller = this.channels.get(row.channelId);
     if (!caller) {
       await this.closeRow(row);
+      return;
+    }
+    if (this.stasisArgs(caller) === null) {
+      // Out of the application, in the dialplan: handed to the survival path (its row's close still on
+      // its way). Asterisk serves the caller; the outage import completes the row when they hang up.
+      this.claimed.add(caller.id);
+      this.decide(row.linkedId, row.callerNumber, 'caller outside the application (survival path): left to the outage import');
+      this.counts.outside++;
       return;
     }
     const ticket = await this.ticketOf(row, caller);
@@ -524,6 +534,9 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
       pass.keepPlacing(row);
       continue;
     }
+    // Taken up by this process while the pass ran (an arrival recorded, a click-to-call answered), or
+    // ended with its end still on its way to a database that refused it: not a row to repair.
+    if (deps.live().some((c) => c.callId === row.linkedId) || ctx.writes.isRetrying(row.linkedId)) continue;
     // One call that cannot be taken back (Asterisk refused a step) must not leave the others behind it in silence.
     try {
       await pass.checkRow(row);

@@ -7,7 +7,7 @@
  * (cti/recovery/outage-importer.ts) turns into the call's row and ticket once the database takes
  * writes again.
  */
-import type { AriChannel } from '../ari/ari-types.js';
+import { AriError, type AriChannel } from '../ari/ari-types.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { PbxAri } from '../nodes/pbx-ari.js';
 import type { ArrivedCall } from './inbound-arrival.js';
@@ -15,16 +15,30 @@ import type { ArrivedCall } from './inbound-arrival.js';
 /** The dialplan context of the survival path; its extension is the hotline number dialled. */
 export const SURVIVAL_CONTEXT = 'hotline-outage';
 
-/** Hands the caller over; false when that failed too (the caller gone, Asterisk unreachable). Never throws. */
-export async function handToSurvivalPath(ari: PbxAri, log: Logger, channel: AriChannel, dialledNumber: string): Promise<boolean> {
+/** How a hand-over went: `gone`: the caller had hung up (Asterisk no longer has the channel). */
+export type HandOver = 'handed' | 'gone' | 'failed';
+
+const HAND_OVER_RETRY_MS = 500;
+
+/** Hands the caller over, trying once more after 0.5 s when Asterisk did not take it. Never throws. */
+export async function handToSurvivalPath(ari: PbxAri, log: Logger, channel: AriChannel, dialledNumber: string): Promise<HandOver> {
   const who = { channelId: channel.id, caller: maskNumber(channel.caller.number), dialled: dialledNumber };
-  try {
-    await ari.continueInDialplan(channel.id, { context: SURVIVAL_CONTEXT, extension: dialledNumber });
-    log.warn(who, 'caller handed to the survival path: Asterisk serves the call and keeps its record for the outage import');
-    return true;
-  } catch (error) {
-    log.error({ ...who, err: (error as Error).message }, 'could not hand the caller to the survival path');
-    return false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ari.continueInDialplan(channel.id, { context: SURVIVAL_CONTEXT, extension: dialledNumber });
+      log.warn(who, 'caller handed to the survival path: Asterisk serves the call and keeps its record for the outage import');
+      return 'handed';
+    } catch (error) {
+      if (error instanceof AriError && error.kind === 'not-found') {
+        log.info(who, 'caller gone before the hand-over to the survival path');
+        return 'gone';
+      }
+      if (attempt > 1) {
+        log.error({ ...who, err: (error as Error).message }, 'could not hand the caller to the survival path');
+        return 'failed';
+      }
+      await new Promise((resolve) => setTimeout(resolve, HAND_OVER_RETRY_MS));
+    }
   }
 }
 
@@ -42,17 +56,23 @@ export interface HandOverDeps {
   stopped: () => boolean;
   /** The caller is on the survival path now (their record is to be imported once they hang up). */
   handedOver: () => void;
-  /** The write completed after the hand-over: its row is to be closed at once (the import completes it). */
-  recordedLate: (arrived: ArrivedCall) => void;
+  /**
+   * The write completed after the caller left the server's hands: its row is to be closed at once,
+   * as handed over (the import completes it from Asterisk's record) or as given up (`gone`: the caller
+   * hung up in the silence).
+   */
+  recordedLate: (arrived: ArrivedCall, how: Exclude<HandOver, 'failed'>) => void;
 }
 
 /**
  * The arrival's write, bounded: resolves the recorded call, or undefined when the caller is not the
- * server's to serve (handed to the survival path: the write failed on every try or was not done
- * within ARRIVAL_DEADLINE_MS; or the server is stopping). `write` is told to give up its tries once
- * the caller is handed over.
+ * server's to serve (handed to the survival path or gone: the write failed on every try or was not
+ * done within ARRIVAL_DEADLINE_MS; or the server is stopping, and the row, written or not, is the next
+ * server's). When Asterisk does not take the hand-over, the caller is still the server's: served as
+ * soon as the write is done, however late. `write` is told to give up its tries once the caller is
+ * handed over.
  */
-export async function recordOrHandOver<A extends ArrivedCall>(
+export async function recordOrHandOver<A extends ArrivedCall & { retried: boolean }>(
   deps: HandOverDeps,
   channel: AriChannel,
   dialledNumber: string,
@@ -68,21 +88,23 @@ export async function recordOrHandOver<A extends ArrivedCall>(
   } catch (error) {
     if (deps.stopped()) return undefined;
     deps.log.error({ err: error, channelId: channel.id, caller: maskNumber(channel.caller.number) }, 'could not record the call; the caller goes to the survival path');
-    if (await handToSurvivalPath(deps.ari, deps.log, channel, dialledNumber)) deps.handedOver();
+    if ((await handToSurvivalPath(deps.ari, deps.log, channel, dialledNumber)) === 'handed') deps.handedOver();
     return undefined;
   } finally {
     clearTimeout(timer);
   }
-  if (outcome !== 'late') return outcome;
+  if (outcome !== 'late' || deps.stopped()) return outcome === 'late' ? undefined : outcome;
+  deps.log.error({ channelId: channel.id, caller: maskNumber(channel.caller.number), waitedMs: ARRIVAL_DEADLINE_MS }, 'the call is not recorded in time; the caller goes to the survival path');
+  const how = await handToSurvivalPath(deps.ari, deps.log, channel, dialledNumber);
+  if (how === 'failed') return writing.catch(() => undefined);
   late = true;
+  if (how === 'handed') deps.handedOver();
   writing.then(
+    // A later try's write, or an earlier one's whose answer was lost: either way this caller's row.
     (arrived) => {
-      if (arrived.isNew) deps.recordedLate(arrived);
+      if (arrived.isNew || arrived.retried) deps.recordedLate(arrived, how);
     },
     () => undefined,
   );
-  if (deps.stopped()) return undefined;
-  deps.log.error({ channelId: channel.id, caller: maskNumber(channel.caller.number), waitedMs: ARRIVAL_DEADLINE_MS }, 'the call is not recorded in time; the caller goes to the survival path');
-  if (await handToSurvivalPath(deps.ari, deps.log, channel, dialledNumber)) deps.handedOver();
   return undefined;
 }

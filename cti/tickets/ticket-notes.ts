@@ -28,7 +28,7 @@ function linesOf(ctx: { db: Db; log: Logger }): RetriedTurns<number> {
         const fields = { ticketId: key, kinds: waiting, tries, err: stage === 'again' ? (error as Error).message : error };
         if (stage === 'first') log.error(fields, 'ticket history line not written; trying again until the database takes it');
         else if (stage === 'again') log.warn(fields, 'ticket history line still not written');
-        else log.error(fields, 'ticket history line lost at shutdown');
+        else log.error(fields, 'ticket history line given up (refused for an hour, or at the shutdown)');
       },
       (ticketId, tries) => log.info({ ticketId, tries }, 'ticket history written after the database refused it'),
     );

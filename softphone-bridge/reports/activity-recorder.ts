@@ -56,7 +56,7 @@ export function startActivityRecorder(db: Db, bus: DomainEventBus, log: Logger):
       const fields = { events: waiting.length, first: waiting[0], tries, err: stage === 'again' ? (error as Error).message : error };
       if (stage === 'first') log.error(fields, 'activity not recorded; trying again until the database takes it');
       else if (stage === 'again') log.warn(fields, 'activity still not recorded');
-      else log.error(fields, 'activity lost at shutdown');
+      else log.error(fields, 'activity given up (refused for an hour, or at the shutdown)');
     },
     (_key, tries) => log.info({ tries }, 'activity recorded after the database refused it'),
   );

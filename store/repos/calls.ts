@@ -133,6 +133,14 @@ export async function markCallEnded(
   });
 }
 
+/** Ends a call still open (`ended_at` not set): one ended meanwhile (e.g. completed by the outage import) keeps its end. */
+export async function closeCallIfOpen(db: Db, linkedId: string, end: { outcome: CallOutcome; at: string }): Promise<void> {
+  await db
+    .update(calls)
+    .set({ endedAt: end.at, outcome: end.outcome, state: 'ended' })
+    .where(and(eq(calls.linkedId, linkedId), isNull(calls.endedAt)));
+}
+
 /**
  * Ends a call and, when `missed` is given (a caller the centre did not serve), puts the number on the
  * missed-call callback list — in one transaction, so that a crash in between cannot leave an

@@ -541,6 +541,33 @@ describe('restart recovery', () => {
     expect(second.server.calls.calls()).toEqual([]);
   });
 
+  it('a caller the dialplan serves on the survival path is left to it by the pass, and the import completes their row', async () => {
+    const { sim, dbPath, clock } = await world();
+    await registerPhones(sim, ['1001'], 'manual');
+    // Asterisk's queue rings every agent phone: only 1001's is there.
+    for (const phone of ['1002', '1003', '1004', '1005', '1006']) await simRequest(sim.httpUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: false });
+    const first = await boot(sim, dbPath, clock);
+    const id = await queuedCall(sim, first.server, '13300000088');
+    await first.server.close();
+    // The caller leaves the application for the survival path (as a caller handed over does) and
+    // waits in Asterisk's own queue, phone 1001 ringing; their row is still open.
+    const auth = `Basic ${Buffer.from('cti:cti-secret').toString('base64')}`;
+    const moved = await fetch(`${sim.httpUrl}/ari/channels/${id}/continue?context=hotline-outage&extension=12345&priority=1`, { method: 'POST', headers: { authorization: auth } });
+    expect(moved.status).toBe(204);
+    await waitFor(async () => (await simChannels(sim)).find((c) => c.id === id)?.stasisApp === null, 'the caller out of the application');
+
+    const second = await boot(sim, dbPath, clock);
+    expect(second.passes[0]).toMatchObject({ outside: 1, requeued: 0, closedAbandoned: 0, failed: 0 });
+    expect(second.server.calls.call(id)).toBeUndefined();
+    // Served by Asterisk: 1001 answers, the caller hangs up, the import completes the same row.
+    await waitFor(async () => (await simRequest(sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1001/answer')).status === 200, 'agent 1001 answering', 15_000);
+    await waitFor(async () => (await simChannels(sim)).find((c) => c.id === id)?.bridgeId, 'caller bridged with the agent', 10_000);
+    await hangupCaller(sim, id);
+    await waitFor(async () => (await rowOf(second.server, id))?.duringOutage === true, 'the row completed by the import', 15_000);
+    expect(await rowOf(second.server, id)).toMatchObject({ outcome: 'answered', state: 'ended' });
+    expect((await second.server.store.db.select().from(calls)).filter((c) => c.linkedId === id)).toHaveLength(1);
+  });
+
   it('a prompt that ends while the ARI socket is away does not keep the caller waiting', async () => {
     const { sim, dbPath, clock } = await world();
     const { server, passes } = await boot(sim, dbPath, clock);
