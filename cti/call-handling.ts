@@ -159,7 +159,7 @@ export function startCallHandling(deps: {
       writes.write(arrived.linkedId, 'recorded after the hand-over to the survival path', (tx) =>
         closeCallIfOpen(tx, arrived.linkedId, { outcome: 'transferred', at: now.toISOString() }),
       );
-      void noteTicket(ctx, { ticketId: arrived.ticket.id, actor: 'system', kind: 'outage', note: '来电登记超时，已转入应急排队（由 Asterisk 排队接听）' });
+      void noteTicket(ctx, { ticketId: arrived.ticket.id, actor: 'system', kind: 'outage', note: '来电登记超时，已转入应急排队' });
       return;
     }
     const waitMs = Math.max(0, now.getTime() - arrivedAt.getTime());

@@ -38,9 +38,17 @@ const STALE_AFTER_MS = 6 * 3600_000;
 /** While calls of the survival path are still going on, look again this often (and as soon as one ends). */
 const RETRY_MS = 60_000;
 
-export const OUTAGE_NOTE_ANSWERED = '系统离线期间来电，由 Asterisk 排队接听';
-export const OUTAGE_NOTE_ABANDONED = '系统离线期间来电，来电人在 Asterisk 排队中未接通即挂机，已列入漏接回拨';
-export const OUTAGE_NOTE_LOST = '系统离线期间来电，Asterisk 未留下通话结果（可能已重启），已列入漏接回拨';
+/** How a call came to the survival path, as its ticket line opens: the server was away, or it handed the caller over. */
+const DURING_OUTAGE = '系统离线期间来电';
+const HANDED_OVER = '来电登记超时转入应急排队';
+const ANSWERED = '由 Asterisk 排队接听';
+const ABANDONED = '来电人在 Asterisk 排队中未接通即挂机，已列入漏接回拨';
+const LOST = 'Asterisk 未留下通话结果（可能已重启），已列入漏接回拨';
+export const OUTAGE_NOTE_ANSWERED = `${DURING_OUTAGE}，${ANSWERED}`;
+export const OUTAGE_NOTE_ABANDONED = `${DURING_OUTAGE}，${ABANDONED}`;
+export const OUTAGE_NOTE_LOST = `${DURING_OUTAGE}，${LOST}`;
+/** The same for a call the server handed over (cti/stasis/survival-handover.ts), e.g. `${HANDED_OVER_NOTE}，由 Asterisk 排队接听（话务员 1001）`. */
+export const HANDED_OVER_NOTE = HANDED_OVER;
 
 export interface OutageImportResult {
   imported: number;
@@ -158,6 +166,8 @@ export class OutageImporter {
         continue;
       }
       await records.remove(key);
+      // Imported without its hang-up heard (AMI was away then): no longer waited for.
+      this.handedOver.delete(key);
       if (created) imported++;
     }
     if (imported > 0 || pending > 0) log.info({ imported, pending }, 'calls taken during the outage imported');
@@ -210,11 +220,11 @@ export class OutageImporter {
         at: startAt,
         newCall: isNew,
       });
+      // A row already there was written by the server after it handed the caller over.
+      const how = isNew ? DURING_OUTAGE : HANDED_OVER;
       const note = answered
-        ? `${OUTAGE_NOTE_ANSWERED}（${agent ? `话务员 ${agent.login}` : `话机 ${record.member ?? ''}`}）`
-        : record.done
-          ? OUTAGE_NOTE_ABANDONED
-          : OUTAGE_NOTE_LOST;
+        ? `${how}，${ANSWERED}（${agent ? `话务员 ${agent.login}` : `话机 ${record.member ?? ''}`}）`
+        : `${how}，${record.done ? ABANDONED : LOST}`;
       await appendTicketEvent(tx, { ticketId: ticket.id, actor: 'system', kind: 'outage', note, at: endAt });
       if (agent) await setTicketAgent(tx, ticket.id, agent.id);
       if (answered && record.recording) await setTicketRecording(tx, ticket.id, record.recording);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { OUTAGE_NOTE_ANSWERED } from '../../cti/recovery/outage-importer.js';
+import { HANDED_OVER_NOTE } from '../../cti/recovery/outage-importer.js';
 import { startServer } from '../../main.js';
 import { agentStateChanges, calls, findAgentByLogin, missedCalls, ticketEvents, tickets } from '../../store/index.js';
 import { startPbxSim } from '../pbx-sim/index.js';
@@ -146,8 +146,8 @@ describe("a caller whose arrival the database fails", () => {
       const ticketRows = await direct.query<{ id: number }>('select id from tickets where call_key = $1', [id]);
       expect(ticketRows.rows).toHaveLength(1);
       const notes = (await direct.query<{ note: string }>('select note from ticket_events where ticket_id = $1', [ticketRows.rows[0]?.id])).rows.map((r) => r.note);
-      expect(notes).toContain('来电登记超时，已转入应急排队（由 Asterisk 排队接听）');
-      expect(notes.some((n) => n.startsWith(OUTAGE_NOTE_ANSWERED))).toBe(true);
+      expect(notes).toContain('来电登记超时，已转入应急排队');
+      expect(notes).toContain(`${HANDED_OVER_NOTE}，由 Asterisk 排队接听（话务员 1001）`);
       expect((await direct.query('select 1 from calls where linked_id = $1', [id])).rows).toHaveLength(1);
     } finally {
       proxy.thaw();
