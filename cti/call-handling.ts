@@ -302,6 +302,7 @@ export function startCallHandling(deps: {
           node,
           firstNode: ari.nodeNames()[0] === node,
           live: () => [...live.values()].filter((call) => nodeOfCall(call) === node),
+          holds: (callId) => live.has(callId),
           rebuild,
           admit,
           firstPass: !reconciled.has(node),

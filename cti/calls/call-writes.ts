@@ -65,15 +65,7 @@ export class CallWrites {
     private readonly db: Db,
     log: Logger,
   ) {
-    this.turns = new RetriedTurns<string>(
-      ({ key, waiting, tries, error, stage }) => {
-        const fields = { err: error, callId: key, writes: waiting, tries };
-        if (stage === 'first') log.error(fields, 'call progress not written; trying again until the database takes it');
-        else if (stage === 'again') log.warn({ ...fields, err: (error as Error).message }, 'call progress still not written');
-        else log.error(fields, 'call progress given up (refused for an hour, or at the shutdown): a reconciliation closes the open row');
-      },
-      (callId, tries) => log.info({ callId, tries }, 'call progress written after the database refused it'),
-    );
+    this.turns = new RetriedTurns<string>(log, { subject: 'call progress', keyField: 'callId' });
   }
 
   /**

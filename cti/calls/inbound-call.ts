@@ -327,19 +327,13 @@ export class InboundCall implements QueueMember {
       this.fire('no-answer');
       return false;
     }
-    if (outcome === 'missed' && ringSaysNothing(leg.failure)) {
-      // Asterisk never answered the request (no phone rang, no pop was shown), or the ring's end was
-      // lost with the event socket (the pop goes away). The agent stays ready, the caller in line (the
-      // queue offers again; not while the node's link is down).
-      if (leg.failure === 'link-lost') this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
-      afterUnansweredRing(this.ctx.agents, agentId, leg.failure);
-      if (!this.ended) this.fire('no-answer');
-      return false;
-    }
-    if (outcome === 'missed' && leg.failure === 'line-lost') {
-      // The agent's node died while the phone rang: nobody missed anything. Not ready (the phone cannot
-      // be reached, so the call must not come straight back), with the reason, and no missed-ring alert.
-      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
+    if (outcome === 'missed' && (ringSaysNothing(leg.failure) || leg.failure === 'line-lost')) {
+      // Nobody missed anything, so no missed-ring alert: Asterisk never answered the request (no phone
+      // rang, no pop was shown), the ring's end was lost with the event socket, or the agent's node died
+      // while the phone rang. The pop of a ring goes away. afterUnansweredRing leaves the agent ready,
+      // or, when their node is lost, not ready with the reason (the phone cannot be reached, so the
+      // call must not come straight back). The caller stays in line.
+      if (leg.failure !== 'not-placed') this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'not-reached' });
       afterUnansweredRing(this.ctx.agents, agentId, leg.failure);
       if (!this.ended) this.fire('no-answer');
       return false;

@@ -3,10 +3,11 @@
  * agents' activity) and must not be lost when the database refuses one for a while (a full disk, a
  * database gone). A refused write is tried again after 1, 5 and 15 s, then every minute, until it is
  * written (given up after about an hour); the key's later writes wait behind it, in order, so nothing
- * lands out of turn. Whoever
- * queues a write does not wait for those retries: `run` resolves once the write was tried once (or
- * queued behind a refused one), so the call flow goes on while the database is away.
+ * lands out of turn. Whoever queues a write does not wait for those retries: `run` resolves once the
+ * write was tried once (or queued behind a refused one), so the call flow goes on while the database
+ * is away. Refusals, retries and recoveries are logged here, under the owner's names.
  */
+import type { Logger } from '../logging.js';
 import { KeyedTurns } from './keyed-turns.js';
 
 /** Waits before a refused write is tried again (the last one repeats): the database may be away a while. */
@@ -14,16 +15,14 @@ export const RETRY_MS = [1_000, 5_000, 15_000, 60_000] as const;
 /** Tries after which a refused write is given up (about an hour with the waits above). */
 const MAX_TRIES = 60;
 
-/** What the owner is told of a refusal, to log it with its own names. */
-export interface Refusal<K> {
-  key: K;
-  /** The writes waiting, the refused one first (their labels). */
-  waiting: string[];
-  tries: number;
-  error: unknown;
-  /** `first`: just refused, retries begin; `again`: refused once more; `lost`: given up (refused for an hour, or at the shutdown's last try). */
-  stage: 'first' | 'again' | 'lost';
+/** How a key's writes are named in the log: `subject` opens each line ('call progress'), `keyField` holds the key ('callId'). */
+export interface RetriedTurnsNames {
+  subject: string;
+  keyField: string;
 }
+
+/** Labels of waiting writes a log line lists (a single key's backlog may hold many). */
+const LISTED = 20;
 
 interface Write {
   label: string;
@@ -41,10 +40,21 @@ export class RetriedTurns<K> {
   private readonly backlogs = new Map<K, Backlog>();
 
   constructor(
-    private readonly refused: (refusal: Refusal<K>) => void,
-    /** Told once a key's refused writes are all written. */
-    private readonly caughtUp: (key: K, tries: number) => void = () => undefined,
+    private readonly log: Logger,
+    private readonly names: RetriedTurnsNames,
   ) {}
+
+  /**
+   * `first`: just refused, retries begin (error); `again`: refused once more (warn); `lost`: given up,
+   * refused for an hour or at the shutdown's last try (error).
+   */
+  private refused(key: K, waiting: readonly string[], tries: number, error: unknown, stage: 'first' | 'again' | 'lost'): void {
+    const { subject, keyField } = this.names;
+    const fields = { [keyField]: key, writes: waiting.slice(0, LISTED), waiting: waiting.length, tries, err: stage === 'again' ? (error as Error).message : error };
+    if (stage === 'first') this.log.error(fields, `${subject} not written; trying again until the database takes it`);
+    else if (stage === 'again') this.log.warn(fields, `${subject} still not written`);
+    else this.log.error(fields, `${subject} given up (refused for an hour, or at the shutdown)`);
+  }
 
   /** Queues `task` after the key's earlier writes; resolves once it was tried (never rejects). */
   run(key: K, label: string, task: () => Promise<void>): Promise<void> {
@@ -59,7 +69,7 @@ export class RetriedTurns<K> {
       } catch (error) {
         const started: Backlog = { writes: [{ label, task }], tries: 0, timer: null };
         this.backlogs.set(key, started);
-        this.refused({ key, waiting: [label], tries: 0, error, stage: 'first' });
+        this.refused(key, [label], 0, error, 'first');
         this.retryLater(key, started);
       }
     });
@@ -111,17 +121,17 @@ export class RetriedTurns<K> {
         const waiting = backlog.writes.map((w) => w.label);
         if (!again) {
           this.backlogs.delete(key);
-          this.refused({ key, waiting, tries: backlog.tries, error, stage: 'lost' });
+          this.refused(key, waiting, backlog.tries, error, 'lost');
           return;
         }
         if (backlog.tries < MAX_TRIES) {
-          this.refused({ key, waiting, tries: backlog.tries, error, stage: 'again' });
+          this.refused(key, waiting, backlog.tries, error, 'again');
           this.retryLater(key, backlog);
           return;
         }
         // Refused for an hour: given up, so that a write the database will never take (not only one it
         // cannot take now) does not hold the key's later writes for ever.
-        this.refused({ key, waiting: [next.label], tries: backlog.tries, error, stage: 'lost' });
+        this.refused(key, [next.label], backlog.tries, error, 'lost');
         backlog.writes.shift();
         backlog.tries = 0;
         continue;
@@ -129,6 +139,6 @@ export class RetriedTurns<K> {
       backlog.writes.shift();
     }
     this.backlogs.delete(key);
-    this.caughtUp(key, backlog.tries);
+    this.log.info({ [this.names.keyField]: key, tries: backlog.tries }, `${this.names.subject} written after the database refused it`);
   }
 }

@@ -40,15 +40,14 @@ const RETRY_MS = 60_000;
 
 /** How a call came to the survival path, as its ticket line opens: the server was away, or it handed the caller over. */
 const DURING_OUTAGE = '系统离线期间来电';
-const HANDED_OVER = '来电登记超时转入应急排队';
+/** For a call the server handed over (cti/stasis/survival-handover.ts), e.g. `${HANDED_OVER_NOTE}，由 Asterisk 排队接听（话务员 1001）`. */
+export const HANDED_OVER_NOTE = '来电登记超时转入应急排队';
 const ANSWERED = '由 Asterisk 排队接听';
 const ABANDONED = '来电人在 Asterisk 排队中未接通即挂机，已列入漏接回拨';
 const LOST = 'Asterisk 未留下通话结果（可能已重启），已列入漏接回拨';
 export const OUTAGE_NOTE_ANSWERED = `${DURING_OUTAGE}，${ANSWERED}`;
 export const OUTAGE_NOTE_ABANDONED = `${DURING_OUTAGE}，${ABANDONED}`;
 export const OUTAGE_NOTE_LOST = `${DURING_OUTAGE}，${LOST}`;
-/** The same for a call the server handed over (cti/stasis/survival-handover.ts), e.g. `${HANDED_OVER_NOTE}，由 Asterisk 排队接听（话务员 1001）`. */
-export const HANDED_OVER_NOTE = HANDED_OVER;
 
 export interface OutageImportResult {
   imported: number;
@@ -221,7 +220,7 @@ export class OutageImporter {
         newCall: isNew,
       });
       // A row already there was written by the server after it handed the caller over.
-      const how = isNew ? DURING_OUTAGE : HANDED_OVER;
+      const how = isNew ? DURING_OUTAGE : HANDED_OVER_NOTE;
       const note = answered
         ? `${how}，${ANSWERED}（${agent ? `话务员 ${agent.login}` : `话机 ${record.member ?? ''}`}）`
         : `${how}，${record.done ? ABANDONED : LOST}`;

@@ -60,6 +60,8 @@ export interface ReconcileDeps {
   firstNode: boolean;
   /** The calls this process holds now. */
   live: () => InboundCall[];
+  /** Whether this process holds the call now (on any node): one taken up during the pass. */
+  holds: (callId: string) => boolean;
   /** Rebuilds the call of an open row under its ticket, registered with the live calls (not running yet). */
   rebuild: (row: CallRow, ticket: TicketRow, restored: RestoredCall) => Promise<InboundCall>;
   /** A citizen's channel in the application that has no row: admit it like a new arrival. */
@@ -536,7 +538,7 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
     }
     // Taken up by this process while the pass ran (an arrival recorded, a click-to-call answered), or
     // ended with its end still on its way to a database that refused it: not a row to repair.
-    if (deps.live().some((c) => c.callId === row.linkedId) || ctx.writes.isRetrying(row.linkedId)) continue;
+    if (deps.holds(row.linkedId) || ctx.writes.isRetrying(row.linkedId)) continue;
     // One call that cannot be taken back (Asterisk refused a step) must not leave the others behind it in silence.
     try {
       await pass.checkRow(row);

@@ -22,16 +22,7 @@ const writing = new WeakMap<Db, RetriedTurns<number>>();
 function linesOf(ctx: { db: Db; log: Logger }): RetriedTurns<number> {
   let turns = writing.get(ctx.db);
   if (!turns) {
-    const { log } = ctx;
-    turns = new RetriedTurns<number>(
-      ({ key, waiting, tries, error, stage }) => {
-        const fields = { ticketId: key, kinds: waiting, tries, err: stage === 'again' ? (error as Error).message : error };
-        if (stage === 'first') log.error(fields, 'ticket history line not written; trying again until the database takes it');
-        else if (stage === 'again') log.warn(fields, 'ticket history line still not written');
-        else log.error(fields, 'ticket history line given up (refused for an hour, or at the shutdown)');
-      },
-      (ticketId, tries) => log.info({ ticketId, tries }, 'ticket history written after the database refused it'),
-    );
+    turns = new RetriedTurns<number>(ctx.log, { subject: 'ticket history', keyField: 'ticketId' });
     writing.set(ctx.db, turns);
   }
   return turns;

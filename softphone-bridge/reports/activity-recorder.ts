@@ -51,15 +51,7 @@ function activityWrite(event: DomainEvent): ((db: Db) => Promise<void>) | null {
  * agent's states must keep their order.
  */
 export function startActivityRecorder(db: Db, bus: DomainEventBus, log: Logger): () => Promise<void> {
-  const turns = new RetriedTurns<'activity'>(
-    ({ waiting, tries, error, stage }) => {
-      const fields = { events: waiting.length, first: waiting[0], tries, err: stage === 'again' ? (error as Error).message : error };
-      if (stage === 'first') log.error(fields, 'activity not recorded; trying again until the database takes it');
-      else if (stage === 'again') log.warn(fields, 'activity still not recorded');
-      else log.error(fields, 'activity given up (refused for an hour, or at the shutdown)');
-    },
-    (_key, tries) => log.info({ tries }, 'activity recorded after the database refused it'),
-  );
+  const turns = new RetriedTurns<'activity'>(log, { subject: 'activity', keyField: 'turn' });
   const unsubscribe = bus.subscribe((event) => {
     const write = activityWrite(event);
     if (!write) return;
