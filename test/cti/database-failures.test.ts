@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { HANDED_OVER_NOTE } from '../../cti/recovery/outage-importer.js';
+import { ARRIVAL_DEADLINE_MS } from '../../cti/stasis/survival-handover.js';
 import { startServer } from '../../main.js';
 import { agentStateChanges, calls, findAgentByLogin, missedCalls, ticketEvents, tickets } from '../../store/index.js';
 import { startPbxSim } from '../pbx-sim/index.js';
@@ -107,24 +108,8 @@ describe("a caller whose arrival the database fails", () => {
   });
 
   it('a database that hangs: the caller goes to the survival path after a few seconds; the write that gets through later is completed by the import', { timeout: 60_000 }, async () => {
-    // The server's PostgreSQL is reached through a relay that can stall, as over a partitioned network.
-    const database = await createPostgresDatabase();
-    const target = new URL(database.url);
-    const proxy = await FreezableProxy.start(target.hostname, Number(target.port || 5432));
-    const proxied = new URL(database.url);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    const sim = await startPbxSim({ ...SIM, amiPort: 0, httpPort: 0 });
-    const server = await startServer(testConfig(sim, { dbPath: proxied.toString() }), testLogger(), { clock: h.clock });
-    // Read past the relay, straight from the database.
-    const direct = new pg.Client({ connectionString: database.url });
-    await direct.connect();
+    const { sim, server, proxy, direct, rowOfCall, stop } = await stallingServer();
     try {
-      await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'the server taking calls', 15_000);
-      await onlyPhone1001(sim.httpUrl);
-      const rowOfCall = async (id: string) =>
-        (await direct.query<{ state: string; outcome: string; during_outage: boolean; agent_id: number | null }>('select state, outcome, during_outage, agent_id from calls where linked_id = $1', [id])).rows[0];
-
       proxy.freeze();
       const id = await placeCall(sim.httpUrl, '13800138668', '12345');
       await waitFor(async () => (await channel(id, sim.httpUrl))?.hearing === 'sound:notice-outage', 'the outage notice, after a few seconds of silence', 15_000);
@@ -150,15 +135,67 @@ describe("a caller whose arrival the database fails", () => {
       expect(notes).toContain(`${HANDED_OVER_NOTE}，由 Asterisk 排队接听（话务员 1001）`);
       expect((await direct.query('select 1 from calls where linked_id = $1', [id])).rows).toHaveLength(1);
     } finally {
+      await stop();
+    }
+  });
+
+  it('a database that hangs while the caller gives up in the silence: the write that gets through later ends the call abandoned, on the missed-call list', { timeout: 60_000 }, async () => {
+    const { sim, proxy, direct, rowOfCall, stop } = await stallingServer();
+    try {
+      proxy.freeze();
+      const number = '13800138674';
+      const id = await placeCall(sim.httpUrl, number, '12345');
+      await waitFor(async () => (await channel(id, sim.httpUrl))?.stasisApp === 'hotline12345', 'the caller answered, in the application');
+      // Hung up before the server gives up on the write: there is nobody to hand over.
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      await new Promise((resolve) => setTimeout(resolve, ARRIVAL_DEADLINE_MS + 500));
+      expect(sim.core.astdb.keys('cti-outage')).toEqual([]);
+
       proxy.thaw();
-      await direct.end();
-      await server.close();
-      await sim.stop();
-      await proxy.close();
-      await database.drop();
+      await waitFor(async () => (await rowOfCall(id))?.state === 'ended', 'the late row closed', 15_000);
+      expect(await rowOfCall(id)).toMatchObject({ outcome: 'abandoned', during_outage: false });
+      const missed = await direct.query<{ status: string }>('select status from missed_calls where caller_number = $1', [number]);
+      expect(missed.rows).toEqual([{ status: 'pending' }]);
+    } finally {
+      await stop();
     }
   });
 });
+
+/**
+ * A server on a PostgreSQL database of its own reached through a relay that can stall, as over a
+ * partitioned network; `direct` reads past the relay. Only phone 1001 is there for Asterisk's queue.
+ */
+async function stallingServer() {
+  const database = await createPostgresDatabase();
+  const target = new URL(database.url);
+  const proxy = await FreezableProxy.start(target.hostname, Number(target.port || 5432));
+  const proxied = new URL(database.url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  const sim = await startPbxSim({ ...SIM, amiPort: 0, httpPort: 0 });
+  const server = await startServer(testConfig(sim, { dbPath: proxied.toString() }), testLogger(), { clock: h.clock });
+  const direct = new pg.Client({ connectionString: database.url });
+  await direct.connect();
+  const stop = async () => {
+    proxy.thaw();
+    await direct.end();
+    await server.close();
+    await sim.stop();
+    await proxy.close();
+    await database.drop();
+  };
+  try {
+    await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'the server taking calls', 15_000);
+    await onlyPhone1001(sim.httpUrl);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const rowOfCall = async (id: string) =>
+    (await direct.query<{ state: string; outcome: string; during_outage: boolean; agent_id: number | null }>('select state, outcome, during_outage, agent_id from calls where linked_id = $1', [id])).rows[0];
+  return { sim, server, proxy, direct, rowOfCall, stop };
+}
 
 describe('an answer whose ticket the database refuses', () => {
   it('still reaches the desktop with its controls; the ticket is given to the agent once the database writes again', async () => {
