@@ -52,6 +52,7 @@ import { OutputTally, serverLine } from './server-log.js';
 import { knowledgePhase, seedKnowledgeBench } from './knowledge.js';
 import { fixed, percentile, sleep } from './figures.js';
 import { summariseByRate } from './front-rounds.js';
+import { serverNodeOptions } from './server-launch.js';
 import { createSeatAgents, extensions, pjsipPhones, registerSeatPhones } from './seats.js';
 
 const AGENTS = 40;
@@ -404,11 +405,13 @@ async function oneNode(work: string, loadAtStart: string): Promise<void> {
 }
 
 /**
- * The server's node options. BENCH_CPU_PROF=<dir>: it writes a V8 CPU profile there when it stops
- * (for `node --cpu-prof` analysis). BENCH_NODE_ARGS: more node options (`--perf-prof` for `perf`,
- * `--trace-gc`).
+ * The server's node options: those `npm start` runs it with (server-launch.ts), then the bench's.
+ * BENCH_CPU_PROF=<dir>: it writes a V8 CPU profile there when it stops (for `node --cpu-prof`
+ * analysis). BENCH_NODE_ARGS: more node options (`--perf-prof` for `perf`, `--trace-gc`; a later
+ * option wins, so `--memory-reducer` undoes the start script's `--no-memory-reducer`).
  */
 const SERVER_NODE_ARGS = [
+  ...serverNodeOptions(),
   ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter((arg) => arg !== '') ?? []),
 ];

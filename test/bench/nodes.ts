@@ -27,6 +27,7 @@ import { createSeatAgents, extensions, registerSeatPhones } from './seats.js';
 import { startSimHost } from './sim-host-client.js';
 import { OutputTally, serverLine } from './server-log.js';
 import { fixed } from './figures.js';
+import { serverNodeOptions } from './server-launch.js';
 
 const NODE_NAMES = ['a', 'b', 'c'];
 /**
@@ -149,7 +150,11 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
       })),
     ),
   };
-  const server = startChild('nodes server', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.httpPort) }, (stream, line) => serverLine(serverLog, stream, line));
+  // Both server children run with `npm start`'s node options, as in service.
+  const nodeArgs = serverNodeOptions();
+  const server = startChild('nodes server', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.httpPort) }, (stream, line) => serverLine(serverLog, stream, line), {
+    nodeArgs,
+  });
   // `ok` once every node's AMI and ARI are up and the application is registered on each.
   const healthy = (url: string) => async () => {
     const res = await simRequest<{ status?: string }>(url, 'GET', '/health').catch(() => null);
@@ -159,7 +164,9 @@ export async function nodesPhase(options: NodesPhaseOptions): Promise<string[]> 
   // PostgreSQL: a second server child waits as the standby on the same database (its leader lock).
   const standbyLog = new OutputTally(options.stage);
   const standby = onPostgres()
-    ? startChild('nodes standby', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.standbyPort) }, (stream, line) => serverLine(standbyLog, stream, line))
+    ? startChild('nodes standby', 'dist/main.js', { ...serverEnv, CTI_HTTP_PORT: String(options.standbyPort) }, (stream, line) => serverLine(standbyLog, stream, line), {
+        nodeArgs,
+      })
     : null;
   await standby?.waitForLine(/waits as the standby/, 60_000);
   let takeoverLine = 'takeover time: with BENCH_DB=postgres (a standby needs the PostgreSQL leader lock); also measured by the fault matrix, `npx vitest run test/cti/fault-matrix-takeover`';
