@@ -47,7 +47,6 @@ const ABANDONED = '来电人在 Asterisk 排队中未接通即挂机，已列入
 const LOST = 'Asterisk 未留下通话结果（可能已重启），已列入漏接回拨';
 export const OUTAGE_NOTE_ANSWERED = `${DURING_OUTAGE}，${ANSWERED}`;
 export const OUTAGE_NOTE_ABANDONED = `${DURING_OUTAGE}，${ABANDONED}`;
-export const OUTAGE_NOTE_LOST = `${DURING_OUTAGE}，${LOST}`;
 
 export interface OutageImportResult {
   imported: number;

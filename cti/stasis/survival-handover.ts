@@ -93,7 +93,8 @@ export async function recordOrHandOver<A extends ArrivedCall & { retried: boolea
   } finally {
     clearTimeout(timer);
   }
-  if (outcome !== 'late' || deps.stopped()) return outcome === 'late' ? undefined : outcome;
+  if (outcome !== 'late') return outcome;
+  if (deps.stopped()) return undefined;
   deps.log.error({ channelId: channel.id, caller: maskNumber(channel.caller.number), waitedMs: ARRIVAL_DEADLINE_MS }, 'the call is not recorded in time; the caller goes to the survival path');
   const how = await handToSurvivalPath(deps.ari, deps.log, channel, dialledNumber);
   if (how === 'failed') return writing.catch(() => undefined);

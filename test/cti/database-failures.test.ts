@@ -60,6 +60,20 @@ async function onlyPhone1001(simUrl: string): Promise<void> {
   for (const phone of ['1002', '1003', '1004', '1005', '1006']) await simRequest(simUrl, 'PUT', `/sim/endpoints/PJSIP/${phone}`, { online: false });
 }
 const rowOf = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
+/**
+ * Agent 1001 answers a call from `number`, the database refuses survey results from then on (trigger
+ * `trigger`, dropped by the test), and the agent hangs up: the caller hears the survey question.
+ */
+async function toSurveyWithResultRefused(desk: AgentDesktop, number: string, trigger: string): Promise<string> {
+  await desk.command('agent.ready');
+  const id = await placeCall(h.sim.httpUrl, number, '12345');
+  await desk.next('call.answered', (m) => m.callId === id, 15_000);
+  // The survey's result goes on the ticket: refused from here on.
+  admin.exec(`CREATE TRIGGER ${trigger} BEFORE UPDATE OF satisfaction ON tickets BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+  expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+  await waitFor(async () => (await channel(id))?.hearing === 'sound:survey-question', 'the survey playing', 10_000);
+  return id;
+}
 
 describe("a caller whose arrival the database fails", () => {
   it('is handed to the survival path, served by an agent through Asterisk, and imported once the database writes again', { timeout: 60_000 }, async () => {
@@ -227,13 +241,7 @@ describe('the end of a call whose survey result the database refuses', () => {
     await registerPhones(sim, ['1001']);
     const desk = await AgentDesktop.login(server.httpUrl, '1001');
     try {
-      await desk.command('agent.ready');
-      const id = await placeCall(sim.httpUrl, '13800138670', '12345');
-      await desk.next('call.answered', (m) => m.callId === id, 15_000);
-      // The survey's result goes on the ticket: refused from here on.
-      admin.exec(`CREATE TRIGGER refuse_survey BEFORE UPDATE OF satisfaction ON tickets BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
-      expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
-      await waitFor(async () => (await channel(id))?.hearing === 'sound:survey-question', 'the survey playing', 10_000);
+      const id = await toSurveyWithResultRefused(desk, '13800138670', 'refuse_survey');
       // The caller hangs up without rating: "no answer" cannot be written.
       await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
       await waitFor(() => server.calls.call(id) === undefined, 'the call out of the live calls', 10_000);
@@ -254,12 +262,7 @@ describe("a survey result the database refuses", () => {
     await registerPhones(sim, ['1001']);
     const desk = await AgentDesktop.login(server.httpUrl, '1001');
     try {
-      await desk.command('agent.ready');
-      const id = await placeCall(sim.httpUrl, '13800138673', '12345');
-      await desk.next('call.answered', (m) => m.callId === id, 15_000);
-      admin.exec(`CREATE TRIGGER refuse_rating BEFORE UPDATE OF satisfaction ON tickets BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
-      expect(await desk.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
-      await waitFor(async () => (await channel(id))?.hearing === 'sound:survey-question', 'the survey playing', 10_000);
+      const id = await toSurveyWithResultRefused(desk, '13800138673', 'refuse_rating');
       await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/dtmf`, { digits: '1' });
       // Thanked and released as usual.
       await waitFor(async () => (await channel(id)) === undefined, 'the caller released', 15_000);
