@@ -12,7 +12,7 @@
  * A read that fails does not lose the call: it is logged and the pop shows no history.
  */
 import { listTicketsOfCaller, type Db, type TicketRow } from '../../store/index.js';
-import { maskDialString, maskNumber, type Logger } from '../logging.js';
+import { maskNumber, type Logger } from '../logging.js';
 
 /** What the pop shows of an earlier ticket (the rest of the row is not kept in memory). */
 export type PastTicket = Pick<TicketRow, 'id' | 'number' | 'status' | 'category' | 'createdAt' | 'content' | 'confidential'>;
@@ -60,13 +60,13 @@ export class CallerHistory {
 }
 
 /**
- * Why the read failed: the driver's own message (the innermost cause), not the query's text, with any
- * number in it masked (a query error lists its parameters, the caller's number among them).
+ * Why the read failed: the driver's own message (the innermost cause), not the query's text. The
+ * logger masks any number in it (logging.ts).
  */
 function failureText(error: unknown): string {
   let root = error;
   for (let depth = 0; root instanceof Error && root.cause !== undefined && depth < 5; depth++) root = root.cause;
-  return maskDialString(root instanceof Error ? root.message : String(root));
+  return root instanceof Error ? root.message : String(root);
 }
 
 /**

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { AriError, type AriEvent } from '../ari/ari-types.js';
 import type { OfferWithdrawal } from '../events/domain-events.js';
 import type { OwnChannelRole } from '../stasis/channel-role.js';
-import { maskDialString } from '../logging.js';
+import { maskNumbersIn } from '../logging.js';
 import { crossingLineFailed } from './line-failure.js';
 import type { CallContext } from './call-context.js';
 
@@ -192,7 +192,7 @@ export function ringLeg(
     })
     .catch((error: unknown) => {
       // A trunk dial string carries the citizen's number (click-to-call, callbacks): masked.
-      ctx.log.warn({ callId: call.callId, endpoint: maskDialString(endpoint), err: (error as Error).message }, 'could not ring the phone');
+      ctx.log.warn({ callId: call.callId, endpoint: maskNumbersIn(endpoint), err: (error as Error).message }, 'could not ring the phone');
       if (!(error instanceof AriError) || error.status === undefined) {
         // No answer from Asterisk: it may still have taken the request, so the leg is hung up in case
         // it rings; that says nothing of the phone or the trunk.

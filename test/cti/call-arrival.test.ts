@@ -2,13 +2,36 @@
  * The whole server (main.ts's startServer) against the simulator: a citizen's call is answered, recorded
  * with its ticket before its first prompt, and ends; channels the server creates never open tickets.
  */
-import { count, eq } from 'drizzle-orm';
+import { Writable } from 'node:stream';
+import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { calls, tickets, ticketEvents } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { testLoggerInto } from '../support/test-logger.js';
 
-const h = useHarness();
+/** The server's log lines at info level and above. */
+const logged: string[] = [];
+const h = useHarness(
+  {},
+  {},
+  testLoggerInto(
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(chunk.toString());
+        done();
+      },
+    }),
+    'info',
+  ),
+);
+
+/** A schema change the same on both databases: the test's way to make a table unreadable for a moment. */
+async function alter(statement: string): Promise<void> {
+  const { db, dialect } = h.server.store;
+  if (dialect === 'postgres') await (db as unknown as { execute(q: ReturnType<typeof sql.raw>): Promise<unknown> }).execute(sql.raw(statement));
+  else db.run(sql.raw(statement));
+}
 
 const ticketOf = async (linkedId: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).limit(1))[0];
 
@@ -60,4 +83,25 @@ describe('a citizen calls', () => {
     await h.server.link.ari.hangup(agentLeg.id);
     expect((await h.server.store.db.select({ n: count() }).from(tickets))[0]?.n).toBe(before);
   });
+
+  it("a caller whose routing read fails is still queued, and the failure's log shows their number masked", async () => {
+    const caller = '13800138555';
+    // The blacklist cannot be read while this caller arrives: on PostgreSQL the failed query's error
+    // carries its parameters, the caller's number among them.
+    await alter('alter table blacklist rename to blacklist_away');
+    let channelId: string;
+    try {
+      channelId = await placeCall(h.sim.httpUrl, caller, '12345');
+      await waitFor(async () => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, channelId)).limit(1))[0]?.state === 'queued', 'the caller queued');
+    } finally {
+      await alter('alter table blacklist_away rename to blacklist');
+    }
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${channelId}/hangup`);
+    const failure = logged.find((line) => line.includes('could not route the call'));
+    expect(failure).toContain(channelId);
+    expect(failure).toContain('blacklist');
+    expect(logged.join('')).toContain('138****8555');
+    expect(logged.join('')).not.toContain(caller);
+  });
 });
+

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskDialString, maskNumber } from '../../cti/logging.js';
+import { createLogger, maskNumber, maskNumbersIn } from '../../cti/logging.js';
 import { classifyStasisArgs } from '../../cti/stasis/channel-role.js';
 
 describe('caller numbers in logs', () => {
@@ -19,7 +19,7 @@ describe('caller numbers in logs', () => {
     ['PJSIP/1001', 'PJSIP/1001'],
     ['PJSIP/96128@trunk', 'PJSIP/96128@trunk'],
   ])('masks the number in the dial string %s', (dial, masked) => {
-    expect(maskDialString(dial)).toBe(masked);
+    expect(maskNumbersIn(dial)).toBe(masked);
   });
 
   it('masks caller fields even when a call site forgets', () => {
@@ -38,6 +38,53 @@ describe('caller numbers in logs', () => {
     expect(line).toContain('139****9000');
     expect(line).not.toContain('13800138000');
     expect(line).not.toContain('13900139000');
+  });
+});
+
+/** A logger at info level whose lines the test reads. */
+function capturedLogger(): { log: ReturnType<typeof createLogger>; text: () => string } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger('info', sink), text: () => lines.join('') };
+}
+
+describe('caller numbers in logged errors', () => {
+  it.each([
+    ['params: 13800138000, 12345', 'params: 138****8000, 12345'],
+    ['Key (caller_number)=(02361230001) already exists.', 'Key (caller_number)=(023****0001) already exists.'],
+    ['POST /channels?endpoint=PJSIP%2F13900000001%40trunk', 'POST /channels?endpoint=PJSIP%2F139****0001%40trunk'],
+    ['Channel 1796411459.893 not found', 'Channel 1796411459.893 not found'],
+    ['no answer from 13800138000.', 'no answer from 138****8000.'],
+    ['extension 1001, hotline 12345', 'extension 1001, hotline 12345'],
+  ])('masks the numbers in %s', (text, masked) => {
+    expect(maskNumbersIn(text)).toBe(masked);
+  });
+
+  it("masks a failed query's parameters, its fields and its cause, whether the error or its message is logged", () => {
+    const { log, text } = capturedLogger();
+    // As drizzle words a failed query, with the database's own error as its cause.
+    const cause = Object.assign(new Error('duplicate key value violates unique constraint'), { detail: 'Key (caller_number)=(13800138000) already exists.' });
+    const failed = Object.assign(new Error('Failed query: insert into missed_calls (caller_number) values ($1)\nparams: 13800138000', { cause }), {
+      params: ['13800138000', '12345'],
+    });
+    log.error({ err: failed, channelId: '1796411459.893' }, 'could not write');
+    log.warn({ err: failed.message }, 'could not write, message only');
+    log.warn({ reason: 'no route for 13900139000' }, 'released');
+    const line = text();
+    expect(line).not.toContain('13800138000');
+    expect(line).not.toContain('13900139000');
+    expect(line).toContain('params: 138****8000');
+    expect(line).toContain('"params":["138****8000","12345"]');
+    expect(line).toContain('139****9000');
+    expect(line).toContain('"channelId":"1796411459.893"');
+    // The error is still the error: its kind, its message and where it was thrown.
+    expect(line).toContain('"type":"Error"');
+    expect(line).toContain('"stack":"Error: Failed query: insert into missed_calls');
   });
 });
 

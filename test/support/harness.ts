@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../config.js';
 import { testDatabaseLocation } from './test-database.js';
 import { testLogger } from './test-logger.js';
+import type { Logger } from '../../cti/logging.js';
 import { startServer, type RunningServer } from '../../main.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { simRequest, waitFor } from './sim-client.js';
@@ -51,11 +52,11 @@ export function testConfig(sim: PbxSim, overrides: Partial<Config> = {}): Config
 
 export type SimOptions = NonNullable<Parameters<typeof startPbxSim>[0]>;
 
-export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}, clock = new TestClock()): Promise<Harness> {
+export async function startHarness(overrides: Partial<Config> = {}, simOptions: SimOptions = {}, clock = new TestClock(), log: Logger = testLogger()): Promise<Harness> {
   const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
   // SQLite in memory, or a fresh PostgreSQL database when the run says so (CTI_TEST_DB=postgres).
   const database = overrides.dbPath ? { location: overrides.dbPath, drop: () => Promise.resolve() } : await testDatabaseLocation();
-  const server = await startServer(testConfig(sim, { dbPath: database.location, ...overrides }), testLogger(), { clock });
+  const server = await startServer(testConfig(sim, { dbPath: database.location, ...overrides }), log, { clock });
   // Both links up and the start-up recovery (outage import) done: the server takes calls.
   await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
   return {
@@ -77,10 +78,12 @@ export async function startHarness(overrides: Partial<Config> = {}, simOptions: 
 export function useHarness(
   overrides: Partial<Config> = {},
   simOptions: SimOptions = {},
+  /** The server's logger, for a test that reads the log (testLoggerInto). */
+  log?: Logger,
 ): { readonly sim: PbxSim; readonly server: RunningServer; readonly clock: TestClock } {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await startHarness(overrides, simOptions);
+    harness = await startHarness(overrides, simOptions, undefined, log);
   });
   afterAll(async () => {
     await harness?.stop();
