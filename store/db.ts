@@ -18,6 +18,7 @@ import { enableConfigCache } from './config-cache.js';
 import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
 import { WalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
+import { PG_CONNECT_TIMEOUT_MS, PG_KEEPALIVE_DELAY_MS } from './pg-connect.js';
 import { registerPostgresPool, registerSqliteClient } from './durability.js';
 import { rawRows } from './prepared.js';
 
@@ -115,6 +116,8 @@ export function redactedUrl(url: string): string {
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** How long opening a connection, or waiting for a free one, may take (default PG_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
   /**
    * Told when an idle connection of the pool breaks (the PostgreSQL server restarted, an administrator
    * ended the session, the network dropped it). The pool has let it go already and the next query
@@ -149,12 +152,19 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: PG_KEEPALIVE_DELAY_MS,
     // Times are ISO strings computed in the program; the session's zone only matters to SQL defaults.
     options: '-c timezone=UTC',
   });
   pool.on('error', (error) => options.onConnectionLost?.(error));
   const close = closer(pool);
   try {
+    // Reached first, so that a host that does not answer is named as such, not as a failed migration.
+    await pool.query('select 1').catch((error: unknown) => {
+      throw new Error(`PostgreSQL at ${redactedUrl(url)} did not answer: ${(error as Error).message}`, { cause: error });
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     await migratePg(drizzlePg(pool), { migrationsFolder: migrationsFolder('migrations-pg'), });
     registerDialect(db, 'postgres');

@@ -14,6 +14,7 @@
  * the desktops where the active one is (`activeHolder`).
  */
 import pg from 'pg';
+import { PG_CONNECT_TIMEOUT_MS } from './pg-connect.js';
 
 /** The lock's two keys (pg_try_advisory_lock(int, int)): 12345, and 1 for "the active server". */
 const LOCK_CLASS = 12345;
@@ -28,6 +29,8 @@ export interface LeaderLockOptions {
   advertisedUrl: string;
   /** How often a standby asks for the lock (default 1000 ms). */
   pollMs?: number;
+  /** How long opening the lock's connection may take (default PG_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 /** PostgreSQL limits `application_name` to 63 bytes. */
@@ -88,6 +91,7 @@ export class LeaderLock {
     const client = new pg.Client({
       connectionString: this.options.url,
       application_name: applicationName(STANDBY_PREFIX, this.options.advertisedUrl),
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
       keepAlive: true,
       keepAliveInitialDelayMillis: 1000,
     });
@@ -109,8 +113,8 @@ export class LeaderLock {
 }
 
 /** The HTTP address of the server holding the lock (as it advertised it), or null when none does. */
-export async function activeHolder(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, application_name: 'cti-lookup' });
+export async function activeHolder(url: string, connectTimeoutMs = PG_CONNECT_TIMEOUT_MS): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, application_name: 'cti-lookup', connectionTimeoutMillis: connectTimeoutMs });
   await client.connect();
   try {
     const result = await client.query<{ name: string }>(
