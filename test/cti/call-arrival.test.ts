@@ -2,36 +2,18 @@
  * The whole server (main.ts's startServer) against the simulator: a citizen's call is answered, recorded
  * with its ticket before its first prompt, and ends; channels the server creates never open tickets.
  */
-import { Writable } from 'node:stream';
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { calls, tickets, ticketEvents } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { testLoggerInto } from '../support/test-logger.js';
+import { alterSchema } from '../support/test-database.js';
+import { capturedLog } from '../support/test-logger.js';
 
 /** The server's log lines at info level and above. */
-const logged: string[] = [];
-const h = useHarness(
-  {},
-  {},
-  testLoggerInto(
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logged.push(chunk.toString());
-        done();
-      },
-    }),
-    'info',
-  ),
-);
-
-/** A schema change the same on both databases: the test's way to make a table unreadable for a moment. */
-async function alter(statement: string): Promise<void> {
-  const { db, dialect } = h.server.store;
-  if (dialect === 'postgres') await (db as unknown as { execute(q: ReturnType<typeof sql.raw>): Promise<unknown> }).execute(sql.raw(statement));
-  else db.run(sql.raw(statement));
-}
+const { log, lines: logged } = capturedLog('info');
+const h = useHarness({}, {}, log);
+const alter = (statement: string) => alterSchema(h.server.store, statement);
 
 const ticketOf = async (linkedId: string) => (await h.server.store.db.select().from(tickets).where(eq(tickets.callKey, linkedId)).limit(1))[0];
 

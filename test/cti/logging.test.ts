@@ -1,7 +1,7 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskNumber, maskNumbersIn } from '../../cti/logging.js';
+import { maskNumber, maskNumbersIn } from '../../cti/logging.js';
 import { classifyStasisArgs } from '../../cti/stasis/channel-role.js';
+import { capturedLog } from '../support/test-logger.js';
 
 describe('caller numbers in logs', () => {
   it.each([
@@ -14,24 +14,10 @@ describe('caller numbers in logs', () => {
     expect(maskNumber(number)).toBe(masked);
   });
 
-  it.each([
-    ['PJSIP/13900000001@trunk', 'PJSIP/139****0001@trunk'],
-    ['PJSIP/1001', 'PJSIP/1001'],
-    ['PJSIP/96128@trunk', 'PJSIP/96128@trunk'],
-  ])('masks the number in the dial string %s', (dial, masked) => {
-    expect(maskNumbersIn(dial)).toBe(masked);
-  });
-
   it('masks caller fields even when a call site forgets', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    createLogger('info', sink).info({ callerNumber: '13800138000', from: '13900139000' }, 'call');
-    createLogger('info', sink).info({ from: 'arriving', to: 'queued' }, 'transition');
+    const { log, lines } = capturedLog('info');
+    log.info({ callerNumber: '13800138000', from: '13900139000' }, 'call');
+    log.info({ from: 'arriving', to: 'queued' }, 'transition');
     const line = lines.join('');
     expect(line).toContain('"from":"arriving"');
     expect(line).toContain('138****8000');
@@ -41,22 +27,13 @@ describe('caller numbers in logs', () => {
   });
 });
 
-/** A logger at info level whose lines the test reads. */
-function capturedLogger(): { log: ReturnType<typeof createLogger>; text: () => string } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { log: createLogger('info', sink), text: () => lines.join('') };
-}
-
 describe('caller numbers in logged errors', () => {
   it.each([
     ['params: 13800138000, 12345', 'params: 138****8000, 12345'],
     ['Key (caller_number)=(02361230001) already exists.', 'Key (caller_number)=(023****0001) already exists.'],
+    ['PJSIP/13900000001@trunk', 'PJSIP/139****0001@trunk'],
+    ['PJSIP/1001', 'PJSIP/1001'],
+    ['PJSIP/96128@trunk', 'PJSIP/96128@trunk'],
     ['POST /channels?endpoint=PJSIP%2F13900000001%40trunk', 'POST /channels?endpoint=PJSIP%2F139****0001%40trunk'],
     ['Channel 1796411459.893 not found', 'Channel 1796411459.893 not found'],
     ['no answer from 13800138000.', 'no answer from 138****8000.'],
@@ -66,7 +43,7 @@ describe('caller numbers in logged errors', () => {
   });
 
   it("masks a failed query's parameters, its fields and its cause, whether the error or its message is logged", () => {
-    const { log, text } = capturedLogger();
+    const { log, lines } = capturedLog('info');
     // As drizzle words a failed query, with the database's own error as its cause.
     const cause = Object.assign(new Error('duplicate key value violates unique constraint'), { detail: 'Key (caller_number)=(13800138000) already exists.' });
     const failed = Object.assign(new Error('Failed query: insert into missed_calls (caller_number) values ($1)\nparams: 13800138000', { cause }), {
@@ -75,7 +52,7 @@ describe('caller numbers in logged errors', () => {
     log.error({ err: failed, channelId: '1796411459.893' }, 'could not write');
     log.warn({ err: failed.message }, 'could not write, message only');
     log.warn({ reason: 'no route for 13900139000' }, 'released');
-    const line = text();
+    const line = lines.join('');
     expect(line).not.toContain('13800138000');
     expect(line).not.toContain('13900139000');
     expect(line).toContain('params: 138****8000');

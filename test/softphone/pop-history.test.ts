@@ -4,7 +4,7 @@
  * (a pop that queried at the offer would list it first), and a history read that fails still pops
  * the call, with no history.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calls, openTicketForCall, tickets } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
@@ -12,6 +12,7 @@ import type { AriRequestRecord } from '../pbx-sim/ari/server.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
+import { alterSchema } from '../support/test-database.js';
 
 let h: Harness;
 /** Callers whose answer the PBX holds until the test lets it go. */
@@ -48,12 +49,7 @@ async function call(channelId: string): Promise<string> {
   return res.body.channelId;
 }
 
-/** Schema changes the same on both databases (the test's way to make the tickets unreadable for a moment). */
-async function alter(statement: string): Promise<void> {
-  const { db, dialect } = h.server.store;
-  if (dialect === 'postgres') await (db as unknown as { execute(q: ReturnType<typeof sql.raw>): Promise<unknown> }).execute(sql.raw(statement));
-  else db.run(sql.raw(statement));
-}
+const alter = (statement: string) => alterSchema(h.server.store, statement);
 
 type PopHistory = { ticketNumber: string }[];
 

@@ -4,13 +4,11 @@
  * `params`; a caller's number must still reach the log masked, whether the error or only its message
  * is logged. On SQLite the driver's error names no parameter: the same test holds there too.
  */
-import { Writable } from 'node:stream';
-import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../cti/logging.js';
 import { hasCallbackInProgress, type Store } from '../../store/index.js';
 import { TestClock } from '../support/test-clock.js';
-import { openTestStore } from '../support/test-database.js';
+import { alterSchema, openTestStore } from '../support/test-database.js';
+import { capturedLog } from '../support/test-logger.js';
 
 let store: Store | undefined;
 afterEach(async () => {
@@ -18,26 +16,12 @@ afterEach(async () => {
   store = undefined;
 });
 
-async function alter(opened: Store, statement: string): Promise<void> {
-  if (opened.dialect === 'postgres') await (opened.db as unknown as { execute(q: ReturnType<typeof sql.raw>): Promise<unknown> }).execute(sql.raw(statement));
-  else opened.db.run(sql.raw(statement));
-}
-
 describe('a failed query in the log', () => {
   it("shows what failed, with the caller's number masked", async () => {
     const opened = (store = await openTestStore(new TestClock('2026-11-20T02:00:00.000Z')));
-    const lines: string[] = [];
-    const log = createLogger(
-      'info',
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    );
+    const { log, lines } = capturedLog('info');
     // The callback attempts cannot be read: the query with the citizen's number among its parameters fails.
-    await alter(opened, 'alter table callback_attempts rename to callback_attempts_away');
+    await alterSchema(opened, 'alter table callback_attempts rename to callback_attempts_away');
     const failure = await hasCallbackInProgress(opened.db, '13500000001').then(
       () => undefined,
       (error: unknown) => error,

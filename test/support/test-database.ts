@@ -4,6 +4,7 @@
  * from the server at `CTI_TEST_PG_URL` (default: the local server's `test` database) and dropped again.
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, type Clock, type Store } from '../../store/index.js';
 
@@ -53,4 +54,10 @@ export async function openTestStore(clock: Clock, sqlitePath = ':memory:'): Prom
       await drop();
     },
   };
+}
+
+/** A schema change, the same on both databases: a test's way to make a table unreadable for a moment. */
+export async function alterSchema(store: Store, statement: string): Promise<void> {
+  if (store.dialect === 'postgres') await (store.db as unknown as { execute(q: ReturnType<typeof sql.raw>): Promise<unknown> }).execute(sql.raw(statement));
+  else store.db.run(sql.raw(statement));
 }

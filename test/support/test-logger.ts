@@ -43,3 +43,15 @@ export function testLoggerInto(sink: Writable, level: string): Logger {
   });
   return createLogger('debug', both);
 }
+
+/** A logger whose lines at `level` and above the test reads from `lines`, as written (one JSON text each). */
+export function capturedLog(level = 'info'): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: testLoggerInto(sink, level), lines };
+}
