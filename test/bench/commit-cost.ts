@@ -5,7 +5,7 @@
  * a WAL file at `synchronous = NORMAL`, as the server's connection runs.
  *
  * Why: batching commits saves only what is fixed per commit; a commit writes each page it changed,
- * and writes of different calls are on different pages. This puts numbers on both (README,
+ * and writes of different calls are on different pages. This puts numbers on both (docs/performance-log.md,
  * "eighth look").
  *
  *   npx tsc -p tsconfig.build.json && node dist/test/bench/commit-cost.js
