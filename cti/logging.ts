@@ -29,6 +29,16 @@ export function maskNumbersIn(text: string): string {
   return text.replace(NUMBER_IN_TEXT, (digits) => maskNumber(digits));
 }
 
+/**
+ * The innermost cause's message: a failed query's error is worded as its query ("Failed query: …"),
+ * the database's own reason is its cause.
+ */
+export function innermostMessage(error: unknown): string {
+  let root = error;
+  for (let depth = 0; root instanceof Error && root.cause !== undefined && depth < 5; depth++) root = root.cause;
+  return root instanceof Error ? root.message : String(root);
+}
+
 /** Strings anywhere in `value` (an error serialized, its fields, its causes) with their numbers masked. */
 function masked(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskNumbersIn(value);

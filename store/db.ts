@@ -18,7 +18,7 @@ import { enableConfigCache } from './config-cache.js';
 import { isPostgresUrl, registerDialect, type Dialect } from './dialect.js';
 import { WalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
-import { PG_CONNECT_TIMEOUT_MS, PG_KEEPALIVE_DELAY_MS } from './pg-connect.js';
+import { PG_CONNECT_TIMEOUT_MS, PG_IDLE_IN_TRANSACTION_MS, PG_KEEPALIVE_DELAY_MS, PG_LOCK_TIMEOUT_MS } from './pg-bounds.js';
 import { registerPostgresPool, registerSqliteClient } from './durability.js';
 import { rawRows } from './prepared.js';
 
@@ -118,6 +118,10 @@ export interface PostgresOptions {
   poolSize?: number;
   /** How long opening a connection, or waiting for a free one, may take (default PG_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number;
+  /** How long a statement may wait for a lock (default PG_LOCK_TIMEOUT_MS). */
+  lockTimeoutMs?: number;
+  /** How long a transaction may sit idle before PostgreSQL ends its session (default PG_IDLE_IN_TRANSACTION_MS). */
+  idleInTransactionMs?: number;
   /**
    * Told when an idle connection of the pool breaks (the PostgreSQL server restarted, an administrator
    * ended the session, the network dropped it). The pool has let it go already and the next query
@@ -156,7 +160,8 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
     keepAlive: true,
     keepAliveInitialDelayMillis: PG_KEEPALIVE_DELAY_MS,
     // Times are ISO strings computed in the program; the session's zone only matters to SQL defaults.
-    options: '-c timezone=UTC',
+    // The lock and idle-transaction bounds: pg-bounds.ts.
+    options: `-c timezone=UTC -c lock_timeout=${options.lockTimeoutMs ?? PG_LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=${options.idleInTransactionMs ?? PG_IDLE_IN_TRANSACTION_MS}`,
   });
   pool.on('error', (error) => options.onConnectionLost?.(error));
   const close = closer(pool);

@@ -14,7 +14,7 @@
  * the desktops where the active one is (`activeHolder`).
  */
 import pg from 'pg';
-import { PG_CONNECT_TIMEOUT_MS } from './pg-connect.js';
+import { PG_CONNECT_TIMEOUT_MS } from './pg-bounds.js';
 
 /** The lock's two keys (pg_try_advisory_lock(int, int)): 12345, and 1 for "the active server". */
 const LOCK_CLASS = 12345;

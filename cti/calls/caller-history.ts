@@ -12,7 +12,7 @@
  * A read that fails does not lose the call: it is logged and the pop shows no history.
  */
 import { listTicketsOfCaller, type Db, type TicketRow } from '../../store/index.js';
-import { maskNumber, type Logger } from '../logging.js';
+import { innermostMessage, maskNumber, type Logger } from '../logging.js';
 
 /** What the pop shows of an earlier ticket (the rest of the row is not kept in memory). */
 export type PastTicket = Pick<TicketRow, 'id' | 'number' | 'status' | 'category' | 'createdAt' | 'content' | 'confidential'>;
@@ -60,16 +60,6 @@ export class CallerHistory {
 }
 
 /**
- * Why the read failed: the driver's own message (the innermost cause), not the query's text. The
- * logger masks any number in it (logging.ts).
- */
-function failureText(error: unknown): string {
-  let root = error;
-  for (let depth = 0; root instanceof Error && root.cause !== undefined && depth < 5; depth++) root = root.cause;
-  return root instanceof Error ? root.message : String(root);
-}
-
-/**
  * The history of `callerNumber` for the call `callId`, to be started once the call's row and ticket
  * are written. The call's own ticket may be among what is read: the pop leaves it out by its id.
  */
@@ -80,7 +70,7 @@ export function callerHistory(db: Db, log: Logger, callId: string, callerNumber:
       const rows = await listTicketsOfCaller(db, callerNumber, HISTORY_SHOWN + 1);
       return rows.map(({ id, number, status, category, createdAt, content, confidential }) => ({ id, number, status, category, createdAt, content, confidential }));
     } catch (error) {
-      log.warn({ callId, caller: maskNumber(callerNumber), err: failureText(error) }, "could not read the caller's recent tickets; the screen-pop shows none");
+      log.warn({ callId, caller: maskNumber(callerNumber), err: innermostMessage(error) }, "could not read the caller's recent tickets; the screen-pop shows none");
       return [];
     }
   });

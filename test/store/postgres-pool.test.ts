@@ -6,6 +6,7 @@
  * run uses.
  */
 import pg from 'pg';
+import { innermostMessage } from '../../cti/logging.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { atomically, findCallByLinkedId, openPostgresStore, progressWrite, skills, type Store } from '../../store/index.js';
@@ -40,10 +41,10 @@ const CONNECTION_LOST = /terminating connection|ECONNRESET|Connection terminated
 const endSessionsOn = async (client: pg.Client, database: string) =>
   (await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [database])).rowCount ?? 0;
 
-async function store(lost: Error[] = []): Promise<{ store: Store; database: string }> {
+async function store(lost: Error[] = [], bounds: { lockTimeoutMs?: number; idleInTransactionMs?: number } = {}): Promise<{ store: Store; database: string; url: string }> {
   const created = await createPostgresDatabase();
   cleanup.push(created.drop);
-  const opened = await openPostgresStore(created.url, new TestClock('2026-03-01T00:00:00.000Z'), { onConnectionLost: (error) => lost.push(error) });
+  const opened = await openPostgresStore(created.url, new TestClock('2026-03-01T00:00:00.000Z'), { onConnectionLost: (error) => lost.push(error), ...bounds });
   let closed = false;
   cleanup.push(async () => {
     if (!closed) await opened.close();
@@ -51,6 +52,7 @@ async function store(lost: Error[] = []): Promise<{ store: Store; database: stri
   return {
     store: { ...opened, close: async () => ((closed = true), await opened.close()) },
     database: new URL(created.url).pathname.slice(1),
+    url: created.url,
   };
 }
 
@@ -105,5 +107,41 @@ describe('PostgreSQL pool', () => {
       await s.close();
       expect(await endSessionsOn(client, database)).toBe(0);
     });
+  });
+
+  it("a write behind a lock someone else holds fails after the bound with a reason, and goes through once the lock is gone", async () => {
+    const { store: s, url } = await store([], { lockTimeoutMs: 200 });
+    // An administrator's open transaction in psql holds the table (an ALTER TABLE would, too).
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    cleanup.push(() => holder.end());
+    await holder.query('begin');
+    await holder.query('lock table skills in access exclusive mode');
+    const write = () =>
+      atomically(s.db, async (tx) => {
+        await tx.insert(skills).values({ code: 'behind-lock', name: '锁后' });
+      });
+    expect(innermostMessage(await write().then(() => undefined, (error: unknown) => error))).toMatch(/lock timeout/);
+    await holder.query('rollback');
+    await write();
+    expect((await s.db.select({ code: skills.code }).from(skills)).map((r) => r.code)).toEqual(['behind-lock']);
+  });
+
+  it('a transaction stuck midway is ended by PostgreSQL after the bound: its writes undone, its locks freed, the loss reported', async () => {
+    const lost: Error[] = [];
+    const { store: s } = await store(lost, { idleInTransactionMs: 200 });
+    const stuck = atomically(s.db, async (tx) => {
+      await tx.insert(skills).values({ code: 'stuck', name: '卡住' });
+      // Waits on something that is not the database, far past the bound.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await tx.insert(skills).values({ code: 'stuck-2', name: '卡住二' });
+    });
+    await expect(stuck).rejects.toThrow();
+    await waitFor(() => lost.length > 0, 'the ended session reported');
+    // The row it had written is gone and the table is free: the next write goes through at once.
+    await atomically(s.db, async (tx) => {
+      await tx.insert(skills).values({ code: 'after', name: '之后' });
+    });
+    expect((await s.db.select({ code: skills.code }).from(skills)).map((r) => r.code)).toEqual(['after']);
   });
 });
