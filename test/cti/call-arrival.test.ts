@@ -86,4 +86,3 @@ describe('a citizen calls', () => {
     expect(logged.join('')).not.toContain(caller);
   });
 });
-

@@ -3,12 +3,12 @@
  * first, only what the pop shows; a read that fails gives no history and a warning that names the
  * call, never the caller's full number.
  */
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callerHistory, HISTORY_SHOWN } from '../../cti/calls/caller-history.js';
-import { createLogger, silentLogger } from '../../cti/logging.js';
+import { silentLogger } from '../../cti/logging.js';
 import { openTicketForCall, type Store } from '../../store/index.js';
 import { openTestStore } from '../support/test-database.js';
+import { capturedLog } from '../support/test-logger.js';
 import { TestClock } from '../support/test-clock.js';
 
 const CALLER = '13800138123';
@@ -54,16 +54,7 @@ describe("a call's caller history", () => {
     const clock = new TestClock();
     store = await openTestStore(clock);
     await ticketsFor(store.db, clock, 2);
-    const lines: string[] = [];
-    const log = createLogger(
-      'warn',
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    );
+    const { log, lines } = capturedLog('warn');
     const history = callerHistory(store.db, log, 'call-2', CALLER);
     // The store goes away under the call (the server stopping): the read fails.
     const closing = store;

@@ -6,9 +6,9 @@
  * run uses.
  */
 import pg from 'pg';
-import { innermostMessage } from '../../cti/logging.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { innermostMessage } from '../../cti/logging.js';
 import { atomically, findCallByLinkedId, openPostgresStore, progressWrite, skills, type Store } from '../../store/index.js';
 import { rawRows } from '../../store/prepared.js';
 import { createPostgresDatabase, TEST_PG_URL } from '../support/test-database.js';

@@ -78,7 +78,7 @@ export async function startHarness(overrides: Partial<Config> = {}, simOptions: 
 export function useHarness(
   overrides: Partial<Config> = {},
   simOptions: SimOptions = {},
-  /** The server's logger, for a test that reads the log (testLoggerInto). */
+  /** The server's logger, for a test that reads the log (capturedLog). */
   log?: Logger,
 ): { readonly sim: PbxSim; readonly server: RunningServer; readonly clock: TestClock } {
   let harness: Harness | undefined;
