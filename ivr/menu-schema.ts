@@ -6,6 +6,16 @@ import Type, { type Static } from 'typebox';
 
 const PromptId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
 
+/**
+ * The two forms a `transfer` target takes: an outside phone number (digits, as a department lists
+ * it), dialled on the carrier trunk, or a dial string naming the channel technology
+ * (`PJSIP/12366@trunk`). The stored schema stays looser (menus saved before the check still load);
+ * the admin API refuses anything else.
+ */
+export const TRANSFER_NUMBER = /^[0-9]{3,20}$/;
+export const TRANSFER_DIAL_STRING = /^[A-Za-z]+\/[A-Za-z0-9_.@-]+$/;
+export const isTransferTarget = (target: string): boolean => TRANSFER_NUMBER.test(target) || TRANSFER_DIAL_STRING.test(target);
+
 export const IvrAction = Type.Union([
   Type.Object({ type: Type.Literal('queue'), skill: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('menu'), menu: Type.String({ minLength: 1 }) }, { additionalProperties: false }),

@@ -6,6 +6,7 @@
  */
 import type { IvrOutcome, IvrStep } from '../../ivr/interpreter.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
+import { TRANSFER_NUMBER } from '../../ivr/menu-schema.js';
 import { PROMPTS } from '../../ivr/prompts.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
@@ -28,6 +29,7 @@ import { crossingLineFailed } from './line-failure.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
+import { trunkDial } from './transfer-target.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { afterUnansweredRing, ringLeg, ringSaysNothing, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
@@ -478,9 +480,12 @@ export class InboundCall implements QueueMember {
     return this.ended;
   }
 
-  /** IVR transfer to an outside number (a sub-centre): the caller is bridged with it and leaves our hands. */
+  /**
+   * IVR transfer to an outside number (a sub-centre, a department line): the caller is bridged with it
+   * and leaves our hands. A plain number is dialled on the carrier trunk, a dial string as it is.
+   */
   private async transferOut(target: string): Promise<void> {
-    const leg = ringLeg(this.ctx, this.summary, target, 'consult');
+    const leg = ringLeg(this.ctx, this.summary, TRANSFER_NUMBER.test(target) ? trunkDial(target) : target, 'consult');
     const outcome = await leg.outcome;
     if (outcome !== 'answered' || this.ended) {
       this.ctx.log.warn({ callId: this.callId, target }, 'transfer target did not answer; caller goes to the queue');

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { IvrMenu, type IvrAction } from '../../ivr/menu-schema.js';
+import { IvrMenu, isTransferTarget, type IvrAction } from '../../ivr/menu-schema.js';
 import { validateMenus } from '../../ivr/validate-menus.js';
 import {
   createMenu,
@@ -55,6 +55,9 @@ async function checkMenuSet(db: Db, menu: IvrMenu, replacing: number | null): Pr
   const actions: [string, IvrAction][] = [...Object.entries(menu.options).map(([key, a]): [string, IvrAction] => [`/options/${key}`, a]), ['/onFailure', menu.onFailure]];
   for (const [field, action] of actions) {
     if (action.type === 'queue' && !(await findSkillByCode(db, action.skill))) details.push({ field: `${field}/skill`, menu: menu.code, message: `技能不存在: ${action.skill}` });
+    if (action.type === 'transfer' && !isTransferTarget(action.target)) {
+      details.push({ field: `${field}/target`, menu: menu.code, message: '转接目标应为外部号码（仅数字，3–20 位）或拨号串（如 PJSIP/12366@trunk）' });
+    }
   }
   for (const [field, id] of promptsOfMenu(menu)) {
     if (!(await isCatalogued(db, id))) details.push({ field, menu: menu.code, message: notCatalogued(id) });
