@@ -178,6 +178,21 @@ export const calls = pgTable(
   ],
 );
 
+/** Every recording of a call (see schema.ts). */
+export const callRecordings = pgTable(
+  'call_recordings',
+  {
+    id: serialId(),
+    callId: integer('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    name: text('name').notNull().unique(),
+    startedAt: text('started_at').notNull(),
+    deletedAt: text('deleted_at'),
+  },
+  (t) => [index('call_recordings_call_idx').on(t.callId)],
+);
+
 export const ticketMatters = pgTable(
   'ticket_matters',
   {

@@ -220,6 +220,27 @@ export const calls = sqliteTable(
 );
 
 /**
+ * Every recording of a call, one row each: a caller put back in line (a transfer to a skill, a line
+ * lost) and answered again is recorded again, and the earlier conversation's recording must stay
+ * findable and be removed by the retention job like the last one. `calls.recording` names the latest.
+ */
+export const callRecordings = sqliteTable(
+  'call_recordings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callId: integer('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    /** The stored recording's name on the PBX (ARI `/recordings/stored/{name}`). */
+    name: text('name').notNull().unique(),
+    startedAt: text('started_at').notNull(),
+    /** When the retention job removed it from the PBX. */
+    deletedAt: text('deleted_at'),
+  },
+  (t) => [index('call_recordings_call_idx').on(t.callId)],
+);
+
+/**
  * 诉求分类: the matter classification tree (up to three levels, e.g. 城乡建设 > 物业管理 > 物业服务收费),
  * edited by admins. A disabled node is not offered for new tickets; tickets that have it keep it.
  */

@@ -1,7 +1,7 @@
 /**
  * Recording retention: every night at 03:00 recordings of calls older than the configured number of
  * days (setting `recording-retention-days`, default 180) are deleted from the PBX (ARI stored
- * recordings) and marked on the call. A recording the PBX no longer has counts as deleted; any other
+ * recordings) and marked deleted, each of a call's recordings (one per answer) on its own. A recording the PBX no longer has counts as deleted; any other
  * failure leaves it for the next night.
  */
 import { clockOf, getSetting, listRecordingsOlderThan, markRecordingDeleted, type Db } from '../../store/index.js';
@@ -40,7 +40,7 @@ export class RecordingRetention {
   async runOnce(now = clockOf(this.db).now()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - (await this.retentionDays()) * 86_400_000).toISOString();
     const removed: string[] = [];
-    for (const { linkedId, recording, node } of await listRecordingsOlderThan(this.db, cutoff)) {
+    for (const { recordingId, recording, node } of await listRecordingsOlderThan(this.db, cutoff)) {
       try {
         // On the node the call was on; a recording of a node that is down now waits for the next night.
         await this.ari.deleteStoredRecording(recording, node);
@@ -50,7 +50,7 @@ export class RecordingRetention {
           continue;
         }
       }
-      await markRecordingDeleted(this.db, linkedId, now);
+      await markRecordingDeleted(this.db, recordingId, now);
       removed.push(recording);
     }
     if (removed.length) this.log.info({ removed: removed.length, cutoff }, 'old recordings deleted');

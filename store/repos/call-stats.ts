@@ -1,9 +1,10 @@
 import { nowIso } from '../clock.js';
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { dialectOf } from '../dialect.js';
 import { atomically } from '../durability.js';
-import { calls, kpiDaily, missedCalls, routes, ticketEvents, tickets } from '../schema.js';
+import { first } from '../prepared.js';
+import { callRecordings, calls, kpiDaily, missedCalls, routes, ticketEvents, tickets } from '../schema.js';
 
 export type CallStatRow = Pick<typeof calls.$inferSelect, 'arrivedAt' | 'answeredAt' | 'endedAt' | 'waitMs' | 'outcome' | 'dialledNumber' | 'agentId' | 'direction'>;
 
@@ -95,17 +96,35 @@ export async function listDailyKpis(db: Db, date: string, grouping: string): Pro
   return db.select({ key: kpiDaily.key, figures: kpiDaily.figures }).from(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping)));
 }
 
-/** Recordings of calls that arrived before `beforeIso` and are still on the PBX. */
-export async function listRecordingsOlderThan(db: Db, beforeIso: string, limit = 500): Promise<{ linkedId: string; recording: string; node: string | null }[]> {
+/** Recordings (every one of each call) of calls that arrived before `beforeIso` and are still on the PBX. */
+export async function listRecordingsOlderThan(
+  db: Db,
+  beforeIso: string,
+  limit = 500,
+): Promise<{ recordingId: number; linkedId: string; recording: string; node: string | null }[]> {
   return db
-    .select({ linkedId: calls.linkedId, recording: sql<string>`${calls.recording}`, node: calls.node })
-    .from(calls)
-    .where(and(lt(calls.arrivedAt, beforeIso), sql`${calls.recording} is not null`, sql`${calls.recordingDeletedAt} is null`))
+    .select({ recordingId: callRecordings.id, linkedId: calls.linkedId, recording: callRecordings.name, node: calls.node })
+    .from(callRecordings)
+    .innerJoin(calls, eq(calls.id, callRecordings.callId))
+    .where(and(lt(calls.arrivedAt, beforeIso), isNull(callRecordings.deletedAt)))
+    .orderBy(asc(callRecordings.id))
     .limit(limit);
 }
 
-export async function markRecordingDeleted(db: Db, linkedId: string, at: Date): Promise<void> {
+/** One recording gone from the PBX; the call's `recordingDeletedAt` is set once none of its recordings is left. */
+export async function markRecordingDeleted(db: Db, recordingId: number, at: Date): Promise<void> {
   await atomically(db, async (tx) => {
-    await tx.update(calls).set({ recordingDeletedAt: at.toISOString() }).where(eq(calls.linkedId, linkedId));
+    const done = first(
+      await tx.update(callRecordings).set({ deletedAt: at.toISOString() }).where(eq(callRecordings.id, recordingId)).returning({ callId: callRecordings.callId }),
+    );
+    if (!done) return;
+    const left = first(
+      await tx
+        .select({ id: callRecordings.id })
+        .from(callRecordings)
+        .where(and(eq(callRecordings.callId, done.callId), isNull(callRecordings.deletedAt)))
+        .limit(1),
+    );
+    if (!left) await tx.update(calls).set({ recordingDeletedAt: at.toISOString() }).where(eq(calls.id, done.callId));
   });
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db.js';
 import { dialectOf } from '../dialect.js';
 import { atomically, progressWrite } from '../durability.js';
 import { first, param, statement } from '../prepared.js';
-import { calls, type CallDirection, type CallOutcome } from '../schema.js';
+import { callRecordings, calls, type CallDirection, type CallOutcome } from '../schema.js';
 import { recordMissedCall } from './missed-calls.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -90,7 +90,19 @@ export async function markCallAnswered(
         })
         .where(eq(calls.linkedId, sql.placeholder('linkedId'))),
     ).execute({ ...answer, linkedId });
+    if (answer.recording !== null) await addCallRecording(tx, linkedId, answer.recording, answer.at);
   });
+}
+
+/**
+ * Keeps a recording of the call among all of its recordings (an answer after the caller was put back
+ * in line is recorded anew; the earlier one stays listed). Inside the caller's transaction; a name
+ * already listed (the same answer written again) is left as it is.
+ */
+export async function addCallRecording(db: Db, linkedId: string, name: string, startedAt: string): Promise<void> {
+  const call = first(await db.select({ id: calls.id }).from(calls).where(eq(calls.linkedId, linkedId)).limit(1));
+  if (!call) return;
+  await db.insert(callRecordings).values({ callId: call.id, name, startedAt }).onConflictDoNothing();
 }
 
 /** Persists the call model's state (every transition). */
@@ -212,5 +224,6 @@ export async function completeImportedCall(
       .update(calls)
       .set({ outcome: end.outcome, agentId: end.agentId, answeredAt: end.answeredAt, endedAt: end.endedAt, waitMs: end.waitMs, recording: end.recording, state: 'ended', duringOutage: true })
       .where(eq(calls.linkedId, linkedId));
+    if (end.recording !== null) await addCallRecording(tx, linkedId, end.recording, end.answeredAt ?? end.endedAt);
   });
 }

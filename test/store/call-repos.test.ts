@@ -128,8 +128,26 @@ describe('calls and the missed-call list', () => {
     await completeImportedCall(db, 'o1', { outcome: 'answered', agentId: null, answeredAt: '2026-11-01T02:00:05.000Z', endedAt: '2026-11-01T02:03:00.000Z', waitMs: 5000, recording: 'rec-o1' });
     expect(await findCallById(db, call.id)).toMatchObject({ linkedId: 'a1', outcome: 'answered', recording: 'rec-a1', waitMs: 10_000 });
     expect((await listRecordingsOlderThan(db, '2026-11-02T00:00:00.000Z')).map((r) => r.recording).sort()).toEqual(['rec-a1', 'rec-o1']);
-    await markRecordingDeleted(db, 'a1', new Date('2026-11-20T02:00:00.000Z'));
+    const a1 = (await listRecordingsOlderThan(db, '2026-11-02T00:00:00.000Z')).find((r) => r.recording === 'rec-a1');
+    await markRecordingDeleted(db, a1?.recordingId ?? -1, new Date('2026-11-20T02:00:00.000Z'));
     expect((await listRecordingsOlderThan(db, '2026-11-02T00:00:00.000Z')).map((r) => r.recording)).toEqual(['rec-o1']);
+    expect(await findCallById(db, call.id)).toMatchObject({ recordingDeletedAt: '2026-11-20T02:00:00.000Z' });
+  });
+
+  it('a call answered again after being put back in line keeps both recordings; the call counts as deleted once both are', async () => {
+    const db = await open();
+    const { call } = await recordCallArrival(db, arrival('r2', '13700000003', '2026-11-01T03:00:00.000Z'));
+    await markCallAnswered(db, 'r2', { agentId: null, at: '2026-11-01T03:00:10.000Z', waitMs: 10_000, recording: 'rec-r2-first' });
+    await markCallAnswered(db, 'r2', { agentId: null, at: '2026-11-01T03:05:00.000Z', waitMs: 20_000, recording: 'rec-r2-second' });
+    // The same answer written again (a retried progress write) lists its recording once.
+    await markCallAnswered(db, 'r2', { agentId: null, at: '2026-11-01T03:05:00.000Z', waitMs: 20_000, recording: 'rec-r2-second' });
+    const due = await listRecordingsOlderThan(db, '2026-11-02T00:00:00.000Z');
+    expect(due.map((r) => r.recording)).toEqual(['rec-r2-first', 'rec-r2-second']);
+    await markRecordingDeleted(db, due[0]?.recordingId ?? -1, new Date('2026-11-20T02:00:00.000Z'));
+    expect(await findCallById(db, call.id)).toMatchObject({ recording: 'rec-r2-second', recordingDeletedAt: null });
+    await markRecordingDeleted(db, due[1]?.recordingId ?? -1, new Date('2026-11-20T02:00:01.000Z'));
+    expect(await findCallById(db, call.id)).toMatchObject({ recordingDeletedAt: '2026-11-20T02:00:01.000Z' });
+    expect(await listRecordingsOlderThan(db, '2026-11-02T00:00:00.000Z')).toEqual([]);
   });
 });
 

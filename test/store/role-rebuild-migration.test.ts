@@ -5,37 +5,30 @@
  * fire), and the keys must hold afterwards.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agents, agentSkills, openStore } from '../../store/index.js';
+import { migrationIndex, olderDatabase as migratedUpTo } from '../support/older-database.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../store/migrations');
-const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
-const before = journal.entries.findIndex((e) => e.tag.endsWith('_knowledge_base'));
+const before = migrationIndex('_knowledge_base');
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A database file as the migrations before the knowledge base left it, as drizzle records them. */
+/** A database file as the migrations before the knowledge base left it. */
 function olderDatabase(path: string): void {
-  const db = new Database(path);
-  db.pragma('foreign_keys = ON');
-  for (const entry of journal.entries.slice(0, before)) {
-    for (const statement of readFileSync(join(MIGRATIONS, `${entry.tag}.sql`), 'utf8').split('--> statement-breakpoint')) {
-      if (statement.trim()) db.exec(statement);
-    }
-  }
-  db.exec('CREATE TABLE "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
-  db.prepare('INSERT INTO "__drizzle_migrations" (hash, created_at) VALUES (?, ?)').run('before-knowledge', journal.entries[before - 1]?.when);
-  db.exec(`
+  migratedUpTo(
+    path,
+    before,
+    `
     INSERT INTO skills (code, name) VALUES ('general', '综合受理');
     INSERT INTO agents (login, name, endpoint) VALUES ('1001', '王芳', 'PJSIP/1001');
     INSERT INTO agent_skills (agent_id, skill_id, level) VALUES (1, 1, 8);
     INSERT INTO tickets (number, caller_number, dialled_number, hotline, agent_id) VALUES ('2606100001', '13800000000', '12345', '12345', 1);
-  `);
-  db.close();
+  `,
+  );
 }
 
 describe('the editor role migration on an existing database', () => {
