@@ -4,7 +4,7 @@
  * call flow drives ringing/on-call/wrap-up. Every change is published as an `agent.state` event.
  */
 import type { AgentAvailability } from '../../routing/acd.js';
-import { isTicketRegistered, listAgents, type Db } from '../../store/index.js';
+import { isTicketLeftToAgent, listAgents, type Db } from '../../store/index.js';
 import type { AgentState, DomainEventBus } from '../events/domain-events.js';
 import { hasForbiddenChars } from '../forbidden-chars.js';
 import type { Logger } from '../logging.js';
@@ -323,15 +323,18 @@ export class AgentRegistry {
     this.wrapUpTimers.set(agent.agentId, timer);
   }
 
-  /** The end of a wrap-up whose call's ticket is read first: ready if registered, 示忙 with the reminder if not. */
+  /**
+   * The end of a wrap-up whose call's ticket is read first: ready if registered (or handed to the
+   * colleague who took the call over), 示忙 with the reminder if it still waits for this agent.
+   */
   private endWrapUpIfRegistered(agent: AgentInfo, ticketId: number, wrapUpUntil: number | null): void {
     // Meanwhile the wrap-up may have ended, been extended or rearmed, or the registry closed: then that decides.
     const unchanged = () => !this.closed && agent.state === 'wrap_up' && agent.wrapUpUntil === wrapUpUntil && !this.wrapUpTimers.has(agent.agentId);
-    isTicketRegistered(this.db, ticketId).then(
-      (registered) => {
+    isTicketLeftToAgent(this.db, ticketId, agent.agentId).then(
+      (waiting) => {
         if (!unchanged()) return;
         if (agent.desktops === 0) this.apply(agent, 'not-ready', DESKTOP_GONE_REASON);
-        else if (!registered) this.apply(agent, 'not-ready', TICKET_UNREGISTERED_REASON);
+        else if (waiting) this.apply(agent, 'not-ready', TICKET_UNREGISTERED_REASON);
         else this.apply(agent, 'wrap-up-end', null);
       },
       (error: unknown) => {

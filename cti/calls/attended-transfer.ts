@@ -19,8 +19,8 @@ import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
 import { popOnRing } from './blind-transfer.js';
-import { afterUnansweredRing, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
-import type { ResolvedTarget } from './transfer-target.js';
+import { afterUnansweredRing, releaseFromCall, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
 export type AttendedState = 'ringing' | 'talking' | 'completed' | 'cancelled' | 'requeued' | 'abandoned';
@@ -62,6 +62,7 @@ export class AttendedTransfer implements CallFlow {
     this.unregister = call.runFlow(this);
     this.note(`咨询 ${target.label}`);
     call.publish({ type: 'call.consulting', agentId, target: target.label });
+    alertIfEmergency(ctx, call.callId, agentId, target);
     if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
     this.leg = ringLeg(ctx, call.summary, target.dial, 'consult');
     popOnRing(call, this.leg, target.agentId);
@@ -146,6 +147,8 @@ export class AttendedTransfer implements CallFlow {
     // From here the target's leg is the caller's party: either hanging up ends the call.
     this.call.fire('consult-complete');
     this.call.attachParty(this.leg.legId, this.target.agentId);
+    // A colleague has the call now: the ticket is theirs before their desktop hears of it.
+    const handed = this.target.agentId === null ? null : this.call.handTicketTo(this.target.agentId);
     if (this.target.agentId === null) this.call.transferredTo = this.target.label;
     if (!this.agentGone) {
       this.agentGone = true;
@@ -157,7 +160,10 @@ export class AttendedTransfer implements CallFlow {
     await this.ctx.ari.hangup(this.agentLeg).catch(() => undefined);
     if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
     await this.call.callerHold.release();
-    if (this.target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
+    if (this.target.agentId !== null) {
+      await handed;
+      this.call.publish({ type: 'call.answered', agentId: this.target.agentId, recording: null });
+    }
     void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'transferred', note: `咨询转接 ${this.target.label}` });
     this.call.publish({ type: 'call.transferred', fromAgentId: this.agentId, target: this.target.label, mode: 'attended', ...(agentHungUp ? { agentHungUp } : {}) });
   }
@@ -217,7 +223,7 @@ export class AttendedTransfer implements CallFlow {
   private dropTarget(): void {
     this.leg.cancel();
     this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+    if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
   }
 
   /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */

@@ -19,8 +19,8 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { afterUnansweredRing, ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
-import type { ResolvedTarget } from './transfer-target.js';
+import { afterUnansweredRing, releaseFromCall, ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
 export type BlindState = 'starting' | 'ringing' | 'answered' | 'not-answered' | 'requeued' | 'abandoned';
@@ -56,6 +56,7 @@ export class BlindTransfer implements CallFlow {
     this.unregister = call.runFlow(this);
     void noteTicket(ctx, { ticketId: call.summary.ticketId, actor, kind: 'transferred', note: `盲转 ${target.label}` });
     call.publish({ type: 'call.transferred', fromAgentId, target: target.label, mode: 'blind' });
+    alertIfEmergency(ctx, call.callId, fromAgentId, target);
   }
 
   get current(): BlindState {
@@ -68,8 +69,11 @@ export class BlindTransfer implements CallFlow {
       await this.steps();
     } catch (error) {
       this.ctx.log.warn({ callId: this.call.callId, state: this.current, err: (error as Error).message }, 'blind transfer step failed');
-      if (this.current === 'ringing') await this.cancel('error');
-      else this.settle();
+      if (this.current === 'ringing') {
+        await this.cancel('error').catch((again: unknown) =>
+          this.ctx.log.error({ callId: this.call.callId, err: (again as Error).message }, 'blind transfer could not recover'),
+        );
+      } else this.settle();
     }
   }
 
@@ -92,9 +96,13 @@ export class BlindTransfer implements CallFlow {
     const leg = ringLeg(this.ctx, this.call.summary, target.dial, 'consult');
     this.leg = leg;
     popOnRing(this.call, leg, target.agentId);
-    // The caller waits with music and leaves the bridge before the agent's leg goes.
-    await this.call.callerHold.hold();
-    if (oldLeg) await this.ctx.ari.hangup(oldLeg).catch(() => undefined);
+    // The caller waits with music and leaves the bridge before the agent's leg goes. The agent is
+    // released already: their leg goes even when that step fails (the caller is then requeued).
+    try {
+      await this.call.callerHold.hold();
+    } finally {
+      if (oldLeg) await this.ctx.ari.hangup(oldLeg).catch(() => undefined);
+    }
 
     const outcome = await leg.outcome;
     if (this.current !== 'ringing') return; // cancelled meanwhile: cancel() did the rest
@@ -103,12 +111,17 @@ export class BlindTransfer implements CallFlow {
       if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'answer', this.call.callId);
       // From here the target's leg is the caller's party: either hanging up ends the call.
       this.call.attachParty(leg.legId, target.agentId);
+      // A colleague has the call now: the ticket is theirs before their desktop hears of it.
+      const handed = target.agentId === null ? null : this.call.handTicketTo(target.agentId);
       this.call.fire('transfer-answered');
       if (target.agentId === null) this.call.transferredTo = target.label;
       this.settle();
       if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
       await this.call.callerHold.release();
-      if (target.agentId !== null) this.call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
+      if (target.agentId !== null) {
+        await handed;
+        this.call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
+      }
       return;
     }
     this.machine.move('not-answered', `${target.label} ${ringFailureText(leg.failure)}，来电人回到队列`);
@@ -138,7 +151,7 @@ export class BlindTransfer implements CallFlow {
     if (!this.leg) return;
     this.leg.cancel();
     this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.kind === 'phone' && this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+    if (this.target.kind === 'phone' && this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
   }
 
   /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */

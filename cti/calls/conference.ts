@@ -21,8 +21,8 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { afterUnansweredRing, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
-import type { ResolvedTarget } from './transfer-target.js';
+import { afterUnansweredRing, releaseFromCall, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
 export type ConferenceState = 'ringing' | 'joined' | 'declined' | 'cancelled' | 'abandoned' | 'ended';
@@ -45,6 +45,8 @@ export class Conference implements CallFlow {
   private readonly unlisten: (() => void)[] = [];
   private unregister: () => void = () => undefined;
   private done = false;
+  /** The colleague (an agent target) was told they joined: their desktop shows the call. */
+  private colleagueJoined = false;
 
   constructor(
     private readonly ctx: CallContext,
@@ -75,16 +77,7 @@ export class Conference implements CallFlow {
   async start(): Promise<void> {
     this.unregister = this.call.runFlow(this);
     void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话呼叫 ${this.target.label}` });
-    if (this.target.emergency) {
-      this.ctx.bus.publish({
-        type: 'alert',
-        at: this.ctx.clock.now().toISOString(),
-        kind: 'emergency-transfer',
-        message: `坐席转接紧急热线: ${this.target.label}`,
-        callId: this.call.callId,
-        agentId: this.agentId,
-      });
-    }
+    alertIfEmergency(this.ctx, this.call.callId, this.agentId, this.target);
     if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'offer', this.call.callId);
     const leg = ringLeg(this.ctx, this.call.summary, this.target.dial, 'consult');
     this.leg = leg;
@@ -102,7 +95,7 @@ export class Conference implements CallFlow {
       const why = ringFailureText(leg.failure);
       this.machine.move('not-answered', `${this.target.label} ${why}，回到来电人`);
       if (this.target.agentId !== null) {
-        if (outcome === 'answered') this.ctx.agents.release(this.target.agentId);
+        if (outcome === 'answered') releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
         else afterUnansweredRing(this.ctx.agents, this.target.agentId, leg.failure);
       }
       this.settle();
@@ -118,11 +111,49 @@ export class Conference implements CallFlow {
     await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
     await this.call.callerHold.release();
     this.call.publish({ type: 'call.conference', agentId: this.agentId, target: this.target.label });
+    if (this.joined) this.tellColleague('joined');
+  }
+
+  /**
+   * A colleague taken into the call (an agent target) follows it on their own desktop, each message
+   * with their `allowed`: on joining, what a desktop gets on answering (`call.answered`, then
+   * `call.conference` naming the agent who called them in); while the agent is there the call is the
+   * agent's, so the colleague's commands on it are refused. When the agent leaves, the colleague is
+   * the caller's party: the ticket is theirs first, then `call.conference.ended` `left: third` (the
+   * other one left; the call and its commands are theirs). When the colleague leaves,
+   * `call.conference.ended` `left: agent`; when the call ends, `call.ended`.
+   */
+  private tellColleague(step: 'joined' | 'party' | 'left' | 'call-ended'): void {
+    const colleague = this.target.agentId;
+    if (colleague === null) return;
+    switch (step) {
+      case 'joined': {
+        const agent = this.ctx.agents.get(this.agentId);
+        this.colleagueJoined = true;
+        this.call.publish({ type: 'call.answered', agentId: colleague, recording: null });
+        this.call.publish({ type: 'call.conference', agentId: colleague, target: agent ? `坐席 ${agent.login} ${agent.name}` : this.actor });
+        return;
+      }
+      case 'party':
+        void this.call.handTicketTo(colleague).then(() => {
+          // A call that ended meanwhile told them so itself (they are its party).
+          if (!this.call.hasEnded && this.call.agentId === colleague) this.call.publish({ type: 'call.conference.ended', agentId: colleague, left: 'third' });
+        });
+        return;
+      case 'left':
+        if (this.colleagueJoined) this.call.publish({ type: 'call.conference.ended', agentId: colleague, left: 'agent' });
+        return;
+      case 'call-ended':
+        if (this.colleagueJoined) this.call.publish({ type: 'call.ended', agentId: colleague, outcome: 'answered' });
+        return;
+    }
   }
 
   private failed(error: unknown): void {
     this.ctx.log.warn({ callId: this.call.callId, state: this.current, err: (error as Error).message }, 'three-way set-up step failed');
-    void this.cancel('error');
+    this.cancel('error').catch((again: unknown) =>
+      this.ctx.log.error({ callId: this.call.callId, err: (again as Error).message }, 'three-way call could not recover'),
+    );
   }
 
   /** Drops one of the two non-caller parties. */
@@ -142,9 +173,10 @@ export class Conference implements CallFlow {
     if (this.current === 'joined') {
       if (reason === 'call-ended') {
         this.machine.move('call-ended', '通话结束，第三方离开');
+        this.tellColleague('call-ended');
         this.stopListening();
         if (this.thirdLeg) this.ctx.ari.hangup(this.thirdLeg).catch(() => undefined);
-        if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+        if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
         this.settle();
       } else if (this.thirdLeg) await this.ctx.ari.hangup(this.thirdLeg).catch(() => undefined);
       return;
@@ -156,9 +188,14 @@ export class Conference implements CallFlow {
       this.leg.cancel();
       this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
     }
-    if (this.target.agentId !== null) this.ctx.agents.release(this.target.agentId);
+    if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
     this.settle();
-    if (reason !== 'call-ended' && !this.call.hasEnded) await this.call.callerHold.release();
+    if (reason !== 'call-ended' && !this.call.hasEnded) {
+      // Like a ring not answered: a caller the PBX would not take off hold is not the cancel's failure.
+      await this.call.callerHold.release().catch((error: unknown) =>
+        this.ctx.log.warn({ callId: this.call.callId, err: (error as Error).message }, 'three-way call cancelled; taking the caller off hold failed'),
+      );
+    }
   }
 
   private onLeg(event: AriEvent, who: 'agent' | 'third'): void {
@@ -173,11 +210,13 @@ export class Conference implements CallFlow {
       this.call.attachParty(this.thirdLeg, this.target.agentId);
       if (this.target.agentId === null) this.call.transferredTo = this.target.label;
       void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `坐席退出，来电人与 ${this.target.label} 继续通话` });
+      this.tellColleague('party');
     } else {
       this.machine.move('left', `${this.target.label} 退出三方通话`);
       if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'call-end', null);
       this.call.attachParty(this.agentLeg, this.agentId);
       void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `${this.target.label} 退出三方通话` });
+      this.tellColleague('left');
     }
     this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
     this.settle();

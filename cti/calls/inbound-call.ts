@@ -408,6 +408,20 @@ export class InboundCall implements QueueMember {
   }
 
   /**
+   * A colleague became the caller's party (a transfer to them, or the first agent left a three-way
+   * call with them): the ticket is theirs from now on, to read, fill and register, and its history
+   * says so. Through the same write path as the answer's claim, so it is kept the same way; the flow
+   * waits for it before the colleague's desktop is told. Never rejects.
+   */
+  async handTicketTo(agentId: number): Promise<void> {
+    const ticketId = this.summary.ticketId;
+    const login = this.ctx.agents.get(agentId)?.login ?? String(agentId);
+    const handed = writeTicket(this.ctx, ticketId, 'handed-over', () => setTicketAgent(this.ctx.db, ticketId, agentId));
+    const noted = noteTicket(this.ctx, { ticketId, actor: login, kind: 'handed-over', note: `工单转交坐席 ${login}` });
+    await Promise.all([handed, noted]);
+  }
+
+  /**
    * Makes `legId` the caller's other party (an agent's leg, or an outside leg when `agentId` is null):
    * its hang-up ends the call. Call-control flows detach it while they move legs around.
    */

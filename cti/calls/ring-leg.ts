@@ -72,6 +72,14 @@ export function afterUnansweredRing(agents: CallContext['agents'], agentId: numb
   else agents.transition(agentId, 'missed', null, missedRingReason(failure));
 }
 
+/**
+ * Frees a transfer's or three-way call's target agent from `callId` (a ring cancelled, a talk to wrap-up),
+ * only while that call is theirs: an agent ringing for, or talking to, another caller is left alone.
+ */
+export function releaseFromCall(agents: CallContext['agents'], agentId: number, callId: string): void {
+  if (agents.get(agentId)?.callId === callId) agents.release(agentId);
+}
+
 /** What an agent is told when a leg failed, e.g. "对方忙". */
 export function ringFailureText(failure: RingFailure | null): string {
   return failure ? FAILURE_TEXT[failure] : '未接听';

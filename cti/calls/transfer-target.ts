@@ -4,7 +4,8 @@
  */
 import { isOnDuty, type DutyWindow } from '../../routing/duty-hours.js';
 import { findActiveRoute, findDepartmentContact, findExpertSeat, listSkills, type Db } from '../../store/index.js';
-import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { AgentInfo, AgentRegistry } from '../agents/agent-registry.js';
+import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 
 export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
@@ -22,16 +23,38 @@ export type ResolvedTarget =
   | { kind: 'phone'; dial: string; label: string; agentId: number | null; emergency: boolean }
   | { kind: 'queue'; skill: string; label: string };
 
+/**
+ * DESIGN.md §2 (Chongqing art. 10): a transfer to an emergency line — blind, attended or three-way —
+ * raises a supervisor alert at once. Nothing for any other target.
+ */
+export function alertIfEmergency(ctx: Pick<CallContext, 'bus' | 'clock'>, callId: string, agentId: number | null, target: ResolvedTarget): void {
+  if (target.kind !== 'phone' || !target.emergency) return;
+  ctx.bus.publish({
+    type: 'alert',
+    at: ctx.clock.now().toISOString(),
+    kind: 'emergency-transfer',
+    message: `坐席转接紧急热线: ${target.label}`,
+    callId,
+    ...(agentId !== null ? { agentId } : {}),
+  });
+}
+
 /** Numbers outside the centre are dialled on the carrier trunk. */
 export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
+
+/** An agent who can take a transferred call now (logged in, phone registered, ready); else a refusal that says why. */
+function freeAgent(agents: AgentRegistry, agentId: number, notLoggedIn: string): AgentInfo & { endpoint: string } {
+  const agent = agents.get(agentId);
+  if (!agent?.endpoint || agent.state === 'offline') throw new CallControlError(notLoggedIn);
+  if (!agents.isPhoneRegistered(agent.endpoint)) throw new CallControlError('目标坐席话机未注册');
+  if (agent.state !== 'ready') throw new CallControlError('目标坐席不空闲');
+  return { ...agent, endpoint: agent.endpoint };
+}
 
 export async function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): Promise<ResolvedTarget> {
   switch (target.kind) {
     case 'agent': {
-      const agent = agents.get(target.agentId);
-      if (!agent?.endpoint || agent.state === 'offline') throw new CallControlError('目标坐席未登录');
-      if (!agents.isPhoneRegistered(agent.endpoint)) throw new CallControlError('目标坐席话机未注册');
-      if (agent.state !== 'ready') throw new CallControlError('目标坐席不空闲');
+      const agent = freeAgent(agents, target.agentId, '目标坐席未登录');
       return { kind: 'phone', dial: agent.endpoint, label: `坐席 ${agent.login} ${agent.name}`, agentId: agent.agentId, emergency: false };
     }
     case 'skill': {
@@ -45,8 +68,8 @@ export async function resolveTarget(db: Db, agents: AgentRegistry, target: Trans
       if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');
       if (!isOnDuty(seat.onDuty as DutyWindow[], now)) throw new CallControlError(`${seat.name} 不在值班时间`);
       if (seat.agentId !== null) {
-        const agent = agents.get(seat.agentId);
-        if (!agent?.endpoint) throw new CallControlError('专家座席未登录');
+        // The seat's agent is rung like any colleague: logged in, phone registered, free now.
+        const agent = freeAgent(agents, seat.agentId, '专家座席未登录');
         return { kind: 'phone', dial: agent.endpoint, label: `专家座席 ${seat.name}`, agentId: seat.agentId, emergency: false };
       }
       return { kind: 'phone', dial: trunkDial(seat.externalNumber ?? ''), label: `专家座席 ${seat.name}`, agentId: null, emergency: false };

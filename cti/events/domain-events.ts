@@ -60,6 +60,11 @@ export type DomainEvent =
   | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string }
   /** `requeued`: the agent had hung up and the consulted party did not answer, so the caller went back to the queue. */
   | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean }
+  /**
+   * Published for each agent in the three-way call (the one who called the third party in, and a
+   * colleague who joined), `left` as that agent's desktop sees it: `agent` they left, `third` the
+   * other one did (for the colleague, the agent who called them in).
+   */
   | { type: 'call.conference.ended'; at: string; call: CallSummary; agentId: number | null; left: 'agent' | 'third' }
   | { type: 'call.missed'; at: string; call: CallSummary; agentId: number }
   /** The ring stopped without the agent taking the call: their screen-pop goes away. */

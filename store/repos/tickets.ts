@@ -366,6 +366,16 @@ export async function isTicketRegistered(db: Db, ticketId: number): Promise<bool
   return row?.registeredAt != null;
 }
 
+/**
+ * Whether the ticket still waits for this agent to register it: not registered, and not handed to
+ * another agent since (a colleague who took the transferred call registers it; its first agent can
+ * no longer even open it).
+ */
+export async function isTicketLeftToAgent(db: Db, ticketId: number, agentId: number): Promise<boolean> {
+  const row = first(await db.select({ registeredAt: tickets.registeredAt, agentId: tickets.agentId }).from(tickets).where(eq(tickets.id, ticketId)).limit(1));
+  return row !== undefined && row.registeredAt === null && (row.agentId === null || row.agentId === agentId);
+}
+
 /** 我的工单: an agent's tickets created in [from, to), newest first. */
 export async function listAgentTickets(db: Db, agentId: number, from: string, to: string): Promise<TicketRow[]> {
   return db
