@@ -6,7 +6,7 @@
  */
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
-import { validationDetails } from './http/error-replies.js';
+import { narrowUnions, validationDetails } from './http/error-replies.js';
 
 export interface ResultMessage {
   type: 'result';
@@ -23,7 +23,7 @@ export function readCommand<T extends TSchema>(schema: T, data: Buffer): { comma
     return { refusal: { type: 'result', id: null, ok: false, error: '消息不是有效的 JSON' } };
   }
   if (Value.Check(schema, parsed)) return { command: parsed };
-  const first = validationDetails([...Value.Errors(schema, parsed)], undefined)[0];
+  const first = validationDetails(narrowUnions([...Value.Errors(schema, parsed)], schema, parsed), undefined)[0];
   const id = typeof parsed === 'object' && parsed && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
   return { refusal: { type: 'result', id, ok: false, error: `消息格式不正确: ${first?.field ?? '/'} ${first?.message ?? ''}`.trim() } };
 }

@@ -2,7 +2,8 @@
  * Agents and the other accounts (班长、管理员): login, name, role, phone, skills with levels 1–10,
  * enabled, and password reset. Password hashes never leave the server, not even in the audit log.
  * Every change re-reads the live agent registry, so the next call sees it; an agent ringing or on a
- * call cannot be removed or disabled, and the last enabled admin cannot be removed, demoted or disabled.
+ * call cannot be removed or disabled, the agent of an expert seat can be neither removed nor given
+ * another role, and the last enabled admin cannot be removed, demoted or disabled.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
@@ -102,6 +103,12 @@ function assertNotOnCall(agents: LiveAgents, agent: AgentWithSkills, what: strin
   if (state === 'ringing' || state === 'on_call') throw conflict(`坐席 ${agent.login} 正在通话中，不能${what}`);
 }
 
+/** An expert seat must sit on a 话务坐席: its agent can be neither removed nor given another role. */
+async function assertNoExpertSeat(db: Db, agent: AgentWithSkills, what: string): Promise<void> {
+  const seats = await listExpertSeatsOfAgent(db, agent.id);
+  if (seats.length) throw conflict(`坐席 ${agent.login} 仍是专家座席（${seats.map((s) => s.name).join('、')}），不能${what}，请先修改或删除专家座席`);
+}
+
 /** Why an account's sessions must end after a change, or null when they may go on. */
 function sessionEndAfter(before: AgentWithSkills, after: AgentWithSkills): SessionRevokeReason | null {
   if (!after.enabled && before.enabled) return 'disabled';
@@ -157,6 +164,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       if ((patch.enabled === false && before.enabled) || (patch.role !== undefined && patch.role !== before.role)) {
         assertNotOnCall(agents, before, '停用或更改角色');
       }
+      if (before.role === 'agent' && patch.role !== undefined && patch.role !== 'agent') await assertNoExpertSeat(db, before, '更改角色');
       const agent = await audited(db, sessionOf(request).login, 'agent', 'update', async (tx) => {
         await updateAgent(tx, before.id, patch);
         const after = await requireAgent(tx, before.id);
@@ -178,8 +186,7 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       if (before.id === me.agentId) throw conflict('不能删除当前登录的账号');
       if (before.role === 'admin' && before.enabled && (await countEnabledAdmins(db, before.id)) === 0) throw conflict('至少需要保留一个启用的管理员账号');
       assertNotOnCall(agents, before, '删除');
-      const seats = await listExpertSeatsOfAgent(db, before.id);
-      if (seats.length) throw conflict(`坐席 ${before.login} 仍是专家座席（${seats.map((s) => s.name).join('、')}），请先修改或删除专家座席`);
+      await assertNoExpertSeat(db, before, '删除');
       await audited(db, me.login, 'agent', 'delete', async (tx) => {
         await deleteAgent(tx, before.id);
         return { id: before.id, before: view(before), result: null };

@@ -1,6 +1,7 @@
 /**
  * Expert seats (专家座席): a department's expert, either an agent of the centre or an outside number
- * reached through the trunk — exactly one of the two — with a skill and on-duty windows in local time.
+ * reached through the trunk — exactly one of the two — with a skill and on-duty windows in local time
+ * (`from` < `to`; `to` may be `24:00`, a window over midnight is two windows).
  * Transfers read them fresh, so a change applies to the next transfer.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -22,13 +23,14 @@ import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
-import { ClockTime, Id, IdParams, Name, Nullable, PhoneNumber } from './schemas.js';
+import { ClockTime, ClockTimeEnd, Id, IdParams, Name, Nullable, PhoneNumber } from './schemas.js';
 
 const DutyWindow = Type.Object(
   {
     days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: '星期，1 = 周一 … 7 = 周日' }),
     from: ClockTime,
-    to: ClockTime,
+    /** `24:00`: on duty until midnight (the last minute 23:59 included). */
+    to: ClockTimeEnd,
   },
   { additionalProperties: false },
 );
@@ -67,7 +69,11 @@ const view = (row: ExpertSeatRow): Static<typeof ExpertSeat> => ({
   onDuty: Value.Check(DutyWindows, row.onDuty) ? row.onDuty : [],
 });
 
-async function checkSeat(db: Db, seat: SeatBody): Promise<void> {
+/**
+ * What a seat must hold. The agent's role (话务坐席) is checked when the agent is chosen, not on every
+ * later change: the agents API refuses to give a seat's agent another role.
+ */
+async function checkSeat(db: Db, seat: SeatBody, agentChosen: boolean): Promise<void> {
   const details: ErrorDetail[] = [];
   const hasAgent = seat.agentId != null;
   const hasNumber = seat.externalNumber != null;
@@ -75,11 +81,11 @@ async function checkSeat(db: Db, seat: SeatBody): Promise<void> {
   if (seat.agentId != null) {
     const agent = await findAgent(db, seat.agentId);
     if (!agent) details.push({ field: '/agentId', message: `坐席不存在: ${seat.agentId}` });
-    else if (agent.role !== 'agent') details.push({ field: '/agentId', message: `${agent.login} 不是话务坐席，不能作为专家座席` });
+    else if (agentChosen && agent.role !== 'agent') details.push({ field: '/agentId', message: `${agent.login} 不是话务坐席，不能作为专家座席` });
   }
   if (!(await findSkill(db, seat.skillId))) details.push({ field: '/skillId', message: `技能不存在: ${seat.skillId}` });
   (seat.onDuty ?? []).forEach((w, i) => {
-    if (w.from >= w.to) details.push({ field: `/onDuty/${i}/to`, message: '结束时间必须晚于开始时间（不支持跨零点，请拆成两段）' });
+    if (w.from >= w.to) details.push({ field: `/onDuty/${i}/to`, message: '结束时间必须晚于开始时间（不支持跨零点，请拆成两段，如 22:00-24:00 与 00:00-08:00）' });
   });
   if (details.length) throw invalid(details);
 }
@@ -105,7 +111,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
     '/expert-seats',
     { config: { roles: ADMIN }, schema: { tags: TAGS, summary: '新增专家座席', body: SeatBody, response: { 201: ExpertSeat, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
-      await checkSeat(db, request.body);
+      await checkSeat(db, request.body, true);
       const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'create', async (tx) => {
         const created = view(await createExpertSeat(tx, request.body));
         return { id: created.id, after: created, result: created };
@@ -122,7 +128,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
       const row = await findExpertSeat(db, request.params.id);
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
       const before = view(row);
-      await checkSeat(db, { ...before, ...request.body });
+      await checkSeat(db, { ...before, ...request.body }, request.body.agentId !== undefined);
       return audited(db, sessionOf(request).login, 'expert-seat', 'update', async (tx) => {
         const after = view(await updateExpertSeat(tx, before.id, request.body));
         return { id: before.id, before, after, result: after };

@@ -24,4 +24,6 @@ export { Endpoint, endpointForm } from '../http/endpoint.js';
 export const DialString = Pattern('^[A-Za-z]+/[A-Za-z0-9_.@-]+$', '如 PJSIP/12366@trunk', { maxLength: 80, description: '拨号串，如 PJSIP/12366@trunk' });
 /** Local (Asia/Shanghai) time of day. */
 export const ClockTime = Pattern('^([01][0-9]|2[0-3]):[0-5][0-9]$', 'HH:MM，如 08:30', { description: 'HH:MM（北京时间）' });
+/** The end of a local time window: a time of day, or `24:00` for a window that runs until midnight. */
+export const ClockTimeEnd = Pattern('^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$', 'HH:MM，如 17:30；到午夜写 24:00', { description: 'HH:MM（北京时间）；24:00 = 到午夜' });
 export const DateTime = Type.String({ format: 'date-time', description: 'ISO-8601 时间，如 2026-12-31T16:00:00Z' });

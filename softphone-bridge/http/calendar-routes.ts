@@ -1,10 +1,13 @@
 /**
  * `/api/v1/calendar`: the admin's corrections to China's working-day calendar (a local holiday, next
- * year's plan before the package carries it). Deadlines computed after a change use it at once.
+ * year's plan before the package carries it). Deadlines computed after a change use it at once. Each
+ * change is audited with the day before and after, in the change's transaction (admin-api/audit-trail.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
-import { deleteCalendarDay, listCalendarDays, putCalendarDay, writeAudit, type Db } from '../../store/index.js';
+import { deleteCalendarDay, findCalendarDay, listCalendarDays, putCalendarDay, type Db } from '../../store/index.js';
+import { audited } from '../admin-api/audit-trail.js';
+import { notFound } from './error-replies.js';
 import { CalendarDate, FreeText } from './free-text.js';
 import { ADMIN, assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -28,9 +31,11 @@ export const calendarRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions }> 
     { config: { roles: ADMIN }, schema: { params: DateParam, body: DayBody, response: { 200: Day, 401: ErrorReply, 403: ErrorReply } } },
     async (request) => {
       const claims = sessionOf(request);
-      const day = await putCalendarDay(db, { date: request.params.date, ...request.body, createdBy: claims.login });
-      await writeAudit(db, { actor: claims.login, action: 'put', entity: 'calendar', entityId: day.date, after: day });
-      return day;
+      return audited(db, claims.login, 'calendar', 'put', async (tx) => {
+        const before = await findCalendarDay(tx, request.params.date);
+        const day = await putCalendarDay(tx, { date: request.params.date, ...request.body, createdBy: claims.login });
+        return { id: day.date, before, after: day, result: day };
+      });
     },
   );
 
@@ -39,8 +44,11 @@ export const calendarRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions }> 
     { config: { roles: ADMIN }, schema: { params: DateParam, response: { 204: Type.Null(), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
       const claims = sessionOf(request);
-      if (!(await deleteCalendarDay(db, request.params.date))) return reply.code(404).send({ error: '该日期没有调整' });
-      await writeAudit(db, { actor: claims.login, action: 'delete', entity: 'calendar', entityId: request.params.date });
+      await audited(db, claims.login, 'calendar', 'delete', async (tx) => {
+        const before = await findCalendarDay(tx, request.params.date);
+        if (!before || !(await deleteCalendarDay(tx, before.date))) throw notFound('该日期没有调整');
+        return { id: before.date, before, result: null };
+      });
       return reply.code(204).send();
     },
   );

@@ -4,11 +4,13 @@
  * parameters and query strings, which arrive as text. Only canonical text becomes a number or a
  * boolean: `12` → 12, but `0x2`, `1e1`, ` 1`, `01`, `1.9` (for an integer), `true` (for a number) or
  * `Infinity` stay text and fail the check — TypeBox's own conversion would read them all as numbers.
- * Missing query fields with a schema default get the default.
+ * Missing query fields with a schema default get the default. A union's errors are narrowed to the
+ * branch the value meant (error-replies.ts `narrowUnions`).
  */
-import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { narrowUnions } from './error-replies.js';
 
 const INTEGER = /^-?(0|[1-9][0-9]{0,15})$/;
 const NUMBER = /^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,15})?$/;
@@ -55,6 +57,6 @@ export const strictValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema
   return (value: unknown) => {
     const read = httpPart === 'body' ? value : readParts(schema, value);
     if (check.Check(read)) return { value: read };
-    return { error: check.Errors(read) as FastifySchemaValidationError[] };
+    return { error: narrowUnions(check.Errors(read), schema, read) };
   };
 };

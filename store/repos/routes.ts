@@ -42,17 +42,26 @@ export async function createRoute(db: Db, input: RouteInput): Promise<RouteRow> 
   }
 }
 
+/** A number another route already answers, or a skill or menu that does not exist, is a conflict. */
 export async function updateRoute(db: Db, id: number, input: Partial<RouteInput>): Promise<RouteRow> {
   const updatedAt = nowIso(db);
-  const row = first(
-    await configWrite(db, async (tx) =>
-      tx
-        .update(routes)
-        .set({ ...input, updatedAt })
-        .where(eq(routes.id, id))
-        .returning(),
-    ),
-  );
+  let row: RouteRow | undefined;
+  try {
+    row = first(
+      await configWrite(db, async (tx) =>
+        tx
+          .update(routes)
+          .set({ ...input, updatedAt })
+          .where(eq(routes.id, id))
+          .returning(),
+      ),
+    );
+  } catch (error) {
+    if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE'))
+      throw new StoreError('conflict', `号码已配置路由: ${input.number ?? id}`);
+    if (isConstraintError(error)) throw new StoreError('conflict', `路由引用的技能或菜单不存在: ${input.number ?? id}`);
+    throw error;
+  }
   if (!row) throw new StoreError('not-found', `路由不存在: ${id}`);
   return row;
 }

@@ -4,7 +4,7 @@
  * password reset that works for login; and no password hash in anything the API returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findActiveBlock, getSetting, recordCallArrival, recordMissedCall } from '../../store/index.js';
+import { findActiveBlock, getSetting, recordCallArrival, recordMissedCall, updateAgent } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
 import { api, client, login, type ApiAnswer, type ErrorBody } from './admin-client.js';
 
@@ -86,6 +86,15 @@ describe('merged-hotline routes', () => {
     const main = await admin<ErrorBody>('POST', '/api/v1/routes', { number: '12300', name: '第二个主号码', mode: 'main' });
     expect(main.status).toBe(409);
     expect(main.body.error).toContain('只能启用一个');
+  });
+
+  it('409 naming the number when a route is changed to a number another route answers; the route keeps its own', async () => {
+    const r12315 = (await admin<Row[]>('GET', '/api/v1/routes')).body.find((r) => r.number === '12315');
+    const taken = await admin<ErrorBody>('PATCH', `/api/v1/routes/${r12315?.id}`, { number: '12333' });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toEqual({ error: '号码已配置路由: 12333' });
+    expect((await admin<Row>('GET', `/api/v1/routes/${r12315?.id}`)).body).toMatchObject({ number: '12315' });
+    expect((await auditOf('route', r12315?.id ?? -1)).filter((a) => a.action === 'update')).toEqual([]);
   });
 
   it('agents read only the sub-centre routes (their transfer targets); supervisors read all', async () => {
@@ -280,6 +289,51 @@ describe('expert seats and department contacts', () => {
     expect(trail[1]?.before).toMatchObject({ externalNumber: '02361239999' });
   });
 
+  it("the agent of an expert seat keeps the agent role: another role is refused naming the seat, and the seat stays editable", async () => {
+    const expert = await admin<Row>('POST', '/api/v1/agents', { login: '2003', name: '周工', skills: [] });
+    const seat = await admin<Row>('POST', '/api/v1/expert-seats', { name: '水务专家座席', department: '市水务局', agentId: expert.body.id, skillId: await skillId('enterprise') });
+    expect(seat.status).toBe(201);
+
+    const reroled = await admin<ErrorBody>('PATCH', `/api/v1/agents/${expert.body.id}`, { role: 'supervisor' });
+    expect(reroled.status).toBe(409);
+    expect(reroled.body.error).toBe('坐席 2003 仍是专家座席（水务专家座席），不能更改角色，请先修改或删除专家座席');
+    expect((await admin<Row>('GET', `/api/v1/agents/${expert.body.id}`)).body).toMatchObject({ role: 'agent' });
+    expect((await admin<Row>('PATCH', `/api/v1/agents/${expert.body.id}`, { name: '周工程师', role: 'agent' })).status).toBe(200);
+    expect((await admin<Row>('PATCH', `/api/v1/expert-seats/${seat.body.id}`, { enabled: false })).body).toMatchObject({ enabled: false });
+
+    // A seat whose agent got another role before the rule existed can still be edited and switched
+    // off; only choosing that agent again is refused.
+    await updateAgent(h.server.store.db, expert.body.id, { role: 'supervisor' });
+    expect((await admin<Row>('PATCH', `/api/v1/expert-seats/${seat.body.id}`, { enabled: true, department: '市水务局（排水）' })).status).toBe(200);
+    const chosenAgain = await admin<ErrorBody>('PATCH', `/api/v1/expert-seats/${seat.body.id}`, { agentId: expert.body.id });
+    expect(chosenAgain.status).toBe(400);
+    expect(chosenAgain.body.details).toEqual([{ field: '/agentId', message: '2003 不是话务坐席，不能作为专家座席' }]);
+
+    expect((await admin('DELETE', `/api/v1/expert-seats/${seat.body.id}`)).status).toBe(204);
+    expect((await admin('DELETE', `/api/v1/agents/${expert.body.id}`)).status).toBe(204);
+  });
+
+  it('a night duty is two windows, the first ending at midnight as 24:00; 24:00 is only an end', async () => {
+    const night = (first: Record<string, unknown>) => ({
+      name: '夜间值班专家',
+      department: '市应急管理局',
+      externalNumber: '02388881111',
+      skillId: 1,
+      onDuty: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '22:00', to: '24:00', ...first }, { days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '08:00' }],
+    });
+    const seat = await admin<Row>('POST', '/api/v1/expert-seats', night({}));
+    expect(seat.status, JSON.stringify(seat.body)).toBe(201);
+    expect((await admin<Row>('GET', `/api/v1/expert-seats/${seat.body.id}`)).body.onDuty).toEqual(night({}).onDuty);
+
+    const startsAtMidnight = await admin<ErrorBody>('POST', '/api/v1/expert-seats', night({ from: '24:00' }));
+    expect(startsAtMidnight.body.details).toEqual([{ field: '/onDuty/0/from', in: 'body', message: '格式不正确（HH:MM，如 08:30）' }]);
+    const endsAtZero = await admin<ErrorBody>('POST', '/api/v1/expert-seats', night({ to: '00:00' }));
+    expect(endsAtZero.body.details).toEqual([{ field: '/onDuty/0/to', message: '结束时间必须晚于开始时间（不支持跨零点，请拆成两段，如 22:00-24:00 与 00:00-08:00）' }]);
+    const pastMidnight = await admin<ErrorBody>('POST', '/api/v1/expert-seats', night({ to: '24:30' }));
+    expect(pastMidnight.body.details).toEqual([{ field: '/onDuty/0/to', in: 'body', message: '格式不正确（HH:MM，如 17:30；到午夜写 24:00）' }]);
+    expect((await admin('DELETE', `/api/v1/expert-seats/${seat.body.id}`)).status).toBe(204);
+  });
+
   it('department contact: CRUD, read by agents', async () => {
     const contact = await admin<Row>('POST', '/api/v1/department-contacts', { unit: '市水务局', person: '钱科长', phone: '02361230009' });
     expect(contact.status).toBe(201);
@@ -316,6 +370,23 @@ describe('blacklist and repeat-call policy', () => {
     expect(await getSetting(h.server.store.db, 'repeat-call-policy')).toEqual({ maxCalls: 3, windowMinutes: 30, action: 'warn' });
     const [row] = await auditOf('setting', 'repeat-call-policy');
     expect(row).toMatchObject({ action: 'update', before: { maxCalls: 5 }, after: { maxCalls: 3 } });
+  });
+});
+
+describe('working-day calendar corrections', () => {
+  it('set, overwrite and remove a day, each audited with the day before and after; removing a day with no correction is a 404 and leaves no trace', async () => {
+    expect((await admin<Row>('PUT', '/api/v1/calendar/2026-09-18', { kind: 'holiday', name: '市庆' })).body).toMatchObject({ kind: 'holiday', name: '市庆', createdBy: 'admin' });
+    expect((await admin<Row>('PUT', '/api/v1/calendar/2026-09-18', { kind: 'workday', name: '调休上班' })).body).toMatchObject({ kind: 'workday', name: '调休上班' });
+    expect((await admin('DELETE', '/api/v1/calendar/2026-09-18')).status).toBe(204);
+    expect((await admin<Row[]>('GET', '/api/v1/calendar')).body.some((d) => d.date === '2026-09-18')).toBe(false);
+    expect((await admin<ErrorBody>('DELETE', '/api/v1/calendar/2026-09-18')).body).toEqual({ error: '该日期没有调整' });
+
+    const trail = await auditOf('calendar', '2026-09-18');
+    expect(trail.map((a) => [a.action, a.actor])).toEqual([['delete', 'admin'], ['put', 'admin'], ['put', 'admin']]);
+    const [removed, overwritten, created] = trail;
+    expect(created).toMatchObject({ before: null, after: { kind: 'holiday', name: '市庆' } });
+    expect(overwritten).toMatchObject({ before: { kind: 'holiday', name: '市庆' }, after: { kind: 'workday', name: '调休上班' } });
+    expect(removed).toMatchObject({ before: { kind: 'workday', name: '调休上班' }, after: null });
   });
 });
 

@@ -53,6 +53,21 @@ describe('validation errors name the field', () => {
     expect(answer.body.details?.[0]?.message).toContain('格式不正确');
   });
 
+  it('a nullable choice with a value it does not allow names the allowed values, not "应为null"', async () => {
+    const answer = await admin<ErrorBody>('POST', '/api/v1/routes', { number: '12399', name: '测试分中心', mode: 'subcentre', subcentreDial: 'PJSIP/12399@trunk', transferMode: 'conference' });
+    expect(fieldsOf(answer)).toEqual(['/transferMode']);
+    expect(answer.body.details?.[0]?.message).toBe('取值应为 blind、three-way 之一');
+  });
+
+  it('an IVR action of an unknown type names the types allowed; of a known type, what that type lacks', async () => {
+    const unknown = await admin<ErrorBody>('POST', '/api/v1/menus', queueMenu('m-u', { options: { '1': { type: 'hangup' } } }));
+    expect(fieldsOf(unknown)).toEqual(['/options/1/type']);
+    expect(unknown.body.details?.[0]?.message).toBe('取值应为 queue、menu、transfer、progress-query、play 之一');
+    const play = await admin<ErrorBody>('POST', '/api/v1/menus', queueMenu('m-u', { options: { '1': { type: 'play' } } }));
+    expect(fieldsOf(play)).toEqual(['/options/1/prompts']);
+    expect(play.body.details?.[0]?.message).toBe('必填');
+  });
+
   it('nested fields: a skill level out of range, a duty window time', async () => {
     const agent = await admin<ErrorBody>('POST', '/api/v1/agents', { login: '2999', name: '测试', skills: [{ skillId: 1, level: 11 }] });
     expect(fieldsOf(agent)).toEqual(['/skills/0/level']);

@@ -138,6 +138,14 @@ describe('expert seat duty hours', () => {
     expect(isOnDuty(office, new Date('2026-11-23T09:30:00Z'))).toBe(false);
     expect(isOnDuty(office, new Date('2026-11-22T02:00:00Z'))).toBe(false); // Sunday
   });
+  it('a window ending 24:00 is on duty to the end of 23:59, and the next day starts with its own windows', () => {
+    const lateWeekdays = [{ days: [1, 2, 3, 4, 5], from: '22:00', to: '24:00' }];
+    // Friday 2026-11-27 23:59:59 in Shanghai is 15:59:59 UTC; a second later it is Saturday.
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T14:00:00Z'))).toBe(true);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T15:59:59Z'))).toBe(true);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T16:00:00Z'))).toBe(false);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T13:59:59Z'))).toBe(false);
+  });
   it('with no windows is always on duty', () => {
     expect(isOnDuty([], new Date('2026-06-10T02:00:00Z'))).toBe(true);
   });

@@ -170,7 +170,7 @@ const expertSpec: ResourceSpec = {
     },
     { key: 'externalNumber', label: '或外线号码', kind: 'text', nullable: true, placeholder: '经中继拨出' },
     { key: 'skillId', label: '技能组', kind: 'select', numeric: true, choices: skillChoices },
-    { key: 'onDuty', label: '值班时间（北京时间，1 = 周一）', kind: 'duty' },
+    { key: 'onDuty', label: '值班时间（北京时间，1 = 周一；跨零点拆成两段，到午夜写 24:00）', kind: 'duty' },
     { key: 'enabled', label: '启用', kind: 'checkbox' },
   ],
 };
