@@ -138,10 +138,14 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       }
       calls.agents.desktopConnected(agentId, true);
       const agent = calls.agents.get(agentId);
-      // The call the agent talks on, or the one their phone rings for (the pop comes back too); not one
-      // that ended while its caller still hears the survey.
+      // The call the agent talks on, or the one their phone rings for (the pop comes back too), or the
+      // one they were brought into (a three-way call's or a consultation's colleague: the call is the
+      // first agent's, the agent's own state names it); not one that ended while its caller still
+      // hears the survey.
       const going = calls.calls().filter((c) => !c.hasEnded);
-      const active = going.find((c) => c.agentId === agentId) ?? going.find((c) => c.offeredTo === agentId);
+      const joined = calls.agents.get(agentId)?.callId ?? null;
+      const active =
+        going.find((c) => c.agentId === agentId) ?? going.find((c) => c.offeredTo === agentId) ?? (joined === null ? undefined : going.find((c) => c.callId === joined));
       const situation = calls.control.situation(agentId);
       send({
         type: 'hello',

@@ -74,6 +74,17 @@ describe("three-way call with a colleague, on the colleague's desktop", () => {
     expect(ended.allowed).not.toContain('call.hangup');
   });
 
+  it("the colleague's desktop reconnecting during the three-way call gets the call back in hello, with nothing it may do yet", async () => {
+    const { t, callId } = await threeWay('13800007204');
+    t.close();
+    desks.splice(desks.indexOf(t), 1);
+    const again = await desk('1002', false);
+    const hello = await again.next('hello');
+    expect(hello.agent).toMatchObject({ login: '1002', state: 'on_call' });
+    expect(hello.call).toMatchObject({ callId, callerNumber: '13800007204' });
+    expect(hello.allowed).toEqual([]);
+  });
+
   it('the colleague is dropped: their desktop is told they left, the first agent goes on with the caller', async () => {
     const { a, t, callId } = await threeWay('13800007202');
     const mark = t.received.length;
