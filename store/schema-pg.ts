@@ -174,7 +174,7 @@ export const calls = pgTable(
     index('calls_arrived_idx').on(t.arrivedAt),
     // A caller's calls by arrival: a frequent caller's calls of the last hour are counted in the index
     // alone, not by reading each of their earlier calls.
-    index('calls_caller_arrived_idx').on(t.callerNumber, t.arrivedAt),
+    index('calls_caller_direction_arrived_idx').on(t.callerNumber, t.direction, t.arrivedAt),
   ],
 );
 

@@ -213,9 +213,9 @@ export const calls = sqliteTable(
   },
   (t) => [
     index('calls_arrived_idx').on(t.arrivedAt),
-    // A caller's calls by arrival: a frequent caller's calls of the last hour are counted in the index
-    // alone, not by reading each of their earlier calls.
-    index('calls_caller_arrived_idx').on(t.callerNumber, t.arrivedAt),
+    // A caller's calls in by arrival: a frequent caller's calls of the last hour are counted in the
+    // index alone, not by reading each of their earlier calls (nor the centre's calls to them).
+    index('calls_caller_direction_arrived_idx').on(t.callerNumber, t.direction, t.arrivedAt),
   ],
 );
 

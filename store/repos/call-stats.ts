@@ -46,7 +46,8 @@ export async function listCallFactsBetween(db: Db, fromIso: string, toIso: strin
   const earlier = db
     .select({ n: sql<number>`count(*)` })
     .from(sql`${calls} as prior`)
-    .where(sql`prior.caller_number = ${calls.callerNumber} and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= ${dayBefore}`);
+    // Calls in only: the centre calling the number (a callback, a click-to-call) is not the citizen calling before.
+    .where(sql`prior.caller_number = ${calls.callerNumber} and prior.direction = 'inbound' and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= ${dayBefore}`);
   return db
     .select({
       linkedId: calls.linkedId,

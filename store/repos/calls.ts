@@ -173,14 +173,17 @@ export async function endCall(
   });
 }
 
-/** How many calls a number made since `sinceIso`, for the repeat-call policy. */
+/**
+ * How many calls a number made since `sinceIso`, for the repeat-call policy: calls in only (the
+ * centre calling the citizen back, or by click-to-call, is not the citizen calling).
+ */
 export async function countCallsFromSince(db: Db, callerNumber: string, sinceIso: string): Promise<number> {
   const row = first(
     await statement(db, 'calls-from-since', (d) =>
       d
         .select({ n: count() })
         .from(calls)
-        .where(and(eq(calls.callerNumber, sql.placeholder('callerNumber')), gte(calls.arrivedAt, sql.placeholder('sinceIso')))),
+        .where(and(eq(calls.callerNumber, sql.placeholder('callerNumber')), eq(calls.direction, 'inbound'), gte(calls.arrivedAt, sql.placeholder('sinceIso')))),
     ).execute({ callerNumber, sinceIso }),
   );
   return row?.n ?? 0;

@@ -108,6 +108,13 @@ describe('calls and the missed-call list', () => {
     expect(await findMissedCall(db, id)).toMatchObject({ attempts: 1, lastAttemptAt: '2026-11-20T02:00:00.000Z' });
   });
 
+  it('counts for the repeat-call policy the calls a number made, not the centre calling it back', async () => {
+    const db = await open();
+    await recordCallArrival(db, arrival('in-1', '13800000009', '2026-11-20T01:00:00.000Z'));
+    await recordCallArrival(db, { ...arrival('out-1', '13800000009', '2026-11-20T01:20:00.000Z'), direction: 'outbound' });
+    expect(await countCallsFromSince(db, '13800000009', '2026-11-20T00:00:00.000Z')).toBe(1);
+  });
+
   it('marks a callback done once; closing one not pending changes nothing', async () => {
     const db = await open();
     const [agent] = await db.insert(agents).values({ login: '1001', name: '坐席一' }).returning();

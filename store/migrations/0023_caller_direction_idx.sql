@@ -1,0 +1,2 @@
+DROP INDEX `calls_caller_arrived_idx`;--> statement-breakpoint
+CREATE INDEX `calls_caller_direction_arrived_idx` ON `calls` (`caller_number`,`direction`,`arrived_at`);
