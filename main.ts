@@ -162,7 +162,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // OpenAPI document (/docs/json), Swagger UI (/docs) and the route catalogue: before the routes they describe.
   const apiCatalogue = await registerApiDocs(http);
   const throttle = new LoginThrottle(store.db, log.child({ part: 'login' }));
-  await http.register(authRoutes, { db: store.db, sessions, throttle, perAddressPerMinute: config.loginAttemptsPerMinute });
+  await http.register(authRoutes, { db: store.db, sessions, throttle, perAddressPerMinute: config.loginAttemptsPerMinute, agents: calls.agents });
   await http.register(agentGateway, { calls, sessions, limits: socketLimits });
   await http.register(supervisorGateway, { calls, sessions, db: store.db, limits: socketLimits });
   await http.register(calendarRoutes, { db: store.db, sessions });

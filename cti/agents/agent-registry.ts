@@ -56,6 +56,8 @@ export class AgentRegistry {
   /** `PJSIP/1001` → on a call? Fed by AMI device state and ARI endpoints' channels. */
   private readonly inUse = new Map<string, Set<string>>();
   private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
+  /** Agents who logged out (退出登录) while their phone rang or they talked: signed out once that is over. */
+  private readonly leaving = new Set<number>();
   private closed = false;
   private readonly changeListeners = new Set<() => void>();
   /** The ticket of a live call, for the wrap-up's registration check (wired by call handling). */
@@ -205,15 +207,44 @@ export class AgentRegistry {
     return result;
   }
 
-  /** The desktop gateway reports each connection opening and closing. */
-  desktopConnected(agentId: number, connected: boolean): void {
+  /**
+   * The desktop gateway reports each connection opening and closing; `loggedOut` when the closing one's
+   * session ended by 退出登录 (then the last desktop going signs the agent out: `signOff`).
+   */
+  desktopConnected(agentId: number, connected: boolean, loggedOut = false): void {
     const agent = this.agents.get(agentId);
     if (!agent) return;
     agent.desktops = Math.max(0, agent.desktops + (connected ? 1 : -1));
-    if (agent.desktops === 0 && agent.state === 'ready') {
+    // A desktop back (a new login) keeps the agent at their phone: a pending sign-out is off.
+    if (connected) this.leaving.delete(agentId);
+    if (agent.desktops > 0) return;
+    if (loggedOut) this.signOff(agentId);
+    else if (agent.state === 'ready') {
       this.apply(agent, 'not-ready', DESKTOP_GONE_REASON);
       this.log.info({ agentId }, 'agent desktop disconnected; set not ready');
     }
+  }
+
+  /**
+   * 退出登录: the agent is signed out of their phone (offline, the phone free for someone else) once no
+   * desktop of theirs is open — at once when idle, not ready or in wrap-up; an agent whose phone rings
+   * or who is on a call keeps it, and is signed out when the ring or the call is over. Nothing while
+   * another desktop of theirs is still open (that one keeps them signed in).
+   */
+  signOff(agentId: number): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.state === 'offline' || agent.desktops > 0) return;
+    this.leaving.add(agentId);
+    this.leaveIfDue(agent);
+  }
+
+  /** Signs out an agent who logged out, once neither a ring nor a call holds them. */
+  private leaveIfDue(agent: AgentInfo): void {
+    if (!this.leaving.has(agent.agentId) || agent.desktops > 0 || agent.state === 'ringing' || agent.state === 'on_call') return;
+    this.leaving.delete(agent.agentId);
+    if (agent.state === 'offline' || !this.apply(agent, 'logout', null)) return;
+    this.log.info({ agentId: agent.agentId, endpoint: agent.endpoint }, 'agent logged out; signed out of their phone');
+    agent.endpoint = null;
   }
 
   login(agentId: number, endpoint: string): AgentInfo {
@@ -232,6 +263,7 @@ export class AgentRegistry {
     const agent = this.require(agentId);
     if (agent.state === 'offline') return;
     if (!this.apply(agent, 'logout', null)) throw new AgentError('通话中不能签出');
+    this.leaving.delete(agentId);
     agent.endpoint = null;
   }
 
@@ -270,6 +302,8 @@ export class AgentRegistry {
     if (ok && trigger === 'call-end') agent.wrapUpTicketId = endedCall ? this.ticketOfCall(endedCall) : null;
     if (ok) agent.callId = callId;
     if (ok && trigger === 'call-end') this.startWrapUp(agent);
+    // An agent who logged out during the ring or the call is signed out now that it is over.
+    if (ok) this.leaveIfDue(agent);
     return ok;
   }
 
@@ -353,10 +387,16 @@ export class AgentRegistry {
 
   private apply(agent: AgentInfo, trigger: AgentTrigger, reason: string | null): boolean {
     const from = agent.state;
-    const to = nextAgentState(from, trigger);
+    let to = nextAgentState(from, trigger);
     if (!to) {
       this.log.warn({ agentId: agent.agentId, from, trigger }, `agent refused ${from} -> ${trigger}`);
       return false;
+    }
+    // Nobody would see the next pop: an agent freed (a ring cancelled, a wrap-up over) while no desktop
+    // of theirs is open is 示忙 (桌面连接断开) instead of ready, whichever way they were freed.
+    if (to === 'ready' && agent.desktops === 0) {
+      to = 'not_ready';
+      reason = DESKTOP_GONE_REASON;
     }
     if (from === 'wrap_up' && to !== 'wrap_up') this.clearWrapUp(agent.agentId);
     agent.state = to;

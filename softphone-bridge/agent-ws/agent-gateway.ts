@@ -13,7 +13,7 @@ import type { WebSocket } from 'ws';
 import { DESKTOP_GONE_REASON } from '../../cti/agents/agent-registry.js';
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { CallSummary, DomainEvent } from '../../cti/events/domain-events.js';
-import type { Sessions } from '../auth/sessions.js';
+import type { SessionEnd, Sessions } from '../auth/sessions.js';
 import { holdSession, socketSession } from '../auth/socket-session.js';
 import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
@@ -125,6 +125,11 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       const admitted = limits.admit(socket, session.login, 'agent');
       if (!admitted) return;
       const live = holdSession(socket, session, sessions, app.log);
+      // Why the session ended, if it did while this socket was open: 退出登录 signs the agent out of the phone.
+      let sessionEnd: SessionEnd | null = null;
+      const unwatchEnd = sessions.watch(session.sessionId, (reason) => {
+        sessionEnd = reason;
+      });
       watchFrames(socket, session.login, 'agent', app.log);
       const send = (message: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -132,20 +137,23 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       try {
         calls.agents.login(agentId, session.endpoint);
       } catch (error) {
+        unwatchEnd();
         send({ type: 'error', error: (error as Error).message });
         socket.close(4409, 'seat in use');
         return;
       }
       calls.agents.desktopConnected(agentId, true);
       const agent = calls.agents.get(agentId);
-      // The call the agent talks on, or the one their phone rings for (the pop comes back too), or the
-      // one they were brought into (a three-way call's or a consultation's colleague: the call is the
-      // first agent's, the agent's own state names it); not one that ended while its caller still
-      // hears the survey.
+      // The call the agent's own state names, as `allowed` reads it: the one they talk on or their phone
+      // rings for (the pop comes back too), whoever's the call is (a three-way call's or a transfer's
+      // colleague; the first agent is named on the call until the colleague answers). Only an agent
+      // ringing or on a call whose state names none yet is looked up on the calls; an agent in wrap-up
+      // after a blind transfer gets no call (the one handed away rings the colleague). Never one that
+      // ended while its caller still hears the survey.
       const going = calls.calls().filter((c) => !c.hasEnded);
-      const joined = calls.agents.get(agentId)?.callId ?? null;
-      const active =
-        going.find((c) => c.agentId === agentId) ?? going.find((c) => c.offeredTo === agentId) ?? (joined === null ? undefined : going.find((c) => c.callId === joined));
+      const named = agent?.callId ? going.find((c) => c.callId === agent.callId) : undefined;
+      const engaged = agent?.state === 'ringing' || agent?.state === 'on_call';
+      const active = named ?? (engaged && !agent.callId ? (going.find((c) => c.agentId === agentId) ?? going.find((c) => c.offeredTo === agentId)) : undefined);
       const situation = calls.control.situation(agentId);
       send({
         type: 'hello',
@@ -234,8 +242,10 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
 
       socket.on('close', () => {
         unsubscribe();
+        unwatchEnd();
         // A desktop that is gone cannot show a pop: calls stop being offered until the agent is back.
-        calls.agents.desktopConnected(agentId, false);
+        // Closed by 退出登录 with no other desktop open: the agent is signed out of the phone too.
+        calls.agents.desktopConnected(agentId, false, sessionEnd === 'logout');
       });
     },
   );

@@ -1,7 +1,8 @@
 /**
  * `POST /api/v1/auth/login`: agent id (or admin/supervisor login) and password → a session token;
  * `POST /api/v1/auth/logout`: ends the caller's session (its token stops working at once, its live
- * sockets close).
+ * sockets close). An agent with no other desktop open is signed out of their phone too (offline, the
+ * phone free for the next agent) — once the ring or call they are on is over (AgentRegistry.signOff).
  *
  * Guessing is slowed twice over: per address (at most `perAddressPerMinute` attempts a minute, 429)
  * and per user name (login-throttle.ts: a temporary lockout after repeated failures, 429). An unknown
@@ -10,6 +11,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type, { type Static } from 'typebox';
+import type { AgentRegistry } from '../../cti/agents/agent-registry.js';
 import { findAgentByLogin, type Db } from '../../store/index.js';
 import { ApiError, ErrorReply } from './error-replies.js';
 import { Endpoint, endpointForm } from './endpoint.js';
@@ -42,11 +44,13 @@ export interface AuthRoutesOptions {
   throttle: LoginThrottle;
   /** Login attempts one address may make a minute (a centre's agents may share one NAT address). */
   perAddressPerMinute: number;
+  /** Who sits at which phone: an agent who logs out is signed out of it. */
+  agents: Pick<AgentRegistry, 'signOff'>;
 }
 
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
-export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { db, sessions, throttle, perAddressPerMinute }) => {
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { db, sessions, throttle, perAddressPerMinute, agents }) => {
   // Verified against when the name is unknown or has no password, so that every attempt costs the same.
   const decoyHash = hashPasswordSync(`decoy-${Math.random()}`);
   await app.register(rateLimit, {
@@ -90,7 +94,11 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
     '/api/v1/auth/logout',
     { config: { roles: ANY_ACCOUNT }, onRequest: sessionGuard(sessions), schema: { response: { 204: Type.Null(), 401: ErrorReply } } },
     async (request, reply) => {
-      await sessions.logout(sessionOf(request));
+      const claims = sessionOf(request);
+      await sessions.logout(claims);
+      // With no desktop open (its socket already gone) the agent leaves the phone now; a desktop this
+      // session still had open does it as it closes (agent-gateway), and another session's desktop keeps them.
+      if (claims.role === 'agent') agents.signOff(claims.agentId);
       return reply.code(204).send(null);
     },
   );
