@@ -40,6 +40,7 @@ import type { Logger } from './logging.js';
 import { CallQueue } from './queue/call-queue.js';
 import { reconcileWithPbx } from './recovery/reconcile.js';
 import { RingingLegs } from './calls/ringing-legs.js';
+import { DiallingNumbers } from './calls/dialling-numbers.js';
 import { RecoveryStatus } from './recovery/recovery-status.js';
 import { ChannelEventRouter } from './stasis/channel-events.js';
 import { classifyStasisArgs } from './stasis/channel-role.js';
@@ -105,7 +106,7 @@ export function startCallHandling(deps: {
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const writes = new CallWrites(db, log.child({ part: 'call-writes' }));
-  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes, rings: new RingingLegs() };
+  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes, rings: new RingingLegs(), dialling: new DiallingNumbers() };
   // The agents and the call timings, read before the first call is taken (main awaits it).
   const ready = Promise.all([agents.reload(), settings.ready]).then(() => undefined);
   const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;

@@ -12,8 +12,12 @@ const EMERGENCY = new Set(['110', '119', '120', '122']);
 const MOBILE = /^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$/;
 /** A local fixed line: seven or eight digits, not starting with 0 or 1. */
 const LOCAL = /^[2-9]\d{6,7}$/;
-/** A fixed line with its area code: 0, a two- or three-digit area code, then a local number. */
-const WITH_AREA_CODE = /^0[1-9]\d{1,2}[2-9]\d{6,7}$/;
+/**
+ * A fixed line with its area code: a real area code (010 Beijing, 02X, or a three-digit 0[3-9]XX), then a
+ * local number. Spelled out so a premium-rate 168/1900 line cannot pass as a longer area code
+ * ("01016812345" is 010 + 16812345, refused, not "0101" + 6812345).
+ */
+const WITH_AREA_CODE = /^0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}$/;
 
 export type DialKind = 'directory' | 'emergency' | 'mobile' | 'fixed';
 

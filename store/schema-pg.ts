@@ -344,6 +344,7 @@ export const missedCalls = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastAttemptAt: text('last_attempt_at'),
     abandonedTimes: integer('abandoned_times').notNull().default(1),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
   },
   (t) => [
     index('missed_calls_status_idx').on(t.status),

@@ -425,6 +425,12 @@ export const missedCalls = sqliteTable(
     lastAttemptAt: text('last_attempt_at'),
     /** How many times this number gave up while the entry was pending (one entry per number). */
     abandonedTimes: integer('abandoned_times').notNull().default(1),
+    /**
+     * The ticket a callback continues: the call's own, or for a callback of the centre (漏接回拨, 回拨)
+     * whose citizen gave up again, the ticket that callback ran under (its row's linkedId is not that
+     * ticket's callKey). Null for entries recorded before it was kept.
+     */
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
   },
   (t) => [
     index('missed_calls_status_idx').on(t.status),

@@ -3,22 +3,28 @@
  * attempts spaced apart, one call at a time per number. When the citizen answers they hear that the
  * centre is returning their call and join the queue with priority, under their original ticket; the
  * agent gets the usual screen-pop. After the last unanswered attempt the entry is marked unreachable.
- * Agents can still call back by hand from the list (click-to-call) meanwhile.
+ * Agents can still call back by hand from the list (click-to-call) meanwhile: a number one of them is
+ * ringing is left for this run (no attempt used), and they are not let ring a number this job rings
+ * (the context's `dialling` register, cti/calls/dialling-numbers.ts). A number the dial policy
+ * (routing/dial-policy.ts) refuses is not dialled: its entry is closed unreachable at once, no attempt
+ * used, with a line in the ticket's history.
  */
-import { closeMissedCall, findCallById, findTicketByCallKey, listPendingMissedCalls, noteMissedCallAttempt, type TicketRow } from '../../store/index.js';
+import { dialRefusal } from '../../routing/dial-policy.js';
+import { closeMissedCall, findTicketOfMissedCall, listPendingMissedCalls, noteMissedCallAttempt, type MissedCallRow, type TicketRow } from '../../store/index.js';
 import type { CallContext } from '../calls/call-context.js';
+import { directoryNumbers } from '../calls/directory-numbers.js';
 import { ringLeg } from '../calls/ring-leg.js';
 import { trunkDial } from '../calls/transfer-target.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
+import { noteTicket } from '../tickets/ticket-notes.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { callbackPolicy, inCallingHours, spacedEnough } from './calling-hours.js';
+import { callbackPolicy, inCallingHours, spacedEnough, type CallbackPolicy } from './calling-hours.js';
 
 /** Hands an answered callback leg to the call flow (call-handling.ts) under the original ticket. */
 export type AdoptCallback = (legId: string, callerNumber: string, ticket: TicketRow) => Promise<void>;
 
 export class MissedCallCallbacks {
   private job: ScheduledJob | null = null;
-  private readonly dialling = new Set<string>();
 
   constructor(
     private readonly ctx: CallContext,
@@ -35,35 +41,43 @@ export class MissedCallCallbacks {
     if (!this.ctx.ari.anyConnected) return;
     const policy = await callbackPolicy(this.ctx.db);
     if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
-    const due = (await listPendingMissedCalls(this.ctx.db)).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && !this.dialling.has(m.callerNumber));
+    // A number being called (by this job or by an agent) waits for the next run.
+    const due = (await listPendingMissedCalls(this.ctx.db)).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && this.ctx.dialling.holder(m.callerNumber) === undefined);
     // One call per number even when the same caller gave up twice.
     const perNumber = new Map(due.map((m) => [m.callerNumber, m]));
-    await Promise.all(
-      [...perNumber.values()].map(async (missed) => {
-        if (missed.attempts >= policy.maxAttempts) {
-          await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
-          return;
-        }
-        const original = await findCallById(this.ctx.db, missed.callId);
-        const ticket = original ? await findTicketByCallKey(this.ctx.db, original.linkedId) : undefined;
-        if (!ticket) {
-          await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
-          return;
-        }
-        this.dialling.add(missed.callerNumber);
-        try {
-          await noteMissedCallAttempt(this.ctx.db, missed.id, now);
-          const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: ticket.dialledNumber, hotline: ticket.hotline }, trunkDial(missed.callerNumber), 'callback');
-          if ((await leg.outcome) !== 'answered') return;
-          await closeMissedCall(this.ctx.db, missed.id, 'done');
-          await this.adopt(leg.legId, missed.callerNumber, ticket);
-        } catch (error) {
-          this.ctx.log.warn({ missedCall: missed.id, err: (error as Error).message }, 'missed-call callback attempt failed');
-        } finally {
-          this.dialling.delete(missed.callerNumber);
-        }
-      }),
-    );
+    const directory = await directoryNumbers(this.ctx.db);
+    await Promise.all([...perNumber.values()].map((missed) => this.callBack(missed, policy, directory, now)));
+  }
+
+  private async callBack(missed: MissedCallRow, policy: CallbackPolicy, directory: ReadonlySet<string>, now: Date): Promise<void> {
+    if (missed.attempts >= policy.maxAttempts) {
+      await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
+      return;
+    }
+    const ticket = await findTicketOfMissedCall(this.ctx.db, missed);
+    if (!ticket) {
+      await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
+      return;
+    }
+    const refusal = dialRefusal(missed.callerNumber, directory);
+    if (refusal) {
+      await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
+      await noteTicket(this.ctx, { ticketId: ticket.id, actor: 'system', kind: 'callback-refused', note: `无法自动回拨：${refusal}` });
+      return;
+    }
+    // An agent's 回拨 or 外呼 of the number started meanwhile: left for the next run, no attempt used.
+    if (!this.ctx.dialling.claim(missed.callerNumber, 'missed-call-callback')) return;
+    try {
+      await noteMissedCallAttempt(this.ctx.db, missed.id, now);
+      const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: ticket.dialledNumber, hotline: ticket.hotline }, trunkDial(missed.callerNumber), 'callback');
+      if ((await leg.outcome) !== 'answered') return;
+      await closeMissedCall(this.ctx.db, missed.id, 'done');
+      await this.adopt(leg.legId, missed.callerNumber, ticket);
+    } catch (error) {
+      this.ctx.log.warn({ missedCall: missed.id, err: (error as Error).message }, 'missed-call callback attempt failed');
+    } finally {
+      this.ctx.dialling.release(missed.callerNumber);
+    }
   }
 
   stop(): void {

@@ -1,11 +1,16 @@
 /**
  * 回访: survey callbacks for closed tickets. Every minute (node-cron, Asia/Shanghai, no overlap) the
- * campaign calls citizens whose ticket was closed, within calling hours on working days, at most one
- * call at a time per number, a few attempts spaced apart. The citizen hears the ticket number and rates
- * the handling (1 satisfied, 2 basically satisfied, 3 dissatisfied); a dissatisfied answer reopens the
- * ticket (重办) and alerts supervisors. No answer after the last attempt is recorded as such.
+ * campaign calls citizens whose ticket was closed, on the ticket's 联系电话 (the calling number when
+ * none was given), within calling hours on working days, at most one call at a time per number (a
+ * citizen with several closed tickets is called for one of them per run), a few attempts spaced apart.
+ * The citizen hears the ticket number and rates the handling (1 satisfied, 2 basically satisfied,
+ * 3 dissatisfied); a dissatisfied answer reopens the ticket (重办) and alerts supervisors, and once it
+ * is closed again it is surveyed afresh, with attempts of its own. No answer after the last attempt is
+ * recorded as such (评价 未评价); so is a number the dial policy (routing/dial-policy.ts) refuses, at
+ * once, without an attempt. One ticket's failure does not hold up the others.
  */
 import { PROMPTS } from '../../ivr/prompts.js';
+import { dialRefusal } from '../../routing/dial-policy.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
 import {
   callbackHistory,
@@ -17,12 +22,18 @@ import {
   type TicketRow,
 } from '../../store/index.js';
 import type { CallContext } from '../calls/call-context.js';
+import { directoryNumbers } from '../calls/directory-numbers.js';
 import { ringLeg } from '../calls/ring-leg.js';
 import { callbackPolicy, inCallingHours, spacedEnough, type CallbackPolicy } from './calling-hours.js';
 import { trunkDial } from '../calls/transfer-target.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
 import type { TicketService } from '../tickets/ticket-service.js';
+
+/** 回访 calls the 联系电话 the citizen gave at registration, or the number they called from when none was given. */
+function surveyNumber(ticket: TicketRow): string {
+  return ticket.contactPhone?.trim() || ticket.callerNumber;
+}
 
 const SATISFACTION: Record<string, 'satisfied' | 'basically-satisfied' | 'dissatisfied'> = {
   '1': 'satisfied',
@@ -32,7 +43,6 @@ const SATISFACTION: Record<string, 'satisfied' | 'basically-satisfied' | 'dissat
 
 export class SurveyCallbacks {
   private job: ScheduledJob | null = null;
-  private readonly dialling = new Set<string>();
   /** Attempts a stopped server left in progress are closed first, before any run looks at them. */
   private readonly ready: Promise<void>;
 
@@ -54,32 +64,69 @@ export class SurveyCallbacks {
   async runOnce(now = this.ctx.clock.now()): Promise<void> {
     // With no link to Asterisk nobody can be called: an attempt now would only use up one of the citizen's.
     if (!this.ctx.ari.anyConnected) return;
+    let policy: CallbackPolicy;
+    let awaiting: TicketRow[];
+    let directory: Set<string>;
     try {
       await this.ready;
-      const policy = await callbackPolicy(this.ctx.db);
+      policy = await callbackPolicy(this.ctx.db);
       if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
-      const due: TicketRow[] = [];
-      for (const ticket of await listTicketsAwaitingCallback(this.ctx.db)) {
-        const history = await callbackHistory(this.ctx.db, ticket.id);
-        if (spacedEnough(policy, history.lastAt, now) && !this.dialling.has(ticket.callerNumber) && !(await hasCallbackInProgress(this.ctx.db, ticket.callerNumber))) due.push(ticket);
-      }
-      await Promise.all(due.map((ticket) => this.call(ticket, policy, now)));
+      awaiting = await listTicketsAwaitingCallback(this.ctx.db);
+      directory = await directoryNumbers(this.ctx.db);
     } catch (error) {
       this.ctx.log.error({ err: error }, 'callback run failed; the next run retries');
-    }
-  }
-
-  private async call(ticket: TicketRow, policy: CallbackPolicy, now: Date): Promise<void> {
-    const attempts = (await callbackHistory(this.ctx.db, ticket.id)).attempts;
-    if (attempts >= policy.maxAttempts) {
-      await this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction: 'no-answer', note: `${attempts} 次回访未接通` });
       return;
     }
+    // One ticket per number and run: the number is taken when its ticket is chosen, before any call starts.
+    const due: { ticket: TicketRow; number: string }[] = [];
+    for (const ticket of awaiting) {
+      try {
+        const number = await this.choose(ticket, policy, directory, now);
+        if (number !== null) due.push({ ticket, number });
+      } catch (error) {
+        // One ticket's failure leaves the others to be called; it is tried again next run.
+        this.ctx.log.error({ ticket: ticket.number, err: error }, 'survey callback of a ticket failed; the next run retries');
+      }
+    }
+    await Promise.all(due.map(({ ticket, number }) => this.call(ticket, number, now)));
+  }
+
+  /**
+   * Whether `ticket` is called in this run, and on which number (taken from then on); a ticket whose
+   * round is over or whose number the dial policy refuses is evaluated as not surveyed and leaves the list.
+   */
+  private async choose(ticket: TicketRow, policy: CallbackPolicy, directory: ReadonlySet<string>, now: Date): Promise<string | null> {
+    const history = await callbackHistory(this.ctx.db, ticket.id);
+    if (!spacedEnough(policy, history.lastAt, now)) return null;
+    if (history.attempts >= policy.maxAttempts) {
+      await this.notSurveyed(ticket, `${history.attempts} 次回访未接通`);
+      return null;
+    }
+    const number = surveyNumber(ticket);
+    const refusal = dialRefusal(number, directory);
+    if (refusal) {
+      await this.notSurveyed(ticket, `无法回访：${refusal}`);
+      return null;
+    }
+    // Taken in the centre's register of numbers being called: never while an agent's 回拨 or the
+    // missed-call callback rings the same citizen, nor twice in one run.
+    if (await hasCallbackInProgress(this.ctx.db, number)) return null;
+    return this.ctx.dialling.claim(number, 'survey-callback') ? number : null;
+  }
+
+  /** Ends the 回访 without an answer (评价 未评价), from `closed` through `callback` as the lifecycle goes. */
+  private async notSurveyed(ticket: TicketRow, note: string): Promise<void> {
     if (ticket.status === 'closed') await this.tickets.act(ticket.number, 'start-callback', 'callback');
-    this.dialling.add(ticket.callerNumber);
-    const attemptId = await startCallbackAttempt(this.ctx.db, ticket.id, ticket.callerNumber, now);
+    await this.tickets.act(ticket.number, 'evaluate', 'callback', { satisfaction: 'no-answer', note });
+  }
+
+  /** One attempt on `number`, which `choose` took for this call. */
+  private async call(ticket: TicketRow, number: string, now: Date): Promise<void> {
+    let attemptId: number | null = null;
     try {
-      const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: '12345', hotline: '12345回访' }, trunkDial(ticket.callerNumber), 'callback');
+      if (ticket.status === 'closed') await this.tickets.act(ticket.number, 'start-callback', 'callback');
+      attemptId = await startCallbackAttempt(this.ctx.db, ticket.id, number, now);
+      const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: '12345', hotline: '12345回访' }, trunkDial(number), 'callback');
       if ((await leg.outcome) !== 'answered') {
         await finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
         return;
@@ -88,10 +135,10 @@ export class SurveyCallbacks {
       await finishCallbackAttempt(this.ctx.db, attemptId, 'answered', result);
       await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
     } catch (error) {
-      await finishCallbackAttempt(this.ctx.db, attemptId, 'failed', (error as Error).message);
+      if (attemptId !== null) await finishCallbackAttempt(this.ctx.db, attemptId, 'failed', (error as Error).message).catch(() => undefined);
       this.ctx.log.warn({ ticket: ticket.number, err: (error as Error).message }, 'callback attempt failed');
     } finally {
-      this.dialling.delete(ticket.callerNumber);
+      this.ctx.dialling.release(number);
     }
   }
 

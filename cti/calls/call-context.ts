@@ -6,6 +6,7 @@ import type { DomainEventBus } from '../events/domain-events.js';
 import type { Logger } from '../logging.js';
 import type { ChannelEventRouter } from '../stasis/channel-events.js';
 import type { CallWrites } from './call-writes.js';
+import type { DiallingNumbers } from './dialling-numbers.js';
 import type { RingingLegs } from './ringing-legs.js';
 
 export interface CallSettings {
@@ -45,4 +46,6 @@ export interface CallContext {
   writes: CallWrites;
   /** The legs ringing now, rechecked after an ARI reconnect (ringing-legs.ts). */
   rings: RingingLegs;
+  /** The citizens' numbers an agent's 回拨/外呼 or the automatic missed-call callback is calling now (dialling-numbers.ts). */
+  dialling: DiallingNumbers;
 }

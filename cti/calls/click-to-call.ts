@@ -7,19 +7,17 @@
  *
  * A callback of a missed call (回拨, `missedCallId`) runs under the missed call's own ticket, which the
  * agent owns from the moment their phone is picked up (they register it during the callback); the
- * entry is marked called back once the citizen answers. Only numbers the dial policy allows
- * (routing/dial-policy.ts) are dialled.
+ * entry is marked called back once the citizen answers; an entry already called back is refused.
+ * Only numbers the dial policy allows (routing/dial-policy.ts) are dialled, and a number the
+ * automatic missed-call callback is ringing is not rung a second time (dialling-numbers.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { dialRefusal } from '../../routing/dial-policy.js';
 import {
   appendTicketEvent,
   completeMissedCall,
-  findCallById,
   findMissedCall,
-  findTicketByCallKey,
-  listDepartmentContacts,
-  listExpertSeats,
+  findTicketOfMissedCall,
   listRoutes,
   markCallEnded,
   openTicketForCall,
@@ -33,6 +31,7 @@ import type { CallSummary } from '../events/domain-events.js';
 import { callerHistory, type CallerHistory } from './caller-history.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
+import { directoryNumbers } from './directory-numbers.js';
 import type { InboundCall } from './inbound-call.js';
 import { ringFailureText, ringLeg } from './ring-leg.js';
 import { trunkDial } from './transfer-target.js';
@@ -65,27 +64,21 @@ export function isDiallingRow(row: Pick<CallRow, 'direction' | 'channelName' | '
   return row.direction === 'outbound' && row.channelName === CLICK_TO_CALL_CHANNEL && row.state === 'arriving';
 }
 
-/** The numbers of the centre's own directory: department contacts, expert seats outside, sub-centres. */
-async function directoryNumbers(db: Db): Promise<Set<string>> {
-  const routes = await listRoutes(db);
-  const contacts = await listDepartmentContacts(db);
-  const seats = await listExpertSeats(db);
-  return new Set([
-    ...contacts.map((c) => c.phone),
-    ...seats.flatMap((e) => (e.enabled && e.externalNumber ? [e.externalNumber] : [])),
-    ...routes.flatMap((r) => (r.mode === 'subcentre' && r.enabled ? [r.number] : [])),
-  ]);
-}
-
-/** The ticket a callback of `missedCallId` belongs to (the missed call's own). */
+/** The ticket a callback of `missedCallId` belongs to (the missed call's own); an entry already called back is refused. */
 async function ticketOfMissedCall(db: Db, missedCallId: number, number: string): Promise<TicketRow> {
   const missed = await findMissedCall(db, missedCallId);
   if (!missed) throw new CallControlError('漏接记录不存在');
   if (missed.callerNumber !== number) throw new CallControlError('回拨号码与漏接记录不符');
-  const original = await findCallById(db, missed.callId);
-  const ticket = original ? await findTicketByCallKey(db, original.linkedId) : undefined;
+  // As the "mark done" endpoint says it (admin-api/missed-calls-resource.ts).
+  if (missed.status === 'done') throw new CallControlError('该来电已由其他坐席回拨');
+  const ticket = await findTicketOfMissedCall(db, missed);
   if (!ticket) throw new CallControlError('找不到该漏接来电的工单');
   return ticket;
+}
+
+/** Why `number` cannot be rung now: the automatic missed-call callback is ringing it (null when it was taken for this attempt). */
+function claimRefusal(ctx: CallContext, number: string): string | null {
+  return ctx.dialling.claim(number, 'agent') ? null : '系统正在自动回拨该号码，请稍后再试';
 }
 
 /** What the caller of `clickToCall` is told of the attempt; each returned function is called once that stage is over. */
@@ -112,6 +105,9 @@ export async function clickToCall(
   const refusal = dialRefusal(number, await directoryNumbers(ctx.db));
   if (refusal) throw new CallControlError(refusal);
   const original = missedCallId === undefined ? null : await ticketOfMissedCall(ctx.db, missedCallId, number);
+  // Taken before the agent's phone rings, until the citizen answered or the attempt is over.
+  const busy = claimRefusal(ctx, number);
+  if (busy) throw new CallControlError(busy);
   // The citizen's leg gets the call's id: it is the call's key, as a caller's channel is for inbound calls.
   const callId = `callback-${randomUUID()}`;
   const donePlacing = hooks.placing(callId);
@@ -119,6 +115,7 @@ export async function clickToCall(
     return await place(ctx, adopt, { agentId, endpoint: agent.endpoint, login: agent.login, number, missedCallId, original, callId }, hooks);
   } finally {
     donePlacing();
+    ctx.dialling.release(number);
   }
 }
 
@@ -184,7 +181,10 @@ async function place(
     ctx.agents.transition(agentId, 'offer-cancelled', null);
     throw new CallControlError(`外呼失败：${why}`);
   }
-  if (missedCallId !== undefined) await completeMissedCall(ctx.db, missedCallId, agentId);
+  // Marked done meanwhile from another desktop: the citizen answered this call, which goes on.
+  if (missedCallId !== undefined && !(await completeMissedCall(ctx.db, missedCallId, agentId))) {
+    ctx.log.info({ callId, missedCall: missedCallId }, 'missed call already marked called back; the callback goes on');
+  }
   const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime(), history });
   await call.connectOutbound(agentId, own.legId);
   return callId;

@@ -169,9 +169,15 @@ export class InboundCall implements QueueMember {
     }
   }
 
-  /** Registers a clean-up to run once when the call ends (e.g. removal from the live-call registry). */
-  whenEnded(callback: () => void): void {
+  /**
+   * Registers a clean-up to run once when the call ends (e.g. removal from the live-call registry);
+   * the returned function takes it back.
+   */
+  whenEnded(callback: () => void): () => void {
     this.onEnd.add(callback);
+    return () => {
+      this.onEnd.delete(callback);
+    };
   }
 
   publish(event: Publishable): void {
@@ -551,7 +557,7 @@ export class InboundCall implements QueueMember {
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
     // The last transition, the call's end and a missed-call entry in one commit.
     const end = { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) };
-    const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs } : null;
+    const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs, ticketId: this.summary.ticketId } : null;
     this.ctx.writes.together(this.callId, () => {
       this.fire('hangup');
       this.ctx.writes.end(this.callId, 'ended', end, missed);

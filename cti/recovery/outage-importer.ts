@@ -233,6 +233,7 @@ export class OutageImporter {
           dialledNumber: record.dialled,
           waitMs,
           at: endAt.toISOString(),
+          ticketId: ticket.id,
         });
       }
       return true;

@@ -406,7 +406,8 @@ class Pass {
     const blocked = row.callerNumber ? await findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
     const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
     const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
-    const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs } : null;
+    const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
+    const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, ticketId: ticket?.id ?? null } : null;
     this.ctx.writes.end(row.linkedId, 'closed by reconciliation', end, missed);
     // Closed (and the caller on the callback list) before anything else happens to the call.
     await this.ctx.writes.drain(row.linkedId);
@@ -418,7 +419,6 @@ class Pass {
         () => undefined,
       );
     }
-    const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
     if (ticket) {
       this.ctx.bus.publish({
         type: 'call.ended',

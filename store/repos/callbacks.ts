@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { changedRows, first } from '../prepared.js';
-import { callbackAttempts, tickets } from '../schema.js';
+import { callbackAttempts, ticketEvents, tickets } from '../schema.js';
 import type { TicketRow } from './tickets.js';
 
 export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;
@@ -17,12 +17,24 @@ export async function listTicketsAwaitingCallback(db: Db, limit = 20): Promise<T
     .limit(limit);
 }
 
+/**
+ * The attempts of the ticket's current round of 回访: those since it last entered `closed` (a ticket
+ * redone (重办) and closed again is surveyed afresh), and when the latest of them was made.
+ */
 export async function callbackHistory(db: Db, ticketId: number): Promise<{ attempts: number; lastAt: string | null }> {
+  const closed = first(
+    await db
+      .select({ at: ticketEvents.at })
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.toStatus, 'closed')))
+      .orderBy(desc(ticketEvents.id))
+      .limit(1),
+  );
   const row = first(
     await db
       .select({ attempts: count(), lastAt: sql<string | null>`max(${callbackAttempts.at})` })
       .from(callbackAttempts)
-      .where(eq(callbackAttempts.ticketId, ticketId)),
+      .where(and(eq(callbackAttempts.ticketId, ticketId), closed ? gte(callbackAttempts.at, closed.at) : undefined)),
   );
   return { attempts: row?.attempts ?? 0, lastAt: row?.lastAt ?? null };
 }

@@ -156,13 +156,14 @@ export async function closeCallIfOpen(db: Db, linkedId: string, end: { outcome: 
 /**
  * Ends a call and, when `missed` is given (a caller the centre did not serve), puts the number on the
  * missed-call callback list — in one transaction, so that a crash in between cannot leave an
- * abandoned call off the list.
+ * abandoned call off the list. `missed.ticketId` is the ticket the call ran under (a callback's is
+ * not the one its row's linkedId opened).
  */
 export async function endCall(
   db: Db,
   linkedId: string,
   end: { outcome: CallOutcome; hangupCause: number | null; at: string; waitMs?: number },
-  missed: { callRowId: number; callerNumber: string; dialledNumber: string; waitMs: number } | null,
+  missed: { callRowId: number; callerNumber: string; dialledNumber: string; waitMs: number; ticketId?: number | null } | null,
 ): Promise<void> {
   await progressWrite(db, async (tx) => {
     await markCallEnded(tx, linkedId, end);

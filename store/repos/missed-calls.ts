@@ -2,19 +2,21 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { changedRows, first, param, statement } from '../prepared.js';
-import { missedCalls } from '../schema.js';
+import { calls, missedCalls, tickets } from '../schema.js';
+import type { TicketRow } from './tickets.js';
 
 export type MissedCallRow = typeof missedCalls.$inferSelect;
 
 /**
  * Puts an abandoned call on the callback list. A number has at most one pending entry: when the
- * same caller gives up again, that entry moves to the latest call (whose ticket the callback
- * continues) and counts the time. Recording the same call twice changes nothing.
+ * same caller gives up again, that entry moves to the latest call (whose ticket, `ticketId`, the
+ * callback continues) and counts the time. Recording the same call twice changes nothing.
  */
 export async function recordMissedCall(
   db: Db,
-  input: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string },
+  entry: { callId: number; callerNumber: string; dialledNumber: string; waitMs: number; at: string; ticketId?: number | null },
 ): Promise<void> {
+  const input = { ...entry, ticketId: entry.ticketId ?? null };
   await atomically(db, async (tx) => {
     const already = first(
       await statement(tx, 'missed-call-of-call', (d) =>
@@ -31,6 +33,7 @@ export async function recordMissedCall(
           dialledNumber: sql.placeholder('dialledNumber'),
           waitMs: sql.placeholder('waitMs'),
           at: sql.placeholder('at'),
+          ticketId: sql.placeholder('ticketId'),
         })
         .onConflictDoUpdate({
           target: missedCalls.callerNumber,
@@ -40,6 +43,7 @@ export async function recordMissedCall(
             dialledNumber: param('dialledNumber'),
             waitMs: param('waitMs'),
             at: param('at'),
+            ticketId: param('ticketId'),
             abandonedTimes: sql`${missedCalls.abandonedTimes} + 1`,
           },
         }),
@@ -83,4 +87,23 @@ export async function closeMissedCall(db: Db, id: number, status: 'done' | 'unre
   await atomically(db, async (tx) => {
     await tx.update(missedCalls).set({ status }).where(and(eq(missedCalls.id, id), eq(missedCalls.status, 'pending')));
   });
+}
+
+/**
+ * The ticket a callback of `missed` continues: the one kept with the entry, else (an entry recorded
+ * before it was kept) the ticket its call opened.
+ */
+export async function findTicketOfMissedCall(db: Db, missed: Pick<MissedCallRow, 'callId' | 'ticketId'>): Promise<TicketRow | undefined> {
+  if (missed.ticketId !== null) {
+    const kept = first(await db.select().from(tickets).where(eq(tickets.id, missed.ticketId)).limit(1));
+    if (kept) return kept;
+  }
+  return first(
+    await db
+      .select({ ticket: tickets })
+      .from(calls)
+      .innerJoin(tickets, eq(tickets.callKey, calls.linkedId))
+      .where(eq(calls.id, missed.callId))
+      .limit(1),
+  )?.ticket;
 }

@@ -29,4 +29,14 @@ describe('dial policy', () => {
       );
     }
   });
+
+  it('refuses premium-rate 168 / 1900 lines written with an area code, and still allows real area codes', () => {
+    // The local forms are refused, and so are the same lines behind 010 or 02X: the area code is not read as one digit longer.
+    for (const number of ['16812345', '01016812345', '010168123456', '02316881234', '01019001234', '075516812345']) {
+      expect(dialKind(number, directory), number).toBeNull();
+    }
+    for (const number of ['01062345678', '02163861234', '05512345678', '057188012345', '09912345678']) {
+      expect(dialKind(number, directory), number).toBe('fixed');
+    }
+  });
 });

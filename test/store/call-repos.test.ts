@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   agents,
   callbackHistory,
+  changeTicketStatus,
   closeMissedCall,
   closeStaleCallbackAttempts,
   completeImportedCall,
@@ -214,6 +215,11 @@ describe('survey callbacks and the early warning', () => {
     await startCallbackAttempt(db, ticketId, '13500000001', new Date('2026-11-20T02:10:00.000Z'));
     expect(await closeStaleCallbackAttempts(db)).toBe(1);
     expect(await callbackHistory(db, ticketId)).toEqual({ attempts: 2, lastAt: '2026-11-20T02:10:00.000Z' });
+    // Closed again (after a redo): a new round, counted from the close.
+    expect(await changeTicketStatus(db, { ticketId, from: 'closed', to: 'closed', actor: 'super', kind: 'close', at: new Date('2026-11-21T02:00:00.000Z') })).toBe(true);
+    expect(await callbackHistory(db, ticketId)).toEqual({ attempts: 0, lastAt: null });
+    await startCallbackAttempt(db, ticketId, '13500000001', new Date('2026-11-21T02:30:00.000Z'));
+    expect(await callbackHistory(db, ticketId)).toEqual({ attempts: 1, lastAt: '2026-11-21T02:30:00.000Z' });
 
     const from = '2026-11-20T00:00:00.000Z';
     const to = '2026-11-21T00:00:00.000Z';

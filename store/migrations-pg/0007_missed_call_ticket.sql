@@ -1,0 +1,2 @@
+ALTER TABLE "missed_calls" ADD COLUMN "ticket_id" integer;--> statement-breakpoint
+ALTER TABLE "missed_calls" ADD CONSTRAINT "missed_calls_ticket_id_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."tickets"("id") ON DELETE set null ON UPDATE no action;

@@ -1,0 +1,1 @@
+ALTER TABLE `missed_calls` ADD `ticket_id` integer REFERENCES tickets(id) ON DELETE set null;
