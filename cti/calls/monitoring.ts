@@ -20,15 +20,33 @@ interface Wiring {
   bridgeId: string | null;
 }
 
+/** Why a monitoring session ended without the supervisor's 停止 (told to their wallboard). */
+export type MonitorStopReason = 'agent-left' | 'call-ended' | 'supervisor-hung-up';
+
+export interface MonitorStopped {
+  supervisor: string;
+  agentId: number;
+  callId: string;
+  reason: MonitorStopReason;
+}
+
+/** A supervisor monitoring one agent's leg on one call. */
 interface Session extends Wiring {
+  supervisor: string;
+  agentId: number;
+  call: InboundCall;
+  /** The agent's leg on the call when monitoring started: the session ends when it leaves the call. */
+  agentLegId: string;
   supervisorLeg: string;
   /** Set while the mode is being changed: one change at a time. */
   switching: boolean;
-  stop: () => void;
+  /** Removes the session's listeners (supervisor's phone, agent's leg, the call's events and end). */
+  unlisten: () => void;
 }
 
 export class Monitoring {
   private readonly sessions = new Map<string, Session>();
+  private readonly stoppedListeners = new Set<(stopped: MonitorStopped) => void>();
 
   constructor(
     private readonly ctx: CallContext,
@@ -39,6 +57,14 @@ export class Monitoring {
     return `${supervisor}:${agentId}`;
   }
 
+  /** Hears of every session that ended other than by the supervisor's 停止 (the wallboard is told). */
+  onStopped(listener: (stopped: MonitorStopped) => void): () => void {
+    this.stoppedListeners.add(listener);
+    return () => {
+      this.stoppedListeners.delete(listener);
+    };
+  }
+
   private liveCall(agentId: number): InboundCall & { agentLegId: string; bridgeId: string } {
     const call = this.callOfAgent(agentId);
     if (!call?.agentLegId || !call.bridgeId || call.state === 'ended' || call.hasEnded) throw new CallControlError('该坐席当前没有通话');
@@ -47,29 +73,75 @@ export class Monitoring {
 
   /**
    * Resolves once the supervisor's phone answered and hears the call. A supervisor already
-   * monitoring the agent switches mode on the phone they already hold (监听 → 耳语 → 强插 and back),
-   * without stopping first.
+   * monitoring the agent on this call switches mode on the phone they already hold (监听 → 耳语 →
+   * 强插 and back), without stopping first. A session left from a call the agent is no longer on is
+   * ended first, and monitoring starts afresh on the agent's current call.
    */
   async start(supervisor: string, supervisorEndpoint: string, agentId: number, mode: MonitorMode): Promise<void> {
     const call = this.liveCall(agentId);
     const key = this.key(supervisor, agentId);
     const current = this.sessions.get(key);
-    if (current) return this.switchMode(key, current, agentId, mode);
+    if (current && current.call === call && current.agentLegId === call.agentLegId) return this.switchMode(key, current, mode);
+    if (current) await this.end(current, 'agent-left');
+    const agentLegId = call.agentLegId;
     const leg = ringLeg(this.ctx, { ...call.summary, hotline: `监控 ${mode}` }, supervisorEndpoint, 'supervisor');
     const outcome = await leg.outcome;
     if (outcome !== 'answered') throw new CallControlError(`班长话机${ringFailureText(leg.failure)}`);
-    if (this.sessions.has(key) || call.hasEnded || !call.agentLegId || !call.bridgeId) {
+    if (this.sessions.has(key) || call.hasEnded || call.agentLegId !== agentLegId || !call.bridgeId) {
       await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
-      throw new CallControlError(this.sessions.has(key) ? '已在监控该坐席' : '通话已结束');
+      throw new CallControlError(this.sessions.has(key) ? '已在监控该坐席' : call.hasEnded ? '通话已结束' : '坐席已离开该通话');
     }
-    const wiring = await this.wire(call, leg.legId, mode);
-    // The session ends with the supervisor's phone, or with the call.
-    const end = () => void this.stop(supervisor, agentId).catch(() => undefined);
-    const unlistenLeg = this.ctx.router.listen(leg.legId, (e) => {
-      if (e.type === 'StasisEnd' || e.type === 'ChannelHangupRequest') end();
+    const session: Session = {
+      mode,
+      snoopId: null,
+      bridgeId: null,
+      supervisor,
+      agentId,
+      call,
+      agentLegId,
+      supervisorLeg: leg.legId,
+      switching: true,
+      unlisten: () => undefined,
+    };
+    session.unlisten = this.watch(session);
+    this.sessions.set(key, session);
+    try {
+      Object.assign(session, await this.wire({ callId: call.callId, agentLegId, bridgeId: call.bridgeId }, leg.legId, mode));
+    } catch (error) {
+      await this.end(session, null);
+      throw error;
+    } finally {
+      session.switching = false;
+    }
+    // Ended (phone hung up, agent left, call ended) while the wiring was being made: take it down too.
+    if (this.sessions.get(key) !== session) await this.unwire(session, call.bridgeId);
+  }
+
+  /**
+   * The session lasts while the supervisor's phone is up and the agent's leg is on the call: it ends
+   * with the supervisor's hang-up, the agent's leg leaving (hung up, transferred away, the caller
+   * sent back to the queue, a lost line) or the call's end. Each listener ends this session only.
+   */
+  private watch(session: Session): () => void {
+    const { call, agentId } = session;
+    const onPhone = (reason: MonitorStopReason) => (e: { type: string }) => {
+      // The agent hanging up ends the call too (the call hears of it first): told as the call's end.
+      if (e.type === 'StasisEnd' || e.type === 'ChannelHangupRequest') void this.end(session, reason === 'agent-left' && call.hasEnded ? 'call-ended' : reason);
+    };
+    const unlistenSupervisor = this.ctx.router.listen(session.supervisorLeg, onPhone('supervisor-hung-up'));
+    const unlistenAgent = this.ctx.router.listen(session.agentLegId, onPhone('agent-left'));
+    const unsubscribe = this.ctx.bus.subscribe((event) => {
+      if (!('call' in event) || event.call.callId !== call.callId || call.hasEnded) return;
+      const transferredAway = event.type === 'call.transferred' && event.fromAgentId === agentId;
+      if (transferredAway || call.agentId !== agentId || call.agentLegId !== session.agentLegId) void this.end(session, 'agent-left');
     });
-    call.whenEnded(end);
-    this.sessions.set(key, { ...wiring, supervisorLeg: leg.legId, switching: false, stop: unlistenLeg });
+    const unlistenEnd = call.whenEnded(() => void this.end(session, 'call-ended'));
+    return () => {
+      unlistenSupervisor();
+      unlistenAgent();
+      unsubscribe();
+      unlistenEnd();
+    };
   }
 
   /** The mode a supervisor monitors an agent in, or null. */
@@ -77,16 +149,17 @@ export class Monitoring {
     return this.sessions.get(this.key(supervisor, agentId))?.mode ?? null;
   }
 
-  private async switchMode(key: string, session: Session, agentId: number, mode: MonitorMode): Promise<void> {
+  private async switchMode(key: string, session: Session, mode: MonitorMode): Promise<void> {
     if (session.mode === mode) throw new CallControlError(`已在${MODE_NAMES[mode]}该坐席`);
     if (session.switching) throw new CallControlError('正在切换监控方式，请稍候');
     session.switching = true;
     try {
-      const call = this.liveCall(agentId);
-      await this.unwire(session, call.bridgeId);
-      Object.assign(session, await this.wire(call, session.supervisorLeg, mode));
-      // Stopped (phone hung up, call ended) while the new wiring was being made: take it down too.
-      if (this.sessions.get(key) !== session) await this.unwire(session, call.bridgeId);
+      const bridgeId = session.call.bridgeId;
+      if (!bridgeId || session.call.hasEnded) throw new CallControlError('该坐席当前没有通话');
+      await this.unwire(session, bridgeId);
+      Object.assign(session, await this.wire({ callId: session.call.callId, agentLegId: session.agentLegId, bridgeId }, session.supervisorLeg, mode));
+      // Stopped (phone hung up, agent left, call ended) while the new wiring was being made: take it down too.
+      if (this.sessions.get(key) !== session) await this.unwire(session, bridgeId);
     } finally {
       session.switching = false;
     }
@@ -115,15 +188,36 @@ export class Monitoring {
     if (wiring.bridgeId) await this.ctx.ari.destroyBridge(wiring.bridgeId).catch(() => undefined);
   }
 
+  /** 停止: ends the supervisor's monitoring of the agent. */
   async stop(supervisor: string, agentId: number): Promise<void> {
-    const key = this.key(supervisor, agentId);
-    const session = this.sessions.get(key);
+    const session = this.sessions.get(this.key(supervisor, agentId));
     if (!session) throw new CallControlError('没有进行中的监控');
+    await this.end(session, null);
+  }
+
+  /**
+   * Ends this session (never another one of the same supervisor and agent): its listeners go, the
+   * supervisor's phone, the snoop and its bridge are hung up. `reason`: why, told to the wallboard;
+   * null for the supervisor's own 停止.
+   */
+  private async end(session: Session, reason: MonitorStopReason | null): Promise<void> {
+    const key = this.key(session.supervisor, session.agentId);
+    if (this.sessions.get(key) !== session) return;
     this.sessions.delete(key);
-    session.stop();
+    session.unlisten();
+    if (session.mode === 'barge' && session.call.bridgeId) await this.ctx.ari.removeFromBridge(session.call.bridgeId, [session.supervisorLeg]).catch(() => undefined);
     for (const channel of [session.supervisorLeg, session.snoopId]) {
       if (channel) await this.ctx.ari.hangup(channel).catch(() => undefined);
     }
     if (session.bridgeId) await this.ctx.ari.destroyBridge(session.bridgeId).catch(() => undefined);
+    if (reason === null) return;
+    const stopped: MonitorStopped = { supervisor: session.supervisor, agentId: session.agentId, callId: session.call.callId, reason };
+    for (const listener of this.stoppedListeners) {
+      try {
+        listener(stopped);
+      } catch (error) {
+        this.ctx.log.error({ err: error, ...stopped }, 'telling the wallboard that monitoring ended failed');
+      }
+    }
   }
 }

@@ -28,6 +28,12 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
     const text = JSON.stringify(message);
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
   };
+  /** Every open supervisor socket and whose it is: a monitoring session that ends is told to its supervisor. */
+  const owners = new Map<WebSocket, string>();
+  const unwatchMonitoring = calls.monitoring.onStopped(({ supervisor, agentId, callId, reason }) => {
+    const text = JSON.stringify({ type: 'monitor.stopped', agentId, callId, reason });
+    for (const [socket, login] of owners) if (login === supervisor && socket.readyState === socket.OPEN) socket.send(text);
+  });
   const picture = new LivePicture(db, calls, (alert) => broadcast({ type: 'alert', ...alert }));
   const hotspots = new HotspotWatch(db, calls.bus);
   const tick = async () => {
@@ -48,6 +54,7 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
   }, TICK_MS);
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    unwatchMonitoring();
     picture.close();
     await ticking;
   });
@@ -89,9 +96,11 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       const live = holdSession(socket, session, sessions, app.log);
       watchFrames(socket, session.login, 'supervisor', app.log);
       let closed = false;
+      owners.set(socket, session.login);
       socket.on('close', () => {
         closed = true;
         sockets.delete(socket);
+        owners.delete(socket);
       });
       // The picture first, then every broadcast: the socket joins the broadcasts once its first picture is sent.
       void picture

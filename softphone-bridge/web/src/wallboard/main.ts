@@ -175,6 +175,14 @@ function handle(message: WireMessage): void {
       if (!snapshot.agents.some((a) => a.agentId === agentId && a.callId)) monitoring.delete(agentId);
     }
     render();
+  } else if (message.type === 'monitor.stopped') {
+    // The agent left the call monitored (transferred it, the caller went back in line) or it ended.
+    const agentId = Number(message.agentId);
+    if (monitoring.delete(agentId)) {
+      const name = snapshot?.agents.find((a) => a.agentId === agentId)?.name ?? '';
+      toast(message.reason === 'agent-left' ? `${name} 已离开该通话，监控结束` : `对 ${name} 的监控已结束`);
+      render();
+    }
   } else if (message.type === 'alert') {
     const alert = message as unknown as Alert;
     // One toast per surge: its updates only refresh its entry.
