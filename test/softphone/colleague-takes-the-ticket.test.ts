@@ -9,31 +9,26 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ticketEvents, tickets } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
-import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest } from '../support/sim-client.js';
 import { fullForm } from '../support/ticket-calls.js';
 
 let h: Harness;
-const desks: AgentDesktop[] = [];
+const desks = new OpenDesks(() => h.server.httpUrl);
 
 beforeAll(async () => {
   h = await startHarness({ ringTimeoutSeconds: 5, wrapUpTicketCheck: 'remind' });
   await registerPhones(h.sim);
 });
 afterEach(() => {
-  while (desks.length) desks.pop()?.close();
+  desks.closeAll();
 });
 afterAll(async () => {
   await h.stop();
 });
 
-async function desk(login: string, ready: boolean): Promise<AgentDesktop> {
-  const d = await AgentDesktop.login(h.server.httpUrl, login);
-  desks.push(d);
-  if (ready) expect(await d.command('agent.ready')).toMatchObject({ ok: true });
-  return d;
-}
+const desk = (login: string, ready: boolean) => desks.open(login, ready);
 const agentId = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
 const tokenOf = async (login: string) =>
   (await simRequest<{ token: string }>(h.server.httpUrl, 'POST', '/api/v1/auth/login', { username: login, password: 'demo' })).body.token;

@@ -5,12 +5,12 @@
  * leaves or the call ends — never left showing a ringing pop or a call that is over.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: Harness;
-const desks: AgentDesktop[] = [];
+const desks = new OpenDesks(() => h.server.httpUrl);
 
 beforeAll(async () => {
   h = await startHarness({ ringTimeoutSeconds: 5 });
@@ -22,18 +22,13 @@ afterEach(async () => {
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
   }
   await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
-  while (desks.length) desks.pop()?.close();
+  desks.closeAll();
 });
 afterAll(async () => {
   await h.stop();
 });
 
-async function desk(login: string, ready: boolean): Promise<AgentDesktop> {
-  const d = await AgentDesktop.login(h.server.httpUrl, login);
-  desks.push(d);
-  if (ready) expect(await d.command('agent.ready')).toMatchObject({ ok: true });
-  return d;
-}
+const desk = (login: string, ready: boolean) => desks.open(login, ready);
 const agentId = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
 const since = (d: AgentDesktop, mark: number) => (m: WireMessage) => d.received.indexOf(m) >= mark;
 
@@ -77,7 +72,6 @@ describe("three-way call with a colleague, on the colleague's desktop", () => {
   it("the colleague's desktop reconnecting during the three-way call gets the call back in hello, with nothing it may do yet", async () => {
     const { t, callId } = await threeWay('13800007204');
     t.close();
-    desks.splice(desks.indexOf(t), 1);
     const again = await desk('1002', false);
     const hello = await again.next('hello');
     expect(hello.agent).toMatchObject({ login: '1002', state: 'on_call' });

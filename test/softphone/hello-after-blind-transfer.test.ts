@@ -6,12 +6,12 @@
  * theirs; before, their desktop showed the call they had handed away).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: Harness;
-const desks: AgentDesktop[] = [];
+const desks = new OpenDesks(() => h.server.httpUrl);
 
 beforeAll(async () => {
   h = await startHarness({ ringTimeoutSeconds: 15, wrapUpSeconds: 30 });
@@ -22,17 +22,13 @@ afterEach(async () => {
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
   }
   await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
-  while (desks.length) desks.pop()?.close();
+  desks.closeAll();
 });
 afterAll(async () => {
   await h.stop();
 });
 
-async function desk(login: string): Promise<AgentDesktop> {
-  const d = await AgentDesktop.login(h.server.httpUrl, login);
-  desks.push(d);
-  return d;
-}
+const desk = (login: string) => desks.open(login);
 const agentId = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
 const agent = (login: string) => h.server.calls.agents.list().find((a) => a.login === login);
 

@@ -7,28 +7,23 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callRecordings, calls } from '../../store/index.js';
-import { AgentDesktop } from '../support/agent-desktop.js';
+import { OpenDesks } from '../support/agent-desktop.js';
 import { registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: Harness;
-const desks: AgentDesktop[] = [];
+const desks = new OpenDesks(() => h.server.httpUrl);
 
 beforeAll(async () => {
   h = await startHarness({ ringTimeoutSeconds: 5 });
   await registerPhones(h.sim);
 });
 afterAll(async () => {
-  while (desks.length) desks.pop()?.close();
+  desks.closeAll();
   await h.stop();
 });
 
-async function desk(login: string, ready: boolean): Promise<AgentDesktop> {
-  const d = await AgentDesktop.login(h.server.httpUrl, login);
-  desks.push(d);
-  if (ready) expect(await d.command('agent.ready')).toMatchObject({ ok: true });
-  return d;
-}
+const desk = (login: string, ready: boolean) => desks.open(login, ready);
 const callRow = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
 const recordingsOf = async (id: string) => {
   const row = await callRow(id);

@@ -7,24 +7,19 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expertSeats } from '../../store/index.js';
-import { AgentDesktop } from '../support/agent-desktop.js';
+import { OpenDesks } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 const h = useHarness({ ringTimeoutSeconds: 10 });
-const desks: AgentDesktop[] = [];
+const desks = new OpenDesks(() => h.server.httpUrl);
 
 afterEach(async () => {
-  while (desks.length) desks.pop()?.close();
+  desks.closeAll();
   await registerPhones(h.sim);
 });
 
-async function desk(login: string): Promise<AgentDesktop> {
-  const d = await AgentDesktop.login(h.server.httpUrl, login);
-  desks.push(d);
-  expect(await d.command('agent.ready')).toMatchObject({ ok: true });
-  return d;
-}
+const desk = (login: string) => desks.open(login, true);
 const agentOf = (login: string) => h.server.calls.agents.list().find((a) => a.login === login);
 const expertSeat = async () => (await h.server.store.db.select().from(expertSeats).where(eq(expertSeats.name, '市场监管局专家座席')))[0];
 interface SimChannel {

@@ -85,3 +85,27 @@ export class AgentDesktop {
     this.socket?.close();
   }
 }
+
+/**
+ * The desktops a test file opens, so that it closes them all when it is done: `open` logs an agent
+ * in and, when asked, makes them ready (示闲), checking the server took it.
+ */
+export class OpenDesks {
+  private readonly desks: AgentDesktop[] = [];
+
+  constructor(private readonly serverUrl: () => string) {}
+
+  async open(login: string, ready = false): Promise<AgentDesktop> {
+    const desk = await AgentDesktop.login(this.serverUrl(), login);
+    this.desks.push(desk);
+    if (ready) {
+      const answer = await desk.command('agent.ready');
+      if (answer.ok !== true) throw new Error(`agent ${login} not made ready: ${JSON.stringify(answer)}`);
+    }
+    return desk;
+  }
+
+  closeAll(): void {
+    while (this.desks.length) this.desks.pop()?.close();
+  }
+}
