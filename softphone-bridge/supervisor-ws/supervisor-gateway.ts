@@ -12,7 +12,7 @@ import { CallControlError } from '../../cti/calls/call-control-error.js';
 import { clockOf, writeAudit, type Db } from '../../store/index.js';
 import type { Sessions } from '../auth/sessions.js';
 import { holdSession, socketSession } from '../auth/socket-session.js';
-import type { SessionClaims } from '../auth/tokens.js';
+import type { TokenClaims } from '../auth/tokens.js';
 import { LivePicture } from './live-picture.js';
 import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
@@ -30,7 +30,30 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
   };
   /** Every open supervisor socket and whose it is: a monitoring session that ends is told to its supervisor. */
   const owners = new Map<WebSocket, string>();
+  /**
+   * Monitoring lasts only while the session that started it does: a supervisor who logs out, or whose
+   * account is disabled, deleted or no longer a supervisor's, stops listening to citizens' calls at
+   * once, wallboard open or not (the phone is not tied to the page). Per supervisor and agent.
+   */
+  const sessionWatches = new Map<string, () => void>();
+  const watchKey = (supervisor: string, agentId: number) => `${supervisor}\u0000${agentId}`;
+  const unwatchSession = (supervisor: string, agentId: number) => {
+    const key = watchKey(supervisor, agentId);
+    sessionWatches.get(key)?.();
+    sessionWatches.delete(key);
+  };
+  const tieToSession = (session: TokenClaims, agentId: number) => {
+    unwatchSession(session.login, agentId);
+    const key = watchKey(session.login, agentId);
+    const unwatch = sessions.watch(session.sessionId, (reason) => {
+      sessionWatches.delete(key);
+      app.log.info({ account: session.login, agentId, reason }, 'monitoring ended with the session that started it');
+      calls.monitoring.stop(session.login, agentId).catch((error: unknown) => app.log.warn({ account: session.login, agentId, err: error }, 'monitoring not ended'));
+    });
+    sessionWatches.set(key, unwatch);
+  };
   const unwatchMonitoring = calls.monitoring.onStopped(({ supervisor, agentId, callId, reason }) => {
+    unwatchSession(supervisor, agentId);
     const text = JSON.stringify({ type: 'monitor.stopped', agentId, callId, reason });
     for (const [socket, login] of owners) if (login === supervisor && socket.readyState === socket.OPEN) socket.send(text);
   });
@@ -55,11 +78,13 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
   app.addHook('onClose', async () => {
     clearInterval(timer);
     unwatchMonitoring();
+    for (const unwatch of sessionWatches.values()) unwatch();
+    sessionWatches.clear();
     picture.close();
     await ticking;
   });
 
-  const run = async (session: SessionClaims, command: SupervisorCommand): Promise<void> => {
+  const run = async (session: TokenClaims, command: SupervisorCommand): Promise<void> => {
     const agent = calls.agents.get(command.agentId);
     if (!agent) throw new CallControlError('坐席不存在');
     switch (command.type) {
@@ -68,9 +93,12 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       case 'monitor.barge': {
         if (!session.endpoint) throw new CallControlError('请登录时填写班长使用的分机');
         const mode = command.type === 'monitor.listen' ? 'listen' : command.type === 'monitor.whisper' ? 'whisper' : 'barge';
-        return calls.monitoring.start(session.login, session.endpoint, command.agentId, mode);
+        await calls.monitoring.start(session.login, session.endpoint, command.agentId, mode);
+        tieToSession(session, command.agentId);
+        return;
       }
       case 'monitor.stop':
+        unwatchSession(session.login, command.agentId);
         return calls.monitoring.stop(session.login, command.agentId);
       case 'agent.forceNotReady':
         return calls.agents.setNotReady(command.agentId, command.reason);

@@ -9,7 +9,11 @@ export class SupervisorDesk {
   /** The close code, once the socket has closed. */
   closeCode: number | null = null;
 
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    /** The session's token (to log out with, as the page does). */
+    readonly token: string,
+  ) {
     socket.on('message', (data: Buffer) => this.received.push(JSON.parse(data.toString()) as WireMessage));
     socket.once('close', (code: number) => {
       this.closeCode = code;
@@ -20,7 +24,7 @@ export class SupervisorDesk {
     const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', { username, password, ...(endpoint ? { endpoint } : {}) });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
     const socket = new WebSocket(`${serverUrl.replace('http', 'ws')}/ws/supervisor?token=${encodeURIComponent(res.body.token)}`);
-    const desk = new SupervisorDesk(socket);
+    const desk = new SupervisorDesk(socket, res.body.token);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
