@@ -6,19 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { placeCall, simAudio, simRequest, waitFor } from '../support/sim-client.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
 
 const h = useHarness();
 
-interface SimChannel {
-  id: string;
-  name: string;
-  bridgeId: string | null;
-}
-const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
-const hears = async (channelId: string) => (await simRequest<{ hears: string[] }>(h.sim.httpUrl, 'GET', `/sim/channels/${channelId}`)).body.hears;
-const legOf = (prefix: string) => waitFor(async () => (await channels()).find((c) => c.name.startsWith(prefix))?.id, prefix);
+const { channels, hears, legOf } = simAudio(() => h.sim.httpUrl);
 const agentId = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId ?? 0;
 /** The supervisor's phone is bridged with a snoop on the agent, and hears the call through it. */
 const supervisorHearsSnoop = async () => {

@@ -54,3 +54,24 @@ export async function waitFor<T>(check: () => T | undefined | null | false | Pro
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A channel as the simulator's control API lists it (the fields tests follow). */
+export interface SimChannelView {
+  id: string;
+  name: string;
+  bridgeId: string | null;
+}
+
+/**
+ * The simulator's channels and what each hears, for tests that follow audio (monitoring, transfers):
+ * `channels()` lists them, `hears(id)` names the channels one hears, `legOf(prefix)` waits for the
+ * first channel whose name starts so (`PJSIP/1005-`) and gives its id. `simUrl` is read at each use.
+ */
+export function simAudio(simUrl: () => string) {
+  const channels = async () => (await simRequest<SimChannelView[]>(simUrl(), 'GET', '/sim/channels')).body;
+  return {
+    channels,
+    hears: async (channelId: string) => (await simRequest<{ hears: string[] }>(simUrl(), 'GET', `/sim/channels/${channelId}`)).body.hears,
+    legOf: (prefix: string) => waitFor(async () => (await channels()).find((c) => c.name.startsWith(prefix))?.id, prefix),
+  };
+}
