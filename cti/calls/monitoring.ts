@@ -30,6 +30,12 @@ export interface MonitorStopped {
   reason: MonitorStopReason;
 }
 
+/**
+ * How long the supervisor may monitor beyond the call itself: given `end`, arranges for it to be
+ * called (e.g. when the supervisor's login session ends) and returns what undoes that arrangement.
+ */
+export type MonitorLifetime = (end: () => void) => () => void;
+
 /** A supervisor monitoring one agent's leg on one call. */
 interface Session extends Wiring {
   supervisor: string;
@@ -42,6 +48,8 @@ interface Session extends Wiring {
   switching: boolean;
   /** Removes the session's listeners (supervisor's phone, agent's leg, the call's events and end). */
   unlisten: () => void;
+  /** Undoes the lifetime given by the latest start or switch (nothing when none was given). */
+  untie: () => void;
 }
 
 export class Monitoring {
@@ -75,13 +83,18 @@ export class Monitoring {
    * Resolves once the supervisor's phone answered and hears the call. A supervisor already
    * monitoring the agent on this call switches mode on the phone they already hold (监听 → 耳语 →
    * 强插 and back), without stopping first. A session left from a call the agent is no longer on is
-   * ended first, and monitoring starts afresh on the agent's current call.
+   * ended first, and monitoring starts afresh on the agent's current call. `lifetime`: what else ends
+   * the session (the supervisor's login session, say); a switch takes the latest one given.
    */
-  async start(supervisor: string, supervisorEndpoint: string, agentId: number, mode: MonitorMode): Promise<void> {
+  async start(supervisor: string, supervisorEndpoint: string, agentId: number, mode: MonitorMode, lifetime?: MonitorLifetime): Promise<void> {
     const call = this.liveCall(agentId);
     const key = this.key(supervisor, agentId);
     const current = this.sessions.get(key);
-    if (current && current.call === call && current.agentLegId === call.agentLegId) return this.switchMode(key, current, mode);
+    if (current && current.call === call && current.agentLegId === call.agentLegId) {
+      await this.switchMode(key, current, mode);
+      this.tie(current, lifetime);
+      return;
+    }
     if (current) await this.end(current, 'agent-left');
     const agentLegId = call.agentLegId;
     const leg = ringLeg(this.ctx, { ...call.summary, hotline: `监控 ${mode}` }, supervisorEndpoint, 'supervisor');
@@ -102,8 +115,10 @@ export class Monitoring {
       supervisorLeg: leg.legId,
       switching: true,
       unlisten: () => undefined,
+      untie: () => undefined,
     };
     session.unlisten = this.watch(session);
+    this.tie(session, lifetime);
     this.sessions.set(key, session);
     try {
       Object.assign(session, await this.wire({ callId: call.callId, agentLegId, bridgeId: call.bridgeId }, leg.legId, mode));
@@ -142,6 +157,13 @@ export class Monitoring {
       unsubscribe();
       unlistenEnd();
     };
+  }
+
+  /** The session also ends when `lifetime` says so (replacing the one given before, if any). */
+  private tie(session: Session, lifetime: MonitorLifetime | undefined): void {
+    if (!lifetime) return;
+    session.untie();
+    session.untie = lifetime(() => void this.end(session, null));
   }
 
   /** The mode a supervisor monitors an agent in, or null. */
@@ -205,6 +227,7 @@ export class Monitoring {
     if (this.sessions.get(key) !== session) return;
     this.sessions.delete(key);
     session.unlisten();
+    session.untie();
     if (session.mode === 'barge' && session.call.bridgeId) await this.ctx.ari.removeFromBridge(session.call.bridgeId, [session.supervisorLeg]).catch(() => undefined);
     for (const channel of [session.supervisorLeg, session.snoopId]) {
       if (channel) await this.ctx.ari.hangup(channel).catch(() => undefined);

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { CallHandling } from '../../cti/call-handling.js';
 import { CallControlError } from '../../cti/calls/call-control-error.js';
+import type { MonitorLifetime } from '../../cti/calls/monitoring.js';
 import { clockOf, writeAudit, type Db } from '../../store/index.js';
 import type { Sessions } from '../auth/sessions.js';
 import { holdSession, socketSession } from '../auth/socket-session.js';
@@ -33,27 +34,16 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
   /**
    * Monitoring lasts only while the session that started it does: a supervisor who logs out, or whose
    * account is disabled, deleted or no longer a supervisor's, stops listening to citizens' calls at
-   * once, wallboard open or not (the phone is not tied to the page). Per supervisor and agent.
+   * once, wallboard open or not (the phone is not tied to the page).
    */
-  const sessionWatches = new Map<string, () => void>();
-  const watchKey = (supervisor: string, agentId: number) => `${supervisor}\u0000${agentId}`;
-  const unwatchSession = (supervisor: string, agentId: number) => {
-    const key = watchKey(supervisor, agentId);
-    sessionWatches.get(key)?.();
-    sessionWatches.delete(key);
-  };
-  const tieToSession = (session: TokenClaims, agentId: number) => {
-    unwatchSession(session.login, agentId);
-    const key = watchKey(session.login, agentId);
-    const unwatch = sessions.watch(session.sessionId, (reason) => {
-      sessionWatches.delete(key);
-      app.log.info({ account: session.login, agentId, reason }, 'monitoring ended with the session that started it');
-      calls.monitoring.stop(session.login, agentId).catch((error: unknown) => app.log.warn({ account: session.login, agentId, err: error }, 'monitoring not ended'));
-    });
-    sessionWatches.set(key, unwatch);
-  };
+  const whileSessionLasts =
+    (session: TokenClaims, agentId: number): MonitorLifetime =>
+    (end) =>
+      sessions.watch(session.sessionId, (reason) => {
+        app.log.info({ account: session.login, agentId, reason }, 'monitoring ended with the session that started it');
+        end();
+      });
   const unwatchMonitoring = calls.monitoring.onStopped(({ supervisor, agentId, callId, reason }) => {
-    unwatchSession(supervisor, agentId);
     const text = JSON.stringify({ type: 'monitor.stopped', agentId, callId, reason });
     for (const [socket, login] of owners) if (login === supervisor && socket.readyState === socket.OPEN) socket.send(text);
   });
@@ -78,8 +68,6 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
   app.addHook('onClose', async () => {
     clearInterval(timer);
     unwatchMonitoring();
-    for (const unwatch of sessionWatches.values()) unwatch();
-    sessionWatches.clear();
     picture.close();
     await ticking;
   });
@@ -93,12 +81,9 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       case 'monitor.barge': {
         if (!session.endpoint) throw new CallControlError('请登录时填写班长使用的分机');
         const mode = command.type === 'monitor.listen' ? 'listen' : command.type === 'monitor.whisper' ? 'whisper' : 'barge';
-        await calls.monitoring.start(session.login, session.endpoint, command.agentId, mode);
-        tieToSession(session, command.agentId);
-        return;
+        return calls.monitoring.start(session.login, session.endpoint, command.agentId, mode, whileSessionLasts(session, command.agentId));
       }
       case 'monitor.stop':
-        unwatchSession(session.login, command.agentId);
         return calls.monitoring.stop(session.login, command.agentId);
       case 'agent.forceNotReady':
         return calls.agents.setNotReady(command.agentId, command.reason);
