@@ -124,10 +124,9 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       const { agentId } = session;
       const admitted = limits.admit(socket, session.login, 'agent');
       if (!admitted) return;
-      const live = holdSession(socket, session, sessions, app.log);
       // Why the session ended, if it did while this socket was open: 退出登录 signs the agent out of the phone.
       let sessionEnd: SessionEnd | null = null;
-      const unwatchEnd = sessions.watch(session.sessionId, (reason) => {
+      const live = holdSession(socket, session, sessions, app.log, (reason) => {
         sessionEnd = reason;
       });
       watchFrames(socket, session.login, 'agent', app.log);
@@ -137,7 +136,6 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       try {
         calls.agents.login(agentId, session.endpoint);
       } catch (error) {
-        unwatchEnd();
         send({ type: 'error', error: (error as Error).message });
         socket.close(4409, 'seat in use');
         return;
@@ -242,7 +240,6 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
 
       socket.on('close', () => {
         unsubscribe();
-        unwatchEnd();
         // A desktop that is gone cannot show a pop: calls stop being offered until the agent is back.
         // Closed by 退出登录 with no other desktop open: the agent is signed out of the phone too.
         calls.agents.desktopConnected(agentId, false, sessionEnd === 'logout');

@@ -31,19 +31,21 @@ export function socketSession(sessions: Sessions, admits: (claims: TokenClaims) 
  * Ties an open socket to its session. The returned function takes each message's handling: it runs
  * once the session has been checked and found still live (the socket is closed when it is not), and
  * in the order the messages came — a message is never handled before the check of an earlier one
- * has finished.
+ * has finished. `onEnd` hears why the session ended, before the socket is closed for it.
  */
 export function holdSession(
   socket: WebSocket,
   claims: TokenClaims,
   sessions: Sessions,
   log: { info(details: object, message: string): void; error(details: object, message: string): void },
+  onEnd: (reason: SessionEnd) => void = () => undefined,
 ): (handle: () => void) => void {
   let ended = false;
   const end = (reason: SessionEnd) => {
     if (ended) return;
     ended = true;
     log.info({ account: claims.login, reason }, 'socket closed: session ended');
+    onEnd(reason);
     if (socket.readyState === socket.OPEN) {
       socket.send(JSON.stringify({ type: 'session.ended', reason, message: SESSION_END_TEXT[reason] }));
       socket.close(CLOSE_SESSION_ENDED, 'session ended');
