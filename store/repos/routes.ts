@@ -30,15 +30,19 @@ export async function findActiveRoute(db: Db, number: string): Promise<RouteRow 
   return (await listRoutes(db)).find((r) => r.number === number && r.enabled);
 }
 
+/** A route write's failed constraint as the admin reads it: a number another route answers, or a skill or menu that does not exist. */
+function asRouteConflict(error: unknown, route: string): unknown {
+  if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE')) return new StoreError('conflict', `号码已配置路由: ${route}`);
+  if (isConstraintError(error)) return new StoreError('conflict', `路由引用的技能或菜单不存在: ${route}`);
+  return error;
+}
+
 export async function createRoute(db: Db, input: RouteInput): Promise<RouteRow> {
   try {
     const rows = await configWrite(db, async (tx) => tx.insert(routes).values(input).returning());
     return rows[0]!;
   } catch (error) {
-    if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE'))
-      throw new StoreError('conflict', `号码已配置路由: ${input.number}`);
-    if (isConstraintError(error)) throw new StoreError('conflict', `路由引用的技能或菜单不存在: ${input.number}`);
-    throw error;
+    throw asRouteConflict(error, input.number);
   }
 }
 
@@ -57,10 +61,7 @@ export async function updateRoute(db: Db, id: number, input: Partial<RouteInput>
       ),
     );
   } catch (error) {
-    if (isConstraintError(error, 'SQLITE_CONSTRAINT_UNIQUE'))
-      throw new StoreError('conflict', `号码已配置路由: ${input.number ?? id}`);
-    if (isConstraintError(error)) throw new StoreError('conflict', `路由引用的技能或菜单不存在: ${input.number ?? id}`);
-    throw error;
+    throw asRouteConflict(error, input.number ?? String(id));
   }
   if (!row) throw new StoreError('not-found', `路由不存在: ${id}`);
   return row;
