@@ -24,6 +24,7 @@ export * from './repos/settings.js';
 export * from './repos/prompts.js';
 export * from './repos/skills.js';
 export * from './repos/tickets.js';
+export * from './repos/ticket-recordings.js';
 export * from './repos/hotspot-counts.js';
 export * from './repos/ticket-matters.js';
 export { CENTRE_CITY_SETTING, centreCity, centreCityCode, cityDivisions, findDivision, type CentreCity, type Division } from './divisions.js';

@@ -189,8 +189,10 @@ export const callRecordings = pgTable(
     name: text('name').notNull().unique(),
     startedAt: text('started_at').notNull(),
     deletedAt: text('deleted_at'),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    agentId: integer('agent_id').references(() => agents.id, { onDelete: 'set null' }),
   },
-  (t) => [index('call_recordings_call_idx').on(t.callId)],
+  (t) => [index('call_recordings_call_idx').on(t.callId), index('call_recordings_ticket_idx').on(t.ticketId)],
 );
 
 export const ticketMatters = pgTable(
@@ -239,6 +241,9 @@ export const tickets = pgTable(
     extensions: integer('extensions').notNull().default(0),
     satisfaction: text('satisfaction', { enum: ['satisfied', 'basically-satisfied', 'dissatisfied', 'no-answer'] }),
     supervisedAt: text('supervised_at'),
+    deadlineWatchLevel: text('deadline_watch_level', { enum: ['due-soon', 'overdue'] }),
+    deadlineWatchDueAt: text('deadline_watch_due_at'),
+    deadlineFrom: text('deadline_from'),
     callerName: text('caller_name'),
     contactPhone: text('contact_phone'),
     confidential: boolean('confidential').notNull().default(false),

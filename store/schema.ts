@@ -236,8 +236,16 @@ export const callRecordings = sqliteTable(
     startedAt: text('started_at').notNull(),
     /** When the retention job removed it from the PBX. */
     deletedAt: text('deleted_at'),
+    /**
+     * The ticket the call ran under when this was recorded: a callback (回拨, 漏接回拨) runs under the
+     * missed call's ticket, which its own row's linkedId did not open. Null where the call's own
+     * ticket (by its linkedId) is the one, e.g. a call imported after an outage.
+     */
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    /** The agent who answered when the recording started (a call answered again is recorded again). */
+    agentId: integer('agent_id').references(() => agents.id, { onDelete: 'set null' }),
   },
-  (t) => [index('call_recordings_call_idx').on(t.callId)],
+  (t) => [index('call_recordings_call_idx').on(t.callId), index('call_recordings_ticket_idx').on(t.ticketId)],
 );
 
 /**
@@ -297,8 +305,17 @@ export const tickets = sqliteTable(
     extensions: integer('extensions').notNull().default(0),
     /** The caller's evaluation (好差评). */
     satisfaction: text('satisfaction', { enum: ['satisfied', 'basically-satisfied', 'dissatisfied', 'no-answer'] }),
-    /** Set by the deadline watch (督办 mark) when due soon or overdue. */
+    /** The latest 督办: a supervisor's 督办 move, or the deadline watch flagging the ticket. */
     supervisedAt: text('supervised_at'),
+    /**
+     * What the deadline watch last told supervisors (即将到期 / 已超期) and about which deadline: a
+     * flag holds only while `dueAt` is still that deadline, so an extension, a redo or a new deadline
+     * on re-dispatch lets the watch flag the ticket again, and "due soon" does not hide "overdue".
+     */
+    deadlineWatchLevel: text('deadline_watch_level', { enum: ['due-soon', 'overdue'] }),
+    deadlineWatchDueAt: text('deadline_watch_due_at'),
+    /** When the current round's deadlines count from: null for the acceptance (createdAt); the moment of 重办 after a redo. */
+    deadlineFrom: text('deadline_from'),
     /** 来电人姓名 and 联系电话 (may differ from the calling number). */
     callerName: text('caller_name'),
     contactPhone: text('contact_phone'),

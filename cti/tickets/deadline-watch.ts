@@ -1,10 +1,11 @@
 /**
- * 督办: every minute (node-cron, Asia/Shanghai, never two runs at once) open tickets that are overdue,
- * or due within the next working hours, get the supervise mark and a supervisor alert. The mark is
- * stored, so a restart neither loses a due ticket nor alerts twice; a failed run is logged and the
- * next run picks the ticket up again.
+ * 督办: every minute (node-cron, Asia/Shanghai, never two runs at once) open tickets due within the
+ * next 24 hours are flagged 即将到期, and flagged again 已超期 once the deadline has passed, each time
+ * with a supervisor alert. The flag is stored with the deadline it was for, so a restart neither loses
+ * a due ticket nor alerts twice, and a new deadline (延期, 重办, re-dispatch with another deadline)
+ * starts over; a failed run is logged and the next run picks the ticket up again.
  */
-import { clockOf, listUnmarkedTicketsDueBefore, markTicketSupervised, type Db } from '../../store/index.js';
+import { clockOf, flagTicketDeadline, listTicketsToFlag, type Db } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import type { Logger } from '../logging.js';
@@ -30,13 +31,14 @@ export class DeadlineWatch {
     const marked: string[] = [];
     try {
       const horizon = new Date(now.getTime() + DUE_SOON_HOURS * 3600_000).toISOString();
-      for (const ticket of await listUnmarkedTicketsDueBefore(this.db, horizon)) {
-        const overdue = Date.parse(ticket.dueAt ?? '') <= now.getTime();
-        const note = overdue ? `已超期（期限 ${ticket.dueAt}）` : `即将到期（期限 ${ticket.dueAt}）`;
-        if (!(await markTicketSupervised(this.db, ticket.id, note, now))) continue;
+      for (const ticket of await listTicketsToFlag(this.db, now.toISOString(), horizon)) {
+        const dueAt = ticket.dueAt ?? '';
+        const overdue = Date.parse(dueAt) <= now.getTime();
+        const note = overdue ? `已超期（期限 ${dueAt}）` : `即将到期（期限 ${dueAt}）`;
+        if (!(await flagTicketDeadline(this.db, { ticketId: ticket.id, level: overdue ? 'overdue' : 'due-soon', dueAt, note, at: now }))) continue;
         marked.push(ticket.number);
         const at = now.toISOString();
-        this.bus.publish({ type: 'ticket.overdue', at, ticketId: ticket.id, number: ticket.number, dueAt: ticket.dueAt ?? '', overdue });
+        this.bus.publish({ type: 'ticket.overdue', at, ticketId: ticket.id, number: ticket.number, dueAt, overdue });
         this.bus.publish({
           type: 'alert',
           at,

@@ -3,9 +3,14 @@
  * the history entry and any deadline atomically, and publishes `ticket.changed`. A ticket is a draft
  * (saved as the agent types) until 登记完成 checks its required fields (routing/tickets/registration.ts);
  * only then can it be answered directly or dispatched. While at acceptance, its deadlines follow the
- * category and urgency on the working-day calendar with the admin's corrections, or the agent's choice.
+ * category and urgency on the working-day calendar with the admin's corrections, or the agent's choice;
+ * the same choice, with the same checks, is made again for a returned ticket (退单) before 改派.
+ * A redo (重办) starts a new round: deadlines counted afresh from that moment, no extension used.
+ * Once closed, the form is not rewritten (routing/tickets/form-edits.ts); edits of a registered
+ * ticket before that are named in its history.
  */
 import { computeDeadlines, extendDeadline } from '../../routing/tickets/deadlines.js';
+import { changedFormFields, formLockedReason } from '../../routing/tickets/form-edits.js';
 import { checkAnswerReady, checkDispatchReady, checkDueChoice, missingForRegistration } from '../../routing/tickets/registration.js';
 import { MAX_EXTENSIONS, checkExtension, checkMove, type TicketAction } from '../../routing/tickets/ticket-lifecycle.js';
 import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
@@ -23,12 +28,15 @@ import {
   listCalendarDays,
   saveTicketForm,
   type Db,
+  type StatusChange,
   type TicketForm,
   type TicketRow,
 } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { KeyedTurns } from '../events/keyed-turns.js';
 import type { Logger } from '../logging.js';
+
+type StatusChangeSet = NonNullable<StatusChange['set']>;
 
 export class TicketError extends Error {
   constructor(
@@ -75,12 +83,20 @@ export class TicketService {
   /**
    * Saves the draft (what the agent has typed, as they type). Chosen classification, place, unit and
    * deadline are checked as they come; the required fields only at 登记完成. While the ticket is still
-   * at acceptance, its deadlines follow the category and urgency (or the agent's chosen deadline).
-   * Once registered, a save may not leave a required field empty.
+   * at acceptance, its deadlines follow the category and urgency (or the agent's chosen deadline); once
+   * returned, the same when the save touches them. Once registered, a save may not leave a required
+   * field empty, and the history names the fields it changed (`actor` made the change). Once closed,
+   * a save that would change anything is refused; one that changes nothing writes nothing.
    */
-  async register(number: string, form: TicketForm): Promise<TicketRow> {
+  async register(number: string, form: TicketForm, actor: string): Promise<TicketRow> {
     return this.inTurn(number, async () => {
       const ticket = await this.require(number);
+      const changed = changedFormFields(ticket, form);
+      const locked = formLockedReason(ticket.status);
+      if (locked) {
+        if (changed.length > 0) throw new TicketError('refused', locked);
+        return ticket;
+      }
       if (ticket.status !== 'accepted' && ticket.status !== 'returned') {
         const changes = (k: 'handlingUnitId' | 'dueOverride' | 'dueReason') => form[k] !== undefined && form[k] !== ticket[k];
         if (changes('handlingUnitId') || changes('dueOverride') || changes('dueReason')) {
@@ -114,30 +130,77 @@ export class TicketService {
         const missing = missingForRegistration(merged);
         if (missing.length > 0) throw new TicketError('incomplete', `缺少必填项：${missing.join('、')}`, missing);
       }
-      const deadlines = ticket.status === 'accepted' ? await this.deadlinesOf(merged) : {};
-      const saved = await saveTicketForm(this.db, ticket.id, { ...next, ...deadlines });
+      const deadlines = await this.formDeadlines(ticket, merged, form);
+      const saved = await saveTicketForm(this.db, ticket.id, { ...next, ...deadlines }, ticket.registeredAt ? { actor, fields: changed } : undefined);
       if (!saved) throw new TicketError('not-found', '工单不存在');
       return saved;
     });
   }
 
-  /** The rule's deadline, the latest allowed, and the one that applies (the agent's choice, checked). */
+  /**
+   * The deadlines a save implies. At acceptance: always (they follow category and urgency). Returned
+   * (退单, before 改派): only when the save changes what they depend on — the agent's choice, its reason,
+   * category or urgency — so that other edits keep the deadline as it stands (with any extension); the
+   * same-day dispatch deadline stays the first round's.
+   */
+  private async formDeadlines(ticket: TicketRow, merged: TicketRow, form: TicketForm): Promise<{ dueAt?: string | null; dispatchDueAt?: string | null }> {
+    if (ticket.status === 'accepted') return this.deadlinesOf(merged);
+    if (ticket.status !== 'returned') return {};
+    const touches = (['category', 'urgency', 'dueOverride', 'dueReason'] as const).some((k) => form[k] !== undefined && form[k] !== ticket[k]);
+    if (!touches) return {};
+    const { dueAt } = await this.deadlinesOf(merged);
+    return dueAt === undefined ? {} : { dueAt };
+  }
+
+  /**
+   * The rule's deadline (counted from the round's start: the acceptance, or the redo; moved by the
+   * extensions already granted), the latest allowed (the rule's plus every extension the rules allow),
+   * and the one that applies (the agent's choice, checked).
+   */
   private async deadlinesOf(t: TicketRow): Promise<{ dueAt?: string | null; dispatchDueAt?: string | null }> {
     if (!t.category) {
       if (t.dueOverride) throw new TicketError('refused', '请先选择诉求类型，再设定办理时限');
       return {};
     }
     const calendar = await this.calendar();
-    const rule = computeDeadlines(calendar, { acceptedAt: new Date(t.createdAt), category: t.category, urgency: t.urgency });
+    const rule = computeDeadlines(calendar, { acceptedAt: new Date(t.deadlineFrom ?? t.createdAt), category: t.category, urgency: t.urgency });
     if (rule.beyondKnownCalendar) {
       this.log.warn({ ticket: t.number, dueAt: rule.dueAt, knownThrough: calendar.knownThrough }, 'deadline runs past the known holiday calendar');
     }
-    if (!t.dueOverride) return { dueAt: rule.dueAt, dispatchDueAt: rule.dispatchDueAt };
+    let ruleDueAt = rule.dueAt;
+    for (let i = 0; i < t.extensions; i++) ruleDueAt = extendDeadline(calendar, ruleDueAt).dueAt;
+    if (!t.dueOverride) return { dueAt: ruleDueAt, dispatchDueAt: rule.dispatchDueAt };
     let latest = rule.dueAt;
     for (let i = 0; i < MAX_EXTENSIONS; i++) latest = extendDeadline(calendar, latest).dueAt;
-    const check = checkDueChoice({ ruleDueAt: rule.dueAt, latestDueAt: latest, chosen: t.dueOverride, reason: t.dueReason, now: this.now() });
+    const check = checkDueChoice({ ruleDueAt, latestDueAt: latest, chosen: t.dueOverride, reason: t.dueReason, now: this.now() });
     if (!check.ok) throw new TicketError('refused', check.reason);
     return { dueAt: t.dueOverride, dispatchDueAt: rule.dispatchDueAt };
+  }
+
+  /**
+   * 重办 starts a new round: deadlines by the rule counted from `now` (the first round's have usually
+   * passed by the 回访), no extension used yet, the first round's chosen deadline dropped, and the
+   * deadline watch's flags gone with the old deadline. Null without a category (no rule to count by).
+   */
+  private newRound(calendar: WorkingCalendar, ticket: TicketRow, now: Date): { set: StatusChangeSet; note: string } | null {
+    if (!ticket.category) return null;
+    const rule = computeDeadlines(calendar, { acceptedAt: now, category: ticket.category, urgency: ticket.urgency });
+    if (rule.beyondKnownCalendar) {
+      this.log.warn({ ticket: ticket.number, dueAt: rule.dueAt, knownThrough: calendar.knownThrough }, 'deadline runs past the known holiday calendar');
+    }
+    return {
+      set: {
+        dueAt: rule.dueAt,
+        dispatchDueAt: rule.dispatchDueAt,
+        extensions: 0,
+        deadlineFrom: now.toISOString(),
+        dueOverride: null,
+        dueReason: null,
+        deadlineWatchLevel: null,
+        deadlineWatchDueAt: null,
+      },
+      note: `办理时限重新计算至 ${rule.dueAt}${ticket.dueAt ? `（原期限 ${ticket.dueAt}）` : ''}，延期次数重新计算`,
+    };
   }
 
   /** 登记完成: refused with every missing field named; then the ticket is no longer a draft. */
@@ -158,7 +221,8 @@ export class TicketService {
     return this.inTurn(number, async () => {
       const ticket = await this.require(number);
       const now = this.now();
-      const check = checkMove(await this.calendar(), ticket.status, action, {
+      const calendar = await this.calendar();
+      const check = checkMove(calendar, ticket.status, action, {
         now,
         dispatchedAt: ticket.dispatchedAt,
         note: input.note ?? null,
@@ -171,17 +235,22 @@ export class TicketService {
         if (action === 'dispatch' && ticket.dueAt && Date.parse(ticket.dueAt) <= now.getTime()) throw new TicketError('refused', '办理时限已过，请重新设定');
       }
       if (action === 'evaluate' && !input.satisfaction) throw new TicketError('refused', '评价须给出满意度');
-      const set: Parameters<typeof changeTicketStatus>[1]['set'] = {};
+      const set: StatusChangeSet = {};
       if (action === 'dispatch' || action === 'refuse-return') set.dispatchedAt = now.toISOString();
       if (action === 'evaluate') set.satisfaction = input.satisfaction ?? null;
       if (action === 'supervise') set.supervisedAt = now.toISOString();
+      // The redo's round starts at the redo; one dispatched again only after its deadline has passed starts at the dispatch.
+      const stale = action === 'dispatch' && ticket.status === 'redo' && (!ticket.dueAt || Date.parse(ticket.dueAt) <= now.getTime());
+      const round = action === 'redo' || stale ? this.newRound(calendar, ticket, now) : null;
+      if (round) Object.assign(set, round.set);
+      const note = [input.note, round?.note].filter(Boolean).join('；');
       const applied = await changeTicketStatus(this.db, {
         ticketId: ticket.id,
         from: ticket.status,
         to: check.to,
         actor,
         kind: action,
-        ...(input.note ? { note: input.note } : {}),
+        ...(note ? { note } : {}),
         at: now,
         set,
       });

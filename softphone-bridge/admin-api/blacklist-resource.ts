@@ -17,6 +17,7 @@ import { FreeText, Pattern } from '../http/free-text.js';
 import { audited } from './audit-trail.js';
 import type { ResourceDeps } from './deps.js';
 import { errorReplies, invalid, notFound } from '../http/error-replies.js';
+import { utcIso } from '../http/date-time.js';
 import { STAFF, sessionOf } from '../auth/session-guard.js';
 import { DateTime, IdParams, Nullable } from './schemas.js';
 
@@ -54,10 +55,9 @@ const view = (row: BlacklistRow, now: Date): Static<typeof Entry> => ({
  */
 function expiry(value: string | null | undefined, now: Date): string | null | undefined {
   if (value == null) return value;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw invalid([{ field: '/expiresAt', message: '时间格式不正确' }]);
-  if (at.getTime() <= now.getTime()) throw invalid([{ field: '/expiresAt', message: '到期时间必须晚于当前时间' }]);
-  return at.toISOString();
+  const at = utcIso(value, '/expiresAt', 'body');
+  if (Date.parse(at) <= now.getTime()) throw invalid([{ field: '/expiresAt', message: '到期时间必须晚于当前时间' }]);
+  return at;
 }
 
 export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db }) => {

@@ -18,6 +18,7 @@ import {
   findHandlingUnit,
   findTicketByNumber,
   listAgentTickets,
+  listTicketRecordings,
   searchTickets,
   shanghaiDay,
   shanghaiDayBounds,
@@ -28,6 +29,7 @@ import {
 } from '../../store/index.js';
 import { callerView } from '../../routing/tickets/confidentiality.js';
 import { CalendarDate, FreeText, MultilineText, Pattern } from './free-text.js';
+import { utcIso } from './date-time.js';
 import { ticketOptionsRoute } from './ticket-options-route.js';
 import { assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -76,7 +78,8 @@ const Ticket = Type.Object({
   address: Nullable(Type.String()),
   disposition: Nullable(Type.String()),
   agentId: Nullable(Type.Integer()),
-  recording: Nullable(Type.String()),
+  /** The latest recording only, kept for compatibility: a ticket's every recording is `recordings` in the read's answer. */
+  recording: Nullable(Type.String({ description: '最新一段录音名（为兼容保留）；工单的全部录音见 GET /api/v1/tickets/:number 的 recordings' })),
   dueAt: Nullable(Type.String()),
   dispatchDueAt: Nullable(Type.String()),
   dispatchedAt: Nullable(Type.String()),
@@ -99,6 +102,18 @@ const Ticket = Type.Object({
   registeredAt: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+});
+/** One recording of the ticket (store/repos/ticket-recordings.ts); the list goes to whoever may read the ticket. */
+const RecordingEntry = Type.Object({
+  name: Type.String({ description: '录音名（PBX 上的存储录音，ARI /recordings/stored/{name}），与 recording 字段同值' }),
+  startedAt: Type.String({ description: '录音开始（接听）时间' }),
+  deletedAt: Nullable(Type.String({ description: '已按保留期删除的时间；仍列出，但已无法调取' })),
+  agentId: Nullable(Type.Integer()),
+  agentLogin: Nullable(Type.String({ description: '接听坐席工号（早于按录音记录坐席的录音可能不详）' })),
+  agentName: Nullable(Type.String()),
+  callId: Type.String({ description: '所属通话（Asterisk linkedid，即坐席消息中的 callId）' }),
+  origin: Type.Union([Type.Literal('original'), Type.Literal('callback')], { description: 'original 工单本身的来电；callback 回拨（坐席回拨、漏接自动回拨）' }),
+  node: Nullable(Type.String({ description: '录音所在的 Asterisk 节点' })),
 });
 const HistoryEntry = Type.Object({
   at: Type.String(),
@@ -182,6 +197,9 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
     async (request) => {
       const claims = sessionOf(request);
       const q = request.query;
+      // Compared as text with the stored UTC times: any offset the client sent is turned into UTC first.
+      const from = q.from === undefined ? undefined : utcIso(q.from, '/from', 'querystring');
+      const to = q.to === undefined ? undefined : utcIso(q.to, '/to', 'querystring');
       await writeAudit(db, { actor: claims.login, action: 'search', entity: 'ticket', after: q });
       const found = await searchTickets(db, {
         ...(q.number ? { number: q.number } : {}),
@@ -191,8 +209,8 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
         viewerAgentId: claims.agentId,
         ...(q.status ? { status: q.status } : {}),
         ...(q.hotline ? { hotline: q.hotline } : {}),
-        ...(q.from ? { from: q.from } : {}),
-        ...(q.to ? { to: q.to } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
         ...(q.overdue ? { overdueAt: nowIso(db) } : {}),
         // Agents find only the tickets of calls they took.
         ...(claims.role === 'agent' ? { agentId: claims.agentId } : {}),
@@ -271,13 +289,21 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
 
   app.get<{ Params: Static<typeof Params> }>(
     '/api/v1/tickets/:number',
-    { config: { roles: EVERYONE }, schema: { params: Params, response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } } },
+    {
+      config: { roles: EVERYONE },
+      schema: {
+        params: Params,
+        response: { 200: Type.Object({ ticket: Ticket, history: Type.Array(HistoryEntry), recordings: Type.Array(RecordingEntry) }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply },
+      },
+    },
     async (request, reply) => {
       const claims = sessionOf(request);
       const ticket = await findTicketByNumber(db, request.params.number);
+      // The recordings go with the ticket: whoever may read it (its own agent, supervisors, admins) gets them, nobody else.
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       await writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
-      return { ticket: await view(db, ticket, claims), history: await ticketHistory(db, ticket.id) };
+      const [shown, history, recordings] = await Promise.all([view(db, ticket, claims), ticketHistory(db, ticket.id), listTicketRecordings(db, ticket)]);
+      return { ticket: shown, history, recordings };
     },
   );
 
@@ -289,9 +315,12 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
+      const body = request.body;
+      // Stored and compared with the UTC times the server writes: any offset sent is turned into UTC.
+      const form = typeof body.dueOverride === 'string' ? { ...body, dueOverride: utcIso(body.dueOverride, '/dueOverride', 'body') } : body;
       let saved: TicketRow;
       try {
-        saved = await tickets.register(ticket.number, request.body);
+        saved = await tickets.register(ticket.number, form, claims.login);
       } catch (error) {
         return sendTicketError(reply, error);
       }

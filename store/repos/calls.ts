@@ -75,7 +75,14 @@ export async function findCallByLinkedId(db: Db, linkedId: string): Promise<Call
 export async function markCallAnswered(
   db: Db,
   linkedId: string,
-  answer: { agentId: number | null; at: string; waitMs: number; recording: string | null },
+  answer: {
+    agentId: number | null;
+    at: string;
+    waitMs: number;
+    recording: string | null;
+    /** The ticket the call runs under (a callback's is the missed call's, not one its linkedId opened); absent: the call's own. */
+    ticketId?: number | null;
+  },
 ): Promise<void> {
   await progressWrite(db, async (tx) => {
     await statement(tx, 'call-answered', (d) =>
@@ -89,20 +96,29 @@ export async function markCallAnswered(
           recording: param('recording'),
         })
         .where(eq(calls.linkedId, sql.placeholder('linkedId'))),
-    ).execute({ ...answer, linkedId });
-    if (answer.recording !== null) await addCallRecording(tx, linkedId, answer.recording, answer.at);
+    ).execute({ agentId: answer.agentId, at: answer.at, waitMs: answer.waitMs, recording: answer.recording, linkedId });
+    if (answer.recording !== null) await addCallRecording(tx, linkedId, { name: answer.recording, startedAt: answer.at, agentId: answer.agentId, ticketId: answer.ticketId ?? null });
   });
+}
+
+/** A recording as it starts: who answered, and the ticket the call runs under (null: the call's own, found by its linkedId). */
+export interface NewCallRecording {
+  name: string;
+  startedAt: string;
+  agentId: number | null;
+  ticketId: number | null;
 }
 
 /**
  * Keeps a recording of the call among all of its recordings (an answer after the caller was put back
- * in line is recorded anew; the earlier one stays listed). Inside the caller's transaction; a name
- * already listed (the same answer written again) is left as it is.
+ * in line is recorded anew; the earlier one stays listed), with the agent who answered and the ticket
+ * it belongs to, so that the ticket lists it (ticket-recordings.ts). Inside the caller's transaction;
+ * a name already listed (the same answer written again) is left as it is.
  */
-export async function addCallRecording(db: Db, linkedId: string, name: string, startedAt: string): Promise<void> {
+export async function addCallRecording(db: Db, linkedId: string, recording: NewCallRecording): Promise<void> {
   const call = first(await db.select({ id: calls.id }).from(calls).where(eq(calls.linkedId, linkedId)).limit(1));
   if (!call) return;
-  await db.insert(callRecordings).values({ callId: call.id, name, startedAt }).onConflictDoNothing();
+  await db.insert(callRecordings).values({ callId: call.id, ...recording }).onConflictDoNothing();
 }
 
 /** Persists the call model's state (every transition). */
@@ -228,6 +244,7 @@ export async function completeImportedCall(
       .update(calls)
       .set({ outcome: end.outcome, agentId: end.agentId, answeredAt: end.answeredAt, endedAt: end.endedAt, waitMs: end.waitMs, recording: end.recording, state: 'ended', duringOutage: true })
       .where(eq(calls.linkedId, linkedId));
-    if (end.recording !== null) await addCallRecording(tx, linkedId, end.recording, end.answeredAt ?? end.endedAt);
+    // An imported call is an inbound call under its own ticket (found by its linkedId).
+    if (end.recording !== null) await addCallRecording(tx, linkedId, { name: end.recording, startedAt: end.answeredAt ?? end.endedAt, agentId: end.agentId, ticketId: null });
   });
 }

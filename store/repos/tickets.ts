@@ -130,8 +130,23 @@ export interface StatusChange {
   kind: string;
   note?: string;
   at: Date;
-  /** Other fields that change with the move (deadlines, dispatch time, evaluation). */
-  set?: Partial<Pick<TicketRow, 'dispatchDueAt' | 'dueAt' | 'dispatchedAt' | 'satisfaction' | 'supervisedAt'>>;
+  /** Other fields that change with the move (deadlines, dispatch time, evaluation; a redo's new round). */
+  set?: Partial<
+    Pick<
+      TicketRow,
+      | 'dispatchDueAt'
+      | 'dueAt'
+      | 'dispatchedAt'
+      | 'satisfaction'
+      | 'supervisedAt'
+      | 'extensions'
+      | 'deadlineFrom'
+      | 'dueOverride'
+      | 'dueReason'
+      | 'deadlineWatchLevel'
+      | 'deadlineWatchDueAt'
+    >
+  >;
 }
 
 /**
@@ -210,18 +225,50 @@ export interface TicketForm {
   knowledgeLinks?: { entryId: number; title: string }[] | null;
 }
 
+/** A form edit's line in the history: who changed which fields (their names, never their contents). */
+export interface FormEditLine {
+  actor: string;
+  /** The fields changed, in the form's words. */
+  fields: string[];
+}
+
+/** The history kind of a form edit after 登记完成. */
+export const FORM_EDIT_KIND = 'edited';
+const FORM_EDIT_PREFIX = '修改：';
+/** More than the form has fields: a run names each field once, so it never has more lines. */
+const FORM_EDIT_RUN_LIMIT = 32;
+
 /**
  * Saves what the agent has typed so far (the draft, saved as they type) with the deadlines it implies.
- * No history entry: drafts are saved often; 登记完成 (markTicketRegistered) is the entry.
+ * A draft writes no history (登记完成, markTicketRegistered, is its entry). An edit of a registered
+ * ticket (`edit`) writes a line naming the changed fields, in the same transaction. The desktop saves
+ * as the agent types and the history is append-only: within a run of one actor's edits with nothing
+ * between them, each field is named once (a pause in typing the same field adds no line).
  */
 export async function saveTicketForm(
   db: Db,
   ticketId: number,
   form: TicketForm & { dueAt?: string | null; dispatchDueAt?: string | null },
+  edit?: FormEditLine,
 ): Promise<TicketRow | undefined> {
-  return atomically(db, async (tx) =>
-    first(await tx.update(tickets).set({ ...form, updatedAt: nowIso(tx) }).where(eq(tickets.id, ticketId)).returning()),
-  );
+  return atomically(db, async (tx) => {
+    const at = nowIso(tx);
+    const saved = first(await tx.update(tickets).set({ ...form, updatedAt: at }).where(eq(tickets.id, ticketId)).returning());
+    if (saved && edit && edit.fields.length > 0) {
+      const named = new Set<string>();
+      // The run: the latest lines, back to the first that is not this actor's edit (a run names each field at most once).
+      const latest = await tx.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(desc(ticketEvents.id)).limit(FORM_EDIT_RUN_LIMIT);
+      for (const line of latest) {
+        if (line.kind !== FORM_EDIT_KIND || line.actor !== edit.actor || !line.note?.startsWith(FORM_EDIT_PREFIX)) break;
+        for (const field of line.note.slice(FORM_EDIT_PREFIX.length).split('、')) named.add(field);
+      }
+      const fields = edit.fields.filter((f) => !named.has(f));
+      if (fields.length > 0) {
+        await tx.insert(ticketEvents).values({ ticketId, at, actor: edit.actor, kind: FORM_EDIT_KIND, note: `${FORM_EDIT_PREFIX}${fields.join('、')}` });
+      }
+    }
+    return saved;
+  });
 }
 
 /** 登记完成: marks the ticket registered (once) and notes it in the history, atomically. */
@@ -326,25 +373,51 @@ function likeAny(columns: SQLiteColumn[], text: string): SQL {
 
 const OPEN = sql`${tickets.status} not in ('closed', 'callback', 'evaluated')`;
 
-/** Open tickets due before `iso` that the deadline watch has not marked yet. */
-export async function listUnmarkedTicketsDueBefore(db: Db, iso: string): Promise<TicketRow[]> {
+export type DeadlineWatchLevel = NonNullable<TicketRow['deadlineWatchLevel']>;
+
+/**
+ * The deadline watch has news of the ticket: it was not flagged for its current deadline yet, or only
+ * as due soon while the deadline has now passed. A flag for an earlier deadline (before an extension,
+ * a redo, a new deadline on re-dispatch) does not count.
+ */
+function watchHasNews(nowIso: string): SQL {
+  return sql`(${tickets.deadlineWatchDueAt} is distinct from ${tickets.dueAt} or (${tickets.deadlineWatchLevel} = 'due-soon' and ${tickets.dueAt} <= ${nowIso}))`;
+}
+
+/** Open tickets due before `horizon` (ISO) that the deadline watch has news of at `now` (ISO), soonest first. */
+export async function listTicketsToFlag(db: Db, now: string, horizon: string): Promise<TicketRow[]> {
   return db
     .select()
     .from(tickets)
-    .where(and(OPEN, sql`${tickets.dueAt} is not null and ${tickets.dueAt} < ${iso}`, sql`${tickets.supervisedAt} is null`))
+    .where(and(OPEN, sql`${tickets.dueAt} is not null and ${tickets.dueAt} < ${horizon}`, watchHasNews(now)))
     .orderBy(asc(tickets.dueAt));
 }
 
-/** The 督办 mark: once per ticket (a second run finds it marked and changes nothing). */
-export async function markTicketSupervised(db: Db, ticketId: number, note: string, at: Date): Promise<boolean> {
+/**
+ * The watch's flag (即将到期 or 已超期) for the deadline it saw, with its history line: once per level
+ * and deadline (a second run, or a deadline changed meanwhile, finds nothing to do and gets false).
+ * The ticket's latest 督办 is set to the moment too.
+ */
+export async function flagTicketDeadline(
+  db: Db,
+  flag: { ticketId: number; level: DeadlineWatchLevel; dueAt: string; note: string; at: Date },
+): Promise<boolean> {
   return atomically(db, async (tx) => {
-    const iso = at.toISOString();
+    const iso = flag.at.toISOString();
     const result = await tx
       .update(tickets)
-      .set({ supervisedAt: iso, updatedAt: iso })
-      .where(and(eq(tickets.id, ticketId), sql`${tickets.supervisedAt} is null`));
+      .set({ deadlineWatchLevel: flag.level, deadlineWatchDueAt: flag.dueAt, supervisedAt: iso, updatedAt: iso })
+      .where(
+        and(
+          eq(tickets.id, flag.ticketId),
+          eq(tickets.dueAt, flag.dueAt),
+          flag.level === 'overdue'
+            ? sql`(${tickets.deadlineWatchDueAt} is distinct from ${tickets.dueAt} or ${tickets.deadlineWatchLevel} = 'due-soon')`
+            : sql`${tickets.deadlineWatchDueAt} is distinct from ${tickets.dueAt}`,
+        ),
+      );
     if (changedRows(result) !== 1) return false;
-    await tx.insert(ticketEvents).values({ ticketId, at: iso, actor: 'system', kind: 'supervise-mark', note });
+    await tx.insert(ticketEvents).values({ ticketId: flag.ticketId, at: iso, actor: 'system', kind: 'supervise-mark', note: flag.note });
     return true;
   });
 }

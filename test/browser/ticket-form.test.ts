@@ -160,6 +160,12 @@ describe('the 12345 ticket on the agent desk', () => {
     await status('已直接答复办结');
     expect(await ticketOf(second.callId)).toMatchObject({ status: 'closed', disposition: 'answered', knowledgeLinks: [{ entryId: 42, title: '物业服务收费调整的程序' }] });
     await page.getByTestId('ticket-stage').filter({ hasText: '办结' }).waitFor();
+    // Closed: the form is the record now, and the page no longer offers to change it.
+    await page.locator('[data-testid=ticket-content]:disabled').waitFor();
+    expect(await page.getByTestId('ticket-category').isDisabled()).toBe(true);
+    await page.reload();
+    await page.getByTestId('ticket-form-status').filter({ hasText: '登记内容不能再修改' }).waitFor();
+    expect(await page.getByTestId('ticket-content').isDisabled()).toBe(true);
     await hangUp(second.callId);
   });
 

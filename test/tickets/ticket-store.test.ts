@@ -17,9 +17,9 @@ import {
   createTicketMatter,
   grantExtension,
   isSelectableMatter,
-  listUnmarkedTicketsDueBefore,
+  flagTicketDeadline,
+  listTicketsToFlag,
   markTicketRegistered,
-  markTicketSupervised,
   matterLineage,
   openTicketForCall,
   saveTicketForm,
@@ -86,7 +86,7 @@ describe('tickets on either database', () => {
     expect((await searchTickets(db, { callerNumber: '13900000002', viewerAgentId: 7, page: 1, pageSize: 10 })).total).toBe(1);
   });
 
-  it('a move, 登记完成, an extension and the 督办 mark each apply once', async () => {
+  it('a move, 登记完成, an extension and each of the deadline watch flags apply once', async () => {
     const { db } = await open();
     const { ticket } = await openTicketForCall(db, arrival('m.1'));
     const move = { ticketId: ticket.id, from: 'accepted', to: 'dispatched', actor: '1001', kind: 'dispatch', at: new Date('2026-06-10T03:00:00Z') } as const;
@@ -97,11 +97,43 @@ describe('tickets on either database', () => {
     const extension = { ticketId: ticket.id, expectedCount: 0, dueAt: '2026-06-20T10:00:00.000Z', actor: 'super', note: '延期' };
     expect(await grantExtension(db, extension)).toBe(true);
     expect(await grantExtension(db, extension)).toBe(false);
-    expect((await listUnmarkedTicketsDueBefore(db, '2026-06-21T00:00:00.000Z')).map((t) => t.id)).toEqual([ticket.id]);
-    expect(await markTicketSupervised(db, ticket.id, '即将到期', new Date('2026-06-19T00:00:00Z'))).toBe(true);
-    expect(await markTicketSupervised(db, ticket.id, '即将到期', new Date('2026-06-19T00:00:00Z'))).toBe(false);
-    expect(await listUnmarkedTicketsDueBefore(db, '2026-06-21T00:00:00.000Z')).toEqual([]);
-    expect((await ticketHistory(db, ticket.id)).map((e) => e.kind)).toEqual(['created', 'dispatch', 'registered', 'extended', 'supervise-mark']);
+    const due = '2026-06-20T10:00:00.000Z';
+    const dueSoon = { ticketId: ticket.id, level: 'due-soon', dueAt: due, note: '即将到期', at: new Date('2026-06-19T12:00:00Z') } as const;
+    expect((await listTicketsToFlag(db, '2026-06-19T12:00:00.000Z', '2026-06-20T12:00:00.000Z')).map((t) => t.id)).toEqual([ticket.id]);
+    expect(await flagTicketDeadline(db, dueSoon)).toBe(true);
+    expect(await flagTicketDeadline(db, dueSoon)).toBe(false);
+    expect(await listTicketsToFlag(db, '2026-06-19T12:00:00.000Z', '2026-06-20T12:00:00.000Z')).toEqual([]);
+    // Past the deadline: news again, once.
+    const overdue = { ...dueSoon, level: 'overdue', note: '已超期', at: new Date('2026-06-20T11:00:00Z') } as const;
+    expect((await listTicketsToFlag(db, '2026-06-20T11:00:00.000Z', '2026-06-21T11:00:00.000Z')).map((t) => t.id)).toEqual([ticket.id]);
+    expect(await flagTicketDeadline(db, overdue)).toBe(true);
+    expect(await flagTicketDeadline(db, overdue)).toBe(false);
+    expect(await flagTicketDeadline(db, dueSoon)).toBe(false);
+    expect(await listTicketsToFlag(db, '2026-06-20T11:00:00.000Z', '2026-06-21T11:00:00.000Z')).toEqual([]);
+    // A flag for a deadline the ticket no longer has is not written.
+    expect(await flagTicketDeadline(db, { ...overdue, dueAt: '2026-06-01T10:00:00.000Z' })).toBe(false);
+    expect(await findTicketByNumber(db, ticket.number)).toMatchObject({ deadlineWatchLevel: 'overdue', deadlineWatchDueAt: due, supervisedAt: '2026-06-20T11:00:00.000Z' });
+    // A second extension: a new deadline, news for the watch again.
+    expect(await grantExtension(db, { ...extension, expectedCount: 1, dueAt: '2026-06-27T10:00:00.000Z' })).toBe(true);
+    expect((await listTicketsToFlag(db, '2026-06-27T00:00:00.000Z', '2026-06-28T00:00:00.000Z')).map((t) => t.id)).toEqual([ticket.id]);
+    expect((await ticketHistory(db, ticket.id)).map((e) => e.kind)).toEqual(['created', 'dispatch', 'registered', 'extended', 'supervise-mark', 'supervise-mark', 'extended']);
+  });
+
+  it('an edit of a registered ticket names the fields changed, each once in a run of the same actor’s edits', async () => {
+    const { db } = await open();
+    const { ticket } = await openTicketForCall(db, arrival('e.1'));
+    await saveTicketForm(db, ticket.id, { content: '草稿' }, { actor: '1001', fields: ['诉求内容'] });
+    await saveTicketForm(db, ticket.id, { content: '草稿二', callerName: '王女士' }, { actor: '1001', fields: ['诉求内容', '来电人姓名'] });
+    await saveTicketForm(db, ticket.id, { content: '草稿三' }, { actor: '1001', fields: ['诉求内容'] });
+    await saveTicketForm(db, ticket.id, { content: '草稿四' }, { actor: 'admin', fields: ['诉求内容'] });
+    await saveTicketForm(db, ticket.id, { address: '民族路' });
+    expect((await ticketHistory(db, ticket.id)).map((e) => [e.kind, e.actor, e.note])).toEqual([
+      ['created', 'system', '来电受理'],
+      ['edited', '1001', '修改：诉求内容'],
+      ['edited', '1001', '修改：来电人姓名'],
+      ['edited', 'admin', '修改：诉求内容'],
+    ]);
+    expect(await findTicketByNumber(db, ticket.number)).toMatchObject({ content: '草稿四', callerName: '王女士', address: '民族路' });
   });
 
   it('history lines, the survey, deadlines and the recording land on the ticket; a caller lists newest first', async () => {

@@ -11,12 +11,23 @@
  *   category the 诉求类型 code;
  * - listens for `knowledge-linked`: `{ ticketNumber, entryId, title }` — the entry is shown under 关联知识
  *   and saved with the ticket, and offers 直接答复 with it.
+ *
+ * Under 通话录音 the ticket's recordings as the ticket was read (every conversation of its calls,
+ * callbacks included, oldest first: shared/recording-list.ts).
  */
 import { api, ApiError } from '../shared/api.js';
 import { dateTime, h, options, replace, toast } from '../shared/dom.js';
 import { CATEGORIES, DISPOSITIONS, ticketStatus, URGENCIES } from '../shared/labels.js';
+import { recordingTable, type TicketRecording } from '../shared/recording-list.js';
 import { MatterPicker, type MatterNode } from './matter-picker.js';
 import { TICKET_UPDATED_EVENT } from './ticket-rows.js';
+
+/** Statuses whose form the server no longer lets anyone change (routing/tickets/form-edits.ts), in its words. */
+const LOCKED_STATUSES: ReadonlyMap<string, string> = new Map([
+  ['closed', '已办结'],
+  ['callback', '回访中'],
+  ['evaluated', '已评价'],
+]);
 
 export const TICKET_CONTENT_EVENT = 'ticket-content';
 export const KNOWLEDGE_LINKED_EVENT = 'knowledge-linked';
@@ -121,6 +132,7 @@ export class TicketForm {
   private readonly dueReason = h('input', { name: 'dueReason', maxlength: 200, placeholder: '晚于规定时限时必填', 'data-testid': 'ticket-due-reason' });
   private readonly dueHint = h('span', { class: 'muted', 'data-testid': 'ticket-due-hint' });
   private readonly linkList = h('ul', { class: 'ticket-links', 'data-testid': 'ticket-links' });
+  private readonly recordingBox = h('div', { 'data-testid': 'ticket-recordings' });
   /** Saves the draft at once (also the desk's Ctrl+S, which presses it). */
   private readonly saveButton = h('button', { type: 'submit', 'data-testid': 'ticket-save' }, '保存');
   private readonly registerButton = h('button', { type: 'submit', class: 'primary', 'data-testid': 'ticket-register' }, '登记完成');
@@ -171,6 +183,7 @@ export class TicketForm {
         h('div', { class: 'row' }, h('label', null, h('span', null, '办理时限 ', this.dueRule), this.due, this.dueHint), field('延长理由', this.dueReason, '延长理由')),
       ),
       h('fieldset', null, h('legend', null, '关联知识'), this.linkList),
+      h('fieldset', null, h('legend', null, '通话录音'), this.recordingBox),
       this.missingList,
       h('div', { class: 'actions' }, this.saveButton, this.registerButton, this.dispatchButton, this.answerButton),
       this.status,
@@ -205,6 +218,7 @@ export class TicketForm {
     this.title.textContent = ticketNumber ? `工单编号 ${ticketNumber}` : '';
     this.stage.textContent = '';
     this.fill(null);
+    replace(this.recordingBox);
     this.showMissing([]);
     this.setEnabled(false);
     this.say(ticketNumber ? '正在读取工单…' : '来电振铃后在此登记工单。');
@@ -230,17 +244,23 @@ export class TicketForm {
 
   private async load(ticketNumber: string, generation: number): Promise<void> {
     try {
-      const [opts, { ticket }] = await Promise.all([this.options(), api<{ ticket: Ticket }>('GET', `/api/v1/tickets/${ticketNumber}`, { token: this.token() })]);
+      const [opts, { ticket, recordings }] = await Promise.all([
+        this.options(),
+        api<{ ticket: Ticket; recordings: TicketRecording[] }>('GET', `/api/v1/tickets/${ticketNumber}`, { token: this.token() }),
+      ]);
       if (generation !== this.generation) return;
       this.matter.setNodes(opts.matters);
       replace(this.unit, ...options([['', '请选择'], ...opts.units.map((u): [string, string] => [String(u.id), u.name])]));
       replace(this.district, ...options([['', opts.city ? `请选择（${opts.city.name}）` : '未设定本市'], ...(opts.city?.districts ?? []).map((d): [string, string] => [d.code, d.name])]));
       this.ticket = ticket;
       this.fill(ticket);
+      replace(this.recordingBox, recordingTable(recordings));
       this.setEnabled(true);
       // A draft read back (after a reload or reconnect) is news to the other panels too.
       if (ticket.content || ticket.matterId) this.announce(ticketNumber);
-      this.say(ticket.registeredAt ? `已登记完成 ${dateTime(ticket.registeredAt)}` : '通话中登记，输入即自动保存草稿。', ticket.registeredAt ? 'ok' : 'muted');
+      const locked = LOCKED_STATUSES.get(ticket.status);
+      if (locked) this.say(`工单${locked}，登记内容不能再修改。`);
+      else this.say(ticket.registeredAt ? `已登记完成 ${dateTime(ticket.registeredAt)}` : '通话中登记，输入即自动保存草稿。', ticket.registeredAt ? 'ok' : 'muted');
     } catch (error) {
       if (generation !== this.generation) return;
       // Not yet the agent's ticket (still ringing): try again once the call is answered.
@@ -324,6 +344,14 @@ export class TicketForm {
   }
 
   private updateButtons(): void {
+    const status = this.ticket?.status;
+    if (status && LOCKED_STATUSES.has(status)) {
+      // 办结 and after: the form is the record of what was done, and the server refuses changes to it.
+      for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement>('input, select, textarea, button')) {
+        control.disabled = true;
+      }
+      return;
+    }
     const registered = Boolean(this.ticket?.registeredAt);
     const open = this.ticket?.status === 'accepted' || this.ticket?.status === 'returned';
     this.saveButton.disabled = !this.ticket;

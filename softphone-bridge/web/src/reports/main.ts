@@ -3,8 +3,9 @@
  * (definitions in softphone-bridge/reports/kpis.ts) in total or per hotline, skill or agent, over the
  * whole range, per day or per half hour (staffing) — the GB/T 33358 figures against their targets
  * first, then charts, then the table with a 合计 row, and the same figures as a CSV download (Chinese
- * headers, or the English keys). A figure with no data shows "—". Supervisors and admins; a login
- * made on the wallboard in this tab is used as it is.
+ * headers, or the English keys). A figure with no data shows "—". Below, 每周热点 and 工单录音 (a
+ * ticket's every recording, for quality inspection). Supervisors and admins; a login made on the
+ * wallboard in this tab is used as it is.
  */
 import type { KpiGrouping, KpiInterval, KpiReport, KpiRow } from '../../../reports/kpi-row.js';
 import { api, ApiError, listOf } from '../shared/api.js';
@@ -15,6 +16,7 @@ import { GROUPINGS, INTERVALS, periodLabel } from './format.js';
 import { COLUMN_GROUPS, reportTable, type ColumnGroup } from './report-table.js';
 import { targetFigures } from './target-card.js';
 import { HotTopicsPanel } from './hot-topics-panel.js';
+import { TicketRecordingsPanel } from './ticket-recordings-panel.js';
 
 const SESSION_KEY = 'cti.reports.session';
 /** The wallboard's login (wallboard/main.ts), good here too. */
@@ -110,7 +112,8 @@ function startPage(): void {
     status,
   );
   const hotTopics = new HotTopicsPanel(() => session?.token ?? '');
-  replace(app, h('div', { class: 'board' }, controls, errorBox, ...cards, hotTopics.element));
+  const recordings = new TicketRecordingsPanel(() => session?.token ?? '');
+  replace(app, h('div', { class: 'board' }, controls, errorBox, ...cards, hotTopics.element, recordings.element));
   namesReady = loadNames(s.token);
   void load();
   void hotTopics.load();
