@@ -38,8 +38,20 @@ export interface IvrRun {
   steps: IvrStep[];
 }
 
-export async function runIvr(startMenu: string, context: ActionContext, fallback: IvrOutcome): Promise<IvrRun> {
+export interface IvrRunOptions {
+  /**
+   * Told of each choice as the caller makes it, so whoever runs the walk knows the path so far even
+   * when the walk never returns (the caller hangs up in a menu: `CallerHungUp`).
+   */
+  onStep?: (step: IvrStep) => void;
+}
+
+export async function runIvr(startMenu: string, context: ActionContext, fallback: IvrOutcome, options: IvrRunOptions = {}): Promise<IvrRun> {
   const steps: IvrStep[] = [];
+  const record = (step: IvrStep) => {
+    steps.push(step);
+    options.onStep?.(step);
+  };
   let code = startMenu;
   let failures = 0;
   for (let step = 0; step < MAX_STEPS; step++) {
@@ -53,14 +65,14 @@ export async function runIvr(startMenu: string, context: ActionContext, fallback
     });
     const action = digit ? menu.options[digit] : undefined;
     if (!action) {
-      steps.push({ menu: code, digit: digit || null, action: digit ? 'invalid' : 'timeout' });
+      record({ menu: code, digit: digit || null, action: digit ? 'invalid' : 'timeout' });
       failures += 1;
       if (failures <= menu.retries) continue;
       const result = await handlerFor(menu.onFailure)(context);
       if (result.next === 'exit') return { outcome: result.outcome, steps };
       return { outcome: fallback, steps };
     }
-    steps.push({ menu: code, digit, action: action.type });
+    record({ menu: code, digit, action: action.type });
     const result = await handlerFor(action)(context);
     if (result.next === 'exit') return { outcome: result.outcome, steps };
     failures = 0;

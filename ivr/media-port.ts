@@ -26,11 +26,17 @@ export interface CollectResult {
 export interface MediaPort {
   /**
    * Plays the prompts in order. A key pressed meanwhile (or already waiting) stops it; keys are never
-   * lost: they wait, in order, for the next `collect`.
+   * lost: they wait, in order, for the next `collect` (until `discardKeys`).
    */
   play(prompts: string[]): Promise<PlayResult>;
   /** Reads keys, starting with any already pressed. */
   collect(options: CollectOptions): Promise<CollectResult>;
+  /**
+   * Forgets the keys pressed so far and not yet read. Type-ahead is for the prompts of one walk
+   * through the menus; a new question (the post-call survey) or the end of the IVR starts clean, so a
+   * key meant for something earlier never answers it or skips its prompt.
+   */
+  discardKeys(): void;
 }
 
 /** Thrown by a port when the caller hangs up: the walk stops wherever it is. */

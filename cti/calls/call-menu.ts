@@ -3,7 +3,7 @@
  * the menus as they are in the store now (an admin's change applies to the next caller). A menu that
  * is missing or invalid sends the caller to the queue rather than leave them in silence.
  */
-import { runIvr, type IvrOutcome, type IvrStep } from '../../ivr/interpreter.js';
+import { runIvr, type IvrOutcome, type IvrRunOptions, type IvrStep } from '../../ivr/interpreter.js';
 import type { MediaPort } from '../../ivr/media-port.js';
 import { validateMenus } from '../../ivr/validate-menus.js';
 import { findMenu, findTicketByNumber, listMenus, type Db } from '../../store/index.js';
@@ -20,7 +20,7 @@ export async function loadMenus(
   menuId: number,
   log: Logger,
   callId: string,
-): Promise<{ start: string; run: (port: MediaPort, callerNumber: string, defaultSkill: string) => Promise<MenuResult> } | null> {
+): Promise<{ start: string; run: (port: MediaPort, callerNumber: string, defaultSkill: string, options?: IvrRunOptions) => Promise<MenuResult> } | null> {
   const start = await findMenu(db, menuId);
   const checked = validateMenus((await listMenus(db)).map((m) => m.definition));
   if (!start || !checked.ok) {
@@ -31,8 +31,9 @@ export async function loadMenus(
   const startCode = (start.definition as { code: string }).code;
   return {
     start: startCode,
-    run: async (port, callerNumber, defaultSkill) => {
-      const result = await runIvr(startCode, { port, menus, callerNumber, lookupTicket: (number) => findTicketByNumber(db, number) }, { kind: 'queue', skill: defaultSkill });
+    run: async (port, callerNumber, defaultSkill, options) => {
+      const context = { port, menus, callerNumber, lookupTicket: (number: string) => findTicketByNumber(db, number) };
+      const result = await runIvr(startCode, context, { kind: 'queue', skill: defaultSkill }, options);
       return { outcome: result.outcome, steps: result.steps };
     },
   };

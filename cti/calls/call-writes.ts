@@ -17,12 +17,14 @@
  * retry). `drain` does not wait for those retries: the call goes on meanwhile.
  *
  * Writes queued within one `together` call go in one transaction (one commit), as the call's
- * transition and its place in line, or its last transition, its end and its missed-call entry. A write
- * that only sets some columns of the call row is left out of its batch when a later write of the same
- * batch sets them all (the transition to `queued` is written by the place in line, which sets the
- * state too; the last one by the end): the row ends the same, one statement fewer.
+ * transition and its place in line, or its last transition, its end, its missed-call entry and the IVR
+ * path of a caller who hung up in the menus. A write that only sets some columns of the call row is
+ * left out of its batch when a later write of the same batch sets them all (the transition to
+ * `queued` is written by the place in line, which sets the state too; the last one by the end): the
+ * row ends the same, one statement fewer.
  */
-import { endCall, progressWrite, setCallQueued, setCallState, type Db } from '../../store/index.js';
+import type { IvrStep } from '../../ivr/interpreter.js';
+import { endCall, progressWrite, setCallIvrSteps, setCallQueued, setCallState, type Db } from '../../store/index.js';
 import { RetriedTurns } from '../events/retried-turns.js';
 import type { Logger } from '../logging.js';
 
@@ -30,7 +32,7 @@ import type { Logger } from '../logging.js';
 export type CallWrite = (tx: Db) => Promise<unknown>;
 
 /** Columns of the call row a write sets (`end`: the end time, outcome and cause). */
-export type CallColumn = 'state' | 'skill' | 'queuedAt' | 'end';
+export type CallColumn = 'state' | 'skill' | 'queuedAt' | 'end' | 'ivrSteps';
 
 export interface WriteColumns {
   /** The call row's columns the write sets. */
@@ -87,6 +89,15 @@ export class CallWrites {
   /** The caller's place in line: state `queued`, in `skill`'s queue since `queuedAt`. */
   queued(callId: string, skill: string, queuedAt: string): void {
     this.write(callId, 'queued', (tx) => setCallQueued(tx, callId, skill, queuedAt), { sets: ['state', 'skill', 'queuedAt'], only: true });
+  }
+
+  /**
+   * The caller's path through the IVR menus (what the screen-pop and the reports read): written as the
+   * caller leaves the IVR, or with the call's end when they hang up in it (one commit with the end).
+   */
+  ivrSteps(callId: string, steps: readonly IvrStep[]): void {
+    const path = [...steps];
+    this.write(callId, 'ivr steps', (tx) => setCallIvrSteps(tx, callId, path), { sets: ['ivrSteps'] });
   }
 
   /** The call's end (state `ended`) and, for a caller not served, the missed-call entry (`endCall`). */

@@ -1,7 +1,9 @@
 /**
  * The post-call satisfaction survey (好差评): when the agent hangs up first, the caller hears the
  * survey prompt and rates the service with one key — 1 satisfied, 2 basically satisfied, 3
- * dissatisfied; silence (or hanging up) is "no answer". The result goes on the ticket.
+ * dissatisfied; silence (or hanging up) is "no answer". The result goes on the ticket. Only keys
+ * pressed once the question starts count (a key during the question stops it and is the rating): one
+ * pressed earlier in the call — in the queue, while talking — neither skips the question nor rates.
  */
 import { CallerHungUp, type MediaPort } from '../../ivr/media-port.js';
 import { PROMPTS } from '../../ivr/prompts.js';
@@ -22,6 +24,7 @@ export async function runPostCallSurvey(deps: { port: MediaPort; db: Db; log: Lo
   let result: SurveyResult = 'no-answer';
   let asked = false;
   try {
+    port.discardKeys();
     await port.play([PROMPTS.survey]);
     const { digits } = await port.collect({ maxDigits: 1, firstDigitTimeoutMs: SURVEY_TIMEOUT_MS, interDigitTimeoutMs: SURVEY_TIMEOUT_MS });
     result = SURVEY_KEYS[digits] ?? 'no-answer';

@@ -1,8 +1,11 @@
 /**
  * The IVR's media port over ARI for one caller channel: prompts are ARI playbacks (`sound:<prompt>` in
  * Mandarin), digits are `ChannelDtmfReceived` events. Digits are buffered from the moment the port
- * exists, so a key pressed between two prompts is never lost; a key during a prompt stops it
- * (barge-in). When the caller hangs up every pending operation rejects with `CallerHungUp`.
+ * exists, so a key pressed between two prompts is never lost (type-ahead through the menus); a key
+ * during a prompt stops it (barge-in). The port lives as long as the call, so the call drops the
+ * buffer (`discardKeys`) where a walk ends and a new question starts: otherwise a key pressed in the
+ * queue or while talking would skip the survey's question and be taken as its answer. When the
+ * caller hangs up every pending operation rejects with `CallerHungUp`.
  */
 import { randomUUID } from 'node:crypto';
 import { CallerHungUp, type CollectOptions, type CollectResult, type MediaPort, type PlayResult } from '../../ivr/media-port.js';
@@ -99,6 +102,10 @@ export class AriMediaPort implements MediaPort {
       if (!got) return { digits: typed, reason: 'timeout' };
       typed += this.digits.shift() ?? '';
     }
+  }
+
+  discardKeys(): void {
+    this.digits.length = 0;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../ivr/actions/action.js';
 import { runIvr } from '../../ivr/interpreter.js';
-import type { CollectOptions, CollectResult, MediaPort, PlayResult } from '../../ivr/media-port.js';
+import { CallerHungUp, type CollectOptions, type CollectResult, type MediaPort, type PlayResult } from '../../ivr/media-port.js';
 import type { IvrMenu } from '../../ivr/menu-schema.js';
 import { validateMenus } from '../../ivr/validate-menus.js';
 
@@ -24,6 +24,10 @@ class ScriptedCaller implements MediaPort {
       this.buffered += next.slice(1);
     }
     return Promise.resolve({ interrupted: this.buffered.length > 0 });
+  }
+
+  discardKeys(): void {
+    this.buffered = '';
   }
 
   collect(options: CollectOptions): Promise<CollectResult> {
@@ -108,6 +112,23 @@ describe('IVR walk', () => {
     const run = await runIvr('main', context(caller), fallback);
     expect(run.outcome).toEqual({ kind: 'queue', skill: 'general' });
     expect(run.steps.map((s) => s.action)).toEqual(['timeout', 'timeout', 'timeout']);
+  });
+
+  it('tells each choice as it is made, so the path is known when the caller hangs up in a menu', async () => {
+    const caller = new ScriptedCaller(['2', '7']);
+    const told: unknown[] = [];
+    // The caller hangs up during the invalid-key prompt of the sub-menu: the port throws, as the ARI port does.
+    const hangsUp: MediaPort = {
+      play: (prompts) => (caller.heard.length < 2 ? caller.play(prompts) : Promise.reject(new CallerHungUp())),
+      collect: (options) => caller.collect(options),
+      discardKeys: () => caller.discardKeys(),
+    };
+    const walk = runIvr('main', { ...context(caller), port: hangsUp }, fallback, { onStep: (step) => told.push(step) });
+    await expect(walk).rejects.toBeInstanceOf(CallerHungUp);
+    expect(told).toEqual([
+      { menu: 'main', digit: '2', action: 'menu' },
+      { menu: 'enterprise', digit: '7', action: 'invalid' },
+    ]);
   });
 
   it('walks into a sub-menu, hears information, and queues to its skill', async () => {
