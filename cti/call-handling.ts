@@ -274,7 +274,6 @@ export function startCallHandling(deps: {
     skillId: null,
     // Someone the centre already kept waiting goes ahead of new callers.
     priority: 1,
-    subcentre: null,
     repeatCaller: false,
   });
 

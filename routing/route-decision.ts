@@ -31,8 +31,6 @@ export type RouteDecision =
       menuId: number | null;
       skillId: number | null;
       priority: number;
-      /** `subcentre`: where specialised questions are transferred, and how. */
-      subcentre: { dial: string; mode: 'blind' | 'three-way' } | null;
       /** Over the repeat-call limit: hears a warning first. */
       repeatCaller: boolean;
     };
@@ -61,10 +59,6 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
     menuId: route?.menuId ?? null,
     skillId: route?.skillId ?? null,
     priority: route?.priority ?? 0,
-    subcentre:
-      route?.mode === 'subcentre' && route.subcentreDial
-        ? { dial: route.subcentreDial, mode: route.transferMode ?? 'blind' }
-        : null,
     repeatCaller,
   };
 }

@@ -62,6 +62,12 @@ export class AgentRegistry {
   private readonly changeListeners = new Set<() => void>();
   /** The ticket of a live call, for the wrap-up's registration check (wired by call handling). */
   private ticketOfCall: (callId: string) => number | null = () => null;
+  /**
+   * Stops the ring of `callId` on the agent's phone for an agent who logged out (wired by the call
+   * layer, which this registry must not import): true once the ring is withdrawn, false when there is
+   * none to stop (the phone was picked up already, or nothing is known of the ring).
+   */
+  private withdrawRing: (agentId: number, callId: string) => boolean = () => false;
 
   constructor(
     private readonly db: Db,
@@ -135,6 +141,11 @@ export class AgentRegistry {
 
   setTicketLookup(lookup: (callId: string) => number | null): void {
     this.ticketOfCall = lookup;
+  }
+
+  /** The call layer's way to stop a ring (see `withdrawRing`): 退出登录 during a ring withdraws it. */
+  setRingWithdrawal(withdraw: (agentId: number, callId: string) => boolean): void {
+    this.withdrawRing = withdraw;
   }
 
   /** Called when something that may free an agent happens (the queue re-runs the ACD). */
@@ -227,9 +238,12 @@ export class AgentRegistry {
 
   /**
    * 退出登录: the agent is signed out of their phone (offline, the phone free for someone else) once no
-   * desktop of theirs is open — at once when idle, not ready or in wrap-up; an agent whose phone rings
-   * or who is on a call keeps it, and is signed out when the ring or the call is over. Nothing while
-   * another desktop of theirs is still open (that one keeps them signed in).
+   * desktop of theirs is open — at once when idle, not ready or in wrap-up. A ring is withdrawn at once
+   * (the caller goes on to the next agent rather than wait out the ring for someone who left, and the
+   * handset cannot be picked up into a call with no desktop); an agent on a call keeps it (nobody takes
+   * the phone from a citizen mid-sentence) and is signed out when it is over. Nothing while another
+   * desktop of theirs is still open (that one keeps them signed in). Only an explicit logout does
+   * this: a desktop that merely went away keeps its ring (`desktopConnected`).
    */
   signOff(agentId: number): void {
     const agent = this.agents.get(agentId);
@@ -238,9 +252,13 @@ export class AgentRegistry {
     this.leaveIfDue(agent);
   }
 
-  /** Signs out an agent who logged out, once neither a ring nor a call holds them. */
+  /**
+   * Signs out an agent who logged out, once no call holds them: a ring is withdrawn first; one that
+   * cannot be (picked up at that very moment) holds them like a call until it is over.
+   */
   private leaveIfDue(agent: AgentInfo): void {
-    if (!this.leaving.has(agent.agentId) || agent.desktops > 0 || agent.state === 'ringing' || agent.state === 'on_call') return;
+    if (!this.leaving.has(agent.agentId) || agent.desktops > 0 || agent.state === 'on_call') return;
+    if (agent.state === 'ringing' && (agent.callId === null || !this.withdrawRing(agent.agentId, agent.callId))) return;
     this.leaving.delete(agent.agentId);
     if (agent.state === 'offline' || !this.apply(agent, 'logout', null)) return;
     this.log.info({ agentId: agent.agentId, endpoint: agent.endpoint }, 'agent logged out; signed out of their phone');
@@ -262,6 +280,8 @@ export class AgentRegistry {
   logout(agentId: number): void {
     const agent = this.require(agentId);
     if (agent.state === 'offline') return;
+    // A ring goes with the agent (one picked up at this very moment is a call: refused like one).
+    if (agent.state === 'ringing' && (agent.callId === null || !this.withdrawRing(agentId, agent.callId))) throw new AgentError('通话中不能签出');
     if (!this.apply(agent, 'logout', null)) throw new AgentError('通话中不能签出');
     this.leaving.delete(agentId);
     agent.endpoint = null;

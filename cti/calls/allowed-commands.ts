@@ -36,7 +36,10 @@ export interface CallSituation {
   state: CallState;
   /** The agent is the call's party (answered it), not just being rung for it. */
   own: boolean;
-  /** The agent's phone is ringing for this call now (a queue offer they can refuse). */
+  /**
+   * The agent's phone is ringing for this call now, theirs to refuse (拒接): a queue offer, or a
+   * colleague's transfer or three-way call to them.
+   */
   offeredToMe: boolean;
   flow: FlowStage | null;
   /** The agent's microphone is muted on this call. */
@@ -76,7 +79,7 @@ export function refusalOf(type: CommandType, s: CommandSituation): string | null
 
 function callRefusal(type: Exclude<CommandType, `agent.${string}` | 'call.dial'>, c: CallSituation | null): string | null {
   if (!c) return '当前没有通话';
-  if (type === 'call.hangup' && c.offeredToMe && c.state === 'offered') return null; // 拒接
+  if (type === 'call.hangup' && c.offeredToMe) return null; // 拒接
   if (c.dialling) return type === 'call.hangup' ? null : '对方尚未接听';
   if (!c.own) return c.offeredToMe ? '来电尚未接听，请在话机上接听' : '不能操作其他坐席的通话';
   const state = callStateLabel(c.state);

@@ -5,7 +5,8 @@
  *
  *   ringing ──answered──▶ talking ──complete──▶ completed
  *      │                     │
- *      ├─declined/cancel─────┴─cancel──▶ cancelled   (agent back with the caller)
+ *      ├─declined/cancel─────┴─cancel──▶ cancelled   (agent back with the caller; declined: the
+ *      │                                               target did not answer, refused (拒接) or logged out)
  *      ├─call ended────────────────────▶ abandoned   (consult leg hung up at once, target released)
  *      └─agent hung up──▶ (wait for answer) ──▶ completed, or requeued (the caller goes back to the queue)
  *
@@ -18,8 +19,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { popOnRing } from './blind-transfer.js';
-import { afterUnansweredRing, releaseFromCall, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { TargetRing } from './target-ring.js';
 import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
@@ -38,7 +38,7 @@ const TRANSITIONS: Record<AttendedState, Partial<Record<AttendedTrigger, Attende
 export class AttendedTransfer implements CallFlow {
   readonly kind = 'attended';
   private readonly machine: FlowMachine<AttendedState, AttendedTrigger>;
-  private readonly leg: RingingLeg;
+  private readonly ring: TargetRing;
   private consultBridge: string | null = null;
   private agentGone = false;
   private readonly unlisten: (() => void)[] = [];
@@ -63,9 +63,7 @@ export class AttendedTransfer implements CallFlow {
     this.note(`咨询 ${target.label}`);
     call.publish({ type: 'call.consulting', agentId, target: target.label });
     alertIfEmergency(ctx, call.callId, agentId, target);
-    if (target.agentId !== null) ctx.agents.transition(target.agentId, 'offer', call.callId);
-    this.leg = ringLeg(ctx, call.summary, target.dial, 'consult');
-    popOnRing(call, this.leg, target.agentId);
+    this.ring = new TargetRing(ctx, call, target);
     this.guard(this.start(), 'set-up');
   }
 
@@ -81,7 +79,12 @@ export class AttendedTransfer implements CallFlow {
 
   /** The consulted party's leg (DTMF to a department's menu goes there). */
   get partyLegId(): string {
-    return this.leg.legId;
+    return this.ring.legId;
+  }
+
+  /** The consulted party's ring while it rings (a colleague may refuse it). */
+  get ringing(): TargetRing | null {
+    return this.current === 'ringing' ? this.ring : null;
   }
 
   get current(): AttendedState {
@@ -96,10 +99,10 @@ export class AttendedTransfer implements CallFlow {
     // The caller waits with music, apart from everyone; then the agent leaves the call's bridge.
     await this.call.callerHold.hold();
     if (this.call.bridgeId) await this.ctx.ari.removeFromBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
-    const outcome = await this.leg.outcome;
+    const outcome = await this.ring.outcome;
     if (this.current !== 'ringing') {
       // Stopped meanwhile; a leg that answered at that very moment is not wanted any more.
-      if (outcome === 'answered') await this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
+      if (outcome === 'answered') await this.ctx.ari.hangup(this.ring.legId).catch(() => undefined);
       return;
     }
     if (outcome === 'answered') {
@@ -109,15 +112,16 @@ export class AttendedTransfer implements CallFlow {
         return;
       }
       this.machine.move('answered', `${this.target.label} 接听`);
-      this.unlisten.push(this.ctx.router.listen(this.leg.legId, (e) => this.onTargetLeg(e)));
+      this.unlisten.push(this.ctx.router.listen(this.ring.legId, (e) => this.onTargetLeg(e)));
       const bridge = await this.ctx.ari.createBridge('mixing', `consult-${this.call.callId}`, { near: this.agentLeg });
       this.consultBridge = bridge.id;
-      await this.ctx.ari.addToBridge(bridge.id, [this.agentLeg, this.leg.legId]);
+      await this.ctx.ari.addToBridge(bridge.id, [this.agentLeg, this.ring.legId]);
       this.call.publish({ type: 'call.consult.answered', agentId: this.agentId, target: this.target.label });
       return;
     }
-    if (this.target.agentId !== null) afterUnansweredRing(this.ctx.agents, this.target.agentId, this.leg.failure);
-    if (this.agentGone) await this.requeue(`${this.target.label} ${ringFailureText(this.leg.failure)}，坐席已离开，来电人回到队列`);
+    // Not answered, or refused by the colleague (拒接, 退出登录): the same for the caller.
+    this.ring.afterUnanswered();
+    if (this.agentGone) await this.requeue(`${this.target.label} ${this.ring.whyText}，坐席已离开，来电人回到队列`);
     else await this.backToCaller('declined');
   }
 
@@ -146,7 +150,7 @@ export class AttendedTransfer implements CallFlow {
     this.machine.move('complete', agentHungUp ? `坐席在咨询中挂机，来电转给 ${this.target.label}` : `咨询转接完成: ${this.target.label}`);
     // From here the target's leg is the caller's party: either hanging up ends the call.
     this.call.fire('consult-complete');
-    this.call.attachParty(this.leg.legId, this.target.agentId);
+    this.call.attachParty(this.ring.legId, this.target.agentId);
     // A colleague has the call now: the ticket is theirs before their desktop hears of it.
     const handed = this.target.agentId === null ? null : this.call.handTicketTo(this.target.agentId);
     if (this.target.agentId === null) this.call.transferredTo = this.target.label;
@@ -155,10 +159,10 @@ export class AttendedTransfer implements CallFlow {
       this.ctx.agents.transition(this.agentId, 'call-end', null);
     }
     this.settle();
-    if (this.consultBridge) await this.ctx.ari.removeFromBridge(this.consultBridge, [this.leg.legId]).catch(() => undefined);
+    if (this.consultBridge) await this.ctx.ari.removeFromBridge(this.consultBridge, [this.ring.legId]).catch(() => undefined);
     await this.cleanup();
     await this.ctx.ari.hangup(this.agentLeg).catch(() => undefined);
-    if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.leg.legId]);
+    if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.ring.legId]);
     await this.call.callerHold.release();
     if (this.target.agentId !== null) {
       await handed;
@@ -194,8 +198,9 @@ export class AttendedTransfer implements CallFlow {
   /** Back to the caller: the consult leg is dropped and the agent rejoins the call. */
   private async backToCaller(trigger: 'cancel' | 'declined'): Promise<void> {
     if (!this.live) throw new CallControlError('转接已结束');
-    // Declined: the target's ring failed (say why), or they hung up after talking.
-    const why = this.current === 'talking' ? '已挂机' : ringFailureText(this.leg.failure);
+    // Declined: the target's ring failed or was refused (say why), or they hung up after talking.
+    const refused = this.current === 'ringing' ? this.ring.refusedBy : null;
+    const why = this.current === 'talking' ? '已挂机' : this.ring.whyText;
     this.machine.move(trigger, trigger === 'declined' ? `${this.target.label} ${why}，回到来电人` : '坐席取消咨询转接');
     this.dropTarget();
     this.call.fire('consult-cancel');
@@ -205,25 +210,24 @@ export class AttendedTransfer implements CallFlow {
     if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
     // Back to the caller (the call is connected again, even if it was on hold before the consultation).
     await this.call.callerHold.release();
-    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label });
+    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, ...(refused ? { reason: refused } : {}) });
   }
 
   /** The agent left and the target cannot take the caller: back in line, never alone on hold. */
   private async requeue(note: string): Promise<void> {
+    const refused = this.ring.refusedBy;
     this.machine.move('requeue', note);
     this.dropTarget();
     this.call.fire('consult-cancel');
     this.settle();
     await this.cleanup();
-    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true });
+    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true, ...(refused ? { reason: refused } : {}) });
     await this.call.requeue(null);
   }
 
   /** Hangs up the consult leg now; a target agent still ringing goes back to ready, one talking wraps up. */
   private dropTarget(): void {
-    this.leg.cancel();
-    this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
+    this.ring.cancel();
   }
 
   /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */

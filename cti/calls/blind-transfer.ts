@@ -7,7 +7,8 @@
  *
  *   starting ──ring──▶ ringing ──answered──────▶ answered      (the target has the caller)
  *      │                  ├──not-answered/error─▶ not-answered (caller back to the queue; a target
- *      │                  │                                     agent who missed goes not ready)
+ *      │                  │                                     agent who missed goes not ready, one
+ *      │                  │                                     who refused (拒接) ready)
  *      │                  └──call ended────────▶ abandoned     (ring hung up, target agent ready)
  *      └──queue──▶ requeued                                    (a skill target: back in line)
  *
@@ -19,7 +20,7 @@ import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { afterUnansweredRing, releaseFromCall, ringFailureText, ringLeg, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { TargetRing } from './target-ring.js';
 import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
@@ -38,7 +39,7 @@ const TRANSITIONS: Record<BlindState, Partial<Record<BlindTrigger, BlindState>>>
 export class BlindTransfer implements CallFlow {
   readonly kind = 'blind';
   private readonly machine: FlowMachine<BlindState, BlindTrigger>;
-  private leg: RingingLeg | null = null;
+  private ring: TargetRing | null = null;
   private readonly unregister: () => void;
   private settled = false;
 
@@ -61,6 +62,11 @@ export class BlindTransfer implements CallFlow {
 
   get current(): BlindState {
     return this.machine.current;
+  }
+
+  /** The target's ring while it rings (a colleague may refuse it). */
+  get ringing(): TargetRing | null {
+    return this.current === 'ringing' ? this.ring : null;
   }
 
   /** Runs the transfer to its end (answered, not answered, requeued or abandoned). Never throws. */
@@ -92,10 +98,8 @@ export class BlindTransfer implements CallFlow {
     }
     const target = this.target;
     this.machine.move('ring', `${target.label} 振铃`);
-    if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'offer', this.call.callId);
-    const leg = ringLeg(this.ctx, this.call.summary, target.dial, 'consult');
-    this.leg = leg;
-    popOnRing(this.call, leg, target.agentId);
+    const ring = new TargetRing(this.ctx, this.call, target);
+    this.ring = ring;
     // The caller waits with music and leaves the bridge before the agent's leg goes. The agent is
     // released already: their leg goes even when that step fails (the caller is then requeued).
     try {
@@ -104,19 +108,19 @@ export class BlindTransfer implements CallFlow {
       if (oldLeg) await this.ctx.ari.hangup(oldLeg).catch(() => undefined);
     }
 
-    const outcome = await leg.outcome;
+    const outcome = await ring.outcome;
     if (this.current !== 'ringing') return; // cancelled meanwhile: cancel() did the rest
     if (outcome === 'answered') {
       this.machine.move('answered', `${target.label} 接听`);
       if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'answer', this.call.callId);
       // From here the target's leg is the caller's party: either hanging up ends the call.
-      this.call.attachParty(leg.legId, target.agentId);
+      this.call.attachParty(ring.legId, target.agentId);
       // A colleague has the call now: the ticket is theirs before their desktop hears of it.
       const handed = target.agentId === null ? null : this.call.handTicketTo(target.agentId);
       this.call.fire('transfer-answered');
       if (target.agentId === null) this.call.transferredTo = target.label;
       this.settle();
-      if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
+      if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [ring.legId]);
       await this.call.callerHold.release();
       if (target.agentId !== null) {
         await handed;
@@ -124,9 +128,10 @@ export class BlindTransfer implements CallFlow {
       }
       return;
     }
-    this.machine.move('not-answered', `${target.label} ${ringFailureText(leg.failure)}，来电人回到队列`);
-    if (target.agentId !== null) afterUnansweredRing(this.ctx.agents, target.agentId, leg.failure);
-    this.ctx.log.warn({ callId: this.call.callId, target: target.label }, 'blind transfer not answered; caller back to the queue');
+    // Not answered, or refused by the colleague (拒接, 退出登录): the same for the caller.
+    this.machine.move('not-answered', `${target.label} ${ring.whyText}，来电人回到队列`);
+    ring.afterUnanswered();
+    this.ctx.log.warn({ callId: this.call.callId, target: target.label, refused: ring.refusedBy }, 'blind transfer not answered; caller back to the queue');
     this.settle();
     await this.call.requeue(null);
   }
@@ -148,10 +153,7 @@ export class BlindTransfer implements CallFlow {
   }
 
   private dropRing(): void {
-    if (!this.leg) return;
-    this.leg.cancel();
-    this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    if (this.target.kind === 'phone' && this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
+    this.ring?.cancel();
   }
 
   /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */
@@ -161,20 +163,4 @@ export class BlindTransfer implements CallFlow {
     this.unregister();
     this.onDone();
   }
-}
-
-/** A colleague receiving a transferred call gets the same screen-pop as for a call from the queue. */
-export function popOnRing(call: InboundCall, leg: RingingLeg, agentId: number | null): void {
-  if (agentId === null) return;
-  let popped = false;
-  void leg.ringing.then(() => {
-    if (call.hasEnded) return;
-    popped = true;
-    call.publish({ type: 'call.offered', agentId, ivrSteps: [...call.ivrChoices], waitedMs: 0 });
-  });
-  // A ring that stops without an answer takes the pop away again.
-  void leg.outcome.then((outcome) => {
-    if (outcome === 'answered' || !popped) return;
-    call.publish({ type: 'call.offer.withdrawn', agentId, reason: withdrawalReason(outcome, call.hasEnded) });
-  });
 }

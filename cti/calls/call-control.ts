@@ -18,6 +18,7 @@ import { BlindTransfer } from './blind-transfer.js';
 import { clickToCall, type AdoptOutbound } from './click-to-call.js';
 import { Conference } from './conference.js';
 import { resolveTarget, type TransferTarget } from './transfer-target.js';
+import type { TargetRing } from './target-ring.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
@@ -38,7 +39,28 @@ export class CallControl {
     private readonly ctx: CallContext,
     private readonly findCall: (callId: string) => InboundCall | undefined,
     private readonly adoptOutbound: AdoptOutbound,
-  ) {}
+  ) {
+    // 退出登录 while the phone rings: the registry (below the calls) asks through this seam for the ring to go.
+    ctx.agents.setRingWithdrawal((agentId, callId) => this.withdrawRing(agentId, callId));
+  }
+
+  /**
+   * Stops the ring of `callId` on the phone of an agent who logged out — a queue offer, or a
+   * colleague's transfer or three-way call to them; true once it is withdrawn (the registry then signs
+   * them out), false when it rings no more or was picked up at that moment.
+   */
+  private withdrawRing(agentId: number, callId: string): boolean {
+    const call = this.findCall(callId);
+    if (!call || call.hasEnded) return false;
+    if (call.offeredTo === agentId) return call.withdrawOfferFrom(agentId, 'logged-out');
+    return this.colleagueRing(callId, agentId)?.refuse(agentId, 'logged-out') ?? false;
+  }
+
+  /** The ring of a transfer or three-way call on the call that rings `agentId`'s phone now, if any. */
+  private colleagueRing(callId: string, agentId: number): TargetRing | undefined {
+    const ring = this.locks.get(callId)?.ringing;
+    return ring?.ringsFor(agentId) ? ring : undefined;
+  }
 
   /** Where the agent and their call stand, as the command rule sees it. */
   situation(agentId: number, named?: InboundCall): CommandSituation {
@@ -60,7 +82,7 @@ export class CallControl {
           ? {
               state: call.state,
               own: call.agentId === agentId,
-              offeredToMe: call.offeredTo === agentId,
+              offeredToMe: call.offeredTo === agentId || this.colleagueRing(call.callId, agentId) !== undefined,
               flow: this.flowStage(call.callId),
               muted: call.agentLegId !== null && this.muted.get(call.callId) === call.agentLegId,
             }
@@ -87,7 +109,7 @@ export class CallControl {
     if (callId !== undefined) {
       named = this.findCall(callId);
       if (!named || named.hasEnded) throw new CallControlError('通话不存在或已结束');
-      if (named.agentId !== agentId && named.offeredTo !== agentId) throw new CallControlError('不能操作其他坐席的通话');
+      if (named.agentId !== agentId && named.offeredTo !== agentId && !this.colleagueRing(named.callId, agentId)) throw new CallControlError('不能操作其他坐席的通话');
     }
     const refusal = refusalOf(type, this.situation(agentId, named));
     if (refusal) throw new CallControlError(refusal);
@@ -149,7 +171,7 @@ export class CallControl {
     this.unlocked(call);
     this.leg(call);
     if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能转接`);
-    const resolved = await resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
+    const resolved = await resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now(), 'transfer');
     // The same checks again: the call may have moved on (another command, a hang-up) while the target was looked up.
     call = this.own(callId, agentId);
     this.unlocked(call);
@@ -187,7 +209,7 @@ export class CallControl {
     this.unlocked(call);
     const leg = this.leg(call);
     if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能三方通话`);
-    const resolved = await resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now());
+    const resolved = await resolveTarget(this.ctx.db, this.ctx.agents, target, this.ctx.clock.now(), 'conference');
     // The same checks again: the call may have moved on while the target was looked up.
     this.unlocked(this.own(callId, agentId));
     if (call.state !== 'connected') throw new CallControlError(`${callStateLabel(call.state)}时不能三方通话`);
@@ -224,7 +246,8 @@ export class CallControl {
 
   /**
    * The agent leaves: their leg goes; the caller stays for the satisfaction survey, then is released.
-   * While the agent's phone still rings for the call, 拒接: the call goes to the next agent.
+   * While the agent's phone still rings for the call, 拒接: a queued call goes to the next agent; a
+   * colleague's transfer or three-way call goes on as if they had not answered.
    */
   async hangup(callId: string, agentId: number): Promise<void> {
     const dialling = this.dialling.get(callId);
@@ -236,6 +259,13 @@ export class CallControl {
     const offered = this.findCall(callId);
     if (offered && offered.state === 'offered' && offered.offeredTo === agentId) {
       offered.rejectOffer(agentId);
+      return;
+    }
+    // A colleague's phone rings for a transfer or three-way call to them: 拒接 stops it, and the flow
+    // goes on as if they had not answered (target-ring.ts).
+    const ring = this.colleagueRing(callId, agentId);
+    if (ring) {
+      if (!ring.refuse(agentId, 'rejected')) throw new CallControlError('振铃已结束');
       return;
     }
     const call = this.own(callId, agentId);

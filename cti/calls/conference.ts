@@ -6,7 +6,8 @@
  * supervisor alert at once.
  *
  *   ringing ──answered──▶ joined ──agent or third left──▶ ended
- *      ├──not answered──▶ declined   (back to the caller; a target agent who missed goes not ready)
+ *      ├──not answered──▶ declined   (back to the caller; a target agent who missed goes not ready,
+ *      │                              one who refused (拒接) ready)
  *      ├──cancel─────────▶ cancelled  (the agent or an error: back to the caller, target agent ready)
  *      └──call ended─────▶ abandoned  (ring hung up at once, target agent ready)
  *   joined ──call ended──▶ abandoned  (the third party is hung up and released with the call)
@@ -16,12 +17,12 @@
  */
 import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
-import { popOnRing } from './blind-transfer.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import type { InboundCall } from './inbound-call.js';
-import { afterUnansweredRing, releaseFromCall, ringFailureText, ringLeg, type RingingLeg } from './ring-leg.js';
+import { releaseFromCall } from './ring-leg.js';
+import { TargetRing } from './target-ring.js';
 import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
 import { callStateLabel } from '../state-labels.js';
 
@@ -40,7 +41,7 @@ const TRANSITIONS: Record<ConferenceState, Partial<Record<ConferenceTrigger, Con
 export class Conference implements CallFlow {
   readonly kind = 'conference';
   private readonly machine: FlowMachine<ConferenceState, ConferenceTrigger>;
-  private leg: RingingLeg | null = null;
+  private ring: TargetRing | null = null;
   private thirdLeg: string | null = null;
   private readonly unlisten: (() => void)[] = [];
   private unregister: () => void = () => undefined;
@@ -73,42 +74,45 @@ export class Conference implements CallFlow {
     return this.current === 'joined';
   }
 
+  /** The third party's ring while it rings (a colleague may refuse it). */
+  get ringing(): TargetRing | null {
+    return this.current === 'ringing' ? this.ring : null;
+  }
+
   /** Rings the third party; resolves once they joined, rejects when they did not (the caller is back with the agent). */
   async start(): Promise<void> {
     this.unregister = this.call.runFlow(this);
     void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference', note: `三方通话呼叫 ${this.target.label}` });
     alertIfEmergency(this.ctx, this.call.callId, this.agentId, this.target);
-    if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'offer', this.call.callId);
-    const leg = ringLeg(this.ctx, this.call.summary, this.target.dial, 'consult');
-    this.leg = leg;
-    popOnRing(this.call, leg, this.target.agentId);
+    const ring = new TargetRing(this.ctx, this.call, this.target);
+    this.ring = ring;
     // While the third party rings, the caller waits with music and hears nothing of the agent.
     await this.call.callerHold.hold().catch((error: unknown) => this.failed(error));
-    const outcome = await leg.outcome;
+    const outcome = await ring.outcome;
     if (this.current !== 'ringing') {
       // Stopped meanwhile (cancel() released everyone); a leg that answered at that moment goes too.
-      if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+      if (outcome === 'answered') await this.ctx.ari.hangup(ring.legId).catch(() => undefined);
       throw new CallControlError(this.call.hasEnded ? '来电人已挂机' : '三方通话已取消');
     }
     if (outcome !== 'answered' || !this.call.bridgeId || !this.call.fire('conference')) {
-      if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
-      const why = ringFailureText(leg.failure);
+      if (outcome === 'answered') await this.ctx.ari.hangup(ring.legId).catch(() => undefined);
+      // Not answered, or refused by the colleague (拒接, 退出登录): the agent is back with the caller and told why.
+      const why = ring.whyText;
       this.machine.move('not-answered', `${this.target.label} ${why}，回到来电人`);
-      if (this.target.agentId !== null) {
-        if (outcome === 'answered') releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
-        else afterUnansweredRing(this.ctx.agents, this.target.agentId, leg.failure);
-      }
+      if (outcome === 'answered') {
+        if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
+      } else ring.afterUnanswered();
       this.settle();
       await this.call.callerHold.release().catch(() => undefined);
       throw new CallControlError(outcome === 'answered' ? `${callStateLabel(this.call.state)}时不能三方通话` : `${this.target.label} ${why}`);
     }
     this.machine.move('answered', `${this.target.label} 加入三方通话`);
-    this.thirdLeg = leg.legId;
+    this.thirdLeg = ring.legId;
     if (this.target.agentId !== null) this.ctx.agents.transition(this.target.agentId, 'answer', this.call.callId);
     this.call.detachParty();
     this.unlisten.push(this.ctx.router.listen(this.agentLeg, (e) => this.onLeg(e, 'agent')));
-    this.unlisten.push(this.ctx.router.listen(leg.legId, (e) => this.onLeg(e, 'third')));
-    await this.ctx.ari.addToBridge(this.call.bridgeId, [leg.legId]);
+    this.unlisten.push(this.ctx.router.listen(ring.legId, (e) => this.onLeg(e, 'third')));
+    await this.ctx.ari.addToBridge(this.call.bridgeId, [ring.legId]);
     await this.call.callerHold.release();
     this.call.publish({ type: 'call.conference', agentId: this.agentId, target: this.target.label });
     if (this.joined) this.tellColleague('joined');
@@ -184,11 +188,8 @@ export class Conference implements CallFlow {
     if (this.current !== 'ringing') return;
     if (reason === 'call-ended') this.machine.move('call-ended', '来电人已挂机，三方通话取消');
     else this.machine.move('cancel', reason === 'agent' ? '坐席取消三方通话' : '三方通话失败，回到来电人');
-    if (this.leg) {
-      this.leg.cancel();
-      this.ctx.ari.hangup(this.leg.legId).catch(() => undefined);
-    }
-    if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
+    if (this.ring) this.ring.cancel();
+    else if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
     this.settle();
     if (reason !== 'call-ended' && !this.call.hasEnded) {
       // Like a ring not answered: a caller the PBX would not take off hold is not the cancel's failure.

@@ -12,7 +12,6 @@ import type { RouteDecision } from '../../routing/route-decision.js';
 import {
   listSkills,
   markCallAnswered,
-  setCallIvrSteps,
   setTicketAgent,
   setTicketRecording,
   type CallOutcome,
@@ -31,7 +30,7 @@ import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
 import { trunkDial } from './transfer-target.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
-import { afterUnansweredRing, ringLeg, ringSaysNothing, withdrawalReason, type RingingLeg } from './ring-leg.js';
+import { afterUnansweredRing, releaseFromCall, ringLeg, ringSaysNothing, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
 
 /** Where a call rebuilt after a server restart stands (from its row and what the PBX still has). */
@@ -65,11 +64,16 @@ export class InboundCall implements QueueMember {
     return this.arrivedAt;
   }
   private ivrSteps: IvrStep[] = [];
+  /** Choices made in the menus that the call row does not have yet (written as the IVR ends, or with the call's end). */
+  private ivrStepsUnsaved = false;
   private queuedAt: number | null = null;
   private ringing: RingingLeg | null = null;
-  /** The agent whose phone rings for the call now, and whether they refused it from the desktop (拒接). */
+  /**
+   * The agent whose phone rings for the call now, and why the ring was taken back from them, if it
+   * was: they refused it from the desktop (拒接), or logged out (退出登录).
+   */
   offeredTo: number | null = null;
-  private rejected = false;
+  private withdrawnBy: 'rejected' | 'logged-out' | null = null;
   /** When an agent first answered (epoch ms): the talk time runs from here through holds and consultations. */
   answeredAtMs: number | null = null;
   /** The agent on the call (after answer) and the agent's leg and the call's mixing bridge. */
@@ -211,6 +215,9 @@ export class InboundCall implements QueueMember {
       if (greeting) await greeting;
       let outcome: IvrOutcome | null = null;
       if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId);
+      // The IVR is over: a key typed ahead that it did not read (or one in a greeting with no menu
+      // after it) answers nothing that follows, least of all the post-call survey's question.
+      this.port.discardKeys();
       if (outcome?.kind === 'transfer') {
         await this.transferOut(outcome.target);
         return;
@@ -229,9 +236,21 @@ export class InboundCall implements QueueMember {
     if (!menu) return null;
     if (this.machine.state !== 'ivr') this.fire('start-ivr');
     this.publish({ type: 'call.ivr' });
-    const result = await menu.run(this.port, this.summary.callerNumber, await this.defaultSkillCode());
+    const defaultSkill = await this.defaultSkillCode();
+    // The path is kept as the caller walks it (a call taken back after a restart walks the menu
+    // afresh): one who hangs up in a menu has it written with the call's end (finish), an empty path
+    // too (in the menus, no choice made; a row never in a menu keeps none).
+    this.ivrSteps = [];
+    this.ivrStepsUnsaved = true;
+    const result = await menu.run(this.port, this.summary.callerNumber, defaultSkill, {
+      onStep: (step) => {
+        this.ivrSteps.push(step);
+        this.ivrStepsUnsaved = true;
+      },
+    });
     this.ivrSteps = result.steps;
-    this.ctx.writes.write(this.callId, 'ivr steps', (tx) => setCallIvrSteps(tx, this.callId, result.steps));
+    this.ivrStepsUnsaved = false;
+    this.ctx.writes.ivrSteps(this.callId, result.steps);
     return result.outcome;
   }
 
@@ -311,7 +330,7 @@ export class InboundCall implements QueueMember {
     const leg = ringLeg(this.ctx, this.summary, agent.endpoint);
     this.ringing = leg;
     this.offeredTo = agentId;
-    this.rejected = false;
+    this.withdrawnBy = null;
     const waitedMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
     void leg.ringing.then(() => {
       if (this.ringing === leg) this.publish({ type: 'call.offered', agentId, ivrSteps: this.ivrSteps, waitedMs });
@@ -328,10 +347,17 @@ export class InboundCall implements QueueMember {
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'caller-hung-up' });
       return false;
     }
-    if (this.rejected && !this.ended) {
+    if (this.withdrawnBy === 'rejected' && !this.ended) {
       // 拒接 from the desktop: like a missed ring for the agent (示忙, so the call is not offered straight back), without the alert.
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'rejected' });
       this.ctx.agents.transition(agentId, 'missed', null, '拒接');
+      this.fire('no-answer');
+      return false;
+    }
+    if (this.withdrawnBy === 'logged-out' && !this.ended) {
+      // 退出登录: the registry signed the agent out as the ring was withdrawn (nothing missed, no alert);
+      // the caller keeps their place in line and goes on to the next agent.
+      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'logged-out' });
       this.fire('no-answer');
       return false;
     }
@@ -352,7 +378,8 @@ export class InboundCall implements QueueMember {
       this.publish({ type: 'call.missed', agentId });
       this.ctx.bus.publish({ type: 'alert', at: this.ctx.clock.now().toISOString(), kind: 'missed-ring', message: `坐席 ${agent.login} 未接来电`, callId: this.callId, agentId });
     } else {
-      this.ctx.agents.transition(agentId, 'offer-cancelled', null);
+      // Unless the agent left the call meanwhile (signed out as their ring was withdrawn).
+      releaseFromCall(this.ctx.agents, agentId, this.callId);
     }
     if (!this.ended) this.fire('no-answer');
     return false;
@@ -360,9 +387,21 @@ export class InboundCall implements QueueMember {
 
   /** 拒接: the agent refuses the ring from the desktop; the call goes to the next agent. */
   rejectOffer(agentId: number): void {
-    if (this.offeredTo !== agentId || !this.ringing) return;
-    this.rejected = true;
-    this.ringing.cancel();
+    this.withdrawOfferFrom(agentId, 'rejected');
+  }
+
+  /**
+   * Takes the ring back from `agentId` at once (拒接, 退出登录): their phone stops ringing and the call
+   * goes on to the next agent. False when the call is not ringing them, or their phone was picked up
+   * already (the answer is on its way: the call is theirs).
+   */
+  withdrawOfferFrom(agentId: number, why: 'rejected' | 'logged-out'): boolean {
+    if (this.offeredTo !== agentId || !this.ringing) return false;
+    const previous = this.withdrawnBy;
+    this.withdrawnBy = why;
+    if (this.ringing.cancel()) return true;
+    this.withdrawnBy = previous;
+    return false;
   }
 
   /** A call the centre placed (click-to-call): the citizen answered; connect them with the agent already on the line. */
@@ -387,7 +426,8 @@ export class InboundCall implements QueueMember {
         return null;
       });
     const waitMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
-    const answer = { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording };
+    // The ticket goes with the recording: a callback's call is under the missed call's ticket, not its own.
+    const answer = { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording, ticketId: this.summary.ticketId };
     this.ctx.writes.write(this.callId, 'answered', (tx) => markCallAnswered(tx, this.callId, answer));
     // On the ticket before the desktop hears of the answer: the agent's form saves to a ticket that is theirs.
     await this.claimTicket(agentId, recording);
@@ -503,19 +543,50 @@ export class InboundCall implements QueueMember {
   /**
    * IVR transfer to an outside number (a sub-centre, a department line): the caller is bridged with it
    * and leaves our hands. A plain number is dialled on the carrier trunk, a dial string as it is.
+   * While it rings the caller hears music, as on an agent's blind transfer (silence is taken for a
+   * dropped line); the music stops once they are bridged, or they go to the queue and its music. The
+   * ring is the call's like an agent's: the caller hanging up (or the call lost) hangs it up, and a
+   * line picked up as the caller went is hung up, never left in the application with nobody.
    */
   private async transferOut(target: string): Promise<void> {
+    if (this.ended) return;
     const leg = ringLeg(this.ctx, this.summary, TRANSFER_NUMBER.test(target) ? trunkDial(target) : target, 'consult');
-    const outcome = await leg.outcome;
-    if (outcome !== 'answered' || this.ended) {
-      this.ctx.log.warn({ callId: this.callId, target }, 'transfer target did not answer; caller goes to the queue');
+    const stopTracking = this.runFlow({
+      cancel: () => {
+        leg.cancel();
+      },
+    });
+    // The call's end cancels the ring while it rings; after that the outcome decides.
+    const settled = leg.outcome.finally(stopTracking);
+    // Music or not, the line rings on: a refused music request is no reason to drop the transfer.
+    await this.callerHold.hold().catch((error: unknown) => {
+      if (!this.ended) this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'no music for the caller while the transfer rings');
+    });
+    const outcome = await settled;
+    if (this.ended) {
+      if (outcome === 'answered') await this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+      return;
+    }
+    if (outcome !== 'answered') {
+      this.ctx.log.warn({ callId: this.callId, target, failure: leg.failure }, 'transfer target did not answer; caller goes to the queue');
+      await this.callerHold.stopMusic();
       await this.enqueue(null);
       return;
     }
-    const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`, { near: this.channelId });
-    this.bridgeId = bridge.id;
+    // From here the line is the caller's other party: either hanging up ends the call, and the call's
+    // end hangs up the other.
     this.attachParty(leg.legId, null);
+    const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`, { near: this.channelId });
+    if (this.ended) {
+      // The call ended while the bridge was made: its end could not take the bridge down.
+      await this.ctx.ari.destroyBridge(bridge.id).catch(() => undefined);
+      return;
+    }
+    this.bridgeId = bridge.id;
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, leg.legId]);
+    // In the bridge first: the music covers the instant before the line is heard.
+    await this.callerHold.stopMusic();
+    if (this.ended) return;
     this.fire('transfer-out');
     this.transferredTo = target;
     void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
@@ -555,10 +626,13 @@ export class InboundCall implements QueueMember {
     const outcome: CallOutcome =
       forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
-    // The last transition, the call's end and a missed-call entry in one commit.
+    // The last transition, the call's end, a missed-call entry and the IVR path of a caller who hung
+    // up in the menus (where callers give up) in one commit.
     const end = { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) };
     const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs, ticketId: this.summary.ticketId } : null;
     this.ctx.writes.together(this.callId, () => {
+      if (this.ivrStepsUnsaved) this.ctx.writes.ivrSteps(this.callId, this.ivrSteps);
+      this.ivrStepsUnsaved = false;
       this.fire('hangup');
       this.ctx.writes.end(this.callId, 'ended', end, missed);
     });

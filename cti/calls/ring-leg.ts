@@ -121,7 +121,8 @@ export interface RingingLeg {
   outcome: Promise<RingOutcome>;
   /** Why the leg was missed (set before `outcome` resolves `missed`); null otherwise or when unknown. */
   readonly failure: RingFailure | null;
-  cancel(): void;
+  /** Hangs the leg up and settles `cancelled`; false (nothing done) when its outcome was settled already. */
+  cancel(): boolean;
 }
 
 const FAILED_DIAL = new Set(['NOANSWER', 'BUSY', 'CHANUNAVAIL', 'CONGESTION', 'CANCEL', 'DONTCALL', 'TORTURE', 'INVALIDARGS']);
@@ -220,9 +221,10 @@ export function ringLeg(
       return failure;
     },
     cancel() {
-      if (settled) return;
+      if (settled) return false;
       ctx.ari.hangup(legId).catch(() => undefined);
       settle('cancelled');
+      return true;
     },
   };
 }

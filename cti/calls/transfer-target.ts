@@ -3,6 +3,7 @@
  * a sub-centre, or an emergency line. Resolves a target to something the PBX can ring.
  */
 import { isOnDuty, type DutyWindow } from '../../routing/duty-hours.js';
+import { subcentreRefusal, type HandOver } from '../../routing/subcentre-transfer.js';
 import { findActiveRoute, findDepartmentContact, findExpertSeat, listSkills, type Db } from '../../store/index.js';
 import type { AgentInfo, AgentRegistry } from '../agents/agent-registry.js';
 import type { CallContext } from './call-context.js';
@@ -51,7 +52,12 @@ function freeAgent(agents: AgentRegistry, agentId: number, notLoggedIn: string):
   return { ...agent, endpoint: agent.endpoint };
 }
 
-export async function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date): Promise<ResolvedTarget> {
+/**
+ * `handOver` is what the agent asked for: a target that may not be reached that way (a sub-centre's
+ * transfer mode) is refused here, before anything rings. The route is read through the config cache,
+ * which an admin's change drops: the next command follows the new mode.
+ */
+export async function resolveTarget(db: Db, agents: AgentRegistry, target: TransferTarget, now: Date, handOver: HandOver): Promise<ResolvedTarget> {
   switch (target.kind) {
     case 'agent': {
       const agent = freeAgent(agents, target.agentId, '目标坐席未登录');
@@ -82,6 +88,8 @@ export async function resolveTarget(db: Db, agents: AgentRegistry, target: Trans
     case 'subcentre': {
       const route = await findActiveRoute(db, target.number);
       if (route?.mode !== 'subcentre' || !route.subcentreDial) throw new CallControlError('分中心不存在');
+      const refusal = subcentreRefusal(route, handOver);
+      if (refusal) throw new CallControlError(refusal);
       return { kind: 'phone', dial: route.subcentreDial, label: route.name, agentId: null, emergency: false };
     }
     case 'emergency':

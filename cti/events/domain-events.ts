@@ -20,8 +20,8 @@ export interface CallSummary {
   history: CallerHistory;
 }
 
-/** Why an offer to an agent ended without them taking the call. */
-export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached' | 'rejected';
+/** Why an offer to an agent ended without them taking the call (`logged-out`: the agent logged out while it rang). */
+export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached' | 'rejected' | 'logged-out';
 
 export type AgentState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
 
@@ -59,7 +59,8 @@ export type DomainEvent =
   /** The consulted party picked up: the agent may complete the transfer now. */
   | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string }
   /** `requeued`: the agent had hung up and the consulted party did not answer, so the caller went back to the queue. */
-  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean }
+  /** `reason`: the consulted colleague refused the ring (`rejected`) or logged out while it rang (`logged-out`). */
+  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean; reason?: 'rejected' | 'logged-out' }
   /**
    * Published for each agent in the three-way call (the one who called the third party in, and a
    * colleague who joined), `left` as that agent's desktop sees it: `agent` they left, `third` the

@@ -2,7 +2,8 @@
  * `POST /api/v1/auth/login`: agent id (or admin/supervisor login) and password → a session token;
  * `POST /api/v1/auth/logout`: ends the caller's session (its token stops working at once, its live
  * sockets close). An agent with no other desktop open is signed out of their phone too (offline, the
- * phone free for the next agent) — once the ring or call they are on is over (AgentRegistry.signOff).
+ * phone free for the next agent): a ring is withdrawn at once, a call they are on is theirs until it is
+ * over (AgentRegistry.signOff).
  *
  * Guessing is slowed twice over: per address (at most `perAddressPerMinute` attempts a minute, 429)
  * and per user name (login-throttle.ts: a temporary lockout after repeated failures, 429). An unknown

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, missedCalls, tickets } from '../../store/index.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
@@ -199,6 +200,32 @@ describe('call bar', () => {
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
     await page.getByTestId('btn-ready').click();
     await agentState('ready');
+  });
+
+  it('a colleague who refuses the consultation (拒接): the bar says so and is back with the caller', async () => {
+    const colleague = await AgentDesktop.login(h.server.httpUrl, '1002');
+    try {
+      await setPhone('1002', 'manual');
+      expect(await colleague.command('agent.ready')).toMatchObject({ ok: true });
+      const id = await placeCall(h.sim.httpUrl, '13800139004', '12345');
+      await callState('connected');
+      await page.getByTestId('target-kind').selectOption('agent');
+      await page.getByTestId('target').selectOption({ label: '1002 李强' });
+      await page.getByTestId('btn-transfer-attended').click();
+      const ring = await colleague.next('call.offered', (m) => typeof m.callId === 'string');
+      expect(await colleague.command('call.hangup', { callId: ring.callId })).toMatchObject({ ok: true });
+      await page.getByTestId('call-note').filter({ hasText: '1002 李强 拒接，已回到来电人' }).waitFor();
+      await callState('connected');
+      await expectButtonsMatchServer();
+      await page.getByTestId('btn-hangup').click();
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`).catch(() => undefined);
+      await page.getByTestId('btn-ready').and(page.locator(':enabled')).waitFor();
+      await page.getByTestId('btn-ready').click();
+      await agentState('ready');
+    } finally {
+      colleague.close();
+      await colleague.closed();
+    }
   });
 
   it('a ring that times out clears the pop and disables every call action; the caller who gives up is called back under their ticket', async () => {

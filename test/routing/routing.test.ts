@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isOnDuty } from '../../routing/duty-hours.js';
 import { assignCalls, type AgentAvailability, type WaitingCaller } from '../../routing/acd.js';
 import { DEFAULT_REPEAT_POLICY, decideRoute, type RouteFacts } from '../../routing/route-decision.js';
+import { subcentreRefusal, subcentreTransferMode } from '../../routing/subcentre-transfer.js';
 import type { RouteRow } from '../../store/index.js';
 
 const route = (over: Partial<RouteRow>): RouteRow => ({
@@ -49,9 +50,14 @@ describe('route decision', () => {
     expect(decideRoute(facts({ route: parallel }))).toMatchObject({ mode: 'parallel', skillId: 7, priority: 1 });
   });
 
-  it('a sub-centre route carries its transfer target', () => {
-    const sub = route({ id: 4, mode: 'subcentre', subcentreDial: 'PJSIP/12366@trunk', transferMode: 'three-way' });
-    expect(decideRoute(facts({ route: sub }))).toMatchObject({ subcentre: { dial: 'PJSIP/12366@trunk', mode: 'three-way' } });
+  it('a sub-centre takes callers only the way its transfer mode says; no mode counts as blind', () => {
+    const sub = (transferMode: RouteRow['transferMode']) => route({ id: 4, number: '12366', name: '12366 税务分中心', mode: 'subcentre', subcentreDial: 'PJSIP/12366@trunk', transferMode });
+    expect(subcentreTransferMode(sub(null))).toBe('blind');
+    expect(subcentreRefusal(sub('three-way'), 'transfer')).toBe('分中心「12366 税务分中心」要求三方通话转接，请使用三方通话');
+    expect(subcentreRefusal(sub('three-way'), 'conference')).toBeNull();
+    expect(subcentreRefusal(sub('blind'), 'conference')).toBe('分中心「12366 税务分中心」要求直接转接，请使用转接');
+    expect(subcentreRefusal(sub(null), 'conference')).toBe('分中心「12366 税务分中心」要求直接转接，请使用转接');
+    expect(subcentreRefusal(sub('blind'), 'transfer')).toBeNull();
   });
 
   it('an unknown number is served as 12345, never a dead end', () => {

@@ -3,7 +3,8 @@
  * theirs open they go `offline` (the wallboard says so, not 示忙) and the phone is free — the next
  * shift's agent can sit at it, and the agent can sit at another phone. An agent on a call when they
  * log out keeps the call (the phone is not taken from a citizen mid-sentence) and is signed out when
- * it ends; a desktop of theirs still open in another session keeps them signed in.
+ * it ends; a desktop of theirs still open in another session keeps them signed in. (A phone ringing
+ * when they log out stops at once: logout-while-ringing.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';

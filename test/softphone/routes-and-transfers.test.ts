@@ -94,12 +94,15 @@ describe('merge modes', () => {
     await hangupCaller(id);
   });
 
-  it('sub-centre: 12345 answers first, then the agent hands the caller to the sub-centre', async () => {
+  it('sub-centre: 12345 answers first, then the agent introduces the caller to the sub-centre (三方) and leaves', async () => {
     const a = await desk('1002');
     const id = await placeCall(h.sim.httpUrl, '13800000003', '12366');
     await a.next('call.answered', (m) => m.callId === id);
     expect((await ticketRow(id))?.hotline).toBe('12366 税务分中心');
-    expect(await a.command('call.transfer', { callId: id, target: { kind: 'subcentre', number: '12366' }, mode: 'blind' })).toMatchObject({ ok: true });
+    // The seeded 12366 requires a three-way introduction (subcentre-transfer-mode.test.ts covers both modes).
+    expect(await a.command('call.conference', { callId: id, target: { kind: 'subcentre', number: '12366' } })).toMatchObject({ ok: true });
+    await a.next('call.conference', (m) => m.callId === id);
+    expect(await a.command('call.kick', { callId: id, party: 'agent' })).toMatchObject({ ok: true });
     const parties = await waitFor(async () => {
       const p = await partiesOf(id);
       return p.some((c) => c.name.startsWith('PJSIP/trunk')) ? p : undefined;

@@ -160,11 +160,10 @@ export class CallBar {
     enable(this.keypadButton, 'call.dtmf');
     for (const key of this.keyButtons) key.disabled = !isAllowed('call.dtmf');
     if (!isAllowed('call.dtmf')) this.keypad.hidden = true;
-    const picked = this.picker.picked() !== null;
-    const queue = this.picker.pickedIsQueue();
-    enable(this.blind, 'call.transfer', picked);
-    enable(this.attended, 'call.transfer', picked && !queue);
-    enable(this.conference, 'call.conference', picked && !queue);
+    // Only the ways the picked target takes (a queue: 转接 only; a sub-centre: its transfer mode).
+    enable(this.blind, 'call.transfer', this.picker.allows('blind'));
+    enable(this.attended, 'call.transfer', this.picker.allows('attended'));
+    enable(this.conference, 'call.conference', this.picker.allows('conference'));
     enable(this.complete, 'call.transfer.complete');
     enable(this.cancel, 'call.transfer.cancel');
     this.complete.hidden = call?.state !== 'consulting';

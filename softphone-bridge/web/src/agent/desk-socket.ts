@@ -22,7 +22,15 @@ const WITHDRAWN: Record<string, string> = {
   'caller-hung-up': '来电人已挂机',
   cancelled: '来电已取消',
   'not-reached': '外呼未接通',
-  rejected: '已拒接，已为您示忙',
+  // A queue offer refused leaves the agent 示忙, a colleague's transfer refused leaves them ready: the state line says which.
+  rejected: '已拒接',
+  'logged-out': '已退出登录，振铃已取消',
+};
+
+/** Why a consulted colleague stopped the ring (`call.consult.cancelled` `reason`). */
+const CONSULT_REFUSED: Record<string, string> = {
+  rejected: '拒接',
+  'logged-out': '已退出登录',
 };
 
 /** The reason the server gives when a wrap-up ended with the ticket unregistered (cti/agents/agent-registry.ts). */
@@ -187,6 +195,9 @@ function onCallEvent(c: CallView, message: WireMessage): void {
       return set('consulting', `${nameTarget(message.target)} 已接听，可完成转接或取消`);
     case 'call.consult.cancelled':
       if (message.requeued === true) return set('ended', `${nameTarget(message.target)} 未接听，您已挂机，来电人已回到队列`);
+      if (typeof message.reason === 'string' && message.reason in CONSULT_REFUSED) {
+        return set('connected', `${nameTarget(message.target)} ${CONSULT_REFUSED[message.reason]}，已回到来电人`);
+      }
       return set('connected', '咨询结束，已回到来电人');
     case 'call.conference':
       return set('conference', `三方通话：${nameTarget(message.target)}`);

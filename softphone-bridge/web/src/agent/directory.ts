@@ -17,11 +17,31 @@ export type Target =
 
 export type TargetKind = Target['kind'];
 
+/** A way of handing the caller to a target: 转接 (`call.transfer` blind), 咨询转接 (attended), 三方 (`call.conference`). */
+export type HandOver = 'blind' | 'attended' | 'conference';
+
 export interface TargetChoice {
   label: string;
   target: Target;
   /** The number an agent may dial directly (外呼) when idle, if the list gives one. */
   number?: string;
+  /** The only ways the server takes this target (it refuses the others); every way when absent. */
+  ways?: readonly HandOver[];
+  /** Why the other ways are not offered, shown when the target is picked. */
+  hint?: string;
+}
+
+/**
+ * A sub-centre takes callers the way its route's transfer mode says (PROTOCOL.md, targets): `three-way`
+ * only in a 三方 call, `blind` (or no mode) only by 转接 — blind or attended. The mode is in the label,
+ * so the agent knows before choosing.
+ */
+function subcentreChoice(row: Row, number: string): TargetChoice {
+  const name = str(row, 'name') || number;
+  const target: Target = { kind: 'subcentre', number };
+  return row.transferMode === 'three-way'
+    ? { label: `${name}（三方）`, target, number, ways: ['conference'], hint: '该分中心要求三方通话转接，请用「三方」' }
+    : { label: `${name}（转接）`, target, number, ways: ['blind', 'attended'], hint: '该分中心要求直接转接，请用「转接」或「咨询转接」' };
 }
 
 export interface TargetList {
@@ -74,7 +94,8 @@ export async function loadTargets(token: string, selfAgentId: number): Promise<T
     }),
     build('skill', '技能组', skills, (row) => {
       const code = str(row, 'code');
-      return code ? { label: str(row, 'name') || code, target: { kind: 'skill', skill: code } } : null;
+      // A skill is a queue: only a blind transfer can go back to it.
+      return code ? { label: str(row, 'name') || code, target: { kind: 'skill', skill: code }, ways: ['blind'] } : null;
     }),
     build('expert', '专家座席', experts, (row) => {
       const id = num(row, 'id');
@@ -89,7 +110,7 @@ export async function loadTargets(token: string, selfAgentId: number): Promise<T
     build('subcentre', '分中心', routes, (row) => {
       const number = str(row, 'number');
       if (str(row, 'mode') !== 'subcentre' || !number || row.enabled === false) return null;
-      return { label: str(row, 'name') || number, target: { kind: 'subcentre', number }, number };
+      return subcentreChoice(row, number);
     }),
     {
       kind: 'emergency',

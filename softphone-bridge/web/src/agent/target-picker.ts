@@ -4,7 +4,7 @@
  * lists. The lists come from directory.ts.
  */
 import { h, options, replace } from '../shared/dom.js';
-import { describeTarget, type Target, type TargetList } from './directory.js';
+import { describeTarget, type HandOver, type Target, type TargetChoice, type TargetList } from './directory.js';
 
 export class TargetPicker {
   readonly kind = h('select', { 'data-testid': 'target-kind', 'aria-label': '转接对象类型' });
@@ -23,6 +23,7 @@ export class TargetPicker {
     });
     this.target.addEventListener('change', () => {
       this.pickIndex = this.target.value;
+      this.showHint();
       this.changed();
     });
   }
@@ -46,12 +47,17 @@ export class TargetPicker {
 
   /** The picked target, or null when the list is empty. */
   picked(): Target | null {
-    return this.current()?.choices[Number(this.pickIndex)]?.target ?? null;
+    return this.pickedChoice()?.target ?? null;
   }
 
-  /** A skill is a queue: only a blind transfer can go back to it. */
-  pickedIsQueue(): boolean {
-    return this.current()?.kind === 'skill';
+  /** Whether the picked target may be handed the caller this way (a queue only by 转接, a sub-centre by its mode). */
+  allows(way: HandOver): boolean {
+    const choice = this.pickedChoice();
+    return choice !== undefined && (choice.ways?.includes(way) ?? true);
+  }
+
+  private pickedChoice(): TargetChoice | undefined {
+    return this.current()?.choices[Number(this.pickIndex)];
   }
 
   /** Picks a target of the lists (e.g. from the directory's one-click buttons). */
@@ -76,8 +82,13 @@ export class TargetPicker {
   private fill(): void {
     const list = this.current();
     replace(this.target, ...options((list?.choices ?? []).map((choice, index) => [String(index), choice.label]), this.pickIndex));
-    this.hint.textContent = list?.unavailable ?? (list && list.choices.length === 0 ? '列表为空' : '');
+    this.showHint();
     this.changed();
+  }
+
+  private showHint(): void {
+    const list = this.current();
+    this.hint.textContent = list?.unavailable ?? (list && list.choices.length === 0 ? '列表为空' : (this.pickedChoice()?.hint ?? ''));
   }
 
   private changed(): void {
