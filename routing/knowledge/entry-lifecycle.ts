@@ -7,6 +7,12 @@
  *     └────edit─────────┘                      ▼                               ▼
  *   (any status but review: an edit makes a new draft)                    withdrawn
  *
+ * The status is the working copy's; the version agents read is the entry's published version, which
+ * stays while a revision is a draft or in review. Withdrawing takes that version away whatever the
+ * working copy is doing: a supervisor must be able to pull a wrong answer at once. A revision under
+ * way is kept as it is (draft or review, to be submitted and published as the next version); an
+ * entry with nothing but its published text becomes withdrawn.
+ *
  * Writers: admins, and department knowledge editors (`editor`) for their own department only.
  * Reviewers (approve, reject, withdraw): supervisors and admins. An editor never publishes.
  */
@@ -23,6 +29,8 @@ export interface KnowledgeActor {
 
 export interface KnowledgeEntryState {
   status: KnowledgeStatus;
+  /** The version agents read, or null when none is published. */
+  publishedVersion: number | null;
   department: string;
   validFrom: string | null;
   validUntil: string | null;
@@ -85,8 +93,10 @@ export function decideKnowledgeAction(action: KnowledgeAction, entry: KnowledgeE
       return { ok: true, to: 'draft' };
     case 'withdraw':
       if (!mayReview(actor)) return refuse('只有班长或管理员可以下架条目');
-      if (status !== 'published' && status !== 'expired') return refuse('只有已发布或已失效的条目可以下架');
-      return { ok: true, to: 'withdrawn' };
+      if (status === 'published' || status === 'expired') return { ok: true, to: 'withdrawn' };
+      // A revision in draft or review over a published version: the version goes, the revision stays.
+      if (entry.publishedVersion !== null && (status === 'draft' || status === 'review')) return { ok: true, to: status };
+      return refuse('只有已发布或已失效的条目可以下架');
   }
 }
 

@@ -14,6 +14,7 @@ import {
   findKnowledgeEntry,
   findKnowledgeVersion,
   findTicketByNumber,
+  indexMissingKnowledge,
   linkKnowledgeToTicket,
   listKnowledgeEntries,
   listKnowledgeLinksOfTicket,
@@ -46,7 +47,7 @@ import { audited } from '../admin-api/audit-trail.js';
 import { ANY_ACCOUNT, assertRolesDeclared, EVERYONE, KNOWLEDGE_STAFF, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { SessionClaims } from '../auth/tokens.js';
-import { ApiError, conflict, errorReplies, invalid, notFound } from '../http/error-replies.js';
+import { ApiError, conflict, errorReplies, invalid, notFound, type ErrorDetail } from '../http/error-replies.js';
 import { parseKnowledgeCsv } from './csv-import.js';
 import {
   ActionBody,
@@ -89,7 +90,23 @@ const fieldsOf = (body: Static<typeof EntryBody>): KnowledgeFields => ({
   validUntil: body.validUntil,
 });
 
-export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sessions }> = (app, { db, sessions }) => {
+/** Spaces (full-width ones included, as `trim` knows them) and the zero-width characters nobody sees. */
+const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]/gu;
+const blank = (text: string) => text.replace(INVISIBLE, '') === '';
+
+/**
+ * The required texts that are blank: the schema's minLength counts the spaces a title of spaces (or an
+ * IME's full-width ones) is made of, and the trim would store it empty. Each named, as a schema error is.
+ */
+function blankFields(fields: KnowledgeFields): ErrorDetail[] {
+  const paths = [
+    ...(['title', 'answer', 'department'] as const).filter((key) => blank(fields[key])).map((key) => `/${key}`),
+    ...fields.categories.flatMap((category, i) => (blank(category) ? [`/categories/${i}`] : [])),
+  ];
+  return paths.map((field) => ({ field, in: 'body', message: '不能为空' }));
+}
+
+export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sessions }> = async (app, { db, sessions }) => {
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 
@@ -99,6 +116,10 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
     const entry = await findKnowledgeEntry(db, id);
     if (!entry) throw notFound(`知识条目不存在: ${id}`);
     return entry;
+  };
+  const checkRequired = (fields: KnowledgeFields) => {
+    const problems = blankFields(fields);
+    if (problems.length > 0) throw invalid(problems);
   };
   const checkValidity = (fields: KnowledgeFields) => {
     const refusal = validityRefusal(fields.validFrom, fields.validUntil);
@@ -197,6 +218,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
     async (request, reply) => {
       const claims = sessionOf(request);
       const fields = fieldsOf(request.body);
+      checkRequired(fields);
       const refusal = writeRefusal(await actorOf(claims), fields.department);
       if (refusal) throw new ApiError(403, refusal);
       checkValidity(fields);
@@ -224,6 +246,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
       const claims = sessionOf(request);
       const before = await requireEntry(request.params.id);
       const fields = fieldsOf(request.body);
+      checkRequired(fields);
       const actor = await actorOf(claims);
       const refusal = editRefusal(actor, before, fields.department);
       if (refusal) throw before.status === 'review' && writeRefusal(actor, before.department) === null ? conflict(refusal) : new ApiError(403, refusal);
@@ -266,7 +289,7 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
         if (action === 'approve') {
           await publishKnowledgeEntry(tx, before, claims.login);
           after = await findKnowledgeEntry(tx, before.id);
-        } else if (action === 'withdraw') after = await withdrawKnowledgeEntry(tx, before.id, claims.login, note?.trim() ?? null);
+        } else if (action === 'withdraw') after = await withdrawKnowledgeEntry(tx, before.id, claims.login, note?.trim() ?? null, decision.to);
         else after = await setKnowledgeStatus(tx, before.id, decision.to, claims.login, note?.trim() || null);
         return { id: before.id, before, after, result: after };
       });
@@ -353,7 +376,10 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ db: Db; sessions: Sess
     async (request) => listKnowledgeLinksOfTicket(db, (await ticketFor(sessionOf(request), request.params.number)).number),
   );
 
-  return Promise.resolve();
+  // Before the server answers its first search: every published entry in the index, also those a
+  // migration took out to be indexed again with a new segmentation (store/knowledge/reindex.ts).
+  const indexed = await indexMissingKnowledge(db);
+  if (indexed > 0) app.log.info({ indexed }, 'published knowledge entries indexed at start-up');
 };
 
 /** The entry's published version if agents may see it today (published, in force). */

@@ -9,10 +9,11 @@ export const Hotline = Pattern('^[0-9]{3,20}$', '仅数字，3–20 位', { desc
 
 export const EntryBody = Type.Object(
   {
-    title: FreeText({ minLength: 1, maxLength: 200, description: '标题' }),
-    answer: MultilineText({ minLength: 1, maxLength: 8000, description: '答复内容' }),
-    department: FreeText({ minLength: 1, maxLength: 64, description: '部门' }),
-    categories: Type.Array(FreeText({ minLength: 1, maxLength: 64 }), { maxItems: 10, description: '分类' }),
+    // Required texts are stored trimmed: one of nothing but spaces answers 400 `不能为空` (knowledge-routes.ts).
+    title: FreeText({ minLength: 1, maxLength: 200, description: '标题（必填，不能只有空格；首尾空格去掉）' }),
+    answer: MultilineText({ minLength: 1, maxLength: 8000, description: '答复内容（必填，不能只有空格；首尾空格去掉）' }),
+    department: FreeText({ minLength: 1, maxLength: 64, description: '部门（必填，不能只有空格；首尾空格去掉）' }),
+    categories: Type.Array(FreeText({ minLength: 1, maxLength: 64, description: '一个分类（不能只有空格）' }), { maxItems: 10, description: '分类' }),
     hotline: Nullable(Hotline),
     keywords: FreeText({ maxLength: 500, description: '关键词：同义词、简称、俗称，空格分隔（会编入检索）' }),
     validFrom: Nullable(CalendarDate({ description: '生效日期' })),

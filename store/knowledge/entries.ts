@@ -1,7 +1,8 @@
 /**
  * Knowledge base entries: the working copy, its published versions and the full-text index of what
  * is published. Publishing writes a new version (never changed afterwards) and re-indexes the entry;
- * withdrawing takes it out of the index. Statuses and who may move them: routing/knowledge/.
+ * withdrawing takes it out of the index (reindex.ts fills in what a migration emptied). Statuses and
+ * who may move them: routing/knowledge/.
  */
 import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { nowIso } from '../clock.js';
@@ -134,14 +135,18 @@ export async function publishKnowledgeEntry(db: Db, entry: KnowledgeEntryRow, ac
   });
 }
 
-/** Out of service: agents no longer find it; its versions stay readable. */
-export async function withdrawKnowledgeEntry(db: Db, id: number, actor: string, note: string | null): Promise<KnowledgeEntryRow | undefined> {
+/**
+ * Out of service: agents no longer find it; its versions stay readable. `status` is what the working
+ * copy becomes: withdrawn, or — a revision being under way — the revision's own status, kept for it to
+ * be submitted and published as the next version (routing/knowledge/entry-lifecycle.ts decides).
+ */
+export async function withdrawKnowledgeEntry(db: Db, id: number, actor: string, note: string | null, status: KnowledgeStatus = 'withdrawn'): Promise<KnowledgeEntryRow | undefined> {
   return atomically(db, async (tx) => {
     await unindexKnowledgeEntry(tx, id);
     return first(
       await tx
         .update(knowledgeEntries)
-        .set({ status: 'withdrawn', publishedVersion: null, reviewNote: note, updatedBy: actor, updatedAt: nowIso(tx) })
+        .set({ status, publishedVersion: null, reviewNote: note, updatedBy: actor, updatedAt: nowIso(tx) })
         .where(eq(knowledgeEntries.id, id))
         .returning(),
     );

@@ -4,8 +4,8 @@
  * segmented text as SQLite's `knowledge_fts`, and a generated `tsvector` of it in the 'simple'
  * configuration (split at the spaces, lowercased, nothing stemmed or dropped) weighing the title (A)
  * above the keywords (B) and those above the answer (C). Queries are `to_tsquery('simple', …)` of the
- * same words, ranked like bm25 with `ts_rank_cd` giving each word's weighted frequency. Only search.ts and entries.ts call these, after asking
- * `dialectOf`.
+ * same words, ranked like bm25 with `ts_rank_cd` giving each word's weighted frequency. Only search.ts, entries.ts and
+ * reindex.ts call these, after asking `dialectOf`.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
@@ -37,6 +37,11 @@ export async function indexEntryPostgres(db: Db, entryId: number, text: IndexedT
 
 export async function unindexEntryPostgres(db: Db, entryId: number): Promise<void> {
   await execute(db, sql`delete from knowledge_search where entry_id = ${entryId}`);
+}
+
+/** True where the entry `id` names has no row in the index. */
+export function notIndexedPostgres(id: SQL): SQL {
+  return sql`not exists (select 1 from knowledge_search s where s.entry_id = ${id})`;
 }
 
 /**

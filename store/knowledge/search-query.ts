@@ -3,7 +3,7 @@
  * out, then an FTS5 MATCH expression (SQLite). The words are the dialect-neutral part: another
  * backend builds its own expression from the same list.
  */
-import type { TextSegmenter } from './segmenter.js';
+import { foldWidth, type TextSegmenter } from './segmenter.js';
 import { queryVariants } from './synonyms.js';
 
 /** Words that carry no meaning of their own in a citizen's question. */
@@ -21,7 +21,9 @@ export const MAX_QUERY_WORDS = 40;
 export function queryWords(segmenter: TextSegmenter, text: string, options: { synonyms?: boolean } = {}): string[] {
   const words = new Set<string>();
   const singles = new Set<string>();
-  const variants = options.synonyms === false ? [text.trim()] : queryVariants(text.trim());
+  // Width folded before the synonyms too: １２３３３ typed full-width is the 12333 of the list.
+  const query = foldWidth(text).trim();
+  const variants = options.synonyms === false ? [query] : queryVariants(query);
   for (const variant of variants) {
     for (const word of segmenter.forQuery(variant)) {
       if (STOP_WORDS.has(word)) continue;

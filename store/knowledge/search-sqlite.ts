@@ -1,9 +1,9 @@
 /**
  * The knowledge index on SQLite: the FTS5 table `knowledge_fts` (rowid = entry id; migration
  * 0016_knowledge_base.sql), ranked by bm25, and its vocabulary (fts5vocab) for document frequencies.
- * Only search.ts and entries.ts call these, after asking `dialectOf`.
+ * Only search.ts, entries.ts and reindex.ts call these, after asking `dialectOf`.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { connectionOf } from '../connection.js';
 import type { Db } from '../db.js';
 import { rawRows } from '../prepared.js';
@@ -24,6 +24,11 @@ export function indexEntrySqlite(db: Db, entryId: number, text: IndexedText): Pr
 export function unindexEntrySqlite(db: Db, entryId: number): Promise<void> {
   db.run(sql`delete from knowledge_fts where rowid = ${entryId}`);
   return Promise.resolve();
+}
+
+/** True where the entry `id` names has no row in the index. */
+export function notIndexedSqlite(id: SQL): SQL {
+  return sql`not exists (select 1 from knowledge_fts f where f.rowid = ${id})`;
 }
 
 /** Per connection: the index's vocabulary (fts5vocab, in the connection's temp schema). */

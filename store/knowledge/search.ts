@@ -14,7 +14,7 @@ import { queryWords } from './search-query.js';
 import { candidatesPostgres, documentFrequenciesPostgres } from './search-postgres.js';
 import { COLUMNS, IN_FORCE, type CandidateSearch, type RankedRow, type Row } from './search-rows.js';
 import { candidatesSqlite, documentFrequenciesSqlite } from './search-sqlite.js';
-import { jiebaSegmenter, type TextSegmenter } from './segmenter.js';
+import { foldForMatch, jiebaSegmenter, type TextSegmenter } from './segmenter.js';
 
 export interface KnowledgeHit {
   entryId: number;
@@ -48,7 +48,7 @@ export interface KnowledgeSearch {
  */
 function coverage(row: Row, original: readonly string[]): number {
   if (original.length === 0) return 0;
-  const text = `${row.title} ${row.keywords} ${row.answer}`.toLowerCase();
+  const text = foldForMatch(`${row.title} ${row.keywords} ${row.answer}`);
   return original.filter((w) => text.includes(w)).length / original.length;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The knowledge base in the store, on whichever database the test runs on (SQLite by default,
  * PostgreSQL with `CTI_TEST_DB=postgres`): the Chinese search over the demo entries (segmentation,
- * synonyms, title above answer, highlighting), validity by the injected clock's day, the index kept
- * in step with publishing and withdrawing, versions, the editors' list, suggestions, links to tickets
+ * synonyms, title above answer, highlighting, full-width letters and digits), validity by the injected
+ * clock's day, the index kept in step with publishing and withdrawing and refilled after a migration
+ * empties it, versions, the editors' list, suggestions, links to tickets
  * and the index's document frequencies.
  */
 import { eq } from 'drizzle-orm';
@@ -13,6 +14,7 @@ import {
   findKnowledgeEntry,
   findKnowledgeVersion,
   hotlineKnowledge,
+  indexMissingKnowledge,
   linkKnowledgeToTicket,
   listKnowledgeDepartments,
   listKnowledgeEntries,
@@ -34,7 +36,7 @@ import {
 } from '../../store/index.js';
 import { seedKnowledgeEntries } from '../../store/knowledge/seed-knowledge.js';
 import { TestClock } from '../support/test-clock.js';
-import { openTestStore } from '../support/test-database.js';
+import { alterSchema, openTestStore } from '../support/test-database.js';
 
 const clock = new TestClock();
 let store: Store;
@@ -124,6 +126,38 @@ describe('Chinese search', () => {
     const entry = await published({ title: 'APP 登录失败 12366 处理', answer: '请更新 App 后重试。', keywords: 'app' });
     expect((await search('app登录失败')).map((h) => h.entryId)).toContain(entry.id);
     expect((await search('12366')).map((h) => h.entryId)).toContain(entry.id);
+  });
+});
+
+describe('full-width letters and digits (全角)', () => {
+  it('are the same characters as half-width ones, on both sides, and marked as the entry writes them', async () => {
+    const fullWidth = await published({ title: 'ＥＴＣ 通行费发票开具', answer: '高速公路ＥＴＣ通行费电子发票在票根平台开具，咨询 ９５０２２。', keywords: '' });
+    const halfWidth = await published({ title: '12366 纳税服务热线转接', answer: '涉税问题可转接 12366。', keywords: '' });
+    expect((await search('ETC')).map((h) => h.entryId)).toContain(fullWidth.id);
+    expect((await search('95022')).map((h) => h.entryId)).toContain(fullWidth.id);
+    expect((await search('１２３６６')).map((h) => h.entryId)).toContain(halfWidth.id);
+    const hit = (await search('etc通行费')).find((h) => h.entryId === fullWidth.id);
+    expect(hit?.titleHtml).toBe('<mark>ＥＴＣ</mark> <mark>通行费</mark>发票开具');
+    // A compatibility character folding into several (㍻ is 平成) is marked whole, once.
+    const era = await published({ title: '平成年间档案查询 ㍻', answer: '日文档案。', keywords: '' });
+    expect((await search('平成')).find((h) => h.entryId === era.id)?.titleHtml).toBe('<mark>平成</mark>年间档案查询 <mark>㍻</mark>');
+  });
+
+  it('an index emptied by a migration is filled again with every published entry, and only those', async () => {
+    const entry = await published({ title: 'ＡＰＰ 电子社保卡申领', answer: '在“电子社保卡”ＡＰＰ 申领。', keywords: '' });
+    const withdrawn = await published({ title: 'ＡＰＰ 旧版下载', answer: '已停用。', keywords: '' });
+    await withdrawKnowledgeEntry(db, withdrawn.id, 'super', '停用');
+    const searchable = (await searchKnowledge(db, { text: '电子社保卡', today: today(), limit: 50 })).length;
+    await alterSchema(store, store.dialect === 'postgres' ? 'delete from knowledge_search' : 'delete from knowledge_fts');
+    expect(await search('电子社保卡')).toEqual([]);
+
+    const publishedCount = (await listKnowledgeEntries(db, { limit: 1000, offset: 0 })).items.filter((e) => e.publishedVersion !== null).length;
+    expect(await indexMissingKnowledge(db)).toBe(publishedCount);
+    expect((await search('app')).map((h) => h.entryId)).toEqual(expect.arrayContaining([entry.id]));
+    expect((await search('app')).map((h) => h.entryId)).not.toContain(withdrawn.id);
+    expect((await searchKnowledge(db, { text: '电子社保卡', today: today(), limit: 50 })).length).toBe(searchable);
+    // Nothing is missing any more.
+    expect(await indexMissingKnowledge(db)).toBe(0);
   });
 });
 

@@ -20,6 +20,7 @@ const admin: KnowledgeActor = { role: 'admin', department: null };
 const agent: KnowledgeActor = { role: 'agent', department: null };
 const entry = (status: KnowledgeStatus, over: Partial<KnowledgeEntryState> = {}): KnowledgeEntryState => ({
   status,
+  publishedVersion: status === 'published' || status === 'expired' ? 1 : null,
   department: '市医疗保障局',
   validFrom: null,
   validUntil: null,
@@ -45,6 +46,13 @@ describe('knowledge entry lifecycle', () => {
     expect(to('approve', entry('draft'), supervisor)).toBe('只有待审核的条目可以发布');
     expect(to('reject', entry('published'), supervisor)).toBe('只有待审核的条目可以退回');
     expect(to('withdraw', entry('draft'), supervisor)).toBe('只有已发布或已失效的条目可以下架');
+    expect(to('withdraw', entry('withdrawn'), supervisor)).toBe('只有已发布或已失效的条目可以下架');
+  });
+
+  it('withdraws the published version under a revision in draft or review, keeping the revision', () => {
+    expect(to('withdraw', entry('draft', { publishedVersion: 1 }), supervisor)).toBe('draft');
+    expect(to('withdraw', entry('review', { publishedVersion: 2 }), admin)).toBe('review');
+    expect(to('withdraw', entry('draft', { publishedVersion: 1 }), editor)).toBe('只有班长或管理员可以下架条目');
   });
 
   it('keeps editors to their department and out of publishing; supervisors review but do not write', () => {

@@ -91,6 +91,8 @@ export class EntryForm {
       }
     };
     const s = entry?.status;
+    // 下架 takes away the version agents read, also while a revision of it is a draft or in review.
+    const withdrawable = s === 'published' || s === 'expired' || (entry?.publishedVersion ?? null) !== null;
     const button = (label: string, testid: string, onclick: () => void, klass = '') => h('button', { type: 'button', class: klass, 'data-testid': testid, onclick }, label);
     replace(
       this.element,
@@ -128,7 +130,7 @@ export class EntryForm {
         : entry?.status === 'review' && p.mayWrite && !p.mayReview
           ? h('p', { class: 'muted' }, '条目正在审核中，审核退回后才能修改')
           : null,
-      entry && p.mayReview && (s === 'review' || s === 'published' || s === 'expired')
+      entry && p.mayReview && (s === 'review' || withdrawable)
         ? h(
             'div',
             { class: 'kb-review' },
@@ -139,7 +141,7 @@ export class EntryForm {
               { class: 'actions' },
               s === 'review' ? button('审核发布', 'kb-approve', () => void act('approve', '已发布，话务员现在可以检索到'), 'primary') : null,
               s === 'review' ? button('退回修改', 'kb-reject', () => void act('reject', '已退回修改')) : null,
-              s === 'published' || s === 'expired' ? button('下架', 'kb-withdraw', () => void act('withdraw', '已下架'), 'danger') : null,
+              withdrawable ? button('下架', 'kb-withdraw', () => void act('withdraw', '已下架'), 'danger') : null,
             ),
           )
         : null,
