@@ -3,12 +3,14 @@
  * enabled, and password reset. Password hashes never leave the server, not even in the audit log.
  * Every change re-reads the live agent registry, so the next call sees it; an agent ringing or on a
  * call cannot be removed or disabled, the agent of an expert seat can be neither removed nor given
- * another role, and the last enabled admin cannot be removed, demoted or disabled.
+ * another role, and the last enabled admin cannot be removed, demoted or disabled. A password reset
+ * also lifts the account's login lockout (auth/login-throttle.ts), in the same audited change.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import {
   AGENT_ROLES,
+  clearLoginFailures,
   countEnabledAdmins,
   createAgent,
   deleteAgent,
@@ -202,14 +204,17 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
     '/agents/:id/password',
     {
       config: { roles: ADMIN },
-      schema: { tags: TAGS, summary: '重置密码（argon2 保存，不返回）', params: IdParams, body: PasswordBody, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } },
+      schema: { tags: TAGS, summary: '重置密码（argon2 保存，不返回），同时解除该工号的登录锁定', params: IdParams, body: PasswordBody, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) } },
     },
     async (request, reply) => {
       const agent = await requireAgent(db, request.params.id);
       const passwordHash = await hashPassword(request.body.password);
       await audited(db, sessionOf(request).login, 'agent', 'password-reset', async (tx) => {
         await setAgentPassword(tx, agent.id, passwordHash);
-        return { id: agent.id, after: { login: agent.login, passwordSet: true }, result: null };
+        // The usual reason for a reset is a forgotten password, often after the guesses that locked the
+        // name: the new password must let its owner in at once, not after the lock (up to an hour).
+        const loginFailuresCleared = await clearLoginFailures(tx, agent.login);
+        return { id: agent.id, after: { login: agent.login, passwordSet: true, loginFailuresCleared }, result: null };
       });
       // Whoever knew the old password is logged out with it (an admin resetting their own keeps this session).
       await sessions.revokeAccount(agent.id, 'password-reset', sessionOf(request).sessionId);

@@ -2,7 +2,8 @@
  * Failed logins per user name, and the temporary lockout that stops password guessing: the first four
  * failures in a row cost nothing, the fifth locks the name for 5 minutes, and every failure after a
  * lock has run out locks it again for twice as long (10, 20, 40, at most 60 minutes). A successful
- * login clears the count; an administrator can lift a lock (admin API, audited).
+ * login clears the count; an administrator can lift a lock (admin API, audited), and resetting the
+ * account's password lifts it too (admin-api/agents-resource.ts).
  *
  * Names that belong to nobody are counted and locked exactly like real ones, so the answers never
  * tell which names exist. While a name is locked, its password is not even checked.

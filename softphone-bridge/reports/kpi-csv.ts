@@ -2,20 +2,16 @@
  * A KPI report as CSV, with a BOM so spreadsheet programs read the Chinese right. One header row:
  * Chinese column names (`lang=zh`, the default) or the English keys of the JSON rows (`lang=en`, for
  * machines). Rates are fractions (0.95), times seconds; a figure with no data (null) is an empty cell.
- * The last row is the totals (时段 合计 / period `total`).
+ * The last row is the totals (时段 合计 / period `total`). Text cells that a spreadsheet would run as a
+ * formula are neutralised (csv-cell.ts).
  */
+import { csvCell as cell } from './csv-cell.js';
 import { KPI_FIGURES, notReadyColumn } from './kpi-columns.js';
 import type { KpiGrouping, KpiReport, KpiRow } from './kpi-row.js';
 
 export type CsvLanguage = 'zh' | 'en';
 
 const KEY_HEADER: Record<KpiGrouping, string> = { total: '范围', hotline: '热线', skill: '技能组', agent: '坐席' };
-
-const cell = (v: string | number | null): string => {
-  if (v === null) return '';
-  if (typeof v === 'number') return String(v);
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-};
 
 export function kpiReportToCsv(report: KpiReport, lang: CsvLanguage = 'zh'): string {
   const reasons = report.notReadyReasons.map(notReadyColumn);

@@ -79,6 +79,20 @@ export async function listCallFactsBetween(db: Db, fromIso: string, toIso: strin
     .orderBy(asc(calls.arrivedAt));
 }
 
+/**
+ * How many calls arrived in [fromIso, toIso), and how many of them have not ended: what a day's KPI
+ * roll-up is made from, so that it can tell when that changed (a call ended, calls were imported).
+ */
+export async function countCallsBetween(db: Db, fromIso: string, toIso: string): Promise<{ calls: number; open: number }> {
+  const row = first(
+    await db
+      .select({ calls: sql<number>`count(*)`.mapWith(Number), open: sql<number>`count(*) - count(${calls.endedAt})`.mapWith(Number) })
+      .from(calls)
+      .where(and(gte(calls.arrivedAt, fromIso), lt(calls.arrivedAt, toIso))),
+  );
+  return { calls: row?.calls ?? 0, open: row?.open ?? 0 };
+}
+
 /** Replaces a day's rolled-up KPIs (idempotent: running the roll-up twice gives the same rows). */
 export async function putDailyKpis(db: Db, date: string, grouping: string, rows: { key: string; figures: unknown }[]): Promise<void> {
   const computedAt = nowIso(db);

@@ -221,7 +221,7 @@ describe('agents', () => {
     expect(trail.map((a) => a.action)).toEqual(['delete', 'update', 'password-reset', 'create']);
     expect(trail[1]?.before).toMatchObject({ name: '赵丽', skills: [{ code: 'general', level: 6 }] });
     expect(trail[1]?.after).toMatchObject({ name: '赵丽丽' });
-    expect(trail[2]?.after).toEqual({ login: '2001', passwordSet: true });
+    expect(trail[2]?.after).toEqual({ login: '2001', passwordSet: true, loginFailuresCleared: false });
     expect(JSON.stringify(trail)).not.toMatch(/argon2|passwordHash|secret/);
   });
 
