@@ -82,6 +82,9 @@ async function repeatPolicy(db: Db): Promise<RepeatCallPolicy> {
   return DEFAULT_REPEAT_POLICY;
 }
 
+/** The channel name on the row of an automatic missed-call callback (漏接回拨), before its leg's id. */
+const MISSED_CALLBACK_CHANNEL = 'callback ';
+
 export function startCallHandling(deps: {
   /** ARI over every node. */
   ari: PbxAri;
@@ -264,7 +267,8 @@ export function startCallHandling(deps: {
     else onStasisStart(event);
   };
 
-  const callbackDecision = (ticket: TicketRow): RouteDecision => ({
+  /** A click-to-call (回拨 by an agent): the agent is on the line already; the call shows as the main line's. */
+  const clickToCallDecision = (ticket: TicketRow): RouteDecision => ({
     kind: 'serve',
     mode: 'main',
     routeId: ticket.routeId,
@@ -277,8 +281,36 @@ export function startCallHandling(deps: {
     repeatCaller: false,
   });
 
+  /**
+   * 漏接回拨: the citizen is served again by the route they called, as that hotline (a parallel
+   * hotline's caller goes back to its own skill and seats, popping as that hotline), without its
+   * menu (they already chose once). Ahead of that route's new callers: the centre already kept them
+   * waiting. A route gone or disabled since: the main route's.
+   */
+  const missedCallbackDecision = async (ticket: TicketRow): Promise<RouteDecision> => {
+    const routes = await listRoutes(db);
+    const own = ticket.routeId === null ? undefined : routes.find((r) => r.id === ticket.routeId && r.enabled);
+    const route = own ?? routes.find((r) => r.mode === 'main' && r.enabled);
+    return {
+      kind: 'serve',
+      mode: route?.mode ?? 'main',
+      routeId: route?.id ?? ticket.routeId,
+      hotline: own?.name ?? ticket.hotline,
+      greeting: PROMPTS.missedCallback,
+      menuId: null,
+      skillId: route?.skillId ?? null,
+      priority: (route?.priority ?? 0) + 1,
+      repeatCaller: false,
+    };
+  };
+
   const rebuild = async (row: CallRow, ticket: TicketRow, restored: RestoredCall): Promise<InboundCall> => {
-    const decision = row.linkedId.startsWith('callback-') ? callbackDecision(ticket) : await routeFor(row.dialledNumber, row.callerNumber, clock.now());
+    // Both kinds of callback run under the citizen's earlier ticket; the automatic one's row is named so.
+    const decision = !row.linkedId.startsWith('callback-')
+      ? await routeFor(row.dialledNumber, row.callerNumber, clock.now())
+      : row.channelName.startsWith(MISSED_CALLBACK_CHANNEL)
+        ? await missedCallbackDecision(ticket)
+        : clickToCallDecision(ticket);
     const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: await findActiveRoute(db, row.dialledNumber), isNew: false };
     // A call taken back after a restart may be offered at once (it was queued): its history is read now.
     const history = callerHistory(db, log, row.linkedId, row.callerNumber);
@@ -344,10 +376,12 @@ export function startCallHandling(deps: {
   const stopNodeWatch = ari.nodeNames().length > 1 ? watchNodeLoss(ari, deps.nodeLostMs ?? 30_000, onNodeLost, log.child({ part: 'nodes' })) : () => undefined;
 
   const adoptCallback: AdoptCallback = async (legId, callerNumber, ticket) => {
+    // Decided before the row is written: the call is built (and listens to the leg) as soon as the row is there.
+    const decision = await missedCallbackDecision(ticket);
     const { call: row } = await recordCallArrival(db, {
       linkedId: legId,
       channelId: legId,
-      channelName: `callback ${legId}`,
+      channelName: `${MISSED_CALLBACK_CHANNEL}${legId}`,
       callerNumber,
       dialledNumber: ticket.dialledNumber,
       routeId: ticket.routeId,
@@ -359,7 +393,7 @@ export function startCallHandling(deps: {
     // Read as the callback's greeting starts (run()), like a new call's.
     const history = callerHistory(db, log, legId, callerNumber);
     const arrived = { linkedId: legId, channelId: legId, callId: row.id, ticket, route: undefined, isNew: true };
-    const call = new InboundCall(ctx, queue, arrived, callbackDecision(ticket), callerNumber, ticket.dialledNumber, history);
+    const call = new InboundCall(ctx, queue, arrived, decision, callerNumber, ticket.dialledNumber, history);
     register(call);
     void call.run();
   };
@@ -369,7 +403,7 @@ export function startCallHandling(deps: {
     const arrived = { linkedId: outbound.callId, channelId: outbound.callId, callId: outbound.rowId, ticket: outbound.ticket, route: undefined, isNew: true };
     const restored: RestoredCall = { state: 'offered', arrivedAtMs: outbound.arrivedAtMs, queuedAtMs: null, ivrSteps: [] };
     // The history click-to-call read while the agent's phone rang (its pop already used it): kept for a later offer (a transfer).
-    const call = new InboundCall(ctx, queue, arrived, callbackDecision(outbound.ticket), outbound.number, outbound.number, outbound.history, restored);
+    const call = new InboundCall(ctx, queue, arrived, clickToCallDecision(outbound.ticket), outbound.number, outbound.number, outbound.history, restored);
     register(call);
     return call;
   };

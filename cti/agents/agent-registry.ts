@@ -96,11 +96,15 @@ export class AgentRegistry {
   private async load(): Promise<void> {
     const rows = (await listAgents(this.db)).filter((a) => a.role === 'agent' && a.enabled);
     const seen = new Set<number>();
+    // A ready agent given a skill a caller already waits for must be offered that caller now, not
+    // at the next unrelated change (a hang-up, another agent going ready): the queue re-runs the ACD.
+    let readySkillsChanged = false;
     for (const row of rows) {
       seen.add(row.id);
       const existing = this.agents.get(row.id);
       const skills = new Map(row.skills.map((s) => [s.skillId, s.level]));
       const skillCodes = new Map(row.skills.map((s) => [s.code, s.level]));
+      if (existing && this.ready.has(row.id) && !sameSkills(existing.skills, skills)) readySkillsChanged = true;
       if (existing) Object.assign(existing, { login: row.login, name: row.name, skills, skillCodes });
       else
         this.agents.set(row.id, {
@@ -125,6 +129,7 @@ export class AgentRegistry {
       this.agents.delete(id);
       this.ready.delete(id);
     }
+    if (readySkillsChanged) this.notify();
   }
 
   get(agentId: number): AgentInfo | undefined {
@@ -446,6 +451,8 @@ export class AgentRegistry {
       state: agent.state,
       reason: agent.reason,
       ...(agent.state === 'wrap_up' && agent.wrapUpUntil !== null ? { wrapUpUntil: new Date(agent.wrapUpUntil).toISOString(), wrapUpExtended: agent.wrapUpExtended } : {}),
+      // On a call only from a ring for it (which named the call) or restored on it: the call is known.
+      ...(agent.state === 'on_call' && agent.callId !== null ? { callId: agent.callId } : {}),
     });
   }
 
@@ -464,6 +471,11 @@ export class AgentRegistry {
     for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
     this.wrapUpTimers.clear();
   }
+}
+
+/** The same skills at the same levels. */
+function sameSkills(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
+  return a.size === b.size && [...a].every(([skillId, level]) => b.get(skillId) === level);
 }
 
 /** Adds or removes `member` in the key's set; true when that changed anything. */

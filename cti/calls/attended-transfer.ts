@@ -18,6 +18,7 @@ import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
+import { handCallTo } from './hand-over.js';
 import type { InboundCall } from './inbound-call.js';
 import { TargetRing } from './target-ring.js';
 import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
@@ -151,8 +152,8 @@ export class AttendedTransfer implements CallFlow {
     // From here the target's leg is the caller's party: either hanging up ends the call.
     this.call.fire('consult-complete');
     this.call.attachParty(this.ring.legId, this.target.agentId);
-    // A colleague has the call now: the ticket is theirs before their desktop hears of it.
-    const handed = this.target.agentId === null ? null : this.call.handTicketTo(this.target.agentId);
+    // A colleague has the call now: its row and ticket name them before their desktop hears of it.
+    const handed = this.target.agentId === null ? null : handCallTo(this.ctx, this.call, this.target.agentId);
     if (this.target.agentId === null) this.call.transferredTo = this.target.label;
     if (!this.agentGone) {
       this.agentGone = true;

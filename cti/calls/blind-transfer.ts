@@ -19,6 +19,7 @@ import { noteTicket } from '../tickets/ticket-notes.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
+import { handCallTo } from './hand-over.js';
 import type { InboundCall } from './inbound-call.js';
 import { TargetRing } from './target-ring.js';
 import { alertIfEmergency, type ResolvedTarget } from './transfer-target.js';
@@ -115,8 +116,8 @@ export class BlindTransfer implements CallFlow {
       if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'answer', this.call.callId);
       // From here the target's leg is the caller's party: either hanging up ends the call.
       this.call.attachParty(ring.legId, target.agentId);
-      // A colleague has the call now: the ticket is theirs before their desktop hears of it.
-      const handed = target.agentId === null ? null : this.call.handTicketTo(target.agentId);
+      // A colleague has the call now: its row and ticket name them before their desktop hears of it.
+      const handed = target.agentId === null ? null : handCallTo(this.ctx, this.call, target.agentId);
       this.call.fire('transfer-answered');
       if (target.agentId === null) this.call.transferredTo = target.label;
       this.settle();

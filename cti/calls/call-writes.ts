@@ -24,7 +24,7 @@
  * row ends the same, one statement fewer.
  */
 import type { IvrStep } from '../../ivr/interpreter.js';
-import { endCall, progressWrite, setCallIvrSteps, setCallQueued, setCallState, type Db } from '../../store/index.js';
+import { endCall, markCallAnswered, progressWrite, setCallIvrSteps, setCallQueued, setCallState, type Db } from '../../store/index.js';
 import { RetriedTurns } from '../events/retried-turns.js';
 import type { Logger } from '../logging.js';
 
@@ -98,6 +98,15 @@ export class CallWrites {
   ivrSteps(callId: string, steps: readonly IvrStep[]): void {
     const path = [...steps];
     this.write(callId, 'ivr steps', (tx) => setCallIvrSteps(tx, callId, path), { sets: ['ivrSteps'] });
+  }
+
+  /**
+   * The caller was served: an agent answered (`agentId`, the recording started), or the IVR put them
+   * through to a line outside the centre (no agent): the answer time and wait the KPIs and the
+   * wallboard count as answered.
+   */
+  answered(callId: string, answer: Parameters<typeof markCallAnswered>[2]): void {
+    this.write(callId, 'answered', (tx) => markCallAnswered(tx, callId, answer));
   }
 
   /** The call's end (state `ended`) and, for a caller not served, the missed-call entry (`endCall`). */

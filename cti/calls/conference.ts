@@ -20,6 +20,7 @@ import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
+import { handCallTo } from './hand-over.js';
 import type { InboundCall } from './inbound-call.js';
 import { releaseFromCall } from './ring-leg.js';
 import { TargetRing } from './target-ring.js';
@@ -139,7 +140,7 @@ export class Conference implements CallFlow {
         return;
       }
       case 'party':
-        void this.call.handTicketTo(colleague).then(() => {
+        void handCallTo(this.ctx, this.call, colleague).then(() => {
           // A call that ended meanwhile told them so itself (they are its party).
           if (!this.call.hasEnded && this.call.agentId === colleague) this.call.publish({ type: 'call.conference.ended', agentId: colleague, left: 'third' });
         });

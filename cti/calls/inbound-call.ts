@@ -11,7 +11,6 @@ import { PROMPTS } from '../../ivr/prompts.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
   listSkills,
-  markCallAnswered,
   setTicketAgent,
   setTicketRecording,
   type CallOutcome,
@@ -206,13 +205,15 @@ export class InboundCall implements QueueMember {
         await this.hangupCaller('blocked');
         return;
       }
-      // A key pressed during the greeting stays buffered for the menu.
-      const greeting =
-        this.machine.state !== 'ivr' ? this.port.play([this.decision.greeting ?? PROMPTS.greeting, ...(this.decision.repeatCaller ? [PROMPTS.repeatCallWarning] : [])]) : undefined;
+      // A key pressed during the greeting stops it and stays buffered for the menu.
+      const greeting = this.machine.state !== 'ivr' ? this.port.play([this.decision.greeting ?? PROMPTS.greeting]) : undefined;
       // The caller's recent tickets are read while the greeting plays: after the answer and the
       // greeting's request, so neither waits for them, and seconds before any agent is offered the call.
       this.summary.history.start();
       if (greeting) await greeting;
+      // Over the repeat-call limit (Chongqing art. 26): the warning is its own prompt, heard to the end
+      // whatever the caller presses (a key that skipped the greeting must not skip it too).
+      if (greeting && this.decision.repeatCaller) await this.port.playThrough([PROMPTS.repeatCallWarning]);
       let outcome: IvrOutcome | null = null;
       if (this.decision.menuId !== null) outcome = await this.runMenu(this.decision.menuId);
       // The IVR is over: a key typed ahead that it did not read (or one in a greeting with no menu
@@ -415,20 +416,30 @@ export class InboundCall implements QueueMember {
     this.answeredAtMs ??= this.nowMs();
     this.ctx.agents.transition(agentId, 'answer', this.callId);
     this.attachParty(legId, agentId);
+    // The caller may hang up at any of the waits below: their call's end takes down only what it
+    // knows of by then, so each wait is followed by a check (connectAbandoned).
     await this.queue.release(this.callId);
+    if (this.ended) return this.connectAbandoned(agentId, legId, null);
     const bridge = await this.ctx.ari.createBridge('mixing', `call-${this.callId}`, { near: this.channelId });
+    if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
     this.bridgeId = bridge.id;
-    await this.ctx.ari.addToBridge(bridge.id, [this.channelId, legId]);
+    try {
+      await this.ctx.ari.addToBridge(bridge.id, [this.channelId, legId]);
+    } catch (error) {
+      if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
+      throw error;
+    }
+    if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
     const recording = await this.ctx.ari
       .recordBridge(bridge.id, `call-${this.summary.ticketNumber}-${this.nowMs()}`)
       .catch((error: unknown) => {
         this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'recording did not start');
         return null;
       });
+    if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
     const waitMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
     // The ticket goes with the recording: a callback's call is under the missed call's ticket, not its own.
-    const answer = { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording, ticketId: this.summary.ticketId };
-    this.ctx.writes.write(this.callId, 'answered', (tx) => markCallAnswered(tx, this.callId, answer));
+    this.ctx.writes.answered(this.callId, { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording, ticketId: this.summary.ticketId });
     // On the ticket before the desktop hears of the answer: the agent's form saves to a ticket that is theirs.
     await this.claimTicket(agentId, recording);
     await noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
@@ -436,8 +447,24 @@ export class InboundCall implements QueueMember {
     // after a crash keeps this caller with this agent (a row `connected` without its agent would be
     // taken for a caller left alone, and put back in line).
     await this.ctx.writes.drain(this.callId);
+    // Ended meanwhile: the desktop has heard of the end already and must not hear of an answer after it.
+    if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
     this.publish({ type: 'call.answered', agentId, recording });
     return true;
+  }
+
+  /**
+   * The caller hung up while the agent's pick-up was being connected. The call's end may have run
+   * before the bridge existed (or before it was known), so what connecting made is taken down here —
+   * the bridge (else a `call-<id>` bridge is left on the PBX), the agent's leg — and the agent is
+   * freed from the call as on any end (to wrap-up), unless the end did it already. Never throws.
+   */
+  private async connectAbandoned(agentId: number, legId: string, bridgeId: string | null): Promise<false> {
+    this.ctx.log.info({ callId: this.callId, agentId }, 'caller gone as the agent picked up: the connection is taken down');
+    if (bridgeId !== null) await this.ctx.ari.destroyBridge(bridgeId).catch(() => undefined);
+    await this.ctx.ari.hangup(legId).catch(() => undefined);
+    releaseFromCall(this.ctx.agents, agentId, this.callId);
+    return false;
   }
 
   /**
@@ -550,6 +577,7 @@ export class InboundCall implements QueueMember {
    */
   private async transferOut(target: string): Promise<void> {
     if (this.ended) return;
+    const ringingSince = this.nowMs();
     const leg = ringLeg(this.ctx, this.summary, TRANSFER_NUMBER.test(target) ? trunkDial(target) : target, 'consult');
     const stopTracking = this.runFlow({
       cancel: () => {
@@ -587,7 +615,14 @@ export class InboundCall implements QueueMember {
     // In the bridge first: the music covers the instant before the line is heard.
     await this.callerHold.stopMusic();
     if (this.ended) return;
-    this.fire('transfer-out');
+    // Served: put through to the line the menu names. The row gets its answer time like an agent's
+    // answer (no agent), so the KPIs and the wallboard count the call answered, not 其他未接通; its
+    // wait is the ring the caller waited through on hold (as a queued caller's is the queue and the
+    // ring), not the menus they walked. One commit with the transition.
+    this.ctx.writes.together(this.callId, () => {
+      this.fire('transfer-out');
+      this.ctx.writes.answered(this.callId, { agentId: null, at: this.ctx.clock.now().toISOString(), waitMs: this.nowMs() - ringingSince, recording: null });
+    });
     this.transferredTo = target;
     void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
     this.publish({ type: 'call.transferred', fromAgentId: null, target, mode: 'blind' });

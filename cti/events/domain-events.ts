@@ -73,8 +73,8 @@ export type DomainEvent =
   | { type: 'call.ended'; at: string; call: CallSummary; agentId: number | null; outcome: string }
   | { type: 'ticket.changed'; at: string; ticketId: number; number: string; from: string; to: string; action: string; actor: string }
   | { type: 'ticket.overdue'; at: string; ticketId: number; number: string; dueAt: string; overdue: boolean }
-  /** `wrapUpUntil`: in 话后整理, when it ends (ISO); `wrapUpExtended`: it was extended already. */
-  | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null; wrapUpUntil?: string; wrapUpExtended?: boolean }
+  /** `wrapUpUntil`: in 话后整理, when it ends (ISO); `wrapUpExtended`: it was extended already; `callId`: on a call, which one. */
+  | { type: 'agent.state'; at: string; agentId: number; state: AgentState; reason: string | null; wrapUpUntil?: string; wrapUpExtended?: boolean; callId?: string }
   | {
       type: 'alert';
       at: string;

@@ -2,10 +2,11 @@
  * The IVR's media port over ARI for one caller channel: prompts are ARI playbacks (`sound:<prompt>` in
  * Mandarin), digits are `ChannelDtmfReceived` events. Digits are buffered from the moment the port
  * exists, so a key pressed between two prompts is never lost (type-ahead through the menus); a key
- * during a prompt stops it (barge-in). The port lives as long as the call, so the call drops the
- * buffer (`discardKeys`) where a walk ends and a new question starts: otherwise a key pressed in the
- * queue or while talking would skip the survey's question and be taken as its answer. When the
- * caller hangs up every pending operation rejects with `CallerHungUp`.
+ * during a prompt stops it (barge-in), except during a notice the caller must hear (`playThrough`).
+ * The port lives as long as the call, so the call drops the buffer (`discardKeys`) where a walk ends
+ * and a new question starts: otherwise a key pressed in the queue or while talking would skip the
+ * survey's question and be taken as its answer. When the caller hangs up every pending operation
+ * rejects with `CallerHungUp`.
  */
 import { randomUUID } from 'node:crypto';
 import { CallerHungUp, type CollectOptions, type CollectResult, type MediaPort, type PlayResult } from '../../ivr/media-port.js';
@@ -73,12 +74,32 @@ export class AriMediaPort implements MediaPort {
 
   async play(prompts: string[]): Promise<PlayResult> {
     if (this.digits.length > 0) return { interrupted: true };
+    await this.playUntilEnd(prompts, true);
+    return { interrupted: this.digits.length > 0 };
+  }
+
+  /**
+   * Plays the prompts to their end whatever the caller presses: a notice they must hear (the
+   * repeat-call warning, Chongqing art. 26), which a key would otherwise skip. Keys pressed during it
+   * are dropped (they answer nothing the notice asked); keys typed before it stay for the next `collect`.
+   */
+  async playThrough(prompts: string[]): Promise<void> {
+    const typedBefore = this.digits.length;
+    try {
+      await this.playUntilEnd(prompts, false);
+    } finally {
+      this.digits.length = Math.min(this.digits.length, typedBefore);
+    }
+  }
+
+  /** One playback, waited for until it ends (or, `bargeIn`, a key is pressed: then it is stopped). */
+  private async playUntilEnd(prompts: string[], bargeIn: boolean): Promise<void> {
     if (this.hungUp) throw new CallerHungUp();
     const playbackId = randomUUID();
     this.playing = playbackId;
     await this.ari.play(this.channelId, prompts.map(mediaUri), playbackId, PROMPT_LANGUAGE);
     // Generous upper bound: a prompt that never reports its end must not hold the caller forever.
-    const ended = await this.waitUntil(() => this.finished.has(playbackId) || this.digits.length > 0, 120_000);
+    const ended = await this.waitUntil(() => this.finished.has(playbackId) || (bargeIn && this.digits.length > 0), 120_000);
     if (!this.finished.has(playbackId)) {
       await this.ari.stopPlayback(playbackId).catch((error: unknown) => {
         this.log.debug({ err: (error as Error).message }, 'playback already gone');
@@ -87,7 +108,6 @@ export class AriMediaPort implements MediaPort {
     }
     this.finished.delete(playbackId);
     this.playing = null;
-    return { interrupted: this.digits.length > 0 };
   }
 
   async collect(options: CollectOptions): Promise<CollectResult> {

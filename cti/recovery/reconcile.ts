@@ -10,13 +10,18 @@
  *   missed-call list); the call's leftover legs are hung up, its bridges destroyed, its recording stopped;
  * - caller in a queue's holding bridge (or the row says queued/offered): back in line at the original
  *   place (`calls.queued_at`), any ringing or unbridged agent leg of the offer hung up;
- * - caller in greeting or IVR: the flow is taken up again (the menu starts over);
- * - caller with their agent's leg (`agent-…`): connected again in the `call-<id>` bridge, the agent is
- *   on that call, the recording keeps running. A consultation or three-way call is undone the simple
- *   way: caller and agent together again, consult/third legs hung up; a held caller is back in the bridge;
+ * - caller in greeting or IVR: the flow is taken up again (the menu starts over; an IVR transfer's
+ *   ring is hung up);
+ * - caller with their agent's leg (`agent-…`), or with the colleague the call was handed to (a
+ *   transfer's `consult-…` leg up in the caller's bridge, on an agent's phone; the row names that
+ *   colleague since the hand-over): connected again in the `call-<id>` bridge, the agent is on that
+ *   call, the recording keeps running. A consultation or three-way call is undone the simple way:
+ *   caller and agent together again, consult/third legs hung up; a held caller is back in the bridge;
  * - caller with only an outside party (a completed transfer, the IVR's sub-centre transfer): kept;
  * - caller alone: back to the queue if a transfer was on its way, else the agent hung up while the
  *   server was away (the caller gets the satisfaction survey, as after any agent hang-up);
+ * - whichever of these: music on the caller's own channel (a hold, a consultation, a ringing transfer)
+ *   is stopped, and the call's rings the old process left open (`call_offers`) are closed `not-reached`;
  * - on the first pass of a process, whatever is ours and nobody holds any more (legs, snoops,
  *   monitoring, click-to-call and empty duplicate holding bridges) is hung up or destroyed;
  * - a citizen's channel in the application with no row (the server died before recording it) is
@@ -30,7 +35,9 @@
  * or their agent's leg is gone.
  */
 import {
+  endOpenOffersOfCall,
   findActiveBlock,
+  findAgentByEndpoint,
   findTicketByCallKey,
   findTicketByNumber,
   listOpenCalls,
@@ -91,6 +98,7 @@ export const RECONCILE_CATEGORIES = [
   'snoopsHungUp',
   'bridgesDestroyed',
   'recordingsStopped',
+  'ringsClosed',
   'failed',
 ] as const;
 export type ReconcileCategory = (typeof RECONCILE_CATEGORIES)[number];
@@ -267,6 +275,12 @@ class Pass {
       return;
     }
     this.claimed.add(caller.id);
+    // Nobody the pass takes back stays on hold: a held caller goes back into the bridge, the others
+    // wait in line, walk the menu again or talk. Music that a hold, a consultation or a ringing
+    // transfer (an agent's, or the IVR's to an outside line) played on the caller's own channel is
+    // stopped here: the rebuilt call cannot know of it, so nothing else would, and it would cover the
+    // menu and then the agent — the caller would hear only music.
+    await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
     const bridge = this.bridgeOf.get(caller.id);
     const legs = this.legsOf(row.linkedId, caller.id);
     // An originated leg is Up once its phone answered (Ringing/Down before).
@@ -286,6 +300,7 @@ class Pass {
 
     if (inHolding || (waiting && !answeredAgentLeg)) {
       for (const leg of legs) await this.hangup(leg, 'offer made before the restart');
+      await this.endInterruptedRings(row, null);
       const skill = inHolding && bridge ? bridge.name.slice('queue-'.length) : row.skill;
       const queuedAtMs = row.queuedAt ? Date.parse(row.queuedAt) : Date.parse(row.arrivedAt);
       const call = await this.deps.rebuild(row, ticket, { ...restored('queued'), queuedAtMs });
@@ -297,6 +312,7 @@ class Pass {
     }
     if ((state === 'arriving' || state === 'ivr') && !bridge) {
       for (const leg of legs) await this.hangup(leg, 'IVR transfer made before the restart');
+      await this.endInterruptedRings(row, null);
       const call = await this.deps.rebuild(row, ticket, restored(state));
       this.rebuilt.push(call);
       this.decide(row.linkedId, row.callerNumber, state === 'ivr' ? 'menu taken up again' : 'greeting taken up again');
@@ -308,9 +324,15 @@ class Pass {
       await this.reconnect(row, ticket, caller, answeredAgentLeg, legs, restored('connected'));
       return;
     }
+    const colleagueLeg = row.agentId !== null && state !== 'ended' ? await this.colleagueLeg(row, legs) : undefined;
+    if (colleagueLeg) {
+      await this.reconnect(row, ticket, caller, colleagueLeg, legs, restored('connected'));
+      return;
+    }
     const outside = legs.find((l) => l.id.startsWith('consult-') && l.state === 'Up' && bridge !== undefined && this.bridgeOf.get(l.id)?.id === bridge.id);
     if (outside && bridge && CALL_STATES_WITH_PARTY.includes(state)) {
       for (const leg of legs) if (leg.id !== outside.id) await this.hangup(leg, 'not part of the transferred call');
+      await this.endInterruptedRings(row, null);
       this.claimed.add(outside.id);
       this.keptBridges.add(bridge.id);
       const call = await this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
@@ -325,9 +347,9 @@ class Pass {
     // The caller is alone: whoever they talked to is gone.
     const transferring = legs.some((l) => l.id.startsWith('consult-'));
     for (const leg of legs) await this.hangup(leg, 'caller alone');
+    await this.endInterruptedRings(row, null);
     const callBridge = bridge && bridge.name === `call-${row.linkedId}` ? bridge : undefined;
     if (callBridge) this.keptBridges.add(callBridge.id);
-    await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
     const call = await this.deps.rebuild(row, ticket, restored(state === 'ended' ? 'ended' : 'connected'));
     this.rebuilt.push(call);
     call.bridgeId = callBridge?.id ?? null;
@@ -343,17 +365,60 @@ class Pass {
     this.finishLater(call, state === 'ended' ? 'system' : 'agent');
   }
 
+  /**
+   * The leg of a colleague the caller was handed to (a transfer they answered or that was completed
+   * to them, a three-way call the agent left), whom the call row names since the hand-over: the
+   * transfer's leg (`consult-`), up in the call's bridge (with the caller, or alone while the
+   * colleague holds the caller), on an agent's phone. Not a line outside the centre (a department,
+   * a sub-centre, 110): the caller stays with that party, no agent's.
+   */
+  private async colleagueLeg(row: CallRow, legs: AriChannel[]): Promise<AriChannel | undefined> {
+    for (const leg of legs) {
+      if (!leg.id.startsWith('consult-') || leg.state !== 'Up' || this.bridgeOf.get(leg.id)?.name !== `call-${row.linkedId}`) continue;
+      if (await this.onAgentPhone(leg)) return leg;
+    }
+    return undefined;
+  }
+
+  /**
+   * The phone an agent is logged in at, or one that is an agent's own (after a restart nobody is
+   * logged in yet). A leg crossing the trunk to another node reaches a phone registered there: only
+   * agents' phones are dialled across (outside lines go out on the caller's node's own trunk).
+   */
+  private async onAgentPhone(leg: AriChannel): Promise<boolean> {
+    const endpoint = endpointOf(leg);
+    if (endpoint === null) return leg.name.startsWith(`PJSIP/${internodeEndpoint('')}`);
+    if (this.ctx.agents.byEndpoint(endpoint)) return true;
+    return (await findAgentByEndpoint(this.ctx.db, endpoint)) !== undefined;
+  }
+
+  /**
+   * The call's rings (`call_offers`, the KPIs' 振铃) the process before left open: their legs are hung
+   * up by this pass, or ended unseen, so none can be answered any more. Closed `not-reached` (how they
+   * ended was not seen) before the call is offered again — left open, they would wait to be counted
+   * answered. `talking`: the agent found on the call, whose ring (its answer not yet written) is closed
+   * as answered by their being restored on the call.
+   */
+  private async endInterruptedRings(row: CallRow, talking: number | null): Promise<void> {
+    const at = this.ctx.clock.now().toISOString();
+    this.counts.ringsClosed += await endOpenOffersOfCall(this.ctx.db, row.linkedId, talking, { at, outcome: 'not-reached' });
+  }
+
   /** Ends a call without holding up the pass (an agent hang-up plays the caller the survey first). */
   private finishLater(call: InboundCall, by: 'caller' | 'agent' | 'system', options: { callBack?: boolean } = {}): void {
     call.finish(by, undefined, options).catch((error: unknown) => this.ctx.log.error({ err: error, callId: call.callId }, 'reconcile: ending the call failed'));
   }
 
-  /** Caller and agent together again in the call's bridge, the agent on that call. */
+  /**
+   * Caller and agent (the row's) together again in the call's bridge, the agent on that call.
+   * `agentLeg`: the agent's own leg, or the transfer's leg of the colleague the call was handed to.
+   */
   private async reconnect(row: CallRow, ticket: TicketRow, caller: AriChannel, agentLeg: AriChannel, legs: AriChannel[], restored: RestoredCall): Promise<void> {
     const agentId = row.agentId;
     if (agentId === null) return;
     this.claimed.add(agentLeg.id);
     for (const leg of legs) if (leg.id !== agentLeg.id) await this.hangup(leg, 'consultation or three-way call undone');
+    await this.endInterruptedRings(row, agentId);
     let bridge = this.ourBridges.find((b) => b.name === `call-${row.linkedId}`);
     if (!bridge) bridge = await this.ctx.ari.createBridge('mixing', `call-${row.linkedId}`, { node: this.deps.node });
     this.keptBridges.add(bridge.id);
@@ -365,8 +430,7 @@ class Pass {
         if (!(error instanceof AriError && error.kind === 'not-found')) throw error;
       });
     }
-    // A held caller or one waiting through a consultation had music on their own channel.
-    await this.ctx.ari.stopMoh(caller.id).catch(() => undefined);
+    // (The caller's own music, of a hold or a consultation, was stopped as the pass took them back.)
     await this.ctx.ari.stopBridgeMoh(bridge.id).catch(() => undefined);
     for (const other of this.bridgesOfCall(row.linkedId)) if (other.id !== bridge.id) await this.destroyBridge(other, 'consultation undone');
     const call = await this.deps.rebuild(row, ticket, restored);
@@ -387,6 +451,7 @@ class Pass {
     const citizen = this.channels.get(row.channelId);
     if (citizen) await this.hangup(citizen, 'click-to-call attempt of a process gone');
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'click-to-call attempt of a process gone');
+    await this.endInterruptedRings(row, null);
     const at = this.ctx.clock.now().toISOString();
     this.ctx.writes.end(row.linkedId, 'click-to-call attempt ended by reconciliation', { outcome: 'failed', hangupCause: null, at }, null);
     await this.ctx.writes.drain(row.linkedId);
@@ -400,7 +465,8 @@ class Pass {
   private async closeRow(row: CallRow): Promise<void> {
     const now = this.ctx.clock.now();
     const answered = row.agentId !== null || row.answeredAt !== null;
-    const outcome: CallOutcome = row.state === 'ended' && !answered ? 'transferred' : answered ? 'answered' : 'abandoned';
+    // `ended` with no agent: the IVR put the caller through to an outside line (its answer time is that line's).
+    const outcome: CallOutcome = row.state === 'ended' && row.agentId === null ? 'transferred' : answered ? 'answered' : 'abandoned';
     // When exactly they hung up is unknown: the wait counts up to now.
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
     const blocked = row.callerNumber ? await findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
@@ -412,6 +478,7 @@ class Pass {
     // Closed (and the caller on the callback list) before anything else happens to the call.
     await this.ctx.writes.drain(row.linkedId);
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
+    await this.endInterruptedRings(row, null);
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');
     if (row.recording && answered) {
       await this.ctx.ari.stopLiveRecording(row.recording).then(

@@ -29,8 +29,9 @@ function activityWrite(event: DomainEvent): ((db: Db) => Promise<void>) | null {
     case 'agent.state':
       return async (db) => {
         await recordAgentState(db, { agentId: event.agentId, at: event.at, state: event.state, reason: event.reason });
-        // A consulted or third-party agent picking up has no call.answered of their own: on a call means they took the ring.
-        if (event.state === 'on_call') await endOpenOffersOfAgent(db, event.agentId, { at: event.at, outcome: 'answered' });
+        // A consulted or third-party agent picking up has no call.answered of their own: on a call means
+        // they took its ring (that call's only: a ring of another call left open was not answered).
+        if (event.state === 'on_call' && event.callId !== undefined) await endOpenOffersOfAgent(db, event.agentId, event.callId, { at: event.at, outcome: 'answered' });
       };
     case 'call.held':
       return (db) => recordAgentState(db, { agentId: event.agentId, at: event.at, state: 'held', reason: null });

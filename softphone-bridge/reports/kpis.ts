@@ -14,7 +14,8 @@
  * - wait: queue and ring time before the FIRST answer (the ring's queue wait plus its ring time, or
  *   the call row's wait when no ring was recorded); 15 秒接通量 answeredWithin15s: wait ≤ 15 s;
  *   15 秒接通率 = answeredWithin15s / (offered − inProgress); average and p90 (nearest rank) wait of answered calls;
- * - abandon wait: the abandoned calls' wait; handle time: first answer to hang-up, ended answered calls;
+ * - abandon wait: the abandoned calls' wait; handle time: first answer to hang-up, ended answered calls
+ *   (not those the IVR put through to an outside line: that talk is not the centre's; their wait is the ring);
  * - reoffered: calls rung more than once; abandonedCalledBack: abandoned calls whose missed-call entry is done;
  * - transfers / conferences: in the calls' ticket history; satisfaction rate: (satisfied + basically
  *   satisfied) / evaluated; repeat-call rate: calls whose number called in the 24 h before / offered;
@@ -219,7 +220,10 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
       const waitMs = firstAnswer?.endedAt ? firstAnswer.waitedMs + (answeredAtMs - Date.parse(firstAnswer.offeredAt)) : (call.waitMs ?? 0);
       t.waits.push(waitMs / 1000);
       if (waitMs <= 15_000) t.within15 += 1;
-      if (call.endedAt !== null) t.handles.push((Date.parse(call.endedAt) - answeredAtMs) / 1000);
+      // Put through by the IVR to an outside line (no agent ever on it): answered, but the talk that
+      // follows is the department's, not the centre's handle time.
+      const ivrPutThrough = !firstAnswer && call.agentId === null && call.outcome === 'transferred';
+      if (call.endedAt !== null && !ivrPutThrough) t.handles.push((Date.parse(call.endedAt) - answeredAtMs) / 1000);
       if (call.knowledgeLinks > 0) t.knowledge += 1;
     } else if (call.endedAt === null) {
       t.inProgress += 1;

@@ -2,7 +2,7 @@
  * Call offers (each ring of an agent) and the agent state history: written as the domain events
  * arrive, read by the KPI reports for a time window.
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { inChunks } from '../chunks.js';
 import type { Db } from '../db.js';
 import { progressWrite } from '../durability.js';
@@ -35,15 +35,30 @@ export async function endOffer(db: Db, callKey: string, agentId: number, end: { 
   });
 }
 
-/** Ends every open ring of the agent (they are on a call now: they took it, e.g. as a consulted or third party). */
-export async function endOpenOffersOfAgent(db: Db, agentId: number, end: { at: string; outcome: string }): Promise<void> {
-  // A ring is minutes long at most: looking back an hour keeps this on the offered-at index, not a scan of every ring ever.
-  const since = new Date(Date.parse(end.at) - 3600_000).toISOString();
+/**
+ * Ends the agent's open rings of `callKey`: they are on that call now, so they took its ring (a
+ * consulted or third-party colleague has no `call.answered` of their own). Only that call's: a ring
+ * of another call left open is not one they answered.
+ */
+export async function endOpenOffersOfAgent(db: Db, agentId: number, callKey: string, end: { at: string; outcome: string }): Promise<void> {
   await progressWrite(db, async (tx) => {
     await tx
       .update(callOffers)
       .set({ endedAt: end.at, outcome: end.outcome })
-      .where(and(gte(callOffers.offeredAt, since), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)));
+      .where(and(eq(callOffers.callKey, callKey), eq(callOffers.agentId, agentId), isNull(callOffers.outcome)));
+  });
+}
+
+/**
+ * Ends the open rings of a call that a restart cut off (the reconciliation pass hung their legs up, or
+ * they ended unseen): none can be answered any more. `keep`: the agent found talking on the call,
+ * whose ring their going on the call closes as answered. Returns how many were ended.
+ */
+export async function endOpenOffersOfCall(db: Db, callKey: string, keep: number | null, end: { at: string; outcome: string }): Promise<number> {
+  return progressWrite(db, async (tx) => {
+    const open = and(eq(callOffers.callKey, callKey), isNull(callOffers.outcome), keep === null ? undefined : ne(callOffers.agentId, keep));
+    const ended = await tx.update(callOffers).set({ endedAt: end.at, outcome: end.outcome }).where(open).returning({ id: callOffers.id });
+    return ended.length;
   });
 }
 

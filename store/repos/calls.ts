@@ -212,6 +212,17 @@ export async function setCallSkill(db: Db, linkedId: string, skill: string): Pro
   });
 }
 
+/**
+ * The agent the caller is with now: a colleague a transfer or three-way call handed the caller to.
+ * The answer (time, wait, recording) stays the first agent's; a restarted server reads this to give
+ * the call back to whoever has it.
+ */
+export async function setCallAgent(db: Db, linkedId: string, agentId: number): Promise<void> {
+  await progressWrite(db, async (tx) => {
+    await tx.update(calls).set({ agentId }).where(eq(calls.linkedId, linkedId));
+  });
+}
+
 export async function findCallById(db: Db, id: number): Promise<CallRow | undefined> {
   return first(await db.select().from(calls).where(eq(calls.id, id)).limit(1));
 }

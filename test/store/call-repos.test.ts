@@ -17,6 +17,7 @@ import {
   endCall,
   endOffer,
   endOpenOffersOfAgent,
+  endOpenOffersOfCall,
   findCallById,
   findCallByLinkedId,
   findMissedCall,
@@ -171,11 +172,18 @@ describe('rings, agent states and KPI facts', () => {
     expect(await endOffer(db, 'k3', agentId, { at: '2026-11-20T01:30:20.000Z', outcome: 'missed' })).toBe(true);
     expect(await endOffer(db, 'k3', agentId, { at: '2026-11-20T01:30:20.000Z', outcome: 'missed' })).toBe(false);
     await recordOffer(db, { callKey: 'k3', agentId, offeredAt: '2026-11-20T01:30:30.000Z', waitedMs: 30_000, outbound: false });
-    await endOpenOffersOfAgent(db, agentId, { at: '2026-11-20T01:30:40.000Z', outcome: 'answered' });
-    expect((await listOffersOfCalls(db, ['k3', 'k2'])).map((o) => [o.outcome, o.outbound])).toEqual([
-      ['missed', false],
-      ['answered', false],
+    // A ring of another call the agent did not answer (left open): going on k3 does not close it.
+    await recordOffer(db, { callKey: 'k2', agentId, offeredAt: '2026-11-20T01:30:31.000Z', waitedMs: 0, outbound: false });
+    await endOpenOffersOfAgent(db, agentId, 'k3', { at: '2026-11-20T01:30:40.000Z', outcome: 'answered' });
+    expect((await listOffersOfCalls(db, ['k3', 'k2'])).map((o) => [o.callKey, o.outcome, o.outbound])).toEqual([
+      ['k3', 'missed', false],
+      ['k3', 'answered', false],
+      ['k2', null, false],
     ]);
+    // A restart cut the k2 ring off: closed, except the ring of an agent kept on the call.
+    expect(await endOpenOffersOfCall(db, 'k2', agentId, { at: '2026-11-20T01:31:00.000Z', outcome: 'not-reached' })).toBe(0);
+    expect(await endOpenOffersOfCall(db, 'k2', null, { at: '2026-11-20T01:31:00.000Z', outcome: 'not-reached' })).toBe(1);
+    expect((await listOffersOfCalls(db, ['k2'])).map((o) => o.outcome)).toEqual(['not-reached']);
     await recordAgentState(db, { agentId, at: '2026-11-19T23:00:00.000Z', state: 'ready', reason: null });
     await recordAgentState(db, { agentId, at: '2026-11-20T01:30:40.000Z', state: 'on_call', reason: null });
     await recordAgentState(db, { agentId, at: '2026-11-20T05:00:00.000Z', state: 'offline', reason: null });

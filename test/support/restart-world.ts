@@ -1,0 +1,88 @@
+/**
+ * A simulator and a database that outlive a server, for tests of a restart: servers are booted on
+ * them one after another (the first closed without hanging anything up, as after kill -9 — the PBX
+ * keeps its calls), and each one's reconciliation passes are read from its log (as
+ * test/cti/restart-recovery.test.ts does).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startServer, type RunningServer } from '../../main.js';
+import type { Config } from '../../config.js';
+import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import { testConfig, type SimOptions } from './harness.js';
+import { simRequest, waitFor } from './sim-client.js';
+import { TestClock } from './test-clock.js';
+import { testDatabaseLocation } from './test-database.js';
+import { testLoggerInto } from './test-logger.js';
+
+export interface SimChannel {
+  id: string;
+  name: string;
+  state: string;
+  bridgeId: string | null;
+  stasisApp: string | null;
+  hearing: string | null;
+}
+export interface SimBridge {
+  id: string;
+  name: string;
+  channelIds: string[];
+}
+
+export interface Booted {
+  server: RunningServer;
+  passes: Record<string, unknown>[];
+  lines: Record<string, unknown>[];
+}
+
+export interface World {
+  sim: PbxSim;
+  dbPath: string;
+  clock: TestClock;
+  boot(overrides?: Partial<Config>): Promise<Booted>;
+  cleanup(): Promise<void>;
+}
+
+export async function restartWorld(simOptions: SimOptions = {}): Promise<World> {
+  const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'cti-restart-'));
+  const database = await testDatabaseLocation(join(dir, 'cti.db'));
+  const clock = new TestClock();
+  const servers: RunningServer[] = [];
+  return {
+    sim,
+    dbPath: database.location,
+    clock,
+    async boot(overrides = {}) {
+      const passes: Record<string, unknown>[] = [];
+      const lines: Record<string, unknown>[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          for (const line of chunk.toString().split('\n')) {
+            if (!line) continue;
+            const entry = JSON.parse(line) as Record<string, unknown>;
+            lines.push(entry);
+            if (entry.msg === 'reconciled with the PBX') passes.push(entry);
+          }
+          done();
+        },
+      });
+      const server = await startServer(testConfig(sim, { dbPath: database.location, wrapUpSeconds: 1, ...overrides }), testLoggerInto(sink, 'info'), { clock });
+      servers.push(server);
+      await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
+      await waitFor(() => passes.length >= 1, 'the first reconciliation', 10_000);
+      return { server, passes, lines };
+    },
+    async cleanup() {
+      for (const server of servers) await server.close().catch(() => undefined);
+      await sim.stop();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const simChannels = async (sim: PbxSim) => (await simRequest<SimChannel[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
+export const simBridges = async (sim: PbxSim) => (await simRequest<SimBridge[]>(sim.httpUrl, 'GET', '/sim/bridges')).body;
