@@ -7,42 +7,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../main.js';
+import type { RunningServer } from '../../main.js';
 import { calls, findActiveRoute, missedCalls, openDatabase, ticketEvents, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { diallingCitizen } from '../support/dialling-citizen.js';
-import { testLoggerInto } from '../support/test-logger.js';
-import { registerPhones, testConfig, type SimOptions } from '../support/harness.js';
+import { registerPhones, type SimOptions } from '../support/harness.js';
 import { HttpError } from '../pbx-sim/ari/http.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
+import { bootLogged, type Booted, type SimBridge, type SimChannel } from '../support/restart-world.js';
 import { testDatabaseLocation } from '../support/test-database.js';
-
-interface SimChannel {
-  id: string;
-  name: string;
-  state: string;
-  bridgeId: string | null;
-  stasisApp: string | null;
-  hearing: string | null;
-}
-interface SimBridge {
-  id: string;
-  name: string;
-  channelIds: string[];
-}
-
-/** A server whose log is kept, so a test knows when a reconciliation pass is over and what it did. */
-interface Booted {
-  server: RunningServer;
-  passes: Record<string, unknown>[];
-  /** Every line the server logged (info and up), for a failure to tell what happened. */
-  lines: Record<string, unknown>[];
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -63,20 +40,8 @@ async function world(options: Pick<SimOptions, 'onAriAnswer'> = {}): Promise<{ s
 }
 
 async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Booted> {
-  const passes: Record<string, unknown>[] = [];
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line) continue;
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        lines.push(entry);
-        if (entry.msg === 'reconciled with the PBX') passes.push(entry);
-      }
-      done();
-    },
-  });
-  const server = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1 }), testLoggerInto(sink, 'info'), { clock });
+  const booted = await bootLogged(sim, dbPath, clock);
+  const { server } = booted;
   let closed = false;
   cleanups.push(async () => {
     if (!closed) await server.close();
@@ -86,9 +51,7 @@ async function boot(sim: PbxSim, dbPath: string, clock: TestClock): Promise<Boot
     closed = true;
     await close();
   };
-  await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
-  await waitFor(() => passes.length >= 1, 'the first reconciliation', 10_000);
-  return { server, passes, lines };
+  return booted;
 }
 
 /**

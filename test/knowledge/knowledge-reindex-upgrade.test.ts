@@ -4,20 +4,15 @@
  * index and the server, starting, indexes every published entry again the new way before it answers
  * searches — entries withdrawn or never published stay out.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client, login } from '../admin-api/admin-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { migrationIndex, olderDatabase } from '../support/older-database.js';
+import { databaseBefore } from '../support/older-database.js';
 
-let dir = '';
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.stop();
   harness = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const AT = "'2026-06-01T02:00:00.000Z'";
@@ -39,13 +34,8 @@ function entry(id: number, title: string, answer: string, status: 'published' | 
 
 describe('the knowledge index after the full-width migration', () => {
   it('is rebuilt at start-up: ETC finds the entry written ＥＴＣ, the others are found as before', async () => {
-    const before = migrationIndex('_knowledge_reindex');
-    expect(before).toBeGreaterThan(0);
-    dir = mkdtempSync(join(tmpdir(), 'cti-migration-'));
-    const path = join(dir, 'cti.db');
-    olderDatabase(
-      path,
-      before,
+    const path = databaseBefore(
+      '_knowledge_reindex',
       // The index rows as the old segmentation wrote them: full-width letters one by one.
       entry(1, 'ＥＴＣ 通行费发票开具', '高速公路ＥＴＣ通行费电子发票在票根平台开具。', 'published', {
         title: 'ｅ ｔ ｃ 通行 通行费 发票 开具',

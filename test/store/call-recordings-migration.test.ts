@@ -3,25 +3,15 @@
  * of a call takes each call's recording with it, deleted or not, so the retention job still removes
  * the ones it had not removed yet and never asks the PBX for one already gone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callRecordings, listRecordingsOlderThan, openStore } from '../../store/index.js';
-import { migrationIndex, olderDatabase } from '../support/older-database.js';
+import { databaseBefore } from '../support/older-database.js';
 
-let dir = '';
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the call recordings migration on an existing database', () => {
   it("lists each call's recording, keeps the deleted ones deleted, and the retention job finds the rest", async () => {
-    const before = migrationIndex('_call_recordings');
-    expect(before).toBeGreaterThan(0);
-    dir = mkdtempSync(join(tmpdir(), 'cti-migration-'));
-    const path = join(dir, 'cti.db');
-    olderDatabase(
-      path,
-      before,
+    const path = databaseBefore(
+      '_call_recordings',
       `
       INSERT INTO calls (linked_id, channel_id, channel_name, caller_number, dialled_number, arrived_at, answered_at, recording, recording_deleted_at)
         VALUES ('kept', 'c1', 'PJSIP/trunk-1', '13800000001', '12345', '2026-01-05T01:00:00.000Z', '2026-01-05T01:00:20.000Z', 'call-2601050001-1', NULL);

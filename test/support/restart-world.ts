@@ -45,6 +45,35 @@ export interface World {
   cleanup(): Promise<void>;
 }
 
+/**
+ * Starts a server on `dbPath` whose log (info and up) is kept, and waits for both links and its first
+ * reconciliation pass: a test then knows what the pass did.
+ */
+export async function bootLogged(sim: PbxSim, dbPath: string, clock: TestClock, overrides: Partial<Config> = {}): Promise<Booted> {
+  const passes: Record<string, unknown>[] = [];
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        lines.push(entry);
+        if (entry.msg === 'reconciled with the PBX') passes.push(entry);
+      }
+      done();
+    },
+  });
+  const server = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1, ...overrides }), testLoggerInto(sink, 'info'), { clock });
+  try {
+    await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
+    await waitFor(() => passes.length >= 1, 'the first reconciliation', 10_000);
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    throw error;
+  }
+  return { server, passes, lines };
+}
+
 export async function restartWorld(simOptions: SimOptions = {}): Promise<World> {
   const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'cti-restart-'));
@@ -56,24 +85,9 @@ export async function restartWorld(simOptions: SimOptions = {}): Promise<World> 
     dbPath: database.location,
     clock,
     async boot(overrides = {}) {
-      const passes: Record<string, unknown>[] = [];
-      const lines: Record<string, unknown>[] = [];
-      const sink = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          for (const line of chunk.toString().split('\n')) {
-            if (!line) continue;
-            const entry = JSON.parse(line) as Record<string, unknown>;
-            lines.push(entry);
-            if (entry.msg === 'reconciled with the PBX') passes.push(entry);
-          }
-          done();
-        },
-      });
-      const server = await startServer(testConfig(sim, { dbPath: database.location, wrapUpSeconds: 1, ...overrides }), testLoggerInto(sink, 'info'), { clock });
-      servers.push(server);
-      await waitFor(() => server.link.status().ami && server.link.status().ari, 'both links up', 10_000);
-      await waitFor(() => passes.length >= 1, 'the first reconciliation', 10_000);
-      return { server, passes, lines };
+      const booted = await bootLogged(sim, database.location, clock, overrides);
+      servers.push(booted.server);
+      return booted;
     },
     async cleanup() {
       for (const server of servers) await server.close().catch(() => undefined);

@@ -5,28 +5,18 @@
  * that flag — no second alert for the same news — unless an extension came after it. A ticket seen
  * only "due soon" is flagged "overdue" once it is.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listTicketsToFlag, openStore, tickets } from '../../store/index.js';
-import { migrationIndex, olderDatabase } from '../support/older-database.js';
+import { databaseBefore } from '../support/older-database.js';
 
-let dir = '';
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the deadline watch migration on an existing database', () => {
   it('rewrites offset deadlines in UTC and keeps the flags the watch had raised', async () => {
-    const before = migrationIndex('_ticket_deadline_watch');
-    expect(before).toBeGreaterThan(0);
-    dir = mkdtempSync(join(tmpdir(), 'cti-migration-'));
-    const path = join(dir, 'cti.db');
     const ticket = (id: number, dueAt: string, dueOverride: string | null, supervised: boolean) =>
       `INSERT INTO tickets (id, number, caller_number, dialled_number, hotline, status, due_at, due_override, supervised_at)
         VALUES (${id}, '260610000${id}', '13800000000', '12345', '12345', 'dispatched', '${dueAt}', ${dueOverride ? `'${dueOverride}'` : 'NULL'}, ${supervised ? "'2026-06-10T03:00:00.000Z'" : 'NULL'});`;
-    olderDatabase(
-      path,
-      before,
+    const path = databaseBefore(
+      '_ticket_deadline_watch',
       `
       ${ticket(1, '2026-06-11T18:00:00+08:00', '2026-06-11T18:00:00+08:00', true)}
       INSERT INTO ticket_events (ticket_id, at, actor, kind, note) VALUES (1, '2026-06-10T12:00:00.000Z', 'system', 'supervise-mark', '即将到期（期限 2026-06-11T18:00:00+08:00）');

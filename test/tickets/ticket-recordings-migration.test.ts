@@ -4,15 +4,10 @@
  * ticket whose number its name carries, and the agent is filled in where the call row knows it — its
  * latest recording, answered by the last agent who took the call.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findTicketByNumber, listTicketRecordings, openStore, type Db } from '../../store/index.js';
-import { migrationIndex, olderDatabase } from '../support/older-database.js';
+import { databaseBefore } from '../support/older-database.js';
 
-let dir = '';
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function recordingsOf(db: Db, number: string) {
   const ticket = await findTicketByNumber(db, number);
@@ -22,13 +17,8 @@ async function recordingsOf(db: Db, number: string) {
 
 describe('the recording ticket and agent migration on an existing database', () => {
   it("lists each ticket's recordings, callbacks' included, with the agents the call rows knew", async () => {
-    const before = migrationIndex('_recording_ticket_agent');
-    expect(before).toBeGreaterThan(0);
-    dir = mkdtempSync(join(tmpdir(), 'cti-migration-'));
-    const path = join(dir, 'cti.db');
-    olderDatabase(
-      path,
-      before,
+    const path = databaseBefore(
+      '_recording_ticket_agent',
       `
       INSERT INTO agents (login, name, endpoint) VALUES ('1001', '王芳', 'PJSIP/1001'), ('1002', '李强', 'PJSIP/1002'), ('1003', '张敏', 'PJSIP/1003');
       -- Answered by 1001, put back in line, answered by 1002: the row names the last.
