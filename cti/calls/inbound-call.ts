@@ -604,6 +604,18 @@ export class InboundCall implements QueueMember {
     // From here the line is the caller's other party: either hanging up ends the call, and the call's
     // end hangs up the other.
     this.attachParty(leg.legId, null);
+    // Served once the line picked up: a caller who hangs up while the two are being bridged was put
+    // through (转出), not lost. The row gets its answer time like an agent's answer (no agent), so the
+    // KPIs and the wallboard count the call answered, not 其他未接通; its wait is the ring the caller
+    // waited through on hold (as a queued caller's is the queue and the ring), not the menus they
+    // walked. One commit with the transition.
+    this.ctx.writes.together(this.callId, () => {
+      this.fire('transfer-out');
+      this.ctx.writes.answered(this.callId, { agentId: null, at: this.ctx.clock.now().toISOString(), waitMs: this.nowMs() - ringingSince, recording: null });
+    });
+    this.transferredTo = target;
+    void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
+    this.publish({ type: 'call.transferred', fromAgentId: null, target, mode: 'blind' });
     const bridge = await this.ctx.ari.createBridge('mixing', `transfer-${this.callId}`, { near: this.channelId });
     if (this.ended) {
       // The call ended while the bridge was made: its end could not take the bridge down.
@@ -614,18 +626,6 @@ export class InboundCall implements QueueMember {
     await this.ctx.ari.addToBridge(bridge.id, [this.channelId, leg.legId]);
     // In the bridge first: the music covers the instant before the line is heard.
     await this.callerHold.stopMusic();
-    if (this.ended) return;
-    // Served: put through to the line the menu names. The row gets its answer time like an agent's
-    // answer (no agent), so the KPIs and the wallboard count the call answered, not 其他未接通; its
-    // wait is the ring the caller waited through on hold (as a queued caller's is the queue and the
-    // ring), not the menus they walked. One commit with the transition.
-    this.ctx.writes.together(this.callId, () => {
-      this.fire('transfer-out');
-      this.ctx.writes.answered(this.callId, { agentId: null, at: this.ctx.clock.now().toISOString(), waitMs: this.nowMs() - ringingSince, recording: null });
-    });
-    this.transferredTo = target;
-    void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'ivr', kind: 'transferred', note: `转接 ${target}` });
-    this.publish({ type: 'call.transferred', fromAgentId: null, target, mode: 'blind' });
   }
 
   private onCallerEvent(event: AriEvent): void {

@@ -2,7 +2,8 @@
  * A caller who presses an IVR key that transfers to an outside line (a department, a sub-centre) and
  * hangs up while that line still rings. The outside leg goes with them: the department's phone is not
  * left ringing, and a line picked up just as the caller goes is not left connected to nobody in the
- * Stasis application (a channel the server never releases), nor with a bridge made for nobody.
+ * Stasis application (a channel the server never releases), nor with a bridge made for nobody. A
+ * caller who hangs up once the line has picked up was put through: 转出, answered, not given up.
  */
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +11,13 @@ import { calls } from '../../store/index.js';
 import { client, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { putTransferMenuOn12333 } from '../support/transfer-menu.js';
 
-const h = useHarness();
+/** Set by a test: runs when the PBX has put channels in a bridge, before the server hears that it has. */
+let onBridged: ((path: string) => Promise<void>) | null = null;
+const h = useHarness({}, { onAriAnswer: async (request) => {
+  if (onBridged && request.method === 'POST' && /^\/bridges\/[^/]+\/addChannel$/.test(request.path)) await onBridged(request.path);
+} });
 
 interface SimChannel {
   id: string;
@@ -29,19 +35,7 @@ beforeAll(async () => {
   // The department's line rings until somebody there picks it up.
   await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'manual' });
   const admin = client(h.server.httpUrl, await login(h.server.httpUrl, 'admin'));
-  const created = await admin<{ id: number }>('POST', '/api/v1/menus', {
-    code: 'housing-review',
-    name: '住建部门转接',
-    prompts: ['menu-main'],
-    timeoutSeconds: 5,
-    retries: 1,
-    invalidPrompt: 'invalid-input',
-    options: { '1': { type: 'transfer', target: '02361230001' }, '0': { type: 'queue', skill: 'general' } },
-    onFailure: { type: 'queue', skill: 'general' },
-  });
-  expect(created.status).toBe(201);
-  const route = (await admin<{ id: number; number: string }[]>('GET', '/api/v1/routes')).body.find((r) => r.number === '12333');
-  expect((await admin('PATCH', `/api/v1/routes/${route?.id}`, { menuId: created.body.id })).status).toBe(200);
+  await putTransferMenuOn12333(admin, 'housing-review');
 });
 
 /** Places a call to 12333, presses the transfer key, and waits for the department's line to ring. */
@@ -93,5 +87,21 @@ describe('IVR transfer: the caller hangs up while the outside line rings', () =>
     await callEnded(id);
     expect(await outsideLegsLeft(), 'no outside leg is left behind the caller').toBe('gone');
     await waitFor(async () => (await bridges()).every((b) => b.name !== `transfer-${id}`), 'no transfer bridge left');
+  });
+
+  it('a caller who hangs up while being put through to the line that picked up is 转出, answered, not abandoned', async () => {
+    const { id, legId } = await transferRinging('13800007103');
+    // The caller goes the instant the PBX joins them with the department, before the server hears it did.
+    onBridged = async () => {
+      onBridged = null;
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      await callEnded(id);
+    };
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${legId}/answer`);
+    await callEnded(id);
+    const row = (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)))[0];
+    expect(row).toMatchObject({ outcome: 'transferred', agentId: null });
+    expect(row?.answeredAt).not.toBeNull();
+    expect(await outsideLegsLeft(), 'no outside leg is left behind the caller').toBe('gone');
   });
 });

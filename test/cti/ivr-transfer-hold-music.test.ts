@@ -11,6 +11,7 @@ import { calls } from '../../store/index.js';
 import { client, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { putTransferMenuOn12333 } from '../support/transfer-menu.js';
 
 const h = useHarness();
 
@@ -31,19 +32,7 @@ beforeAll(async () => {
   // The department's line rings until somebody there picks it up (or declines).
   await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'manual' });
   const admin = client(h.server.httpUrl, await login(h.server.httpUrl, 'admin'));
-  const created = await admin<{ id: number }>('POST', '/api/v1/menus', {
-    code: 'housing-music',
-    name: '住建部门转接',
-    prompts: ['menu-main'],
-    timeoutSeconds: 5,
-    retries: 1,
-    invalidPrompt: 'invalid-input',
-    options: { '1': { type: 'transfer', target: '02361230001' } },
-    onFailure: { type: 'queue', skill: 'general' },
-  });
-  expect(created.status).toBe(201);
-  const route = (await admin<{ id: number; number: string }[]>('GET', '/api/v1/routes')).body.find((r) => r.number === '12333');
-  expect((await admin('PATCH', `/api/v1/routes/${route?.id}`, { menuId: created.body.id })).status).toBe(200);
+  await putTransferMenuOn12333(admin, 'housing-music');
 });
 
 /** Places a call to 12333, presses the transfer key, and waits for the department's line to ring. */

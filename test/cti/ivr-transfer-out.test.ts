@@ -11,6 +11,7 @@ import type { AriRequestRecord } from '../pbx-sim/ari/server.js';
 import { client, login, type ErrorBody } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { putTransferMenuOn12333, transferMenu } from '../support/transfer-menu.js';
 
 /** The endpoints the server asked the PBX to dial (`POST /channels?endpoint=…`). */
 const dialled: string[] = [];
@@ -29,17 +30,6 @@ interface SimChannel {
   bridgeId: string | null;
 }
 
-const menu = (code: string, target: string) => ({
-  code,
-  name: '住建部门转接',
-  prompts: ['menu-main'],
-  timeoutSeconds: 5,
-  retries: 1,
-  invalidPrompt: 'invalid-input',
-  options: { '1': { type: 'transfer', target }, '0': { type: 'queue', skill: 'general' } },
-  onFailure: { type: 'queue', skill: 'general' },
-});
-
 beforeAll(async () => {
   await registerPhones(h.sim);
   await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'auto', answerDelayMs: 50 });
@@ -48,10 +38,7 @@ beforeAll(async () => {
 
 describe('IVR transfer to a line outside the centre', () => {
   it('a plain department number is dialled on the trunk and the caller is put through to it', async () => {
-    const created = await admin<{ id: number }>('POST', '/api/v1/menus', menu('housing', '02361230001'));
-    expect(created.status).toBe(201);
-    const route = (await admin<{ id: number; number: string }[]>('GET', '/api/v1/routes')).body.find((r) => r.number === '12333');
-    expect((await admin('PATCH', `/api/v1/routes/${route?.id}`, { menuId: created.body.id })).status).toBe(200);
+    await putTransferMenuOn12333(admin, 'housing');
 
     const played: string[] = [];
     let id = '';
@@ -87,7 +74,7 @@ describe('IVR transfer to a line outside the centre', () => {
   });
 
   it('a target that is neither a number nor a dial string is refused with the field and the forms it may take', async () => {
-    const answer = await admin<ErrorBody>('POST', '/api/v1/menus', menu('housing-bad', 'housing-line'));
+    const answer = await admin<ErrorBody>('POST', '/api/v1/menus', transferMenu('housing-bad', 'housing-line'));
     expect(answer.status).toBe(400);
     expect(answer.body.details).toContainEqual(
       expect.objectContaining({ field: '/options/1/target', message: '转接目标应为外部号码（仅数字，3–20 位）或拨号串（如 PJSIP/12366@trunk）' }),

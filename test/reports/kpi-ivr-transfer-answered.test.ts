@@ -10,6 +10,7 @@ import { calls, shanghaiDay, shanghaiHour } from '../../store/index.js';
 import { client, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { putTransferMenuOn12333 } from '../support/transfer-menu.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
 
 const h = useHarness();
@@ -31,19 +32,7 @@ afterAll(() => wallboard?.close());
 
 describe('KPIs of a call the IVR put through to a department', () => {
   it('count it as answered, not as 其他未接通, on the reports and the wallboard', async () => {
-    const created = await admin<{ id: number }>('POST', '/api/v1/menus', {
-      code: 'housing',
-      name: '住建部门转接',
-      prompts: ['menu-main'],
-      timeoutSeconds: 5,
-      retries: 1,
-      invalidPrompt: 'invalid-input',
-      options: { '1': { type: 'transfer', target: '02361230001' }, '0': { type: 'queue', skill: 'general' } },
-      onFailure: { type: 'queue', skill: 'general' },
-    });
-    expect(created.status).toBe(201);
-    const route = (await admin<{ id: number; number: string }[]>('GET', '/api/v1/routes')).body.find((r) => r.number === '12333');
-    expect((await admin('PATCH', `/api/v1/routes/${route?.id}`, { menuId: created.body.id })).status).toBe(200);
+    await putTransferMenuOn12333(admin, 'housing');
 
     const played: string[] = [];
     let id = '';
