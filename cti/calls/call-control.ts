@@ -258,7 +258,7 @@ export class CallControl {
     }
     const offered = this.findCall(callId);
     if (offered && offered.state === 'offered' && offered.offeredTo === agentId) {
-      offered.rejectOffer(agentId);
+      offered.withdrawOfferFrom(agentId, 'rejected');
       return;
     }
     // A colleague's phone rings for a transfer or three-way call to them: 拒接 stops it, and the flow

@@ -348,17 +348,12 @@ export class InboundCall implements QueueMember {
       this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'caller-hung-up' });
       return false;
     }
-    if (this.withdrawnBy === 'rejected' && !this.ended) {
-      // 拒接 from the desktop: like a missed ring for the agent (示忙, so the call is not offered straight back), without the alert.
-      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'rejected' });
-      this.ctx.agents.transition(agentId, 'missed', null, '拒接');
-      this.fire('no-answer');
-      return false;
-    }
-    if (this.withdrawnBy === 'logged-out' && !this.ended) {
-      // 退出登录: the registry signed the agent out as the ring was withdrawn (nothing missed, no alert);
-      // the caller keeps their place in line and goes on to the next agent.
-      this.publish({ type: 'call.offer.withdrawn', agentId, reason: 'logged-out' });
+    if (this.withdrawnBy !== null && !this.ended) {
+      // Taken back from the agent, without the missed-ring alert; the caller keeps their place in line
+      // and goes on to the next agent. 拒接 from the desktop: like a missed ring for the agent (示忙,
+      // so the call is not offered straight back). 退出登录: the registry signed them out as it went.
+      this.publish({ type: 'call.offer.withdrawn', agentId, reason: this.withdrawnBy });
+      if (this.withdrawnBy === 'rejected') this.ctx.agents.transition(agentId, 'missed', null, '拒接');
       this.fire('no-answer');
       return false;
     }
@@ -384,11 +379,6 @@ export class InboundCall implements QueueMember {
     }
     if (!this.ended) this.fire('no-answer');
     return false;
-  }
-
-  /** 拒接: the agent refuses the ring from the desktop; the call goes to the next agent. */
-  rejectOffer(agentId: number): void {
-    this.withdrawOfferFrom(agentId, 'rejected');
   }
 
   /**
