@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { TICKET_STATUSES } from './ticket-statuses.js';
 
 export const ROUTE_MODES = ['main', 'whole', 'parallel', 'subcentre'] as const;
 export type RouteMode = (typeof ROUTE_MODES)[number];
@@ -18,34 +19,8 @@ export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
 export const TICKET_URGENCIES = ['A', 'B', 'C', 'D'] as const;
 export type TicketUrgency = (typeof TICKET_URGENCIES)[number];
 
-/** The eight stages (受理、派单、办理、答复、督办、办结、回访、评价), plus return and redo. */
-export const TICKET_STATUSES = [
-  'accepted',
-  'dispatched',
-  'handling',
-  'replied',
-  'supervised',
-  'closed',
-  'callback',
-  'evaluated',
-  'returned',
-  'redo',
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-/** How each status reads to agents and callers (prompts, refusals). */
-export const TICKET_STATUS_NAMES: Record<TicketStatus, string> = {
-  accepted: '已受理',
-  dispatched: '已派单',
-  handling: '办理中',
-  replied: '已答复',
-  supervised: '督办中',
-  closed: '已办结',
-  callback: '回访中',
-  evaluated: '已评价',
-  returned: '已退单',
-  redo: '重新办理中',
-};
+// The ticket stages and their names live apart, without imports, for the agent desk's bundle too.
+export { TICKET_STATUSES, TICKET_STATUS_NAMES, type TicketStatus } from './ticket-statuses.js';
 
 /** What the agent did with the call: 直接解答 / 派发工单 / 转接 / 无效来电. */
 export const TICKET_DISPOSITIONS = ['answered', 'dispatch', 'transferred', 'invalid'] as const;

@@ -10,7 +10,8 @@
  * ticket before that are named in its history.
  */
 import { computeDeadlines, extendDeadline } from '../../routing/tickets/deadlines.js';
-import { changedFormFields, formLockedReason } from '../../routing/tickets/form-edits.js';
+import { changedFormFields } from '../../routing/tickets/form-edits.js';
+import { formLockedReason } from '../../routing/tickets/form-lock.js';
 import { checkAnswerReady, checkDispatchReady, checkDueChoice, missingForRegistration } from '../../routing/tickets/registration.js';
 import { MAX_EXTENSIONS, checkExtension, checkMove, type TicketAction } from '../../routing/tickets/ticket-lifecycle.js';
 import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';

@@ -1,14 +1,13 @@
 /**
  * Edits of the 12345 form (登记信息) after the fact. Pure: which fields a save changes, named in the
- * form's own words, and whether the form is still open to edits.
+ * form's own words (whether the form still takes edits at all: form-lock.ts).
  *
- * Once the ticket is closed (办结) — and at 回访 and 评价 after it — its form is the record of what the
- * citizen asked and what was done: it is not rewritten. Before that, an edit of a registered ticket is
- * written to its history by the names of the fields changed, never their contents (a contact phone or
- * a name there would reach everyone who reads the history, confidential ticket or not).
+ * An edit of a registered, still open ticket is written to its history by the names of the fields
+ * changed, never their contents (a contact phone or a name there would reach everyone who reads the
+ * history, confidential ticket or not).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { TICKET_STATUS_NAMES, type TicketForm, type TicketRow, type TicketStatus } from '../../store/index.js';
+import type { TicketForm, TicketRow } from '../../store/index.js';
 
 /** The fields an agent fills, in the form's order and words. */
 export const FORM_FIELD_NAMES = {
@@ -44,9 +43,3 @@ export function changedFormFields(ticket: Pick<TicketRow, FormField>, form: Tick
     .map((field) => FORM_FIELD_NAMES[field]);
 }
 
-const CLOSED: ReadonlySet<TicketStatus> = new Set(['closed', 'callback', 'evaluated']);
-
-/** Why the form can no longer be changed (closed, at callback, evaluated), or null while it can. */
-export function formLockedReason(status: TicketStatus): string | null {
-  return CLOSED.has(status) ? `工单${TICKET_STATUS_NAMES[status]}，登记内容不能再修改` : null;
-}

@@ -7,25 +7,10 @@
 import { asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { agents, callRecordings, calls } from '../schema.js';
+import type { TicketRecording } from '../ticket-recording.js';
 import type { TicketRow } from './tickets.js';
 
-export interface TicketRecording {
-  /** The stored recording's name on the PBX (ARI `/recordings/stored/{name}`): what the ticket's `recording` holds. */
-  name: string;
-  startedAt: string;
-  /** When the retention job removed it from the PBX (listed still, no longer to be fetched). */
-  deletedAt: string | null;
-  /** The agent who answered when it started; null when not known (recorded before agents were kept per recording). */
-  agentId: number | null;
-  agentLogin: string | null;
-  agentName: string | null;
-  /** The call it belongs to: its Asterisk linkedid, the `callId` of the desktop's messages. */
-  callId: string;
-  /** `original`: the ticket's own call; `callback`: a call that continued the ticket (回拨, 漏接回拨). */
-  origin: 'original' | 'callback';
-  /** The Asterisk node that holds it (null: the only node of the time). */
-  node: string | null;
-}
+export type { TicketRecording };
 
 /** The ticket's recordings, oldest first; the ones the retention job removed are among them, marked. */
 export async function listTicketRecordings(db: Db, ticket: Pick<TicketRow, 'id' | 'callKey'>): Promise<TicketRecording[]> {

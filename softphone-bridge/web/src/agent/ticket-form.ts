@@ -20,14 +20,9 @@ import { dateTime, h, options, replace, toast } from '../shared/dom.js';
 import { CATEGORIES, DISPOSITIONS, ticketStatus, URGENCIES } from '../shared/labels.js';
 import { recordingTable, type TicketRecording } from '../shared/recording-list.js';
 import { MatterPicker, type MatterNode } from './matter-picker.js';
+import { formLockedReason } from '../../../../routing/tickets/form-lock.js';
 import { TICKET_UPDATED_EVENT } from './ticket-rows.js';
 
-/** Statuses whose form the server no longer lets anyone change (routing/tickets/form-edits.ts), in its words. */
-const LOCKED_STATUSES: ReadonlyMap<string, string> = new Map([
-  ['closed', '已办结'],
-  ['callback', '回访中'],
-  ['evaluated', '已评价'],
-]);
 
 export const TICKET_CONTENT_EVENT = 'ticket-content';
 export const KNOWLEDGE_LINKED_EVENT = 'knowledge-linked';
@@ -258,8 +253,8 @@ export class TicketForm {
       this.setEnabled(true);
       // A draft read back (after a reload or reconnect) is news to the other panels too.
       if (ticket.content || ticket.matterId) this.announce(ticketNumber);
-      const locked = LOCKED_STATUSES.get(ticket.status);
-      if (locked) this.say(`工单${locked}，登记内容不能再修改。`);
+      const locked = formLockedReason(ticket.status);
+      if (locked) this.say(`${locked}。`);
       else this.say(ticket.registeredAt ? `已登记完成 ${dateTime(ticket.registeredAt)}` : '通话中登记，输入即自动保存草稿。', ticket.registeredAt ? 'ok' : 'muted');
     } catch (error) {
       if (generation !== this.generation) return;
@@ -345,7 +340,7 @@ export class TicketForm {
 
   private updateButtons(): void {
     const status = this.ticket?.status;
-    if (status && LOCKED_STATUSES.has(status)) {
+    if (status && formLockedReason(status) !== null) {
       // 办结 and after: the form is the record of what was done, and the server refuses changes to it.
       for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement>('input, select, textarea, button')) {
         control.disabled = true;

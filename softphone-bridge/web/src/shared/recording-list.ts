@@ -5,19 +5,10 @@
  * call or a callback (回拨), and the recording's name on the PBX; one the retention job removed stays
  * listed, marked deleted.
  */
+import type { TicketRecording } from '../../../../store/ticket-recording.js';
 import { dateTime, h } from './dom.js';
 
-export interface TicketRecording {
-  name: string;
-  startedAt: string;
-  deletedAt: string | null;
-  agentId: number | null;
-  agentLogin: string | null;
-  agentName: string | null;
-  callId: string;
-  origin: 'original' | 'callback';
-  node: string | null;
-}
+export type { TicketRecording };
 
 const ORIGINS: Record<TicketRecording['origin'], string> = { original: '来电', callback: '回拨' };
 
