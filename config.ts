@@ -6,6 +6,7 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { readFileSync } from 'node:fs';
+import { jsonErrorPlace } from './config-json.js';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
@@ -203,13 +204,15 @@ function readFile(path: string): Tree {
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    return parsed as Tree;
-  } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+    parsed = JSON.parse(text);
+  } catch {
+    // Where, never what: the text at the mistake may well be a secret (config-json.ts).
+    throw new ConfigError(`config file ${path} is not valid JSON: ${jsonErrorPlace(text)}`);
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${path} must hold one JSON object ({ … })`);
+  return parsed as Tree;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Tree {
@@ -218,8 +221,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Tree {
   if (env.CTI_NODES) {
     try {
       tree.nodes = JSON.parse(env.CTI_NODES) as unknown;
-    } catch (error) {
-      throw new ConfigError(`CTI_NODES is not valid JSON: ${(error as Error).message}`);
+    } catch {
+      throw new ConfigError(`CTI_NODES is not valid JSON: ${jsonErrorPlace(env.CTI_NODES)}`);
     }
   }
   if (env.CTI_NODE_LOST) {
@@ -242,8 +245,24 @@ function fromEnv(env: NodeJS.ProcessEnv): Tree {
 
 const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_MAP).map(([env, path]) => [`/${path.filter(Boolean).join('/')}`, env]));
 
+/** Defaults, then the config file, then the environment: the settings before they are checked. */
+function mergedSettings(env: NodeJS.ProcessEnv): Tree {
+  return merge(merge(structuredClone(DEFAULTS), env.CTI_CONFIG ? readFile(env.CTI_CONFIG) : {}), fromEnv(env));
+}
+
+/**
+ * Where the server's database is (CTI_DB, else the config file's `dbPath`, else the default), read as
+ * loadConfig reads it but without the other settings having to be complete: for a tool on the
+ * Asterisk host that needs the database and not the secrets (npm run prompts).
+ */
+export function databaseLocation(env: NodeJS.ProcessEnv = process.env): string {
+  const { dbPath } = mergedSettings(env);
+  if (typeof dbPath !== 'string' || dbPath === '') throw new ConfigError('invalid configuration:\n  /dbPath (CTI_DB): must be a file path or a postgres:// URL');
+  return dbPath;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const merged = merge(merge(structuredClone(DEFAULTS), env.CTI_CONFIG ? readFile(env.CTI_CONFIG) : {}), fromEnv(env));
+  const merged = mergedSettings(env);
   // With a node list, `ami` and `ari` (still read for the application name and by check-config) are its first node's.
   const [first] = Array.isArray(merged.nodes) ? (merged.nodes as unknown[]) : [];
   if (first && typeof first === 'object') {

@@ -42,7 +42,7 @@ import { settleTicketNotes } from './cti/tickets/ticket-notes.js';
 import { knowledgeRoutes } from './softphone-bridge/knowledge/knowledge-routes.js';
 import { becomeActive } from './active-standby.js';
 import type { LeaderLock } from './store/leader-lock.js';
-import { databaseAnswers, openDatabase, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
+import { DatabaseUnreachable, databaseAnswers, openDatabase, seedDemo, systemClock, type Clock, type Store } from './store/index.js';
 
 /** The password every demo login gets (`CTI_SEED=demo` only). */
 export const DEMO_PASSWORD = 'demo';
@@ -290,7 +290,9 @@ async function main(): Promise<void> {
 
 if (isEntryPoint()) {
   main().catch((error: unknown) => {
-    process.stderr.write(`cti-12345: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // The operator's errors are said in one line (the URL without its password); anything else is a fault, with its stack.
+    const said = error instanceof DatabaseUnreachable ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`cti-12345: ${said}\n`);
     process.exit(1);
   });
 }

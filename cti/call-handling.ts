@@ -4,7 +4,8 @@
  * Keeps the live calls so agent commands and the wallboard can find them.
  */
 import { PROMPTS } from '../ivr/prompts.js';
-import { DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
+import { callbackRoute, DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
+import { isWithheldNumber } from '../routing/caller-identity.js';
 import {
   closeCallIfOpen,
   countCallsFromSince,
@@ -18,6 +19,7 @@ import {
   type CallRow,
   type Clock,
   type Db,
+  type RouteRow,
   type TicketRow,
 } from '../store/index.js';
 import { AgentRegistry } from './agents/agent-registry.js';
@@ -138,7 +140,8 @@ export function startCallHandling(deps: {
   };
   const routeFor = async (dialledNumber: string, caller: string, now: Date): Promise<RouteDecision> => {
     const policy = await repeatPolicy(db);
-    const recentCalls = caller ? await countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString()) : 1;
+    // A withheld number is every withheld caller's: their calls are not counted together.
+    const recentCalls = isWithheldNumber(caller) ? 1 : await countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString());
     return decideRoute({
       dialledNumber,
       route: await findActiveRoute(db, dialledNumber),
@@ -267,17 +270,21 @@ export function startCallHandling(deps: {
     else onStasisStart(event);
   };
 
-  /** A click-to-call (回拨 by an agent): the agent is on the line already; the call shows as the main line's. */
-  const clickToCallDecision = (ticket: TicketRow): RouteDecision => ({
+  /**
+   * A click-to-call (外呼, 回拨 by an agent): the agent is on the line already; the call shows as its
+   * route's (click-to-call.ts: a callback's, the route the citizen had called; a new 外呼's, the main
+   * route), and goes back to that route's skill if it is ever queued.
+   */
+  const clickToCallDecision = (ticket: TicketRow, route: RouteRow | undefined): RouteDecision => ({
     kind: 'serve',
-    mode: 'main',
-    routeId: ticket.routeId,
+    mode: route?.mode ?? 'main',
+    routeId: route?.id ?? ticket.routeId,
     hotline: ticket.hotline,
     greeting: PROMPTS.missedCallback,
     menuId: null,
-    skillId: null,
+    skillId: route?.skillId ?? null,
     // Someone the centre already kept waiting goes ahead of new callers.
-    priority: 1,
+    priority: (route?.priority ?? 0) + 1,
     repeatCaller: false,
   });
 
@@ -310,7 +317,7 @@ export function startCallHandling(deps: {
       ? await routeFor(row.dialledNumber, row.callerNumber, clock.now())
       : row.channelName.startsWith(MISSED_CALLBACK_CHANNEL)
         ? await missedCallbackDecision(ticket)
-        : clickToCallDecision(ticket);
+        : clickToCallDecision(ticket, callbackRoute(await listRoutes(db), ticket.routeId));
     const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: await findActiveRoute(db, row.dialledNumber), isNew: false };
     // A call taken back after a restart may be offered at once (it was queued): its history is read now.
     const history = callerHistory(db, log, row.linkedId, row.callerNumber);
@@ -403,7 +410,7 @@ export function startCallHandling(deps: {
     const arrived = { linkedId: outbound.callId, channelId: outbound.callId, callId: outbound.rowId, ticket: outbound.ticket, route: undefined, isNew: true };
     const restored: RestoredCall = { state: 'offered', arrivedAtMs: outbound.arrivedAtMs, queuedAtMs: null, ivrSteps: [] };
     // The history click-to-call read while the agent's phone rang (its pop already used it): kept for a later offer (a transfer).
-    const call = new InboundCall(ctx, queue, arrived, clickToCallDecision(outbound.ticket), outbound.number, outbound.number, outbound.history, restored);
+    const call = new InboundCall(ctx, queue, arrived, clickToCallDecision(outbound.ticket, outbound.route), outbound.number, outbound.number, outbound.history, restored);
     register(call);
     return call;
   };
@@ -425,7 +432,8 @@ export function startCallHandling(deps: {
     calls: () => [...live.values()],
     nodes: () => {
       const counts = new Map<string, number>();
-      for (const call of live.values()) counts.set(nodeOfCall(call), (counts.get(nodeOfCall(call)) ?? 0) + 1);
+      // Calls in progress: one over (its caller perhaps still in the post-call survey) is not counted.
+      for (const call of live.values()) if (!call.hasEnded) counts.set(nodeOfCall(call), (counts.get(nodeOfCall(call)) ?? 0) + 1);
       return deps.nodes.map((n) => ({ name: n.name, ami: n.ami.isConnected, ari: n.ari.isConnected, calls: counts.get(n.name) ?? 0 }));
     },
     releasePbxResources: () => queue.releaseIdleBridges(),

@@ -1,15 +1,20 @@
 /**
  * Which numbers an agent may dial from the desktop (外呼, 回拨): the centre's own directory (department
  * contacts, expert seats' outside numbers, sub-centres), the emergency lines, and ordinary citizens'
- * numbers — mainland mobiles, local fixed lines and fixed lines with an area code. Nothing else
- * (international, premium-rate 1900/168, short service codes): the centre's trunk must not be used
- * for them. The one place this rule lives; `call.dial` refuses through it.
+ * numbers — mainland mobiles (also with the leading 0 carriers put before an out-of-area mobile
+ * caller, 013…, the form a missed call is called back in), local fixed lines and fixed lines with an
+ * area code. Nothing else (international, premium-rate 1900/168, short service codes): the centre's
+ * trunk must not be used for them. The one place this rule lives; `call.dial` refuses through it.
  */
 
 const EMERGENCY = new Set(['110', '119', '120', '122']);
 
-/** Mainland mobile: eleven digits on the carriers' mobile prefixes (not 168…, the premium-rate information lines). */
-const MOBILE = /^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$/;
+/**
+ * Mainland mobile: eleven digits on the carriers' mobile prefixes (not 168…, the premium-rate
+ * information lines), perhaps after the 0 of an out-of-area mobile (no area code begins 01 but 010,
+ * and Beijing's numbers are eleven digits long: a twelve-digit 01… is a mobile).
+ */
+const MOBILE = /^0?1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$/;
 /** A local fixed line: seven or eight digits, not starting with 0 or 1. */
 const LOCAL = /^[2-9]\d{6,7}$/;
 /**

@@ -62,3 +62,13 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
     repeatCaller,
   };
 }
+
+/**
+ * The route a callback of a ticket's citizen runs on — an agent's 回拨 as the automatic 漏接回拨: the
+ * route they had called (a parallel hotline's caller is called back as that hotline), or the main
+ * route when that one is gone or disabled.
+ */
+export function callbackRoute(routes: readonly RouteRow[], ticketRouteId: number | null): RouteRow | undefined {
+  const own = ticketRouteId === null ? undefined : routes.find((r) => r.id === ticketRouteId && r.enabled);
+  return own ?? routes.find((r) => r.mode === 'main' && r.enabled);
+}

@@ -6,6 +6,9 @@
  */
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { AgentError } from '../cti/agents/agent-registry.js';
+import { CallControlError } from '../cti/calls/call-control-error.js';
+import { StoreError } from '../store/index.js';
 import { narrowUnions, validationDetails } from './http/error-replies.js';
 
 export interface ResultMessage {
@@ -28,10 +31,35 @@ export function readCommand<T extends TSchema>(schema: T, data: Buffer): { comma
   return { refusal: { type: 'result', id, ok: false, error: `消息格式不正确: ${first?.field ?? '/'} ${first?.message ?? ''}`.trim() } };
 }
 
-/** Runs a command and answers it with its `result`. */
-export function answer(id: string, run: Promise<void>, send: (message: ResultMessage) => void): void {
+/** What the user reads when a command failed for a reason nobody wrote for them (Asterisk refused a step, the database is away …). */
+export const COMMAND_FAILED = '操作未能完成：电话系统暂时无法执行，请稍后重试';
+
+/** A refusal written for the user (in Chinese, naming what stands in the way): shown as it is. */
+function isRefusal(error: unknown): error is Error {
+  return error instanceof CallControlError || error instanceof AgentError || error instanceof StoreError;
+}
+
+/**
+ * Runs a command and answers it with its `result`. A refusal's reason goes to the desk as it is;
+ * any other failure (an ARI or AMI error, a database error: English, technical) is logged here with
+ * the command, and the user reads `COMMAND_FAILED`.
+ */
+export function answer(
+  command: { id: string; type: string },
+  run: Promise<void>,
+  send: (message: ResultMessage) => void,
+  log: { error(details: object, message: string): void },
+): void {
+  const { id } = command;
   run.then(
     () => send({ type: 'result', id, ok: true }),
-    (error: unknown) => send({ type: 'result', id, ok: false, error: (error as Error).message }),
+    (error: unknown) => {
+      if (isRefusal(error)) {
+        send({ type: 'result', id, ok: false, error: error.message });
+        return;
+      }
+      log.error({ err: error, command: command.type }, 'a command failed');
+      send({ type: 'result', id, ok: false, error: COMMAND_FAILED });
+    },
   );
 }

@@ -92,6 +92,9 @@ export function startCheckpointer(client: Database.Database, options: Checkpoint
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      // Waited for now: unreferenced, a process with nothing else left to do (a command-line tool
+      // closing its store) would end before the worker's exit, its close never settling.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -20,6 +20,7 @@ import { WalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
 import { PG_CONNECT_TIMEOUT_MS, PG_IDLE_IN_TRANSACTION_MS, PG_KEEPALIVE_DELAY_MS, PG_LOCK_TIMEOUT_MS } from './pg-bounds.js';
 import { registerPostgresPool, registerSqliteClient } from './durability.js';
+import { DatabaseUnreachable } from './errors.js';
 import { rawRows } from './prepared.js';
 
 /**
@@ -168,7 +169,7 @@ export async function openPostgresStore(url: string, clock: Clock = systemClock,
   try {
     // Reached first, so that a host that does not answer is named as such, not as a failed migration.
     await pool.query('select 1').catch((error: unknown) => {
-      throw new Error(`PostgreSQL at ${redactedUrl(url)} did not answer: ${(error as Error).message}`, { cause: error });
+      throw new DatabaseUnreachable(redactedUrl(url), error);
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     await migratePg(drizzlePg(pool), { migrationsFolder: migrationsFolder('migrations-pg'), });

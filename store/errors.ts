@@ -11,6 +11,17 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * The PostgreSQL server did not answer (refused, unreachable, silent past the connect bound): what
+ * the operator is told at start-up, in one line. `location` is the URL without its password.
+ */
+export class DatabaseUnreachable extends Error {
+  constructor(location: string, cause: unknown) {
+    super(`PostgreSQL at ${location} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnreachable';
+  }
+}
+
 /** The SQLite error code of an error, looking through drizzle's query-error wrapper (`cause`). */
 function sqliteCode(error: unknown): string | undefined {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {

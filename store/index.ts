@@ -3,7 +3,7 @@ export { databaseAnswers, openDatabase, openPostgresStore, openStore, redactedUr
 export { dialectOf, isPostgresUrl, type Dialect } from './dialect.js';
 export { clockOf, nowIso, systemClock, type Clock } from './clock.js';
 export { atomically, progressWrite } from './durability.js';
-export { StoreError, type StoreErrorKind } from './errors.js';
+export { DatabaseUnreachable, StoreError, type StoreErrorKind } from './errors.js';
 export { endOfShanghaiDay, shanghaiClock, shanghaiDay, shanghaiDayBounds, shanghaiHour } from './time.js';
 export * from './schema.js';
 export * from './repos/agents.js';

@@ -14,6 +14,8 @@
  * the desktops where the active one is (`activeHolder`).
  */
 import pg from 'pg';
+import { redactedUrl } from './db.js';
+import { DatabaseUnreachable } from './errors.js';
 import { PG_CONNECT_TIMEOUT_MS } from './pg-bounds.js';
 
 /** The lock's two keys (pg_try_advisory_lock(int, int)): 12345, and 1 for "the active server". */
@@ -97,7 +99,10 @@ export class LeaderLock {
     });
     client.on('error', (error) => this.lost(error));
     client.on('end', () => this.lost(new Error('the connection holding the lock ended')));
-    await client.connect();
+    // The first connection a server on PostgreSQL opens: one that is refused is the operator's start-up error.
+    await client.connect().catch((error: unknown) => {
+      throw new DatabaseUnreachable(redactedUrl(this.options.url), error);
+    });
     // PostgreSQL notices a holder whose machine went silent after 2 s + 2 × 1 s without an answer.
     await client.query('set tcp_keepalives_idle = 2; set tcp_keepalives_interval = 1; set tcp_keepalives_count = 2');
     this.client = client;

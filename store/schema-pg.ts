@@ -344,7 +344,7 @@ export const missedCalls = pgTable(
     dialledNumber: text('dialled_number').notNull(),
     waitMs: integer('wait_ms').notNull(),
     at: text('at').notNull(),
-    status: text('status', { enum: ['pending', 'done', 'unreachable'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'done', 'unreachable', 'got-through'] }).notNull().default('pending'),
     handledBy: integer('handled_by').references(() => agents.id, { onDelete: 'set null' }),
     attempts: integer('attempts').notNull().default(0),
     lastAttemptAt: text('last_attempt_at'),
@@ -352,7 +352,7 @@ export const missedCalls = pgTable(
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
   },
   (t) => [
-    index('missed_calls_status_idx').on(t.status),
+    index('missed_calls_status_at_idx').on(t.status, t.at, t.id),
     uniqueIndex('missed_calls_pending_number_idx').on(t.callerNumber).where(sql`"status" = 'pending'`),
   ],
 );

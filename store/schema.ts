@@ -409,8 +409,11 @@ export const missedCalls = sqliteTable(
     dialledNumber: text('dialled_number').notNull(),
     waitMs: integer('wait_ms').notNull(),
     at: text('at').notNull(),
-    /** pending → done (called back), or unreachable after the campaign's last attempt. */
-    status: text('status', { enum: ['pending', 'done', 'unreachable'] }).notNull().default('pending'),
+    /**
+     * pending → done (called back), unreachable (the campaign's last attempt unanswered, or a number it
+     * must not dial), or got-through (the citizen called again and was answered: no callback).
+     */
+    status: text('status', { enum: ['pending', 'done', 'unreachable', 'got-through'] }).notNull().default('pending'),
     handledBy: integer('handled_by').references(() => agents.id, { onDelete: 'set null' }),
     /** Automatic callback attempts so far, and the last one. */
     attempts: integer('attempts').notNull().default(0),
@@ -425,7 +428,8 @@ export const missedCalls = sqliteTable(
     ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
   },
   (t) => [
-    index('missed_calls_status_idx').on(t.status),
+    // The pending entries oldest first (the callbacks due; ties in order of arrival) or newest first (the agents' list), no sort.
+    index('missed_calls_status_at_idx').on(t.status, t.at, t.id),
     // One pending callback per caller number, however often they gave up.
     uniqueIndex('missed_calls_pending_number_idx').on(t.callerNumber).where(sql`status = 'pending'`),
   ],
@@ -454,7 +458,7 @@ export const callbackAttempts = sqliteTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     number: text('number').notNull(),
     at: text('at').notNull(),
-    /** in-progress, no-answer, answered, failed. */
+    /** in-progress, no-answer, answered, failed, or not-placed (Asterisk never placed the dial: no attempt used). */
     outcome: text('outcome').notNull().default('in-progress'),
     result: text('result'),
   },

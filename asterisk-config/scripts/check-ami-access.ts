@@ -92,10 +92,12 @@ export function checkAmiClasses(entries: ConfEntry[], who: string, at: string): 
 }
 
 /**
- * permit/deny of the AMI user. `host` is CTI_AMI_HOST (where the server connects); when it is the
- * loopback address the server connects from 127.0.0.1, which must then be permitted.
+ * permit/deny of the AMI user. `host` is CTI_AMI_HOST (where the server connects; `hostSetting` names
+ * that setting); when it is the loopback address the server connects from 127.0.0.1, which must then
+ * be permitted.
  */
-export function checkAmiAcl(entries: ConfEntry[], who: string, context: { host: string; bind: string; at: string }): Finding[] {
+export function checkAmiAcl(entries: ConfEntry[], who: string, context: { host: string; hostSetting: string; bind: string; at: string }): Finding[] {
+  const { hostSetting } = context;
   const named = entries.filter((e) => e.key.toLowerCase() === 'acl');
   if (named.length > 0) {
     return [
@@ -138,11 +140,11 @@ export function checkAmiAcl(entries: ConfEntry[], who: string, context: { host: 
   }
   const loopbackPermitted = effectivePermits.some((r) => isSingleHost(r) && addressKind(r.address) === 'loopback');
   if (addressKind(context.host) === 'loopback' && !loopbackPermitted) {
-    findings.push(error('ami-acl', `CTI_AMI_HOST 是本机（${context.host}），但 ${who} 没有 permit = 127.0.0.1/255.255.255.255：服务器登录会被拒绝`, context.at));
+    findings.push(error('ami-acl', `${hostSetting} 是本机（${context.host}），但 ${who} 没有 permit = 127.0.0.1/255.255.255.255：服务器登录会被拒绝`, context.at));
   }
   if (addressKind(context.host) !== 'loopback' && effectivePermits.every((r) => addressKind(r.address) === 'loopback')) {
     findings.push(
-      warning('ami-acl', `${who} 只允许本机登录，但 CTI_AMI_HOST 是 ${context.host}：CTI 服务器在另一台机器上时，permit 它的内网地址`, context.at),
+      warning('ami-acl', `${who} 只允许本机登录，但 ${hostSetting} 是 ${context.host}：CTI 服务器在另一台机器上时，permit 它的内网地址`, context.at),
     );
   }
   return findings;

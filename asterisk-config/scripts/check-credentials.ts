@@ -10,7 +10,7 @@ import type { AsteriskFiles } from './asterisk-files.js';
 import { isTrue, lastEntry, lastValue, objects, type ConfEntry, type ConfFile } from './conf-file.js';
 import { error, warning, type Finding } from './findings.js';
 import { addressKind, hostOf } from './network-access.js';
-import type { ServerFacts } from './server-facts.js';
+import { settingName, type ServerFacts } from './server-facts.js';
 
 /** The shared default of the reference configuration, the simulator and the tests. */
 export const SHIPPED_SECRET = 'cti-secret';
@@ -60,16 +60,16 @@ export function checkAmi(manager: ConfFile, facts: ServerFacts): Finding[] {
   const gen = general(manager);
   if (!isTrue(lastValue(gen, 'enabled'))) findings.push(error('ami-disabled', 'manager.conf: AMI is not enabled ([general] enabled = yes)'));
   const port = lastValue(gen, 'port') ?? '5038';
-  if (Number(port) !== ami.port) findings.push(error('ami-port', `manager.conf: AMI listens on port ${port} but the server connects to ${ami.port} (CTI_AMI_PORT)`, lastEntry(gen, 'port')?.at));
+  if (Number(port) !== ami.port) findings.push(error('ami-port', `manager.conf: AMI listens on port ${port} but the server connects to ${ami.port} (${settingName(facts, 'CTI_AMI_PORT')})`, lastEntry(gen, 'port')?.at));
   const bind = lastValue(gen, 'bindaddr');
-  findings.push(...checkBind('ami-bind', 'AMI', bind, ami.host, 'CTI_AMI_HOST', lastEntry(gen, 'bindaddr')?.at, 'warning'));
+  findings.push(...checkBind('ami-bind', 'AMI', bind, ami.host, settingName(facts, 'CTI_AMI_HOST'), lastEntry(gen, 'bindaddr')?.at, 'warning'));
   const user = objects(manager).find((o) => o.section.name.toLowerCase() === ami.user.toLowerCase() && o.section.name.toLowerCase() !== 'general');
-  if (!user) return [...findings, error('ami-user', `manager.conf has no user [${ami.user}] (CTI_AMI_USER)`)];
+  if (!user) return [...findings, error('ami-user', `manager.conf has no user [${ami.user}] (${settingName(facts, 'CTI_AMI_USER')})`)];
   const who = `AMI user ${ami.user}`;
-  findings.push(...checkSecret('ami-secret', who, lastEntry(user.entries, 'secret'), ami.secret, 'CTI_AMI_SECRET'));
+  findings.push(...checkSecret('ami-secret', who, lastEntry(user.entries, 'secret'), ami.secret, settingName(facts, 'CTI_AMI_SECRET')));
   findings.push(...checkAmiClasses(user.entries, who, user.section.at));
   findings.push(...checkAmiEventFilter(user.entries, who, user.section.at));
-  findings.push(...checkAmiAcl(user.entries, who, { host: ami.host, bind: bind ?? '', at: user.section.at }));
+  findings.push(...checkAmiAcl(user.entries, who, { host: ami.host, hostSetting: settingName(facts, 'CTI_AMI_HOST'), bind: bind ?? '', at: user.section.at }));
   return findings;
 }
 
@@ -85,12 +85,12 @@ export function checkAri(ari: ConfFile, facts: ServerFacts): Finding[] {
     );
   }
   const found = objects(ari).find((o) => o.section.name === user && (lastValue(o.entries, 'type') ?? '').toLowerCase() === 'user');
-  if (!found) return [...findings, error('ari-user', `ari.conf has no user [${user}] with type = user (CTI_ARI_USER)`)];
+  if (!found) return [...findings, error('ari-user', `ari.conf has no user [${user}] with type = user (${settingName(facts, 'CTI_ARI_USER')})`)];
   const who = `ARI user ${user}`;
   if ((lastValue(found.entries, 'password_format') ?? 'plain').toLowerCase() === 'crypt') {
-    findings.push(warning('ari-password-crypt', `${who} has a crypt() password: the check cannot compare it with CTI_ARI_PASSWORD`, found.section.at));
+    findings.push(warning('ari-password-crypt', `${who} has a crypt() password: the check cannot compare it with ${settingName(facts, 'CTI_ARI_PASSWORD')}`, found.section.at));
   } else {
-    findings.push(...checkSecret('ari-password', who, lastEntry(found.entries, 'password'), password, 'CTI_ARI_PASSWORD'));
+    findings.push(...checkSecret('ari-password', who, lastEntry(found.entries, 'password'), password, settingName(facts, 'CTI_ARI_PASSWORD')));
   }
   if (isTrue(lastValue(found.entries, 'read_only'))) findings.push(error('ari-read-only', `${who} is read_only: the server could not answer, play or bridge calls`, found.section.at));
   return findings;
@@ -98,6 +98,7 @@ export function checkAri(ari: ConfFile, facts: ServerFacts): Finding[] {
 
 export function checkHttp(http: ConfFile, facts: ServerFacts): Finding[] {
   const url = new URL(facts.config.ari.url);
+  const urlSetting = settingName(facts, 'CTI_ARI_URL');
   const gen = general(http);
   const findings: Finding[] = [];
   if (!isTrue(lastValue(gen, 'enabled'))) findings.push(error('http-disabled', 'http.conf: the HTTP server carrying ARI is not enabled ([general] enabled = yes)'));
@@ -108,12 +109,12 @@ export function checkHttp(http: ConfFile, facts: ServerFacts): Finding[] {
   const port = tls ? Number(/:(\d+)$/.exec(listen ?? '')?.[1] ?? '8089') : Number(lastValue(gen, 'bindport') ?? '8088');
   const urlPort = Number(url.port || (tls ? 443 : 80));
   if (!lastValue(gen, 'bindaddr')) findings.push(error('http-bind', 'http.conf has no bindaddr: Asterisk does not start its HTTP server without one'));
-  else findings.push(...checkBind('http-bind', tls ? 'ARI over HTTPS' : 'ARI', listen, url.hostname, 'CTI_ARI_URL', lastEntry(gen, tls ? 'tlsbindaddr' : 'bindaddr')?.at, 'error'));
-  if (tls && !isTrue(lastValue(gen, 'tlsenable'))) findings.push(error('http-tls', 'CTI_ARI_URL is https but http.conf does not enable TLS (tlsenable = yes)'));
-  if (port !== urlPort) findings.push(error('http-port', `ARI is served on port ${port} but CTI_ARI_URL uses ${urlPort}`, lastEntry(gen, 'bindport')?.at));
+  else findings.push(...checkBind('http-bind', tls ? 'ARI over HTTPS' : 'ARI', listen, url.hostname, urlSetting, lastEntry(gen, tls ? 'tlsbindaddr' : 'bindaddr')?.at, 'error'));
+  if (tls && !isTrue(lastValue(gen, 'tlsenable'))) findings.push(error('http-tls', `${urlSetting} is https but http.conf does not enable TLS (tlsenable = yes)`));
+  if (port !== urlPort) findings.push(error('http-port', `ARI is served on port ${port} but ${urlSetting} uses ${urlPort}`, lastEntry(gen, 'bindport')?.at));
   const prefix = (lastValue(gen, 'prefix') ?? '').replace(/^\/|\/$/g, '');
   const path = url.pathname.replace(/^\/|\/$/g, '');
-  if (prefix !== path) findings.push(error('http-prefix', `http.conf prefix is "${prefix}" but CTI_ARI_URL's path is "${path}": ARI is under /${prefix ? `${prefix}/` : ''}ari`));
+  if (prefix !== path) findings.push(error('http-prefix', `http.conf prefix is "${prefix}" but the path of ${urlSetting} is "${path}": ARI is under /${prefix ? `${prefix}/` : ''}ari`));
   if (!tls && isTrue(lastValue(gen, 'tlsenable'))) findings.push(...checkTlsListener(tlsListen ?? '', lastEntry(gen, 'tlsbindaddr')?.at));
   return findings;
 }

@@ -54,7 +54,12 @@ export function checkPrompts(facts: ServerFacts, soundsDir: string): Finding[] {
     const users = [...new Set(all.map((u) => u.usedBy))].join(', ');
     const files = soundFiles(soundsDir, id);
     if (files.length === 0) {
-      const hint = id in PROMPT_TEXTS || id in ZH_SAY_FILES ? 'npm run prompts generates it' : 'record it, or add its text to ivr/prompts.ts so npm run prompts generates it';
+      const hint =
+        id in PROMPT_TEXTS || id in ZH_SAY_FILES
+          ? 'npm run prompts generates it'
+          : facts.customPrompts.includes(id)
+            ? 'an admin added it to the catalogue: npm run prompts with the server\'s CTI_DB generates it, or record it'
+            : 'record it, or add its text to ivr/prompts.ts so npm run prompts generates it';
       findings.push((level === 'error' ? error : warning)('prompt-missing', `prompt ${id} (used by ${users}) is not in ${soundsDir}: ${hint}`));
       continue;
     }

@@ -8,7 +8,7 @@
 import type { AsteriskFiles } from './asterisk-files.js';
 import { lastEntry } from './conf-file.js';
 import { error, warning, type Finding } from './findings.js';
-import type { ServerFacts } from './server-facts.js';
+import { settingName, type ServerFacts } from './server-facts.js';
 import { ARI_DEFAULT_CONNECTIONS } from '../../cti/ari/ari-types.js';
 
 /** Asterisk's DEFAULT_SESSION_LIMIT (main/http.c), used when http.conf sets none or an invalid one. */
@@ -28,15 +28,16 @@ export function checkSessions(files: AsteriskFiles, facts: ServerFacts): Finding
   }
   const limit = parsed >= 1 ? parsed : ASTERISK_SESSION_LIMIT;
   const connections = facts.config.ari.connections ?? ARI_DEFAULT_CONNECTIONS;
+  const connectionsSetting = settingName(facts, 'CTI_ARI_CONNECTIONS');
   const phones = [...(files.pjsip?.endpoints.values() ?? [])].filter((e) => e.webrtc).length;
   const needed = connections + 1 + phones;
-  const parts = `${connections} ARI connections (CTI_ARI_CONNECTIONS) + 1 event socket${phones ? ` + ${phones} browser softphone(s) (webrtc = yes in pjsip.conf)` : ''} = ${needed}`;
+  const parts = `${connections} ARI connections (${connectionsSetting}) + 1 event socket${phones ? ` + ${phones} browser softphone(s) (webrtc = yes in pjsip.conf)` : ''} = ${needed}`;
   const setting = entry ? `sessionlimit = ${limit}` : `no sessionlimit (Asterisk's default ${limit})`;
   if (needed > limit) {
     findings.push(
       error(
         'http-sessionlimit',
-        `http.conf: ${setting}, but the CTI server needs ${parts} HTTP sessions. Asterisk closes every connection beyond the limit without an answer, and a caller whose request is lost waits unanswered: raise sessionlimit to at least ${needed + SPARE_SESSIONS} or lower CTI_ARI_CONNECTIONS`,
+        `http.conf: ${setting}, but the CTI server needs ${parts} HTTP sessions. Asterisk closes every connection beyond the limit without an answer, and a caller whose request is lost waits unanswered: raise sessionlimit to at least ${needed + SPARE_SESSIONS} or lower ${connectionsSetting}`,
         entry?.at,
       ),
     );

@@ -4,12 +4,14 @@
  * call flow drives ringing/on-call/wrap-up. Every change is published as an `agent.state` event.
  */
 import type { AgentAvailability } from '../../routing/acd.js';
-import { isTicketLeftToAgent, listAgents, type Db } from '../../store/index.js';
+import { withSeatSkills } from '../../routing/seat-skills.js';
+import { isTicketLeftToAgent, listAgents, listExpertSeats, type Db } from '../../store/index.js';
 import type { AgentState, DomainEventBus } from '../events/domain-events.js';
 import { hasForbiddenChars } from '../forbidden-chars.js';
 import type { Logger } from '../logging.js';
 import { agentStateLabel } from '../state-labels.js';
 import { nextAgentState, type AgentTrigger } from './agent-state.js';
+import { SeatDuty } from './seat-duty.js';
 
 export interface AgentInfo {
   agentId: number;
@@ -68,6 +70,8 @@ export class AgentRegistry {
    * none to stop (the phone was picked up already, or nothing is known of the ring).
    */
   private withdrawRing: (agentId: number, callId: string) => boolean = () => false;
+  /** The skills agents' expert seats lend them while on duty: offered those callers too. */
+  private readonly seatDuty: SeatDuty;
 
   constructor(
     private readonly db: Db,
@@ -78,7 +82,12 @@ export class AgentRegistry {
     private readonly now: () => number = Date.now,
     /** Whether a wrap-up ends in 示忙 (工单未登记) while the call's ticket is not registered. */
     private readonly ticketCheck = false,
-  ) {}
+  ) {
+    // A seat coming on duty gives a ready agent callers who may already wait.
+    this.seatDuty = new SeatDuty(now, (agentIds) => {
+      if (agentIds.some((id) => this.ready.has(id))) this.notify();
+    }, log);
+  }
 
   /** The reloads in order: a later one never lands before an earlier one. */
   private loading: Promise<void> = Promise.resolve();
@@ -95,16 +104,17 @@ export class AgentRegistry {
 
   private async load(): Promise<void> {
     const rows = (await listAgents(this.db)).filter((a) => a.role === 'agent' && a.enabled);
+    const seats = await listExpertSeats(this.db);
     const seen = new Set<number>();
-    // A ready agent given a skill a caller already waits for must be offered that caller now, not
-    // at the next unrelated change (a hang-up, another agent going ready): the queue re-runs the ACD.
-    let readySkillsChanged = false;
+    // A ready agent given a skill a caller already waits for (their own, or their expert seat's) must
+    // be offered that caller now, not at the next unrelated change (a hang-up, another agent going
+    // ready): the queue re-runs the ACD.
+    const offeredBefore = new Map([...this.ready].map((id) => [id, this.offerSkills(id)]));
     for (const row of rows) {
       seen.add(row.id);
       const existing = this.agents.get(row.id);
       const skills = new Map(row.skills.map((s) => [s.skillId, s.level]));
       const skillCodes = new Map(row.skills.map((s) => [s.code, s.level]));
-      if (existing && this.ready.has(row.id) && !sameSkills(existing.skills, skills)) readySkillsChanged = true;
       if (existing) Object.assign(existing, { login: row.login, name: row.name, skills, skillCodes });
       else
         this.agents.set(row.id, {
@@ -124,12 +134,41 @@ export class AgentRegistry {
           wrapUpTicketId: null,
         });
     }
-    for (const id of this.agents.keys()) {
-      if (seen.has(id)) continue;
-      this.agents.delete(id);
-      this.ready.delete(id);
+    for (const agent of [...this.agents.values()]) {
+      if (seen.has(agent.agentId)) continue;
+      this.dismiss(agent);
+      this.agents.delete(agent.agentId);
+      this.ready.delete(agent.agentId);
     }
-    if (readySkillsChanged) this.notify();
+    this.seatDuty.setSeats(seats);
+    if ([...offeredBefore].some(([id, before]) => this.ready.has(id) && !sameSkills(before, this.offerSkills(id)))) this.notify();
+  }
+
+  /** The skills the agent is offered callers for: their own and those their expert seats lend them now. */
+  private offerSkills(agentId: number): ReadonlyMap<number, number> {
+    return withSeatSkills(this.agents.get(agentId)?.skills ?? new Map(), this.seatDuty.lentTo(agentId));
+  }
+
+  /**
+   * An account that is no longer an enabled agent (disabled, deleted, given another role — the admin
+   * API ends its sessions, which closes its desktops) is signed out before it leaves the registry: a
+   * ring is withdrawn (the caller goes on to the next agent), a wrap-up stops, and `offline` is
+   * published, so the state history the KPIs read does not keep them 示闲 or 示忙 from then on. The
+   * admin API refuses the change during a call; one that began meanwhile goes on without its agent.
+   */
+  private dismiss(agent: AgentInfo): void {
+    this.leaving.delete(agent.agentId);
+    this.clearWrapUp(agent.agentId);
+    if (agent.state === 'offline') return;
+    if (agent.state === 'ringing' && agent.callId !== null) this.withdrawRing(agent.agentId, agent.callId);
+    if (!this.apply(agent, 'logout', null)) {
+      // On a call (the state machine signs nobody out of one): offline all the same, the account is gone.
+      this.log.warn({ agentId: agent.agentId, from: agent.state, callId: agent.callId }, 'agent account withdrawn during a call; signed out');
+      Object.assign(agent, { state: 'offline', reason: null, callId: null, since: this.now(), wrapUpUntil: null, wrapUpTicketId: null });
+      this.publishState(agent, agent.since);
+    }
+    this.log.info({ agentId: agent.agentId, endpoint: agent.endpoint }, 'agent account no longer an enabled agent; signed out of their phone');
+    agent.endpoint = null;
   }
 
   get(agentId: number): AgentInfo | undefined {
@@ -216,7 +255,7 @@ export class AgentRegistry {
         phoneRegistered: this.isPhoneRegistered(a.endpoint),
         phoneBusy: this.isPhoneInUse(a.endpoint),
         idleSince: a.since,
-        skills: a.skills,
+        skills: withSeatSkills(a.skills, this.seatDuty.lentTo(a.agentId)),
         node: this.phoneNode(a.endpoint) || undefined,
       });
     }
@@ -468,6 +507,7 @@ export class AgentRegistry {
 
   close(): void {
     this.closed = true;
+    this.seatDuty.close();
     for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
     this.wrapUpTimers.clear();
   }

@@ -31,3 +31,8 @@ export function inCallingHours(policy: CallbackPolicy, now: Date, calendar: Work
 export function spacedEnough(policy: CallbackPolicy, lastAt: string | null, now: Date): boolean {
   return !lastAt || now.getTime() - Date.parse(lastAt) >= policy.spacingMinutes * 60_000;
 }
+
+/** The latest last attempt that leaves a callback due at `now` (spacedEnough, for a query to filter on). */
+export function lastAttemptDueBy(policy: CallbackPolicy, now: Date): string {
+  return new Date(now.getTime() - policy.spacingMinutes * 60_000).toISOString();
+}

@@ -6,11 +6,21 @@
  * Agents can still call back by hand from the list (click-to-call) meanwhile: a number one of them is
  * ringing is left for this run (no attempt used), and they are not let ring a number this job rings
  * (the context's `dialling` register, cti/calls/dialling-numbers.ts). A number the dial policy
- * (routing/dial-policy.ts) refuses is not dialled: its entry is closed unreachable at once, no attempt
- * used, with a line in the ticket's history.
+ * (routing/dial-policy.ts) refuses, or one blacklisted since, is not dialled: its entry is closed
+ * unreachable at once, no attempt used, with a line in the ticket's history. A dial Asterisk never
+ * placed (callback-checks.ts) uses no attempt and is tried again after the usual spacing. Each run
+ * takes the entries due (spacing elapsed) oldest first. A citizen who calls again and is answered
+ * needs no callback: their entry is closed then (cti/calls/inbound-call.ts).
  */
-import { dialRefusal } from '../../routing/dial-policy.js';
-import { closeMissedCall, findTicketOfMissedCall, listPendingMissedCalls, noteMissedCallAttempt, type MissedCallRow, type TicketRow } from '../../store/index.js';
+import {
+  closeMissedCall,
+  findTicketOfMissedCall,
+  listDueMissedCalls,
+  noteMissedCallAttempt,
+  takeBackMissedCallAttempt,
+  type MissedCallRow,
+  type TicketRow,
+} from '../../store/index.js';
 import type { CallContext } from '../calls/call-context.js';
 import { directoryNumbers } from '../calls/directory-numbers.js';
 import { ringLeg } from '../calls/ring-leg.js';
@@ -18,7 +28,8 @@ import { trunkDial } from '../calls/transfer-target.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import { noteTicket } from '../tickets/ticket-notes.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { callbackPolicy, inCallingHours, spacedEnough, type CallbackPolicy } from './calling-hours.js';
+import { callbackRefusal, dialNeverPlaced } from './callback-checks.js';
+import { callbackPolicy, inCallingHours, lastAttemptDueBy, type CallbackPolicy } from './calling-hours.js';
 
 /** Hands an answered callback leg to the call flow (call-handling.ts) under the original ticket. */
 export type AdoptCallback = (legId: string, callerNumber: string, ticket: TicketRow) => Promise<void>;
@@ -41,8 +52,9 @@ export class MissedCallCallbacks {
     if (!this.ctx.ari.anyConnected) return;
     const policy = await callbackPolicy(this.ctx.db);
     if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
-    // A number being called (by this job or by an agent) waits for the next run.
-    const due = (await listPendingMissedCalls(this.ctx.db)).filter((m) => spacedEnough(policy, m.lastAttemptAt, now) && this.ctx.dialling.holder(m.callerNumber) === undefined);
+    // Due: never tried, or tried a spacing ago; oldest first. A number being called (by this job or by
+    // an agent) waits for the next run.
+    const due = (await listDueMissedCalls(this.ctx.db, lastAttemptDueBy(policy, now))).filter((m) => this.ctx.dialling.holder(m.callerNumber) === undefined);
     // One call per number even when the same caller gave up twice.
     const perNumber = new Map(due.map((m) => [m.callerNumber, m]));
     const directory = await directoryNumbers(this.ctx.db);
@@ -59,7 +71,7 @@ export class MissedCallCallbacks {
       await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
       return;
     }
-    const refusal = dialRefusal(missed.callerNumber, directory);
+    const refusal = await callbackRefusal(this.ctx.db, missed.callerNumber, directory, now);
     if (refusal) {
       await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
       await noteTicket(this.ctx, { ticketId: ticket.id, actor: 'system', kind: 'callback-refused', note: `无法自动回拨：${refusal}` });
@@ -70,7 +82,11 @@ export class MissedCallCallbacks {
     try {
       await noteMissedCallAttempt(this.ctx.db, missed.id, now);
       const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: ticket.dialledNumber, hotline: ticket.hotline }, trunkDial(missed.callerNumber), 'callback');
-      if ((await leg.outcome) !== 'answered') return;
+      if ((await leg.outcome) !== 'answered') {
+        // No phone of the citizen rang: the attempt is given back (its time stays, for the spacing).
+        if (dialNeverPlaced(leg.failure)) await takeBackMissedCallAttempt(this.ctx.db, missed.id);
+        return;
+      }
       await closeMissedCall(this.ctx.db, missed.id, 'done');
       await this.adopt(leg.legId, missed.callerNumber, ticket);
     } catch (error) {

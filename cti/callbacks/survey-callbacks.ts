@@ -6,11 +6,12 @@
  * The citizen hears the ticket number and rates the handling (1 satisfied, 2 basically satisfied,
  * 3 dissatisfied); a dissatisfied answer reopens the ticket (重办) and alerts supervisors, and once it
  * is closed again it is surveyed afresh, with attempts of its own. No answer after the last attempt is
- * recorded as such (评价 未评价); so is a number the dial policy (routing/dial-policy.ts) refuses, at
- * once, without an attempt. One ticket's failure does not hold up the others.
+ * recorded as such (评价 未评价); so is a number the dial policy (routing/dial-policy.ts) refuses, or
+ * one on the blacklist, at once, without an attempt. A dial Asterisk never placed uses no attempt and
+ * is tried again after the usual spacing (callback-checks.ts). Each run looks at the tickets due (their
+ * spacing elapsed), oldest first. One ticket's failure does not hold up the others.
  */
 import { PROMPTS } from '../../ivr/prompts.js';
-import { dialRefusal } from '../../routing/dial-policy.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
 import {
   callbackHistory,
@@ -24,7 +25,8 @@ import {
 import type { CallContext } from '../calls/call-context.js';
 import { directoryNumbers } from '../calls/directory-numbers.js';
 import { ringLeg } from '../calls/ring-leg.js';
-import { callbackPolicy, inCallingHours, spacedEnough, type CallbackPolicy } from './calling-hours.js';
+import { callbackRefusal, dialNeverPlaced } from './callback-checks.js';
+import { callbackPolicy, inCallingHours, lastAttemptDueBy, spacedEnough, type CallbackPolicy } from './calling-hours.js';
 import { trunkDial } from '../calls/transfer-target.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
@@ -71,7 +73,8 @@ export class SurveyCallbacks {
       await this.ready;
       policy = await callbackPolicy(this.ctx.db);
       if (!inCallingHours(policy, now, await this.tickets.calendar())) return;
-      awaiting = await listTicketsAwaitingCallback(this.ctx.db);
+      // Only the tickets due: those waiting out their spacing must not crowd them out of the run.
+      awaiting = await listTicketsAwaitingCallback(this.ctx.db, { lastAttemptBy: lastAttemptDueBy(policy, now) });
       directory = await directoryNumbers(this.ctx.db);
     } catch (error) {
       this.ctx.log.error({ err: error }, 'callback run failed; the next run retries');
@@ -103,7 +106,7 @@ export class SurveyCallbacks {
       return null;
     }
     const number = surveyNumber(ticket);
-    const refusal = dialRefusal(number, directory);
+    const refusal = await callbackRefusal(this.ctx.db, number, directory, now);
     if (refusal) {
       await this.notSurveyed(ticket, `无法回访：${refusal}`);
       return null;
@@ -128,7 +131,9 @@ export class SurveyCallbacks {
       attemptId = await startCallbackAttempt(this.ctx.db, ticket.id, number, now);
       const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: '12345', hotline: '12345回访' }, trunkDial(number), 'callback');
       if ((await leg.outcome) !== 'answered') {
-        await finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
+        // No phone of the citizen rang: kept for the spacing, but no attempt used.
+        if (dialNeverPlaced(leg.failure)) await finishCallbackAttempt(this.ctx.db, attemptId, 'not-placed', leg.failure);
+        else await finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
         return;
       }
       const result = await this.survey(leg.legId, ticket);

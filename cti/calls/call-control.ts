@@ -19,19 +19,26 @@ import { clickToCall, type AdoptOutbound } from './click-to-call.js';
 import { Conference } from './conference.js';
 import { resolveTarget, type TransferTarget } from './transfer-target.js';
 import type { TargetRing } from './target-ring.js';
+import type { CallSummary } from '../events/domain-events.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 import type { InboundCall } from './inbound-call.js';
 
 type TransferFlow = BlindTransfer | AttendedTransfer | Conference;
 
+/** A 外呼 ringing the citizen: the call as its pop showed it, and the missed call it returns (or null). */
+export interface DiallingCall {
+  call: CallSummary;
+  missedCallId: number | null;
+}
+
 export class CallControl {
   /** callId → the transfer or three-way call running on it (the call's transfer lock). */
   private readonly locks = new Map<string, TransferFlow>();
   /** callId → the agent leg muted on it (a new leg, e.g. after a transfer, is not muted). */
   private readonly muted = new Map<string, string>();
-  /** 外呼 still ringing the citizen: callId → the agent and their leg (hanging it up cancels the call). */
-  private readonly dialling = new Map<string, { agentId: number; legId: string }>();
+  /** 外呼 still ringing the citizen: callId → the agent and their leg (hanging it up cancels the call), and the call as it popped. */
+  private readonly dialling = new Map<string, DiallingCall & { agentId: number; legId: string }>();
   /** 外呼 not yet live as a call (agent's phone ringing, row written, citizen ringing): their call ids. */
   private readonly placing = new Set<string>();
 
@@ -232,11 +239,21 @@ export class CallControl {
         this.placing.add(callId);
         return () => this.placing.delete(callId);
       },
-      dialling: (callId, legId) => {
-        this.dialling.set(callId, { agentId, legId });
-        return () => this.dialling.delete(callId);
+      dialling: (call, missedCallId, legId) => {
+        this.dialling.set(call.callId, { agentId, legId, call, missedCallId });
+        return () => this.dialling.delete(call.callId);
       },
     });
+  }
+
+  /**
+   * The 外呼 of `agentId` whose citizen still rings, when their state names it (it has no live call
+   * yet): what a desktop reconnecting meanwhile gets back in `hello`, with the 挂断 `allowed` offers.
+   */
+  diallingCall(agentId: number): DiallingCall | undefined {
+    const callId = this.ctx.agents.get(agentId)?.callId;
+    const dialling = callId ? this.dialling.get(callId) : undefined;
+    return dialling?.agentId === agentId && !this.findCall(dialling.call.callId) ? { call: dialling.call, missedCallId: dialling.missedCallId } : undefined;
   }
 
   /** A click-to-call this process is still placing: its row and legs belong to that attempt. */
@@ -312,8 +329,17 @@ export class CallControl {
     const call = this.own(callId, agentId);
     this.unlocked(call);
     this.leg(call);
+    // Held from the first step, so that no other command (a transfer, a second 保持) runs meanwhile.
     if (!call.fire('hold')) throw new CallControlError(`${callStateLabel(call.state)}时不能保持`);
-    await call.callerHold.hold();
+    try {
+      await call.callerHold.hold();
+    } catch (error) {
+      // Asterisk did not put the caller on hold (caller-hold.ts undid what it had done): they still
+      // talk with the agent, and the desk keeps offering 保持, not 恢复.
+      if (call.state === 'held') call.fire('resume');
+      this.ctx.log.error({ err: error, callId }, 'hold refused by the PBX; the call stays connected');
+      throw new CallControlError('保持失败：电话系统未能将来电人置于保持，通话仍在继续，请稍后重试');
+    }
     this.note(call, agentId, 'held', '坐席保持通话');
     call.publish({ type: 'call.held', agentId });
   }
@@ -323,7 +349,14 @@ export class CallControl {
     this.unlocked(call);
     this.leg(call);
     if (!call.fire('resume')) throw new CallControlError(`${callStateLabel(call.state)}时不能恢复`);
-    await call.callerHold.release();
+    try {
+      await call.callerHold.release();
+    } catch (error) {
+      // Not back in the call's bridge: the caller is still on hold, and the desk keeps offering 恢复.
+      if (call.state === 'connected' && call.callerHold.isHeld) call.fire('hold');
+      this.ctx.log.error({ err: error, callId }, 'resume refused by the PBX; the caller stays on hold');
+      throw new CallControlError('恢复失败：电话系统未能将来电人接回通话，来电人仍在保持中，请稍后重试');
+    }
     this.note(call, agentId, 'resumed', '坐席恢复通话');
     call.publish({ type: 'call.resumed', agentId });
   }

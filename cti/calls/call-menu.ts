@@ -6,6 +6,7 @@
 import { runIvr, type IvrOutcome, type IvrRunOptions, type IvrStep } from '../../ivr/interpreter.js';
 import type { MediaPort } from '../../ivr/media-port.js';
 import { validateMenus } from '../../ivr/validate-menus.js';
+import { isWithheldNumber } from '../../routing/caller-identity.js';
 import { findMenu, findTicketByNumber, listMenus, type Db } from '../../store/index.js';
 import type { Logger } from '../logging.js';
 
@@ -32,7 +33,9 @@ export async function loadMenus(
   return {
     start: startCode,
     run: async (port, callerNumber, defaultSkill, options) => {
-      const context = { port, menus, callerNumber, lookupTicket: (number: string) => findTicketByNumber(db, number) };
+      // A caller who withheld their number owns no ticket the progress query may read out (routing/caller-identity.ts).
+      const withheld = isWithheldNumber(callerNumber);
+      const context = { port, menus, callerNumber, lookupTicket: (number: string) => (withheld ? undefined : findTicketByNumber(db, number)) };
       const result = await runIvr(startCode, context, { kind: 'queue', skill: defaultSkill }, options);
       return { outcome: result.outcome, steps: result.steps };
     },

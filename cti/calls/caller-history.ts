@@ -11,6 +11,7 @@
  *
  * A read that fails does not lose the call: it is logged and the pop shows no history.
  */
+import { isWithheldNumber } from '../../routing/caller-identity.js';
 import { listTicketsOfCaller, type Db, type TicketRow } from '../../store/index.js';
 import { innermostMessage, maskNumber, type Logger } from '../logging.js';
 
@@ -62,8 +63,11 @@ export class CallerHistory {
 /**
  * The history of `callerNumber` for the call `callId`, to be started once the call's row and ticket
  * are written. The call's own ticket may be among what is read: the pop leaves it out by its id.
+ * A caller who withheld their number has none: the tickets under `anonymous` (or no number) are
+ * every withheld caller's, not this one's (routing/caller-identity.ts).
  */
 export function callerHistory(db: Db, log: Logger, callId: string, callerNumber: string): CallerHistory {
+  if (isWithheldNumber(callerNumber)) return new CallerHistory(() => Promise.resolve([]));
   return new CallerHistory(async () => {
     try {
       // One more than shown: the call's own ticket is among the newest and is left out by the pop.

@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { dialRefusal } from '../../routing/dial-policy.js';
+import { callbackRoute } from '../../routing/route-decision.js';
 import {
   appendTicketEvent,
   completeMissedCall,
@@ -25,6 +26,7 @@ import {
   setTicketAgent,
   type CallRow,
   type Db,
+  type RouteRow,
   type TicketRow,
 } from '../../store/index.js';
 import type { CallSummary } from '../events/domain-events.js';
@@ -34,7 +36,7 @@ import { CallControlError } from './call-control-error.js';
 import { directoryNumbers } from './directory-numbers.js';
 import type { InboundCall } from './inbound-call.js';
 import { ringFailureText, ringLeg } from './ring-leg.js';
-import { trunkDial } from './transfer-target.js';
+import { outboundDial } from './outbound-dial.js';
 
 /** What the call flow needs to take over an answered outbound call. */
 export interface OutboundCall {
@@ -45,6 +47,8 @@ export interface OutboundCall {
   arrivedAtMs: number;
   /** The citizen's recent tickets, read while the agent's phone rang. */
   history: CallerHistory;
+  /** The route the call runs on: a callback's, the one the citizen had called (`callbackRoute`); a new 外呼's, the main route. */
+  route: RouteRow | undefined;
 }
 
 /** Builds the live call (state `offered`) for an answered outbound call and registers it. */
@@ -88,8 +92,12 @@ export interface ClickToCallHooks {
    * ended: a reconciliation meanwhile leaves the call's row and legs to this attempt.
    */
   placing(callId: string): () => void;
-  /** While the citizen's phone rings (the agent's desktop may hang up then): the call's id and the agent's leg. */
-  dialling(callId: string, agentLegId: string): () => void;
+  /**
+   * While the citizen's phone rings (the agent's desktop may hang up then, and a desktop that
+   * reconnects gets the call back in `hello`): the call as its pop showed it, the missed call it
+   * returns (or null), and the agent's leg.
+   */
+  dialling(call: CallSummary, missedCallId: number | null, agentLegId: string): () => void;
 }
 
 export async function clickToCall(
@@ -127,7 +135,12 @@ async function place(
 ): Promise<string> {
   const { agentId, endpoint, login, number, missedCallId, original, callId } = attempt;
   // Read before the agent is offered the call: nothing is awaited between that and the ring.
-  const main = (await listRoutes(ctx.db)).find((r) => r.mode === 'main' && r.enabled);
+  const routes = await listRoutes(ctx.db);
+  const main = routes.find((r) => r.mode === 'main' && r.enabled);
+  // A callback runs on the route the citizen had called, as the automatic 漏接回拨 does: a 12315
+  // caller pops as that parallel hotline and sees its number calling; a new 外呼, on the main route.
+  const route = original ? callbackRoute(routes, original.routeId) : main;
+  const dial = await outboundDial(ctx.db, number);
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
   // The citizen's recent tickets, read while the agent's own phone rings, so the pop that follows
   // the pick-up waits for no query. A new call's own ticket is opened later and may be read or not:
@@ -159,13 +172,13 @@ async function place(
   // The agent registers this ticket during the call: it is theirs from now on.
   await setTicketAgent(ctx.db, ticket.id, agentId);
   await appendTicketEvent(ctx.db, { ticketId: ticket.id, actor: login, kind: 'outbound', note: original ? '坐席回拨漏接来电' : '坐席外呼' });
-  const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: 'main', ticketId: ticket.id, ticketNumber: ticket.number, history };
+  const summary: CallSummary = { callId, callerNumber: number, dialledNumber: number, hotline, mode: route?.mode ?? 'main', ticketId: ticket.id, ticketNumber: ticket.number, history };
   // Before the pop goes out, so the pop's `allowed` already offers 挂断 while the citizen rings.
-  const doneDialling = hooks.dialling(callId, own.legId);
+  const doneDialling = hooks.dialling(summary, missedCallId ?? null, own.legId);
   ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
 
   // On the agent's leg's node: the two legs are bridged there.
-  const citizen = ringLeg(ctx, { callId, callerNumber: main?.number ?? '12345', hotline, near: own.legId }, trunkDial(number), 'callback', callId);
+  const citizen = ringLeg(ctx, { callId, callerNumber: route?.number ?? '12345', hotline, near: own.legId }, dial, 'callback', callId);
   const stopAgentWatch = ctx.router.listen(own.legId, (e) => {
     if (e.type === 'StasisEnd' || e.type === 'ChannelHangupRequest') citizen.cancel();
   });
@@ -185,7 +198,7 @@ async function place(
   if (missedCallId !== undefined && !(await completeMissedCall(ctx.db, missedCallId, agentId))) {
     ctx.log.info({ callId, missedCall: missedCallId }, 'missed call already marked called back; the callback goes on');
   }
-  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime(), history });
+  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime(), history, route });
   await call.connectOutbound(agentId, own.legId);
   return callId;
 }

@@ -4,12 +4,15 @@
  * call control beyond connecting (hold, transfer, three-way) lives in its own files and drives this
  * call through the same machine.
  */
+import { isWithheldNumber } from '../../routing/caller-identity.js';
 import type { IvrOutcome, IvrStep } from '../../ivr/interpreter.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
 import { TRANSFER_NUMBER } from '../../ivr/menu-schema.js';
 import { PROMPTS } from '../../ivr/prompts.js';
 import type { RouteDecision } from '../../routing/route-decision.js';
 import {
+  appendTicketEvent,
+  closeMissedCallsGotThrough,
   listSkills,
   setTicketAgent,
   setTicketRecording,
@@ -339,7 +342,7 @@ export class InboundCall implements QueueMember {
     const outcome = await leg.outcome;
     this.ringing = null;
     this.offeredTo = null;
-    if (outcome === 'answered' && !this.ended) return this.connect(agentId, leg.legId);
+    if (outcome === 'answered' && !this.ended) return this.connect(agentId, leg.legId, { calledIn: true });
     if (outcome === 'answered') {
       // The caller left while the agent picked up.
       this.ctx.ari.hangup(leg.legId).catch(() => undefined);
@@ -397,10 +400,14 @@ export class InboundCall implements QueueMember {
 
   /** A call the centre placed (click-to-call): the citizen answered; connect them with the agent already on the line. */
   async connectOutbound(agentId: number, agentLegId: string): Promise<void> {
-    await this.connect(agentId, agentLegId);
+    await this.connect(agentId, agentLegId, { calledIn: false });
   }
 
-  private async connect(agentId: number, legId: string): Promise<boolean> {
+  /**
+   * `calledIn`: a caller the centre's queue offered (their own call, or a 漏接回拨 callback whose entry is
+   * closed already), not a citizen an agent's 外呼/回拨 reached (its entry is the agent's to close).
+   */
+  private async connect(agentId: number, legId: string, how: { calledIn: boolean }): Promise<boolean> {
     const agent = this.ctx.agents.get(agentId);
     this.fire('answer');
     this.answeredAtMs ??= this.nowMs();
@@ -429,7 +436,12 @@ export class InboundCall implements QueueMember {
     if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
     const waitMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
     // The ticket goes with the recording: a callback's call is under the missed call's ticket, not its own.
-    this.ctx.writes.answered(this.callId, { agentId, at: this.ctx.clock.now().toISOString(), waitMs, recording, ticketId: this.summary.ticketId });
+    const answeredAt = this.ctx.clock.now();
+    this.ctx.writes.together(this.callId, () => {
+      this.ctx.writes.answered(this.callId, { agentId, at: answeredAt.toISOString(), waitMs, recording, ticketId: this.summary.ticketId });
+      // A withheld number (`anonymous`) is every withheld caller's: one getting through says nothing of another.
+      if (how.calledIn && !isWithheldNumber(this.summary.callerNumber)) this.closeMissedCallOfCaller(answeredAt);
+    });
     // On the ticket before the desktop hears of the answer: the agent's form saves to a ticket that is theirs.
     await this.claimTicket(agentId, recording);
     await noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: agent?.login ?? String(agentId), kind: 'answered', note: '坐席接听' });
@@ -441,6 +453,20 @@ export class InboundCall implements QueueMember {
     if (this.ended) return this.connectAbandoned(agentId, legId, bridge.id);
     this.publish({ type: 'call.answered', agentId, recording });
     return true;
+  }
+
+  /**
+   * The citizen got through to an agent: the callback of a call they gave up on earlier (漏接回拨) is
+   * no longer needed, so their number's pending entry is closed (`got-through`), with a line in that
+   * call's ticket, in one commit with the answer.
+   */
+  private closeMissedCallOfCaller(answeredAt: Date): void {
+    this.ctx.writes.write(this.callId, 'missed call got through', async (tx) => {
+      for (const entry of await closeMissedCallsGotThrough(tx, this.summary.callerNumber, answeredAt.toISOString())) {
+        if (entry.ticketId === null) continue;
+        await appendTicketEvent(tx, { ticketId: entry.ticketId, actor: 'system', kind: 'callback-cancelled', note: `来电人再次来电已由坐席接听（工单 ${this.summary.ticketNumber}），无需漏接回拨`, at: answeredAt });
+      }
+    });
   }
 
   /**
@@ -648,8 +674,9 @@ export class InboundCall implements QueueMember {
     this.detachParty();
     const answered = this.agentId !== null || this.transferredTo !== null;
     const waitMs = this.queuedAt === null ? 0 : this.nowMs() - this.queuedAt;
+    // A blacklisted caller is turned away (`blocked`, outside the KPIs), also when they hang up during the notice.
     const outcome: CallOutcome =
-      forcedOutcome ?? (this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
+      forcedOutcome ?? (this.decision.kind === 'blocked' ? 'blocked' : this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
     const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
     // The last transition, the call's end, a missed-call entry and the IVR path of a caller who hung
     // up in the menus (where callers give up) in one commit.

@@ -166,6 +166,11 @@ export class Monitoring {
     session.untie = lifetime(() => void this.end(session, null));
   }
 
+  /** What a supervisor monitors now: each agent, the call and the mode (for a wallboard opened again). */
+  sessionsOf(supervisor: string): { agentId: number; callId: string; mode: MonitorMode }[] {
+    return [...this.sessions.values()].filter((s) => s.supervisor === supervisor).map((s) => ({ agentId: s.agentId, callId: s.call.callId, mode: s.mode }));
+  }
+
   /** The mode a supervisor monitors an agent in, or null. */
   modeOf(supervisor: string, agentId: number): MonitorMode | null {
     return this.sessions.get(this.key(supervisor, agentId))?.mode ?? null;

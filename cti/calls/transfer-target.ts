@@ -12,6 +12,9 @@ import { CallControlError } from './call-control-error.js';
 export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
 export type EmergencyLine = (typeof EMERGENCY_LINES)[number];
 
+/** Whether a number dialled on the trunk is an emergency line (a directory contact may be one). */
+export const isEmergencyLine = (number: string): boolean => (EMERGENCY_LINES as readonly string[]).includes(number);
+
 export type TransferTarget =
   | { kind: 'agent'; agentId: number }
   | { kind: 'skill'; skill: string }
@@ -25,8 +28,9 @@ export type ResolvedTarget =
   | { kind: 'queue'; skill: string; label: string };
 
 /**
- * DESIGN.md §2 (Chongqing art. 10): a transfer to an emergency line — blind, attended or three-way —
- * raises a supervisor alert at once. Nothing for any other target.
+ * DESIGN.md §2 (Chongqing art. 10): a transfer to an emergency line — blind, attended or three-way,
+ * from the emergency buttons or to a directory contact whose number is one — raises a supervisor
+ * alert at once. Nothing for any other target.
  */
 export function alertIfEmergency(ctx: Pick<CallContext, 'bus' | 'clock'>, callId: string, agentId: number | null, target: ResolvedTarget): void {
   if (target.kind !== 'phone' || !target.emergency) return;
@@ -83,7 +87,10 @@ export async function resolveTarget(db: Db, agents: AgentRegistry, target: Trans
     case 'contact': {
       const contact = await findDepartmentContact(db, target.contactId);
       if (!contact) throw new CallControlError('承办单位联系人不存在');
-      return { kind: 'phone', dial: trunkDial(contact.phone), label: `${contact.unit} ${contact.person}`, agentId: null, emergency: false };
+      // A contact that is an emergency line (市公安局 110) is an emergency transfer: it names the line.
+      const emergency = isEmergencyLine(contact.phone);
+      const label = emergency ? `${contact.unit} ${contact.person}（${contact.phone}）` : `${contact.unit} ${contact.person}`;
+      return { kind: 'phone', dial: trunkDial(contact.phone), label, agentId: null, emergency };
     }
     case 'subcentre': {
       const route = await findActiveRoute(db, target.number);

@@ -7,7 +7,10 @@
  * Runs at start and whenever the links to Asterisk come back (both AMI and ARI up), and again when
  * a call still on the survival path at the last run, or one the server handed to it (its arrival
  * could not be recorded: cti/stasis/survival-handover.ts), hangs up, as the recovery step `outage-import`
- * (so /health says the server is recovering meanwhile). Idempotent: the call
+ * (so /health says the server is recovering meanwhile). A record without its end whose channel
+ * Asterisk no longer has (ARI answers 404: the call was lost, e.g. in an Asterisk restart, before its
+ * hang-up handler ran) is imported at once as a lost call — abandoned, on the missed-call list; the
+ * six-hour limit only covers records whose channel cannot be asked about. Idempotent: the call
  * row, ticket, note and missed-call entry are written in one transaction keyed on the call's
  * uniqueid, and the record is deleted only after that commits; a crash in between leaves a record
  * whose call exists, and the next run only deletes it.
@@ -28,12 +31,13 @@ import {
 } from '../../store/index.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { AmiEvent } from '../ami/ami-types.js';
+import { AriError } from '../ari/ari-types.js';
 import type { PbxLink } from '../nodes/pbx-link.js';
 import { parseOutageRecord, type OutageRecord, type OutageRecordStore } from './outage-records.js';
 import type { RecoveryStatus } from './recovery-status.js';
 
 export const OUTAGE_IMPORT_STEP = 'outage-import';
-/** A record still without its hang-up part after this long: Asterisk lost the call (restart). */
+/** A record still without its hang-up part after this long: Asterisk lost the call (restart), even if it could not be asked. */
 const STALE_AFTER_MS = 6 * 3600_000;
 /** While calls of the survival path are still going on, look again this often (and as soon as one ends). */
 const RETRY_MS = 60_000;
@@ -145,15 +149,21 @@ export class OutageImporter {
     for (const key of await records.keys()) {
       const value = await records.read(key);
       if (value === undefined) continue;
-      const record = parseOutageRecord(key, value);
+      let record = parseOutageRecord(key, value);
       if (!record) {
         log.warn({ key }, 'outage record unreadable; left in AstDB for a person to look at');
         continue;
       }
       if (!record.done && clock.now().getTime() - record.start * 1000 < STALE_AFTER_MS) {
-        pending++;
-        this.pendingKeys.add(key);
-        continue;
+        if (await this.channelStillThere(key)) {
+          pending++;
+          this.pendingKeys.add(key);
+          continue;
+        }
+        // Gone: completed by its hang-up handler just now (read it again), or lost with Asterisk.
+        const again = await records.read(key);
+        if (again === undefined) continue;
+        record = parseOutageRecord(key, again) ?? record;
       }
       // One record that cannot be written must not keep the others out: it stays for a person.
       let created: boolean;
@@ -170,6 +180,22 @@ export class OutageImporter {
     }
     if (imported > 0 || pending > 0) log.info({ imported, pending }, 'calls taken during the outage imported');
     return { imported, pending };
+  }
+
+  /**
+   * Whether Asterisk still has the call's channel (the record's key is its uniqueid, the channel's id
+   * on ARI). Only a plain "no such channel" (404) says it is gone; when Asterisk cannot be asked, the
+   * call is taken as still going on.
+   */
+  private async channelStillThere(key: string): Promise<boolean> {
+    try {
+      await this.link.ari.getChannel(key);
+      return true;
+    } catch (error) {
+      if (error instanceof AriError && error.kind === 'not-found') return false;
+      this.deps.log.warn({ key, err: (error as Error).message }, 'could not ask Asterisk whether a survival-path call is still going on');
+      return true;
+    }
   }
 
   /** Writes the call row, ticket, note and missed-call entry in one transaction; false when already there. */

@@ -2,9 +2,10 @@
  * Agents and the other accounts (班长、管理员): login, name, role, phone, skills with levels 1–10,
  * enabled, and password reset. Password hashes never leave the server, not even in the audit log.
  * Every change re-reads the live agent registry, so the next call sees it; an agent ringing or on a
- * call cannot be removed or disabled, the agent of an expert seat can be neither removed nor given
- * another role, and the last enabled admin cannot be removed, demoted or disabled. A password reset
- * also lifts the account's login lockout (auth/login-throttle.ts), in the same audited change.
+ * call cannot be removed, disabled, re-roled or given another login (each logs their desktop out),
+ * the agent of an expert seat can be neither removed nor given another role, and the last enabled
+ * admin cannot be removed, demoted or disabled. A password reset also lifts the account's login
+ * lockout (auth/login-throttle.ts), in the same audited change.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
@@ -163,9 +164,11 @@ export const agentsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
       if (before.role === 'admin' && before.enabled && !staysAdmin && (await countEnabledAdmins(db, before.id)) === 0) {
         throw conflict('至少需要保留一个启用的管理员账号');
       }
+      // Each of these ends the agent's sessions (sessionEndAfter): not while a citizen is on the line.
       if ((patch.enabled === false && before.enabled) || (patch.role !== undefined && patch.role !== before.role)) {
         assertNotOnCall(agents, before, '停用或更改角色');
       }
+      if (patch.login !== undefined && patch.login !== before.login) assertNotOnCall(agents, before, '更改登录名');
       if (before.role === 'agent' && patch.role !== undefined && patch.role !== 'agent') await assertNoExpertSeat(db, before, '更改角色');
       const agent = await audited(db, sessionOf(request).login, 'agent', 'update', async (tx) => {
         await updateAgent(tx, before.id, patch);

@@ -1,10 +1,14 @@
 /**
  * The blacklist (恶意来电): numbers that hear a notice and are released instead of being queued, until
  * the entry expires or is removed. Supervisors manage it as well as admins. Applies to the next call.
+ * A number is kept in one form (store `blacklistNumber`: no +86/0086, no spaces), so that it blocks the
+ * caller however the carrier presents them. Adding a number whose entry has expired replaces that
+ * entry (audited with the expired one as `before`); one that is blacklisted now is refused (409).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import {
+  blacklistNumber,
   clockOf,
   createBlacklistEntry,
   deleteBlacklistEntry,
@@ -31,7 +35,10 @@ const Entry = Type.Object({
   /** Whether it blocks calls now (not yet expired). */
   active: Type.Boolean(),
 });
-const CallerNumber = Pattern('^\\+?[0-9]{3,20}$', '数字，可带 +，3–20 位', { description: '来电号码（数字，可带 +）' });
+const CallerNumber = Pattern('^\\+?[0-9][0-9 -]*$', '只能是数字，可带 + 前缀、空格或连字符', {
+  maxLength: 32,
+  description: '来电号码（如 13800138000、+86 138 0013 8000、010-12345678）；保存时去掉 +86/0086、空格和连字符',
+});
 const EntryBody = Type.Object(
   {
     number: CallerNumber,
@@ -48,6 +55,13 @@ const view = (row: BlacklistRow, now: Date): Static<typeof Entry> => ({
   ...row,
   active: row.expiresAt === null || row.expiresAt > now.toISOString(),
 });
+
+/** The number as the list keeps it; 400 naming the field when it is no phone number. */
+function keptNumber(written: string): string {
+  const kept = blacklistNumber(written);
+  if (kept === null) throw invalid([{ field: '/number', message: '不是有效的电话号码：去掉国家代码后应有 3–20 位数字（国际号码最多 15 位）' }]);
+  return kept;
+}
 
 /**
  * Expiry stored as UTC `toISOString()` (the call path compares strings); must lie ahead.
@@ -82,10 +96,11 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
     { config: { roles: STAFF }, schema: { tags: TAGS, summary: '加入黑名单', body: EntryBody, response: { 201: Entry, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
       const actor = sessionOf(request).login;
-      const input = { ...request.body, expiresAt: expiry(request.body.expiresAt, clockOf(db).now()) ?? null, createdBy: actor };
+      const input = { ...request.body, number: keptNumber(request.body.number), expiresAt: expiry(request.body.expiresAt, clockOf(db).now()) ?? null, createdBy: actor };
       const entry = await audited(db, actor, 'blacklist', 'create', async (tx) => {
-        const created = view(await createBlacklistEntry(tx, input), clockOf(db).now());
-        return { id: created.id, after: created, result: created };
+        const { entry: row, replaced } = await createBlacklistEntry(tx, input);
+        const created = view(row, clockOf(db).now());
+        return { id: created.id, ...(replaced ? { before: view(replaced, clockOf(db).now()) } : {}), after: created, result: created };
       });
       reply.code(201);
       return entry;
@@ -98,8 +113,12 @@ export const blacklistResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, 
     async (request) => {
       const row = await findBlacklistEntry(db, request.params.id);
       if (!row) throw notFound(`黑名单记录不存在: ${request.params.id}`);
-      const { expiresAt, ...rest } = request.body;
-      const change = { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: expiry(expiresAt, clockOf(db).now()) ?? null }) };
+      const { expiresAt, number, ...rest } = request.body;
+      const change = {
+        ...rest,
+        ...(number === undefined ? {} : { number: keptNumber(number) }),
+        ...(expiresAt === undefined ? {} : { expiresAt: expiry(expiresAt, clockOf(db).now()) ?? null }),
+      };
       return audited(db, sessionOf(request).login, 'blacklist', 'update', async (tx) => {
         const after = view(await updateBlacklistEntry(tx, row.id, change), clockOf(db).now());
         return { id: row.id, before: view(row, clockOf(db).now()), after, result: after };

@@ -2,7 +2,7 @@
 import type { Db } from '../../store/index.js';
 import type { Sessions } from '../auth/sessions.js';
 
-/** The live agent registry (cti's AgentRegistry): re-read after agents or skills change, asked who is on a call. */
+/** The live agent registry (cti's AgentRegistry): re-read after agents, skills or expert seats change, asked who is on a call. */
 export interface LiveAgents {
   reload(): Promise<void>;
   get(agentId: number): { state: string } | undefined;

@@ -2,7 +2,10 @@
  * Expert seats (专家座席): a department's expert, either an agent of the centre or an outside number
  * reached through the trunk — exactly one of the two — with a skill and on-duty windows in local time
  * (`from` < `to`; `to` may be `24:00`, a window over midnight is two windows).
- * Transfers read them fresh, so a change applies to the next transfer.
+ * Transfers read them fresh, so a change applies to the next transfer. A seat sat in by an agent also
+ * gives that agent the seat's skill for call distribution while it is enabled and on duty: every change
+ * re-reads the live agent registry, so it applies to the next offer (and a ready agent who gains the
+ * skill is offered the callers already waiting for it).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
@@ -90,7 +93,7 @@ async function checkSeat(db: Db, seat: SeatBody, agentChosen: boolean): Promise<
   if (details.length) throw invalid(details);
 }
 
-export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db }) => {
+export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents }) => {
   app.get(
     '/expert-seats',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '专家座席列表', response: { 200: Type.Array(ExpertSeat), ...errorReplies(401, 403) } } },
@@ -116,6 +119,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
         const created = view(await createExpertSeat(tx, request.body));
         return { id: created.id, after: created, result: created };
       });
+      await agents.reload();
       reply.code(201);
       return seat;
     },
@@ -129,10 +133,12 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
       if (!row) throw notFound(`专家座席不存在: ${request.params.id}`);
       const before = view(row);
       await checkSeat(db, { ...before, ...request.body }, request.body.agentId !== undefined);
-      return audited(db, sessionOf(request).login, 'expert-seat', 'update', async (tx) => {
+      const seat = await audited(db, sessionOf(request).login, 'expert-seat', 'update', async (tx) => {
         const after = view(await updateExpertSeat(tx, before.id, request.body));
         return { id: before.id, before, after, result: after };
       });
+      await agents.reload();
+      return seat;
     },
   );
 
@@ -146,6 +152,7 @@ export const expertSeatsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
         await deleteExpertSeat(tx, row.id);
         return { id: row.id, before: view(row), result: null };
       });
+      await agents.reload();
       reply.code(204);
       return null;
     },

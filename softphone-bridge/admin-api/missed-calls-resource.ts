@@ -15,7 +15,7 @@ const MissedCall = Type.Object({
   dialledNumber: Type.String(),
   waitMs: Type.Integer(),
   at: Type.String(),
-  status: Type.Enum(['pending', 'done', 'unreachable']),
+  status: Type.Enum(['pending', 'done', 'unreachable', 'got-through']),
   handledBy: Nullable(Type.Integer()),
   /** Automatic callback attempts so far (the campaign calls the citizen back within calling hours). */
   attempts: Type.Integer(),

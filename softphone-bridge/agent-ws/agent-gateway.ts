@@ -46,6 +46,14 @@ function addresseeOf(event: DomainEvent): number | null {
   }
 }
 
+/**
+ * Session ends after which the agent is not coming back to this phone: 退出登录, a supervisor's
+ * 强制签出, the account disabled, deleted or given another role. The last desktop closing for one of
+ * them signs the agent out (offline), as 退出登录 does; any other (a blip, an expired login) leaves
+ * them 示忙 (桌面连接断开) until a desktop is back.
+ */
+const SIGNS_OUT: ReadonlySet<SessionEnd> = new Set<SessionEnd>(['logout', 'forced-logout', 'disabled', 'deleted', 'role-changed']);
+
 /** A call's summary as the desktop gets it: the kept history is the pop's, not a field of its own. */
 function summaryOnWire(summary: CallSummary): Omit<CallSummary, 'history'> {
   const { history: _history, ...fields } = summary;
@@ -153,6 +161,8 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       const engaged = agent?.state === 'ringing' || agent?.state === 'on_call';
       const active = named ?? (engaged && !agent.callId ? (going.find((c) => c.agentId === agentId) ?? going.find((c) => c.offeredTo === agentId)) : undefined);
       const situation = calls.control.situation(agentId);
+      // No live call yet but a 外呼 ringing the citizen (the 挂断 `allowed` offers is for it): that call, as its pop showed it.
+      const dialling = active ? undefined : calls.control.diallingCall(agentId);
       send({
         type: 'hello',
         // The server's now: the desktop reads the other instants relative to it (its own clock may differ).
@@ -174,7 +184,9 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
               answeredAt: active.answeredAtMs === null ? null : new Date(active.answeredAtMs).toISOString(),
               muted: situation.call?.muted ?? false,
             }
-          : null,
+          : dialling
+            ? { ...summaryOnWire(dialling.call), state: 'offered', answeredAt: null, muted: false, outbound: true, missedCallId: dialling.missedCallId }
+            : null,
         allowed: calls.control.allowed(agentId),
         // The server set the agent 示忙 while their desktop was away: they are told, not left to notice.
         notice: agent?.state === 'not_ready' && agent.reason === DESKTOP_GONE_REASON ? '连接断开期间您已被置为示忙，请确认后示闲' : null,
@@ -191,10 +203,15 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
             // A command may change what is allowed before any event says so (a three-way call ringing,
             // 静音): the desktop gets the new list once the command has taken its first step, and again when it settles.
             setImmediate(sendAllowed);
-            answer(read.command.id, running, (result) => {
-              send(result);
-              sendAllowed();
-            });
+            answer(
+              read.command,
+              running,
+              (result) => {
+                send(result);
+                sendAllowed();
+              },
+              app.log.child({ account: session.login }),
+            );
           }
         });
       });
@@ -241,8 +258,8 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       socket.on('close', () => {
         unsubscribe();
         // A desktop that is gone cannot show a pop: calls stop being offered until the agent is back.
-        // Closed by 退出登录 with no other desktop open: the agent is signed out of the phone too.
-        calls.agents.desktopConnected(agentId, false, sessionEnd === 'logout');
+        // Closed by 退出登录 (or an end like it, SIGNS_OUT) with no other desktop open: the agent is signed out of the phone too.
+        calls.agents.desktopConnected(agentId, false, sessionEnd !== null && SIGNS_OUT.has(sessionEnd));
       });
     },
   );

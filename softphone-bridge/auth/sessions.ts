@@ -32,6 +32,7 @@ export type SessionEnd = SessionRevokeReason | 'expired' | 'account-changed';
 /** What the holder of an ended session is told (on the page and in the socket's last message). */
 export const SESSION_END_TEXT: Record<SessionEnd, string> = {
   logout: '已退出登录',
+  'forced-logout': '您已被班长强制签出，如需继续接听请重新登录',
   disabled: '账号已被停用，请联系管理员',
   deleted: '账号已被删除',
   'role-changed': '账号角色已变更，请重新登录',

@@ -1,5 +1,6 @@
 /**
- * `POST /api/v1/auth/login`: agent id (or admin/supervisor login) and password → a session token;
+ * `POST /api/v1/auth/login`: agent id (or admin/supervisor login) and password → a session token
+ * (an agent with no usual phone must name the one they sit at: 400 `请填写分机…` otherwise);
  * `POST /api/v1/auth/logout`: ends the caller's session (its token stops working at once, its live
  * sockets close). An agent with no other desktop open is signed out of their phone too (offline, the
  * phone free for the next agent): a ring is withdrawn at once, a call they are on is theirs until it is
@@ -63,7 +64,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
     '/api/v1/auth/login',
     {
       config: { rateLimit: { max: perAddressPerMinute, timeWindow: 60_000 } },
-      schema: { body: LoginBody, response: { 200: LoginReply, 401: ErrorReply, 429: ErrorReply } },
+      schema: { body: LoginBody, response: { 200: LoginReply, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply } },
     },
     async (request, reply) => {
       const { username, password, endpoint } = request.body;
@@ -86,6 +87,9 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
       await throttle.succeeded(username);
       // Agents sit at a phone; a supervisor may name the phone they listen on; admins have none.
       const seat = agent.role === 'admin' ? null : endpoint ? endpointForm(endpoint) : agent.endpoint;
+      // An agent's desktop takes calls at a phone: one with no usual phone (hot-desking) names the one
+      // they sit at, or their desktop's socket would be refused on every try.
+      if (agent.role === 'agent' && seat === null) throw new ApiError(400, '请填写分机：您的账号没有固定话机，请填写所坐座位的分机号');
       const token = await sessions.open(agent, seat, request.ip);
       return { token, role: agent.role, agentId: agent.id, name: agent.name, endpoint: seat };
     },

@@ -38,9 +38,9 @@ async function weekCounts(db: Db, monday: string): Promise<{ total: number; byKe
   const byKey = new Map<string, { label: string; n: number }>();
   const tickets = await registeredTicketsBetween(db, from, to);
   for (const ticket of tickets) {
-    for (const { key, label } of keysOfTicket(ticket)) {
+    for (const { key, label, depth } of keysOfTicket(ticket)) {
       // The summary reads the classification at its second level only (the full path is for the warning).
-      if (key.startsWith('matter:') && key.slice('matter:'.length).split(' > ').length !== 2) continue;
+      if (key.startsWith('matter:') && depth !== 2) continue;
       const entry = byKey.get(key) ?? { label, n: 0 };
       entry.n++;
       byKey.set(key, entry);

@@ -1,5 +1,5 @@
 /** Today's figures and hourly series for the wallboard, from the call rows of the Shanghai day. */
-import { shanghaiHour, type CallFacts, type CallOfferRow, type CallStatRow } from '../../store/index.js';
+import { shanghaiHour, type CallFacts, type CallOfferRow } from '../../store/index.js';
 import { buildKpiReport } from '../reports/kpis.js';
 
 /** A rate or average with nothing to divide by is null (the page shows "—"). */
@@ -21,8 +21,6 @@ export interface HourFigures {
   peakWaiting: number;
 }
 
-const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
-
 /** The wallboard's part of the day's KPIs (same definitions: reports/kpis.ts; `offers`: the calls' rings). */
 export function dayFigures(rows: readonly CallFacts[], now: Date, offers: readonly CallOfferRow[] = []): DayFigures {
   const total = buildKpiReport({ facts: rows, offers, by: 'total', now }).totals;
@@ -37,19 +35,25 @@ export function dayFigures(rows: readonly CallFacts[], now: Date, offers: readon
   };
 }
 
-export function hourlyFigures(rows: readonly CallStatRow[], peakWaiting: ReadonlyMap<number, number>): HourFigures[] {
-  const byHour = new Map<number, CallStatRow[]>();
+/**
+ * The day's chart, per Shanghai hour of arrival, with the same definitions as the day's figures
+ * (reports/kpis.ts: a call answered by its answered ring or its answer time, a caller still waiting
+ * not yet unanswered), so that the hours add up to the tiles. `offers`: the calls' rings.
+ */
+export function hourlyFigures(rows: readonly CallFacts[], peakWaiting: ReadonlyMap<number, number>, now: Date, offers: readonly CallOfferRow[] = []): HourFigures[] {
+  const byHour = new Map<number, CallFacts[]>();
   for (const row of rows) {
     if (row.outcome === 'blocked' || row.direction === 'outbound') continue;
     const hour = shanghaiHour(new Date(row.arrivedAt));
     byHour.set(hour, [...(byHour.get(hour) ?? []), row]);
   }
+  const offersByCall = new Map<string, CallOfferRow[]>();
+  for (const offer of offers) offersByCall.set(offer.callKey, [...(offersByCall.get(offer.callKey) ?? []), offer]);
   const hours = [...new Set([...byHour.keys(), ...peakWaiting.keys()])].sort((a, b) => a - b);
   return hours.map((hour) => {
     const inHour = byHour.get(hour) ?? [];
-    const answered = inHour.filter((r) => r.answeredAt !== null).length;
-    // A caller still waiting is not yet unanswered (reports/kpis.ts).
-    const waiting = inHour.filter((r) => r.answeredAt === null && r.endedAt === null).length;
-    return { hour, offered: inHour.length, answered, answerRate: ratio(answered, inHour.length - waiting), peakWaiting: peakWaiting.get(hour) ?? 0 };
+    const ofHour = inHour.flatMap((r) => offersByCall.get(r.linkedId) ?? []);
+    const total = buildKpiReport({ facts: inHour, offers: ofHour, by: 'total', now }).totals;
+    return { hour, offered: total.offered, answered: total.answered, answerRate: total.answerRate, peakWaiting: peakWaiting.get(hour) ?? 0 };
   });
 }

@@ -27,7 +27,12 @@ export type Alert = Omit<Extract<DomainEvent, { type: 'alert' }>, 'type'> & {
 export class LivePicture {
   private readonly alerts: Alert[] = [];
   private readonly peakWaiting = new Map<number, number>();
-  private readonly alertedLongWait = new Set<string>();
+  /**
+   * Callers alerted as a long wait, with the start of the wait alerted about: one alert per wait,
+   * however long it lasts (across midnight too). A caller out of line (answered, gone) is forgotten,
+   * so a later wait — sent back to a queue — is alerted afresh.
+   */
+  private readonly alertedLongWait = new Map<string, number>();
   private day = '';
   private readonly unsubscribe: () => void;
   /** Alerts still being named (their call's ticket read): later alerts are listed after them. */
@@ -94,14 +99,16 @@ export class LivePicture {
     if (bounds.from !== this.day) {
       this.day = bounds.from;
       this.peakWaiting.clear();
-      this.alertedLongWait.clear();
     }
     const hour = shanghaiHour(now);
     this.peakWaiting.set(hour, Math.max(this.peakWaiting.get(hour) ?? 0, this.calls.queue.size()));
+    for (const [callId, since] of this.alertedLongWait) {
+      if (this.calls.queue.queuedAt(callId) !== since) this.alertedLongWait.delete(callId);
+    }
     for (const call of this.calls.calls()) {
       const queuedAt = this.calls.queue.queuedAt(call.callId);
       if (queuedAt === undefined || now.getTime() - queuedAt < LONG_WAIT_MS || this.alertedLongWait.has(call.callId)) continue;
-      this.alertedLongWait.add(call.callId);
+      this.alertedLongWait.set(call.callId, queuedAt);
       this.calls.bus.publish({
         type: 'alert',
         at: now.toISOString(),
@@ -129,7 +136,8 @@ export class LivePicture {
       stateSeconds: Math.round((nowMs - a.since) / 1000),
       callId: a.callId,
     }));
-    const calls = this.calls.calls().map((c) => ({
+    // A call over (its caller perhaps still answering the post-call survey) is no longer in progress.
+    const calls = this.calls.calls().filter((c) => !c.hasEnded).map((c) => ({
       callId: c.callId,
       callerNumber: maskNumber(c.summary.callerNumber),
       hotline: c.summary.hotline,
@@ -141,14 +149,11 @@ export class LivePicture {
     }));
     const { from, to } = shanghaiDayBounds(shanghaiDay(now));
     const rows = await listCallFactsBetween(this.db, from, to);
-    const today = dayFigures(
-      rows,
-      now,
-      await listOffersOfCalls(
-        this.db,
-        rows.map((r) => r.linkedId),
-      ),
+    const offers = await listOffersOfCalls(
+      this.db,
+      rows.map((r) => r.linkedId),
     );
+    const today = dayFigures(rows, now, offers);
     const targets = await kpiTargets(this.db);
     return {
       type: 'snapshot',
@@ -165,7 +170,7 @@ export class LivePicture {
         answerRate: levelOf(today.offered ? today.answerRate : null, targets.answerRate, targets.amberBand),
         answeredWithin15sRate: levelOf(today.offered ? today.answeredWithin15sRate : null, targets.answeredWithin15sRate, targets.amberBand),
       },
-      series: hourlyFigures(rows, this.peakWaiting),
+      series: hourlyFigures(rows, this.peakWaiting, now, offers),
       alerts: this.alerts,
     };
   }

@@ -1,4 +1,7 @@
-/** Supervisor → server commands (SUPERVISOR.md), validated at the edge. */
+/**
+ * Supervisor → server commands (SUPERVISOR.md), validated at the edge; and the shape of the
+ * `monitoring` message the server sends a wallboard on connect.
+ */
 import Type, { type Static } from 'typebox';
 import { FreeText } from '../http/free-text.js';
 
@@ -21,3 +24,25 @@ export const SupervisorCommand = Type.Union([
   Type.Object({ id: Id, type: Type.Literal('agent.forceLogout'), agentId: AgentId }, { additionalProperties: false }),
 ]);
 export type SupervisorCommand = Static<typeof SupervisorCommand>;
+
+/**
+ * Server → supervisor, once on connect (after the first `snapshot`): every monitoring session of the
+ * socket's login, so that a wallboard opened again shows what the supervisor's phone still hears.
+ */
+export const MonitoringMessage = Type.Object(
+  {
+    type: Type.Literal('monitoring'),
+    sessions: Type.Array(
+      Type.Object(
+        {
+          agentId: AgentId,
+          callId: Type.String({ minLength: 1 }),
+          mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MonitoringMessage = Static<typeof MonitoringMessage>;

@@ -19,7 +19,7 @@ import { answer, readCommand } from '../ws-commands.js';
 import { watchFrames } from '../ws-frames.js';
 import type { SocketLimits } from '../ws-limits.js';
 import { HotspotWatch } from './hotspot-watch.js';
-import { SupervisorCommand } from './messages.js';
+import { SupervisorCommand, type MonitoringMessage } from './messages.js';
 
 const TICK_MS = 2_000;
 
@@ -88,7 +88,10 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       case 'agent.forceNotReady':
         return calls.agents.setNotReady(command.agentId, command.reason);
       case 'agent.forceLogout':
-        return calls.agents.logout(command.agentId);
+        calls.agents.logout(command.agentId);
+        // Like a 退出登录 done for them: their desktops are told why and closed, and their login ends,
+        // so a desktop's reconnect does not sign them back in; they come back by logging in again.
+        return sessions.revokeAccount(command.agentId, 'forced-logout');
     }
   };
 
@@ -119,7 +122,11 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
       void picture
         .snapshot(clockOf(db).now())
         .then((first) => {
-          if (!closed) socket.send(JSON.stringify(first));
+          if (closed) return;
+          socket.send(JSON.stringify(first));
+          // What this supervisor monitors now: monitoring outlives the page, and a page opened again shows it.
+          const monitoring: MonitoringMessage = { type: 'monitoring', sessions: calls.monitoring.sessionsOf(session.login) };
+          socket.send(JSON.stringify(monitoring));
         })
         .catch((error: unknown) => app.log.error({ err: error }, 'the first wallboard picture failed'))
         .finally(() => {
@@ -144,7 +151,7 @@ export const supervisorGateway: FastifyPluginAsync<{ calls: CallHandling; sessio
               throw error;
             },
           );
-          answer(command.id, audited, reply);
+          answer(command, audited, reply, app.log.child({ account: session.login }));
         });
       });
     },

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { clockOf } from '../clock.js';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { changedRows, first, statement } from '../prepared.js';
@@ -7,15 +8,69 @@ import { blacklist } from '../schema.js';
 
 export type BlacklistRow = typeof blacklist.$inferSelect;
 
+/** A mainland mobile number: eleven digits, 13… to 19…. */
+const MOBILE = /^1[3-9]\d{9}$/;
+
+/**
+ * The form the blacklist keeps a number in, so that one caller is one entry however the number is
+ * written or presented: spaces and hyphens dropped; a mainland number without its country code (+86,
+ * 0086, or 86 before a mobile) and a mobile without the 0 carriers put before an out-of-area one
+ * (013…); a fixed line with its area code (+86 10 1234 5678 → 01012345678); any other country's
+ * number as +<country code><number>. Null when it is no phone number (letters, too few or too many
+ * digits, a country code alone).
+ */
+export function blacklistNumber(written: string): string | null {
+  const match = /^(\+|00)?(\d+)$/.exec(written.trim().replace(/[\s-]/g, ''));
+  if (!match) return null;
+  const international = match[1] !== undefined;
+  let digits = match[2]!;
+  if (international && !digits.startsWith('86')) return digits.length >= 6 && digits.length <= 15 ? `+${digits}` : null;
+  if (international) {
+    digits = digits.slice(2);
+    if (!MOBILE.test(digits) && !digits.startsWith('0') && digits.length >= 9) digits = `0${digits}`;
+  } else if (digits.startsWith('86') && MOBILE.test(digits.slice(2))) digits = digits.slice(2);
+  else if (digits.startsWith('0') && MOBILE.test(digits.slice(1))) digits = digits.slice(1);
+  return digits.length >= 3 && digits.length <= 20 ? digits : null;
+}
+
+/** How many written forms of one number `writtenForms` gives at most (the lookup's placeholders). */
+const FORMS = 5;
+
+/**
+ * The ways the number `kept` (as `blacklistNumber` gives it) may be written in the list or presented by
+ * a call: an entry written before the list kept numbers in one form still matches.
+ */
+function writtenForms(kept: string): string[] {
+  if (MOBILE.test(kept)) return [kept, `0${kept}`, `86${kept}`, `+86${kept}`, `0086${kept}`];
+  if (kept.startsWith('+')) return [kept, `00${kept.slice(1)}`];
+  if (/^0[1-9]\d{8,}$/.test(kept)) return [kept, `+86${kept.slice(1)}`, `0086${kept.slice(1)}`, `86${kept.slice(1)}`];
+  return [kept];
+}
+
+/** The entries of the number `kept` (as `blacklistNumber` gives it), in whatever form each was written. */
+async function entriesOf(db: Db, kept: string): Promise<BlacklistRow[]> {
+  return db.select().from(blacklist).where(inArray(blacklist.number, writtenForms(kept)));
+}
+
+const isActive = (row: BlacklistRow, at: Date): boolean => row.expiresAt === null || row.expiresAt > at.toISOString();
+
+/** The number as the list keeps it; a refusal naming what is wrong otherwise. */
+function keptNumber(written: string): string {
+  const kept = blacklistNumber(written);
+  if (kept === null) throw new StoreError('invalid', `不是有效的电话号码: ${written}`);
+  return kept;
+}
+
 /** Adds or replaces the entry for a number. */
 export async function putBlacklistEntry(
   db: Db,
   input: { number: string; reason: string; expiresAt: string | null; createdBy: string },
 ): Promise<BlacklistRow> {
+  const number = keptNumber(input.number);
   const rows = await atomically(db, async (tx) =>
     tx
       .insert(blacklist)
-      .values(input)
+      .values({ ...input, number })
       .onConflictDoUpdate({
         target: blacklist.number,
         set: { reason: input.reason, expiresAt: input.expiresAt, createdBy: input.createdBy },
@@ -27,13 +82,24 @@ export async function putBlacklistEntry(
 
 /** The entry that blocks `number` at time `at`, if any (expired entries block nobody). */
 export async function findActiveBlock(db: Db, number: string, at: Date): Promise<BlacklistRow | undefined> {
+  const kept = blacklistNumber(number);
+  if (kept === null) return undefined;
+  const forms = writtenForms(kept);
+  const values: Record<string, string> = { at: at.toISOString() };
+  for (let i = 0; i < FORMS; i++) values[`n${i}`] = forms[i] ?? kept;
   return first(
     await statement(db, 'active-block', (d) =>
       d
         .select()
         .from(blacklist)
-        .where(and(eq(blacklist.number, sql.placeholder('number')), or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, sql.placeholder('at'))))),
-    ).execute({ number, at: at.toISOString() }),
+        .where(
+          and(
+            or(...Array.from({ length: FORMS }, (_, i) => eq(blacklist.number, sql.placeholder(`n${i}`)))),
+            or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, sql.placeholder('at'))),
+          ),
+        )
+        .limit(1),
+    ).execute(values),
   );
 }
 
@@ -45,32 +111,63 @@ export async function findBlacklistEntry(db: Db, id: number): Promise<BlacklistR
   return first(await db.select().from(blacklist).where(eq(blacklist.id, id)).limit(1));
 }
 
-/** A new entry; a conflict when the number already has one (unlike `putBlacklistEntry`). */
+/**
+ * A new entry for a number. A conflict when the number is blacklisted now; an entry of the number that
+ * has expired (it blocks nobody) is replaced by the new one, which keeps its id: `replaced` is the
+ * expired entry, for the audit.
+ */
 export async function createBlacklistEntry(
   db: Db,
   input: { number: string; reason: string; expiresAt: string | null; createdBy: string },
-): Promise<BlacklistRow> {
+): Promise<{ entry: BlacklistRow; replaced: BlacklistRow | null }> {
+  const number = keptNumber(input.number);
   try {
-    const rows = await atomically(db, async (tx) => tx.insert(blacklist).values(input).returning());
-    return rows[0]!;
+    return await atomically(db, async (tx) => {
+      const now = clockOf(tx).now();
+      const existing = await entriesOf(tx, number);
+      if (existing.some((row) => isActive(row, now))) throw new StoreError('conflict', `号码已在黑名单中: ${number}`);
+      const [replaced, ...older] = existing;
+      if (!replaced) return { entry: first(await tx.insert(blacklist).values({ ...input, number }).returning())!, replaced: null };
+      // More than one expired entry of the number (written in different forms before): one is enough.
+      if (older.length) await tx.delete(blacklist).where(inArray(blacklist.id, older.map((row) => row.id)));
+      const entry = first(
+        await tx
+          .update(blacklist)
+          .set({ ...input, number, createdAt: now.toISOString() })
+          .where(eq(blacklist.id, replaced.id))
+          .returning(),
+      )!;
+      return { entry, replaced };
+    });
   } catch (error) {
-    if (isConstraintError(error)) throw new StoreError('conflict', `号码已在黑名单中: ${input.number}`);
+    if (isConstraintError(error)) throw new StoreError('conflict', `号码已在黑名单中: ${number}`);
     throw error;
   }
 }
 
+/**
+ * Changes an entry. A new number is kept as `blacklistNumber` gives it; a conflict when another entry
+ * has that number (an expired one too: the admin edits that one instead).
+ */
 export async function updateBlacklistEntry(
   db: Db,
   id: number,
   input: Partial<{ number: string; reason: string; expiresAt: string | null }>,
 ): Promise<BlacklistRow> {
-  let row: BlacklistRow | undefined;
-  try {
-    row = first(await atomically(db, async (tx) => tx.update(blacklist).set(input).where(eq(blacklist.id, id)).returning()));
-  } catch (error) {
-    if (isConstraintError(error)) throw new StoreError('conflict', `号码已在黑名单中: ${input.number ?? ''}`);
-    throw error;
-  }
+  const change = input.number === undefined ? input : { ...input, number: keptNumber(input.number) };
+  const row = await atomically(db, async (tx) => {
+    if (change.number !== undefined) {
+      const other = (await entriesOf(tx, change.number)).find((entry) => entry.id !== id);
+      if (other && isActive(other, clockOf(tx).now())) throw new StoreError('conflict', `号码已在黑名单中: ${change.number}`);
+      if (other) throw new StoreError('conflict', `号码 ${change.number} 已有一条已过期的黑名单记录（编号 ${other.id}），请修改该记录`);
+    }
+    try {
+      return first(await tx.update(blacklist).set(change).where(eq(blacklist.id, id)).returning());
+    } catch (error) {
+      if (isConstraintError(error)) throw new StoreError('conflict', `号码已在黑名单中: ${change.number ?? ''}`);
+      throw error;
+    }
+  });
   if (!row) throw new StoreError('not-found', `黑名单记录不存在: ${id}`);
   return row;
 }

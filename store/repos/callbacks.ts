@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { changedRows, first } from '../prepared.js';
@@ -7,19 +7,39 @@ import type { TicketRow } from './tickets.js';
 
 export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;
 
-/** Tickets waiting for their survey callback (回访): closed, or in callback and not yet evaluated. Oldest first. */
-export async function listTicketsAwaitingCallback(db: Db, limit = 20): Promise<TicketRow[]> {
+/**
+ * The latest close of the ticket (its `closed` line in the history), where its current round of 回访
+ * starts: a ticket redone (重办) and closed again is surveyed afresh.
+ */
+function roundStartOf(ticketId: SQL | AnyColumn): SQL {
+  return sql`coalesce((select ${ticketEvents.at} from ${ticketEvents} where ${ticketEvents.ticketId} = ${ticketId} and ${ticketEvents.toStatus} = 'closed' order by ${ticketEvents.id} desc limit 1), '')`;
+}
+
+/**
+ * Tickets waiting for their survey callback (回访): closed, or in callback and not yet evaluated, and
+ * due — no attempt of their current round after `lastAttemptBy` (the spacing; absent: all of them).
+ * Filtered before the limit, so tickets waiting out their spacing never crowd out those that are due.
+ * Oldest first.
+ */
+export async function listTicketsAwaitingCallback(db: Db, options: { lastAttemptBy?: string; limit?: number } = {}): Promise<TicketRow[]> {
+  const { lastAttemptBy, limit = 20 } = options;
+  const due =
+    lastAttemptBy === undefined
+      ? undefined
+      : sql`not exists (select 1 from ${callbackAttempts} where ${callbackAttempts.ticketId} = ${tickets.id} and ${callbackAttempts.at} > ${lastAttemptBy} and ${callbackAttempts.at} >= ${roundStartOf(tickets.id)})`;
   return db
     .select()
     .from(tickets)
-    .where(sql`${tickets.status} in ('closed', 'callback')`)
+    .where(and(sql`${tickets.status} in ('closed', 'callback')`, due))
     .orderBy(asc(tickets.updatedAt))
     .limit(limit);
 }
 
 /**
  * The attempts of the ticket's current round of 回访: those since it last entered `closed` (a ticket
- * redone (重办) and closed again is surveyed afresh), and when the latest of them was made.
+ * redone (重办) and closed again is surveyed afresh), and when the latest of them was made. A dial
+ * Asterisk never placed (outcome `not-placed`: no phone rang) is no attempt, but its time counts for
+ * the spacing.
  */
 export async function callbackHistory(db: Db, ticketId: number): Promise<{ attempts: number; lastAt: string | null }> {
   const closed = first(
@@ -32,7 +52,10 @@ export async function callbackHistory(db: Db, ticketId: number): Promise<{ attem
   );
   const row = first(
     await db
-      .select({ attempts: count(), lastAt: sql<string | null>`max(${callbackAttempts.at})` })
+      .select({
+        attempts: sql<number>`coalesce(sum(case when ${callbackAttempts.outcome} = 'not-placed' then 0 else 1 end), 0)`.mapWith(Number),
+        lastAt: sql<string | null>`max(${callbackAttempts.at})`,
+      })
       .from(callbackAttempts)
       .where(and(eq(callbackAttempts.ticketId, ticketId), closed ? gte(callbackAttempts.at, closed.at) : undefined)),
   );
@@ -57,7 +80,12 @@ export async function startCallbackAttempt(db: Db, ticketId: number, number: str
   });
 }
 
-export async function finishCallbackAttempt(db: Db, id: number, outcome: 'no-answer' | 'answered' | 'failed', result: string | null = null): Promise<void> {
+/**
+ * How an attempt ended: `answered` (with the survey's result), `no-answer`, `failed` (an error), or
+ * `not-placed`: Asterisk never placed the dial (the originate unanswered, the trunk refused), so it
+ * used up no attempt (callbackHistory).
+ */
+export async function finishCallbackAttempt(db: Db, id: number, outcome: 'no-answer' | 'answered' | 'failed' | 'not-placed', result: string | null = null): Promise<void> {
   await atomically(db, async (tx) => {
     await tx.update(callbackAttempts).set({ outcome, result }).where(eq(callbackAttempts.id, id));
   });

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { changedRows, first, param, statement } from '../prepared.js';
@@ -10,7 +10,9 @@ export type MissedCallRow = typeof missedCalls.$inferSelect;
 /**
  * Puts an abandoned call on the callback list. A number has at most one pending entry: when the
  * same caller gives up again, that entry moves to the latest call (whose ticket, `ticketId`, the
- * callback continues) and counts the time. Recording the same call twice changes nothing.
+ * callback continues), counts the time and has its automatic attempts afresh (the new missed call
+ * is called back, even when the attempts for the earlier one were used up; the last attempt's time
+ * stays, so the spacing between the centre's calls holds). Recording the same call twice changes nothing.
  */
 export async function recordMissedCall(
   db: Db,
@@ -45,14 +47,31 @@ export async function recordMissedCall(
             at: param('at'),
             ticketId: param('ticketId'),
             abandonedTimes: sql`${missedCalls.abandonedTimes} + 1`,
+            attempts: 0,
           },
         }),
     ).execute(input);
   });
 }
 
+/** The pending entries, newest first (the agents' list). */
 export async function listPendingMissedCalls(db: Db, limit = 100): Promise<MissedCallRow[]> {
   return db.select().from(missedCalls).where(eq(missedCalls.status, 'pending')).orderBy(desc(missedCalls.at)).limit(limit);
+}
+
+/**
+ * The pending entries due for an automatic callback: never tried, or last tried at or before
+ * `lastAttemptBy` (the spacing). Oldest missed call first, so the first citizens to give up are
+ * called back first however many gave up after them; filtered before the limit, so entries waiting
+ * out their spacing never crowd out those that are due. Read along `missed_calls_status_at_idx`.
+ */
+export async function listDueMissedCalls(db: Db, lastAttemptBy: string, limit = 100): Promise<MissedCallRow[]> {
+  return db
+    .select()
+    .from(missedCalls)
+    .where(and(eq(missedCalls.status, 'pending'), or(isNull(missedCalls.lastAttemptAt), lte(missedCalls.lastAttemptAt, lastAttemptBy))))
+    .orderBy(asc(missedCalls.at), asc(missedCalls.id))
+    .limit(limit);
 }
 
 /** Marks a callback done; false when it was not pending (someone else took it). */
@@ -81,6 +100,34 @@ export async function noteMissedCallAttempt(db: Db, id: number, at: Date): Promi
       .set({ attempts: sql`${missedCalls.attempts} + 1`, lastAttemptAt: at.toISOString() })
       .where(eq(missedCalls.id, id));
   });
+}
+
+/**
+ * Takes back an attempt Asterisk never placed (the originate unanswered, the trunk refused): no phone
+ * of the citizen rang. The attempt's time stays, so the next try waits the usual spacing.
+ */
+export async function takeBackMissedCallAttempt(db: Db, id: number): Promise<void> {
+  await atomically(db, async (tx) => {
+    await tx
+      .update(missedCalls)
+      .set({ attempts: sql`case when ${missedCalls.attempts} > 0 then ${missedCalls.attempts} - 1 else 0 end` })
+      .where(eq(missedCalls.id, id));
+  });
+}
+
+/**
+ * The citizen called again and was answered (`at`): their number's pending entry for a call they gave
+ * up on earlier is closed `got-through` (nobody calls them back for it; not counted as called back).
+ * Returns the entries closed, for a line in their tickets' history.
+ */
+export async function closeMissedCallsGotThrough(db: Db, callerNumber: string, at: string): Promise<Pick<MissedCallRow, 'id' | 'ticketId' | 'callId'>[]> {
+  return atomically(db, async (tx) =>
+    tx
+      .update(missedCalls)
+      .set({ status: 'got-through' })
+      .where(and(eq(missedCalls.callerNumber, callerNumber), eq(missedCalls.status, 'pending'), lte(missedCalls.at, at)))
+      .returning({ id: missedCalls.id, ticketId: missedCalls.ticketId, callId: missedCalls.callId }),
+  );
 }
 
 export async function closeMissedCall(db: Db, id: number, status: 'done' | 'unreachable'): Promise<void> {

@@ -8,7 +8,7 @@ import { nowIso } from '../clock.js';
 import { sessions } from '../schema.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
-export type SessionRevokeReason = 'logout' | 'disabled' | 'deleted' | 'role-changed' | 'login-changed' | 'password-reset';
+export type SessionRevokeReason = 'logout' | 'forced-logout' | 'disabled' | 'deleted' | 'role-changed' | 'login-changed' | 'password-reset';
 
 export async function createSession(db: Db, input: Omit<SessionRow, 'createdAt' | 'revokedAt' | 'revokedReason'>): Promise<SessionRow> {
   const createdAt = nowIso(db);

@@ -39,7 +39,8 @@ export function builtPages(): string {
   return inject('pagesDir');
 }
 
-export async function launchBrowser(): Promise<BrowserSession> {
+/** `timezoneId`: the PC's time zone (the centre's, Asia/Shanghai, unless a test puts the PC elsewhere). */
+export async function launchBrowser(options: { timezoneId?: string } = {}): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'cti-chromium-'));
   // A persistent context is playwright's way to give Chromium its own --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {
@@ -48,7 +49,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
     args: ARGS,
     viewport: { width: 1440, height: 960 },
     locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+    timezoneId: options.timezoneId ?? 'Asia/Shanghai',
   });
   const errors: string[] = [];
   context.on('weberror', (e) => errors.push(String(e.error())));

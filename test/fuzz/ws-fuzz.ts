@@ -32,7 +32,13 @@ const agentFits = validator(AgentCommand as unknown as Schema);
 const supervisorFits = validator(SupervisorCommand as unknown as Schema);
 
 /** Click-to-call rings a citizen for real: a valid `call.dial` is left to the call tests. */
-const harmless = (desk: Desk, value: Json): boolean => !(desk === 'agent' && typeof value === 'object' && value !== null && !Array.isArray(value) && value['type'] === 'call.dial');
+/**
+ * Commands left out of the fuzz because their effect reaches past the round: an agent's `call.dial`
+ * rings a number, a supervisor's `agent.forceLogout` ends the agent's sessions (their desks must log
+ * in again; test/softphone/forced-logout-desk.test.ts), so the seats' tokens would stop working.
+ */
+const LEFT_OUT = { agent: 'call.dial', supervisor: 'agent.forceLogout' } as const;
+const harmless = (desk: Desk, value: Json): boolean => !(typeof value === 'object' && value !== null && !Array.isArray(value) && value['type'] === LEFT_OUT[desk]);
 
 function classify(desk: Desk, text: string): { valid: boolean; id: string | null } {
   let parsed: unknown;
@@ -58,7 +64,7 @@ export function wsMessages(desk: Desk): fc.Arbitrary<WsMessage> {
   return fc.oneof(
     {
       weight: 12,
-      arbitrary: asText.filter((t) => Buffer.byteLength(t) < 15_000 && !/"type":"call\.dial"/.test(t)).map((text) => {
+      arbitrary: asText.filter((t) => Buffer.byteLength(t) < 15_000 && !t.includes(`"type":"${LEFT_OUT[desk]}"`)).map((text) => {
         const { valid, id } = classify(desk, text);
         return { data: text, binary: false, valid, id };
       }),

@@ -30,6 +30,17 @@ describe('dial policy', () => {
     }
   });
 
+  it('allows a mobile with the leading 0 carriers put before an out-of-area mobile caller, and no premium-rate line behind a 0', () => {
+    // How the missed call presented the caller: its callback (漏接回拨, 回拨) dials it back as it came.
+    for (const number of ['013800138000', '019912345678', '015012345678']) {
+      expect(dialKind(number, directory), number).toBe('mobile');
+      expect(dialRefusal(number, directory), number).toBeNull();
+    }
+    for (const number of ['016812345678', '01900123456', '012800138000', '0138001380001', '01380013800']) {
+      expect(dialKind(number, directory), number).toBeNull();
+    }
+  });
+
   it('refuses premium-rate 168 / 1900 lines written with an area code, and still allows real area codes', () => {
     // The local forms are refused, and so are the same lines behind 010 or 02X: the area code is not read as one digit longer.
     for (const number of ['16812345', '01016812345', '010168123456', '02316881234', '01019001234', '075516812345']) {

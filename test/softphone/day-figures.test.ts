@@ -55,10 +55,19 @@ describe("today's figures, computed by hand", () => {
   });
 
   it('per Shanghai hour, with the sampled peak of waiting callers', () => {
-    expect(hourlyFigures(rows, new Map([[10, 4]]))).toEqual([
+    expect(hourlyFigures(rows, new Map([[10, 4]]), new Date('2026-11-23T04:00:00.000Z'))).toEqual([
       { hour: 9, offered: 2, answered: 2, answerRate: 1, peakWaiting: 0 },
       { hour: 10, offered: 2, answered: 0, answerRate: 0, peakWaiting: 4 },
     ]);
+  });
+
+  it('per hour counts a call answered as the day does: by its answered ring, also with no answer time on the row', () => {
+    // The caller hung up as the agent picked up: the ring was answered, the row has no answer time.
+    const hungUp = row('2026-11-23T03:00:00.000Z', { linkedId: 'hung-up', outcome: 'abandoned', endedAt: '2026-11-23T03:00:05.000Z', waitMs: 5_000 });
+    const ring = { id: 1, callKey: 'hung-up', agentId: 1, offeredAt: '2026-11-23T03:00:03.000Z', waitedMs: 3_000, endedAt: '2026-11-23T03:00:05.000Z', outcome: 'answered', outbound: false };
+    const now = new Date('2026-11-23T04:00:00.000Z');
+    expect(dayFigures([hungUp], now, [ring])).toMatchObject({ offered: 1, answered: 1, abandoned: 0 });
+    expect(hourlyFigures([hungUp], new Map(), now, [ring])).toEqual([{ hour: 11, offered: 1, answered: 1, answerRate: 1, peakWaiting: 0 }]);
   });
 
   it('the Shanghai day starts at 16:00 UTC the day before', () => {

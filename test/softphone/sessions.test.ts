@@ -75,7 +75,7 @@ describe('sessions end with the account', () => {
     const person = await account(admin, { login: 'super-c', name: '质检员', role: 'supervisor' });
     const desk = await SupervisorDesk.login(h.server.httpUrl, 'super-c', undefined, 'demo-password');
     await desk.next('snapshot');
-    expect((await call('PATCH', `/api/v1/agents/${person.id}`, admin, { role: 'agent' })).status).toBe(200);
+    expect((await call('PATCH', `/api/v1/agents/${person.id}`, admin, { role: 'admin' })).status).toBe(200);
     expect((await desk.next('session.ended')).reason).toBe('role-changed');
     expect(await desk.closed()).toBe(4401);
 

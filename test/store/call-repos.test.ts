@@ -9,11 +9,14 @@ import {
   callbackHistory,
   changeTicketStatus,
   closeMissedCall,
+  closeMissedCallsGotThrough,
   closeStaleCallbackAttempts,
   completeImportedCall,
   completeMissedCall,
   countCallsFromSince,
   countTicketsUnderKey,
+  createRoute,
+  createTicketMatter,
   endCall,
   endOffer,
   endOpenOffersOfAgent,
@@ -26,6 +29,7 @@ import {
   listAgentStatesForWindow,
   listCallFactsBetween,
   listDailyKpis,
+  listDueMissedCalls,
   listOffersOfCalls,
   listOpenCalls,
   listPendingMissedCalls,
@@ -46,7 +50,10 @@ import {
   setCallSkill,
   setCallState,
   startCallbackAttempt,
+  takeBackMissedCallAttempt,
   tickets,
+  updateRoute,
+  updateTicketMatter,
   type Store,
 } from '../../store/index.js';
 import { TestClock } from '../support/test-clock.js';
@@ -108,6 +115,42 @@ describe('calls and the missed-call list', () => {
     const id = pending[0]?.id ?? 0;
     await noteMissedCallAttempt(db, id, new Date('2026-11-20T02:00:00.000Z'));
     expect(await findMissedCall(db, id)).toMatchObject({ attempts: 1, lastAttemptAt: '2026-11-20T02:00:00.000Z' });
+  });
+
+  it('lists the entries due oldest first, gives back an unplaced attempt, starts attempts afresh on a new abandon and closes an entry whose citizen got through', async () => {
+    const db = await open();
+    const entryOf = async (caller: string) => (await listPendingMissedCalls(db)).find((m) => m.callerNumber === caller);
+    const abandon = async (key: string, caller: string, at: string) => {
+      const { call } = await recordCallArrival(db, arrival(key, caller, at));
+      await recordMissedCall(db, { callId: call.id, callerNumber: caller, dialledNumber: '12345', waitMs: 1000, at });
+    };
+    await abandon('d1', '13900000011', '2026-11-20T01:00:00.000Z');
+    await abandon('d2', '13900000012', '2026-11-20T01:10:00.000Z');
+    await abandon('d3', '13900000013', '2026-11-20T01:20:00.000Z');
+    // The oldest tried at 01:30: at 01:45, with 30 minutes' spacing (tried by 01:15), it is not due; at 02:00 it is.
+    const oldest = (await entryOf('13900000011'))?.id ?? 0;
+    await noteMissedCallAttempt(db, oldest, new Date('2026-11-20T01:30:00.000Z'));
+    expect((await listDueMissedCalls(db, '2026-11-20T01:15:00.000Z')).map((m) => m.callerNumber)).toEqual(['13900000012', '13900000013']);
+    expect((await listDueMissedCalls(db, '2026-11-20T01:30:00.000Z')).map((m) => m.callerNumber)).toEqual(['13900000011', '13900000012', '13900000013']);
+    expect((await listDueMissedCalls(db, '2026-11-20T01:30:00.000Z', 2)).map((m) => m.callerNumber)).toEqual(['13900000011', '13900000012']);
+
+    // A dial never placed: the attempt is given back, its time kept.
+    await noteMissedCallAttempt(db, oldest, new Date('2026-11-20T02:00:00.000Z'));
+    await takeBackMissedCallAttempt(db, oldest);
+    expect(await findMissedCall(db, oldest)).toMatchObject({ attempts: 1, lastAttemptAt: '2026-11-20T02:00:00.000Z' });
+    // A new abandon: the attempts start afresh; the last attempt's time stays (the spacing).
+    await abandon('d4', '13900000011', '2026-11-20T02:10:00.000Z');
+    expect(await findMissedCall(db, oldest)).toMatchObject({ attempts: 0, abandonedTimes: 2, lastAttemptAt: '2026-11-20T02:00:00.000Z', at: '2026-11-20T02:10:00.000Z' });
+    await takeBackMissedCallAttempt(db, oldest);
+    expect(await findMissedCall(db, oldest)).toMatchObject({ attempts: 0 });
+
+    // The citizen called again and was answered: only their pending entry from before the answer is closed.
+    const second = (await entryOf('13900000012'))?.id ?? 0;
+    expect(await closeMissedCallsGotThrough(db, '13900000012', '2026-11-20T01:05:00.000Z')).toEqual([]);
+    expect((await closeMissedCallsGotThrough(db, '13900000012', '2026-11-20T02:20:00.000Z')).map((m) => m.id)).toEqual([second]);
+    expect(await findMissedCall(db, second)).toMatchObject({ status: 'got-through' });
+    expect(await closeMissedCallsGotThrough(db, '13900000012', '2026-11-20T02:20:00.000Z')).toEqual([]);
+    expect((await listDueMissedCalls(db, '2026-11-20T03:00:00.000Z')).map((m) => m.callerNumber)).toEqual(['13900000013', '13900000011']);
   });
 
   it('counts for the repeat-call policy the calls a number made, not the centre calling it back', async () => {
@@ -210,9 +253,13 @@ describe('survey callbacks and the early warning', () => {
     const ticket = (n: string, extra: Partial<typeof tickets.$inferInsert> = {}) =>
       db.insert(tickets).values({ number: n, callerNumber: '13500000001', dialledNumber: '12345', hotline: '12345', ...extra }).returning();
     const [closed] = await ticket('2611200001', { status: 'closed' });
-    await ticket('2611200002', { registeredAt: '2026-11-20T01:00:00.000Z', createdAt: '2026-11-20T01:00:00.000Z', matterPath: '城乡建设 > 供水 > 停水', streetCode: '110105001' });
-    await ticket('2611200003', { registeredAt: '2026-11-20T01:10:00.000Z', createdAt: '2026-11-20T01:10:00.000Z', matterPath: '城乡建设 > 供水', streetCode: '110105002' });
-    await ticket('2611200004', { createdAt: '2026-11-20T01:20:00.000Z', matterPath: '城乡建设 > 供水' });
+    const building = await createTicketMatter(db, { parentId: null, name: '城乡建设' });
+    const water = await createTicketMatter(db, { parentId: building.id, name: '供水' });
+    const cutOff = await createTicketMatter(db, { parentId: water.id, name: '停水' });
+    const route = await createRoute(db, { number: '12315', name: '12315 市场监管投诉举报热线', mode: 'main' });
+    await ticket('2611200002', { registeredAt: '2026-11-20T01:00:00.000Z', createdAt: '2026-11-20T01:00:00.000Z', matterId: cutOff.id, matterPath: '城乡建设 > 供水 > 停水', streetCode: '110105001' });
+    await ticket('2611200003', { registeredAt: '2026-11-20T01:10:00.000Z', createdAt: '2026-11-20T01:10:00.000Z', matterId: water.id, matterPath: '城乡建设 > 供水', streetCode: '110105002', routeId: route.id, hotline: route.name });
+    await ticket('2611200004', { createdAt: '2026-11-20T01:20:00.000Z', matterId: water.id, matterPath: '城乡建设 > 供水' });
     expect((await listTicketsAwaitingCallback(db)).map((t) => t.number)).toEqual(['2611200001']);
     const ticketId = closed?.id ?? 0;
     expect(await callbackHistory(db, ticketId)).toEqual({ attempts: 0, lastAt: null });
@@ -229,12 +276,40 @@ describe('survey callbacks and the early warning', () => {
     await startCallbackAttempt(db, ticketId, '13500000001', new Date('2026-11-21T02:30:00.000Z'));
     expect(await callbackHistory(db, ticketId)).toEqual({ attempts: 1, lastAt: '2026-11-21T02:30:00.000Z' });
 
+    // Due: no attempt of the current round after the spacing's start.
+    expect((await listTicketsAwaitingCallback(db, { lastAttemptBy: '2026-11-21T02:29:00.000Z' })).map((t) => t.number)).toEqual([]);
+    expect((await listTicketsAwaitingCallback(db, { lastAttemptBy: '2026-11-21T02:30:00.000Z' })).map((t) => t.number)).toEqual(['2611200001']);
+    // A dial never placed uses no attempt; its time counts for the spacing.
+    const unplaced = await startCallbackAttempt(db, ticketId, '13500000001', new Date('2026-11-21T03:00:00.000Z'));
+    await finishCallbackAttempt(db, unplaced, 'not-placed', 'trunk-down');
+    expect(await callbackHistory(db, ticketId)).toEqual({ attempts: 1, lastAt: '2026-11-21T03:00:00.000Z' });
+    expect((await listTicketsAwaitingCallback(db, { lastAttemptBy: '2026-11-21T02:59:00.000Z' })).map((t) => t.number)).toEqual([]);
+    // Closed again: the earlier round's attempts no longer hold the ticket back.
+    expect(await changeTicketStatus(db, { ticketId, from: 'closed', to: 'closed', actor: 'super', kind: 'close', at: new Date('2026-11-21T03:05:00.000Z') })).toBe(true);
+    expect((await listTicketsAwaitingCallback(db, { lastAttemptBy: '2026-11-21T02:59:00.000Z' })).map((t) => t.number)).toEqual(['2611200001']);
+
     const from = '2026-11-20T00:00:00.000Z';
     const to = '2026-11-21T00:00:00.000Z';
     expect((await registeredTicketsBetween(db, from, to)).map((t) => t.number).sort()).toEqual(['2611200002', '2611200003']);
-    expect(await countTicketsUnderKey(db, 'matter:城乡建设 > 供水', from, to)).toBe(2);
+    expect(await countTicketsUnderKey(db, `matter:${water.id}`, from, to)).toBe(2);
+    expect(await countTicketsUnderKey(db, `matter:${building.id}`, from, to)).toBe(2);
+    expect(await countTicketsUnderKey(db, `matter:${cutOff.id}`, from, to)).toBe(1);
     expect(await countTicketsUnderKey(db, 'area:110105001', from, to)).toBe(1);
-    expect(await countTicketsUnderKey(db, 'hotline:12345', from, to)).toBe(2);
+    expect(await countTicketsUnderKey(db, `route:${route.id}`, from, to)).toBe(1);
+    // A ticket whose route is gone (none here) is counted by the name it kept.
+    expect(await countTicketsUnderKey(db, 'hotline:12345', from, to)).toBe(1);
+    expect(await countTicketsUnderKey(db, 'hotline:12315 市场监管投诉举报热线', from, to)).toBe(0);
     expect(await countTicketsUnderKey(db, 'unknown:x', from, to)).toBe(0);
+    expect(await countTicketsUnderKey(db, 'matter:城乡建设 > 供水', from, to)).toBe(0);
+
+    // Renamed and moved, the hotline and the classification are read under their names of today.
+    await updateRoute(db, route.id, { name: '12315 市场监管热线' });
+    const services = await createTicketMatter(db, { parentId: null, name: '公共服务' });
+    await updateTicketMatter(db, water.id, { name: '供排水', parentId: services.id });
+    const window = await registeredTicketsBetween(db, from, to);
+    expect(window.find((t) => t.number === '2611200003')).toMatchObject({ routeId: route.id, hotline: '12315 市场监管热线', matterLine: [{ id: services.id, name: '公共服务' }, { id: water.id, name: '供排水' }] });
+    expect(window.find((t) => t.number === '2611200002')).toMatchObject({ routeId: null, hotline: '12345', matterLine: [{ name: '公共服务' }, { name: '供排水' }, { id: cutOff.id, name: '停水' }] });
+    expect(await countTicketsUnderKey(db, `matter:${services.id}`, from, to)).toBe(2);
+    expect(await countTicketsUnderKey(db, `matter:${building.id}`, from, to)).toBe(0);
   });
 });

@@ -50,9 +50,28 @@ describe('configuration, accounts, sessions and audit on either database', () =>
       expect((await s.queryAudit(db, { limit: 5, entity: 'c' }))[0]?.after).toEqual({ z: 1 });
       await s.putBlacklistEntry(db, { number: '139', reason: 'r', expiresAt: null, createdBy: 'a' });
       expect((await s.findActiveBlock(db, '139', new Date('2026-06-10T02:00:00.000Z')))?.reason).toBe('r');
-      const b = await s.createBlacklistEntry(db, { number: '138', reason: 'r', expiresAt: '2000-01-01T00:00:00.000Z', createdBy: 'a' });
+      const { entry: b } = await s.createBlacklistEntry(db, { number: '138', reason: 'r', expiresAt: '2000-01-01T00:00:00.000Z', createdBy: 'a' });
       expect(await s.findActiveBlock(db, '138', new Date('2026-06-10T02:00:00.000Z'))).toBeUndefined();
+      // Expired: a new entry of the number replaces it, in place; one that blocks now is a conflict.
+      const again = await s.createBlacklistEntry(db, { number: '138', reason: 'again', expiresAt: null, createdBy: 'a' });
+      expect({ id: again.entry.id, replaced: again.replaced?.reason }).toEqual({ id: b.id, replaced: 'r' });
+      await expect(s.createBlacklistEntry(db, { number: '138', reason: 'x', expiresAt: null, createdBy: 'a' })).rejects.toMatchObject({ kind: 'conflict' });
       await s.deleteBlacklistEntry(db, b.id);
+      // One number, one form: +86/0086, spaces and a mobile's leading 0 dropped; entries written before in another form still match.
+      expect(['+86 139 0000 0001', '008613900000001', '8613900000001', '013900000001', '+86 10 8888 6666', '0085291234567', '0086', 'x1'].map(s.blacklistNumber)).toEqual([
+        '13900000001',
+        '13900000001',
+        '13900000001',
+        '13900000001',
+        '01088886666',
+        '+85291234567',
+        null,
+        null,
+      ]);
+      await db.insert(s.blacklist).values({ number: '+8613900000002', reason: 'old form', createdBy: 'a' });
+      expect((await s.findActiveBlock(db, '013900000002', new Date('2026-06-10T02:00:00.000Z')))?.reason).toBe('old form');
+      await expect(s.createBlacklistEntry(db, { number: '13900000002', reason: 'x', expiresAt: null, createdBy: 'a' })).rejects.toMatchObject({ kind: 'conflict' });
+      await expect(s.createBlacklistEntry(db, { number: 'x1', reason: 'x', expiresAt: null, createdBy: 'a' })).rejects.toMatchObject({ kind: 'invalid' });
       await s.putCalendarDay(db, { date: '2026-10-09', kind: 'holiday', name: 'x', createdBy: 'a' });
       expect((await s.listCalendarDays(db)).length).toBe(1);
       expect(await s.deleteCalendarDay(db, '2026-10-09')).toBe(true);

@@ -2,7 +2,7 @@
  * Registered tickets written straight into the database at chosen arrival times, for the early
  * warning's tests: weeks of past tickets in seconds.
  */
-import { tickets, type Db } from '../../store/index.js';
+import { createTicketMatter, listTicketMatters, tickets, type Db } from '../../store/index.js';
 
 export interface TicketShape {
   hotline?: string;
@@ -13,14 +13,33 @@ export interface TicketShape {
 
 let serial = 0;
 
-/**
- * A registered ticket that arrived at `at` (epoch ms); resolves to its number. The insert starts at
- * once (on SQLite it is done before this returns); await it so it is done on PostgreSQL as well.
- */
-export function registeredTicket(db: Db, at: number, shape: TicketShape): Promise<string> {
+/** The 诉求分类 nodes of a path (`城乡建设 > 供水 > 停水`), found or created once per database. */
+const matterIds = new WeakMap<Db, Map<string, Promise<number>>>();
+
+/** The id of the node at `path` in the tree, created (with its ancestors) when the tree lacks it. */
+export function matterAt(db: Db, path: string): Promise<number> {
+  let known = matterIds.get(db);
+  if (!known) matterIds.set(db, (known = new Map<string, Promise<number>>()));
+  const cached = known.get(path);
+  if (cached) return cached;
+  const cut = path.lastIndexOf(' > ');
+  const name = cut < 0 ? path : path.slice(cut + 3);
+  const made = (async () => {
+    const parentId = cut < 0 ? null : await matterAt(db, path.slice(0, cut));
+    const existing = (await listTicketMatters(db)).find((m) => m.parentId === parentId && m.name === name);
+    return existing?.id ?? (await createTicketMatter(db, { parentId, name })).id;
+  })();
+  known.set(path, made);
+  return made;
+}
+
+/** A registered ticket that arrived at `at` (epoch ms); resolves to its number once it is written. */
+export async function registeredTicket(db: Db, at: number, shape: TicketShape): Promise<string> {
   serial++;
   const createdAt = new Date(at).toISOString();
   const number = `9900${String(serial).padStart(6, '0')}`;
+  // As the desk registers it: the 诉求分类 by its node, with the path as it read then.
+  const matterId = shape.matterPath ? await matterAt(db, shape.matterPath) : null;
   return db
     .insert(tickets)
     .values({
@@ -29,6 +48,7 @@ export function registeredTicket(db: Db, at: number, shape: TicketShape): Promis
       dialledNumber: '12345',
       hotline: shape.hotline ?? '12345 政务服务便民热线',
       content: '测试',
+      matterId,
       matterPath: shape.matterPath ?? null,
       streetCode: shape.streetCode ?? null,
       streetName: shape.streetName ?? null,

@@ -23,8 +23,13 @@ export class SupervisorDesk {
   static async login(serverUrl: string, username: string, endpoint?: string, password = 'demo'): Promise<SupervisorDesk> {
     const res = await simRequest<{ token: string }>(serverUrl, 'POST', '/api/v1/auth/login', { username, password, ...(endpoint ? { endpoint } : {}) });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-    const socket = new WebSocket(`${serverUrl.replace('http', 'ws')}/ws/supervisor?token=${encodeURIComponent(res.body.token)}`);
-    const desk = new SupervisorDesk(socket, res.body.token);
+    return SupervisorDesk.connect(serverUrl, res.body.token);
+  }
+
+  /** Another wallboard of the same login session (the page reloaded, or opened again in a tab). */
+  static async connect(serverUrl: string, token: string): Promise<SupervisorDesk> {
+    const socket = new WebSocket(`${serverUrl.replace('http', 'ws')}/ws/supervisor?token=${encodeURIComponent(token)}`);
+    const desk = new SupervisorDesk(socket, token);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

@@ -205,7 +205,7 @@ const blacklistSpec: ResourceSpec = {
     { label: '生效', value: (r) => h('span', { class: r.active ? 'tag tag-warn' : 'tag' }, r.active ? '拦截中' : '已过期') },
   ],
   fields: [
-    { key: 'number', label: '来电号码', kind: 'text' },
+    { key: 'number', label: '来电号码', kind: 'text', placeholder: '如 13800138000，+86/0086 可带可不带' },
     { key: 'reason', label: '原因', kind: 'text', placeholder: '如 恶意骚扰坐席' },
     { key: 'expiresAt', label: '到期时间（空：长期）', kind: 'datetime', nullable: true },
   ],

@@ -236,6 +236,8 @@ function resync(active: Record<string, unknown> | null): void {
   const callId = String(active.callId);
   const state = String(active.state);
   const answeredAt = ms(active.answeredAt);
+  // A 外呼 still ringing the citizen: the agent's own call, its ticket theirs from the start (as on its pop).
+  const outbound = active.outbound === true;
   if (c?.callId === callId) {
     c.state = state;
     c.answeredAt = answeredAt ?? c.answeredAt;
@@ -260,9 +262,9 @@ function resync(active: Record<string, unknown> | null): void {
     endedAt: null,
     note: '重新连接后恢复的通话',
     muted: active.muted === true,
-    ticketOwned: state !== 'offered',
-    outbound: false,
-    missedCallId: null,
+    ticketOwned: outbound || state !== 'offered',
+    outbound,
+    missedCallId: typeof active.missedCallId === 'number' ? active.missedCallId : null,
   };
 }
 

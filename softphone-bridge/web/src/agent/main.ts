@@ -46,8 +46,8 @@ function showLogin(): void {
       title: '坐席登录',
       roles: ['agent'],
       wrongRole: '该账号不是话务员：班长请使用 /wallboard，管理员请使用 /admin',
-      endpointLabel: '分机（可选）',
-      endpointHint: '例如 1003，默认使用本人分机',
+      endpointLabel: '分机（有固定话机可不填）',
+      endpointHint: '例如 1003，不填则使用本人固定话机',
       onLogin(s) {
         session = s;
         saveSession(SESSION_KEY, s);

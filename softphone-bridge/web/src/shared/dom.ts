@@ -68,10 +68,13 @@ export function duration(seconds: number): string {
   return hh > 0 ? `${hh}:${two(mm)}:${two(ss)}` : `${two(mm)}:${two(ss)}`;
 }
 
-/** Local wall-clock time of an ISO timestamp, e.g. `14:03:27`. */
-export function clock(iso: string): string {
+/**
+ * Wall-clock time of an ISO timestamp, e.g. `14:03:27`: in `timeZone` (the wallboard tells the
+ * centre's time, `Asia/Shanghai`, whatever the PC's zone), else in the browser's own zone.
+ */
+export function clock(iso: string, timeZone?: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString('zh-CN', { hour12: false });
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString('zh-CN', { hour12: false, ...(timeZone ? { timeZone } : {}) });
 }
 
 /** Local date and time of an ISO timestamp, e.g. `2026/11/22 14:03`. */

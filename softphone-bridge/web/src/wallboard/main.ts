@@ -105,6 +105,8 @@ let snapshot: Snapshot | null = null;
 let receivedAt = Date.now();
 /** Agents this supervisor is monitoring, and how. */
 const monitoring = new Map<number, string>();
+const MODE_LABELS = { listen: '监听', whisper: '耳语', barge: '强插' } as const;
+const isMode = (mode: unknown): mode is keyof typeof MODE_LABELS => typeof mode === 'string' && Object.hasOwn(MODE_LABELS, mode);
 const seenAlerts = new Set<string>();
 const LEVEL_TEXT = { ok: '达标', amber: '低于目标', red: '严重低于目标' } as const;
 
@@ -175,6 +177,12 @@ function handle(message: WireMessage): void {
       if (!snapshot.agents.some((a) => a.agentId === agentId && a.callId)) monitoring.delete(agentId);
     }
     render();
+  } else if (message.type === 'monitoring') {
+    // On (re)connect, what the supervisor's phone is monitoring now (it outlives the page).
+    const sessions = Array.isArray(message.sessions) ? (message.sessions as { agentId?: unknown; mode?: unknown }[]) : [];
+    monitoring.clear();
+    for (const { agentId, mode } of sessions) if (typeof agentId === 'number' && isMode(mode)) monitoring.set(agentId, MODE_LABELS[mode]);
+    render();
   } else if (message.type === 'monitor.stopped') {
     // The agent left the call monitored (transferred it, the caller went back in line) or it ended.
     const agentId = Number(message.agentId);
@@ -211,7 +219,8 @@ function addAlert(alert: Alert, fresh: boolean): void {
   const item = h(
     'li',
     { class: `alert-${alert.kind}${fresh ? ' fresh' : ''}`, 'data-testid': 'alert' },
-    h('span', { class: 'timer' }, clock(alert.at)),
+    // In the centre's time, as the page's clock and chart (not the wall PC's zone).
+    h('span', { class: 'timer' }, clock(alert.at, SHANGHAI)),
     h('span', { class: 'tag' }, alertKind(alert.kind)),
     h('span', null, alert.message),
     ...alertSubjects(alert),
@@ -283,7 +292,7 @@ async function send(type: string, fields: Record<string, unknown>, done: string)
 }
 
 function monitor(agent: AgentRow, how: 'listen' | 'whisper' | 'barge'): void {
-  const label = { listen: '监听', whisper: '耳语', barge: '强插' }[how];
+  const label = MODE_LABELS[how];
   const done = monitoring.has(agent.agentId) ? `已切换为${label} ${agent.name}` : `${label} ${agent.name}：请接听分机 ${session?.endpoint ?? ''}`;
   void send(`monitor.${how}`, { agentId: agent.agentId }, done).then((ok) => {
     if (ok) {
