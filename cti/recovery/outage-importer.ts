@@ -18,6 +18,7 @@
 import {
   appendTicketEvent,
   atomically,
+  closeMissedCallsGotThrough,
   completeImportedCall,
   findActiveRoute,
   findAgentByEndpoint,
@@ -29,6 +30,7 @@ import {
   type Clock,
   type Db,
 } from '../../store/index.js';
+import { isWithheldNumber } from '../../routing/caller-identity.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { AmiEvent } from '../ami/ami-types.js';
 import { AriError } from '../ari/ari-types.js';
@@ -252,6 +254,14 @@ export class OutageImporter {
       await appendTicketEvent(tx, { ticketId: ticket.id, actor: 'system', kind: 'outage', note, at: endAt });
       if (agent) await setTicketAgent(tx, ticket.id, agent.id);
       if (answered && record.recording) await setTicketRecording(tx, ticket.id, record.recording);
+      // Answered: a callback of a call they gave up on earlier is no longer needed (as inbound-call.ts
+      // closes it when an agent answers them with the server up); a withheld number is nobody's.
+      if (answeredAt && !isWithheldNumber(record.caller)) {
+        for (const entry of await closeMissedCallsGotThrough(tx, record.caller, answeredAt.toISOString())) {
+          if (entry.ticketId === null || entry.ticketId === ticket.id) continue;
+          await appendTicketEvent(tx, { ticketId: entry.ticketId, actor: 'system', kind: 'callback-cancelled', note: `来电人再次来电已由坐席接听（工单 ${ticket.number}），无需漏接回拨`, at: answeredAt });
+        }
+      }
       if (!answered) {
         await recordMissedCall(tx, {
           callId: call.id,
