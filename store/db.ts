@@ -103,11 +103,15 @@ export function openStore(path: string, clock: Clock = systemClock, options: Sql
   };
 }
 
-/** The URL as it may be shown and logged: without its password. */
+/** Query parameters of a PostgreSQL URL that carry a secret (node-postgres reads them). */
+const SECRET_PARAMS = ['password', 'sslpassword'] as const;
+
+/** The URL as it may be shown and logged: without its password, in the user part or the query. */
 export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const key of SECRET_PARAMS) if (parsed.searchParams.has(key)) parsed.searchParams.set(key, '***');
     return parsed.toString();
   } catch {
     return 'postgres://(unparsable URL)';

@@ -81,16 +81,18 @@ export async function readServerFacts(env: NodeJS.ProcessEnv, options: { demo: b
   if (!store) throw new SetupError(`no database at ${location}: set CTI_DB to the CTI server's database, or use --demo to check against the demo data`);
   try {
     if (options.demo) await seedDemo(store.db);
-    const [first] = config.nodes ?? [];
-    return {
+    const facts: ServerFacts = {
       config,
-      ...(first ? { node: first.name } : {}),
       database: options.demo ? 'demo data' : shownLocation(location),
       routes: [...(await listRoutes(store.db))],
       menus: await listMenus(store.db),
       agents: await listAgents(store.db),
       customPrompts: (await listCustomPrompts(store.db)).map((p) => p.id),
     };
+    // With a node list, the first node's own entry, as the server links to it (loadConfig's `ari` also
+    // carries a CTI_ARI_CONNECTIONS the server does not use for any node of the list).
+    const [first] = config.nodes ?? [];
+    return first ? forNode(facts, first) : facts;
   } finally {
     await store.close();
   }

@@ -35,6 +35,13 @@ describe('start-up errors', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
 
+  it('a password given in the URL\'s query (as node-postgres accepts it) is hidden too', async () => {
+    const { code, stderr } = await start({ CTI_DB: `postgres://cti@127.0.0.1:1/cti?password=${PASSWORD}&sslpassword=${PASSWORD}&application_name=cti` });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^cti-12345: PostgreSQL at postgres:\/\/cti@127\.0\.0\.1:1\/cti\?password=\*\*\*&sslpassword=\*\*\*&application_name=cti did not answer: /);
+    expect(stderr).not.toContain(PASSWORD);
+  }, 60_000);
+
   it('a setting that is not valid JSON: named, with where the typo is, and exit 2', async () => {
     const { code, stderr } = await start({ CTI_NODES: `[{"name":"a","ami":{"secret":${PASSWORD}}}]` });
     expect(code).toBe(2);
