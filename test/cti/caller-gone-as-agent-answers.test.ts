@@ -5,28 +5,14 @@
  * the agent's leg is hung up, and the agent goes through wrap-up to ready as after any call, their
  * desktop told of the end and never of an answer.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls } from '../../store/index.js';
-import { first } from '../../store/prepared.js';
-import type { AriRequestRecord } from '../pbx-sim/ari/server.js';
 import { OpenDesks } from '../support/agent-desktop.js';
+import { HangUpAtPickUp } from '../support/hang-up-at-pick-up.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
-/** The caller to hang up when the server asks for their call's bridge. */
-let hangUpOnBridge: string | null = null;
-const h = useHarness({}, {
-  onAriAnswer: async (request: AriRequestRecord) => {
-    const name = request.query.find(([key]) => key === 'name')?.[1];
-    if (hangUpOnBridge === null || request.method !== 'POST' || request.path !== '/bridges' || name !== `call-${hangUpOnBridge}`) return;
-    const caller = hangUpOnBridge;
-    hangUpOnBridge = null;
-    h.sim.core.hangup(caller);
-    // The answer goes back once the server has taken the call as ended.
-    await waitFor(async () => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, caller)).limit(1))?.endedAt, 'the call ended');
-  },
-});
+const pickUp = new HangUpAtPickUp(() => h);
+const h = useHarness({}, { onAriAnswer: pickUp.onAriAnswer });
 const desks = new OpenDesks(() => h.server.httpUrl);
 
 beforeAll(async () => {
@@ -48,9 +34,9 @@ describe('the caller hangs up as the agent picks up', () => {
   it('leaves no bridge behind on the PBX and the agent free', async () => {
     const desk = await desks.open('1001', true);
     const id = await placeCall(h.sim.httpUrl, '13800009101', '12345');
-    hangUpOnBridge = id;
+    pickUp.arm(id);
     await desk.next('call.offered', (m) => m.callId === id);
-    await waitFor(() => hangUpOnBridge === null, 'the caller hung up at the bridge request', 10_000);
+    await pickUp.done();
     await desk.next('call.ended', (m) => m.callId === id);
     // Settled: the agent out of the call (wrap-up, then ready).
     await waitFor(() => h.server.calls.agents.list().find((a) => a.login === '1001')?.state === 'ready', 'the agent ready again', 10_000);

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { missedCalls, ticketEvents, tickets } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { giveUpInQueue, missedEntryOf } from '../support/missed-callers.js';
 
 const h = useHarness();
 
@@ -18,10 +18,8 @@ describe('a caller answered on the survival path', () => {
     const citizen = '13800136262';
 
     // 1. No agent is free: the citizen waits in line and gives up.
-    const first = await placeCall(h.sim.httpUrl, citizen, '12345');
-    await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${first}`)).body.bridgeId !== null, 'first call queued');
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${first}/hangup`);
-    const entry = await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, citizen)).limit(1))[0], 'missed-call entry');
+    const first = await giveUpInQueue(h.sim.httpUrl, citizen);
+    const entry = await missedEntryOf(db, citizen);
     expect(entry.status).toBe('pending');
     const firstTicket = (await db.select().from(tickets).where(eq(tickets.callKey, first)).limit(1))[0];
 

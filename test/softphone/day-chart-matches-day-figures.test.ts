@@ -7,26 +7,16 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOffers, calls } from '../../store/index.js';
+import { callOffers } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
-import type { AriRequestRecord } from '../pbx-sim/ari/server.js';
 import { OpenDesks } from '../support/agent-desktop.js';
+import { HangUpAtPickUp } from '../support/hang-up-at-pick-up.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, waitFor } from '../support/sim-client.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
 
-/** The caller to hang up when the server asks for their call's bridge (the agent has just picked up). */
-let hangUpOnBridge: string | null = null;
-const h = useHarness({}, {
-  onAriAnswer: async (request: AriRequestRecord) => {
-    const name = request.query.find(([key]) => key === 'name')?.[1];
-    if (hangUpOnBridge === null || request.method !== 'POST' || request.path !== '/bridges' || name !== `call-${hangUpOnBridge}`) return;
-    const caller = hangUpOnBridge;
-    hangUpOnBridge = null;
-    h.sim.core.hangup(caller);
-    await waitFor(async () => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, caller)).limit(1))?.endedAt, 'the call ended');
-  },
-});
+const pickUp = new HangUpAtPickUp(() => h);
+const h = useHarness({}, { onAriAnswer: pickUp.onAriAnswer });
 const desks = new OpenDesks(() => h.server.httpUrl);
 
 beforeAll(async () => {
@@ -52,9 +42,9 @@ describe("the wallboard's day chart and day figures", () => {
     try {
       const desk = await desks.open('1001', true);
       const id = await placeCall(h.sim.httpUrl, '13800006301', '12345');
-      hangUpOnBridge = id;
+      pickUp.arm(id);
       await desk.next('call.offered', (m) => m.callId === id);
-      await waitFor(() => hangUpOnBridge === null, 'the caller hung up at the bridge request', 10_000);
+      await pickUp.done();
       await desk.next('call.ended', (m) => m.callId === id);
       // Settled: the ring's outcome written, the call gone from the live picture.
       await waitFor(async () => first(await h.server.store.db.select().from(callOffers).where(eq(callOffers.callKey, id)).limit(1))?.outcome, 'the ring closed');

@@ -9,18 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { missedCalls, putSetting, ticketEvents, tickets } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { placeCall, simRequest } from '../support/sim-client.js';
+import { giveUpInQueue, missedEntryOf, trunkDials } from '../support/missed-callers.js';
 
 const h = useHarness();
-
-/** The calls the server places on the trunk from now on to `number`. */
-function trunkDials(number: string): string[] {
-  const dialled: string[] = [];
-  h.sim.core.subscribe((event) => {
-    if (event.type === 'dial' && event.dialStatus === '' && event.dialString === `${number}@trunk`) dialled.push(event.dialString);
-  });
-  return dialled;
-}
 
 describe('missed-call callback of a citizen who got through meanwhile', () => {
   it('does not ring the citizen again once an agent has answered their next call', async () => {
@@ -29,10 +21,8 @@ describe('missed-call callback of a citizen who got through meanwhile', () => {
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 3 });
 
     // 1. No agent is free: the citizen waits in line and gives up.
-    const first = await placeCall(h.sim.httpUrl, citizen, '12345');
-    await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${first}`)).body.bridgeId !== null, 'first call queued');
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${first}/hangup`);
-    const entry = await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, citizen)).limit(1))[0], 'missed-call entry');
+    const first = await giveUpInQueue(h.sim.httpUrl, citizen);
+    const entry = await missedEntryOf(db, citizen);
     expect(entry.status).toBe('pending');
     const firstTicket = (await db.select().from(tickets).where(eq(tickets.callKey, first)).limit(1))[0];
 
@@ -49,7 +39,7 @@ describe('missed-call callback of a citizen who got through meanwhile', () => {
 
     // 3. The campaign runs: the citizen, served already, must not be rung back for the call they gave up.
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
-    const dialled = trunkDials(citizen);
+    const dialled = trunkDials(h.sim, citizen);
     await h.server.missedCallbacks.runOnce();
     const after = (await db.select().from(missedCalls).where(eq(missedCalls.id, entry.id)).limit(1))[0];
     expect({ dialled, status: after?.status, attempts: after?.attempts }, 'the citizen got through before the callback: no callback ring, entry closed').toEqual({
@@ -66,10 +56,8 @@ describe('missed-call callback of a citizen who got through meanwhile', () => {
   it('leaves the entry of a caller who withheld their number alone when another withheld caller gets through', async () => {
     const db = h.server.store.db;
     // Every caller who withholds their number arrives as `anonymous`: one getting through says nothing of another.
-    const first = await placeCall(h.sim.httpUrl, 'anonymous', '12345');
-    await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${first}`)).body.bridgeId !== null, 'first call queued');
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${first}/hangup`);
-    const entry = await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, 'anonymous')).limit(1))[0], 'missed-call entry');
+    await giveUpInQueue(h.sim.httpUrl, 'anonymous');
+    const entry = await missedEntryOf(db, 'anonymous');
 
     await registerPhones(h.sim);
     const desk = await AgentDesktop.login(h.server.httpUrl, '1001');

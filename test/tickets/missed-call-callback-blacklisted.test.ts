@@ -10,18 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { listCallbackAttempts, missedCalls, putSetting, ticketEvents, ticketHistory, tickets } from '../../store/index.js';
 import { client, login } from '../admin-api/admin-client.js';
 import { useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { simRequest, waitFor } from '../support/sim-client.js';
+import { giveUpInQueue, missedEntryOf, trunkDials } from '../support/missed-callers.js';
 
 const h = useHarness();
-
-/** The calls the server places on the trunk from now on to `number`. */
-function trunkDials(number: string): string[] {
-  const dialled: string[] = [];
-  h.sim.core.subscribe((event) => {
-    if (event.type === 'dial' && event.dialStatus === '' && event.dialString === `${number}@trunk`) dialled.push(event.dialString);
-  });
-  return dialled;
-}
 
 async function blacklist(number: string): Promise<void> {
   const supervisor = client(h.server.httpUrl, await login(h.server.httpUrl, 'super'));
@@ -34,17 +26,15 @@ describe('automatic callbacks of a number blacklisted since', () => {
     const harasser = '13800135252';
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 3 });
 
-    const id = await placeCall(h.sim.httpUrl, harasser, '12345');
-    await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.bridgeId !== null, 'queued');
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-    const entry = await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, harasser)).limit(1))[0], 'missed-call entry');
+    const id = await giveUpInQueue(h.sim.httpUrl, harasser);
+    const entry = await missedEntryOf(db, harasser);
     const ticket = (await db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0];
 
     // The supervisor blacklists the number (it had been harassing the agents).
     await blacklist(harasser);
 
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
-    const dialled = trunkDials(harasser);
+    const dialled = trunkDials(h.sim, harasser);
     await h.server.missedCallbacks.runOnce();
     const after = (await db.select().from(missedCalls).where(eq(missedCalls.id, entry.id)).limit(1))[0];
     expect({ dialled, attempts: after?.attempts, status: after?.status }, 'a blacklisted number is not rung by the automatic callback').toEqual({
@@ -72,7 +62,7 @@ describe('automatic callbacks of a number blacklisted since', () => {
     await blacklist(harasser);
 
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
-    const dialled = trunkDials(harasser);
+    const dialled = trunkDials(h.sim, harasser);
     await h.server.surveyCallbacks.runOnce();
     const row = (await db.select().from(tickets).where(eq(tickets.id, ticket.id)).limit(1))[0];
     expect({ dialled, attempts: (await listCallbackAttempts(db, ticket.id)).length, status: row?.status, satisfaction: row?.satisfaction }).toEqual({

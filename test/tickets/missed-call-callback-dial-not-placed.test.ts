@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { callbackHistory, listCallbackAttempts, missedCalls, putSetting, tickets } from '../../store/index.js';
 import type { AriRequestRecord, AriRequestVerdict } from '../pbx-sim/ari/server.js';
 import { useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { simRequest } from '../support/sim-client.js';
+import { giveUpInQueue, missedEntryOf } from '../support/missed-callers.js';
 
 /** While set, every callback originate is lost on its way to Asterisk (the connection closes unanswered). */
 let loseCallbacks = false;
@@ -28,14 +29,6 @@ const lostTo = (number: string) => lost.filter((endpoint) => endpoint.includes(n
 
 const h = useHarness({}, { onAriRequest: loseCallbackDial });
 
-async function giveUpInQueue(caller: string): Promise<number> {
-  const db = h.server.store.db;
-  const id = await placeCall(h.sim.httpUrl, caller, '12345');
-  await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.bridgeId !== null, 'queued');
-  await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-  return (await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, caller)).limit(1))[0], 'missed-call entry')).id;
-}
-
 async function trunkLegs(): Promise<{ name: string }[]> {
   return (await simRequest<{ name: string }[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body.filter((c) => c.name.startsWith('PJSIP/trunk'));
 }
@@ -45,7 +38,8 @@ describe('callback dial Asterisk never placed', () => {
     const db = h.server.store.db;
     const citizen = '13800135353';
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 1 });
-    const entryId = await giveUpInQueue(citizen);
+    await giveUpInQueue(h.sim.httpUrl, citizen);
+    const entryId = (await missedEntryOf(h.server.store.db, citizen)).id;
 
     loseCallbacks = true;
     await h.server.missedCallbacks.runOnce();
@@ -64,7 +58,8 @@ describe('callback dial Asterisk never placed', () => {
     const db = h.server.store.db;
     const citizen = '13800135354';
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 30, maxAttempts: 3 });
-    const entryId = await giveUpInQueue(citizen);
+    await giveUpInQueue(h.sim.httpUrl, citizen);
+    const entryId = (await missedEntryOf(h.server.store.db, citizen)).id;
 
     loseCallbacks = true;
     const start = h.clock.now().getTime();

@@ -7,24 +7,10 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { missedCalls, putSetting } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { simRequest, waitFor } from '../support/sim-client.js';
+import { giveUpInQueue, missedEntryOf, trunkDials } from '../support/missed-callers.js';
 
 const h = useHarness();
-
-/** The calls the server places on the trunk from now on to `number`. */
-function trunkDials(number: string): string[] {
-  const dialled: string[] = [];
-  h.sim.core.subscribe((event) => {
-    if (event.type === 'dial' && event.dialStatus === '' && event.dialString === `${number}@trunk`) dialled.push(event.dialString);
-  });
-  return dialled;
-}
-
-async function giveUpInQueue(caller: string): Promise<void> {
-  const id = await placeCall(h.sim.httpUrl, caller, '12345');
-  await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.bridgeId !== null, 'queued');
-  await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-}
 
 describe('missed-call callback of a citizen who gives up again after the last attempt', () => {
   it('rings them for the new missed call instead of closing it unreachable unseen', async () => {
@@ -33,19 +19,19 @@ describe('missed-call callback of a citizen who gives up again after the last at
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0, maxAttempts: 1 });
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
 
-    await giveUpInQueue(citizen);
-    const entry = await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, citizen)).limit(1))[0], 'missed-call entry');
+    await giveUpInQueue(h.sim.httpUrl, citizen);
+    const entry = await missedEntryOf(db, citizen);
     await h.server.missedCallbacks.runOnce();
     expect((await db.select().from(missedCalls).where(eq(missedCalls.id, entry.id)).limit(1))[0]).toMatchObject({ status: 'pending', attempts: 1 });
 
     // The citizen calls again and gives up again: a new missed call.
-    await giveUpInQueue(citizen);
+    await giveUpInQueue(h.sim.httpUrl, citizen);
     await waitFor(async () => {
       const rows = await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, citizen));
       return rows.some((m) => m.abandonedTimes >= 2) || rows.length > 1;
     }, 'the second missed call recorded');
 
-    const dialled = trunkDials(citizen);
+    const dialled = trunkDials(h.sim, citizen);
     await h.server.missedCallbacks.runOnce();
     const rows = await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, citizen));
     expect(

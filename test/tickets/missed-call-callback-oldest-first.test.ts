@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { markCallEnded, missedCalls, openTicketForCall, putSetting, recordCallArrival, recordMissedCall } from '../../store/index.js';
 import { useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { simRequest } from '../support/sim-client.js';
+import { giveUpInQueue, missedEntryOf } from '../support/missed-callers.js';
 
 const h = useHarness();
 
@@ -29,10 +30,8 @@ describe('missed-call callbacks with more than 100 callers waiting', () => {
 
     // The first citizen to give up, through a real call.
     const first = '13800135656';
-    const id = await placeCall(h.sim.httpUrl, first, '12345');
-    await waitFor(async () => (await simRequest<{ bridgeId: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.bridgeId !== null, 'queued');
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
-    const entry = await waitFor(async () => (await db.select().from(missedCalls).where(eq(missedCalls.callerNumber, first)).limit(1))[0], 'missed-call entry');
+    await giveUpInQueue(h.sim.httpUrl, first);
+    const entry = await missedEntryOf(db, first);
 
     // 100 more give up after them.
     for (let i = 0; i < 100; i++) await gaveUp(`later-${i}`, `139${String(10_000_000 + i).padStart(8, '0')}`);

@@ -11,6 +11,7 @@ import { listCallbackAttempts, putSetting, ticketHistory, tickets, type TicketRo
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
+import { trunkDials } from '../support/missed-callers.js';
 
 const h = useHarness();
 
@@ -30,15 +31,6 @@ async function ticketRow(id: number): Promise<TicketRow | undefined> {
   return (await h.server.store.db.select().from(tickets).where(eq(tickets.id, id)).limit(1))[0];
 }
 
-/** The calls the server places on the trunk from now on to `numbers` (the tickets of earlier tests are called meanwhile too). */
-function trunkDials(...numbers: string[]): string[] {
-  const dialled: string[] = [];
-  h.sim.core.subscribe((event) => {
-    if (event.type === 'dial' && event.dialStatus === '' && numbers.some((n) => event.dialString === `${n}@trunk`)) dialled.push(event.dialString);
-  });
-  return dialled;
-}
-
 describe('survey callback campaign', () => {
   it('calls a citizen with two closed tickets for one of them per run, and for the other the next run', async () => {
     const db = h.server.store.db;
@@ -47,7 +39,7 @@ describe('survey callback campaign', () => {
     const second = await closedTicket('2606090002', citizen);
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0 });
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
-    const dialled = trunkDials(citizen);
+    const dialled = trunkDials(h.sim, citizen);
 
     await h.server.surveyCallbacks.runOnce();
     const afterFirstRun = [(await listCallbackAttempts(db, first.id)).length, (await listCallbackAttempts(db, second.id)).length];
@@ -66,7 +58,7 @@ describe('survey callback campaign', () => {
     const ticket = await closedTicket('2606090077', '02363861234', '13900001111');
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0 });
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
-    const dialled = trunkDials('13900001111', '02363861234');
+    const dialled = trunkDials(h.sim, '13900001111', '02363861234');
     await h.server.surveyCallbacks.runOnce();
     expect(dialled).toEqual(['13900001111@trunk']);
     expect((await listCallbackAttempts(db, ticket.id)).map((a) => a.number)).toEqual(['13900001111']);
@@ -78,7 +70,7 @@ describe('survey callback campaign', () => {
     const other = await closedTicket('2606090056', '13800132222');
     await putSetting(db, 'callback-policy', { from: '00:00', to: '24:00', workdaysOnly: false, spacingMinutes: 0 });
     await simRequest(h.sim.httpUrl, 'PUT', '/sim/endpoints/PJSIP/trunk', { online: true, answer: 'busy' });
-    const dialled = trunkDials('0085212345678', '13800131111', '13800132222');
+    const dialled = trunkDials(h.sim, '0085212345678', '13800131111', '13800132222');
 
     await h.server.surveyCallbacks.runOnce();
     expect(dialled).toEqual(['13800132222@trunk']);
