@@ -33,6 +33,10 @@ export interface LeaderLockOptions {
   pollMs?: number;
   /** How long opening the lock's connection may take (default PG_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number;
+  /** How often the holder asks PostgreSQL whether its connection still answers (default 1000 ms). */
+  probeMs?: number;
+  /** How long the holder waits for that answer before it takes the lock as lost (default 2000 ms). */
+  probeTimeoutMs?: number;
 }
 
 /** PostgreSQL limits `application_name` to 63 bytes. */
@@ -46,6 +50,7 @@ export class LeaderLock {
   private held = false;
   private stopped = false;
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
+  private probeTimer: ReturnType<typeof setInterval> | null = null;
   private readonly lostListeners: ((error: Error) => void)[] = [];
 
   constructor(private readonly options: LeaderLockOptions) {}
@@ -76,12 +81,49 @@ export class LeaderLock {
     }
     this.held = true;
     await client.query("select set_config('application_name', $1, false)", [applicationName(ACTIVE_PREFIX, this.options.advertisedUrl)]);
+    this.startProbing(client);
+  }
+
+  /**
+   * While held, the connection is asked every `probeMs` whether it still answers. Over a cut network
+   * nothing would tell this side for minutes (Node sets no keepalive interval or count: the system's
+   * 75 s × 9 apply), while PostgreSQL frees the lock of its silent holder after about 4 s and the
+   * standby takes over: two servers would drive the same calls. An answer missing for
+   * `probeTimeoutMs` (2 s, before PostgreSQL gives up on us) ends this server's hold at once.
+   */
+  private startProbing(client: pg.Client): void {
+    const timeoutMs = this.options.probeTimeoutMs ?? 2000;
+    let asking = false;
+    this.probeTimer = setInterval(() => {
+      if (asking) return;
+      asking = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const silent = new Promise<'silent'>((resolve) => {
+        timer = setTimeout(() => resolve('silent'), timeoutMs);
+      });
+      void Promise.race([client.query('select 1').then(() => 'answered' as const), silent])
+        .then((answer) => {
+          if (answer === 'silent') this.lost(new Error(`the connection holding the lock did not answer for ${timeoutMs} ms`));
+        })
+        .catch((error: unknown) => this.lost(error instanceof Error ? error : new Error(String(error))))
+        .finally(() => {
+          clearTimeout(timer);
+          asking = false;
+        });
+    }, this.options.probeMs ?? 1000);
+    this.probeTimer.unref();
+  }
+
+  private stopProbing(): void {
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
   }
 
   /** Gives the lock up (a clean shutdown): the standby takes over at its next poll. */
   async release(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.stopProbing();
     const client = this.client;
     this.client = null;
     this.held = false;
@@ -113,6 +155,11 @@ export class LeaderLock {
     if (this.stopped || !this.held) return;
     this.held = false;
     this.stopped = true;
+    this.stopProbing();
+    // Not waited for: a connection gone silent may never finish closing.
+    const client = this.client;
+    this.client = null;
+    void client?.end().catch(() => undefined);
     for (const listener of this.lostListeners.splice(0)) listener(error);
   }
 }

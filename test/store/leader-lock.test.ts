@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { activeHolder, LeaderLock } from '../../store/leader-lock.js';
+import { FreezableProxy } from '../support/freezable-proxy.js';
 import { createPostgresDatabase } from '../support/test-database.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -19,7 +20,7 @@ async function database(): Promise<string> {
 }
 
 function lock(url: string, advertisedUrl: string): LeaderLock {
-  const l = new LeaderLock({ url, advertisedUrl, pollMs: 50 });
+  const l = new LeaderLock({ url, advertisedUrl, pollMs: 50, probeMs: 100, probeTimeoutMs: 500 });
   cleanup.push(() => l.release());
   return l;
 }
@@ -76,6 +77,25 @@ describe('leader lock', () => {
     expect(active.isHeld).toBe(false);
     expect(await activeHolder(url)).toBe('http://10.0.0.2:8080');
   });
+
+  it('tells the active server it lost the lock when its connection goes silent (a network cut), before the standby may take over', async () => {
+    const url = new URL(await database());
+    const proxy = await FreezableProxy.start(url.hostname, Number(url.port || 5432));
+    cleanup.push(() => proxy.close());
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const active = lock(url.toString(), 'http://10.0.0.1:8080');
+    await active.acquire();
+    const lost = new Promise<Error>((resolve) => active.onLost(resolve));
+
+    // Nothing passes any more, and nothing is closed: the way a cut network looks from this side.
+    // PostgreSQL frees the lock of a silent holder after its keepalives (about 4 s); the holder must
+    // have stopped serving by then, not minutes later when its own socket's keepalives give up.
+    proxy.freeze();
+    const error = await Promise.race([lost, new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000))]);
+    expect(error?.message, 'the active server was told it no longer holds the lock').toMatch(/did not answer/);
+    expect(active.isHeld).toBe(false);
+  }, 30_000);
 
   it('names no active server while none holds the lock', async () => {
     const url = await database();
