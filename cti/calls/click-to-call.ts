@@ -68,13 +68,15 @@ export function isDiallingRow(row: Pick<CallRow, 'direction' | 'channelName' | '
   return row.direction === 'outbound' && row.channelName === CLICK_TO_CALL_CHANNEL && row.state === 'arriving';
 }
 
-/** The ticket a callback of `missedCallId` belongs to (the missed call's own); an entry already called back is refused. */
+/** The ticket a callback of `missedCallId` belongs to (the missed call's own); an entry already called back, or closed because the citizen got through, is refused. */
 async function ticketOfMissedCall(db: Db, missedCallId: number, number: string): Promise<TicketRow> {
   const missed = await findMissedCall(db, missedCallId);
   if (!missed) throw new CallControlError('漏接记录不存在');
   if (missed.callerNumber !== number) throw new CallControlError('回拨号码与漏接记录不符');
   // As the "mark done" endpoint says it (admin-api/missed-calls-resource.ts).
   if (missed.status === 'done') throw new CallControlError('该来电已由其他坐席回拨');
+  // The citizen called again and was answered: nobody calls them back for the call they gave up on.
+  if (missed.status === 'got-through') throw new CallControlError('来电人已再次来电并由坐席接听，无需回拨');
   const ticket = await findTicketOfMissedCall(db, missed);
   if (!ticket) throw new CallControlError('找不到该漏接来电的工单');
   return ticket;

@@ -466,10 +466,14 @@ class Pass {
     const now = this.ctx.clock.now();
     const answered = row.agentId !== null || row.answeredAt !== null;
     // `ended` with no agent: the IVR put the caller through to an outside line (its answer time is that line's).
-    const outcome: CallOutcome = row.state === 'ended' && row.agentId === null ? 'transferred' : answered ? 'answered' : 'abandoned';
+    const reached: CallOutcome = row.state === 'ended' && row.agentId === null ? 'transferred' : answered ? 'answered' : 'abandoned';
     // When exactly they hung up is unknown: the wait counts up to now.
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
     const blocked = row.callerNumber ? await findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
+    // Blacklisted and never queued (a blacklisted caller never is): turned away with the notice, `blocked`
+    // and outside the KPIs, as inbound-call.ts records a blacklisted caller who hangs up during the notice.
+    const turnedAway = reached === 'abandoned' && blocked !== undefined && row.queuedAt === null;
+    const outcome: CallOutcome = turnedAway ? 'blocked' : reached;
     const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
     const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
     const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
@@ -505,7 +509,8 @@ class Pass {
       });
     }
     this.decide(row.linkedId, row.callerNumber, `caller gone: closed ${outcome}`, { state: row.state });
-    if (outcome === 'abandoned') this.counts.closedAbandoned++;
+    // A blacklisted caller who hung up during the notice left unanswered too.
+    if (outcome === 'abandoned' || outcome === 'blocked') this.counts.closedAbandoned++;
     else this.counts.closedAnswered++;
   }
 

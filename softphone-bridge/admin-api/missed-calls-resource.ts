@@ -40,7 +40,11 @@ export const missedCallsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app
       const before = await findMissedCall(db, request.params.id);
       if (!before) throw notFound(`漏接记录不存在: ${request.params.id}`);
       await audited(db, me.login, 'missed-call', 'done', async (tx) => {
-        if (!(await completeMissedCall(tx, before.id, me.agentId))) throw conflict('该来电已由其他坐席回拨');
+        if (!(await completeMissedCall(tx, before.id, me.agentId))) {
+          // Not pending any more: say why (as `call.dial` does, cti/calls/click-to-call.ts).
+          const now = await findMissedCall(tx, before.id);
+          throw conflict(now?.status === 'got-through' ? '来电人已再次来电并由坐席接听，无需回拨' : '该来电已由其他坐席回拨');
+        }
         return { id: before.id, before, after: { ...before, status: 'done', handledBy: me.agentId }, result: null };
       });
       reply.code(204);

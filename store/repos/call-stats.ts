@@ -24,7 +24,7 @@ export interface CallFacts extends CallStatRow {
   knowledgeLinks: number;
   /** Calls from the same number in the 24 hours before this one. */
   earlierCalls: number;
-  /** Its entry on the missed-call list (pending, done = called back, unreachable), if any. */
+  /** Its entry on the missed-call list (pending, done = called back, unreachable, got-through = answered on a later call, not called back), if any. */
   missedStatus: string | null;
 }
 
