@@ -7,8 +7,9 @@
  * 3 dissatisfied); a dissatisfied answer reopens the ticket (重办) and alerts supervisors, and once it
  * is closed again it is surveyed afresh, with attempts of its own. No answer after the last attempt is
  * recorded as such (评价 未评价); so is a number the dial policy (routing/dial-policy.ts) refuses, or
- * one on the blacklist, at once, without an attempt. A dial Asterisk never placed uses no attempt and
- * is tried again after the usual spacing (callback-checks.ts). Each run looks at the tickets due (their
+ * one on the blacklist, at once, without an attempt. A dial Asterisk never placed uses no attempt,
+ * leaves the ticket as it was (a closed ticket enters 回访 with its first dial that went out) and is
+ * tried again after the usual spacing (callback-checks.ts). Each run looks at the tickets due (their
  * spacing elapsed), oldest first. One ticket's failure does not hold up the others.
  */
 import { PROMPTS } from '../../ivr/prompts.js';
@@ -127,13 +128,24 @@ export class SurveyCallbacks {
   private async call(ticket: TicketRow, number: string, now: Date): Promise<void> {
     let attemptId: number | null = null;
     try {
-      if (ticket.status === 'closed') await this.tickets.act(ticket.number, 'start-callback', 'callback');
       attemptId = await startCallbackAttempt(this.ctx.db, ticket.id, number, now);
       const leg = ringLeg(this.ctx, { callId: ticket.number, callerNumber: '12345', hotline: '12345回访' }, trunkDial(number), 'callback');
-      if ((await leg.outcome) !== 'answered') {
-        // No phone of the citizen rang: kept for the spacing, but no attempt used.
-        if (dialNeverPlaced(leg.failure)) await finishCallbackAttempt(this.ctx.db, attemptId, 'not-placed', leg.failure);
-        else await finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
+      const outcome = await leg.outcome;
+      if (outcome !== 'answered' && dialNeverPlaced(leg.failure)) {
+        // No phone of the citizen rang: kept for the spacing, but no attempt used, and the ticket stays
+        // as it was (a closed one is not moved to 回访, nor is a line written in its history).
+        await finishCallbackAttempt(this.ctx.db, attemptId, 'not-placed', leg.failure);
+        return;
+      }
+      // The dial went out: the 回访 stage starts (once per round, on its first dial that got out).
+      if (ticket.status === 'closed') {
+        await this.tickets.act(ticket.number, 'start-callback', 'callback').catch((error: unknown) => {
+          if (outcome === 'answered') void this.ctx.ari.hangup(leg.legId).catch(() => undefined);
+          throw error;
+        });
+      }
+      if (outcome !== 'answered') {
+        await finishCallbackAttempt(this.ctx.db, attemptId, 'no-answer');
         return;
       }
       const result = await this.survey(leg.legId, ticket);

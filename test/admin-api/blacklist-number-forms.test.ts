@@ -33,6 +33,8 @@ describe('blacklist numbers written with a country code', () => {
     expect(plus.body.number, 'listed without the country code').toBe('13911113333');
     expect((await add('0086 139 1111 4444')).body.number).toBe('13911114444');
     expect((await add('010-8888 6666')).body.number).toBe('01088886666');
+    expect((await add('86 23 6386 1234')).body.number, 'a fixed line written 86 + area code, without + or 00').toBe('02363861234');
+    expect((await add('023-6386 5555')).body.number).toBe('02363865555');
 
     // The same number in another form is the same entry.
     expect((await add('13911113333')).status).toBe(409);
@@ -42,6 +44,8 @@ describe('blacklist numbers written with a country code', () => {
     expect(await outcomeOfCallFrom('+8613911114444'), 'and the caller presented with +86').toBe('blocked');
     expect(await outcomeOfCallFrom('013911113333'), 'and an out-of-area mobile presented with a leading 0').toBe('blocked');
     expect(await outcomeOfCallFrom('+861088886666'), 'a fixed line presented with the country code').toBe('blocked');
+    expect(await outcomeOfCallFrom('02363861234'), 'an entry written 86 + area code blocks the fixed line presented with its 0').toBe('blocked');
+    expect(await outcomeOfCallFrom('862363865555'), 'and a fixed line presented as 86 + area code, without + or 00').toBe('blocked');
     expect(await outcomeOfCallFrom('13911115555'), 'a number not on the list gets through').toBe('queued');
   });
 

@@ -175,7 +175,8 @@ describe('agent desktop', () => {
     const session = JSON.stringify({ token: 'expired', role: 'agent', agentId: 2, name: '李强', endpoint: 'PJSIP/1002', login: '1002' });
     await stale.evaluate(`sessionStorage.setItem('cti.agent.session', ${JSON.stringify(session)})`);
     await stale.reload();
-    await stale.getByTestId('link-banner').filter({ hasText: '登录已过期，请重新登录' }).waitFor();
+    // The server's own words for a token it cannot read (a refused upgrade's answer is asked for by HTTP).
+    await stale.getByTestId('link-banner').filter({ hasText: '登录无效或已过期，请重新登录' }).waitFor();
     await stale.getByTestId('link-banner').getByRole('button', { name: '重新登录' }).click();
     await stale.getByTestId('login-username').waitFor();
     await stale.close();

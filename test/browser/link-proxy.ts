@@ -7,15 +7,22 @@ import { createConnection, createServer, type Socket } from 'node:net';
 export interface LinkProxy {
   /** `http://127.0.0.1:<port>`: open the pages here. */
   url: string;
-  /** Cuts every connection open now; new ones are relayed again at once. */
+  /** Cuts every connection open now; new ones are relayed again at once (unless blocked). */
   drop(): void;
+  /** While true, every new connection is cut as it arrives, as a network that is down (drop() cuts the open ones). */
+  block(blocked: boolean): void;
   close(): Promise<void>;
 }
 
 export async function startLinkProxy(target: string): Promise<LinkProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
+  let blocked = false;
   const server = createServer((client) => {
+    if (blocked) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection({ host: hostname, port: Number(port) });
     open.add(client).add(upstream);
     const end = () => {
@@ -39,6 +46,9 @@ export async function startLinkProxy(target: string): Promise<LinkProxy> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     drop,
+    block(value) {
+      blocked = value;
+    },
     async close() {
       drop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -68,8 +68,20 @@ describe('configuration, accounts, sessions and audit on either database', () =>
         null,
         null,
       ]);
+      // 86 before a fixed line's area code (no + nor 00) is the country code; a local number that starts with 86 is not.
+      expect(['862312345678', '861088886666', '8657112345678', '86 571 1234567', '86123456', '8612345', '862312345'].map(s.blacklistNumber)).toEqual([
+        '02312345678',
+        '01088886666',
+        '057112345678',
+        '05711234567',
+        '86123456',
+        '8612345',
+        '862312345',
+      ]);
       await db.insert(s.blacklist).values({ number: '+8613900000002', reason: 'old form', createdBy: 'a' });
       expect((await s.findActiveBlock(db, '013900000002', new Date('2026-06-10T02:00:00.000Z')))?.reason).toBe('old form');
+      await s.createBlacklistEntry(db, { number: '023-1234 5679', reason: 'fixed line', expiresAt: null, createdBy: 'a' });
+      expect((await s.findActiveBlock(db, '862312345679', new Date('2026-06-10T02:00:00.000Z')))?.reason).toBe('fixed line');
       await expect(s.createBlacklistEntry(db, { number: '13900000002', reason: 'x', expiresAt: null, createdBy: 'a' })).rejects.toMatchObject({ kind: 'conflict' });
       await expect(s.createBlacklistEntry(db, { number: 'x1', reason: 'x', expiresAt: null, createdBy: 'a' })).rejects.toMatchObject({ kind: 'invalid' });
       await s.putCalendarDay(db, { date: '2026-10-09', kind: 'holiday', name: 'x', createdBy: 'a' });

@@ -44,7 +44,7 @@ export function connectDesk(token: string, onStatus: (status: LinkStatus) => voi
     onMessage: handle,
     onStatus,
     fatal: { 4409: '该分机已被其他坐席占用，请重新登录并填写分机' },
-    loginValid: loginCheck(token),
+    loginEnded: loginCheck(token),
   });
   socket.start();
 }

@@ -36,20 +36,30 @@ export interface LiveSocketOptions {
   fatal?: Record<number, string>;
   /**
    * Asked when a connection could not even open (a refused upgrade looks like any network error to a
-   * browser): false means the login is no longer valid, and retrying stops.
+   * browser, and its answer cannot be read): null while the login is still valid; otherwise what to
+   * tell the user (why it ended), and retrying stops.
    */
-  loginValid?: () => Promise<boolean>;
+  loginEnded?: () => Promise<string | null>;
 }
 
-/** A `loginValid` check: an authenticated read that answers 401 once the token is no longer good. */
-export function loginCheck(token: string, path = '/api/v1/skills'): () => Promise<boolean> {
+/** What the page says when the server gives no reason for a login that is no longer valid. */
+const LOGIN_EXPIRED = '登录已过期，请重新登录';
+
+/**
+ * A `loginEnded` check: an authenticated read that answers 401 once the token is no longer good, with
+ * why in its `error` (the session's end the server recorded: 强制签出, account disabled, expired …).
+ */
+export function loginCheck(token: string, path = '/api/v1/skills'): () => Promise<string | null> {
   return async () => {
+    let response: Response;
     try {
-      const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-      return response.status !== 401;
+      response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
     } catch {
-      return true; // the server is unreachable: keep trying
+      return null; // the server is unreachable: keep trying
     }
+    if (response.status !== 401) return null;
+    const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+    return typeof body?.error === 'string' && body.error.trim() ? body.error : LOGIN_EXPIRED;
   };
 }
 
@@ -144,12 +154,12 @@ export class LiveSocket {
       const retryInMs = Math.round(base * (0.8 + Math.random() * 0.4));
       this.options.onStatus({ kind: 'waiting', attempt: this.attempt, retryInMs });
       this.timer = setTimeout(() => this.connect(), retryInMs);
-      if (!opened && this.options.loginValid) {
-        void this.options.loginValid().then((valid) => {
-          if (valid || this.stopped) return;
+      if (!opened && this.options.loginEnded) {
+        void this.options.loginEnded().then((ended) => {
+          if (ended === null || this.stopped) return;
           if (this.timer) clearTimeout(this.timer);
           this.stopped = true;
-          this.options.onStatus({ kind: 'stopped', reason: '登录已过期，请重新登录' });
+          this.options.onStatus({ kind: 'stopped', reason: ended });
         });
       }
     });

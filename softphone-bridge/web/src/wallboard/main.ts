@@ -153,7 +153,7 @@ function startBoard(): void {
     token: s.token,
     onMessage: handle,
     onStatus: showLink,
-    loginValid: loginCheck(s.token),
+    loginEnded: loginCheck(s.token),
   });
   socket.start();
 }
