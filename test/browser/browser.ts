@@ -78,3 +78,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Logs the supervisor `super` (phone 1005) in on the wallboard at `serverUrl`, and waits for its figures. */
+export async function openWallboard(page: Page, serverUrl: string): Promise<void> {
+  await page.goto(`${serverUrl}/wallboard`);
+  await page.getByTestId('login-username').fill('super');
+  await page.getByTestId('login-password').fill('demo');
+  await page.getByTestId('login-endpoint').fill('1005');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('kpi-offered').waitFor();
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { builtPages, launchBrowser, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, openWallboard, type BrowserSession } from './browser.js';
 
 // Rings time out after 5 s of PBX time, which the simulator runs five times faster.
 const h = useHarness({ pagesDir: builtPages(), ringTimeoutSeconds: 5 }, { timeScale: 0.2 });
@@ -31,12 +31,7 @@ const value = (testId: string) => page.getByTestId(testId).locator('.value');
 
 describe('wallboard figures', () => {
   it('shows "—" for the rates while the only caller still waits, and counts a call rung twice once', async () => {
-    await page.goto(`${h.server.httpUrl}/wallboard`);
-    await page.getByTestId('login-username').fill('super');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-endpoint').fill('1005');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('kpi-offered').waitFor();
+    await openWallboard(page, h.server.httpUrl);
 
     // Nobody ready: the caller waits. Offered 1, but no rate yet (not 0 %).
     const id = await placeCall(h.sim.httpUrl, '13800000401', '12345');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { builtPages, launchBrowser, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, openWallboard, type BrowserSession } from './browser.js';
 
 const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
@@ -34,12 +34,7 @@ interface SimChannel {
 describe('a wallboard reopened while its supervisor monitors a call', () => {
   it('still shows the monitoring and offers 停止', async () => {
     const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
-    await page.goto(`${h.server.httpUrl}/wallboard`);
-    await page.getByTestId('login-username').fill('super');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-endpoint').fill('1005');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('kpi-offered').waitFor();
+    await openWallboard(page, h.server.httpUrl);
 
     const agent = await AgentDesktop.login(h.server.httpUrl, '1001');
     try {

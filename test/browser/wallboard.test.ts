@@ -12,7 +12,7 @@ import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { registeredTicket, surgeScene, WATER_IN_JIANWAI } from '../support/registered-tickets.js';
-import { builtPages, launchBrowser, screenshot, type BrowserSession } from './browser.js';
+import { builtPages, launchBrowser, openWallboard, screenshot, type BrowserSession } from './browser.js';
 
 const h = useHarness({ pagesDir: builtPages() });
 let browser: BrowserSession;
@@ -38,12 +38,7 @@ afterAll(async () => {
 
 describe('supervisor wallboard', () => {
   it('shows the call in progress, listens to it, and shows an emergency alert', async () => {
-    await page.goto(`${h.server.httpUrl}/wallboard`);
-    await page.getByTestId('login-username').fill('super');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-endpoint').fill('1005');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('kpi-offered').waitFor();
+    await openWallboard(page, h.server.httpUrl);
     await page.locator('[data-testid=agent-1001]').waitFor();
     // The header names the Asterisk node and says its links are up.
     await page.locator('[data-testid=node-status] [data-node=pbx][data-up=true]').filter({ hasText: 'pbx 正常' }).waitFor();

@@ -9,8 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { missedCalls } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest } from '../support/sim-client.js';
-import { giveUpInQueue, missedEntryOf } from '../support/missed-callers.js';
+import { getThroughTo, giveUpInQueue, missedEntryOf } from '../support/missed-callers.js';
 
 const h = useHarness();
 const GOT_THROUGH = '来电人已再次来电并由坐席接听，无需回拨';
@@ -29,13 +28,7 @@ describe('回拨 of a missed call whose citizen got through meanwhile', () => {
     expect(((await list.json()) as { id: number }[]).map((m) => m.id)).toContain(entry.id);
 
     // The citizen calls again and agent 1001 answers them.
-    const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
-    expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
-    const second = await placeCall(h.sim.httpUrl, citizen, '12345');
-    await desk.next('call.answered', (m) => m.callId === second, 15_000);
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${second}/hangup`);
-    await desk.next('call.ended', (m) => m.callId === second);
-    desk.close();
+    await getThroughTo({ sim: h.sim.httpUrl, server: h.server.httpUrl }, '1001', citizen);
     expect((await db.select().from(missedCalls).where(eq(missedCalls.id, entry.id)).limit(1))[0]?.status).toBe('got-through');
 
     // Agent 1002, from the list loaded before, presses 回拨.

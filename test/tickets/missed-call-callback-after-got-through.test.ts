@@ -7,10 +7,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { missedCalls, putSetting, ticketEvents, tickets } from '../../store/index.js';
-import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest } from '../support/sim-client.js';
-import { giveUpInQueue, missedEntryOf, trunkDials } from '../support/missed-callers.js';
+import { simRequest } from '../support/sim-client.js';
+import { getThroughTo, giveUpInQueue, missedEntryOf, trunkDials } from '../support/missed-callers.js';
 
 const h = useHarness();
 
@@ -28,13 +27,7 @@ describe('missed-call callback of a citizen who got through meanwhile', () => {
 
     // 2. The citizen calls again a few minutes later and an agent answers and talks to them.
     await registerPhones(h.sim);
-    const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
-    expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
-    const second = await placeCall(h.sim.httpUrl, citizen, '12345');
-    await desk.next('call.answered', (m) => m.callId === second, 15_000);
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${second}/hangup`);
-    await desk.next('call.ended', (m) => m.callId === second);
-    desk.close();
+    const second = await getThroughTo({ sim: h.sim.httpUrl, server: h.server.httpUrl }, '1001', citizen);
     const secondTicket = (await db.select().from(tickets).where(eq(tickets.callKey, second)).limit(1))[0];
 
     // 3. The campaign runs: the citizen, served already, must not be rung back for the call they gave up.
@@ -60,13 +53,7 @@ describe('missed-call callback of a citizen who got through meanwhile', () => {
     const entry = await missedEntryOf(db, 'anonymous');
 
     await registerPhones(h.sim);
-    const desk = await AgentDesktop.login(h.server.httpUrl, '1001');
-    expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
-    const second = await placeCall(h.sim.httpUrl, 'anonymous', '12345');
-    await desk.next('call.answered', (m) => m.callId === second, 15_000);
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${second}/hangup`);
-    await desk.next('call.ended', (m) => m.callId === second);
-    desk.close();
+    await getThroughTo({ sim: h.sim.httpUrl, server: h.server.httpUrl }, '1001', 'anonymous');
 
     const after = (await db.select().from(missedCalls).where(eq(missedCalls.id, entry.id)).limit(1))[0];
     expect(after?.status, 'another withheld caller got through, not this one').toBe('pending');
