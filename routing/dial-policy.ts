@@ -7,7 +7,12 @@
  * trunk must not be used for them. The one place this rule lives; `call.dial` refuses through it.
  */
 
-const EMERGENCY = new Set(['110', '119', '120', '122']);
+/** The emergency lines (Chongqing art. 10): dialled by agents, and transfers to them raise an alert. */
+export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
+export type EmergencyLine = (typeof EMERGENCY_LINES)[number];
+
+/** Whether `number` is an emergency line (a directory contact may be one). */
+export const isEmergencyLine = (number: string): number is EmergencyLine => (EMERGENCY_LINES as readonly string[]).includes(number);
 
 /**
  * Mainland mobile: eleven digits on the carriers' mobile prefixes (not 168…, the premium-rate
@@ -29,7 +34,7 @@ export type DialKind = 'directory' | 'emergency' | 'mobile' | 'fixed';
 /** What kind of allowed number `number` is, or null when the centre does not dial it. */
 export function dialKind(number: string, directory: ReadonlySet<string>): DialKind | null {
   if (directory.has(number)) return 'directory';
-  if (EMERGENCY.has(number)) return 'emergency';
+  if (isEmergencyLine(number)) return 'emergency';
   if (MOBILE.test(number)) return 'mobile';
   if (LOCAL.test(number) || WITH_AREA_CODE.test(number)) return 'fixed';
   return null;

@@ -142,7 +142,7 @@ async function place(
   // A callback runs on the route the citizen had called, as the automatic 漏接回拨 does: a 12315
   // caller pops as that parallel hotline and sees its number calling; a new 外呼, on the main route.
   const route = original ? callbackRoute(routes, original.routeId) : main;
-  const dial = await outboundDial(ctx.db, number);
+  const dial = outboundDial(routes, number);
   if (!ctx.agents.transition(agentId, 'offer', callId)) throw new CallControlError('当前状态不能外呼，请先示闲');
   // The citizen's recent tickets, read while the agent's own phone rings, so the pop that follows
   // the pick-up waits for no query. A new call's own ticket is opened later and may be read or not:

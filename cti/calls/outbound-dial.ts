@@ -5,10 +5,11 @@
  * dial, which the carrier delivers back to this centre. Every other number is dialled on the carrier
  * trunk.
  */
-import { listRoutes, type Db } from '../../store/index.js';
+import type { RouteRow } from '../../store/index.js';
 import { trunkDial } from './transfer-target.js';
 
-export async function outboundDial(db: Db, number: string): Promise<string> {
-  const subcentre = (await listRoutes(db)).find((r) => r.mode === 'subcentre' && r.enabled && r.number === number && r.subcentreDial);
+/** `routes`: the routes as the dial reads them (click-to-call has them at hand). */
+export function outboundDial(routes: readonly RouteRow[], number: string): string {
+  const subcentre = routes.find((r) => r.mode === 'subcentre' && r.enabled && r.number === number && r.subcentreDial);
   return subcentre?.subcentreDial ?? trunkDial(number);
 }

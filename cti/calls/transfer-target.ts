@@ -2,6 +2,7 @@
  * Where a call can be sent: an agent, a skill's queue, an expert seat, a department contact (一键转接),
  * a sub-centre, or an emergency line. Resolves a target to something the PBX can ring.
  */
+import { isEmergencyLine, type EmergencyLine } from '../../routing/dial-policy.js';
 import { isOnDuty, type DutyWindow } from '../../routing/duty-hours.js';
 import { subcentreRefusal, type HandOver } from '../../routing/subcentre-transfer.js';
 import { findActiveRoute, findDepartmentContact, findExpertSeat, listSkills, type Db } from '../../store/index.js';
@@ -9,11 +10,6 @@ import type { AgentInfo, AgentRegistry } from '../agents/agent-registry.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
 
-export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
-export type EmergencyLine = (typeof EMERGENCY_LINES)[number];
-
-/** Whether a number dialled on the trunk is an emergency line (a directory contact may be one). */
-export const isEmergencyLine = (number: string): boolean => (EMERGENCY_LINES as readonly string[]).includes(number);
 
 export type TransferTarget =
   | { kind: 'agent'; agentId: number }

@@ -45,10 +45,17 @@ export function hourlyFigures(rows: readonly CallFacts[], peakWaiting: ReadonlyM
   for (const row of rows) {
     if (row.outcome === 'blocked' || row.direction === 'outbound') continue;
     const hour = shanghaiHour(new Date(row.arrivedAt));
-    byHour.set(hour, [...(byHour.get(hour) ?? []), row]);
+    const inHour = byHour.get(hour);
+    if (inHour) inHour.push(row);
+    else byHour.set(hour, [row]);
   }
+  // Grouped once, appended in place: a busy day has thousands of calls and rings, every snapshot.
   const offersByCall = new Map<string, CallOfferRow[]>();
-  for (const offer of offers) offersByCall.set(offer.callKey, [...(offersByCall.get(offer.callKey) ?? []), offer]);
+  for (const offer of offers) {
+    const ofCall = offersByCall.get(offer.callKey);
+    if (ofCall) ofCall.push(offer);
+    else offersByCall.set(offer.callKey, [offer]);
+  }
   const hours = [...new Set([...byHour.keys(), ...peakWaiting.keys()])].sort((a, b) => a - b);
   return hours.map((hour) => {
     const inHour = byHour.get(hour) ?? [];
