@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { clockOf } from '../clock.js';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
-import { changedRows, first, statement } from '../prepared.js';
+import { changedRows, first, fixedLimit, statement } from '../prepared.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { blacklist } from '../schema.js';
 
@@ -107,7 +107,7 @@ export async function findActiveBlock(db: Db, number: string, at: Date): Promise
             or(isNull(blacklist.expiresAt), gt(blacklist.expiresAt, sql.placeholder('at'))),
           ),
         )
-        .limit(1),
+        .limit(fixedLimit(1)),
     ).execute(values),
   );
 }

@@ -7,7 +7,7 @@
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { changedRows, first, statement } from '../../store/prepared.js';
+import { changedRows, first, fixedLimit, statement } from '../../store/prepared.js';
 import { pgClientOf, pgDirectRun } from '../../store/pg-direct.js';
 import { directRun } from '../../store/sqlite-direct.js';
 import { atomically, calls, findCallByLinkedId, recordCallArrival, setCallIvrSteps, skills } from '../../store/index.js';
@@ -56,6 +56,14 @@ describe('prepared statements', () => {
     });
     expect(changedRows(renamed)).toBe(1);
     expect(first(await db.select({ name: skills.name }).from(skills).where(eq(skills.code, 'tax')))?.name).toBe('税务服务');
+  });
+
+  it('refuse to prepare once a statement whose LIMIT is bound (SQLite would plan it anew on every run), and keep one written into its text', async () => {
+    const { db } = await store();
+    await db.insert(skills).values({ code: 'tax', name: '税务' });
+    expect(() => statement(db, 'test-skill-bound-limit', (d) => d.select().from(skills).where(eq(skills.code, sql.placeholder('code'))).limit(1))).toThrow('fixedLimit');
+    const written = statement(db, 'test-skill-written-limit', (d) => d.select({ name: skills.name }).from(skills).where(eq(skills.code, sql.placeholder('code'))).limit(fixedLimit(1)));
+    expect(await written.execute({ code: 'tax' })).toEqual([{ name: '税务' }]);
   });
 
   it('refuse a run without a value for one of its placeholders, naming it', async () => {
