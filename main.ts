@@ -26,6 +26,7 @@ import { hashPasswordSync } from './softphone-bridge/auth/passwords.js';
 import { supervisorGateway } from './softphone-bridge/supervisor-ws/supervisor-gateway.js';
 import { DEFAULT_LIMITS, MAX_FRAME_BYTES, SocketLimits } from './softphone-bridge/ws-limits.js';
 import { replyNotFound, replyWithError } from './softphone-bridge/http/error-replies.js';
+import { replyToFrameworkError } from './softphone-bridge/http/framework-errors.js';
 import { strictValidatorCompiler } from './softphone-bridge/http/strict-validator.js';
 import { LoginThrottle } from './softphone-bridge/auth/login-throttle.js';
 import { Sessions } from './softphone-bridge/auth/sessions.js';
@@ -148,7 +149,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   watchSurvival = (node, channelId) => outageImports[link.nodes.findIndex((n) => n.name === node)]?.watch(channelId);
 
   const httpLevel = log.levelVal > (log.levels.values.warn ?? 40) ? log.level : 'warn';
-  const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }) });
+  // A URL the router cannot read is refused in Chinese with the security headers (softphone-bridge/http/framework-errors.ts).
+  const http = Fastify({ loggerInstance: log.child({ part: 'http' }, { level: httpLevel }), frameworkErrors: replyToFrameworkError });
   await registerSecurityHeaders(http);
   // One error shape for everything, in Chinese (softphone-bridge/http/error-replies.ts).
   http.setErrorHandler(replyWithError);

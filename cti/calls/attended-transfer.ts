@@ -16,6 +16,7 @@
 import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
+import { callerBackToAgent, tellHeldIfSo } from './caller-back.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import { handCallTo } from './hand-over.js';
@@ -180,7 +181,9 @@ export class AttendedTransfer implements CallFlow {
    * or, with the agent gone, to the queue.
    */
   async cancel(reason: FlowStopReason): Promise<void> {
-    if (reason === 'call-ended') return this.abandon();
+    if (reason === 'call-ended') return this.abandon('来电人已挂机，咨询取消');
+    // The caller went back in line by itself (the line to the agent's node was lost).
+    if (reason === 'line-lost') return this.abandon('坐席所在交换节点线路中断，咨询取消');
     if (reason === 'agent') return this.backToCaller('cancel');
     if (!this.live) return;
     if (this.agentGone && this.current === 'talking') return this.complete();
@@ -188,9 +191,9 @@ export class AttendedTransfer implements CallFlow {
     return this.backToCaller('declined');
   }
 
-  private async abandon(): Promise<void> {
+  private async abandon(note: string): Promise<void> {
     if (!this.live) return;
-    this.machine.move('call-ended', '来电人已挂机，咨询取消');
+    this.machine.move('call-ended', note);
     this.dropTarget();
     this.settle();
     await this.cleanup();
@@ -209,9 +212,11 @@ export class AttendedTransfer implements CallFlow {
     this.settle();
     await this.cleanup();
     if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [this.agentLeg]).catch(() => undefined);
-    // Back to the caller (the call is connected again, even if it was on hold before the consultation).
-    await this.call.callerHold.release();
+    // Back to the caller (the call is connected again, even if it was on hold before the consultation);
+    // still on hold when Asterisk would not take them back, and the desk offers 恢复.
+    await callerBackToAgent(this.ctx, this.call, 'attended transfer');
     this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, ...(refused ? { reason: refused } : {}) });
+    tellHeldIfSo(this.call, this.agentId);
   }
 
   /** The agent left and the target cannot take the caller: back in line, never alone on hold. */

@@ -8,7 +8,9 @@
  *   starting ──ring──▶ ringing ──answered──────▶ answered      (the target has the caller)
  *      │                  ├──not-answered/error─▶ not-answered (caller back to the queue; a target
  *      │                  │                                     agent who missed goes not ready, one
- *      │                  │                                     who refused (拒接) ready)
+ *      │                  │                                     who refused (拒接) ready; one who
+ *      │                  │                                     answered but Asterisk would not put
+ *      │                  │                                     the caller through: hung up, ready)
  *      │                  └──call ended────────▶ abandoned     (ring hung up, target agent ready)
  *      └──queue──▶ requeued                                    (a skill target: back in line)
  *
@@ -112,17 +114,18 @@ export class BlindTransfer implements CallFlow {
     const outcome = await ring.outcome;
     if (this.current !== 'ringing') return; // cancelled meanwhile: cancel() did the rest
     if (outcome === 'answered') {
-      this.machine.move('answered', `${target.label} 接听`);
-      if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'answer', this.call.callId);
       // From here the target's leg is the caller's party: either hanging up ends the call.
       this.call.attachParty(ring.legId, target.agentId);
+      // The two are put together before the target is said to have the call: a move Asterisk refuses
+      // sends the caller back in line rather than leaving them in the music and the target on nobody.
+      if (!(await this.putThrough(ring, target))) return;
+      this.machine.move('answered', `${target.label} 接听`);
+      if (target.agentId !== null) this.ctx.agents.transition(target.agentId, 'answer', this.call.callId);
       // A colleague has the call now: its row and ticket name them before their desktop hears of it.
       const handed = target.agentId === null ? null : handCallTo(this.ctx, this.call, target.agentId);
       this.call.fire('transfer-answered');
       if (target.agentId === null) this.call.transferredTo = target.label;
       this.settle();
-      if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [ring.legId]);
-      await this.call.callerHold.release();
       if (target.agentId !== null) {
         await handed;
         this.call.publish({ type: 'call.answered', agentId: target.agentId, recording: null });
@@ -145,12 +148,39 @@ export class BlindTransfer implements CallFlow {
     const ringing = this.current === 'ringing';
     const starting = this.current === 'starting';
     if (!ringing && !starting) return;
-    if (reason === 'call-ended') this.machine.move('call-ended', '来电人已挂机，转接取消');
+    // The call ended, or went back in line by itself (the line to the agent's node was lost).
+    const callerGone = reason === 'call-ended' || reason === 'line-lost';
+    if (callerGone) this.machine.move('call-ended', reason === 'call-ended' ? '来电人已挂机，转接取消' : '坐席所在交换节点线路中断，转接取消');
     else if (ringing) this.machine.move('failed', reason === 'agent' ? '坐席取消转接，来电人回到队列' : '转接失败，来电人回到队列');
     else return; // still starting: the steps under way finish on their own
     this.dropRing();
     this.settle();
-    if (reason !== 'call-ended' && !this.call.hasEnded) await this.call.requeue(null);
+    if (!callerGone && !this.call.hasEnded) await this.call.requeue(null);
+  }
+
+  /**
+   * Puts the target's answered leg and the caller (off hold) in the call's bridge; true when both are
+   * in. When Asterisk refuses either move (every try), the target's line is hung up, a colleague is
+   * told (`not-connected`) and ready again, and the caller goes back in line; false then, and also
+   * when the transfer was stopped meanwhile (the call ended: cancel() hung the target up).
+   */
+  private async putThrough(ring: TargetRing, target: ResolvedTarget & { kind: 'phone' }): Promise<boolean> {
+    try {
+      if (this.call.bridgeId) await this.ctx.ari.addToBridge(this.call.bridgeId, [ring.legId]);
+      await this.call.callerHold.release();
+      return this.current === 'ringing';
+    } catch (error) {
+      if (this.current !== 'ringing' || this.call.hasEnded) return false;
+      this.ctx.log.warn({ callId: this.call.callId, target: target.label, err: (error as Error).message }, 'blind transfer answered; Asterisk would not put the caller through: caller back to the queue');
+      this.machine.move('failed', `${target.label} 已接听，但交换机未能将来电人转入通话，来电人回到队列`);
+      // The target's hang-up is no longer the end of the call.
+      this.call.detachParty();
+      if (target.agentId !== null) this.call.publish({ type: 'call.offer.withdrawn', agentId: target.agentId, reason: 'not-connected' });
+      ring.cancel();
+      this.settle();
+      await this.call.requeue(null);
+      return false;
+    }
   }
 
   private dropRing(): void {

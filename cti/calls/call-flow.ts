@@ -13,9 +13,12 @@ import type { CallContext } from './call-context.js';
  * - `call-ended`: the call is over (caller hung up, PBX restart, the call ended by the system) —
  *   drop everything the flow holds, touch nothing of the call;
  * - `agent`: the agent cancelled from the desktop — go back to the caller where that makes sense;
- * - `error`: a step failed — recover the caller (back to the agent, or to the queue).
+ * - `error`: a step failed — recover the caller (back to the agent, or to the queue);
+ * - `line-lost`: the line to the agent's Asterisk node failed and the caller goes back in line by
+ *   itself (`InboundCall.agentLineLost`) — drop everything the flow holds, as for `call-ended`, and
+ *   leave the caller to the queue.
  */
-export type FlowStopReason = 'call-ended' | 'agent' | 'error';
+export type FlowStopReason = 'call-ended' | 'agent' | 'error' | 'line-lost';
 
 export interface CallFlow {
   /** Stops the flow; hangs up at once (synchronously requested) whatever rings on the call's behalf. */

@@ -18,6 +18,7 @@
 import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
+import { callerBackToAgent, tellHeldIfSo } from './caller-back.js';
 import { CallControlError } from './call-control-error.js';
 import { FlowMachine, type CallFlow, type FlowStopReason } from './call-flow.js';
 import { handCallTo } from './hand-over.js';
@@ -39,6 +40,20 @@ const TRANSITIONS: Record<ConferenceState, Partial<Record<ConferenceTrigger, Con
   ended: {},
 };
 
+/** The ticket history's line for a ring stopped other than by the call's end. */
+const CANCEL_NOTES: Record<Exclude<FlowStopReason, 'call-ended'>, string> = {
+  agent: '坐席取消三方通话',
+  error: '三方通话失败，回到来电人',
+  'line-lost': '坐席所在交换节点线路中断，三方通话取消，来电人重新排队',
+};
+
+/** What the agent reads and the ticket history keeps when the call ended while the third party rang, by who ended it. */
+const ENDED_TEXT: Record<'caller' | 'agent' | 'system', { error: string; note: string }> = {
+  caller: { error: '来电人已挂机', note: '来电人已挂机，三方通话取消' },
+  agent: { error: '坐席已挂机，三方通话已取消', note: '坐席已挂机，三方通话取消' },
+  system: { error: '通话已结束，三方通话已取消', note: '通话已结束，三方通话取消' },
+};
+
 export class Conference implements CallFlow {
   readonly kind = 'conference';
   private readonly machine: FlowMachine<ConferenceState, ConferenceTrigger>;
@@ -49,6 +64,8 @@ export class Conference implements CallFlow {
   private done = false;
   /** The colleague (an agent target) was told they joined: their desktop shows the call. */
   private colleagueJoined = false;
+  /** Why the ring was stopped, once it was. */
+  private stoppedBy: FlowStopReason | null = null;
 
   constructor(
     private readonly ctx: CallContext,
@@ -93,7 +110,8 @@ export class Conference implements CallFlow {
     if (this.current !== 'ringing') {
       // Stopped meanwhile (cancel() released everyone); a leg that answered at that moment goes too.
       if (outcome === 'answered') await this.ctx.ari.hangup(ring.legId).catch(() => undefined);
-      throw new CallControlError(this.call.hasEnded ? '来电人已挂机' : '三方通话已取消');
+      if (this.stoppedBy === 'line-lost') throw new CallControlError('坐席话机所在交换节点线路中断，三方通话已取消，来电人已重新排队');
+      throw new CallControlError(this.call.hasEnded ? ENDED_TEXT[this.call.endedBy ?? 'system'].error : '三方通话已取消');
     }
     if (outcome !== 'answered' || !this.call.bridgeId || !this.call.fire('conference')) {
       if (outcome === 'answered') await this.ctx.ari.hangup(ring.legId).catch(() => undefined);
@@ -104,7 +122,8 @@ export class Conference implements CallFlow {
         if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
       } else ring.afterUnanswered();
       this.settle();
-      await this.call.callerHold.release().catch(() => undefined);
+      await callerBackToAgent(this.ctx, this.call, 'three-way call');
+      tellHeldIfSo(this.call, this.agentId);
       throw new CallControlError(outcome === 'answered' ? `${callStateLabel(this.call.state)}时不能三方通话` : `${this.target.label} ${why}`);
     }
     this.machine.move('answered', `${this.target.label} 加入三方通话`);
@@ -170,7 +189,8 @@ export class Conference implements CallFlow {
 
   /**
    * Stops the three-way call. While it rings, the third party's ring is hung up at once and a target
-   * agent goes back to ready; unless the call ended, the caller is back with the agent. Once joined:
+   * agent goes back to ready; unless the call ended (or went back in line when the agent's line was
+   * lost), the caller is back with the agent. Once joined:
    * the call ended → the third party is hung up and released; the agent (or an error) → the third
    * party is dropped and the agent stays with the caller.
    */
@@ -187,16 +207,18 @@ export class Conference implements CallFlow {
       return;
     }
     if (this.current !== 'ringing') return;
-    if (reason === 'call-ended') this.machine.move('call-ended', '来电人已挂机，三方通话取消');
-    else this.machine.move('cancel', reason === 'agent' ? '坐席取消三方通话' : '三方通话失败，回到来电人');
+    if (reason === 'call-ended') this.machine.move('call-ended', ENDED_TEXT[this.call.endedBy ?? 'system'].note);
+    else this.machine.move('cancel', CANCEL_NOTES[reason]);
+    this.stoppedBy = reason;
     if (this.ring) this.ring.cancel();
     else if (this.target.agentId !== null) releaseFromCall(this.ctx.agents, this.target.agentId, this.call.callId);
     this.settle();
-    if (reason !== 'call-ended' && !this.call.hasEnded) {
-      // Like a ring not answered: a caller the PBX would not take off hold is not the cancel's failure.
-      await this.call.callerHold.release().catch((error: unknown) =>
-        this.ctx.log.warn({ callId: this.call.callId, err: (error as Error).message }, 'three-way call cancelled; taking the caller off hold failed'),
-      );
+    // The caller is back with the agent, unless the call ended or went back in line without them.
+    if (reason !== 'call-ended' && reason !== 'line-lost' && !this.call.hasEnded) {
+      // Like a ring not answered: a caller the PBX would not take off hold is not the cancel's failure
+      // (the call stays on hold, and the desk offers 恢复).
+      await callerBackToAgent(this.ctx, this.call, 'three-way call');
+      tellHeldIfSo(this.call, this.agentId);
     }
   }
 

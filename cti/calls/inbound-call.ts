@@ -30,7 +30,7 @@ import { crossingLineFailed } from './line-failure.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
-import { trunkDial } from './transfer-target.js';
+import { alertIvrEmergency, trunkDial } from './transfer-target.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { afterUnansweredRing, releaseFromCall, ringLeg, ringSaysNothing, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
@@ -83,6 +83,7 @@ export class InboundCall implements QueueMember {
   agentLegId: string | null = null;
   bridgeId: string | null = null;
   private ended = false;
+  private endedByParty: 'caller' | 'agent' | 'system' | null = null;
   /** Set once the caller was handed to someone outside the agent team (KPIs count it as transferred). */
   transferredTo: string | null = null;
   private detachLeg: (() => void) | null = null;
@@ -223,7 +224,7 @@ export class InboundCall implements QueueMember {
       // after it) answers nothing that follows, least of all the post-call survey's question.
       this.port.discardKeys();
       if (outcome?.kind === 'transfer') {
-        await this.transferOut(outcome.target);
+        await this.transferOut(outcome.target, outcome.emergencyLine ?? null);
         return;
       }
       await this.enqueue(outcome?.skill ?? null);
@@ -542,6 +543,9 @@ export class InboundCall implements QueueMember {
   private async agentLineLost(agentId: number): Promise<void> {
     const since = this.queuedAt ?? this.nowMs();
     this.detachParty();
+    // A three-way call ringing its third party for the agent is over with the agent's line: the ring
+    // stops now (a colleague rung is ready again), rather than being answered into a call that moved on.
+    this.cancelFlows('line-lost');
     this.ctx.log.warn({ callId: this.callId, agentId }, "the line to the agent's node failed: the caller goes back in line");
     if (this.ctx.agents.get(agentId)?.callId === this.callId) this.ctx.agents.release(agentId);
     this.publish({ type: 'call.transferred', fromAgentId: agentId, target: AGENT_LINE_LOST_TARGET, mode: 'blind', lineLost: true });
@@ -583,16 +587,23 @@ export class InboundCall implements QueueMember {
     return this.ended;
   }
 
+  /** Who ended the call, once it ended: flows stopped by the end say so (the agent hanging up is not the caller). */
+  get endedBy(): 'caller' | 'agent' | 'system' | null {
+    return this.endedByParty;
+  }
+
   /**
    * IVR transfer to an outside number (a sub-centre, a department line): the caller is bridged with it
    * and leaves our hands. A plain number is dialled on the carrier trunk, a dial string as it is.
    * While it rings the caller hears music, as on an agent's blind transfer (silence is taken for a
    * dropped line); the music stops once they are bridged, or they go to the queue and its music. The
    * ring is the call's like an agent's: the caller hanging up (or the call lost) hangs it up, and a
-   * line picked up as the caller went is hung up, never left in the application with nobody.
+   * line picked up as the caller went is hung up, never left in the application with nobody. An
+   * emergency line alerts the supervisors at once, as an agent's transfer to it does.
    */
-  private async transferOut(target: string): Promise<void> {
+  private async transferOut(target: string, emergencyLine: string | null): Promise<void> {
     if (this.ended) return;
+    if (emergencyLine !== null) alertIvrEmergency(this.ctx, this.summary, emergencyLine);
     const ringingSince = this.nowMs();
     const leg = ringLeg(this.ctx, this.summary, TRANSFER_NUMBER.test(target) ? trunkDial(target) : target, 'consult');
     const stopTracking = this.runFlow({
@@ -664,6 +675,7 @@ export class InboundCall implements QueueMember {
   async finish(by: 'caller' | 'agent' | 'system', forcedOutcome?: CallOutcome, options: { callBack?: boolean } = {}): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    this.endedByParty = by;
     const stateAtEnd = this.machine.state;
     this.queue.leave(this.callId);
     this.ringing?.cancel();

@@ -40,6 +40,26 @@ export function alertIfEmergency(ctx: Pick<CallContext, 'bus' | 'clock'>, callId
   });
 }
 
+/**
+ * The same alert when the voice menu hands the caller to an emergency line (a key, or the menu's
+ * failure action): no agent, so it names the hotline the caller dialled and the call's ticket.
+ */
+export function alertIvrEmergency(
+  ctx: Pick<CallContext, 'bus' | 'clock'>,
+  call: { callId: string; dialledNumber: string; hotline: string; ticketNumber: string },
+  line: string,
+): void {
+  const hotline = call.hotline.includes(call.dialledNumber) ? call.hotline : `${call.dialledNumber} ${call.hotline}`;
+  ctx.bus.publish({
+    type: 'alert',
+    at: ctx.clock.now().toISOString(),
+    kind: 'emergency-transfer',
+    message: `语音导航转接紧急热线: ${line}（来电热线 ${hotline}，工单 ${call.ticketNumber}）`,
+    callId: call.callId,
+    ticketNumber: call.ticketNumber,
+  });
+}
+
 /** Numbers outside the centre are dialled on the carrier trunk. */
 export const trunkDial = (number: string) => `PJSIP/${number}@trunk`;
 

@@ -20,8 +20,11 @@ export interface CallSummary {
   history: CallerHistory;
 }
 
-/** Why an offer to an agent ended without them taking the call (`logged-out`: the agent logged out while it rang). */
-export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached' | 'rejected' | 'logged-out';
+/**
+ * Why an offer to an agent ended without them taking the call (`logged-out`: the agent logged out while
+ * it rang; `not-connected`: a blind transfer's colleague answered, but Asterisk would not put the caller through).
+ */
+export type OfferWithdrawal = 'no-answer' | 'caller-hung-up' | 'cancelled' | 'not-reached' | 'rejected' | 'logged-out' | 'not-connected';
 
 export type AgentState = 'offline' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
 

@@ -5,6 +5,7 @@
  * a due ticket nor alerts twice, and a new deadline (延期, 重办, re-dispatch with another deadline)
  * starts over; a failed run is logged and the next run picks the ticket up again.
  */
+import { deadlineText } from '../../routing/tickets/deadlines.js';
 import { clockOf, flagTicketDeadline, listTicketsToFlag, type Db } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
@@ -34,7 +35,7 @@ export class DeadlineWatch {
       for (const ticket of await listTicketsToFlag(this.db, now.toISOString(), horizon)) {
         const dueAt = ticket.dueAt ?? '';
         const overdue = Date.parse(dueAt) <= now.getTime();
-        const note = overdue ? `已超期（期限 ${dueAt}）` : `即将到期（期限 ${dueAt}）`;
+        const note = overdue ? `已超期（期限 ${deadlineText(dueAt)}）` : `即将到期（期限 ${deadlineText(dueAt)}）`;
         if (!(await flagTicketDeadline(this.db, { ticketId: ticket.id, level: overdue ? 'overdue' : 'due-soon', dueAt, note, at: now }))) continue;
         marked.push(ticket.number);
         const at = now.toISOString();

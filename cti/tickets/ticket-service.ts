@@ -9,7 +9,7 @@
  * Once closed, the form is not rewritten (routing/tickets/form-edits.ts); edits of a registered
  * ticket before that are named in its history.
  */
-import { computeDeadlines, extendDeadline } from '../../routing/tickets/deadlines.js';
+import { computeDeadlines, deadlineText, extendDeadline } from '../../routing/tickets/deadlines.js';
 import { changedFormFields } from '../../routing/tickets/form-edits.js';
 import { formLockedReason } from '../../routing/tickets/form-lock.js';
 import { checkAnswerReady, checkDispatchReady, checkDueChoice, missingForRegistration } from '../../routing/tickets/registration.js';
@@ -200,7 +200,7 @@ export class TicketService {
         deadlineWatchLevel: null,
         deadlineWatchDueAt: null,
       },
-      note: `办理时限重新计算至 ${rule.dueAt}${ticket.dueAt ? `（原期限 ${ticket.dueAt}）` : ''}，延期次数重新计算`,
+      note: `办理时限重新计算至 ${deadlineText(rule.dueAt)}${ticket.dueAt ? `（原期限 ${deadlineText(ticket.dueAt)}）` : ''}，延期次数重新计算`,
     };
   }
 
@@ -269,7 +269,7 @@ export class TicketService {
       if (!check.ok) throw new TicketError('refused', check.reason);
       const calendar = await this.calendar();
       const next = extendDeadline(calendar, ticket.dueAt ?? '');
-      const note = `延期至 ${next.dueAt}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
+      const note = `延期至 ${deadlineText(next.dueAt)}${input.approver ? `，审批人 ${input.approver}` : ''}：${input.note}`;
       if (!(await grantExtension(this.db, { ticketId: ticket.id, expectedCount: ticket.extensions, dueAt: next.dueAt, actor, note }))) {
         throw new TicketError('conflict', '工单已被他人延期，请刷新后重试');
       }

@@ -40,3 +40,32 @@ export function callerView<T extends CallerIdentity>(ticket: T, viewerAgentId: n
     contactPhone: ticket.contactPhone === null ? null : maskPhone(ticket.contactPhone),
   };
 }
+
+/**
+ * A form save as the audit log keeps it: the caller's identity never in it (the name as `（保密）`, the
+ * phone masked), whether or not the ticket is confidential yet — the desk saves the name and number
+ * before the agent ticks 是否保密, and the audit is read by admins, who see a confidential caller masked.
+ */
+export function formForAudit<T extends { callerName?: string | null; contactPhone?: string | null }>(form: T): T {
+  return {
+    ...form,
+    ...(typeof form.callerName === 'string' ? { callerName: CONFIDENTIAL_NAME } : {}),
+    ...(typeof form.contactPhone === 'string' ? { contactPhone: maskPhone(form.contactPhone) } : {}),
+  };
+}
+
+/**
+ * The ticket's history as this viewer may read it: for a confidential ticket whose caller they do not
+ * see, the caller's numbers written into a line (a 回访 or 回拨 the dial policy refused names the number
+ * it would have dialled) masked as on the ticket itself.
+ */
+export function historyView<E extends { note: string | null }>(history: readonly E[], ticket: CallerIdentity, viewerAgentId: number | null): E[] {
+  if (seesCaller(ticket, viewerAgentId)) return [...history];
+  // Longest first: a number that holds another (0085212345678, 12345678) is masked whole.
+  const numbers = [ticket.callerNumber, ticket.contactPhone]
+    .filter((n): n is string => typeof n === 'string' && maskPhone(n) !== n)
+    .sort((a, b) => b.length - a.length);
+  if (numbers.length === 0) return [...history];
+  const mask = (note: string) => numbers.reduce((text, number) => text.split(number).join(maskPhone(number)), note);
+  return history.map((entry) => (entry.note === null ? entry : { ...entry, note: mask(entry.note) }));
+}

@@ -6,7 +6,7 @@
  *   and due at the end of that working day; configurable per category and per urgency;
  * - urgency D (紧急重大) is due 12 hours after acceptance, whatever the day.
  */
-import { endOfShanghaiDay, shanghaiDay, type TicketCategory, type TicketUrgency } from '../../store/index.js';
+import { endOfShanghaiDay, shanghaiClock, shanghaiDay, type TicketCategory, type TicketUrgency } from '../../store/index.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 export interface DeadlineRules {
@@ -51,4 +51,17 @@ export function computeDeadlines(
 export function extendDeadline(calendar: WorkingCalendar, dueAt: string, workingDays = 5): { dueAt: string; beyondKnownCalendar: boolean } {
   const due = calendar.addWorkingDays(shanghaiDay(new Date(Date.parse(dueAt) - 1)), workingDays);
   return { dueAt: endOfShanghaiDay(due.day), beyondKnownCalendar: due.beyondKnownData };
+}
+
+/**
+ * A deadline as the centre reads it in a history line or an alert: Beijing time, `2026-06-10 22:00`
+ * (minutes cut); a deadline at a day's end (Shanghai midnight) as `24:00` of that day, the way the
+ * rules count it ("by the end of the working day").
+ */
+export function deadlineText(iso: string): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const dayBefore = shanghaiDay(new Date(at - 1));
+  if (endOfShanghaiDay(dayBefore) === new Date(at).toISOString()) return `${dayBefore} 24:00`;
+  return `${shanghaiDay(new Date(at))} ${shanghaiClock(new Date(at))}`;
 }

@@ -6,10 +6,12 @@
  * account's password lifts it too (admin-api/agents-resource.ts).
  *
  * Names that belong to nobody are counted and locked exactly like real ones, so the answers never
- * tell which names exist. While a name is locked, its password is not even checked.
+ * tell which names exist. While a name is locked, its password is not even checked. Each attempt is
+ * counted before its password is checked, so guesses sent all at once meet the lock like guesses sent
+ * one by one.
  */
 import type { Logger } from '../../cti/logging.js';
-import { clearLoginFailures, clockOf, findLoginFailures, recordLoginFailure, type Db } from '../../store/index.js';
+import { claimLoginAttempt, clearLoginFailures, clockOf, type Db } from '../../store/index.js';
 
 export const FREE_FAILURES = 4;
 const FIRST_LOCK_MS = 5 * 60_000;
@@ -21,24 +23,31 @@ export function lockDuration(failures: number): number {
   return Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** Math.min(failures - FREE_FAILURES - 1, 10));
 }
 
+/** An attempt to log in: refused for `lockedMs` more, or admitted with the failures it counts and the lock it sets if it fails. */
+export type LoginTry = { refused: true; lockedMs: number } | { refused: false; failures: number; lockMs: number };
+
 export class LoginThrottle {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
   ) {}
 
-  /** Milliseconds the name stays locked (0: it may try). */
-  async lockedFor(login: string): Promise<number> {
-    const until = (await findLoginFailures(this.db, login))?.lockedUntil;
-    return until ? Math.max(0, Date.parse(until) - clockOf(this.db).now().getTime()) : 0;
+  /**
+   * Before the password is checked: a locked name is refused; otherwise the attempt is counted at
+   * once as the failure it will be unless it succeeds, so that attempts sent together are judged one
+   * after the other — the fifth in a row locks the name, and those after it are refused unchecked.
+   */
+  async begin(login: string): Promise<LoginTry> {
+    const attempt = await claimLoginAttempt(this.db, login, lockDuration);
+    if (attempt.refused) return { refused: true, lockedMs: Math.max(1, Date.parse(attempt.lockedUntil) - clockOf(this.db).now().getTime()) };
+    const { row } = attempt;
+    return { refused: false, failures: row.failures, lockMs: row.lockedUntil ? Date.parse(row.lockedUntil) - Date.parse(row.lastFailureAt) : 0 };
   }
 
-  /** One more failure; the lock it leads to, in ms (0: none). */
-  async failed(login: string, address: string): Promise<number> {
-    const row = await recordLoginFailure(this.db, login, lockDuration);
-    const lockedMs = row.lockedUntil ? Date.parse(row.lockedUntil) - Date.parse(row.lastFailureAt) : 0;
-    if (lockedMs > 0) this.log.warn({ account: login, address, failures: row.failures, lockedMinutes: lockedMs / 60_000 }, 'login locked after repeated failures');
-    return lockedMs;
+  /** The attempt's password was wrong: it stays counted. The lock it leads to, in ms (0: none). */
+  failed(attempt: Extract<LoginTry, { refused: false }>, login: string, address: string): number {
+    if (attempt.lockMs > 0) this.log.warn({ account: login, address, failures: attempt.failures, lockedMinutes: attempt.lockMs / 60_000 }, 'login locked after repeated failures');
+    return attempt.lockMs;
   }
 
   async succeeded(login: string): Promise<void> {

@@ -39,10 +39,11 @@ export function assertRolesDeclared(route: RouteOptions): void {
 }
 
 /**
- * The live session of a request's token, or the 401 to answer. Also used before a WebSocket upgrade.
+ * The live session of a request's token, or the 401 to answer. Also used before a WebSocket upgrade
+ * (`socket`: the token may then come as `?token=`, see request-token.ts).
  */
-export async function liveSession(sessions: Sessions, request: FastifyRequest): Promise<TokenClaims> {
-  const token = requestToken(request);
+export async function liveSession(sessions: Sessions, request: FastifyRequest, socket = false): Promise<TokenClaims> {
+  const token = requestToken(request, socket);
   if (!token) throw new ApiError(401, '未登录：请先登录并携带 Authorization: Bearer 令牌');
   const claims = await sessions.tokens.verify(token);
   if (!claims) throw new ApiError(401, '登录无效或已过期，请重新登录');

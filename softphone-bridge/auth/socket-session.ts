@@ -17,7 +17,7 @@ export const CLOSE_SESSION_ENDED = 4401;
 export function socketSession(sessions: Sessions, admits: (claims: TokenClaims) => boolean, refusal: string): preValidationAsyncHookHandler {
   return async (request, reply) => {
     try {
-      const claims = await liveSession(sessions, request);
+      const claims = await liveSession(sessions, request, true);
       if (!admits(claims)) return reply.code(401).send({ error: refusal });
       request.session = claims;
     } catch (error) {

@@ -68,16 +68,16 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { d
     },
     async (request, reply) => {
       const { username, password, endpoint } = request.body;
-      const locked = await throttle.lockedFor(username);
-      if (locked > 0) {
-        void reply.header('retry-after', String(Math.ceil(locked / 1000)));
-        throw new ApiError(429, `登录失败次数过多，该工号已临时锁定，请 ${minutes(locked)} 分钟后再试，或请管理员解锁`);
+      const attempt = await throttle.begin(username);
+      if (attempt.refused) {
+        void reply.header('retry-after', String(Math.ceil(attempt.lockedMs / 1000)));
+        throw new ApiError(429, `登录失败次数过多，该工号已临时锁定，请 ${minutes(attempt.lockedMs)} 分钟后再试，或请管理员解锁`);
       }
       const agent = await findAgentByLogin(db, username);
       const passwordOk = await verifyPassword(agent?.passwordHash ?? decoyHash, password);
       // Same answer for an unknown user, a disabled one and a wrong password: no hint which it was.
       if (!agent?.passwordHash || !agent.enabled || !passwordOk) {
-        const lockedNow = await throttle.failed(username, request.ip);
+        const lockedNow = throttle.failed(attempt, username, request.ip);
         if (lockedNow > 0) {
           void reply.header('retry-after', String(Math.ceil(lockedNow / 1000)));
           throw new ApiError(429, `登录失败次数过多，该工号已临时锁定 ${minutes(lockedNow)} 分钟，或请管理员解锁`);

@@ -27,7 +27,7 @@ import {
   type Db,
   type TicketRow,
 } from '../../store/index.js';
-import { callerView } from '../../routing/tickets/confidentiality.js';
+import { callerView, formForAudit, historyView } from '../../routing/tickets/confidentiality.js';
 import { CalendarDate, FreeText, MultilineText, Pattern } from './free-text.js';
 import { utcIso } from './date-time.js';
 import { ticketOptionsRoute } from './ticket-options-route.js';
@@ -303,7 +303,7 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       await writeAudit(db, { actor: claims.login, action: 'read', entity: 'ticket', entityId: ticket.number });
       const [shown, history, recordings] = await Promise.all([view(db, ticket, claims), ticketHistory(db, ticket.id), listTicketRecordings(db, ticket)]);
-      return { ticket: shown, history, recordings };
+      return { ticket: shown, history: historyView(history, ticket, claims.agentId), recordings };
     },
   );
 
@@ -324,8 +324,8 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
       } catch (error) {
         return sendTicketError(reply, error);
       }
-      // Only what changed: drafts are saved as the agent types.
-      await writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: request.body });
+      // What was sent (drafts are saved as the agent types), without the caller's identity.
+      await writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: formForAudit(request.body) });
       return { ticket: await view(db, saved, claims) };
     },
   );

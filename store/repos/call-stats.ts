@@ -1,5 +1,5 @@
 import { nowIso } from '../clock.js';
-import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { dialectOf } from '../dialect.js';
 import { atomically } from '../durability.js';
@@ -111,17 +111,21 @@ export async function listDailyKpis(db: Db, date: string, grouping: string): Pro
   return db.select({ key: kpiDaily.key, figures: kpiDaily.figures }).from(kpiDaily).where(and(eq(kpiDaily.date, date), eq(kpiDaily.grouping, grouping)));
 }
 
-/** Recordings (every one of each call) of calls that arrived before `beforeIso` and are still on the PBX. */
+/**
+ * Recordings (every one of each call) of calls that arrived before `beforeIso` and are still on the PBX,
+ * a page of `limit` at a time: the ones after the recording `afterId` (0: from the first).
+ */
 export async function listRecordingsOlderThan(
   db: Db,
   beforeIso: string,
   limit = 500,
+  afterId = 0,
 ): Promise<{ recordingId: number; linkedId: string; recording: string; node: string | null }[]> {
   return db
     .select({ recordingId: callRecordings.id, linkedId: calls.linkedId, recording: callRecordings.name, node: calls.node })
     .from(callRecordings)
     .innerJoin(calls, eq(calls.id, callRecordings.callId))
-    .where(and(lt(calls.arrivedAt, beforeIso), isNull(callRecordings.deletedAt)))
+    .where(and(lt(calls.arrivedAt, beforeIso), isNull(callRecordings.deletedAt), gt(callRecordings.id, afterId)))
     .orderBy(asc(callRecordings.id))
     .limit(limit);
 }

@@ -260,8 +260,8 @@ describe('hold and MOH in a mixing bridge', () => {
   });
 
   for (const run of [
-    { name: 'run6', other: '1003', file: 'ami-run6.txt' },
-    { name: 'run6b', other: '1002', file: 'ami-run6b.txt' },
+    { name: 'run6', other: '1003', file: 'ami-run6.txt', recording: 'run6' },
+    { name: 'run6b', other: '1002', file: 'ami-run6b.txt', recording: 'run6b-bridge' },
   ]) {
     it(`${run.name}: hold and moh of bridged phones: no ARI event, MusicOnHoldStart/Stop on the held channel (${run.file})`, async () => {
       const t = await start();
@@ -272,7 +272,7 @@ describe('hold and MOH in a mixing bridge', () => {
       const bridge = (await answers.expectLike(t.ari.call('POST', '/bridges', { type: 'mixing', name: run.name }), 'POST', '/ari/bridges')) as { id: string };
       await answers.expectLike(t.ari.call('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${a},${b}` }), 'POST', '/ari/bridges/ID/addChannel');
       await answers.expectLike(
-        t.ari.call('POST', `/bridges/${bridge.id}/record`, { name: `${run.name}-bridge`, format: 'wav', ifExists: 'overwrite' }),
+        t.ari.call('POST', `/bridges/${bridge.id}/record`, { name: run.recording, format: 'wav', ifExists: 'overwrite' }),
         'POST',
         '/ari/bridges/ID/record',
       );

@@ -42,7 +42,8 @@ describe('playback', () => {
     const res = await ari.call('POST', `/channels/${channelId}/play`, { media: 'sound:hello-world' });
     expect(res.status).toBe(201);
     const created = res.body as { id: string; state: string; target_uri: string; language: string };
-    expect(created).toEqual({ id: created.id, media_uri: 'sound:hello-world', target_uri: `channel:${channelId}`, language: 'en', state: 'queued' });
+    // Without `lang` a playback takes the channel's language: the trunk's `language = zh` (pjsip.conf).
+    expect(created).toEqual({ id: created.id, media_uri: 'sound:hello-world', target_uri: `channel:${channelId}`, language: 'zh', state: 'queued' });
     const started = await stream.waitFor((e) => e.type === 'PlaybackStarted' && playbackOf(e).id === created.id, 'PlaybackStarted');
     expect(playbackOf(started).state).toBe('playing');
     const finished = await stream.waitFor((e) => e.type === 'PlaybackFinished' && playbackOf(e).id === created.id, 'PlaybackFinished');

@@ -7,6 +7,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deadlineText } from '../../routing/tickets/deadlines.js';
 import { ticketEvents, tickets } from '../../store/index.js';
 import { api, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
@@ -86,9 +87,9 @@ describe('deadline watch on an urgent ticket', () => {
     expect(await h.server.deadlineWatch.runOnce()).toContain(call.number);
     const notes = await watchNotes(call.number);
     expect(notes).toEqual([
-      `即将到期（期限 ${new Date(dueAt).toISOString()}）`,
-      `即将到期（期限 ${extended.body.ticket.dueAt}）`,
-      `已超期（期限 ${extended.body.ticket.dueAt}）`,
+      `即将到期（期限 ${deadlineText(new Date(dueAt).toISOString())}）`,
+      `即将到期（期限 ${deadlineText(extended.body.ticket.dueAt)}）`,
+      `已超期（期限 ${deadlineText(extended.body.ticket.dueAt)}）`,
     ]);
   });
 });

@@ -5,6 +5,7 @@
  * the moment the unit receives it, and 延期 stays possible.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deadlineText } from '../../routing/tickets/deadlines.js';
 import { api, login } from '../admin-api/admin-client.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { answeredCall, demoRefs, fullForm } from '../support/ticket-calls.js';
@@ -66,7 +67,7 @@ describe('a redone ticket', () => {
     // The history says so.
     const read = await api<{ history: { kind: string; note: string | null }[] }>(h.server.httpUrl, 'GET', path, { token: supervisor });
     const redo = read.body.history.find((e) => e.kind === 'redo');
-    expect(redo?.note).toBe(`回访不满意，重新办理；办理时限重新计算至 ${newDue}（原期限 ${new Date(firstDue).toISOString()}），延期次数重新计算`);
+    expect(redo?.note).toBe(`回访不满意，重新办理；办理时限重新计算至 ${deadlineText(newDue)}（原期限 ${deadlineText(new Date(firstDue).toISOString())}），延期次数重新计算`);
     call.desk.close();
   });
 

@@ -29,6 +29,7 @@ export function loadPbxConfig(configDir: string, overrides: Partial<PbxConfig> =
     ...(e.staticContact !== undefined ? { staticContact: e.staticContact } : {}),
     qualified: e.qualifyFrequency > 0,
     qualifyFrequency: e.qualifyFrequency,
+    language: e.language,
   }));
   return {
     dialplan: Dialplan.fromDir(configDir),

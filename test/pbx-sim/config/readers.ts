@@ -26,6 +26,8 @@ export interface PjsipEndpointConfig {
   staticContact: string | undefined;
   /** qualify_frequency of its AOR; 0 means contacts are "NonQualified". */
   qualifyFrequency: number;
+  /** `language`: its channels' language (Asterisk's default `en` when none is set). */
+  language: string;
 }
 
 export interface QueueConfig {
@@ -124,6 +126,7 @@ export function readPjsipEndpoints(dir: string): PjsipEndpointConfig[] {
       context: lastValue(ep.entries, 'context') ?? 'default',
       staticContact: aor ? lastValue(aor.entries, 'contact') : undefined,
       qualifyFrequency: Number.isFinite(qualify) ? qualify : 0,
+      language: lastValue(ep.entries, 'language') || 'en',
     });
   }
   return endpoints;

@@ -69,7 +69,9 @@ export class Bridge {
       name: this.name,
       channelIds: this.channels.map((c) => c.id),
       creationTime: this.creationTime,
-      videoMode: this.bridgeType === 'holding' ? 'none' : 'talker',
+      // res_stasis makes its bridges (mixing and holding alike) talker-video; a Dial() bridge has
+      // none: ARI video_mode and AMI BridgeVideoSourceMode in every recording (ami-run2-with-ari.txt).
+      videoMode: this.bridgeClass === 'stasis' ? 'talker' : 'none',
     };
   }
 }

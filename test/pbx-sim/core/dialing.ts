@@ -9,6 +9,7 @@ import { CAUSE } from './causes.js';
 import type { Channel, LegFailure } from './channel.js';
 import { splitAppArgs } from './dialplan.js';
 import type { PartyId } from './events.js';
+import { uuid } from './ids.js';
 import type { Pbx } from './pbx.js';
 import { parseCallerId } from './variables.js';
 
@@ -118,24 +119,34 @@ export class Dialing {
         context: ep.context,
         exten: 's',
         endpoint: ep,
+        // The Call-ID of an INVITE Asterisk sends is pjsip's, a UUID (recorded protocol_id and
+        // BRIDGEPVTCALLID: runs6-11-b/ari-run10b-requests.txt, pjsip-ari-events.jsonl).
+        protocolId: uuid(),
         ...(opts.id !== undefined ? { id: opts.id } : {}),
         ...(linkedId !== undefined ? { linkedId } : {}),
       });
       if (opts.caller) pbx.setVar(out, 'DIALEDPEERNUMBER', target.dialString);
     }
     out.owned = true;
-    if (opts.appDial) {
-      if (opts.caller) out.exten = opts.caller.exten;
-      pbx.setApp(out, opts.appDial, '(Outgoing Line)');
-    }
-    if (opts.caller) {
-      // app_dial: the callee's caller id is the caller's name with the dialled extension, its
-      // connected line the caller's own id (what a phone displays).
-      pbx.setCaller(out, { name: opts.caller.caller.name, number: opts.caller.exten });
-      pbx.setConnected(out, opts.caller.caller, false);
-    } else if (opts.callerId && (opts.callerId.name !== '' || opts.callerId.number !== '')) {
-      pbx.setCaller(out, opts.callerId);
-      pbx.setConnected(out, opts.callerId, false);
+    // app_dial: the callee's caller id is the caller's name with the dialled extension, its
+    // connected line the caller's own id (what a phone displays).
+    const dialled = opts.caller && { caller: { name: opts.caller.caller.name, number: opts.caller.exten }, connected: opts.caller.caller };
+    if (opts.appDial === 'AppDial' && opts.caller && dialled) {
+      // Dial() stages them all in one snapshot.
+      pbx.prepareDialled(out, { exten: opts.caller.exten, app: opts.appDial, appData: '(Outgoing Line)', ...dialled });
+    } else {
+      // An originate publishes each on its own (ami-run1-no-ari.txt). app_queue publishes the
+      // application with the caller id and the connected line after (ami-run4-queue.txt), which
+      // is not reproduced: Queue() goes this way too.
+      if (opts.appDial) {
+        if (opts.caller) out.exten = opts.caller.exten;
+        pbx.setApp(out, opts.appDial, '(Outgoing Line)');
+      }
+      const parties = dialled ?? (opts.callerId && (opts.callerId.name !== '' || opts.callerId.number !== '') ? { caller: opts.callerId, connected: opts.callerId } : undefined);
+      if (parties) {
+        pbx.setCaller(out, parties.caller);
+        pbx.setConnected(out, parties.connected, false);
+      }
     }
     for (const [k, v] of Object.entries(opts.variables ?? {})) pbx.writeVariable(out, k, v);
     if (opts.app !== undefined) {
@@ -145,14 +156,11 @@ export class Dialing {
     if (target.tech === 'Local' && out.localPeer && !opts.unreachable) {
       const two = out.localPeer;
       if (opts.caller) pbx.setVar(two, 'DIALEDPEERNUMBER', target.dialString);
-      // local_call: each half sees the other's party ids; a snapshot shows a change only (no
-      // ChannelCallerId for empty ids: runs6-11-b/ari-run10-events.jsonl).
-      const same = (a: PartyId, b: PartyId): boolean => a.name === b.name && a.number === b.number;
-      if (!same(two.caller, out.connected)) pbx.setCaller(two, out.connected);
-      if (!same(two.connected, out.caller)) {
-        two.connected = { ...out.caller };
-        pbx.emit({ type: 'channel.connectedline', channel: two.publish() });
-      }
+      // local_call: each half sees the other's party ids, set together and published in one
+      // snapshot, so ChannelCallerId already shows the connected line (ari-events.jsonl, ami-run1's
+      // NewCallerid of the `;2`); a snapshot shows a change only (no ChannelCallerId for empty ids:
+      // runs6-11-b/ari-run10-events.jsonl).
+      pbx.setParties(two, out.connected, out.caller);
       pbx.emit({
         type: 'local.bridge',
         one: out.snapshot(),
@@ -459,7 +467,15 @@ export class Dialing {
             setVar('DIALSTATUS', 'ANSWER');
             setVar('DIALEDPEERNAME', peer.ch.name);
             setVar('DIALEDPEERNUMBER', peer.target.dialString);
-            pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: peer.ch.snapshot(), dialString: peer.target.dialString, dialStatus: 'ANSWER' });
+            let answeredPeer = peer.ch.snapshot();
+            if (mode === 'dial') {
+              // Once Dial() has its answer the callee's extension is empty, without a Newexten:
+              // DialEnd ANSWER (a snapshot made for it) and the callee's later snapshots show
+              // `Exten: ` (ami-run1-no-ari.txt, ami-run2/3: DestExten and Hangup of the `;1`).
+              peer.ch.exten = '';
+              answeredPeer = { ...answeredPeer, dialplan: { ...answeredPeer.dialplan, exten: '' } };
+            }
+            pbx.emit({ type: 'dial', caller: caller.snapshot(), peer: answeredPeer, dialString: peer.target.dialString, dialStatus: 'ANSWER' });
             finish({ kind: 'answered', peer });
           },
           failed: (status, cause) => {

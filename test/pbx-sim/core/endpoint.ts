@@ -30,6 +30,8 @@ export class Endpoint {
     readonly staticContact: string | undefined,
     readonly qualified: boolean,
     private readonly contactPort: number,
+    /** pjsip.conf `language`: what its channels' `language` (and CHANNEL(language)) start as. */
+    readonly language = 'en',
   ) {
     this.contactUri = staticContact ?? '';
     this.register();

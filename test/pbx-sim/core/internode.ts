@@ -90,7 +90,8 @@ export class InterNodeTrunks {
         return;
       }
       const from: PartyId = out.connected.number !== '' ? out.connected : { name: out.connected.name, number: 'asterisk' };
-      const inc = peer.createChannel({ tech: 'PJSIP', resource: ep.resource, state: 'Ring', context: ep.context, exten, caller: from, endpoint: ep });
+      // One SIP dialog: the incoming channel carries the Call-ID of the INVITE the other node sent.
+      const inc = peer.createChannel({ tech: 'PJSIP', resource: ep.resource, state: 'Ring', context: ep.context, exten, caller: from, endpoint: ep, protocolId: out.protocolId });
       peer.setVar(inc, 'SIPDOMAIN', '127.0.0.1');
       pair(local, out, peer, inc);
       peer.devices.channelChanged(inc);

@@ -57,6 +57,8 @@ export interface EndpointOptions {
   qualified?: boolean;
   /** The AOR's qualify_frequency in seconds (a phone that vanished is noticed at the next one). */
   qualifyFrequency?: number;
+  /** pjsip.conf `language`: the language of its channels (default `en`). */
+  language?: string;
 }
 
 /** res_pjsip's default qualify_timeout (the project's pjsip.conf sets the same 3.0 s). */
@@ -127,6 +129,16 @@ export function dialStatusForCause(cause: number): LegFailure {
   if ([CAUSE.CONGESTION, CAUSE.CALL_REJECTED, 27, 38, 42].includes(cause)) return 'CONGESTION';
   if ([CAUSE.NORMAL, CAUSE.NO_ANSWER, CAUSE.NO_USER_RESPONSE, 31].includes(cause)) return 'NOANSWER';
   return 'CHANUNAVAIL';
+}
+
+/**
+ * Whether a snapshot's dialplan change raises `channel.dialplan` (Newexten, ChannelDialplan):
+ * context, exten or priority changed, or an application started on a channel that had none
+ * (ast_channel_snapshot_cep_equal).
+ */
+function cepChanged(old: ChannelSnapshot['dialplan'], now: ChannelSnapshot['dialplan']): boolean {
+  if (now.appName === '') return false;
+  return old.context !== now.context || old.exten !== now.exten || old.priority !== now.priority || old.appName === '';
 }
 
 export class Pbx implements PbxCore {
@@ -223,7 +235,7 @@ export class Pbx implements PbxCore {
         answer: e.answer ?? 'auto',
         answerDelayMs: e.answerDelayMs ?? 0,
       };
-      const ep = new Endpoint(e.resource, e.context, behaviour, e.staticContact, e.qualified ?? false, contactPort);
+      const ep = new Endpoint(e.resource, e.context, behaviour, e.staticContact, e.qualified ?? false, contactPort, e.language ?? 'en');
       this.qualify.set(ep, { frequencyMs: (e.qualifyFrequency ?? (e.qualified ? 60 : 0)) * 1000, since: Date.now(), vanished: false });
       ep.deviceState = ep.state === 'online' ? 'NOT_INUSE' : 'UNAVAILABLE';
       this.endpoints.set(e.resource, ep);
@@ -355,6 +367,12 @@ export class Pbx implements PbxCore {
     }
     this.channels.set(ch.id, ch);
     this.emit({ type: 'channel.created', channel: ch.snapshot() });
+    // chan_pjsip_new sets the endpoint's language once the channel exists: Newchannel still shows
+    // the default `en`, every later snapshot the endpoint's (ami-run7.txt, ari-run7-requests.txt).
+    if (opts.endpoint && opts.endpoint.language !== ch.language) {
+      ch.language = opts.endpoint.language;
+      ch.publish();
+    }
     return ch;
   }
 
@@ -435,15 +453,46 @@ export class Pbx implements PbxCore {
     const old = ch.snapshot().dialplan;
     ch.appName = app;
     ch.appData = data;
-    const cepChanged =
-      old.context !== ch.context || old.exten !== ch.exten || old.priority !== ch.priority || (old.appName === '' && app !== '');
-    this.publishWith(ch, (snap) => (cepChanged && app !== '' ? { type: 'channel.dialplan', channel: snap, app, appData: data } : undefined));
+    this.publishWith(ch, (snap) => (cepChanged(old, snap.dialplan) ? { type: 'channel.dialplan', channel: snap, app, appData: data } : undefined));
+  }
+
+  /**
+   * app_dial preparing the channel it dials: exten, application, caller id and connected line
+   * changed under one staged snapshot (ast_channel_stage_snapshot), so Newexten, NewCallerid and
+   * NewConnectedLine all show all of them (ami-run1-no-ari.txt, `Local/12345@from-pstn-…;1`).
+   */
+  prepareDialled(ch: Channel, dial: { exten: string; app: string; appData: string; caller: PartyId; connected: PartyId }): void {
+    if (ch.destroyed) return;
+    const before = ch.snapshot();
+    ch.exten = dial.exten;
+    ch.appName = dial.app;
+    ch.appData = dial.appData;
+    ch.caller = { ...dial.caller };
+    ch.connected = { ...dial.connected };
+    const snap = ch.publish();
+    if (cepChanged(before.dialplan, snap.dialplan)) this.emit({ type: 'channel.dialplan', channel: snap, app: dial.app, appData: dial.appData });
+    if (!sameParty(before.caller, snap.caller)) this.emit({ type: 'channel.callerid', channel: snap });
+    if (!sameParty(before.connected, snap.connected)) this.emit({ type: 'channel.connectedline', channel: snap });
   }
 
   setCaller(ch: Channel, party: PartyId): void {
     if (ch.destroyed) return;
     ch.caller = { ...party };
     this.emit({ type: 'channel.callerid', channel: ch.publish() });
+  }
+
+  /**
+   * Caller id and connected line set together and published in one snapshot: each event that
+   * changed (ChannelCallerId, then ChannelConnectedLine, in the monitors' order) carries both.
+   */
+  setParties(ch: Channel, caller: PartyId, connected: PartyId): void {
+    if (ch.destroyed) return;
+    const before = ch.snapshot();
+    ch.caller = { ...caller };
+    ch.connected = { ...connected };
+    const snap = ch.publish();
+    if (!sameParty(before.caller, snap.caller)) this.emit({ type: 'channel.callerid', channel: snap });
+    if (!sameParty(before.connected, snap.connected)) this.emit({ type: 'channel.connectedline', channel: snap });
   }
 
   /** Update the connected line; a Local half passes it on as its peer's caller id. */
@@ -484,7 +533,12 @@ export class Pbx implements PbxCore {
         return;
       }
       if (func === 'CHANNEL' && field === 'language') {
-        ch.language = value;
+        // ast_channel_language_set publishes a snapshot when the language changes (no event of its
+        // own): the next events show it (ari-run7-events.jsonl: zh, then en after the request).
+        if (ch.language !== value) {
+          ch.language = value;
+          if (!ch.destroyed) this.publishWith(ch, () => undefined);
+        }
         return;
       }
       if (func === 'CHANNEL' && field === 'accountcode') {

@@ -106,6 +106,15 @@ export function amiEssentials(frame: readonly AmiField[]): string {
     fieldValue(frame, 'Class'),
     fieldValue(frame, 'BridgeTechnology'),
     fieldValue(frame, 'BridgeNumChannels'),
+    fieldValue(frame, 'BridgeType'),
+    fieldValue(frame, 'BridgeVideoSourceMode'),
+    fieldValue(frame, 'Language'),
+    fieldValue(frame, 'Context'),
+    fieldValue(frame, 'Exten'),
+    fieldValue(frame, 'Priority'),
+    fieldValue(frame, 'CallerIDNum'),
+    fieldValue(frame, 'ConnectedLineNum'),
+    fieldValue(frame, 'Cause-txt'),
     '',
   ].join('|');
 }

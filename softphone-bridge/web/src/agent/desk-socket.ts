@@ -25,6 +25,7 @@ const WITHDRAWN: Record<string, string> = {
   // A queue offer refused leaves the agent 示忙, a colleague's transfer refused leaves them ready: the state line says which.
   rejected: '已拒接',
   'logged-out': '已退出登录，振铃已取消',
+  'not-connected': '已接听，但交换机未能转入来电人，来电人已回到队列',
 };
 
 /** Why a consulted colleague stopped the ring (`call.consult.cancelled` `reason`). */
