@@ -30,7 +30,7 @@ import { crossingLineFailed } from './line-failure.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
 import { runPostCallSurvey } from './post-call-survey.js';
-import { alertIvrEmergency, trunkDial } from './transfer-target.js';
+import { alertIfIvrEmergency, trunkDial } from './transfer-target.js';
 import { CallStateMachine, type CallState, type CallTrigger } from './call-state-machine.js';
 import { afterUnansweredRing, releaseFromCall, ringLeg, ringSaysNothing, withdrawalReason, type RingingLeg } from './ring-leg.js';
 import type { CallFlow, FlowStopReason } from './call-flow.js';
@@ -224,7 +224,7 @@ export class InboundCall implements QueueMember {
       // after it) answers nothing that follows, least of all the post-call survey's question.
       this.port.discardKeys();
       if (outcome?.kind === 'transfer') {
-        await this.transferOut(outcome.target, outcome.emergencyLine ?? null);
+        await this.transferOut(outcome.target);
         return;
       }
       await this.enqueue(outcome?.skill ?? null);
@@ -601,9 +601,9 @@ export class InboundCall implements QueueMember {
    * line picked up as the caller went is hung up, never left in the application with nobody. An
    * emergency line alerts the supervisors at once, as an agent's transfer to it does.
    */
-  private async transferOut(target: string, emergencyLine: string | null): Promise<void> {
+  private async transferOut(target: string): Promise<void> {
     if (this.ended) return;
-    if (emergencyLine !== null) alertIvrEmergency(this.ctx, this.summary, emergencyLine);
+    alertIfIvrEmergency(this.ctx, this.summary, target);
     const ringingSince = this.nowMs();
     const leg = ringLeg(this.ctx, this.summary, TRANSFER_NUMBER.test(target) ? trunkDial(target) : target, 'consult');
     const stopTracking = this.runFlow({

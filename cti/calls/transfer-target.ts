@@ -9,6 +9,7 @@ import { findActiveRoute, findDepartmentContact, findExpertSeat, listSkills, typ
 import type { AgentInfo, AgentRegistry } from '../agents/agent-registry.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
+import { TRANSFER_NUMBER } from '../../ivr/menu-schema.js';
 
 
 export type TransferTarget =
@@ -41,14 +42,26 @@ export function alertIfEmergency(ctx: Pick<CallContext, 'bus' | 'clock'>, callId
 }
 
 /**
- * The same alert when the voice menu hands the caller to an emergency line (a key, or the menu's
- * failure action): no agent, so it names the hotline the caller dialled and the call's ticket.
+ * The emergency line (110/119/120/122) an IVR transfer target reaches, if it reaches one: the plain
+ * number, or the number a dial string dials (`PJSIP/110@trunk`).
  */
-export function alertIvrEmergency(
+function emergencyLineOf(target: string): string | null {
+  const number = TRANSFER_NUMBER.test(target) ? target : /^[A-Za-z]+\/([0-9]+)(?:@|$)/.exec(target)?.[1];
+  return number !== undefined && isEmergencyLine(number) ? number : null;
+}
+
+/**
+ * The same alert when the voice menu hands the caller to an emergency line (a key, or the menu's
+ * failure action): no agent, so it names the hotline the caller dialled and the call's ticket. Nothing
+ * for any other target.
+ */
+export function alertIfIvrEmergency(
   ctx: Pick<CallContext, 'bus' | 'clock'>,
   call: { callId: string; dialledNumber: string; hotline: string; ticketNumber: string },
-  line: string,
+  target: string,
 ): void {
+  const line = emergencyLineOf(target);
+  if (line === null) return;
   const hotline = call.hotline.includes(call.dialledNumber) ? call.hotline : `${call.dialledNumber} ${call.hotline}`;
   ctx.bus.publish({
     type: 'alert',
