@@ -2,8 +2,8 @@
 import type { MediaPort } from '../media-port.js';
 import type { IvrAction, IvrMenu } from '../menu-schema.js';
 
-/** Where a caller leaves the IVR (`emergencyLine`: the transfer reaches 110/119/120/122, which alerts supervisors). */
-export type IvrOutcome = { kind: 'queue'; skill: string } | { kind: 'transfer'; target: string; emergencyLine?: string };
+/** Where a caller leaves the IVR. */
+export type IvrOutcome = { kind: 'queue'; skill: string } | { kind: 'transfer'; target: string };
 
 /** One choice the caller made, for the agent's screen-pop. */
 export interface IvrStep {

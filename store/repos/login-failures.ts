@@ -15,22 +15,6 @@ export async function findLoginFailures(db: Db, login: string): Promise<LoginFai
   return first(await db.select().from(loginFailures).where(eq(loginFailures.login, login)).limit(1));
 }
 
-/** Counts one more failure; `lockFor` decides, from the new count, how many ms the name is locked (0: not). */
-export async function recordLoginFailure(db: Db, login: string, lockFor: (failures: number) => number): Promise<LoginFailureRow> {
-  const at = nowIso(db);
-  return atomically(db, async (tx) => {
-    const failures = ((await findLoginFailures(tx, login))?.failures ?? 0) + 1;
-    const ms = lockFor(failures);
-    const lockedUntil = ms > 0 ? new Date(Date.parse(at) + ms).toISOString() : null;
-    const rows = await tx
-      .insert(loginFailures)
-      .values({ login, failures, lastFailureAt: at, lockedUntil })
-      .onConflictDoUpdate({ target: loginFailures.login, set: { failures, lastFailureAt: at, lockedUntil } })
-      .returning();
-    return rows[0]!;
-  });
-}
-
 /** An attempt to log in as a name: refused while the name is locked, or counted (as a failure until it succeeds). */
 export type LoginAttempt = { refused: true; lockedUntil: string } | { refused: false; row: LoginFailureRow };
 

@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDepartmentContact, ticketEvents, tickets } from '../../store/index.js';
 import { OpenDesks, type WireMessage } from '../support/agent-desktop.js';
-import { registerPhones, useHarness } from '../support/harness.js';
+import { registerPhones, hangUpEverything, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 /** The call bridge the caller's moves into are lost (the connection closes unanswered, every try), and the caller. */
@@ -36,8 +36,7 @@ beforeAll(async () => {
 afterAll(() => desks.closeAll());
 afterEach(async () => {
   lose = null;
-  for (const c of await channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   desks.closeAll();
 });
 

@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
-import { registerPhones, useHarness } from '../support/harness.js';
+import { registerPhones, hangUpEverything, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 /** The caller whose moves into a bridge the PBX loses (the connection closes unanswered, every try). */
@@ -29,8 +29,7 @@ afterAll(() => desks.closeAll());
 afterEach(async () => {
   // A failed case leaves nothing behind for the next one.
   lose = null;
-  for (const c of await channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   desks.closeAll();
 });
 

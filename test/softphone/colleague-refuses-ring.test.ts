@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { expertSeats } from '../../store/index.js';
 import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
-import { registerPhones, startHarness, type Harness } from '../support/harness.js';
+import { hangUpEverything, registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simAudio, simRequest, waitFor } from '../support/sim-client.js';
 
 let h: Harness;
@@ -32,8 +32,7 @@ beforeAll(async () => {
   h.server.calls.bus.subscribe((e) => events.push(e));
 });
 afterEach(async () => {
-  for (const c of await sim.channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   desks.closeAll();
   await waitFor(() => h.server.calls.agents.list().every((a) => a.desktops === 0), 'desktops gone');
 });

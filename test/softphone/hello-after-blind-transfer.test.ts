@@ -7,8 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
-import { registerPhones, startHarness, type Harness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { registerPhones, hangUpEverything, startHarness, type Harness } from '../support/harness.js';
+import { placeCall, simRequest } from '../support/sim-client.js';
 
 let h: Harness;
 const desks = new OpenDesks(() => h.server.httpUrl);
@@ -18,10 +18,7 @@ beforeAll(async () => {
   await registerPhones(h.sim);
 });
 afterEach(async () => {
-  for (const c of (await simRequest<{ id: string }[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body) {
-    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  }
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   desks.closeAll();
 });
 afterAll(async () => {

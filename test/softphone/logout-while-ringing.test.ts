@@ -9,8 +9,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
-import { registerPhones, startHarness, type Harness } from '../support/harness.js';
-import { placeCall, simAudio, simRequest, waitFor } from '../support/sim-client.js';
+import { hangUpEverything, registerPhones, startHarness, type Harness } from '../support/harness.js';
+import { placeCall, simAudio, waitFor } from '../support/sim-client.js';
 import { SupervisorDesk } from '../support/supervisor-desk.js';
 
 let h: Harness;
@@ -26,8 +26,7 @@ beforeAll(async () => {
   h.server.calls.bus.subscribe((e) => events.push(e));
 });
 afterEach(async () => {
-  for (const c of await sim.channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   desks.closeAll();
 });
 afterAll(async () => {

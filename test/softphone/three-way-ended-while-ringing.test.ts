@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ticketEvents } from '../../store/index.js';
 import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
-import { registerPhones, useHarness } from '../support/harness.js';
+import { registerPhones, hangUpEverything, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 const h = useHarness({ ringTimeoutSeconds: 10 });
@@ -18,12 +18,10 @@ beforeAll(async () => {
 });
 afterAll(() => desks.closeAll());
 afterEach(async () => {
-  for (const c of await channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   desks.closeAll();
 });
 
-const channels = async () => (await simRequest<{ id: string; name: string; state: string }[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
 const colleagueId = () => h.server.calls.agents.list().find((a) => a.login === '1002')?.agentId;
 
 /** Agent 1001 talks to a caller and calls colleague 1002 into a three-way call; 1002's phone rings. */

@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { calls } from '../../store/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
-import { registerPhones, startHarness, type Harness } from '../support/harness.js';
+import { hangUpEverything, registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 type FlowState = 'blind ringing' | 'blind answered' | 'attended ringing' | 'attended talking' | 'conference ringing' | 'conference joined' | 'on hold';
@@ -129,8 +129,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   // A failed cell must not spill into the next one: whatever it left on the PBX goes.
-  for (const c of await channels()) await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
-  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+  await hangUpEverything(h);
   while (desks.length) desks.pop()?.close();
   await registerPhones(h.sim);
   // Agents settle (wrap-up over, desktops gone) before the next cell.

@@ -41,9 +41,11 @@ describe('configuration, accounts, sessions and audit on either database', () =>
       expect((await s.listLiveSessions(db)).length).toBe(1);
       expect(await s.revokeAccountSessions(db, agent.id, 'logout')).toEqual(['sess']);
       expect(await s.revokeSession(db, 'sess', 'logout')).toBe(false);
-      const f = await s.recordLoginFailure(db, 'x', (n) => (n > 1 ? 1000 : 0));
-      expect(f.failures).toBe(1);
-      expect((await s.recordLoginFailure(db, 'x', (n) => (n > 1 ? 1000_000 : 0))).failures).toBe(2);
+      const f = await s.claimLoginAttempt(db, 'x', (n) => (n > 1 ? 1000 : 0));
+      expect(f.refused ? null : f.row.failures).toBe(1);
+      const g = await s.claimLoginAttempt(db, 'x', (n) => (n > 1 ? 1000_000 : 0));
+      expect(g.refused ? null : g.row.failures).toBe(2);
+      expect((await s.claimLoginAttempt(db, 'x', () => 0)).refused).toBe(true);
       expect((await s.listLoginLockouts(db)).length).toBe(1);
       expect(await s.clearLoginFailures(db, 'x')).toBe(true);
       await s.writeAudit(db, { actor: 'a', action: 'b', entity: 'c', entityId: 1, after: { z: 1 } });

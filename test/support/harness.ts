@@ -104,3 +104,14 @@ export function useHarness(
     },
   };
 }
+
+/**
+ * Hangs up every channel on the simulator, then waits until the server holds no call: a case that
+ * failed half way leaves nothing on the PBX for the next one (an `afterEach`).
+ */
+export async function hangUpEverything(h: { readonly sim: PbxSim; readonly server: RunningServer }): Promise<void> {
+  for (const c of (await simRequest<{ id: string }[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body) {
+    await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${c.id}/hangup`);
+  }
+  await waitFor(() => h.server.calls.calls().length === 0, 'no call left');
+}
