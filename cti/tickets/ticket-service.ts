@@ -11,6 +11,8 @@
  */
 import { computeDeadlines, deadlineText, extendDeadline } from '../../routing/tickets/deadlines.js';
 import { changedFormFields } from '../../routing/tickets/form-edits.js';
+import { conflictingFormFields, FORM_CONFLICT_MESSAGE, type PreviousForm } from '../../routing/tickets/form-conflicts.js';
+import { callerView } from '../../routing/tickets/confidentiality.js';
 import { formLockedReason } from '../../routing/tickets/form-lock.js';
 import { checkAnswerReady, checkDispatchReady, checkDueChoice, missingForRegistration } from '../../routing/tickets/registration.js';
 import { MAX_EXTENSIONS, checkExtension, checkMove, type TicketAction } from '../../routing/tickets/ticket-lifecycle.js';
@@ -45,6 +47,8 @@ export class TicketError extends Error {
     message: string,
     /** `incomplete`: the required fields still missing, in the form's words. */
     readonly missing: string[] = [],
+    /** `conflict` of a form save: the fields someone else changed meanwhile, in the form's words. */
+    readonly fields: string[] = [],
   ) {
     super(message);
     this.name = 'TicketError';
@@ -88,10 +92,16 @@ export class TicketService {
    * returned, the same when the save touches them. Once registered, a save may not leave a required
    * field empty, and the history names the fields it changed (`actor` made the change). Once closed,
    * a save that would change anything is refused; one that changes nothing writes nothing.
+   * With `base` (the values the client last read, and who reads: form-conflicts.ts), a save that would
+   * overwrite a field someone else changed since is refused whole; without it, the last save wins.
    */
-  async register(number: string, form: TicketForm, actor: string): Promise<TicketRow> {
+  async register(number: string, form: TicketForm, actor: string, base?: { previous: PreviousForm; viewerAgentId: number | null }): Promise<TicketRow> {
     return this.inTurn(number, async () => {
       const ticket = await this.require(number);
+      if (base) {
+        const stale = conflictingFormFields(callerView(ticket, base.viewerAgentId), form, base.previous);
+        if (stale.length > 0) throw new TicketError('conflict', FORM_CONFLICT_MESSAGE, [], stale);
+      }
       const changed = changedFormFields(ticket, form);
       const locked = formLockedReason(ticket.status);
       if (locked) {

@@ -8,27 +8,9 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { TicketForm, TicketRow } from '../../store/index.js';
+import { FORM_FIELD_NAMES, type FormField } from './form-fields.js';
 
-/** The fields an agent fills, in the form's order and words. */
-export const FORM_FIELD_NAMES = {
-  callerName: '来电人姓名',
-  contactPhone: '联系电话',
-  confidential: '是否保密',
-  category: '诉求类型',
-  matterId: '诉求分类',
-  urgency: '紧急程度',
-  content: '诉求内容',
-  districtCode: '事发区/县',
-  streetCode: '事发乡镇/街道',
-  address: '详细地址',
-  disposition: '处理方式',
-  handlingUnitId: '承办单位',
-  dueOverride: '办理时限',
-  dueReason: '办理时限延长理由',
-  knowledgeLinks: '关联知识',
-} as const satisfies Partial<Record<keyof TicketForm, string>>;
-
-type FormField = keyof typeof FORM_FIELD_NAMES;
+export { FORM_FIELD_NAMES };
 
 /** The names of the fields whose value the save changes (a field sent as it already is does not count). */
 export function changedFormFields(ticket: Pick<TicketRow, FormField>, form: TicketForm): string[] {

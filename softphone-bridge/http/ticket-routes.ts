@@ -28,8 +28,10 @@ import {
   type TicketRow,
 } from '../../store/index.js';
 import { callerView, formForAudit, historyView } from '../../routing/tickets/confidentiality.js';
+import { fieldsWithoutPrevious } from '../../routing/tickets/form-conflicts.js';
 import { CalendarDate, FreeText, MultilineText, Pattern } from './free-text.js';
 import { utcIso } from './date-time.js';
+import { ErrorReply as BadRequestReply } from './error-replies.js';
 import { ticketOptionsRoute } from './ticket-options-route.js';
 import { assertRolesDeclared, EVERYONE, sessionGuard, sessionOf } from '../auth/session-guard.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -37,8 +39,38 @@ import type { SessionClaims } from '../auth/tokens.js';
 
 const Params = Type.Object({ number: Pattern('^[0-9]{6,16}$', '工单编号，6–16 位数字') });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * The values the client last read of the fields it sends (what it had on screen; a confidential
+ * caller masked as it was shown): loose types, since a stored value (an empty 诉求类型, a masked
+ * number) need not pass the rules of a new one. Checked against the ticket in ticket-service.ts.
+ */
+const LooseText = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
+const PreviousForm = Type.Object(
+  {
+    category: LooseText(32),
+    urgency: LooseText(32),
+    content: LooseText(8000),
+    address: LooseText(400),
+    disposition: LooseText(32),
+    callerName: LooseText(64),
+    contactPhone: LooseText(32),
+    confidential: Type.Optional(Type.Boolean()),
+    matterId: Type.Optional(Nullable(Type.Integer())),
+    districtCode: LooseText(16),
+    streetCode: LooseText(16),
+    handlingUnitId: Type.Optional(Nullable(Type.Integer())),
+    dueOverride: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    dueReason: LooseText(400),
+    knowledgeLinks: Type.Optional(Nullable(Type.Array(Type.Object({ entryId: Type.Integer(), title: Type.String({ maxLength: 400 }) }, { additionalProperties: false }), { maxItems: 50 }))),
+  },
+  {
+    additionalProperties: false,
+    description: '上次读取时这些字段的值（本次保存的每个字段都须附上）：其间已被他人改为别的值的字段不会被覆盖，整次保存以 409 拒绝。不附则按旧方式直接保存',
+  },
+);
 const FormBody = Type.Object(
   {
+    previous: Type.Optional(PreviousForm),
     category: Type.Optional(Type.Union(TICKET_CATEGORIES.map((c) => Type.Literal(c)), { description: '诉求类型' })),
     urgency: Type.Optional(Type.Union(TICKET_URGENCIES.map((u) => Type.Literal(u)), { description: '紧急程度' })),
     content: Type.Optional(MultilineText({ maxLength: 4000, description: '诉求内容' })),
@@ -63,6 +95,8 @@ const FormBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 const ErrorReply = Type.Object({ error: Type.String() });
+/** 409 of a form save: the fields someone else changed since the client read them, in the form's words. */
+const ConflictReply = Type.Object({ error: Type.String(), fields: Type.Optional(Type.Array(Type.String())) });
 /** 422: the fields 登记完成 still needs, in the form's words. */
 const IncompleteReply = Type.Object({ error: Type.String(), missing: Type.Array(Type.String()) });
 const Ticket = Type.Object({
@@ -173,6 +207,7 @@ const AGENT_ACTIONS = new Set(['answer-directly', 'dispatch']);
 function sendTicketError(reply: FastifyReply, error: unknown): FastifyReply {
   if (!(error instanceof TicketError)) throw error;
   if (error.kind === 'incomplete') return reply.code(422).send({ error: error.message, missing: error.missing });
+  if (error.kind === 'conflict' && error.fields.length > 0) return reply.code(409).send({ error: error.message, fields: error.fields });
   return reply.code(error.kind === 'not-found' ? 404 : 409).send({ error: error.message });
 }
 
@@ -309,23 +344,38 @@ export const ticketRoutes: FastifyPluginAsync<{ db: Db; sessions: Sessions; tick
 
   app.patch<{ Params: Static<typeof Params>; Body: Static<typeof FormBody> }>(
     '/api/v1/tickets/:number',
-    { config: { roles: EVERYONE }, schema: { params: Params, body: FormBody, response: { 200: Type.Object({ ticket: Ticket }), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: IncompleteReply } } },
+    {
+      config: { roles: EVERYONE },
+      schema: {
+        params: Params,
+        body: FormBody,
+        response: { 200: Type.Object({ ticket: Ticket }), 400: BadRequestReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ConflictReply, 422: IncompleteReply },
+      },
+    },
     async (request, reply) => {
       const claims = sessionOf(request);
       const ticket = await findTicketByNumber(db, request.params.number);
       if (!ticket || !mayRead(claims, ticket)) return notFound(reply);
       if (claims.role !== 'admin' && ticket.agentId !== claims.agentId) return reply.code(403).send({ error: '只能登记本人受理的工单' });
-      const body = request.body;
+      const { previous, ...body } = request.body;
       // Stored and compared with the UTC times the server writes: any offset sent is turned into UTC.
       const form = typeof body.dueOverride === 'string' ? { ...body, dueOverride: utcIso(body.dueOverride, '/dueOverride', 'body') } : body;
+      if (Object.keys(body).length === 0) return reply.code(400).send({ error: '请至少提交一个工单字段' });
+      let base: Parameters<TicketService['register']>[3];
+      if (previous) {
+        const unnamed = fieldsWithoutPrevious(form, previous);
+        if (unnamed.length > 0) return reply.code(400).send({ error: `previous 须附上本次保存的每个字段的原值，缺少：${unnamed.join('、')}` });
+        const previousDue = typeof previous.dueOverride === 'string' ? utcIso(previous.dueOverride, '/previous/dueOverride', 'body') : previous.dueOverride;
+        base = { previous: previousDue === undefined ? previous : { ...previous, dueOverride: previousDue }, viewerAgentId: claims.agentId };
+      }
       let saved: TicketRow;
       try {
-        saved = await tickets.register(ticket.number, form, claims.login);
+        saved = await tickets.register(ticket.number, form, claims.login, base);
       } catch (error) {
         return sendTicketError(reply, error);
       }
       // What was sent (drafts are saved as the agent types), without the caller's identity.
-      await writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: formForAudit(request.body) });
+      await writeAudit(db, { actor: claims.login, action: 'update', entity: 'ticket', entityId: ticket.number, after: formForAudit(body) });
       return { ticket: await view(db, saved, claims) };
     },
   );

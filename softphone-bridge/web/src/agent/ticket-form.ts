@@ -2,7 +2,9 @@
  * 工单登记: the 12345 ticket an agent fills while talking — 来电人 (name, contact number, 是否保密),
  * 诉求 (类型, 紧急程度, 分类 from the category tree, content), 事发地址 (区/县 → 乡镇/街道 of the centre's
  * city, street address), and 处理 (处理方式, 承办单位, 办理时限). What is typed is saved on the server as
- * a draft (debounced, `PATCH /api/v1/tickets/:number`), so a reload or reconnect keeps it; 登记完成
+ * a draft (debounced, `PATCH /api/v1/tickets/:number` of the fields changed since the desk's copy, with
+ * their values in it: ticket-changes.ts), so a reload or reconnect keeps it and nobody else's change
+ * is overwritten (refused with 409: the form reads the ticket again and says which fields); 登记完成
  * (`POST …/register`) names every missing field; then 派单 or 直接答复 (`POST …/actions`).
  *
  * DOM events on `document`:
@@ -21,6 +23,8 @@ import { CATEGORIES, DISPOSITIONS, ticketStatus, URGENCIES } from '../shared/lab
 import { recordingTable, type TicketRecording } from '../shared/recording-list.js';
 import { MatterPicker, type MatterNode } from './matter-picker.js';
 import { formLockedReason } from '../../../../routing/tickets/form-lock.js';
+import { FORM_FIELD_NAMES } from '../../../../routing/tickets/form-fields.js';
+import { formChanges, rebase, type FormValues } from './ticket-changes.js';
 import { TICKET_UPDATED_EVENT } from './ticket-rows.js';
 
 
@@ -105,6 +109,8 @@ export class TicketForm {
   private missing: string[] = [];
   /** Bumped on every bind: answers for an earlier ticket are dropped. */
   private generation = 0;
+  /** Bumped on every save refused as made from a stale copy: 登记完成 and 派单 wait for the agent to look again. */
+  private conflicts = 0;
 
   private readonly title = h('span', { 'data-testid': 'ticket-form-number' });
   private readonly stage = h('span', { class: 'ticket-stage', 'data-testid': 'ticket-stage' });
@@ -394,33 +400,86 @@ export class TicketForm {
     );
   }
 
-  /** Saves now what is pending, or everything with `force` (one save at a time, in order). */
+  /** Saves now what is pending, or at once with `force` (one save at a time, in order). */
   private flush(force = false): Promise<void> {
     if (!this.saveTimer && !force) return this.saving;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     const ticketNumber = this.ticketNumber;
     if (!ticketNumber || !this.ticket) return this.saving;
-    const body = this.body();
+    const values = this.body();
     const generation = this.generation;
     this.announce(ticketNumber);
     this.saving = this.saving.then(async () => {
+      // Against the copy as the save before this one left it.
+      const base = this.ticket;
+      const changes = base && formChanges(values, base as unknown as FormValues);
+      if (!base || !changes) {
+        if (base && force) this.saved(base, []);
+        return;
+      }
       try {
-        const { ticket } = await api<{ ticket: Ticket }>('PATCH', `/api/v1/tickets/${ticketNumber}`, { token: this.token(), body });
+        const { ticket } = await api<{ ticket: Ticket }>('PATCH', `/api/v1/tickets/${ticketNumber}`, { token: this.token(), body: { ...changes.body, previous: changes.previous } });
         if (generation !== this.generation) return;
-        this.ticket = ticket;
+        const { theirs } = this.rebase(ticket, changes.body);
         this.showDue(ticket);
         // The rule's deadline follows category and urgency until the agent picks one.
         if (!this.dueOverride && document.activeElement !== this.due) this.due.value = localInput(ticket.dueAt);
         this.updateButtons();
-        this.say(`${ticket.registeredAt ? '已保存' : '草稿已保存'} ${new Date(ticket.updatedAt).toLocaleTimeString('zh-CN', { hour12: false })}`, ticket.registeredAt ? 'ok' : 'muted');
+        this.saved(ticket, theirs);
       } catch (error) {
         if (generation !== this.generation) return;
+        // A refused choice is a 409 too; a stale copy names the fields someone else changed.
+        if (error instanceof ApiError && error.status === 409 && Array.isArray((error.body as { fields?: unknown } | null)?.fields)) {
+          this.conflicts++;
+          return this.reread(ticketNumber, generation, error.message);
+        }
         this.showMissing(error instanceof ApiError ? ((error.body as Incomplete | null)?.missing ?? []) : []);
         this.say(`保存失败：${error instanceof Error ? error.message : String(error)}`, 'form-error');
       }
     });
     return this.saving;
+  }
+
+  private saved(ticket: Ticket, theirs: string[]): void {
+    const note = theirs.length > 0 ? `；${this.names(theirs)}已由他人修改，现显示最新内容` : '';
+    this.say(`${ticket.registeredAt ? '已保存' : '草稿已保存'} ${new Date(ticket.updatedAt).toLocaleTimeString('zh-CN', { hour12: false })}${note}`, ticket.registeredAt ? 'ok' : 'muted');
+  }
+
+  private names(fields: string[]): string {
+    return fields.map((f) => FORM_FIELD_NAMES[f as keyof typeof FORM_FIELD_NAMES] ?? f).join('、');
+  }
+
+  /**
+   * Takes the server's copy as the base of the next save: the fields someone else changed are shown
+   * as they now are, the agent's unsaved edits of the others stay (and are saved next).
+   */
+  private rebase(fresh: Ticket, sent: FormValues | null): { theirs: string[]; lost: string[] } {
+    const old = this.ticket ?? fresh;
+    const { theirs, keep, lost } = rebase(this.body(), old as unknown as FormValues, fresh as unknown as FormValues, sent);
+    this.ticket = fresh;
+    if (theirs.length > 0) {
+      const matterPath = 'matterId' in keep ? this.matter.path() || null : fresh.matterPath;
+      this.fill({ ...fresh, ...keep, matterPath });
+      if (Object.keys(keep).length > 0 && formLockedReason(fresh.status) === null) this.schedule();
+    }
+    return { theirs, lost };
+  }
+
+  /** A save refused as made from a stale copy: read the ticket again and say what changed. */
+  private async reread(ticketNumber: string, generation: number, message: string): Promise<void> {
+    try {
+      const { ticket } = await api<{ ticket: Ticket }>('GET', `/api/v1/tickets/${ticketNumber}`, { token: this.token() });
+      if (generation !== this.generation) return;
+      const { theirs, lost } = this.rebase(ticket, null);
+      this.updateButtons();
+      const changed = theirs.length > 0 ? `${this.names(theirs)}已由他人修改，现显示最新内容` : '已重新读取工单';
+      const dropped = lost.length > 0 ? `；您对${this.names(lost)}的修改未保存，请核对后重新填写` : '';
+      this.say(`${message}。${changed}${dropped}`, 'form-error');
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.say(`${message}。重新读取工单失败：${error instanceof Error ? error.message : String(error)}`, 'form-error');
+    }
   }
 
   private showMissing(missing: string[]): void {
@@ -438,7 +497,9 @@ export class TicketForm {
   private async registerNow(): Promise<boolean> {
     const ticketNumber = this.ticketNumber;
     if (!ticketNumber || !this.ticket) return false;
+    const conflicts = this.conflicts;
     await this.flush(true);
+    if (this.conflicts !== conflicts) return false;
     if (this.ticket.registeredAt) return true;
     try {
       const { ticket } = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${ticketNumber}/register`, { token: this.token() });
