@@ -10,8 +10,6 @@ import { isDeepStrictEqual } from 'node:util';
 import type { TicketForm, TicketRow } from '../../store/index.js';
 import { FORM_FIELD_NAMES, type FormField } from './form-fields.js';
 
-export { FORM_FIELD_NAMES };
-
 /** The names of the fields whose value the save changes (a field sent as it already is does not count). */
 export function changedFormFields(ticket: Pick<TicketRow, FormField>, form: TicketForm): string[] {
   return (Object.keys(FORM_FIELD_NAMES) as FormField[])

@@ -40,8 +40,8 @@ export class LoginThrottle {
   async begin(login: string): Promise<LoginTry> {
     const attempt = await claimLoginAttempt(this.db, login, lockDuration);
     if (attempt.refused) return { refused: true, lockedMs: Math.max(1, Date.parse(attempt.lockedUntil) - clockOf(this.db).now().getTime()) };
-    const { row } = attempt;
-    return { refused: false, failures: row.failures, lockMs: row.lockedUntil ? Date.parse(row.lockedUntil) - Date.parse(row.lastFailureAt) : 0 };
+    const { failures } = attempt.row;
+    return { refused: false, failures, lockMs: lockDuration(failures) };
   }
 
   /** The attempt's password was wrong: it stays counted. The lock it leads to, in ms (0: none). */
