@@ -167,7 +167,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(authRoutes, { db: store.db, sessions, throttle, perAddressPerMinute: config.loginAttemptsPerMinute, agents: calls.agents });
   await http.register(agentGateway, { calls, sessions, limits: socketLimits });
   await http.register(supervisorGateway, { calls, sessions, db: store.db, limits: socketLimits });
-  await http.register(calendarRoutes, { db: store.db, sessions });
+  await http.register(calendarRoutes, { db: store.db, sessions, agents: calls.agents });
   await http.register(ticketRoutes, { db: store.db, sessions, tickets });
   await http.register(knowledgeRoutes, { db: store.db, sessions });
   await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, catalogue: apiCatalogue,

@@ -7,6 +7,7 @@ import { PROMPTS } from '../ivr/prompts.js';
 import { callbackRoute, DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
 import { isWithheldNumber } from '../routing/caller-identity.js';
 import {
+  citizenNumber,
   closeCallIfOpen,
   countCallsFromSince,
   findActiveBlock,
@@ -111,7 +112,15 @@ export function startCallHandling(deps: {
   const router = new ChannelEventRouter(ari);
   const agents = new AgentRegistry(db, bus, log.child({ part: 'agents' }), () => settings.wrapUpSeconds * 1000, () => clock.now().getTime(), settings.wrapUpTicketCheck === 'remind');
   const writes = new CallWrites(db, log.child({ part: 'call-writes' }));
-  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes, rings: new RingingLegs(), dialling: new DiallingNumbers() };
+  const live = new Map<string, InboundCall>();
+  // Asked by the automatic callbacks once per number and run, never on a call's own path.
+  const onTheLine = (number: string): boolean => {
+    const citizen = citizenNumber(number);
+    if (citizen === null) return false;
+    for (const call of live.values()) if (citizenNumber(call.summary.callerNumber) === citizen) return true;
+    return false;
+  };
+  const ctx: CallContext = { ari, db, bus, router, agents, log, settings, clock, writes, rings: new RingingLegs(), dialling: new DiallingNumbers(), onTheLine };
   // The agents and the call timings, read before the first call is taken (main awaits it).
   const ready = Promise.all([agents.reload(), settings.ready]).then(() => undefined);
   const general = async () => (await listSkills(db)).find((s) => s.code === 'general')?.id;
@@ -120,7 +129,6 @@ export function startCallHandling(deps: {
     const g = await general();
     return g !== undefined && g !== skillId ? [g] : [];
   });
-  const live = new Map<string, InboundCall>();
   agents.setTicketLookup((callId) => live.get(callId)?.summary.ticketId ?? null);
   const stopPresence = deps.nodes.map((node) =>
     trackPhonePresence({ node: node.name, ari: node.ari, ami: node.ami, agents, log: log.child({ part: 'presence', node: node.name }) }),

@@ -5,20 +5,20 @@
  * expert seats). A seat on an outside number is a transfer target only: it lends nothing.
  */
 import type { ExpertSeatRow } from '../store/index.js';
-import { isOnDuty, type DutyWindow } from './duty-hours.js';
+import { isOnDuty, type DutyWindow, type WorkdayCalendar } from './duty-hours.js';
 
 /** The level a seat's skill counts at (the default of an agent's skill): only idle time then decides between agents. */
 export const SEAT_SKILL_LEVEL = 5;
 
 export type SeatFacts = Pick<ExpertSeatRow, 'agentId' | 'skillId' | 'onDuty' | 'enabled'>;
 
-/** agentId → skillId → level, of the seats that lend a skill at `at`. */
-export function seatSkillsAt(seats: readonly SeatFacts[], at: Date): Map<number, Map<number, number>> {
+/** agentId → skillId → level, of the seats that lend a skill at `at` (`calendar`: for windows on working days). */
+export function seatSkillsAt(seats: readonly SeatFacts[], at: Date, calendar: WorkdayCalendar): Map<number, Map<number, number>> {
   const lent = new Map<number, Map<number, number>>();
   for (const seat of seats) {
     if (!seat.enabled || seat.agentId === null) continue;
     // A stored list that is not one (written around the admin API) is read as never on duty.
-    if (!Array.isArray(seat.onDuty) || !isOnDuty(seat.onDuty as DutyWindow[], at)) continue;
+    if (!Array.isArray(seat.onDuty) || !isOnDuty(seat.onDuty as DutyWindow[], at, calendar)) continue;
     const skills = lent.get(seat.agentId) ?? new Map<number, number>();
     skills.set(seat.skillId, SEAT_SKILL_LEVEL);
     lent.set(seat.agentId, skills);

@@ -9,6 +9,7 @@ export * from './schema.js';
 export * from './repos/agents.js';
 export * from './repos/audit.js';
 export * from './repos/blacklist.js';
+export { citizenNumber } from './citizen-number.js';
 export * from './repos/calendar.js';
 export * from './repos/callbacks.js';
 export * from './repos/activity.js';

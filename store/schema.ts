@@ -128,7 +128,7 @@ export const expertSeats = sqliteTable(
     skillId: integer('skill_id')
       .notNull()
       .references(() => skills.id, { onDelete: 'restrict' }),
-    /** On-duty hours as JSON: [{ days: [1..7], from: "08:30", to: "17:30" }]. */
+    /** On-duty hours as JSON: [{ days: [1..7], from: "08:30", to: "17:30" }] or [{ calendar: "workdays", from, to }] (DutyWindow). */
     onDuty: text('on_duty', { mode: 'json' }).notNull().default(sql`'[]'`),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   },
@@ -171,7 +171,7 @@ export const calls = sqliteTable(
     state: text('state').notNull().default('arriving'),
     /** When the caller (last) joined the queue: their place in line, kept across a server restart. */
     queuedAt: text('queued_at'),
-    /** Milliseconds the caller waited in queue before an agent answered or the caller gave up. */
+    /** Milliseconds the caller waited in queue before an agent first answered (kept on a later answer) or the caller gave up. */
     waitMs: integer('wait_ms'),
     /** IVR choices as JSON: [{ menu, digit, action }]. */
     ivrSteps: text('ivr_steps', { mode: 'json' }),

@@ -12,6 +12,7 @@ import type { Logger } from '../logging.js';
 import { agentStateLabel } from '../state-labels.js';
 import { nextAgentState, type AgentTrigger } from './agent-state.js';
 import { SeatDuty } from './seat-duty.js';
+import { readWorkingCalendar } from '../tickets/read-calendar.js';
 
 export interface AgentInfo {
   agentId: number;
@@ -93,7 +94,8 @@ export class AgentRegistry {
   private loading: Promise<void> = Promise.resolve();
 
   /**
-   * Re-reads agents and skills (at start, and after an admin change); keeps sessions of agents that
+   * Re-reads agents, skills, expert seats and the working-day calendar their duty windows may follow
+   * (at start, and after an admin change); keeps sessions of agents that
    * still exist. Nothing is known about the agents until the first one has finished.
    */
   reload(): Promise<void> {
@@ -105,6 +107,7 @@ export class AgentRegistry {
   private async load(): Promise<void> {
     const rows = (await listAgents(this.db)).filter((a) => a.role === 'agent' && a.enabled);
     const seats = await listExpertSeats(this.db);
+    const calendar = await readWorkingCalendar(this.db);
     const seen = new Set<number>();
     // A ready agent given a skill a caller already waits for (their own, or their expert seat's) must
     // be offered that caller now, not at the next unrelated change (a hang-up, another agent going
@@ -140,7 +143,7 @@ export class AgentRegistry {
       this.agents.delete(agent.agentId);
       this.ready.delete(agent.agentId);
     }
-    this.seatDuty.setSeats(seats);
+    this.seatDuty.setSeats(seats, calendar);
     if ([...offeredBefore].some(([id, before]) => this.ready.has(id) && !sameSkills(before, this.offerSkills(id)))) this.notify();
   }
 
@@ -362,9 +365,8 @@ export class AgentRegistry {
     const agent = this.agents.get(agentId);
     if (!agent) return false;
     const endedCall = agent.callId;
-    const ok = this.apply(agent, trigger, reason);
+    const ok = this.apply(agent, trigger, reason, callId);
     if (ok && trigger === 'call-end') agent.wrapUpTicketId = endedCall ? this.ticketOfCall(endedCall) : null;
-    if (ok) agent.callId = callId;
     if (ok && trigger === 'call-end') this.startWrapUp(agent);
     // An agent who logged out during the ring or the call is signed out now that it is over.
     if (ok) this.leaveIfDue(agent);
@@ -449,7 +451,12 @@ export class AgentRegistry {
     this.wrapUpTimers.delete(agentId);
   }
 
-  private apply(agent: AgentInfo, trigger: AgentTrigger, reason: string | null): boolean {
+  /**
+   * `callId`, from a call-flow transition: the call the agent rings for or talks on from now (null:
+   * none). Set before the change is announced: an agent made ready is offered the next caller at once,
+   * inside `notify`, and that offer's call must not be overwritten once this transition returns.
+   */
+  private apply(agent: AgentInfo, trigger: AgentTrigger, reason: string | null, callId?: string | null): boolean {
     const from = agent.state;
     let to = nextAgentState(from, trigger);
     if (!to) {
@@ -468,6 +475,7 @@ export class AgentRegistry {
     else this.ready.delete(agent.agentId);
     agent.reason = to === 'not_ready' ? reason : null;
     agent.since = this.now();
+    if (callId !== undefined) agent.callId = callId;
     if (to !== 'ringing' && to !== 'on_call') agent.callId = null;
     if (to === 'wrap_up' && from !== 'wrap_up') {
       agent.wrapUpUntil = agent.since + this.wrapUpMs();

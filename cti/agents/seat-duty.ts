@@ -1,9 +1,12 @@
 /**
  * Which skills each agent's expert seats lend them now (routing/seat-skills.ts), kept up to date with
- * the seats (set again after every admin change) and with the clock: while some seat has duty windows,
- * a light timer looks once a second whether the minute changed (windows are whole minutes) and only
- * then works the seats out again. Nothing of this runs when a call arrives: the ACD reads the result.
+ * the seats and the working-day calendar (set again after every admin change of either) and with the
+ * clock: while some seat has duty windows, a light timer looks once a second whether the minute changed
+ * (windows are whole minutes) and only then works the seats out again — also at midnight, when a
+ * window on working days may end because the new day is a holiday. Nothing of this runs when a call
+ * arrives: the ACD reads the result.
  */
+import type { WorkdayCalendar } from '../../routing/duty-hours.js';
 import { hasDutyWindows, seatSkillsAt, type SeatFacts } from '../../routing/seat-skills.js';
 import type { Logger } from '../logging.js';
 
@@ -13,6 +16,8 @@ const MINUTE_MS = 60_000;
 
 export class SeatDuty {
   private seats: readonly SeatFacts[] = [];
+  /** China's calendar with the admin's corrections, for windows on working days or rest days. */
+  private calendar: WorkdayCalendar | undefined;
   private lent = new Map<number, Map<number, number>>();
   /** The minute the seats were last worked out for. */
   private minute = Number.NaN;
@@ -30,9 +35,10 @@ export class SeatDuty {
     return this.lent.get(agentId);
   }
 
-  /** The seats as they are now (after an admin change: the caller sees what that changed for whom). */
-  setSeats(seats: readonly SeatFacts[]): void {
+  /** The seats and the calendar as they are now (after an admin change: the caller sees what that changed for whom). */
+  setSeats(seats: readonly SeatFacts[], calendar: WorkdayCalendar): void {
     this.seats = seats;
+    this.calendar = calendar;
     this.recompute(false);
     if (hasDutyWindows(seats)) this.timer ??= setInterval(() => this.tick(), CHECK_MS).unref();
     else this.stop();
@@ -47,9 +53,11 @@ export class SeatDuty {
   }
 
   private recompute(tell: boolean): void {
+    // Nothing to work out before the first seats (and their calendar) are set.
+    if (!this.calendar) return;
     const at = this.now();
     this.minute = Math.floor(at / MINUTE_MS);
-    const next = seatSkillsAt(this.seats, new Date(at));
+    const next = seatSkillsAt(this.seats, new Date(at), this.calendar);
     const changed = [...new Set([...this.lent.keys(), ...next.keys()])].filter((id) => !sameLevels(this.lent.get(id), next.get(id)));
     this.lent = next;
     if (changed.length === 0) return;

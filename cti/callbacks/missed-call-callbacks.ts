@@ -10,7 +10,9 @@
  * unreachable at once, no attempt used, with a line in the ticket's history. A dial Asterisk never
  * placed (callback-checks.ts) uses no attempt and is tried again after the usual spacing. Each run
  * takes the entries due (spacing elapsed) oldest first. A citizen who calls again and is answered
- * needs no callback: their entry is closed then (cti/calls/inbound-call.ts).
+ * needs no callback: their entry is closed then (cti/calls/inbound-call.ts); one who is on a call with
+ * the centre when the run comes (called again and waits in line, or talks) is not rung over it: the
+ * entry is left for the next run, no attempt used.
  */
 import {
   closeMissedCall,
@@ -23,6 +25,7 @@ import {
 } from '../../store/index.js';
 import type { CallContext } from '../calls/call-context.js';
 import { directoryNumbers } from '../calls/directory-numbers.js';
+import { maskNumber } from '../logging.js';
 import { ringLeg } from '../calls/ring-leg.js';
 import { trunkDial } from '../calls/transfer-target.js';
 import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
@@ -75,6 +78,12 @@ export class MissedCallCallbacks {
     if (refusal) {
       await closeMissedCall(this.ctx.db, missed.id, 'unreachable');
       await noteTicket(this.ctx, { ticketId: ticket.id, actor: 'system', kind: 'callback-refused', note: `无法自动回拨：${refusal}` });
+      return;
+    }
+    // The citizen is on a call with the centre right now (called again: in line or talking), not rung
+    // over it: left for the next run, no attempt used.
+    if (this.ctx.onTheLine(missed.callerNumber)) {
+      this.ctx.log.info({ missedCall: missed.id, number: maskNumber(missed.callerNumber) }, 'missed-call callback left for the next run: the citizen is on a call with the centre');
       return;
     }
     // An agent's 回拨 or 外呼 of the number started meanwhile: left for the next run, no attempt used.

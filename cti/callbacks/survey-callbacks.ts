@@ -7,15 +7,18 @@
  * 3 dissatisfied); a dissatisfied answer reopens the ticket (重办) and alerts supervisors, and once it
  * is closed again it is surveyed afresh, with attempts of its own. No answer after the last attempt is
  * recorded as such (评价 未评价); so is a number the dial policy (routing/dial-policy.ts) refuses, or
- * one on the blacklist, at once, without an attempt. A dial Asterisk never placed uses no attempt,
- * leaves the ticket as it was (a closed ticket enters 回访 with its first dial that went out) and is
- * tried again after the usual spacing (callback-checks.ts). Each run looks at the tickets due (their
- * spacing elapsed), oldest first. One ticket's failure does not hold up the others.
+ * one on the blacklist, at once, without an attempt. A citizen on a call with the centre when the run
+ * comes (in line or talking) is not rung over it: left for the next run, without an attempt. A dial
+ * Asterisk never placed uses no attempt, leaves the ticket as it was (a closed ticket enters 回访 with
+ * its first dial that went out) and is tried again after the usual spacing (callback-checks.ts). Each
+ * run looks at the tickets due (their spacing elapsed), oldest first. One ticket's failure does not
+ * hold up the others.
  */
 import { PROMPTS } from '../../ivr/prompts.js';
 import { CallerHungUp } from '../../ivr/media-port.js';
 import {
   callbackHistory,
+  citizenNumber,
   closeStaleCallbackAttempts,
   finishCallbackAttempt,
   hasCallbackInProgress,
@@ -25,6 +28,7 @@ import {
 } from '../../store/index.js';
 import type { CallContext } from '../calls/call-context.js';
 import { directoryNumbers } from '../calls/directory-numbers.js';
+import { maskNumber } from '../logging.js';
 import { ringLeg } from '../calls/ring-leg.js';
 import { callbackRefusal, dialNeverPlaced } from './callback-checks.js';
 import { callbackPolicy, inCallingHours, lastAttemptDueBy, spacedEnough, type CallbackPolicy } from './calling-hours.js';
@@ -33,9 +37,17 @@ import { scheduleJob, type ScheduledJob } from '../jobs/schedule.js';
 import { AriMediaPort } from '../media/ari-media-port.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 
-/** 回访 calls the 联系电话 the citizen gave at registration, or the number they called from when none was given. */
+/**
+ * 回访 calls the 联系电话 the citizen gave at registration, or the number they called from when none was
+ * given. The 联系电话 is typed by hand (+86 139-…, 0086…): dialled in the one form a citizen's number
+ * is kept in when it is a mainland one; anything else is left as typed, for the dial policy to refuse.
+ */
 function surveyNumber(ticket: TicketRow): string {
-  return ticket.contactPhone?.trim() || ticket.callerNumber;
+  const typed = ticket.contactPhone?.trim();
+  if (!typed) return ticket.callerNumber;
+  const number = citizenNumber(typed);
+  // A mainland number in the form it is dialled in; anything else as typed, for the dial policy to refuse by what was typed.
+  return number !== null && !number.startsWith('+') ? number : typed;
 }
 
 const SATISFACTION: Record<string, 'satisfied' | 'basically-satisfied' | 'dissatisfied'> = {
@@ -110,6 +122,12 @@ export class SurveyCallbacks {
     const refusal = await callbackRefusal(this.ctx.db, number, directory, now);
     if (refusal) {
       await this.notSurveyed(ticket, `无法回访：${refusal}`);
+      return null;
+    }
+    // Not rung over a call of theirs with the centre (they called again: in line, or talking to an
+    // agent): left for the next run, no attempt used.
+    if (this.ctx.onTheLine(number)) {
+      this.ctx.log.info({ ticket: ticket.number, number: maskNumber(number) }, 'survey callback left for the next run: the citizen is on a call with the centre');
       return null;
     }
     // Taken in the centre's register of numbers being called: never while an agent's 回拨 or the

@@ -193,8 +193,9 @@ export class AttendedTransfer implements CallFlow {
 
   private async abandon(note: string): Promise<void> {
     if (!this.live) return;
+    const talked = this.current === 'talking';
     this.machine.move('call-ended', note);
-    this.dropTarget();
+    this.dropTarget(talked);
     this.settle();
     await this.cleanup();
   }
@@ -204,9 +205,10 @@ export class AttendedTransfer implements CallFlow {
     if (!this.live) throw new CallControlError('转接已结束');
     // Declined: the target's ring failed or was refused (say why), or they hung up after talking.
     const refused = this.current === 'ringing' ? this.ring.refusedBy : null;
-    const why = this.current === 'talking' ? '已挂机' : this.ring.whyText;
+    const talked = this.current === 'talking';
+    const why = talked ? '已挂机' : this.ring.whyText;
     this.machine.move(trigger, trigger === 'declined' ? `${this.target.label} ${why}，回到来电人` : '坐席取消咨询转接');
-    this.dropTarget();
+    this.dropTarget(talked);
     this.call.fire('consult-cancel');
     this.call.attachParty(this.agentLeg, this.agentId);
     this.settle();
@@ -223,17 +225,24 @@ export class AttendedTransfer implements CallFlow {
   private async requeue(note: string): Promise<void> {
     const refused = this.ring.refusedBy;
     this.machine.move('requeue', note);
-    this.dropTarget();
+    this.dropTarget(false);
     this.call.fire('consult-cancel');
     this.settle();
     await this.cleanup();
     this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true, ...(refused ? { reason: refused } : {}) });
-    await this.call.requeue(null);
+    await this.call.requeue(null, undefined, { transferFailed: true });
   }
 
-  /** Hangs up the consult leg now; a target agent still ringing goes back to ready, one talking wraps up. */
-  private dropTarget(): void {
+  /**
+   * Hangs up the consult leg now; a target agent still ringing goes back to ready, one talking wraps up.
+   * `talked`: a colleague had picked up. The caller never became theirs (no `call.answered`), so the
+   * pop of their ring is over now — the ring itself withdraws it only when it stops unanswered.
+   */
+  private dropTarget(talked: boolean): void {
     this.ring.cancel();
+    if (talked && this.target.agentId !== null) {
+      this.call.publish({ type: 'call.offer.withdrawn', agentId: this.target.agentId, reason: this.call.hasEnded ? 'caller-hung-up' : 'cancelled' });
+    }
   }
 
   /** The transfer no longer holds the call: the lock goes and the call stops tracking the flow. */

@@ -137,7 +137,7 @@ export class BlindTransfer implements CallFlow {
     ring.afterUnanswered();
     this.ctx.log.warn({ callId: this.call.callId, target: target.label, refused: ring.refusedBy }, 'blind transfer not answered; caller back to the queue');
     this.settle();
-    await this.call.requeue(null);
+    await this.call.requeue(null, undefined, { transferFailed: true });
   }
 
   /**
@@ -155,7 +155,7 @@ export class BlindTransfer implements CallFlow {
     else return; // still starting: the steps under way finish on their own
     this.dropRing();
     this.settle();
-    if (!callerGone && !this.call.hasEnded) await this.call.requeue(null);
+    if (!callerGone && !this.call.hasEnded) await this.call.requeue(null, undefined, { transferFailed: true });
   }
 
   /**
@@ -178,7 +178,7 @@ export class BlindTransfer implements CallFlow {
       if (target.agentId !== null) this.call.publish({ type: 'call.offer.withdrawn', agentId: target.agentId, reason: 'not-connected' });
       ring.cancel();
       this.settle();
-      await this.call.requeue(null);
+      await this.call.requeue(null, undefined, { transferFailed: true });
       return false;
     }
   }

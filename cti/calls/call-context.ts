@@ -48,4 +48,9 @@ export interface CallContext {
   rings: RingingLegs;
   /** The citizens' numbers an agent's 回拨/外呼 or the automatic missed-call callback is calling now (dialling-numbers.ts). */
   dialling: DiallingNumbers;
+  /**
+   * Whether a citizen calling from `number` is on a call with the centre now (in the menus, waiting in
+   * line, talking to an agent): the automatic callbacks do not ring them then.
+   */
+  onTheLine(number: string): boolean;
 }

@@ -41,6 +41,8 @@ export interface RestoredCall {
   arrivedAtMs: number;
   queuedAtMs: number | null;
   ivrSteps: IvrStep[];
+  /** When an agent first answered (the row's answer time), if one did: a caller put back in line after it stays answered. */
+  answeredAtMs?: number | null;
 }
 
 type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary; at: string } ? Omit<E, 'call' | 'at'> : never) : never;
@@ -107,6 +109,7 @@ export class InboundCall implements QueueMember {
   ) {
     this.arrivedAt = restored?.arrivedAtMs ?? ctx.clock.now().getTime();
     this.queuedAt = restored?.queuedAtMs ?? null;
+    this.answeredAtMs = restored?.answeredAtMs ?? null;
     this.ivrSteps = restored?.ivrSteps ?? [];
     this.callId = arrived.linkedId;
     this.rowId = arrived.callId;
@@ -271,7 +274,13 @@ export class InboundCall implements QueueMember {
     await this.enqueue(skillCode, place);
   }
 
-  private async enqueue(skillCode: string | null, place?: QueuePlace, since?: number): Promise<void> {
+  /**
+   * Into the line under `skillCode` (null: the route's). `transferFailed`: the caller comes back from a
+   * transfer that did not go through and is told so first — after the call is recorded as queued, so
+   * that a hang-up during the notice is one in line (a caller never answered goes on the missed-call
+   * list) and a server restarted meanwhile puts the caller back in line, not off the line.
+   */
+  private async enqueue(skillCode: string | null, place?: QueuePlace, since?: number, transferFailed = false): Promise<void> {
     if (this.ended) return;
     // At the latest as the caller joins the line (one whose greeting never started: the answer failed).
     this.summary.history.start();
@@ -295,6 +304,10 @@ export class InboundCall implements QueueMember {
     });
     if (!joined) return;
     if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
+    if (transferFailed) {
+      await this.tellTransferFailed();
+      if (this.ended) return;
+    }
     // A caller back in line after losing their agent keeps their place (not their bridge: they left it).
     const keep = place ?? (since === undefined ? undefined : { queuedAtMs: since, bridgeId: null });
     await this.joinQueue({ id: skill.id, code: skill.code }, this.decision.kind === 'serve' ? this.decision.priority : 0, keep);
@@ -553,8 +566,11 @@ export class InboundCall implements QueueMember {
     await this.requeue(null, since);
   }
 
-  /** Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered); `since` keeps an old place. */
-  async requeue(skillCode: string | null, since?: number): Promise<void> {
+  /**
+   * Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered); `since` keeps an old place.
+   * `transferFailed`: a transfer did not go through, and the caller is told so before the queue's music.
+   */
+  async requeue(skillCode: string | null, since?: number, options: { transferFailed?: boolean } = {}): Promise<void> {
     this.detachParty();
     this.agentId = null;
     this.agentLegId = null;
@@ -565,7 +581,23 @@ export class InboundCall implements QueueMember {
       this.bridgeId = null;
       await this.ctx.ari.destroyBridge(bridge).catch(() => undefined);
     }
-    await this.enqueue(skillCode, undefined, since);
+    await this.enqueue(skillCode, undefined, since, options.transferFailed === true);
+  }
+
+  /**
+   * 转接未成功: without a word the caller would go from the ring music (or their conversation) straight
+   * into the queue's music and think themselves forgotten. Heard to the end (a key pressed while
+   * talking must not skip it). Never throws: a notice that cannot be played only logs, and the caller
+   * goes on into the line; one who hangs up during it is ended by their hang-up (enqueue then stops).
+   */
+  private async tellTransferFailed(): Promise<void> {
+    if (this.ended) return;
+    try {
+      await this.port.playThrough([PROMPTS.transferFailed]);
+    } catch (error) {
+      if (error instanceof CallerHungUp || this.ended) return;
+      this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'transfer-failed notice not played; the caller goes back in line all the same');
+    }
   }
 
   /** The agent leg ringing for this call now, if any. */
@@ -625,7 +657,7 @@ export class InboundCall implements QueueMember {
     if (outcome !== 'answered') {
       this.ctx.log.warn({ callId: this.callId, target, failure: leg.failure }, 'transfer target did not answer; caller goes to the queue');
       await this.callerHold.stopMusic();
-      await this.enqueue(null);
+      await this.enqueue(null, undefined, undefined, true);
       return;
     }
     // From here the line is the caller's other party: either hanging up ends the call, and the call's
@@ -684,12 +716,20 @@ export class InboundCall implements QueueMember {
     // 好差评: when the agent hangs up first on a call they answered, the caller stays for the survey.
     const survey = by === 'agent' && this.agentId !== null && this.transferredTo === null && (stateAtEnd === 'connected' || stateAtEnd === 'held');
     this.detachParty();
-    const answered = this.agentId !== null || this.transferredTo !== null;
+    // Answered at any time: a caller an agent answered and then put back in line (a transfer to a
+    // skill, a refused hand-over, the agent's line lost) who hangs up while waiting again was served,
+    // so the call ends `answered` with its first answer's wait, not `abandoned`, and is not put on
+    // the missed-call list — 漏接回拨 is for callers the centre never answered, and the KPIs count
+    // such a call answered and never also abandoned (README, KPIs; reconcile.ts closes it so too).
+    const answered = this.agentId !== null || this.transferredTo !== null || this.answeredAtMs !== null;
     const waitMs = this.queuedAt === null ? 0 : this.nowMs() - this.queuedAt;
     // A blacklisted caller is turned away (`blocked`, outside the KPIs), also when they hang up during the notice.
     const outcome: CallOutcome =
       forcedOutcome ?? (this.decision.kind === 'blocked' ? 'blocked' : this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
-    const unserved = outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true);
+    // Cut off by the centre (`callBack`) while nobody served them — also one an agent had answered
+    // before putting them back in line: they were left waiting, so they are called back.
+    const cutOffWaiting = options.callBack === true && this.agentId === null && this.transferredTo === null && outcome === 'answered';
+    const unserved = (outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true)) || cutOffWaiting;
     // The last transition, the call's end, a missed-call entry and the IVR path of a caller who hung
     // up in the menus (where callers give up) in one commit.
     const end = { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) };

@@ -9,6 +9,7 @@ import { findActiveRoute, findDepartmentContact, findExpertSeat, listSkills, typ
 import type { AgentInfo, AgentRegistry } from '../agents/agent-registry.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
+import { readWorkingCalendar } from '../tickets/read-calendar.js';
 import { TRANSFER_NUMBER } from '../../ivr/menu-schema.js';
 
 
@@ -105,7 +106,7 @@ export async function resolveTarget(db: Db, agents: AgentRegistry, target: Trans
     case 'expert': {
       const seat = await findExpertSeat(db, target.expertSeatId);
       if (!seat?.enabled) throw new CallControlError('专家座席不存在或已停用');
-      if (!isOnDuty(seat.onDuty as DutyWindow[], now)) throw new CallControlError(`${seat.name} 不在值班时间`);
+      if (!isOnDuty(seat.onDuty as DutyWindow[], now, await readWorkingCalendar(db))) throw new CallControlError(`${seat.name} 不在值班时间`);
       if (seat.agentId !== null) {
         // The seat's agent is rung like any colleague: logged in, phone registered, free now.
         const agent = freeAgent(agents, seat.agentId, '专家座席未登录');

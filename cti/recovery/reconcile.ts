@@ -293,6 +293,9 @@ class Pass {
         arrivedAtMs: Date.parse(row.arrivedAt),
         queuedAtMs: row.queuedAt ? Date.parse(row.queuedAt) : null,
         ivrSteps: parseIvrSteps(row.ivrSteps),
+        // The first answer (the row keeps it): a caller answered and put back in line before the
+        // restart who hangs up waiting was served, not lost (inbound-call.ts, finish).
+        answeredAtMs: row.answeredAt ? Date.parse(row.answeredAt) : null,
       };
     };
     const inHolding = bridge?.name.startsWith('queue-') === true;

@@ -16,7 +16,7 @@ import { callerView } from '../../routing/tickets/confidentiality.js';
 import { formLockedReason } from '../../routing/tickets/form-lock.js';
 import { checkAnswerReady, checkDispatchReady, checkDueChoice, missingForRegistration } from '../../routing/tickets/registration.js';
 import { MAX_EXTENSIONS, checkExtension, checkMove, type TicketAction } from '../../routing/tickets/ticket-lifecycle.js';
-import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
+import type { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
 import {
   centreCityCode,
   changeTicketStatus,
@@ -28,7 +28,6 @@ import {
   isSelectableMatter,
   markTicketRegistered,
   matterPathText,
-  listCalendarDays,
   saveTicketForm,
   type Db,
   type StatusChange,
@@ -37,6 +36,7 @@ import {
 } from '../../store/index.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { KeyedTurns } from '../events/keyed-turns.js';
+import { readWorkingCalendar } from './read-calendar.js';
 import type { Logger } from '../logging.js';
 
 type StatusChangeSet = NonNullable<StatusChange['set']>;
@@ -68,7 +68,7 @@ export class TicketService {
 
   /** The calendar with today's admin corrections (read fresh: a correction applies at once). */
   async calendar(): Promise<WorkingCalendar> {
-    return new WorkingCalendar((await listCalendarDays(this.db)).map((d) => ({ date: d.date, kind: d.kind, name: d.name })));
+    return readWorkingCalendar(this.db);
   }
 
   /**

@@ -6,6 +6,7 @@
  * shows its number and stage but not its content. A search by caller number matches a confidential
  * ticket only for its own agent, so a search cannot re-identify the caller.
  */
+import { citizenNumber } from '../../store/index.js';
 
 export interface CallerIdentity {
   confidential: boolean;
@@ -62,8 +63,10 @@ export function formForAudit<T extends { callerName?: string | null; contactPhon
 export function historyView<E extends { note: string | null }>(history: readonly E[], ticket: CallerIdentity, viewerAgentId: number | null): E[] {
   if (seesCaller(ticket, viewerAgentId)) return [...history];
   // Longest first: a number that holds another (0085212345678, 12345678) is masked whole.
-  const numbers = [ticket.callerNumber, ticket.contactPhone]
-    .filter((n): n is string => typeof n === 'string' && maskPhone(n) !== n)
+  // Also in the form a 回访 dials a typed 联系电话 in (+86 139-… dialled as 139…: survey-callbacks.ts).
+  const written = [ticket.callerNumber, ticket.contactPhone].filter((n): n is string => typeof n === 'string');
+  const numbers = [...new Set([...written, ...written.map((n) => citizenNumber(n) ?? n)])]
+    .filter((n) => maskPhone(n) !== n)
     .sort((a, b) => b.length - a.length);
   if (numbers.length === 0) return [...history];
   const mask = (note: string) => numbers.reduce((text, number) => text.split(number).join(maskPhone(number)), note);

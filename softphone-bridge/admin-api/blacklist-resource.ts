@@ -1,14 +1,14 @@
 /**
  * The blacklist (恶意来电): numbers that hear a notice and are released instead of being queued, until
  * the entry expires or is removed. Supervisors manage it as well as admins. Applies to the next call.
- * A number is kept in one form (store `blacklistNumber`: no +86/0086, no spaces), so that it blocks the
+ * A number is kept in one form (store `citizenNumber`: no +86/0086, no spaces), so that it blocks the
  * caller however the carrier presents them. Adding a number whose entry has expired replaces that
  * entry (audited with the expired one as `before`); one that is blacklisted now is refused (409).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import {
-  blacklistNumber,
+  citizenNumber,
   clockOf,
   createBlacklistEntry,
   deleteBlacklistEntry,
@@ -58,7 +58,7 @@ const view = (row: BlacklistRow, now: Date): Static<typeof Entry> => ({
 
 /** The number as the list keeps it; 400 naming the field when it is no phone number. */
 function keptNumber(written: string): string {
-  const kept = blacklistNumber(written);
+  const kept = citizenNumber(written);
   if (kept === null) throw invalid([{ field: '/number', message: '不是有效的电话号码：去掉国家代码后应有 3–20 位数字（国际号码最多 15 位）' }]);
   return kept;
 }

@@ -1,7 +1,8 @@
 /**
  * Expert seats (专家座席): a department's expert, either an agent of the centre or an outside number
  * reached through the trunk — exactly one of the two — with a skill and on-duty windows in local time
- * (`from` < `to`; `to` may be `24:00`, a window over midnight is two windows).
+ * (`from` < `to`; `to` may be `24:00`, a window over midnight is two windows) on weekdays (`days`) or
+ * on the working-day calendar (`calendar`: `workdays` follows 法定节假日 and 调休, `rest-days` the other days).
  * Transfers read them fresh, so a change applies to the next transfer. A seat sat in by an agent also
  * gives that agent the seat's skill for call distribution while it is enabled and on duty: every change
  * re-reads the live agent registry, so it applies to the next offer (and a ready agent who gains the
@@ -28,7 +29,7 @@ import { errorReplies, invalid, notFound, type ErrorDetail } from '../http/error
 import { ADMIN, EVERYONE, sessionOf } from '../auth/session-guard.js';
 import { ClockTime, ClockTimeEnd, Id, IdParams, Name, Nullable, PhoneNumber } from './schemas.js';
 
-const DutyWindow = Type.Object(
+const WeekdayWindow = Type.Object(
   {
     days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: '星期，1 = 周一 … 7 = 周日' }),
     from: ClockTime,
@@ -37,6 +38,19 @@ const DutyWindow = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A window on China's working-day calendar (法定节假日与调休, with the corrections of `/api/v1/calendar`). */
+const CalendarWindow = Type.Object(
+  {
+    calendar: Type.Union([Type.Literal('workdays'), Type.Literal('rest-days')], {
+      description: 'workdays = 工作日（含调休上班的周末，不含法定节假日）；rest-days = 休息日（周末与法定节假日，不含调休上班日）',
+    }),
+    from: ClockTime,
+    to: ClockTimeEnd,
+  },
+  { additionalProperties: false },
+);
+/** Either weekdays or the working-day calendar, never both: a stored weekday window keeps its meaning. */
+const DutyWindow = Type.Union([WeekdayWindow, CalendarWindow]);
 const DutyWindows = Type.Array(DutyWindow, { maxItems: 20, description: '值班时间；空表示全天' });
 
 const ExpertSeat = Type.Object({

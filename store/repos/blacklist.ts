@@ -5,48 +5,18 @@ import { atomically } from '../durability.js';
 import { changedRows, first, fixedLimit, statement } from '../prepared.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { blacklist } from '../schema.js';
+import { citizenNumber } from '../citizen-number.js';
 
 export type BlacklistRow = typeof blacklist.$inferSelect;
 
 /** A mainland mobile number: eleven digits, 13… to 19…. */
 const MOBILE = /^1[3-9]\d{9}$/;
 
-/**
- * A mainland fixed line with its area code and without the 0 before it: Beijing 10 or a 2x code with
- * eight digits, or a three-digit code (3xx to 9xx) with seven or eight. Written after a bare 86, it
- * is ten or eleven digits long, so the 86 is no start of a local number (seven or eight digits).
- */
-const FIXED_WITHOUT_ZERO = /^(?:10\d{8}|2\d{9}|[3-9]\d{9,10})$/;
-
-/**
- * The form the blacklist keeps a number in, so that one caller is one entry however the number is
- * written or presented: spaces and hyphens dropped; a mainland number without its country code (+86,
- * 0086, or 86 before a mobile or a fixed line's area code) and a mobile without the 0 carriers put
- * before an out-of-area one (013…); a fixed line with its area code (+86 10 1234 5678 and
- * 86 23 1234 5678 → 01012345678, 02312345678; a local number that starts with 86 is kept); any other
- * country's number as +<country code><number>. Null when it is no phone number (letters, too few or
- * too many digits, a country code alone).
- */
-export function blacklistNumber(written: string): string | null {
-  const match = /^(\+|00)?(\d+)$/.exec(written.trim().replace(/[\s-]/g, ''));
-  if (!match) return null;
-  const international = match[1] !== undefined;
-  let digits = match[2]!;
-  if (international && !digits.startsWith('86')) return digits.length >= 6 && digits.length <= 15 ? `+${digits}` : null;
-  if (international) {
-    digits = digits.slice(2);
-    if (!MOBILE.test(digits) && !digits.startsWith('0') && digits.length >= 9) digits = `0${digits}`;
-  } else if (digits.startsWith('86') && MOBILE.test(digits.slice(2))) digits = digits.slice(2);
-  else if (digits.startsWith('86') && FIXED_WITHOUT_ZERO.test(digits.slice(2))) digits = `0${digits.slice(2)}`;
-  else if (digits.startsWith('0') && MOBILE.test(digits.slice(1))) digits = digits.slice(1);
-  return digits.length >= 3 && digits.length <= 20 ? digits : null;
-}
-
 /** How many written forms of one number `writtenForms` gives at most (the lookup's placeholders). */
 const FORMS = 5;
 
 /**
- * The ways the number `kept` (as `blacklistNumber` gives it) may be written in the list or presented by
+ * The ways the number `kept` (as `citizenNumber` gives it) may be written in the list or presented by
  * a call: an entry written before the list kept numbers in one form still matches.
  */
 function writtenForms(kept: string): string[] {
@@ -56,7 +26,7 @@ function writtenForms(kept: string): string[] {
   return [kept];
 }
 
-/** The entries of the number `kept` (as `blacklistNumber` gives it), in whatever form each was written. */
+/** The entries of the number `kept` (as `citizenNumber` gives it), in whatever form each was written. */
 async function entriesOf(db: Db, kept: string): Promise<BlacklistRow[]> {
   return db.select().from(blacklist).where(inArray(blacklist.number, writtenForms(kept)));
 }
@@ -65,7 +35,7 @@ const isActive = (row: BlacklistRow, at: Date): boolean => row.expiresAt === nul
 
 /** The number as the list keeps it; a refusal naming what is wrong otherwise. */
 function keptNumber(written: string): string {
-  const kept = blacklistNumber(written);
+  const kept = citizenNumber(written);
   if (kept === null) throw new StoreError('invalid', `不是有效的电话号码: ${written}`);
   return kept;
 }
@@ -91,7 +61,7 @@ export async function putBlacklistEntry(
 
 /** The entry that blocks `number` at time `at`, if any (expired entries block nobody). */
 export async function findActiveBlock(db: Db, number: string, at: Date): Promise<BlacklistRow | undefined> {
-  const kept = blacklistNumber(number);
+  const kept = citizenNumber(number);
   if (kept === null) return undefined;
   const forms = writtenForms(kept);
   const values: Record<string, string> = { at: at.toISOString() };
@@ -155,7 +125,7 @@ export async function createBlacklistEntry(
 }
 
 /**
- * Changes an entry. A new number is kept as `blacklistNumber` gives it; a conflict when another entry
+ * Changes an entry. A new number is kept as `citizenNumber` gives it; a conflict when another entry
  * has that number (an expired one too: the admin edits that one instead).
  */
 export async function updateBlacklistEntry(

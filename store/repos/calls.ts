@@ -85,14 +85,18 @@ export async function markCallAnswered(
   },
 ): Promise<void> {
   await progressWrite(db, async (tx) => {
+    // An answer after the caller was put back in line (a transfer to a skill, a refused hand-over,
+    // the agent's line lost) keeps the FIRST answer's time and wait: the call was answered once, and
+    // its wait is the one before that answer (README, KPIs). The agent is the one the caller is with
+    // now (a restarted server gives the call back to them), the recording the latest (all are listed).
     await statement(tx, 'call-answered', (d) =>
       d
         .update(calls)
         .set({
-          answeredAt: param('at'),
+          answeredAt: sql`coalesce(${calls.answeredAt}, ${sql.placeholder('at')})`,
           agentId: param('agentId'),
           outcome: 'answered',
-          waitMs: param('waitMs'),
+          waitMs: sql`case when ${calls.answeredAt} is null then ${sql.placeholder('waitMs')} else ${calls.waitMs} end`,
           recording: param('recording'),
         })
         .where(eq(calls.linkedId, sql.placeholder('linkedId'))),

@@ -9,9 +9,22 @@ import { departmentContacts, expertSeats } from '../schema.js';
 export type ExpertSeatRow = typeof expertSeats.$inferSelect;
 export type DepartmentContactRow = typeof departmentContacts.$inferSelect;
 
-export interface DutyWindow {
+/**
+ * When an expert seat is on duty, in Shanghai wall-clock time: on the given weekdays, or on the days
+ * China's working-day calendar makes working days (`workdays`: weekdays that are not statutory holidays,
+ * and the adjusted working days, 调休) or rest days (`rest-days`: the others). Exactly one of the two.
+ */
+export type DutyWindow = WeekdayDutyWindow | CalendarDutyWindow;
+
+export interface WeekdayDutyWindow {
   /** ISO weekdays, 1 = Monday. */
   days: number[];
+  from: string;
+  to: string;
+}
+
+export interface CalendarDutyWindow {
+  calendar: 'workdays' | 'rest-days';
   from: string;
   to: string;
 }

@@ -2,7 +2,8 @@
  * The agent desk autosaves the ticket form while an admin corrects the same ticket. The desk's next
  * save must not put back what the agent's screen still showed: a field the admin corrected and the
  * agent did not touch keeps the correction (and the form shows it); a field both changed is refused
- * by the server (409), the desk says so and shows the ticket read again.
+ * by the server (409), the desk says so and shows the ticket read again — with the agent's own text
+ * of that field under it (您的修改（未保存）), which 使用我的修改 puts back and saves.
  */
 import type { Page, Response } from 'playwright-core';
 import { eq } from 'drizzle-orm';
@@ -70,7 +71,36 @@ describe('the ticket form saved from a copy someone else has changed since', () 
     await expect.poll(() => page.getByTestId('ticket-content').inputValue()).toBe('商铺夜间施工噪音扰民');
     expect(await page.getByTestId('ticket-form-status').textContent()).toContain('诉求内容');
     expect(await read()).toMatchObject({ content: '商铺夜间施工噪音扰民', address: '民族路 188 号', callerName: '王女士' });
+
+    // What the agent typed is not lost: it is shown under the field, and 使用我的修改 puts it back
+    // (saved against the admin's version now, so it goes through).
+    const mine = page.getByTestId('ticket-unsaved-edit');
+    await mine.waitFor();
+    expect(await mine.count()).toBe(1);
+    expect(await mine.textContent()).toContain('您的修改（未保存）：楼下商铺夜间噪音扰民，已持续一周');
+    // Right after the field, outside its <label>: the control's name stays the field's.
+    expect(await page.locator('[data-field=诉求内容] + [data-testid=ticket-unsaved-edit]').count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: '诉求内容', exact: true }).count()).toBe(1);
     await screenshot(page, 'ticket-form-stale-save');
+    saved = nextSave();
+    await mine.getByTestId('ticket-unsaved-use').click();
+    expect(await page.getByTestId('ticket-content').inputValue()).toBe('楼下商铺夜间噪音扰民，已持续一周');
+    expect((await saved).status()).toBe(200);
+    expect(await read()).toMatchObject({ content: '楼下商铺夜间噪音扰民，已持续一周', address: '民族路 188 号', callerName: '王女士' });
+    expect(await mine.count()).toBe(0);
+
+    // Refused again; this time the agent types the field anew instead: the note goes, the new text is saved.
+    expect((await api(h.server.httpUrl, 'PATCH', path, { token: admin, body: { content: '商铺夜间装修噪音' } })).status).toBe(200);
+    saved = nextSave();
+    await page.getByTestId('ticket-content').fill('楼下商铺夜间噪音扰民，已持续两周');
+    expect((await saved).status()).toBe(409);
+    await mine.waitFor();
+    await expect.poll(() => page.getByTestId('ticket-content').inputValue()).toBe('商铺夜间装修噪音');
+    saved = nextSave();
+    await page.getByTestId('ticket-content').fill('楼下商铺夜间装修噪音，已持续两周');
+    expect(await mine.count()).toBe(0);
+    expect((await saved).status()).toBe(200);
+    expect(await read()).toMatchObject({ content: '楼下商铺夜间装修噪音，已持续两周' });
     expect(browser.errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOnDuty } from '../../routing/duty-hours.js';
+import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
 import { assignCalls, type AgentAvailability, type WaitingCaller } from '../../routing/acd.js';
 import { DEFAULT_REPEAT_POLICY, decideRoute, type RouteFacts } from '../../routing/route-decision.js';
 import { subcentreRefusal, subcentreTransferMode } from '../../routing/subcentre-transfer.js';
@@ -134,25 +135,26 @@ describe('ACD', () => {
 });
 
 describe('expert seat duty hours', () => {
+  const calendar = new WorkingCalendar();
   const office = [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }];
   it('is on duty inside a window, in Shanghai time', () => {
     // Monday 2026-11-23 09:00 in Shanghai is 01:00 UTC.
-    expect(isOnDuty(office, new Date('2026-11-23T01:00:00Z'))).toBe(true);
+    expect(isOnDuty(office, new Date('2026-11-23T01:00:00Z'), calendar)).toBe(true);
   });
   it('is off duty before opening, at closing time, and at the weekend', () => {
-    expect(isOnDuty(office, new Date('2026-11-23T00:29:00Z'))).toBe(false);
-    expect(isOnDuty(office, new Date('2026-11-23T09:30:00Z'))).toBe(false);
-    expect(isOnDuty(office, new Date('2026-11-22T02:00:00Z'))).toBe(false); // Sunday
+    expect(isOnDuty(office, new Date('2026-11-23T00:29:00Z'), calendar)).toBe(false);
+    expect(isOnDuty(office, new Date('2026-11-23T09:30:00Z'), calendar)).toBe(false);
+    expect(isOnDuty(office, new Date('2026-11-22T02:00:00Z'), calendar)).toBe(false); // Sunday
   });
   it('a window ending 24:00 is on duty to the end of 23:59, and the next day starts with its own windows', () => {
     const lateWeekdays = [{ days: [1, 2, 3, 4, 5], from: '22:00', to: '24:00' }];
     // Friday 2026-11-27 23:59:59 in Shanghai is 15:59:59 UTC; a second later it is Saturday.
-    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T14:00:00Z'))).toBe(true);
-    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T15:59:59Z'))).toBe(true);
-    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T16:00:00Z'))).toBe(false);
-    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T13:59:59Z'))).toBe(false);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T14:00:00Z'), calendar)).toBe(true);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T15:59:59Z'), calendar)).toBe(true);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T16:00:00Z'), calendar)).toBe(false);
+    expect(isOnDuty(lateWeekdays, new Date('2026-11-27T13:59:59Z'), calendar)).toBe(false);
   });
   it('with no windows is always on duty', () => {
-    expect(isOnDuty([], new Date('2026-06-10T02:00:00Z'))).toBe(true);
+    expect(isOnDuty([], new Date('2026-06-10T02:00:00Z'), calendar)).toBe(true);
   });
 });

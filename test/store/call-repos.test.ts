@@ -191,6 +191,8 @@ describe('calls and the missed-call list', () => {
     const { call } = await recordCallArrival(db, arrival('r2', '13700000003', '2026-11-01T03:00:00.000Z'));
     await markCallAnswered(db, 'r2', { agentId: null, at: '2026-11-01T03:00:10.000Z', waitMs: 10_000, recording: 'rec-r2-first' });
     await markCallAnswered(db, 'r2', { agentId: null, at: '2026-11-01T03:05:00.000Z', waitMs: 20_000, recording: 'rec-r2-second' });
+    // Answered once: the row keeps the first answer's time and wait; its recording is the latest.
+    expect(await findCallById(db, call.id)).toMatchObject({ answeredAt: '2026-11-01T03:00:10.000Z', waitMs: 10_000, recording: 'rec-r2-second' });
     // The same answer written again (a retried progress write) lists its recording once.
     await markCallAnswered(db, 'r2', { agentId: null, at: '2026-11-01T03:05:00.000Z', waitMs: 20_000, recording: 'rec-r2-second' });
     const due = await listRecordingsOlderThan(db, '2026-11-02T00:00:00.000Z');

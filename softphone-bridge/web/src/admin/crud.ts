@@ -5,6 +5,7 @@
 import { api } from '../shared/api.js';
 import { h, options, replace, str, toast } from '../shared/dom.js';
 import { problemsOf, topField, type Problem } from './problems.js';
+import { dutyText, parseDuty } from './duty-text.js';
 
 export type Row = Record<string, unknown>;
 
@@ -48,42 +49,6 @@ export interface ResourceSpec {
 export interface Context {
   token: () => string;
   skills: () => Row[];
-}
-
-const DAY_NAMES = ['', '一', '二', '三', '四', '五', '六', '日'];
-
-/** `[{days:[1..5], from, to}]` ⇄ `1-5 08:30-17:30; 6,7 09:00-12:00`. */
-export function dutyText(value: unknown): string {
-  if (!Array.isArray(value)) return '';
-  return value
-    .map((w: { days?: number[]; from?: string; to?: string }) => {
-      const days = [...(w.days ?? [])].sort((a, b) => a - b);
-      const consecutive = days.length > 2 && days.every((d, i) => i === 0 || d === (days[i - 1] ?? 0) + 1);
-      return `${consecutive ? `${days[0]}-${days[days.length - 1]}` : days.join(',')} ${w.from ?? ''}-${w.to ?? ''}`;
-    })
-    .join('; ');
-}
-
-export function parseDuty(text: string): { days: number[]; from: string; to: string }[] {
-  return text
-    .split(/[;；\n]/)
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const match = /^([1-7](?:\s*[-,，]\s*[1-7])*)\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(part);
-      if (!match) throw new Error(`值班时间格式应为“1-5 08:30-17:30”，多段用分号分隔：${part}`);
-      const days = new Set<number>();
-      for (const piece of match[1]!.split(/[,，]/)) {
-        const [a, b] = piece.split('-').map((d) => Number(d.trim()));
-        for (let d = a!; d <= (b ?? a!); d++) days.add(d);
-      }
-      return { days: [...days], from: match[2]!, to: match[3]! };
-    });
-}
-
-export function dutyLabel(value: unknown): string {
-  if (!Array.isArray(value) || value.length === 0) return '全天';
-  return dutyText(value).replace(/(\d)-(\d) /g, (_m, a: string, b: string) => `周${DAY_NAMES[Number(a)]}至周${DAY_NAMES[Number(b)]} `);
 }
 
 interface Control {
@@ -160,7 +125,7 @@ function control(field: Field, ctx: Context): Control {
       };
     }
     case 'duty': {
-      const input = h('input', { placeholder: '1-5 08:30-17:30; 6,7 09:00-12:00（空：全天）', 'data-testid': testid });
+      const input = h('input', { placeholder: '1-5 08:30-17:30; 工作日 08:30-17:30; 休息日 09:00-12:00（空：全天）', 'data-testid': testid });
       return {
         field,
         problem,

@@ -8,7 +8,8 @@ import { api } from '../shared/api.js';
 import { byId, dateTime, h, replace, str, toast } from '../shared/dom.js';
 import { MODES } from '../shared/labels.js';
 import { clearSession, endSession, loadSession, loginForm, saveSession, type Session } from '../shared/session.js';
-import { dutyLabel, ResourcePanel, type Context, type ResourceSpec, type Row } from './crud.js';
+import { ResourcePanel, type Context, type ResourceSpec, type Row } from './crud.js';
+import { dutyLabel } from './duty-text.js';
 import { IvrPanel } from './ivr.js';
 import { PromptsPanel, type CataloguePrompt } from './prompts-panel.js';
 import { SettingsPanel } from './settings-panel.js';
@@ -170,7 +171,7 @@ const expertSpec: ResourceSpec = {
     },
     { key: 'externalNumber', label: '或外线号码', kind: 'text', nullable: true, placeholder: '经中继拨出' },
     { key: 'skillId', label: '技能组', kind: 'select', numeric: true, choices: skillChoices },
-    { key: 'onDuty', label: '值班时间（北京时间，1 = 周一；跨零点拆成两段，到午夜写 24:00）', kind: 'duty' },
+    { key: 'onDuty', label: '值班时间（北京时间，1 = 周一；“工作日”按法定节假日和调休安排，“休息日”为其余日子；跨零点拆成两段，到午夜写 24:00）', kind: 'duty' },
     { key: 'enabled', label: '启用', kind: 'checkbox' },
   ],
 };

@@ -4,7 +4,8 @@
  * city, street address), and 处理 (处理方式, 承办单位, 办理时限). What is typed is saved on the server as
  * a draft (debounced, `PATCH /api/v1/tickets/:number` of the fields changed since the desk's copy, with
  * their values in it: ticket-changes.ts), so a reload or reconnect keeps it and nobody else's change
- * is overwritten (refused with 409: the form reads the ticket again and says which fields); 登记完成
+ * is overwritten (refused with 409: the form reads the ticket again and says which fields, and keeps
+ * the agent's own text of each under it to put back: unsaved-edits.ts); 登记完成
  * (`POST …/register`) names every missing field; then 派单 or 直接答复 (`POST …/actions`).
  *
  * DOM events on `document`:
@@ -26,6 +27,7 @@ import { formLockedReason } from '../../../../routing/tickets/form-lock.js';
 import { FORM_FIELD_NAMES } from '../../../../routing/tickets/form-fields.js';
 import { formChanges, rebase, type FormValues } from './ticket-changes.js';
 import { TICKET_UPDATED_EVENT } from './ticket-rows.js';
+import { typedValues, UnsavedEdits, type FormControl } from './unsaved-edits.js';
 
 
 export const TICKET_CONTENT_EVENT = 'ticket-content';
@@ -111,6 +113,8 @@ export class TicketForm {
   private generation = 0;
   /** Bumped on every save refused as made from a stale copy: 登记完成 and 派单 wait for the agent to look again. */
   private conflicts = 0;
+  /** The agent's own text of fields a refused save would have set (shown under them, to put back). */
+  private readonly unsaved = new UnsavedEdits();
 
   private readonly title = h('span', { 'data-testid': 'ticket-form-number' });
   private readonly stage = h('span', { class: 'ticket-stage', 'data-testid': 'ticket-stage' });
@@ -216,6 +220,7 @@ export class TicketForm {
     this.generation++;
     this.ticketNumber = ticketNumber;
     this.ticket = null;
+    this.unsaved.clear();
     this.title.textContent = ticketNumber ? `工单编号 ${ticketNumber}` : '';
     this.stage.textContent = '';
     this.fill(null);
@@ -466,16 +471,41 @@ export class TicketForm {
     return { theirs, lost };
   }
 
+  /** The fields whose text the agent can be given back after a refused save, by the save's names. */
+  private restorable(): Record<string, FormControl> {
+    return {
+      callerName: this.callerName,
+      contactPhone: this.contactPhone,
+      category: this.category,
+      urgency: this.urgency,
+      content: this.content,
+      address: this.address,
+      disposition: this.disposition,
+      handlingUnitId: this.unit,
+      dueReason: this.dueReason,
+    };
+  }
+
   /** A save refused as made from a stale copy: read the ticket again and say what changed. */
   private async reread(ticketNumber: string, generation: number, message: string): Promise<void> {
     try {
       const { ticket } = await api<{ ticket: Ticket }>('GET', `/api/v1/tickets/${ticketNumber}`, { token: this.token() });
       if (generation !== this.generation) return;
+      // As typed, before the server's copy replaces it: a field both changed keeps the agent's text beside it.
+      const typed = typedValues(this.restorable());
       const { theirs, lost } = this.rebase(ticket, null);
       this.updateButtons();
+      // A select's choice whose option is gone is not offered back: named with the others to fill in again.
+      const offered = new Set(this.unsaved.show(lost.flatMap((field) => typed.get(field) ?? [])));
+      const kept = lost.filter((field) => {
+        const edit = typed.get(field);
+        return edit !== undefined && offered.has(edit);
+      });
+      const others = lost.filter((field) => !kept.includes(field));
       const changed = theirs.length > 0 ? `${this.names(theirs)}已由他人修改，现显示最新内容` : '已重新读取工单';
-      const dropped = lost.length > 0 ? `；您对${this.names(lost)}的修改未保存，请核对后重新填写` : '';
-      this.say(`${message}。${changed}${dropped}`, 'form-error');
+      const shown = kept.length > 0 ? `；您对${this.names(kept)}的修改未保存，已列在该项下方，可点「使用我的修改」恢复` : '';
+      const dropped = others.length > 0 ? `；您对${this.names(others)}的修改未保存，请核对后重新填写` : '';
+      this.say(`${message}。${changed}${shown}${dropped}`, 'form-error');
     } catch (error) {
       if (generation !== this.generation) return;
       this.say(`${message}。重新读取工单失败：${error instanceof Error ? error.message : String(error)}`, 'form-error');

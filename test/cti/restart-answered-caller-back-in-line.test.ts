@@ -1,0 +1,58 @@
+/**
+ * A caller an agent answered and put back in line is still waiting when the server restarts; the new
+ * server takes them back in line, and they hang up there. They were served before the restart, so
+ * the call ends `answered` with its first answer kept, not 放弃, and is not put on the missed-call
+ * list — as it would without the restart (test/reports/answered-then-back-in-line.test.ts).
+ */
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { calls, missedCalls } from '../../store/index.js';
+import { AgentDesktop } from '../support/agent-desktop.js';
+import { registerPhones } from '../support/harness.js';
+import { restartWorld, type World } from '../support/restart-world.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+let world: World | null = null;
+afterEach(async () => {
+  await world?.cleanup();
+  world = null;
+});
+
+describe('a caller answered, put back in line, and taken back after a restart', () => {
+  it('ends answered, off the missed-call list, when they hang up waiting', async () => {
+    world = await restartWorld();
+    const { sim } = world;
+    await registerPhones(sim, ['1001']);
+    const first = await world.boot();
+    const rowOf = async (db: typeof first.server.store.db, id: string) => (await db.select().from(calls).where(eq(calls.linkedId, id)))[0];
+
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    try {
+      expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
+      const caller = await placeCall(sim.httpUrl, '13800007901', '12345');
+      await desk.next('call.answered', (m) => m.callId === caller);
+      const answered = await waitFor(async () => {
+        const row = await rowOf(first.server.store.db, caller);
+        return row?.answeredAt ? row : undefined;
+      }, 'the answer written');
+      expect(await desk.command('call.transfer', { callId: caller, target: { kind: 'skill', skill: 'general' }, mode: 'blind' })).toMatchObject({ ok: true });
+      await desk.next('agent.state', (m) => m.state === 'wrap_up');
+      expect(await desk.command('agent.notReady', { reason: '休息' })).toMatchObject({ ok: true });
+      await waitFor(async () => (await rowOf(first.server.store.db, caller))?.state === 'queued', 'the caller back in line');
+      desk.close();
+      await first.server.close();
+
+      const second = await world.boot();
+      expect(second.passes[0]).toMatchObject({ requeued: 1 });
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
+      const row = await waitFor(async () => {
+        const r = await rowOf(second.server.store.db, caller);
+        return r?.endedAt ? r : undefined;
+      }, 'the call ended');
+      expect(row).toMatchObject({ outcome: 'answered', answeredAt: answered.answeredAt, waitMs: answered.waitMs });
+      expect(await second.server.store.db.select().from(missedCalls)).toEqual([]);
+    } finally {
+      desk.close();
+    }
+  });
+});
