@@ -10,7 +10,7 @@ import { createDepartmentContact } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones } from '../support/harness.js';
 import { restartWorld } from '../support/restart-world.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { placeCall, simChannels, simRequest, waitFor } from '../support/sim-client.js';
 
 describe('a server restarted while a caller hears the transfer-failed notice', () => {
   it('takes the caller back in line', { timeout: 45_000 }, async () => {
@@ -36,7 +36,7 @@ describe('a server restarted while a caller hears the transfer-failed notice', (
         const caller = await placeCall(sim.httpUrl, '13800007911', '12345');
         await desk.next('call.answered', (m) => m.callId === caller);
         expect(await desk.command('call.transfer', { callId: caller, target: { kind: 'contact', contactId: department.id }, mode: 'blind' })).toMatchObject({ ok: true });
-        const channels = async () => (await simRequest<{ id: string; name: string; state: string }[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
+        const channels = () => simChannels(sim.httpUrl);
         const line = await waitFor(async () => (await channels()).find((c) => c.name.startsWith('PJSIP/trunk-') && c.id !== caller && c.state === 'Ringing'), "the department's line ringing");
         await simRequest(sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/trunk/hangup', { channelId: line.id });
         await waitFor(() => heard.some((e) => e.channel === caller && e.what === `play sound:${PROMPTS.transferFailed}`), 'the notice playing');

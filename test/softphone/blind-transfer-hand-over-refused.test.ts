@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDepartmentContact, ticketEvents, tickets } from '../../store/index.js';
 import { OpenDesks, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones, hangUpEverything, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { placeCall, simChannels, simRequest, waitFor } from '../support/sim-client.js';
 
 /** The call bridge the caller's moves into are lost (the connection closes unanswered, every try), and the caller. */
 let lose: { bridge: string; caller: string } | null = null;
@@ -40,13 +40,7 @@ afterEach(async () => {
   desks.closeAll();
 });
 
-interface SimChannel {
-  id: string;
-  name: string;
-  state: string;
-  bridgeId: string | null;
-}
-const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
+const channels = () => simChannels(h.sim.httpUrl);
 const colleagueId = () => h.server.calls.agents.list().find((a) => a.login === '1002')?.agentId;
 const blindTransferNotes = async (ticketNumber: string) => {
   const ticket = (await h.server.store.db.select().from(tickets).where(eq(tickets.number, ticketNumber)).limit(1))[0];

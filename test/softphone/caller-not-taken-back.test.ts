@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, hangUpEverything, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { placeCall, simChannels, simRequest, waitFor } from '../support/sim-client.js';
 
 /** The caller whose moves into a bridge the PBX loses (the connection closes unanswered, every try). */
 let lose: string | null = null;
@@ -33,13 +33,7 @@ afterEach(async () => {
   desks.closeAll();
 });
 
-interface SimChannel {
-  id: string;
-  name: string;
-  state: string;
-  bridgeId: string | null;
-}
-const channels = async () => (await simRequest<SimChannel[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
+const channels = () => simChannels(h.sim.httpUrl);
 /** Whether the caller shares a bridge with agent 1001's phone (they hear each other). */
 const withAgent = async (caller: string) => {
   const all = await channels();

@@ -18,7 +18,7 @@ import { calls, createDepartmentContact, missedCalls } from '../../store/index.j
 import { client, login } from '../admin-api/admin-client.js';
 import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
 import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { placeCall, simChannels, simRequest, waitFor } from '../support/sim-client.js';
 import { putTransferMenuOn12333 } from '../support/transfer-menu.js';
 
 const NOTICE = `sound:${PROMPTS.transferFailed}`;
@@ -85,7 +85,7 @@ afterAll(() => {
 
 let callerSeq = 0;
 const colleagueId = () => h.server.calls.agents.list().find((a) => a.login === '1002')?.agentId;
-const channels = async () => (await simRequest<{ id: string; name: string; state: string }[]>(h.sim.httpUrl, 'GET', '/sim/channels')).body;
+const channels = () => simChannels(h.sim.httpUrl);
 
 /** What the caller heard and where they went from `mark` on, up to their arrival in a holding bridge. */
 async function backInLine(caller: string, mark: number): Promise<string[]> {

@@ -59,7 +59,13 @@ export async function waitFor<T>(check: () => T | undefined | null | false | Pro
 export interface SimChannelView {
   id: string;
   name: string;
+  state: string;
   bridgeId: string | null;
+}
+
+/** The simulator's channels, as its control API lists them now. */
+export async function simChannels(baseUrl: string): Promise<SimChannelView[]> {
+  return (await simRequest<SimChannelView[]>(baseUrl, 'GET', '/sim/channels')).body;
 }
 
 /**
@@ -68,7 +74,7 @@ export interface SimChannelView {
  * first channel whose name starts so (`PJSIP/1005-`) and gives its id. `simUrl` is read at each use.
  */
 export function simAudio(simUrl: () => string) {
-  const channels = async () => (await simRequest<SimChannelView[]>(simUrl(), 'GET', '/sim/channels')).body;
+  const channels = () => simChannels(simUrl());
   return {
     channels,
     hears: async (channelId: string) => (await simRequest<{ hears: string[] }>(simUrl(), 'GET', `/sim/channels/${channelId}`)).body.hears,
