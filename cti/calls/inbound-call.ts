@@ -709,6 +709,9 @@ export class InboundCall implements QueueMember {
     this.ended = true;
     this.endedByParty = by;
     const stateAtEnd = this.machine.state;
+    // Only an agent still on the call hears of its end: one who let it go (a blind transfer whose
+    // colleague still rings) was told by call.transferred, and may be on another call by now.
+    const agentOnCall = this.agentId !== null && this.ctx.agents.get(this.agentId)?.callId === this.callId ? this.agentId : null;
     this.queue.leave(this.callId);
     this.ringing?.cancel();
     this.cancelFlows('call-ended');
@@ -749,7 +752,7 @@ export class InboundCall implements QueueMember {
       }
       if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
       if (by !== 'caller') await this.callerHold.stopMusic();
-      this.publish({ type: 'call.ended', agentId: this.agentId, outcome });
+      this.publish({ type: 'call.ended', agentId: agentOnCall, outcome });
       if (survey) await runPostCallSurvey({ port: this.port, db: this.ctx.db, log: this.ctx.log }, { callId: this.callId, ticketId: this.summary.ticketId });
     } finally {
       // Whatever failed above, the caller is released and the call leaves the live calls: never a

@@ -464,7 +464,7 @@ class Pass {
     this.counts.outboundEnded++;
   }
 
-  /** The caller is gone: the row ends with what it reached; an unanswered caller goes on the callback list. */
+  /** The caller is gone: the row ends with what it reached; a caller left waiting goes on the callback list. */
   private async closeRow(row: CallRow): Promise<void> {
     const now = this.ctx.clock.now();
     const answered = row.agentId !== null || row.answeredAt !== null;
@@ -477,7 +477,10 @@ class Pass {
     // and outside the KPIs, as inbound-call.ts records a blacklisted caller who hangs up during the notice.
     const turnedAway = reached === 'abandoned' && blocked !== undefined && row.queuedAt === null;
     const outcome: CallOutcome = turnedAway ? 'blocked' : reached;
-    const unserved = outcome === 'abandoned' && !blocked && row.callerNumber !== '';
+    // Nobody saw them go, so they count as cut off (inbound-call.ts, finish, `callBack`): an unanswered
+    // caller, and one an agent had answered and put back in line who was waiting again, are called back.
+    const cutOffWaiting = outcome === 'answered' && (row.state === 'queued' || row.state === 'offered');
+    const unserved = (outcome === 'abandoned' || cutOffWaiting) && !blocked && row.callerNumber !== '';
     const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
     const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
     const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, ticketId: ticket?.id ?? null } : null;

@@ -2,7 +2,10 @@
  * A caller an agent answered and put back in line is still waiting when the server restarts; the new
  * server takes them back in line, and they hang up there. They were served before the restart, so
  * the call ends `answered` with its first answer kept, not 放弃, and is not put on the missed-call
- * list — as it would without the restart (test/reports/answered-then-back-in-line.test.ts).
+ * list — as it would without the restart (test/reports/answered-then-back-in-line.test.ts). One who
+ * is gone by the time the server is back also ends `answered`, and is called back: nobody saw them
+ * hang up, and they were left waiting, as a waiting caller the PBX drops while the server watches is
+ * (inbound-call.ts, finish, `cutOffWaiting`).
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +54,44 @@ describe('a caller answered, put back in line, and taken back after a restart', 
       }, 'the call ended');
       expect(row).toMatchObject({ outcome: 'answered', answeredAt: answered.answeredAt, waitMs: answered.waitMs });
       expect(await second.server.store.db.select().from(missedCalls)).toEqual([]);
+    } finally {
+      desk.close();
+    }
+  });
+
+  it('ends answered and is called back when they are gone by the time the server is back', async () => {
+    world = await restartWorld();
+    const { sim } = world;
+    await registerPhones(sim, ['1001']);
+    const first = await world.boot();
+    const rowOf = async (db: typeof first.server.store.db, id: string) => (await db.select().from(calls).where(eq(calls.linkedId, id)))[0];
+
+    const desk = await AgentDesktop.login(first.server.httpUrl, '1001');
+    try {
+      expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
+      const caller = await placeCall(sim.httpUrl, '13800007902', '12345');
+      await desk.next('call.answered', (m) => m.callId === caller);
+      const answered = await waitFor(async () => {
+        const row = await rowOf(first.server.store.db, caller);
+        return row?.answeredAt ? row : undefined;
+      }, 'the answer written');
+      expect(await desk.command('call.transfer', { callId: caller, target: { kind: 'skill', skill: 'general' }, mode: 'blind' })).toMatchObject({ ok: true });
+      await desk.next('agent.state', (m) => m.state === 'wrap_up');
+      expect(await desk.command('agent.notReady', { reason: '休息' })).toMatchObject({ ok: true });
+      await waitFor(async () => (await rowOf(first.server.store.db, caller))?.state === 'queued', 'the caller back in line');
+      desk.close();
+      await first.server.close();
+      // Nobody watched them go: as when the PBX drops a waiting caller while the server's line to it
+      // is down, they were left waiting, so they are called back.
+      await simRequest(sim.httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
+
+      const second = await world.boot();
+      const row = await rowOf(second.server.store.db, caller);
+      expect(row).toMatchObject({ outcome: 'answered', answeredAt: answered.answeredAt, waitMs: answered.waitMs });
+      expect(row?.endedAt).toBeTruthy();
+      const missed = await second.server.store.db.select().from(missedCalls);
+      expect(missed).toHaveLength(1);
+      expect(missed[0]).toMatchObject({ callerNumber: '13800007902', callId: row?.id, status: 'pending' });
     } finally {
       desk.close();
     }
