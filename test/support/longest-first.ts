@@ -46,7 +46,7 @@ export default class LongestFirst extends BaseSequencer {
       return recorded ? recorded.duration / 1000 : (ESTIMATES[path(spec)] ?? 0);
     };
     const size = (spec: TestSpecification) => cache.getFileStats(key(spec))?.size ?? 0;
-    // Within a project's group (the browser suites run as a group after the others).
+    // Within a project group (vitest runs a higher sequence.groupOrder after a lower one).
     const group = (spec: TestSpecification) => spec.project.config.sequence.groupOrder;
     return Promise.resolve([...files].sort((a, b) => group(a) - group(b) || seconds(b) - seconds(a) || size(b) - size(a)));
   }
