@@ -24,6 +24,8 @@ export const PROMPTS = {
   surveyThanks: 'survey-thanks',
   /** A transfer that did not go through: the caller is told before going back in line. */
   transferFailed: 'transfer-failed',
+  /** The line to the agent failed (their Asterisk node went down): the caller is told before going back in line. */
+  callInterrupted: 'call-interrupted',
   /** Played by the dialplan itself (extensions.conf, [hotline-outage]) while the server is down. */
   outageNotice: 'notice-outage',
 } as const;
@@ -47,6 +49,7 @@ export const PROMPT_TEXTS: Readonly<Record<string, string>> = {
   [PROMPTS.survey]: '请对本次服务进行评价：满意请按1，基本满意请按2，不满意请按3。',
   [PROMPTS.surveyThanks]: '感谢您的评价，再见。',
   [PROMPTS.transferFailed]: '抱歉，转接未成功。请您稍候，我们将继续为您服务。',
+  [PROMPTS.callInterrupted]: '抱歉，通话意外中断。请您稍候，我们将继续为您服务。',
   [PROMPTS.outageNotice]: '您好，这里是12345政务服务便民热线。系统正在维护，现在为您直接转接话务员，通话将被录音，请稍候。',
   [PROMPTS.missedCallback]: '您好，这里是12345政务服务便民热线，您刚才的来电未能接通，现在为您转接人工服务，请稍候。',
   [PROMPTS.callbackIntro]: '您好，这里是12345政务服务便民热线回访，您反映的问题已办结，工单编号为',

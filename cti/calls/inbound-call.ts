@@ -53,6 +53,8 @@ export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来�
 
 /** Waits before trying again to put a caller in the line after the PBX refused a step. */
 const JOIN_RETRY_MS = [1000, 3000] as const;
+/** What a caller put back in line hears first, when they were taken out of a conversation or a transfer. */
+type BackInLineNotice = typeof PROMPTS.transferFailed | typeof PROMPTS.callInterrupted;
 
 export class InboundCall implements QueueMember {
   readonly callId: string;
@@ -275,12 +277,13 @@ export class InboundCall implements QueueMember {
   }
 
   /**
-   * Into the line under `skillCode` (null: the route's). `transferFailed`: the caller comes back from a
-   * transfer that did not go through and is told so first — after the call is recorded as queued, so
-   * that a hang-up during the notice is one in line (a caller never answered goes on the missed-call
-   * list) and a server restarted meanwhile puts the caller back in line, not off the line.
+   * Into the line under `skillCode` (null: the route's). `notice`: the caller comes back from a
+   * transfer that did not go through, or from a line to their agent that failed, and is told so first
+   * — after the call is recorded as queued, so that a hang-up during the notice is one in line (a
+   * caller never answered goes on the missed-call list) and a server restarted meanwhile puts the
+   * caller back in line, not off the line.
    */
-  private async enqueue(skillCode: string | null, place?: QueuePlace, since?: number, transferFailed = false): Promise<void> {
+  private async enqueue(skillCode: string | null, place?: QueuePlace, since?: number, notice: BackInLineNotice | null = null): Promise<void> {
     if (this.ended) return;
     // At the latest as the caller joins the line (one whose greeting never started: the answer failed).
     this.summary.history.start();
@@ -304,8 +307,8 @@ export class InboundCall implements QueueMember {
     });
     if (!joined) return;
     if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
-    if (transferFailed) {
-      await this.tellTransferFailed();
+    if (notice) {
+      await this.tellBackInLine(notice);
       if (this.ended) return;
     }
     // A caller back in line after losing their agent keeps their place (not their bridge: they left it).
@@ -563,14 +566,15 @@ export class InboundCall implements QueueMember {
     if (this.ctx.agents.get(agentId)?.callId === this.callId) this.ctx.agents.release(agentId);
     this.publish({ type: 'call.transferred', fromAgentId: agentId, target: AGENT_LINE_LOST_TARGET, mode: 'blind', lineLost: true });
     void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'system', kind: 'agent-line-lost', note: AGENT_LINE_LOST_NOTE });
-    await this.requeue(null, since);
+    await this.requeue(null, since, { interrupted: true });
   }
 
   /**
    * Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered); `since` keeps an old place.
-   * `transferFailed`: a transfer did not go through, and the caller is told so before the queue's music.
+   * `transferFailed`: a transfer did not go through; `interrupted`: the line to the agent failed. Either
+   * way the caller is told so before the queue's music.
    */
-  async requeue(skillCode: string | null, since?: number, options: { transferFailed?: boolean } = {}): Promise<void> {
+  async requeue(skillCode: string | null, since?: number, options: { transferFailed?: boolean; interrupted?: boolean } = {}): Promise<void> {
     this.detachParty();
     this.agentId = null;
     this.agentLegId = null;
@@ -581,22 +585,24 @@ export class InboundCall implements QueueMember {
       this.bridgeId = null;
       await this.ctx.ari.destroyBridge(bridge).catch(() => undefined);
     }
-    await this.enqueue(skillCode, undefined, since, options.transferFailed === true);
+    const notice = options.transferFailed ? PROMPTS.transferFailed : options.interrupted ? PROMPTS.callInterrupted : null;
+    await this.enqueue(skillCode, undefined, since, notice);
   }
 
   /**
-   * 转接未成功: without a word the caller would go from the ring music (or their conversation) straight
-   * into the queue's music and think themselves forgotten. Heard to the end (a key pressed while
-   * talking must not skip it). Never throws: a notice that cannot be played only logs, and the caller
-   * goes on into the line; one who hangs up during it is ended by their hang-up (enqueue then stops).
+   * 转接未成功 / 通话意外中断: without a word the caller would go from the ring music (or their
+   * conversation) straight into the queue's music and think themselves forgotten. Heard to the end (a
+   * key pressed while talking must not skip it). Never throws: a notice that cannot be played only
+   * logs, and the caller goes on into the line; one who hangs up during it is ended by their hang-up
+   * (enqueue then stops).
    */
-  private async tellTransferFailed(): Promise<void> {
+  private async tellBackInLine(notice: BackInLineNotice): Promise<void> {
     if (this.ended) return;
     try {
-      await this.port.playThrough([PROMPTS.transferFailed]);
+      await this.port.playThrough([notice]);
     } catch (error) {
       if (error instanceof CallerHungUp || this.ended) return;
-      this.ctx.log.warn({ callId: this.callId, err: (error as Error).message }, 'transfer-failed notice not played; the caller goes back in line all the same');
+      this.ctx.log.warn({ callId: this.callId, notice, err: (error as Error).message }, 'back-in-line notice not played; the caller goes back in line all the same');
     }
   }
 
@@ -657,7 +663,7 @@ export class InboundCall implements QueueMember {
     if (outcome !== 'answered') {
       this.ctx.log.warn({ callId: this.callId, target, failure: leg.failure }, 'transfer target did not answer; caller goes to the queue');
       await this.callerHold.stopMusic();
-      await this.enqueue(null, undefined, undefined, true);
+      await this.enqueue(null, undefined, undefined, PROMPTS.transferFailed);
       return;
     }
     // From here the line is the caller's other party: either hanging up ends the call, and the call's

@@ -347,8 +347,9 @@ class Pass {
       this.counts.transferredKept++;
       return;
     }
-    // The caller is alone: whoever they talked to is gone.
-    const transferring = legs.some((l) => l.id.startsWith('consult-'));
+    // The caller is alone: whoever they talked to is gone. A transfer was on its way when the row says
+    // so (a blind transfer's ring is no leg of the application's until it is answered, so none is found).
+    const transferring = state === 'transferring' || state === 'consulting' || legs.some((l) => l.id.startsWith('consult-'));
     for (const leg of legs) await this.hangup(leg, 'caller alone');
     await this.endInterruptedRings(row, null);
     const callBridge = bridge && bridge.name === `call-${row.linkedId}` ? bridge : undefined;
@@ -359,7 +360,8 @@ class Pass {
     if (state !== 'ended' && (transferring || row.agentId === null)) {
       this.decide(row.linkedId, row.callerNumber, 'transfer was on its way: caller back to the queue');
       this.counts.requeued++;
-      await call.requeue(null);
+      // The transfer did not go through: the caller is told so, as when its target does not answer.
+      await call.requeue(null, undefined, { transferFailed: true });
       return;
     }
     this.decide(row.linkedId, row.callerNumber, 'agent hung up while the server was away: call ends as answered');

@@ -4,10 +4,12 @@
  * closed answered, waiting ones on the missed-call list, and the agent on node a who was talking to a
  * caller of node b is freed — while node a's calls (one talking, one waiting) go on untouched and end
  * normally, leaving nothing behind on node a. A caller of node a whose agent was on node b loses that
- * agent through no fault of theirs: they wait again at their old place and are served on node a.
+ * agent through no fault of theirs: they are told the call was interrupted (`call-interrupted`), wait
+ * again at their old place and are served on node a.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROMPTS } from '../../ivr/prompts.js';
 import { calls, missedCalls, ticketEvents } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import type { AgentDesktop } from '../support/agent-desktop.js';
@@ -55,6 +57,12 @@ describe('node b dies with calls in every phase on both nodes', () => {
     }
     expect((await channelsOn('a')).some((c) => c.name.startsWith('PJSIP/internode-b-') && c.state === 'Up')).toBe(true);
 
+    // What the caller of node a whose agent is on node b hears from the fault on, and where they go.
+    const heard: string[] = [];
+    const unsubscribe = h.sim('a').core.subscribe((event) => {
+      if (event.type === 'playback.started' && event.playback.targetUri === `channel:${aAcross}`) heard.push(`play ${event.playback.mediaUri}`);
+      if (event.type === 'bridge.enter' && event.channel.id === aAcross) heard.push(`enter ${event.bridge.bridgeType}`);
+    });
     h.sims.b?.fault('restart', 600_000);
 
     // Node b's calls: closed and accounted for.
@@ -83,6 +91,9 @@ describe('node b dies with calls in every phase on both nodes', () => {
     }, 'the caller of node a whose agent was lost served again', 15_000);
     expect(back.summary.ticketNumber).toBeTruthy();
     await desk('1005').next('call.transferred', (m) => m.callId === aAcross && m.target === '重新排队' && m.reason === 'line-lost');
+    // Told why before the queue's music (通话意外中断…), not dropped into it without a word.
+    unsubscribe();
+    expect(heard.slice(0, heard.indexOf('enter holding') + 1)).toEqual([`play sound:${PROMPTS.callInterrupted}`, 'enter holding']);
     const notes = await h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, back.summary.ticketId));
     expect(notes.map((n) => n.kind)).toContain('agent-line-lost');
     expect(await row(aAcross)).toMatchObject({ node: 'a', endedAt: null });

@@ -150,7 +150,8 @@ describe('restart recovery', () => {
     for (const id of ids) await waitFor(() => endedAnswered(second.server, id), `${id} ended answered`);
     desk.close();
     for (const id of ids) await hangupCaller(sim, id);
-  });
+    // Three calls served one after another: more than the default 20 s on a busy 2-core machine.
+  }, 40_000);
 
   it('a bridged call survives a restart: the desktop gets it back with its pop data, hold works, and the agent hangs it up', async () => {
     const { sim, dbPath, clock } = await world();
