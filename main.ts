@@ -170,7 +170,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await http.register(calendarRoutes, { db: store.db, sessions, agents: calls.agents });
   await http.register(ticketRoutes, { db: store.db, sessions, tickets });
   await http.register(knowledgeRoutes, { db: store.db, sessions });
-  await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, catalogue: apiCatalogue,
+  await http.register(adminApi, { db: store.db, sessions, agents: calls.agents, queue: calls.queue, catalogue: apiCatalogue,
     promptsDir: config.promptsDir,
     configuredTimings: { ringTimeoutSeconds: config.ringTimeoutSeconds, wrapUpSeconds: config.wrapUpSeconds, queueOverflowSeconds: config.queueOverflowSeconds },
   });

@@ -2,7 +2,7 @@
 # `npm test`: the type-check, the lint and the smoke run of the built server side by side (each is
 # mostly one process on one core, and none needs another), then the whole vitest run (SQLite, the
 # PostgreSQL project and the browser pages). Each checker's output is printed whole once it is done;
-# the script fails when any part fails, after all have run.
+# the script fails when any part fails, after all have run. Arguments go to vitest.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -28,7 +28,7 @@ for i in "${!names[@]}"; do
   cat "$logs/$name"
 done
 
-npx vitest run || failed+=(vitest)
+npx vitest run "$@" || failed+=(vitest)
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "npm test: failed: ${failed[*]}" >&2

@@ -308,7 +308,13 @@ export class InboundCall implements QueueMember {
     if (!joined) return;
     if (!place) this.publish({ type: 'call.queued', skill: skill.code, ivrSteps: this.ivrSteps });
     if (notice) {
-      await this.tellBackInLine(notice);
+      // Counted as on the way into the skill's line meanwhile: an admin cannot delete it from under them.
+      const arrived = this.queue.expect(skill.id);
+      try {
+        await this.tellBackInLine(notice);
+      } finally {
+        arrived();
+      }
       if (this.ended) return;
     }
     // A caller back in line after losing their agent keeps their place (not their bridge: they left it).

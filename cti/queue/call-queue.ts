@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { PROMPTS } from '../../ivr/prompts.js';
 import { assignCalls, isFreeAgent, type WaitingCaller } from '../../routing/acd.js';
 import { AriError } from '../ari/ari-types.js';
+import { KeyedCounts } from '../events/keyed-counts.js';
 import type { CallContext } from '../calls/call-context.js';
 import { mediaUri, PROMPT_LANGUAGE } from '../media/ari-media-port.js';
 
@@ -57,7 +58,9 @@ export class CallQueue {
   /** One holding bridge per node and skill (a caller waits on their own node), by `lineKey`. */
   private readonly holdingBridges = new Map<string, Promise<string>>();
   /** Callers on their way into a holding bridge, per node and skill. */
-  private readonly joining = new Map<string, number>();
+  private readonly joining = new KeyedCounts<string>();
+  /** The same callers by skill id (an admin may not delete a skill they are about to wait for). */
+  private readonly joiningSkills = new KeyedCounts<number>();
   private readonly stopListening: () => void;
   /** While reconciling with the PBX, nobody is offered a call (the line is being rebuilt). */
   private paused = false;
@@ -69,11 +72,27 @@ export class CallQueue {
     this.stopListening = ctx.agents.onAvailabilityChange(() => this.dispatch());
   }
 
-  /** Callers waiting for a skill, first in line first (for the wallboard and position prompts). */
-  waitingFor(skillCode: string): QueueMember[] {
+  /**
+   * Callers waiting for a skill, first in line first (for the wallboard, position prompts and the admin
+   * API). By id: an admin may rename the code while they wait, and they still wait for that skill.
+   */
+  waitingForSkill(skillId: number): QueueMember[] {
     return this.ordered()
-      .filter((e) => e.skillCode === skillCode)
+      .filter((e) => e.waiting.skillId === skillId)
       .map((e) => e.member);
+  }
+
+  /** Callers waiting for a skill, or on their way into its line. */
+  callersFor(skillId: number): number {
+    return this.waitingForSkill(skillId).length + this.joiningSkills.count(skillId);
+  }
+
+  /**
+   * Counts a caller as on their way into `skillId`'s line until the returned function is called: one
+   * hearing a notice before joining (transfer-failed), so the skill cannot be deleted from under them.
+   */
+  expect(skillId: number): () => void {
+    return this.joiningSkills.hold(skillId);
   }
 
   size(): number {
@@ -83,13 +102,13 @@ export class CallQueue {
   async join(member: QueueMember, skill: { id: number; code: string }, priority: number, place?: QueuePlace): Promise<void> {
     // Counted while the PBX is asked, so that a shutdown meanwhile does not remove the bridge under the caller.
     const key = lineKey(this.nodeOf(member), skill.code);
-    this.joining.set(key, (this.joining.get(key) ?? 0) + 1);
+    const leaveLine = this.joining.hold(key);
+    const leaveSkill = this.joiningSkills.hold(skill.id);
     try {
       await this.enter(member, skill, priority, place);
     } finally {
-      const left = (this.joining.get(key) ?? 1) - 1;
-      if (left > 0) this.joining.set(key, left);
-      else this.joining.delete(key);
+      leaveLine();
+      leaveSkill();
     }
   }
 
@@ -217,7 +236,7 @@ export class CallQueue {
   private announcePosition(callId: string): void {
     const entry = this.entries.get(callId);
     if (!entry || entry.offering) return;
-    const ahead = this.waitingFor(entry.skillCode).findIndex((m) => m.callId === callId);
+    const ahead = this.waitingForSkill(entry.waiting.skillId).findIndex((m) => m.callId === callId);
     if (ahead < 0) return;
     const prompts = [PROMPTS.queuePositionAhead, `number:${ahead}`, PROMPTS.queuePositionCallers].map(mediaUri);
     this.ctx.ari.play(entry.member.channelId, prompts, randomUUID(), PROMPT_LANGUAGE).catch((error: unknown) => {

@@ -360,8 +360,9 @@ class Pass {
     if (state !== 'ended' && (transferring || row.agentId === null)) {
       this.decide(row.linkedId, row.callerNumber, 'transfer was on its way: caller back to the queue');
       this.counts.requeued++;
-      // The transfer did not go through: the caller is told so, as when its target does not answer.
-      await call.requeue(null, undefined, { transferFailed: true });
+      // Told why: the transfer did not go through (as when its target does not answer), or, with no
+      // agent yet on the row (the server went while putting the two together), the call was interrupted.
+      await call.requeue(null, undefined, transferring ? { transferFailed: true } : { interrupted: true });
       return;
     }
     this.decide(row.linkedId, row.callerNumber, 'agent hung up while the server was away: call ends as answered');

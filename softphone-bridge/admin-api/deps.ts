@@ -8,9 +8,16 @@ export interface LiveAgents {
   get(agentId: number): { state: string } | undefined;
 }
 
+/** The live waiting line (cti's CallQueue): asked who waits for a skill before the skill may go. */
+export interface LiveQueue {
+  /** Callers waiting for the skill, or on their way into its line. */
+  callersFor(skillId: number): number;
+}
+
 export interface ResourceDeps {
   db: Db;
   agents: LiveAgents;
+  queue: LiveQueue;
   /** Login sessions: an account change ends its holder's sessions. */
   sessions: Sessions;
 }

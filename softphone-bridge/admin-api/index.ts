@@ -15,7 +15,7 @@ import { kpisResource } from './kpis-resource.js';
 import { auditResource } from './audit-resource.js';
 import { blacklistResource } from './blacklist-resource.js';
 import { contactsResource } from './contacts-resource.js';
-import type { LiveAgents } from './deps.js';
+import type { LiveAgents, LiveQueue } from './deps.js';
 import { expertSeatsResource } from './expert-seats-resource.js';
 import { hotTopicsResource } from './hot-topics-resource.js';
 import { lockoutsResource } from './lockouts-resource.js';
@@ -37,6 +37,8 @@ export interface AdminApiOptions {
   sessions: Sessions;
   /** The live agent registry (`calls.agents`). */
   agents: LiveAgents;
+  /** The live waiting line (`calls.queue`). */
+  queue: LiveQueue;
   /** From `registerApiDocs`. */
   catalogue: RouteCatalogue;
   /** Where generated prompts are written (Asterisk's sounds/zh); unset: the server generates none. */
@@ -45,11 +47,11 @@ export interface AdminApiOptions {
   configuredTimings: CallTimings;
 }
 
-export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, catalogue, promptsDir, configuredTimings }) => {
+export const adminApi: FastifyPluginAsync<AdminApiOptions> = async (app, { db, sessions, agents, queue, catalogue, promptsDir, configuredTimings }) => {
   app.addHook('onRoute', assertRolesDeclared);
   app.addHook('onRequest', sessionGuard(sessions));
 
-  const deps = { prefix: '/api/v1', db, agents, sessions };
+  const deps = { prefix: '/api/v1', db, agents, queue, sessions };
   await app.register(routesResource, deps);
   await app.register(skillsResource, deps);
   await app.register(agentsResource, deps);

@@ -1,7 +1,7 @@
 /**
  * Skills (技能组): what routes, IVR menus, agents and expert seats queue callers to. Deleting one that is
- * still used, or renaming the code a menu queues to, is refused with who uses it. Every change
- * re-reads the live agent registry.
+ * still used or that callers wait for now, or renaming the code a menu queues to, is refused with who
+ * uses it. Every change re-reads the live agent registry.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -19,7 +19,7 @@ const SkillPatch = Type.Partial(SkillBody, { additionalProperties: false, minPro
 
 const TAGS = ['技能 skills'];
 
-export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents }) => {
+export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { db, agents, queue }) => {
   app.get(
     '/skills',
     { config: { roles: EVERYONE }, schema: { tags: TAGS, summary: '技能列表', response: { 200: Type.Array(Skill), ...errorReplies(401, 403) } } },
@@ -85,6 +85,9 @@ export const skillsResource: FastifyPluginAsyncTypebox<ResourceDeps> = (app, { d
         menus.length ? `IVR 菜单 ${menus.join('、')}` : '',
       ].filter(Boolean);
       if (users.length) throw conflict(`技能 ${before.code} 仍在使用中，不能删除：${users.join('；')}`);
+      // Callers already in its line: with the skill gone no agent could ever be given it to take them.
+      const waiting = queue.callersFor(before.id);
+      if (waiting) throw conflict(`技能 ${before.code} 仍有 ${waiting} 位来电正在排队等候，不能删除，请待这些来电接通后再删除`);
       await audited(db, sessionOf(request).login, 'skill', 'delete', async (tx) => {
         await deleteSkill(tx, before.id);
         return { id: before.id, before, result: null };

@@ -22,6 +22,7 @@ import { AgentCommand } from './messages.js';
 import { DeskRegistry } from './desk-registry.js';
 import { buildScreenPop } from './screen-pop.js';
 import type { PastTicket } from '../../cti/calls/caller-history.js';
+import type { IvrStep } from '../../ivr/interpreter.js';
 
 /** The agent a domain event concerns (the one whose desktop gets it), or null when it goes to no desktop. */
 function addresseeOf(event: DomainEvent): number | null {
@@ -60,8 +61,19 @@ function summaryOnWire(summary: CallSummary): Omit<CallSummary, 'history'> {
   return fields;
 }
 
-/** The screen-pop of a `call.offered`, from the history kept with the call: at once when it was read. */
+/** Each offer's pop, built once for the desk and for what `hello` gives back (the events are the keys). */
+const popsOfOffers = new WeakMap<DomainEvent, object | Promise<object>>();
+
+/** The screen-pop of a `call.offered` (built once per event), from the history kept with the call: at once when it was read. */
 function screenPop(event: Extract<DomainEvent, { type: 'call.offered' }>): object | Promise<object> {
+  const built = popsOfOffers.get(event);
+  if (built) return built;
+  const pop = buildPop(event);
+  popsOfOffers.set(event, pop);
+  return pop;
+}
+
+function buildPop(event: Extract<DomainEvent, { type: 'call.offered' }>): object | Promise<object> {
   const pop = (past: readonly PastTicket[]) => ({
     ...buildScreenPop(event.call, event.ivrSteps, event.waitedMs, past),
     ...(event.outbound ? { outbound: true, missedCallId: event.outbound.missedCallId } : {}),
@@ -107,6 +119,35 @@ function wireForm(event: DomainEvent): object | null | Promise<object> {
   }
 }
 
+/**
+ * The active call in `hello`, as this agent's desk had it from the events: a ring (a queue offer, a
+ * colleague's transfer or three-way call) is `offered` with no talk time, the talk time runs from this
+ * agent's own `call.answered` (not the first agent's, when the caller was handed on or went back in
+ * line), 静音 is the call's own agent's only, and the pop's content comes back with it.
+ */
+function activeOnWire(
+  call: { summary: CallSummary; state: string; answeredAtMs: number | null; ivrChoices: readonly IvrStep[] },
+  ringing: boolean,
+  own: boolean,
+  muted: boolean,
+  shown: { callId: string; pop: object | null; answeredAt: string | null } | undefined,
+): object {
+  const seen = shown?.callId === call.summary.callId ? shown : undefined;
+  // Not shown in this server's life (it restarted and took the call over): the pop from what the call keeps.
+  // (A history still being read is null, never an empty list: that would read 无历史来电.)
+  const past = call.summary.history.now;
+  const pop = seen?.pop ?? { ...buildScreenPop(call.summary, [...call.ivrChoices], 0, past ?? []), waitedSeconds: null, ...(past ? {} : { history: null }) };
+  const { type: _type, ...content } = pop as { type?: string };
+  const firstAnswer = own && call.answeredAtMs !== null ? new Date(call.answeredAtMs).toISOString() : null;
+  return {
+    ...content,
+    ...summaryOnWire(call.summary),
+    state: ringing ? 'offered' : call.state,
+    answeredAt: ringing ? null : (seen?.answeredAt ?? firstAnswer),
+    muted: own && !ringing && muted,
+  };
+}
+
 export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: Sessions; limits: SocketLimits }> = (app, { calls, sessions, limits }) => {
   const desks = new DeskRegistry(
     calls.bus,
@@ -116,7 +157,30 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
     (agentId, message) => ({ ...message, allowed: calls.control.allowed(agentId) }),
     (error) => app.log.error({ err: error }, 'an event could not be sent to the agent desktop'),
   );
-  app.addHook('onClose', () => desks.close());
+  // Per agent, what their desk was shown of their latest call, desk open or not: the pop and their own
+  // answer. `hello` gives them back, so a desk that reconnects (a page reload) shows what it showed.
+  const shown = new Map<number, { callId: string; pop: object | null; answeredAt: string | null }>();
+  const unwatch = calls.bus.subscribe((event) => {
+    if (event.type === 'call.offered') {
+      const entry = { callId: event.call.callId, pop: null as object | null, answeredAt: null };
+      shown.set(event.agentId, entry);
+      void Promise.resolve(screenPop(event)).then(
+        (pop) => (entry.pop = pop),
+        () => undefined,
+      );
+    } else if (event.type === 'agent.state' && event.state === 'offline') {
+      // Signed out: what their desk showed (a citizen's number and history) is not kept for nobody.
+      shown.delete(event.agentId);
+    } else if (event.type === 'call.answered') {
+      const entry = shown.get(event.agentId);
+      if (entry?.callId === event.call.callId) entry.answeredAt = event.at;
+      else shown.set(event.agentId, { callId: event.call.callId, pop: null, answeredAt: event.at });
+    }
+  });
+  app.addHook('onClose', () => {
+    unwatch();
+    desks.close();
+  });
   app.get(
     '/ws/agent',
     {
@@ -178,12 +242,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
           ...(agent.state === 'wrap_up' && agent.wrapUpUntil !== null ? { wrapUpUntil: new Date(agent.wrapUpUntil).toISOString(), wrapUpExtended: agent.wrapUpExtended } : {}),
         },
         call: active
-          ? {
-              ...summaryOnWire(active.summary),
-              state: active.state,
-              answeredAt: active.answeredAtMs === null ? null : new Date(active.answeredAtMs).toISOString(),
-              muted: situation.call?.muted ?? false,
-            }
+          ? activeOnWire(active, agent?.state === 'ringing', active.agentId === agentId, situation.call?.muted ?? false, shown.get(agentId))
           : dialling
             ? { ...summaryOnWire(dialling.call), state: 'offered', answeredAt: null, muted: false, outbound: true, missedCallId: dialling.missedCallId }
             : null,

@@ -122,7 +122,7 @@ export class LivePicture {
   async snapshot(now: Date): Promise<object> {
     const nowMs = now.getTime();
     const skills = (await listSkills(this.db)).map((skill) => {
-      const waiting = this.calls.queue.waitingFor(skill.code);
+      const waiting = this.calls.queue.waitingForSkill(skill.id);
       const oldest = waiting.map((m) => this.calls.queue.queuedAt(m.callId) ?? nowMs).reduce((a, b) => Math.min(a, b), nowMs);
       return { code: skill.code, name: skill.name, waiting: waiting.length, longestWaitSeconds: Math.round((nowMs - oldest) / 1000) };
     });

@@ -13,6 +13,7 @@ import { PROMPTS } from '../../ivr/prompts.js';
 import { calls, missedCalls, ticketEvents } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import type { AgentDesktop } from '../support/agent-desktop.js';
+import { followChannel } from '../support/channel-steps.js';
 import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -58,11 +59,7 @@ describe('node b dies with calls in every phase on both nodes', () => {
     expect((await channelsOn('a')).some((c) => c.name.startsWith('PJSIP/internode-b-') && c.state === 'Up')).toBe(true);
 
     // What the caller of node a whose agent is on node b hears from the fault on, and where they go.
-    const heard: string[] = [];
-    const unsubscribe = h.sim('a').core.subscribe((event) => {
-      if (event.type === 'playback.started' && event.playback.targetUri === `channel:${aAcross}`) heard.push(`play ${event.playback.mediaUri}`);
-      if (event.type === 'bridge.enter' && event.channel.id === aAcross) heard.push(`enter ${event.bridge.bridgeType}`);
-    });
+    const heard = followChannel(h.sim('a'), () => aAcross);
     h.sims.b?.fault('restart', 600_000);
 
     // Node b's calls: closed and accounted for.
@@ -92,8 +89,8 @@ describe('node b dies with calls in every phase on both nodes', () => {
     expect(back.summary.ticketNumber).toBeTruthy();
     await desk('1005').next('call.transferred', (m) => m.callId === aAcross && m.target === '重新排队' && m.reason === 'line-lost');
     // Told why before the queue's music (通话意外中断…), not dropped into it without a word.
-    unsubscribe();
-    expect(heard.slice(0, heard.indexOf('enter holding') + 1)).toEqual([`play sound:${PROMPTS.callInterrupted}`, 'enter holding']);
+    heard.stop();
+    expect(heard.toHoldingBridge()).toEqual([`play sound:${PROMPTS.callInterrupted}`, 'enter holding']);
     const notes = await h.server.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, back.summary.ticketId));
     expect(notes.map((n) => n.kind)).toContain('agent-line-lost');
     expect(await row(aAcross)).toMatchObject({ node: 'a', endedAt: null });

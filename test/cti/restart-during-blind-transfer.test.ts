@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROMPTS } from '../../ivr/prompts.js';
 import { calls } from '../../store/index.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
+import { followChannel } from '../support/channel-steps.js';
 import { registerPhones } from '../support/harness.js';
 import { restartWorld, simChannels, type World } from '../support/restart-world.js';
 import { placeCall, waitFor } from '../support/sim-client.js';
@@ -27,13 +28,8 @@ describe('a restart while a blind transfer rings the colleague', () => {
     await registerPhones(sim, ['1002'], 'manual');
     const first = await world.boot();
 
-    /** What the caller heard and where they went: `play <media>`, `enter <bridge type>`. */
-    const heard: string[] = [];
     let id = '';
-    sim.core.subscribe((event) => {
-      if (event.type === 'playback.started' && event.playback.targetUri === `channel:${id}`) heard.push(`play ${event.playback.mediaUri}`);
-      if (event.type === 'bridge.enter' && event.channel.id === id) heard.push(`enter ${event.bridge.bridgeType}`);
-    });
+    const heard = followChannel(sim, () => id);
 
     const a = await AgentDesktop.login(first.server.httpUrl, '1001');
     const t = await AgentDesktop.login(first.server.httpUrl, '1002');
@@ -50,14 +46,15 @@ describe('a restart while a blind transfer rings the colleague', () => {
       t.close();
       await first.server.close();
 
-      heard.length = 0;
+      heard.steps.length = 0;
       const second = await world.boot();
       expect(second.passes[0]).toMatchObject({ requeued: 1, agentGone: 0 });
       await waitFor(async () => !(await simChannels(sim)).some((c) => c.id === ring.id), "the colleague's ring hung up");
-      await waitFor(() => heard.includes('enter holding'), 'the caller in the holding bridge', 10_000);
-      expect(heard.slice(0, heard.indexOf('enter holding') + 1)).toEqual([`play sound:${PROMPTS.transferFailed}`, 'enter holding']);
+      await waitFor(() => heard.steps.includes('enter holding'), 'the caller in the holding bridge', 10_000);
+      expect(heard.toHoldingBridge()).toEqual([`play sound:${PROMPTS.transferFailed}`, 'enter holding']);
       expect((await second.server.store.db.select().from(calls).where(eq(calls.linkedId, id)))[0]).toMatchObject({ state: 'queued', endedAt: null });
     } finally {
+      heard.stop();
       a.close();
       t.close();
     }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../main.js';
-import { calls, findActiveRoute, missedCalls, openDatabase, ticketEvents, tickets, updateRoute } from '../../store/index.js';
+import { calls, findActiveRoute, listSkills, missedCalls, openDatabase, ticketEvents, tickets, updateRoute } from '../../store/index.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { diallingCitizen } from '../support/dialling-citizen.js';
@@ -131,7 +131,8 @@ describe('restart recovery', () => {
     const second = await boot(sim, dbPath, clock);
     expect(second.passes[0]).toMatchObject({ requeued: 3, closedAbandoned: 0 });
     expect(second.server.calls.calls().map((c) => [c.callId, c.state])).toEqual(ids.map((id) => [id, 'queued']));
-    expect(second.server.calls.queue.waitingFor('general').map((m) => m.callId)).toEqual(ids);
+    const general = (await listSkills(second.server.store.db)).find((s) => s.code === 'general');
+    expect(second.server.calls.queue.waitingForSkill(general?.id ?? -1).map((m) => m.callId)).toEqual(ids);
 
     const desk = await AgentDesktop.login(second.server.httpUrl, '1001');
     await desk.command('agent.ready');

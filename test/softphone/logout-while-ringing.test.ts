@@ -8,6 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
+import { listSkills } from '../../store/index.js';
 import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
 import { hangUpEverything, registerPhones, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simAudio, waitFor } from '../support/sim-client.js';
@@ -80,7 +81,8 @@ describe('退出登录 while the phone rings for a queued caller', () => {
 
     // A later caller joins the line behind them.
     const later = await placeCall(h.sim.httpUrl, '13800009503', '12345');
-    const line = () => h.server.calls.queue.waitingFor('general').map((m) => m.callId);
+    const general = (await listSkills(h.server.store.db)).find((s) => s.code === 'general');
+    const line = () => h.server.calls.queue.waitingForSkill(general?.id ?? -1).map((m) => m.callId);
     await waitFor(() => line().includes(later), 'the later caller in line');
     expect(line()).toEqual([first, later]);
 
