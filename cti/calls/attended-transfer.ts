@@ -181,9 +181,9 @@ export class AttendedTransfer implements CallFlow {
    * or, with the agent gone, to the queue.
    */
   async cancel(reason: FlowStopReason): Promise<void> {
-    if (reason === 'call-ended') return this.abandon('来电人已挂机，咨询取消');
+    if (reason === 'call-ended') return this.abandon('来电人已挂机，咨询取消', reason);
     // The caller went back in line by itself (the line to the agent's node was lost).
-    if (reason === 'line-lost') return this.abandon('坐席所在交换节点线路中断，咨询取消');
+    if (reason === 'line-lost') return this.abandon('坐席所在交换节点线路中断，咨询取消', reason);
     if (reason === 'agent') return this.backToCaller('cancel');
     if (!this.live) return;
     if (this.agentGone && this.current === 'talking') return this.complete();
@@ -191,12 +191,14 @@ export class AttendedTransfer implements CallFlow {
     return this.backToCaller('declined');
   }
 
-  private async abandon(note: string): Promise<void> {
+  private async abandon(note: string, reason: 'call-ended' | 'line-lost'): Promise<void> {
     if (!this.live) return;
     const talked = this.current === 'talking';
     this.machine.move('call-ended', note);
     this.dropTarget(talked);
     this.settle();
+    // An agent who hung up while the target rang left the call, so its own end would skip them.
+    if (this.agentGone && reason === 'call-ended') this.call.oweEndTo(this.agentId);
     await this.cleanup();
   }
 

@@ -168,7 +168,7 @@ export class Conference implements CallFlow {
         if (this.colleagueJoined) this.call.publish({ type: 'call.conference.ended', agentId: colleague, left: 'agent' });
         return;
       case 'call-ended':
-        if (this.colleagueJoined) this.call.publish({ type: 'call.ended', agentId: colleague, outcome: 'answered' });
+        if (this.colleagueJoined) this.call.oweEndTo(colleague);
         return;
     }
   }

@@ -95,6 +95,8 @@ export class InboundCall implements QueueMember {
   private readonly onEnd = new Set<() => void>();
   /** Flows running on the call's behalf (transfers, three-way calls): the call's end stops them. */
   private readonly flows = new Set<CallFlow>();
+  /** Agents told of the end though not on the call (oweEndTo). */
+  private readonly endOwedTo = new Set<number>();
   /** Hold, consultation and three-way set-up keep the caller apart with music through this. */
   readonly callerHold: CallerHold;
 
@@ -164,6 +166,14 @@ export class InboundCall implements QueueMember {
   }
 
   /** Stops every flow running on the call (the call ended, the PBX restarted, an error). */
+  /**
+   * `agentId` hears of the call's end (`call.ended`, once the row is ended, with its outcome) though
+   * not on it: a colleague who joined a three-way call, an agent who hung up during a consultation.
+   */
+  oweEndTo(agentId: number): void {
+    this.endOwedTo.add(agentId);
+  }
+
   cancelFlows(reason: FlowStopReason): void {
     for (const flow of [...this.flows]) {
       this.flows.delete(flow);
@@ -765,6 +775,7 @@ export class InboundCall implements QueueMember {
       if (this.bridgeId) await this.ctx.ari.destroyBridge(this.bridgeId).catch(() => undefined);
       if (by !== 'caller') await this.callerHold.stopMusic();
       this.publish({ type: 'call.ended', agentId: agentOnCall, outcome });
+      for (const agentId of this.endOwedTo) if (agentId !== agentOnCall) this.publish({ type: 'call.ended', agentId, outcome });
       if (survey) await runPostCallSurvey({ port: this.port, db: this.ctx.db, log: this.ctx.log }, { callId: this.callId, ticketId: this.summary.ticketId });
     } finally {
       // Whatever failed above, the caller is released and the call leaves the live calls: never a

@@ -4,6 +4,7 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import { calls, missedCalls, tickets } from '../../store/index.js';
+import type { WireMessage } from '../support/agent-desktop.js';
 import type { JourneyWorld } from './journey-world.js';
 import { AGENT_LOGINS, type AgentIndex } from './journey-steps.js';
 
@@ -87,9 +88,19 @@ export async function callsAccountedFor(world: JourneyWorld): Promise<string[]> 
   return out;
 }
 
-/** The messages that end a call for a desk: the ring is over, the call is over, or the agent handed it on. */
-function endsTheCallForTheDesk(type: string, left: unknown): boolean {
-  return type === 'call.ended' || type === 'call.offer.withdrawn' || type === 'call.transferred' || (type === 'call.conference.ended' && left === 'agent');
+/**
+ * The messages that end a call for a desk: the ring is over, the call is over, the agent handed it on,
+ * or a consultation the agent hung up on went unanswered and the caller went back in line (`requeued`).
+ */
+function endsTheCallForTheDesk(m: WireMessage): boolean {
+  const { type } = m;
+  return (
+    type === 'call.ended' ||
+    type === 'call.offer.withdrawn' ||
+    type === 'call.transferred' ||
+    (type === 'call.conference.ended' && m.left === 'agent') ||
+    (type === 'call.consult.cancelled' && m.requeued === true)
+  );
 }
 
 /** Every call a desk was offered or answered, it was told the end of (its last word on the call ends it). */
@@ -100,11 +111,50 @@ export function desksToldTheEnd(world: JourneyWorld): string[] {
     const callIds = new Set(messages.filter((m) => m.type === 'call.offered' || m.type === 'call.answered').map((m) => String(m.callId)));
     for (const callId of callIds) {
       const last = messages.filter((m) => m.callId === callId).at(-1);
-      if (!last || !endsTheCallForTheDesk(last.type, last.left)) {
+      if (!last || !endsTheCallForTheDesk(last)) {
         const seq = messages.filter((m) => m.callId === callId).map((m) => m.type + (typeof m.left === 'string' ? `(${m.left})` : ''));
         out.push(`${login}: last word on ${callId} is ${last?.type ?? 'nothing'} [${seq.join(', ')}]`);
       }
     }
   });
+  return out;
+}
+
+/**
+ * After each step: nobody is still in a wrap-up the clock has passed the end of, and each desk counts
+ * down to the end (and shows the extension) the server has.
+ */
+export function wrapUpsOnTime(world: JourneyWorld): string[] {
+  const out: string[] = [];
+  const now = world.h.clock.now().getTime();
+  AGENT_LOGINS.forEach((login, i) => {
+    const agent = world.h.server.calls.agents.list().find((a) => a.login === login);
+    if (!agent || agent.state !== 'wrap_up' || agent.wrapUpUntil === null) return;
+    if (agent.wrapUpUntil <= now) out.push(`${login}: still in wrap-up ${now - agent.wrapUpUntil} ms after it was to end`);
+    const last = world.desks[i]?.received.filter((m) => m.type === 'agent.state' || m.type === 'hello').at(-1);
+    const shown = (last?.type === 'hello' ? (last.agent as Record<string, unknown> | undefined) : last) ?? {};
+    const until = new Date(agent.wrapUpUntil).toISOString();
+    if (shown.wrapUpUntil !== until || shown.wrapUpExtended !== agent.wrapUpExtended) {
+      out.push(`${login}: desk counts down to ${String(shown.wrapUpUntil)} (extended ${String(shown.wrapUpExtended)}), server has ${until} (extended ${String(agent.wrapUpExtended)})`);
+    }
+  });
+  return out;
+}
+
+/**
+ * After each step: an agent shown ringing has a phone that rings (or is being rung), and a phone
+ * that rings for an agent's call has its agent ringing (a ring that ran out let them go).
+ */
+export async function ringingMatchesPhones(world: JourneyWorld): Promise<string[]> {
+  const out: string[] = [];
+  const channels = await world.channels();
+  for (const login of AGENT_LOGINS) {
+    const agent = world.h.server.calls.agents.list().find((a) => a.login === login);
+    if (!agent) continue;
+    const phone = channels.filter((c) => c.name.startsWith(`PJSIP/${login}-`));
+    const ringing = phone.filter((c) => c.state === 'Ringing' || c.state === 'Down');
+    if (agent.state === 'ringing' && !ringing.length) out.push(`${login}: ringing, but the phone is ${phone.map((c) => c.state).join(', ') || 'idle'}`);
+    if (agent.state !== 'ringing' && ringing.length) out.push(`${login}: ${agent.state}, yet the phone rings`);
+  }
   return out;
 }

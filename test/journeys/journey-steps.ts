@@ -32,22 +32,32 @@ export type Step =
   /**
    * An agent on a call transfers or calls in colleague number `to` among the others (ready ones
    * first), or the queue; `colleagueReady`: that colleague goes ready (示闲) just before;
-   * `colleagueAnswers`: their phone, if it rings, is picked up just after; `then`: what the agent
+   * `colleagueAnswers`: their phone, if it rings, is picked up just after, else `ringsOut`: time passes
+   * until their ring times out; `then`: what the agent
    * does next with a consultation (完成转接, 取消) or a three-way call (drop the colleague, leave), if anything.
    */
-  | { kind: 'blind'; who: number; to: number | 'skill'; colleagueReady: boolean; colleagueAnswers: boolean }
-  | { kind: 'attended'; who: number; to: number; colleagueReady: boolean; colleagueAnswers: boolean; then: 'complete' | 'cancel' | 'nothing' }
-  | { kind: 'conference'; who: number; to: number; colleagueReady: boolean; colleagueAnswers: boolean; then: 'kickThird' | 'kickAgent' | 'nothing' }
+  | { kind: 'blind'; who: number; to: number | 'skill'; colleagueReady: boolean; colleagueAnswers: boolean; ringsOut?: boolean }
+  | { kind: 'attended'; who: number; to: number; colleagueReady: boolean; colleagueAnswers: boolean; ringsOut?: boolean; then: 'complete' | 'cancel' | 'nothing' }
+  | { kind: 'conference'; who: number; to: number; colleagueReady: boolean; colleagueAnswers: boolean; ringsOut?: boolean; then: 'kickThird' | 'kickAgent' | 'nothing' }
   /** A phone with a call on it hangs up. */
   | { kind: 'phoneHangup'; who: number }
   /** A caller still on the line hangs up. */
   | { kind: 'callerHangup'; who: number }
   /** Any agent (by index) sends a call command on the call its desk shows last, whatever the moment. */
-  | { kind: 'stray'; command: CallCommand; agent: AgentIndex };
+  | { kind: 'stray'; command: CallCommand; agent: AgentIndex }
+  /**
+   * Time passes (the clock is moved on, time-warp.ts) up to the moment the oldest ring times out or
+   * the earliest wrap-up ends — and whatever else falls due by then happens too (nothing when none is pending).
+   */
+  | { kind: 'time'; until: 'ringTimeout' | 'wrapUpEnd' }
+  /** An agent in wrap-up extends it (延长话后整理; any agent when none is in wrap-up). */
+  | { kind: 'extend'; who: number };
 
 const who = fc.nat(5);
 const colleagueReady = fc.boolean();
 const colleagueAnswers = fc.boolean();
+/** Now and then a colleague's phone rings until it times out. */
+const ringsOut = fc.constantFrom(false, false, true);
 const afterConsulting = fc.constantFrom('complete' as const, 'cancel' as const, 'nothing' as const);
 const afterJoining = fc.constantFrom('kickThird' as const, 'kickAgent' as const, 'nothing' as const);
 const agent = fc.constantFrom<AgentIndex>(0, 1, 2);
@@ -65,12 +75,14 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('notReady' as const), who }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('answer' as const), who }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('command' as const), command, who }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('blind' as const), who, to: fc.oneof(fc.nat(1), fc.constant('skill' as const)), colleagueReady, colleagueAnswers }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('attended' as const), who, to: fc.nat(1), colleagueReady, colleagueAnswers, then: afterConsulting }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('conference' as const), who, to: fc.nat(1), colleagueReady, colleagueAnswers, then: afterJoining }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('blind' as const), who, to: fc.oneof(fc.nat(1), fc.constant('skill' as const)), colleagueReady, colleagueAnswers, ringsOut }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('attended' as const), who, to: fc.nat(1), colleagueReady, colleagueAnswers, ringsOut, then: afterConsulting }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('conference' as const), who, to: fc.nat(1), colleagueReady, colleagueAnswers, ringsOut, then: afterJoining }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('phoneHangup' as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('callerHangup' as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stray' as const), command, agent }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('time' as const), until: fc.constantFrom('ringTimeout' as const, 'ringTimeout' as const, 'wrapUpEnd' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('extend' as const), who }) },
 );
 
 /**

@@ -12,6 +12,7 @@ import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { hangUpEverything, type Harness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { AGENT_LOGINS, type AgentIndex, type CallCommand, type Step } from './journey-steps.js';
+import type { TimeWarp } from './time-warp.js';
 
 export interface PlacedCall {
   callId: string;
@@ -69,10 +70,16 @@ export class JourneyWorld {
   deskFrom: number[] = [];
   eventsFrom = 0;
   trace: string[] = [];
+  /** The timers that ran out because a step let time pass, by kind, over all journeys. */
+  readonly ranOut = new Map<string, number>();
   private pending: Promise<unknown>[] = [];
   private callerSeq = 0;
 
-  constructor(readonly h: Harness) {
+  constructor(
+    readonly h: Harness,
+    /** Moves the clock on when a step lets time pass. */
+    readonly warp: TimeWarp,
+  ) {
     h.server.calls.bus.subscribe((e) => this.events.push(e));
   }
 
@@ -217,6 +224,23 @@ export class JourneyWorld {
       case 'stray':
         await this.callCommand(step.agent, step.command, 'stray ');
         break;
+      case 'time': {
+        const kind = step.until === 'ringTimeout' ? 'ring-timeout' : 'wrap-up';
+        const due = this.warp.nextDue(kind);
+        if (due === null) {
+          this.trace.push(`(no ${step.until === 'ringTimeout' ? 'ring' : 'wrap-up'} to run out)`);
+          break;
+        }
+        const from = this.h.clock.now().getTime();
+        const index = this.trace.push(`time passes to the next ${step.until}`) - 1;
+        const fired = await this.warp.advanceTo(due + 1, () => this.settle());
+        for (const k of fired) this.ranOut.set(k, (this.ranOut.get(k) ?? 0) + 1);
+        this.trace[index] = `time passes ${Math.round((due + 1 - from) / 1000)} s to the next ${step.until}: ${fired.join(', ')}`;
+        break;
+      }
+      case 'extend':
+        await this.send(this.pick(this.agentsIn(['wrap_up']), step.who), 'agent.wrapUp.extend', {}, false);
+        break;
       case 'blind':
       case 'attended':
       case 'conference': {
@@ -241,6 +265,9 @@ export class JourneyWorld {
             this.trace.push(`phone ${AGENT_LOGINS[to]} picks up`);
             await simRequest(sim, 'POST', `/sim/channels/${leg.id}/answer`);
           }
+        } else if (to !== null && step.ringsOut) {
+          await this.settle();
+          await this.ringOut(AGENT_LOGINS[to]);
         }
         if (step.kind !== 'blind' && step.then !== 'nothing') {
           await this.settle();
@@ -250,6 +277,30 @@ export class JourneyWorld {
       }
     }
     await this.settle();
+    await this.catchUp();
+  }
+
+  /** Time passes until the phone of `login` no longer rings (each earlier ring times out on the way). */
+  private async ringOut(login: string): Promise<void> {
+    const rings = async () => (await this.channels()).some((c) => c.state === 'Ringing' && c.name.startsWith(`PJSIP/${login}-`));
+    if (!(await rings())) return;
+    const from = this.h.clock.now().getTime();
+    const fired: string[] = [];
+    for (let due = this.warp.nextDue('ring-timeout'); due !== null && (await rings()); due = this.warp.nextDue('ring-timeout')) {
+      fired.push(...(await this.warp.advanceTo(due + 1, () => this.settle())));
+    }
+    for (const k of fired) this.ranOut.set(k, (this.ranOut.get(k) ?? 0) + 1);
+    this.trace.push(`time passes ${Math.round((this.h.clock.now().getTime() - from) / 1000)} s until phone ${login} stops ringing: ${fired.join(', ')}`);
+  }
+
+  /**
+   * The clock moves on with real time too, so a timer due shortly after a jump (a wrap-up that began
+   * a moment after another) is due by the clock well before its real timer fires: it fires now.
+   */
+  async catchUp(): Promise<void> {
+    const fired = await this.warp.advanceTo(this.h.clock.now().getTime(), () => this.settle());
+    if (fired.length) this.trace.push(`(meanwhile: ${fired.join(', ')})`);
+    for (const k of fired) this.ranOut.set(k, (this.ranOut.get(k) ?? 0) + 1);
   }
 
   private callCommand(i: AgentIndex, command: CallCommand, prefix = ''): Promise<void> {

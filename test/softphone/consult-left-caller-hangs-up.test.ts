@@ -1,0 +1,43 @@
+/**
+ * An agent consults a colleague (咨询转接) and hangs up while the colleague's phone still rings: the
+ * caller waits for the colleague's answer (PROTOCOL.md: completed, or back in line). If the caller
+ * hangs up meanwhile, the agent's desk must be told the call is over (`call.ended`), or it keeps
+ * showing the consultation of a call that is gone until some other call replaces it.
+ */
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { OpenDesks } from '../support/agent-desktop.js';
+import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
+import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+
+const h = useHarness({ ringTimeoutSeconds: 60, wrapUpSeconds: 600 });
+const desks = new OpenDesks(() => h.server.httpUrl);
+
+beforeAll(async () => {
+  await registerPhones(h.sim, ['1001']);
+  await registerPhones(h.sim, ['1002'], 'manual');
+});
+afterEach(async () => {
+  await hangUpEverything(h);
+  desks.closeAll();
+});
+
+it('tells an agent who hung up during the consultation ring that the call ended when the caller hangs up', async () => {
+  const a = await desks.open('1001', true);
+  const t = await desks.open('1002');
+  const caller = await placeCall(h.sim.httpUrl, '13900007311', '12345');
+  await a.next('call.answered', (m) => m.callId === caller);
+  expect(await t.command('agent.ready')).toMatchObject({ ok: true });
+  const colleague = h.server.calls.agents.list().find((x) => x.login === '1002');
+  const target = { kind: 'agent', agentId: colleague?.agentId };
+  expect(await a.command('call.transfer', { callId: caller, target, mode: 'attended' })).toMatchObject({ ok: true });
+  await t.next('call.offered', (m) => m.callId === caller);
+  // 挂断 while the colleague's phone rings: the agent is done with the call (wrap-up).
+  expect(await a.command('call.hangup', { callId: caller })).toMatchObject({ ok: true });
+  await a.next('agent.state', (m) => m.state === 'wrap_up');
+
+  await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
+  await t.next('call.offer.withdrawn', (m) => m.callId === caller);
+  await waitFor(() => h.server.calls.calls().length === 0, 'the call over');
+  expect(await a.next('call.ended', (m) => m.callId === caller)).toMatchObject({ callId: caller });
+  expect(a.received.filter((m) => m.callId === caller).map((m) => m.type)).toEqual(['call.offered', 'call.answered', 'call.consulting', 'call.ended']);
+});
