@@ -242,8 +242,9 @@ export class Conference implements CallFlow {
       void noteTicket(this.ctx, { ticketId: this.call.summary.ticketId, actor: this.actor, kind: 'conference-end', note: `${this.target.label} 退出三方通话` });
       this.tellColleague('left');
     }
-    this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
+    // The lock goes first: the event carries the buttons of the call as it is now, no three-way call on it.
     this.settle();
+    this.call.publish({ type: 'call.conference.ended', agentId: this.agentId, left: who });
   }
 
   private stopListening(): void {
