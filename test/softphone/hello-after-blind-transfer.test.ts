@@ -6,7 +6,7 @@
  * theirs; before, their desktop showed the call they had handed away).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones, hangUpEverything, startHarness, type Harness } from '../support/harness.js';
 import { placeCall, simRequest } from '../support/sim-client.js';
 
@@ -29,14 +29,6 @@ const desk = (login: string) => desks.open(login);
 const agentId = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;
 const agent = (login: string) => h.server.calls.agents.list().find((a) => a.login === login);
 
-/** Closes the desktop's socket and opens it again; the new hello. */
-async function reconnect(d: AgentDesktop): Promise<WireMessage> {
-  d.close();
-  await d.closed();
-  d.received.length = 0;
-  await d.connect();
-  return d.next('hello');
-}
 
 /** `from` answers a caller and blind-transfers them to `to`, whose phone rings until answered. */
 async function blindTransfer(from: string, to: string, caller: string): Promise<{ a: AgentDesktop; t: AgentDesktop; callId: string }> {
@@ -57,14 +49,14 @@ async function blindTransfer(from: string, to: string, caller: string): Promise<
 describe('hello during a blind transfer to a colleague', () => {
   it('the colleague whose phone rings gets the call back in hello', async () => {
     const { t, callId } = await blindTransfer('1001', '1002', '13800009202');
-    const hello = await reconnect(t);
+    const hello = await t.reconnect();
     expect(hello.agent).toMatchObject({ state: 'ringing' });
     expect(hello.call).toMatchObject({ callId });
   });
 
   it('the agent who transferred the call, in wrap-up, does not get it back', async () => {
     const { a } = await blindTransfer('1003', '1004', '13800009301');
-    const hello = await reconnect(a);
+    const hello = await a.reconnect();
     expect(hello.agent).toMatchObject({ state: 'wrap_up' });
     // The call is ringing the colleague: it is no longer this agent's.
     expect(hello.call).toBeNull();

@@ -4,7 +4,7 @@
  * as the `call.offered` had them — not a bare call the page can only show as "重新连接后不含历史".
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { OpenDesks, type WireMessage } from '../support/agent-desktop.js';
 import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simChannels, simRequest, waitFor } from '../support/sim-client.js';
 
@@ -21,13 +21,6 @@ afterEach(async () => {
   desks.closeAll();
 });
 
-async function reconnect(d: AgentDesktop): Promise<WireMessage> {
-  d.close();
-  await d.closed();
-  d.received.length = 0;
-  await d.connect();
-  return d.next('hello');
-}
 
 const POP_CONTENT = ['ticketNumber', 'callerNumber', 'hotline', 'mode', 'ivrChoices', 'waitedSeconds', 'repeatCaller', 'history'] as const;
 const contentOf = (m: WireMessage) => Object.fromEntries(POP_CONTENT.map((k) => [k, m[k]]));
@@ -50,12 +43,12 @@ describe('hello brings the pop back', () => {
     const pop = await a.next('call.offered', (m) => m.callId === callId);
     expect(pop).toMatchObject({ repeatCaller: true, waitedSeconds: 40 });
 
-    const ringing = await reconnect(a);
+    const ringing = await a.reconnect();
     expect(ringing.call).toMatchObject({ callId, state: 'offered', ...contentOf(pop) });
 
     await simRequest(h.sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1001/answer');
     await a.next('call.answered', (m) => m.callId === callId);
-    const talking = await reconnect(a);
+    const talking = await a.reconnect();
     expect(talking.call).toMatchObject({ callId, state: 'connected', ...contentOf(pop) });
   });
 
@@ -66,7 +59,7 @@ describe('hello brings the pop back', () => {
     const citizen = await waitFor(async () => (await simChannels(h.sim.httpUrl)).find((c) => c.name.includes('trunk') && c.state === 'Ringing'), 'the citizen ringing');
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${citizen.id}/answer`);
     await d.next('call.answered', (m) => m.callId === pop.callId);
-    const hello = await reconnect(d);
+    const hello = await d.reconnect();
     expect(hello.call).toMatchObject({ callId: pop.callId, state: 'connected', outbound: true, missedCallId: null });
   });
 });

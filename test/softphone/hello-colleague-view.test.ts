@@ -6,7 +6,7 @@
  * talk time starts at this agent's own `call.answered`, and the first agent's 静音 is not theirs.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OpenDesks, type AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
+import { OpenDesks, type AgentDesktop } from '../support/agent-desktop.js';
 import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest } from '../support/sim-client.js';
 
@@ -26,14 +26,6 @@ const pickUp = (phone: string) => simRequest(h.sim.httpUrl, 'POST', `/sim/endpoi
 /** A minute later on the server's clock: each answer below happens at its own instant. */
 const aMinuteLater = () => h.clock.set(new Date(h.clock.now().getTime() + 60_000).toISOString());
 
-/** Closes the desktop's socket and opens it again; the new hello. */
-async function reconnect(d: AgentDesktop): Promise<WireMessage> {
-  d.close();
-  await d.closed();
-  d.received.length = 0;
-  await d.connect();
-  return d.next('hello');
-}
 
 let seq = 0;
 /** 1001 answers a caller (and mutes): the call to bring a colleague into. */
@@ -54,7 +46,7 @@ describe('hello of a colleague brought into a call', () => {
     const t = await desks.open('1002', true);
     expect(await a.command('call.transfer', { callId, target: { kind: 'agent', agentId: agentId('1002') }, mode: 'attended' })).toMatchObject({ ok: true });
     await t.next('call.offered', (m) => m.callId === callId);
-    const hello = await reconnect(t);
+    const hello = await t.reconnect();
     expect(hello.allowed).toEqual(['call.hangup']);
     expect(hello.call).toMatchObject({ callId, state: 'offered', answeredAt: null, muted: false });
   });
@@ -64,13 +56,13 @@ describe('hello of a colleague brought into a call', () => {
     const t = await desks.open('1002', true);
     const joining = a.command('call.conference', { callId, target: { kind: 'agent', agentId: agentId('1002') } });
     await t.next('call.offered', (m) => m.callId === callId);
-    expect((await reconnect(t)).call).toMatchObject({ callId, state: 'offered', answeredAt: null, muted: false });
+    expect((await t.reconnect()).call).toMatchObject({ callId, state: 'offered', answeredAt: null, muted: false });
     await pickUp('1002');
     expect(await joining).toMatchObject({ ok: true });
     const joined = await t.next('call.answered', (m) => m.callId === callId);
     await t.next('call.conference', (m) => m.callId === callId);
     aMinuteLater();
-    expect((await reconnect(t)).call).toMatchObject({ callId, state: 'conference', answeredAt: joined.at, muted: false });
+    expect((await t.reconnect()).call).toMatchObject({ callId, state: 'conference', answeredAt: joined.at, muted: false });
   });
 
   it('given the caller by a completed attended transfer: talk time from their own answer', async () => {
@@ -83,7 +75,7 @@ describe('hello of a colleague brought into a call', () => {
     expect(await a.command('call.transfer.complete', { callId })).toMatchObject({ ok: true });
     const taken = await t.next('call.answered', (m) => m.callId === callId);
     aMinuteLater();
-    const hello = await reconnect(t);
+    const hello = await t.reconnect();
     expect(hello.call).toMatchObject({ callId, state: 'connected', answeredAt: taken.at, muted: false });
   });
 });
@@ -98,7 +90,7 @@ describe('hello of an agent given a caller who went back in line', () => {
     await pickUp('1002');
     const taken = await b.next('call.answered', (m) => m.callId === callId);
     aMinuteLater();
-    const hello = await reconnect(b);
+    const hello = await b.reconnect();
     expect(hello.call).toMatchObject({ callId, state: 'connected', answeredAt: taken.at, muted: false });
   });
 });

@@ -84,6 +84,15 @@ export class AgentDesktop {
   close(): void {
     this.socket?.close();
   }
+  /** Closes the socket and opens it again (a page reload, a network blip): the new `hello`, with what came before it forgotten. */
+  async reconnect(): Promise<WireMessage> {
+    this.close();
+    await this.closed();
+    this.received.length = 0;
+    await this.connect();
+    return this.next('hello');
+  }
+
 }
 
 /**
