@@ -13,6 +13,7 @@
  * Every transition is logged and written to the ticket history. The flow is registered on the call
  * while it runs, so the call's end (the caller hanging up, a restart) stops it through `cancel()`.
  */
+import { PROMPTS } from '../../ivr/prompts.js';
 import { noteTicket } from '../tickets/ticket-notes.js';
 import type { AriEvent } from '../ari/ari-types.js';
 import type { CallContext } from './call-context.js';
@@ -232,7 +233,7 @@ export class AttendedTransfer implements CallFlow {
     this.settle();
     await this.cleanup();
     this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true, ...(refused ? { reason: refused } : {}) });
-    await this.call.requeue(null, undefined, { transferFailed: true });
+    await this.call.requeue(null, undefined, PROMPTS.transferFailed);
   }
 
   /**

@@ -17,6 +17,7 @@
  * Every transition is logged and written to the ticket history. The flow is registered on the call
  * while it runs, so the call's end stops it (`cancel('call-ended')`).
  */
+import { PROMPTS } from '../../ivr/prompts.js';
 import { noteTicket } from '../tickets/ticket-notes.js';
 import type { CallContext } from './call-context.js';
 import { CallControlError } from './call-control-error.js';
@@ -137,7 +138,7 @@ export class BlindTransfer implements CallFlow {
     ring.afterUnanswered();
     this.ctx.log.warn({ callId: this.call.callId, target: target.label, refused: ring.refusedBy }, 'blind transfer not answered; caller back to the queue');
     this.settle();
-    await this.call.requeue(null, undefined, { transferFailed: true });
+    await this.call.requeue(null, undefined, PROMPTS.transferFailed);
   }
 
   /**
@@ -155,7 +156,7 @@ export class BlindTransfer implements CallFlow {
     else return; // still starting: the steps under way finish on their own
     this.dropRing();
     this.settle();
-    if (!callerGone && !this.call.hasEnded) await this.call.requeue(null, undefined, { transferFailed: true });
+    if (!callerGone && !this.call.hasEnded) await this.call.requeue(null, undefined, PROMPTS.transferFailed);
   }
 
   /**
@@ -178,7 +179,7 @@ export class BlindTransfer implements CallFlow {
       if (target.agentId !== null) this.call.publish({ type: 'call.offer.withdrawn', agentId: target.agentId, reason: 'not-connected' });
       ring.cancel();
       this.settle();
-      await this.call.requeue(null, undefined, { transferFailed: true });
+      await this.call.requeue(null, undefined, PROMPTS.transferFailed);
       return false;
     }
   }

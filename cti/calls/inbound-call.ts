@@ -53,7 +53,10 @@ export const AGENT_LINE_LOST_NOTE = '坐席所在交换节点线路中断，来�
 
 /** Waits before trying again to put a caller in the line after the PBX refused a step. */
 const JOIN_RETRY_MS = [1000, 3000] as const;
-/** What a caller put back in line hears first, when they were taken out of a conversation or a transfer. */
+/**
+ * What a caller put back in line hears first, when they were taken out of a conversation or a
+ * transfer: 转接未成功 (a transfer did not go through) or 通话意外中断 (the line to the agent failed).
+ */
 type BackInLineNotice = typeof PROMPTS.transferFailed | typeof PROMPTS.callInterrupted;
 
 export class InboundCall implements QueueMember {
@@ -165,7 +168,6 @@ export class InboundCall implements QueueMember {
     return () => this.flows.delete(flow);
   }
 
-  /** Stops every flow running on the call (the call ended, the PBX restarted, an error). */
   /**
    * `agentId` hears of the call's end (`call.ended`, once the row is ended, with its outcome) though
    * not on it: a colleague who joined a three-way call, an agent who hung up during a consultation.
@@ -174,6 +176,7 @@ export class InboundCall implements QueueMember {
     this.endOwedTo.add(agentId);
   }
 
+  /** Stops every flow running on the call (the call ended, the PBX restarted, an error). */
   cancelFlows(reason: FlowStopReason): void {
     for (const flow of [...this.flows]) {
       this.flows.delete(flow);
@@ -582,15 +585,14 @@ export class InboundCall implements QueueMember {
     if (this.ctx.agents.get(agentId)?.callId === this.callId) this.ctx.agents.release(agentId);
     this.publish({ type: 'call.transferred', fromAgentId: agentId, target: AGENT_LINE_LOST_TARGET, mode: 'blind', lineLost: true });
     void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'system', kind: 'agent-line-lost', note: AGENT_LINE_LOST_NOTE });
-    await this.requeue(null, since, { interrupted: true });
+    await this.requeue(null, since, PROMPTS.callInterrupted);
   }
 
   /**
    * Puts the caller back in line (after a blind transfer to a skill, or a transfer nobody answered); `since` keeps an old place.
-   * `transferFailed`: a transfer did not go through; `interrupted`: the line to the agent failed. Either
-   * way the caller is told so before the queue's music.
+   * `notice`: what the caller is told before the queue's music.
    */
-  async requeue(skillCode: string | null, since?: number, options: { transferFailed?: boolean; interrupted?: boolean } = {}): Promise<void> {
+  async requeue(skillCode: string | null, since?: number, notice: BackInLineNotice | null = null): Promise<void> {
     this.detachParty();
     this.agentId = null;
     this.agentLegId = null;
@@ -601,7 +603,6 @@ export class InboundCall implements QueueMember {
       this.bridgeId = null;
       await this.ctx.ari.destroyBridge(bridge).catch(() => undefined);
     }
-    const notice = options.transferFailed ? PROMPTS.transferFailed : options.interrupted ? PROMPTS.callInterrupted : null;
     await this.enqueue(skillCode, undefined, since, notice);
   }
 

@@ -45,6 +45,7 @@ import {
   type CallRow,
   type TicketRow,
 } from '../../store/index.js';
+import { PROMPTS } from '../../ivr/prompts.js';
 import type { IvrStep } from '../../ivr/interpreter.js';
 import { AriError, type AriBridge, type AriChannel } from '../ari/ari-types.js';
 import { internodeEndpoint } from '../nodes/pbx-ari.js';
@@ -362,7 +363,7 @@ class Pass {
       this.counts.requeued++;
       // Told why: the transfer did not go through (as when its target does not answer), or, with no
       // agent yet on the row (the server went while putting the two together), the call was interrupted.
-      await call.requeue(null, undefined, transferring ? { transferFailed: true } : { interrupted: true });
+      await call.requeue(null, undefined, transferring ? PROMPTS.transferFailed : PROMPTS.callInterrupted);
       return;
     }
     this.decide(row.linkedId, row.callerNumber, 'agent hung up while the server was away: call ends as answered');
