@@ -7,7 +7,8 @@
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { OpenDesks } from '../support/agent-desktop.js';
 import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { consultingColleague } from '../support/consulting.js';
+import { simRequest, waitFor } from '../support/sim-client.js';
 
 const h = useHarness({ ringTimeoutSeconds: 60, wrapUpSeconds: 600 });
 const desks = new OpenDesks(() => h.server.httpUrl);
@@ -22,15 +23,7 @@ afterEach(async () => {
 });
 
 it('tells an agent who hung up during the consultation ring that the call ended when the caller hangs up', async () => {
-  const a = await desks.open('1001', true);
-  const t = await desks.open('1002');
-  const caller = await placeCall(h.sim.httpUrl, '13900007311', '12345');
-  await a.next('call.answered', (m) => m.callId === caller);
-  expect(await t.command('agent.ready')).toMatchObject({ ok: true });
-  const colleague = h.server.calls.agents.list().find((x) => x.login === '1002');
-  const target = { kind: 'agent', agentId: colleague?.agentId };
-  expect(await a.command('call.transfer', { callId: caller, target, mode: 'attended' })).toMatchObject({ ok: true });
-  await t.next('call.offered', (m) => m.callId === caller);
+  const { a, t, caller } = await consultingColleague(h, desks, '13900007311');
   // 挂断 while the colleague's phone rings: the agent is done with the call (wrap-up).
   expect(await a.command('call.hangup', { callId: caller })).toMatchObject({ ok: true });
   await a.next('agent.state', (m) => m.state === 'wrap_up');

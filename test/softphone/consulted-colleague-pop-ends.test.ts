@@ -8,7 +8,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenDesks } from '../support/agent-desktop.js';
 import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
-import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { consultingColleague } from '../support/consulting.js';
+import { simRequest, waitFor } from '../support/sim-client.js';
 
 const h = useHarness({ wrapUpSeconds: 600 });
 const desks = new OpenDesks(() => h.server.httpUrl);
@@ -32,16 +33,8 @@ describe('a consulted colleague who picked up', () => {
   let seq = 0;
   for (const { who, reason } of ends) {
     it(`has their pop withdrawn when ${who}`, async () => {
-      const a = await desks.open('1001', true);
-      const t = await desks.open('1002');
       seq += 1;
-      const caller = await placeCall(h.sim.httpUrl, `1390000720${seq}`, '12345');
-      await a.next('call.answered', (m) => m.callId === caller);
-      expect(await t.command('agent.ready')).toMatchObject({ ok: true });
-      const colleague = h.server.calls.agents.list().find((x) => x.login === '1002');
-      const target = { kind: 'agent', agentId: colleague?.agentId };
-      expect(await a.command('call.transfer', { callId: caller, target, mode: 'attended' })).toMatchObject({ ok: true });
-      await t.next('call.offered', (m) => m.callId === caller);
+      const { a, t, caller } = await consultingColleague(h, desks, `1390000720${seq}`);
       await simRequest(h.sim.httpUrl, 'POST', '/sim/endpoints/PJSIP/1002/answer');
       await a.next('call.consult.answered', (m) => m.callId === caller);
 
@@ -50,6 +43,7 @@ describe('a consulted colleague who picked up', () => {
       if (who === 'the caller hangs up') await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
 
       expect(await t.next('call.offer.withdrawn', (m) => m.callId === caller)).toMatchObject({ reason });
+      const colleague = h.server.calls.agents.list().find((x) => x.login === '1002');
       await waitFor(() => h.server.calls.agents.get(colleague?.agentId ?? -1)?.state === 'wrap_up', 'the colleague in wrap-up');
       // Nothing else about the call reaches the colleague: it was never theirs.
       expect(t.received.filter((m) => m.callId === caller).map((m) => m.type)).toEqual(['call.offered', 'call.offer.withdrawn']);
