@@ -41,7 +41,10 @@ describe('hello brings the pop back', () => {
     h.clock.set(new Date(h.clock.now().getTime() + 40_000).toISOString());
     expect(await a.command('agent.ready')).toMatchObject({ ok: true });
     const pop = await a.next('call.offered', (m) => m.callId === callId);
-    expect(pop).toMatchObject({ repeatCaller: true, waitedSeconds: 40 });
+    expect(pop).toMatchObject({ repeatCaller: true });
+    // The test clock moves on with real time too: at least the forty seconds (the reconnects below
+    // must give back exactly what the pop said).
+    expect(pop.waitedSeconds).toBeGreaterThanOrEqual(40);
 
     const ringing = await a.reconnect();
     expect(ringing.call).toMatchObject({ callId, state: 'offered', ...contentOf(pop) });
