@@ -79,6 +79,11 @@ export const ConfigSchema = Type.Object(
          * `npm run check-config` checks that it fits under the limit.
          */
         connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        /**
+         * REST requests over the events WebSocket when Asterisk takes them there (22.4, 21.9, 20.14
+         * and later; default true). false keeps them on the HTTP pool whatever Asterisk can do.
+         */
+        requestsOverSocket: Type.Optional(Type.Boolean()),
       },
       { additionalProperties: false },
     ),
@@ -94,7 +99,7 @@ export const ConfigSchema = Type.Object(
             name: Type.String({ pattern: NODE_NAME_PATTERN }),
             ami: Type.Object({ host: Type.String({ minLength: 1 }), port: Port, user: Type.String({ minLength: 1 }), secret: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
             ari: Type.Object(
-              { url: Type.String({ pattern: '^https?://' }), user: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }), connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+              { url: Type.String({ pattern: '^https?://' }), user: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }), connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), requestsOverSocket: Type.Optional(Type.Boolean()) },
               { additionalProperties: false },
             ),
           },
@@ -123,7 +128,7 @@ export interface NodeConfig {
 
 /** The nodes of a configuration: its `nodes` list, or the one node `ami` + `ari` describe. */
 export function nodesOf(config: Config): NodeConfig[] {
-  return config.nodes ?? [{ name: SINGLE_NODE_NAME, ami: config.ami, ari: { url: config.ari.url, user: config.ari.user, password: config.ari.password, connections: config.ari.connections } }];
+  return config.nodes ?? [{ name: SINGLE_NODE_NAME, ami: config.ami, ari: { url: config.ari.url, user: config.ari.user, password: config.ari.password, connections: config.ari.connections, requestsOverSocket: config.ari.requestsOverSocket } }];
 }
 
 /** Defaults match `asterisk-config/` and the PBX simulator. Secrets are absent on purpose. */
@@ -172,7 +177,11 @@ const ENV_MAP: Record<string, [string, string?]> = {
   CTI_ARI_PASSWORD: ['ari', 'password'],
   CTI_ARI_APP: ['ari', 'app'],
   CTI_ARI_CONNECTIONS: ['ari', 'connections'],
+  CTI_ARI_REQUESTS_OVER_SOCKET: ['ari', 'requestsOverSocket'],
 };
+
+/** on/off variables, read as booleans. */
+const SWITCHES = new Set(['CTI_ARI_REQUESTS_OVER_SOCKET']);
 
 const NUMERIC = new Set(['CTI_HTTP_PORT', 'CTI_AMI_PORT', 'CTI_RING_TIMEOUT', 'CTI_WRAP_UP', 'CTI_QUEUE_ANNOUNCE', 'CTI_QUEUE_OVERFLOW', 'CTI_LOGIN_RATE', 'CTI_ARI_CONNECTIONS', 'CTI_MAX_SOCKETS']);
 
@@ -236,6 +245,10 @@ function fromEnv(env: NodeJS.ProcessEnv): Tree {
     if (NUMERIC.has(name)) {
       if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
       value = Number(raw);
+    }
+    if (SWITCHES.has(name)) {
+      if (raw !== 'on' && raw !== 'off') throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+      value = raw === 'on';
     }
     if (second) tree[first] = { ...((tree[first]) ?? {}), [second]: value };
     else tree[first] = value;

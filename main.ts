@@ -92,7 +92,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     nodesOf(config).map((node) => ({
       name: node.name,
       ami: { host: node.ami.host, port: node.ami.port, username: node.ami.user, secret: node.ami.secret },
-      ari: { url: node.ari.url, username: node.ari.user, password: node.ari.password, app: config.ari.app, connections: node.ari.connections },
+      ari: { url: node.ari.url, username: node.ari.user, password: node.ari.password, app: config.ari.app, connections: node.ari.connections, requestsOverSocket: node.ari.requestsOverSocket },
     })),
     log,
   );

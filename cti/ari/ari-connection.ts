@@ -1,6 +1,7 @@
 /**
- * The one typed facade over ARI. REST requests go over a bounded keep-alive pool (ari-http.ts), the
- * Stasis application's events over one WebSocket kept open (ari-event-socket.ts); every event is
+ * The one typed facade over ARI. The Stasis application's events come over one WebSocket kept open
+ * (ari-event-socket.ts); REST requests go over that socket too when Asterisk takes them there
+ * (ari-socket-requests.ts), else over a bounded keep-alive HTTP pool (ari-rest.ts); every event is
  * validated (ari-events.ts), and the call-control operations the server uses take and give plain
  * data. Nothing else in the server speaks HTTP or WebSocket to Asterisk. Paths, parameters and
  * bodies follow the api-docs Asterisk 22 serves (`/ari/api-docs/*.json`).
@@ -9,7 +10,9 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging.js';
 import { AriEventSocket } from './ari-event-socket.js';
 import { parseAriEvent, parseBridge, parseChannel, parseEndpoint, parsePlayback } from './ari-events.js';
-import { AriHttp, ariPath, type AriRequest } from './ari-http.js';
+import { ariPath, type AriRequest } from './ari-request.js';
+import { AriRest } from './ari-rest.js';
+import { SocketRequests } from './ari-socket-requests.js';
 import { preflightAri } from './ari-preflight.js';
 import {
   ARI_DEFAULT_CONNECTIONS,
@@ -39,8 +42,13 @@ function list(value: unknown): unknown[] {
 }
 
 export class AriConnection extends EventEmitter<AriConnectionEvents> {
-  private http: AriHttp | null = null;
+  private rest: AriRest | null = null;
   private readonly socket: AriEventSocket;
+  private readonly socketRequests = new SocketRequests(() =>
+    this.log.warn({ app: this.settings.app }, 'ARI events socket left a request unanswered: requests go over HTTP until it reconnects'),
+  );
+  /** Requests go over the events socket whenever it is open (this Asterisk takes them, and the settings allow). */
+  private requestsOverSocket = false;
   private socketUp = false;
 
   constructor(
@@ -50,11 +58,18 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     super();
     this.socket = new AriEventSocket(settings, log);
     this.socket.on('message', (raw) => {
+      if (this.socketRequests.take(raw)) return;
       const event = parseAriEvent(raw);
       if (event) this.emit('event', event);
     });
-    this.socket.on('open', () => this.markUp());
-    this.socket.on('close', () => this.markDown());
+    this.socket.on('open', () => {
+      if (this.requestsOverSocket) this.socketRequests.attach((text) => this.socket.send(text));
+      this.markUp();
+    });
+    this.socket.on('close', () => {
+      this.socketRequests.detach();
+      this.markDown();
+    });
   }
 
   get isConnected(): boolean {
@@ -71,8 +86,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    * connected, the socket reconnects by itself until `close()`.
    */
   async connect(): Promise<void> {
-    await preflightAri(this.settings.url, this.settings.username, this.settings.password);
-    this.http ??= new AriHttp(
+    const abilities = await preflightAri(this.settings.url, this.settings.username, this.settings.password);
+    this.requestsOverSocket = abilities.requestsOverSocket && this.settings.requestsOverSocket !== false;
+    this.rest ??= new AriRest(
       {
         url: this.settings.url,
         username: this.settings.username,
@@ -80,6 +96,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         connections: this.settings.connections ?? ARI_DEFAULT_CONNECTIONS,
       },
       this.log,
+      this.socketRequests,
     );
     await this.socket.open();
   }
@@ -87,7 +104,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   private markUp(): void {
     if (this.socketUp) return;
     this.socketUp = true;
-    this.log.info({ url: this.settings.url, app: this.settings.app }, 'ARI connected');
+    this.log.info({ url: this.settings.url, app: this.settings.app, requests: this.requestsOverSocket ? 'events socket' : 'http' }, 'ARI connected');
     this.emit('connected');
   }
 
@@ -99,8 +116,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   }
 
   private async call(request: AriRequest): Promise<unknown> {
-    if (!this.http) throw new AriError('connection', 'ARI is not connected');
-    return this.http.request(request);
+    if (!this.rest) throw new AriError('connection', 'ARI is not connected');
+    return this.rest.request(request);
   }
 
   /** Runs a GET of one resource: true when Asterisk has it, false on 404, other errors thrown. */
@@ -322,14 +339,15 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   }
 
   /**
-   * Closes the event socket and the REST pool (requests already made still get their answers, new
-   * ones are refused); `connect()` may open them again.
+   * Closes the event socket and the REST pool (requests already made over HTTP still get their
+   * answers, those over the socket fail, new ones are refused); `connect()` may open them again.
    */
   close(): void {
     this.socket.stop();
-    const http = this.http;
-    this.http = null;
-    void http?.close();
+    this.socketRequests.detach();
+    const rest = this.rest;
+    this.rest = null;
+    void rest?.close();
     this.socketUp = false;
   }
 }

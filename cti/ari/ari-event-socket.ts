@@ -54,6 +54,13 @@ export class AriEventSocket extends EventEmitter<EventSocketEvents> {
     return this.ws?.readyState === WebSocket.OPEN;
   }
 
+  /** Sends one text message on the open socket; throws when it is not open. */
+  send(text: string): void {
+    const ws = this.ws;
+    if (ws?.readyState !== WebSocket.OPEN) throw new AriError('connection', 'ARI events socket is not open');
+    ws.send(text);
+  }
+
   /**
    * Opens the socket; rejects (`auth` for a refused user, else `connection`) when this first try
    * fails, and then does not try again by itself. Once open, it is reopened whenever it drops.

@@ -75,6 +75,11 @@ export interface AriSettings {
   app: string;
   /** At most this many REST connections (default `ARI_DEFAULT_CONNECTIONS`). */
   connections?: number;
+  /**
+   * REST requests go over the events socket when Asterisk takes them there (default true); false keeps
+   * them on HTTP whatever Asterisk can do.
+   */
+  requestsOverSocket?: boolean;
 }
 
 export interface OriginateParams {

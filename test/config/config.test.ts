@@ -29,6 +29,7 @@ describe('configuration', () => {
     expect(config.ami).toMatchObject({ host: '10.0.1.11', secret: 'ami-a' });
     expect(config.ari).toMatchObject({ url: 'http://10.0.1.11:8088', password: 'ari-a', app: 'hotline12345' });
     expect(config.nodeLostSeconds).toBe(45);
+    expect(nodesOf(loadConfig({ ...secrets, CTI_ARI_REQUESTS_OVER_SOCKET: 'off' }))[0]?.ari.requestsOverSocket).toBe(false);
     expect(nodesOf(loadConfig(secrets))).toEqual([{ name: 'pbx', ami: { host: '127.0.0.1', port: 5038, user: 'cti', secret: 's1' }, ari: { url: 'http://127.0.0.1:8088', user: 'cti', password: 's2' } }]);
     expect(() => loadConfig({ CTI_NODES: JSON.stringify([node('a', '10.0.1.11'), node('a', '10.0.1.12')]) })).toThrow(/"a" is given twice/);
     expect(() => loadConfig({ CTI_NODES: JSON.stringify([node('Node A', '10.0.1.11')]) })).toThrow(/\/nodes\/0\/name/);
@@ -66,6 +67,7 @@ describe('configuration', () => {
 
   it.each([
     [{ CTI_HTTP_PORT: 'eighty' }, 'CTI_HTTP_PORT must be a whole number'],
+    [{ CTI_ARI_REQUESTS_OVER_SOCKET: 'yes' }, 'CTI_ARI_REQUESTS_OVER_SOCKET must be on or off'],
     [{ CTI_AMI_PORT: '70000' }, '/ami/port (CTI_AMI_PORT)'],
     [{ CTI_SEED: 'everything' }, '/seed (CTI_SEED)'],
     [{ CTI_ARI_URL: 'ftp://pbx' }, '/ari/url (CTI_ARI_URL)'],

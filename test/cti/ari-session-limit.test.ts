@@ -1,8 +1,10 @@
 /**
  * ARI under Asterisk's HTTP session limit, over real sockets. Asterisk closes every HTTP connection
  * beyond `sessionlimit` unanswered; a client with a socket per concurrent request lost callers that
- * way at 40-60 calls/s. The server's pool stays under the limit, and a request refused anyway is
- * tried again (logged, without the caller's number) so the caller is still answered.
+ * way at 40-60 calls/s. Requests over HTTP (an Asterisk before 22.4, or `requestsOverSocket: false`):
+ * the server's pool stays under the limit, and a request refused anyway is tried again (logged,
+ * without the caller's number) so the caller is still answered. Over the events socket they take no
+ * HTTP session at all.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,7 @@ async function sim(options: Parameters<typeof startPbxSim>[0] = {}): Promise<Pbx
 }
 
 /** The ARI facade with a logger whose lines (JSON, as in service) the test reads. */
-async function facade(target: PbxSim): Promise<{ ari: AriConnection; logs: Record<string, unknown>[]; text: () => string }> {
+async function facade(target: PbxSim, overHttp = true): Promise<{ ari: AriConnection; logs: Record<string, unknown>[]; text: () => string }> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -53,7 +55,7 @@ async function facade(target: PbxSim): Promise<{ ari: AriConnection; logs: Recor
       done();
     },
   });
-  const ari = new AriConnection({ url: target.httpUrl, username: 'cti', password: 'cti-secret', app: 'hotline12345' }, createLogger('debug', sink));
+  const ari = new AriConnection({ url: target.httpUrl, username: 'cti', password: 'cti-secret', app: 'hotline12345', requestsOverSocket: !overHttp }, createLogger('debug', sink));
   await ari.connect();
   cleanups.push(() => ari.close());
   return { ari, logs: lines.map((l) => JSON.parse(l) as Record<string, unknown>), text: () => lines.join('\n') } as const;
@@ -78,12 +80,13 @@ async function callerInApp(target: PbxSim, ari: AriConnection, from: string): Pr
 }
 
 describe('Asterisk\'s HTTP session limit', () => {
-  it('40 callers at once through sessionlimit = 8 and a pool of 4: every caller answered, with a call row and a ticket, no connection refused', async () => {
-    const pbx = await sim({ configDir: configWithSessionLimit(8) });
+  async function fortyCallersAtOnce(sessionLimit: number, ari: { connections?: number; requestsOverSocket?: boolean }): Promise<PbxSim & { warnings: string[] }> {
+    const seen: ('http' | 'socket')[] = [];
+    const pbx = await sim({ configDir: configWithSessionLimit(sessionLimit), onAriRequest: (r) => void seen.push(r.via) });
     const base = testConfig(pbx);
     const database = await testDatabaseLocation();
     cleanups.push(() => database.drop());
-    const server = await startServer(testConfig(pbx, { dbPath: database.location, ari: { ...base.ari, connections: 4 } }), silentLogger(), { clock: new TestClock() });
+    const server = await startServer(testConfig(pbx, { dbPath: database.location, ari: { ...base.ari, ...ari } }), silentLogger(), { clock: new TestClock() });
     cleanups.push(() => server.close());
     await waitFor(() => server.link.status().ami && server.link.status().ari && !server.recovery.isRecovering(), 'both links up', 10_000);
 
@@ -97,11 +100,23 @@ describe('Asterisk\'s HTTP session limit', () => {
     const sessions = pbx.httpSessions();
     expect(sessions.refused).toBe(0);
     expect(pbx.warnings.filter((w) => w.includes('HTTP session count exceeded'))).toEqual([]);
-    expect(sessions.peak).toBeLessThanOrEqual(8);
+    expect(sessions.peak).toBeLessThanOrEqual(sessionLimit);
+    expect(new Set(seen)).toEqual(new Set([ari.requestsOverSocket === false ? 'http' : 'socket']));
     for (const id of ids) {
       const channel = pbx.core.channel(id);
       if (channel) pbx.core.farEndHangup(channel);
     }
+    return pbx;
+  }
+
+  it('over HTTP, 40 callers at once through sessionlimit = 8 and a pool of 4: every caller answered, with a call row and a ticket, no connection refused', async () => {
+    await fortyCallersAtOnce(8, { connections: 4, requestsOverSocket: false });
+  });
+
+  it('over the events socket, 40 callers at once through sessionlimit = 2: the requests take no HTTP session, every caller answered', async () => {
+    const pbx = await fortyCallersAtOnce(2, {});
+    // The events socket, and the connection that checked access before it.
+    expect(pbx.httpSessions().peak).toBeLessThanOrEqual(2);
   });
 
   it('a request refused at the door is tried again, each retry logged with method and path, and the caller is answered', async () => {

@@ -14,7 +14,8 @@ let loseMohOf: string | null = null;
 
 const h = useHarness(
   { ringTimeoutSeconds: 10 },
-  { onAriRequest: (r) => (loseMohOf !== null && r.method === 'POST' && r.path.includes(`/channels/${loseMohOf}/moh`) ? 'drop' : undefined) },
+  // A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+  { requestsOverSocket: false, onAriRequest: (r) => (loseMohOf !== null && r.method === 'POST' && r.path.includes(`/channels/${loseMohOf}/moh`) ? 'drop' : undefined) },
 );
 
 const agentId = (login: string) => h.server.calls.agents.list().find((a) => a.login === login)?.agentId;

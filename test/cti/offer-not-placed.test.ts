@@ -26,7 +26,8 @@ function loseAgentRing(request: AriRequestRecord): AriRequestVerdict {
   return 'drop';
 }
 
-const h = useHarness({}, { onAriRequest: loseAgentRing });
+// A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+const h = useHarness({}, { requestsOverSocket: false, onAriRequest: loseAgentRing });
 
 describe('an offer that could not be placed', () => {
   it('leaves the agent ready, raises no missed ring, and the caller is offered again', async () => {

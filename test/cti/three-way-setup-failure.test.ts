@@ -25,6 +25,8 @@ const { log, lines } = capturedLog('warn');
 const h = useHarness(
   { ringTimeoutSeconds: 10 },
   {
+    // A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+    requestsOverSocket: false,
     onAriRequest: (r) =>
       failing !== null && r.method === 'POST' && (failing.step === 'moh' ? r.path.includes(`/channels/${failing.caller}/moh`) : /\/bridges\/[^/]+\/addChannel/.test(r.path)) ? 'drop' : undefined,
   },

@@ -114,7 +114,8 @@ export async function startFakePbx(): Promise<FakePbx> {
   const amiAddress = ami.address();
   if (!amiAddress || typeof amiAddress === 'string') throw new Error('fake AMI: no port');
 
-  const docs = new ApiDocs(resolveApiDocsDir());
+  // It answers REST over HTTP only: its events.json must not offer requests over the socket.
+  const docs = new ApiDocs(resolveApiDocsDir(), { requestsOverSocket: false });
   const http: HttpServer = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname.replace(/\/+$/, '');

@@ -49,7 +49,13 @@ export interface PbxSimOptions {
   core?: Partial<PbxConfig>;
   /** AMI users instead of those of `configDir`'s manager.conf (e.g. the recording lab's, without eventfilter). */
   amiUsers?: AmiUser[];
-  /** Told of every authenticated ARI REST request, before it is handled (what a client sent); a returned promise holds it until it settles, `'drop'` loses it (the connection closes unanswered). */
+  /**
+   * REST requests over the events socket answered, as by Asterisk 22.4 and later (default true); false
+   * plays an older Asterisk: such messages are ignored and `events.json` lists no `RESTRequest` model,
+   * so clients keep to HTTP (a test of HTTP-only behaviour: a lost HTTP request, the session limit).
+   */
+  requestsOverSocket?: boolean;
+  /** Told of every authenticated ARI REST request, before it is handled (what a client sent); a returned promise holds it until it settles, `'drop'` loses it (the connection closes unanswered; over the events socket, that socket drops). */
   onAriRequest?: (request: AriRequestRecord) => AriRequestVerdict | Promise<AriRequestVerdict>;
   /** Told of every ARI REST request once handled, before its answer goes out; a returned promise holds the answer (a slow way back). */
   onAriAnswer?: (request: AriRequestRecord, status: number) => void | Promise<void>;
@@ -89,7 +95,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
       ...options.core,
     }),
   );
-  const apiDocs = new ApiDocs(resolveApiDocsDir(options.apiDocsDir));
+  const apiDocs = new ApiDocs(resolveApiDocsDir(options.apiDocsDir), { requestsOverSocket: options.requestsOverSocket ?? true });
 
   let restartTimer: NodeJS.Timeout | undefined;
   const fault = (kind: FaultKind, downtimeMs = 500): void => {
@@ -125,6 +131,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
       refuseHttpConnections: (count) => http.refuseConnections(count),
     }),
     sessionLimit: readHttpSessionLimit(configDir),
+    requestsOverSocket: options.requestsOverSocket ?? true,
     ...(options.onAriRequest ? { onAriRequest: options.onAriRequest } : {}),
     ...(options.onAriAnswer ? { onAriAnswer: options.onAriAnswer } : {}),
     ...(logger ? { logger } : {}),

@@ -19,6 +19,8 @@ let lose: { bridge: string; caller: string } | null = null;
 const h = useHarness(
   { ringTimeoutSeconds: 10, wrapUpSeconds: 30 },
   {
+    // A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+    requestsOverSocket: false,
     onAriRequest: (r) =>
       lose !== null &&
       r.method === 'POST' &&

@@ -16,6 +16,8 @@ let lose: string | null = null;
 const h = useHarness(
   { ringTimeoutSeconds: 10 },
   {
+    // A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+    requestsOverSocket: false,
     onAriRequest: (r) =>
       lose !== null && r.method === 'POST' && /\/addChannel$/.test(r.path) && r.query.some(([, value]) => value.split(',').includes(lose ?? '')) ? 'drop' : undefined,
   },

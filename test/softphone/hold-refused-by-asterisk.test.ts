@@ -16,6 +16,8 @@ let lose: { path: RegExp; channel: string } | null = null;
 const h = useHarness(
   {},
   {
+    // A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+    requestsOverSocket: false,
     onAriRequest: (r) => {
       if (!lose || r.method !== 'POST' || !lose.path.test(r.path)) return undefined;
       const named = r.path.includes(lose.channel) || r.query.some(([, value]) => value.split(',').includes(lose?.channel ?? ''));

@@ -32,6 +32,8 @@ let refuseToMove: string | null = null;
 const h = useHarness(
   { ringTimeoutSeconds: 15, wrapUpSeconds: 30 },
   {
+    // A request lost on its way is an HTTP failure: an Asterisk that takes no requests over the events socket.
+    requestsOverSocket: false,
     onAriRequest: (r) => {
       const values = r.query.flatMap(([, value]) => value.split(','));
       if (lose !== null && r.method === 'POST' && r.path.endsWith(`/bridges/${lose.bridge}/addChannel`) && values.includes(lose.caller)) return 'drop';

@@ -30,14 +30,24 @@ export function resolveApiDocsDir(explicit?: string): string {
   return found;
 }
 
+/** The models of REST over the events socket (Asterisk 22.4 and later). */
+const SOCKET_REQUEST_MODELS = ['RESTRequest', 'RESTResponse', 'RESTQueryStringParameter', 'RESTHeader'];
+
 export class ApiDocs {
   private readonly docs = new Map<string, Record<string, unknown>>();
 
-  constructor(dir: string) {
+  /** `requestsOverSocket` false: `events.json` as an Asterisk before 22.4 served it, without REST over the socket's models. */
+  constructor(dir: string, options: { requestsOverSocket: boolean } = { requestsOverSocket: true }) {
     for (const file of readdirSync(dir)) {
       if (!file.endsWith('.json')) continue;
       const parsed: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
       if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) this.docs.set(file, parsed as Record<string, unknown>);
+    }
+    const events = this.docs.get('events.json');
+    const models = events?.['models'];
+    if (!options.requestsOverSocket && events && models !== null && typeof models === 'object') {
+      const kept = Object.fromEntries(Object.entries(models).filter(([name]) => !SOCKET_REQUEST_MODELS.includes(name)));
+      this.docs.set('events.json', { ...events, models: kept });
     }
   }
 

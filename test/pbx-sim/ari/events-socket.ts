@@ -1,7 +1,8 @@
 /**
  * `/ari/events` WebSockets: each registers its Stasis apps with the core and receives, as ARI JSON,
  * the events the core delivers to those apps. A second socket for the same app takes it over and the
- * first one is told with `ApplicationReplaced`.
+ * first one is told with `ApplicationReplaced`. What a client sends on one goes to `onClientMessage`
+ * (REST over the socket, socket-requests.ts).
  */
 import type { WebSocket } from 'ws';
 import type { PbxEvent, PbxEventDelivery } from '../core/events.js';
@@ -15,6 +16,9 @@ interface Session {
   apps: Set<string>;
 }
 
+/** A socket's client message, with the socket's first app and ways to answer on it or drop it. */
+export type ClientMessageHandler = (message: unknown, socket: { app: string; reply: (message: Json) => void; drop: () => void }) => void;
+
 export class EventSockets {
   private readonly sessions = new Set<Session>();
   private readonly owners = new Map<string, Session>();
@@ -27,7 +31,8 @@ export class EventSockets {
     this.unsubscribe = pbx.subscribe((event, delivery) => this.onEvent(event, delivery));
   }
 
-  open(ws: WebSocket, apps: string[], subscribeAll: boolean): void {
+  /** `onClientMessage` null: what the client sends is ignored (an Asterisk before 22.4). */
+  open(ws: WebSocket, apps: string[], subscribeAll: boolean, onClientMessage: ClientMessageHandler | null): void {
     const session: Session = { ws, apps: new Set(apps) };
     this.sessions.add(session);
     for (const app of apps) {
@@ -42,8 +47,26 @@ export class EventSockets {
     }
     ws.on('close', () => this.closed(session));
     ws.on('error', () => this.closed(session));
-    // Asterisk 22 accepts REST requests over this socket; the simulator ignores client messages.
-    ws.on('message', () => undefined);
+    const app = apps[0] ?? '';
+    const handler = onClientMessage;
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      if (!handler) return;
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return;
+      }
+      handler(message, {
+        app,
+        reply: (answer) => this.send(session, answer),
+        drop: () => {
+          ws.terminate();
+          this.closed(session);
+        },
+      });
+    });
   }
 
   private closed(session: Session): void {

@@ -10,6 +10,7 @@ import type { AriUser } from '../config/readers.js';
 import type { Pbx, PbxLogger } from '../core/pbx.js';
 import type { ApiDocs } from './api-docs.js';
 import { EventSockets } from './events-socket.js';
+import type { ClientMessageHandler } from './events-socket.js';
 import { HttpError, isTrue, Params, readBody, send, STATUS_TEXT } from './http.js';
 import type { HttpResult } from './http.js';
 import { bridgeRoutes } from './routes/bridges.js';
@@ -24,6 +25,8 @@ import {
   soundRoutes,
 } from './routes/others.js';
 import { Router } from './router.js';
+import { BadSocketRequest, readSocketRequest, socketResponse } from './socket-requests.js';
+import { asteriskTime } from '../core/ids.js';
 
 export interface HttpServerOptions {
   pbx: Pbx;
@@ -36,10 +39,16 @@ export interface HttpServerOptions {
   /** http.conf `sessionlimit`: connections open at once beyond it are closed on arrival. */
   sessionLimit: number;
   /**
-   * Told of every authenticated ARI REST request (path under `/ari`), before it is handled. A returned
-   * promise holds the request until it settles, as a slow PBX would (a test's window between two steps).
-   * `'drop'` (returned or resolved) closes the connection instead, unanswered and unhandled: the request
-   * was lost on the way, as on a network failure.
+   * `RESTRequest` messages on the events sockets are answered, as Asterisk 22.4 and later do (true), or
+   * ignored as by older ones (false), whose `events.json` then lists no such model.
+   */
+  requestsOverSocket: boolean;
+  /**
+   * Told of every authenticated ARI REST request (path under `/ari`, over HTTP or the events socket),
+   * before it is handled. A returned promise holds the request until it settles, as a slow PBX would (a
+   * test's window between two steps). `'drop'` (returned or resolved) closes the connection instead,
+   * unanswered and unhandled: the request was lost on the way, as on a network failure (over the events
+   * socket, that socket goes down with it).
    */
   onAriRequest?: (request: AriRequestRecord) => AriRequestVerdict | Promise<AriRequestVerdict>;
   /**
@@ -58,6 +67,8 @@ export interface AriRequestRecord {
   query: [string, string][];
   /** The parsed body (JSON or form), undefined when empty. */
   body: unknown;
+  /** How it came: an HTTP request, or a `RESTRequest` message on an events socket. */
+  via: 'http' | 'socket';
 }
 
 /** What `onAriRequest` makes of a request: nothing (handled as usual) or `'drop'`. */
@@ -138,11 +149,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const events = new EventSockets(pbx, opts.apiDocs.eventTypes());
   const wss = new WebSocketServer({ noServer: true });
 
-  const dispatch = async (router: Router, style: 'ari' | 'control', req: IncomingMessage, path: string, url: URL): Promise<HttpResult> => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const raw = await readBody(req);
-    const body = parseBody(req, raw, style);
-    const record: AriRequestRecord = { method, path, query: [...url.searchParams], body };
+  /** Runs a request already read (over HTTP or the events socket) through `router`. */
+  const route = async (router: Router, style: 'ari' | 'control', record: AriRequestRecord, query: URLSearchParams): Promise<HttpResult> => {
+    const { method, path, body } = record;
     if (style === 'ari' && (await opts.onAriRequest?.(record)) === 'drop') throw new DroppedRequest();
     const match = router.match(method, path);
     if (match.kind === 'no-route') throw new HttpError(404, 'Resource not found', style);
@@ -151,9 +160,47 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       const result = new HttpError(405, style === 'ari' ? 'Invalid method' : `Method ${method} not allowed`, style).toResult();
       return { ...result, headers: { Allow: match.allow.join(',') } };
     }
-    const result = await match.handler(new Params(url.searchParams, body, match.path));
+    const result = await match.handler(new Params(query, body, match.path));
     if (style === 'ari') await opts.onAriAnswer?.(record, result.status);
     return result;
+  };
+
+  const dispatch = async (router: Router, style: 'ari' | 'control', req: IncomingMessage, path: string, url: URL): Promise<HttpResult> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const raw = await readBody(req);
+    const body = parseBody(req, raw, style);
+    return route(router, style, { method, path, query: [...url.searchParams], body, via: 'http' }, url.searchParams);
+  };
+
+  /** REST over the events socket of `user`: each request answered on that socket, in the order handled. */
+  const socketRequests = (user: AriUser): ClientMessageHandler => (message, socket) => {
+    const envelope = (): { asteriskId: string; application: string; timestamp: string } => ({ asteriskId: pbx.entityId, application: socket.app, timestamp: asteriskTime() });
+    let request;
+    try {
+      request = readSocketRequest(message);
+    } catch (err) {
+      if (!(err instanceof BadSocketRequest)) throw err;
+      const ids = err as BadSocketRequest & { transactionId: string; requestId: string; uri: string };
+      socket.reply(socketResponse(ids, new HttpError(400, err.message).toResult(), envelope()));
+      return;
+    }
+    if (!request) return;
+    const answered = request;
+    const handle = async (): Promise<HttpResult> => {
+      if (!pbx.booted) return { status: 503, body: { message: 'Asterisk not booted' } };
+      if (user.readOnly && answered.method !== 'GET' && answered.method !== 'OPTIONS') return { status: 403, body: { message: 'Write access denied' } };
+      if (answered.path.startsWith('/api-docs/')) return opts.apiDocs.serve(answered.path.slice('/api-docs/'.length), undefined);
+      return route(ari, 'ari', { method: answered.method, path: answered.path, query: [...answered.query], body: answered.body, via: 'socket' }, answered.query);
+    };
+    handle().then(
+      (result) => socket.reply(socketResponse(answered, result, envelope())),
+      (err: unknown) => {
+        if (err instanceof DroppedRequest) return socket.drop();
+        if (err instanceof HttpError) return socket.reply(socketResponse(answered, err.toResult(), envelope()));
+        opts.logger?.warn(`pbx-sim: socket ${answered.method} ${answered.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        socket.reply(socketResponse(answered, new HttpError(500, 'Internal Server Error').toResult(), envelope()));
+      },
+    );
   };
 
   const handleAri = async (req: IncomingMessage, url: URL): Promise<HttpResult> => {
@@ -239,7 +286,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ari/events') return reject(socket, 404, 'Resource not found');
     if (performance.now() < eventsCutUntil) return reject(socket, 503, 'Service Unavailable');
-    if (!authenticate(opts.ariUsers, req.headers.authorization, url.searchParams.get('api_key'))) {
+    const user = authenticate(opts.ariUsers, req.headers.authorization, url.searchParams.get('api_key'));
+    if (!user) {
       return reject(socket, 401, 'Authentication required', `WWW-Authenticate: Basic realm="${REALM}"\r\n`);
     }
     if (!pbx.booted) return reject(socket, 503, 'Asterisk not booted');
@@ -250,7 +298,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       .filter((a) => a !== '');
     if (apps.length === 0) return reject(socket, 400, "Missing param 'app'");
     wss.handleUpgrade(req, socket, head, (ws) => {
-      events.open(ws, apps, isTrue(url.searchParams.get('subscribeAll') ?? undefined));
+      events.open(ws, apps, isTrue(url.searchParams.get('subscribeAll') ?? undefined), opts.requestsOverSocket ? socketRequests(user) : null);
     });
   });
 

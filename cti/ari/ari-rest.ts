@@ -1,6 +1,7 @@
 /**
- * ARI's REST half: requests over a bounded keep-alive pool of HTTP connections (undici), with HTTP
- * Basic authentication, Asterisk's error bodies turned into `AriError`s, and retries of requests
+ * ARI's REST half: requests over the events socket while Asterisk takes them there
+ * (ari-socket-requests.ts), else over a bounded keep-alive pool of HTTP connections (undici) with HTTP
+ * Basic authentication; Asterisk's error bodies turned into `AriError`s, and retries of requests
  * that Asterisk refused before answering.
  *
  * Why bounded: Asterisk's HTTP server closes every connection beyond `sessionlimit` (http.conf) the
@@ -11,6 +12,8 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logging.js';
+import { type Answer, type AriRequest, NoAnswer, queryString } from './ari-request.js';
+import type { SocketRequests } from './ari-socket-requests.js';
 import { AriError } from './ari-types.js';
 
 /** Waits before the 2nd, 3rd and 4th try of a refused request. */
@@ -39,54 +42,8 @@ const REFUSED_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export interface AriRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Under `/ari`, path parameters already encoded (`ariPath`). */
-  path: string;
-  query?: Query;
-  /** Sent as JSON (e.g. originate's `{"variables": {...}}`). */
-  body?: unknown;
-  /**
-   * Sending it twice leaves Asterisk as sending it once (answer, hold, a GET, a DELETE...). Only such
-   * requests are tried again after a connection failed with the request possibly on the wire: an
-   * originate, a new bridge, a playback or a recording could happen twice. Those are tried again only
-   * when the request provably never reached Asterisk (see `send`).
-   */
-  idempotent: boolean;
-  /** Statuses that mean "not found" for this operation besides 404 (addChannel answers 400 "Channel not found"). */
-  notFound?: readonly number[];
-}
-
-/** `/channels/{id}/answer` from `ariPath\`/channels/${id}/answer\``: each parameter URI-encoded. */
-export function ariPath(strings: TemplateStringsArray, ...params: string[]): string {
-  return strings.reduce((path, part, i) => path + part + (i < params.length ? encodeURIComponent(params[i] ?? '') : ''), '');
-}
-
-interface Answer {
-  status: number;
-  body: Buffer;
-  contentType: string;
-}
-
-/** A request that got no complete answer. `sent`: it was handed to a socket, so it may have reached Asterisk. */
-class NoAnswer extends Error {
-  constructor(
-    override readonly cause: Error,
-    readonly sent: boolean,
-    readonly answered: boolean,
-  ) {
-    super(cause.message);
-  }
-
-  get code(): string {
-    return (this.cause as { code?: unknown }).code?.toString() ?? '';
-  }
-}
-
 function errorMessage(answer: Answer): string {
-  const text = answer.body.toString('utf8');
+  const text = answer.body;
   try {
     const body: unknown = JSON.parse(text);
     if (typeof body === 'object' && body !== null) {
@@ -111,7 +68,7 @@ function toAriError(answer: Answer, request: AriRequest): AriError {
 
 function parseBody(answer: Answer): unknown {
   if (answer.body.length === 0) return undefined;
-  const text = answer.body.toString('utf8');
+  const text = answer.body;
   if (!answer.contentType.includes('json')) return text;
   try {
     return JSON.parse(text) as unknown;
@@ -120,29 +77,23 @@ function parseBody(answer: Answer): unknown {
   }
 }
 
-function queryString(query: Query | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-export interface AriHttpSettings {
+export interface AriRestSettings {
   url: string;
   username: string;
   password: string;
   connections: number;
 }
 
-export class AriHttp {
+export class AriRest {
   private readonly pool: Pool;
   private readonly authorization: string;
   private closed = false;
 
   constructor(
-    settings: AriHttpSettings,
+    settings: AriRestSettings,
     private readonly log: Logger,
+    /** The events socket's carrier, used whenever it is usable (null: HTTP only). */
+    private readonly socket: SocketRequests | null = null,
   ) {
     this.authorization = `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`;
     this.pool = new Pool(new URL(settings.url).origin, {
@@ -170,7 +121,7 @@ export class AriHttp {
       if (this.closed) throw new AriError('connection', `ARI ${method} ${path}: the connection is closed`);
       let answer: Answer;
       try {
-        answer = await this.send(request);
+        answer = await (this.socket?.usable ? this.socket.send(request) : this.send(request));
       } catch (error) {
         if (!(error instanceof NoAnswer)) throw error;
         const reason = `${error.code || 'error'}: ${error.message}`;
@@ -211,6 +162,7 @@ export class AriHttp {
     return request.idempotent || !failure.sent;
   }
 
+  /** Over HTTP, on a socket of the pool. */
   private send(request: AriRequest): Promise<Answer> {
     const body = request.body === undefined ? null : JSON.stringify(request.body);
     const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
@@ -239,7 +191,7 @@ export class AriHttp {
           chunks.push(chunk);
         },
         onResponseEnd: () => {
-          resolve({ status, body: Buffer.concat(chunks), contentType });
+          resolve({ status, body: Buffer.concat(chunks).toString('utf8'), contentType });
         },
         onResponseError: (_controller, error) => {
           reject(new NoAnswer(error, sent, status !== 0));
