@@ -80,8 +80,8 @@ export const ConfigSchema = Type.Object(
          */
         connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         /**
-         * REST requests over the events WebSocket when Asterisk takes them there (22.4, 21.9, 20.14
-         * and later; default true). false keeps them on the HTTP pool whatever Asterisk can do.
+         * true: REST requests over the events WebSocket when Asterisk takes them there (22.4, 21.9,
+         * 20.14 and later). Off by default: Asterisk runs one socket's requests one after another.
          */
         requestsOverSocket: Type.Optional(Type.Boolean()),
       },

@@ -47,8 +47,10 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   private readonly socketRequests = new SocketRequests(() =>
     this.log.warn({ app: this.settings.app }, 'ARI events socket left a request unanswered: requests go over HTTP until it reconnects'),
   );
-  /** Requests go over the events socket whenever it is open (this Asterisk takes them, and the settings allow). */
+  /** Requests go over the events socket whenever it is open (the settings ask for it, and this Asterisk takes them). */
   private requestsOverSocket = false;
+  /** The choice of carrier for the socket opened last, settled once made. */
+  private carrierChosen: Promise<void> = Promise.resolve();
   private socketUp = false;
 
   constructor(
@@ -63,10 +65,16 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       if (event) this.emit('event', event);
     });
     this.socket.on('open', () => {
-      if (this.requestsOverSocket) this.socketRequests.attach((text) => this.socket.send(text));
-      this.markUp();
+      if (this.settings.requestsOverSocket !== true) return this.markUp();
+      // Asked again at every reopening: the Asterisk behind the address may have been replaced by an
+      // older or newer one. The link is up once the carrier is chosen, so that what the server does on
+      // reconnecting (the restart reconciliation's requests) goes the way chosen.
+      this.carrierChosen = this.takeRequestsOverSocket().then(() => {
+        if (this.socket.isOpen) this.markUp();
+      });
     });
     this.socket.on('close', () => {
+      this.requestsOverSocket = false;
       this.socketRequests.detach();
       this.markDown();
     });
@@ -86,8 +94,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    * connected, the socket reconnects by itself until `close()`.
    */
   async connect(): Promise<void> {
-    const abilities = await preflightAri(this.settings.url, this.settings.username, this.settings.password);
-    this.requestsOverSocket = abilities.requestsOverSocket && this.settings.requestsOverSocket !== false;
+    await preflightAri(this.settings.url, this.settings.username, this.settings.password);
     this.rest ??= new AriRest(
       {
         url: this.settings.url,
@@ -99,12 +106,26 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       this.socketRequests,
     );
     await this.socket.open();
+    await this.carrierChosen;
+  }
+
+  /** Reads whether the Asterisk now behind the socket takes requests there, and if so sends them there. */
+  private async takeRequestsOverSocket(): Promise<void> {
+    let takes = false;
+    try {
+      takes = (await preflightAri(this.settings.url, this.settings.username, this.settings.password)).requestsOverSocket;
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, 'ARI: could not tell whether Asterisk takes requests over the events socket; they go over HTTP');
+    }
+    this.requestsOverSocket = takes && this.socket.isOpen;
+    if (this.requestsOverSocket) this.socketRequests.attach((text) => this.socket.send(text));
+    this.log.info({ app: this.settings.app, requests: this.requestsOverSocket ? 'events socket' : 'http' }, 'ARI requests carrier');
   }
 
   private markUp(): void {
     if (this.socketUp) return;
     this.socketUp = true;
-    this.log.info({ url: this.settings.url, app: this.settings.app, requests: this.requestsOverSocket ? 'events socket' : 'http' }, 'ARI connected');
+    this.log.info({ url: this.settings.url, app: this.settings.app }, 'ARI connected');
     this.emit('connected');
   }
 

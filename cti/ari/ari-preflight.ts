@@ -33,7 +33,8 @@ export function preflightAri(baseUrl: string, username: string, password: string
   return new Promise((resolve, reject) => {
     const req = send(
       url,
-      { method: 'GET', auth: `${username}:${password}`, timeout: TIMEOUT_MS, headers: { accept: 'application/json' } },
+      // A connection of its own, closed after the answer: not kept alive, taking an HTTP session, beside the pool's.
+      { method: 'GET', auth: `${username}:${password}`, timeout: TIMEOUT_MS, headers: { accept: 'application/json' }, agent: false },
       (res) => {
         const status = res.statusCode ?? 0;
         if (status === 200) {

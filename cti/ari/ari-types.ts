@@ -76,8 +76,9 @@ export interface AriSettings {
   /** At most this many REST connections (default `ARI_DEFAULT_CONNECTIONS`). */
   connections?: number;
   /**
-   * REST requests go over the events socket when Asterisk takes them there (default true); false keeps
-   * them on HTTP whatever Asterisk can do.
+   * true: REST requests go over the events socket when Asterisk takes them there. Off by default:
+   * Asterisk runs a socket's requests one after another (res/ari/ari_websockets.c), so one waiting on a
+   * busy channel holds up every call's; over HTTP each has a connection of its own.
    */
   requestsOverSocket?: boolean;
 }

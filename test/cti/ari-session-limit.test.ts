@@ -114,7 +114,7 @@ describe('Asterisk\'s HTTP session limit', () => {
   });
 
   it('over the events socket, 40 callers at once through sessionlimit = 2: the requests take no HTTP session, every caller answered', async () => {
-    const pbx = await fortyCallersAtOnce(2, {});
+    const pbx = await fortyCallersAtOnce(2, { requestsOverSocket: true });
     // The events socket, and the connection that checked access before it.
     expect(pbx.httpSessions().peak).toBeLessThanOrEqual(2);
   });

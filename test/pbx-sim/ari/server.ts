@@ -172,35 +172,43 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     return route(router, style, { method, path, query: [...url.searchParams], body, via: 'http' }, url.searchParams);
   };
 
-  /** REST over the events socket of `user`: each request answered on that socket, in the order handled. */
-  const socketRequests = (user: AriUser): ClientMessageHandler => (message, socket) => {
-    const envelope = (): { asteriskId: string; application: string; timestamp: string } => ({ asteriskId: pbx.entityId, application: socket.app, timestamp: asteriskTime() });
-    let request;
-    try {
-      request = readSocketRequest(message);
-    } catch (err) {
-      if (!(err instanceof BadSocketRequest)) throw err;
-      const ids = err as BadSocketRequest & { transactionId: string; requestId: string; uri: string };
-      socket.reply(socketResponse(ids, new HttpError(400, err.message).toResult(), envelope()));
-      return;
-    }
-    if (!request) return;
-    const answered = request;
-    const handle = async (): Promise<HttpResult> => {
-      if (!pbx.booted) return { status: 503, body: { message: 'Asterisk not booted' } };
-      if (user.readOnly && answered.method !== 'GET' && answered.method !== 'OPTIONS') return { status: 403, body: { message: 'Write access denied' } };
-      if (answered.path.startsWith('/api-docs/')) return opts.apiDocs.serve(answered.path.slice('/api-docs/'.length), undefined);
-      return route(ari, 'ari', { method: answered.method, path: answered.path, query: [...answered.query], body: answered.body, via: 'socket' }, answered.query);
+  /**
+   * REST over one events socket of `user`: its requests handled one after another, each answered on
+   * that socket before the next is read, as Asterisk's read loop does (res/ari/ari_websockets.c).
+   */
+  const socketRequests = (user: AriUser): ClientMessageHandler => {
+    let turn: Promise<void> = Promise.resolve();
+    return (message, socket) => {
+      const envelope = (): { asteriskId: string; application: string; timestamp: string } => ({ asteriskId: pbx.entityId, application: socket.app, timestamp: asteriskTime() });
+      let request;
+      try {
+        request = readSocketRequest(message);
+      } catch (err) {
+        if (!(err instanceof BadSocketRequest)) throw err;
+        const ids = err as BadSocketRequest & { transactionId: string; requestId: string; uri: string };
+        socket.reply(socketResponse(ids, new HttpError(400, err.message).toResult(), envelope()));
+        return;
+      }
+      if (!request) return;
+      const answered = request;
+      const handle = async (): Promise<HttpResult> => {
+        if (!pbx.booted) return { status: 503, body: { message: 'Asterisk not booted' } };
+        if (user.readOnly && answered.method !== 'GET' && answered.method !== 'OPTIONS') return { status: 403, body: { message: 'Write access denied' } };
+        if (answered.path.startsWith('/api-docs/')) return opts.apiDocs.serve(answered.path.slice('/api-docs/'.length), undefined);
+        return route(ari, 'ari', { method: answered.method, path: answered.path, query: [...answered.query], body: answered.body, via: 'socket' }, answered.query);
+      };
+      turn = turn.then(() =>
+        handle().then(
+          (result) => socket.reply(socketResponse(answered, result, envelope())),
+          (err: unknown) => {
+            if (err instanceof DroppedRequest) return socket.drop();
+            if (err instanceof HttpError) return socket.reply(socketResponse(answered, err.toResult(), envelope()));
+            opts.logger?.warn(`pbx-sim: socket ${answered.method} ${answered.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            socket.reply(socketResponse(answered, new HttpError(500, 'Internal Server Error').toResult(), envelope()));
+          },
+        ),
+      );
     };
-    handle().then(
-      (result) => socket.reply(socketResponse(answered, result, envelope())),
-      (err: unknown) => {
-        if (err instanceof DroppedRequest) return socket.drop();
-        if (err instanceof HttpError) return socket.reply(socketResponse(answered, err.toResult(), envelope()));
-        opts.logger?.warn(`pbx-sim: socket ${answered.method} ${answered.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        socket.reply(socketResponse(answered, new HttpError(500, 'Internal Server Error').toResult(), envelope()));
-      },
-    );
   };
 
   const handleAri = async (req: IncomingMessage, url: URL): Promise<HttpResult> => {

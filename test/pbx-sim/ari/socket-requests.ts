@@ -53,8 +53,10 @@ export function readSocketRequest(message: unknown): SocketRequest | null {
   let body: unknown;
   const raw = text(m, 'message_body');
   if (raw !== undefined && raw.trim() !== '') {
-    const type = (text(m, 'content_type') ?? '').toLowerCase();
-    if (type.includes('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(raw));
+    // Asterisk compares the type as written and refuses a body of any other (or none).
+    const type = text(m, 'content_type') ?? '';
+    if (type === 'application/x-www-form-urlencoded') body = Object.fromEntries(new URLSearchParams(raw));
+    else if (type !== 'application/json') throw Object.assign(new BadSocketRequest(`Unsupported Content-Type '${type}'`), { transactionId, requestId, uri });
     else {
       try {
         body = JSON.parse(raw) as unknown;
