@@ -128,7 +128,7 @@ describe('ARI requests over the events socket', () => {
       heldOnce = true;
       return new Promise<void>((resolve) => (release = resolve));
     });
-    cleanups.push(() => (release as (() => void) | null)?.());
+    cleanups.push(() => release?.());
     const id = await callerInApp(w, '13912345678');
     const answered = w.ari.answer(id);
     await waitFor(() => release !== null, 'the answer held at the PBX');
@@ -144,7 +144,7 @@ describe('ARI requests over the events socket', () => {
   it('the socket going down under a waiting originate: it fails as a connection error and is not sent twice (it may have reached Asterisk)', async () => {
     let release: (() => void) | null = null;
     const w = await world({}, (r) => (r.method === 'POST' && r.path === '/channels' ? new Promise<void>((resolve) => (release = resolve)) : undefined));
-    cleanups.push(() => (release as (() => void) | null)?.());
+    cleanups.push(() => release?.());
     const dialled = w.ari.originate({ endpoint: 'PJSIP/13912345678@trunk', app: 'hotline12345', appArgs: ['callback', 'x'], callerId: '"12345" <12345>', channelId: 'callback-leg-1' });
     await waitFor(() => release !== null, 'the originate held at the PBX');
     w.pbx.fault('cut-ari-events', 2_000);
