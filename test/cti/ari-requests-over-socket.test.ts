@@ -102,6 +102,22 @@ describe('ARI requests over the events socket', () => {
     expect(w.requests.map((r) => [r.via, r.path])).toEqual([['socket', `/channels/${id}/answer`]]);
   });
 
+  it('an Asterisk replaced by an older one at the same address gets them over HTTP once the socket is back', async () => {
+    const w = await world();
+    const port = w.pbx.httpPort;
+    await w.pbx.stop();
+    const older: AriRequestRecord[] = [];
+    const pbx = await startPbxSim({ amiPort: 0, httpPort: port, requestsOverSocket: false, onAriRequest: (r) => void older.push(r) });
+    cleanups.push(() => pbx.stop());
+    await waitFor(() => w.logs().filter((l) => l['msg'] === 'ARI requests carrier').length === 2 && w.ari.isConnected, 'the socket back, its carrier chosen again', 8_000);
+    expect(w.logs().filter((l) => l['msg'] === 'ARI requests carrier').map((l) => l['requests'])).toEqual(['events socket', 'http']);
+    const id = pbx.core.placeCall({ from: '13912345678', to: '12345' }).id;
+    await waitFor(() => w.events.some((e) => e.type === 'StasisStart' && e.channel.id === id), 'StasisStart');
+    await w.ari.answer(id);
+    expect(pbx.core.channel(id)?.state).toBe('Up');
+    expect(older.map((r) => [r.via, r.path])).toEqual([['http', `/channels/${id}/answer`]]);
+  });
+
   it('an Asterisk before 22.4 (no RESTRequest in its events.json) gets them over HTTP', async () => {
     const w = await world({ requestsOverSocket: false });
     const id = await callerInApp(w, '13912345678');
