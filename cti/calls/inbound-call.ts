@@ -76,6 +76,13 @@ export class InboundCall implements QueueMember {
   /** Choices made in the menus that the call row does not have yet (written as the IVR ends, or with the call's end). */
   private ivrStepsUnsaved = false;
   private queuedAt: number | null = null;
+  /**
+   * When the caller's present wait in line began (epoch ms): their place in line (`queuedAt`), or, for
+   * one put back in line at their old place (the line to their agent lost), the moment they were back
+   * — the notice they hear first included. The pop's 排队等待 counts from here: a conversation with an
+   * earlier agent is no waiting.
+   */
+  private waitingSince: number | null = null;
   private ringing: RingingLeg | null = null;
   /**
    * The agent whose phone rings for the call now, and why the ring was taken back from them, if it
@@ -315,6 +322,7 @@ export class InboundCall implements QueueMember {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
       const queuedAt = place?.queuedAtMs ?? since ?? this.nowMs();
       this.queuedAt = queuedAt;
+      this.waitingSince = place || since === undefined ? queuedAt : this.nowMs();
       this.ctx.writes.queued(this.callId, skill.code, new Date(queuedAt).toISOString());
       return true;
     });
@@ -371,7 +379,7 @@ export class InboundCall implements QueueMember {
     this.ringing = leg;
     this.offeredTo = agentId;
     this.withdrawnBy = null;
-    const waitedMs = this.nowMs() - (this.queuedAt ?? this.arrivedAt);
+    const waitedMs = this.nowMs() - (this.waitingSince ?? this.queuedAt ?? this.arrivedAt);
     void leg.ringing.then(() => {
       if (this.ringing === leg) this.publish({ type: 'call.offered', agentId, ivrSteps: this.ivrSteps, waitedMs });
     });

@@ -41,6 +41,7 @@ import {
   findTicketByCallKey,
   findTicketByNumber,
   listOpenCalls,
+  listRoutes,
   type CallOutcome,
   type CallRow,
   type TicketRow,
@@ -501,6 +502,11 @@ class Pass {
       );
     }
     if (ticket) {
+      // The call as it ran: the mode of the route its row names (the merged hotline it came in on, or the
+      // route a callback ran on), even if that route was disabled since. A row that names no route came
+      // in on a number without one, served as 12345 itself (routing/route-decision.ts): `main`. (A
+      // route deleted since also leaves no name; its mode is lost with it, and the call reads as 12345.)
+      const route = row.routeId === null ? undefined : (await listRoutes(this.ctx.db)).find((r) => r.id === row.routeId);
       this.ctx.bus.publish({
         type: 'call.ended',
         at: now.toISOString(),
@@ -511,7 +517,7 @@ class Pass {
           callerNumber: row.callerNumber,
           dialledNumber: row.dialledNumber,
           hotline: ticket.hotline,
-          mode: 'main',
+          mode: route?.mode ?? 'main',
           ticketId: ticket.id,
           ticketNumber: ticket.number,
           history: CallerHistory.none(),
