@@ -32,7 +32,7 @@ import { nodeLostNote, watchNodeLoss } from './nodes/node-loss.js';
 import { noteTicket } from './tickets/ticket-notes.js';
 import type { AriChannel, AriEvent } from './ari/ari-types.js';
 import { CallControl } from './calls/call-control.js';
-import type { AdoptOutbound } from './calls/click-to-call.js';
+import { placedCallOf, type AdoptOutbound } from './calls/click-to-call.js';
 import { DEFAULT_CALL_SETTINGS, type CallContext, type CallSettings } from './calls/call-context.js';
 import { InboundCall, type RestoredCall } from './calls/inbound-call.js';
 import { callerHistory } from './calls/caller-history.js';
@@ -331,6 +331,8 @@ export function startCallHandling(deps: {
     const history = callerHistory(db, log, row.linkedId, row.callerNumber);
     history.start();
     const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, history, restored);
+    // A call an agent placed pops as one again (外呼 / 回拨) on the desk that reconnects.
+    call.outbound = await placedCallOf(db, row, ticket);
     register(call);
     return call;
   };
@@ -419,6 +421,7 @@ export function startCallHandling(deps: {
     const restored: RestoredCall = { state: 'offered', arrivedAtMs: outbound.arrivedAtMs, queuedAtMs: null, ivrSteps: [] };
     // The history click-to-call read while the agent's phone rang (its pop already used it): kept for a later offer (a transfer).
     const call = new InboundCall(ctx, queue, arrived, clickToCallDecision(outbound.ticket, outbound.route), outbound.number, outbound.number, outbound.history, restored);
+    call.outbound = { missedCallId: outbound.missedCallId };
     register(call);
     return call;
   };

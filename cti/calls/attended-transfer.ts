@@ -115,6 +115,12 @@ export class AttendedTransfer implements CallFlow {
         return;
       }
       this.machine.move('answered', `${this.target.label} 接听`);
+      // A colleague who picked up talks with the agent from now (their talk time too): their desk stops
+      // showing the ring. Told before any wait, so a hang-up meanwhile (call.offer.withdrawn) comes after.
+      if (this.target.agentId !== null) {
+        const agent = this.ctx.agents.get(this.agentId);
+        this.call.publish({ type: 'call.consult.answered', agentId: this.target.agentId, target: agent ? `坐席 ${agent.login} ${agent.name}` : this.actor, consulted: true });
+      }
       this.unlisten.push(this.ctx.router.listen(this.ring.legId, (e) => this.onTargetLeg(e)));
       const bridge = await this.ctx.ari.createBridge('mixing', `consult-${this.call.callId}`, { near: this.agentLeg });
       this.consultBridge = bridge.id;

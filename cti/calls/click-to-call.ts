@@ -19,6 +19,7 @@ import {
   completeMissedCall,
   findMissedCall,
   findTicketOfMissedCall,
+  listMissedCallsOfTicket,
   listRoutes,
   markCallEnded,
   openTicketForCall,
@@ -49,6 +50,8 @@ export interface OutboundCall {
   history: CallerHistory;
   /** The route the call runs on: a callback's, the one the citizen had called (`callbackRoute`); a new 外呼's, the main route. */
   route: RouteRow | undefined;
+  /** The missed call a 回拨 returns (null for a new 外呼), as the pop named it. */
+  missedCallId: number | null;
 }
 
 /** Builds the live call (state `offered`) for an answered outbound call and registers it. */
@@ -66,6 +69,26 @@ const CLICK_TO_CALL_CHANNEL = 'outbound';
  */
 export function isDiallingRow(row: Pick<CallRow, 'direction' | 'channelName' | 'state'>): boolean {
   return row.direction === 'outbound' && row.channelName === CLICK_TO_CALL_CHANNEL && row.state === 'arriving';
+}
+
+/**
+ * What a restarted server knows of a call an agent placed, from its row and the ticket it runs under
+ * (the pop's `outbound` part), or null for any other call. A new 外呼 opened its own ticket; a 回拨
+ * runs under the missed call's, whose entry it returned is not written with the call: the newest
+ * entry of that ticket stands for it (the one marked done when the citizen answered, unless the
+ * citizen had given up again under the same ticket since — then the later entry, which the pop's
+ * labels read the same). A 回拨 whose ticket has no entry left at all (deleted since) reads as a
+ * 外呼: nothing says which missed call it returned.
+ */
+export async function placedCallOf(
+  db: Db,
+  row: Pick<CallRow, 'linkedId' | 'direction' | 'channelName'>,
+  ticket: Pick<TicketRow, 'id' | 'callId' | 'callKey'>,
+): Promise<{ missedCallId: number | null } | null> {
+  if (row.direction !== 'outbound' || row.channelName !== CLICK_TO_CALL_CHANNEL) return null;
+  if (ticket.callKey === row.linkedId) return { missedCallId: null };
+  const [returned] = await listMissedCallsOfTicket(db, ticket);
+  return { missedCallId: returned?.id ?? null };
 }
 
 /** The ticket a callback of `missedCallId` belongs to (the missed call's own); an entry already called back, or closed because the citizen got through, is refused. */
@@ -180,7 +203,9 @@ async function place(
   ctx.bus.publish({ type: 'call.offered', at: now.toISOString(), call: summary, agentId, ivrSteps: [], waitedMs: 0, outbound: { missedCallId: missedCallId ?? null } });
 
   // On the agent's leg's node: the two legs are bridged there.
-  const citizen = ringLeg(ctx, { callId, callerNumber: route?.number ?? '12345', hotline, near: own.legId }, dial, 'callback', callId);
+  // The citizen's leg carries the ticket's number (`callback,<number>`), as the automatic callback's
+  // does: a restarted server finds a 回拨's ticket (the missed call's, not opened by this call) by it.
+  const citizen = ringLeg(ctx, { callId: ticket.number, callerNumber: route?.number ?? '12345', hotline, near: own.legId }, dial, 'callback', callId);
   const stopAgentWatch = ctx.router.listen(own.legId, (e) => {
     if (e.type === 'StasisEnd' || e.type === 'ChannelHangupRequest') citizen.cancel();
   });
@@ -200,7 +225,7 @@ async function place(
   if (missedCallId !== undefined && !(await completeMissedCall(ctx.db, missedCallId, agentId))) {
     ctx.log.info({ callId, missedCall: missedCallId }, 'missed call already marked called back; the callback goes on');
   }
-  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime(), history, route });
+  const call = adopt({ callId, rowId: row.id, number, ticket, arrivedAtMs: now.getTime(), history, route, missedCallId: missedCallId ?? null });
   await call.connectOutbound(agentId, own.legId);
   return callId;
 }

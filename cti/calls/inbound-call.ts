@@ -100,6 +100,12 @@ export class InboundCall implements QueueMember {
   private endedByParty: 'caller' | 'agent' | 'system' | null = null;
   /** Set once the caller was handed to someone outside the agent team (KPIs count it as transferred). */
   transferredTo: string | null = null;
+  /**
+   * A call an agent placed (click-to-call: 外呼, or 回拨 of `missedCallId`), as its pop said; null for
+   * a citizen's call and the automatic callbacks. A restarted server that takes the call over sets it
+   * from what it finds, so the desk's pop comes back as it was (agent-ws/agent-gateway.ts, `hello`).
+   */
+  outbound: { missedCallId: number | null } | null = null;
   private detachLeg: (() => void) | null = null;
   private readonly stopListening: () => void;
   private readonly onEnd = new Set<() => void>();

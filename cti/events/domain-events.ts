@@ -59,8 +59,12 @@ export type DomainEvent =
     }
   | { type: 'call.conference'; at: string; call: CallSummary; agentId: number | null; target: string }
   | { type: 'call.consulting'; at: string; call: CallSummary; agentId: number; target: string }
-  /** The consulted party picked up: the agent may complete the transfer now. */
-  | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string }
+  /**
+   * The consulted party picked up: the agent may complete the transfer now. Published for the agent
+   * and, when the consulted party is a colleague, for them too with `consulted: true` (`target` names
+   * the agent who consults them): they talk with the agent now, their talk time runs from here.
+   */
+  | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string; consulted?: boolean }
   /** `requeued`: the agent had hung up and the consulted party did not answer, so the caller went back to the queue. */
   /** `reason`: the consulted colleague refused the ring (`rejected`) or logged out while it rang (`logged-out`). */
   | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean; reason?: 'rejected' | 'logged-out' }

@@ -108,9 +108,10 @@ function wireForm(event: DomainEvent): object | null | Promise<object> {
       return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at, ...(event.agentHungUp ? { reason: 'agent-hung-up' } : event.lineLost ? { reason: 'line-lost' } : {}) };
     case 'call.consult.cancelled':
       return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.requeued ? { requeued: true } : {}), ...(event.reason ? { reason: event.reason } : {}) };
+    case 'call.consult.answered':
+      return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.consulted ? { consulted: true } : {}) };
     case 'call.conference':
     case 'call.consulting':
-    case 'call.consult.answered':
       return { type: event.type, callId: event.call.callId, target: event.target, at: event.at };
     case 'call.conference.ended':
       return { type: event.type, callId: event.call.callId, left: event.left, at: event.at };
@@ -120,23 +121,42 @@ function wireForm(event: DomainEvent): object | null | Promise<object> {
 }
 
 /**
+ * What an agent's desk was shown of their latest call: the pop, their own answer, and whether they
+ * are the colleague consulted in an attended transfer (咨询转接) who picked up (`call.consult.answered`
+ * `consulted`; their talk time runs from that pick-up until the call is theirs, `call.answered`, or withdrawn).
+ */
+interface Shown {
+  callId: string;
+  pop: object | null;
+  answeredAt: string | null;
+  consulted?: boolean;
+}
+
+/**
  * The active call in `hello`, as this agent's desk had it from the events: a ring (a queue offer, a
  * colleague's transfer or three-way call) is `offered` with no talk time, the talk time runs from this
  * agent's own `call.answered` (not the first agent's, when the caller was handed on or went back in
  * line), 静音 is the call's own agent's only, and the pop's content comes back with it.
  */
 function activeOnWire(
-  call: { summary: CallSummary; state: string; answeredAtMs: number | null; ivrChoices: readonly IvrStep[] },
+  call: { summary: CallSummary; state: string; answeredAtMs: number | null; ivrChoices: readonly IvrStep[]; outbound: { missedCallId: number | null } | null },
   ringing: boolean,
   own: boolean,
   muted: boolean,
-  shown: { callId: string; pop: object | null; answeredAt: string | null } | undefined,
+  shown: Shown | undefined,
 ): object {
   const seen = shown?.callId === call.summary.callId ? shown : undefined;
   // Not shown in this server's life (it restarted and took the call over): the pop from what the call keeps.
   // (A history still being read is null, never an empty list: that would read 无历史来电.)
   const past = call.summary.history.now;
-  const pop = seen?.pop ?? { ...buildScreenPop(call.summary, [...call.ivrChoices], 0, past ?? []), waitedSeconds: null, ...(past ? {} : { history: null }) };
+  const pop = seen?.pop ?? {
+    ...buildScreenPop(call.summary, [...call.ivrChoices], 0, past ?? []),
+    // A citizen's wait is not kept over a restart; a call the agent placed never waited (its pop said 0).
+    waitedSeconds: call.outbound ? 0 : null,
+    ...(past ? {} : { history: null }),
+    // 外呼 / 回拨: the labels of the pop as `call.offered` gave them (buildPop).
+    ...(call.outbound ? { outbound: true, missedCallId: call.outbound.missedCallId } : {}),
+  };
   const { type: _type, ...content } = pop as { type?: string };
   const firstAnswer = own && call.answeredAtMs !== null ? new Date(call.answeredAtMs).toISOString() : null;
   return {
@@ -145,6 +165,7 @@ function activeOnWire(
     state: ringing ? 'offered' : call.state,
     answeredAt: ringing ? null : (seen?.answeredAt ?? firstAnswer),
     muted: own && !ringing && muted,
+    ...(seen?.consulted && !ringing ? { consulted: true } : {}),
   };
 }
 
@@ -159,7 +180,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
   );
   // Per agent, what their desk was shown of their latest call, desk open or not: the pop and their own
   // answer. `hello` gives them back, so a desk that reconnects (a page reload) shows what it showed.
-  const shown = new Map<number, { callId: string; pop: object | null; answeredAt: string | null }>();
+  const shown = new Map<number, Shown>();
   const unwatch = calls.bus.subscribe((event) => {
     if (event.type === 'call.offered') {
       const entry = { callId: event.call.callId, pop: null as object | null, answeredAt: null };
@@ -173,8 +194,19 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
       shown.delete(event.agentId);
     } else if (event.type === 'call.answered') {
       const entry = shown.get(event.agentId);
-      if (entry?.callId === event.call.callId) entry.answeredAt = event.at;
-      else shown.set(event.agentId, { callId: event.call.callId, pop: null, answeredAt: event.at });
+      if (entry?.callId === event.call.callId) {
+        // A consulted colleague the transfer was completed to: the caller is theirs from now, their talk time too.
+        entry.answeredAt = event.at;
+        entry.consulted = false;
+      } else shown.set(event.agentId, { callId: event.call.callId, pop: null, answeredAt: event.at });
+    } else if (event.type === 'call.consult.answered' && event.consulted) {
+      const entry = shown.get(event.agentId);
+      // The colleague consulted picked up (咨询转接): they talk with the agent, as their desk shows it.
+      if (entry?.callId === event.call.callId) Object.assign(entry, { answeredAt: event.at, consulted: true });
+      else shown.set(event.agentId, { callId: event.call.callId, pop: null, answeredAt: event.at, consulted: true });
+    } else if (event.type === 'call.offer.withdrawn') {
+      const entry = shown.get(event.agentId);
+      if (entry?.callId === event.call.callId) entry.consulted = false;
     }
   });
   app.addHook('onClose', () => {

@@ -137,6 +137,20 @@ export async function closeMissedCall(db: Db, id: number, status: 'done' | 'unre
 }
 
 /**
+ * The entries a callback under `ticket` may return, newest first: those kept with the ticket, and
+ * (entries recorded before it was kept) the one of the call that opened it — as `findTicketOfMissedCall` reads them.
+ */
+export async function listMissedCallsOfTicket(db: Db, ticket: Pick<TicketRow, 'id' | 'callId'>): Promise<MissedCallRow[]> {
+  const own = eq(missedCalls.ticketId, ticket.id);
+  const legacy = ticket.callId === null ? undefined : and(isNull(missedCalls.ticketId), eq(missedCalls.callId, ticket.callId));
+  return db
+    .select()
+    .from(missedCalls)
+    .where(legacy ? or(own, legacy) : own)
+    .orderBy(desc(missedCalls.at), desc(missedCalls.id));
+}
+
+/**
  * The ticket a callback of `missed` continues: the one kept with the entry, else (an entry recorded
  * before it was kept) the ticket its call opened.
  */

@@ -45,8 +45,8 @@ describe('a consulted colleague who picked up', () => {
       expect(await t.next('call.offer.withdrawn', (m) => m.callId === caller)).toMatchObject({ reason });
       const colleague = h.server.calls.agents.list().find((x) => x.login === '1002');
       await waitFor(() => h.server.calls.agents.get(colleague?.agentId ?? -1)?.state === 'wrap_up', 'the colleague in wrap-up');
-      // Nothing else about the call reaches the colleague: it was never theirs.
-      expect(t.received.filter((m) => m.callId === caller).map((m) => m.type)).toEqual(['call.offered', 'call.offer.withdrawn']);
+      // Besides their pick-up of the consultation, nothing else about the call reaches the colleague: it was never theirs.
+      expect(t.received.filter((m) => m.callId === caller).map((m) => m.type)).toEqual(['call.offered', 'call.consult.answered', 'call.offer.withdrawn']);
     });
   }
 });

@@ -166,7 +166,8 @@ export class CallBar {
     enable(this.conference, 'call.conference', this.picker.allows('conference'));
     enable(this.complete, 'call.transfer.complete');
     enable(this.cancel, 'call.transfer.cancel');
-    this.complete.hidden = call?.state !== 'consulting';
+    // The colleague consulted talks in the consultation too, but only the agent consulting completes it.
+    this.complete.hidden = call?.state !== 'consulting' || call.consulted;
     this.cancel.hidden = !isAllowed('call.transfer.cancel');
     enable(this.kickThird, 'call.kick');
     enable(this.kickAgent, 'call.kick');

@@ -168,6 +168,7 @@ function popOf(message: WireMessage): CallView {
     ticketOwned: message.outbound === true,
     outbound: message.outbound === true,
     missedCallId: typeof message.missedCallId === 'number' ? message.missedCallId : null,
+    consulted: false,
   };
 }
 
@@ -183,8 +184,10 @@ function onCallEvent(c: CallView, message: WireMessage): void {
   };
   switch (message.type) {
     case 'call.answered':
-      c.answeredAt ??= at;
+      // A consultation this agent picked up was completed to them: the caller's talk time starts now (as `hello` has it).
+      c.answeredAt = c.consulted ? at : (c.answeredAt ?? at);
       c.ticketOwned = true;
+      c.consulted = false;
       return set('connected');
     case 'call.held':
       return set('held', '来电人正在听等待音乐');
@@ -193,6 +196,12 @@ function onCallEvent(c: CallView, message: WireMessage): void {
     case 'call.consulting':
       return set('consulting', `正在咨询 ${nameTarget(message.target)}，来电人听等待音乐`);
     case 'call.consult.answered':
+      if (message.consulted === true) {
+        // This agent is the colleague consulted, and picked up: talking with the agent, the caller waits.
+        c.answeredAt ??= at;
+        c.consulted = true;
+        return set('consulting', `正在与 ${nameTarget(message.target)} 咨询通话，来电人听等待音乐`);
+      }
       return set('consulting', `${nameTarget(message.target)} 已接听，可完成转接或取消`);
     case 'call.consult.cancelled':
       if (message.requeued === true) return set('ended', `${nameTarget(message.target)} 未接听，您已挂机，来电人已回到队列`);
@@ -217,8 +226,10 @@ function onCallEvent(c: CallView, message: WireMessage): void {
       if (c.state !== 'ended') set('ended', `通话结束（${outcome(String(message.outcome))}）`);
       return;
     case 'call.offer.withdrawn':
-      // The ring stopped before the agent answered: the pop is over, nothing to hang up.
-      if (c.state === 'offered') set('ended', WITHDRAWN[String(message.reason)] ?? '来电已取消');
+      // The ring stopped before the agent answered, or the consultation they picked up ended without
+      // the caller being handed to them: the pop is over, nothing to hang up.
+      if (c.consulted && message.reason === 'cancelled') set('ended', '咨询已结束，来电未转给您');
+      else if (c.state === 'offered' || c.consulted) set('ended', WITHDRAWN[String(message.reason)] ?? '来电已取消');
       return;
   }
 }
@@ -239,11 +250,14 @@ function resync(active: Record<string, unknown> | null): void {
   const answeredAt = ms(active.answeredAt);
   // A 外呼 still ringing the citizen: the agent's own call, its ticket theirs from the start (as on its pop).
   const outbound = active.outbound === true;
+  // A consultation this agent picked up as the colleague consulted: the call (and its ticket) is not theirs.
+  const consulted = active.consulted === true;
   if (c?.callId === callId) {
     c.state = state;
     c.answeredAt = answeredAt ?? c.answeredAt;
     c.muted = active.muted === true;
-    c.ticketOwned ||= state !== 'offered';
+    c.ticketOwned ||= state !== 'offered' && !consulted;
+    c.consulted = consulted;
     return;
   }
   desk.call = {
@@ -264,9 +278,10 @@ function resync(active: Record<string, unknown> | null): void {
     endedAt: null,
     note: '重新连接后恢复的通话',
     muted: active.muted === true,
-    ticketOwned: outbound || state !== 'offered',
+    ticketOwned: outbound || (state !== 'offered' && !consulted),
     outbound,
     missedCallId: typeof active.missedCallId === 'number' ? active.missedCallId : null,
+    consulted,
   };
 }
 

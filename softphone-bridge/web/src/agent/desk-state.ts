@@ -53,6 +53,11 @@ export interface CallView {
   /** A call the agent placed; `missedCallId` when it returns a missed call (回拨). */
   outbound: boolean;
   missedCallId: number | null;
+  /**
+   * The agent is the colleague consulted in an attended transfer (咨询转接) and picked up: they talk
+   * with the agent who consults them, the call is not theirs (until the transfer is completed to them).
+   */
+  consulted: boolean;
 }
 
 export interface DeskState {
