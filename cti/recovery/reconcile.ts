@@ -40,6 +40,8 @@ import {
   findAgentByEndpoint,
   findTicketByCallKey,
   findTicketByNumber,
+  findTicketOfMissedCall,
+  findPendingMissedCallOf,
   listOpenCalls,
   listRoutes,
   type CallOutcome,
@@ -463,7 +465,14 @@ class Pass {
     const at = this.ctx.clock.now().toISOString();
     this.ctx.writes.end(row.linkedId, 'click-to-call attempt ended by reconciliation', { outcome: 'failed', hangupCause: null, at }, null);
     await this.ctx.writes.drain(row.linkedId);
-    const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
+    // A 回拨 opened no ticket of its own: it ran under the missed call's. Its citizen's leg names that
+    // ticket (`callback,<number>`) once in the application; a leg still ringing names nothing yet, and
+    // the missed call is the number's pending entry (a 回拨 marks it done only when the citizen answers).
+    let ticket = citizen ? await this.ticketOf(row, citizen) : await findTicketByCallKey(this.ctx.db, row.linkedId);
+    if (!ticket) {
+      const returned = await findPendingMissedCallOf(this.ctx.db, row.callerNumber);
+      if (returned) ticket = await findTicketOfMissedCall(this.ctx.db, returned);
+    }
     if (ticket) await noteTicket(this.ctx, { ticketId: ticket.id, actor: 'system', kind: 'outbound-failed', note: '外呼未接通：系统重启，呼叫已中断' });
     this.decide(row.linkedId, row.callerNumber, 'click-to-call of a process gone: legs hung up, attempt failed', { citizenLeg: citizen?.state ?? null });
     this.counts.outboundEnded++;

@@ -92,6 +92,11 @@ export async function findMissedCall(db: Db, id: number): Promise<MissedCallRow 
   return first(await db.select().from(missedCalls).where(eq(missedCalls.id, id)).limit(1));
 }
 
+/** The number's pending entry on the callback list (there is at most one), if any. */
+export async function findPendingMissedCallOf(db: Db, callerNumber: string): Promise<MissedCallRow | undefined> {
+  return first(await db.select().from(missedCalls).where(and(eq(missedCalls.callerNumber, callerNumber), eq(missedCalls.status, 'pending'))).limit(1));
+}
+
 /** Counts an automatic callback attempt (before dialling, so a crash mid-call still counts it). */
 export async function noteMissedCallAttempt(db: Db, id: number, at: Date): Promise<void> {
   await atomically(db, async (tx) => {
