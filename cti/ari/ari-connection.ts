@@ -13,7 +13,7 @@ import { parseAriEvent, parseBridge, parseChannel, parseEndpoint, parsePlayback 
 import { ariPath, type AriRequest } from './ari-request.js';
 import { AriRest } from './ari-rest.js';
 import { SocketRequests } from './ari-socket-requests.js';
-import { preflightAri } from './ari-preflight.js';
+import { preflightAri, type AriAbilities } from './ari-preflight.js';
 import {
   ARI_DEFAULT_CONNECTIONS,
   AriError,
@@ -47,8 +47,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   private readonly socketRequests = new SocketRequests(() =>
     this.log.warn({ app: this.settings.app }, 'ARI events socket left a request unanswered: requests go over HTTP until it reconnects'),
   );
-  /** Requests go over the events socket whenever it is open (the settings ask for it, and this Asterisk takes them). */
-  private requestsOverSocket = false;
+  /** What `connect()`'s access check read of this Asterisk, for the socket it opens next (not read twice). */
+  private checked: AriAbilities | null = null;
   /** The choice of carrier for the socket opened last, settled once made. */
   private carrierChosen: Promise<void> = Promise.resolve();
   private socketUp = false;
@@ -69,12 +69,13 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       // Asked again at every reopening: the Asterisk behind the address may have been replaced by an
       // older or newer one. The link is up once the carrier is chosen, so that what the server does on
       // reconnecting (the restart reconciliation's requests) goes the way chosen.
-      this.carrierChosen = this.takeRequestsOverSocket().then(() => {
+      const checked = this.checked;
+      this.checked = null;
+      this.carrierChosen = this.takeRequestsOverSocket(checked).then(() => {
         if (this.socket.isOpen) this.markUp();
       });
     });
     this.socket.on('close', () => {
-      this.requestsOverSocket = false;
       this.socketRequests.detach();
       this.markDown();
     });
@@ -94,7 +95,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    * connected, the socket reconnects by itself until `close()`.
    */
   async connect(): Promise<void> {
-    await preflightAri(this.settings.url, this.settings.username, this.settings.password);
+    this.checked = await preflightAri(this.settings.url, this.settings.username, this.settings.password);
     this.rest ??= new AriRest(
       {
         url: this.settings.url,
@@ -109,17 +110,19 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     await this.carrierChosen;
   }
 
-  /** Reads whether the Asterisk now behind the socket takes requests there, and if so sends them there. */
-  private async takeRequestsOverSocket(): Promise<void> {
+  /**
+   * Reads whether the Asterisk now behind the socket takes requests there (`checked`: as `connect()`
+   * just read it), and if so sends them there.
+   */
+  private async takeRequestsOverSocket(checked: AriAbilities | null): Promise<void> {
     let takes = false;
     try {
-      takes = (await preflightAri(this.settings.url, this.settings.username, this.settings.password)).requestsOverSocket;
+      takes = (checked ?? (await preflightAri(this.settings.url, this.settings.username, this.settings.password))).requestsOverSocket;
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'ARI: could not tell whether Asterisk takes requests over the events socket; they go over HTTP');
     }
-    this.requestsOverSocket = takes && this.socket.isOpen;
-    if (this.requestsOverSocket) this.socketRequests.attach((text) => this.socket.send(text));
-    this.log.info({ app: this.settings.app, requests: this.requestsOverSocket ? 'events socket' : 'http' }, 'ARI requests carrier');
+    if (takes && this.socket.isOpen) this.socketRequests.attach((text) => this.socket.send(text));
+    this.log.info({ app: this.settings.app, requests: this.socketRequests.usable ? 'events socket' : 'http' }, 'ARI requests carrier');
   }
 
   private markUp(): void {

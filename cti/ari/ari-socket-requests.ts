@@ -24,8 +24,9 @@ interface Pending {
   deadline: number;
 }
 
-function failure(message: string, code: string): NoAnswer {
-  return new NoAnswer(Object.assign(new Error(message), { code }), true, false);
+/** No answer to a request; `sent`: it left on the socket, so it may have reached Asterisk. */
+function failure(message: string, code: string, sent = true): NoAnswer {
+  return new NoAnswer(Object.assign(new Error(message), { code }), sent, false);
 }
 
 /** A `RESTResponse` message's fields, when `message` is one (Asterisk's model: `message_body` is a string). */
@@ -82,7 +83,7 @@ export class SocketRequests {
   /** Sends the request; resolves with Asterisk's answer, whatever its status. */
   send(request: AriRequest): Promise<Answer> {
     const sender = this.sender;
-    if (!sender) return Promise.reject(new NoAnswer(Object.assign(new Error('ARI events socket is not open'), { code: 'ECONNRESET' }), false, false));
+    if (!sender) return Promise.reject(failure('ARI events socket is not open', 'ECONNRESET', false));
     const id = String(++this.counter);
     const message: Record<string, unknown> = {
       type: 'RESTRequest',
@@ -108,7 +109,7 @@ export class SocketRequests {
       } catch (error) {
         // The socket closing under us: the request never left, so it may go again (over HTTP).
         this.pending.delete(id);
-        reject(new NoAnswer(Object.assign(new Error(error instanceof Error ? error.message : String(error)), { code: 'ECONNRESET' }), false, false));
+        reject(failure(error instanceof Error ? error.message : String(error), 'ECONNRESET', false));
       }
     });
   }
