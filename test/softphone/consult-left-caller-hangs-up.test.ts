@@ -4,23 +4,11 @@
  * hangs up meanwhile, the agent's desk must be told the call is over (`call.ended`), or it keeps
  * showing the consultation of a call that is gone until some other call replaces it.
  */
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { OpenDesks } from '../support/agent-desktop.js';
-import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
-import { consultingColleague } from '../support/consulting.js';
+import { expect, it } from 'vitest';
+import { consultingColleague, useConsultingWorld } from '../support/consulting.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 
-const h = useHarness({ ringTimeoutSeconds: 60, wrapUpSeconds: 600 });
-const desks = new OpenDesks(() => h.server.httpUrl);
-
-beforeAll(async () => {
-  await registerPhones(h.sim, ['1001']);
-  await registerPhones(h.sim, ['1002'], 'manual');
-});
-afterEach(async () => {
-  await hangUpEverything(h);
-  desks.closeAll();
-});
+const { h, desks } = useConsultingWorld({ ringTimeoutSeconds: 60, wrapUpSeconds: 600 });
 
 it('tells an agent who hung up during the consultation ring that the call ended when the caller hangs up', async () => {
   const { a, t, caller } = await consultingColleague(h, desks, '13900007311');

@@ -6,23 +6,11 @@
  * then completes the transfer, the caller is theirs and the talk time runs from that `call.answered`
  * on both paths (hello-colleague-view.test.ts), not from the consultation's pick-up any more.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OpenDesks } from '../support/agent-desktop.js';
-import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
-import { consultingColleague } from '../support/consulting.js';
+import { describe, expect, it } from 'vitest';
+import { consultingColleague, useConsultingWorld } from '../support/consulting.js';
 import { simRequest } from '../support/sim-client.js';
 
-const h = useHarness({ wrapUpSeconds: 600 });
-const desks = new OpenDesks(() => h.server.httpUrl);
-
-beforeAll(async () => {
-  await registerPhones(h.sim, ['1001']);
-  await registerPhones(h.sim, ['1002'], 'manual');
-});
-afterEach(async () => {
-  await hangUpEverything(h);
-  desks.closeAll();
-});
+const { h, desks } = useConsultingWorld({ wrapUpSeconds: 600 });
 
 /** Moves the server's clock 90 s on, so an answered time read at the wrong moment shows. */
 function laterBy90s(): void {

@@ -5,23 +5,11 @@
  * reached their desk), so the pop they got when their phone rang must end too — `call.offer.withdrawn`
  * — or their desk keeps showing the caller as ringing for them after the consultation is over.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OpenDesks } from '../support/agent-desktop.js';
-import { hangUpEverything, registerPhones, useHarness } from '../support/harness.js';
-import { consultingColleague } from '../support/consulting.js';
+import { describe, expect, it } from 'vitest';
+import { consultingColleague, useConsultingWorld } from '../support/consulting.js';
 import { simRequest, waitFor } from '../support/sim-client.js';
 
-const h = useHarness({ wrapUpSeconds: 600 });
-const desks = new OpenDesks(() => h.server.httpUrl);
-
-beforeAll(async () => {
-  await registerPhones(h.sim, ['1001']);
-  await registerPhones(h.sim, ['1002'], 'manual');
-});
-afterEach(async () => {
-  await hangUpEverything(h);
-  desks.closeAll();
-});
+const { h, desks } = useConsultingWorld({ wrapUpSeconds: 600 });
 
 const ends = [
   { who: 'the agent cancels', reason: 'cancelled' },

@@ -3,10 +3,30 @@
  * answers a caller, colleague 1002 (T) is made ready only then (so the caller is not offered to T
  * first), A consults T, and T's desk gets the ring's pop. T's phone must be in `manual` mode.
  */
-import { expect } from 'vitest';
-import type { AgentDesktop, OpenDesks } from './agent-desktop.js';
-import type { Harness } from './harness.js';
+import { afterEach, beforeAll, expect } from 'vitest';
+import type { Config } from '../../config.js';
+import { OpenDesks, type AgentDesktop } from './agent-desktop.js';
+import { hangUpEverything, registerPhones, useHarness, type Harness } from './harness.js';
 import { placeCall } from './sim-client.js';
+
+/**
+ * The world of the consultation tests: a harness with `settings`, desks opened on it, agent 1001's
+ * phone answering at once and colleague 1002's by hand; after each test every call is hung up and
+ * every desk closed.
+ */
+export function useConsultingWorld(settings: Partial<Config>): { h: ReturnType<typeof useHarness>; desks: OpenDesks } {
+  const h = useHarness(settings);
+  const desks = new OpenDesks(() => h.server.httpUrl);
+  beforeAll(async () => {
+    await registerPhones(h.sim, ['1001']);
+    await registerPhones(h.sim, ['1002'], 'manual');
+  });
+  afterEach(async () => {
+    await hangUpEverything(h);
+    desks.closeAll();
+  });
+  return { h, desks };
+}
 
 export async function consultingColleague(h: Pick<Harness, 'sim' | 'server'>, desks: OpenDesks, callerNumber: string): Promise<{ a: AgentDesktop; t: AgentDesktop; caller: string }> {
   const a = await desks.open('1001', true);
