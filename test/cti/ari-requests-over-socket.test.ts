@@ -173,6 +173,27 @@ describe('ARI requests over the events socket', () => {
   });
 });
 
+describe('answers over the events socket that are not what Asterisk sends', () => {
+  it('settle nothing: a response without its request id, status or with another id leaves the request waiting for its own', async () => {
+    const sent: string[] = [];
+    const requests = new SocketRequests();
+    requests.attach((text) => sent.push(text));
+    let settled: unknown = null;
+    const waiting = requests.send({ method: 'GET', path: '/channels', idempotent: true }).then((answer) => (settled = answer));
+    const id = (JSON.parse(sent[0] ?? '{}') as { request_id: string }).request_id;
+    expect(requests.take({ type: 'RESTResponse', status_code: 200 })).toBe(false);
+    expect(requests.take({ type: 'RESTResponse', request_id: id, status_code: '200' })).toBe(false);
+    expect(requests.take('RESTResponse')).toBe(false);
+    expect(requests.take({ type: 'RESTResponse', request_id: `${id}9`, status_code: 200 })).toBe(true);
+    await Promise.resolve();
+    expect(settled).toBeNull();
+    expect(requests.take({ type: 'RESTResponse', request_id: id, status_code: 200, message_body: '[]', content_type: 'application/json' })).toBe(true);
+    await waiting;
+    expect(settled).toEqual({ status: 200, body: '[]', contentType: 'application/json' });
+    requests.detach();
+  });
+});
+
 describe('a request over the events socket that Asterisk never answers', () => {
   it('fails after 15 s as a hung Asterisk, and the socket carries no more requests', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
