@@ -139,7 +139,8 @@ export class InboundCall implements QueueMember {
       callerNumber,
       dialledNumber,
       hotline: decision.kind === 'serve' ? decision.hotline : (arrived.route?.name ?? dialledNumber),
-      mode: decision.kind === 'serve' ? decision.mode : 'main',
+      // A caller turned away (blacklisted) is still reported under the hotline dialled, as the restart pass does.
+      mode: decision.kind === 'serve' ? decision.mode : (arrived.route?.mode ?? 'main'),
       ticketId: arrived.ticket.id,
       ticketNumber: arrived.ticket.number,
       history,

@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { calls } from '../../store/index.js';
 import { api, client, login } from '../admin-api/admin-client.js';
 import { useHarness } from '../support/harness.js';
@@ -35,5 +36,25 @@ describe('a blacklisted caller who hangs up during the blocked notice', () => {
       { outcome: row.outcome, offered: kpis.body.totals.offered, abandoned: kpis.body.totals.abandoned },
       'the only call of the day was a blacklisted one: no 呼入量, no 放弃',
     ).toEqual({ outcome: 'blocked', offered: 0, abandoned: 0 });
+  });
+
+  it('is reported ended with the mode of the hotline dialled, as after a restart', async () => {
+    const harasser = '13800135556';
+    const supervisor = client(h.server.httpUrl, await login(h.server.httpUrl, 'super'));
+    expect((await supervisor('POST', '/api/v1/blacklist', { number: harasser, reason: '多次恶意骚扰坐席' })).status).toBe(201);
+    const ended: Extract<DomainEvent, { type: 'call.ended' }>[] = [];
+    const stop = h.server.calls.bus.subscribe((event) => {
+      if (event.type === 'call.ended') ended.push(event);
+    });
+    try {
+      // 12315 is the demo seed's merged hotline served in parallel (并行).
+      const id = await placeCall(h.sim.httpUrl, harasser, '12315');
+      await waitFor(async () => (await simRequest<{ hearing: string | null }>(h.sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.hearing === 'sound:blocked-notice', 'the blocked notice playing');
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+      const event = await waitFor(() => ended.find((e) => e.call.callId === id), 'the call reported ended');
+      expect({ outcome: event.outcome, mode: event.call.mode }).toEqual({ outcome: 'blocked', mode: 'parallel' });
+    } finally {
+      stop();
+    }
   });
 });
