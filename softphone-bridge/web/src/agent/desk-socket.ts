@@ -252,7 +252,10 @@ function resync(active: Record<string, unknown> | null): void {
   const outbound = active.outbound === true;
   // A consultation this agent picked up as the colleague consulted: the call (and its ticket) is not theirs.
   const consulted = active.consulted === true;
-  if (c?.callId === callId) {
+  // The same call still on the desk: merged. A view that had ended (the caller put back in line, say)
+  // is replaced instead: the call came back to this agent while the desk was away (another desk of
+  // theirs kept them at the phone), and the old view's end, note and talk clock are not this call's now.
+  if (c?.callId === callId && c.state !== 'ended') {
     c.state = state;
     c.answeredAt = answeredAt ?? c.answeredAt;
     c.muted = active.muted === true;
