@@ -12,6 +12,7 @@ const POSTGRES_FILES = [
   'test/reports/kpi-test-day.test.ts',
   'test/cti/multi-node.test.ts',
   'test/cti/multi-node-restart.test.ts',
+  'test/cti/line-lost-wait-restart.test.ts',
   'test/cti/node-faults.test.ts',
   'test/cti/node-faults-hold.test.ts',
   'test/cti/node-faults-ring.test.ts',

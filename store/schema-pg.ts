@@ -162,6 +162,8 @@ export const calls = pgTable(
     skill: text('skill'),
     state: text('state').notNull().default('arriving'),
     queuedAt: text('queued_at'),
+    /** When the caller's last wait in line began (see schema.ts). */
+    waitingSince: text('waiting_since'),
     waitMs: integer('wait_ms'),
     ivrSteps: text('ivr_steps'),
     recording: text('recording'),

@@ -171,6 +171,15 @@ export const calls = sqliteTable(
     state: text('state').notNull().default('arriving'),
     /** When the caller (last) joined the queue: their place in line, kept across a server restart. */
     queuedAt: text('queued_at'),
+    /**
+     * When the caller's last wait in line began: their place in line (`queued_at`), or, for a caller put
+     * back in line at their old place (the line to their agent's node lost), the moment they were back.
+     * Written with `queued_at`, in the same commit; the pop's 排队等待 counts from here, also after a
+     * server restart (a conversation with an earlier agent is no waiting). Left as it is when an agent
+     * answers: only a waiting caller's is read, and every return to the line writes it again. Null on
+     * rows written before it existed (read as `queued_at`). Not the KPI wait (`wait_ms`).
+     */
+    waitingSince: text('waiting_since'),
     /** Milliseconds the caller waited in queue before an agent first answered (kept on a later answer) or the caller gave up. */
     waitMs: integer('wait_ms'),
     /** IVR choices as JSON: [{ menu, digit, action }]. */

@@ -32,7 +32,7 @@ import type { Logger } from '../logging.js';
 export type CallWrite = (tx: Db) => Promise<unknown>;
 
 /** Columns of the call row a write sets (`end`: the end time, outcome and cause). */
-export type CallColumn = 'state' | 'skill' | 'queuedAt' | 'end' | 'ivrSteps';
+export type CallColumn = 'state' | 'skill' | 'queuedAt' | 'waitingSince' | 'end' | 'ivrSteps';
 
 export interface WriteColumns {
   /** The call row's columns the write sets. */
@@ -86,9 +86,15 @@ export class CallWrites {
     this.write(callId, `state ${state}`, (tx) => setCallState(tx, callId, state), { sets: ['state'], only: true });
   }
 
-  /** The caller's place in line: state `queued`, in `skill`'s queue since `queuedAt`. */
-  queued(callId: string, skill: string, queuedAt: string): void {
-    this.write(callId, 'queued', (tx) => setCallQueued(tx, callId, skill, queuedAt), { sets: ['state', 'skill', 'queuedAt'], only: true });
+  /**
+   * The caller's place in line: state `queued`, in `skill`'s queue since `queuedAt`, waiting again
+   * since `waitingSince` (by default their place in line; later for one put back at their old place).
+   */
+  queued(callId: string, skill: string, queuedAt: string, waitingSince = queuedAt): void {
+    this.write(callId, 'queued', (tx) => setCallQueued(tx, callId, skill, queuedAt, waitingSince), {
+      sets: ['state', 'skill', 'queuedAt', 'waitingSince'],
+      only: true,
+    });
   }
 
   /**

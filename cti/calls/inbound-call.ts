@@ -43,6 +43,11 @@ export interface RestoredCall {
   ivrSteps: IvrStep[];
   /** When an agent first answered (the row's answer time), if one did: a caller put back in line after it stays answered. */
   answeredAtMs?: number | null;
+  /**
+   * When the caller's present wait in line began (the row's `waiting_since`), if it is not their
+   * place in line: a caller put back at their old place keeps counting from their return.
+   */
+  waitingSinceMs?: number | null;
 }
 
 type Publishable = DomainEvent extends infer E ? (E extends { call: CallSummary; at: string } ? Omit<E, 'call' | 'at'> : never) : never;
@@ -80,7 +85,8 @@ export class InboundCall implements QueueMember {
    * When the caller's present wait in line began (epoch ms): their place in line (`queuedAt`), or, for
    * one put back in line at their old place (the line to their agent lost), the moment they were back
    * — the notice they hear first included. The pop's 排队等待 counts from here: a conversation with an
-   * earlier agent is no waiting.
+   * earlier agent is no waiting. Written with the place in line (`calls.waiting_since`), so that a
+   * restarted server that takes the caller back in line counts from the same moment.
    */
   private waitingSince: number | null = null;
   private ringing: RingingLeg | null = null;
@@ -129,6 +135,7 @@ export class InboundCall implements QueueMember {
   ) {
     this.arrivedAt = restored?.arrivedAtMs ?? ctx.clock.now().getTime();
     this.queuedAt = restored?.queuedAtMs ?? null;
+    this.waitingSince = restored?.waitingSinceMs ?? null;
     this.answeredAtMs = restored?.answeredAtMs ?? null;
     this.ivrSteps = restored?.ivrSteps ?? [];
     this.callId = arrived.linkedId;
@@ -329,8 +336,9 @@ export class InboundCall implements QueueMember {
       if (place ? this.machine.state !== 'queued' : !this.fire('enqueue')) return false;
       const queuedAt = place?.queuedAtMs ?? since ?? this.nowMs();
       this.queuedAt = queuedAt;
-      this.waitingSince = place || since === undefined ? queuedAt : this.nowMs();
-      this.ctx.writes.queued(this.callId, skill.code, new Date(queuedAt).toISOString());
+      // Back at an old place after a restart: waiting since what the row says (the restored value).
+      this.waitingSince = place ? Math.max(this.waitingSince ?? queuedAt, queuedAt) : since === undefined ? queuedAt : this.nowMs();
+      this.ctx.writes.queued(this.callId, skill.code, new Date(queuedAt).toISOString(), new Date(this.waitingSince).toISOString());
       return true;
     });
     if (!joined) return;

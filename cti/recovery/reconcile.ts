@@ -9,7 +9,8 @@
  * - caller gone: the row is closed (answered if an agent had it, else abandoned, and then on the
  *   missed-call list); the call's leftover legs are hung up, its bridges destroyed, its recording stopped;
  * - caller in a queue's holding bridge (or the row says queued/offered): back in line at the original
- *   place (`calls.queued_at`), any ringing or unbridged agent leg of the offer hung up;
+ *   place (`calls.queued_at`), waiting since `calls.waiting_since` (one put back at their old place
+ *   waits since their return, not since their place), any ringing or unbridged agent leg of the offer hung up;
  * - caller in greeting or IVR: the flow is taken up again (the menu starts over; an IVR transfer's
  *   ring is hung up);
  * - caller with their agent's leg (`agent-…`), or with the colleague the call was handed to (a
@@ -300,6 +301,9 @@ class Pass {
         // The first answer (the row keeps it): a caller answered and put back in line before the
         // restart who hangs up waiting was served, not lost (inbound-call.ts, finish).
         answeredAtMs: row.answeredAt ? Date.parse(row.answeredAt) : null,
+        // A caller put back in line at their old place (their agent's line lost) waits again since
+        // then, not since their place: the next agent's pop counts from here (null: the place).
+        waitingSinceMs: row.waitingSince ? Date.parse(row.waitingSince) : null,
       };
     };
     const inHolding = bridge?.name.startsWith('queue-') === true;

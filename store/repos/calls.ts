@@ -231,15 +231,19 @@ export async function findCallById(db: Db, id: number): Promise<CallRow | undefi
   return first(await db.select().from(calls).where(eq(calls.id, id)).limit(1));
 }
 
-/** Marks the caller as waiting (state `queued`) in `skill`'s queue since `queuedAt` (their place in line). */
-export async function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string): Promise<void> {
+/**
+ * Marks the caller as waiting (state `queued`) in `skill`'s queue since `queuedAt` (their place in
+ * line), their present wait having begun at `waitingSince` (later than `queuedAt` for a caller put
+ * back at their old place; schema.ts, `waitingSince`), by default their place in line.
+ */
+export async function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string, waitingSince = queuedAt): Promise<void> {
   await progressWrite(db, async (tx) => {
     await statement(tx, 'call-queued', (d) =>
       d
         .update(calls)
-        .set({ state: 'queued', skill: param('skill'), queuedAt: param('queuedAt') })
+        .set({ state: 'queued', skill: param('skill'), queuedAt: param('queuedAt'), waitingSince: param('waitingSince') })
         .where(eq(calls.linkedId, sql.placeholder('linkedId'))),
-    ).execute({ skill, queuedAt, linkedId });
+    ).execute({ skill, queuedAt, waitingSince, linkedId });
   });
 }
 
