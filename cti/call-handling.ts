@@ -104,7 +104,8 @@ export function startCallHandling(deps: {
 }): CallHandling {
   const { ari, db, log } = deps;
   const clock = deps.clock ?? systemClock;
-  // Ring timeout, wrap-up and overflow wait follow the `call-timings` setting from their next use.
+  // Ring timeout and wrap-up follow the `call-timings` setting from their next use; the overflow wait
+  // applies to the callers already in line too (the queue follows the change below).
   const settings = liveCallSettings(db, { ...DEFAULT_CALL_SETTINGS, app: ari.app, ...deps.settings }, (err: unknown) =>
     log.error({ err }, 'could not read the call timings; the last known ones stay in force'),
   );
@@ -129,6 +130,7 @@ export function startCallHandling(deps: {
     const g = await general();
     return g !== undefined && g !== skillId ? [g] : [];
   });
+  const stopFollowingTimings = settings.onChange(() => queue.overflowWaitChanged());
   agents.setTicketLookup((callId) => live.get(callId)?.summary.ticketId ?? null);
   const stopPresence = deps.nodes.map((node) =>
     trackPhonePresence({ node: node.name, ari: node.ari, ami: node.ami, agents, log: log.child({ part: 'presence', node: node.name }) }),
@@ -455,6 +457,7 @@ export function startCallHandling(deps: {
       ari.off('connected', onReconnect);
       for (const stop of stopPresence) stop();
       stopNodeWatch();
+      stopFollowingTimings();
       queue.close();
       agents.close();
       router.close();

@@ -13,6 +13,7 @@ export interface WaitingCaller {
   callId: string;
   skillId: number;
   overflowSkillIds: number[];
+  /** The overflow wait in force (the queue updates it when an admin changes the setting), from `queuedAt`. */
   overflowAfterMs: number;
   priority: number;
   /** Epoch ms when the caller joined the queue. */
@@ -43,8 +44,13 @@ export interface Assignment {
   agentId: number;
 }
 
+/** When the caller's overflow skills start to count: the one place that says so (the queue arms its timer by it). */
+export function overflowDueAt(caller: WaitingCaller): number {
+  return caller.queuedAt + caller.overflowAfterMs;
+}
+
 function eligibleSkills(caller: WaitingCaller, now: number): number[] {
-  return now - caller.queuedAt >= caller.overflowAfterMs ? [caller.skillId, ...caller.overflowSkillIds] : [caller.skillId];
+  return now >= overflowDueAt(caller) ? [caller.skillId, ...caller.overflowSkillIds] : [caller.skillId];
 }
 
 /** Caller and agent on the same node (with nodes unknown, as with one node, every agent counts as near). */

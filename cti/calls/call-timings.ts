@@ -2,7 +2,9 @@
  * The call timings an admin may change while the centre runs (setting `call-timings`): how long an
  * agent's phone rings, how long 话后整理 lasts, how long a caller waits for a specialised skill before
  * general agents may take the call. The server's configuration gives the values until an admin sets
- * them; each is read where it is used, so a change applies to the next ring, wrap-up or wait.
+ * them; each is read where it is used, so a change applies to the next ring or wrap-up. The overflow
+ * wait applies to the callers already in line too (the queue follows `onChange`), counted from when
+ * each joined.
  */
 import { getSetting, type Db } from '../../store/index.js';
 import type { CallSettings } from './call-context.js';
@@ -49,8 +51,13 @@ export async function callTimingsChanged(db: Db): Promise<void> {
  * wrap-up, a wait in line), so they are kept in memory: loaded at start (`ready`), again after every
  * change through `callTimingsChanged`, and refreshed in the background whenever they are read (the
  * setting is cached, so that costs nothing until it changes) in case it was changed some other way.
+ * `onChange` listeners hear of every load that changed a timing, whichever way it came.
  */
-export function liveCallSettings(db: Db, base: CallSettings, onError: (error: unknown) => void = () => undefined): CallSettings & { ready: Promise<void> } {
+export function liveCallSettings(
+  db: Db,
+  base: CallSettings,
+  onError: (error: unknown) => void = () => undefined,
+): CallSettings & { ready: Promise<void>; onChange(listener: () => void): () => void } {
   const configured: CallTimings = {
     ringTimeoutSeconds: base.ringTimeoutSeconds,
     wrapUpSeconds: base.wrapUpSeconds,
@@ -58,8 +65,25 @@ export function liveCallSettings(db: Db, base: CallSettings, onError: (error: un
   };
   let current = configured;
   let loading: Promise<void> | null = null;
+  const listeners = new Set<() => void>();
+  let loads = 0;
   const reload = async (): Promise<void> => {
-    current = await callTimings(db, configured);
+    const load = ++loads;
+    const timings = await callTimings(db, configured);
+    // A load started later (the one after an admin's change, say) has the fresher answer: this one, read
+    // before it, must not put the old timings back after it.
+    if (load !== loads) return;
+    const before = current;
+    current = timings;
+    if ((Object.keys(CALL_TIMING_LIMITS) as (keyof CallTimings)[]).every((key) => before[key] === current[key])) return;
+    for (const listener of listeners) {
+      // The change is stored already: a listener that fails must not make it look failed.
+      try {
+        listener();
+      } catch (error) {
+        onError(error);
+      }
+    }
   };
   const refresh = (): CallTimings => {
     loading ??= reload()
@@ -73,6 +97,10 @@ export function liveCallSettings(db: Db, base: CallSettings, onError: (error: un
   return {
     ...base,
     ready: reload().catch(onError),
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     get ringTimeoutSeconds() {
       return refresh().ringTimeoutSeconds;
     },

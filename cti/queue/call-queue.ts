@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PROMPTS } from '../../ivr/prompts.js';
-import { assignCalls, isFreeAgent, type WaitingCaller } from '../../routing/acd.js';
+import { assignCalls, isFreeAgent, overflowDueAt, type WaitingCaller } from '../../routing/acd.js';
 import { AriError } from '../ari/ari-types.js';
 import { KeyedCounts } from '../events/keyed-counts.js';
 import type { CallContext } from '../calls/call-context.js';
@@ -29,7 +29,10 @@ interface Entry {
   skillCode: string;
   offering: boolean;
   announcer: NodeJS.Timeout;
-  /** Fires when the overflow wait is over, so overflow agents are tried even if no agent's state changes. */
+  /**
+   * Fires when the overflow wait is over, so overflow agents are tried even if no agent's state changes.
+   * Re-armed when an admin changes the wait (`overflowWaitChanged`).
+   */
   overflow: NodeJS.Timeout | null;
 }
 
@@ -156,10 +159,7 @@ export class CallQueue {
       announcer: setInterval(() => this.announcePosition(member.callId), this.ctx.settings.positionAnnounceMs),
       overflow: null,
     };
-    if (entry.waiting.overflowSkillIds.length > 0) {
-      const due = entry.waiting.queuedAt + entry.waiting.overflowAfterMs - this.ctx.clock.now().getTime();
-      entry.overflow = setTimeout(() => this.dispatch(), Math.max(0, due) + 1);
-    }
+    this.armOverflow(entry);
     this.entries.set(member.callId, entry);
     this.dispatch();
   }
@@ -180,6 +180,29 @@ export class CallQueue {
     await this.ctx.ari.removeFromBridge(entry.bridgeId, [entry.member.channelId]).catch((error: unknown) => {
       this.ctx.log.debug({ callId, err: (error as Error).message }, 'caller already out of the holding bridge');
     });
+  }
+
+  /**
+   * An admin changed the overflow wait: it applies to the callers already waiting too, counted from
+   * when each joined. One who has waited longer may be offered to an overflow agent now; a longer wait
+   * holds back one who had not overflowed yet.
+   */
+  overflowWaitChanged(): void {
+    const overflowAfterMs = this.ctx.settings.overflowAfterMs;
+    for (const entry of this.entries.values()) {
+      entry.waiting.overflowAfterMs = overflowAfterMs;
+      this.armOverflow(entry);
+    }
+    this.dispatch();
+  }
+
+  /** (Re-)arms the caller's overflow timer for when their overflow wait is over (at once if it already is). */
+  private armOverflow(entry: Entry): void {
+    if (entry.overflow) clearTimeout(entry.overflow);
+    entry.overflow = null;
+    if (entry.waiting.overflowSkillIds.length === 0) return;
+    const due = overflowDueAt(entry.waiting) - this.ctx.clock.now().getTime();
+    entry.overflow = setTimeout(() => this.dispatch(), Math.max(0, due) + 1);
   }
 
   queuedAt(callId: string): number | undefined {
