@@ -45,6 +45,7 @@ import {
   findPendingMissedCallOf,
   listOpenCalls,
   listRoutes,
+  listSkills,
   type CallOutcome,
   type CallRow,
   type TicketRow,
@@ -196,12 +197,29 @@ class Pass {
     return this.ourBridges.filter((b) => b.name === `call-${callId}` || b.name === `consult-${callId}` || b.name === `transfer-${callId}`);
   }
 
-  /** One holding bridge per skill: the PBX's own if it still has one (the fullest), else a new one later. */
-  adoptHoldingBridges(): void {
+  /**
+   * One holding bridge per skill: the PBX's own if it still has one (the fullest), else a new one later.
+   * A bridge is named after the code its skill had when it was made: one whose code no skill has any
+   * more (renamed since) is the line of the skill its callers' rows name (the rename rewrote them), so
+   * that they wait on in it — unless a call of this process waits in it (an ARI reconnect: the queue
+   * knows that bridge by its old code).
+   */
+  async adoptHoldingBridges(): Promise<void> {
+    const holding = this.ourBridges.filter((b) => b.name.startsWith('queue-') && b.bridgeType === 'holding');
+    const codes = new Set((await listSkills(this.ctx.db)).map((s) => s.code));
+    const renamed = holding.some((b) => !codes.has(b.name.slice('queue-'.length)));
+    const rows = renamed ? await listOpenCalls(this.ctx.db) : [];
+    // Read before: the node's bridges are forgotten and adopted again with no wait in between.
     this.deps.queue.forgetBridges(this.deps.node);
+    const liveChannels = new Set(this.deps.live().map((c) => c.channelId));
     const bySkill = new Map<string, AriBridge>();
-    for (const bridge of this.ourBridges.filter((b) => b.name.startsWith('queue-') && b.bridgeType === 'holding')) {
-      const skill = bridge.name.slice('queue-'.length);
+    for (const bridge of holding) {
+      let skill = bridge.name.slice('queue-'.length);
+      if (!codes.has(skill) && !bridge.channelIds.some((id) => liveChannels.has(id))) {
+        const inIt = new Set(bridge.channelIds);
+        const named = [...new Set(rows.flatMap((r) => (inIt.has(r.channelId) && r.skill !== null && codes.has(r.skill) ? [r.skill] : [])))];
+        if (named.length === 1 && named[0] !== undefined) skill = named[0];
+      }
       const current = bySkill.get(skill);
       if (!current || bridge.channelIds.length > current.channelIds.length) bySkill.set(skill, bridge);
     }
@@ -209,6 +227,20 @@ class Pass {
       this.deps.queue.adoptHoldingBridge(this.deps.node, skill, bridge.id);
       this.keptBridges.add(bridge.id);
     }
+  }
+
+  /**
+   * The skill code a caller taken back waits under. A waiting row's is exact: it names the line the
+   * caller last joined, and a rename of that skill rewrote it. The holding bridge's name is the
+   * fresher when the row lags (its place in line was still on its way when the process died), but
+   * it keeps the code its skill had when it was made: once renamed, another skill may have that
+   * code (and share the bridge). A code no skill has falls back to `general` (rejoinQueue).
+   */
+  private async lineOf(row: CallRow, bridgeCode: string | null, waiting: boolean): Promise<string | null> {
+    const codes = new Set((await listSkills(this.ctx.db)).map((s) => s.code));
+    if (waiting && row.skill !== null && codes.has(row.skill)) return row.skill;
+    if (bridgeCode !== null && codes.has(bridgeCode)) return bridgeCode;
+    return row.skill ?? bridgeCode;
   }
 
   /** A call this process holds (ARI-only reconnect): kept unless its caller or its agent's leg is gone. */
@@ -312,7 +344,7 @@ class Pass {
     if (inHolding || (waiting && !answeredAgentLeg)) {
       for (const leg of legs) await this.hangup(leg, 'offer made before the restart');
       await this.endInterruptedRings(row, null);
-      const skill = inHolding && bridge ? bridge.name.slice('queue-'.length) : row.skill;
+      const skill = await this.lineOf(row, inHolding && bridge ? bridge.name.slice('queue-'.length) : null, waiting);
       const queuedAtMs = row.queuedAt ? Date.parse(row.queuedAt) : Date.parse(row.arrivedAt);
       const call = await this.deps.rebuild(row, ticket, { ...restored('queued'), queuedAtMs });
       this.rebuilt.push(call);
@@ -623,7 +655,7 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   const ringsBefore = ctx.rings.mark();
   const [channels, bridges] = await Promise.all([ctx.ari.listChannels(deps.node), ctx.ari.listBridges(deps.node)]);
   const pass = new Pass(deps, channels, bridges);
-  pass.adoptHoldingBridges();
+  await pass.adoptHoldingBridges();
   const live = deps.live();
   for (const call of live) pass.checkLive(call);
   // Rings whose end went unheard while the socket was away (a transfer target, a click-to-call, a

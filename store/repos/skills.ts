@@ -1,9 +1,9 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { cachedRead, configWrite } from '../config-cache.js';
 import type { Db } from '../db.js';
 import { StoreError, isConstraintError } from '../errors.js';
 import { changedRows, first } from '../prepared.js';
-import { agentSkills, agents, expertSeats, routes, skills } from '../schema.js';
+import { agentSkills, agents, calls, expertSeats, routes, skills } from '../schema.js';
 
 export type SkillRow = typeof skills.$inferSelect;
 
@@ -41,10 +41,26 @@ export async function findSkill(db: Db, id: number): Promise<SkillRow | undefine
   return first(await db.select().from(skills).where(eq(skills.id, id)).limit(1));
 }
 
+/**
+ * A new code is also written on the calls still open that name the old one (the same commit): a
+ * call row names its skill by code, and a server restarted while they wait puts them back in line by
+ * it (cti/recovery/reconcile.ts) — for this skill, not for none (or for one given the old code later).
+ * Ended calls keep the code they were served under.
+ */
 export async function updateSkill(db: Db, id: number, input: { code?: string; name?: string }): Promise<SkillRow> {
   let row: SkillRow | undefined;
   try {
-    row = first(await configWrite(db, async (tx) => tx.update(skills).set(input).where(eq(skills.id, id)).returning()));
+    row = await configWrite(db, async (tx) => {
+      const before = first(await tx.select({ code: skills.code }).from(skills).where(eq(skills.id, id)).limit(1));
+      const after = first(await tx.update(skills).set(input).where(eq(skills.id, id)).returning());
+      if (before && after && after.code !== before.code) {
+        await tx
+          .update(calls)
+          .set({ skill: after.code })
+          .where(and(eq(calls.skill, before.code), isNull(calls.endedAt)));
+      }
+      return after;
+    });
   } catch (error) {
     if (isConstraintError(error)) throw new StoreError('conflict', `技能编码已存在: ${input.code ?? ''}`);
     throw error;
