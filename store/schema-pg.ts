@@ -177,6 +177,8 @@ export const calls = pgTable(
     // A caller's calls by arrival: a frequent caller's calls of the last hour are counted in the index
     // alone, not by reading each of their earlier calls.
     index('calls_caller_direction_arrived_idx').on(t.callerNumber, t.direction, t.arrivedAt),
+    /** The calls not ended yet, in order of arrival (see schema.ts). */
+    index('calls_open_idx').on(t.arrivedAt, t.id).where(sql`"ended_at" is null`),
   ],
 );
 

@@ -200,6 +200,10 @@ export const calls = sqliteTable(
     // A caller's calls in by arrival: a frequent caller's calls of the last hour are counted in the
     // index alone, not by reading each of their earlier calls (nor the centre's calls to them).
     index('calls_caller_direction_arrived_idx').on(t.callerNumber, t.direction, t.arrivedAt),
+    // The calls not ended yet, in order of arrival: the few a restart or an ARI reconnect takes back,
+    // and a skill's rename rewrites, read without walking a year of ended calls (seconds on a large
+    // centre's table, during which no call is answered).
+    index('calls_open_idx').on(t.arrivedAt, t.id).where(sql`ended_at is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "calls_open_idx" ON "calls" USING btree ("arrived_at","id") WHERE "ended_at" is null;
