@@ -19,9 +19,14 @@ import type { CallContext } from './call-context.js';
 
 export type RingOutcome = 'answered' | 'missed' | 'cancelled';
 
-/** Why the desktop's pop of a ring that was not answered goes away (`call.offer.withdrawn`). */
-export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, callerGone: boolean): OfferWithdrawal {
-  return outcome === 'missed' ? 'no-answer' : callerGone ? 'caller-hung-up' : 'cancelled';
+/**
+ * Why the desktop's pop of a ring that was not answered goes away (`call.offer.withdrawn`). A ring
+ * missed because the line to the phone's node failed (`failure` `line-lost`) was not let time out by
+ * the agent: `not-reached`, as PROTOCOL.md has it, not `no-answer` (振铃超时未接).
+ */
+export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, callerGone: boolean, failure: RingFailure | null = null): OfferWithdrawal {
+  if (outcome === 'missed') return failure === 'line-lost' ? 'not-reached' : 'no-answer';
+  return callerGone ? 'caller-hung-up' : 'cancelled';
 }
 
 /**

@@ -101,7 +101,7 @@ export class TargetRing {
     });
     void this.leg.outcome.then((outcome) => {
       if (outcome === 'answered' || !popped) return;
-      this.call.publish({ type: 'call.offer.withdrawn', agentId, reason: this.refusal ?? withdrawalReason(outcome, this.call.hasEnded) });
+      this.call.publish({ type: 'call.offer.withdrawn', agentId, reason: this.refusal ?? withdrawalReason(outcome, this.call.hasEnded, this.leg.failure) });
     });
   }
 }
