@@ -4,7 +4,7 @@
  * Keeps the live calls so agent commands and the wallboard can find them.
  */
 import { PROMPTS } from '../ivr/prompts.js';
-import { callbackRoute, DEFAULT_REPEAT_POLICY, decideRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
+import { callbackRoute, DEFAULT_REPEAT_POLICY, decideRoute, servingRoute, type RepeatCallPolicy, type RouteDecision } from '../routing/route-decision.js';
 import { isWithheldNumber } from '../routing/caller-identity.js';
 import {
   citizenNumber,
@@ -216,7 +216,8 @@ export function startCallHandling(deps: {
       decision = await routeFor(dialledNumber, caller, now);
     } catch (error) {
       // Recorded but not routed (the blacklist or the caller's calls could not be read): served by
-      // the dialled number's route as read at arrival, without the checks, rather than left in silence.
+      // the route that serves the dialled number as read at arrival (the main route for a number
+      // without one of its own), without the checks, rather than left in silence.
       log.error({ err: error, channelId: channel.id }, 'could not route the call; serving it by its route without the blacklist and repeat-call checks');
       decision = decideRoute({ dialledNumber, route: arrived.route, mainRoute: undefined, block: undefined, recentCalls: 0, policy: DEFAULT_REPEAT_POLICY });
     }
@@ -328,7 +329,7 @@ export function startCallHandling(deps: {
       : row.channelName.startsWith(MISSED_CALLBACK_CHANNEL)
         ? await missedCallbackDecision(ticket)
         : clickToCallDecision(ticket, callbackRoute(await listRoutes(db), ticket.routeId));
-    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: await findActiveRoute(db, row.dialledNumber), isNew: false };
+    const arrived = { linkedId: row.linkedId, channelId: row.channelId, callId: row.id, ticket, route: servingRoute(await listRoutes(db), row.dialledNumber), isNew: false };
     // A call taken back after a restart may be offered at once (it was queued): its history is read now.
     const history = callerHistory(db, log, row.linkedId, row.callerNumber);
     history.start();

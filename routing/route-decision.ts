@@ -64,6 +64,15 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
 }
 
 /**
+ * The route that serves a call to `dialledNumber`: its own when enabled, else the main route (no dead
+ * end, as `decideRoute`). A call is recorded and ticketed as this route — its name is the ticket's
+ * hotline — while the number dialled is kept beside it.
+ */
+export function servingRoute(routes: readonly RouteRow[], dialledNumber: string): RouteRow | undefined {
+  return routes.find((r) => r.number === dialledNumber && r.enabled) ?? routes.find((r) => r.mode === 'main' && r.enabled);
+}
+
+/**
  * The route a callback of a ticket's citizen runs on — an agent's 回拨 as the automatic 漏接回拨: the
  * route they had called (a parallel hotline's caller is called back as that hotline), or the main
  * route when that one is gone or disabled.

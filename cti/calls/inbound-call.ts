@@ -146,7 +146,8 @@ export class InboundCall implements QueueMember {
       callerNumber,
       dialledNumber,
       hotline: decision.kind === 'serve' ? decision.hotline : (arrived.route?.name ?? dialledNumber),
-      // A caller turned away (blacklisted) is still reported under the hotline dialled, as the restart pass does.
+      // A caller turned away (blacklisted) is still reported under the hotline that serves the number
+      // dialled (its ticket's: the main route for a number without one), as the restart pass does.
       mode: decision.kind === 'serve' ? decision.mode : (arrived.route?.mode ?? 'main'),
       ticketId: arrived.ticket.id,
       ticketNumber: arrived.ticket.number,

@@ -20,8 +20,8 @@ import {
   atomically,
   closeMissedCallsGotThrough,
   completeImportedCall,
-  findActiveRoute,
   findAgentByEndpoint,
+  listRoutes,
   openTicketForCall,
   recordCallArrival,
   recordMissedCall,
@@ -31,6 +31,7 @@ import {
   type Db,
 } from '../../store/index.js';
 import { isWithheldNumber } from '../../routing/caller-identity.js';
+import { servingRoute } from '../../routing/route-decision.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { AmiEvent } from '../ami/ami-types.js';
 import { AriError } from '../ari/ari-types.js';
@@ -205,7 +206,8 @@ export class OutageImporter {
     const { db, log } = this.deps;
     const answered = record.member !== null;
     const agent = record.member ? await findAgentByEndpoint(db, record.member) : undefined;
-    const route = await findActiveRoute(db, record.dialled);
+    // Ticketed as the route that serves the number, as a call the server took (stasis/inbound-arrival.ts).
+    const route = servingRoute(await listRoutes(db), record.dialled);
     const startAt = new Date(record.start * 1000);
     const endAt = new Date((record.end ?? record.start) * 1000);
     const queuedAt = record.queued ?? record.start;

@@ -548,9 +548,10 @@ class Pass {
     }
     if (ticket) {
       // The call as it ran: the mode of the route its row names (the merged hotline it came in on, or the
-      // route a callback ran on), even if that route was disabled since. A row that names no route came
-      // in on a number without one, served as 12345 itself (routing/route-decision.ts): `main`. (A
-      // route deleted since also leaves no name; its mode is lost with it, and the call reads as 12345.)
+      // route a callback ran on), even if that route was disabled since. A call to a number without a
+      // route of its own names the main route that served it (stasis/inbound-arrival.ts), and its ticket
+      // that route's name. A row that names no route (none enabled then, or its route deleted since: its
+      // mode is lost with it) reads as 12345 itself (routing/route-decision.ts): `main`.
       const route = row.routeId === null ? undefined : (await listRoutes(this.ctx.db)).find((r) => r.id === row.routeId);
       this.ctx.bus.publish({
         type: 'call.ended',

@@ -5,13 +5,14 @@
  */
 import {
   atomically,
-  findActiveRoute,
+  listRoutes,
   openTicketForCall,
   recordCallArrival,
   type Db,
   type RouteRow,
   type TicketRow,
 } from '../../store/index.js';
+import { servingRoute } from '../../routing/route-decision.js';
 import type { AriChannel } from '../ari/ari-types.js';
 import { maskNumber, type Logger } from '../logging.js';
 
@@ -20,6 +21,7 @@ export interface ArrivedCall {
   channelId: string;
   callId: number;
   ticket: TicketRow;
+  /** The route that serves the call: the dialled number's own, else the main route (routing/route-decision.ts). */
   route: RouteRow | undefined;
   /** False when this arrival had already been handled (duplicate delivery). */
   isNew: boolean;
@@ -36,7 +38,9 @@ export function callKeyOf(channel: AriChannel): string {
 }
 
 export async function admitInboundCall(db: Db, channel: AriChannel, dialledNumber: string, log: Logger, now: Date, node: string | null = null): Promise<ArrivedCall> {
-  const route = await findActiveRoute(db, dialledNumber);
+  // A number with no enabled route is served as 12345: its row and ticket name the main route, the
+  // number dialled is kept beside it. The routes are a cached read (store/config-cache.ts).
+  const route = servingRoute(await listRoutes(db), dialledNumber);
   const linkedId = callKeyOf(channel);
   const callerNumber = channel.caller.number;
   // The call row and its ticket in one transaction: one commit (one fsync) instead of two, and never a

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isOnDuty } from '../../routing/duty-hours.js';
 import { WorkingCalendar } from '../../routing/tickets/working-calendar.js';
 import { assignCalls, type AgentAvailability, type WaitingCaller } from '../../routing/acd.js';
-import { DEFAULT_REPEAT_POLICY, decideRoute, type RouteFacts } from '../../routing/route-decision.js';
+import { DEFAULT_REPEAT_POLICY, decideRoute, servingRoute, type RouteFacts } from '../../routing/route-decision.js';
 import { subcentreRefusal, subcentreTransferMode } from '../../routing/subcentre-transfer.js';
 import type { RouteRow } from '../../store/index.js';
 
@@ -68,6 +68,14 @@ describe('route decision', () => {
       routeId: 1,
       hotline: '12345 政务服务便民热线',
     });
+  });
+
+  it('the route a call is recorded and ticketed as: its own when enabled, else the main route', () => {
+    const whole = route({ id: 3, number: '12333', name: '12333 人社热线', mode: 'whole' });
+    expect(servingRoute([main, whole], '12333')).toBe(whole);
+    expect(servingRoute([main, whole], '99999')).toBe(main);
+    expect(servingRoute([main, { ...whole, enabled: false }], '12333')).toBe(main);
+    expect(servingRoute([{ ...main, enabled: false }], '99999')).toBeUndefined();
   });
 
   it('a caller over the repeat-call limit hears a warning before being served', () => {
