@@ -12,6 +12,7 @@ import {
   countCallsFromSince,
   findActiveBlock,
   findActiveRoute,
+  findLatestOfferWait,
   getSetting,
   listRoutes,
   listSkills,
@@ -336,6 +337,11 @@ export function startCallHandling(deps: {
     const call = new InboundCall(ctx, queue, arrived, decision, row.callerNumber, row.dialledNumber, history, restored);
     // A call an agent placed pops as one again (外呼 / 回拨) on the desk that reconnects.
     call.outbound = await placedCallOf(db, row, ticket);
+    // A caller taken back talking to their agent: that agent's pop said how long they had waited.
+    if (restored.state === 'connected' && row.agentId !== null) {
+      const waitedMs = await findLatestOfferWait(db, row.linkedId, row.agentId);
+      call.poppedWait = waitedMs === undefined ? null : { agentId: row.agentId, waitedMs };
+    }
     register(call);
     return call;
   };

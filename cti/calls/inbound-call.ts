@@ -112,6 +112,14 @@ export class InboundCall implements QueueMember {
    * from what it finds, so the desk's pop comes back as it was (agent-ws/agent-gateway.ts, `hello`).
    */
   outbound: { missedCallId: number | null } | null = null;
+  /**
+   * After a restart that took the call over: the 排队等待 (ms) of the pop that the call's agent got as
+   * their phone rang for it (the ring they took, `call_offers`), so that their desk shows it again
+   * (`hello`). The row cannot tell it: `wait_ms` runs to the first answer (the ring included), and a
+   * caller answered again waited last from `waiting_since` to a ring it does not keep. Null when that
+   * ring is not on record.
+   */
+  poppedWait: { agentId: number; waitedMs: number } | null = null;
   private detachLeg: (() => void) | null = null;
   private readonly stopListening: () => void;
   private readonly onEnd = new Set<() => void>();

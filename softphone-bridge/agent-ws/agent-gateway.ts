@@ -139,7 +139,15 @@ interface Shown {
  * line), 静音 is the call's own agent's only, and the pop's content comes back with it.
  */
 function activeOnWire(
-  call: { summary: CallSummary; state: string; answeredAtMs: number | null; ivrChoices: readonly IvrStep[]; outbound: { missedCallId: number | null } | null },
+  call: {
+    summary: CallSummary;
+    state: string;
+    answeredAtMs: number | null;
+    ivrChoices: readonly IvrStep[];
+    outbound: { missedCallId: number | null } | null;
+    poppedWait: { agentId: number; waitedMs: number } | null;
+  },
+  agentId: number,
   ringing: boolean,
   own: boolean,
   muted: boolean,
@@ -149,10 +157,12 @@ function activeOnWire(
   // Not shown in this server's life (it restarted and took the call over): the pop from what the call keeps.
   // (A history still being read is null, never an empty list: that would read 无历史来电.)
   const past = call.summary.history.now;
+  // The citizen's wait as this agent's pop showed it before the restart (the ring they took; null when
+  // that ring is not on record). A call the agent placed never waited (its pop said 0).
+  const waitedMs = call.outbound ? 0 : call.poppedWait?.agentId === agentId ? call.poppedWait.waitedMs : null;
   const pop = seen?.pop ?? {
-    ...buildScreenPop(call.summary, [...call.ivrChoices], 0, past ?? []),
-    // A citizen's wait is not kept over a restart; a call the agent placed never waited (its pop said 0).
-    waitedSeconds: call.outbound ? 0 : null,
+    ...buildScreenPop(call.summary, [...call.ivrChoices], waitedMs ?? 0, past ?? []),
+    ...(waitedMs === null ? { waitedSeconds: null } : {}),
     ...(past ? {} : { history: null }),
     // 外呼 / 回拨: the labels of the pop as `call.offered` gave them (buildPop).
     ...(call.outbound ? { outbound: true, missedCallId: call.outbound.missedCallId } : {}),
@@ -274,7 +284,7 @@ export const agentGateway: FastifyPluginAsync<{ calls: CallHandling; sessions: S
           ...(agent.state === 'wrap_up' && agent.wrapUpUntil !== null ? { wrapUpUntil: new Date(agent.wrapUpUntil).toISOString(), wrapUpExtended: agent.wrapUpExtended } : {}),
         },
         call: active
-          ? activeOnWire(active, agent?.state === 'ringing', active.agentId === agentId, situation.call?.muted ?? false, shown.get(agentId))
+          ? activeOnWire(active, agentId, agent?.state === 'ringing', active.agentId === agentId, situation.call?.muted ?? false, shown.get(agentId))
           : dialling
             ? { ...summaryOnWire(dialling.call), state: 'offered', answeredAt: null, muted: false, outbound: true, missedCallId: dialling.missedCallId }
             : null,

@@ -62,6 +62,22 @@ export async function endOpenOffersOfCall(db: Db, callKey: string, keep: number 
   });
 }
 
+/**
+ * How long the caller had waited when `agentId`'s latest ring of the call started — the pop's 排队等待
+ * of that ring — or undefined when no ring of theirs is on record (their ring's row not written).
+ */
+export async function findLatestOfferWait(db: Db, callKey: string, agentId: number): Promise<number | undefined> {
+  const latest = first(
+    await db
+      .select({ waitedMs: callOffers.waitedMs })
+      .from(callOffers)
+      .where(and(eq(callOffers.callKey, callKey), eq(callOffers.agentId, agentId)))
+      .orderBy(desc(callOffers.id))
+      .limit(1),
+  );
+  return latest?.waitedMs;
+}
+
 /** Offers of the calls whose keys are given (all their rings, whenever they rang). */
 export async function listOffersOfCalls(db: Db, callKeys: readonly string[]): Promise<CallOfferRow[]> {
   if (callKeys.length === 0) return [];
