@@ -21,11 +21,12 @@ export type RingOutcome = 'answered' | 'missed' | 'cancelled';
 
 /**
  * Why the desktop's pop of a ring that was not answered goes away (`call.offer.withdrawn`). A ring
- * missed because the line to the phone's node failed (`failure` `line-lost`) was not let time out by
- * the agent: `not-reached`, as PROTOCOL.md has it, not `no-answer` (振铃超时未接).
+ * missed because the line to the phone's node failed (`failure` `line-lost`), or whose end went
+ * unheard with the event socket (`ringSaysNothing`), was not let time out by the agent:
+ * `not-reached`, as PROTOCOL.md has it and as a queue offer's, not `no-answer` (振铃超时未接).
  */
 export function withdrawalReason(outcome: Exclude<RingOutcome, 'answered'>, callerGone: boolean, failure: RingFailure | null = null): OfferWithdrawal {
-  if (outcome === 'missed') return failure === 'line-lost' ? 'not-reached' : 'no-answer';
+  if (outcome === 'missed') return failure === 'line-lost' || ringSaysNothing(failure) ? 'not-reached' : 'no-answer';
   return callerGone ? 'caller-hung-up' : 'cancelled';
 }
 

@@ -82,6 +82,8 @@ describe('a ring whose end went unheard while the event socket was away', () => 
     await b.next('call.answered', (m) => m.callId === id);
     expect(server.calls.call(id)).toMatchObject({ state: 'connected', agentId: bId });
     expect(b.received.some((m) => m.type === 'agent.state' && m.state === 'not_ready')).toBe(false);
+    // Its first pop went away as a ring not reached, not as one let time out (振铃超时未接，已为您示忙).
+    expect(b.received.filter((m) => m.type === 'call.offer.withdrawn' && m.callId === id).map((m) => m.reason)).toEqual(['not-reached']);
     b.close();
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
   });
