@@ -6,36 +6,24 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../main.js';
-import type { DomainEvent } from '../../cti/events/domain-events.js';
+import type { RunningServer } from '../../main.js';
 import { calls, type RouteMode } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
-import { testConfig } from '../support/harness.js';
 import { restartWorld, type World } from '../support/restart-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { testLogger } from '../support/test-logger.js';
 
 let world: World | null = null;
-let second: RunningServer | null = null;
 afterEach(async () => {
-  await second?.close().catch(() => undefined);
-  second = null;
   await world?.cleanup();
   world = null;
 });
 
-type Ended = Extract<DomainEvent, { type: 'call.ended' }>;
-
 describe('a restart after callers of merged hotlines hung up', () => {
   it('reports each closed call with the mode of the route it came in on', async () => {
-    // The pass's listing of the PBX's channels is held until the new server's bus is listened to:
-    // the calls are closed in that pass, before the server could be handed to anyone.
-    let holdListing: Promise<void> | null = null;
-    world = await restartWorld({
-      onAriAnswer: (request) => (request.method === 'GET' && request.path === '/channels' && holdListing ? holdListing : undefined),
-    });
-    const { sim, clock, dbPath } = world;
+    world = await restartWorld();
+    const { sim } = world;
     const firstServer = await world.boot();
+    let second: RunningServer | null = null;
     const db = () => (second ?? firstServer.server).store.db;
     const rowOf = async (id: string) => first(await db().select().from(calls).where(eq(calls.linkedId, id)).limit(1));
     // Nobody is ready: every caller waits in line on their hotline's route (the demo seed's routes).
@@ -47,15 +35,10 @@ describe('a restart after callers of merged hotlines hung up', () => {
     await firstServer.server.close();
     for (const id of expected.keys()) await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
-    let release: () => void = () => undefined;
-    holdListing = new Promise<void>((resolve) => (release = resolve));
-    second = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1 }), testLogger(), { clock });
-    const ended: Ended[] = [];
-    second.calls.bus.subscribe((event) => {
-      if (event.type === 'call.ended') ended.push(event);
-    });
-    holdListing = null;
-    release();
+    // The calls are closed in the new server's first pass, before it could be handed to anyone: its
+    // ends are heard from the start.
+    const { server, ended } = await world.bootHearingEnds();
+    second = server;
 
     await waitFor(() => [...expected.keys()].every((id) => ended.some((e) => e.call.callId === id)), 'every closed call reported ended', 10_000);
     for (const id of expected.keys()) expect(await rowOf(id)).toMatchObject({ outcome: 'abandoned', state: 'ended' });

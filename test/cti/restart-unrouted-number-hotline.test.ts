@@ -7,41 +7,31 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../main.js';
-import type { DomainEvent } from '../../cti/events/domain-events.js';
+import type { RunningServer } from '../../main.js';
 import { calls, deleteRoute, listRoutes, tickets } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
-import { registerPhones, testConfig } from '../support/harness.js';
+import { registerPhones } from '../support/harness.js';
 import { restartWorld, type World } from '../support/restart-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
-import { testLogger } from '../support/test-logger.js';
 
 const MAIN = '12345 政务服务便民热线';
 
 let world: World | null = null;
-let second: RunningServer | null = null;
 let desk: AgentDesktop | null = null;
 afterEach(async () => {
   desk?.close();
   desk = null;
-  await second?.close().catch(() => undefined);
-  second = null;
   await world?.cleanup();
   world = null;
 });
 
-type Ended = Extract<DomainEvent, { type: 'call.ended' }>;
-
 describe('a restart with callers of a number that has no route', () => {
   it('takes their calls back as the main route’s', async () => {
-    // The pass's listing of the PBX's channels is held until the new server's bus is listened to.
-    let holdListing: Promise<void> | null = null;
-    world = await restartWorld({
-      onAriAnswer: (request) => (request.method === 'GET' && request.path === '/channels' && holdListing ? holdListing : undefined),
-    });
-    const { sim, clock, dbPath } = world;
+    world = await restartWorld();
+    const { sim } = world;
     const firstServer = await world.boot();
+    let second: RunningServer | null = null;
     const db = () => (second ?? firstServer.server).store.db;
     const rowOf = async (id: string) => first(await db().select().from(calls).where(eq(calls.linkedId, id)).limit(1));
     const ticketOf = async (id: string) => first(await db().select().from(tickets).where(eq(tickets.callKey, id)).limit(1));
@@ -55,22 +45,15 @@ describe('a restart with callers of a number that has no route', () => {
     await firstServer.server.close();
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${gone}/hangup`);
 
-    let release: () => void = () => undefined;
-    holdListing = new Promise<void>((resolve) => (release = resolve));
-    second = await startServer(testConfig(sim, { dbPath, wrapUpSeconds: 1 }), testLogger(), { clock });
-    const ended: Ended[] = [];
-    second.calls.bus.subscribe((event) => {
-      if (event.type === 'call.ended') ended.push(event);
-    });
-    holdListing = null;
-    release();
+    const { server, ended } = await world.bootHearingEnds();
+    second = server;
 
     const closed = await waitFor(() => ended.find((e) => e.call.callId === gone), 'the gone caller’s call reported ended', 10_000);
     expect(closed.call, 'the call closed by the restart pass').toMatchObject({ hotline: MAIN, mode: 'main', dialledNumber: '12366' });
 
-    await waitFor(() => second?.calls.call(waiting), 'the waiting caller taken back', 10_000);
+    await waitFor(() => server.calls.call(waiting), 'the waiting caller taken back', 10_000);
     await registerPhones(sim, ['1001'], 'manual');
-    desk = await AgentDesktop.login(second.httpUrl, '1001');
+    desk = await AgentDesktop.login(server.httpUrl, '1001');
     expect(await desk.command('agent.ready')).toMatchObject({ ok: true });
     const pop = await desk.next('call.offered', (m) => m.callId === waiting);
     expect(pop, 'the taken-back call’s pop').toMatchObject({ hotline: MAIN, mode: 'main', dialledNumber: '12366' });

@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startServer, type RunningServer } from '../../main.js';
 import type { Config } from '../../config.js';
+import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
 import { testConfig, type SimOptions } from './harness.js';
 import { simRequest, waitFor } from './sim-client.js';
 import { TestClock } from './test-clock.js';
 import { testDatabaseLocation } from './test-database.js';
-import { testLoggerInto } from './test-logger.js';
+import { testLogger, testLoggerInto } from './test-logger.js';
 
 export interface SimChannel {
   id: string;
@@ -37,11 +38,18 @@ export interface Booted {
   lines: Record<string, unknown>[];
 }
 
+type Ended = Extract<DomainEvent, { type: 'call.ended' }>;
+
 export interface World {
   sim: PbxSim;
   dbPath: string;
   clock: TestClock;
   boot(overrides?: Partial<Config>): Promise<Booted>;
+  /**
+   * Starts a server whose first reconciliation pass cannot list the PBX's channels until the
+   * server's bus is listened to: the `call.ended` of every call that pass closes is in `ended`.
+   */
+  bootHearingEnds(overrides?: Partial<Config>): Promise<{ server: RunningServer; ended: Ended[] }>;
   cleanup(): Promise<void>;
 }
 
@@ -75,7 +83,16 @@ export async function bootLogged(sim: PbxSim, dbPath: string, clock: TestClock, 
 }
 
 export async function restartWorld(simOptions: SimOptions = {}): Promise<World> {
-  const sim = await startPbxSim({ ...simOptions, amiPort: 0, httpPort: 0 });
+  // While set, the PBX's answer to a listing of its channels waits for it (bootHearingEnds).
+  let holdListing: Promise<void> | null = null;
+  const onAriAnswer = simOptions.onAriAnswer;
+  const sim = await startPbxSim({
+    ...simOptions,
+    onAriAnswer: (request, status) =>
+      request.method === 'GET' && request.path === '/channels' && holdListing ? holdListing : onAriAnswer?.(request, status),
+    amiPort: 0,
+    httpPort: 0,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'cti-restart-'));
   const database = await testDatabaseLocation(join(dir, 'cti.db'));
   const clock = new TestClock();
@@ -88,6 +105,22 @@ export async function restartWorld(simOptions: SimOptions = {}): Promise<World> 
       const booted = await bootLogged(sim, database.location, clock, overrides);
       servers.push(booted.server);
       return booted;
+    },
+    async bootHearingEnds(overrides = {}) {
+      let release: () => void = () => undefined;
+      holdListing = new Promise<void>((resolve) => (release = resolve));
+      try {
+        const server = await startServer(testConfig(sim, { dbPath: database.location, wrapUpSeconds: 1, ...overrides }), testLogger(), { clock });
+        servers.push(server);
+        const ended: Ended[] = [];
+        server.calls.bus.subscribe((event) => {
+          if (event.type === 'call.ended') ended.push(event);
+        });
+        return { server, ended };
+      } finally {
+        holdListing = null;
+        release();
+      }
     },
     async cleanup() {
       for (const server of servers) await server.close().catch(() => undefined);
