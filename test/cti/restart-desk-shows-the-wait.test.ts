@@ -12,7 +12,7 @@ import { first } from '../../store/prepared.js';
 import type { RunningServer } from '../../main.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones } from '../support/harness.js';
-import { restartWorld, type World } from '../support/restart-world.js';
+import { restartUnderDesk, restartWorld, type World } from '../support/restart-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let world: World | null = null;
@@ -40,18 +40,6 @@ async function ringAndAnswer(w: World, desk: AgentDesktop, phone: string, callId
   return pop;
 }
 
-/** Restarts the server under the connected call; the desk reconnects to the new one: its `hello`. */
-async function restartUnder(w: World, before: RunningServer, desk: AgentDesktop, callId: string): Promise<WireMessage> {
-  desk.close();
-  await desk.closed();
-  await before.close();
-  const second = await w.boot({ queueOverflowSeconds: 3600 });
-  await waitFor(() => second.server.calls.call(callId)?.state === 'connected', 'the call taken over');
-  desk.moveTo(second.server.httpUrl);
-  desk.received.length = 0;
-  await desk.connect();
-  return desk.next('hello');
-}
 
 describe('a desk reconnecting to the server that took its call over', () => {
   it('shows the wait its pop showed (排队等待), not the ring on top of it, nor nothing', async () => {
@@ -73,7 +61,7 @@ describe('a desk reconnecting to the server that took its call over', () => {
     const waitMs = await waitFor(async () => first(await server.store.db.select().from(calls).where(eq(calls.linkedId, callId)).limit(1))?.waitMs ?? undefined, 'the answer written');
     expect(Math.round(waitMs / 1000)).toBeGreaterThanOrEqual(48);
 
-    const hello = await restartUnder(world, server, desk, callId);
+    const hello = await restartUnderDesk(world, server, desk, callId);
     expect(hello.call, 'the pop after the restart').toMatchObject({ callId, state: 'connected', waitedSeconds: waited });
   });
 
@@ -105,7 +93,7 @@ describe('a desk reconnecting to the server that took its call over', () => {
     expect(waited).toBeGreaterThanOrEqual(25);
     expect(waited).toBeLessThan(31);
 
-    const hello = await restartUnder(world, server, second, callId);
+    const hello = await restartUnderDesk(world, server, second, callId);
     expect(hello.call, 'the second pop after the restart').toMatchObject({ callId, state: 'connected', waitedSeconds: waited });
   });
 });

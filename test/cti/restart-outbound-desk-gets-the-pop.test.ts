@@ -12,7 +12,7 @@ import { first } from '../../store/prepared.js';
 import type { RunningServer } from '../../main.js';
 import { AgentDesktop, type WireMessage } from '../support/agent-desktop.js';
 import { registerPhones } from '../support/harness.js';
-import { restartWorld, type World } from '../support/restart-world.js';
+import { restartUnderDesk, restartWorld, type World } from '../support/restart-world.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
 let world: World | null = null;
@@ -33,19 +33,6 @@ async function placed(desk: AgentDesktop, dial: Record<string, unknown>): Promis
   return { callId, pop };
 }
 
-/** Restarts the server under the connected call; the desk reconnects to the new one and its `hello`. */
-async function restartUnder(w: World, before: RunningServer, desk: AgentDesktop, callId: string): Promise<WireMessage> {
-  desk.close();
-  await desk.closed();
-  await before.close();
-  const second = await w.boot({ queueOverflowSeconds: 3600 });
-  await waitFor(() => second.server.calls.call(callId)?.state === 'connected', 'the call taken over');
-  await waitFor(() => second.server.calls.call(callId)?.summary.history.now, 'the history read again');
-  desk.moveTo(second.server.httpUrl);
-  desk.received.length = 0;
-  await desk.connect();
-  return desk.next('hello');
-}
 
 describe('a desk reconnecting to the server that took over a call its agent placed', () => {
   it('gets the 外呼 pop back as it showed it', async () => {
@@ -59,7 +46,7 @@ describe('a desk reconnecting to the server that took over a call its agent plac
       const { callId, pop } = await placed(desk, { number: '13911118601' });
       expect(pop).toMatchObject({ outbound: true, missedCallId: null, callerNumber: '13911118601' });
 
-      const hello = await restartUnder(world, server, desk, callId);
+      const hello = await restartUnderDesk(world, server, desk, callId);
       expect(hello.call, 'the pop of the 外呼 as the desk showed it').toMatchObject({ ...pop, callId, state: 'connected' });
     } finally {
       desk.close();
@@ -84,7 +71,7 @@ describe('a desk reconnecting to the server that took over a call its agent plac
       const { callId, pop } = await placed(desk, { number: caller, missedCallId: missed.id });
       expect(pop).toMatchObject({ outbound: true, missedCallId: missed.id, callerNumber: caller, mode: 'parallel' });
 
-      const hello = await restartUnder(world, server, desk, callId);
+      const hello = await restartUnderDesk(world, server, desk, callId);
       expect(hello.call, 'the pop of the 回拨 as the desk showed it').toMatchObject({ ...pop, callId, state: 'connected' });
     } finally {
       desk.close();

@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../main.js';
 import type { Config } from '../../config.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { startPbxSim, type PbxSim } from '../pbx-sim/index.js';
+import type { AgentDesktop, WireMessage } from './agent-desktop.js';
 import { testConfig, type SimOptions } from './harness.js';
 import { simRequest, waitFor } from './sim-client.js';
 import { TestClock } from './test-clock.js';
@@ -133,3 +134,21 @@ export async function restartWorld(simOptions: SimOptions = {}): Promise<World> 
 
 export const simChannels = async (sim: PbxSim) => (await simRequest<SimChannel[]>(sim.httpUrl, 'GET', '/sim/channels')).body;
 export const simBridges = async (sim: PbxSim) => (await simRequest<SimBridge[]>(sim.httpUrl, 'GET', '/sim/bridges')).body;
+
+/**
+ * Restarts the server under a connected call (`before` closed as after kill -9, a new one booted on the
+ * same PBX and database) and reconnects the agent's desk to the new one once it has taken the call
+ * over and read its caller's history again: the desk's `hello`.
+ */
+export async function restartUnderDesk(w: World, before: RunningServer, desk: AgentDesktop, callId: string): Promise<WireMessage> {
+  desk.close();
+  await desk.closed();
+  await before.close();
+  const second = await w.boot({ queueOverflowSeconds: 3600 });
+  await waitFor(() => second.server.calls.call(callId)?.state === 'connected', 'the call taken over');
+  await waitFor(() => second.server.calls.call(callId)?.summary.history.now, 'the history read again');
+  desk.moveTo(second.server.httpUrl);
+  desk.received.length = 0;
+  await desk.connect();
+  return desk.next('hello');
+}
