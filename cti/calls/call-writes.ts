@@ -24,7 +24,7 @@
  * row ends the same, one statement fewer.
  */
 import type { IvrStep } from '../../ivr/interpreter.js';
-import { endCall, markCallAnswered, progressWrite, setCallIvrSteps, setCallQueued, setCallState, type Db } from '../../store/index.js';
+import { endCall, markCallAnswered, progressWrite, setCallIvrSteps, setCallQueued, setCallState, type Db, type QueuedSkill } from '../../store/index.js';
 import { RetriedTurns } from '../events/retried-turns.js';
 import type { Logger } from '../logging.js';
 
@@ -89,8 +89,10 @@ export class CallWrites {
   /**
    * The caller's place in line: state `queued`, in `skill`'s queue since `queuedAt`, waiting again
    * since `waitingSince` (by default their place in line; later for one put back at their old place).
+   * The row gets the skill's code as it is when the write lands, found by its id (`setCallQueued`):
+   * a rename may commit while the write waits here.
    */
-  queued(callId: string, skill: string, queuedAt: string, waitingSince = queuedAt): void {
+  queued(callId: string, skill: QueuedSkill, queuedAt: string, waitingSince = queuedAt): void {
     this.write(callId, 'queued', (tx) => setCallQueued(tx, callId, skill, queuedAt, waitingSince), {
       sets: ['state', 'skill', 'queuedAt', 'waitingSince'],
       only: true,

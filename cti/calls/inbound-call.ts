@@ -347,7 +347,7 @@ export class InboundCall implements QueueMember {
       this.queuedAt = queuedAt;
       // Back at an old place after a restart: waiting since what the row says (the restored value).
       this.waitingSince = place ? Math.max(this.waitingSince ?? queuedAt, queuedAt) : since === undefined ? queuedAt : this.nowMs();
-      this.ctx.writes.queued(this.callId, skill.code, new Date(queuedAt).toISOString(), new Date(this.waitingSince).toISOString());
+      this.ctx.writes.queued(this.callId, { id: skill.id, code: skill.code }, new Date(queuedAt).toISOString(), new Date(this.waitingSince).toISOString());
       return true;
     });
     if (!joined) return;

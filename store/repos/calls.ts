@@ -3,7 +3,7 @@ import type { Db } from '../db.js';
 import { dialectOf } from '../dialect.js';
 import { atomically, progressWrite } from '../durability.js';
 import { first, param, statement } from '../prepared.js';
-import { callRecordings, calls, type CallDirection, type CallOutcome } from '../schema.js';
+import { callRecordings, calls, skills, type CallDirection, type CallOutcome } from '../schema.js';
 import { recordMissedCall } from './missed-calls.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -231,19 +231,34 @@ export async function findCallById(db: Db, id: number): Promise<CallRow | undefi
   return first(await db.select().from(calls).where(eq(calls.id, id)).limit(1));
 }
 
+/** The skill a caller waits for: its id, and its code as the caller read it (a code alone: written as given). */
+export type QueuedSkill = string | { id: number; code: string };
+
 /**
  * Marks the caller as waiting (state `queued`) in `skill`'s queue since `queuedAt` (their place in
  * line), their present wait having begun at `waitingSince` (later than `queuedAt` for a caller put
  * back at their old place; schema.ts, `waitingSince`), by default their place in line.
+ *
+ * The row names the skill by its code as it is when this lands, read by the skill's id in the same
+ * statement (a primary-key lookup): the write may land long after the caller read the code (it waits
+ * behind the call's earlier writes, or for the database to take it again), and a rename committed
+ * meanwhile rewrote only the rows already naming the old code (updateSkill). A skill gone meanwhile
+ * leaves the code the caller read.
  */
-export async function setCallQueued(db: Db, linkedId: string, skill: string, queuedAt: string, waitingSince = queuedAt): Promise<void> {
+export async function setCallQueued(db: Db, linkedId: string, skill: QueuedSkill, queuedAt: string, waitingSince = queuedAt): Promise<void> {
+  const { id: skillId, code } = typeof skill === 'string' ? { id: null, code: skill } : skill;
   await progressWrite(db, async (tx) => {
     await statement(tx, 'call-queued', (d) =>
       d
         .update(calls)
-        .set({ state: 'queued', skill: param('skill'), queuedAt: param('queuedAt'), waitingSince: param('waitingSince') })
+        .set({
+          state: 'queued',
+          skill: sql`coalesce((select ${skills.code} from ${skills} where ${skills.id} = ${sql.placeholder('skillId')}), ${sql.placeholder('skill')})`,
+          queuedAt: param('queuedAt'),
+          waitingSince: param('waitingSince'),
+        })
         .where(eq(calls.linkedId, sql.placeholder('linkedId'))),
-    ).execute({ skill, queuedAt, waitingSince, linkedId });
+    ).execute({ skillId, skill: code, queuedAt, waitingSince, linkedId });
   });
 }
 

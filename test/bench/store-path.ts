@@ -61,8 +61,9 @@ async function oneCall(db: Db, writes: CallWrites, i: number): Promise<void> {
   // The greeting: the caller's recent tickets for the screen-pop; then the queue's skill.
   await callerHistory(db, log, id, caller).ready;
   await listSkills(db);
-  await listSkills(db);
-  writes.together(id, () => writes.queued(id, 'general', new Date(at + GREETING_MS).toISOString()));
+  const general = (await listSkills(db)).find((s) => s.code === 'general');
+  // By its id, as the call path writes it (the row's code read by the skill's key in the same statement).
+  writes.together(id, () => writes.queued(id, general ?? 'general', new Date(at + GREETING_MS).toISOString()));
   await writes.drain(id);
   // The caller hangs up in line: the last transition, the end and the missed-call entry in one commit.
   const waitMs = HOLD_MS;

@@ -4,6 +4,8 @@
  * them back in line for that same skill under its new code — at their place, in the same bridge, for
  * that skill's agents — not under `general` (no skill has the old code any more), and not under a
  * new skill that was given the old code meanwhile: its own callers, in the same bridge, stay its own.
+ * So too for a caller whose place in line the database took only after the rename (refused at first,
+ * written on a retry): the late write names the skill's code as it is then.
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { client, login } from '../admin-api/admin-client.js';
 import { AgentDesktop } from '../support/agent-desktop.js';
 import { registerPhones } from '../support/harness.js';
 import { restartWorld, simBridges, type Booted, type World } from '../support/restart-world.js';
+import { refuseUpdates } from '../support/refused-updates.js';
 import { placeCall, waitFor } from '../support/sim-client.js';
 
 let world: World | null = null;
@@ -95,5 +98,26 @@ describe('callers waiting for a skill renamed before a restart', () => {
     const { queue } = second.server.calls;
     expect(queue.waitingForSkill(market?.id as number).map((m) => m.callId)).toEqual([renamedOnes]);
     expect(queue.waitingForSkill(reused.id).map((m) => m.callId)).toEqual([newOnes]);
+  });
+
+  it('are back in line for it under its new code when the database took their place in line only after the rename', async () => {
+    world = await restartWorld();
+    const first = await world.boot(NO_OVERFLOW);
+    const admin = client(first.server.httpUrl, await login(first.server.httpUrl, 'admin'));
+    const market = (await admin<Row[]>('GET', '/api/v1/skills')).body.find((s) => s.code === 'market-12315');
+    // The place in line refused (a full disk): retried after 1 s, the caller waiting in line meanwhile.
+    const refusal = await refuseUpdates(first.server.store, 'calls', 'queued_at');
+    const caller = await placeCall(world.sim.httpUrl, '13800008704', '12315');
+    await waitFor(() => first.server.calls.queue.queuedAt(caller) !== undefined, 'the caller in line');
+    expect((await rowOf(first.server.store.db, caller))?.state).not.toBe('queued');
+    expect((await admin('PATCH', `/api/v1/skills/${market?.id}`, { code: 'market' })).status).toBe(200);
+    await refusal.allow();
+    await queued(first, caller, 'market');
+    await first.server.close();
+
+    const second = await world.boot(NO_OVERFLOW);
+    expect(second.passes[0]).toMatchObject({ requeued: 1 });
+    await queued(second, caller, 'market');
+    expect(second.server.calls.queue.waitingForSkill(market?.id as number).map((m) => m.callId)).toEqual([caller]);
   });
 });
