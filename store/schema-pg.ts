@@ -174,8 +174,8 @@ export const calls = pgTable(
   },
   (t) => [
     index('calls_arrived_idx').on(t.arrivedAt),
-    // A caller's calls by arrival: a frequent caller's calls of the last hour are counted in the index
-    // alone, not by reading each of their earlier calls.
+    // A caller's calls by arrival: a frequent caller's calls of the last hour are found in the index's
+    // range for that hour, not by reading each of their earlier calls (see schema.ts).
     index('calls_caller_direction_arrived_idx').on(t.callerNumber, t.direction, t.arrivedAt),
     /** The calls not ended yet, in order of arrival (see schema.ts). */
     index('calls_open_idx').on(t.arrivedAt, t.id).where(sql`"ended_at" is null`),

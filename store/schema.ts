@@ -197,8 +197,10 @@ export const calls = sqliteTable(
   },
   (t) => [
     index('calls_arrived_idx').on(t.arrivedAt),
-    // A caller's calls in by arrival: a frequent caller's calls of the last hour are counted in the
-    // index alone, not by reading each of their earlier calls (nor the centre's calls to them).
+    // A caller's calls in by arrival: a frequent caller's calls of the last hour are found in the
+    // index's range for that hour, not by reading each of their earlier calls (nor the centre's calls
+    // to them); only those are read, for their outcome (a call turned away as blacklisted is left out).
+    // The outcome is not in the index: it changes at every call's end, which would move the entry.
     index('calls_caller_direction_arrived_idx').on(t.callerNumber, t.direction, t.arrivedAt),
     // The calls not ended yet, in order of arrival: the few a restart or an ARI reconnect takes back,
     // and a skill's rename rewrites, read without walking a year of ended calls (seconds on a large

@@ -14,6 +14,7 @@ import {
   appendTicketEvent,
   closeMissedCallsGotThrough,
   listSkills,
+  markCallBlocked,
   setTicketAgent,
   setTicketRecording,
   type CallOutcome,
@@ -250,6 +251,8 @@ export class InboundCall implements QueueMember {
    */
   async run(options: { resumed?: boolean; answering?: Promise<void> } = {}): Promise<void> {
     if (!options.resumed) this.publish({ type: 'call.arrived' });
+    // Turned away from the start: outside the KPIs and the wallboard's figures while the notice plays too.
+    if (this.decision.kind === 'blocked') this.ctx.writes.write(this.callId, 'blocked', (tx) => markCallBlocked(tx, this.callId));
     try {
       await (options.answering ?? this.ctx.ari.answer(this.channelId));
       if (this.decision.kind === 'blocked') {

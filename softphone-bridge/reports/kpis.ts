@@ -3,7 +3,8 @@
  * from counters that can drift). Every call figure counts a CALL once, however often it went back to
  * the queue; offer figures count each RING. Definitions (written once; the README repeats them):
  *
- * Per call — inbound calls that arrived in the period, blacklisted callers excluded:
+ * Per call — inbound calls that arrived in the period, blacklisted callers excluded (`blocked` from
+ *   the start of the notice, inbound-call.ts):
  * - 呼入量 offered = 接通 answered + 放弃 abandoned + 其他未接通 unansweredOther + 进行中 inProgress (a partition);
  * - answered: the call reached an agent at least once (an answered ring, or the call row's answer
  *   time: outage imports, the IVR handing it to an outside party). Re-offers, transfers and a return
@@ -18,7 +19,8 @@
  *   (not those the IVR put through to an outside line: that talk is not the centre's; their wait is the ring);
  * - reoffered: calls rung more than once; abandonedCalledBack: abandoned calls whose missed-call entry is done;
  * - transfers / conferences: in the calls' ticket history; satisfaction rate: (satisfied + basically
- *   satisfied) / evaluated; repeat-call rate: calls whose number called in the 24 h before / offered;
+ *   satisfied) / evaluated; repeat-call rate: calls whose number called in the 24 h before / offered
+ *   (an earlier call turned away as blacklisted does not count: call-stats.ts, earlierCalls);
  *   tickets overdue: the calls' tickets past their deadline and not closed, at the time of the report;
  * - knowledge answered: answered calls whose ticket has a knowledge entry linked; rate = / answered;
  * - outbound / outboundAnswered: calls the centre placed (click-to-call, missed-call callbacks, also

@@ -22,7 +22,7 @@ export interface CallFacts extends CallStatRow {
   conferences: number;
   /** Knowledge base entries linked to the call's ticket (知识库解答). */
   knowledgeLinks: number;
-  /** Calls from the same number in the 24 hours before this one. */
+  /** Calls in from the same number in the 24 hours before this one (not those turned away as blacklisted). */
   earlierCalls: number;
   /** Its entry on the missed-call list (pending, done = called back, unreachable, got-through = answered on a later call, not called back), if any. */
   missedStatus: string | null;
@@ -46,8 +46,11 @@ export async function listCallFactsBetween(db: Db, fromIso: string, toIso: strin
   const earlier = db
     .select({ n: sql<number>`count(*)` })
     .from(sql`${calls} as prior`)
-    // Calls in only: the centre calling the number (a callback, a click-to-call) is not the citizen calling before.
-    .where(sql`prior.caller_number = ${calls.callerNumber} and prior.direction = 'inbound' and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= ${dayBefore}`);
+    // Calls in only: the centre calling the number (a callback, a click-to-call) is not the citizen calling
+    // before; nor is a call turned away as blacklisted (outside the KPIs, never served).
+    .where(
+      sql`prior.caller_number = ${calls.callerNumber} and prior.direction = 'inbound' and prior.arrived_at < ${calls.arrivedAt} and prior.arrived_at >= ${dayBefore} and prior.outcome <> 'blocked'`,
+    );
   return db
     .select({
       linkedId: calls.linkedId,

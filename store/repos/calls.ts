@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { dialectOf } from '../dialect.js';
 import { atomically, progressWrite } from '../durability.js';
@@ -165,6 +165,20 @@ export async function markCallEnded(
   });
 }
 
+/**
+ * A blacklisted caller turned away: the row is `blocked` from the moment the notice starts, not only
+ * once it has ended, so that what counts the citizens' calls (the KPIs, the wallboard) never counts it
+ * as a call in progress. A call ended meanwhile keeps its end.
+ */
+export async function markCallBlocked(db: Db, linkedId: string): Promise<void> {
+  await progressWrite(db, async (tx) => {
+    await tx
+      .update(calls)
+      .set({ outcome: 'blocked' })
+      .where(and(eq(calls.linkedId, linkedId), isNull(calls.endedAt)));
+  });
+}
+
 /** Ends a call still open (`ended_at` not set): one ended meanwhile (e.g. completed by the outage import) keeps its end. */
 export async function closeCallIfOpen(db: Db, linkedId: string, end: { outcome: CallOutcome; at: string }): Promise<void> {
   await db
@@ -196,7 +210,8 @@ export async function endCall(
 
 /**
  * How many calls a number made since `sinceIso`, for the repeat-call policy: calls in only (the
- * centre calling the citizen back, or by click-to-call, is not the citizen calling).
+ * centre calling the citizen back, or by click-to-call, is not the citizen calling), and not those
+ * turned away as blacklisted (never served: a number taken off the blacklist is no repeat caller for them).
  */
 export async function countCallsFromSince(db: Db, callerNumber: string, sinceIso: string): Promise<number> {
   const row = first(
@@ -204,7 +219,14 @@ export async function countCallsFromSince(db: Db, callerNumber: string, sinceIso
       d
         .select({ n: count() })
         .from(calls)
-        .where(and(eq(calls.callerNumber, sql.placeholder('callerNumber')), eq(calls.direction, 'inbound'), gte(calls.arrivedAt, sql.placeholder('sinceIso')))),
+        .where(
+          and(
+            eq(calls.callerNumber, sql.placeholder('callerNumber')),
+            eq(calls.direction, 'inbound'),
+            gte(calls.arrivedAt, sql.placeholder('sinceIso')),
+            ne(calls.outcome, 'blocked'),
+          ),
+        ),
     ).execute({ callerNumber, sinceIso }),
   );
   return row?.n ?? 0;

@@ -26,7 +26,7 @@ describe('a blacklisted caller who hangs up during the blocked notice', () => {
     await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
     const row = await waitFor(async () => {
       const found = (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
-      return found && found.outcome !== 'in-progress' ? found : undefined;
+      return found?.endedAt ? found : undefined;
     }, 'the call ended');
 
     const day = new Date(h.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
