@@ -238,7 +238,8 @@ export class AttendedTransfer implements CallFlow {
     this.call.fire('consult-cancel');
     this.settle();
     await this.cleanup();
-    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true, ...(refused ? { reason: refused } : {}) });
+    // The agent is gone and cannot ask: the desk says why the target did not take the caller (拒接, its node's line lost…).
+    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, requeued: true, why: this.ring.whyText, ...(refused ? { reason: refused } : {}) });
     await this.call.requeue(null, undefined, PROMPTS.transferFailed);
   }
 

@@ -67,7 +67,8 @@ export type DomainEvent =
   | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string; consulted?: boolean }
   /** `requeued`: the agent had hung up and the consulted party did not answer, so the caller went back to the queue. */
   /** `reason`: the consulted colleague refused the ring (`rejected`) or logged out while it rang (`logged-out`). */
-  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean; reason?: 'rejected' | 'logged-out' }
+  /** `why` (with `requeued`): why the consulted party did not take the caller, in Chinese (target-ring.ts `whyText`, e.g. 拒接, 无人接听). */
+  | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean; reason?: 'rejected' | 'logged-out'; why?: string }
   /**
    * Published for each agent in the three-way call (the one who called the third party in, and a
    * colleague who joined), `left` as that agent's desktop sees it: `agent` they left, `third` the

@@ -107,7 +107,7 @@ function wireForm(event: DomainEvent): object | null | Promise<object> {
     case 'call.transferred':
       return { type: 'call.transferred', callId: event.call.callId, target: event.target, at: event.at, ...(event.agentHungUp ? { reason: 'agent-hung-up' } : event.lineLost ? { reason: 'line-lost' } : {}) };
     case 'call.consult.cancelled':
-      return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.requeued ? { requeued: true } : {}), ...(event.reason ? { reason: event.reason } : {}) };
+      return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.requeued ? { requeued: true } : {}), ...(event.reason ? { reason: event.reason } : {}), ...(event.why ? { why: event.why } : {}) };
     case 'call.consult.answered':
       return { type: event.type, callId: event.call.callId, target: event.target, at: event.at, ...(event.consulted ? { consulted: true } : {}) };
     case 'call.conference':

@@ -65,6 +65,10 @@ describe('a call that comes back to the agent while their desk is away', () => {
     proxy.block(true);
     proxy.drop();
     await page.getByTestId('link-banner').filter({ hasText: '连接已断开' }).waitFor();
+    // Calls go on being offered to the agent through the other desk: the banner says only this page misses them.
+    const banner = await page.getByTestId('link-banner').textContent();
+    expect(banner).toContain('断线期间本页不显示来电；若您没有其他工作台在线，暂不为您分配来电');
+    expect(banner).not.toContain('断线期间不会分配来电');
 
     // Meanwhile the agent goes ready on the other desk, the caller is offered to them again, and they answer.
     const before = other.received.length;

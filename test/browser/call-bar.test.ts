@@ -228,6 +228,34 @@ describe('call bar', () => {
     }
   });
 
+  it('a colleague who refuses a consultation the agent hung up on: the bar says they refused and the caller is back in line', async () => {
+    const colleague = await AgentDesktop.login(h.server.httpUrl, '1002');
+    try {
+      await setPhone('1002', 'manual');
+      expect(await colleague.command('agent.ready')).toMatchObject({ ok: true });
+      const id = await placeCall(h.sim.httpUrl, '13800139005', '12345');
+      await callState('connected');
+      await page.getByTestId('target-kind').selectOption('agent');
+      await page.getByTestId('target').selectOption({ label: '1002 李强' });
+      await page.getByTestId('btn-transfer-attended').click();
+      await colleague.next('call.offered', (m) => m.callId === id);
+      // 挂断 while the colleague's phone rings: their answer would have taken the caller.
+      await page.getByTestId('btn-hangup').click();
+      await waitFor(() => h.server.calls.agents.list().find((a) => a.login === '1001')?.state !== 'on_call', 'the agent off the call');
+      expect(await colleague.command('call.hangup', { callId: id })).toMatchObject({ ok: true });
+      await page.getByTestId('call-note').filter({ hasText: '1002 李强 拒接，您已挂机，来电人已回到队列' }).waitFor();
+      await callState('ended');
+      await simRequest(h.sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`).catch(() => undefined);
+      await waitFor(() => h.server.calls.call(id) === undefined, 'the call over');
+      await page.getByTestId('btn-ready').and(page.locator(':enabled')).waitFor();
+      await page.getByTestId('btn-ready').click();
+      await agentState('ready');
+    } finally {
+      colleague.close();
+      await colleague.closed();
+    }
+  });
+
   it('a ring that times out clears the pop and disables every call action; the caller who gives up is called back under their ticket', async () => {
     await setPhone('1001', 'manual');
     const id = await placeCall(h.sim.httpUrl, '13800139003', '12345');

@@ -97,8 +97,8 @@ describe('node b dies after the agent left a consultation', () => {
     const offers = () => h.server.store.db.select().from(callOffers).where(and(eq(callOffers.callKey, w.caller), eq(callOffers.agentId, h.agentOf('1002').agentId)));
     await waitFor(async () => (await offers()).every((o) => o.outcome !== null), "the ring's end recorded");
     expect((await offers()).map((o) => o.outcome)).toEqual(['not-reached']);
-    // A, who left, is told where the caller went.
-    expect(await a.next('call.consult.cancelled', (m) => m.callId === w.caller)).toMatchObject({ requeued: true });
+    // A, who left, is told where the caller went, and why B did not take the caller (not 未接听: B's phone was lost with its node).
+    expect(await a.next('call.consult.cancelled', (m) => m.callId === w.caller)).toMatchObject({ requeued: true, why: '所在交换节点线路中断' });
     await waitFor(() => h.server.calls.call(w.caller)?.state === 'queued', 'the caller back in line');
     await waitFor(() => heard.toHoldingBridge().length > 0, "the caller in the queue's holding bridge");
     heard.stop();

@@ -153,7 +153,7 @@ describe('a colleague refuses the ring of a call handed to them (拒接)', () =>
     await waitFor(() => agentOf('1001').state !== 'on_call', 'A off the call');
 
     const { tMark, mark } = await refuse(t, callId);
-    expect(await a.next('call.consult.cancelled', (m) => m.callId === callId)).toMatchObject({ requeued: true, reason: 'rejected' });
+    expect(await a.next('call.consult.cancelled', (m) => m.callId === callId)).toMatchObject({ requeued: true, reason: 'rejected', why: '拒接' });
     await waitFor(() => events.slice(mark).some((e) => e.type === 'call.queued' && e.call.callId === callId), 'the caller back in line');
     await t.next('agent.state', (m) => since(t, tMark)(m) && m.state === 'ready');
     expect(t.received.slice(tMark).filter((m) => m.type === 'agent.state').map((m) => m.state)[0]).toBe('ready');

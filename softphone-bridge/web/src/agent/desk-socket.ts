@@ -204,7 +204,11 @@ function onCallEvent(c: CallView, message: WireMessage): void {
       }
       return set('consulting', `${nameTarget(message.target)} 已接听，可完成转接或取消`);
     case 'call.consult.cancelled':
-      if (message.requeued === true) return set('ended', `${nameTarget(message.target)} 未接听，您已挂机，来电人已回到队列`);
+      if (message.requeued === true) {
+        // `why`: the server's words for why the target did not take the caller (拒接, 所在交换节点线路中断…).
+        const why = typeof message.why === 'string' && message.why !== '' ? message.why : '未接听';
+        return set('ended', `${nameTarget(message.target)} ${why}，您已挂机，来电人已回到队列`);
+      }
       if (typeof message.reason === 'string' && message.reason in CONSULT_REFUSED) {
         return set('connected', `${nameTarget(message.target)} ${CONSULT_REFUSED[message.reason]}，已回到来电人`);
       }

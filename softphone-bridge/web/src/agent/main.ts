@@ -123,13 +123,17 @@ function startDesk(): void {
   connectDesk(s.token, showLink);
 }
 
+/** What a dropped link means for calls: true whether or not the agent has another desk open. */
+const LINK_DOWN_NOTE = '断线期间本页不显示来电；若您没有其他工作台在线，暂不为您分配来电';
+
 function showLink(status: LinkStatus): void {
   link.textContent = linkText(status);
   link.className = `link link-${status.kind}`;
   const down = status.kind === 'waiting' || status.kind === 'stopped' || (status.kind === 'connecting' && status.attempt > 1);
   banner.hidden = !down && !(status.kind === 'open' && status.reconnected);
   banner.className = `banner ${down ? 'banner-down' : 'banner-up'}`;
-  banner.textContent = down ? `${linkText(status)}（断线期间不会分配来电）` : linkText(status);
+  // Calls go on being offered while another desk of the agent is open (PROTOCOL.md, Connect): only this page misses them.
+  banner.textContent = down ? `${linkText(status)}（${LINK_DOWN_NOTE}）` : linkText(status);
   if (status.kind === 'open' && status.reconnected) setTimeout(() => (banner.hidden = true), 4000);
   if (status.kind === 'stopped' && status.reason !== '已退出') {
     banner.append(' ', h('button', { class: 'ghost', onclick: logout }, '重新登录'));
