@@ -16,6 +16,7 @@ import { waitFor } from '../support/sim-client.js';
 import { TestClock } from '../support/test-clock.js';
 import { testLogger } from '../support/test-logger.js';
 import { testStoresClosedAfterEach } from '../support/test-stores.js';
+import { trunkArrival } from '../support/seed-calls.js';
 
 const store = testStoresClosedAfterEach(() => new TestClock('2026-11-20T02:00:00.000Z'));
 const cleanup: (() => Promise<void>)[] = [];
@@ -24,15 +25,6 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()?.();
 });
 
-const arrival = (id: string) => ({
-  linkedId: id,
-  channelId: id,
-  channelName: 'PJSIP/trunk-1',
-  callerNumber: '13800000001',
-  dialledNumber: '12315',
-  routeId: null,
-  arrivedAt: '2026-11-20T01:00:00.000Z',
-});
 
 describe("a caller's place in line written after the skill changed", () => {
   it('names the skill by its new code after a rename (not the old one, given to a new skill meanwhile), and by the code it carried after a delete', async () => {
@@ -40,8 +32,8 @@ describe("a caller's place in line written after the skill changed", () => {
     const { db } = s;
     const market = await createSkill(db, { code: 'market-12315', name: '12315 市场监管' });
     const tax = await createSkill(db, { code: 'tax-12366', name: '12366 税务' });
-    await recordCallArrival(db, arrival('renamed'));
-    await recordCallArrival(db, arrival('deleted'));
+    await recordCallArrival(db, trunkArrival('renamed'));
+    await recordCallArrival(db, trunkArrival('deleted'));
     // Every place in line refused, as by a full disk.
     const refusal = await refuseUpdates(s, 'calls', 'queued_at');
 
@@ -73,7 +65,7 @@ describe("a caller's place in line written after the skill changed", () => {
   it("reads the skill's code by its primary key and the call by its linkedid, in the one statement", async () => {
     const { db, location } = await storeWithLocation(cleanup);
     const skill = await createSkill(db, { code: 'market', name: '市场监管' });
-    await recordCallArrival(db, arrival('planned'));
+    await recordCallArrival(db, trunkArrival('planned'));
     const texts = await statementsOf(db, () => setCallQueued(db, 'planned', skill, '2026-11-20T01:00:05.000Z'));
     const [text] = texts.filter((t) => /^update "calls"/.test(t));
     expect(text).toMatch(/from "skills"/);

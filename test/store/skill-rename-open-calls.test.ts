@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { calls, createSkill, endCall, recordCallArrival, setCallQueued, updateSkill, type Store } from '../../store/index.js';
 import { TestClock } from '../support/test-clock.js';
 import { openTestStore } from '../support/test-database.js';
+import { trunkArrival } from '../support/seed-calls.js';
 
 let store: Store | undefined;
 afterEach(async () => {
@@ -16,15 +17,6 @@ afterEach(async () => {
   store = undefined;
 });
 
-const arrival = (id: string) => ({
-  linkedId: id,
-  channelId: id,
-  channelName: 'PJSIP/trunk-1',
-  callerNumber: '13800000001',
-  dialledNumber: '12315',
-  routeId: null,
-  arrivedAt: '2026-11-20T01:00:00.000Z',
-});
 
 describe('a skill whose code is renamed', () => {
   it('gives its new code to its open calls only', async () => {
@@ -33,7 +25,7 @@ describe('a skill whose code is renamed', () => {
     const market = await createSkill(db, { code: 'market-12315', name: 'm' });
     await createSkill(db, { code: 'general', name: 'g' });
     for (const [id, skill] of [['waiting', 'market-12315'], ['served', 'market-12315'], ['other', 'general']] as const) {
-      await recordCallArrival(db, arrival(id));
+      await recordCallArrival(db, trunkArrival(id));
       await setCallQueued(db, id, skill, '2026-11-20T01:00:05.000Z');
     }
     await endCall(db, 'served', { outcome: 'answered', hangupCause: 16, at: '2026-11-20T01:05:00.000Z' }, null);

@@ -13,6 +13,17 @@ import {
   type Db,
 } from '../../store/index.js';
 
+/** A citizen's call to 12315 on the trunk, as its arrival is recorded (`recordCallArrival`); one row per id. */
+export const trunkArrival = (id: string) => ({
+  linkedId: id,
+  channelId: id,
+  channelName: 'PJSIP/trunk-1',
+  callerNumber: '13800000001',
+  dialledNumber: '12315',
+  routeId: null,
+  arrivedAt: '2026-11-20T01:00:00.000Z',
+});
+
 export interface SeedCall {
   id: string;
   caller: string;
