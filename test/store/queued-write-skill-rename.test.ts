@@ -25,7 +25,6 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()?.();
 });
 
-
 describe("a caller's place in line written after the skill changed", () => {
   it('names the skill by its new code after a rename (not the old one, given to a new skill meanwhile), and by the code it carried after a delete', async () => {
     const s = await store();

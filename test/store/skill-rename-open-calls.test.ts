@@ -17,7 +17,6 @@ afterEach(async () => {
   store = undefined;
 });
 
-
 describe('a skill whose code is renamed', () => {
   it('gives its new code to its open calls only', async () => {
     store = await openTestStore(new TestClock('2026-11-20T02:00:00.000Z'));
