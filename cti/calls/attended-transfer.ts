@@ -226,7 +226,10 @@ export class AttendedTransfer implements CallFlow {
     // Back to the caller (the call is connected again, even if it was on hold before the consultation);
     // still on hold when Asterisk would not take them back, and the desk offers 恢复.
     await callerBackToAgent(this.ctx, this.call, 'attended transfer');
-    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, ...(refused ? { reason: refused } : {}) });
+    // A ring that failed (拒接, 无人接听, 对方忙…): the desk says why, as the ticket history does. Not
+    // when the agent cancelled, nor when the colleague hung up after talking: the agent knows then.
+    const ringFailed = trigger === 'declined' && !talked;
+    this.call.publish({ type: 'call.consult.cancelled', agentId: this.agentId, target: this.target.label, ...(refused ? { reason: refused } : {}), ...(ringFailed ? { why } : {}) });
     tellHeldIfSo(this.call, this.agentId);
   }
 

@@ -67,7 +67,7 @@ export type DomainEvent =
   | { type: 'call.consult.answered'; at: string; call: CallSummary; agentId: number; target: string; consulted?: boolean }
   /** `requeued`: the agent had hung up and the consulted party did not answer, so the caller went back to the queue. */
   /** `reason`: the consulted colleague refused the ring (`rejected`) or logged out while it rang (`logged-out`). */
-  /** `why` (with `requeued`): why the consulted party did not take the caller, in Chinese (target-ring.ts `whyText`, e.g. 拒接, 无人接听). */
+  /** `why`: why the consulted party did not take the caller, in Chinese (target-ring.ts `whyText`, e.g. 拒接, 无人接听); with `requeued`, or when their ring failed and the agent is back with the caller. */
   | { type: 'call.consult.cancelled'; at: string; call: CallSummary; agentId: number; target: string; requeued?: boolean; reason?: 'rejected' | 'logged-out'; why?: string }
   /**
    * Published for each agent in the three-way call (the one who called the third party in, and a

@@ -100,7 +100,7 @@ describe('a colleague refuses the ring of a call handed to them (拒接)', () =>
     const { tMark, mark } = await refuse(t, callId);
     expect(await t.next('call.offer.withdrawn', (m) => m.callId === callId)).toMatchObject({ reason: 'rejected' });
     const told = await a.next('call.consult.cancelled', (m) => m.callId === callId);
-    expect(told).toMatchObject({ target: '坐席 1002 李强', reason: 'rejected' });
+    expect(told).toMatchObject({ target: '坐席 1002 李强', reason: 'rejected', why: '拒接' });
     expect(told.allowed).toContain('call.transfer');
     await callerBackWithA(callId);
     await colleagueFreeAgain('1002', t, tMark, mark);
@@ -180,7 +180,7 @@ describe('a colleague logs out while a call handed to them rings', () => {
 
     const res = await fetch(`${h.server.httpUrl}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${t.token}` } });
     expect(res.status).toBe(204);
-    expect(await a.next('call.consult.cancelled', (m) => m.callId === callId)).toMatchObject({ reason: 'logged-out' });
+    expect(await a.next('call.consult.cancelled', (m) => m.callId === callId)).toMatchObject({ reason: 'logged-out', why: '已退出登录' });
     await callerBackWithA(callId);
     expect(agentOf('1002')).toMatchObject({ state: 'offline', endpoint: null });
     const tId = agentOf('1002').agentId;

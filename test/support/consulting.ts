@@ -6,16 +6,16 @@
 import { afterEach, beforeAll, expect } from 'vitest';
 import type { Config } from '../../config.js';
 import { OpenDesks, type AgentDesktop } from './agent-desktop.js';
-import { hangUpEverything, registerPhones, useHarness, type Harness } from './harness.js';
+import { hangUpEverything, registerPhones, useHarness, type Harness, type SimOptions } from './harness.js';
 import { placeCall } from './sim-client.js';
 
 /**
- * The world of the consultation tests: a harness with `settings`, desks opened on it, agent 1001's
- * phone answering at once and colleague 1002's by hand; after each test every call is hung up and
- * every desk closed.
+ * The world of the consultation tests: a harness with `settings` (and the simulator's `simOptions`),
+ * desks opened on it, agent 1001's phone answering at once and colleague 1002's by hand; after each
+ * test every call is hung up and every desk closed.
  */
-export function useConsultingWorld(settings: Partial<Config>): { h: ReturnType<typeof useHarness>; desks: OpenDesks } {
-  const h = useHarness(settings);
+export function useConsultingWorld(settings: Partial<Config>, simOptions: SimOptions = {}): { h: ReturnType<typeof useHarness>; desks: OpenDesks } {
+  const h = useHarness(settings, simOptions);
   const desks = new OpenDesks(() => h.server.httpUrl);
   beforeAll(async () => {
     await registerPhones(h.sim, ['1001']);

@@ -209,6 +209,11 @@ function onCallEvent(c: CallView, message: WireMessage): void {
         const why = typeof message.why === 'string' && message.why !== '' ? message.why : '未接听';
         return set('ended', `${nameTarget(message.target)} ${why}，您已挂机，来电人已回到队列`);
       }
+      // `why`: the consulted party's ring failed (无人接听, 对方忙, 拒接…); none when the agent cancelled.
+      if (typeof message.why === 'string' && message.why !== '') {
+        return set('connected', `${nameTarget(message.target)} ${message.why}，已回到来电人`);
+      }
+      // A server from before `why` was sent here says only when the colleague refused.
       if (typeof message.reason === 'string' && message.reason in CONSULT_REFUSED) {
         return set('connected', `${nameTarget(message.target)} ${CONSULT_REFUSED[message.reason]}，已回到来电人`);
       }
