@@ -30,7 +30,11 @@
  *   reached, still ringing); 振铃未接率 ringNoAnswerRate = no-answer / offers.
  * Grouping — hotline: the call's ticket's hotline (or its route's); skill: the last queue it waited
  *   in; agent: call figures go to the agent who FIRST answered it ('-' for calls never answered),
- *   offer figures to the agent rung. So the rows of any grouping add up to the total.
+ *   offer figures to the agent rung. So the rows of any grouping add up to the total. Except handle
+ *   time per agent: each agent's own conversations, one per answered ring, from its answer until the
+ *   agent left the call (the state history: a blind transfer, their line lost, the hang-up) — a call
+ *   answered by A, put back in line and answered by B gives A their talk and B theirs, not A the time
+ *   to B's hang-up; so the agent report's total handle time averages conversations, not calls.
  * Agent time — from the state history, clipped to the period (and to now): talk (on a call, not
  *   held), hold, wrap-up, ready, 示忙 by reason; 占用率 occupancy = (ringing + talk + hold + wrap-up) /
  *   (ringing + talk + hold + wrap-up + ready); 示忙 and offline time are outside it. Only the agent
@@ -196,6 +200,14 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
   };
   const offersByCall = new Map<string, CallOfferRow[]>();
   for (const o of input.offers ?? []) offersByCall.set(o.callKey, [...(offersByCall.get(o.callKey) ?? []), o]);
+  const statesByAgent = new Map<number, AgentStateChangeRow[]>();
+  if (by === 'agent') {
+    for (const s of input.states ?? []) {
+      const ofAgent = statesByAgent.get(s.agentId);
+      if (ofAgent) ofAgent.push(s);
+      else statesByAgent.set(s.agentId, [s]);
+    }
+  }
 
   for (const call of facts) {
     if (call.outcome === 'blocked') continue;
@@ -225,7 +237,13 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
       // Put through by the IVR to an outside line (no agent ever on it): answered, but the talk that
       // follows is the department's, not the centre's handle time.
       const ivrPutThrough = !firstAnswer && call.agentId === null && call.outcome === 'transferred';
-      if (call.endedAt !== null && !ivrPutThrough) t.handles.push((Date.parse(call.endedAt) - answeredAtMs) / 1000);
+      if (by === 'agent' && firstAnswer) {
+        // Per agent, each agent's own conversations: not the first answerer's stretched to the hang-up.
+        for (const ring of rings) {
+          const seconds = conversationSeconds(ring, call.endedAt, statesByAgent.get(ring.agentId) ?? []);
+          if (seconds !== null) tallyOf(login(ring.agentId), period).handles.push(seconds);
+        }
+      } else if (call.endedAt !== null && !ivrPutThrough) t.handles.push((Date.parse(call.endedAt) - answeredAtMs) / 1000);
       if (call.knowledgeLinks > 0) t.knowledge += 1;
     } else if (call.endedAt === null) {
       t.inProgress += 1;
@@ -264,6 +282,32 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
   const rows = entries.map((e) => e.tally.row(e.key, e.period, targets));
   const notReadyReasons = [...total.notReady.keys()].sort((a, b) => a.localeCompare(b));
   return { by, interval, targets, rows, totals: total.row('total', '', targets), notReadyReasons };
+}
+
+/** States in which an agent is still in the conversation they answered (a ring comes before the answer). */
+const IN_CONVERSATION = new Set(['on_call', 'held', 'ringing']);
+
+/**
+ * An answered ring's conversation, seconds: from the answer until the agent left the call (their first
+ * state change after it out of talk and hold: wrap-up, ready, 示忙, offline — a blind transfer, their line
+ * lost, the hang-up), and never past the call's end. Null while it goes on (neither is known yet), and
+ * for rings not answered. `states`: the agent's changes in order.
+ */
+function conversationSeconds(ring: CallOfferRow, callEndedAt: string | null, states: readonly AgentStateChangeRow[]): number | null {
+  if (ring.outcome !== 'answered' || ring.endedAt === null) return null;
+  const answeredMs = Date.parse(ring.endedAt);
+  // The first change at or after the answer (binary search: a long report has many), then on to the leaving.
+  let lo = 0;
+  let hi = states.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Date.parse(states[mid]?.at ?? '') < answeredMs) lo = mid + 1;
+    else hi = mid;
+  }
+  let left: AgentStateChangeRow | undefined;
+  for (let i = lo; i < states.length && !left; i++) if (!IN_CONVERSATION.has(states[i]?.state ?? '')) left = states[i];
+  const ends = [left ? Date.parse(left.at) : null, callEndedAt === null ? null : Date.parse(callEndedAt)].filter((ms): ms is number => ms !== null);
+  return ends.length === 0 ? null : Math.max(0, Math.min(...ends) - answeredMs) / 1000;
 }
 
 function addAgentTime(

@@ -84,6 +84,33 @@ describe('the KPI report', () => {
     ]);
   });
 
+  it("per agent: each agent's 平均通话时长 is their own conversation, also while the call goes on", () => {
+    // c4: agent 1 answers at 11:00:10, sends the caller back in line at 11:01:10; agent 2 answers at 11:01:40.
+    const c4 = call('c4', '2026-06-10T03:00:00.000Z', { answeredAt: '2026-06-10T03:00:10.000Z', outcome: 'in-progress', agentId: 2, waitMs: 10_000 });
+    const rings = [ring('c4', 1, '2026-06-10T03:00:05.000Z', '2026-06-10T03:00:10.000Z', 'answered', 5_000), ring('c4', 2, '2026-06-10T03:01:35.000Z', '2026-06-10T03:01:40.000Z', 'answered', 20_000)];
+    const talk = [
+      state(1, '2026-06-10T03:00:10.000Z', 'on_call'),
+      state(1, '2026-06-10T03:01:10.000Z', 'wrap_up'),
+      state(2, '2026-06-10T03:01:35.000Z', 'ringing'),
+      state(2, '2026-06-10T03:01:40.000Z', 'on_call'),
+    ];
+    const handle = (facts: CallFacts[]) =>
+      buildKpiReport({ facts, offers: rings, states: talk, window, by: 'agent', now }).rows.map((r) => [r.key, r.answered, r.averageHandleSeconds]);
+    // Agent 2 still talking: agent 1's 60 s only.
+    expect(handle([c4])).toEqual([
+      ['1', 1, 60],
+      ['2', 0, null],
+    ]);
+    // The caller hangs up at 11:02:10 (agent 2's wrap-up not recorded yet): 30 s for agent 2, still 60 s for agent 1.
+    expect(handle([{ ...c4, endedAt: '2026-06-10T03:02:10.000Z', outcome: 'answered' }])).toEqual([
+      ['1', 1, 60],
+      ['2', 0, 30],
+    ]);
+    // The call's figure is unchanged: first answer to hang-up.
+    const { totals } = buildKpiReport({ facts: [{ ...c4, endedAt: '2026-06-10T03:02:10.000Z', outcome: 'answered' }], offers: rings, states: talk, window, by: 'total', now });
+    expect(totals.averageHandleSeconds).toBe(120);
+  });
+
   it('half hours add up to the totals, agent time split at the half hours, rates from the sums', () => {
     const report = buildKpiReport({ facts, offers, states, window, by: 'total', interval: 'half-hour', now });
     expect(report.rows.map((r) => [r.period, r.offered, r.readySeconds, r.notReadySeconds])).toEqual([
