@@ -198,16 +198,8 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
     if (!entry) tallies.set(id, (entry = { key, period, tally: new Tally() }));
     return entry.tally;
   };
-  const offersByCall = new Map<string, CallOfferRow[]>();
-  for (const o of input.offers ?? []) offersByCall.set(o.callKey, [...(offersByCall.get(o.callKey) ?? []), o]);
-  const statesByAgent = new Map<number, AgentStateChangeRow[]>();
-  if (by === 'agent') {
-    for (const s of input.states ?? []) {
-      const ofAgent = statesByAgent.get(s.agentId);
-      if (ofAgent) ofAgent.push(s);
-      else statesByAgent.set(s.agentId, [s]);
-    }
-  }
+  const offersByCall = groupBy(input.offers ?? [], (o) => o.callKey);
+  const statesByAgent = by === 'agent' ? groupBy(input.states ?? [], (s) => s.agentId) : new Map<number, AgentStateChangeRow[]>();
 
   for (const call of facts) {
     if (call.outcome === 'blocked') continue;
@@ -284,6 +276,20 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
   return { by, interval, targets, rows, totals: total.row('total', '', targets), notReadyReasons };
 }
 
+/**
+ * `items` by `key`, each group in the items' order. Appended in place: copying a group at every item
+ * made a long report's grouping quadratic in an agent's state changes (92 days of them, say).
+ */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
 /** States in which an agent is still in the conversation they answered (a ring comes before the answer). */
 const IN_CONVERSATION = new Set(['on_call', 'held', 'ringing']);
 
@@ -319,8 +325,7 @@ function addAgentTime(
 ): void {
   const fromMs = Date.parse(window.from);
   const toMs = Math.min(Date.parse(window.to), now.getTime());
-  const byAgent = new Map<number, AgentStateChangeRow[]>();
-  for (const s of states) byAgent.set(s.agentId, [...(byAgent.get(s.agentId) ?? []), s]);
+  const byAgent = groupBy(states, (s) => s.agentId);
   for (const [agentId, changes] of byAgent) {
     changes.forEach((change, i) => {
       const next = changes[i + 1];
