@@ -27,6 +27,7 @@ import type { CallQueue, QueueMember, QueuePlace } from '../queue/call-queue.js'
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
 import type { CallerHistory } from './caller-history.js';
+import { callEnd } from './call-end.js';
 import { crossingLineFailed } from './line-failure.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
@@ -784,13 +785,20 @@ export class InboundCall implements QueueMember {
     // such a call answered and never also abandoned (README, KPIs; reconcile.ts closes it so too).
     const answered = this.agentId !== null || this.transferredTo !== null || this.answeredAtMs !== null;
     const waitMs = this.queuedAt === null ? 0 : this.nowMs() - this.queuedAt;
-    // A blacklisted caller is turned away (`blocked`, outside the KPIs), also when they hang up during the notice.
-    const outcome: CallOutcome =
-      forcedOutcome ?? (this.decision.kind === 'blocked' ? 'blocked' : this.transferredTo !== null ? 'transferred' : answered ? 'answered' : 'abandoned');
-    // Cut off by the centre (`callBack`) while nobody served them — also one an agent had answered
-    // before putting them back in line: they were left waiting, so they are called back.
-    const cutOffWaiting = options.callBack === true && this.agentId === null && this.transferredTo === null && outcome === 'answered';
-    const unserved = (outcome === 'abandoned' && (this.queuedAt !== null || options.callBack === true)) || cutOffWaiting;
+    // The outcome and the callback list: one rule with the restart pass's (call-end.ts). A blacklisted
+    // caller is turned away (`blocked`), also when they hang up during the notice; one answered and put
+    // back in line has no agent and no outside line any more.
+    const { outcome, callBack: unserved } = callEnd(
+      {
+        blocked: this.decision.kind === 'blocked',
+        transferred: this.transferredTo !== null,
+        answered,
+        backInLine: answered && this.agentId === null && this.transferredTo === null,
+        queued: this.queuedAt !== null,
+        cutOff: options.callBack === true,
+      },
+      forcedOutcome,
+    );
     // The last transition, the call's end, a missed-call entry and the IVR path of a caller who hung
     // up in the menus (where callers give up) in one commit.
     const end = { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) };

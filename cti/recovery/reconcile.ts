@@ -6,8 +6,9 @@
  * the app made. This pass lists what the PBX still has (GET /channels, GET /bridges) and compares it
  * with the call rows not yet ended and the calls this process holds:
  *
- * - caller gone: the row is closed (answered if an agent had it, else abandoned, and then on the
- *   missed-call list); the call's leftover legs are hung up, its bridges destroyed, its recording stopped;
+ * - caller gone: the row is closed (answered if an agent had it, blocked if it says the caller was
+ *   turned away as blacklisted, else abandoned, and then on the missed-call list: cti/calls/call-end.ts);
+ *   the call's leftover legs are hung up, its bridges destroyed, its recording stopped;
  * - caller in a queue's holding bridge (or the row says queued/offered): back in line at the original
  *   place (`calls.queued_at`), waiting since `calls.waiting_since` (one put back at their old place
  *   waits since their return, not since their place), any ringing or unbridged agent leg of the offer hung up;
@@ -37,7 +38,6 @@
  */
 import {
   endOpenOffersOfCall,
-  findActiveBlock,
   findAgentByEndpoint,
   findTicketByCallKey,
   findTicketByNumber,
@@ -46,7 +46,6 @@ import {
   listOpenCalls,
   listRoutes,
   listSkills,
-  type CallOutcome,
   type CallRow,
   type TicketRow,
 } from '../../store/index.js';
@@ -56,6 +55,7 @@ import { AriError, type AriBridge, type AriChannel } from '../ari/ari-types.js';
 import { internodeEndpoint } from '../nodes/pbx-ari.js';
 import type { CallContext } from '../calls/call-context.js';
 import { CallerHistory } from '../calls/caller-history.js';
+import { callEnd } from '../calls/call-end.js';
 import { isDiallingRow } from '../calls/click-to-call.js';
 import type { CallState } from '../calls/call-state-machine.js';
 import type { InboundCall, RestoredCall } from '../calls/inbound-call.js';
@@ -517,20 +517,23 @@ class Pass {
   /** The caller is gone: the row ends with what it reached; a caller left waiting goes on the callback list. */
   private async closeRow(row: CallRow): Promise<void> {
     const now = this.ctx.clock.now();
+    // The row keeps its first answer and its agent after the caller was put back in line.
     const answered = row.agentId !== null || row.answeredAt !== null;
-    // `ended` with no agent: the IVR put the caller through to an outside line (its answer time is that line's).
-    const reached: CallOutcome = row.state === 'ended' && row.agentId === null ? 'transferred' : answered ? 'answered' : 'abandoned';
     // When exactly they hung up is unknown: the wait counts up to now.
     const waitMs = row.queuedAt ? Math.max(0, now.getTime() - Date.parse(row.queuedAt)) : 0;
-    const blocked = row.callerNumber ? await findActiveBlock(this.ctx.db, row.callerNumber, now) : undefined;
-    // Blacklisted and never queued (a blacklisted caller never is): turned away with the notice, `blocked`
-    // and outside the KPIs, as inbound-call.ts records a blacklisted caller who hangs up during the notice.
-    const turnedAway = reached === 'abandoned' && blocked !== undefined && row.queuedAt === null;
-    const outcome: CallOutcome = turnedAway ? 'blocked' : reached;
-    // Nobody saw them go, so they count as cut off (inbound-call.ts, finish, `callBack`): an unanswered
-    // caller, and one an agent had answered and put back in line who was waiting again, are called back.
-    const cutOffWaiting = outcome === 'answered' && (row.state === 'queued' || row.state === 'offered');
-    const unserved = (outcome === 'abandoned' || cutOffWaiting) && !blocked && row.callerNumber !== '';
+    // The outcome and the callback list: one rule with the call flow's (call-end.ts). Nobody saw them go,
+    // so they count as cut off. Blocked is what the row says (`blocked` since the notice started), not
+    // the blacklist as it is now: a number taken off it or put on it while the server was away changes
+    // nothing of how a call that ran before ends. `ended` with no agent: the IVR put the caller through
+    // to an outside line (its answer time is that line's).
+    const { outcome, callBack: unserved } = callEnd({
+      blocked: row.outcome === 'blocked',
+      transferred: row.state === 'ended' && row.agentId === null,
+      answered,
+      backInLine: answered && (row.state === 'queued' || row.state === 'offered'),
+      queued: row.queuedAt !== null,
+      cutOff: true,
+    });
     const end = { outcome, hangupCause: null, at: now.toISOString(), ...(answered ? {} : { waitMs }) };
     const ticket = await findTicketByCallKey(this.ctx.db, row.linkedId);
     const missed = unserved ? { callRowId: row.id, callerNumber: row.callerNumber, dialledNumber: row.dialledNumber, waitMs, ticketId: ticket?.id ?? null } : null;

@@ -2,10 +2,13 @@
  * A blacklisted caller (骚扰号码) who hangs up during the blocked notice while the server is away (a
  * restart): the pass that closes their call records it `blocked`, as the server does when it sees the
  * hang-up itself — left out of the KPIs (README), not counted as 放弃 and not put on the callback list.
+ * The pass goes by what the call row says (`blocked` since the notice started), not by the blacklist
+ * as it is at the restart: a number taken off it, or put on it, while the server was away changes
+ * nothing of how a call that ran before ends.
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { calls, createBlacklistEntry, missedCalls } from '../../store/index.js';
+import { calls, createBlacklistEntry, deleteBlacklistEntry, missedCalls, openDatabase, type Db } from '../../store/index.js';
 import { api, login } from '../admin-api/admin-client.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { restartWorld, type World } from '../support/restart-world.js';
@@ -26,6 +29,8 @@ describe('a restart while a blacklisted caller hears the blocked notice', () => 
     await createBlacklistEntry(first.server.store.db, { number: harasser, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
     const id = await placeCall(sim.httpUrl, harasser, '12345');
     await waitFor(async () => (await simRequest<{ hearing: string | null }>(sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.hearing === 'sound:blocked-notice', 'the blocked notice playing');
+    // What the pass goes by: the row, `blocked` since the notice started.
+    await waitFor(async () => (await first.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0]?.outcome === 'blocked', 'the call recorded blocked');
     await first.server.close();
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
@@ -44,5 +49,80 @@ describe('a restart while a blacklisted caller hears the blocked notice', () => 
       { outcome: row.outcome, offered: kpis.body.totals.offered, abandoned: kpis.body.totals.abandoned, missed: (await db.select().from(missedCalls)).length },
       'the only call of the day was a blacklisted one: no 呼入量, no 放弃, no callback',
     ).toEqual({ outcome: 'blocked', offered: 0, abandoned: 0, missed: 0 });
+  });
+});
+
+describe('a restart while the blacklist changed under a call', () => {
+  const rowOf = async (db: Db, id: string) => (await db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
+
+  it('closes a caller who heard the blocked notice blocked, off the callback list, though the number was taken off the blacklist meanwhile', async () => {
+    world = await restartWorld({ core: { soundDurations: { 'blocked-notice': 3600 } } });
+    const { sim } = world;
+    const first = await world.boot();
+    const harasser = '13800136667';
+    const { entry } = await createBlacklistEntry(first.server.store.db, { number: harasser, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
+    const id = await placeCall(sim.httpUrl, harasser, '12345');
+    await waitFor(async () => (await simRequest<{ hearing: string | null }>(sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.hearing === 'sound:blocked-notice', 'the blocked notice playing');
+    await waitFor(async () => (await rowOf(first.server.store.db, id))?.outcome === 'blocked', 'the call recorded blocked');
+    await first.server.close();
+    // While the server is away an administrator takes the number off the blacklist, and the caller hangs up.
+    const store = await openDatabase(world.dbPath, world.clock);
+    await deleteBlacklistEntry(store.db, entry.id);
+    await store.close();
+    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+
+    const { server, ended } = await world.bootHearingEnds();
+    const end = await waitFor(() => ended.find((e) => e.call.callId === id), 'the call reported ended');
+    const db = server.store.db;
+    expect(
+      { event: end.outcome, row: (await rowOf(db, id))?.outcome, missed: (await db.select().from(missedCalls)).length },
+      'turned away as the call ran: blocked, and nobody calls the harasser back',
+    ).toEqual({ event: 'blocked', row: 'blocked', missed: 0 });
+  });
+
+  it('closes a citizen who was hearing the greeting abandoned, not blocked, and calls them back, though their number was blacklisted meanwhile', async () => {
+    world = await restartWorld({ core: { soundDurations: { 'greeting-12345': 3600 } } });
+    const { sim } = world;
+    const first = await world.boot();
+    const citizen = '13800136669';
+    const id = await placeCall(sim.httpUrl, citizen, '12345');
+    await waitFor(async () => (await simRequest<{ hearing: string | null }>(sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.hearing === 'sound:greeting-12345', 'the greeting playing');
+    await first.server.close();
+    const store = await openDatabase(world.dbPath, world.clock);
+    await createBlacklistEntry(store.db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
+    await store.close();
+    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+
+    const { server, ended } = await world.bootHearingEnds();
+    const end = await waitFor(() => ended.find((e) => e.call.callId === id), 'the call reported ended');
+    const db = server.store.db;
+    const row = await rowOf(db, id);
+    // Nobody saw them go: cut off by the centre, they are called back as any unserved citizen (reconcile.ts).
+    expect({ event: end.outcome, row: row?.outcome }, 'a citizen served as such when they called').toEqual({ event: 'abandoned', row: 'abandoned' });
+    expect(await db.select().from(missedCalls)).toMatchObject([{ callerNumber: citizen, callId: row?.id, status: 'pending' }]);
+  });
+
+  it('closes a citizen who waited in line abandoned and calls them back, though their number was blacklisted meanwhile', async () => {
+    world = await restartWorld();
+    const { sim } = world;
+    const first = await world.boot();
+    const citizen = '13800136668';
+    // Nobody is ready: the citizen waits in line.
+    const id = await placeCall(sim.httpUrl, citizen, '12345');
+    await waitFor(async () => (await rowOf(first.server.store.db, id))?.state === 'queued', 'the citizen in line');
+    await first.server.close();
+    const store = await openDatabase(world.dbPath, world.clock);
+    await createBlacklistEntry(store.db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
+    await store.close();
+    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+
+    const { server, ended } = await world.bootHearingEnds();
+    const end = await waitFor(() => ended.find((e) => e.call.callId === id), 'the call reported ended');
+    const db = server.store.db;
+    const row = await rowOf(db, id);
+    expect({ event: end.outcome, row: row?.outcome }, 'a citizen in line when they called: 放弃').toEqual({ event: 'abandoned', row: 'abandoned' });
+    const missed = await db.select().from(missedCalls);
+    expect(missed, 'on the callback list as any citizen who was left waiting').toHaveLength(1);
+    expect(missed[0]).toMatchObject({ callerNumber: citizen, callId: row?.id, status: 'pending' });
   });
 });
