@@ -149,7 +149,8 @@ export function startCallHandling(deps: {
     if (node !== undefined) callNodes.set(call, node);
     call.whenEnded(() => live.delete(call.callId));
   };
-  const routeFor = async (dialledNumber: string, caller: string, now: Date): Promise<RouteDecision> => {
+  /** `blacklist`: whether the caller is checked against the blacklist (not for a call taken back: its row says). */
+  const routeFor = async (dialledNumber: string, caller: string, now: Date, blacklist = true): Promise<RouteDecision> => {
     const policy = await repeatPolicy(db);
     // A withheld number is every withheld caller's: their calls are not counted together.
     const recentCalls = isWithheldNumber(caller) ? 1 : await countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString());
@@ -157,7 +158,7 @@ export function startCallHandling(deps: {
       dialledNumber,
       route: await findActiveRoute(db, dialledNumber),
       mainRoute: (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled),
-      block: caller ? await findActiveBlock(db, caller, now) : undefined,
+      block: blacklist && caller ? await findActiveBlock(db, caller, now) : undefined,
       recentCalls,
       policy,
     });
@@ -325,8 +326,12 @@ export function startCallHandling(deps: {
 
   const rebuild = async (row: CallRow, ticket: TicketRow, restored: RestoredCall): Promise<InboundCall> => {
     // Both kinds of callback run under the citizen's earlier ticket; the automatic one's row is named so.
-    const decision = !row.linkedId.startsWith('callback-')
-      ? await routeFor(row.dialledNumber, row.callerNumber, clock.now())
+    // A call taken back goes on as it ran: turned away if its row says so (`blocked` since the notice
+    // started), served otherwise — not judged again by the blacklist as it is after the restart.
+    const decision: RouteDecision = !row.linkedId.startsWith('callback-')
+      ? row.outcome === 'blocked'
+        ? { kind: 'blocked', reason: 'turned away before the restart' }
+        : await routeFor(row.dialledNumber, row.callerNumber, clock.now(), false)
       : row.channelName.startsWith(MISSED_CALLBACK_CHANNEL)
         ? await missedCallbackDecision(ticket)
         : clickToCallDecision(ticket, callbackRoute(await listRoutes(db), ticket.routeId));

@@ -126,3 +126,59 @@ describe('a restart while the blacklist changed under a call', () => {
     expect(missed[0]).toMatchObject({ callerNumber: citizen, callId: row?.id, status: 'pending' });
   });
 });
+
+describe('a restart while the blacklist changed under a caller still on the line', () => {
+  const rowOf = async (db: Db, id: string) => (await db.select().from(calls).where(eq(calls.linkedId, id)).limit(1))[0];
+
+  it('takes a citizen who waited in line back as a citizen, though their number was blacklisted meanwhile', async () => {
+    world = await restartWorld();
+    const { sim } = world;
+    const first = await world.boot();
+    const citizen = '13800136670';
+    const id = await placeCall(sim.httpUrl, citizen, '12345');
+    await waitFor(async () => (await rowOf(first.server.store.db, id))?.state === 'queued', 'the citizen in line');
+    await first.server.close();
+    const store = await openDatabase(world.dbPath, world.clock);
+    await createBlacklistEntry(store.db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
+    await store.close();
+
+    const second = await world.boot();
+    const db = second.server.store.db;
+    await waitFor(() => second.server.calls.call(id)?.state === 'queued', 'the citizen back in line');
+    // They give up waiting, seen by the new server: 放弃 and called back, as the citizen they were when they called.
+    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    const row = await waitFor(async () => {
+      const found = await rowOf(db, id);
+      return found?.endedAt ? found : undefined;
+    }, 'the call ended');
+    expect(row.outcome, 'a citizen in line when they called: 放弃, not turned away').toBe('abandoned');
+    expect(await db.select().from(missedCalls)).toMatchObject([{ callerNumber: citizen, callId: row.id, status: 'pending' }]);
+  });
+
+  it('goes on turning away a caller who was hearing the blocked notice, though the number was taken off the blacklist meanwhile', async () => {
+    world = await restartWorld({ core: { soundDurations: { 'blocked-notice': 3600 } } });
+    const { sim } = world;
+    const first = await world.boot();
+    const harasser = '13800136671';
+    const { entry } = await createBlacklistEntry(first.server.store.db, { number: harasser, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
+    const id = await placeCall(sim.httpUrl, harasser, '12345');
+    const hearing = async () => (await simRequest<{ hearing: string | null }>(sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.hearing;
+    await waitFor(async () => (await hearing()) === 'sound:blocked-notice', 'the blocked notice playing');
+    await waitFor(async () => (await rowOf(first.server.store.db, id))?.outcome === 'blocked', 'the call recorded blocked');
+    await first.server.close();
+    const store = await openDatabase(world.dbPath, world.clock);
+    await deleteBlacklistEntry(store.db, entry.id);
+    await store.close();
+
+    const second = await world.boot();
+    const db = second.server.store.db;
+    // Taken back, the call goes on as it ran: the notice again, not the greeting and a place in line.
+    await waitFor(async () => (await hearing()) === 'sound:blocked-notice' && second.server.calls.call(id) !== undefined, 'the notice heard again');
+    await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
+    const row = await waitFor(async () => {
+      const found = await rowOf(db, id);
+      return found?.endedAt ? found : undefined;
+    }, 'the call ended');
+    expect({ outcome: row.outcome, queuedAt: row.queuedAt, missed: (await db.select().from(missedCalls)).length }).toEqual({ outcome: 'blocked', queuedAt: null, missed: 0 });
+  });
+});
