@@ -19,6 +19,16 @@ afterEach(async () => {
   world = null;
 });
 
+/** An administrator's change to the database while no server runs (the blacklist, here). */
+async function whileAway(w: World, change: (db: Db) => Promise<unknown>): Promise<void> {
+  const store = await openDatabase(w.dbPath, w.clock);
+  try {
+    await change(store.db);
+  } finally {
+    await store.close();
+  }
+}
+
 describe('a restart while a blacklisted caller hears the blocked notice', () => {
   it('closes the call blocked once the caller has hung up, outside the KPIs', async () => {
     // A notice long enough for the server to go away while it plays.
@@ -66,9 +76,7 @@ describe('a restart while the blacklist changed under a call', () => {
     await waitFor(async () => (await rowOf(first.server.store.db, id))?.outcome === 'blocked', 'the call recorded blocked');
     await first.server.close();
     // While the server is away an administrator takes the number off the blacklist, and the caller hangs up.
-    const store = await openDatabase(world.dbPath, world.clock);
-    await deleteBlacklistEntry(store.db, entry.id);
-    await store.close();
+    await whileAway(world, (db) => deleteBlacklistEntry(db, entry.id));
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
     const { server, ended } = await world.bootHearingEnds();
@@ -88,9 +96,7 @@ describe('a restart while the blacklist changed under a call', () => {
     const id = await placeCall(sim.httpUrl, citizen, '12345');
     await waitFor(async () => (await simRequest<{ hearing: string | null }>(sim.httpUrl, 'GET', `/sim/channels/${id}`)).body.hearing === 'sound:greeting-12345', 'the greeting playing');
     await first.server.close();
-    const store = await openDatabase(world.dbPath, world.clock);
-    await createBlacklistEntry(store.db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
-    await store.close();
+    await whileAway(world, (db) => createBlacklistEntry(db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' }));
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
     const { server, ended } = await world.bootHearingEnds();
@@ -111,9 +117,7 @@ describe('a restart while the blacklist changed under a call', () => {
     const id = await placeCall(sim.httpUrl, citizen, '12345');
     await waitFor(async () => (await rowOf(first.server.store.db, id))?.state === 'queued', 'the citizen in line');
     await first.server.close();
-    const store = await openDatabase(world.dbPath, world.clock);
-    await createBlacklistEntry(store.db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
-    await store.close();
+    await whileAway(world, (db) => createBlacklistEntry(db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' }));
     await simRequest(sim.httpUrl, 'POST', `/sim/channels/${id}/hangup`);
 
     const { server, ended } = await world.bootHearingEnds();
@@ -138,9 +142,7 @@ describe('a restart while the blacklist changed under a caller still on the line
     const id = await placeCall(sim.httpUrl, citizen, '12345');
     await waitFor(async () => (await rowOf(first.server.store.db, id))?.state === 'queued', 'the citizen in line');
     await first.server.close();
-    const store = await openDatabase(world.dbPath, world.clock);
-    await createBlacklistEntry(store.db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' });
-    await store.close();
+    await whileAway(world, (db) => createBlacklistEntry(db, { number: citizen, reason: '多次恶意骚扰坐席', expiresAt: null, createdBy: 'super' }));
 
     const second = await world.boot();
     const db = second.server.store.db;
@@ -166,9 +168,7 @@ describe('a restart while the blacklist changed under a caller still on the line
     await waitFor(async () => (await hearing()) === 'sound:blocked-notice', 'the blocked notice playing');
     await waitFor(async () => (await rowOf(first.server.store.db, id))?.outcome === 'blocked', 'the call recorded blocked');
     await first.server.close();
-    const store = await openDatabase(world.dbPath, world.clock);
-    await deleteBlacklistEntry(store.db, entry.id);
-    await store.close();
+    await whileAway(world, (db) => deleteBlacklistEntry(db, entry.id));
 
     const second = await world.boot();
     const db = second.server.store.db;
