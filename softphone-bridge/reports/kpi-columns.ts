@@ -21,7 +21,7 @@ export const KPI_FIGURES: { key: KpiFigure; label: string; kind: KpiKind; help: 
   { key: 'averageWaitSeconds', label: '平均等待', kind: 'seconds', help: '接通来电首次接通前的平均排队与振铃时长' },
   { key: 'p90WaitSeconds', label: 'P90等待', kind: 'seconds', help: '九成接通来电的等待不超过此值' },
   { key: 'averageAbandonWaitSeconds', label: '放弃平均等待', kind: 'seconds', help: '放弃的来电挂机前的平均排队时长' },
-  { key: 'averageHandleSeconds', label: '平均通话时长', kind: 'seconds', help: '首次接通到挂机的平均时长（已结束的接通来电）；按坐席统计时为该坐席自己的每段通话：接起到离开该来电（转出、线路中断或挂机）' },
+  { key: 'averageHandleSeconds', label: '平均通话时长', kind: 'seconds', help: '已结束的接通来电每通有坐席在通话中的时长的平均：每段通话从坐席接起到离开该来电（转出、线路中断或挂机），回到队列再次等待、再次振铃的时间不计，咨询、三方通话中重叠的时间只计一次；无振铃接听记录的来电（如故障期间补录）按首次接通到挂机计。按坐席统计时为该坐席自己每段通话的平均，合计行按通话段平均（按来电统计的报表按来电平均）' },
   { key: 'reoffered', label: '重复振铃来电', kind: 'count', help: '振铃过不止一次的来电（未接、重新分配、回到队列）' },
   { key: 'abandonedCalledBack', label: '放弃已回拨', kind: 'count', help: '放弃的来电中已由坐席回拨的' },
   { key: 'transfers', label: '转接', kind: 'count', help: '完成的转接次数' },

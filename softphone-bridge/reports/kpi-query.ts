@@ -21,7 +21,8 @@ export async function kpiReport(db: Db, q: { from: string; to: string; by: KpiGr
     db,
     facts.map((f) => f.linkedId),
   );
-  const states = q.by === 'agent' || q.by === 'total' ? await listAgentStatesForWindow(db, window.from, window.to) : [];
+  // Every grouping: agent time (agent, total) and each call's conversations (平均通话时长) come from it.
+  const states = await listAgentStatesForWindow(db, window.from, window.to);
   const logins = new Map((await listAgents(db)).map((a) => [a.id, a.login]));
   const targets = await kpiTargets(db);
   const report = buildKpiReport({

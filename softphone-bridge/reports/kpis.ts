@@ -15,8 +15,16 @@
  * - wait: queue and ring time before the FIRST answer (the ring's queue wait plus its ring time, or
  *   the call row's wait when no ring was recorded); 15 秒接通量 answeredWithin15s: wait ≤ 15 s;
  *   15 秒接通率 = answeredWithin15s / (offered − inProgress); average and p90 (nearest rank) wait of answered calls;
- * - abandon wait: the abandoned calls' wait; handle time: first answer to hang-up, ended answered calls
- *   (not those the IVR put through to an outside line: that talk is not the centre's; their wait is the ring);
+ * - abandon wait: the abandoned calls' wait; handle time (ended answered calls): the time the call's
+ *   conversations cover — each answered ring from its answer until that agent left the call (the
+ *   state history: a transfer, their line lost, the hang-up), never past the call's end — so a
+ *   caller's second wait in line and next ring are not in it (A 300 s, 30 s in line, B 45 s: 345 s,
+ *   not 375 s), and a consultation's or three-way call's overlapping minutes count once. Once
+ *   answered and talked to the hang-up, that is the first answer to the hang-up, as before (sent on by
+ *   its agent — back to a queue where the caller gave up, to an outside number — that agent's talk
+ *   only). A call with no answered ring on record (outage imports), or a report given no state
+ *   history: first answer to hang-up. Not the calls the IVR put through to an outside line: that talk
+ *   is not the centre's (their wait is the ring);
  * - reoffered: calls rung more than once; abandonedCalledBack: abandoned calls whose missed-call entry is done;
  * - transfers / conferences: in the calls' ticket history; satisfaction rate: (satisfied + basically
  *   satisfied) / evaluated; repeat-call rate: calls whose number called in the 24 h before / offered
@@ -34,7 +42,10 @@
  *   time per agent: each agent's own conversations, one per answered ring, from its answer until the
  *   agent left the call (the state history: a blind transfer, their line lost, the hang-up) — a call
  *   answered by A, put back in line and answered by B gives A their talk and B theirs, not A the time
- *   to B's hang-up; so the agent report's total handle time averages conversations, not calls.
+ *   to B's hang-up; a consultation's minutes count for each agent on it. The agent report's total
+ *   averages these per conversation (A's and B's: two), the total report the covered time per call
+ *   (one), so the two differ where calls were answered more than once. (Per agent, a conversation
+ *   counts once its agent left, even while the call goes on; per call, once the call ended.)
  * Agent time — from the state history, clipped to the period (and to now): talk (on a call, not
  *   held), hold, wrap-up, ready, 示忙 by reason; 占用率 occupancy = (ringing + talk + hold + wrap-up) /
  *   (ringing + talk + hold + wrap-up + ready); 示忙 and offline time are outside it. Only the agent
@@ -199,7 +210,11 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
     return entry.tally;
   };
   const offersByCall = groupBy(input.offers ?? [], (o) => o.callKey);
-  const statesByAgent = by === 'agent' ? groupBy(input.states ?? [], (s) => s.agentId) : new Map<number, AgentStateChangeRow[]>();
+  const statesByAgent = groupBy(input.states ?? [], (s) => s.agentId);
+  // Conversations need the state history (when each agent left): a report given none (`states` left
+  // out) measures a call's handle time from its first answer to the hang-up instead.
+  const conversationsKnown = input.states !== undefined;
+  const conversation = (ring: CallOfferRow, callEndedAt: string | null) => conversationSpan(ring, callEndedAt, statesByAgent.get(ring.agentId) ?? []);
 
   for (const call of facts) {
     if (call.outcome === 'blocked') continue;
@@ -232,9 +247,14 @@ export function buildKpiReport(input: KpiInput): Omit<KpiReport, 'from' | 'to'> 
       if (by === 'agent' && firstAnswer) {
         // Per agent, each agent's own conversations: not the first answerer's stretched to the hang-up.
         for (const ring of rings) {
-          const seconds = conversationSeconds(ring, call.endedAt, statesByAgent.get(ring.agentId) ?? []);
-          if (seconds !== null) tallyOf(login(ring.agentId), period).handles.push(seconds);
+          const span = conversation(ring, call.endedAt);
+          if (span !== null) tallyOf(login(ring.agentId), period).handles.push((span.to - span.from) / 1000);
         }
+      } else if (firstAnswer && conversationsKnown) {
+        // Per call, once it ended: the time its agents' conversations cover — not the first answer to
+        // the hang-up, which holds a caller's second wait in line and their next ring.
+        const endedAt = call.endedAt;
+        if (endedAt !== null) t.handles.push(coveredSeconds(rings.flatMap((ring) => conversation(ring, endedAt) ?? [])));
       } else if (call.endedAt !== null && !ivrPutThrough) t.handles.push((Date.parse(call.endedAt) - answeredAtMs) / 1000);
       if (call.knowledgeLinks > 0) t.knowledge += 1;
     } else if (call.endedAt === null) {
@@ -294,12 +314,12 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
 const IN_CONVERSATION = new Set(['on_call', 'held', 'ringing']);
 
 /**
- * An answered ring's conversation, seconds: from the answer until the agent left the call (their first
- * state change after it out of talk and hold: wrap-up, ready, 示忙, offline — a blind transfer, their line
- * lost, the hang-up), and never past the call's end. Null while it goes on (neither is known yet), and
- * for rings not answered. `states`: the agent's changes in order.
+ * An answered ring's conversation, as epoch ms: from the answer until the agent left the call (their
+ * first state change after it out of talk and hold: wrap-up, ready, 示忙, offline — a blind transfer,
+ * their line lost, the hang-up), and never past the call's end. Null while it goes on (neither is
+ * known yet), and for rings not answered. `states`: the agent's changes in order.
  */
-function conversationSeconds(ring: CallOfferRow, callEndedAt: string | null, states: readonly AgentStateChangeRow[]): number | null {
+function conversationSpan(ring: CallOfferRow, callEndedAt: string | null, states: readonly AgentStateChangeRow[]): { from: number; to: number } | null {
   if (ring.outcome !== 'answered' || ring.endedAt === null) return null;
   const answeredMs = Date.parse(ring.endedAt);
   // The first change at or after the answer (binary search: a long report has many), then on to the leaving.
@@ -313,7 +333,23 @@ function conversationSeconds(ring: CallOfferRow, callEndedAt: string | null, sta
   let left: AgentStateChangeRow | undefined;
   for (let i = lo; i < states.length && !left; i++) if (!IN_CONVERSATION.has(states[i]?.state ?? '')) left = states[i];
   const ends = [left ? Date.parse(left.at) : null, callEndedAt === null ? null : Date.parse(callEndedAt)].filter((ms): ms is number => ms !== null);
-  return ends.length === 0 ? null : Math.max(0, Math.min(...ends) - answeredMs) / 1000;
+  return ends.length === 0 ? null : { from: answeredMs, to: Math.max(answeredMs, Math.min(...ends)) };
+}
+
+/**
+ * Seconds in which at least one agent was in conversation with the call: its conversations' union, so
+ * that a consultation's or a three-way call's overlapping minutes count once, and a caller's second
+ * wait in line between two agents not at all.
+ */
+function coveredSeconds(spans: readonly { from: number; to: number }[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const span of [...spans].sort((a, b) => a.from - b.from)) {
+    if (span.to <= end) continue;
+    total += span.to - Math.max(span.from, end);
+    end = span.to;
+  }
+  return total / 1000;
 }
 
 function addAgentTime(
@@ -352,7 +388,7 @@ function addAgentTime(
   }
 }
 
-/** One day's rows without offers or agent time (the nightly roll-up, the wallboard). */
+/** Rows from the call rows alone: no rings, no agent time (handle time first answer to hang-up). */
 export function computeKpis(rows: readonly CallFacts[], by: KpiGrouping, now: Date, agentLogin: (id: number) => string = String): KpiRow[] {
   const report = buildKpiReport({ facts: rows, by, now, agentLogin });
   return by === 'total' ? [report.rows[0] ?? report.totals] : report.rows;

@@ -1,5 +1,5 @@
 /** Today's figures and hourly series for the wallboard, from the call rows of the Shanghai day. */
-import { shanghaiHour, type CallFacts, type CallOfferRow } from '../../store/index.js';
+import { shanghaiHour, type AgentStateChangeRow, type CallFacts, type CallOfferRow } from '../../store/index.js';
 import { buildKpiReport } from '../reports/kpis.js';
 
 /** A rate or average with nothing to divide by is null (the page shows "—"). */
@@ -21,9 +21,13 @@ export interface HourFigures {
   peakWaiting: number;
 }
 
-/** The wallboard's part of the day's KPIs (same definitions: reports/kpis.ts; `offers`: the calls' rings). */
-export function dayFigures(rows: readonly CallFacts[], now: Date, offers: readonly CallOfferRow[] = []): DayFigures {
-  const total = buildKpiReport({ facts: rows, offers, by: 'total', now }).totals;
+/**
+ * The wallboard's part of the day's KPIs (same definitions: reports/kpis.ts; `offers`: the calls' rings;
+ * `states`: the day's agent state history, whence each call's conversations for 平均通话时长 — without it
+ * that is first answer to hang-up, as the report's is not).
+ */
+export function dayFigures(rows: readonly CallFacts[], now: Date, offers: readonly CallOfferRow[] = [], states?: readonly AgentStateChangeRow[]): DayFigures {
+  const total = buildKpiReport({ facts: rows, offers, states, by: 'total', now }).totals;
   return {
     offered: total.offered,
     answered: total.answered,

@@ -6,7 +6,7 @@
 import type { CallHandling } from '../../cti/call-handling.js';
 import type { DomainEvent } from '../../cti/events/domain-events.js';
 import { maskNumber } from '../../cti/logging.js';
-import { findTicketByCallKey, listCallFactsBetween, listOffersOfCalls, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
+import { findTicketByCallKey, listAgentStatesForWindow, listCallFactsBetween, listOffersOfCalls, listSkills, shanghaiDay, shanghaiDayBounds, shanghaiHour, type Db } from '../../store/index.js';
 import { kpiTargets, levelOf } from '../reports/kpi-targets.js';
 import { dayFigures, hourlyFigures } from './day-figures.js';
 
@@ -153,7 +153,8 @@ export class LivePicture {
       this.db,
       rows.map((r) => r.linkedId),
     );
-    const today = dayFigures(rows, now, offers);
+    // The day's state history: 平均通话 sums each call's conversations, as the KPI report's does.
+    const today = dayFigures(rows, now, offers, await listAgentStatesForWindow(this.db, from, to));
     const targets = await kpiTargets(this.db);
     return {
       type: 'snapshot',

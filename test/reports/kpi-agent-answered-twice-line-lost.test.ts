@@ -87,5 +87,18 @@ describe('the KPI report by agent, a call whose first agent lost their line', ()
     expect(lost.averageHandleSeconds ?? Number.NaN).toBeLessThan(330);
     expect(took.averageHandleSeconds ?? Number.NaN).toBeGreaterThanOrEqual(45);
     expect(took.averageHandleSeconds ?? Number.NaN).toBeLessThan(75);
+
+    // The call's 平均通话时长 (total, by hotline, by skill): its two conversations, 300 s + 45 s — not the
+    // 375 s from the first answer to the hang-up, which holds the 30 s back in line and the second ring.
+    const handle = total.body.totals.averageHandleSeconds ?? Number.NaN;
+    expect(handle).toBeGreaterThanOrEqual(345);
+    expect(handle).toBeLessThan(375);
+    for (const by of ['hotline', 'skill'] as const) {
+      const grouped = await supervisor<{ rows: KpiRowOnWire[]; totals: KpiRowOnWire }>('GET', `/api/v1/kpis?date=${day}&by=${by}`);
+      expect(grouped.body.rows.map((r) => r.averageHandleSeconds), `by ${by}`).toEqual([handle]);
+      expect(grouped.body.totals.averageHandleSeconds, `by ${by}`).toBe(handle);
+    }
+    // The agent report's total averages the same conversations per conversation (two), the total report per call (one).
+    expect(byAgent.body.totals.averageHandleSeconds ?? Number.NaN).toBeCloseTo(handle / 2, 0);
   });
 });

@@ -82,5 +82,18 @@ describe('the KPI report by agent, a call answered by two agents in turn', () =>
     expect(a.averageHandleSeconds ?? Number.NaN).toBeLessThan(90);
     expect(b.averageHandleSeconds ?? Number.NaN).toBeGreaterThanOrEqual(30);
     expect(b.averageHandleSeconds ?? Number.NaN).toBeLessThan(60);
+
+    // The call's 平均通话时长 (total, by hotline, by skill): its two conversations, 60 s + 30 s — not the
+    // 130 s from the first answer to the hang-up, which holds the 40 s back in line and the second ring.
+    const handle = total.body.totals.averageHandleSeconds ?? Number.NaN;
+    expect(handle).toBeGreaterThanOrEqual(90);
+    expect(handle).toBeLessThan(120);
+    for (const by of ['hotline', 'skill'] as const) {
+      const grouped = await supervisor<{ rows: KpiRowOnWire[]; totals: KpiRowOnWire }>('GET', `/api/v1/kpis?date=${day}&by=${by}`);
+      expect(grouped.body.rows.map((r) => r.averageHandleSeconds), `by ${by}`).toEqual([handle]);
+      expect(grouped.body.totals.averageHandleSeconds, `by ${by}`).toBe(handle);
+    }
+    // The agent report's total averages the same conversations per conversation (two), the total report per call (one).
+    expect(byAgent.body.totals.averageHandleSeconds ?? Number.NaN).toBeCloseTo(handle / 2, 0);
   });
 });

@@ -106,9 +106,45 @@ describe('the KPI report', () => {
       ['1', 1, 60],
       ['2', 0, 30],
     ]);
-    // The call's figure is unchanged: first answer to hang-up.
-    const { totals } = buildKpiReport({ facts: [{ ...c4, endedAt: '2026-06-10T03:02:10.000Z', outcome: 'answered' }], offers: rings, states: talk, window, by: 'total', now });
-    expect(totals.averageHandleSeconds).toBe(120);
+    // Per call (total, hotline, skill): the time its conversations cover, 60 s + 30 s, not the 120 s from the
+    // first answer to the hang-up (which holds the 30 s back in line); per agent, the same two averaged per conversation.
+    const ended: CallFacts[] = [{ ...c4, endedAt: '2026-06-10T03:02:10.000Z', outcome: 'answered' }];
+    const handleBy = (by: 'total' | 'hotline' | 'skill' | 'agent', states?: AgentStateChangeRow[]) => buildKpiReport({ facts: ended, offers: rings, states, window, by, now }).totals.averageHandleSeconds;
+    expect([handleBy('total', talk), handleBy('hotline', talk), handleBy('skill', talk), handleBy('agent', talk)]).toEqual([90, 90, 90, 45]);
+    // While the call goes on it has no handle time of its own yet.
+    expect(buildKpiReport({ facts: [c4], offers: rings, states: talk, window, by: 'total', now }).totals.averageHandleSeconds).toBeNull();
+    // A report given no state history (no conversations known): first answer to hang-up.
+    expect(handleBy('total')).toBe(120);
+  });
+
+  it("per call: a consultation's minutes with two agents on the call count once; per agent, for each", () => {
+    // c6: agent 1 answers at 13:00:10 and consults agent 2, who picks up at 13:01:10; agent 1 completes
+    // the transfer at 13:02:10 (wraps up) and agent 2 talks on until the caller hangs up at 13:03:10.
+    const c6 = call('c6', '2026-06-10T05:00:00.000Z', { answeredAt: '2026-06-10T05:00:10.000Z', endedAt: '2026-06-10T05:03:10.000Z', outcome: 'answered', agentId: 2, waitMs: 10_000 });
+    const rings = [ring('c6', 1, '2026-06-10T05:00:05.000Z', '2026-06-10T05:00:10.000Z', 'answered', 5_000), ring('c6', 2, '2026-06-10T05:01:05.000Z', '2026-06-10T05:01:10.000Z', 'answered', 0)];
+    const talk = [
+      state(1, '2026-06-10T05:00:10.000Z', 'on_call'),
+      state(1, '2026-06-10T05:02:10.000Z', 'wrap_up'),
+      state(2, '2026-06-10T05:01:05.000Z', 'ringing'),
+      state(2, '2026-06-10T05:01:10.000Z', 'on_call'),
+      state(2, '2026-06-10T05:03:10.000Z', 'wrap_up'),
+    ];
+    const handleBy = (by: 'total' | 'agent') => buildKpiReport({ facts: [c6], offers: rings, states: talk, window, by, now });
+    // 13:00:10 to 13:03:10 with someone on the call: 180 s, not 120 s + 120 s.
+    expect(handleBy('total').totals.averageHandleSeconds).toBe(180);
+    expect(handleBy('agent').rows.map((r) => [r.key, r.averageHandleSeconds])).toEqual([
+      ['1', 120],
+      ['2', 120],
+    ]);
+  });
+
+  it('per call: a call answered once reads as before, first answer to hang-up; one with no answered ring too', () => {
+    // c5: agent 1 answers at 12:00:10 and talks until the caller hangs up at 12:03:10.
+    const c5 = call('c5', '2026-06-10T04:00:00.000Z', { answeredAt: '2026-06-10T04:00:10.000Z', endedAt: '2026-06-10T04:03:10.000Z', outcome: 'answered', agentId: 1, waitMs: 10_000 });
+    const answered = [ring('c5', 1, '2026-06-10T04:00:05.000Z', '2026-06-10T04:00:10.000Z', 'answered', 5_000)];
+    const talk = [state(1, '2026-06-10T04:00:10.000Z', 'on_call'), state(1, '2026-06-10T04:03:10.000Z', 'wrap_up')];
+    const handle = (offers: CallOfferRow[], states?: AgentStateChangeRow[]) => buildKpiReport({ facts: [c5], offers, states, window, by: 'total', now }).totals.averageHandleSeconds;
+    expect([handle(answered, talk), handle(answered), handle([], talk)]).toEqual([180, 180, 180]);
   });
 
   it('half hours add up to the totals, agent time split at the half hours, rates from the sums', () => {

@@ -70,6 +70,23 @@ describe("today's figures, computed by hand", () => {
     expect(hourlyFigures([hungUp], new Map(), now, [ring])).toEqual([{ hour: 11, offered: 1, answered: 1, answerRate: 1, peakWaiting: 0 }]);
   });
 
+  it("平均通话 sums a call's conversations given the day's state history, as the KPI report does", () => {
+    // Agent 1 talks 60 s and sends the caller back in line; 30 s later agent 2 answers, 30 s until the hang-up.
+    const twice = row('2026-11-23T03:00:00.000Z', { linkedId: 'twice', answeredAt: '2026-11-23T03:00:10.000Z', endedAt: '2026-11-23T03:02:10.000Z', waitMs: 10_000, outcome: 'answered', agentId: 2 });
+    const rings = [
+      { id: 1, callKey: 'twice', agentId: 1, offeredAt: '2026-11-23T03:00:05.000Z', waitedMs: 5_000, endedAt: '2026-11-23T03:00:10.000Z', outcome: 'answered', outbound: false },
+      { id: 2, callKey: 'twice', agentId: 2, offeredAt: '2026-11-23T03:01:35.000Z', waitedMs: 20_000, endedAt: '2026-11-23T03:01:40.000Z', outcome: 'answered', outbound: false },
+    ];
+    const states = [
+      { id: 1, agentId: 1, at: '2026-11-23T03:00:10.000Z', state: 'on_call', reason: null },
+      { id: 2, agentId: 1, at: '2026-11-23T03:01:10.000Z', state: 'wrap_up', reason: null },
+      { id: 3, agentId: 2, at: '2026-11-23T03:01:40.000Z', state: 'on_call', reason: null },
+      { id: 4, agentId: 2, at: '2026-11-23T03:02:10.000Z', state: 'wrap_up', reason: null },
+    ];
+    const now = new Date('2026-11-23T04:00:00.000Z');
+    expect(dayFigures([twice], now, rings, states).averageHandleSeconds).toBe(90);
+  });
+
   it('the Shanghai day starts at 16:00 UTC the day before', () => {
     expect(shanghaiDayBounds(shanghaiDay(new Date('2026-11-23T01:00:00Z')))).toEqual({ from: '2026-11-22T16:00:00.000Z', to: '2026-11-23T16:00:00.000Z' });
   });
