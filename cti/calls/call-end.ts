@@ -24,6 +24,12 @@ export interface CallEndFacts {
   cutOff: boolean;
 }
 
+/**
+ * The line a blacklisted caller's ticket gets when the call ends `blocked`: the ticket was opened
+ * before the caller heard anything, and nobody will take or register it; its history says why.
+ */
+export const BLOCKED_TICKET_NOTE = '骚扰号码，已拒接';
+
 export interface CallEnd {
   outcome: CallOutcome;
   /** The caller goes on the missed-call list. */

@@ -27,7 +27,7 @@ import type { CallQueue, QueueMember, QueuePlace } from '../queue/call-queue.js'
 import type { ArrivedCall } from '../stasis/inbound-arrival.js';
 import type { CallContext } from './call-context.js';
 import type { CallerHistory } from './caller-history.js';
-import { callEnd } from './call-end.js';
+import { BLOCKED_TICKET_NOTE, callEnd } from './call-end.js';
 import { crossingLineFailed } from './line-failure.js';
 import { loadMenus } from './call-menu.js';
 import { CallerHold } from './caller-hold.js';
@@ -802,6 +802,9 @@ export class InboundCall implements QueueMember {
     // The last transition, the call's end, a missed-call entry and the IVR path of a caller who hung
     // up in the menus (where callers give up) in one commit.
     const end = { outcome, hangupCause: null, at: this.ctx.clock.now().toISOString(), ...(answered ? {} : { waitMs }) };
+    // The ticket opened as the harasser arrived stays as it was (nobody takes or registers it; not 已办结,
+    // which would put it in the survey callbacks): its history says why.
+    if (outcome === 'blocked') void noteTicket(this.ctx, { ticketId: this.summary.ticketId, actor: 'system', kind: 'blocked', note: BLOCKED_TICKET_NOTE });
     const missed = unserved ? { callRowId: this.rowId, callerNumber: this.summary.callerNumber, dialledNumber: this.summary.dialledNumber, waitMs, ticketId: this.summary.ticketId } : null;
     this.ctx.writes.together(this.callId, () => {
       if (this.ivrStepsUnsaved) this.ctx.writes.ivrSteps(this.callId, this.ivrSteps);

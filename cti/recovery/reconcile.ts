@@ -55,7 +55,7 @@ import { AriError, type AriBridge, type AriChannel } from '../ari/ari-types.js';
 import { internodeEndpoint } from '../nodes/pbx-ari.js';
 import type { CallContext } from '../calls/call-context.js';
 import { CallerHistory } from '../calls/caller-history.js';
-import { callEnd } from '../calls/call-end.js';
+import { BLOCKED_TICKET_NOTE, callEnd } from '../calls/call-end.js';
 import { isDiallingRow } from '../calls/click-to-call.js';
 import type { CallState } from '../calls/call-state-machine.js';
 import type { InboundCall, RestoredCall } from '../calls/inbound-call.js';
@@ -540,6 +540,8 @@ class Pass {
     this.ctx.writes.end(row.linkedId, 'closed by reconciliation', end, missed);
     // Closed (and the caller on the callback list) before anything else happens to the call.
     await this.ctx.writes.drain(row.linkedId);
+    // A harasser's ticket says why nobody took it, as when the server sees the call end (inbound-call.ts).
+    if (ticket && outcome === 'blocked') await noteTicket(this.ctx, { ticketId: ticket.id, actor: 'system', kind: 'blocked', note: BLOCKED_TICKET_NOTE });
     for (const leg of this.legsOf(row.linkedId, row.channelId)) await this.hangup(leg, 'caller gone');
     await this.endInterruptedRings(row, null);
     for (const bridge of this.bridgesOfCall(row.linkedId)) await this.destroyBridge(bridge, 'caller gone');

@@ -4,7 +4,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db.js';
 import { atomically } from '../durability.js';
 import { changedRows, first, fixedLimit, statement } from '../prepared.js';
-import { ticketEvents, tickets, ticketSequences, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
+import { calls, ticketEvents, tickets, ticketSequences, type TicketCategory, type TicketDisposition, type TicketStatus, type TicketUrgency } from '../schema.js';
 import { shanghaiDay } from '../time.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -106,13 +106,23 @@ export async function findTicketByCallKey(db: Db, callKey: string): Promise<Tick
   );
 }
 
-/** A caller's earlier tickets, newest first (screen-pop history, progress query). Prepared: every arriving call reads its caller's. */
+/**
+ * A caller's earlier tickets, newest first (screen-pop history, progress query). Prepared: every
+ * arriving call reads its caller's. The tickets of calls turned away as blacklisted are left out: the
+ * number was not served then, and those calls make nobody a repeat caller (nor do they for the
+ * repeat-call warning and the KPIs).
+ */
 export async function listTicketsOfCaller(db: Db, callerNumber: string, limit = 20): Promise<TicketRow[]> {
   return statement(db, `tickets-of-caller-${limit}`, (d) =>
     d
       .select()
       .from(tickets)
-      .where(eq(tickets.callerNumber, sql.placeholder('callerNumber')))
+      .where(
+        and(
+          eq(tickets.callerNumber, sql.placeholder('callerNumber')),
+          sql`not exists (select 1 from ${calls} where ${calls.id} = ${tickets.callId} and ${calls.outcome} = 'blocked')`,
+        ),
+      )
       .orderBy(desc(tickets.createdAt), desc(tickets.id))
       .limit(fixedLimit(limit)),
   ).execute({ callerNumber });

@@ -8,7 +8,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { calls, createBlacklistEntry, deleteBlacklistEntry, missedCalls, openDatabase, type Db } from '../../store/index.js';
+import { BLOCKED_TICKET_NOTE } from '../../cti/calls/call-end.js';
+import { calls, createBlacklistEntry, deleteBlacklistEntry, missedCalls, openDatabase, ticketEvents, tickets, type Db } from '../../store/index.js';
 import { api, login } from '../admin-api/admin-client.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 import { restartWorld, type World } from '../support/restart-world.js';
@@ -59,6 +60,13 @@ describe('a restart while a blacklisted caller hears the blocked notice', () => 
       { outcome: row.outcome, offered: kpis.body.totals.offered, abandoned: kpis.body.totals.abandoned, missed: (await db.select().from(missedCalls)).length },
       'the only call of the day was a blacklisted one: no 呼入量, no 放弃, no callback',
     ).toEqual({ outcome: 'blocked', offered: 0, abandoned: 0, missed: 0 });
+    // Its ticket says why nobody took it, as when the server sees the call end itself.
+    const ticket = (await db.select().from(tickets).where(eq(tickets.callKey, id)).limit(1))[0];
+    const lines = await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? -1));
+    expect(lines.map((e) => ({ kind: e.kind, note: e.note }))).toEqual([
+      { kind: 'created', note: '来电受理' },
+      { kind: 'blocked', note: BLOCKED_TICKET_NOTE },
+    ]);
   });
 });
 
