@@ -283,6 +283,11 @@ export class InboundCall implements QueueMember {
     } catch (error) {
       if (error instanceof CallerHungUp || this.ended) return;
       this.ctx.log.error({ err: error, callId: this.callId }, 'call flow failed');
+      // A caller turned away is not one to serve, notice or no notice: hung up, still `blocked`.
+      if (this.decision.kind === 'blocked') {
+        await this.hangupCaller('blocked').catch(() => undefined);
+        return;
+      }
       // Never a dead end: try the general queue once more.
       if (this.machine.state === 'arriving' || this.machine.state === 'ivr') await this.enqueue(null).catch(() => undefined);
     }
