@@ -44,7 +44,8 @@ describe('a caller back in line after a lost node line, across a server restart'
     const onB = await open('1002');
     const caller = await placeCall(h.sim('a').httpUrl, '13800000402', '12345');
     await waitFor(() => h.server.calls.call(caller)?.state === 'queued', 'the caller in line');
-    const firstQueuedAt = (await row(caller))?.queuedAt;
+    // The place in line is a progress write: on the row a moment after the caller is in line.
+    const firstQueuedAt = await waitFor(async () => (await row(caller))?.queuedAt ?? undefined, 'the place in line written');
     // Twenty seconds in line, then answered over the trunk by the agent on node b.
     later(20);
     expect(await onB.command('agent.ready')).toMatchObject({ ok: true });
