@@ -9,10 +9,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { calls, shanghaiDay } from '../../store/index.js';
-import { client, login } from '../admin-api/admin-client.js';
 import { OpenDesks } from '../support/agent-desktop.js';
 import { registerPhones, useHarness } from '../support/harness.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
+import { expectAnsweredTwice } from '../support/kpi-answered-twice.js';
 
 const h = useHarness({ ringTimeoutSeconds: 5 });
 const desks = new OpenDesks(() => h.server.httpUrl);
@@ -26,18 +26,8 @@ beforeAll(async () => {
 const pass = (seconds: number) => h.clock.set(new Date(h.clock.now().getTime() + seconds * 1000).toISOString());
 const callRow = async (id: string) => (await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)))[0];
 
-interface KpiRowOnWire {
-  key: string;
-  offered: number;
-  answered: number;
-  offersAnswered: number;
-  talkSeconds: number;
-  averageHandleSeconds: number | null;
-}
-
 describe('the KPI report by agent, a call answered by two agents in turn', () => {
   it("gives each agent their answered ring, their talk and their own conversation's 平均通话时长; the call counts once", async () => {
-    const supervisor = client(h.server.httpUrl, await login(h.server.httpUrl, 'super'));
     const first = await desks.open('1001', true);
     const second = await desks.open('1002', false);
     const caller = await placeCall(h.sim.httpUrl, '13800007901', '12345');
@@ -57,43 +47,6 @@ describe('the KPI report by agent, a call answered by two agents in turn', () =>
     await second.next('agent.state', (m) => m.state === 'wrap_up');
     expect(await second.command('agent.notReady', { reason: '休息' })).toMatchObject({ ok: true });
 
-    const day = shanghaiDay(h.clock.now());
-    const total = await supervisor<{ totals: KpiRowOnWire }>('GET', `/api/v1/kpis?date=${day}&by=total`);
-    expect(total.status).toBe(200);
-    expect(total.body.totals).toMatchObject({ offered: 1, answered: 1, offersAnswered: 2 });
-    const byAgent = await supervisor<{ rows: KpiRowOnWire[]; totals: KpiRowOnWire }>('GET', `/api/v1/kpis?date=${day}&by=agent`);
-    expect(byAgent.status).toBe(200);
-    expect(byAgent.body.totals).toMatchObject({ offered: 1, answered: 1, offersAnswered: 2 });
-    const row = (key: string): KpiRowOnWire => {
-      const found = byAgent.body.rows.find((r) => r.key === key);
-      expect(found, `the row of agent ${key}`).toBeDefined();
-      return found as KpiRowOnWire;
-    };
-    const [a, b] = [row('1001'), row('1002')];
-    expect(a).toMatchObject({ offered: 1, answered: 1, offersAnswered: 1 });
-    expect(b).toMatchObject({ offered: 0, answered: 0, offersAnswered: 1 });
-    // Talk: each their own (real time the test takes adds a little).
-    expect(a.talkSeconds).toBeGreaterThanOrEqual(60);
-    expect(a.talkSeconds).toBeLessThan(90);
-    expect(b.talkSeconds).toBeGreaterThanOrEqual(30);
-    expect(b.talkSeconds).toBeLessThan(60);
-    // 平均通话时长: the first agent's 60 s (not the 130 s to the caller's hang-up), the second agent's 30 s.
-    expect(a.averageHandleSeconds ?? Number.NaN).toBeGreaterThanOrEqual(60);
-    expect(a.averageHandleSeconds ?? Number.NaN).toBeLessThan(90);
-    expect(b.averageHandleSeconds ?? Number.NaN).toBeGreaterThanOrEqual(30);
-    expect(b.averageHandleSeconds ?? Number.NaN).toBeLessThan(60);
-
-    // The call's 平均通话时长 (total, by hotline, by skill): its two conversations, 60 s + 30 s — not the
-    // 130 s from the first answer to the hang-up, which holds the 40 s back in line and the second ring.
-    const handle = total.body.totals.averageHandleSeconds ?? Number.NaN;
-    expect(handle).toBeGreaterThanOrEqual(90);
-    expect(handle).toBeLessThan(120);
-    for (const by of ['hotline', 'skill'] as const) {
-      const grouped = await supervisor<{ rows: KpiRowOnWire[]; totals: KpiRowOnWire }>('GET', `/api/v1/kpis?date=${day}&by=${by}`);
-      expect(grouped.body.rows.map((r) => r.averageHandleSeconds), `by ${by}`).toEqual([handle]);
-      expect(grouped.body.totals.averageHandleSeconds, `by ${by}`).toBe(handle);
-    }
-    // The agent report's total averages the same conversations per conversation (two), the total report per call (one).
-    expect(byAgent.body.totals.averageHandleSeconds ?? Number.NaN).toBeCloseTo(handle / 2, 0);
+    await expectAnsweredTwice(h.server.httpUrl, shanghaiDay(h.clock.now()), { login: '1001', talk: { min: 60, max: 90 } }, { login: '1002', talk: { min: 30, max: 60 } }, { min: 90, max: 120 });
   });
 });
