@@ -11,7 +11,6 @@ import {
   closeCallIfOpen,
   countCallsFromSince,
   findActiveBlock,
-  findActiveRoute,
   findLatestOfferWait,
   getSetting,
   listRoutes,
@@ -156,8 +155,7 @@ export function startCallHandling(deps: {
     const recentCalls = isWithheldNumber(caller) ? 1 : await countCallsFromSince(db, caller, new Date(now.getTime() - policy.windowMinutes * 60_000).toISOString());
     return decideRoute({
       dialledNumber,
-      route: await findActiveRoute(db, dialledNumber),
-      mainRoute: (await listRoutes(db)).find((r) => r.mode === 'main' && r.enabled),
+      route: servingRoute(await listRoutes(db), dialledNumber),
       block: blacklist && caller ? await findActiveBlock(db, caller, now) : undefined,
       recentCalls,
       policy,
@@ -221,7 +219,7 @@ export function startCallHandling(deps: {
       // the route that serves the dialled number as read at arrival (the main route for a number
       // without one of its own), without the checks, rather than left in silence.
       log.error({ err: error, channelId: channel.id }, 'could not route the call; serving it by its route without the blacklist and repeat-call checks');
-      decision = decideRoute({ dialledNumber, route: arrived.route, mainRoute: undefined, block: undefined, recentCalls: 0, policy: DEFAULT_REPEAT_POLICY });
+      decision = decideRoute({ dialledNumber, route: arrived.route, block: undefined, recentCalls: 0, policy: DEFAULT_REPEAT_POLICY });
     }
     // Stopped, or found again by a reconciliation, while the route was being decided.
     if (stopped || live.has(arrived.linkedId)) return;

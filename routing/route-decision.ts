@@ -37,9 +37,8 @@ export type RouteDecision =
 
 export interface RouteFacts {
   dialledNumber: string;
+  /** The route that serves the number (`servingRoute`: its own, else the main 12345 route); none: served as 12345 all the same. */
   route: RouteRow | undefined;
-  /** The main 12345 route, used when the dialled number has no route of its own. */
-  mainRoute: RouteRow | undefined;
   block: BlacklistRow | undefined;
   /** Calls from this number in the policy window, this one included. */
   recentCalls: number;
@@ -48,13 +47,13 @@ export interface RouteFacts {
 
 export function decideRoute(facts: RouteFacts): RouteDecision {
   if (facts.block) return { kind: 'blocked', reason: facts.block.reason };
-  const route = facts.route ?? facts.mainRoute;
+  const route = facts.route;
   const repeatCaller = facts.recentCalls > facts.policy.maxCalls;
   return {
     kind: 'serve',
     mode: route?.mode ?? 'main',
     routeId: route?.id ?? null,
-    hotline: facts.route?.name ?? route?.name ?? facts.dialledNumber,
+    hotline: route?.name ?? facts.dialledNumber,
     greeting: route?.prompt ?? null,
     menuId: route?.menuId ?? null,
     skillId: route?.skillId ?? null,

@@ -27,7 +27,6 @@ const main = route({});
 const facts = (over: Partial<RouteFacts>): RouteFacts => ({
   dialledNumber: '12345',
   route: main,
-  mainRoute: main,
   block: undefined,
   recentCalls: 1,
   policy: DEFAULT_REPEAT_POLICY,
@@ -62,7 +61,7 @@ describe('route decision', () => {
   });
 
   it('an unknown number is served as 12345, never a dead end', () => {
-    expect(decideRoute(facts({ dialledNumber: '99999', route: undefined }))).toMatchObject({
+    expect(decideRoute(facts({ dialledNumber: '99999', route: servingRoute([main], '99999') }))).toMatchObject({
       kind: 'serve',
       mode: 'main',
       routeId: 1,
