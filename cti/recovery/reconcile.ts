@@ -202,13 +202,11 @@ class Pass {
    * A bridge is named after the code its skill had when it was made: one whose code no skill has any
    * more (renamed since) is the line of the skill its callers' rows name (the rename rewrote them), so
    * that they wait on in it — unless a call of this process waits in it (an ARI reconnect: the queue
-   * knows that bridge by its old code).
+   * knows that bridge by its old code). `rows`: the calls not ended yet, as the pass reads them.
    */
-  async adoptHoldingBridges(): Promise<void> {
+  async adoptHoldingBridges(rows: readonly CallRow[]): Promise<void> {
     const holding = this.ourBridges.filter((b) => b.name.startsWith('queue-') && b.bridgeType === 'holding');
     const codes = new Set((await listSkills(this.ctx.db)).map((s) => s.code));
-    const renamed = holding.some((b) => !codes.has(b.name.slice('queue-'.length)));
-    const rows = renamed ? await listOpenCalls(this.ctx.db) : [];
     // Read before: the node's bridges are forgotten and adopted again with no wait in between.
     this.deps.queue.forgetBridges(this.deps.node);
     const liveChannels = new Set(this.deps.live().map((c) => c.channelId));
@@ -661,7 +659,10 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   const ringsBefore = ctx.rings.mark();
   const [channels, bridges] = await Promise.all([ctx.ari.listChannels(deps.node), ctx.ari.listBridges(deps.node)]);
   const pass = new Pass(deps, channels, bridges);
-  await pass.adoptHoldingBridges();
+  // The calls not ended yet, read once: a holding bridge named after a renamed skill is adopted by them,
+  // and those of this node the process does not hold are checked one by one below.
+  const open = await listOpenCalls(ctx.db);
+  await pass.adoptHoldingBridges(open);
   const live = deps.live();
   for (const call of live) pass.checkLive(call);
   // Rings whose end went unheard while the socket was away (a transfer target, a click-to-call, a
@@ -669,7 +670,7 @@ export async function reconcileWithPbx(deps: ReconcileDeps): Promise<ReconcileCo
   ctx.rings.recheck(ringsBefore, (legId) => ctx.ari.nodeOf(legId) === deps.node, channels);
   const liveIds = new Set(live.map((c) => c.callId));
   const ofNode = (row: CallRow) => (row.node === null ? deps.firstNode : row.node === deps.node);
-  const rows = (await listOpenCalls(ctx.db)).filter((row) => ofNode(row) && !liveIds.has(row.linkedId));
+  const rows = open.filter((row) => ofNode(row) && !liveIds.has(row.linkedId));
   for (const row of rows) {
     if (deps.placing(row.linkedId)) {
       pass.keepPlacing(row);
