@@ -203,21 +203,18 @@ function onCallEvent(c: CallView, message: WireMessage): void {
         return set('consulting', `正在与 ${nameTarget(message.target)} 咨询通话，来电人听等待音乐`);
       }
       return set('consulting', `${nameTarget(message.target)} 已接听，可完成转接或取消`);
-    case 'call.consult.cancelled':
-      if (message.requeued === true) {
-        // `why`: the server's words for why the target did not take the caller (拒接, 所在交换节点线路中断…).
-        const why = typeof message.why === 'string' && message.why !== '' ? message.why : '未接听';
-        return set('ended', `${nameTarget(message.target)} ${why}，您已挂机，来电人已回到队列`);
-      }
-      // `why`: the consulted party's ring failed (无人接听, 对方忙, 拒接…); none when the agent cancelled.
-      if (typeof message.why === 'string' && message.why !== '') {
-        return set('connected', `${nameTarget(message.target)} ${message.why}，已回到来电人`);
-      }
+    case 'call.consult.cancelled': {
+      // `why`: the server's words for why the consulted party did not take the caller (拒接, 无人接听,
+      // 对方忙, 所在交换节点线路中断…); none when the agent cancelled.
+      const why = typeof message.why === 'string' && message.why !== '' ? message.why : null;
+      if (message.requeued === true) return set('ended', `${nameTarget(message.target)} ${why ?? '未接听'}，您已挂机，来电人已回到队列`);
+      if (why !== null) return set('connected', `${nameTarget(message.target)} ${why}，已回到来电人`);
       // A server from before `why` was sent here says only when the colleague refused.
       if (typeof message.reason === 'string' && message.reason in CONSULT_REFUSED) {
         return set('connected', `${nameTarget(message.target)} ${CONSULT_REFUSED[message.reason]}，已回到来电人`);
       }
       return set('connected', '咨询结束，已回到来电人');
+    }
     case 'call.conference':
       return set('conference', `三方通话：${nameTarget(message.target)}`);
     case 'call.conference.ended':
