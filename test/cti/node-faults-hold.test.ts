@@ -6,56 +6,41 @@
  * agent on node a serves the caller.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calls } from '../../store/index.js';
 import { first } from '../../store/prepared.js';
-import { AgentDesktop } from '../support/agent-desktop.js';
-import { startNodesHarness, type NodesHarness } from '../support/multi-node.js';
+import { useTwoNodeDesks } from '../support/multi-node.js';
 import { placeCall, simRequest, waitFor } from '../support/sim-client.js';
 
-let h: NodesHarness;
-let onA: AgentDesktop;
-let onB: AgentDesktop;
+const two = useTwoNodeDesks();
 
-beforeAll(async () => {
-  h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
-  await h.placePhones({ a: ['1001'], b: ['1002'] });
-  onA = await AgentDesktop.login(h.server.httpUrl, '1001');
-  onB = await AgentDesktop.login(h.server.httpUrl, '1002');
-});
-afterAll(async () => {
-  onA.close();
-  onB.close();
-  await h.stop();
-});
-
-const row = async (id: string) => first(await h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
+const row = async (id: string) => first(await two.h.server.store.db.select().from(calls).where(eq(calls.linkedId, id)).limit(1));
 
 describe('node b dies while a caller of node a is on hold with an agent of node b', () => {
   it('puts the caller back in line, and the agent of node a serves them', async () => {
     // Only the agent on node b is free: the caller on node a is answered over the trunk.
-    const caller = await placeCall(h.sim('a').httpUrl, '13800000301', '12345');
-    expect(await onB.command('agent.ready')).toMatchObject({ ok: true });
-    await onB.next('call.answered', (m) => m.callId === caller);
-    expect(await onB.command('call.hold', { callId: caller })).toMatchObject({ ok: true });
-    await waitFor(() => h.server.calls.call(caller)?.state === 'held', 'the caller on hold');
+    const caller = await placeCall(two.h.sim('a').httpUrl, '13800000301', '12345');
+    expect(await two.onB.command('agent.ready')).toMatchObject({ ok: true });
+    await two.onB.next('call.answered', (m) => m.callId === caller);
+    expect(await two.onB.command('call.hold', { callId: caller })).toMatchObject({ ok: true });
+    await waitFor(() => two.h.server.calls.call(caller)?.state === 'held', 'the caller on hold');
 
-    h.sims.b?.fault('restart', 600_000);
+    two.h.sims.b?.fault('restart', 600_000);
 
-    await onB.next('call.transferred', (m) => m.callId === caller && m.reason === 'line-lost');
-    await waitFor(() => h.server.calls.call(caller)?.state === 'queued', 'the caller back in line');
+    await two.onB.next('call.transferred', (m) => m.callId === caller && m.reason === 'line-lost');
+    await waitFor(() => two.h.server.calls.call(caller)?.state === 'queued', 'the caller back in line');
     expect(await row(caller)).toMatchObject({ endedAt: null });
     // In the queue's holding bridge on node a.
     await waitFor(async () => {
-      const bridges = (await simRequest<{ name: string; channelIds: string[] }[]>(h.sim('a').httpUrl, 'GET', '/sim/bridges')).body;
+      const bridges = (await simRequest<{ name: string; channelIds: string[] }[]>(two.h.sim('a').httpUrl, 'GET', '/sim/bridges')).body;
       return bridges.some((b) => b.name.startsWith('queue-') && b.channelIds.includes(caller));
     }, "the caller in the queue's holding bridge");
 
-    expect(await onA.command('agent.ready')).toMatchObject({ ok: true });
-    await onA.next('call.answered', (m) => m.callId === caller);
-    expect(h.server.calls.call(caller)).toMatchObject({ state: 'connected' });
+    expect(await two.onA.command('agent.ready')).toMatchObject({ ok: true });
+    await two.onA.next('call.answered', (m) => m.callId === caller);
+    expect(two.h.server.calls.call(caller)).toMatchObject({ state: 'connected' });
 
-    await simRequest(h.sim('a').httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
+    await simRequest(two.h.sim('a').httpUrl, 'POST', `/sim/channels/${caller}/hangup`);
     await waitFor(async () => (await row(caller))?.endedAt, 'the call ended');
     expect(await row(caller)).toMatchObject({ outcome: 'answered', state: 'ended' });
   });

@@ -2,6 +2,7 @@
  * Several simulated Asterisk nodes and one server linked to all of them (settings `nodes`), for the
  * tests of calls spread over nodes. Each node is its own simulator (own AMI, ARI and control API).
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../config.js';
 import { testLogger } from './test-logger.js';
 import { startServer, type RunningServer } from '../../main.js';
@@ -129,6 +130,50 @@ export async function startNodesHarness(
       for (const config of configs) config.remove();
       await database.drop();
       rmSync(dbDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Two nodes with an agent's desk on each, as `useTwoNodeDesks` sets them up for a test file. */
+export interface TwoNodeDesks {
+  readonly h: NodesHarness;
+  /** Agent 1001's desk; their phone is on node `a`. */
+  readonly onA: AgentDesktop;
+  /** Agent 1002's desk; their phone is on node `b`. */
+  readonly onB: AgentDesktop;
+}
+
+/**
+ * Nodes `a` and `b` (a node lost after 1 s), phone 1001 on `a` and 1002 on `b` (answering by
+ * themselves), both agents' desks logged in: started before the file's tests, stopped after them.
+ * Read the fields inside the tests (they are set by the file's `beforeAll`).
+ */
+export function useTwoNodeDesks(): TwoNodeDesks {
+  let h: NodesHarness | undefined;
+  let world: { h: NodesHarness; onA: AgentDesktop; onB: AgentDesktop } | undefined;
+  const started = () => {
+    if (!world) throw new Error('the two nodes are not started yet (read them inside a test)');
+    return world;
+  };
+  beforeAll(async () => {
+    h = await startNodesHarness(['a', 'b'], { nodeLostSeconds: 1 });
+    await h.placePhones({ a: ['1001'], b: ['1002'] });
+    world = { h, onA: await AgentDesktop.login(h.server.httpUrl, '1001'), onB: await AgentDesktop.login(h.server.httpUrl, '1002') };
+  });
+  afterAll(async () => {
+    world?.onA.close();
+    world?.onB.close();
+    await h?.stop();
+  });
+  return {
+    get h() {
+      return started().h;
+    },
+    get onA() {
+      return started().onA;
+    },
+    get onB() {
+      return started().onB;
     },
   };
 }
